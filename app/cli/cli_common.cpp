@@ -1,0 +1,48 @@
+#include "app/cli/cli_common.h"
+
+#include <cstdio>
+
+namespace tinyscope::cli {
+
+QTextStream& out() {
+  static QTextStream s(stdout);
+  return s;
+}
+
+QTextStream& err() {
+  static QTextStream s(stderr);
+  return s;
+}
+
+int fail(const QString& verb, const QString& message, int code) {
+  out().flush();
+  err() << "tinyscope-cli " << verb << ": " << message << Qt::endl;
+  return code;
+}
+
+int parseVerbArgs(QCommandLineParser& parser, const QStringList& args, const QString& verb,
+                  const QString& description, int minPositional, int maxPositional) {
+  parser.setApplicationDescription(description);
+  parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+  const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                QStringLiteral("Show this help."));
+  parser.addOption(help);
+  if (!parser.parse(args)) return fail(verb, parser.errorText(), kExitUsage);
+  if (parser.isSet(help)) {
+    QString text = parser.helpText();
+    // QCommandLineParser names the binary only; show the verb too.
+    text.replace(QStringLiteral("Usage: ") + args.value(0), QStringLiteral("Usage: tinyscope-cli ") + verb);
+    out() << text;
+    out().flush();
+    return kExitOk;
+  }
+  const int n = static_cast<int>(parser.positionalArguments().size());
+  if (n < minPositional)
+    return fail(verb, QStringLiteral("missing argument (see 'tinyscope-cli %1 --help')").arg(verb), kExitUsage);
+  if (maxPositional >= 0 && n > maxPositional)
+    return fail(verb, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().value(maxPositional)),
+                kExitUsage);
+  return -1;
+}
+
+}  // namespace tinyscope::cli

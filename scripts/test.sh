@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole tinyscope test suite, as CI runs it on a fresh machine:
+#   1. install the Debian packages          4. freestanding check + Cortex-M4 cross build
+#   2. host build (warnings are errors)     5. unit tests again under ASan + UBSan
+#   3. ctest                                6. fuzzers for a bounded time
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "setup: Debian packages"
+bash scripts/setup.sh
+
+step "freestanding check"
+bash scripts/check_freestanding.sh
+
+step "host build (Release)"
+cmake --preset release
+cmake --build --preset release -j"$jobs"
+
+step "Cortex-M4 cross build of the freestanding parts (-Os, no exceptions, no RTTI)"
+cmake --preset cortex-m4
+cmake --build --preset cortex-m4 -j"$jobs"
+
+step "ASan + UBSan build"
+cmake --preset asan
+cmake --build --preset asan -j"$jobs"
+
+if [ -x scripts/run_fuzzers.sh ]; then
+  step "fuzzers (bounded)"
+  bash scripts/run_fuzzers.sh "${TINYSCOPE_FUZZ_SECONDS:-60}"
+fi
+
+step "unit tests under ASan + UBSan"
+ctest --preset asan -j"$jobs"
+
+step "test suite (Release)"
+ctest --preset release -j"$jobs"
