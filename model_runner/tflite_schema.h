@@ -1,0 +1,153 @@
+// Facts of the TFLite flatbuffer schema (schema.fbs) that the runtime reads: field ids of the
+// tables, and the enums. Field ids are the declaration order of the fields in schema.fbs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tinyscope::runner::schema {
+
+// table Model
+namespace model {
+constexpr uint32_t kVersion = 0, kOperatorCodes = 1, kSubgraphs = 2, kDescription = 3,
+                   kBuffers = 4, kMetadataBuffer = 5, kMetadata = 6, kSignatureDefs = 7;
+}
+// table OperatorCode
+namespace opcode {
+constexpr uint32_t kDeprecatedBuiltinCode = 0, kCustomCode = 1, kVersion = 2, kBuiltinCode = 3;
+}
+// table SubGraph
+namespace subgraph {
+constexpr uint32_t kTensors = 0, kInputs = 1, kOutputs = 2, kOperators = 3, kName = 4;
+}
+// table Tensor
+namespace tensor {
+constexpr uint32_t kShape = 0, kType = 1, kBuffer = 2, kName = 3, kQuantization = 4,
+                   kIsVariable = 5, kSparsity = 6, kShapeSignature = 7;
+}
+// table QuantizationParameters
+namespace quant {
+constexpr uint32_t kMin = 0, kMax = 1, kScale = 2, kZeroPoint = 3, kDetailsType = 4,
+                   kDetails = 5, kQuantizedDimension = 6;
+}
+// table Operator
+namespace op {
+constexpr uint32_t kOpcodeIndex = 0, kInputs = 1, kOutputs = 2, kBuiltinOptionsType = 3,
+                   kBuiltinOptions = 4, kCustomOptions = 5, kCustomOptionsFormat = 6,
+                   kMutatingVariableInputs = 7, kIntermediates = 8;
+}
+// table Buffer
+namespace buffer {
+constexpr uint32_t kData = 0, kOffset = 1, kSize = 2;
+}
+
+// Builtin option tables used by the core kernels.
+namespace conv2d_options {
+constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kActivation = 3, kDilationW = 4,
+                   kDilationH = 5;
+}
+namespace depthwise_options {
+constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kDepthMultiplier = 3,
+                   kActivation = 4, kDilationW = 5, kDilationH = 6;
+}
+namespace pool2d_options {
+constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kFilterWidth = 3,
+                   kFilterHeight = 4, kActivation = 5;
+}
+namespace fully_connected_options {
+constexpr uint32_t kActivation = 0, kWeightsFormat = 1, kKeepNumDims = 2;
+}
+namespace softmax_options {
+constexpr uint32_t kBeta = 0;
+}
+namespace add_options {
+constexpr uint32_t kActivation = 0, kPotScaleInt16 = 1;
+}
+namespace reshape_options {
+constexpr uint32_t kNewShape = 0;
+}
+
+// union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
+enum class BuiltinOptionsType : uint8_t {
+  kNone = 0,
+  kConv2DOptions = 1,
+  kDepthwiseConv2DOptions = 2,
+  kPool2DOptions = 5,
+  kSVDFOptions = 6,
+  kFullyConnectedOptions = 8,
+  kSoftmaxOptions = 9,
+  kAddOptions = 11,
+  kReshapeOptions = 17,
+};
+
+enum class Padding : uint8_t { kSame = 0, kValid = 1 };
+
+enum class Activation : uint8_t {
+  kNone = 0,
+  kRelu = 1,
+  kReluN1To1 = 2,
+  kRelu6 = 3,
+  kTanh = 4,
+  kSignBit = 5,
+};
+
+enum class TensorType : uint8_t {
+  kFloat32 = 0,
+  kFloat16 = 1,
+  kInt32 = 2,
+  kUInt8 = 3,
+  kInt64 = 4,
+  kString = 5,
+  kBool = 6,
+  kInt16 = 7,
+  kComplex64 = 8,
+  kInt8 = 9,
+  kFloat64 = 10,
+  kComplex128 = 11,
+  kUInt64 = 12,
+  kResource = 13,
+  kVariant = 14,
+  kUInt32 = 15,
+  kUInt16 = 16,
+  kInt4 = 17,
+};
+
+// Bytes per element; 0 for types without a fixed element size (string, resource, int4, ...).
+size_t tensorTypeSize(TensorType type);
+// Lower-case name as in the golden manifests ("int8", "float32", ...); "unknown" otherwise.
+const char* tensorTypeName(TensorType type);
+
+// BuiltinOperator codes of the operators the runtime knows by name in code.
+enum class BuiltinOperator : int32_t {
+  kAdd = 0,
+  kAveragePool2d = 1,
+  kConcatenation = 2,
+  kConv2d = 3,
+  kDepthwiseConv2d = 4,
+  kDequantize = 6,
+  kFullyConnected = 9,
+  kLogistic = 14,
+  kMaxPool2d = 17,
+  kMul = 18,
+  kRelu = 19,
+  kRelu6 = 21,
+  kReshape = 22,
+  kSoftmax = 25,
+  kSvdf = 27,
+  kTanh = 28,
+  kCustom = 32,
+  kPad = 34,
+  kTranspose = 39,
+  kMean = 40,
+  kSub = 41,
+  kUnidirectionalSequenceLstm = 44,
+  kStridedSlice = 45,
+  kCast = 53,
+  kQuantize = 114,};
+
+constexpr int32_t kMaxKnownBuiltinCode = 161;
+
+// Schema name of a builtin operator ("CONV_2D"); "UNKNOWN" when out of the known range.
+const char* builtinOperatorName(int32_t builtinCode);
+
+}  // namespace tinyscope::runner::schema
