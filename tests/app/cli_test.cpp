@@ -1,7 +1,7 @@
 // The tinyscope-cli contract that scripts rely on: --help, --version, exit codes.
 #include <gtest/gtest.h>
 
-#include "tests/app/cli_process.h"
+#include "tests/support/cli_process.h"
 
 TEST(Cli, HelpListsUsageAndExitsZero) {
   const CliResult r = runCli({"--help"});

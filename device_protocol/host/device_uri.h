@@ -1,0 +1,29 @@
+#pragma once
+// DeviceUri: every device is an address.
+//   serial:/dev/ttyACM0?baud=921600   ble:AA:BB:CC:DD:EE:FF   tcp:127.0.0.1:5555
+//   sim:?model=PATH&sensor=imu        qemu:?board=mps2-an386&image=PATH&model=PATH
+// Value type; any thread.
+#include <QString>
+#include <QUrlQuery>
+
+namespace tinyscope::link {
+
+struct DeviceUri {
+  enum class Kind { Serial, Ble, Tcp, Simulator, Qemu };
+  Kind kind = Kind::Simulator;
+  QString text;     // as given by the user
+  QString target;   // serial: device path; ble: MAC address; tcp: host
+  quint16 port = 0; // tcp only
+  QUrlQuery options;
+
+  QString option(const QString& key, const QString& fallback = {}) const {
+    return options.hasQueryItem(key) ? options.queryItemValue(key, QUrl::FullyDecoded) : fallback;
+  }
+  static QString kindName(Kind kind);
+};
+
+// Parses a device address. On failure returns false and sets *error to one sentence
+// naming what is wrong ("tcp: port '99999' is not a number between 1 and 65535").
+bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error);
+
+}  // namespace tinyscope::link
