@@ -1,0 +1,113 @@
+// The int8 interpreter, TFLite Micro style: the caller owns every byte.
+//
+//   Interpreter interp(modelBytes, modelSize, resolver, arena, arenaSize);
+//   interp.allocate();              // verify-time + kernel prepare + memory plan
+//   copy input into interp.input(0).data; interp.invoke(); read interp.output(0)
+//
+// Ownership and lifetime: the model bytes, the resolver and the arena must outlive the
+// Interpreter; the model is read in place (never copied). Memory: no heap. All runtime state
+// (tensor pointers, per-operator data such as per-channel multipliers, variable tensors, the
+// activation plan) lives in the arena: a planned head for activations and a persistent tail.
+// Threading: one thread at a time per Interpreter; distinct Interpreters are independent.
+// Errors: the constructor verifies the model (status()); allocate() returns kModelNotLoaded,
+// kUnsupportedOp, kUnsupportedOpType, kBadOpParams, kShapeMismatch, kArenaTooSmall...;
+// invoke() returns kNotAllocated before a successful allocate() and never fails afterwards.
+// error() tells which table/field, operator and tensor were at fault.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "model_runner/model.h"
+#include "model_runner/op_context.h"
+#include "model_runner/op_resolver.h"
+#include "model_runner/status.h"
+#include "model_runner/tensor_view.h"
+
+namespace tinyscope::runner {
+
+class Interpreter;
+
+// Passed to the observer after each operator.
+struct OpEvent {
+  int32_t opIndex = 0;
+  const char* opName = nullptr;    // builtin name, "CUSTOM" for custom ops (see customCode)
+  fb::String customCode;           // custom_code for CUSTOM ops
+  TensorView output;               // the operator's first output, just written
+  uint32_t numOutputs = 0;         // further outputs: interpreter->tensor(...)
+  uint64_t elapsedTicks = 0;       // clock difference around the kernel; 0 without a clock
+  const Interpreter* interpreter = nullptr;
+};
+
+// Called after every operator; must not call invoke()/allocate() on the same interpreter.
+using OpObserverFn = void (*)(const OpEvent& event, void* context);
+// Monotonic tick source (cycle counter on an MCU, nanoseconds on the desktop).
+using ClockFn = uint64_t (*)(void* context);
+
+class Interpreter {
+ public:
+  Interpreter(const uint8_t* modelBytes, size_t modelSize, const OpResolver& resolver,
+              uint8_t* arena, size_t arenaSize);
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Result of model verification in the constructor.
+  Status status() const { return m_model.loaded() ? Status::kOk : Status::kModelNotLoaded; }
+  Status allocate();
+  Status invoke();
+  // Zeroes every variable (state) tensor, as after allocate().
+  Status resetState();
+  bool allocated() const { return m_allocated; }
+  const ErrorDetail& error() const { return m_error; }
+
+  uint32_t inputsSize() const { return m_model.inputs().size(); }
+  uint32_t outputsSize() const { return m_model.outputs().size(); }
+  TensorView input(uint32_t i) const;
+  TensorView output(uint32_t i) const;
+  // Any tensor of subgraph 0. Constants, inputs, outputs and variables keep their data after
+  // invoke(); other activations share memory and hold meaningful bytes only while live (e.g.
+  // inside the observer call of the operator that wrote them).
+  TensorView tensor(uint32_t index) const;
+
+  // Bytes of the arena in use: planned activations (or the planner's scratch, if larger)
+  // plus the persistent tail. Valid after allocate().
+  size_t arenaUsedBytes() const { return m_headBytes + m_tailBytes; }
+  size_t arenaPersistentBytes() const { return m_tailBytes; }
+  size_t arenaActivationBytes() const { return m_planPeak; }
+
+  void setObserver(OpObserverFn observer, void* context) {
+    m_observer = observer;
+    m_observerContext = context;
+  }
+  void setClock(ClockFn clock, void* context) {
+    m_clock = clock;
+    m_clockContext = context;
+  }
+
+  const Model& model() const { return m_model; }
+
+ private:
+  friend class OpContext;
+  void* allocateTail(size_t bytes, size_t align);
+  Status fail(Status status, const char* table, const char* field, int32_t op, int32_t tensor);
+  Status planActivations();
+
+  Model m_model;
+  const OpResolver& m_resolver;
+  uint8_t* m_arenaBase = nullptr;  // aligned start
+  size_t m_arenaSize = 0;          // bytes from m_arenaBase
+  size_t m_tailBytes = 0;
+  size_t m_headBytes = 0;
+  size_t m_planPeak = 0;
+  uint8_t** m_tensorData = nullptr;
+  const OpRegistration** m_registrations = nullptr;
+  void** m_userData = nullptr;
+  bool m_allocated = false;
+  ErrorDetail m_error;
+  OpObserverFn m_observer = nullptr;
+  void* m_observerContext = nullptr;
+  ClockFn m_clock = nullptr;
+  void* m_clockContext = nullptr;
+};
+
+}  // namespace tinyscope::runner

@@ -1,0 +1,91 @@
+#include "model_runner/kernels/kernel_util.h"
+
+#include "model_runner/quant_math.h"
+
+namespace tinyscope::runner::kernels {
+
+Status requireArity(const OpContext& ctx, uint32_t minInputs, uint32_t maxInputs, uint32_t outputs) {
+  if (ctx.numInputs() < minInputs || ctx.numInputs() > maxInputs) {
+    return ctx.failValue(Status::kBadOpArity, "inputs", ctx.numInputs());
+  }
+  if (ctx.numOutputs() != outputs) return ctx.failValue(Status::kBadOpArity, "outputs", ctx.numOutputs());
+  for (uint32_t i = 0; i < minInputs; ++i) {
+    if (!ctx.hasInput(i)) return ctx.failValue(Status::kBadOpArity, "inputs", i);
+  }
+  return Status::kOk;
+}
+
+Status requireType(const OpContext& ctx, const TensorDesc& t, TensorType type, const char* field) {
+  if (t.type != type) return ctx.failValue(Status::kUnsupportedOpType, field, static_cast<int64_t>(t.type), t.index);
+  return Status::kOk;
+}
+
+Status requireRank(const OpContext& ctx, const TensorDesc& t, uint8_t rank, const char* field) {
+  if (t.rank != rank) return ctx.failValue(Status::kShapeMismatch, field, t.rank, t.index);
+  return Status::kOk;
+}
+
+Status requirePerTensorQuant(const OpContext& ctx, const TensorDesc& t, const char* field) {
+  const float s = t.scale();
+  if (t.numChannels() != 1 || !(s > 0.0f && s < 1e30f)) {
+    return ctx.fail(Status::kBadQuantization, field, t.index);
+  }
+  const int32_t zp = t.zeroPoint();
+  if (zp < -128 || zp > 127) return ctx.failValue(Status::kBadQuantization, field, zp, t.index);
+  return Status::kOk;
+}
+
+Status requireOptions(const OpContext& ctx, schema::BuiltinOptionsType type) {
+  if (ctx.op().optionsType != static_cast<uint8_t>(type) && ctx.op().optionsType != 0) {
+    return ctx.failValue(Status::kBadOpParams, "builtin_options_type", ctx.op().optionsType);
+  }
+  return Status::kOk;
+}
+
+Status activationRange(const OpContext& ctx, uint8_t activation, const TensorDesc& output,
+                       int32_t* actMin, int32_t* actMax) {
+  if (!quant::activationRangeQuantized(activation, output.scale(), output.zeroPoint(), -128, 127, actMin,
+                                       actMax)) {
+    return ctx.failValue(Status::kBadOpParams, "fused_activation_function", activation, output.index);
+  }
+  return Status::kOk;
+}
+
+Status populatePerChannel(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
+                          const TensorDesc& output, int32_t channels, PerChannelQuant* out) {
+  const uint32_t n = filter.numChannels();
+  if (channels <= 0 || (n != 1 && n != static_cast<uint32_t>(channels))) {
+    return ctx.failValue(Status::kBadQuantization, "filter scale", n, filter.index);
+  }
+  const size_t bytes = sizeof(int32_t) * static_cast<size_t>(channels);
+  out->multipliers = static_cast<int32_t*>(ctx.allocatePersistent(bytes));
+  out->shifts = static_cast<int32_t*>(ctx.allocatePersistent(bytes));
+  if (out->multipliers == nullptr || out->shifts == nullptr) {
+    return ctx.fail(Status::kArenaTooSmall, "per-channel multipliers");
+  }
+  const double inScale = static_cast<double>(input.scale());
+  const double outScale = static_cast<double>(output.scale());
+  for (int32_t c = 0; c < channels; ++c) {
+    const float fs = filter.scales.f32(n == 1 ? 0u : static_cast<uint32_t>(c));
+    if (!(fs >= 0.0f && fs < 1e30f)) return ctx.fail(Status::kBadQuantization, "filter scale", filter.index);
+    const double effective = inScale * static_cast<double>(fs) / outScale;
+    int shift = 0;
+    if (!quant::quantizeMultiplier(effective, &out->multipliers[c], &shift)) {
+      return ctx.fail(Status::kBadQuantization, "effective scale", filter.index);
+    }
+    out->shifts[c] = shift;
+  }
+  return Status::kOk;
+}
+
+Status checkBias(const OpContext& ctx, const TensorDesc& bias, int32_t channels) {
+  if (bias.type != TensorType::kInt32) {
+    return ctx.failValue(Status::kUnsupportedOpType, "bias", static_cast<int64_t>(bias.type), bias.index);
+  }
+  if (bias.elementCount != static_cast<size_t>(channels)) {
+    return ctx.failValue(Status::kShapeMismatch, "bias", static_cast<int64_t>(bias.elementCount), bias.index);
+  }
+  return Status::kOk;
+}
+
+}  // namespace tinyscope::runner::kernels

@@ -1,0 +1,67 @@
+// Shared helpers for kernels: shapes, padding and common prepare-time checks.
+#pragma once
+
+#include <cstdint>
+
+#include "model_runner/model.h"
+#include "model_runner/op_context.h"
+#include "model_runner/tflite_schema.h"
+
+namespace tinyscope::runner::kernels {
+
+// NHWC dimensions of a rank-4 tensor.
+struct Shape4 {
+  int32_t n = 1, h = 1, w = 1, c = 1;
+  int32_t flatSize() const { return n * h * w * c; }
+};
+
+inline Shape4 shape4(const TensorDesc& d) { return Shape4{d.dim(0), d.dim(1), d.dim(2), d.dim(3)}; }
+
+// Output size of a window op, as TFLite's ComputeOutSize; 0 when invalid.
+inline int32_t computeOutSize(schema::Padding padding, int32_t image, int32_t filter, int32_t stride,
+                              int32_t dilation) {
+  const int32_t effective = (filter - 1) * dilation + 1;
+  if (stride <= 0) return 0;
+  switch (padding) {
+    case schema::Padding::kSame:
+      return (image + stride - 1) / stride;
+    case schema::Padding::kValid:
+      return (image + stride - effective) / stride;
+  }
+  return 0;
+}
+
+// Leading padding, as TFLite's ComputePaddingWithOffset (the offset is unused by the
+// reference kernels).
+inline int32_t computePadding(int32_t stride, int32_t dilation, int32_t in, int32_t filter, int32_t out) {
+  const int32_t effective = (filter - 1) * dilation + 1;
+  int32_t total = (out - 1) * stride + effective - in;
+  total = total > 0 ? total : 0;
+  return total / 2;
+}
+
+// Checks shared by quantized kernels. Each returns kOk or records the failure on ctx.
+Status requireArity(const OpContext& ctx, uint32_t minInputs, uint32_t maxInputs, uint32_t outputs);
+Status requireType(const OpContext& ctx, const TensorDesc& t, TensorType type, const char* field);
+Status requireRank(const OpContext& ctx, const TensorDesc& t, uint8_t rank, const char* field);
+// Per-tensor quantized with a usable scale (finite, > 0) and zero point in [qmin, qmax].
+Status requirePerTensorQuant(const OpContext& ctx, const TensorDesc& t, const char* field);
+// Options table of the expected union type (absent options give defaults).
+Status requireOptions(const OpContext& ctx, schema::BuiltinOptionsType type);
+// Range of a fused activation on an int8 output.
+Status activationRange(const OpContext& ctx, uint8_t activation, const TensorDesc& output,
+                       int32_t* actMin, int32_t* actMax);
+
+// Per-channel requantization data from the arena: multipliers then shifts.
+struct PerChannelQuant {
+  int32_t* multipliers = nullptr;
+  int32_t* shifts = nullptr;
+};
+// input_scale * filter_scale[c] / output_scale for c in [0, channels), like TFLite's
+// PopulateConvolutionQuantizationParams. Filter scales: one per channel or a single one.
+Status populatePerChannel(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
+                          const TensorDesc& output, int32_t channels, PerChannelQuant* out);
+// Bias must be int32 with `channels` elements when present.
+Status checkBias(const OpContext& ctx, const TensorDesc& bias, int32_t channels);
+
+}  // namespace tinyscope::runner::kernels

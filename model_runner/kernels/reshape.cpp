@@ -1,0 +1,41 @@
+#include "model_runner/kernels/reshape.h"
+
+#include <cstring>
+
+#include "model_runner/kernels/kernel_util.h"
+
+namespace tinyscope::runner::kernels {
+
+namespace {
+
+Status prepare(OpContext& ctx) {
+  Status s = requireArity(ctx, 1, 2, 1);
+  if (s != Status::kOk) return s;
+  const TensorDesc input = ctx.input(0), output = ctx.output(0);
+  if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
+  if (input.bytes != output.bytes) {
+    return ctx.failValue(Status::kShapeMismatch, "output", static_cast<int64_t>(output.elementCount), output.index);
+  }
+  // The byte count is all invoke needs; keep it in the user-data pointer itself.
+  ctx.setUserData(reinterpret_cast<void*>(static_cast<uintptr_t>(output.bytes)));
+  return Status::kOk;
+}
+
+void invoke(const OpContext& ctx) {
+  const auto bytes = static_cast<size_t>(reinterpret_cast<uintptr_t>(ctx.userData()));
+  const void* in = ctx.inputData<uint8_t>(0);
+  void* out = ctx.outputData<uint8_t>(0);
+  if (in != out && bytes > 0) std::memmove(out, in, bytes);
+}
+
+}  // namespace
+
+OpRegistration registerReshape() {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kReshape);
+  r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
+}
+
+}  // namespace tinyscope::runner::kernels
