@@ -5,6 +5,7 @@ namespace tinyscope::proto {
 CobsEncoder::CobsEncoder(ByteSpan out) : m_out(out), m_overflow(out.empty()) {}
 
 void CobsEncoder::closeBlock(uint8_t code) {
+    m_afterFullBlock = (code == 0xFF);
     if (m_codeAt < m_out.size()) {
         m_out[m_codeAt] = code;
     } else {
@@ -38,6 +39,10 @@ void CobsEncoder::put(ConstByteSpan bytes) {
 }
 
 size_t CobsEncoder::finish() {
+    if (m_afterFullBlock && m_code == 1) {
+        // The input ended exactly after a full block: no zero is implied, no block needed.
+        return m_overflow ? 0 : m_codeAt;
+    }
     if (m_codeAt < m_out.size()) {
         m_out[m_codeAt] = m_code;
     } else {

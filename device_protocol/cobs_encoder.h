@@ -2,8 +2,9 @@
 //
 // The encoded bytes never contain 0x00, so 0x00 can delimit frames. Every block starts
 // with a code byte c (1..255): c-1 data bytes follow, and a zero is implied after the block
-// unless c == 0xFF or the block is the last one. The encoder always closes with a final
-// block, so n input bytes become exactly n + 1 + n/254 bytes (cobsEncodedSize).
+// unless c == 0xFF or the block is the last one. n input bytes become at most
+// n + 1 + n/254 bytes (cobsMaxEncodedSize). Output matches the reference examples (e.g.
+// Wikipedia's): input ending right after a full 254-byte run gets no extra empty block.
 //
 // The caller owns the output span. The encoder writes strictly behind its reading position
 // when used in place (see FrameEncoder::inPlaceOffset). Not thread-safe; cheap to create.
@@ -16,7 +17,7 @@
 
 namespace tinyscope::proto {
 
-constexpr size_t cobsEncodedSize(size_t rawSize) { return rawSize + 1 + rawSize / 254; }
+constexpr size_t cobsMaxEncodedSize(size_t rawSize) { return rawSize + 1 + rawSize / 254; }
 
 class CobsEncoder {
 public:
@@ -35,6 +36,7 @@ private:
     size_t m_codeAt = 0;  // where the current block's code byte goes
     size_t m_pos = 1;     // next data byte position
     uint8_t m_code = 1;   // code byte of the current block so far
+    bool m_afterFullBlock = false;  // the previous block was a 0xFF one
     bool m_overflow = false;
 };
 

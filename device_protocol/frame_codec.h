@@ -22,8 +22,8 @@ namespace tinyscope::proto {
 
 constexpr size_t kFrameCrcSize = 4;
 
-// Bytes on the wire for a payload of `payloadSize` bytes, delimiter included.
-constexpr size_t frameWireSize(size_t payloadSize) { return cobsEncodedSize(payloadSize + kFrameCrcSize) + 1; }
+// Most bytes on the wire for a payload of `payloadSize` bytes, delimiter included.
+constexpr size_t frameWireSize(size_t payloadSize) { return cobsMaxEncodedSize(payloadSize + kFrameCrcSize) + 1; }
 
 // Decoder buffer that holds any frame whose payload is at most `maxPayload` bytes.
 constexpr size_t frameDecodeBufferSize(size_t maxPayload) { return maxPayload + kFrameCrcSize; }

@@ -25,12 +25,12 @@ const uint8_t* WireReader::take(size_t n) {
 
 void WireReader::u8(uint8_t& v) {
     const uint8_t* p = take(1);
-    v = p ? p[0] : 0;
+    v = p ? p[0] : uint8_t{0};
 }
 
 void WireReader::u16(uint16_t& v) {
     const uint8_t* p = take(2);
-    v = p ? static_cast<uint16_t>(p[0] | (p[1] << 8)) : 0;
+    v = p ? static_cast<uint16_t>(p[0] | (p[1] << 8)) : uint16_t{0};
 }
 
 void WireReader::u32(uint32_t& v) {
