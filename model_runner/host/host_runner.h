@@ -1,0 +1,67 @@
+// Desktop helpers that run a model file with the freestanding runtime (host only).
+//
+// These are what `tinyscope-cli run/bench` call. Plain structs in, plain structs out; every
+// failure is reported as `false` plus one sentence in `error` naming the file or tensor.
+// Not thread-safe per call site, but calls share no state and may run on different threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model_runner/model.h"
+
+namespace tinyscope::runner::host {
+
+struct ModelFile {
+  std::string path;
+  std::string name;            // file name without directory and ".tflite"
+  std::vector<uint8_t> bytes;  // 16-byte aligned by the allocator on the supported hosts
+};
+
+bool readBinaryFile(const std::string& path, std::vector<uint8_t>* out, std::string* error);
+bool writeBinaryFile(const std::string& path, const std::vector<uint8_t>& bytes, std::string* error);
+bool loadModelFile(const std::string& path, ModelFile* out, std::string* error);
+
+// Operator name as the golden manifests spell it: "CONV_2D", or "CUSTOM:<custom_code>".
+std::string manifestOpName(const OperatorDesc& op);
+
+struct OpRecord {
+  int32_t index = 0;
+  std::string name;
+  uint64_t nanoseconds = 0;
+};
+
+struct RunOptions {
+  bool captureTensors = true;  // copy every non-constant tensor as it is produced
+  size_t arenaBytes = 0;       // 0: start at 64 KiB and double until allocate() succeeds
+};
+
+struct RunResult {
+  size_t arenaUsedBytes = 0;
+  size_t arenaPersistentBytes = 0;
+  std::vector<OpRecord> ops;                       // execution order, with per-op time
+  std::vector<std::vector<uint8_t>> tensorBytes;   // by tensor index (captured tensors only)
+  std::vector<bool> captured;                      // by tensor index
+  std::vector<std::vector<uint8_t>> outputs;       // model outputs, in order
+};
+
+// Allocates, copies `inputs[i]` into model input i (sizes must match), invokes once.
+bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs, const RunOptions& options,
+              RunResult* result, std::string* error);
+
+struct BenchResult {
+  int iterations = 0;
+  double medianUs = 0.0;
+  double minUs = 0.0;
+  std::vector<std::string> opNames;
+  std::vector<double> perOpMedianUs;
+  size_t arenaUsedBytes = 0;
+};
+
+// Invokes `warmup` + `iterations` times on one interpreter; statistics over the timed runs.
+bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs, int iterations, int warmup,
+                BenchResult* result, std::string* error);
+
+}  // namespace tinyscope::runner::host

@@ -1,0 +1,162 @@
+#include "model_runner/host/tensor_comparator.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "model_runner/host/json.h"
+
+namespace tinyscope::runner::host {
+
+namespace {
+
+size_t elementSize(const std::string& type) {
+  if (type == "int8" || type == "uint8" || type == "bool") return 1;
+  if (type == "int16" || type == "uint16" || type == "float16") return 2;
+  if (type == "int32" || type == "uint32" || type == "float32") return 4;
+  if (type == "int64" || type == "uint64" || type == "float64") return 8;
+  return 0;
+}
+
+// Value of element i as a double in quantized steps (raw integer, or the float itself).
+double elementValue(const std::string& type, const uint8_t* p, size_t i) {
+  if (type == "int8") return static_cast<int8_t>(p[i]);
+  if (type == "uint8" || type == "bool") return p[i];
+  if (type == "int16") { int16_t v; std::memcpy(&v, p + 2 * i, 2); return v; }
+  if (type == "uint16") { uint16_t v; std::memcpy(&v, p + 2 * i, 2); return v; }
+  if (type == "int32") { int32_t v; std::memcpy(&v, p + 4 * i, 4); return v; }
+  if (type == "uint32") { uint32_t v; std::memcpy(&v, p + 4 * i, 4); return v; }
+  if (type == "float32") { float v; std::memcpy(&v, p + 4 * i, 4); return static_cast<double>(v); }
+  if (type == "int64") { int64_t v; std::memcpy(&v, p + 8 * i, 8); return static_cast<double>(v); }
+  if (type == "uint64") { uint64_t v; std::memcpy(&v, p + 8 * i, 8); return static_cast<double>(v); }
+  if (type == "float64") { double v; std::memcpy(&v, p + 8 * i, 8); return v; }
+  return 0.0;
+}
+
+}  // namespace
+
+TensorComparison compareTensorBytes(const DumpTensor& info, const std::vector<uint8_t>& reference,
+                                    const std::vector<uint8_t>& test) {
+  TensorComparison c;
+  c.index = info.index;
+  c.name = info.name;
+  c.type = info.type;
+  c.producerOp = info.producerOp;
+  c.producerOpName = info.producerOpName;
+  const size_t es = elementSize(info.type);
+  if (es == 0) {
+    c.note = "element type " + info.type + " is not compared";
+    return c;
+  }
+  if (reference.size() != test.size() || reference.size() % es != 0) {
+    c.note = "sizes differ: " + std::to_string(reference.size()) + " vs " + std::to_string(test.size()) + " bytes";
+    return c;
+  }
+  c.compared = true;
+  c.elements = reference.size() / es;
+  const double scale = info.scale.empty() ? 1.0 : info.scale[0];
+  const double zp = info.zeroPoint.empty() ? 0.0 : static_cast<double>(info.zeroPoint[0]);
+  double sumAbs = 0.0, dot = 0.0, refSq = 0.0, testSq = 0.0, errSq = 0.0;
+  for (size_t i = 0; i < c.elements; ++i) {
+    const double r = elementValue(info.type, reference.data(), i);
+    const double t = elementValue(info.type, test.data(), i);
+    const double d = std::fabs(r - t);
+    if (std::memcmp(reference.data() + i * es, test.data() + i * es, es) == 0) ++c.exactMatches;
+    sumAbs += d;
+    const auto steps = static_cast<int64_t>(std::ceil(d));
+    if (steps > c.maxAbsDiff) c.maxAbsDiff = steps;
+    const double rr = scale * (r - zp);
+    const double tt = scale * (t - zp);
+    dot += rr * tt;
+    refSq += rr * rr;
+    testSq += tt * tt;
+    errSq += (tt - rr) * (tt - rr);
+  }
+  c.meanAbsDiff = c.elements > 0 ? sumAbs / static_cast<double>(c.elements) : 0.0;
+  if (refSq == 0.0 && testSq == 0.0) {
+    c.cosine = 1.0;
+  } else if (refSq == 0.0 || testSq == 0.0) {
+    c.cosine = 0.0;
+  } else {
+    c.cosine = dot / (std::sqrt(refSq) * std::sqrt(testSq));
+  }
+  if (errSq == 0.0) {
+    c.snrDb = std::numeric_limits<double>::infinity();
+    c.relativeL2 = 0.0;
+  } else {
+    c.snrDb = refSq > 0.0 ? 10.0 * std::log10(refSq / errSq) : -std::numeric_limits<double>::infinity();
+    c.relativeL2 = refSq > 0.0 ? std::sqrt(errSq / refSq) : std::numeric_limits<double>::infinity();
+  }
+  return c;
+}
+
+bool compareDumps(const TensorDump& reference, const TensorDump& test, DumpComparison* out, std::string* error) {
+  std::string localError;
+  std::string* err = error != nullptr ? error : &localError;
+  *out = DumpComparison();
+  const auto& a = reference.manifest.tensors;
+  const auto& b = test.manifest.tensors;
+  if (a.size() != b.size()) {
+    *err = "the dumps describe different models: " + std::to_string(a.size()) + " vs " + std::to_string(b.size()) +
+           " tensors";
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].type != b[i].type || a[i].bytes != b[i].bytes) {
+      *err = "the dumps describe different models: tensor " + std::to_string(a[i].index) + " is " + a[i].type +
+             "/" + std::to_string(a[i].bytes) + " bytes vs " + b[i].type + "/" + std::to_string(b[i].bytes);
+      return false;
+    }
+    const auto ra = reference.data.find(a[i].index);
+    const auto tb = test.data.find(b[i].index);
+    if (ra == reference.data.end() || tb == test.data.end()) continue;
+    TensorComparison c = compareTensorBytes(a[i], ra->second, tb->second);
+    if (c.compared) {
+      ++out->comparedTensors;
+      if (c.identical()) {
+        ++out->identicalTensors;
+      } else if (out->firstDivergingTensor < 0 || c.producerOp < out->firstDivergingOp) {
+        out->firstDivergingOp = c.producerOp;
+        out->firstDivergingOpName = c.producerOpName.empty() ? "(model input)" : c.producerOpName;
+        out->firstDivergingTensor = c.index;
+      }
+    }
+    out->tensors.push_back(std::move(c));
+  }
+  return true;
+}
+
+std::string comparisonToJson(const DumpComparison& cmp) {
+  JsonWriter w;
+  w.beginObject();
+  w.key("compared_tensors").value(cmp.comparedTensors);
+  w.key("identical_tensors").value(cmp.identicalTensors);
+  w.key("identical").value(cmp.identical());
+  w.key("first_diverging_op").value(cmp.firstDivergingOp);
+  if (cmp.firstDivergingOpName.empty()) w.key("first_diverging_op_name").null();
+  else w.key("first_diverging_op_name").value(cmp.firstDivergingOpName);
+  w.key("first_diverging_tensor").value(cmp.firstDivergingTensor);
+  w.key("tensors").beginArray();
+  for (const TensorComparison& c : cmp.tensors) {
+    w.beginObject();
+    w.key("index").value(c.index);
+    w.key("name").value(c.name);
+    w.key("type").value(c.type);
+    w.key("producer_op").value(c.producerOp);
+    w.key("compared").value(c.compared);
+    if (!c.note.empty()) w.key("note").value(c.note);
+    w.key("elements").value(c.elements);
+    w.key("exact_matches").value(c.exactMatches);
+    w.key("max_abs_diff").value(c.maxAbsDiff);
+    w.key("mean_abs_diff").value(c.meanAbsDiff, 6);
+    w.key("cosine").value(c.cosine, 9);
+    w.key("snr_db").value(c.snrDb, 6);  // null when identical (infinite)
+    w.key("relative_l2").value(c.relativeL2, 6);
+    w.endObject();
+  }
+  w.endArray();
+  w.endObject();
+  return w.str() + "\n";
+}
+
+}  // namespace tinyscope::runner::host
