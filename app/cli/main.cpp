@@ -3,12 +3,16 @@
 #include <QCoreApplication>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/verbs.h"
 #include "app/core/version.h"
 
 namespace tinyscope::cli {
 
 const QList<Verb>& verbs() {
   static const QList<Verb> table = {
+      {"devices", "List serial ports, BLE devices and the simulator.", runDevices},
+      {"info", "Connect to a device and show its handshake.", runInfo},
+      {"stream", "Stream sensor windows; report rate, gaps and link errors.", runStream},
   };
   return table;
 }

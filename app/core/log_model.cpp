@@ -62,7 +62,7 @@ void LogModel::append(LogLevel level, const QString& source, const QString& mess
   beginInsertRows({}, row, row);
   m_entries.push_back(LogEntry{QDateTime::currentDateTime(), level, source, message});
   endInsertRows();
-  emit entryAdded(m_entries.back());
+  Q_EMIT entryAdded(m_entries.back());
 }
 
 void LogModel::clear() {

@@ -35,11 +35,11 @@ class LogModel : public QAbstractListModel {
   quint64 droppedCount() const { return m_dropped; }
   static QString levelName(LogLevel level);
 
- public slots:
+ public Q_SLOTS:
   void append(tinyscope::LogLevel level, const QString& source, const QString& message);
   void clear();
 
- signals:
+ Q_SIGNALS:
   void entryAdded(const tinyscope::LogEntry& entry);
 
  private:

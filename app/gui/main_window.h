@@ -21,7 +21,7 @@ class MainWindow : public QMainWindow {
   LogModel* logModel() const { return m_log; }
   QDockWidget* dock(const QString& objectName) const;
 
- public slots:
+ public Q_SLOTS:
   void showAbout();
 
  private:

@@ -35,7 +35,7 @@ BleTransport::BleTransport(QString mac, NusChannel* channel, QObject* parent)
   connect(m_channel, &NusChannel::ready, this, [this](const QList<NusCharacteristic>& chars, int mtu) {
     const NusChoice choice = pickNusCharacteristics(chars);
     if (!choice.ok()) {
-      emit errorOccurred(QStringLiteral("%1: the Nordic UART Service has no %2 characteristic")
+      Q_EMIT errorOccurred(QStringLiteral("%1: the Nordic UART Service has no %2 characteristic")
                              .arg(address(), choice.writeIndex < 0 ? QStringLiteral("writable")
                                                                    : QStringLiteral("notifying")));
       m_channel->disconnectFromPeer();
@@ -44,24 +44,24 @@ BleTransport::BleTransport(QString mac, NusChannel* channel, QObject* parent)
     m_mtu = mtu;
     m_withoutResponse = choice.writeWithoutResponse;
     m_open = true;
-    emit opened();
+    Q_EMIT opened();
   });
   connect(m_channel, &NusChannel::mtuChanged, this, [this](int mtu) { m_mtu = mtu; });
   connect(m_channel, &NusChannel::notified, this,
-          [this](const QByteArray& chunk) { emit bytesReceived(chunk, steadyNowNs()); });
+          [this](const QByteArray& chunk) { Q_EMIT bytesReceived(chunk, steadyNowNs()); });
   connect(m_channel, &NusChannel::chunkWritten, this, [this] {
     m_inFlight = false;
     pump();
   });
   connect(m_channel, &NusChannel::failed, this,
-          [this](const QString& reason) { emit errorOccurred(QStringLiteral("%1: %2").arg(address(), reason)); });
+          [this](const QString& reason) { Q_EMIT errorOccurred(QStringLiteral("%1: %2").arg(address(), reason)); });
   connect(m_channel, &NusChannel::disconnected, this, [this] {
     m_open = false;
     m_inFlight = false;
     if (!m_queue.empty())
-      emit errorOccurred(QStringLiteral("%1: disconnected with %2 chunk(s) unsent").arg(address()).arg(m_queue.size()));
+      Q_EMIT errorOccurred(QStringLiteral("%1: disconnected with %2 chunk(s) unsent").arg(address()).arg(m_queue.size()));
     m_queue.clear();
-    emit closed();
+    Q_EMIT closed();
   });
 }
 
@@ -75,7 +75,7 @@ void BleTransport::close() {
 
 bool BleTransport::write(const QByteArray& bytes) {
   if (!m_open) {
-    emit errorOccurred(QStringLiteral("%1: cannot send, not connected").arg(address()));
+    Q_EMIT errorOccurred(QStringLiteral("%1: cannot send, not connected").arg(address()));
     return false;
   }
   const int n = payloadPerWrite();
@@ -114,20 +114,20 @@ void QtNusChannel::connectToPeer() {
   connect(m_controller, &QLowEnergyController::discoveryFinished, this, [this] {
     m_service = m_controller->createServiceObject(kNusService, this);
     if (!m_service) {
-      emit failed(QStringLiteral("the device does not offer the Nordic UART Service"));
+      Q_EMIT failed(QStringLiteral("the device does not offer the Nordic UART Service"));
       m_controller->disconnectFromDevice();
       return;
     }
     connect(m_service, &QLowEnergyService::stateChanged, this, &QtNusChannel::onServiceState);
     connect(m_service, &QLowEnergyService::characteristicChanged, this,
-            [this](const QLowEnergyCharacteristic&, const QByteArray& value) { emit notified(value); });
-    connect(m_service, &QLowEnergyService::characteristicWritten, this, [this] { emit chunkWritten(); });
+            [this](const QLowEnergyCharacteristic&, const QByteArray& value) { Q_EMIT notified(value); });
+    connect(m_service, &QLowEnergyService::characteristicWritten, this, [this] { Q_EMIT chunkWritten(); });
     connect(m_service, qOverload<QLowEnergyService::ServiceError>(&QLowEnergyService::error), this,
-            [this](QLowEnergyService::ServiceError e) { emit failed(QStringLiteral("GATT error %1").arg(int(e))); });
+            [this](QLowEnergyService::ServiceError e) { Q_EMIT failed(QStringLiteral("GATT error %1").arg(int(e))); });
     m_service->discoverDetails();
   });
   connect(m_controller, qOverload<QLowEnergyController::Error>(&QLowEnergyController::error), this,
-          [this](QLowEnergyController::Error) { emit failed(m_controller->errorString()); });
+          [this](QLowEnergyController::Error) { Q_EMIT failed(m_controller->errorString()); });
   connect(m_controller, &QLowEnergyController::disconnected, this, &NusChannel::disconnected);
   m_controller->connectToDevice();
 }
@@ -146,7 +146,7 @@ void QtNusChannel::onServiceState() {
     if (cccd.isValid()) m_service->writeDescriptor(cccd, QByteArray::fromHex(indicate ? "0200" : "0100"));
   }
   // Qt 5 does not expose the ATT MTU BlueZ negotiated; 23 (20-byte writes) is always safe.
-  emit ready(m_chars, 23);
+  Q_EMIT ready(m_chars, 23);
 }
 
 void QtNusChannel::disconnectFromPeer() {

@@ -53,7 +53,7 @@ class NusChannel : public QObject {
   virtual void disconnectFromPeer() = 0;
   virtual void writeChunk(const QByteArray& chunk, bool withoutResponse) = 0;
 
- signals:
+ Q_SIGNALS:
   // NUS found, notifications enabled; mtu is the negotiated ATT MTU.
   void ready(const QList<tinyscope::link::NusCharacteristic>& characteristics, int mtu);
   void mtuChanged(int mtu);

@@ -12,31 +12,31 @@ ProcessTransport::ProcessTransport(QString addressText, QString program, QString
   connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
     const qint64 now = steadyNowNs();
     const QByteArray chunk = m_process.readAllStandardOutput();
-    if (!chunk.isEmpty()) emit bytesReceived(chunk, now);
+    if (!chunk.isEmpty()) Q_EMIT bytesReceived(chunk, now);
   });
   connect(&m_process, &QProcess::readyReadStandardError, this, [this] {
     m_stderrTail += m_process.readAllStandardError();
     int nl;
     while ((nl = m_stderrTail.indexOf('\n')) >= 0) {
-      emit diagnosticLine(QString::fromUtf8(m_stderrTail.left(nl)).trimmed());
+      Q_EMIT diagnosticLine(QString::fromUtf8(m_stderrTail.left(nl)).trimmed());
       m_stderrTail.remove(0, nl + 1);
     }
   });
   connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
     if (e == QProcess::FailedToStart) {
-      emit errorOccurred(QStringLiteral("%1: cannot start '%2': %3").arg(m_address, m_program, m_process.errorString()));
-      emit closed();
+      Q_EMIT errorOccurred(QStringLiteral("%1: cannot start '%2': %3").arg(m_address, m_program, m_process.errorString()));
+      Q_EMIT closed();
     }
   });
   connect(&m_process, qOverload<int, QProcess::ExitStatus>(&QProcess::finished), this,
           [this](int code, QProcess::ExitStatus status) {
             if (!m_closing) {
-              emit errorOccurred(status == QProcess::CrashExit
+              Q_EMIT errorOccurred(status == QProcess::CrashExit
                                      ? QStringLiteral("%1: the device process crashed").arg(m_address)
                                      : QStringLiteral("%1: the device process exited with code %2").arg(m_address).arg(code));
             }
             m_closing = false;
-            emit closed();
+            Q_EMIT closed();
           });
 }
 
@@ -67,7 +67,7 @@ void ProcessTransport::close() {
 
 bool ProcessTransport::write(const QByteArray& bytes) {
   if (!isOpen()) {
-    emit errorOccurred(QStringLiteral("%1: cannot send, the device process is not running").arg(m_address));
+    Q_EMIT errorOccurred(QStringLiteral("%1: cannot send, the device process is not running").arg(m_address));
     return false;
   }
   return m_process.write(bytes) == bytes.size();

@@ -21,7 +21,7 @@ class ProcessTransport : public Transport {
   bool write(const QByteArray& bytes) override;
   QString address() const override { return m_address; }
 
- signals:
+ Q_SIGNALS:
   void diagnosticLine(const QString& line);
 
  private:

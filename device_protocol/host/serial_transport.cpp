@@ -37,22 +37,22 @@ void SerialTransport::open() {
   m_port.setFlowControl(QSerialPort::NoFlowControl);
   m_port.setReadBufferSize(0);  // unbounded inside Qt; our own ring bounds what reaches the GUI
   if (!m_port.open(QIODevice::ReadWrite)) {
-    emit errorOccurred(QStringLiteral("%1: cannot open port: %2").arg(address(), m_port.errorString()));
-    emit closed();
+    Q_EMIT errorOccurred(QStringLiteral("%1: cannot open port: %2").arg(address(), m_port.errorString()));
+    Q_EMIT closed();
     return;
   }
-  emit opened();
+  Q_EMIT opened();
 }
 
 void SerialTransport::close() {
   if (!m_port.isOpen()) return;
   m_port.close();
-  emit closed();
+  Q_EMIT closed();
 }
 
 bool SerialTransport::write(const QByteArray& bytes) {
   if (!m_port.isOpen()) {
-    emit errorOccurred(QStringLiteral("%1: cannot send, the port is not open").arg(address()));
+    Q_EMIT errorOccurred(QStringLiteral("%1: cannot send, the port is not open").arg(address()));
     return false;
   }
   return m_port.write(bytes) == bytes.size();
@@ -61,7 +61,7 @@ bool SerialTransport::write(const QByteArray& bytes) {
 void SerialTransport::onReadyRead() {
   const qint64 now = steadyNowNs();
   const QByteArray chunk = m_port.readAll();
-  if (!chunk.isEmpty()) emit bytesReceived(chunk, now);
+  if (!chunk.isEmpty()) Q_EMIT bytesReceived(chunk, now);
 }
 
 void SerialTransport::onError(QSerialPort::SerialPortError error) {
@@ -73,13 +73,13 @@ void SerialTransport::onError(QSerialPort::SerialPortError error) {
   // QSerialPort would repeat forever. Both mean the device is gone.
   const bool fatal = error == QSerialPort::ResourceError || error == QSerialPort::ReadError;
   if (!m_port.isOpen()) return;
-  emit errorOccurred(QStringLiteral("%1: %2").arg(address(), fatal ? QStringLiteral("device disappeared (%1)")
+  Q_EMIT errorOccurred(QStringLiteral("%1: %2").arg(address(), fatal ? QStringLiteral("device disappeared (%1)")
                                                                          .arg(m_port.errorString())
                                                                    : m_port.errorString()));
   m_port.clearError();
   if (fatal) {
     m_port.close();
-    emit closed();
+    Q_EMIT closed();
   }
 }
 

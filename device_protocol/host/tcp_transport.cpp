@@ -10,16 +10,16 @@ TcpTransport::TcpTransport(QString host, quint16 port, QObject* parent)
   connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
     const qint64 now = steadyNowNs();
     const QByteArray chunk = m_socket.readAll();
-    if (!chunk.isEmpty()) emit bytesReceived(chunk, now);
+    if (!chunk.isEmpty()) Q_EMIT bytesReceived(chunk, now);
   });
   connect(&m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) {
     if (e == QAbstractSocket::RemoteHostClosedError) {
-      emit errorOccurred(QStringLiteral("%1: the device closed the connection").arg(address()));
+      Q_EMIT errorOccurred(QStringLiteral("%1: the device closed the connection").arg(address()));
       return;
     }
     const bool wasConnecting = m_socket.state() != QAbstractSocket::ConnectedState;
-    emit errorOccurred(QStringLiteral("%1: %2").arg(address(), m_socket.errorString()));
-    if (wasConnecting) emit closed();
+    Q_EMIT errorOccurred(QStringLiteral("%1: %2").arg(address(), m_socket.errorString()));
+    if (wasConnecting) Q_EMIT closed();
   });
 }
 
@@ -36,7 +36,7 @@ void TcpTransport::close() {
 
 bool TcpTransport::write(const QByteArray& bytes) {
   if (!isOpen()) {
-    emit errorOccurred(QStringLiteral("%1: cannot send, not connected").arg(address()));
+    Q_EMIT errorOccurred(QStringLiteral("%1: cannot send, not connected").arg(address()));
     return false;
   }
   return m_socket.write(bytes) == bytes.size();

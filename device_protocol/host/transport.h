@@ -32,7 +32,7 @@ class Transport : public QObject {
   // The device address this transport was made for (e.g. "serial:/dev/ttyACM0?baud=921600").
   virtual QString address() const = 0;
 
- signals:
+ Q_SIGNALS:
   void opened();
   void bytesReceived(const QByteArray& chunk, qint64 arrivalNs);
   void errorOccurred(const QString& message);

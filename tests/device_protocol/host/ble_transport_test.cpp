@@ -22,15 +22,15 @@ class FakeNusPeer : public NusChannel {
   QList<QByteArray> written;
   QList<bool> withoutResponse;
 
-  void connectToPeer() override { emit ready(chars, mtu); }
-  void disconnectFromPeer() override { emit disconnected(); }
+  void connectToPeer() override { Q_EMIT ready(chars, mtu); }
+  void disconnectFromPeer() override { Q_EMIT disconnected(); }
   void writeChunk(const QByteArray& chunk, bool noResponse) override {
     written.append(chunk);
     withoutResponse.append(noResponse);
-    if (!noResponse && autoAck) emit chunkWritten();
+    if (!noResponse && autoAck) Q_EMIT chunkWritten();
   }
-  void deviceNotifies(const QByteArray& b) { emit notified(b); }
-  void ack() { emit chunkWritten(); }
+  void deviceNotifies(const QByteArray& b) { Q_EMIT notified(b); }
+  void ack() { Q_EMIT chunkWritten(); }
 };
 
 }  // namespace
@@ -105,7 +105,7 @@ TEST(BleTransport, DisconnectMidTransferReportsUnsentChunks) {
   QSignalSpy closed(&t, &BleTransport::closed);
   t.open();
   t.write(QByteArray(100, 'a'));
-  emit peer->disconnected();
+  Q_EMIT peer->disconnected();
   ASSERT_EQ(closed.count(), 1);
   ASSERT_EQ(err.count(), 1);
   EXPECT_EQ(err.at(0).at(0).toString(), "ble:AA:BB:CC:DD:EE:FF: disconnected with 4 chunk(s) unsent");

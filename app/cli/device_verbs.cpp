@@ -1,0 +1,368 @@
+// Verbs that talk to a device: devices, info, stream.
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+#include "app/cli/cli_common.h"
+#include "app/cli/verbs.h"
+#include "app/core/device/device_session.h"
+#include "device_protocol/host/ble_transport.h"
+#include "device_protocol/host/serial_transport.h"
+#include "device_protocol/host/text_line_decoder.h"
+#include "device_protocol/host/transport_factory.h"
+
+namespace tinyscope::cli {
+
+namespace {
+
+const QCommandLineOption kDeviceOpt(QStringList{QStringLiteral("d"), QStringLiteral("device")},
+                                    QStringLiteral("Device address: sim:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
+                                    QStringLiteral("URI"));
+const QCommandLineOption kJsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"), QStringLiteral("Handshake timeout in seconds (default 10)."),
+                                     QStringLiteral("S"), QStringLiteral("10"));
+
+QString hex4(quint16 v) { return QStringLiteral("%1").arg(v, 4, 16, QLatin1Char('0')); }
+
+// Opens a session and completes the handshake; nullptr after printing one error line.
+std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p, int* code) {
+  if (!p.isSet(kDeviceOpt)) {
+    *code = fail(verb, QStringLiteral("--device URI is required (e.g. --device sim:)"), kExitUsage);
+    return nullptr;
+  }
+  QString error;
+  auto link = link::DeviceLink::create(p.value(kDeviceOpt), &error);
+  if (!link) {
+    *code = fail(verb, error, kExitUsage);
+    return nullptr;
+  }
+  auto session = std::make_unique<DeviceSession>(std::move(link));
+  QObject::connect(session->link(), &link::DeviceLink::diagnostic, [](const QString& line) {
+    if (qEnvironmentVariableIsSet("TINYSCOPE_VERBOSE")) err() << "device: " << line << Qt::endl;
+  });
+  bool ok = false;
+  const double seconds = p.value(kTimeoutOpt).toDouble(&ok);
+  if (!ok || seconds <= 0) {
+    *code = fail(verb, QStringLiteral("--timeout '%1' is not a positive number of seconds").arg(p.value(kTimeoutOpt)), kExitUsage);
+    return nullptr;
+  }
+  if (!session->connectBlocking(static_cast<int>(seconds * 1000), &error)) {
+    *code = fail(verb, error, kExitFailed);
+    return nullptr;
+  }
+  return session;
+}
+
+QString elementTypeName(proto::ElementType t) {
+  switch (t) {
+    case proto::ElementType::Int8: return QStringLiteral("int8");
+    case proto::ElementType::UInt8: return QStringLiteral("uint8");
+    case proto::ElementType::Int16: return QStringLiteral("int16");
+    case proto::ElementType::UInt16: return QStringLiteral("uint16");
+    case proto::ElementType::Int32: return QStringLiteral("int32");
+    case proto::ElementType::Float32: return QStringLiteral("float32");
+  }
+  return QStringLiteral("?");
+}
+
+QString slotStateName(proto::SlotState s) {
+  switch (s) {
+    case proto::SlotState::Empty: return QStringLiteral("empty");
+    case proto::SlotState::Receiving: return QStringLiteral("receiving");
+    case proto::SlotState::Valid: return QStringLiteral("valid");
+    case proto::SlotState::Active: return QStringLiteral("active");
+    case proto::SlotState::Invalid: return QStringLiteral("invalid");
+  }
+  return QStringLiteral("?");
+}
+
+QJsonObject infoJson(const DeviceSession& s) {
+  const proto::HelloReply& h = s.info().hello;
+  QJsonObject o;
+  o[QStringLiteral("device")] = s.link()->uri().text;
+  o[QStringLiteral("device_id")] = s.info().deviceIdHex();
+  o[QStringLiteral("board")] = QString::fromUtf8(h.boardName.c_str());
+  o[QStringLiteral("firmware_version")] = QString::fromUtf8(h.firmwareVersion.c_str());
+  o[QStringLiteral("protocol_version")] = h.chosenVersion;
+  o[QStringLiteral("protocol_range")] = QJsonArray{h.minVersion, h.maxVersion};
+  o[QStringLiteral("arena_bytes")] = static_cast<qint64>(h.arenaBytes);
+  o[QStringLiteral("max_frame_bytes")] = h.maxFrameSize;
+  o[QStringLiteral("tick_hz")] = static_cast<qint64>(h.tickHz);
+  QJsonArray sensors;
+  for (size_t i = 0; i < h.sensors.size(); ++i) {
+    const proto::SensorInfo& si = h.sensors[i];
+    sensors.append(QJsonObject{{QStringLiteral("id"), si.sensorId},
+                               {QStringLiteral("name"), QString::fromUtf8(si.name.c_str())},
+                               {QStringLiteral("axes"), si.axes},
+                               {QStringLiteral("units"), QString::fromUtf8(si.units.c_str())},
+                               {QStringLiteral("sample_type"), elementTypeName(si.sampleType)},
+                               {QStringLiteral("rate_hz"), si.rateMilliHz / 1000.0},
+                               {QStringLiteral("max_rate_hz"), si.maxRateMilliHz / 1000.0}});
+  }
+  o[QStringLiteral("sensors")] = sensors;
+  QJsonArray slots;
+  for (size_t i = 0; i < h.slots.size(); ++i) {
+    const proto::SlotInfo& si = h.slots[i];
+    slots.append(QJsonObject{{QStringLiteral("slot"), si.slot},
+                             {QStringLiteral("state"), slotStateName(si.state)},
+                             {QStringLiteral("capacity"), static_cast<qint64>(si.capacity)},
+                             {QStringLiteral("model_bytes"), static_cast<qint64>(si.modelSize)},
+                             {QStringLiteral("model_crc32"), QStringLiteral("%1").arg(si.modelCrc, 8, 16, QLatin1Char('0'))},
+                             {QStringLiteral("model_name"), QString::fromUtf8(si.modelName.c_str())}});
+  }
+  o[QStringLiteral("model_slots")] = slots;
+  QJsonArray ops;
+  for (size_t i = 0; i < h.opCodes.size(); ++i) ops.append(h.opCodes[i]);
+  o[QStringLiteral("op_codes")] = ops;
+  return o;
+}
+
+}  // namespace
+
+int runDevices(const QStringList& args) {
+  QCommandLineParser p;
+  const QCommandLineOption ble(QStringLiteral("ble"), QStringLiteral("Also scan for BLE devices advertising the Nordic UART Service."));
+  p.addOption(ble);
+  p.addOption(kJsonOpt);
+  if (int c = parseVerbArgs(p, args, QStringLiteral("devices"), QStringLiteral("List devices tinyscope can connect to."), 0, 0); c >= 0)
+    return c;
+  QJsonArray list;
+  for (const link::SerialPortDescription& d : link::availableSerialPorts()) {
+    QJsonObject o{{QStringLiteral("address"), QStringLiteral("serial:") + d.path},
+                  {QStringLiteral("description"), d.description},
+                  {QStringLiteral("manufacturer"), d.manufacturer},
+                  {QStringLiteral("serial_number"), d.serialNumber}};
+    if (d.vendorId) o[QStringLiteral("usb_id")] = hex4(d.vendorId) + QLatin1Char(':') + hex4(d.productId);
+    list.append(o);
+  }
+  link::DeviceUri sim;
+  const QString agent = link::findAgentProgram(sim);
+  list.append(QJsonObject{{QStringLiteral("address"), QStringLiteral("sim:")},
+                          {QStringLiteral("description"),
+                           agent.isEmpty() ? QStringLiteral("simulated device (tinyscope-agent not found)")
+                                           : QStringLiteral("simulated device (%1)").arg(agent)}});
+  QString bleError;
+  if (p.isSet(ble)) {
+    for (const link::BleDeviceDescription& d : link::scanNusDevices(5000, &bleError))
+      list.append(QJsonObject{{QStringLiteral("address"), QStringLiteral("ble:") + d.address},
+                              {QStringLiteral("description"), d.name},
+                              {QStringLiteral("rssi"), d.rssi}});
+  }
+  if (p.isSet(kJsonOpt)) {
+    QJsonObject o{{QStringLiteral("devices"), list}};
+    if (!bleError.isEmpty()) o[QStringLiteral("ble_error")] = bleError;
+    out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+  } else {
+    for (const QJsonValue& v : list) {
+      const QJsonObject o = v.toObject();
+      out() << o[QStringLiteral("address")].toString().leftJustified(28) << ' ' << o[QStringLiteral("description")].toString();
+      if (o.contains(QStringLiteral("usb_id"))) out() << "  [USB " << o[QStringLiteral("usb_id")].toString() << ']';
+      out() << '\n';
+    }
+    if (!bleError.isEmpty()) err() << "tinyscope-cli devices: " << bleError << Qt::endl;
+  }
+  out().flush();
+  return kExitOk;
+}
+
+int runInfo(const QStringList& args) {
+  QCommandLineParser p;
+  p.addOption(kDeviceOpt);
+  p.addOption(kJsonOpt);
+  p.addOption(kTimeoutOpt);
+  if (int c = parseVerbArgs(p, args, QStringLiteral("info"), QStringLiteral("Connect to a device and show its handshake."), 0, 0); c >= 0)
+    return c;
+  int code = 0;
+  auto session = connectDevice(QStringLiteral("info"), p, &code);
+  if (!session) return code;
+  const QJsonObject o = infoJson(*session);
+  if (p.isSet(kJsonOpt)) {
+    out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+    out().flush();
+    return kExitOk;
+  }
+  out() << "device      " << o[QStringLiteral("device")].toString() << "\n"
+        << "board       " << o[QStringLiteral("board")].toString() << " (id " << o[QStringLiteral("device_id")].toString() << ")\n"
+        << "firmware    " << o[QStringLiteral("firmware_version")].toString() << ", protocol v"
+        << o[QStringLiteral("protocol_version")].toInt() << "\n"
+        << "arena       " << o[QStringLiteral("arena_bytes")].toVariant().toLongLong() << " bytes, frames up to "
+        << o[QStringLiteral("max_frame_bytes")].toInt() << " bytes, op timer " << o[QStringLiteral("tick_hz")].toVariant().toLongLong() << " Hz\n";
+  for (const QJsonValue& v : o[QStringLiteral("sensors")].toArray()) {
+    const QJsonObject s = v.toObject();
+    out() << "sensor " << s[QStringLiteral("id")].toInt() << "    " << s[QStringLiteral("name")].toString() << ": "
+          << s[QStringLiteral("axes")].toInt() << " × " << s[QStringLiteral("sample_type")].toString() << " ["
+          << s[QStringLiteral("units")].toString() << "] at " << s[QStringLiteral("rate_hz")].toDouble() << " Hz (max "
+          << s[QStringLiteral("max_rate_hz")].toDouble() << ")\n";
+  }
+  for (const QJsonValue& v : o[QStringLiteral("model_slots")].toArray()) {
+    const QJsonObject s = v.toObject();
+    out() << "slot " << s[QStringLiteral("slot")].toInt() << "      " << s[QStringLiteral("state")].toString();
+    if (s[QStringLiteral("model_bytes")].toVariant().toLongLong() > 0)
+      out() << ": " << s[QStringLiteral("model_name")].toString() << ", " << s[QStringLiteral("model_bytes")].toVariant().toLongLong()
+            << " bytes, crc32 " << s[QStringLiteral("model_crc32")].toString();
+    out() << " (capacity " << s[QStringLiteral("capacity")].toVariant().toLongLong() << ")\n";
+  }
+  out() << "ops         " << o[QStringLiteral("op_codes")].toArray().size() << " supported\n";
+  out().flush();
+  return kExitOk;
+}
+
+int runStream(const QStringList& args) {
+  QCommandLineParser p;
+  p.addOption(kDeviceOpt);
+  p.addOption(kJsonOpt);
+  p.addOption(kTimeoutOpt);
+  const QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Seconds to stream (default 5)."), QStringLiteral("S"), QStringLiteral("5"));
+  const QCommandLineOption csv(QStringLiteral("csv"), QStringLiteral("Write samples to FILE (device time in µs, one column per channel)."), QStringLiteral("FILE"));
+  const QCommandLineOption sensor(QStringLiteral("sensor"), QStringLiteral("Sensor id (default 0)."), QStringLiteral("ID"), QStringLiteral("0"));
+  const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Sample rate in Hz (default: the sensor's)."), QStringLiteral("HZ"));
+  const QCommandLineOption window(QStringLiteral("window"), QStringLiteral("Samples per window (default: fits one frame)."), QStringLiteral("N"));
+  const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("Plain text mode: the device prints numbers per line (no agent)."));
+  const QCommandLineOption failOnLoss(QStringLiteral("fail-on-loss"), QStringLiteral("Exit 1 when any window, frame or message was lost."));
+  for (const auto& o : {duration, csv, sensor, rate, window, text, failOnLoss}) p.addOption(o);
+  if (int c = parseVerbArgs(p, args, QStringLiteral("stream"),
+                            QStringLiteral("Stream sensor windows from a device; prints rate, samples, gaps and link errors."), 0, 0);
+      c >= 0)
+    return c;
+  const QString verb = QStringLiteral("stream");
+  bool ok = false;
+  const double seconds = p.value(duration).toDouble(&ok);
+  if (!ok || seconds <= 0) return fail(verb, QStringLiteral("--duration '%1' is not a positive number").arg(p.value(duration)), kExitUsage);
+  QFile csvFile;
+  QTextStream csvOut;
+  if (p.isSet(csv)) {
+    csvFile.setFileName(p.value(csv));
+    if (!csvFile.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
+      return fail(verb, QStringLiteral("cannot write '%1': %2").arg(p.value(csv), csvFile.errorString()), kExitUsage);
+    csvOut.setDevice(&csvFile);
+  }
+
+  if (p.isSet(text)) {
+    // Text mode: no handshake, lines of numbers straight from the transport.
+    if (!p.isSet(kDeviceOpt)) return fail(verb, QStringLiteral("--device URI is required"), kExitUsage);
+    link::DeviceUri uri;
+    QString error;
+    if (!link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error)) return fail(verb, error, kExitUsage);
+    auto transport = link::createTransport(uri, &error);
+    if (!transport) return fail(verb, error, kExitUsage);
+    link::TextLineDecoder decoder;
+    if (p.isSet(rate)) decoder.overrideRate(p.value(rate).toDouble());
+    QString linkError;
+    QObject::connect(transport.get(), &link::Transport::errorOccurred, [&](const QString& e) { linkError = e; });
+    QObject::connect(transport.get(), &link::Transport::bytesReceived, [&](const QByteArray& chunk, qint64 ns) {
+      QList<link::TextSample> samples;
+      QStringList lines;
+      decoder.feed(chunk, ns, &samples, &lines);
+      if (csvFile.isOpen())
+        for (const link::TextSample& s : samples) {
+          csvOut << (s.arrivalNs / 1000);
+          for (double v : s.values) csvOut << ',' << v;
+          csvOut << '\n';
+        }
+    });
+    QEventLoop loop;
+    QObject::connect(transport.get(), &link::Transport::closed, &loop, &QEventLoop::quit);
+    QTimer::singleShot(static_cast<int>(seconds * 1000), &loop, &QEventLoop::quit);
+    transport->open();
+    if (!linkError.isEmpty() && !transport->isOpen()) return fail(verb, linkError, kExitFailed);
+    loop.exec();
+    const link::RateEstimate r = decoder.rate();
+    const auto& c = decoder.counters();
+    QJsonObject o{{QStringLiteral("mode"), QStringLiteral("text")},
+                  {QStringLiteral("channels"), QJsonArray::fromStringList(decoder.channelNames())},
+                  {QStringLiteral("samples"), static_cast<qint64>(c.samples)},
+                  {QStringLiteral("rate_hz"), r.hz},
+                  {QStringLiteral("rate_uncertainty_hz"), r.uncertaintyHz},
+                  {QStringLiteral("text_lines"), static_cast<qint64>(c.textLines)},
+                  {QStringLiteral("overlong_lines"), static_cast<qint64>(c.overlongLines)}};
+    if (p.isSet(kJsonOpt)) {
+      out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+    } else {
+      out() << "channels    " << decoder.channelNames().join(QStringLiteral(", ")) << "\n"
+            << "samples     " << c.samples << "\n"
+            << "rate        " << QString::number(r.hz, 'f', 2) << " ± " << QString::number(r.uncertaintyHz, 'f', 2) << " Hz"
+            << (p.isSet(rate) ? " (set by --rate)" : " (measured from arrival times)") << "\n"
+            << "non-data    " << c.textLines << " lines, " << c.overlongLines << " overlong lines dropped\n";
+    }
+    out().flush();
+    if (!linkError.isEmpty()) err() << "tinyscope-cli stream: " << linkError << Qt::endl;
+    return kExitOk;
+  }
+
+  int code = 0;
+  auto session = connectDevice(verb, p, &code);
+  if (!session) return code;
+  const proto::HelloReply& h = session->info().hello;
+  const int sensorId = p.value(sensor).toInt(&ok);
+  const proto::SensorInfo* si = nullptr;
+  for (size_t i = 0; ok && i < h.sensors.size(); ++i)
+    if (h.sensors[i].sensorId == sensorId) si = &h.sensors[i];
+  if (!si) return fail(verb, QStringLiteral("%1 has no sensor '%2' (see 'tinyscope-cli info')").arg(session->link()->uri().text, p.value(sensor)), kExitUsage);
+  quint32 rateMilliHz = 0;
+  if (p.isSet(rate)) {
+    const double hz = p.value(rate).toDouble(&ok);
+    if (!ok || hz <= 0) return fail(verb, QStringLiteral("--rate '%1' is not a positive number").arg(p.value(rate)), kExitUsage);
+    rateMilliHz = static_cast<quint32>(hz * 1000.0 + 0.5);
+  }
+  const size_t sampleBytes = si->axes * proto::elementSize(si->sampleType);
+  quint16 windowSamples = static_cast<quint16>(sampleBytes ? proto::kMaxChunk / sampleBytes : 1);
+  if (p.isSet(window)) {
+    const int n = p.value(window).toInt(&ok);
+    if (!ok || n < 1 || static_cast<size_t>(n) * sampleBytes > proto::kMaxChunk)
+      return fail(verb, QStringLiteral("--window '%1' must be 1..%2 samples for this sensor").arg(p.value(window)).arg(proto::kMaxChunk / sampleBytes), kExitUsage);
+    windowSamples = static_cast<quint16>(n);
+  }
+  QString lastError;
+  QObject::connect(session.get(), &DeviceSession::errorOccurred, [&](const QString& e) { lastError = e; });
+  QObject::connect(session.get(), &DeviceSession::windowReceived, [&](const SensorWindowData& w) {
+    if (!csvFile.isOpen()) return;
+    const double usPerSample = (rateMilliHz ? 1e9 / rateMilliHz : 1e9 / si->rateMilliHz);
+    for (int i = 0; i < w.samples; ++i) {
+      csvOut << static_cast<qint64>(static_cast<double>(w.timestampUs) + i * usPerSample);
+      for (int c = 0; c < w.channels; ++c) csvOut << ',' << w.sample(i, c);
+      csvOut << '\n';
+    }
+  });
+  session->startStream(0, static_cast<quint8>(sensorId), rateMilliHz, windowSamples);
+  session->spin(static_cast<int>(seconds * 1000));
+  session->stopStream(0);
+  session->spin(200);
+  const StreamStats st = session->streams().value(0);
+  const link::LinkCounters& lc = session->link()->counters();
+  const quint64 frameErrors = lc.frames.crcErrors + lc.frames.cobsErrors + lc.frames.tooShort + lc.frames.overflows;
+  QJsonObject o{{QStringLiteral("device"), session->link()->uri().text},
+                {QStringLiteral("sensor"), QString::fromUtf8(si->name.c_str())},
+                {QStringLiteral("channels"), si->axes},
+                {QStringLiteral("windows"), static_cast<qint64>(st.windows)},
+                {QStringLiteral("samples"), static_cast<qint64>(st.samples)},
+                {QStringLiteral("rate_hz"), st.measuredRateHz()},
+                {QStringLiteral("sequence_gaps"), static_cast<qint64>(st.missingWindows)},
+                {QStringLiteral("overruns_reported"), static_cast<qint64>(st.overrunsReported)},
+                {QStringLiteral("crc_errors"), static_cast<qint64>(lc.frames.crcErrors)},
+                {QStringLiteral("frame_errors"), static_cast<qint64>(frameErrors)},
+                {QStringLiteral("malformed_messages"), static_cast<qint64>(lc.malformedMessages)},
+                {QStringLiteral("lost_messages"), static_cast<qint64>(lc.lostMessages)},
+                {QStringLiteral("bytes_received"), static_cast<qint64>(lc.bytesReceived)}};
+  if (p.isSet(kJsonOpt)) {
+    out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+  } else {
+    out() << "sensor      " << o[QStringLiteral("sensor")].toString() << " (" << si->axes << " channels)\n"
+          << "windows     " << st.windows << "\n"
+          << "samples     " << st.samples << " per channel\n"
+          << "rate        " << QString::number(st.measuredRateHz(), 'f', 2) << " Hz (device timestamps)\n"
+          << "gaps        " << st.missingWindows << " missing windows, " << st.overrunsReported << " overruns reported\n"
+          << "link        " << lc.frames.crcErrors << " CRC errors, " << frameErrors << " frame errors, "
+          << lc.malformedMessages << " malformed, " << lc.lostMessages << " lost messages, " << lc.bytesReceived << " bytes\n";
+  }
+  out().flush();
+  if (!lastError.isEmpty()) err() << "tinyscope-cli stream: " << lastError << Qt::endl;
+  const bool lossy = st.missingWindows || frameErrors || lc.malformedMessages || lc.lostMessages || st.overrunsReported;
+  if (st.windows == 0) return fail(verb, QStringLiteral("no sensor windows arrived"), kExitFailed);
+  return (p.isSet(failOnLoss) && lossy) ? kExitFailed : kExitOk;
+}
+
+}  // namespace tinyscope::cli

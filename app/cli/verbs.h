@@ -1,0 +1,11 @@
+#pragma once
+// One function per tinyscope-cli verb; the table in main.cpp lists them.
+#include <QStringList>
+
+namespace tinyscope::cli {
+
+int runDevices(const QStringList& args);
+int runInfo(const QStringList& args);
+int runStream(const QStringList& args);
+
+}  // namespace tinyscope::cli

@@ -1,0 +1,96 @@
+#include "device_protocol/host/device_link.h"
+
+#include "device_protocol/host/process_transport.h"
+#include "device_protocol/host/transport_factory.h"
+
+namespace tinyscope::link {
+
+namespace {
+// Largest frame payload the desktop accepts: any device-to-host message.
+constexpr size_t kRxPayload = proto::kMaxDeviceToHostMessageSize;
+}  // namespace
+
+DeviceLink::DeviceLink(DeviceUri uri, std::unique_ptr<Transport> transport, QObject* parent)
+    : QObject(parent),
+      m_uri(std::move(uri)),
+      m_transport(std::move(transport)),
+      m_rxBuffer(proto::frameDecodeBufferSize(kRxPayload)),
+      m_txBuffer(proto::frameWireSize(proto::kMaxHostToDeviceMessageSize)),
+      m_decoder(proto::ByteSpan(m_rxBuffer.data(), m_rxBuffer.size())) {
+  qRegisterMetaType<tinyscope::link::DeviceMessage>();
+  m_transport->setParent(nullptr);
+  connect(m_transport.get(), &Transport::opened, this, [this] {
+    m_decoder.reset();
+    m_lastRxSequence = -1;
+    writeRaw(QByteArray(1, '\0'));  // flush any half frame the device holds
+    Q_EMIT opened();
+  });
+  connect(m_transport.get(), &Transport::closed, this, &DeviceLink::closed);
+  connect(m_transport.get(), &Transport::errorOccurred, this, &DeviceLink::errorOccurred);
+  connect(m_transport.get(), &Transport::bytesReceived, this, &DeviceLink::onBytes);
+  if (auto* process = qobject_cast<ProcessTransport*>(m_transport.get()))
+    connect(process, &ProcessTransport::diagnosticLine, this, &DeviceLink::diagnostic);
+}
+
+DeviceLink::~DeviceLink() {
+  if (m_transport) {
+    m_transport->disconnect(this);
+    m_transport->close();
+  }
+}
+
+std::unique_ptr<DeviceLink> DeviceLink::create(const QString& address, QString* error, QObject* parent) {
+  DeviceUri uri;
+  if (!parseDeviceUri(address, &uri, error)) return nullptr;
+  std::unique_ptr<Transport> t = createTransport(uri, error);
+  if (!t) return nullptr;
+  return std::make_unique<DeviceLink>(uri, std::move(t), parent);
+}
+
+void DeviceLink::open() { m_transport->open(); }
+void DeviceLink::close() { m_transport->close(); }
+bool DeviceLink::isOpen() const { return m_transport->isOpen(); }
+
+quint16 DeviceLink::nextRequestId() {
+  if (++m_requestId == 0) ++m_requestId;  // 0 means unsolicited
+  return m_requestId;
+}
+
+bool DeviceLink::writeRaw(const QByteArray& bytes) {
+  if (!m_transport->write(bytes)) return false;
+  m_counters.bytesSent += static_cast<quint64>(bytes.size());
+  Q_EMIT bytesSent(bytes, steadyNowNs());
+  return true;
+}
+
+void DeviceLink::onBytes(const QByteArray& chunk, qint64 arrivalNs) {
+  m_counters.bytesReceived += static_cast<quint64>(chunk.size());
+  Q_EMIT bytesReceived(chunk, arrivalNs);
+  proto::ConstByteSpan in(reinterpret_cast<const uint8_t*>(chunk.constData()), static_cast<size_t>(chunk.size()));
+  while (!in.empty()) {
+    const proto::FrameDecodeResult r = m_decoder.feed(in);
+    in = in.subspan(r.consumed);
+    if (r.status == proto::FrameStatus::FrameReady) onFrame(m_decoder.frame(), arrivalNs);
+    if (r.consumed == 0 && r.status == proto::FrameStatus::NeedMore) break;
+  }
+  m_counters.frames = m_decoder.counters();
+}
+
+void DeviceLink::onFrame(proto::ConstByteSpan payload, qint64 arrivalNs) {
+  if (payload.empty()) return;
+  DeviceMessage m;
+  if (proto::decodeHeader(payload, m.header) != proto::Status::Ok) {
+    ++m_counters.malformedMessages;
+    return;
+  }
+  if (m_lastRxSequence >= 0) {
+    const quint16 expected = static_cast<quint16>(m_lastRxSequence + 1);
+    m_counters.lostMessages += static_cast<quint16>(m.header.sequence - expected);
+  }
+  m_lastRxSequence = m.header.sequence;
+  m.bytes = QByteArray(reinterpret_cast<const char*>(payload.data()), static_cast<int>(payload.size()));
+  m.arrivalNs = arrivalNs;
+  Q_EMIT messageReceived(m);
+}
+
+}  // namespace tinyscope::link
