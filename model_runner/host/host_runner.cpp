@@ -224,6 +224,9 @@ bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>&
   result->iterations = iterations;
   result->medianUs = median(totals);
   result->minUs = *std::min_element(totals.begin(), totals.end());
+  std::vector<double> sorted = totals;
+  std::sort(sorted.begin(), sorted.end());
+  result->p90Us = sorted[std::min(sorted.size() - 1, static_cast<size_t>(0.9 * static_cast<double>(sorted.size())))];
   for (uint32_t o = 0; o < numOps; ++o) {
     result->opNames.push_back(manifestOpName(interp.model().op(o)));
     result->perOpMedianUs.push_back(median(perOp[o]));

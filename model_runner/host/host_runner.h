@@ -54,6 +54,7 @@ bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& i
 struct BenchResult {
   int iterations = 0;
   double medianUs = 0.0;
+  double p90Us = 0.0;
   double minUs = 0.0;
   std::vector<std::string> opNames;
   std::vector<double> perOpMedianUs;
