@@ -1,0 +1,387 @@
+#include "firmware_agent/core/agent.h"
+
+#include "firmware_agent/core/text_builder.h"
+#include "hal.h"
+#include "model_runner/status.h"
+
+namespace tinyscope::agent {
+
+namespace {
+using proto::MessageType;
+using proto::NackCode;
+
+uint16_t loadLe16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+
+const char* inferenceStatusText(proto::InferenceStatus s) {
+  switch (s) {
+    case proto::InferenceStatus::Ok: return "ready";
+    case proto::InferenceStatus::NoModel: return "no model";
+    case proto::InferenceStatus::ModelInvalid: return "model invalid";
+    case proto::InferenceStatus::ArenaTooSmall: return "arena too small";
+    case proto::InferenceStatus::UnsupportedOp: return "unsupported operator";
+    case proto::InferenceStatus::KernelFailed: return "operator refused the model";
+    default: return "not runnable";
+  }
+}
+}  // namespace
+
+Agent::Agent(const AgentConfig& config)
+    : m_config(config), m_decoder(proto::ByteSpan(m_rxFrame)), m_engine(*config.resolver, config.arena) {}
+
+void Agent::begin() {
+  m_slots.begin(m_config.slotStore, m_config.preferredSlot);
+  m_streams.begin(m_config.sensors, m_config.sampleHistory);
+  ensureModel();
+  TextBuilder<proto::kMaxTextLen> text;
+  if (m_slots.active() < 0) {
+    text.add("no model in any of ").add(m_slots.count()).add(" slots: flash one and activate it");
+    log(proto::LogLevel::Warning, text.c_str());
+  } else {
+    text.add("slot ").add(static_cast<uint32_t>(m_slots.active())).add(" active: ")
+        .add(inferenceStatusText(m_engine.status()));
+    if (m_engine.status() == proto::InferenceStatus::Ok) {
+      text.add(", arena ").add(static_cast<uint32_t>(m_engine.interpreter()->arenaUsedBytes()))
+          .add(" of ").add(static_cast<uint32_t>(m_config.arena.size())).add(" bytes");
+    }
+    log(m_engine.status() == proto::InferenceStatus::Ok ? proto::LogLevel::Info : proto::LogLevel::Error,
+        text.c_str());
+  }
+}
+
+void Agent::run() {
+  for (;;) {
+    if (!poll()) hal::waitForInterrupt();
+  }
+}
+
+AgentCounters Agent::counters() const {
+  AgentCounters c;
+  c.requests = m_requests;
+  c.nacks = m_nacks;
+  c.logsDropped = m_logsDropped;
+  c.rx = m_decoder.counters();
+  c.tx = m_writer.counters();
+  c.streams = m_streams.counters();
+  c.inference = m_engine.counters();
+  return c;
+}
+
+bool Agent::log(proto::LogLevel level, const char* text) {
+  if (m_logCount == kLogQueue) {
+    ++m_logsDropped;
+    return false;
+  }
+  proto::Log& entry = m_logs[(m_logHead + m_logCount) % kLogQueue];
+  entry.level = level;
+  entry.timestampUs = hal::micros();
+  size_t len = 0;
+  while (text[len] != '\0' && len < proto::kMaxTextLen) ++len;
+  entry.text.assign(text, len);
+  ++m_logCount;
+  return true;
+}
+
+bool Agent::poll() {
+  bool worked = false;
+  m_writer.flush();
+  for (size_t i = 0; i < kRequestsPerPoll && m_writer.idle(); ++i) {
+    if (!pumpRx()) break;
+    worked = true;
+  }
+  if (m_writer.idle() && sendReports()) worked = true;
+  if (m_streams.service(m_writer, kWindowsPerPoll)) worked = true;
+  return worked;
+}
+
+bool Agent::pumpRx() {
+  bool consumed = false;
+  for (;;) {
+    if (m_rxPos == m_rxLen) {
+      m_rxPos = 0;
+      m_rxLen = hal::read(m_rxBytes, sizeof m_rxBytes);
+      if (m_rxLen == 0) return consumed;
+    }
+    const proto::FrameDecodeResult r =
+        m_decoder.feed(proto::ConstByteSpan(m_rxBytes + m_rxPos, m_rxLen - m_rxPos));
+    m_rxPos += r.consumed;
+    consumed = true;
+    if (r.status == proto::FrameStatus::FrameReady) {
+      handle(m_decoder.frame());
+      return true;
+    }
+  }
+}
+
+void Agent::handle(proto::ConstByteSpan message) {
+  const uint8_t rawType = message.size() > 1 ? message[1] : 0;
+  const uint16_t requestId = message.size() >= proto::kHeaderSize ? loadLe16(message.data() + 4) : 0;
+  Request r;
+  r.bytes = message;
+  const proto::Status hs = proto::decodeHeader(message, r.header);
+  if (hs != proto::Status::Ok) {
+    const NackCode code = hs == proto::Status::UnknownMessageType   ? NackCode::UnsupportedType
+                          : hs == proto::Status::UnsupportedVersion ? NackCode::WrongVersion
+                                                                    : NackCode::Malformed;
+    nack(rawType, requestId, code, static_cast<uint32_t>(hs));
+    return;
+  }
+  ++m_requests;
+  if (!proto::isHostToDevice(r.header.type)) {
+    nack(rawType, requestId, NackCode::UnsupportedType);
+    return;
+  }
+  if (r.header.type != MessageType::Hello) {
+    if (!negotiated()) {
+      nack(rawType, requestId, NackCode::NotNegotiated);
+      return;
+    }
+    if (r.header.version != m_version) {
+      nack(rawType, requestId, NackCode::WrongVersion, m_version);
+      return;
+    }
+  }
+  dispatch(r);
+}
+
+template <class T, class Handler>
+void Agent::decodeThen(const Request& r, Handler handler) {
+  T m;
+  const proto::Status s = proto::decodeMessage(r.bytes, m);
+  if (s != proto::Status::Ok) {
+    nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::Malformed, static_cast<uint32_t>(s));
+    return;
+  }
+  handler(m);
+}
+
+void Agent::dispatch(const Request& r) {
+  switch (r.header.type) {
+    case MessageType::Hello: onHello(r); return;
+    case MessageType::StartStream:
+      decodeThen<proto::StartStream>(r, [&](const proto::StartStream& m) { reply(r, m_streams.start(m)); });
+      return;
+    case MessageType::StopStream:
+      decodeThen<proto::StopStream>(r, [&](const proto::StopStream& m) { reply(r, m_streams.stop(m.streamId)); });
+      return;
+    case MessageType::SetRate:
+      decodeThen<proto::SetRate>(r, [&](const proto::SetRate& m) { reply(r, m_streams.setRate(m)); });
+      return;
+    case MessageType::InputChunk:
+      decodeThen<proto::InputChunk>(r, [&](const proto::InputChunk& m) {
+        ensureModel();
+        reply(r, m_engine.acceptInput(m));
+      });
+      return;
+    case MessageType::RunInference: onRunInference(r); return;
+    case MessageType::SlotInfoRequest:
+      decodeThen<proto::SlotInfoRequest>(r, [&](const proto::SlotInfoRequest& m) {
+        if (m.slot >= m_slots.count()) {
+          nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::NoSuchSlot, m_slots.count());
+          return;
+        }
+        m_writer.send(m_slots.info(m.slot), r.header.requestId);
+      });
+      return;
+    case MessageType::FlashBegin:
+      decodeThen<proto::FlashBegin>(r, [&](const proto::FlashBegin& m) {
+        // The interpreter must never read a slot that is being rewritten.
+        if (m_engine.loadedSlot() == static_cast<int32_t>(m.slot) && m_slots.active() != static_cast<int32_t>(m.slot)) {
+          m_engine.unload();
+        }
+        reply(r, m_slots.flashBegin(m));
+      });
+      return;
+    case MessageType::FlashChunk:
+      decodeThen<proto::FlashChunk>(r, [&](const proto::FlashChunk& m) { reply(r, m_slots.flashChunk(m)); });
+      return;
+    case MessageType::FlashEnd:
+      decodeThen<proto::FlashEnd>(r, [&](const proto::FlashEnd& m) { reply(r, m_slots.flashEnd(m)); });
+      return;
+    case MessageType::VerifySlot:
+      decodeThen<proto::VerifySlot>(r, [&](const proto::VerifySlot& m) { reply(r, m_slots.verify(m.slot)); });
+      return;
+    case MessageType::Activate:
+      decodeThen<proto::Activate>(r, [&](const proto::Activate& m) {
+        const SlotReply result = m_slots.activate(m.slot);
+        if (result.ok) ensureModel();
+        reply(r, result);
+      });
+      return;
+    case MessageType::Rollback:
+      decodeThen<proto::Rollback>(r, [&](const proto::Rollback&) {
+        const SlotReply result = m_slots.rollback();
+        if (result.ok) ensureModel();
+        reply(r, result);
+      });
+      return;
+    default:
+      nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::UnsupportedType);
+      return;
+  }
+}
+
+void Agent::reply(const Request& r, const SlotReply& result) {
+  if (!result.ok) {
+    nack(static_cast<uint8_t>(r.header.type), r.header.requestId, result.code, result.value);
+    return;
+  }
+  proto::Ack ack;
+  ack.ackedType = r.header.type;
+  ack.value = result.value;
+  m_writer.send(ack, r.header.requestId);
+}
+
+void Agent::nack(uint8_t type, uint16_t requestId, NackCode code, uint32_t value) {
+  ++m_nacks;
+  proto::Nack n;
+  n.nackedType = type;
+  n.code = code;
+  n.value = value;
+  m_writer.send(n, requestId);
+}
+
+void Agent::ensureModel() {
+  const int32_t active = m_slots.active();
+  hal::SlotModel sm{};
+  if (active >= 0 && m_slots.model(static_cast<uint8_t>(active), &sm)) {
+    m_engine.load(active, sm.data, sm.size, m_slots.generation());
+  } else {
+    m_engine.load(-1, nullptr, 0, m_slots.generation());
+  }
+  if (m_engine.status() != proto::InferenceStatus::Ok && m_engine.status() != proto::InferenceStatus::NoModel &&
+      !m_reportedModelProblem) {
+    m_reportedModelProblem = true;
+    const runner::ErrorDetail& e = m_engine.error();
+    TextBuilder<proto::kMaxTextLen> text;
+    text.add("slot ").add(static_cast<uint32_t>(active)).add(": ").add(runner::statusMessage(e.status));
+    if (e.opIndex >= 0) text.add(" (op ").add(static_cast<uint32_t>(e.opIndex)).add(" ").add(e.opName).add(")");
+    if (e.table != nullptr) text.add(" at ").add(e.table);
+    if (e.field != nullptr) text.add(".").add(e.field);
+    if (e.hasValue && e.value >= 0) text.add(" = ").add(static_cast<uint32_t>(e.value));
+    log(proto::LogLevel::Error, text.c_str());
+  } else if (m_engine.status() == proto::InferenceStatus::Ok) {
+    m_reportedModelProblem = false;
+  }
+}
+
+void Agent::onHello(const Request& r) {
+  decodeThen<proto::Hello>(r, [&](const proto::Hello& hello) {
+    m_streams.stopAll();  // a Hello starts a new session
+    m_version = proto::negotiateVersion(hello.minVersion, hello.maxVersion, proto::kMinProtocolVersion,
+                                        proto::kMaxProtocolVersion);
+    m_writer.setVersion(m_version != 0 ? m_version : proto::kMaxProtocolVersion);
+    ensureModel();
+
+    proto::HelloReply rep;
+    rep.chosenVersion = m_version;
+    rep.deviceId.assign(m_config.deviceId.first(proto::kMaxDeviceIdLen));
+    if (!rep.firmwareVersion.assign(m_config.firmwareVersion)) rep.firmwareVersion.assign("?");
+    if (!rep.boardName.assign(hal::boardName())) rep.boardName.assign(hal::boardName(), proto::kMaxNameLen);
+    rep.arenaBytes = static_cast<uint32_t>(m_config.arena.size());
+    rep.maxFrameSize = static_cast<uint16_t>(kMaxRequestSize);
+    rep.tickHz = hal::ticksPerSecond() != 0 ? hal::ticksPerSecond() : 1;
+    SensorSource* source = m_streams.source();
+    for (uint8_t i = 0; source != nullptr && i < source->count() && i < proto::kMaxSensors; ++i) {
+      proto::SensorInfo info;
+      if (source->describe(i, info)) rep.sensors.push(info);
+    }
+    for (uint8_t s = 0; s < m_slots.count(); ++s) rep.slots.push(m_slots.info(s));
+    const runner::OpResolver& resolver = *m_config.resolver;
+    for (uint32_t i = 0; i < resolver.size(); ++i) {
+      const uint16_t code = static_cast<uint16_t>(resolver.at(i).builtinCode);
+      bool seen = false;
+      for (uint16_t c : rep.opCodes) seen = seen || c == code;
+      if (!seen) rep.opCodes.push(code);
+    }
+    if (m_writer.send(rep, r.header.requestId) != proto::Status::Ok) {
+      sendError(proto::ErrorCode::Internal, "HelloReply did not encode");
+    }
+  });
+}
+
+void Agent::onRunInference(const Request& r) {
+  decodeThen<proto::RunInference>(r, [&](const proto::RunInference& run) {
+    proto::InferenceStatus status = proto::InferenceStatus::Ok;
+    if (run.slot != proto::kActiveSlot && run.slot >= m_slots.count()) {
+      nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::NoSuchSlot, m_slots.count());
+      return;
+    }
+    if (run.slot == proto::kActiveSlot || static_cast<int32_t>(run.slot) == m_slots.active()) {
+      ensureModel();
+    } else {
+      hal::SlotModel sm{};
+      if (m_slots.model(run.slot, &sm)) {
+        m_engine.load(run.slot, sm.data, sm.size, m_slots.generation());
+      } else {
+        m_engine.load(-1, nullptr, 0, m_slots.generation());
+      }
+    }
+    if (m_engine.status() != proto::InferenceStatus::Ok) {
+      status = m_engine.status();
+    } else if (run.source == proto::InputSource::Uploaded) {
+      if (!m_engine.uploadComplete()) status = proto::InferenceStatus::InputMissing;
+    } else {
+      proto::ElementType type;
+      proto::ConstByteSpan older;
+      proto::ConstByteSpan newer;
+      if (!m_streams.latest(run.streamId, &type, &older, &newer)) {
+        status = proto::InferenceStatus::InputMissing;
+      } else {
+        status = m_engine.fillInputFromSamples(type, older, newer);
+      }
+    }
+    m_engine.run(run, status, r.header.requestId, m_writer, m_config.stallTimeoutUs);
+  });
+}
+
+bool Agent::sendError(proto::ErrorCode code, const char* text) {
+  proto::Error e;
+  e.code = code;
+  size_t len = 0;
+  while (text[len] != '\0' && len < proto::kMaxTextLen) ++len;
+  e.text.assign(text, len);
+  return m_writer.send(e, 0) == proto::Status::Ok;
+}
+
+bool Agent::sendReports() {
+  if (m_logCount != 0) {
+    m_writer.send(m_logs[m_logHead], 0);
+    m_logHead = (m_logHead + 1) % kLogQueue;
+    --m_logCount;
+    return true;
+  }
+  const uint64_t now = hal::micros();
+  const proto::FrameCounters& rx = m_decoder.counters();
+  const uint32_t dropped = rx.crcErrors + rx.cobsErrors + rx.tooShort + rx.overflows;
+  if (dropped != m_rxDropsReported && now - m_lastRxReportUs >= m_config.reportIntervalUs) {
+    TextBuilder<proto::kMaxTextLen> text;
+    text.add(dropped - m_rxDropsReported).add(" received frames dropped (crc ").add(rx.crcErrors)
+        .add(", cobs ").add(rx.cobsErrors).add(", short ").add(rx.tooShort).add(", overflow ").add(rx.overflows)
+        .add(" in total)");
+    m_rxDropsReported = dropped;
+    m_lastRxReportUs = now;
+    return sendError(proto::ErrorCode::RxOverflow, text.c_str());
+  }
+  if (now - m_lastOverrunReportUs >= m_config.reportIntervalUs) {
+    uint8_t stream = 0;
+    uint32_t lost = 0;
+    uint32_t total = 0;
+    if (m_streams.takeOverruns(&stream, &lost, &total)) {
+      TextBuilder<proto::kMaxTextLen> text;
+      text.add("stream ").add(stream).add(": ").add(lost).add(" windows lost, link too slow (")
+          .add(total).add(" in total)");
+      m_lastOverrunReportUs = now;
+      return sendError(proto::ErrorCode::StreamOverrun, text.c_str());
+    }
+  }
+  const uint32_t stalls = m_writer.counters().stalls;
+  if (stalls != m_txStallsReported) {
+    TextBuilder<proto::kMaxTextLen> text;
+    text.add("link stalled ").add(stalls - m_txStallsReported).add(" time(s): tensor capture cut short");
+    m_txStallsReported = stalls;
+    return sendError(proto::ErrorCode::TxOverflow, text.c_str());
+  }
+  return false;
+}
+
+}  // namespace tinyscope::agent

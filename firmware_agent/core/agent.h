@@ -1,0 +1,139 @@
+// The portable firmware agent: a super-loop step on top of hal.h that speaks the tinyscope
+// protocol (device_protocol/messages.h) to the desktop.
+//
+//   static tinyscope::agent::Agent agent(config);   // config: see AgentConfig
+//   hal::init();
+//   agent.begin();
+//   for (;;) if (!agent.poll()) hal::waitForInterrupt();   // or agent.run()
+//
+// poll() does one bounded step: pushes the pending frame further into hal::write(),
+// decodes received bytes and answers requests (Hello, streams, inference, model slots),
+// sends queued Log/Error messages, and turns due sensor samples into SensorWindows. It
+// never blocks, except RunInference, which runs the model to completion and paces its
+// TensorChunks by the link (giving up after AgentConfig::stallTimeoutUs without progress).
+// Requests are answered one at a time: while a reply is still going out, received bytes
+// wait in the hal RX ring (the link's own flow control).
+//
+// Ownership: everything AgentConfig points to belongs to the port and must outlive the
+// agent. Threading: main only (never from an ISR or the SampleHook). Memory: no heap; the
+// Agent object holds the RX/TX frame buffers, stream windows and the interpreter state
+// (about 9 KiB, see sizeof(Agent)); the tensor arena and sample history are the port's.
+// Errors go to the desktop: Nack for a refused request, Error for device-side trouble
+// (StreamOverrun, RxOverflow, TxOverflow, Internal), Log for information.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device_protocol/frame_codec.h"
+#include "device_protocol/messages.h"
+#include "firmware_agent/core/frame_writer.h"
+#include "firmware_agent/core/inference_engine.h"
+#include "firmware_agent/core/model_slots.h"
+#include "firmware_agent/core/sensor_source.h"
+#include "firmware_agent/core/sensor_streams.h"
+#include "model_runner/op_resolver.h"
+
+namespace tinyscope::agent {
+
+struct AgentConfig {
+  const char* firmwareVersion = "0";       // HelloReply.firmwareVersion (<= 32 chars)
+  proto::ConstByteSpan deviceId;           // HelloReply.deviceId (<= 16 bytes)
+  const runner::OpResolver* resolver = nullptr;  // required: the kernels this build has
+  proto::ByteSpan arena;                   // tensor arena (static; 16-byte alignment best)
+  proto::ByteSpan sampleHistory;           // newest samples per stream (for LatestWindow runs); may be empty
+  SensorSource* sensors = nullptr;         // may be null: no sensors
+  SlotMetadataStore* slotStore = nullptr;  // may be null: active slot and names in RAM only
+  uint8_t preferredSlot = 0;               // active at boot when valid and the store has no choice
+  uint64_t stallTimeoutUs = 2000000;       // blocking sends give up after this long without progress
+  uint32_t reportIntervalUs = 100000;      // spacing of repeated Error reports of one kind
+};
+
+struct AgentCounters {
+  uint32_t requests = 0;         // decoded requests handled
+  uint32_t nacks = 0;
+  uint32_t logsDropped = 0;      // log() calls refused because the queue was full
+  proto::FrameCounters rx;       // the frame decoder's counters
+  TxCounters tx;
+  StreamCounters streams;
+  InferenceCounters inference;
+};
+
+class Agent {
+ public:
+  // Queued Log messages waiting for the link.
+  static constexpr size_t kLogQueue = 4;
+  // Request frames decoded per poll() (keeps streams flowing under a burst of requests).
+  static constexpr size_t kRequestsPerPoll = 4;
+  // Sensor windows emitted per lane per poll().
+  static constexpr size_t kWindowsPerPoll = 8;
+  // Largest request the agent accepts (HelloReply.maxFrameSize).
+  static constexpr size_t kMaxRequestSize = proto::kMaxHostToDeviceMessageSize;
+
+  explicit Agent(const AgentConfig& config);
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
+
+  // Boot: scans the model slots, prepares the active model, queues a Log saying what runs.
+  // Call once after hal::init().
+  void begin();
+
+  // One super-loop step (see above). True when it did something; false means idle (the
+  // caller may sleep in hal::waitForInterrupt()).
+  bool poll();
+
+  // poll() forever, sleeping when idle.
+  [[noreturn]] void run();
+
+  // Queues a Log message (text cut at kMaxTextLen). False when the queue is full (counted).
+  bool log(proto::LogLevel level, const char* text);
+
+  bool negotiated() const { return m_version != 0; }
+  const ModelSlots& slots() const { return m_slots; }
+  AgentCounters counters() const;
+
+ private:
+  struct Request {
+    proto::Header header;
+    proto::ConstByteSpan bytes;
+  };
+
+  bool pumpRx();
+  void handle(proto::ConstByteSpan message);
+  void dispatch(const Request& r);
+  bool sendReports();
+  void ensureModel();
+
+  void onHello(const Request& r);
+  void onRunInference(const Request& r);
+  template <class T, class Handler>
+  void decodeThen(const Request& r, Handler handler);
+  void reply(const Request& r, const SlotReply& result);
+  void nack(uint8_t type, uint16_t requestId, proto::NackCode code, uint32_t value = 0);
+  bool sendError(proto::ErrorCode code, const char* text);
+
+  AgentConfig m_config;
+  FrameWriter m_writer;
+  uint8_t m_rxFrame[proto::frameDecodeBufferSize(kMaxRequestSize)];
+  proto::FrameDecoder m_decoder;
+  uint8_t m_rxBytes[64];
+  size_t m_rxPos = 0;
+  size_t m_rxLen = 0;
+  uint8_t m_version = 0;  // negotiated protocol version, 0 before a successful Hello
+  ModelSlots m_slots;
+  SensorStreams m_streams;
+  InferenceEngine m_engine;
+  proto::Log m_logs[kLogQueue];
+  size_t m_logHead = 0;
+  size_t m_logCount = 0;
+  uint32_t m_requests = 0;
+  uint32_t m_nacks = 0;
+  uint32_t m_logsDropped = 0;
+  uint32_t m_rxDropsReported = 0;
+  uint32_t m_txStallsReported = 0;
+  uint64_t m_lastOverrunReportUs = 0;
+  uint64_t m_lastRxReportUs = 0;
+  bool m_reportedModelProblem = false;
+};
+
+}  // namespace tinyscope::agent

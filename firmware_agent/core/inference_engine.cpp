@@ -1,0 +1,270 @@
+#include "firmware_agent/core/inference_engine.h"
+
+#include <new>
+
+#include "hal.h"
+
+namespace tinyscope::agent {
+
+namespace {
+using proto::InferenceStatus;
+using runner::Status;
+
+InferenceStatus fromRunnerStatus(Status s) {
+  switch (s) {
+    case Status::kOk: return InferenceStatus::Ok;
+    case Status::kUnsupportedOp:
+    case Status::kUnsupportedOpType:
+    case Status::kUnsupportedTensorType: return InferenceStatus::UnsupportedOp;
+    case Status::kArenaTooSmall: return InferenceStatus::ArenaTooSmall;
+    case Status::kBadOpParams:
+    case Status::kBadOpArity:
+    case Status::kShapeMismatch: return InferenceStatus::KernelFailed;
+    default: return InferenceStatus::ModelInvalid;
+  }
+}
+
+bool toDesc(const runner::TensorView& view, proto::TensorDesc* out) {
+  if (!toElementType(view.type, &out->type)) return false;
+  out->dims.clear();
+  for (uint8_t d = 0; d < view.rank && d < proto::kMaxRank; ++d) out->dims.push(view.dims[d]);
+  out->scale = view.scale;
+  out->zeroPoint = view.zeroPoint;
+  return view.data != nullptr && view.bytes != 0 && proto::tensorByteSize(*out) == view.bytes;
+}
+}  // namespace
+
+bool toElementType(runner::TensorType type, proto::ElementType* out) {
+  switch (type) {
+    case runner::TensorType::kInt8: *out = proto::ElementType::Int8; return true;
+    case runner::TensorType::kUInt8: *out = proto::ElementType::UInt8; return true;
+    case runner::TensorType::kInt16: *out = proto::ElementType::Int16; return true;
+    case runner::TensorType::kUInt16: *out = proto::ElementType::UInt16; return true;
+    case runner::TensorType::kInt32: *out = proto::ElementType::Int32; return true;
+    case runner::TensorType::kFloat32: *out = proto::ElementType::Float32; return true;
+    default: return false;
+  }
+}
+
+InferenceEngine::InferenceEngine(const runner::OpResolver& resolver, proto::ByteSpan arena)
+    : m_resolver(resolver), m_arena(arena) {}
+
+InferenceEngine::~InferenceEngine() { unload(); }
+
+void InferenceEngine::unload() {
+  if (m_constructed) interp()->~Interpreter();
+  m_constructed = false;
+  m_status = InferenceStatus::NoModel;
+  m_slot = -1;
+  m_error = runner::ErrorDetail();
+  for (uint32_t& r : m_received) r = 0;
+}
+
+InferenceStatus InferenceEngine::load(int32_t slot, const uint8_t* model, uint32_t size, uint32_t generation) {
+  if (m_constructed && slot == m_slot && generation == m_generation) return m_status;
+  unload();
+  m_slot = slot;
+  m_generation = generation;
+  if (model == nullptr || size == 0) return m_status = InferenceStatus::NoModel;
+  runner::Interpreter* in = new (m_storage) runner::Interpreter(model, size, m_resolver, m_arena.data(), m_arena.size());
+  m_constructed = true;
+  if (in->status() != Status::kOk) {
+    m_error = in->model().error();
+    return m_status = fromRunnerStatus(m_error.status == Status::kOk ? in->status() : m_error.status);
+  }
+  const Status allocated = in->allocate();
+  if (allocated != Status::kOk) {
+    m_error = in->error();
+    return m_status = fromRunnerStatus(allocated);
+  }
+  in->setClock(&InferenceEngine::clock, nullptr);
+  in->setObserver(&InferenceEngine::onOp, this);
+  return m_status = InferenceStatus::Ok;
+}
+
+SlotReply InferenceEngine::acceptInput(const proto::InputChunk& chunk) {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr) return SlotReply::nack(proto::NackCode::SlotNotValid, static_cast<uint32_t>(m_status));
+  if (chunk.inputIndex >= in->inputsSize()) return SlotReply::nack(proto::NackCode::InvalidArgument, in->inputsSize());
+  const runner::TensorView view = in->input(chunk.inputIndex);
+  if (view.data == nullptr || chunk.totalBytes != view.bytes) {
+    return SlotReply::nack(proto::NackCode::InputTooLarge, static_cast<uint32_t>(view.bytes));
+  }
+  uint32_t& received = m_received[chunk.inputIndex];
+  if (chunk.offset > received) return SlotReply::nack(proto::NackCode::InvalidArgument, received);
+  uint8_t* dst = static_cast<uint8_t*>(view.data) + chunk.offset;
+  for (size_t i = 0; i < chunk.data.size(); ++i) dst[i] = chunk.data[i];
+  const uint32_t end = chunk.offset + static_cast<uint32_t>(chunk.data.size());
+  if (end > received) received = end;
+  return SlotReply::ack(received);
+}
+
+bool InferenceEngine::uploadComplete() {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr) return false;
+  for (uint32_t i = 0; i < in->inputsSize() && i < proto::kMaxInputs; ++i) {
+    if (m_received[i] != in->input(i).bytes) return false;
+  }
+  return in->inputsSize() <= proto::kMaxInputs;
+}
+
+size_t InferenceEngine::sampleBytesForInput(proto::ElementType sampleType) {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr || in->inputsSize() == 0) return 0;
+  const runner::TensorView view = in->input(0);
+  proto::ElementType inputType;
+  if (!toElementType(view.type, &inputType)) return 0;
+  if (inputType == sampleType) return view.bytes;
+  if (sampleType == proto::ElementType::Int16 && inputType == proto::ElementType::Int8) return view.bytes * 2;
+  return 0;
+}
+
+InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleType, proto::ConstByteSpan older,
+                                                      proto::ConstByteSpan newer) {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr) return m_status;
+  const size_t need = sampleBytesForInput(sampleType);
+  if (need == 0) return InferenceStatus::InputSizeMismatch;
+  if (older.size() + newer.size() < need) return InferenceStatus::InputMissing;
+  // Only the newest `need` bytes count.
+  size_t skip = older.size() + newer.size() - need;
+  const size_t skipOlder = skip < older.size() ? skip : older.size();
+  older = older.subspan(skipOlder);
+  newer = newer.subspan(skip - skipOlder);
+  const runner::TensorView view = in->input(0);
+  uint8_t* dst = static_cast<uint8_t*>(view.data);
+  const bool narrow = need == view.bytes * 2;
+  const proto::ConstByteSpan parts[2] = {older, newer};
+  size_t o = 0;
+  for (const proto::ConstByteSpan& part : parts) {
+    for (size_t i = 0; i < part.size(); ++i, ++o) {
+      if (!narrow) {
+        dst[o] = part[i];
+      } else if ((o & 1u) != 0) {
+        dst[o / 2] = part[i];  // high byte of a little-endian int16
+      }
+    }
+  }
+  return InferenceStatus::Ok;
+}
+
+uint64_t InferenceEngine::clock(void*) { return hal::ticks(); }
+
+void InferenceEngine::onOp(const runner::OpEvent& event, void* context) {
+  static_cast<InferenceEngine*>(context)->handleOp(event);
+}
+
+bool InferenceEngine::wantsCapture(uint16_t opIndex) const {
+  switch (m_request->capture) {
+    case proto::CaptureMode::None: return false;
+    case proto::CaptureMode::AllOps: return true;
+    case proto::CaptureMode::SelectedOps:
+      for (uint16_t op : m_request->captureOps) {
+        if (op == opIndex) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+void InferenceEngine::handleOp(const runner::OpEvent& event) {
+  const uint16_t opIndex = static_cast<uint16_t>(event.opIndex);
+  runner::Interpreter* in = interp();
+  const runner::OperatorDesc op = in->model().op(static_cast<uint32_t>(event.opIndex));
+  const uint32_t ticks = event.elapsedTicks > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(event.elapsedTicks);
+  proto::OpTiming timing;
+  timing.opIndex = opIndex;
+  timing.opCode = static_cast<uint16_t>(op.builtinCode);
+  timing.ticks = ticks;
+  timing.micros = static_cast<uint32_t>(event.elapsedTicks * 1000000u / m_tickHz);
+  m_result.ops.push(timing);  // models with more than kMaxOps ops: the tail is not timed
+  m_result.totalTicks += ticks;
+  m_result.totalMicros += timing.micros;
+  if (m_captureStalled || !wantsCapture(opIndex)) return;
+  for (uint32_t k = 0; k < op.outputs.size() && k < 255; ++k) {
+    const int32_t t = op.outputs.i32(k);
+    if (t < 0) continue;
+    if (!sendTensor(opIndex, static_cast<uint8_t>(k), in->tensor(static_cast<uint32_t>(t)))) return;
+  }
+}
+
+bool InferenceEngine::sendTensor(uint16_t opIndex, uint8_t tensorIndex, const runner::TensorView& view) {
+  proto::TensorChunk chunk;
+  if (!toDesc(view, &chunk.desc)) return true;  // no wire form (e.g. int64, no storage): skipped
+  chunk.opIndex = opIndex;
+  chunk.tensorIndex = tensorIndex;
+  chunk.totalBytes = static_cast<uint32_t>(view.bytes);
+  const uint8_t* data = static_cast<const uint8_t*>(view.data);
+  uint32_t offset = 0;
+  do {
+    const uint32_t left = chunk.totalBytes - offset;
+    const uint32_t n = left < proto::kMaxChunk ? left : static_cast<uint32_t>(proto::kMaxChunk);
+    if (!m_writer->drain(m_stallTimeoutUs)) {
+      m_captureStalled = true;
+      ++m_counters.captureAborts;
+      return false;
+    }
+    chunk.offset = offset;
+    chunk.data = proto::ConstByteSpan(data + offset, n);
+    if (m_writer->send(chunk, m_requestId) != proto::Status::Ok) return true;
+    ++m_counters.tensorChunks;
+    m_counters.tensorBytes += n;
+    offset += n;
+  } while (offset < chunk.totalBytes);
+  return true;
+}
+
+void InferenceEngine::sendResult() {
+  if (!m_writer->drain(m_stallTimeoutUs)) {
+    // The link is stuck; the result still goes out once it moves again.
+    if (!m_writer->drain(m_stallTimeoutUs * 4)) return;
+  }
+  m_writer->send(m_result, m_requestId);
+  ++m_counters.runs;
+}
+
+void InferenceEngine::run(const proto::RunInference& request, InferenceStatus status, uint16_t requestId,
+                          FrameWriter& writer, uint64_t stallTimeoutUs) {
+  m_request = &request;
+  m_writer = &writer;
+  m_requestId = requestId;
+  m_stallTimeoutUs = stallTimeoutUs;
+  m_captureStalled = false;
+  m_tickHz = hal::ticksPerSecond() != 0 ? hal::ticksPerSecond() : 1;
+  m_result = proto::InferenceResult();
+  for (uint32_t& r : m_received) r = 0;
+
+  runner::Interpreter* in = interpreter();
+  if (status == InferenceStatus::Ok && in == nullptr) status = m_status;
+  if (status != InferenceStatus::Ok) {
+    m_result.status = status;
+    sendResult();
+    return;
+  }
+  if (request.capture != proto::CaptureMode::None) {
+    for (uint32_t i = 0; i < in->inputsSize() && i < 255 && !m_captureStalled; ++i) {
+      sendTensor(proto::kModelInputOp, static_cast<uint8_t>(i), in->input(i));
+    }
+  }
+  in->invoke();
+
+  size_t outputBytes = 0;
+  for (uint32_t i = 0; i < in->outputsSize(); ++i) outputBytes += in->output(i).bytes;
+  const bool inlineOutputs = outputBytes <= proto::kMaxInlineOutputBytes;
+  for (uint32_t i = 0; i < in->outputsSize() && i < proto::kMaxOutputs; ++i) {
+    const runner::TensorView view = in->output(i);
+    proto::OutputTensor out;
+    if (!toDesc(view, &out.desc)) continue;
+    if (inlineOutputs) {
+      out.data = proto::ConstByteSpan(static_cast<const uint8_t*>(view.data), view.bytes);
+    } else if (!m_captureStalled) {
+      sendTensor(proto::kModelOutputOp, static_cast<uint8_t>(i), view);
+    }
+    m_result.outputs.push(out);
+  }
+  m_result.status = InferenceStatus::Ok;
+  sendResult();
+  m_request = nullptr;
+}
+
+}  // namespace tinyscope::agent

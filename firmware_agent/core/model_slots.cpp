@@ -1,0 +1,190 @@
+#include "firmware_agent/core/model_slots.h"
+
+#include "model_runner/model.h"
+
+namespace tinyscope::agent {
+
+namespace {
+using proto::NackCode;
+
+bool headerErased(uint8_t slot) {
+  const uint8_t* base = hal::slotData(slot);
+  if (base == nullptr || hal::slotCapacity(slot) < hal::kSlotHeaderSize) return true;
+  for (uint32_t i = 0; i < hal::kSlotHeaderSize; ++i) {
+    if (base[i] != 0xFF) return false;
+  }
+  return true;
+}
+}  // namespace
+
+void ModelSlots::begin(SlotMetadataStore* store, uint8_t preferredSlot) {
+  m_store = store;
+  const uint32_t n = hal::slotCount();
+  m_count = static_cast<uint8_t>(n < proto::kMaxSlots ? n : proto::kMaxSlots);
+  for (uint8_t i = 0; i < m_count; ++i) {
+    m_slots[i] = Slot();
+    if (m_store != nullptr) {
+      char name[proto::kMaxNameLen + 1] = {};
+      if (m_store->loadName(i, name, sizeof name)) m_slots[i].name.assign(name);
+    }
+  }
+  m_active = -1;
+  m_previous = -1;
+  int32_t candidates[2 + proto::kMaxSlots];
+  size_t k = 0;
+  if (m_store != nullptr) candidates[k++] = m_store->loadActiveSlot();
+  candidates[k++] = preferredSlot;
+  for (uint8_t i = 0; i < m_count; ++i) candidates[k++] = i;
+  for (size_t c = 0; c < k; ++c) {
+    const int32_t s = candidates[c];
+    if (s >= 0 && s < m_count && checkModel(static_cast<uint8_t>(s), true) == 0) {
+      m_active = s;
+      break;
+    }
+  }
+  ++m_generation;
+}
+
+uint32_t ModelSlots::payloadCapacity(uint8_t slot) const {
+  const uint32_t cap = hal::slotCapacity(slot);
+  return cap > hal::kSlotHeaderSize ? cap - hal::kSlotHeaderSize : 0;
+}
+
+uint32_t ModelSlots::checkModel(uint8_t slot, bool verifyPayload) const {
+  hal::SlotModel sm{};
+  if (hal::slotModel(slot, verifyPayload, &sm) != hal::Status::kOk) {
+    return static_cast<uint32_t>(runner::Status::kModelNotLoaded);
+  }
+  runner::Model model;
+  const runner::Status s = model.load(sm.data, sm.size);
+  return static_cast<uint32_t>(s);
+}
+
+bool ModelSlots::model(uint8_t slot, hal::SlotModel* out) const {
+  if (slot >= m_count || m_slots[slot].receiving) return false;
+  return hal::slotModel(slot, false, out) == hal::Status::kOk;
+}
+
+proto::SlotInfo ModelSlots::info(uint8_t slot) const {
+  proto::SlotInfo info;
+  info.slot = slot;
+  if (slot >= m_count) return info;
+  const Slot& s = m_slots[slot];
+  info.capacity = payloadCapacity(slot);
+  info.modelName = s.name;
+  hal::SlotModel sm{};
+  if (s.receiving) {
+    info.state = proto::SlotState::Receiving;
+    info.modelSize = s.size;
+    info.modelCrc = s.crc;
+    info.receivedBytes = s.received;
+  } else if (hal::slotModel(slot, false, &sm) == hal::Status::kOk) {
+    info.state = (static_cast<int32_t>(slot) == m_active) ? proto::SlotState::Active : proto::SlotState::Valid;
+    if (s.invalid) info.state = proto::SlotState::Invalid;
+    info.modelSize = sm.size;
+    info.modelCrc = sm.crc32;
+    info.receivedBytes = sm.size;
+  } else if (s.invalid || !headerErased(slot)) {
+    info.state = proto::SlotState::Invalid;
+  } else {
+    info.state = proto::SlotState::Empty;
+  }
+  return info;
+}
+
+void ModelSlots::setActive(int32_t slot) {
+  if (slot != m_active) m_previous = m_active;
+  m_active = slot;
+  ++m_generation;
+  if (m_store != nullptr && slot >= 0) m_store->saveActiveSlot(static_cast<uint8_t>(slot));
+}
+
+SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
+  if (m.slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
+  if (m.size > payloadCapacity(m.slot)) return SlotReply::nack(NackCode::SlotTooSmall, payloadCapacity(m.slot));
+  if (static_cast<int32_t>(m.slot) == m_active) return SlotReply::nack(NackCode::Busy, m.slot);
+  Slot& s = m_slots[m.slot];
+  if (s.receiving && s.size == m.size && s.crc == m.crc32 && s.name == m.modelName) {
+    return SlotReply::ack(s.received);  // resume where the previous transfer stopped
+  }
+  const hal::Status erased = hal::slotErase(m.slot);
+  if (erased != hal::Status::kOk) return SlotReply::nack(NackCode::FlashWriteFailed, static_cast<uint32_t>(erased));
+  if (m_previous == static_cast<int32_t>(m.slot)) m_previous = -1;
+  s = Slot();
+  s.receiving = true;
+  s.size = m.size;
+  s.crc = m.crc32;
+  s.name = m.modelName;
+  return SlotReply::ack(0);
+}
+
+SlotReply ModelSlots::flashChunk(const proto::FlashChunk& m) {
+  if (m.slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
+  Slot& s = m_slots[m.slot];
+  if (!s.receiving) return SlotReply::nack(NackCode::InvalidArgument, 0);
+  if (m.offset != s.received) return SlotReply::nack(NackCode::FlashOffsetMismatch, s.received);
+  if (m.data.size() > s.size - s.received) return SlotReply::nack(NackCode::InvalidArgument, s.size - s.received);
+  const uint32_t n = static_cast<uint32_t>(m.data.size());
+  const hal::Status w = hal::slotWrite(m.slot, hal::kSlotHeaderSize + m.offset, m.data.data(), n);
+  if (w != hal::Status::kOk) return SlotReply::nack(NackCode::FlashWriteFailed, static_cast<uint32_t>(w));
+  s.running.update(m.data);
+  s.received += n;
+  return SlotReply::ack(s.received);
+}
+
+SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
+  if (m.slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
+  Slot& s = m_slots[m.slot];
+  if (!s.receiving) return SlotReply::nack(NackCode::InvalidArgument, 0);
+  if (s.received != s.size) return SlotReply::nack(NackCode::FlashOffsetMismatch, s.received);
+  // Check what storage holds, not what arrived: catches a write the medium garbled.
+  const uint32_t stored = hal::crc32(hal::slotData(m.slot) + hal::kSlotHeaderSize, s.size);
+  s.receiving = false;
+  if (stored != s.crc || s.running.value() != s.crc) {
+    s.invalid = true;
+    return SlotReply::nack(NackCode::CrcMismatch, stored);
+  }
+  uint8_t header[hal::kSlotHeaderSize];
+  hal::makeSlotHeader(s.size, s.crc, header);
+  const hal::Status w = hal::slotWrite(m.slot, 0, header, hal::kSlotHeaderSize);
+  if (w != hal::Status::kOk) {
+    s.invalid = true;
+    return SlotReply::nack(NackCode::FlashWriteFailed, static_cast<uint32_t>(w));
+  }
+  s.invalid = false;
+  if (m_store != nullptr) m_store->saveName(m.slot, s.name.c_str());
+  return SlotReply::ack(stored);
+}
+
+SlotReply ModelSlots::verify(uint8_t slot) {
+  if (slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
+  if (m_slots[slot].receiving) return SlotReply::nack(NackCode::SlotNotValid, 0);
+  const uint32_t problem = checkModel(slot, true);
+  hal::SlotModel sm{};
+  if (problem != 0 || hal::slotModel(slot, false, &sm) != hal::Status::kOk) {
+    return SlotReply::nack(NackCode::SlotNotValid, problem);
+  }
+  m_slots[slot].invalid = false;
+  return SlotReply::ack(sm.crc32);
+}
+
+SlotReply ModelSlots::activate(uint8_t slot) {
+  if (slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
+  if (m_slots[slot].receiving || m_slots[slot].invalid) return SlotReply::nack(NackCode::SlotNotValid, 0);
+  const uint32_t problem = checkModel(slot, true);
+  if (problem != 0) return SlotReply::nack(NackCode::SlotNotValid, problem);
+  setActive(slot);
+  return SlotReply::ack(slot);
+}
+
+SlotReply ModelSlots::rollback() {
+  const int32_t target = m_previous;
+  if (target < 0 || target >= m_count || m_slots[target].receiving || m_slots[target].invalid ||
+      checkModel(static_cast<uint8_t>(target), true) != 0) {
+    return SlotReply::nack(NackCode::NoRollbackTarget, 0);
+  }
+  setActive(target);
+  return SlotReply::ack(static_cast<uint32_t>(target));
+}
+
+}  // namespace tinyscope::agent

@@ -1,0 +1,104 @@
+// Model slots on top of hal.h slot storage: state of each slot, the resumable flashing
+// state machine (FlashBegin/FlashChunk/FlashEnd), VerifySlot, Activate and Rollback.
+//
+// Storage layout is hal.h's (32-byte header, payload after it, header written last), so a
+// torn flash reads as "no model". What the header cannot hold (model names, which slot is
+// active) lives in RAM and, when the port provides a SlotMetadataStore, in the port's
+// persistent store. A transfer in progress (Receiving) is RAM state: a FlashBegin with the
+// same slot, size and CRC resumes it at the offset already received; anything else starts
+// over with an erase.
+//
+// Threading: main only. Memory: a few dozen bytes per slot, inline (kMaxSlots slots).
+// Errors: every command returns a SlotReply: Ack value or Nack code + value.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device_protocol/crc32.h"
+#include "device_protocol/messages.h"
+#include "hal.h"
+
+namespace tinyscope::agent {
+
+// Persistence the port may offer for what hal slot headers do not hold. Defaults keep
+// everything in RAM only (after a reset the first valid slot is active and names are empty).
+class SlotMetadataStore {
+ public:
+  // Slot active before the reset, or -1 when unknown.
+  virtual int32_t loadActiveSlot() { return -1; }
+  virtual void saveActiveSlot(uint8_t slot) { (void)slot; }
+  // Copies the model name of `slot` (NUL-terminated, at most `capacity`-1 chars); false if none.
+  virtual bool loadName(uint8_t slot, char* out, size_t capacity) {
+    (void)slot;
+    (void)out;
+    (void)capacity;
+    return false;
+  }
+  virtual void saveName(uint8_t slot, const char* name) {
+    (void)slot;
+    (void)name;
+  }
+
+ protected:
+  ~SlotMetadataStore() = default;
+};
+
+struct SlotReply {
+  bool ok = true;
+  proto::NackCode code = proto::NackCode::InvalidArgument;
+  uint32_t value = 0;  // Ack.value or Nack.value
+
+  static SlotReply ack(uint32_t value) { return SlotReply{true, proto::NackCode::InvalidArgument, value}; }
+  static SlotReply nack(proto::NackCode code, uint32_t value = 0) { return SlotReply{false, code, value}; }
+};
+
+class ModelSlots {
+ public:
+  // Reads every slot header (the active one with a full payload CRC) and picks the active
+  // slot: the store's choice if valid, else `preferredSlot` if valid, else the lowest valid.
+  // `store` may be null; it must outlive this object.
+  void begin(SlotMetadataStore* store, uint8_t preferredSlot);
+
+  uint8_t count() const { return m_count; }
+  // Active slot index, or -1 when no slot holds a valid model.
+  int32_t active() const { return m_active; }
+  // Bumped whenever the content or choice of the active model may have changed.
+  uint32_t generation() const { return m_generation; }
+
+  proto::SlotInfo info(uint8_t slot) const;
+  // Header-checked model of `slot` (no payload CRC pass). False when the slot has none.
+  bool model(uint8_t slot, hal::SlotModel* out) const;
+
+  SlotReply flashBegin(const proto::FlashBegin& m);
+  SlotReply flashChunk(const proto::FlashChunk& m);
+  SlotReply flashEnd(const proto::FlashEnd& m);
+  SlotReply verify(uint8_t slot);
+  SlotReply activate(uint8_t slot);
+  SlotReply rollback();
+
+ private:
+  struct Slot {
+    bool receiving = false;
+    bool invalid = false;  // last transfer failed its CRC or a write
+    uint32_t size = 0;
+    uint32_t crc = 0;
+    uint32_t received = 0;
+    proto::Crc32 running;
+    proto::BoundedString<proto::kMaxNameLen> name;
+  };
+
+  uint32_t payloadCapacity(uint8_t slot) const;
+  // Header + payload CRC + flatbuffer verification; 0 when fine, else a runner::Status value.
+  uint32_t checkModel(uint8_t slot, bool verifyPayload) const;
+  void setActive(int32_t slot);
+
+  Slot m_slots[proto::kMaxSlots];
+  SlotMetadataStore* m_store = nullptr;
+  uint8_t m_count = 0;
+  int32_t m_active = -1;
+  int32_t m_previous = -1;
+  uint32_t m_generation = 0;
+};
+
+}  // namespace tinyscope::agent

@@ -1,0 +1,98 @@
+// Sensor streams: StartStream/StopStream/SetRate on top of the port's SensorSource. Each
+// stream occupies a lane; the super-loop pulls due samples, assembles windows of
+// windowSamples samples, stamps them with the device time of their first sample and a
+// per-stream sequence number, and sends them as SensorWindow messages.
+//
+// Overruns: when a window is complete but the transmit path is still busy (the link or
+// the host cannot keep up), the window is not queued and not silently lost: its sequence
+// number is consumed (the host sees the gap) and it is counted, then reported by the agent
+// as Error StreamOverrun. Each lane also keeps its newest samples in a slice of the
+// history buffer, for RunInference on the latest window.
+//
+// Ownership: the source and the history buffer belong to the port and outlive this object.
+// Threading: main only. Memory: one kMaxChunk window buffer per lane, inline (~2 KiB).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device_protocol/messages.h"
+#include "firmware_agent/core/frame_writer.h"
+#include "firmware_agent/core/model_slots.h"
+#include "firmware_agent/core/sensor_source.h"
+
+namespace tinyscope::agent {
+
+struct StreamCounters {
+  uint32_t windowsSent = 0;
+  uint32_t windowsLost = 0;  // overruns: windows dropped because TX was busy
+};
+
+class SensorStreams {
+ public:
+  // `source` may be null (no sensors); `history` may be empty (no LatestWindow runs).
+  void begin(SensorSource* source, proto::ByteSpan history);
+
+  SensorSource* source() const { return m_source; }
+  // Finds the sensor with id `sensorId`; false when there is none.
+  bool findSensor(uint8_t sensorId, proto::SensorInfo* out) const;
+
+  // Ack value: the rate in use (mHz). Nack NoSuchSensor, RateUnsupported (value: maximum
+  // mHz), WindowTooLarge (value: most samples per window), Busy (no free lane).
+  SlotReply start(const proto::StartStream& m);
+  // Ack value: windows produced (the next sequence number). Nack NoSuchStream.
+  SlotReply stop(uint8_t streamId);
+  // Ack value: the new rate. Nack NoSuchStream, RateUnsupported.
+  SlotReply setRate(const proto::SetRate& m);
+  void stopAll();
+
+  // Pulls due samples of every lane and sends (or counts as lost) up to `maxWindows` complete
+  // windows through `writer`. True when it did anything.
+  bool service(FrameWriter& writer, size_t maxWindows);
+
+  // Takes the overrun count of one lane with unreported losses: true and the stream id,
+  // the windows lost since the last report and in total; false when nothing is pending.
+  bool takeOverruns(uint8_t* streamId, uint32_t* lostNow, uint32_t* lostTotal);
+
+  // The newest samples of stream `streamId`: older + newer in time order. False when the
+  // stream is not running.
+  bool latest(uint8_t streamId, proto::ElementType* type, proto::ConstByteSpan* older,
+              proto::ConstByteSpan* newer) const;
+
+  bool anyActive() const;
+  const StreamCounters& counters() const { return m_counters; }
+
+ private:
+  struct Lane {
+    bool active = false;
+    uint8_t streamId = 0;
+    uint8_t sensorId = 0;
+    uint8_t axes = 1;
+    proto::ElementType type = proto::ElementType::Int16;
+    uint16_t windowSamples = 1;
+    uint16_t filled = 0;  // samples in `window`
+    size_t frameBytes = 2;
+    uint32_t rateMilliHz = 0;
+    uint32_t sequence = 0;
+    uint64_t firstTimestampUs = 0;
+    uint32_t lostTotal = 0;
+    uint32_t lostUnreported = 0;
+    uint8_t window[proto::kMaxChunk];
+    // History ring: the lane's slice of the history buffer, a whole number of samples.
+    uint8_t* history = nullptr;
+    size_t historyCapacity = 0;
+    size_t historyHead = 0;  // next write position
+    size_t historyFill = 0;
+  };
+
+  Lane* findLane(uint8_t streamId);
+  const Lane* findLane(uint8_t streamId) const;
+  void remember(Lane& lane, const uint8_t* bytes, size_t size);
+
+  SensorSource* m_source = nullptr;
+  proto::ByteSpan m_history;
+  Lane m_lanes[kMaxStreamSlots];
+  StreamCounters m_counters;
+};
+
+}  // namespace tinyscope::agent
