@@ -4,14 +4,22 @@
 
 namespace tinyscope::cli {
 
-QTextStream& out() {
-  static QTextStream s(stdout);
+namespace {
+QTextStream* utf8Stream(FILE* f) {
+  auto* s = new QTextStream(f);  // lives for the process
+  s->setCodec("UTF-8");
   return s;
+}
+}  // namespace
+
+QTextStream& out() {
+  static QTextStream* s = utf8Stream(stdout);
+  return *s;
 }
 
 QTextStream& err() {
-  static QTextStream s(stderr);
-  return s;
+  static QTextStream* s = utf8Stream(stderr);
+  return *s;
 }
 
 int fail(const QString& verb, const QString& message, int code) {

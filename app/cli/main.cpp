@@ -10,6 +10,10 @@ namespace tinyscope::cli {
 
 const QList<Verb>& verbs() {
   static const QList<Verb> table = {
+      {"inspect", "Show a model's operators, tensors, MACs and planned arena.", runInspect},
+      {"run", "Run a model once on the desktop runtime; dump every tensor.", runRun},
+      {"bench", "Time inference: median/p90 µs, per-op medians, arena bytes.", runBench},
+      {"compare", "Compare two tensor dumps; name the first diverging operator.", runCompare},
       {"devices", "List serial ports, BLE devices and the simulator.", runDevices},
       {"info", "Connect to a device and show its handshake.", runInfo},
       {"stream", "Stream sensor windows; report rate, gaps and link errors.", runStream},
