@@ -2,6 +2,8 @@
 
 #include "device_protocol/crc32.h"
 
+#include <cstring>
+
 namespace tinyscope::proto {
 
 FrameEncodeResult FrameEncoder::encode(ConstByteSpan payload, ByteSpan out) {
@@ -145,10 +147,11 @@ FrameDecodeResult FrameDecoder::feed(ConstByteSpan bytes) {
         if (run > cap - m_len) {
             run = cap - m_len;
         }
-        size_t copied = 0;
-        while (copied < run && in[i + copied] != 0) {
-            buf[m_len + copied] = in[i + copied];
-            ++copied;
+        // A delimiter inside the run ends the frame early; copy only what precedes it.
+        const void* zero = run != 0 ? std::memchr(in + i, 0, run) : nullptr;
+        const size_t copied = zero ? static_cast<size_t>(static_cast<const uint8_t*>(zero) - (in + i)) : run;
+        if (copied != 0) {
+            std::memcpy(buf + m_len, in + i, copied);
         }
         i += copied;
         m_len += copied;
