@@ -1,0 +1,112 @@
+// Every core-tier model x every golden case: every dumped tensor must match TFLM bit for bit.
+#include <gtest/gtest.h>
+
+#include "model_runner/host/host_runner.h"
+#include "model_runner/host/input_generator.h"
+#include "model_runner/host/model_summary.h"
+#include "model_runner/host/tensor_comparator.h"
+#include "model_runner/host/tensor_dump.h"
+#include "test_support.h"
+
+namespace tinyscope::runner {
+namespace {
+
+using test::GoldenCase;
+
+class GoldenTest : public ::testing::TestWithParam<GoldenCase> {};
+
+std::vector<GoldenCase> coreCases() {
+  std::vector<GoldenCase> cases = test::goldenCases("core");
+  if (cases.empty()) cases.push_back(GoldenCase{"", "", 0});  // one test that reports the skip
+  return cases;
+}
+
+std::string caseName(const ::testing::TestParamInfo<GoldenCase>& info) {
+  return info.param.model.empty() ? std::string("shared_missing") : info.param.model + "_" + info.param.caseName;
+}
+
+TEST_P(GoldenTest, EveryTensorBitExact) {
+  const GoldenCase& gc = GetParam();
+  const std::string shared = test::sharedDir();
+  if (shared.empty() || gc.model.empty()) GTEST_SKIP() << test::kSharedMissing;
+
+  host::ModelFile model;
+  std::string error;
+  ASSERT_TRUE(host::loadModelFile(shared + "/models/" + gc.model + ".tflite", &model, &error)) << error;
+  host::TensorDump golden;
+  const std::string caseDir = shared + "/golden/" + gc.model + "/" + gc.caseName;
+  ASSERT_TRUE(host::readDump(caseDir, &golden, &error)) << error;
+
+  host::RunResult run;
+  ASSERT_TRUE(host::runModel(model, {golden.input}, host::RunOptions(), &run, &error)) << error;
+
+  // Outputs.
+  ASSERT_EQ(run.outputs.size(), golden.outputs.size());
+  for (size_t k = 0; k < run.outputs.size(); ++k) EXPECT_EQ(run.outputs[k], golden.outputs[k]) << "output " << k;
+
+  // Every dumped tensor, byte for byte.
+  size_t checked = 0;
+  for (const host::DumpTensor& t : golden.manifest.tensors) {
+    const auto it = golden.data.find(t.index);
+    if (it == golden.data.end()) continue;
+    ASSERT_TRUE(run.captured[static_cast<size_t>(t.index)]) << "tensor " << t.index << " (" << t.name << ") not produced";
+    const std::vector<uint8_t>& ours = run.tensorBytes[static_cast<size_t>(t.index)];
+    if (ours != it->second) {
+      const host::TensorComparison c = host::compareTensorBytes(t, it->second, ours);
+      ADD_FAILURE() << "tensor " << t.index << " (" << t.name << ", from op " << t.producerOp << " "
+                    << t.producerOpName << "): " << (c.elements - c.exactMatches) << " of " << c.elements
+                    << " elements differ, max |d| " << c.maxAbsDiff;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 0u);
+  if (golden.manifest.tensorsDumped) {
+    EXPECT_EQ(checked, golden.data.size());
+  }
+
+  // The arena must not exceed TFLM's (which also holds TFLM's own bookkeeping).
+  EXPECT_LE(run.arenaUsedBytes, static_cast<size_t>(gc.tflmArenaBytes));
+  RecordProperty("arena_used_bytes", static_cast<int>(run.arenaUsedBytes));
+  RecordProperty("tflm_arena_used_bytes", static_cast<int>(gc.tflmArenaBytes));
+
+  // Seed inputs come from the xorshift32 generator.
+  if (golden.manifest.inputGenerator == "xorshift32") {
+    EXPECT_EQ(host::xorshift32Bytes(static_cast<uint32_t>(golden.manifest.inputSeed), golden.input.size()),
+              golden.input);
+  }
+
+  // Our dump of the run compares identical to the golden dump through the comparator.
+  host::TensorDump ours;
+  ASSERT_TRUE(host::makeDump(model, gc.caseName, golden.manifest.inputSource, golden.manifest.inputSeed,
+                             golden.input, run, &ours, &error))
+      << error;
+  EXPECT_EQ(ours.manifest.modelSha256, golden.manifest.modelSha256);
+  host::DumpComparison cmp;
+  ASSERT_TRUE(host::compareDumps(golden, ours, &cmp, &error)) << error;
+  EXPECT_TRUE(cmp.identical()) << "first diverging op " << cmp.firstDivergingOp << " " << cmp.firstDivergingOpName;
+  EXPECT_EQ(cmp.comparedTensors, checked);
+}
+
+INSTANTIATE_TEST_SUITE_P(Core, GoldenTest, ::testing::ValuesIn(coreCases()), caseName);
+
+TEST(GoldenSummary, MacsMatchModelsJson) {
+  const std::string shared = test::sharedDir();
+  if (shared.empty()) GTEST_SKIP() << test::kSharedMissing;
+  for (const std::string& name : test::modelsOfTier("core")) {
+    host::ModelFile model;
+    std::string error;
+    ASSERT_TRUE(host::loadModelFile(shared + "/models/" + name + ".tflite", &model, &error)) << error;
+    host::ModelSummary s;
+    ASSERT_TRUE(host::buildModelSummary(model.bytes.data(), model.bytes.size(), &s, &error)) << error;
+    const host::JsonValue* entry = test::modelsJson().find(name);
+    ASSERT_NE(entry, nullptr);
+    EXPECT_EQ(s.totalMacs, static_cast<uint64_t>(entry->intOr("macs", -1))) << name;
+    EXPECT_EQ(s.operators.size(), static_cast<size_t>(entry->intOr("num_operators", -1))) << name;
+    EXPECT_EQ(s.tensors.size(), static_cast<size_t>(entry->intOr("num_tensors", -1))) << name;
+    EXPECT_TRUE(s.runnable) << name << ": " << s.allocateError;
+    EXPECT_LE(s.arenaBytes, static_cast<uint64_t>(entry->intOr("arena_used_bytes", 0))) << name;
+  }
+}
+
+}  // namespace
+}  // namespace tinyscope::runner
