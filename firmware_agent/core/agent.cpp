@@ -266,7 +266,7 @@ void Agent::ensureModel() {
 
 void Agent::onHello(const Request& r) {
   decodeThen<proto::Hello>(r, [&](const proto::Hello& hello) {
-    m_streams.stopAll();  // a Hello starts a new session
+    m_streams.stopAll();  // each Hello opens a fresh session: streams stop
     m_version = proto::negotiateVersion(hello.minVersion, hello.maxVersion, proto::kMinProtocolVersion,
                                         proto::kMaxProtocolVersion);
     m_writer.setVersion(m_version != 0 ? m_version : proto::kMaxProtocolVersion);
@@ -322,12 +322,13 @@ void Agent::onRunInference(const Request& r) {
       if (!m_engine.uploadComplete()) status = proto::InferenceStatus::InputMissing;
     } else {
       proto::ElementType type;
+      float unitsPerCount = 0.0f;
       proto::ConstByteSpan older;
       proto::ConstByteSpan newer;
-      if (!m_streams.latest(run.streamId, &type, &older, &newer)) {
+      if (!m_streams.latest(run.streamId, &type, &unitsPerCount, &older, &newer)) {
         status = proto::InferenceStatus::InputMissing;
       } else {
-        status = m_engine.fillInputFromSamples(type, older, newer);
+        status = m_engine.fillInputFromSamples(type, unitsPerCount, older, newer);
       }
     }
     m_engine.run(run, status, r.header.requestId, m_writer, m_config.stallTimeoutUs);

@@ -108,41 +108,54 @@ bool InferenceEngine::uploadComplete() {
   return in->inputsSize() <= proto::kMaxInputs;
 }
 
-size_t InferenceEngine::sampleBytesForInput(proto::ElementType sampleType) {
-  runner::Interpreter* in = interpreter();
-  if (in == nullptr || in->inputsSize() == 0) return 0;
-  const runner::TensorView view = in->input(0);
-  proto::ElementType inputType;
-  if (!toElementType(view.type, &inputType)) return 0;
-  if (inputType == sampleType) return view.bytes;
-  if (sampleType == proto::ElementType::Int16 && inputType == proto::ElementType::Int8) return view.bytes * 2;
-  return 0;
-}
-
-InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleType, proto::ConstByteSpan older,
-                                                      proto::ConstByteSpan newer) {
+InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleType, float unitsPerCount,
+                                                      proto::ConstByteSpan older, proto::ConstByteSpan newer) {
   runner::Interpreter* in = interpreter();
   if (in == nullptr) return m_status;
-  const size_t need = sampleBytesForInput(sampleType);
-  if (need == 0) return InferenceStatus::InputSizeMismatch;
-  if (older.size() + newer.size() < need) return InferenceStatus::InputMissing;
+  if (in->inputsSize() == 0) return InferenceStatus::InputSizeMismatch;
+  const runner::TensorView view = in->input(0);
+  proto::ElementType inputType;
+  if (!toElementType(view.type, &inputType) || view.data == nullptr) return InferenceStatus::InputSizeMismatch;
+  const size_t inSize = proto::elementSize(inputType);
+  const size_t sampleSize = proto::elementSize(sampleType);
+  const size_t elements = view.bytes / inSize;
+  const bool integerIn = inputType == proto::ElementType::Int8 || inputType == proto::ElementType::UInt8 ||
+                         inputType == proto::ElementType::Int16;
+  const bool quantize = unitsPerCount > 0.0f && view.scale > 0.0f && integerIn &&
+                        (sampleType == proto::ElementType::Int16 || sampleType == proto::ElementType::Int8);
+  if (!quantize && inputType != sampleType) return InferenceStatus::InputSizeMismatch;
+  const size_t need = elements * sampleSize;
+  const size_t have = older.size() + newer.size();
+  if (have < need) return InferenceStatus::InputMissing;
   // Only the newest `need` bytes count.
-  size_t skip = older.size() + newer.size() - need;
+  const size_t skip = have - need;
   const size_t skipOlder = skip < older.size() ? skip : older.size();
   older = older.subspan(skipOlder);
   newer = newer.subspan(skip - skipOlder);
-  const runner::TensorView view = in->input(0);
   uint8_t* dst = static_cast<uint8_t*>(view.data);
-  const bool narrow = need == view.bytes * 2;
-  const proto::ConstByteSpan parts[2] = {older, newer};
-  size_t o = 0;
-  for (const proto::ConstByteSpan& part : parts) {
-    for (size_t i = 0; i < part.size(); ++i, ++o) {
-      if (!narrow) {
-        dst[o] = part[i];
-      } else if ((o & 1u) != 0) {
-        dst[o / 2] = part[i];  // high byte of a little-endian int16
-      }
+  if (!quantize) {
+    for (size_t i = 0; i < older.size(); ++i) dst[i] = older[i];
+    for (size_t i = 0; i < newer.size(); ++i) dst[older.size() + i] = newer[i];
+    return InferenceStatus::Ok;
+  }
+  const int32_t lo = inputType == proto::ElementType::Int8 ? -128 : (inputType == proto::ElementType::UInt8 ? 0 : -32768);
+  const int32_t hi = inputType == proto::ElementType::Int8 ? 127 : (inputType == proto::ElementType::UInt8 ? 255 : 32767);
+  const float factor = unitsPerCount / view.scale;
+  auto byteAt = [&](size_t i) { return i < older.size() ? older[i] : newer[i - older.size()]; };
+  for (size_t e = 0; e < elements; ++e) {
+    const size_t at = e * sampleSize;
+    const int32_t count = sampleSize == 2 ? static_cast<int16_t>(byteAt(at) | (byteAt(at + 1) << 8))
+                                          : static_cast<int8_t>(byteAt(at));
+    float x = static_cast<float>(count) * factor;
+    x = x < -1.0e9f ? -1.0e9f : (x > 1.0e9f ? 1.0e9f : x);
+    // Round half away from zero, as TFLite's quantizer does.
+    int32_t q = static_cast<int32_t>(x >= 0.0f ? x + 0.5f : x - 0.5f) + view.zeroPoint;
+    q = q < lo ? lo : (q > hi ? hi : q);
+    if (inSize == 1) {
+      dst[e] = static_cast<uint8_t>(q);
+    } else {
+      dst[2 * e] = static_cast<uint8_t>(q);
+      dst[2 * e + 1] = static_cast<uint8_t>(static_cast<uint32_t>(q) >> 8);
     }
   }
   return InferenceStatus::Ok;

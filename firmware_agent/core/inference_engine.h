@@ -63,13 +63,13 @@ class InferenceEngine {
   SlotReply acceptInput(const proto::InputChunk& chunk);
 
   // Fills input 0 from the newest samples of a stream: `older` then `newer` (a ring's two
-  // halves) hold at least the bytes needed. int16 samples feed an int8 input by their high
-  // byte; otherwise the types must match. InputMissing when there are too few bytes,
-  // InputSizeMismatch when the types cannot be matched.
-  proto::InferenceStatus fillInputFromSamples(proto::ElementType sampleType, proto::ConstByteSpan older,
-                                              proto::ConstByteSpan newer);
-  // Bytes of samples of `sampleType` that input 0 needs (0 when no model or no match).
-  size_t sampleBytesForInput(proto::ElementType sampleType);
+  // halves, in time order) hold at least the bytes needed; only the newest count. With
+  // `unitsPerCount` > 0 and a quantized input, each sample is quantized to the input
+  // (q = round(count * unitsPerCount / scale) + zeroPoint, saturated); otherwise the sample
+  // and input types must match and bytes are copied. InputMissing when there are too few
+  // samples, InputSizeMismatch when no conversion applies.
+  proto::InferenceStatus fillInputFromSamples(proto::ElementType sampleType, float unitsPerCount,
+                                              proto::ConstByteSpan older, proto::ConstByteSpan newer);
 
   // True when every input has been completely uploaded since the last run.
   bool uploadComplete();

@@ -70,6 +70,15 @@ class SensorSource {
     return 0;
   }
 
+  // Physical value of one count of sensor `sensorId`, in the sensor's units (e.g. 1/4096
+  // for an accelerometer in g at 4096 LSB/g); 0 when unknown. With it, RunInference on the
+  // latest window quantizes samples to the model input's scale and zero point; without it,
+  // samples are copied only into an input of the same element type.
+  virtual float unitsPerCount(uint8_t sensorId) const {
+    (void)sensorId;
+    return 0.0f;
+  }
+
   // Samples lane `lane` lost inside the port since open() (monotonic).
   virtual uint32_t lostSamples(uint8_t lane) const {
     (void)lane;

@@ -142,13 +142,13 @@ bool SensorStreams::service(FrameWriter& writer, size_t maxWindows) {
       const size_t got = m_source->read(i, lane.window + size_t{lane.filled} * lane.frameBytes, want, &ts);
       if (got == 0) break;
       worked = true;
-      remember(lane, lane.window + size_t{lane.filled} * lane.frameBytes, got * lane.frameBytes);
       if (lane.filled == 0) lane.firstTimestampUs = ts;
       lane.filled = static_cast<uint16_t>(lane.filled + (got < want ? got : want));
       if (lane.filled < lane.windowSamples) break;
 
       ++windows;
       lane.filled = 0;
+      remember(lane, lane.window, size_t{lane.windowSamples} * lane.frameBytes);
       writer.flush();
       bool sent = false;
       if (writer.idle()) {
@@ -188,11 +188,12 @@ bool SensorStreams::takeOverruns(uint8_t* streamId, uint32_t* lostNow, uint32_t*
   return false;
 }
 
-bool SensorStreams::latest(uint8_t streamId, proto::ElementType* type, proto::ConstByteSpan* older,
-                           proto::ConstByteSpan* newer) const {
+bool SensorStreams::latest(uint8_t streamId, proto::ElementType* type, float* unitsPerCount,
+                           proto::ConstByteSpan* older, proto::ConstByteSpan* newer) const {
   const Lane* lane = findLane(streamId);
   if (lane == nullptr) return false;
   *type = lane->type;
+  *unitsPerCount = m_source->unitsPerCount(lane->sensorId);
   if (lane->historyFill < lane->historyCapacity) {
     *older = proto::ConstByteSpan(lane->history, 0);
     *newer = proto::ConstByteSpan(lane->history, lane->historyFill);

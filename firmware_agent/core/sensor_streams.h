@@ -6,8 +6,8 @@
 // Overruns: when a window is complete but the transmit path is still busy (the link or
 // the host cannot keep up), the window is not queued and not silently lost: its sequence
 // number is consumed (the host sees the gap) and it is counted, then reported by the agent
-// as Error StreamOverrun. Each lane also keeps its newest samples in a slice of the
-// history buffer, for RunInference on the latest window.
+// as Error StreamOverrun. Each lane also keeps its newest complete windows (sent or not) in
+// a slice of the history buffer, for RunInference on the latest window.
 //
 // Ownership: the source and the history buffer belong to the port and outlive this object.
 // Threading: main only. Memory: one kMaxChunk window buffer per lane, inline (~2 KiB).
@@ -54,9 +54,10 @@ class SensorStreams {
   // the windows lost since the last report and in total; false when nothing is pending.
   bool takeOverruns(uint8_t* streamId, uint32_t* lostNow, uint32_t* lostTotal);
 
-  // The newest samples of stream `streamId`: older + newer in time order. False when the
-  // stream is not running.
-  bool latest(uint8_t streamId, proto::ElementType* type, proto::ConstByteSpan* older,
+  // The samples of the newest complete windows of stream `streamId` (as many as the lane's
+  // history slice holds): older + newer in time order, ending with the latest window. Also
+  // the sample type and the sensor's unitsPerCount(). False when the stream is not running.
+  bool latest(uint8_t streamId, proto::ElementType* type, float* unitsPerCount, proto::ConstByteSpan* older,
               proto::ConstByteSpan* newer) const;
 
   bool anyActive() const;

@@ -1,0 +1,190 @@
+#include "agent_options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace tinyscope::agent::host {
+
+namespace {
+bool toUnsigned(const std::string& text, uint64_t max, uint64_t* out) {
+  if (text.empty() || text[0] == '-' || text[0] == '+') return false;
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || v > max) return false;
+  *out = v;
+  return true;
+}
+bool toSize(const std::string& text, uint64_t max, uint64_t* out) {
+  // Accepts a K/M suffix (KiB/MiB).
+  if (!text.empty() && (text.back() == 'K' || text.back() == 'M')) {
+    uint64_t v = 0;
+    if (!toUnsigned(text.substr(0, text.size() - 1), max, &v)) return false;
+    v <<= text.back() == 'K' ? 10 : 20;
+    if (v > max) return false;
+    *out = v;
+    return true;
+  }
+  return toUnsigned(text, max, out);
+}
+}  // namespace
+
+std::string agentUsage() {
+  return
+      "usage: tinyscope-agent [options]\n"
+      "The tinyscope firmware agent as a host process: the same agent core as on the\n"
+      "microcontroller, on a host link, with synthetic or recorded sensors.\n"
+      "\n"
+      "Link (default: binary frames on stdin/stdout, diagnostics on stderr):\n"
+      "  --pty               create a pseudo-terminal; prints 'PTY /dev/pts/N' on stdout first\n"
+      "  --tcp PORT          listen on 127.0.0.1:PORT (0 = any); prints 'TCP 127.0.0.1:PORT'\n"
+      "  --baud N            shape the link to N baud (N/10 bytes/s), like a UART; default unlimited\n"
+      "  --tx-buffer BYTES   transmit ring size (default 64K); a small ring makes overruns early\n"
+      "Sensors (sensor ids in the order given; default: one sine sensor):\n"
+      "  --sensor KIND       synthetic sensor: sine (100 Hz), imu (3-axis, 50 Hz, the demo gestures),\n"
+      "                      audio (tone + noise, 16 kHz); may be repeated\n"
+      "  --wav FILE          play a 16-bit PCM WAV file (its own rate and channels), looped\n"
+      "  --csv FILE          play a CSV file (one sample per line, columns = channels), looped\n"
+      "  --rate HZ           sample rate of every sensor (WAV: overrides the file's rate)\n"
+      "  --channels N        channels of the synthetic sensors, 1..8\n"
+      "Model slots:\n"
+      "  --model PATH        load this .tflite into slot 0 and make it active\n"
+      "  --no-model          do not load the bundled demo model into an empty slot 0\n"
+      "  --slots DIR         keep slot files in DIR so flashing survives a restart\n"
+      "                      (default: a temporary directory removed at exit)\n"
+      "  --slot-count N      number of slots, 1..4 (default 2)\n"
+      "  --slot-size BYTES   bytes per slot including its 32-byte header (default 4M)\n"
+      "Other:\n"
+      "  --quiet             no diagnostics on stderr except errors\n"
+      "  --version           print the firmware version and exit\n"
+      "  -h, --help          this text\n"
+      "\n"
+      "Exit codes: 0 stopped normally (signal, or the stdio host closed stdin), 1 runtime\n"
+      "failure, 2 bad usage or unreadable input file.\n";
+}
+
+bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, std::string* error) {
+  bool linkSet = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string* v) {
+      if (i + 1 >= args.size()) {
+        *error = a + " needs a value (see --help)";
+        return false;
+      }
+      *v = args[++i];
+      return true;
+    };
+    std::string v;
+    uint64_t n = 0;
+    if (a == "-h" || a == "--help") {
+      o->help = true;
+    } else if (a == "--version") {
+      o->version = true;
+    } else if (a == "--quiet") {
+      o->quiet = true;
+    } else if (a == "--pty" || a == "--tcp") {
+      if (linkSet) {
+        *error = "choose one link: --pty or --tcp (default stdio)";
+        return false;
+      }
+      linkSet = true;
+      if (a == "--pty") {
+        o->link.kind = LinkKind::Pty;
+      } else {
+        if (!value(&v)) return false;
+        if (!toUnsigned(v, 65535, &n)) {
+          *error = "--tcp: '" + v + "' is not a port number (0..65535)";
+          return false;
+        }
+        o->link.kind = LinkKind::Tcp;
+        o->link.tcpPort = uint16_t(n);
+      }
+    } else if (a == "--baud") {
+      if (!value(&v)) return false;
+      if (!toUnsigned(v, 100000000, &n) || n < 10) {
+        *error = "--baud: '" + v + "' is not a baud rate (10..100000000)";
+        return false;
+      }
+      o->link.bytesPerSecond = uint32_t(n / 10);
+    } else if (a == "--tx-buffer") {
+      if (!value(&v)) return false;
+      if (!toSize(v, 256u << 20, &n) || n < 1024) {
+        *error = "--tx-buffer: '" + v + "' is not a size of at least 1024 bytes";
+        return false;
+      }
+      o->link.txRingBytes = size_t(n);
+    } else if (a == "--sensor") {
+      if (!value(&v)) return false;
+      AgentOptions::SensorArg arg;
+      if (v == "sine") {
+        arg.kind = SensorKind::Sine;
+      } else if (v == "imu") {
+        arg.kind = SensorKind::Imu;
+      } else if (v == "audio") {
+        arg.kind = SensorKind::Audio;
+      } else {
+        *error = "--sensor: unknown kind '" + v + "' (sine, imu or audio)";
+        return false;
+      }
+      o->sensorArgs.push_back(arg);
+    } else if (a == "--wav" || a == "--csv") {
+      AgentOptions::SensorArg arg;
+      if (!value(&arg.file)) return false;
+      arg.kind = SensorKind::Samples;
+      arg.wav = a == "--wav";
+      o->sensorArgs.push_back(arg);
+    } else if (a == "--rate") {
+      if (!value(&v)) return false;
+      char* end = nullptr;
+      const double hz = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || !std::isfinite(hz) || hz < 0.001 || hz > 200000.0) {
+        *error = "--rate: '" + v + "' is not a rate in Hz (0.001..200000)";
+        return false;
+      }
+      o->rateHz = hz;
+    } else if (a == "--channels") {
+      if (!value(&v)) return false;
+      if (!toUnsigned(v, 8, &n) || n < 1) {
+        *error = "--channels: '" + v + "' is not a channel count (1..8)";
+        return false;
+      }
+      o->channels = uint8_t(n);
+    } else if (a == "--model") {
+      if (!value(&o->modelPath)) return false;
+    } else if (a == "--no-model") {
+      o->noModel = true;
+    } else if (a == "--slots") {
+      if (!value(&o->slotsDir)) return false;
+    } else if (a == "--slot-count") {
+      if (!value(&v)) return false;
+      if (!toUnsigned(v, 4, &n) || n < 1) {
+        *error = "--slot-count: '" + v + "' is not a slot count (1..4)";
+        return false;
+      }
+      o->slotCount = uint32_t(n);
+    } else if (a == "--slot-size") {
+      if (!value(&v)) return false;
+      if (!toSize(v, 1u << 30, &n) || n < 64) {
+        *error = "--slot-size: '" + v + "' is not a size of 64 bytes .. 1G";
+        return false;
+      }
+      o->slotSize = uint32_t(n);
+    } else {
+      *error = "unknown option '" + a + "' (see --help)";
+      return false;
+    }
+  }
+  if (!o->modelPath.empty() && o->noModel) {
+    *error = "--model and --no-model contradict each other";
+    return false;
+  }
+  if (o->sensorArgs.size() > 8) {
+    *error = "at most 8 sensors";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace tinyscope::agent::host

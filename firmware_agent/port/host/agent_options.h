@@ -1,0 +1,39 @@
+// Command line of tinyscope-agent (the host build of the firmware agent).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "host_link.h"
+#include "host_sensors.h"
+
+namespace tinyscope::agent::host {
+
+struct AgentOptions {
+  LinkOptions link;
+  struct SensorArg {
+    SensorKind kind = SensorKind::Sine;
+    std::string file;  // Samples: the WAV or CSV path (read by main)
+    bool wav = false;
+  };
+  std::vector<SensorArg> sensorArgs;  // command-line order = sensor ids
+  double rateHz = 0;                // 0 = each sensor's default
+  uint8_t channels = 0;             // 0 = each sensor's default
+  std::string modelPath;            // empty = the bundled demo model (if any)
+  bool noModel = false;
+  std::string slotsDir;             // empty = a fresh temporary directory
+  uint32_t slotCount = 2;
+  uint32_t slotSize = 4u << 20;
+  bool help = false;
+  bool version = false;
+  bool quiet = false;
+};
+
+// Parses argv. False with a one-line `error` on bad usage (the caller exits with 2).
+bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* out, std::string* error);
+
+// The --help text.
+std::string agentUsage();
+
+}  // namespace tinyscope::agent::host

@@ -1,0 +1,264 @@
+#include "host_link.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace tinyscope::agent::host {
+
+namespace {
+uint64_t nowUs() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000u + uint64_t(ts.tv_nsec) / 1000u;
+}
+bool setNonBlocking(int fd, int* oldFlags) {
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) return false;
+  if (oldFlags != nullptr) *oldFlags = flags;
+  return fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+}
+}  // namespace
+
+bool HostLink::open(const LinkOptions& options) {
+  m_options = options;
+  m_tx.assign(options.txRingBytes == 0 ? 1 : options.txRingBytes, 0);
+  m_rx.assign(options.rxRingBytes == 0 ? 1 : options.rxRingBytes, 0);
+  switch (options.kind) {
+    case LinkKind::Stdio:
+      m_in = 0;
+      m_out = 1;
+      if (!setNonBlocking(0, &m_stdinFlags) || !setNonBlocking(1, &m_stdoutFlags)) {
+        m_error = std::string("cannot make stdin/stdout non-blocking: ") + std::strerror(errno);
+        return false;
+      }
+      return true;
+    case LinkKind::Pty: {
+      int master = -1;
+      int slave = -1;
+      char name[128] = {};
+      if (openpty(&master, &slave, name, nullptr, nullptr) != 0) {
+        m_error = std::string("cannot create a pseudo-terminal: ") + std::strerror(errno);
+        return false;
+      }
+      termios t{};
+      for (int fd : {master, slave}) {
+        tcgetattr(fd, &t);
+        cfmakeraw(&t);
+        tcsetattr(fd, TCSANOW, &t);
+      }
+      setNonBlocking(master, nullptr);
+      m_in = m_out = master;
+      m_ptySlave = slave;
+      m_ptyPath = name;
+      return true;
+    }
+    case LinkKind::Tcp: {
+      m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (m_listen < 0) {
+        m_error = std::string("cannot create a socket: ") + std::strerror(errno);
+        return false;
+      }
+      const int one = 1;
+      setsockopt(m_listen, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = htons(options.tcpPort);
+      if (::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(m_listen, 1) != 0) {
+        m_error = "cannot listen on 127.0.0.1:" + std::to_string(options.tcpPort) + ": " + std::strerror(errno);
+        return false;
+      }
+      socklen_t len = sizeof addr;
+      getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &len);
+      m_port = ntohs(addr.sin_port);
+      setNonBlocking(m_listen, nullptr);
+      return true;
+    }
+  }
+  return false;
+}
+
+void HostLink::close() {
+  // Give what is queued a short chance to leave.
+  const uint64_t deadline = nowUs() + 200000;
+  while (m_txCount != 0 && writeFd() >= 0 && nowUs() < deadline) {
+    pumpWrite();
+    if (m_txCount != 0) wait(2000);
+  }
+  if (m_options.kind == LinkKind::Stdio) {
+    if (m_stdinFlags >= 0) fcntl(0, F_SETFL, m_stdinFlags);
+    if (m_stdoutFlags >= 0) fcntl(1, F_SETFL, m_stdoutFlags);
+  } else if (m_options.kind == LinkKind::Pty) {
+    if (m_in >= 0) ::close(m_in);
+    if (m_ptySlave >= 0) ::close(m_ptySlave);
+  } else {
+    dropClient();
+    if (m_listen >= 0) ::close(m_listen);
+  }
+  m_in = m_out = m_listen = m_ptySlave = -1;
+}
+
+std::string HostLink::announcement() const {
+  switch (m_options.kind) {
+    case LinkKind::Pty: return "PTY " + m_ptyPath;
+    case LinkKind::Tcp: return "TCP 127.0.0.1:" + std::to_string(m_port);
+    default: return std::string();
+  }
+}
+
+int HostLink::readFd() const { return m_finished ? -1 : m_in; }
+int HostLink::writeFd() const { return m_out; }
+
+size_t HostLink::write(const uint8_t* data, size_t size) {
+  const size_t n = size < writeSpace() ? size : writeSpace();
+  size_t tail = (m_txHead + m_txCount) % m_tx.size();
+  for (size_t i = 0; i < n; ++i) {
+    m_tx[tail] = data[i];
+    tail = tail + 1 == m_tx.size() ? 0 : tail + 1;
+  }
+  m_txCount += n;
+  if (n != 0) pumpWrite();
+  return n;
+}
+
+size_t HostLink::read(uint8_t* out, size_t capacity) {
+  if (m_rxCount == 0) pumpRead();
+  const size_t n = capacity < m_rxCount ? capacity : m_rxCount;
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = m_rx[m_rxHead];
+    m_rxHead = m_rxHead + 1 == m_rx.size() ? 0 : m_rxHead + 1;
+  }
+  m_rxCount -= n;
+  return n;
+}
+
+void HostLink::dropClient() {
+  if (m_options.kind == LinkKind::Tcp && m_in >= 0) {
+    ::close(m_in);
+    m_in = m_out = -1;
+    // A new client starts from a clean link, as after a cable swap.
+    m_txHead = m_txCount = 0;
+    m_rxHead = m_rxCount = 0;
+  }
+}
+
+void HostLink::pumpRead() {
+  if (m_options.kind == LinkKind::Tcp && m_in < 0 && m_listen >= 0) {
+    const int client = ::accept4(m_listen, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (client >= 0) {
+      const int one = 1;
+      setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      m_in = m_out = client;
+    }
+  }
+  const int fd = readFd();
+  if (fd < 0) return;
+  while (m_rxCount < m_rx.size()) {
+    const size_t tail = (m_rxHead + m_rxCount) % m_rx.size();
+    const size_t contiguous = tail >= m_rxHead || m_rxCount == 0 ? m_rx.size() - tail : m_rxHead - tail;
+    const size_t room = contiguous < m_rx.size() - m_rxCount ? contiguous : m_rx.size() - m_rxCount;
+    const ssize_t r = ::read(fd, m_rx.data() + tail, room);
+    if (r > 0) {
+      m_rxCount += size_t(r);
+      m_rxTotal += uint32_t(r);
+      continue;
+    }
+    if (r == 0) {
+      if (m_options.kind == LinkKind::Stdio) m_finished = true;  // stdin closed: the host left
+      if (m_options.kind == LinkKind::Tcp) dropClient();
+      // A pty master reads 0/EIO while no program has the slave open: not an end.
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK && m_options.kind == LinkKind::Tcp) dropClient();
+    return;
+  }
+  ++m_rxStalls;
+}
+
+void HostLink::pumpWrite() {
+  const int fd = writeFd();
+  if (fd < 0) return;
+  while (m_txCount != 0) {
+    size_t n = m_tx.size() - m_txHead < m_txCount ? m_tx.size() - m_txHead : m_txCount;
+    if (m_options.bytesPerSecond != 0) {
+      const uint64_t now = nowUs();
+      if (m_rateStartUs == 0 || now - m_rateStartUs > 1000000) {  // restart the budget after idling
+        m_rateStartUs = now;
+        m_rateSentBytes = 0;
+      }
+      const uint64_t allowed = (now - m_rateStartUs) * m_options.bytesPerSecond / 1000000u + 64;
+      if (allowed <= m_rateSentBytes) return;
+      if (allowed - m_rateSentBytes < n) n = size_t(allowed - m_rateSentBytes);
+    }
+    const ssize_t w = ::write(fd, m_tx.data() + m_txHead, n);
+    if (w > 0) {
+      m_txHead = (m_txHead + size_t(w)) % m_tx.size();
+      m_txCount -= size_t(w);
+      m_txTotal += uint32_t(w);
+      m_rateSentBytes += uint64_t(w);
+      continue;
+    }
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+      if (m_options.kind == LinkKind::Tcp) {
+        dropClient();
+      } else if (m_options.kind == LinkKind::Stdio) {
+        m_finished = true;
+        m_txHead = m_txCount = 0;
+      }
+    }
+    return;
+  }
+}
+
+bool HostLink::pump() {
+  pumpWrite();
+  pumpRead();
+  return !(m_finished && m_txCount == 0);
+}
+
+void HostLink::wait(uint64_t timeoutUs) {
+  pollfd fds[2];
+  nfds_t n = 0;
+  if (m_options.kind == LinkKind::Tcp && m_in < 0 && m_listen >= 0) {
+    fds[n++] = pollfd{m_listen, POLLIN, 0};
+  }
+  const int in = readFd();
+  const int out = writeFd();
+  short inEvents = (in >= 0 && m_rxCount < m_rx.size()) ? POLLIN : 0;
+  short outEvents = (out >= 0 && m_txCount != 0 && m_options.bytesPerSecond == 0) ? POLLOUT : 0;
+  if (in >= 0 && in == out) {
+    if (inEvents | outEvents) fds[n++] = pollfd{in, short(inEvents | outEvents), 0};
+  } else {
+    if (inEvents) fds[n++] = pollfd{in, inEvents, 0};
+    if (outEvents) fds[n++] = pollfd{out, outEvents, 0};
+  }
+  int timeoutMs = int((timeoutUs + 999) / 1000);
+  if (m_options.bytesPerSecond != 0 && m_txCount != 0) timeoutMs = 1;
+  if (n == 0) {
+    timespec ts{time_t(timeoutUs / 1000000u), long(timeoutUs % 1000000u) * 1000};
+    nanosleep(&ts, nullptr);
+    return;
+  }
+  ::poll(fds, n, timeoutMs);
+  // A pty master with no slave reader reports POLLHUP at once; do not spin on it.
+  for (nfds_t i = 0; i < n; ++i) {
+    if ((fds[i].revents & POLLHUP) != 0 && m_options.kind == LinkKind::Pty) {
+      timespec ts{0, 1000000};
+      nanosleep(&ts, nullptr);
+    }
+  }
+}
+
+}  // namespace tinyscope::agent::host

@@ -1,0 +1,73 @@
+// Sensors of the host agent, behind the core's SensorSource: synthetic generators (sine,
+// a 3-axis IMU at 50 Hz streaming the demo model's gestures with noise, audio tone + noise) and file playback
+// (16-bit PCM WAV, CSV), looped. Samples are due in real time: sample k of a lane is due
+// at open time + k / rate on the hal::micros() clock, and carries that timestamp. A lane the
+// agent leaves unread for more than a second skips ahead (lostSamples() counts it), like a
+// hardware FIFO overflowing.
+//
+// Ownership: owns its sample data (heap: hosted port). Threading: main only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "firmware_agent/core/sensor_source.h"
+
+namespace tinyscope::agent::host {
+
+enum class SensorKind { Sine, Imu, Audio, Samples };
+
+struct SensorSpec {
+  SensorKind kind = SensorKind::Sine;
+  std::string name;              // defaults to the kind's name
+  std::string units;
+  uint8_t channels = 0;          // 0 = the kind's default (sine 1, imu 3, audio 1)
+  uint32_t rateMilliHz = 0;      // 0 = the kind's default (sine 100 Hz, imu 50 Hz, audio 16 kHz)
+  float unitsPerCount = 0.0f;    // physical value of one count (imu: 1/4096 g); 0 = unknown
+  std::vector<int16_t> samples;  // Samples kind: interleaved, looped
+};
+
+// Resolves the defaults of `spec` (channels, rate, name, units).
+SensorSpec withDefaults(SensorSpec spec);
+
+class HostSensors : public SensorSource {
+ public:
+  static constexpr uint32_t kMaxRateMilliHz = 200000u * 1000u;  // 200 kHz
+
+  // Sensor i gets sensorId i. Specs must already have defaults (withDefaults()).
+  explicit HostSensors(std::vector<SensorSpec> specs);
+
+  uint8_t count() const override;
+  bool describe(uint8_t index, proto::SensorInfo& out) const override;
+  bool open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) override;
+  bool setRate(uint8_t lane, uint32_t rateMilliHz) override;
+  void close(uint8_t lane) override;
+  size_t read(uint8_t lane, uint8_t* out, size_t maxSamples, uint64_t* firstTimestampUs) override;
+  float unitsPerCount(uint8_t sensorId) const override;
+  uint32_t lostSamples(uint8_t lane) const override;
+
+  // Value of channel `ch` of sample `k` of sensor `index` (exposed for tests).
+  int16_t sample(size_t index, uint64_t k, uint8_t ch) const;
+
+ private:
+  struct Lane {
+    bool open = false;
+    uint8_t sensor = 0;
+    uint32_t rateMilliHz = 0;
+    uint64_t baseUs = 0;      // time of sample baseK
+    uint64_t baseK = 0;
+    uint64_t next = 0;        // next sample index to deliver
+    uint32_t lost = 0;
+  };
+  uint64_t timeOf(const Lane& lane, uint64_t k) const;
+  uint64_t dueCount(const Lane& lane, uint64_t nowUs) const;  // samples due so far (index bound)
+
+  std::vector<SensorSpec> m_specs;
+  mutable uint64_t m_imuWindowIndex = ~0ull;  // gesture window cached by sample()
+  mutable int16_t m_imuWindow[192] = {};
+  Lane m_lanes[kMaxStreamSlots];
+};
+
+}  // namespace tinyscope::agent::host

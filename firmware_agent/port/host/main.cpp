@@ -1,0 +1,217 @@
+// tinyscope-agent: the firmware agent core on a host link (see agent_options.cpp --help).
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "agent_options.h"
+#include "firmware_agent/core/agent.h"
+#include "hal.h"
+#include "host_platform.h"
+#include "host_sensors.h"
+#include "model_runner/kernels/core_ops.h"
+#include "wav_file.h"
+
+#ifndef TINYSCOPE_AGENT_VERSION
+#define TINYSCOPE_AGENT_VERSION "0.0.0"
+#endif
+#ifndef TINYSCOPE_DEMO_MODEL_DIR
+#define TINYSCOPE_DEMO_MODEL_DIR ""
+#endif
+
+namespace {
+using namespace tinyscope::agent;
+using namespace tinyscope::agent::host;
+
+// Compile-time sizes of this port (the MCU port picks much smaller ones).
+constexpr size_t kArenaBytes = 8u << 20;          // fits every model in ../shared/models
+constexpr size_t kSampleHistoryBytes = 4u << 20;  // 1 MiB per stream: > 2 s of 16 kHz x 8 ch
+alignas(16) uint8_t g_arena[kArenaBytes];
+alignas(16) uint8_t g_history[kSampleHistoryBytes];
+tinyscope::runner::OpResolver g_resolver;
+
+volatile std::sig_atomic_t g_signal = 0;
+void onSignal(int sig) { g_signal = sig; }
+
+void diag(bool quiet, const std::string& text) {
+  if (!quiet) std::fprintf(stderr, "tinyscope-agent: %s\n", text.c_str());
+}
+
+int fail(int code, const std::string& text) {
+  std::fprintf(stderr, "tinyscope-agent: %s\n", text.c_str());
+  return code;
+}
+
+bool readBytes(const std::string& path, std::vector<uint8_t>* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+// The bundled demo model: the first .tflite (by name) in resources/models/, "" if none.
+std::string demoModelPath() {
+  const std::string dir = TINYSCOPE_DEMO_MODEL_DIR;
+  if (dir.empty()) return std::string();
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return std::string();
+  std::string best;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() > 7 && name.compare(name.size() - 7, 7, ".tflite") == 0 && (best.empty() || name < best)) {
+      best = name;
+    }
+  }
+  closedir(d);
+  return best.empty() ? std::string() : dir + "/" + best;
+}
+
+std::string baseName(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.size() > 7 && name.compare(name.size() - 7, 7, ".tflite") == 0) name.resize(name.size() - 7);
+  return name;
+}
+
+void removeTree(const std::string& dir) {
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      if (name != "." && name != "..") ::unlink((dir + "/" + name).c_str());
+    }
+    closedir(d);
+  }
+  ::rmdir(dir.c_str());
+}
+
+// FNV-1a of the slot directory: a device id that is stable for one set of slots.
+void deviceIdFor(const std::string& dir, uint8_t out[8]) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : dir) h = (h ^ uint8_t(c)) * 0x100000001b3ull;
+  for (int i = 0; i < 8; ++i) out[i] = uint8_t(h >> (8 * i));
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  AgentOptions opt;
+  std::string error;
+  if (!parseAgentOptions(args, &opt, &error)) return fail(2, error);
+  if (opt.help) {
+    std::fputs(agentUsage().c_str(), stdout);
+    return 0;
+  }
+  if (opt.version) {
+    std::printf("tinyscope-agent %s (host)\n", TINYSCOPE_AGENT_VERSION);
+    return 0;
+  }
+
+  // Sensors.
+  if (opt.sensorArgs.empty()) opt.sensorArgs.push_back(AgentOptions::SensorArg());
+  std::vector<SensorSpec> specs;
+  for (const AgentOptions::SensorArg& arg : opt.sensorArgs) {
+    SensorSpec spec;
+    spec.kind = arg.kind;
+    if (arg.kind == SensorKind::Samples) {
+      uint16_t channels = 0;
+      if (arg.wav) {
+        WavData wav;
+        if (!readWavFile(arg.file, &wav, &error)) return fail(2, error);
+        channels = wav.channels;
+        spec.samples = std::move(wav.samples);
+        spec.rateMilliHz = wav.sampleRate * 1000u;
+      } else if (!readCsvFile(arg.file, &channels, &spec.samples, &error)) {
+        return fail(2, error);
+      }
+      spec.channels = uint8_t(channels);
+      spec.name = (arg.wav ? "wav:" : "csv:") + baseName(arg.file);
+    } else if (opt.channels != 0) {
+      spec.channels = opt.channels;
+    }
+    if (opt.rateHz > 0) spec.rateMilliHz = uint32_t(opt.rateHz * 1000.0 + 0.5);
+    specs.push_back(withDefaults(spec));
+  }
+  static HostSensors sensors(specs);
+
+  // Model slots.
+  HostPlatform& p = platform();
+  p.argv.assign(argv, argv + argc);
+  bool tempSlots = false;
+  std::string slotsDir = opt.slotsDir;
+  if (slotsDir.empty()) {
+    char pattern[] = "/tmp/tinyscope-agent-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) return fail(1, std::string("cannot create a temporary slot directory: ") + std::strerror(errno));
+    slotsDir = pattern;
+    tempSlots = true;
+  }
+  if (!p.slots.open(slotsDir, opt.slotCount, opt.slotSize)) return fail(2, p.slots.error());
+  std::string modelPath = opt.modelPath;
+  const bool explicitModel = !modelPath.empty();
+  if (!explicitModel && !opt.noModel) {
+    hal::SlotModel existing{};
+    hal::init();  // slotModel() reads through hal
+    if (hal::slotModel(0, false, &existing) != hal::Status::kOk) modelPath = demoModelPath();
+  }
+  if (!modelPath.empty()) {
+    std::vector<uint8_t> model;
+    if (!readBytes(modelPath, &model)) return fail(2, modelPath + ": cannot read the model file");
+    if (!p.slots.install(0, model, baseName(modelPath))) return fail(2, modelPath + ": " + p.slots.error());
+    if (explicitModel) p.slots.saveActiveSlot(0);
+    diag(opt.quiet, "slot 0: " + modelPath + " (" + std::to_string(model.size()) + " bytes)");
+  } else if (!explicitModel && !opt.noModel) {
+    hal::SlotModel existing{};
+    if (hal::slotModel(0, false, &existing) != hal::Status::kOk) {
+      diag(opt.quiet, "no bundled demo model in " + std::string(TINYSCOPE_DEMO_MODEL_DIR) + ": slot 0 starts empty");
+    }
+  }
+
+  // Link.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  if (!p.link.open(opt.link)) return fail(1, p.link.error());
+  const std::string announce = p.link.announcement();
+  if (!announce.empty()) {
+    std::printf("%s\n", announce.c_str());
+    std::fflush(stdout);
+  }
+
+  // Agent.
+  tinyscope::runner::kernels::addCoreOps(g_resolver);
+  uint8_t deviceId[8];
+  deviceIdFor(slotsDir, deviceId);
+  AgentConfig config;
+  config.firmwareVersion = TINYSCOPE_AGENT_VERSION "-host";
+  config.deviceId = tinyscope::proto::ConstByteSpan(deviceId, sizeof deviceId);
+  config.resolver = &g_resolver;
+  config.arena = tinyscope::proto::ByteSpan(g_arena, sizeof g_arena);
+  config.sampleHistory = tinyscope::proto::ByteSpan(g_history, sizeof g_history);
+  config.sensors = &sensors;
+  config.slotStore = &p.slots;
+  hal::init();
+  static Agent agent(config);
+  agent.begin();
+  diag(opt.quiet, "ready: " + std::to_string(specs.size()) + " sensor(s), " + std::to_string(opt.slotCount) +
+                      " slot(s) in " + slotsDir + (announce.empty() ? std::string(", link on stdio") : ", " + announce));
+
+  while (g_signal == 0 && !p.quit) {
+    if (!agent.poll()) hal::waitForInterrupt();
+  }
+
+  const AgentCounters c = agent.counters();
+  diag(opt.quiet, "stopped: " + std::to_string(c.requests) + " requests, " + std::to_string(c.tx.frames) +
+                      " frames / " + std::to_string(c.tx.bytes) + " bytes sent, windows " +
+                      std::to_string(c.streams.windowsSent) + " sent / " + std::to_string(c.streams.windowsLost) +
+                      " lost, " + std::to_string(c.rx.crcErrors + c.rx.cobsErrors + c.rx.overflows) +
+                      " bad frames received");
+  p.link.close();
+  p.slots.close();
+  if (tempSlots) removeTree(slotsDir);
+  return 0;
+}
