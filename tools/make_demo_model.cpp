@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -464,6 +465,11 @@ int main(int argc, char** argv) {
     }
   }
   if (outDir.empty()) return usage(stderr, 2);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(outDir, ec)) {
+    std::fprintf(stderr, "make_demo_model: output directory '%s' does not exist\n", outDir.c_str());
+    return 1;
+  }
 
   const std::vector<Example> trainSet = makeSet(kTrainSeedBase, kTrainPerClass);
   const std::vector<Example> heldOutSet = makeSet(kHeldOutSeedBase, kHeldOutPerClass);
