@@ -158,8 +158,10 @@ inline void makeSlotHeader(uint32_t size, uint32_t crc, uint8_t* header);
 // sensor, or synthesises one where there is none, and queues it for main).
 
 // Called `rateHz` times a second in interrupt context with the given context pointer.
-// Keep it short; it may call micros()/ticks() and touch lock-free queues, nothing else
-// from this header.
+// The number of calls tracks micros() exactly (call n is due at n/rateHz s after
+// startSampling); if the timer interrupt runs late, the missed calls are made back to
+// back, so timestamps may jitter but no sample goes missing. Keep it short; it may call
+// micros()/ticks() and touch lock-free queues, nothing else from this header.
 using SampleHook = void (*)(void* context);
 
 // Starts (or restarts at a new rate) the sample timer. kOutOfRange if the port cannot

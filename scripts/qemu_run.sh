@@ -27,6 +27,7 @@ board=mps2-an386
 model=""
 slot=0
 icount=0
+icount_sleep=on
 timeout_s=60
 tcp_port=""
 semihosting=1
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
     --model) model="${2:?--model needs a file}"; shift 2 ;;
     --slot) slot="${2:?--slot needs a number}"; shift 2 ;;
     --icount) icount=1; shift ;;
+    --icount-nosleep) icount=1; icount_sleep=off; shift ;;
     --timeout) timeout_s="${2:?--timeout needs seconds}"; shift 2 ;;
     --tcp) tcp_port="${2:?--tcp needs a port}"; shift 2 ;;
     --no-semihosting) semihosting=0; shift ;;
@@ -87,7 +89,7 @@ else
   args+=(-serial pty)
 fi
 [ "$semihosting" = 1 ] && args+=(-semihosting-config enable=on,target=native)
-[ "$icount" = 1 ] && args+=(-icount shift=0)
+[ "$icount" = 1 ] && args+=(-icount "shift=0,sleep=${icount_sleep}")
 
 if [ -n "$model" ]; then
   [ -f "$model" ] || die "model $model does not exist"

@@ -17,6 +17,8 @@
 //   'X' code[1]             -> semihosting exit(code); 'x' if there is no semihosting
 //   'R'                     -> reboot
 //   'F'                     -> hal::fatal(0x00000BAD, "requested by host")
+//   'Z' ms[2]               -> 'z' after busy-waiting ms without reading the link (what a
+//                              long inference does; lets a host overfill the RX ring)
 //   anything else           -> '?' byte
 #include <stddef.h>
 #include <stdint.h>
@@ -213,6 +215,15 @@ int main() {
         while (hal::txPending() != 0) hal::waitForInterrupt();
         tinyscope::agent::cortex_m::semihostingExit(code);
         send("x");
+        break;
+      }
+      case 'Z': {
+        uint8_t ms[2];
+        receive(ms, sizeof ms);
+        const uint64_t until = hal::micros() + 1000u * (uint32_t(ms[0]) | uint32_t(ms[1]) << 8);
+        while (hal::micros() < until) {
+        }
+        send("z");
         break;
       }
       case 'R': hal::reboot();

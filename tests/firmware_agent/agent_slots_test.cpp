@@ -1,0 +1,341 @@
+// Model slots of the real tinyscope-agent: flash a model (resumable), verify, activate, run
+// it, restart the agent on the same slot directory, roll back; plus the refusals, the demo
+// model on the latest IMU window, and the command line.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
+#include <string>
+#include <vector>
+
+#include "agent_link.h"
+#include "agent_reference.h"
+#include "device_protocol/crc32.h"
+#include "tools/gesture_signal.h"
+
+using namespace agent_test;
+using proto::MessageType;
+
+namespace {
+
+const std::string kShared = TINYSCOPE_SHARED_DIR;
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char pattern[] = "/tmp/tinyscope-agent-test-XXXXXX";
+    path = mkdtemp(pattern);
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+struct Session {
+  AgentProcess process;
+  std::unique_ptr<AgentClient> client;
+  proto::HelloReply hello;
+  bool open(Link link, const std::vector<std::string>& args) {
+    if (!process.start(link, args)) return false;
+    client = std::make_unique<AgentClient>(process.readFd(), process.writeFd());
+    return client->hello(&hello);
+  }
+};
+
+Message flashChunk(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& model, size_t offset) {
+  proto::FlashChunk chunk;
+  chunk.slot = slot;
+  chunk.offset = uint32_t(offset);
+  chunk.data = proto::ConstByteSpan(model.data() + offset, std::min(proto::kMaxChunk, model.size() - offset));
+  return c.request(chunk);
+}
+
+proto::InferenceResult runUploaded(AgentClient& c, const std::vector<uint8_t>& input, uint8_t slot = proto::kActiveSlot) {
+  for (size_t off = 0; off < input.size(); off += proto::kMaxChunk) {
+    proto::InputChunk ic;
+    ic.totalBytes = uint32_t(input.size());
+    ic.offset = uint32_t(off);
+    ic.data = proto::ConstByteSpan(input.data() + off, std::min(proto::kMaxChunk, input.size() - off));
+    EXPECT_EQ(c.request(ic).type(), MessageType::Ack);
+  }
+  proto::RunInference r;
+  r.slot = slot;
+  r.source = proto::InputSource::Uploaded;
+  const uint16_t id = c.send(r);
+  Message m;
+  EXPECT_TRUE(c.waitFor(MessageType::InferenceResult, id, &m, 10000));
+  return m.decode<proto::InferenceResult>();
+}
+
+std::vector<uint8_t> outputBytes(const proto::InferenceResult& r) {
+  if (r.outputs.empty()) return {};
+  return std::vector<uint8_t>(r.outputs[0].data.begin(), r.outputs[0].data.end());
+}
+
+}  // namespace
+
+TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
+  const std::string modelPath = kShared + "/models/hello_world_int8.tflite";
+  if (!fileExists(modelPath)) GTEST_SKIP() << "../shared is missing (" << modelPath << ")";
+  const std::vector<uint8_t> model = readFile(modelPath);
+  const std::vector<uint8_t> input = readFile(kShared + "/golden/hello_world_int8/seed1/input.bin");
+  const ReferenceRun ref = runReference(model, input);
+  ASSERT_TRUE(ref.ok) << ref.error;
+  TempDir slots;
+  const uint32_t crc = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
+  {
+    Session s;
+    ASSERT_TRUE(s.open(Link::Pty, {"--no-model", "--slots", slots.path}));
+    ASSERT_EQ(s.hello.slots.size(), 2u);
+    EXPECT_EQ(s.hello.slots[1].state, proto::SlotState::Empty);
+
+    proto::FlashBegin begin;
+    begin.slot = 1;
+    begin.size = uint32_t(model.size());
+    begin.crc32 = crc;
+    begin.modelName.assign("hello");
+    Message m = s.client->request(begin);
+    ASSERT_EQ(m.type(), MessageType::Ack);
+    EXPECT_EQ(m.decode<proto::Ack>().value, 0u);
+
+    // Half the model, then the link "drops": FlashBegin again resumes at the offset reached.
+    size_t off = 0;
+    while (off < model.size() / 2) {
+      m = flashChunk(*s.client, 1, model, off);
+      ASSERT_EQ(m.type(), MessageType::Ack);
+      off = m.decode<proto::Ack>().value;
+    }
+    m = s.client->request(begin);
+    ASSERT_EQ(m.type(), MessageType::Ack);
+    EXPECT_EQ(m.decode<proto::Ack>().value, off) << "FlashBegin reports the offset already received";
+
+    proto::SlotInfoRequest q;
+    q.slot = 1;
+    const uint16_t qid = s.client->send(q);
+    Message info;
+    ASSERT_TRUE(s.client->waitFor(MessageType::SlotInfo, qid, &info, 5000));
+    EXPECT_EQ(info.decode<proto::SlotInfo>().state, proto::SlotState::Receiving);
+    EXPECT_EQ(info.decode<proto::SlotInfo>().receivedBytes, off);
+
+    // A chunk at the wrong offset is refused with the offset the device expects.
+    m = flashChunk(*s.client, 1, model, 0);
+    ASSERT_EQ(m.type(), MessageType::Nack);
+    EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::FlashOffsetMismatch);
+    EXPECT_EQ(m.decode<proto::Nack>().value, off);
+
+    while (off < model.size()) {
+      m = flashChunk(*s.client, 1, model, off);
+      ASSERT_EQ(m.type(), MessageType::Ack);
+      off = m.decode<proto::Ack>().value;
+    }
+    proto::FlashEnd fe;
+    fe.slot = 1;
+    m = s.client->request(fe);
+    ASSERT_EQ(m.type(), MessageType::Ack);
+    EXPECT_EQ(m.decode<proto::Ack>().value, crc);
+    proto::VerifySlot vs;
+    vs.slot = 1;
+    m = s.client->request(vs);
+    ASSERT_EQ(m.type(), MessageType::Ack);
+    EXPECT_EQ(m.decode<proto::Ack>().value, crc);
+
+    // Before activation there is no model to run.
+    proto::RunInference r;
+    r.source = proto::InputSource::Uploaded;
+    const uint16_t rid = s.client->send(r);
+    ASSERT_TRUE(s.client->waitFor(MessageType::InferenceResult, rid, &m, 5000));
+    EXPECT_EQ(m.decode<proto::InferenceResult>().status, proto::InferenceStatus::NoModel);
+
+    proto::Activate act;
+    act.slot = 1;
+    ASSERT_EQ(s.client->request(act).type(), MessageType::Ack);
+    EXPECT_EQ(outputBytes(runUploaded(*s.client, input)), ref.outputs.at(0));
+    proto::Rollback rb;
+    m = s.client->request(rb);
+    ASSERT_EQ(m.type(), MessageType::Nack) << "no slot was active before: nothing to roll back to";
+    EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::NoRollbackTarget);
+  }
+  {
+    // Restart on the same slot directory: the flashed model is still there, active, named.
+    Session s;
+    ASSERT_TRUE(s.open(Link::Stdio, {"--no-model", "--slots", slots.path}));
+    ASSERT_EQ(s.hello.slots.size(), 2u);
+    EXPECT_EQ(s.hello.slots[1].state, proto::SlotState::Active);
+    EXPECT_EQ(s.hello.slots[1].modelSize, model.size());
+    EXPECT_EQ(s.hello.slots[1].modelCrc, crc);
+    EXPECT_STREQ(s.hello.slots[1].modelName.c_str(), "hello");
+    EXPECT_EQ(outputBytes(runUploaded(*s.client, input)), ref.outputs.at(0));
+
+    // Flash the same model into slot 0, activate it, then roll back to slot 1.
+    proto::FlashBegin begin;
+    begin.slot = 0;
+    begin.size = uint32_t(model.size());
+    begin.crc32 = crc;
+    ASSERT_EQ(s.client->request(begin).type(), MessageType::Ack);
+    for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
+      ASSERT_EQ(flashChunk(*s.client, 0, model, off).type(), MessageType::Ack);
+    }
+    proto::FlashEnd fe;
+    fe.slot = 0;
+    ASSERT_EQ(s.client->request(fe).type(), MessageType::Ack);
+    proto::Activate act;
+    act.slot = 0;
+    ASSERT_EQ(s.client->request(act).type(), MessageType::Ack);
+    proto::Rollback rb;
+    const Message m = s.client->request(rb);
+    ASSERT_EQ(m.type(), MessageType::Ack);
+    EXPECT_EQ(m.decode<proto::Ack>().value, 1u);
+    // Flashing the active slot is refused: the interpreter reads it in place.
+    begin.slot = 1;
+    const Message busy = s.client->request(begin);
+    ASSERT_EQ(busy.type(), MessageType::Nack);
+    EXPECT_EQ(busy.decode<proto::Nack>().code, proto::NackCode::Busy);
+  }
+}
+
+TEST(AgentSlots, RefusesBadTransfers) {
+  Session s;
+  ASSERT_TRUE(s.open(Link::Stdio, {"--no-model", "--slot-size", "64K"}));
+  std::vector<uint8_t> junk(1000);
+  for (size_t i = 0; i < junk.size(); ++i) junk[i] = uint8_t(i * 7);
+  proto::FlashBegin begin;
+  begin.slot = 7;
+  begin.size = 1000;
+  Message m = s.client->request(begin);
+  ASSERT_EQ(m.type(), MessageType::Nack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::NoSuchSlot);
+  begin.slot = 0;
+  begin.size = 1u << 20;
+  m = s.client->request(begin);
+  ASSERT_EQ(m.type(), MessageType::Nack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::SlotTooSmall);
+  EXPECT_EQ(m.decode<proto::Nack>().value, 64u * 1024 - 32);
+
+  begin.size = 1000;
+  begin.crc32 = 0x12345678;  // wrong on purpose
+  ASSERT_EQ(s.client->request(begin).type(), MessageType::Ack);
+  for (size_t off = 0; off < junk.size(); off += proto::kMaxChunk) {
+    ASSERT_EQ(flashChunk(*s.client, 0, junk, off).type(), MessageType::Ack);
+  }
+  proto::FlashEnd fe;
+  m = s.client->request(fe);
+  ASSERT_EQ(m.type(), MessageType::Nack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::CrcMismatch);
+  EXPECT_EQ(m.decode<proto::Nack>().value, proto::crc32(proto::ConstByteSpan(junk.data(), junk.size())));
+
+  // Right CRC, but not a model: flashing succeeds, verification and activation refuse it.
+  begin.crc32 = proto::crc32(proto::ConstByteSpan(junk.data(), junk.size()));
+  ASSERT_EQ(s.client->request(begin).type(), MessageType::Ack);
+  for (size_t off = 0; off < junk.size(); off += proto::kMaxChunk) flashChunk(*s.client, 0, junk, off);
+  ASSERT_EQ(s.client->request(fe).type(), MessageType::Ack);
+  proto::VerifySlot vs;
+  m = s.client->request(vs);
+  ASSERT_EQ(m.type(), MessageType::Nack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::SlotNotValid);
+  proto::Activate act;
+  m = s.client->request(act);
+  ASSERT_EQ(m.type(), MessageType::Nack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::SlotNotValid);
+}
+
+TEST(AgentDemo, DemoModelRunsOnTheLatestImuWindow) {
+  std::string model;
+  if (DIR* d = opendir(TINYSCOPE_DEMO_MODEL_DIR)) {
+    while (dirent* e = readdir(d)) {
+      const std::string n = e->d_name;
+      if (n.size() > 7 && n.compare(n.size() - 7, 7, ".tflite") == 0) model = std::string(TINYSCOPE_DEMO_MODEL_DIR) + "/" + n;
+    }
+    closedir(d);
+  }
+  if (model.empty()) GTEST_SKIP() << "no bundled demo model in " << TINYSCOPE_DEMO_MODEL_DIR << " yet";
+  Session s;
+  ASSERT_TRUE(s.open(Link::Stdio, {"--sensor", "imu"}));  // the demo model is loaded by default
+  ASSERT_EQ(s.hello.slots[0].state, proto::SlotState::Active);
+  proto::StartStream start;
+  start.windowSamples = uint16_t(tinyscope::demo::kWindowLength);
+  ASSERT_EQ(s.client->request(start).type(), MessageType::Ack);
+  Message m;
+  ASSERT_TRUE(s.client->waitFor(MessageType::SensorWindow, 0, &m, 5000));
+  proto::RunInference r;
+  r.source = proto::InputSource::LatestWindow;
+  r.capture = proto::CaptureMode::AllOps;
+  const uint16_t id = s.client->send(r);
+  std::vector<Message> others;
+  Message result;
+  ASSERT_TRUE(s.client->waitFor(MessageType::InferenceResult, id, &result, 10000, &others));
+  ASSERT_EQ(result.decode<proto::InferenceResult>().status, proto::InferenceStatus::Ok);
+  // The input the device used is the quantized newest window it had sent.
+  std::vector<uint8_t> captured;
+  std::vector<std::vector<uint8_t>> windows;
+  for (const Message& o : others) {
+    if (o.type() == MessageType::SensorWindow) {
+      const proto::SensorWindow w = o.decode<proto::SensorWindow>();
+      windows.emplace_back(w.payload.begin(), w.payload.end());
+    }
+    if (o.type() == MessageType::TensorChunk && o.header.requestId == id) {
+      const proto::TensorChunk c = o.decode<proto::TensorChunk>();
+      if (c.opIndex == proto::kModelInputOp) {
+        captured.resize(c.totalBytes);
+        std::copy(c.data.begin(), c.data.end(), captured.begin() + c.offset);
+      }
+    }
+  }
+  windows.insert(windows.begin(), std::vector<uint8_t>(m.decode<proto::SensorWindow>().payload.begin(),
+                                                       m.decode<proto::SensorWindow>().payload.end()));
+  ASSERT_EQ(captured.size(), size_t(tinyscope::demo::kWindowSamples));
+  bool matched = false;
+  for (const std::vector<uint8_t>& w : windows) {
+    std::vector<uint8_t> q(captured.size());
+    for (size_t i = 0; i < q.size(); ++i) {
+      q[i] = uint8_t(tinyscope::demo::quantizeSample(int16_t(w[2 * i] | w[2 * i + 1] << 8)));
+    }
+    matched = matched || q == captured;
+  }
+  EXPECT_TRUE(matched) << "the model input is not the quantized latest window";
+  const ReferenceRun ref = runReference(readFile(model), captured);
+  ASSERT_TRUE(ref.ok) << ref.error;
+  const proto::InferenceResult res = result.decode<proto::InferenceResult>();
+  ASSERT_FALSE(res.outputs.empty());
+  EXPECT_EQ(std::vector<uint8_t>(res.outputs[0].data.begin(), res.outputs[0].data.end()), ref.outputs.at(0));
+}
+
+namespace {
+struct Cli {
+  int code;
+  std::string out;
+  std::string err;
+};
+Cli runCli(const std::string& args) {
+  const std::string cmd = std::string(TINYSCOPE_AGENT_EXE) + " " + args;
+  TempDir d;
+  const std::string o = d.path + "/out", e = d.path + "/err";
+  const int status = std::system((cmd + " >" + o + " 2>" + e + " </dev/null").c_str());
+  auto slurp = [](const std::string& p) {
+    const std::vector<uint8_t> b = readFile(p);
+    return std::string(b.begin(), b.end());
+  };
+  return Cli{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(o), slurp(e)};
+}
+}  // namespace
+
+TEST(AgentCommandLine, HelpAndBadUsage) {
+  Cli c = runCli("--help");
+  EXPECT_EQ(c.code, 0);
+  EXPECT_NE(c.out.find("--pty"), std::string::npos);
+  EXPECT_NE(c.out.find("--wav FILE"), std::string::npos);
+  c = runCli("--frobnicate");
+  EXPECT_EQ(c.code, 2);
+  EXPECT_EQ(c.err, "tinyscope-agent: unknown option '--frobnicate' (see --help)\n");
+  c = runCli("--channels 9");
+  EXPECT_EQ(c.code, 2);
+  EXPECT_NE(c.err.find("--channels"), std::string::npos);
+  c = runCli("--sensor radar");
+  EXPECT_EQ(c.code, 2);
+  c = runCli("--wav /nonexistent.wav");
+  EXPECT_EQ(c.code, 2);
+  EXPECT_NE(c.err.find("/nonexistent.wav"), std::string::npos);
+  c = runCli("--pty --tcp 0");
+  EXPECT_EQ(c.code, 2);
+  // stdio: the agent stops by itself when the host closes stdin.
+  c = runCli("--no-model");
+  EXPECT_EQ(c.code, 0);
+}

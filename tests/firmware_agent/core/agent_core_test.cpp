@@ -1,0 +1,367 @@
+// The agent core in-process, on a fake HAL the test drives: partial writes, a blocked link,
+// a counting sensor, flashing with a torn transfer, inference with capture, bad frames.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent_reference.h"
+#include "device_protocol/crc32.h"
+#include "device_protocol/frame_codec.h"
+#include "device_protocol/message_frame.h"
+#include "fake_hal.h"
+#include "firmware_agent/core/agent.h"
+#include "model_runner/kernels/core_ops.h"
+
+namespace proto = tinyscope::proto;
+using proto::MessageType;
+using tinyscope::agent::Agent;
+using tinyscope::agent::AgentConfig;
+
+namespace {
+
+// One int16 axis whose sample k has value k; samples due on the fake clock.
+class CountingSensor : public tinyscope::agent::SensorSource {
+ public:
+  uint8_t count() const override { return 1; }
+  bool describe(uint8_t index, proto::SensorInfo& out) const override {
+    if (index != 0) return false;
+    out.sensorId = 5;
+    out.name.assign("counter");
+    out.axes = 1;
+    out.sampleType = proto::ElementType::Int16;
+    out.rateMilliHz = 1000000;
+    out.maxRateMilliHz = 10000000;
+    return true;
+  }
+  bool open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) override {
+    if (sensorId != 5) return false;
+    m_lane = lane;
+    m_rate = rateMilliHz;
+    m_start = fake_hal::state().nowUs;
+    m_next = 0;
+    return true;
+  }
+  bool setRate(uint8_t, uint32_t) override { return false; }
+  void close(uint8_t) override {}
+  size_t read(uint8_t lane, uint8_t* out, size_t maxSamples, uint64_t* ts) override {
+    if (lane != m_lane) return 0;
+    const uint64_t due = (fake_hal::state().nowUs - m_start) * m_rate / 1000000000u + 1;
+    size_t n = 0;
+    *ts = m_start + m_next * 1000000000u / m_rate;
+    while (m_next < due && n < maxSamples) {
+      out[2 * n] = uint8_t(m_next);
+      out[2 * n + 1] = uint8_t(m_next >> 8);
+      ++n;
+      ++m_next;
+    }
+    return n;
+  }
+
+ private:
+  uint8_t m_lane = 0;
+  uint32_t m_rate = 1;
+  uint64_t m_start = 0;
+  uint64_t m_next = 0;
+};
+
+struct Decoded {
+  proto::Header header;
+  std::vector<uint8_t> bytes;
+  template <class T>
+  T as() const {
+    T m;
+    EXPECT_EQ(proto::decodeMessage(proto::ConstByteSpan(bytes.data(), bytes.size()), m), proto::Status::Ok);
+    return m;
+  }
+};
+
+class AgentCore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_hal::reset();
+    tinyscope::runner::kernels::addCoreOps(m_resolver);
+    m_arena.resize(256 * 1024);
+    m_history.resize(16 * 1024);
+  }
+
+  void boot() {
+    AgentConfig c;
+    c.firmwareVersion = "test-1";
+    static const uint8_t id[4] = {1, 2, 3, 4};
+    c.deviceId = proto::ConstByteSpan(id, 4);
+    c.resolver = &m_resolver;
+    c.arena = proto::ByteSpan(m_arena.data(), m_arena.size());
+    c.sampleHistory = proto::ByteSpan(m_history.data(), m_history.size());
+    c.sensors = &m_sensor;
+    c.stallTimeoutUs = 50000;
+    m_agent = std::make_unique<Agent>(c);
+    m_agent->begin();
+  }
+
+  template <class T>
+  uint16_t send(const T& m) {
+    uint8_t buf[proto::frameWireSize(proto::kMaxHostToDeviceMessageSize)];
+    const uint16_t id = ++m_requestId;
+    const proto::EncodeResult r = proto::encodeFrame(proto::makeHeader<T>(id, id), m, proto::ByteSpan(buf, sizeof buf));
+    EXPECT_EQ(r.status, proto::Status::Ok);
+    fake_hal::state().rx.insert(fake_hal::state().rx.end(), buf, buf + r.size);
+    return id;
+  }
+
+  // Runs the super-loop `steps` times, the host taking what the link delivered each step.
+  void spin(int steps, uint64_t advanceUs = 100) {
+    for (int i = 0; i < steps; ++i) {
+      m_agent->poll();
+      fake_hal::state().nowUs += advanceUs;
+      take();
+    }
+  }
+  void take() {
+    fake_hal::State& s = fake_hal::state();
+    s.drained.insert(s.drained.end(), s.wire.begin(), s.wire.end());
+    s.wire.clear();
+    proto::ConstByteSpan in(s.drained.data(), s.drained.size());
+    while (!in.empty()) {
+      const proto::FrameDecodeResult r = m_decoder.feed(in);
+      in = in.subspan(r.consumed);
+      if (r.status == proto::FrameStatus::FrameReady) {
+        Decoded d;
+        d.bytes.assign(m_decoder.frame().begin(), m_decoder.frame().end());
+        EXPECT_EQ(proto::decodeHeader(m_decoder.frame(), d.header), proto::Status::Ok);
+        m_messages.push_back(d);
+      }
+    }
+    s.drained.clear();
+  }
+  // First message of `type` (answering `id` when non-zero), removed from the list.
+  bool pop(MessageType type, uint16_t id, Decoded* out) {
+    for (auto it = m_messages.begin(); it != m_messages.end(); ++it) {
+      if (it->header.type == type && (id == 0 || it->header.requestId == id)) {
+        *out = *it;
+        m_messages.erase(it);
+        return true;
+      }
+    }
+    return false;
+  }
+  Decoded answer(uint16_t id, int steps = 50) {
+    spin(steps);
+    for (const Decoded& d : m_messages) {
+      if (d.header.requestId == id && (d.header.type == MessageType::Ack || d.header.type == MessageType::Nack)) return d;
+    }
+    ADD_FAILURE() << "no Ack/Nack for request " << id;
+    return Decoded();
+  }
+  void handshake() {
+    proto::Hello h;
+    const uint16_t id = send(h);
+    spin(20);
+    Decoded d;
+    ASSERT_TRUE(pop(MessageType::HelloReply, id, &d));
+  }
+
+  tinyscope::runner::OpResolver m_resolver;
+  std::vector<uint8_t> m_arena;
+  std::vector<uint8_t> m_history;
+  CountingSensor m_sensor;
+  std::unique_ptr<Agent> m_agent;
+  uint8_t m_frame[proto::frameDecodeBufferSize(proto::kMaxDeviceToHostMessageSize)];
+  proto::FrameDecoder m_decoder{proto::ByteSpan(m_frame, sizeof m_frame)};
+  std::deque<Decoded> m_messages;
+  uint16_t m_requestId = 0;
+};
+
+}  // namespace
+
+TEST_F(AgentCore, HelloReplySurvivesALinkThatTakesSevenBytesAtATime) {
+  fake_hal::state().txPerCall = 7;
+  fake_hal::state().txCapacity = 50;
+  boot();
+  proto::Hello h;
+  const uint16_t id = send(h);
+  spin(400);
+  Decoded d;
+  ASSERT_TRUE(pop(MessageType::HelloReply, id, &d));
+  const proto::HelloReply r = d.as<proto::HelloReply>();
+  EXPECT_EQ(r.chosenVersion, 1);
+  EXPECT_STREQ(r.boardName.c_str(), "fake");
+  EXPECT_STREQ(r.firmwareVersion.c_str(), "test-1");
+  EXPECT_EQ(r.arenaBytes, 256u * 1024);
+  EXPECT_EQ(r.tickHz, 1000000u);
+  ASSERT_EQ(r.sensors.size(), 1u);
+  EXPECT_EQ(r.sensors[0].sensorId, 5);
+  ASSERT_EQ(r.slots.size(), 2u);
+  EXPECT_EQ(r.slots[0].capacity, 64u * 1024 - 32);
+  // The boot Log ("no model in any of 2 slots ...") went out too.
+  Decoded log;
+  ASSERT_TRUE(pop(MessageType::Log, 0, &log));
+  EXPECT_NE(std::string(log.as<proto::Log>().text.c_str()).find("no model"), std::string::npos);
+  EXPECT_EQ(m_decoder.counters().crcErrors, 0u);
+}
+
+TEST_F(AgentCore, OverrunsBecomeSequenceGapsAndOneErrorReport) {
+  boot();
+  handshake();
+  proto::StartStream st;
+  st.streamId = 2;
+  st.sensorId = 5;
+  st.windowSamples = 10;  // 100 windows/s at 1 kHz
+  Decoded ack = answer(send(st));
+  ASSERT_EQ(ack.header.type, MessageType::Ack);
+  spin(1000);  // 100 ms: ~10 windows
+  // The link stops moving: the TX ring fills and stays full for 200 ms.
+  fake_hal::state().txCapacity = 0;
+  for (int i = 0; i < 2000; ++i) {
+    m_agent->poll();
+    fake_hal::state().nowUs += 100;
+  }
+  fake_hal::state().txCapacity = 1 << 20;
+  spin(2000);
+  std::vector<uint32_t> seqs;
+  uint32_t reported = 0;
+  Decoded d;
+  while (pop(MessageType::SensorWindow, 0, &d)) seqs.push_back(d.as<proto::SensorWindow>().sequence);
+  while (pop(MessageType::Error, 0, &d)) {
+    const proto::Error e = d.as<proto::Error>();
+    EXPECT_EQ(e.code, proto::ErrorCode::StreamOverrun);
+    unsigned s = 0, lost = 0, total = 0;
+    ASSERT_EQ(std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)", &s, &lost, &total), 3);
+    EXPECT_EQ(s, 2u);
+    reported += lost;
+  }
+  ASSERT_GT(seqs.size(), 20u);
+  uint32_t gaps = 0;
+  for (size_t i = 1; i < seqs.size(); ++i) {
+    ASSERT_GT(seqs[i], seqs[i - 1]);
+    gaps += seqs[i] - seqs[i - 1] - 1;
+  }
+  EXPECT_NEAR(double(gaps), 20.0, 2.0) << "200 ms at 100 windows/s";
+  EXPECT_EQ(reported, gaps);
+  EXPECT_EQ(m_agent->counters().streams.windowsLost, gaps);
+  // Windows carry the first sample's index as data and its time as timestamp.
+  EXPECT_EQ(seqs.front(), 0u);
+}
+
+TEST_F(AgentCore, RefusesWhatItCannotDecode) {
+  boot();
+  proto::StartStream st;
+  Decoded d = answer(send(st));
+  ASSERT_EQ(d.header.type, MessageType::Nack);
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::NotNegotiated);
+  handshake();
+  // A device-to-host type sent to the device.
+  proto::Ack bogus;
+  d = answer(send(bogus));
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::UnsupportedType);
+  // A valid frame holding a truncated StartStream body.
+  uint8_t msg[8] = {1, uint8_t(MessageType::StartStream), 0, 0, 0x34, 0x12, 0, 0};
+  uint8_t frame[32];
+  const proto::FrameEncodeResult f = proto::FrameEncoder::encode(proto::ConstByteSpan(msg, sizeof msg), proto::ByteSpan(frame, sizeof frame));
+  fake_hal::state().rx.insert(fake_hal::state().rx.end(), frame, frame + f.size);
+  spin(20);
+  ASSERT_TRUE(pop(MessageType::Nack, 0x1234, &d));
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::Malformed);
+  // A frame with a broken CRC is dropped and reported as RxOverflow.
+  frame[2] ^= 0x40;
+  fake_hal::state().rx.insert(fake_hal::state().rx.end(), frame, frame + f.size);
+  spin(20);
+  ASSERT_TRUE(pop(MessageType::Error, 0, &d));
+  EXPECT_EQ(d.as<proto::Error>().code, proto::ErrorCode::RxOverflow);
+  // Unknown sensor, oversized window.
+  st.sensorId = 9;
+  EXPECT_EQ(answer(send(st)).as<proto::Nack>().code, proto::NackCode::NoSuchSensor);
+  st.sensorId = 5;
+  st.windowSamples = 300;
+  d = answer(send(st));
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::WindowTooLarge);
+  EXPECT_EQ(d.as<proto::Nack>().value, 256u);
+}
+
+TEST_F(AgentCore, TornFlashReadsAsEmptyAndAFinishedOneRunsWithCapture) {
+  const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
+  if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
+  const std::vector<uint8_t> model = agent_test::readFile(path);
+  boot();
+  handshake();
+  proto::FlashBegin fb;
+  fb.slot = 0;
+  fb.size = uint32_t(model.size());
+  fb.crc32 = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
+  ASSERT_EQ(answer(send(fb)).header.type, MessageType::Ack);
+  proto::FlashChunk fc;
+  fc.slot = 0;
+  fc.offset = 0;
+  fc.data = proto::ConstByteSpan(model.data(), proto::kMaxChunk);
+  ASSERT_EQ(answer(send(fc)).as<proto::Ack>().value, proto::kMaxChunk);
+
+  // Power cut: a new agent on the same storage sees no model in slot 0.
+  m_messages.clear();
+  boot();
+  handshake();
+  proto::SlotInfoRequest q;
+  const uint16_t qid = send(q);
+  spin(20);
+  Decoded d;
+  ASSERT_TRUE(pop(MessageType::SlotInfo, qid, &d));
+  EXPECT_EQ(d.as<proto::SlotInfo>().state, proto::SlotState::Invalid) << "half-written payload, no header";
+
+  ASSERT_EQ(answer(send(fb)).as<proto::Ack>().value, 0u) << "a new transfer starts from 0";
+  for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
+    fc.offset = uint32_t(off);
+    fc.data = proto::ConstByteSpan(model.data() + off, std::min(proto::kMaxChunk, model.size() - off));
+    ASSERT_EQ(answer(send(fc)).header.type, MessageType::Ack);
+  }
+  proto::FlashEnd fe;
+  ASSERT_EQ(answer(send(fe)).as<proto::Ack>().value, fb.crc32);
+  proto::Activate act;
+  ASSERT_EQ(answer(send(act)).header.type, MessageType::Ack);
+
+  const std::vector<uint8_t> input = {0x21};
+  proto::InputChunk ic;
+  ic.totalBytes = 1;
+  ic.data = proto::ConstByteSpan(input.data(), 1);
+  ASSERT_EQ(answer(send(ic)).header.type, MessageType::Ack);
+  // Capture op 1 only, over a link that takes 5 bytes per call.
+  fake_hal::state().txPerCall = 5;
+  proto::RunInference run;
+  run.source = proto::InputSource::Uploaded;
+  run.capture = proto::CaptureMode::SelectedOps;
+  run.captureOps.push(1);
+  const uint16_t rid = send(run);
+  spin(200);
+  const agent_test::ReferenceRun ref = agent_test::runReference(model, input);
+  ASSERT_TRUE(ref.ok);
+  ASSERT_TRUE(pop(MessageType::InferenceResult, rid, &d));
+  const proto::InferenceResult res = d.as<proto::InferenceResult>();
+  ASSERT_EQ(res.status, proto::InferenceStatus::Ok);
+  ASSERT_EQ(res.ops.size(), 3u);
+  EXPECT_EQ(res.ops[0].ticks, 5u) << "the fake clock advances 5 ticks per reading";
+  ASSERT_EQ(res.outputs.size(), 1u);
+  EXPECT_EQ(std::vector<uint8_t>(res.outputs[0].data.begin(), res.outputs[0].data.end()), ref.outputs[0]);
+  std::vector<std::pair<int, std::vector<uint8_t>>> chunks;
+  while (pop(MessageType::TensorChunk, rid, &d)) {
+    const proto::TensorChunk c = d.as<proto::TensorChunk>();
+    chunks.emplace_back(c.opIndex, std::vector<uint8_t>(c.data.begin(), c.data.end()));
+  }
+  ASSERT_EQ(chunks.size(), 2u) << "the model input and op 1's output";
+  EXPECT_EQ(chunks[0].first, proto::kModelInputOp);
+  EXPECT_EQ(chunks[0].second, input);
+  EXPECT_EQ(chunks[1].first, 1);
+  EXPECT_EQ(chunks[1].second, (ref.opOutputs.at({1, 0})));
+}
+
+TEST_F(AgentCore, LogQueueIsBoundedAndCounted) {
+  boot();  // the boot message takes one entry
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(m_agent->log(proto::LogLevel::Info, "hello"));
+  EXPECT_FALSE(m_agent->log(proto::LogLevel::Info, "one too many"));
+  EXPECT_EQ(m_agent->counters().logsDropped, 1u);
+  spin(10);
+  size_t logs = 0;
+  Decoded d;
+  while (pop(MessageType::Log, 0, &d)) ++logs;
+  EXPECT_EQ(logs, 4u);
+}
