@@ -47,6 +47,26 @@ void* OpContext::data(int32_t tensorIndex) const {
 
 void* OpContext::allocatePersistent(size_t bytes) const { return m_interp->allocateTail(bytes, 8); }
 
+Status OpContext::requestScratch(size_t bytes, void** slot) const {
+  if (slot == nullptr) return fail(Status::kNullArgument, "scratch");
+  using Request = Interpreter::ScratchRequest;
+  auto* r = static_cast<Request*>(m_interp->allocateTail(sizeof(Request), alignof(Request)));
+  if (r == nullptr) return fail(Status::kArenaTooSmall, "scratch");
+  *r = Request();
+  r->slot = slot;
+  r->bytes = bytes;
+  r->op = m_op.index;
+  *slot = nullptr;
+  if (m_interp->m_scratchLast != nullptr) {
+    m_interp->m_scratchLast->next = r;
+  } else {
+    m_interp->m_scratchFirst = r;
+  }
+  m_interp->m_scratchLast = r;
+  ++m_interp->m_scratchCount;
+  return Status::kOk;
+}
+
 void* OpContext::userData() const { return m_interp->m_userData[m_op.index]; }
 
 void OpContext::setUserData(void* data) const { m_interp->m_userData[m_op.index] = data; }
@@ -102,6 +122,8 @@ Status Interpreter::allocate() {
   m_allocated = false;
   m_tailBytes = m_headBytes = m_planPeak = 0;
   m_tensorData = nullptr;
+  m_scratchFirst = m_scratchLast = nullptr;
+  m_scratchCount = 0;
   if (!m_model.loaded()) {
     m_error = m_model.error();
     return Status::kModelNotLoaded;
@@ -199,6 +221,7 @@ Status Interpreter::planActivations() {
   for (uint32_t t = 0; t < numTensors; ++t) {
     if (last[t] >= 0) ++count;
   }
+  count += m_scratchCount;  // scratch buffers: live for their operator only
   using Record = ArenaPlanner::BufferRecord;
   const size_t recordBytes = sizeof(Record) * (count + 1);
   const size_t scratch = lifetimeBytes + recordBytes;
@@ -209,6 +232,7 @@ Status Interpreter::planActivations() {
     const TensorDesc d = m_model.tensor(t);
     planner.addBuffer(d.bytes, first[t], last[t]);
   }
+  for (const ScratchRequest* r = m_scratchFirst; r != nullptr; r = r->next) planner.addBuffer(r->bytes, r->op, r->op);
   m_planPeak = planner.peakBytes();
   if (m_planPeak > freeBytes) return fail(Status::kArenaTooSmall, "Interpreter", "activations", -1, -1);
   // Offsets are read before the scratch is overwritten by activation data (none exists yet).
@@ -217,6 +241,7 @@ Status Interpreter::planActivations() {
     if (last[t] < 0) continue;
     m_tensorData[t] = m_arenaBase + planner.offsetOf(id++);
   }
+  for (const ScratchRequest* r = m_scratchFirst; r != nullptr; r = r->next) *r->slot = m_arenaBase + planner.offsetOf(id++);
   m_headBytes = m_planPeak > scratch ? m_planPeak : scratch;
   return Status::kOk;
 }

@@ -88,6 +88,13 @@ class Interpreter {
 
  private:
   friend class OpContext;
+  // One OpContext::requestScratch() call, kept in the persistent tail until planning.
+  struct ScratchRequest {
+    void** slot = nullptr;
+    size_t bytes = 0;
+    int32_t op = 0;
+    ScratchRequest* next = nullptr;
+  };
   void* allocateTail(size_t bytes, size_t align);
   Status fail(Status status, const char* table, const char* field, int32_t op, int32_t tensor);
   Status planActivations();
@@ -102,6 +109,9 @@ class Interpreter {
   uint8_t** m_tensorData = nullptr;
   const OpRegistration** m_registrations = nullptr;
   void** m_userData = nullptr;
+  ScratchRequest* m_scratchFirst = nullptr;
+  ScratchRequest* m_scratchLast = nullptr;
+  uint32_t m_scratchCount = 0;
   bool m_allocated = false;
   ErrorDetail m_error;
   OpObserverFn m_observer = nullptr;

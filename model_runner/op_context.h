@@ -3,7 +3,7 @@
 // Created by the Interpreter for each init/prepare/invoke call; kernels never store it.
 // input()/output() describe tensors as the model declares them (usable in init/prepare);
 // inputData()/outputData() give the planned memory (usable in invoke only).
-// allocatePersistent() and fail() are for init/prepare only.
+// allocatePersistent(), requestScratch() and fail() are for init/prepare only.
 #pragma once
 
 #include <cstddef>
@@ -46,6 +46,12 @@ class OpContext {
   void* allocatePersistent(size_t bytes) const;
   void* userData() const;
   void setUserData(void* data) const;
+  // Prepare only: asks for `bytes` of scratch memory valid during this operator's invoke()
+  // alone. The planner places it among the activations with a lifetime of this one operator,
+  // so it raises the arena only where it raises the peak. Once allocate() succeeds, *slot
+  // holds its 16-byte aligned address; `slot` must live in persistent memory (the op data).
+  // kArenaTooSmall when the request cannot be recorded (then return it from prepare).
+  Status requestScratch(size_t bytes, void** slot) const;
 
   // Records the failure (with this operator's index and name) and returns `status`.
   Status fail(Status status, const char* field, int32_t tensorIndex = -1) const;

@@ -16,6 +16,12 @@ inline int32_t wrappingShiftLeft(int32_t x, int shift) {
   return static_cast<int32_t>(static_cast<uint32_t>(x) << shift);
 }
 
+// a + b wrapping like two's complement (the reference kernels' int32 accumulators in practice;
+// only hostile models get there, and then without undefined behaviour).
+inline int32_t wrappingAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
 // (a * b * 2) >> 32 with rounding to nearest and saturation of the single overflow case.
 inline int32_t saturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
   if (a == kInt32Min && b == kInt32Min) return kInt32Max;

@@ -66,6 +66,16 @@ constexpr uint32_t kActivation = 0, kPotScaleInt16 = 1;
 namespace reshape_options {
 constexpr uint32_t kNewShape = 0;
 }
+namespace svdf_options {
+constexpr uint32_t kRank = 0, kActivation = 1, kAsymmetricQuantizeInputs = 2;
+}
+namespace reducer_options {
+constexpr uint32_t kKeepDims = 0;
+}
+namespace unidirectional_sequence_lstm_options {
+constexpr uint32_t kActivation = 0, kCellClip = 1, kProjClip = 2, kTimeMajor = 3,
+                   kAsymmetricQuantizeInputs = 4, kDiagonalRecurrentTensors = 5;
+}
 
 // union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
 enum class BuiltinOptionsType : uint8_t {
@@ -78,6 +88,10 @@ enum class BuiltinOptionsType : uint8_t {
   kSoftmaxOptions = 9,
   kAddOptions = 11,
   kReshapeOptions = 17,
+  kPadOptions = 22,
+  kTransposeOptions = 26,
+  kReducerOptions = 27,
+  kUnidirectionalSequenceLSTMOptions = 71,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

@@ -37,9 +37,10 @@ inline T addElement(const AddParams& p, T x, T y) {
   const int32_t shifted2 = quant::wrappingShiftLeft(in2, p.leftShift);
   const int32_t scaled1 = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, p.input1Multiplier, p.input1Shift);
   const int32_t scaled2 = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, p.input2Multiplier, p.input2Shift);
-  const int32_t raw = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(scaled1 + scaled2, p.outputMultiplier,
-                                                                           p.outputShift) +
-                      p.outputOffset;
+  const int32_t raw = quant::wrappingAdd(
+      quant::multiplyByQuantizedMultiplierSmallerThanOneExp(quant::wrappingAdd(scaled1, scaled2), p.outputMultiplier,
+                                                            p.outputShift),
+      p.outputOffset);
   return static_cast<T>(raw < p.actMin ? p.actMin : (raw > p.actMax ? p.actMax : raw));
 }
 

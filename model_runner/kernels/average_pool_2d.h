@@ -6,6 +6,7 @@
 
 #include "model_runner/kernels/kernel_util.h"
 #include "model_runner/op_resolver.h"
+#include "model_runner/quant_math.h"
 
 namespace tinyscope::runner::kernels {
 
@@ -36,7 +37,7 @@ void averagePool(const PoolParams& p, const Shape4& in, const T* input, const Sh
             for (int32_t fx = fxStart; fx < fxEnd; ++fx) {
               const int32_t ix = inXOrigin + fx;
               const int32_t iy = inYOrigin + fy;
-              acc += input[((b * in.h + iy) * in.w + ix) * in.c + c];
+              acc = quant::wrappingAdd(acc, input[((b * in.h + iy) * in.w + ix) * in.c + c]);
               ++count;
             }
           }

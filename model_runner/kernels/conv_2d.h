@@ -45,13 +45,13 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
               const InputT* inPtr = input + ((b * in.h + iy) * in.w + ix) * in.c + group * filterInputDepth;
               const FilterT* fPtr = filter + ((oc * filt.h + fy) * filt.w + fx) * filt.c;
               for (int32_t ic = 0; ic < filterInputDepth; ++ic) {
-                acc += static_cast<int32_t>(fPtr[ic]) * (static_cast<int32_t>(inPtr[ic]) + p.inputOffset);
+                acc = quant::wrappingAdd(acc, static_cast<int32_t>(fPtr[ic]) * (static_cast<int32_t>(inPtr[ic]) + p.inputOffset));
               }
             }
           }
-          if (bias != nullptr) acc += static_cast<int32_t>(bias[oc]);
+          if (bias != nullptr) acc = quant::wrappingAdd(acc, static_cast<int32_t>(bias[oc]));
           acc = quant::multiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
-          acc += p.outputOffset;
+          acc = quant::wrappingAdd(acc, p.outputOffset);
           acc = acc < p.actMin ? p.actMin : (acc > p.actMax ? p.actMax : acc);
           output[((b * out.h + oy) * out.w + ox) * out.c + oc] = static_cast<OutputT>(acc);
         }

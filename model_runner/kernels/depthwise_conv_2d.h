@@ -31,12 +31,12 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier, const
                 if (ix < 0 || ix >= in.w || iy < 0 || iy >= in.h) continue;
                 const int32_t iv = input[((b * in.h + iy) * in.w + ix) * in.c + ic];
                 const int32_t fv = filter[(fy * filt.w + fx) * filt.c + oc];
-                acc += fv * (iv + p.inputOffset);
+                acc = quant::wrappingAdd(acc, fv * (iv + p.inputOffset));
               }
             }
-            if (bias != nullptr) acc += static_cast<int32_t>(bias[oc]);
+            if (bias != nullptr) acc = quant::wrappingAdd(acc, static_cast<int32_t>(bias[oc]));
             acc = quant::multiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
-            acc += p.outputOffset;
+            acc = quant::wrappingAdd(acc, p.outputOffset);
             acc = acc < p.actMin ? p.actMin : (acc > p.actMax ? p.actMax : acc);
             output[((b * out.h + oy) * out.w + ox) * out.c + oc] = static_cast<OutputT>(acc);
           }

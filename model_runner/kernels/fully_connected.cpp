@@ -27,6 +27,9 @@ Status prepare(OpContext& ctx) {
       (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
     return s;
   }
+  if (filter.zeroPoint() < -128 || filter.zeroPoint() > 127) {
+    return ctx.failValue(Status::kBadQuantization, "filter zero_point", filter.zeroPoint(), filter.index);
+  }
   const fb::Table& o = ctx.options();
   if (o.u8(kWeightsFormat) != 0) return ctx.failValue(Status::kBadOpParams, "weights_format", o.u8(kWeightsFormat));
   auto* data = static_cast<FullyConnectedData*>(ctx.allocatePersistent(sizeof(FullyConnectedData)));

@@ -30,12 +30,12 @@ void fullyConnected(const FullyConnectedParams& p, const int32_t* multipliers, c
       for (int32_t d = 0; d < accumDepth; ++d) {
         const int32_t iv = input[b * accumDepth + d];
         const int32_t fv = filter[oc * accumDepth + d];
-        acc += (fv + p.filterOffset) * (iv + p.inputOffset);
+        acc = quant::wrappingAdd(acc, (fv + p.filterOffset) * (iv + p.inputOffset));
       }
-      if (bias != nullptr) acc += static_cast<int32_t>(bias[oc]);
+      if (bias != nullptr) acc = quant::wrappingAdd(acc, static_cast<int32_t>(bias[oc]));
       const int32_t q = perChannel ? oc : 0;
       acc = quant::multiplyByQuantizedMultiplier(acc, multipliers[q], shifts[q]);
-      acc += p.outputOffset;
+      acc = quant::wrappingAdd(acc, p.outputOffset);
       acc = acc < p.actMin ? p.actMin : (acc > p.actMax ? p.actMax : acc);
       output[b * outputDepth + oc] = static_cast<OutputT>(acc);
     }

@@ -10,6 +10,7 @@ struct SoftmaxData {
   SoftmaxParams params;
   int32_t outerSize = 0;
   int32_t depth = 0;
+  bool int16Output = false;
 };
 
 Status prepare(OpContext& ctx) {
@@ -18,13 +19,27 @@ Status prepare(OpContext& ctx) {
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kSoftmaxOptions)) != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
   if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
-      (s = requireType(ctx, output, TensorType::kInt8, "output")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
+      (s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk) {
     return s;
   }
-  if (output.zeroPoint() != -128) return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(), output.index);
-  if (output.scale() != 1.0f / 256.0f) return ctx.fail(Status::kBadQuantization, "output scale", output.index);
+  if (output.type == TensorType::kInt16) {
+    // TFLite: zero point -32768, scale within 0.1% of 1/65536.
+    const float kScale = 1.0f / 65536.0f;
+    const float diff = output.scale() - kScale;
+    if (output.numChannels() != 1 || output.zeroPoint() != -32768) {
+      return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(), output.index);
+    }
+    if (!(diff <= 0.001f * kScale && diff >= -0.001f * kScale)) {
+      return ctx.fail(Status::kBadQuantization, "output scale", output.index);
+    }
+  } else {
+    if ((s = requireType(ctx, output, TensorType::kInt8, "output")) != Status::kOk ||
+        (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
+      return s;
+    }
+    if (output.zeroPoint() != -128) return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(), output.index);
+    if (output.scale() != 1.0f / 256.0f) return ctx.fail(Status::kBadQuantization, "output scale", output.index);
+  }
   if (input.rank < 1 || input.elementCount != output.elementCount || input.dims[input.rank - 1] <= 0) {
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   }
@@ -32,6 +47,7 @@ Status prepare(OpContext& ctx) {
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
   *data = SoftmaxData();
   ctx.setUserData(data);
+  data->int16Output = output.type == TensorType::kInt16;
   data->depth = input.dims[input.rank - 1];
   data->outerSize = static_cast<int32_t>(input.elementCount / static_cast<size_t>(data->depth));
 
@@ -56,7 +72,11 @@ Status prepare(OpContext& ctx) {
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const SoftmaxData*>(ctx.userData());
-  reference::softmax(d->params, d->outerSize, d->depth, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+  if (d->int16Output) {
+    reference::softmax(d->params, d->outerSize, d->depth, ctx.inputData<int8_t>(0), ctx.outputData<int16_t>(0));
+  } else {
+    reference::softmax(d->params, d->outerSize, d->depth, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+  }
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
-// SOFTMAX, int8 in, int8 out (scale 1/256, zero point -128), over the last dimension.
+// SOFTMAX over the last dimension: int8 in, int8 out (scale 1/256, zero point -128) or int16 out
+// (scale 1/65536, zero point -32768).
 // The fixed-point exp/reciprocal path of the TFLite reference kernel.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 #include "model_runner/fixed_point.h"
 #include "model_runner/op_resolver.h"
@@ -22,8 +24,8 @@ constexpr int kSoftmaxAccumulationIntegerBits = 12;
 
 template <typename InputT, typename OutputT>
 void softmax(const SoftmaxParams& p, int32_t outerSize, int32_t depth, const InputT* input, OutputT* output) {
-  constexpr int32_t kOutMin = OutputT(-128) < 0 ? -128 : 0;  // int8 -> -128
-  constexpr int32_t kOutMax = kOutMin + 255;
+  constexpr int32_t kOutMin = std::numeric_limits<OutputT>::min();
+  constexpr int32_t kOutMax = std::numeric_limits<OutputT>::max();
   for (int32_t i = 0; i < outerSize; ++i) {
     const InputT* in = input + i * depth;
     OutputT* out = output + i * depth;

@@ -1,0 +1,151 @@
+#include "model_runner/kernels/logistic.h"
+
+#include "model_runner/fixed_point.h"
+#include "model_runner/kernels/kernel_util.h"
+#include "model_runner/kernels/lut_activations.h"
+#include "model_runner/quant_math.h"
+
+namespace tinyscope::runner::kernels {
+
+namespace reference {
+
+int32_t logisticQ4(int32_t x) {
+  constexpr int kInputIntegerBits = 4;
+  if (x == 0) return int32_t{1} << 30;  // 0.5
+  const int32_t absX = x > 0 ? x : -x;
+  const int32_t positive = fixed::oneOverOnePlusX(fixed::expOnNegativeValues(-absX, kInputIntegerBits));
+  return x > 0 ? positive : quant::kInt32Max - positive;
+}
+
+void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input, int8_t* output) {
+  constexpr int kOutputIntegerBits = 8;
+  for (int32_t i = 0; i < count; ++i) {
+    const int32_t x = static_cast<int32_t>(input[i]) - p.inputZeroPoint;
+    if (x <= -p.inputRangeRadius) {
+      output[i] = -128;
+    } else if (x >= p.inputRangeRadius) {
+      output[i] = 127;
+    } else {
+      const int32_t inQ4 = quant::multiplyByQuantizedMultiplier(x, p.inputMultiplier, p.inputLeftShift);
+      int32_t y = quant::roundingDivideByPOT(logisticQ4(inQ4), 31 - kOutputIntegerBits) - 128;
+      y = y < -128 ? -128 : (y > 127 ? 127 : y);
+      output[i] = static_cast<int8_t>(y);
+    }
+  }
+}
+
+}  // namespace reference
+
+namespace {
+
+struct LogisticData {
+  LogisticInt8Params int8;
+  int32_t int16Multiplier = 0;
+  int32_t int16LeftShift = 0;
+  int32_t count = 0;
+  bool isInt16 = false;
+};
+
+Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output, LogisticData* d) {
+  Status s;
+  if ((s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
+      (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
+    return s;
+  }
+  if (output.zeroPoint() != -128) {
+    return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(), output.index);
+  }
+  if (output.scale() != 1.0f / 256.0f) return ctx.fail(Status::kBadQuantization, "output scale", output.index);
+  // TFLite: multiplier = frexp(input_scale * 2^(31 - 4)) without QuantizeMultiplier's clamping.
+  constexpr int kInputIntegerBits = 4;
+  const double real = static_cast<double>(input.scale()) * static_cast<double>(int64_t{1} << (31 - kInputIntegerBits));
+  int shift = 0;
+  const double q = quant::frexp(real, &shift);
+  const int64_t qFixed = static_cast<int64_t>(quant::roundHalfAway(q * 2147483648.0));
+  if (shift > 30 || shift < -31 || qFixed > quant::kInt32Max) {
+    return ctx.fail(Status::kBadQuantization, "input scale", input.index);
+  }
+  d->int8.inputZeroPoint = input.zeroPoint();
+  d->int8.inputMultiplier = static_cast<int32_t>(qFixed);
+  d->int8.inputLeftShift = shift;
+  // CalculateInputRadius(4, shift, 31): floor(15 * 2^27 / 2^shift).
+  const double radius = 15.0 * static_cast<double>(int64_t{1} << (31 - kInputIntegerBits)) /
+                        (shift >= 0 ? static_cast<double>(int64_t{1} << shift)
+                                    : 1.0 / static_cast<double>(int64_t{1} << -shift));
+  d->int8.inputRangeRadius = radius >= 2147483647.0 ? quant::kInt32Max : static_cast<int32_t>(radius);
+  return Status::kOk;
+}
+
+Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output, LogisticData* d) {
+  const float inScale = input.scale(), outScale = output.scale();
+  if (input.numChannels() != 1 || !(inScale > 0.0f && inScale < 1e30f) || input.zeroPoint() != 0) {
+    return ctx.fail(Status::kBadQuantization, "input", input.index);
+  }
+  if (output.numChannels() != 1 || !(outScale > 0.0f && outScale < 1e30f) || output.zeroPoint() != 0) {
+    return ctx.fail(Status::kBadQuantization, "output", output.index);
+  }
+  constexpr int kInputIntegerBits = 3;
+  constexpr int kOutputFractionalBits = 15;
+  int inLog2 = 0, outLog2 = 0;
+  bool pot = lut::checkedLog2(inScale, &inLog2);
+  d->int16LeftShift = (15 - kInputIntegerBits) + inLog2;
+  pot = pot && d->int16LeftShift == 0;
+  if (pot) {
+    d->int16Multiplier = 0;
+  } else {
+    // Bring the input to the table scale 1 / (3 * 4096), as a multiplier with a left shift.
+    double multiplier = static_cast<double>(inScale) * 4096.0 * 3.0;
+    d->int16LeftShift = 0;
+    while (multiplier <= 32767.0 / 2.0 && d->int16LeftShift <= 30) {
+      ++d->int16LeftShift;
+      multiplier *= 2.0;
+    }
+    if (!(multiplier < 65536.0)) return ctx.fail(Status::kBadQuantization, "input scale", input.index);
+    d->int16Multiplier = static_cast<int32_t>(multiplier);
+  }
+  if (!lut::checkedLog2(outScale, &outLog2) || outLog2 != -kOutputFractionalBits) {
+    return ctx.fail(Status::kBadQuantization, "output scale", output.index);
+  }
+  d->isInt16 = true;
+  return Status::kOk;
+}
+
+Status prepare(OpContext& ctx) {
+  Status s = requireArity(ctx, 1, 1, 1);
+  if (s != Status::kOk) return s;
+  const TensorDesc input = ctx.input(0), output = ctx.output(0);
+  if (input.type != TensorType::kInt8 && input.type != TensorType::kInt16) {
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type), input.index);
+  }
+  if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
+  if (input.elementCount != output.elementCount) return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  auto* data = static_cast<LogisticData*>(ctx.allocatePersistent(sizeof(LogisticData)));
+  if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
+  *data = LogisticData();
+  ctx.setUserData(data);
+  data->count = static_cast<int32_t>(output.elementCount);
+  return input.type == TensorType::kInt8 ? prepareInt8(ctx, input, output, data)
+                                         : prepareInt16(ctx, input, output, data);
+}
+
+void invoke(const OpContext& ctx) {
+  const auto* d = static_cast<const LogisticData*>(ctx.userData());
+  if (d->isInt16) {
+    lut::sigmoidInt16(d->int16Multiplier, d->int16LeftShift, d->count, ctx.inputData<int16_t>(0),
+                      ctx.outputData<int16_t>(0));
+  } else {
+    reference::logisticInt8(d->int8, d->count, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+  }
+}
+
+}  // namespace
+
+OpRegistration registerLogistic() {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kLogistic);
+  r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
+}
+
+}  // namespace tinyscope::runner::kernels
