@@ -15,7 +15,10 @@
 #   --model FILE        preload FILE (.tflite) into model slot 0 (see docs/FIRMWARE.md),
 #                       wrapped in the 32-byte slot header the firmware checks
 #   --slot N            slot for --model (default 0)
-#   --icount            deterministic virtual time: -icount shift=0 (1 instruction = 1 ns)
+#   --icount            virtual time from instruction count: -icount shift=0 (1 insn = 1 ns);
+#                       idle time still runs at wall-clock speed
+#   --icount-nosleep    fully deterministic: -icount shift=0,sleep=off (idle time is skipped,
+#                       so device uptime runs far ahead of the wall clock)
 #   --timeout SECS      kill QEMU after SECS (default 60; 0 = no limit)
 #   --tcp PORT          UART on a TCP server socket 127.0.0.1:PORT (waits for the client)
 #   --no-semihosting    boot without -semihosting (the image must cope; ours does)

@@ -67,7 +67,9 @@ TEST(AgentWav, RefusesWhatItCannotPlayAndNeverReadsPastTheEnd) {
   for (size_t n = 0; n < full.size(); ++n) {
     WavData t;
     const bool ok = parseWav(std::vector<uint8_t>(full.begin(), full.begin() + long(n)), &t, &err);
-    if (ok) EXPECT_LE(t.samples.size(), 5u);
+    if (ok) {
+      EXPECT_LE(t.samples.size(), 5u);
+    }
   }
   // A chunk length near 4 GiB must not wrap the bounds check.
   std::vector<uint8_t> evil = wav(1, 8000, 16, {1});

@@ -29,19 +29,6 @@ std::string sharedModel(const std::string& name) { return kShared + "/models/" +
   if (!fileExists(path)) GTEST_SKIP() << "../shared is missing (" << (path) << " not found); "     \
                                       << "set TINYSCOPE_SHARED_DIR to the folder with models/ and golden/"
 
-std::string demoModel() {
-  const std::string dir = TINYSCOPE_DEMO_MODEL_DIR;
-  std::string best;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      const std::string n = e->d_name;
-      if (n.size() > 7 && n.compare(n.size() - 7, 7, ".tflite") == 0 && (best.empty() || n < best)) best = n;
-    }
-    closedir(d);
-  }
-  return best.empty() ? std::string() : dir + "/" + best;
-}
-
 struct TempDir {
   std::string path;
   TempDir() {
@@ -122,7 +109,9 @@ uint16_t uploadInput(AgentClient& client, const std::vector<uint8_t>& input) {
     c.data = proto::ConstByteSpan(input.data() + off, std::min(proto::kMaxChunk, input.size() - off));
     const Message ack = client.request(c);
     EXPECT_EQ(ack.type(), MessageType::Ack) << "InputChunk at " << off;
-    if (ack.type() == MessageType::Ack) EXPECT_EQ(ack.decode<proto::Ack>().value, off + c.data.size());
+    if (ack.type() == MessageType::Ack) {
+      EXPECT_EQ(ack.decode<proto::Ack>().value, off + c.data.size());
+    }
     last = ack.header.requestId;
   }
   return last;
@@ -175,7 +164,9 @@ void expectBitExact(const CapturedRun& run, const ReferenceRun& ref, const std::
     EXPECT_EQ(got, ref.outputs[i]) << "model output " << i;
   }
   EXPECT_GT(compared, 0u);
-  if (!goldenTensorsDir.empty()) EXPECT_GT(golden, 0u) << "no golden tensor files in " << goldenTensorsDir;
+  if (!goldenTensorsDir.empty()) {
+    EXPECT_GT(golden, 0u) << "no golden tensor files in " << goldenTensorsDir;
+  }
 }
 
 class AgentOverLink : public ::testing::TestWithParam<Link> {};

@@ -33,7 +33,8 @@ std::string imagePath(const std::string& board) {
 
 std::string whyNoQemu(const std::string& board) {
   if (std::string(TINYSCOPE_FIRMWARE_DIR).empty())
-    return "no firmware images: arm-none-eabi-g++ was not found at configure time";
+    return "no firmware images: arm-none-eabi-g++ not found at configure time or "
+           "TINYSCOPE_BUILD_FIRMWARE=OFF";
   if (access(imagePath(board).c_str(), R_OK) != 0) return "missing image " + imagePath(board);
   if (std::system("command -v qemu-system-arm >/dev/null 2>&1") != 0)
     return "qemu-system-arm is not installed";

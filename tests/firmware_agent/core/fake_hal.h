@@ -2,6 +2,7 @@
 // A hal.h implementation for in-process tests of the agent core: the test owns the clock,
 // the link (how many bytes the TX ring takes per call and in total, what arrives on RX) and
 // the slot storage. Single-threaded, like the super-loop it serves.
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <vector>
