@@ -1,4 +1,4 @@
-// Verbs that talk to a device: devices, info, stream.
+// Verbs that talk to a device: devices, info, stream, infer.
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -14,6 +14,9 @@
 #include "device_protocol/host/serial_transport.h"
 #include "device_protocol/host/text_line_decoder.h"
 #include "device_protocol/host/transport_factory.h"
+#include "model_runner/host/host_runner.h"
+#include "model_runner/host/model_summary.h"
+#include "model_runner/host/tensor_dump.h"
 
 namespace tinyscope::cli {
 
@@ -194,7 +197,7 @@ int runInfo(const QStringList& args) {
   for (const QJsonValue& v : o[QStringLiteral("sensors")].toArray()) {
     const QJsonObject s = v.toObject();
     out() << "sensor " << s[QStringLiteral("id")].toInt() << "    " << s[QStringLiteral("name")].toString() << ": "
-          << s[QStringLiteral("axes")].toInt() << " × " << s[QStringLiteral("sample_type")].toString() << " ["
+          << s[QStringLiteral("axes")].toInt() << QStringLiteral(" × ") << s[QStringLiteral("sample_type")].toString() << " ["
           << s[QStringLiteral("units")].toString() << "] at " << s[QStringLiteral("rate_hz")].toDouble() << " Hz (max "
           << s[QStringLiteral("max_rate_hz")].toDouble() << ")\n";
   }
@@ -284,7 +287,7 @@ int runStream(const QStringList& args) {
     } else {
       out() << "channels    " << decoder.channelNames().join(QStringLiteral(", ")) << "\n"
             << "samples     " << c.samples << "\n"
-            << "rate        " << QString::number(r.hz, 'f', 2) << " ± " << QString::number(r.uncertaintyHz, 'f', 2) << " Hz"
+            << "rate        " << QString::number(r.hz, 'f', 2) << QStringLiteral(" ± ") << QString::number(r.uncertaintyHz, 'f', 2) << " Hz"
             << (p.isSet(rate) ? " (set by --rate)" : " (measured from arrival times)") << "\n"
             << "non-data    " << c.textLines << " lines, " << c.overlongLines << " overlong lines dropped\n";
     }
@@ -309,7 +312,10 @@ int runStream(const QStringList& args) {
     rateMilliHz = static_cast<quint32>(hz * 1000.0 + 0.5);
   }
   const size_t sampleBytes = si->axes * proto::elementSize(si->sampleType);
-  quint16 windowSamples = static_cast<quint16>(sampleBytes ? proto::kMaxChunk / sampleBytes : 1);
+  const size_t maxWindow = sampleBytes ? std::max<size_t>(1, proto::kMaxChunk / sampleBytes) : 1;
+  // Default: about 25 windows a second, so slow sensors still update promptly.
+  const double streamHz = (rateMilliHz ? rateMilliHz : si->rateMilliHz) / 1000.0;
+  quint16 windowSamples = static_cast<quint16>(std::clamp<size_t>(static_cast<size_t>(streamHz / 25.0 + 0.5), 1, maxWindow));
   if (p.isSet(window)) {
     const int n = p.value(window).toInt(&ok);
     if (!ok || n < 1 || static_cast<size_t>(n) * sampleBytes > proto::kMaxChunk)
@@ -363,6 +369,190 @@ int runStream(const QStringList& args) {
   const bool lossy = st.missingWindows || frameErrors || lc.malformedMessages || lc.lostMessages || st.overrunsReported;
   if (st.windows == 0) return fail(verb, QStringLiteral("no sensor windows arrived"), kExitFailed);
   return (p.isSet(failOnLoss) && lossy) ? kExitFailed : kExitOk;
+}
+
+}  // namespace tinyscope::cli
+
+// ---- infer ----------------------------------------------------------------------------------
+
+namespace tinyscope::cli {
+
+namespace {
+
+// The model the device runs, from --model, the sim: address, or nothing.
+QString deviceModelPath(const QCommandLineParser& p, const QCommandLineOption& modelOpt, const link::DeviceUri& uri) {
+  if (p.isSet(modelOpt)) return p.value(modelOpt);
+  return uri.option(QStringLiteral("model"));
+}
+
+}  // namespace
+
+int runInfer(const QStringList& args) {
+  namespace rh = tinyscope::runner::host;
+  const QString verb = QStringLiteral("infer");
+  QCommandLineParser p;
+  p.addOption(kDeviceOpt);
+  p.addOption(kJsonOpt);
+  p.addOption(kTimeoutOpt);
+  const QCommandLineOption input(QStringLiteral("input"), QStringLiteral("Raw bytes of the model's input 0."), QStringLiteral("FILE"));
+  const QCommandLineOption dump(QStringLiteral("dump"), QStringLiteral("Write every captured tensor to DIR (golden layout) plus device_timing.json."), QStringLiteral("DIR"));
+  const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("The .tflite the device runs (default: the sim: address's model=)."), QStringLiteral("PATH"));
+  const QCommandLineOption capture(QStringLiteral("capture"), QStringLiteral("Tensor capture: all (default with --dump), none, or a comma list of op indices."), QStringLiteral("OPS"));
+  const QCommandLineOption runTimeout(QStringLiteral("run-timeout"), QStringLiteral("Seconds to wait for the result and tensors (default 120)."), QStringLiteral("S"), QStringLiteral("120"));
+  for (const auto& o : {input, dump, modelOpt, capture, runTimeout}) p.addOption(o);
+  if (int c = parseVerbArgs(p, args, verb,
+                            QStringLiteral("Run inference on the device with tensor capture; write the tensors in the dump layout "
+                                           "of 'run --dump' so 'compare' can diff device and desktop."),
+                            0, 0);
+      c >= 0)
+    return c;
+  if (!p.isSet(input)) return fail(verb, QStringLiteral("--input FILE is required"), kExitUsage);
+  link::DeviceUri uri;
+  QString error;
+  if (p.isSet(kDeviceOpt) && !link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error)) return fail(verb, error, kExitUsage);
+  const QString modelPath = deviceModelPath(p, modelOpt, uri);
+  if (p.isSet(dump) && modelPath.isEmpty())
+    return fail(verb, QStringLiteral("--dump needs the model the device runs: give --model PATH"), kExitUsage);
+  rh::ModelFile model;
+  rh::ModelSummary summary;
+  std::string rerr;
+  if (!modelPath.isEmpty()) {
+    if (!rh::loadModelFile(modelPath.toStdString(), &model, &rerr) ||
+        !rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, &rerr))
+      return fail(verb, QString::fromStdString(rerr), kExitUsage);
+  }
+  std::vector<uint8_t> in;
+  if (!rh::readBinaryFile(p.value(input).toStdString(), &in, &rerr)) return fail(verb, QString::fromStdString(rerr), kExitUsage);
+  if (!summary.inputs.empty()) {
+    const quint64 need = summary.tensors.at(static_cast<size_t>(summary.inputs[0])).bytes;
+    if (in.size() != need)
+      return fail(verb, QStringLiteral("%1 has %2 bytes, but the model's input 0 needs %3 bytes").arg(p.value(input)).arg(in.size()).arg(need), kExitUsage);
+  }
+  proto::CaptureMode mode = p.isSet(dump) ? proto::CaptureMode::AllOps : proto::CaptureMode::None;
+  QVector<quint16> ops;
+  if (p.isSet(capture)) {
+    const QString c = p.value(capture);
+    if (c == QLatin1String("all")) mode = proto::CaptureMode::AllOps;
+    else if (c == QLatin1String("none")) mode = proto::CaptureMode::None;
+    else {
+      mode = proto::CaptureMode::SelectedOps;
+      for (const QString& part : c.split(QLatin1Char(','))) {
+        bool ok = false;
+        const uint v = part.toUInt(&ok);
+        if (!ok || v > 0xFFFF) return fail(verb, QStringLiteral("--capture '%1': use all, none or op indices like 0,3,7").arg(c), kExitUsage);
+        ops.append(static_cast<quint16>(v));
+      }
+      if (ops.size() > static_cast<int>(proto::kMaxCaptureOps))
+        return fail(verb, QStringLiteral("--capture: at most %1 operators").arg(proto::kMaxCaptureOps), kExitUsage);
+    }
+  }
+  bool ok = false;
+  const double waitS = p.value(runTimeout).toDouble(&ok);
+  if (!ok || waitS <= 0) return fail(verb, QStringLiteral("--run-timeout '%1' is not a positive number").arg(p.value(runTimeout)), kExitUsage);
+
+  int code = 0;
+  auto session = connectDevice(verb, p, &code);
+  if (!session) return code;
+  QElapsedTimer timer;
+  timer.start();
+  if (!session->runInference(QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())), mode, ops))
+    return fail(verb, QStringLiteral("%1: cannot send the inference request").arg(uri.text), kExitFailed);
+  if (!session->waitForRun(static_cast<int>(waitS * 1000), &error)) return fail(verb, error, kExitFailed);
+  const double wallMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+  const InferenceRun& run = session->lastRun();
+
+  quint64 capturedBytes = 0;
+  for (const CapturedTensor& t : run.captured) capturedBytes += static_cast<quint64>(t.data.size());
+  QJsonArray opsJson;
+  for (const proto::OpTiming& t : run.ops) {
+    QString name;
+    if (t.opIndex < summary.operators.size()) name = QString::fromStdString(summary.operators[t.opIndex].op);
+    opsJson.append(QJsonObject{{QStringLiteral("index"), t.opIndex},
+                               {QStringLiteral("op"), name},
+                               {QStringLiteral("op_code"), t.opCode},
+                               {QStringLiteral("ticks"), static_cast<qint64>(t.ticks)},
+                               {QStringLiteral("us"), static_cast<qint64>(t.micros)}});
+  }
+  QJsonObject timing{{QStringLiteral("device"), session->link()->uri().text},
+                     {QStringLiteral("board"), QString::fromUtf8(session->info().hello.boardName.c_str())},
+                     {QStringLiteral("tick_hz"), static_cast<qint64>(session->info().hello.tickHz)},
+                     {QStringLiteral("total_ticks"), static_cast<qint64>(run.totalTicks)},
+                     {QStringLiteral("total_us"), static_cast<qint64>(run.totalMicros)},
+                     {QStringLiteral("ops"), opsJson}};
+
+  if (p.isSet(dump)) {
+    // Map (op index, output k) of the device's chunks to the model's tensor indices.
+    rh::RunResult rr;
+    rr.tensorBytes.resize(summary.tensors.size());
+    rr.captured.assign(summary.tensors.size(), false);
+    auto put = [&](int tensor, const QByteArray& data) {
+      if (tensor < 0 || static_cast<size_t>(tensor) >= summary.tensors.size()) return false;
+      if (static_cast<quint64>(data.size()) != summary.tensors[static_cast<size_t>(tensor)].bytes) return false;
+      rr.tensorBytes[static_cast<size_t>(tensor)].assign(data.begin(), data.end());
+      rr.captured[static_cast<size_t>(tensor)] = true;
+      return true;
+    };
+    for (const CapturedTensor& t : run.captured) {
+      int tensor = -1;
+      if (t.opIndex == proto::kModelInputOp && t.tensorIndex < summary.inputs.size()) tensor = summary.inputs[t.tensorIndex];
+      else if (t.opIndex == proto::kModelOutputOp && t.tensorIndex < summary.outputs.size()) tensor = summary.outputs[t.tensorIndex];
+      else if (t.opIndex < summary.operators.size() && t.tensorIndex < summary.operators[t.opIndex].outputs.size())
+        tensor = summary.operators[t.opIndex].outputs[t.tensorIndex];
+      if (!put(tensor, t.data))
+        return fail(verb, QStringLiteral("the device's tensor for op %1 output %2 does not match %3 (is it running that model?)")
+                              .arg(t.opIndex).arg(t.tensorIndex).arg(modelPath), kExitFailed);
+    }
+    for (int k = 0; k < run.outputs.size() && static_cast<size_t>(k) < summary.outputs.size(); ++k)
+      put(summary.outputs[static_cast<size_t>(k)], run.outputs[k].data);
+    for (size_t k = 0; k < summary.outputs.size(); ++k)
+      rr.outputs.push_back(rr.tensorBytes[static_cast<size_t>(summary.outputs[k])]);
+    rr.arenaUsedBytes = session->info().hello.arenaBytes;
+    for (const proto::OpTiming& t : run.ops)
+      rr.ops.push_back(rh::OpRecord{t.opIndex, t.opIndex < summary.operators.size() ? summary.operators[t.opIndex].op : std::string(),
+                                    static_cast<uint64_t>(t.micros) * 1000u});
+    rh::TensorDump d;
+    if (!rh::makeDump(model, "device", p.value(input).toStdString(), -1, in, rr, &d, &rerr)) return fail(verb, QString::fromStdString(rerr), kExitFailed);
+    d.manifest.oracle = "tinyscope-agent on " + std::string(session->info().hello.boardName.c_str()) + " (" +
+                        session->link()->uri().text.toStdString() + ")";
+    if (!rh::writeDump(p.value(dump).toStdString(), d, &rerr)) return fail(verb, QString::fromStdString(rerr), kExitUsage);
+    QFile f(p.value(dump) + QStringLiteral("/device_timing.json"));
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QJsonDocument(timing).toJson()) < 0)
+      return fail(verb, QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()), kExitUsage);
+  }
+
+  if (p.isSet(kJsonOpt)) {
+    QJsonArray outs;
+    for (const CapturedTensor& t : run.outputs) {
+      QJsonArray v;
+      for (char b : t.data) v.append(static_cast<int>(static_cast<signed char>(b)));
+      outs.append(v);
+    }
+    timing[QStringLiteral("outputs_int8")] = outs;
+    timing[QStringLiteral("captured_tensors")] = run.captured.size();
+    timing[QStringLiteral("captured_bytes")] = static_cast<qint64>(capturedBytes);
+    timing[QStringLiteral("wall_ms")] = wallMs;
+    out() << QJsonDocument(timing).toJson(QJsonDocument::Indented);
+  } else {
+    out() << "device      " << session->link()->uri().text << " (" << session->info().hello.boardName.c_str() << ")\n"
+          << "inference   " << run.totalMicros << QStringLiteral(" µs on the device (") << run.totalTicks << " ticks at "
+          << session->info().hello.tickHz << " Hz), " << run.ops.size() << " operators\n";
+    for (const CapturedTensor& t : run.outputs) {
+      out() << "output      ";
+      for (int k = 0; k < std::min(32, static_cast<int>(t.data.size())); ++k) out() << static_cast<int>(static_cast<signed char>(t.data[k])) << ' ';
+      out() << "\n";
+    }
+    if (mode != proto::CaptureMode::None)
+      out() << "captured    " << run.captured.size() << " tensors, " << capturedBytes << " bytes in "
+            << QString::number(wallMs, 'f', 1) << " ms (" << QString::number(static_cast<double>(capturedBytes) / std::max(wallMs, 1.0), 'f', 1) << " KB/s)\n";
+    for (const QJsonValue& v : opsJson) {
+      const QJsonObject o = v.toObject();
+      out() << QString::number(o[QStringLiteral("index")].toInt()).rightJustified(5) << "  "
+            << o[QStringLiteral("op")].toString().leftJustified(28) << QString::number(o[QStringLiteral("us")].toInt()).rightJustified(9) << QStringLiteral(" µs\n");
+    }
+    if (p.isSet(dump)) out() << "dump        " << p.value(dump) << " (compare it with 'tinyscope-cli compare')\n";
+  }
+  out().flush();
+  return kExitOk;
 }
 
 }  // namespace tinyscope::cli

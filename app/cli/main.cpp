@@ -17,6 +17,7 @@ const QList<Verb>& verbs() {
       {"devices", "List serial ports, BLE devices and the simulator.", runDevices},
       {"info", "Connect to a device and show its handshake.", runInfo},
       {"stream", "Stream sensor windows; report rate, gaps and link errors.", runStream},
+      {"infer", "Run inference on the device, capture every tensor to a dump.", runInfer},
   };
   return table;
 }
@@ -27,7 +28,7 @@ void printUsage() {
   out() << "Usage: tinyscope-cli <verb> [options]\n\n"
         << "tinyscope-cli runs tinyscope's models, devices and recordings headless.\n\n"
         << "Verbs:\n";
-  for (const Verb& v : verbs()) out() << "  " << QString::fromLatin1(v.name).leftJustified(10) << v.summary << "\n";
+  for (const Verb& v : verbs()) out() << "  " << QString::fromLatin1(v.name).leftJustified(10) << QString::fromUtf8(v.summary) << "\n";
   out() << "\nOptions:\n"
         << "  -h, --help     Show this help; 'tinyscope-cli <verb> --help' shows a verb's.\n"
         << "  -v, --version  Show the version.\n\n"

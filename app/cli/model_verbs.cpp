@@ -187,12 +187,12 @@ int runRun(const QStringList& args) {
                  .toJson(QJsonDocument::Indented);
   } else {
     out() << q(model.name) << ": " << result.ops.size() << " operators in " << QString::number(totalUs, 'f', 1)
-          << " µs, arena " << result.arenaUsedBytes << " bytes\n";
+          << QStringLiteral(" µs, arena ") << result.arenaUsedBytes << " bytes\n";
     for (size_t i = 0; i < result.outputs.size(); ++i) {
       const auto& o = result.outputs[i];
       out() << "output " << i << " (" << o.size() << " bytes):";
       for (size_t k = 0; k < std::min<size_t>(o.size(), 32); ++k) out() << ' ' << static_cast<int8_t>(o[k]);
-      out() << (o.size() > 32 ? " …" : "") << "\n";
+      out() << (o.size() > 32 ? QStringLiteral(" …") : "") << "\n";
     }
     if (p.isSet(dump)) out() << "dump written to " << p.value(dump) << "\n";
   }
@@ -239,11 +239,11 @@ int runBench(const QStringList& args) {
                  .toJson(QJsonDocument::Indented);
   } else {
     out() << q(model.name) << " (" << b.iterations << " runs): median "
-          << QString::number(b.medianUs, 'f', 1) << " µs, p90 " << QString::number(b.p90Us, 'f', 1) << " µs, min "
-          << QString::number(b.minUs, 'f', 1) << " µs, arena " << b.arenaUsedBytes << " bytes\n";
+          << QString::number(b.medianUs, 'f', 1) << QStringLiteral(" µs, p90 ") << QString::number(b.p90Us, 'f', 1) << QStringLiteral(" µs, min ")
+          << QString::number(b.minUs, 'f', 1) << QStringLiteral(" µs, arena ") << b.arenaUsedBytes << " bytes\n";
     for (size_t i = 0; i < b.opNames.size(); ++i)
       out() << QString::number(i).rightJustified(5) << "  " << q(b.opNames[i]).leftJustified(30)
-            << QString::number(b.perOpMedianUs[i], 'f', 2).rightJustified(10) << " µs\n";
+            << QString::number(b.perOpMedianUs[i], 'f', 2).rightJustified(10) << QStringLiteral(" µs\n");
   }
   out().flush();
   return kExitOk;
@@ -291,7 +291,7 @@ int runCompare(const QStringList& args) {
     o[QStringLiteral("tensors_beyond_tolerance")] = beyond;
     out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
   } else {
-    out() << "  T#   op  producer                     elements    exact   max|Δ|  mean|Δ|   cosine    SNR dB   rel L2\n";
+    out() << QStringLiteral("  T#   op  producer                     elements    exact   max|Δ|  mean|Δ|   cosine    SNR dB   rel L2\n");
     for (const rh::TensorComparison& t : cmp.tensors) {
       if (!t.compared) continue;
       const QString snr = std::isinf(t.snrDb) || t.identical() ? QStringLiteral("inf") : QString::number(t.snrDb, 'f', 1);
@@ -300,14 +300,14 @@ int runCompare(const QStringList& args) {
             << QString::number(t.elements).rightJustified(10) << QString::number(t.exactMatches).rightJustified(9)
             << QString::number(t.maxAbsDiff).rightJustified(9) << QString::number(t.meanAbsDiff, 'f', 3).rightJustified(9)
             << QString::number(t.cosine, 'f', 6).rightJustified(10) << snr.rightJustified(10)
-            << QString::number(t.relativeL2, 'g', 3).rightJustified(9) << (t.maxAbsDiff > tol ? "  ✗" : "") << "\n";
+            << QString::number(t.relativeL2, 'g', 3).rightJustified(9) << (t.maxAbsDiff > tol ? QStringLiteral("  ✗") : "") << "\n";
     }
     out() << "\n" << cmp.identicalTensors << " of " << cmp.comparedTensors << " tensors identical";
-    if (tol > 0) out() << ", " << (cmp.comparedTensors - static_cast<quint64>(beyond)) << " within ±" << tol << " LSB";
+    if (tol > 0) out() << ", " << (cmp.comparedTensors - static_cast<quint64>(beyond)) << QStringLiteral(" within ±") << tol << " LSB";
     out() << "\n";
     if (first)
       out() << "first diverging operator: #" << first->producerOp << " " << q(first->producerOpName) << " (tensor "
-            << first->index << " '" << q(first->name) << "', max |Δ| " << first->maxAbsDiff << ")\n";
+            << first->index << " '" << q(first->name) << QStringLiteral("', max |Δ| ") << first->maxAbsDiff << ")\n";
   }
   out().flush();
   return beyond == 0 ? kExitOk : kExitFailed;

@@ -18,7 +18,8 @@ ProcessTransport::ProcessTransport(QString addressText, QString program, QString
     m_stderrTail += m_process.readAllStandardError();
     int nl;
     while ((nl = m_stderrTail.indexOf('\n')) >= 0) {
-      Q_EMIT diagnosticLine(QString::fromUtf8(m_stderrTail.left(nl)).trimmed());
+      m_lastDiagnostic = QString::fromUtf8(m_stderrTail.left(nl)).trimmed();
+      Q_EMIT diagnosticLine(m_lastDiagnostic);
       m_stderrTail.remove(0, nl + 1);
     }
   });
@@ -31,9 +32,11 @@ ProcessTransport::ProcessTransport(QString addressText, QString program, QString
   connect(&m_process, qOverload<int, QProcess::ExitStatus>(&QProcess::finished), this,
           [this](int code, QProcess::ExitStatus status) {
             if (!m_closing) {
-              Q_EMIT errorOccurred(status == QProcess::CrashExit
-                                     ? QStringLiteral("%1: the device process crashed").arg(m_address)
-                                     : QStringLiteral("%1: the device process exited with code %2").arg(m_address).arg(code));
+              QString msg = status == QProcess::CrashExit
+                                ? QStringLiteral("%1: the device process crashed").arg(m_address)
+                                : QStringLiteral("%1: the device process exited with code %2").arg(m_address).arg(code);
+              if (!m_lastDiagnostic.isEmpty()) msg += QStringLiteral(" (it said: %1)").arg(m_lastDiagnostic);
+              Q_EMIT errorOccurred(msg);
             }
             m_closing = false;
             Q_EMIT closed();

@@ -30,6 +30,7 @@ class ProcessTransport : public Transport {
   QString m_program;
   QStringList m_arguments;
   QByteArray m_stderrTail;
+  QString m_lastDiagnostic;
   bool m_closing = false;
 };
 

@@ -38,7 +38,7 @@ std::unique_ptr<Transport> createTransport(const DeviceUri& uri, QString* error)
         *error = QStringLiteral("sim: cannot find tinyscope-agent (build it, or set TINYSCOPE_AGENT or sim:?agent=PATH)");
         return nullptr;
       }
-      QStringList args{QStringLiteral("--stdio")};
+      QStringList args;  // stdio is the agent's default link
       static const char* const kPassThrough[] = {"model", "sensor", "rate", "wav", "csv"};
       for (const char* key : kPassThrough) {
         const QString k = QString::fromLatin1(key);

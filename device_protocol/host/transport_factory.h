@@ -1,6 +1,6 @@
 #pragma once
 // Makes the transport a device address names. sim: spawns the host agent
-// (tinyscope-agent --stdio ...). Caller owns the result.
+// (tinyscope-agent on its stdin/stdout). Caller owns the result.
 #include <memory>
 
 #include "device_protocol/host/device_uri.h"

@@ -1,0 +1,132 @@
+// The device verbs against the real tinyscope-agent over every link it serves: stdio (sim:),
+// a real pseudo-terminal (serial:) and loopback TCP (tcp:).
+#include <gtest/gtest.h>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include "tests/support/cli_process.h"
+
+namespace {
+
+const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
+const QString kAgent = QStringLiteral(TINYSCOPE_AGENT);
+const QString kDemoModel = QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite");
+
+// A tinyscope-agent serving a pty or TCP port; the address it printed.
+class AgentProcess {
+ public:
+  explicit AgentProcess(const QStringList& args) {
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    m_process.start(kAgent, args);
+    if (!m_process.waitForStarted(5000)) return;
+    // First stdout line: "PTY /dev/pts/N" or "TCP 127.0.0.1:PORT".
+    for (int i = 0; i < 50 && !m_process.canReadLine(); ++i) m_process.waitForReadyRead(100);
+    const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
+    if (line.startsWith("PTY ")) m_address = "serial:" + line.mid(4);
+    if (line.startsWith("TCP ")) m_address = "tcp:" + line.mid(4);
+  }
+  ~AgentProcess() {
+    m_process.terminate();
+    if (!m_process.waitForFinished(3000)) m_process.kill();
+    m_process.waitForFinished(3000);
+  }
+  QString address() const { return m_address; }
+
+ private:
+  QProcess m_process;
+  QString m_address;
+};
+
+QJsonObject json(const CliResult& r) { return QJsonDocument::fromJson(r.out.toUtf8()).object(); }
+
+}  // namespace
+
+TEST(CliDevice, InfoOverStdioPtyAndTcp) {
+  AgentProcess pty({"--pty", "--sensor", "imu"});
+  AgentProcess tcp({"--tcp", "0", "--sensor", "imu"});
+  ASSERT_TRUE(pty.address().startsWith("serial:/dev/pts/")) << pty.address().toStdString();
+  ASSERT_TRUE(tcp.address().startsWith("tcp:127.0.0.1:")) << tcp.address().toStdString();
+  for (const QString& address : {QStringLiteral("sim:?sensor=imu"), pty.address(), tcp.address()}) {
+    const CliResult r = runCli({"info", "--device", address, "--json"});
+    ASSERT_EQ(r.code, 0) << address.toStdString() << ": " << r.err.toStdString();
+    const QJsonObject o = json(r);
+    EXPECT_EQ(o["protocol_version"].toInt(), 1);
+    ASSERT_EQ(o["sensors"].toArray().size(), 1);
+    EXPECT_EQ(o["sensors"].toArray().at(0).toObject()["name"].toString(), "imu");
+    EXPECT_EQ(o["sensors"].toArray().at(0).toObject()["axes"].toInt(), 3);
+  }
+}
+
+TEST(CliDevice, StreamIsLosslessWithDeviceTimedRateAndCsv) {
+  QTemporaryDir dir;
+  AgentProcess pty({"--pty", "--sensor", "audio"});
+  for (const QString& address : {QStringLiteral("sim:?sensor=audio"), pty.address()}) {
+    const QString csv = dir.path() + "/s.csv";
+    const CliResult r = runCli({"stream", "--device", address, "--duration", "2", "--csv", csv, "--json", "--fail-on-loss"});
+    ASSERT_EQ(r.code, 0) << address.toStdString() << ": " << r.err.toStdString() << r.out.toStdString();
+    const QJsonObject o = json(r);
+    EXPECT_EQ(o["sequence_gaps"].toInt(), 0);
+    EXPECT_EQ(o["crc_errors"].toInt(), 0);
+    EXPECT_GT(o["samples"].toInt(), 16000);  // ~2 s at 16 kHz
+    EXPECT_NEAR(o["rate_hz"].toDouble(), 16000.0, 16.0);  // device timestamps: exact up to rounding
+    QFile f(csv);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    EXPECT_EQ(f.readAll().count('\n'), o["samples"].toInt());
+  }
+}
+
+TEST(CliDevice, InferOnTheDeviceMatchesTheDesktopBitForBit) {
+  QTemporaryDir dir;
+  QFile in(dir.path() + "/in.bin");
+  ASSERT_TRUE(in.open(QIODevice::WriteOnly));
+  QByteArray bytes(192, 0);
+  for (int i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 37) & 0xFF);
+  in.write(bytes);
+  in.close();
+  AgentProcess tcp({"--tcp", "0"});
+  ASSERT_EQ(runCli({"run", kDemoModel, "--input", in.fileName(), "--dump", dir.path() + "/desktop"}).code, 0);
+  for (const QString& address : {QStringLiteral("sim:"), tcp.address()}) {
+    const QString dump = dir.path() + "/device-" + QString::number(qHash(address));
+    const CliResult r = runCli({"infer", "--device", address, "--model", kDemoModel, "--input", in.fileName(), "--dump", dump});
+    ASSERT_EQ(r.code, 0) << address.toStdString() << ": " << r.err.toStdString();
+    EXPECT_TRUE(QFile::exists(dump + "/device_timing.json"));
+    const CliResult cmp = runCli({"compare", dir.path() + "/desktop", dump, "--json"});
+    EXPECT_EQ(cmp.code, 0) << cmp.out.toStdString();
+    EXPECT_TRUE(json(cmp)["identical"].toBool());
+    EXPECT_EQ(json(cmp)["compared_tensors"].toInt(), 5);
+  }
+}
+
+TEST(CliDevice, CoreModelOnTheSimulatorMatchesGolden) {
+  if (!QFileInfo::exists(kShared + "/models")) GTEST_SKIP() << "../shared is missing: no third-party models";
+  QTemporaryDir dir;
+  const QString model = kShared + "/models/kws_ref_model.tflite";
+  const QString golden = kShared + "/golden/kws_ref_model/real_mlperf_sample";
+  const CliResult r = runCli({"infer", "--device", "sim:?model=" + model, "--input", golden + "/input.bin", "--dump", dir.path()});
+  ASSERT_EQ(r.code, 0) << r.err.toStdString();
+  const CliResult cmp = runCli({"compare", golden, dir.path()});
+  EXPECT_EQ(cmp.code, 0) << cmp.out.toStdString();
+}
+
+TEST(CliDevice, BadAddressesAndMissingDevicesAreOneLine) {
+  const QList<QPair<QStringList, int>> cases = {
+      {{"info"}, 2},
+      {{"info", "--device", "usb:/dev/x"}, 2},
+      {{"info", "--device", "serial:/dev/nonexistent-tinyscope"}, 1},
+      {{"info", "--device", "tcp:127.0.0.1:1"}, 1},
+      {{"stream", "--device", "sim:", "--duration", "-1"}, 2},
+      {{"infer", "--device", "sim:", "--input", "/nonexistent.bin"}, 2},
+      {{"info", "--device", "sim:?agent=/nonexistent/agent"}, 1},
+  };
+  for (const auto& c : cases) {
+    const CliResult r = runCli(c.first, 30000);
+    EXPECT_EQ(r.code, c.second) << c.first.join(' ').toStdString() << ": " << r.err.toStdString();
+    EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
+  }
+}
