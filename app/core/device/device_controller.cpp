@@ -1,0 +1,124 @@
+#include "app/core/device/device_controller.h"
+
+#include <QTimer>
+
+namespace tinyscope {
+
+DeviceController::DeviceController(QObject* parent) : QObject(parent), m_io(new QObject) {
+  qRegisterMetaType<tinyscope::LinkStatus>();
+  m_thread.setObjectName(QStringLiteral("tinyscope-io"));
+  m_io->moveToThread(&m_thread);
+  connect(&m_thread, &QThread::finished, m_io, &QObject::deleteLater);
+  m_thread.start();
+}
+
+DeviceController::~DeviceController() {
+  onIoThread([this] {
+    delete m_session;
+    m_session = nullptr;
+  });
+  m_thread.quit();
+  m_thread.wait();
+}
+
+template <class F>
+void DeviceController::onIoThread(F&& f) {
+  QMetaObject::invokeMethod(m_io, std::forward<F>(f), Qt::QueuedConnection);
+}
+
+void DeviceController::connectTo(const QString& address) {
+  disconnectDevice();
+  m_address = address;
+  onIoThread([this, address] {
+    QString error;
+    auto link = link::DeviceLink::create(address, &error);
+    if (!link) {
+      QMetaObject::invokeMethod(this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+      return;
+    }
+    m_session = new DeviceSession(std::move(link), m_io);
+    DeviceSession* s = m_session;
+    // Session signals are emitted on the I/O thread; `this` lives in the GUI thread, so
+    // these connections are queued.
+    connect(s, &DeviceSession::connected, this, [this](const DeviceInfo& info) {
+      m_info = info;
+      m_connected = true;
+      Q_EMIT connected(info);
+    });
+    connect(s, &DeviceSession::disconnected, this, [this] {
+      m_connected = false;
+      Q_EMIT disconnected();
+    });
+    connect(s, &DeviceSession::errorOccurred, this, &DeviceController::errorOccurred);
+    connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);
+    connect(s->link(), &link::DeviceLink::diagnostic, this, [this](const QString& line) { Q_EMIT deviceLog(0, line); });
+    // Windows go through the ring, on the I/O thread (direct connection).
+    connect(s, &DeviceSession::windowReceived, m_io, [this](const SensorWindowData& w) { m_windows.push(w); },
+            Qt::DirectConnection);
+    auto* timer = new QTimer(s);
+    connect(timer, &QTimer::timeout, s, [this, s] {
+      Q_EMIT statusUpdated(LinkStatus{s->streams().value(0), s->link()->counters()});
+    });
+    timer->start(500);
+    s->startHandshake();
+    QTimer::singleShot(10000, s, [this, s] {
+      if (!s->handshakeDone() && m_session == s)
+        Q_EMIT errorOccurred(QStringLiteral("%1: no answer to the handshake within 10 s").arg(s->link()->uri().text));
+    });
+  });
+}
+
+void DeviceController::disconnectDevice() {
+  if (m_address.isEmpty()) return;
+  m_connected = false;
+  m_address.clear();
+  onIoThread([this] {
+    if (!m_session) return;
+    m_session->disconnect(this);
+    m_session->link()->close();
+    m_session->deleteLater();
+    m_session = nullptr;
+  });
+  Q_EMIT disconnected();
+}
+
+void DeviceController::startStream(quint8 sensorId, quint16 windowSamples) {
+  onIoThread([this, sensorId, windowSamples] {
+    if (m_session) m_session->startStream(0, sensorId, 0, windowSamples);
+  });
+}
+
+void DeviceController::stopStream() {
+  onIoThread([this] {
+    if (m_session) m_session->stopStream(0);
+  });
+}
+
+void DeviceController::runInference(const QByteArray& input) {
+  onIoThread([this, input] {
+    if (!m_session) {
+      QMetaObject::invokeMethod(this, [this] { Q_EMIT runFailed(tr("No device is connected.")); }, Qt::QueuedConnection);
+      return;
+    }
+    DeviceSession* s = m_session;
+    auto* done = new QObject(s);  // lives until this run ends
+    connect(s, &DeviceSession::runFinished, done, [this, done, input](const InferenceRun& run) {
+      Q_EMIT runFinished(run, input);
+      done->deleteLater();
+    });
+    connect(s, &DeviceSession::errorOccurred, done, [this, done](const QString& e) {
+      Q_EMIT runFailed(e);
+      done->deleteLater();
+    });
+    QTimer::singleShot(60000, done, [this, done] {
+      Q_EMIT runFailed(tr("The device did not finish the inference within 60 s."));
+      done->deleteLater();
+    });
+    if (!s->runInference(input, proto::CaptureMode::AllOps)) {
+      Q_EMIT runFailed(tr("Cannot send the inference request."));
+      done->deleteLater();
+    }
+  });
+}
+
+}  // namespace tinyscope

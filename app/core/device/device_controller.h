@@ -1,0 +1,71 @@
+#pragma once
+// DeviceController: the GUI's handle on one device. Runs the DeviceSession (transport,
+// decoding, handshake, stream bookkeeping) on its own I/O thread; sensor windows reach the
+// GUI through a bounded SPSC ring that the GUI drains on its display tick, so a fast
+// stream can never flood the GUI's event queue. Everything else comes back as queued
+// signals carrying value types.
+//
+// Thread: create, call and destroy from the GUI thread. Signals are delivered there.
+// Loss is counted: ring overflows (the GUI fell behind) add to droppedWindows().
+#include <QObject>
+#include <QThread>
+#include <atomic>
+#include <vector>
+
+#include "app/core/device/device_session.h"
+#include "app/core/spsc_ring.h"
+
+namespace tinyscope {
+
+struct LinkStatus {
+  StreamStats stream;
+  link::LinkCounters link;
+};
+
+class DeviceController : public QObject {
+  Q_OBJECT
+ public:
+  explicit DeviceController(QObject* parent = nullptr);
+  ~DeviceController() override;
+
+  // Connects (closing any previous device) and hands-shakes; connected() or errorOccurred().
+  void connectTo(const QString& address);
+  void disconnectDevice();
+  bool isConnected() const { return m_connected; }
+  QString address() const { return m_address; }
+  const DeviceInfo& info() const { return m_info; }
+
+  void startStream(quint8 sensorId, quint16 windowSamples);
+  void stopStream();
+  // Uploads input and runs the active model, capturing every tensor; runFinished().
+  void runInference(const QByteArray& input);
+
+  // GUI tick: moves every window queued since the last call into out.
+  size_t drainWindows(std::vector<SensorWindowData>* out) { return m_windows.popAll(out); }
+  quint64 droppedWindows() const { return m_windows.overflows(); }
+
+ Q_SIGNALS:
+  void connected(const tinyscope::DeviceInfo& info);
+  void disconnected();
+  void errorOccurred(const QString& message);
+  void deviceLog(int level, const QString& text);
+  void runFinished(const tinyscope::InferenceRun& run, const QByteArray& input);
+  void runFailed(const QString& message);
+  void statusUpdated(const tinyscope::LinkStatus& status);  // twice a second while connected
+
+ private:
+  template <class F>
+  void onIoThread(F&& f);
+
+  QThread m_thread;
+  QObject* m_io;                         // lives in m_thread; parent of the session
+  DeviceSession* m_session = nullptr;    // touched only on m_thread
+  SpscRing<SensorWindowData> m_windows{4096};
+  DeviceInfo m_info;
+  QString m_address;
+  bool m_connected = false;
+};
+
+}  // namespace tinyscope
+
+Q_DECLARE_METATYPE(tinyscope::LinkStatus)
