@@ -354,7 +354,8 @@ bool Agent::sendReports() {
   const uint64_t now = hal::micros();
   const proto::FrameCounters& rx = m_decoder.counters();
   const uint32_t dropped = rx.crcErrors + rx.cobsErrors + rx.tooShort + rx.overflows;
-  if (dropped != m_rxDropsReported && now - m_lastRxReportUs >= m_config.reportIntervalUs) {
+  if (dropped != m_rxDropsReported &&
+      (m_lastRxReportUs == kNever || now - m_lastRxReportUs >= m_config.reportIntervalUs)) {
     TextBuilder<proto::kMaxTextLen> text;
     text.add(dropped - m_rxDropsReported).add(" received frames dropped (crc ").add(rx.crcErrors)
         .add(", cobs ").add(rx.cobsErrors).add(", short ").add(rx.tooShort).add(", overflow ").add(rx.overflows)
@@ -363,7 +364,7 @@ bool Agent::sendReports() {
     m_lastRxReportUs = now;
     return sendError(proto::ErrorCode::RxOverflow, text.c_str());
   }
-  if (now - m_lastOverrunReportUs >= m_config.reportIntervalUs) {
+  if (m_lastOverrunReportUs == kNever || now - m_lastOverrunReportUs >= m_config.reportIntervalUs) {
     uint8_t stream = 0;
     uint32_t lost = 0;
     uint32_t total = 0;

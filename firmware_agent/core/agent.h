@@ -131,8 +131,9 @@ class Agent {
   uint32_t m_logsDropped = 0;
   uint32_t m_rxDropsReported = 0;
   uint32_t m_txStallsReported = 0;
-  uint64_t m_lastOverrunReportUs = 0;
-  uint64_t m_lastRxReportUs = 0;
+  static constexpr uint64_t kNever = ~uint64_t{0};
+  uint64_t m_lastOverrunReportUs = kNever;  // the first report of each kind goes out at once
+  uint64_t m_lastRxReportUs = kNever;
   bool m_reportedModelProblem = false;
 };
 

@@ -177,7 +177,7 @@ bool SensorStreams::service(FrameWriter& writer, size_t maxWindows) {
 
 bool SensorStreams::takeOverruns(uint8_t* streamId, uint32_t* lostNow, uint32_t* lostTotal) {
   for (Lane& lane : m_lanes) {
-    if (lane.active && lane.lostUnreported != 0) {
+    if (lane.lostUnreported != 0) {  // also after StopStream: every loss gets reported
       *streamId = lane.streamId;
       *lostNow = lane.lostUnreported;
       *lostTotal = lane.lostTotal;
