@@ -250,7 +250,10 @@ Status Interpreter::resetState() {
   if (!m_allocated) return Status::kNotAllocated;
   for (uint32_t t = 0; t < m_model.numTensors(); ++t) {
     const TensorDesc d = m_model.tensor(t);
-    if (d.isVariable && !d.isConstant() && m_tensorData[t] != nullptr) std::memset(m_tensorData[t], 0, d.bytes);
+    if (!d.isVariable || d.isConstant() || m_tensorData[t] == nullptr) continue;
+    // Real value 0, as TFLite Micro: int8 state holds its zero point, other types 0 bytes.
+    const int value = d.type == TensorType::kInt8 ? d.zeroPoint() : 0;
+    std::memset(m_tensorData[t], value, d.bytes);
   }
   return Status::kOk;
 }

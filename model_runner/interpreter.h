@@ -55,7 +55,8 @@ class Interpreter {
   Status status() const { return m_model.loaded() ? Status::kOk : Status::kModelNotLoaded; }
   Status allocate();
   Status invoke();
-  // Zeroes every variable (state) tensor, as after allocate().
+  // Sets every variable (state) tensor to the real value 0, as after allocate(): int8 state
+  // to its zero point (like TFLite Micro), other types to 0 bytes.
   Status resetState();
   bool allocated() const { return m_allocated; }
   const ErrorDetail& error() const { return m_error; }

@@ -9,7 +9,7 @@
 
 #include "model_runner/host/error_format.h"
 #include "model_runner/interpreter.h"
-#include "model_runner/kernels/core_ops.h"
+#include "model_runner/kernels/all_ops.h"
 
 namespace tinyscope::runner::host {
 
@@ -71,7 +71,7 @@ struct Session {
 };
 
 bool openSession(const ModelFile& model, size_t arenaBytes, Session* s, std::string* error) {
-  kernels::addCoreOps(s->resolver);
+  kernels::addAllOps(s->resolver);
   size_t size = arenaBytes != 0 ? arenaBytes : size_t{64} << 10;
   while (true) {
     s->arena.assign(size, 0);

@@ -6,7 +6,7 @@
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/json.h"
 #include "model_runner/interpreter.h"
-#include "model_runner/kernels/core_ops.h"
+#include "model_runner/kernels/all_ops.h"
 
 namespace tinyscope::runner::host {
 
@@ -52,7 +52,7 @@ bool buildModelSummary(const uint8_t* bytes, size_t size, ModelSummary* out, std
   for (uint32_t i = 0; i < m.inputs().size(); ++i) out->inputs.push_back(m.inputs().i32(i));
   for (uint32_t i = 0; i < m.outputs().size(); ++i) out->outputs.push_back(m.outputs().i32(i));
   OpResolver resolver;
-  kernels::addCoreOps(resolver);
+  kernels::addAllOps(resolver);
   for (uint32_t o = 0; o < m.numOperators(); ++o) {
     const OperatorDesc op = m.op(o);
     SummaryOperator s;

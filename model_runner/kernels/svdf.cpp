@@ -10,8 +10,8 @@ constexpr uint32_t kInput = 0, kWeightsFeature = 1, kWeightsTime = 2, kBias = 3,
 
 struct SvdfData {
   SvdfParams params;
-  int32_t* scratch = nullptr;     // batches * filters
-  int32_t* scratchOut = nullptr;  // batches * units
+  void* scratch = nullptr;     // batches * filters int32
+  void* scratchOut = nullptr;  // batches * units int32
   bool int16State = false;
   bool hasBias = false;
 };
@@ -96,11 +96,14 @@ Status prepare(OpContext& ctx) {
     return s;
   }
   data->int16State = wt.type == TensorType::kInt16;
-  data->scratch = static_cast<int32_t*>(ctx.allocatePersistent(sizeof(int32_t) * static_cast<size_t>(p.batches) *
-                                                               static_cast<size_t>(p.filters)));
-  data->scratchOut = static_cast<int32_t*>(
-      ctx.allocatePersistent(sizeof(int32_t) * static_cast<size_t>(p.batches) * static_cast<size_t>(p.units)));
-  if (data->scratch == nullptr || data->scratchOut == nullptr) return ctx.fail(Status::kArenaTooSmall, "scratch");
+  // Both scratch buffers live only during this operator's invoke (planned with the activations).
+  const size_t batches = static_cast<size_t>(p.batches);
+  if ((s = ctx.requestScratch(sizeof(int32_t) * batches * static_cast<size_t>(p.filters), &data->scratch)) !=
+          Status::kOk ||
+      (s = ctx.requestScratch(sizeof(int32_t) * batches * static_cast<size_t>(p.units), &data->scratchOut)) !=
+          Status::kOk) {
+    return s;
+  }
   return Status::kOk;
 }
 
@@ -110,12 +113,14 @@ void invoke(const OpContext& ctx) {
   void* state = ctx.data(ctx.inputIndex(kState));
   if (d->int16State) {
     reference::svdfInteger(d->params, ctx.inputData<int8_t>(kInput), ctx.inputData<int8_t>(kWeightsFeature),
-                           ctx.inputData<int16_t>(kWeightsTime), bias, static_cast<int16_t*>(state), d->scratch,
-                           d->scratchOut, ctx.outputData<int8_t>(0));
+                           ctx.inputData<int16_t>(kWeightsTime), bias, static_cast<int16_t*>(state),
+                           static_cast<int32_t*>(d->scratch), static_cast<int32_t*>(d->scratchOut),
+                           ctx.outputData<int8_t>(0));
   } else {
     reference::svdfInteger(d->params, ctx.inputData<int8_t>(kInput), ctx.inputData<int8_t>(kWeightsFeature),
-                           ctx.inputData<int8_t>(kWeightsTime), bias, static_cast<int8_t*>(state), d->scratch,
-                           d->scratchOut, ctx.outputData<int8_t>(0));
+                           ctx.inputData<int8_t>(kWeightsTime), bias, static_cast<int8_t*>(state),
+                           static_cast<int32_t*>(d->scratch), static_cast<int32_t*>(d->scratchOut),
+                           ctx.outputData<int8_t>(0));
   }
 }
 

@@ -43,9 +43,11 @@ void svdfInteger(const SvdfParams& p, const int8_t* input, const int8_t* weights
       for (int32_t c = 0; c < p.inputSize; ++c) {
         acc = quant::wrappingAdd(acc, static_cast<int32_t>(w[c]) * (static_cast<int32_t>(in[c]) - p.inputZeroPoint));
       }
-      acc = quant::wrappingAdd(quant::multiplyByQuantizedMultiplier(acc, p.multiplier1, p.shift1), p.stateZeroPoint);
+      acc = quant::multiplyByQuantizedMultiplier(acc, p.multiplier1, p.shift1);
       acc = acc < kStateMin ? kStateMin : (acc > kStateMax ? kStateMax : acc);
-      newest[f * p.memory] = static_cast<StateT>(acc);
+      // The oracle adds the state zero point after the clamp and narrows with wrap-around
+      // (later TFLM releases add it before the clamp); kept for bit-exactness.
+      newest[f * p.memory] = static_cast<StateT>(quant::wrappingAdd(acc, p.stateZeroPoint));
     }
   }
 

@@ -117,7 +117,7 @@ constexpr float kGateOutputScale = 1.0f / 32768.0f;  // Q0.15
 
 struct LstmData {
   LstmParams params;
-  LstmBuffers buffers;
+  void* buffers[4] = {};  // scratch slots
 };
 
 // Multiplier of an int8 x int8 FC into Q3.12, as TFLite's GetQuantizedConvolutionMultipler
@@ -265,9 +265,9 @@ Status prepare(OpContext& ctx) {
   }
 
   const size_t stepElements = (p.timeMajor ? static_cast<size_t>(p.batches) : 1u) * static_cast<size_t>(p.stateSize);
-  for (int16_t*& b : data->buffers.b) {
-    b = static_cast<int16_t*>(ctx.allocatePersistent(sizeof(int16_t) * stepElements));
-    if (b == nullptr) return ctx.fail(Status::kArenaTooSmall, "gate buffers");
+  // Gate buffers live only during this operator's invoke (planned with the activations).
+  for (void*& b : data->buffers) {
+    if ((s = ctx.requestScratch(sizeof(int16_t) * stepElements, &b)) != Status::kOk) return s;
   }
   return Status::kOk;
 }
@@ -280,10 +280,12 @@ void invoke(const OpContext& ctx) {
     w.recurrent[g] = ctx.inputData<int8_t>(kRecurrentWeights + g);
     w.bias[g] = ctx.inputData<int32_t>(kGateBias + g);
   }
+  LstmBuffers buffers;
+  for (int i = 0; i < 4; ++i) buffers.b[i] = static_cast<int16_t*>(d->buffers[i]);
   reference::lstmSequence(d->params, w, ctx.inputData<int8_t>(kInput),
                           static_cast<int8_t*>(ctx.data(ctx.inputIndex(kHiddenState))),
                           static_cast<int16_t*>(ctx.data(ctx.inputIndex(kCellState))), ctx.outputData<int8_t>(0),
-                          d->buffers);
+                          buffers);
 }
 
 }  // namespace

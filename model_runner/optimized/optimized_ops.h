@@ -34,8 +34,8 @@ const char* isaName(Isa isa);
 // Replaces CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with the optimized kernels for the
 // best supported instruction set. kResolverFull when the table has no room.
 Status addOptimizedOps(OpResolver& resolver);
-// Same with a given instruction set, lowered to what detectIsa() supports (tests use it to
-// check every path on one machine).
+// Same with a given instruction set, lowered to the next one this CPU supports (tests use it
+// to check every path on one machine).
 Status addOptimizedOps(OpResolver& resolver, Isa isa);
 
 }  // namespace tinyscope::runner::optimized

@@ -89,6 +89,10 @@ struct SimdKernels {
   void (*depthwise)(const DepthwiseJob& job) = nullptr;
   // What the GEMM adds to each activation byte before multiplying (128: unsigned VNNI operand).
   int32_t activationBias = 0;
+  // The vector requantization alone, before narrowing to int8 (tests check it exhaustively):
+  // out[c] = clamp(MultiplyByQuantizedMultiplier(acc[c] + offsetBias[c]) + outputOffset), for
+  // c < n, n a multiple of 8.
+  void (*requant)(const int32_t* acc, int32_t n, const RequantParams& rq, int32_t* out) = nullptr;
 };
 
 // nullptr for Isa::kReference.

@@ -1,0 +1,16 @@
+#include "model_runner/kernels/all_ops.h"
+
+#include "model_runner/kernels/core_ops.h"
+#include "model_runner/kernels/extended_ops.h"
+#include "model_runner/kernels/large_ops.h"
+
+namespace tinyscope::runner::kernels {
+
+Status addAllOps(OpResolver& resolver) {
+  Status s = addCoreOps(resolver);
+  if (s == Status::kOk) s = addExtendedOps(resolver);
+  if (s == Status::kOk) s = addLargeOps(resolver);
+  return s;
+}
+
+}  // namespace tinyscope::runner::kernels

@@ -1,0 +1,12 @@
+// Every reference kernel of the runtime: addCoreOps + addExtendedOps + addLargeOps. The op
+// table the desktop (CLI, tests, comparator) uses; firmware picks only the tiers it needs.
+#pragma once
+
+#include "model_runner/op_resolver.h"
+
+namespace tinyscope::runner::kernels {
+
+// kResolverFull when `resolver` has no room (OpResolver::kCapacity).
+Status addAllOps(OpResolver& resolver);
+
+}  // namespace tinyscope::runner::kernels

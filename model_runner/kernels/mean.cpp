@@ -1,0 +1,116 @@
+#include "model_runner/kernels/mean.h"
+
+#include "model_runner/kernels/kernel_util.h"
+
+namespace tinyscope::runner::kernels {
+
+namespace {
+
+struct MeanData {
+  MeanParams params;
+  void* temp = nullptr;  // scratch: outputCount int32 sums
+  bool int16 = false;
+};
+
+Status prepare(OpContext& ctx) {
+  Status s = requireArity(ctx, 2, 2, 1);
+  if (s != Status::kOk) return s;
+  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kReducerOptions)) != Status::kOk) return s;
+  const TensorDesc input = ctx.input(0), axis = ctx.input(1), output = ctx.output(0);
+  if (input.type != TensorType::kInt8 && input.type != TensorType::kInt16) {
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type), input.index);
+  }
+  if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk ||
+      (s = requireType(ctx, axis, TensorType::kInt32, "axis")) != Status::kOk) {
+    return s;
+  }
+  if (input.type == TensorType::kInt8 && ((s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
+                                          (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk)) {
+    return s;
+  }
+  if (input.numChannels() != 1 || output.numChannels() != 1 || !(input.scale() > 0.0f && input.scale() < 1e30f) ||
+      !(output.scale() > 0.0f && output.scale() < 1e30f)) {
+    return ctx.fail(Status::kBadQuantization, "scale", output.index);
+  }
+  if (!axis.isConstant()) return ctx.fail(Status::kBadOpParams, "axis (not constant)", axis.index);
+  if (axis.rank > 1) return ctx.fail(Status::kShapeMismatch, "axis", axis.index);
+
+  auto* data = static_cast<MeanData*>(ctx.allocatePersistent(sizeof(MeanData)));
+  if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
+  *data = MeanData();
+  ctx.setUserData(data);
+  MeanParams& p = data->params;
+  p.rank = input.rank;
+  for (int32_t d = 0; d < p.rank; ++d) p.inDims[d] = input.dims[d];
+  for (size_t i = 0; i < axis.elementCount; ++i) {
+    int32_t a = quant::loadInt32(axis.constData + 4 * i);
+    if (a < 0) a += p.rank;
+    if (a < 0 || a >= p.rank) return ctx.failValue(Status::kBadOpParams, "axis", a, axis.index);
+    p.reduced[a] = true;
+  }
+  size_t outCount = 1;
+  int64_t reducedCount = 1;
+  int32_t keptRank = 0;
+  for (int32_t d = 0; d < p.rank; ++d) {
+    if (p.reduced[d]) {
+      reducedCount *= input.dims[d];
+    } else {
+      outCount *= static_cast<size_t>(input.dims[d]);
+      ++keptRank;
+    }
+  }
+  // keep_dims keeps the reduced dimensions as 1s; otherwise they are dropped.
+  const bool keepDims = ctx.options().boolean(schema::reducer_options::kKeepDims);
+  bool shapeOk = output.elementCount == outCount && reducedCount <= 0x7fffffff;
+  if (keepDims) {
+    shapeOk = shapeOk && output.rank == p.rank;
+    for (int32_t d = 0; shapeOk && d < p.rank; ++d) shapeOk = output.dims[d] == (p.reduced[d] ? 1 : input.dims[d]);
+  } else if (keptRank > 0) {
+    shapeOk = shapeOk && output.rank == keptRank;
+  }
+  if (!shapeOk) return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  // The method follows the axis operand as written (TFLite checks the raw values).
+  const bool spatial = keepDims && p.rank == 4 && axis.elementCount == 2 &&
+                       ((quant::loadInt32(axis.constData) == 1 && quant::loadInt32(axis.constData + 4) == 2) ||
+                        (quant::loadInt32(axis.constData) == 2 && quant::loadInt32(axis.constData + 4) == 1));
+  if (spatial) {
+    p.method = MeanMethod::kSpatialInteger;
+  } else if (input.zeroPoint() == output.zeroPoint() && input.scale() == output.scale()) {
+    p.method = MeanMethod::kSameQuantization;
+  } else {
+    p.method = MeanMethod::kFloat;
+  }
+  int shift = 0;
+  const double real = static_cast<double>(input.scale()) / static_cast<double>(output.scale());
+  if (!quant::quantizeMultiplier(real, &p.multiplier, &shift)) return ctx.fail(Status::kBadQuantization, "scale");
+  p.shift = shift;
+  p.inputZeroPoint = input.zeroPoint();
+  p.outputCount = static_cast<int32_t>(outCount);
+  p.reducedCount = static_cast<int32_t>(reducedCount);
+  p.scale = input.scale() / output.scale();
+  p.bias = static_cast<float>(-input.zeroPoint()) * p.scale;
+  p.outputZeroPoint = output.zeroPoint();
+  data->int16 = input.type == TensorType::kInt16;
+  return ctx.requestScratch(sizeof(int32_t) * (outCount > 0 ? outCount : 1), &data->temp);
+}
+
+void invoke(const OpContext& ctx) {
+  const auto* d = static_cast<const MeanData*>(ctx.userData());
+  if (d->int16) {
+    reference::mean(d->params, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0), static_cast<int32_t*>(d->temp));
+  } else {
+    reference::mean(d->params, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0), static_cast<int32_t*>(d->temp));
+  }
+}
+
+}  // namespace
+
+OpRegistration registerMean() {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kMean);
+  r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
+}
+
+}  // namespace tinyscope::runner::kernels

@@ -1,0 +1,59 @@
+// AVX2 kernels: int8 x int8 products through VPMADDWD on sign-extended int16 (exact; VPMADDUBSW
+// would saturate). Compiled for AVX2 by a function-level target; called only after a CPU check.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "model_runner/optimized/simd_kernels.h"
+
+#pragma GCC push_options
+#pragma GCC target("avx2")
+
+namespace tinyscope::runner::optimized {
+namespace {
+
+constexpr int kMR = 4;
+constexpr int kNB = 1;
+constexpr int32_t kActivationBias = 0;
+
+// Lanes hold pair sums: lo = channels 0..3 x (k0+k1, k2+k3), hi = channels 4..7.
+struct Acc {
+  __m256i lo, hi;
+};
+struct WVec {
+  __m256i lo, hi;  // channels 0..3 / 4..7, 4 k each, int16
+};
+using AVec = __m256i;  // 4 activations as int16, repeated
+
+inline Acc zeroAcc() { return Acc{_mm256_setzero_si256(), _mm256_setzero_si256()}; }
+inline WVec loadW(const int8_t* p) {
+  return WVec{_mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))),
+              _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)))};
+}
+inline AVec bcastA(uint32_t fourBytes) {
+  return _mm256_broadcastq_epi64(_mm_cvtepi8_epi16(_mm_cvtsi32_si128(static_cast<int>(fourBytes))));
+}
+inline void dot(Acc& acc, const AVec& a, const WVec& w) {
+  acc.lo = _mm256_add_epi32(acc.lo, _mm256_madd_epi16(w.lo, a));
+  acc.hi = _mm256_add_epi32(acc.hi, _mm256_madd_epi16(w.hi, a));
+}
+inline __m256i finish(const Acc& acc) { return _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc.lo, acc.hi), 0xD8); }
+inline __m256i madd16(__m256i acc, __m256i x, __m256i w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w)); }
+inline __m128i narrow8(__m256i v) {
+  const __m256i p16 = _mm256_packs_epi32(v, v);      // [0..3 0..3 | 4..7 4..7]
+  const __m256i p8 = _mm256_packs_epi16(p16, p16);   // bytes 0..3 of each lane
+  return _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
+}
+
+#include "model_runner/optimized/simd_kernels_body.inc"
+
+}  // namespace
+
+const SimdKernels* avx2Kernels() {
+  static const SimdKernels k{gemm, depthwise, kActivationBias, requantBlock};
+  return &k;
+}
+
+}  // namespace tinyscope::runner::optimized
+
+#pragma GCC pop_options
