@@ -1,0 +1,352 @@
+// Optimized CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED against the reference kernels on
+// random single-operator models: shapes, strides, SAME/VALID padding, dilation, depth
+// multipliers, per-channel and per-tensor scales, zero points, fused activations and channel
+// counts that leave vector tails. Every output byte must be identical, on every instruction
+// set this CPU supports. The vector requantization is also checked alone on random and
+// extreme accumulators, multipliers and shifts.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "model_runner/interpreter.h"
+#include "model_runner/host/tflite_writer.h"
+#include "model_runner/kernels/core_ops.h"
+#include "model_runner/optimized/optimized_ops.h"
+#include "model_runner/optimized/simd_kernels.h"
+#include "model_runner/quant_math.h"
+
+namespace tinyscope::runner::optimized {
+namespace {
+
+using host::Activation;
+using host::Padding;
+using host::QuantParams;
+using host::TfliteWriter;
+
+std::vector<Isa> supportedIsas() {
+  std::vector<Isa> out;
+  for (Isa isa : {Isa::kReference, Isa::kAvx2, Isa::kAvxVnni, Isa::kAvx512Vnni}) {
+    OpResolver r;
+    // addOptimizedOps lowers an unsupported set; keep each supported one once.
+    bool ok = true;
+    switch (isa) {
+      case Isa::kAvx2: ok = __builtin_cpu_supports("avx2"); break;
+      case Isa::kAvxVnni: ok = __builtin_cpu_supports("avxvnni") && __builtin_cpu_supports("avx2"); break;
+      case Isa::kAvx512Vnni:
+        ok = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") &&
+             __builtin_cpu_supports("avx512bw");
+        break;
+      case Isa::kReference: break;
+    }
+    if (ok) out.push_back(isa);
+  }
+  return out;
+}
+
+struct Rng {
+  std::mt19937 gen;
+  explicit Rng(uint32_t seed) : gen(seed) {}
+  int32_t uniform(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(gen); }
+  float uniformF(float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(gen); }
+  bool chance(double p) { return std::bernoulli_distribution(p)(gen); }
+  std::vector<int8_t> bytes(size_t n) {
+    std::vector<int8_t> v(n);
+    for (auto& b : v) b = static_cast<int8_t>(uniform(-128, 127));
+    return v;
+  }
+};
+
+Activation randomActivation(Rng& rng) {
+  switch (rng.uniform(0, 3)) {
+    case 0: return Activation::kRelu;
+    case 1: return Activation::kRelu6;
+    case 2: return Activation::kReluN1To1;
+    default: return Activation::kNone;
+  }
+}
+
+QuantParams filterQuant(Rng& rng, int32_t channels, int32_t dimension, bool perChannel) {
+  if (!perChannel) return QuantParams::perTensor(rng.uniformF(0.001f, 0.05f), 0);
+  std::vector<float> scales(static_cast<size_t>(channels));
+  for (auto& s : scales) s = rng.uniformF(0.0005f, 0.05f);
+  return QuantParams::perChannel(scales, dimension);
+}
+
+// Runs `model` once with `resolver` on `input`; returns the output bytes (empty on failure).
+std::vector<uint8_t> runOnce(const std::vector<uint8_t>& model, const OpResolver& resolver,
+                             const std::vector<int8_t>& input, std::string* error) {
+  std::vector<uint8_t> arena(size_t{8} << 20);
+  Interpreter interp(model.data(), model.size(), resolver, arena.data(), arena.size());
+  if (interp.allocate() != Status::kOk) {
+    *error = std::string("allocate failed: ") + statusMessage(interp.error().status) + " at " +
+             (interp.error().field != nullptr ? interp.error().field : "?");
+    return {};
+  }
+  const TensorView in = interp.input(0);
+  if (in.bytes != input.size()) {
+    *error = "input size";
+    return {};
+  }
+  std::memcpy(in.data, input.data(), input.size());
+  interp.invoke();
+  const TensorView out = interp.output(0);
+  const auto* p = static_cast<const uint8_t*>(out.data);
+  return std::vector<uint8_t>(p, p + out.bytes);
+}
+
+struct Counts {
+  int models = 0;
+  int comparisons = 0;
+};
+
+// Reference output vs every optimized instruction set.
+void expectSameAsReference(const std::vector<uint8_t>& model, const std::vector<int8_t>& input,
+                           const std::string& what, Counts* counts) {
+  OpResolver reference;
+  ASSERT_EQ(kernels::addCoreOps(reference), Status::kOk);
+  std::string error;
+  const std::vector<uint8_t> expected = runOnce(model, reference, input, &error);
+  ASSERT_FALSE(expected.empty()) << what << ": " << error;
+  ++counts->models;
+  for (Isa isa : supportedIsas()) {
+    OpResolver optimized;
+    ASSERT_EQ(kernels::addCoreOps(optimized), Status::kOk);
+    ASSERT_EQ(addOptimizedOps(optimized, isa), Status::kOk);
+    const std::vector<uint8_t> got = runOnce(model, optimized, input, &error);
+    ASSERT_EQ(got.size(), expected.size()) << what << " [" << isaName(isa) << "]: " << error;
+    size_t firstDiff = got.size();
+    for (size_t i = 0; i < got.size(); ++i) {
+      if (got[i] != expected[i]) {
+        firstDiff = i;
+        break;
+      }
+    }
+    ASSERT_EQ(firstDiff, got.size()) << what << " [" << isaName(isa) << "]: byte " << firstDiff << " is "
+                                     << int(int8_t(got[firstDiff])) << ", reference "
+                                     << int(int8_t(expected[firstDiff]));
+    ++counts->comparisons;
+  }
+}
+
+int32_t outSize(Padding padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation) {
+  const int32_t effective = (filter - 1) * dilation + 1;
+  return padding == Padding::kSame ? (in + stride - 1) / stride : (in + stride - effective) / stride;
+}
+
+std::string describe(const char* op, const std::vector<int32_t>& a, const std::vector<int32_t>& b, int32_t stride,
+                     int32_t dilation, Padding padding) {
+  std::string s = op;
+  s += " in[";
+  for (int32_t v : a) s += std::to_string(v) + ",";
+  s += "] filter[";
+  for (int32_t v : b) s += std::to_string(v) + ",";
+  s += "] stride " + std::to_string(stride) + " dilation " + std::to_string(dilation) +
+       (padding == Padding::kSame ? " SAME" : " VALID");
+  return s;
+}
+
+void randomConv(Rng& rng, Counts* counts, bool pointwise) {
+  const int32_t n = rng.chance(0.2) ? 2 : 1;
+  const int32_t h = rng.uniform(1, 14), w = rng.uniform(1, 14);
+  const int32_t ic = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70);
+  const int32_t oc = rng.uniform(1, 70);
+  const int32_t fh = pointwise ? 1 : rng.uniform(1, 5), fw = pointwise ? 1 : rng.uniform(1, 5);
+  const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
+  const int32_t dil = !pointwise && rng.chance(0.2) ? 2 : 1;
+  const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
+  const int32_t oh = outSize(padding, h, fh, sh, dil), ow = outSize(padding, w, fw, sw, dil);
+  if (oh <= 0 || ow <= 0) return;
+  TfliteWriter wr;
+  const float inScale = rng.uniformF(0.005f, 0.1f), outScale = rng.uniformF(0.01f, 0.5f);
+  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
+                                      QuantParams::perTensor(inScale, rng.uniform(-128, 127)));
+  const QuantParams fq = filterQuant(rng, oc, 0, rng.chance(0.8));
+  const int32_t filter = wr.addInt8Constant("filter", {oc, fh, fw, ic}, rng.bytes(size_t(oc * fh * fw * ic)), fq);
+  int32_t bias = -1;
+  if (rng.chance(0.85)) {
+    std::vector<int32_t> b(static_cast<size_t>(oc));
+    for (auto& v : b) v = rng.uniform(-20000, 20000);
+    bias = wr.addInt32Constant("bias", {oc}, b);
+  }
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, oc},
+                                       QuantParams::perTensor(outScale, rng.uniform(-128, 127)));
+  host::Conv2DOptions o;
+  o.padding = padding;
+  o.strideH = sh;
+  o.strideW = sw;
+  o.dilationH = o.dilationW = dil;
+  o.activation = randomActivation(rng);
+  wr.addConv2D(in, filter, bias, out, o);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * ic)),
+                        describe("CONV_2D", {n, h, w, ic}, {oc, fh, fw, ic}, sh, dil, padding), counts);
+}
+
+void randomDepthwise(Rng& rng, Counts* counts) {
+  const int32_t n = rng.chance(0.2) ? 2 : 1;
+  const int32_t h = rng.uniform(1, 16), w = rng.uniform(1, 16);
+  const int32_t ic = rng.uniform(1, 40);
+  const int32_t mult = rng.chance(0.25) ? rng.uniform(2, 4) : 1;
+  const int32_t oc = ic * mult;
+  const int32_t fh = rng.uniform(1, 5), fw = rng.uniform(1, 5);
+  const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
+  const int32_t dil = rng.chance(0.2) ? 2 : 1;
+  const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
+  const int32_t oh = outSize(padding, h, fh, sh, dil), ow = outSize(padding, w, fw, sw, dil);
+  if (oh <= 0 || ow <= 0) return;
+  TfliteWriter wr;
+  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
+                                      QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), rng.uniform(-128, 127)));
+  const QuantParams fq = filterQuant(rng, oc, 3, rng.chance(0.8));
+  const int32_t filter = wr.addInt8Constant("filter", {1, fh, fw, oc}, rng.bytes(size_t(fh * fw * oc)), fq);
+  int32_t bias = -1;
+  if (rng.chance(0.85)) {
+    std::vector<int32_t> b(static_cast<size_t>(oc));
+    for (auto& v : b) v = rng.uniform(-5000, 5000);
+    bias = wr.addInt32Constant("bias", {oc}, b);
+  }
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, oc},
+                                       QuantParams::perTensor(rng.uniformF(0.01f, 0.3f), rng.uniform(-128, 127)));
+  host::DepthwiseConv2DOptions o;
+  o.padding = padding;
+  o.strideH = sh;
+  o.strideW = sw;
+  o.depthMultiplier = mult;
+  o.dilationH = o.dilationW = dil;
+  o.activation = randomActivation(rng);
+  wr.addDepthwiseConv2D(in, filter, bias, out, o);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * ic)),
+                        describe("DEPTHWISE_CONV_2D", {n, h, w, ic}, {1, fh, fw, oc}, sh, dil, padding) +
+                            " multiplier " + std::to_string(mult),
+                        counts);
+}
+
+void randomFullyConnected(Rng& rng, Counts* counts) {
+  const int32_t batches = rng.chance(0.3) ? rng.uniform(2, 7) : 1;
+  const int32_t depth = rng.uniform(1, 300), units = rng.uniform(1, 70);
+  TfliteWriter wr;
+  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {batches, depth},
+                                      QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), rng.uniform(-128, 127)));
+  const bool perChannel = rng.chance(0.3);
+  QuantParams fq = filterQuant(rng, units, 0, perChannel);
+  if (!perChannel && rng.chance(0.4)) fq.zeroPoints[0] = rng.uniform(-100, 100);
+  const int32_t filter = wr.addInt8Constant("filter", {units, depth}, rng.bytes(size_t(units * depth)), fq);
+  int32_t bias = -1;
+  if (rng.chance(0.85)) {
+    std::vector<int32_t> b(static_cast<size_t>(units));
+    for (auto& v : b) v = rng.uniform(-30000, 30000);
+    bias = wr.addInt32Constant("bias", {units}, b);
+  }
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {batches, units},
+                                       QuantParams::perTensor(rng.uniformF(0.05f, 1.0f), rng.uniform(-128, 127)));
+  host::FullyConnectedOptions o;
+  o.activation = randomActivation(rng);
+  wr.addFullyConnected(in, filter, bias, out, o);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  expectSameAsReference(wr.serialize(), rng.bytes(size_t(batches * depth)),
+                        "FULLY_CONNECTED batches " + std::to_string(batches) + " depth " + std::to_string(depth) +
+                            " units " + std::to_string(units) + " filter zp " + std::to_string(fq.zeroPoints[0]),
+                        counts);
+}
+
+TEST(OptimizedKernels, ReportsInstructionSets) {
+  std::string names;
+  for (Isa isa : supportedIsas()) names += std::string(isaName(isa)) + " ";
+  RecordProperty("instruction_sets", names);
+  std::printf("optimized kernels checked on: %s(best: %s)\n", names.c_str(), isaName(detectIsa()));
+  EXPECT_FALSE(supportedIsas().empty());
+}
+
+TEST(OptimizedKernels, ConvMatchesReference) {
+  Rng rng(1234);
+  Counts counts;
+  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomConv(rng, &counts, false);
+  std::printf("CONV_2D: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  EXPECT_GT(counts.models, 200);
+}
+
+TEST(OptimizedKernels, PointwiseConvMatchesReference) {
+  Rng rng(99);
+  Counts counts;
+  for (int i = 0; i < 200 && !HasFatalFailure(); ++i) randomConv(rng, &counts, true);
+  std::printf("CONV_2D 1x1: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  EXPECT_GT(counts.models, 150);
+}
+
+TEST(OptimizedKernels, DepthwiseMatchesReference) {
+  Rng rng(777);
+  Counts counts;
+  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomDepthwise(rng, &counts);
+  std::printf("DEPTHWISE_CONV_2D: %d random models, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
+  EXPECT_GT(counts.models, 150);
+}
+
+TEST(OptimizedKernels, FullyConnectedMatchesReference) {
+  Rng rng(4242);
+  Counts counts;
+  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomFullyConnected(rng, &counts);
+  std::printf("FULLY_CONNECTED: %d random models, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
+  EXPECT_EQ(counts.models, 300);
+}
+
+// The vector requantization against quant::multiplyByQuantizedMultiplier on accumulators over
+// the whole int32 range (and its edges), every shift TFLite can produce, random multipliers.
+TEST(OptimizedKernels, RequantizationIsBitExact) {
+  constexpr int32_t kN = 64;
+  Rng rng(5);
+  const int32_t edges[] = {quant::kInt32Min, quant::kInt32Min + 1, -1, 0, 1, quant::kInt32Max - 1, quant::kInt32Max,
+                           1 << 30, -(1 << 30), 12345, -12345};
+  long long checked = 0;
+  for (Isa isa : supportedIsas()) {
+    const SimdKernels* k = simdKernels(static_cast<uint8_t>(isa));
+    if (k == nullptr) continue;
+    std::vector<int32_t> acc(kN), ob(kN), mult(kN), left(kN), right(kN), mask(kN), out(kN);
+    for (int iter = 0; iter < 40000; ++iter) {
+      const int32_t outOffset = rng.uniform(-128, 127);
+      const int32_t actMin = rng.chance(0.5) ? quant::kInt32Min : rng.uniform(-128, 0);
+      const int32_t actMax = rng.chance(0.5) ? quant::kInt32Max : rng.uniform(0, 127);
+      std::vector<int32_t> shifts(kN);
+      for (int32_t c = 0; c < kN; ++c) {
+        acc[c] = rng.chance(0.1) ? edges[rng.uniform(0, 10)] : static_cast<int32_t>(rng.gen());
+        if (rng.chance(0.5)) acc[c] >>= rng.uniform(0, 24);
+        ob[c] = rng.chance(0.5) ? 0 : static_cast<int32_t>(rng.gen()) >> rng.uniform(0, 31);
+        mult[c] = rng.chance(0.02) ? 0 : (rng.chance(0.05) ? quant::kInt32Max : rng.uniform(1 << 30, quant::kInt32Max));
+        shifts[c] = rng.uniform(-31, 30);
+        left[c] = shifts[c] > 0 ? shifts[c] : 0;
+        right[c] = shifts[c] > 0 ? 0 : -shifts[c];
+        mask[c] = static_cast<int32_t>((int64_t{1} << right[c]) - 1);
+      }
+      RequantParams rq;
+      rq.offsetBias = ob.data();
+      rq.multiplier = mult.data();
+      rq.leftShift = left.data();
+      rq.rightShift = right.data();
+      rq.roundMask = mask.data();
+      rq.outputOffset = outOffset;
+      rq.actMin = actMin;
+      rq.actMax = actMax;
+      k->requant(acc.data(), kN, rq, out.data());
+      for (int32_t c = 0; c < kN; ++c) {
+        int32_t e = quant::multiplyByQuantizedMultiplier(quant::wrappingAdd(acc[c], ob[c]), mult[c], shifts[c]);
+        e = quant::wrappingAdd(e, outOffset);
+        e = e < actMin ? actMin : (e > actMax ? actMax : e);
+        ASSERT_EQ(out[c], e) << isaName(isa) << " acc " << acc[c] << " + " << ob[c] << " mult " << mult[c]
+                             << " shift " << shifts[c];
+        ++checked;
+      }
+    }
+  }
+  std::printf("requantization: %lld values identical\n", checked);
+}
+
+}  // namespace
+}  // namespace tinyscope::runner::optimized
