@@ -1,0 +1,182 @@
+#include "mcu_sensors.h"
+
+#include "board.h"
+#include "hal.h"
+#include "tools/gesture_signal.h"
+
+namespace tinyscope::agent::cortex_m {
+
+namespace {
+constexpr uint32_t kImuMaxMilliHz = 5000u * 1000u;
+constexpr uint32_t kSineMaxMilliHz = 20000u * 1000u;
+constexpr int32_t kSineAmplitude = 12000;
+
+void setName(proto::SensorInfo& out, const char* name, const char* units) {
+  size_t n = 0;
+  while (name[n] != '\0') ++n;
+  out.name.assign(name, n);
+  n = 0;
+  while (units[n] != '\0') ++n;
+  out.units.assign(units, n);
+}
+}  // namespace
+
+bool McuSensors::describe(uint8_t index, proto::SensorInfo& out) const {
+  if (index >= count()) return false;
+  out.sensorId = index;
+  out.sampleType = proto::ElementType::Int16;
+  if (index == kImu) {
+    setName(out, "imu", "g/4096");
+    out.axes = demo::kAxes;
+    out.rateMilliHz = uint32_t(demo::kSampleRateHz) * 1000u;
+    out.maxRateMilliHz = kImuMaxMilliHz;
+  } else {
+    setName(out, "sine", "");
+    out.axes = 1;
+    out.rateMilliHz = 100000u;
+    out.maxRateMilliHz = kSineMaxMilliHz;
+  }
+  return true;
+}
+
+float McuSensors::unitsPerCount(uint8_t sensorId) const {
+  return sensorId == kImu ? 1.0f / float(demo::kRawPerG) : 0.0f;
+}
+
+uint32_t McuSensors::lostSamples(uint8_t lane) const { return lane < kMaxStreamSlots ? m_lanes[lane].lost : 0; }
+
+bool McuSensors::open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) {
+  if (lane >= kMaxStreamSlots || sensorId >= count() || rateMilliHz == 0) return false;
+  if (rateMilliHz > (sensorId == kImu ? kImuMaxMilliHz : kSineMaxMilliHz)) return false;
+  hal::stopSampling();  // the hook must not see a half-initialised lane
+  Lane& l = m_lanes[lane];
+  l.open = true;
+  l.sensor = sensorId;
+  l.rateMilliHz = rateMilliHz;
+  l.baseUs = hal::micros();
+  l.baseK = 0;
+  l.next = 0;
+  l.lost = 0;
+  l.released = 1;  // the first sample is due now
+  l.phase = 0;
+  restartTimer();
+  return true;
+}
+
+bool McuSensors::setRate(uint8_t lane, uint32_t rateMilliHz) {
+  if (lane >= kMaxStreamSlots || !m_lanes[lane].open || rateMilliHz == 0) return false;
+  if (rateMilliHz > (m_lanes[lane].sensor == kImu ? kImuMaxMilliHz : kSineMaxMilliHz)) return false;
+  hal::stopSampling();
+  Lane& l = m_lanes[lane];
+  // Re-base at the next undelivered sample so the timeline stays continuous.
+  const uint64_t t = timeOf(l, l.next);
+  const uint64_t now = hal::micros();
+  l.baseUs = t > now ? t : now;
+  l.baseK = l.next;
+  l.rateMilliHz = rateMilliHz;
+  l.released = uint32_t(l.next) + 1;
+  l.phase = 0;
+  restartTimer();
+  return true;
+}
+
+void McuSensors::close(uint8_t lane) {
+  if (lane >= kMaxStreamSlots || !m_lanes[lane].open) return;
+  hal::stopSampling();
+  m_lanes[lane].open = false;
+  restartTimer();
+}
+
+void McuSensors::restartTimer() {
+  hal::stopSampling();
+  m_timerMilliHz = 0;
+  uint32_t fastest = 0;
+  for (const Lane& l : m_lanes)
+    if (l.open && l.rateMilliHz > fastest) fastest = l.rateMilliHz;
+  if (fastest == 0 || m_timerUnsupported) return;
+  const uint32_t hz = (fastest + 999u) / 1000u;
+  const hal::Status s = hal::startSampling(hz, &McuSensors::onTimer, this);
+  if (s == hal::Status::kOk) {
+    m_timerMilliHz = hz * 1000u;
+    return;
+  }
+  // No timer on this board (or not at this rate): count due samples from the clock, and
+  // stop trying once the port says it has none.
+  if (s == hal::Status::kUnsupported) m_timerUnsupported = true;
+  for (Lane& l : m_lanes) {
+    if (!l.open) continue;
+    const uint64_t t = timeOf(l, l.next);
+    const uint64_t now = hal::micros();
+    l.baseUs = t > now ? t : now;
+    l.baseK = l.next;
+  }
+}
+
+// Interrupt context: release each open lane's samples at its own rate.
+void McuSensors::onTimer(void* self) {
+  McuSensors& s = *static_cast<McuSensors*>(self);
+  const uint32_t timer = s.m_timerMilliHz;
+  for (Lane& l : s.m_lanes) {
+    if (!l.open) continue;
+    l.phase += l.rateMilliHz;
+    if (l.phase >= timer) {
+      l.phase -= timer;
+      l.released = l.released + 1;
+    }
+  }
+  cortex_m::noteWake();
+}
+
+uint64_t McuSensors::timeOf(const Lane& l, uint64_t k) const {
+  return l.baseUs + (k - l.baseK) * 1000000000ull / l.rateMilliHz;
+}
+
+uint64_t McuSensors::dueCount(const Lane& l) const {
+  if (m_timerMilliHz != 0) return l.next + uint32_t(l.released - uint32_t(l.next));
+  const uint64_t now = hal::micros();
+  if (now < l.baseUs) return l.baseK;
+  return l.baseK + (now - l.baseUs) * l.rateMilliHz / 1000000000ull + 1;
+}
+
+size_t McuSensors::read(uint8_t lane, uint8_t* out, size_t maxSamples, uint64_t* firstTimestampUs) {
+  if (lane >= kMaxStreamSlots || !m_lanes[lane].open) return 0;
+  Lane& l = m_lanes[lane];
+  const uint64_t due = dueCount(l);
+  const uint64_t fifo = l.rateMilliHz / 1000u + 1;  // a one-second FIFO: older samples are gone
+  if (due > l.next + fifo) {
+    l.lost += uint32_t(due - fifo - l.next);
+    l.next = due - fifo;
+  }
+  if (due <= l.next) return 0;
+  const uint64_t pending = due - l.next;
+  const size_t n = pending < maxSamples ? size_t(pending) : maxSamples;
+  *firstTimestampUs = timeOf(l, l.next);
+  const uint8_t channels = l.sensor == kImu ? uint8_t(demo::kAxes) : 1;
+  size_t o = 0;
+  for (size_t i = 0; i < n; ++i) {
+    for (uint8_t ch = 0; ch < channels; ++ch) {
+      const uint16_t v = uint16_t(sample(l.sensor, l.next + i, ch, l.rateMilliHz));
+      out[o++] = uint8_t(v);
+      out[o++] = uint8_t(v >> 8);
+    }
+  }
+  l.next += n;
+  return n;
+}
+
+int16_t McuSensors::sample(uint8_t sensorId, uint64_t k, uint8_t ch, uint32_t rateMilliHz) {
+  if (sensorId == kImu) {
+    const uint64_t w = k / uint64_t(demo::kWindowLength);
+    if (w != m_imuWindowIndex) {
+      demo::fillWindow(demo::Gesture(w % demo::kGestureCount), uint32_t(w), m_imuWindow);
+      m_imuWindowIndex = w;
+    }
+    return m_imuWindow[(k % uint64_t(demo::kWindowLength)) * demo::kAxes + ch];
+  }
+  // 1 Hz: sample k is at (k / rate) turns; keep only the fraction so 64 bits never overflow.
+  const uint64_t within = (k * 1000ull) % rateMilliHz;
+  const uint32_t phase = uint32_t((within << 32) / rateMilliHz);
+  return int16_t((kSineAmplitude * demo::sineQ15(phase) + 16384) >> 15);
+}
+
+}  // namespace tinyscope::agent::cortex_m
