@@ -10,6 +10,9 @@
 #include "model_runner/host/error_format.h"
 #include "model_runner/interpreter.h"
 #include "model_runner/kernels/all_ops.h"
+#if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
+#include "model_runner/optimized/optimized_ops.h"
+#endif
 
 namespace tinyscope::runner::host {
 
@@ -49,6 +52,32 @@ bool loadModelFile(const std::string& path, ModelFile* out, std::string* error) 
   return readBinaryFile(path, &out->bytes, error);
 }
 
+bool optimizedKernelsAvailable() { return TINYSCOPE_HAVE_OPTIMIZED_KERNELS != 0; }
+
+Kernels defaultKernels() { return optimizedKernelsAvailable() ? Kernels::kOptimized : Kernels::kReference; }
+
+const char* kernelsName(Kernels kernels) { return kernels == Kernels::kOptimized ? "optimized" : "reference"; }
+
+bool parseKernels(const std::string& text, Kernels* out) {
+  if (text == "reference") {
+    *out = Kernels::kReference;
+    return true;
+  }
+  if (text == "optimized") {
+    *out = Kernels::kOptimized;
+    return true;
+  }
+  return false;
+}
+
+const char* optimizedKernelsIsa() {
+#if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
+  return optimized::isaName(optimized::detectIsa());
+#else
+  return "reference";
+#endif
+}
+
 std::string manifestOpName(const OperatorDesc& op) {
   if (op.builtinCode == static_cast<int32_t>(schema::BuiltinOperator::kCustom)) {
     return "CUSTOM:" + std::string(op.customCode.chars != nullptr ? op.customCode.chars : "", op.customCode.length);
@@ -70,8 +99,13 @@ struct Session {
   std::unique_ptr<Interpreter> interp;
 };
 
-bool openSession(const ModelFile& model, size_t arenaBytes, Session* s, std::string* error) {
+bool openSession(const ModelFile& model, size_t arenaBytes, Kernels kernelSet, Session* s, std::string* error) {
   kernels::addAllOps(s->resolver);
+#if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
+  if (kernelSet == Kernels::kOptimized) optimized::addOptimizedOps(s->resolver);
+#else
+  (void)kernelSet;
+#endif
   size_t size = arenaBytes != 0 ? arenaBytes : size_t{64} << 10;
   while (true) {
     s->arena.assign(size, 0);
@@ -146,7 +180,7 @@ bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& i
   std::string* err = error != nullptr ? error : &localError;
   *result = RunResult();
   Session s;
-  if (!openSession(model, options.arenaBytes, &s, err)) return false;
+  if (!openSession(model, options.arenaBytes, options.kernels, &s, err)) return false;
   Interpreter& interp = *s.interp;
   if (!copyInputs(model, interp, inputs, err)) return false;
   const uint32_t n = interp.model().numTensors();
@@ -197,7 +231,7 @@ void benchObserve(const OpEvent& ev, void* context) {
 }  // namespace
 
 bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs, int iterations, int warmup,
-                BenchResult* result, std::string* error) {
+                BenchResult* result, std::string* error, Kernels kernels) {
   std::string localError;
   std::string* err = error != nullptr ? error : &localError;
   *result = BenchResult();
@@ -206,7 +240,7 @@ bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>&
     return false;
   }
   Session s;
-  if (!openSession(model, 0, &s, err)) return false;
+  if (!openSession(model, 0, kernels, &s, err)) return false;
   Interpreter& interp = *s.interp;
   if (!copyInputs(model, interp, inputs, err)) return false;
   const uint32_t numOps = interp.model().numOperators();
@@ -232,6 +266,7 @@ bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>&
     result->perOpMedianUs.push_back(median(perOp[o]));
   }
   result->arenaUsedBytes = interp.arenaUsedBytes();
+  result->kernels = kernels;
   return true;
 }
 

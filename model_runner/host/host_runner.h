@@ -33,9 +33,24 @@ struct OpRecord {
   uint64_t nanoseconds = 0;
 };
 
+// Which kernels run CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the reference kernels (the
+// oracle, as on the device) or the optimized desktop kernels (model_runner/optimized, x86-64
+// builds only; bit-exact with the reference ones, but their packed weights enlarge the arena).
+enum class Kernels { kReference, kOptimized };
+bool optimizedKernelsAvailable();
+// kOptimized when this build has them, else kReference.
+Kernels defaultKernels();
+const char* kernelsName(Kernels kernels);  // "reference", "optimized"
+// "reference" / "optimized"; false for anything else.
+bool parseKernels(const std::string& text, Kernels* out);
+// Instruction set the optimized kernels use on this CPU ("avx512vnni", "avxvnni", "avx2"), or
+// "reference" when they fall back to the reference math or are not built.
+const char* optimizedKernelsIsa();
+
 struct RunOptions {
   bool captureTensors = true;  // copy every non-constant tensor as it is produced
   size_t arenaBytes = 0;       // 0: start at 64 KiB and double until allocate() succeeds
+  Kernels kernels = defaultKernels();
 };
 
 struct RunResult {
@@ -59,10 +74,11 @@ struct BenchResult {
   std::vector<std::string> opNames;
   std::vector<double> perOpMedianUs;
   size_t arenaUsedBytes = 0;
+  Kernels kernels = Kernels::kReference;
 };
 
 // Invokes `warmup` + `iterations` times on one interpreter; statistics over the timed runs.
 bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs, int iterations, int warmup,
-                BenchResult* result, std::string* error);
+                BenchResult* result, std::string* error, Kernels kernels = defaultKernels());
 
 }  // namespace tinyscope::runner::host
