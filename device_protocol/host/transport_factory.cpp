@@ -5,6 +5,7 @@
 
 #include "device_protocol/host/ble_transport.h"
 #include "device_protocol/host/process_transport.h"
+#include "device_protocol/host/qemu_transport.h"
 #include "device_protocol/host/serial_transport.h"
 #include "device_protocol/host/tcp_transport.h"
 
@@ -46,9 +47,11 @@ std::unique_ptr<Transport> createTransport(const DeviceUri& uri, QString* error)
       }
       return std::make_unique<ProcessTransport>(uri.text, agent, args);
     }
-    case DeviceUri::Kind::Qemu:
-      *error = QStringLiteral("qemu: the emulated Cortex-M4 board is not available in this build");
-      return nullptr;
+    case DeviceUri::Kind::Qemu: {
+      QemuSettings settings;
+      if (!qemuSettingsFromUri(uri, &settings, error)) return nullptr;
+      return std::make_unique<QemuTransport>(uri.text, settings);
+    }
   }
   *error = QStringLiteral("unknown device kind");
   return nullptr;

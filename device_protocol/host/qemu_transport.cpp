@@ -1,0 +1,304 @@
+#include "device_protocol/host/qemu_transport.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "device_protocol/crc32.h"
+#include "device_protocol/host/serial_transport.h"
+
+namespace tinyscope::link {
+
+namespace {
+
+// QEMU dies with us: a crashed or killed desktop must not leave an emulator behind.
+class ChildProcess : public QProcess {
+ public:
+  using QProcess::QProcess;
+
+ protected:
+  void setupChildProcess() override {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() == 1) ::_exit(1);  // the parent is already gone
+  }
+};
+
+void putLe32(QByteArray& b, int offset, quint32 v) {
+  for (int i = 0; i < 4; ++i) b[offset + i] = static_cast<char>((v >> (8 * i)) & 0xFFu);
+}
+
+quint32 crcOf(const QByteArray& b) {
+  return proto::crc32(proto::ConstByteSpan(reinterpret_cast<const uint8_t*>(b.constData()), static_cast<size_t>(b.size())));
+}
+
+}  // namespace
+
+bool qemuBoardLayout(const QString& board, QemuBoardLayout* out) {
+  if (board == QLatin1String("mps2-an386")) {
+    *out = QemuBoardLayout{board, 0x21000000u, 4u << 20, 2};
+    return true;
+  }
+  if (board == QLatin1String("netduinoplus2")) {
+    *out = QemuBoardLayout{board, 0x08040000u, 384u << 10, 2};
+    return true;
+  }
+  return false;
+}
+
+QString findQemuImage(const QString& board) {
+  QStringList candidates;
+  if (qEnvironmentVariableIsSet("TINYSCOPE_QEMU_IMAGE")) candidates << qEnvironmentVariable("TINYSCOPE_QEMU_IMAGE");
+  const QString name = QStringLiteral("/%1/tinyscope-agent.elf").arg(board);
+  candidates << QCoreApplication::applicationDirPath() + QStringLiteral("/firmware") + name;
+#ifdef TINYSCOPE_BUILD_FIRMWARE_DIR
+  candidates << QStringLiteral(TINYSCOPE_BUILD_FIRMWARE_DIR) + name;
+#endif
+  for (const QString& c : candidates)
+    if (QFileInfo(c).isFile()) return c;
+  return {};
+}
+
+QString findQemuProgram() {
+  if (qEnvironmentVariableIsSet("TINYSCOPE_QEMU")) {
+    const QString p = qEnvironmentVariable("TINYSCOPE_QEMU");
+    return QFileInfo(p).isExecutable() ? p : QString();
+  }
+  return QStandardPaths::findExecutable(QStringLiteral("qemu-system-arm"));
+}
+
+bool writeSlotImage(const QByteArray& model, const QString& path, QString* error) {
+  // hal.h: magic "TSMS", version 1, header size 32, payload size, payload CRC-32,
+  // 12 reserved bytes, CRC-32 of bytes 0..27; little-endian; the payload right after.
+  QByteArray header(32, '\0');
+  putLe32(header, 0, 0x534D5354u);
+  header[4] = 1;
+  header[6] = 32;
+  putLe32(header, 8, static_cast<quint32>(model.size()));
+  putLe32(header, 12, crcOf(model));
+  putLe32(header, 28, crcOf(header.left(28)));
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(header + model) != header.size() + model.size()) {
+    *error = QStringLiteral("cannot write the slot image %1: %2").arg(path, f.errorString());
+    return false;
+  }
+  return true;
+}
+
+bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error) {
+  static const QStringList kKnown = {QStringLiteral("board"), QStringLiteral("image"), QStringLiteral("model"),
+                                     QStringLiteral("slot"), QStringLiteral("icount")};
+  for (const auto& item : uri.options.queryItems())
+    if (!kKnown.contains(item.first)) {
+      *error = QStringLiteral("qemu: unknown option '%1' (known: %2)").arg(item.first, kKnown.join(QStringLiteral(", ")));
+      return false;
+    }
+  QemuSettings s;
+  s.board = uri.option(QStringLiteral("board"), s.board);
+  QemuBoardLayout layout;
+  if (!qemuBoardLayout(s.board, &layout)) {
+    *error = QStringLiteral("qemu: unknown board '%1' (mps2-an386 or netduinoplus2)").arg(s.board);
+    return false;
+  }
+  s.image = uri.option(QStringLiteral("image"));
+  if (s.image.isEmpty()) {
+    s.image = findQemuImage(s.board);
+    if (s.image.isEmpty()) {
+      *error = QStringLiteral("qemu: no tinyscope-agent.elf for %1 (build the firmware with arm-none-eabi-gcc, or give "
+                              "qemu:?image=PATH or $TINYSCOPE_QEMU_IMAGE)")
+                   .arg(s.board);
+      return false;
+    }
+  } else if (!QFileInfo(s.image).isFile()) {
+    *error = QStringLiteral("qemu: image '%1' does not exist").arg(s.image);
+    return false;
+  }
+  s.model = uri.option(QStringLiteral("model"));
+  bool ok = true;
+  s.slot = uri.option(QStringLiteral("slot"), QStringLiteral("0")).toInt(&ok);
+  if (!ok || s.slot < 0 || s.slot >= layout.slotCount) {
+    *error = QStringLiteral("qemu: slot '%1': %2 has slots 0..%3").arg(uri.option(QStringLiteral("slot")), s.board).arg(layout.slotCount - 1);
+    return false;
+  }
+  if (!s.model.isEmpty()) {
+    const QFileInfo fi(s.model);
+    if (!fi.isFile()) {
+      *error = QStringLiteral("qemu: model '%1' does not exist").arg(s.model);
+      return false;
+    }
+    if (fi.size() == 0 || fi.size() + 32 > layout.slotSize) {
+      *error = QStringLiteral("qemu: model '%1' (%2 bytes) does not fit a %3 slot (%4 bytes)")
+                   .arg(s.model).arg(fi.size()).arg(s.board).arg(layout.slotSize - 32);
+      return false;
+    }
+  }
+  const QString icount = uri.option(QStringLiteral("icount"), QStringLiteral("0"));
+  if (icount != QLatin1String("0") && icount != QLatin1String("1")) {
+    *error = QStringLiteral("qemu: icount '%1' must be 0 or 1").arg(icount);
+    return false;
+  }
+  s.icount = icount == QLatin1String("1");
+  if (findQemuProgram().isEmpty()) {
+    *error = QStringLiteral("qemu: qemu-system-arm is not installed (apt-get install qemu-system-arm, or set $TINYSCOPE_QEMU)");
+    return false;
+  }
+  *out = s;
+  return true;
+}
+
+QemuTransport::QemuTransport(QString addressText, QemuSettings settings, QObject* parent)
+    : Transport(parent), m_address(std::move(addressText)), m_settings(std::move(settings)) {}
+
+QemuTransport::~QemuTransport() {
+  m_closing = true;
+  if (m_serial) {
+    m_serial->blockSignals(true);
+    m_serial->close();
+  }
+  if (m_qemu) m_qemu->blockSignals(true);
+  stopQemu();
+}
+
+bool QemuTransport::isOpen() const { return m_serial != nullptr && m_serial->isOpen(); }
+
+QStringList QemuTransport::commandLine() const {
+  QStringList args{QStringLiteral("-M"), m_settings.board, QStringLiteral("-display"), QStringLiteral("none"),
+                   QStringLiteral("-monitor"), QStringLiteral("none"), QStringLiteral("-kernel"), m_settings.image,
+                   QStringLiteral("-serial"), QStringLiteral("pty"),
+                   // hal::fatal() ends QEMU with its code; the image also runs without it.
+                   QStringLiteral("-semihosting-config"), QStringLiteral("enable=on,target=native")};
+  if (m_settings.icount) args << QStringLiteral("-icount") << QStringLiteral("shift=0");
+  if (!m_slotImage.isEmpty()) {
+    QemuBoardLayout layout;
+    qemuBoardLayout(m_settings.board, &layout);
+    const quint32 addr = layout.slotBase + static_cast<quint32>(m_settings.slot) * layout.slotSize;
+    args << QStringLiteral("-device")
+         << QStringLiteral("loader,file=%1,addr=0x%2,force-raw=on").arg(m_slotImage).arg(addr, 8, 16, QLatin1Char('0'));
+  }
+  args << m_settings.extraArgs;
+  return args;
+}
+
+void QemuTransport::open() {
+  if (m_qemu != nullptr) return;
+  m_closing = false;
+  m_pty.clear();
+  m_outputTail.clear();
+  m_lastOutput.clear();
+  m_slotImage.clear();
+  if (!m_settings.model.isEmpty()) {
+    QFile f(m_settings.model);
+    if (!f.open(QIODevice::ReadOnly)) return fail(QStringLiteral("%1: cannot read model %2: %3").arg(m_address, m_settings.model, f.errorString()));
+    m_tempDir = std::make_unique<QTemporaryDir>();
+    QString error;
+    if (!m_tempDir->isValid()) return fail(QStringLiteral("%1: cannot create a temporary directory").arg(m_address));
+    m_slotImage = m_tempDir->filePath(QStringLiteral("slot.bin"));
+    if (!writeSlotImage(f.readAll(), m_slotImage, &error)) return fail(m_address + QStringLiteral(": ") + error);
+  }
+  const QString program = findQemuProgram();
+  if (program.isEmpty()) return fail(QStringLiteral("%1: qemu-system-arm is not installed").arg(m_address));
+  m_qemu = new ChildProcess(this);
+  m_qemu->setProcessChannelMode(QProcess::MergedChannels);
+  connect(m_qemu, &QProcess::readyReadStandardOutput, this, &QemuTransport::onQemuOutput);
+  connect(m_qemu, qOverload<int, QProcess::ExitStatus>(&QProcess::finished), this, &QemuTransport::onQemuFinished);
+  connect(m_qemu, &QProcess::errorOccurred, this, [this, program](QProcess::ProcessError e) {
+    if (e == QProcess::FailedToStart) {
+      QProcess* q = m_qemu;
+      m_qemu = nullptr;
+      if (q) q->deleteLater();
+      fail(QStringLiteral("%1: cannot start %2: %3").arg(m_address, program, q ? q->errorString() : QString()));
+    }
+  });
+  m_qemu->start(program, commandLine(), QIODevice::ReadOnly);
+}
+
+void QemuTransport::onQemuOutput() {
+  if (!m_qemu) return;
+  m_outputTail += m_qemu->readAllStandardOutput();
+  int nl;
+  while ((nl = m_outputTail.indexOf('\n')) >= 0) {
+    const QString line = QString::fromUtf8(m_outputTail.left(nl)).trimmed();
+    m_outputTail.remove(0, nl + 1);
+    if (line.isEmpty()) continue;
+    static const QRegularExpression kPty(QStringLiteral("char device redirected to (/dev/pts/\\d+)"));
+    const QRegularExpressionMatch m = kPty.match(line);
+    if (m.hasMatch() && m_serial == nullptr) {
+      m_pty = m.captured(1);
+      m_serial = new SerialTransport(m_pty, 115200, this);
+      connect(m_serial, &Transport::bytesReceived, this, &Transport::bytesReceived);
+      connect(m_serial, &Transport::opened, this, &Transport::opened);
+      connect(m_serial, &Transport::errorOccurred, this, [this](const QString& e) {
+        if (!m_closing) Q_EMIT errorOccurred(QStringLiteral("%1 (%2): %3").arg(m_address, m_pty, e));
+      });
+      connect(m_serial, &Transport::closed, this, [this] {
+        // The pty went away under us (QEMU died): report once through onQemuFinished.
+        if (!m_closing && m_qemu) stopQemu();
+      });
+      m_serial->open();
+      continue;
+    }
+    m_lastOutput = line;
+    Q_EMIT diagnosticLine(line);
+  }
+}
+
+void QemuTransport::onQemuFinished(int code, QProcess::ExitStatus status) {
+  if (!m_closing) {
+    QString msg = status == QProcess::CrashExit ? QStringLiteral("%1: QEMU stopped (killed or crashed)").arg(m_address)
+                                                : QStringLiteral("%1: QEMU exited with code %2").arg(m_address).arg(code);
+    if (!m_lastOutput.isEmpty()) msg += QStringLiteral(" (it said: %1)").arg(m_lastOutput);
+    Q_EMIT errorOccurred(msg);
+  }
+  if (m_serial) {
+    m_serial->blockSignals(true);
+    m_serial->close();
+    m_serial->deleteLater();
+    m_serial = nullptr;
+  }
+  if (m_qemu) {
+    m_qemu->deleteLater();
+    m_qemu = nullptr;
+  }
+  m_tempDir.reset();
+  m_closing = false;
+  Q_EMIT closed();
+}
+
+void QemuTransport::stopQemu() {
+  if (!m_qemu || m_qemu->state() == QProcess::NotRunning) return;
+  m_qemu->terminate();
+  if (!m_qemu->waitForFinished(2000)) {
+    m_qemu->kill();
+    m_qemu->waitForFinished(2000);
+  }
+}
+
+void QemuTransport::close() {
+  if (!m_qemu) return;
+  m_closing = true;
+  if (m_serial) {
+    m_serial->blockSignals(true);
+    m_serial->close();
+  }
+  stopQemu();  // finished() -> onQemuFinished() -> closed()
+}
+
+bool QemuTransport::write(const QByteArray& bytes) {
+  if (!isOpen()) {
+    Q_EMIT errorOccurred(QStringLiteral("%1: cannot send, the emulated board is not running").arg(m_address));
+    return false;
+  }
+  return m_serial->write(bytes);
+}
+
+void QemuTransport::fail(const QString& message) {
+  Q_EMIT errorOccurred(message);
+  Q_EMIT closed();
+}
+
+}  // namespace tinyscope::link
