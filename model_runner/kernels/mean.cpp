@@ -69,26 +69,14 @@ Status prepare(OpContext& ctx) {
     shapeOk = shapeOk && output.rank == keptRank;
   }
   if (!shapeOk) return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  // The method follows the axis operand as written (TFLite checks the raw values).
-  const bool spatial = keepDims && p.rank == 4 && axis.elementCount == 2 &&
-                       ((quant::loadInt32(axis.constData) == 1 && quant::loadInt32(axis.constData + 4) == 2) ||
-                        (quant::loadInt32(axis.constData) == 2 && quant::loadInt32(axis.constData + 4) == 1));
-  if (spatial) {
-    p.method = MeanMethod::kSpatialInteger;
-  } else if (input.zeroPoint() == output.zeroPoint() && input.scale() == output.scale()) {
-    p.method = MeanMethod::kSameQuantization;
-  } else {
-    p.method = MeanMethod::kFloat;
-  }
   int shift = 0;
   const double real = static_cast<double>(input.scale()) / static_cast<double>(output.scale());
   if (!quant::quantizeMultiplier(real, &p.multiplier, &shift)) return ctx.fail(Status::kBadQuantization, "scale");
   p.shift = shift;
+  reference::foldCount(reducedCount, &p.multiplier, &p.shift);
+  if (p.shift < -31) return ctx.fail(Status::kBadQuantization, "scale");
   p.inputZeroPoint = input.zeroPoint();
   p.outputCount = static_cast<int32_t>(outCount);
-  p.reducedCount = static_cast<int32_t>(reducedCount);
-  p.scale = input.scale() / output.scale();
-  p.bias = static_cast<float>(-input.zeroPoint()) * p.scale;
   p.outputZeroPoint = output.zeroPoint();
   data->int16 = input.type == TensorType::kInt16;
   return ctx.requestScratch(sizeof(int32_t) * (outCount > 0 ? outCount : 1), &data->temp);
