@@ -11,6 +11,7 @@
 #include "app/cli/verbs.h"
 #include "app/core/device/device_session.h"
 #include "device_protocol/host/ble_transport.h"
+#include "device_protocol/host/qemu_transport.h"
 #include "device_protocol/host/serial_transport.h"
 #include "device_protocol/host/text_line_decoder.h"
 #include "device_protocol/host/transport_factory.h"
@@ -23,7 +24,7 @@ namespace tinyscope::cli {
 namespace {
 
 const QCommandLineOption kDeviceOpt(QStringList{QStringLiteral("d"), QStringLiteral("device")},
-                                    QStringLiteral("Device address: sim:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
+                                    QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
                                     QStringLiteral("URI"));
 const QCommandLineOption kJsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
 const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"), QStringLiteral("Handshake timeout in seconds (default 10)."),
@@ -148,6 +149,13 @@ int runDevices(const QStringList& args) {
                           {QStringLiteral("description"),
                            agent.isEmpty() ? QStringLiteral("simulated device (tinyscope-agent not found)")
                                            : QStringLiteral("simulated device (%1)").arg(agent)}});
+  for (const QString& board : {QStringLiteral("mps2-an386"), QStringLiteral("netduinoplus2")}) {
+    const QString image = link::findQemuImage(board);
+    if (image.isEmpty() || link::findQemuProgram().isEmpty()) continue;
+    list.append(QJsonObject{{QStringLiteral("address"), board == QLatin1String("mps2-an386") ? QStringLiteral("qemu:")
+                                                                                             : QStringLiteral("qemu:?board=") + board},
+                            {QStringLiteral("description"), QStringLiteral("Cortex-M4 agent on an emulated %1 (%2)").arg(board, image)}});
+  }
   QString bleError;
   if (p.isSet(ble)) {
     for (const link::BleDeviceDescription& d : link::scanNusDevices(5000, &bleError))

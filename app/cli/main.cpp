@@ -18,6 +18,7 @@ const QList<Verb>& verbs() {
       {"info", "Connect to a device and show its handshake.", runInfo},
       {"stream", "Stream sensor windows; report rate, gaps and link errors.", runStream},
       {"infer", "Run inference on the device, capture every tensor to a dump.", runInfer},
+      {"flash", "Flash a model into a device's slot (resumable, CRC-checked) and activate it.", runFlash},
   };
   return table;
 }

@@ -7,6 +7,7 @@ namespace tinyscope::cli {
 int runBench(const QStringList& args);
 int runCompare(const QStringList& args);
 int runDevices(const QStringList& args);
+int runFlash(const QStringList& args);
 int runInfer(const QStringList& args);
 int runInfo(const QStringList& args);
 int runInspect(const QStringList& args);

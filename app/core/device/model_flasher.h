@@ -1,0 +1,99 @@
+#pragma once
+// ModelFlasher: puts a .tflite into a model slot of a connected agent and (optionally)
+// makes it the active model, over the protocol's resumable flashing flow:
+//
+//   SlotInfoRequest -> FlashBegin (Ack = offset to continue from) -> FlashChunk ... (Ack =
+//   next offset; Nack FlashOffsetMismatch = the device's offset, continue there) -> FlashEnd
+//   (Ack = device CRC-32, checked) -> VerifySlot (Ack = CRC-32, checked) -> Activate ->
+//   SlotInfoRequest (must say Active, else Rollback to the previous model).
+//
+// Resume: FlashBegin with the same slot, size and CRC continues where the device stopped, so
+// an interrupted transfer (link lost, program killed) picks up at the device's offset the
+// next time, as long as the device itself kept running. A device that disappears mid-
+// transfer gives one error naming the offset reached. A CRC mismatch leaves the previously
+// active model active (the new slot is never activated); an activation the device does not
+// confirm is rolled back.
+//
+// Thread: lives in the session's thread; stop-and-wait, one request in flight. The blocking
+// helper spins a local event loop (CLI). Memory: holds a copy of the model.
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include "app/core/device/device_session.h"
+
+namespace tinyscope {
+
+struct FlashOptions {
+  quint8 slot = 1;
+  bool activate = true;
+  QString modelName;          // <= 24 bytes of UTF-8 are kept
+  int requestTimeoutMs = 3000;
+  int slowRequestTimeoutMs = 15000;  // FlashBegin (erase), FlashEnd/VerifySlot (CRC pass)
+  int retries = 4;            // resends of one request after a timeout
+};
+
+struct FlashReport {
+  quint32 size = 0;
+  quint32 crc32 = 0;
+  quint32 resumedFrom = 0;    // offset FlashBegin's Ack named (0 = fresh transfer)
+  quint32 bytesSent = 0;      // payload bytes sent in FlashChunks this time
+  int chunkRetries = 0;       // timeouts and offset corrections
+  bool activated = false;
+  bool rolledBack = false;
+  qint64 elapsedMs = 0;
+};
+
+class ModelFlasher : public QObject {
+  Q_OBJECT
+ public:
+  // `session` must be connected (handshake done) and outlive the flasher.
+  explicit ModelFlasher(DeviceSession* session, QObject* parent = nullptr);
+
+  // Starts flashing; finished() reports the outcome. False (with error()) if one is running
+  // or the model is empty.
+  bool start(const QByteArray& model, const FlashOptions& options);
+  // Stops after the request in flight (for tests and a GUI cancel button); finished(false).
+  void cancel();
+  bool running() const { return m_stage != Stage::Idle; }
+
+  // start() + local event loop until finished or `timeoutMs`; false with *error set.
+  bool flashBlocking(const QByteArray& model, const FlashOptions& options, int timeoutMs, QString* error);
+
+  const FlashReport& report() const { return m_report; }
+  QString error() const { return m_error; }
+
+ Q_SIGNALS:
+  void progress(quint32 offset, quint32 total);
+  void stageChanged(const QString& what);
+  void finished(bool ok, const QString& error);
+
+ private:
+  enum class Stage { Idle, SlotInfo, Begin, Chunk, End, Verify, Activate, Confirm, Rollback };
+
+  void sendCurrent();
+  void onMessage(const link::DeviceMessage& message);
+  void onTimeout();
+  void advance(Stage next);
+  void finish(bool ok, const QString& error);
+  QString where() const;
+
+  DeviceSession* m_session;
+  QByteArray m_model;
+  FlashOptions m_options;
+  FlashReport m_report;
+  Stage m_stage = Stage::Idle;
+  quint16 m_request = 0;
+  quint32 m_offset = 0;
+  quint32 m_chunkBytes = proto::kMaxChunk;
+  int m_attempts = 0;
+  bool m_cancel = false;
+  QTimer m_timer;
+  qint64 m_startNs = 0;
+  QString m_error;
+  QMetaObject::Connection m_messages;
+  QMetaObject::Connection m_disconnect;
+};
+
+}  // namespace tinyscope
