@@ -10,5 +10,6 @@ namespace tinyscope::runner::optimized {
 OpRegistration registerConv2d(Isa isa);
 OpRegistration registerDepthwiseConv2d(Isa isa);
 OpRegistration registerFullyConnected(Isa isa);
+OpRegistration registerAdd(Isa isa);
 
 }  // namespace tinyscope::runner::optimized

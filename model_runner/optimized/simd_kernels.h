@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "model_runner/kernels/add.h"
+
 namespace tinyscope::runner::optimized {
 
 constexpr int32_t kChannelBlock = 8;
@@ -77,16 +79,26 @@ inline size_t depthwiseTaps(int32_t filterH, int32_t filterW) {
 }
 inline size_t depthwiseScratchBytes(const DepthwiseJob& j) {
   size_t bytes = depthwiseTaps(j.filterH, j.filterW) * (sizeof(const int8_t*) + sizeof(ptrdiff_t));
-  if (j.depthMultiplier > 1) {
+  if (j.depthMultiplier > 1 && j.depthMultiplier != j.channels) {  // a single input channel is broadcast
     bytes += static_cast<size_t>(j.batches) * static_cast<size_t>(j.inH) * static_cast<size_t>(j.inW) *
                  static_cast<size_t>(j.channels) + 16;
   }
   return bytes;
 }
 
+// Same-shape ADD (no broadcasting), `count` elements.
+struct AddJob {
+  kernels::AddParams params;
+  size_t count = 0;
+  const int8_t* input1 = nullptr;
+  const int8_t* input2 = nullptr;
+  int8_t* output = nullptr;
+};
+
 struct SimdKernels {
   void (*gemm)(const GemmJob& job) = nullptr;
   void (*depthwise)(const DepthwiseJob& job) = nullptr;
+  void (*add)(const AddJob& job) = nullptr;
   // What the GEMM adds to each activation byte before multiplying (128: unsigned VNNI operand).
   int32_t activationBias = 0;
   // The vector requantization alone, before narrowing to int8 (tests check it exhaustively):

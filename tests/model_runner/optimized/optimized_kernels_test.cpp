@@ -189,8 +189,8 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise) {
 void randomDepthwise(Rng& rng, Counts* counts) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
   const int32_t h = rng.uniform(1, 16), w = rng.uniform(1, 16);
-  const int32_t ic = rng.uniform(1, 40);
-  const int32_t mult = rng.chance(0.25) ? rng.uniform(2, 4) : 1;
+  const int32_t ic = rng.chance(0.15) ? 1 : rng.uniform(1, 40);
+  const int32_t mult = rng.chance(0.3) ? rng.uniform(2, ic == 1 ? 12 : 4) : 1;
   const int32_t oc = ic * mult;
   const int32_t fh = rng.uniform(1, 5), fw = rng.uniform(1, 5);
   const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
@@ -256,6 +256,27 @@ void randomFullyConnected(Rng& rng, Counts* counts) {
                         counts);
 }
 
+void randomAdd(Rng& rng, Counts* counts) {
+  const std::vector<int32_t> shape = {1, rng.uniform(1, 12), rng.uniform(1, 12), rng.uniform(1, 40)};
+  std::vector<int32_t> shape2 = shape;
+  if (rng.chance(0.2)) shape2 = {1, 1, 1, shape[3]};  // broadcast: the reference loop
+  TfliteWriter wr;
+  auto quant = [&](float lo, float hi) { return QuantParams::perTensor(rng.uniformF(lo, hi), rng.uniform(-128, 127)); };
+  const int32_t a = wr.addActivation("a", host::TensorType::kInt8, shape, quant(0.001f, 0.2f));
+  const std::vector<int8_t> bValues = rng.bytes(size_t(shape2[0] * shape2[1] * shape2[2] * shape2[3]));
+  const int32_t b = wr.addInt8Constant("b", shape2, bValues, quant(0.001f, 0.2f));
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, shape, quant(0.002f, 0.4f));
+  host::AddOptions o;
+  o.activation = randomActivation(rng);
+  wr.addAdd(a, b, out, o);
+  wr.setInputs({a});
+  wr.setOutputs({out});
+  expectSameAsReference(wr.serialize(), rng.bytes(size_t(shape[0] * shape[1] * shape[2] * shape[3])),
+                        "ADD " + std::to_string(shape[1]) + "x" + std::to_string(shape[2]) + "x" +
+                            std::to_string(shape[3]) + (shape2 != shape ? " broadcast" : ""),
+                        counts);
+}
+
 TEST(OptimizedKernels, ReportsInstructionSets) {
   std::string names;
   for (Isa isa : supportedIsas()) names += std::string(isaName(isa)) + " ";
@@ -295,6 +316,14 @@ TEST(OptimizedKernels, FullyConnectedMatchesReference) {
   for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomFullyConnected(rng, &counts);
   std::printf("FULLY_CONNECTED: %d random models, %d optimized runs identical\n", counts.models,
               counts.comparisons);
+  EXPECT_EQ(counts.models, 300);
+}
+
+TEST(OptimizedKernels, AddMatchesReference) {
+  Rng rng(31337);
+  Counts counts;
+  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomAdd(rng, &counts);
+  std::printf("ADD: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
   EXPECT_EQ(counts.models, 300);
 }
 
