@@ -2,6 +2,8 @@
 // the outputs, for output-only cases) must match TFLM bit for bit.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/input_generator.h"
 #include "model_runner/host/model_summary.h"
@@ -14,7 +16,8 @@ namespace {
 
 using test::GoldenCase;
 
-class GoldenTest : public ::testing::TestWithParam<GoldenCase> {};
+// Every case runs with the reference kernels and, where built, with the optimized ones.
+class GoldenTest : public ::testing::TestWithParam<std::tuple<GoldenCase, host::Kernels>> {};
 
 std::vector<GoldenCase> casesOf(const char* tier) {
   std::vector<GoldenCase> cases = test::goldenCases(tier);
@@ -22,12 +25,24 @@ std::vector<GoldenCase> casesOf(const char* tier) {
   return cases;
 }
 
-std::string caseName(const ::testing::TestParamInfo<GoldenCase>& info) {
-  return info.param.model.empty() ? std::string("shared_missing") : info.param.model + "_" + info.param.caseName;
+std::vector<host::Kernels> kernelSets() {
+  std::vector<host::Kernels> sets = {host::Kernels::kReference};
+  if (host::optimizedKernelsAvailable()) sets.push_back(host::Kernels::kOptimized);
+  return sets;
+}
+
+auto casesWithKernels(const char* tier) {
+  return ::testing::Combine(::testing::ValuesIn(casesOf(tier)), ::testing::ValuesIn(kernelSets()));
+}
+
+std::string caseName(const ::testing::TestParamInfo<std::tuple<GoldenCase, host::Kernels>>& info) {
+  const GoldenCase& c = std::get<0>(info.param);
+  return (c.model.empty() ? std::string("shared_missing") : c.model + "_" + c.caseName) + "_" +
+         host::kernelsName(std::get<1>(info.param));
 }
 
 TEST_P(GoldenTest, EveryTensorBitExact) {
-  const GoldenCase& gc = GetParam();
+  const GoldenCase& gc = std::get<0>(GetParam());
   const std::string shared = test::sharedDir();
   if (shared.empty() || gc.model.empty()) GTEST_SKIP() << test::kSharedMissing;
 
@@ -41,6 +56,7 @@ TEST_P(GoldenTest, EveryTensorBitExact) {
   // Cases with an output-only dump (mobilenet seed2/seed3) skip the tensor capture.
   host::RunOptions options;
   options.captureTensors = golden.manifest.tensorsDumped;
+  options.kernels = std::get<1>(GetParam());
   host::RunResult run;
   ASSERT_TRUE(host::runModel(model, {golden.input}, options, &run, &error)) << error;
 
@@ -97,9 +113,9 @@ TEST_P(GoldenTest, EveryTensorBitExact) {
   EXPECT_EQ(cmp.comparedTensors, checked);
 }
 
-INSTANTIATE_TEST_SUITE_P(Core, GoldenTest, ::testing::ValuesIn(casesOf("core")), caseName);
-INSTANTIATE_TEST_SUITE_P(Extended, GoldenTest, ::testing::ValuesIn(casesOf("extended")), caseName);
-INSTANTIATE_TEST_SUITE_P(Large, GoldenTest, ::testing::ValuesIn(casesOf("large")), caseName);
+INSTANTIATE_TEST_SUITE_P(Core, GoldenTest, casesWithKernels("core"), caseName);
+INSTANTIATE_TEST_SUITE_P(Extended, GoldenTest, casesWithKernels("extended"), caseName);
+INSTANTIATE_TEST_SUITE_P(Large, GoldenTest, casesWithKernels("large"), caseName);
 
 TEST(GoldenSummary, MacsMatchModelsJson) {
   const std::string shared = test::sharedDir();
