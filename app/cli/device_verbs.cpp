@@ -9,6 +9,7 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
+#include "app/core/device/device_dump.h"
 #include "app/core/device/device_session.h"
 #include "device_protocol/host/ble_transport.h"
 #include "device_protocol/host/qemu_transport.h"
@@ -489,39 +490,12 @@ int runInfer(const QStringList& args) {
                      {QStringLiteral("ops"), opsJson}};
 
   if (p.isSet(dump)) {
-    // Map (op index, output k) of the device's chunks to the model's tensor indices.
-    rh::RunResult rr;
-    rr.tensorBytes.resize(summary.tensors.size());
-    rr.captured.assign(summary.tensors.size(), false);
-    auto put = [&](int tensor, const QByteArray& data) {
-      if (tensor < 0 || static_cast<size_t>(tensor) >= summary.tensors.size()) return false;
-      if (static_cast<quint64>(data.size()) != summary.tensors[static_cast<size_t>(tensor)].bytes) return false;
-      rr.tensorBytes[static_cast<size_t>(tensor)].assign(data.begin(), data.end());
-      rr.captured[static_cast<size_t>(tensor)] = true;
-      return true;
-    };
-    for (const CapturedTensor& t : run.captured) {
-      int tensor = -1;
-      if (t.opIndex == proto::kModelInputOp && t.tensorIndex < summary.inputs.size()) tensor = summary.inputs[t.tensorIndex];
-      else if (t.opIndex == proto::kModelOutputOp && t.tensorIndex < summary.outputs.size()) tensor = summary.outputs[t.tensorIndex];
-      else if (t.opIndex < summary.operators.size() && t.tensorIndex < summary.operators[t.opIndex].outputs.size())
-        tensor = summary.operators[t.opIndex].outputs[t.tensorIndex];
-      if (!put(tensor, t.data))
-        return fail(verb, QStringLiteral("the device's tensor for op %1 output %2 does not match %3 (is it running that model?)")
-                              .arg(t.opIndex).arg(t.tensorIndex).arg(modelPath), kExitFailed);
-    }
-    for (int k = 0; k < run.outputs.size() && static_cast<size_t>(k) < summary.outputs.size(); ++k)
-      put(summary.outputs[static_cast<size_t>(k)], run.outputs[k].data);
-    for (size_t k = 0; k < summary.outputs.size(); ++k)
-      rr.outputs.push_back(rr.tensorBytes[static_cast<size_t>(summary.outputs[k])]);
-    rr.arenaUsedBytes = session->info().hello.arenaBytes;
-    for (const proto::OpTiming& t : run.ops)
-      rr.ops.push_back(rh::OpRecord{t.opIndex, t.opIndex < summary.operators.size() ? summary.operators[t.opIndex].op : std::string(),
-                                    static_cast<uint64_t>(t.micros) * 1000u});
     rh::TensorDump d;
-    if (!rh::makeDump(model, "device", p.value(input).toStdString(), -1, in, rr, &d, &rerr)) return fail(verb, QString::fromStdString(rerr), kExitFailed);
-    d.manifest.oracle = "tinyscope-agent on " + std::string(session->info().hello.boardName.c_str()) + " (" +
-                        session->link()->uri().text.toStdString() + ")";
+    const QString where = QStringLiteral("%1 (%2)").arg(QString::fromUtf8(session->info().hello.boardName.c_str()), session->link()->uri().text);
+    if (!deviceRunToDump(run, QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())), model, where,
+                         session->info().hello.arenaBytes, &d, &error))
+      return fail(verb, error, kExitFailed);
+    d.manifest.inputSource = p.value(input).toStdString();
     if (!rh::writeDump(p.value(dump).toStdString(), d, &rerr)) return fail(verb, QString::fromStdString(rerr), kExitUsage);
     QFile f(p.value(dump) + QStringLiteral("/device_timing.json"));
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QJsonDocument(timing).toJson()) < 0)

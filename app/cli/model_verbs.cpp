@@ -76,6 +76,34 @@ bool readInput(const QString& verb, const QCommandLineParser& p, const QCommandL
   return true;
 }
 
+QCommandLineOption kernelsOption() {
+  return QCommandLineOption(QStringLiteral("kernels"),
+                            QStringLiteral("reference (the kernels the device runs) or optimized (bit-exact desktop "
+                                           "SIMD kernels; default where built)."),
+                            QStringLiteral("SET"));
+}
+
+// --kernels reference|optimized; the build's default when absent.
+bool readKernels(const QString& verb, const QCommandLineParser& p, const QCommandLineOption& opt, rh::Kernels* out,
+                 int* code) {
+  *out = rh::defaultKernels();
+  if (!p.isSet(opt)) return true;
+  if (!rh::parseKernels(s(p.value(opt)), out)) {
+    *code = fail(verb, QStringLiteral("--kernels '%1' is not one of reference, optimized").arg(p.value(opt)), kExitUsage);
+    return false;
+  }
+  if (*out == rh::Kernels::kOptimized && !rh::optimizedKernelsAvailable()) {
+    *code = fail(verb, QStringLiteral("--kernels optimized: this build has no optimized kernels (x86-64 only)"), kExitUsage);
+    return false;
+  }
+  return true;
+}
+
+QString kernelsText(rh::Kernels k) {
+  return k == rh::Kernels::kOptimized ? QStringLiteral("optimized (%1)").arg(QString::fromLatin1(rh::optimizedKernelsIsa()))
+                                      : QStringLiteral("reference");
+}
+
 size_t inputBytes(const rh::ModelFile& model, std::string* error) {
   rh::ModelSummary summary;
   if (!rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, error)) return 0;
@@ -145,10 +173,13 @@ int runRun(const QStringList& args) {
   const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Generate input 0 with xorshift32 from seed K (as the golden cases do)."), QStringLiteral("K"));
   const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("Write output 0's raw bytes to FILE."), QStringLiteral("FILE"));
   const QCommandLineOption dump(QStringLiteral("dump"), QStringLiteral("Write every tensor to DIR (golden layout: tensors/T<idx>.bin + manifest.json)."), QStringLiteral("DIR"));
-  for (const auto& o : {input, seed, output, dump, kJsonOpt}) p.addOption(o);
+  const QCommandLineOption kernels = kernelsOption();
+  for (const auto& o : {input, seed, output, dump, kernels, kJsonOpt}) p.addOption(o);
   p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("A .tflite file."));
   if (int c = parseVerbArgs(p, args, verb, QStringLiteral("Run a model once on the desktop runtime."), 1, 1); c >= 0) return c;
   int code = 0;
+  rh::Kernels kernelSet = rh::Kernels::kReference;
+  if (!readKernels(verb, p, kernels, &kernelSet, &code)) return code;
   rh::ModelFile model;
   if (!loadModel(verb, p.positionalArguments().at(0), &model, &code)) return code;
   std::string error;
@@ -159,6 +190,7 @@ int runRun(const QStringList& args) {
   if (!readInput(verb, p, input, seed, need, &in, &inputSeed, &code)) return code;
   rh::RunOptions options;
   options.captureTensors = p.isSet(dump);
+  options.kernels = kernelSet;
   rh::RunResult result;
   if (!rh::runModel(model, {in}, options, &result, &error)) return fail(verb, q(error), kExitFailed);
   if (p.isSet(output) && !rh::writeBinaryFile(s(p.value(output)), result.outputs.at(0), &error))
@@ -182,12 +214,14 @@ int runRun(const QStringList& args) {
     }
     out() << QJsonDocument(QJsonObject{{QStringLiteral("model"), q(model.path)},
                                        {QStringLiteral("arena_bytes"), static_cast<qint64>(result.arenaUsedBytes)},
+                                       {QStringLiteral("kernels"), QString::fromLatin1(rh::kernelsName(kernelSet))},
                                        {QStringLiteral("total_us"), totalUs},
                                        {QStringLiteral("outputs_int8"), outs}})
                  .toJson(QJsonDocument::Indented);
   } else {
     out() << q(model.name) << ": " << result.ops.size() << " operators in " << QString::number(totalUs, 'f', 1)
-          << QStringLiteral(" µs, arena ") << result.arenaUsedBytes << " bytes\n";
+          << QStringLiteral(" µs, arena ") << result.arenaUsedBytes << " bytes, " << kernelsText(kernelSet)
+          << " kernels\n";
     for (size_t i = 0; i < result.outputs.size(); ++i) {
       const auto& o = result.outputs[i];
       out() << "output " << i << " (" << o.size() << " bytes):";
@@ -205,7 +239,8 @@ int runBench(const QStringList& args) {
   QCommandLineParser p;
   const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Timed inferences (default 50)."), QStringLiteral("N"), QStringLiteral("50"));
   const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Input seed (default 1)."), QStringLiteral("K"), QStringLiteral("1"));
-  for (const auto& o : {runs, seed, kJsonOpt}) p.addOption(o);
+  const QCommandLineOption kernels = kernelsOption();
+  for (const auto& o : {runs, seed, kernels, kJsonOpt}) p.addOption(o);
   p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("A .tflite file."));
   if (int c = parseVerbArgs(p, args, verb, QStringLiteral("Time inference: median and p90 µs, per-op medians, arena bytes."), 1, 1); c >= 0)
     return c;
@@ -215,13 +250,15 @@ int runBench(const QStringList& args) {
   if (!ok || n < 1) return fail(verb, QStringLiteral("--runs '%1' is not a positive number").arg(p.value(runs)), kExitUsage);
   const uint32_t seedValue = p.value(seed).toUInt(&ok);
   if (!ok) return fail(verb, QStringLiteral("--seed '%1' is not a number").arg(p.value(seed)), kExitUsage);
+  rh::Kernels kernelSet = rh::Kernels::kReference;
+  if (!readKernels(verb, p, kernels, &kernelSet, &code)) return code;
   rh::ModelFile model;
   if (!loadModel(verb, p.positionalArguments().at(0), &model, &code)) return code;
   std::string error;
   const size_t need = inputBytes(model, &error);
   if (need == 0) return fail(verb, q(error), kExitUsage);
   rh::BenchResult b;
-  if (!rh::benchModel(model, {rh::xorshift32Bytes(seedValue, need)}, n, std::min(n, 5), &b, &error))
+  if (!rh::benchModel(model, {rh::xorshift32Bytes(seedValue, need)}, n, std::min(n, 5), &b, &error, kernelSet))
     return fail(verb, q(error), kExitFailed);
   if (p.isSet(kJsonOpt)) {
     QJsonArray ops;
@@ -235,12 +272,17 @@ int runBench(const QStringList& args) {
                                        {QStringLiteral("p90_us"), b.p90Us},
                                        {QStringLiteral("min_us"), b.minUs},
                                        {QStringLiteral("arena_bytes"), static_cast<qint64>(b.arenaUsedBytes)},
+                                       {QStringLiteral("kernels"), QString::fromLatin1(rh::kernelsName(kernelSet))},
+                                       {QStringLiteral("instruction_set"),
+                                        QString::fromLatin1(kernelSet == rh::Kernels::kOptimized ? rh::optimizedKernelsIsa()
+                                                                                                 : "reference")},
                                        {QStringLiteral("ops"), ops}})
                  .toJson(QJsonDocument::Indented);
   } else {
     out() << q(model.name) << " (" << b.iterations << " runs): median "
           << QString::number(b.medianUs, 'f', 1) << QStringLiteral(" µs, p90 ") << QString::number(b.p90Us, 'f', 1) << QStringLiteral(" µs, min ")
-          << QString::number(b.minUs, 'f', 1) << QStringLiteral(" µs, arena ") << b.arenaUsedBytes << " bytes\n";
+          << QString::number(b.minUs, 'f', 1) << QStringLiteral(" µs, arena ") << b.arenaUsedBytes << " bytes, "
+          << kernelsText(kernelSet) << " kernels\n";
     for (size_t i = 0; i < b.opNames.size(); ++i)
       out() << QString::number(i).rightJustified(5) << "  " << q(b.opNames[i]).leftJustified(30)
             << QString::number(b.perOpMedianUs[i], 'f', 2).rightJustified(10) << QStringLiteral(" µs\n");

@@ -1,8 +1,26 @@
 // tinyscope: the desktop workbench.
+//   tinyscope [--device URI] [--model PATH] [--no-connect]
+// With no options it opens the bundled demo model and connects to the simulated device.
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
 
 #include "app/core/version.h"
 #include "app/gui/main_window.h"
+
+namespace {
+
+QString bundledModel() {
+  const QStringList candidates = {
+      QApplication::applicationDirPath() + QStringLiteral("/../share/tinyscope/models/imu_gesture_demo.tflite"),
+      QStringLiteral(TINYSCOPE_RESOURCE_DIR "/models/imu_gesture_demo.tflite"),
+  };
+  for (const QString& c : candidates)
+    if (QFileInfo::exists(c)) return c;
+  return {};
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -10,7 +28,25 @@ int main(int argc, char** argv) {
   QApplication::setApplicationVersion(QString::fromLatin1(tinyscope::kVersion));
   QApplication::setOrganizationName(QStringLiteral("tinyscope"));
 
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral("tinyscope, the TinyML workbench."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("Device address to connect to (default sim:?sensor=imu)."),
+                                  QStringLiteral("URI"), QStringLiteral("sim:?sensor=imu"));
+  const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model to open (default: the bundled demo model)."),
+                                 QStringLiteral("PATH"));
+  const QCommandLineOption noConnect(QStringLiteral("no-connect"), QStringLiteral("Start without connecting to a device."));
+  const QCommandLineOption continuous(QStringLiteral("continuous"),
+                                      QStringLiteral("Run inference on the device continuously once connected."));
+  parser.addOptions({device, model, noConnect, continuous});
+  parser.process(app);
+
   tinyscope::ui::MainWindow window;
+  const QString modelPath = parser.isSet(model) ? parser.value(model) : bundledModel();
+  if (!modelPath.isEmpty()) window.openModel(modelPath);
   window.show();
+  if (!parser.isSet(noConnect)) window.connectDevice(parser.value(device));
+  if (parser.isSet(continuous)) window.setContinuousOnConnect(true);
   return app.exec();
 }

@@ -2,20 +2,31 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
 
 #include "app/core/log_model.h"
 #include "app/core/version.h"
+#include "app/core/workbench.h"
+#include "device_protocol/host/serial_transport.h"
+#include "widgets/compare_view.h"
+#include "widgets/device_panel.h"
 #include "widgets/log_view.h"
+#include "widgets/model_view.h"
+#include "widgets/profiler_view.h"
+#include "widgets/signal_plot.h"
 
 namespace tinyscope::ui {
 
 namespace {
 
-// A dock's content before its feature has data: says what will appear and how to get it.
 QWidget* hint(const QString& text) {
   auto* label = new QLabel(text);
   label->setAlignment(Qt::AlignCenter);
@@ -25,50 +36,70 @@ QWidget* hint(const QString& text) {
   return label;
 }
 
+QString sensorUnits(const DeviceInfo& info, int sensorId) {
+  for (size_t i = 0; i < info.hello.sensors.size(); ++i)
+    if (info.hello.sensors[i].sensorId == sensorId) return QString::fromUtf8(info.hello.sensors[i].units.c_str());
+  return {};
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_log(new LogModel(10000, this)), m_connectionLabel(new QLabel(this)) {
+    : QMainWindow(parent),
+      m_log(new LogModel(10000, this)),
+      m_workbench(new Workbench(this)),
+      m_plot(new SignalPlot),
+      m_prediction(new QLabel),
+      m_devicePanel(new DevicePanel),
+      m_modelView(new ModelView),
+      m_profiler(new ProfilerView),
+      m_compare(new CompareView),
+      m_connectionLabel(new QLabel(this)),
+      m_continuousTimer(new QTimer(this)) {
   setWindowTitle(QStringLiteral("tinyscope"));
   setObjectName(QStringLiteral("MainWindow"));
   resize(1280, 800);
   setDockNestingEnabled(true);
 
-  setCentralWidget(hint(tr("Live signals appear here once a device streams sensor windows.")));
+  auto* central = new QWidget;
+  auto* layout = new QVBoxLayout(central);
+  layout->setContentsMargins(4, 4, 4, 4);
+  m_prediction->setObjectName(QStringLiteral("prediction"));
+  m_prediction->setTextFormat(Qt::RichText);
+  m_prediction->setText(tr("No inference yet."));
+  layout->addWidget(m_prediction);
+  layout->addWidget(m_plot, 1);
+  setCentralWidget(central);
 
-  addPanel(tr("Device"), QStringLiteral("deviceDock"),
-           hint(tr("Connect to a device by address: sim:, serial:/dev/ttyACM0, tcp:127.0.0.1:5555, ble:…")),
-           Qt::LeftDockWidgetArea);
-  addPanel(tr("Dataset"), QStringLiteral("datasetDock"), hint(tr("Labelled samples of the open dataset.")),
-           Qt::LeftDockWidgetArea);
-  addPanel(tr("Model"), QStringLiteral("modelDock"), hint(tr("Operators and tensors of the loaded model.")),
-           Qt::RightDockWidgetArea);
-  addPanel(tr("Profiler"), QStringLiteral("profilerDock"),
-           hint(tr("Per-operator latency and arena memory of the last inference.")), Qt::RightDockWidgetArea);
-  addPanel(tr("Compare"), QStringLiteral("compareDock"),
-           hint(tr("Device and desktop tensors side by side; the first diverging operator is named.")),
-           Qt::BottomDockWidgetArea);
+  addPanel(tr("Device"), QStringLiteral("deviceDock"), m_devicePanel, Qt::LeftDockWidgetArea);
+  addPanel(tr("Dataset"), QStringLiteral("datasetDock"),
+           hint(tr("Labelled samples of the open dataset appear here.")), Qt::LeftDockWidgetArea);
+  addPanel(tr("Model"), QStringLiteral("modelDock"), m_modelView, Qt::RightDockWidgetArea);
+  addPanel(tr("Profiler"), QStringLiteral("profilerDock"), m_profiler, Qt::RightDockWidgetArea);
+  QDockWidget* compareDock = addPanel(tr("Compare"), QStringLiteral("compareDock"), m_compare, Qt::BottomDockWidgetArea);
   QDockWidget* logDock = addPanel(tr("Log"), QStringLiteral("logDock"), new LogView(m_log), Qt::BottomDockWidgetArea);
-  tabifyDockWidget(m_docks.at(4), logDock);
-  logDock->raise();
+  splitDockWidget(compareDock, logDock, Qt::Horizontal);
+  resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 360}, Qt::Horizontal);
+  resizeDocks({compareDock}, {230}, Qt::Vertical);
 
   buildMenus();
+  wireWorkbench();
 
   m_connectionLabel->setText(tr("No device"));
   statusBar()->addPermanentWidget(m_connectionLabel);
   statusBar()->showMessage(tr("Ready"));
-  m_log->append(LogLevel::Info, QStringLiteral("tinyscope"),
-                tr("tinyscope %1 started").arg(QString::fromLatin1(kVersion)));
+  m_log->append(LogLevel::Info, QStringLiteral("tinyscope"), tr("tinyscope %1 started").arg(QString::fromLatin1(kVersion)));
 }
 
-QDockWidget* MainWindow::addPanel(const QString& title, const QString& objectName, QWidget* content,
-                                  Qt::DockWidgetArea area) {
-  auto* dock = new QDockWidget(title, this);
-  dock->setObjectName(objectName);
-  dock->setWidget(content);
-  addDockWidget(area, dock);
-  m_docks.append(dock);
-  return dock;
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addPanel(const QString& title, const QString& objectName, QWidget* content, Qt::DockWidgetArea area) {
+  auto* d = new QDockWidget(title, this);
+  d->setObjectName(objectName);
+  d->setWidget(content);
+  addDockWidget(area, d);
+  m_docks.append(d);
+  return d;
 }
 
 QDockWidget* MainWindow::dock(const QString& objectName) const {
@@ -79,7 +110,35 @@ QDockWidget* MainWindow::dock(const QString& objectName) const {
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&Open Model…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Model"), QString(), tr("TFLite models (*.tflite);;All files (*)"));
+    if (!path.isEmpty()) openModel(path);
+  }, QKeySequence::Open);
+  file->addSeparator();
   file->addAction(tr("&Quit"), qApp, &QApplication::quit, QKeySequence::Quit);
+
+  QMenu* device = menuBar()->addMenu(tr("&Device"));
+  QAction* run = device->addAction(tr("&Run Inference on Device"), this, &MainWindow::runInference, QKeySequence(Qt::Key_F5));
+  m_continuous = device->addAction(tr("Run &Continuously"));
+  m_continuous->setCheckable(true);
+  m_continuous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+  connect(m_continuous, &QAction::toggled, this, [this](bool on) {
+    if (on) {
+      m_continuousTimer->start(1500);
+      runInference();
+    } else {
+      m_continuousTimer->stop();
+    }
+  });
+  connect(m_continuousTimer, &QTimer::timeout, this, [this] {
+    if (!m_runPending) runInference();
+  });
+  device->addAction(tr("&Disconnect"), this, [this] { m_workbench->device()->disconnectDevice(); });
+
+  QToolBar* tools = addToolBar(tr("Device"));
+  tools->setObjectName(QStringLiteral("deviceToolBar"));
+  tools->addAction(run);
+  tools->addAction(m_continuous);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (QDockWidget* d : m_docks) view->addAction(d->toggleViewAction());
@@ -87,6 +146,138 @@ void MainWindow::buildMenus() {
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About tinyscope"), this, &MainWindow::showAbout);
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::wireWorkbench() {
+  Workbench* wb = m_workbench;
+  DeviceController* dev = wb->device();
+
+  connect(m_devicePanel, &DevicePanel::connectRequested, this, &MainWindow::connectDevice);
+  connect(m_devicePanel, &DevicePanel::disconnectRequested, dev, &DeviceController::disconnectDevice);
+  connect(m_devicePanel, &DevicePanel::runRequested, this, &MainWindow::runInference);
+  connect(m_devicePanel, &DevicePanel::streamRequested, this, [this, dev](int sensorId, bool on) {
+    if (on) {
+      const auto& sensors = dev->info().hello.sensors;
+      QStringList names;
+      double rate = 1;
+      for (size_t i = 0; i < sensors.size(); ++i) {
+        if (sensors[i].sensorId != sensorId) continue;
+        rate = sensors[i].rateMilliHz / 1000.0;
+        const QString base = QString::fromUtf8(sensors[i].name.c_str());
+        for (int a = 0; a < sensors[i].axes; ++a) names << (sensors[i].axes == 1 ? base : QStringLiteral("%1.%2").arg(base).arg(a));
+      }
+      m_plot->configure(names, rate, sensorUnits(dev->info(), sensorId));
+      m_plot->setTimeSpan(rate >= 1000 ? 0.5 : 5.0);
+      dev->startStream(static_cast<quint8>(sensorId), static_cast<quint16>(std::max(1.0, rate / 25.0)));
+    } else {
+      dev->stopStream();
+    }
+    m_streaming = on;
+    m_devicePanel->setStreaming(on);
+  });
+
+  connect(dev, &DeviceController::connected, this, [this](const DeviceInfo& info) {
+    m_devicePanel->showConnected(info);
+    m_devicePanel->setRunEnabled(!m_workbench->modelPath().isEmpty(), tr("Open a model first (File > Open Model)."));
+    m_connectionLabel->setText(tr("%1 · %2").arg(m_workbench->device()->address(), QString::fromUtf8(info.hello.boardName.c_str())));
+    m_log->append(LogLevel::Info, m_workbench->device()->address(),
+                  tr("connected: %1, firmware %2").arg(QString::fromUtf8(info.hello.boardName.c_str()),
+                                                       QString::fromUtf8(info.hello.firmwareVersion.c_str())));
+    if (m_autoStream && info.hello.sensors.size() > 0) Q_EMIT m_devicePanel->streamRequested(info.hello.sensors[0].sensorId, true);
+    if (m_continuousOnConnect) QTimer::singleShot(1500, this, [this] { m_continuous->setChecked(true); });
+  });
+  connect(dev, &DeviceController::disconnected, this, [this] {
+    m_connectionLabel->setText(tr("No device"));
+    m_streaming = false;
+    if (m_continuous) m_continuous->setChecked(false);
+  });
+  connect(dev, &DeviceController::errorOccurred, this, [this](const QString& message) {
+    m_log->append(LogLevel::Error, m_workbench->device()->address(), message);
+    statusBar()->showMessage(message, 10000);
+    if (!m_workbench->device()->isConnected()) m_devicePanel->showDisconnected(message);
+  });
+  connect(dev, &DeviceController::deviceLog, this, [this](int level, const QString& text) {
+    m_log->append(level >= 3 ? LogLevel::Error : level == 2 ? LogLevel::Warning : level == 1 ? LogLevel::Info : LogLevel::Debug,
+                  m_workbench->device()->address(), text);
+  });
+  connect(dev, &DeviceController::statusUpdated, this, [this](const LinkStatus& s) {
+    m_devicePanel->showStatus(s, m_workbench->device()->droppedWindows(), s.stream.measuredRateHz());
+  });
+  connect(wb, &Workbench::framesArrived, this, [this](const std::vector<float>& frames, int count, int channels) {
+    if (channels == m_plot->channelCount()) m_plot->appendFrames(frames.data(), count);
+  });
+  connect(wb, &Workbench::modelChanged, this, [this] {
+    m_modelView->showModel(m_workbench->modelName(), m_workbench->modelSummary());
+  });
+  connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
+}
+
+bool MainWindow::openModel(const QString& path) {
+  QString error;
+  if (!m_workbench->loadModel(path, &error)) {
+    m_log->append(LogLevel::Error, QStringLiteral("model"), error);
+    statusBar()->showMessage(error, 10000);
+    m_modelView->showMessage(error);
+    return false;
+  }
+  m_log->append(LogLevel::Info, QStringLiteral("model"), tr("opened %1").arg(m_workbench->modelPath()));
+  setWindowTitle(tr("tinyscope — %1").arg(m_workbench->modelName()));
+  return true;
+}
+
+void MainWindow::connectDevice(const QString& address) {
+  QStringList known = {QStringLiteral("sim:?sensor=imu"), QStringLiteral("sim:?sensor=audio"), QStringLiteral("sim:?sensor=sine")};
+  for (const link::SerialPortDescription& port : link::availableSerialPorts())
+    known << QStringLiteral("serial:%1?baud=921600").arg(port.path);
+  if (!known.contains(address)) known.prepend(address);
+  m_devicePanel->setAddresses(known, address);
+  const QString resolved = m_workbench->resolveAddress(address);
+  m_devicePanel->showConnecting(resolved);
+  m_log->append(LogLevel::Info, resolved, tr("connecting"));
+  m_workbench->connectTo(address);
+}
+
+void MainWindow::runInference() {
+  if (!m_workbench->device()->isConnected()) {
+    statusBar()->showMessage(tr("Connect a device first."), 5000);
+    return;
+  }
+  m_runPending = true;
+  m_workbench->runOnDevice();
+  statusBar()->showMessage(tr("Running inference on the device…"));
+}
+
+void MainWindow::showReport(const RunReport& r) {
+  m_runPending = false;
+  if (!r.error.isEmpty()) {
+    m_log->append(LogLevel::Error, QStringLiteral("inference"), r.error);
+    m_compare->showMessage(r.error);
+    statusBar()->showMessage(r.error, 10000);
+    return;
+  }
+  QVector<ProfileRow> rows;
+  for (int i = 0; i < r.ops.size(); ++i)
+    rows.append(ProfileRow{i, r.ops[i].first, r.ops[i].second, i < r.desktopOpUs.size() ? r.desktopOpUs[i] : -1});
+  m_profiler->showProfile(rows, tr("Device: %1 µs in %2 operators · desktop runtime: %3 µs, arena %4 bytes")
+                                    .arg(r.deviceTotalUs, 0, 'f', 0)
+                                    .arg(r.ops.size())
+                                    .arg(r.desktopTotalUs, 0, 'f', 1)
+                                    .arg(r.desktopArenaBytes));
+  m_compare->showComparison(r.comparison, tr("Device vs desktop"));
+  if (r.topClass >= 0) {
+    QStringList parts;
+    for (int k = 0; k < r.probabilities.size(); ++k) {
+      const QString name = r.labels.value(k, QStringLiteral("class %1").arg(k));
+      parts << (k == r.topClass ? QStringLiteral("<b>%1 %2%</b>") : QStringLiteral("%1 %2%"))
+                   .arg(name.toHtmlEscaped())
+                   .arg(100 * r.probabilities[k], 0, 'f', 0);
+    }
+    m_prediction->setText(tr("Device says: %1").arg(parts.join(QStringLiteral(" · "))));
+  }
+  statusBar()->showMessage(r.comparison.identical() ? tr("Inference done: device and desktop agree on every tensor.")
+                                                    : tr("Inference done: device and desktop DIFFER (first at operator #%1).")
+                                                          .arg(r.comparison.firstDivergingOp),
+                           8000);
 }
 
 void MainWindow::showAbout() {

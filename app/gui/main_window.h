@@ -1,37 +1,77 @@
 #pragma once
-// MainWindow: the tinyscope workbench. The central area shows live signals; docks hold the
-// device connection, the model, the per-operator profiler, the tensor comparison, the
-// dataset and the log. GUI thread only.
+// MainWindow: the tinyscope workbench. The central area plots the live signal with the
+// latest prediction; docks hold the device connection, the model, the per-operator
+// profiler, the device-vs-desktop tensor comparison, the dataset and the log.
+// GUI thread only. Owns its Workbench.
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QDockWidget;
+class QTimer;
 
 namespace tinyscope {
 class LogModel;
-}
+class Workbench;
+struct RunReport;
+}  // namespace tinyscope
 
 namespace tinyscope::ui {
+
+class CompareView;
+class DevicePanel;
+class ModelView;
+class ProfilerView;
+class SignalPlot;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
 
   LogModel* logModel() const { return m_log; }
+  Workbench* workbench() const { return m_workbench; }
   QDockWidget* dock(const QString& objectName) const;
+  SignalPlot* plot() const { return m_plot; }
+  CompareView* compareView() const { return m_compare; }
+  ProfilerView* profilerView() const { return m_profiler; }
+  ModelView* modelView() const { return m_modelView; }
+
+  // Opens a model; errors go to the log and the status bar. Returns success.
+  bool openModel(const QString& path);
+  void connectDevice(const QString& address);
+  // Starts streaming sensor 0 as soon as the device connects.
+  void setAutoStream(bool on) { m_autoStream = on; }
+  // Starts "Run Continuously" once the device connects and has streamed a model window.
+  void setContinuousOnConnect(bool on) { m_continuousOnConnect = on; }
 
  public Q_SLOTS:
   void showAbout();
+  void runInference();
 
  private:
-  QDockWidget* addPanel(const QString& title, const QString& objectName, QWidget* content,
-                        Qt::DockWidgetArea area);
+  QDockWidget* addPanel(const QString& title, const QString& objectName, QWidget* content, Qt::DockWidgetArea area);
   void buildMenus();
+  void wireWorkbench();
+  void showReport(const RunReport& report);
 
   LogModel* m_log;
+  Workbench* m_workbench;
+  SignalPlot* m_plot;
+  QLabel* m_prediction;
+  DevicePanel* m_devicePanel;
+  ModelView* m_modelView;
+  ProfilerView* m_profiler;
+  CompareView* m_compare;
   QLabel* m_connectionLabel;
+  QAction* m_continuous = nullptr;
+  QTimer* m_continuousTimer;
   QList<QDockWidget*> m_docks;
+  bool m_autoStream = true;
+  bool m_continuousOnConnect = false;
+  bool m_streaming = false;
+  bool m_runPending = false;
 };
 
 }  // namespace tinyscope::ui

@@ -1,0 +1,60 @@
+#include "app/core/device/device_dump.h"
+
+#include "model_runner/host/model_summary.h"
+
+namespace tinyscope {
+
+namespace rh = runner::host;
+
+bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const rh::ModelFile& model,
+                     const QString& deviceDescription, quint32 arenaBytes, rh::TensorDump* out, QString* error) {
+  rh::ModelSummary summary;
+  std::string err;
+  if (!rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, &err)) {
+    *error = QString::fromStdString(err);
+    return false;
+  }
+  rh::RunResult rr;
+  rr.tensorBytes.resize(summary.tensors.size());
+  rr.captured.assign(summary.tensors.size(), false);
+  auto put = [&](int tensor, const QByteArray& data) {
+    if (tensor < 0 || static_cast<size_t>(tensor) >= summary.tensors.size()) return false;
+    if (static_cast<quint64>(data.size()) != summary.tensors[static_cast<size_t>(tensor)].bytes) return false;
+    rr.tensorBytes[static_cast<size_t>(tensor)].assign(data.begin(), data.end());
+    rr.captured[static_cast<size_t>(tensor)] = true;
+    return true;
+  };
+  for (const CapturedTensor& t : run.captured) {
+    int tensor = -1;
+    if (t.opIndex == proto::kModelInputOp && t.tensorIndex < summary.inputs.size()) {
+      tensor = summary.inputs[t.tensorIndex];
+    } else if (t.opIndex == proto::kModelOutputOp && t.tensorIndex < summary.outputs.size()) {
+      tensor = summary.outputs[t.tensorIndex];
+    } else if (t.opIndex < summary.operators.size() && t.tensorIndex < summary.operators[t.opIndex].outputs.size()) {
+      tensor = summary.operators[t.opIndex].outputs[t.tensorIndex];
+    }
+    if (!put(tensor, t.data)) {
+      *error = QStringLiteral("the device's tensor for operator %1 output %2 does not fit %3: is the device running that model?")
+                   .arg(t.opIndex)
+                   .arg(t.tensorIndex)
+                   .arg(QString::fromStdString(model.path));
+      return false;
+    }
+  }
+  for (int k = 0; k < run.outputs.size() && static_cast<size_t>(k) < summary.outputs.size(); ++k)
+    put(summary.outputs[static_cast<size_t>(k)], run.outputs[k].data);
+  for (int32_t o : summary.outputs) rr.outputs.push_back(rr.tensorBytes[static_cast<size_t>(o)]);
+  rr.arenaUsedBytes = arenaBytes;
+  for (const proto::OpTiming& t : run.ops)
+    rr.ops.push_back(rh::OpRecord{t.opIndex, t.opIndex < summary.operators.size() ? summary.operators[t.opIndex].op : std::string(),
+                                  static_cast<uint64_t>(t.micros) * 1000u});
+  const std::vector<uint8_t> in(input.begin(), input.end());
+  if (!rh::makeDump(model, "device", "uploaded by tinyscope", -1, in, rr, out, &err)) {
+    *error = QString::fromStdString(err);
+    return false;
+  }
+  out->manifest.oracle = "tinyscope-agent on " + deviceDescription.toStdString();
+  return true;
+}
+
+}  // namespace tinyscope

@@ -1,0 +1,204 @@
+#include "app/core/workbench.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrlQuery>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QFutureWatcher>
+#include <cmath>
+
+#include "app/core/device/device_dump.h"
+#include "model_runner/host/input_generator.h"
+#include "model_runner/host/tensor_dump.h"
+
+namespace tinyscope {
+
+namespace rh = runner::host;
+
+namespace {
+constexpr size_t kFramesKept = 4096;
+
+// Desktop re-run + comparison of one device inference (worker thread; value types only).
+RunReport compareRun(quint64 id, InferenceRun run, QByteArray input, rh::ModelFile model, QString device,
+                     quint32 deviceArena, QStringList labels, rh::ModelSummary summary) {
+  RunReport r;
+  r.id = id;
+  r.labels = labels;
+  r.deviceTotalUs = run.totalMicros;
+  for (const proto::OpTiming& t : run.ops)
+    r.ops.append({t.opIndex < summary.operators.size() ? QString::fromStdString(summary.operators[t.opIndex].op)
+                                                       : QStringLiteral("op %1").arg(t.opIndex),
+                  static_cast<double>(t.micros)});
+  rh::TensorDump deviceDump;
+  QString error;
+  if (!deviceRunToDump(run, input, model, device, deviceArena, &deviceDump, &error)) {
+    r.error = error;
+    return r;
+  }
+  rh::RunOptions options;
+  options.captureTensors = true;
+  rh::RunResult desktop;
+  std::string err;
+  const std::vector<uint8_t> in(input.begin(), input.end());
+  rh::TensorDump desktopDump;
+  if (!rh::runModel(model, {in}, options, &desktop, &err) ||
+      !rh::makeDump(model, "desktop", "uploaded by tinyscope", -1, in, desktop, &desktopDump, &err) ||
+      !rh::compareDumps(desktopDump, deviceDump, &r.comparison, &err)) {
+    r.error = QString::fromStdString(err);
+    return r;
+  }
+  for (const rh::OpRecord& op : desktop.ops) {
+    r.desktopOpUs.append(static_cast<double>(op.nanoseconds) / 1000.0);
+    r.desktopTotalUs += static_cast<double>(op.nanoseconds) / 1000.0;
+  }
+  r.desktopArenaBytes = desktop.arenaUsedBytes;
+  // Dequantized output 0 of the device, for the prediction.
+  if (!summary.outputs.empty()) {
+    const rh::SummaryTensor& t = summary.tensors[static_cast<size_t>(summary.outputs[0])];
+    const auto it = deviceDump.data.find(summary.outputs[0]);
+    if (it != deviceDump.data.end() && t.type == "int8" && !t.scale.empty()) {
+      for (uint8_t b : it->second)
+        r.probabilities.append(static_cast<double>(t.scale[0]) * (static_cast<int8_t>(b) - static_cast<double>(t.zeroPoint.at(0))));
+      double best = -1;
+      for (int k = 0; k < r.probabilities.size(); ++k)
+        if (r.probabilities[k] > best) {
+          best = r.probabilities[k];
+          r.topClass = k;
+        }
+    }
+  }
+  return r;
+}
+}  // namespace
+
+Workbench::Workbench(QObject* parent) : QObject(parent) {
+  qRegisterMetaType<tinyscope::RunReport>();
+  m_tick.setInterval(33);  // ~30 Hz display tick
+  connect(&m_tick, &QTimer::timeout, this, &Workbench::onTick);
+  m_tick.start();
+  connect(&m_device, &DeviceController::statusUpdated, this, [this](const LinkStatus& s) {
+    m_streamRateHz = s.stream.measuredRateHz();
+  });
+  connect(&m_device, &DeviceController::runFinished, this, [this](const InferenceRun& run, const QByteArray& input) {
+    const quint64 id = m_runId;
+    auto* watcher = new QFutureWatcher<RunReport>(this);
+    connect(watcher, &QFutureWatcher<RunReport>::finished, this, [this, watcher] {
+      const RunReport r = watcher->result();
+      watcher->deleteLater();
+      if (r.id == m_runId) Q_EMIT runReport(r);  // a newer run supersedes this one
+    });
+    const QString device = QStringLiteral("%1 (%2)").arg(QString::fromUtf8(m_device.info().hello.boardName.c_str()), m_device.address());
+    const quint32 arena = m_device.info().hello.arenaBytes;
+    watcher->setFuture(QtConcurrent::run([id, run, input, model = m_model, device, arena, labels = labels(), summary = m_summary] {
+      return compareRun(id, run, input, model, device, arena, labels, summary);
+    }));
+  });
+  connect(&m_device, &DeviceController::runFailed, this, [this](const QString& message) {
+    RunReport r;
+    r.id = m_runId;
+    r.error = message;
+    Q_EMIT runReport(r);
+  });
+}
+
+Workbench::~Workbench() = default;
+
+QString Workbench::modelName() const { return QFileInfo(m_modelPath).completeBaseName(); }
+
+QStringList Workbench::labels() const {
+  QStringList out;
+  for (const QJsonValue& v : m_sidecar.value(QStringLiteral("labels")).toArray()) out << v.toString();
+  return out;
+}
+
+bool Workbench::loadModel(const QString& path, QString* error) {
+  rh::ModelFile model;
+  rh::ModelSummary summary;
+  std::string err;
+  if (!rh::loadModelFile(path.toStdString(), &model, &err) ||
+      !rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, &err)) {
+    *error = QString::fromStdString(err);
+    return false;
+  }
+  m_model = std::move(model);
+  m_summary = std::move(summary);
+  m_modelPath = QFileInfo(path).absoluteFilePath();
+  m_sidecar = QJsonObject();
+  QFile side(QFileInfo(path).absolutePath() + QLatin1Char('/') + QFileInfo(path).completeBaseName() + QStringLiteral(".json"));
+  if (side.open(QIODevice::ReadOnly)) m_sidecar = QJsonDocument::fromJson(side.readAll()).object();
+  Q_EMIT modelChanged();
+  return true;
+}
+
+QString Workbench::resolveAddress(const QString& address) const {
+  const QString a = address.trimmed();
+  if (m_modelPath.isEmpty() || !a.startsWith(QLatin1String("sim:")) || a.contains(QLatin1String("model="))) return a;
+  QUrlQuery q(a.mid(a.indexOf(QLatin1Char('?')) < 0 ? a.size() : a.indexOf(QLatin1Char('?')) + 1));
+  q.addQueryItem(QStringLiteral("model"), m_modelPath);
+  return QStringLiteral("sim:?") + q.toString(QUrl::FullyEncoded);
+}
+
+void Workbench::connectTo(const QString& address) {
+  m_frames.clear();
+  m_device.connectTo(resolveAddress(address));
+}
+
+void Workbench::onTick() {
+  std::vector<SensorWindowData> windows;
+  if (m_device.drainWindows(&windows) == 0) return;
+  const int channels = windows.back().channels;
+  std::vector<float> frames;
+  int count = 0;
+  for (const SensorWindowData& w : windows) {
+    if (w.channels != channels) continue;
+    for (int i = 0; i < w.samples; ++i) {
+      std::vector<float> f(static_cast<size_t>(channels));
+      for (int c = 0; c < channels; ++c) f[static_cast<size_t>(c)] = static_cast<float>(w.sample(i, c));
+      frames.insert(frames.end(), f.begin(), f.end());
+      m_frames.push_back(std::move(f));
+      ++count;
+    }
+  }
+  while (m_frames.size() > kFramesKept) m_frames.pop_front();
+  Q_EMIT framesArrived(frames, count, channels);
+}
+
+QByteArray Workbench::inputFromStream(QString* why) const {
+  const QJsonObject input = m_sidecar.value(QStringLiteral("input")).toObject();
+  const int length = input.value(QStringLiteral("window_length")).toInt();
+  const int axes = input.value(QStringLiteral("axes")).toArray().size();
+  const double divisor = input.value(QStringLiteral("raw_counts_per_g")).toDouble() *
+                         input.value(QStringLiteral("scale")).toDouble();  // raw counts per int8 step
+  if (length <= 0 || axes <= 0 || divisor <= 0) {
+    *why = QObject::tr("the model has no sidecar describing how sensor samples become its input");
+    return {};
+  }
+  if (m_frames.size() < static_cast<size_t>(length) || m_frames.back().size() != static_cast<size_t>(axes)) {
+    *why = QObject::tr("the stream has not delivered %1 samples of %2 channels yet").arg(length).arg(axes);
+    return {};
+  }
+  QByteArray bytes(length * axes, '\0');
+  const size_t first = m_frames.size() - static_cast<size_t>(length);
+  for (int t = 0; t < length; ++t)
+    for (int a = 0; a < axes; ++a) {
+      const double q = std::round(static_cast<double>(m_frames[first + static_cast<size_t>(t)][static_cast<size_t>(a)]) / divisor);
+      bytes[t * axes + a] = static_cast<char>(static_cast<int8_t>(std::clamp(q, -128.0, 127.0)));
+    }
+  return bytes;
+}
+
+void Workbench::runOnDevice() {
+  ++m_runId;
+  QString why;
+  QByteArray input = inputFromStream(&why);
+  if (input.isEmpty() && !m_summary.inputs.empty()) {
+    const auto bytes = rh::xorshift32Bytes(1, m_summary.tensors[static_cast<size_t>(m_summary.inputs[0])].bytes);
+    input = QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
+  }
+  Q_EMIT runStarted(m_runId);
+  m_device.runInference(input);
+}
+
+}  // namespace tinyscope

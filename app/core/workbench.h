@@ -1,0 +1,88 @@
+#pragma once
+// Workbench: what the tinyscope window works on — one device, one model, the live signal,
+// and the device-vs-desktop comparison of each inference. No widgets: the GUI shows it,
+// tests drive it headless.
+//
+// Thread: GUI thread. Device I/O runs on the DeviceController's thread; the desktop re-run
+// and tensor comparison of an inference run on a worker (QtConcurrent) and come back as
+// a queued signal carrying value types. Each job carries the run's id; a stale job's
+// result is dropped.
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+#include <deque>
+#include <vector>
+
+#include "app/core/device/device_controller.h"
+#include "model_runner/host/host_runner.h"
+#include "model_runner/host/model_summary.h"
+#include "model_runner/host/tensor_comparator.h"
+
+namespace tinyscope {
+
+// One inference, seen from both sides.
+struct RunReport {
+  quint64 id = 0;
+  QString error;                                 // set when the comparison could not be made
+  runner::host::DumpComparison comparison;
+  QVector<QPair<QString, double>> ops;           // op name, device µs
+  QVector<double> desktopOpUs;                   // same order
+  double deviceTotalUs = 0;
+  double desktopTotalUs = 0;
+  quint64 desktopArenaBytes = 0;
+  QVector<double> probabilities;                 // dequantized output 0
+  QStringList labels;                            // from the model's sidecar, may be empty
+  int topClass = -1;
+};
+
+class Workbench : public QObject {
+  Q_OBJECT
+ public:
+  explicit Workbench(QObject* parent = nullptr);
+  ~Workbench() override;
+
+  // Loads a .tflite (and its sidecar NAME.json when present). false + *error on failure.
+  bool loadModel(const QString& path, QString* error);
+  QString modelPath() const { return m_modelPath; }
+  QString modelName() const;
+  const runner::host::ModelSummary& modelSummary() const { return m_summary; }
+  QStringList labels() const;
+
+  DeviceController* device() { return &m_device; }
+  // sim: addresses get the loaded model (model=...) unless they name one.
+  QString resolveAddress(const QString& address) const;
+  void connectTo(const QString& address);
+
+  // The model input built from the newest samples of the stream, or empty with *why set.
+  QByteArray inputFromStream(QString* why) const;
+  // Runs the model on the device (input from the stream, else xorshift32 seed 1) with full
+  // tensor capture; runReport() follows.
+  void runOnDevice();
+
+  double streamRateHz() const { return m_streamRateHz; }
+  const std::deque<std::vector<float>>& recentFrames() const { return m_frames; }
+
+ Q_SIGNALS:
+  void modelChanged();
+  // Frames (channels values each) that arrived since the last tick; display-rate (30 Hz).
+  void framesArrived(const std::vector<float>& interleaved, int frames, int channels);
+  void runStarted(quint64 id);
+  void runReport(const tinyscope::RunReport& report);
+
+ private:
+  void onTick();
+
+  DeviceController m_device;
+  QTimer m_tick;
+  QString m_modelPath;
+  runner::host::ModelFile m_model;
+  runner::host::ModelSummary m_summary;
+  QJsonObject m_sidecar;
+  std::deque<std::vector<float>> m_frames;  // newest samples (raw values), bounded
+  double m_streamRateHz = 0;
+  quint64 m_runId = 0;
+};
+
+}  // namespace tinyscope
+
+Q_DECLARE_METATYPE(tinyscope::RunReport)

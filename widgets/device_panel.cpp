@@ -1,0 +1,138 @@
+#include "widgets/device_panel.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace tinyscope::ui {
+
+DevicePanel::DevicePanel(QWidget* parent)
+    : QWidget(parent),
+      m_address(new QComboBox(this)),
+      m_connect(new QPushButton(tr("Connect"), this)),
+      m_info(new QLabel(this)),
+      m_sensor(new QComboBox(this)),
+      m_stream(new QPushButton(tr("Start stream"), this)),
+      m_run(new QPushButton(tr("Run inference on device"), this)),
+      m_counters(new QLabel(this)) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(6, 6, 6, 6);
+  auto* row = new QHBoxLayout;
+  m_address->setEditable(true);
+  m_address->setObjectName(QStringLiteral("deviceAddress"));
+  m_address->setToolTip(tr("sim:, sim:?sensor=audio, serial:/dev/ttyACM0?baud=921600, tcp:127.0.0.1:5555, ble:AA:BB:CC:DD:EE:FF"));
+  m_address->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  row->addWidget(m_address, 1);
+  row->addWidget(m_connect);
+  layout->addLayout(row);
+  m_info->setWordWrap(true);
+  m_info->setTextFormat(Qt::RichText);
+  m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(m_info);
+  auto* streamRow = new QHBoxLayout;
+  streamRow->addWidget(new QLabel(tr("Sensor"), this));
+  streamRow->addWidget(m_sensor, 1);
+  streamRow->addWidget(m_stream);
+  layout->addLayout(streamRow);
+  layout->addWidget(m_run);
+  m_counters->setWordWrap(true);
+  m_counters->setObjectName(QStringLiteral("linkCounters"));
+  layout->addWidget(m_counters);
+  layout->addStretch(1);
+
+  connect(m_connect, &QPushButton::clicked, this, [this] {
+    if (m_connected || m_connect->text() == tr("Cancel")) Q_EMIT disconnectRequested();
+    else Q_EMIT connectRequested(address());
+  });
+  connect(m_address->lineEdit(), &QLineEdit::returnPressed, this, [this] { Q_EMIT connectRequested(address()); });
+  connect(m_stream, &QPushButton::clicked, this, [this] { Q_EMIT streamRequested(selectedSensor(), !m_streaming); });
+  connect(m_run, &QPushButton::clicked, this, &DevicePanel::runRequested);
+  showDisconnected(QString());
+}
+
+void DevicePanel::setAddresses(const QStringList& addresses, const QString& current) {
+  m_address->clear();
+  m_address->addItems(addresses);
+  m_address->setCurrentText(current);
+}
+
+QString DevicePanel::address() const { return m_address->currentText().trimmed(); }
+int DevicePanel::selectedSensor() const { return m_sensor->currentData().toInt(); }
+
+void DevicePanel::showConnecting(const QString& address) {
+  m_connected = false;
+  m_info->setText(tr("Connecting to <b>%1</b>…").arg(address.toHtmlEscaped()));
+  m_connect->setText(tr("Cancel"));
+}
+
+void DevicePanel::showConnected(const DeviceInfo& info) {
+  m_connected = true;
+  const proto::HelloReply& h = info.hello;
+  QString slots;
+  for (size_t i = 0; i < h.slots.size(); ++i)
+    if (h.slots[i].modelSize > 0)
+      slots += tr("<br>slot %1: %2 (%3 bytes)%4")
+                   .arg(h.slots[i].slot)
+                   .arg(QString::fromUtf8(h.slots[i].modelName.c_str()).toHtmlEscaped())
+                   .arg(h.slots[i].modelSize)
+                   .arg(h.slots[i].state == proto::SlotState::Active ? tr(", active") : QString());
+  m_info->setText(tr("<b>%1</b> · firmware %2 · protocol v%3<br>arena %4 bytes%5")
+                      .arg(QString::fromUtf8(h.boardName.c_str()).toHtmlEscaped(),
+                           QString::fromUtf8(h.firmwareVersion.c_str()).toHtmlEscaped())
+                      .arg(h.chosenVersion)
+                      .arg(h.arenaBytes)
+                      .arg(slots));
+  m_sensor->clear();
+  for (size_t i = 0; i < h.sensors.size(); ++i) {
+    const proto::SensorInfo& s = h.sensors[i];
+    m_sensor->addItem(tr("%1 (%2 ch, %3 Hz)").arg(QString::fromUtf8(s.name.c_str())).arg(s.axes).arg(s.rateMilliHz / 1000.0),
+                      s.sensorId);
+  }
+  m_connect->setText(tr("Disconnect"));
+  m_sensor->setEnabled(h.sensors.size() > 0);
+  m_stream->setEnabled(h.sensors.size() > 0);
+}
+
+void DevicePanel::showDisconnected(const QString& reason) {
+  m_connected = false;
+  m_streaming = false;
+  m_info->setText(reason.isEmpty() ? tr("Not connected. Type an address or pick one, then Connect.")
+                                   : QStringLiteral("<span style='color:#cf222e'>%1</span>").arg(reason.toHtmlEscaped()));
+  m_connect->setText(tr("Connect"));
+  m_sensor->clear();
+  m_sensor->setEnabled(false);
+  m_stream->setEnabled(false);
+  m_stream->setText(tr("Start stream"));
+  m_run->setEnabled(false);
+  m_counters->clear();
+}
+
+void DevicePanel::setStreaming(bool on) {
+  m_streaming = on;
+  m_stream->setText(on ? tr("Stop stream") : tr("Start stream"));
+}
+
+void DevicePanel::setRunEnabled(bool enabled, const QString& why) {
+  m_run->setEnabled(enabled);
+  m_run->setToolTip(why);
+}
+
+void DevicePanel::showStatus(const LinkStatus& s, quint64 droppedInGui, double sampleRateHz) {
+  const quint64 frameErrors = s.link.frames.crcErrors + s.link.frames.cobsErrors + s.link.frames.tooShort + s.link.frames.overflows;
+  m_counters->setText(tr("%1 windows · %2 samples · %3 Hz\ngaps %4 · overruns %5 · CRC errors %6 · frame errors %7 · lost %8 · GUI dropped %9")
+                          .arg(s.stream.windows)
+                          .arg(s.stream.samples)
+                          .arg(sampleRateHz > 0 ? QString::number(sampleRateHz, 'f', 1) : QStringLiteral("–"))
+                          .arg(s.stream.missingWindows)
+                          .arg(s.stream.overrunsReported)
+                          .arg(s.link.frames.crcErrors)
+                          .arg(frameErrors)
+                          .arg(s.link.lostMessages)
+                          .arg(droppedInGui));
+}
+
+}  // namespace tinyscope::ui

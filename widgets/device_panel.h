@@ -1,0 +1,48 @@
+#pragma once
+// DevicePanel: pick a device by address, connect, see its handshake, start/stop a sensor
+// stream, run an inference, and watch link counters. It only emits requests; whoever owns
+// the DeviceController acts on them. GUI thread only.
+#include <QWidget>
+
+#include "app/core/device/device_controller.h"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace tinyscope::ui {
+
+class DevicePanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit DevicePanel(QWidget* parent = nullptr);
+
+  void setAddresses(const QStringList& addresses, const QString& current);
+  QString address() const;
+  void showConnecting(const QString& address);
+  void showConnected(const DeviceInfo& info);
+  void showDisconnected(const QString& reason);
+  void showStatus(const LinkStatus& status, quint64 droppedInGui, double sampleRateHz);
+  void setStreaming(bool on);
+  void setRunEnabled(bool enabled, const QString& why);
+  int selectedSensor() const;
+
+ Q_SIGNALS:
+  void connectRequested(const QString& address);
+  void disconnectRequested();
+  void streamRequested(int sensorId, bool on);
+  void runRequested();
+
+ private:
+  QComboBox* m_address;
+  QPushButton* m_connect;
+  QLabel* m_info;
+  QComboBox* m_sensor;
+  QPushButton* m_stream;
+  QPushButton* m_run;
+  QLabel* m_counters;
+  bool m_connected = false;
+  bool m_streaming = false;
+};
+
+}  // namespace tinyscope::ui
