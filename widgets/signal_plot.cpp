@@ -79,8 +79,11 @@ void SignalPlot::paintEvent(QPaintEvent*) {
 
   // Axes labels: value range and time span.
   p.setPen(palette().text().color());
-  p.drawText(QRect(0, area.top() - 8, left - 4, 16), Qt::AlignRight | Qt::AlignVCenter, QString::number(hi, 'g', 4));
-  p.drawText(QRect(0, area.bottom() - 8, left - 4, 16), Qt::AlignRight | Qt::AlignVCenter, QString::number(lo, 'g', 4));
+  auto label = [](float v) {
+    return std::fabs(v) >= 100 && std::fabs(v) < 1e7 ? QString::number(static_cast<double>(v), 'f', 0) : QString::number(static_cast<double>(v), 'g', 3);
+  };
+  p.drawText(QRect(0, area.top() - 8, left - 4, 16), Qt::AlignRight | Qt::AlignVCenter, label(hi));
+  p.drawText(QRect(0, area.bottom() - 8, left - 4, 16), Qt::AlignRight | Qt::AlignVCenter, label(lo));
   p.drawText(QRect(area.left(), area.bottom() + 2, area.width(), bottom - 2), Qt::AlignLeft | Qt::AlignTop,
              tr("−%1 s").arg(m_spanSeconds, 0, 'g', 3));
   p.drawText(QRect(area.left(), area.bottom() + 2, area.width(), bottom - 2), Qt::AlignRight | Qt::AlignTop, tr("now"));
