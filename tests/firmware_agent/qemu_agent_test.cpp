@@ -1,0 +1,256 @@
+// The Cortex-M4 tinyscope-agent in real QEMU boards, driven by the real tinyscope-cli through
+// the qemu: device (and, where state must outlive one CLI run, through scripts/qemu_run.sh
+// and a serial: pty): boot + handshake, streaming without gaps, inference with tensor capture
+// bit-identical to the desktop runtime, flashing over the emulated UART.
+//
+// Every QEMU is stopped by the CLI (qemu: closes it) or by QemuScript's destructor. Tests skip
+// with the reason when the image, qemu-system-arm or the shared models are missing.
+#include <gtest/gtest.h>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <csignal>
+
+#include "tests/support/cli_process.h"
+
+namespace {
+
+const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
+const QString kFirmwareDir = QStringLiteral(TINYSCOPE_FIRMWARE_DIR);
+const QString kRunScript = QStringLiteral(TINYSCOPE_QEMU_RUN_SCRIPT);
+
+QString imageFor(const QString& board) { return kFirmwareDir + "/" + board + "/tinyscope-agent.elf"; }
+QString modelPath(const QString& name) { return kShared + "/models/" + name + ".tflite"; }
+
+// Empty when the board can run; otherwise why not.
+QString missing(const QString& board = QStringLiteral("mps2-an386")) {
+  if (kFirmwareDir.isEmpty()) return QStringLiteral("no firmware in this build (arm-none-eabi-g++ missing or TINYSCOPE_BUILD_FIRMWARE=OFF)");
+  if (!QFileInfo(imageFor(board)).isFile()) return QStringLiteral("no image ") + imageFor(board);
+  if (QStandardPaths::findExecutable(QStringLiteral("qemu-system-arm")).isEmpty())
+    return QStringLiteral("qemu-system-arm is not installed");
+  return {};
+}
+
+#define SKIP_WITHOUT_QEMU(board)                                         \
+  do {                                                                   \
+    const QString why = missing(board);                                  \
+    if (!why.isEmpty()) GTEST_SKIP() << why.toStdString();               \
+  } while (0)
+
+#define SKIP_WITHOUT_MODEL(name)                                                                   \
+  do {                                                                                             \
+    if (!QFileInfo(modelPath(name)).isFile())                                                      \
+      GTEST_SKIP() << "shared model " << modelPath(name).toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)"; \
+  } while (0)
+
+QJsonObject json(const CliResult& r) { return QJsonDocument::fromJson(r.out.toUtf8()).object(); }
+std::string show(const CliResult& r) { return (r.err + r.out.left(4000)).toStdString(); }
+
+// A board booted by scripts/qemu_run.sh whose UART pty outlives single CLI runs.
+class QemuScript {
+ public:
+  QemuScript(const QString& board, const QString& model = {}) {
+    QStringList args{QStringLiteral("--board"), board, QStringLiteral("--timeout"), QStringLiteral("240")};
+    if (!model.isEmpty()) args << QStringLiteral("--model") << model;
+    args << imageFor(board);
+    m_process.start(kRunScript, args);
+    if (!m_process.waitForStarted(5000)) return;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 15000 && m_pty.isEmpty()) {
+      if (!m_process.canReadLine() && !m_process.waitForReadyRead(200)) continue;
+      while (m_process.canReadLine()) {
+        const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
+        if (line.startsWith("TINYSCOPE_QEMU_PID=")) m_qemuPid = line.mid(19).toLongLong();
+        if (line.startsWith("TINYSCOPE_PTY=")) m_pty = line.mid(14);
+      }
+    }
+  }
+  ~QemuScript() {
+    m_process.terminate();  // the script's trap takes QEMU down
+    if (!m_process.waitForFinished(5000)) m_process.kill();
+    m_process.waitForFinished(3000);
+    if (m_qemuPid > 0) ::kill(static_cast<pid_t>(m_qemuPid), SIGKILL);  // in case the script could not
+  }
+  QString address() const { return m_pty.isEmpty() ? QString() : QStringLiteral("serial:") + m_pty; }
+
+ private:
+  QProcess m_process;
+  QString m_pty;
+  qint64 m_qemuPid = 0;
+};
+
+}  // namespace
+
+TEST(QemuAgent, BootsAndHandshakesWithinTheDefaultTimeout) {
+  SKIP_WITHOUT_QEMU(QStringLiteral("mps2-an386"));
+  QElapsedTimer t;
+  t.start();
+  const CliResult r = runCli({"info", "--device", "qemu:", "--json"}, 60000);
+  ASSERT_EQ(r.code, 0) << show(r);
+  RecordProperty("info_ms", static_cast<int>(t.elapsed()));
+  EXPECT_LT(t.elapsed(), 10000);
+  const QJsonObject o = json(r);
+  EXPECT_EQ(o["board"].toString(), "mps2-an386");
+  EXPECT_TRUE(o["firmware_version"].toString().endsWith("cortex-m4")) << o["firmware_version"].toString().toStdString();
+  EXPECT_EQ(o["protocol_version"].toInt(), 1);
+  EXPECT_EQ(o["tick_hz"].toInt(), 25000000);
+  EXPECT_EQ(o["op_codes"].toArray().size(), 7);  // the core tier
+  ASSERT_EQ(o["sensors"].toArray().size(), 2);
+  EXPECT_EQ(o["sensors"].toArray()[0].toObject()["name"].toString(), "imu");
+  ASSERT_EQ(o["model_slots"].toArray().size(), 2);
+  EXPECT_EQ(o["model_slots"].toArray()[0].toObject()["state"].toString(), "empty");
+}
+
+TEST(QemuAgent, Netduinoplus2BootsWithItsPreloadedModel) {
+  SKIP_WITHOUT_QEMU(QStringLiteral("netduinoplus2"));
+  SKIP_WITHOUT_MODEL(QStringLiteral("hello_world_int8"));
+  const CliResult r = runCli({"info", "--json", "--device",
+                              "qemu:?board=netduinoplus2&model=" + modelPath(QStringLiteral("hello_world_int8"))},
+                             60000);
+  ASSERT_EQ(r.code, 0) << show(r);
+  const QJsonObject o = json(r);
+  EXPECT_EQ(o["board"].toString(), "netduinoplus2");
+  EXPECT_EQ(o["arena_bytes"].toInt(), 96 * 1024);
+  const QJsonObject slot0 = o["model_slots"].toArray()[0].toObject();
+  EXPECT_EQ(slot0["state"].toString(), "active");
+  EXPECT_EQ(slot0["model_bytes"].toInt(), QFileInfo(modelPath(QStringLiteral("hello_world_int8"))).size());
+}
+
+TEST(QemuAgent, StreamsImuAndSineWithoutGaps) {
+  SKIP_WITHOUT_QEMU(QStringLiteral("mps2-an386"));
+  {
+    const CliResult r = runCli({"stream", "--device", "qemu:", "--duration", "3", "--json", "--fail-on-loss"}, 60000);
+    ASSERT_EQ(r.code, 0) << show(r);
+    const QJsonObject o = json(r);
+    EXPECT_EQ(o["sensor"].toString(), "imu");
+    EXPECT_EQ(o["sequence_gaps"].toInt(), 0);
+    EXPECT_EQ(o["crc_errors"].toInt(), 0);
+    EXPECT_GE(o["samples"].toInt(), 100);              // ~3 s at 50 Hz, minus boot
+    EXPECT_NEAR(o["rate_hz"].toDouble(), 50.0, 0.01);  // device timestamps
+  }
+  {
+    // 1 kHz x int16: ~2.3 KB/s of frames, well inside the emulated UART's 10-19 KB/s.
+    const CliResult r = runCli({"stream", "--device", "qemu:", "--sensor", "1", "--rate", "1000", "--duration", "3", "--json",
+                                "--fail-on-loss"},
+                               60000);
+    ASSERT_EQ(r.code, 0) << show(r);
+    const QJsonObject o = json(r);
+    EXPECT_EQ(o["sequence_gaps"].toInt(), 0);
+    EXPECT_EQ(o["overruns_reported"].toInt(), 0);
+    EXPECT_GE(o["samples"].toInt(), 2000);
+    EXPECT_NEAR(o["rate_hz"].toDouble(), 1000.0, 0.5);
+  }
+}
+
+// Device inference with capture vs the desktop runtime on the same input, bit for bit.
+struct InferCase {
+  const char* model;
+  const char* board;
+  const char* capture;  // "all" or a comma list of op indices (large models: the link is slow)
+};
+
+void PrintTo(const InferCase& c, std::ostream* os) { *os << c.model << " on " << c.board << ", capture " << c.capture; }
+
+class QemuAgentInfer : public ::testing::TestWithParam<InferCase> {};
+
+TEST_P(QemuAgentInfer, TensorsAreBitIdenticalToTheDesktop) {
+  const InferCase c = GetParam();
+  const QString model = QString::fromLatin1(c.model);
+  const QString board = QString::fromLatin1(c.board);
+  SKIP_WITHOUT_QEMU(board);
+  SKIP_WITHOUT_MODEL(model);
+  QTemporaryDir dir;
+  const QString host = dir.filePath("host"), device = dir.filePath("device");
+  const CliResult run = runCli({"run", modelPath(model), "--seed", "7", "--dump", host});
+  ASSERT_EQ(run.code, 0) << show(run);
+  const QString address = QStringLiteral("qemu:?board=%1&model=%2").arg(board, modelPath(model));
+  QElapsedTimer t;
+  t.start();
+  const CliResult infer = runCli({"infer", "--device", address, "--input", host + "/input.bin", "--dump", device, "--capture",
+                                  QString::fromLatin1(c.capture), "--json"},
+                                 180000);
+  ASSERT_EQ(infer.code, 0) << show(infer);
+  const QJsonObject o = json(infer);
+  RecordProperty("wall_ms", static_cast<int>(t.elapsed()));
+  RecordProperty("captured_bytes", o["captured_bytes"].toInt());
+  EXPECT_EQ(o["board"].toString(), board);
+  const CliResult cmp = runCli({"compare", host, device});
+  EXPECT_EQ(cmp.code, 0) << show(cmp);
+  EXPECT_TRUE(cmp.out.contains("identical")) << cmp.out.toStdString();
+  if (QString::fromLatin1(c.capture) == QLatin1String("all")) {
+    QFile manifest(host + "/manifest.json");
+    ASSERT_TRUE(manifest.open(QIODevice::ReadOnly));
+    const int ops = QJsonDocument::fromJson(manifest.readAll()).object()["operators"].toArray().size();
+    EXPECT_GE(o["captured_tensors"].toInt(), ops);  // every op's output (+ model input)
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    CoreModels, QemuAgentInfer,
+    ::testing::Values(InferCase{"hello_world_int8", "mps2-an386", "all"},
+                      InferCase{"micro_speech_quantized", "mps2-an386", "all"},
+                      InferCase{"ad01_int8", "mps2-an386", "all"},
+                      InferCase{"kws_ref_model", "mps2-an386", "all"},
+                      InferCase{"pretrainedResnet_quant", "mps2-an386", "all"},
+                      InferCase{"person_detect", "mps2-an386", "all"},
+                      InferCase{"vww_96_int8", "mps2-an386", "all"},
+                      // The footprint board: 96 KiB arena, 384 KiB flash slots.
+                      InferCase{"kws_ref_model", "netduinoplus2", "all"},
+                      InferCase{"vww_96_int8", "netduinoplus2", "1,29,30"}),
+    [](const ::testing::TestParamInfo<InferCase>& param) {
+      std::string name = std::string(param.param.model) + "_on_" + param.param.board;
+      for (char& ch : name)
+        if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+      return name;
+    });
+
+TEST(QemuAgent, FlashOverTheEmulatedUartThenTheNewModelAnswers) {
+  SKIP_WITHOUT_QEMU(QStringLiteral("mps2-an386"));
+  SKIP_WITHOUT_MODEL(QStringLiteral("micro_speech_quantized"));
+  SKIP_WITHOUT_MODEL(QStringLiteral("hello_world_int8"));
+  QemuScript board(QStringLiteral("mps2-an386"));  // boots with both slots empty
+  ASSERT_FALSE(board.address().isEmpty()) << "qemu_run.sh reported no pty";
+  QTemporaryDir dir;
+  for (const QString& name : {QStringLiteral("micro_speech_quantized"), QStringLiteral("hello_world_int8")}) {
+    const CliResult flash = runCli({"flash", "--device", board.address(), modelPath(name), "--json"}, 120000);
+    ASSERT_EQ(flash.code, 0) << show(flash);
+    const QJsonObject f = json(flash);
+    EXPECT_TRUE(f["activated"].toBool());
+    EXPECT_EQ(f["bytes"].toInt(), QFileInfo(modelPath(name)).size());
+    // The new model answers, bit-identical to the desktop runtime.
+    const QString host = dir.filePath(name + "_host"), device = dir.filePath(name + "_device");
+    ASSERT_EQ(runCli({"run", modelPath(name), "--seed", "3", "--dump", host}).code, 0);
+    const CliResult infer = runCli({"infer", "--device", board.address(), "--input", host + "/input.bin", "--model", modelPath(name),
+                                    "--dump", device});
+    ASSERT_EQ(infer.code, 0) << show(infer);
+    const CliResult cmp = runCli({"compare", host, device});
+    EXPECT_EQ(cmp.code, 0) << show(cmp);
+  }
+  // micro_speech went to slot 0 (first non-active), hello_world to slot 1 (slot 0 was active).
+  const CliResult info = runCli({"info", "--device", board.address(), "--json"});
+  ASSERT_EQ(info.code, 0) << show(info);
+  const QJsonArray slots = json(info)["model_slots"].toArray();
+  ASSERT_EQ(slots.size(), 2);
+  EXPECT_EQ(slots[0].toObject()["state"].toString(), "valid");
+  EXPECT_EQ(slots[0].toObject()["model_name"].toString(), "micro_speech_quantized");
+  EXPECT_EQ(slots[1].toObject()["state"].toString(), "active");
+  EXPECT_EQ(slots[1].toObject()["model_name"].toString(), "hello_world_int8");
+}
+
+TEST(QemuAgent, Netduinoplus2RefusesRunTimeFlashingWithOneClearError) {
+  SKIP_WITHOUT_QEMU(QStringLiteral("netduinoplus2"));
+  SKIP_WITHOUT_MODEL(QStringLiteral("hello_world_int8"));
+  const CliResult r = runCli({"flash", "--device", "qemu:?board=netduinoplus2", modelPath(QStringLiteral("hello_world_int8"))}, 60000);
+  EXPECT_EQ(r.code, 1) << show(r);
+  EXPECT_EQ(r.err.count('\n'), 1) << r.err.toStdString();
+  EXPECT_TRUE(r.err.contains("qemu:?board=netduinoplus2")) << r.err.toStdString();
+}
