@@ -78,6 +78,16 @@ const char* optimizedKernelsIsa() {
 #endif
 }
 
+Status addKernels(OpResolver& resolver, Kernels kernelSet) {
+  Status s = kernels::addAllOps(resolver);
+#if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
+  if (s == Status::kOk && kernelSet == Kernels::kOptimized) s = optimized::addOptimizedOps(resolver);
+#else
+  (void)kernelSet;
+#endif
+  return s;
+}
+
 std::string manifestOpName(const OperatorDesc& op) {
   if (op.builtinCode == static_cast<int32_t>(schema::BuiltinOperator::kCustom)) {
     return "CUSTOM:" + std::string(op.customCode.chars != nullptr ? op.customCode.chars : "", op.customCode.length);
@@ -100,12 +110,7 @@ struct Session {
 };
 
 bool openSession(const ModelFile& model, size_t arenaBytes, Kernels kernelSet, Session* s, std::string* error) {
-  kernels::addAllOps(s->resolver);
-#if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
-  if (kernelSet == Kernels::kOptimized) optimized::addOptimizedOps(s->resolver);
-#else
-  (void)kernelSet;
-#endif
+  addKernels(s->resolver, kernelSet);
   size_t size = arenaBytes != 0 ? arenaBytes : size_t{64} << 10;
   while (true) {
     s->arena.assign(size, 0);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model_runner/model.h"
+#include "model_runner/op_resolver.h"
 
 namespace tinyscope::runner::host {
 
@@ -46,6 +47,9 @@ bool parseKernels(const std::string& text, Kernels* out);
 // Instruction set the optimized kernels use on this CPU ("avx512vnni", "avxvnni", "avx2"), or
 // "reference" when they fall back to the reference math or are not built.
 const char* optimizedKernelsIsa();
+// The desktop op table: every reference kernel, then the optimized ones for kOptimized (when
+// built). kResolverFull when `resolver` has no room.
+Status addKernels(OpResolver& resolver, Kernels kernels);
 
 struct RunOptions {
   bool captureTensors = true;  // copy every non-constant tensor as it is produced
