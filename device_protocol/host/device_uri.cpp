@@ -99,7 +99,9 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
     }
   } else if (scheme == QLatin1String("qemu")) {
     u.kind = DeviceUri::Kind::Qemu;
-    if (!splitOptions(scheme, rest, {QStringLiteral("board"), QStringLiteral("image"), QStringLiteral("model")},
+    if (!splitOptions(scheme, rest,
+                      {QStringLiteral("board"), QStringLiteral("image"), QStringLiteral("model"), QStringLiteral("slot"),
+                       QStringLiteral("icount")},
                       &head, &u.options, error))
       return false;
     if (!head.isEmpty()) {

@@ -2,6 +2,7 @@
 // DeviceUri: every device is an address.
 //   serial:/dev/ttyACM0?baud=921600   ble:AA:BB:CC:DD:EE:FF   tcp:127.0.0.1:5555
 //   sim:?model=PATH&sensor=imu        qemu:?board=mps2-an386&image=PATH&model=PATH
+//   (qemu: also slot=N for model=, icount=1 for instruction-count timing)
 // Value type; any thread.
 #include <QString>
 #include <QUrlQuery>
