@@ -49,7 +49,25 @@ void DeviceController::connectTo(const QString& address) {
       m_connected = false;
       Q_EMIT disconnected();
     });
-    connect(s, &DeviceSession::errorOccurred, this, &DeviceController::errorOccurred);
+    // Retry while the user still wants this device (the session is deleted on disconnectDevice()).
+    auto* retry = new QTimer(s);
+    retry->setInterval(1000);
+    connect(s, &DeviceSession::disconnected, retry, [retry] { retry->start(); });
+    connect(s, &DeviceSession::connected, retry, &QTimer::stop);
+    connect(retry, &QTimer::timeout, s, [this, s, attempt = 0]() mutable {
+      if (s->link()->isOpen() && s->handshakeDone()) return;
+      ++attempt;
+      QMetaObject::invokeMethod(this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+      s->link()->close();
+      s->startHandshake();
+    });
+    // While retrying, the same failure repeats every second: report it once.
+    connect(s, &DeviceSession::errorOccurred, this, [this](const QString& e) {
+      if (e == m_lastError && !m_connected) return;
+      m_lastError = e;
+      Q_EMIT errorOccurred(e);
+    });
+    connect(s, &DeviceSession::connected, this, [this] { m_lastError.clear(); });
     connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);
     connect(s->link(), &link::DeviceLink::diagnostic, this, [this](const QString& line) { Q_EMIT deviceLog(0, line); });
     // Windows go through the ring, on the I/O thread (direct connection).

@@ -29,6 +29,8 @@ class DeviceController : public QObject {
   ~DeviceController() override;
 
   // Connects (closing any previous device) and hands-shakes; connected() or errorOccurred().
+  // If the device later disappears (unplugged, process died, connection dropped), the
+  // controller retries once a second until it answers again or disconnectDevice() is called.
   void connectTo(const QString& address);
   void disconnectDevice();
   bool isConnected() const { return m_connected; }
@@ -52,6 +54,7 @@ class DeviceController : public QObject {
   void runFinished(const tinyscope::InferenceRun& run, const QByteArray& input);
   void runFailed(const QString& message);
   void statusUpdated(const tinyscope::LinkStatus& status);  // twice a second while connected
+  void reconnecting(int attempt);
 
  private:
   template <class F>
@@ -63,6 +66,7 @@ class DeviceController : public QObject {
   SpscRing<SensorWindowData> m_windows{4096};
   DeviceInfo m_info;
   QString m_address;
+  QString m_lastError;
   bool m_connected = false;
 };
 
