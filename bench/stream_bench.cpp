@@ -1,0 +1,96 @@
+// End-to-end streaming over a real pseudo-terminal: tinyscope-agent (8 int16 channels)
+// -> pty -> DeviceLink -> DeviceSession, as `tinyscope-cli stream` and the GUI receive it.
+// Ramps the sample rate and reports the highest rate with zero sequence gaps, zero frame
+// errors and no overruns; optionally soaks at one rate for a long time.
+//   stream_bench [--agent PATH] [--step-seconds S] [--soak SECONDS] [--soak-rate HZ]
+// Prints figures; asserts nothing.
+#include <QCoreApplication>
+#include <QProcess>
+#include <QStringList>
+#include <cstdio>
+
+#include "app/core/device/device_session.h"
+
+using namespace tinyscope;
+
+namespace {
+
+struct StepResult {
+  double rateHz = 0;
+  double measuredHz = 0;
+  quint64 samples = 0, gaps = 0, frameErrors = 0, overruns = 0, lost = 0;
+  double mbps = 0;
+  bool lossless() const { return samples > 0 && gaps == 0 && frameErrors == 0 && overruns == 0 && lost == 0; }
+};
+
+StepResult runStep(const QString& agent, double rateHz, double seconds) {
+  StepResult r;
+  r.rateHz = rateHz;
+  QProcess proc;
+  proc.start(agent, {"--pty", "--quiet", "--sensor", "sine", "--channels", "8", "--rate", QString::number(rateHz)});
+  if (!proc.waitForStarted(5000)) return r;
+  for (int i = 0; i < 50 && !proc.canReadLine(); ++i) proc.waitForReadyRead(100);
+  const QString line = QString::fromUtf8(proc.readLine()).trimmed();
+  if (!line.startsWith("PTY ")) return r;
+  QString error;
+  auto link = link::DeviceLink::create("serial:" + line.mid(4) + "?baud=921600", &error);
+  if (!link) return r;
+  DeviceSession session(std::move(link));
+  if (!session.connectBlocking(10000, &error)) {
+    std::fprintf(stderr, "stream_bench: %s\n", qPrintable(error));
+    return r;
+  }
+  session.startStream(0, 0, static_cast<quint32>(rateHz * 1000), 32);  // 32 samples × 8 ch × 2 B = 512 B
+  session.spin(static_cast<int>(seconds * 1000));
+  session.stopStream(0);
+  session.spin(200);
+  const StreamStats st = session.streams().value(0);
+  const auto& c = session.link()->counters();
+  r.measuredHz = st.measuredRateHz();
+  r.samples = st.samples;
+  r.gaps = st.missingWindows;
+  r.overruns = st.overrunsReported;
+  r.lost = c.lostMessages;
+  r.frameErrors = c.frames.crcErrors + c.frames.cobsErrors + c.frames.tooShort + c.frames.overflows;
+  r.mbps = static_cast<double>(c.bytesReceived) / seconds / 1e6;
+  proc.terminate();
+  proc.waitForFinished(3000);
+  return r;
+}
+
+void print(const StepResult& r) {
+  std::printf("%10.0f Hz x 8 ch  measured %10.1f Hz  %9llu samples  gaps %llu  frame errors %llu  overruns %llu  lost %llu  %6.2f MB/s  %s\n",
+              r.rateHz, r.measuredHz, static_cast<unsigned long long>(r.samples), static_cast<unsigned long long>(r.gaps),
+              static_cast<unsigned long long>(r.frameErrors), static_cast<unsigned long long>(r.overruns),
+              static_cast<unsigned long long>(r.lost), r.mbps, r.lossless() ? "lossless" : "LOSS");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QCoreApplication app(argc, argv);
+  QStringList args = app.arguments().mid(1);
+  QString agent = QStringLiteral(TINYSCOPE_AGENT);
+  double stepSeconds = 3, soakSeconds = 0, soakRate = 16000;
+  for (int i = 0; i + 1 < args.size(); i += 2) {
+    if (args[i] == "--agent") agent = args[i + 1];
+    else if (args[i] == "--step-seconds") stepSeconds = args[i + 1].toDouble();
+    else if (args[i] == "--soak") soakSeconds = args[i + 1].toDouble();
+    else if (args[i] == "--soak-rate") soakRate = args[i + 1].toDouble();
+  }
+  std::printf("End-to-end streaming over a pty, tinyscope-agent -> tinyscope, 8 int16 channels, %g s per step\n", stepSeconds);
+  double best = 0;
+  for (double rate : {8000.0, 16000.0, 32000.0, 64000.0, 96000.0, 128000.0, 160000.0, 200000.0}) {
+    const StepResult r = runStep(agent, rate, stepSeconds);
+    print(r);
+    if (!r.lossless()) break;
+    best = rate;
+  }
+  std::printf("highest lossless rate: %.0f samples/s per channel (%.0f int16 samples/s in all)\n", best, best * 8);
+  if (soakSeconds > 0) {
+    std::printf("soak: %.0f Hz x 8 ch for %.0f s\n", soakRate, soakSeconds);
+    print(runStep(agent, soakRate, soakSeconds));
+  }
+  return 0;
+}
