@@ -17,6 +17,8 @@ using kernels::Shape4;
 
 struct DepthwiseData {
   const SimdKernels* simd = nullptr;  // nullptr: the reference math on the fields below
+  bool viaGemm = false;               // one input channel: a convolution with `depthMultiplier` filters
+  GemmJob gemm;
   DepthwiseJob job;
   void* scratch = nullptr;
   kernels::ConvParams params;
@@ -79,6 +81,52 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   const bool constant = filter.isConstant() && (!d->hasBias || ctx.input(2).isConstant());
   if (simd == nullptr || !constant) return Status::kOk;  // reference math
 
+  const auto* bias = d->hasBias ? reinterpret_cast<const int32_t*>(ctx.input(2).constData) : nullptr;
+  const auto* weights = reinterpret_cast<const int8_t*>(filter.constData);
+  if (d->input.c == 1) {
+    // out[oc] = sum_t w[t][oc] * x[t]: CONV_2D with one input channel, filters transposed to OHWI.
+    GemmJob& g = d->gemm;
+    g.batches = d->output.n;
+    g.outH = d->output.h;
+    g.outW = d->output.w;
+    g.inH = d->input.h;
+    g.inW = d->input.w;
+    g.inC = 1;
+    g.filterH = d->filter.h;
+    g.filterW = d->filter.w;
+    g.strideH = p.strideH;
+    g.strideW = p.strideW;
+    g.dilationH = p.dilationH;
+    g.dilationW = p.dilationW;
+    g.padH = p.padH;
+    g.padW = p.padW;
+    g.direct = g.filterH == 1 && g.filterW == 1 && g.padH == 0 && g.padW == 0;
+    g.padValue = static_cast<int8_t>(input.zeroPoint());
+    g.depth = d->filter.h * d->filter.w;
+    g.channels = d->output.c;
+    const size_t count = static_cast<size_t>(g.depth) * static_cast<size_t>(g.channels);
+    auto* transposed = static_cast<int8_t*>(ctx.allocatePersistent(count));
+    auto* sums = static_cast<int32_t*>(ctx.allocatePersistent(sizeof(int32_t) * static_cast<size_t>(g.channels)));
+    if (transposed == nullptr || sums == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
+    for (int32_t t = 0; t < g.depth; ++t) {
+      for (int32_t oc = 0; oc < g.channels; ++oc) {
+        transposed[static_cast<size_t>(oc) * static_cast<size_t>(g.depth) + static_cast<size_t>(t)] =
+            weights[static_cast<size_t>(t) * static_cast<size_t>(g.channels) + static_cast<size_t>(oc)];
+      }
+    }
+    // The transposed copy is only needed while packing; it stays in the tail (prepare cannot
+    // free), which costs depth x channels bytes.
+    g.packed = packGemmWeights(ctx, transposed, g.channels, g.depth, sums);
+    if (g.packed == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
+    s = buildRequant(ctx, g.channels, d->quant.multipliers, d->quant.shifts, true, bias, sums,
+                     p.inputOffset - simd->activationBias, p.outputOffset, p.actMin, p.actMax, &g.rq);
+    if (s != Status::kOk) return s;
+    if (!g.direct && (s = ctx.requestScratch(gemmScratchBytes(g.depth), &d->scratch)) != Status::kOk) return s;
+    d->viaGemm = true;
+    d->simd = simd;
+    return Status::kOk;
+  }
+
   DepthwiseJob& j = d->job;
   j.batches = d->output.n;
   j.inH = d->input.h;
@@ -97,14 +145,12 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   j.depthMultiplier = d->depthMultiplier;
   auto* sums = static_cast<int32_t*>(ctx.allocatePersistent(sizeof(int32_t) * static_cast<size_t>(j.channels)));
   if (sums == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
-  j.packed = packDepthwise(ctx, reinterpret_cast<const int8_t*>(filter.constData), j.filterH * j.filterW,
-                           j.channels, sums);
+  j.packed = packDepthwise(ctx, weights, j.filterH * j.filterW, j.channels, sums);
   if (j.packed == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
   auto* zeroRow = static_cast<int8_t*>(ctx.allocatePersistent(static_cast<size_t>(j.channels) + 16));
   if (zeroRow == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
   std::memset(zeroRow, input.zeroPoint(), static_cast<size_t>(j.channels) + 16);
   j.zeroRow = zeroRow;
-  const auto* bias = d->hasBias ? reinterpret_cast<const int32_t*>(ctx.input(2).constData) : nullptr;
   // The loop multiplies raw input bytes: sum w * (x + offset) = sum w * x + offset * sum w.
   s = buildRequant(ctx, j.channels, d->quant.multipliers, d->quant.shifts, true, bias, sums, p.inputOffset,
                    p.outputOffset, p.actMin, p.actMax, &j.rq);
@@ -127,6 +173,14 @@ void invoke(const OpContext& ctx) {
                                                 ctx.inputData<int8_t>(1),
                                                 d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, d->output,
                                                 ctx.outputData<int8_t>(0));
+    return;
+  }
+  if (d->viaGemm) {
+    GemmJob g = d->gemm;
+    g.input = ctx.inputData<int8_t>(0);
+    g.output = ctx.outputData<int8_t>(0);
+    g.scratch = static_cast<int8_t*>(d->scratch);
+    d->simd->gemm(g);
     return;
   }
   DepthwiseJob j = d->job;
