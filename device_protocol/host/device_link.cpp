@@ -1,6 +1,7 @@
 #include "device_protocol/host/device_link.h"
 
 #include "device_protocol/host/process_transport.h"
+#include "device_protocol/host/qemu_transport.h"
 #include "device_protocol/host/transport_factory.h"
 
 namespace tinyscope::link {
@@ -30,6 +31,8 @@ DeviceLink::DeviceLink(DeviceUri uri, std::unique_ptr<Transport> transport, QObj
   connect(m_transport.get(), &Transport::bytesReceived, this, &DeviceLink::onBytes);
   if (auto* process = qobject_cast<ProcessTransport*>(m_transport.get()))
     connect(process, &ProcessTransport::diagnosticLine, this, &DeviceLink::diagnostic);
+  if (auto* qemu = qobject_cast<QemuTransport*>(m_transport.get()))
+    connect(qemu, &QemuTransport::diagnosticLine, this, &DeviceLink::diagnostic);
 }
 
 DeviceLink::~DeviceLink() {

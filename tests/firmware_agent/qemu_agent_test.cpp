@@ -169,9 +169,13 @@ TEST_P(QemuAgentInfer, TensorsAreBitIdenticalToTheDesktop) {
   SKIP_WITHOUT_QEMU(board);
   SKIP_WITHOUT_MODEL(model);
   QTemporaryDir dir;
-  const QString host = dir.filePath("host"), device = dir.filePath("device");
-  const CliResult run = runCli({"run", modelPath(model), "--seed", "7", "--dump", host});
+  // The device runs the reference kernels; the desktop by default its SIMD kernels, which
+  // must agree with them bit for bit. Both are checked.
+  const QString host = dir.filePath("host"), device = dir.filePath("device"), desktop = dir.filePath("desktop");
+  const CliResult run = runCli({"run", modelPath(model), "--seed", "7", "--kernels", "reference", "--dump", host});
   ASSERT_EQ(run.code, 0) << show(run);
+  const CliResult runDefault = runCli({"run", modelPath(model), "--seed", "7", "--dump", desktop});
+  ASSERT_EQ(runDefault.code, 0) << show(runDefault);
   const QString address = QStringLiteral("qemu:?board=%1&model=%2").arg(board, modelPath(model));
   QElapsedTimer t;
   t.start();
@@ -184,8 +188,10 @@ TEST_P(QemuAgentInfer, TensorsAreBitIdenticalToTheDesktop) {
   RecordProperty("captured_bytes", o["captured_bytes"].toInt());
   EXPECT_EQ(o["board"].toString(), board);
   const CliResult cmp = runCli({"compare", host, device});
-  EXPECT_EQ(cmp.code, 0) << show(cmp);
+  EXPECT_EQ(cmp.code, 0) << "device vs desktop reference kernels:\n" << show(cmp);
   EXPECT_TRUE(cmp.out.contains("identical")) << cmp.out.toStdString();
+  const CliResult cmpDefault = runCli({"compare", desktop, device});
+  EXPECT_EQ(cmpDefault.code, 0) << "device vs desktop default (optimized) kernels:\n" << show(cmpDefault);
   if (QString::fromLatin1(c.capture) == QLatin1String("all")) {
     QFile manifest(host + "/manifest.json");
     ASSERT_TRUE(manifest.open(QIODevice::ReadOnly));
@@ -228,7 +234,7 @@ TEST(QemuAgent, FlashOverTheEmulatedUartThenTheNewModelAnswers) {
     EXPECT_EQ(f["bytes"].toInt(), QFileInfo(modelPath(name)).size());
     // The new model answers, bit-identical to the desktop runtime.
     const QString host = dir.filePath(name + "_host"), device = dir.filePath(name + "_device");
-    ASSERT_EQ(runCli({"run", modelPath(name), "--seed", "3", "--dump", host}).code, 0);
+    ASSERT_EQ(runCli({"run", modelPath(name), "--seed", "3", "--kernels", "reference", "--dump", host}).code, 0);
     const CliResult infer = runCli({"infer", "--device", board.address(), "--input", host + "/input.bin", "--model", modelPath(name),
                                     "--dump", device});
     ASSERT_EQ(infer.code, 0) << show(infer);

@@ -14,6 +14,12 @@
 #include "hal.h"
 #include "mcu_sensors.h"
 #include "model_runner/kernels/core_ops.h"
+#include "semihosting.h"
+
+extern "C" {
+extern uint32_t __stack_bottom[];  // placed by sections.ld
+extern uint32_t __stack_top[];
+}
 
 #ifndef TINYSCOPE_AGENT_VERSION
 #define TINYSCOPE_AGENT_VERSION "0.0.0"
@@ -41,6 +47,46 @@ void deviceIdFor(const char* name, uint8_t out[8]) {
 }
 
 
+// Stack high-water mark: main paints the unused stack at boot; the lowest word no longer
+// holding the paint is the deepest the stack has been. Reported over semihosting (QEMU's
+// output; `TINYSCOPE_VERBOSE=1 tinyscope-cli ...` shows it) whenever it grows.
+constexpr uint32_t kStackPaint = 0x5AC3A55Au;
+
+void paintStack() {
+  uint32_t* sp;
+  asm volatile("mov %0, sp" : "=r"(sp));
+  uint32_t* const limit = sp - 64;  // keep clear of the live frames
+  for (uint32_t* p = __stack_bottom; p < limit; ++p) *p = kStackPaint;
+}
+
+uint32_t stackHighWater() {
+  const uint32_t* p = __stack_bottom;
+  while (p < __stack_top && *p == kStackPaint) ++p;
+  return uint32_t(reinterpret_cast<uintptr_t>(__stack_top) - reinterpret_cast<uintptr_t>(p));
+}
+
+void appendNumber(char*& out, uint32_t v) {
+  char digits[10];
+  int n = 0;
+  do {
+    digits[n++] = char('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  while (n > 0) *out++ = digits[--n];
+}
+
+void reportStack(uint32_t used) {
+  char line[64];
+  char* out = line;
+  for (const char* t = "tinyscope-agent: stack high-water "; *t != '\0'; ++t) *out++ = *t;
+  appendNumber(out, used);
+  for (const char* t = " of "; *t != '\0'; ++t) *out++ = *t;
+  appendNumber(out, uint32_t(reinterpret_cast<uintptr_t>(__stack_top) - reinterpret_cast<uintptr_t>(__stack_bottom)));
+  for (const char* t = " bytes\n"; *t != '\0'; ++t) *out++ = *t;
+  *out = '\0';
+  cortex_m::semihostingWrite(line);
+}
+
 // RAM-backed slots (mps2-an386) power up as zeros, which the slot code would report as
 // "invalid"; present an all-zero header as an erased slot. A preloaded model (QEMU's
 // -device loader) has a header and stays untouched.
@@ -55,6 +101,7 @@ void eraseZeroedSlots() {
 }  // namespace
 
 int main() {
+  paintStack();
   hal::init();
   eraseZeroedSlots();
   if (tinyscope::runner::kernels::addCoreOps(g_resolver) != tinyscope::runner::Status::kOk) {
@@ -73,5 +120,14 @@ int main() {
   config.slotStore = nullptr;  // active slot and names live in RAM: a reset forgets them
   static Agent agent(config);
   agent.begin();
-  agent.run();
+  uint32_t reported = 0;
+  uint64_t nextCheckUs = 0;
+  for (;;) {
+    if (!agent.poll()) hal::waitForInterrupt();
+    if (hal::micros() >= nextCheckUs) {
+      nextCheckUs = hal::micros() + 500000;
+      const uint32_t used = stackHighWater();
+      if (used > reported) reportStack(reported = used);
+    }
+  }
 }
