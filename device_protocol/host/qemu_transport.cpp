@@ -170,8 +170,10 @@ QStringList QemuTransport::commandLine() const {
   QStringList args{QStringLiteral("-M"), m_settings.board, QStringLiteral("-display"), QStringLiteral("none"),
                    QStringLiteral("-monitor"), QStringLiteral("none"), QStringLiteral("-kernel"), m_settings.image,
                    QStringLiteral("-serial"), QStringLiteral("pty"),
-                   // hal::fatal() ends QEMU with its code; the image also runs without it.
-                   QStringLiteral("-semihosting-config"), QStringLiteral("enable=on,target=native")};
+                   // Semihosting prints reach us unbuffered (a chardev, not QEMU's stdio buffer);
+                   // hal::fatal() ends QEMU with its code. The image also runs without it.
+                   QStringLiteral("-chardev"), QStringLiteral("stdio,id=semihost,signal=off"),
+                   QStringLiteral("-semihosting-config"), QStringLiteral("enable=on,target=native,chardev=semihost")};
   if (m_settings.icount) args << QStringLiteral("-icount") << QStringLiteral("shift=0");
   if (!m_slotImage.isEmpty()) {
     QemuBoardLayout layout;
