@@ -55,8 +55,9 @@ struct GemmJob {
   int8_t* scratch = nullptr;  // gemmScratchBytes(depth) when !direct
 };
 
+// im2col rows plus slack for 8-byte moves past the last row.
 inline size_t gemmScratchBytes(int32_t depth) {
-  return static_cast<size_t>(kGemmMaxRows) * static_cast<size_t>(roundUp(depth, 4));
+  return static_cast<size_t>(kGemmMaxRows) * static_cast<size_t>(roundUp(depth, 4)) + 16;
 }
 
 // Depthwise convolution with depth multiplier 1 (a larger multiplier is handled by expanding
