@@ -58,7 +58,8 @@ Status addOptimizedOps(OpResolver& resolver) { return addOptimizedOps(resolver, 
 Status addOptimizedOps(OpResolver& resolver, Isa isa) {
   isa = lowerToSupported(isa);
   const OpRegistration registrations[] = {registerConv2d(isa), registerDepthwiseConv2d(isa),
-                                          registerFullyConnected(isa), registerAdd(isa)};
+                                          registerFullyConnected(isa), registerAdd(isa),
+                                          registerAveragePool2d(isa)};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

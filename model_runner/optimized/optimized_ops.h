@@ -1,9 +1,9 @@
 // Optimized x86-64 desktop kernels (library tinyscope_model_runner_optimized): CONV_2D,
 // DEPTHWISE_CONV_2D and FULLY_CONNECTED as im2col + int8 GEMM and channel-vectorised
-// depthwise loops, plus same-shape ADD, bit for bit equal to the reference kernels in
-// model_runner/kernels/.
+// depthwise loops, plus same-shape ADD and AVERAGE_POOL_2D, bit for bit equal to the
+// reference kernels in model_runner/kernels/.
 //
-// addOptimizedOps() replaces those four registrations in a resolver that already holds the
+// addOptimizedOps() replaces those five registrations in a resolver that already holds the
 // reference op table (call kernels::addCoreOps() first). The instruction set is picked once,
 // when the registrations are made: AVX-512 VNNI (256-bit vectors, 32 registers), AVX-VNNI,
 // AVX2 (exact int16 multiply-add), or the portable reference math when the CPU has no AVX2.
@@ -32,8 +32,8 @@ Isa detectIsa();
 // "avx512vnni", "avxvnni", "avx2", "reference".
 const char* isaName(Isa isa);
 
-// Replaces CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and ADD with the optimized kernels for the
-// best supported instruction set. kResolverFull when the table has no room.
+// Replaces CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD and AVERAGE_POOL_2D with the
+// optimized kernels for the best supported instruction set. kResolverFull when the table has no room.
 Status addOptimizedOps(OpResolver& resolver);
 // Same with a given instruction set, lowered to the next one this CPU supports (tests use it
 // to check every path on one machine).

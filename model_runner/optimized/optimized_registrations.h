@@ -11,5 +11,6 @@ OpRegistration registerConv2d(Isa isa);
 OpRegistration registerDepthwiseConv2d(Isa isa);
 OpRegistration registerFullyConnected(Isa isa);
 OpRegistration registerAdd(Isa isa);
+OpRegistration registerAveragePool2d(Isa isa);
 
 }  // namespace tinyscope::runner::optimized

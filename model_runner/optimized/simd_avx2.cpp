@@ -50,7 +50,7 @@ inline __m128i narrow8(__m256i v) {
 }  // namespace
 
 const SimdKernels* avx2Kernels() {
-  static const SimdKernels k{gemm, depthwise, add, kActivationBias, requantBlock};
+  static const SimdKernels k{gemm, depthwise, add, averagePool, kActivationBias, requantBlock};
   return &k;
 }
 

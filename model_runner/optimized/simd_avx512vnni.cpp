@@ -36,7 +36,7 @@ inline __m128i narrow8(__m256i v) { return _mm256_maskz_cvtepi32_epi8(0xFF, v); 
 }  // namespace
 
 const SimdKernels* avx512VnniKernels() {
-  static const SimdKernels k{gemm, depthwise, add, kActivationBias, requantBlock};
+  static const SimdKernels k{gemm, depthwise, add, averagePool, kActivationBias, requantBlock};
   return &k;
 }
 

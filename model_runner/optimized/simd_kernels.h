@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "model_runner/kernels/add.h"
+#include "model_runner/kernels/average_pool_2d.h"
 
 namespace tinyscope::runner::optimized {
 
@@ -96,10 +97,18 @@ struct AddJob {
   int8_t* output = nullptr;
 };
 
+struct PoolJob {
+  kernels::PoolParams params;
+  kernels::Shape4 input, output;
+  const int8_t* in = nullptr;
+  int8_t* out = nullptr;
+};
+
 struct SimdKernels {
   void (*gemm)(const GemmJob& job) = nullptr;
   void (*depthwise)(const DepthwiseJob& job) = nullptr;
   void (*add)(const AddJob& job) = nullptr;
+  void (*averagePool)(const PoolJob& job) = nullptr;
   // What the GEMM adds to each activation byte before multiplying (128: unsigned VNNI operand).
   int32_t activationBias = 0;
   // The vector requantization alone, before narrowing to int8 (tests check it exhaustively):

@@ -279,6 +279,34 @@ void randomAdd(Rng& rng, Counts* counts) {
                         counts);
 }
 
+void randomAveragePool(Rng& rng, Counts* counts) {
+  const int32_t n = rng.chance(0.2) ? 2 : 1;
+  const int32_t h = rng.uniform(1, 14), w = rng.uniform(1, 14), c = rng.uniform(1, 70);
+  const int32_t fh = rng.uniform(1, h + 1), fw = rng.uniform(1, w + 1);
+  const int32_t sh = rng.uniform(1, 3), sw = rng.uniform(1, 3);
+  const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
+  const int32_t oh = outSize(padding, h, fh, sh, 1), ow = outSize(padding, w, fw, sw, 1);
+  if (oh <= 0 || ow <= 0) return;
+  TfliteWriter wr;
+  const QuantParams q = QuantParams::perTensor(rng.uniformF(0.01f, 0.2f), rng.uniform(-128, 127));
+  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {n, h, w, c}, q);
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, c}, q);
+  host::Pool2DOptions o;
+  o.padding = padding;
+  o.strideH = sh;
+  o.strideW = sw;
+  o.filterHeight = fh;
+  o.filterWidth = fw;
+  o.activation = randomActivation(rng);
+  wr.addAveragePool2D(in, out, o);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * c)),
+                        "AVERAGE_POOL_2D " + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c) +
+                            " filter " + std::to_string(fh) + "x" + std::to_string(fw),
+                        counts);
+}
+
 TEST(OptimizedKernels, ReportsInstructionSets) {
   std::string names;
   for (Isa isa : supportedIsas()) names += std::string(isaName(isa)) + " ";
@@ -336,6 +364,14 @@ TEST(OptimizedKernels, AddMatchesReference) {
   for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomAdd(rng, &counts);
   std::printf("ADD: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
   EXPECT_EQ(counts.models, 300);
+}
+
+TEST(OptimizedKernels, AveragePoolMatchesReference) {
+  Rng rng(2718);
+  Counts counts;
+  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomAveragePool(rng, &counts);
+  std::printf("AVERAGE_POOL_2D: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  EXPECT_GT(counts.models, 200);
 }
 
 // The vector requantization against quant::multiplyByQuantizedMultiplier on accumulators over
