@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -75,6 +76,7 @@ class AgentProcess {
     m_pid = fork();
     if (m_pid < 0) return fail("fork failed");
     if (m_pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // a crashed test must not leave agents behind
       dup2(toChild[0], 0);
       dup2(fromChild[1], 1);
       std::vector<char*> argv;

@@ -233,7 +233,7 @@ TEST_P(AgentOverLink, StreamsWindowsWithContiguousSequenceAtTheRequestedRate) {
     EXPECT_EQ(windows[i].payload.size(), 40u);
   }
   const double rate = double(windows.size()) * 1e6 / double(elapsed);
-  EXPECT_NEAR(rate, 100.0, 10.0) << "windows per second";
+  EXPECT_NEAR(rate, 100.0, 15.0) << "windows per second (wall clock; the machine may be busy)";
   const double span = double(windows.back().timestampUs - windows.front().timestampUs);
   const double perWindow = span / double(windows.size() - 1);
   EXPECT_NEAR(perWindow, 10000.0, 50.0) << "device timestamps must advance by 10 samples at 1 kHz";
@@ -283,6 +283,8 @@ TEST_P(AgentHighRate, Streams16kHzTimes8ChannelsWithoutLoss) {
   uint32_t expected = 0;
   uint32_t gaps = 0;
   size_t windows = 0;
+  uint64_t firstTs = 0;
+  uint64_t lastTs = 0;
   const uint64_t t0 = nowUs();
   Message m;
   while (nowUs() - t0 < 3000000 && s.client->next(&m, 500)) {
@@ -290,15 +292,23 @@ TEST_P(AgentHighRate, Streams16kHzTimes8ChannelsWithoutLoss) {
     const proto::SensorWindow w = m.decode<proto::SensorWindow>();
     if (w.sequence != expected) gaps += w.sequence - expected;
     expected = w.sequence + 1;
+    if (windows == 0) firstTs = w.timestampUs;
+    lastTs = w.timestampUs;
     bytes += w.payload.size();
     ++windows;
   }
   const double seconds = double(nowUs() - t0) / 1e6;
   EXPECT_EQ(gaps, 0u) << "windows lost while the host was reading";
+  ASSERT_GT(windows, 100u);
+  // The device's own clock says how fast it samples; the wall clock says whether the link
+  // kept up (loosely: the machine may be busy with other builds).
+  const double deviceRate = double(windows - 1) * 32 / (double(lastTs - firstTs) / 1e6);
+  EXPECT_NEAR(deviceRate, 16000.0, 16000.0 * 0.01);
   const double samplesPerSecond = double(windows) * 32 / seconds;
-  EXPECT_NEAR(samplesPerSecond, 16000.0, 16000.0 * 0.05);
-  std::printf("[ figures ] %s: 16 kHz x 8 ch, %.0f samples/s, %.0f payload bytes/s, %u windows lost\n",
-              linkName(GetParam()), samplesPerSecond, double(bytes) / seconds, gaps);
+  EXPECT_NEAR(samplesPerSecond, 16000.0, 16000.0 * 0.25);
+  std::printf("[ figures ] %s: 16 kHz x 8 ch, %.0f samples/s received (device clock %.1f), %.0f payload bytes/s, "
+              "%u windows lost\n",
+              linkName(GetParam()), samplesPerSecond, deviceRate, double(bytes) / seconds, gaps);
 }
 
 INSTANTIATE_TEST_SUITE_P(Links, AgentHighRate, ::testing::Values(Link::Stdio, Link::Pty, Link::Tcp),

@@ -49,7 +49,8 @@ Message flashChunk(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& mod
   return c.request(chunk);
 }
 
-proto::InferenceResult runUploaded(AgentClient& c, const std::vector<uint8_t>& input, uint8_t slot = proto::kActiveSlot) {
+// Uploads `input`, runs, and returns output 0's bytes (empty when the run failed).
+std::vector<uint8_t> runUploaded(AgentClient& c, const std::vector<uint8_t>& input, uint8_t slot = proto::kActiveSlot) {
   for (size_t off = 0; off < input.size(); off += proto::kMaxChunk) {
     proto::InputChunk ic;
     ic.totalBytes = uint32_t(input.size());
@@ -63,12 +64,11 @@ proto::InferenceResult runUploaded(AgentClient& c, const std::vector<uint8_t>& i
   const uint16_t id = c.send(r);
   Message m;
   EXPECT_TRUE(c.waitFor(MessageType::InferenceResult, id, &m, 10000));
-  return m.decode<proto::InferenceResult>();
-}
-
-std::vector<uint8_t> outputBytes(const proto::InferenceResult& r) {
-  if (r.outputs.empty()) return {};
-  return std::vector<uint8_t>(r.outputs[0].data.begin(), r.outputs[0].data.end());
+  // The result's output data points into `m`: copy it while `m` lives.
+  const proto::InferenceResult result = m.decode<proto::InferenceResult>();
+  EXPECT_EQ(result.status, proto::InferenceStatus::Ok);
+  if (result.outputs.empty()) return {};
+  return std::vector<uint8_t>(result.outputs[0].data.begin(), result.outputs[0].data.end());
 }
 
 }  // namespace
@@ -148,7 +148,7 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
     proto::Activate act;
     act.slot = 1;
     ASSERT_EQ(s.client->request(act).type(), MessageType::Ack);
-    EXPECT_EQ(outputBytes(runUploaded(*s.client, input)), ref.outputs.at(0));
+    EXPECT_EQ(runUploaded(*s.client, input), ref.outputs.at(0));
     proto::Rollback rb;
     m = s.client->request(rb);
     ASSERT_EQ(m.type(), MessageType::Nack) << "no slot was active before: nothing to roll back to";
@@ -163,7 +163,7 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
     EXPECT_EQ(s.hello.slots[1].modelSize, model.size());
     EXPECT_EQ(s.hello.slots[1].modelCrc, crc);
     EXPECT_STREQ(s.hello.slots[1].modelName.c_str(), "hello");
-    EXPECT_EQ(outputBytes(runUploaded(*s.client, input)), ref.outputs.at(0));
+    EXPECT_EQ(runUploaded(*s.client, input), ref.outputs.at(0));
 
     // Flash the same model into slot 0, activate it, then roll back to slot 1.
     proto::FlashBegin begin;
