@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "model_runner/interpreter.h"
-#include "model_runner/kernels/core_ops.h"
+#include "model_runner/kernels/all_ops.h"
 
 using namespace tinyscope::runner;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static OpResolver resolver;
-  static const bool ready = kernels::addCoreOps(resolver) == Status::kOk;
+  static const bool ready = kernels::addAllOps(resolver) == Status::kOk;
   if (!ready) return 0;
   // Aligned private copy: the runtime reads the model in place and checks data alignment.
   static std::vector<uint64_t> model;

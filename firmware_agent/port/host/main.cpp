@@ -15,7 +15,7 @@
 #include "hal.h"
 #include "host_platform.h"
 #include "host_sensors.h"
-#include "model_runner/kernels/core_ops.h"
+#include "model_runner/kernels/all_ops.h"
 #include "wav_file.h"
 
 #ifndef TINYSCOPE_AGENT_VERSION
@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
   }
 
   // Agent.
-  tinyscope::runner::kernels::addCoreOps(g_resolver);
+  tinyscope::runner::kernels::addAllOps(g_resolver);  // every tier: the desktop side of sim: runs anything the runtime can
   uint8_t deviceId[8];
   deviceIdFor(slotsDir, deviceId);
   AgentConfig config;
