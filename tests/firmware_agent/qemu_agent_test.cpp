@@ -75,10 +75,17 @@ class QemuScript {
     }
   }
   ~QemuScript() {
-    m_process.terminate();  // the script's trap takes QEMU down
-    if (!m_process.waitForFinished(5000)) m_process.kill();
+    // TINYSCOPE_QEMU_PID is timeout(1), which leads its own process group with QEMU in it:
+    // SIGTERM is passed on to QEMU, SIGKILL to the group leaves nothing behind. (The script
+    // itself only runs its cleanup trap once its relay of QEMU's output ends.)
+    if (m_qemuPid > 0) {
+      ::kill(static_cast<pid_t>(m_qemuPid), SIGTERM);
+      m_process.waitForFinished(3000);
+      ::kill(-static_cast<pid_t>(m_qemuPid), SIGKILL);
+    }
+    m_process.terminate();
+    if (!m_process.waitForFinished(3000)) m_process.kill();
     m_process.waitForFinished(3000);
-    if (m_qemuPid > 0) ::kill(static_cast<pid_t>(m_qemuPid), SIGKILL);  // in case the script could not
   }
   QString address() const { return m_pty.isEmpty() ? QString() : QStringLiteral("serial:") + m_pty; }
 
