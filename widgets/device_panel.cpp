@@ -93,8 +93,11 @@ void DevicePanel::showConnected(const DeviceInfo& info) {
                       s.sensorId);
   }
   m_connect->setText(tr("Disconnect"));
-  m_sensor->setEnabled(h.sensors.size() > 0);
-  m_stream->setEnabled(h.sensors.size() > 0);
+  const bool agent = h.chosenVersion != 0;  // 0: a text-mode board with no agent
+  if (!agent) m_info->setText(tr("<b>Text mode</b>: %1 channel(s) of numbers per line, no agent (no inference or flashing).")
+                                  .arg(h.sensors.size() ? h.sensors[0].axes : 0));
+  m_sensor->setEnabled(agent && h.sensors.size() > 0);
+  m_stream->setEnabled(agent && h.sensors.size() > 0);
 }
 
 void DevicePanel::showDisconnected(const QString& reason) {
@@ -121,7 +124,17 @@ void DevicePanel::setRunEnabled(bool enabled, const QString& why) {
   m_run->setToolTip(why);
 }
 
-void DevicePanel::showStatus(const LinkStatus& s, quint64 droppedInGui, double sampleRateHz) {
+void DevicePanel::showStatus(const LinkStatus& s, quint64 droppedInGui) {
+  if (s.textMode) {
+    m_counters->setText(tr("%1 samples · %2 Hz (measured from arrival times)\n%3 non-numeric lines · GUI dropped %4")
+                            .arg(s.stream.samples)
+                            .arg(s.rateHz > 0 ? QStringLiteral("%1 ± %2").arg(s.rateHz, 0, 'f', 2).arg(s.rateUncertaintyHz, 0, 'f', 2)
+                                              : QStringLiteral("–"))
+                            .arg(s.textLines)
+                            .arg(droppedInGui));
+    return;
+  }
+  const double sampleRateHz = s.rateHz;
   const quint64 frameErrors = s.link.frames.crcErrors + s.link.frames.cobsErrors + s.link.frames.tooShort + s.link.frames.overflows;
   m_counters->setText(tr("%1 windows · %2 samples · %3 Hz\ngaps %4 · overruns %5 · CRC errors %6 · frame errors %7 · lost %8 · GUI dropped %9")
                           .arg(s.stream.windows)

@@ -22,7 +22,7 @@ class DevicePanel : public QWidget {
   void showConnecting(const QString& address);
   void showConnected(const DeviceInfo& info);
   void showDisconnected(const QString& reason);
-  void showStatus(const LinkStatus& status, quint64 droppedInGui, double sampleRateHz);
+  void showStatus(const LinkStatus& status, quint64 droppedInGui);
   void setStreaming(bool on);
   void setRunEnabled(bool enabled, const QString& why);
   int selectedSensor() const;

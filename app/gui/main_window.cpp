@@ -178,7 +178,9 @@ void MainWindow::wireWorkbench() {
 
   connect(dev, &DeviceController::connected, this, [this](const DeviceInfo& info) {
     m_devicePanel->showConnected(info);
-    m_devicePanel->setRunEnabled(!m_workbench->modelPath().isEmpty(), tr("Open a model first (File > Open Model)."));
+    const bool agent = info.hello.chosenVersion != 0;
+    m_devicePanel->setRunEnabled(agent && !m_workbench->modelPath().isEmpty(),
+                                 agent ? tr("Open a model first (File > Open Model).") : tr("A text-mode board runs no agent."));
     m_connectionLabel->setText(tr("%1 · %2").arg(m_workbench->device()->address(), QString::fromUtf8(info.hello.boardName.c_str())));
     m_log->append(LogLevel::Info, m_workbench->device()->address(),
                   tr("connected: %1, firmware %2").arg(QString::fromUtf8(info.hello.boardName.c_str()),
@@ -201,7 +203,7 @@ void MainWindow::wireWorkbench() {
                   m_workbench->device()->address(), text);
   });
   connect(dev, &DeviceController::statusUpdated, this, [this](const LinkStatus& s) {
-    m_devicePanel->showStatus(s, m_workbench->device()->droppedWindows(), s.stream.measuredRateHz());
+    m_devicePanel->showStatus(s, m_workbench->device()->droppedWindows());
   });
   connect(wb, &Workbench::framesArrived, this, [this](const std::vector<float>& frames, int count, int channels) {
     if (channels == m_plot->channelCount()) m_plot->appendFrames(frames.data(), count);

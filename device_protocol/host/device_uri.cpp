@@ -49,7 +49,9 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
   QString head;
   if (scheme == QLatin1String("serial")) {
     u.kind = DeviceUri::Kind::Serial;
-    if (!splitOptions(scheme, rest, {QStringLiteral("baud")}, &head, &u.options, error)) return false;
+    if (!splitOptions(scheme, rest, {QStringLiteral("baud"), QStringLiteral("mode"), QStringLiteral("rate")}, &head, &u.options,
+                      error))
+      return false;
     if (head.isEmpty()) {
       *error = QStringLiteral("serial: no port given (e.g. serial:/dev/ttyACM0?baud=921600)");
       return false;
@@ -63,7 +65,7 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
     u.target = head;
   } else if (scheme == QLatin1String("ble")) {
     u.kind = DeviceUri::Kind::Ble;
-    if (!splitOptions(scheme, rest, {}, &head, &u.options, error)) return false;
+    if (!splitOptions(scheme, rest, {QStringLiteral("mode"), QStringLiteral("rate")}, &head, &u.options, error)) return false;
     static const QRegularExpression mac(QStringLiteral("^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"));
     if (!mac.match(head).hasMatch()) {
       *error = QStringLiteral("ble: '%1' is not a Bluetooth address like AA:BB:CC:DD:EE:FF").arg(head);
@@ -72,7 +74,7 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
     u.target = head.toUpper();
   } else if (scheme == QLatin1String("tcp")) {
     u.kind = DeviceUri::Kind::Tcp;
-    if (!splitOptions(scheme, rest, {}, &head, &u.options, error)) return false;
+    if (!splitOptions(scheme, rest, {QStringLiteral("mode"), QStringLiteral("rate")}, &head, &u.options, error)) return false;
     const int pc = head.lastIndexOf(QLatin1Char(':'));
     if (pc <= 0) {
       *error = QStringLiteral("tcp: '%1' is not HOST:PORT (e.g. tcp:127.0.0.1:5555)").arg(head);
@@ -111,6 +113,20 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
   } else {
     *error = QStringLiteral("unknown device scheme '%1': use serial:, ble:, tcp:, sim: or qemu:").arg(scheme);
     return false;
+  }
+  // Text mode: the board prints numbers per line and runs no agent.
+  const QString mode = u.option(QStringLiteral("mode"), QStringLiteral("binary"));
+  if (mode != QLatin1String("binary") && mode != QLatin1String("text")) {
+    *error = QStringLiteral("%1: mode '%2' is not binary or text").arg(scheme, mode);
+    return false;
+  }
+  if (u.options.hasQueryItem(QStringLiteral("rate"))) {
+    bool ok = false;
+    const double hz = u.option(QStringLiteral("rate")).toDouble(&ok);
+    if (!ok || hz <= 0) {
+      *error = QStringLiteral("%1: rate '%2' is not a positive number of Hz").arg(scheme, u.option(QStringLiteral("rate")));
+      return false;
+    }
   }
   *uri = u;
   return true;

@@ -2,6 +2,8 @@
 // DeviceUri: every device is an address.
 //   serial:/dev/ttyACM0?baud=921600   ble:AA:BB:CC:DD:EE:FF   tcp:127.0.0.1:5555
 //   sim:?model=PATH&sensor=imu        qemu:?board=mps2-an386&image=PATH&model=PATH
+// serial:, tcp: and ble: take mode=text for boards that print numbers and run no agent
+// (rate=HZ then overrides the measured sample rate).
 //   (qemu: also slot=N for model=, icount=1 for instruction-count timing)
 // Value type; any thread.
 #include <QString>
@@ -20,6 +22,7 @@ struct DeviceUri {
   QString option(const QString& key, const QString& fallback = {}) const {
     return options.hasQueryItem(key) ? options.queryItemValue(key, QUrl::FullyDecoded) : fallback;
   }
+  bool textMode() const { return option(QStringLiteral("mode")) == QLatin1String("text"); }
   static QString kindName(Kind kind);
 };
 

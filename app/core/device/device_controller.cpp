@@ -2,6 +2,8 @@
 
 #include <QTimer>
 
+#include "device_protocol/host/transport_factory.h"
+
 namespace tinyscope {
 
 DeviceController::DeviceController(QObject* parent) : QObject(parent), m_io(new QObject) {
@@ -16,6 +18,8 @@ DeviceController::~DeviceController() {
   onIoThread([this] {
     delete m_session;
     m_session = nullptr;
+    delete m_text;
+    m_text = nullptr;
   });
   m_thread.quit();
   m_thread.wait();
@@ -30,60 +34,124 @@ void DeviceController::connectTo(const QString& address) {
   disconnectDevice();
   m_address = address;
   onIoThread([this, address] {
+    link::DeviceUri uri;
     QString error;
-    auto link = link::DeviceLink::create(address, &error);
-    if (!link) {
+    if (!link::parseDeviceUri(address, &uri, &error)) {
       QMetaObject::invokeMethod(this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
       return;
     }
-    m_session = new DeviceSession(std::move(link), m_io);
-    DeviceSession* s = m_session;
-    // Session signals are emitted on the I/O thread; `this` lives in the GUI thread, so
-    // these connections are queued.
-    connect(s, &DeviceSession::connected, this, [this](const DeviceInfo& info) {
-      m_info = info;
-      m_connected = true;
-      Q_EMIT connected(info);
-    });
-    connect(s, &DeviceSession::disconnected, this, [this] {
-      m_connected = false;
-      Q_EMIT disconnected();
-    });
-    // Retry while the user still wants this device (the session is deleted on disconnectDevice()).
-    auto* retry = new QTimer(s);
-    retry->setInterval(1000);
-    connect(s, &DeviceSession::disconnected, retry, [retry] { retry->start(); });
-    connect(s, &DeviceSession::connected, retry, &QTimer::stop);
-    connect(retry, &QTimer::timeout, s, [this, s, attempt = 0]() mutable {
-      if (s->link()->isOpen() && s->handshakeDone()) return;
-      ++attempt;
-      QMetaObject::invokeMethod(this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
-      s->link()->close();
-      s->startHandshake();
-    });
-    // While retrying, the same failure repeats every second: report it once.
-    connect(s, &DeviceSession::errorOccurred, this, [this](const QString& e) {
-      if (e == m_lastError && !m_connected) return;
-      m_lastError = e;
-      Q_EMIT errorOccurred(e);
-    });
-    connect(s, &DeviceSession::connected, this, [this] { m_lastError.clear(); });
-    connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);
-    connect(s->link(), &link::DeviceLink::diagnostic, this, [this](const QString& line) { Q_EMIT deviceLog(0, line); });
-    // Windows go through the ring, on the I/O thread (direct connection).
-    connect(s, &DeviceSession::windowReceived, m_io, [this](const SensorWindowData& w) { m_windows.push(w); },
-            Qt::DirectConnection);
-    auto* timer = new QTimer(s);
-    connect(timer, &QTimer::timeout, s, [this, s] {
-      Q_EMIT statusUpdated(LinkStatus{s->streams().value(0), s->link()->counters()});
-    });
-    timer->start(500);
-    s->startHandshake();
-    QTimer::singleShot(10000, s, [this, s] {
-      if (!s->handshakeDone() && m_session == s)
-        Q_EMIT errorOccurred(QStringLiteral("%1: no answer to the handshake within 10 s").arg(s->link()->uri().text));
-    });
+    if (uri.textMode()) openTextStream(uri);
+    else openSession(uri);
   });
+}
+
+void DeviceController::reportError(const QString& e) {
+  // While retrying, the same failure repeats every second: report it once.
+  if (e == m_lastError && !m_connected) return;
+  m_lastError = e;
+  Q_EMIT errorOccurred(e);
+}
+
+void DeviceController::openSession(const link::DeviceUri& uri) {
+  QString error;
+  std::unique_ptr<link::Transport> transport = link::createTransport(uri, &error);
+  if (!transport) {
+    QMetaObject::invokeMethod(this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+    return;
+  }
+  m_session = new DeviceSession(std::make_unique<link::DeviceLink>(uri, std::move(transport)), m_io);
+  DeviceSession* s = m_session;
+  // Session signals are emitted on the I/O thread; `this` lives in the GUI thread, so
+  // these connections are queued.
+  connect(s, &DeviceSession::connected, this, [this](const DeviceInfo& info) {
+    m_info = info;
+    m_connected = true;
+    m_lastError.clear();
+    Q_EMIT connected(info);
+  });
+  connect(s, &DeviceSession::disconnected, this, [this] {
+    m_connected = false;
+    Q_EMIT disconnected();
+  });
+  connect(s, &DeviceSession::errorOccurred, this, &DeviceController::reportError);
+  connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);
+  connect(s->link(), &link::DeviceLink::diagnostic, this, [this](const QString& line) { Q_EMIT deviceLog(0, line); });
+  // Windows go through the ring, on the I/O thread (direct connection).
+  connect(s, &DeviceSession::windowReceived, m_io, [this](const SensorWindowData& w) { m_windows.push(w); },
+          Qt::DirectConnection);
+  auto* timer = new QTimer(s);
+  connect(timer, &QTimer::timeout, s, [this, s] {
+    LinkStatus st{s->streams().value(0), s->link()->counters()};
+    st.rateHz = st.stream.measuredRateHz();
+    Q_EMIT statusUpdated(st);
+  });
+  timer->start(500);
+  // Retry while the user still wants this device (the session is deleted on disconnectDevice()).
+  auto* retry = new QTimer(s);
+  retry->setInterval(1000);
+  connect(s, &DeviceSession::disconnected, retry, [retry] { retry->start(); });
+  connect(s, &DeviceSession::connected, retry, &QTimer::stop);
+  connect(retry, &QTimer::timeout, s, [this, s, attempt = 0]() mutable {
+    if (s->link()->isOpen() && s->handshakeDone()) return;
+    ++attempt;
+    QMetaObject::invokeMethod(this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+    s->link()->close();
+    s->startHandshake();
+  });
+  s->startHandshake();
+  QTimer::singleShot(10000, s, [this, s] {
+    if (!s->handshakeDone() && m_session == s)
+      Q_EMIT errorOccurred(QStringLiteral("%1: no answer to the handshake within 10 s").arg(s->link()->uri().text));
+  });
+}
+
+void DeviceController::openTextStream(const link::DeviceUri& uri) {
+  QString error;
+  std::unique_ptr<link::Transport> transport = link::createTransport(uri, &error);
+  if (!transport) {
+    QMetaObject::invokeMethod(this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+    return;
+  }
+  m_text = new TextStream(uri, std::move(transport), m_io);
+  TextStream* t = m_text;
+  connect(t, &TextStream::channelsKnown, this, [this](const DeviceInfo& info) {
+    m_info = info;
+    m_connected = true;
+    m_lastError.clear();
+    Q_EMIT connected(info);
+  });
+  connect(t, &TextStream::closed, this, [this] {
+    m_connected = false;
+    Q_EMIT disconnected();
+  });
+  connect(t, &TextStream::errorOccurred, this, &DeviceController::reportError);
+  connect(t, &TextStream::textLine, this, [this](const QString& line) { Q_EMIT deviceLog(1, line); });
+  connect(t, &TextStream::windowReceived, m_io, [this](const SensorWindowData& w) { m_windows.push(w); },
+          Qt::DirectConnection);
+  auto* timer = new QTimer(t);
+  connect(timer, &QTimer::timeout, t, [this, t] {
+    LinkStatus st;
+    st.stream = t->stats();
+    st.textMode = true;
+    const link::RateEstimate r = t->decoder().rate();
+    st.rateHz = r.hz;
+    st.rateUncertaintyHz = r.uncertaintyHz;
+    st.textLines = t->decoder().counters().textLines;
+    Q_EMIT statusUpdated(st);
+  });
+  timer->start(500);
+  auto* retry = new QTimer(t);
+  retry->setInterval(1000);
+  connect(t, &TextStream::closed, retry, [retry] { retry->start(); });
+  connect(retry, &QTimer::timeout, t, [this, t, attempt = 0]() mutable {
+    if (t->isOpen()) {
+      return;
+    }
+    ++attempt;
+    QMetaObject::invokeMethod(this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+    t->open();
+  });
+  t->open();
 }
 
 void DeviceController::disconnectDevice() {
@@ -91,6 +159,11 @@ void DeviceController::disconnectDevice() {
   m_connected = false;
   m_address.clear();
   onIoThread([this] {
+    if (m_text) {
+      m_text->disconnect(this);
+      m_text->deleteLater();
+      m_text = nullptr;
+    }
     if (!m_session) return;
     m_session->disconnect(this);
     m_session->link()->close();

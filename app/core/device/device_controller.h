@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/core/device/device_session.h"
+#include "app/core/device/text_stream.h"
 #include "app/core/spsc_ring.h"
 
 namespace tinyscope {
@@ -20,6 +21,10 @@ namespace tinyscope {
 struct LinkStatus {
   StreamStats stream;
   link::LinkCounters link;
+  bool textMode = false;
+  double rateHz = 0;             // device timestamps (binary), arrival times or rate= (text)
+  double rateUncertaintyHz = 0;  // text mode: one standard error of the measured rate
+  quint64 textLines = 0;         // text mode: lines that were not numbers
 };
 
 class DeviceController : public QObject {
@@ -29,6 +34,8 @@ class DeviceController : public QObject {
   ~DeviceController() override;
 
   // Connects (closing any previous device) and hands-shakes; connected() or errorOccurred().
+  // Addresses with mode=text read numbers per line from a board with no agent; there is no
+  // handshake, inference or flashing then, and connected() comes once samples arrive.
   // If the device later disappears (unplugged, process died, connection dropped), the
   // controller retries once a second until it answers again or disconnectDevice() is called.
   void connectTo(const QString& address);
@@ -59,10 +66,15 @@ class DeviceController : public QObject {
  private:
   template <class F>
   void onIoThread(F&& f);
+  // On the I/O thread: sets up the session (binary) or text stream for `uri`.
+  void openSession(const link::DeviceUri& uri);
+  void openTextStream(const link::DeviceUri& uri);
+  void reportError(const QString& e);
 
   QThread m_thread;
   QObject* m_io;                         // lives in m_thread; parent of the session
   DeviceSession* m_session = nullptr;    // touched only on m_thread
+  TextStream* m_text = nullptr;          // touched only on m_thread; text-mode devices
   SpscRing<SensorWindowData> m_windows{4096};
   DeviceInfo m_info;
   QString m_address;

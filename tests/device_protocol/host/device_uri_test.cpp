@@ -42,6 +42,16 @@ TEST(DeviceUri, BleTcpSimQemu) {
   EXPECT_EQ(parseOk("qemu:?board=mps2-an386").option("board"), "mps2-an386");
 }
 
+TEST(DeviceUri, TextMode) {
+  const DeviceUri u = parseOk("serial:/dev/ttyUSB0?baud=115200&mode=text&rate=250");
+  EXPECT_TRUE(u.textMode());
+  EXPECT_EQ(u.option("rate"), "250");
+  EXPECT_FALSE(parseOk("serial:/dev/ttyUSB0").textMode());
+  EXPECT_TRUE(parseOk("tcp:127.0.0.1:9000?mode=text").textMode());
+  EXPECT_TRUE(parseError("serial:/dev/x?mode=csv").contains("mode 'csv'"));
+  EXPECT_TRUE(parseError("serial:/dev/x?mode=text&rate=fast").contains("rate 'fast'"));
+}
+
 TEST(DeviceUri, BadAddressesNameWhatIsWrong) {
   EXPECT_TRUE(parseError("/dev/ttyACM0").contains("no scheme"));
   EXPECT_TRUE(parseError("usb:/dev/x").contains("unknown device scheme 'usb'"));
