@@ -42,8 +42,11 @@ double SensorWindowData::sample(int index, int channel) const {
 
 double StreamStats::measuredRateHz() const {
   if (windows < 2 || lastTimestampUs <= firstTimestampUs) return 0;
-  // Samples from the first window's first sample to the last window's first sample.
-  const double spanSamples = static_cast<double>(samples - static_cast<quint64>(lastWindowSamples));
+  // Samples from the first window's first sample to the last window's first sample,
+  // counting windows that were lost (their sequence numbers are known), so loss does not
+  // read as a slower clock.
+  const double perWindow = static_cast<double>(lastWindowSamples);
+  const double spanSamples = static_cast<double>(lastSequence - firstSequence) * perWindow;
   return spanSamples / (static_cast<double>(lastTimestampUs - firstTimestampUs) * 1e-6);
 }
 
@@ -225,6 +228,7 @@ void DeviceSession::onMessage(const link::DeviceMessage& message) {
       StreamStats& st = m_streams[w.streamId];
       if (st.windows == 0) {
         st.firstTimestampUs = w.timestampUs;
+        st.firstSequence = w.sequence;
       } else if (w.sequence != st.lastSequence + 1) {
         st.missingWindows += static_cast<quint32>(w.sequence - st.lastSequence - 1);
       }

@@ -34,10 +34,11 @@ struct StreamStats {
   quint64 overrunsReported = 0; // Error StreamOverrun messages from the device
   quint64 firstTimestampUs = 0;
   quint64 lastTimestampUs = 0;
+  quint32 firstSequence = 0;
   quint32 lastSequence = 0;
   int lastWindowSamples = 0;
   // Rate from device timestamps (not arrival times): samples between the first and last
-  // window over their time span.
+  // window over their time span; assumes a constant window length.
   double measuredRateHz() const;
 };
 
