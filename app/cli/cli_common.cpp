@@ -38,8 +38,10 @@ int parseVerbArgs(QCommandLineParser& parser, const QStringList& args, const QSt
   if (!parser.parse(args)) return fail(verb, parser.errorText(), kExitUsage);
   if (parser.isSet(help)) {
     QString text = parser.helpText();
-    // QCommandLineParser names the binary only; show the verb too.
-    text.replace(QStringLiteral("Usage: ") + args.value(0), QStringLiteral("Usage: tinyscope-cli ") + verb);
+    // QCommandLineParser names the binary by its path only; show the verb too.
+    const int end = text.indexOf(QLatin1Char(' '), 7);  // after "Usage: <program>"
+    if (text.startsWith(QLatin1String("Usage: ")) && end > 0)
+      text.replace(0, end, QStringLiteral("Usage: tinyscope-cli ") + verb);
     out() << text;
     out().flush();
     return kExitOk;

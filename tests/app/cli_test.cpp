@@ -8,6 +8,8 @@ TEST(Cli, HelpListsUsageAndExitsZero) {
   EXPECT_EQ(r.code, 0);
   EXPECT_TRUE(r.out.contains("Usage: tinyscope-cli <verb>"));
   EXPECT_TRUE(r.out.contains("Verbs:"));
+  for (const char* verb : {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash"})
+    EXPECT_TRUE(r.out.contains(QString("  %1 ").arg(verb))) << verb;
 }
 
 TEST(Cli, VersionPrintsVersion) {
@@ -34,4 +36,15 @@ TEST(Cli, UnknownOptionIsOneLineAndExitsTwo) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err.trimmed().count('\n'), 0);
   EXPECT_TRUE(r.err.contains("unknown option '--frobnicate'"));
+}
+
+TEST(Cli, EveryVerbHasHelpNamingItself) {
+  for (const char* verb : {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash"}) {
+    const CliResult r = runCli({verb, "--help"});
+    EXPECT_EQ(r.code, 0) << verb;
+    EXPECT_TRUE(r.out.startsWith(QString("Usage: tinyscope-cli %1").arg(verb))) << r.out.toStdString();
+    const CliResult bad = runCli({verb, "--no-such-option"});
+    EXPECT_EQ(bad.code, 2) << verb;
+    EXPECT_EQ(bad.err.trimmed().count('\n'), 0) << bad.err.toStdString();
+  }
 }
