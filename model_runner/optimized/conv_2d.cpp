@@ -81,7 +81,11 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   s = buildRequant(ctx, j.channels, d->quant.multipliers, d->quant.shifts, true, bias, sums,
                    p.inputOffset - simd->activationBias, p.outputOffset, p.actMin, p.actMax, &j.rq);
   if (s != Status::kOk) return s;
-  if (!j.direct && (s = ctx.requestScratch(gemmScratchBytes(j.depth), &d->scratch)) != Status::kOk) return s;
+  // im2col rows, or the input rows staged in the kernel's operand form (VNNI).
+  if ((!j.direct || simd->activationBias != 0) &&
+      (s = ctx.requestScratch(gemmScratchBytes(j.depth), &d->scratch)) != Status::kOk) {
+    return s;
+  }
   d->simd = simd;
   return Status::kOk;
 }

@@ -121,7 +121,10 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
     s = buildRequant(ctx, g.channels, d->quant.multipliers, d->quant.shifts, true, bias, sums,
                      p.inputOffset - simd->activationBias, p.outputOffset, p.actMin, p.actMax, &g.rq);
     if (s != Status::kOk) return s;
-    if (!g.direct && (s = ctx.requestScratch(gemmScratchBytes(g.depth), &d->scratch)) != Status::kOk) return s;
+    if ((!g.direct || simd->activationBias != 0) &&
+        (s = ctx.requestScratch(gemmScratchBytes(g.depth), &d->scratch)) != Status::kOk) {
+      return s;
+    }
     d->viaGemm = true;
     d->simd = simd;
     return Status::kOk;

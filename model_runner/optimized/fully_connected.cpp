@@ -13,6 +13,7 @@ namespace {
 struct FullyConnectedData {
   const SimdKernels* simd = nullptr;  // nullptr: the reference math on the fields below
   GemmJob job;
+  void* scratch = nullptr;
   kernels::FullyConnectedParams params;
   int32_t batches = 0, accumDepth = 0, outputDepth = 0;
   int32_t multiplier = 0, shift = 0;  // per-tensor case
@@ -79,6 +80,10 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
                    d->perChannel ? d->quant.shifts : &d->shift, d->perChannel, bias, sums,
                    p.inputOffset - simd->activationBias, p.outputOffset, p.actMin, p.actMax, &j.rq);
   if (s != Status::kOk) return s;
+  // The input rows staged in the kernel's operand form (VNNI).
+  if (simd->activationBias != 0 && (s = ctx.requestScratch(gemmScratchBytes(j.depth), &d->scratch)) != Status::kOk) {
+    return s;
+  }
   d->simd = simd;
   return Status::kOk;
 }
@@ -101,6 +106,7 @@ void invoke(const OpContext& ctx) {
   GemmJob j = d->job;
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
+  j.scratch = static_cast<int8_t*>(d->scratch);
   d->simd->gemm(j);
 }
 

@@ -24,7 +24,7 @@ using AVec = __m256i;
 
 inline Acc zeroAcc() { return _mm256_setzero_si256(); }
 inline WVec loadW(const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-inline AVec bcastA(uint32_t fourBytes) { return _mm256_set1_epi32(static_cast<int>(fourBytes ^ 0x80808080u)); }
+inline AVec bcastA(uint32_t fourBytes) { return _mm256_set1_epi32(static_cast<int>(fourBytes)); }
 inline void dot(Acc& acc, const AVec& a, const WVec& w) { acc = _mm256_dpbusd_epi32(acc, a, w); }
 inline __m256i finish(const Acc& acc) { return acc; }
 inline __m256i madd16(__m256i acc, __m256i x, __m256i w) { return _mm256_dpwssd_epi32(acc, x, w); }

@@ -53,7 +53,7 @@ struct GemmJob {
   int32_t filterOffset = 0, inputOffset = 0;
   const int8_t* input = nullptr;
   int8_t* output = nullptr;
-  int8_t* scratch = nullptr;  // gemmScratchBytes(depth) when !direct
+  int8_t* scratch = nullptr;  // gemmScratchBytes(depth) unless direct rows are used in place
 };
 
 // im2col rows plus slack for 8-byte moves past the last row.
