@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "model_runner/interpreter.h"
+#include "model_runner/host/host_runner.h"
+#include "model_runner/host/json.h"
 #include "model_runner/host/tflite_writer.h"
+#include "model_runner/kernels/all_ops.h"
 #include "model_runner/kernels/core_ops.h"
 #include "model_runner/optimized/optimized_ops.h"
 #include "model_runner/optimized/simd_kernels.h"
@@ -372,6 +375,42 @@ TEST(OptimizedKernels, AveragePoolMatchesReference) {
   for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomAveragePool(rng, &counts);
   std::printf("AVERAGE_POOL_2D: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
   EXPECT_GT(counts.models, 200);
+}
+
+// Every core/extended/large model's golden cases on every instruction set: the outputs must
+// equal TFLM's (the golden test covers every tensor on the best instruction set).
+TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
+  const std::string shared = TINYSCOPE_SHARED_DIR;
+  std::vector<uint8_t> jsonBytes;
+  if (!host::readBinaryFile(shared + "/golden/models.json", &jsonBytes, nullptr)) GTEST_SKIP() << "no ../shared";
+  host::JsonValue models;
+  ASSERT_TRUE(host::parseJson(std::string(jsonBytes.begin(), jsonBytes.end()), &models, nullptr));
+  int checked = 0;
+  for (const auto& [name, entry] : models.object) {
+    const std::string tier = entry.stringOr("tier", "");
+    if (tier != "core" && tier != "extended" && tier != "large") continue;
+    std::vector<uint8_t> model;
+    ASSERT_TRUE(host::readBinaryFile(shared + "/models/" + name + ".tflite", &model, nullptr));
+    const host::JsonValue* cases = entry.find("golden_cases");
+    ASSERT_NE(cases, nullptr);
+    for (const host::JsonValue& c : cases->array) {
+      const std::string dir = shared + "/golden/" + name + "/" + c.string;
+      std::vector<uint8_t> input, expected;
+      ASSERT_TRUE(host::readBinaryFile(dir + "/input.bin", &input, nullptr));
+      ASSERT_TRUE(host::readBinaryFile(dir + "/output.bin", &expected, nullptr));
+      for (Isa isa : supportedIsas()) {
+        OpResolver resolver;
+        ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
+        ASSERT_EQ(addOptimizedOps(resolver, isa), Status::kOk);
+        std::string error;
+        const std::vector<uint8_t> got =
+            runOnce(model, resolver, std::vector<int8_t>(input.begin(), input.end()), &error);
+        ASSERT_EQ(got, expected) << name << "/" << c.string << " [" << isaName(isa) << "] " << error;
+        ++checked;
+      }
+    }
+  }
+  std::printf("golden outputs: %d model x case x instruction-set runs identical to TFLM\n", checked);
 }
 
 // The vector requantization against quant::multiplyByQuantizedMultiplier on accumulators over
