@@ -13,6 +13,7 @@
 #include "firmware_agent/core/agent.h"
 #include "hal.h"
 #include "mcu_sensors.h"
+#include "model_runner/cortex_m/cortex_m_ops.h"
 #include "model_runner/kernels/core_ops.h"
 #include "semihosting.h"
 
@@ -106,6 +107,10 @@ int main() {
   eraseZeroedSlots();
   if (tinyscope::runner::kernels::addCoreOps(g_resolver) != tinyscope::runner::Status::kOk) {
     hal::fatal(1, "op resolver too small for the core ops");
+  }
+  // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the DSP (SMLAD) kernels, bit-exact.
+  if (tinyscope::runner::cortex_m::addCortexMOps(g_resolver) != tinyscope::runner::Status::kOk) {
+    hal::fatal(1, "op resolver too small for the Cortex-M kernels");
   }
   static uint8_t deviceId[8];
   deviceIdFor(hal::boardName(), deviceId);

@@ -1,0 +1,28 @@
+// Cortex-M4 (ARMv7E-M DSP) kernels for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
+// (library tinyscope_model_runner_cortex_m, cross builds for ARM only), bit for bit equal to
+// the reference kernels in model_runner/kernels/.
+//
+// addCortexMOps() replaces those three registrations in a resolver that already holds the
+// reference op table (call kernels::addCoreOps() first); call it once at start-up, before
+// any interpreter uses the resolver. Each prepare makes the reference prepare's checks (same
+// errors) and asks for its scratch through OpContext::requestScratch(): two int16 im2col
+// columns for CONV_2D (4 x filter height x width x depth bytes), one or two int16 input rows
+// for FULLY_CONNECTED (2 or 4 bytes per input element); DEPTHWISE_CONV_2D needs none. Weights
+// are read in place (no packed copy), so persistent memory equals the reference kernels'.
+// Cases the DSP path does not cover (grouped convolution, FULLY_CONNECTED weights with a zero
+// point) run the reference math. invoke() allocates nothing and cannot fail.
+#pragma once
+
+#include "model_runner/op_resolver.h"
+#include "model_runner/status.h"
+
+namespace tinyscope::runner::cortex_m {
+
+// kResolverFull when the table has no room.
+Status addCortexMOps(OpResolver& resolver);
+
+OpRegistration registerConv2d();
+OpRegistration registerDepthwiseConv2d();
+OpRegistration registerFullyConnected();
+
+}  // namespace tinyscope::runner::cortex_m

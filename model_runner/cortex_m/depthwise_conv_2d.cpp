@@ -1,0 +1,35 @@
+// DEPTHWISE_CONV_2D on the Cortex-M4: 4 channels per step, no scratch.
+#include "model_runner/cortex_m/cortex_m_kernels.h"
+#include "model_runner/cortex_m/cortex_m_ops.h"
+#include "model_runner/cortex_m/window_prepare.h"
+
+namespace tinyscope::runner::cortex_m {
+
+namespace {
+
+Status prepare(OpContext& ctx) {
+  WindowOpData* d = nullptr;
+  const Status s = prepareWindowOp(ctx, true, &d);
+  if (s != Status::kOk) return s;
+  d->fast = true;
+  return Status::kOk;
+}
+
+void invoke(const OpContext& ctx) {
+  const auto* d = static_cast<const WindowOpData*>(ctx.userData());
+  depthwiseConvPerChannel(d->params, d->depthMultiplier, d->quant.multipliers, d->quant.shifts, d->input,
+                          ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1),
+                          d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, d->output, ctx.outputData<int8_t>(0));
+}
+
+}  // namespace
+
+OpRegistration registerDepthwiseConv2d() {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kDepthwiseConv2d);
+  r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
+}
+
+}  // namespace tinyscope::runner::cortex_m

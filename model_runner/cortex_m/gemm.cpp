@@ -1,0 +1,335 @@
+// int16-column GEMM (CONV_2D through im2col, FULLY_CONNECTED) with SMLAD.
+#include "model_runner/cortex_m/cortex_m_kernels.h"
+#include "model_runner/cortex_m/dsp.h"
+
+namespace tinyscope::runner::cortex_m {
+
+namespace {
+
+using kernels::ConvParams;
+using kernels::Shape4;
+
+// Columns are written and read as int32 pairs; this type may alias the int16 elements.
+typedef int32_t __attribute__((may_alias)) Pair;
+
+inline int32_t biasAt(const int32_t* bias, int32_t c) { return bias != nullptr ? bias[c] : 0; }
+
+inline int8_t finishAt(int32_t acc, const GemmOutput& o, int32_t c) {
+  const int32_t q = c * o.quantStride;
+  dsp::OutputStage s;
+  s.offset = o.offset;
+  s.actMin = o.actMin;
+  s.actMax = o.actMax;
+  return dsp::finish(acc, o.multipliers[q], o.shifts[q], s);
+}
+
+// Column layout in scratch. Element k of column j (of `columns` = 1 or 2 interleaved ones) sits
+// in block k / 4 (blockStride = 4 * columns elements per block) at j * 4 + its place: whole
+// groups of 4 are stored x0 x2 x1 x3, the tail (depth % 4) in order. Two columns interleaved
+// give the inner loop one LDM of a02 a13 b02 b13 per 4 depth.
+inline int32_t columnPos(int32_t k, int32_t whole, int32_t blockStride) {
+  const int32_t in = k & 3;
+  return (k >> 2) * blockStride + (k < whole ? (((in & 1) << 1) | (in >> 1)) : in);
+}
+
+// n values (n % 4 == 0, or n reaching the column's end) from k = dst's block start onwards.
+void packBlocks(const int8_t* src, int32_t n, int32_t inputOffset, int16_t* dst, int32_t blockStride) {
+  const int32_t offsets = dsp::pair16(inputOffset);
+  int32_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const int32_t v = dsp::read32(src + k);
+    Pair* pair = reinterpret_cast<Pair*>(dst);
+    pair[0] = dsp::sxtab16(offsets, v);
+    pair[1] = dsp::sxtab16Ror8(offsets, v);
+    dst += blockStride;
+  }
+  for (int32_t i = 0; k < n; ++k, ++i) dst[i] = static_cast<int16_t>(src[k] + inputOffset);
+}
+
+// One im2col column (output pixel oy, ox of one image) into column `j` of `col`.
+void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt, int32_t oy,
+            int32_t ox, int16_t* col, int32_t j, int32_t blockStride) {
+  const int32_t c = in.c;
+  const int32_t depth = filt.h * filt.w * c;
+  const int32_t y0 = oy * p.strideH - p.padH;
+  const int32_t x0 = ox * p.strideW - p.padW;
+  const int32_t rowLen = filt.w * c;
+  int16_t* base = col + 4 * j;
+  if (filt.h == 1 && filt.w == 1 && y0 >= 0 && y0 < in.h && x0 >= 0 && x0 < in.w) {
+    packBlocks(image + (y0 * in.w + x0) * c, c, p.inputOffset, base, blockStride);
+    return;
+  }
+  const bool rowsWhole = p.dilationW == 1 && (rowLen & 3) == 0;
+  const int32_t whole = depth & ~3;
+  for (int32_t fy = 0; fy < filt.h; ++fy) {
+    const int32_t iy = y0 + fy * p.dilationH;
+    const bool rowInside = iy >= 0 && iy < in.h;
+    const int32_t rowK = fy * rowLen;
+    if (rowsWhole && rowInside && x0 >= 0 && x0 + filt.w <= in.w) {
+      packBlocks(image + (iy * in.w + x0) * c, rowLen, p.inputOffset, base + (rowK >> 2) * blockStride,
+                 blockStride);
+      continue;
+    }
+    for (int32_t fx = 0; fx < filt.w; ++fx) {
+      const int32_t ix = x0 + fx * p.dilationW;
+      const bool inside = rowInside && ix >= 0 && ix < in.w;
+      const int32_t k0 = rowK + fx * c;
+      if ((c & 3) == 0) {
+        int16_t* dst = base + (k0 >> 2) * blockStride;
+        if (inside) {
+          packBlocks(image + (iy * in.w + ix) * c, c, p.inputOffset, dst, blockStride);
+        } else {
+          for (int32_t g = 0; g < c; g += 4, dst += blockStride) {
+            Pair* pair = reinterpret_cast<Pair*>(dst);
+            pair[0] = 0;
+            pair[1] = 0;
+          }
+        }
+        continue;
+      }
+      const int8_t* src = inside ? image + (iy * in.w + ix) * c : nullptr;
+      for (int32_t i = 0; i < c; ++i) {
+        base[columnPos(k0 + i, whole, blockStride)] = static_cast<int16_t>(inside ? src[i] + p.inputOffset : 0);
+      }
+    }
+  }
+}
+
+// Inner loops over `groups` (>= 1) groups of 4 depth; acc is updated in place.
+//   2x2: acc = {ch0.col0, ch0.col1, ch1.col0, ch1.col1}; cols interleaved (a02 a13 b02 b13).
+//   1x4: acc = {ch0..ch3}; rows w0 + i * stride; one column (x02 x13).
+#if defined(__ARM_FEATURE_DSP)
+extern "C" void tinyscope_cm_gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int32_t* cols,
+                                     int32_t groups);
+extern "C" void tinyscope_cm_gemm1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int32_t* col,
+                                     int32_t groups);
+// 17 instructions per 16 MACs: one LDM of both columns, one LDR per weight row, SXTB16 twice,
+// SMLAD 8 times; 14 registers, the accumulator pointer kept on the stack.
+asm(R"(
+  .text
+  .syntax unified
+  .thumb
+  .p2align 2
+  .global tinyscope_cm_gemm2x2
+  .type tinyscope_cm_gemm2x2, %function
+  .thumb_func
+tinyscope_cm_gemm2x2:
+  push {r0, r4-r11, lr}
+  ldr r4, [sp, #40]
+  ldm r0, {r5-r8}
+1:
+  ldm r3!, {r9-r12}
+  ldr r0, [r1], #4
+  sxtb16 lr, r0
+  smlad r5, lr, r9, r5
+  smlad r6, lr, r11, r6
+  sxtb16 r0, r0, ror #8
+  smlad r5, r0, r10, r5
+  smlad r6, r0, r12, r6
+  ldr r0, [r2], #4
+  sxtb16 lr, r0
+  smlad r7, lr, r9, r7
+  smlad r8, lr, r11, r8
+  sxtb16 r0, r0, ror #8
+  smlad r7, r0, r10, r7
+  smlad r8, r0, r12, r8
+  subs r4, r4, #1
+  bne 1b
+  ldr r0, [sp]
+  stm r0, {r5-r8}
+  add sp, sp, #4
+  pop {r4-r11, pc}
+  .size tinyscope_cm_gemm2x2, .-tinyscope_cm_gemm2x2
+
+  .p2align 2
+  .global tinyscope_cm_gemm1x4
+  .type tinyscope_cm_gemm1x4, %function
+  .thumb_func
+tinyscope_cm_gemm1x4:
+  push {r0, r4-r11, lr}
+  ldr r4, [sp, #40]
+  add r9, r1, r2, lsl #1
+  add r10, r9, r2
+  add r2, r1, r2
+  ldm r0, {r5-r8}
+1:
+  ldrd r11, r12, [r3], #8
+  ldr r0, [r1], #4
+  sxtb16 lr, r0
+  smlad r5, lr, r11, r5
+  sxtb16 r0, r0, ror #8
+  smlad r5, r0, r12, r5
+  ldr r0, [r2], #4
+  sxtb16 lr, r0
+  smlad r6, lr, r11, r6
+  sxtb16 r0, r0, ror #8
+  smlad r6, r0, r12, r6
+  ldr r0, [r9], #4
+  sxtb16 lr, r0
+  smlad r7, lr, r11, r7
+  sxtb16 r0, r0, ror #8
+  smlad r7, r0, r12, r7
+  ldr r0, [r10], #4
+  sxtb16 lr, r0
+  smlad r8, lr, r11, r8
+  sxtb16 r0, r0, ror #8
+  smlad r8, r0, r12, r8
+  subs r4, r4, #1
+  bne 1b
+  ldr r0, [sp]
+  stm r0, {r5-r8}
+  add sp, sp, #4
+  pop {r4-r11, pc}
+  .size tinyscope_cm_gemm1x4, .-tinyscope_cm_gemm1x4
+)");
+inline void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* cols, int32_t groups) {
+  tinyscope_cm_gemm2x2(acc, w0, w1, reinterpret_cast<const int32_t*>(cols), groups);
+}
+inline void gemm1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int16_t* col, int32_t groups) {
+  tinyscope_cm_gemm1x4(acc, w0, stride, reinterpret_cast<const int32_t*>(col), groups);
+}
+#else
+void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* cols, int32_t groups) {
+  const Pair* x = reinterpret_cast<const Pair*>(cols);
+  for (int32_t g = 0; g < groups; ++g, x += 4, w0 += 4, w1 += 4) {
+    const int32_t wa = dsp::read32(w0), wb = dsp::read32(w1);
+    acc[0] = dsp::smlad(dsp::sxtb16Ror8(wa), x[1], dsp::smlad(dsp::sxtb16(wa), x[0], acc[0]));
+    acc[1] = dsp::smlad(dsp::sxtb16Ror8(wa), x[3], dsp::smlad(dsp::sxtb16(wa), x[2], acc[1]));
+    acc[2] = dsp::smlad(dsp::sxtb16Ror8(wb), x[1], dsp::smlad(dsp::sxtb16(wb), x[0], acc[2]));
+    acc[3] = dsp::smlad(dsp::sxtb16Ror8(wb), x[3], dsp::smlad(dsp::sxtb16(wb), x[2], acc[3]));
+  }
+}
+void gemm1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int16_t* col, int32_t groups) {
+  const Pair* x = reinterpret_cast<const Pair*>(col);
+  for (int32_t g = 0; g < groups; ++g, x += 2) {
+    for (int32_t r = 0; r < 4; ++r) {
+      const int32_t w = dsp::read32(w0 + r * stride + 4 * g);
+      acc[r] = dsp::smlad(dsp::sxtb16Ror8(w), x[1], dsp::smlad(dsp::sxtb16(w), x[0], acc[r]));
+    }
+  }
+}
+#endif
+
+}  // namespace
+
+void packColumn(const int8_t* src, int32_t depth, int32_t inputOffset, int16_t* column) {
+  packBlocks(src, depth, inputOffset, column, 4);
+}
+
+void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const int16_t* cols,
+                  const GemmOutput& o, int8_t* out0, int8_t* out1) {
+  const int32_t groups = depth >> 2;
+  const int32_t whole = depth & ~3;
+  const int16_t* tail0 = cols + 8 * groups;
+  const int16_t* tail1 = tail0 + 4;
+  int32_t c = 0;
+  for (; c < channels; c += 2) {
+    // An odd last channel runs as a pair with itself (its second result is dropped).
+    const int32_t c1 = c + 1 < channels ? c + 1 : c;
+    const int8_t* w0 = weights + c * depth;
+    const int8_t* w1 = weights + c1 * depth;
+    int32_t acc[4];
+    acc[0] = acc[1] = biasAt(o.bias, c);
+    acc[2] = acc[3] = biasAt(o.bias, c1);
+    if (groups > 0) gemm2x2(acc, w0, w1, cols, groups);
+    for (int32_t k = whole; k < depth; ++k) {
+      const int32_t x0 = tail0[k - whole], x1 = tail1[k - whole];
+      const int32_t v0 = w0[k], v1 = w1[k];
+      acc[0] = dsp::smlabb(v0, x0, acc[0]);
+      acc[1] = dsp::smlabb(v0, x1, acc[1]);
+      acc[2] = dsp::smlabb(v1, x0, acc[2]);
+      acc[3] = dsp::smlabb(v1, x1, acc[3]);
+    }
+    out0[c] = finishAt(acc[0], o, c);
+    out1[c] = finishAt(acc[1], o, c);
+    if (c1 != c) {
+      out0[c1] = finishAt(acc[2], o, c1);
+      out1[c1] = finishAt(acc[3], o, c1);
+    }
+  }
+}
+
+void gemm1Column(const int8_t* weights, int32_t channels, int32_t depth, const int16_t* col0,
+                 const GemmOutput& o, int8_t* out0) {
+  const int32_t groups = depth >> 2;
+  const int32_t whole = depth & ~3;
+  for (int32_t c = 0; c < channels; c += 4) {
+    // The last channels of a partial quad repeat the last row (results dropped).
+    const int32_t n = channels - c < 4 ? channels - c : 4;
+    int32_t acc[4];
+    for (int32_t r = 0; r < 4; ++r) acc[r] = biasAt(o.bias, r < n ? c + r : c);
+    const int8_t* w0 = weights + c * depth;
+    if (n == 4 && groups > 0) {
+      gemm1x4(acc, w0, depth, col0, groups);
+    } else if (groups > 0) {
+      for (int32_t r = 0; r < n; ++r) {
+        int32_t quad[4] = {acc[r], 0, 0, 0};
+        gemm1x4(quad, w0 + r * depth, 0, col0, groups);
+        acc[r] = quad[0];
+      }
+    }
+    for (int32_t r = 0; r < n; ++r) {
+      const int8_t* w = w0 + r * depth;
+      for (int32_t k = whole; k < depth; ++k) acc[r] = dsp::smlabb(w[k], col0[k], acc[r]);
+      out0[c + r] = finishAt(acc[r], o, c + r);
+    }
+  }
+}
+
+void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32_t* shifts, const Shape4& in,
+                    const int8_t* input, const Shape4& filt, const int8_t* filter, const int32_t* bias,
+                    const Shape4& out, int8_t* output, int16_t* scratch) {
+  const int32_t depth = filt.h * filt.w * filt.c;
+  int16_t* cols = scratch;  // two interleaved columns, or one
+  GemmOutput o;
+  o.bias = bias;
+  o.multipliers = multipliers;
+  o.shifts = shifts;
+  o.quantStride = 1;
+  o.offset = p.outputOffset;
+  o.actMin = p.actMin;
+  o.actMax = p.actMax;
+  const int32_t pixels = out.h * out.w;
+  for (int32_t b = 0; b < out.n; ++b) {
+    const int8_t* image = input + b * in.h * in.w * in.c;
+    int8_t* dst = output + b * pixels * out.c;
+    int32_t i = 0;
+    for (; i + 2 <= pixels; i += 2) {
+      im2col(p, in, image, filt, i / out.w, i % out.w, cols, 0, 8);
+      im2col(p, in, image, filt, (i + 1) / out.w, (i + 1) % out.w, cols, 1, 8);
+      gemm2Columns(filter, out.c, depth, cols, o, dst + i * out.c, dst + (i + 1) * out.c);
+    }
+    if (i < pixels) {
+      im2col(p, in, image, filt, i / out.w, i % out.w, cols, 0, 4);
+      gemm1Column(filter, out.c, depth, cols, o, dst + i * out.c);
+    }
+  }
+}
+
+void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers, const int32_t* shifts,
+                    bool perChannel, int32_t batches, int32_t accumDepth, int32_t outputDepth,
+                    const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
+                    int16_t* scratch) {
+  int16_t* cols = scratch;  // two interleaved rows, or one
+  GemmOutput o;
+  o.bias = bias;
+  o.multipliers = multipliers;
+  o.shifts = shifts;
+  o.quantStride = perChannel ? 1 : 0;
+  o.offset = p.outputOffset;
+  o.actMin = p.actMin;
+  o.actMax = p.actMax;
+  int32_t b = 0;
+  for (; b + 2 <= batches; b += 2) {
+    packBlocks(input + b * accumDepth, accumDepth, p.inputOffset, cols, 8);
+    packBlocks(input + (b + 1) * accumDepth, accumDepth, p.inputOffset, cols + 4, 8);
+    gemm2Columns(filter, outputDepth, accumDepth, cols, o, output + b * outputDepth,
+                 output + (b + 1) * outputDepth);
+  }
+  if (b < batches) {
+    packColumn(input + b * accumDepth, accumDepth, p.inputOffset, cols);
+    gemm1Column(filter, outputDepth, accumDepth, cols, o, output + b * outputDepth);
+  }
+}
+
+}  // namespace tinyscope::runner::cortex_m
