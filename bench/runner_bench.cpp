@@ -3,7 +3,8 @@
 // arena each needs next to TFLM's, and the speed against TFLM's reference-kernel median from
 // models.json. Prints a Markdown table; checks nothing (the tests do).
 //
-//   runner_bench [--shared DIR] [--min-seconds S] [MODEL...]
+//   runner_bench [--shared DIR] [--min-seconds S] [--isa avx512vnni|avxvnni|avx2|reference] [MODEL...]
+// --isa runs the optimized kernels with that instruction set (lowered to what the CPU has).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +17,10 @@
 #include "model_runner/host/input_generator.h"
 #include "model_runner/host/json.h"
 #include "model_runner/interpreter.h"
+#include "model_runner/kernels/all_ops.h"
+#if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
+#include "model_runner/optimized/optimized_ops.h"
+#endif
 
 namespace rh = tinyscope::runner::host;
 using namespace tinyscope::runner;
@@ -24,6 +29,23 @@ namespace {
 
 double nowUs() {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Instruction set for the optimized run; empty: the host default (best available).
+std::string g_isa;
+
+Status addOptimizedKernels(OpResolver& resolver) {
+#if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
+  if (!g_isa.empty()) {
+    Status s = kernels::addAllOps(resolver);
+    for (optimized::Isa isa : {optimized::Isa::kReference, optimized::Isa::kAvx2, optimized::Isa::kAvxVnni,
+                               optimized::Isa::kAvx512Vnni}) {
+      if (s == Status::kOk && g_isa == optimized::isaName(isa)) s = optimized::addOptimizedOps(resolver, isa);
+    }
+    return s;
+  }
+#endif
+  return rh::addKernels(resolver, rh::Kernels::kOptimized);
 }
 
 struct Timing {
@@ -40,7 +62,11 @@ struct Timing {
 Timing timeModel(const rh::ModelFile& model, bool optimized, double minSeconds) {
   Timing t;
   OpResolver resolver;
-  rh::addKernels(resolver, optimized ? rh::Kernels::kOptimized : rh::Kernels::kReference);
+  if (optimized) {
+    addOptimizedKernels(resolver);
+  } else {
+    rh::addKernels(resolver, rh::Kernels::kReference);
+  }
   std::vector<uint8_t> arena;
   std::unique_ptr<Interpreter> interp;
   for (size_t size = size_t{64} << 10;; size *= 2) {
@@ -101,10 +127,13 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     if (a == "--shared" && i + 1 < argc) {
       shared = argv[++i];
+    } else if (a == "--isa" && i + 1 < argc) {
+      g_isa = argv[++i];
     } else if (a == "--min-seconds" && i + 1 < argc) {
       minSeconds = std::atof(argv[++i]);
     } else if (a == "-h" || a == "--help") {
-      std::printf("usage: runner_bench [--shared DIR] [--min-seconds S] [MODEL...]\n");
+      std::printf("usage: runner_bench [--shared DIR] [--min-seconds S] [--isa avx512vnni|avxvnni|avx2|reference] "
+                  "[MODEL...]\n");
       return 0;
     } else {
       only.push_back(a);
@@ -122,7 +151,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::printf("optimized kernels: %s; timing: median of >= %.1f s of invoke() per model and kernel set\n\n",
-              rh::optimizedKernelsIsa(), minSeconds);
+              g_isa.empty() ? rh::optimizedKernelsIsa() : g_isa.c_str(), minSeconds);
   std::printf("| model | tier | MMAC | reference µs | optimized µs | optimized min µs | speed-up | GMAC/s | TFLM µs | "
               "× TFLM | arena ref | arena opt | TFLM arena | outputs |\n");
   std::printf("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
