@@ -27,7 +27,9 @@ enum class Isa : uint8_t {
   kAvx512Vnni = 3,  // EVEX VPDPBUSD on ymm, 32 registers
 };
 
-// The best instruction set this CPU and OS support (checked once, cached).
+// Whether this CPU and OS support `isa` (CPUID and XCR0, read once).
+bool isaSupported(Isa isa);
+// The best instruction set this CPU and OS support.
 Isa detectIsa();
 // "avx512vnni", "avxvnni", "avx2", "reference".
 const char* isaName(Isa isa);

@@ -6,8 +6,13 @@
 
 #include "model_runner/optimized/simd_kernels.h"
 
+// GCC: target pragma; clang: the same target attribute on every function defined below.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2")
+#endif
 
 namespace tinyscope::runner::optimized {
 namespace {
@@ -56,4 +61,8 @@ const SimdKernels* avx2Kernels() {
 
 }  // namespace tinyscope::runner::optimized
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif

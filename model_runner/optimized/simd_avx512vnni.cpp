@@ -8,8 +8,13 @@
 
 #include "model_runner/optimized/simd_kernels.h"
 
+// GCC: target pragma; clang: the same target attribute on every function defined below.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,avx512f,avx512bw,avx512vl,avx512vnni"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,avx512f,avx512bw,avx512vl,avx512vnni")
+#endif
 
 namespace tinyscope::runner::optimized {
 namespace {
@@ -42,4 +47,8 @@ const SimdKernels* avx512VnniKernels() {
 
 }  // namespace tinyscope::runner::optimized
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif

@@ -7,8 +7,13 @@
 
 #include "model_runner/optimized/simd_kernels.h"
 
+// GCC: target pragma; clang: the same target attribute on every function defined below.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,avxvnni"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,avxvnni")
+#endif
 
 namespace tinyscope::runner::optimized {
 namespace {
@@ -44,4 +49,8 @@ const SimdKernels* avxVnniKernels() {
 
 }  // namespace tinyscope::runner::optimized
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif

@@ -32,19 +32,7 @@ using host::TfliteWriter;
 std::vector<Isa> supportedIsas() {
   std::vector<Isa> out;
   for (Isa isa : {Isa::kReference, Isa::kAvx2, Isa::kAvxVnni, Isa::kAvx512Vnni}) {
-    OpResolver r;
-    // addOptimizedOps lowers an unsupported set; keep each supported one once.
-    bool ok = true;
-    switch (isa) {
-      case Isa::kAvx2: ok = __builtin_cpu_supports("avx2"); break;
-      case Isa::kAvxVnni: ok = __builtin_cpu_supports("avxvnni") && __builtin_cpu_supports("avx2"); break;
-      case Isa::kAvx512Vnni:
-        ok = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") &&
-             __builtin_cpu_supports("avx512bw");
-        break;
-      case Isa::kReference: break;
-    }
-    if (ok) out.push_back(isa);
+    if (isaSupported(isa)) out.push_back(isa);
   }
   return out;
 }
