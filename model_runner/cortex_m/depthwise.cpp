@@ -26,7 +26,7 @@ struct Acc4 {
 
 // 4 channels (c..c+3, channel multiplier 1) of one tap: input and weight words widened, the
 // input offset folded into the input halves.
-inline void tap4(const int8_t* src, const int8_t* w, int32_t offsets, Acc4& acc) {
+__attribute__((always_inline)) inline void tap4(const int8_t* src, const int8_t* w, int32_t offsets, Acc4& acc) {
   const int32_t v = dsp::read32(src);
   const int32_t f = dsp::read32(w);
   const int32_t x02 = dsp::sxtab16(offsets, v), x13 = dsp::sxtab16Ror8(offsets, v);
