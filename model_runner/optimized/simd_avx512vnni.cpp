@@ -9,6 +9,12 @@
 #include "model_runner/optimized/simd_kernels.h"
 
 // GCC: target pragma; clang: the same target attribute on every function defined below.
+#if !defined(__clang__)
+// GCC 12's AVX-512 headers build some intrinsics on an undefined vector and warn about it.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2,avx512f,avx512bw,avx512vl,avx512vnni"))), apply_to = function)
 #else
@@ -35,6 +41,8 @@ inline __m256i finish(const Acc& acc) { return acc; }
 inline __m256i madd16(__m256i acc, __m256i x, __m256i w) { return _mm256_dpwssd_epi32(acc, x, w); }
 // The masked form: the unmasked intrinsic trips -Wuninitialized in GCC 12 headers.
 inline __m128i narrow8(__m256i v) { return _mm256_maskz_cvtepi32_epi8(0xFF, v); }
+inline __m128i narrow16(__m512i v) { return _mm512_maskz_cvtepi32_epi8(0xFFFF, v); }
+#define TS_REQUANT16 1
 
 #include "model_runner/optimized/simd_kernels_body.inc"
 
@@ -51,4 +59,5 @@ const SimdKernels* avx512VnniKernels() {
 #pragma clang attribute pop
 #else
 #pragma GCC pop_options
+#pragma GCC diagnostic pop
 #endif

@@ -38,6 +38,7 @@ inline __m128i narrow8(__m256i v) {
   return _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
 }
 
+#define TS_REQUANT16 0
 #include "model_runner/optimized/simd_kernels_body.inc"
 
 }  // namespace

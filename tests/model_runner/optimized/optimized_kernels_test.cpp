@@ -404,7 +404,7 @@ TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
 // The vector requantization against quant::multiplyByQuantizedMultiplier on accumulators over
 // the whole int32 range (and its edges), every shift TFLite can produce, random multipliers.
 TEST(OptimizedKernels, RequantizationIsBitExact) {
-  constexpr int32_t kN = 64;
+  constexpr int32_t kN = 72;  // 16-lane blocks and an 8-lane one
   Rng rng(5);
   const int32_t edges[] = {quant::kInt32Min, quant::kInt32Min + 1, -1, 0, 1, quant::kInt32Max - 1, quant::kInt32Max,
                            1 << 30, -(1 << 30), 12345, -12345};
