@@ -134,10 +134,13 @@ bool Workbench::loadModel(const QString& path, QString* error) {
 
 QString Workbench::resolveAddress(const QString& address) const {
   const QString a = address.trimmed();
-  if (m_modelPath.isEmpty() || !a.startsWith(QLatin1String("sim:")) || a.contains(QLatin1String("model="))) return a;
-  QUrlQuery q(a.mid(a.indexOf(QLatin1Char('?')) < 0 ? a.size() : a.indexOf(QLatin1Char('?')) + 1));
+  const bool simulated = a.startsWith(QLatin1String("sim:")) || a.startsWith(QLatin1String("qemu:"));
+  if (m_modelPath.isEmpty() || !simulated || a.contains(QLatin1String("model="))) return a;
+  const int colon = a.indexOf(QLatin1Char(':'));
+  const int question = a.indexOf(QLatin1Char('?'));
+  QUrlQuery q(question < 0 ? QString() : a.mid(question + 1));
   q.addQueryItem(QStringLiteral("model"), m_modelPath);
-  return QStringLiteral("sim:?") + q.toString(QUrl::FullyEncoded);
+  return a.left(colon + 1) + QLatin1Char('?') + q.toString(QUrl::FullyEncoded);
 }
 
 void Workbench::connectTo(const QString& address) {

@@ -49,7 +49,7 @@ class Workbench : public QObject {
   QStringList labels() const;
 
   DeviceController* device() { return &m_device; }
-  // sim: addresses get the loaded model (model=...) unless they name one.
+  // sim: and qemu: addresses get the loaded model (model=...) unless they name one.
   QString resolveAddress(const QString& address) const;
   void connectTo(const QString& address);
 
