@@ -15,12 +15,17 @@ DeviceController::DeviceController(QObject* parent) : QObject(parent), m_io(new 
 }
 
 DeviceController::~DeviceController() {
-  onIoThread([this] {
-    delete m_session;
-    m_session = nullptr;
-    delete m_text;
-    m_text = nullptr;
-  });
+  // Close the device on its own thread and wait for it, so a simulator process or QEMU is
+  // stopped before the controller is gone.
+  QMetaObject::invokeMethod(
+      m_io,
+      [this] {
+        delete m_session;
+        m_session = nullptr;
+        delete m_text;
+        m_text = nullptr;
+      },
+      Qt::BlockingQueuedConnection);
   m_thread.quit();
   m_thread.wait();
 }
