@@ -164,7 +164,7 @@ inline void makeSlotHeader(uint32_t size, uint32_t crc, uint8_t* header);
 // micros()/ticks() and touch lock-free queues, nothing else from this header.
 using SampleHook = void (*)(void* context);
 
-// Starts (or restarts at a new rate) the sample timer. kOutOfRange if the port cannot
+// Starts (or restarts at another rate) the sample timer. kOutOfRange if the port cannot
 // make `rateHz` (0 or above its limit), kUnsupported if it has no timer. Main only.
 Status startSampling(uint32_t rateHz, SampleHook hook, void* context);
 

@@ -46,7 +46,7 @@ class SensorSource {
     return false;
   }
 
-  // Changes the rate of an open lane; later samples follow the new rate. False when the
+  // Changes the rate of an open lane; later samples follow the changed rate. False when the
   // sensor cannot run at that rate.
   virtual bool setRate(uint8_t lane, uint32_t rateMilliHz) {
     (void)lane;

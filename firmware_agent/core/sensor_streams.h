@@ -42,7 +42,7 @@ class SensorStreams {
   SlotReply start(const proto::StartStream& m);
   // Ack value: windows produced (the next sequence number). Nack NoSuchStream.
   SlotReply stop(uint8_t streamId);
-  // Ack value: the new rate. Nack NoSuchStream, RateUnsupported.
+  // Ack value: the rate now in force. Nack NoSuchStream, RateUnsupported.
   SlotReply setRate(const proto::SetRate& m);
   void stopAll();
 

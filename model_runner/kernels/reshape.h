@@ -1,4 +1,4 @@
-// RESHAPE: same bytes, new shape (taken from the output tensor). Any tensor type.
+// RESHAPE: same bytes, the output tensor's shape. Any tensor type.
 #pragma once
 
 #include "model_runner/op_resolver.h"
