@@ -18,8 +18,7 @@ namespace tinyscope::runner::cortex_m {
 // ---- GEMM on int16 columns ------------------------------------------------------------------
 // A column holds `depth` values (x + input offset) as int16, reordered in whole groups of 4 as
 // x0 x2 x1 x3 (what SXTB16 / SXTB16 ROR #8 make of 4 weight bytes); a tail of depth % 4 stays
-// in order. packColumn() writes one from int8 data.
-void packColumn(const int8_t* src, int32_t depth, int32_t inputOffset, int16_t* column);
+// in order.
 
 // Requantization of one GEMM: per-channel (stride 1) or per-tensor (stride 0) multipliers.
 struct GemmOutput {
@@ -30,15 +29,17 @@ struct GemmOutput {
   int32_t offset = 0, actMin = -128, actMax = 127;
 };
 
-// out0[c] (and out1[c]) = requantized bias[c] + sum_k weights[c * depth + k] * column[k], for
+// out0[c] and out1[c] = requantized bias[c] + sum_k weights[c * depth + k] * column[k], for
 // c in [0, channels). weights: int8, row-major (OHWI filters flattened). Two columns share
 // every weight load (2 channels x 2 columns per inner loop, the columns interleaved by blocks
-// of 4: a02 a13 b02 b13 ..., then both tails at 4 elements each); one column (packColumn's
-// layout) runs 4 channels at a time.
+// of 4: a02 a13 b02 b13 ..., then both tails at 4 elements each). out0 == out1 with two equal
+// columns computes one.
 void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const int16_t* cols,
                   const GemmOutput& o, int8_t* out0, int8_t* out1);
-void gemm1Column(const int8_t* weights, int32_t channels, int32_t depth, const int16_t* col0,
-                 const GemmOutput& o, int8_t* out0);
+// The same for one int8 column x (x[k] + inputOffset), 4 channels per step, widened to int16
+// pairs inside the inner loop: no scratch.
+void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* x, int32_t inputOffset,
+          const GemmOutput& o, int8_t* out);
 
 // Elements from one column to the next in a scratch buffer (columns stay 8-byte aligned).
 inline int32_t columnStride(int32_t depth) { return (depth + 3) & ~3; }
@@ -62,11 +63,9 @@ void depthwiseConvPerChannel(const kernels::ConvParams& p, int32_t depthMultipli
                              const kernels::Shape4& filt, const int8_t* filter, const int32_t* bias,
                              const kernels::Shape4& out, int8_t* output);
 
-// Scratch for fullyConnected: up to two int16 input rows.
-inline size_t fullyConnectedScratchBytes(int32_t batches, int32_t accumDepth) {
-  return (batches > 1 ? 2u : 1u) * sizeof(int16_t) * static_cast<size_t>(columnStride(accumDepth));
-}
 // reference::fullyConnected for int8 with int32 bias and p.filterOffset == 0 (symmetric weights).
+// No scratch (`scratch` is unused, may be null): 4 rows x 1 batch row per step, the int8 input
+// widened (input offset added) inside the inner loop; batches run one after the other.
 void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers, const int32_t* shifts,
                     bool perChannel, int32_t batches, int32_t accumDepth, int32_t outputDepth,
                     const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,

@@ -5,9 +5,8 @@
 // addCortexMOps() replaces those three registrations in a resolver that already holds the
 // reference op table (call kernels::addCoreOps() first); call it once at start-up, before
 // any interpreter uses the resolver. Each prepare makes the reference prepare's checks (same
-// errors) and asks for its scratch through OpContext::requestScratch(): two int16 im2col
-// columns for CONV_2D (4 x filter height x width x depth bytes), one or two int16 input rows
-// for FULLY_CONNECTED (2 or 4 bytes per input element); DEPTHWISE_CONV_2D needs none. Weights
+// errors); CONV_2D asks for two int16 im2col columns (4 x filter height x width x depth bytes)
+// through OpContext::requestScratch(), DEPTHWISE_CONV_2D and FULLY_CONNECTED need none. Weights
 // are read in place (no packed copy), so persistent memory equals the reference kernels'.
 // Cases the DSP path does not cover (grouped convolution, FULLY_CONNECTED weights with a zero
 // point) run the reference math. invoke() allocates nothing and cannot fail.

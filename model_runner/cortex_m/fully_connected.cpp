@@ -1,5 +1,5 @@
-// FULLY_CONNECTED on the Cortex-M4: the input rows widened to int16 once, 4-row SMLAD GEMV
-// (2 rows x 2 batches when there are several batches).
+// FULLY_CONNECTED on the Cortex-M4: 4-row SMLAD GEMV, the int8 input widened to int16 pairs
+// inside the inner loop (no scratch).
 #include "model_runner/cortex_m/cortex_m_kernels.h"
 #include "model_runner/cortex_m/cortex_m_ops.h"
 #include "model_runner/kernels/kernel_util.h"
@@ -17,7 +17,7 @@ struct FullyConnectedData {
   PerChannelQuant quant;              // per-channel case
   bool perChannel = false;
   bool hasBias = false;
-  void* scratch = nullptr;            // null: reference math (weights with a zero point)
+  bool fast = false;                  // false: reference math (weights with a zero point)
 };
 
 // The reference prepare's checks, in its order and with its error fields.
@@ -84,8 +84,8 @@ Status prepare(OpContext& ctx) {
   if (s != Status::kOk) return s;
   // A weight zero point would need (w - zp) pairs: rare for int8 (TFLite quantizes weights
   // symmetrically); the reference math covers it.
-  if (d->params.filterOffset != 0 || d->batches <= 0 || d->accumDepth <= 0) return Status::kOk;
-  return ctx.requestScratch(fullyConnectedScratchBytes(d->batches, d->accumDepth), &d->scratch);
+  d->fast = d->params.filterOffset == 0;
+  return Status::kOk;
 }
 
 void invoke(const OpContext& ctx) {
@@ -93,10 +93,10 @@ void invoke(const OpContext& ctx) {
   const int32_t* multipliers = d->perChannel ? d->quant.multipliers : &d->multiplier;
   const int32_t* shifts = d->perChannel ? d->quant.shifts : &d->shift;
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
-  if (d->scratch != nullptr) {
+  if (d->fast) {
     fullyConnected(d->params, multipliers, shifts, d->perChannel, d->batches, d->accumDepth, d->outputDepth,
                    ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1), bias, ctx.outputData<int8_t>(0),
-                   static_cast<int16_t*>(d->scratch));
+                   nullptr);
     return;
   }
   reference::fullyConnected(d->params, multipliers, shifts, d->perChannel, d->batches, d->accumDepth,

@@ -1,4 +1,4 @@
-// int16-column GEMM (CONV_2D through im2col, FULLY_CONNECTED) with SMLAD.
+// int16-column GEMM (CONV_2D through im2col) and int8 GEMV (FULLY_CONNECTED) with SMLAD.
 #include "model_runner/cortex_m/cortex_m_kernels.h"
 #include "model_runner/cortex_m/dsp.h"
 
@@ -46,6 +46,16 @@ void packBlocks(const int8_t* src, int32_t n, int32_t inputOffset, int16_t* dst,
   for (int32_t i = 0; k < n; ++k, ++i) dst[i] = static_cast<int16_t>(src[k] + inputOffset);
 }
 
+// The input pixel of output pixel oy, ox for a 1x1 filter inside the image (its im2col column
+// is the pixel itself), else null.
+const int8_t* pointwisePixel(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt,
+                             int32_t oy, int32_t ox) {
+  const int32_t y0 = oy * p.strideH - p.padH;
+  const int32_t x0 = ox * p.strideW - p.padW;
+  if (filt.h != 1 || filt.w != 1 || y0 < 0 || y0 >= in.h || x0 < 0 || x0 >= in.w) return nullptr;
+  return image + (y0 * in.w + x0) * in.c;
+}
+
 // One im2col column (output pixel oy, ox of one image) into column `j` of `col`.
 void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt, int32_t oy,
             int32_t ox, int16_t* col, int32_t j, int32_t blockStride) {
@@ -55,8 +65,8 @@ void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Sh
   const int32_t x0 = ox * p.strideW - p.padW;
   const int32_t rowLen = filt.w * c;
   int16_t* base = col + 4 * j;
-  if (filt.h == 1 && filt.w == 1 && y0 >= 0 && y0 < in.h && x0 >= 0 && x0 < in.w) {
-    packBlocks(image + (y0 * in.w + x0) * c, c, p.inputOffset, base, blockStride);
+  if (const int8_t* pixel = pointwisePixel(p, in, image, filt, oy, ox)) {
+    packBlocks(pixel, c, p.inputOffset, base, blockStride);
     return;
   }
   const bool rowsWhole = p.dilationW == 1 && (rowLen & 3) == 0;
@@ -97,12 +107,13 @@ void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Sh
 
 // Inner loops over `groups` (>= 1) groups of 4 depth; acc is updated in place.
 //   2x2: acc = {ch0.col0, ch0.col1, ch1.col0, ch1.col1}; cols interleaved (a02 a13 b02 b13).
-//   1x4: acc = {ch0..ch3}; rows w0 + i * stride; one column (x02 x13).
+//   gemv 1x4: acc = {ch0..ch3}; rows w0 + i * stride; the column is int8 (x0 x1 x2 x3),
+//   widened in the loop with SXTAB16 (offsets: the input offset in both halves), no scratch.
 #if defined(__ARM_FEATURE_DSP)
 extern "C" void tinyscope_cm_gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int32_t* cols,
                                      int32_t groups);
-extern "C" void tinyscope_cm_gemm1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int32_t* col,
-                                     int32_t groups);
+extern "C" void tinyscope_cm_gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int8_t* x,
+                                     int32_t groups, int32_t offsets);
 // 17 instructions per 16 MACs: one LDM of both columns, one LDR per weight row, SXTB16 twice,
 // SMLAD 8 times; 14 registers, the accumulator pointer kept on the stack.
 asm(R"(
@@ -141,52 +152,56 @@ tinyscope_cm_gemm2x2:
   pop {r4-r11, pc}
   .size tinyscope_cm_gemm2x2, .-tinyscope_cm_gemm2x2
 
+// 25 instructions per 16 MACs: one LDR of 4 input bytes and SXTAB16 twice, one LDR per weight
+// row, SXTB16 8 times, SMLAD 8 times; rows 1 and 3 are read at [row 0 / row 2 + stride]
+// before those pointers advance, which keeps the input offsets in a register.
   .p2align 2
-  .global tinyscope_cm_gemm1x4
-  .type tinyscope_cm_gemm1x4, %function
+  .global tinyscope_cm_gemv1x4
+  .type tinyscope_cm_gemv1x4, %function
   .thumb_func
-tinyscope_cm_gemm1x4:
+tinyscope_cm_gemv1x4:
   push {r0, r4-r11, lr}
-  ldr r4, [sp, #40]
+  ldrd r4, r10, [sp, #40]
   add r9, r1, r2, lsl #1
-  add r10, r9, r2
-  add r2, r1, r2
   ldm r0, {r5-r8}
 1:
-  ldrd r11, r12, [r3], #8
+  ldr r11, [r3], #4
+  sxtab16 r12, r10, r11, ror #8
+  sxtab16 r11, r10, r11
+  ldr r0, [r1, r2]
+  sxtb16 lr, r0
+  smlad r6, lr, r11, r6
+  sxtb16 r0, r0, ror #8
+  smlad r6, r0, r12, r6
   ldr r0, [r1], #4
   sxtb16 lr, r0
   smlad r5, lr, r11, r5
   sxtb16 r0, r0, ror #8
   smlad r5, r0, r12, r5
-  ldr r0, [r2], #4
+  ldr r0, [r9, r2]
   sxtb16 lr, r0
-  smlad r6, lr, r11, r6
+  smlad r8, lr, r11, r8
   sxtb16 r0, r0, ror #8
-  smlad r6, r0, r12, r6
+  smlad r8, r0, r12, r8
   ldr r0, [r9], #4
   sxtb16 lr, r0
   smlad r7, lr, r11, r7
   sxtb16 r0, r0, ror #8
   smlad r7, r0, r12, r7
-  ldr r0, [r10], #4
-  sxtb16 lr, r0
-  smlad r8, lr, r11, r8
-  sxtb16 r0, r0, ror #8
-  smlad r8, r0, r12, r8
   subs r4, r4, #1
   bne 1b
   ldr r0, [sp]
   stm r0, {r5-r8}
   add sp, sp, #4
   pop {r4-r11, pc}
-  .size tinyscope_cm_gemm1x4, .-tinyscope_cm_gemm1x4
+  .size tinyscope_cm_gemv1x4, .-tinyscope_cm_gemv1x4
 )");
 inline void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* cols, int32_t groups) {
   tinyscope_cm_gemm2x2(acc, w0, w1, reinterpret_cast<const int32_t*>(cols), groups);
 }
-inline void gemm1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int16_t* col, int32_t groups) {
-  tinyscope_cm_gemm1x4(acc, w0, stride, reinterpret_cast<const int32_t*>(col), groups);
+inline void gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int8_t* x, int32_t groups,
+                    int32_t offsets) {
+  tinyscope_cm_gemv1x4(acc, w0, stride, x, groups, offsets);
 }
 #else
 void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* cols, int32_t groups) {
@@ -199,22 +214,19 @@ void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* co
     acc[3] = dsp::smlad(dsp::sxtb16Ror8(wb), x[3], dsp::smlad(dsp::sxtb16(wb), x[2], acc[3]));
   }
 }
-void gemm1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int16_t* col, int32_t groups) {
-  const Pair* x = reinterpret_cast<const Pair*>(col);
-  for (int32_t g = 0; g < groups; ++g, x += 2) {
+void gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int8_t* x, int32_t groups, int32_t offsets) {
+  for (int32_t g = 0; g < groups; ++g) {
+    const int32_t v = dsp::read32(x + 4 * g);
+    const int32_t x02 = dsp::sxtab16(offsets, v), x13 = dsp::sxtab16Ror8(offsets, v);
     for (int32_t r = 0; r < 4; ++r) {
       const int32_t w = dsp::read32(w0 + r * stride + 4 * g);
-      acc[r] = dsp::smlad(dsp::sxtb16Ror8(w), x[1], dsp::smlad(dsp::sxtb16(w), x[0], acc[r]));
+      acc[r] = dsp::smlad(dsp::sxtb16Ror8(w), x13, dsp::smlad(dsp::sxtb16(w), x02, acc[r]));
     }
   }
 }
 #endif
 
 }  // namespace
-
-void packColumn(const int8_t* src, int32_t depth, int32_t inputOffset, int16_t* column) {
-  packBlocks(src, depth, inputOffset, column, 4);
-}
 
 void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const int16_t* cols,
                   const GemmOutput& o, int8_t* out0, int8_t* out1) {
@@ -249,29 +261,30 @@ void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const 
   }
 }
 
-void gemm1Column(const int8_t* weights, int32_t channels, int32_t depth, const int16_t* col0,
-                 const GemmOutput& o, int8_t* out0) {
+void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* x, int32_t inputOffset,
+          const GemmOutput& o, int8_t* out) {
   const int32_t groups = depth >> 2;
   const int32_t whole = depth & ~3;
+  const int32_t offsets = dsp::pair16(inputOffset);
   for (int32_t c = 0; c < channels; c += 4) {
-    // The last channels of a partial quad repeat the last row (results dropped).
+    // A partial last quad runs its rows one at a time (stride 0: four copies of one row).
     const int32_t n = channels - c < 4 ? channels - c : 4;
-    int32_t acc[4];
-    for (int32_t r = 0; r < 4; ++r) acc[r] = biasAt(o.bias, r < n ? c + r : c);
     const int8_t* w0 = weights + c * depth;
+    int32_t acc[4];
+    for (int32_t r = 0; r < n; ++r) acc[r] = biasAt(o.bias, c + r);
     if (n == 4 && groups > 0) {
-      gemm1x4(acc, w0, depth, col0, groups);
+      gemv1x4(acc, w0, depth, x, groups, offsets);
     } else if (groups > 0) {
       for (int32_t r = 0; r < n; ++r) {
         int32_t quad[4] = {acc[r], 0, 0, 0};
-        gemm1x4(quad, w0 + r * depth, 0, col0, groups);
+        gemv1x4(quad, w0 + r * depth, 0, x, groups, offsets);
         acc[r] = quad[0];
       }
     }
     for (int32_t r = 0; r < n; ++r) {
       const int8_t* w = w0 + r * depth;
-      for (int32_t k = whole; k < depth; ++k) acc[r] = dsp::smlabb(w[k], col0[k], acc[r]);
-      out0[c + r] = finishAt(acc[r], o, c + r);
+      for (int32_t k = whole; k < depth; ++k) acc[r] = dsp::smlabb(w[k], x[k] + inputOffset, acc[r]);
+      out[c + r] = finishAt(acc[r], o, c + r);
     }
   }
 }
@@ -280,7 +293,7 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
                     const int8_t* input, const Shape4& filt, const int8_t* filter, const int32_t* bias,
                     const Shape4& out, int8_t* output, int16_t* scratch) {
   const int32_t depth = filt.h * filt.w * filt.c;
-  int16_t* cols = scratch;  // two interleaved columns, or one
+  int16_t* cols = scratch;  // two interleaved columns
   GemmOutput o;
   o.bias = bias;
   o.multipliers = multipliers;
@@ -293,15 +306,17 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
   for (int32_t b = 0; b < out.n; ++b) {
     const int8_t* image = input + b * in.h * in.w * in.c;
     int8_t* dst = output + b * pixels * out.c;
-    int32_t i = 0;
-    for (; i + 2 <= pixels; i += 2) {
+    for (int32_t i = 0; i < pixels; i += 2) {
+      // An odd last pixel: a 1x1 filter reads it in place (GEMV), others pair it with itself.
+      const int32_t i1 = i + 1 < pixels ? i + 1 : i;
+      const int8_t* pixel = i1 == i ? pointwisePixel(p, in, image, filt, i / out.w, i % out.w) : nullptr;
+      if (pixel != nullptr) {
+        gemv(filter, out.c, depth, pixel, p.inputOffset, o, dst + i * out.c);
+        break;
+      }
       im2col(p, in, image, filt, i / out.w, i % out.w, cols, 0, 8);
-      im2col(p, in, image, filt, (i + 1) / out.w, (i + 1) % out.w, cols, 1, 8);
-      gemm2Columns(filter, out.c, depth, cols, o, dst + i * out.c, dst + (i + 1) * out.c);
-    }
-    if (i < pixels) {
-      im2col(p, in, image, filt, i / out.w, i % out.w, cols, 0, 4);
-      gemm1Column(filter, out.c, depth, cols, o, dst + i * out.c);
+      im2col(p, in, image, filt, i1 / out.w, i1 % out.w, cols, 1, 8);
+      gemm2Columns(filter, out.c, depth, cols, o, dst + i * out.c, dst + i1 * out.c);
     }
   }
 }
@@ -309,8 +324,7 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
 void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers, const int32_t* shifts,
                     bool perChannel, int32_t batches, int32_t accumDepth, int32_t outputDepth,
                     const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
-                    int16_t* scratch) {
-  int16_t* cols = scratch;  // two interleaved rows, or one
+                    int16_t* /*scratch: none needed*/) {
   GemmOutput o;
   o.bias = bias;
   o.multipliers = multipliers;
@@ -319,16 +333,8 @@ void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multi
   o.offset = p.outputOffset;
   o.actMin = p.actMin;
   o.actMax = p.actMax;
-  int32_t b = 0;
-  for (; b + 2 <= batches; b += 2) {
-    packBlocks(input + b * accumDepth, accumDepth, p.inputOffset, cols, 8);
-    packBlocks(input + (b + 1) * accumDepth, accumDepth, p.inputOffset, cols + 4, 8);
-    gemm2Columns(filter, outputDepth, accumDepth, cols, o, output + b * outputDepth,
-                 output + (b + 1) * outputDepth);
-  }
-  if (b < batches) {
-    packColumn(input + b * accumDepth, accumDepth, p.inputOffset, cols);
-    gemm1Column(filter, outputDepth, accumDepth, cols, o, output + b * outputDepth);
+  for (int32_t b = 0; b < batches; ++b) {
+    gemv(filter, outputDepth, accumDepth, input + b * accumDepth, p.inputOffset, o, output + b * outputDepth);
   }
 }
 
