@@ -1,68 +1,39 @@
-// CONV_2D, optimized: im2col (or the input rows themselves for 1x1 filters) times weights
-// packed at prepare, int8 GEMM with per-channel requantization in the vector unit.
+// CONV_2D, optimized: im2col (or the input rows themselves for 1x1 filters) times the weights,
+// int8 GEMM with per-channel requantization in the vector unit. The weights are read in place
+// from the model; at invoke a panel of them is packed into the operator's scratch.
 #include "model_runner/kernels/conv_2d.h"
 
 #include "model_runner/optimized/optimized_ops.h"
-#include "model_runner/optimized/packing.h"
 #include "model_runner/optimized/optimized_registrations.h"
+#include "model_runner/optimized/packing.h"
 #include "model_runner/optimized/simd_kernels.h"
+#include "model_runner/optimized/window_prepare.h"
 
 namespace tinyscope::runner::optimized {
 
-namespace {
+// Output channels packed at a time: the whole layer while its packed weights stay under
+// kPanelBytes, else panels of a multiple of 32 channels (im2col repeats per panel).
+int32_t choosePanel(int32_t channels, int32_t depth, size_t budget) {
+  const int32_t all = roundUp(channels, kChannelBlock);
+  const size_t row = static_cast<size_t>(roundUp(depth, 4));
+  if (static_cast<size_t>(all) * row <= budget) return all;
+  int32_t panel = static_cast<int32_t>(budget / row) / 32 * 32;
+  if (panel < 32) panel = 32;
+  return panel < all ? panel : all;
+}
 
-using kernels::Shape4;
-
-struct ConvData {
-  const SimdKernels* simd = nullptr;  // nullptr: the reference math on the fields below
-  GemmJob job;
-  void* scratch = nullptr;
-  kernels::ConvParams params;
-  Shape4 input, filter, output;
-  kernels::PerChannelQuant quant;
-  bool hasBias = false;
-};
-
-Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
-  // Every check (and every error message) of the reference kernel.
-  Status s = kernels::registerConv2d().prepare(ctx);
-  if (s != Status::kOk) return s;
-  using namespace schema::conv2d_options;
-  const TensorDesc input = ctx.input(0), filter = ctx.input(1), output = ctx.output(0);
-  auto* d = static_cast<ConvData*>(ctx.allocatePersistent(sizeof(ConvData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = ConvData();
-  ctx.setUserData(d);
-  d->input = kernels::shape4(input);
-  d->filter = kernels::shape4(filter);
-  d->output = kernels::shape4(output);
-  const fb::Table& o = ctx.options();
-  kernels::ConvParams& p = d->params;
-  p.strideW = o.i32(kStrideW);
-  p.strideH = o.i32(kStrideH);
-  p.dilationW = o.i32(kDilationW, 1);
-  p.dilationH = o.i32(kDilationH, 1);
-  p.padH = kernels::computePadding(p.strideH, p.dilationH, d->input.h, d->filter.h, d->output.h);
-  p.padW = kernels::computePadding(p.strideW, p.dilationW, d->input.w, d->filter.w, d->output.w);
-  p.inputOffset = -input.zeroPoint();
-  p.outputOffset = output.zeroPoint();
-  if ((s = kernels::activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax)) != Status::kOk) return s;
-  d->hasBias = ctx.hasInput(2);
-  if ((s = kernels::populatePerChannel(ctx, input, filter, output, d->output.c, &d->quant)) != Status::kOk) return s;
-
-  const bool groups = d->filter.c != d->input.c;
-  const bool constant = filter.isConstant() && (!d->hasBias || ctx.input(2).isConstant());
-  if (simd == nullptr || groups || !constant) return Status::kOk;  // reference math
-
-  GemmJob& j = d->job;
-  j.batches = d->output.n;
-  j.outH = d->output.h;
-  j.outW = d->output.w;
-  j.inH = d->input.h;
-  j.inW = d->input.w;
-  j.inC = d->input.c;
-  j.filterH = d->filter.h;
-  j.filterW = d->filter.w;
+// The GEMM view of a convolution (input, output and scratch set at invoke).
+static GemmJob convJob(const WindowData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
+  const kernels::ConvParams& p = d.params;
+  GemmJob j;
+  j.batches = d.output.n;
+  j.outH = d.output.h;
+  j.outW = d.output.w;
+  j.inH = d.input.h;
+  j.inW = d.input.w;
+  j.inC = d.input.c;
+  j.filterH = d.filter.h;
+  j.filterW = d.filter.w;
   j.strideH = p.strideH;
   j.strideW = p.strideW;
   j.dilationH = p.dilationH;
@@ -70,23 +41,38 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   j.padH = p.padH;
   j.padW = p.padW;
   j.direct = j.filterH == 1 && j.filterW == 1 && j.padH == 0 && j.padW == 0;
-  j.padValue = static_cast<int8_t>(input.zeroPoint());
-  j.depth = d->filter.h * d->filter.w * d->filter.c;
-  j.channels = d->output.c;
-  auto* sums = static_cast<int32_t*>(ctx.allocatePersistent(sizeof(int32_t) * static_cast<size_t>(j.channels)));
-  if (sums == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
-  j.packed = packGemmWeights(ctx, reinterpret_cast<const int8_t*>(filter.constData), j.channels, j.depth, sums);
-  if (j.packed == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
-  const auto* bias = d->hasBias ? reinterpret_cast<const int32_t*>(ctx.input(2).constData) : nullptr;
-  s = buildRequant(ctx, j.channels, d->quant.multipliers, d->quant.shifts, true, bias, sums,
-                   p.inputOffset - simd->activationBias, p.outputOffset, p.actMin, p.actMax, &j.rq);
+  j.padValue = static_cast<int8_t>(-p.inputOffset);
+  j.depth = d.filter.h * d.filter.w * d.filter.c;
+  j.channels = d.output.c;
+  j.weights = weights;
+  j.strideO = j.depth;
+  j.strideK = 1;
+  j.panel = d.panel;
+  j.src.multipliers = d.quant.multipliers;
+  j.src.shifts = d.quant.shifts;
+  j.src.perChannel = true;
+  j.src.bias = bias;
+  j.src.inputTerm = p.inputOffset - activationBias;
+  j.src.outputOffset = p.outputOffset;
+  j.src.actMin = p.actMin;
+  j.src.actMax = p.actMax;
+  return j;
+}
+
+namespace {
+
+Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
+  WindowData* d = nullptr;
+  Status s = prepareWindow(ctx, false, &d);
   if (s != Status::kOk) return s;
-  // im2col rows, or the input rows staged in the kernel's operand form (VNNI).
-  if ((!j.direct || simd->activationBias != 0) &&
-      (s = ctx.requestScratch(gemmScratchBytes(j.depth), &d->scratch)) != Status::kOk) {
-    return s;
-  }
-  d->simd = simd;
+  const bool groups = d->filter.c != d->input.c;
+  const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
+  if (simd == nullptr || groups || !constant) return Status::kOk;  // reference math
+  const size_t activations = static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
+  d->panel = choosePanel(d->output.c, d->filter.h * d->filter.w * d->filter.c, panelBudget(activations));
+  const GemmJob j = convJob(*d, nullptr, nullptr, simd->activationBias);
+  if ((s = ctx.requestScratch(gemmScratchBytes(j), &d->scratch)) != Status::kOk) return s;
+  d->fast = true;
   return Status::kOk;
 }
 
@@ -95,20 +81,22 @@ Status prepare(OpContext& ctx) {
   return prepareWith(ctx, simdKernels(kIsa));
 }
 
+template <uint8_t kIsa>
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const ConvData*>(ctx.userData());
-  if (d->simd == nullptr) {
+  const auto* d = static_cast<const WindowData*>(ctx.userData());
+  const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
+  if (!d->fast) {
     kernels::reference::convPerChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,
-                                       ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1),
-                                       d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, d->output,
-                                       ctx.outputData<int8_t>(0));
+                                       ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1), bias,
+                                       d->output, ctx.outputData<int8_t>(0));
     return;
   }
-  GemmJob j = d->job;
+  const SimdKernels* simd = simdKernels(kIsa);
+  GemmJob j = convJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<int8_t*>(d->scratch);
-  d->simd->gemm(j);
+  simd->gemm(j);
 }
 
 }  // namespace
@@ -116,12 +104,11 @@ void invoke(const OpContext& ctx) {
 OpRegistration registerConv2d(Isa isa) {
   OpRegistration r = kernels::registerConv2d();
   r.init = nullptr;
-  r.invoke = invoke;
   switch (isa) {
-    case Isa::kReference: r.prepare = prepare<0>; break;
-    case Isa::kAvx2: r.prepare = prepare<1>; break;
-    case Isa::kAvxVnni: r.prepare = prepare<2>; break;
-    case Isa::kAvx512Vnni: r.prepare = prepare<3>; break;
+    case Isa::kReference: r.prepare = prepare<0>; r.invoke = invoke<0>; break;
+    case Isa::kAvx2: r.prepare = prepare<1>; r.invoke = invoke<1>; break;
+    case Isa::kAvxVnni: r.prepare = prepare<2>; r.invoke = invoke<2>; break;
+    case Isa::kAvx512Vnni: r.prepare = prepare<3>; r.invoke = invoke<3>; break;
   }
   return r;
 }

@@ -1,7 +1,9 @@
-// FULLY_CONNECTED, optimized: the batches are the rows of an int8 GEMM against weights packed at
-// prepare; a non-zero filter zero point adds a per-row term computed at invoke.
+// FULLY_CONNECTED, optimized: the batches are the rows of an int8 GEMM against the weights read
+// in place (one row: dot products straight from the weight rows; more: a packed panel in
+// scratch); a non-zero filter zero point adds a per-row term computed at invoke.
 #include "model_runner/kernels/fully_connected.h"
 
+#include "model_runner/kernels/kernel_util.h"
 #include "model_runner/optimized/optimized_registrations.h"
 #include "model_runner/optimized/packing.h"
 #include "model_runner/optimized/simd_kernels.h"
@@ -10,81 +12,122 @@ namespace tinyscope::runner::optimized {
 
 namespace {
 
+using namespace kernels;
+
 struct FullyConnectedData {
-  const SimdKernels* simd = nullptr;  // nullptr: the reference math on the fields below
-  GemmJob job;
-  void* scratch = nullptr;
-  kernels::FullyConnectedParams params;
+  FullyConnectedParams params;
   int32_t batches = 0, accumDepth = 0, outputDepth = 0;
   int32_t multiplier = 0, shift = 0;  // per-tensor case
-  kernels::PerChannelQuant quant;     // per-channel case
+  PerChannelQuant quant;              // per-channel case
+  int32_t panel = 0;
   bool perChannel = false;
   bool hasBias = false;
+  bool fast = false;
+  void* scratch = nullptr;
 };
 
-Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
-  // Every check (and every error message) of the reference kernel.
-  Status s = kernels::registerFullyConnected().prepare(ctx);
-  if (s != Status::kOk) return s;
+// The reference kernel's checks, in its order and with its error fields.
+Status prepareData(OpContext& ctx, FullyConnectedData** out) {
   using namespace schema::fully_connected_options;
+  Status s = requireArity(ctx, 2, 3, 1);
+  if (s != Status::kOk) return s;
+  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kFullyConnectedOptions)) != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), filter = ctx.input(1), output = ctx.output(0);
-  auto* d = static_cast<FullyConnectedData*>(ctx.allocatePersistent(sizeof(FullyConnectedData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = FullyConnectedData();
-  ctx.setUserData(d);
-  d->outputDepth = filter.dims[0];
-  d->accumDepth = filter.dims[1];
-  d->batches = static_cast<int32_t>(output.elementCount / static_cast<size_t>(d->outputDepth));
-  kernels::FullyConnectedParams& p = d->params;
+  if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
+      (s = requireType(ctx, filter, TensorType::kInt8, "filter")) != Status::kOk ||
+      (s = requireType(ctx, output, TensorType::kInt8, "output")) != Status::kOk ||
+      (s = requireRank(ctx, filter, 2, "filter")) != Status::kOk ||
+      (s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
+      (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
+    return s;
+  }
+  if (filter.zeroPoint() < -128 || filter.zeroPoint() > 127) {
+    return ctx.failValue(Status::kBadQuantization, "filter zero_point", filter.zeroPoint(), filter.index);
+  }
+  const fb::Table& o = ctx.options();
+  if (o.u8(kWeightsFormat) != 0) return ctx.failValue(Status::kBadOpParams, "weights_format", o.u8(kWeightsFormat));
+  auto* data = static_cast<FullyConnectedData*>(ctx.allocatePersistent(sizeof(FullyConnectedData)));
+  if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
+  *data = FullyConnectedData();
+  ctx.setUserData(data);
+  *out = data;
+  data->outputDepth = filter.dims[0];
+  data->accumDepth = filter.dims[1];
+  if (output.rank < 1 || output.dims[output.rank - 1] != data->outputDepth || data->outputDepth <= 0) {
+    return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  }
+  data->batches = static_cast<int32_t>(output.elementCount / static_cast<size_t>(data->outputDepth));
+  if (static_cast<size_t>(data->batches) * static_cast<size_t>(data->accumDepth) != input.elementCount) {
+    return ctx.fail(Status::kShapeMismatch, "input", input.index);
+  }
+  FullyConnectedParams& p = data->params;
   p.inputOffset = -input.zeroPoint();
   p.filterOffset = -filter.zeroPoint();
   p.outputOffset = output.zeroPoint();
-  const fb::Table& o = ctx.options();
-  if ((s = kernels::activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax)) != Status::kOk) return s;
-  d->hasBias = ctx.hasInput(2);
-  if (filter.numChannels() > 1) {
-    d->perChannel = true;
-    if ((s = kernels::populatePerChannel(ctx, input, filter, output, d->outputDepth, &d->quant)) != Status::kOk) {
-      return s;
-    }
-  } else {
-    const double real = static_cast<double>(input.scale()) * static_cast<double>(filter.scale()) /
-                        static_cast<double>(output.scale());
-    int shift = 0;
-    if (!quant::quantizeMultiplier(real, &d->multiplier, &shift)) {
-      return ctx.fail(Status::kBadQuantization, "effective scale", filter.index);
-    }
-    d->shift = shift;
+  if ((s = activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax)) != Status::kOk) return s;
+  if (ctx.hasInput(2)) {
+    if ((s = checkBias(ctx, ctx.input(2), data->outputDepth)) != Status::kOk) return s;
+    data->hasBias = true;
   }
+  if (filter.numChannels() > 1) {
+    data->perChannel = true;
+    return populatePerChannel(ctx, input, filter, output, data->outputDepth, &data->quant);
+  }
+  if (filter.numChannels() != 1) return ctx.fail(Status::kBadQuantization, "filter", filter.index);
+  const double real = static_cast<double>(input.scale()) * static_cast<double>(filter.scale()) /
+                      static_cast<double>(output.scale());
+  int shift = 0;
+  if (!quant::quantizeMultiplier(real, &data->multiplier, &shift)) {
+    return ctx.fail(Status::kBadQuantization, "effective scale", filter.index);
+  }
+  data->shift = shift;
+  return Status::kOk;
+}
 
-  const bool constant = filter.isConstant() && (!d->hasBias || ctx.input(2).isConstant());
-  if (simd == nullptr || !constant) return Status::kOk;  // reference math
-
-  GemmJob& j = d->job;
-  j.batches = d->batches;
-  j.inC = d->accumDepth;
+// sum (w + fo)(x + io) = sum w (x + a) + (io - a) sum w + fo (sum x + depth io), where a is what
+// the kernel adds to each activation byte: the second term goes with the bias, the third is
+// computed per row at invoke when fo != 0.
+GemmJob fcJob(const FullyConnectedData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
+  const FullyConnectedParams& p = d.params;
+  GemmJob j;
+  j.batches = d.batches;
+  j.inC = d.accumDepth;
   j.direct = true;
-  j.depth = d->accumDepth;
-  j.channels = d->outputDepth;
+  j.depth = d.accumDepth;
+  j.channels = d.outputDepth;
   j.filterOffset = p.filterOffset;
   j.inputOffset = p.inputOffset;
-  auto* sums = static_cast<int32_t*>(ctx.allocatePersistent(sizeof(int32_t) * static_cast<size_t>(j.channels)));
-  if (sums == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
-  j.packed = packGemmWeights(ctx, reinterpret_cast<const int8_t*>(filter.constData), j.channels, j.depth, sums);
-  if (j.packed == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized weights");
-  const auto* bias = d->hasBias ? reinterpret_cast<const int32_t*>(ctx.input(2).constData) : nullptr;
-  // sum (w + fo)(x + io) = sum w (x + a) + (io - a) sum w + fo (sum x + depth io), where a is
-  // what the kernel adds to each activation byte: the second term goes into offsetBias, the
-  // third is computed per row at invoke when fo != 0.
-  s = buildRequant(ctx, j.channels, d->perChannel ? d->quant.multipliers : &d->multiplier,
-                   d->perChannel ? d->quant.shifts : &d->shift, d->perChannel, bias, sums,
-                   p.inputOffset - simd->activationBias, p.outputOffset, p.actMin, p.actMax, &j.rq);
+  j.weights = weights;
+  j.strideO = d.accumDepth;
+  j.strideK = 1;
+  j.panel = d.panel;
+  j.src.multipliers = d.perChannel ? d.quant.multipliers : &d.multiplier;
+  j.src.shifts = d.perChannel ? d.quant.shifts : &d.shift;
+  j.src.perChannel = d.perChannel;
+  j.src.bias = bias;
+  j.src.inputTerm = p.inputOffset - activationBias;
+  j.src.outputOffset = p.outputOffset;
+  j.src.actMin = p.actMin;
+  j.src.actMax = p.actMax;
+  return j;
+}
+
+Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
+  FullyConnectedData* d = nullptr;
+  Status s = prepareData(ctx, &d);
   if (s != Status::kOk) return s;
-  // The input rows staged in the kernel's operand form (VNNI).
-  if (simd->activationBias != 0 && (s = ctx.requestScratch(gemmScratchBytes(j.depth), &d->scratch)) != Status::kOk) {
+  const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
+  if (simd == nullptr || !constant) return Status::kOk;  // reference math
+  const size_t activations = static_cast<size_t>(d->batches) * (static_cast<size_t>(d->accumDepth) +
+                                                                 static_cast<size_t>(d->outputDepth));
+  d->panel = choosePanel(d->outputDepth, d->accumDepth, panelBudget(activations));
+  const GemmJob j = fcJob(*d, nullptr, nullptr, simd->activationBias);
+  // Several rows: staged rows and the packed panel. Few rows read input and weights in place.
+  if (!gemmInPlace(j) &&
+      (s = ctx.requestScratch(gemmScratchBytes(j), &d->scratch)) != Status::kOk) {
     return s;
   }
-  d->simd = simd;
+  d->fast = true;
   return Status::kOk;
 }
 
@@ -93,21 +136,23 @@ Status prepare(OpContext& ctx) {
   return prepareWith(ctx, simdKernels(kIsa));
 }
 
+template <uint8_t kIsa>
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const FullyConnectedData*>(ctx.userData());
-  if (d->simd == nullptr) {
-    kernels::reference::fullyConnected(d->params, d->perChannel ? d->quant.multipliers : &d->multiplier,
-                                       d->perChannel ? d->quant.shifts : &d->shift, d->perChannel, d->batches,
-                                       d->accumDepth, d->outputDepth, ctx.inputData<int8_t>(0),
-                                       ctx.inputData<int8_t>(1), d->hasBias ? ctx.inputData<int32_t>(2) : nullptr,
-                                       ctx.outputData<int8_t>(0));
+  const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
+  if (!d->fast) {
+    reference::fullyConnected(d->params, d->perChannel ? d->quant.multipliers : &d->multiplier,
+                              d->perChannel ? d->quant.shifts : &d->shift, d->perChannel, d->batches, d->accumDepth,
+                              d->outputDepth, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1), bias,
+                              ctx.outputData<int8_t>(0));
     return;
   }
-  GemmJob j = d->job;
+  const SimdKernels* simd = simdKernels(kIsa);
+  GemmJob j = fcJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<int8_t*>(d->scratch);
-  d->simd->gemm(j);
+  simd->gemm(j);
 }
 
 }  // namespace
@@ -115,12 +160,11 @@ void invoke(const OpContext& ctx) {
 OpRegistration registerFullyConnected(Isa isa) {
   OpRegistration r = kernels::registerFullyConnected();
   r.init = nullptr;
-  r.invoke = invoke;
   switch (isa) {
-    case Isa::kReference: r.prepare = prepare<0>; break;
-    case Isa::kAvx2: r.prepare = prepare<1>; break;
-    case Isa::kAvxVnni: r.prepare = prepare<2>; break;
-    case Isa::kAvx512Vnni: r.prepare = prepare<3>; break;
+    case Isa::kReference: r.prepare = prepare<0>; r.invoke = invoke<0>; break;
+    case Isa::kAvx2: r.prepare = prepare<1>; r.invoke = invoke<1>; break;
+    case Isa::kAvxVnni: r.prepare = prepare<2>; r.invoke = invoke<2>; break;
+    case Isa::kAvx512Vnni: r.prepare = prepare<3>; r.invoke = invoke<3>; break;
   }
   return r;
 }

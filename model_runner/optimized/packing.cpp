@@ -4,59 +4,85 @@
 
 namespace tinyscope::runner::optimized {
 
-const int8_t* packGemmWeights(const OpContext& ctx, const int8_t* weights, int32_t channels, int32_t depth,
-                              int32_t* sums) {
-  const int32_t blocks = roundUp(channels, kChannelBlock) / kChannelBlock;
+void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t* sums) {
+  const int32_t depth = j.depth;
   const int32_t groups = roundUp(depth, 4) / 4;
-  const size_t bytes = static_cast<size_t>(blocks) * static_cast<size_t>(groups) * 32;
-  auto* packed = static_cast<int8_t*>(ctx.allocatePersistent(bytes));
-  if (packed == nullptr) return nullptr;
-  std::memset(packed, 0, bytes);
-  for (int32_t oc = 0; oc < channels; ++oc) {
-    const int8_t* row = weights + static_cast<size_t>(oc) * static_cast<size_t>(depth);
-    int8_t* block = packed + static_cast<size_t>(oc / kChannelBlock) * static_cast<size_t>(groups) * 32;
-    const int32_t lane = oc % kChannelBlock;
-    uint32_t sum = 0;
-    for (int32_t k = 0; k < depth; ++k) {
-      block[static_cast<size_t>(k / 4) * 32 + static_cast<size_t>(lane) * 4 + static_cast<size_t>(k % 4)] = row[k];
-      sum += static_cast<uint32_t>(static_cast<int32_t>(row[k]));
-    }
-    sums[oc] = static_cast<int32_t>(sum);
+  const size_t blockBytes = static_cast<size_t>(groups) * 32;
+  const int32_t padded = roundUp(n, kChannelBlock);
+  // Channels past n: zero weights (their outputs are not stored).
+  if (padded > n) {
+    std::memset(packed + static_cast<size_t>(padded / kChannelBlock - 1) * blockBytes, 0, blockBytes);
   }
-  return packed;
+  for (int32_t i = 0; i < n; ++i) {
+    const int8_t* row = j.weights + static_cast<size_t>(c0 + i) * static_cast<size_t>(j.strideO);
+    int8_t* dst = packed + static_cast<size_t>(i / kChannelBlock) * blockBytes + static_cast<size_t>(i % kChannelBlock) * 4;
+    uint32_t sum = 0;
+    if (j.strideK == 1) {
+      int32_t k = 0;
+      for (; k + 4 <= depth; k += 4, dst += 32) {
+        uint32_t v;
+        std::memcpy(&v, row + k, 4);
+        std::memcpy(dst, &v, 4);
+        sum += static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v))) +
+               static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v >> 8))) +
+               static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v >> 16))) +
+               static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v >> 24)));
+      }
+      if (k < depth) {
+        int8_t tail[4] = {0, 0, 0, 0};
+        for (int32_t t = 0; k + t < depth; ++t) {
+          tail[t] = row[k + t];
+          sum += static_cast<uint32_t>(static_cast<int32_t>(row[k + t]));
+        }
+        std::memcpy(dst, tail, 4);
+      }
+    } else {
+      const size_t stride = static_cast<size_t>(j.strideK);
+      for (int32_t g = 0; g < groups; ++g, dst += 32) {
+        for (int32_t t = 0; t < 4; ++t) {
+          const int32_t k = 4 * g + t;
+          const int8_t w = k < depth ? row[static_cast<size_t>(k) * stride] : int8_t{0};
+          dst[t] = w;
+          sum += static_cast<uint32_t>(static_cast<int32_t>(w));
+        }
+      }
+    }
+    sums[i] = static_cast<int32_t>(sum);
+  }
 }
 
-Status buildRequant(const OpContext& ctx, int32_t channels, const int32_t* multipliers, const int32_t* shifts,
-                    bool perChannel, const int32_t* bias, const int32_t* sums, int32_t inputTerm,
-                    int32_t outputOffset, int32_t actMin, int32_t actMax, RequantParams* rq) {
-  const size_t n = static_cast<size_t>(roundUp(channels, kChannelBlock));
-  auto* arrays = static_cast<int32_t*>(ctx.allocatePersistent(sizeof(int32_t) * n * 5));
-  if (arrays == nullptr) return ctx.fail(Status::kArenaTooSmall, "optimized requantization");
-  std::memset(arrays, 0, sizeof(int32_t) * n * 5);
+void buildRequantRange(const RequantSource& src, int32_t c0, int32_t n, const int32_t* sums, int32_t* arrays,
+                       RequantParams* rq) {
+  const size_t stride = static_cast<size_t>(roundUp(n, kChannelBlock));
   int32_t* offsetBias = arrays;
-  int32_t* multiplier = arrays + n;
-  int32_t* left = arrays + 2 * n;
-  int32_t* right = arrays + 3 * n;
-  int32_t* mask = arrays + 4 * n;
-  for (int32_t c = 0; c < channels; ++c) {
-    const int32_t q = perChannel ? c : 0;
-    uint32_t ob = static_cast<uint32_t>(inputTerm) * static_cast<uint32_t>(sums[c]);
-    if (bias != nullptr) ob += static_cast<uint32_t>(bias[c]);
-    offsetBias[c] = static_cast<int32_t>(ob);
-    multiplier[c] = multipliers[q];
-    left[c] = shifts[q] > 0 ? shifts[q] : 0;
-    right[c] = shifts[q] > 0 ? 0 : -shifts[q];
-    mask[c] = static_cast<int32_t>((int64_t{1} << right[c]) - 1);
+  int32_t* multiplier = arrays + stride;
+  int32_t* left = arrays + 2 * stride;
+  int32_t* right = arrays + 3 * stride;
+  int32_t* mask = arrays + 4 * stride;
+  for (size_t i = 0; i < stride; ++i) {
+    if (static_cast<int32_t>(i) >= n) {
+      offsetBias[i] = multiplier[i] = left[i] = right[i] = mask[i] = 0;
+      continue;
+    }
+    const int32_t c = c0 + static_cast<int32_t>(i);
+    const int32_t q = src.perChannel ? c : 0;
+    uint32_t ob = static_cast<uint32_t>(src.inputTerm) * static_cast<uint32_t>(sums[i]);
+    if (src.bias != nullptr) ob += static_cast<uint32_t>(src.bias[c]);
+    offsetBias[i] = static_cast<int32_t>(ob);
+    const int32_t shift = src.shifts[q];
+    multiplier[i] = src.multipliers[q];
+    left[i] = shift > 0 ? shift : 0;
+    right[i] = shift > 0 ? 0 : -shift;
+    mask[i] = static_cast<int32_t>((int64_t{1} << right[i]) - 1);
   }
   rq->offsetBias = offsetBias;
   rq->multiplier = multiplier;
   rq->leftShift = left;
   rq->rightShift = right;
   rq->roundMask = mask;
-  rq->outputOffset = outputOffset;
-  rq->actMin = actMin;
-  rq->actMax = actMax;
-  return Status::kOk;
+  rq->outputOffset = src.outputOffset;
+  rq->actMin = src.actMin;
+  rq->actMax = src.actMax;
 }
 
 }  // namespace tinyscope::runner::optimized

@@ -50,6 +50,18 @@ inline __m128i narrow8(__m256i v) {
   return _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
 }
 
+// 32 activation bytes x 32 weights (both int8), summed into 8 lanes; sum32: the weights alone.
+inline __m256i dot32(__m256i acc, __m256i a, __m256i w) {
+  const __m256i lo = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)),
+                                       _mm256_cvtepi8_epi16(_mm256_castsi256_si128(w)));
+  const __m256i hi = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)),
+                                       _mm256_cvtepi8_epi16(_mm256_extracti128_si256(w, 1)));
+  return _mm256_add_epi32(acc, _mm256_add_epi32(lo, hi));
+}
+inline __m256i sum32(__m256i acc, __m256i w) {
+  const __m256i pairs = _mm256_maddubs_epi16(_mm256_set1_epi8(1), w);
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+}
 #define TS_REQUANT16 0
 #include "model_runner/optimized/simd_kernels_body.inc"
 

@@ -42,6 +42,9 @@ inline __m256i madd16(__m256i acc, __m256i x, __m256i w) { return _mm256_dpwssd_
 // The masked form: the unmasked intrinsic trips -Wuninitialized in GCC 12 headers.
 inline __m128i narrow8(__m256i v) { return _mm256_maskz_cvtepi32_epi8(0xFF, v); }
 inline __m128i narrow16(__m512i v) { return _mm512_maskz_cvtepi32_epi8(0xFFFF, v); }
+// 32 activation bytes (kernel form) x 32 weights, summed into 8 lanes; sum32: the weights alone.
+inline __m256i dot32(__m256i acc, __m256i a, __m256i w) { return _mm256_dpbusd_epi32(acc, a, w); }
+inline __m256i sum32(__m256i acc, __m256i w) { return _mm256_dpbusd_epi32(acc, _mm256_set1_epi8(1), w); }
 #define TS_REQUANT16 1
 
 #include "model_runner/optimized/simd_kernels_body.inc"

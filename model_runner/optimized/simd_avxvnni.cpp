@@ -38,6 +38,9 @@ inline __m128i narrow8(__m256i v) {
   return _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
 }
 
+// 32 activation bytes (kernel form) x 32 weights, summed into 8 lanes; sum32: the weights alone.
+inline __m256i dot32(__m256i acc, __m256i a, __m256i w) { return _mm256_dpbusd_avx_epi32(acc, a, w); }
+inline __m256i sum32(__m256i acc, __m256i w) { return _mm256_dpbusd_avx_epi32(acc, _mm256_set1_epi8(1), w); }
 #define TS_REQUANT16 0
 #include "model_runner/optimized/simd_kernels_body.inc"
 

@@ -1,13 +1,14 @@
 // Internal interface between the optimized op files (prepare: validation, packing) and the
 // per-instruction-set kernel files (invoke: the loops). Not part of the public API.
 //
-// Layouts prepared by the op files:
-//  - GEMM weights: blocks of 8 output channels; inside a block, groups of 4 depth values;
-//    inside a group, channel-major: byte [block][group][channel 0..7][k 0..3]. Missing
-//    channels and depth values are 0.
-//  - Depthwise weights (int16): blocks of 8 channels; inside, pairs of taps; inside a pair,
-//    channel-major [channel 0..7][tap a, tap b]. Missing channels/taps are 0.
-//  - Requantization arrays hold roundUp(channels, 8) entries.
+// Weights are read in place from the model; nothing of size O(weights) is kept. At invoke the
+// kernels build, in the operator's scratch:
+//  - GEMM: a panel of weights packed into blocks of 8 output channels; inside a block, groups
+//    of 4 depth values; inside a group, channel-major: byte [block][group][channel 0..7][k 0..3].
+//    Missing channels and depth values are 0. A panel covers `panel` channels at a time.
+//  - requantization arrays for the channels being computed (roundUp(n, 8) entries).
+// Small row counts (fully connected layers, tiny convolutions) skip the packing: a dot-product
+// kernel reads each weight row in place.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +21,7 @@ namespace tinyscope::runner::optimized {
 
 constexpr int32_t kChannelBlock = 8;
 constexpr int32_t kGemmMaxRows = 8;  // rows of A a kernel tile may need in scratch
+constexpr int32_t kGemvMaxRows = 8;  // up to this many rows of A: weights read in place, no packing
 
 inline int32_t roundUp(int32_t n, int32_t m) { return (n + m - 1) / m * m; }
 
@@ -30,6 +32,18 @@ struct RequantParams {
   const int32_t* leftShift = nullptr;   // max(shift, 0)
   const int32_t* rightShift = nullptr;  // max(-shift, 0)
   const int32_t* roundMask = nullptr;   // (1 << rightShift) - 1
+  int32_t outputOffset = 0;
+  int32_t actMin = -128, actMax = 127;
+};
+
+// Where the per-channel requantization comes from: the operator's prepared data. The arrays of
+// RequantParams are built from it for the channels at hand (buildRequantRange).
+struct RequantSource {
+  const int32_t* multipliers = nullptr;  // `channels` entries, or one when !perChannel
+  const int32_t* shifts = nullptr;
+  bool perChannel = true;
+  const int32_t* bias = nullptr;         // may be null
+  int32_t inputTerm = 0;                 // offsetBias[c] = bias[c] + inputTerm * sum(w[c])
   int32_t outputOffset = 0;
   int32_t actMin = -128, actMax = 127;
 };
@@ -46,19 +60,40 @@ struct GemmJob {
   int8_t padValue = 0;     // the input zero point: an out-of-image tap contributes nothing
   int32_t depth = 0;       // K = filterH * filterW * inC
   int32_t channels = 0;    // N
+  // Weight of output channel oc at depth k: weights[oc * strideO + k * strideK].
+  const int8_t* weights = nullptr;
+  int32_t strideO = 0, strideK = 1;
+  int32_t panel = 8;       // channels packed at a time (a multiple of 8)
+  RequantSource src;
+  // Set by the kernel per panel:
   const int8_t* packed = nullptr;
+  int32_t outStride = 0;   // output row stride (the layer's channels)
   RequantParams rq;
   // Fully connected with a non-zero filter zero point: each row adds
   // filterOffset * (sum of the row + depth * inputOffset).
   int32_t filterOffset = 0, inputOffset = 0;
   const int8_t* input = nullptr;
   int8_t* output = nullptr;
-  int8_t* scratch = nullptr;  // gemmScratchBytes(depth) unless direct rows are used in place
+  int8_t* scratch = nullptr;  // gemmScratchBytes(job), 16-byte aligned
 };
 
-// im2col rows plus slack for 8-byte moves past the last row.
-inline size_t gemmScratchBytes(int32_t depth) {
-  return static_cast<size_t>(kGemmMaxRows) * static_cast<size_t>(roundUp(depth, 4)) + 16;
+inline int32_t gemmRows(const GemmJob& j) { return j.batches * j.outH * j.outW; }
+// The dot-product path: few rows, weight rows contiguous along the depth.
+inline bool gemmInPlace(const GemmJob& j) { return gemmRows(j) <= kGemvMaxRows && j.strideK == 1; }
+
+// im2col rows (plus slack for 8-byte moves past the last row), then the packed panel, its
+// weight sums and its requantization arrays.
+inline size_t gemmRowBytes(const GemmJob& j) {
+  const size_t rows = gemmInPlace(j) ? 1 : static_cast<size_t>(kGemmMaxRows);
+  return rows * static_cast<size_t>(roundUp(j.depth, 4)) + 64;
+}
+inline size_t gemmPanelBytes(const GemmJob& j) {
+  return static_cast<size_t>(roundUp(j.panel, 8)) * static_cast<size_t>(roundUp(j.depth, 4));
+}
+inline size_t gemmScratchBytes(const GemmJob& j) {
+  const size_t rows = roundUp(static_cast<int32_t>(gemmRowBytes(j)), 16);
+  if (gemmInPlace(j)) return rows;
+  return rows + roundUp(static_cast<int32_t>(gemmPanelBytes(j)), 16) + sizeof(int32_t) * 6 * roundUp(j.panel, 8);
 }
 
 // Depthwise convolution with depth multiplier 1 (a larger multiplier is handled by expanding
@@ -68,9 +103,14 @@ struct DepthwiseJob {
   int32_t filterH = 1, filterW = 1;
   int32_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1, padH = 0, padW = 0;
   int32_t depthMultiplier = 1;  // > 1: the input has channels / depthMultiplier channels
-  const int16_t* packed = nullptr;
+  const int8_t* weights = nullptr;  // [tap][channel], in place
+  RequantSource src;
+  int8_t inputZero = 0;
+  // Set by the kernel in scratch:
   RequantParams rq;
   const int8_t* zeroRow = nullptr;  // channels + 16 bytes of the input zero point
+  const int8_t* zeroWeights = nullptr;  // channels + 16 zero bytes (the padding tap's weights)
+  const int8_t* const* weightTaps = nullptr;  // weightTaps[t][c]: tap t's weights, zeroWeights past the taps
   const int8_t* input = nullptr;
   int8_t* output = nullptr;
   uint8_t* scratch = nullptr;  // depthwiseScratchBytes()
@@ -80,7 +120,9 @@ inline size_t depthwiseTaps(int32_t filterH, int32_t filterW) {
   return static_cast<size_t>(roundUp(filterH * filterW, 2));
 }
 inline size_t depthwiseScratchBytes(const DepthwiseJob& j) {
-  size_t bytes = depthwiseTaps(j.filterH, j.filterW) * (sizeof(const int8_t*) + sizeof(ptrdiff_t));
+  const size_t c = static_cast<size_t>(roundUp(j.channels, 8));
+  size_t bytes = depthwiseTaps(j.filterH, j.filterW) * (2 * sizeof(const int8_t*) + sizeof(ptrdiff_t));
+  bytes += 2 * (c + 16) + sizeof(int32_t) * 6 * c;
   if (j.depthMultiplier > 1 && j.depthMultiplier != j.channels) {  // a single input channel is broadcast
     bytes += static_cast<size_t>(j.batches) * static_cast<size_t>(j.inH) * static_cast<size_t>(j.inW) *
                  static_cast<size_t>(j.channels) + 16;
@@ -116,6 +158,13 @@ struct SimdKernels {
   // c < n, n a multiple of 8.
   void (*requant)(const int32_t* acc, int32_t n, const RequantParams& rq, int32_t* out) = nullptr;
 };
+
+// Fills rq with arrays (5 x roundUp(n, 8) int32 at `arrays`) for channels [c0, c0 + n) of `src`;
+// sums[i] is the weight sum of channel c0 + i. Plain code, shared by every instruction set.
+void buildRequantRange(const RequantSource& src, int32_t c0, int32_t n, const int32_t* sums, int32_t* arrays,
+                       RequantParams* rq);
+// Packs channels [c0, c0 + n) of the job's weights into the layout above (n <= panel) and their sums.
+void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t* sums);
 
 // nullptr for Isa::kReference.
 const SimdKernels* simdKernels(uint8_t isa);
