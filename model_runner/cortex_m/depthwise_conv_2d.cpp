@@ -1,11 +1,14 @@
 // DEPTHWISE_CONV_2D on the Cortex-M4: 4 channels per step, no scratch.
 #include "model_runner/cortex_m/cortex_m_kernels.h"
 #include "model_runner/cortex_m/cortex_m_ops.h"
-#include "model_runner/cortex_m/window_prepare.h"
+#include "model_runner/kernels/window_op.h"
 
 namespace tinyscope::runner::cortex_m {
 
 namespace {
+
+using kernels::prepareWindowOp;
+using kernels::WindowOpData;
 
 Status prepare(OpContext& ctx) {
   WindowOpData* d = nullptr;

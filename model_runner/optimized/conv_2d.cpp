@@ -7,7 +7,7 @@
 #include "model_runner/optimized/optimized_registrations.h"
 #include "model_runner/optimized/packing.h"
 #include "model_runner/optimized/simd_kernels.h"
-#include "model_runner/optimized/window_prepare.h"
+#include "model_runner/kernels/window_op.h"
 
 namespace tinyscope::runner::optimized {
 
@@ -23,7 +23,7 @@ int32_t choosePanel(int32_t channels, int32_t depth, size_t budget) {
 }
 
 // The GEMM view of a convolution (input, output and scratch set at invoke).
-static GemmJob convJob(const WindowData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
+static GemmJob convJob(const kernels::WindowOpData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
   const kernels::ConvParams& p = d.params;
   GemmJob j;
   j.batches = d.output.n;
@@ -62,8 +62,8 @@ static GemmJob convJob(const WindowData& d, const int8_t* weights, const int32_t
 namespace {
 
 Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
-  WindowData* d = nullptr;
-  Status s = prepareWindow(ctx, false, &d);
+  kernels::WindowOpData* d = nullptr;
+  Status s = kernels::prepareWindowOp(ctx, false, &d);
   if (s != Status::kOk) return s;
   const bool groups = d->filter.c != d->input.c;
   const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
@@ -83,7 +83,7 @@ Status prepare(OpContext& ctx) {
 
 template <uint8_t kIsa>
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const WindowData*>(ctx.userData());
+  const auto* d = static_cast<const kernels::WindowOpData*>(ctx.userData());
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
   if (!d->fast) {
     kernels::reference::convPerChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,

@@ -7,7 +7,7 @@
 #include "model_runner/optimized/optimized_registrations.h"
 #include "model_runner/optimized/packing.h"
 #include "model_runner/optimized/simd_kernels.h"
-#include "model_runner/optimized/window_prepare.h"
+#include "model_runner/kernels/window_op.h"
 
 namespace tinyscope::runner::optimized {
 
@@ -15,7 +15,7 @@ namespace {
 
 // One input channel: out[oc] = sum_t w[t][oc] * x[t], a convolution whose weight of channel oc
 // at depth t sits at w[t * channels + oc].
-GemmJob gemmJob(const WindowData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
+GemmJob gemmJob(const kernels::WindowOpData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
   const kernels::ConvParams& p = d.params;
   GemmJob g;
   g.batches = d.output.n;
@@ -50,7 +50,7 @@ GemmJob gemmJob(const WindowData& d, const int8_t* weights, const int32_t* bias,
   return g;
 }
 
-DepthwiseJob depthwiseJob(const WindowData& d, const int8_t* weights, const int32_t* bias) {
+DepthwiseJob depthwiseJob(const kernels::WindowOpData& d, const int8_t* weights, const int32_t* bias) {
   const kernels::ConvParams& p = d.params;
   DepthwiseJob j;
   j.batches = d.output.n;
@@ -82,8 +82,8 @@ DepthwiseJob depthwiseJob(const WindowData& d, const int8_t* weights, const int3
 }
 
 Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
-  WindowData* d = nullptr;
-  Status s = prepareWindow(ctx, true, &d);
+  kernels::WindowOpData* d = nullptr;
+  Status s = kernels::prepareWindowOp(ctx, true, &d);
   if (s != Status::kOk) return s;
   const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
   if (simd == nullptr || !constant) return Status::kOk;  // reference math
@@ -107,7 +107,7 @@ Status prepare(OpContext& ctx) {
 
 template <uint8_t kIsa>
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const WindowData*>(ctx.userData());
+  const auto* d = static_cast<const kernels::WindowOpData*>(ctx.userData());
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
   if (!d->fast) {
     kernels::reference::depthwiseConvPerChannel(d->params, d->depthMultiplier, d->quant.multipliers,

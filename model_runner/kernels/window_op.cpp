@@ -1,8 +1,6 @@
-#include "model_runner/cortex_m/window_prepare.h"
+#include "model_runner/kernels/window_op.h"
 
-namespace tinyscope::runner::cortex_m {
-
-using namespace kernels;
+namespace tinyscope::runner::kernels {
 
 Status prepareWindowOp(OpContext& ctx, bool depthwise, WindowOpData** out) {
   Status s = requireArity(ctx, 2, 3, 1);
@@ -79,4 +77,4 @@ Status prepareWindowOp(OpContext& ctx, bool depthwise, WindowOpData** out) {
   return populatePerChannel(ctx, input, filter, output, outShape.c, &data->quant);
 }
 
-}  // namespace tinyscope::runner::cortex_m
+}  // namespace tinyscope::runner::kernels
