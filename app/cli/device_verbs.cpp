@@ -11,10 +11,10 @@
 #include "app/cli/verbs.h"
 #include "app/core/device/device_dump.h"
 #include "app/core/device/device_session.h"
+#include "app/core/device/text_stream.h"
 #include "device_protocol/host/ble_transport.h"
 #include "device_protocol/host/qemu_transport.h"
 #include "device_protocol/host/serial_transport.h"
-#include "device_protocol/host/text_line_decoder.h"
 #include "device_protocol/host/transport_factory.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
@@ -253,34 +253,39 @@ int runStream(const QStringList& args) {
     csvOut.setDevice(&csvFile);
   }
 
-  if (p.isSet(text)) {
+  link::DeviceUri textUri;
+  QString uriError;
+  const bool textMode = p.isSet(text) || (p.isSet(kDeviceOpt) && link::parseDeviceUri(p.value(kDeviceOpt), &textUri, &uriError) &&
+                                          textUri.textMode());
+  if (textMode) {
     // Text mode: no handshake, lines of numbers straight from the transport.
     if (!p.isSet(kDeviceOpt)) return fail(verb, QStringLiteral("--device URI is required"), kExitUsage);
     link::DeviceUri uri;
     QString error;
     if (!link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error)) return fail(verb, error, kExitUsage);
+    if (p.isSet(rate)) {
+      uri.options.removeAllQueryItems(QStringLiteral("rate"));
+      uri.options.addQueryItem(QStringLiteral("rate"), p.value(rate));
+    }
     auto transport = link::createTransport(uri, &error);
     if (!transport) return fail(verb, error, kExitUsage);
-    link::TextLineDecoder decoder;
-    if (p.isSet(rate)) decoder.overrideRate(p.value(rate).toDouble());
+    TextStream stream(uri, std::move(transport));
+    const link::TextLineDecoder& decoder = stream.decoder();
     QString linkError;
-    QObject::connect(transport.get(), &link::Transport::errorOccurred, [&](const QString& e) { linkError = e; });
-    QObject::connect(transport.get(), &link::Transport::bytesReceived, [&](const QByteArray& chunk, qint64 ns) {
-      QList<link::TextSample> samples;
-      QStringList lines;
-      decoder.feed(chunk, ns, &samples, &lines);
-      if (csvFile.isOpen())
-        for (const link::TextSample& s : samples) {
-          csvOut << (s.arrivalNs / 1000);
-          for (double v : s.values) csvOut << ',' << v;
-          csvOut << '\n';
-        }
+    QObject::connect(&stream, &TextStream::errorOccurred, [&](const QString& e) { linkError = e; });
+    QObject::connect(&stream, &TextStream::windowReceived, [&](const SensorWindowData& w) {
+      if (!csvFile.isOpen()) return;
+      for (int i = 0; i < w.samples; ++i) {  // one window = one received chunk: one arrival time
+        csvOut << w.timestampUs;
+        for (int c = 0; c < w.channels; ++c) csvOut << ',' << w.sample(i, c);
+        csvOut << '\n';
+      }
     });
     QEventLoop loop;
-    QObject::connect(transport.get(), &link::Transport::closed, &loop, &QEventLoop::quit);
+    QObject::connect(&stream, &TextStream::closed, &loop, &QEventLoop::quit);
     QTimer::singleShot(static_cast<int>(seconds * 1000), &loop, &QEventLoop::quit);
-    transport->open();
-    if (!linkError.isEmpty() && !transport->isOpen()) return fail(verb, linkError, kExitFailed);
+    stream.open();
+    if (!linkError.isEmpty() && !stream.isOpen()) return fail(verb, linkError, kExitFailed);
     loop.exec();
     const link::RateEstimate r = decoder.rate();
     const auto& c = decoder.counters();

@@ -9,8 +9,12 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "tests/support/cli_process.h"
+#include "tests/support/pty_pair.h"
 
 namespace {
 
@@ -129,4 +133,35 @@ TEST(CliDevice, BadAddressesAndMissingDevicesAreOneLine) {
     EXPECT_EQ(r.code, c.second) << c.first.join(' ').toStdString() << ": " << r.err.toStdString();
     EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
   }
+}
+
+TEST(CliDevice, StreamTextModeFromABoardWithNoAgent) {
+  PtyPair board;
+  ASSERT_TRUE(board.ok());
+  std::atomic<bool> stop{false};
+  std::thread printer([&] {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; !stop; ++i) {
+      char line[64];
+      const int n = std::snprintf(line, sizeof line, "%d,%d\n", i, 2 * i);
+      board.writeAll(line, static_cast<size_t>(n));
+      std::this_thread::sleep_until(start + std::chrono::microseconds(4000) * (i + 1));  // 250 Hz
+    }
+  });
+  QTemporaryDir dir;
+  const QString csv = dir.path() + "/t.csv";
+  const CliResult r = runCli({"stream", "--device", QString("serial:%1?mode=text").arg(QString::fromStdString(board.slavePath())),
+                              "--duration", "2", "--json", "--csv", csv});
+  stop = true;
+  printer.join();
+  ASSERT_EQ(r.code, 0) << r.err.toStdString();
+  const QJsonObject o = json(r);
+  EXPECT_EQ(o["mode"].toString(), "text");
+  EXPECT_EQ(o["channels"].toArray().size(), 2);
+  EXPECT_GT(o["samples"].toInt(), 300);
+  EXPECT_GT(o["rate_uncertainty_hz"].toDouble(), 0);
+  EXPECT_NEAR(o["rate_hz"].toDouble(), 250.0, std::max(8.0, 4 * o["rate_uncertainty_hz"].toDouble()));
+  QFile f(csv);
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  EXPECT_EQ(f.readAll().count('\n'), o["samples"].toInt());
 }
