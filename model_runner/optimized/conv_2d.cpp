@@ -11,15 +11,39 @@
 
 namespace tinyscope::runner::optimized {
 
-// Output channels packed at a time: the whole layer while its packed weights stay under
-// kPanelBytes, else panels of a multiple of 32 channels (im2col repeats per panel).
-int32_t choosePanel(int32_t channels, int32_t depth, size_t budget) {
-  const int32_t all = roundUp(channels, kChannelBlock);
-  const size_t row = static_cast<size_t>(roundUp(depth, 4));
-  if (static_cast<size_t>(all) * row <= budget) return all;
-  int32_t panel = static_cast<int32_t>(budget / row) / 32 * 32;
-  if (panel < 32) panel = 32;
-  return panel < all ? panel : all;
+void planGemm(GemmJob& j, size_t cap, int32_t tileRows) {
+  const int32_t all = roundUp(j.channels, kChannelBlock);
+  j.rows = tileRows < kGemmMaxRows ? tileRows : kGemmMaxRows;
+  j.panel = all;
+  if (gemmInPlace(j)) return;  // few rows: the dot-product kernel whatever the panel
+  const size_t k4 = static_cast<size_t>(roundUp(j.depth, 4));
+  auto bytes = [&j](int32_t panel, int32_t rows) {
+    GemmJob t = j;
+    t.panel = panel;
+    t.rows = rows;
+    return gemmScratchBytes(t);
+  };
+  if (bytes(all, j.rows) <= cap) return;
+  const size_t rowsOnly = static_cast<size_t>(roundUp(static_cast<int32_t>(static_cast<size_t>(j.rows) * k4 + 16), 16));
+  const size_t fit = cap > rowsOnly ? (cap - rowsOnly) / (k4 + sizeof(int32_t)) : 0;
+  if (j.strideK == 1) {
+    const int32_t panel = static_cast<int32_t>(fit) / 32 * 32;
+    if (panel >= 32 && 2 * panel >= all) {
+      j.panel = panel;
+    } else {
+      j.panel = 0;  // weights in place
+      j.rows = 1;
+    }
+    return;
+  }
+  int32_t panel = static_cast<int32_t>(fit) / kChannelBlock * kChannelBlock;
+  if (panel >= kChannelBlock) {
+    j.panel = panel;
+    return;
+  }
+  // Panels of 8 channels; fewer im2col rows.
+  j.panel = kChannelBlock;
+  while (j.rows > 1 && bytes(kChannelBlock, j.rows) > cap) --j.rows;
 }
 
 // The GEMM view of a convolution (input, output and scratch set at invoke).
@@ -69,9 +93,11 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
   if (simd == nullptr || groups || !constant) return Status::kOk;  // reference math
   const size_t activations = static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
-  d->panel = choosePanel(d->output.c, d->filter.h * d->filter.w * d->filter.c, panelBudget(activations));
-  const GemmJob j = convJob(*d, nullptr, nullptr, simd->activationBias);
-  if ((s = ctx.requestScratch(gemmScratchBytes(j), &d->scratch)) != Status::kOk) return s;
+  GemmJob j = convJob(*d, nullptr, nullptr, simd->activationBias);
+  planGemm(j, gemmScratchCap(activations), simd->tileRows);
+  d->panel = j.panel;
+  const size_t bytes = gemmScratchBytes(j);
+  if (bytes > 0 && (s = ctx.requestScratch(bytes, &d->scratch)) != Status::kOk) return s;
   d->fast = true;
   return Status::kOk;
 }
@@ -93,6 +119,8 @@ void invoke(const OpContext& ctx) {
   }
   const SimdKernels* simd = simdKernels(kIsa);
   GemmJob j = convJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
+  planGemm(j, gemmScratchCap(static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize())),
+           simd->tileRows);
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<int8_t*>(d->scratch);

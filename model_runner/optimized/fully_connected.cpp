@@ -120,13 +120,13 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   if (simd == nullptr || !constant) return Status::kOk;  // reference math
   const size_t activations = static_cast<size_t>(d->batches) * (static_cast<size_t>(d->accumDepth) +
                                                                  static_cast<size_t>(d->outputDepth));
-  d->panel = choosePanel(d->outputDepth, d->accumDepth, panelBudget(activations));
-  const GemmJob j = fcJob(*d, nullptr, nullptr, simd->activationBias);
-  // Several rows: staged rows and the packed panel. Few rows read input and weights in place.
-  if (!gemmInPlace(j) &&
-      (s = ctx.requestScratch(gemmScratchBytes(j), &d->scratch)) != Status::kOk) {
-    return s;
-  }
+  GemmJob j = fcJob(*d, nullptr, nullptr, simd->activationBias);
+  planGemm(j, gemmScratchCap(activations), simd->tileRows);
+  d->panel = j.panel;
+  // Several rows: staged rows and the packed panel. Few rows (or no panel) read input and
+  // weights in place.
+  const size_t bytes = gemmScratchBytes(j);
+  if (bytes > 0 && (s = ctx.requestScratch(bytes, &d->scratch)) != Status::kOk) return s;
   d->fast = true;
   return Status::kOk;
 }
@@ -149,6 +149,9 @@ void invoke(const OpContext& ctx) {
   }
   const SimdKernels* simd = simdKernels(kIsa);
   GemmJob j = fcJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
+  planGemm(j, gemmScratchCap(static_cast<size_t>(d->batches) *
+                             (static_cast<size_t>(d->accumDepth) + static_cast<size_t>(d->outputDepth))),
+           simd->tileRows);
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<int8_t*>(d->scratch);

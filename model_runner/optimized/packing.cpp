@@ -51,38 +51,4 @@ void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t*
   }
 }
 
-void buildRequantRange(const RequantSource& src, int32_t c0, int32_t n, const int32_t* sums, int32_t* arrays,
-                       RequantParams* rq) {
-  const size_t stride = static_cast<size_t>(roundUp(n, kChannelBlock));
-  int32_t* offsetBias = arrays;
-  int32_t* multiplier = arrays + stride;
-  int32_t* left = arrays + 2 * stride;
-  int32_t* right = arrays + 3 * stride;
-  int32_t* mask = arrays + 4 * stride;
-  for (size_t i = 0; i < stride; ++i) {
-    if (static_cast<int32_t>(i) >= n) {
-      offsetBias[i] = multiplier[i] = left[i] = right[i] = mask[i] = 0;
-      continue;
-    }
-    const int32_t c = c0 + static_cast<int32_t>(i);
-    const int32_t q = src.perChannel ? c : 0;
-    uint32_t ob = static_cast<uint32_t>(src.inputTerm) * static_cast<uint32_t>(sums[i]);
-    if (src.bias != nullptr) ob += static_cast<uint32_t>(src.bias[c]);
-    offsetBias[i] = static_cast<int32_t>(ob);
-    const int32_t shift = src.shifts[q];
-    multiplier[i] = src.multipliers[q];
-    left[i] = shift > 0 ? shift : 0;
-    right[i] = shift > 0 ? 0 : -shift;
-    mask[i] = static_cast<int32_t>((int64_t{1} << right[i]) - 1);
-  }
-  rq->offsetBias = offsetBias;
-  rq->multiplier = multiplier;
-  rq->leftShift = left;
-  rq->rightShift = right;
-  rq->roundMask = mask;
-  rq->outputOffset = src.outputOffset;
-  rq->actMin = src.actMin;
-  rq->actMax = src.actMax;
-}
-
 }  // namespace tinyscope::runner::optimized

@@ -6,12 +6,17 @@
 
 namespace tinyscope::runner::optimized {
 
-// Scratch bytes a GEMM's weight panel may take: a quarter of the operator's activations (which
-// already bound the arena around it), at least 2 KiB; larger layers are packed in panels.
-inline size_t panelBudget(size_t activationBytes) {
-  const size_t share = activationBytes / 4;
-  return share > 2048 ? share : 2048;
+// Scratch a GEMM may ask for: 1/32 of the operator's activations, at least 768 bytes. Scratch
+// lives for one operator but lands on the arena's peak when the operator sits there, so it
+// stays small next to the activations around it.
+inline size_t gemmScratchCap(size_t activationBytes) {
+  const size_t share = activationBytes / 32;
+  return share > 768 ? share : 768;
 }
-int32_t choosePanel(int32_t channels, int32_t depth, size_t budget);
+// Sets j.panel and j.rows (see GemmJob) for a scratch of at most `cap` bytes where possible:
+// the whole layer packed; else panels of a multiple of 32 channels; else, when the weight rows
+// are contiguous, no panel (the dot-product kernel reads them in place); else panels of 8
+// channels with as few as one im2col row. Deterministic: prepare and invoke agree.
+void planGemm(GemmJob& j, size_t cap, int32_t tileRows);
 
 }  // namespace tinyscope::runner::optimized

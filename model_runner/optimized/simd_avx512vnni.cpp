@@ -52,7 +52,7 @@ inline __m256i sum32(__m256i acc, __m256i w) { return _mm256_dpbusd_epi32(acc, _
 }  // namespace
 
 const SimdKernels* avx512VnniKernels() {
-  static const SimdKernels k{gemm, depthwise, add, averagePool, kActivationBias, requantBlock};
+  static const SimdKernels k{gemm, depthwise, add, averagePool, kActivationBias, requantBlock, kMR};
   return &k;
 }
 

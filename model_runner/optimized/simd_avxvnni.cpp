@@ -47,7 +47,7 @@ inline __m256i sum32(__m256i acc, __m256i w) { return _mm256_dpbusd_avx_epi32(ac
 }  // namespace
 
 const SimdKernels* avxVnniKernels() {
-  static const SimdKernels k{gemm, depthwise, add, averagePool, kActivationBias, requantBlock};
+  static const SimdKernels k{gemm, depthwise, add, averagePool, kActivationBias, requantBlock, kMR};
   return &k;
 }
 

@@ -6,9 +6,10 @@
 //  - GEMM: a panel of weights packed into blocks of 8 output channels; inside a block, groups
 //    of 4 depth values; inside a group, channel-major: byte [block][group][channel 0..7][k 0..3].
 //    Missing channels and depth values are 0. A panel covers `panel` channels at a time.
-//  - requantization arrays for the channels being computed (roundUp(n, 8) entries).
-// Small row counts (fully connected layers, tiny convolutions) skip the packing: a dot-product
-// kernel reads each weight row in place.
+//  - each channel's weight sum (requantization constants are built in registers from them).
+// Small row counts (fully connected layers, tiny convolutions), and layers whose panel would
+// not fit the scratch cap (panel 0), skip the packing: a dot-product kernel reads each weight
+// row in place.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +21,7 @@
 namespace tinyscope::runner::optimized {
 
 constexpr int32_t kChannelBlock = 8;
-constexpr int32_t kGemmMaxRows = 8;  // rows of A a kernel tile may need in scratch
+constexpr int32_t kGemmMaxRows = 8;  // rows of A a kernel tile may need in scratch (the tallest tile)
 constexpr int32_t kGemvMaxRows = 8;  // up to this many rows of A: weights read in place, no packing
 
 inline int32_t roundUp(int32_t n, int32_t m) { return (n + m - 1) / m * m; }
@@ -63,12 +64,14 @@ struct GemmJob {
   // Weight of output channel oc at depth k: weights[oc * strideO + k * strideK].
   const int8_t* weights = nullptr;
   int32_t strideO = 0, strideK = 1;
-  int32_t panel = 8;       // channels packed at a time (a multiple of 8)
+  int32_t panel = 8;       // channels packed at a time (a multiple of 8); 0: weights read in place (gemv)
+  int32_t rows = kGemmMaxRows;  // im2col / staged rows of A held in scratch (1..kGemmMaxRows)
   RequantSource src;
   // Set by the kernel per panel:
   const int8_t* packed = nullptr;
+  const int32_t* sums = nullptr;  // weight sum of each channel of the panel
+  int32_t c0 = 0;                 // the panel's first channel in the layer (indexes src)
   int32_t outStride = 0;   // output row stride (the layer's channels)
-  RequantParams rq;
   // Fully connected with a non-zero filter zero point: each row adds
   // filterOffset * (sum of the row + depth * inputOffset).
   int32_t filterOffset = 0, inputOffset = 0;
@@ -79,21 +82,30 @@ struct GemmJob {
 
 inline int32_t gemmRows(const GemmJob& j) { return j.batches * j.outH * j.outW; }
 // The dot-product path: few rows, weight rows contiguous along the depth.
-inline bool gemmInPlace(const GemmJob& j) { return gemmRows(j) <= kGemvMaxRows && j.strideK == 1; }
+// The dot-product path: weight rows contiguous along the depth, and few rows of A or no panel.
+inline bool gemmInPlace(const GemmJob& j) {
+  return j.strideK == 1 && (j.panel == 0 || gemmRows(j) <= kGemvMaxRows);
+}
 
-// im2col rows (plus slack for 8-byte moves past the last row), then the packed panel, its
-// weight sums and its requantization arrays.
+// im2col rows (plus 16 bytes of slack for 8-byte moves past the last row), then the packed panel and its
+// weight sums. Requantization constants are built in registers from the source.
 inline size_t gemmRowBytes(const GemmJob& j) {
-  const size_t rows = gemmInPlace(j) ? 1 : static_cast<size_t>(kGemmMaxRows);
-  return rows * static_cast<size_t>(roundUp(j.depth, 4)) + 64;
+  const size_t rows = gemmInPlace(j) ? 1 : static_cast<size_t>(j.rows);
+  return rows * static_cast<size_t>(roundUp(j.depth, 4)) + 16;
 }
 inline size_t gemmPanelBytes(const GemmJob& j) {
   return static_cast<size_t>(roundUp(j.panel, 8)) * static_cast<size_t>(roundUp(j.depth, 4));
 }
 inline size_t gemmScratchBytes(const GemmJob& j) {
   const size_t rows = roundUp(static_cast<int32_t>(gemmRowBytes(j)), 16);
-  if (gemmInPlace(j)) return rows;
-  return rows + roundUp(static_cast<int32_t>(gemmPanelBytes(j)), 16) + sizeof(int32_t) * 6 * roundUp(j.panel, 8);
+  if (gemmInPlace(j)) {
+    // Many rows without a panel (gemvRows): each channel's weight sum first.
+    const size_t sums = j.panel == 0 && gemmRows(j) > kGemvMaxRows
+                            ? sizeof(int32_t) * static_cast<size_t>(roundUp(j.channels, kChannelBlock))
+                            : 0;
+    return sums + (j.direct ? 0 : rows);
+  }
+  return rows + roundUp(static_cast<int32_t>(gemmPanelBytes(j)), 16) + sizeof(int32_t) * roundUp(j.panel, 8);
 }
 
 // Depthwise convolution with depth multiplier 1 (a larger multiplier is handled by expanding
@@ -107,7 +119,7 @@ struct DepthwiseJob {
   RequantSource src;
   int8_t inputZero = 0;
   // Set by the kernel in scratch:
-  RequantParams rq;
+  const int32_t* sums = nullptr;  // each channel's weight sum (requantization is built from src and these)
   const int8_t* zeroRow = nullptr;  // channels + 16 bytes of the input zero point
   const int8_t* zeroWeights = nullptr;  // channels + 16 zero bytes (the padding tap's weights)
   const int8_t* const* weightTaps = nullptr;  // weightTaps[t][c]: tap t's weights, zeroWeights past the taps
@@ -122,7 +134,7 @@ inline size_t depthwiseTaps(int32_t filterH, int32_t filterW) {
 inline size_t depthwiseScratchBytes(const DepthwiseJob& j) {
   const size_t c = static_cast<size_t>(roundUp(j.channels, 8));
   size_t bytes = depthwiseTaps(j.filterH, j.filterW) * (2 * sizeof(const int8_t*) + sizeof(ptrdiff_t));
-  bytes += 2 * (c + 16) + sizeof(int32_t) * 6 * c;
+  bytes += 2 * (c + 16) + sizeof(int32_t) * c;
   if (j.depthMultiplier > 1 && j.depthMultiplier != j.channels) {  // a single input channel is broadcast
     bytes += static_cast<size_t>(j.batches) * static_cast<size_t>(j.inH) * static_cast<size_t>(j.inW) *
                  static_cast<size_t>(j.channels) + 16;
@@ -157,12 +169,9 @@ struct SimdKernels {
   // out[c] = clamp(MultiplyByQuantizedMultiplier(acc[c] + offsetBias[c]) + outputOffset), for
   // c < n, n a multiple of 8.
   void (*requant)(const int32_t* acc, int32_t n, const RequantParams& rq, int32_t* out) = nullptr;
+  int32_t tileRows = kGemmMaxRows;  // rows of A per register tile (kMR)
 };
 
-// Fills rq with arrays (5 x roundUp(n, 8) int32 at `arrays`) for channels [c0, c0 + n) of `src`;
-// sums[i] is the weight sum of channel c0 + i. Plain code, shared by every instruction set.
-void buildRequantRange(const RequantSource& src, int32_t c0, int32_t n, const int32_t* sums, int32_t* arrays,
-                       RequantParams* rq);
 // Packs channels [c0, c0 + n) of the job's weights into the layout above (n <= panel) and their sums.
 void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t* sums);
 

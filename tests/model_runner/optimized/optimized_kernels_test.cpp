@@ -139,12 +139,14 @@ std::string describe(const char* op, const std::vector<int32_t>& a, const std::v
   return s;
 }
 
-void randomConv(Rng& rng, Counts* counts, bool pointwise) {
+// `large`: larger images and more output channels, so that the scratch plan (packed panels of
+// 32+ channels, the whole layer, or weights in place with one im2col row) varies.
+void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = rng.uniform(1, 14), w = rng.uniform(1, 14);
-  const int32_t ic = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70);
-  const int32_t oc = rng.uniform(1, 70);
-  const int32_t fh = pointwise ? 1 : rng.uniform(1, 5), fw = pointwise ? 1 : rng.uniform(1, 5);
+  const int32_t h = large ? rng.uniform(10, 24) : rng.uniform(1, 14), w = large ? rng.uniform(10, 24) : rng.uniform(1, 14);
+  const int32_t ic = large ? rng.uniform(1, 12) : (rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70));
+  const int32_t oc = large ? rng.uniform(33, 130) : rng.uniform(1, 70);
+  const int32_t fh = pointwise ? 1 : rng.uniform(1, large ? 3 : 5), fw = pointwise ? 1 : rng.uniform(1, large ? 3 : 5);
   const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
   const int32_t dil = !pointwise && rng.chance(0.2) ? 2 : 1;
   const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
@@ -179,13 +181,16 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise) {
 
 // `common`: the shapes real models use most (3x3, multiples of 8 channels, multiplier 1),
 // which take the interior fast path.
-void randomDepthwise(Rng& rng, Counts* counts, bool common = false) {
+// `wide`: a single input channel and large filters (micro_speech's first layer): the GEMM form
+// with panels of 8 channels and fewer im2col rows.
+void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = rng.uniform(1, 16), w = rng.uniform(1, 16);
-  const int32_t ic = common ? 8 * rng.uniform(1, 6) : (rng.chance(0.15) ? 1 : rng.uniform(1, 40));
-  const int32_t mult = !common && rng.chance(0.3) ? rng.uniform(2, ic == 1 ? 12 : 4) : 1;
+  const int32_t h = wide ? rng.uniform(12, 50) : rng.uniform(1, 16), w = wide ? rng.uniform(10, 40) : rng.uniform(1, 16);
+  const int32_t ic = wide ? 1 : common ? 8 * rng.uniform(1, 6) : (rng.chance(0.15) ? 1 : rng.uniform(1, 40));
+  const int32_t mult = wide ? rng.uniform(2, 20) : !common && rng.chance(0.3) ? rng.uniform(2, ic == 1 ? 12 : 4) : 1;
   const int32_t oc = ic * mult;
-  const int32_t fh = common ? 3 : rng.uniform(1, 5), fw = common ? 3 : rng.uniform(1, 5);
+  const int32_t fh = common ? 3 : wide ? rng.uniform(6, 12) : rng.uniform(1, 5);
+  const int32_t fw = common ? 3 : wide ? rng.uniform(4, 10) : rng.uniform(1, 5);
   const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
   const int32_t dil = !common && rng.chance(0.2) ? 2 : 1;
   const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
@@ -312,6 +317,23 @@ TEST(OptimizedKernels, ConvMatchesReference) {
   for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomConv(rng, &counts, false);
   std::printf("CONV_2D: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
   EXPECT_GT(counts.models, 200);
+}
+
+TEST(OptimizedKernels, LargerConvMatchesReference) {
+  Rng rng(4321);
+  Counts counts;
+  for (int i = 0; i < 60 && !HasFatalFailure(); ++i) randomConv(rng, &counts, i % 3 == 0, true);
+  std::printf("CONV_2D larger: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  EXPECT_GT(counts.models, 40);
+}
+
+TEST(OptimizedKernels, SingleChannelWideDepthwiseMatchesReference) {
+  Rng rng(2468);
+  Counts counts;
+  for (int i = 0; i < 60 && !HasFatalFailure(); ++i) randomDepthwise(rng, &counts, false, true);
+  std::printf("DEPTHWISE_CONV_2D single channel, wide filters: %d random models, %d optimized runs identical\n",
+              counts.models, counts.comparisons);
+  EXPECT_GT(counts.models, 40);
 }
 
 TEST(OptimizedKernels, PointwiseConvMatchesReference) {
