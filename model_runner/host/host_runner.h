@@ -36,7 +36,7 @@ struct OpRecord {
 
 // Which kernels run CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the reference kernels (the
 // oracle, as on the device) or the optimized desktop kernels (model_runner/optimized, x86-64
-// builds only; bit-exact with the reference ones, but their packed weights enlarge the arena).
+// builds only; bit-exact with the reference ones; weights read in place, arena within TFLM's).
 enum class Kernels { kReference, kOptimized };
 bool optimizedKernelsAvailable();
 // kOptimized when this build has them, else kReference.
