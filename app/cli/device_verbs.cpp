@@ -326,10 +326,7 @@ int runStream(const QStringList& args) {
     rateMilliHz = static_cast<quint32>(hz * 1000.0 + 0.5);
   }
   const size_t sampleBytes = si->axes * proto::elementSize(si->sampleType);
-  const size_t maxWindow = sampleBytes ? std::max<size_t>(1, proto::kMaxChunk / sampleBytes) : 1;
-  // Default: about 25 windows a second, so slow sensors still update promptly.
-  const double streamHz = (rateMilliHz ? rateMilliHz : si->rateMilliHz) / 1000.0;
-  quint16 windowSamples = static_cast<quint16>(std::clamp<size_t>(static_cast<size_t>(streamHz / 25.0 + 0.5), 1, maxWindow));
+  quint16 windowSamples = defaultWindowSamples(*si, rateMilliHz / 1000.0);
   if (p.isSet(window)) {
     const int n = p.value(window).toInt(&ok);
     if (!ok || n < 1 || static_cast<size_t>(n) * sampleBytes > proto::kMaxChunk)

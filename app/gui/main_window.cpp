@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "app/core/log_model.h"
+#include "app/core/spectrogram.h"
 #include "app/core/version.h"
 #include "app/core/workbench.h"
 #include "device_protocol/host/serial_transport.h"
@@ -22,6 +23,7 @@
 #include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
 #include "widgets/signal_plot.h"
+#include "widgets/spectrogram_view.h"
 
 namespace tinyscope::ui {
 
@@ -49,6 +51,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_log(new LogModel(10000, this)),
       m_workbench(new Workbench(this)),
       m_plot(new SignalPlot),
+      m_spectrogramView(new SpectrogramView),
       m_prediction(new QLabel),
       m_devicePanel(new DevicePanel),
       m_modelView(new ModelView),
@@ -69,6 +72,9 @@ MainWindow::MainWindow(QWidget* parent)
   m_prediction->setText(tr("No inference yet."));
   layout->addWidget(m_prediction);
   layout->addWidget(m_plot, 1);
+  m_spectrogramView->setObjectName(QStringLiteral("spectrogram"));
+  m_spectrogramView->hide();
+  layout->addWidget(m_spectrogramView, 1);
   setCentralWidget(central);
 
   addPanel(tr("Device"), QStringLiteral("deviceDock"), m_devicePanel, Qt::LeftDockWidgetArea);
@@ -168,7 +174,15 @@ void MainWindow::wireWorkbench() {
       }
       m_plot->configure(names, rate, sensorUnits(dev->info(), sensorId));
       m_plot->setTimeSpan(rate >= 1000 ? 0.5 : 5.0);
-      dev->startStream(static_cast<quint8>(sensorId), static_cast<quint16>(std::max(1.0, rate / 25.0)));
+      // Audio-rate mono streams also get a spectrogram (512-point FFT, hop 256, 5 s shown).
+      const bool audio = names.size() == 1 && rate >= 4000;
+      m_spectrogram.reset(audio ? new Spectrogram(512, 256) : nullptr);
+      if (audio) m_spectrogramView->configure(m_spectrogram->bins(), rate, static_cast<int>(5.0 * rate / 256));
+      m_spectrogramView->setVisible(audio);
+      quint16 window = 1;
+      for (size_t i = 0; i < sensors.size(); ++i)
+        if (sensors[i].sensorId == sensorId) window = defaultWindowSamples(sensors[i]);
+      dev->startStream(static_cast<quint8>(sensorId), window);
     } else {
       dev->stopStream();
     }
@@ -207,6 +221,11 @@ void MainWindow::wireWorkbench() {
   });
   connect(wb, &Workbench::framesArrived, this, [this](const std::vector<float>& frames, int count, int channels) {
     if (channels == m_plot->channelCount()) m_plot->appendFrames(frames.data(), count);
+    if (m_spectrogram && channels == 1) {
+      std::vector<std::vector<float>> columns;
+      m_spectrogram->push(frames.data(), count, &columns);
+      m_spectrogramView->appendColumns(columns);
+    }
   });
   connect(wb, &Workbench::modelChanged, this, [this] {
     m_modelView->showModel(m_workbench->modelName(), m_workbench->modelSummary());

@@ -4,6 +4,7 @@
 // profiler, the device-vs-desktop tensor comparison, the dataset and the log.
 // GUI thread only. Owns its Workbench.
 #include <QMainWindow>
+#include <memory>
 
 class QAction;
 class QLabel;
@@ -12,6 +13,7 @@ class QTimer;
 
 namespace tinyscope {
 class LogModel;
+class Spectrogram;
 class Workbench;
 struct RunReport;
 }  // namespace tinyscope
@@ -23,6 +25,7 @@ class DevicePanel;
 class ModelView;
 class ProfilerView;
 class SignalPlot;
+class SpectrogramView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -34,6 +37,7 @@ class MainWindow : public QMainWindow {
   Workbench* workbench() const { return m_workbench; }
   QDockWidget* dock(const QString& objectName) const;
   SignalPlot* plot() const { return m_plot; }
+  SpectrogramView* spectrogramView() const { return m_spectrogramView; }
   CompareView* compareView() const { return m_compare; }
   ProfilerView* profilerView() const { return m_profiler; }
   ModelView* modelView() const { return m_modelView; }
@@ -59,7 +63,8 @@ class MainWindow : public QMainWindow {
   LogModel* m_log;
   Workbench* m_workbench;
   SignalPlot* m_plot;
-  QLabel* m_prediction;
+  SpectrogramView* m_spectrogramView;           // shown for audio-rate single-channel streams
+  std::unique_ptr<Spectrogram> m_spectrogram;  QLabel* m_prediction;
   DevicePanel* m_devicePanel;
   ModelView* m_modelView;
   ProfilerView* m_profiler;

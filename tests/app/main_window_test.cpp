@@ -16,6 +16,7 @@
 #include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
 #include "widgets/signal_plot.h"
+#include "widgets/spectrogram_view.h"
 
 using tinyscope::ui::MainWindow;
 
@@ -97,4 +98,16 @@ TEST(MainWindow, BadModelAndBadAddressAreReportedNotFatal) {
   for (int i = 0; i < window.logModel()->rowCount(); ++i)
     logged = logged || window.logModel()->entry(i).message.contains("unknown device scheme");
   EXPECT_TRUE(logged);
+}
+
+TEST(MainWindow, AudioStreamsGetASpectrogram) {
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+  MainWindow window;
+  window.show();
+  QSignalSpy connected(window.workbench()->device(), &tinyscope::DeviceController::connected);
+  window.connectDevice(QStringLiteral("sim:?sensor=audio"));
+  ASSERT_TRUE(connected.wait(10000));
+  for (int i = 0; i < 100 && window.spectrogramView()->columnsShown() < 20; ++i) QTest::qWait(50);
+  EXPECT_TRUE(window.spectrogramView()->isVisible());
+  EXPECT_GE(window.spectrogramView()->columnsShown(), 20);  // 16 kHz / 256 hop = 62 columns a second
 }

@@ -1,6 +1,7 @@
 #include "app/core/device/device_session.h"
 
 #include <QEventLoop>
+#include <algorithm>
 #include <QTimer>
 #include <cstring>
 
@@ -48,6 +49,13 @@ double StreamStats::measuredRateHz() const {
   const double perWindow = static_cast<double>(lastWindowSamples);
   const double spanSamples = static_cast<double>(lastSequence - firstSequence) * perWindow;
   return spanSamples / (static_cast<double>(lastTimestampUs - firstTimestampUs) * 1e-6);
+}
+
+quint16 defaultWindowSamples(const SensorInfo& sensor, double rateHz) {
+  const size_t sampleBytes = size_t{sensor.axes} * elementSize(sensor.sampleType);
+  const size_t maxWindow = sampleBytes ? std::max<size_t>(1, kMaxChunk / sampleBytes) : 1;
+  const double hz = rateHz > 0 ? rateHz : sensor.rateMilliHz / 1000.0;
+  return static_cast<quint16>(std::clamp<size_t>(static_cast<size_t>(hz / 25.0 + 0.5), 1, maxWindow));
 }
 
 bool InferenceRun::complete() const {

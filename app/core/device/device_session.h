@@ -62,6 +62,11 @@ struct InferenceRun {
   bool complete() const;
 };
 
+// Samples per window for a stream of `sensor` at rateHz (0: its default rate): about 25
+// windows a second, so slow sensors still update promptly, and never more than one
+// message's payload (kMaxChunk) holds.
+quint16 defaultWindowSamples(const proto::SensorInfo& sensor, double rateHz = 0);
+
 struct DeviceInfo {
   proto::HelloReply hello;
   QString deviceIdHex() const;
