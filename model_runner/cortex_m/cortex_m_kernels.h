@@ -64,11 +64,10 @@ void depthwiseConvPerChannel(const kernels::ConvParams& p, int32_t depthMultipli
                              const kernels::Shape4& out, int8_t* output);
 
 // reference::fullyConnected for int8 with int32 bias and p.filterOffset == 0 (symmetric weights).
-// No scratch (`scratch` is unused, may be null): 4 rows x 1 batch row per step, the int8 input
-// widened (input offset added) inside the inner loop; batches run one after the other.
+// No scratch: 4 rows x 1 batch row per step, the int8 input widened (input offset added)
+// inside the inner loop; batches run one after the other.
 void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers, const int32_t* shifts,
                     bool perChannel, int32_t batches, int32_t accumDepth, int32_t outputDepth,
-                    const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
-                    int16_t* scratch);
+                    const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output);
 
 }  // namespace tinyscope::runner::cortex_m

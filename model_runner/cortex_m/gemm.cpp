@@ -323,8 +323,7 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
 
 void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers, const int32_t* shifts,
                     bool perChannel, int32_t batches, int32_t accumDepth, int32_t outputDepth,
-                    const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
-                    int16_t* /*scratch: none needed*/) {
+                    const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output) {
   GemmOutput o;
   o.bias = bias;
   o.multipliers = multipliers;

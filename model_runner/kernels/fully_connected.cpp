@@ -2,18 +2,7 @@
 
 namespace tinyscope::runner::kernels {
 
-namespace {
-
-struct FullyConnectedData {
-  FullyConnectedParams params;
-  int32_t batches = 0, accumDepth = 0, outputDepth = 0;
-  int32_t multiplier = 0, shift = 0;  // per-tensor case
-  PerChannelQuant quant;              // per-channel case
-  bool perChannel = false;
-  bool hasBias = false;
-};
-
-Status prepare(OpContext& ctx) {
+Status prepareFullyConnectedOp(OpContext& ctx, FullyConnectedOpData** out) {
   using namespace schema::fully_connected_options;
   Status s = requireArity(ctx, 2, 3, 1);
   if (s != Status::kOk) return s;
@@ -32,10 +21,11 @@ Status prepare(OpContext& ctx) {
   }
   const fb::Table& o = ctx.options();
   if (o.u8(kWeightsFormat) != 0) return ctx.failValue(Status::kBadOpParams, "weights_format", o.u8(kWeightsFormat));
-  auto* data = static_cast<FullyConnectedData*>(ctx.allocatePersistent(sizeof(FullyConnectedData)));
+  auto* data = static_cast<FullyConnectedOpData*>(ctx.allocatePersistent(sizeof(FullyConnectedOpData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *data = FullyConnectedData();
+  *data = FullyConnectedOpData();
   ctx.setUserData(data);
+  *out = data;
   data->outputDepth = filter.dims[0];
   data->accumDepth = filter.dims[1];
   if (output.rank < 1 || output.dims[output.rank - 1] != data->outputDepth || data->outputDepth <= 0) {
@@ -69,8 +59,15 @@ Status prepare(OpContext& ctx) {
   return Status::kOk;
 }
 
+namespace {
+
+Status prepare(OpContext& ctx) {
+  FullyConnectedOpData* data = nullptr;
+  return prepareFullyConnectedOp(ctx, &data);
+}
+
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const FullyConnectedData*>(ctx.userData());
+  const auto* d = static_cast<const FullyConnectedOpData*>(ctx.userData());
   const int32_t* multipliers = d->perChannel ? d->quant.multipliers : &d->multiplier;
   const int32_t* shifts = d->perChannel ? d->quant.shifts : &d->shift;
   reference::fullyConnected(d->params, multipliers, shifts, d->perChannel, d->batches, d->accumDepth,

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "model_runner/kernels/kernel_util.h"
+#include "model_runner/op_context.h"
 #include "model_runner/op_resolver.h"
 #include "model_runner/quant_math.h"
 
@@ -15,6 +16,23 @@ struct FullyConnectedParams {
   int32_t outputOffset = 0;  // output zero point
   int32_t actMin = -128, actMax = 127;
 };
+
+struct FullyConnectedOpData {
+  FullyConnectedParams params;
+  int32_t batches = 0, accumDepth = 0, outputDepth = 0;
+  int32_t multiplier = 0, shift = 0;  // per-tensor case
+  PerChannelQuant quant;              // per-channel case
+  bool perChannel = false;
+  bool hasBias = false;
+  // Filled in by optimized kernels (x86, Cortex-M) after this prepare; unused by the reference.
+  int32_t panel = 0;                  // GEMM: output channels packed at a time
+  bool fast = false;                  // the fast path applies
+  void* scratch = nullptr;            // requestScratch slot
+};
+
+// Prepare shared by every kernel set: the checks (same order, same error fields) and the
+// parameters. Allocates the op data from the persistent arena and sets it as user data.
+Status prepareFullyConnectedOp(OpContext& ctx, FullyConnectedOpData** out);
 
 namespace reference {
 

@@ -14,80 +14,11 @@ namespace {
 
 using namespace kernels;
 
-struct FullyConnectedData {
-  FullyConnectedParams params;
-  int32_t batches = 0, accumDepth = 0, outputDepth = 0;
-  int32_t multiplier = 0, shift = 0;  // per-tensor case
-  PerChannelQuant quant;              // per-channel case
-  int32_t panel = 0;
-  bool perChannel = false;
-  bool hasBias = false;
-  bool fast = false;
-  void* scratch = nullptr;
-};
-
-// The reference kernel's checks, in its order and with its error fields.
-Status prepareData(OpContext& ctx, FullyConnectedData** out) {
-  using namespace schema::fully_connected_options;
-  Status s = requireArity(ctx, 2, 3, 1);
-  if (s != Status::kOk) return s;
-  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kFullyConnectedOptions)) != Status::kOk) return s;
-  const TensorDesc input = ctx.input(0), filter = ctx.input(1), output = ctx.output(0);
-  if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
-      (s = requireType(ctx, filter, TensorType::kInt8, "filter")) != Status::kOk ||
-      (s = requireType(ctx, output, TensorType::kInt8, "output")) != Status::kOk ||
-      (s = requireRank(ctx, filter, 2, "filter")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
-    return s;
-  }
-  if (filter.zeroPoint() < -128 || filter.zeroPoint() > 127) {
-    return ctx.failValue(Status::kBadQuantization, "filter zero_point", filter.zeroPoint(), filter.index);
-  }
-  const fb::Table& o = ctx.options();
-  if (o.u8(kWeightsFormat) != 0) return ctx.failValue(Status::kBadOpParams, "weights_format", o.u8(kWeightsFormat));
-  auto* data = static_cast<FullyConnectedData*>(ctx.allocatePersistent(sizeof(FullyConnectedData)));
-  if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *data = FullyConnectedData();
-  ctx.setUserData(data);
-  *out = data;
-  data->outputDepth = filter.dims[0];
-  data->accumDepth = filter.dims[1];
-  if (output.rank < 1 || output.dims[output.rank - 1] != data->outputDepth || data->outputDepth <= 0) {
-    return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  }
-  data->batches = static_cast<int32_t>(output.elementCount / static_cast<size_t>(data->outputDepth));
-  if (static_cast<size_t>(data->batches) * static_cast<size_t>(data->accumDepth) != input.elementCount) {
-    return ctx.fail(Status::kShapeMismatch, "input", input.index);
-  }
-  FullyConnectedParams& p = data->params;
-  p.inputOffset = -input.zeroPoint();
-  p.filterOffset = -filter.zeroPoint();
-  p.outputOffset = output.zeroPoint();
-  if ((s = activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax)) != Status::kOk) return s;
-  if (ctx.hasInput(2)) {
-    if ((s = checkBias(ctx, ctx.input(2), data->outputDepth)) != Status::kOk) return s;
-    data->hasBias = true;
-  }
-  if (filter.numChannels() > 1) {
-    data->perChannel = true;
-    return populatePerChannel(ctx, input, filter, output, data->outputDepth, &data->quant);
-  }
-  if (filter.numChannels() != 1) return ctx.fail(Status::kBadQuantization, "filter", filter.index);
-  const double real = static_cast<double>(input.scale()) * static_cast<double>(filter.scale()) /
-                      static_cast<double>(output.scale());
-  int shift = 0;
-  if (!quant::quantizeMultiplier(real, &data->multiplier, &shift)) {
-    return ctx.fail(Status::kBadQuantization, "effective scale", filter.index);
-  }
-  data->shift = shift;
-  return Status::kOk;
-}
 
 // sum (w + fo)(x + io) = sum w (x + a) + (io - a) sum w + fo (sum x + depth io), where a is what
 // the kernel adds to each activation byte: the second term goes with the bias, the third is
 // computed per row at invoke when fo != 0.
-GemmJob fcJob(const FullyConnectedData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
+GemmJob fcJob(const FullyConnectedOpData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
   const FullyConnectedParams& p = d.params;
   GemmJob j;
   j.batches = d.batches;
@@ -113,8 +44,8 @@ GemmJob fcJob(const FullyConnectedData& d, const int8_t* weights, const int32_t*
 }
 
 Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
-  FullyConnectedData* d = nullptr;
-  Status s = prepareData(ctx, &d);
+  FullyConnectedOpData* d = nullptr;
+  Status s = prepareFullyConnectedOp(ctx, &d);
   if (s != Status::kOk) return s;
   const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
   if (simd == nullptr || !constant) return Status::kOk;  // reference math
@@ -138,7 +69,7 @@ Status prepare(OpContext& ctx) {
 
 template <uint8_t kIsa>
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const FullyConnectedData*>(ctx.userData());
+  const auto* d = static_cast<const FullyConnectedOpData*>(ctx.userData());
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
   if (!d->fast) {
     reference::fullyConnected(d->params, d->perChannel ? d->quant.multipliers : &d->multiplier,

@@ -249,7 +249,7 @@ void checkFullyConnected(int32_t cases) {
                                        g_filter, bias, g_expected);
     memset(g_actual, 0x55, size_t(batches * outputs));
     cortex_m::fullyConnected(p, g_multipliers, g_shifts, perChannel, batches, depth, outputs, g_input, g_filter,
-                             bias, g_actual, g_scratch);
+                             bias, g_actual);
     report("FULLY_CONNECTED", i, batches * outputs);
   }
 }
