@@ -64,12 +64,7 @@ OpRegistration registerAveragePool2d(Isa isa) {
   OpRegistration r = kernels::registerAveragePool2d();
   r.init = nullptr;
   r.invoke = invoke;
-  switch (isa) {
-    case Isa::kReference: r.prepare = prepare<0>; break;
-    case Isa::kAvx2: r.prepare = prepare<1>; break;
-    case Isa::kAvxVnni: r.prepare = prepare<2>; break;
-    case Isa::kAvx512Vnni: r.prepare = prepare<3>; break;
-  }
+  r.prepare = forIsa(isa, prepare<0>, prepare<1>, prepare<2>, prepare<3>);
   return r;
 }
 

@@ -132,12 +132,8 @@ void invoke(const OpContext& ctx) {
 OpRegistration registerConv2d(Isa isa) {
   OpRegistration r = kernels::registerConv2d();
   r.init = nullptr;
-  switch (isa) {
-    case Isa::kReference: r.prepare = prepare<0>; r.invoke = invoke<0>; break;
-    case Isa::kAvx2: r.prepare = prepare<1>; r.invoke = invoke<1>; break;
-    case Isa::kAvxVnni: r.prepare = prepare<2>; r.invoke = invoke<2>; break;
-    case Isa::kAvx512Vnni: r.prepare = prepare<3>; r.invoke = invoke<3>; break;
-  }
+  r.prepare = forIsa(isa, prepare<0>, prepare<1>, prepare<2>, prepare<3>);
+  r.invoke = forIsa(isa, invoke<0>, invoke<1>, invoke<2>, invoke<3>);
   return r;
 }
 

@@ -7,6 +7,19 @@
 
 namespace tinyscope::runner::optimized {
 
+// The instantiation of a kernel function for an instruction set: kernels are templates over
+// the Isa value (fn<0> portable ... fn<3> AVX-512 VNNI).
+template <class Fn>
+Fn forIsa(Isa isa, Fn portable, Fn avx2, Fn avxVnni, Fn avx512Vnni) {
+  switch (isa) {
+    case Isa::kAvx2: return avx2;
+    case Isa::kAvxVnni: return avxVnni;
+    case Isa::kAvx512Vnni: return avx512Vnni;
+    case Isa::kReference: break;
+  }
+  return portable;
+}
+
 OpRegistration registerConv2d(Isa isa);
 OpRegistration registerDepthwiseConv2d(Isa isa);
 OpRegistration registerFullyConnected(Isa isa);
