@@ -144,7 +144,7 @@ QString Workbench::resolveAddress(const QString& address) const {
 }
 
 void Workbench::connectTo(const QString& address) {
-  m_frames.clear();
+  m_recent.clear();
   m_device.connectTo(resolveAddress(address));
 }
 
@@ -152,19 +152,21 @@ void Workbench::onTick() {
   std::vector<SensorWindowData> windows;
   if (m_device.drainWindows(&windows) == 0) return;
   const int channels = windows.back().channels;
+  if (channels != m_recentChannels) {  // another stream: older frames have another layout
+    m_recent.clear();
+    m_recentChannels = channels;
+  }
   std::vector<float> frames;
   int count = 0;
   for (const SensorWindowData& w : windows) {
     if (w.channels != channels) continue;
-    for (int i = 0; i < w.samples; ++i) {
-      std::vector<float> f(static_cast<size_t>(channels));
-      for (int c = 0; c < channels; ++c) f[static_cast<size_t>(c)] = static_cast<float>(w.sample(i, c));
-      frames.insert(frames.end(), f.begin(), f.end());
-      m_frames.push_back(std::move(f));
-      ++count;
-    }
+    for (int i = 0; i < w.samples; ++i)
+      for (int c = 0; c < channels; ++c) frames.push_back(static_cast<float>(w.sample(i, c)));
+    count += w.samples;
   }
-  while (m_frames.size() > kFramesKept) m_frames.pop_front();
+  m_recent.insert(m_recent.end(), frames.begin(), frames.end());
+  const size_t keep = kFramesKept * static_cast<size_t>(channels);
+  if (m_recent.size() > keep) m_recent.erase(m_recent.begin(), m_recent.end() - static_cast<std::ptrdiff_t>(keep));
   Q_EMIT framesArrived(frames, count, channels);
 }
 
@@ -178,17 +180,18 @@ QByteArray Workbench::inputFromStream(QString* why) const {
     *why = QObject::tr("the model has no sidecar describing how sensor samples become its input");
     return {};
   }
-  if (m_frames.size() < static_cast<size_t>(length) || m_frames.back().size() != static_cast<size_t>(axes)) {
+  const size_t need = static_cast<size_t>(length) * static_cast<size_t>(axes);
+  if (m_recentChannels != axes || m_recent.size() < need) {
     *why = QObject::tr("the stream has not delivered %1 samples of %2 channels yet").arg(length).arg(axes);
     return {};
   }
   QByteArray bytes(length * axes, '\0');
-  const size_t first = m_frames.size() - static_cast<size_t>(length);
-  for (int t = 0; t < length; ++t)
-    for (int a = 0; a < axes; ++a) {
-      const double q = std::round(static_cast<double>(m_frames[first + static_cast<size_t>(t)][static_cast<size_t>(a)]) / divisor);
-      bytes[t * axes + a] = static_cast<char>(static_cast<int8_t>(std::clamp(q, -128.0, 127.0)));
-    }
+  // Same layout as the model's input: time-major, channels interleaved.
+  const size_t first = m_recent.size() - need;
+  for (size_t k = 0; k < need; ++k) {
+    const double q = std::round(static_cast<double>(m_recent[first + k]) / divisor);
+    bytes[static_cast<int>(k)] = static_cast<char>(static_cast<int8_t>(std::clamp(q, -128.0, 127.0)));
+  }
   return bytes;
 }
 

@@ -60,7 +60,6 @@ class Workbench : public QObject {
   void runOnDevice();
 
   double streamRateHz() const { return m_streamRateHz; }
-  const std::deque<std::vector<float>>& recentFrames() const { return m_frames; }
 
  Q_SIGNALS:
   void modelChanged();
@@ -78,7 +77,8 @@ class Workbench : public QObject {
   runner::host::ModelFile m_model;
   runner::host::ModelSummary m_summary;
   QJsonObject m_sidecar;
-  std::deque<std::vector<float>> m_frames;  // newest samples (raw values), bounded
+  std::deque<float> m_recent;  // newest frames (raw values, interleaved), bounded
+  int m_recentChannels = 0;
   double m_streamRateHz = 0;
   quint64 m_runId = 0;
 };
