@@ -78,11 +78,7 @@ DeviceSession::DeviceSession(std::unique_ptr<link::DeviceLink> link, QObject* pa
   qRegisterMetaType<tinyscope::DeviceInfo>();
   m_helloTimer = new QTimer(this);
   m_helloTimer->setInterval(250);
-  connect(m_helloTimer, &QTimer::timeout, this, [this] {
-    Hello hello;
-    hello.hostName.assign("tinyscope");
-    m_link->send(hello, m_helloRequest);
-  });
+  connect(m_helloTimer, &QTimer::timeout, this, [this] { sendHello(m_helloRequest); });
   connect(m_link.get(), &link::DeviceLink::messageReceived, this, &DeviceSession::onMessage);
   connect(m_link.get(), &link::DeviceLink::errorOccurred, this, [this](const QString& e) {
     m_lastError = e;
@@ -104,11 +100,14 @@ void DeviceSession::startHandshake() {
     m_link->open();  // opened() comes back here
     return;
   }
-  m_helloRequest = 0;
+  m_helloRequest = sendHello(0);  // a fresh request id; resends reuse it
+  m_helloTimer->start();
+}
+
+quint16 DeviceSession::sendHello(quint16 requestId) {
   Hello hello;
   hello.hostName.assign("tinyscope");
-  m_helloRequest = m_link->send(hello);
-  m_helloTimer->start();
+  return m_link->send(hello, requestId);
 }
 
 quint16 DeviceSession::startStream(quint8 streamId, quint8 sensorId, quint32 rateMilliHz, quint16 windowSamples) {

@@ -110,6 +110,7 @@ class DeviceSession : public QObject {
  private:
   void onMessage(const link::DeviceMessage& message);
   void failPending(const QString& why);
+  quint16 sendHello(quint16 requestId);
 
   std::unique_ptr<link::DeviceLink> m_link;
   DeviceInfo m_info;
