@@ -3,7 +3,8 @@
 // arena each needs next to TFLM's, and the speed against TFLM's reference-kernel median from
 // models.json. Prints a Markdown table; checks nothing (the tests do).
 //
-//   runner_bench [--shared DIR] [--min-seconds S] [--isa avx512vnni|avxvnni|avx2|reference] [MODEL...]
+//   runner_bench [--shared DIR] [--min-seconds S] [--isa avx512vnni|avxvnni|avx2|reference]
+//   [MODEL...]
 // --isa runs the optimized kernels with that instruction set (lowered to what the CPU has).
 #include <algorithm>
 #include <chrono>
@@ -28,7 +29,9 @@ using namespace tinyscope::runner;
 namespace {
 
 double nowUs() {
-  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return std::chrono::duration<double, std::micro>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 // Instruction set for the optimized run; empty: the host default (best available).
@@ -38,9 +41,10 @@ Status addOptimizedKernels(OpResolver& resolver) {
 #if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
   if (!g_isa.empty()) {
     Status s = kernels::addAllOps(resolver);
-    for (optimized::Isa isa : {optimized::Isa::kReference, optimized::Isa::kAvx2, optimized::Isa::kAvxVnni,
-                               optimized::Isa::kAvx512Vnni}) {
-      if (s == Status::kOk && g_isa == optimized::isaName(isa)) s = optimized::addOptimizedOps(resolver, isa);
+    for (optimized::Isa isa : {optimized::Isa::kReference, optimized::Isa::kAvx2,
+                               optimized::Isa::kAvxVnni, optimized::Isa::kAvx512Vnni}) {
+      if (s == Status::kOk && g_isa == optimized::isaName(isa))
+        s = optimized::addOptimizedOps(resolver, isa);
     }
     return s;
   }
@@ -71,7 +75,8 @@ Timing timeModel(const rh::ModelFile& model, bool optimized, double minSeconds) 
   std::unique_ptr<Interpreter> interp;
   for (size_t size = size_t{64} << 10;; size *= 2) {
     arena.assign(size, 0);
-    interp = std::make_unique<Interpreter>(model.bytes.data(), model.bytes.size(), resolver, arena.data(), arena.size());
+    interp = std::make_unique<Interpreter>(model.bytes.data(), model.bytes.size(), resolver,
+                                           arena.data(), arena.size());
     const Status s = interp->allocate();
     if (s == Status::kOk) break;
     if (s != Status::kArenaTooSmall || size >= (size_t{1} << 30)) {
@@ -81,10 +86,12 @@ Timing timeModel(const rh::ModelFile& model, bool optimized, double minSeconds) 
   }
   // Activations may reuse the input's memory, so the input is written before every invoke.
   std::vector<std::vector<uint8_t>> inputs;
-  for (uint32_t i = 0; i < interp->inputsSize(); ++i) inputs.push_back(rh::xorshift32Bytes(i + 1, interp->input(i).bytes));
+  for (uint32_t i = 0; i < interp->inputsSize(); ++i)
+    inputs.push_back(rh::xorshift32Bytes(i + 1, interp->input(i).bytes));
   auto setInputs = [&] {
     interp->resetState();
-    for (uint32_t i = 0; i < interp->inputsSize(); ++i) std::memcpy(interp->input(i).data, inputs[i].data(), inputs[i].size());
+    for (uint32_t i = 0; i < interp->inputsSize(); ++i)
+      std::memcpy(interp->input(i).data, inputs[i].data(), inputs[i].size());
   };
   const double warmEnd = nowUs() + 0.2e6 * minSeconds;
   do {
@@ -132,8 +139,10 @@ int main(int argc, char** argv) {
     } else if (a == "--min-seconds" && i + 1 < argc) {
       minSeconds = std::atof(argv[++i]);
     } else if (a == "-h" || a == "--help") {
-      std::printf("usage: runner_bench [--shared DIR] [--min-seconds S] [--isa avx512vnni|avxvnni|avx2|reference] "
-                  "[MODEL...]\n");
+      std::printf(
+          "usage: runner_bench [--shared DIR] [--min-seconds S] [--isa "
+          "avx512vnni|avxvnni|avx2|reference] "
+          "[MODEL...]\n");
       return 0;
     } else {
       only.push_back(a);
@@ -150,34 +159,40 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "runner_bench: models.json: %s\n", error.c_str());
     return 2;
   }
-  std::printf("optimized kernels: %s; timing: median of >= %.1f s of invoke() per model and kernel set\n\n",
-              g_isa.empty() ? rh::optimizedKernelsIsa() : g_isa.c_str(), minSeconds);
-  std::printf("| model | tier | MMAC | reference µs | optimized µs | optimized min µs | speed-up | GMAC/s | TFLM µs | "
-              "× TFLM | arena ref | arena opt | TFLM arena | outputs |\n");
-  std::printf("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+  std::printf(
+      "optimized kernels: %s; timing: median of >= %.1f s of invoke() per model and kernel set\n\n",
+      g_isa.empty() ? rh::optimizedKernelsIsa() : g_isa.c_str(), minSeconds);
+  std::printf(
+      "| model | tier | MMAC | reference µs | optimized µs | optimized min µs | speed-up | GMAC/s "
+      "| TFLM µs | "
+      "× TFLM | arena ref | arena opt | TFLM arena | outputs |\n");
+  std::printf(
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+      "--- |\n");
   for (const auto& [name, entry] : models.object) {
     const std::string tier = entry.stringOr("tier", "");
     if (tier != "core" && tier != "extended" && tier != "large") continue;
     if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
     rh::ModelFile model;
     if (!rh::loadModelFile(shared + "/models/" + name + ".tflite", &model, &error)) {
-      std::printf("| %s | %s | | %s | | | | | | | | | | |\n", name.c_str(), tier.c_str(), error.c_str());
+      std::printf("| %s | %s | | %s | | | | | | | | | | |\n", name.c_str(), tier.c_str(),
+                  error.c_str());
       continue;
     }
     const Timing ref = timeModel(model, false, minSeconds);
     if (!ref.ok) {
-      std::printf("| %s | %s | | not runnable: %s | | | | | | | | | | |\n", name.c_str(), tier.c_str(),
-                  ref.error.c_str());
+      std::printf("| %s | %s | | not runnable: %s | | | | | | | | | | |\n", name.c_str(),
+                  tier.c_str(), ref.error.c_str());
       continue;
     }
     const Timing opt = timeModel(model, true, minSeconds);
     const double macs = entry.numberOr("macs", 0);
     const double tflmUs = entry.numberOr("tflm_median_us", 0);
     const int64_t tflmArena = entry.intOr("arena_used_bytes", 0);
-    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %lld | %lld | %s |\n", name.c_str(),
-                tier.c_str(), fmt("%.2f", macs / 1e6).c_str(), fmt("%.1f", ref.medianUs).c_str(),
-                fmt("%.1f", opt.medianUs).c_str(), fmt("%.1f", opt.minUs).c_str(),
-                fmt("%.1f×", ref.medianUs / opt.medianUs).c_str(),
+    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %lld | %lld | %s |\n",
+                name.c_str(), tier.c_str(), fmt("%.2f", macs / 1e6).c_str(),
+                fmt("%.1f", ref.medianUs).c_str(), fmt("%.1f", opt.medianUs).c_str(),
+                fmt("%.1f", opt.minUs).c_str(), fmt("%.1f×", ref.medianUs / opt.medianUs).c_str(),
                 fmt("%.1f", macs / (opt.medianUs * 1e3)).c_str(), fmt("%.1f", tflmUs).c_str(),
                 fmt("%.1f×", tflmUs / opt.medianUs).c_str(), static_cast<long long>(ref.arenaBytes),
                 static_cast<long long>(opt.arenaBytes), static_cast<long long>(tflmArena),

@@ -20,14 +20,17 @@ struct StepResult {
   double measuredHz = 0;
   quint64 samples = 0, gaps = 0, frameErrors = 0, overruns = 0, lost = 0;
   double mbps = 0;
-  bool lossless() const { return samples > 0 && gaps == 0 && frameErrors == 0 && overruns == 0 && lost == 0; }
+  bool lossless() const {
+    return samples > 0 && gaps == 0 && frameErrors == 0 && overruns == 0 && lost == 0;
+  }
 };
 
 StepResult runStep(const QString& agent, double rateHz, double seconds) {
   StepResult r;
   r.rateHz = rateHz;
   QProcess proc;
-  proc.start(agent, {"--pty", "--quiet", "--sensor", "sine", "--channels", "8", "--rate", QString::number(rateHz)});
+  proc.start(agent, {"--pty", "--quiet", "--sensor", "sine", "--channels", "8", "--rate",
+                     QString::number(rateHz)});
   if (!proc.waitForStarted(5000)) return r;
   for (int i = 0; i < 50 && !proc.canReadLine(); ++i) proc.waitForReadyRead(100);
   const QString line = QString::fromUtf8(proc.readLine()).trimmed();
@@ -40,7 +43,8 @@ StepResult runStep(const QString& agent, double rateHz, double seconds) {
     std::fprintf(stderr, "stream_bench: %s\n", qPrintable(error));
     return r;
   }
-  session.startStream(0, 0, static_cast<quint32>(rateHz * 1000), 32);  // 32 samples × 8 ch × 2 B = 512 B
+  session.startStream(0, 0, static_cast<quint32>(rateHz * 1000),
+                      32);  // 32 samples × 8 ch × 2 B = 512 B
   session.spin(static_cast<int>(seconds * 1000));
   session.stopStream(0);
   session.spin(200);
@@ -59,10 +63,13 @@ StepResult runStep(const QString& agent, double rateHz, double seconds) {
 }
 
 void print(const StepResult& r) {
-  std::printf("%10.0f Hz x 8 ch  measured %10.1f Hz  %9llu samples  gaps %llu  frame errors %llu  overruns %llu  lost %llu  %6.2f MB/s  %s\n",
-              r.rateHz, r.measuredHz, static_cast<unsigned long long>(r.samples), static_cast<unsigned long long>(r.gaps),
-              static_cast<unsigned long long>(r.frameErrors), static_cast<unsigned long long>(r.overruns),
-              static_cast<unsigned long long>(r.lost), r.mbps, r.lossless() ? "lossless" : "LOSS");
+  std::printf(
+      "%10.0f Hz x 8 ch  measured %10.1f Hz  %9llu samples  gaps %llu  frame errors %llu  overruns "
+      "%llu  lost %llu  %6.2f MB/s  %s\n",
+      r.rateHz, r.measuredHz, static_cast<unsigned long long>(r.samples),
+      static_cast<unsigned long long>(r.gaps), static_cast<unsigned long long>(r.frameErrors),
+      static_cast<unsigned long long>(r.overruns), static_cast<unsigned long long>(r.lost), r.mbps,
+      r.lossless() ? "lossless" : "LOSS");
   std::fflush(stdout);
 }
 
@@ -74,12 +81,19 @@ int main(int argc, char** argv) {
   QString agent = QStringLiteral(TINYSCOPE_AGENT);
   double stepSeconds = 3, soakSeconds = 0, soakRate = 16000;
   for (int i = 0; i + 1 < args.size(); i += 2) {
-    if (args[i] == "--agent") agent = args[i + 1];
-    else if (args[i] == "--step-seconds") stepSeconds = args[i + 1].toDouble();
-    else if (args[i] == "--soak") soakSeconds = args[i + 1].toDouble();
-    else if (args[i] == "--soak-rate") soakRate = args[i + 1].toDouble();
+    if (args[i] == "--agent")
+      agent = args[i + 1];
+    else if (args[i] == "--step-seconds")
+      stepSeconds = args[i + 1].toDouble();
+    else if (args[i] == "--soak")
+      soakSeconds = args[i + 1].toDouble();
+    else if (args[i] == "--soak-rate")
+      soakRate = args[i + 1].toDouble();
   }
-  std::printf("End-to-end streaming over a pty, tinyscope-agent -> tinyscope, 8 int16 channels, %g s per step\n", stepSeconds);
+  std::printf(
+      "End-to-end streaming over a pty, tinyscope-agent -> tinyscope, 8 int16 channels, %g s per "
+      "step\n",
+      stepSeconds);
   double best = 0;
   for (double rate : {8000.0, 16000.0, 32000.0, 64000.0, 96000.0, 128000.0, 160000.0, 200000.0}) {
     const StepResult r = runStep(agent, rate, stepSeconds);
@@ -87,7 +101,8 @@ int main(int argc, char** argv) {
     if (!r.lossless()) break;
     best = rate;
   }
-  std::printf("highest lossless rate: %.0f samples/s per channel (%.0f int16 samples/s in all)\n", best, best * 8);
+  std::printf("highest lossless rate: %.0f samples/s per channel (%.0f int16 samples/s in all)\n",
+              best, best * 8);
   if (soakSeconds > 0) {
     std::printf("soak: %.0f Hz x 8 ch for %.0f s\n", soakRate, soakSeconds);
     print(runStep(agent, soakRate, soakSeconds));

@@ -17,27 +17,29 @@
 
 namespace tinyscope::proto {
 
-constexpr size_t cobsMaxEncodedSize(size_t rawSize) { return rawSize + 1 + rawSize / 254; }
+constexpr size_t cobsMaxEncodedSize(size_t rawSize) {
+  return rawSize + 1 + rawSize / 254;
+}
 
 class CobsEncoder {
-public:
-    explicit CobsEncoder(ByteSpan out);
+ public:
+  explicit CobsEncoder(ByteSpan out);
 
-    void put(uint8_t byte);
-    void put(ConstByteSpan bytes);
-    // Closes the last block. Returns the encoded size, or 0 when the output was too small
-    // (in that case the output holds garbage).
-    size_t finish();
+  void put(uint8_t byte);
+  void put(ConstByteSpan bytes);
+  // Closes the last block. Returns the encoded size, or 0 when the output was too small
+  // (in that case the output holds garbage).
+  size_t finish();
 
-private:
-    void closeBlock(uint8_t code);
+ private:
+  void closeBlock(uint8_t code);
 
-    ByteSpan m_out;
-    size_t m_codeAt = 0;  // where the current block's code byte goes
-    size_t m_pos = 1;     // next data byte position
-    uint8_t m_code = 1;   // code byte of the current block so far
-    bool m_afterFullBlock = false;  // the previous block was a 0xFF one
-    bool m_overflow = false;
+  ByteSpan m_out;
+  size_t m_codeAt = 0;            // where the current block's code byte goes
+  size_t m_pos = 1;               // next data byte position
+  uint8_t m_code = 1;             // code byte of the current block so far
+  bool m_afterFullBlock = false;  // the previous block was a 0xFF one
+  bool m_overflow = false;
 };
 
 // Encodes `raw` into `out`; returns the encoded size or 0 when `out` is too small.

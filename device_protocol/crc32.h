@@ -14,14 +14,14 @@ namespace tinyscope::proto {
 
 // Incremental form: feed pieces in order, read value() at any point.
 class Crc32 {
-public:
-    void update(ConstByteSpan bytes);
-    void update(uint8_t byte);
-    uint32_t value() const { return m_state ^ 0xFFFFFFFFu; }
-    void reset() { m_state = 0xFFFFFFFFu; }
+ public:
+  void update(ConstByteSpan bytes);
+  void update(uint8_t byte);
+  uint32_t value() const { return m_state ^ 0xFFFFFFFFu; }
+  void reset() { m_state = 0xFFFFFFFFu; }
 
-private:
-    uint32_t m_state = 0xFFFFFFFFu;
+ private:
+  uint32_t m_state = 0xFFFFFFFFu;
 };
 
 // One-shot form.

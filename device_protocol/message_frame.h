@@ -13,19 +13,20 @@ namespace tinyscope::proto {
 
 template <class T>
 EncodeResult encodeFrame(const Header& header, const T& message, ByteSpan out) {
-    const size_t offset = FrameEncoder::inPlaceOffset(out.size());
-    if (offset >= out.size()) {
-        return {Status::BufferTooSmall, 0};
-    }
-    const EncodeResult encoded = encodeMessage(header, message, out.subspan(offset));
-    if (encoded.status != Status::Ok) {
-        return encoded;
-    }
-    const FrameEncodeResult framed = FrameEncoder::encode(ConstByteSpan(out.data() + offset, encoded.size), out);
-    if (!framed.ok) {
-        return {Status::BufferTooSmall, 0};
-    }
-    return {Status::Ok, framed.size};
+  const size_t offset = FrameEncoder::inPlaceOffset(out.size());
+  if (offset >= out.size()) {
+    return {Status::kBufferTooSmall, 0};
+  }
+  const EncodeResult encoded = encodeMessage(header, message, out.subspan(offset));
+  if (encoded.status != Status::kOk) {
+    return encoded;
+  }
+  const FrameEncodeResult framed =
+      FrameEncoder::encode(ConstByteSpan(out.data() + offset, encoded.size), out);
+  if (!framed.ok) {
+    return {Status::kBufferTooSmall, 0};
+  }
+  return {Status::kOk, framed.size};
 }
 
 }  // namespace tinyscope::proto

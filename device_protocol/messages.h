@@ -37,126 +37,139 @@ constexpr uint8_t kMaxProtocolVersion = 1;
 
 // Highest version both ranges contain, or 0 when they do not overlap.
 constexpr uint8_t negotiateVersion(uint8_t aMin, uint8_t aMax, uint8_t bMin, uint8_t bMax) {
-    const uint8_t lo = aMin > bMin ? aMin : bMin;
-    const uint8_t hi = aMax < bMax ? aMax : bMax;
-    return (lo <= hi && lo != 0) ? hi : 0;
+  const uint8_t lo = aMin > bMin ? aMin : bMin;
+  const uint8_t hi = aMax < bMax ? aMax : bMax;
+  return (lo <= hi && lo != 0) ? hi : 0;
 }
 
 // ---- Bounds -----------------------------------------------------------------------------
 
-constexpr size_t kMaxNameLen = 24;       // sensor, slot/model, board, host names
-constexpr size_t kMaxUnitsLen = 8;       // "m/s^2", "dps", "uT", "Pa"
-constexpr size_t kMaxVersionLen = 32;    // firmware version string
-constexpr size_t kMaxDeviceIdLen = 16;   // unique device id bytes (e.g. 96-bit STM32 UID)
-constexpr size_t kMaxTextLen = 120;      // log and error text
+constexpr size_t kMaxNameLen = 24;      // sensor, slot/model, board, host names
+constexpr size_t kMaxUnitsLen = 8;      // "m/s^2", "dps", "uT", "Pa"
+constexpr size_t kMaxVersionLen = 32;   // firmware version string
+constexpr size_t kMaxDeviceIdLen = 16;  // unique device id bytes (e.g. 96-bit STM32 UID)
+constexpr size_t kMaxTextLen = 120;     // log and error text
 constexpr size_t kMaxSensors = 8;
-constexpr size_t kMaxAxes = 16;          // channels per sensor / per window
-constexpr size_t kMaxSlots = 4;          // model slots
-constexpr size_t kMaxOps = 128;          // op codes in HelloReply, op timings per result
-constexpr size_t kMaxCaptureOps = 32;    // explicitly selected ops for tensor capture
-constexpr size_t kMaxInputs = 4;         // model inputs addressable by InputChunk
-constexpr size_t kMaxOutputs = 4;        // output tensors in an InferenceResult
-constexpr size_t kMaxRank = 6;           // tensor dimensions
-constexpr size_t kMaxChunk = 512;        // bulk bytes in one SensorWindow/*Chunk message
+constexpr size_t kMaxAxes = 16;                // channels per sensor / per window
+constexpr size_t kMaxSlots = 4;                // model slots
+constexpr size_t kMaxOps = 128;                // op codes in HelloReply, op timings per result
+constexpr size_t kMaxCaptureOps = 32;          // explicitly selected ops for tensor capture
+constexpr size_t kMaxInputs = 4;               // model inputs addressable by InputChunk
+constexpr size_t kMaxOutputs = 4;              // output tensors in an InferenceResult
+constexpr size_t kMaxRank = 6;                 // tensor dimensions
+constexpr size_t kMaxChunk = 512;              // bulk bytes in one SensorWindow/*Chunk message
 constexpr size_t kMaxInlineOutputBytes = 256;  // output bytes carried inside InferenceResult
 constexpr uint16_t kMinDeviceFrameSize = 64;   // smallest maxFrameSize a device may announce
 
-constexpr uint8_t kActiveSlot = 0xFF;       // RunInference.slot: the active model
-constexpr uint16_t kModelInputOp = 0xFFFE;  // TensorChunk.opIndex: a model input
-constexpr uint16_t kModelOutputOp = 0xFFFF; // TensorChunk.opIndex: a model output
+constexpr uint8_t kActiveSlot = 0xFF;        // RunInference.slot: the active model
+constexpr uint16_t kModelInputOp = 0xFFFE;   // TensorChunk.opIndex: a model input
+constexpr uint16_t kModelOutputOp = 0xFFFF;  // TensorChunk.opIndex: a model output
 
 // ---- Enumerations (all 8-bit on the wire, except ErrorCode) ----------------------------
 
 enum class MessageType : uint8_t {
-    Hello = 0x01,            // host -> device
-    HelloReply = 0x02,       // device -> host
-    StartStream = 0x10,      // host -> device
-    StopStream = 0x11,       // host -> device
-    SetRate = 0x12,          // host -> device
-    SensorWindow = 0x13,     // device -> host
-    InputChunk = 0x20,       // host -> device
-    RunInference = 0x21,     // host -> device
-    InferenceResult = 0x22,  // device -> host
-    TensorChunk = 0x23,      // device -> host
-    SlotInfoRequest = 0x30,  // host -> device
-    SlotInfo = 0x31,         // device -> host
-    FlashBegin = 0x32,       // host -> device
-    FlashChunk = 0x33,       // host -> device
-    FlashEnd = 0x34,         // host -> device
-    VerifySlot = 0x35,       // host -> device
-    Activate = 0x36,         // host -> device
-    Rollback = 0x37,         // host -> device
-    Ack = 0x40,              // device -> host
-    Nack = 0x41,             // device -> host
-    Log = 0x50,              // device -> host
-    Error = 0x51,            // device -> host
+  kHello = 0x01,            // host -> device
+  kHelloReply = 0x02,       // device -> host
+  kStartStream = 0x10,      // host -> device
+  kStopStream = 0x11,       // host -> device
+  kSetRate = 0x12,          // host -> device
+  kSensorWindow = 0x13,     // device -> host
+  kInputChunk = 0x20,       // host -> device
+  kRunInference = 0x21,     // host -> device
+  kInferenceResult = 0x22,  // device -> host
+  kTensorChunk = 0x23,      // device -> host
+  kSlotInfoRequest = 0x30,  // host -> device
+  kSlotInfo = 0x31,         // device -> host
+  kFlashBegin = 0x32,       // host -> device
+  kFlashChunk = 0x33,       // host -> device
+  kFlashEnd = 0x34,         // host -> device
+  kVerifySlot = 0x35,       // host -> device
+  kActivate = 0x36,         // host -> device
+  kRollback = 0x37,         // host -> device
+  kAck = 0x40,              // device -> host
+  kNack = 0x41,             // device -> host
+  kLog = 0x50,              // device -> host
+  kError = 0x51,            // device -> host
 };
 bool isValid(MessageType v);
 bool isHostToDevice(MessageType v);
 const char* messageTypeName(MessageType v);  // "HelloReply"; "?" when invalid
 
-enum class ElementType : uint8_t { Int8 = 1, UInt8 = 2, Int16 = 3, UInt16 = 4, Int32 = 5, Float32 = 6 };
+enum class ElementType : uint8_t {
+  kInt8 = 1,
+  kUInt8 = 2,
+  kInt16 = 3,
+  kUInt16 = 4,
+  kInt32 = 5,
+  kFloat32 = 6
+};
 bool isValid(ElementType v);
 size_t elementSize(ElementType v);  // 0 when invalid
 
-enum class SlotState : uint8_t { Empty = 0, Receiving = 1, Valid = 2, Active = 3, Invalid = 4 };
+enum class SlotState : uint8_t {
+  kEmpty = 0,
+  kReceiving = 1,
+  kValid = 2,
+  kActive = 3,
+  kInvalid = 4
+};
 bool isValid(SlotState v);
 
 enum class InputSource : uint8_t {
-    LatestWindow = 0,  // the newest window of RunInference.streamId
-    Uploaded = 1,      // what InputChunk messages delivered since the last run
+  kLatestWindow = 0,  // the newest window of RunInference.streamId
+  kUploaded = 1,      // what InputChunk messages delivered since the last run
 };
 bool isValid(InputSource v);
 
-enum class CaptureMode : uint8_t { None = 0, AllOps = 1, SelectedOps = 2 };
+enum class CaptureMode : uint8_t { kNone = 0, kAllOps = 1, kSelectedOps = 2 };
 bool isValid(CaptureMode v);
 
 enum class InferenceStatus : uint8_t {
-    Ok = 0,
-    NoModel = 1,
-    ModelInvalid = 2,
-    InputMissing = 3,
-    InputSizeMismatch = 4,
-    ArenaTooSmall = 5,
-    UnsupportedOp = 6,
-    KernelFailed = 7,
-    Busy = 8,
+  kOk = 0,
+  kNoModel = 1,
+  kModelInvalid = 2,
+  kInputMissing = 3,
+  kInputSizeMismatch = 4,
+  kArenaTooSmall = 5,
+  kUnsupportedOp = 6,
+  kKernelFailed = 7,
+  kBusy = 8,
 };
 bool isValid(InferenceStatus v);
 
 enum class NackCode : uint8_t {
-    Malformed = 1,          // the request did not decode (its Status is lost on purpose)
-    UnsupportedType = 2,    // a valid type this device does not implement
-    NotNegotiated = 3,      // request before a successful Hello
-    WrongVersion = 4,       // header version differs from the negotiated one
-    InvalidArgument = 5,
-    Busy = 6,
-    NoSuchSensor = 7,
-    NoSuchStream = 8,
-    RateUnsupported = 9,
-    WindowTooLarge = 10,
-    NoSuchSlot = 11,
-    SlotTooSmall = 12,
-    FlashOffsetMismatch = 13,  // Nack.value = the offset the device expects
-    FlashWriteFailed = 14,
-    CrcMismatch = 15,          // Nack.value = the CRC-32 the device computed
-    SlotNotValid = 16,
-    NoRollbackTarget = 17,
-    InputTooLarge = 18,
+  kMalformed = 1,        // the request did not decode (its Status is lost on purpose)
+  kUnsupportedType = 2,  // a valid type this device does not implement
+  kNotNegotiated = 3,    // request before a successful Hello
+  kWrongVersion = 4,     // header version differs from the negotiated one
+  kInvalidArgument = 5,
+  kBusy = 6,
+  kNoSuchSensor = 7,
+  kNoSuchStream = 8,
+  kRateUnsupported = 9,
+  kWindowTooLarge = 10,
+  kNoSuchSlot = 11,
+  kSlotTooSmall = 12,
+  kFlashOffsetMismatch = 13,  // Nack.value = the offset the device expects
+  kFlashWriteFailed = 14,
+  kCrcMismatch = 15,  // Nack.value = the CRC-32 the device computed
+  kSlotNotValid = 16,
+  kNoRollbackTarget = 17,
+  kInputTooLarge = 18,
 };
 bool isValid(NackCode v);
 
-enum class LogLevel : uint8_t { Debug = 0, Info = 1, Warning = 2, Error = 3 };
+enum class LogLevel : uint8_t { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
 bool isValid(LogLevel v);
 
 enum class ErrorCode : uint16_t {
-    Internal = 1,
-    RxOverflow = 2,        // the device dropped received frames (its decoder counters grew)
-    TxOverflow = 3,        // the device dropped messages it could not send in time
-    SensorFault = 4,
-    StreamOverrun = 5,     // windows were lost; SensorWindow.sequence shows the gap
-    Watchdog = 6,          // the device rebooted after a watchdog reset
-    StorageFault = 7,
+  kInternal = 1,
+  kRxOverflow = 2,  // the device dropped received frames (its decoder counters grew)
+  kTxOverflow = 3,  // the device dropped messages it could not send in time
+  kSensorFault = 4,
+  kStreamOverrun = 5,  // windows were lost; SensorWindow.sequence shows the gap
+  kWatchdog = 6,       // the device rebooted after a watchdog reset
+  kStorageFault = 7,
 };
 bool isValid(ErrorCode v);
 
@@ -165,263 +178,270 @@ bool isValid(ErrorCode v);
 constexpr size_t kHeaderSize = 6;
 
 struct Header {
-    uint8_t version = kMaxProtocolVersion;  // negotiated version (Hello: sender's highest)
-    MessageType type = MessageType::Hello;
-    uint16_t sequence = 0;   // per sender, +1 per message, wraps; gaps = lost frames
-    uint16_t requestId = 0;  // requests: chosen by the host; replies echo it; 0 = unsolicited
+  uint8_t version = kMaxProtocolVersion;  // negotiated version (Hello: sender's highest)
+  MessageType type = MessageType::kHello;
+  uint16_t sequence = 0;   // per sender, +1 per message, wraps; gaps = lost frames
+  uint16_t requestId = 0;  // requests: chosen by the host; replies echo it; 0 = unsolicited
 };
 
 // ---- Shared parts -----------------------------------------------------------------------
 
 struct SensorInfo {
-    uint8_t sensorId = 0;
-    BoundedString<kMaxNameLen> name;
-    uint8_t axes = 1;  // 1..kMaxAxes
-    BoundedString<kMaxUnitsLen> units;
-    ElementType sampleType = ElementType::Int16;
-    uint32_t rateMilliHz = 0;     // default rate (1..maxRateMilliHz), 1/1000 Hz
-    uint32_t maxRateMilliHz = 0;
+  uint8_t sensorId = 0;
+  BoundedString<kMaxNameLen> name;
+  uint8_t axes = 1;  // 1..kMaxAxes
+  BoundedString<kMaxUnitsLen> units;
+  ElementType sampleType = ElementType::kInt16;
+  uint32_t rateMilliHz = 0;  // default rate (1..maxRateMilliHz), 1/1000 Hz
+  uint32_t maxRateMilliHz = 0;
 };
 
 struct TensorDesc {
-    ElementType type = ElementType::Int8;
-    BoundedArray<int32_t, kMaxRank> dims;  // each >= 1; rank 0 = scalar
-    float scale = 0.0f;                    // finite, >= 0; 0 = not quantized
-    int32_t zeroPoint = 0;
+  ElementType type = ElementType::kInt8;
+  BoundedArray<int32_t, kMaxRank> dims;  // each >= 1; rank 0 = scalar
+  float scale = 0.0f;                    // finite, >= 0; 0 = not quantized
+  int32_t zeroPoint = 0;
 };
 // Bytes of a tensor described by `d`, or 0 when it would not fit in 32 bits.
 uint32_t tensorByteSize(const TensorDesc& d);
 
 struct OpTiming {
-    uint16_t opIndex = 0;  // position in the model's execution order
-    uint16_t opCode = 0;   // TFLite BuiltinOperator (32 = CUSTOM)
-    uint32_t ticks = 0;    // device timer ticks (HelloReply.tickHz per second)
-    uint32_t micros = 0;
+  uint16_t opIndex = 0;  // position in the model's execution order
+  uint16_t opCode = 0;   // TFLite BuiltinOperator (32 = CUSTOM)
+  uint32_t ticks = 0;    // device timer ticks (HelloReply.tickHz per second)
+  uint32_t micros = 0;
 };
 
 struct OutputTensor {
-    TensorDesc desc;
-    ConstByteSpan data;  // empty (sent as TensorChunk with kModelOutputOp) or all bytes
+  TensorDesc desc;
+  ConstByteSpan data;  // empty (sent as TensorChunk with kModelOutputOp) or all bytes
 };
 
 // ---- Messages (each has kType; kMaxBodySize is its largest encoded body) ------------------
 
 struct Hello {
-    static constexpr MessageType kType = MessageType::Hello;
-    static constexpr size_t kMaxBodySize = 2 + 1 + kMaxNameLen;
-    uint8_t minVersion = kMinProtocolVersion;
-    uint8_t maxVersion = kMaxProtocolVersion;
-    BoundedString<kMaxNameLen> hostName;
+  static constexpr MessageType kType = MessageType::kHello;
+  static constexpr size_t kMaxBodySize = 2 + 1 + kMaxNameLen;
+  uint8_t minVersion = kMinProtocolVersion;
+  uint8_t maxVersion = kMaxProtocolVersion;
+  BoundedString<kMaxNameLen> hostName;
 };
 
 struct SlotInfo {
-    static constexpr MessageType kType = MessageType::SlotInfo;
-    static constexpr size_t kMaxBodySize = 2 + 4 * 4 + 1 + kMaxNameLen;
-    uint8_t slot = 0;
-    SlotState state = SlotState::Empty;
-    uint32_t capacity = 0;       // bytes the slot can hold
-    uint32_t modelSize = 0;      // <= capacity; announced size while Receiving
-    uint32_t modelCrc = 0;       // CRC-32 of the model image
-    uint32_t receivedBytes = 0;  // <= modelSize; resume point while Receiving
-    BoundedString<kMaxNameLen> modelName;
+  static constexpr MessageType kType = MessageType::kSlotInfo;
+  static constexpr size_t kMaxBodySize = 2 + 4 * 4 + 1 + kMaxNameLen;
+  uint8_t slot = 0;
+  SlotState state = SlotState::kEmpty;
+  uint32_t capacity = 0;       // bytes the slot can hold
+  uint32_t modelSize = 0;      // <= capacity; announced size while Receiving
+  uint32_t modelCrc = 0;       // CRC-32 of the model image
+  uint32_t receivedBytes = 0;  // <= modelSize; resume point while Receiving
+  BoundedString<kMaxNameLen> modelName;
 };
 
 struct HelloReply {
-    static constexpr MessageType kType = MessageType::HelloReply;
-    static constexpr size_t kMaxBodySize = 3 + (1 + kMaxDeviceIdLen) + (1 + kMaxVersionLen) + (1 + kMaxNameLen) +
-                                           4 + 2 + 4 + (1 + kMaxSensors * (1 + 1 + kMaxNameLen + 1 + 1 + kMaxUnitsLen + 1 + 8)) +
-                                           (1 + kMaxSlots * SlotInfo::kMaxBodySize) + (2 + kMaxOps * 2);
-    uint8_t minVersion = kMinProtocolVersion;
-    uint8_t maxVersion = kMaxProtocolVersion;
-    uint8_t chosenVersion = 0;  // negotiateVersion(host, device); 0 = incompatible
-    BoundedBytes<kMaxDeviceIdLen> deviceId;
-    BoundedString<kMaxVersionLen> firmwareVersion;
-    BoundedString<kMaxNameLen> boardName;
-    uint32_t arenaBytes = 0;      // tensor arena available to models
-    uint16_t maxFrameSize = kMinDeviceFrameSize;  // largest message (header+body) the device accepts
-    uint32_t tickHz = 1000000;    // OpTiming.ticks per second (> 0)
-    BoundedArray<SensorInfo, kMaxSensors> sensors;
-    BoundedArray<SlotInfo, kMaxSlots> slots;
-    BoundedArray<uint16_t, kMaxOps> opCodes;  // supported TFLite BuiltinOperator codes
+  static constexpr MessageType kType = MessageType::kHelloReply;
+  static constexpr size_t kMaxBodySize =
+      3 + (1 + kMaxDeviceIdLen) + (1 + kMaxVersionLen) + (1 + kMaxNameLen) + 4 + 2 + 4 +
+      (1 + kMaxSensors * (1 + 1 + kMaxNameLen + 1 + 1 + kMaxUnitsLen + 1 + 8)) +
+      (1 + kMaxSlots * SlotInfo::kMaxBodySize) + (2 + kMaxOps * 2);
+  uint8_t minVersion = kMinProtocolVersion;
+  uint8_t maxVersion = kMaxProtocolVersion;
+  uint8_t chosenVersion = 0;  // negotiateVersion(host, device); 0 = incompatible
+  BoundedBytes<kMaxDeviceIdLen> deviceId;
+  BoundedString<kMaxVersionLen> firmwareVersion;
+  BoundedString<kMaxNameLen> boardName;
+  uint32_t arenaBytes = 0;                      // tensor arena available to models
+  uint16_t maxFrameSize = kMinDeviceFrameSize;  // largest message (header+body) the device accepts
+  uint32_t tickHz = 1000000;                    // OpTiming.ticks per second (> 0)
+  BoundedArray<SensorInfo, kMaxSensors> sensors;
+  BoundedArray<SlotInfo, kMaxSlots> slots;
+  BoundedArray<uint16_t, kMaxOps> opCodes;  // supported TFLite BuiltinOperator codes
 };
 
 struct StartStream {
-    static constexpr MessageType kType = MessageType::StartStream;
-    static constexpr size_t kMaxBodySize = 8;
-    uint8_t streamId = 0;
-    uint8_t sensorId = 0;
-    uint32_t rateMilliHz = 0;    // 0 = the sensor's default rate
-    uint16_t windowSamples = 1;  // samples per SensorWindow (>= 1)
+  static constexpr MessageType kType = MessageType::kStartStream;
+  static constexpr size_t kMaxBodySize = 8;
+  uint8_t streamId = 0;
+  uint8_t sensorId = 0;
+  uint32_t rateMilliHz = 0;    // 0 = the sensor's default rate
+  uint16_t windowSamples = 1;  // samples per SensorWindow (>= 1)
 };
 
 struct StopStream {
-    static constexpr MessageType kType = MessageType::StopStream;
-    static constexpr size_t kMaxBodySize = 1;
-    uint8_t streamId = 0;
+  static constexpr MessageType kType = MessageType::kStopStream;
+  static constexpr size_t kMaxBodySize = 1;
+  uint8_t streamId = 0;
 };
 
 struct SetRate {
-    static constexpr MessageType kType = MessageType::SetRate;
-    static constexpr size_t kMaxBodySize = 5;
-    uint8_t streamId = 0;
-    uint32_t rateMilliHz = 1;  // > 0
+  static constexpr MessageType kType = MessageType::kSetRate;
+  static constexpr size_t kMaxBodySize = 5;
+  uint8_t streamId = 0;
+  uint32_t rateMilliHz = 1;  // > 0
 };
 
 struct SensorWindow {
-    static constexpr MessageType kType = MessageType::SensorWindow;
-    static constexpr size_t kMaxBodySize = 1 + 4 + 8 + 1 + 1 + 2 + 2 + kMaxChunk;
-    uint8_t streamId = 0;
-    uint32_t sequence = 0;     // per stream, +1 per window from 0 at StartStream
-    uint64_t timestampUs = 0;  // device time of the first sample
-    ElementType sampleType = ElementType::Int16;
-    uint8_t channels = 1;      // 1..kMaxAxes
-    uint16_t sampleCount = 1;  // >= 1, samples per channel
-    ConstByteSpan payload;     // interleaved samples, LE; channels*sampleCount*size <= kMaxChunk
+  static constexpr MessageType kType = MessageType::kSensorWindow;
+  static constexpr size_t kMaxBodySize = 1 + 4 + 8 + 1 + 1 + 2 + 2 + kMaxChunk;
+  uint8_t streamId = 0;
+  uint32_t sequence = 0;     // per stream, +1 per window from 0 at StartStream
+  uint64_t timestampUs = 0;  // device time of the first sample
+  ElementType sampleType = ElementType::kInt16;
+  uint8_t channels = 1;      // 1..kMaxAxes
+  uint16_t sampleCount = 1;  // >= 1, samples per channel
+  ConstByteSpan payload;     // interleaved samples, LE; channels*sampleCount*size <= kMaxChunk
 };
 
 struct InputChunk {
-    static constexpr MessageType kType = MessageType::InputChunk;
-    static constexpr size_t kMaxBodySize = 1 + 4 + 4 + 2 + kMaxChunk;
-    uint8_t inputIndex = 0;   // < kMaxInputs
-    uint32_t totalBytes = 0;  // size of the whole input tensor
-    uint32_t offset = 0;      // offset + data.size() <= totalBytes
-    ConstByteSpan data;       // <= kMaxChunk
+  static constexpr MessageType kType = MessageType::kInputChunk;
+  static constexpr size_t kMaxBodySize = 1 + 4 + 4 + 2 + kMaxChunk;
+  uint8_t inputIndex = 0;   // < kMaxInputs
+  uint32_t totalBytes = 0;  // size of the whole input tensor
+  uint32_t offset = 0;      // offset + data.size() <= totalBytes
+  ConstByteSpan data;       // <= kMaxChunk
 };
 
 struct RunInference {
-    static constexpr MessageType kType = MessageType::RunInference;
-    static constexpr size_t kMaxBodySize = 4 + 1 + kMaxCaptureOps * 2;
-    uint8_t slot = kActiveSlot;
-    InputSource source = InputSource::LatestWindow;
-    uint8_t streamId = 0;  // for LatestWindow
-    CaptureMode capture = CaptureMode::None;
-    BoundedArray<uint16_t, kMaxCaptureOps> captureOps;  // op indices; non-empty iff SelectedOps
+  static constexpr MessageType kType = MessageType::kRunInference;
+  static constexpr size_t kMaxBodySize = 4 + 1 + kMaxCaptureOps * 2;
+  uint8_t slot = kActiveSlot;
+  InputSource source = InputSource::kLatestWindow;
+  uint8_t streamId = 0;  // for LatestWindow
+  CaptureMode capture = CaptureMode::kNone;
+  BoundedArray<uint16_t, kMaxCaptureOps> captureOps;  // op indices; non-empty iff SelectedOps
 };
 
 struct InferenceResult {
-    static constexpr MessageType kType = MessageType::InferenceResult;
-    static constexpr size_t kMaxBodySize = 1 + 4 + 4 + (2 + kMaxOps * 12) +
-                                           (1 + kMaxOutputs * (2 + kMaxRank * 4 + 8 + 2)) + kMaxInlineOutputBytes;
-    InferenceStatus status = InferenceStatus::Ok;
-    uint32_t totalTicks = 0;
-    uint32_t totalMicros = 0;
-    BoundedArray<OpTiming, kMaxOps> ops;
-    BoundedArray<OutputTensor, kMaxOutputs> outputs;  // inline data <= kMaxInlineOutputBytes in all
+  static constexpr MessageType kType = MessageType::kInferenceResult;
+  static constexpr size_t kMaxBodySize = 1 + 4 + 4 + (2 + kMaxOps * 12) +
+                                         (1 + kMaxOutputs * (2 + kMaxRank * 4 + 8 + 2)) +
+                                         kMaxInlineOutputBytes;
+  InferenceStatus status = InferenceStatus::kOk;
+  uint32_t totalTicks = 0;
+  uint32_t totalMicros = 0;
+  BoundedArray<OpTiming, kMaxOps> ops;
+  BoundedArray<OutputTensor, kMaxOutputs> outputs;  // inline data <= kMaxInlineOutputBytes in all
 };
 
 struct TensorChunk {
-    static constexpr MessageType kType = MessageType::TensorChunk;
-    static constexpr size_t kMaxBodySize = 2 + 1 + (2 + kMaxRank * 4 + 8) + 4 + 4 + 2 + kMaxChunk;
-    uint16_t opIndex = 0;     // op whose output this is, or kModelInputOp / kModelOutputOp
-    uint8_t tensorIndex = 0;  // which output of the op (which input/output of the model)
-    TensorDesc desc;
-    uint32_t totalBytes = 0;  // == tensorByteSize(desc)
-    uint32_t offset = 0;      // offset + data.size() <= totalBytes
-    ConstByteSpan data;       // <= kMaxChunk
+  static constexpr MessageType kType = MessageType::kTensorChunk;
+  static constexpr size_t kMaxBodySize = 2 + 1 + (2 + kMaxRank * 4 + 8) + 4 + 4 + 2 + kMaxChunk;
+  uint16_t opIndex = 0;     // op whose output this is, or kModelInputOp / kModelOutputOp
+  uint8_t tensorIndex = 0;  // which output of the op (which input/output of the model)
+  TensorDesc desc;
+  uint32_t totalBytes = 0;  // == tensorByteSize(desc)
+  uint32_t offset = 0;      // offset + data.size() <= totalBytes
+  ConstByteSpan data;       // <= kMaxChunk
 };
 
 struct SlotInfoRequest {
-    static constexpr MessageType kType = MessageType::SlotInfoRequest;
-    static constexpr size_t kMaxBodySize = 1;
-    uint8_t slot = 0;
+  static constexpr MessageType kType = MessageType::kSlotInfoRequest;
+  static constexpr size_t kMaxBodySize = 1;
+  uint8_t slot = 0;
 };
 
 struct FlashBegin {
-    static constexpr MessageType kType = MessageType::FlashBegin;
-    static constexpr size_t kMaxBodySize = 1 + 4 + 4 + 1 + kMaxNameLen;
-    uint8_t slot = 0;
-    uint32_t size = 1;  // model image bytes, >= 1
-    uint32_t crc32 = 0; // CRC-32 of the whole image
-    BoundedString<kMaxNameLen> modelName;
+  static constexpr MessageType kType = MessageType::kFlashBegin;
+  static constexpr size_t kMaxBodySize = 1 + 4 + 4 + 1 + kMaxNameLen;
+  uint8_t slot = 0;
+  uint32_t size = 1;   // model image bytes, >= 1
+  uint32_t crc32 = 0;  // CRC-32 of the whole image
+  BoundedString<kMaxNameLen> modelName;
 };
 
 struct FlashChunk {
-    static constexpr MessageType kType = MessageType::FlashChunk;
-    static constexpr size_t kMaxBodySize = 1 + 4 + 2 + kMaxChunk;
-    uint8_t slot = 0;
-    uint32_t offset = 0;
-    ConstByteSpan data;  // 1..kMaxChunk bytes
+  static constexpr MessageType kType = MessageType::kFlashChunk;
+  static constexpr size_t kMaxBodySize = 1 + 4 + 2 + kMaxChunk;
+  uint8_t slot = 0;
+  uint32_t offset = 0;
+  ConstByteSpan data;  // 1..kMaxChunk bytes
 };
 
 struct FlashEnd {
-    static constexpr MessageType kType = MessageType::FlashEnd;
-    static constexpr size_t kMaxBodySize = 1;
-    uint8_t slot = 0;
+  static constexpr MessageType kType = MessageType::kFlashEnd;
+  static constexpr size_t kMaxBodySize = 1;
+  uint8_t slot = 0;
 };
 
 struct VerifySlot {
-    static constexpr MessageType kType = MessageType::VerifySlot;
-    static constexpr size_t kMaxBodySize = 1;
-    uint8_t slot = 0;
+  static constexpr MessageType kType = MessageType::kVerifySlot;
+  static constexpr size_t kMaxBodySize = 1;
+  uint8_t slot = 0;
 };
 
 struct Activate {
-    static constexpr MessageType kType = MessageType::Activate;
-    static constexpr size_t kMaxBodySize = 1;
-    uint8_t slot = 0;
+  static constexpr MessageType kType = MessageType::kActivate;
+  static constexpr size_t kMaxBodySize = 1;
+  uint8_t slot = 0;
 };
 
 struct Rollback {
-    static constexpr MessageType kType = MessageType::Rollback;
-    static constexpr size_t kMaxBodySize = 0;
+  static constexpr MessageType kType = MessageType::kRollback;
+  static constexpr size_t kMaxBodySize = 0;
 };
 
 struct Ack {
-    static constexpr MessageType kType = MessageType::Ack;
-    static constexpr size_t kMaxBodySize = 5;
-    MessageType ackedType = MessageType::Hello;
-    uint32_t value = 0;  // FlashBegin/FlashChunk: next offset; FlashEnd/VerifySlot: CRC-32
+  static constexpr MessageType kType = MessageType::kAck;
+  static constexpr size_t kMaxBodySize = 5;
+  MessageType ackedType = MessageType::kHello;
+  uint32_t value = 0;  // FlashBegin/FlashChunk: next offset; FlashEnd/VerifySlot: CRC-32
 };
 
 struct Nack {
-    static constexpr MessageType kType = MessageType::Nack;
-    static constexpr size_t kMaxBodySize = 6;
-    uint8_t nackedType = 0;  // raw: the refused type may be unknown to the device
-    NackCode code = NackCode::Malformed;
-    uint32_t value = 0;      // code-specific detail (see NackCode)
+  static constexpr MessageType kType = MessageType::kNack;
+  static constexpr size_t kMaxBodySize = 6;
+  uint8_t nackedType = 0;  // raw: the refused type may be unknown to the device
+  NackCode code = NackCode::kMalformed;
+  uint32_t value = 0;  // code-specific detail (see NackCode)
 };
 
 struct Log {
-    static constexpr MessageType kType = MessageType::Log;
-    static constexpr size_t kMaxBodySize = 1 + 8 + 1 + kMaxTextLen;
-    LogLevel level = LogLevel::Info;
-    uint64_t timestampUs = 0;
-    BoundedString<kMaxTextLen> text;
+  static constexpr MessageType kType = MessageType::kLog;
+  static constexpr size_t kMaxBodySize = 1 + 8 + 1 + kMaxTextLen;
+  LogLevel level = LogLevel::kInfo;
+  uint64_t timestampUs = 0;
+  BoundedString<kMaxTextLen> text;
 };
 
 struct Error {
-    static constexpr MessageType kType = MessageType::Error;
-    static constexpr size_t kMaxBodySize = 2 + 1 + kMaxTextLen;
-    ErrorCode code = ErrorCode::Internal;
-    BoundedString<kMaxTextLen> text;
+  static constexpr MessageType kType = MessageType::kError;
+  static constexpr size_t kMaxBodySize = 2 + 1 + kMaxTextLen;
+  ErrorCode code = ErrorCode::kInternal;
+  BoundedString<kMaxTextLen> text;
 };
 
 // Largest message (header + body) in each direction and overall.
-constexpr size_t maxOf(size_t a, size_t b) { return a > b ? a : b; }
+constexpr size_t maxOf(size_t a, size_t b) {
+  return a > b ? a : b;
+}
 constexpr size_t kMaxHostToDeviceMessageSize =
-    kHeaderSize + maxOf(maxOf(maxOf(Hello::kMaxBodySize, InputChunk::kMaxBodySize), maxOf(FlashChunk::kMaxBodySize, RunInference::kMaxBodySize)),
+    kHeaderSize + maxOf(maxOf(maxOf(Hello::kMaxBodySize, InputChunk::kMaxBodySize),
+                              maxOf(FlashChunk::kMaxBodySize, RunInference::kMaxBodySize)),
                         maxOf(FlashBegin::kMaxBodySize, StartStream::kMaxBodySize));
 constexpr size_t kMaxDeviceToHostMessageSize =
-    kHeaderSize + maxOf(maxOf(maxOf(HelloReply::kMaxBodySize, InferenceResult::kMaxBodySize), maxOf(TensorChunk::kMaxBodySize, SensorWindow::kMaxBodySize)),
-                        maxOf(maxOf(Log::kMaxBodySize, Error::kMaxBodySize), SlotInfo::kMaxBodySize));
+    kHeaderSize +
+    maxOf(maxOf(maxOf(HelloReply::kMaxBodySize, InferenceResult::kMaxBodySize),
+                maxOf(TensorChunk::kMaxBodySize, SensorWindow::kMaxBodySize)),
+          maxOf(maxOf(Log::kMaxBodySize, Error::kMaxBodySize), SlotInfo::kMaxBodySize));
 constexpr size_t kMaxMessageSize = maxOf(kMaxHostToDeviceMessageSize, kMaxDeviceToHostMessageSize);
 
 // ---- Encoding and decoding --------------------------------------------------------------
 
 struct EncodeResult {
-    Status status;
-    size_t size;  // bytes written to `out` (header + body) when status == Ok
+  Status status;
+  size_t size;  // bytes written to `out` (header + body) when status == Ok
 };
 
 // Header of a message of type T, at this build's highest version.
 template <class T>
 constexpr Header makeHeader(uint16_t sequence, uint16_t requestId = 0) {
-    Header h;
-    h.version = kMaxProtocolVersion;
-    h.type = T::kType;
-    h.sequence = sequence;
-    h.requestId = requestId;
-    return h;
+  Header h;
+  h.version = kMaxProtocolVersion;
+  h.type = T::kType;
+  h.sequence = sequence;
+  h.requestId = requestId;
+  return h;
 }
 
 // Reads and checks the header: Truncated, UnknownMessageType, UnsupportedVersion (a

@@ -199,23 +199,30 @@ inline void storeLe32(uint8_t* p, uint32_t v) {
 
 inline const char* statusMessage(Status status) {
   switch (status) {
-    case Status::kOk: return "ok";
-    case Status::kBadSlot: return "no such model slot";
-    case Status::kOutOfRange: return "offset, size or rate out of range";
-    case Status::kNotErased: return "target bytes are not erased";
-    case Status::kReadOnly: return "storage is read-only on this port";
-    case Status::kUnsupported: return "not supported on this port";
-    case Status::kBadHeader: return "slot holds no valid model";
+    case Status::kOk:
+      return "ok";
+    case Status::kBadSlot:
+      return "no such model slot";
+    case Status::kOutOfRange:
+      return "offset, size or rate out of range";
+    case Status::kNotErased:
+      return "target bytes are not erased";
+    case Status::kReadOnly:
+      return "storage is read-only on this port";
+    case Status::kUnsupported:
+      return "not supported on this port";
+    case Status::kBadHeader:
+      return "slot holds no valid model";
   }
   return "unknown status";
 }
 
 inline uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc) {
   // Half-byte table: 64 bytes of .rodata, two lookups per byte.
-  static constexpr uint32_t kTable[16] = {
-      0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u,
-      0x4DB26158u, 0x5005713Cu, 0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
-      0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu};
+  static constexpr uint32_t kTable[16] = {0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu,
+                                          0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
+                                          0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+                                          0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu};
   crc = ~crc;
   for (size_t i = 0; i < size; ++i) {
     crc ^= data[i];

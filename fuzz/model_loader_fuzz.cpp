@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   model.assign((size + 7) / 8, 0);
   if (size > 0) std::memcpy(model.data(), data, size);
   alignas(16) static uint8_t arena[192 * 1024];
-  Interpreter interp(reinterpret_cast<const uint8_t*>(model.data()), size, resolver, arena, sizeof arena);
+  Interpreter interp(reinterpret_cast<const uint8_t*>(model.data()), size, resolver, arena,
+                     sizeof arena);
   if (interp.status() != Status::kOk) return 0;
   if (interp.allocate() != Status::kOk) return 0;
   for (uint32_t i = 0; i < interp.inputsSize(); ++i) {

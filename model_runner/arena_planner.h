@@ -32,7 +32,8 @@ class ArenaPlanner {
     bool placed = false;
   };
 
-  ArenaPlanner(BufferRecord* storage, uint32_t capacity) : m_records(storage), m_capacity(capacity) {}
+  ArenaPlanner(BufferRecord* storage, uint32_t capacity)
+      : m_records(storage), m_capacity(capacity) {}
 
   // Registers a buffer; returns its id via `id` (0-based, in registration order).
   bool addBuffer(size_t size, int32_t firstUse, int32_t lastUse, uint32_t* id = nullptr);

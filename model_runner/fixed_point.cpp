@@ -28,7 +28,8 @@ int32_t expOnNegativeValues(int32_t a, int integerBits) {
   for (int k = -2; k <= 4; ++k) {
     if (integerBits > k) {
       const int shift = fractionalBits + k;
-      if (shift < 31 && (remainder & (int32_t{1} << shift)) != 0) result = mul(result, kMultipliers[k + 2]);
+      if (shift < 31 && (remainder & (int32_t{1} << shift)) != 0)
+        result = mul(result, kMultipliers[k + 2]);
     }
   }
   if (integerBits > 5) {
@@ -41,14 +42,14 @@ int32_t expOnNegativeValues(int32_t a, int integerBits) {
 
 int32_t oneOverOnePlusX(int32_t a) {
   const int32_t halfDenominator = roundingHalfSum(a, quant::kInt32Max);
-  const int32_t k48Over17 = 1515870810;      // Q2
-  const int32_t kNeg32Over17 = -1010580540;  // Q2
+  const int32_t k48Over17 = 1515870810;                        // Q2
+  const int32_t kNeg32Over17 = -1010580540;                    // Q2
   int32_t x = k48Over17 + mul(halfDenominator, kNeg32Over17);  // Q2
   const int32_t kOneQ2 = int32_t{1} << 29;
   for (int i = 0; i < 3; ++i) {
-    const int32_t halfDenominatorTimesX = mul(halfDenominator, x);      // Q2
-    const int32_t oneMinus = kOneQ2 - halfDenominatorTimesX;            // Q2
-    x = x + rescale(mul(x, oneMinus), 4, 2);                            // Q4 -> Q2
+    const int32_t halfDenominatorTimesX = mul(halfDenominator, x);  // Q2
+    const int32_t oneMinus = kOneQ2 - halfDenominatorTimesX;        // Q2
+    x = x + rescale(mul(x, oneMinus), 4, 2);                        // Q4 -> Q2
   }
   // x / 2 as Q1 -> Q0.
   return rescale(x, 1, 0);

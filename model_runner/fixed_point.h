@@ -10,7 +10,9 @@
 namespace tinyscope::runner::fixed {
 
 // Fixed-point product: Q(a) * Q(b) -> Q(a + b) integer bits.
-inline int32_t mul(int32_t a, int32_t b) { return quant::saturatingRoundingDoublingHighMul(a, b); }
+inline int32_t mul(int32_t a, int32_t b) {
+  return quant::saturatingRoundingDoublingHighMul(a, b);
+}
 
 // x * 2^exponent with saturation (exponent > 0) or rounding (exponent < 0).
 inline int32_t saturatingRoundingMultiplyByPOT(int32_t x, int exponent) {

@@ -68,13 +68,17 @@ size_t Table::target(uint32_t id) const {
   return followOffset(m_buf, m_pos + off);
 }
 
-Table Table::table(uint32_t id) const { return Table(m_buf, target(id)); }
+Table Table::table(uint32_t id) const {
+  return Table(m_buf, target(id));
+}
 
 Vector Table::vector(uint32_t id, uint32_t elemSize) const {
   return vectorAt(m_buf, target(id), elemSize);
 }
 
-String Table::string(uint32_t id) const { return stringAt(m_buf, target(id)); }
+String Table::string(uint32_t id) const {
+  return stringAt(m_buf, target(id));
+}
 
 Vector vectorAt(const Buffer* buf, size_t pos, uint32_t elemSize) {
   if (buf == nullptr || pos == 0 || elemSize == 0 || !buf->contains(pos, 4)) return Vector();

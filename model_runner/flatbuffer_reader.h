@@ -19,9 +19,7 @@ class Buffer {
 
   const uint8_t* data() const { return m_data; }
   size_t size() const { return m_size; }
-  bool contains(uint64_t pos, uint64_t len) const {
-    return pos <= m_size && len <= m_size - pos;
-  }
+  bool contains(uint64_t pos, uint64_t len) const { return pos <= m_size && len <= m_size - pos; }
   uint8_t u8(size_t pos) const { return contains(pos, 1) ? m_data[pos] : 0; }
   uint16_t u16(size_t pos) const {
     if (!contains(pos, 2)) return 0;
@@ -61,7 +59,9 @@ class Vector {
   const uint8_t* bytes() const { return m_buf ? m_buf->data() + m_first : nullptr; }
   size_t position() const { return m_first; }
 
-  uint8_t u8(uint32_t i) const { return i < m_count ? m_buf->u8(m_first + i * size_t{m_elemSize}) : 0; }
+  uint8_t u8(uint32_t i) const {
+    return i < m_count ? m_buf->u8(m_first + i * size_t{m_elemSize}) : 0;
+  }
   int8_t i8(uint32_t i) const { return static_cast<int8_t>(u8(i)); }
   int32_t i32(uint32_t i) const {
     return i < m_count ? static_cast<int32_t>(m_buf->u32(m_first + i * size_t{m_elemSize})) : 0;
@@ -69,7 +69,9 @@ class Vector {
   int64_t i64(uint32_t i) const {
     return i < m_count ? static_cast<int64_t>(m_buf->u64(m_first + i * size_t{m_elemSize})) : 0;
   }
-  float f32(uint32_t i) const { return i < m_count ? m_buf->f32(m_first + i * size_t{m_elemSize}) : 0.0f; }
+  float f32(uint32_t i) const {
+    return i < m_count ? m_buf->f32(m_first + i * size_t{m_elemSize}) : 0.0f;
+  }
   // For a vector of offsets: position of the table/string/vector element i points at (0 if bad).
   size_t target(uint32_t i) const;
 
@@ -99,10 +101,14 @@ class Table {
   uint16_t fieldOffset(uint32_t id) const;
 
   uint8_t u8(uint32_t id, uint8_t def = 0) const;
-  int8_t i8(uint32_t id, int8_t def = 0) const { return static_cast<int8_t>(u8(id, static_cast<uint8_t>(def))); }
+  int8_t i8(uint32_t id, int8_t def = 0) const {
+    return static_cast<int8_t>(u8(id, static_cast<uint8_t>(def)));
+  }
   bool boolean(uint32_t id, bool def = false) const { return u8(id, def ? 1 : 0) != 0; }
   int32_t i32(uint32_t id, int32_t def = 0) const;
-  uint32_t u32(uint32_t id, uint32_t def = 0) const { return static_cast<uint32_t>(i32(id, static_cast<int32_t>(def))); }
+  uint32_t u32(uint32_t id, uint32_t def = 0) const {
+    return static_cast<uint32_t>(i32(id, static_cast<int32_t>(def)));
+  }
   uint64_t u64(uint32_t id, uint64_t def = 0) const;
   float f32(uint32_t id, float def = 0.0f) const;
 
@@ -123,7 +129,9 @@ class Table {
 // Views a vector/string/table at an absolute position (as found via an offset).
 Vector vectorAt(const Buffer* buf, size_t pos, uint32_t elemSize);
 String stringAt(const Buffer* buf, size_t pos);
-inline Table tableAt(const Buffer* buf, size_t pos) { return Table(buf, pos); }
+inline Table tableAt(const Buffer* buf, size_t pos) {
+  return Table(buf, pos);
+}
 
 // Follows a uoffset stored at `pos`; 0 when out of range.
 size_t followOffset(const Buffer* buf, size_t pos);

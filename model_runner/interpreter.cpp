@@ -9,7 +9,9 @@ namespace tinyscope::runner {
 namespace {
 constexpr size_t kBaseAlignment = 16;
 
-size_t alignUp(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
+size_t alignUp(size_t n, size_t a) {
+  return (n + a - 1) & ~(a - 1);
+}
 
 TensorView viewOf(const TensorDesc& d, void* data) {
   TensorView v;
@@ -45,7 +47,9 @@ void* OpContext::data(int32_t tensorIndex) const {
   return m_interp->m_tensorData[tensorIndex];
 }
 
-void* OpContext::allocatePersistent(size_t bytes) const { return m_interp->allocateTail(bytes, 8); }
+void* OpContext::allocatePersistent(size_t bytes) const {
+  return m_interp->allocateTail(bytes, 8);
+}
 
 Status OpContext::requestScratch(size_t bytes, void** slot) const {
   if (slot == nullptr) return fail(Status::kNullArgument, "scratch");
@@ -67,15 +71,20 @@ Status OpContext::requestScratch(size_t bytes, void** slot) const {
   return Status::kOk;
 }
 
-void* OpContext::userData() const { return m_interp->m_userData[m_op.index]; }
+void* OpContext::userData() const {
+  return m_interp->m_userData[m_op.index];
+}
 
-void OpContext::setUserData(void* data) const { m_interp->m_userData[m_op.index] = data; }
+void OpContext::setUserData(void* data) const {
+  m_interp->m_userData[m_op.index] = data;
+}
 
 Status OpContext::fail(Status status, const char* field, int32_t tensorIndex) const {
   return m_interp->fail(status, m_op.name(), field, m_op.index, tensorIndex);
 }
 
-Status OpContext::failValue(Status status, const char* field, int64_t value, int32_t tensorIndex) const {
+Status OpContext::failValue(Status status, const char* field, int64_t value,
+                            int32_t tensorIndex) const {
   m_interp->fail(status, m_op.name(), field, m_op.index, tensorIndex);
   m_interp->m_error.value = value;
   m_interp->m_error.hasValue = true;
@@ -99,7 +108,8 @@ Interpreter::Interpreter(const uint8_t* modelBytes, size_t modelSize, const OpRe
   m_error = m_model.error();
 }
 
-Status Interpreter::fail(Status status, const char* table, const char* field, int32_t op, int32_t tensor) {
+Status Interpreter::fail(Status status, const char* table, const char* field, int32_t op,
+                         int32_t tensor) {
   m_error = ErrorDetail();
   m_error.status = status;
   m_error.table = table;
@@ -133,7 +143,8 @@ Status Interpreter::allocate() {
 
   const uint32_t numTensors = m_model.numTensors();
   const uint32_t numOps = m_model.numOperators();
-  m_tensorData = static_cast<uint8_t**>(allocateTail(sizeof(uint8_t*) * (numTensors + 1), alignof(uint8_t*)));
+  m_tensorData =
+      static_cast<uint8_t**>(allocateTail(sizeof(uint8_t*) * (numTensors + 1), alignof(uint8_t*)));
   m_registrations = static_cast<const OpRegistration**>(
       allocateTail(sizeof(OpRegistration*) * (numOps + 1), alignof(OpRegistration*)));
   m_userData = static_cast<void**>(allocateTail(sizeof(void*) * (numOps + 1), alignof(void*)));
@@ -172,7 +183,8 @@ Status Interpreter::allocate() {
     const TensorDesc d = m_model.tensor(t);
     if (!d.isVariable || d.isConstant()) continue;
     auto* p = static_cast<uint8_t*>(allocateTail(d.bytes, kBaseAlignment));
-    if (p == nullptr) return fail(Status::kArenaTooSmall, "Tensor", "is_variable", -1, static_cast<int32_t>(t));
+    if (p == nullptr)
+      return fail(Status::kArenaTooSmall, "Tensor", "is_variable", -1, static_cast<int32_t>(t));
     m_tensorData[t] = p;
   }
   const Status s = planActivations();
@@ -187,7 +199,8 @@ Status Interpreter::planActivations() {
   const size_t freeBytes = m_arenaSize - m_tailBytes;
   // Scratch in the (not yet used) head: lifetimes, then planner records.
   const size_t lifetimeBytes = alignUp(sizeof(int32_t) * 2 * (numTensors + 1), kBaseAlignment);
-  if (lifetimeBytes > freeBytes) return fail(Status::kArenaTooSmall, "Interpreter", "planner scratch", -1, -1);
+  if (lifetimeBytes > freeBytes)
+    return fail(Status::kArenaTooSmall, "Interpreter", "planner scratch", -1, -1);
   auto* first = reinterpret_cast<int32_t*>(m_arenaBase);
   int32_t* last = first + numTensors;
   const int32_t kUnused = 0x7fffffff;
@@ -206,11 +219,14 @@ Status Interpreter::planActivations() {
   const fb::Vector inputs = m_model.inputs();
   const fb::Vector outputs = m_model.outputs();
   for (uint32_t i = 0; i < inputs.size(); ++i) touch(inputs.i32(i), 0);
-  for (uint32_t i = 0; i < outputs.size(); ++i) touch(outputs.i32(i), numOps > 0 ? static_cast<int32_t>(numOps - 1) : 0);
+  for (uint32_t i = 0; i < outputs.size(); ++i)
+    touch(outputs.i32(i), numOps > 0 ? static_cast<int32_t>(numOps - 1) : 0);
   for (uint32_t o = 0; o < numOps; ++o) {
     const OperatorDesc op = m_model.op(o);
-    for (uint32_t i = 0; i < op.inputs.size(); ++i) touch(op.inputs.i32(i), static_cast<int32_t>(o));
-    for (uint32_t i = 0; i < op.outputs.size(); ++i) touch(op.outputs.i32(i), static_cast<int32_t>(o));
+    for (uint32_t i = 0; i < op.inputs.size(); ++i)
+      touch(op.inputs.i32(i), static_cast<int32_t>(o));
+    for (uint32_t i = 0; i < op.outputs.size(); ++i)
+      touch(op.outputs.i32(i), static_cast<int32_t>(o));
   }
   // Model outputs stay valid after invoke(); model inputs are valid from before the first op.
   for (uint32_t i = 0; i < outputs.size(); ++i) {
@@ -225,23 +241,27 @@ Status Interpreter::planActivations() {
   using Record = ArenaPlanner::BufferRecord;
   const size_t recordBytes = sizeof(Record) * (count + 1);
   const size_t scratch = lifetimeBytes + recordBytes;
-  if (scratch > freeBytes) return fail(Status::kArenaTooSmall, "Interpreter", "planner scratch", -1, -1);
+  if (scratch > freeBytes)
+    return fail(Status::kArenaTooSmall, "Interpreter", "planner scratch", -1, -1);
   ArenaPlanner planner(reinterpret_cast<Record*>(m_arenaBase + lifetimeBytes), count);
   for (uint32_t t = 0; t < numTensors; ++t) {
     if (last[t] < 0) continue;
     const TensorDesc d = m_model.tensor(t);
     planner.addBuffer(d.bytes, first[t], last[t]);
   }
-  for (const ScratchRequest* r = m_scratchFirst; r != nullptr; r = r->next) planner.addBuffer(r->bytes, r->op, r->op);
+  for (const ScratchRequest* r = m_scratchFirst; r != nullptr; r = r->next)
+    planner.addBuffer(r->bytes, r->op, r->op);
   m_planPeak = planner.peakBytes();
-  if (m_planPeak > freeBytes) return fail(Status::kArenaTooSmall, "Interpreter", "activations", -1, -1);
+  if (m_planPeak > freeBytes)
+    return fail(Status::kArenaTooSmall, "Interpreter", "activations", -1, -1);
   // Offsets are read before the scratch is overwritten by activation data (none exists yet).
   uint32_t id = 0;
   for (uint32_t t = 0; t < numTensors; ++t) {
     if (last[t] < 0) continue;
     m_tensorData[t] = m_arenaBase + planner.offsetOf(id++);
   }
-  for (const ScratchRequest* r = m_scratchFirst; r != nullptr; r = r->next) *r->slot = m_arenaBase + planner.offsetOf(id++);
+  for (const ScratchRequest* r = m_scratchFirst; r != nullptr; r = r->next)
+    *r->slot = m_arenaBase + planner.offsetOf(id++);
   m_headBytes = m_planPeak > scratch ? m_planPeak : scratch;
   return Status::kOk;
 }
@@ -284,7 +304,9 @@ Status Interpreter::invoke() {
 
 TensorView Interpreter::tensor(uint32_t index) const {
   if (index >= m_model.numTensors()) return TensorView();
-  void* data = (m_allocated || m_tensorData != nullptr) && m_tensorData != nullptr ? m_tensorData[index] : nullptr;
+  void* data = (m_allocated || m_tensorData != nullptr) && m_tensorData != nullptr
+                   ? m_tensorData[index]
+                   : nullptr;
   return viewOf(m_model.tensor(index), data);
 }
 

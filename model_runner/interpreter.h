@@ -31,11 +31,11 @@ class Interpreter;
 // Passed to the observer after each operator.
 struct OpEvent {
   int32_t opIndex = 0;
-  const char* opName = nullptr;    // builtin name, "CUSTOM" for custom ops (see customCode)
-  fb::String customCode;           // custom_code for CUSTOM ops
-  TensorView output;               // the operator's first output, just written
-  uint32_t numOutputs = 0;         // further outputs: interpreter->tensor(...)
-  uint64_t elapsedTicks = 0;       // clock difference around the kernel; 0 without a clock
+  const char* opName = nullptr;  // builtin name, "CUSTOM" for custom ops (see customCode)
+  fb::String customCode;         // custom_code for CUSTOM ops
+  TensorView output;             // the operator's first output, just written
+  uint32_t numOutputs = 0;       // further outputs: interpreter->tensor(...)
+  uint64_t elapsedTicks = 0;     // clock difference around the kernel; 0 without a clock
   const Interpreter* interpreter = nullptr;
 };
 

@@ -108,7 +108,8 @@ bool ModelVerifier::run() {
   if (!string(m_model.m_root, schema::model::kDescription, "Model", "description")) return false;
   if (!verifyOpcodes() || !verifyBuffers()) return false;
 
-  if (!vector(m_model.m_root, schema::model::kSubgraphs, 4, "Model", "subgraphs", &m_model.m_subgraphs)) {
+  if (!vector(m_model.m_root, schema::model::kSubgraphs, 4, "Model", "subgraphs",
+              &m_model.m_subgraphs)) {
     return false;
   }
   if (m_model.m_subgraphs.size() == 0) return fail(Status::kNoSubgraph, "Model", "subgraphs");
@@ -128,7 +129,8 @@ bool ModelVerifier::run() {
 
 bool ModelVerifier::verifyOpcodes() {
   fb::Vector& codes = m_model.m_opcodes;
-  if (!vector(m_model.m_root, schema::model::kOperatorCodes, 4, "Model", "operator_codes", &codes)) {
+  if (!vector(m_model.m_root, schema::model::kOperatorCodes, 4, "Model", "operator_codes",
+              &codes)) {
     return false;
   }
   if (codes.size() > kMaxOperatorCodes) {
@@ -146,7 +148,8 @@ bool ModelVerifier::verifyOpcodes() {
 
 bool ModelVerifier::verifyBuffers() {
   fb::Vector& buffers = m_model.m_buffers;
-  if (!vector(m_model.m_root, schema::model::kBuffers, 4, "Model", "buffers", &buffers)) return false;
+  if (!vector(m_model.m_root, schema::model::kBuffers, 4, "Model", "buffers", &buffers))
+    return false;
   for (uint32_t i = 0; i < buffers.size(); ++i) {
     fb::Table b;
     if (!tableElement(buffers, i, "Buffer", &b)) return false;
@@ -178,7 +181,8 @@ bool ModelVerifier::verifySubgraph(const fb::Table& sg, bool primary) {
   if (!vector(sg, schema::subgraph::kTensors, 4, "SubGraph", "tensors", &tensors)) return false;
   if (!vector(sg, schema::subgraph::kInputs, 4, "SubGraph", "inputs", &inputs)) return false;
   if (!vector(sg, schema::subgraph::kOutputs, 4, "SubGraph", "outputs", &outputs)) return false;
-  if (!vector(sg, schema::subgraph::kOperators, 4, "SubGraph", "operators", &operators)) return false;
+  if (!vector(sg, schema::subgraph::kOperators, 4, "SubGraph", "operators", &operators))
+    return false;
   if (!string(sg, schema::subgraph::kName, "SubGraph", "name")) return false;
   if (tensors.size() > kMaxTensors) {
     return failValue(Status::kModelTooComplex, "SubGraph", "tensors", tensors.size());
@@ -217,7 +221,8 @@ bool ModelVerifier::verifySubgraph(const fb::Table& sg, bool primary) {
 bool ModelVerifier::verifyTensor(const fb::Table& t, int32_t index, bool primary) {
   fb::Vector shape, sig;
   if (!vector(t, schema::tensor::kShape, 4, "Tensor", "shape", &shape, -1, index)) return false;
-  if (!vector(t, schema::tensor::kShapeSignature, 4, "Tensor", "shape_signature", &sig, -1, index)) {
+  if (!vector(t, schema::tensor::kShapeSignature, 4, "Tensor", "shape_signature", &sig, -1,
+              index)) {
     return false;
   }
   if (!string(t, schema::tensor::kName, "Tensor", "name", -1, index)) return false;
@@ -236,32 +241,38 @@ bool ModelVerifier::verifyTensor(const fb::Table& t, int32_t index, bool primary
   const auto type = static_cast<TensorType>(t.u8(schema::tensor::kType));
   const size_t elem = schema::tensorTypeSize(type);
   if (primary && elem == 0) {
-    return failValue(Status::kUnsupportedTensorType, "Tensor", "type", static_cast<int64_t>(type), -1, index);
+    return failValue(Status::kUnsupportedTensorType, "Tensor", "type", static_cast<int64_t>(type),
+                     -1, index);
   }
   if (elem != 0 && count > kMaxTensorBytes / elem) {
     return fail(Status::kBadShape, "Tensor", "shape", -1, index);
   }
   const uint32_t bufferIndex = t.u32(schema::tensor::kBuffer);
-  if (bufferIndex >= m_model.m_buffers.size() && !(bufferIndex == 0 && m_model.m_buffers.size() == 0)) {
+  if (bufferIndex >= m_model.m_buffers.size() &&
+      !(bufferIndex == 0 && m_model.m_buffers.size() == 0)) {
     return failValue(Status::kBadIndex, "Tensor", "buffer", bufferIndex, -1, index);
   }
   if (t.fieldOffset(schema::tensor::kSparsity) != 0) {
     return fail(Status::kUnsupportedTensorType, "Tensor", "sparsity", -1, index);
   }
   fb::Table q;
-  if (!table(t, schema::tensor::kQuantization, "QuantizationParameters", "quantization", &q, -1, index)) {
+  if (!table(t, schema::tensor::kQuantization, "QuantizationParameters", "quantization", &q, -1,
+             index)) {
     return false;
   }
   if (q.present()) {
     fb::Vector mins, maxs, scales, zps;
     if (!vector(q, schema::quant::kMin, 4, "QuantizationParameters", "min", &mins, -1, index) ||
         !vector(q, schema::quant::kMax, 4, "QuantizationParameters", "max", &maxs, -1, index) ||
-        !vector(q, schema::quant::kScale, 4, "QuantizationParameters", "scale", &scales, -1, index) ||
-        !vector(q, schema::quant::kZeroPoint, 8, "QuantizationParameters", "zero_point", &zps, -1, index)) {
+        !vector(q, schema::quant::kScale, 4, "QuantizationParameters", "scale", &scales, -1,
+                index) ||
+        !vector(q, schema::quant::kZeroPoint, 8, "QuantizationParameters", "zero_point", &zps, -1,
+                index)) {
       return false;
     }
     if (zps.size() != 0 && zps.size() != scales.size()) {
-      return failValue(Status::kBadQuantization, "QuantizationParameters", "zero_point", zps.size(), -1, index);
+      return failValue(Status::kBadQuantization, "QuantizationParameters", "zero_point", zps.size(),
+                       -1, index);
     }
     for (uint32_t i = 0; i < scales.size(); ++i) {
       const float s = scales.f32(i);
@@ -273,11 +284,13 @@ bool ModelVerifier::verifyTensor(const fb::Table& t, int32_t index, bool primary
     if (scales.size() > 1) {
       // Converters copy the filter's quantized_dimension onto rank-1 biases: accept any axis
       // there as long as the element count matches the channel count.
-      const bool axisOk = qdim >= 0 && static_cast<uint32_t>(qdim) < shape.size() &&
-                          shape.i32(static_cast<uint32_t>(qdim)) == static_cast<int32_t>(scales.size());
+      const bool axisOk =
+          qdim >= 0 && static_cast<uint32_t>(qdim) < shape.size() &&
+          shape.i32(static_cast<uint32_t>(qdim)) == static_cast<int32_t>(scales.size());
       const bool biasOk = shape.size() == 1 && count == scales.size();
       if (qdim < 0 || (!axisOk && !biasOk)) {
-        return failValue(Status::kBadQuantization, "QuantizationParameters", "quantized_dimension", qdim, -1, index);
+        return failValue(Status::kBadQuantization, "QuantizationParameters", "quantized_dimension",
+                         qdim, -1, index);
       }
     }
     if (!charge(scales.size() / 8, "QuantizationParameters")) return false;
@@ -287,7 +300,8 @@ bool ModelVerifier::verifyTensor(const fb::Table& t, int32_t index, bool primary
     const uint8_t* data = m_model.bufferData(bufferIndex, &dataSize);
     if (data != nullptr) {
       if (dataSize != count * elem) {
-        return failValue(Status::kBadBufferSize, "Buffer", "data", static_cast<int64_t>(dataSize), -1, index);
+        return failValue(Status::kBadBufferSize, "Buffer", "data", static_cast<int64_t>(dataSize),
+                         -1, index);
       }
       const size_t align = elem > 8 ? 8 : elem;
       if (align > 1 && reinterpret_cast<uintptr_t>(data) % align != 0) {
@@ -298,7 +312,8 @@ bool ModelVerifier::verifyTensor(const fb::Table& t, int32_t index, bool primary
   return true;
 }
 
-bool ModelVerifier::verifyOperator(const fb::Table& o, int32_t index, uint32_t numTensors, bool primary) {
+bool ModelVerifier::verifyOperator(const fb::Table& o, int32_t index, uint32_t numTensors,
+                                   bool primary) {
   const uint32_t opcode = o.u32(schema::op::kOpcodeIndex);
   if (opcode >= m_model.m_opcodes.size()) {
     return failValue(Status::kBadIndex, "Operator", "opcode_index", opcode, index);
@@ -306,9 +321,11 @@ bool ModelVerifier::verifyOperator(const fb::Table& o, int32_t index, uint32_t n
   fb::Vector inputs, outputs, intermediates, custom, mutating;
   if (!vector(o, schema::op::kInputs, 4, "Operator", "inputs", &inputs, index) ||
       !vector(o, schema::op::kOutputs, 4, "Operator", "outputs", &outputs, index) ||
-      !vector(o, schema::op::kIntermediates, 4, "Operator", "intermediates", &intermediates, index) ||
+      !vector(o, schema::op::kIntermediates, 4, "Operator", "intermediates", &intermediates,
+              index) ||
       !vector(o, schema::op::kCustomOptions, 1, "Operator", "custom_options", &custom, index) ||
-      !vector(o, schema::op::kMutatingVariableInputs, 1, "Operator", "mutating_variable_inputs", &mutating, index)) {
+      !vector(o, schema::op::kMutatingVariableInputs, 1, "Operator", "mutating_variable_inputs",
+              &mutating, index)) {
     return false;
   }
   if (!verifyIndexList(inputs, numTensors, true, "Operator", "inputs", index) ||
@@ -317,7 +334,8 @@ bool ModelVerifier::verifyOperator(const fb::Table& o, int32_t index, uint32_t n
     return false;
   }
   fb::Table options;
-  if (!table(o, schema::op::kBuiltinOptions, "Operator", "builtin_options", &options, index)) return false;
+  if (!table(o, schema::op::kBuiltinOptions, "Operator", "builtin_options", &options, index))
+    return false;
   if (primary) {
     for (uint32_t i = 0; i < outputs.size(); ++i) {
       const auto t = static_cast<uint32_t>(outputs.i32(i));

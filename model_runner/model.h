@@ -32,18 +32,20 @@ struct TensorDesc {
   uint8_t rank = 0;
   int32_t dims[kMaxDims] = {};
   size_t elementCount = 0;
-  size_t bytes = 0;                     // elementCount * element size
-  const uint8_t* constData = nullptr;   // in the model bytes; null unless constant
+  size_t bytes = 0;                    // elementCount * element size
+  const uint8_t* constData = nullptr;  // in the model bytes; null unless constant
   bool isVariable = false;
   fb::String name;
-  fb::Vector scales;                    // float32 per channel (or 1 entry per tensor)
-  fb::Vector zeroPoints;                // int64 per channel
+  fb::Vector scales;      // float32 per channel (or 1 entry per tensor)
+  fb::Vector zeroPoints;  // int64 per channel
   int32_t quantizedDimension = 0;
 
   bool isConstant() const { return constData != nullptr; }
   uint32_t numChannels() const { return scales.size(); }
   float scale() const { return scales.size() > 0 ? scales.f32(0) : 0.0f; }
-  int32_t zeroPoint() const { return zeroPoints.size() > 0 ? static_cast<int32_t>(zeroPoints.i64(0)) : 0; }
+  int32_t zeroPoint() const {
+    return zeroPoints.size() > 0 ? static_cast<int32_t>(zeroPoints.i64(0)) : 0;
+  }
   int32_t dim(int32_t i) const { return (i >= 0 && i < rank) ? dims[i] : 1; }
 };
 
@@ -53,11 +55,11 @@ struct OperatorDesc {
   uint32_t opcodeIndex = 0;
   int32_t builtinCode = 0;
   fb::String customCode;
-  fb::Vector inputs;       // int32 tensor indices, -1 = absent optional input
-  fb::Vector outputs;      // int32 tensor indices
+  fb::Vector inputs;   // int32 tensor indices, -1 = absent optional input
+  fb::Vector outputs;  // int32 tensor indices
   fb::Vector intermediates;
-  uint8_t optionsType = 0; // schema::BuiltinOptionsType
-  fb::Table options;       // builtin options table (may be absent)
+  uint8_t optionsType = 0;  // schema::BuiltinOptionsType
+  fb::Table options;        // builtin options table (may be absent)
   fb::Vector customOptions;
 
   // Builtin name ("CONV_2D"); for custom ops "CUSTOM".

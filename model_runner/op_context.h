@@ -36,9 +36,13 @@ class OpContext {
   TensorDesc output(uint32_t i) const;
 
   template <typename T>
-  const T* inputData(uint32_t i) const { return static_cast<const T*>(data(inputIndex(i))); }
+  const T* inputData(uint32_t i) const {
+    return static_cast<const T*>(data(inputIndex(i)));
+  }
   template <typename T>
-  T* outputData(uint32_t i) const { return static_cast<T*>(data(outputIndex(i))); }
+  T* outputData(uint32_t i) const {
+    return static_cast<T*>(data(outputIndex(i)));
+  }
   void* data(int32_t tensorIndex) const;
 
   // Reserves `bytes` (8-byte aligned) from the arena's persistent tail; nullptr when full

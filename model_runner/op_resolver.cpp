@@ -24,7 +24,8 @@ bool sameName(const char* a, const char* b) {
 }  // namespace
 
 Status OpResolver::add(const OpRegistration& registration) {
-  if (registration.prepare == nullptr || registration.invoke == nullptr) return Status::kNullArgument;
+  if (registration.prepare == nullptr || registration.invoke == nullptr)
+    return Status::kNullArgument;
   for (uint32_t i = 0; i < m_count; ++i) {
     if (m_entries[i].builtinCode == registration.builtinCode &&
         sameName(m_entries[i].customName, registration.customName)) {

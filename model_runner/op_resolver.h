@@ -21,8 +21,8 @@ namespace tinyscope::runner {
 class OpContext;
 
 struct OpRegistration {
-  int32_t builtinCode = -1;           // schema::BuiltinOperator value (kCustom for custom ops)
-  const char* customName = nullptr;   // CUSTOM ops only: the custom_code to match
+  int32_t builtinCode = -1;          // schema::BuiltinOperator value (kCustom for custom ops)
+  const char* customName = nullptr;  // CUSTOM ops only: the custom_code to match
   Status (*init)(OpContext& ctx) = nullptr;
   Status (*prepare)(OpContext& ctx) = nullptr;
   void (*invoke)(const OpContext& ctx) = nullptr;

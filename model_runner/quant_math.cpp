@@ -31,7 +31,7 @@ double frexp(double x, int* exponent) {
   int e = static_cast<int>((bits >> 52) & 0x7ff);
   if (e == 0x7ff || x == 0.0) return x;  // inf, nan, zero
   int extra = 0;
-  if (e == 0) {  // subnormal: scale into the normal range first
+  if (e == 0) {                // subnormal: scale into the normal range first
     x *= 18014398509481984.0;  // 2^54
     std::memcpy(&bits, &x, sizeof bits);
     e = static_cast<int>((bits >> 52) & 0x7ff);
@@ -66,7 +66,8 @@ bool quantizeMultiplier(double realMultiplier, int32_t* multiplier, int* shift) 
   return true;
 }
 
-bool quantizeMultiplierSmallerThanOneExp(double realMultiplier, int32_t* multiplier, int* leftShift) {
+bool quantizeMultiplierSmallerThanOneExp(double realMultiplier, int32_t* multiplier,
+                                         int* leftShift) {
   if (!(realMultiplier > 0.0 && realMultiplier < 1.0)) return false;
   if (!quantizeMultiplier(realMultiplier, multiplier, leftShift)) return false;
   return *leftShift <= 0;

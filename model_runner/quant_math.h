@@ -42,15 +42,17 @@ inline int32_t roundingDivideByPOT(int32_t x, int exponent) {
 inline int32_t multiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int shift) {
   const int leftShift = shift > 0 ? shift : 0;
   const int rightShift = shift > 0 ? 0 : -shift;
-  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(wrappingShiftLeft(x, leftShift), multiplier),
-                             rightShift);
+  return roundingDivideByPOT(
+      saturatingRoundingDoublingHighMul(wrappingShiftLeft(x, leftShift), multiplier), rightShift);
 }
 
-inline int32_t multiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, int32_t multiplier, int leftShift) {
+inline int32_t multiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, int32_t multiplier,
+                                                              int leftShift) {
   return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, multiplier), -leftShift);
 }
 
-inline int32_t multiplyByQuantizedMultiplierGreaterThanOne(int32_t x, int32_t multiplier, int leftShift) {
+inline int32_t multiplyByQuantizedMultiplierGreaterThanOne(int32_t x, int32_t multiplier,
+                                                           int leftShift) {
   return saturatingRoundingDoublingHighMul(wrappingShiftLeft(x, leftShift), multiplier);
 }
 
@@ -65,7 +67,8 @@ double frexp(double x, int* exponent);
 // falls outside [-31, 30] after TFLite's own clamping (a model the kernels cannot run).
 bool quantizeMultiplier(double realMultiplier, int32_t* multiplier, int* shift);
 // TFLite's QuantizeMultiplierSmallerThanOneExp: 0 < m < 1; shift <= 0.
-bool quantizeMultiplierSmallerThanOneExp(double realMultiplier, int32_t* multiplier, int* leftShift);
+bool quantizeMultiplierSmallerThanOneExp(double realMultiplier, int32_t* multiplier,
+                                         int* leftShift);
 // TFLite's QuantizeMultiplierGreaterThanOne: m > 1; shift >= 0.
 bool quantizeMultiplierGreaterThanOne(double realMultiplier, int32_t* multiplier, int* leftShift);
 

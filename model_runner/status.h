@@ -11,33 +11,33 @@ namespace tinyscope::runner {
 
 enum class Status : uint8_t {
   kOk = 0,
-  kNullArgument,         // a required pointer argument is null
-  kModelTooSmall,        // fewer bytes than a flatbuffer header
-  kBadIdentifier,        // file identifier is not "TFL3"
-  kOffsetOutOfRange,     // an offset points outside the model bytes
-  kBadVtable,            // a table's vtable is malformed
-  kBadVector,            // a vector length runs past the model bytes
-  kBadString,            // a string is not terminated inside the model bytes
-  kMissingField,         // a required field is absent
-  kBadSchemaVersion,     // Model.version is not 3
-  kNoSubgraph,           // the model has no subgraph
-  kBadIndex,             // a tensor/buffer/opcode index is out of range
-  kBadShape,             // negative dimension, too many dimensions or size overflow
-  kBadQuantization,      // inconsistent or non-finite quantization parameters
-  kBadBufferSize,        // a constant buffer does not match its tensor's byte size
-  kMisalignedData,       // constant data not aligned to its element size
-  kConstantOutput,       // an operator writes to a constant tensor
-  kModelTooComplex,      // more tensors/operators/work than the runtime's limits
+  kNullArgument,      // a required pointer argument is null
+  kModelTooSmall,     // fewer bytes than a flatbuffer header
+  kBadIdentifier,     // file identifier is not "TFL3"
+  kOffsetOutOfRange,  // an offset points outside the model bytes
+  kBadVtable,         // a table's vtable is malformed
+  kBadVector,         // a vector length runs past the model bytes
+  kBadString,         // a string is not terminated inside the model bytes
+  kMissingField,      // a required field is absent
+  kBadSchemaVersion,  // Model.version is not 3
+  kNoSubgraph,        // the model has no subgraph
+  kBadIndex,          // a tensor/buffer/opcode index is out of range
+  kBadShape,          // negative dimension, too many dimensions or size overflow
+  kBadQuantization,   // inconsistent or non-finite quantization parameters
+  kBadBufferSize,     // a constant buffer does not match its tensor's byte size
+  kMisalignedData,    // constant data not aligned to its element size
+  kConstantOutput,    // an operator writes to a constant tensor
+  kModelTooComplex,   // more tensors/operators/work than the runtime's limits
   kUnsupportedTensorType,
-  kUnsupportedOp,        // the resolver has no kernel for this operator
-  kUnsupportedOpType,    // the kernel does not support this tensor type combination
-  kBadOpParams,          // invalid operator options (stride 0, unknown padding, ...)
-  kBadOpArity,           // wrong number of inputs or outputs
-  kShapeMismatch,        // tensor shapes inconsistent with the operator
-  kArenaTooSmall,        // the caller's arena cannot hold the plan
-  kNotAllocated,         // invoke() before a successful allocate()
-  kModelNotLoaded,       // allocate() on a model that failed verification
-  kResolverFull,         // OpResolver has no room for another registration
+  kUnsupportedOp,      // the resolver has no kernel for this operator
+  kUnsupportedOpType,  // the kernel does not support this tensor type combination
+  kBadOpParams,        // invalid operator options (stride 0, unknown padding, ...)
+  kBadOpArity,         // wrong number of inputs or outputs
+  kShapeMismatch,      // tensor shapes inconsistent with the operator
+  kArenaTooSmall,      // the caller's arena cannot hold the plan
+  kNotAllocated,       // invoke() before a successful allocate()
+  kModelNotLoaded,     // allocate() on a model that failed verification
+  kResolverFull,       // OpResolver has no room for another registration
   kCount
 };
 

@@ -16,12 +16,14 @@ struct TensorView {
   uint8_t rank = 0;
   int32_t dims[kMaxDims] = {};
   size_t bytes = 0;
-  float scale = 0.0f;        // first (or only) quantization scale, 0 when unquantized
-  int32_t zeroPoint = 0;     // first (or only) zero point
-  void* data = nullptr;      // null when the tensor has no storage
+  float scale = 0.0f;     // first (or only) quantization scale, 0 when unquantized
+  int32_t zeroPoint = 0;  // first (or only) zero point
+  void* data = nullptr;   // null when the tensor has no storage
 
   template <typename T>
-  T* as() const { return static_cast<T*>(data); }
+  T* as() const {
+    return static_cast<T*>(data);
+  }
 };
 
 }  // namespace tinyscope::runner

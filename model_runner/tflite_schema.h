@@ -9,8 +9,8 @@ namespace tinyscope::runner::schema {
 
 // table Model
 namespace model {
-constexpr uint32_t kVersion = 0, kOperatorCodes = 1, kSubgraphs = 2, kDescription = 3,
-                   kBuffers = 4, kMetadataBuffer = 5, kMetadata = 6, kSignatureDefs = 7;
+constexpr uint32_t kVersion = 0, kOperatorCodes = 1, kSubgraphs = 2, kDescription = 3, kBuffers = 4,
+                   kMetadataBuffer = 5, kMetadata = 6, kSignatureDefs = 7;
 }
 // table OperatorCode
 namespace opcode {
@@ -27,8 +27,8 @@ constexpr uint32_t kShape = 0, kType = 1, kBuffer = 2, kName = 3, kQuantization 
 }
 // table QuantizationParameters
 namespace quant {
-constexpr uint32_t kMin = 0, kMax = 1, kScale = 2, kZeroPoint = 3, kDetailsType = 4,
-                   kDetails = 5, kQuantizedDimension = 6;
+constexpr uint32_t kMin = 0, kMax = 1, kScale = 2, kZeroPoint = 3, kDetailsType = 4, kDetails = 5,
+                   kQuantizedDimension = 6;
 }
 // table Operator
 namespace op {
@@ -47,12 +47,12 @@ constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kActivation = 3, kD
                    kDilationH = 5;
 }
 namespace depthwise_options {
-constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kDepthMultiplier = 3,
-                   kActivation = 4, kDilationW = 5, kDilationH = 6;
+constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kDepthMultiplier = 3, kActivation = 4,
+                   kDilationW = 5, kDilationH = 6;
 }
 namespace pool2d_options {
-constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kFilterWidth = 3,
-                   kFilterHeight = 4, kActivation = 5;
+constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kFilterWidth = 3, kFilterHeight = 4,
+                   kActivation = 5;
 }
 namespace fully_connected_options {
 constexpr uint32_t kActivation = 0, kWeightsFormat = 1, kKeepNumDims = 2;
@@ -157,7 +157,8 @@ enum class BuiltinOperator : int32_t {
   kUnidirectionalSequenceLstm = 44,
   kStridedSlice = 45,
   kCast = 53,
-  kQuantize = 114,};
+  kQuantize = 114,
+};
 
 constexpr int32_t kMaxKnownBuiltinCode = 161;
 

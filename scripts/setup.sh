@@ -9,7 +9,7 @@ PKGS=(
   libqt5sql5-sqlite libbluetooth-dev
   libsndfile1-dev libfftw3-dev
   libgtest-dev libgmock-dev
-  clang libclang-rt-14-dev
+  clang clang-format libclang-rt-14-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm
   xvfb xauth imagemagick socat

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole tinyscope test suite, as CI runs it on a fresh machine:
-#   1. install the Debian packages          4. freestanding check + Cortex-M4 cross build
+#   1. install the Debian packages          4. format + freestanding checks, Cortex-M4 cross build
 #   2. host build (warnings are errors)     5. unit tests again under ASan + UBSan
 #   3. ctest                                6. fuzzers for a bounded time
 set -euo pipefail
@@ -10,6 +10,9 @@ step() { printf '\n=== %s ===\n' "$*"; }
 
 step "setup: Debian packages"
 bash scripts/setup.sh
+
+step "format check (root .clang-format)"
+bash scripts/check_format.sh
 
 step "freestanding check"
 bash scripts/check_freestanding.sh

@@ -33,10 +33,14 @@ constexpr int32_t kGestureCount = 4;
 
 inline const char* gestureName(Gesture g) {
   switch (g) {
-    case Gesture::kWave: return "wave";
-    case Gesture::kTap: return "tap";
-    case Gesture::kCircle: return "circle";
-    case Gesture::kIdle: break;
+    case Gesture::kWave:
+      return "wave";
+    case Gesture::kTap:
+      return "tap";
+    case Gesture::kCircle:
+      return "circle";
+    case Gesture::kIdle:
+      break;
   }
   return "idle";
 }
@@ -55,8 +59,8 @@ constexpr int32_t kWaveMinMilliHz = 1000, kWaveMaxMilliHz = 3000;
 // tap: 1 or 2 damped spikes on the z axis (+1, -0.6, +0.25 of the peak on consecutive samples),
 // with 15 % of the peak leaking into x on the first sample of each spike
 constexpr int32_t kTapMinMilliG = 1000, kTapMaxMilliG = 3000;
-constexpr int32_t kTapFirstMin = 2, kTapFirstMax = 40;   // sample index of the first spike
-constexpr int32_t kTapGapMin = 8, kTapGapMax = 20;       // samples between two spikes
+constexpr int32_t kTapFirstMin = 2, kTapFirstMax = 40;  // sample index of the first spike
+constexpr int32_t kTapGapMin = 8, kTapGapMax = 20;      // samples between two spikes
 constexpr int32_t kTapRingPermille[3] = {1000, -600, 250};
 constexpr int32_t kTapLeakPermille = 150;
 // circle: x = A sin(phase), y = +-A cos(phase) (direction random)
@@ -119,10 +123,14 @@ inline uint32_t phaseStep(int32_t milliHz) {
                                (1000u * static_cast<uint32_t>(kSampleRateHz)));
 }
 
-inline int32_t milliGToRaw(int32_t milliG) { return milliG * kRawPerG / 1000; }
+inline int32_t milliGToRaw(int32_t milliG) {
+  return milliG * kRawPerG / 1000;
+}
 
 // amplitude (raw) * sineQ15 / 32768, rounded.
-inline int32_t scaleQ15(int32_t amplitude, int32_t q15) { return (amplitude * q15 + 16384) >> 15; }
+inline int32_t scaleQ15(int32_t amplitude, int32_t q15) {
+  return (amplitude * q15 + 16384) >> 15;
+}
 
 // Fills `window` (kWindowSamples values, layout above) with one gesture. The same (gesture,
 // seed) always gives the same samples. Draw order (part of the definition): noise sigma, the
@@ -135,7 +143,8 @@ inline void fillWindow(Gesture g, uint32_t seed, int16_t* window) {
 
   const int32_t sigma = milliGToRaw(rng.uniform(kNoiseSigmaMinMilliG, kNoiseSigmaMaxMilliG));
   int32_t bias[kAxes];
-  for (int32_t a = 0; a < kAxes; ++a) bias[a] = milliGToRaw(rng.uniform(-kBiasMaxMilliG, kBiasMaxMilliG));
+  for (int32_t a = 0; a < kAxes; ++a)
+    bias[a] = milliGToRaw(rng.uniform(-kBiasMaxMilliG, kBiasMaxMilliG));
 
   switch (g) {
     case Gesture::kWave: {

@@ -1,5 +1,5 @@
-// make_demo_model: generates tinyscope's bundled demo model, resources/models/imu_gesture_demo.tflite,
-// and its sidecar imu_gesture_demo.json.
+// make_demo_model: generates tinyscope's bundled demo model,
+// resources/models/imu_gesture_demo.tflite, and its sidecar imu_gesture_demo.json.
 //
 // It trains a small float MLP on synthetic IMU windows (tools/gesture_signal.h, the same
 // generator the simulated device streams), quantizes it to int8 the way TFLite's post-training
@@ -36,7 +36,7 @@ constexpr int kHidden = 32;
 constexpr int kClasses = demo::kGestureCount;
 constexpr int kTrainPerClass = 1000;
 constexpr int kHeldOutPerClass = 250;
-constexpr uint32_t kTrainSeedBase = 1;        // train windows use seeds 1..1000
+constexpr uint32_t kTrainSeedBase = 1;         // train windows use seeds 1..1000
 constexpr uint32_t kHeldOutSeedBase = 100001;  // held-out windows use seeds 100001..100250
 constexpr uint32_t kInitSeed = 0x7157C0DEu;    // weight init and shuffling
 constexpr int kEpochs = 40;
@@ -45,7 +45,8 @@ constexpr double kLearningRate = 0.05;
 constexpr double kMomentum = 0.9;
 constexpr double kWeightDecay = 1e-4;
 
-constexpr float kInputScale = static_cast<float>(demo::kRawPerInputStep) / static_cast<float>(demo::kRawPerG);
+constexpr float kInputScale =
+    static_cast<float>(demo::kRawPerInputStep) / static_cast<float>(demo::kRawPerG);
 constexpr float kOutputScale = 1.0f / 256.0f;
 constexpr int32_t kOutputZeroPoint = -128;
 
@@ -84,14 +85,19 @@ double deterministicExp(double x) {
   return std::ldexp(p, static_cast<int>(k));
 }
 
-double uniform01(demo::Xorshift32& rng) { return static_cast<double>(rng.next() >> 8) * (1.0 / 16777216.0); }
+double uniform01(demo::Xorshift32& rng) {
+  return static_cast<double>(rng.next() >> 8) * (1.0 / 16777216.0);
+}
 
 struct FloatMlp {
-  std::vector<double> w1 = std::vector<double>(kHidden * kInputs), b1 = std::vector<double>(kHidden);
-  std::vector<double> w2 = std::vector<double>(kClasses * kHidden), b2 = std::vector<double>(kClasses);
+  std::vector<double> w1 = std::vector<double>(kHidden * kInputs),
+                      b1 = std::vector<double>(kHidden);
+  std::vector<double> w2 = std::vector<double>(kClasses * kHidden),
+                      b2 = std::vector<double>(kClasses);
 
   void init(demo::Xorshift32& rng) {
-    const double lim1 = std::sqrt(6.0 / (kInputs + kHidden)), lim2 = std::sqrt(6.0 / (kHidden + kClasses));
+    const double lim1 = std::sqrt(6.0 / (kInputs + kHidden)),
+                 lim2 = std::sqrt(6.0 / (kHidden + kClasses));
     for (double& w : w1) w = (2.0 * uniform01(rng) - 1.0) * lim1;
     for (double& w : w2) w = (2.0 * uniform01(rng) - 1.0) * lim2;
   }
@@ -127,8 +133,10 @@ void softmax(const double* logits, double* probs) {
 
 // Minibatch SGD with momentum on softmax cross-entropy; returns the last epoch's mean loss.
 double train(FloatMlp& net, const std::vector<Example>& set, demo::Xorshift32& rng, bool verbose) {
-  std::vector<double> gw1(net.w1.size()), gb1(net.b1.size()), gw2(net.w2.size()), gb2(net.b2.size());
-  std::vector<double> vw1(net.w1.size()), vb1(net.b1.size()), vw2(net.w2.size()), vb2(net.b2.size());
+  std::vector<double> gw1(net.w1.size()), gb1(net.b1.size()), gw2(net.w2.size()),
+      gb2(net.b2.size());
+  std::vector<double> vw1(net.w1.size()), vb1(net.b1.size()), vw2(net.w2.size()),
+      vb2(net.b2.size());
   std::vector<size_t> order(set.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   double meanLoss = 0.0;
@@ -136,7 +144,9 @@ double train(FloatMlp& net, const std::vector<Example>& set, demo::Xorshift32& r
     for (size_t i = order.size() - 1; i > 0; --i) {
       std::swap(order[i], order[rng.next() % (i + 1)]);
     }
-    const double lr = kLearningRate * (epoch < kEpochs / 2 ? 1.0 : epoch < 3 * kEpochs / 4 ? 0.3 : 0.1);
+    const double lr = kLearningRate * (epoch < kEpochs / 2       ? 1.0
+                                       : epoch < 3 * kEpochs / 4 ? 0.3
+                                                                 : 0.1);
     double lossSum = 0.0;
     for (size_t start = 0; start < order.size(); start += kBatch) {
       const size_t end = std::min(order.size(), start + kBatch);
@@ -166,7 +176,8 @@ double train(FloatMlp& net, const std::vector<Example>& set, demo::Xorshift32& r
         }
       }
       const double scale = 1.0 / static_cast<double>(end - start);
-      auto step = [&](std::vector<double>& w, std::vector<double>& g, std::vector<double>& v, bool decay) {
+      auto step = [&](std::vector<double>& w, std::vector<double>& g, std::vector<double>& v,
+                      bool decay) {
         for (size_t i = 0; i < w.size(); ++i) {
           const double grad = g[i] * scale + (decay ? kWeightDecay * w[i] : 0.0);
           v[i] = kMomentum * v[i] - lr * grad;
@@ -179,7 +190,8 @@ double train(FloatMlp& net, const std::vector<Example>& set, demo::Xorshift32& r
       step(net.b2, gb2, vb2, false);
     }
     meanLoss = lossSum / static_cast<double>(set.size());
-    if (verbose && (epoch % 10 == 9 || epoch == 0)) std::printf("  epoch %2d  loss %.4f\n", epoch + 1, meanLoss);
+    if (verbose && (epoch % 10 == 9 || epoch == 0))
+      std::printf("  epoch %2d  loss %.4f\n", epoch + 1, meanLoss);
   }
   return meanLoss;
 }
@@ -202,27 +214,30 @@ AsymmetricQuant quantizeRange(double min, double max) {
 
 struct QuantizedFc {
   int outputs = 0, inputs = 0;
-  std::vector<int8_t> weights;       // [outputs][inputs]
-  std::vector<float> weightScales;   // per output channel, zero point 0
-  std::vector<int32_t> bias;         // scale inputScale * weightScale[c], zero point 0
+  std::vector<int8_t> weights;      // [outputs][inputs]
+  std::vector<float> weightScales;  // per output channel, zero point 0
+  std::vector<int32_t> bias;        // scale inputScale * weightScale[c], zero point 0
   std::vector<float> biasScales;
 };
 
 // Symmetric per-channel int8 weights in [-127, 127]; int32 bias at input_scale * weight_scale.
-QuantizedFc quantizeFc(const std::vector<double>& w, const std::vector<double>& b, int outputs, int inputs,
-                       float inputScale) {
+QuantizedFc quantizeFc(const std::vector<double>& w, const std::vector<double>& b, int outputs,
+                       int inputs, float inputScale) {
   QuantizedFc q;
   q.outputs = outputs;
   q.inputs = inputs;
   q.weights.resize(w.size());
   for (int c = 0; c < outputs; ++c) {
     double maxAbs = 0.0;
-    for (int i = 0; i < inputs; ++i) maxAbs = std::max(maxAbs, std::fabs(w[static_cast<size_t>(c * inputs + i)]));
+    for (int i = 0; i < inputs; ++i)
+      maxAbs = std::max(maxAbs, std::fabs(w[static_cast<size_t>(c * inputs + i)]));
     const float scale = maxAbs > 0.0 ? static_cast<float>(maxAbs / 127.0) : 1.0f;
     q.weightScales.push_back(scale);
     for (int i = 0; i < inputs; ++i) {
-      const double v = std::round(w[static_cast<size_t>(c * inputs + i)] / static_cast<double>(scale));
-      q.weights[static_cast<size_t>(c * inputs + i)] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
+      const double v =
+          std::round(w[static_cast<size_t>(c * inputs + i)] / static_cast<double>(scale));
+      q.weights[static_cast<size_t>(c * inputs + i)] =
+          static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
     }
     const float biasScale = inputScale * scale;
     q.biasScales.push_back(biasScale);
@@ -272,14 +287,15 @@ int32_t multiplyByQuantizedMultiplier(int32_t x, Multiplier m) {
   return roundingDivideByPot(saturatingRoundingDoublingHighMul(x * (1 << left), m.value), right);
 }
 
-void referenceFc(const QuantizedFc& fc, const int8_t* input, int32_t inputZp, float inputScale, AsymmetricQuant out,
-                 bool relu, int8_t* output) {
+void referenceFc(const QuantizedFc& fc, const int8_t* input, int32_t inputZp, float inputScale,
+                 AsymmetricQuant out, bool relu, int8_t* output) {
   const int32_t actMin = relu ? std::max<int32_t>(-128, out.zeroPoint) : -128;
   for (int c = 0; c < fc.outputs; ++c) {
     int32_t acc = fc.bias[static_cast<size_t>(c)];
     const int8_t* w = &fc.weights[static_cast<size_t>(c * fc.inputs)];
     for (int i = 0; i < fc.inputs; ++i) acc += (input[i] - inputZp) * w[i];
-    const double real = static_cast<double>(inputScale) * static_cast<double>(fc.weightScales[static_cast<size_t>(c)]) /
+    const double real = static_cast<double>(inputScale) *
+                        static_cast<double>(fc.weightScales[static_cast<size_t>(c)]) /
                         static_cast<double>(out.scale);
     int32_t v = multiplyByQuantizedMultiplier(acc, quantizeMultiplier(real)) + out.zeroPoint;
     output[c] = static_cast<int8_t>(std::clamp<int32_t>(v, actMin, 127));
@@ -298,7 +314,8 @@ void referenceInvoke(const QuantizedModel& m, const int8_t* input, int8_t* logit
   referenceFc(m.fc1, input, demo::kInputZeroPoint, kInputScale, m.hidden, true, hidden);
   referenceFc(m.fc2, hidden, m.hidden.zeroPoint, m.hidden.scale, m.logits, false, logits);
   double real[kClasses], p[kClasses];
-  for (int c = 0; c < kClasses; ++c) real[c] = static_cast<double>(m.logits.scale) * (logits[c] - m.logits.zeroPoint);
+  for (int c = 0; c < kClasses; ++c)
+    real[c] = static_cast<double>(m.logits.scale) * (logits[c] - m.logits.zeroPoint);
   softmax(real, p);
   for (int c = 0; c < kClasses; ++c) {
     const double q = std::round(p[c] / static_cast<double>(kOutputScale)) + kOutputZeroPoint;
@@ -321,26 +338,33 @@ struct Accuracy {
 
 std::vector<uint8_t> buildModel(const QuantizedModel& m) {
   TfliteWriter w;
-  w.setDescription("tinyscope imu_gesture_demo: int8 IMU gesture classifier (idle, wave, tap, circle), "
-                   "generated by tools/make_demo_model");
+  w.setDescription(
+      "tinyscope imu_gesture_demo: int8 IMU gesture classifier (idle, wave, tap, circle), "
+      "generated by tools/make_demo_model");
   w.setSubgraphName("imu_gesture_demo");
   const QuantParams inQ = QuantParams::perTensor(kInputScale, demo::kInputZeroPoint);
   const int32_t input = w.addActivation("imu_window", runner::host::TensorType::kInt8,
                                         {1, demo::kWindowLength, demo::kAxes}, inQ);
   const int32_t shape = w.addInt32Constant("flatten_shape", {2}, {1, kInputs});
-  const int32_t flat = w.addActivation("flatten", runner::host::TensorType::kInt8, {1, kInputs}, inQ);
+  const int32_t flat =
+      w.addActivation("flatten", runner::host::TensorType::kInt8, {1, kInputs}, inQ);
   const int32_t w1 = w.addInt8Constant("dense1_weights", {kHidden, kInputs}, m.fc1.weights,
                                        QuantParams::perChannel(m.fc1.weightScales, 0));
-  const int32_t b1 = w.addInt32Constant("dense1_bias", {kHidden}, m.fc1.bias, QuantParams::perChannel(m.fc1.biasScales, 0));
-  const int32_t hidden = w.addActivation("dense1_relu", runner::host::TensorType::kInt8, {1, kHidden},
-                                         QuantParams::perTensor(m.hidden.scale, m.hidden.zeroPoint));
+  const int32_t b1 = w.addInt32Constant("dense1_bias", {kHidden}, m.fc1.bias,
+                                        QuantParams::perChannel(m.fc1.biasScales, 0));
+  const int32_t hidden =
+      w.addActivation("dense1_relu", runner::host::TensorType::kInt8, {1, kHidden},
+                      QuantParams::perTensor(m.hidden.scale, m.hidden.zeroPoint));
   const int32_t w2 = w.addInt8Constant("dense2_weights", {kClasses, kHidden}, m.fc2.weights,
                                        QuantParams::perChannel(m.fc2.weightScales, 0));
-  const int32_t b2 = w.addInt32Constant("dense2_bias", {kClasses}, m.fc2.bias, QuantParams::perChannel(m.fc2.biasScales, 0));
-  const int32_t logits = w.addActivation("logits", runner::host::TensorType::kInt8, {1, kClasses},
-                                         QuantParams::perTensor(m.logits.scale, m.logits.zeroPoint));
-  const int32_t probs = w.addActivation("probabilities", runner::host::TensorType::kInt8, {1, kClasses},
-                                        QuantParams::perTensor(kOutputScale, kOutputZeroPoint));
+  const int32_t b2 = w.addInt32Constant("dense2_bias", {kClasses}, m.fc2.bias,
+                                        QuantParams::perChannel(m.fc2.biasScales, 0));
+  const int32_t logits =
+      w.addActivation("logits", runner::host::TensorType::kInt8, {1, kClasses},
+                      QuantParams::perTensor(m.logits.scale, m.logits.zeroPoint));
+  const int32_t probs =
+      w.addActivation("probabilities", runner::host::TensorType::kInt8, {1, kClasses},
+                      QuantParams::perTensor(kOutputScale, kOutputZeroPoint));
   w.addReshape(input, shape, flat, {{1, kInputs}});
   w.addFullyConnected(flat, w1, b1, hidden, {runner::host::Activation::kRelu, false});
   w.addFullyConnected(hidden, w2, b2, logits);
@@ -362,7 +386,8 @@ std::string buildSidecar(const QuantizedModel& m, const Accuracy& a) {
   j << "{\n"
     << "  \"model\": \"imu_gesture_demo.tflite\",\n"
     << "  \"generator\": \"tools/make_demo_model\",\n"
-    << "  \"description\": \"int8 IMU gesture classifier trained on tinyscope's synthetic gesture signal "
+    << "  \"description\": \"int8 IMU gesture classifier trained on tinyscope's synthetic gesture "
+       "signal "
        "(tools/gesture_signal.h, docs/DEMO_MODEL.md)\",\n"
     << "  \"labels\": [\"idle\", \"wave\", \"tap\", \"circle\"],\n"
     << "  \"input\": {\n"
@@ -377,8 +402,8 @@ std::string buildSidecar(const QuantizedModel& m, const Accuracy& a) {
     << "    \"zero_point\": " << demo::kInputZeroPoint << ",\n"
     << "    \"units\": \"g (linear acceleration, gravity removed)\",\n"
     << "    \"raw_counts_per_g\": " << demo::kRawPerG << ",\n"
-    << "    \"raw_to_input\": \"int8 = clamp(round_half_away_from_zero(raw_int16 / " << demo::kRawPerInputStep
-    << "), -128, 127)\"\n"
+    << "    \"raw_to_input\": \"int8 = clamp(round_half_away_from_zero(raw_int16 / "
+    << demo::kRawPerInputStep << "), -128, 127)\"\n"
     << "  },\n"
     << "  \"output\": {\n"
     << "    \"tensor\": \"probabilities\",\n"
@@ -390,32 +415,39 @@ std::string buildSidecar(const QuantizedModel& m, const Accuracy& a) {
     << "  \"signal_model\": {\n"
     << "    \"definition\": \"tools/gesture_signal.h fillWindow(gesture, seed)\",\n"
     << "    \"prng\": \"xorshift32 (13, 17, 5), state = murmur3 finalizer of (seed, gesture)\",\n"
-    << "    \"noise_sigma_milli_g\": [" << kNoiseSigmaMinMilliG << ", " << kNoiseSigmaMaxMilliG << "],\n"
+    << "    \"noise_sigma_milli_g\": [" << kNoiseSigmaMinMilliG << ", " << kNoiseSigmaMaxMilliG
+    << "],\n"
     << "    \"axis_bias_milli_g\": [" << -kBiasMaxMilliG << ", " << kBiasMaxMilliG << "],\n"
     << "    \"idle\": {\"sway_milli_g\": [0, " << kIdleSwayMaxMilliG << "], \"sway_milli_hz\": ["
     << kIdleSwayMinMilliHz << ", " << kIdleSwayMaxMilliHz << "], \"axis\": \"random\"},\n"
-    << "    \"wave\": {\"axis\": \"x\", \"amplitude_milli_g\": [" << kWaveMinMilliG << ", " << kWaveMaxMilliG
-    << "], \"frequency_milli_hz\": [" << kWaveMinMilliHz << ", " << kWaveMaxMilliHz << "]},\n"
-    << "    \"tap\": {\"axis\": \"z\", \"count\": [1, 2], \"peak_milli_g\": [" << kTapMinMilliG << ", "
-    << kTapMaxMilliG << "], \"ring_permille\": [" << kTapRingPermille[0] << ", " << kTapRingPermille[1] << ", "
-    << kTapRingPermille[2] << "], \"x_leak_permille\": " << kTapLeakPermille << ", \"first_sample\": ["
-    << kTapFirstMin << ", " << kTapFirstMax << "], \"gap_samples\": [" << kTapGapMin << ", " << kTapGapMax
+    << "    \"wave\": {\"axis\": \"x\", \"amplitude_milli_g\": [" << kWaveMinMilliG << ", "
+    << kWaveMaxMilliG << "], \"frequency_milli_hz\": [" << kWaveMinMilliHz << ", "
+    << kWaveMaxMilliHz << "]},\n"
+    << "    \"tap\": {\"axis\": \"z\", \"count\": [1, 2], \"peak_milli_g\": [" << kTapMinMilliG
+    << ", " << kTapMaxMilliG << "], \"ring_permille\": [" << kTapRingPermille[0] << ", "
+    << kTapRingPermille[1] << ", " << kTapRingPermille[2]
+    << "], \"x_leak_permille\": " << kTapLeakPermille << ", \"first_sample\": [" << kTapFirstMin
+    << ", " << kTapFirstMax << "], \"gap_samples\": [" << kTapGapMin << ", " << kTapGapMax
     << "]},\n"
-    << "    \"circle\": {\"axes\": [\"x\", \"y\"], \"phase_shift_deg\": 90, \"direction\": \"random\", "
+    << "    \"circle\": {\"axes\": [\"x\", \"y\"], \"phase_shift_deg\": 90, \"direction\": "
+       "\"random\", "
        "\"amplitude_milli_g\": ["
-    << kCircleMinMilliG << ", " << kCircleMaxMilliG << "], \"frequency_milli_hz\": [" << kCircleMinMilliHz << ", "
-    << kCircleMaxMilliHz << "]}\n"
+    << kCircleMinMilliG << ", " << kCircleMaxMilliG << "], \"frequency_milli_hz\": ["
+    << kCircleMinMilliHz << ", " << kCircleMaxMilliHz << "]}\n"
     << "  },\n"
     << "  \"training\": {\n"
-    << "    \"train_seeds\": [" << kTrainSeedBase << ", " << kTrainSeedBase + kTrainPerClass - 1 << "],\n"
-    << "    \"held_out_seeds\": [" << kHeldOutSeedBase << ", " << kHeldOutSeedBase + kHeldOutPerClass - 1 << "],\n"
-    << "    \"windows_per_class\": {\"train\": " << kTrainPerClass << ", \"held_out\": " << kHeldOutPerClass << "},\n"
-    << "    \"architecture\": \"reshape [1,64,3]->[1,192], dense 192->" << kHidden << " relu, dense " << kHidden
-    << "->" << kClasses << ", softmax\",\n"
-    << "    \"hidden_scale\": " << fmt("%.9g", m.hidden.scale) << ", \"hidden_zero_point\": " << m.hidden.zeroPoint
-    << ",\n"
-    << "    \"logits_scale\": " << fmt("%.9g", m.logits.scale) << ", \"logits_zero_point\": " << m.logits.zeroPoint
-    << "\n"
+    << "    \"train_seeds\": [" << kTrainSeedBase << ", " << kTrainSeedBase + kTrainPerClass - 1
+    << "],\n"
+    << "    \"held_out_seeds\": [" << kHeldOutSeedBase << ", "
+    << kHeldOutSeedBase + kHeldOutPerClass - 1 << "],\n"
+    << "    \"windows_per_class\": {\"train\": " << kTrainPerClass
+    << ", \"held_out\": " << kHeldOutPerClass << "},\n"
+    << "    \"architecture\": \"reshape [1,64,3]->[1,192], dense 192->" << kHidden
+    << " relu, dense " << kHidden << "->" << kClasses << ", softmax\",\n"
+    << "    \"hidden_scale\": " << fmt("%.9g", m.hidden.scale)
+    << ", \"hidden_zero_point\": " << m.hidden.zeroPoint << ",\n"
+    << "    \"logits_scale\": " << fmt("%.9g", m.logits.scale)
+    << ", \"logits_zero_point\": " << m.logits.zeroPoint << "\n"
     << "  },\n"
     << "  \"accuracy\": {\n"
     << "    \"float_train\": " << fmt("%.4f", a.floatTrain) << ",\n"
@@ -423,7 +455,8 @@ std::string buildSidecar(const QuantizedModel& m, const Accuracy& a) {
     << "    \"int8_train\": " << fmt("%.4f", a.int8Train) << ",\n"
     << "    \"int8_held_out\": " << fmt("%.4f", a.int8HeldOut) << ",\n"
     << "    \"int8_float_agreement_held_out\": " << fmt("%.4f", a.agreement) << ",\n"
-    << "    \"int8_reference\": \"make_demo_model's own int8 check (TFLite integer fully-connected arithmetic)\"\n"
+    << "    \"int8_reference\": \"make_demo_model's own int8 check (TFLite integer fully-connected "
+       "arithmetic)\"\n"
     << "  }\n"
     << "}\n";
   return j.str();
@@ -460,7 +493,8 @@ int main(int argc, char** argv) {
     } else if (outDir.empty()) {
       outDir = arg;
     } else {
-      std::fprintf(stderr, "make_demo_model: more than one output directory given ('%s')\n", arg.c_str());
+      std::fprintf(stderr, "make_demo_model: more than one output directory given ('%s')\n",
+                   arg.c_str());
       return usage(stderr, 2);
     }
   }
@@ -477,7 +511,9 @@ int main(int argc, char** argv) {
   demo::Xorshift32 rng{kInitSeed};
   FloatMlp net;
   net.init(rng);
-  if (!quiet) std::printf("training float MLP 192-%d-%d on %zu windows\n", kHidden, kClasses, trainSet.size());
+  if (!quiet)
+    std::printf("training float MLP 192-%d-%d on %zu windows\n", kHidden, kClasses,
+                trainSet.size());
   train(net, trainSet, rng, !quiet);
 
   // Calibration over the training set: ReLU output range and logits range.
@@ -536,13 +572,17 @@ int main(int argc, char** argv) {
   }
 
   if (!quiet) {
-    std::printf("quantization: input scale %.9g zp %d | hidden scale %.9g zp %d | logits scale %.9g zp %d | "
-                "output scale %.9g zp %d\n",
-                static_cast<double>(kInputScale), demo::kInputZeroPoint, static_cast<double>(qm.hidden.scale),
-                qm.hidden.zeroPoint, static_cast<double>(qm.logits.scale), qm.logits.zeroPoint,
-                static_cast<double>(kOutputScale), kOutputZeroPoint);
+    std::printf(
+        "quantization: input scale %.9g zp %d | hidden scale %.9g zp %d | logits scale %.9g zp %d "
+        "| "
+        "output scale %.9g zp %d\n",
+        static_cast<double>(kInputScale), demo::kInputZeroPoint,
+        static_cast<double>(qm.hidden.scale), qm.hidden.zeroPoint,
+        static_cast<double>(qm.logits.scale), qm.logits.zeroPoint,
+        static_cast<double>(kOutputScale), kOutputZeroPoint);
     std::printf("accuracy      train    held-out\n");
-    std::printf("  float      %6.2f %%  %6.2f %%\n", 100.0 * acc.floatTrain, 100.0 * acc.floatHeldOut);
+    std::printf("  float      %6.2f %%  %6.2f %%\n", 100.0 * acc.floatTrain,
+                100.0 * acc.floatHeldOut);
     std::printf("  int8 (ref) %6.2f %%  %6.2f %%   (int8/float agreement on held-out %.2f %%)\n",
                 100.0 * acc.int8Train, 100.0 * acc.int8HeldOut, 100.0 * acc.agreement);
     std::printf("held-out int8 confusion (rows true, columns predicted: idle wave tap circle)\n");

@@ -24,7 +24,9 @@ DevicePanel::DevicePanel(QWidget* parent)
   auto* row = new QHBoxLayout;
   m_address->setEditable(true);
   m_address->setObjectName(QStringLiteral("deviceAddress"));
-  m_address->setToolTip(tr("sim:, sim:?sensor=audio, serial:/dev/ttyACM0?baud=921600, tcp:127.0.0.1:5555, ble:AA:BB:CC:DD:EE:FF"));
+  m_address->setToolTip(
+      tr("sim:, sim:?sensor=audio, serial:/dev/ttyACM0?baud=921600, tcp:127.0.0.1:5555, "
+         "ble:AA:BB:CC:DD:EE:FF"));
   m_address->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   row->addWidget(m_address, 1);
   row->addWidget(m_connect);
@@ -45,11 +47,15 @@ DevicePanel::DevicePanel(QWidget* parent)
   layout->addStretch(1);
 
   connect(m_connect, &QPushButton::clicked, this, [this] {
-    if (m_connected || m_connect->text() == tr("Cancel")) Q_EMIT disconnectRequested();
-    else Q_EMIT connectRequested(address());
+    if (m_connected || m_connect->text() == tr("Cancel"))
+      Q_EMIT disconnectRequested();
+    else
+      Q_EMIT connectRequested(address());
   });
-  connect(m_address->lineEdit(), &QLineEdit::returnPressed, this, [this] { Q_EMIT connectRequested(address()); });
-  connect(m_stream, &QPushButton::clicked, this, [this] { Q_EMIT streamRequested(selectedSensor(), !m_streaming); });
+  connect(m_address->lineEdit(), &QLineEdit::returnPressed, this,
+          [this] { Q_EMIT connectRequested(address()); });
+  connect(m_stream, &QPushButton::clicked, this,
+          [this] { Q_EMIT streamRequested(selectedSensor(), !m_streaming); });
   connect(m_run, &QPushButton::clicked, this, &DevicePanel::runRequested);
   showDisconnected(QString());
 }
@@ -60,8 +66,12 @@ void DevicePanel::setAddresses(const QStringList& addresses, const QString& curr
   m_address->setCurrentText(current);
 }
 
-QString DevicePanel::address() const { return m_address->currentText().trimmed(); }
-int DevicePanel::selectedSensor() const { return m_sensor->currentData().toInt(); }
+QString DevicePanel::address() const {
+  return m_address->currentText().trimmed();
+}
+int DevicePanel::selectedSensor() const {
+  return m_sensor->currentData().toInt();
+}
 
 void DevicePanel::showConnecting(const QString& address) {
   m_connected = false;
@@ -79,7 +89,7 @@ void DevicePanel::showConnected(const DeviceInfo& info) {
                    .arg(h.slots[i].slot)
                    .arg(QString::fromUtf8(h.slots[i].modelName.c_str()).toHtmlEscaped())
                    .arg(h.slots[i].modelSize)
-                   .arg(h.slots[i].state == proto::SlotState::Active ? tr(", active") : QString());
+                   .arg(h.slots[i].state == proto::SlotState::kActive ? tr(", active") : QString());
   m_info->setText(tr("<b>%1</b> · firmware %2 · protocol v%3<br>arena %4 bytes%5")
                       .arg(QString::fromUtf8(h.boardName.c_str()).toHtmlEscaped(),
                            QString::fromUtf8(h.firmwareVersion.c_str()).toHtmlEscaped())
@@ -89,13 +99,18 @@ void DevicePanel::showConnected(const DeviceInfo& info) {
   m_sensor->clear();
   for (size_t i = 0; i < h.sensors.size(); ++i) {
     const proto::SensorInfo& s = h.sensors[i];
-    m_sensor->addItem(tr("%1 (%2 ch, %3 Hz)").arg(QString::fromUtf8(s.name.c_str())).arg(s.axes).arg(s.rateMilliHz / 1000.0),
+    m_sensor->addItem(tr("%1 (%2 ch, %3 Hz)")
+                          .arg(QString::fromUtf8(s.name.c_str()))
+                          .arg(s.axes)
+                          .arg(s.rateMilliHz / 1000.0),
                       s.sensorId);
   }
   m_connect->setText(tr("Disconnect"));
   const bool agent = h.chosenVersion != 0;  // 0: a text-mode board with no agent
-  if (!agent) m_info->setText(tr("<b>Text mode</b>: %1 channel(s) of numbers per line, no agent (no inference or flashing).")
-                                  .arg(h.sensors.size() ? h.sensors[0].axes : 0));
+  if (!agent)
+    m_info->setText(tr("<b>Text mode</b>: %1 channel(s) of numbers per line, no agent (no "
+                       "inference or flashing).")
+                        .arg(h.sensors.size() ? h.sensors[0].axes : 0));
   m_sensor->setEnabled(agent && h.sensors.size() > 0);
   m_stream->setEnabled(agent && h.sensors.size() > 0);
 }
@@ -103,8 +118,10 @@ void DevicePanel::showConnected(const DeviceInfo& info) {
 void DevicePanel::showDisconnected(const QString& reason) {
   m_connected = false;
   m_streaming = false;
-  m_info->setText(reason.isEmpty() ? tr("Not connected. Type an address or pick one, then Connect.")
-                                   : QStringLiteral("<span style='color:#cf222e'>%1</span>").arg(reason.toHtmlEscaped()));
+  m_info->setText(
+      reason.isEmpty()
+          ? tr("Not connected. Type an address or pick one, then Connect.")
+          : QStringLiteral("<span style='color:#cf222e'>%1</span>").arg(reason.toHtmlEscaped()));
   m_connect->setText(tr("Connect"));
   m_sensor->clear();
   m_sensor->setEnabled(false);
@@ -126,26 +143,32 @@ void DevicePanel::setRunEnabled(bool enabled, const QString& why) {
 
 void DevicePanel::showStatus(const LinkStatus& s, quint64 droppedInGui) {
   if (s.textMode) {
-    m_counters->setText(tr("%1 samples · %2 Hz (measured from arrival times)\n%3 non-numeric lines · GUI dropped %4")
+    m_counters->setText(tr("%1 samples · %2 Hz (measured from arrival times)\n%3 non-numeric lines "
+                           "· GUI dropped %4")
                             .arg(s.stream.samples)
-                            .arg(s.rateHz > 0 ? QStringLiteral("%1 ± %2").arg(s.rateHz, 0, 'f', 2).arg(s.rateUncertaintyHz, 0, 'f', 2)
+                            .arg(s.rateHz > 0 ? QStringLiteral("%1 ± %2")
+                                                    .arg(s.rateHz, 0, 'f', 2)
+                                                    .arg(s.rateUncertaintyHz, 0, 'f', 2)
                                               : QStringLiteral("–"))
                             .arg(s.textLines)
                             .arg(droppedInGui));
     return;
   }
   const double sampleRateHz = s.rateHz;
-  const quint64 frameErrors = s.link.frames.crcErrors + s.link.frames.cobsErrors + s.link.frames.tooShort + s.link.frames.overflows;
-  m_counters->setText(tr("%1 windows · %2 samples · %3 Hz\ngaps %4 · overruns %5 · CRC errors %6 · frame errors %7 · lost %8 · GUI dropped %9")
-                          .arg(s.stream.windows)
-                          .arg(s.stream.samples)
-                          .arg(sampleRateHz > 0 ? QString::number(sampleRateHz, 'f', 1) : QStringLiteral("–"))
-                          .arg(s.stream.missingWindows)
-                          .arg(s.stream.overrunsReported)
-                          .arg(s.link.frames.crcErrors)
-                          .arg(frameErrors)
-                          .arg(s.link.lostMessages)
-                          .arg(droppedInGui));
+  const quint64 frameErrors = s.link.frames.crcErrors + s.link.frames.cobsErrors +
+                              s.link.frames.tooShort + s.link.frames.overflows;
+  m_counters->setText(
+      tr("%1 windows · %2 samples · %3 Hz\ngaps %4 · overruns %5 · CRC errors %6 · frame errors %7 "
+         "· lost %8 · GUI dropped %9")
+          .arg(s.stream.windows)
+          .arg(s.stream.samples)
+          .arg(sampleRateHz > 0 ? QString::number(sampleRateHz, 'f', 1) : QStringLiteral("–"))
+          .arg(s.stream.missingWindows)
+          .arg(s.stream.overrunsReported)
+          .arg(s.link.frames.crcErrors)
+          .arg(frameErrors)
+          .arg(s.link.lostMessages)
+          .arg(droppedInGui));
 }
 
 }  // namespace tinyscope::ui

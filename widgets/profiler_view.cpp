@@ -9,14 +9,16 @@
 
 namespace tinyscope::ui {
 
-ProfilerView::ProfilerView(QWidget* parent) : QWidget(parent), m_summary(new QLabel(this)), m_table(new QTableWidget(this)) {
+ProfilerView::ProfilerView(QWidget* parent)
+    : QWidget(parent), m_summary(new QLabel(this)), m_table(new QTableWidget(this)) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
   m_summary->setWordWrap(true);
   m_summary->setText(tr("Run an inference on the device to see per-operator latency."));
   layout->addWidget(m_summary);
   m_table->setColumnCount(5);
-  m_table->setHorizontalHeaderLabels({tr("#"), tr("Operator"), tr("Device µs"), tr("Desktop µs"), tr("Share of device time")});
+  m_table->setHorizontalHeaderLabels(
+      {tr("#"), tr("Operator"), tr("Device µs"), tr("Desktop µs"), tr("Share of device time")});
   m_table->verticalHeader()->hide();
   m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -25,7 +27,9 @@ ProfilerView::ProfilerView(QWidget* parent) : QWidget(parent), m_summary(new QLa
   layout->addWidget(m_table);
 }
 
-int ProfilerView::rowCount() const { return m_table->rowCount(); }
+int ProfilerView::rowCount() const {
+  return m_table->rowCount();
+}
 
 void ProfilerView::showProfile(const QVector<ProfileRow>& rows, const QString& summary) {
   m_summary->setText(summary);
@@ -35,7 +39,8 @@ void ProfilerView::showProfile(const QVector<ProfileRow>& rows, const QString& s
   for (int i = 0; i < rows.size(); ++i) {
     const ProfileRow& r = rows[i];
     auto num = [](double v) {
-      auto* item = new QTableWidgetItem(v < 0 ? QStringLiteral("–") : QString::number(v, 'f', v < 10 ? 2 : 0));
+      auto* item = new QTableWidgetItem(v < 0 ? QStringLiteral("–")
+                                              : QString::number(v, 'f', v < 10 ? 2 : 0));
       item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
       return item;
     };
@@ -46,7 +51,9 @@ void ProfilerView::showProfile(const QVector<ProfileRow>& rows, const QString& s
     auto* bar = new QProgressBar;
     bar->setRange(0, 1000);
     bar->setValue(total > 0 ? static_cast<int>(1000 * std::max(0.0, r.deviceUs) / total) : 0);
-    bar->setFormat(total > 0 ? QStringLiteral("%1 %").arg(100 * std::max(0.0, r.deviceUs) / total, 0, 'f', 1) : QString());
+    bar->setFormat(
+        total > 0 ? QStringLiteral("%1 %").arg(100 * std::max(0.0, r.deviceUs) / total, 0, 'f', 1)
+                  : QString());
     m_table->setCellWidget(i, 4, bar);
   }
 }

@@ -13,7 +13,7 @@ namespace tinyscope::ui {
 struct ProfileRow {
   int index = 0;
   QString op;
-  double deviceUs = -1;   // < 0: unknown
+  double deviceUs = -1;  // < 0: unknown
   double desktopUs = -1;
 };
 

@@ -8,8 +8,9 @@
 namespace tinyscope::ui {
 
 namespace {
-const QColor kPalette[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44), QColor(255, 127, 14),
-                           QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(23, 190, 207)};
+const QColor kPalette[] = {QColor(31, 119, 180),  QColor(214, 39, 40),   QColor(44, 160, 44),
+                           QColor(255, 127, 14),  QColor(148, 103, 189), QColor(140, 86, 75),
+                           QColor(227, 119, 194), QColor(23, 190, 207)};
 }
 
 SignalPlot::SignalPlot(QWidget* parent) : QWidget(parent) {
@@ -17,7 +18,8 @@ SignalPlot::SignalPlot(QWidget* parent) : QWidget(parent) {
   setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
-void SignalPlot::configure(const QStringList& channelNames, double sampleRateHz, const QString& units) {
+void SignalPlot::configure(const QStringList& channelNames, double sampleRateHz,
+                           const QString& units) {
   m_names = channelNames;
   m_units = units;
   m_rateHz = sampleRateHz > 0 ? sampleRateHz : 1;
@@ -40,7 +42,8 @@ void SignalPlot::appendFrames(const float* interleaved, int frames) {
   const size_t cap = capacity();
   for (size_t c = 0; c < channels; ++c) {
     std::deque<float>& h = m_history[c];
-    for (int f = 0; f < frames; ++f) h.push_back(interleaved[static_cast<size_t>(f) * channels + c]);
+    for (int f = 0; f < frames; ++f)
+      h.push_back(interleaved[static_cast<size_t>(f) * channels + c]);
     while (h.size() > cap) h.pop_front();
   }
   update();
@@ -50,7 +53,8 @@ void SignalPlot::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.fillRect(rect(), palette().base());
   const int left = 64, right = 8, top = 22, bottom = 22;
-  const QRect area(left, top, std::max(10, width() - left - right), std::max(10, height() - top - bottom));
+  const QRect area(left, top, std::max(10, width() - left - right),
+                   std::max(10, height() - top - bottom));
   p.setPen(palette().mid().color());
   p.drawRect(area.adjusted(0, 0, -1, -1));
 
@@ -75,20 +79,27 @@ void SignalPlot::paintEvent(QPaintEvent*) {
   const float pad = (hi - lo) * 0.05f;
   lo -= pad;
   hi += pad;
-  auto yOf = [&](float v) { return area.bottom() - static_cast<double>((v - lo) / (hi - lo)) * area.height(); };
+  auto yOf = [&](float v) {
+    return area.bottom() - static_cast<double>((v - lo) / (hi - lo)) * area.height();
+  };
 
   // Axes labels: value range and time span.
   p.setPen(palette().text().color());
   auto label = [](float v) {
-    return std::fabs(v) >= 100 && std::fabs(v) < 1e7 ? QString::number(static_cast<double>(v), 'f', 0) : QString::number(static_cast<double>(v), 'g', 3);
+    return std::fabs(v) >= 100 && std::fabs(v) < 1e7
+               ? QString::number(static_cast<double>(v), 'f', 0)
+               : QString::number(static_cast<double>(v), 'g', 3);
   };
   p.drawText(QRect(0, area.top() - 8, left - 4, 16), Qt::AlignRight | Qt::AlignVCenter, label(hi));
-  p.drawText(QRect(0, area.bottom() - 8, left - 4, 16), Qt::AlignRight | Qt::AlignVCenter, label(lo));
-  p.drawText(QRect(area.left(), area.bottom() + 2, area.width(), bottom - 2), Qt::AlignLeft | Qt::AlignTop,
-             tr("−%1 s").arg(m_spanSeconds, 0, 'g', 3));
-  p.drawText(QRect(area.left(), area.bottom() + 2, area.width(), bottom - 2), Qt::AlignRight | Qt::AlignTop, tr("now"));
+  p.drawText(QRect(0, area.bottom() - 8, left - 4, 16), Qt::AlignRight | Qt::AlignVCenter,
+             label(lo));
+  p.drawText(QRect(area.left(), area.bottom() + 2, area.width(), bottom - 2),
+             Qt::AlignLeft | Qt::AlignTop, tr("−%1 s").arg(m_spanSeconds, 0, 'g', 3));
+  p.drawText(QRect(area.left(), area.bottom() + 2, area.width(), bottom - 2),
+             Qt::AlignRight | Qt::AlignTop, tr("now"));
   if (!m_units.isEmpty())
-    p.drawText(QRect(area.left(), 2, area.width() - 4, top - 4), Qt::AlignRight | Qt::AlignVCenter, tr("units: %1").arg(m_units));
+    p.drawText(QRect(area.left(), 2, area.width() - 4, top - 4), Qt::AlignRight | Qt::AlignVCenter,
+               tr("units: %1").arg(m_units));
 
   // The newest sample sits at the right edge; a full span fills the width.
   const double samplesPerPixel = static_cast<double>(capacity()) / area.width();
@@ -116,7 +127,8 @@ void SignalPlot::paintEvent(QPaintEvent*) {
     // Legend.
     p.fillRect(QRect(area.left() + 8 + static_cast<int>(c) * 90, 6, 10, 10), colour);
     p.setPen(palette().text().color());
-    p.drawText(QPoint(area.left() + 22 + static_cast<int>(c) * 90, 15), m_names.value(static_cast<int>(c)));
+    p.drawText(QPoint(area.left() + 22 + static_cast<int>(c) * 90, 15),
+               m_names.value(static_cast<int>(c)));
   }
 }
 

@@ -50,7 +50,8 @@ void SpectrogramView::appendColumns(const std::vector<std::vector<float>>& colum
     const int x = w - n + c;
     for (int y = 0; y < h; ++y) {
       const size_t bin = static_cast<size_t>(h - 1 - y);
-      reinterpret_cast<QRgb*>(m_image.scanLine(y))[x] = colour(bin < col.size() ? col[bin] : m_minDb);
+      reinterpret_cast<QRgb*>(m_image.scanLine(y))[x] =
+          colour(bin < col.size() ? col[bin] : m_minDb);
     }
   }
   m_filled = std::min(w, m_filled + n);
@@ -64,9 +65,12 @@ void SpectrogramView::paintEvent(QPaintEvent*) {
   const QRect area(left, 4, std::max(10, width() - left - 8), std::max(10, height() - bottom - 4));
   if (!m_image.isNull()) p.drawImage(area, m_image);
   p.setPen(palette().text().color());
-  p.drawText(QRect(0, area.top(), left - 4, 16), Qt::AlignRight | Qt::AlignTop, tr("%1 kHz").arg(m_rateHz / 2000.0, 0, 'g', 3));
-  p.drawText(QRect(0, area.bottom() - 16, left - 4, 16), Qt::AlignRight | Qt::AlignBottom, tr("0 Hz"));
-  p.drawText(QRect(area.left(), area.bottom() + 2, area.width(), bottom - 2), Qt::AlignRight | Qt::AlignTop,
+  p.drawText(QRect(0, area.top(), left - 4, 16), Qt::AlignRight | Qt::AlignTop,
+             tr("%1 kHz").arg(m_rateHz / 2000.0, 0, 'g', 3));
+  p.drawText(QRect(0, area.bottom() - 16, left - 4, 16), Qt::AlignRight | Qt::AlignBottom,
+             tr("0 Hz"));
+  p.drawText(QRect(area.left(), area.bottom() + 2, area.width(), bottom - 2),
+             Qt::AlignRight | Qt::AlignTop,
              tr("spectrogram, %1 … %2 dBFS").arg(m_minDb, 0, 'f', 0).arg(m_maxDb, 0, 'f', 0));
 }
 

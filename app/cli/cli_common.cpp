@@ -48,9 +48,12 @@ int parseVerbArgs(QCommandLineParser& parser, const QStringList& args, const QSt
   }
   const int n = static_cast<int>(parser.positionalArguments().size());
   if (n < minPositional)
-    return fail(verb, QStringLiteral("missing argument (see 'tinyscope-cli %1 --help')").arg(verb), kExitUsage);
+    return fail(verb, QStringLiteral("missing argument (see 'tinyscope-cli %1 --help')").arg(verb),
+                kExitUsage);
   if (maxPositional >= 0 && n > maxPositional)
-    return fail(verb, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().value(maxPositional)),
+    return fail(verb,
+                QStringLiteral("unexpected argument '%1'")
+                    .arg(parser.positionalArguments().value(maxPositional)),
                 kExitUsage);
   return -1;
 }

@@ -24,17 +24,22 @@ namespace tinyscope::cli {
 
 namespace {
 
-const QCommandLineOption kDeviceOpt(QStringList{QStringLiteral("d"), QStringLiteral("device")},
-                                    QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
-                                    QStringLiteral("URI"));
+const QCommandLineOption kDeviceOpt(
+    QStringList{QStringLiteral("d"), QStringLiteral("device")},
+    QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
+    QStringLiteral("URI"));
 const QCommandLineOption kJsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"), QStringLiteral("Handshake timeout in seconds (default 10)."),
+const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"),
+                                     QStringLiteral("Handshake timeout in seconds (default 10)."),
                                      QStringLiteral("S"), QStringLiteral("10"));
 
-QString hex4(quint16 v) { return QStringLiteral("%1").arg(v, 4, 16, QLatin1Char('0')); }
+QString hex4(quint16 v) {
+  return QStringLiteral("%1").arg(v, 4, 16, QLatin1Char('0'));
+}
 
 // Opens a session and completes the handshake; nullptr after printing one error line.
-std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p, int* code) {
+std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p,
+                                             int* code) {
   if (!p.isSet(kDeviceOpt)) {
     *code = fail(verb, QStringLiteral("--device URI is required (e.g. --device sim:)"), kExitUsage);
     return nullptr;
@@ -52,7 +57,10 @@ std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommand
   bool ok = false;
   const double seconds = p.value(kTimeoutOpt).toDouble(&ok);
   if (!ok || seconds <= 0) {
-    *code = fail(verb, QStringLiteral("--timeout '%1' is not a positive number of seconds").arg(p.value(kTimeoutOpt)), kExitUsage);
+    *code = fail(verb,
+                 QStringLiteral("--timeout '%1' is not a positive number of seconds")
+                     .arg(p.value(kTimeoutOpt)),
+                 kExitUsage);
     return nullptr;
   }
   if (!session->connectBlocking(static_cast<int>(seconds * 1000), &error)) {
@@ -64,23 +72,34 @@ std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommand
 
 QString elementTypeName(proto::ElementType t) {
   switch (t) {
-    case proto::ElementType::Int8: return QStringLiteral("int8");
-    case proto::ElementType::UInt8: return QStringLiteral("uint8");
-    case proto::ElementType::Int16: return QStringLiteral("int16");
-    case proto::ElementType::UInt16: return QStringLiteral("uint16");
-    case proto::ElementType::Int32: return QStringLiteral("int32");
-    case proto::ElementType::Float32: return QStringLiteral("float32");
+    case proto::ElementType::kInt8:
+      return QStringLiteral("int8");
+    case proto::ElementType::kUInt8:
+      return QStringLiteral("uint8");
+    case proto::ElementType::kInt16:
+      return QStringLiteral("int16");
+    case proto::ElementType::kUInt16:
+      return QStringLiteral("uint16");
+    case proto::ElementType::kInt32:
+      return QStringLiteral("int32");
+    case proto::ElementType::kFloat32:
+      return QStringLiteral("float32");
   }
   return QStringLiteral("?");
 }
 
 QString slotStateName(proto::SlotState s) {
   switch (s) {
-    case proto::SlotState::Empty: return QStringLiteral("empty");
-    case proto::SlotState::Receiving: return QStringLiteral("receiving");
-    case proto::SlotState::Valid: return QStringLiteral("valid");
-    case proto::SlotState::Active: return QStringLiteral("active");
-    case proto::SlotState::Invalid: return QStringLiteral("invalid");
+    case proto::SlotState::kEmpty:
+      return QStringLiteral("empty");
+    case proto::SlotState::kReceiving:
+      return QStringLiteral("receiving");
+    case proto::SlotState::kValid:
+      return QStringLiteral("valid");
+    case proto::SlotState::kActive:
+      return QStringLiteral("active");
+    case proto::SlotState::kInvalid:
+      return QStringLiteral("invalid");
   }
   return QStringLiteral("?");
 }
@@ -112,12 +131,14 @@ QJsonObject infoJson(const DeviceSession& s) {
   QJsonArray slots;
   for (size_t i = 0; i < h.slots.size(); ++i) {
     const proto::SlotInfo& si = h.slots[i];
-    slots.append(QJsonObject{{QStringLiteral("slot"), si.slot},
-                             {QStringLiteral("state"), slotStateName(si.state)},
-                             {QStringLiteral("capacity"), static_cast<qint64>(si.capacity)},
-                             {QStringLiteral("model_bytes"), static_cast<qint64>(si.modelSize)},
-                             {QStringLiteral("model_crc32"), QStringLiteral("%1").arg(si.modelCrc, 8, 16, QLatin1Char('0'))},
-                             {QStringLiteral("model_name"), QString::fromUtf8(si.modelName.c_str())}});
+    slots.append(
+        QJsonObject{{QStringLiteral("slot"), si.slot},
+                    {QStringLiteral("state"), slotStateName(si.state)},
+                    {QStringLiteral("capacity"), static_cast<qint64>(si.capacity)},
+                    {QStringLiteral("model_bytes"), static_cast<qint64>(si.modelSize)},
+                    {QStringLiteral("model_crc32"),
+                     QStringLiteral("%1").arg(si.modelCrc, 8, 16, QLatin1Char('0'))},
+                    {QStringLiteral("model_name"), QString::fromUtf8(si.modelName.c_str())}});
   }
   o[QStringLiteral("model_slots")] = slots;
   QJsonArray ops;
@@ -130,10 +151,14 @@ QJsonObject infoJson(const DeviceSession& s) {
 
 int runDevices(const QStringList& args) {
   QCommandLineParser p;
-  const QCommandLineOption ble(QStringLiteral("ble"), QStringLiteral("Also scan for BLE devices advertising the Nordic UART Service."));
+  const QCommandLineOption ble(
+      QStringLiteral("ble"),
+      QStringLiteral("Also scan for BLE devices advertising the Nordic UART Service."));
   p.addOption(ble);
   p.addOption(kJsonOpt);
-  if (int c = parseVerbArgs(p, args, QStringLiteral("devices"), QStringLiteral("List devices tinyscope can connect to."), 0, 0); c >= 0)
+  if (int c = parseVerbArgs(p, args, QStringLiteral("devices"),
+                            QStringLiteral("List devices tinyscope can connect to."), 0, 0);
+      c >= 0)
     return c;
   QJsonArray list;
   for (const link::SerialPortDescription& d : link::availableSerialPorts()) {
@@ -141,21 +166,26 @@ int runDevices(const QStringList& args) {
                   {QStringLiteral("description"), d.description},
                   {QStringLiteral("manufacturer"), d.manufacturer},
                   {QStringLiteral("serial_number"), d.serialNumber}};
-    if (d.vendorId) o[QStringLiteral("usb_id")] = hex4(d.vendorId) + QLatin1Char(':') + hex4(d.productId);
+    if (d.vendorId)
+      o[QStringLiteral("usb_id")] = hex4(d.vendorId) + QLatin1Char(':') + hex4(d.productId);
     list.append(o);
   }
   link::DeviceUri sim;
   const QString agent = link::findAgentProgram(sim);
-  list.append(QJsonObject{{QStringLiteral("address"), QStringLiteral("sim:")},
-                          {QStringLiteral("description"),
-                           agent.isEmpty() ? QStringLiteral("simulated device (tinyscope-agent not found)")
-                                           : QStringLiteral("simulated device (%1)").arg(agent)}});
+  list.append(
+      QJsonObject{{QStringLiteral("address"), QStringLiteral("sim:")},
+                  {QStringLiteral("description"),
+                   agent.isEmpty() ? QStringLiteral("simulated device (tinyscope-agent not found)")
+                                   : QStringLiteral("simulated device (%1)").arg(agent)}});
   for (const QString& board : {QStringLiteral("mps2-an386"), QStringLiteral("netduinoplus2")}) {
     const QString image = link::findQemuImage(board);
     if (image.isEmpty() || link::findQemuProgram().isEmpty()) continue;
-    list.append(QJsonObject{{QStringLiteral("address"), board == QLatin1String("mps2-an386") ? QStringLiteral("qemu:")
-                                                                                             : QStringLiteral("qemu:?board=") + board},
-                            {QStringLiteral("description"), QStringLiteral("Cortex-M4 agent on an emulated %1 (%2)").arg(board, image)}});
+    list.append(
+        QJsonObject{{QStringLiteral("address"), board == QLatin1String("mps2-an386")
+                                                    ? QStringLiteral("qemu:")
+                                                    : QStringLiteral("qemu:?board=") + board},
+                    {QStringLiteral("description"),
+                     QStringLiteral("Cortex-M4 agent on an emulated %1 (%2)").arg(board, image)}});
   }
   QString bleError;
   if (p.isSet(ble)) {
@@ -171,8 +201,10 @@ int runDevices(const QStringList& args) {
   } else {
     for (const QJsonValue& v : list) {
       const QJsonObject o = v.toObject();
-      out() << o[QStringLiteral("address")].toString().leftJustified(28) << ' ' << o[QStringLiteral("description")].toString();
-      if (o.contains(QStringLiteral("usb_id"))) out() << "  [USB " << o[QStringLiteral("usb_id")].toString() << ']';
+      out() << o[QStringLiteral("address")].toString().leftJustified(28) << ' '
+            << o[QStringLiteral("description")].toString();
+      if (o.contains(QStringLiteral("usb_id")))
+        out() << "  [USB " << o[QStringLiteral("usb_id")].toString() << ']';
       out() << '\n';
     }
     if (!bleError.isEmpty()) err() << "tinyscope-cli devices: " << bleError << Qt::endl;
@@ -186,7 +218,9 @@ int runInfo(const QStringList& args) {
   p.addOption(kDeviceOpt);
   p.addOption(kJsonOpt);
   p.addOption(kTimeoutOpt);
-  if (int c = parseVerbArgs(p, args, QStringLiteral("info"), QStringLiteral("Connect to a device and show its handshake."), 0, 0); c >= 0)
+  if (int c = parseVerbArgs(p, args, QStringLiteral("info"),
+                            QStringLiteral("Connect to a device and show its handshake."), 0, 0);
+      c >= 0)
     return c;
   int code = 0;
   auto session = connectDevice(QStringLiteral("info"), p, &code);
@@ -198,24 +232,30 @@ int runInfo(const QStringList& args) {
     return kExitOk;
   }
   out() << "device      " << o[QStringLiteral("device")].toString() << "\n"
-        << "board       " << o[QStringLiteral("board")].toString() << " (id " << o[QStringLiteral("device_id")].toString() << ")\n"
+        << "board       " << o[QStringLiteral("board")].toString() << " (id "
+        << o[QStringLiteral("device_id")].toString() << ")\n"
         << "firmware    " << o[QStringLiteral("firmware_version")].toString() << ", protocol v"
         << o[QStringLiteral("protocol_version")].toInt() << "\n"
-        << "arena       " << o[QStringLiteral("arena_bytes")].toVariant().toLongLong() << " bytes, frames up to "
-        << o[QStringLiteral("max_frame_bytes")].toInt() << " bytes, op timer " << o[QStringLiteral("tick_hz")].toVariant().toLongLong() << " Hz\n";
+        << "arena       " << o[QStringLiteral("arena_bytes")].toVariant().toLongLong()
+        << " bytes, frames up to " << o[QStringLiteral("max_frame_bytes")].toInt()
+        << " bytes, op timer " << o[QStringLiteral("tick_hz")].toVariant().toLongLong() << " Hz\n";
   for (const QJsonValue& v : o[QStringLiteral("sensors")].toArray()) {
     const QJsonObject s = v.toObject();
-    out() << "sensor " << s[QStringLiteral("id")].toInt() << "    " << s[QStringLiteral("name")].toString() << ": "
-          << s[QStringLiteral("axes")].toInt() << QStringLiteral(" × ") << s[QStringLiteral("sample_type")].toString() << " ["
-          << s[QStringLiteral("units")].toString() << "] at " << s[QStringLiteral("rate_hz")].toDouble() << " Hz (max "
+    out() << "sensor " << s[QStringLiteral("id")].toInt() << "    "
+          << s[QStringLiteral("name")].toString() << ": " << s[QStringLiteral("axes")].toInt()
+          << QStringLiteral(" × ") << s[QStringLiteral("sample_type")].toString() << " ["
+          << s[QStringLiteral("units")].toString() << "] at "
+          << s[QStringLiteral("rate_hz")].toDouble() << " Hz (max "
           << s[QStringLiteral("max_rate_hz")].toDouble() << ")\n";
   }
   for (const QJsonValue& v : o[QStringLiteral("model_slots")].toArray()) {
     const QJsonObject s = v.toObject();
-    out() << "slot " << s[QStringLiteral("slot")].toInt() << "      " << s[QStringLiteral("state")].toString();
+    out() << "slot " << s[QStringLiteral("slot")].toInt() << "      "
+          << s[QStringLiteral("state")].toString();
     if (s[QStringLiteral("model_bytes")].toVariant().toLongLong() > 0)
-      out() << ": " << s[QStringLiteral("model_name")].toString() << ", " << s[QStringLiteral("model_bytes")].toVariant().toLongLong()
-            << " bytes, crc32 " << s[QStringLiteral("model_crc32")].toString();
+      out() << ": " << s[QStringLiteral("model_name")].toString() << ", "
+            << s[QStringLiteral("model_bytes")].toVariant().toLongLong() << " bytes, crc32 "
+            << s[QStringLiteral("model_crc32")].toString();
     out() << " (capacity " << s[QStringLiteral("capacity")].toVariant().toLongLong() << ")\n";
   }
   out() << "ops         " << o[QStringLiteral("op_codes")].toArray().size() << " supported\n";
@@ -228,41 +268,68 @@ int runStream(const QStringList& args) {
   p.addOption(kDeviceOpt);
   p.addOption(kJsonOpt);
   p.addOption(kTimeoutOpt);
-  const QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Seconds to stream (default 5)."), QStringLiteral("S"), QStringLiteral("5"));
-  const QCommandLineOption csv(QStringLiteral("csv"), QStringLiteral("Write samples to FILE (device time in µs, one column per channel)."), QStringLiteral("FILE"));
-  const QCommandLineOption sensor(QStringLiteral("sensor"), QStringLiteral("Sensor id (default 0)."), QStringLiteral("ID"), QStringLiteral("0"));
-  const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Sample rate in Hz (default: the sensor's)."), QStringLiteral("HZ"));
-  const QCommandLineOption window(QStringLiteral("window"), QStringLiteral("Samples per window (default: fits one frame)."), QStringLiteral("N"));
-  const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("Plain text mode: the device prints numbers per line (no agent)."));
-  const QCommandLineOption failOnLoss(QStringLiteral("fail-on-loss"), QStringLiteral("Exit 1 when any window, frame or message was lost."));
+  const QCommandLineOption duration(QStringLiteral("duration"),
+                                    QStringLiteral("Seconds to stream (default 5)."),
+                                    QStringLiteral("S"), QStringLiteral("5"));
+  const QCommandLineOption csv(
+      QStringLiteral("csv"),
+      QStringLiteral("Write samples to FILE (device time in µs, one column per channel)."),
+      QStringLiteral("FILE"));
+  const QCommandLineOption sensor(QStringLiteral("sensor"),
+                                  QStringLiteral("Sensor id (default 0)."), QStringLiteral("ID"),
+                                  QStringLiteral("0"));
+  const QCommandLineOption rate(QStringLiteral("rate"),
+                                QStringLiteral("Sample rate in Hz (default: the sensor's)."),
+                                QStringLiteral("HZ"));
+  const QCommandLineOption window(QStringLiteral("window"),
+                                  QStringLiteral("Samples per window (default: fits one frame)."),
+                                  QStringLiteral("N"));
+  const QCommandLineOption text(
+      QStringLiteral("text"),
+      QStringLiteral("Plain text mode: the device prints numbers per line (no agent)."));
+  const QCommandLineOption failOnLoss(
+      QStringLiteral("fail-on-loss"),
+      QStringLiteral("Exit 1 when any window, frame or message was lost."));
   for (const auto& o : {duration, csv, sensor, rate, window, text, failOnLoss}) p.addOption(o);
-  if (int c = parseVerbArgs(p, args, QStringLiteral("stream"),
-                            QStringLiteral("Stream sensor windows from a device; prints rate, samples, gaps and link errors."), 0, 0);
+  if (int c = parseVerbArgs(
+          p, args, QStringLiteral("stream"),
+          QStringLiteral(
+              "Stream sensor windows from a device; prints rate, samples, gaps and link errors."),
+          0, 0);
       c >= 0)
     return c;
   const QString verb = QStringLiteral("stream");
   bool ok = false;
   const double seconds = p.value(duration).toDouble(&ok);
-  if (!ok || seconds <= 0) return fail(verb, QStringLiteral("--duration '%1' is not a positive number").arg(p.value(duration)), kExitUsage);
+  if (!ok || seconds <= 0)
+    return fail(verb,
+                QStringLiteral("--duration '%1' is not a positive number").arg(p.value(duration)),
+                kExitUsage);
   QFile csvFile;
   QTextStream csvOut;
   if (p.isSet(csv)) {
     csvFile.setFileName(p.value(csv));
     if (!csvFile.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
-      return fail(verb, QStringLiteral("cannot write '%1': %2").arg(p.value(csv), csvFile.errorString()), kExitUsage);
+      return fail(verb,
+                  QStringLiteral("cannot write '%1': %2").arg(p.value(csv), csvFile.errorString()),
+                  kExitUsage);
     csvOut.setDevice(&csvFile);
   }
 
   link::DeviceUri textUri;
   QString uriError;
-  const bool textMode = p.isSet(text) || (p.isSet(kDeviceOpt) && link::parseDeviceUri(p.value(kDeviceOpt), &textUri, &uriError) &&
-                                          textUri.textMode());
+  const bool textMode =
+      p.isSet(text) ||
+      (p.isSet(kDeviceOpt) && link::parseDeviceUri(p.value(kDeviceOpt), &textUri, &uriError) &&
+       textUri.textMode());
   if (textMode) {
     // Text mode: no handshake, lines of numbers straight from the transport.
-    if (!p.isSet(kDeviceOpt)) return fail(verb, QStringLiteral("--device URI is required"), kExitUsage);
+    if (!p.isSet(kDeviceOpt))
+      return fail(verb, QStringLiteral("--device URI is required"), kExitUsage);
     link::DeviceUri uri;
     QString error;
-    if (!link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error)) return fail(verb, error, kExitUsage);
+    if (!link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error))
+      return fail(verb, error, kExitUsage);
     if (p.isSet(rate)) {
       uri.options.removeAllQueryItems(QStringLiteral("rate"));
       uri.options.addQueryItem(QStringLiteral("rate"), p.value(rate));
@@ -301,9 +368,11 @@ int runStream(const QStringList& args) {
     } else {
       out() << "channels    " << decoder.channelNames().join(QStringLiteral(", ")) << "\n"
             << "samples     " << c.samples << "\n"
-            << "rate        " << QString::number(r.hz, 'f', 2) << QStringLiteral(" ± ") << QString::number(r.uncertaintyHz, 'f', 2) << " Hz"
+            << "rate        " << QString::number(r.hz, 'f', 2) << QStringLiteral(" ± ")
+            << QString::number(r.uncertaintyHz, 'f', 2) << " Hz"
             << (p.isSet(rate) ? " (set by --rate)" : " (measured from arrival times)") << "\n"
-            << "non-data    " << c.textLines << " lines, " << c.overlongLines << " overlong lines dropped\n";
+            << "non-data    " << c.textLines << " lines, " << c.overlongLines
+            << " overlong lines dropped\n";
     }
     out().flush();
     if (!linkError.isEmpty()) err() << "tinyscope-cli stream: " << linkError << Qt::endl;
@@ -318,11 +387,17 @@ int runStream(const QStringList& args) {
   const proto::SensorInfo* si = nullptr;
   for (size_t i = 0; ok && i < h.sensors.size(); ++i)
     if (h.sensors[i].sensorId == sensorId) si = &h.sensors[i];
-  if (!si) return fail(verb, QStringLiteral("%1 has no sensor '%2' (see 'tinyscope-cli info')").arg(session->link()->uri().text, p.value(sensor)), kExitUsage);
+  if (!si)
+    return fail(verb,
+                QStringLiteral("%1 has no sensor '%2' (see 'tinyscope-cli info')")
+                    .arg(session->link()->uri().text, p.value(sensor)),
+                kExitUsage);
   quint32 rateMilliHz = 0;
   if (p.isSet(rate)) {
     const double hz = p.value(rate).toDouble(&ok);
-    if (!ok || hz <= 0) return fail(verb, QStringLiteral("--rate '%1' is not a positive number").arg(p.value(rate)), kExitUsage);
+    if (!ok || hz <= 0)
+      return fail(verb, QStringLiteral("--rate '%1' is not a positive number").arg(p.value(rate)),
+                  kExitUsage);
     rateMilliHz = static_cast<quint32>(hz * 1000.0 + 0.5);
   }
   const size_t sampleBytes = si->axes * proto::elementSize(si->sampleType);
@@ -330,11 +405,16 @@ int runStream(const QStringList& args) {
   if (p.isSet(window)) {
     const int n = p.value(window).toInt(&ok);
     if (!ok || n < 1 || static_cast<size_t>(n) * sampleBytes > proto::kMaxChunk)
-      return fail(verb, QStringLiteral("--window '%1' must be 1..%2 samples for this sensor").arg(p.value(window)).arg(proto::kMaxChunk / sampleBytes), kExitUsage);
+      return fail(verb,
+                  QStringLiteral("--window '%1' must be 1..%2 samples for this sensor")
+                      .arg(p.value(window))
+                      .arg(proto::kMaxChunk / sampleBytes),
+                  kExitUsage);
     windowSamples = static_cast<quint16>(n);
   }
   QString lastError;
-  QObject::connect(session.get(), &DeviceSession::errorOccurred, [&](const QString& e) { lastError = e; });
+  QObject::connect(session.get(), &DeviceSession::errorOccurred,
+                   [&](const QString& e) { lastError = e; });
   QObject::connect(session.get(), &DeviceSession::windowReceived, [&](const SensorWindowData& w) {
     if (!csvFile.isOpen()) return;
     const double usPerSample = (rateMilliHz ? 1e9 / rateMilliHz : 1e9 / si->rateMilliHz);
@@ -350,7 +430,8 @@ int runStream(const QStringList& args) {
   session->spin(200);
   const StreamStats st = session->streams().value(0);
   const link::LinkCounters& lc = session->link()->counters();
-  const quint64 frameErrors = lc.frames.crcErrors + lc.frames.cobsErrors + lc.frames.tooShort + lc.frames.overflows;
+  const quint64 frameErrors =
+      lc.frames.crcErrors + lc.frames.cobsErrors + lc.frames.tooShort + lc.frames.overflows;
   QJsonObject o{{QStringLiteral("device"), session->link()->uri().text},
                 {QStringLiteral("sensor"), QString::fromUtf8(si->name.c_str())},
                 {QStringLiteral("channels"), si->axes},
@@ -367,17 +448,22 @@ int runStream(const QStringList& args) {
   if (p.isSet(kJsonOpt)) {
     out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
   } else {
-    out() << "sensor      " << o[QStringLiteral("sensor")].toString() << " (" << si->axes << " channels)\n"
+    out() << "sensor      " << o[QStringLiteral("sensor")].toString() << " (" << si->axes
+          << " channels)\n"
           << "windows     " << st.windows << "\n"
           << "samples     " << st.samples << " per channel\n"
-          << "rate        " << QString::number(st.measuredRateHz(), 'f', 2) << " Hz (device timestamps)\n"
-          << "gaps        " << st.missingWindows << " missing windows, " << st.overrunsReported << " overruns reported\n"
-          << "link        " << lc.frames.crcErrors << " CRC errors, " << frameErrors << " frame errors, "
-          << lc.malformedMessages << " malformed, " << lc.lostMessages << " lost messages, " << lc.bytesReceived << " bytes\n";
+          << "rate        " << QString::number(st.measuredRateHz(), 'f', 2)
+          << " Hz (device timestamps)\n"
+          << "gaps        " << st.missingWindows << " missing windows, " << st.overrunsReported
+          << " overruns reported\n"
+          << "link        " << lc.frames.crcErrors << " CRC errors, " << frameErrors
+          << " frame errors, " << lc.malformedMessages << " malformed, " << lc.lostMessages
+          << " lost messages, " << lc.bytesReceived << " bytes\n";
   }
   out().flush();
   if (!lastError.isEmpty()) err() << "tinyscope-cli stream: " << lastError << Qt::endl;
-  const bool lossy = st.missingWindows || frameErrors || lc.malformedMessages || lc.lostMessages || st.overrunsReported;
+  const bool lossy = st.missingWindows || frameErrors || lc.malformedMessages || lc.lostMessages ||
+                     st.overrunsReported;
   if (st.windows == 0) return fail(verb, QStringLiteral("no sensor windows arrived"), kExitFailed);
   return (p.isSet(failOnLoss) && lossy) ? kExitFailed : kExitOk;
 }
@@ -391,7 +477,8 @@ namespace tinyscope::cli {
 namespace {
 
 // The model the device runs, from --model, the sim: address, or nothing.
-QString deviceModelPath(const QCommandLineParser& p, const QCommandLineOption& modelOpt, const link::DeviceUri& uri) {
+QString deviceModelPath(const QCommandLineParser& p, const QCommandLineOption& modelOpt,
+                        const link::DeviceUri& uri) {
   if (p.isSet(modelOpt)) return p.value(modelOpt);
   return uri.option(QStringLiteral("model"));
 }
@@ -405,25 +492,44 @@ int runInfer(const QStringList& args) {
   p.addOption(kDeviceOpt);
   p.addOption(kJsonOpt);
   p.addOption(kTimeoutOpt);
-  const QCommandLineOption input(QStringLiteral("input"), QStringLiteral("Raw bytes of the model's input 0."), QStringLiteral("FILE"));
-  const QCommandLineOption dump(QStringLiteral("dump"), QStringLiteral("Write every captured tensor to DIR (golden layout) plus device_timing.json."), QStringLiteral("DIR"));
-  const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("The .tflite the device runs (default: the sim: address's model=)."), QStringLiteral("PATH"));
-  const QCommandLineOption capture(QStringLiteral("capture"), QStringLiteral("Tensor capture: all (default with --dump), none, or a comma list of op indices."), QStringLiteral("OPS"));
-  const QCommandLineOption runTimeout(QStringLiteral("run-timeout"), QStringLiteral("Seconds to wait for the result and tensors (default 120)."), QStringLiteral("S"), QStringLiteral("120"));
+  const QCommandLineOption input(QStringLiteral("input"),
+                                 QStringLiteral("Raw bytes of the model's input 0."),
+                                 QStringLiteral("FILE"));
+  const QCommandLineOption dump(
+      QStringLiteral("dump"),
+      QStringLiteral("Write every captured tensor to DIR (golden layout) plus device_timing.json."),
+      QStringLiteral("DIR"));
+  const QCommandLineOption modelOpt(
+      QStringLiteral("model"),
+      QStringLiteral("The .tflite the device runs (default: the sim: address's model=)."),
+      QStringLiteral("PATH"));
+  const QCommandLineOption capture(
+      QStringLiteral("capture"),
+      QStringLiteral(
+          "Tensor capture: all (default with --dump), none, or a comma list of op indices."),
+      QStringLiteral("OPS"));
+  const QCommandLineOption runTimeout(
+      QStringLiteral("run-timeout"),
+      QStringLiteral("Seconds to wait for the result and tensors (default 120)."),
+      QStringLiteral("S"), QStringLiteral("120"));
   for (const auto& o : {input, dump, modelOpt, capture, runTimeout}) p.addOption(o);
-  if (int c = parseVerbArgs(p, args, verb,
-                            QStringLiteral("Run inference on the device with tensor capture; write the tensors in the dump layout "
-                                           "of 'run --dump' so 'compare' can diff device and desktop."),
-                            0, 0);
+  if (int c =
+          parseVerbArgs(p, args, verb,
+                        QStringLiteral("Run inference on the device with tensor capture; write the "
+                                       "tensors in the dump layout "
+                                       "of 'run --dump' so 'compare' can diff device and desktop."),
+                        0, 0);
       c >= 0)
     return c;
   if (!p.isSet(input)) return fail(verb, QStringLiteral("--input FILE is required"), kExitUsage);
   link::DeviceUri uri;
   QString error;
-  if (p.isSet(kDeviceOpt) && !link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error)) return fail(verb, error, kExitUsage);
+  if (p.isSet(kDeviceOpt) && !link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error))
+    return fail(verb, error, kExitUsage);
   const QString modelPath = deviceModelPath(p, modelOpt, uri);
   if (p.isSet(dump) && modelPath.isEmpty())
-    return fail(verb, QStringLiteral("--dump needs the model the device runs: give --model PATH"), kExitUsage);
+    return fail(verb, QStringLiteral("--dump needs the model the device runs: give --model PATH"),
+                kExitUsage);
   rh::ModelFile model;
   rh::ModelSummary summary;
   std::string rerr;
@@ -433,42 +539,63 @@ int runInfer(const QStringList& args) {
       return fail(verb, QString::fromStdString(rerr), kExitUsage);
   }
   std::vector<uint8_t> in;
-  if (!rh::readBinaryFile(p.value(input).toStdString(), &in, &rerr)) return fail(verb, QString::fromStdString(rerr), kExitUsage);
+  if (!rh::readBinaryFile(p.value(input).toStdString(), &in, &rerr))
+    return fail(verb, QString::fromStdString(rerr), kExitUsage);
   if (!summary.inputs.empty()) {
     const quint64 need = summary.tensors.at(static_cast<size_t>(summary.inputs[0])).bytes;
     if (in.size() != need)
-      return fail(verb, QStringLiteral("%1 has %2 bytes, but the model's input 0 needs %3 bytes").arg(p.value(input)).arg(in.size()).arg(need), kExitUsage);
+      return fail(verb,
+                  QStringLiteral("%1 has %2 bytes, but the model's input 0 needs %3 bytes")
+                      .arg(p.value(input))
+                      .arg(in.size())
+                      .arg(need),
+                  kExitUsage);
   }
-  proto::CaptureMode mode = p.isSet(dump) ? proto::CaptureMode::AllOps : proto::CaptureMode::None;
+  proto::CaptureMode mode = p.isSet(dump) ? proto::CaptureMode::kAllOps : proto::CaptureMode::kNone;
   QVector<quint16> ops;
   if (p.isSet(capture)) {
     const QString c = p.value(capture);
-    if (c == QLatin1String("all")) mode = proto::CaptureMode::AllOps;
-    else if (c == QLatin1String("none")) mode = proto::CaptureMode::None;
+    if (c == QLatin1String("all"))
+      mode = proto::CaptureMode::kAllOps;
+    else if (c == QLatin1String("none"))
+      mode = proto::CaptureMode::kNone;
     else {
-      mode = proto::CaptureMode::SelectedOps;
+      mode = proto::CaptureMode::kSelectedOps;
       for (const QString& part : c.split(QLatin1Char(','))) {
         bool ok = false;
         const uint v = part.toUInt(&ok);
-        if (!ok || v > 0xFFFF) return fail(verb, QStringLiteral("--capture '%1': use all, none or op indices like 0,3,7").arg(c), kExitUsage);
+        if (!ok || v > 0xFFFF)
+          return fail(
+              verb, QStringLiteral("--capture '%1': use all, none or op indices like 0,3,7").arg(c),
+              kExitUsage);
         ops.append(static_cast<quint16>(v));
       }
       if (ops.size() > static_cast<int>(proto::kMaxCaptureOps))
-        return fail(verb, QStringLiteral("--capture: at most %1 operators").arg(proto::kMaxCaptureOps), kExitUsage);
+        return fail(verb,
+                    QStringLiteral("--capture: at most %1 operators").arg(proto::kMaxCaptureOps),
+                    kExitUsage);
     }
   }
   bool ok = false;
   const double waitS = p.value(runTimeout).toDouble(&ok);
-  if (!ok || waitS <= 0) return fail(verb, QStringLiteral("--run-timeout '%1' is not a positive number").arg(p.value(runTimeout)), kExitUsage);
+  if (!ok || waitS <= 0)
+    return fail(
+        verb,
+        QStringLiteral("--run-timeout '%1' is not a positive number").arg(p.value(runTimeout)),
+        kExitUsage);
 
   int code = 0;
   auto session = connectDevice(verb, p, &code);
   if (!session) return code;
   QElapsedTimer timer;
   timer.start();
-  if (!session->runInference(QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())), mode, ops))
-    return fail(verb, QStringLiteral("%1: cannot send the inference request").arg(uri.text), kExitFailed);
-  if (!session->waitForRun(static_cast<int>(waitS * 1000), &error)) return fail(verb, error, kExitFailed);
+  if (!session->runInference(
+          QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())), mode,
+          ops))
+    return fail(verb, QStringLiteral("%1: cannot send the inference request").arg(uri.text),
+                kExitFailed);
+  if (!session->waitForRun(static_cast<int>(waitS * 1000), &error))
+    return fail(verb, error, kExitFailed);
   const double wallMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
   const InferenceRun& run = session->lastRun();
 
@@ -477,31 +604,38 @@ int runInfer(const QStringList& args) {
   QJsonArray opsJson;
   for (const proto::OpTiming& t : run.ops) {
     QString name;
-    if (t.opIndex < summary.operators.size()) name = QString::fromStdString(summary.operators[t.opIndex].op);
+    if (t.opIndex < summary.operators.size())
+      name = QString::fromStdString(summary.operators[t.opIndex].op);
     opsJson.append(QJsonObject{{QStringLiteral("index"), t.opIndex},
                                {QStringLiteral("op"), name},
                                {QStringLiteral("op_code"), t.opCode},
                                {QStringLiteral("ticks"), static_cast<qint64>(t.ticks)},
                                {QStringLiteral("us"), static_cast<qint64>(t.micros)}});
   }
-  QJsonObject timing{{QStringLiteral("device"), session->link()->uri().text},
-                     {QStringLiteral("board"), QString::fromUtf8(session->info().hello.boardName.c_str())},
-                     {QStringLiteral("tick_hz"), static_cast<qint64>(session->info().hello.tickHz)},
-                     {QStringLiteral("total_ticks"), static_cast<qint64>(run.totalTicks)},
-                     {QStringLiteral("total_us"), static_cast<qint64>(run.totalMicros)},
-                     {QStringLiteral("ops"), opsJson}};
+  QJsonObject timing{
+      {QStringLiteral("device"), session->link()->uri().text},
+      {QStringLiteral("board"), QString::fromUtf8(session->info().hello.boardName.c_str())},
+      {QStringLiteral("tick_hz"), static_cast<qint64>(session->info().hello.tickHz)},
+      {QStringLiteral("total_ticks"), static_cast<qint64>(run.totalTicks)},
+      {QStringLiteral("total_us"), static_cast<qint64>(run.totalMicros)},
+      {QStringLiteral("ops"), opsJson}};
 
   if (p.isSet(dump)) {
     rh::TensorDump d;
-    const QString where = QStringLiteral("%1 (%2)").arg(QString::fromUtf8(session->info().hello.boardName.c_str()), session->link()->uri().text);
-    if (!deviceRunToDump(run, QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())), model, where,
-                         session->info().hello.arenaBytes, &d, &error))
+    const QString where = QStringLiteral("%1 (%2)").arg(
+        QString::fromUtf8(session->info().hello.boardName.c_str()), session->link()->uri().text);
+    if (!deviceRunToDump(
+            run, QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())),
+            model, where, session->info().hello.arenaBytes, &d, &error))
       return fail(verb, error, kExitFailed);
     d.manifest.inputSource = p.value(input).toStdString();
-    if (!rh::writeDump(p.value(dump).toStdString(), d, &rerr)) return fail(verb, QString::fromStdString(rerr), kExitUsage);
+    if (!rh::writeDump(p.value(dump).toStdString(), d, &rerr))
+      return fail(verb, QString::fromStdString(rerr), kExitUsage);
     QFile f(p.value(dump) + QStringLiteral("/device_timing.json"));
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QJsonDocument(timing).toJson()) < 0)
-      return fail(verb, QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()), kExitUsage);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        f.write(QJsonDocument(timing).toJson()) < 0)
+      return fail(verb, QStringLiteral("cannot write %1: %2").arg(f.fileName(), f.errorString()),
+                  kExitUsage);
   }
 
   if (p.isSet(kJsonOpt)) {
@@ -517,23 +651,31 @@ int runInfer(const QStringList& args) {
     timing[QStringLiteral("wall_ms")] = wallMs;
     out() << QJsonDocument(timing).toJson(QJsonDocument::Indented);
   } else {
-    out() << "device      " << session->link()->uri().text << " (" << session->info().hello.boardName.c_str() << ")\n"
-          << "inference   " << run.totalMicros << QStringLiteral(" µs on the device (") << run.totalTicks << " ticks at "
-          << session->info().hello.tickHz << " Hz), " << run.ops.size() << " operators\n";
+    out() << "device      " << session->link()->uri().text << " ("
+          << session->info().hello.boardName.c_str() << ")\n"
+          << "inference   " << run.totalMicros << QStringLiteral(" µs on the device (")
+          << run.totalTicks << " ticks at " << session->info().hello.tickHz << " Hz), "
+          << run.ops.size() << " operators\n";
     for (const CapturedTensor& t : run.outputs) {
       out() << "output      ";
-      for (int k = 0; k < std::min(32, static_cast<int>(t.data.size())); ++k) out() << static_cast<int>(static_cast<signed char>(t.data[k])) << ' ';
+      for (int k = 0; k < std::min(32, static_cast<int>(t.data.size())); ++k)
+        out() << static_cast<int>(static_cast<signed char>(t.data[k])) << ' ';
       out() << "\n";
     }
-    if (mode != proto::CaptureMode::None)
-      out() << "captured    " << run.captured.size() << " tensors, " << capturedBytes << " bytes in "
-            << QString::number(wallMs, 'f', 1) << " ms (" << QString::number(static_cast<double>(capturedBytes) / std::max(wallMs, 1.0), 'f', 1) << " KB/s)\n";
+    if (mode != proto::CaptureMode::kNone)
+      out() << "captured    " << run.captured.size() << " tensors, " << capturedBytes
+            << " bytes in " << QString::number(wallMs, 'f', 1) << " ms ("
+            << QString::number(static_cast<double>(capturedBytes) / std::max(wallMs, 1.0), 'f', 1)
+            << " KB/s)\n";
     for (const QJsonValue& v : opsJson) {
       const QJsonObject o = v.toObject();
       out() << QString::number(o[QStringLiteral("index")].toInt()).rightJustified(5) << "  "
-            << o[QStringLiteral("op")].toString().leftJustified(28) << QString::number(o[QStringLiteral("us")].toInt()).rightJustified(9) << QStringLiteral(" µs\n");
+            << o[QStringLiteral("op")].toString().leftJustified(28)
+            << QString::number(o[QStringLiteral("us")].toInt()).rightJustified(9)
+            << QStringLiteral(" µs\n");
     }
-    if (p.isSet(dump)) out() << "dump        " << p.value(dump) << " (compare it with 'tinyscope-cli compare')\n";
+    if (p.isSet(dump))
+      out() << "dump        " << p.value(dump) << " (compare it with 'tinyscope-cli compare')\n";
   }
   out().flush();
   return kExitOk;

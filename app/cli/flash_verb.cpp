@@ -14,63 +14,97 @@ namespace tinyscope::cli {
 int runFlash(const QStringList& args) {
   const QString verb = QStringLiteral("flash");
   QCommandLineParser p;
-  const QCommandLineOption device(QStringList{QStringLiteral("d"), QStringLiteral("device")},
-                                  QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
-                                  QStringLiteral("URI"));
-  const QCommandLineOption slot(QStringLiteral("slot"),
-                                QStringLiteral("Model slot to write (default: the first slot that is not active)."),
-                                QStringLiteral("N"));
-  const QCommandLineOption noActivate(QStringLiteral("no-activate"), QStringLiteral("Write and verify only; keep the active model."));
-  const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Model name stored with the slot (default: the file name)."),
-                                QStringLiteral("NAME"));
+  const QCommandLineOption device(
+      QStringList{QStringLiteral("d"), QStringLiteral("device")},
+      QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
+      QStringLiteral("URI"));
+  const QCommandLineOption slot(
+      QStringLiteral("slot"),
+      QStringLiteral("Model slot to write (default: the first slot that is not active)."),
+      QStringLiteral("N"));
+  const QCommandLineOption noActivate(
+      QStringLiteral("no-activate"),
+      QStringLiteral("Write and verify only; keep the active model."));
+  const QCommandLineOption name(
+      QStringLiteral("name"),
+      QStringLiteral("Model name stored with the slot (default: the file name)."),
+      QStringLiteral("NAME"));
   const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-  const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Handshake timeout in seconds (default 10)."),
+  const QCommandLineOption timeout(QStringLiteral("timeout"),
+                                   QStringLiteral("Handshake timeout in seconds (default 10)."),
                                    QStringLiteral("S"), QStringLiteral("10"));
-  const QCommandLineOption flashTimeout(QStringLiteral("flash-timeout"),
-                                        QStringLiteral("Seconds the whole transfer may take (default 600)."), QStringLiteral("S"),
-                                        QStringLiteral("600"));
-  for (const auto& o : {device, slot, noActivate, name, json, timeout, flashTimeout}) p.addOption(o);
+  const QCommandLineOption flashTimeout(
+      QStringLiteral("flash-timeout"),
+      QStringLiteral("Seconds the whole transfer may take (default 600)."), QStringLiteral("S"),
+      QStringLiteral("600"));
+  for (const auto& o : {device, slot, noActivate, name, json, timeout, flashTimeout})
+    p.addOption(o);
   p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("The .tflite file to flash."));
-  if (int c = parseVerbArgs(p, args, verb,
-                            QStringLiteral("Flash a model into a device's model slot (resumable, CRC-32 checked) and activate it. "
-                                           "An interrupted transfer continues at the device's offset next time."),
-                            1, 1);
+  if (int c = parseVerbArgs(
+          p, args, verb,
+          QStringLiteral("Flash a model into a device's model slot (resumable, CRC-32 checked) and "
+                         "activate it. "
+                         "An interrupted transfer continues at the device's offset next time."),
+          1, 1);
       c >= 0)
     return c;
-  if (!p.isSet(device)) return fail(verb, QStringLiteral("--device URI is required (e.g. --device sim:)"), kExitUsage);
+  if (!p.isSet(device))
+    return fail(verb, QStringLiteral("--device URI is required (e.g. --device sim:)"), kExitUsage);
   const QString modelPath = p.positionalArguments().at(0);
   QFile f(modelPath);
-  if (!f.open(QIODevice::ReadOnly)) return fail(verb, QStringLiteral("cannot read '%1': %2").arg(modelPath, f.errorString()), kExitUsage);
+  if (!f.open(QIODevice::ReadOnly))
+    return fail(verb, QStringLiteral("cannot read '%1': %2").arg(modelPath, f.errorString()),
+                kExitUsage);
   const QByteArray model = f.readAll();
-  if (model.isEmpty()) return fail(verb, QStringLiteral("'%1' is empty").arg(modelPath), kExitUsage);
+  if (model.isEmpty())
+    return fail(verb, QStringLiteral("'%1' is empty").arg(modelPath), kExitUsage);
   bool ok = false;
   const double handshakeS = p.value(timeout).toDouble(&ok);
-  if (!ok || handshakeS <= 0) return fail(verb, QStringLiteral("--timeout '%1' is not a positive number of seconds").arg(p.value(timeout)), kExitUsage);
+  if (!ok || handshakeS <= 0)
+    return fail(
+        verb,
+        QStringLiteral("--timeout '%1' is not a positive number of seconds").arg(p.value(timeout)),
+        kExitUsage);
   const double flashS = p.value(flashTimeout).toDouble(&ok);
-  if (!ok || flashS <= 0) return fail(verb, QStringLiteral("--flash-timeout '%1' is not a positive number of seconds").arg(p.value(flashTimeout)), kExitUsage);
+  if (!ok || flashS <= 0)
+    return fail(verb,
+                QStringLiteral("--flash-timeout '%1' is not a positive number of seconds")
+                    .arg(p.value(flashTimeout)),
+                kExitUsage);
   int slotIndex = -1;
   if (p.isSet(slot)) {
     slotIndex = p.value(slot).toInt(&ok);
     if (!ok || slotIndex < 0 || slotIndex >= static_cast<int>(proto::kMaxSlots))
-      return fail(verb, QStringLiteral("--slot '%1' is not a slot number 0..%2").arg(p.value(slot)).arg(proto::kMaxSlots - 1), kExitUsage);
+      return fail(verb,
+                  QStringLiteral("--slot '%1' is not a slot number 0..%2")
+                      .arg(p.value(slot))
+                      .arg(proto::kMaxSlots - 1),
+                  kExitUsage);
   }
 
   QString error;
   auto link = link::DeviceLink::create(p.value(device), &error);
   if (!link) return fail(verb, error, kExitUsage);
   DeviceSession session(std::move(link));
-  if (!session.connectBlocking(static_cast<int>(handshakeS * 1000), &error)) return fail(verb, error, kExitFailed);
+  if (!session.connectBlocking(static_cast<int>(handshakeS * 1000), &error))
+    return fail(verb, error, kExitFailed);
 
   const proto::HelloReply& hello = session.info().hello;
-  if (hello.slots.size() == 0) return fail(verb, QStringLiteral("%1: the device has no model slots").arg(p.value(device)), kExitFailed);
+  if (hello.slots.size() == 0)
+    return fail(verb, QStringLiteral("%1: the device has no model slots").arg(p.value(device)),
+                kExitFailed);
   if (slotIndex < 0) {
     for (size_t i = 0; i < hello.slots.size() && slotIndex < 0; ++i)
-      if (hello.slots[i].state != proto::SlotState::Active) slotIndex = hello.slots[i].slot;
+      if (hello.slots[i].state != proto::SlotState::kActive) slotIndex = hello.slots[i].slot;
     if (slotIndex < 0) slotIndex = hello.slots[0].slot;
   } else {
     bool known = false;
-    for (size_t i = 0; i < hello.slots.size(); ++i) known = known || hello.slots[i].slot == slotIndex;
-    if (!known) return fail(verb, QStringLiteral("%1: the device has no slot %2").arg(p.value(device)).arg(slotIndex), kExitUsage);
+    for (size_t i = 0; i < hello.slots.size(); ++i)
+      known = known || hello.slots[i].slot == slotIndex;
+    if (!known)
+      return fail(
+          verb, QStringLiteral("%1: the device has no slot %2").arg(p.value(device)).arg(slotIndex),
+          kExitUsage);
   }
 
   FlashOptions options;
@@ -84,35 +118,43 @@ int runFlash(const QStringList& args) {
       const int decile = total == 0 ? 10 : static_cast<int>(10ull * offset / total);
       if (decile == lastDecile) return;
       lastDecile = decile;
-      err() << "flash: " << offset << " / " << total << " bytes (" << decile * 10 << " %)" << Qt::endl;
+      err() << "flash: " << offset << " / " << total << " bytes (" << decile * 10 << " %)"
+            << Qt::endl;
     });
   }
-  const bool flashed = flasher.flashBlocking(model, options, static_cast<int>(flashS * 1000), &error);
+  const bool flashed =
+      flasher.flashBlocking(model, options, static_cast<int>(flashS * 1000), &error);
   const FlashReport& r = flasher.report();
   if (!flashed) return fail(verb, error, kExitFailed);
 
   const double seconds = static_cast<double>(r.elapsedMs) / 1000.0;
   if (p.isSet(json)) {
-    QJsonObject o{{QStringLiteral("device"), p.value(device)},
-                  {QStringLiteral("model"), modelPath},
-                  {QStringLiteral("slot"), slotIndex},
-                  {QStringLiteral("bytes"), static_cast<qint64>(r.size)},
-                  {QStringLiteral("crc32"), QStringLiteral("%1").arg(r.crc32, 8, 16, QLatin1Char('0'))},
-                  {QStringLiteral("resumed_from"), static_cast<qint64>(r.resumedFrom)},
-                  {QStringLiteral("bytes_sent"), static_cast<qint64>(r.bytesSent)},
-                  {QStringLiteral("retries"), r.chunkRetries},
-                  {QStringLiteral("activated"), r.activated},
-                  {QStringLiteral("seconds"), seconds}};
+    QJsonObject o{
+        {QStringLiteral("device"), p.value(device)},
+        {QStringLiteral("model"), modelPath},
+        {QStringLiteral("slot"), slotIndex},
+        {QStringLiteral("bytes"), static_cast<qint64>(r.size)},
+        {QStringLiteral("crc32"), QStringLiteral("%1").arg(r.crc32, 8, 16, QLatin1Char('0'))},
+        {QStringLiteral("resumed_from"), static_cast<qint64>(r.resumedFrom)},
+        {QStringLiteral("bytes_sent"), static_cast<qint64>(r.bytesSent)},
+        {QStringLiteral("retries"), r.chunkRetries},
+        {QStringLiteral("activated"), r.activated},
+        {QStringLiteral("seconds"), seconds}};
     out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
   } else {
-    out() << "flashed     " << modelPath << " (" << r.size << " bytes, crc32 " << QStringLiteral("%1").arg(r.crc32, 8, 16, QLatin1Char('0'))
-          << ") into slot " << slotIndex << " of " << p.value(device) << "\n"
-          << "transfer    " << r.bytesSent << " bytes in " << QString::number(seconds, 'f', 1) << " s ("
-          << QString::number(static_cast<double>(r.bytesSent) / 1024.0 / std::max(seconds, 0.001), 'f', 1) << " KiB/s)";
+    out() << "flashed     " << modelPath << " (" << r.size << " bytes, crc32 "
+          << QStringLiteral("%1").arg(r.crc32, 8, 16, QLatin1Char('0')) << ") into slot "
+          << slotIndex << " of " << p.value(device) << "\n"
+          << "transfer    " << r.bytesSent << " bytes in " << QString::number(seconds, 'f', 1)
+          << " s ("
+          << QString::number(static_cast<double>(r.bytesSent) / 1024.0 / std::max(seconds, 0.001),
+                             'f', 1)
+          << " KiB/s)";
     if (r.resumedFrom > 0) out() << ", resumed at byte " << r.resumedFrom;
     if (r.chunkRetries > 0) out() << ", " << r.chunkRetries << " retries";
     out() << "\n"
-          << "slot " << slotIndex << "      " << (r.activated ? "verified and active" : "verified (not activated)") << "\n";
+          << "slot " << slotIndex << "      "
+          << (r.activated ? "verified and active" : "verified (not activated)") << "\n";
   }
   out().flush();
   return kExitOk;

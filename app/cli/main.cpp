@@ -18,7 +18,8 @@ const QList<Verb>& verbs() {
       {"info", "Connect to a device and show its handshake.", runInfo},
       {"stream", "Stream sensor windows; report rate, gaps and link errors.", runStream},
       {"infer", "Run inference on the device, capture every tensor to a dump.", runInfer},
-      {"flash", "Flash a model into a device's slot (resumable, CRC-checked) and activate it.", runFlash},
+      {"flash", "Flash a model into a device's slot (resumable, CRC-checked) and activate it.",
+       runFlash},
   };
   return table;
 }
@@ -29,7 +30,9 @@ void printUsage() {
   out() << "Usage: tinyscope-cli <verb> [options]\n\n"
         << "tinyscope-cli runs tinyscope's models, devices and recordings headless.\n\n"
         << "Verbs:\n";
-  for (const Verb& v : verbs()) out() << "  " << QString::fromLatin1(v.name).leftJustified(10) << QString::fromUtf8(v.summary) << "\n";
+  for (const Verb& v : verbs())
+    out() << "  " << QString::fromLatin1(v.name).leftJustified(10) << QString::fromUtf8(v.summary)
+          << "\n";
   out() << "\nOptions:\n"
         << "  -h, --help     Show this help; 'tinyscope-cli <verb> --help' shows a verb's.\n"
         << "  -v, --version  Show the version.\n\n"
@@ -52,7 +55,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const QString first = args.at(1);
-  if (first == QLatin1String("-h") || first == QLatin1String("--help") || first == QLatin1String("help")) {
+  if (first == QLatin1String("-h") || first == QLatin1String("--help") ||
+      first == QLatin1String("help")) {
     printUsage();
     return kExitOk;
   }
@@ -61,7 +65,8 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (first.startsWith(QLatin1Char('-'))) {
-    err() << "tinyscope-cli: unknown option '" << first << "' (see 'tinyscope-cli --help')" << Qt::endl;
+    err() << "tinyscope-cli: unknown option '" << first << "' (see 'tinyscope-cli --help')"
+          << Qt::endl;
     return kExitUsage;
   }
   for (const Verb& v : verbs()) {

@@ -12,28 +12,40 @@ int LogModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_entries.size());
 }
 
-int LogModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int LogModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QString LogModel::levelName(LogLevel level) {
   switch (level) {
-    case LogLevel::Debug: return QStringLiteral("debug");
-    case LogLevel::Info: return QStringLiteral("info");
-    case LogLevel::Warning: return QStringLiteral("warning");
-    case LogLevel::Error: return QStringLiteral("error");
+    case LogLevel::kDebug:
+      return QStringLiteral("debug");
+    case LogLevel::kInfo:
+      return QStringLiteral("info");
+    case LogLevel::kWarning:
+      return QStringLiteral("warning");
+    case LogLevel::kError:
+      return QStringLiteral("error");
   }
   return {};
 }
 
 QVariant LogModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    return {};
   const LogEntry& e = m_entries[static_cast<size_t>(index.row())];
   if (role == Qt::DisplayRole) {
     switch (index.column()) {
-      case TimeColumn: return e.time.toString(QStringLiteral("HH:mm:ss.zzz"));
-      case LevelColumn: return levelName(e.level);
-      case SourceColumn: return e.source;
-      case MessageColumn: return e.message;
-      default: return {};
+      case TimeColumn:
+        return e.time.toString(QStringLiteral("HH:mm:ss.zzz"));
+      case LevelColumn:
+        return levelName(e.level);
+      case SourceColumn:
+        return e.source;
+      case MessageColumn:
+        return e.message;
+      default:
+        return {};
     }
   }
   if (role == Qt::UserRole) return static_cast<int>(e.level);
@@ -43,11 +55,16 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
 QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case TimeColumn: return tr("Time");
-    case LevelColumn: return tr("Level");
-    case SourceColumn: return tr("Source");
-    case MessageColumn: return tr("Message");
-    default: return {};
+    case TimeColumn:
+      return tr("Time");
+    case LevelColumn:
+      return tr("Level");
+    case SourceColumn:
+      return tr("Source");
+    case MessageColumn:
+      return tr("Message");
+    default:
+      return {};
   }
 }
 

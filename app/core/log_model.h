@@ -11,11 +11,11 @@
 
 namespace tinyscope {
 
-enum class LogLevel { Debug, Info, Warning, Error };
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
 
 struct LogEntry {
   QDateTime time;
-  LogLevel level = LogLevel::Info;
+  LogLevel level = LogLevel::kInfo;
   QString source;   // "serial:/dev/ttyACM0", "runner", ...
   QString message;  // one sentence naming what is at fault
 };

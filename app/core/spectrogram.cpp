@@ -14,11 +14,15 @@ struct Spectrogram::Fft {
 };
 
 Spectrogram::Spectrogram(int fftSize, int hop, float fullScale)
-    : m_size(std::max(16, fftSize)), m_hop(std::clamp(hop, 1, std::max(16, fftSize))), m_fullScale(fullScale),
+    : m_size(std::max(16, fftSize)),
+      m_hop(std::clamp(hop, 1, std::max(16, fftSize))),
+      m_fullScale(fullScale),
       m_fft(new Fft) {
   m_window.resize(static_cast<size_t>(m_size));
   for (int i = 0; i < m_size; ++i)
-    m_window[static_cast<size_t>(i)] = 0.5f - 0.5f * std::cos(2.0f * static_cast<float>(M_PI) * static_cast<float>(i) / static_cast<float>(m_size));
+    m_window[static_cast<size_t>(i)] =
+        0.5f - 0.5f * std::cos(2.0f * static_cast<float>(M_PI) * static_cast<float>(i) /
+                               static_cast<float>(m_size));
   m_fft->in = fftwf_alloc_real(static_cast<size_t>(m_size));
   m_fft->out = fftwf_alloc_complex(static_cast<size_t>(bins()));
   m_fft->plan = fftwf_plan_dft_r2c_1d(m_size, m_fft->in, m_fft->out, FFTW_ESTIMATE);
@@ -30,7 +34,9 @@ Spectrogram::~Spectrogram() {
   fftwf_free(m_fft->out);
 }
 
-void Spectrogram::reset() { m_pending.clear(); }
+void Spectrogram::reset() {
+  m_pending.clear();
+}
 
 void Spectrogram::push(const float* samples, int count, std::vector<std::vector<float>>* out) {
   m_pending.insert(m_pending.end(), samples, samples + std::max(0, count));
@@ -38,7 +44,8 @@ void Spectrogram::push(const float* samples, int count, std::vector<std::vector<
   const float reference = m_fullScale * static_cast<float>(m_size) / 4.0f;
   size_t start = 0;
   while (m_pending.size() - start >= static_cast<size_t>(m_size)) {
-    for (int i = 0; i < m_size; ++i) m_fft->in[i] = m_pending[start + static_cast<size_t>(i)] * m_window[static_cast<size_t>(i)];
+    for (int i = 0; i < m_size; ++i)
+      m_fft->in[i] = m_pending[start + static_cast<size_t>(i)] * m_window[static_cast<size_t>(i)];
     fftwf_execute(m_fft->plan);
     std::vector<float> column(static_cast<size_t>(bins()));
     for (int k = 0; k < bins(); ++k) {

@@ -50,7 +50,9 @@ class SpscRing {
   }
 
   size_t capacity() const { return m_slots.size(); }
-  size_t size() const { return m_head.load(std::memory_order_acquire) - m_tail.load(std::memory_order_acquire); }
+  size_t size() const {
+    return m_head.load(std::memory_order_acquire) - m_tail.load(std::memory_order_acquire);
+  }
   uint64_t overflows() const { return m_overflows.load(std::memory_order_relaxed); }
 
  private:

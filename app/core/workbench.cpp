@@ -2,11 +2,11 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrlQuery>
 #include <QtConcurrent/QtConcurrentRun>
-#include <QFutureWatcher>
 #include <cmath>
 
 #include "app/core/device/device_dump.h"
@@ -21,15 +21,17 @@ namespace {
 constexpr size_t kFramesKept = 4096;
 
 // Desktop re-run + comparison of one device inference (worker thread; value types only).
-RunReport compareRun(quint64 id, InferenceRun run, QByteArray input, rh::ModelFile model, QString device,
-                     quint32 deviceArena, QStringList labels, rh::ModelSummary summary) {
+RunReport compareRun(quint64 id, InferenceRun run, QByteArray input, rh::ModelFile model,
+                     QString device, quint32 deviceArena, QStringList labels,
+                     rh::ModelSummary summary) {
   RunReport r;
   r.id = id;
   r.labels = labels;
   r.deviceTotalUs = run.totalMicros;
   for (const proto::OpTiming& t : run.ops)
-    r.ops.append({t.opIndex < summary.operators.size() ? QString::fromStdString(summary.operators[t.opIndex].op)
-                                                       : QStringLiteral("op %1").arg(t.opIndex),
+    r.ops.append({t.opIndex < summary.operators.size()
+                      ? QString::fromStdString(summary.operators[t.opIndex].op)
+                      : QStringLiteral("op %1").arg(t.opIndex),
                   static_cast<double>(t.micros)});
   rh::TensorDump deviceDump;
   QString error;
@@ -44,7 +46,8 @@ RunReport compareRun(quint64 id, InferenceRun run, QByteArray input, rh::ModelFi
   const std::vector<uint8_t> in(input.begin(), input.end());
   rh::TensorDump desktopDump;
   if (!rh::runModel(model, {in}, options, &desktop, &err) ||
-      !rh::makeDump(model, "desktop", "uploaded by tinyscope", -1, in, desktop, &desktopDump, &err) ||
+      !rh::makeDump(model, "desktop", "uploaded by tinyscope", -1, in, desktop, &desktopDump,
+                    &err) ||
       !rh::compareDumps(desktopDump, deviceDump, &r.comparison, &err)) {
     r.error = QString::fromStdString(err);
     return r;
@@ -60,7 +63,8 @@ RunReport compareRun(quint64 id, InferenceRun run, QByteArray input, rh::ModelFi
     const auto it = deviceDump.data.find(summary.outputs[0]);
     if (it != deviceDump.data.end() && t.type == "int8" && !t.scale.empty()) {
       for (uint8_t b : it->second)
-        r.probabilities.append(static_cast<double>(t.scale[0]) * (static_cast<int8_t>(b) - static_cast<double>(t.zeroPoint.at(0))));
+        r.probabilities.append(static_cast<double>(t.scale[0]) *
+                               (static_cast<int8_t>(b) - static_cast<double>(t.zeroPoint.at(0))));
       double best = -1;
       for (int k = 0; k < r.probabilities.size(); ++k)
         if (r.probabilities[k] > best) {
@@ -78,23 +82,25 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
   m_tick.setInterval(33);  // ~30 Hz display tick
   connect(&m_tick, &QTimer::timeout, this, &Workbench::onTick);
   m_tick.start();
-  connect(&m_device, &DeviceController::statusUpdated, this, [this](const LinkStatus& s) {
-    m_streamRateHz = s.stream.measuredRateHz();
-  });
-  connect(&m_device, &DeviceController::runFinished, this, [this](const InferenceRun& run, const QByteArray& input) {
-    const quint64 id = m_runId;
-    auto* watcher = new QFutureWatcher<RunReport>(this);
-    connect(watcher, &QFutureWatcher<RunReport>::finished, this, [this, watcher] {
-      const RunReport r = watcher->result();
-      watcher->deleteLater();
-      if (r.id == m_runId) Q_EMIT runReport(r);  // a newer run supersedes this one
-    });
-    const QString device = QStringLiteral("%1 (%2)").arg(QString::fromUtf8(m_device.info().hello.boardName.c_str()), m_device.address());
-    const quint32 arena = m_device.info().hello.arenaBytes;
-    watcher->setFuture(QtConcurrent::run([id, run, input, model = m_model, device, arena, labels = labels(), summary = m_summary] {
-      return compareRun(id, run, input, model, device, arena, labels, summary);
-    }));
-  });
+  connect(&m_device, &DeviceController::statusUpdated, this,
+          [this](const LinkStatus& s) { m_streamRateHz = s.stream.measuredRateHz(); });
+  connect(&m_device, &DeviceController::runFinished, this,
+          [this](const InferenceRun& run, const QByteArray& input) {
+            const quint64 id = m_runId;
+            auto* watcher = new QFutureWatcher<RunReport>(this);
+            connect(watcher, &QFutureWatcher<RunReport>::finished, this, [this, watcher] {
+              const RunReport r = watcher->result();
+              watcher->deleteLater();
+              if (r.id == m_runId) Q_EMIT runReport(r);  // a newer run supersedes this one
+            });
+            const QString device = QStringLiteral("%1 (%2)").arg(
+                QString::fromUtf8(m_device.info().hello.boardName.c_str()), m_device.address());
+            const quint32 arena = m_device.info().hello.arenaBytes;
+            watcher->setFuture(QtConcurrent::run([id, run, input, model = m_model, device, arena,
+                                                  labels = labels(), summary = m_summary] {
+              return compareRun(id, run, input, model, device, arena, labels, summary);
+            }));
+          });
   connect(&m_device, &DeviceController::runFailed, this, [this](const QString& message) {
     RunReport r;
     r.id = m_runId;
@@ -105,11 +111,14 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
 
 Workbench::~Workbench() = default;
 
-QString Workbench::modelName() const { return QFileInfo(m_modelPath).completeBaseName(); }
+QString Workbench::modelName() const {
+  return QFileInfo(m_modelPath).completeBaseName();
+}
 
 QStringList Workbench::labels() const {
   QStringList out;
-  for (const QJsonValue& v : m_sidecar.value(QStringLiteral("labels")).toArray()) out << v.toString();
+  for (const QJsonValue& v : m_sidecar.value(QStringLiteral("labels")).toArray())
+    out << v.toString();
   return out;
 }
 
@@ -126,7 +135,8 @@ bool Workbench::loadModel(const QString& path, QString* error) {
   m_summary = std::move(summary);
   m_modelPath = QFileInfo(path).absoluteFilePath();
   m_sidecar = QJsonObject();
-  QFile side(QFileInfo(path).absolutePath() + QLatin1Char('/') + QFileInfo(path).completeBaseName() + QStringLiteral(".json"));
+  QFile side(QFileInfo(path).absolutePath() + QLatin1Char('/') +
+             QFileInfo(path).completeBaseName() + QStringLiteral(".json"));
   if (side.open(QIODevice::ReadOnly)) m_sidecar = QJsonDocument::fromJson(side.readAll()).object();
   Q_EMIT modelChanged();
   return true;
@@ -134,7 +144,8 @@ bool Workbench::loadModel(const QString& path, QString* error) {
 
 QString Workbench::resolveAddress(const QString& address) const {
   const QString a = address.trimmed();
-  const bool simulated = a.startsWith(QLatin1String("sim:")) || a.startsWith(QLatin1String("qemu:"));
+  const bool simulated =
+      a.startsWith(QLatin1String("sim:")) || a.startsWith(QLatin1String("qemu:"));
   if (m_modelPath.isEmpty() || !simulated || a.contains(QLatin1String("model="))) return a;
   const int colon = a.indexOf(QLatin1Char(':'));
   const int question = a.indexOf(QLatin1Char('?'));
@@ -166,7 +177,8 @@ void Workbench::onTick() {
   }
   m_recent.insert(m_recent.end(), frames.begin(), frames.end());
   const size_t keep = kFramesKept * static_cast<size_t>(channels);
-  if (m_recent.size() > keep) m_recent.erase(m_recent.begin(), m_recent.end() - static_cast<std::ptrdiff_t>(keep));
+  if (m_recent.size() > keep)
+    m_recent.erase(m_recent.begin(), m_recent.end() - static_cast<std::ptrdiff_t>(keep));
   Q_EMIT framesArrived(frames, count, channels);
 }
 
@@ -174,15 +186,18 @@ QByteArray Workbench::inputFromStream(QString* why) const {
   const QJsonObject input = m_sidecar.value(QStringLiteral("input")).toObject();
   const int length = input.value(QStringLiteral("window_length")).toInt();
   const int axes = input.value(QStringLiteral("axes")).toArray().size();
-  const double divisor = input.value(QStringLiteral("raw_counts_per_g")).toDouble() *
-                         input.value(QStringLiteral("scale")).toDouble();  // raw counts per int8 step
+  const double divisor =
+      input.value(QStringLiteral("raw_counts_per_g")).toDouble() *
+      input.value(QStringLiteral("scale")).toDouble();  // raw counts per int8 step
   if (length <= 0 || axes <= 0 || divisor <= 0) {
     *why = QObject::tr("the model has no sidecar describing how sensor samples become its input");
     return {};
   }
   const size_t need = static_cast<size_t>(length) * static_cast<size_t>(axes);
   if (m_recentChannels != axes || m_recent.size() < need) {
-    *why = QObject::tr("the stream has not delivered %1 samples of %2 channels yet").arg(length).arg(axes);
+    *why = QObject::tr("the stream has not delivered %1 samples of %2 channels yet")
+               .arg(length)
+               .arg(axes);
     return {};
   }
   QByteArray bytes(length * axes, '\0');
@@ -190,7 +205,8 @@ QByteArray Workbench::inputFromStream(QString* why) const {
   const size_t first = m_recent.size() - need;
   for (size_t k = 0; k < need; ++k) {
     const double q = std::round(static_cast<double>(m_recent[first + k]) / divisor);
-    bytes[static_cast<int>(k)] = static_cast<char>(static_cast<int8_t>(std::clamp(q, -128.0, 127.0)));
+    bytes[static_cast<int>(k)] =
+        static_cast<char>(static_cast<int8_t>(std::clamp(q, -128.0, 127.0)));
   }
   return bytes;
 }
@@ -200,7 +216,8 @@ void Workbench::runOnDevice() {
   QString why;
   QByteArray input = inputFromStream(&why);
   if (input.isEmpty() && !m_summary.inputs.empty()) {
-    const auto bytes = rh::xorshift32Bytes(1, m_summary.tensors[static_cast<size_t>(m_summary.inputs[0])].bytes);
+    const auto bytes =
+        rh::xorshift32Bytes(1, m_summary.tensors[static_cast<size_t>(m_summary.inputs[0])].bytes);
     input = QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
   }
   Q_EMIT runStarted(m_runId);

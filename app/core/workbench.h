@@ -23,15 +23,15 @@ namespace tinyscope {
 // One inference, seen from both sides.
 struct RunReport {
   quint64 id = 0;
-  QString error;                                 // set when the comparison could not be made
+  QString error;  // set when the comparison could not be made
   runner::host::DumpComparison comparison;
-  QVector<QPair<QString, double>> ops;           // op name, device µs
-  QVector<double> desktopOpUs;                   // same order
+  QVector<QPair<QString, double>> ops;  // op name, device µs
+  QVector<double> desktopOpUs;          // same order
   double deviceTotalUs = 0;
   double desktopTotalUs = 0;
   quint64 desktopArenaBytes = 0;
-  QVector<double> probabilities;                 // dequantized output 0
-  QStringList labels;                            // from the model's sidecar, may be empty
+  QVector<double> probabilities;  // dequantized output 0
+  QStringList labels;             // from the model's sidecar, may be empty
   int topClass = -1;
 };
 

@@ -12,7 +12,8 @@ namespace {
 
 QString bundledModel() {
   const QStringList candidates = {
-      QApplication::applicationDirPath() + QStringLiteral("/../share/tinyscope/models/imu_gesture_demo.tflite"),
+      QApplication::applicationDirPath() +
+          QStringLiteral("/../share/tinyscope/models/imu_gesture_demo.tflite"),
       QStringLiteral(TINYSCOPE_RESOURCE_DIR "/models/imu_gesture_demo.tflite"),
   };
   for (const QString& c : candidates)
@@ -32,13 +33,18 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QStringLiteral("tinyscope, the TinyML workbench."));
   parser.addHelpOption();
   parser.addVersionOption();
-  const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("Device address to connect to (default sim:?sensor=imu)."),
-                                  QStringLiteral("URI"), QStringLiteral("sim:?sensor=imu"));
-  const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model to open (default: the bundled demo model)."),
+  const QCommandLineOption device(
+      QStringLiteral("device"),
+      QStringLiteral("Device address to connect to (default sim:?sensor=imu)."),
+      QStringLiteral("URI"), QStringLiteral("sim:?sensor=imu"));
+  const QCommandLineOption model(QStringLiteral("model"),
+                                 QStringLiteral("Model to open (default: the bundled demo model)."),
                                  QStringLiteral("PATH"));
-  const QCommandLineOption noConnect(QStringLiteral("no-connect"), QStringLiteral("Start without connecting to a device."));
-  const QCommandLineOption continuous(QStringLiteral("continuous"),
-                                      QStringLiteral("Run inference on the device continuously once connected."));
+  const QCommandLineOption noConnect(QStringLiteral("no-connect"),
+                                     QStringLiteral("Start without connecting to a device."));
+  const QCommandLineOption continuous(
+      QStringLiteral("continuous"),
+      QStringLiteral("Run inference on the device continuously once connected."));
   parser.addOptions({device, model, noConnect, continuous});
   parser.process(app);
 

@@ -40,7 +40,8 @@ QWidget* hint(const QString& text) {
 
 QString sensorUnits(const DeviceInfo& info, int sensorId) {
   for (size_t i = 0; i < info.hello.sensors.size(); ++i)
-    if (info.hello.sensors[i].sensorId == sensorId) return QString::fromUtf8(info.hello.sensors[i].units.c_str());
+    if (info.hello.sensors[i].sensorId == sensorId)
+      return QString::fromUtf8(info.hello.sensors[i].units.c_str());
   return {};
 }
 
@@ -82,10 +83,13 @@ MainWindow::MainWindow(QWidget* parent)
            hint(tr("Labelled samples of the open dataset appear here.")), Qt::LeftDockWidgetArea);
   addPanel(tr("Model"), QStringLiteral("modelDock"), m_modelView, Qt::RightDockWidgetArea);
   addPanel(tr("Profiler"), QStringLiteral("profilerDock"), m_profiler, Qt::RightDockWidgetArea);
-  QDockWidget* compareDock = addPanel(tr("Compare"), QStringLiteral("compareDock"), m_compare, Qt::BottomDockWidgetArea);
-  QDockWidget* logDock = addPanel(tr("Log"), QStringLiteral("logDock"), new LogView(m_log), Qt::BottomDockWidgetArea);
+  QDockWidget* compareDock =
+      addPanel(tr("Compare"), QStringLiteral("compareDock"), m_compare, Qt::BottomDockWidgetArea);
+  QDockWidget* logDock =
+      addPanel(tr("Log"), QStringLiteral("logDock"), new LogView(m_log), Qt::BottomDockWidgetArea);
   splitDockWidget(compareDock, logDock, Qt::Horizontal);
-  resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 360}, Qt::Horizontal);
+  resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 360},
+              Qt::Horizontal);
   resizeDocks({compareDock}, {230}, Qt::Vertical);
 
   buildMenus();
@@ -94,12 +98,14 @@ MainWindow::MainWindow(QWidget* parent)
   m_connectionLabel->setText(tr("No device"));
   statusBar()->addPermanentWidget(m_connectionLabel);
   statusBar()->showMessage(tr("Ready"));
-  m_log->append(LogLevel::Info, QStringLiteral("tinyscope"), tr("tinyscope %1 started").arg(QString::fromLatin1(kVersion)));
+  m_log->append(LogLevel::kInfo, QStringLiteral("tinyscope"),
+                tr("tinyscope %1 started").arg(QString::fromLatin1(kVersion)));
 }
 
 MainWindow::~MainWindow() = default;
 
-QDockWidget* MainWindow::addPanel(const QString& title, const QString& objectName, QWidget* content, Qt::DockWidgetArea area) {
+QDockWidget* MainWindow::addPanel(const QString& title, const QString& objectName, QWidget* content,
+                                  Qt::DockWidgetArea area) {
   auto* d = new QDockWidget(title, this);
   d->setObjectName(objectName);
   d->setWidget(content);
@@ -116,15 +122,20 @@ QDockWidget* MainWindow::dock(const QString& objectName) const {
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  file->addAction(tr("&Open Model…"), this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Model"), QString(), tr("TFLite models (*.tflite);;All files (*)"));
-    if (!path.isEmpty()) openModel(path);
-  }, QKeySequence::Open);
+  file->addAction(
+      tr("&Open Model…"), this,
+      [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Model"), QString(), tr("TFLite models (*.tflite);;All files (*)"));
+        if (!path.isEmpty()) openModel(path);
+      },
+      QKeySequence::Open);
   file->addSeparator();
   file->addAction(tr("&Quit"), qApp, &QApplication::quit, QKeySequence::Quit);
 
   QMenu* device = menuBar()->addMenu(tr("&Device"));
-  QAction* run = device->addAction(tr("&Run Inference on Device"), this, &MainWindow::runInference, QKeySequence(Qt::Key_F5));
+  QAction* run = device->addAction(tr("&Run Inference on Device"), this, &MainWindow::runInference,
+                                   QKeySequence(Qt::Key_F5));
   m_continuous = device->addAction(tr("Run &Continuously"));
   m_continuous->setCheckable(true);
   m_continuous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
@@ -159,7 +170,8 @@ void MainWindow::wireWorkbench() {
   DeviceController* dev = wb->device();
 
   connect(m_devicePanel, &DevicePanel::connectRequested, this, &MainWindow::connectDevice);
-  connect(m_devicePanel, &DevicePanel::disconnectRequested, dev, &DeviceController::disconnectDevice);
+  connect(m_devicePanel, &DevicePanel::disconnectRequested, dev,
+          &DeviceController::disconnectDevice);
   connect(m_devicePanel, &DevicePanel::runRequested, this, &MainWindow::runInference);
   connect(m_devicePanel, &DevicePanel::streamRequested, this, [this, dev](int sensorId, bool on) {
     if (on) {
@@ -170,14 +182,17 @@ void MainWindow::wireWorkbench() {
         if (sensors[i].sensorId != sensorId) continue;
         rate = sensors[i].rateMilliHz / 1000.0;
         const QString base = QString::fromUtf8(sensors[i].name.c_str());
-        for (int a = 0; a < sensors[i].axes; ++a) names << (sensors[i].axes == 1 ? base : QStringLiteral("%1.%2").arg(base).arg(a));
+        for (int a = 0; a < sensors[i].axes; ++a)
+          names << (sensors[i].axes == 1 ? base : QStringLiteral("%1.%2").arg(base).arg(a));
       }
       m_plot->configure(names, rate, sensorUnits(dev->info(), sensorId));
       m_plot->setTimeSpan(rate >= 1000 ? 0.5 : 5.0);
       // Audio-rate mono streams also get a spectrogram (512-point FFT, hop 256, 5 s shown).
       const bool audio = names.size() == 1 && rate >= 4000;
       m_spectrogram.reset(audio ? new Spectrogram(512, 256) : nullptr);
-      if (audio) m_spectrogramView->configure(m_spectrogram->bins(), rate, static_cast<int>(5.0 * rate / 256));
+      if (audio)
+        m_spectrogramView->configure(m_spectrogram->bins(), rate,
+                                     static_cast<int>(5.0 * rate / 256));
       m_spectrogramView->setVisible(audio);
       quint16 window = 1;
       for (size_t i = 0; i < sensors.size(); ++i)
@@ -194,13 +209,18 @@ void MainWindow::wireWorkbench() {
     m_devicePanel->showConnected(info);
     const bool agent = info.hello.chosenVersion != 0;
     m_devicePanel->setRunEnabled(agent && !m_workbench->modelPath().isEmpty(),
-                                 agent ? tr("Open a model first (File > Open Model).") : tr("A text-mode board runs no agent."));
-    m_connectionLabel->setText(tr("%1 · %2").arg(m_workbench->device()->address(), QString::fromUtf8(info.hello.boardName.c_str())));
-    m_log->append(LogLevel::Info, m_workbench->device()->address(),
-                  tr("connected: %1, firmware %2").arg(QString::fromUtf8(info.hello.boardName.c_str()),
-                                                       QString::fromUtf8(info.hello.firmwareVersion.c_str())));
-    if (m_autoStream && info.hello.sensors.size() > 0) Q_EMIT m_devicePanel->streamRequested(info.hello.sensors[0].sensorId, true);
-    if (m_continuousOnConnect) QTimer::singleShot(1500, this, [this] { m_continuous->setChecked(true); });
+                                 agent ? tr("Open a model first (File > Open Model).")
+                                       : tr("A text-mode board runs no agent."));
+    m_connectionLabel->setText(tr("%1 · %2").arg(m_workbench->device()->address(),
+                                                 QString::fromUtf8(info.hello.boardName.c_str())));
+    m_log->append(LogLevel::kInfo, m_workbench->device()->address(),
+                  tr("connected: %1, firmware %2")
+                      .arg(QString::fromUtf8(info.hello.boardName.c_str()),
+                           QString::fromUtf8(info.hello.firmwareVersion.c_str())));
+    if (m_autoStream && info.hello.sensors.size() > 0)
+      Q_EMIT m_devicePanel->streamRequested(info.hello.sensors[0].sensorId, true);
+    if (m_continuousOnConnect)
+      QTimer::singleShot(1500, this, [this] { m_continuous->setChecked(true); });
   });
   connect(dev, &DeviceController::disconnected, this, [this] {
     m_connectionLabel->setText(tr("No device"));
@@ -208,25 +228,29 @@ void MainWindow::wireWorkbench() {
     if (m_continuous) m_continuous->setChecked(false);
   });
   connect(dev, &DeviceController::errorOccurred, this, [this](const QString& message) {
-    m_log->append(LogLevel::Error, m_workbench->device()->address(), message);
+    m_log->append(LogLevel::kError, m_workbench->device()->address(), message);
     statusBar()->showMessage(message, 10000);
     if (!m_workbench->device()->isConnected()) m_devicePanel->showDisconnected(message);
   });
   connect(dev, &DeviceController::deviceLog, this, [this](int level, const QString& text) {
-    m_log->append(level >= 3 ? LogLevel::Error : level == 2 ? LogLevel::Warning : level == 1 ? LogLevel::Info : LogLevel::Debug,
+    m_log->append(level >= 3   ? LogLevel::kError
+                  : level == 2 ? LogLevel::kWarning
+                  : level == 1 ? LogLevel::kInfo
+                               : LogLevel::kDebug,
                   m_workbench->device()->address(), text);
   });
   connect(dev, &DeviceController::statusUpdated, this, [this](const LinkStatus& s) {
     m_devicePanel->showStatus(s, m_workbench->device()->droppedWindows());
   });
-  connect(wb, &Workbench::framesArrived, this, [this](const std::vector<float>& frames, int count, int channels) {
-    if (channels == m_plot->channelCount()) m_plot->appendFrames(frames.data(), count);
-    if (m_spectrogram && channels == 1) {
-      std::vector<std::vector<float>> columns;
-      m_spectrogram->push(frames.data(), count, &columns);
-      m_spectrogramView->appendColumns(columns);
-    }
-  });
+  connect(wb, &Workbench::framesArrived, this,
+          [this](const std::vector<float>& frames, int count, int channels) {
+            if (channels == m_plot->channelCount()) m_plot->appendFrames(frames.data(), count);
+            if (m_spectrogram && channels == 1) {
+              std::vector<std::vector<float>> columns;
+              m_spectrogram->push(frames.data(), count, &columns);
+              m_spectrogramView->appendColumns(columns);
+            }
+          });
   connect(wb, &Workbench::modelChanged, this, [this] {
     m_modelView->showModel(m_workbench->modelName(), m_workbench->modelSummary());
   });
@@ -236,25 +260,27 @@ void MainWindow::wireWorkbench() {
 bool MainWindow::openModel(const QString& path) {
   QString error;
   if (!m_workbench->loadModel(path, &error)) {
-    m_log->append(LogLevel::Error, QStringLiteral("model"), error);
+    m_log->append(LogLevel::kError, QStringLiteral("model"), error);
     statusBar()->showMessage(error, 10000);
     m_modelView->showMessage(error);
     return false;
   }
-  m_log->append(LogLevel::Info, QStringLiteral("model"), tr("opened %1").arg(m_workbench->modelPath()));
+  m_log->append(LogLevel::kInfo, QStringLiteral("model"),
+                tr("opened %1").arg(m_workbench->modelPath()));
   setWindowTitle(tr("tinyscope — %1").arg(m_workbench->modelName()));
   return true;
 }
 
 void MainWindow::connectDevice(const QString& address) {
-  QStringList known = {QStringLiteral("sim:?sensor=imu"), QStringLiteral("sim:?sensor=audio"), QStringLiteral("sim:?sensor=sine")};
+  QStringList known = {QStringLiteral("sim:?sensor=imu"), QStringLiteral("sim:?sensor=audio"),
+                       QStringLiteral("sim:?sensor=sine")};
   for (const link::SerialPortDescription& port : link::availableSerialPorts())
     known << QStringLiteral("serial:%1?baud=921600").arg(port.path);
   if (!known.contains(address)) known.prepend(address);
   m_devicePanel->setAddresses(known, address);
   const QString resolved = m_workbench->resolveAddress(address);
   m_devicePanel->showConnecting(resolved);
-  m_log->append(LogLevel::Info, resolved, tr("connecting"));
+  m_log->append(LogLevel::kInfo, resolved, tr("connecting"));
   m_workbench->connectTo(address);
 }
 
@@ -271,19 +297,21 @@ void MainWindow::runInference() {
 void MainWindow::showReport(const RunReport& r) {
   m_runPending = false;
   if (!r.error.isEmpty()) {
-    m_log->append(LogLevel::Error, QStringLiteral("inference"), r.error);
+    m_log->append(LogLevel::kError, QStringLiteral("inference"), r.error);
     m_compare->showMessage(r.error);
     statusBar()->showMessage(r.error, 10000);
     return;
   }
   QVector<ProfileRow> rows;
   for (int i = 0; i < r.ops.size(); ++i)
-    rows.append(ProfileRow{i, r.ops[i].first, r.ops[i].second, i < r.desktopOpUs.size() ? r.desktopOpUs[i] : -1});
-  m_profiler->showProfile(rows, tr("Device: %1 µs in %2 operators · desktop runtime: %3 µs, arena %4 bytes")
-                                    .arg(r.deviceTotalUs, 0, 'f', 0)
-                                    .arg(r.ops.size())
-                                    .arg(r.desktopTotalUs, 0, 'f', 1)
-                                    .arg(r.desktopArenaBytes));
+    rows.append(ProfileRow{i, r.ops[i].first, r.ops[i].second,
+                           i < r.desktopOpUs.size() ? r.desktopOpUs[i] : -1});
+  m_profiler->showProfile(
+      rows, tr("Device: %1 µs in %2 operators · desktop runtime: %3 µs, arena %4 bytes")
+                .arg(r.deviceTotalUs, 0, 'f', 0)
+                .arg(r.ops.size())
+                .arg(r.desktopTotalUs, 0, 'f', 1)
+                .arg(r.desktopArenaBytes));
   m_compare->showComparison(r.comparison, tr("Device vs desktop"));
   if (r.topClass >= 0) {
     QStringList parts;
@@ -295,18 +323,21 @@ void MainWindow::showReport(const RunReport& r) {
     }
     m_prediction->setText(tr("Device says: %1").arg(parts.join(QStringLiteral(" · "))));
   }
-  statusBar()->showMessage(r.comparison.identical() ? tr("Inference done: device and desktop agree on every tensor.")
-                                                    : tr("Inference done: device and desktop DIFFER (first at operator #%1).")
-                                                          .arg(r.comparison.firstDivergingOp),
-                           8000);
+  statusBar()->showMessage(
+      r.comparison.identical()
+          ? tr("Inference done: device and desktop agree on every tensor.")
+          : tr("Inference done: device and desktop DIFFER (first at operator #%1).")
+                .arg(r.comparison.firstDivergingOp),
+      8000);
 }
 
 void MainWindow::showAbout() {
-  QMessageBox::about(this, tr("About tinyscope"),
-                     tr("<b>tinyscope %1</b><p>A workbench for TinyML engineers: connect, stream, label, "
-                        "compare tensors between device and desktop, profile, flash and replay.</p>"
-                        "<p>Built with Qt %2.</p>")
-                         .arg(QString::fromLatin1(kVersion), QString::fromLatin1(QT_VERSION_STR)));
+  QMessageBox::about(
+      this, tr("About tinyscope"),
+      tr("<b>tinyscope %1</b><p>A workbench for TinyML engineers: connect, stream, label, "
+         "compare tensors between device and desktop, profile, flash and replay.</p>"
+         "<p>Built with Qt %2.</p>")
+          .arg(QString::fromLatin1(kVersion), QString::fromLatin1(QT_VERSION_STR)));
 }
 
 }  // namespace tinyscope::ui

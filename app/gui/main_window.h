@@ -55,7 +55,8 @@ class MainWindow : public QMainWindow {
   void runInference();
 
  private:
-  QDockWidget* addPanel(const QString& title, const QString& objectName, QWidget* content, Qt::DockWidgetArea area);
+  QDockWidget* addPanel(const QString& title, const QString& objectName, QWidget* content,
+                        Qt::DockWidgetArea area);
   void buildMenus();
   void wireWorkbench();
   void showReport(const RunReport& report);
@@ -63,8 +64,9 @@ class MainWindow : public QMainWindow {
   LogModel* m_log;
   Workbench* m_workbench;
   SignalPlot* m_plot;
-  SpectrogramView* m_spectrogramView;           // shown for audio-rate single-channel streams
-  std::unique_ptr<Spectrogram> m_spectrogram;  QLabel* m_prediction;
+  SpectrogramView* m_spectrogramView;  // shown for audio-rate single-channel streams
+  std::unique_ptr<Spectrogram> m_spectrogram;
+  QLabel* m_prediction;
   DevicePanel* m_devicePanel;
   ModelView* m_modelView;
   ProfilerView* m_profiler;

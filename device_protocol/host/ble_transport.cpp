@@ -27,25 +27,29 @@ NusChoice pickNusCharacteristics(const QList<NusCharacteristic>& characteristics
   return c;
 }
 
-int nusPayloadForMtu(int mtu) { return (mtu < 23 ? 23 : mtu) - 3; }
+int nusPayloadForMtu(int mtu) {
+  return (mtu < 23 ? 23 : mtu) - 3;
+}
 
 BleTransport::BleTransport(QString mac, NusChannel* channel, QObject* parent)
     : Transport(parent), m_address(std::move(mac)), m_channel(channel) {
   m_channel->setParent(this);
-  connect(m_channel, &NusChannel::ready, this, [this](const QList<NusCharacteristic>& chars, int mtu) {
-    const NusChoice choice = pickNusCharacteristics(chars);
-    if (!choice.ok()) {
-      Q_EMIT errorOccurred(QStringLiteral("%1: the Nordic UART Service has no %2 characteristic")
-                             .arg(address(), choice.writeIndex < 0 ? QStringLiteral("writable")
-                                                                   : QStringLiteral("notifying")));
-      m_channel->disconnectFromPeer();
-      return;
-    }
-    m_mtu = mtu;
-    m_withoutResponse = choice.writeWithoutResponse;
-    m_open = true;
-    Q_EMIT opened();
-  });
+  connect(m_channel, &NusChannel::ready, this,
+          [this](const QList<NusCharacteristic>& chars, int mtu) {
+            const NusChoice choice = pickNusCharacteristics(chars);
+            if (!choice.ok()) {
+              Q_EMIT errorOccurred(
+                  QStringLiteral("%1: the Nordic UART Service has no %2 characteristic")
+                      .arg(address(), choice.writeIndex < 0 ? QStringLiteral("writable")
+                                                            : QStringLiteral("notifying")));
+              m_channel->disconnectFromPeer();
+              return;
+            }
+            m_mtu = mtu;
+            m_withoutResponse = choice.writeWithoutResponse;
+            m_open = true;
+            Q_EMIT opened();
+          });
   connect(m_channel, &NusChannel::mtuChanged, this, [this](int mtu) { m_mtu = mtu; });
   connect(m_channel, &NusChannel::notified, this,
           [this](const QByteArray& chunk) { Q_EMIT bytesReceived(chunk, steadyNowNs()); });
@@ -53,13 +57,16 @@ BleTransport::BleTransport(QString mac, NusChannel* channel, QObject* parent)
     m_inFlight = false;
     pump();
   });
-  connect(m_channel, &NusChannel::failed, this,
-          [this](const QString& reason) { Q_EMIT errorOccurred(QStringLiteral("%1: %2").arg(address(), reason)); });
+  connect(m_channel, &NusChannel::failed, this, [this](const QString& reason) {
+    Q_EMIT errorOccurred(QStringLiteral("%1: %2").arg(address(), reason));
+  });
   connect(m_channel, &NusChannel::disconnected, this, [this] {
     m_open = false;
     m_inFlight = false;
     if (!m_queue.empty())
-      Q_EMIT errorOccurred(QStringLiteral("%1: disconnected with %2 chunk(s) unsent").arg(address()).arg(m_queue.size()));
+      Q_EMIT errorOccurred(QStringLiteral("%1: disconnected with %2 chunk(s) unsent")
+                               .arg(address())
+                               .arg(m_queue.size()));
     m_queue.clear();
     Q_EMIT closed();
   });
@@ -103,14 +110,16 @@ void BleTransport::pump() {
 
 // ---- QtBluetooth ----
 
-QtNusChannel::QtNusChannel(QString macAddress, QObject* parent) : NusChannel(parent), m_mac(std::move(macAddress)) {}
+QtNusChannel::QtNusChannel(QString macAddress, QObject* parent)
+    : NusChannel(parent), m_mac(std::move(macAddress)) {}
 
 void QtNusChannel::connectToPeer() {
   if (m_controller) return;
   QBluetoothDeviceInfo info(QBluetoothAddress(m_mac), QString(), 0);
   info.setCoreConfigurations(QBluetoothDeviceInfo::LowEnergyCoreConfiguration);
   m_controller = QLowEnergyController::createCentral(info, this);
-  connect(m_controller, &QLowEnergyController::connected, m_controller, &QLowEnergyController::discoverServices);
+  connect(m_controller, &QLowEnergyController::connected, m_controller,
+          &QLowEnergyController::discoverServices);
   connect(m_controller, &QLowEnergyController::discoveryFinished, this, [this] {
     m_service = m_controller->createServiceObject(kNusService, this);
     if (!m_service) {
@@ -120,10 +129,15 @@ void QtNusChannel::connectToPeer() {
     }
     connect(m_service, &QLowEnergyService::stateChanged, this, &QtNusChannel::onServiceState);
     connect(m_service, &QLowEnergyService::characteristicChanged, this,
-            [this](const QLowEnergyCharacteristic&, const QByteArray& value) { Q_EMIT notified(value); });
-    connect(m_service, &QLowEnergyService::characteristicWritten, this, [this] { Q_EMIT chunkWritten(); });
+            [this](const QLowEnergyCharacteristic&, const QByteArray& value) {
+              Q_EMIT notified(value);
+            });
+    connect(m_service, &QLowEnergyService::characteristicWritten, this,
+            [this] { Q_EMIT chunkWritten(); });
     connect(m_service, qOverload<QLowEnergyService::ServiceError>(&QLowEnergyService::error), this,
-            [this](QLowEnergyService::ServiceError e) { Q_EMIT failed(QStringLiteral("GATT error %1").arg(int(e))); });
+            [this](QLowEnergyService::ServiceError e) {
+              Q_EMIT failed(QStringLiteral("GATT error %1").arg(int(e)));
+            });
     m_service->discoverDetails();
   });
   connect(m_controller, qOverload<QLowEnergyController::Error>(&QLowEnergyController::error), this,
@@ -141,9 +155,11 @@ void QtNusChannel::onServiceState() {
   m_choice = pickNusCharacteristics(m_chars);
   if (m_choice.notifyIndex >= 0) {
     const QLowEnergyCharacteristic notify = all.at(m_choice.notifyIndex);
-    const QLowEnergyDescriptor cccd = notify.descriptor(QBluetoothUuid::ClientCharacteristicConfiguration);
+    const QLowEnergyDescriptor cccd =
+        notify.descriptor(QBluetoothUuid::ClientCharacteristicConfiguration);
     const bool indicate = !(notify.properties() & QLowEnergyCharacteristic::Notify);
-    if (cccd.isValid()) m_service->writeDescriptor(cccd, QByteArray::fromHex(indicate ? "0200" : "0100"));
+    if (cccd.isValid())
+      m_service->writeDescriptor(cccd, QByteArray::fromHex(indicate ? "0200" : "0100"));
   }
   // Qt 5 does not expose the ATT MTU BlueZ negotiated; 23 (20-byte writes) is always safe.
   Q_EMIT ready(m_chars, 23);
@@ -171,11 +187,13 @@ QList<BleDeviceDescription> scanNusDevices(int timeoutMs, QString* error) {
   agent.setLowEnergyDiscoveryTimeout(timeoutMs);
   QEventLoop loop;
   QObject::connect(&agent, &QBluetoothDeviceDiscoveryAgent::finished, &loop, &QEventLoop::quit);
-  QObject::connect(&agent, qOverload<QBluetoothDeviceDiscoveryAgent::Error>(&QBluetoothDeviceDiscoveryAgent::error),
-                   &loop, [&](QBluetoothDeviceDiscoveryAgent::Error) {
-                     *error = QStringLiteral("ble: scan failed: ") + agent.errorString();
-                     loop.quit();
-                   });
+  QObject::connect(
+      &agent,
+      qOverload<QBluetoothDeviceDiscoveryAgent::Error>(&QBluetoothDeviceDiscoveryAgent::error),
+      &loop, [&](QBluetoothDeviceDiscoveryAgent::Error) {
+        *error = QStringLiteral("ble: scan failed: ") + agent.errorString();
+        loop.quit();
+      });
   QTimer::singleShot(timeoutMs + 2000, &loop, &QEventLoop::quit);
   agent.start(QBluetoothDeviceDiscoveryAgent::LowEnergyMethod);
   loop.exec();

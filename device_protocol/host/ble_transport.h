@@ -24,7 +24,12 @@ namespace tinyscope::link {
 inline const QBluetoothUuid kNusService{QStringLiteral("6E400001-B5A3-F393-E0A9-E50E24DCCA9E")};
 
 // GATT characteristic property bits (Bluetooth Core spec, Vol 3 Part G 3.3.1.1).
-enum NusProperty : quint8 { kPropWriteNoResponse = 0x04, kPropWrite = 0x08, kPropNotify = 0x10, kPropIndicate = 0x20 };
+enum NusProperty : quint8 {
+  kPropWriteNoResponse = 0x04,
+  kPropWrite = 0x08,
+  kPropNotify = 0x10,
+  kPropIndicate = 0x20
+};
 
 struct NusCharacteristic {
   QBluetoothUuid uuid;

@@ -42,7 +42,8 @@ DeviceLink::~DeviceLink() {
   }
 }
 
-std::unique_ptr<DeviceLink> DeviceLink::create(const QString& address, QString* error, QObject* parent) {
+std::unique_ptr<DeviceLink> DeviceLink::create(const QString& address, QString* error,
+                                               QObject* parent) {
   DeviceUri uri;
   if (!parseDeviceUri(address, &uri, error)) return nullptr;
   std::unique_ptr<Transport> t = createTransport(uri, error);
@@ -50,9 +51,15 @@ std::unique_ptr<DeviceLink> DeviceLink::create(const QString& address, QString* 
   return std::make_unique<DeviceLink>(uri, std::move(t), parent);
 }
 
-void DeviceLink::open() { m_transport->open(); }
-void DeviceLink::close() { m_transport->close(); }
-bool DeviceLink::isOpen() const { return m_transport->isOpen(); }
+void DeviceLink::open() {
+  m_transport->open();
+}
+void DeviceLink::close() {
+  m_transport->close();
+}
+bool DeviceLink::isOpen() const {
+  return m_transport->isOpen();
+}
 
 quint16 DeviceLink::nextRequestId() {
   if (++m_requestId == 0) ++m_requestId;  // 0 means unsolicited
@@ -69,12 +76,13 @@ bool DeviceLink::writeRaw(const QByteArray& bytes) {
 void DeviceLink::onBytes(const QByteArray& chunk, qint64 arrivalNs) {
   m_counters.bytesReceived += static_cast<quint64>(chunk.size());
   Q_EMIT bytesReceived(chunk, arrivalNs);
-  proto::ConstByteSpan in(reinterpret_cast<const uint8_t*>(chunk.constData()), static_cast<size_t>(chunk.size()));
+  proto::ConstByteSpan in(reinterpret_cast<const uint8_t*>(chunk.constData()),
+                          static_cast<size_t>(chunk.size()));
   while (!in.empty()) {
     const proto::FrameDecodeResult r = m_decoder.feed(in);
     in = in.subspan(r.consumed);
-    if (r.status == proto::FrameStatus::FrameReady) onFrame(m_decoder.frame(), arrivalNs);
-    if (r.consumed == 0 && r.status == proto::FrameStatus::NeedMore) break;
+    if (r.status == proto::FrameStatus::kFrameReady) onFrame(m_decoder.frame(), arrivalNs);
+    if (r.consumed == 0 && r.status == proto::FrameStatus::kNeedMore) break;
   }
   m_counters.frames = m_decoder.counters();
 }
@@ -82,7 +90,7 @@ void DeviceLink::onBytes(const QByteArray& chunk, qint64 arrivalNs) {
 void DeviceLink::onFrame(proto::ConstByteSpan payload, qint64 arrivalNs) {
   if (payload.empty()) return;
   DeviceMessage m;
-  if (proto::decodeHeader(payload, m.header) != proto::Status::Ok) {
+  if (proto::decodeHeader(payload, m.header) != proto::Status::kOk) {
     ++m_counters.malformedMessages;
     return;
   }
@@ -91,7 +99,8 @@ void DeviceLink::onFrame(proto::ConstByteSpan payload, qint64 arrivalNs) {
     m_counters.lostMessages += static_cast<quint16>(m.header.sequence - expected);
   }
   m_lastRxSequence = m.header.sequence;
-  m.bytes = QByteArray(reinterpret_cast<const char*>(payload.data()), static_cast<int>(payload.size()));
+  m.bytes =
+      QByteArray(reinterpret_cast<const char*>(payload.data()), static_cast<int>(payload.size()));
   m.arrivalNs = arrivalNs;
   Q_EMIT messageReceived(m);
 }

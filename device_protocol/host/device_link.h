@@ -25,13 +25,14 @@ namespace tinyscope::link {
 
 struct DeviceMessage {
   proto::Header header;
-  QByteArray bytes;    // the whole message (header + body), ready for proto::decodeMessage
+  QByteArray bytes;  // the whole message (header + body), ready for proto::decodeMessage
   qint64 arrivalNs = 0;
 
   template <class T>
   proto::Status decode(T& out) const {  // views inside `out` point into `bytes`
     return proto::decodeMessage(
-        proto::ConstByteSpan(reinterpret_cast<const uint8_t*>(bytes.constData()), static_cast<size_t>(bytes.size())),
+        proto::ConstByteSpan(reinterpret_cast<const uint8_t*>(bytes.constData()),
+                             static_cast<size_t>(bytes.size())),
         out);
   }
 };
@@ -52,7 +53,8 @@ class DeviceLink : public QObject {
   ~DeviceLink() override;
 
   // Parses the address and makes its transport; nullptr with *error set on failure.
-  static std::unique_ptr<DeviceLink> create(const QString& address, QString* error, QObject* parent = nullptr);
+  static std::unique_ptr<DeviceLink> create(const QString& address, QString* error,
+                                            QObject* parent = nullptr);
 
   void open();
   void close();
@@ -67,15 +69,19 @@ class DeviceLink : public QObject {
   quint16 send(const T& message, quint16 requestId = 0) {
     if (requestId == 0) requestId = nextRequestId();
     const proto::Header header = proto::makeHeader<T>(m_txSequence, requestId);
-    const proto::EncodeResult r = proto::encodeFrame(header, message, proto::ByteSpan(m_txBuffer.data(), m_txBuffer.size()));
-    if (r.status != proto::Status::Ok) {
+    const proto::EncodeResult r =
+        proto::encodeFrame(header, message, proto::ByteSpan(m_txBuffer.data(), m_txBuffer.size()));
+    if (r.status != proto::Status::kOk) {
       Q_EMIT errorOccurred(QStringLiteral("%1: cannot encode %2: %3")
-                             .arg(m_uri.text, QString::fromLatin1(proto::messageTypeName(T::kType)),
-                                  QString::fromLatin1(proto::statusMessage(r.status))));
+                               .arg(m_uri.text,
+                                    QString::fromLatin1(proto::messageTypeName(T::kType)),
+                                    QString::fromLatin1(proto::statusMessage(r.status))));
       return 0;
     }
     ++m_txSequence;
-    if (!writeRaw(QByteArray(reinterpret_cast<const char*>(m_txBuffer.data()), static_cast<int>(r.size)))) return 0;
+    if (!writeRaw(
+            QByteArray(reinterpret_cast<const char*>(m_txBuffer.data()), static_cast<int>(r.size))))
+      return 0;
     return requestId;
   }
 

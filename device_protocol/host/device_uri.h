@@ -12,11 +12,11 @@
 namespace tinyscope::link {
 
 struct DeviceUri {
-  enum class Kind { Serial, Ble, Tcp, Simulator, Qemu };
-  Kind kind = Kind::Simulator;
-  QString text;     // as given by the user
-  QString target;   // serial: device path; ble: MAC address; tcp: host
-  quint16 port = 0; // tcp only
+  enum class Kind { kSerial, kBle, kTcp, kSimulator, kQemu };
+  Kind kind = Kind::kSimulator;
+  QString text;      // as given by the user
+  QString target;    // serial: device path; ble: MAC address; tcp: host
+  quint16 port = 0;  // tcp only
   QUrlQuery options;
 
   QString option(const QString& key, const QString& fallback = {}) const {

@@ -2,7 +2,8 @@
 
 namespace tinyscope::link {
 
-ProcessTransport::ProcessTransport(QString addressText, QString program, QStringList arguments, QObject* parent)
+ProcessTransport::ProcessTransport(QString addressText, QString program, QStringList arguments,
+                                   QObject* parent)
     : Transport(parent),
       m_process(this),
       m_address(std::move(addressText)),
@@ -25,7 +26,8 @@ ProcessTransport::ProcessTransport(QString addressText, QString program, QString
   });
   connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
     if (e == QProcess::FailedToStart) {
-      Q_EMIT errorOccurred(QStringLiteral("%1: cannot start '%2': %3").arg(m_address, m_program, m_process.errorString()));
+      Q_EMIT errorOccurred(QStringLiteral("%1: cannot start '%2': %3")
+                               .arg(m_address, m_program, m_process.errorString()));
       Q_EMIT closed();
     }
   });
@@ -34,8 +36,11 @@ ProcessTransport::ProcessTransport(QString addressText, QString program, QString
             if (!m_closing) {
               QString msg = status == QProcess::CrashExit
                                 ? QStringLiteral("%1: the device process crashed").arg(m_address)
-                                : QStringLiteral("%1: the device process exited with code %2").arg(m_address).arg(code);
-              if (!m_lastDiagnostic.isEmpty()) msg += QStringLiteral(" (it said: %1)").arg(m_lastDiagnostic);
+                                : QStringLiteral("%1: the device process exited with code %2")
+                                      .arg(m_address)
+                                      .arg(code);
+              if (!m_lastDiagnostic.isEmpty())
+                msg += QStringLiteral(" (it said: %1)").arg(m_lastDiagnostic);
               Q_EMIT errorOccurred(msg);
             }
             m_closing = false;
@@ -70,7 +75,8 @@ void ProcessTransport::close() {
 
 bool ProcessTransport::write(const QByteArray& bytes) {
   if (!isOpen()) {
-    Q_EMIT errorOccurred(QStringLiteral("%1: cannot send, the device process is not running").arg(m_address));
+    Q_EMIT errorOccurred(
+        QStringLiteral("%1: cannot send, the device process is not running").arg(m_address));
     return false;
   }
   return m_process.write(bytes) == bytes.size();

@@ -12,7 +12,8 @@ namespace tinyscope::link {
 class ProcessTransport : public Transport {
   Q_OBJECT
  public:
-  ProcessTransport(QString addressText, QString program, QStringList arguments, QObject* parent = nullptr);
+  ProcessTransport(QString addressText, QString program, QStringList arguments,
+                   QObject* parent = nullptr);
   ~ProcessTransport() override;
 
   void open() override;

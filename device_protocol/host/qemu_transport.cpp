@@ -1,5 +1,7 @@
 #include "device_protocol/host/qemu_transport.h"
 
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -7,8 +9,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <csignal>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include "device_protocol/crc32.h"
 #include "device_protocol/host/serial_transport.h"
@@ -34,7 +34,8 @@ void putLe32(QByteArray& b, int offset, quint32 v) {
 }
 
 quint32 crcOf(const QByteArray& b) {
-  return proto::crc32(proto::ConstByteSpan(reinterpret_cast<const uint8_t*>(b.constData()), static_cast<size_t>(b.size())));
+  return proto::crc32(proto::ConstByteSpan(reinterpret_cast<const uint8_t*>(b.constData()),
+                                           static_cast<size_t>(b.size())));
 }
 
 }  // namespace
@@ -53,7 +54,8 @@ bool qemuBoardLayout(const QString& board, QemuBoardLayout* out) {
 
 QString findQemuImage(const QString& board) {
   QStringList candidates;
-  if (qEnvironmentVariableIsSet("TINYSCOPE_QEMU_IMAGE")) candidates << qEnvironmentVariable("TINYSCOPE_QEMU_IMAGE");
+  if (qEnvironmentVariableIsSet("TINYSCOPE_QEMU_IMAGE"))
+    candidates << qEnvironmentVariable("TINYSCOPE_QEMU_IMAGE");
   const QString name = QStringLiteral("/%1/tinyscope-agent.elf").arg(board);
   candidates << QCoreApplication::applicationDirPath() + QStringLiteral("/firmware") + name;
 #ifdef TINYSCOPE_BUILD_FIRMWARE_DIR
@@ -83,7 +85,8 @@ bool writeSlotImage(const QByteArray& model, const QString& path, QString* error
   putLe32(header, 12, crcOf(model));
   putLe32(header, 28, crcOf(header.left(28)));
   QFile f(path);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(header + model) != header.size() + model.size()) {
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+      f.write(header + model) != header.size() + model.size()) {
     *error = QStringLiteral("cannot write the slot image %1: %2").arg(path, f.errorString());
     return false;
   }
@@ -91,11 +94,13 @@ bool writeSlotImage(const QByteArray& model, const QString& path, QString* error
 }
 
 bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error) {
-  static const QStringList kKnown = {QStringLiteral("board"), QStringLiteral("image"), QStringLiteral("model"),
-                                     QStringLiteral("slot"), QStringLiteral("icount")};
+  static const QStringList kKnown = {QStringLiteral("board"), QStringLiteral("image"),
+                                     QStringLiteral("model"), QStringLiteral("slot"),
+                                     QStringLiteral("icount")};
   for (const auto& item : uri.options.queryItems())
     if (!kKnown.contains(item.first)) {
-      *error = QStringLiteral("qemu: unknown option '%1' (known: %2)").arg(item.first, kKnown.join(QStringLiteral(", ")));
+      *error = QStringLiteral("qemu: unknown option '%1' (known: %2)")
+                   .arg(item.first, kKnown.join(QStringLiteral(", ")));
       return false;
     }
   QemuSettings s;
@@ -109,8 +114,10 @@ bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error
   if (s.image.isEmpty()) {
     s.image = findQemuImage(s.board);
     if (s.image.isEmpty()) {
-      *error = QStringLiteral("qemu: no tinyscope-agent.elf for %1 (build the firmware with arm-none-eabi-gcc, or give "
-                              "qemu:?image=PATH or $TINYSCOPE_QEMU_IMAGE)")
+      *error = QStringLiteral(
+                   "qemu: no tinyscope-agent.elf for %1 (build the firmware with "
+                   "arm-none-eabi-gcc, or give "
+                   "qemu:?image=PATH or $TINYSCOPE_QEMU_IMAGE)")
                    .arg(s.board);
       return false;
     }
@@ -122,7 +129,9 @@ bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error
   bool ok = true;
   s.slot = uri.option(QStringLiteral("slot"), QStringLiteral("0")).toInt(&ok);
   if (!ok || s.slot < 0 || s.slot >= layout.slotCount) {
-    *error = QStringLiteral("qemu: slot '%1': %2 has slots 0..%3").arg(uri.option(QStringLiteral("slot")), s.board).arg(layout.slotCount - 1);
+    *error = QStringLiteral("qemu: slot '%1': %2 has slots 0..%3")
+                 .arg(uri.option(QStringLiteral("slot")), s.board)
+                 .arg(layout.slotCount - 1);
     return false;
   }
   if (!s.model.isEmpty()) {
@@ -133,7 +142,10 @@ bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error
     }
     if (fi.size() == 0 || fi.size() + 32 > layout.slotSize) {
       *error = QStringLiteral("qemu: model '%1' (%2 bytes) does not fit a %3 slot (%4 bytes)")
-                   .arg(s.model).arg(fi.size()).arg(s.board).arg(layout.slotSize - 32);
+                   .arg(s.model)
+                   .arg(fi.size())
+                   .arg(s.board)
+                   .arg(layout.slotSize - 32);
       return false;
     }
   }
@@ -144,7 +156,9 @@ bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error
   }
   s.icount = icount == QLatin1String("1");
   if (findQemuProgram().isEmpty()) {
-    *error = QStringLiteral("qemu: qemu-system-arm is not installed (apt-get install qemu-system-arm, or set $TINYSCOPE_QEMU)");
+    *error = QStringLiteral(
+        "qemu: qemu-system-arm is not installed (apt-get install qemu-system-arm, or set "
+        "$TINYSCOPE_QEMU)");
     return false;
   }
   *out = s;
@@ -164,23 +178,29 @@ QemuTransport::~QemuTransport() {
   stopQemu();
 }
 
-bool QemuTransport::isOpen() const { return m_serial != nullptr && m_serial->isOpen(); }
+bool QemuTransport::isOpen() const {
+  return m_serial != nullptr && m_serial->isOpen();
+}
 
 QStringList QemuTransport::commandLine() const {
-  QStringList args{QStringLiteral("-M"), m_settings.board, QStringLiteral("-display"), QStringLiteral("none"),
-                   QStringLiteral("-monitor"), QStringLiteral("none"), QStringLiteral("-kernel"), m_settings.image,
-                   QStringLiteral("-serial"), QStringLiteral("pty"),
+  QStringList args{QStringLiteral("-M"), m_settings.board, QStringLiteral("-display"),
+                   QStringLiteral("none"), QStringLiteral("-monitor"), QStringLiteral("none"),
+                   QStringLiteral("-kernel"), m_settings.image, QStringLiteral("-serial"),
+                   QStringLiteral("pty"),
                    // Semihosting prints reach us unbuffered (a chardev, not QEMU's stdio buffer);
                    // hal::fatal() ends QEMU with its code. The image also runs without it.
                    QStringLiteral("-chardev"), QStringLiteral("stdio,id=semihost,signal=off"),
-                   QStringLiteral("-semihosting-config"), QStringLiteral("enable=on,target=native,chardev=semihost")};
+                   QStringLiteral("-semihosting-config"),
+                   QStringLiteral("enable=on,target=native,chardev=semihost")};
   if (m_settings.icount) args << QStringLiteral("-icount") << QStringLiteral("shift=0");
   if (!m_slotImage.isEmpty()) {
     QemuBoardLayout layout;
     qemuBoardLayout(m_settings.board, &layout);
     const quint32 addr = layout.slotBase + static_cast<quint32>(m_settings.slot) * layout.slotSize;
     args << QStringLiteral("-device")
-         << QStringLiteral("loader,file=%1,addr=0x%2,force-raw=on").arg(m_slotImage).arg(addr, 8, 16, QLatin1Char('0'));
+         << QStringLiteral("loader,file=%1,addr=0x%2,force-raw=on")
+                .arg(m_slotImage)
+                .arg(addr, 8, 16, QLatin1Char('0'));
   }
   args << m_settings.extraArgs;
   return args;
@@ -195,25 +215,32 @@ void QemuTransport::open() {
   m_slotImage.clear();
   if (!m_settings.model.isEmpty()) {
     QFile f(m_settings.model);
-    if (!f.open(QIODevice::ReadOnly)) return fail(QStringLiteral("%1: cannot read model %2: %3").arg(m_address, m_settings.model, f.errorString()));
+    if (!f.open(QIODevice::ReadOnly))
+      return fail(QStringLiteral("%1: cannot read model %2: %3")
+                      .arg(m_address, m_settings.model, f.errorString()));
     m_tempDir = std::make_unique<QTemporaryDir>();
     QString error;
-    if (!m_tempDir->isValid()) return fail(QStringLiteral("%1: cannot create a temporary directory").arg(m_address));
+    if (!m_tempDir->isValid())
+      return fail(QStringLiteral("%1: cannot create a temporary directory").arg(m_address));
     m_slotImage = m_tempDir->filePath(QStringLiteral("slot.bin"));
-    if (!writeSlotImage(f.readAll(), m_slotImage, &error)) return fail(m_address + QStringLiteral(": ") + error);
+    if (!writeSlotImage(f.readAll(), m_slotImage, &error))
+      return fail(m_address + QStringLiteral(": ") + error);
   }
   const QString program = findQemuProgram();
-  if (program.isEmpty()) return fail(QStringLiteral("%1: qemu-system-arm is not installed").arg(m_address));
+  if (program.isEmpty())
+    return fail(QStringLiteral("%1: qemu-system-arm is not installed").arg(m_address));
   m_qemu = new ChildProcess(this);
   m_qemu->setProcessChannelMode(QProcess::MergedChannels);
   connect(m_qemu, &QProcess::readyReadStandardOutput, this, &QemuTransport::onQemuOutput);
-  connect(m_qemu, qOverload<int, QProcess::ExitStatus>(&QProcess::finished), this, &QemuTransport::onQemuFinished);
+  connect(m_qemu, qOverload<int, QProcess::ExitStatus>(&QProcess::finished), this,
+          &QemuTransport::onQemuFinished);
   connect(m_qemu, &QProcess::errorOccurred, this, [this, program](QProcess::ProcessError e) {
     if (e == QProcess::FailedToStart) {
       QProcess* q = m_qemu;
       m_qemu = nullptr;
       if (q) q->deleteLater();
-      fail(QStringLiteral("%1: cannot start %2: %3").arg(m_address, program, q ? q->errorString() : QString()));
+      fail(QStringLiteral("%1: cannot start %2: %3")
+               .arg(m_address, program, q ? q->errorString() : QString()));
     }
   });
   m_qemu->start(program, commandLine(), QIODevice::ReadOnly);
@@ -227,7 +254,8 @@ void QemuTransport::onQemuOutput() {
     const QString line = QString::fromUtf8(m_outputTail.left(nl)).trimmed();
     m_outputTail.remove(0, nl + 1);
     if (line.isEmpty()) continue;
-    static const QRegularExpression kPty(QStringLiteral("char device redirected to (/dev/pts/\\d+)"));
+    static const QRegularExpression kPty(
+        QStringLiteral("char device redirected to (/dev/pts/\\d+)"));
     const QRegularExpressionMatch m = kPty.match(line);
     if (m.hasMatch() && m_serial == nullptr) {
       m_pty = m.captured(1);
@@ -235,7 +263,8 @@ void QemuTransport::onQemuOutput() {
       connect(m_serial, &Transport::bytesReceived, this, &Transport::bytesReceived);
       connect(m_serial, &Transport::opened, this, &Transport::opened);
       connect(m_serial, &Transport::errorOccurred, this, [this](const QString& e) {
-        if (!m_closing) Q_EMIT errorOccurred(QStringLiteral("%1 (%2): %3").arg(m_address, m_pty, e));
+        if (!m_closing)
+          Q_EMIT errorOccurred(QStringLiteral("%1 (%2): %3").arg(m_address, m_pty, e));
       });
       connect(m_serial, &Transport::closed, this, [this] {
         // The pty went away under us (QEMU died): report once through onQemuFinished.
@@ -251,8 +280,9 @@ void QemuTransport::onQemuOutput() {
 
 void QemuTransport::onQemuFinished(int code, QProcess::ExitStatus status) {
   if (!m_closing) {
-    QString msg = status == QProcess::CrashExit ? QStringLiteral("%1: QEMU stopped (killed or crashed)").arg(m_address)
-                                                : QStringLiteral("%1: QEMU exited with code %2").arg(m_address).arg(code);
+    QString msg = status == QProcess::CrashExit
+                      ? QStringLiteral("%1: QEMU stopped (killed or crashed)").arg(m_address)
+                      : QStringLiteral("%1: QEMU exited with code %2").arg(m_address).arg(code);
     if (!m_lastOutput.isEmpty()) msg += QStringLiteral(" (it said: %1)").arg(m_lastOutput);
     Q_EMIT errorOccurred(msg);
   }
@@ -292,7 +322,8 @@ void QemuTransport::close() {
 
 bool QemuTransport::write(const QByteArray& bytes) {
   if (!isOpen()) {
-    Q_EMIT errorOccurred(QStringLiteral("%1: cannot send, the emulated board is not running").arg(m_address));
+    Q_EMIT errorOccurred(
+        QStringLiteral("%1: cannot send, the emulated board is not running").arg(m_address));
     return false;
   }
   return m_serial->write(bytes);

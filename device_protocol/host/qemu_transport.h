@@ -33,9 +33,9 @@ namespace tinyscope::link {
 class SerialTransport;
 
 struct QemuBoardLayout {
-  QString board;          // QEMU machine name
-  quint32 slotBase = 0;   // address of model slot 0
-  quint32 slotSize = 0;   // bytes per slot, header included
+  QString board;         // QEMU machine name
+  quint32 slotBase = 0;  // address of model slot 0
+  quint32 slotSize = 0;  // bytes per slot, header included
   int slotCount = 0;
 };
 
@@ -56,11 +56,11 @@ bool writeSlotImage(const QByteArray& model, const QString& path, QString* error
 
 struct QemuSettings {
   QString board = QStringLiteral("mps2-an386");
-  QString image;           // .elf
-  QString model;           // optional .tflite preloaded into `slot`
+  QString image;  // .elf
+  QString model;  // optional .tflite preloaded into `slot`
   int slot = 0;
-  bool icount = false;     // -icount shift=0
-  QStringList extraArgs;   // appended to QEMU's command line
+  bool icount = false;    // -icount shift=0
+  QStringList extraArgs;  // appended to QEMU's command line
 };
 
 // Checks a qemu: address and resolves its settings; false with *error set (one sentence).

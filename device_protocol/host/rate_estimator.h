@@ -9,7 +9,7 @@
 namespace tinyscope::link {
 
 struct RateEstimate {
-  double hz = 0;           // 0 until enough samples
+  double hz = 0;             // 0 until enough samples
   double uncertaintyHz = 0;  // one standard error
   bool valid() const { return hz > 0; }
 };

@@ -25,7 +25,9 @@ SerialTransport::SerialTransport(QString portPath, qint32 baud, QObject* parent)
   connect(&m_port, &QSerialPort::errorOccurred, this, &SerialTransport::onError);
 }
 
-QString SerialTransport::address() const { return QStringLiteral("serial:%1?baud=%2").arg(m_path).arg(m_baud); }
+QString SerialTransport::address() const {
+  return QStringLiteral("serial:%1?baud=%2").arg(m_path).arg(m_baud);
+}
 
 void SerialTransport::open() {
   if (m_port.isOpen()) return;
@@ -37,7 +39,8 @@ void SerialTransport::open() {
   m_port.setFlowControl(QSerialPort::NoFlowControl);
   m_port.setReadBufferSize(0);  // unbounded inside Qt; our own ring bounds what reaches the GUI
   if (!m_port.open(QIODevice::ReadWrite)) {
-    Q_EMIT errorOccurred(QStringLiteral("%1: cannot open port: %2").arg(address(), m_port.errorString()));
+    Q_EMIT errorOccurred(
+        QStringLiteral("%1: cannot open port: %2").arg(address(), m_port.errorString()));
     Q_EMIT closed();
     return;
   }
@@ -73,9 +76,9 @@ void SerialTransport::onError(QSerialPort::SerialPortError error) {
   // QSerialPort would repeat forever. Both mean the device is gone.
   const bool fatal = error == QSerialPort::ResourceError || error == QSerialPort::ReadError;
   if (!m_port.isOpen()) return;
-  Q_EMIT errorOccurred(QStringLiteral("%1: %2").arg(address(), fatal ? QStringLiteral("device disappeared (%1)")
-                                                                         .arg(m_port.errorString())
-                                                                   : m_port.errorString()));
+  Q_EMIT errorOccurred(QStringLiteral("%1: %2").arg(
+      address(), fatal ? QStringLiteral("device disappeared (%1)").arg(m_port.errorString())
+                       : m_port.errorString()));
   m_port.clearError();
   if (fatal) {
     m_port.close();

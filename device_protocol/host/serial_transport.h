@@ -9,8 +9,8 @@
 namespace tinyscope::link {
 
 struct SerialPortDescription {
-  QString path;          // /dev/ttyACM0
-  QString description;   // product string
+  QString path;         // /dev/ttyACM0
+  QString description;  // product string
   QString manufacturer;
   quint16 vendorId = 0;  // 0 when unknown
   quint16 productId = 0;

@@ -4,11 +4,14 @@ namespace tinyscope::link {
 
 namespace {
 
-bool isSeparator(char c) { return c == ',' || c == '\t' || c == ' ' || c == ';'; }
+bool isSeparator(char c) {
+  return c == ',' || c == '\t' || c == ' ' || c == ';';
+}
 
 }  // namespace
 
-bool TextLineDecoder::parseLine(const QByteArray& line, QVector<double>* values, QStringList* labels) const {
+bool TextLineDecoder::parseLine(const QByteArray& line, QVector<double>* values,
+                                QStringList* labels) const {
   int i = 0;
   const int n = line.size();
   while (i < n) {

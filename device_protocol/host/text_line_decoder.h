@@ -22,9 +22,9 @@ struct TextSample {
 
 struct TextDecoderCounters {
   quint64 samples = 0;
-  quint64 textLines = 0;      // lines that were not data
+  quint64 textLines = 0;  // lines that were not data
   quint64 overlongLines = 0;
-  quint64 channelChanges = 0; // the number/labels of channels changed mid-stream
+  quint64 channelChanges = 0;  // the number/labels of channels changed mid-stream
 };
 
 class TextLineDecoder {
@@ -32,7 +32,8 @@ class TextLineDecoder {
   explicit TextLineDecoder(int maxLineBytes = 4096) : m_maxLine(maxLineBytes) {}
 
   // Consumes a chunk; appends decoded samples and non-data lines.
-  void feed(const QByteArray& chunk, qint64 arrivalNs, QList<TextSample>* samples, QStringList* textLines);
+  void feed(const QByteArray& chunk, qint64 arrivalNs, QList<TextSample>* samples,
+            QStringList* textLines);
 
   // Channel names: from "label:value" pairs, else "ch0".."chN-1".
   const QStringList& channelNames() const { return m_channels; }

@@ -14,7 +14,8 @@ namespace tinyscope::link {
 QString findAgentProgram(const DeviceUri& uri) {
   QStringList candidates;
   if (!uri.option(QStringLiteral("agent")).isEmpty()) return uri.option(QStringLiteral("agent"));
-  if (qEnvironmentVariableIsSet("TINYSCOPE_AGENT")) candidates << qEnvironmentVariable("TINYSCOPE_AGENT");
+  if (qEnvironmentVariableIsSet("TINYSCOPE_AGENT"))
+    candidates << qEnvironmentVariable("TINYSCOPE_AGENT");
   const QString dir = QCoreApplication::applicationDirPath();
   candidates << dir + QStringLiteral("/tinyscope-agent");
 #ifdef TINYSCOPE_BUILD_AGENT_PATH
@@ -27,16 +28,19 @@ QString findAgentProgram(const DeviceUri& uri) {
 
 std::unique_ptr<Transport> createTransport(const DeviceUri& uri, QString* error) {
   switch (uri.kind) {
-    case DeviceUri::Kind::Serial:
-      return std::make_unique<SerialTransport>(uri.target, uri.option(QStringLiteral("baud"), QStringLiteral("115200")).toInt());
-    case DeviceUri::Kind::Tcp:
+    case DeviceUri::Kind::kSerial:
+      return std::make_unique<SerialTransport>(
+          uri.target, uri.option(QStringLiteral("baud"), QStringLiteral("115200")).toInt());
+    case DeviceUri::Kind::kTcp:
       return std::make_unique<TcpTransport>(uri.target, uri.port);
-    case DeviceUri::Kind::Ble:
+    case DeviceUri::Kind::kBle:
       return std::make_unique<BleTransport>(uri.target, new QtNusChannel(uri.target));
-    case DeviceUri::Kind::Simulator: {
+    case DeviceUri::Kind::kSimulator: {
       const QString agent = findAgentProgram(uri);
       if (agent.isEmpty()) {
-        *error = QStringLiteral("sim: cannot find tinyscope-agent (build it, or set TINYSCOPE_AGENT or sim:?agent=PATH)");
+        *error = QStringLiteral(
+            "sim: cannot find tinyscope-agent (build it, or set TINYSCOPE_AGENT or "
+            "sim:?agent=PATH)");
         return nullptr;
       }
       QStringList args;  // stdio is the agent's default link
@@ -47,7 +51,7 @@ std::unique_ptr<Transport> createTransport(const DeviceUri& uri, QString* error)
       }
       return std::make_unique<ProcessTransport>(uri.text, agent, args);
     }
-    case DeviceUri::Kind::Qemu: {
+    case DeviceUri::Kind::kQemu: {
       QemuSettings settings;
       if (!qemuSettingsFromUri(uri, &settings, error)) return nullptr;
       return std::make_unique<QemuTransport>(uri.text, settings);

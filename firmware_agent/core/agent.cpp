@@ -10,23 +10,34 @@ namespace {
 using proto::MessageType;
 using proto::NackCode;
 
-uint16_t loadLe16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+uint16_t loadLe16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] | (p[1] << 8));
+}
 
 const char* inferenceStatusText(proto::InferenceStatus s) {
   switch (s) {
-    case proto::InferenceStatus::Ok: return "ready";
-    case proto::InferenceStatus::NoModel: return "no model";
-    case proto::InferenceStatus::ModelInvalid: return "model invalid";
-    case proto::InferenceStatus::ArenaTooSmall: return "arena too small";
-    case proto::InferenceStatus::UnsupportedOp: return "unsupported operator";
-    case proto::InferenceStatus::KernelFailed: return "operator refused the model";
-    default: return "not runnable";
+    case proto::InferenceStatus::kOk:
+      return "ready";
+    case proto::InferenceStatus::kNoModel:
+      return "no model";
+    case proto::InferenceStatus::kModelInvalid:
+      return "model invalid";
+    case proto::InferenceStatus::kArenaTooSmall:
+      return "arena too small";
+    case proto::InferenceStatus::kUnsupportedOp:
+      return "unsupported operator";
+    case proto::InferenceStatus::kKernelFailed:
+      return "operator refused the model";
+    default:
+      return "not runnable";
   }
 }
 }  // namespace
 
 Agent::Agent(const AgentConfig& config)
-    : m_config(config), m_decoder(proto::ByteSpan(m_rxFrame)), m_engine(*config.resolver, config.arena) {}
+    : m_config(config),
+      m_decoder(proto::ByteSpan(m_rxFrame)),
+      m_engine(*config.resolver, config.arena) {}
 
 void Agent::begin() {
   m_slots.begin(m_config.slotStore, m_config.preferredSlot);
@@ -35,15 +46,21 @@ void Agent::begin() {
   TextBuilder<proto::kMaxTextLen> text;
   if (m_slots.active() < 0) {
     text.add("no model in any of ").add(m_slots.count()).add(" slots: flash one and activate it");
-    log(proto::LogLevel::Warning, text.c_str());
+    log(proto::LogLevel::kWarning, text.c_str());
   } else {
-    text.add("slot ").add(static_cast<uint32_t>(m_slots.active())).add(" active: ")
+    text.add("slot ")
+        .add(static_cast<uint32_t>(m_slots.active()))
+        .add(" active: ")
         .add(inferenceStatusText(m_engine.status()));
-    if (m_engine.status() == proto::InferenceStatus::Ok) {
-      text.add(", arena ").add(static_cast<uint32_t>(m_engine.interpreter()->arenaUsedBytes()))
-          .add(" of ").add(static_cast<uint32_t>(m_config.arena.size())).add(" bytes");
+    if (m_engine.status() == proto::InferenceStatus::kOk) {
+      text.add(", arena ")
+          .add(static_cast<uint32_t>(m_engine.interpreter()->arenaUsedBytes()))
+          .add(" of ")
+          .add(static_cast<uint32_t>(m_config.arena.size()))
+          .add(" bytes");
     }
-    log(m_engine.status() == proto::InferenceStatus::Ok ? proto::LogLevel::Info : proto::LogLevel::Error,
+    log(m_engine.status() == proto::InferenceStatus::kOk ? proto::LogLevel::kInfo
+                                                         : proto::LogLevel::kError,
         text.c_str());
   }
 }
@@ -105,7 +122,7 @@ bool Agent::pumpRx() {
         m_decoder.feed(proto::ConstByteSpan(m_rxBytes + m_rxPos, m_rxLen - m_rxPos));
     m_rxPos += r.consumed;
     consumed = true;
-    if (r.status == proto::FrameStatus::FrameReady) {
+    if (r.status == proto::FrameStatus::kFrameReady) {
       handle(m_decoder.frame());
       return true;
     }
@@ -114,29 +131,30 @@ bool Agent::pumpRx() {
 
 void Agent::handle(proto::ConstByteSpan message) {
   const uint8_t rawType = message.size() > 1 ? message[1] : 0;
-  const uint16_t requestId = message.size() >= proto::kHeaderSize ? loadLe16(message.data() + 4) : 0;
+  const uint16_t requestId =
+      message.size() >= proto::kHeaderSize ? loadLe16(message.data() + 4) : 0;
   Request r;
   r.bytes = message;
   const proto::Status hs = proto::decodeHeader(message, r.header);
-  if (hs != proto::Status::Ok) {
-    const NackCode code = hs == proto::Status::UnknownMessageType   ? NackCode::UnsupportedType
-                          : hs == proto::Status::UnsupportedVersion ? NackCode::WrongVersion
-                                                                    : NackCode::Malformed;
+  if (hs != proto::Status::kOk) {
+    const NackCode code = hs == proto::Status::kUnknownMessageType   ? NackCode::kUnsupportedType
+                          : hs == proto::Status::kUnsupportedVersion ? NackCode::kWrongVersion
+                                                                     : NackCode::kMalformed;
     nack(rawType, requestId, code, static_cast<uint32_t>(hs));
     return;
   }
   ++m_requests;
   if (!proto::isHostToDevice(r.header.type)) {
-    nack(rawType, requestId, NackCode::UnsupportedType);
+    nack(rawType, requestId, NackCode::kUnsupportedType);
     return;
   }
-  if (r.header.type != MessageType::Hello) {
+  if (r.header.type != MessageType::kHello) {
     if (!negotiated()) {
-      nack(rawType, requestId, NackCode::NotNegotiated);
+      nack(rawType, requestId, NackCode::kNotNegotiated);
       return;
     }
     if (r.header.version != m_version) {
-      nack(rawType, requestId, NackCode::WrongVersion, m_version);
+      nack(rawType, requestId, NackCode::kWrongVersion, m_version);
       return;
     }
   }
@@ -147,8 +165,9 @@ template <class T, class Handler>
 void Agent::decodeThen(const Request& r, Handler handler) {
   T m;
   const proto::Status s = proto::decodeMessage(r.bytes, m);
-  if (s != proto::Status::Ok) {
-    nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::Malformed, static_cast<uint32_t>(s));
+  if (s != proto::Status::kOk) {
+    nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::kMalformed,
+         static_cast<uint32_t>(s));
     return;
   }
   handler(m);
@@ -156,58 +175,70 @@ void Agent::decodeThen(const Request& r, Handler handler) {
 
 void Agent::dispatch(const Request& r) {
   switch (r.header.type) {
-    case MessageType::Hello: onHello(r); return;
-    case MessageType::StartStream:
-      decodeThen<proto::StartStream>(r, [&](const proto::StartStream& m) { reply(r, m_streams.start(m)); });
+    case MessageType::kHello:
+      onHello(r);
       return;
-    case MessageType::StopStream:
-      decodeThen<proto::StopStream>(r, [&](const proto::StopStream& m) { reply(r, m_streams.stop(m.streamId)); });
+    case MessageType::kStartStream:
+      decodeThen<proto::StartStream>(
+          r, [&](const proto::StartStream& m) { reply(r, m_streams.start(m)); });
       return;
-    case MessageType::SetRate:
-      decodeThen<proto::SetRate>(r, [&](const proto::SetRate& m) { reply(r, m_streams.setRate(m)); });
+    case MessageType::kStopStream:
+      decodeThen<proto::StopStream>(
+          r, [&](const proto::StopStream& m) { reply(r, m_streams.stop(m.streamId)); });
       return;
-    case MessageType::InputChunk:
+    case MessageType::kSetRate:
+      decodeThen<proto::SetRate>(r,
+                                 [&](const proto::SetRate& m) { reply(r, m_streams.setRate(m)); });
+      return;
+    case MessageType::kInputChunk:
       decodeThen<proto::InputChunk>(r, [&](const proto::InputChunk& m) {
         ensureModel();
         reply(r, m_engine.acceptInput(m));
       });
       return;
-    case MessageType::RunInference: onRunInference(r); return;
-    case MessageType::SlotInfoRequest:
+    case MessageType::kRunInference:
+      onRunInference(r);
+      return;
+    case MessageType::kSlotInfoRequest:
       decodeThen<proto::SlotInfoRequest>(r, [&](const proto::SlotInfoRequest& m) {
         if (m.slot >= m_slots.count()) {
-          nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::NoSuchSlot, m_slots.count());
+          nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::kNoSuchSlot,
+               m_slots.count());
           return;
         }
         m_writer.send(m_slots.info(m.slot), r.header.requestId);
       });
       return;
-    case MessageType::FlashBegin:
+    case MessageType::kFlashBegin:
       decodeThen<proto::FlashBegin>(r, [&](const proto::FlashBegin& m) {
         // The interpreter must never read a slot that is being rewritten.
-        if (m_engine.loadedSlot() == static_cast<int32_t>(m.slot) && m_slots.active() != static_cast<int32_t>(m.slot)) {
+        if (m_engine.loadedSlot() == static_cast<int32_t>(m.slot) &&
+            m_slots.active() != static_cast<int32_t>(m.slot)) {
           m_engine.unload();
         }
         reply(r, m_slots.flashBegin(m));
       });
       return;
-    case MessageType::FlashChunk:
-      decodeThen<proto::FlashChunk>(r, [&](const proto::FlashChunk& m) { reply(r, m_slots.flashChunk(m)); });
+    case MessageType::kFlashChunk:
+      decodeThen<proto::FlashChunk>(
+          r, [&](const proto::FlashChunk& m) { reply(r, m_slots.flashChunk(m)); });
       return;
-    case MessageType::FlashEnd:
-      decodeThen<proto::FlashEnd>(r, [&](const proto::FlashEnd& m) { reply(r, m_slots.flashEnd(m)); });
+    case MessageType::kFlashEnd:
+      decodeThen<proto::FlashEnd>(r,
+                                  [&](const proto::FlashEnd& m) { reply(r, m_slots.flashEnd(m)); });
       return;
-    case MessageType::VerifySlot:
-      decodeThen<proto::VerifySlot>(r, [&](const proto::VerifySlot& m) { reply(r, m_slots.verify(m.slot)); });
+    case MessageType::kVerifySlot:
+      decodeThen<proto::VerifySlot>(
+          r, [&](const proto::VerifySlot& m) { reply(r, m_slots.verify(m.slot)); });
       return;
-    case MessageType::Activate:
+    case MessageType::kActivate:
       decodeThen<proto::Activate>(r, [&](const proto::Activate& m) {
         const SlotReply result = m_slots.activate(m.slot);
         if (result.ok) ensureModel();
         reply(r, result);
       });
       return;
-    case MessageType::Rollback:
+    case MessageType::kRollback:
       decodeThen<proto::Rollback>(r, [&](const proto::Rollback&) {
         const SlotReply result = m_slots.rollback();
         if (result.ok) ensureModel();
@@ -215,7 +246,7 @@ void Agent::dispatch(const Request& r) {
       });
       return;
     default:
-      nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::UnsupportedType);
+      nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::kUnsupportedType);
       return;
   }
 }
@@ -248,18 +279,22 @@ void Agent::ensureModel() {
   } else {
     m_engine.load(-1, nullptr, 0, m_slots.generation());
   }
-  if (m_engine.status() != proto::InferenceStatus::Ok && m_engine.status() != proto::InferenceStatus::NoModel &&
-      !m_reportedModelProblem) {
+  if (m_engine.status() != proto::InferenceStatus::kOk &&
+      m_engine.status() != proto::InferenceStatus::kNoModel && !m_reportedModelProblem) {
     m_reportedModelProblem = true;
     const runner::ErrorDetail& e = m_engine.error();
     TextBuilder<proto::kMaxTextLen> text;
-    text.add("slot ").add(static_cast<uint32_t>(active)).add(": ").add(runner::statusMessage(e.status));
-    if (e.opIndex >= 0) text.add(" (op ").add(static_cast<uint32_t>(e.opIndex)).add(" ").add(e.opName).add(")");
+    text.add("slot ")
+        .add(static_cast<uint32_t>(active))
+        .add(": ")
+        .add(runner::statusMessage(e.status));
+    if (e.opIndex >= 0)
+      text.add(" (op ").add(static_cast<uint32_t>(e.opIndex)).add(" ").add(e.opName).add(")");
     if (e.table != nullptr) text.add(" at ").add(e.table);
     if (e.field != nullptr) text.add(".").add(e.field);
     if (e.hasValue && e.value >= 0) text.add(" = ").add(static_cast<uint32_t>(e.value));
-    log(proto::LogLevel::Error, text.c_str());
-  } else if (m_engine.status() == proto::InferenceStatus::Ok) {
+    log(proto::LogLevel::kError, text.c_str());
+  } else if (m_engine.status() == proto::InferenceStatus::kOk) {
     m_reportedModelProblem = false;
   }
 }
@@ -267,8 +302,8 @@ void Agent::ensureModel() {
 void Agent::onHello(const Request& r) {
   decodeThen<proto::Hello>(r, [&](const proto::Hello& hello) {
     m_streams.stopAll();  // each Hello opens a fresh session: streams stop
-    m_version = proto::negotiateVersion(hello.minVersion, hello.maxVersion, proto::kMinProtocolVersion,
-                                        proto::kMaxProtocolVersion);
+    m_version = proto::negotiateVersion(hello.minVersion, hello.maxVersion,
+                                        proto::kMinProtocolVersion, proto::kMaxProtocolVersion);
     m_writer.setVersion(m_version != 0 ? m_version : proto::kMaxProtocolVersion);
     ensureModel();
 
@@ -276,7 +311,8 @@ void Agent::onHello(const Request& r) {
     rep.chosenVersion = m_version;
     rep.deviceId.assign(m_config.deviceId.first(proto::kMaxDeviceIdLen));
     if (!rep.firmwareVersion.assign(m_config.firmwareVersion)) rep.firmwareVersion.assign("?");
-    if (!rep.boardName.assign(hal::boardName())) rep.boardName.assign(hal::boardName(), proto::kMaxNameLen);
+    if (!rep.boardName.assign(hal::boardName()))
+      rep.boardName.assign(hal::boardName(), proto::kMaxNameLen);
     rep.arenaBytes = static_cast<uint32_t>(m_config.arena.size());
     rep.maxFrameSize = static_cast<uint16_t>(kMaxRequestSize);
     rep.tickHz = hal::ticksPerSecond() != 0 ? hal::ticksPerSecond() : 1;
@@ -293,17 +329,18 @@ void Agent::onHello(const Request& r) {
       for (uint16_t c : rep.opCodes) seen = seen || c == code;
       if (!seen) rep.opCodes.push(code);
     }
-    if (m_writer.send(rep, r.header.requestId) != proto::Status::Ok) {
-      sendError(proto::ErrorCode::Internal, "HelloReply did not encode");
+    if (m_writer.send(rep, r.header.requestId) != proto::Status::kOk) {
+      sendError(proto::ErrorCode::kInternal, "HelloReply did not encode");
     }
   });
 }
 
 void Agent::onRunInference(const Request& r) {
   decodeThen<proto::RunInference>(r, [&](const proto::RunInference& run) {
-    proto::InferenceStatus status = proto::InferenceStatus::Ok;
+    proto::InferenceStatus status = proto::InferenceStatus::kOk;
     if (run.slot != proto::kActiveSlot && run.slot >= m_slots.count()) {
-      nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::NoSuchSlot, m_slots.count());
+      nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::kNoSuchSlot,
+           m_slots.count());
       return;
     }
     if (run.slot == proto::kActiveSlot || static_cast<int32_t>(run.slot) == m_slots.active()) {
@@ -316,17 +353,17 @@ void Agent::onRunInference(const Request& r) {
         m_engine.load(-1, nullptr, 0, m_slots.generation());
       }
     }
-    if (m_engine.status() != proto::InferenceStatus::Ok) {
+    if (m_engine.status() != proto::InferenceStatus::kOk) {
       status = m_engine.status();
-    } else if (run.source == proto::InputSource::Uploaded) {
-      if (!m_engine.uploadComplete()) status = proto::InferenceStatus::InputMissing;
+    } else if (run.source == proto::InputSource::kUploaded) {
+      if (!m_engine.uploadComplete()) status = proto::InferenceStatus::kInputMissing;
     } else {
       proto::ElementType type;
       float unitsPerCount = 0.0f;
       proto::ConstByteSpan older;
       proto::ConstByteSpan newer;
       if (!m_streams.latest(run.streamId, &type, &unitsPerCount, &older, &newer)) {
-        status = proto::InferenceStatus::InputMissing;
+        status = proto::InferenceStatus::kInputMissing;
       } else {
         status = m_engine.fillInputFromSamples(type, unitsPerCount, older, newer);
       }
@@ -341,7 +378,7 @@ bool Agent::sendError(proto::ErrorCode code, const char* text) {
   size_t len = 0;
   while (text[len] != '\0' && len < proto::kMaxTextLen) ++len;
   e.text.assign(text, len);
-  return m_writer.send(e, 0) == proto::Status::Ok;
+  return m_writer.send(e, 0) == proto::Status::kOk;
 }
 
 bool Agent::sendReports() {
@@ -357,12 +394,19 @@ bool Agent::sendReports() {
   if (dropped != m_rxDropsReported &&
       (m_lastRxReportUs == kNever || now - m_lastRxReportUs >= m_config.reportIntervalUs)) {
     TextBuilder<proto::kMaxTextLen> text;
-    text.add(dropped - m_rxDropsReported).add(" received frames dropped (crc ").add(rx.crcErrors)
-        .add(", cobs ").add(rx.cobsErrors).add(", short ").add(rx.tooShort).add(", overflow ").add(rx.overflows)
+    text.add(dropped - m_rxDropsReported)
+        .add(" received frames dropped (crc ")
+        .add(rx.crcErrors)
+        .add(", cobs ")
+        .add(rx.cobsErrors)
+        .add(", short ")
+        .add(rx.tooShort)
+        .add(", overflow ")
+        .add(rx.overflows)
         .add(" in total)");
     m_rxDropsReported = dropped;
     m_lastRxReportUs = now;
-    return sendError(proto::ErrorCode::RxOverflow, text.c_str());
+    return sendError(proto::ErrorCode::kRxOverflow, text.c_str());
   }
   if (m_lastOverrunReportUs == kNever || now - m_lastOverrunReportUs >= m_config.reportIntervalUs) {
     uint8_t stream = 0;
@@ -370,18 +414,25 @@ bool Agent::sendReports() {
     uint32_t total = 0;
     if (m_streams.takeOverruns(&stream, &lost, &total)) {
       TextBuilder<proto::kMaxTextLen> text;
-      text.add("stream ").add(stream).add(": ").add(lost).add(" windows lost, link too slow (")
-          .add(total).add(" in total)");
+      text.add("stream ")
+          .add(stream)
+          .add(": ")
+          .add(lost)
+          .add(" windows lost, link too slow (")
+          .add(total)
+          .add(" in total)");
       m_lastOverrunReportUs = now;
-      return sendError(proto::ErrorCode::StreamOverrun, text.c_str());
+      return sendError(proto::ErrorCode::kStreamOverrun, text.c_str());
     }
   }
   const uint32_t stalls = m_writer.counters().stalls;
   if (stalls != m_txStallsReported) {
     TextBuilder<proto::kMaxTextLen> text;
-    text.add("link stalled ").add(stalls - m_txStallsReported).add(" time(s): tensor capture cut short");
+    text.add("link stalled ")
+        .add(stalls - m_txStallsReported)
+        .add(" time(s): tensor capture cut short");
     m_txStallsReported = stalls;
-    return sendError(proto::ErrorCode::TxOverflow, text.c_str());
+    return sendError(proto::ErrorCode::kTxOverflow, text.c_str());
   }
   return false;
 }

@@ -37,23 +37,23 @@
 namespace tinyscope::agent {
 
 struct AgentConfig {
-  const char* firmwareVersion = "0";       // HelloReply.firmwareVersion (<= 32 chars)
-  proto::ConstByteSpan deviceId;           // HelloReply.deviceId (<= 16 bytes)
+  const char* firmwareVersion = "0";             // HelloReply.firmwareVersion (<= 32 chars)
+  proto::ConstByteSpan deviceId;                 // HelloReply.deviceId (<= 16 bytes)
   const runner::OpResolver* resolver = nullptr;  // required: the kernels this build has
-  proto::ByteSpan arena;                   // tensor arena (static; 16-byte alignment best)
-  proto::ByteSpan sampleHistory;           // newest samples per stream (for LatestWindow runs); may be empty
+  proto::ByteSpan arena;                         // tensor arena (static; 16-byte alignment best)
+  proto::ByteSpan sampleHistory;  // newest samples per stream (for LatestWindow runs); may be empty
   SensorSource* sensors = nullptr;         // may be null: no sensors
   SlotMetadataStore* slotStore = nullptr;  // may be null: active slot and names in RAM only
   uint8_t preferredSlot = 0;               // active at boot when valid and the store has no choice
-  uint64_t stallTimeoutUs = 2000000;       // blocking sends give up after this long without progress
-  uint32_t reportIntervalUs = 100000;      // spacing of repeated Error reports of one kind
+  uint64_t stallTimeoutUs = 2000000;   // blocking sends give up after this long without progress
+  uint32_t reportIntervalUs = 100000;  // spacing of repeated Error reports of one kind
 };
 
 struct AgentCounters {
-  uint32_t requests = 0;         // decoded requests handled
+  uint32_t requests = 0;  // decoded requests handled
   uint32_t nacks = 0;
-  uint32_t logsDropped = 0;      // log() calls refused because the queue was full
-  proto::FrameCounters rx;       // the frame decoder's counters
+  uint32_t logsDropped = 0;  // log() calls refused because the queue was full
+  proto::FrameCounters rx;   // the frame decoder's counters
   TxCounters tx;
   StreamCounters streams;
   InferenceCounters inference;

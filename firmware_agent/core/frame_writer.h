@@ -30,15 +30,15 @@ class FrameWriter {
   bool idle() const { return m_pos == m_len; }
 
   // Encodes `message` (header: next sequence, `requestId`, negotiated version) into the
-  // frame buffer and starts sending it. Requires idle(); returns Status::BufferTooSmall
+  // frame buffer and starts sending it. Requires idle(); returns Status::kBufferTooSmall
   // without touching anything when busy.
   template <class T>
   proto::Status send(const T& message, uint16_t requestId) {
-    if (!idle()) return proto::Status::BufferTooSmall;
+    if (!idle()) return proto::Status::kBufferTooSmall;
     proto::Header header = proto::makeHeader<T>(m_sequence, requestId);
     header.version = m_version;
     const proto::EncodeResult r = proto::encodeFrame(header, message, proto::ByteSpan(m_buffer));
-    if (r.status != proto::Status::Ok) {
+    if (r.status != proto::Status::kOk) {
       ++m_counters.encodeErrors;
       return r.status;
     }
@@ -46,7 +46,7 @@ class FrameWriter {
     m_len = r.size;
     m_pos = 0;
     flush();
-    return proto::Status::Ok;
+    return proto::Status::kOk;
   }
 
   // Hands as much of the pending frame to hal::write() as it accepts. True when idle after.

@@ -12,15 +12,20 @@ using runner::Status;
 
 InferenceStatus fromRunnerStatus(Status s) {
   switch (s) {
-    case Status::kOk: return InferenceStatus::Ok;
+    case Status::kOk:
+      return InferenceStatus::kOk;
     case Status::kUnsupportedOp:
     case Status::kUnsupportedOpType:
-    case Status::kUnsupportedTensorType: return InferenceStatus::UnsupportedOp;
-    case Status::kArenaTooSmall: return InferenceStatus::ArenaTooSmall;
+    case Status::kUnsupportedTensorType:
+      return InferenceStatus::kUnsupportedOp;
+    case Status::kArenaTooSmall:
+      return InferenceStatus::kArenaTooSmall;
     case Status::kBadOpParams:
     case Status::kBadOpArity:
-    case Status::kShapeMismatch: return InferenceStatus::KernelFailed;
-    default: return InferenceStatus::ModelInvalid;
+    case Status::kShapeMismatch:
+      return InferenceStatus::kKernelFailed;
+    default:
+      return InferenceStatus::kModelInvalid;
   }
 }
 
@@ -36,41 +41,59 @@ bool toDesc(const runner::TensorView& view, proto::TensorDesc* out) {
 
 bool toElementType(runner::TensorType type, proto::ElementType* out) {
   switch (type) {
-    case runner::TensorType::kInt8: *out = proto::ElementType::Int8; return true;
-    case runner::TensorType::kUInt8: *out = proto::ElementType::UInt8; return true;
-    case runner::TensorType::kInt16: *out = proto::ElementType::Int16; return true;
-    case runner::TensorType::kUInt16: *out = proto::ElementType::UInt16; return true;
-    case runner::TensorType::kInt32: *out = proto::ElementType::Int32; return true;
-    case runner::TensorType::kFloat32: *out = proto::ElementType::Float32; return true;
-    default: return false;
+    case runner::TensorType::kInt8:
+      *out = proto::ElementType::kInt8;
+      return true;
+    case runner::TensorType::kUInt8:
+      *out = proto::ElementType::kUInt8;
+      return true;
+    case runner::TensorType::kInt16:
+      *out = proto::ElementType::kInt16;
+      return true;
+    case runner::TensorType::kUInt16:
+      *out = proto::ElementType::kUInt16;
+      return true;
+    case runner::TensorType::kInt32:
+      *out = proto::ElementType::kInt32;
+      return true;
+    case runner::TensorType::kFloat32:
+      *out = proto::ElementType::kFloat32;
+      return true;
+    default:
+      return false;
   }
 }
 
 InferenceEngine::InferenceEngine(const runner::OpResolver& resolver, proto::ByteSpan arena)
     : m_resolver(resolver), m_arena(arena) {}
 
-InferenceEngine::~InferenceEngine() { unload(); }
+InferenceEngine::~InferenceEngine() {
+  unload();
+}
 
 void InferenceEngine::unload() {
   if (m_constructed) interp()->~Interpreter();
   m_constructed = false;
-  m_status = InferenceStatus::NoModel;
+  m_status = InferenceStatus::kNoModel;
   m_slot = -1;
   m_error = runner::ErrorDetail();
   for (uint32_t& r : m_received) r = 0;
 }
 
-InferenceStatus InferenceEngine::load(int32_t slot, const uint8_t* model, uint32_t size, uint32_t generation) {
+InferenceStatus InferenceEngine::load(int32_t slot, const uint8_t* model, uint32_t size,
+                                      uint32_t generation) {
   if (m_constructed && slot == m_slot && generation == m_generation) return m_status;
   unload();
   m_slot = slot;
   m_generation = generation;
-  if (model == nullptr || size == 0) return m_status = InferenceStatus::NoModel;
-  runner::Interpreter* in = new (m_storage) runner::Interpreter(model, size, m_resolver, m_arena.data(), m_arena.size());
+  if (model == nullptr || size == 0) return m_status = InferenceStatus::kNoModel;
+  runner::Interpreter* in =
+      new (m_storage) runner::Interpreter(model, size, m_resolver, m_arena.data(), m_arena.size());
   m_constructed = true;
   if (in->status() != Status::kOk) {
     m_error = in->model().error();
-    return m_status = fromRunnerStatus(m_error.status == Status::kOk ? in->status() : m_error.status);
+    return m_status =
+               fromRunnerStatus(m_error.status == Status::kOk ? in->status() : m_error.status);
   }
   const Status allocated = in->allocate();
   if (allocated != Status::kOk) {
@@ -79,19 +102,21 @@ InferenceStatus InferenceEngine::load(int32_t slot, const uint8_t* model, uint32
   }
   in->setClock(&InferenceEngine::clock, nullptr);
   in->setObserver(&InferenceEngine::onOp, this);
-  return m_status = InferenceStatus::Ok;
+  return m_status = InferenceStatus::kOk;
 }
 
 SlotReply InferenceEngine::acceptInput(const proto::InputChunk& chunk) {
   runner::Interpreter* in = interpreter();
-  if (in == nullptr) return SlotReply::nack(proto::NackCode::SlotNotValid, static_cast<uint32_t>(m_status));
-  if (chunk.inputIndex >= in->inputsSize()) return SlotReply::nack(proto::NackCode::InvalidArgument, in->inputsSize());
+  if (in == nullptr)
+    return SlotReply::nack(proto::NackCode::kSlotNotValid, static_cast<uint32_t>(m_status));
+  if (chunk.inputIndex >= in->inputsSize())
+    return SlotReply::nack(proto::NackCode::kInvalidArgument, in->inputsSize());
   const runner::TensorView view = in->input(chunk.inputIndex);
   if (view.data == nullptr || chunk.totalBytes != view.bytes) {
-    return SlotReply::nack(proto::NackCode::InputTooLarge, static_cast<uint32_t>(view.bytes));
+    return SlotReply::nack(proto::NackCode::kInputTooLarge, static_cast<uint32_t>(view.bytes));
   }
   uint32_t& received = m_received[chunk.inputIndex];
-  if (chunk.offset > received) return SlotReply::nack(proto::NackCode::InvalidArgument, received);
+  if (chunk.offset > received) return SlotReply::nack(proto::NackCode::kInvalidArgument, received);
   uint8_t* dst = static_cast<uint8_t*>(view.data) + chunk.offset;
   for (size_t i = 0; i < chunk.data.size(); ++i) dst[i] = chunk.data[i];
   const uint32_t end = chunk.offset + static_cast<uint32_t>(chunk.data.size());
@@ -108,25 +133,30 @@ bool InferenceEngine::uploadComplete() {
   return in->inputsSize() <= proto::kMaxInputs;
 }
 
-InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleType, float unitsPerCount,
-                                                      proto::ConstByteSpan older, proto::ConstByteSpan newer) {
+InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleType,
+                                                      float unitsPerCount,
+                                                      proto::ConstByteSpan older,
+                                                      proto::ConstByteSpan newer) {
   runner::Interpreter* in = interpreter();
   if (in == nullptr) return m_status;
-  if (in->inputsSize() == 0) return InferenceStatus::InputSizeMismatch;
+  if (in->inputsSize() == 0) return InferenceStatus::kInputSizeMismatch;
   const runner::TensorView view = in->input(0);
   proto::ElementType inputType;
-  if (!toElementType(view.type, &inputType) || view.data == nullptr) return InferenceStatus::InputSizeMismatch;
+  if (!toElementType(view.type, &inputType) || view.data == nullptr)
+    return InferenceStatus::kInputSizeMismatch;
   const size_t inSize = proto::elementSize(inputType);
   const size_t sampleSize = proto::elementSize(sampleType);
   const size_t elements = view.bytes / inSize;
-  const bool integerIn = inputType == proto::ElementType::Int8 || inputType == proto::ElementType::UInt8 ||
-                         inputType == proto::ElementType::Int16;
-  const bool quantize = unitsPerCount > 0.0f && view.scale > 0.0f && integerIn &&
-                        (sampleType == proto::ElementType::Int16 || sampleType == proto::ElementType::Int8);
-  if (!quantize && inputType != sampleType) return InferenceStatus::InputSizeMismatch;
+  const bool integerIn = inputType == proto::ElementType::kInt8 ||
+                         inputType == proto::ElementType::kUInt8 ||
+                         inputType == proto::ElementType::kInt16;
+  const bool quantize =
+      unitsPerCount > 0.0f && view.scale > 0.0f && integerIn &&
+      (sampleType == proto::ElementType::kInt16 || sampleType == proto::ElementType::kInt8);
+  if (!quantize && inputType != sampleType) return InferenceStatus::kInputSizeMismatch;
   const size_t need = elements * sampleSize;
   const size_t have = older.size() + newer.size();
-  if (have < need) return InferenceStatus::InputMissing;
+  if (have < need) return InferenceStatus::kInputMissing;
   // Only the newest `need` bytes count.
   const size_t skip = have - need;
   const size_t skipOlder = skip < older.size() ? skip : older.size();
@@ -136,10 +166,14 @@ InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleT
   if (!quantize) {
     for (size_t i = 0; i < older.size(); ++i) dst[i] = older[i];
     for (size_t i = 0; i < newer.size(); ++i) dst[older.size() + i] = newer[i];
-    return InferenceStatus::Ok;
+    return InferenceStatus::kOk;
   }
-  const int32_t lo = inputType == proto::ElementType::Int8 ? -128 : (inputType == proto::ElementType::UInt8 ? 0 : -32768);
-  const int32_t hi = inputType == proto::ElementType::Int8 ? 127 : (inputType == proto::ElementType::UInt8 ? 255 : 32767);
+  const int32_t lo = inputType == proto::ElementType::kInt8
+                         ? -128
+                         : (inputType == proto::ElementType::kUInt8 ? 0 : -32768);
+  const int32_t hi = inputType == proto::ElementType::kInt8
+                         ? 127
+                         : (inputType == proto::ElementType::kUInt8 ? 255 : 32767);
   const float factor = unitsPerCount / view.scale;
   auto byteAt = [&](size_t i) { return i < older.size() ? older[i] : newer[i - older.size()]; };
   for (size_t e = 0; e < elements; ++e) {
@@ -158,10 +192,12 @@ InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleT
       dst[2 * e + 1] = static_cast<uint8_t>(static_cast<uint32_t>(q) >> 8);
     }
   }
-  return InferenceStatus::Ok;
+  return InferenceStatus::kOk;
 }
 
-uint64_t InferenceEngine::clock(void*) { return hal::ticks(); }
+uint64_t InferenceEngine::clock(void*) {
+  return hal::ticks();
+}
 
 void InferenceEngine::onOp(const runner::OpEvent& event, void* context) {
   static_cast<InferenceEngine*>(context)->handleOp(event);
@@ -169,9 +205,11 @@ void InferenceEngine::onOp(const runner::OpEvent& event, void* context) {
 
 bool InferenceEngine::wantsCapture(uint16_t opIndex) const {
   switch (m_request->capture) {
-    case proto::CaptureMode::None: return false;
-    case proto::CaptureMode::AllOps: return true;
-    case proto::CaptureMode::SelectedOps:
+    case proto::CaptureMode::kNone:
+      return false;
+    case proto::CaptureMode::kAllOps:
+      return true;
+    case proto::CaptureMode::kSelectedOps:
       for (uint16_t op : m_request->captureOps) {
         if (op == opIndex) return true;
       }
@@ -184,7 +222,8 @@ void InferenceEngine::handleOp(const runner::OpEvent& event) {
   const uint16_t opIndex = static_cast<uint16_t>(event.opIndex);
   runner::Interpreter* in = interp();
   const runner::OperatorDesc op = in->model().op(static_cast<uint32_t>(event.opIndex));
-  const uint32_t ticks = event.elapsedTicks > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(event.elapsedTicks);
+  const uint32_t ticks =
+      event.elapsedTicks > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(event.elapsedTicks);
   proto::OpTiming timing;
   timing.opIndex = opIndex;
   timing.opCode = static_cast<uint16_t>(op.builtinCode);
@@ -201,7 +240,8 @@ void InferenceEngine::handleOp(const runner::OpEvent& event) {
   }
 }
 
-bool InferenceEngine::sendTensor(uint16_t opIndex, uint8_t tensorIndex, const runner::TensorView& view) {
+bool InferenceEngine::sendTensor(uint16_t opIndex, uint8_t tensorIndex,
+                                 const runner::TensorView& view) {
   proto::TensorChunk chunk;
   if (!toDesc(view, &chunk.desc)) return true;  // no wire form (e.g. int64, no storage): skipped
   chunk.opIndex = opIndex;
@@ -219,7 +259,7 @@ bool InferenceEngine::sendTensor(uint16_t opIndex, uint8_t tensorIndex, const ru
     }
     chunk.offset = offset;
     chunk.data = proto::ConstByteSpan(data + offset, n);
-    if (m_writer->send(chunk, m_requestId) != proto::Status::Ok) return true;
+    if (m_writer->send(chunk, m_requestId) != proto::Status::kOk) return true;
     ++m_counters.tensorChunks;
     m_counters.tensorBytes += n;
     offset += n;
@@ -236,8 +276,8 @@ void InferenceEngine::sendResult() {
   ++m_counters.runs;
 }
 
-void InferenceEngine::run(const proto::RunInference& request, InferenceStatus status, uint16_t requestId,
-                          FrameWriter& writer, uint64_t stallTimeoutUs) {
+void InferenceEngine::run(const proto::RunInference& request, InferenceStatus status,
+                          uint16_t requestId, FrameWriter& writer, uint64_t stallTimeoutUs) {
   m_request = &request;
   m_writer = &writer;
   m_requestId = requestId;
@@ -248,13 +288,13 @@ void InferenceEngine::run(const proto::RunInference& request, InferenceStatus st
   for (uint32_t& r : m_received) r = 0;
 
   runner::Interpreter* in = interpreter();
-  if (status == InferenceStatus::Ok && in == nullptr) status = m_status;
-  if (status != InferenceStatus::Ok) {
+  if (status == InferenceStatus::kOk && in == nullptr) status = m_status;
+  if (status != InferenceStatus::kOk) {
     m_result.status = status;
     sendResult();
     return;
   }
-  if (request.capture != proto::CaptureMode::None) {
+  if (request.capture != proto::CaptureMode::kNone) {
     for (uint32_t i = 0; i < in->inputsSize() && i < 255 && !m_captureStalled; ++i) {
       sendTensor(proto::kModelInputOp, static_cast<uint8_t>(i), in->input(i));
     }
@@ -275,7 +315,7 @@ void InferenceEngine::run(const proto::RunInference& request, InferenceStatus st
     }
     m_result.outputs.push(out);
   }
-  m_result.status = InferenceStatus::Ok;
+  m_result.status = InferenceStatus::kOk;
   sendResult();
   m_request = nullptr;
 }

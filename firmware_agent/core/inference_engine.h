@@ -28,10 +28,10 @@
 namespace tinyscope::agent {
 
 struct InferenceCounters {
-  uint32_t runs = 0;            // InferenceResults sent (any status)
-  uint32_t tensorChunks = 0;    // TensorChunk messages sent
-  uint32_t tensorBytes = 0;     // tensor payload bytes in them
-  uint32_t captureAborts = 0;   // runs whose capture stopped because the link stalled
+  uint32_t runs = 0;           // InferenceResults sent (any status)
+  uint32_t tensorChunks = 0;   // TensorChunk messages sent
+  uint32_t tensorBytes = 0;    // tensor payload bytes in them
+  uint32_t captureAborts = 0;  // runs whose capture stopped because the link stalled
 };
 
 // Element type of a runtime tensor on the wire; false when the protocol has none for it.
@@ -48,13 +48,16 @@ class InferenceEngine {
   // Does nothing when that slot is loaded already under the same `generation`. Returns Ok,
   // NoModel (model == nullptr), ModelInvalid, UnsupportedOp, ArenaTooSmall or KernelFailed
   // (an operator's prepare refused it); error() says where.
-  proto::InferenceStatus load(int32_t slot, const uint8_t* model, uint32_t size, uint32_t generation);
+  proto::InferenceStatus load(int32_t slot, const uint8_t* model, uint32_t size,
+                              uint32_t generation);
   void unload();
   proto::InferenceStatus status() const { return m_status; }
   int32_t loadedSlot() const { return m_slot; }
   const runner::ErrorDetail& error() const { return m_error; }
   // Null unless status() == Ok.
-  runner::Interpreter* interpreter() { return m_status == proto::InferenceStatus::Ok ? interp() : nullptr; }
+  runner::Interpreter* interpreter() {
+    return m_status == proto::InferenceStatus::kOk ? interp() : nullptr;
+  }
   size_t arenaBytes() const { return m_arena.size(); }
 
   // Copies an InputChunk into input tensor `inputIndex`. Ack value: bytes of that input
@@ -69,7 +72,8 @@ class InferenceEngine {
   // and input types must match and bytes are copied. InputMissing when there are too few
   // samples, InputSizeMismatch when no conversion applies.
   proto::InferenceStatus fillInputFromSamples(proto::ElementType sampleType, float unitsPerCount,
-                                              proto::ConstByteSpan older, proto::ConstByteSpan newer);
+                                              proto::ConstByteSpan older,
+                                              proto::ConstByteSpan newer);
 
   // True when every input has been completely uploaded since the last run.
   bool uploadComplete();
@@ -96,7 +100,7 @@ class InferenceEngine {
   proto::ByteSpan m_arena;
   alignas(runner::Interpreter) uint8_t m_storage[sizeof(runner::Interpreter)];
   bool m_constructed = false;
-  proto::InferenceStatus m_status = proto::InferenceStatus::NoModel;
+  proto::InferenceStatus m_status = proto::InferenceStatus::kNoModel;
   int32_t m_slot = -1;
   uint32_t m_generation = 0;
   runner::ErrorDetail m_error;

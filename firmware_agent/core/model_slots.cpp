@@ -74,20 +74,21 @@ proto::SlotInfo ModelSlots::info(uint8_t slot) const {
   info.modelName = s.name;
   hal::SlotModel sm{};
   if (s.receiving) {
-    info.state = proto::SlotState::Receiving;
+    info.state = proto::SlotState::kReceiving;
     info.modelSize = s.size;
     info.modelCrc = s.crc;
     info.receivedBytes = s.received;
   } else if (hal::slotModel(slot, false, &sm) == hal::Status::kOk) {
-    info.state = (static_cast<int32_t>(slot) == m_active) ? proto::SlotState::Active : proto::SlotState::Valid;
-    if (s.invalid) info.state = proto::SlotState::Invalid;
+    info.state = (static_cast<int32_t>(slot) == m_active) ? proto::SlotState::kActive
+                                                          : proto::SlotState::kValid;
+    if (s.invalid) info.state = proto::SlotState::kInvalid;
     info.modelSize = sm.size;
     info.modelCrc = sm.crc32;
     info.receivedBytes = sm.size;
   } else if (s.invalid || !headerErased(slot)) {
-    info.state = proto::SlotState::Invalid;
+    info.state = proto::SlotState::kInvalid;
   } else {
-    info.state = proto::SlotState::Empty;
+    info.state = proto::SlotState::kEmpty;
   }
   return info;
 }
@@ -100,15 +101,17 @@ void ModelSlots::setActive(int32_t slot) {
 }
 
 SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
-  if (m.slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
-  if (m.size > payloadCapacity(m.slot)) return SlotReply::nack(NackCode::SlotTooSmall, payloadCapacity(m.slot));
-  if (static_cast<int32_t>(m.slot) == m_active) return SlotReply::nack(NackCode::Busy, m.slot);
+  if (m.slot >= m_count) return SlotReply::nack(NackCode::kNoSuchSlot, m_count);
+  if (m.size > payloadCapacity(m.slot))
+    return SlotReply::nack(NackCode::kSlotTooSmall, payloadCapacity(m.slot));
+  if (static_cast<int32_t>(m.slot) == m_active) return SlotReply::nack(NackCode::kBusy, m.slot);
   Slot& s = m_slots[m.slot];
   if (s.receiving && s.size == m.size && s.crc == m.crc32 && s.name == m.modelName) {
     return SlotReply::ack(s.received);  // resume where the previous transfer stopped
   }
   const hal::Status erased = hal::slotErase(m.slot);
-  if (erased != hal::Status::kOk) return SlotReply::nack(NackCode::FlashWriteFailed, static_cast<uint32_t>(erased));
+  if (erased != hal::Status::kOk)
+    return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(erased));
   if (m_previous == static_cast<int32_t>(m.slot)) m_previous = -1;
   s = Slot();
   s.receiving = true;
@@ -119,37 +122,39 @@ SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
 }
 
 SlotReply ModelSlots::flashChunk(const proto::FlashChunk& m) {
-  if (m.slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
+  if (m.slot >= m_count) return SlotReply::nack(NackCode::kNoSuchSlot, m_count);
   Slot& s = m_slots[m.slot];
-  if (!s.receiving) return SlotReply::nack(NackCode::InvalidArgument, 0);
-  if (m.offset != s.received) return SlotReply::nack(NackCode::FlashOffsetMismatch, s.received);
-  if (m.data.size() > s.size - s.received) return SlotReply::nack(NackCode::InvalidArgument, s.size - s.received);
+  if (!s.receiving) return SlotReply::nack(NackCode::kInvalidArgument, 0);
+  if (m.offset != s.received) return SlotReply::nack(NackCode::kFlashOffsetMismatch, s.received);
+  if (m.data.size() > s.size - s.received)
+    return SlotReply::nack(NackCode::kInvalidArgument, s.size - s.received);
   const uint32_t n = static_cast<uint32_t>(m.data.size());
   const hal::Status w = hal::slotWrite(m.slot, hal::kSlotHeaderSize + m.offset, m.data.data(), n);
-  if (w != hal::Status::kOk) return SlotReply::nack(NackCode::FlashWriteFailed, static_cast<uint32_t>(w));
+  if (w != hal::Status::kOk)
+    return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(w));
   s.running.update(m.data);
   s.received += n;
   return SlotReply::ack(s.received);
 }
 
 SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
-  if (m.slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
+  if (m.slot >= m_count) return SlotReply::nack(NackCode::kNoSuchSlot, m_count);
   Slot& s = m_slots[m.slot];
-  if (!s.receiving) return SlotReply::nack(NackCode::InvalidArgument, 0);
-  if (s.received != s.size) return SlotReply::nack(NackCode::FlashOffsetMismatch, s.received);
+  if (!s.receiving) return SlotReply::nack(NackCode::kInvalidArgument, 0);
+  if (s.received != s.size) return SlotReply::nack(NackCode::kFlashOffsetMismatch, s.received);
   // Check what storage holds, not what arrived: catches a write the medium garbled.
   const uint32_t stored = hal::crc32(hal::slotData(m.slot) + hal::kSlotHeaderSize, s.size);
   s.receiving = false;
   if (stored != s.crc || s.running.value() != s.crc) {
     s.invalid = true;
-    return SlotReply::nack(NackCode::CrcMismatch, stored);
+    return SlotReply::nack(NackCode::kCrcMismatch, stored);
   }
   uint8_t header[hal::kSlotHeaderSize];
   hal::makeSlotHeader(s.size, s.crc, header);
   const hal::Status w = hal::slotWrite(m.slot, 0, header, hal::kSlotHeaderSize);
   if (w != hal::Status::kOk) {
     s.invalid = true;
-    return SlotReply::nack(NackCode::FlashWriteFailed, static_cast<uint32_t>(w));
+    return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(w));
   }
   s.invalid = false;
   if (m_store != nullptr) m_store->saveName(m.slot, s.name.c_str());
@@ -157,22 +162,23 @@ SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
 }
 
 SlotReply ModelSlots::verify(uint8_t slot) {
-  if (slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
-  if (m_slots[slot].receiving) return SlotReply::nack(NackCode::SlotNotValid, 0);
+  if (slot >= m_count) return SlotReply::nack(NackCode::kNoSuchSlot, m_count);
+  if (m_slots[slot].receiving) return SlotReply::nack(NackCode::kSlotNotValid, 0);
   const uint32_t problem = checkModel(slot, true);
   hal::SlotModel sm{};
   if (problem != 0 || hal::slotModel(slot, false, &sm) != hal::Status::kOk) {
-    return SlotReply::nack(NackCode::SlotNotValid, problem);
+    return SlotReply::nack(NackCode::kSlotNotValid, problem);
   }
   m_slots[slot].invalid = false;
   return SlotReply::ack(sm.crc32);
 }
 
 SlotReply ModelSlots::activate(uint8_t slot) {
-  if (slot >= m_count) return SlotReply::nack(NackCode::NoSuchSlot, m_count);
-  if (m_slots[slot].receiving || m_slots[slot].invalid) return SlotReply::nack(NackCode::SlotNotValid, 0);
+  if (slot >= m_count) return SlotReply::nack(NackCode::kNoSuchSlot, m_count);
+  if (m_slots[slot].receiving || m_slots[slot].invalid)
+    return SlotReply::nack(NackCode::kSlotNotValid, 0);
   const uint32_t problem = checkModel(slot, true);
-  if (problem != 0) return SlotReply::nack(NackCode::SlotNotValid, problem);
+  if (problem != 0) return SlotReply::nack(NackCode::kSlotNotValid, problem);
   setActive(slot);
   return SlotReply::ack(slot);
 }
@@ -181,7 +187,7 @@ SlotReply ModelSlots::rollback() {
   const int32_t target = m_previous;
   if (target < 0 || target >= m_count || m_slots[target].receiving || m_slots[target].invalid ||
       checkModel(static_cast<uint8_t>(target), true) != 0) {
-    return SlotReply::nack(NackCode::NoRollbackTarget, 0);
+    return SlotReply::nack(NackCode::kNoRollbackTarget, 0);
   }
   setActive(target);
   return SlotReply::ack(static_cast<uint32_t>(target));

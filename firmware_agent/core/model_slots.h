@@ -46,11 +46,15 @@ class SlotMetadataStore {
 
 struct SlotReply {
   bool ok = true;
-  proto::NackCode code = proto::NackCode::InvalidArgument;
+  proto::NackCode code = proto::NackCode::kInvalidArgument;
   uint32_t value = 0;  // Ack.value or Nack.value
 
-  static SlotReply ack(uint32_t value) { return SlotReply{true, proto::NackCode::InvalidArgument, value}; }
-  static SlotReply nack(proto::NackCode code, uint32_t value = 0) { return SlotReply{false, code, value}; }
+  static SlotReply ack(uint32_t value) {
+    return SlotReply{true, proto::NackCode::kInvalidArgument, value};
+  }
+  static SlotReply nack(proto::NackCode code, uint32_t value = 0) {
+    return SlotReply{false, code, value};
+  }
 };
 
 class ModelSlots {

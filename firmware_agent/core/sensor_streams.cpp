@@ -42,13 +42,15 @@ bool SensorStreams::anyActive() const {
 
 SlotReply SensorStreams::start(const proto::StartStream& m) {
   proto::SensorInfo info;
-  if (!findSensor(m.sensorId, &info)) return SlotReply::nack(NackCode::NoSuchSensor, m.sensorId);
+  if (!findSensor(m.sensorId, &info)) return SlotReply::nack(NackCode::kNoSuchSensor, m.sensorId);
   const uint32_t rate = m.rateMilliHz == 0 ? info.rateMilliHz : m.rateMilliHz;
-  if (rate > info.maxRateMilliHz) return SlotReply::nack(NackCode::RateUnsupported, info.maxRateMilliHz);
+  if (rate > info.maxRateMilliHz)
+    return SlotReply::nack(NackCode::kRateUnsupported, info.maxRateMilliHz);
   const size_t frameBytes = size_t{info.axes} * proto::elementSize(info.sampleType);
-  if (frameBytes == 0) return SlotReply::nack(NackCode::InvalidArgument, m.sensorId);
+  if (frameBytes == 0) return SlotReply::nack(NackCode::kInvalidArgument, m.sensorId);
   const size_t maxSamples = proto::kMaxChunk / frameBytes;
-  if (m.windowSamples > maxSamples) return SlotReply::nack(NackCode::WindowTooLarge, static_cast<uint32_t>(maxSamples));
+  if (m.windowSamples > maxSamples)
+    return SlotReply::nack(NackCode::kWindowTooLarge, static_cast<uint32_t>(maxSamples));
 
   // A running stream with this id restarts on the same lane.
   Lane* lane = findLane(m.streamId);
@@ -64,10 +66,11 @@ SlotReply SensorStreams::start(const proto::StartStream& m) {
         break;
       }
     }
-    if (lane == nullptr) return SlotReply::nack(NackCode::Busy, kMaxStreamSlots);
+    if (lane == nullptr) return SlotReply::nack(NackCode::kBusy, kMaxStreamSlots);
   }
   lane->active = false;
-  if (!m_source->open(laneIndex, m.sensorId, rate)) return SlotReply::nack(NackCode::RateUnsupported, info.maxRateMilliHz);
+  if (!m_source->open(laneIndex, m.sensorId, rate))
+    return SlotReply::nack(NackCode::kRateUnsupported, info.maxRateMilliHz);
   lane->active = true;
   lane->streamId = m.streamId;
   lane->sensorId = m.sensorId;
@@ -91,7 +94,7 @@ SlotReply SensorStreams::start(const proto::StartStream& m) {
 
 SlotReply SensorStreams::stop(uint8_t streamId) {
   Lane* lane = findLane(streamId);
-  if (lane == nullptr) return SlotReply::nack(NackCode::NoSuchStream, streamId);
+  if (lane == nullptr) return SlotReply::nack(NackCode::kNoSuchStream, streamId);
   m_source->close(static_cast<uint8_t>(lane - m_lanes));
   lane->active = false;
   return SlotReply::ack(lane->sequence);
@@ -108,11 +111,11 @@ void SensorStreams::stopAll() {
 
 SlotReply SensorStreams::setRate(const proto::SetRate& m) {
   Lane* lane = findLane(m.streamId);
-  if (lane == nullptr) return SlotReply::nack(NackCode::NoSuchStream, m.streamId);
+  if (lane == nullptr) return SlotReply::nack(NackCode::kNoSuchStream, m.streamId);
   proto::SensorInfo info;
   if (!findSensor(lane->sensorId, &info) || m.rateMilliHz > info.maxRateMilliHz ||
       !m_source->setRate(static_cast<uint8_t>(lane - m_lanes), m.rateMilliHz)) {
-    return SlotReply::nack(NackCode::RateUnsupported, info.maxRateMilliHz);
+    return SlotReply::nack(NackCode::kRateUnsupported, info.maxRateMilliHz);
   }
   lane->rateMilliHz = m.rateMilliHz;
   return SlotReply::ack(m.rateMilliHz);
@@ -128,7 +131,8 @@ void SensorStreams::remember(Lane& lane, const uint8_t* bytes, size_t size) {
     lane.history[lane.historyHead] = bytes[i];
     lane.historyHead = lane.historyHead + 1 == lane.historyCapacity ? 0 : lane.historyHead + 1;
   }
-  lane.historyFill = lane.historyFill + size > lane.historyCapacity ? lane.historyCapacity : lane.historyFill + size;
+  lane.historyFill = lane.historyFill + size > lane.historyCapacity ? lane.historyCapacity
+                                                                    : lane.historyFill + size;
 }
 
 bool SensorStreams::service(FrameWriter& writer, size_t maxWindows) {
@@ -139,7 +143,8 @@ bool SensorStreams::service(FrameWriter& writer, size_t maxWindows) {
     while (lane.active && windows < maxWindows) {
       uint64_t ts = 0;
       const size_t want = size_t{lane.windowSamples} - lane.filled;
-      const size_t got = m_source->read(i, lane.window + size_t{lane.filled} * lane.frameBytes, want, &ts);
+      const size_t got =
+          m_source->read(i, lane.window + size_t{lane.filled} * lane.frameBytes, want, &ts);
       if (got == 0) break;
       worked = true;
       if (lane.filled == 0) lane.firstTimestampUs = ts;
@@ -160,7 +165,7 @@ bool SensorStreams::service(FrameWriter& writer, size_t maxWindows) {
         w.channels = lane.axes;
         w.sampleCount = lane.windowSamples;
         w.payload = proto::ConstByteSpan(lane.window, size_t{lane.windowSamples} * lane.frameBytes);
-        sent = writer.send(w, 0) == proto::Status::Ok;
+        sent = writer.send(w, 0) == proto::Status::kOk;
       }
       if (sent) {
         ++m_counters.windowsSent;
@@ -198,7 +203,8 @@ bool SensorStreams::latest(uint8_t streamId, proto::ElementType* type, float* un
     *older = proto::ConstByteSpan(lane->history, 0);
     *newer = proto::ConstByteSpan(lane->history, lane->historyFill);
   } else {
-    *older = proto::ConstByteSpan(lane->history + lane->historyHead, lane->historyCapacity - lane->historyHead);
+    *older = proto::ConstByteSpan(lane->history + lane->historyHead,
+                                  lane->historyCapacity - lane->historyHead);
     *newer = proto::ConstByteSpan(lane->history, lane->historyHead);
   }
   return true;

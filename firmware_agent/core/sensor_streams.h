@@ -57,8 +57,8 @@ class SensorStreams {
   // The samples of the newest complete windows of stream `streamId` (as many as the lane's
   // history slice holds): older + newer in time order, ending with the latest window. Also
   // the sample type and the sensor's unitsPerCount(). False when the stream is not running.
-  bool latest(uint8_t streamId, proto::ElementType* type, float* unitsPerCount, proto::ConstByteSpan* older,
-              proto::ConstByteSpan* newer) const;
+  bool latest(uint8_t streamId, proto::ElementType* type, float* unitsPerCount,
+              proto::ConstByteSpan* older, proto::ConstByteSpan* newer) const;
 
   bool anyActive() const;
   const StreamCounters& counters() const { return m_counters; }
@@ -69,7 +69,7 @@ class SensorStreams {
     uint8_t streamId = 0;
     uint8_t sensorId = 0;
     uint8_t axes = 1;
-    proto::ElementType type = proto::ElementType::Int16;
+    proto::ElementType type = proto::ElementType::kInt16;
     uint16_t windowSamples = 1;
     uint16_t filled = 0;  // samples in `window`
     size_t frameBytes = 2;

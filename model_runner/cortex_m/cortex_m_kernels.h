@@ -38,11 +38,13 @@ void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const 
                   const GemmOutput& o, int8_t* out0, int8_t* out1);
 // The same for one int8 column x (x[k] + inputOffset), 4 channels per step, widened to int16
 // pairs inside the inner loop: no scratch.
-void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* x, int32_t inputOffset,
-          const GemmOutput& o, int8_t* out);
+void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* x,
+          int32_t inputOffset, const GemmOutput& o, int8_t* out);
 
 // Elements from one column to the next in a scratch buffer (columns stay 8-byte aligned).
-inline int32_t columnStride(int32_t depth) { return (depth + 3) & ~3; }
+inline int32_t columnStride(int32_t depth) {
+  return (depth + 3) & ~3;
+}
 
 // ---- operators ------------------------------------------------------------------------------
 // Scratch for convPerChannel: two interleaved int16 im2col columns.
@@ -52,22 +54,24 @@ inline size_t convScratchBytes(const kernels::Shape4& filt) {
 // reference::convPerChannel for int8/int32 bias without groups (filt.c == in.c).
 void convPerChannel(const kernels::ConvParams& p, const int32_t* multipliers, const int32_t* shifts,
                     const kernels::Shape4& in, const int8_t* input, const kernels::Shape4& filt,
-                    const int8_t* filter, const int32_t* bias, const kernels::Shape4& out, int8_t* output,
-                    int16_t* scratch);
+                    const int8_t* filter, const int32_t* bias, const kernels::Shape4& out,
+                    int8_t* output, int16_t* scratch);
 
 // reference::depthwiseConvPerChannel, int8 with int32 bias. No scratch. Channel multiplier 1
 // runs 4 channels per step (3x3 windows inside the image fully unrolled), multipliers that are
 // a multiple of 4 run 4 outputs of one input channel per step; others run one output at a time.
-void depthwiseConvPerChannel(const kernels::ConvParams& p, int32_t depthMultiplier, const int32_t* multipliers,
-                             const int32_t* shifts, const kernels::Shape4& in, const int8_t* input,
+void depthwiseConvPerChannel(const kernels::ConvParams& p, int32_t depthMultiplier,
+                             const int32_t* multipliers, const int32_t* shifts,
+                             const kernels::Shape4& in, const int8_t* input,
                              const kernels::Shape4& filt, const int8_t* filter, const int32_t* bias,
                              const kernels::Shape4& out, int8_t* output);
 
 // reference::fullyConnected for int8 with int32 bias and p.filterOffset == 0 (symmetric weights).
 // No scratch: 4 rows x 1 batch row per step, the int8 input widened (input offset added)
 // inside the inner loop; batches run one after the other.
-void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers, const int32_t* shifts,
-                    bool perChannel, int32_t batches, int32_t accumDepth, int32_t outputDepth,
-                    const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output);
+void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers,
+                    const int32_t* shifts, bool perChannel, int32_t batches, int32_t accumDepth,
+                    int32_t outputDepth, const int8_t* input, const int8_t* filter,
+                    const int32_t* bias, int8_t* output);
 
 }  // namespace tinyscope::runner::cortex_m

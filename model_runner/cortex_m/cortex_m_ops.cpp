@@ -3,7 +3,8 @@
 namespace tinyscope::runner::cortex_m {
 
 Status addCortexMOps(OpResolver& resolver) {
-  const OpRegistration registrations[] = {registerConv2d(), registerDepthwiseConv2d(), registerFullyConnected()};
+  const OpRegistration registrations[] = {registerConv2d(), registerDepthwiseConv2d(),
+                                          registerFullyConnected()};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

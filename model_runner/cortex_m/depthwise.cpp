@@ -26,7 +26,8 @@ struct Acc4 {
 
 // 4 channels (c..c+3, channel multiplier 1) of one tap: input and weight words widened, the
 // input offset folded into the input halves.
-__attribute__((always_inline)) inline void tap4(const int8_t* src, const int8_t* w, int32_t offsets, Acc4& acc) {
+__attribute__((always_inline)) inline void tap4(const int8_t* src, const int8_t* w, int32_t offsets,
+                                                Acc4& acc) {
   const int32_t v = dsp::read32(src);
   const int32_t f = dsp::read32(w);
   const int32_t x02 = dsp::sxtab16(offsets, v), x13 = dsp::sxtab16Ror8(offsets, v);
@@ -37,13 +38,16 @@ __attribute__((always_inline)) inline void tap4(const int8_t* src, const int8_t*
   acc.a3 = dsp::smlatt(x13, f13, acc.a3);
 }
 
-inline int32_t biasAt(const int32_t* bias, int32_t c) { return bias != nullptr ? bias[c] : 0; }
+inline int32_t biasAt(const int32_t* bias, int32_t c) {
+  return bias != nullptr ? bias[c] : 0;
+}
 
 }  // namespace
 
-void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier, const int32_t* multipliers,
-                             const int32_t* shifts, const Shape4& in, const int8_t* input, const Shape4& filt,
-                             const int8_t* filter, const int32_t* bias, const Shape4& out, int8_t* output) {
+void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
+                             const int32_t* multipliers, const int32_t* shifts, const Shape4& in,
+                             const int8_t* input, const Shape4& filt, const int8_t* filter,
+                             const int32_t* bias, const Shape4& out, int8_t* output) {
   dsp::OutputStage os;
   os.offset = p.outputOffset;
   os.actMin = p.actMin;
@@ -68,7 +72,8 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier, const
           const bool whole3x3 = kernel3x3 && fy0 == 0 && fy1 == 3 && fx0 == 0 && fx1 == 3;
           int32_t c = 0;
           for (; c + 4 <= inC; c += 4) {
-            Acc4 acc{biasAt(bias, c), biasAt(bias, c + 1), biasAt(bias, c + 2), biasAt(bias, c + 3)};
+            Acc4 acc{biasAt(bias, c), biasAt(bias, c + 1), biasAt(bias, c + 2),
+                     biasAt(bias, c + 3)};
             if (whole3x3) {
               const int8_t* r0 = image + y0 * rowStride + x0 * inC + c;
               const int8_t* r1 = r0 + rowStride;
@@ -118,7 +123,8 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier, const
           // the four weights widened by SXTB16.
           for (; m + 4 <= depthMultiplier; m += 4) {
             const int32_t oc = ic * depthMultiplier + m;
-            Acc4 acc{biasAt(bias, oc), biasAt(bias, oc + 1), biasAt(bias, oc + 2), biasAt(bias, oc + 3)};
+            Acc4 acc{biasAt(bias, oc), biasAt(bias, oc + 1), biasAt(bias, oc + 2),
+                     biasAt(bias, oc + 3)};
             for (int32_t fy = fy0; fy < fy1; ++fy) {
               const int32_t iy = y0 + fy * p.dilationH;
               const int8_t* row = image + iy * rowStride + ic;

@@ -20,9 +20,10 @@ Status prepare(OpContext& ctx) {
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const WindowOpData*>(ctx.userData());
-  depthwiseConvPerChannel(d->params, d->depthMultiplier, d->quant.multipliers, d->quant.shifts, d->input,
-                          ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1),
-                          d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, d->output, ctx.outputData<int8_t>(0));
+  depthwiseConvPerChannel(d->params, d->depthMultiplier, d->quant.multipliers, d->quant.shifts,
+                          d->input, ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1),
+                          d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, d->output,
+                          ctx.outputData<int8_t>(0));
 }
 
 }  // namespace

@@ -20,16 +20,21 @@ inline int32_t read32(const void* p) {
   memcpy(&v, p, sizeof v);
   return v;
 }
-inline void write32(void* p, int32_t v) { memcpy(p, &v, sizeof v); }
+inline void write32(void* p, int32_t v) {
+  memcpy(p, &v, sizeof v);
+}
 
 // A 16-bit value in both halves (for SXTAB16's addend).
 inline int32_t pair16(int32_t v) {
-  return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFFFu) | (static_cast<uint32_t>(v) << 16));
+  return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFFFu) |
+                              (static_cast<uint32_t>(v) << 16));
 }
 
 #if defined(__ARM_FEATURE_DSP)
 // Bytes 0 and 2 sign-extended into the two halves.
-inline int32_t sxtb16(int32_t x) { return __sxtb16(x); }
+inline int32_t sxtb16(int32_t x) {
+  return __sxtb16(x);
+}
 // Bytes 1 and 3 sign-extended into the two halves (SXTB16 with ROR #8).
 inline int32_t sxtb16Ror8(int32_t x) {
   int32_t r;
@@ -37,7 +42,9 @@ inline int32_t sxtb16Ror8(int32_t x) {
   return r;
 }
 // a + bytes 0 and 2 of x, per half.
-inline int32_t sxtab16(int32_t a, int32_t x) { return __sxtab16(a, x); }
+inline int32_t sxtab16(int32_t a, int32_t x) {
+  return __sxtab16(a, x);
+}
 // a + bytes 1 and 3 of x, per half.
 inline int32_t sxtab16Ror8(int32_t a, int32_t x) {
   int32_t r;
@@ -45,28 +52,59 @@ inline int32_t sxtab16Ror8(int32_t a, int32_t x) {
   return r;
 }
 // acc + a.lo*b.lo + a.hi*b.hi (wraps modulo 2^32; the Q flag is ignored).
-inline int32_t smlad(int32_t a, int32_t b, int32_t acc) { return __smlad(a, b, acc); }
-inline int32_t smlabb(int32_t a, int32_t b, int32_t acc) { return __smlabb(a, b, acc); }
-inline int32_t smlatt(int32_t a, int32_t b, int32_t acc) { return __smlatt(a, b, acc); }
-inline int32_t smlatb(int32_t a, int32_t b, int32_t acc) { return __smlatb(a, b, acc); }
-#else
-inline int32_t lo16(int32_t x) { return static_cast<int16_t>(static_cast<uint32_t>(x) & 0xFFFFu); }
-inline int32_t hi16(int32_t x) { return static_cast<int16_t>(static_cast<uint32_t>(x) >> 16); }
-inline int32_t make16(int32_t lo, int32_t hi) {
-  return static_cast<int32_t>((static_cast<uint32_t>(lo) & 0xFFFFu) | (static_cast<uint32_t>(hi) << 16));
+inline int32_t smlad(int32_t a, int32_t b, int32_t acc) {
+  return __smlad(a, b, acc);
 }
-inline int32_t byteAt(int32_t x, int i) { return static_cast<int8_t>(static_cast<uint32_t>(x) >> (8 * i)); }
-inline int32_t sxtb16(int32_t x) { return make16(byteAt(x, 0), byteAt(x, 2)); }
-inline int32_t sxtb16Ror8(int32_t x) { return make16(byteAt(x, 1), byteAt(x, 3)); }
-inline int32_t sxtab16(int32_t a, int32_t x) { return make16(lo16(a) + byteAt(x, 0), hi16(a) + byteAt(x, 2)); }
-inline int32_t sxtab16Ror8(int32_t a, int32_t x) { return make16(lo16(a) + byteAt(x, 1), hi16(a) + byteAt(x, 3)); }
-inline int32_t wrap(int64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v))); }
+inline int32_t smlabb(int32_t a, int32_t b, int32_t acc) {
+  return __smlabb(a, b, acc);
+}
+inline int32_t smlatt(int32_t a, int32_t b, int32_t acc) {
+  return __smlatt(a, b, acc);
+}
+inline int32_t smlatb(int32_t a, int32_t b, int32_t acc) {
+  return __smlatb(a, b, acc);
+}
+#else
+inline int32_t lo16(int32_t x) {
+  return static_cast<int16_t>(static_cast<uint32_t>(x) & 0xFFFFu);
+}
+inline int32_t hi16(int32_t x) {
+  return static_cast<int16_t>(static_cast<uint32_t>(x) >> 16);
+}
+inline int32_t make16(int32_t lo, int32_t hi) {
+  return static_cast<int32_t>((static_cast<uint32_t>(lo) & 0xFFFFu) |
+                              (static_cast<uint32_t>(hi) << 16));
+}
+inline int32_t byteAt(int32_t x, int i) {
+  return static_cast<int8_t>(static_cast<uint32_t>(x) >> (8 * i));
+}
+inline int32_t sxtb16(int32_t x) {
+  return make16(byteAt(x, 0), byteAt(x, 2));
+}
+inline int32_t sxtb16Ror8(int32_t x) {
+  return make16(byteAt(x, 1), byteAt(x, 3));
+}
+inline int32_t sxtab16(int32_t a, int32_t x) {
+  return make16(lo16(a) + byteAt(x, 0), hi16(a) + byteAt(x, 2));
+}
+inline int32_t sxtab16Ror8(int32_t a, int32_t x) {
+  return make16(lo16(a) + byteAt(x, 1), hi16(a) + byteAt(x, 3));
+}
+inline int32_t wrap(int64_t v) {
+  return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
+}
 inline int32_t smlad(int32_t a, int32_t b, int32_t acc) {
   return wrap(int64_t{acc} + lo16(a) * lo16(b) + hi16(a) * hi16(b));
 }
-inline int32_t smlabb(int32_t a, int32_t b, int32_t acc) { return wrap(int64_t{acc} + lo16(a) * lo16(b)); }
-inline int32_t smlatt(int32_t a, int32_t b, int32_t acc) { return wrap(int64_t{acc} + hi16(a) * hi16(b)); }
-inline int32_t smlatb(int32_t a, int32_t b, int32_t acc) { return wrap(int64_t{acc} + hi16(a) * lo16(b)); }
+inline int32_t smlabb(int32_t a, int32_t b, int32_t acc) {
+  return wrap(int64_t{acc} + lo16(a) * lo16(b));
+}
+inline int32_t smlatt(int32_t a, int32_t b, int32_t acc) {
+  return wrap(int64_t{acc} + hi16(a) * hi16(b));
+}
+inline int32_t smlatb(int32_t a, int32_t b, int32_t acc) {
+  return wrap(int64_t{acc} + hi16(a) * lo16(b));
+}
 #endif
 
 // quant::multiplyByQuantizedMultiplier (TFLM's double rounding) bit for bit, for

@@ -12,7 +12,9 @@ using kernels::Shape4;
 // Columns are written and read as int32 pairs; this type may alias the int16 elements.
 typedef int32_t __attribute__((may_alias)) Pair;
 
-inline int32_t biasAt(const int32_t* bias, int32_t c) { return bias != nullptr ? bias[c] : 0; }
+inline int32_t biasAt(const int32_t* bias, int32_t c) {
+  return bias != nullptr ? bias[c] : 0;
+}
 
 inline int8_t finishAt(int32_t acc, const GemmOutput& o, int32_t c) {
   const int32_t q = c * o.quantStride;
@@ -33,7 +35,8 @@ inline int32_t columnPos(int32_t k, int32_t whole, int32_t blockStride) {
 }
 
 // n values (n % 4 == 0, or n reaching the column's end) from k = dst's block start onwards.
-void packBlocks(const int8_t* src, int32_t n, int32_t inputOffset, int16_t* dst, int32_t blockStride) {
+void packBlocks(const int8_t* src, int32_t n, int32_t inputOffset, int16_t* dst,
+                int32_t blockStride) {
   const int32_t offsets = dsp::pair16(inputOffset);
   int32_t k = 0;
   for (; k + 4 <= n; k += 4) {
@@ -48,8 +51,8 @@ void packBlocks(const int8_t* src, int32_t n, int32_t inputOffset, int16_t* dst,
 
 // The input pixel of output pixel oy, ox for a 1x1 filter inside the image (its im2col column
 // is the pixel itself), else null.
-const int8_t* pointwisePixel(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt,
-                             int32_t oy, int32_t ox) {
+const int8_t* pointwisePixel(const ConvParams& p, const Shape4& in, const int8_t* image,
+                             const Shape4& filt, int32_t oy, int32_t ox) {
   const int32_t y0 = oy * p.strideH - p.padH;
   const int32_t x0 = ox * p.strideW - p.padW;
   if (filt.h != 1 || filt.w != 1 || y0 < 0 || y0 >= in.h || x0 < 0 || x0 >= in.w) return nullptr;
@@ -57,8 +60,8 @@ const int8_t* pointwisePixel(const ConvParams& p, const Shape4& in, const int8_t
 }
 
 // One im2col column (output pixel oy, ox of one image) into column `j` of `col`.
-void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt, int32_t oy,
-            int32_t ox, int16_t* col, int32_t j, int32_t blockStride) {
+void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt,
+            int32_t oy, int32_t ox, int16_t* col, int32_t j, int32_t blockStride) {
   const int32_t c = in.c;
   const int32_t depth = filt.h * filt.w * c;
   const int32_t y0 = oy * p.strideH - p.padH;
@@ -76,8 +79,8 @@ void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Sh
     const bool rowInside = iy >= 0 && iy < in.h;
     const int32_t rowK = fy * rowLen;
     if (rowsWhole && rowInside && x0 >= 0 && x0 + filt.w <= in.w) {
-      packBlocks(image + (iy * in.w + x0) * c, rowLen, p.inputOffset, base + (rowK >> 2) * blockStride,
-                 blockStride);
+      packBlocks(image + (iy * in.w + x0) * c, rowLen, p.inputOffset,
+                 base + (rowK >> 2) * blockStride, blockStride);
       continue;
     }
     for (int32_t fx = 0; fx < filt.w; ++fx) {
@@ -99,7 +102,8 @@ void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Sh
       }
       const int8_t* src = inside ? image + (iy * in.w + ix) * c : nullptr;
       for (int32_t i = 0; i < c; ++i) {
-        base[columnPos(k0 + i, whole, blockStride)] = static_cast<int16_t>(inside ? src[i] + p.inputOffset : 0);
+        base[columnPos(k0 + i, whole, blockStride)] =
+            static_cast<int16_t>(inside ? src[i] + p.inputOffset : 0);
       }
     }
   }
@@ -110,10 +114,10 @@ void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Sh
 //   gemv 1x4: acc = {ch0..ch3}; rows w0 + i * stride; the column is int8 (x0 x1 x2 x3),
 //   widened in the loop with SXTAB16 (offsets: the input offset in both halves), no scratch.
 #if defined(__ARM_FEATURE_DSP)
-extern "C" void tinyscope_cm_gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int32_t* cols,
-                                     int32_t groups);
-extern "C" void tinyscope_cm_gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int8_t* x,
-                                     int32_t groups, int32_t offsets);
+extern "C" void tinyscope_cm_gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1,
+                                     const int32_t* cols, int32_t groups);
+extern "C" void tinyscope_cm_gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride,
+                                     const int8_t* x, int32_t groups, int32_t offsets);
 // 17 instructions per 16 MACs: one LDM of both columns, one LDR per weight row, SXTB16 twice,
 // SMLAD 8 times; 14 registers, the accumulator pointer kept on the stack.
 asm(R"(
@@ -196,7 +200,8 @@ tinyscope_cm_gemv1x4:
   pop {r4-r11, pc}
   .size tinyscope_cm_gemv1x4, .-tinyscope_cm_gemv1x4
 )");
-inline void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* cols, int32_t groups) {
+inline void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* cols,
+                    int32_t groups) {
   tinyscope_cm_gemm2x2(acc, w0, w1, reinterpret_cast<const int32_t*>(cols), groups);
 }
 inline void gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int8_t* x, int32_t groups,
@@ -204,7 +209,8 @@ inline void gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int8_t
   tinyscope_cm_gemv1x4(acc, w0, stride, x, groups, offsets);
 }
 #else
-void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* cols, int32_t groups) {
+void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* cols,
+             int32_t groups) {
   const Pair* x = reinterpret_cast<const Pair*>(cols);
   for (int32_t g = 0; g < groups; ++g, x += 4, w0 += 4, w1 += 4) {
     const int32_t wa = dsp::read32(w0), wb = dsp::read32(w1);
@@ -214,7 +220,8 @@ void gemm2x2(int32_t* acc, const int8_t* w0, const int8_t* w1, const int16_t* co
     acc[3] = dsp::smlad(dsp::sxtb16Ror8(wb), x[3], dsp::smlad(dsp::sxtb16(wb), x[2], acc[3]));
   }
 }
-void gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int8_t* x, int32_t groups, int32_t offsets) {
+void gemv1x4(int32_t* acc, const int8_t* w0, int32_t stride, const int8_t* x, int32_t groups,
+             int32_t offsets) {
   for (int32_t g = 0; g < groups; ++g) {
     const int32_t v = dsp::read32(x + 4 * g);
     const int32_t x02 = dsp::sxtab16(offsets, v), x13 = dsp::sxtab16Ror8(offsets, v);
@@ -261,8 +268,8 @@ void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const 
   }
 }
 
-void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* x, int32_t inputOffset,
-          const GemmOutput& o, int8_t* out) {
+void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* x,
+          int32_t inputOffset, const GemmOutput& o, int8_t* out) {
   const int32_t groups = depth >> 2;
   const int32_t whole = depth & ~3;
   const int32_t offsets = dsp::pair16(inputOffset);
@@ -283,15 +290,16 @@ void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* 
     }
     for (int32_t r = 0; r < n; ++r) {
       const int8_t* w = w0 + r * depth;
-      for (int32_t k = whole; k < depth; ++k) acc[r] = dsp::smlabb(w[k], x[k] + inputOffset, acc[r]);
+      for (int32_t k = whole; k < depth; ++k)
+        acc[r] = dsp::smlabb(w[k], x[k] + inputOffset, acc[r]);
       out[c + r] = finishAt(acc[r], o, c + r);
     }
   }
 }
 
-void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32_t* shifts, const Shape4& in,
-                    const int8_t* input, const Shape4& filt, const int8_t* filter, const int32_t* bias,
-                    const Shape4& out, int8_t* output, int16_t* scratch) {
+void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32_t* shifts,
+                    const Shape4& in, const int8_t* input, const Shape4& filt, const int8_t* filter,
+                    const int32_t* bias, const Shape4& out, int8_t* output, int16_t* scratch) {
   const int32_t depth = filt.h * filt.w * filt.c;
   int16_t* cols = scratch;  // two interleaved columns
   GemmOutput o;
@@ -309,7 +317,8 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
     for (int32_t i = 0; i < pixels; i += 2) {
       // An odd last pixel: a 1x1 filter reads it in place (GEMV), others pair it with itself.
       const int32_t i1 = i + 1 < pixels ? i + 1 : i;
-      const int8_t* pixel = i1 == i ? pointwisePixel(p, in, image, filt, i / out.w, i % out.w) : nullptr;
+      const int8_t* pixel =
+          i1 == i ? pointwisePixel(p, in, image, filt, i / out.w, i % out.w) : nullptr;
       if (pixel != nullptr) {
         gemv(filter, out.c, depth, pixel, p.inputOffset, o, dst + i * out.c);
         break;
@@ -321,9 +330,10 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
   }
 }
 
-void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers, const int32_t* shifts,
-                    bool perChannel, int32_t batches, int32_t accumDepth, int32_t outputDepth,
-                    const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output) {
+void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multipliers,
+                    const int32_t* shifts, bool perChannel, int32_t batches, int32_t accumDepth,
+                    int32_t outputDepth, const int8_t* input, const int8_t* filter,
+                    const int32_t* bias, int8_t* output) {
   GemmOutput o;
   o.bias = bias;
   o.multipliers = multipliers;
@@ -333,7 +343,8 @@ void fullyConnected(const kernels::FullyConnectedParams& p, const int32_t* multi
   o.actMin = p.actMin;
   o.actMax = p.actMax;
   for (int32_t b = 0; b < batches; ++b) {
-    gemv(filter, outputDepth, accumDepth, input + b * accumDepth, p.inputOffset, o, output + b * outputDepth);
+    gemv(filter, outputDepth, accumDepth, input + b * accumDepth, p.inputOffset, o,
+         output + b * outputDepth);
   }
 }
 

@@ -9,7 +9,9 @@ std::string formatError(const ErrorDetail& d) {
     if (!where.empty()) where += ", ";
     where += part;
   };
-  if (d.opIndex >= 0) add("operator " + std::to_string(d.opIndex) + (d.opName != nullptr ? std::string(" ") + d.opName : ""));
+  if (d.opIndex >= 0)
+    add("operator " + std::to_string(d.opIndex) +
+        (d.opName != nullptr ? std::string(" ") + d.opName : ""));
   if (d.tensorIndex >= 0) add("tensor " + std::to_string(d.tensorIndex));
   if (d.table != nullptr || d.field != nullptr) {
     std::string tf = d.table != nullptr ? d.table : "";

@@ -30,9 +30,12 @@ bool readBinaryFile(const std::string& path, std::vector<uint8_t>* out, std::str
   return true;
 }
 
-bool writeBinaryFile(const std::string& path, const std::vector<uint8_t>& bytes, std::string* error) {
+bool writeBinaryFile(const std::string& path, const std::vector<uint8_t>& bytes,
+                     std::string* error) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (f) f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (f)
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!f) {
     if (error != nullptr) *error = "cannot write " + path;
     return false;
@@ -52,11 +55,17 @@ bool loadModelFile(const std::string& path, ModelFile* out, std::string* error) 
   return readBinaryFile(path, &out->bytes, error);
 }
 
-bool optimizedKernelsAvailable() { return TINYSCOPE_HAVE_OPTIMIZED_KERNELS != 0; }
+bool optimizedKernelsAvailable() {
+  return TINYSCOPE_HAVE_OPTIMIZED_KERNELS != 0;
+}
 
-Kernels defaultKernels() { return optimizedKernelsAvailable() ? Kernels::kOptimized : Kernels::kReference; }
+Kernels defaultKernels() {
+  return optimizedKernelsAvailable() ? Kernels::kOptimized : Kernels::kReference;
+}
 
-const char* kernelsName(Kernels kernels) { return kernels == Kernels::kOptimized ? "optimized" : "reference"; }
+const char* kernelsName(Kernels kernels) {
+  return kernels == Kernels::kOptimized ? "optimized" : "reference";
+}
 
 bool parseKernels(const std::string& text, Kernels* out) {
   if (text == "reference") {
@@ -81,7 +90,8 @@ const char* optimizedKernelsIsa() {
 Status addKernels(OpResolver& resolver, Kernels kernelSet) {
   Status s = kernels::addAllOps(resolver);
 #if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
-  if (s == Status::kOk && kernelSet == Kernels::kOptimized) s = optimized::addOptimizedOps(resolver);
+  if (s == Status::kOk && kernelSet == Kernels::kOptimized)
+    s = optimized::addOptimizedOps(resolver);
 #else
   (void)kernelSet;
 #endif
@@ -90,7 +100,8 @@ Status addKernels(OpResolver& resolver, Kernels kernelSet) {
 
 std::string manifestOpName(const OperatorDesc& op) {
   if (op.builtinCode == static_cast<int32_t>(schema::BuiltinOperator::kCustom)) {
-    return "CUSTOM:" + std::string(op.customCode.chars != nullptr ? op.customCode.chars : "", op.customCode.length);
+    return "CUSTOM:" + std::string(op.customCode.chars != nullptr ? op.customCode.chars : "",
+                                   op.customCode.length);
   }
   return op.name();
 }
@@ -98,9 +109,9 @@ std::string manifestOpName(const OperatorDesc& op) {
 namespace {
 
 uint64_t nowNs(void*) {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count());
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
 }
 
 struct Session {
@@ -109,13 +120,14 @@ struct Session {
   std::unique_ptr<Interpreter> interp;
 };
 
-bool openSession(const ModelFile& model, size_t arenaBytes, Kernels kernelSet, Session* s, std::string* error) {
+bool openSession(const ModelFile& model, size_t arenaBytes, Kernels kernelSet, Session* s,
+                 std::string* error) {
   addKernels(s->resolver, kernelSet);
   size_t size = arenaBytes != 0 ? arenaBytes : size_t{64} << 10;
   while (true) {
     s->arena.assign(size, 0);
-    s->interp = std::make_unique<Interpreter>(model.bytes.data(), model.bytes.size(), s->resolver, s->arena.data(),
-                                              s->arena.size());
+    s->interp = std::make_unique<Interpreter>(model.bytes.data(), model.bytes.size(), s->resolver,
+                                              s->arena.data(), s->arena.size());
     if (s->interp->status() != Status::kOk) {
       *error = model.path + ": " + formatError(s->interp->error());
       return false;
@@ -131,8 +143,8 @@ bool openSession(const ModelFile& model, size_t arenaBytes, Kernels kernelSet, S
   }
 }
 
-bool copyInputs(const ModelFile& model, Interpreter& interp, const std::vector<std::vector<uint8_t>>& inputs,
-                std::string* error) {
+bool copyInputs(const ModelFile& model, Interpreter& interp,
+                const std::vector<std::vector<uint8_t>>& inputs, std::string* error) {
   if (inputs.size() != interp.inputsSize()) {
     *error = model.path + ": the model has " + std::to_string(interp.inputsSize()) + " inputs, " +
              std::to_string(inputs.size()) + " given";
@@ -141,8 +153,8 @@ bool copyInputs(const ModelFile& model, Interpreter& interp, const std::vector<s
   for (uint32_t i = 0; i < interp.inputsSize(); ++i) {
     const TensorView v = interp.input(i);
     if (inputs[i].size() != v.bytes) {
-      *error = model.path + ": input " + std::to_string(i) + " needs " + std::to_string(v.bytes) + " bytes, " +
-               std::to_string(inputs[i].size()) + " given";
+      *error = model.path + ": input " + std::to_string(i) + " needs " + std::to_string(v.bytes) +
+               " bytes, " + std::to_string(inputs[i].size()) + " given";
       return false;
     }
     if (v.bytes > 0) std::memcpy(v.data, inputs[i].data(), v.bytes);
@@ -179,8 +191,8 @@ void observe(const OpEvent& ev, void* context) {
 
 }  // namespace
 
-bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs, const RunOptions& options,
-              RunResult* result, std::string* error) {
+bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
+              const RunOptions& options, RunResult* result, std::string* error) {
   std::string localError;
   std::string* err = error != nullptr ? error : &localError;
   *result = RunResult();
@@ -231,12 +243,14 @@ struct BenchCapture {
 
 void benchObserve(const OpEvent& ev, void* context) {
   auto* c = static_cast<BenchCapture*>(context);
-  (*c->perOp)[static_cast<size_t>(ev.opIndex)].push_back(static_cast<double>(ev.elapsedTicks) / 1000.0);
+  (*c->perOp)[static_cast<size_t>(ev.opIndex)].push_back(static_cast<double>(ev.elapsedTicks) /
+                                                         1000.0);
 }
 }  // namespace
 
-bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs, int iterations, int warmup,
-                BenchResult* result, std::string* error, Kernels kernels) {
+bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
+                int iterations, int warmup, BenchResult* result, std::string* error,
+                Kernels kernels) {
   std::string localError;
   std::string* err = error != nullptr ? error : &localError;
   *result = BenchResult();
@@ -265,7 +279,8 @@ bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>&
   result->minUs = *std::min_element(totals.begin(), totals.end());
   std::vector<double> sorted = totals;
   std::sort(sorted.begin(), sorted.end());
-  result->p90Us = sorted[std::min(sorted.size() - 1, static_cast<size_t>(0.9 * static_cast<double>(sorted.size())))];
+  result->p90Us = sorted[std::min(sorted.size() - 1,
+                                  static_cast<size_t>(0.9 * static_cast<double>(sorted.size())))];
   for (uint32_t o = 0; o < numOps; ++o) {
     result->opNames.push_back(manifestOpName(interp.model().op(o)));
     result->perOpMedianUs.push_back(median(perOp[o]));

@@ -22,7 +22,8 @@ struct ModelFile {
 };
 
 bool readBinaryFile(const std::string& path, std::vector<uint8_t>* out, std::string* error);
-bool writeBinaryFile(const std::string& path, const std::vector<uint8_t>& bytes, std::string* error);
+bool writeBinaryFile(const std::string& path, const std::vector<uint8_t>& bytes,
+                     std::string* error);
 bool loadModelFile(const std::string& path, ModelFile* out, std::string* error);
 
 // Operator name as the golden manifests spell it: "CONV_2D", or "CUSTOM:<custom_code>".
@@ -60,15 +61,15 @@ struct RunOptions {
 struct RunResult {
   size_t arenaUsedBytes = 0;
   size_t arenaPersistentBytes = 0;
-  std::vector<OpRecord> ops;                       // execution order, with per-op time
-  std::vector<std::vector<uint8_t>> tensorBytes;   // by tensor index (captured tensors only)
-  std::vector<bool> captured;                      // by tensor index
-  std::vector<std::vector<uint8_t>> outputs;       // model outputs, in order
+  std::vector<OpRecord> ops;                      // execution order, with per-op time
+  std::vector<std::vector<uint8_t>> tensorBytes;  // by tensor index (captured tensors only)
+  std::vector<bool> captured;                     // by tensor index
+  std::vector<std::vector<uint8_t>> outputs;      // model outputs, in order
 };
 
 // Allocates, copies `inputs[i]` into model input i (sizes must match), invokes once.
-bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs, const RunOptions& options,
-              RunResult* result, std::string* error);
+bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
+              const RunOptions& options, RunResult* result, std::string* error);
 
 struct BenchResult {
   int iterations = 0;
@@ -82,7 +83,8 @@ struct BenchResult {
 };
 
 // Invokes `warmup` + `iterations` times on one interpreter; statistics over the timed runs.
-bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs, int iterations, int warmup,
-                BenchResult* result, std::string* error, Kernels kernels = defaultKernels());
+bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
+                int iterations, int warmup, BenchResult* result, std::string* error,
+                Kernels kernels = defaultKernels());
 
 }  // namespace tinyscope::runner::host

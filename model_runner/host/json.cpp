@@ -48,7 +48,8 @@ class Parser {
     }
     skipSpace();
     if (m_pos != m_text.size()) {
-      if (error != nullptr) *error = "unexpected text after the JSON value at byte " + std::to_string(m_pos);
+      if (error != nullptr)
+        *error = "unexpected text after the JSON value at byte " + std::to_string(m_pos);
       return false;
     }
     return true;
@@ -60,8 +61,8 @@ class Parser {
     return false;
   }
   void skipSpace() {
-    while (m_pos < m_text.size() &&
-           (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r' || m_text[m_pos] == '\t')) {
+    while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' ||
+                                     m_text[m_pos] == '\r' || m_text[m_pos] == '\t')) {
       ++m_pos;
     }
   }
@@ -120,10 +121,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       const char h = m_text[m_pos++];
       *cp <<= 4;
-      if (h >= '0' && h <= '9') *cp |= static_cast<unsigned>(h - '0');
-      else if (h >= 'a' && h <= 'f') *cp |= static_cast<unsigned>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') *cp |= static_cast<unsigned>(h - 'A' + 10);
-      else return fail("invalid \\u escape");
+      if (h >= '0' && h <= '9')
+        *cp |= static_cast<unsigned>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        *cp |= static_cast<unsigned>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        *cp |= static_cast<unsigned>(h - 'A' + 10);
+      else
+        return fail("invalid \\u escape");
     }
     return true;
   }
@@ -140,14 +145,30 @@ class Parser {
       if (m_pos >= m_text.size()) break;
       const char e = m_text[m_pos++];
       switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"':
+          out->push_back('"');
+          break;
+        case '\\':
+          out->push_back('\\');
+          break;
+        case '/':
+          out->push_back('/');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           unsigned cp = 0;
           if (!parseHex4(&cp)) return false;
@@ -246,11 +267,21 @@ std::string jsonEscape(const std::string& s) {
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -327,7 +358,9 @@ JsonWriter& JsonWriter::value(const std::string& s) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(const char* s) { return s == nullptr ? null() : value(std::string(s)); }
+JsonWriter& JsonWriter::value(const char* s) {
+  return s == nullptr ? null() : value(std::string(s));
+}
 
 JsonWriter& JsonWriter::value(int64_t v) {
   beforeValue();

@@ -28,15 +28,18 @@ uint64_t macsOf(const Model& m, const OperatorDesc& op) {
       return static_cast<uint64_t>(out.elementCount) * static_cast<uint64_t>(filter.dim(1)) *
              static_cast<uint64_t>(filter.dim(2));
     case BuiltinOperator::kFullyConnected:
-      return static_cast<uint64_t>(out.elementCount) * static_cast<uint64_t>(filter.dim(filter.rank - 1));
-    case BuiltinOperator::kSvdf: {  // feature matmul (filters x input) + time matmul (filters x memory)
+      return static_cast<uint64_t>(out.elementCount) *
+             static_cast<uint64_t>(filter.dim(filter.rank - 1));
+    case BuiltinOperator::kSvdf: {  // feature matmul (filters x input) + time matmul (filters x
+                                    // memory)
       if (op.inputs.size() < 3 || op.inputs.i32(2) < 0) return 0;
       const TensorDesc time = m.tensor(static_cast<uint32_t>(op.inputs.i32(2)));
       const TensorDesc in = m.tensor(static_cast<uint32_t>(op.inputs.i32(0)));
       return static_cast<uint64_t>(in.dim(0)) * static_cast<uint64_t>(filter.dim(0)) *
              static_cast<uint64_t>(filter.dim(1) + time.dim(1));
     }
-    case BuiltinOperator::kUnidirectionalSequenceLstm: {  // per step: 4 gates x (input + recurrent FC)
+    case BuiltinOperator::kUnidirectionalSequenceLstm: {  // per step: 4 gates x (input + recurrent
+                                                          // FC)
       uint64_t macs = 0;
       for (uint32_t i = 1; i <= 8 && i < op.inputs.size(); ++i) {
         if (op.inputs.i32(i) < 0) continue;
@@ -44,7 +47,8 @@ uint64_t macsOf(const Model& m, const OperatorDesc& op) {
         macs += static_cast<uint64_t>(w.dim(0)) * static_cast<uint64_t>(w.dim(1));
       }
       // Output [batch, time, state] (or time-major): one step per batch x time.
-      return macs * static_cast<uint64_t>(out.elementCount / static_cast<size_t>(out.dim(out.rank - 1)));
+      return macs *
+             static_cast<uint64_t>(out.elementCount / static_cast<size_t>(out.dim(out.rank - 1)));
     }
     default:
       return 0;
@@ -64,7 +68,8 @@ bool buildModelSummary(const uint8_t* bytes, size_t size, ModelSummary* out, std
   }
   out->modelBytes = size;
   out->schemaVersion = m.version();
-  out->description.assign(m.description().chars != nullptr ? m.description().chars : "", m.description().length);
+  out->description.assign(m.description().chars != nullptr ? m.description().chars : "",
+                          m.description().length);
   out->numSubgraphs = m.numSubgraphs();
   for (uint32_t i = 0; i < m.inputs().size(); ++i) out->inputs.push_back(m.inputs().i32(i));
   for (uint32_t i = 0; i < m.outputs().size(); ++i) out->outputs.push_back(m.outputs().i32(i));

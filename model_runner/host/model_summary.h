@@ -14,7 +14,7 @@ struct SummaryTensor {
   std::string name;
   std::string type;
   std::vector<int32_t> shape;
-  std::vector<float> scale;       // all channels
+  std::vector<float> scale;  // all channels
   std::vector<int64_t> zeroPoint;
   int32_t quantizedDimension = 0;
   bool isConstant = false;
@@ -24,10 +24,10 @@ struct SummaryTensor {
 
 struct SummaryOperator {
   int32_t index = 0;
-  std::string op;                 // "CONV_2D" or "CUSTOM:<code>"
+  std::string op;  // "CONV_2D" or "CUSTOM:<code>"
   std::vector<int32_t> inputs, outputs;
-  uint64_t macs = 0;              // CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED; 0 otherwise
-  bool supported = false;         // the runtime's op table has a kernel
+  uint64_t macs = 0;       // CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED; 0 otherwise
+  bool supported = false;  // the runtime's op table has a kernel
 };
 
 struct ModelSummary {
@@ -40,11 +40,11 @@ struct ModelSummary {
   std::vector<SummaryTensor> tensors;
   std::map<std::string, int> opCounts;
   uint64_t totalMacs = 0;
-  bool runnable = false;           // allocate() succeeded with the core op table
-  std::string allocateError;       // why not, when !runnable
-  uint64_t arenaBytes = 0;         // planned arena (activations + persistent) when runnable
+  bool runnable = false;      // allocate() succeeded with the core op table
+  std::string allocateError;  // why not, when !runnable
+  uint64_t arenaBytes = 0;    // planned arena (activations + persistent) when runnable
   uint64_t arenaPersistentBytes = 0;
-  uint64_t constantBytes = 0;      // weights and other constant data in the model
+  uint64_t constantBytes = 0;  // weights and other constant data in the model
 };
 
 // Verifies and describes the model; false + error when the model is malformed.

@@ -22,14 +22,46 @@ size_t elementSize(const std::string& type) {
 double elementValue(const std::string& type, const uint8_t* p, size_t i) {
   if (type == "int8") return static_cast<int8_t>(p[i]);
   if (type == "uint8" || type == "bool") return p[i];
-  if (type == "int16") { int16_t v; std::memcpy(&v, p + 2 * i, 2); return v; }
-  if (type == "uint16") { uint16_t v; std::memcpy(&v, p + 2 * i, 2); return v; }
-  if (type == "int32") { int32_t v; std::memcpy(&v, p + 4 * i, 4); return v; }
-  if (type == "uint32") { uint32_t v; std::memcpy(&v, p + 4 * i, 4); return v; }
-  if (type == "float32") { float v; std::memcpy(&v, p + 4 * i, 4); return static_cast<double>(v); }
-  if (type == "int64") { int64_t v; std::memcpy(&v, p + 8 * i, 8); return static_cast<double>(v); }
-  if (type == "uint64") { uint64_t v; std::memcpy(&v, p + 8 * i, 8); return static_cast<double>(v); }
-  if (type == "float64") { double v; std::memcpy(&v, p + 8 * i, 8); return v; }
+  if (type == "int16") {
+    int16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  if (type == "uint16") {
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  if (type == "int32") {
+    int32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  if (type == "uint32") {
+    uint32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  if (type == "float32") {
+    float v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return static_cast<double>(v);
+  }
+  if (type == "int64") {
+    int64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return static_cast<double>(v);
+  }
+  if (type == "uint64") {
+    uint64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return static_cast<double>(v);
+  }
+  if (type == "float64") {
+    double v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return v;
+  }
   return 0.0;
 }
 
@@ -49,7 +81,8 @@ TensorComparison compareTensorBytes(const DumpTensor& info, const std::vector<ui
     return c;
   }
   if (reference.size() != test.size() || reference.size() % es != 0) {
-    c.note = "sizes differ: " + std::to_string(reference.size()) + " vs " + std::to_string(test.size()) + " bytes";
+    c.note = "sizes differ: " + std::to_string(reference.size()) + " vs " +
+             std::to_string(test.size()) + " bytes";
     return c;
   }
   c.compared = true;
@@ -84,27 +117,30 @@ TensorComparison compareTensorBytes(const DumpTensor& info, const std::vector<ui
     c.snrDb = std::numeric_limits<double>::infinity();
     c.relativeL2 = 0.0;
   } else {
-    c.snrDb = refSq > 0.0 ? 10.0 * std::log10(refSq / errSq) : -std::numeric_limits<double>::infinity();
+    c.snrDb =
+        refSq > 0.0 ? 10.0 * std::log10(refSq / errSq) : -std::numeric_limits<double>::infinity();
     c.relativeL2 = refSq > 0.0 ? std::sqrt(errSq / refSq) : std::numeric_limits<double>::infinity();
   }
   return c;
 }
 
-bool compareDumps(const TensorDump& reference, const TensorDump& test, DumpComparison* out, std::string* error) {
+bool compareDumps(const TensorDump& reference, const TensorDump& test, DumpComparison* out,
+                  std::string* error) {
   std::string localError;
   std::string* err = error != nullptr ? error : &localError;
   *out = DumpComparison();
   const auto& a = reference.manifest.tensors;
   const auto& b = test.manifest.tensors;
   if (a.size() != b.size()) {
-    *err = "the dumps describe different models: " + std::to_string(a.size()) + " vs " + std::to_string(b.size()) +
-           " tensors";
+    *err = "the dumps describe different models: " + std::to_string(a.size()) + " vs " +
+           std::to_string(b.size()) + " tensors";
     return false;
   }
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].type != b[i].type || a[i].bytes != b[i].bytes) {
-      *err = "the dumps describe different models: tensor " + std::to_string(a[i].index) + " is " + a[i].type +
-             "/" + std::to_string(a[i].bytes) + " bytes vs " + b[i].type + "/" + std::to_string(b[i].bytes);
+      *err = "the dumps describe different models: tensor " + std::to_string(a[i].index) + " is " +
+             a[i].type + "/" + std::to_string(a[i].bytes) + " bytes vs " + b[i].type + "/" +
+             std::to_string(b[i].bytes);
       return false;
     }
     const auto ra = reference.data.find(a[i].index);
@@ -133,8 +169,10 @@ std::string comparisonToJson(const DumpComparison& cmp) {
   w.key("identical_tensors").value(cmp.identicalTensors);
   w.key("identical").value(cmp.identical());
   w.key("first_diverging_op").value(cmp.firstDivergingOp);
-  if (cmp.firstDivergingOpName.empty()) w.key("first_diverging_op_name").null();
-  else w.key("first_diverging_op_name").value(cmp.firstDivergingOpName);
+  if (cmp.firstDivergingOpName.empty())
+    w.key("first_diverging_op_name").null();
+  else
+    w.key("first_diverging_op_name").value(cmp.firstDivergingOpName);
   w.key("first_diverging_tensor").value(cmp.firstDivergingTensor);
   w.key("tensors").beginArray();
   for (const TensorComparison& c : cmp.tensors) {

@@ -54,7 +54,8 @@ bool parseManifest(const std::string& json, DumpManifest* m, std::string* error)
   m->outputs = intList(root.find("outputs"));
   m->numSubgraphs = static_cast<int32_t>(root.intOr("num_subgraphs", 1));
   m->arenaUsedBytes = static_cast<uint64_t>(root.intOr("arena_used_bytes", 0));
-  m->arenaUsedBytesPreserveAll = static_cast<uint64_t>(root.intOr("arena_used_bytes_preserve_all", 0));
+  m->arenaUsedBytesPreserveAll =
+      static_cast<uint64_t>(root.intOr("arena_used_bytes_preserve_all", 0));
   m->preserveAllOutputMatches = root.boolOr("preserve_all_output_matches", false);
   m->tensorsDumped = root.boolOr("tensors_dumped", false);
   if (const JsonValue* ops = root.find("operators")) {
@@ -85,7 +86,8 @@ bool parseManifest(const std::string& json, DumpManifest* m, std::string* error)
       for (const JsonValue& e : z->array) d.zeroPoint.push_back(static_cast<int64_t>(e.number));
     }
     d.quantizedDimension = static_cast<int32_t>(t.intOr("quantized_dimension", 0));
-    d.quantChannels = static_cast<int32_t>(t.intOr("quant_channels", static_cast<int64_t>(d.scale.size())));
+    d.quantChannels =
+        static_cast<int32_t>(t.intOr("quant_channels", static_cast<int64_t>(d.scale.size())));
     d.isConstant = t.boolOr("is_constant", false);
     d.isVariable = t.boolOr("is_variable", false);
     d.producerOp = static_cast<int32_t>(t.intOr("producer_op", -1));
@@ -142,11 +144,17 @@ std::string manifestToJson(const DumpManifest& m) {
     w.key("is_constant").value(t.isConstant);
     w.key("is_variable").value(t.isVariable);
     w.key("producer_op").value(t.producerOp);
-    if (t.producerOpName.empty()) w.key("producer_op_name").null(); else w.key("producer_op_name").value(t.producerOpName);
+    if (t.producerOpName.empty())
+      w.key("producer_op_name").null();
+    else
+      w.key("producer_op_name").value(t.producerOpName);
     w.key("model_input").value(t.modelInput);
     w.key("model_output").value(t.modelOutput);
     w.key("bytes").value(t.bytes);
-    if (t.file.empty()) w.key("file").null(); else w.key("file").value(t.file);
+    if (t.file.empty())
+      w.key("file").null();
+    else
+      w.key("file").value(t.file);
     w.key("quant_channels").value(t.quantChannels);
     w.endObject();
   }
@@ -168,7 +176,9 @@ bool readDump(const std::string& dir, TensorDump* out, std::string* error) {
   readBinaryFile(dir + "/input.bin", &out->input, nullptr);
   for (size_t k = 0; k < out->manifest.outputs.size(); ++k) {
     std::vector<uint8_t> o;
-    readBinaryFile(dir + (k == 0 ? std::string("/output.bin") : "/output" + std::to_string(k) + ".bin"), &o, nullptr);
+    readBinaryFile(
+        dir + (k == 0 ? std::string("/output.bin") : "/output" + std::to_string(k) + ".bin"), &o,
+        nullptr);
     out->outputs.push_back(std::move(o));
   }
   if (!out->manifest.tensorsDumped) return true;
@@ -177,8 +187,8 @@ bool readDump(const std::string& dir, TensorDump* out, std::string* error) {
     std::vector<uint8_t> data;
     if (!readBinaryFile(dir + "/" + t.file, &data, err)) return false;
     if (data.size() != t.bytes) {
-      *err = dir + "/" + t.file + " holds " + std::to_string(data.size()) + " bytes, the manifest says " +
-             std::to_string(t.bytes);
+      *err = dir + "/" + t.file + " holds " + std::to_string(data.size()) +
+             " bytes, the manifest says " + std::to_string(t.bytes);
       return false;
     }
     out->data[t.index] = std::move(data);
@@ -191,10 +201,12 @@ bool writeDump(const std::string& dir, const TensorDump& dump, std::string* erro
   std::string* err = error != nullptr ? error : &localError;
   if (!makeDir(dir, err)) return false;
   const std::string json = manifestToJson(dump.manifest);
-  if (!writeBinaryFile(dir + "/manifest.json", std::vector<uint8_t>(json.begin(), json.end()), err)) return false;
+  if (!writeBinaryFile(dir + "/manifest.json", std::vector<uint8_t>(json.begin(), json.end()), err))
+    return false;
   if (!writeBinaryFile(dir + "/input.bin", dump.input, err)) return false;
   for (size_t k = 0; k < dump.outputs.size(); ++k) {
-    const std::string name = k == 0 ? std::string("/output.bin") : "/output" + std::to_string(k) + ".bin";
+    const std::string name =
+        k == 0 ? std::string("/output.bin") : "/output" + std::to_string(k) + ".bin";
     if (!writeBinaryFile(dir + name, dump.outputs[k], err)) return false;
   }
   if (!dump.manifest.tensorsDumped) return true;
@@ -208,8 +220,9 @@ bool writeDump(const std::string& dir, const TensorDump& dump, std::string* erro
   return true;
 }
 
-bool makeDump(const ModelFile& model, const std::string& caseName, const std::string& inputSource, int64_t inputSeed,
-              const std::vector<uint8_t>& input, const RunResult& run, TensorDump* out, std::string* error) {
+bool makeDump(const ModelFile& model, const std::string& caseName, const std::string& inputSource,
+              int64_t inputSeed, const std::vector<uint8_t>& input, const RunResult& run,
+              TensorDump* out, std::string* error) {
   std::string localError;
   std::string* err = error != nullptr ? error : &localError;
   Model m;
@@ -265,8 +278,10 @@ bool makeDump(const ModelFile& model, const std::string& caseName, const std::st
     dt.shape.assign(d.dims, d.dims + d.rank);
     dt.quantChannels = static_cast<int32_t>(d.numChannels());
     if (!(d.isConstant() && d.numChannels() > 1)) {
-      for (uint32_t c = 0; c < d.scales.size(); ++c) dt.scale.push_back(static_cast<double>(d.scales.f32(c)));
-      for (uint32_t c = 0; c < d.zeroPoints.size(); ++c) dt.zeroPoint.push_back(d.zeroPoints.i64(c));
+      for (uint32_t c = 0; c < d.scales.size(); ++c)
+        dt.scale.push_back(static_cast<double>(d.scales.f32(c)));
+      for (uint32_t c = 0; c < d.zeroPoints.size(); ++c)
+        dt.zeroPoint.push_back(d.zeroPoints.i64(c));
     }
     dt.quantizedDimension = d.quantizedDimension;
     dt.isConstant = d.isConstant();

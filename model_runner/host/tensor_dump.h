@@ -15,25 +15,25 @@ namespace tinyscope::runner::host {
 struct DumpTensor {
   int32_t index = 0;
   std::string name;
-  std::string type;                  // "int8", "int32", ...
+  std::string type;  // "int8", "int32", ...
   std::vector<int32_t> shape;
-  std::vector<double> scale;         // empty for unquantized and for per-channel constants
+  std::vector<double> scale;  // empty for unquantized and for per-channel constants
   std::vector<int64_t> zeroPoint;
   int32_t quantizedDimension = 0;
   int32_t quantChannels = 0;
   bool isConstant = false;
   bool isVariable = false;
   int32_t producerOp = -1;
-  std::string producerOpName;        // empty = null
+  std::string producerOpName;  // empty = null
   int32_t modelInput = -1;
   int32_t modelOutput = -1;
   uint64_t bytes = 0;
-  std::string file;                  // "tensors/T<idx>.bin", empty = null
+  std::string file;  // "tensors/T<idx>.bin", empty = null
 };
 
 struct DumpOperator {
   int32_t index = 0;
-  std::string op;                    // "CONV_2D" or "CUSTOM:<code>"
+  std::string op;  // "CONV_2D" or "CUSTOM:<code>"
   std::vector<int32_t> inputs;
   std::vector<int32_t> outputs;
 };
@@ -75,7 +75,8 @@ std::string manifestToJson(const DumpManifest& manifest);
 
 // Builds the dump of one run of `model` (see runModel with captureTensors).
 // `inputSeed` >= 0 marks an xorshift32 input, -1 a file input described by `inputSource`.
-bool makeDump(const ModelFile& model, const std::string& caseName, const std::string& inputSource, int64_t inputSeed,
-              const std::vector<uint8_t>& input, const RunResult& run, TensorDump* out, std::string* error);
+bool makeDump(const ModelFile& model, const std::string& caseName, const std::string& inputSource,
+              int64_t inputSeed, const std::vector<uint8_t>& input, const RunResult& run,
+              TensorDump* out, std::string* error);
 
 }  // namespace tinyscope::runner::host

@@ -39,7 +39,8 @@ class FlatBufferBuilder {
   Offset pushOffset(Offset target) {
     align(4, 4);
     const auto here = static_cast<Offset>(size() + 4);
-    if (target == 0 || target > here) throw std::logic_error("flatbuffer: offset to an unfinished object");
+    if (target == 0 || target > here)
+      throw std::logic_error("flatbuffer: offset to an unfinished object");
     pushRaw<uint32_t>(here - target);
     return here;
   }
@@ -64,7 +65,8 @@ class FlatBufferBuilder {
   Offset createScalarVector(const std::vector<T>& values) {
     static_assert(std::is_arithmetic_v<T>, "scalar vectors only");
     std::vector<uint8_t> bytes(values.size() * sizeof(T));
-    for (size_t i = 0; i < values.size(); ++i) storeLittleEndian(values[i], bytes.data() + i * sizeof(T));
+    for (size_t i = 0; i < values.size(); ++i)
+      storeLittleEndian(values[i], bytes.data() + i * sizeof(T));
     return createVector(bytes.data(), values.size(), sizeof(T), sizeof(T));
   }
 
@@ -96,7 +98,8 @@ class FlatBufferBuilder {
     pushRaw<int32_t>(0);  // soffset to the vtable, patched below
     const auto table = static_cast<Offset>(size());
     uint16_t numSlots = 0;
-    for (const Field& f : m_fields) numSlots = std::max<uint16_t>(numSlots, static_cast<uint16_t>(f.id + 1));
+    for (const Field& f : m_fields)
+      numSlots = std::max<uint16_t>(numSlots, static_cast<uint16_t>(f.id + 1));
     std::vector<uint16_t> slots(numSlots, 0);
     for (const Field& f : m_fields) slots[f.id] = checkedU16(table - f.at);
     // vtable: [vtable bytes][table bytes][field offsets...], 2-byte entries, right before the table
@@ -125,8 +128,9 @@ class FlatBufferBuilder {
 
   template <typename T>
   static void storeLittleEndian(T value, uint8_t* out) {
-    std::make_unsigned_t<std::conditional_t<std::is_same_v<T, float>, int32_t,
-                         std::conditional_t<std::is_same_v<T, double>, int64_t, T>>>
+    std::make_unsigned_t<
+        std::conditional_t<std::is_same_v<T, float>, int32_t,
+                           std::conditional_t<std::is_same_v<T, double>, int64_t, T>>>
         bits;
     static_assert(sizeof bits == sizeof value, "scalar size");
     std::memcpy(&bits, &value, sizeof bits);
@@ -193,22 +197,28 @@ size_t elementSize(TensorType type) {
   switch (type) {
     case TensorType::kBool:
     case TensorType::kInt8:
-    case TensorType::kUInt8: return 1;
+    case TensorType::kUInt8:
+      return 1;
     case TensorType::kInt16:
     case TensorType::kUInt16:
-    case TensorType::kFloat16: return 2;
+    case TensorType::kFloat16:
+      return 2;
     case TensorType::kInt32:
     case TensorType::kUInt32:
-    case TensorType::kFloat32: return 4;
+    case TensorType::kFloat32:
+      return 4;
     case TensorType::kInt64:
     case TensorType::kUInt64:
-    case TensorType::kFloat64: return 8;
-    default: return 0;
+    case TensorType::kFloat64:
+      return 8;
+    default:
+      return 0;
   }
 }
 
 std::string tensorLabel(const std::vector<TensorSpec>& tensors, int32_t index) {
-  return "tensor " + std::to_string(index) + " ('" + tensors[static_cast<size_t>(index)].name + "')";
+  return "tensor " + std::to_string(index) + " ('" + tensors[static_cast<size_t>(index)].name +
+         "')";
 }
 
 template <typename T>
@@ -216,7 +226,8 @@ std::vector<uint8_t> toBytes(const std::vector<T>& values) {
   std::vector<uint8_t> bytes(values.size() * sizeof(T));
   for (size_t i = 0; i < values.size(); ++i) {
     auto bits = static_cast<std::make_unsigned_t<T>>(values[i]);
-    for (size_t b = 0; b < sizeof(T); ++b) bytes[i * sizeof(T) + b] = static_cast<uint8_t>(bits >> (8 * b));
+    for (size_t b = 0; b < sizeof(T); ++b)
+      bytes[i * sizeof(T) + b] = static_cast<uint8_t>(bits >> (8 * b));
   }
   return bytes;
 }
@@ -228,7 +239,8 @@ struct OptionsWriter {
   std::pair<uint8_t, Offset> operator()(const std::monostate&) const { return {0, 0}; }
   std::pair<uint8_t, Offset> operator()(const FullyConnectedOptions& o) const {
     fbb.startTable();
-    fbb.addScalar<int8_t>(s::fully_connected_options::kActivation, static_cast<int8_t>(o.activation), 0);
+    fbb.addScalar<int8_t>(s::fully_connected_options::kActivation,
+                          static_cast<int8_t>(o.activation), 0);
     fbb.addScalar<uint8_t>(s::fully_connected_options::kKeepNumDims, o.keepNumDims ? 1 : 0, 0);
     return {tag(s::BuiltinOptionsType::kFullyConnectedOptions), fbb.endTable()};
   }
@@ -312,9 +324,11 @@ int32_t TfliteWriter::addTensor(TensorSpec spec) {
     count *= static_cast<size_t>(d);
   }
   const size_t elem = elementSize(spec.type);
-  if (elem == 0) throw std::invalid_argument(where + " has a tensor type the writer does not support");
+  if (elem == 0)
+    throw std::invalid_argument(where + " has a tensor type the writer does not support");
   if (!spec.data.empty() && spec.data.size() != count * elem) {
-    throw std::invalid_argument(where + " has " + std::to_string(spec.data.size()) + " bytes of data but its shape and type need " +
+    throw std::invalid_argument(where + " has " + std::to_string(spec.data.size()) +
+                                " bytes of data but its shape and type need " +
                                 std::to_string(count * elem));
   }
   const QuantParams& q = spec.quant;
@@ -322,7 +336,9 @@ int32_t TfliteWriter::addTensor(TensorSpec spec) {
     throw std::invalid_argument(where + " has a different number of scales and zero points");
   }
   for (float scale : q.scales) {
-    if (!(scale > 0.0f && scale < 1e30f)) throw std::invalid_argument(where + " has a quantization scale that is not positive and finite");
+    if (!(scale > 0.0f && scale < 1e30f))
+      throw std::invalid_argument(where +
+                                  " has a quantization scale that is not positive and finite");
   }
   if (q.scales.size() > 1) {
     const int32_t dim = q.quantizedDimension;
@@ -336,24 +352,29 @@ int32_t TfliteWriter::addTensor(TensorSpec spec) {
   return index;
 }
 
-int32_t TfliteWriter::addActivation(std::string name, TensorType type, std::vector<int32_t> shape, QuantParams quant) {
+int32_t TfliteWriter::addActivation(std::string name, TensorType type, std::vector<int32_t> shape,
+                                    QuantParams quant) {
   return addTensor({std::move(name), type, std::move(shape), std::move(quant), {}});
 }
 
-int32_t TfliteWriter::addInt8Constant(std::string name, std::vector<int32_t> shape, const std::vector<int8_t>& values,
-                                      QuantParams quant) {
-  return addTensor({std::move(name), TensorType::kInt8, std::move(shape), std::move(quant), toBytes(values)});
+int32_t TfliteWriter::addInt8Constant(std::string name, std::vector<int32_t> shape,
+                                      const std::vector<int8_t>& values, QuantParams quant) {
+  return addTensor(
+      {std::move(name), TensorType::kInt8, std::move(shape), std::move(quant), toBytes(values)});
 }
 
-int32_t TfliteWriter::addInt32Constant(std::string name, std::vector<int32_t> shape, const std::vector<int32_t>& values,
-                                       QuantParams quant) {
-  return addTensor({std::move(name), TensorType::kInt32, std::move(shape), std::move(quant), toBytes(values)});
+int32_t TfliteWriter::addInt32Constant(std::string name, std::vector<int32_t> shape,
+                                       const std::vector<int32_t>& values, QuantParams quant) {
+  return addTensor(
+      {std::move(name), TensorType::kInt32, std::move(shape), std::move(quant), toBytes(values)});
 }
 
-void TfliteWriter::checkTensorIndex(int32_t index, bool allowAbsent, const std::string& where) const {
+void TfliteWriter::checkTensorIndex(int32_t index, bool allowAbsent,
+                                    const std::string& where) const {
   if (index == -1 && allowAbsent) return;
   if (index < 0 || static_cast<size_t>(index) >= m_tensors.size()) {
-    throw std::invalid_argument(where + " refers to tensor " + std::to_string(index) + ", which does not exist");
+    throw std::invalid_argument(where + " refers to tensor " + std::to_string(index) +
+                                ", which does not exist");
   }
 }
 
@@ -366,7 +387,8 @@ int32_t TfliteWriter::addOperator(OperatorSpec spec) {
   for (int32_t t : spec.outputs) {
     checkTensorIndex(t, false, where);
     if (!m_tensors[static_cast<size_t>(t)].data.empty()) {
-      throw std::invalid_argument(where + " writes " + tensorLabel(m_tensors, t) + ", which is constant");
+      throw std::invalid_argument(where + " writes " + tensorLabel(m_tensors, t) +
+                                  ", which is constant");
     }
   }
   if (spec.version < 1) throw std::invalid_argument(where + " has an operator version below 1");
@@ -374,28 +396,33 @@ int32_t TfliteWriter::addOperator(OperatorSpec spec) {
   return index;
 }
 
-int32_t TfliteWriter::addFullyConnected(int32_t input, int32_t weights, int32_t bias, int32_t output,
-                                        FullyConnectedOptions options) {
-  return addOperator({BuiltinOperator::kFullyConnected, 4, {input, weights, bias}, {output}, options});
+int32_t TfliteWriter::addFullyConnected(int32_t input, int32_t weights, int32_t bias,
+                                        int32_t output, FullyConnectedOptions options) {
+  return addOperator(
+      {BuiltinOperator::kFullyConnected, 4, {input, weights, bias}, {output}, options});
 }
 
 int32_t TfliteWriter::addSoftmax(int32_t input, int32_t output, SoftmaxOptions options) {
   return addOperator({BuiltinOperator::kSoftmax, 2, {input}, {output}, options});
 }
 
-int32_t TfliteWriter::addReshape(int32_t input, int32_t shapeTensor, int32_t output, ReshapeOptions options) {
+int32_t TfliteWriter::addReshape(int32_t input, int32_t shapeTensor, int32_t output,
+                                 ReshapeOptions options) {
   std::vector<int32_t> inputs{input};
   if (shapeTensor >= 0) inputs.push_back(shapeTensor);
-  return addOperator({BuiltinOperator::kReshape, 1, std::move(inputs), {output}, std::move(options)});
+  return addOperator(
+      {BuiltinOperator::kReshape, 1, std::move(inputs), {output}, std::move(options)});
 }
 
-int32_t TfliteWriter::addConv2D(int32_t input, int32_t filter, int32_t bias, int32_t output, Conv2DOptions options) {
+int32_t TfliteWriter::addConv2D(int32_t input, int32_t filter, int32_t bias, int32_t output,
+                                Conv2DOptions options) {
   return addOperator({BuiltinOperator::kConv2d, 3, {input, filter, bias}, {output}, options});
 }
 
-int32_t TfliteWriter::addDepthwiseConv2D(int32_t input, int32_t filter, int32_t bias, int32_t output,
-                                         DepthwiseConv2DOptions options) {
-  return addOperator({BuiltinOperator::kDepthwiseConv2d, 3, {input, filter, bias}, {output}, options});
+int32_t TfliteWriter::addDepthwiseConv2D(int32_t input, int32_t filter, int32_t bias,
+                                         int32_t output, DepthwiseConv2DOptions options) {
+  return addOperator(
+      {BuiltinOperator::kDepthwiseConv2d, 3, {input, filter, bias}, {output}, options});
 }
 
 int32_t TfliteWriter::addAveragePool2D(int32_t input, int32_t output, Pool2DOptions options) {
@@ -410,7 +437,8 @@ void TfliteWriter::setInputs(std::vector<int32_t> tensors) {
   for (int32_t t : tensors) {
     checkTensorIndex(t, false, "the subgraph input list");
     if (!m_tensors[static_cast<size_t>(t)].data.empty()) {
-      throw std::invalid_argument("the subgraph input list names " + tensorLabel(m_tensors, t) + ", which is constant");
+      throw std::invalid_argument("the subgraph input list names " + tensorLabel(m_tensors, t) +
+                                  ", which is constant");
     }
   }
   m_inputs = std::move(tensors);
@@ -422,8 +450,10 @@ void TfliteWriter::setOutputs(std::vector<int32_t> tensors) {
 }
 
 std::vector<uint8_t> TfliteWriter::serialize() const {
-  if (m_inputs.empty()) throw std::invalid_argument("the model has no subgraph inputs (call setInputs)");
-  if (m_outputs.empty()) throw std::invalid_argument("the model has no subgraph outputs (call setOutputs)");
+  if (m_inputs.empty())
+    throw std::invalid_argument("the model has no subgraph inputs (call setInputs)");
+  if (m_outputs.empty())
+    throw std::invalid_argument("the model has no subgraph outputs (call setOutputs)");
   FlatBufferBuilder fbb;
 
   // Buffers: 0 is the empty sentinel, then one per constant tensor in tensor order. The data is
@@ -507,7 +537,8 @@ std::vector<uint8_t> TfliteWriter::serialize() const {
   for (const auto& [builtin, version] : codes) {
     const auto code = static_cast<int32_t>(builtin);
     fbb.startTable();
-    fbb.addScalar<int8_t>(s::opcode::kDeprecatedBuiltinCode, static_cast<int8_t>(std::min(code, 127)), 0);
+    fbb.addScalar<int8_t>(s::opcode::kDeprecatedBuiltinCode,
+                          static_cast<int8_t>(std::min(code, 127)), 0);
     fbb.addScalar<int32_t>(s::opcode::kVersion, version, 1);
     fbb.addScalar<int32_t>(s::opcode::kBuiltinCode, code, 0);
     opcodes.push_back(fbb.endTable());

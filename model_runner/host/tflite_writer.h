@@ -85,8 +85,9 @@ struct AddOptions {
   Activation activation = Activation::kNone;
 };
 
-using BuiltinOptions = std::variant<std::monostate, FullyConnectedOptions, SoftmaxOptions, ReshapeOptions,
-                                    Conv2DOptions, DepthwiseConv2DOptions, Pool2DOptions, AddOptions>;
+using BuiltinOptions =
+    std::variant<std::monostate, FullyConnectedOptions, SoftmaxOptions, ReshapeOptions,
+                 Conv2DOptions, DepthwiseConv2DOptions, Pool2DOptions, AddOptions>;
 
 struct OperatorSpec {
   BuiltinOperator op = BuiltinOperator::kAdd;
@@ -101,11 +102,12 @@ class TfliteWriter {
   // Returns the index of the new tensor.
   int32_t addTensor(TensorSpec spec);
   // Activation (non-constant) tensor.
-  int32_t addActivation(std::string name, TensorType type, std::vector<int32_t> shape, QuantParams quant = {});
-  int32_t addInt8Constant(std::string name, std::vector<int32_t> shape, const std::vector<int8_t>& values,
-                          QuantParams quant);
-  int32_t addInt32Constant(std::string name, std::vector<int32_t> shape, const std::vector<int32_t>& values,
-                           QuantParams quant = {});
+  int32_t addActivation(std::string name, TensorType type, std::vector<int32_t> shape,
+                        QuantParams quant = {});
+  int32_t addInt8Constant(std::string name, std::vector<int32_t> shape,
+                          const std::vector<int8_t>& values, QuantParams quant);
+  int32_t addInt32Constant(std::string name, std::vector<int32_t> shape,
+                           const std::vector<int32_t>& values, QuantParams quant = {});
 
   // Adds an operator (appended to the execution order); returns its index.
   int32_t addOperator(OperatorSpec spec);
@@ -115,7 +117,8 @@ class TfliteWriter {
   int32_t addSoftmax(int32_t input, int32_t output, SoftmaxOptions options = {});
   // `shapeTensor` may be -1 (shape given by the options only).
   int32_t addReshape(int32_t input, int32_t shapeTensor, int32_t output, ReshapeOptions options);
-  int32_t addConv2D(int32_t input, int32_t filter, int32_t bias, int32_t output, Conv2DOptions options);
+  int32_t addConv2D(int32_t input, int32_t filter, int32_t bias, int32_t output,
+                    Conv2DOptions options);
   int32_t addDepthwiseConv2D(int32_t input, int32_t filter, int32_t bias, int32_t output,
                              DepthwiseConv2DOptions options);
   int32_t addAveragePool2D(int32_t input, int32_t output, Pool2DOptions options);

@@ -55,7 +55,8 @@ Status prepare(OpContext& ctx) {
   const double s1 = static_cast<double>(in1.scale());
   const double s2 = static_cast<double>(in2.scale());
   const double twiceMax = 2.0 * (s1 > s2 ? s1 : s2);
-  const double realOut = twiceMax / (static_cast<double>(1 << p.leftShift) * static_cast<double>(output.scale()));
+  const double realOut =
+      twiceMax / (static_cast<double>(1 << p.leftShift) * static_cast<double>(output.scale()));
   int shift1 = 0, shift2 = 0, shiftOut = 0;
   if (!quant::quantizeMultiplierSmallerThanOneExp(s1 / twiceMax, &p.input1Multiplier, &shift1) ||
       !quant::quantizeMultiplierSmallerThanOneExp(s2 / twiceMax, &p.input2Multiplier, &shift2) ||
@@ -65,7 +66,8 @@ Status prepare(OpContext& ctx) {
   p.input1Shift = shift1;
   p.input2Shift = shift2;
   p.outputShift = shiftOut;
-  return activationRange(ctx, ctx.options().u8(schema::add_options::kActivation), output, &p.actMin, &p.actMax);
+  return activationRange(ctx, ctx.options().u8(schema::add_options::kActivation), output, &p.actMin,
+                         &p.actMax);
 }
 
 void invoke(const OpContext& ctx) {
@@ -81,7 +83,8 @@ void invoke(const OpContext& ctx) {
 
 }  // namespace
 
-bool computeBroadcastShape(const TensorDesc& a, const TensorDesc& b, const TensorDesc& out, BroadcastShape* s) {
+bool computeBroadcastShape(const TensorDesc& a, const TensorDesc& b, const TensorDesc& out,
+                           BroadcastShape* s) {
   *s = BroadcastShape();
   if (a.rank > kMaxDims || b.rank > kMaxDims || out.rank > kMaxDims) return false;
   int32_t da[kMaxDims], db[kMaxDims], dout[kMaxDims];

@@ -35,11 +35,13 @@ inline T addElement(const AddParams& p, T x, T y) {
   const int32_t in2 = p.input2Offset + y;
   const int32_t shifted1 = quant::wrappingShiftLeft(in1, p.leftShift);
   const int32_t shifted2 = quant::wrappingShiftLeft(in2, p.leftShift);
-  const int32_t scaled1 = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, p.input1Multiplier, p.input1Shift);
-  const int32_t scaled2 = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, p.input2Multiplier, p.input2Shift);
+  const int32_t scaled1 = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
+      shifted1, p.input1Multiplier, p.input1Shift);
+  const int32_t scaled2 = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
+      shifted2, p.input2Multiplier, p.input2Shift);
   const int32_t raw = quant::wrappingAdd(
-      quant::multiplyByQuantizedMultiplierSmallerThanOneExp(quant::wrappingAdd(scaled1, scaled2), p.outputMultiplier,
-                                                            p.outputShift),
+      quant::multiplyByQuantizedMultiplierSmallerThanOneExp(quant::wrappingAdd(scaled1, scaled2),
+                                                            p.outputMultiplier, p.outputShift),
       p.outputOffset);
   return static_cast<T>(raw < p.actMin ? p.actMin : (raw > p.actMax ? p.actMax : raw));
 }
@@ -50,7 +52,8 @@ void add(const AddParams& p, size_t count, const T* input1, const T* input2, T* 
 }
 
 template <typename T>
-void broadcastAdd(const AddParams& p, const BroadcastShape& s, const T* input1, const T* input2, T* output) {
+void broadcastAdd(const AddParams& p, const BroadcastShape& s, const T* input1, const T* input2,
+                  T* output) {
   int32_t idx[kMaxDims] = {};
   size_t total = 1;
   for (uint32_t d = 0; d < kMaxDims; ++d) total *= static_cast<size_t>(s.outDims[d]);
@@ -72,7 +75,8 @@ void broadcastAdd(const AddParams& p, const BroadcastShape& s, const T* input1, 
 
 // Computes the broadcast layout; false when the shapes are not broadcast-compatible or the
 // output shape differs from the broadcast shape.
-bool computeBroadcastShape(const TensorDesc& a, const TensorDesc& b, const TensorDesc& out, BroadcastShape* s);
+bool computeBroadcastShape(const TensorDesc& a, const TensorDesc& b, const TensorDesc& out,
+                           BroadcastShape* s);
 
 OpRegistration registerAdd();
 

@@ -13,7 +13,8 @@ Status prepare(OpContext& ctx) {
   using namespace schema::pool2d_options;
   Status s = requireArity(ctx, 1, 1, 1);
   if (s != Status::kOk) return s;
-  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kPool2DOptions)) != Status::kOk) return s;
+  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kPool2DOptions)) != Status::kOk)
+    return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
   if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
       (s = requireType(ctx, output, TensorType::kInt8, "output")) != Status::kOk ||
@@ -38,16 +39,22 @@ Status prepare(OpContext& ctx) {
   if (padding != schema::Padding::kSame && padding != schema::Padding::kValid) {
     return ctx.failValue(Status::kBadOpParams, "padding", static_cast<int64_t>(padding));
   }
-  if (p.strideW < 1 || p.strideW > 1024) return ctx.failValue(Status::kBadOpParams, "stride_w", p.strideW);
-  if (p.strideH < 1 || p.strideH > 1024) return ctx.failValue(Status::kBadOpParams, "stride_h", p.strideH);
-  if (p.filterW < 1 || p.filterW > 4096) return ctx.failValue(Status::kBadOpParams, "filter_width", p.filterW);
-  if (p.filterH < 1 || p.filterH > 4096) return ctx.failValue(Status::kBadOpParams, "filter_height", p.filterH);
+  if (p.strideW < 1 || p.strideW > 1024)
+    return ctx.failValue(Status::kBadOpParams, "stride_w", p.strideW);
+  if (p.strideH < 1 || p.strideH > 1024)
+    return ctx.failValue(Status::kBadOpParams, "stride_h", p.strideH);
+  if (p.filterW < 1 || p.filterW > 4096)
+    return ctx.failValue(Status::kBadOpParams, "filter_width", p.filterW);
+  if (p.filterH < 1 || p.filterH > 4096)
+    return ctx.failValue(Status::kBadOpParams, "filter_height", p.filterH);
   const Shape4& in = data->input;
   const Shape4& out = data->output;
-  if (in.n != out.n || in.c != out.c) return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  if (in.n != out.n || in.c != out.c)
+    return ctx.fail(Status::kShapeMismatch, "output", output.index);
   const int32_t outH = computeOutSize(padding, in.h, p.filterH, p.strideH, 1);
   const int32_t outW = computeOutSize(padding, in.w, p.filterW, p.strideW, 1);
-  if (outH != out.h || outW != out.w) return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  if (outH != out.h || outW != out.w)
+    return ctx.fail(Status::kShapeMismatch, "output", output.index);
   p.padH = computePadding(p.strideH, 1, in.h, p.filterH, out.h);
   p.padW = computePadding(p.strideW, 1, in.w, p.filterW, out.w);
   return activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax);
@@ -55,7 +62,8 @@ Status prepare(OpContext& ctx) {
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const PoolData*>(ctx.userData());
-  reference::averagePool(d->params, d->input, ctx.inputData<int8_t>(0), d->output, ctx.outputData<int8_t>(0));
+  reference::averagePool(d->params, d->input, ctx.inputData<int8_t>(0), d->output,
+                         ctx.outputData<int8_t>(0));
 }
 
 }  // namespace

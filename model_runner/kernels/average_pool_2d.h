@@ -20,7 +20,8 @@ struct PoolParams {
 namespace reference {
 
 template <typename T>
-void averagePool(const PoolParams& p, const Shape4& in, const T* input, const Shape4& out, T* output) {
+void averagePool(const PoolParams& p, const Shape4& in, const T* input, const Shape4& out,
+                 T* output) {
   for (int32_t b = 0; b < out.n; ++b) {
     for (int32_t oy = 0; oy < out.h; ++oy) {
       for (int32_t ox = 0; ox < out.w; ++ox) {

@@ -24,8 +24,8 @@ namespace reference {
 // NHWC input, OHWI filter (I may be input depth / groups), optional bias, NHWC output.
 template <typename InputT, typename FilterT, typename BiasT, typename OutputT>
 void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32_t* shifts,
-                    const Shape4& in, const InputT* input, const Shape4& filt, const FilterT* filter,
-                    const BiasT* bias, const Shape4& out, OutputT* output) {
+                    const Shape4& in, const InputT* input, const Shape4& filt,
+                    const FilterT* filter, const BiasT* bias, const Shape4& out, OutputT* output) {
   const int32_t filterInputDepth = filt.c;
   const int32_t groups = in.c / filterInputDepth;
   const int32_t filtersPerGroup = out.c / groups;
@@ -42,10 +42,13 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
             for (int32_t fx = 0; fx < filt.w; ++fx) {
               const int32_t ix = inXOrigin + p.dilationW * fx;
               if (ix < 0 || ix >= in.w || iy < 0 || iy >= in.h) continue;
-              const InputT* inPtr = input + ((b * in.h + iy) * in.w + ix) * in.c + group * filterInputDepth;
+              const InputT* inPtr =
+                  input + ((b * in.h + iy) * in.w + ix) * in.c + group * filterInputDepth;
               const FilterT* fPtr = filter + ((oc * filt.h + fy) * filt.w + fx) * filt.c;
               for (int32_t ic = 0; ic < filterInputDepth; ++ic) {
-                acc = quant::wrappingAdd(acc, static_cast<int32_t>(fPtr[ic]) * (static_cast<int32_t>(inPtr[ic]) + p.inputOffset));
+                acc =
+                    quant::wrappingAdd(acc, static_cast<int32_t>(fPtr[ic]) *
+                                                (static_cast<int32_t>(inPtr[ic]) + p.inputOffset));
               }
             }
           }

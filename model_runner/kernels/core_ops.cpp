@@ -12,8 +12,9 @@ namespace tinyscope::runner::kernels {
 
 Status addCoreOps(OpResolver& resolver) {
   const OpRegistration registrations[] = {
-      registerConv2d(),        registerDepthwiseConv2d(), registerFullyConnected(), registerAveragePool2d(),
-      registerReshape(),       registerSoftmax(),         registerAdd(),
+      registerConv2d(),        registerDepthwiseConv2d(), registerFullyConnected(),
+      registerAveragePool2d(), registerReshape(),         registerSoftmax(),
+      registerAdd(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

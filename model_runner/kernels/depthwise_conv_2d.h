@@ -11,10 +11,10 @@ namespace reference {
 
 // NHWC input, 1HWO filter (O = input depth * depthMultiplier), optional bias, NHWC output.
 template <typename InputT, typename FilterT, typename BiasT, typename OutputT>
-void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier, const int32_t* multipliers,
-                             const int32_t* shifts, const Shape4& in, const InputT* input,
-                             const Shape4& filt, const FilterT* filter, const BiasT* bias,
-                             const Shape4& out, OutputT* output) {
+void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
+                             const int32_t* multipliers, const int32_t* shifts, const Shape4& in,
+                             const InputT* input, const Shape4& filt, const FilterT* filter,
+                             const BiasT* bias, const Shape4& out, OutputT* output) {
   for (int32_t b = 0; b < out.n; ++b) {
     for (int32_t oy = 0; oy < out.h; ++oy) {
       const int32_t inYOrigin = oy * p.strideH - p.padH;

@@ -6,7 +6,8 @@ Status prepareFullyConnectedOp(OpContext& ctx, FullyConnectedOpData** out) {
   using namespace schema::fully_connected_options;
   Status s = requireArity(ctx, 2, 3, 1);
   if (s != Status::kOk) return s;
-  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kFullyConnectedOptions)) != Status::kOk) return s;
+  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kFullyConnectedOptions)) != Status::kOk)
+    return s;
   const TensorDesc input = ctx.input(0), filter = ctx.input(1), output = ctx.output(0);
   if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
       (s = requireType(ctx, filter, TensorType::kInt8, "filter")) != Status::kOk ||
@@ -17,29 +18,36 @@ Status prepareFullyConnectedOp(OpContext& ctx, FullyConnectedOpData** out) {
     return s;
   }
   if (filter.zeroPoint() < -128 || filter.zeroPoint() > 127) {
-    return ctx.failValue(Status::kBadQuantization, "filter zero_point", filter.zeroPoint(), filter.index);
+    return ctx.failValue(Status::kBadQuantization, "filter zero_point", filter.zeroPoint(),
+                         filter.index);
   }
   const fb::Table& o = ctx.options();
-  if (o.u8(kWeightsFormat) != 0) return ctx.failValue(Status::kBadOpParams, "weights_format", o.u8(kWeightsFormat));
-  auto* data = static_cast<FullyConnectedOpData*>(ctx.allocatePersistent(sizeof(FullyConnectedOpData)));
+  if (o.u8(kWeightsFormat) != 0)
+    return ctx.failValue(Status::kBadOpParams, "weights_format", o.u8(kWeightsFormat));
+  auto* data =
+      static_cast<FullyConnectedOpData*>(ctx.allocatePersistent(sizeof(FullyConnectedOpData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
   *data = FullyConnectedOpData();
   ctx.setUserData(data);
   *out = data;
   data->outputDepth = filter.dims[0];
   data->accumDepth = filter.dims[1];
-  if (output.rank < 1 || output.dims[output.rank - 1] != data->outputDepth || data->outputDepth <= 0) {
+  if (output.rank < 1 || output.dims[output.rank - 1] != data->outputDepth ||
+      data->outputDepth <= 0) {
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   }
-  data->batches = static_cast<int32_t>(output.elementCount / static_cast<size_t>(data->outputDepth));
-  if (static_cast<size_t>(data->batches) * static_cast<size_t>(data->accumDepth) != input.elementCount) {
+  data->batches =
+      static_cast<int32_t>(output.elementCount / static_cast<size_t>(data->outputDepth));
+  if (static_cast<size_t>(data->batches) * static_cast<size_t>(data->accumDepth) !=
+      input.elementCount) {
     return ctx.fail(Status::kShapeMismatch, "input", input.index);
   }
   FullyConnectedParams& p = data->params;
   p.inputOffset = -input.zeroPoint();
   p.filterOffset = -filter.zeroPoint();
   p.outputOffset = output.zeroPoint();
-  if ((s = activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax)) != Status::kOk) return s;
+  if ((s = activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax)) != Status::kOk)
+    return s;
   if (ctx.hasInput(2)) {
     if ((s = checkBias(ctx, ctx.input(2), data->outputDepth)) != Status::kOk) return s;
     data->hasBias = true;
@@ -70,9 +78,10 @@ void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const FullyConnectedOpData*>(ctx.userData());
   const int32_t* multipliers = d->perChannel ? d->quant.multipliers : &d->multiplier;
   const int32_t* shifts = d->perChannel ? d->quant.shifts : &d->shift;
-  reference::fullyConnected(d->params, multipliers, shifts, d->perChannel, d->batches, d->accumDepth,
-                            d->outputDepth, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
-                            d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, ctx.outputData<int8_t>(0));
+  reference::fullyConnected(
+      d->params, multipliers, shifts, d->perChannel, d->batches, d->accumDepth, d->outputDepth,
+      ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
+      d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, ctx.outputData<int8_t>(0));
 }
 
 }  // namespace

@@ -25,9 +25,9 @@ struct FullyConnectedOpData {
   bool perChannel = false;
   bool hasBias = false;
   // Filled in by optimized kernels (x86, Cortex-M) after this prepare; unused by the reference.
-  int32_t panel = 0;                  // GEMM: output channels packed at a time
-  bool fast = false;                  // the fast path applies
-  void* scratch = nullptr;            // requestScratch slot
+  int32_t panel = 0;        // GEMM: output channels packed at a time
+  bool fast = false;        // the fast path applies
+  void* scratch = nullptr;  // requestScratch slot
 };
 
 // Prepare shared by every kernel set: the checks (same order, same error fields) and the
@@ -39,9 +39,10 @@ namespace reference {
 // input: batches x accumDepth, filter: outputDepth x accumDepth, output: batches x outputDepth.
 // multipliers/shifts hold one entry, or outputDepth entries when perChannel.
 template <typename InputT, typename FilterT, typename BiasT, typename OutputT>
-void fullyConnected(const FullyConnectedParams& p, const int32_t* multipliers, const int32_t* shifts,
-                    bool perChannel, int32_t batches, int32_t accumDepth, int32_t outputDepth,
-                    const InputT* input, const FilterT* filter, const BiasT* bias, OutputT* output) {
+void fullyConnected(const FullyConnectedParams& p, const int32_t* multipliers,
+                    const int32_t* shifts, bool perChannel, int32_t batches, int32_t accumDepth,
+                    int32_t outputDepth, const InputT* input, const FilterT* filter,
+                    const BiasT* bias, OutputT* output) {
   for (int32_t b = 0; b < batches; ++b) {
     for (int32_t oc = 0; oc < outputDepth; ++oc) {
       int32_t acc = 0;

@@ -4,11 +4,13 @@
 
 namespace tinyscope::runner::kernels {
 
-Status requireArity(const OpContext& ctx, uint32_t minInputs, uint32_t maxInputs, uint32_t outputs) {
+Status requireArity(const OpContext& ctx, uint32_t minInputs, uint32_t maxInputs,
+                    uint32_t outputs) {
   if (ctx.numInputs() < minInputs || ctx.numInputs() > maxInputs) {
     return ctx.failValue(Status::kBadOpArity, "inputs", ctx.numInputs());
   }
-  if (ctx.numOutputs() != outputs) return ctx.failValue(Status::kBadOpArity, "outputs", ctx.numOutputs());
+  if (ctx.numOutputs() != outputs)
+    return ctx.failValue(Status::kBadOpArity, "outputs", ctx.numOutputs());
   for (uint32_t i = 0; i < minInputs; ++i) {
     if (!ctx.hasInput(i)) return ctx.failValue(Status::kBadOpArity, "inputs", i);
   }
@@ -16,7 +18,8 @@ Status requireArity(const OpContext& ctx, uint32_t minInputs, uint32_t maxInputs
 }
 
 Status requireType(const OpContext& ctx, const TensorDesc& t, TensorType type, const char* field) {
-  if (t.type != type) return ctx.failValue(Status::kUnsupportedOpType, field, static_cast<int64_t>(t.type), t.index);
+  if (t.type != type)
+    return ctx.failValue(Status::kUnsupportedOpType, field, static_cast<int64_t>(t.type), t.index);
   return Status::kOk;
 }
 
@@ -44,9 +47,10 @@ Status requireOptions(const OpContext& ctx, schema::BuiltinOptionsType type) {
 
 Status activationRange(const OpContext& ctx, uint8_t activation, const TensorDesc& output,
                        int32_t* actMin, int32_t* actMax) {
-  if (!quant::activationRangeQuantized(activation, output.scale(), output.zeroPoint(), -128, 127, actMin,
-                                       actMax)) {
-    return ctx.failValue(Status::kBadOpParams, "fused_activation_function", activation, output.index);
+  if (!quant::activationRangeQuantized(activation, output.scale(), output.zeroPoint(), -128, 127,
+                                       actMin, actMax)) {
+    return ctx.failValue(Status::kBadOpParams, "fused_activation_function", activation,
+                         output.index);
   }
   return Status::kOk;
 }
@@ -67,7 +71,8 @@ Status populatePerChannel(const OpContext& ctx, const TensorDesc& input, const T
   const double outScale = static_cast<double>(output.scale());
   for (int32_t c = 0; c < channels; ++c) {
     const float fs = filter.scales.f32(n == 1 ? 0u : static_cast<uint32_t>(c));
-    if (!(fs >= 0.0f && fs < 1e30f)) return ctx.fail(Status::kBadQuantization, "filter scale", filter.index);
+    if (!(fs >= 0.0f && fs < 1e30f))
+      return ctx.fail(Status::kBadQuantization, "filter scale", filter.index);
     const double effective = inScale * static_cast<double>(fs) / outScale;
     int shift = 0;
     if (!quant::quantizeMultiplier(effective, &out->multipliers[c], &shift)) {
@@ -80,10 +85,12 @@ Status populatePerChannel(const OpContext& ctx, const TensorDesc& input, const T
 
 Status checkBias(const OpContext& ctx, const TensorDesc& bias, int32_t channels) {
   if (bias.type != TensorType::kInt32) {
-    return ctx.failValue(Status::kUnsupportedOpType, "bias", static_cast<int64_t>(bias.type), bias.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "bias", static_cast<int64_t>(bias.type),
+                         bias.index);
   }
   if (bias.elementCount != static_cast<size_t>(channels)) {
-    return ctx.failValue(Status::kShapeMismatch, "bias", static_cast<int64_t>(bias.elementCount), bias.index);
+    return ctx.failValue(Status::kShapeMismatch, "bias", static_cast<int64_t>(bias.elementCount),
+                         bias.index);
   }
   return Status::kOk;
 }

@@ -15,11 +15,13 @@ struct Shape4 {
   int32_t flatSize() const { return n * h * w * c; }
 };
 
-inline Shape4 shape4(const TensorDesc& d) { return Shape4{d.dim(0), d.dim(1), d.dim(2), d.dim(3)}; }
+inline Shape4 shape4(const TensorDesc& d) {
+  return Shape4{d.dim(0), d.dim(1), d.dim(2), d.dim(3)};
+}
 
 // Output size of a window op, as TFLite's ComputeOutSize; 0 when invalid.
-inline int32_t computeOutSize(schema::Padding padding, int32_t image, int32_t filter, int32_t stride,
-                              int32_t dilation) {
+inline int32_t computeOutSize(schema::Padding padding, int32_t image, int32_t filter,
+                              int32_t stride, int32_t dilation) {
   const int32_t effective = (filter - 1) * dilation + 1;
   if (stride <= 0) return 0;
   switch (padding) {
@@ -33,7 +35,8 @@ inline int32_t computeOutSize(schema::Padding padding, int32_t image, int32_t fi
 
 // Leading padding, as TFLite's ComputePaddingWithOffset (the offset is unused by the
 // reference kernels).
-inline int32_t computePadding(int32_t stride, int32_t dilation, int32_t in, int32_t filter, int32_t out) {
+inline int32_t computePadding(int32_t stride, int32_t dilation, int32_t in, int32_t filter,
+                              int32_t out) {
   const int32_t effective = (filter - 1) * dilation + 1;
   int32_t total = (out - 1) * stride + effective - in;
   total = total > 0 ? total : 0;

@@ -13,7 +13,8 @@ int32_t logisticQ4(int32_t x) {
   constexpr int kInputIntegerBits = 4;
   if (x == 0) return int32_t{1} << 30;  // 0.5
   const int32_t absX = x > 0 ? x : -x;
-  const int32_t positive = fixed::oneOverOnePlusX(fixed::expOnNegativeValues(-absX, kInputIntegerBits));
+  const int32_t positive =
+      fixed::oneOverOnePlusX(fixed::expOnNegativeValues(-absX, kInputIntegerBits));
   return x > 0 ? positive : quant::kInt32Max - positive;
 }
 
@@ -26,7 +27,8 @@ void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* inpu
     } else if (x >= p.inputRangeRadius) {
       output[i] = 127;
     } else {
-      const int32_t inQ4 = quant::multiplyByQuantizedMultiplier(x, p.inputMultiplier, p.inputLeftShift);
+      const int32_t inQ4 =
+          quant::multiplyByQuantizedMultiplier(x, p.inputMultiplier, p.inputLeftShift);
       int32_t y = quant::roundingDivideByPOT(logisticQ4(inQ4), 31 - kOutputIntegerBits) - 128;
       y = y < -128 ? -128 : (y > 127 ? 127 : y);
       output[i] = static_cast<int8_t>(y);
@@ -46,19 +48,23 @@ struct LogisticData {
   bool isInt16 = false;
 };
 
-Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output, LogisticData* d) {
+Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
+                   LogisticData* d) {
   Status s;
   if ((s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
       (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
     return s;
   }
   if (output.zeroPoint() != -128) {
-    return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(), output.index);
+    return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(),
+                         output.index);
   }
-  if (output.scale() != 1.0f / 256.0f) return ctx.fail(Status::kBadQuantization, "output scale", output.index);
+  if (output.scale() != 1.0f / 256.0f)
+    return ctx.fail(Status::kBadQuantization, "output scale", output.index);
   // TFLite: multiplier = frexp(input_scale * 2^(31 - 4)) without QuantizeMultiplier's clamping.
   constexpr int kInputIntegerBits = 4;
-  const double real = static_cast<double>(input.scale()) * static_cast<double>(int64_t{1} << (31 - kInputIntegerBits));
+  const double real = static_cast<double>(input.scale()) *
+                      static_cast<double>(int64_t{1} << (31 - kInputIntegerBits));
   int shift = 0;
   const double q = quant::frexp(real, &shift);
   const int64_t qFixed = static_cast<int64_t>(quant::roundHalfAway(q * 2147483648.0));
@@ -72,16 +78,19 @@ Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDe
   const double radius = 15.0 * static_cast<double>(int64_t{1} << (31 - kInputIntegerBits)) /
                         (shift >= 0 ? static_cast<double>(int64_t{1} << shift)
                                     : 1.0 / static_cast<double>(int64_t{1} << -shift));
-  d->int8.inputRangeRadius = radius >= 2147483647.0 ? quant::kInt32Max : static_cast<int32_t>(radius);
+  d->int8.inputRangeRadius =
+      radius >= 2147483647.0 ? quant::kInt32Max : static_cast<int32_t>(radius);
   return Status::kOk;
 }
 
-Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output, LogisticData* d) {
+Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
+                    LogisticData* d) {
   const float inScale = input.scale(), outScale = output.scale();
   if (input.numChannels() != 1 || !(inScale > 0.0f && inScale < 1e30f) || input.zeroPoint() != 0) {
     return ctx.fail(Status::kBadQuantization, "input", input.index);
   }
-  if (output.numChannels() != 1 || !(outScale > 0.0f && outScale < 1e30f) || output.zeroPoint() != 0) {
+  if (output.numChannels() != 1 || !(outScale > 0.0f && outScale < 1e30f) ||
+      output.zeroPoint() != 0) {
     return ctx.fail(Status::kBadQuantization, "output", output.index);
   }
   constexpr int kInputIntegerBits = 3;
@@ -100,7 +109,8 @@ Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorD
       ++d->int16LeftShift;
       multiplier *= 2.0;
     }
-    if (!(multiplier < 65536.0)) return ctx.fail(Status::kBadQuantization, "input scale", input.index);
+    if (!(multiplier < 65536.0))
+      return ctx.fail(Status::kBadQuantization, "input scale", input.index);
     d->int16Multiplier = static_cast<int32_t>(multiplier);
   }
   if (!lut::checkedLog2(outScale, &outLog2) || outLog2 != -kOutputFractionalBits) {
@@ -115,10 +125,12 @@ Status prepare(OpContext& ctx) {
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
   if (input.type != TensorType::kInt8 && input.type != TensorType::kInt16) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type), input.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
+                         input.index);
   }
   if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
-  if (input.elementCount != output.elementCount) return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  if (input.elementCount != output.elementCount)
+    return ctx.fail(Status::kShapeMismatch, "output", output.index);
   auto* data = static_cast<LogisticData*>(ctx.allocatePersistent(sizeof(LogisticData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
   *data = LogisticData();

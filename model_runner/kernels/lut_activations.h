@@ -15,9 +15,11 @@ namespace tinyscope::runner::kernels::lut {
 // Callers keep multiplier (or 3 << leftShift) below 2^16 so the scaled input fits in int32.
 
 // sigmoid(x): output Q0.15. For an input scale of 2^-12 (Q3.12) pass multiplier 0, shift 0.
-void sigmoidInt16(int32_t multiplier, int32_t leftShift, int32_t count, const int16_t* input, int16_t* output);
+void sigmoidInt16(int32_t multiplier, int32_t leftShift, int32_t count, const int16_t* input,
+                  int16_t* output);
 // tanh(x): output Q0.15. For an input scale of 2^-12 pass multiplier 0, shift 0.
-void tanhInt16(int32_t multiplier, int32_t leftShift, int32_t count, const int16_t* input, int16_t* output);
+void tanhInt16(int32_t multiplier, int32_t leftShift, int32_t count, const int16_t* input,
+               int16_t* output);
 
 // TFLite's CheckedLog2 without libm: *log2 = round(log2(x)); true when x is within 1e-3 (in
 // log2) of that power of two. x must be finite and > 0.

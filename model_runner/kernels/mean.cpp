@@ -15,20 +15,24 @@ struct MeanData {
 Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
-  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kReducerOptions)) != Status::kOk) return s;
+  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kReducerOptions)) != Status::kOk)
+    return s;
   const TensorDesc input = ctx.input(0), axis = ctx.input(1), output = ctx.output(0);
   if (input.type != TensorType::kInt8 && input.type != TensorType::kInt16) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type), input.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
+                         input.index);
   }
   if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk ||
       (s = requireType(ctx, axis, TensorType::kInt32, "axis")) != Status::kOk) {
     return s;
   }
-  if (input.type == TensorType::kInt8 && ((s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
-                                          (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk)) {
+  if (input.type == TensorType::kInt8 &&
+      ((s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
+       (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk)) {
     return s;
   }
-  if (input.numChannels() != 1 || output.numChannels() != 1 || !(input.scale() > 0.0f && input.scale() < 1e30f) ||
+  if (input.numChannels() != 1 || output.numChannels() != 1 ||
+      !(input.scale() > 0.0f && input.scale() < 1e30f) ||
       !(output.scale() > 0.0f && output.scale() < 1e30f)) {
     return ctx.fail(Status::kBadQuantization, "scale", output.index);
   }
@@ -64,14 +68,16 @@ Status prepare(OpContext& ctx) {
   bool shapeOk = output.elementCount == outCount && reducedCount <= 0x7fffffff;
   if (keepDims) {
     shapeOk = shapeOk && output.rank == p.rank;
-    for (int32_t d = 0; shapeOk && d < p.rank; ++d) shapeOk = output.dims[d] == (p.reduced[d] ? 1 : input.dims[d]);
+    for (int32_t d = 0; shapeOk && d < p.rank; ++d)
+      shapeOk = output.dims[d] == (p.reduced[d] ? 1 : input.dims[d]);
   } else if (keptRank > 0) {
     shapeOk = shapeOk && output.rank == keptRank;
   }
   if (!shapeOk) return ctx.fail(Status::kShapeMismatch, "output", output.index);
   int shift = 0;
   const double real = static_cast<double>(input.scale()) / static_cast<double>(output.scale());
-  if (!quant::quantizeMultiplier(real, &p.multiplier, &shift)) return ctx.fail(Status::kBadQuantization, "scale");
+  if (!quant::quantizeMultiplier(real, &p.multiplier, &shift))
+    return ctx.fail(Status::kBadQuantization, "scale");
   p.shift = shift;
   reference::foldCount(reducedCount, &p.multiplier, &p.shift);
   if (p.shift < -31) return ctx.fail(Status::kBadQuantization, "scale");
@@ -85,9 +91,11 @@ Status prepare(OpContext& ctx) {
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const MeanData*>(ctx.userData());
   if (d->int16) {
-    reference::mean(d->params, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0), static_cast<int32_t*>(d->temp));
+    reference::mean(d->params, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0),
+                    static_cast<int32_t*>(d->temp));
   } else {
-    reference::mean(d->params, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0), static_cast<int32_t*>(d->temp));
+    reference::mean(d->params, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0),
+                    static_cast<int32_t*>(d->temp));
   }
 }
 

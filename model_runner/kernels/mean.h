@@ -61,7 +61,9 @@ void mean(const MeanParams& p, const T* input, T* output, int32_t* temp) {
   constexpr int64_t kMin = std::numeric_limits<T>::min();
   constexpr int64_t kMax = std::numeric_limits<T>::max();
   for (int32_t i = 0; i < p.outputCount; ++i) {
-    const int64_t y = int64_t{quant::multiplyByQuantizedMultiplier(temp[i], p.multiplier, p.shift)} + p.outputZeroPoint;
+    const int64_t y =
+        int64_t{quant::multiplyByQuantizedMultiplier(temp[i], p.multiplier, p.shift)} +
+        p.outputZeroPoint;
     output[i] = static_cast<T>(y < kMin ? kMin : (y > kMax ? kMax : y));
   }
 }

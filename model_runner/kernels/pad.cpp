@@ -21,13 +21,17 @@ Status prepare(OpContext& ctx) {
   if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
   const size_t elementSize = schema::tensorTypeSize(input.type);
   if (elementSize != 1 && elementSize != 2 && elementSize != 4) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type), input.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
+                         input.index);
   }
   if (paddings.type != TensorType::kInt32 && paddings.type != TensorType::kInt64) {
-    return ctx.failValue(Status::kUnsupportedOpType, "paddings", static_cast<int64_t>(paddings.type), paddings.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "paddings",
+                         static_cast<int64_t>(paddings.type), paddings.index);
   }
-  if (!paddings.isConstant()) return ctx.fail(Status::kBadOpParams, "paddings (not constant)", paddings.index);
-  if (paddings.rank != 2 || paddings.dims[0] != input.rank || paddings.dims[1] != 2 || output.rank != input.rank) {
+  if (!paddings.isConstant())
+    return ctx.fail(Status::kBadOpParams, "paddings (not constant)", paddings.index);
+  if (paddings.rank != 2 || paddings.dims[0] != input.rank || paddings.dims[1] != 2 ||
+      output.rank != input.rank) {
     return ctx.fail(Status::kShapeMismatch, "paddings", paddings.index);
   }
   auto* data = static_cast<PadData*>(ctx.allocatePersistent(sizeof(PadData)));
@@ -58,13 +62,15 @@ Status prepare(OpContext& ctx) {
   // Quantized tensors pad with the zero point (the real value 0); others with 0.
   if (input.type == TensorType::kInt8 || input.type == TensorType::kInt16) {
     if (output.numChannels() > 1) return ctx.fail(Status::kBadQuantization, "output", output.index);
-    if (output.numChannels() == 1 && (output.scale() != input.scale() || output.zeroPoint() != input.zeroPoint())) {
+    if (output.numChannels() == 1 &&
+        (output.scale() != input.scale() || output.zeroPoint() != input.zeroPoint())) {
       return ctx.fail(Status::kBadQuantization, "output", output.index);
     }
     data->padValue = output.zeroPoint();
     const int32_t lo = input.type == TensorType::kInt8 ? -128 : -32768;
     if (data->padValue < lo || data->padValue > -lo - 1) {
-      return ctx.failValue(Status::kBadQuantization, "output zero_point", data->padValue, output.index);
+      return ctx.failValue(Status::kBadQuantization, "output zero_point", data->padValue,
+                           output.index);
     }
   }
   return Status::kOk;
@@ -74,14 +80,16 @@ void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const PadData*>(ctx.userData());
   switch (d->elementSize) {
     case 1:
-      reference::pad(d->params, static_cast<int8_t>(d->padValue), ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+      reference::pad(d->params, static_cast<int8_t>(d->padValue), ctx.inputData<int8_t>(0),
+                     ctx.outputData<int8_t>(0));
       break;
     case 2:
       reference::pad(d->params, static_cast<int16_t>(d->padValue), ctx.inputData<int16_t>(0),
                      ctx.outputData<int16_t>(0));
       break;
     default:
-      reference::pad(d->params, static_cast<int32_t>(0), ctx.inputData<int32_t>(0), ctx.outputData<int32_t>(0));
+      reference::pad(d->params, static_cast<int32_t>(0), ctx.inputData<int32_t>(0),
+                     ctx.outputData<int32_t>(0));
       break;
   }
 }

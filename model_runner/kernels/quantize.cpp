@@ -22,9 +22,11 @@ bool isInteger(TensorType t) {
 // requirePerTensorQuant: int16/int32 tensors have wider zero points.
 Status requireScale(const OpContext& ctx, const TensorDesc& t, const char* field) {
   const float s = t.scale();
-  if (t.numChannels() != 1 || !(s > 0.0f && s < 1e30f)) return ctx.fail(Status::kBadQuantization, field, t.index);
+  if (t.numChannels() != 1 || !(s > 0.0f && s < 1e30f))
+    return ctx.fail(Status::kBadQuantization, field, t.index);
   const int64_t zp = t.zeroPoints.size() > 0 ? t.zeroPoints.i64(0) : 0;
-  if (zp < -2147483647 || zp > 2147483647) return ctx.fail(Status::kBadQuantization, field, t.index);
+  if (zp < -2147483647 || zp > 2147483647)
+    return ctx.fail(Status::kBadQuantization, field, t.index);
   return Status::kOk;
 }
 
@@ -32,15 +34,19 @@ Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 1, 1, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  if (input.elementCount != output.elementCount) return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  if (input.elementCount != output.elementCount)
+    return ctx.fail(Status::kShapeMismatch, "output", output.index);
   const bool floatIn = input.type == TensorType::kFloat32;
-  const bool outOk = floatIn ? (output.type == TensorType::kInt8 || output.type == TensorType::kInt16)
-                             : isInteger(output.type);
+  const bool outOk = floatIn
+                         ? (output.type == TensorType::kInt8 || output.type == TensorType::kInt16)
+                         : isInteger(output.type);
   if (!(floatIn || isInteger(input.type))) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type), input.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
+                         input.index);
   }
   if (!outOk || (input.type == TensorType::kInt32 && output.type == TensorType::kInt32)) {
-    return ctx.failValue(Status::kUnsupportedOpType, "output", static_cast<int64_t>(output.type), output.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "output", static_cast<int64_t>(output.type),
+                         output.index);
   }
   if ((s = requireScale(ctx, output, "output")) != Status::kOk) return s;
   if (!floatIn && (s = requireScale(ctx, input, "input")) != Status::kOk) return s;
@@ -56,7 +62,8 @@ Status prepare(OpContext& ctx) {
   data->params.outputZeroPoint = output.zeroPoint();
   if (!floatIn) {
     data->params.inputZeroPoint = input.zeroPoint();
-    const double effective = static_cast<double>(input.scale()) / static_cast<double>(output.scale());
+    const double effective =
+        static_cast<double>(input.scale()) / static_cast<double>(output.scale());
     int shift = 0;
     if (!quant::quantizeMultiplier(effective, &data->params.multiplier, &shift)) {
       return ctx.fail(Status::kBadQuantization, "effective scale", output.index);
@@ -87,11 +94,11 @@ void invoke(const OpContext& ctx) {
   switch (d->inputType) {
     case TensorType::kFloat32:
       if (d->outputType == TensorType::kInt8) {
-        reference::affineQuantize(d->outputScale, d->params.outputZeroPoint, d->count, ctx.inputData<float>(0),
-                                  static_cast<int8_t*>(out));
+        reference::affineQuantize(d->outputScale, d->params.outputZeroPoint, d->count,
+                                  ctx.inputData<float>(0), static_cast<int8_t*>(out));
       } else {
-        reference::affineQuantize(d->outputScale, d->params.outputZeroPoint, d->count, ctx.inputData<float>(0),
-                                  static_cast<int16_t*>(out));
+        reference::affineQuantize(d->outputScale, d->params.outputZeroPoint, d->count,
+                                  ctx.inputData<float>(0), static_cast<int16_t*>(out));
       }
       break;
     case TensorType::kInt8:

@@ -27,14 +27,16 @@ void requantize(const RequantizeParams& p, int32_t count, const InputT* input, O
   constexpr int64_t kMax = std::numeric_limits<OutputT>::max();
   for (int32_t i = 0; i < count; ++i) {
     const int32_t x = static_cast<int32_t>(input[i]) - p.inputZeroPoint;
-    const int64_t y = int64_t{quant::multiplyByQuantizedMultiplier(x, p.multiplier, p.shift)} + p.outputZeroPoint;
+    const int64_t y =
+        int64_t{quant::multiplyByQuantizedMultiplier(x, p.multiplier, p.shift)} + p.outputZeroPoint;
     output[i] = static_cast<OutputT>(y < kMin ? kMin : (y > kMax ? kMax : y));
   }
 }
 
 // round(x / scale) + zeroPoint, saturated; the division is in float like the reference.
 template <typename OutputT>
-void affineQuantize(float scale, int32_t zeroPoint, int32_t count, const float* input, OutputT* output) {
+void affineQuantize(float scale, int32_t zeroPoint, int32_t count, const float* input,
+                    OutputT* output) {
   constexpr int64_t kMin = std::numeric_limits<OutputT>::min();
   constexpr int64_t kMax = std::numeric_limits<OutputT>::max();
   for (int32_t i = 0; i < count; ++i) {

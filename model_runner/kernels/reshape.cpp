@@ -14,7 +14,8 @@ Status prepare(OpContext& ctx) {
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
   if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
   if (input.bytes != output.bytes) {
-    return ctx.failValue(Status::kShapeMismatch, "output", static_cast<int64_t>(output.elementCount), output.index);
+    return ctx.failValue(Status::kShapeMismatch, "output",
+                         static_cast<int64_t>(output.elementCount), output.index);
   }
   // The byte count is all invoke needs; keep it in the user-data pointer itself.
   ctx.setUserData(reinterpret_cast<void*>(static_cast<uintptr_t>(output.bytes)));

@@ -16,7 +16,8 @@ struct SoftmaxData {
 Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 1, 1, 1);
   if (s != Status::kOk) return s;
-  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kSoftmaxOptions)) != Status::kOk) return s;
+  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kSoftmaxOptions)) != Status::kOk)
+    return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
   if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
       (s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk) {
@@ -27,7 +28,8 @@ Status prepare(OpContext& ctx) {
     const float kScale = 1.0f / 65536.0f;
     const float diff = output.scale() - kScale;
     if (output.numChannels() != 1 || output.zeroPoint() != -32768) {
-      return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(), output.index);
+      return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(),
+                           output.index);
     }
     if (!(diff <= 0.001f * kScale && diff >= -0.001f * kScale)) {
       return ctx.fail(Status::kBadQuantization, "output scale", output.index);
@@ -37,10 +39,14 @@ Status prepare(OpContext& ctx) {
         (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
       return s;
     }
-    if (output.zeroPoint() != -128) return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(), output.index);
-    if (output.scale() != 1.0f / 256.0f) return ctx.fail(Status::kBadQuantization, "output scale", output.index);
+    if (output.zeroPoint() != -128)
+      return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(),
+                           output.index);
+    if (output.scale() != 1.0f / 256.0f)
+      return ctx.fail(Status::kBadQuantization, "output scale", output.index);
   }
-  if (input.rank < 1 || input.elementCount != output.elementCount || input.dims[input.rank - 1] <= 0) {
+  if (input.rank < 1 || input.elementCount != output.elementCount ||
+      input.dims[input.rank - 1] <= 0) {
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   }
   auto* data = static_cast<SoftmaxData*>(ctx.allocatePersistent(sizeof(SoftmaxData)));
@@ -55,7 +61,8 @@ Status prepare(OpContext& ctx) {
   const double beta = static_cast<double>(ctx.options().f32(schema::softmax_options::kBeta, 0.0f));
   const int kIntBits = reference::kSoftmaxScaledDiffIntegerBits;
   const double maxReal = static_cast<double>((int64_t{1} << 31) - 1);
-  double real = beta * static_cast<double>(input.scale()) * static_cast<double>(int64_t{1} << (31 - kIntBits));
+  double real = beta * static_cast<double>(input.scale()) *
+                static_cast<double>(int64_t{1} << (31 - kIntBits));
   if (real > maxReal) real = maxReal;
   int shift = 0;
   if (!quant::quantizeMultiplierGreaterThanOne(real, &data->params.inputMultiplier, &shift)) {
@@ -73,9 +80,11 @@ Status prepare(OpContext& ctx) {
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const SoftmaxData*>(ctx.userData());
   if (d->int16Output) {
-    reference::softmax(d->params, d->outerSize, d->depth, ctx.inputData<int8_t>(0), ctx.outputData<int16_t>(0));
+    reference::softmax(d->params, d->outerSize, d->depth, ctx.inputData<int8_t>(0),
+                       ctx.outputData<int16_t>(0));
   } else {
-    reference::softmax(d->params, d->outerSize, d->depth, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+    reference::softmax(d->params, d->outerSize, d->depth, ctx.inputData<int8_t>(0),
+                       ctx.outputData<int8_t>(0));
   }
 }
 

@@ -23,7 +23,8 @@ constexpr int kSoftmaxScaledDiffIntegerBits = 5;
 constexpr int kSoftmaxAccumulationIntegerBits = 12;
 
 template <typename InputT, typename OutputT>
-void softmax(const SoftmaxParams& p, int32_t outerSize, int32_t depth, const InputT* input, OutputT* output) {
+void softmax(const SoftmaxParams& p, int32_t outerSize, int32_t depth, const InputT* input,
+             OutputT* output) {
   constexpr int32_t kOutMin = std::numeric_limits<OutputT>::min();
   constexpr int32_t kOutMax = std::numeric_limits<OutputT>::max();
   for (int32_t i = 0; i < outerSize; ++i) {
@@ -35,24 +36,27 @@ void softmax(const SoftmaxParams& p, int32_t outerSize, int32_t depth, const Inp
     for (int32_t c = 0; c < depth; ++c) {
       const int32_t diff = static_cast<int32_t>(in[c]) - maxInRow;
       if (diff >= p.diffMin) {
-        const int32_t rescaled =
-            quant::multiplyByQuantizedMultiplierGreaterThanOne(diff, p.inputMultiplier, p.inputLeftShift);
+        const int32_t rescaled = quant::multiplyByQuantizedMultiplierGreaterThanOne(
+            diff, p.inputMultiplier, p.inputLeftShift);
         const int32_t e = fixed::expOnNegativeValues(rescaled, kSoftmaxScaledDiffIntegerBits);
-        sumOfExps = static_cast<int32_t>(static_cast<uint32_t>(sumOfExps) +
-                                         static_cast<uint32_t>(fixed::rescale(e, 0, kSoftmaxAccumulationIntegerBits)));
+        sumOfExps = static_cast<int32_t>(
+            static_cast<uint32_t>(sumOfExps) +
+            static_cast<uint32_t>(fixed::rescale(e, 0, kSoftmaxAccumulationIntegerBits)));
       }
     }
     int numBitsOverUnit = 0;
-    const int32_t shiftedScale = fixed::reciprocal(sumOfExps, kSoftmaxAccumulationIntegerBits, &numBitsOverUnit);
+    const int32_t shiftedScale =
+        fixed::reciprocal(sumOfExps, kSoftmaxAccumulationIntegerBits, &numBitsOverUnit);
     for (int32_t c = 0; c < depth; ++c) {
       const int32_t diff = static_cast<int32_t>(in[c]) - maxInRow;
       int32_t value = kOutMin;
       if (diff >= p.diffMin) {
-        const int32_t rescaled =
-            quant::multiplyByQuantizedMultiplierGreaterThanOne(diff, p.inputMultiplier, p.inputLeftShift);
+        const int32_t rescaled = quant::multiplyByQuantizedMultiplierGreaterThanOne(
+            diff, p.inputMultiplier, p.inputLeftShift);
         const int32_t e = fixed::expOnNegativeValues(rescaled, kSoftmaxScaledDiffIntegerBits);
-        const int32_t unsat = quant::roundingDivideByPOT(fixed::mul(shiftedScale, e),
-                                                         numBitsOverUnit + 31 - 8 * static_cast<int>(sizeof(OutputT)));
+        const int32_t unsat = quant::roundingDivideByPOT(
+            fixed::mul(shiftedScale, e),
+            numBitsOverUnit + 31 - 8 * static_cast<int>(sizeof(OutputT)));
         value = unsat + kOutMin;
         value = value < kOutMin ? kOutMin : (value > kOutMax ? kOutMax : value);
       }

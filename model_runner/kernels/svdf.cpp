@@ -17,11 +17,12 @@ struct SvdfData {
 };
 
 // The reference computes both effective scales in float, then widens to double.
-Status effectiveScale(const OpContext& ctx, float a, float b, float c, int32_t* multiplier, int32_t* shift,
-                      const char* field) {
+Status effectiveScale(const OpContext& ctx, float a, float b, float c, int32_t* multiplier,
+                      int32_t* shift, const char* field) {
   const double real = static_cast<double>(a * b / c);
   int s = 0;
-  if (!quant::quantizeMultiplier(real, multiplier, &s)) return ctx.fail(Status::kBadQuantization, field);
+  if (!quant::quantizeMultiplier(real, multiplier, &s))
+    return ctx.fail(Status::kBadQuantization, field);
   *shift = s;
   return Status::kOk;
 }
@@ -31,7 +32,8 @@ Status prepare(OpContext& ctx) {
   if (s != Status::kOk) return s;
   if (!ctx.hasInput(kState)) return ctx.failValue(Status::kBadOpArity, "inputs", kState);
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kSVDFOptions)) != Status::kOk) return s;
-  const TensorDesc input = ctx.input(kInput), wf = ctx.input(kWeightsFeature), wt = ctx.input(kWeightsTime);
+  const TensorDesc input = ctx.input(kInput), wf = ctx.input(kWeightsFeature),
+                   wt = ctx.input(kWeightsTime);
   const TensorDesc state = ctx.input(kState), output = ctx.output(0);
   if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
       (s = requireType(ctx, wf, TensorType::kInt8, "weights_feature")) != Status::kOk ||
@@ -46,13 +48,15 @@ Status prepare(OpContext& ctx) {
     return s;
   }
   if (wt.type != TensorType::kInt8 && wt.type != TensorType::kInt16) {
-    return ctx.failValue(Status::kUnsupportedOpType, "weights_time", static_cast<int64_t>(wt.type), wt.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "weights_time", static_cast<int64_t>(wt.type),
+                         wt.index);
   }
   if ((s = requireType(ctx, state, wt.type, "activation_state")) != Status::kOk) return s;
-  if (!state.isVariable) return ctx.fail(Status::kBadOpParams, "activation_state is_variable", state.index);
+  if (!state.isVariable)
+    return ctx.fail(Status::kBadOpParams, "activation_state is_variable", state.index);
   const int64_t stateZp = state.zeroPoints.size() > 0 ? state.zeroPoints.i64(0) : 0;
-  if (state.numChannels() != 1 || !(state.scale() > 0.0f && state.scale() < 1e30f) || stateZp < -32768 ||
-      stateZp > 32767 || wf.numChannels() != 1 || wt.numChannels() != 1) {
+  if (state.numChannels() != 1 || !(state.scale() > 0.0f && state.scale() < 1e30f) ||
+      stateZp < -32768 || stateZp > 32767 || wf.numChannels() != 1 || wt.numChannels() != 1) {
     return ctx.fail(Status::kBadQuantization, "activation_state", state.index);
   }
 
@@ -70,9 +74,12 @@ Status prepare(OpContext& ctx) {
     return ctx.failValue(Status::kBadOpParams, "rank", p.rank);
   }
   p.units = p.filters / p.rank;
-  if (wf.dims[1] != p.inputSize) return ctx.fail(Status::kShapeMismatch, "weights_feature", wf.index);
-  if (wt.dims[0] != p.filters || p.memory <= 0) return ctx.fail(Status::kShapeMismatch, "weights_time", wt.index);
-  if (state.dims[0] != p.batches || static_cast<int64_t>(state.dims[1]) != int64_t{p.memory} * p.filters) {
+  if (wf.dims[1] != p.inputSize)
+    return ctx.fail(Status::kShapeMismatch, "weights_feature", wf.index);
+  if (wt.dims[0] != p.filters || p.memory <= 0)
+    return ctx.fail(Status::kShapeMismatch, "weights_time", wt.index);
+  if (state.dims[0] != p.batches ||
+      static_cast<int64_t>(state.dims[1]) != int64_t{p.memory} * p.filters) {
     return ctx.fail(Status::kShapeMismatch, "activation_state", state.index);
   }
   if (output.dims[0] != p.batches || output.dims[1] != p.units) {
@@ -83,7 +90,8 @@ Status prepare(OpContext& ctx) {
     if ((s = checkBias(ctx, bias, p.units)) != Status::kOk) return s;
     const double expected = static_cast<double>(state.scale() * wt.scale());
     const double diff = static_cast<double>(bias.scale()) - expected;
-    if (diff > 1e-5 || diff < -1e-5) return ctx.fail(Status::kBadQuantization, "bias scale", bias.index);
+    if (diff > 1e-5 || diff < -1e-5)
+      return ctx.fail(Status::kBadQuantization, "bias scale", bias.index);
     data->hasBias = true;
   }
   p.inputZeroPoint = input.zeroPoint();
@@ -98,10 +106,10 @@ Status prepare(OpContext& ctx) {
   data->int16State = wt.type == TensorType::kInt16;
   // Both scratch buffers live only during this operator's invoke (planned with the activations).
   const size_t batches = static_cast<size_t>(p.batches);
-  if ((s = ctx.requestScratch(sizeof(int32_t) * batches * static_cast<size_t>(p.filters), &data->scratch)) !=
-          Status::kOk ||
-      (s = ctx.requestScratch(sizeof(int32_t) * batches * static_cast<size_t>(p.units), &data->scratchOut)) !=
-          Status::kOk) {
+  if ((s = ctx.requestScratch(sizeof(int32_t) * batches * static_cast<size_t>(p.filters),
+                              &data->scratch)) != Status::kOk ||
+      (s = ctx.requestScratch(sizeof(int32_t) * batches * static_cast<size_t>(p.units),
+                              &data->scratchOut)) != Status::kOk) {
     return s;
   }
   return Status::kOk;
@@ -112,12 +120,14 @@ void invoke(const OpContext& ctx) {
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(kBias) : nullptr;
   void* state = ctx.data(ctx.inputIndex(kState));
   if (d->int16State) {
-    reference::svdfInteger(d->params, ctx.inputData<int8_t>(kInput), ctx.inputData<int8_t>(kWeightsFeature),
+    reference::svdfInteger(d->params, ctx.inputData<int8_t>(kInput),
+                           ctx.inputData<int8_t>(kWeightsFeature),
                            ctx.inputData<int16_t>(kWeightsTime), bias, static_cast<int16_t*>(state),
                            static_cast<int32_t*>(d->scratch), static_cast<int32_t*>(d->scratchOut),
                            ctx.outputData<int8_t>(0));
   } else {
-    reference::svdfInteger(d->params, ctx.inputData<int8_t>(kInput), ctx.inputData<int8_t>(kWeightsFeature),
+    reference::svdfInteger(d->params, ctx.inputData<int8_t>(kInput),
+                           ctx.inputData<int8_t>(kWeightsFeature),
                            ctx.inputData<int8_t>(kWeightsTime), bias, static_cast<int8_t*>(state),
                            static_cast<int32_t*>(d->scratch), static_cast<int32_t*>(d->scratchOut),
                            ctx.outputData<int8_t>(0));

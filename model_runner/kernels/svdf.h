@@ -27,8 +27,9 @@ namespace reference {
 
 // scratch: batches * filters int32; scratchOut: batches * units int32. bias may be null.
 template <typename StateT>
-void svdfInteger(const SvdfParams& p, const int8_t* input, const int8_t* weightsFeature, const StateT* weightsTime,
-                 const int32_t* bias, StateT* state, int32_t* scratch, int32_t* scratchOut, int8_t* output) {
+void svdfInteger(const SvdfParams& p, const int8_t* input, const int8_t* weightsFeature,
+                 const StateT* weightsTime, const int32_t* bias, StateT* state, int32_t* scratch,
+                 int32_t* scratchOut, int8_t* output) {
   const int32_t stateSize = p.batches * p.filters * p.memory;
   for (int32_t i = 0; i + 1 < stateSize; ++i) state[i] = state[i + 1];
 
@@ -41,7 +42,8 @@ void svdfInteger(const SvdfParams& p, const int8_t* input, const int8_t* weights
       const int8_t* w = weightsFeature + f * p.inputSize;
       int32_t acc = 0;
       for (int32_t c = 0; c < p.inputSize; ++c) {
-        acc = quant::wrappingAdd(acc, static_cast<int32_t>(w[c]) * (static_cast<int32_t>(in[c]) - p.inputZeroPoint));
+        acc = quant::wrappingAdd(
+            acc, static_cast<int32_t>(w[c]) * (static_cast<int32_t>(in[c]) - p.inputZeroPoint));
       }
       acc = quant::multiplyByQuantizedMultiplier(acc, p.multiplier1, p.shift1);
       acc = acc < kStateMin ? kStateMin : (acc > kStateMax ? kStateMax : acc);
@@ -57,7 +59,8 @@ void svdfInteger(const SvdfParams& p, const int8_t* input, const int8_t* weights
       int32_t acc = 0;
       for (int32_t m = 0; m < p.memory; ++m) {
         const int32_t wt = weightsTime[f * p.memory + m];
-        acc = quant::wrappingAdd(acc, wt * (static_cast<int32_t>(s[f * p.memory + m]) - p.stateZeroPoint));
+        acc = quant::wrappingAdd(
+            acc, wt * (static_cast<int32_t>(s[f * p.memory + m]) - p.stateZeroPoint));
       }
       scratch[b * p.filters + f] = acc;
     }
@@ -66,14 +69,16 @@ void svdfInteger(const SvdfParams& p, const int8_t* input, const int8_t* weights
   for (int32_t b = 0; b < p.batches; ++b) {
     for (int32_t u = 0; u < p.units; ++u) {
       int32_t acc = bias != nullptr ? bias[u] : 0;
-      for (int32_t r = 0; r < p.rank; ++r) acc = quant::wrappingAdd(acc, scratch[b * p.filters + u * p.rank + r]);
+      for (int32_t r = 0; r < p.rank; ++r)
+        acc = quant::wrappingAdd(acc, scratch[b * p.filters + u * p.rank + r]);
       scratchOut[b * p.units + u] = acc;
     }
   }
 
   for (int32_t i = 0; i < p.batches * p.units; ++i) {
-    int32_t y = quant::wrappingAdd(quant::multiplyByQuantizedMultiplier(scratchOut[i], p.multiplier2, p.shift2),
-                                   p.outputZeroPoint);
+    int32_t y = quant::wrappingAdd(
+        quant::multiplyByQuantizedMultiplier(scratchOut[i], p.multiplier2, p.shift2),
+        p.outputZeroPoint);
     y = y < -128 ? -128 : (y > 127 ? 127 : y);
     output[i] = static_cast<int8_t>(y);
   }

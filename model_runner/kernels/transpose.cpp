@@ -17,21 +17,25 @@ struct TransposeData {
 Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
-  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kTransposeOptions)) != Status::kOk) return s;
+  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kTransposeOptions)) != Status::kOk)
+    return s;
   const TensorDesc input = ctx.input(0), perm = ctx.input(1), output = ctx.output(0);
   if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
   const size_t elementSize = schema::tensorTypeSize(input.type);
   if (elementSize != 1 && elementSize != 2 && elementSize != 4) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type), input.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
+                         input.index);
   }
   if (perm.type != TensorType::kInt32 && perm.type != TensorType::kInt64) {
-    return ctx.failValue(Status::kUnsupportedOpType, "perm", static_cast<int64_t>(perm.type), perm.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "perm", static_cast<int64_t>(perm.type),
+                         perm.index);
   }
   if (!perm.isConstant()) return ctx.fail(Status::kBadOpParams, "perm (not constant)", perm.index);
   if (perm.rank != 1 || perm.dims[0] != input.rank || output.rank != input.rank) {
     return ctx.fail(Status::kShapeMismatch, "perm", perm.index);
   }
-  if (input.numChannels() > 1 || output.scale() != input.scale() || output.zeroPoint() != input.zeroPoint()) {
+  if (input.numChannels() > 1 || output.scale() != input.scale() ||
+      output.zeroPoint() != input.zeroPoint()) {
     return ctx.fail(Status::kBadQuantization, "output", output.index);
   }
   auto* data = static_cast<TransposeData*>(ctx.allocatePersistent(sizeof(TransposeData)));
@@ -55,9 +59,11 @@ Status prepare(OpContext& ctx) {
       std::memcpy(&axis, perm.constData + 8 * i, sizeof axis);
     }
     if (axis < 0) axis += p.rank;  // TFLite accepts negative axes
-    if (axis < 0 || axis >= p.rank || used[axis]) return ctx.failValue(Status::kBadOpParams, "perm", i, perm.index);
+    if (axis < 0 || axis >= p.rank || used[axis])
+      return ctx.failValue(Status::kBadOpParams, "perm", i, perm.index);
     used[axis] = true;
-    if (output.dims[i] != input.dims[axis]) return ctx.failValue(Status::kShapeMismatch, "output", i, output.index);
+    if (output.dims[i] != input.dims[axis])
+      return ctx.failValue(Status::kShapeMismatch, "output", i, output.index);
     p.outDims[i] = output.dims[i];
     p.inStrides[i] = inStride[axis];
   }

@@ -13,10 +13,12 @@ namespace reference {
 namespace {
 
 template <typename OutputT>
-void mulElementwise(const LstmMulParams& p, int32_t n, const int16_t* a, const int16_t* b, OutputT* out) {
+void mulElementwise(const LstmMulParams& p, int32_t n, const int16_t* a, const int16_t* b,
+                    OutputT* out) {
   for (int32_t i = 0; i < n; ++i) {
     const int32_t product = static_cast<int32_t>(a[i]) * static_cast<int32_t>(b[i]);
-    int32_t y = quant::multiplyByQuantizedMultiplier(product, p.multiplier, p.shift) + p.outputOffset;
+    int32_t y =
+        quant::multiplyByQuantizedMultiplier(product, p.multiplier, p.shift) + p.outputOffset;
     y = y < p.actMin ? p.actMin : (y > p.actMax ? p.actMax : y);
     out[i] = static_cast<OutputT>(y);
   }
@@ -31,13 +33,14 @@ void addSaturating(int32_t n, const int16_t* a, const int16_t* b, int16_t* out) 
 }
 
 // gate = act(FC(x, W, bias) + FC(h, R)); `scratch` holds the recurrent FC.
-void gate(const LstmParams& p, LstmGate g, const LstmWeights& w, int32_t batch, const int8_t* x, const int8_t* h,
-          int16_t* out, int16_t* scratch) {
+void gate(const LstmParams& p, LstmGate g, const LstmWeights& w, int32_t batch, const int8_t* x,
+          const int8_t* h, int16_t* out, int16_t* scratch) {
   const LstmGateParams& gp = p.gates[g];
-  fullyConnected(gp.inputFc, &gp.inputMultiplier, &gp.inputShift, false, batch, p.inputSize, p.stateSize, x,
-                 w.input[g], w.bias[g], out);
-  fullyConnected(gp.recurrentFc, &gp.recurrentMultiplier, &gp.recurrentShift, false, batch, p.stateSize,
-                 p.stateSize, h, w.recurrent[g], static_cast<const int32_t*>(nullptr), scratch);
+  fullyConnected(gp.inputFc, &gp.inputMultiplier, &gp.inputShift, false, batch, p.inputSize,
+                 p.stateSize, x, w.input[g], w.bias[g], out);
+  fullyConnected(gp.recurrentFc, &gp.recurrentMultiplier, &gp.recurrentShift, false, batch,
+                 p.stateSize, p.stateSize, h, w.recurrent[g], static_cast<const int32_t*>(nullptr),
+                 scratch);
   const int32_t n = batch * p.stateSize;
   addSaturating(n, out, scratch, out);
   if (g == kLstmCellGate) {
@@ -47,8 +50,8 @@ void gate(const LstmParams& p, LstmGate g, const LstmWeights& w, int32_t batch, 
   }
 }
 
-void step(const LstmParams& p, const LstmWeights& w, int32_t batch, const int8_t* x, int8_t* h, int16_t* c,
-          int8_t* out, const LstmBuffers& buf) {
+void step(const LstmParams& p, const LstmWeights& w, int32_t batch, const int8_t* x, int8_t* h,
+          int16_t* c, int8_t* out, const LstmBuffers& buf) {
   const int32_t n = batch * p.stateSize;
   int16_t* forget = buf.b[0];
   int16_t* input = buf.b[1];
@@ -77,8 +80,8 @@ void step(const LstmParams& p, const LstmWeights& w, int32_t batch, const int8_t
 
 }  // namespace
 
-void lstmSequence(const LstmParams& p, const LstmWeights& w, const int8_t* input, int8_t* hidden, int16_t* cell,
-                  int8_t* output, const LstmBuffers& buffers) {
+void lstmSequence(const LstmParams& p, const LstmWeights& w, const int8_t* input, int8_t* hidden,
+                  int16_t* cell, int8_t* output, const LstmBuffers& buffers) {
   if (p.timeMajor) {
     // All batches advance together: step t reads [t, :, :].
     for (int32_t t = 0; t < p.timeSteps; ++t) {
@@ -122,20 +125,24 @@ struct LstmData {
 
 // Multiplier of an int8 x int8 FC into Q3.12, as TFLite's GetQuantizedConvolutionMultipler
 // (the scale product is taken in float).
-Status fcMultiplier(const OpContext& ctx, float inScale, const TensorDesc& weights, int32_t* multiplier,
-                    int32_t* shift) {
-  const double real = static_cast<double>(inScale * weights.scale()) / static_cast<double>(kGateInputScale);
+Status fcMultiplier(const OpContext& ctx, float inScale, const TensorDesc& weights,
+                    int32_t* multiplier, int32_t* shift) {
+  const double real =
+      static_cast<double>(inScale * weights.scale()) / static_cast<double>(kGateInputScale);
   int s = 0;
-  if (!quant::quantizeMultiplier(real, multiplier, &s)) return ctx.fail(Status::kBadQuantization, "weights scale", weights.index);
+  if (!quant::quantizeMultiplier(real, multiplier, &s))
+    return ctx.fail(Status::kBadQuantization, "weights scale", weights.index);
   *shift = s;
   return Status::kOk;
 }
 
-Status mulParams(const OpContext& ctx, float scale1, float scale2, float outScale, int32_t outZeroPoint, bool int8Out,
-                 LstmMulParams* out) {
-  const double real = static_cast<double>(scale1) * static_cast<double>(scale2) / static_cast<double>(outScale);
+Status mulParams(const OpContext& ctx, float scale1, float scale2, float outScale,
+                 int32_t outZeroPoint, bool int8Out, LstmMulParams* out) {
+  const double real =
+      static_cast<double>(scale1) * static_cast<double>(scale2) / static_cast<double>(outScale);
   int s = 0;
-  if (!quant::quantizeMultiplier(real, &out->multiplier, &s)) return ctx.fail(Status::kBadQuantization, "state scale");
+  if (!quant::quantizeMultiplier(real, &out->multiplier, &s))
+    return ctx.fail(Status::kBadQuantization, "state scale");
   out->shift = s;
   out->outputOffset = outZeroPoint;
   out->actMin = int8Out ? -128 : -32768;
@@ -145,26 +152,31 @@ Status mulParams(const OpContext& ctx, float scale1, float scale2, float outScal
 
 Status prepare(OpContext& ctx) {
   using namespace schema::unidirectional_sequence_lstm_options;
-  if (ctx.numInputs() != kNumInputs) return ctx.failValue(Status::kBadOpArity, "inputs", ctx.numInputs());
+  if (ctx.numInputs() != kNumInputs)
+    return ctx.failValue(Status::kBadOpArity, "inputs", ctx.numInputs());
   if (ctx.numOutputs() != 1) return ctx.failValue(Status::kBadOpArity, "outputs", ctx.numOutputs());
   Status s = requireOptions(ctx, schema::BuiltinOptionsType::kUnidirectionalSequenceLSTMOptions);
   if (s != Status::kOk) return s;
   for (uint32_t i = 0; i < kNumInputs; ++i) {
-    const bool optional = i == 1 || i == 5 || (i >= kPeepholeFirst && i <= kPeepholeLast) || i == 12 ||
-                          i == kProjectionWeights || i == kProjectionBias ||
+    const bool optional = i == 1 || i == 5 || (i >= kPeepholeFirst && i <= kPeepholeLast) ||
+                          i == 12 || i == kProjectionWeights || i == kProjectionBias ||
                           (i >= kLayerNormFirst && i <= kLayerNormLast);
-    const bool unsupported = (i >= kPeepholeFirst && i <= kPeepholeLast) || i == kProjectionWeights ||
-                             i == kProjectionBias || (i >= kLayerNormFirst && i <= kLayerNormLast);
-    if (unsupported && ctx.hasInput(i)) return ctx.failValue(Status::kUnsupportedOpType, "inputs", i, ctx.inputIndex(i));
+    const bool unsupported = (i >= kPeepholeFirst && i <= kPeepholeLast) ||
+                             i == kProjectionWeights || i == kProjectionBias ||
+                             (i >= kLayerNormFirst && i <= kLayerNormLast);
+    if (unsupported && ctx.hasInput(i))
+      return ctx.failValue(Status::kUnsupportedOpType, "inputs", i, ctx.inputIndex(i));
     if (!optional && !ctx.hasInput(i)) return ctx.failValue(Status::kBadOpArity, "inputs", i);
   }
   // CIFG (no input gate) is not supported by the integer reference either.
-  if (!ctx.hasInput(kInputWeights + kLstmInputGate) || !ctx.hasInput(kRecurrentWeights + kLstmInputGate) ||
+  if (!ctx.hasInput(kInputWeights + kLstmInputGate) ||
+      !ctx.hasInput(kRecurrentWeights + kLstmInputGate) ||
       !ctx.hasInput(kGateBias + kLstmInputGate)) {
     return ctx.fail(Status::kUnsupportedOpType, "input gate (CIFG)");
   }
 
-  const TensorDesc input = ctx.input(kInput), hidden = ctx.input(kHiddenState), cell = ctx.input(kCellState);
+  const TensorDesc input = ctx.input(kInput), hidden = ctx.input(kHiddenState),
+                   cell = ctx.input(kCellState);
   const TensorDesc output = ctx.output(0);
   if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
       (s = requireType(ctx, hidden, TensorType::kInt8, "output_state")) != Status::kOk ||
@@ -176,7 +188,8 @@ Status prepare(OpContext& ctx) {
       (s = requirePerTensorQuant(ctx, hidden, "output_state")) != Status::kOk) {
     return s;
   }
-  if (!hidden.isVariable) return ctx.fail(Status::kBadOpParams, "output_state is_variable", hidden.index);
+  if (!hidden.isVariable)
+    return ctx.fail(Status::kBadOpParams, "output_state is_variable", hidden.index);
   if (!cell.isVariable) return ctx.fail(Status::kBadOpParams, "cell_state is_variable", cell.index);
   if (cell.numChannels() != 1 || !(cell.scale() > 0.0f && cell.scale() < 1e30f)) {
     return ctx.fail(Status::kBadQuantization, "cell_state", cell.index);
@@ -200,9 +213,12 @@ Status prepare(OpContext& ctx) {
     return ctx.fail(Status::kShapeMismatch, "input", input.index);
   }
   const size_t stateElements = static_cast<size_t>(p.batches) * static_cast<size_t>(p.stateSize);
-  if (hidden.elementCount != stateElements) return ctx.fail(Status::kShapeMismatch, "output_state", hidden.index);
-  if (cell.elementCount != stateElements) return ctx.fail(Status::kShapeMismatch, "cell_state", cell.index);
-  if (output.dims[0] != input.dims[0] || output.dims[1] != input.dims[1] || output.dims[2] != p.stateSize) {
+  if (hidden.elementCount != stateElements)
+    return ctx.fail(Status::kShapeMismatch, "output_state", hidden.index);
+  if (cell.elementCount != stateElements)
+    return ctx.fail(Status::kShapeMismatch, "cell_state", cell.index);
+  if (output.dims[0] != input.dims[0] || output.dims[1] != input.dims[1] ||
+      output.dims[2] != p.stateSize) {
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   }
   // The output is a copy of the hidden state at each step: same quantization.
@@ -227,33 +243,39 @@ Status prepare(OpContext& ctx) {
     if (wr.dims[0] != p.stateSize || wr.dims[1] != p.stateSize) {
       return ctx.fail(Status::kShapeMismatch, "recurrent_to_gate_weights", wr.index);
     }
-    if (wi.numChannels() != 1 || wr.numChannels() != 1 || wi.zeroPoint() != 0 || wr.zeroPoint() != 0) {
-      return ctx.fail(Status::kBadQuantization, "gate weights", wi.numChannels() != 1 || wi.zeroPoint() != 0 ? wi.index : wr.index);
+    if (wi.numChannels() != 1 || wr.numChannels() != 1 || wi.zeroPoint() != 0 ||
+        wr.zeroPoint() != 0) {
+      return ctx.fail(Status::kBadQuantization, "gate weights",
+                      wi.numChannels() != 1 || wi.zeroPoint() != 0 ? wi.index : wr.index);
     }
     LstmGateParams& gp = p.gates[g];
     gp.inputFc.inputOffset = -input.zeroPoint();
     gp.inputFc.actMin = gp.recurrentFc.actMin = -32768;
     gp.inputFc.actMax = gp.recurrentFc.actMax = 32767;
     gp.recurrentFc.inputOffset = -hidden.zeroPoint();
-    if ((s = fcMultiplier(ctx, input.scale(), wi, &gp.inputMultiplier, &gp.inputShift)) != Status::kOk ||
-        (s = fcMultiplier(ctx, hidden.scale(), wr, &gp.recurrentMultiplier, &gp.recurrentShift)) != Status::kOk) {
+    if ((s = fcMultiplier(ctx, input.scale(), wi, &gp.inputMultiplier, &gp.inputShift)) !=
+            Status::kOk ||
+        (s = fcMultiplier(ctx, hidden.scale(), wr, &gp.recurrentMultiplier, &gp.recurrentShift)) !=
+            Status::kOk) {
       return s;
     }
   }
 
   const float cellScale = cell.scale();
-  if ((s = mulParams(ctx, kGateOutputScale, cellScale, cellScale, 0, false, &p.forgetTimesCell)) != Status::kOk ||
-      (s = mulParams(ctx, kGateOutputScale, kGateOutputScale, cellScale, 0, false, &p.inputTimesCellGate)) !=
+  if ((s = mulParams(ctx, kGateOutputScale, cellScale, cellScale, 0, false, &p.forgetTimesCell)) !=
           Status::kOk ||
-      (s = mulParams(ctx, kGateOutputScale, kGateOutputScale, hidden.scale(), hidden.zeroPoint(), true,
-                     &p.outputTimesTanh)) != Status::kOk) {
+      (s = mulParams(ctx, kGateOutputScale, kGateOutputScale, cellScale, 0, false,
+                     &p.inputTimesCellGate)) != Status::kOk ||
+      (s = mulParams(ctx, kGateOutputScale, kGateOutputScale, hidden.scale(), hidden.zeroPoint(),
+                     true, &p.outputTimesTanh)) != Status::kOk) {
     return s;
   }
   // tanh of the cell state: bring 2^power scale to Q3.12.
   int power = 0;
   lut::checkedLog2(cellScale, &power);
   const int32_t shift = (15 + power) - 3;
-  if (shift > 13 || shift < -31) return ctx.failValue(Status::kBadQuantization, "cell_state scale", power, cell.index);
+  if (shift > 13 || shift < -31)
+    return ctx.failValue(Status::kBadQuantization, "cell_state scale", power, cell.index);
   p.cellTanhMultiplier = shift < 0 ? 3 : 0;
   p.cellTanhShift = shift < 0 ? -shift : shift;
   const float clip = o.f32(kCellClip, 0.0f);
@@ -264,7 +286,8 @@ Status prepare(OpContext& ctx) {
     p.cellClip = static_cast<int16_t>(q);
   }
 
-  const size_t stepElements = (p.timeMajor ? static_cast<size_t>(p.batches) : 1u) * static_cast<size_t>(p.stateSize);
+  const size_t stepElements =
+      (p.timeMajor ? static_cast<size_t>(p.batches) : 1u) * static_cast<size_t>(p.stateSize);
   // Gate buffers live only during this operator's invoke (planned with the activations).
   for (void*& b : data->buffers) {
     if ((s = ctx.requestScratch(sizeof(int16_t) * stepElements, &b)) != Status::kOk) return s;
@@ -284,8 +307,8 @@ void invoke(const OpContext& ctx) {
   for (int i = 0; i < 4; ++i) buffers.b[i] = static_cast<int16_t*>(d->buffers[i]);
   reference::lstmSequence(d->params, w, ctx.inputData<int8_t>(kInput),
                           static_cast<int8_t*>(ctx.data(ctx.inputIndex(kHiddenState))),
-                          static_cast<int16_t*>(ctx.data(ctx.inputIndex(kCellState))), ctx.outputData<int8_t>(0),
-                          buffers);
+                          static_cast<int16_t*>(ctx.data(ctx.inputIndex(kCellState))),
+                          ctx.outputData<int8_t>(0), buffers);
 }
 
 }  // namespace

@@ -35,17 +35,23 @@ struct LstmGateParams {
   int32_t recurrentMultiplier = 0, recurrentShift = 0;
 };
 
-enum LstmGate : int32_t { kLstmInputGate = 0, kLstmForgetGate = 1, kLstmCellGate = 2, kLstmOutputGate = 3 };
+enum LstmGate : int32_t {
+  kLstmInputGate = 0,
+  kLstmForgetGate = 1,
+  kLstmCellGate = 2,
+  kLstmOutputGate = 3
+};
 
 struct LstmParams {
   int32_t batches = 0, timeSteps = 0, inputSize = 0, stateSize = 0;
   bool timeMajor = false;
   LstmGateParams gates[4];
-  LstmMulParams forgetTimesCell;   // Q0.15 x cell -> cell
+  LstmMulParams forgetTimesCell;     // Q0.15 x cell -> cell
   LstmMulParams inputTimesCellGate;  // Q0.15 x Q0.15 -> cell
-  LstmMulParams outputTimesTanh;   // Q0.15 x Q0.15 -> hidden (int8)
-  int32_t cellTanhMultiplier = 0, cellTanhShift = 0;  // lut::tanhInt16 input scaling of the cell state
-  int16_t cellClip = 0;                               // quantized; 0 = no clipping
+  LstmMulParams outputTimesTanh;     // Q0.15 x Q0.15 -> hidden (int8)
+  int32_t cellTanhMultiplier = 0,
+          cellTanhShift = 0;  // lut::tanhInt16 input scaling of the cell state
+  int16_t cellClip = 0;       // quantized; 0 = no clipping
 };
 
 // Constant operands, indexed by LstmGate.
@@ -63,8 +69,8 @@ struct LstmBuffers {
 namespace reference {
 
 // Runs the whole sequence: input [B,T,I] (or [T,B,I] when timeMajor), output alike with S.
-void lstmSequence(const LstmParams& p, const LstmWeights& w, const int8_t* input, int8_t* hidden, int16_t* cell,
-                  int8_t* output, const LstmBuffers& buffers);
+void lstmSequence(const LstmParams& p, const LstmWeights& w, const int8_t* input, int8_t* hidden,
+                  int16_t* cell, int8_t* output, const LstmBuffers& buffers);
 
 }  // namespace reference
 

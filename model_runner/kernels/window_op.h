@@ -17,9 +17,9 @@ struct WindowOpData {
   int32_t depthMultiplier = 1;  // depthwise only
   bool hasBias = false;
   // Filled in by optimized kernels (x86, Cortex-M) after this prepare; unused by the reference.
-  int32_t panel = 0;            // GEMM: output channels packed at a time
-  bool fast = false;            // the fast path applies
-  void* scratch = nullptr;      // requestScratch slot
+  int32_t panel = 0;        // GEMM: output channels packed at a time
+  bool fast = false;        // the fast path applies
+  void* scratch = nullptr;  // requestScratch slot
 };
 
 // Allocates the op data from the persistent arena, fills it and sets it as the op's user

@@ -36,7 +36,8 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   ctx.setUserData(d);
   d->broadcast = !sameShape(in1, in2);
   if (d->broadcast) {
-    kernels::computeBroadcastShape(in1, in2, output, &d->shape);  // checked by the reference prepare
+    kernels::computeBroadcastShape(in1, in2, output,
+                                   &d->shape);  // checked by the reference prepare
   } else {
     d->job.count = output.elementCount;
   }
@@ -49,7 +50,8 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   const double s1 = static_cast<double>(in1.scale());
   const double s2 = static_cast<double>(in2.scale());
   const double twiceMax = 2.0 * (s1 > s2 ? s1 : s2);
-  const double realOut = twiceMax / (static_cast<double>(1 << p.leftShift) * static_cast<double>(output.scale()));
+  const double realOut =
+      twiceMax / (static_cast<double>(1 << p.leftShift) * static_cast<double>(output.scale()));
   int shift1 = 0, shift2 = 0, shiftOut = 0;
   if (!quant::quantizeMultiplierSmallerThanOneExp(s1 / twiceMax, &p.input1Multiplier, &shift1) ||
       !quant::quantizeMultiplierSmallerThanOneExp(s2 / twiceMax, &p.input2Multiplier, &shift2) ||
@@ -59,8 +61,8 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   p.input1Shift = shift1;
   p.input2Shift = shift2;
   p.outputShift = shiftOut;
-  s = kernels::activationRange(ctx, ctx.options().u8(schema::add_options::kActivation), output, &p.actMin,
-                               &p.actMax);
+  s = kernels::activationRange(ctx, ctx.options().u8(schema::add_options::kActivation), output,
+                               &p.actMin, &p.actMax);
   if (s != Status::kOk) return s;
   if (!d->broadcast) d->simd = simd;
   return Status::kOk;
@@ -80,11 +82,11 @@ void invoke(const OpContext& ctx) {
     j.output = ctx.outputData<int8_t>(0);
     d->simd->add(j);
   } else if (d->broadcast) {
-    kernels::reference::broadcastAdd(d->job.params, d->shape, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
-                                     ctx.outputData<int8_t>(0));
+    kernels::reference::broadcastAdd(d->job.params, d->shape, ctx.inputData<int8_t>(0),
+                                     ctx.inputData<int8_t>(1), ctx.outputData<int8_t>(0));
   } else {
-    kernels::reference::add(d->job.params, d->job.count, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
-                            ctx.outputData<int8_t>(0));
+    kernels::reference::add(d->job.params, d->job.count, ctx.inputData<int8_t>(0),
+                            ctx.inputData<int8_t>(1), ctx.outputData<int8_t>(0));
   }
 }
 

@@ -35,7 +35,9 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   p.filterH = o.i32(kFilterHeight);
   p.padH = kernels::computePadding(p.strideH, 1, j.input.h, p.filterH, j.output.h);
   p.padW = kernels::computePadding(p.strideW, 1, j.input.w, p.filterW, j.output.w);
-  if ((s = kernels::activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax)) != Status::kOk) return s;
+  if ((s = kernels::activationRange(ctx, o.u8(kActivation), output, &p.actMin, &p.actMax)) !=
+      Status::kOk)
+    return s;
   d->simd = simd;
   return Status::kOk;
 }
@@ -48,8 +50,8 @@ Status prepare(OpContext& ctx) {
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const PoolData*>(ctx.userData());
   if (d->simd == nullptr) {
-    kernels::reference::averagePool(d->job.params, d->job.input, ctx.inputData<int8_t>(0), d->job.output,
-                                    ctx.outputData<int8_t>(0));
+    kernels::reference::averagePool(d->job.params, d->job.input, ctx.inputData<int8_t>(0),
+                                    d->job.output, ctx.outputData<int8_t>(0));
     return;
   }
   PoolJob j = d->job;

@@ -3,11 +3,11 @@
 // from the model; at invoke a panel of them is packed into the operator's scratch.
 #include "model_runner/kernels/conv_2d.h"
 
+#include "model_runner/kernels/window_op.h"
 #include "model_runner/optimized/optimized_ops.h"
 #include "model_runner/optimized/optimized_registrations.h"
 #include "model_runner/optimized/packing.h"
 #include "model_runner/optimized/simd_kernels.h"
-#include "model_runner/kernels/window_op.h"
 
 namespace tinyscope::runner::optimized {
 
@@ -24,7 +24,8 @@ void planGemm(GemmJob& j, size_t cap, int32_t tileRows) {
     return gemmScratchBytes(t);
   };
   if (bytes(all, j.rows) <= cap) return;
-  const size_t rowsOnly = static_cast<size_t>(roundUp(static_cast<int32_t>(static_cast<size_t>(j.rows) * k4 + 16), 16));
+  const size_t rowsOnly =
+      static_cast<size_t>(roundUp(static_cast<int32_t>(static_cast<size_t>(j.rows) * k4 + 16), 16));
   const size_t fit = cap > rowsOnly ? (cap - rowsOnly) / (k4 + sizeof(int32_t)) : 0;
   if (j.strideK == 1) {
     const int32_t panel = static_cast<int32_t>(fit) / 32 * 32;
@@ -47,7 +48,8 @@ void planGemm(GemmJob& j, size_t cap, int32_t tileRows) {
 }
 
 // The GEMM view of a convolution (input, output and scratch set at invoke).
-static GemmJob convJob(const kernels::WindowOpData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
+static GemmJob convJob(const kernels::WindowOpData& d, const int8_t* weights, const int32_t* bias,
+                       int32_t activationBias) {
   const kernels::ConvParams& p = d.params;
   GemmJob j;
   j.batches = d.output.n;
@@ -92,7 +94,8 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   const bool groups = d->filter.c != d->input.c;
   const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
   if (simd == nullptr || groups || !constant) return Status::kOk;  // reference math
-  const size_t activations = static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
+  const size_t activations =
+      static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
   GemmJob j = convJob(*d, nullptr, nullptr, simd->activationBias);
   planGemm(j, gemmScratchCap(activations), simd->tileRows);
   d->panel = j.panel;
@@ -112,14 +115,16 @@ void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const kernels::WindowOpData*>(ctx.userData());
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
   if (!d->fast) {
-    kernels::reference::convPerChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,
-                                       ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1), bias,
-                                       d->output, ctx.outputData<int8_t>(0));
+    kernels::reference::convPerChannel(
+        d->params, d->quant.multipliers, d->quant.shifts, d->input, ctx.inputData<int8_t>(0),
+        d->filter, ctx.inputData<int8_t>(1), bias, d->output, ctx.outputData<int8_t>(0));
     return;
   }
   const SimdKernels* simd = simdKernels(kIsa);
   GemmJob j = convJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
-  planGemm(j, gemmScratchCap(static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize())),
+  planGemm(j,
+           gemmScratchCap(static_cast<size_t>(d->input.flatSize()) +
+                          static_cast<size_t>(d->output.flatSize())),
            simd->tileRows);
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);

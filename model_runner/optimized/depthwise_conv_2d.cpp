@@ -4,10 +4,10 @@
 // so every pixel runs the same loop. A single input channel runs as a GEMM.
 #include "model_runner/kernels/depthwise_conv_2d.h"
 
+#include "model_runner/kernels/window_op.h"
 #include "model_runner/optimized/optimized_registrations.h"
 #include "model_runner/optimized/packing.h"
 #include "model_runner/optimized/simd_kernels.h"
-#include "model_runner/kernels/window_op.h"
 
 namespace tinyscope::runner::optimized {
 
@@ -15,7 +15,8 @@ namespace {
 
 // One input channel: out[oc] = sum_t w[t][oc] * x[t], a convolution whose weight of channel oc
 // at depth t sits at w[t * channels + oc].
-GemmJob gemmJob(const kernels::WindowOpData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
+GemmJob gemmJob(const kernels::WindowOpData& d, const int8_t* weights, const int32_t* bias,
+                int32_t activationBias) {
   const kernels::ConvParams& p = d.params;
   GemmJob g;
   g.batches = d.output.n;
@@ -50,7 +51,8 @@ GemmJob gemmJob(const kernels::WindowOpData& d, const int8_t* weights, const int
   return g;
 }
 
-DepthwiseJob depthwiseJob(const kernels::WindowOpData& d, const int8_t* weights, const int32_t* bias) {
+DepthwiseJob depthwiseJob(const kernels::WindowOpData& d, const int8_t* weights,
+                          const int32_t* bias) {
   const kernels::ConvParams& p = d.params;
   DepthwiseJob j;
   j.batches = d.output.n;
@@ -89,7 +91,8 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   if (simd == nullptr || !constant) return Status::kOk;  // reference math
   size_t bytes = 0;
   if (d->input.c == 1) {
-    const size_t activations = static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
+    const size_t activations =
+        static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
     GemmJob g = gemmJob(*d, nullptr, nullptr, simd->activationBias);
     planGemm(g, gemmScratchCap(activations), simd->tileRows);
     d->panel = g.panel;
@@ -113,15 +116,17 @@ void invoke(const OpContext& ctx) {
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
   if (!d->fast) {
     kernels::reference::depthwiseConvPerChannel(d->params, d->depthMultiplier, d->quant.multipliers,
-                                                d->quant.shifts, d->input, ctx.inputData<int8_t>(0), d->filter,
-                                                ctx.inputData<int8_t>(1), bias, d->output,
-                                                ctx.outputData<int8_t>(0));
+                                                d->quant.shifts, d->input, ctx.inputData<int8_t>(0),
+                                                d->filter, ctx.inputData<int8_t>(1), bias,
+                                                d->output, ctx.outputData<int8_t>(0));
     return;
   }
   const SimdKernels* simd = simdKernels(kIsa);
   if (d->input.c == 1) {
     GemmJob g = gemmJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
-    planGemm(g, gemmScratchCap(static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize())),
+    planGemm(g,
+             gemmScratchCap(static_cast<size_t>(d->input.flatSize()) +
+                            static_cast<size_t>(d->output.flatSize())),
              simd->tileRows);
     g.input = ctx.inputData<int8_t>(0);
     g.output = ctx.outputData<int8_t>(0);

@@ -14,11 +14,11 @@ namespace {
 
 using namespace kernels;
 
-
 // sum (w + fo)(x + io) = sum w (x + a) + (io - a) sum w + fo (sum x + depth io), where a is what
 // the kernel adds to each activation byte: the second term goes with the bias, the third is
 // computed per row at invoke when fo != 0.
-GemmJob fcJob(const FullyConnectedOpData& d, const int8_t* weights, const int32_t* bias, int32_t activationBias) {
+GemmJob fcJob(const FullyConnectedOpData& d, const int8_t* weights, const int32_t* bias,
+              int32_t activationBias) {
   const FullyConnectedParams& p = d.params;
   GemmJob j;
   j.batches = d.batches;
@@ -49,8 +49,9 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   if (s != Status::kOk) return s;
   const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
   if (simd == nullptr || !constant) return Status::kOk;  // reference math
-  const size_t activations = static_cast<size_t>(d->batches) * (static_cast<size_t>(d->accumDepth) +
-                                                                 static_cast<size_t>(d->outputDepth));
+  const size_t activations =
+      static_cast<size_t>(d->batches) *
+      (static_cast<size_t>(d->accumDepth) + static_cast<size_t>(d->outputDepth));
   GemmJob j = fcJob(*d, nullptr, nullptr, simd->activationBias);
   planGemm(j, gemmScratchCap(activations), simd->tileRows);
   d->panel = j.panel;
@@ -73,15 +74,16 @@ void invoke(const OpContext& ctx) {
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
   if (!d->fast) {
     reference::fullyConnected(d->params, d->perChannel ? d->quant.multipliers : &d->multiplier,
-                              d->perChannel ? d->quant.shifts : &d->shift, d->perChannel, d->batches, d->accumDepth,
-                              d->outputDepth, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1), bias,
-                              ctx.outputData<int8_t>(0));
+                              d->perChannel ? d->quant.shifts : &d->shift, d->perChannel,
+                              d->batches, d->accumDepth, d->outputDepth, ctx.inputData<int8_t>(0),
+                              ctx.inputData<int8_t>(1), bias, ctx.outputData<int8_t>(0));
     return;
   }
   const SimdKernels* simd = simdKernels(kIsa);
   GemmJob j = fcJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
-  planGemm(j, gemmScratchCap(static_cast<size_t>(d->batches) *
-                             (static_cast<size_t>(d->accumDepth) + static_cast<size_t>(d->outputDepth))),
+  planGemm(j,
+           gemmScratchCap(static_cast<size_t>(d->batches) * (static_cast<size_t>(d->accumDepth) +
+                                                             static_cast<size_t>(d->outputDepth))),
            simd->tileRows);
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);

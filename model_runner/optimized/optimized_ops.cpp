@@ -29,8 +29,8 @@ CpuFeatures readCpu() {
   const bool osxsave = (ecx >> 27) & 1u;
   if (!osxsave) return f;
   const uint64_t xcr = xcr0();
-  const bool ymmState = (xcr & 0x6) == 0x6;     // SSE + AVX state
-  const bool zmmState = (xcr & 0xE6) == 0xE6;   // + opmask, ZMM0-15 upper halves, ZMM16-31
+  const bool ymmState = (xcr & 0x6) == 0x6;    // SSE + AVX state
+  const bool zmmState = (xcr & 0xE6) == 0xE6;  // + opmask, ZMM0-15 upper halves, ZMM16-31
   __cpuid_count(7, 0, eax, ebx, ecx, edx);
   const bool avx2 = (ebx >> 5) & 1u;
   const bool avx512f = (ebx >> 16) & 1u, avx512bw = (ebx >> 30) & 1u, avx512vl = (ebx >> 31) & 1u;
@@ -49,10 +49,14 @@ CpuFeatures readCpu() {
 bool isaSupported(Isa isa) {
   static const CpuFeatures f = readCpu();
   switch (isa) {
-    case Isa::kAvx512Vnni: return f.avx512Vnni;
-    case Isa::kAvxVnni: return f.avxVnni;
-    case Isa::kAvx2: return f.avx2;
-    case Isa::kReference: break;
+    case Isa::kAvx512Vnni:
+      return f.avx512Vnni;
+    case Isa::kAvxVnni:
+      return f.avxVnni;
+    case Isa::kAvx2:
+      return f.avx2;
+    case Isa::kReference:
+      break;
   }
   return true;
 }
@@ -61,7 +65,8 @@ namespace {
 
 // `isa`, or the next lower instruction set this CPU supports.
 Isa lowerToSupported(Isa isa) {
-  while (isa != Isa::kReference && !isaSupported(isa)) isa = static_cast<Isa>(static_cast<uint8_t>(isa) - 1);
+  while (isa != Isa::kReference && !isaSupported(isa))
+    isa = static_cast<Isa>(static_cast<uint8_t>(isa) - 1);
   return isa;
 }
 
@@ -74,25 +79,35 @@ Isa detectIsa() {
 
 const char* isaName(Isa isa) {
   switch (isa) {
-    case Isa::kAvx512Vnni: return "avx512vnni";
-    case Isa::kAvxVnni: return "avxvnni";
-    case Isa::kAvx2: return "avx2";
-    case Isa::kReference: break;
+    case Isa::kAvx512Vnni:
+      return "avx512vnni";
+    case Isa::kAvxVnni:
+      return "avxvnni";
+    case Isa::kAvx2:
+      return "avx2";
+    case Isa::kReference:
+      break;
   }
   return "reference";
 }
 
 const SimdKernels* simdKernels(uint8_t isa) {
   switch (static_cast<Isa>(isa)) {
-    case Isa::kAvx512Vnni: return avx512VnniKernels();
-    case Isa::kAvxVnni: return avxVnniKernels();
-    case Isa::kAvx2: return avx2Kernels();
-    case Isa::kReference: break;
+    case Isa::kAvx512Vnni:
+      return avx512VnniKernels();
+    case Isa::kAvxVnni:
+      return avxVnniKernels();
+    case Isa::kAvx2:
+      return avx2Kernels();
+    case Isa::kReference:
+      break;
   }
   return nullptr;
 }
 
-Status addOptimizedOps(OpResolver& resolver) { return addOptimizedOps(resolver, detectIsa()); }
+Status addOptimizedOps(OpResolver& resolver) {
+  return addOptimizedOps(resolver, detectIsa());
+}
 
 Status addOptimizedOps(OpResolver& resolver, Isa isa) {
   isa = lowerToSupported(isa);

@@ -35,7 +35,8 @@ Isa detectIsa();
 const char* isaName(Isa isa);
 
 // Replaces CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD and AVERAGE_POOL_2D with the
-// optimized kernels for the best supported instruction set. kResolverFull when the table has no room.
+// optimized kernels for the best supported instruction set. kResolverFull when the table has no
+// room.
 Status addOptimizedOps(OpResolver& resolver);
 // Same with a given instruction set, lowered to the next one this CPU supports (tests use it
 // to check every path on one machine).

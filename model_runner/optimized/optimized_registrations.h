@@ -12,10 +12,14 @@ namespace tinyscope::runner::optimized {
 template <class Fn>
 Fn forIsa(Isa isa, Fn portable, Fn avx2, Fn avxVnni, Fn avx512Vnni) {
   switch (isa) {
-    case Isa::kAvx2: return avx2;
-    case Isa::kAvxVnni: return avxVnni;
-    case Isa::kAvx512Vnni: return avx512Vnni;
-    case Isa::kReference: break;
+    case Isa::kAvx2:
+      return avx2;
+    case Isa::kAvxVnni:
+      return avxVnni;
+    case Isa::kAvx512Vnni:
+      return avx512Vnni;
+    case Isa::kReference:
+      break;
   }
   return portable;
 }

@@ -11,11 +11,13 @@ void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t*
   const int32_t padded = roundUp(n, kChannelBlock);
   // Channels past n: zero weights (their outputs are not stored).
   if (padded > n) {
-    std::memset(packed + static_cast<size_t>(padded / kChannelBlock - 1) * blockBytes, 0, blockBytes);
+    std::memset(packed + static_cast<size_t>(padded / kChannelBlock - 1) * blockBytes, 0,
+                blockBytes);
   }
   for (int32_t i = 0; i < n; ++i) {
     const int8_t* row = j.weights + static_cast<size_t>(c0 + i) * static_cast<size_t>(j.strideO);
-    int8_t* dst = packed + static_cast<size_t>(i / kChannelBlock) * blockBytes + static_cast<size_t>(i % kChannelBlock) * 4;
+    int8_t* dst = packed + static_cast<size_t>(i / kChannelBlock) * blockBytes +
+                  static_cast<size_t>(i % kChannelBlock) * 4;
     uint32_t sum = 0;
     if (j.strideK == 1) {
       int32_t k = 0;

@@ -30,7 +30,9 @@ struct WVec {
 };
 using AVec = __m256i;  // 4 activations as int16, repeated
 
-inline Acc zeroAcc() { return Acc{_mm256_setzero_si256(), _mm256_setzero_si256()}; }
+inline Acc zeroAcc() {
+  return Acc{_mm256_setzero_si256(), _mm256_setzero_si256()};
+}
 inline WVec loadW(const int8_t* p) {
   return WVec{_mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))),
               _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)))};
@@ -42,11 +44,15 @@ inline void dot(Acc& acc, const AVec& a, const WVec& w) {
   acc.lo = _mm256_add_epi32(acc.lo, _mm256_madd_epi16(w.lo, a));
   acc.hi = _mm256_add_epi32(acc.hi, _mm256_madd_epi16(w.hi, a));
 }
-inline __m256i finish(const Acc& acc) { return _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc.lo, acc.hi), 0xD8); }
-inline __m256i madd16(__m256i acc, __m256i x, __m256i w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w)); }
+inline __m256i finish(const Acc& acc) {
+  return _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc.lo, acc.hi), 0xD8);
+}
+inline __m256i madd16(__m256i acc, __m256i x, __m256i w) {
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w));
+}
 inline __m128i narrow8(__m256i v) {
-  const __m256i p16 = _mm256_packs_epi32(v, v);      // [0..3 0..3 | 4..7 4..7]
-  const __m256i p8 = _mm256_packs_epi16(p16, p16);   // bytes 0..3 of each lane
+  const __m256i p16 = _mm256_packs_epi32(v, v);     // [0..3 0..3 | 4..7 4..7]
+  const __m256i p8 = _mm256_packs_epi16(p16, p16);  // bytes 0..3 of each lane
   return _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1));
 }
 

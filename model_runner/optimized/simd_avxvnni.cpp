@@ -26,12 +26,24 @@ using Acc = __m256i;
 using WVec = __m256i;
 using AVec = __m256i;
 
-inline Acc zeroAcc() { return _mm256_setzero_si256(); }
-inline WVec loadW(const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-inline AVec bcastA(uint32_t fourBytes) { return _mm256_set1_epi32(static_cast<int>(fourBytes)); }
-inline void dot(Acc& acc, const AVec& a, const WVec& w) { acc = _mm256_dpbusd_avx_epi32(acc, a, w); }
-inline __m256i finish(const Acc& acc) { return acc; }
-inline __m256i madd16(__m256i acc, __m256i x, __m256i w) { return _mm256_dpwssd_avx_epi32(acc, x, w); }
+inline Acc zeroAcc() {
+  return _mm256_setzero_si256();
+}
+inline WVec loadW(const int8_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+inline AVec bcastA(uint32_t fourBytes) {
+  return _mm256_set1_epi32(static_cast<int>(fourBytes));
+}
+inline void dot(Acc& acc, const AVec& a, const WVec& w) {
+  acc = _mm256_dpbusd_avx_epi32(acc, a, w);
+}
+inline __m256i finish(const Acc& acc) {
+  return acc;
+}
+inline __m256i madd16(__m256i acc, __m256i x, __m256i w) {
+  return _mm256_dpwssd_avx_epi32(acc, x, w);
+}
 inline __m128i narrow8(__m256i v) {
   const __m256i p16 = _mm256_packs_epi32(v, v);
   const __m256i p8 = _mm256_packs_epi16(p16, p16);
@@ -39,8 +51,12 @@ inline __m128i narrow8(__m256i v) {
 }
 
 // 32 activation bytes (kernel form) x 32 weights, summed into 8 lanes; sum32: the weights alone.
-inline __m256i dot32(__m256i acc, __m256i a, __m256i w) { return _mm256_dpbusd_avx_epi32(acc, a, w); }
-inline __m256i sum32(__m256i acc, __m256i w) { return _mm256_dpbusd_avx_epi32(acc, _mm256_set1_epi8(1), w); }
+inline __m256i dot32(__m256i acc, __m256i a, __m256i w) {
+  return _mm256_dpbusd_avx_epi32(acc, a, w);
+}
+inline __m256i sum32(__m256i acc, __m256i w) {
+  return _mm256_dpbusd_avx_epi32(acc, _mm256_set1_epi8(1), w);
+}
 #define TS_REQUANT16 0
 #include "model_runner/optimized/simd_kernels_body.inc"
 

@@ -21,10 +21,13 @@
 namespace tinyscope::runner::optimized {
 
 constexpr int32_t kChannelBlock = 8;
-constexpr int32_t kGemmMaxRows = 8;  // rows of A a kernel tile may need in scratch (the tallest tile)
+constexpr int32_t kGemmMaxRows =
+    8;  // rows of A a kernel tile may need in scratch (the tallest tile)
 constexpr int32_t kGemvMaxRows = 8;  // up to this many rows of A: weights read in place, no packing
 
-inline int32_t roundUp(int32_t n, int32_t m) { return (n + m - 1) / m * m; }
+inline int32_t roundUp(int32_t n, int32_t m) {
+  return (n + m - 1) / m * m;
+}
 
 // Per-output-channel requantization, TFLM's MultiplyByQuantizedMultiplier split into steps.
 struct RequantParams {
@@ -43,8 +46,8 @@ struct RequantSource {
   const int32_t* multipliers = nullptr;  // `channels` entries, or one when !perChannel
   const int32_t* shifts = nullptr;
   bool perChannel = true;
-  const int32_t* bias = nullptr;         // may be null
-  int32_t inputTerm = 0;                 // offsetBias[c] = bias[c] + inputTerm * sum(w[c])
+  const int32_t* bias = nullptr;  // may be null
+  int32_t inputTerm = 0;          // offsetBias[c] = bias[c] + inputTerm * sum(w[c])
   int32_t outputOffset = 0;
   int32_t actMin = -128, actMax = 127;
 };
@@ -58,20 +61,21 @@ struct GemmJob {
   int32_t filterH = 1, filterW = 1;
   int32_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1, padH = 0, padW = 0;
   bool direct = true;
-  int8_t padValue = 0;     // the input zero point: an out-of-image tap contributes nothing
-  int32_t depth = 0;       // K = filterH * filterW * inC
-  int32_t channels = 0;    // N
+  int8_t padValue = 0;   // the input zero point: an out-of-image tap contributes nothing
+  int32_t depth = 0;     // K = filterH * filterW * inC
+  int32_t channels = 0;  // N
   // Weight of output channel oc at depth k: weights[oc * strideO + k * strideK].
   const int8_t* weights = nullptr;
   int32_t strideO = 0, strideK = 1;
-  int32_t panel = 8;       // channels packed at a time (a multiple of 8); 0: weights read in place (gemv)
+  int32_t panel =
+      8;  // channels packed at a time (a multiple of 8); 0: weights read in place (gemv)
   int32_t rows = kGemmMaxRows;  // im2col / staged rows of A held in scratch (1..kGemmMaxRows)
   RequantSource src;
   // Set by the kernel per panel:
   const int8_t* packed = nullptr;
   const int32_t* sums = nullptr;  // weight sum of each channel of the panel
   int32_t c0 = 0;                 // the panel's first channel in the layer (indexes src)
-  int32_t outStride = 0;   // output row stride (the layer's channels)
+  int32_t outStride = 0;          // output row stride (the layer's channels)
   // Fully connected with a non-zero filter zero point: each row adds
   // filterOffset * (sum of the row + depth * inputOffset).
   int32_t filterOffset = 0, inputOffset = 0;
@@ -80,15 +84,17 @@ struct GemmJob {
   int8_t* scratch = nullptr;  // gemmScratchBytes(job), 16-byte aligned
 };
 
-inline int32_t gemmRows(const GemmJob& j) { return j.batches * j.outH * j.outW; }
+inline int32_t gemmRows(const GemmJob& j) {
+  return j.batches * j.outH * j.outW;
+}
 // The dot-product path: few rows, weight rows contiguous along the depth.
 // The dot-product path: weight rows contiguous along the depth, and few rows of A or no panel.
 inline bool gemmInPlace(const GemmJob& j) {
   return j.strideK == 1 && (j.panel == 0 || gemmRows(j) <= kGemvMaxRows);
 }
 
-// im2col rows (plus 16 bytes of slack for 8-byte moves past the last row), then the packed panel and its
-// weight sums. Requantization constants are built in registers from the source.
+// im2col rows (plus 16 bytes of slack for 8-byte moves past the last row), then the packed panel
+// and its weight sums. Requantization constants are built in registers from the source.
 inline size_t gemmRowBytes(const GemmJob& j) {
   const size_t rows = gemmInPlace(j) ? 1 : static_cast<size_t>(j.rows);
   return rows * static_cast<size_t>(roundUp(j.depth, 4)) + 16;
@@ -100,12 +106,14 @@ inline size_t gemmScratchBytes(const GemmJob& j) {
   const size_t rows = roundUp(static_cast<int32_t>(gemmRowBytes(j)), 16);
   if (gemmInPlace(j)) {
     // Many rows without a panel (gemvRows): each channel's weight sum first.
-    const size_t sums = j.panel == 0 && gemmRows(j) > kGemvMaxRows
-                            ? sizeof(int32_t) * static_cast<size_t>(roundUp(j.channels, kChannelBlock))
-                            : 0;
+    const size_t sums =
+        j.panel == 0 && gemmRows(j) > kGemvMaxRows
+            ? sizeof(int32_t) * static_cast<size_t>(roundUp(j.channels, kChannelBlock))
+            : 0;
     return sums + (j.direct ? 0 : rows);
   }
-  return rows + roundUp(static_cast<int32_t>(gemmPanelBytes(j)), 16) + sizeof(int32_t) * roundUp(j.panel, 8);
+  return rows + roundUp(static_cast<int32_t>(gemmPanelBytes(j)), 16) +
+         sizeof(int32_t) * roundUp(j.panel, 8);
 }
 
 // Depthwise convolution with depth multiplier 1 (a larger multiplier is handled by expanding
@@ -114,15 +122,17 @@ struct DepthwiseJob {
   int32_t batches = 1, inH = 1, inW = 1, channels = 1, outH = 1, outW = 1;
   int32_t filterH = 1, filterW = 1;
   int32_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1, padH = 0, padW = 0;
-  int32_t depthMultiplier = 1;  // > 1: the input has channels / depthMultiplier channels
+  int32_t depthMultiplier = 1;      // > 1: the input has channels / depthMultiplier channels
   const int8_t* weights = nullptr;  // [tap][channel], in place
   RequantSource src;
   int8_t inputZero = 0;
   // Set by the kernel in scratch:
-  const int32_t* sums = nullptr;  // each channel's weight sum (requantization is built from src and these)
-  const int8_t* zeroRow = nullptr;  // channels + 16 bytes of the input zero point
+  const int32_t* sums =
+      nullptr;  // each channel's weight sum (requantization is built from src and these)
+  const int8_t* zeroRow = nullptr;      // channels + 16 bytes of the input zero point
   const int8_t* zeroWeights = nullptr;  // channels + 16 zero bytes (the padding tap's weights)
-  const int8_t* const* weightTaps = nullptr;  // weightTaps[t][c]: tap t's weights, zeroWeights past the taps
+  const int8_t* const* weightTaps =
+      nullptr;  // weightTaps[t][c]: tap t's weights, zeroWeights past the taps
   const int8_t* input = nullptr;
   int8_t* output = nullptr;
   uint8_t* scratch = nullptr;  // depthwiseScratchBytes()
@@ -133,11 +143,14 @@ inline size_t depthwiseTaps(int32_t filterH, int32_t filterW) {
 }
 inline size_t depthwiseScratchBytes(const DepthwiseJob& j) {
   const size_t c = static_cast<size_t>(roundUp(j.channels, 8));
-  size_t bytes = depthwiseTaps(j.filterH, j.filterW) * (2 * sizeof(const int8_t*) + sizeof(ptrdiff_t));
+  size_t bytes =
+      depthwiseTaps(j.filterH, j.filterW) * (2 * sizeof(const int8_t*) + sizeof(ptrdiff_t));
   bytes += 2 * (c + 16) + sizeof(int32_t) * c;
-  if (j.depthMultiplier > 1 && j.depthMultiplier != j.channels) {  // a single input channel is broadcast
-    bytes += static_cast<size_t>(j.batches) * static_cast<size_t>(j.inH) * static_cast<size_t>(j.inW) *
-                 static_cast<size_t>(j.channels) + 16;
+  if (j.depthMultiplier > 1 &&
+      j.depthMultiplier != j.channels) {  // a single input channel is broadcast
+    bytes += static_cast<size_t>(j.batches) * static_cast<size_t>(j.inH) *
+                 static_cast<size_t>(j.inW) * static_cast<size_t>(j.channels) +
+             16;
   }
   return bytes;
 }
@@ -172,7 +185,8 @@ struct SimdKernels {
   int32_t tileRows = kGemmMaxRows;  // rows of A per register tile (kMR)
 };
 
-// Packs channels [c0, c0 + n) of the job's weights into the layout above (n <= panel) and their sums.
+// Packs channels [c0, c0 + n) of the job's weights into the layout above (n <= panel) and their
+// sums.
 void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t* sums);
 
 // nullptr for Isa::kReference.

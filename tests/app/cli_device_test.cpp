@@ -20,7 +20,8 @@ namespace {
 
 const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
 const QString kAgent = QStringLiteral(TINYSCOPE_AGENT);
-const QString kDemoModel = QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite");
+const QString kDemoModel =
+    QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite");
 
 // A tinyscope-agent serving a pty or TCP port; the address it printed.
 class AgentProcess {
@@ -47,7 +48,9 @@ class AgentProcess {
   QString m_address;
 };
 
-QJsonObject json(const CliResult& r) { return QJsonDocument::fromJson(r.out.toUtf8()).object(); }
+QJsonObject json(const CliResult& r) {
+  return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
 
 }  // namespace
 
@@ -72,12 +75,14 @@ TEST(CliDevice, StreamIsLosslessWithDeviceTimedRateAndCsv) {
   AgentProcess pty({"--pty", "--sensor", "audio"});
   for (const QString& address : {QStringLiteral("sim:?sensor=audio"), pty.address()}) {
     const QString csv = dir.path() + "/s.csv";
-    const CliResult r = runCli({"stream", "--device", address, "--duration", "2", "--csv", csv, "--json", "--fail-on-loss"});
-    ASSERT_EQ(r.code, 0) << address.toStdString() << ": " << r.err.toStdString() << r.out.toStdString();
+    const CliResult r = runCli({"stream", "--device", address, "--duration", "2", "--csv", csv,
+                                "--json", "--fail-on-loss"});
+    ASSERT_EQ(r.code, 0) << address.toStdString() << ": " << r.err.toStdString()
+                         << r.out.toStdString();
     const QJsonObject o = json(r);
     EXPECT_EQ(o["sequence_gaps"].toInt(), 0);
     EXPECT_EQ(o["crc_errors"].toInt(), 0);
-    EXPECT_GT(o["samples"].toInt(), 16000);  // ~2 s at 16 kHz
+    EXPECT_GT(o["samples"].toInt(), 16000);               // ~2 s at 16 kHz
     EXPECT_NEAR(o["rate_hz"].toDouble(), 16000.0, 16.0);  // device timestamps: exact up to rounding
     QFile f(csv);
     ASSERT_TRUE(f.open(QIODevice::ReadOnly));
@@ -94,10 +99,13 @@ TEST(CliDevice, InferOnTheDeviceMatchesTheDesktopBitForBit) {
   in.write(bytes);
   in.close();
   AgentProcess tcp({"--tcp", "0"});
-  ASSERT_EQ(runCli({"run", kDemoModel, "--input", in.fileName(), "--dump", dir.path() + "/desktop"}).code, 0);
+  ASSERT_EQ(
+      runCli({"run", kDemoModel, "--input", in.fileName(), "--dump", dir.path() + "/desktop"}).code,
+      0);
   for (const QString& address : {QStringLiteral("sim:"), tcp.address()}) {
     const QString dump = dir.path() + "/device-" + QString::number(qHash(address));
-    const CliResult r = runCli({"infer", "--device", address, "--model", kDemoModel, "--input", in.fileName(), "--dump", dump});
+    const CliResult r = runCli({"infer", "--device", address, "--model", kDemoModel, "--input",
+                                in.fileName(), "--dump", dump});
     ASSERT_EQ(r.code, 0) << address.toStdString() << ": " << r.err.toStdString();
     EXPECT_TRUE(QFile::exists(dump + "/device_timing.json"));
     const CliResult cmp = runCli({"compare", dir.path() + "/desktop", dump, "--json"});
@@ -108,11 +116,13 @@ TEST(CliDevice, InferOnTheDeviceMatchesTheDesktopBitForBit) {
 }
 
 TEST(CliDevice, CoreModelOnTheSimulatorMatchesGolden) {
-  if (!QFileInfo::exists(kShared + "/models")) GTEST_SKIP() << "../shared is missing: no third-party models";
+  if (!QFileInfo::exists(kShared + "/models"))
+    GTEST_SKIP() << "../shared is missing: no third-party models";
   QTemporaryDir dir;
   const QString model = kShared + "/models/kws_ref_model.tflite";
   const QString golden = kShared + "/golden/kws_ref_model/real_mlperf_sample";
-  const CliResult r = runCli({"infer", "--device", "sim:?model=" + model, "--input", golden + "/input.bin", "--dump", dir.path()});
+  const CliResult r = runCli({"infer", "--device", "sim:?model=" + model, "--input",
+                              golden + "/input.bin", "--dump", dir.path()});
   ASSERT_EQ(r.code, 0) << r.err.toStdString();
   const CliResult cmp = runCli({"compare", golden, dir.path()});
   EXPECT_EQ(cmp.code, 0) << cmp.out.toStdString();
@@ -150,8 +160,10 @@ TEST(CliDevice, StreamTextModeFromABoardWithNoAgent) {
   });
   QTemporaryDir dir;
   const QString csv = dir.path() + "/t.csv";
-  const CliResult r = runCli({"stream", "--device", QString("serial:%1?mode=text").arg(QString::fromStdString(board.slavePath())),
-                              "--duration", "2", "--json", "--csv", csv});
+  const CliResult r =
+      runCli({"stream", "--device",
+              QString("serial:%1?mode=text").arg(QString::fromStdString(board.slavePath())),
+              "--duration", "2", "--json", "--csv", csv});
   stop = true;
   printer.join();
   ASSERT_EQ(r.code, 0) << r.err.toStdString();
@@ -160,7 +172,8 @@ TEST(CliDevice, StreamTextModeFromABoardWithNoAgent) {
   EXPECT_EQ(o["channels"].toArray().size(), 2);
   EXPECT_GT(o["samples"].toInt(), 300);
   EXPECT_GT(o["rate_uncertainty_hz"].toDouble(), 0);
-  EXPECT_NEAR(o["rate_hz"].toDouble(), 250.0, std::max(8.0, 4 * o["rate_uncertainty_hz"].toDouble()));
+  EXPECT_NEAR(o["rate_hz"].toDouble(), 250.0,
+              std::max(8.0, 4 * o["rate_uncertainty_hz"].toDouble()));
   QFile f(csv);
   ASSERT_TRUE(f.open(QIODevice::ReadOnly));
   EXPECT_EQ(f.readAll().count('\n'), o["samples"].toInt());

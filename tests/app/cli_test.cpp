@@ -8,7 +8,8 @@ TEST(Cli, HelpListsUsageAndExitsZero) {
   EXPECT_EQ(r.code, 0);
   EXPECT_TRUE(r.out.contains("Usage: tinyscope-cli <verb>"));
   EXPECT_TRUE(r.out.contains("Verbs:"));
-  for (const char* verb : {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash"})
+  for (const char* verb :
+       {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash"})
     EXPECT_TRUE(r.out.contains(QString("  %1 ").arg(verb))) << verb;
 }
 
@@ -39,10 +40,12 @@ TEST(Cli, UnknownOptionIsOneLineAndExitsTwo) {
 }
 
 TEST(Cli, EveryVerbHasHelpNamingItself) {
-  for (const char* verb : {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash"}) {
+  for (const char* verb :
+       {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash"}) {
     const CliResult r = runCli({verb, "--help"});
     EXPECT_EQ(r.code, 0) << verb;
-    EXPECT_TRUE(r.out.startsWith(QString("Usage: tinyscope-cli %1").arg(verb))) << r.out.toStdString();
+    EXPECT_TRUE(r.out.startsWith(QString("Usage: tinyscope-cli %1").arg(verb)))
+        << r.out.toStdString();
     const CliResult bad = runCli({verb, "--no-such-option"});
     EXPECT_EQ(bad.code, 2) << verb;
     EXPECT_EQ(bad.err.trimmed().count('\n'), 0) << bad.err.toStdString();

@@ -51,16 +51,20 @@ TEST(LinkFaults, CorruptionIsCountedDisappearanceReportedAndReconnectWorks) {
   const LinkStatus s = status.last().at(0).value<LinkStatus>();
   const quint64 damaged = relay.flipped() + relay.dropped();
   ASSERT_GT(damaged, 0u);
-  const quint64 frameErrors = s.link.frames.crcErrors + s.link.frames.cobsErrors + s.link.frames.tooShort;
+  const quint64 frameErrors =
+      s.link.frames.crcErrors + s.link.frames.cobsErrors + s.link.frames.tooShort;
   EXPECT_GT(frameErrors, 0u) << "damaged bytes: " << damaged;
   // Each damaged byte costs at most two frames: a byte flipped to 0x00 splits its frame in two.
   EXPECT_LE(frameErrors, 2 * damaged);
   EXPECT_GT(s.stream.missingWindows, 0u);
   // Every window either arrived or is counted as missing.
-  EXPECT_EQ(s.stream.windows + s.stream.missingWindows, static_cast<quint64>(s.stream.lastSequence) + 1);
+  EXPECT_EQ(s.stream.windows + s.stream.missingWindows,
+            static_cast<quint64>(s.stream.lastSequence) + 1);
   EXPECT_GT(s.stream.windows, 100u);
-  std::printf("damaged bytes %llu -> frame errors %llu, missing windows %llu of %llu\n", (unsigned long long)damaged,
-              (unsigned long long)frameErrors, (unsigned long long)s.stream.missingWindows, (unsigned long long)s.stream.lastSequence + 1);
+  std::printf("damaged bytes %llu -> frame errors %llu, missing windows %llu of %llu\n",
+              (unsigned long long)damaged, (unsigned long long)frameErrors,
+              (unsigned long long)s.stream.missingWindows,
+              (unsigned long long)s.stream.lastSequence + 1);
 
   // The cable is pulled.
   QSignalSpy disconnected(&dev, &DeviceController::disconnected);

@@ -11,8 +11,8 @@ using tinyscope::LogModel;
 TEST(LogModel, PassesModelTesterWhileAppendingAndClearing) {
   LogModel model(100);
   QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
-  model.append(LogLevel::Info, "sim:", "connected");
-  model.append(LogLevel::Error, "serial:/dev/ttyACM0", "device disappeared");
+  model.append(LogLevel::kInfo, "sim:", "connected");
+  model.append(LogLevel::kError, "serial:/dev/ttyACM0", "device disappeared");
   ASSERT_EQ(model.rowCount(), 2);
   EXPECT_EQ(model.data(model.index(1, LogModel::MessageColumn)).toString(), "device disappeared");
   EXPECT_EQ(model.data(model.index(1, LogModel::LevelColumn)).toString(), "error");
@@ -23,7 +23,7 @@ TEST(LogModel, PassesModelTesterWhileAppendingAndClearing) {
 TEST(LogModel, BoundedAndCountsDroppedEntries) {
   LogModel model(3);
   QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
-  for (int i = 0; i < 5; ++i) model.append(LogLevel::Info, "test", QString::number(i));
+  for (int i = 0; i < 5; ++i) model.append(LogLevel::kInfo, "test", QString::number(i));
   ASSERT_EQ(model.rowCount(), 3);
   EXPECT_EQ(model.droppedCount(), 2u);
   EXPECT_EQ(model.entry(0).message, "2");
@@ -33,7 +33,7 @@ TEST(LogModel, BoundedAndCountsDroppedEntries) {
 TEST(LogModel, EmitsEntryAdded) {
   LogModel model;
   QSignalSpy spy(&model, &LogModel::entryAdded);
-  model.append(LogLevel::Warning, "runner", "arena nearly full");
+  model.append(LogLevel::kWarning, "runner", "arena nearly full");
   ASSERT_EQ(spy.count(), 1);
   EXPECT_EQ(spy.at(0).at(0).value<tinyscope::LogEntry>().message, "arena nearly full");
 }

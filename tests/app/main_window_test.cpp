@@ -23,7 +23,8 @@ using tinyscope::ui::MainWindow;
 TEST(MainWindow, HasTheWorkbenchDocksMenusAndStatusBar) {
   MainWindow window;
   window.show();
-  for (const char* name : {"deviceDock", "datasetDock", "modelDock", "profilerDock", "compareDock", "logDock"}) {
+  for (const char* name :
+       {"deviceDock", "datasetDock", "modelDock", "profilerDock", "compareDock", "logDock"}) {
     QDockWidget* d = window.dock(QString::fromLatin1(name));
     ASSERT_NE(d, nullptr) << name;
     EXPECT_NE(d->widget(), nullptr) << name;
@@ -57,7 +58,8 @@ TEST(MainWindow, SimulatedDeviceStreamsAndAgreesWithTheDesktopTensorByTensor) {
   qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
   MainWindow window;
   window.show();
-  ASSERT_TRUE(window.openModel(QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite")));
+  ASSERT_TRUE(window.openModel(
+      QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite")));
   EXPECT_EQ(window.modelView()->operatorCount(), 4);
 
   tinyscope::DeviceController* dev = window.workbench()->device();
@@ -81,7 +83,8 @@ TEST(MainWindow, SimulatedDeviceStreamsAndAgreesWithTheDesktopTensorByTensor) {
   EXPECT_EQ(r.comparison.comparedTensors, 5u);
   EXPECT_EQ(r.probabilities.size(), 4);
   EXPECT_EQ(r.labels, (QStringList{"idle", "wave", "tap", "circle"}));
-  EXPECT_TRUE(window.compareView()->verdict().contains("all 5 tensors identical")) << window.compareView()->verdict().toStdString();
+  EXPECT_TRUE(window.compareView()->verdict().contains("all 5 tensors identical"))
+      << window.compareView()->verdict().toStdString();
   EXPECT_EQ(window.profilerView()->rowCount(), 4);
   window.grab().save(QStringLiteral("main_window_sim.png"));
 }
@@ -109,5 +112,6 @@ TEST(MainWindow, AudioStreamsGetASpectrogram) {
   ASSERT_TRUE(connected.wait(10000));
   for (int i = 0; i < 100 && window.spectrogramView()->columnsShown() < 20; ++i) QTest::qWait(50);
   EXPECT_TRUE(window.spectrogramView()->isVisible());
-  EXPECT_GE(window.spectrogramView()->columnsShown(), 20);  // 16 kHz / 256 hop = 62 columns a second
+  EXPECT_GE(window.spectrogramView()->columnsShown(),
+            20);  // 16 kHz / 256 hop = 62 columns a second
 }

@@ -21,7 +21,9 @@ namespace {
 
 const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
 const QString kAgent = QStringLiteral(TINYSCOPE_AGENT);
-QString modelPath(const QString& name) { return kShared + "/models/" + name + ".tflite"; }
+QString modelPath(const QString& name) {
+  return kShared + "/models/" + name + ".tflite";
+}
 
 // tinyscope-agent serving a pty with its slots in `slotsDir`.
 class PtyAgent {
@@ -63,7 +65,8 @@ QByteArray readAll(const QString& path) {
 
 TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
   const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
-  if (!QFileInfo(modelFile).isFile()) GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
   const QByteArray model = readAll(modelFile);
   QTemporaryDir slots;
   PtyAgent agent(slots.path());
@@ -77,13 +80,15 @@ TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
     ASSERT_TRUE(session) << error.toStdString();
     tinyscope::ModelFlasher flasher(session.get());
     int finishedCount = 0;
-    QObject::connect(&flasher, &tinyscope::ModelFlasher::finished, [&](bool, const QString&) { ++finishedCount; });
-    QObject::connect(&flasher, &tinyscope::ModelFlasher::progress, [&](quint32 offset, quint32 total) {
-      if (cutAt == 0 && offset >= total / 3) {
-        cutAt = offset;
-        QTimer::singleShot(0, session->link(), [&] { session->link()->close(); });
-      }
-    });
+    QObject::connect(&flasher, &tinyscope::ModelFlasher::finished,
+                     [&](bool, const QString&) { ++finishedCount; });
+    QObject::connect(&flasher, &tinyscope::ModelFlasher::progress,
+                     [&](quint32 offset, quint32 total) {
+                       if (cutAt == 0 && offset >= total / 3) {
+                         cutAt = offset;
+                         QTimer::singleShot(0, session->link(), [&] { session->link()->close(); });
+                       }
+                     });
     tinyscope::FlashOptions options;
     options.slot = 1;
     options.modelName = QStringLiteral("kws_ref_model");
@@ -111,7 +116,8 @@ TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
 
 TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {
   const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
-  if (!QFileInfo(modelFile).isFile()) GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
   QTemporaryDir slots;
   PtyAgent agent(slots.path());
   ASSERT_FALSE(agent.address().isEmpty());
@@ -120,24 +126,28 @@ TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {
   ASSERT_TRUE(session) << error.toStdString();
   tinyscope::ModelFlasher flasher(session.get());
   int finishedCount = 0;
-  QObject::connect(&flasher, &tinyscope::ModelFlasher::finished, [&](bool, const QString&) { ++finishedCount; });
+  QObject::connect(&flasher, &tinyscope::ModelFlasher::finished,
+                   [&](bool, const QString&) { ++finishedCount; });
   bool killed = false;
-  QObject::connect(&flasher, &tinyscope::ModelFlasher::progress, [&](quint32 offset, quint32 total) {
-    if (!killed && offset >= total / 2) {
-      killed = true;
-      agent.stop();  // the device is gone (unplugged)
-    }
-  });
+  QObject::connect(&flasher, &tinyscope::ModelFlasher::progress,
+                   [&](quint32 offset, quint32 total) {
+                     if (!killed && offset >= total / 2) {
+                       killed = true;
+                       agent.stop();  // the device is gone (unplugged)
+                     }
+                   });
   EXPECT_FALSE(flasher.flashBlocking(readAll(modelFile), tinyscope::FlashOptions(), 30000, &error));
   EXPECT_EQ(finishedCount, 1);
   EXPECT_FALSE(error.contains('\n'));
-  EXPECT_TRUE(error.contains(agent.address()) && (error.contains("disappeared") || error.contains("no answer")))
+  EXPECT_TRUE(error.contains(agent.address()) &&
+              (error.contains("disappeared") || error.contains("no answer")))
       << error.toStdString();
 }
 
 TEST(CliFlash, FlashOverAPtyThenTheNewModelAnswersLikeTheDesktop) {
   const QString modelFile = modelPath(QStringLiteral("micro_speech_quantized"));
-  if (!QFileInfo(modelFile).isFile()) GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
   QTemporaryDir dir;
   PtyAgent agent(dir.filePath("slots"));
   ASSERT_FALSE(agent.address().isEmpty());
@@ -147,8 +157,10 @@ TEST(CliFlash, FlashOverAPtyThenTheNewModelAnswersLikeTheDesktop) {
   EXPECT_TRUE(f["activated"].toBool());
   EXPECT_EQ(f["resumed_from"].toInt(), 0);
   const QString host = dir.filePath("host"), device = dir.filePath("device");
-  ASSERT_EQ(runCli({"run", modelFile, "--seed", "5", "--kernels", "reference", "--dump", host}).code, 0);
-  const CliResult infer = runCli({"infer", "--device", agent.address(), "--input", host + "/input.bin", "--model", modelFile, "--dump", device});
+  ASSERT_EQ(
+      runCli({"run", modelFile, "--seed", "5", "--kernels", "reference", "--dump", host}).code, 0);
+  const CliResult infer = runCli({"infer", "--device", agent.address(), "--input",
+                                  host + "/input.bin", "--model", modelFile, "--dump", device});
   ASSERT_EQ(infer.code, 0) << infer.err.toStdString();
   const CliResult cmp = runCli({"compare", host, device});
   EXPECT_EQ(cmp.code, 0) << cmp.out.toStdString();

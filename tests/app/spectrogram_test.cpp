@@ -11,10 +11,13 @@ TEST(Spectrogram, ToneLandsInItsBinAtItsLevel) {
   // 1 kHz at half of int16 full scale, sampled at 16 kHz: bin 1000 / (16000 / 512) = 32, −6 dBFS.
   Spectrogram s(512, 256);
   std::vector<float> x(16000);
-  for (size_t i = 0; i < x.size(); ++i) x[i] = 16384.0f * static_cast<float>(std::sin(2 * M_PI * 1000.0 * static_cast<double>(i) / 16000.0));
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = 16384.0f *
+           static_cast<float>(std::sin(2 * M_PI * 1000.0 * static_cast<double>(i) / 16000.0));
   std::vector<std::vector<float>> columns;
   // Pushed in uneven pieces, as windows arrive.
-  for (size_t off = 0; off < x.size(); off += 333) s.push(x.data() + off, static_cast<int>(std::min<size_t>(333, x.size() - off)), &columns);
+  for (size_t off = 0; off < x.size(); off += 333)
+    s.push(x.data() + off, static_cast<int>(std::min<size_t>(333, x.size() - off)), &columns);
   ASSERT_EQ(columns.size(), (16000 - 512) / 256 + 1);
   for (const auto& c : columns) {
     ASSERT_EQ(c.size(), 257u);

@@ -70,7 +70,8 @@ TEST(TextMode, RateOverrideFromTheAddress) {
   ASSERT_TRUE(board.ok());
   DeviceController dev;
   QSignalSpy connected(&dev, &DeviceController::connected);
-  dev.connectTo(QString("serial:%1?mode=text&rate=1000").arg(QString::fromStdString(board.slavePath())));
+  dev.connectTo(
+      QString("serial:%1?mode=text&rate=1000").arg(QString::fromStdString(board.slavePath())));
   QTest::qWait(300);
   for (int i = 0; i < 300; ++i) board.writeAll("1\t2\t3\n", 6);
   ASSERT_TRUE(connected.wait(5000));

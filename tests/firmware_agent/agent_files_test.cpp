@@ -18,10 +18,12 @@ void put32(std::vector<uint8_t>& b, uint32_t v) {
   put16(b, uint16_t(v));
   put16(b, uint16_t(v >> 16));
 }
-void putTag(std::vector<uint8_t>& b, const char* t) { b.insert(b.end(), t, t + 4); }
+void putTag(std::vector<uint8_t>& b, const char* t) {
+  b.insert(b.end(), t, t + 4);
+}
 
-std::vector<uint8_t> wav(uint16_t channels, uint32_t rate, uint16_t bits, const std::vector<int16_t>& samples,
-                         uint16_t format = 1) {
+std::vector<uint8_t> wav(uint16_t channels, uint32_t rate, uint16_t bits,
+                         const std::vector<int16_t>& samples, uint16_t format = 1) {
   std::vector<uint8_t> b;
   putTag(b, "RIFF");
   put32(b, 0);
@@ -96,23 +98,29 @@ TEST(AgentCsv, ParsesRowsWithHeaderAndRefusesRaggedOnes) {
 TEST(AgentOptions, ParsesLinksSensorsAndSlots) {
   AgentOptions o;
   std::string err;
-  ASSERT_TRUE(parseAgentOptions({"--tcp", "5555", "--sensor", "imu", "--wav", "a.wav", "--rate", "16000",
-                                 "--channels", "8", "--slots", "/tmp/x", "--slot-size", "1M", "--baud", "921600"},
-                                &o, &err))
+  ASSERT_TRUE(parseAgentOptions(
+      {"--tcp", "5555", "--sensor", "imu", "--wav", "a.wav", "--rate", "16000", "--channels", "8",
+       "--slots", "/tmp/x", "--slot-size", "1M", "--baud", "921600"},
+      &o, &err))
       << err;
-  EXPECT_EQ(o.link.kind, LinkKind::Tcp);
+  EXPECT_EQ(o.link.kind, LinkKind::kTcp);
   EXPECT_EQ(o.link.tcpPort, 5555);
   EXPECT_EQ(o.link.bytesPerSecond, 92160u);
   ASSERT_EQ(o.sensorArgs.size(), 2u);
-  EXPECT_EQ(o.sensorArgs[0].kind, SensorKind::Imu);
+  EXPECT_EQ(o.sensorArgs[0].kind, SensorKind::kImu);
   EXPECT_TRUE(o.sensorArgs[1].wav);
   EXPECT_EQ(o.sensorArgs[1].file, "a.wav");
   EXPECT_DOUBLE_EQ(o.rateHz, 16000.0);
   EXPECT_EQ(o.channels, 8);
   EXPECT_EQ(o.slotSize, 1u << 20);
   for (const std::vector<std::string>& bad :
-       std::vector<std::vector<std::string>>{{"--tcp"}, {"--tcp", "70000"}, {"--rate", "-1"}, {"--channels", "0"},
-                                             {"--slot-count", "5"}, {"--model", "m", "--no-model"}, {"x"}}) {
+       std::vector<std::vector<std::string>>{{"--tcp"},
+                                             {"--tcp", "70000"},
+                                             {"--rate", "-1"},
+                                             {"--channels", "0"},
+                                             {"--slot-count", "5"},
+                                             {"--model", "m", "--no-model"},
+                                             {"x"}}) {
     AgentOptions b;
     EXPECT_FALSE(parseAgentOptions(bad, &b, &err)) << bad[0];
     EXPECT_FALSE(err.empty());
@@ -120,9 +128,9 @@ TEST(AgentOptions, ParsesLinksSensorsAndSlots) {
 }
 
 TEST(AgentSensors, SyntheticSignalsHaveTheirShape) {
-  HostSensors s({withDefaults(SensorSpec{SensorKind::Sine, "", "", 2, 0, 0.0f, {}}),
-                 withDefaults(SensorSpec{SensorKind::Imu, "", "", 0, 0, 0.0f, {}}),
-                 withDefaults(SensorSpec{SensorKind::Audio, "", "", 8, 0, 0.0f, {}})});
+  HostSensors s({withDefaults(SensorSpec{SensorKind::kSine, "", "", 2, 0, 0.0f, {}}),
+                 withDefaults(SensorSpec{SensorKind::kImu, "", "", 0, 0, 0.0f, {}}),
+                 withDefaults(SensorSpec{SensorKind::kAudio, "", "", 8, 0, 0.0f, {}})});
   ASSERT_EQ(s.count(), 3);
   tinyscope::proto::SensorInfo info;
   ASSERT_TRUE(s.describe(2, info));

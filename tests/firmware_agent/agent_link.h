@@ -27,9 +27,11 @@ namespace agent_test {
 
 namespace proto = tinyscope::proto;
 
-enum class Link { Stdio, Pty, Tcp };
+enum class Link { kStdio, kPty, kTcp };
 
-inline const char* linkName(Link l) { return l == Link::Stdio ? "stdio" : l == Link::Pty ? "pty" : "tcp"; }
+inline const char* linkName(Link l) {
+  return l == Link::kStdio ? "stdio" : l == Link::kPty ? "pty" : "tcp";
+}
 
 inline uint64_t nowUs() {
   timespec ts{};
@@ -46,8 +48,9 @@ struct Message {
   template <class T>
   T decode() const {
     T m;
-    const proto::Status s = proto::decodeMessage(proto::ConstByteSpan(bytes.data(), bytes.size()), m);
-    if (s != proto::Status::Ok) m = T();
+    const proto::Status s =
+        proto::decodeMessage(proto::ConstByteSpan(bytes.data(), bytes.size()), m);
+    if (s != proto::Status::kOk) m = T();
     return m;
   }
   proto::MessageType type() const { return header.type; }
@@ -64,15 +67,16 @@ class AgentProcess {
   // error() on failure.
   bool start(Link link, std::vector<std::string> args) {
     m_link = link;
-    if (link == Link::Pty) args.insert(args.begin(), "--pty");
-    if (link == Link::Tcp) {
+    if (link == Link::kPty) args.insert(args.begin(), "--pty");
+    if (link == Link::kTcp) {
       args.insert(args.begin(), "0");
       args.insert(args.begin(), "--tcp");
     }
     args.insert(args.begin(), "--quiet");
     int toChild[2];
     int fromChild[2];
-    if (pipe2(toChild, O_CLOEXEC) != 0 || pipe2(fromChild, O_CLOEXEC) != 0) return fail("pipe failed");
+    if (pipe2(toChild, O_CLOEXEC) != 0 || pipe2(fromChild, O_CLOEXEC) != 0)
+      return fail("pipe failed");
     m_pid = fork();
     if (m_pid < 0) return fail("fork failed");
     if (m_pid == 0) {
@@ -91,14 +95,14 @@ class AgentProcess {
     ::close(fromChild[1]);
     m_stdin = toChild[1];
     m_stdout = fromChild[0];
-    if (link == Link::Stdio) {
+    if (link == Link::kStdio) {
       m_rd = m_stdout;
       m_wr = m_stdin;
       fcntl(m_rd, F_SETFL, fcntl(m_rd, F_GETFL) | O_NONBLOCK);
       return true;
     }
     const std::string line = readLine(5000);
-    if (link == Link::Pty) {
+    if (link == Link::kPty) {
       if (line.rfind("PTY ", 0) != 0) return fail("no PTY line, got '" + line + "'");
       m_path = line.substr(4);
       const int fd = ::open(m_path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -117,7 +121,8 @@ class AgentProcess {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(uint16_t(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return fail("cannot connect");
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      return fail("cannot connect");
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     m_path = line.substr(4);
     m_rd = m_wr = fd;
@@ -171,11 +176,11 @@ class AgentProcess {
       if (*fd >= 0) ::close(*fd);
       *fd = -1;
     }
-    if (m_link != Link::Stdio && m_rd >= 0) ::close(m_rd);
+    if (m_link != Link::kStdio && m_rd >= 0) ::close(m_rd);
     m_rd = m_wr = -1;
   }
 
-  Link m_link = Link::Stdio;
+  Link m_link = Link::kStdio;
   pid_t m_pid = -1;
   int m_stdin = -1;
   int m_stdout = -1;
@@ -189,15 +194,16 @@ class AgentProcess {
 // The desktop end of the protocol over a pair of fds.
 class AgentClient {
  public:
-  AgentClient(int rd, int wr) : m_rd(rd), m_wr(wr), m_decoder(proto::ByteSpan(m_frame, sizeof m_frame)) {}
+  AgentClient(int rd, int wr)
+      : m_rd(rd), m_wr(wr), m_decoder(proto::ByteSpan(m_frame, sizeof m_frame)) {}
 
   template <class T>
   uint16_t send(const T& message, uint16_t requestId = 0) {
     if (requestId == 0) requestId = ++m_nextRequest;
     uint8_t buf[proto::frameWireSize(proto::kMaxHostToDeviceMessageSize)];
-    const proto::EncodeResult r =
-        proto::encodeFrame(proto::makeHeader<T>(m_sequence++, requestId), message, proto::ByteSpan(buf, sizeof buf));
-    if (r.status == proto::Status::Ok) writeAll(buf, r.size);
+    const proto::EncodeResult r = proto::encodeFrame(proto::makeHeader<T>(m_sequence++, requestId),
+                                                     message, proto::ByteSpan(buf, sizeof buf));
+    if (r.status == proto::Status::kOk) writeAll(buf, r.size);
     return requestId;
   }
 
@@ -260,12 +266,12 @@ class AgentClient {
       while (!in.empty()) {
         const proto::FrameDecodeResult d = m_decoder.feed(in);
         in = in.subspan(d.consumed);
-        if (d.status != proto::FrameStatus::FrameReady) continue;
+        if (d.status != proto::FrameStatus::kFrameReady) continue;
         Message m;
         const proto::ConstByteSpan f = m_decoder.frame();
         m.bytes.assign(f.begin(), f.end());
         m.receivedUs = nowUs();
-        if (proto::decodeHeader(f, m.header) == proto::Status::Ok) m_queue.push_back(std::move(m));
+        if (proto::decodeHeader(f, m.header) == proto::Status::kOk) m_queue.push_back(std::move(m));
       }
     }
   }
@@ -276,7 +282,7 @@ class AgentClient {
     h.hostName.assign("agent-test");
     const uint16_t id = send(h);
     Message m;
-    if (!waitFor(proto::MessageType::HelloReply, id, &m, timeoutMs)) return false;
+    if (!waitFor(proto::MessageType::kHelloReply, id, &m, timeoutMs)) return false;
     *reply = m.decode<proto::HelloReply>();
     return true;
   }
@@ -288,7 +294,8 @@ class AgentClient {
     const uint64_t end = nowUs() + uint64_t(timeoutMs) * 1000;
     Message m;
     while (nowUs() < end && next(&m, int((end - nowUs()) / 1000) + 1)) {
-      if (m.header.requestId == id && (m.type() == proto::MessageType::Ack || m.type() == proto::MessageType::Nack)) {
+      if (m.header.requestId == id &&
+          (m.type() == proto::MessageType::kAck || m.type() == proto::MessageType::kNack)) {
         return m;
       }
     }

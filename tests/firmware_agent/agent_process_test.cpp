@@ -4,9 +4,9 @@
 // flashing a model into a slot (resumable, surviving a restart), and the command line.
 #include <gtest/gtest.h>
 
+#include <dirent.h>
 #include <cstdio>
 #include <cstdlib>
-#include <dirent.h>
 #include <map>
 #include <set>
 #include <string>
@@ -23,11 +23,14 @@ namespace {
 
 const std::string kShared = TINYSCOPE_SHARED_DIR;
 
-std::string sharedModel(const std::string& name) { return kShared + "/models/" + name + ".tflite"; }
+std::string sharedModel(const std::string& name) {
+  return kShared + "/models/" + name + ".tflite";
+}
 
-#define REQUIRE_SHARED(path)                                                                        \
-  if (!fileExists(path)) GTEST_SKIP() << "../shared is missing (" << (path) << " not found); "     \
-                                      << "set TINYSCOPE_SHARED_DIR to the folder with models/ and golden/"
+#define REQUIRE_SHARED(path)                                            \
+  if (!fileExists(path))                                                \
+  GTEST_SKIP() << "../shared is missing (" << (path) << " not found); " \
+               << "set TINYSCOPE_SHARED_DIR to the folder with models/ and golden/"
 
 struct TempDir {
   std::string path;
@@ -45,7 +48,8 @@ struct Session {
 
   bool open(Link link, const std::vector<std::string>& args) {
     if (!process.start(link, args)) {
-      ADD_FAILURE() << "tinyscope-agent did not start on " << linkName(link) << ": " << process.error();
+      ADD_FAILURE() << "tinyscope-agent did not start on " << linkName(link) << ": "
+                    << process.error();
       return false;
     }
     client = std::make_unique<AgentClient>(process.readFd(), process.writeFd());
@@ -60,7 +64,7 @@ struct Session {
 // Everything a run sends: TensorChunks reassembled per (op, tensor), then the result.
 struct CapturedRun {
   bool complete = false;
-  proto::InferenceStatus status = proto::InferenceStatus::Ok;
+  proto::InferenceStatus status = proto::InferenceStatus::kOk;
   Message resultMessage;
   std::map<std::pair<int, int>, std::vector<uint8_t>> tensors;  // (opIndex, tensorIndex)
   std::map<std::pair<int, int>, uint32_t> received;
@@ -78,7 +82,7 @@ CapturedRun collectRun(AgentClient& client, uint16_t requestId, int timeoutMs = 
   Message m;
   while (nowUs() < end && client.next(&m, int((end - nowUs()) / 1000) + 1)) {
     if (m.header.requestId != requestId) continue;
-    if (m.type() == MessageType::TensorChunk) {
+    if (m.type() == MessageType::kTensorChunk) {
       const proto::TensorChunk c = m.decode<proto::TensorChunk>();
       auto key = std::make_pair(int(c.opIndex), int(c.tensorIndex));
       std::vector<uint8_t>& t = run.tensors[key];
@@ -88,7 +92,7 @@ CapturedRun collectRun(AgentClient& client, uint16_t requestId, int timeoutMs = 
       run.received[key] = c.offset + uint32_t(c.data.size());
       run.chunkBytes += c.data.size();
       ++run.chunks;
-    } else if (m.type() == MessageType::InferenceResult) {
+    } else if (m.type() == MessageType::kInferenceResult) {
       run.resultMessage = m;
       run.status = m.decode<proto::InferenceResult>().status;
       run.complete = true;
@@ -106,10 +110,11 @@ uint16_t uploadInput(AgentClient& client, const std::vector<uint8_t>& input) {
     c.inputIndex = 0;
     c.totalBytes = uint32_t(input.size());
     c.offset = uint32_t(off);
-    c.data = proto::ConstByteSpan(input.data() + off, std::min(proto::kMaxChunk, input.size() - off));
+    c.data =
+        proto::ConstByteSpan(input.data() + off, std::min(proto::kMaxChunk, input.size() - off));
     const Message ack = client.request(c);
-    EXPECT_EQ(ack.type(), MessageType::Ack) << "InputChunk at " << off;
-    if (ack.type() == MessageType::Ack) {
+    EXPECT_EQ(ack.type(), MessageType::kAck) << "InputChunk at " << off;
+    if (ack.type() == MessageType::kAck) {
       EXPECT_EQ(ack.decode<proto::Ack>().value, off + c.data.size());
     }
     last = ack.header.requestId;
@@ -122,30 +127,35 @@ uint16_t runAllOps(AgentClient& client, proto::InputSource source, uint8_t strea
   r.slot = proto::kActiveSlot;
   r.source = source;
   r.streamId = streamId;
-  r.capture = proto::CaptureMode::AllOps;
+  r.capture = proto::CaptureMode::kAllOps;
   return client.send(r);
 }
 
 // Compares a captured run with the desktop runtime (and the golden tensors when given).
-void expectBitExact(const CapturedRun& run, const ReferenceRun& ref, const std::string& goldenTensorsDir) {
+void expectBitExact(const CapturedRun& run, const ReferenceRun& ref,
+                    const std::string& goldenTensorsDir) {
   ASSERT_TRUE(run.complete);
-  ASSERT_EQ(run.status, proto::InferenceStatus::Ok);
+  ASSERT_EQ(run.status, proto::InferenceStatus::kOk);
   EXPECT_TRUE(run.chunksInOrder);
   const proto::InferenceResult result = run.resultMessage.decode<proto::InferenceResult>();
-  EXPECT_EQ(result.ops.size(), std::min<size_t>(ref.opOutputs.size() > 0 ? ref.opOutputs.rbegin()->first.first + 1 : 0,
-                                                proto::kMaxOps));
+  EXPECT_EQ(result.ops.size(),
+            std::min<size_t>(ref.opOutputs.size() > 0 ? ref.opOutputs.rbegin()->first.first + 1 : 0,
+                             proto::kMaxOps));
   size_t compared = 0;
   size_t golden = 0;
   for (const auto& [key, bytes] : ref.opOutputs) {
     auto it = run.tensors.find(key);
-    ASSERT_NE(it, run.tensors.end()) << "op " << key.first << " output " << key.second << " not captured";
-    EXPECT_EQ(it->second, bytes) << "op " << key.first << " output " << key.second << " differs from the desktop";
+    ASSERT_NE(it, run.tensors.end())
+        << "op " << key.first << " output " << key.second << " not captured";
+    EXPECT_EQ(it->second, bytes) << "op " << key.first << " output " << key.second
+                                 << " differs from the desktop";
     ++compared;
     if (!goldenTensorsDir.empty()) {
       const int tensor = ref.tensorOfOutput.at(key.first * 256 + key.second);
       const std::string path = goldenTensorsDir + "/T" + std::to_string(tensor) + ".bin";
       if (fileExists(path)) {
-        EXPECT_EQ(it->second, readFile(path)) << "op " << key.first << " differs from golden " << path;
+        EXPECT_EQ(it->second, readFile(path))
+            << "op " << key.first << " differs from golden " << path;
         ++golden;
       }
     }
@@ -175,7 +185,8 @@ class AgentOverLink : public ::testing::TestWithParam<Link> {};
 
 TEST_P(AgentOverLink, HandshakeDescribesTheDevice) {
   Session s;
-  ASSERT_TRUE(s.open(GetParam(), {"--sensor", "imu", "--sensor", "audio", "--no-model", "--slot-count", "3"}));
+  ASSERT_TRUE(s.open(GetParam(),
+                     {"--sensor", "imu", "--sensor", "audio", "--no-model", "--slot-count", "3"}));
   const proto::HelloReply& h = s.hello;
   EXPECT_EQ(h.chosenVersion, proto::kMaxProtocolVersion);
   EXPECT_STREQ(h.boardName.c_str(), "host");
@@ -191,7 +202,7 @@ TEST_P(AgentOverLink, HandshakeDescribesTheDevice) {
   EXPECT_STREQ(h.sensors[1].name.c_str(), "audio");
   EXPECT_EQ(h.sensors[1].rateMilliHz, 16000000u);
   ASSERT_EQ(h.slots.size(), 3u);
-  for (const proto::SlotInfo& slot : h.slots) EXPECT_EQ(slot.state, proto::SlotState::Empty);
+  for (const proto::SlotInfo& slot : h.slots) EXPECT_EQ(slot.state, proto::SlotState::kEmpty);
   std::set<uint16_t> ops(h.opCodes.begin(), h.opCodes.end());
   EXPECT_TRUE(ops.count(9)) << "FULLY_CONNECTED missing from the supported ops";
   EXPECT_TRUE(ops.count(3)) << "CONV_2D missing from the supported ops";
@@ -207,7 +218,7 @@ TEST_P(AgentOverLink, StreamsWindowsWithContiguousSequenceAtTheRequestedRate) {
   start.rateMilliHz = 1000000;  // 1 kHz
   start.windowSamples = 10;     // 100 windows/s
   const Message ack = s.client->request(start);
-  ASSERT_EQ(ack.type(), MessageType::Ack);
+  ASSERT_EQ(ack.type(), MessageType::kAck);
   EXPECT_EQ(ack.decode<proto::Ack>().value, 1000000u);
 
   std::vector<proto::SensorWindow> windows;
@@ -215,13 +226,13 @@ TEST_P(AgentOverLink, StreamsWindowsWithContiguousSequenceAtTheRequestedRate) {
   const uint64_t t0 = nowUs();
   Message m;
   while (nowUs() - t0 < 2000000 && s.client->next(&m, 500)) {
-    if (m.type() != MessageType::SensorWindow) continue;
+    if (m.type() != MessageType::kSensorWindow) continue;
     keep.push_back(m);
   }
   const uint64_t elapsed = nowUs() - t0;
   proto::StopStream stop;
   stop.streamId = 3;
-  EXPECT_EQ(s.client->request(stop).type(), MessageType::Ack);
+  EXPECT_EQ(s.client->request(stop).type(), MessageType::kAck);
 
   for (const Message& k : keep) windows.push_back(k.decode<proto::SensorWindow>());
   ASSERT_GT(windows.size(), 50u);
@@ -237,8 +248,10 @@ TEST_P(AgentOverLink, StreamsWindowsWithContiguousSequenceAtTheRequestedRate) {
   const double span = double(windows.back().timestampUs - windows.front().timestampUs);
   const double perWindow = span / double(windows.size() - 1);
   EXPECT_NEAR(perWindow, 10000.0, 50.0) << "device timestamps must advance by 10 samples at 1 kHz";
-  std::printf("[ figures ] %s: 1 kHz x 2 ch stream, %.1f windows/s received, %.1f us between window timestamps\n",
-              linkName(GetParam()), rate, perWindow);
+  std::printf(
+      "[ figures ] %s: 1 kHz x 2 ch stream, %.1f windows/s received, %.1f us between window "
+      "timestamps\n",
+      linkName(GetParam()), rate, perWindow);
 }
 
 TEST_P(AgentOverLink, RunsTheModelWithFullTensorCaptureBitExact) {
@@ -247,12 +260,13 @@ TEST_P(AgentOverLink, RunsTheModelWithFullTensorCaptureBitExact) {
   const std::string caseDir = kShared + "/golden/hello_world_int8/seed1";
   Session s;
   ASSERT_TRUE(s.open(GetParam(), {"--model", model}));
-  ASSERT_EQ(s.hello.slots[0].state, proto::SlotState::Active);
+  ASSERT_EQ(s.hello.slots[0].state, proto::SlotState::kActive);
   EXPECT_STREQ(s.hello.slots[0].modelName.c_str(), "hello_world_int8");
   const std::vector<uint8_t> input = readFile(caseDir + "/input.bin");
   ASSERT_FALSE(input.empty());
   uploadInput(*s.client, input);
-  const CapturedRun run = collectRun(*s.client, runAllOps(*s.client, proto::InputSource::Uploaded));
+  const CapturedRun run =
+      collectRun(*s.client, runAllOps(*s.client, proto::InputSource::kUploaded));
   const ReferenceRun ref = runReference(readFile(model), input);
   ASSERT_TRUE(ref.ok) << ref.error;
   expectBitExact(run, ref, caseDir + "/tensors");
@@ -262,13 +276,17 @@ TEST_P(AgentOverLink, RunsTheModelWithFullTensorCaptureBitExact) {
   EXPECT_GT(result.totalTicks, 0u);
 
   // A second run without a new upload is refused: uploads are consumed by a run.
-  const CapturedRun again = collectRun(*s.client, runAllOps(*s.client, proto::InputSource::Uploaded));
+  const CapturedRun again =
+      collectRun(*s.client, runAllOps(*s.client, proto::InputSource::kUploaded));
   ASSERT_TRUE(again.complete);
-  EXPECT_EQ(again.status, proto::InferenceStatus::InputMissing);
+  EXPECT_EQ(again.status, proto::InferenceStatus::kInputMissing);
 }
 
-INSTANTIATE_TEST_SUITE_P(Links, AgentOverLink, ::testing::Values(Link::Stdio, Link::Pty, Link::Tcp),
-                         [](const ::testing::TestParamInfo<Link>& i) { return std::string(linkName(i.param)); });
+INSTANTIATE_TEST_SUITE_P(Links, AgentOverLink,
+                         ::testing::Values(Link::kStdio, Link::kPty, Link::kTcp),
+                         [](const ::testing::TestParamInfo<Link>& i) {
+                           return std::string(linkName(i.param));
+                         });
 
 class AgentHighRate : public ::testing::TestWithParam<Link> {};
 
@@ -278,7 +296,7 @@ TEST_P(AgentHighRate, Streams16kHzTimes8ChannelsWithoutLoss) {
   proto::StartStream start;
   start.sensorId = 0;
   start.windowSamples = 32;  // 32 x 8 ch x 2 bytes = 512 bytes = kMaxChunk
-  ASSERT_EQ(s.client->request(start).type(), MessageType::Ack);
+  ASSERT_EQ(s.client->request(start).type(), MessageType::kAck);
   uint64_t bytes = 0;
   uint32_t expected = 0;
   uint32_t gaps = 0;
@@ -288,7 +306,7 @@ TEST_P(AgentHighRate, Streams16kHzTimes8ChannelsWithoutLoss) {
   const uint64_t t0 = nowUs();
   Message m;
   while (nowUs() - t0 < 3000000 && s.client->next(&m, 500)) {
-    if (m.type() != MessageType::SensorWindow) continue;
+    if (m.type() != MessageType::kSensorWindow) continue;
     const proto::SensorWindow w = m.decode<proto::SensorWindow>();
     if (w.sequence != expected) gaps += w.sequence - expected;
     expected = w.sequence + 1;
@@ -306,20 +324,26 @@ TEST_P(AgentHighRate, Streams16kHzTimes8ChannelsWithoutLoss) {
   EXPECT_NEAR(deviceRate, 16000.0, 16000.0 * 0.01);
   const double samplesPerSecond = double(windows) * 32 / seconds;
   EXPECT_NEAR(samplesPerSecond, 16000.0, 16000.0 * 0.25);
-  std::printf("[ figures ] %s: 16 kHz x 8 ch, %.0f samples/s received (device clock %.1f), %.0f payload bytes/s, "
-              "%u windows lost\n",
-              linkName(GetParam()), samplesPerSecond, deviceRate, double(bytes) / seconds, gaps);
+  std::printf(
+      "[ figures ] %s: 16 kHz x 8 ch, %.0f samples/s received (device clock %.1f), %.0f payload "
+      "bytes/s, "
+      "%u windows lost\n",
+      linkName(GetParam()), samplesPerSecond, deviceRate, double(bytes) / seconds, gaps);
 }
 
-INSTANTIATE_TEST_SUITE_P(Links, AgentHighRate, ::testing::Values(Link::Stdio, Link::Pty, Link::Tcp),
-                         [](const ::testing::TestParamInfo<Link>& i) { return std::string(linkName(i.param)); });
+INSTANTIATE_TEST_SUITE_P(Links, AgentHighRate,
+                         ::testing::Values(Link::kStdio, Link::kPty, Link::kTcp),
+                         [](const ::testing::TestParamInfo<Link>& i) {
+                           return std::string(linkName(i.param));
+                         });
 
 TEST(AgentProcess, OverrunsAreCountedAndReportedWhenTheHostStopsReading) {
   Session s;
-  ASSERT_TRUE(s.open(Link::Stdio, {"--sensor", "audio", "--channels", "8", "--tx-buffer", "4K", "--no-model"}));
+  ASSERT_TRUE(s.open(Link::kStdio,
+                     {"--sensor", "audio", "--channels", "8", "--tx-buffer", "4K", "--no-model"}));
   proto::StartStream start;
   start.windowSamples = 32;
-  ASSERT_EQ(s.client->request(start).type(), MessageType::Ack);
+  ASSERT_EQ(s.client->request(start).type(), MessageType::kAck);
   uint32_t expected = 0;
   uint32_t gaps = 0;
   uint32_t reported = 0;
@@ -329,17 +353,18 @@ TEST(AgentProcess, OverrunsAreCountedAndReportedWhenTheHostStopsReading) {
     const uint64_t t0 = nowUs();
     Message m;
     while (nowUs() - t0 < forUs && s.client->next(&m, 200)) {
-      if (m.type() == MessageType::SensorWindow) {
+      if (m.type() == MessageType::kSensorWindow) {
         const proto::SensorWindow w = m.decode<proto::SensorWindow>();
         if (w.sequence != expected) gaps += w.sequence - expected;
         expected = w.sequence + 1;
-      } else if (m.type() == MessageType::Error) {
+      } else if (m.type() == MessageType::kError) {
         const proto::Error e = m.decode<proto::Error>();
-        ASSERT_EQ(e.code, proto::ErrorCode::StreamOverrun) << e.text.c_str();
+        ASSERT_EQ(e.code, proto::ErrorCode::kStreamOverrun) << e.text.c_str();
         unsigned stream = 0, lost = 0, total = 0;
-        ASSERT_EQ(std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)", &stream,
-                              &lost, &total),
-                  3)
+        ASSERT_EQ(
+            std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)",
+                        &stream, &lost, &total),
+            3)
             << e.text.c_str();
         reported += lost;
         lastTotal = total;
@@ -353,29 +378,32 @@ TEST(AgentProcess, OverrunsAreCountedAndReportedWhenTheHostStopsReading) {
   consume(1500000);
   proto::StopStream stop;
   const Message stopAck = s.client->request(stop);
-  ASSERT_EQ(stopAck.type(), MessageType::Ack);
+  ASSERT_EQ(stopAck.type(), MessageType::kAck);
   consume(500000);
   EXPECT_GT(gaps, 100u) << "1.5 s without reading at 500 windows/s must lose windows";
   EXPECT_GE(errors, 1u);
   EXPECT_EQ(reported, gaps) << "every lost window is reported, none silently";
   EXPECT_EQ(lastTotal, gaps);
-  std::printf("[ figures ] overrun: %u windows lost while the host did not read, reported in %zu Error messages\n",
-              gaps, errors);
+  std::printf(
+      "[ figures ] overrun: %u windows lost while the host did not read, reported in %zu Error "
+      "messages\n",
+      gaps, errors);
 }
 
 TEST(AgentProcess, RequestsBeforeHelloAreRefused) {
   AgentProcess p;
-  ASSERT_TRUE(p.start(Link::Stdio, {"--no-model"})) << p.error();
+  ASSERT_TRUE(p.start(Link::kStdio, {"--no-model"})) << p.error();
   AgentClient c(p.readFd(), p.writeFd());
   proto::StartStream start;
   const Message m = c.request(start);
-  ASSERT_EQ(m.type(), MessageType::Nack);
-  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::NotNegotiated);
+  ASSERT_EQ(m.type(), MessageType::kNack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kNotNegotiated);
 }
 
 TEST(AgentProcess, CoreModelsRunBitExactWithFullCapture) {
-  const char* kCore[] = {"hello_world_int8", "micro_speech_quantized", "person_detect", "kws_ref_model",
-                         "vww_96_int8",      "pretrainedResnet_quant", "ad01_int8"};
+  const char* kCore[] = {
+      "hello_world_int8", "micro_speech_quantized", "person_detect", "kws_ref_model",
+      "vww_96_int8",      "pretrainedResnet_quant", "ad01_int8"};
   REQUIRE_SHARED(sharedModel("hello_world_int8"));
   size_t ran = 0;
   for (const char* name : kCore) {
@@ -385,18 +413,23 @@ TEST(AgentProcess, CoreModelsRunBitExactWithFullCapture) {
     const std::vector<uint8_t> input = readFile(caseDir + "/input.bin");
     const ReferenceRun ref = runReference(readFile(model), input);
     if (!ref.ok) {
-      std::printf("[ skipped ] %s: the desktop runtime cannot run it yet (%s)\n", name, ref.error.c_str());
+      std::printf("[ skipped ] %s: the desktop runtime cannot run it yet (%s)\n", name,
+                  ref.error.c_str());
       continue;
     }
     Session s;
-    ASSERT_TRUE(s.open(Link::Stdio, {"--model", model}));
+    ASSERT_TRUE(s.open(Link::kStdio, {"--model", model}));
     uploadInput(*s.client, input);
-    const CapturedRun run = collectRun(*s.client, runAllOps(*s.client, proto::InputSource::Uploaded));
+    const CapturedRun run =
+        collectRun(*s.client, runAllOps(*s.client, proto::InputSource::kUploaded));
     expectBitExact(run, ref, caseDir + "/tensors");
     const double seconds = double(run.endUs - run.startUs) / 1e6;
-    std::printf("[ figures ] %s: %zu ops, %zu TensorChunks, %llu tensor bytes in %.3f s = %.1f MB/s (stdio)\n", name,
-                run.resultMessage.decode<proto::InferenceResult>().ops.size(), run.chunks,
-                static_cast<unsigned long long>(run.chunkBytes), seconds, double(run.chunkBytes) / seconds / 1e6);
+    std::printf(
+        "[ figures ] %s: %zu ops, %zu TensorChunks, %llu tensor bytes in %.3f s = %.1f MB/s "
+        "(stdio)\n",
+        name, run.resultMessage.decode<proto::InferenceResult>().ops.size(), run.chunks,
+        static_cast<unsigned long long>(run.chunkBytes), seconds,
+        double(run.chunkBytes) / seconds / 1e6);
     ++ran;
   }
   EXPECT_GT(ran, 0u);

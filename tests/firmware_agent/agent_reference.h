@@ -20,7 +20,9 @@ inline std::vector<uint8_t> readFile(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-inline bool fileExists(const std::string& path) { return std::ifstream(path).good(); }
+inline bool fileExists(const std::string& path) {
+  return std::ifstream(path).good();
+}
 
 // Model bytes at 16-byte alignment, as the runtime wants them.
 class AlignedModel {
@@ -50,7 +52,8 @@ struct ReferenceRun {
 };
 
 // Runs `model` on `input` (input 0; empty = leave as allocated) with the desktop runtime.
-inline ReferenceRun runReference(const std::vector<uint8_t>& modelBytes, const std::vector<uint8_t>& input) {
+inline ReferenceRun runReference(const std::vector<uint8_t>& modelBytes,
+                                 const std::vector<uint8_t>& input) {
   using namespace tinyscope::runner;
   ReferenceRun run;
   static OpResolver resolver;

@@ -3,9 +3,9 @@
 // model on the latest IMU window, and the command line.
 #include <gtest/gtest.h>
 
+#include <dirent.h>
 #include <cstdio>
 #include <cstdlib>
-#include <dirent.h>
 #include <string>
 #include <vector>
 
@@ -45,28 +45,31 @@ Message flashChunk(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& mod
   proto::FlashChunk chunk;
   chunk.slot = slot;
   chunk.offset = uint32_t(offset);
-  chunk.data = proto::ConstByteSpan(model.data() + offset, std::min(proto::kMaxChunk, model.size() - offset));
+  chunk.data = proto::ConstByteSpan(model.data() + offset,
+                                    std::min(proto::kMaxChunk, model.size() - offset));
   return c.request(chunk);
 }
 
 // Uploads `input`, runs, and returns output 0's bytes (empty when the run failed).
-std::vector<uint8_t> runUploaded(AgentClient& c, const std::vector<uint8_t>& input, uint8_t slot = proto::kActiveSlot) {
+std::vector<uint8_t> runUploaded(AgentClient& c, const std::vector<uint8_t>& input,
+                                 uint8_t slot = proto::kActiveSlot) {
   for (size_t off = 0; off < input.size(); off += proto::kMaxChunk) {
     proto::InputChunk ic;
     ic.totalBytes = uint32_t(input.size());
     ic.offset = uint32_t(off);
-    ic.data = proto::ConstByteSpan(input.data() + off, std::min(proto::kMaxChunk, input.size() - off));
-    EXPECT_EQ(c.request(ic).type(), MessageType::Ack);
+    ic.data =
+        proto::ConstByteSpan(input.data() + off, std::min(proto::kMaxChunk, input.size() - off));
+    EXPECT_EQ(c.request(ic).type(), MessageType::kAck);
   }
   proto::RunInference r;
   r.slot = slot;
-  r.source = proto::InputSource::Uploaded;
+  r.source = proto::InputSource::kUploaded;
   const uint16_t id = c.send(r);
   Message m;
-  EXPECT_TRUE(c.waitFor(MessageType::InferenceResult, id, &m, 10000));
+  EXPECT_TRUE(c.waitFor(MessageType::kInferenceResult, id, &m, 10000));
   // The result's output data points into `m`: copy it while `m` lives.
   const proto::InferenceResult result = m.decode<proto::InferenceResult>();
-  EXPECT_EQ(result.status, proto::InferenceStatus::Ok);
+  EXPECT_EQ(result.status, proto::InferenceStatus::kOk);
   if (result.outputs.empty()) return {};
   return std::vector<uint8_t>(result.outputs[0].data.begin(), result.outputs[0].data.end());
 }
@@ -84,9 +87,9 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
   const uint32_t crc = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
   {
     Session s;
-    ASSERT_TRUE(s.open(Link::Pty, {"--no-model", "--slots", slots.path}));
+    ASSERT_TRUE(s.open(Link::kPty, {"--no-model", "--slots", slots.path}));
     ASSERT_EQ(s.hello.slots.size(), 2u);
-    EXPECT_EQ(s.hello.slots[1].state, proto::SlotState::Empty);
+    EXPECT_EQ(s.hello.slots[1].state, proto::SlotState::kEmpty);
 
     proto::FlashBegin begin;
     begin.slot = 1;
@@ -94,72 +97,73 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
     begin.crc32 = crc;
     begin.modelName.assign("hello");
     Message m = s.client->request(begin);
-    ASSERT_EQ(m.type(), MessageType::Ack);
+    ASSERT_EQ(m.type(), MessageType::kAck);
     EXPECT_EQ(m.decode<proto::Ack>().value, 0u);
 
     // Half the model, then the link "drops": FlashBegin again resumes at the offset reached.
     size_t off = 0;
     while (off < model.size() / 2) {
       m = flashChunk(*s.client, 1, model, off);
-      ASSERT_EQ(m.type(), MessageType::Ack);
+      ASSERT_EQ(m.type(), MessageType::kAck);
       off = m.decode<proto::Ack>().value;
     }
     m = s.client->request(begin);
-    ASSERT_EQ(m.type(), MessageType::Ack);
-    EXPECT_EQ(m.decode<proto::Ack>().value, off) << "FlashBegin reports the offset already received";
+    ASSERT_EQ(m.type(), MessageType::kAck);
+    EXPECT_EQ(m.decode<proto::Ack>().value, off)
+        << "FlashBegin reports the offset already received";
 
     proto::SlotInfoRequest q;
     q.slot = 1;
     const uint16_t qid = s.client->send(q);
     Message info;
-    ASSERT_TRUE(s.client->waitFor(MessageType::SlotInfo, qid, &info, 5000));
-    EXPECT_EQ(info.decode<proto::SlotInfo>().state, proto::SlotState::Receiving);
+    ASSERT_TRUE(s.client->waitFor(MessageType::kSlotInfo, qid, &info, 5000));
+    EXPECT_EQ(info.decode<proto::SlotInfo>().state, proto::SlotState::kReceiving);
     EXPECT_EQ(info.decode<proto::SlotInfo>().receivedBytes, off);
 
     // A chunk at the wrong offset is refused with the offset the device expects.
     m = flashChunk(*s.client, 1, model, 0);
-    ASSERT_EQ(m.type(), MessageType::Nack);
-    EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::FlashOffsetMismatch);
+    ASSERT_EQ(m.type(), MessageType::kNack);
+    EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kFlashOffsetMismatch);
     EXPECT_EQ(m.decode<proto::Nack>().value, off);
 
     while (off < model.size()) {
       m = flashChunk(*s.client, 1, model, off);
-      ASSERT_EQ(m.type(), MessageType::Ack);
+      ASSERT_EQ(m.type(), MessageType::kAck);
       off = m.decode<proto::Ack>().value;
     }
     proto::FlashEnd fe;
     fe.slot = 1;
     m = s.client->request(fe);
-    ASSERT_EQ(m.type(), MessageType::Ack);
+    ASSERT_EQ(m.type(), MessageType::kAck);
     EXPECT_EQ(m.decode<proto::Ack>().value, crc);
     proto::VerifySlot vs;
     vs.slot = 1;
     m = s.client->request(vs);
-    ASSERT_EQ(m.type(), MessageType::Ack);
+    ASSERT_EQ(m.type(), MessageType::kAck);
     EXPECT_EQ(m.decode<proto::Ack>().value, crc);
 
     // Before activation there is no model to run.
     proto::RunInference r;
-    r.source = proto::InputSource::Uploaded;
+    r.source = proto::InputSource::kUploaded;
     const uint16_t rid = s.client->send(r);
-    ASSERT_TRUE(s.client->waitFor(MessageType::InferenceResult, rid, &m, 5000));
-    EXPECT_EQ(m.decode<proto::InferenceResult>().status, proto::InferenceStatus::NoModel);
+    ASSERT_TRUE(s.client->waitFor(MessageType::kInferenceResult, rid, &m, 5000));
+    EXPECT_EQ(m.decode<proto::InferenceResult>().status, proto::InferenceStatus::kNoModel);
 
     proto::Activate act;
     act.slot = 1;
-    ASSERT_EQ(s.client->request(act).type(), MessageType::Ack);
+    ASSERT_EQ(s.client->request(act).type(), MessageType::kAck);
     EXPECT_EQ(runUploaded(*s.client, input), ref.outputs.at(0));
     proto::Rollback rb;
     m = s.client->request(rb);
-    ASSERT_EQ(m.type(), MessageType::Nack) << "no slot was active before: nothing to roll back to";
-    EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::NoRollbackTarget);
+    ASSERT_EQ(m.type(), MessageType::kNack) << "no slot was active before: nothing to roll back to";
+    EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kNoRollbackTarget);
   }
   {
     // Restart on the same slot directory: the flashed model is still there, active, named.
     Session s;
-    ASSERT_TRUE(s.open(Link::Stdio, {"--no-model", "--slots", slots.path}));
+    ASSERT_TRUE(s.open(Link::kStdio, {"--no-model", "--slots", slots.path}));
     ASSERT_EQ(s.hello.slots.size(), 2u);
-    EXPECT_EQ(s.hello.slots[1].state, proto::SlotState::Active);
+    EXPECT_EQ(s.hello.slots[1].state, proto::SlotState::kActive);
     EXPECT_EQ(s.hello.slots[1].modelSize, model.size());
     EXPECT_EQ(s.hello.slots[1].modelCrc, crc);
     EXPECT_STREQ(s.hello.slots[1].modelName.c_str(), "hello");
@@ -170,71 +174,73 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
     begin.slot = 0;
     begin.size = uint32_t(model.size());
     begin.crc32 = crc;
-    ASSERT_EQ(s.client->request(begin).type(), MessageType::Ack);
+    ASSERT_EQ(s.client->request(begin).type(), MessageType::kAck);
     for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
-      ASSERT_EQ(flashChunk(*s.client, 0, model, off).type(), MessageType::Ack);
+      ASSERT_EQ(flashChunk(*s.client, 0, model, off).type(), MessageType::kAck);
     }
     proto::FlashEnd fe;
     fe.slot = 0;
-    ASSERT_EQ(s.client->request(fe).type(), MessageType::Ack);
+    ASSERT_EQ(s.client->request(fe).type(), MessageType::kAck);
     proto::Activate act;
     act.slot = 0;
-    ASSERT_EQ(s.client->request(act).type(), MessageType::Ack);
+    ASSERT_EQ(s.client->request(act).type(), MessageType::kAck);
     proto::Rollback rb;
     const Message m = s.client->request(rb);
-    ASSERT_EQ(m.type(), MessageType::Ack);
+    ASSERT_EQ(m.type(), MessageType::kAck);
     EXPECT_EQ(m.decode<proto::Ack>().value, 1u);
     // Flashing the active slot is refused: the interpreter reads it in place.
     begin.slot = 1;
     const Message busy = s.client->request(begin);
-    ASSERT_EQ(busy.type(), MessageType::Nack);
-    EXPECT_EQ(busy.decode<proto::Nack>().code, proto::NackCode::Busy);
+    ASSERT_EQ(busy.type(), MessageType::kNack);
+    EXPECT_EQ(busy.decode<proto::Nack>().code, proto::NackCode::kBusy);
   }
 }
 
 TEST(AgentSlots, RefusesBadTransfers) {
   Session s;
-  ASSERT_TRUE(s.open(Link::Stdio, {"--no-model", "--slot-size", "64K"}));
+  ASSERT_TRUE(s.open(Link::kStdio, {"--no-model", "--slot-size", "64K"}));
   std::vector<uint8_t> junk(1000);
   for (size_t i = 0; i < junk.size(); ++i) junk[i] = uint8_t(i * 7);
   proto::FlashBegin begin;
   begin.slot = 7;
   begin.size = 1000;
   Message m = s.client->request(begin);
-  ASSERT_EQ(m.type(), MessageType::Nack);
-  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::NoSuchSlot);
+  ASSERT_EQ(m.type(), MessageType::kNack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kNoSuchSlot);
   begin.slot = 0;
   begin.size = 1u << 20;
   m = s.client->request(begin);
-  ASSERT_EQ(m.type(), MessageType::Nack);
-  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::SlotTooSmall);
+  ASSERT_EQ(m.type(), MessageType::kNack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kSlotTooSmall);
   EXPECT_EQ(m.decode<proto::Nack>().value, 64u * 1024 - 32);
 
   begin.size = 1000;
   begin.crc32 = 0x12345678;  // wrong on purpose
-  ASSERT_EQ(s.client->request(begin).type(), MessageType::Ack);
+  ASSERT_EQ(s.client->request(begin).type(), MessageType::kAck);
   for (size_t off = 0; off < junk.size(); off += proto::kMaxChunk) {
-    ASSERT_EQ(flashChunk(*s.client, 0, junk, off).type(), MessageType::Ack);
+    ASSERT_EQ(flashChunk(*s.client, 0, junk, off).type(), MessageType::kAck);
   }
   proto::FlashEnd fe;
   m = s.client->request(fe);
-  ASSERT_EQ(m.type(), MessageType::Nack);
-  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::CrcMismatch);
-  EXPECT_EQ(m.decode<proto::Nack>().value, proto::crc32(proto::ConstByteSpan(junk.data(), junk.size())));
+  ASSERT_EQ(m.type(), MessageType::kNack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kCrcMismatch);
+  EXPECT_EQ(m.decode<proto::Nack>().value,
+            proto::crc32(proto::ConstByteSpan(junk.data(), junk.size())));
 
   // Right CRC, but not a model: flashing succeeds, verification and activation refuse it.
   begin.crc32 = proto::crc32(proto::ConstByteSpan(junk.data(), junk.size()));
-  ASSERT_EQ(s.client->request(begin).type(), MessageType::Ack);
-  for (size_t off = 0; off < junk.size(); off += proto::kMaxChunk) flashChunk(*s.client, 0, junk, off);
-  ASSERT_EQ(s.client->request(fe).type(), MessageType::Ack);
+  ASSERT_EQ(s.client->request(begin).type(), MessageType::kAck);
+  for (size_t off = 0; off < junk.size(); off += proto::kMaxChunk)
+    flashChunk(*s.client, 0, junk, off);
+  ASSERT_EQ(s.client->request(fe).type(), MessageType::kAck);
   proto::VerifySlot vs;
   m = s.client->request(vs);
-  ASSERT_EQ(m.type(), MessageType::Nack);
-  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::SlotNotValid);
+  ASSERT_EQ(m.type(), MessageType::kNack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kSlotNotValid);
   proto::Activate act;
   m = s.client->request(act);
-  ASSERT_EQ(m.type(), MessageType::Nack);
-  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::SlotNotValid);
+  ASSERT_EQ(m.type(), MessageType::kNack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kSlotNotValid);
 }
 
 TEST(AgentDemo, DemoModelRunsOnTheLatestImuWindow) {
@@ -242,36 +248,38 @@ TEST(AgentDemo, DemoModelRunsOnTheLatestImuWindow) {
   if (DIR* d = opendir(TINYSCOPE_DEMO_MODEL_DIR)) {
     while (dirent* e = readdir(d)) {
       const std::string n = e->d_name;
-      if (n.size() > 7 && n.compare(n.size() - 7, 7, ".tflite") == 0) model = std::string(TINYSCOPE_DEMO_MODEL_DIR) + "/" + n;
+      if (n.size() > 7 && n.compare(n.size() - 7, 7, ".tflite") == 0)
+        model = std::string(TINYSCOPE_DEMO_MODEL_DIR) + "/" + n;
     }
     closedir(d);
   }
-  if (model.empty()) GTEST_SKIP() << "no bundled demo model in " << TINYSCOPE_DEMO_MODEL_DIR << " yet";
+  if (model.empty())
+    GTEST_SKIP() << "no bundled demo model in " << TINYSCOPE_DEMO_MODEL_DIR << " yet";
   Session s;
-  ASSERT_TRUE(s.open(Link::Stdio, {"--sensor", "imu"}));  // the demo model is loaded by default
-  ASSERT_EQ(s.hello.slots[0].state, proto::SlotState::Active);
+  ASSERT_TRUE(s.open(Link::kStdio, {"--sensor", "imu"}));  // the demo model is loaded by default
+  ASSERT_EQ(s.hello.slots[0].state, proto::SlotState::kActive);
   proto::StartStream start;
   start.windowSamples = uint16_t(tinyscope::demo::kWindowLength);
-  ASSERT_EQ(s.client->request(start).type(), MessageType::Ack);
+  ASSERT_EQ(s.client->request(start).type(), MessageType::kAck);
   Message m;
-  ASSERT_TRUE(s.client->waitFor(MessageType::SensorWindow, 0, &m, 5000));
+  ASSERT_TRUE(s.client->waitFor(MessageType::kSensorWindow, 0, &m, 5000));
   proto::RunInference r;
-  r.source = proto::InputSource::LatestWindow;
-  r.capture = proto::CaptureMode::AllOps;
+  r.source = proto::InputSource::kLatestWindow;
+  r.capture = proto::CaptureMode::kAllOps;
   const uint16_t id = s.client->send(r);
   std::vector<Message> others;
   Message result;
-  ASSERT_TRUE(s.client->waitFor(MessageType::InferenceResult, id, &result, 10000, &others));
-  ASSERT_EQ(result.decode<proto::InferenceResult>().status, proto::InferenceStatus::Ok);
+  ASSERT_TRUE(s.client->waitFor(MessageType::kInferenceResult, id, &result, 10000, &others));
+  ASSERT_EQ(result.decode<proto::InferenceResult>().status, proto::InferenceStatus::kOk);
   // The input the device used is the quantized newest window it had sent.
   std::vector<uint8_t> captured;
   std::vector<std::vector<uint8_t>> windows;
   for (const Message& o : others) {
-    if (o.type() == MessageType::SensorWindow) {
+    if (o.type() == MessageType::kSensorWindow) {
       const proto::SensorWindow w = o.decode<proto::SensorWindow>();
       windows.emplace_back(w.payload.begin(), w.payload.end());
     }
-    if (o.type() == MessageType::TensorChunk && o.header.requestId == id) {
+    if (o.type() == MessageType::kTensorChunk && o.header.requestId == id) {
       const proto::TensorChunk c = o.decode<proto::TensorChunk>();
       if (c.opIndex == proto::kModelInputOp) {
         captured.resize(c.totalBytes);
@@ -279,8 +287,9 @@ TEST(AgentDemo, DemoModelRunsOnTheLatestImuWindow) {
       }
     }
   }
-  windows.insert(windows.begin(), std::vector<uint8_t>(m.decode<proto::SensorWindow>().payload.begin(),
-                                                       m.decode<proto::SensorWindow>().payload.end()));
+  windows.insert(windows.begin(),
+                 std::vector<uint8_t>(m.decode<proto::SensorWindow>().payload.begin(),
+                                      m.decode<proto::SensorWindow>().payload.end()));
   ASSERT_EQ(captured.size(), size_t(tinyscope::demo::kWindowSamples));
   bool matched = false;
   for (const std::vector<uint8_t>& w : windows) {
@@ -295,7 +304,8 @@ TEST(AgentDemo, DemoModelRunsOnTheLatestImuWindow) {
   ASSERT_TRUE(ref.ok) << ref.error;
   const proto::InferenceResult res = result.decode<proto::InferenceResult>();
   ASSERT_FALSE(res.outputs.empty());
-  EXPECT_EQ(std::vector<uint8_t>(res.outputs[0].data.begin(), res.outputs[0].data.end()), ref.outputs.at(0));
+  EXPECT_EQ(std::vector<uint8_t>(res.outputs[0].data.begin(), res.outputs[0].data.end()),
+            ref.outputs.at(0));
 }
 
 namespace {

@@ -57,7 +57,9 @@ uint32_t next() {
   g_state ^= g_state << 5;
   return g_state;
 }
-int32_t range(int32_t lo, int32_t hi) { return lo + int32_t(next() % uint32_t(hi - lo + 1)); }
+int32_t range(int32_t lo, int32_t hi) {
+  return lo + int32_t(next() % uint32_t(hi - lo + 1));
+}
 void fillInt8(int8_t* p, int32_t n) {
   for (int32_t i = 0; i < n; ++i) p[i] = int8_t(next());
 }
@@ -113,8 +115,11 @@ void report(const char* what, int32_t caseIndex, int32_t bytes) {
 }
 
 void checkRequantize(int32_t cases) {
-  const int32_t extremes[] = {0, 1, -1, 2, -2, 127, -128, 0x7FFFFFFF, -0x7FFFFFFF - 1, 0x40000000, -0x40000000,
-                              0x3FFFFFFF, -0x3FFFFFFF, 12345678, -12345678};
+  const int32_t extremes[] = {0,           1,           -1,
+                              2,           -2,          127,
+                              -128,        0x7FFFFFFF,  -0x7FFFFFFF - 1,
+                              0x40000000,  -0x40000000, 0x3FFFFFFF,
+                              -0x3FFFFFFF, 12345678,    -12345678};
   uint32_t bad = 0;
   for (int32_t i = 0; i < cases; ++i) {
     int32_t acc = int32_t(next());
@@ -149,8 +154,8 @@ int32_t channelCount(int32_t max) {
   return c;
 }
 
-bool windowShapes(Shape4* in, Shape4* filt, Shape4* out, ConvParams* p, int32_t outChannels, bool depthwise,
-                  int32_t depthMultiplier) {
+bool windowShapes(Shape4* in, Shape4* filt, Shape4* out, ConvParams* p, int32_t outChannels,
+                  bool depthwise, int32_t depthMultiplier) {
   in->n = range(1, 2);
   in->h = range(1, 10);
   in->w = range(1, 10);
@@ -180,8 +185,8 @@ bool windowShapes(Shape4* in, Shape4* filt, Shape4* out, ConvParams* p, int32_t 
   p->inputOffset = -range(-128, 127);
   p->outputOffset = range(-128, 127);
   randomClamp(&p->actMin, &p->actMax);
-  return in->flatSize() <= kMaxTensor && filt->flatSize() <= kMaxTensor && out->flatSize() <= kMaxTensor &&
-         out->c <= kMaxChannels;
+  return in->flatSize() <= kMaxTensor && filt->flatSize() <= kMaxTensor &&
+         out->flatSize() <= kMaxTensor && out->c <= kMaxChannels;
 }
 
 void checkConv(int32_t cases) {
@@ -196,11 +201,11 @@ void checkConv(int32_t cases) {
     for (int32_t c = 0; c < out.c; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
     randomQuant(out.c);
     const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
-    kernels::reference::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias, out,
-                                       g_expected);
+    kernels::reference::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter,
+                                       bias, out, g_expected);
     memset(g_actual, 0x55, size_t(out.flatSize()));
-    cortex_m::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias, out, g_actual,
-                             g_scratch);
+    cortex_m::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias, out,
+                             g_actual, g_scratch);
     report("CONV_2D", i, out.flatSize());
     ++i;
   }
@@ -219,11 +224,11 @@ void checkDepthwise(int32_t cases) {
     for (int32_t c = 0; c < out.c; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
     randomQuant(out.c);
     const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
-    kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias,
-                                                out, g_expected);
+    kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt,
+                                                g_filter, bias, out, g_expected);
     memset(g_actual, 0x55, size_t(out.flatSize()));
-    cortex_m::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias, out,
-                                      g_actual);
+    cortex_m::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt, g_filter,
+                                      bias, out, g_actual);
     report("DEPTHWISE_CONV_2D", i, out.flatSize());
     ++i;
   }
@@ -245,11 +250,11 @@ void checkFullyConnected(int32_t cases) {
     for (int32_t c = 0; c < outputs; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
     randomQuant(outputs);
     const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
-    kernels::reference::fullyConnected(p, g_multipliers, g_shifts, perChannel, batches, depth, outputs, g_input,
-                                       g_filter, bias, g_expected);
+    kernels::reference::fullyConnected(p, g_multipliers, g_shifts, perChannel, batches, depth,
+                                       outputs, g_input, g_filter, bias, g_expected);
     memset(g_actual, 0x55, size_t(batches * outputs));
-    cortex_m::fullyConnected(p, g_multipliers, g_shifts, perChannel, batches, depth, outputs, g_input, g_filter,
-                             bias, g_actual);
+    cortex_m::fullyConnected(p, g_multipliers, g_shifts, perChannel, batches, depth, outputs,
+                             g_input, g_filter, bias, g_actual);
     report("FULLY_CONNECTED", i, batches * outputs);
   }
 }
@@ -269,8 +274,7 @@ int main() {
   print(" failing checks\n");
 #if defined(__arm__)
   tinyscope::agent::cortex_m::semihostingExit(g_failures);
-  for (;;) {
-  }
+  for (;;) {}
 #else
   return int(g_failures);
 #endif

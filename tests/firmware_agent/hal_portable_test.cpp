@@ -16,9 +16,15 @@ alignas(16) uint8_t g_slots[2][4096];
 }
 
 namespace tinyscope::agent::hal {
-uint32_t slotCount() { return 2; }
-const uint8_t* slotData(uint32_t slot) { return slot < 2 ? g_slots[slot] : nullptr; }
-uint32_t slotCapacity(uint32_t slot) { return slot < 2 ? sizeof g_slots[0] : 0; }
+uint32_t slotCount() {
+  return 2;
+}
+const uint8_t* slotData(uint32_t slot) {
+  return slot < 2 ? g_slots[slot] : nullptr;
+}
+uint32_t slotCapacity(uint32_t slot) {
+  return slot < 2 ? sizeof g_slots[0] : 0;
+}
 }  // namespace tinyscope::agent::hal
 
 namespace {
@@ -50,7 +56,7 @@ TEST(HalSlotFormat, HeaderLayoutIsTheDocumentedOne) {
   uint8_t header[hal::kSlotHeaderSize];
   hal::makeSlotHeader(0x01020304u, 0xA1B2C3D4u, header);
   EXPECT_EQ(std::memcmp(header, "TSMS", 4), 0);
-  EXPECT_EQ(header[4], 1);  // version
+  EXPECT_EQ(header[4], 1);   // version
   EXPECT_EQ(header[6], 32);  // header size
   EXPECT_EQ(header[8], 0x04);
   EXPECT_EQ(header[11], 0x01);

@@ -27,38 +27,50 @@ const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
 const QString kFirmwareDir = QStringLiteral(TINYSCOPE_FIRMWARE_DIR);
 const QString kRunScript = QStringLiteral(TINYSCOPE_QEMU_RUN_SCRIPT);
 
-QString imageFor(const QString& board) { return kFirmwareDir + "/" + board + "/tinyscope-agent.elf"; }
-QString modelPath(const QString& name) { return kShared + "/models/" + name + ".tflite"; }
+QString imageFor(const QString& board) {
+  return kFirmwareDir + "/" + board + "/tinyscope-agent.elf";
+}
+QString modelPath(const QString& name) {
+  return kShared + "/models/" + name + ".tflite";
+}
 
 // Empty when the board can run; otherwise why not.
 QString missing(const QString& board = QStringLiteral("mps2-an386")) {
-  if (kFirmwareDir.isEmpty()) return QStringLiteral("no firmware in this build (arm-none-eabi-g++ missing or TINYSCOPE_BUILD_FIRMWARE=OFF)");
+  if (kFirmwareDir.isEmpty())
+    return QStringLiteral(
+        "no firmware in this build (arm-none-eabi-g++ missing or TINYSCOPE_BUILD_FIRMWARE=OFF)");
   if (!QFileInfo(imageFor(board)).isFile()) return QStringLiteral("no image ") + imageFor(board);
   if (QStandardPaths::findExecutable(QStringLiteral("qemu-system-arm")).isEmpty())
     return QStringLiteral("qemu-system-arm is not installed");
   return {};
 }
 
-#define SKIP_WITHOUT_QEMU(board)                                         \
-  do {                                                                   \
-    const QString why = missing(board);                                  \
-    if (!why.isEmpty()) GTEST_SKIP() << why.toStdString();               \
+#define SKIP_WITHOUT_QEMU(board)                           \
+  do {                                                     \
+    const QString why = missing(board);                    \
+    if (!why.isEmpty()) GTEST_SKIP() << why.toStdString(); \
   } while (0)
 
-#define SKIP_WITHOUT_MODEL(name)                                                                   \
-  do {                                                                                             \
-    if (!QFileInfo(modelPath(name)).isFile())                                                      \
-      GTEST_SKIP() << "shared model " << modelPath(name).toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)"; \
+#define SKIP_WITHOUT_MODEL(name)                                       \
+  do {                                                                 \
+    if (!QFileInfo(modelPath(name)).isFile())                          \
+      GTEST_SKIP() << "shared model " << modelPath(name).toStdString() \
+                   << " is absent (set TINYSCOPE_SHARED_DIR)";         \
   } while (0)
 
-QJsonObject json(const CliResult& r) { return QJsonDocument::fromJson(r.out.toUtf8()).object(); }
-std::string show(const CliResult& r) { return (r.err + r.out.left(4000)).toStdString(); }
+QJsonObject json(const CliResult& r) {
+  return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
+std::string show(const CliResult& r) {
+  return (r.err + r.out.left(4000)).toStdString();
+}
 
 // A board booted by scripts/qemu_run.sh whose UART pty outlives single CLI runs.
 class QemuScript {
  public:
   QemuScript(const QString& board, const QString& model = {}) {
-    QStringList args{QStringLiteral("--board"), board, QStringLiteral("--timeout"), QStringLiteral("240")};
+    QStringList args{QStringLiteral("--board"), board, QStringLiteral("--timeout"),
+                     QStringLiteral("240")};
     if (!model.isEmpty()) args << QStringLiteral("--model") << model;
     args << imageFor(board);
     m_process.start(kRunScript, args);
@@ -87,7 +99,9 @@ class QemuScript {
     if (!m_process.waitForFinished(3000)) m_process.kill();
     m_process.waitForFinished(3000);
   }
-  QString address() const { return m_pty.isEmpty() ? QString() : QStringLiteral("serial:") + m_pty; }
+  QString address() const {
+    return m_pty.isEmpty() ? QString() : QStringLiteral("serial:") + m_pty;
+  }
 
  private:
   QProcess m_process;
@@ -107,7 +121,8 @@ TEST(QemuAgent, BootsAndHandshakesWithinTheDefaultTimeout) {
   EXPECT_LT(t.elapsed(), 10000);
   const QJsonObject o = json(r);
   EXPECT_EQ(o["board"].toString(), "mps2-an386");
-  EXPECT_TRUE(o["firmware_version"].toString().endsWith("cortex-m4")) << o["firmware_version"].toString().toStdString();
+  EXPECT_TRUE(o["firmware_version"].toString().endsWith("cortex-m4"))
+      << o["firmware_version"].toString().toStdString();
   EXPECT_EQ(o["protocol_version"].toInt(), 1);
   EXPECT_EQ(o["tick_hz"].toInt(), 25000000);
   EXPECT_EQ(o["op_codes"].toArray().size(), 7);  // the core tier
@@ -120,22 +135,25 @@ TEST(QemuAgent, BootsAndHandshakesWithinTheDefaultTimeout) {
 TEST(QemuAgent, Netduinoplus2BootsWithItsPreloadedModel) {
   SKIP_WITHOUT_QEMU(QStringLiteral("netduinoplus2"));
   SKIP_WITHOUT_MODEL(QStringLiteral("hello_world_int8"));
-  const CliResult r = runCli({"info", "--json", "--device",
-                              "qemu:?board=netduinoplus2&model=" + modelPath(QStringLiteral("hello_world_int8"))},
-                             60000);
+  const CliResult r =
+      runCli({"info", "--json", "--device",
+              "qemu:?board=netduinoplus2&model=" + modelPath(QStringLiteral("hello_world_int8"))},
+             60000);
   ASSERT_EQ(r.code, 0) << show(r);
   const QJsonObject o = json(r);
   EXPECT_EQ(o["board"].toString(), "netduinoplus2");
   EXPECT_EQ(o["arena_bytes"].toInt(), 96 * 1024);
   const QJsonObject slot0 = o["model_slots"].toArray()[0].toObject();
   EXPECT_EQ(slot0["state"].toString(), "active");
-  EXPECT_EQ(slot0["model_bytes"].toInt(), QFileInfo(modelPath(QStringLiteral("hello_world_int8"))).size());
+  EXPECT_EQ(slot0["model_bytes"].toInt(),
+            QFileInfo(modelPath(QStringLiteral("hello_world_int8"))).size());
 }
 
 TEST(QemuAgent, StreamsImuAndSineWithoutGaps) {
   SKIP_WITHOUT_QEMU(QStringLiteral("mps2-an386"));
   {
-    const CliResult r = runCli({"stream", "--device", "qemu:", "--duration", "3", "--json", "--fail-on-loss"}, 60000);
+    const CliResult r = runCli(
+        {"stream", "--device", "qemu:", "--duration", "3", "--json", "--fail-on-loss"}, 60000);
     ASSERT_EQ(r.code, 0) << show(r);
     const QJsonObject o = json(r);
     EXPECT_EQ(o["sensor"].toString(), "imu");
@@ -146,8 +164,8 @@ TEST(QemuAgent, StreamsImuAndSineWithoutGaps) {
   }
   {
     // 1 kHz x int16: ~2.3 KB/s of frames, well inside the emulated UART's 10-19 KB/s.
-    const CliResult r = runCli({"stream", "--device", "qemu:", "--sensor", "1", "--rate", "1000", "--duration", "3", "--json",
-                                "--fail-on-loss"},
+    const CliResult r = runCli({"stream", "--device", "qemu:", "--sensor", "1", "--rate", "1000",
+                                "--duration", "3", "--json", "--fail-on-loss"},
                                60000);
     ASSERT_EQ(r.code, 0) << show(r);
     const QJsonObject o = json(r);
@@ -165,7 +183,9 @@ struct InferCase {
   const char* capture;  // "all" or a comma list of op indices (large models: the link is slow)
 };
 
-void PrintTo(const InferCase& c, std::ostream* os) { *os << c.model << " on " << c.board << ", capture " << c.capture; }
+void PrintTo(const InferCase& c, std::ostream* os) {
+  *os << c.model << " on " << c.board << ", capture " << c.capture;
+}
 
 class QemuAgentInfer : public ::testing::TestWithParam<InferCase> {};
 
@@ -178,17 +198,20 @@ TEST_P(QemuAgentInfer, TensorsAreBitIdenticalToTheDesktop) {
   QTemporaryDir dir;
   // The device runs the reference kernels; the desktop by default its SIMD kernels, which
   // must agree with them bit for bit. Both are checked.
-  const QString host = dir.filePath("host"), device = dir.filePath("device"), desktop = dir.filePath("desktop");
-  const CliResult run = runCli({"run", modelPath(model), "--seed", "7", "--kernels", "reference", "--dump", host});
+  const QString host = dir.filePath("host"), device = dir.filePath("device"),
+                desktop = dir.filePath("desktop");
+  const CliResult run =
+      runCli({"run", modelPath(model), "--seed", "7", "--kernels", "reference", "--dump", host});
   ASSERT_EQ(run.code, 0) << show(run);
   const CliResult runDefault = runCli({"run", modelPath(model), "--seed", "7", "--dump", desktop});
   ASSERT_EQ(runDefault.code, 0) << show(runDefault);
   const QString address = QStringLiteral("qemu:?board=%1&model=%2").arg(board, modelPath(model));
   QElapsedTimer t;
   t.start();
-  const CliResult infer = runCli({"infer", "--device", address, "--input", host + "/input.bin", "--dump", device, "--capture",
-                                  QString::fromLatin1(c.capture), "--json"},
-                                 180000);
+  const CliResult infer =
+      runCli({"infer", "--device", address, "--input", host + "/input.bin", "--dump", device,
+              "--capture", QString::fromLatin1(c.capture), "--json"},
+             180000);
   ASSERT_EQ(infer.code, 0) << show(infer);
   const QJsonObject o = json(infer);
   RecordProperty("wall_ms", static_cast<int>(t.elapsed()));
@@ -198,11 +221,13 @@ TEST_P(QemuAgentInfer, TensorsAreBitIdenticalToTheDesktop) {
   EXPECT_EQ(cmp.code, 0) << "device vs desktop reference kernels:\n" << show(cmp);
   EXPECT_TRUE(cmp.out.contains("identical")) << cmp.out.toStdString();
   const CliResult cmpDefault = runCli({"compare", desktop, device});
-  EXPECT_EQ(cmpDefault.code, 0) << "device vs desktop default (optimized) kernels:\n" << show(cmpDefault);
+  EXPECT_EQ(cmpDefault.code, 0) << "device vs desktop default (optimized) kernels:\n"
+                                << show(cmpDefault);
   if (QString::fromLatin1(c.capture) == QLatin1String("all")) {
     QFile manifest(host + "/manifest.json");
     ASSERT_TRUE(manifest.open(QIODevice::ReadOnly));
-    const int ops = QJsonDocument::fromJson(manifest.readAll()).object()["operators"].toArray().size();
+    const int ops =
+        QJsonDocument::fromJson(manifest.readAll()).object()["operators"].toArray().size();
     EXPECT_GE(o["captured_tensors"].toInt(), ops);  // every op's output (+ model input)
   }
 }
@@ -233,17 +258,23 @@ TEST(QemuAgent, FlashOverTheEmulatedUartThenTheNewModelAnswers) {
   QemuScript board(QStringLiteral("mps2-an386"));  // boots with both slots empty
   ASSERT_FALSE(board.address().isEmpty()) << "qemu_run.sh reported no pty";
   QTemporaryDir dir;
-  for (const QString& name : {QStringLiteral("micro_speech_quantized"), QStringLiteral("hello_world_int8")}) {
-    const CliResult flash = runCli({"flash", "--device", board.address(), modelPath(name), "--json"}, 120000);
+  for (const QString& name :
+       {QStringLiteral("micro_speech_quantized"), QStringLiteral("hello_world_int8")}) {
+    const CliResult flash =
+        runCli({"flash", "--device", board.address(), modelPath(name), "--json"}, 120000);
     ASSERT_EQ(flash.code, 0) << show(flash);
     const QJsonObject f = json(flash);
     EXPECT_TRUE(f["activated"].toBool());
     EXPECT_EQ(f["bytes"].toInt(), QFileInfo(modelPath(name)).size());
     // The new model answers, bit-identical to the desktop runtime.
     const QString host = dir.filePath(name + "_host"), device = dir.filePath(name + "_device");
-    ASSERT_EQ(runCli({"run", modelPath(name), "--seed", "3", "--kernels", "reference", "--dump", host}).code, 0);
-    const CliResult infer = runCli({"infer", "--device", board.address(), "--input", host + "/input.bin", "--model", modelPath(name),
-                                    "--dump", device});
+    ASSERT_EQ(
+        runCli({"run", modelPath(name), "--seed", "3", "--kernels", "reference", "--dump", host})
+            .code,
+        0);
+    const CliResult infer =
+        runCli({"infer", "--device", board.address(), "--input", host + "/input.bin", "--model",
+                modelPath(name), "--dump", device});
     ASSERT_EQ(infer.code, 0) << show(infer);
     const CliResult cmp = runCli({"compare", host, device});
     EXPECT_EQ(cmp.code, 0) << show(cmp);
@@ -262,7 +293,9 @@ TEST(QemuAgent, FlashOverTheEmulatedUartThenTheNewModelAnswers) {
 TEST(QemuAgent, Netduinoplus2RefusesRunTimeFlashingWithOneClearError) {
   SKIP_WITHOUT_QEMU(QStringLiteral("netduinoplus2"));
   SKIP_WITHOUT_MODEL(QStringLiteral("hello_world_int8"));
-  const CliResult r = runCli({"flash", "--device", "qemu:?board=netduinoplus2", modelPath(QStringLiteral("hello_world_int8"))}, 60000);
+  const CliResult r = runCli({"flash", "--device", "qemu:?board=netduinoplus2",
+                              modelPath(QStringLiteral("hello_world_int8"))},
+                             60000);
   EXPECT_EQ(r.code, 1) << show(r);
   EXPECT_EQ(r.err.count('\n'), 1) << r.err.toStdString();
   EXPECT_TRUE(r.err.contains("qemu:?board=netduinoplus2")) << r.err.toStdString();

@@ -28,10 +28,13 @@ int remainingMs(Clock::time_point deadline) {
 }
 }  // namespace
 
-QemuBoard::~QemuBoard() { stop(); }
+QemuBoard::~QemuBoard() {
+  stop();
+}
 
 bool QemuBoard::start(const QemuOptions& options) {
-  std::vector<std::string> args = {"bash", TINYSCOPE_QEMU_RUN_SCRIPT, "--board", options.board,
+  std::vector<std::string> args = {"bash",      TINYSCOPE_QEMU_RUN_SCRIPT,
+                                   "--board",   options.board,
                                    "--timeout", std::to_string(options.timeoutSeconds)};
   if (!options.model.empty()) {
     args.push_back("--model");
@@ -153,8 +156,10 @@ bool QemuBoard::readExact(size_t n, std::vector<uint8_t>& out, std::chrono::mill
     if (poll(&p, 1, std::min(wait, 50)) <= 0) continue;
     uint8_t buffer[4096];
     const ssize_t r = ::read(m_ptyFd, buffer, std::min(sizeof buffer, n - got.size()));
-    if (r > 0) got.insert(got.end(), buffer, buffer + r);
-    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (r > 0)
+      got.insert(got.end(), buffer, buffer + r);
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   out.insert(out.end(), got.begin(), got.end());
   return got.size() == n;

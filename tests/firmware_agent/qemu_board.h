@@ -13,11 +13,11 @@ namespace tinyscope::test {
 
 struct QemuOptions {
   std::string board = "mps2-an386";
-  std::string image;               // .elf
-  std::string model;               // optional: preloaded into slot 0
+  std::string image;  // .elf
+  std::string model;  // optional: preloaded into slot 0
   bool icount = false;
   bool semihosting = true;
-  int timeoutSeconds = 60;         // QEMU's own hard limit (timeout(1) in the script)
+  int timeoutSeconds = 60;  // QEMU's own hard limit (timeout(1) in the script)
 };
 
 class QemuBoard {
@@ -71,6 +71,8 @@ class QemuBoard {
 inline uint32_t le32(const uint8_t* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
-inline uint64_t le64(const uint8_t* p) { return le32(p) | uint64_t(le32(p + 4)) << 32; }
+inline uint64_t le64(const uint8_t* p) {
+  return le32(p) | uint64_t(le32(p + 4)) << 32;
+}
 
 }  // namespace tinyscope::test

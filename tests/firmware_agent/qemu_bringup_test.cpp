@@ -188,8 +188,9 @@ TEST_F(QemuBringup, Mps2UptimeIncreasesWithTheSysTickClock) {
   const auto hostStart = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(300ms);
   const TimeReport b = askTime(m_board);
-  const double hostMicros = std::chrono::duration<double, std::micro>(
-                                std::chrono::steady_clock::now() - hostStart).count();
+  const double hostMicros =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - hostStart)
+          .count();
   EXPECT_EQ(a.ticksPerSecond, 25000000u);
   ASSERT_GT(b.micros, a.micros);
   const double deviceMicros = double(b.micros - a.micros);
@@ -259,7 +260,8 @@ TEST_F(QemuBringup, Mps2SampleTimerRunsAtTheRequestedRate) {
   const uint64_t elapsed = le64(&reply[5]);
   ASSERT_GT(elapsed, 0u);
   const double measuredHz = double(samples) * 1e6 / double(elapsed);
-  EXPECT_NEAR(measuredHz, double(hz), hz * 0.01 + 4.0) << samples << " samples in " << elapsed << " us";
+  EXPECT_NEAR(measuredHz, double(hz), hz * 0.01 + 4.0)
+      << samples << " samples in " << elapsed << " us";
 }
 
 TEST_F(QemuBringup, Mps2SemihostingExitEndsQemuWithTheCode) {

@@ -24,7 +24,7 @@ TEST(ArenaPlanner, LargestFirstAndGapsFilled) {
   uint32_t big = 0, small1 = 0, small2 = 0, mid = 0;
   planner.addBuffer(32, 0, 4, &small1);
   planner.addBuffer(256, 1, 2, &big);
-  planner.addBuffer(64, 3, 4, &mid);    // lives after big: placed at 0
+  planner.addBuffer(64, 3, 4, &mid);  // lives after big: placed at 0
   planner.addBuffer(32, 2, 3, &small2);
   EXPECT_EQ(planner.offsetOf(big), 0u);
   EXPECT_EQ(planner.offsetOf(small1), 256u);

@@ -10,7 +10,8 @@ std::atomic<bool> g_counting{false};
 std::atomic<long> g_allocations{0};
 
 void note() {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (g_counting.load(std::memory_order_relaxed))
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
 }
 }  // namespace
 
@@ -26,9 +27,13 @@ long stopCountingAllocations() {
 }  // namespace tinyscope::runner::test
 
 #if defined(__SANITIZE_ADDRESS__)
-bool tinyscope::runner::test::countsMalloc() { return false; }
+bool tinyscope::runner::test::countsMalloc() {
+  return false;
+}
 #else
-bool tinyscope::runner::test::countsMalloc() { return true; }
+bool tinyscope::runner::test::countsMalloc() {
+  return true;
+}
 extern "C" void* __libc_malloc(size_t);
 extern "C" void* __libc_calloc(size_t, size_t);
 extern "C" void* __libc_realloc(void*, size_t);
@@ -52,10 +57,24 @@ void* operator new(size_t n) {
   if (p == nullptr) std::abort();
   return p;
 }
-void* operator new[](size_t n) { return operator new(n); }
-void* operator new(size_t n, const std::nothrow_t&) noexcept { return operator new(n); }
-void* operator new[](size_t n, const std::nothrow_t&) noexcept { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
+void* operator new[](size_t n) {
+  return operator new(n);
+}
+void* operator new(size_t n, const std::nothrow_t&) noexcept {
+  return operator new(n);
+}
+void* operator new[](size_t n, const std::nothrow_t&) noexcept {
+  return operator new(n);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, size_t) noexcept {
+  std::free(p);
+}

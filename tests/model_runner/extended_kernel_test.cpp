@@ -78,7 +78,8 @@ std::vector<int8_t> iota8(size_t n, int start = -60) {
 // Row-major index of `idx` in `dims`.
 size_t offsetOf(const std::vector<int32_t>& dims, const std::vector<int32_t>& idx) {
   size_t o = 0;
-  for (size_t d = 0; d < dims.size(); ++d) o = o * static_cast<size_t>(dims[d]) + static_cast<size_t>(idx[d]);
+  for (size_t d = 0; d < dims.size(); ++d)
+    o = o * static_cast<size_t>(dims[d]) + static_cast<size_t>(idx[d]);
   return o;
 }
 
@@ -110,11 +111,15 @@ TEST(PadKernel, PaddingsPerDimensionFillWithOutputZeroPoint) {
   for (const PadCase& c : cases) {
     const size_t rank = c.inDims.size();
     std::vector<int32_t> outDims(rank);
-    for (size_t d = 0; d < rank; ++d) outDims[d] = c.paddings[2 * d] + c.inDims[d] + c.paddings[2 * d + 1];
+    for (size_t d = 0; d < rank; ++d)
+      outDims[d] = c.paddings[2 * d] + c.inDims[d] + c.paddings[2 * d + 1];
     host::TfliteWriter w;
-    const int32_t in = w.addActivation("in", TensorType::kInt8, c.inDims, QuantParams::perTensor(0.5f, zp));
-    const int32_t pads = w.addInt32Constant("paddings", {static_cast<int32_t>(rank), 2}, c.paddings);
-    const int32_t out = w.addActivation("out", TensorType::kInt8, outDims, QuantParams::perTensor(0.5f, zp));
+    const int32_t in =
+        w.addActivation("in", TensorType::kInt8, c.inDims, QuantParams::perTensor(0.5f, zp));
+    const int32_t pads =
+        w.addInt32Constant("paddings", {static_cast<int32_t>(rank), 2}, c.paddings);
+    const int32_t out =
+        w.addActivation("out", TensorType::kInt8, outDims, QuantParams::perTensor(0.5f, zp));
     w.addOperator({host::BuiltinOperator::kPad, 1, {in, pads}, {out}, {}});
     w.setInputs({in});
     w.setOutputs({out});
@@ -132,7 +137,8 @@ TEST(PadKernel, PaddingsPerDimensionFillWithOutputZeroPoint) {
         inside = inside && src[d] >= 0 && src[d] < c.inDims[d];
       }
       const int8_t expected = inside ? input[offsetOf(c.inDims, src)] : static_cast<int8_t>(zp);
-      ASSERT_EQ(got[offsetOf(outDims, idx)], expected) << "rank " << rank << " at offset " << offsetOf(outDims, idx);
+      ASSERT_EQ(got[offsetOf(outDims, idx)], expected)
+          << "rank " << rank << " at offset " << offsetOf(outDims, idx);
     } while (nextIndex(outDims, &idx));
   }
 }
@@ -152,11 +158,14 @@ TEST(PadKernel, WiderTypesAndBadPaddings) {
   for (int i = 0; i < 9; ++i) EXPECT_EQ(output[i], expected[i]) << i;
 
   // Paddings that do not produce the output shape, or negative ones, fail in prepare.
-  for (const std::vector<int32_t>& pads : {std::vector<int32_t>{1, 1, 0, 0}, std::vector<int32_t>{-1, 3, 0, 0}}) {
+  for (const std::vector<int32_t>& pads :
+       {std::vector<int32_t>{1, 1, 0, 0}, std::vector<int32_t>{-1, 3, 0, 0}}) {
     host::TfliteWriter w;
-    const int32_t in = w.addActivation("in", TensorType::kInt8, {2, 2}, QuantParams::perTensor(1.0f, 0));
+    const int32_t in =
+        w.addActivation("in", TensorType::kInt8, {2, 2}, QuantParams::perTensor(1.0f, 0));
     const int32_t padsT = w.addInt32Constant("paddings", {2, 2}, pads);
-    const int32_t out = w.addActivation("out", TensorType::kInt8, {3, 2}, QuantParams::perTensor(1.0f, 0));
+    const int32_t out =
+        w.addActivation("out", TensorType::kInt8, {3, 2}, QuantParams::perTensor(1.0f, 0));
     w.addOperator({host::BuiltinOperator::kPad, 1, {in, padsT}, {out}, {}});
     w.setInputs({in});
     w.setOutputs({out});
@@ -170,8 +179,9 @@ TEST(PadKernel, WiderTypesAndBadPaddings) {
 
 TEST(TransposeKernel, PermutationsMatchIndexMapping) {
   const std::vector<int32_t> inDims = {2, 3, 4, 5};
-  const std::vector<std::vector<int32_t>> perms = {
-      {0, 1, 2, 3}, {0, 2, 3, 1}, {0, 3, 1, 2}, {3, 2, 1, 0}, {1, 0, 3, 2}, {2, 0, 3, 1}, {0, -2, -1, 1}};
+  const std::vector<std::vector<int32_t>> perms = {{0, 1, 2, 3},  {0, 2, 3, 1}, {0, 3, 1, 2},
+                                                   {3, 2, 1, 0},  {1, 0, 3, 2}, {2, 0, 3, 1},
+                                                   {0, -2, -1, 1}};
   for (const std::vector<int32_t>& perm : perms) {
     std::vector<int32_t> outDims(4);
     std::vector<int32_t> axes(4);
@@ -180,9 +190,11 @@ TEST(TransposeKernel, PermutationsMatchIndexMapping) {
       outDims[i] = inDims[static_cast<size_t>(axes[i])];
     }
     host::TfliteWriter w;
-    const int32_t in = w.addActivation("in", TensorType::kInt8, inDims, QuantParams::perTensor(0.1f, 4));
+    const int32_t in =
+        w.addActivation("in", TensorType::kInt8, inDims, QuantParams::perTensor(0.1f, 4));
     const int32_t permT = w.addInt32Constant("perm", {4}, perm);
-    const int32_t out = w.addActivation("out", TensorType::kInt8, outDims, QuantParams::perTensor(0.1f, 4));
+    const int32_t out =
+        w.addActivation("out", TensorType::kInt8, outDims, QuantParams::perTensor(0.1f, 4));
     w.addOperator({host::BuiltinOperator::kTranspose, 1, {in, permT}, {out}, {}});
     w.setInputs({in});
     w.setOutputs({out});
@@ -214,9 +226,11 @@ TEST(TransposeKernel, TwoDimensionsInt16AndRepeatedAxis) {
 
   // A repeated axis is rejected in prepare.
   host::TfliteWriter w;
-  const int32_t in = w.addActivation("in", TensorType::kInt8, {2, 2}, QuantParams::perTensor(1.0f, 0));
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {2, 2}, QuantParams::perTensor(1.0f, 0));
   const int32_t permT = w.addInt32Constant("perm", {2}, {1, 1});
-  const int32_t out = w.addActivation("out", TensorType::kInt8, {2, 2}, QuantParams::perTensor(1.0f, 0));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt8, {2, 2}, QuantParams::perTensor(1.0f, 0));
   w.addOperator({host::BuiltinOperator::kTranspose, 1, {in, permT}, {out}, {}});
   w.setInputs({in});
   w.setOutputs({out});
@@ -228,12 +242,14 @@ TEST(TransposeKernel, TwoDimensionsInt16AndRepeatedAxis) {
 
 // MEAN over `axis` of an int8 [2, 3, 4] input without keep_dims (the writer emits no options).
 std::vector<int8_t> runMean(const std::vector<int32_t>& axis, const std::vector<int32_t>& outDims,
-                            const std::vector<int8_t>& input, float inScale, int32_t inZp, float outScale,
-                            int32_t outZp, Status* allocateStatus = nullptr) {
+                            const std::vector<int8_t>& input, float inScale, int32_t inZp,
+                            float outScale, int32_t outZp, Status* allocateStatus = nullptr) {
   host::TfliteWriter w;
-  const int32_t in = w.addActivation("in", TensorType::kInt8, {2, 3, 4}, QuantParams::perTensor(inScale, inZp));
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {2, 3, 4}, QuantParams::perTensor(inScale, inZp));
   const int32_t axisT = w.addInt32Constant("axis", {static_cast<int32_t>(axis.size())}, axis);
-  const int32_t out = w.addActivation("out", TensorType::kInt8, outDims, QuantParams::perTensor(outScale, outZp));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt8, outDims, QuantParams::perTensor(outScale, outZp));
   w.addOperator({host::BuiltinOperator::kMean, 1, {in, axisT}, {out}, {}});
   w.setInputs({in});
   w.setOutputs({out});
@@ -249,17 +265,20 @@ TEST(MeanKernel, AxesNegativeAndDuplicateWithExactMeans) {
   std::vector<int8_t> input(24);
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 3; ++j)
-      for (int k = 0; k < 4; ++k) input[static_cast<size_t>(i * 12 + j * 4 + k)] = static_cast<int8_t>(4 * (i + j + k) - 20);
+      for (int k = 0; k < 4; ++k)
+        input[static_cast<size_t>(i * 12 + j * 4 + k)] = static_cast<int8_t>(4 * (i + j + k) - 20);
   // Over axis 1 (j in 0..2, mean j = 1): 4 * (i + 1 + k) - 20.
   std::vector<int8_t> got = runMean({1}, {2, 4}, input, 0.5f, -3, 0.5f, -3);
   ASSERT_EQ(got.size(), 8u);
   for (int i = 0; i < 2; ++i)
-    for (int k = 0; k < 4; ++k) EXPECT_EQ(got[static_cast<size_t>(i * 4 + k)], 4 * (i + 1 + k) - 20);
+    for (int k = 0; k < 4; ++k)
+      EXPECT_EQ(got[static_cast<size_t>(i * 4 + k)], 4 * (i + 1 + k) - 20);
   // Negative and duplicate axes: {-1, 2} is axis 2 once (mean k = 1.5 -> 4 * 1.5 = 6).
   got = runMean({-1, 2}, {2, 3}, input, 0.5f, -3, 0.5f, -3);
   ASSERT_EQ(got.size(), 6u);
   for (int i = 0; i < 2; ++i)
-    for (int j = 0; j < 3; ++j) EXPECT_EQ(got[static_cast<size_t>(i * 3 + j)], 4 * (i + j) + 6 - 20);
+    for (int j = 0; j < 3; ++j)
+      EXPECT_EQ(got[static_cast<size_t>(i * 3 + j)], 4 * (i + j) + 6 - 20);
   // Every axis: mean of i + j + k is 0.5 + 1 + 1.5 = 3 -> -8; requantized to half the scale: 2x.
   got = runMean({0, 1, 2}, {1}, input, 0.5f, 0, 0.25f, 10);
   ASSERT_EQ(got.size(), 1u);
@@ -303,8 +322,8 @@ TEST(MeanKernel, KeepDimsShapeAndBadAxisAreRejected) {
 // ---- QUANTIZE -------------------------------------------------------------------------------
 
 template <typename In, typename Out>
-std::vector<Out> runQuantize(TensorType inType, QuantParams inQ, TensorType outType, QuantParams outQ,
-                             const std::vector<In>& input) {
+std::vector<Out> runQuantize(TensorType inType, QuantParams inQ, TensorType outType,
+                             QuantParams outQ, const std::vector<In>& input) {
   host::TfliteWriter w;
   const int32_t n = static_cast<int32_t>(input.size());
   const int32_t in = w.addActivation("in", inType, {1, n}, inQ);
@@ -320,19 +339,23 @@ std::vector<Out> runQuantize(TensorType inType, QuantParams inQ, TensorType outT
 TEST(QuantizeKernel, RequantizeAndAffinePaths) {
   // int16 -> int8, multiplier 0.5: TFLM's rounding (ties away from zero for positive, toward
   // zero for negative products in the doubling high multiply), then saturation.
-  EXPECT_EQ((runQuantize<int16_t, int8_t>(TensorType::kInt16, QuantParams::perTensor(0.5f, 0), TensorType::kInt8,
-                                          QuantParams::perTensor(1.0f, 3), {-5, -3, 0, 3, 5, 32767, -32768})),
+  EXPECT_EQ((runQuantize<int16_t, int8_t>(TensorType::kInt16, QuantParams::perTensor(0.5f, 0),
+                                          TensorType::kInt8, QuantParams::perTensor(1.0f, 3),
+                                          {-5, -3, 0, 3, 5, 32767, -32768})),
             (std::vector<int8_t>{1, 2, 3, 5, 6, 127, -128}));
   // int8 -> int8, same scale, zero point moves by -20 with saturation.
-  EXPECT_EQ((runQuantize<int8_t, int8_t>(TensorType::kInt8, QuantParams::perTensor(1.0f, 10), TensorType::kInt8,
-                                         QuantParams::perTensor(1.0f, -10), {-128, -100, 0, 127})),
+  EXPECT_EQ((runQuantize<int8_t, int8_t>(TensorType::kInt8, QuantParams::perTensor(1.0f, 10),
+                                         TensorType::kInt8, QuantParams::perTensor(1.0f, -10),
+                                         {-128, -100, 0, 127})),
             (std::vector<int8_t>{-128, -120, -20, 107}));
   // int16 -> int32 (keyword_scrambled's output): (q + 100) / 2.
-  EXPECT_EQ((runQuantize<int16_t, int32_t>(TensorType::kInt16, QuantParams::perTensor(0.25f, -100), TensorType::kInt32,
-                                           QuantParams::perTensor(0.5f, 0), {-32768, -99, 0, 32767})),
+  EXPECT_EQ((runQuantize<int16_t, int32_t>(TensorType::kInt16, QuantParams::perTensor(0.25f, -100),
+                                           TensorType::kInt32, QuantParams::perTensor(0.5f, 0),
+                                           {-32768, -99, 0, 32767})),
             (std::vector<int32_t>{-16334, 1, 50, 16434}));
   // float -> int8: round half away from zero, then saturate.
-  EXPECT_EQ((runQuantize<float, int8_t>(TensorType::kFloat32, {}, TensorType::kInt8, QuantParams::perTensor(0.5f, -1),
+  EXPECT_EQ((runQuantize<float, int8_t>(TensorType::kFloat32, {}, TensorType::kInt8,
+                                        QuantParams::perTensor(0.5f, -1),
                                         {0.25f, -0.25f, 1.0f, 100.0f, -1000.0f})),
             (std::vector<int8_t>{0, -2, 1, 127, -128}));
 }
@@ -343,8 +366,10 @@ TEST(LogisticKernel, Int8CenterSymmetryAndSaturation) {
   std::vector<int8_t> input(256);
   for (int i = 0; i < 256; ++i) input[static_cast<size_t>(i)] = static_cast<int8_t>(i - 128);
   host::TfliteWriter w;
-  const int32_t in = w.addActivation("in", TensorType::kInt8, {256}, QuantParams::perTensor(0.1f, 0));
-  const int32_t out = w.addActivation("out", TensorType::kInt8, {256}, QuantParams::perTensor(1.0f / 256, -128));
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {256}, QuantParams::perTensor(0.1f, 0));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt8, {256}, QuantParams::perTensor(1.0f / 256, -128));
   w.addOperator({host::BuiltinOperator::kLogistic, 1, {in}, {out}, {}});
   w.setInputs({in});
   w.setOutputs({out});
@@ -352,7 +377,8 @@ TEST(LogisticKernel, Int8CenterSymmetryAndSaturation) {
   ASSERT_EQ(m.allocate(), Status::kOk);
   const std::vector<int8_t> y = m.run<int8_t, int8_t>(input);
   EXPECT_EQ(y[128], 0);  // sigmoid(0) = 0.5 -> 128 - 128
-  for (int i = 1; i < 256; ++i) EXPECT_GE(y[static_cast<size_t>(i)], y[static_cast<size_t>(i - 1)]) << i;
+  for (int i = 1; i < 256; ++i)
+    EXPECT_GE(y[static_cast<size_t>(i)], y[static_cast<size_t>(i - 1)]) << i;
   for (int i = 1; i < 128; ++i) {  // sigmoid(-x) = 1 - sigmoid(x): q(-x) + q(x) = -1 or 0
     const int sum = y[static_cast<size_t>(128 + i)] + y[static_cast<size_t>(128 - i)];
     EXPECT_TRUE(sum == 0 || sum == -1) << i << " " << sum;
@@ -435,14 +461,17 @@ void expectStateCarriedAndReset(const std::string& name, const std::vector<int32
   // The second invoke starts from the carried state: the state moves on.
   invoke();
   bool moved = false;
-  for (size_t i = 0; i < stateTensors.size(); ++i) moved = moved || stateBytes(stateTensors[i]) != afterFirst[i];
+  for (size_t i = 0; i < stateTensors.size(); ++i)
+    moved = moved || stateBytes(stateTensors[i]) != afterFirst[i];
   EXPECT_TRUE(moved) << name;
 
   // resetState() brings back the initial state, and the next invoke is a first invoke again.
   ASSERT_EQ(interp.resetState(), Status::kOk);
-  for (size_t i = 0; i < stateTensors.size(); ++i) EXPECT_EQ(stateBytes(stateTensors[i]), initial[i]) << name;
+  for (size_t i = 0; i < stateTensors.size(); ++i)
+    EXPECT_EQ(stateBytes(stateTensors[i]), initial[i]) << name;
   EXPECT_EQ(invoke(), first) << name;
-  for (size_t i = 0; i < stateTensors.size(); ++i) EXPECT_EQ(stateBytes(stateTensors[i]), afterFirst[i]) << name;
+  for (size_t i = 0; i < stateTensors.size(); ++i)
+    EXPECT_EQ(stateBytes(stateTensors[i]), afterFirst[i]) << name;
 }
 
 TEST(StatefulKernels, LstmStateCarriesAcrossInvokesAndResets) {

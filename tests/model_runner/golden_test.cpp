@@ -48,7 +48,8 @@ TEST_P(GoldenTest, EveryTensorBitExact) {
 
   host::ModelFile model;
   std::string error;
-  ASSERT_TRUE(host::loadModelFile(shared + "/models/" + gc.model + ".tflite", &model, &error)) << error;
+  ASSERT_TRUE(host::loadModelFile(shared + "/models/" + gc.model + ".tflite", &model, &error))
+      << error;
   host::TensorDump golden;
   const std::string caseDir = shared + "/golden/" + gc.model + "/" + gc.caseName;
   ASSERT_TRUE(host::readDump(caseDir, &golden, &error)) << error;
@@ -62,20 +63,22 @@ TEST_P(GoldenTest, EveryTensorBitExact) {
 
   // Outputs.
   ASSERT_EQ(run.outputs.size(), golden.outputs.size());
-  for (size_t k = 0; k < run.outputs.size(); ++k) EXPECT_EQ(run.outputs[k], golden.outputs[k]) << "output " << k;
+  for (size_t k = 0; k < run.outputs.size(); ++k)
+    EXPECT_EQ(run.outputs[k], golden.outputs[k]) << "output " << k;
 
   // Every dumped tensor, byte for byte.
   size_t checked = 0;
   for (const host::DumpTensor& t : golden.manifest.tensors) {
     const auto it = golden.data.find(t.index);
     if (it == golden.data.end()) continue;
-    ASSERT_TRUE(run.captured[static_cast<size_t>(t.index)]) << "tensor " << t.index << " (" << t.name << ") not produced";
+    ASSERT_TRUE(run.captured[static_cast<size_t>(t.index)])
+        << "tensor " << t.index << " (" << t.name << ") not produced";
     const std::vector<uint8_t>& ours = run.tensorBytes[static_cast<size_t>(t.index)];
     if (ours != it->second) {
       const host::TensorComparison c = host::compareTensorBytes(t, it->second, ours);
       ADD_FAILURE() << "tensor " << t.index << " (" << t.name << ", from op " << t.producerOp << " "
-                    << t.producerOpName << "): " << (c.elements - c.exactMatches) << " of " << c.elements
-                    << " elements differ, max |d| " << c.maxAbsDiff;
+                    << t.producerOpName << "): " << (c.elements - c.exactMatches) << " of "
+                    << c.elements << " elements differ, max |d| " << c.maxAbsDiff;
     }
     ++checked;
   }
@@ -87,13 +90,15 @@ TEST_P(GoldenTest, EveryTensorBitExact) {
   // The arena must not exceed TFLM's (which also holds TFLM's own bookkeeping), with either
   // kernel set: the optimized kernels keep their scratch (packed panels, im2col rows, weight
   // sums) small enough to stay under it. GoldenSummary checks the reference arena of every model.
-  EXPECT_LE(run.arenaUsedBytes, static_cast<size_t>(gc.tflmArenaBytes)) << host::kernelsName(options.kernels);
+  EXPECT_LE(run.arenaUsedBytes, static_cast<size_t>(gc.tflmArenaBytes))
+      << host::kernelsName(options.kernels);
   RecordProperty("arena_used_bytes", static_cast<int>(run.arenaUsedBytes));
   RecordProperty("tflm_arena_used_bytes", static_cast<int>(gc.tflmArenaBytes));
 
   // Seed inputs come from the xorshift32 generator.
   if (golden.manifest.inputGenerator == "xorshift32") {
-    EXPECT_EQ(host::xorshift32Bytes(static_cast<uint32_t>(golden.manifest.inputSeed), golden.input.size()),
+    EXPECT_EQ(host::xorshift32Bytes(static_cast<uint32_t>(golden.manifest.inputSeed),
+                                    golden.input.size()),
               golden.input);
   }
 
@@ -101,13 +106,14 @@ TEST_P(GoldenTest, EveryTensorBitExact) {
 
   // Our dump of the run compares identical to the golden dump through the comparator.
   host::TensorDump ours;
-  ASSERT_TRUE(host::makeDump(model, gc.caseName, golden.manifest.inputSource, golden.manifest.inputSeed,
-                             golden.input, run, &ours, &error))
+  ASSERT_TRUE(host::makeDump(model, gc.caseName, golden.manifest.inputSource,
+                             golden.manifest.inputSeed, golden.input, run, &ours, &error))
       << error;
   EXPECT_EQ(ours.manifest.modelSha256, golden.manifest.modelSha256);
   host::DumpComparison cmp;
   ASSERT_TRUE(host::compareDumps(golden, ours, &cmp, &error)) << error;
-  EXPECT_TRUE(cmp.identical()) << "first diverging op " << cmp.firstDivergingOp << " " << cmp.firstDivergingOpName;
+  EXPECT_TRUE(cmp.identical()) << "first diverging op " << cmp.firstDivergingOp << " "
+                               << cmp.firstDivergingOpName;
   EXPECT_EQ(cmp.comparedTensors, checked);
 }
 
@@ -125,9 +131,11 @@ TEST(GoldenSummary, MacsMatchModelsJson) {
   for (const std::string& name : names) {
     host::ModelFile model;
     std::string error;
-    ASSERT_TRUE(host::loadModelFile(shared + "/models/" + name + ".tflite", &model, &error)) << error;
+    ASSERT_TRUE(host::loadModelFile(shared + "/models/" + name + ".tflite", &model, &error))
+        << error;
     host::ModelSummary s;
-    ASSERT_TRUE(host::buildModelSummary(model.bytes.data(), model.bytes.size(), &s, &error)) << error;
+    ASSERT_TRUE(host::buildModelSummary(model.bytes.data(), model.bytes.size(), &s, &error))
+        << error;
     const host::JsonValue* entry = test::modelsJson().find(name);
     ASSERT_NE(entry, nullptr);
     EXPECT_EQ(s.totalMacs, static_cast<uint64_t>(entry->intOr("macs", -1))) << name;

@@ -14,7 +14,8 @@ namespace tinyscope::runner::host {
 namespace {
 
 TEST(InputGenerator, MatchesDocumentedCheckValues) {
-  EXPECT_EQ(xorshift32Bytes(1, 8), (std::vector<uint8_t>{0x21, 0x01, 0xc5, 0x4f, 0xd1, 0xd0, 0x1a, 0xb2}));
+  EXPECT_EQ(xorshift32Bytes(1, 8),
+            (std::vector<uint8_t>{0x21, 0x01, 0xc5, 0x4f, 0xd1, 0xd0, 0x1a, 0xb2}));
   EXPECT_EQ(xorshift32Bytes(101, 4), (std::vector<uint8_t>{0x03, 0xef, 0x31, 0x36}));
 }
 
@@ -27,7 +28,8 @@ TEST(Sha256, KnownVector) {
 TEST(Json, ParsesAndRejects) {
   JsonValue v;
   std::string error;
-  ASSERT_TRUE(parseJson(R"({"a": [1, -2.5e1, true, null], "b": "x\"\u00e9"})", &v, &error)) << error;
+  ASSERT_TRUE(parseJson(R"({"a": [1, -2.5e1, true, null], "b": "x\"\u00e9"})", &v, &error))
+      << error;
   ASSERT_NE(v.find("a"), nullptr);
   EXPECT_EQ(v.find("a")->array.size(), 4u);
   EXPECT_DOUBLE_EQ(v.find("a")->array[1].number, -25.0);
@@ -39,7 +41,8 @@ TEST(Json, ParsesAndRejects) {
 
 TEST(Json, WriterRoundTrip) {
   JsonWriter w;
-  w.beginObject().key("n").value(3).key("s").value("q\"").key("l").numbers(std::vector<double>{0.5, 1e-9});
+  w.beginObject().key("n").value(3).key("s").value("q\"").key("l").numbers(
+      std::vector<double>{0.5, 1e-9});
   w.key("inf").value(std::nan(""));
   w.endObject();
   JsonValue v;

@@ -19,15 +19,17 @@ using kernels::Shape4;
 constexpr int32_t kOne = 1 << 30;  // multiplier 0.5 in Q31; with shift 1 it is exactly 1.0
 
 TEST(QuantMath, RoundingPrimitives) {
-  EXPECT_EQ(quant::saturatingRoundingDoublingHighMul(quant::kInt32Min, quant::kInt32Min), quant::kInt32Max);
+  EXPECT_EQ(quant::saturatingRoundingDoublingHighMul(quant::kInt32Min, quant::kInt32Min),
+            quant::kInt32Max);
   EXPECT_EQ(quant::roundingDivideByPOT(3, 1), 2);
   EXPECT_EQ(quant::roundingDivideByPOT(-3, 1), -2);
   EXPECT_EQ(quant::roundingDivideByPOT(5, 2), 1);
   EXPECT_EQ(quant::roundingDivideByPOT(-5, 2), -1);
   EXPECT_EQ(quant::roundingDivideByPOT(-6, 2), -2);
   EXPECT_EQ(quant::multiplyByQuantizedMultiplier(100, kOne, 1), 100);
-  EXPECT_EQ(quant::multiplyByQuantizedMultiplier(101, kOne, 0), 51);   // 50.5 -> 51
-  EXPECT_EQ(quant::multiplyByQuantizedMultiplier(-101, kOne, 0), -50);  // the doubling high mul rounds -50.5 up
+  EXPECT_EQ(quant::multiplyByQuantizedMultiplier(101, kOne, 0), 51);  // 50.5 -> 51
+  EXPECT_EQ(quant::multiplyByQuantizedMultiplier(-101, kOne, 0),
+            -50);  // the doubling high mul rounds -50.5 up
 }
 
 TEST(QuantMath, QuantizeMultiplierMatchesFrexpSplit) {
@@ -58,19 +60,24 @@ TEST(QuantMath, QuantizeMultiplierMatchesFrexpSplit) {
 TEST(QuantMath, FusedActivationRanges) {
   int32_t lo = 0, hi = 0;
   const auto act = [](schema::Activation a) { return static_cast<uint8_t>(a); };
-  ASSERT_TRUE(quant::activationRangeQuantized(act(schema::Activation::kNone), 0.1f, 3, -128, 127, &lo, &hi));
+  ASSERT_TRUE(quant::activationRangeQuantized(act(schema::Activation::kNone), 0.1f, 3, -128, 127,
+                                              &lo, &hi));
   EXPECT_EQ(lo, -128);
   EXPECT_EQ(hi, 127);
-  ASSERT_TRUE(quant::activationRangeQuantized(act(schema::Activation::kRelu), 0.1f, 3, -128, 127, &lo, &hi));
+  ASSERT_TRUE(quant::activationRangeQuantized(act(schema::Activation::kRelu), 0.1f, 3, -128, 127,
+                                              &lo, &hi));
   EXPECT_EQ(lo, 3);
   EXPECT_EQ(hi, 127);
-  ASSERT_TRUE(quant::activationRangeQuantized(act(schema::Activation::kRelu6), 0.1f, -128, -128, 127, &lo, &hi));
+  ASSERT_TRUE(quant::activationRangeQuantized(act(schema::Activation::kRelu6), 0.1f, -128, -128,
+                                              127, &lo, &hi));
   EXPECT_EQ(lo, -128);
   EXPECT_EQ(hi, -68);
-  ASSERT_TRUE(quant::activationRangeQuantized(act(schema::Activation::kReluN1To1), 0.25f, 0, -128, 127, &lo, &hi));
+  ASSERT_TRUE(quant::activationRangeQuantized(act(schema::Activation::kReluN1To1), 0.25f, 0, -128,
+                                              127, &lo, &hi));
   EXPECT_EQ(lo, -4);
   EXPECT_EQ(hi, 4);
-  EXPECT_FALSE(quant::activationRangeQuantized(act(schema::Activation::kTanh), 0.1f, 0, -128, 127, &lo, &hi));
+  EXPECT_FALSE(quant::activationRangeQuantized(act(schema::Activation::kTanh), 0.1f, 0, -128, 127,
+                                               &lo, &hi));
 }
 
 TEST(Padding, SameAndValidWithStrideAndDilation) {
@@ -120,7 +127,8 @@ TEST(Conv2d, StrideDilationOffsetsBiasPerChannelAndClamp) {
   p.actMin = 0;
   const int32_t mult[] = {kOne, kOne}, shift[] = {1, 0};
   std::vector<int8_t> output(2, 0);
-  kernels::reference::convPerChannel(p, mult, shift, in, input.data(), filt, filter.data(), bias, out, output.data());
+  kernels::reference::convPerChannel(p, mult, shift, in, input.data(), filt, filter.data(), bias,
+                                     out, output.data());
   // Taps (value - 1) at indices 0,2,4,10,12,14,20,22,24 sum to 108.
   EXPECT_EQ(output[0], static_cast<int8_t>(108 + 10 + 5 > 127 ? 127 : 108 + 10 + 5));
   EXPECT_EQ(output[1], 0);  // (-108 - 10) * 0.5 + 5 = -54 -> clamped to 0
@@ -189,7 +197,9 @@ TEST(AveragePool2d, BorderWindowsAndRoundingHalfAway) {
 TEST(Add, BroadcastMatchesExplicitTiling) {
   TensorDesc a, b, o;
   a.rank = 3;
-  a.dims[0] = 1; a.dims[1] = 2; a.dims[2] = 3;
+  a.dims[0] = 1;
+  a.dims[1] = 2;
+  a.dims[2] = 3;
   b.rank = 1;
   b.dims[0] = 3;
   o = a;
@@ -203,7 +213,8 @@ TEST(Add, BroadcastMatchesExplicitTiling) {
   int s1 = 0, s2 = 0, so = 0;
   ASSERT_TRUE(quant::quantizeMultiplierSmallerThanOneExp(0.5, &p.input1Multiplier, &s1));
   ASSERT_TRUE(quant::quantizeMultiplierSmallerThanOneExp(0.25, &p.input2Multiplier, &s2));
-  ASSERT_TRUE(quant::quantizeMultiplierSmallerThanOneExp(1.0 / (1 << 19), &p.outputMultiplier, &so));
+  ASSERT_TRUE(
+      quant::quantizeMultiplierSmallerThanOneExp(1.0 / (1 << 19), &p.outputMultiplier, &so));
   p.input1Shift = s1;
   p.input2Shift = s2;
   p.outputShift = so;
@@ -218,7 +229,9 @@ TEST(Add, BroadcastMatchesExplicitTiling) {
   // Broadcasting on the other side and along a middle axis.
   TensorDesc c = a, d;
   d.rank = 3;
-  d.dims[0] = 1; d.dims[1] = 1; d.dims[2] = 3;
+  d.dims[0] = 1;
+  d.dims[1] = 1;
+  d.dims[2] = 3;
   ASSERT_TRUE(kernels::computeBroadcastShape(d, c, o, &shape));
   kernels::reference::broadcastAdd(p, shape, y, x, viaBroadcast);
   kernels::reference::add(p, 6, tiled, x, viaTiling);
@@ -226,7 +239,8 @@ TEST(Add, BroadcastMatchesExplicitTiling) {
   // Incompatible shapes are rejected.
   TensorDesc e;
   e.rank = 2;
-  e.dims[0] = 3; e.dims[1] = 2;
+  e.dims[0] = 3;
+  e.dims[1] = 2;
   EXPECT_FALSE(kernels::computeBroadcastShape(a, e, o, &shape));
 }
 
@@ -234,7 +248,8 @@ TEST(Softmax, UniformAndDominantRows) {
   kernels::SoftmaxParams p;
   int shift = 0;
   // beta 1, input scale 1/16: multiplier 2^26 / 16 -> > 1.
-  ASSERT_TRUE(quant::quantizeMultiplierGreaterThanOne(1.0 / 16 * (1 << 26), &p.inputMultiplier, &shift));
+  ASSERT_TRUE(
+      quant::quantizeMultiplierGreaterThanOne(1.0 / 16 * (1 << 26), &p.inputMultiplier, &shift));
   p.inputLeftShift = shift;
   p.diffMin = -static_cast<int32_t>(31.0 * (1 << 26) / (1 << shift));
   const int8_t uniform[] = {7, 7, 7, 7};

@@ -114,8 +114,8 @@ TEST_F(MalformedModel, NegativeDimension) {
   ASSERT_GE(t.rank, 1);
   // Find the shape vector of tensor 7 and make its first dimension -5.
   const fb::Vector shapes = fb::tableAt(&buf, fb::tableAt(&buf, fb::followOffset(&buf, 0))
-                                                   .vector(schema::model::kSubgraphs, 4)
-                                                   .target(0))
+                                                  .vector(schema::model::kSubgraphs, 4)
+                                                  .target(0))
                                 .vector(schema::subgraph::kTensors, 4);
   const fb::Vector shape = fb::tableAt(&buf, shapes.target(7)).vector(schema::tensor::kShape, 4);
   const int32_t minusFive = -5;
@@ -132,9 +132,10 @@ TEST_F(MalformedModel, UnsupportedOperatorIsNamedAtAllocate) {
   EXPECT_EQ(d.opIndex, 0);
   EXPECT_STREQ(d.opName, "UNIDIRECTIONAL_SEQUENCE_LSTM");
   EXPECT_EQ(d.value, 44);
-  EXPECT_EQ(host::formatError(d),
-            "the operator is not supported by the op table (operator 0 UNIDIRECTIONAL_SEQUENCE_LSTM, "
-            "Operator.opcode_index, value 44)");
+  EXPECT_EQ(
+      host::formatError(d),
+      "the operator is not supported by the op table (operator 0 UNIDIRECTIONAL_SEQUENCE_LSTM, "
+      "Operator.opcode_index, value 44)");
 }
 
 TEST_F(MalformedModel, ArenaTooSmallAndInvokeBeforeAllocate) {
@@ -149,7 +150,8 @@ TEST_F(MalformedModel, ArenaTooSmallAndInvokeBeforeAllocate) {
 }
 
 TEST_F(MalformedModel, EveryTruncationFailsCleanly) {
-  for (const std::string& name : {std::string("hello_world_int8"), std::string("micro_speech_quantized")}) {
+  for (const std::string& name :
+       {std::string("hello_world_int8"), std::string("micro_speech_quantized")}) {
     const std::vector<uint8_t> bytes = loadModel(name);
     ASSERT_FALSE(bytes.empty());
     const size_t step = bytes.size() / 400 + 1;
@@ -170,8 +172,9 @@ TEST_F(MalformedModel, BitFlipsNeverCrash) {
     rng ^= rng << 5;
     return rng;
   };
-  for (const std::string& name : {std::string("hello_world_int8"), std::string("micro_speech_quantized"),
-                                  std::string("ad01_int8")}) {
+  for (const std::string& name :
+       {std::string("hello_world_int8"), std::string("micro_speech_quantized"),
+        std::string("ad01_int8")}) {
     const std::vector<uint8_t> original = loadModel(name);
     ASSERT_FALSE(original.empty());
     int rejected = 0;

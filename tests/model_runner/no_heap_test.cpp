@@ -5,10 +5,10 @@
 
 #include <cstring>
 
+#include "counting_allocator.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/interpreter.h"
 #include "model_runner/kernels/core_ops.h"
-#include "counting_allocator.h"
 #include "test_support.h"
 
 namespace tinyscope::runner {

@@ -9,7 +9,8 @@ namespace tinyscope::runner::test {
 std::string sharedDir() {
   const std::string dir = TINYSCOPE_SHARED_DIR;
   struct stat st {};
-  if (::stat((dir + "/models").c_str(), &st) != 0 || ::stat((dir + "/golden/models.json").c_str(), &st) != 0) {
+  if (::stat((dir + "/models").c_str(), &st) != 0 ||
+      ::stat((dir + "/golden/models.json").c_str(), &st) != 0) {
     return std::string();
   }
   return dir;

@@ -11,7 +11,8 @@ namespace tinyscope::runner::test {
 
 // TINYSCOPE_SHARED_DIR (compile definition); empty string when the folder is absent.
 std::string sharedDir();
-constexpr const char* kSharedMissing = "../shared is missing (TINYSCOPE_SHARED_DIR has no models/ and golden/)";
+constexpr const char* kSharedMissing =
+    "../shared is missing (TINYSCOPE_SHARED_DIR has no models/ and golden/)";
 
 struct GoldenCase {
   std::string model;
@@ -20,7 +21,9 @@ struct GoldenCase {
 };
 
 // Readable test names in gtest output.
-inline void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.model << "/" << c.caseName; }
+inline void PrintTo(const GoldenCase& c, std::ostream* os) {
+  *os << c.model << "/" << c.caseName;
+}
 
 // Every (model, case) of the given tier in golden/models.json; empty when ../shared is missing.
 std::vector<GoldenCase> goldenCases(const std::string& tier);

@@ -18,5 +18,6 @@ inline CliResult runCli(const QStringList& args, int timeoutMs = 120000) {
   EXPECT_TRUE(finished) << "tinyscope-cli " << args.join(' ').toStdString() << " did not finish";
   if (!finished) p.kill();
   return CliResult{finished && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                   QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+                   QString::fromUtf8(p.readAllStandardOutput()),
+                   QString::fromUtf8(p.readAllStandardError())};
 }

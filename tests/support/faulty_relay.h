@@ -19,7 +19,10 @@
 class FaultyRelay {
  public:
   FaultyRelay(std::string devicePath, std::string hostLink, double flipRate, double dropRate)
-      : m_devicePath(std::move(devicePath)), m_hostLink(std::move(hostLink)), m_flip(flipRate), m_drop(dropRate) {}
+      : m_devicePath(std::move(devicePath)),
+        m_hostLink(std::move(hostLink)),
+        m_flip(flipRate),
+        m_drop(dropRate) {}
   ~FaultyRelay() { unplug(); }
 
   bool plug() {

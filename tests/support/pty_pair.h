@@ -61,7 +61,8 @@ class PtyPair {
     return true;
   }
 
-  // Reads what is there now (non-blocking), appending to out; waits up to timeoutMs for the first byte.
+  // Reads what is there now (non-blocking), appending to out; waits up to timeoutMs for the first
+  // byte.
   size_t readSome(std::string* out, int timeoutMs) {
     pollfd pfd{m_master, POLLIN, 0};
     if (::poll(&pfd, 1, timeoutMs) <= 0) return 0;

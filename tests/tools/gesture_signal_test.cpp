@@ -39,7 +39,8 @@ TEST(GestureSignal, GesturesPutTheirEnergyOnTheDocumentedAxes) {
     double sum = 0.0, sq = 0.0;
     for (int t = 0; t < kWindowLength; ++t) sum += w[t * kAxes + axis];
     const double mean = sum / kWindowLength;
-    for (int t = 0; t < kWindowLength; ++t) sq += (w[t * kAxes + axis] - mean) * (w[t * kAxes + axis] - mean);
+    for (int t = 0; t < kWindowLength; ++t)
+      sq += (w[t * kAxes + axis] - mean) * (w[t * kAxes + axis] - mean);
     return std::sqrt(sq / kWindowLength) / kRawPerG;  // in g
   };
   int16_t w[kWindowSamples];

@@ -37,7 +37,9 @@ std::vector<uint8_t> readFile(const fs::path& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-std::string str(const runner::fb::String& v) { return v.present() ? std::string(v.chars, v.length) : std::string(); }
+std::string str(const runner::fb::String& v) {
+  return v.present() ? std::string(v.chars, v.length) : std::string();
+}
 
 class TempDir {
  public:
@@ -58,14 +60,16 @@ class TempDir {
 TEST(MakeDemoModel, RegeneratesTheCommittedFilesByteForByte) {
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
-  const std::string cmd = std::string("\"") + TINYSCOPE_MAKE_DEMO_MODEL + "\" --quiet \"" + dir.path().string() + "\"";
+  const std::string cmd =
+      std::string("\"") + TINYSCOPE_MAKE_DEMO_MODEL + "\" --quiet \"" + dir.path().string() + "\"";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   for (const char* name : {"imu_gesture_demo.tflite", "imu_gesture_demo.json"}) {
     const std::vector<uint8_t> fresh = readFile(dir.path() / name);
     const std::vector<uint8_t> committed = readFile(kCommittedDir / name);
     ASSERT_FALSE(committed.empty()) << (kCommittedDir / name) << " is missing";
-    EXPECT_TRUE(fresh == committed) << name << " differs from the committed copy: regenerate it with "
-                                    << "make_demo_model resources/models (see resources/models/README.md)";
+    EXPECT_TRUE(fresh == committed)
+        << name << " differs from the committed copy: regenerate it with "
+        << "make_demo_model resources/models (see resources/models/README.md)";
   }
 }
 
@@ -73,7 +77,9 @@ TEST(MakeDemoModel, UsageErrorsExitWithTwo) {
   const std::string exe = std::string("\"") + TINYSCOPE_MAKE_DEMO_MODEL + "\"";
   EXPECT_EQ(WEXITSTATUS(std::system((exe + " 2>/dev/null").c_str())), 2);
   EXPECT_EQ(WEXITSTATUS(std::system((exe + " --bogus x 2>/dev/null").c_str())), 2);
-  EXPECT_EQ(WEXITSTATUS(std::system((exe + " /nonexistent-dir/for/sure 2>/dev/null >/dev/null").c_str())), 1);
+  EXPECT_EQ(
+      WEXITSTATUS(std::system((exe + " /nonexistent-dir/for/sure 2>/dev/null >/dev/null").c_str())),
+      1);
 }
 
 class CommittedDemoModel : public ::testing::Test {
@@ -144,7 +150,8 @@ TEST_F(CommittedDemoModel, QuantizedTheWayTfliteDoes) {
       }
       EXPECT_EQ(maxAbs, 127);
       // Bias scale = input scale x weight scale, zero point 0.
-      EXPECT_EQ(b.scales.f32(static_cast<uint32_t>(c)), in.scale() * w.scales.f32(static_cast<uint32_t>(c)));
+      EXPECT_EQ(b.scales.f32(static_cast<uint32_t>(c)),
+                in.scale() * w.scales.f32(static_cast<uint32_t>(c)));
       EXPECT_EQ(b.zeroPoints.i64(static_cast<uint32_t>(c)), 0);
     }
     if (fcIndex == 1) {
@@ -181,11 +188,13 @@ TEST_F(CommittedDemoModel, RuntimeClassifiesHeldOutGesturesLikeTheGeneratorsChec
   int16_t raw[demo::kWindowSamples];
   for (int i = 0; i < kPerClass; ++i) {
     for (int g = 0; g < demo::kGestureCount; ++g) {
-      demo::fillWindow(static_cast<demo::Gesture>(g), kHeldOutSeedBase + static_cast<uint32_t>(i), raw);
+      demo::fillWindow(static_cast<demo::Gesture>(g), kHeldOutSeedBase + static_cast<uint32_t>(i),
+                       raw);
       demo::quantizeWindow(raw, interp.input(0).as<int8_t>());
       ASSERT_EQ(interp.invoke(), Status::kOk);
       const int8_t* probs = interp.output(0).as<int8_t>();
-      const int byLogits = static_cast<int>(std::max_element(capture.logits, capture.logits + 4) - capture.logits);
+      const int byLogits =
+          static_cast<int>(std::max_element(capture.logits, capture.logits + 4) - capture.logits);
       const int byProbs = static_cast<int>(std::max_element(probs, probs + 4) - probs);
       correct += byLogits == g ? 1 : 0;
       probArgmaxAgrees += probs[byLogits] == probs[byProbs] ? 1 : 0;

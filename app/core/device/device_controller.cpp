@@ -42,11 +42,14 @@ void DeviceController::connectTo(const QString& address) {
     link::DeviceUri uri;
     QString error;
     if (!link::parseDeviceUri(address, &uri, &error)) {
-      QMetaObject::invokeMethod(this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
       return;
     }
-    if (uri.textMode()) openTextStream(uri);
-    else openSession(uri);
+    if (uri.textMode())
+      openTextStream(uri);
+    else
+      openSession(uri);
   });
 }
 
@@ -61,10 +64,12 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   QString error;
   std::unique_ptr<link::Transport> transport = link::createTransport(uri, &error);
   if (!transport) {
-    QMetaObject::invokeMethod(this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
     return;
   }
-  m_session = new DeviceSession(std::make_unique<link::DeviceLink>(uri, std::move(transport)), m_io);
+  m_session =
+      new DeviceSession(std::make_unique<link::DeviceLink>(uri, std::move(transport)), m_io);
   DeviceSession* s = m_session;
   // Session signals are emitted on the I/O thread; `this` lives in the GUI thread, so
   // these connections are queued.
@@ -80,10 +85,12 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   });
   connect(s, &DeviceSession::errorOccurred, this, &DeviceController::reportError);
   connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);
-  connect(s->link(), &link::DeviceLink::diagnostic, this, [this](const QString& line) { Q_EMIT deviceLog(0, line); });
+  connect(s->link(), &link::DeviceLink::diagnostic, this,
+          [this](const QString& line) { Q_EMIT deviceLog(0, line); });
   // Windows go through the ring, on the I/O thread (direct connection).
-  connect(s, &DeviceSession::windowReceived, m_io, [this](const SensorWindowData& w) { m_windows.push(w); },
-          Qt::DirectConnection);
+  connect(
+      s, &DeviceSession::windowReceived, m_io,
+      [this](const SensorWindowData& w) { m_windows.push(w); }, Qt::DirectConnection);
   auto* timer = new QTimer(s);
   connect(timer, &QTimer::timeout, s, [this, s] {
     LinkStatus st{s->streams().value(0), s->link()->counters()};
@@ -99,14 +106,16 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   connect(retry, &QTimer::timeout, s, [this, s, attempt = 0]() mutable {
     if (s->link()->isOpen() && s->handshakeDone()) return;
     ++attempt;
-    QMetaObject::invokeMethod(this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
     s->link()->close();
     s->startHandshake();
   });
   s->startHandshake();
   QTimer::singleShot(10000, s, [this, s] {
     if (!s->handshakeDone() && m_session == s)
-      Q_EMIT errorOccurred(QStringLiteral("%1: no answer to the handshake within 10 s").arg(s->link()->uri().text));
+      Q_EMIT errorOccurred(
+          QStringLiteral("%1: no answer to the handshake within 10 s").arg(s->link()->uri().text));
   });
 }
 
@@ -114,7 +123,8 @@ void DeviceController::openTextStream(const link::DeviceUri& uri) {
   QString error;
   std::unique_ptr<link::Transport> transport = link::createTransport(uri, &error);
   if (!transport) {
-    QMetaObject::invokeMethod(this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
     return;
   }
   m_text = new TextStream(uri, std::move(transport), m_io);
@@ -130,9 +140,11 @@ void DeviceController::openTextStream(const link::DeviceUri& uri) {
     Q_EMIT disconnected();
   });
   connect(t, &TextStream::errorOccurred, this, &DeviceController::reportError);
-  connect(t, &TextStream::textLine, this, [this](const QString& line) { Q_EMIT deviceLog(1, line); });
-  connect(t, &TextStream::windowReceived, m_io, [this](const SensorWindowData& w) { m_windows.push(w); },
-          Qt::DirectConnection);
+  connect(t, &TextStream::textLine, this,
+          [this](const QString& line) { Q_EMIT deviceLog(1, line); });
+  connect(
+      t, &TextStream::windowReceived, m_io,
+      [this](const SensorWindowData& w) { m_windows.push(w); }, Qt::DirectConnection);
   auto* timer = new QTimer(t);
   connect(timer, &QTimer::timeout, t, [this, t] {
     LinkStatus st;
@@ -153,7 +165,8 @@ void DeviceController::openTextStream(const link::DeviceUri& uri) {
       return;
     }
     ++attempt;
-    QMetaObject::invokeMethod(this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
     t->open();
   });
   t->open();
@@ -193,7 +206,8 @@ void DeviceController::stopStream() {
 void DeviceController::runInference(const QByteArray& input) {
   onIoThread([this, input] {
     if (!m_session) {
-      QMetaObject::invokeMethod(this, [this] { Q_EMIT runFailed(tr("No device is connected.")); }, Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          this, [this] { Q_EMIT runFailed(tr("No device is connected.")); }, Qt::QueuedConnection);
       return;
     }
     DeviceSession* s = m_session;
@@ -210,7 +224,7 @@ void DeviceController::runInference(const QByteArray& input) {
       Q_EMIT runFailed(tr("The device did not finish the inference within 60 s."));
       done->deleteLater();
     });
-    if (!s->runInference(input, proto::CaptureMode::AllOps)) {
+    if (!s->runInference(input, proto::CaptureMode::kAllOps)) {
       Q_EMIT runFailed(tr("Cannot send the inference request."));
       done->deleteLater();
     }

@@ -72,9 +72,9 @@ class DeviceController : public QObject {
   void reportError(const QString& e);
 
   QThread m_thread;
-  QObject* m_io;                         // lives in m_thread; parent of the session
-  DeviceSession* m_session = nullptr;    // touched only on m_thread
-  TextStream* m_text = nullptr;          // touched only on m_thread; text-mode devices
+  QObject* m_io;                       // lives in m_thread; parent of the session
+  DeviceSession* m_session = nullptr;  // touched only on m_thread
+  TextStream* m_text = nullptr;        // touched only on m_thread; text-mode devices
   SpscRing<SensorWindowData> m_windows{4096};
   DeviceInfo m_info;
   QString m_address;

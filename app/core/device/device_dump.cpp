@@ -7,7 +7,8 @@ namespace tinyscope {
 namespace rh = runner::host;
 
 bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const rh::ModelFile& model,
-                     const QString& deviceDescription, quint32 arenaBytes, rh::TensorDump* out, QString* error) {
+                     const QString& deviceDescription, quint32 arenaBytes, rh::TensorDump* out,
+                     QString* error) {
   rh::ModelSummary summary;
   std::string err;
   if (!rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, &err)) {
@@ -19,7 +20,8 @@ bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const rh:
   rr.captured.assign(summary.tensors.size(), false);
   auto put = [&](int tensor, const QByteArray& data) {
     if (tensor < 0 || static_cast<size_t>(tensor) >= summary.tensors.size()) return false;
-    if (static_cast<quint64>(data.size()) != summary.tensors[static_cast<size_t>(tensor)].bytes) return false;
+    if (static_cast<quint64>(data.size()) != summary.tensors[static_cast<size_t>(tensor)].bytes)
+      return false;
     rr.tensorBytes[static_cast<size_t>(tensor)].assign(data.begin(), data.end());
     rr.captured[static_cast<size_t>(tensor)] = true;
     return true;
@@ -30,11 +32,14 @@ bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const rh:
       tensor = summary.inputs[t.tensorIndex];
     } else if (t.opIndex == proto::kModelOutputOp && t.tensorIndex < summary.outputs.size()) {
       tensor = summary.outputs[t.tensorIndex];
-    } else if (t.opIndex < summary.operators.size() && t.tensorIndex < summary.operators[t.opIndex].outputs.size()) {
+    } else if (t.opIndex < summary.operators.size() &&
+               t.tensorIndex < summary.operators[t.opIndex].outputs.size()) {
       tensor = summary.operators[t.opIndex].outputs[t.tensorIndex];
     }
     if (!put(tensor, t.data)) {
-      *error = QStringLiteral("the device's tensor for operator %1 output %2 does not fit %3: is the device running that model?")
+      *error = QStringLiteral(
+                   "the device's tensor for operator %1 output %2 does not fit %3: is the device "
+                   "running that model?")
                    .arg(t.opIndex)
                    .arg(t.tensorIndex)
                    .arg(QString::fromStdString(model.path));
@@ -46,8 +51,10 @@ bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const rh:
   for (int32_t o : summary.outputs) rr.outputs.push_back(rr.tensorBytes[static_cast<size_t>(o)]);
   rr.arenaUsedBytes = arenaBytes;
   for (const proto::OpTiming& t : run.ops)
-    rr.ops.push_back(rh::OpRecord{t.opIndex, t.opIndex < summary.operators.size() ? summary.operators[t.opIndex].op : std::string(),
-                                  static_cast<uint64_t>(t.micros) * 1000u});
+    rr.ops.push_back(rh::OpRecord{
+        t.opIndex,
+        t.opIndex < summary.operators.size() ? summary.operators[t.opIndex].op : std::string(),
+        static_cast<uint64_t>(t.micros) * 1000u});
   const std::vector<uint8_t> in(input.begin(), input.end());
   if (!rh::makeDump(model, "device", "uploaded by tinyscope", -1, in, rr, out, &err)) {
     *error = QString::fromStdString(err);

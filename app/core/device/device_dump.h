@@ -14,7 +14,8 @@ namespace tinyscope {
 
 // false + *error (one sentence) when a captured tensor does not fit the model — typically
 // the device runs another model than `model`.
-bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const runner::host::ModelFile& model,
-                     const QString& deviceDescription, quint32 arenaBytes, runner::host::TensorDump* out, QString* error);
+bool deviceRunToDump(const InferenceRun& run, const QByteArray& input,
+                     const runner::host::ModelFile& model, const QString& deviceDescription,
+                     quint32 arenaBytes, runner::host::TensorDump* out, QString* error);
 
 }  // namespace tinyscope

@@ -19,9 +19,9 @@ struct SensorWindowData {
   quint8 streamId = 0;
   quint32 sequence = 0;
   quint64 timestampUs = 0;
-  proto::ElementType sampleType = proto::ElementType::Int16;
+  proto::ElementType sampleType = proto::ElementType::kInt16;
   int channels = 1;
-  int samples = 0;  // per channel
+  int samples = 0;     // per channel
   QByteArray payload;  // interleaved, little-endian
   qint64 arrivalNs = 0;
   double sample(int index, int channel) const;  // as a double, any element type
@@ -29,9 +29,9 @@ struct SensorWindowData {
 
 struct StreamStats {
   quint64 windows = 0;
-  quint64 samples = 0;          // per channel
-  quint64 missingWindows = 0;   // sequence gaps
-  quint64 overrunsReported = 0; // Error StreamOverrun messages from the device
+  quint64 samples = 0;           // per channel
+  quint64 missingWindows = 0;    // sequence gaps
+  quint64 overrunsReported = 0;  // Error StreamOverrun messages from the device
   quint64 firstTimestampUs = 0;
   quint64 lastTimestampUs = 0;
   quint32 firstSequence = 0;
@@ -52,11 +52,11 @@ struct CapturedTensor {
 };
 
 struct InferenceRun {
-  proto::InferenceStatus status = proto::InferenceStatus::Ok;
+  proto::InferenceStatus status = proto::InferenceStatus::kOk;
   quint32 totalTicks = 0;
   quint32 totalMicros = 0;
   QVector<proto::OpTiming> ops;
-  QVector<CapturedTensor> outputs;                 // inline outputs
+  QVector<CapturedTensor> outputs;                        // inline outputs
   QMap<QPair<quint16, quint8>, CapturedTensor> captured;  // (op index, output index)
   bool resultReceived = false;
   bool complete() const;
@@ -89,7 +89,8 @@ class DeviceSession : public QObject {
   quint16 startStream(quint8 streamId, quint8 sensorId, quint32 rateMilliHz, quint16 windowSamples);
   quint16 stopStream(quint8 streamId);
   // Uploads input (chunked) then runs inference on it with the given capture mode.
-  quint16 runInference(const QByteArray& input, proto::CaptureMode capture, const QVector<quint16>& captureOps = {});
+  quint16 runInference(const QByteArray& input, proto::CaptureMode capture,
+                       const QVector<quint16>& captureOps = {});
 
   // Blocking helpers for the CLI: false with *error set (one sentence) on failure/timeout.
   bool connectBlocking(int timeoutMs, QString* error);

@@ -10,15 +10,20 @@ namespace tinyscope {
 using namespace tinyscope::proto;
 
 namespace {
-QString hex8(quint32 v) { return QStringLiteral("0x%1").arg(v, 8, 16, QLatin1Char('0')); }
+QString hex8(quint32 v) {
+  return QStringLiteral("0x%1").arg(v, 8, 16, QLatin1Char('0'));
+}
 }  // namespace
 
-ModelFlasher::ModelFlasher(DeviceSession* session, QObject* parent) : QObject(parent), m_session(session) {
+ModelFlasher::ModelFlasher(DeviceSession* session, QObject* parent)
+    : QObject(parent), m_session(session) {
   m_timer.setSingleShot(true);
   connect(&m_timer, &QTimer::timeout, this, &ModelFlasher::onTimeout);
 }
 
-QString ModelFlasher::where() const { return m_session->link()->uri().text; }
+QString ModelFlasher::where() const {
+  return m_session->link()->uri().text;
+}
 
 bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
   if (running()) {
@@ -33,67 +38,80 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
   m_options = options;
   m_report = FlashReport();
   m_report.size = static_cast<quint32>(model.size());
-  m_report.crc32 = crc32(ConstByteSpan(reinterpret_cast<const uint8_t*>(model.constData()), static_cast<size_t>(model.size())));
+  m_report.crc32 = crc32(ConstByteSpan(reinterpret_cast<const uint8_t*>(model.constData()),
+                                       static_cast<size_t>(model.size())));
   m_error.clear();
   m_cancel = false;
   m_offset = 0;
   const quint16 maxFrame = m_session->info().hello.maxFrameSize;
   // FlashChunk overhead: 6-byte header + slot + offset + length = 13 bytes.
-  m_chunkBytes = static_cast<quint32>(qBound<int>(1, maxFrame > 13 ? maxFrame - 13 : 1, static_cast<int>(kMaxChunk)));
+  m_chunkBytes = static_cast<quint32>(
+      qBound<int>(1, maxFrame > 13 ? maxFrame - 13 : 1, static_cast<int>(kMaxChunk)));
   m_startNs = QDateTime::currentMSecsSinceEpoch();
-  m_messages = connect(m_session->link(), &link::DeviceLink::messageReceived, this, &ModelFlasher::onMessage);
+  m_messages = connect(m_session->link(), &link::DeviceLink::messageReceived, this,
+                       &ModelFlasher::onMessage);
   m_disconnect = connect(m_session, &DeviceSession::disconnected, this, [this] {
-    finish(false, QStringLiteral("%1: the device disappeared during flashing at byte %2 of %3; flash again to resume at "
-                                 "the device's offset")
-                      .arg(where())
-                      .arg(m_offset)
-                      .arg(m_report.size));
+    finish(
+        false,
+        QStringLiteral(
+            "%1: the device disappeared during flashing at byte %2 of %3; flash again to resume at "
+            "the device's offset")
+            .arg(where())
+            .arg(m_offset)
+            .arg(m_report.size));
   });
-  advance(Stage::SlotInfo);
+  advance(Stage::kSlotInfo);
   return true;
 }
 
-void ModelFlasher::cancel() { m_cancel = true; }
+void ModelFlasher::cancel() {
+  m_cancel = true;
+}
 
 void ModelFlasher::advance(Stage next) {
   m_stage = next;
   m_attempts = 0;
-  static const char* const kNames[] = {"",        "checking the slot", "starting the transfer", "sending",
-                                       "finishing", "verifying",        "activating",            "confirming",
-                                       "rolling back"};
+  static const char* const kNames[] = {"",           "checking the slot", "starting the transfer",
+                                       "sending",    "finishing",         "verifying",
+                                       "activating", "confirming",        "rolling back"};
   Q_EMIT stageChanged(QString::fromLatin1(kNames[static_cast<int>(next)]));
   sendCurrent();
 }
 
 void ModelFlasher::sendCurrent() {
-  if (m_cancel && m_stage != Stage::Rollback) {
-    finish(false, QStringLiteral("%1: flashing cancelled at byte %2 of %3").arg(where()).arg(m_offset).arg(m_report.size));
+  if (m_cancel && m_stage != Stage::kRollback) {
+    finish(false, QStringLiteral("%1: flashing cancelled at byte %2 of %3")
+                      .arg(where())
+                      .arg(m_offset)
+                      .arg(m_report.size));
     return;
   }
   link::DeviceLink* link = m_session->link();
   int timeout = m_options.requestTimeoutMs;
   switch (m_stage) {
-    case Stage::Idle: return;
-    case Stage::SlotInfo:
-    case Stage::Confirm: {
+    case Stage::kIdle:
+      return;
+    case Stage::kSlotInfo:
+    case Stage::kConfirm: {
       SlotInfoRequest m;
       m.slot = m_options.slot;
       m_request = link->send(m);
       break;
     }
-    case Stage::Begin: {
+    case Stage::kBegin: {
       FlashBegin m;
       m.slot = m_options.slot;
       m.size = m_report.size;
       m.crc32 = m_report.crc32;
       QByteArray name = m_options.modelName.toUtf8().left(static_cast<int>(kMaxNameLen));
-      while (!name.isEmpty() && (static_cast<quint8>(name.back()) & 0xC0u) == 0x80u) name.chop(1);  // whole characters
+      while (!name.isEmpty() && (static_cast<quint8>(name.back()) & 0xC0u) == 0x80u)
+        name.chop(1);  // whole characters
       m.modelName.assign(name.constData(), static_cast<size_t>(name.size()));
       m_request = link->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
-    case Stage::Chunk: {
+    case Stage::kChunk: {
       FlashChunk m;
       m.slot = m_options.slot;
       m.offset = m_offset;
@@ -102,28 +120,28 @@ void ModelFlasher::sendCurrent() {
       m_request = link->send(m);
       break;
     }
-    case Stage::End: {
+    case Stage::kEnd: {
       FlashEnd m;
       m.slot = m_options.slot;
       m_request = link->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
-    case Stage::Verify: {
+    case Stage::kVerify: {
       VerifySlot m;
       m.slot = m_options.slot;
       m_request = link->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
-    case Stage::Activate: {
+    case Stage::kActivate: {
       Activate m;
       m.slot = m_options.slot;
       m_request = link->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
-    case Stage::Rollback:
+    case Stage::kRollback:
       m_request = link->send(Rollback());
       break;
   }
@@ -137,14 +155,15 @@ void ModelFlasher::sendCurrent() {
 void ModelFlasher::onTimeout() {
   if (!running()) return;
   if (++m_attempts <= m_options.retries) {
-    if (m_stage == Stage::Chunk) ++m_report.chunkRetries;
+    if (m_stage == Stage::kChunk) ++m_report.chunkRetries;
     const int attempts = m_attempts;
     sendCurrent();  // requests are idempotent (flash by offset)
     m_attempts = attempts;
     return;
   }
   finish(false, QStringLiteral("%1: no answer from the device while %2 (byte %3 of %4)")
-                    .arg(where(), m_stage == Stage::Chunk ? QStringLiteral("sending") : QStringLiteral("flashing"))
+                    .arg(where(), m_stage == Stage::kChunk ? QStringLiteral("sending")
+                                                           : QStringLiteral("flashing"))
                     .arg(m_offset)
                     .arg(m_report.size));
 }
@@ -152,78 +171,107 @@ void ModelFlasher::onTimeout() {
 void ModelFlasher::onMessage(const link::DeviceMessage& message) {
   if (!running() || message.header.requestId != m_request) return;
   const MessageType type = message.header.type;
-  if (type == MessageType::Nack) {
+  if (type == MessageType::kNack) {
     Nack n;
-    if (message.decode(n) != Status::Ok) return;
+    if (message.decode(n) != Status::kOk) return;
     m_timer.stop();
-    if (m_stage == Stage::Chunk && n.code == NackCode::FlashOffsetMismatch && n.value <= m_report.size) {
+    if (m_stage == Stage::kChunk && n.code == NackCode::kFlashOffsetMismatch &&
+        n.value <= m_report.size) {
       m_offset = n.value;  // a lost Ack or chunk: continue where the device is
       ++m_report.chunkRetries;
-      if (m_offset == m_report.size) return advance(Stage::End);
+      if (m_offset == m_report.size) return advance(Stage::kEnd);
       return sendCurrent();
     }
-    if (m_stage == Stage::Rollback) {
-      return finish(false, QStringLiteral("%1: the device did not confirm slot %2 as active, and rolling back failed: %3")
-                               .arg(where()).arg(m_options.slot).arg(DeviceSession::describeNack(n)));
+    if (m_stage == Stage::kRollback) {
+      return finish(
+          false,
+          QStringLiteral(
+              "%1: the device did not confirm slot %2 as active, and rolling back failed: %3")
+              .arg(where())
+              .arg(m_options.slot)
+              .arg(DeviceSession::describeNack(n)));
     }
-    if (n.code == NackCode::CrcMismatch) {
-      return finish(false, QStringLiteral("%1: slot %2 holds CRC-32 %3 but the model has %4: the transfer was damaged; "
-                                          "the previous model stays active")
-                               .arg(where()).arg(m_options.slot).arg(hex8(n.value), hex8(m_report.crc32)));
+    if (n.code == NackCode::kCrcMismatch) {
+      return finish(
+          false, QStringLiteral(
+                     "%1: slot %2 holds CRC-32 %3 but the model has %4: the transfer was damaged; "
+                     "the previous model stays active")
+                     .arg(where())
+                     .arg(m_options.slot)
+                     .arg(hex8(n.value), hex8(m_report.crc32)));
     }
     return finish(false, QStringLiteral("%1: %2").arg(where(), DeviceSession::describeNack(n)));
   }
-  if (type == MessageType::SlotInfo) {
+  if (type == MessageType::kSlotInfo) {
     SlotInfo info;
-    if (message.decode(info) != Status::Ok || (m_stage != Stage::SlotInfo && m_stage != Stage::Confirm)) return;
+    if (message.decode(info) != Status::kOk ||
+        (m_stage != Stage::kSlotInfo && m_stage != Stage::kConfirm))
+      return;
     m_timer.stop();
-    if (m_stage == Stage::SlotInfo) {
+    if (m_stage == Stage::kSlotInfo) {
       if (m_report.size > info.capacity)
-        return finish(false, QStringLiteral("%1: the model (%2 bytes) does not fit slot %3 (%4 bytes)")
-                                 .arg(where()).arg(m_report.size).arg(m_options.slot).arg(info.capacity));
-      return advance(Stage::Begin);
+        return finish(false,
+                      QStringLiteral("%1: the model (%2 bytes) does not fit slot %3 (%4 bytes)")
+                          .arg(where())
+                          .arg(m_report.size)
+                          .arg(m_options.slot)
+                          .arg(info.capacity));
+      return advance(Stage::kBegin);
     }
-    if (info.state == SlotState::Active) {
+    if (info.state == SlotState::kActive) {
       m_report.activated = true;
       return finish(true, QString());
     }
-    return advance(Stage::Rollback);
+    return advance(Stage::kRollback);
   }
-  if (type != MessageType::Ack) return;
+  if (type != MessageType::kAck) return;
   Ack ack;
-  if (message.decode(ack) != Status::Ok) return;
+  if (message.decode(ack) != Status::kOk) return;
   m_timer.stop();
   switch (m_stage) {
-    case Stage::Begin:
+    case Stage::kBegin:
       if (ack.value > m_report.size)
-        return finish(false, QStringLiteral("%1: the device wants to resume at byte %2 of a %3-byte model").arg(where()).arg(ack.value).arg(m_report.size));
+        return finish(false,
+                      QStringLiteral("%1: the device wants to resume at byte %2 of a %3-byte model")
+                          .arg(where())
+                          .arg(ack.value)
+                          .arg(m_report.size));
       m_offset = ack.value;
       m_report.resumedFrom = ack.value;
       Q_EMIT progress(m_offset, m_report.size);
-      return advance(m_offset == m_report.size ? Stage::End : Stage::Chunk);
-    case Stage::Chunk: {
+      return advance(m_offset == m_report.size ? Stage::kEnd : Stage::kChunk);
+    case Stage::kChunk: {
       if (ack.value > m_report.size || ack.value < m_offset) return sendCurrent();
       m_report.bytesSent += ack.value - m_offset;
       m_offset = ack.value;
       Q_EMIT progress(m_offset, m_report.size);
-      if (m_offset == m_report.size) return advance(Stage::End);
+      if (m_offset == m_report.size) return advance(Stage::kEnd);
       m_attempts = 0;
       return sendCurrent();
     }
-    case Stage::End:
-    case Stage::Verify:
+    case Stage::kEnd:
+    case Stage::kVerify:
       if (ack.value != m_report.crc32)
-        return finish(false, QStringLiteral("%1: slot %2 holds CRC-32 %3 but the model has %4; the previous model stays active")
-                                 .arg(where()).arg(m_options.slot).arg(hex8(ack.value), hex8(m_report.crc32)));
-      if (m_stage == Stage::End) return advance(Stage::Verify);
+        return finish(
+            false,
+            QStringLiteral(
+                "%1: slot %2 holds CRC-32 %3 but the model has %4; the previous model stays active")
+                .arg(where())
+                .arg(m_options.slot)
+                .arg(hex8(ack.value), hex8(m_report.crc32)));
+      if (m_stage == Stage::kEnd) return advance(Stage::kVerify);
       if (!m_options.activate) return finish(true, QString());
-      return advance(Stage::Activate);
-    case Stage::Activate:
-      return advance(Stage::Confirm);
-    case Stage::Rollback:
+      return advance(Stage::kActivate);
+    case Stage::kActivate:
+      return advance(Stage::kConfirm);
+    case Stage::kRollback:
       m_report.rolledBack = true;
-      return finish(false, QStringLiteral("%1: the device did not confirm slot %2 as active; rolled back to the previous model")
-                               .arg(where()).arg(m_options.slot));
+      return finish(
+          false,
+          QStringLiteral(
+              "%1: the device did not confirm slot %2 as active; rolled back to the previous model")
+              .arg(where())
+              .arg(m_options.slot));
     default:
       return;
   }
@@ -232,7 +280,7 @@ void ModelFlasher::onMessage(const link::DeviceMessage& message) {
 void ModelFlasher::finish(bool ok, const QString& error) {
   if (!running()) return;
   m_timer.stop();
-  m_stage = Stage::Idle;
+  m_stage = Stage::kIdle;
   disconnect(m_messages);
   disconnect(m_disconnect);
   m_report.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startNs;
@@ -240,7 +288,8 @@ void ModelFlasher::finish(bool ok, const QString& error) {
   Q_EMIT finished(ok, error);
 }
 
-bool ModelFlasher::flashBlocking(const QByteArray& model, const FlashOptions& options, int timeoutMs, QString* error) {
+bool ModelFlasher::flashBlocking(const QByteArray& model, const FlashOptions& options,
+                                 int timeoutMs, QString* error) {
   if (!start(model, options)) {
     *error = m_error;
     return false;
@@ -256,9 +305,14 @@ bool ModelFlasher::flashBlocking(const QByteArray& model, const FlashOptions& op
   connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
   deadline.start(timeoutMs);
   if (running()) loop.exec();
-  if (running()) finish(false, QStringLiteral("%1: flashing did not finish within %2 s (byte %3 of %4)")
-                                   .arg(where()).arg(timeoutMs / 1000.0).arg(m_offset).arg(m_report.size));
-  else if (m_error.isEmpty()) ok = true;
+  if (running())
+    finish(false, QStringLiteral("%1: flashing did not finish within %2 s (byte %3 of %4)")
+                      .arg(where())
+                      .arg(timeoutMs / 1000.0)
+                      .arg(m_offset)
+                      .arg(m_report.size));
+  else if (m_error.isEmpty())
+    ok = true;
   *error = m_error;
   return ok && m_error.isEmpty();
 }

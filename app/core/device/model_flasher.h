@@ -28,18 +28,18 @@ namespace tinyscope {
 struct FlashOptions {
   quint8 slot = 1;
   bool activate = true;
-  QString modelName;          // <= 24 bytes of UTF-8 are kept
+  QString modelName;  // <= 24 bytes of UTF-8 are kept
   int requestTimeoutMs = 3000;
   int slowRequestTimeoutMs = 15000;  // FlashBegin (erase), FlashEnd/VerifySlot (CRC pass)
-  int retries = 4;            // resends of one request after a timeout
+  int retries = 4;                   // resends of one request after a timeout
 };
 
 struct FlashReport {
   quint32 size = 0;
   quint32 crc32 = 0;
-  quint32 resumedFrom = 0;    // offset FlashBegin's Ack named (0 = fresh transfer)
-  quint32 bytesSent = 0;      // payload bytes sent in FlashChunks this time
-  int chunkRetries = 0;       // timeouts and offset corrections
+  quint32 resumedFrom = 0;  // offset FlashBegin's Ack named (0 = fresh transfer)
+  quint32 bytesSent = 0;    // payload bytes sent in FlashChunks this time
+  int chunkRetries = 0;     // timeouts and offset corrections
   bool activated = false;
   bool rolledBack = false;
   qint64 elapsedMs = 0;
@@ -56,10 +56,11 @@ class ModelFlasher : public QObject {
   bool start(const QByteArray& model, const FlashOptions& options);
   // Stops after the request in flight (for tests and a GUI cancel button); finished(false).
   void cancel();
-  bool running() const { return m_stage != Stage::Idle; }
+  bool running() const { return m_stage != Stage::kIdle; }
 
   // start() + local event loop until finished or `timeoutMs`; false with *error set.
-  bool flashBlocking(const QByteArray& model, const FlashOptions& options, int timeoutMs, QString* error);
+  bool flashBlocking(const QByteArray& model, const FlashOptions& options, int timeoutMs,
+                     QString* error);
 
   const FlashReport& report() const { return m_report; }
   QString error() const { return m_error; }
@@ -70,7 +71,17 @@ class ModelFlasher : public QObject {
   void finished(bool ok, const QString& error);
 
  private:
-  enum class Stage { Idle, SlotInfo, Begin, Chunk, End, Verify, Activate, Confirm, Rollback };
+  enum class Stage {
+    kIdle,
+    kSlotInfo,
+    kBegin,
+    kChunk,
+    kEnd,
+    kVerify,
+    kActivate,
+    kConfirm,
+    kRollback
+  };
 
   void sendCurrent();
   void onMessage(const link::DeviceMessage& message);
@@ -83,7 +94,7 @@ class ModelFlasher : public QObject {
   QByteArray m_model;
   FlashOptions m_options;
   FlashReport m_report;
-  Stage m_stage = Stage::Idle;
+  Stage m_stage = Stage::kIdle;
   quint16 m_request = 0;
   quint32 m_offset = 0;
   quint32 m_chunkBytes = proto::kMaxChunk;

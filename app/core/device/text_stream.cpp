@@ -4,9 +4,11 @@
 
 namespace tinyscope {
 
-TextStream::TextStream(link::DeviceUri uri, std::unique_ptr<link::Transport> transport, QObject* parent)
+TextStream::TextStream(link::DeviceUri uri, std::unique_ptr<link::Transport> transport,
+                       QObject* parent)
     : QObject(parent), m_uri(std::move(uri)), m_transport(std::move(transport)) {
-  if (m_uri.options.hasQueryItem(QStringLiteral("rate"))) m_decoder.overrideRate(m_uri.option(QStringLiteral("rate")).toDouble());
+  if (m_uri.options.hasQueryItem(QStringLiteral("rate")))
+    m_decoder.overrideRate(m_uri.option(QStringLiteral("rate")).toDouble());
   connect(m_transport.get(), &link::Transport::bytesReceived, this, &TextStream::onBytes);
   connect(m_transport.get(), &link::Transport::errorOccurred, this, &TextStream::errorOccurred);
   connect(m_transport.get(), &link::Transport::closed, this, &TextStream::closed);
@@ -17,8 +19,12 @@ TextStream::~TextStream() {
   m_transport->close();
 }
 
-void TextStream::open() { m_transport->open(); }
-void TextStream::close() { m_transport->close(); }
+void TextStream::open() {
+  m_transport->open();
+}
+void TextStream::close() {
+  m_transport->close();
+}
 
 DeviceInfo TextStream::info() const {
   DeviceInfo info;
@@ -29,8 +35,9 @@ DeviceInfo TextStream::info() const {
   proto::SensorInfo s;
   s.sensorId = 0;
   s.name.assign("text");
-  s.axes = static_cast<uint8_t>(std::clamp<int>(static_cast<int>(m_decoder.channelNames().size()), 1, static_cast<int>(proto::kMaxAxes)));
-  s.sampleType = proto::ElementType::Float32;
+  s.axes = static_cast<uint8_t>(std::clamp<int>(static_cast<int>(m_decoder.channelNames().size()),
+                                                1, static_cast<int>(proto::kMaxAxes)));
+  s.sampleType = proto::ElementType::kFloat32;
   const link::RateEstimate r = m_decoder.rate();
   s.rateMilliHz = static_cast<uint32_t>((r.valid() ? r.hz : 100.0) * 1000.0 + 0.5);
   s.maxRateMilliHz = s.rateMilliHz;
@@ -45,13 +52,15 @@ void TextStream::onBytes(const QByteArray& chunk, qint64 arrivalNs) {
   for (const QString& l : lines) Q_EMIT textLine(l);
   if (samples.isEmpty()) return;
   // Wait for a rate estimate (or a fixed rate) before announcing the stream.
-  if (m_decoder.channelNames() != m_announced && (m_decoder.rate().valid() || m_decoder.counters().samples > 200)) {
+  if (m_decoder.channelNames() != m_announced &&
+      (m_decoder.rate().valid() || m_decoder.counters().samples > 200)) {
     m_announced = m_decoder.channelNames();
     Q_EMIT channelsKnown(info());
   }
-  const int channels = std::min(static_cast<int>(m_decoder.channelNames().size()), static_cast<int>(proto::kMaxAxes));
+  const int channels = std::min(static_cast<int>(m_decoder.channelNames().size()),
+                                static_cast<int>(proto::kMaxAxes));
   SensorWindowData w;
-  w.sampleType = proto::ElementType::Float32;
+  w.sampleType = proto::ElementType::kFloat32;
   w.channels = channels;
   w.arrivalNs = arrivalNs;
   w.timestampUs = static_cast<quint64>(samples.front().arrivalNs / 1000);

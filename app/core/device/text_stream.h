@@ -17,7 +17,8 @@ namespace tinyscope {
 class TextStream : public QObject {
   Q_OBJECT
  public:
-  TextStream(link::DeviceUri uri, std::unique_ptr<link::Transport> transport, QObject* parent = nullptr);
+  TextStream(link::DeviceUri uri, std::unique_ptr<link::Transport> transport,
+             QObject* parent = nullptr);
   ~TextStream() override;
 
   void open();

@@ -47,7 +47,6 @@ void deviceIdFor(const char* name, uint8_t out[8]) {
   for (int i = 0; i < 8; ++i) out[i] = uint8_t(h >> (8 * i));
 }
 
-
 // Stack high-water mark: main paints the unused stack at boot; the lowest word no longer
 // holding the paint is the deepest the stack has been. Reported over semihosting (QEMU's
 // output; `TINYSCOPE_VERBOSE=1 tinyscope-cli ...` shows it) whenever it grows.
@@ -82,7 +81,8 @@ void reportStack(uint32_t used) {
   for (const char* t = "tinyscope-agent: stack high-water "; *t != '\0'; ++t) *out++ = *t;
   appendNumber(out, used);
   for (const char* t = " of "; *t != '\0'; ++t) *out++ = *t;
-  appendNumber(out, uint32_t(reinterpret_cast<uintptr_t>(__stack_top) - reinterpret_cast<uintptr_t>(__stack_bottom)));
+  appendNumber(out, uint32_t(reinterpret_cast<uintptr_t>(__stack_top) -
+                             reinterpret_cast<uintptr_t>(__stack_bottom)));
   for (const char* t = " bytes\n"; *t != '\0'; ++t) *out++ = *t;
   *out = '\0';
   cortex_m::semihostingWrite(line);

@@ -63,9 +63,15 @@ volatile uint32_t g_rxOverruns = 0;
 
 }  // namespace
 
-const char* name() { return "mps2-an386"; }
-uint32_t coreClockHz() { return kCoreClockHz; }
-bool slotsWritable() { return true; }
+const char* name() {
+  return "mps2-an386";
+}
+uint32_t coreClockHz() {
+  return kCoreClockHz;
+}
+bool slotsWritable() {
+  return true;
+}
 
 void linkInit() {
   g_rx.reset();
@@ -89,8 +95,7 @@ void linkWritePolled(const char* text) {
     reg(kCtrl) = kCtrlTxEn;
   }
   for (; *text != '\0'; ++text) {
-    while ((reg(kState) & kStateTxFull) != 0) {
-    }
+    while ((reg(kState) & kStateTxFull) != 0) {}
     reg(kData) = uint8_t(*text);
   }
 }
@@ -173,7 +178,9 @@ size_t write(const uint8_t* data, size_t size) {
   return accepted;
 }
 
-size_t writeSpace() { return board::g_tx.space(); }
+size_t writeSpace() {
+  return board::g_tx.space();
+}
 
 size_t txPending() {
   return board::g_tx.size() + ((cm::reg(board::kState) & board::kStateTxFull) != 0 ? 1 : 0);
@@ -190,7 +197,9 @@ size_t read(uint8_t* out, size_t capacity) {
   return count;
 }
 
-size_t available() { return board::g_rx.size(); }
+size_t available() {
+  return board::g_rx.size();
+}
 
 LinkCounters linkCounters() {
   return {board::g_rxBytes, board::g_txBytes, board::g_rxStalls, board::g_rxOverruns};
@@ -200,16 +209,14 @@ LinkCounters linkCounters() {
 
 // AN386 interrupt map as QEMU wires it (hw/arm/mps2.c): 0/1 UART0 RX/TX, 2/3 UART1,
 // 4/5 UART2, 8/9 timers, 10 dual timer, 12 UART overflow (combined), 13 ethernet.
-extern "C" __attribute__((section(".isr_vector"), used))
-const cm::VectorTable<32> g_vectorTable = {
+extern "C" __attribute__((section(".isr_vector"), used)) const cm::VectorTable<32> g_vectorTable = {
     __stack_top,
     TINYSCOPE_CORE_VECTORS,
-    {UART0RX_Handler, UART0TX_Handler, Default_Handler, Default_Handler,
-     Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-     TIMER0_Handler,  Default_Handler, Default_Handler, Default_Handler,
-     Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-     Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-     Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-     Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-     Default_Handler, Default_Handler, Default_Handler, Default_Handler},
+    {UART0RX_Handler, UART0TX_Handler, Default_Handler, Default_Handler, Default_Handler,
+     Default_Handler, Default_Handler, Default_Handler, TIMER0_Handler,  Default_Handler,
+     Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+     Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+     Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+     Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+     Default_Handler, Default_Handler},
 };

@@ -62,9 +62,15 @@ void setupPinsAndClock() {
 
 }  // namespace
 
-const char* name() { return "netduinoplus2"; }
-uint32_t coreClockHz() { return kCoreClockHz; }
-bool slotsWritable() { return false; }
+const char* name() {
+  return "netduinoplus2";
+}
+uint32_t coreClockHz() {
+  return kCoreClockHz;
+}
+bool slotsWritable() {
+  return false;
+}
 
 void linkInit() {
   g_rx.reset();
@@ -84,13 +90,14 @@ void linkWritePolled(const char* text) {
   }
   reg(kCr1) = reg(kCr1) & ~(kCr1TxeIe | kCr1RxneIe);
   for (; *text != '\0'; ++text) {
-    while ((reg(kSr) & kSrTxe) == 0) {
-    }
+    while ((reg(kSr) & kSrTxe) == 0) {}
     reg(kDr) = uint8_t(*text);
   }
 }
 
-hal::Status sampleTimerStart(uint32_t) { return hal::Status::kUnsupported; }
+hal::Status sampleTimerStart(uint32_t) {
+  return hal::Status::kUnsupported;
+}
 void sampleTimerStop() {}
 
 }  // namespace tinyscope::agent::board
@@ -147,7 +154,9 @@ size_t write(const uint8_t* data, size_t size) {
   return accepted;
 }
 
-size_t writeSpace() { return board::g_tx.space(); }
+size_t writeSpace() {
+  return board::g_tx.space();
+}
 
 size_t txPending() {
   // TXE covers the holding register; TC would add the shift register (one byte time).
@@ -164,7 +173,9 @@ size_t read(uint8_t* out, size_t capacity) {
   return count;
 }
 
-size_t available() { return board::g_rx.size(); }
+size_t available() {
+  return board::g_rx.size();
+}
 
 LinkCounters linkCounters() {
   return {board::g_rxBytes, board::g_txBytes, board::g_rxStalls, board::g_rxOverruns};
@@ -184,5 +195,5 @@ constexpr cm::VectorTable<kIrqCount> makeTable() {
 }
 }  // namespace
 
-extern "C" __attribute__((section(".isr_vector"), used))
-const cm::VectorTable<kIrqCount> g_vectorTable = makeTable();
+extern "C" __attribute__((section(".isr_vector"), used)) const cm::VectorTable<kIrqCount>
+    g_vectorTable = makeTable();

@@ -32,13 +32,19 @@ constexpr uintptr_t kNvicIpr = 0xE000E400;
 constexpr uint32_t kIcsrPendStSet = 1u << 26;
 constexpr uint32_t kAircrSysResetReq = 0x05FA0004u;
 
-inline void enableIrq(uint32_t irq) { reg(kNvicIser + 4 * (irq / 32)) = 1u << (irq % 32); }
+inline void enableIrq(uint32_t irq) {
+  reg(kNvicIser + 4 * (irq / 32)) = 1u << (irq % 32);
+}
 inline void disableIrq(uint32_t irq) {
   reg(kNvicIcer + 4 * (irq / 32)) = 1u << (irq % 32);
   asm volatile("dsb\n isb" ::: "memory");
 }
-inline void pendIrq(uint32_t irq) { reg(kNvicIspr + 4 * (irq / 32)) = 1u << (irq % 32); }
-inline void clearPendingIrq(uint32_t irq) { reg(kNvicIcpr + 4 * (irq / 32)) = 1u << (irq % 32); }
+inline void pendIrq(uint32_t irq) {
+  reg(kNvicIspr + 4 * (irq / 32)) = 1u << (irq % 32);
+}
+inline void clearPendingIrq(uint32_t irq) {
+  reg(kNvicIcpr + 4 * (irq / 32)) = 1u << (irq % 32);
+}
 // 4 priority bits on the M4 parts we target; 0 is the most urgent.
 inline void setIrqPriority(uint32_t irq, uint8_t priority) {
   *reinterpret_cast<volatile uint8_t*>(kNvicIpr + irq) = uint8_t(priority << 4);
@@ -49,9 +55,15 @@ inline uint32_t primask() {
   asm volatile("mrs %0, primask" : "=r"(value)::"memory");
   return value;
 }
-inline void disableInterrupts() { asm volatile("cpsid i" ::: "memory"); }
-inline void enableInterrupts() { asm volatile("cpsie i" ::: "memory"); }
-inline void waitForInterrupt() { asm volatile("dsb\n wfi" ::: "memory"); }
+inline void disableInterrupts() {
+  asm volatile("cpsid i" ::: "memory");
+}
+inline void enableInterrupts() {
+  asm volatile("cpsie i" ::: "memory");
+}
+inline void waitForInterrupt() {
+  asm volatile("dsb\n wfi" ::: "memory");
+}
 
 // Masks interrupts for its lifetime and restores the previous state (nests).
 class InterruptLock {

@@ -21,13 +21,19 @@ namespace {
 hal::SampleHook g_sampleHook = nullptr;
 void* g_sampleContext = nullptr;
 
-uint32_t slotSize() { return uint32_t(reinterpret_cast<uintptr_t>(__tinyscope_slot_size)); }
-uint8_t* slotBase(uint32_t slot) { return __tinyscope_slots_start + size_t(slot) * slotSize(); }
+uint32_t slotSize() {
+  return uint32_t(reinterpret_cast<uintptr_t>(__tinyscope_slot_size));
+}
+uint8_t* slotBase(uint32_t slot) {
+  return __tinyscope_slots_start + size_t(slot) * slotSize();
+}
 }  // namespace
 
 volatile bool g_wake = false;
 
-void noteWake() { g_wake = true; }
+void noteWake() {
+  g_wake = true;
+}
 
 uint64_t g_sampleStartTicks = 0;
 uint32_t g_sampleRateHz = 0;
@@ -63,7 +69,9 @@ void init() {
   cm::enableInterrupts();
 }
 
-const char* boardName() { return board::name(); }
+const char* boardName() {
+  return board::name();
+}
 
 void waitForInterrupt() {
   // WFI wakes on a pending interrupt even with PRIMASK set; the ISR runs at cpsie. The
@@ -82,7 +90,9 @@ const uint8_t* slotData(uint32_t slot) {
   return slot < slotCount() ? cm::slotBase(slot) : nullptr;
 }
 
-uint32_t slotCapacity(uint32_t slot) { return slot < slotCount() ? cm::slotSize() : 0; }
+uint32_t slotCapacity(uint32_t slot) {
+  return slot < slotCount() ? cm::slotSize() : 0;
+}
 
 Status slotErase(uint32_t slot) {
   if (slot >= slotCount()) return Status::kBadSlot;
@@ -123,13 +133,11 @@ void stopSampling() {
 
 void reboot() {
   const uint64_t deadline = micros() + 200000;
-  while (txPending() != 0 && micros() < deadline) {
-  }
+  while (txPending() != 0 && micros() < deadline) {}
   asm volatile("dsb" ::: "memory");
   cm::reg(cm::kScbAircr) = cm::kAircrSysResetReq;
   asm volatile("dsb" ::: "memory");
-  for (;;) {
-  }
+  for (;;) {}
 }
 
 void fatal(uint32_t code, const char* message) {

@@ -24,7 +24,7 @@ void setName(proto::SensorInfo& out, const char* name, const char* units) {
 bool McuSensors::describe(uint8_t index, proto::SensorInfo& out) const {
   if (index >= count()) return false;
   out.sensorId = index;
-  out.sampleType = proto::ElementType::Int16;
+  out.sampleType = proto::ElementType::kInt16;
   if (index == kImu) {
     setName(out, "imu", "g/4096");
     out.axes = demo::kAxes;
@@ -43,7 +43,9 @@ float McuSensors::unitsPerCount(uint8_t sensorId) const {
   return sensorId == kImu ? 1.0f / float(demo::kRawPerG) : 0.0f;
 }
 
-uint32_t McuSensors::lostSamples(uint8_t lane) const { return lane < kMaxStreamSlots ? m_lanes[lane].lost : 0; }
+uint32_t McuSensors::lostSamples(uint8_t lane) const {
+  return lane < kMaxStreamSlots ? m_lanes[lane].lost : 0;
+}
 
 bool McuSensors::open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) {
   if (lane >= kMaxStreamSlots || sensorId >= count() || rateMilliHz == 0) return false;

@@ -49,7 +49,7 @@ class McuSensors final : public SensorSource {
     uint32_t rateMilliHz = 0;
     uint64_t baseUs = 0;  // timestamp of sample baseK
     uint64_t baseK = 0;
-    uint64_t next = 0;    // next sample index to deliver
+    uint64_t next = 0;  // next sample index to deliver
     uint32_t lost = 0;
     // Written by the timer hook while the timer runs.
     volatile uint32_t released = 0;  // low 32 bits of the number of samples released so far

@@ -5,9 +5,9 @@
 // compile to plain loads/stores plus compiler barriers (and a DMB, harmless).
 #pragma once
 
-#include <atomic>
 #include <stddef.h>
 #include <stdint.h>
+#include <atomic>
 
 namespace tinyscope::agent::cortex_m {
 

@@ -73,8 +73,8 @@ extern "C" [[noreturn]] void Reset_Handler() {
 extern "C" void tinyscopeFaultDispatch(uint32_t* frame, uint32_t excReturn) {
   const uint32_t pc = frame[6];
   if (cm::semihostingTrap(reinterpret_cast<const uint16_t*>(pc))) {
-    frame[6] = pc + 2;       // skip the BKPT
-    frame[0] = 0xFFFFFFFFu;  // the call "returns" -1
+    frame[6] = pc + 2;                              // skip the BKPT
+    frame[0] = 0xFFFFFFFFu;                         // the call "returns" -1
     cm::reg(cm::kScbHfsr) = cm::reg(cm::kScbHfsr);  // write-1-to-clear
     cm::reg(cm::kScbDfsr) = cm::reg(cm::kScbDfsr);
     return;
@@ -98,15 +98,15 @@ extern "C" void tinyscopeFaultDispatch(uint32_t* frame, uint32_t excReturn) {
 }
 
 // Picks the active stack and tail-calls the dispatcher, which returns through EXC_RETURN.
-#define TINYSCOPE_FAULT_ENTRY(name)                                   \
-  extern "C" __attribute__((naked)) void name() {                     \
-    asm volatile(                                                     \
-        "tst lr, #4\n"                                                \
-        "ite eq\n"                                                    \
-        "mrseq r0, msp\n"                                             \
-        "mrsne r0, psp\n"                                             \
-        "mov r1, lr\n"                                                \
-        "b tinyscopeFaultDispatch\n");                                \
+#define TINYSCOPE_FAULT_ENTRY(name)               \
+  extern "C" __attribute__((naked)) void name() { \
+    asm volatile(                                 \
+        "tst lr, #4\n"                            \
+        "ite eq\n"                                \
+        "mrseq r0, msp\n"                         \
+        "mrsne r0, psp\n"                         \
+        "mov r1, lr\n"                            \
+        "b tinyscopeFaultDispatch\n");            \
   }
 
 TINYSCOPE_FAULT_ENTRY(HardFault_Handler)

@@ -48,7 +48,9 @@ uint64_t ticks() {
   return (uint64_t(wraps) << 24) | (cm::kReload - value);
 }
 
-uint32_t ticksPerSecond() { return cm::g_clockHz; }
+uint32_t ticksPerSecond() {
+  return cm::g_clockHz;
+}
 
 uint64_t micros() {
   // Split so the product cannot overflow for any realistic uptime.

@@ -34,9 +34,9 @@ void Default_Handler();
 }
 
 // The 15 core entries every board table starts with.
-#define TINYSCOPE_CORE_VECTORS                                                           \
-  {                                                                                       \
-    Reset_Handler, NMI_Handler, HardFault_Handler, MemManage_Handler, BusFault_Handler, \
-        UsageFault_Handler, nullptr, nullptr, nullptr, nullptr, SVC_Handler,             \
-        DebugMon_Handler, nullptr, PendSV_Handler, SysTick_Handler                       \
+#define TINYSCOPE_CORE_VECTORS                                                                 \
+  {                                                                                            \
+    Reset_Handler, NMI_Handler, HardFault_Handler, MemManage_Handler, BusFault_Handler,        \
+        UsageFault_Handler, nullptr, nullptr, nullptr, nullptr, SVC_Handler, DebugMon_Handler, \
+        nullptr, PendSV_Handler, SysTick_Handler                                               \
   }

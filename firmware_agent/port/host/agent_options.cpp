@@ -31,37 +31,39 @@ bool toSize(const std::string& text, uint64_t max, uint64_t* out) {
 }  // namespace
 
 std::string agentUsage() {
-  return
-      "usage: tinyscope-agent [options]\n"
-      "The tinyscope firmware agent as a host process: the same agent core as on the\n"
-      "microcontroller, on a host link, with synthetic or recorded sensors.\n"
-      "\n"
-      "Link (default: binary frames on stdin/stdout, diagnostics on stderr):\n"
-      "  --pty               create a pseudo-terminal; prints 'PTY /dev/pts/N' on stdout first\n"
-      "  --tcp PORT          listen on 127.0.0.1:PORT (0 = any); prints 'TCP 127.0.0.1:PORT'\n"
-      "  --baud N            shape the link to N baud (N/10 bytes/s), like a UART; default unlimited\n"
-      "  --tx-buffer BYTES   transmit ring size (default 64K); a small ring makes overruns early\n"
-      "Sensors (sensor ids in the order given; default: one sine sensor):\n"
-      "  --sensor KIND       synthetic sensor: sine (100 Hz), imu (3-axis, 50 Hz, the demo gestures),\n"
-      "                      audio (tone + noise, 16 kHz); may be repeated\n"
-      "  --wav FILE          play a 16-bit PCM WAV file (its own rate and channels), looped\n"
-      "  --csv FILE          play a CSV file (one sample per line, columns = channels), looped\n"
-      "  --rate HZ           sample rate of every sensor (WAV: overrides the file's rate)\n"
-      "  --channels N        channels of the synthetic sensors, 1..8\n"
-      "Model slots:\n"
-      "  --model PATH        load this .tflite into slot 0 and make it active\n"
-      "  --no-model          do not load the bundled demo model into an empty slot 0\n"
-      "  --slots DIR         keep slot files in DIR so flashing survives a restart\n"
-      "                      (default: a temporary directory removed at exit)\n"
-      "  --slot-count N      number of slots, 1..4 (default 2)\n"
-      "  --slot-size BYTES   bytes per slot including its 32-byte header (default 4M)\n"
-      "Other:\n"
-      "  --quiet             no diagnostics on stderr except errors\n"
-      "  --version           print the firmware version and exit\n"
-      "  -h, --help          this text\n"
-      "\n"
-      "Exit codes: 0 stopped normally (signal, or the stdio host closed stdin), 1 runtime\n"
-      "failure, 2 bad usage or unreadable input file.\n";
+  return "usage: tinyscope-agent [options]\n"
+         "The tinyscope firmware agent as a host process: the same agent core as on the\n"
+         "microcontroller, on a host link, with synthetic or recorded sensors.\n"
+         "\n"
+         "Link (default: binary frames on stdin/stdout, diagnostics on stderr):\n"
+         "  --pty               create a pseudo-terminal; prints 'PTY /dev/pts/N' on stdout first\n"
+         "  --tcp PORT          listen on 127.0.0.1:PORT (0 = any); prints 'TCP 127.0.0.1:PORT'\n"
+         "  --baud N            shape the link to N baud (N/10 bytes/s), like a UART; default "
+         "unlimited\n"
+         "  --tx-buffer BYTES   transmit ring size (default 64K); a small ring makes overruns "
+         "early\n"
+         "Sensors (sensor ids in the order given; default: one sine sensor):\n"
+         "  --sensor KIND       synthetic sensor: sine (100 Hz), imu (3-axis, 50 Hz, the demo "
+         "gestures),\n"
+         "                      audio (tone + noise, 16 kHz); may be repeated\n"
+         "  --wav FILE          play a 16-bit PCM WAV file (its own rate and channels), looped\n"
+         "  --csv FILE          play a CSV file (one sample per line, columns = channels), looped\n"
+         "  --rate HZ           sample rate of every sensor (WAV: overrides the file's rate)\n"
+         "  --channels N        channels of the synthetic sensors, 1..8\n"
+         "Model slots:\n"
+         "  --model PATH        load this .tflite into slot 0 and make it active\n"
+         "  --no-model          do not load the bundled demo model into an empty slot 0\n"
+         "  --slots DIR         keep slot files in DIR so flashing survives a restart\n"
+         "                      (default: a temporary directory removed at exit)\n"
+         "  --slot-count N      number of slots, 1..4 (default 2)\n"
+         "  --slot-size BYTES   bytes per slot including its 32-byte header (default 4M)\n"
+         "Other:\n"
+         "  --quiet             no diagnostics on stderr except errors\n"
+         "  --version           print the firmware version and exit\n"
+         "  -h, --help          this text\n"
+         "\n"
+         "Exit codes: 0 stopped normally (signal, or the stdio host closed stdin), 1 runtime\n"
+         "failure, 2 bad usage or unreadable input file.\n";
 }
 
 bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, std::string* error) {
@@ -91,14 +93,14 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
       }
       linkSet = true;
       if (a == "--pty") {
-        o->link.kind = LinkKind::Pty;
+        o->link.kind = LinkKind::kPty;
       } else {
         if (!value(&v)) return false;
         if (!toUnsigned(v, 65535, &n)) {
           *error = "--tcp: '" + v + "' is not a port number (0..65535)";
           return false;
         }
-        o->link.kind = LinkKind::Tcp;
+        o->link.kind = LinkKind::kTcp;
         o->link.tcpPort = uint16_t(n);
       }
     } else if (a == "--baud") {
@@ -119,11 +121,11 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
       if (!value(&v)) return false;
       AgentOptions::SensorArg arg;
       if (v == "sine") {
-        arg.kind = SensorKind::Sine;
+        arg.kind = SensorKind::kSine;
       } else if (v == "imu") {
-        arg.kind = SensorKind::Imu;
+        arg.kind = SensorKind::kImu;
       } else if (v == "audio") {
-        arg.kind = SensorKind::Audio;
+        arg.kind = SensorKind::kAudio;
       } else {
         *error = "--sensor: unknown kind '" + v + "' (sine, imu or audio)";
         return false;
@@ -132,7 +134,7 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
     } else if (a == "--wav" || a == "--csv") {
       AgentOptions::SensorArg arg;
       if (!value(&arg.file)) return false;
-      arg.kind = SensorKind::Samples;
+      arg.kind = SensorKind::kSamples;
       arg.wav = a == "--wav";
       o->sensorArgs.push_back(arg);
     } else if (a == "--rate") {

@@ -13,16 +13,16 @@ namespace tinyscope::agent::host {
 struct AgentOptions {
   LinkOptions link;
   struct SensorArg {
-    SensorKind kind = SensorKind::Sine;
+    SensorKind kind = SensorKind::kSine;
     std::string file;  // Samples: the WAV or CSV path (read by main)
     bool wav = false;
   };
   std::vector<SensorArg> sensorArgs;  // command-line order = sensor ids
-  double rateHz = 0;                // 0 = each sensor's default
-  uint8_t channels = 0;             // 0 = each sensor's default
-  std::string modelPath;            // empty = the bundled demo model (if any)
+  double rateHz = 0;                  // 0 = each sensor's default
+  uint8_t channels = 0;               // 0 = each sensor's default
+  std::string modelPath;              // empty = the bundled demo model (if any)
   bool noModel = false;
-  std::string slotsDir;             // empty = a fresh temporary directory
+  std::string slotsDir;  // empty = a fresh temporary directory
   uint32_t slotCount = 2;
   uint32_t slotSize = 4u << 20;
   bool help = false;

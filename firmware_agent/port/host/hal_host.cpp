@@ -1,11 +1,11 @@
 // hal.h on a POSIX host: link on stdio/pty/TCP (HostLink), CLOCK_MONOTONIC time,
 // nanosecond op ticks, model slots in memory-mapped files (SlotFiles).
+#include <time.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <time.h>
-#include <unistd.h>
 
 #include "hal.h"
 #include "host_platform.h"
@@ -30,9 +30,13 @@ uint64_t monotonicNs() {
 uint64_t g_originNs = 0;
 }  // namespace
 
-void init() { g_originNs = monotonicNs(); }
+void init() {
+  g_originNs = monotonicNs();
+}
 
-const char* boardName() { return "host"; }
+const char* boardName() {
+  return "host";
+}
 
 void waitForInterrupt() {
   host::HostLink& link = platform().link;
@@ -42,7 +46,9 @@ void waitForInterrupt() {
   if (!link.pump()) platform().quit = true;
 }
 
-size_t write(const uint8_t* data, size_t size) { return platform().link.write(data, size); }
+size_t write(const uint8_t* data, size_t size) {
+  return platform().link.write(data, size);
+}
 size_t writeSpace() {
   platform().link.pump();
   return platform().link.writeSpace();
@@ -51,7 +57,9 @@ size_t txPending() {
   platform().link.pump();
   return platform().link.txPending();
 }
-size_t read(uint8_t* out, size_t capacity) { return platform().link.read(out, capacity); }
+size_t read(uint8_t* out, size_t capacity) {
+  return platform().link.read(out, capacity);
+}
 size_t available() {
   platform().link.pump();
   return platform().link.available();
@@ -62,13 +70,25 @@ LinkCounters linkCounters() {
   return LinkCounters{link.rxBytes(), link.txBytes(), link.rxStalls(), 0};
 }
 
-uint64_t micros() { return (monotonicNs() - g_originNs) / 1000u; }
-uint64_t ticks() { return monotonicNs() - g_originNs; }
-uint32_t ticksPerSecond() { return 1000000000u; }
+uint64_t micros() {
+  return (monotonicNs() - g_originNs) / 1000u;
+}
+uint64_t ticks() {
+  return monotonicNs() - g_originNs;
+}
+uint32_t ticksPerSecond() {
+  return 1000000000u;
+}
 
-uint32_t slotCount() { return platform().slots.count(); }
-const uint8_t* slotData(uint32_t slot) { return platform().slots.data(slot); }
-uint32_t slotCapacity(uint32_t slot) { return slot < slotCount() ? platform().slots.capacity() : 0; }
+uint32_t slotCount() {
+  return platform().slots.count();
+}
+const uint8_t* slotData(uint32_t slot) {
+  return platform().slots.data(slot);
+}
+uint32_t slotCapacity(uint32_t slot) {
+  return slot < slotCount() ? platform().slots.capacity() : 0;
+}
 
 Status slotErase(uint32_t slot) {
   uint8_t* p = platform().slots.data(slot);
@@ -90,7 +110,9 @@ Status slotWrite(uint32_t slot, uint32_t offset, const uint8_t* data, uint32_t s
 }
 
 // The host agent's sensors are pulled on the clock (HostSensors), not timer-driven.
-Status startSampling(uint32_t, SampleHook, void*) { return Status::kUnsupported; }
+Status startSampling(uint32_t, SampleHook, void*) {
+  return Status::kUnsupported;
+}
 void stopSampling() {}
 
 void reboot() {

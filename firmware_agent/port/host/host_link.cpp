@@ -1,8 +1,6 @@
 #include "host_link.h"
 
 #include <arpa/inet.h>
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -12,6 +10,8 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace tinyscope::agent::host {
 
@@ -34,7 +34,7 @@ bool HostLink::open(const LinkOptions& options) {
   m_tx.assign(options.txRingBytes == 0 ? 1 : options.txRingBytes, 0);
   m_rx.assign(options.rxRingBytes == 0 ? 1 : options.rxRingBytes, 0);
   switch (options.kind) {
-    case LinkKind::Stdio:
+    case LinkKind::kStdio:
       m_in = 0;
       m_out = 1;
       if (!setNonBlocking(0, &m_stdinFlags) || !setNonBlocking(1, &m_stdoutFlags)) {
@@ -42,7 +42,7 @@ bool HostLink::open(const LinkOptions& options) {
         return false;
       }
       return true;
-    case LinkKind::Pty: {
+    case LinkKind::kPty: {
       int master = -1;
       int slave = -1;
       char name[128] = {};
@@ -62,7 +62,7 @@ bool HostLink::open(const LinkOptions& options) {
       m_ptyPath = name;
       return true;
     }
-    case LinkKind::Tcp: {
+    case LinkKind::kTcp: {
       m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
       if (m_listen < 0) {
         m_error = std::string("cannot create a socket: ") + std::strerror(errno);
@@ -74,8 +74,10 @@ bool HostLink::open(const LinkOptions& options) {
       addr.sin_family = AF_INET;
       addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
       addr.sin_port = htons(options.tcpPort);
-      if (::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(m_listen, 1) != 0) {
-        m_error = "cannot listen on 127.0.0.1:" + std::to_string(options.tcpPort) + ": " + std::strerror(errno);
+      if (::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+          ::listen(m_listen, 1) != 0) {
+        m_error = "cannot listen on 127.0.0.1:" + std::to_string(options.tcpPort) + ": " +
+                  std::strerror(errno);
         return false;
       }
       socklen_t len = sizeof addr;
@@ -95,10 +97,10 @@ void HostLink::close() {
     pumpWrite();
     if (m_txCount != 0) wait(2000);
   }
-  if (m_options.kind == LinkKind::Stdio) {
+  if (m_options.kind == LinkKind::kStdio) {
     if (m_stdinFlags >= 0) fcntl(0, F_SETFL, m_stdinFlags);
     if (m_stdoutFlags >= 0) fcntl(1, F_SETFL, m_stdoutFlags);
-  } else if (m_options.kind == LinkKind::Pty) {
+  } else if (m_options.kind == LinkKind::kPty) {
     if (m_in >= 0) ::close(m_in);
     if (m_ptySlave >= 0) ::close(m_ptySlave);
   } else {
@@ -110,14 +112,21 @@ void HostLink::close() {
 
 std::string HostLink::announcement() const {
   switch (m_options.kind) {
-    case LinkKind::Pty: return "PTY " + m_ptyPath;
-    case LinkKind::Tcp: return "TCP 127.0.0.1:" + std::to_string(m_port);
-    default: return std::string();
+    case LinkKind::kPty:
+      return "PTY " + m_ptyPath;
+    case LinkKind::kTcp:
+      return "TCP 127.0.0.1:" + std::to_string(m_port);
+    default:
+      return std::string();
   }
 }
 
-int HostLink::readFd() const { return m_finished ? -1 : m_in; }
-int HostLink::writeFd() const { return m_out; }
+int HostLink::readFd() const {
+  return m_finished ? -1 : m_in;
+}
+int HostLink::writeFd() const {
+  return m_out;
+}
 
 size_t HostLink::write(const uint8_t* data, size_t size) {
   const size_t n = size < writeSpace() ? size : writeSpace();
@@ -143,7 +152,7 @@ size_t HostLink::read(uint8_t* out, size_t capacity) {
 }
 
 void HostLink::dropClient() {
-  if (m_options.kind == LinkKind::Tcp && m_in >= 0) {
+  if (m_options.kind == LinkKind::kTcp && m_in >= 0) {
     ::close(m_in);
     m_in = m_out = -1;
     // A new client starts from a clean link, as after a cable swap.
@@ -153,7 +162,7 @@ void HostLink::dropClient() {
 }
 
 void HostLink::pumpRead() {
-  if (m_options.kind == LinkKind::Tcp && m_in < 0 && m_listen >= 0) {
+  if (m_options.kind == LinkKind::kTcp && m_in < 0 && m_listen >= 0) {
     const int client = ::accept4(m_listen, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (client >= 0) {
       const int one = 1;
@@ -165,7 +174,8 @@ void HostLink::pumpRead() {
   if (fd < 0) return;
   while (m_rxCount < m_rx.size()) {
     const size_t tail = (m_rxHead + m_rxCount) % m_rx.size();
-    const size_t contiguous = tail >= m_rxHead || m_rxCount == 0 ? m_rx.size() - tail : m_rxHead - tail;
+    const size_t contiguous =
+        tail >= m_rxHead || m_rxCount == 0 ? m_rx.size() - tail : m_rxHead - tail;
     const size_t room = contiguous < m_rx.size() - m_rxCount ? contiguous : m_rx.size() - m_rxCount;
     const ssize_t r = ::read(fd, m_rx.data() + tail, room);
     if (r > 0) {
@@ -174,13 +184,13 @@ void HostLink::pumpRead() {
       continue;
     }
     if (r == 0) {
-      if (m_options.kind == LinkKind::Stdio) m_finished = true;  // stdin closed: the host left
-      if (m_options.kind == LinkKind::Tcp) dropClient();
+      if (m_options.kind == LinkKind::kStdio) m_finished = true;  // stdin closed: the host left
+      if (m_options.kind == LinkKind::kTcp) dropClient();
       // A pty master reads 0/EIO while no program has the slave open: not an end.
       return;
     }
     if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK && m_options.kind == LinkKind::Tcp) dropClient();
+    if (errno != EAGAIN && errno != EWOULDBLOCK && m_options.kind == LinkKind::kTcp) dropClient();
     return;
   }
   ++m_rxStalls;
@@ -211,9 +221,9 @@ void HostLink::pumpWrite() {
     }
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-      if (m_options.kind == LinkKind::Tcp) {
+      if (m_options.kind == LinkKind::kTcp) {
         dropClient();
-      } else if (m_options.kind == LinkKind::Stdio) {
+      } else if (m_options.kind == LinkKind::kStdio) {
         m_finished = true;
         m_txHead = m_txCount = 0;
       }
@@ -231,7 +241,7 @@ bool HostLink::pump() {
 void HostLink::wait(uint64_t timeoutUs) {
   pollfd fds[2];
   nfds_t n = 0;
-  if (m_options.kind == LinkKind::Tcp && m_in < 0 && m_listen >= 0) {
+  if (m_options.kind == LinkKind::kTcp && m_in < 0 && m_listen >= 0) {
     fds[n++] = pollfd{m_listen, POLLIN, 0};
   }
   const int in = readFd();
@@ -254,7 +264,7 @@ void HostLink::wait(uint64_t timeoutUs) {
   ::poll(fds, n, timeoutMs);
   // A pty master with no slave reader reports POLLHUP at once; do not spin on it.
   for (nfds_t i = 0; i < n; ++i) {
-    if ((fds[i].revents & POLLHUP) != 0 && m_options.kind == LinkKind::Pty) {
+    if ((fds[i].revents & POLLHUP) != 0 && m_options.kind == LinkKind::kPty) {
       timespec ts{0, 1000000};
       nanosleep(&ts, nullptr);
     }

@@ -14,11 +14,11 @@
 
 namespace tinyscope::agent::host {
 
-enum class LinkKind { Stdio, Pty, Tcp };
+enum class LinkKind { kStdio, kPty, kTcp };
 
 struct LinkOptions {
-  LinkKind kind = LinkKind::Stdio;
-  uint16_t tcpPort = 0;         // 0 = any free port
+  LinkKind kind = LinkKind::kStdio;
+  uint16_t tcpPort = 0;  // 0 = any free port
   size_t txRingBytes = 64 * 1024;
   size_t rxRingBytes = 64 * 1024;
   uint32_t bytesPerSecond = 0;  // 0 = as fast as the fd takes them; else a UART-like cap
@@ -59,10 +59,10 @@ class HostLink {
   LinkOptions m_options;
   std::string m_error;
   std::string m_ptyPath;
-  int m_in = -1;       // stdio: 0; pty: master; tcp: client
-  int m_out = -1;      // stdio: 1; pty: master; tcp: client
-  int m_listen = -1;   // tcp only
-  int m_ptySlave = -1; // kept open so the pty outlives host programs opening/closing it
+  int m_in = -1;        // stdio: 0; pty: master; tcp: client
+  int m_out = -1;       // stdio: 1; pty: master; tcp: client
+  int m_listen = -1;    // tcp only
+  int m_ptySlave = -1;  // kept open so the pty outlives host programs opening/closing it
   uint16_t m_port = 0;
   int m_stdinFlags = -1;
   int m_stdoutFlags = -1;
@@ -77,7 +77,7 @@ class HostLink {
   uint32_t m_rxTotal = 0;
   uint32_t m_txTotal = 0;
   uint32_t m_rxStalls = 0;
-  uint64_t m_rateStartUs = 0;   // link rate shaping: bytes allowed = rate * elapsed
+  uint64_t m_rateStartUs = 0;  // link rate shaping: bytes allowed = rate * elapsed
   uint64_t m_rateSentBytes = 0;
 };
 

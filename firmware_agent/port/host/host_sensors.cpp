@@ -27,24 +27,24 @@ int16_t clamp16(double v) {
 
 SensorSpec withDefaults(SensorSpec spec) {
   switch (spec.kind) {
-    case SensorKind::Sine:
+    case SensorKind::kSine:
       if (spec.channels == 0) spec.channels = 1;
       if (spec.rateMilliHz == 0) spec.rateMilliHz = 100000;
       if (spec.name.empty()) spec.name = "sine";
       break;
-    case SensorKind::Imu:
+    case SensorKind::kImu:
       if (spec.channels == 0) spec.channels = 3;
       if (spec.rateMilliHz == 0) spec.rateMilliHz = uint32_t(demo::kSampleRateHz) * 1000u;
       if (spec.name.empty()) spec.name = "imu";
       if (spec.units.empty()) spec.units = "g/4096";
       if (spec.unitsPerCount == 0.0f) spec.unitsPerCount = 1.0f / float(demo::kRawPerG);
       break;
-    case SensorKind::Audio:
+    case SensorKind::kAudio:
       if (spec.channels == 0) spec.channels = 1;
       if (spec.rateMilliHz == 0) spec.rateMilliHz = 16000000;
       if (spec.name.empty()) spec.name = "audio";
       break;
-    case SensorKind::Samples:
+    case SensorKind::kSamples:
       if (spec.channels == 0) spec.channels = 1;
       if (spec.rateMilliHz == 0) spec.rateMilliHz = 100000;
       if (spec.name.empty()) spec.name = "file";
@@ -68,7 +68,7 @@ bool HostSensors::describe(uint8_t index, proto::SensorInfo& out) const {
   out.name.assign(s.name.c_str(), s.name.size());
   out.axes = s.channels;
   out.units.assign(s.units.c_str(), s.units.size());
-  out.sampleType = proto::ElementType::Int16;
+  out.sampleType = proto::ElementType::kInt16;
   out.rateMilliHz = s.rateMilliHz;
   out.maxRateMilliHz = kMaxRateMilliHz > s.rateMilliHz ? kMaxRateMilliHz : s.rateMilliHz;
   return true;
@@ -105,7 +105,9 @@ float HostSensors::unitsPerCount(uint8_t sensorId) const {
   return sensorId < count() ? m_specs[sensorId].unitsPerCount : 0.0f;
 }
 
-uint32_t HostSensors::lostSamples(uint8_t lane) const { return lane < kMaxStreamSlots ? m_lanes[lane].lost : 0; }
+uint32_t HostSensors::lostSamples(uint8_t lane) const {
+  return lane < kMaxStreamSlots ? m_lanes[lane].lost : 0;
+}
 
 uint64_t HostSensors::timeOf(const Lane& l, uint64_t k) const {
   return l.baseUs + (k - l.baseK) * 1000000000ull / l.rateMilliHz;
@@ -116,7 +118,8 @@ uint64_t HostSensors::dueCount(const Lane& l, uint64_t nowUs) const {
   return l.baseK + (nowUs - l.baseUs) * l.rateMilliHz / 1000000000ull + 1;
 }
 
-size_t HostSensors::read(uint8_t lane, uint8_t* out, size_t maxSamples, uint64_t* firstTimestampUs) {
+size_t HostSensors::read(uint8_t lane, uint8_t* out, size_t maxSamples,
+                         uint64_t* firstTimestampUs) {
   if (lane >= kMaxStreamSlots || !m_lanes[lane].open) return 0;
   Lane& l = m_lanes[lane];
   const uint64_t due = dueCount(l, hal::micros());
@@ -145,15 +148,16 @@ size_t HostSensors::read(uint8_t lane, uint8_t* out, size_t maxSamples, uint64_t
 
 int16_t HostSensors::sample(size_t index, uint64_t k, uint8_t ch) const {
   const SensorSpec& s = m_specs[index];
-  const double rate = double(s.rateMilliHz) / 1000.0;  // the sensor's nominal rate sets the signal shape
+  const double rate =
+      double(s.rateMilliHz) / 1000.0;  // the sensor's nominal rate sets the signal shape
   const double t = double(k) / rate;
   switch (s.kind) {
-    case SensorKind::Sine: {
+    case SensorKind::kSine: {
       // Channel c: (c+1) Hz, phase-shifted, so channels are easy to tell apart on a plot.
       const double f = 1.0 + ch;
       return clamp16(12000.0 * std::sin(2 * kPi * f * t + ch * kPi / 4));
     }
-    case SensorKind::Imu: {
+    case SensorKind::kImu: {
       // The demo model's gesture signal (tools/gesture_signal.h): window w of 64 samples is
       // gesture w % 4 (idle, wave, tap, circle) drawn with seed w, in counts of 1/4096 g.
       // Channels beyond the three axes carry a slow drift.
@@ -165,13 +169,13 @@ int16_t HostSensors::sample(size_t index, uint64_t k, uint8_t ch) const {
       }
       return m_imuWindow[(k % uint64_t(demo::kWindowLength)) * demo::kAxes + ch];
     }
-    case SensorKind::Audio: {
+    case SensorKind::kAudio: {
       // A 440 Hz tone (one octave up per extra channel) whose level breathes at 0.5 Hz, plus noise.
       const double f = 440.0 * double(1u << (ch < 4 ? ch : 4));
       const double level = 0.5 + 0.4 * std::sin(2 * kPi * 0.5 * t);
       return clamp16(8000.0 * level * std::sin(2 * kPi * f * t) + 600.0 * noise(k, ch));
     }
-    case SensorKind::Samples: {
+    case SensorKind::kSamples: {
       const size_t frames = s.samples.size() / s.channels;
       if (frames == 0) return 0;
       return s.samples[size_t(k % frames) * s.channels + ch];

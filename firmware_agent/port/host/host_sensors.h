@@ -1,7 +1,7 @@
 // Sensors of the host agent, behind the core's SensorSource: synthetic generators (sine,
-// a 3-axis IMU at 50 Hz streaming the demo model's gestures with noise, audio tone + noise) and file playback
-// (16-bit PCM WAV, CSV), looped. Samples are due in real time: sample k of a lane is due
-// at open time + k / rate on the hal::micros() clock, and carries that timestamp. A lane the
+// a 3-axis IMU at 50 Hz streaming the demo model's gestures with noise, audio tone + noise) and
+// file playback (16-bit PCM WAV, CSV), looped. Samples are due in real time: sample k of a lane is
+// due at open time + k / rate on the hal::micros() clock, and carries that timestamp. A lane the
 // agent leaves unread for more than a second skips ahead (lostSamples() counts it), like a
 // hardware FIFO overflowing.
 //
@@ -17,11 +17,11 @@
 
 namespace tinyscope::agent::host {
 
-enum class SensorKind { Sine, Imu, Audio, Samples };
+enum class SensorKind { kSine, kImu, kAudio, kSamples };
 
 struct SensorSpec {
-  SensorKind kind = SensorKind::Sine;
-  std::string name;              // defaults to the kind's name
+  SensorKind kind = SensorKind::kSine;
+  std::string name;  // defaults to the kind's name
   std::string units;
   uint8_t channels = 0;          // 0 = the kind's default (sine 1, imu 3, audio 1)
   uint32_t rateMilliHz = 0;      // 0 = the kind's default (sine 100 Hz, imu 50 Hz, audio 16 kHz)
@@ -56,9 +56,9 @@ class HostSensors : public SensorSource {
     bool open = false;
     uint8_t sensor = 0;
     uint32_t rateMilliHz = 0;
-    uint64_t baseUs = 0;      // time of sample baseK
+    uint64_t baseUs = 0;  // time of sample baseK
     uint64_t baseK = 0;
-    uint64_t next = 0;        // next sample index to deliver
+    uint64_t next = 0;  // next sample index to deliver
     uint32_t lost = 0;
   };
   uint64_t timeOf(const Lane& lane, uint64_t k) const;

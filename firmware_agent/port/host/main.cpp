@@ -1,13 +1,13 @@
 // tinyscope-agent: the firmware agent core on a host link (see agent_options.cpp --help).
+#include <dirent.h>
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <fstream>
 #include <iterator>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "agent_options.h"
@@ -37,7 +37,9 @@ alignas(16) uint8_t g_history[kSampleHistoryBytes];
 tinyscope::runner::OpResolver g_resolver;
 
 volatile std::sig_atomic_t g_signal = 0;
-void onSignal(int sig) { g_signal = sig; }
+void onSignal(int sig) {
+  g_signal = sig;
+}
 
 void diag(bool quiet, const std::string& text) {
   if (!quiet) std::fprintf(stderr, "tinyscope-agent: %s\n", text.c_str());
@@ -64,7 +66,8 @@ std::string demoModelPath() {
   std::string best;
   while (dirent* e = readdir(d)) {
     const std::string name = e->d_name;
-    if (name.size() > 7 && name.compare(name.size() - 7, 7, ".tflite") == 0 && (best.empty() || name < best)) {
+    if (name.size() > 7 && name.compare(name.size() - 7, 7, ".tflite") == 0 &&
+        (best.empty() || name < best)) {
       best = name;
     }
   }
@@ -75,7 +78,8 @@ std::string demoModelPath() {
 std::string baseName(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (name.size() > 7 && name.compare(name.size() - 7, 7, ".tflite") == 0) name.resize(name.size() - 7);
+  if (name.size() > 7 && name.compare(name.size() - 7, 7, ".tflite") == 0)
+    name.resize(name.size() - 7);
   return name;
 }
 
@@ -118,7 +122,7 @@ int main(int argc, char** argv) {
   for (const AgentOptions::SensorArg& arg : opt.sensorArgs) {
     SensorSpec spec;
     spec.kind = arg.kind;
-    if (arg.kind == SensorKind::Samples) {
+    if (arg.kind == SensorKind::kSamples) {
       uint16_t channels = 0;
       if (arg.wav) {
         WavData wav;
@@ -146,7 +150,9 @@ int main(int argc, char** argv) {
   std::string slotsDir = opt.slotsDir;
   if (slotsDir.empty()) {
     char pattern[] = "/tmp/tinyscope-agent-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) return fail(1, std::string("cannot create a temporary slot directory: ") + std::strerror(errno));
+    if (mkdtemp(pattern) == nullptr)
+      return fail(1,
+                  std::string("cannot create a temporary slot directory: ") + std::strerror(errno));
     slotsDir = pattern;
     tempSlots = true;
   }
@@ -161,13 +167,15 @@ int main(int argc, char** argv) {
   if (!modelPath.empty()) {
     std::vector<uint8_t> model;
     if (!readBytes(modelPath, &model)) return fail(2, modelPath + ": cannot read the model file");
-    if (!p.slots.install(0, model, baseName(modelPath))) return fail(2, modelPath + ": " + p.slots.error());
+    if (!p.slots.install(0, model, baseName(modelPath)))
+      return fail(2, modelPath + ": " + p.slots.error());
     if (explicitModel) p.slots.saveActiveSlot(0);
     diag(opt.quiet, "slot 0: " + modelPath + " (" + std::to_string(model.size()) + " bytes)");
   } else if (!explicitModel && !opt.noModel) {
     hal::SlotModel existing{};
     if (hal::slotModel(0, false, &existing) != hal::Status::kOk) {
-      diag(opt.quiet, "no bundled demo model in " + std::string(TINYSCOPE_DEMO_MODEL_DIR) + ": slot 0 starts empty");
+      diag(opt.quiet, "no bundled demo model in " + std::string(TINYSCOPE_DEMO_MODEL_DIR) +
+                          ": slot 0 starts empty");
     }
   }
 
@@ -183,7 +191,8 @@ int main(int argc, char** argv) {
   }
 
   // Agent.
-  tinyscope::runner::kernels::addAllOps(g_resolver);  // every tier: the desktop side of sim: runs anything the runtime can
+  tinyscope::runner::kernels::addAllOps(
+      g_resolver);  // every tier: the desktop side of sim: runs anything the runtime can
   uint8_t deviceId[8];
   deviceIdFor(slotsDir, deviceId);
   AgentConfig config;
@@ -197,18 +206,20 @@ int main(int argc, char** argv) {
   hal::init();
   static Agent agent(config);
   agent.begin();
-  diag(opt.quiet, "ready: " + std::to_string(specs.size()) + " sensor(s), " + std::to_string(opt.slotCount) +
-                      " slot(s) in " + slotsDir + (announce.empty() ? std::string(", link on stdio") : ", " + announce));
+  diag(opt.quiet, "ready: " + std::to_string(specs.size()) + " sensor(s), " +
+                      std::to_string(opt.slotCount) + " slot(s) in " + slotsDir +
+                      (announce.empty() ? std::string(", link on stdio") : ", " + announce));
 
   while (g_signal == 0 && !p.quit) {
     if (!agent.poll()) hal::waitForInterrupt();
   }
 
   const AgentCounters c = agent.counters();
-  diag(opt.quiet, "stopped: " + std::to_string(c.requests) + " requests, " + std::to_string(c.tx.frames) +
-                      " frames / " + std::to_string(c.tx.bytes) + " bytes sent, windows " +
-                      std::to_string(c.streams.windowsSent) + " sent / " + std::to_string(c.streams.windowsLost) +
-                      " lost, " + std::to_string(c.rx.crcErrors + c.rx.cobsErrors + c.rx.overflows) +
+  diag(opt.quiet, "stopped: " + std::to_string(c.requests) + " requests, " +
+                      std::to_string(c.tx.frames) + " frames / " + std::to_string(c.tx.bytes) +
+                      " bytes sent, windows " + std::to_string(c.streams.windowsSent) + " sent / " +
+                      std::to_string(c.streams.windowsLost) + " lost, " +
+                      std::to_string(c.rx.crcErrors + c.rx.cobsErrors + c.rx.overflows) +
                       " bad frames received");
   p.link.close();
   p.slots.close();

@@ -1,18 +1,20 @@
 #include "slot_files.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include "hal.h"
 
 namespace tinyscope::agent::host {
 
-SlotFiles::~SlotFiles() { close(); }
+SlotFiles::~SlotFiles() {
+  close();
+}
 
 void SlotFiles::close() {
   for (uint8_t* p : m_slots) {
@@ -36,7 +38,7 @@ bool SlotFiles::open(const std::string& dir, uint32_t count, uint32_t capacity) 
       m_error = "cannot open slot file " + path + ": " + std::strerror(errno);
       return false;
     }
-    struct stat st{};
+    struct stat st {};
     fstat(fd, &st);
     const bool fresh = st.st_size != off_t(capacity);
     if (fresh && ::ftruncate(fd, off_t(capacity)) != 0) {

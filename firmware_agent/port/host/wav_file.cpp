@@ -10,11 +10,15 @@ namespace tinyscope::agent::host {
 
 namespace {
 uint32_t le32(const std::vector<uint8_t>& b, size_t at) {
-  return uint32_t(b[at]) | uint32_t(b[at + 1]) << 8 | uint32_t(b[at + 2]) << 16 | uint32_t(b[at + 3]) << 24;
+  return uint32_t(b[at]) | uint32_t(b[at + 1]) << 8 | uint32_t(b[at + 2]) << 16 |
+         uint32_t(b[at + 3]) << 24;
 }
-uint16_t le16(const std::vector<uint8_t>& b, size_t at) { return uint16_t(b[at] | b[at + 1] << 8); }
+uint16_t le16(const std::vector<uint8_t>& b, size_t at) {
+  return uint16_t(b[at] | b[at + 1] << 8);
+}
 bool tag(const std::vector<uint8_t>& b, size_t at, const char* t) {
-  return b[at] == uint8_t(t[0]) && b[at + 1] == uint8_t(t[1]) && b[at + 2] == uint8_t(t[2]) && b[at + 3] == uint8_t(t[3]);
+  return b[at] == uint8_t(t[0]) && b[at + 1] == uint8_t(t[1]) && b[at + 2] == uint8_t(t[2]) &&
+         b[at + 3] == uint8_t(t[3]);
 }
 bool readFile(const std::string& path, std::vector<uint8_t>* out, std::string* error) {
   std::ifstream in(path, std::ios::binary);
@@ -54,10 +58,11 @@ bool parseWav(const std::vector<uint8_t>& b, WavData* out, std::string* error) {
       out->channels = le16(b, body + 2);
       out->sampleRate = le32(b, body + 4);
       const uint16_t bits = le16(b, body + 14);
-      if (format == 0xFFFE && avail >= 26) format = le16(b, body + 24);  // EXTENSIBLE: sub-format GUID
+      if (format == 0xFFFE && avail >= 26)
+        format = le16(b, body + 24);  // EXTENSIBLE: sub-format GUID
       if (format != 1 || bits != 16) {
-        *error = "only 16-bit PCM is supported (format " + std::to_string(format) + ", " + std::to_string(bits) +
-                 " bits)";
+        *error = "only 16-bit PCM is supported (format " + std::to_string(format) + ", " +
+                 std::to_string(bits) + " bits)";
         return false;
       }
       if (out->channels < 1 || out->channels > 16 || out->sampleRate == 0) {
@@ -72,7 +77,8 @@ bool parseWav(const std::vector<uint8_t>& b, WavData* out, std::string* error) {
       }
       const size_t frames = avail / (2u * out->channels);
       out->samples.resize(frames * out->channels);
-      for (size_t i = 0; i < out->samples.size(); ++i) out->samples[i] = int16_t(le16(b, body + 2 * i));
+      for (size_t i = 0; i < out->samples.size(); ++i)
+        out->samples[i] = int16_t(le16(b, body + 2 * i));
       if (frames == 0) {
         *error = "no samples in the data chunk";
         return false;
@@ -96,7 +102,8 @@ bool readWavFile(const std::string& path, WavData* out, std::string* error) {
   return true;
 }
 
-bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>* samples, std::string* error) {
+bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>* samples,
+              std::string* error) {
   std::istringstream in(text);
   std::string line;
   size_t lineNo = 0;
@@ -135,8 +142,8 @@ bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>*
     first = false;
     if (cols == 0) cols = row.size();
     if (row.size() != cols) {
-      *error = "line " + std::to_string(lineNo) + " has " + std::to_string(row.size()) + " columns, expected " +
-               std::to_string(cols);
+      *error = "line " + std::to_string(lineNo) + " has " + std::to_string(row.size()) +
+               " columns, expected " + std::to_string(cols);
       return false;
     }
     samples->insert(samples->end(), row.begin(), row.end());
@@ -149,7 +156,8 @@ bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>*
   return true;
 }
 
-bool readCsvFile(const std::string& path, uint16_t* channels, std::vector<int16_t>* samples, std::string* error) {
+bool readCsvFile(const std::string& path, uint16_t* channels, std::vector<int16_t>* samples,
+                 std::string* error) {
   std::vector<uint8_t> bytes;
   if (!readFile(path, &bytes, error)) return false;
   std::string why;

@@ -24,7 +24,9 @@ bool readWavFile(const std::string& path, WavData* out, std::string* error);
 // Parses CSV text: one sample per line, comma (or semicolon/tab) separated numbers, an
 // optional non-numeric header line, '#' comments. Values are rounded and clamped to int16.
 // All rows must have the same column count (1..16).
-bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>* samples, std::string* error);
-bool readCsvFile(const std::string& path, uint16_t* channels, std::vector<int16_t>* samples, std::string* error);
+bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>* samples,
+              std::string* error);
+bool readCsvFile(const std::string& path, uint16_t* channels, std::vector<int16_t>* samples,
+                 std::string* error);
 
 }  // namespace tinyscope::agent::host

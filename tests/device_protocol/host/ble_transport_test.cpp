@@ -42,8 +42,9 @@ TEST(BleNus, PicksCharacteristicsByProperties) {
   EXPECT_EQ(choice.notifyIndex, 0);
   EXPECT_EQ(choice.writeIndex, 1);
   EXPECT_FALSE(choice.writeWithoutResponse);
-  EXPECT_TRUE(pickNusCharacteristics({{kRx, kPropWrite}, {kRx, kPropWriteNoResponse}, {kTx, kPropIndicate}})
-                  .writeWithoutResponse);
+  EXPECT_TRUE(
+      pickNusCharacteristics({{kRx, kPropWrite}, {kRx, kPropWriteNoResponse}, {kTx, kPropIndicate}})
+          .writeWithoutResponse);
   EXPECT_FALSE(pickNusCharacteristics({{kRx, kPropWrite}}).ok());
 }
 
@@ -108,7 +109,8 @@ TEST(BleTransport, DisconnectMidTransferReportsUnsentChunks) {
   Q_EMIT peer->disconnected();
   ASSERT_EQ(closed.count(), 1);
   ASSERT_EQ(err.count(), 1);
-  EXPECT_EQ(err.at(0).at(0).toString(), "ble:AA:BB:CC:DD:EE:FF: disconnected with 4 chunk(s) unsent");
+  EXPECT_EQ(err.at(0).at(0).toString(),
+            "ble:AA:BB:CC:DD:EE:FF: disconnected with 4 chunk(s) unsent");
   EXPECT_FALSE(t.write("x"));
 }
 

@@ -9,7 +9,8 @@ namespace {
 DeviceUri parseOk(const QString& text) {
   DeviceUri u;
   QString error;
-  EXPECT_TRUE(parseDeviceUri(text, &u, &error)) << text.toStdString() << ": " << error.toStdString();
+  EXPECT_TRUE(parseDeviceUri(text, &u, &error))
+      << text.toStdString() << ": " << error.toStdString();
   return u;
 }
 QString parseError(const QString& text) {
@@ -23,7 +24,7 @@ QString parseError(const QString& text) {
 
 TEST(DeviceUri, Serial) {
   const DeviceUri u = parseOk("serial:/dev/ttyACM0?baud=921600");
-  EXPECT_EQ(u.kind, DeviceUri::Kind::Serial);
+  EXPECT_EQ(u.kind, DeviceUri::Kind::kSerial);
   EXPECT_EQ(u.target, "/dev/ttyACM0");
   EXPECT_EQ(u.option("baud"), "921600");
   EXPECT_EQ(parseOk("serial:/dev/pts/3").option("baud", "115200"), "115200");
@@ -35,10 +36,10 @@ TEST(DeviceUri, BleTcpSimQemu) {
   EXPECT_EQ(t.target, "127.0.0.1");
   EXPECT_EQ(t.port, 5555);
   const DeviceUri s = parseOk("sim:?model=/tmp/m%20x.tflite&sensor=imu");
-  EXPECT_EQ(s.kind, DeviceUri::Kind::Simulator);
+  EXPECT_EQ(s.kind, DeviceUri::Kind::kSimulator);
   EXPECT_EQ(s.option("model"), "/tmp/m x.tflite");
   EXPECT_EQ(s.option("sensor"), "imu");
-  EXPECT_EQ(parseOk("sim:").kind, DeviceUri::Kind::Simulator);
+  EXPECT_EQ(parseOk("sim:").kind, DeviceUri::Kind::kSimulator);
   EXPECT_EQ(parseOk("qemu:?board=mps2-an386").option("board"), "mps2-an386");
 }
 

@@ -37,7 +37,8 @@ TEST(ProcessTransport, CrashOrExitIsReported) {
   t.open();
   if (closed.isEmpty()) ASSERT_TRUE(closed.wait(5000));
   ASSERT_EQ(err.count(), 1);
-  EXPECT_EQ(err.at(0).at(0).toString(), "sim:: the device process exited with code 3 (it said: starting)");
+  EXPECT_EQ(err.at(0).at(0).toString(),
+            "sim:: the device process exited with code 3 (it said: starting)");
   ASSERT_EQ(diag.count(), 1);
   EXPECT_EQ(diag.at(0).at(0).toString(), "starting");
 }

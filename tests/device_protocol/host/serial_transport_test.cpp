@@ -30,7 +30,8 @@ TEST(SerialTransport, BytesFlowBothWaysWithArrivalTimestamps) {
   for (int i = 0; i < 100000; ++i) payload.append(static_cast<char>(i * 7));
   // The device writes in 1 KiB bursts while the transport's event loop drains the pty.
   for (int off = 0; off < payload.size(); off += 1024) {
-    ASSERT_TRUE(pty.writeAll(payload.constData() + off, static_cast<size_t>(std::min(1024, int(payload.size()) - off))));
+    ASSERT_TRUE(pty.writeAll(payload.constData() + off,
+                             static_cast<size_t>(std::min(1024, int(payload.size()) - off))));
     QCoreApplication::processEvents();
   }
   for (int i = 0; i < 200 && collect(rx).size() < payload.size(); ++i) rx.wait(50);
@@ -76,7 +77,8 @@ TEST(SerialTransport, DeviceThatDisappearsIsReportedAndAnotherCanBeOpened) {
   for (int i = 0; i < 40 && closed.isEmpty(); ++i) closed.wait(50);
   ASSERT_EQ(closed.count(), 1);
   ASSERT_GE(err.count(), 1);
-  EXPECT_TRUE(err.last().at(0).toString().contains("disappeared")) << err.last().at(0).toString().toStdString();
+  EXPECT_TRUE(err.last().at(0).toString().contains("disappeared"))
+      << err.last().at(0).toString().toStdString();
   EXPECT_FALSE(t.isOpen());
 
   // Plugged back in (a new pty stands in for the re-enumerated port).

@@ -11,7 +11,8 @@ struct Decoded {
 };
 Decoded feedAll(TextLineDecoder& d, const QByteArray& bytes, int chunk) {
   Decoded out;
-  for (int off = 0; off < bytes.size(); off += chunk) d.feed(bytes.mid(off, chunk), off, &out.samples, &out.text);
+  for (int off = 0; off < bytes.size(); off += chunk)
+    d.feed(bytes.mid(off, chunk), off, &out.samples, &out.text);
   return out;
 }
 }  // namespace

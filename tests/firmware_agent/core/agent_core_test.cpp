@@ -32,7 +32,7 @@ class CountingSensor : public tinyscope::agent::SensorSource {
     out.sensorId = 5;
     out.name.assign("counter");
     out.axes = 1;
-    out.sampleType = proto::ElementType::Int16;
+    out.sampleType = proto::ElementType::kInt16;
     out.rateMilliHz = 1000000;
     out.maxRateMilliHz = 10000000;
     return true;
@@ -74,7 +74,8 @@ struct Decoded {
   template <class T>
   T as() const {
     T m;
-    EXPECT_EQ(proto::decodeMessage(proto::ConstByteSpan(bytes.data(), bytes.size()), m), proto::Status::Ok);
+    EXPECT_EQ(proto::decodeMessage(proto::ConstByteSpan(bytes.data(), bytes.size()), m),
+              proto::Status::kOk);
     return m;
   }
 };
@@ -106,8 +107,9 @@ class AgentCore : public ::testing::Test {
   uint16_t send(const T& m) {
     uint8_t buf[proto::frameWireSize(proto::kMaxHostToDeviceMessageSize)];
     const uint16_t id = ++m_requestId;
-    const proto::EncodeResult r = proto::encodeFrame(proto::makeHeader<T>(id, id), m, proto::ByteSpan(buf, sizeof buf));
-    EXPECT_EQ(r.status, proto::Status::Ok);
+    const proto::EncodeResult r =
+        proto::encodeFrame(proto::makeHeader<T>(id, id), m, proto::ByteSpan(buf, sizeof buf));
+    EXPECT_EQ(r.status, proto::Status::kOk);
     fake_hal::state().rx.insert(fake_hal::state().rx.end(), buf, buf + r.size);
     return id;
   }
@@ -128,10 +130,10 @@ class AgentCore : public ::testing::Test {
     while (!in.empty()) {
       const proto::FrameDecodeResult r = m_decoder.feed(in);
       in = in.subspan(r.consumed);
-      if (r.status == proto::FrameStatus::FrameReady) {
+      if (r.status == proto::FrameStatus::kFrameReady) {
         Decoded d;
         d.bytes.assign(m_decoder.frame().begin(), m_decoder.frame().end());
-        EXPECT_EQ(proto::decodeHeader(m_decoder.frame(), d.header), proto::Status::Ok);
+        EXPECT_EQ(proto::decodeHeader(m_decoder.frame(), d.header), proto::Status::kOk);
         m_messages.push_back(d);
       }
     }
@@ -151,7 +153,9 @@ class AgentCore : public ::testing::Test {
   Decoded answer(uint16_t id, int steps = 50) {
     spin(steps);
     for (const Decoded& d : m_messages) {
-      if (d.header.requestId == id && (d.header.type == MessageType::Ack || d.header.type == MessageType::Nack)) return d;
+      if (d.header.requestId == id &&
+          (d.header.type == MessageType::kAck || d.header.type == MessageType::kNack))
+        return d;
     }
     ADD_FAILURE() << "no Ack/Nack for request " << id;
     return Decoded();
@@ -161,7 +165,7 @@ class AgentCore : public ::testing::Test {
     const uint16_t id = send(h);
     spin(20);
     Decoded d;
-    ASSERT_TRUE(pop(MessageType::HelloReply, id, &d));
+    ASSERT_TRUE(pop(MessageType::kHelloReply, id, &d));
   }
 
   tinyscope::runner::OpResolver m_resolver;
@@ -185,7 +189,7 @@ TEST_F(AgentCore, HelloReplySurvivesALinkThatTakesSevenBytesAtATime) {
   const uint16_t id = send(h);
   spin(400);
   Decoded d;
-  ASSERT_TRUE(pop(MessageType::HelloReply, id, &d));
+  ASSERT_TRUE(pop(MessageType::kHelloReply, id, &d));
   const proto::HelloReply r = d.as<proto::HelloReply>();
   EXPECT_EQ(r.chosenVersion, 1);
   EXPECT_STREQ(r.boardName.c_str(), "fake");
@@ -198,7 +202,7 @@ TEST_F(AgentCore, HelloReplySurvivesALinkThatTakesSevenBytesAtATime) {
   EXPECT_EQ(r.slots[0].capacity, 64u * 1024 - 32);
   // The boot Log ("no model in any of 2 slots ...") went out too.
   Decoded log;
-  ASSERT_TRUE(pop(MessageType::Log, 0, &log));
+  ASSERT_TRUE(pop(MessageType::kLog, 0, &log));
   EXPECT_NE(std::string(log.as<proto::Log>().text.c_str()).find("no model"), std::string::npos);
   EXPECT_EQ(m_decoder.counters().crcErrors, 0u);
 }
@@ -211,7 +215,7 @@ TEST_F(AgentCore, OverrunsBecomeSequenceGapsAndOneErrorReport) {
   st.sensorId = 5;
   st.windowSamples = 10;  // 100 windows/s at 1 kHz
   Decoded ack = answer(send(st));
-  ASSERT_EQ(ack.header.type, MessageType::Ack);
+  ASSERT_EQ(ack.header.type, MessageType::kAck);
   spin(1000);  // 100 ms: ~10 windows
   // The link stops moving: the TX ring fills and stays full for 200 ms.
   fake_hal::state().txCapacity = 0;
@@ -224,12 +228,15 @@ TEST_F(AgentCore, OverrunsBecomeSequenceGapsAndOneErrorReport) {
   std::vector<uint32_t> seqs;
   uint32_t reported = 0;
   Decoded d;
-  while (pop(MessageType::SensorWindow, 0, &d)) seqs.push_back(d.as<proto::SensorWindow>().sequence);
-  while (pop(MessageType::Error, 0, &d)) {
+  while (pop(MessageType::kSensorWindow, 0, &d))
+    seqs.push_back(d.as<proto::SensorWindow>().sequence);
+  while (pop(MessageType::kError, 0, &d)) {
     const proto::Error e = d.as<proto::Error>();
-    EXPECT_EQ(e.code, proto::ErrorCode::StreamOverrun);
+    EXPECT_EQ(e.code, proto::ErrorCode::kStreamOverrun);
     unsigned s = 0, lost = 0, total = 0;
-    ASSERT_EQ(std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)", &s, &lost, &total), 3);
+    ASSERT_EQ(std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)",
+                          &s, &lost, &total),
+              3);
     EXPECT_EQ(s, 2u);
     reported += lost;
   }
@@ -250,34 +257,35 @@ TEST_F(AgentCore, RefusesWhatItCannotDecode) {
   boot();
   proto::StartStream st;
   Decoded d = answer(send(st));
-  ASSERT_EQ(d.header.type, MessageType::Nack);
-  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::NotNegotiated);
+  ASSERT_EQ(d.header.type, MessageType::kNack);
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kNotNegotiated);
   handshake();
   // A device-to-host type sent to the device.
   proto::Ack bogus;
   d = answer(send(bogus));
-  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::UnsupportedType);
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kUnsupportedType);
   // A valid frame holding a truncated StartStream body.
-  uint8_t msg[8] = {1, uint8_t(MessageType::StartStream), 0, 0, 0x34, 0x12, 0, 0};
+  uint8_t msg[8] = {1, uint8_t(MessageType::kStartStream), 0, 0, 0x34, 0x12, 0, 0};
   uint8_t frame[32];
-  const proto::FrameEncodeResult f = proto::FrameEncoder::encode(proto::ConstByteSpan(msg, sizeof msg), proto::ByteSpan(frame, sizeof frame));
+  const proto::FrameEncodeResult f = proto::FrameEncoder::encode(
+      proto::ConstByteSpan(msg, sizeof msg), proto::ByteSpan(frame, sizeof frame));
   fake_hal::state().rx.insert(fake_hal::state().rx.end(), frame, frame + f.size);
   spin(20);
-  ASSERT_TRUE(pop(MessageType::Nack, 0x1234, &d));
-  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::Malformed);
+  ASSERT_TRUE(pop(MessageType::kNack, 0x1234, &d));
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kMalformed);
   // A frame with a broken CRC is dropped and reported as RxOverflow.
   frame[2] ^= 0x40;
   fake_hal::state().rx.insert(fake_hal::state().rx.end(), frame, frame + f.size);
   spin(20);
-  ASSERT_TRUE(pop(MessageType::Error, 0, &d));
-  EXPECT_EQ(d.as<proto::Error>().code, proto::ErrorCode::RxOverflow);
+  ASSERT_TRUE(pop(MessageType::kError, 0, &d));
+  EXPECT_EQ(d.as<proto::Error>().code, proto::ErrorCode::kRxOverflow);
   // Unknown sensor, oversized window.
   st.sensorId = 9;
-  EXPECT_EQ(answer(send(st)).as<proto::Nack>().code, proto::NackCode::NoSuchSensor);
+  EXPECT_EQ(answer(send(st)).as<proto::Nack>().code, proto::NackCode::kNoSuchSensor);
   st.sensorId = 5;
   st.windowSamples = 300;
   d = answer(send(st));
-  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::WindowTooLarge);
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kWindowTooLarge);
   EXPECT_EQ(d.as<proto::Nack>().value, 256u);
 }
 
@@ -291,7 +299,7 @@ TEST_F(AgentCore, TornFlashReadsAsEmptyAndAFinishedOneRunsWithCapture) {
   fb.slot = 0;
   fb.size = uint32_t(model.size());
   fb.crc32 = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
-  ASSERT_EQ(answer(send(fb)).header.type, MessageType::Ack);
+  ASSERT_EQ(answer(send(fb)).header.type, MessageType::kAck);
   proto::FlashChunk fc;
   fc.slot = 0;
   fc.offset = 0;
@@ -306,44 +314,47 @@ TEST_F(AgentCore, TornFlashReadsAsEmptyAndAFinishedOneRunsWithCapture) {
   const uint16_t qid = send(q);
   spin(20);
   Decoded d;
-  ASSERT_TRUE(pop(MessageType::SlotInfo, qid, &d));
-  EXPECT_EQ(d.as<proto::SlotInfo>().state, proto::SlotState::Empty) << "payload without header reads as no model";
+  ASSERT_TRUE(pop(MessageType::kSlotInfo, qid, &d));
+  EXPECT_EQ(d.as<proto::SlotInfo>().state, proto::SlotState::kEmpty)
+      << "payload without header reads as no model";
 
   ASSERT_EQ(answer(send(fb)).as<proto::Ack>().value, 0u) << "a new transfer starts from 0";
   for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
     fc.offset = uint32_t(off);
-    fc.data = proto::ConstByteSpan(model.data() + off, std::min(proto::kMaxChunk, model.size() - off));
-    ASSERT_EQ(answer(send(fc)).header.type, MessageType::Ack);
+    fc.data =
+        proto::ConstByteSpan(model.data() + off, std::min(proto::kMaxChunk, model.size() - off));
+    ASSERT_EQ(answer(send(fc)).header.type, MessageType::kAck);
   }
   proto::FlashEnd fe;
   ASSERT_EQ(answer(send(fe)).as<proto::Ack>().value, fb.crc32);
   proto::Activate act;
-  ASSERT_EQ(answer(send(act)).header.type, MessageType::Ack);
+  ASSERT_EQ(answer(send(act)).header.type, MessageType::kAck);
 
   const std::vector<uint8_t> input = {0x21};
   proto::InputChunk ic;
   ic.totalBytes = 1;
   ic.data = proto::ConstByteSpan(input.data(), 1);
-  ASSERT_EQ(answer(send(ic)).header.type, MessageType::Ack);
+  ASSERT_EQ(answer(send(ic)).header.type, MessageType::kAck);
   // Capture op 1 only, over a link that takes 5 bytes per call.
   fake_hal::state().txPerCall = 5;
   proto::RunInference run;
-  run.source = proto::InputSource::Uploaded;
-  run.capture = proto::CaptureMode::SelectedOps;
+  run.source = proto::InputSource::kUploaded;
+  run.capture = proto::CaptureMode::kSelectedOps;
   run.captureOps.push(1);
   const uint16_t rid = send(run);
   spin(200);
   const agent_test::ReferenceRun ref = agent_test::runReference(model, input);
   ASSERT_TRUE(ref.ok);
-  ASSERT_TRUE(pop(MessageType::InferenceResult, rid, &d));
+  ASSERT_TRUE(pop(MessageType::kInferenceResult, rid, &d));
   const proto::InferenceResult res = d.as<proto::InferenceResult>();
-  ASSERT_EQ(res.status, proto::InferenceStatus::Ok);
+  ASSERT_EQ(res.status, proto::InferenceStatus::kOk);
   ASSERT_EQ(res.ops.size(), 3u);
   EXPECT_EQ(res.ops[0].ticks, 5u) << "the fake clock advances 5 ticks per reading";
   ASSERT_EQ(res.outputs.size(), 1u);
-  EXPECT_EQ(std::vector<uint8_t>(res.outputs[0].data.begin(), res.outputs[0].data.end()), ref.outputs[0]);
+  EXPECT_EQ(std::vector<uint8_t>(res.outputs[0].data.begin(), res.outputs[0].data.end()),
+            ref.outputs[0]);
   std::vector<std::pair<int, std::vector<uint8_t>>> chunks;
-  while (pop(MessageType::TensorChunk, rid, &d)) {
+  while (pop(MessageType::kTensorChunk, rid, &d)) {
     const proto::TensorChunk c = d.as<proto::TensorChunk>();
     chunks.emplace_back(c.opIndex, std::vector<uint8_t>(c.data.begin(), c.data.end()));
   }
@@ -356,12 +367,12 @@ TEST_F(AgentCore, TornFlashReadsAsEmptyAndAFinishedOneRunsWithCapture) {
 
 TEST_F(AgentCore, LogQueueIsBoundedAndCounted) {
   boot();  // the boot message takes one entry
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(m_agent->log(proto::LogLevel::Info, "hello"));
-  EXPECT_FALSE(m_agent->log(proto::LogLevel::Info, "one too many"));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(m_agent->log(proto::LogLevel::kInfo, "hello"));
+  EXPECT_FALSE(m_agent->log(proto::LogLevel::kInfo, "one too many"));
   EXPECT_EQ(m_agent->counters().logsDropped, 1u);
   spin(10);
   size_t logs = 0;
   Decoded d;
-  while (pop(MessageType::Log, 0, &d)) ++logs;
+  while (pop(MessageType::kLog, 0, &d)) ++logs;
   EXPECT_EQ(logs, 4u);
 }

@@ -20,7 +20,9 @@ namespace tinyscope::agent::hal {
 using fake_hal::state;
 
 void init() {}
-const char* boardName() { return "fake"; }
+const char* boardName() {
+  return "fake";
+}
 void waitForInterrupt() {
   state().nowUs += state().waitAdvanceUs;
   if (state().drainOnWait) {
@@ -41,7 +43,9 @@ size_t writeSpace() {
   const fake_hal::State& s = state();
   return s.wire.size() < s.txCapacity ? s.txCapacity - s.wire.size() : 0;
 }
-size_t txPending() { return state().wire.size(); }
+size_t txPending() {
+  return state().wire.size();
+}
 size_t read(uint8_t* out, size_t capacity) {
   size_t n = 0;
   while (n < capacity && !state().rx.empty()) {
@@ -50,14 +54,30 @@ size_t read(uint8_t* out, size_t capacity) {
   }
   return n;
 }
-size_t available() { return state().rx.size(); }
-LinkCounters linkCounters() { return LinkCounters{0, uint32_t(state().txTotal), 0, 0}; }
-uint64_t micros() { return state().nowUs; }
-uint64_t ticks() { return state().tickCounter += 5; }
-uint32_t ticksPerSecond() { return 1000000; }
-uint32_t slotCount() { return uint32_t(state().slots.size()); }
-const uint8_t* slotData(uint32_t slot) { return slot < slotCount() ? state().slots[slot].data() : nullptr; }
-uint32_t slotCapacity(uint32_t slot) { return slot < slotCount() ? uint32_t(state().slots[slot].size()) : 0; }
+size_t available() {
+  return state().rx.size();
+}
+LinkCounters linkCounters() {
+  return LinkCounters{0, uint32_t(state().txTotal), 0, 0};
+}
+uint64_t micros() {
+  return state().nowUs;
+}
+uint64_t ticks() {
+  return state().tickCounter += 5;
+}
+uint32_t ticksPerSecond() {
+  return 1000000;
+}
+uint32_t slotCount() {
+  return uint32_t(state().slots.size());
+}
+const uint8_t* slotData(uint32_t slot) {
+  return slot < slotCount() ? state().slots[slot].data() : nullptr;
+}
+uint32_t slotCapacity(uint32_t slot) {
+  return slot < slotCount() ? uint32_t(state().slots[slot].size()) : 0;
+}
 Status slotErase(uint32_t slot) {
   if (slot >= slotCount()) return Status::kBadSlot;
   std::memset(state().slots[slot].data(), 0xFF, state().slots[slot].size());
@@ -73,8 +93,14 @@ Status slotWrite(uint32_t slot, uint32_t offset, const uint8_t* data, uint32_t s
   std::memcpy(s.data() + offset, data, size);
   return Status::kOk;
 }
-Status startSampling(uint32_t, SampleHook, void*) { return Status::kUnsupported; }
+Status startSampling(uint32_t, SampleHook, void*) {
+  return Status::kUnsupported;
+}
 void stopSampling() {}
-void reboot() { std::abort(); }
-void fatal(uint32_t, const char*) { std::abort(); }
+void reboot() {
+  std::abort();
+}
+void fatal(uint32_t, const char*) {
+  std::abort();
+}
 }  // namespace tinyscope::agent::hal

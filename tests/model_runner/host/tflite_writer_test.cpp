@@ -16,18 +16,24 @@ namespace {
 
 namespace s = schema;
 
-std::string str(const fb::String& v) { return v.present() ? std::string(v.chars, v.length) : std::string(); }
+std::string str(const fb::String& v) {
+  return v.present() ? std::string(v.chars, v.length) : std::string();
+}
 
 // A small FC + softmax model with per-tensor and per-channel quantization.
 TfliteWriter smallClassifier() {
   TfliteWriter w;
-  const int32_t in = w.addActivation("in", TensorType::kInt8, {1, 4}, QuantParams::perTensor(0.5f, -3));
-  const int32_t weights = w.addInt8Constant("weights", {3, 4}, {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -127},
-                                            QuantParams::perChannel({0.25f, 0.125f, 0.0625f}, 0));
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {1, 4}, QuantParams::perTensor(0.5f, -3));
+  const int32_t weights =
+      w.addInt8Constant("weights", {3, 4}, {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -127},
+                        QuantParams::perChannel({0.25f, 0.125f, 0.0625f}, 0));
   const int32_t bias = w.addInt32Constant("bias", {3}, {100, -200, 70000},
                                           QuantParams::perChannel({0.125f, 0.0625f, 0.03125f}, 0));
-  const int32_t logits = w.addActivation("logits", TensorType::kInt8, {1, 3}, QuantParams::perTensor(0.1f, 5));
-  const int32_t probs = w.addActivation("probs", TensorType::kInt8, {1, 3}, QuantParams::perTensor(1.0f / 256, -128));
+  const int32_t logits =
+      w.addActivation("logits", TensorType::kInt8, {1, 3}, QuantParams::perTensor(0.1f, 5));
+  const int32_t probs =
+      w.addActivation("probs", TensorType::kInt8, {1, 3}, QuantParams::perTensor(1.0f / 256, -128));
   w.addFullyConnected(in, weights, bias, logits, {Activation::kRelu, true});
   w.addSoftmax(logits, probs, {0.75f});
   w.setInputs({in});
@@ -114,7 +120,8 @@ TEST(TfliteWriter, RuntimeLoaderReadsOperatorsAndOptionsBack) {
   EXPECT_EQ(fc.inputs.i32(1), 1);
   EXPECT_EQ(fc.outputs.i32(0), 3);
   EXPECT_EQ(fc.optionsType, static_cast<uint8_t>(s::BuiltinOptionsType::kFullyConnectedOptions));
-  EXPECT_EQ(fc.options.i8(s::fully_connected_options::kActivation), static_cast<int8_t>(Activation::kRelu));
+  EXPECT_EQ(fc.options.i8(s::fully_connected_options::kActivation),
+            static_cast<int8_t>(Activation::kRelu));
   EXPECT_TRUE(fc.options.boolean(s::fully_connected_options::kKeepNumDims));
 
   const OperatorDesc sm = m.op(1);
@@ -130,7 +137,8 @@ TEST(TfliteWriter, EveryCoreOperatorWithItsOptions) {
   const int32_t in = w.addActivation("in", TensorType::kInt8, {1, 6, 6, 2}, q);
   const int32_t convW = w.addInt8Constant("conv_w", {3, 3, 3, 2}, std::vector<int8_t>(54, 1),
                                           QuantParams::perChannel({0.1f, 0.2f, 0.3f}, 0));
-  const int32_t convB = w.addInt32Constant("conv_b", {3}, {0, 1, 2}, QuantParams::perChannel({0.002f, 0.004f, 0.006f}, 0));
+  const int32_t convB = w.addInt32Constant("conv_b", {3}, {0, 1, 2},
+                                           QuantParams::perChannel({0.002f, 0.004f, 0.006f}, 0));
   const int32_t conv = w.addActivation("conv", TensorType::kInt8, {1, 3, 3, 3}, q);
   const int32_t dwW = w.addInt8Constant("dw_w", {1, 3, 3, 3}, std::vector<int8_t>(27, -1),
                                         QuantParams::perChannel({0.1f, 0.1f, 0.1f}, 3));
@@ -232,10 +240,12 @@ TEST(TfliteWriter, RejectsInconsistentDescriptions) {
   TfliteWriter w;
   const QuantParams q = QuantParams::perTensor(1.0f, 0);
   EXPECT_THROW(w.addInt8Constant("short", {2, 3}, {1, 2, 3}, q), std::invalid_argument);
-  EXPECT_THROW(w.addInt8Constant("channels", {2, 3}, std::vector<int8_t>(6), QuantParams::perChannel({1.f, 1.f, 1.f}, 0)),
+  EXPECT_THROW(w.addInt8Constant("channels", {2, 3}, std::vector<int8_t>(6),
+                                 QuantParams::perChannel({1.f, 1.f, 1.f}, 0)),
                std::invalid_argument);
-  EXPECT_THROW(w.addActivation("zero scale", TensorType::kInt8, {1}, QuantParams::perTensor(0.0f, 0)),
-               std::invalid_argument);
+  EXPECT_THROW(
+      w.addActivation("zero scale", TensorType::kInt8, {1}, QuantParams::perTensor(0.0f, 0)),
+      std::invalid_argument);
   EXPECT_THROW(w.addActivation("negative", TensorType::kInt8, {-1}, q), std::invalid_argument);
   const int32_t in = w.addActivation("in", TensorType::kInt8, {4}, q);
   const int32_t k = w.addInt8Constant("k", {4}, {1, 2, 3, 4}, q);

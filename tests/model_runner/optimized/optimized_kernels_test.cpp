@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "model_runner/interpreter.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/json.h"
 #include "model_runner/host/tflite_writer.h"
+#include "model_runner/interpreter.h"
 #include "model_runner/kernels/all_ops.h"
 #include "model_runner/kernels/core_ops.h"
 #include "model_runner/optimized/optimized_ops.h"
@@ -40,7 +40,9 @@ std::vector<Isa> supportedIsas() {
 struct Rng {
   std::mt19937 gen;
   explicit Rng(uint32_t seed) : gen(seed) {}
-  int32_t uniform(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(gen); }
+  int32_t uniform(int32_t lo, int32_t hi) {
+    return std::uniform_int_distribution<int32_t>(lo, hi)(gen);
+  }
   float uniformF(float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(gen); }
   bool chance(double p) { return std::bernoulli_distribution(p)(gen); }
   std::vector<int8_t> bytes(size_t n) {
@@ -52,10 +54,14 @@ struct Rng {
 
 Activation randomActivation(Rng& rng) {
   switch (rng.uniform(0, 3)) {
-    case 0: return Activation::kRelu;
-    case 1: return Activation::kRelu6;
-    case 2: return Activation::kReluN1To1;
-    default: return Activation::kNone;
+    case 0:
+      return Activation::kRelu;
+    case 1:
+      return Activation::kRelu6;
+    case 2:
+      return Activation::kReluN1To1;
+    default:
+      return Activation::kNone;
   }
 }
 
@@ -115,20 +121,21 @@ void expectSameAsReference(const std::vector<uint8_t>& model, const std::vector<
         break;
       }
     }
-    ASSERT_EQ(firstDiff, got.size()) << what << " [" << isaName(isa) << "]: byte " << firstDiff << " is "
-                                     << int(int8_t(got[firstDiff])) << ", reference "
-                                     << int(int8_t(expected[firstDiff]));
+    ASSERT_EQ(firstDiff, got.size())
+        << what << " [" << isaName(isa) << "]: byte " << firstDiff << " is "
+        << int(int8_t(got[firstDiff])) << ", reference " << int(int8_t(expected[firstDiff]));
     ++counts->comparisons;
   }
 }
 
 int32_t outSize(Padding padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation) {
   const int32_t effective = (filter - 1) * dilation + 1;
-  return padding == Padding::kSame ? (in + stride - 1) / stride : (in + stride - effective) / stride;
+  return padding == Padding::kSame ? (in + stride - 1) / stride
+                                   : (in + stride - effective) / stride;
 }
 
-std::string describe(const char* op, const std::vector<int32_t>& a, const std::vector<int32_t>& b, int32_t stride,
-                     int32_t dilation, Padding padding) {
+std::string describe(const char* op, const std::vector<int32_t>& a, const std::vector<int32_t>& b,
+                     int32_t stride, int32_t dilation, Padding padding) {
   std::string s = op;
   s += " in[";
   for (int32_t v : a) s += std::to_string(v) + ",";
@@ -143,10 +150,13 @@ std::string describe(const char* op, const std::vector<int32_t>& a, const std::v
 // 32+ channels, the whole layer, or weights in place with one im2col row) varies.
 void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = large ? rng.uniform(10, 24) : rng.uniform(1, 14), w = large ? rng.uniform(10, 24) : rng.uniform(1, 14);
-  const int32_t ic = large ? rng.uniform(1, 12) : (rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70));
+  const int32_t h = large ? rng.uniform(10, 24) : rng.uniform(1, 14),
+                w = large ? rng.uniform(10, 24) : rng.uniform(1, 14);
+  const int32_t ic =
+      large ? rng.uniform(1, 12) : (rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70));
   const int32_t oc = large ? rng.uniform(33, 130) : rng.uniform(1, 70);
-  const int32_t fh = pointwise ? 1 : rng.uniform(1, large ? 3 : 5), fw = pointwise ? 1 : rng.uniform(1, large ? 3 : 5);
+  const int32_t fh = pointwise ? 1 : rng.uniform(1, large ? 3 : 5),
+                fw = pointwise ? 1 : rng.uniform(1, large ? 3 : 5);
   const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
   const int32_t dil = !pointwise && rng.chance(0.2) ? 2 : 1;
   const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
@@ -157,7 +167,8 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
   const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
                                       QuantParams::perTensor(inScale, rng.uniform(-128, 127)));
   const QuantParams fq = filterQuant(rng, oc, 0, rng.chance(0.8));
-  const int32_t filter = wr.addInt8Constant("filter", {oc, fh, fw, ic}, rng.bytes(size_t(oc * fh * fw * ic)), fq);
+  const int32_t filter =
+      wr.addInt8Constant("filter", {oc, fh, fw, ic}, rng.bytes(size_t(oc * fh * fw * ic)), fq);
   int32_t bias = -1;
   if (rng.chance(0.85)) {
     std::vector<int32_t> b(static_cast<size_t>(oc));
@@ -176,7 +187,8 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
   wr.setInputs({in});
   wr.setOutputs({out});
   expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * ic)),
-                        describe("CONV_2D", {n, h, w, ic}, {oc, fh, fw, ic}, sh, dil, padding), counts);
+                        describe("CONV_2D", {n, h, w, ic}, {oc, fh, fw, ic}, sh, dil, padding),
+                        counts);
 }
 
 // `common`: the shapes real models use most (3x3, multiples of 8 channels, multiplier 1),
@@ -185,9 +197,14 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
 // with panels of 8 channels and fewer im2col rows.
 void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = wide ? rng.uniform(12, 50) : rng.uniform(1, 16), w = wide ? rng.uniform(10, 40) : rng.uniform(1, 16);
-  const int32_t ic = wide ? 1 : common ? 8 * rng.uniform(1, 6) : (rng.chance(0.15) ? 1 : rng.uniform(1, 40));
-  const int32_t mult = wide ? rng.uniform(2, 20) : !common && rng.chance(0.3) ? rng.uniform(2, ic == 1 ? 12 : 4) : 1;
+  const int32_t h = wide ? rng.uniform(12, 50) : rng.uniform(1, 16),
+                w = wide ? rng.uniform(10, 40) : rng.uniform(1, 16);
+  const int32_t ic = wide     ? 1
+                     : common ? 8 * rng.uniform(1, 6)
+                              : (rng.chance(0.15) ? 1 : rng.uniform(1, 40));
+  const int32_t mult = wide                         ? rng.uniform(2, 20)
+                       : !common && rng.chance(0.3) ? rng.uniform(2, ic == 1 ? 12 : 4)
+                                                    : 1;
   const int32_t oc = ic * mult;
   const int32_t fh = common ? 3 : wide ? rng.uniform(6, 12) : rng.uniform(1, 5);
   const int32_t fw = common ? 3 : wide ? rng.uniform(4, 10) : rng.uniform(1, 5);
@@ -197,18 +214,21 @@ void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = 
   const int32_t oh = outSize(padding, h, fh, sh, dil), ow = outSize(padding, w, fw, sw, dil);
   if (oh <= 0 || ow <= 0) return;
   TfliteWriter wr;
-  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
-                                      QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), rng.uniform(-128, 127)));
+  const int32_t in =
+      wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
+                       QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), rng.uniform(-128, 127)));
   const QuantParams fq = filterQuant(rng, oc, 3, rng.chance(0.8));
-  const int32_t filter = wr.addInt8Constant("filter", {1, fh, fw, oc}, rng.bytes(size_t(fh * fw * oc)), fq);
+  const int32_t filter =
+      wr.addInt8Constant("filter", {1, fh, fw, oc}, rng.bytes(size_t(fh * fw * oc)), fq);
   int32_t bias = -1;
   if (rng.chance(0.85)) {
     std::vector<int32_t> b(static_cast<size_t>(oc));
     for (auto& v : b) v = rng.uniform(-5000, 5000);
     bias = wr.addInt32Constant("bias", {oc}, b);
   }
-  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, oc},
-                                       QuantParams::perTensor(rng.uniformF(0.01f, 0.3f), rng.uniform(-128, 127)));
+  const int32_t out =
+      wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, oc},
+                       QuantParams::perTensor(rng.uniformF(0.01f, 0.3f), rng.uniform(-128, 127)));
   host::DepthwiseConv2DOptions o;
   o.padding = padding;
   o.strideH = sh;
@@ -219,49 +239,58 @@ void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = 
   wr.addDepthwiseConv2D(in, filter, bias, out, o);
   wr.setInputs({in});
   wr.setOutputs({out});
-  expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * ic)),
-                        describe("DEPTHWISE_CONV_2D", {n, h, w, ic}, {1, fh, fw, oc}, sh, dil, padding) +
-                            " multiplier " + std::to_string(mult),
-                        counts);
+  expectSameAsReference(
+      wr.serialize(), rng.bytes(size_t(n * h * w * ic)),
+      describe("DEPTHWISE_CONV_2D", {n, h, w, ic}, {1, fh, fw, oc}, sh, dil, padding) +
+          " multiplier " + std::to_string(mult),
+      counts);
 }
 
 void randomFullyConnected(Rng& rng, Counts* counts) {
   const int32_t batches = rng.chance(0.3) ? rng.uniform(2, 7) : 1;
   const int32_t depth = rng.uniform(1, 300), units = rng.uniform(1, 70);
   TfliteWriter wr;
-  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {batches, depth},
-                                      QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), rng.uniform(-128, 127)));
+  const int32_t in =
+      wr.addActivation("in", host::TensorType::kInt8, {batches, depth},
+                       QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), rng.uniform(-128, 127)));
   const bool perChannel = rng.chance(0.3);
   QuantParams fq = filterQuant(rng, units, 0, perChannel);
   if (!perChannel && rng.chance(0.4)) fq.zeroPoints[0] = rng.uniform(-100, 100);
-  const int32_t filter = wr.addInt8Constant("filter", {units, depth}, rng.bytes(size_t(units * depth)), fq);
+  const int32_t filter =
+      wr.addInt8Constant("filter", {units, depth}, rng.bytes(size_t(units * depth)), fq);
   int32_t bias = -1;
   if (rng.chance(0.85)) {
     std::vector<int32_t> b(static_cast<size_t>(units));
     for (auto& v : b) v = rng.uniform(-30000, 30000);
     bias = wr.addInt32Constant("bias", {units}, b);
   }
-  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {batches, units},
-                                       QuantParams::perTensor(rng.uniformF(0.05f, 1.0f), rng.uniform(-128, 127)));
+  const int32_t out =
+      wr.addActivation("out", host::TensorType::kInt8, {batches, units},
+                       QuantParams::perTensor(rng.uniformF(0.05f, 1.0f), rng.uniform(-128, 127)));
   host::FullyConnectedOptions o;
   o.activation = randomActivation(rng);
   wr.addFullyConnected(in, filter, bias, out, o);
   wr.setInputs({in});
   wr.setOutputs({out});
   expectSameAsReference(wr.serialize(), rng.bytes(size_t(batches * depth)),
-                        "FULLY_CONNECTED batches " + std::to_string(batches) + " depth " + std::to_string(depth) +
-                            " units " + std::to_string(units) + " filter zp " + std::to_string(fq.zeroPoints[0]),
+                        "FULLY_CONNECTED batches " + std::to_string(batches) + " depth " +
+                            std::to_string(depth) + " units " + std::to_string(units) +
+                            " filter zp " + std::to_string(fq.zeroPoints[0]),
                         counts);
 }
 
 void randomAdd(Rng& rng, Counts* counts) {
-  const std::vector<int32_t> shape = {1, rng.uniform(1, 12), rng.uniform(1, 12), rng.uniform(1, 40)};
+  const std::vector<int32_t> shape = {1, rng.uniform(1, 12), rng.uniform(1, 12),
+                                      rng.uniform(1, 40)};
   std::vector<int32_t> shape2 = shape;
   if (rng.chance(0.2)) shape2 = {1, 1, 1, shape[3]};  // broadcast: the reference loop
   TfliteWriter wr;
-  auto quant = [&](float lo, float hi) { return QuantParams::perTensor(rng.uniformF(lo, hi), rng.uniform(-128, 127)); };
+  auto quant = [&](float lo, float hi) {
+    return QuantParams::perTensor(rng.uniformF(lo, hi), rng.uniform(-128, 127));
+  };
   const int32_t a = wr.addActivation("a", host::TensorType::kInt8, shape, quant(0.001f, 0.2f));
-  const std::vector<int8_t> bValues = rng.bytes(size_t(shape2[0] * shape2[1] * shape2[2] * shape2[3]));
+  const std::vector<int8_t> bValues =
+      rng.bytes(size_t(shape2[0] * shape2[1] * shape2[2] * shape2[3]));
   const int32_t b = wr.addInt8Constant("b", shape2, bValues, quant(0.001f, 0.2f));
   const int32_t out = wr.addActivation("out", host::TensorType::kInt8, shape, quant(0.002f, 0.4f));
   host::AddOptions o;
@@ -269,7 +298,8 @@ void randomAdd(Rng& rng, Counts* counts) {
   wr.addAdd(a, b, out, o);
   wr.setInputs({a});
   wr.setOutputs({out});
-  expectSameAsReference(wr.serialize(), rng.bytes(size_t(shape[0] * shape[1] * shape[2] * shape[3])),
+  expectSameAsReference(wr.serialize(),
+                        rng.bytes(size_t(shape[0] * shape[1] * shape[2] * shape[3])),
                         "ADD " + std::to_string(shape[1]) + "x" + std::to_string(shape[2]) + "x" +
                             std::to_string(shape[3]) + (shape2 != shape ? " broadcast" : ""),
                         counts);
@@ -298,8 +328,9 @@ void randomAveragePool(Rng& rng, Counts* counts) {
   wr.setInputs({in});
   wr.setOutputs({out});
   expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * c)),
-                        "AVERAGE_POOL_2D " + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c) +
-                            " filter " + std::to_string(fh) + "x" + std::to_string(fw),
+                        "AVERAGE_POOL_2D " + std::to_string(h) + "x" + std::to_string(w) + "x" +
+                            std::to_string(c) + " filter " + std::to_string(fh) + "x" +
+                            std::to_string(fw),
                         counts);
 }
 
@@ -315,7 +346,8 @@ TEST(OptimizedKernels, ConvMatchesReference) {
   Rng rng(1234);
   Counts counts;
   for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomConv(rng, &counts, false);
-  std::printf("CONV_2D: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  std::printf("CONV_2D: %d random models, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
   EXPECT_GT(counts.models, 200);
 }
 
@@ -323,7 +355,8 @@ TEST(OptimizedKernels, LargerConvMatchesReference) {
   Rng rng(4321);
   Counts counts;
   for (int i = 0; i < 60 && !HasFatalFailure(); ++i) randomConv(rng, &counts, i % 3 == 0, true);
-  std::printf("CONV_2D larger: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  std::printf("CONV_2D larger: %d random models, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
   EXPECT_GT(counts.models, 40);
 }
 
@@ -331,8 +364,10 @@ TEST(OptimizedKernels, SingleChannelWideDepthwiseMatchesReference) {
   Rng rng(2468);
   Counts counts;
   for (int i = 0; i < 60 && !HasFatalFailure(); ++i) randomDepthwise(rng, &counts, false, true);
-  std::printf("DEPTHWISE_CONV_2D single channel, wide filters: %d random models, %d optimized runs identical\n",
-              counts.models, counts.comparisons);
+  std::printf(
+      "DEPTHWISE_CONV_2D single channel, wide filters: %d random models, %d optimized runs "
+      "identical\n",
+      counts.models, counts.comparisons);
   EXPECT_GT(counts.models, 40);
 }
 
@@ -340,7 +375,8 @@ TEST(OptimizedKernels, PointwiseConvMatchesReference) {
   Rng rng(99);
   Counts counts;
   for (int i = 0; i < 200 && !HasFatalFailure(); ++i) randomConv(rng, &counts, true);
-  std::printf("CONV_2D 1x1: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  std::printf("CONV_2D 1x1: %d random models, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
   EXPECT_GT(counts.models, 150);
 }
 
@@ -357,8 +393,8 @@ TEST(OptimizedKernels, Depthwise3x3MatchesReference) {
   Rng rng(8080);
   Counts counts;
   for (int i = 0; i < 200 && !HasFatalFailure(); ++i) randomDepthwise(rng, &counts, true);
-  std::printf("DEPTHWISE_CONV_2D 3x3: %d random models, %d optimized runs identical\n", counts.models,
-              counts.comparisons);
+  std::printf("DEPTHWISE_CONV_2D 3x3: %d random models, %d optimized runs identical\n",
+              counts.models, counts.comparisons);
   EXPECT_GT(counts.models, 150);
 }
 
@@ -375,7 +411,8 @@ TEST(OptimizedKernels, AddMatchesReference) {
   Rng rng(31337);
   Counts counts;
   for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomAdd(rng, &counts);
-  std::printf("ADD: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  std::printf("ADD: %d random models, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
   EXPECT_EQ(counts.models, 300);
 }
 
@@ -383,7 +420,8 @@ TEST(OptimizedKernels, AveragePoolMatchesReference) {
   Rng rng(2718);
   Counts counts;
   for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomAveragePool(rng, &counts);
-  std::printf("AVERAGE_POOL_2D: %d random models, %d optimized runs identical\n", counts.models, counts.comparisons);
+  std::printf("AVERAGE_POOL_2D: %d random models, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
   EXPECT_GT(counts.models, 200);
 }
 
@@ -392,7 +430,8 @@ TEST(OptimizedKernels, AveragePoolMatchesReference) {
 TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
   const std::string shared = TINYSCOPE_SHARED_DIR;
   std::vector<uint8_t> jsonBytes;
-  if (!host::readBinaryFile(shared + "/golden/models.json", &jsonBytes, nullptr)) GTEST_SKIP() << "no ../shared";
+  if (!host::readBinaryFile(shared + "/golden/models.json", &jsonBytes, nullptr))
+    GTEST_SKIP() << "no ../shared";
   host::JsonValue models;
   ASSERT_TRUE(host::parseJson(std::string(jsonBytes.begin(), jsonBytes.end()), &models, nullptr));
   int checked = 0;
@@ -415,12 +454,14 @@ TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
         std::string error;
         const std::vector<uint8_t> got =
             runOnce(model, resolver, std::vector<int8_t>(input.begin(), input.end()), &error);
-        ASSERT_EQ(got, expected) << name << "/" << c.string << " [" << isaName(isa) << "] " << error;
+        ASSERT_EQ(got, expected) << name << "/" << c.string << " [" << isaName(isa) << "] "
+                                 << error;
         ++checked;
       }
     }
   }
-  std::printf("golden outputs: %d model x case x instruction-set runs identical to TFLM\n", checked);
+  std::printf("golden outputs: %d model x case x instruction-set runs identical to TFLM\n",
+              checked);
 }
 
 // The vector requantization against quant::multiplyByQuantizedMultiplier on accumulators over
@@ -428,8 +469,17 @@ TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
 TEST(OptimizedKernels, RequantizationIsBitExact) {
   constexpr int32_t kN = 72;  // 16-lane blocks and an 8-lane one
   Rng rng(5);
-  const int32_t edges[] = {quant::kInt32Min, quant::kInt32Min + 1, -1, 0, 1, quant::kInt32Max - 1, quant::kInt32Max,
-                           1 << 30, -(1 << 30), 12345, -12345};
+  const int32_t edges[] = {quant::kInt32Min,
+                           quant::kInt32Min + 1,
+                           -1,
+                           0,
+                           1,
+                           quant::kInt32Max - 1,
+                           quant::kInt32Max,
+                           1 << 30,
+                           -(1 << 30),
+                           12345,
+                           -12345};
   long long checked = 0;
   for (Isa isa : supportedIsas()) {
     const SimdKernels* k = simdKernels(static_cast<uint8_t>(isa));
@@ -444,7 +494,9 @@ TEST(OptimizedKernels, RequantizationIsBitExact) {
         acc[c] = rng.chance(0.1) ? edges[rng.uniform(0, 10)] : static_cast<int32_t>(rng.gen());
         if (rng.chance(0.5)) acc[c] >>= rng.uniform(0, 24);
         ob[c] = rng.chance(0.5) ? 0 : static_cast<int32_t>(rng.gen()) >> rng.uniform(0, 31);
-        mult[c] = rng.chance(0.02) ? 0 : (rng.chance(0.05) ? quant::kInt32Max : rng.uniform(1 << 30, quant::kInt32Max));
+        mult[c] = rng.chance(0.02) ? 0
+                                   : (rng.chance(0.05) ? quant::kInt32Max
+                                                       : rng.uniform(1 << 30, quant::kInt32Max));
         shifts[c] = rng.uniform(-31, 30);
         left[c] = shifts[c] > 0 ? shifts[c] : 0;
         right[c] = shifts[c] > 0 ? 0 : -shifts[c];
@@ -461,11 +513,12 @@ TEST(OptimizedKernels, RequantizationIsBitExact) {
       rq.actMax = actMax;
       k->requant(acc.data(), kN, rq, out.data());
       for (int32_t c = 0; c < kN; ++c) {
-        int32_t e = quant::multiplyByQuantizedMultiplier(quant::wrappingAdd(acc[c], ob[c]), mult[c], shifts[c]);
+        int32_t e = quant::multiplyByQuantizedMultiplier(quant::wrappingAdd(acc[c], ob[c]), mult[c],
+                                                         shifts[c]);
         e = quant::wrappingAdd(e, outOffset);
         e = e < actMin ? actMin : (e > actMax ? actMax : e);
-        ASSERT_EQ(out[c], e) << isaName(isa) << " acc " << acc[c] << " + " << ob[c] << " mult " << mult[c]
-                             << " shift " << shifts[c];
+        ASSERT_EQ(out[c], e) << isaName(isa) << " acc " << acc[c] << " + " << ob[c] << " mult "
+                             << mult[c] << " shift " << shifts[c];
         ++checked;
       }
     }

@@ -5,11 +5,11 @@
 
 #include <cstring>
 
+#include "counting_allocator.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/interpreter.h"
 #include "model_runner/kernels/all_ops.h"
 #include "model_runner/optimized/optimized_ops.h"
-#include "counting_allocator.h"
 #include "test_support.h"
 
 namespace tinyscope::runner {

@@ -162,7 +162,9 @@ void writeSlot() {
 volatile uint32_t g_samples = 0;
 uint64_t g_samplingSince = 0;
 
-void onSample(void*) { g_samples = g_samples + 1; }
+void onSample(void*) {
+  g_samples = g_samples + 1;
+}
 
 void startSampling() {
   uint8_t rate[4];
@@ -189,27 +191,42 @@ void stopSampling() {
 int main() {
   hal::init();
 
-  while (receiveByte() != 'U') {
-  }
+  while (receiveByte() != 'U') {}
   banner();
 
   for (;;) {
     const uint8_t command = receiveByte();
     switch (command) {
-      case 'U': banner(); break;
+      case 'U':
+        banner();
+        break;
       case 'N': {
         uint8_t reply[5] = {'n'};
         receive(reply + 1, 4);
         send(reply, sizeof reply);
         break;
       }
-      case 'E': echo(); break;
-      case 'T': timeReport(); break;
-      case 'C': counters(); break;
-      case 'S': slots(); break;
-      case 'W': writeSlot(); break;
-      case 'P': startSampling(); break;
-      case 'Q': stopSampling(); break;
+      case 'E':
+        echo();
+        break;
+      case 'T':
+        timeReport();
+        break;
+      case 'C':
+        counters();
+        break;
+      case 'S':
+        slots();
+        break;
+      case 'W':
+        writeSlot();
+        break;
+      case 'P':
+        startSampling();
+        break;
+      case 'Q':
+        stopSampling();
+        break;
       case 'X': {
         const uint8_t code = receiveByte();
         while (hal::txPending() != 0) hal::waitForInterrupt();
@@ -221,13 +238,14 @@ int main() {
         uint8_t ms[2];
         receive(ms, sizeof ms);
         const uint64_t until = hal::micros() + 1000u * (uint32_t(ms[0]) | uint32_t(ms[1]) << 8);
-        while (hal::micros() < until) {
-        }
+        while (hal::micros() < until) {}
         send("z");
         break;
       }
-      case 'R': hal::reboot();
-      case 'F': hal::fatal(0x00000BADu, "requested by host");
+      case 'R':
+        hal::reboot();
+      case 'F':
+        hal::fatal(0x00000BADu, "requested by host");
       default: {
         const uint8_t reply[2] = {'?', command};
         send(reply, sizeof reply);
