@@ -334,8 +334,9 @@ void MainWindow::showReport(const RunReport& r) {
 void MainWindow::showAbout() {
   QMessageBox::about(
       this, tr("About tinyscope"),
-      tr("<b>tinyscope %1</b><p>A workbench for TinyML engineers: connect, stream, label, "
-         "compare tensors between device and desktop, profile, flash and replay.</p>"
+      tr("<b>tinyscope %1</b><p>A workbench for TinyML engineers: connect to a device, stream "
+         "and plot its sensors, run the same int8 runtime on the device and the desktop, "
+         "compare them tensor by tensor, profile every operator and flash models.</p>"
          "<p>Built with Qt %2.</p>")
           .arg(QString::fromLatin1(kVersion), QString::fromLatin1(QT_VERSION_STR)));
 }

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes docs/BENCHMARKS.md: the one place the docs take speed,
+# footprint and arena figures from. Other pages link to it and quote no figures of their own.
+# Benchmarks print; they assert nothing (the tests check correctness).
+#
+#   scripts/bench_report.sh [--quick] [--out FILE]
+#     --quick   shorter timings (runner 0.2 s per model, QEMU 1 run, stream steps 1 s)
+#     --out     where to write (default docs/BENCHMARKS.md); written to a temporary name first
+#
+# Needs the Release build (`cmake --preset release && cmake --build --preset release`), which
+# also cross-builds the Cortex-M4 images when arm-none-eabi-g++ is installed, and ../shared
+# (TINYSCOPE_SHARED_DIR) for the models. A section whose inputs are missing says so instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${TINYSCOPE_BUILD_DIR:-$root/build}
+shared=${TINYSCOPE_SHARED_DIR:-$root/../shared}
+out=docs/BENCHMARKS.md
+quick=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --out) out=$2; shift ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench_report: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+runner_seconds=1.0; qemu_runs=3; stream_step=3
+if [ "$quick" = 1 ]; then runner_seconds=0.2; qemu_runs=1; stream_step=1; fi
+
+for bin in bench/runner_bench bench/decoder_bench bench/stream_bench app/cli/tinyscope-cli; do
+  [ -x "$build/$bin" ] || { echo "bench_report: $build/$bin is missing: build the release preset first" >&2; exit 2; }
+done
+
+tmp=$(mktemp "${out}.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+say() { printf '%s\n' "$*" >>"$tmp"; }
+fence() { say '```'; cat >>"$tmp"; say '```'; }
+section() { echo "bench_report: $*" >&2; say ""; say "## $*"; say ""; }
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+say "# Benchmarks"
+say ""
+say "Written by \`scripts/bench_report.sh$([ "$quick" = 1 ] && echo ' --quick')\` — do not edit by hand; run the script again."
+say "Every figure the README and docs/ quote about speed, footprint or memory is on this page."
+say ""
+say "- commit \`$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs' || echo ' + local changes')\`, $(date -u '+%Y-%m-%d %H:%M UTC')"
+say "- $cpu, $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; other work may share the machine, so"
+say "  timings carry its noise (repeat runs spread by ±10–15 %); counts (instructions, bytes) do not."
+
+section "Desktop runtime (bench/runner_bench)"
+say "Median µs per inference of every runnable model in \`golden/models.json\`, reference and"
+say "optimized kernels, and the arena each kernel set plans next to TFLite Micro's. \`TFLM µs\` is"
+say "the median recorded in \`models.json\`, not measured here."
+say ""
+if [ -d "$shared/golden" ]; then
+  "$build/bench/runner_bench" --shared "$shared" --min-seconds "$runner_seconds" >>"$tmp"
+else
+  say "(skipped: $shared/golden is absent)"
+fi
+
+section "Cortex-M4 agent image (arm-none-eabi-g++, -Os, no exceptions, no RTTI, no heap)"
+fw="$build/firmware-arm"
+if ls "$fw"/firmware/*/tinyscope-agent.footprint.txt >/dev/null 2>&1; then
+  say "The linked agent (agent core + runtime with the operators the firmware registers + protocol +"
+  say "port), as the build prints it after every link (\`firmware/<board>/tinyscope-agent.footprint.txt\`)."
+  say "RAM beyond the arena counts .data, .bss without the model arena and sample history, and the stack."
+  say ""
+  say "| board | .text | .data | .bss | stack | flash | RAM beyond the model arena |"
+  say "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for f in "$fw"/firmware/*/tinyscope-agent.footprint.txt; do
+    # shellcheck disable=SC1090
+    (. "$f"; say "| $board | $text | $data | $bss | $stack | $flash B | $ram_beyond_arena B ($ram_beyond_arena_without_stack + $stack stack) |")
+  done
+  say ""
+  say "Every Cortex-M4 image the build links (\`arm-none-eabi-size\`; .bss includes arena, history and stack):"
+  say ""
+  say "| image | .text | .data | .bss |"
+  say "| --- | ---: | ---: | ---: |"
+  while IFS= read -r elf; do
+    name=${elf#"$fw"/firmware/}
+    arm-none-eabi-size "$elf" | awk -v n="$name" 'NR == 2 { printf "| `%s` | %d | %d | %d |\n", n, $1, $2, $3 }' >>"$tmp"
+  done < <(find "$fw/firmware" -name '*.elf' | sort)
+  say ""
+  say "The freestanding libraries (archives, before the linker drops what the agent does not use):"
+  say ""
+  say "| library | .text | .data | .bss |"
+  say "| --- | ---: | ---: | ---: |"
+  while IFS= read -r lib; do
+    name=${lib#"$fw"/}
+    name=$(dirname "$name")
+    arm-none-eabi-size -t "$lib" | awk -v n="$name" 'END { printf "| `%s` | %d | %d | %d |\n", n, $1, $2, $3 }' >>"$tmp"
+  done < <(find "$fw" -name 'libtinyscope_*.a' | sort)
+else
+  say "(skipped: no Cortex-M4 images under $fw — install gcc-arm-none-eabi and rebuild)"
+fi
+
+section "Cortex-M4 instructions per inference (bench/qemu_icount_bench.sh)"
+say "The agent image on mps2-an386 under QEMU \`-icount shift=0\`, median of $qemu_runs run(s); ratio"
+say "< 1 means fewer instructions than TFLite Micro (counts published for TFLM's reference and CMSIS-NN builds)."
+say ""
+if command -v qemu-system-arm >/dev/null && [ -d "$shared/models" ]; then
+  bash bench/qemu_icount_bench.sh "$build" "$qemu_runs" | fence
+else
+  say "(skipped: qemu-system-arm or $shared/models is absent)"
+fi
+
+section "Protocol decoding (bench/decoder_bench)"
+say "Frame decoding (COBS + CRC-32) alone and with message parsing, in MB/s of wire bytes, for"
+say "reads of 64 B, 4 KiB and the whole buffer at once."
+say ""
+"$build/bench/decoder_bench" | fence
+
+section "Streaming end to end (bench/stream_bench)"
+say "tinyscope-agent → pty → DeviceLink → DeviceSession, 8 int16 channels, rising rates until"
+say "the first loss of any kind (gap, frame error, overrun, lost sample)."
+say ""
+"$build/bench/stream_bench" --step-seconds "$stream_step" | fence
+
+mv "$tmp" "$out"
+trap - EXIT
+echo "bench_report: wrote $out" >&2
