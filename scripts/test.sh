@@ -3,6 +3,8 @@
 #   1. install the Debian packages          4. format + freestanding checks, Cortex-M4 cross build
 #   2. host build (warnings are errors)     5. unit tests again under ASan + UBSan
 #   3. ctest                                6. fuzzers for a bounded time
+# The ASan build holds everything the Release build does but the Cortex-M4 images: the freestanding
+# parts, Qt core, CLI, GUI and their tests (Qt's own GUI singletons are in tests/support/lsan.supp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -34,7 +36,7 @@ if [ -x scripts/run_fuzzers.sh ]; then
   bash scripts/run_fuzzers.sh "${TINYSCOPE_FUZZ_SECONDS:-60}"
 fi
 
-step "unit tests under ASan + UBSan (the process-level agent and QEMU suites run in the Release pass)"
+step "every suite but the process-level agent and QEMU ones under ASan + UBSan (those run in the Release pass)"
 ctest --preset asan -j"$jobs" -LE "agent|qemu"
 
 step "test suite (Release)"
