@@ -148,6 +148,7 @@ class AgentProcess {
     return m_exit;
   }
 
+  pid_t pid() const { return m_pid; }
   int readFd() const { return m_rd; }
   int writeFd() const { return m_wr; }
   const std::string& error() const { return m_error; }

@@ -219,6 +219,8 @@ int main(int argc, char** argv) {
                       std::to_string(c.tx.frames) + " frames / " + std::to_string(c.tx.bytes) +
                       " bytes sent, windows " + std::to_string(c.streams.windowsSent) + " sent / " +
                       std::to_string(c.streams.windowsLost) + " lost, " +
+                      std::to_string(c.streams.samplesLost) +
+                      " samples dropped by the sensor FIFO, " +
                       std::to_string(c.rx.crcErrors + c.rx.cobsErrors + c.rx.overflows) +
                       " bad frames received");
   p.link.close();
