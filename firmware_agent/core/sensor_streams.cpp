@@ -33,13 +33,6 @@ const SensorStreams::Lane* SensorStreams::findLane(uint8_t streamId) const {
   return nullptr;
 }
 
-bool SensorStreams::anyActive() const {
-  for (const Lane& lane : m_lanes) {
-    if (lane.active) return true;
-  }
-  return false;
-}
-
 SlotReply SensorStreams::start(const proto::StartStream& m) {
   proto::SensorInfo info;
   if (!findSensor(m.sensorId, &info)) return SlotReply::nack(NackCode::kNoSuchSensor, m.sensorId);

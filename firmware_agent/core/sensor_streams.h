@@ -66,7 +66,6 @@ class SensorStreams {
   bool latest(uint8_t streamId, proto::ElementType* type, float* unitsPerCount,
               proto::ConstByteSpan* older, proto::ConstByteSpan* newer) const;
 
-  bool anyActive() const;
   const StreamCounters& counters() const { return m_counters; }
 
  private:

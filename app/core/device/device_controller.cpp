@@ -2,7 +2,7 @@
 
 #include <QTimer>
 
-#include "device_protocol/host/transport_factory.h"
+#include "app/core/device/device_transport.h"
 
 namespace tinyscope {
 
@@ -62,7 +62,7 @@ void DeviceController::reportError(const QString& e) {
 
 void DeviceController::openSession(const link::DeviceUri& uri) {
   QString error;
-  std::unique_ptr<link::Transport> transport = link::createTransport(uri, &error);
+  std::unique_ptr<link::Transport> transport = createTransport(uri, &error);
   if (!transport) {
     QMetaObject::invokeMethod(
         this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
@@ -91,26 +91,20 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   connect(
       s, &DeviceSession::windowReceived, m_io,
       [this](const SensorWindowData& w) { m_windows.push(w); }, Qt::DirectConnection);
-  auto* timer = new QTimer(s);
-  connect(timer, &QTimer::timeout, s, [this, s] {
-    LinkStatus st{s->streams().value(0), s->link()->counters()};
-    st.rateHz = st.stream.measuredRateHz();
-    Q_EMIT statusUpdated(st);
-  });
-  timer->start(500);
-  // Retry while the user still wants this device (the session is deleted on disconnectDevice()).
-  auto* retry = new QTimer(s);
-  retry->setInterval(1000);
+  QTimer* retry = addStatusAndRetryTimers(
+      s,
+      [s] {
+        LinkStatus st{s->streams().value(0), s->link()->counters()};
+        st.rateHz = st.stream.measuredRateHz();
+        return st;
+      },
+      [s] { return s->link()->isOpen() && s->handshakeDone(); },
+      [s] {
+        s->link()->close();
+        s->startHandshake();
+      });
   connect(s, &DeviceSession::disconnected, retry, [retry] { retry->start(); });
   connect(s, &DeviceSession::connected, retry, &QTimer::stop);
-  connect(retry, &QTimer::timeout, s, [this, s, attempt = 0]() mutable {
-    if (s->link()->isOpen() && s->handshakeDone()) return;
-    ++attempt;
-    QMetaObject::invokeMethod(
-        this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
-    s->link()->close();
-    s->startHandshake();
-  });
   s->startHandshake();
   QTimer::singleShot(10000, s, [this, s] {
     if (!s->handshakeDone() && m_session == s)
@@ -119,9 +113,31 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   });
 }
 
+QTimer* DeviceController::addStatusAndRetryTimers(QObject* device,
+                                                  std::function<LinkStatus()> status,
+                                                  std::function<bool()> alive,
+                                                  std::function<void()> reopen) {
+  auto* tick = new QTimer(device);
+  connect(tick, &QTimer::timeout, device,
+          [this, status = std::move(status)] { Q_EMIT statusUpdated(status()); });
+  tick->start(500);
+  // Retry while the user still wants this device (`device` is deleted on disconnectDevice()).
+  auto* retry = new QTimer(device);
+  retry->setInterval(1000);
+  connect(retry, &QTimer::timeout, device,
+          [this, alive = std::move(alive), reopen = std::move(reopen), attempt = 0]() mutable {
+            if (alive()) return;
+            ++attempt;
+            QMetaObject::invokeMethod(
+                this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+            reopen();
+          });
+  return retry;
+}
+
 void DeviceController::openTextStream(const link::DeviceUri& uri) {
   QString error;
-  std::unique_ptr<link::Transport> transport = link::createTransport(uri, &error);
+  std::unique_ptr<link::Transport> transport = createTransport(uri, &error);
   if (!transport) {
     QMetaObject::invokeMethod(
         this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
@@ -145,30 +161,20 @@ void DeviceController::openTextStream(const link::DeviceUri& uri) {
   connect(
       t, &TextStream::windowReceived, m_io,
       [this](const SensorWindowData& w) { m_windows.push(w); }, Qt::DirectConnection);
-  auto* timer = new QTimer(t);
-  connect(timer, &QTimer::timeout, t, [this, t] {
-    LinkStatus st;
-    st.stream = t->stats();
-    st.textMode = true;
-    const link::RateEstimate r = t->decoder().rate();
-    st.rateHz = r.hz;
-    st.rateUncertaintyHz = r.uncertaintyHz;
-    st.textLines = t->decoder().counters().textLines;
-    Q_EMIT statusUpdated(st);
-  });
-  timer->start(500);
-  auto* retry = new QTimer(t);
-  retry->setInterval(1000);
+  QTimer* retry = addStatusAndRetryTimers(
+      t,
+      [t] {
+        LinkStatus st;
+        st.stream = t->stats();
+        st.textMode = true;
+        const link::RateEstimate r = t->decoder().rate();
+        st.rateHz = r.hz;
+        st.rateUncertaintyHz = r.uncertaintyHz;
+        st.textLines = t->decoder().counters().textLines;
+        return st;
+      },
+      [t] { return t->isOpen(); }, [t] { t->open(); });
   connect(t, &TextStream::closed, retry, [retry] { retry->start(); });
-  connect(retry, &QTimer::timeout, t, [this, t, attempt = 0]() mutable {
-    if (t->isOpen()) {
-      return;
-    }
-    ++attempt;
-    QMetaObject::invokeMethod(
-        this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
-    t->open();
-  });
   t->open();
 }
 
