@@ -35,7 +35,8 @@ int runSlotImage(const QStringList& args) {
   if (!p.isSet(output)) return fail(verb, QStringLiteral("--output FILE is required"), kExitUsage);
   bool ok = false;
   const int slotIndex = p.value(slot).toInt(&ok);
-  if (!ok) return fail(verb, QStringLiteral("--slot '%1' is not a number").arg(p.value(slot)), kExitUsage);
+  if (!ok)
+    return fail(verb, QStringLiteral("--slot '%1' is not a number").arg(p.value(slot)), kExitUsage);
   const QString modelPath = p.positionalArguments().at(0);
   QFile f(modelPath);
   if (!f.open(QIODevice::ReadOnly))

@@ -76,9 +76,8 @@ TEST(QemuLauncher, SlotImageRefusesWhatTheBoardCannotHold) {
   EXPECT_TRUE(error.contains("393185 bytes does not fit a netduinoplus2 slot (1..393184 bytes)"))
       << error.toStdString();
   EXPECT_FALSE(QFile::exists(path));
-  EXPECT_FALSE(
-      tinyscope::writeSlotImage("x", "mps2-an386", 0, dir.filePath("no/such/dir/s.bin"), &address,
-                                &error));
+  EXPECT_FALSE(tinyscope::writeSlotImage("x", "mps2-an386", 0, dir.filePath("no/such/dir/s.bin"),
+                                         &address, &error));
   EXPECT_TRUE(error.contains("cannot write the slot image")) << error.toStdString();
 }
 

@@ -60,29 +60,37 @@ void DeviceController::reportError(const QString& e) {
   Q_EMIT errorOccurred(e);
 }
 
-void DeviceController::openSession(const link::DeviceUri& uri) {
+std::unique_ptr<link::Transport> DeviceController::makeTransport(const link::DeviceUri& uri) {
   QString error;
   std::unique_ptr<link::Transport> transport = createTransport(uri, &error);
-  if (!transport) {
+  if (!transport)
     QMetaObject::invokeMethod(
         this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
-    return;
-  }
+  return transport;
+}
+
+void DeviceController::markConnected(const DeviceInfo& info) {
+  m_info = info;
+  m_connected = true;
+  m_lastError.clear();
+  Q_EMIT connected(info);
+}
+
+void DeviceController::markDisconnected() {
+  m_connected = false;
+  Q_EMIT disconnected();
+}
+
+void DeviceController::openSession(const link::DeviceUri& uri) {
+  std::unique_ptr<link::Transport> transport = makeTransport(uri);
+  if (!transport) return;
   m_session =
       new DeviceSession(std::make_unique<link::DeviceLink>(uri, std::move(transport)), m_io);
   DeviceSession* s = m_session;
   // Session signals are emitted on the I/O thread; `this` lives in the GUI thread, so
   // these connections are queued.
-  connect(s, &DeviceSession::connected, this, [this](const DeviceInfo& info) {
-    m_info = info;
-    m_connected = true;
-    m_lastError.clear();
-    Q_EMIT connected(info);
-  });
-  connect(s, &DeviceSession::disconnected, this, [this] {
-    m_connected = false;
-    Q_EMIT disconnected();
-  });
+  connect(s, &DeviceSession::connected, this, &DeviceController::markConnected);
+  connect(s, &DeviceSession::disconnected, this, &DeviceController::markDisconnected);
   connect(s, &DeviceSession::errorOccurred, this, &DeviceController::reportError);
   connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);
   connect(s->link(), &link::DeviceLink::diagnostic, this,
@@ -136,25 +144,12 @@ QTimer* DeviceController::addStatusAndRetryTimers(QObject* device,
 }
 
 void DeviceController::openTextStream(const link::DeviceUri& uri) {
-  QString error;
-  std::unique_ptr<link::Transport> transport = createTransport(uri, &error);
-  if (!transport) {
-    QMetaObject::invokeMethod(
-        this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
-    return;
-  }
+  std::unique_ptr<link::Transport> transport = makeTransport(uri);
+  if (!transport) return;
   m_text = new TextStream(uri, std::move(transport), m_io);
   TextStream* t = m_text;
-  connect(t, &TextStream::channelsKnown, this, [this](const DeviceInfo& info) {
-    m_info = info;
-    m_connected = true;
-    m_lastError.clear();
-    Q_EMIT connected(info);
-  });
-  connect(t, &TextStream::closed, this, [this] {
-    m_connected = false;
-    Q_EMIT disconnected();
-  });
+  connect(t, &TextStream::channelsKnown, this, &DeviceController::markConnected);
+  connect(t, &TextStream::closed, this, &DeviceController::markDisconnected);
   connect(t, &TextStream::errorOccurred, this, &DeviceController::reportError);
   connect(t, &TextStream::textLine, this,
           [this](const QString& line) { Q_EMIT deviceLog(1, line); });

@@ -65,6 +65,11 @@ class DeviceController : public QObject {
   void openSession(const link::DeviceUri& uri);
   void openTextStream(const link::DeviceUri& uri);
   void reportError(const QString& e);
+  // On the I/O thread: the transport of `uri`, or nullptr after reporting why.
+  std::unique_ptr<link::Transport> makeTransport(const link::DeviceUri& uri);
+  // GUI thread: the device answered (handshake, or a text board's first numbers) / went away.
+  void markConnected(const DeviceInfo& info);
+  void markDisconnected();
   // On the I/O thread: the status tick (statusUpdated(status()) every 500 ms) and the reconnect
   // timer (every 1 s while started: reconnecting(n) and reopen() unless alive()) of the device
   // object `device`, which owns both. Returns the reconnect timer; the caller starts it when the
