@@ -237,6 +237,14 @@ class AgentClient {
     }
   }
 
+  // Hands every message that arrives within `forUs` to `onMessage`, in order.
+  template <class F>
+  void readFor(uint64_t forUs, F onMessage) {
+    const uint64_t t0 = nowUs();
+    Message m;
+    while (nowUs() - t0 < forUs && next(&m, 200)) onMessage(m);
+  }
+
   // Waits for a message of `type` answering `requestId` (any when 0). Other messages go to
   // `others` (when given) or are dropped.
   bool waitFor(proto::MessageType type, uint16_t requestId, Message* out, int timeoutMs,

@@ -16,6 +16,7 @@
 #include "agent_link.h"
 #include "agent_reference.h"
 #include "device_protocol/crc32.h"
+#include "loss_report.h"
 
 using namespace agent_test;
 using proto::MessageType;
@@ -351,9 +352,7 @@ TEST(AgentProcess, OverrunsAreCountedAndReportedWhenTheHostStopsReading) {
   uint32_t lastTotal = 0;
   size_t errors = 0;
   auto consume = [&](uint64_t forUs) {
-    const uint64_t t0 = nowUs();
-    Message m;
-    while (nowUs() - t0 < forUs && s.client->next(&m, 200)) {
+    s.client->readFor(forUs, [&](const Message& m) {
       if (m.type() == MessageType::kSensorWindow) {
         const proto::SensorWindow w = m.decode<proto::SensorWindow>();
         if (w.sequence != expected) gaps += w.sequence - expected;
@@ -361,17 +360,13 @@ TEST(AgentProcess, OverrunsAreCountedAndReportedWhenTheHostStopsReading) {
       } else if (m.type() == MessageType::kError) {
         const proto::Error e = m.decode<proto::Error>();
         ASSERT_EQ(e.code, proto::ErrorCode::kStreamOverrun) << e.text.c_str();
-        unsigned stream = 0, lost = 0, total = 0;
-        ASSERT_EQ(
-            std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)",
-                        &stream, &lost, &total),
-            3)
-            << e.text.c_str();
-        reported += lost;
-        lastTotal = total;
+        LossReport r;
+        ASSERT_TRUE(parseLossReport(e.text.c_str(), kWindowsLost, &r)) << e.text.c_str();
+        reported += r.count;
+        lastTotal = r.total;
         ++errors;
       }
-    }
+    });
   };
   consume(500000);
   EXPECT_EQ(gaps, 0u);
@@ -408,9 +403,7 @@ TEST(AgentProcess, SamplesDroppedDuringAStallAreReportedWithTheExactCount) {
   uint32_t reported = 0;
   uint32_t lastTotal = 0;
   auto consume = [&](uint64_t forUs) {
-    const uint64_t t0 = nowUs();
-    Message m;
-    while (nowUs() - t0 < forUs && s.client->next(&m, 200)) {
+    s.client->readFor(forUs, [&](const Message& m) {
       if (m.type() == MessageType::kSensorWindow) {
         const proto::SensorWindow w = m.decode<proto::SensorWindow>();
         if (!haveFirst) {
@@ -423,16 +416,14 @@ TEST(AgentProcess, SamplesDroppedDuringAStallAreReportedWithTheExactCount) {
       } else if (m.type() == MessageType::kError) {
         const proto::Error e = m.decode<proto::Error>();
         ASSERT_EQ(e.code, proto::ErrorCode::kStreamOverrun) << e.text.c_str();
-        unsigned stream = 0, dropped = 0, total = 0;
-        if (std::sscanf(e.text.c_str(),
-                        "stream %u: %u samples dropped, sensor FIFO overflowed (%u in total)",
-                        &stream, &dropped, &total) == 3) {
-          EXPECT_EQ(stream, 4u);
-          reported += dropped;
-          lastTotal = total;
+        LossReport r;
+        if (parseLossReport(e.text.c_str(), kSamplesDropped, &r)) {
+          EXPECT_EQ(r.stream, 4u);
+          reported += r.count;
+          lastTotal = r.total;
         }
       }
-    }
+    });
   };
   consume(300000);
   ASSERT_TRUE(haveFirst);

@@ -17,6 +17,7 @@
 #include "fake_hal.h"
 #include "firmware_agent/core/agent.h"
 #include "firmware_agent/core/sample_timeline.h"
+#include "loss_report.h"
 #include "model_runner/kernels/core_ops.h"
 
 namespace proto = tinyscope::proto;
@@ -234,12 +235,10 @@ TEST_F(AgentCore, OverrunsBecomeSequenceGapsAndOneErrorReport) {
   while (pop(MessageType::kError, 0, &d)) {
     const proto::Error e = d.as<proto::Error>();
     EXPECT_EQ(e.code, proto::ErrorCode::kStreamOverrun);
-    unsigned s = 0, lost = 0, total = 0;
-    ASSERT_EQ(std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)",
-                          &s, &lost, &total),
-              3);
-    EXPECT_EQ(s, 2u);
-    reported += lost;
+    agent_test::LossReport r;
+    ASSERT_TRUE(agent_test::parseLossReport(e.text.c_str(), agent_test::kWindowsLost, &r));
+    EXPECT_EQ(r.stream, 2u);
+    reported += r.count;
   }
   ASSERT_GT(seqs.size(), 20u);
   uint32_t gaps = 0;
@@ -293,13 +292,10 @@ TEST_F(AgentCore, SamplesTheSensorFifoDropsAreReportedExactly) {
   while (pop(MessageType::kError, 0, &d)) {
     const proto::Error e = d.as<proto::Error>();
     EXPECT_EQ(e.code, proto::ErrorCode::kStreamOverrun);
-    unsigned s = 0, dropped = 0, total = 0;
-    ASSERT_EQ(std::sscanf(e.text.c_str(),
-                          "stream %u: %u samples dropped, sensor FIFO overflowed (%u in total)", &s,
-                          &dropped, &total),
-              3)
+    agent_test::LossReport r;
+    ASSERT_TRUE(agent_test::parseLossReport(e.text.c_str(), agent_test::kSamplesDropped, &r))
         << e.text.c_str();
-    reports.push_back({s, dropped, total});
+    reports.push_back({r.stream, r.count, r.total});
   }
   ASSERT_EQ(reports.size(), 2u);
   EXPECT_EQ(reports[0], (std::array<unsigned, 3>{3, gaps[0], gaps[0]}));
