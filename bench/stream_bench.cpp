@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app/core/device/device_session.h"
+#include "app/core/device/device_transport.h"
 
 using namespace tinyscope;
 
@@ -36,7 +37,7 @@ StepResult runStep(const QString& agent, double rateHz, double seconds) {
   const QString line = QString::fromUtf8(proc.readLine()).trimmed();
   if (!line.startsWith("PTY ")) return r;
   QString error;
-  auto link = link::DeviceLink::create("serial:" + line.mid(4) + "?baud=921600", &error);
+  auto link = openDeviceLink("serial:" + line.mid(4) + "?baud=921600", &error);
   if (!link) return r;
   DeviceSession session(std::move(link));
   if (!session.connectBlocking(10000, &error)) {

@@ -13,7 +13,8 @@
 # usage: qemu_run.sh [options] IMAGE.elf
 #   --board NAME        mps2-an386 (default) | netduinoplus2
 #   --model FILE        preload FILE (.tflite) into model slot 0 (see docs/FIRMWARE.md),
-#                       wrapped in the 32-byte slot header the firmware checks
+#                       wrapped in the firmware's slot header by `tinyscope-cli slot-image`
+#                       ($TINYSCOPE_CLI, else tinyscope-cli on PATH, else build/app/cli/)
 #   --slot N            slot for --model (default 0)
 #   --icount            virtual time from instruction count: -icount shift=0 (1 insn = 1 ns);
 #                       idle time still runs at wall-clock speed
@@ -61,10 +62,8 @@ done
 [ -n "$image" ] || die "no image given (try --help)"
 [ -f "$image" ] || die "image $image does not exist"
 
-# Slot geometry per board: must match firmware_agent/port/cortex_m/ld/<board>.ld.
 case "$board" in
-  mps2-an386) slot_base=$((0x21000000)); slot_size=$((0x400000)); slot_count=2 ;;
-  netduinoplus2) slot_base=$((0x08040000)); slot_size=$((384 * 1024)); slot_count=2 ;;
+  mps2-an386|netduinoplus2) ;;
   *) die "unknown board $board (mps2-an386 | netduinoplus2)" ;;
 esac
 
@@ -95,23 +94,15 @@ fi
 [ "$icount" = 1 ] && args+=(-icount "shift=0,sleep=${icount_sleep}")
 
 if [ -n "$model" ]; then
-  [ -f "$model" ] || die "model $model does not exist"
-  [ "$slot" -ge 0 ] && [ "$slot" -lt "$slot_count" ] || die "slot $slot: $board has $slot_count"
-  size=$(stat -c %s "$model")
-  [ "$size" -gt 0 ] || die "model $model is empty"
-  [ $((size + 32)) -le "$slot_size" ] ||
-    die "model $model ($size bytes) does not fit a $board slot ($((slot_size - 32)) bytes)"
-  # Slot header, hal.h: magic "TSMS", version 1, header size 32, payload size, payload
-  # CRC-32, 12 reserved bytes, header CRC-32 over bytes 0..27. Little-endian.
-  python3 - "$model" "$workdir/slot.bin" <<'PY' || die "could not build the slot image"
-import struct, sys, zlib
-payload = open(sys.argv[1], "rb").read()
-head = struct.pack("<4sHHII12x", b"TSMS", 1, 32, len(payload), zlib.crc32(payload))
-head += struct.pack("<I", zlib.crc32(head))
-open(sys.argv[2], "wb").write(head + payload)
-PY
-  addr=$((slot_base + slot * slot_size))
-  args+=(-device "loader,file=$workdir/slot.bin,addr=$(printf '0x%08x' "$addr"),force-raw=on")
+  # The slot header and each board's slot addresses have one definition (hal.h and
+  # firmware_agent/port/cortex_m/slot_layout.h); tinyscope-cli slot-image applies them.
+  cli="${TINYSCOPE_CLI:-}"
+  [ -n "$cli" ] || cli="$(command -v tinyscope-cli || true)"
+  [ -n "$cli" ] || cli="$(cd "$(dirname "$0")/.." && pwd)/build/app/cli/tinyscope-cli"
+  [ -x "$cli" ] || die "--model needs tinyscope-cli (build it, or set TINYSCOPE_CLI)"
+  addr="$("$cli" slot-image --board "$board" --slot "$slot" --output "$workdir/slot.bin" "$model")" ||
+    die "could not build the slot image of $model"
+  args+=(-device "loader,file=$workdir/slot.bin,addr=$addr,force-raw=on")
 fi
 args+=("${extra[@]}")
 

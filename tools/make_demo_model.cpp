@@ -1,8 +1,8 @@
 // make_demo_model: generates tinyscope's bundled demo model,
 // resources/models/imu_gesture_demo.tflite, and its sidecar imu_gesture_demo.json.
 //
-// It trains a small float MLP on synthetic IMU windows (tools/gesture_signal.h, the same
-// generator the simulated device streams), quantizes it to int8 the way TFLite's post-training
+// It trains a small float MLP on synthetic IMU windows (firmware_agent/core/gesture_signal.h, the
+// same generator the simulated device streams), quantizes it to int8 the way TFLite's post-training
 // quantization does, checks it with its own int8 reference arithmetic, and writes the model with
 // tinyscope's TfliteWriter. Everything is deterministic: the same source gives the same bytes
 // (own PRNG, own exp(), no FMA contraction; see tools/CMakeLists.txt).
@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "firmware_agent/core/gesture_signal.h"
 #include "model_runner/host/tflite_writer.h"
-#include "tools/gesture_signal.h"
 
 namespace {
 
@@ -388,7 +388,7 @@ std::string buildSidecar(const QuantizedModel& m, const Accuracy& a) {
     << "  \"generator\": \"tools/make_demo_model\",\n"
     << "  \"description\": \"int8 IMU gesture classifier trained on tinyscope's synthetic gesture "
        "signal "
-       "(tools/gesture_signal.h, docs/DEMO_MODEL.md)\",\n"
+       "(firmware_agent/core/gesture_signal.h, docs/DEMO_MODEL.md)\",\n"
     << "  \"labels\": [\"idle\", \"wave\", \"tap\", \"circle\"],\n"
     << "  \"input\": {\n"
     << "    \"tensor\": \"imu_window\",\n"
@@ -413,7 +413,7 @@ std::string buildSidecar(const QuantizedModel& m, const Accuracy& a) {
     << "    \"zero_point\": " << kOutputZeroPoint << "\n"
     << "  },\n"
     << "  \"signal_model\": {\n"
-    << "    \"definition\": \"tools/gesture_signal.h fillWindow(gesture, seed)\",\n"
+    << "    \"definition\": \"firmware_agent/core/gesture_signal.h fillWindow(gesture, seed)\",\n"
     << "    \"prng\": \"xorshift32 (13, 17, 5), state = murmur3 finalizer of (seed, gesture)\",\n"
     << "    \"noise_sigma_milli_g\": [" << kNoiseSigmaMinMilliG << ", " << kNoiseSigmaMaxMilliG
     << "],\n"

@@ -1,10 +1,11 @@
 #pragma once
 // DevicePanel: pick a device by address, connect, see its handshake, start/stop a sensor
 // stream, run an inference, and watch link counters. It only emits requests; whoever owns
-// the DeviceController acts on them. GUI thread only.
+// the DeviceController acts on them; it sees only value types (DeviceInfo, LinkStatus). GUI
+// thread only.
 #include <QWidget>
 
-#include "app/core/device/device_controller.h"
+#include "app/core/device/link_status.h"
 
 class QComboBox;
 class QLabel;

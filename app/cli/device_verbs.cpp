@@ -1,4 +1,4 @@
-// Verbs that talk to a device: devices, info, stream, infer.
+// Verbs that talk to a device: info, stream, infer.
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -11,11 +11,8 @@
 #include "app/cli/verbs.h"
 #include "app/core/device/device_dump.h"
 #include "app/core/device/device_session.h"
+#include "app/core/device/device_transport.h"
 #include "app/core/device/text_stream.h"
-#include "device_protocol/host/ble_transport.h"
-#include "device_protocol/host/qemu_transport.h"
-#include "device_protocol/host/serial_transport.h"
-#include "device_protocol/host/transport_factory.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
 #include "model_runner/host/tensor_dump.h"
@@ -33,10 +30,6 @@ const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"),
                                      QStringLiteral("Handshake timeout in seconds (default 10)."),
                                      QStringLiteral("S"), QStringLiteral("10"));
 
-QString hex4(quint16 v) {
-  return QStringLiteral("%1").arg(v, 4, 16, QLatin1Char('0'));
-}
-
 // Opens a session and completes the handshake; nullptr after printing one error line.
 std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p,
                                              int* code) {
@@ -45,7 +38,7 @@ std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommand
     return nullptr;
   }
   QString error;
-  auto link = link::DeviceLink::create(p.value(kDeviceOpt), &error);
+  auto link = openDeviceLink(p.value(kDeviceOpt), &error);
   if (!link) {
     *code = fail(verb, error, kExitUsage);
     return nullptr;
@@ -148,70 +141,6 @@ QJsonObject infoJson(const DeviceSession& s) {
 }
 
 }  // namespace
-
-int runDevices(const QStringList& args) {
-  QCommandLineParser p;
-  const QCommandLineOption ble(
-      QStringLiteral("ble"),
-      QStringLiteral("Also scan for BLE devices advertising the Nordic UART Service."));
-  p.addOption(ble);
-  p.addOption(kJsonOpt);
-  if (int c = parseVerbArgs(p, args, QStringLiteral("devices"),
-                            QStringLiteral("List devices tinyscope can connect to."), 0, 0);
-      c >= 0)
-    return c;
-  QJsonArray list;
-  for (const link::SerialPortDescription& d : link::availableSerialPorts()) {
-    QJsonObject o{{QStringLiteral("address"), QStringLiteral("serial:") + d.path},
-                  {QStringLiteral("description"), d.description},
-                  {QStringLiteral("manufacturer"), d.manufacturer},
-                  {QStringLiteral("serial_number"), d.serialNumber}};
-    if (d.vendorId)
-      o[QStringLiteral("usb_id")] = hex4(d.vendorId) + QLatin1Char(':') + hex4(d.productId);
-    list.append(o);
-  }
-  link::DeviceUri sim;
-  const QString agent = link::findAgentProgram(sim);
-  list.append(
-      QJsonObject{{QStringLiteral("address"), QStringLiteral("sim:")},
-                  {QStringLiteral("description"),
-                   agent.isEmpty() ? QStringLiteral("simulated device (tinyscope-agent not found)")
-                                   : QStringLiteral("simulated device (%1)").arg(agent)}});
-  for (const QString& board : {QStringLiteral("mps2-an386"), QStringLiteral("netduinoplus2")}) {
-    const QString image = link::findQemuImage(board);
-    if (image.isEmpty() || link::findQemuProgram().isEmpty()) continue;
-    list.append(
-        QJsonObject{{QStringLiteral("address"), board == QLatin1String("mps2-an386")
-                                                    ? QStringLiteral("qemu:")
-                                                    : QStringLiteral("qemu:?board=") + board},
-                    {QStringLiteral("description"),
-                     QStringLiteral("Cortex-M4 agent on an emulated %1 (%2)").arg(board, image)}});
-  }
-  QString bleError;
-  if (p.isSet(ble)) {
-    for (const link::BleDeviceDescription& d : link::scanNusDevices(5000, &bleError))
-      list.append(QJsonObject{{QStringLiteral("address"), QStringLiteral("ble:") + d.address},
-                              {QStringLiteral("description"), d.name},
-                              {QStringLiteral("rssi"), d.rssi}});
-  }
-  if (p.isSet(kJsonOpt)) {
-    QJsonObject o{{QStringLiteral("devices"), list}};
-    if (!bleError.isEmpty()) o[QStringLiteral("ble_error")] = bleError;
-    out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
-  } else {
-    for (const QJsonValue& v : list) {
-      const QJsonObject o = v.toObject();
-      out() << o[QStringLiteral("address")].toString().leftJustified(28) << ' '
-            << o[QStringLiteral("description")].toString();
-      if (o.contains(QStringLiteral("usb_id")))
-        out() << "  [USB " << o[QStringLiteral("usb_id")].toString() << ']';
-      out() << '\n';
-    }
-    if (!bleError.isEmpty()) err() << "tinyscope-cli devices: " << bleError << Qt::endl;
-  }
-  out().flush();
-  return kExitOk;
-}
 
 int runInfo(const QStringList& args) {
   QCommandLineParser p;
@@ -334,7 +263,7 @@ int runStream(const QStringList& args) {
       uri.options.removeAllQueryItems(QStringLiteral("rate"));
       uri.options.addQueryItem(QStringLiteral("rate"), p.value(rate));
     }
-    auto transport = link::createTransport(uri, &error);
+    auto transport = createTransport(uri, &error);
     if (!transport) return fail(verb, error, kExitUsage);
     TextStream stream(uri, std::move(transport));
     const link::TextLineDecoder& decoder = stream.decoder();

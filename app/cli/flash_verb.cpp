@@ -7,6 +7,7 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
 #include "app/core/device/device_session.h"
+#include "app/core/device/device_transport.h"
 #include "app/core/device/model_flasher.h"
 
 namespace tinyscope::cli {
@@ -83,7 +84,7 @@ int runFlash(const QStringList& args) {
   }
 
   QString error;
-  auto link = link::DeviceLink::create(p.value(device), &error);
+  auto link = openDeviceLink(p.value(device), &error);
   if (!link) return fail(verb, error, kExitUsage);
   DeviceSession session(std::move(link));
   if (!session.connectBlocking(static_cast<int>(handshakeS * 1000), &error))

@@ -14,12 +14,14 @@ const QList<Verb>& verbs() {
       {"run", "Run a model once on the desktop runtime; dump every tensor.", runRun},
       {"bench", "Time inference: median/p90 µs, per-op medians, arena bytes.", runBench},
       {"compare", "Compare two tensor dumps; name the first diverging operator.", runCompare},
-      {"devices", "List serial ports, BLE devices and the simulator.", runDevices},
+      {"devices", "List serial ports, the simulator, emulated boards and BLE devices.", runDevices},
       {"info", "Connect to a device and show its handshake.", runInfo},
       {"stream", "Stream sensor windows; report rate, gaps and link errors.", runStream},
       {"infer", "Run inference on the device, capture every tensor to a dump.", runInfer},
       {"flash", "Flash a model into a device's slot (resumable, CRC-checked) and activate it.",
        runFlash},
+      {"slot-image", "Write a model as a Cortex-M4 board's slot image for QEMU's loader.",
+       runSlotImage},
   };
   return table;
 }
@@ -31,7 +33,7 @@ void printUsage() {
         << "tinyscope-cli runs tinyscope's models, devices and recordings headless.\n\n"
         << "Verbs:\n";
   for (const Verb& v : verbs())
-    out() << "  " << QString::fromLatin1(v.name).leftJustified(10) << QString::fromUtf8(v.summary)
+    out() << "  " << QString::fromLatin1(v.name).leftJustified(11) << QString::fromUtf8(v.summary)
           << "\n";
   out() << "\nOptions:\n"
         << "  -h, --help     Show this help; 'tinyscope-cli <verb> --help' shows a verb's.\n"

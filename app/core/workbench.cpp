@@ -82,8 +82,6 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
   m_tick.setInterval(33);  // ~30 Hz display tick
   connect(&m_tick, &QTimer::timeout, this, &Workbench::onTick);
   m_tick.start();
-  connect(&m_device, &DeviceController::statusUpdated, this,
-          [this](const LinkStatus& s) { m_streamRateHz = s.stream.measuredRateHz(); });
   connect(&m_device, &DeviceController::runFinished, this,
           [this](const InferenceRun& run, const QByteArray& input) {
             const quint64 id = m_runId;

@@ -59,8 +59,6 @@ class Workbench : public QObject {
   // tensor capture; runReport() follows.
   void runOnDevice();
 
-  double streamRateHz() const { return m_streamRateHz; }
-
  Q_SIGNALS:
   void modelChanged();
   // Frames (channels values each) that arrived since the last tick; display-rate (30 Hz).
@@ -79,7 +77,6 @@ class Workbench : public QObject {
   QJsonObject m_sidecar;
   std::deque<float> m_recent;  // newest frames (raw values, interleaved), bounded
   int m_recentChannels = 0;
-  double m_streamRateHz = 0;
   quint64 m_runId = 0;
 };
 

@@ -12,11 +12,11 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "app/core/device/device_list.h"
 #include "app/core/log_model.h"
 #include "app/core/spectrogram.h"
 #include "app/core/version.h"
 #include "app/core/workbench.h"
-#include "device_protocol/host/serial_transport.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
 #include "widgets/log_view.h"
@@ -217,7 +217,7 @@ void MainWindow::wireWorkbench() {
                   tr("connected: %1, firmware %2")
                       .arg(QString::fromUtf8(info.hello.boardName.c_str()),
                            QString::fromUtf8(info.hello.firmwareVersion.c_str())));
-    if (m_autoStream && info.hello.sensors.size() > 0)
+    if (info.hello.sensors.size() > 0)  // stream the first sensor at once
       Q_EMIT m_devicePanel->streamRequested(info.hello.sensors[0].sensorId, true);
     if (m_continuousOnConnect)
       QTimer::singleShot(1500, this, [this] { m_continuous->setChecked(true); });
@@ -272,10 +272,8 @@ bool MainWindow::openModel(const QString& path) {
 }
 
 void MainWindow::connectDevice(const QString& address) {
-  QStringList known = {QStringLiteral("sim:?sensor=imu"), QStringLiteral("sim:?sensor=audio"),
-                       QStringLiteral("sim:?sensor=sine")};
-  for (const link::SerialPortDescription& port : link::availableSerialPorts())
-    known << QStringLiteral("serial:%1?baud=921600").arg(port.path);
+  QStringList known;
+  for (const DeviceCandidate& d : listDevices()) known << d.address;
   if (!known.contains(address)) known.prepend(address);
   m_devicePanel->setAddresses(known, address);
   const QString resolved = m_workbench->resolveAddress(address);

@@ -45,9 +45,8 @@ class MainWindow : public QMainWindow {
   // Opens a model; errors go to the log and the status bar. Returns success.
   bool openModel(const QString& path);
   void connectDevice(const QString& address);
-  // Starts streaming sensor 0 as soon as the device connects.
-  void setAutoStream(bool on) { m_autoStream = on; }
-  // Starts "Run Continuously" once the device connects and has streamed a model window.
+  // Sensor 0 streams as soon as a device connects. This starts "Run Continuously" once the device
+  // connects and has streamed a model window.
   void setContinuousOnConnect(bool on) { m_continuousOnConnect = on; }
 
  public Q_SLOTS:
@@ -75,7 +74,6 @@ class MainWindow : public QMainWindow {
   QAction* m_continuous = nullptr;
   QTimer* m_continuousTimer;
   QList<QDockWidget*> m_docks;
-  bool m_autoStream = true;
   bool m_continuousOnConnect = false;
   bool m_streaming = false;
   bool m_runPending = false;

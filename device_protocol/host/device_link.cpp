@@ -1,9 +1,5 @@
 #include "device_protocol/host/device_link.h"
 
-#include "device_protocol/host/process_transport.h"
-#include "device_protocol/host/qemu_transport.h"
-#include "device_protocol/host/transport_factory.h"
-
 namespace tinyscope::link {
 
 namespace {
@@ -29,10 +25,7 @@ DeviceLink::DeviceLink(DeviceUri uri, std::unique_ptr<Transport> transport, QObj
   connect(m_transport.get(), &Transport::closed, this, &DeviceLink::closed);
   connect(m_transport.get(), &Transport::errorOccurred, this, &DeviceLink::errorOccurred);
   connect(m_transport.get(), &Transport::bytesReceived, this, &DeviceLink::onBytes);
-  if (auto* process = qobject_cast<ProcessTransport*>(m_transport.get()))
-    connect(process, &ProcessTransport::diagnosticLine, this, &DeviceLink::diagnostic);
-  if (auto* qemu = qobject_cast<QemuTransport*>(m_transport.get()))
-    connect(qemu, &QemuTransport::diagnosticLine, this, &DeviceLink::diagnostic);
+  connect(m_transport.get(), &Transport::diagnosticLine, this, &DeviceLink::diagnostic);
 }
 
 DeviceLink::~DeviceLink() {
@@ -40,15 +33,6 @@ DeviceLink::~DeviceLink() {
     m_transport->disconnect(this);
     m_transport->close();
   }
-}
-
-std::unique_ptr<DeviceLink> DeviceLink::create(const QString& address, QString* error,
-                                               QObject* parent) {
-  DeviceUri uri;
-  if (!parseDeviceUri(address, &uri, error)) return nullptr;
-  std::unique_ptr<Transport> t = createTransport(uri, error);
-  if (!t) return nullptr;
-  return std::make_unique<DeviceLink>(uri, std::move(t), parent);
 }
 
 void DeviceLink::open() {

@@ -52,10 +52,6 @@ class DeviceLink : public QObject {
   DeviceLink(DeviceUri uri, std::unique_ptr<Transport> transport, QObject* parent = nullptr);
   ~DeviceLink() override;
 
-  // Parses the address and makes its transport; nullptr with *error set on failure.
-  static std::unique_ptr<DeviceLink> create(const QString& address, QString* error,
-                                            QObject* parent = nullptr);
-
   void open();
   void close();
   bool isOpen() const;
@@ -96,7 +92,7 @@ class DeviceLink : public QObject {
   void bytesReceived(const QByteArray& chunk, qint64 arrivalNs);
   void bytesSent(const QByteArray& chunk, qint64 sentNs);
   void errorOccurred(const QString& message);
-  void diagnostic(const QString& line);  // the simulator's stderr, and similar
+  void diagnostic(const QString& line);  // the transport's diagnosticLine()s
 
  private:
   void onBytes(const QByteArray& chunk, qint64 arrivalNs);

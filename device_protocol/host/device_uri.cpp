@@ -4,22 +4,6 @@
 
 namespace tinyscope::link {
 
-QString DeviceUri::kindName(Kind kind) {
-  switch (kind) {
-    case Kind::kSerial:
-      return QStringLiteral("serial");
-    case Kind::kBle:
-      return QStringLiteral("ble");
-    case Kind::kTcp:
-      return QStringLiteral("tcp");
-    case Kind::kSimulator:
-      return QStringLiteral("sim");
-    case Kind::kQemu:
-      return QStringLiteral("qemu");
-  }
-  return {};
-}
-
 namespace {
 
 // Splits "head?query" and checks the query's keys against the ones the scheme knows.

@@ -23,7 +23,6 @@ struct DeviceUri {
     return options.hasQueryItem(key) ? options.queryItemValue(key, QUrl::FullyDecoded) : fallback;
   }
   bool textMode() const { return option(QStringLiteral("mode")) == QLatin1String("text"); }
-  static QString kindName(Kind kind);
 };
 
 // Parses a device address. On failure returns false and sets *error to one sentence

@@ -1,7 +1,7 @@
 #pragma once
-// ProcessTransport: a device that is a child process speaking on its stdin/stdout — the
-// simulator (tinyscope-agent --stdio). The child's stderr lines are passed on as
-// diagnostics. Closing the transport ends the child (terminate, then kill after 2 s).
+// ProcessTransport: a device that is a child process speaking on its stdin/stdout (the
+// simulator's launcher starts tinyscope-agent this way). The child's stderr lines are passed on
+// as diagnosticLine(). Closing the transport ends the child (terminate, then kill after 2 s).
 #include <QProcess>
 #include <QStringList>
 
@@ -21,9 +21,6 @@ class ProcessTransport : public Transport {
   bool isOpen() const override { return m_process.state() == QProcess::Running; }
   bool write(const QByteArray& bytes) override;
   QString address() const override { return m_address; }
-
- Q_SIGNALS:
-  void diagnosticLine(const QString& line);
 
  private:
   QProcess m_process;

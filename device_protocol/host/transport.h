@@ -37,6 +37,9 @@ class Transport : public QObject {
   void bytesReceived(const QByteArray& chunk, qint64 arrivalNs);
   void errorOccurred(const QString& message);
   void closed();
+  // A line the device's own process said beside the byte stream (a child's stderr, an
+  // emulator's output): information for the log, never protocol data.
+  void diagnosticLine(const QString& line);
 };
 
 }  // namespace tinyscope::link

@@ -409,18 +409,8 @@ bool Agent::sendReports() {
     return sendError(proto::ErrorCode::kRxOverflow, text.c_str());
   }
   if (m_lastOverrunReportUs == kNever || now - m_lastOverrunReportUs >= m_config.reportIntervalUs) {
-    uint8_t stream = 0;
-    uint32_t lost = 0;
-    uint32_t total = 0;
-    if (m_streams.takeOverruns(&stream, &lost, &total)) {
-      TextBuilder<proto::kMaxTextLen> text;
-      text.add("stream ")
-          .add(stream)
-          .add(": ")
-          .add(lost)
-          .add(" windows lost, link too slow (")
-          .add(total)
-          .add(" in total)");
+    TextBuilder<proto::kMaxTextLen> text;
+    if (m_streams.takeLossReport(text)) {
       m_lastOverrunReportUs = now;
       return sendError(proto::ErrorCode::kStreamOverrun, text.c_str());
     }

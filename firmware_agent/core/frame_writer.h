@@ -58,7 +58,6 @@ class FrameWriter {
 
   // Version stamped into headers (the negotiated one once Hello succeeded).
   void setVersion(uint8_t version) { m_version = version; }
-  uint16_t nextSequence() const { return m_sequence; }
   const TxCounters& counters() const { return m_counters; }
 
  private:

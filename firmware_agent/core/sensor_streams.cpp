@@ -33,13 +33,6 @@ const SensorStreams::Lane* SensorStreams::findLane(uint8_t streamId) const {
   return nullptr;
 }
 
-bool SensorStreams::anyActive() const {
-  for (const Lane& lane : m_lanes) {
-    if (lane.active) return true;
-  }
-  return false;
-}
-
 SlotReply SensorStreams::start(const proto::StartStream& m) {
   proto::SensorInfo info;
   if (!findSensor(m.sensorId, &info)) return SlotReply::nack(NackCode::kNoSuchSensor, m.sensorId);
@@ -84,6 +77,9 @@ SlotReply SensorStreams::start(const proto::StartStream& m) {
   lane->firstTimestampUs = 0;
   lane->lostTotal = 0;
   lane->lostUnreported = 0;
+  lane->sourceLostSeen = m_source->lostSamples(laneIndex);
+  lane->samplesLostTotal = 0;
+  lane->samplesLostUnreported = 0;
   const size_t slice = m_history.size() / kMaxStreamSlots;
   lane->history = slice != 0 ? m_history.data() + size_t{laneIndex} * slice : nullptr;
   lane->historyCapacity = slice - slice % frameBytes;
@@ -95,6 +91,7 @@ SlotReply SensorStreams::start(const proto::StartStream& m) {
 SlotReply SensorStreams::stop(uint8_t streamId) {
   Lane* lane = findLane(streamId);
   if (lane == nullptr) return SlotReply::nack(NackCode::kNoSuchStream, streamId);
+  countSourceLoss(*lane, static_cast<uint8_t>(lane - m_lanes));
   m_source->close(static_cast<uint8_t>(lane - m_lanes));
   lane->active = false;
   return SlotReply::ack(lane->sequence);
@@ -103,6 +100,7 @@ SlotReply SensorStreams::stop(uint8_t streamId) {
 void SensorStreams::stopAll() {
   for (uint8_t i = 0; i < kMaxStreamSlots; ++i) {
     if (m_lanes[i].active) {
+      countSourceLoss(m_lanes[i], i);
       m_source->close(i);
       m_lanes[i].active = false;
     }
@@ -176,17 +174,43 @@ bool SensorStreams::service(FrameWriter& writer, size_t maxWindows) {
       }
       ++lane.sequence;
     }
+    if (lane.active) countSourceLoss(lane, i);
   }
   return worked;
 }
 
-bool SensorStreams::takeOverruns(uint8_t* streamId, uint32_t* lostNow, uint32_t* lostTotal) {
-  for (Lane& lane : m_lanes) {
-    if (lane.lostUnreported != 0) {  // also after StopStream: every loss gets reported
-      *streamId = lane.streamId;
-      *lostNow = lane.lostUnreported;
-      *lostTotal = lane.lostTotal;
+void SensorStreams::countSourceLoss(Lane& lane, uint8_t laneIndex) {
+  const uint32_t lost = m_source->lostSamples(laneIndex);
+  const uint32_t fresh = lost - lane.sourceLostSeen;  // monotonic, so never "negative"
+  if (fresh == 0) return;
+  lane.sourceLostSeen = lost;
+  lane.samplesLostTotal += fresh;
+  lane.samplesLostUnreported += fresh;
+  m_counters.samplesLost += fresh;
+}
+
+bool SensorStreams::takeLossReport(TextBuilder<proto::kMaxTextLen>& text) {
+  for (Lane& lane : m_lanes) {  // also after StopStream: every loss gets reported
+    if (lane.lostUnreported != 0) {
+      text.add("stream ")
+          .add(lane.streamId)
+          .add(": ")
+          .add(lane.lostUnreported)
+          .add(" windows lost, link too slow (")
+          .add(lane.lostTotal)
+          .add(" in total)");
       lane.lostUnreported = 0;
+      return true;
+    }
+    if (lane.samplesLostUnreported != 0) {
+      text.add("stream ")
+          .add(lane.streamId)
+          .add(": ")
+          .add(lane.samplesLostUnreported)
+          .add(" samples dropped, sensor FIFO overflowed (")
+          .add(lane.samplesLostTotal)
+          .add(" in total)");
+      lane.samplesLostUnreported = 0;
       return true;
     }
   }

@@ -6,7 +6,9 @@
 // Overruns: when a window is complete but the transmit path is still busy (the link or
 // the host cannot keep up), the window is not queued and not silently lost: its sequence
 // number is consumed (the host sees the gap) and it is counted, then reported by the agent
-// as Error StreamOverrun. Each lane also keeps its newest complete windows (sent or not) in
+// as Error StreamOverrun. Samples the port's sensor FIFO dropped (the agent did not read a
+// lane for over a second: SensorSource::lostSamples()) are counted per stream and reported the
+// same way. Each lane also keeps its newest complete windows (sent or not) in
 // a slice of the history buffer, for RunInference on the latest window.
 //
 // Ownership: the source and the history buffer belong to the port and outlive this object.
@@ -20,12 +22,14 @@
 #include "firmware_agent/core/frame_writer.h"
 #include "firmware_agent/core/model_slots.h"
 #include "firmware_agent/core/sensor_source.h"
+#include "firmware_agent/core/text_builder.h"
 
 namespace tinyscope::agent {
 
 struct StreamCounters {
   uint32_t windowsSent = 0;
   uint32_t windowsLost = 0;  // overruns: windows dropped because TX was busy
+  uint32_t samplesLost = 0;  // samples the sensors' FIFOs dropped before the agent read them
 };
 
 class SensorStreams {
@@ -50,9 +54,11 @@ class SensorStreams {
   // windows through `writer`. True when it did anything.
   bool service(FrameWriter& writer, size_t maxWindows);
 
-  // Takes the overrun count of one lane with unreported losses: true and the stream id,
-  // the windows lost since the last report and in total; false when nothing is pending.
-  bool takeOverruns(uint8_t* streamId, uint32_t* lostNow, uint32_t* lostTotal);
+  // Writes one pending loss report of one stream into `text` (for an Error StreamOverrun) and
+  // marks it reported; false when nothing is pending. Windows lost to a busy link read
+  // "stream S: N windows lost, link too slow (T in total)"; samples the sensor FIFO dropped read
+  // "stream S: N samples dropped, sensor FIFO overflowed (T in total)" (T: since StartStream).
+  bool takeLossReport(TextBuilder<proto::kMaxTextLen>& text);
 
   // The samples of the newest complete windows of stream `streamId` (as many as the lane's
   // history slice holds): older + newer in time order, ending with the latest window. Also
@@ -60,7 +66,6 @@ class SensorStreams {
   bool latest(uint8_t streamId, proto::ElementType* type, float* unitsPerCount,
               proto::ConstByteSpan* older, proto::ConstByteSpan* newer) const;
 
-  bool anyActive() const;
   const StreamCounters& counters() const { return m_counters; }
 
  private:
@@ -76,8 +81,11 @@ class SensorStreams {
     uint32_t rateMilliHz = 0;
     uint32_t sequence = 0;
     uint64_t firstTimestampUs = 0;
-    uint32_t lostTotal = 0;
+    uint32_t lostTotal = 0;  // windows
     uint32_t lostUnreported = 0;
+    uint32_t sourceLostSeen = 0;  // SensorSource::lostSamples() when last looked at
+    uint32_t samplesLostTotal = 0;
+    uint32_t samplesLostUnreported = 0;
     uint8_t window[proto::kMaxChunk];
     // History ring: the lane's slice of the history buffer, a whole number of samples.
     uint8_t* history = nullptr;
@@ -89,6 +97,7 @@ class SensorStreams {
   Lane* findLane(uint8_t streamId);
   const Lane* findLane(uint8_t streamId) const;
   void remember(Lane& lane, const uint8_t* bytes, size_t size);
+  void countSourceLoss(Lane& lane, uint8_t laneIndex);
 
   SensorSource* m_source = nullptr;
   proto::ByteSpan m_history;

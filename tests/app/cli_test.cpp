@@ -1,6 +1,9 @@
 // The tinyscope-cli contract that scripts rely on: --help, --version, exit codes.
 #include <gtest/gtest.h>
 
+#include <QFile>
+#include <QTemporaryDir>
+
 #include "tests/support/cli_process.h"
 
 TEST(Cli, HelpListsUsageAndExitsZero) {
@@ -8,8 +11,8 @@ TEST(Cli, HelpListsUsageAndExitsZero) {
   EXPECT_EQ(r.code, 0);
   EXPECT_TRUE(r.out.contains("Usage: tinyscope-cli <verb>"));
   EXPECT_TRUE(r.out.contains("Verbs:"));
-  for (const char* verb :
-       {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash"})
+  for (const char* verb : {"inspect", "run", "bench", "compare", "devices", "info", "stream",
+                           "infer", "flash", "slot-image"})
     EXPECT_TRUE(r.out.contains(QString("  %1 ").arg(verb))) << verb;
 }
 
@@ -40,8 +43,8 @@ TEST(Cli, UnknownOptionIsOneLineAndExitsTwo) {
 }
 
 TEST(Cli, EveryVerbHasHelpNamingItself) {
-  for (const char* verb :
-       {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash"}) {
+  for (const char* verb : {"inspect", "run", "bench", "compare", "devices", "info", "stream",
+                           "infer", "flash", "slot-image"}) {
     const CliResult r = runCli({verb, "--help"});
     EXPECT_EQ(r.code, 0) << verb;
     EXPECT_TRUE(r.out.startsWith(QString("Usage: tinyscope-cli %1").arg(verb)))
@@ -50,4 +53,31 @@ TEST(Cli, EveryVerbHasHelpNamingItself) {
     EXPECT_EQ(bad.code, 2) << verb;
     EXPECT_EQ(bad.err.trimmed().count('\n'), 0) << bad.err.toStdString();
   }
+}
+
+// scripts/qemu_run.sh --model builds its slot image with this verb.
+TEST(Cli, SlotImagePrintsTheLoadAddressAndRefusesASlotTheBoardLacks) {
+  QTemporaryDir dir;
+  const QString model = dir.filePath("m.tflite");
+  {
+    QFile f(model);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write("123456789");
+  }
+  const QString image = dir.filePath("slot.bin");
+  const CliResult r =
+      runCli({"slot-image", "--board", "netduinoplus2", "--slot", "1", "--output", image, model});
+  EXPECT_EQ(r.code, 0) << r.err.toStdString();
+  EXPECT_EQ(r.out.trimmed(), "0x080a0000");  // 0x08040000 + 384 KiB
+  QFile f(image);
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  const QByteArray bytes = f.readAll();
+  EXPECT_EQ(bytes.size(), 32 + 9);
+  EXPECT_EQ(bytes.left(4), QByteArray("TSMS"));
+  EXPECT_EQ(bytes.mid(32), QByteArray("123456789"));
+
+  const CliResult bad = runCli({"slot-image", "--slot", "2", "--output", image, model});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err.trimmed(),
+            QString("tinyscope-cli slot-image: %1: slot 2: mps2-an386 has slots 0..1").arg(model));
 }

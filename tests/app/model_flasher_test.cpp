@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include "app/core/device/device_session.h"
+#include "app/core/device/device_transport.h"
 #include "app/core/device/model_flasher.h"
 #include "tests/support/cli_process.h"
 
@@ -49,7 +50,7 @@ class PtyAgent {
 };
 
 std::unique_ptr<tinyscope::DeviceSession> connect(const QString& address, QString* error) {
-  auto link = tinyscope::link::DeviceLink::create(address, error);
+  auto link = tinyscope::openDeviceLink(address, error);
   if (!link) return nullptr;
   auto session = std::make_unique<tinyscope::DeviceSession>(std::move(link));
   if (!session->connectBlocking(10000, error)) return nullptr;

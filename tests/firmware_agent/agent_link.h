@@ -148,6 +148,7 @@ class AgentProcess {
     return m_exit;
   }
 
+  pid_t pid() const { return m_pid; }
   int readFd() const { return m_rd; }
   int writeFd() const { return m_wr; }
   const std::string& error() const { return m_error; }
@@ -234,6 +235,14 @@ class AgentClient {
       if (now >= end) return false;
       pump(int((end - now) / 1000) + 1);
     }
+  }
+
+  // Hands every message that arrives within `forUs` to `onMessage`, in order.
+  template <class F>
+  void readFor(uint64_t forUs, F onMessage) {
+    const uint64_t t0 = nowUs();
+    Message m;
+    while (nowUs() - t0 < forUs && next(&m, 200)) onMessage(m);
   }
 
   // Waits for a message of `type` answering `requestId` (any when 0). Other messages go to

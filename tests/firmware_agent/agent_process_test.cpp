@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -15,6 +16,7 @@
 #include "agent_link.h"
 #include "agent_reference.h"
 #include "device_protocol/crc32.h"
+#include "loss_report.h"
 
 using namespace agent_test;
 using proto::MessageType;
@@ -350,9 +352,7 @@ TEST(AgentProcess, OverrunsAreCountedAndReportedWhenTheHostStopsReading) {
   uint32_t lastTotal = 0;
   size_t errors = 0;
   auto consume = [&](uint64_t forUs) {
-    const uint64_t t0 = nowUs();
-    Message m;
-    while (nowUs() - t0 < forUs && s.client->next(&m, 200)) {
+    s.client->readFor(forUs, [&](const Message& m) {
       if (m.type() == MessageType::kSensorWindow) {
         const proto::SensorWindow w = m.decode<proto::SensorWindow>();
         if (w.sequence != expected) gaps += w.sequence - expected;
@@ -360,17 +360,13 @@ TEST(AgentProcess, OverrunsAreCountedAndReportedWhenTheHostStopsReading) {
       } else if (m.type() == MessageType::kError) {
         const proto::Error e = m.decode<proto::Error>();
         ASSERT_EQ(e.code, proto::ErrorCode::kStreamOverrun) << e.text.c_str();
-        unsigned stream = 0, lost = 0, total = 0;
-        ASSERT_EQ(
-            std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)",
-                        &stream, &lost, &total),
-            3)
-            << e.text.c_str();
-        reported += lost;
-        lastTotal = total;
+        LossReport r;
+        ASSERT_TRUE(parseLossReport(e.text.c_str(), kWindowsLost, &r)) << e.text.c_str();
+        reported += r.count;
+        lastTotal = r.total;
         ++errors;
       }
-    }
+    });
   };
   consume(500000);
   EXPECT_EQ(gaps, 0u);
@@ -388,6 +384,66 @@ TEST(AgentProcess, OverrunsAreCountedAndReportedWhenTheHostStopsReading) {
       "[ figures ] overrun: %u windows lost while the host did not read, reported in %zu Error "
       "messages\n",
       gaps, errors);
+}
+
+// The agent process is frozen (SIGSTOP) for 1.5 s while its sensor runs at 1 kHz: the sensor FIFO
+// keeps one second and drops the rest. The agent reports every dropped sample, and the count is
+// exactly what the window timestamps show: window n starts at sample n * 50 + dropped.
+TEST(AgentProcess, SamplesDroppedDuringAStallAreReportedWithTheExactCount) {
+  Session s;
+  ASSERT_TRUE(s.open(Link::kStdio, {"--sensor", "sine", "--rate", "1000", "--no-model"}));
+  proto::StartStream start;
+  start.streamId = 4;
+  start.windowSamples = 50;
+  ASSERT_EQ(s.client->request(start).type(), MessageType::kAck);
+  bool haveFirst = false;
+  uint64_t firstUs = 0;
+  uint32_t lastSequence = 0;
+  uint64_t lastUs = 0;
+  uint32_t reported = 0;
+  uint32_t lastTotal = 0;
+  auto consume = [&](uint64_t forUs) {
+    s.client->readFor(forUs, [&](const Message& m) {
+      if (m.type() == MessageType::kSensorWindow) {
+        const proto::SensorWindow w = m.decode<proto::SensorWindow>();
+        if (!haveFirst) {
+          ASSERT_EQ(w.sequence, 0u);
+          firstUs = w.timestampUs;
+          haveFirst = true;
+        }
+        lastSequence = w.sequence;
+        lastUs = w.timestampUs;
+      } else if (m.type() == MessageType::kError) {
+        const proto::Error e = m.decode<proto::Error>();
+        ASSERT_EQ(e.code, proto::ErrorCode::kStreamOverrun) << e.text.c_str();
+        LossReport r;
+        if (parseLossReport(e.text.c_str(), kSamplesDropped, &r)) {
+          EXPECT_EQ(r.stream, 4u);
+          reported += r.count;
+          lastTotal = r.total;
+        }
+      }
+    });
+  };
+  consume(300000);
+  ASSERT_TRUE(haveFirst);
+  ASSERT_EQ(::kill(s.process.pid(), SIGSTOP), 0);
+  usleep(1500000);
+  ASSERT_EQ(::kill(s.process.pid(), SIGCONT), 0);
+  consume(600000);
+  proto::StopStream stop;
+  stop.streamId = 4;
+  ASSERT_EQ(s.client->request(stop).type(), MessageType::kAck);
+  consume(300000);
+  // At 1 kHz, sample k is stamped first + k ms exactly.
+  const uint64_t lastIndex = (lastUs - firstUs) / 1000u;
+  ASSERT_EQ((lastUs - firstUs) % 1000u, 0u);
+  const uint64_t dropped = lastIndex - uint64_t(lastSequence) * 50u;
+  EXPECT_GT(dropped, 300u) << "1.5 s frozen with a one-second FIFO";
+  EXPECT_EQ(reported, dropped) << "every dropped sample is reported, none silently";
+  EXPECT_EQ(lastTotal, dropped);
+  std::printf("[ figures ] stall: %llu samples dropped by the sensor FIFO, all reported\n",
+              static_cast<unsigned long long>(dropped));
 }
 
 TEST(AgentProcess, RequestsBeforeHelloAreRefused) {

@@ -12,7 +12,7 @@
 #include "agent_link.h"
 #include "agent_reference.h"
 #include "device_protocol/crc32.h"
-#include "tools/gesture_signal.h"
+#include "firmware_agent/core/gesture_signal.h"
 
 using namespace agent_test;
 using proto::MessageType;

@@ -73,6 +73,10 @@ class QemuScript {
                      QStringLiteral("240")};
     if (!model.isEmpty()) args << QStringLiteral("--model") << model;
     args << imageFor(board);
+    // --model: the script wraps the model with this build's tinyscope-cli slot-image.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TINYSCOPE_CLI"), QStringLiteral(TINYSCOPE_CLI));
+    m_process.setProcessEnvironment(env);
     m_process.start(kRunScript, args);
     if (!m_process.waitForStarted(5000)) return;
     QElapsedTimer t;

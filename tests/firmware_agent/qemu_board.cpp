@@ -8,6 +8,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <cstring>
 #include <random>
@@ -61,6 +63,9 @@ bool QemuBoard::start(const QemuOptions& options) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+#ifdef TINYSCOPE_CLI
+    setenv("TINYSCOPE_CLI", TINYSCOPE_CLI, 1);  // --model: this build's tinyscope-cli slot-image
+#endif
     execvp("bash", argv.data());
     _exit(127);
   }

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "firmware_agent/core/gesture_signal.h"
 #include "model_runner/interpreter.h"
 #include "model_runner/kernels/core_ops.h"
 #include "model_runner/model.h"
-#include "tools/gesture_signal.h"
 
 namespace tinyscope {
 namespace {

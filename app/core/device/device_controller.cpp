@@ -2,7 +2,7 @@
 
 #include <QTimer>
 
-#include "device_protocol/host/transport_factory.h"
+#include "app/core/device/device_transport.h"
 
 namespace tinyscope {
 
@@ -60,29 +60,37 @@ void DeviceController::reportError(const QString& e) {
   Q_EMIT errorOccurred(e);
 }
 
-void DeviceController::openSession(const link::DeviceUri& uri) {
+std::unique_ptr<link::Transport> DeviceController::makeTransport(const link::DeviceUri& uri) {
   QString error;
-  std::unique_ptr<link::Transport> transport = link::createTransport(uri, &error);
-  if (!transport) {
+  std::unique_ptr<link::Transport> transport = createTransport(uri, &error);
+  if (!transport)
     QMetaObject::invokeMethod(
         this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
-    return;
-  }
+  return transport;
+}
+
+void DeviceController::markConnected(const DeviceInfo& info) {
+  m_info = info;
+  m_connected = true;
+  m_lastError.clear();
+  Q_EMIT connected(info);
+}
+
+void DeviceController::markDisconnected() {
+  m_connected = false;
+  Q_EMIT disconnected();
+}
+
+void DeviceController::openSession(const link::DeviceUri& uri) {
+  std::unique_ptr<link::Transport> transport = makeTransport(uri);
+  if (!transport) return;
   m_session =
       new DeviceSession(std::make_unique<link::DeviceLink>(uri, std::move(transport)), m_io);
   DeviceSession* s = m_session;
   // Session signals are emitted on the I/O thread; `this` lives in the GUI thread, so
   // these connections are queued.
-  connect(s, &DeviceSession::connected, this, [this](const DeviceInfo& info) {
-    m_info = info;
-    m_connected = true;
-    m_lastError.clear();
-    Q_EMIT connected(info);
-  });
-  connect(s, &DeviceSession::disconnected, this, [this] {
-    m_connected = false;
-    Q_EMIT disconnected();
-  });
+  connect(s, &DeviceSession::connected, this, &DeviceController::markConnected);
+  connect(s, &DeviceSession::disconnected, this, &DeviceController::markDisconnected);
   connect(s, &DeviceSession::errorOccurred, this, &DeviceController::reportError);
   connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);
   connect(s->link(), &link::DeviceLink::diagnostic, this,
@@ -91,26 +99,20 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   connect(
       s, &DeviceSession::windowReceived, m_io,
       [this](const SensorWindowData& w) { m_windows.push(w); }, Qt::DirectConnection);
-  auto* timer = new QTimer(s);
-  connect(timer, &QTimer::timeout, s, [this, s] {
-    LinkStatus st{s->streams().value(0), s->link()->counters()};
-    st.rateHz = st.stream.measuredRateHz();
-    Q_EMIT statusUpdated(st);
-  });
-  timer->start(500);
-  // Retry while the user still wants this device (the session is deleted on disconnectDevice()).
-  auto* retry = new QTimer(s);
-  retry->setInterval(1000);
+  QTimer* retry = addStatusAndRetryTimers(
+      s,
+      [s] {
+        LinkStatus st{s->streams().value(0), s->link()->counters()};
+        st.rateHz = st.stream.measuredRateHz();
+        return st;
+      },
+      [s] { return s->link()->isOpen() && s->handshakeDone(); },
+      [s] {
+        s->link()->close();
+        s->startHandshake();
+      });
   connect(s, &DeviceSession::disconnected, retry, [retry] { retry->start(); });
   connect(s, &DeviceSession::connected, retry, &QTimer::stop);
-  connect(retry, &QTimer::timeout, s, [this, s, attempt = 0]() mutable {
-    if (s->link()->isOpen() && s->handshakeDone()) return;
-    ++attempt;
-    QMetaObject::invokeMethod(
-        this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
-    s->link()->close();
-    s->startHandshake();
-  });
   s->startHandshake();
   QTimer::singleShot(10000, s, [this, s] {
     if (!s->handshakeDone() && m_session == s)
@@ -119,56 +121,55 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   });
 }
 
+QTimer* DeviceController::addStatusAndRetryTimers(QObject* device,
+                                                  std::function<LinkStatus()> status,
+                                                  std::function<bool()> alive,
+                                                  std::function<void()> reopen) {
+  auto* tick = new QTimer(device);
+  connect(tick, &QTimer::timeout, device,
+          [this, status = std::move(status)] { Q_EMIT statusUpdated(status()); });
+  tick->start(500);
+  // Retry while the user still wants this device (`device` is deleted on disconnectDevice()).
+  auto* retry = new QTimer(device);
+  retry->setInterval(1000);
+  connect(retry, &QTimer::timeout, device,
+          [this, alive = std::move(alive), reopen = std::move(reopen), attempt = 0]() mutable {
+            if (alive()) return;
+            ++attempt;
+            QMetaObject::invokeMethod(
+                this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+            reopen();
+          });
+  return retry;
+}
+
 void DeviceController::openTextStream(const link::DeviceUri& uri) {
-  QString error;
-  std::unique_ptr<link::Transport> transport = link::createTransport(uri, &error);
-  if (!transport) {
-    QMetaObject::invokeMethod(
-        this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
-    return;
-  }
+  std::unique_ptr<link::Transport> transport = makeTransport(uri);
+  if (!transport) return;
   m_text = new TextStream(uri, std::move(transport), m_io);
   TextStream* t = m_text;
-  connect(t, &TextStream::channelsKnown, this, [this](const DeviceInfo& info) {
-    m_info = info;
-    m_connected = true;
-    m_lastError.clear();
-    Q_EMIT connected(info);
-  });
-  connect(t, &TextStream::closed, this, [this] {
-    m_connected = false;
-    Q_EMIT disconnected();
-  });
+  connect(t, &TextStream::channelsKnown, this, &DeviceController::markConnected);
+  connect(t, &TextStream::closed, this, &DeviceController::markDisconnected);
   connect(t, &TextStream::errorOccurred, this, &DeviceController::reportError);
   connect(t, &TextStream::textLine, this,
           [this](const QString& line) { Q_EMIT deviceLog(1, line); });
   connect(
       t, &TextStream::windowReceived, m_io,
       [this](const SensorWindowData& w) { m_windows.push(w); }, Qt::DirectConnection);
-  auto* timer = new QTimer(t);
-  connect(timer, &QTimer::timeout, t, [this, t] {
-    LinkStatus st;
-    st.stream = t->stats();
-    st.textMode = true;
-    const link::RateEstimate r = t->decoder().rate();
-    st.rateHz = r.hz;
-    st.rateUncertaintyHz = r.uncertaintyHz;
-    st.textLines = t->decoder().counters().textLines;
-    Q_EMIT statusUpdated(st);
-  });
-  timer->start(500);
-  auto* retry = new QTimer(t);
-  retry->setInterval(1000);
+  QTimer* retry = addStatusAndRetryTimers(
+      t,
+      [t] {
+        LinkStatus st;
+        st.stream = t->stats();
+        st.textMode = true;
+        const link::RateEstimate r = t->decoder().rate();
+        st.rateHz = r.hz;
+        st.rateUncertaintyHz = r.uncertaintyHz;
+        st.textLines = t->decoder().counters().textLines;
+        return st;
+      },
+      [t] { return t->isOpen(); }, [t] { t->open(); });
   connect(t, &TextStream::closed, retry, [retry] { retry->start(); });
-  connect(retry, &QTimer::timeout, t, [this, t, attempt = 0]() mutable {
-    if (t->isOpen()) {
-      return;
-    }
-    ++attempt;
-    QMetaObject::invokeMethod(
-        this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
-    t->open();
-  });
   t->open();
 }
 

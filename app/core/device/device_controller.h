@@ -10,22 +10,17 @@
 #include <QObject>
 #include <QThread>
 #include <atomic>
+#include <functional>
 #include <vector>
 
 #include "app/core/device/device_session.h"
+#include "app/core/device/link_status.h"
 #include "app/core/device/text_stream.h"
 #include "app/core/spsc_ring.h"
 
-namespace tinyscope {
+class QTimer;
 
-struct LinkStatus {
-  StreamStats stream;
-  link::LinkCounters link;
-  bool textMode = false;
-  double rateHz = 0;             // device timestamps (binary), arrival times or rate= (text)
-  double rateUncertaintyHz = 0;  // text mode: one standard error of the measured rate
-  quint64 textLines = 0;         // text mode: lines that were not numbers
-};
+namespace tinyscope {
 
 class DeviceController : public QObject {
   Q_OBJECT
@@ -70,6 +65,17 @@ class DeviceController : public QObject {
   void openSession(const link::DeviceUri& uri);
   void openTextStream(const link::DeviceUri& uri);
   void reportError(const QString& e);
+  // On the I/O thread: the transport of `uri`, or nullptr after reporting why.
+  std::unique_ptr<link::Transport> makeTransport(const link::DeviceUri& uri);
+  // GUI thread: the device answered (handshake, or a text board's first numbers) / went away.
+  void markConnected(const DeviceInfo& info);
+  void markDisconnected();
+  // On the I/O thread: the status tick (statusUpdated(status()) every 500 ms) and the reconnect
+  // timer (every 1 s while started: reconnecting(n) and reopen() unless alive()) of the device
+  // object `device`, which owns both. Returns the reconnect timer; the caller starts it when the
+  // device goes away.
+  QTimer* addStatusAndRetryTimers(QObject* device, std::function<LinkStatus()> status,
+                                  std::function<bool()> alive, std::function<void()> reopen);
 
   QThread m_thread;
   QObject* m_io;                       // lives in m_thread; parent of the session
@@ -83,5 +89,3 @@ class DeviceController : public QObject {
 };
 
 }  // namespace tinyscope
-
-Q_DECLARE_METATYPE(tinyscope::LinkStatus)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "firmware_agent/core/agent.h"
+#include "firmware_agent/core/device_id.h"
 #include "hal.h"
 #include "mcu_sensors.h"
 #include "model_runner/cortex_m/cortex_m_ops.h"
@@ -39,13 +40,6 @@ alignas(16) uint8_t g_arena[TINYSCOPE_ARENA_BYTES];
 alignas(4) uint8_t g_history[TINYSCOPE_HISTORY_BYTES];
 tinyscope::runner::OpResolver g_resolver;
 cortex_m::McuSensors g_sensors;
-
-// A stable id per board name (FNV-1a): QEMU boards have no unique id to read.
-void deviceIdFor(const char* name, uint8_t out[8]) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (const char* c = name; *c != '\0'; ++c) h = (h ^ uint8_t(*c)) * 0x100000001b3ull;
-  for (int i = 0; i < 8; ++i) out[i] = uint8_t(h >> (8 * i));
-}
 
 // Stack high-water mark: main paints the unused stack at boot; the lowest word no longer
 // holding the paint is the deepest the stack has been. Reported over semihosting (QEMU's
@@ -112,8 +106,8 @@ int main() {
   if (tinyscope::runner::cortex_m::addCortexMOps(g_resolver) != tinyscope::runner::Status::kOk) {
     hal::fatal(1, "op resolver too small for the Cortex-M kernels");
   }
-  static uint8_t deviceId[8];
-  deviceIdFor(hal::boardName(), deviceId);
+  static uint8_t deviceId[tinyscope::agent::kDeviceIdBytes];  // QEMU boards have no unique id
+  tinyscope::agent::deviceIdFromName(hal::boardName(), deviceId);
 
   AgentConfig config;
   config.firmwareVersion = TINYSCOPE_AGENT_VERSION "-cortex-m4";

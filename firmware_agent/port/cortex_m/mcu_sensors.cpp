@@ -2,7 +2,6 @@
 
 #include "board.h"
 #include "hal.h"
-#include "tools/gesture_signal.h"
 
 namespace tinyscope::agent::cortex_m {
 
@@ -44,7 +43,7 @@ float McuSensors::unitsPerCount(uint8_t sensorId) const {
 }
 
 uint32_t McuSensors::lostSamples(uint8_t lane) const {
-  return lane < kMaxStreamSlots ? m_lanes[lane].lost : 0;
+  return lane < kMaxStreamSlots ? m_lanes[lane].timeline.lost() : 0;
 }
 
 bool McuSensors::open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) {
@@ -54,11 +53,8 @@ bool McuSensors::open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) {
   Lane& l = m_lanes[lane];
   l.open = true;
   l.sensor = sensorId;
+  l.timeline.open(rateMilliHz, hal::micros());
   l.rateMilliHz = rateMilliHz;
-  l.baseUs = hal::micros();
-  l.baseK = 0;
-  l.next = 0;
-  l.lost = 0;
   l.released = 1;  // the first sample is due now
   l.phase = 0;
   restartTimer();
@@ -70,13 +66,9 @@ bool McuSensors::setRate(uint8_t lane, uint32_t rateMilliHz) {
   if (rateMilliHz > (m_lanes[lane].sensor == kImu ? kImuMaxMilliHz : kSineMaxMilliHz)) return false;
   hal::stopSampling();
   Lane& l = m_lanes[lane];
-  // Re-base at the next undelivered sample so the timeline stays continuous.
-  const uint64_t t = timeOf(l, l.next);
-  const uint64_t now = hal::micros();
-  l.baseUs = t > now ? t : now;
-  l.baseK = l.next;
+  l.timeline.setRate(rateMilliHz, hal::micros());
   l.rateMilliHz = rateMilliHz;
-  l.released = uint32_t(l.next) + 1;
+  l.released = uint32_t(l.timeline.next()) + 1;
   l.phase = 0;
   restartTimer();
   return true;
@@ -105,13 +97,8 @@ void McuSensors::restartTimer() {
   // No timer on this board (or not at this rate): count due samples from the clock, and
   // stop trying once the port says it has none.
   if (s == hal::Status::kUnsupported) m_timerUnsupported = true;
-  for (Lane& l : m_lanes) {
-    if (!l.open) continue;
-    const uint64_t t = timeOf(l, l.next);
-    const uint64_t now = hal::micros();
-    l.baseUs = t > now ? t : now;
-    l.baseK = l.next;
-  }
+  for (Lane& l : m_lanes)
+    if (l.open) l.timeline.rebase(hal::micros());
 }
 
 // Interrupt context: release each open lane's samples at its own rate.
@@ -129,51 +116,33 @@ void McuSensors::onTimer(void* self) {
   cortex_m::noteWake();
 }
 
-uint64_t McuSensors::timeOf(const Lane& l, uint64_t k) const {
-  return l.baseUs + (k - l.baseK) * 1000000000ull / l.rateMilliHz;
-}
-
 uint64_t McuSensors::dueCount(const Lane& l) const {
-  if (m_timerMilliHz != 0) return l.next + uint32_t(l.released - uint32_t(l.next));
-  const uint64_t now = hal::micros();
-  if (now < l.baseUs) return l.baseK;
-  return l.baseK + (now - l.baseUs) * l.rateMilliHz / 1000000000ull + 1;
+  if (m_timerMilliHz == 0) return l.timeline.dueFromClock(hal::micros());
+  const uint64_t next = l.timeline.next();
+  return next + uint32_t(l.released - uint32_t(next));
 }
 
 size_t McuSensors::read(uint8_t lane, uint8_t* out, size_t maxSamples, uint64_t* firstTimestampUs) {
   if (lane >= kMaxStreamSlots || !m_lanes[lane].open) return 0;
   Lane& l = m_lanes[lane];
-  const uint64_t due = dueCount(l);
-  const uint64_t fifo = l.rateMilliHz / 1000u + 1;  // a one-second FIFO: older samples are gone
-  if (due > l.next + fifo) {
-    l.lost += uint32_t(due - fifo - l.next);
-    l.next = due - fifo;
-  }
-  if (due <= l.next) return 0;
-  const uint64_t pending = due - l.next;
-  const size_t n = pending < maxSamples ? size_t(pending) : maxSamples;
-  *firstTimestampUs = timeOf(l, l.next);
+  uint64_t first = 0;
+  const size_t n = l.timeline.take(dueCount(l), maxSamples, &first, firstTimestampUs);
   const uint8_t channels = l.sensor == kImu ? uint8_t(demo::kAxes) : 1;
+  const uint32_t rate = l.timeline.rateMilliHz();
   size_t o = 0;
   for (size_t i = 0; i < n; ++i) {
     for (uint8_t ch = 0; ch < channels; ++ch) {
-      const uint16_t v = uint16_t(sample(l.sensor, l.next + i, ch, l.rateMilliHz));
+      const uint16_t v = uint16_t(sample(l.sensor, first + i, ch, rate));
       out[o++] = uint8_t(v);
       out[o++] = uint8_t(v >> 8);
     }
   }
-  l.next += n;
   return n;
 }
 
 int16_t McuSensors::sample(uint8_t sensorId, uint64_t k, uint8_t ch, uint32_t rateMilliHz) {
   if (sensorId == kImu) {
-    const uint64_t w = k / uint64_t(demo::kWindowLength);
-    if (w != m_imuWindowIndex) {
-      demo::fillWindow(demo::Gesture(w % demo::kGestureCount), uint32_t(w), m_imuWindow);
-      m_imuWindowIndex = w;
-    }
-    return m_imuWindow[(k % uint64_t(demo::kWindowLength)) * demo::kAxes + ch];
+    return m_gestures.sample(k, ch);
   }
   // 1 Hz: sample k is at (k / rate) turns; keep only the fraction so 64 bits never overflow.
   const uint64_t within = (k * 1000ull) % rateMilliHz;

@@ -2,8 +2,8 @@
 // board without real ones can honestly offer, timed like a real ADC.
 //
 //   sensor 0 "imu"   3 x int16 at 50 Hz (max 5 kHz), 1/4096 g per count: the demo model's
-//                    gesture signal (tools/gesture_signal.h, the generator the host agent
-//                    and tools/make_demo_model use), window w of 64 samples = gesture w % 4
+//                    gesture signal (firmware_agent/core/gesture_signal.h, the generator the host
+//                    agent and tools/make_demo_model use), window w of 64 samples = gesture w % 4
 //   sensor 1 "sine"  1 x int16 at 100 Hz (max 20 kHz): 12000 * sin(2 pi * 1 Hz * t)
 //
 // Timing: hal::startSampling() runs one timer at the highest rate among the open lanes; its
@@ -11,8 +11,9 @@
 // at a lower rate gets exactly its own rate. Main turns released samples into values in
 // read(); sample k of a lane carries the timestamp open time + k / rate. A board without
 // a sample timer (hal::startSampling() says kUnsupported) falls back to counting due
-// samples from hal::micros() in read(). A lane left unread for more than a second skips
-// ahead (lostSamples() counts it), like a hardware FIFO overflowing.
+// samples from hal::micros() in read(). Indices, timestamps and the one-second FIFO are the
+// core's SampleTimeline: a lane left unread for more than a second skips ahead
+// (lostSamples() counts it), like a hardware FIFO overflowing.
 //
 // Ownership: one static instance per image. Threading: every method is main-only; the
 // timer hook touches only each lane's `released`/`phase` fields. Memory: ~500 B.
@@ -21,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "firmware_agent/core/gesture_signal.h"
+#include "firmware_agent/core/sample_timeline.h"
 #include "firmware_agent/core/sensor_source.h"
 
 namespace tinyscope::agent::cortex_m {
@@ -46,26 +49,21 @@ class McuSensors final : public SensorSource {
   struct Lane {
     bool open = false;
     uint8_t sensor = 0;
-    uint32_t rateMilliHz = 0;
-    uint64_t baseUs = 0;  // timestamp of sample baseK
-    uint64_t baseK = 0;
-    uint64_t next = 0;  // next sample index to deliver
-    uint32_t lost = 0;
+    SampleTimeline timeline;
     // Written by the timer hook while the timer runs.
     volatile uint32_t released = 0;  // low 32 bits of the number of samples released so far
+    uint32_t rateMilliHz = 0;        // the hook's copy of the timeline's rate
     uint32_t phase = 0;              // Bresenham accumulator, in mHz
   };
 
   static void onTimer(void* self);
   void restartTimer();
-  uint64_t timeOf(const Lane& lane, uint64_t k) const;
   uint64_t dueCount(const Lane& lane) const;
 
   Lane m_lanes[kMaxStreamSlots];
   uint32_t m_timerMilliHz = 0;  // 0: no timer running
   bool m_timerUnsupported = false;
-  uint64_t m_imuWindowIndex = ~0ull;
-  int16_t m_imuWindow[192] = {};
+  demo::GestureStream m_gestures;  // the imu's signal (caches one window)
 };
 
 }  // namespace tinyscope::agent::cortex_m

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "hal.h"
-#include "tools/gesture_signal.h"
 
 namespace tinyscope::agent::host {
 
@@ -77,23 +76,15 @@ bool HostSensors::describe(uint8_t index, proto::SensorInfo& out) const {
 bool HostSensors::open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) {
   if (lane >= kMaxStreamSlots || sensorId >= count() || rateMilliHz == 0) return false;
   Lane& l = m_lanes[lane];
-  l = Lane();
   l.open = true;
   l.sensor = sensorId;
-  l.rateMilliHz = rateMilliHz;
-  l.baseUs = hal::micros();
+  l.timeline.open(rateMilliHz, hal::micros());
   return true;
 }
 
 bool HostSensors::setRate(uint8_t lane, uint32_t rateMilliHz) {
   if (lane >= kMaxStreamSlots || !m_lanes[lane].open || rateMilliHz == 0) return false;
-  Lane& l = m_lanes[lane];
-  // Re-base at the next sample so the timeline stays continuous.
-  const uint64_t t = timeOf(l, l.next);
-  const uint64_t now = hal::micros();
-  l.baseUs = t > now ? t : now;
-  l.baseK = l.next;
-  l.rateMilliHz = rateMilliHz;
+  m_lanes[lane].timeline.setRate(rateMilliHz, hal::micros());
   return true;
 }
 
@@ -106,43 +97,25 @@ float HostSensors::unitsPerCount(uint8_t sensorId) const {
 }
 
 uint32_t HostSensors::lostSamples(uint8_t lane) const {
-  return lane < kMaxStreamSlots ? m_lanes[lane].lost : 0;
-}
-
-uint64_t HostSensors::timeOf(const Lane& l, uint64_t k) const {
-  return l.baseUs + (k - l.baseK) * 1000000000ull / l.rateMilliHz;
-}
-
-uint64_t HostSensors::dueCount(const Lane& l, uint64_t nowUs) const {
-  if (nowUs < l.baseUs) return l.baseK;
-  return l.baseK + (nowUs - l.baseUs) * l.rateMilliHz / 1000000000ull + 1;
+  return lane < kMaxStreamSlots ? m_lanes[lane].timeline.lost() : 0;
 }
 
 size_t HostSensors::read(uint8_t lane, uint8_t* out, size_t maxSamples,
                          uint64_t* firstTimestampUs) {
   if (lane >= kMaxStreamSlots || !m_lanes[lane].open) return 0;
   Lane& l = m_lanes[lane];
-  const uint64_t due = dueCount(l, hal::micros());
-  // A one-second FIFO: older samples are gone.
-  const uint64_t fifo = l.rateMilliHz / 1000u + 1;
-  if (due > l.next + fifo) {
-    l.lost += uint32_t(due - fifo - l.next);
-    l.next = due - fifo;
-  }
-  if (due <= l.next) return 0;
-  const uint64_t n64 = due - l.next;
-  const size_t n = n64 < maxSamples ? size_t(n64) : maxSamples;
-  *firstTimestampUs = timeOf(l, l.next);
+  uint64_t first = 0;
+  const size_t n =
+      l.timeline.take(l.timeline.dueFromClock(hal::micros()), maxSamples, &first, firstTimestampUs);
   const SensorSpec& spec = m_specs[l.sensor];
   size_t o = 0;
   for (size_t i = 0; i < n; ++i) {
     for (uint8_t ch = 0; ch < spec.channels; ++ch) {
-      const uint16_t v = uint16_t(sample(l.sensor, l.next + i, ch));
+      const uint16_t v = uint16_t(sample(l.sensor, first + i, ch));
       out[o++] = uint8_t(v);
       out[o++] = uint8_t(v >> 8);
     }
   }
-  l.next += n;
   return n;
 }
 
@@ -158,16 +131,11 @@ int16_t HostSensors::sample(size_t index, uint64_t k, uint8_t ch) const {
       return clamp16(12000.0 * std::sin(2 * kPi * f * t + ch * kPi / 4));
     }
     case SensorKind::kImu: {
-      // The demo model's gesture signal (tools/gesture_signal.h): window w of 64 samples is
-      // gesture w % 4 (idle, wave, tap, circle) drawn with seed w, in counts of 1/4096 g.
-      // Channels beyond the three axes carry a slow drift.
+      // The demo model's gesture signal (firmware_agent/core/gesture_signal.h): window w of 64
+      // samples is gesture w % 4 (idle, wave, tap, circle) drawn with seed w, in counts of 1/4096
+      // g. Channels beyond the three axes carry a slow drift.
       if (ch >= demo::kAxes) return clamp16(200.0 * std::sin(2 * kPi * 0.5 * t + ch));
-      const uint64_t w = k / uint64_t(demo::kWindowLength);
-      if (w != m_imuWindowIndex) {
-        demo::fillWindow(demo::Gesture(w % demo::kGestureCount), uint32_t(w), m_imuWindow);
-        m_imuWindowIndex = w;
-      }
-      return m_imuWindow[(k % uint64_t(demo::kWindowLength)) * demo::kAxes + ch];
+      return m_gestures.sample(k, ch);
     }
     case SensorKind::kAudio: {
       // A 440 Hz tone (one octave up per extra channel) whose level breathes at 0.5 Hz, plus noise.

@@ -1,9 +1,9 @@
 // Sensors of the host agent, behind the core's SensorSource: synthetic generators (sine,
 // a 3-axis IMU at 50 Hz streaming the demo model's gestures with noise, audio tone + noise) and
-// file playback (16-bit PCM WAV, CSV), looped. Samples are due in real time: sample k of a lane is
-// due at open time + k / rate on the hal::micros() clock, and carries that timestamp. A lane the
-// agent leaves unread for more than a second skips ahead (lostSamples() counts it), like a
-// hardware FIFO overflowing.
+// file playback (16-bit PCM WAV, CSV), looped. Samples are due in real time on the hal::micros()
+// clock, on the core's SampleTimeline: sample k of a lane is due at open time + k / rate and
+// carries that timestamp; a lane the agent leaves unread for more than a second skips ahead
+// (lostSamples() counts it), like a hardware FIFO overflowing.
 //
 // Ownership: owns its sample data (heap: hosted port). Threading: main only.
 #pragma once
@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "firmware_agent/core/gesture_signal.h"
+#include "firmware_agent/core/sample_timeline.h"
 #include "firmware_agent/core/sensor_source.h"
 
 namespace tinyscope::agent::host {
@@ -55,18 +57,11 @@ class HostSensors : public SensorSource {
   struct Lane {
     bool open = false;
     uint8_t sensor = 0;
-    uint32_t rateMilliHz = 0;
-    uint64_t baseUs = 0;  // time of sample baseK
-    uint64_t baseK = 0;
-    uint64_t next = 0;  // next sample index to deliver
-    uint32_t lost = 0;
+    SampleTimeline timeline;
   };
-  uint64_t timeOf(const Lane& lane, uint64_t k) const;
-  uint64_t dueCount(const Lane& lane, uint64_t nowUs) const;  // samples due so far (index bound)
 
   std::vector<SensorSpec> m_specs;
-  mutable uint64_t m_imuWindowIndex = ~0ull;  // gesture window cached by sample()
-  mutable int16_t m_imuWindow[192] = {};
+  mutable demo::GestureStream m_gestures;  // the imu kind's signal (caches one window)
   Lane m_lanes[kMaxStreamSlots];
 };
 

@@ -12,6 +12,7 @@
 
 #include "agent_options.h"
 #include "firmware_agent/core/agent.h"
+#include "firmware_agent/core/device_id.h"
 #include "hal.h"
 #include "host_platform.h"
 #include "host_sensors.h"
@@ -92,13 +93,6 @@ void removeTree(const std::string& dir) {
     closedir(d);
   }
   ::rmdir(dir.c_str());
-}
-
-// FNV-1a of the slot directory: a device id that is stable for one set of slots.
-void deviceIdFor(const std::string& dir, uint8_t out[8]) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : dir) h = (h ^ uint8_t(c)) * 0x100000001b3ull;
-  for (int i = 0; i < 8; ++i) out[i] = uint8_t(h >> (8 * i));
 }
 }  // namespace
 
@@ -193,8 +187,8 @@ int main(int argc, char** argv) {
   // Agent.
   tinyscope::runner::kernels::addAllOps(
       g_resolver);  // every tier: the desktop side of sim: runs anything the runtime can
-  uint8_t deviceId[8];
-  deviceIdFor(slotsDir, deviceId);
+  uint8_t deviceId[kDeviceIdBytes];  // stable for one set of slots
+  deviceIdFromName(slotsDir.c_str(), deviceId);
   AgentConfig config;
   config.firmwareVersion = TINYSCOPE_AGENT_VERSION "-host";
   config.deviceId = tinyscope::proto::ConstByteSpan(deviceId, sizeof deviceId);
@@ -219,6 +213,8 @@ int main(int argc, char** argv) {
                       std::to_string(c.tx.frames) + " frames / " + std::to_string(c.tx.bytes) +
                       " bytes sent, windows " + std::to_string(c.streams.windowsSent) + " sent / " +
                       std::to_string(c.streams.windowsLost) + " lost, " +
+                      std::to_string(c.streams.samplesLost) +
+                      " samples dropped by the sensor FIFO, " +
                       std::to_string(c.rx.crcErrors + c.rx.cobsErrors + c.rx.overflows) +
                       " bad frames received");
   p.link.close();

@@ -2,6 +2,8 @@
 // a counting sensor, flashing with a torn transfer, inference with capture, bad frames.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -14,6 +16,8 @@
 #include "device_protocol/message_frame.h"
 #include "fake_hal.h"
 #include "firmware_agent/core/agent.h"
+#include "firmware_agent/core/sample_timeline.h"
+#include "loss_report.h"
 #include "model_runner/kernels/core_ops.h"
 
 namespace proto = tinyscope::proto;
@@ -23,7 +27,8 @@ using tinyscope::agent::AgentConfig;
 
 namespace {
 
-// One int16 axis whose sample k has value k; samples due on the fake clock.
+// One int16 axis whose sample k has value k (low 16 bits); samples due on the fake clock, on
+// the core's SampleTimeline, so a lane left unread for over a second drops samples like a port.
 class CountingSensor : public tinyscope::agent::SensorSource {
  public:
   uint8_t count() const override { return 1; }
@@ -40,32 +45,29 @@ class CountingSensor : public tinyscope::agent::SensorSource {
   bool open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) override {
     if (sensorId != 5) return false;
     m_lane = lane;
-    m_rate = rateMilliHz;
-    m_start = fake_hal::state().nowUs;
-    m_next = 0;
+    m_timeline.open(rateMilliHz, fake_hal::state().nowUs);
     return true;
   }
   bool setRate(uint8_t, uint32_t) override { return false; }
   void close(uint8_t) override {}
   size_t read(uint8_t lane, uint8_t* out, size_t maxSamples, uint64_t* ts) override {
     if (lane != m_lane) return 0;
-    const uint64_t due = (fake_hal::state().nowUs - m_start) * m_rate / 1000000000u + 1;
-    size_t n = 0;
-    *ts = m_start + m_next * 1000000000u / m_rate;
-    while (m_next < due && n < maxSamples) {
-      out[2 * n] = uint8_t(m_next);
-      out[2 * n + 1] = uint8_t(m_next >> 8);
-      ++n;
-      ++m_next;
+    uint64_t first = 0;
+    const size_t n =
+        m_timeline.take(m_timeline.dueFromClock(fake_hal::state().nowUs), maxSamples, &first, ts);
+    for (size_t i = 0; i < n; ++i) {
+      out[2 * i] = uint8_t(first + i);
+      out[2 * i + 1] = uint8_t((first + i) >> 8);
     }
     return n;
+  }
+  uint32_t lostSamples(uint8_t lane) const override {
+    return lane == m_lane ? m_timeline.lost() : 0;
   }
 
  private:
   uint8_t m_lane = 0;
-  uint32_t m_rate = 1;
-  uint64_t m_start = 0;
-  uint64_t m_next = 0;
+  tinyscope::agent::SampleTimeline m_timeline;
 };
 
 struct Decoded {
@@ -233,12 +235,10 @@ TEST_F(AgentCore, OverrunsBecomeSequenceGapsAndOneErrorReport) {
   while (pop(MessageType::kError, 0, &d)) {
     const proto::Error e = d.as<proto::Error>();
     EXPECT_EQ(e.code, proto::ErrorCode::kStreamOverrun);
-    unsigned s = 0, lost = 0, total = 0;
-    ASSERT_EQ(std::sscanf(e.text.c_str(), "stream %u: %u windows lost, link too slow (%u in total)",
-                          &s, &lost, &total),
-              3);
-    EXPECT_EQ(s, 2u);
-    reported += lost;
+    agent_test::LossReport r;
+    ASSERT_TRUE(agent_test::parseLossReport(e.text.c_str(), agent_test::kWindowsLost, &r));
+    EXPECT_EQ(r.stream, 2u);
+    reported += r.count;
   }
   ASSERT_GT(seqs.size(), 20u);
   uint32_t gaps = 0;
@@ -251,6 +251,57 @@ TEST_F(AgentCore, OverrunsBecomeSequenceGapsAndOneErrorReport) {
   EXPECT_EQ(m_agent->counters().streams.windowsLost, gaps);
   // Windows carry the first sample's index as data and its time as timestamp.
   EXPECT_EQ(seqs.front(), 0u);
+}
+
+// The agent's loop stalls (a long flash erase, a debugger): the sensor FIFO keeps one second and
+// drops the rest. Every dropped sample is reported per stream, with the cumulative count, and
+// the count is exactly the gap in the delivered samples.
+TEST_F(AgentCore, SamplesTheSensorFifoDropsAreReportedExactly) {
+  boot();
+  handshake();
+  proto::StartStream st;
+  st.streamId = 3;
+  st.sensorId = 5;
+  st.windowSamples = 10;  // 1 kHz: a window every 10 ms
+  ASSERT_EQ(answer(send(st)).header.type, MessageType::kAck);
+  spin(500);
+  fake_hal::state().nowUs += 2500000;  // stall 1: 2.5 s without a poll()
+  spin(2000);
+  fake_hal::state().nowUs += 1700123;  // stall 2
+  spin(2000);
+
+  std::vector<uint16_t> values;
+  Decoded d;
+  while (pop(MessageType::kSensorWindow, 0, &d)) {
+    const proto::SensorWindow w = d.as<proto::SensorWindow>();
+    ASSERT_EQ(w.streamId, 3);
+    for (size_t i = 0; i + 1 < w.payload.size(); i += 2)
+      values.push_back(uint16_t(w.payload[i] | (w.payload[i + 1] << 8)));
+  }
+  std::vector<uint32_t> gaps;
+  for (size_t i = 1; i < values.size(); ++i) {
+    const uint16_t step = uint16_t(values[i] - values[i - 1]);
+    if (step != 1) gaps.push_back(uint32_t(step) - 1u);
+  }
+  ASSERT_EQ(gaps.size(), 2u) << "one jump per stall";
+  // 2.5 s at 1 kHz minus the 1001 samples the one-second FIFO keeps, give or take the clock step.
+  EXPECT_NEAR(double(gaps[0]), 1500.0, 2.0);
+  EXPECT_NEAR(double(gaps[1]), 700.0, 2.0);
+
+  std::vector<std::array<unsigned, 3>> reports;
+  while (pop(MessageType::kError, 0, &d)) {
+    const proto::Error e = d.as<proto::Error>();
+    EXPECT_EQ(e.code, proto::ErrorCode::kStreamOverrun);
+    agent_test::LossReport r;
+    ASSERT_TRUE(agent_test::parseLossReport(e.text.c_str(), agent_test::kSamplesDropped, &r))
+        << e.text.c_str();
+    reports.push_back({r.stream, r.count, r.total});
+  }
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0], (std::array<unsigned, 3>{3, gaps[0], gaps[0]}));
+  EXPECT_EQ(reports[1], (std::array<unsigned, 3>{3, gaps[1], gaps[0] + gaps[1]}));
+  EXPECT_EQ(m_agent->counters().streams.samplesLost, gaps[0] + gaps[1]);
+  EXPECT_EQ(m_agent->counters().streams.windowsLost, 0u);
 }
 
 TEST_F(AgentCore, RefusesWhatItCannotDecode) {

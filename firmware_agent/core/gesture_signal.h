@@ -1,6 +1,6 @@
-// The synthetic 3-axis IMU gesture signal of the demo model: one definition, used by the model
-// generator (tools/make_demo_model) to train the bundled model and by the simulated device to
-// stream the same gestures.
+// The synthetic 3-axis IMU gesture signal of the demo model: one definition, owned by the agent
+// (both ports stream it as their "imu" sensor) and used by the model generator
+// (tools/make_demo_model) to train the bundled model on the same gestures.
 //
 // Freestanding C++17, header only: integer arithmetic only (no <cmath>, no floating point, no
 // heap, no STL containers), so a window is bit-identical on every compiler and target for a given
@@ -206,6 +206,26 @@ inline void fillWindow(Gesture g, uint32_t seed, int16_t* window) {
     window[i] = static_cast<int16_t>(v);
   }
 }
+
+// The endless gesture stream the simulated devices play as their "imu" sensor: window w (samples
+// 64w..64w+63) is gesture w % 4 (idle, wave, tap, circle) drawn with seed w. Keeps the current
+// window (384 bytes), so reading samples in order fills each window once.
+class GestureStream {
+ public:
+  // Axis `axis` (0..kAxes-1) of sample `k`.
+  int16_t sample(uint64_t k, int32_t axis) {
+    const uint64_t w = k / static_cast<uint64_t>(kWindowLength);
+    if (w != m_window) {
+      fillWindow(static_cast<Gesture>(w % kGestureCount), static_cast<uint32_t>(w), m_samples);
+      m_window = w;
+    }
+    return m_samples[static_cast<int32_t>(k % static_cast<uint64_t>(kWindowLength)) * kAxes + axis];
+  }
+
+ private:
+  uint64_t m_window = ~0ull;
+  int16_t m_samples[kWindowSamples] = {};
+};
 
 // Raw int16 sample -> model input int8: round half away from zero of raw / 128, saturated.
 inline int8_t quantizeSample(int16_t raw) {

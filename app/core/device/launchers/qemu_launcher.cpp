@@ -1,4 +1,4 @@
-#include "device_protocol/host/qemu_transport.h"
+#include "app/core/device/launchers/qemu_launcher.h"
 
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -10,10 +10,13 @@
 #include <QTemporaryDir>
 #include <csignal>
 
-#include "device_protocol/crc32.h"
 #include "device_protocol/host/serial_transport.h"
+#include "firmware_agent/hal.h"
 
-namespace tinyscope::link {
+namespace tinyscope {
+
+using link::SerialTransport;
+using link::Transport;
 
 namespace {
 
@@ -29,27 +32,10 @@ class ChildProcess : public QProcess {
   }
 };
 
-void putLe32(QByteArray& b, int offset, quint32 v) {
-  for (int i = 0; i < 4; ++i) b[offset + i] = static_cast<char>((v >> (8 * i)) & 0xFFu);
-}
-
-quint32 crcOf(const QByteArray& b) {
-  return proto::crc32(proto::ConstByteSpan(reinterpret_cast<const uint8_t*>(b.constData()),
-                                           static_cast<size_t>(b.size())));
-}
-
 }  // namespace
 
-bool qemuBoardLayout(const QString& board, QemuBoardLayout* out) {
-  if (board == QLatin1String("mps2-an386")) {
-    *out = QemuBoardLayout{board, 0x21000000u, 4u << 20, 2};
-    return true;
-  }
-  if (board == QLatin1String("netduinoplus2")) {
-    *out = QemuBoardLayout{board, 0x08040000u, 384u << 10, 2};
-    return true;
-  }
-  return false;
+const agent::cortex_m::BoardSlotLayout* qemuBoardLayout(const QString& board) {
+  return agent::cortex_m::findBoardSlotLayout(board.toLatin1().constData());
 }
 
 QString findQemuImage(const QString& board) {
@@ -74,26 +60,44 @@ QString findQemuProgram() {
   return QStandardPaths::findExecutable(QStringLiteral("qemu-system-arm"));
 }
 
-bool writeSlotImage(const QByteArray& model, const QString& path, QString* error) {
-  // hal.h: magic "TSMS", version 1, header size 32, payload size, payload CRC-32,
-  // 12 reserved bytes, CRC-32 of bytes 0..27; little-endian; the payload right after.
-  QByteArray header(32, '\0');
-  putLe32(header, 0, 0x534D5354u);
-  header[4] = 1;
-  header[6] = 32;
-  putLe32(header, 8, static_cast<quint32>(model.size()));
-  putLe32(header, 12, crcOf(model));
-  putLe32(header, 28, crcOf(header.left(28)));
+bool writeSlotImage(const QByteArray& model, const QString& board, int slot, const QString& path,
+                    quint32* loadAddress, QString* error) {
+  const agent::cortex_m::BoardSlotLayout* layout = qemuBoardLayout(board);
+  if (layout == nullptr) {
+    *error = QStringLiteral("unknown board '%1' (mps2-an386 or netduinoplus2)").arg(board);
+    return false;
+  }
+  if (slot < 0 || static_cast<quint32>(slot) >= layout->slotCount) {
+    *error = QStringLiteral("slot %1: %2 has slots 0..%3")
+                 .arg(slot)
+                 .arg(board)
+                 .arg(layout->slotCount - 1);
+    return false;
+  }
+  const quint32 capacity = layout->slotSize - agent::hal::kSlotHeaderSize;
+  if (model.isEmpty() || static_cast<quint64>(model.size()) > capacity) {
+    *error = QStringLiteral("a model of %1 bytes does not fit a %2 slot (1..%3 bytes)")
+                 .arg(model.size())
+                 .arg(board)
+                 .arg(capacity);
+    return false;
+  }
+  const auto* bytes = reinterpret_cast<const uint8_t*>(model.constData());
+  const auto size = static_cast<uint32_t>(model.size());
+  QByteArray header(agent::hal::kSlotHeaderSize, '\0');
+  agent::hal::makeSlotHeader(size, agent::hal::crc32(bytes, size),
+                             reinterpret_cast<uint8_t*>(header.data()));
   QFile f(path);
   if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
       f.write(header + model) != header.size() + model.size()) {
     *error = QStringLiteral("cannot write the slot image %1: %2").arg(path, f.errorString());
     return false;
   }
+  *loadAddress = layout->slotBase + static_cast<quint32>(slot) * layout->slotSize;
   return true;
 }
 
-bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error) {
+bool qemuSettingsFromUri(const link::DeviceUri& uri, QemuSettings* out, QString* error) {
   static const QStringList kKnown = {QStringLiteral("board"), QStringLiteral("image"),
                                      QStringLiteral("model"), QStringLiteral("slot"),
                                      QStringLiteral("icount")};
@@ -105,8 +109,8 @@ bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error
     }
   QemuSettings s;
   s.board = uri.option(QStringLiteral("board"), s.board);
-  QemuBoardLayout layout;
-  if (!qemuBoardLayout(s.board, &layout)) {
+  const agent::cortex_m::BoardSlotLayout* layout = qemuBoardLayout(s.board);
+  if (layout == nullptr) {
     *error = QStringLiteral("qemu: unknown board '%1' (mps2-an386 or netduinoplus2)").arg(s.board);
     return false;
   }
@@ -128,10 +132,10 @@ bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error
   s.model = uri.option(QStringLiteral("model"));
   bool ok = true;
   s.slot = uri.option(QStringLiteral("slot"), QStringLiteral("0")).toInt(&ok);
-  if (!ok || s.slot < 0 || s.slot >= layout.slotCount) {
+  if (!ok || s.slot < 0 || static_cast<quint32>(s.slot) >= layout->slotCount) {
     *error = QStringLiteral("qemu: slot '%1': %2 has slots 0..%3")
                  .arg(uri.option(QStringLiteral("slot")), s.board)
-                 .arg(layout.slotCount - 1);
+                 .arg(layout->slotCount - 1);
     return false;
   }
   if (!s.model.isEmpty()) {
@@ -140,12 +144,12 @@ bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error
       *error = QStringLiteral("qemu: model '%1' does not exist").arg(s.model);
       return false;
     }
-    if (fi.size() == 0 || fi.size() + 32 > layout.slotSize) {
+    if (fi.size() == 0 || fi.size() + agent::hal::kSlotHeaderSize > layout->slotSize) {
       *error = QStringLiteral("qemu: model '%1' (%2 bytes) does not fit a %3 slot (%4 bytes)")
                    .arg(s.model)
                    .arg(fi.size())
                    .arg(s.board)
-                   .arg(layout.slotSize - 32);
+                   .arg(layout->slotSize - agent::hal::kSlotHeaderSize);
       return false;
     }
   }
@@ -165,10 +169,10 @@ bool qemuSettingsFromUri(const DeviceUri& uri, QemuSettings* out, QString* error
   return true;
 }
 
-QemuTransport::QemuTransport(QString addressText, QemuSettings settings, QObject* parent)
+QemuLauncher::QemuLauncher(QString addressText, QemuSettings settings, QObject* parent)
     : Transport(parent), m_address(std::move(addressText)), m_settings(std::move(settings)) {}
 
-QemuTransport::~QemuTransport() {
+QemuLauncher::~QemuLauncher() {
   m_closing = true;
   if (m_serial) {
     m_serial->blockSignals(true);
@@ -178,11 +182,11 @@ QemuTransport::~QemuTransport() {
   stopQemu();
 }
 
-bool QemuTransport::isOpen() const {
+bool QemuLauncher::isOpen() const {
   return m_serial != nullptr && m_serial->isOpen();
 }
 
-QStringList QemuTransport::commandLine() const {
+QStringList QemuLauncher::commandLine() const {
   QStringList args{QStringLiteral("-M"), m_settings.board, QStringLiteral("-display"),
                    QStringLiteral("none"), QStringLiteral("-monitor"), QStringLiteral("none"),
                    QStringLiteral("-kernel"), m_settings.image, QStringLiteral("-serial"),
@@ -194,19 +198,16 @@ QStringList QemuTransport::commandLine() const {
                    QStringLiteral("enable=on,target=native,chardev=semihost")};
   if (m_settings.icount) args << QStringLiteral("-icount") << QStringLiteral("shift=0");
   if (!m_slotImage.isEmpty()) {
-    QemuBoardLayout layout;
-    qemuBoardLayout(m_settings.board, &layout);
-    const quint32 addr = layout.slotBase + static_cast<quint32>(m_settings.slot) * layout.slotSize;
     args << QStringLiteral("-device")
          << QStringLiteral("loader,file=%1,addr=0x%2,force-raw=on")
                 .arg(m_slotImage)
-                .arg(addr, 8, 16, QLatin1Char('0'));
+                .arg(m_slotAddress, 8, 16, QLatin1Char('0'));
   }
   args << m_settings.extraArgs;
   return args;
 }
 
-void QemuTransport::open() {
+void QemuLauncher::open() {
   if (m_qemu != nullptr) return;
   m_closing = false;
   m_pty.clear();
@@ -223,17 +224,18 @@ void QemuTransport::open() {
     if (!m_tempDir->isValid())
       return fail(QStringLiteral("%1: cannot create a temporary directory").arg(m_address));
     m_slotImage = m_tempDir->filePath(QStringLiteral("slot.bin"));
-    if (!writeSlotImage(f.readAll(), m_slotImage, &error))
-      return fail(m_address + QStringLiteral(": ") + error);
+    if (!writeSlotImage(f.readAll(), m_settings.board, m_settings.slot, m_slotImage, &m_slotAddress,
+                        &error))
+      return fail(QStringLiteral("%1: model %2: %3").arg(m_address, m_settings.model, error));
   }
   const QString program = findQemuProgram();
   if (program.isEmpty())
     return fail(QStringLiteral("%1: qemu-system-arm is not installed").arg(m_address));
   m_qemu = new ChildProcess(this);
   m_qemu->setProcessChannelMode(QProcess::MergedChannels);
-  connect(m_qemu, &QProcess::readyReadStandardOutput, this, &QemuTransport::onQemuOutput);
+  connect(m_qemu, &QProcess::readyReadStandardOutput, this, &QemuLauncher::onQemuOutput);
   connect(m_qemu, qOverload<int, QProcess::ExitStatus>(&QProcess::finished), this,
-          &QemuTransport::onQemuFinished);
+          &QemuLauncher::onQemuFinished);
   connect(m_qemu, &QProcess::errorOccurred, this, [this, program](QProcess::ProcessError e) {
     if (e == QProcess::FailedToStart) {
       QProcess* q = m_qemu;
@@ -246,7 +248,7 @@ void QemuTransport::open() {
   m_qemu->start(program, commandLine(), QIODevice::ReadOnly);
 }
 
-void QemuTransport::onQemuOutput() {
+void QemuLauncher::onQemuOutput() {
   if (!m_qemu) return;
   m_outputTail += m_qemu->readAllStandardOutput();
   int nl;
@@ -278,7 +280,7 @@ void QemuTransport::onQemuOutput() {
   }
 }
 
-void QemuTransport::onQemuFinished(int code, QProcess::ExitStatus status) {
+void QemuLauncher::onQemuFinished(int code, QProcess::ExitStatus status) {
   if (!m_closing) {
     QString msg = status == QProcess::CrashExit
                       ? QStringLiteral("%1: QEMU stopped (killed or crashed)").arg(m_address)
@@ -301,7 +303,7 @@ void QemuTransport::onQemuFinished(int code, QProcess::ExitStatus status) {
   Q_EMIT closed();
 }
 
-void QemuTransport::stopQemu() {
+void QemuLauncher::stopQemu() {
   if (!m_qemu || m_qemu->state() == QProcess::NotRunning) return;
   m_qemu->terminate();
   if (!m_qemu->waitForFinished(2000)) {
@@ -310,7 +312,7 @@ void QemuTransport::stopQemu() {
   }
 }
 
-void QemuTransport::close() {
+void QemuLauncher::close() {
   if (!m_qemu) return;
   m_closing = true;
   if (m_serial) {
@@ -320,7 +322,7 @@ void QemuTransport::close() {
   stopQemu();  // finished() -> onQemuFinished() -> closed()
 }
 
-bool QemuTransport::write(const QByteArray& bytes) {
+bool QemuLauncher::write(const QByteArray& bytes) {
   if (!isOpen()) {
     Q_EMIT errorOccurred(
         QStringLiteral("%1: cannot send, the emulated board is not running").arg(m_address));
@@ -329,9 +331,9 @@ bool QemuTransport::write(const QByteArray& bytes) {
   return m_serial->write(bytes);
 }
 
-void QemuTransport::fail(const QString& message) {
+void QemuLauncher::fail(const QString& message) {
   Q_EMIT errorOccurred(message);
   Q_EMIT closed();
 }
 
-}  // namespace tinyscope::link
+}  // namespace tinyscope

@@ -1,6 +1,6 @@
-// tools/gesture_signal.h: deterministic windows, a sane sine table and the documented int8
-// input quantization.
-#include "tools/gesture_signal.h"
+// firmware_agent/core/gesture_signal.h: deterministic windows, a sane sine table and the documented
+// int8 input quantization.
+#include "firmware_agent/core/gesture_signal.h"
 
 #include <gtest/gtest.h>
 
