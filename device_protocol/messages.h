@@ -1,4 +1,6 @@
-// The one message definition shared by the firmware agent and the desktop.
+// The one message definition shared by the firmware agent and the desktop. Which messages
+// exist (id, name, direction, bound) is declared in the catalogue messages.def; this header
+// holds their structs and generates the rest from the catalogue.
 //
 // A message is a 6-byte header followed by a body; each message travels as the payload of
 // one frame (frame_codec.h). All integers are little-endian, strings and byte strings are
