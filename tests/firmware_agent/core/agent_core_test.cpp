@@ -185,27 +185,52 @@ class AgentCore : public ::testing::Test {
     fb.size = uint32_t(model.size());
     fb.crc32 = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
     EXPECT_EQ(answer(send(fb)).header.type, MessageType::kAck);
-    proto::FlashChunk fc;
-    for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
-      fc.offset = uint32_t(off);
-      fc.data =
-          proto::ConstByteSpan(model.data() + off, std::min(proto::kMaxChunk, model.size() - off));
-      EXPECT_EQ(answer(send(fc)).header.type, MessageType::kAck);
-    }
+    sendChunks(model);
     proto::FlashEnd fe;
     EXPECT_EQ(answer(send(fe)).header.type, MessageType::kAck);
     proto::Activate act;
     return answer(send(act));
   }
+  // FlashChunks of all of `model` into slot 0, each acknowledged.
+  void sendChunks(const std::vector<uint8_t>& model) {
+    proto::FlashChunk fc;
+    for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
+      fc.offset = uint32_t(off);
+      fc.data =
+          proto::ConstByteSpan(model.data() + off, std::min(proto::kMaxChunk, model.size() - off));
+      EXPECT_EQ(answer(send(fc)).header.type, MessageType::kAck) << "chunk at " << off;
+    }
+  }
   // Texts of the Log messages with request id `id` (0: unsolicited), in arrival order.
   std::vector<std::string> logs(uint16_t id) {
     std::vector<std::string> texts;
-    Decoded d;
-    while (pop(MessageType::kLog, id, &d)) {
-      const proto::Log log = d.as<proto::Log>();
-      if (d.header.requestId == id) texts.push_back(log.text.c_str());
+    for (auto it = m_messages.begin(); it != m_messages.end();) {
+      if (it->header.type == MessageType::kLog && it->header.requestId == id) {
+        texts.push_back(it->as<proto::Log>().text.c_str());
+        it = m_messages.erase(it);
+      } else {
+        ++it;
+      }
     }
     return texts;
+  }
+  // The one Log with request id `id` (empty, and a failure, when there is not exactly one).
+  std::string onlyLog(uint16_t id) {
+    const std::vector<std::string> texts = logs(id);
+    EXPECT_EQ(texts.size(), 1u) << "Logs with request id " << id;
+    return texts.size() == 1 ? texts[0] : std::string();
+  }
+  // Sends RunInference{Uploaded}; `*status` = its InferenceResult's status. Returns its id.
+  uint16_t runUploaded(proto::InferenceStatus* status) {
+    proto::RunInference run;
+    run.source = proto::InputSource::kUploaded;
+    const uint16_t id = send(run);
+    spin(20);
+    const int at = positionOf(MessageType::kInferenceResult, id);
+    EXPECT_GE(at, 0) << "no InferenceResult for request " << id;
+    *status = at >= 0 ? m_messages[size_t(at)].as<proto::InferenceResult>().status
+                      : proto::InferenceStatus::kBusy;
+    return id;
   }
   // Index in m_messages of the first message answering `id` with `type`, or -1.
   int positionOf(MessageType type, uint16_t id) const {
@@ -373,12 +398,8 @@ TEST_F(AgentCore, TornFlashReadsAsEmptyAndAFinishedOneRunsWithCapture) {
       << "payload without header reads as no model";
 
   ASSERT_EQ(answer(send(fb)).as<proto::Ack>().value, 0u) << "a new transfer starts from 0";
-  for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
-    fc.offset = uint32_t(off);
-    fc.data =
-        proto::ConstByteSpan(model.data() + off, std::min(proto::kMaxChunk, model.size() - off));
-    ASSERT_EQ(answer(send(fc)).header.type, MessageType::kAck);
-  }
+  sendChunks(model);
+  ASSERT_FALSE(HasFailure());
   proto::FlashEnd fe;
   ASSERT_EQ(answer(send(fe)).as<proto::Ack>().value, fb.crc32);
   proto::Activate act;
@@ -492,39 +513,31 @@ TEST_F(AgentCore, AnUnsupportedOperatorIsNamedAtActivationAndToEveryRequestItRef
   ASSERT_EQ(flashAndActivate(model).header.type, MessageType::kAck)
       << "the image is a sound model; this build just cannot run it";
   spin(10);
-  std::vector<std::string> texts = logs(0);
-  ASSERT_EQ(texts.size(), 1u);
-  EXPECT_NE(texts[0].find("unsupported operator"), std::string::npos) << texts[0];
-  EXPECT_NE(texts[0].find("op 0 FULLY_CONNECTED"), std::string::npos) << texts[0];
+  const std::string loadLog = onlyLog(0);
+  EXPECT_NE(loadLog.find("unsupported operator"), std::string::npos) << loadLog;
+  EXPECT_NE(loadLog.find("op 0 FULLY_CONNECTED"), std::string::npos) << loadLog;
 
-  proto::RunInference run;
-  run.source = proto::InputSource::kUploaded;
-  const uint16_t rid = send(run);
-  spin(20);
+  proto::InferenceStatus status;
+  const uint16_t rid = runUploaded(&status);
+  EXPECT_EQ(status, proto::InferenceStatus::kUnsupportedOp);
   const int logAt = positionOf(MessageType::kLog, rid);
-  const int resultAt = positionOf(MessageType::kInferenceResult, rid);
   ASSERT_GE(logAt, 0) << "the refusal is explained under the request's id";
-  ASSERT_GE(resultAt, 0);
-  EXPECT_LT(logAt, resultAt) << "the explanation comes before the result that closes the run";
-  Decoded d;
-  ASSERT_TRUE(pop(MessageType::kInferenceResult, rid, &d));
-  EXPECT_EQ(d.as<proto::InferenceResult>().status, proto::InferenceStatus::kUnsupportedOp);
-  texts = logs(rid);
-  ASSERT_EQ(texts.size(), 1u);
-  EXPECT_NE(texts[0].find("op 0 FULLY_CONNECTED"), std::string::npos) << texts[0];
+  EXPECT_LT(logAt, positionOf(MessageType::kInferenceResult, rid))
+      << "the explanation comes before the result that closes the run";
+  const std::string runLog = onlyLog(rid);
+  EXPECT_NE(runLog.find("op 0 FULLY_CONNECTED"), std::string::npos) << runLog;
 
   proto::InputChunk ic;
   const std::vector<uint8_t> input = {0x21};
   ic.totalBytes = 1;
   ic.data = proto::ConstByteSpan(input.data(), 1);
   const uint16_t iid = send(ic);
-  d = answer(iid);
+  const Decoded d = answer(iid);
   ASSERT_EQ(d.header.type, MessageType::kNack);
   EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kSlotNotValid);
   EXPECT_EQ(d.as<proto::Nack>().value, uint32_t(proto::InferenceStatus::kUnsupportedOp));
-  texts = logs(iid);
-  ASSERT_EQ(texts.size(), 1u);
-  EXPECT_NE(texts[0].find("FULLY_CONNECTED"), std::string::npos) << texts[0];
+  const std::string chunkLog = onlyLog(iid);
+  EXPECT_NE(chunkLog.find("FULLY_CONNECTED"), std::string::npos) << chunkLog;
   EXPECT_TRUE(logs(0).empty()) << "a model is reported once when loaded, not at every request";
 }
 
@@ -537,26 +550,20 @@ TEST_F(AgentCore, AnArenaTooSmallIsReportedAsSuchNotAsNoModel) {
   m_messages.clear();  // the boot report
   ASSERT_EQ(flashAndActivate(model).header.type, MessageType::kAck);
   spin(10);
-  std::vector<std::string> texts = logs(0);
-  ASSERT_EQ(texts.size(), 1u);
-  EXPECT_NE(texts[0].find("arena too small"), std::string::npos) << texts[0];
+  const std::string loadLog = onlyLog(0);
+  EXPECT_NE(loadLog.find("arena too small"), std::string::npos) << loadLog;
 
-  proto::RunInference run;
-  run.source = proto::InputSource::kUploaded;
-  const uint16_t rid = send(run);
-  spin(20);
-  Decoded d;
-  ASSERT_TRUE(pop(MessageType::kInferenceResult, rid, &d));
-  EXPECT_EQ(d.as<proto::InferenceResult>().status, proto::InferenceStatus::kArenaTooSmall);
-  texts = logs(rid);
-  ASSERT_EQ(texts.size(), 1u);
-  EXPECT_NE(texts[0].find("arena too small"), std::string::npos) << texts[0];
+  proto::InferenceStatus status;
+  const uint16_t rid = runUploaded(&status);
+  EXPECT_EQ(status, proto::InferenceStatus::kArenaTooSmall);
+  const std::string runLog = onlyLog(rid);
+  EXPECT_NE(runLog.find("arena too small"), std::string::npos) << runLog;
 
   // After a reboot the boot report says the same.
   m_messages.clear();
   boot(nullptr, 64);
   spin(10);
-  texts = logs(0);
+  const std::vector<std::string> texts = logs(0);
   ASSERT_FALSE(texts.empty());
   EXPECT_NE(texts[0].find("arena too small"), std::string::npos) << texts[0];
 }
@@ -570,12 +577,8 @@ TEST_F(AgentCore, AnImageThatIsNoModelIsRefusedAtActivationWithTheRuntimeStatus)
   ASSERT_EQ(d.header.type, MessageType::kNack);
   EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kSlotNotValid);
   EXPECT_NE(d.as<proto::Nack>().value, 0u) << "value = the runtime's Status for the image";
-  proto::RunInference run;
-  run.source = proto::InputSource::kUploaded;
-  const uint16_t rid = send(run);
-  spin(20);
-  Decoded r;
-  ASSERT_TRUE(pop(MessageType::kInferenceResult, rid, &r));
-  EXPECT_EQ(r.as<proto::InferenceResult>().status, proto::InferenceStatus::kNoModel)
+  proto::InferenceStatus status;
+  runUploaded(&status);
+  EXPECT_EQ(status, proto::InferenceStatus::kNoModel)
       << "the refused image never became the active model";
 }
