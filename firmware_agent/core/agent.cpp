@@ -34,15 +34,12 @@ const char* inferenceStatusText(proto::InferenceStatus s) {
       return "not runnable";
   }
 }
-// Why the engine's model cannot run, in one line, most specific first so a cut at
-// kMaxTextLen loses the least: "slot 0: unsupported operator at op 0 FULLY_CONNECTED
-// (Operator.opcode_index = 9): <the runtime's sentence>".
-void describeModelProblem(const InferenceEngine& engine, TextBuilder<proto::kMaxTextLen>& text) {
-  const runner::ErrorDetail& e = engine.error();
-  text.add("slot ")
-      .add(static_cast<uint32_t>(engine.loadedSlot()))
-      .add(": ")
-      .add(inferenceStatusText(engine.status()));
+// Why a model cannot run, in one line, most specific first so a cut at kMaxTextLen loses
+// the least: "slot 0: unsupported operator at op 0 FULLY_CONNECTED (Operator.opcode_index =
+// 9): <the runtime's sentence>".
+void describeModelProblem(int32_t slot, const char* what, const runner::ErrorDetail& e,
+                          TextBuilder<proto::kMaxTextLen>& text) {
+  text.add("slot ").add(static_cast<uint32_t>(slot)).add(": ").add(what);
   if (e.opIndex >= 0) {
     text.add(" at op ").add(static_cast<uint32_t>(e.opIndex));
     if (e.opName != nullptr) text.add(" ").add(e.opName);
@@ -207,7 +204,7 @@ void Agent::handle(const proto::Header& h, const proto::InputChunk& m) {
   ensureModel();
   if (m_engine.status() != proto::InferenceStatus::kOk &&
       m_engine.status() != proto::InferenceStatus::kNoModel) {
-    sendModelProblem(h.requestId);
+    explainLoadedModel(h.requestId);
   }
   reply(h, m_engine.acceptInput(m));
 }
@@ -238,12 +235,19 @@ void Agent::handle(const proto::Header& h, const proto::FlashEnd& m) {
 }
 
 void Agent::handle(const proto::Header& h, const proto::VerifySlot& m) {
-  reply(h, m_slots.verify(m.slot));
+  replyForImage(h, m.slot, m_slots.verify(m.slot));
 }
 
 void Agent::handle(const proto::Header& h, const proto::Activate& m) {
   const SlotReply result = m_slots.activate(m.slot);
   if (result.ok) ensureModel();
+  replyForImage(h, m.slot, result);
+}
+
+void Agent::replyForImage(const proto::Header& h, uint8_t slot, const SlotReply& result) {
+  if (!result.ok && result.code == NackCode::kSlotNotValid && result.value != 0) {
+    explain(h.requestId, slot, "image refused", m_slots.modelError());
+  }
   reply(h, result);
 }
 
@@ -285,20 +289,26 @@ void Agent::ensureModel() {
   if (fresh && m_engine.status() != proto::InferenceStatus::kOk &&
       m_engine.status() != proto::InferenceStatus::kNoModel) {
     TextBuilder<proto::kMaxTextLen> text;
-    describeModelProblem(m_engine, text);
+    describeModelProblem(active, inferenceStatusText(m_engine.status()), m_engine.error(), text);
     log(proto::LogLevel::kError, text.c_str());
   }
 }
 
-void Agent::sendModelProblem(uint16_t requestId) {
+void Agent::explain(uint16_t requestId, int32_t slot, const char* what,
+                    const runner::ErrorDetail& e) {
   proto::Log entry;
   entry.level = proto::LogLevel::kError;
   entry.timestampUs = hal::micros();
   TextBuilder<proto::kMaxTextLen> text;
-  describeModelProblem(m_engine, text);
+  describeModelProblem(slot, what, e, text);
   entry.text.assign(text.c_str(), text.size());
   if (m_writer.drain(m_config.stallTimeoutUs)) m_writer.send(entry, requestId);
   m_writer.drain(m_config.stallTimeoutUs);
+}
+
+void Agent::explainLoadedModel(uint16_t requestId) {
+  explain(requestId, m_engine.loadedSlot(), inferenceStatusText(m_engine.status()),
+          m_engine.error());
 }
 
 void Agent::handle(const proto::Header& h, const proto::Hello& hello) {
@@ -353,7 +363,7 @@ void Agent::handle(const proto::Header& h, const proto::RunInference& run) {
   }
   if (m_engine.status() != proto::InferenceStatus::kOk) {
     status = m_engine.status();
-    if (status != proto::InferenceStatus::kNoModel) sendModelProblem(h.requestId);
+    if (status != proto::InferenceStatus::kNoModel) explainLoadedModel(h.requestId);
   } else if (run.source == proto::InputSource::kUploaded) {
     if (!m_engine.uploadComplete()) status = proto::InferenceStatus::kInputMissing;
   } else {

@@ -104,9 +104,11 @@ class Agent {
   bool sendReports();
   // Loads the active slot's model when it changed; a new load that fails is logged.
   void ensureModel();
-  // Sends a Log (level Error) with `requestId` naming why the loaded model cannot run
-  // (status, op index and name, table/field), blocking until the link takes it.
-  void sendModelProblem(uint16_t requestId);
+  // Sends a Log (level Error) with `requestId` saying why the model of `slot` cannot run
+  // or was refused (`what`, then op index and name, table.field, the runtime's sentence),
+  // blocking until the link takes it: it goes out before the reply that closes the request.
+  void explain(uint16_t requestId, int32_t slot, const char* what, const runner::ErrorDetail& e);
+  void explainLoadedModel(uint16_t requestId);
 
   // One handler per host -> device message (device -> host types never reach them).
   void handle(const proto::Header& h, const proto::Hello& m);
@@ -124,6 +126,8 @@ class Agent {
   void handle(const proto::Header& h, const proto::Rollback& m);
 
   void reply(const proto::Header& h, const SlotReply& result);
+  // reply(), preceded by explain() when the image in `slot` failed its check.
+  void replyForImage(const proto::Header& h, uint8_t slot, const SlotReply& result);
   void nack(uint8_t type, uint16_t requestId, proto::NackCode code, uint32_t value = 0);
   bool sendError(proto::ErrorCode code, const char* text);
 

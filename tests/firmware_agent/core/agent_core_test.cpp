@@ -571,14 +571,27 @@ TEST_F(AgentCore, AnArenaTooSmallIsReportedAsSuchNotAsNoModel) {
 TEST_F(AgentCore, AnImageThatIsNoModelIsRefusedAtActivationWithTheRuntimeStatus) {
   boot();
   handshake();
+  m_messages.clear();  // the boot report
   std::vector<uint8_t> junk(700);
   for (size_t i = 0; i < junk.size(); ++i) junk[i] = uint8_t(i * 37 + 11);
   const Decoded d = flashAndActivate(junk);
   ASSERT_EQ(d.header.type, MessageType::kNack);
   EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kSlotNotValid);
-  EXPECT_NE(d.as<proto::Nack>().value, 0u) << "value = the runtime's Status for the image";
-  proto::InferenceStatus status;
-  runUploaded(&status);
-  EXPECT_EQ(status, proto::InferenceStatus::kNoModel)
+  const uint32_t status = d.as<proto::Nack>().value;
+  EXPECT_NE(status, 0u) << "value = the runtime's Status for the image";
+  const std::string why = onlyLog(d.header.requestId);
+  EXPECT_EQ(why.rfind("slot 0: image refused", 0), 0u) << why;
+  EXPECT_NE(why.find(tinyscope::runner::statusMessage(tinyscope::runner::Status(status))),
+            std::string::npos)
+      << why;
+  EXPECT_TRUE(logs(0).empty()) << "a refused image never loads, so nothing else is logged";
+  // The same explanation for VerifySlot.
+  proto::VerifySlot verify;
+  const uint16_t vid = send(verify);
+  EXPECT_EQ(answer(vid).as<proto::Nack>().value, status);
+  EXPECT_EQ(onlyLog(vid), why);
+  proto::InferenceStatus runStatus;
+  runUploaded(&runStatus);
+  EXPECT_EQ(runStatus, proto::InferenceStatus::kNoModel)
       << "the refused image never became the active model";
 }
