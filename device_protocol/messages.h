@@ -67,7 +67,7 @@ constexpr uint8_t kActiveSlot = 0xFF;        // RunInference.slot: the active mo
 constexpr uint16_t kModelInputOp = 0xFFFE;   // TensorChunk.opIndex: a model input
 constexpr uint16_t kModelOutputOp = 0xFFFF;  // TensorChunk.opIndex: a model output
 
-// ---- Enumerations (all 8-bit on the wire, except ErrorCode) ----------------------------
+// ---- The catalogue (messages.def): types, directions, bounds ----------------------------
 
 // Part sizes the catalogue's bounds are built from (the wire shapes in docs/PROTOCOL.md).
 constexpr size_t kSensorInfoMaxSize = 1 + (1 + kMaxNameLen) + 1 + (1 + kMaxUnitsLen) + 1 + 4 + 4;
@@ -117,6 +117,8 @@ struct MessageOf {
   static constexpr Direction kDirection = directionOf(Type);
   static constexpr size_t kMaxBodySize = maxBodySize(Type);
 };
+
+// ---- Other enumerations (all 8-bit on the wire, except ErrorCode) ----------------------
 
 enum class ElementType : uint8_t {
   kInt8 = 1,

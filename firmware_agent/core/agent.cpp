@@ -1,7 +1,6 @@
 #include "firmware_agent/core/agent.h"
 
 #include "device_protocol/message_dispatch.h"
-
 #include "firmware_agent/core/text_builder.h"
 #include "hal.h"
 #include "model_runner/status.h"
@@ -34,6 +33,7 @@ const char* inferenceStatusText(proto::InferenceStatus s) {
       return "not runnable";
   }
 }
+
 // Why a model cannot run, in one line, most specific first so a cut at kMaxTextLen loses
 // the least: "slot 0: unsupported operator at op 0 FULLY_CONNECTED (Operator.opcode_index =
 // 9): <the runtime's sentence>".
