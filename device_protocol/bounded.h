@@ -41,6 +41,9 @@ class BoundedString {
     m_data[len] = '\0';
     return true;
   }
+  bool assign(ConstByteSpan bytes) {
+    return assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
   // Copies a NUL-terminated string; false (and unchanged) when longer than N.
   bool assign(const char* text) {
     size_t len = 0;

@@ -3,13 +3,14 @@
 //
 //   dispatchMessage(decoder.frame(), [&](const Header& h, const auto& m) { handle(h, m); });
 //
-// The visitor must accept every message type (a generic lambda or an overload set). It is
-// called only when decoding succeeded; the return value is the decode status. The struct
-// lives on the caller's stack for the duration of the call and its bulk views point into
-// `message`. Stack cost: dispatchMessage needs room for the largest struct
-// (InferenceResult, ~1.8 KB); dispatchHostToDevice, for the agent, only instantiates the
-// host -> device messages (largest: RunInference, ~80 bytes) and answers a device -> host
-// type with UnknownMessageType.
+// The visitor must accept every message type it can be given (a generic lambda or an
+// overload set). It is called only when decoding succeeded; the return value is the decode
+// status. The struct lives on the caller's stack for the duration of the call and its bulk
+// views point into `message`. The cases come from the catalogue (messages.def).
+// Stack cost: dispatchMessage needs room for the largest struct (InferenceResult, ~1.8 KB);
+// dispatchHostToDevice, for the agent, only instantiates the host -> device messages
+// (largest: RunInference, ~80 bytes) and answers a device -> host type with
+// UnknownMessageType, so its visitor needs overloads for host -> device messages only.
 #pragma once
 
 #include "device_protocol/messages.h"
@@ -17,88 +18,49 @@
 namespace tinyscope::proto {
 
 namespace detail {
-template <class T, class Visitor>
+template <class T, bool kHostToDeviceOnly, class Visitor>
 Status decodeAndVisit(ConstByteSpan message, const Header& header, Visitor& visitor) {
-  T decoded;
-  const Status status = decodeMessage(message, decoded);
-  if (status == Status::kOk) {
-    visitor(header, static_cast<const T&>(decoded));
+  if constexpr (kHostToDeviceOnly && T::kDirection != Direction::kHostToDevice) {
+    (void)message;
+    (void)header;
+    (void)visitor;
+    return Status::kUnknownMessageType;
+  } else {
+    T decoded;
+    const Status status = decodeMessage(message, decoded);
+    if (status == Status::kOk) {
+      visitor(header, static_cast<const T&>(decoded));
+    }
+    return status;
   }
-  return status;
+}
+
+template <bool kHostToDeviceOnly, class Visitor>
+Status dispatch(ConstByteSpan message, Visitor& visitor) {
+  Header header;
+  const Status status = decodeHeader(message, header);
+  if (status != Status::kOk) {
+    return status;
+  }
+  switch (header.type) {
+#define TINYSCOPE_MESSAGE(Name, id, direction, maxBodySize) \
+  case MessageType::k##Name:                                \
+    return decodeAndVisit<Name, kHostToDeviceOnly>(message, header, visitor);
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
+  }
+  return Status::kUnknownMessageType;
 }
 }  // namespace detail
 
 template <class Visitor>
-Status dispatchHostToDevice(ConstByteSpan message, Visitor&& visitor) {
-  Header header;
-  const Status status = decodeHeader(message, header);
-  if (status != Status::kOk) {
-    return status;
-  }
-  switch (header.type) {
-    case MessageType::kHello:
-      return detail::decodeAndVisit<Hello>(message, header, visitor);
-    case MessageType::kStartStream:
-      return detail::decodeAndVisit<StartStream>(message, header, visitor);
-    case MessageType::kStopStream:
-      return detail::decodeAndVisit<StopStream>(message, header, visitor);
-    case MessageType::kSetRate:
-      return detail::decodeAndVisit<SetRate>(message, header, visitor);
-    case MessageType::kInputChunk:
-      return detail::decodeAndVisit<InputChunk>(message, header, visitor);
-    case MessageType::kRunInference:
-      return detail::decodeAndVisit<RunInference>(message, header, visitor);
-    case MessageType::kSlotInfoRequest:
-      return detail::decodeAndVisit<SlotInfoRequest>(message, header, visitor);
-    case MessageType::kFlashBegin:
-      return detail::decodeAndVisit<FlashBegin>(message, header, visitor);
-    case MessageType::kFlashChunk:
-      return detail::decodeAndVisit<FlashChunk>(message, header, visitor);
-    case MessageType::kFlashEnd:
-      return detail::decodeAndVisit<FlashEnd>(message, header, visitor);
-    case MessageType::kVerifySlot:
-      return detail::decodeAndVisit<VerifySlot>(message, header, visitor);
-    case MessageType::kActivate:
-      return detail::decodeAndVisit<Activate>(message, header, visitor);
-    case MessageType::kRollback:
-      return detail::decodeAndVisit<Rollback>(message, header, visitor);
-    default:
-      return Status::kUnknownMessageType;
-  }
+Status dispatchMessage(ConstByteSpan message, Visitor&& visitor) {
+  return detail::dispatch<false>(message, visitor);
 }
 
 template <class Visitor>
-Status dispatchMessage(ConstByteSpan message, Visitor&& visitor) {
-  Header header;
-  const Status status = decodeHeader(message, header);
-  if (status != Status::kOk) {
-    return status;
-  }
-  if (isHostToDevice(header.type)) {
-    return dispatchHostToDevice(message, visitor);
-  }
-  switch (header.type) {
-    case MessageType::kHelloReply:
-      return detail::decodeAndVisit<HelloReply>(message, header, visitor);
-    case MessageType::kSensorWindow:
-      return detail::decodeAndVisit<SensorWindow>(message, header, visitor);
-    case MessageType::kInferenceResult:
-      return detail::decodeAndVisit<InferenceResult>(message, header, visitor);
-    case MessageType::kTensorChunk:
-      return detail::decodeAndVisit<TensorChunk>(message, header, visitor);
-    case MessageType::kSlotInfo:
-      return detail::decodeAndVisit<SlotInfo>(message, header, visitor);
-    case MessageType::kAck:
-      return detail::decodeAndVisit<Ack>(message, header, visitor);
-    case MessageType::kNack:
-      return detail::decodeAndVisit<Nack>(message, header, visitor);
-    case MessageType::kLog:
-      return detail::decodeAndVisit<Log>(message, header, visitor);
-    case MessageType::kError:
-      return detail::decodeAndVisit<Error>(message, header, visitor);
-    default:
-      return Status::kUnknownMessageType;
-  }
+Status dispatchHostToDevice(ConstByteSpan message, Visitor&& visitor) {
+  return detail::dispatch<true>(message, visitor);
 }
 
 }  // namespace tinyscope::proto

@@ -11,100 +11,25 @@ namespace tinyscope::proto {
 
 bool isValid(MessageType v) {
   switch (v) {
-    case MessageType::kHello:
-    case MessageType::kHelloReply:
-    case MessageType::kStartStream:
-    case MessageType::kStopStream:
-    case MessageType::kSetRate:
-    case MessageType::kSensorWindow:
-    case MessageType::kInputChunk:
-    case MessageType::kRunInference:
-    case MessageType::kInferenceResult:
-    case MessageType::kTensorChunk:
-    case MessageType::kSlotInfoRequest:
-    case MessageType::kSlotInfo:
-    case MessageType::kFlashBegin:
-    case MessageType::kFlashChunk:
-    case MessageType::kFlashEnd:
-    case MessageType::kVerifySlot:
-    case MessageType::kActivate:
-    case MessageType::kRollback:
-    case MessageType::kAck:
-    case MessageType::kNack:
-    case MessageType::kLog:
-    case MessageType::kError:
-      return true;
+#define TINYSCOPE_MESSAGE(Name, id, direction, maxBodySize) case MessageType::k##Name:
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
+    return true;
   }
   return false;
 }
 
 bool isHostToDevice(MessageType v) {
-  switch (v) {
-    case MessageType::kHello:
-    case MessageType::kStartStream:
-    case MessageType::kStopStream:
-    case MessageType::kSetRate:
-    case MessageType::kInputChunk:
-    case MessageType::kRunInference:
-    case MessageType::kSlotInfoRequest:
-    case MessageType::kFlashBegin:
-    case MessageType::kFlashChunk:
-    case MessageType::kFlashEnd:
-    case MessageType::kVerifySlot:
-    case MessageType::kActivate:
-    case MessageType::kRollback:
-      return true;
-    default:
-      return false;
-  }
+  return isValid(v) && directionOf(v) == Direction::kHostToDevice;
 }
 
 const char* messageTypeName(MessageType v) {
   switch (v) {
-    case MessageType::kHello:
-      return "Hello";
-    case MessageType::kHelloReply:
-      return "HelloReply";
-    case MessageType::kStartStream:
-      return "StartStream";
-    case MessageType::kStopStream:
-      return "StopStream";
-    case MessageType::kSetRate:
-      return "SetRate";
-    case MessageType::kSensorWindow:
-      return "SensorWindow";
-    case MessageType::kInputChunk:
-      return "InputChunk";
-    case MessageType::kRunInference:
-      return "RunInference";
-    case MessageType::kInferenceResult:
-      return "InferenceResult";
-    case MessageType::kTensorChunk:
-      return "TensorChunk";
-    case MessageType::kSlotInfoRequest:
-      return "SlotInfoRequest";
-    case MessageType::kSlotInfo:
-      return "SlotInfo";
-    case MessageType::kFlashBegin:
-      return "FlashBegin";
-    case MessageType::kFlashChunk:
-      return "FlashChunk";
-    case MessageType::kFlashEnd:
-      return "FlashEnd";
-    case MessageType::kVerifySlot:
-      return "VerifySlot";
-    case MessageType::kActivate:
-      return "Activate";
-    case MessageType::kRollback:
-      return "Rollback";
-    case MessageType::kAck:
-      return "Ack";
-    case MessageType::kNack:
-      return "Nack";
-    case MessageType::kLog:
-      return "Log";
-    case MessageType::kError:
-      return "Error";
+#define TINYSCOPE_MESSAGE(Name, id, direction, maxBodySize) \
+  case MessageType::k##Name:                                \
+    return #Name;
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
   }
   return "?";
 }
@@ -202,81 +127,112 @@ uint32_t tensorByteSize(const TensorDesc& d) {
 namespace {
 
 // ---- Field codecs ----------------------------------------------------------------------
-// Each wire shape has a writer overload (const value) and a reader overload (reference),
-// so one schema function per struct serves both directions and they cannot drift apart.
+// A struct's wire order is written once, in Schema<T>::visit(io, m...), and serves three
+// walks: IO = WireWriter with one `const T` (encode), WireReader with one `T` (decode), and
+// FieldCompare with two `const T` (equality, field by field). Every wire shape below has
+// one overload per IO; WireWriter and WireReader bring the scalars (u8 ... f32).
 
-template <class E>
-void enum8(WireWriter& w, const E& v) {
+// The equality walk: sees each field of both structs together.
+class FieldCompare {
+ public:
+  template <class V>
+  void same(const V& a, const V& b) {
+    m_equal = m_equal && a == b;
+  }
+  void same(const ConstByteSpan& a, const ConstByteSpan& b) {
+    m_equal = m_equal && sameBytes(a, b);
+  }
+  template <class V>
+  void u8(const V& a, const V& b) {
+    same(a, b);
+  }
+  template <class V>
+  void u16(const V& a, const V& b) {
+    same(a, b);
+  }
+  template <class V>
+  void u32(const V& a, const V& b) {
+    same(a, b);
+  }
+  template <class V>
+  void u64(const V& a, const V& b) {
+    same(a, b);
+  }
+  template <class V>
+  void i32(const V& a, const V& b) {
+    same(a, b);
+  }
+  template <class V>
+  void f32(const V& a, const V& b) {
+    same(a, b);
+  }
+  bool equal() const { return m_equal; }
+
+ private:
+  bool m_equal = true;
+};
+
+template <class T>
+struct Schema;
+
+// Counts and lengths: 8- or 16-bit by the type the caller names.
+void count(WireWriter& w, uint8_t v) {
+  w.u8(v);
+}
+void count(WireWriter& w, uint16_t v) {
+  w.u16(v);
+}
+void count(WireReader& r, uint8_t& v) {
+  r.u8(v);
+}
+void count(WireReader& r, uint16_t& v) {
+  r.u16(v);
+}
+
+// An enumeration as a Raw-sized integer that must name one of its values.
+template <class Raw, class E>
+void enumAs(WireWriter& w, const E& v) {
   if (!isValid(v)) {
     w.fail(Status::kInvalidEnum);
   }
-  w.u8(static_cast<uint8_t>(v));
+  count(w, static_cast<Raw>(v));
 }
-template <class E>
-void enum8(WireReader& r, E& v) {
-  uint8_t raw = 0;
-  r.u8(raw);
-  const E e = static_cast<E>(raw);
-  if (r.ok() && !isValid(e)) {
+template <class Raw, class E>
+void enumAs(WireReader& r, E& v) {
+  Raw raw = 0;
+  count(r, raw);
+  v = static_cast<E>(raw);
+  if (r.ok() && !isValid(v)) {
     r.fail(Status::kInvalidEnum);
   }
-  v = e;
+}
+template <class Raw, class E>
+void enumAs(FieldCompare& c, const E& a, const E& b) {
+  c.same(a, b);
 }
 
-template <class E>
-void enum16(WireWriter& w, const E& v) {
-  if (!isValid(v)) {
-    w.fail(Status::kInvalidEnum);
-  }
-  w.u16(static_cast<uint16_t>(v));
-}
-template <class E>
-void enum16(WireReader& r, E& v) {
-  uint16_t raw = 0;
-  r.u16(raw);
-  const E e = static_cast<E>(raw);
-  if (r.ok() && !isValid(e)) {
-    r.fail(Status::kInvalidEnum);
-  }
-  v = e;
-}
-
-template <size_t N>
-void str(WireWriter& w, const BoundedString<N>& s) {
-  w.u8(static_cast<uint8_t>(s.size()));
-  w.bytes(s.bytes());
-}
-template <size_t N>
-void str(WireReader& r, BoundedString<N>& s) {
-  uint8_t len = 0;
-  r.u8(len);
-  if (r.ok() && len > N) {
-    r.fail(Status::kStringTooLong);
-  }
-  ConstByteSpan raw;
-  r.bytes(len, raw);
-  if (r.ok() && !s.assign(reinterpret_cast<const char*>(raw.data()), raw.size())) {
-    r.fail(Status::kInvalidString);
-  }
-}
-
-template <size_t N>
-void blob8(WireWriter& w, const BoundedBytes<N>& b) {
+// A BoundedString or BoundedBytes: 8-bit length, then the bytes (strings refuse NUL).
+template <class B>
+void short8(WireWriter& w, const B& b) {
   w.u8(static_cast<uint8_t>(b.size()));
   w.bytes(b.bytes());
 }
-template <size_t N>
-void blob8(WireReader& r, BoundedBytes<N>& b) {
+template <class B>
+void short8(WireReader& r, B& b) {
   uint8_t len = 0;
   r.u8(len);
-  if (r.ok() && len > N) {
+  if (r.ok() && len > B::kCapacity) {
     r.fail(Status::kStringTooLong);
   }
   ConstByteSpan raw;
   r.bytes(len, raw);
-  if (r.ok()) {
-    b.assign(raw);
+  if (r.ok() && !b.assign(raw)) {
+    r.fail(Status::kInvalidString);
   }
+}
+template <class B>
+void short8(FieldCompare& c, const B& a, const B& b) {
+  c.same(a, b);
 }
 
 // Bulk data: 16-bit length, then the bytes; decoded as a view into the message.
@@ -292,26 +248,28 @@ void data16(WireReader& r, ConstByteSpan& v) {
   r.u16(len);
   r.bytes(len, v);
 }
+void data16(FieldCompare& c, const ConstByteSpan& a, const ConstByteSpan& b) {
+  c.same(a, b);
+}
 
-template <class T>
-struct Schema;
-
-template <class T, size_t N>
-void array8(WireWriter& w, const BoundedArray<T, N>& a) {
-  static_assert(N <= 0xFF, "8-bit count");
-  w.u8(static_cast<uint8_t>(a.size()));
+// A BoundedArray: a Count-sized element count (checked against the bound before any
+// element is read), then the elements in their own Schema.
+template <class Count, class T, size_t N>
+void arrayOf(WireWriter& w, const BoundedArray<T, N>& a) {
+  static_assert(N <= static_cast<Count>(~Count{0}), "the bound fits the count's width");
+  count(w, static_cast<Count>(a.size()));
   for (const T& item : a) {
     Schema<T>::visit(w, item);
   }
 }
-template <class T, size_t N>
-void array8(WireReader& r, BoundedArray<T, N>& a) {
-  uint8_t count = 0;
-  r.u8(count);
+template <class Count, class T, size_t N>
+void arrayOf(WireReader& r, BoundedArray<T, N>& a) {
+  Count n = 0;
+  count(r, n);
   if (!r.ok()) {
     return;
   }
-  if (!a.resize(count)) {
+  if (!a.resize(n)) {
     r.fail(Status::kCountTooLarge);
     return;
   }
@@ -319,295 +277,281 @@ void array8(WireReader& r, BoundedArray<T, N>& a) {
     Schema<T>::visit(r, a[i]);
   }
 }
-
-template <class T, size_t N>
-void array16(WireWriter& w, const BoundedArray<T, N>& a) {
-  static_assert(N <= 0xFFFF, "16-bit count");
-  w.u16(static_cast<uint16_t>(a.size()));
-  for (const T& item : a) {
-    Schema<T>::visit(w, item);
-  }
-}
-template <class T, size_t N>
-void array16(WireReader& r, BoundedArray<T, N>& a) {
-  uint16_t count = 0;
-  r.u16(count);
-  if (!r.ok()) {
-    return;
-  }
-  if (!a.resize(count)) {
-    r.fail(Status::kCountTooLarge);
-    return;
-  }
-  for (size_t i = 0; i < a.size() && r.ok(); ++i) {
-    Schema<T>::visit(r, a[i]);
-  }
+template <class Count, class A>
+void arrayOf(FieldCompare& c, const A& a, const A& b) {
+  c.same(a, b);
 }
 
 // ---- Schema: the wire order of every struct, in one place ----------------------------
-// IO is WireWriter or WireReader; M is `const T` or `T` accordingly.
+// visit(io, m...): `m` is one struct for WireWriter/WireReader and two for FieldCompare.
 
 template <>
 struct Schema<uint16_t> {
-  template <class IO, class M>
-  static void visit(IO& io, M& v) {
-    io.u16(v);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... v) {
+    io.u16(v...);
   }
 };
 template <>
 struct Schema<int32_t> {
-  template <class IO, class M>
-  static void visit(IO& io, M& v) {
-    io.i32(v);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... v) {
+    io.i32(v...);
   }
 };
 template <>
 struct Schema<Header> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.version);
-    enum8(io, m.type);
-    io.u16(m.sequence);
-    io.u16(m.requestId);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.version...);
+    enumAs<uint8_t>(io, m.type...);
+    io.u16(m.sequence...);
+    io.u16(m.requestId...);
   }
 };
 template <>
 struct Schema<SensorInfo> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.sensorId);
-    str(io, m.name);
-    io.u8(m.axes);
-    str(io, m.units);
-    enum8(io, m.sampleType);
-    io.u32(m.rateMilliHz);
-    io.u32(m.maxRateMilliHz);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.sensorId...);
+    short8(io, m.name...);
+    io.u8(m.axes...);
+    short8(io, m.units...);
+    enumAs<uint8_t>(io, m.sampleType...);
+    io.u32(m.rateMilliHz...);
+    io.u32(m.maxRateMilliHz...);
   }
 };
 template <>
 struct Schema<TensorDesc> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    enum8(io, m.type);
-    array8(io, m.dims);
-    io.f32(m.scale);
-    io.i32(m.zeroPoint);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    enumAs<uint8_t>(io, m.type...);
+    arrayOf<uint8_t>(io, m.dims...);
+    io.f32(m.scale...);
+    io.i32(m.zeroPoint...);
   }
 };
 template <>
 struct Schema<OpTiming> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u16(m.opIndex);
-    io.u16(m.opCode);
-    io.u32(m.ticks);
-    io.u32(m.micros);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u16(m.opIndex...);
+    io.u16(m.opCode...);
+    io.u32(m.ticks...);
+    io.u32(m.micros...);
   }
 };
 template <>
 struct Schema<OutputTensor> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    Schema<TensorDesc>::visit(io, m.desc);
-    data16(io, m.data);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    Schema<TensorDesc>::visit(io, m.desc...);
+    data16(io, m.data...);
   }
 };
 template <>
 struct Schema<Hello> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.minVersion);
-    io.u8(m.maxVersion);
-    str(io, m.hostName);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.minVersion...);
+    io.u8(m.maxVersion...);
+    short8(io, m.hostName...);
   }
 };
 template <>
 struct Schema<SlotInfo> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.slot);
-    enum8(io, m.state);
-    io.u32(m.capacity);
-    io.u32(m.modelSize);
-    io.u32(m.modelCrc);
-    io.u32(m.receivedBytes);
-    str(io, m.modelName);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.slot...);
+    enumAs<uint8_t>(io, m.state...);
+    io.u32(m.capacity...);
+    io.u32(m.modelSize...);
+    io.u32(m.modelCrc...);
+    io.u32(m.receivedBytes...);
+    short8(io, m.modelName...);
   }
 };
 template <>
 struct Schema<HelloReply> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.minVersion);
-    io.u8(m.maxVersion);
-    io.u8(m.chosenVersion);
-    blob8(io, m.deviceId);
-    str(io, m.firmwareVersion);
-    str(io, m.boardName);
-    io.u32(m.arenaBytes);
-    io.u16(m.maxFrameSize);
-    io.u32(m.tickHz);
-    array8(io, m.sensors);
-    array8(io, m.slots);
-    array16(io, m.opCodes);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.minVersion...);
+    io.u8(m.maxVersion...);
+    io.u8(m.chosenVersion...);
+    short8(io, m.deviceId...);
+    short8(io, m.firmwareVersion...);
+    short8(io, m.boardName...);
+    io.u32(m.arenaBytes...);
+    io.u16(m.maxFrameSize...);
+    io.u32(m.tickHz...);
+    arrayOf<uint8_t>(io, m.sensors...);
+    arrayOf<uint8_t>(io, m.slots...);
+    arrayOf<uint16_t>(io, m.opCodes...);
   }
 };
 template <>
 struct Schema<StartStream> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.streamId);
-    io.u8(m.sensorId);
-    io.u32(m.rateMilliHz);
-    io.u16(m.windowSamples);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.streamId...);
+    io.u8(m.sensorId...);
+    io.u32(m.rateMilliHz...);
+    io.u16(m.windowSamples...);
   }
 };
 template <>
 struct Schema<StopStream> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.streamId);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.streamId...);
   }
 };
 template <>
 struct Schema<SetRate> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.streamId);
-    io.u32(m.rateMilliHz);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.streamId...);
+    io.u32(m.rateMilliHz...);
   }
 };
 template <>
 struct Schema<SensorWindow> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.streamId);
-    io.u32(m.sequence);
-    io.u64(m.timestampUs);
-    enum8(io, m.sampleType);
-    io.u8(m.channels);
-    io.u16(m.sampleCount);
-    data16(io, m.payload);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.streamId...);
+    io.u32(m.sequence...);
+    io.u64(m.timestampUs...);
+    enumAs<uint8_t>(io, m.sampleType...);
+    io.u8(m.channels...);
+    io.u16(m.sampleCount...);
+    data16(io, m.payload...);
   }
 };
 template <>
 struct Schema<InputChunk> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.inputIndex);
-    io.u32(m.totalBytes);
-    io.u32(m.offset);
-    data16(io, m.data);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.inputIndex...);
+    io.u32(m.totalBytes...);
+    io.u32(m.offset...);
+    data16(io, m.data...);
   }
 };
 template <>
 struct Schema<RunInference> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.slot);
-    enum8(io, m.source);
-    io.u8(m.streamId);
-    enum8(io, m.capture);
-    array8(io, m.captureOps);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.slot...);
+    enumAs<uint8_t>(io, m.source...);
+    io.u8(m.streamId...);
+    enumAs<uint8_t>(io, m.capture...);
+    arrayOf<uint8_t>(io, m.captureOps...);
   }
 };
 template <>
 struct Schema<InferenceResult> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    enum8(io, m.status);
-    io.u32(m.totalTicks);
-    io.u32(m.totalMicros);
-    array16(io, m.ops);
-    array8(io, m.outputs);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    enumAs<uint8_t>(io, m.status...);
+    io.u32(m.totalTicks...);
+    io.u32(m.totalMicros...);
+    arrayOf<uint16_t>(io, m.ops...);
+    arrayOf<uint8_t>(io, m.outputs...);
   }
 };
 template <>
 struct Schema<TensorChunk> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u16(m.opIndex);
-    io.u8(m.tensorIndex);
-    Schema<TensorDesc>::visit(io, m.desc);
-    io.u32(m.totalBytes);
-    io.u32(m.offset);
-    data16(io, m.data);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u16(m.opIndex...);
+    io.u8(m.tensorIndex...);
+    Schema<TensorDesc>::visit(io, m.desc...);
+    io.u32(m.totalBytes...);
+    io.u32(m.offset...);
+    data16(io, m.data...);
   }
 };
 template <>
 struct Schema<FlashBegin> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.slot);
-    io.u32(m.size);
-    io.u32(m.crc32);
-    str(io, m.modelName);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.slot...);
+    io.u32(m.size...);
+    io.u32(m.crc32...);
+    short8(io, m.modelName...);
   }
 };
 template <>
 struct Schema<FlashChunk> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.slot);
-    io.u32(m.offset);
-    data16(io, m.data);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.slot...);
+    io.u32(m.offset...);
+    data16(io, m.data...);
   }
 };
 // One-byte slot commands share a layout.
-template <class T>
 struct SlotOnlySchema {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.slot);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.slot...);
   }
 };
 template <>
-struct Schema<SlotInfoRequest> : SlotOnlySchema<SlotInfoRequest> {};
+struct Schema<SlotInfoRequest> : SlotOnlySchema {};
 template <>
-struct Schema<FlashEnd> : SlotOnlySchema<FlashEnd> {};
+struct Schema<FlashEnd> : SlotOnlySchema {};
 template <>
-struct Schema<VerifySlot> : SlotOnlySchema<VerifySlot> {};
+struct Schema<VerifySlot> : SlotOnlySchema {};
 template <>
-struct Schema<Activate> : SlotOnlySchema<Activate> {};
+struct Schema<Activate> : SlotOnlySchema {};
 template <>
 struct Schema<Rollback> {
-  template <class IO, class M>
-  static void visit(IO&, M&) {}
+  template <class IO, class... M>
+  static void visit(IO&, M&...) {}
 };
 template <>
 struct Schema<Ack> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    enum8(io, m.ackedType);
-    io.u32(m.value);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    enumAs<uint8_t>(io, m.ackedType...);
+    io.u32(m.value...);
   }
 };
 template <>
 struct Schema<Nack> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    io.u8(m.nackedType);
-    enum8(io, m.code);
-    io.u32(m.value);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.nackedType...);
+    enumAs<uint8_t>(io, m.code...);
+    io.u32(m.value...);
   }
 };
 template <>
 struct Schema<Log> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    enum8(io, m.level);
-    io.u64(m.timestampUs);
-    str(io, m.text);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    enumAs<uint8_t>(io, m.level...);
+    io.u64(m.timestampUs...);
+    short8(io, m.text...);
   }
 };
 template <>
 struct Schema<Error> {
-  template <class IO, class M>
-  static void visit(IO& io, M& m) {
-    enum16(io, m.code);
-    str(io, m.text);
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    enumAs<uint16_t>(io, m.code...);
+    short8(io, m.text...);
   }
 };
+
+template <class T>
+bool sameFields(const T& a, const T& b) {
+  FieldCompare c;
+  Schema<T>::visit(c, a, b);
+  return c.equal();
+}
 
 // Hello and HelloReply are the version-independent handshake: later versions may append
 // fields, which an older decoder skips.
@@ -896,140 +840,36 @@ Status validate(const Error& m) {
   return isValid(m.code) ? Status::kOk : Status::kInvalidEnum;
 }
 
-// ---- encode / decode ---------------------------------------------------------------------
+// ---- encode / decode / equality, one set per catalogue entry ----------------------------
 
-#define TINYSCOPE_PROTO_CODEC(T)                                               \
-  EncodeResult encodeMessage(const Header& header, const T& m, ByteSpan out) { \
-    return encodeImpl(header, m, out);                                         \
-  }                                                                            \
-  Status decodeMessage(ConstByteSpan message, T& m) {                          \
-    return decodeImpl(message, m);                                             \
+#define TINYSCOPE_MESSAGE(Name, id, direction, maxBodySize)                       \
+  static_assert(Name::kType == MessageType::k##Name, #Name " has its own kType"); \
+  EncodeResult encodeMessage(const Header& header, const Name& m, ByteSpan out) { \
+    return encodeImpl(header, m, out);                                            \
+  }                                                                               \
+  Status decodeMessage(ConstByteSpan message, Name& m) {                          \
+    return decodeImpl(message, m);                                                \
+  }                                                                               \
+  bool operator==(const Name& a, const Name& b) {                                 \
+    return sameFields(a, b);                                                      \
   }
-
-TINYSCOPE_PROTO_CODEC(Hello)
-TINYSCOPE_PROTO_CODEC(HelloReply)
-TINYSCOPE_PROTO_CODEC(StartStream)
-TINYSCOPE_PROTO_CODEC(StopStream)
-TINYSCOPE_PROTO_CODEC(SetRate)
-TINYSCOPE_PROTO_CODEC(SensorWindow)
-TINYSCOPE_PROTO_CODEC(InputChunk)
-TINYSCOPE_PROTO_CODEC(RunInference)
-TINYSCOPE_PROTO_CODEC(InferenceResult)
-TINYSCOPE_PROTO_CODEC(TensorChunk)
-TINYSCOPE_PROTO_CODEC(SlotInfoRequest)
-TINYSCOPE_PROTO_CODEC(SlotInfo)
-TINYSCOPE_PROTO_CODEC(FlashBegin)
-TINYSCOPE_PROTO_CODEC(FlashChunk)
-TINYSCOPE_PROTO_CODEC(FlashEnd)
-TINYSCOPE_PROTO_CODEC(VerifySlot)
-TINYSCOPE_PROTO_CODEC(Activate)
-TINYSCOPE_PROTO_CODEC(Rollback)
-TINYSCOPE_PROTO_CODEC(Ack)
-TINYSCOPE_PROTO_CODEC(Nack)
-TINYSCOPE_PROTO_CODEC(Log)
-TINYSCOPE_PROTO_CODEC(Error)
-
-#undef TINYSCOPE_PROTO_CODEC
-
-// ---- equality ----------------------------------------------------------------------------
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
 
 bool operator==(const Header& a, const Header& b) {
-  return a.version == b.version && a.type == b.type && a.sequence == b.sequence &&
-         a.requestId == b.requestId;
+  return sameFields(a, b);
 }
 bool operator==(const SensorInfo& a, const SensorInfo& b) {
-  return a.sensorId == b.sensorId && a.name == b.name && a.axes == b.axes && a.units == b.units &&
-         a.sampleType == b.sampleType && a.rateMilliHz == b.rateMilliHz &&
-         a.maxRateMilliHz == b.maxRateMilliHz;
+  return sameFields(a, b);
 }
 bool operator==(const TensorDesc& a, const TensorDesc& b) {
-  return a.type == b.type && a.dims == b.dims && a.scale == b.scale && a.zeroPoint == b.zeroPoint;
+  return sameFields(a, b);
 }
 bool operator==(const OpTiming& a, const OpTiming& b) {
-  return a.opIndex == b.opIndex && a.opCode == b.opCode && a.ticks == b.ticks &&
-         a.micros == b.micros;
+  return sameFields(a, b);
 }
 bool operator==(const OutputTensor& a, const OutputTensor& b) {
-  return a.desc == b.desc && sameBytes(a.data, b.data);
-}
-bool operator==(const Hello& a, const Hello& b) {
-  return a.minVersion == b.minVersion && a.maxVersion == b.maxVersion && a.hostName == b.hostName;
-}
-bool operator==(const HelloReply& a, const HelloReply& b) {
-  return a.minVersion == b.minVersion && a.maxVersion == b.maxVersion &&
-         a.chosenVersion == b.chosenVersion && a.deviceId == b.deviceId &&
-         a.firmwareVersion == b.firmwareVersion && a.boardName == b.boardName &&
-         a.arenaBytes == b.arenaBytes && a.maxFrameSize == b.maxFrameSize && a.tickHz == b.tickHz &&
-         a.sensors == b.sensors && a.slots == b.slots && a.opCodes == b.opCodes;
-}
-bool operator==(const StartStream& a, const StartStream& b) {
-  return a.streamId == b.streamId && a.sensorId == b.sensorId && a.rateMilliHz == b.rateMilliHz &&
-         a.windowSamples == b.windowSamples;
-}
-bool operator==(const StopStream& a, const StopStream& b) {
-  return a.streamId == b.streamId;
-}
-bool operator==(const SetRate& a, const SetRate& b) {
-  return a.streamId == b.streamId && a.rateMilliHz == b.rateMilliHz;
-}
-bool operator==(const SensorWindow& a, const SensorWindow& b) {
-  return a.streamId == b.streamId && a.sequence == b.sequence && a.timestampUs == b.timestampUs &&
-         a.sampleType == b.sampleType && a.channels == b.channels &&
-         a.sampleCount == b.sampleCount && sameBytes(a.payload, b.payload);
-}
-bool operator==(const InputChunk& a, const InputChunk& b) {
-  return a.inputIndex == b.inputIndex && a.totalBytes == b.totalBytes && a.offset == b.offset &&
-         sameBytes(a.data, b.data);
-}
-bool operator==(const RunInference& a, const RunInference& b) {
-  return a.slot == b.slot && a.source == b.source && a.streamId == b.streamId &&
-         a.capture == b.capture && a.captureOps == b.captureOps;
-}
-bool operator==(const InferenceResult& a, const InferenceResult& b) {
-  return a.status == b.status && a.totalTicks == b.totalTicks && a.totalMicros == b.totalMicros &&
-         a.ops == b.ops && a.outputs == b.outputs;
-}
-bool operator==(const TensorChunk& a, const TensorChunk& b) {
-  return a.opIndex == b.opIndex && a.tensorIndex == b.tensorIndex && a.desc == b.desc &&
-         a.totalBytes == b.totalBytes && a.offset == b.offset && sameBytes(a.data, b.data);
-}
-bool operator==(const SlotInfoRequest& a, const SlotInfoRequest& b) {
-  return a.slot == b.slot;
-}
-bool operator==(const SlotInfo& a, const SlotInfo& b) {
-  return a.slot == b.slot && a.state == b.state && a.capacity == b.capacity &&
-         a.modelSize == b.modelSize && a.modelCrc == b.modelCrc &&
-         a.receivedBytes == b.receivedBytes && a.modelName == b.modelName;
-}
-bool operator==(const FlashBegin& a, const FlashBegin& b) {
-  return a.slot == b.slot && a.size == b.size && a.crc32 == b.crc32 && a.modelName == b.modelName;
-}
-bool operator==(const FlashChunk& a, const FlashChunk& b) {
-  return a.slot == b.slot && a.offset == b.offset && sameBytes(a.data, b.data);
-}
-bool operator==(const FlashEnd& a, const FlashEnd& b) {
-  return a.slot == b.slot;
-}
-bool operator==(const VerifySlot& a, const VerifySlot& b) {
-  return a.slot == b.slot;
-}
-bool operator==(const Activate& a, const Activate& b) {
-  return a.slot == b.slot;
-}
-bool operator==(const Rollback&, const Rollback&) {
-  return true;
-}
-bool operator==(const Ack& a, const Ack& b) {
-  return a.ackedType == b.ackedType && a.value == b.value;
-}
-bool operator==(const Nack& a, const Nack& b) {
-  return a.nackedType == b.nackedType && a.code == b.code && a.value == b.value;
-}
-bool operator==(const Log& a, const Log& b) {
-  return a.level == b.level && a.timestampUs == b.timestampUs && a.text == b.text;
-}
-bool operator==(const Error& a, const Error& b) {
-  return a.code == b.code && a.text == b.text;
+  return sameFields(a, b);
 }
 
 }  // namespace tinyscope::proto

@@ -1,4 +1,6 @@
-// The one message definition shared by the firmware agent and the desktop.
+// The one message definition shared by the firmware agent and the desktop. Which messages
+// exist (id, name, direction, bound) is declared in the catalogue messages.def; this header
+// holds their structs and generates the rest from the catalogue.
 //
 // A message is a 6-byte header followed by a body; each message travels as the payload of
 // one frame (frame_codec.h). All integers are little-endian, strings and byte strings are
@@ -65,35 +67,58 @@ constexpr uint8_t kActiveSlot = 0xFF;        // RunInference.slot: the active mo
 constexpr uint16_t kModelInputOp = 0xFFFE;   // TensorChunk.opIndex: a model input
 constexpr uint16_t kModelOutputOp = 0xFFFF;  // TensorChunk.opIndex: a model output
 
-// ---- Enumerations (all 8-bit on the wire, except ErrorCode) ----------------------------
+// ---- The catalogue (messages.def): types, directions, bounds ----------------------------
 
+// Part sizes the catalogue's bounds are built from (the wire shapes in docs/PROTOCOL.md).
+constexpr size_t kSensorInfoMaxSize = 1 + (1 + kMaxNameLen) + 1 + (1 + kMaxUnitsLen) + 1 + 4 + 4;
+constexpr size_t kTensorDescMaxSize = 1 + (1 + kMaxRank * 4) + 4 + 4;
+constexpr size_t kOpTimingSize = 2 + 2 + 4 + 4;
+constexpr size_t kSlotInfoMaxSize = 1 + 1 + 4 * 4 + (1 + kMaxNameLen);
+
+// Every message, from the catalogue (messages.def): MessageType::kHello = 0x01, ...
 enum class MessageType : uint8_t {
-  kHello = 0x01,            // host -> device
-  kHelloReply = 0x02,       // device -> host
-  kStartStream = 0x10,      // host -> device
-  kStopStream = 0x11,       // host -> device
-  kSetRate = 0x12,          // host -> device
-  kSensorWindow = 0x13,     // device -> host
-  kInputChunk = 0x20,       // host -> device
-  kRunInference = 0x21,     // host -> device
-  kInferenceResult = 0x22,  // device -> host
-  kTensorChunk = 0x23,      // device -> host
-  kSlotInfoRequest = 0x30,  // host -> device
-  kSlotInfo = 0x31,         // device -> host
-  kFlashBegin = 0x32,       // host -> device
-  kFlashChunk = 0x33,       // host -> device
-  kFlashEnd = 0x34,         // host -> device
-  kVerifySlot = 0x35,       // host -> device
-  kActivate = 0x36,         // host -> device
-  kRollback = 0x37,         // host -> device
-  kAck = 0x40,              // device -> host
-  kNack = 0x41,             // device -> host
-  kLog = 0x50,              // device -> host
-  kError = 0x51,            // device -> host
+#define TINYSCOPE_MESSAGE(Name, id, direction, maxBodySize) k##Name = id,
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
 };
 bool isValid(MessageType v);
 bool isHostToDevice(MessageType v);
 const char* messageTypeName(MessageType v);  // "HelloReply"; "?" when invalid
+
+enum class Direction : uint8_t { kHostToDevice, kDeviceToHost };
+
+// The catalogue's bound for a message type's body (0 for an invalid type).
+constexpr size_t maxBodySize(MessageType type) {
+  switch (type) {
+#define TINYSCOPE_MESSAGE(Name, id, direction, maxBodySize) \
+  case MessageType::k##Name:                                \
+    return (maxBodySize);
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
+  }
+  return 0;
+}
+
+constexpr Direction directionOf(MessageType type) {
+  switch (type) {
+#define TINYSCOPE_MESSAGE(Name, id, direction, maxBodySize) \
+  case MessageType::k##Name:                                \
+    return Direction::k##direction;
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
+  }
+  return Direction::kDeviceToHost;
+}
+
+// Base of every message struct: its catalogue entry as compile-time constants.
+template <MessageType Type>
+struct MessageOf {
+  static constexpr MessageType kType = Type;
+  static constexpr Direction kDirection = directionOf(Type);
+  static constexpr size_t kMaxBodySize = maxBodySize(Type);
+};
+
+// ---- Other enumerations (all 8-bit on the wire, except ErrorCode) ----------------------
 
 enum class ElementType : uint8_t {
   kInt8 = 1,
@@ -217,19 +242,15 @@ struct OutputTensor {
   ConstByteSpan data;  // empty (sent as TensorChunk with kModelOutputOp) or all bytes
 };
 
-// ---- Messages (each has kType; kMaxBodySize is its largest encoded body) ------------------
+// ---- Messages (declared in messages.def; MessageOf gives kType, kDirection, kMaxBodySize) ---
 
-struct Hello {
-  static constexpr MessageType kType = MessageType::kHello;
-  static constexpr size_t kMaxBodySize = 2 + 1 + kMaxNameLen;
+struct Hello : MessageOf<MessageType::kHello> {
   uint8_t minVersion = kMinProtocolVersion;
   uint8_t maxVersion = kMaxProtocolVersion;
   BoundedString<kMaxNameLen> hostName;
 };
 
-struct SlotInfo {
-  static constexpr MessageType kType = MessageType::kSlotInfo;
-  static constexpr size_t kMaxBodySize = 2 + 4 * 4 + 1 + kMaxNameLen;
+struct SlotInfo : MessageOf<MessageType::kSlotInfo> {
   uint8_t slot = 0;
   SlotState state = SlotState::kEmpty;
   uint32_t capacity = 0;       // bytes the slot can hold
@@ -239,12 +260,7 @@ struct SlotInfo {
   BoundedString<kMaxNameLen> modelName;
 };
 
-struct HelloReply {
-  static constexpr MessageType kType = MessageType::kHelloReply;
-  static constexpr size_t kMaxBodySize =
-      3 + (1 + kMaxDeviceIdLen) + (1 + kMaxVersionLen) + (1 + kMaxNameLen) + 4 + 2 + 4 +
-      (1 + kMaxSensors * (1 + 1 + kMaxNameLen + 1 + 1 + kMaxUnitsLen + 1 + 8)) +
-      (1 + kMaxSlots * SlotInfo::kMaxBodySize) + (2 + kMaxOps * 2);
+struct HelloReply : MessageOf<MessageType::kHelloReply> {
   uint8_t minVersion = kMinProtocolVersion;
   uint8_t maxVersion = kMaxProtocolVersion;
   uint8_t chosenVersion = 0;  // negotiateVersion(host, device); 0 = incompatible
@@ -259,31 +275,23 @@ struct HelloReply {
   BoundedArray<uint16_t, kMaxOps> opCodes;  // supported TFLite BuiltinOperator codes
 };
 
-struct StartStream {
-  static constexpr MessageType kType = MessageType::kStartStream;
-  static constexpr size_t kMaxBodySize = 8;
+struct StartStream : MessageOf<MessageType::kStartStream> {
   uint8_t streamId = 0;
   uint8_t sensorId = 0;
   uint32_t rateMilliHz = 0;    // 0 = the sensor's default rate
   uint16_t windowSamples = 1;  // samples per SensorWindow (>= 1)
 };
 
-struct StopStream {
-  static constexpr MessageType kType = MessageType::kStopStream;
-  static constexpr size_t kMaxBodySize = 1;
+struct StopStream : MessageOf<MessageType::kStopStream> {
   uint8_t streamId = 0;
 };
 
-struct SetRate {
-  static constexpr MessageType kType = MessageType::kSetRate;
-  static constexpr size_t kMaxBodySize = 5;
+struct SetRate : MessageOf<MessageType::kSetRate> {
   uint8_t streamId = 0;
   uint32_t rateMilliHz = 1;  // > 0
 };
 
-struct SensorWindow {
-  static constexpr MessageType kType = MessageType::kSensorWindow;
-  static constexpr size_t kMaxBodySize = 1 + 4 + 8 + 1 + 1 + 2 + 2 + kMaxChunk;
+struct SensorWindow : MessageOf<MessageType::kSensorWindow> {
   uint8_t streamId = 0;
   uint32_t sequence = 0;     // per stream, +1 per window from 0 at StartStream
   uint64_t timestampUs = 0;  // device time of the first sample
@@ -293,18 +301,14 @@ struct SensorWindow {
   ConstByteSpan payload;     // interleaved samples, LE; channels*sampleCount*size <= kMaxChunk
 };
 
-struct InputChunk {
-  static constexpr MessageType kType = MessageType::kInputChunk;
-  static constexpr size_t kMaxBodySize = 1 + 4 + 4 + 2 + kMaxChunk;
+struct InputChunk : MessageOf<MessageType::kInputChunk> {
   uint8_t inputIndex = 0;   // < kMaxInputs
   uint32_t totalBytes = 0;  // size of the whole input tensor
   uint32_t offset = 0;      // offset + data.size() <= totalBytes
   ConstByteSpan data;       // <= kMaxChunk
 };
 
-struct RunInference {
-  static constexpr MessageType kType = MessageType::kRunInference;
-  static constexpr size_t kMaxBodySize = 4 + 1 + kMaxCaptureOps * 2;
+struct RunInference : MessageOf<MessageType::kRunInference> {
   uint8_t slot = kActiveSlot;
   InputSource source = InputSource::kLatestWindow;
   uint8_t streamId = 0;  // for LatestWindow
@@ -312,11 +316,7 @@ struct RunInference {
   BoundedArray<uint16_t, kMaxCaptureOps> captureOps;  // op indices; non-empty iff SelectedOps
 };
 
-struct InferenceResult {
-  static constexpr MessageType kType = MessageType::kInferenceResult;
-  static constexpr size_t kMaxBodySize = 1 + 4 + 4 + (2 + kMaxOps * 12) +
-                                         (1 + kMaxOutputs * (2 + kMaxRank * 4 + 8 + 2)) +
-                                         kMaxInlineOutputBytes;
+struct InferenceResult : MessageOf<MessageType::kInferenceResult> {
   InferenceStatus status = InferenceStatus::kOk;
   uint32_t totalTicks = 0;
   uint32_t totalMicros = 0;
@@ -324,9 +324,7 @@ struct InferenceResult {
   BoundedArray<OutputTensor, kMaxOutputs> outputs;  // inline data <= kMaxInlineOutputBytes in all
 };
 
-struct TensorChunk {
-  static constexpr MessageType kType = MessageType::kTensorChunk;
-  static constexpr size_t kMaxBodySize = 2 + 1 + (2 + kMaxRank * 4 + 8) + 4 + 4 + 2 + kMaxChunk;
+struct TensorChunk : MessageOf<MessageType::kTensorChunk> {
   uint16_t opIndex = 0;     // op whose output this is, or kModelInputOp / kModelOutputOp
   uint8_t tensorIndex = 0;  // which output of the op (which input/output of the model)
   TensorDesc desc;
@@ -335,96 +333,73 @@ struct TensorChunk {
   ConstByteSpan data;       // <= kMaxChunk
 };
 
-struct SlotInfoRequest {
-  static constexpr MessageType kType = MessageType::kSlotInfoRequest;
-  static constexpr size_t kMaxBodySize = 1;
+struct SlotInfoRequest : MessageOf<MessageType::kSlotInfoRequest> {
   uint8_t slot = 0;
 };
 
-struct FlashBegin {
-  static constexpr MessageType kType = MessageType::kFlashBegin;
-  static constexpr size_t kMaxBodySize = 1 + 4 + 4 + 1 + kMaxNameLen;
+struct FlashBegin : MessageOf<MessageType::kFlashBegin> {
   uint8_t slot = 0;
   uint32_t size = 1;   // model image bytes, >= 1
   uint32_t crc32 = 0;  // CRC-32 of the whole image
   BoundedString<kMaxNameLen> modelName;
 };
 
-struct FlashChunk {
-  static constexpr MessageType kType = MessageType::kFlashChunk;
-  static constexpr size_t kMaxBodySize = 1 + 4 + 2 + kMaxChunk;
+struct FlashChunk : MessageOf<MessageType::kFlashChunk> {
   uint8_t slot = 0;
   uint32_t offset = 0;
   ConstByteSpan data;  // 1..kMaxChunk bytes
 };
 
-struct FlashEnd {
-  static constexpr MessageType kType = MessageType::kFlashEnd;
-  static constexpr size_t kMaxBodySize = 1;
+struct FlashEnd : MessageOf<MessageType::kFlashEnd> {
   uint8_t slot = 0;
 };
 
-struct VerifySlot {
-  static constexpr MessageType kType = MessageType::kVerifySlot;
-  static constexpr size_t kMaxBodySize = 1;
+struct VerifySlot : MessageOf<MessageType::kVerifySlot> {
   uint8_t slot = 0;
 };
 
-struct Activate {
-  static constexpr MessageType kType = MessageType::kActivate;
-  static constexpr size_t kMaxBodySize = 1;
+struct Activate : MessageOf<MessageType::kActivate> {
   uint8_t slot = 0;
 };
 
-struct Rollback {
-  static constexpr MessageType kType = MessageType::kRollback;
-  static constexpr size_t kMaxBodySize = 0;
-};
+struct Rollback : MessageOf<MessageType::kRollback> {};
 
-struct Ack {
-  static constexpr MessageType kType = MessageType::kAck;
-  static constexpr size_t kMaxBodySize = 5;
+struct Ack : MessageOf<MessageType::kAck> {
   MessageType ackedType = MessageType::kHello;
   uint32_t value = 0;  // FlashBegin/FlashChunk: next offset; FlashEnd/VerifySlot: CRC-32
 };
 
-struct Nack {
-  static constexpr MessageType kType = MessageType::kNack;
-  static constexpr size_t kMaxBodySize = 6;
+struct Nack : MessageOf<MessageType::kNack> {
   uint8_t nackedType = 0;  // raw: the refused type may be unknown to the device
   NackCode code = NackCode::kMalformed;
   uint32_t value = 0;  // code-specific detail (see NackCode)
 };
 
-struct Log {
-  static constexpr MessageType kType = MessageType::kLog;
-  static constexpr size_t kMaxBodySize = 1 + 8 + 1 + kMaxTextLen;
+struct Log : MessageOf<MessageType::kLog> {
   LogLevel level = LogLevel::kInfo;
   uint64_t timestampUs = 0;
   BoundedString<kMaxTextLen> text;
 };
 
-struct Error {
-  static constexpr MessageType kType = MessageType::kError;
-  static constexpr size_t kMaxBodySize = 2 + 1 + kMaxTextLen;
+struct Error : MessageOf<MessageType::kError> {
   ErrorCode code = ErrorCode::kInternal;
   BoundedString<kMaxTextLen> text;
 };
 
-// Largest message (header + body) in each direction and overall.
-constexpr size_t maxOf(size_t a, size_t b) {
-  return a > b ? a : b;
+// Largest message (header + body) in each direction and overall, from the catalogue.
+constexpr size_t maxMessageSize(Direction direction) {
+  size_t body = 0;
+#define TINYSCOPE_MESSAGE(Name, id, dir, maxBody) \
+  if (Direction::k##dir == direction && Name::kMaxBodySize > body) body = Name::kMaxBodySize;
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
+  return kHeaderSize + body;
 }
-constexpr size_t kMaxHostToDeviceMessageSize =
-    kHeaderSize + maxOf(maxOf(maxOf(Hello::kMaxBodySize, InputChunk::kMaxBodySize),
-                              maxOf(FlashChunk::kMaxBodySize, RunInference::kMaxBodySize)),
-                        maxOf(FlashBegin::kMaxBodySize, StartStream::kMaxBodySize));
-constexpr size_t kMaxDeviceToHostMessageSize =
-    kHeaderSize +
-    maxOf(maxOf(maxOf(HelloReply::kMaxBodySize, InferenceResult::kMaxBodySize),
-                maxOf(TensorChunk::kMaxBodySize, SensorWindow::kMaxBodySize)),
-          maxOf(maxOf(Log::kMaxBodySize, Error::kMaxBodySize), SlotInfo::kMaxBodySize));
-constexpr size_t kMaxMessageSize = maxOf(kMaxHostToDeviceMessageSize, kMaxDeviceToHostMessageSize);
+constexpr size_t kMaxHostToDeviceMessageSize = maxMessageSize(Direction::kHostToDevice);
+constexpr size_t kMaxDeviceToHostMessageSize = maxMessageSize(Direction::kDeviceToHost);
+constexpr size_t kMaxMessageSize = kMaxHostToDeviceMessageSize > kMaxDeviceToHostMessageSize
+                                       ? kMaxHostToDeviceMessageSize
+                                       : kMaxDeviceToHostMessageSize;
 
 // ---- Encoding and decoding --------------------------------------------------------------
 
@@ -448,109 +423,32 @@ constexpr Header makeHeader(uint16_t sequence, uint16_t requestId = 0) {
 // version outside kMin..kMaxProtocolVersion; Hello/HelloReply accept any version >= 1).
 Status decodeHeader(ConstByteSpan message, Header& header);
 
-// Semantic checks shared by encode and decode (OutOfRange, LengthMismatch, ChunkTooLarge).
-Status validate(const Hello& m);
-Status validate(const HelloReply& m);
-Status validate(const StartStream& m);
-Status validate(const StopStream& m);
-Status validate(const SetRate& m);
-Status validate(const SensorWindow& m);
-Status validate(const InputChunk& m);
-Status validate(const RunInference& m);
-Status validate(const InferenceResult& m);
-Status validate(const TensorChunk& m);
-Status validate(const SlotInfoRequest& m);
-Status validate(const SlotInfo& m);
-Status validate(const FlashBegin& m);
-Status validate(const FlashChunk& m);
-Status validate(const FlashEnd& m);
-Status validate(const VerifySlot& m);
-Status validate(const Activate& m);
-Status validate(const Rollback& m);
-Status validate(const Ack& m);
-Status validate(const Nack& m);
-Status validate(const Log& m);
-Status validate(const Error& m);
+// One overload of each per message struct T (generated from the catalogue):
+//
+//   Status validate(const T& m);
+//     Semantic checks shared by encode and decode (OutOfRange, LengthMismatch, ChunkTooLarge).
+//   EncodeResult encodeMessage(const Header& header, const T& m, ByteSpan out);
+//     Encodes header + body into `out`. WrongMessageType when header.type != T::kType,
+//     BufferTooSmall when `out` is short, else what validate() or the field encoders report.
+//   Status decodeMessage(ConstByteSpan message, T& m);
+//     Decodes a whole message (header included) into `m`. WrongMessageType when the header
+//     names another type; TrailingBytes when bytes follow the last field (except for
+//     Hello/HelloReply, which later versions may extend); else the first problem found.
+//     On failure `m` holds unspecified (but safe) values.
+//   bool operator==(const T& a, const T& b);
+//     Field-by-field equality (bulk views compare by content); also for the shared parts.
+#define TINYSCOPE_MESSAGE(Name, id, direction, maxBodySize)                      \
+  Status validate(const Name& m);                                                \
+  EncodeResult encodeMessage(const Header& header, const Name& m, ByteSpan out); \
+  Status decodeMessage(ConstByteSpan message, Name& m);                          \
+  bool operator==(const Name& a, const Name& b);
+#include "device_protocol/messages.def"
+#undef TINYSCOPE_MESSAGE
 
-// Encodes header + body into `out`. WrongMessageType when header.type != T::kType,
-// BufferTooSmall when `out` is short, else what validate() or the field encoders report.
-EncodeResult encodeMessage(const Header& header, const Hello& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const HelloReply& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const StartStream& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const StopStream& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const SetRate& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const SensorWindow& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const InputChunk& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const RunInference& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const InferenceResult& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const TensorChunk& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const SlotInfoRequest& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const SlotInfo& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const FlashBegin& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const FlashChunk& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const FlashEnd& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const VerifySlot& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const Activate& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const Rollback& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const Ack& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const Nack& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const Log& m, ByteSpan out);
-EncodeResult encodeMessage(const Header& header, const Error& m, ByteSpan out);
-
-// Decodes a whole message (header included) into `m`. WrongMessageType when the header
-// names another type; TrailingBytes when bytes follow the last field (except for
-// Hello/HelloReply, which later versions may extend); else the first problem found.
-// On failure `m` holds unspecified (but safe) values.
-Status decodeMessage(ConstByteSpan message, Hello& m);
-Status decodeMessage(ConstByteSpan message, HelloReply& m);
-Status decodeMessage(ConstByteSpan message, StartStream& m);
-Status decodeMessage(ConstByteSpan message, StopStream& m);
-Status decodeMessage(ConstByteSpan message, SetRate& m);
-Status decodeMessage(ConstByteSpan message, SensorWindow& m);
-Status decodeMessage(ConstByteSpan message, InputChunk& m);
-Status decodeMessage(ConstByteSpan message, RunInference& m);
-Status decodeMessage(ConstByteSpan message, InferenceResult& m);
-Status decodeMessage(ConstByteSpan message, TensorChunk& m);
-Status decodeMessage(ConstByteSpan message, SlotInfoRequest& m);
-Status decodeMessage(ConstByteSpan message, SlotInfo& m);
-Status decodeMessage(ConstByteSpan message, FlashBegin& m);
-Status decodeMessage(ConstByteSpan message, FlashChunk& m);
-Status decodeMessage(ConstByteSpan message, FlashEnd& m);
-Status decodeMessage(ConstByteSpan message, VerifySlot& m);
-Status decodeMessage(ConstByteSpan message, Activate& m);
-Status decodeMessage(ConstByteSpan message, Rollback& m);
-Status decodeMessage(ConstByteSpan message, Ack& m);
-Status decodeMessage(ConstByteSpan message, Nack& m);
-Status decodeMessage(ConstByteSpan message, Log& m);
-Status decodeMessage(ConstByteSpan message, Error& m);
-
-// Field-by-field equality (bulk views compare by content).
 bool operator==(const Header& a, const Header& b);
 bool operator==(const SensorInfo& a, const SensorInfo& b);
 bool operator==(const TensorDesc& a, const TensorDesc& b);
 bool operator==(const OpTiming& a, const OpTiming& b);
 bool operator==(const OutputTensor& a, const OutputTensor& b);
-bool operator==(const Hello& a, const Hello& b);
-bool operator==(const HelloReply& a, const HelloReply& b);
-bool operator==(const StartStream& a, const StartStream& b);
-bool operator==(const StopStream& a, const StopStream& b);
-bool operator==(const SetRate& a, const SetRate& b);
-bool operator==(const SensorWindow& a, const SensorWindow& b);
-bool operator==(const InputChunk& a, const InputChunk& b);
-bool operator==(const RunInference& a, const RunInference& b);
-bool operator==(const InferenceResult& a, const InferenceResult& b);
-bool operator==(const TensorChunk& a, const TensorChunk& b);
-bool operator==(const SlotInfoRequest& a, const SlotInfoRequest& b);
-bool operator==(const SlotInfo& a, const SlotInfo& b);
-bool operator==(const FlashBegin& a, const FlashBegin& b);
-bool operator==(const FlashChunk& a, const FlashChunk& b);
-bool operator==(const FlashEnd& a, const FlashEnd& b);
-bool operator==(const VerifySlot& a, const VerifySlot& b);
-bool operator==(const Activate& a, const Activate& b);
-bool operator==(const Rollback& a, const Rollback& b);
-bool operator==(const Ack& a, const Ack& b);
-bool operator==(const Nack& a, const Nack& b);
-bool operator==(const Log& a, const Log& b);
-bool operator==(const Error& a, const Error& b);
 
 }  // namespace tinyscope::proto

@@ -12,6 +12,7 @@
 // Seeds: run once with TINYSCOPE_FUZZ_SEED_DIR=<corpus dir> and the target writes framed
 // and raw encodings of sample messages there before fuzzing starts.
 #include "device_protocol/frame_codec.h"
+#include "device_protocol/message_dispatch.h"
 #include "device_protocol/message_frame.h"
 #include "device_protocol/messages.h"
 
@@ -35,16 +36,10 @@ uint8_t g_rx[frameDecodeBufferSize(kMaxMessageSize)];
 uint8_t g_scratch[frameWireSize(kMaxMessageSize) + 64];
 uint8_t g_rx2[frameDecodeBufferSize(kMaxMessageSize)];
 
+// `decoded` came from `message` through dispatchMessage (every type in messages.def).
 template <class T>
-void roundTrip(ConstByteSpan message) {
-  static T decoded;  // some messages are kilobytes: keep them off the stack
-  static T again;
-  decoded = T();
-  if (decodeMessage(message, decoded) != Status::kOk) {
-    return;
-  }
-  Header header;
-  CHECK(decodeHeader(message, header) == Status::kOk);
+void roundTrip(ConstByteSpan message, const Header& header, const T& decoded) {
+  static T again;  // some messages are kilobytes: keep the second copy off the stack
   const EncodeResult enc = encodeMessage(header, decoded, ByteSpan(g_scratch, sizeof g_scratch));
   CHECK(enc.status == Status::kOk);
   // Hello/HelloReply may carry fields of later versions after the known ones.
@@ -57,78 +52,9 @@ void roundTrip(ConstByteSpan message) {
 }
 
 void parseMessage(ConstByteSpan message) {
-  Header header;
-  if (decodeHeader(message, header) != Status::kOk) {
-    return;
-  }
-  switch (header.type) {
-    case MessageType::kHello:
-      roundTrip<Hello>(message);
-      break;
-    case MessageType::kHelloReply:
-      roundTrip<HelloReply>(message);
-      break;
-    case MessageType::kStartStream:
-      roundTrip<StartStream>(message);
-      break;
-    case MessageType::kStopStream:
-      roundTrip<StopStream>(message);
-      break;
-    case MessageType::kSetRate:
-      roundTrip<SetRate>(message);
-      break;
-    case MessageType::kSensorWindow:
-      roundTrip<SensorWindow>(message);
-      break;
-    case MessageType::kInputChunk:
-      roundTrip<InputChunk>(message);
-      break;
-    case MessageType::kRunInference:
-      roundTrip<RunInference>(message);
-      break;
-    case MessageType::kInferenceResult:
-      roundTrip<InferenceResult>(message);
-      break;
-    case MessageType::kTensorChunk:
-      roundTrip<TensorChunk>(message);
-      break;
-    case MessageType::kSlotInfoRequest:
-      roundTrip<SlotInfoRequest>(message);
-      break;
-    case MessageType::kSlotInfo:
-      roundTrip<SlotInfo>(message);
-      break;
-    case MessageType::kFlashBegin:
-      roundTrip<FlashBegin>(message);
-      break;
-    case MessageType::kFlashChunk:
-      roundTrip<FlashChunk>(message);
-      break;
-    case MessageType::kFlashEnd:
-      roundTrip<FlashEnd>(message);
-      break;
-    case MessageType::kVerifySlot:
-      roundTrip<VerifySlot>(message);
-      break;
-    case MessageType::kActivate:
-      roundTrip<Activate>(message);
-      break;
-    case MessageType::kRollback:
-      roundTrip<Rollback>(message);
-      break;
-    case MessageType::kAck:
-      roundTrip<Ack>(message);
-      break;
-    case MessageType::kNack:
-      roundTrip<Nack>(message);
-      break;
-    case MessageType::kLog:
-      roundTrip<Log>(message);
-      break;
-    case MessageType::kError:
-      roundTrip<Error>(message);
-      break;
-  }
+  dispatchMessage(message, [message](const Header& header, const auto& decoded) {
+    roundTrip(message, header, decoded);
+  });
 }
 
 void checkFrameRoundTrip(ConstByteSpan payload) {

@@ -1,5 +1,6 @@
 #include "firmware_agent/core/agent.h"
 
+#include "device_protocol/message_dispatch.h"
 #include "firmware_agent/core/text_builder.h"
 #include "hal.h"
 #include "model_runner/status.h"
@@ -31,6 +32,25 @@ const char* inferenceStatusText(proto::InferenceStatus s) {
     default:
       return "not runnable";
   }
+}
+
+// Why a model cannot run, in one line, most specific first so a cut at kMaxTextLen loses
+// the least: "slot 0: unsupported operator at op 0 FULLY_CONNECTED (Operator.opcode_index =
+// 9): <the runtime's sentence>".
+void describeModelProblem(int32_t slot, const char* what, const runner::ErrorDetail& e,
+                          TextBuilder<proto::kMaxTextLen>& text) {
+  text.add("slot ").add(static_cast<uint32_t>(slot)).add(": ").add(what);
+  if (e.opIndex >= 0) {
+    text.add(" at op ").add(static_cast<uint32_t>(e.opIndex));
+    if (e.opName != nullptr) text.add(" ").add(e.opName);
+  }
+  if (e.table != nullptr || e.field != nullptr) {
+    text.add(" (").add(e.table);
+    if (e.field != nullptr) text.add(e.table != nullptr ? "." : "").add(e.field);
+    if (e.hasValue && e.value >= 0) text.add(" = ").add(static_cast<uint32_t>(e.value));
+    text.add(")");
+  }
+  text.add(": ").add(runner::statusMessage(e.status));
 }
 }  // namespace
 
@@ -123,143 +143,129 @@ bool Agent::pumpRx() {
     m_rxPos += r.consumed;
     consumed = true;
     if (r.status == proto::FrameStatus::kFrameReady) {
-      handle(m_decoder.frame());
+      receive(m_decoder.frame());
       return true;
     }
   }
 }
 
-void Agent::handle(proto::ConstByteSpan message) {
+void Agent::receive(proto::ConstByteSpan message) {
   const uint8_t rawType = message.size() > 1 ? message[1] : 0;
   const uint16_t requestId =
       message.size() >= proto::kHeaderSize ? loadLe16(message.data() + 4) : 0;
-  Request r;
-  r.bytes = message;
-  const proto::Status hs = proto::decodeHeader(message, r.header);
+  proto::Header header;
+  const proto::Status hs = proto::decodeHeader(message, header);
+  if (hs == proto::Status::kUnsupportedVersion) {
+    nack(rawType, requestId, NackCode::kWrongVersion,
+         negotiated() ? m_version : proto::kMaxProtocolVersion);
+    return;
+  }
   if (hs != proto::Status::kOk) {
-    const NackCode code = hs == proto::Status::kUnknownMessageType   ? NackCode::kUnsupportedType
-                          : hs == proto::Status::kUnsupportedVersion ? NackCode::kWrongVersion
-                                                                     : NackCode::kMalformed;
+    const NackCode code = hs == proto::Status::kUnknownMessageType ? NackCode::kUnsupportedType
+                                                                   : NackCode::kMalformed;
     nack(rawType, requestId, code, static_cast<uint32_t>(hs));
     return;
   }
   ++m_requests;
-  if (!proto::isHostToDevice(r.header.type)) {
+  if (!proto::isHostToDevice(header.type)) {
     nack(rawType, requestId, NackCode::kUnsupportedType);
     return;
   }
-  if (r.header.type != MessageType::kHello) {
+  if (header.type != MessageType::kHello) {
     if (!negotiated()) {
       nack(rawType, requestId, NackCode::kNotNegotiated);
       return;
     }
-    if (r.header.version != m_version) {
+    if (header.version != m_version) {
       nack(rawType, requestId, NackCode::kWrongVersion, m_version);
       return;
     }
   }
-  dispatch(r);
+  const proto::Status s = proto::dispatchHostToDevice(
+      message, [this](const proto::Header& h, const auto& m) { handle(h, m); });
+  if (s != proto::Status::kOk) {
+    nack(rawType, requestId, NackCode::kMalformed, static_cast<uint32_t>(s));
+  }
 }
 
-template <class T, class Handler>
-void Agent::decodeThen(const Request& r, Handler handler) {
-  T m;
-  const proto::Status s = proto::decodeMessage(r.bytes, m);
-  if (s != proto::Status::kOk) {
-    nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::kMalformed,
-         static_cast<uint32_t>(s));
+void Agent::handle(const proto::Header& h, const proto::StartStream& m) {
+  reply(h, m_streams.start(m));
+}
+
+void Agent::handle(const proto::Header& h, const proto::StopStream& m) {
+  reply(h, m_streams.stop(m.streamId));
+}
+
+void Agent::handle(const proto::Header& h, const proto::SetRate& m) {
+  reply(h, m_streams.setRate(m));
+}
+
+void Agent::handle(const proto::Header& h, const proto::InputChunk& m) {
+  ensureModel();
+  if (m_engine.status() != proto::InferenceStatus::kOk &&
+      m_engine.status() != proto::InferenceStatus::kNoModel) {
+    explainLoadedModel(h.requestId);
+  }
+  reply(h, m_engine.acceptInput(m));
+}
+
+void Agent::handle(const proto::Header& h, const proto::SlotInfoRequest& m) {
+  if (m.slot >= m_slots.count()) {
+    nack(static_cast<uint8_t>(h.type), h.requestId, NackCode::kNoSuchSlot, m_slots.count());
     return;
   }
-  handler(m);
+  m_writer.send(m_slots.info(m.slot), h.requestId);
 }
 
-void Agent::dispatch(const Request& r) {
-  switch (r.header.type) {
-    case MessageType::kHello:
-      onHello(r);
-      return;
-    case MessageType::kStartStream:
-      decodeThen<proto::StartStream>(
-          r, [&](const proto::StartStream& m) { reply(r, m_streams.start(m)); });
-      return;
-    case MessageType::kStopStream:
-      decodeThen<proto::StopStream>(
-          r, [&](const proto::StopStream& m) { reply(r, m_streams.stop(m.streamId)); });
-      return;
-    case MessageType::kSetRate:
-      decodeThen<proto::SetRate>(r,
-                                 [&](const proto::SetRate& m) { reply(r, m_streams.setRate(m)); });
-      return;
-    case MessageType::kInputChunk:
-      decodeThen<proto::InputChunk>(r, [&](const proto::InputChunk& m) {
-        ensureModel();
-        reply(r, m_engine.acceptInput(m));
-      });
-      return;
-    case MessageType::kRunInference:
-      onRunInference(r);
-      return;
-    case MessageType::kSlotInfoRequest:
-      decodeThen<proto::SlotInfoRequest>(r, [&](const proto::SlotInfoRequest& m) {
-        if (m.slot >= m_slots.count()) {
-          nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::kNoSuchSlot,
-               m_slots.count());
-          return;
-        }
-        m_writer.send(m_slots.info(m.slot), r.header.requestId);
-      });
-      return;
-    case MessageType::kFlashBegin:
-      decodeThen<proto::FlashBegin>(r, [&](const proto::FlashBegin& m) {
-        // The interpreter must never read a slot that is being rewritten.
-        if (m_engine.loadedSlot() == static_cast<int32_t>(m.slot) &&
-            m_slots.active() != static_cast<int32_t>(m.slot)) {
-          m_engine.unload();
-        }
-        reply(r, m_slots.flashBegin(m));
-      });
-      return;
-    case MessageType::kFlashChunk:
-      decodeThen<proto::FlashChunk>(
-          r, [&](const proto::FlashChunk& m) { reply(r, m_slots.flashChunk(m)); });
-      return;
-    case MessageType::kFlashEnd:
-      decodeThen<proto::FlashEnd>(r,
-                                  [&](const proto::FlashEnd& m) { reply(r, m_slots.flashEnd(m)); });
-      return;
-    case MessageType::kVerifySlot:
-      decodeThen<proto::VerifySlot>(
-          r, [&](const proto::VerifySlot& m) { reply(r, m_slots.verify(m.slot)); });
-      return;
-    case MessageType::kActivate:
-      decodeThen<proto::Activate>(r, [&](const proto::Activate& m) {
-        const SlotReply result = m_slots.activate(m.slot);
-        if (result.ok) ensureModel();
-        reply(r, result);
-      });
-      return;
-    case MessageType::kRollback:
-      decodeThen<proto::Rollback>(r, [&](const proto::Rollback&) {
-        const SlotReply result = m_slots.rollback();
-        if (result.ok) ensureModel();
-        reply(r, result);
-      });
-      return;
-    default:
-      nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::kUnsupportedType);
-      return;
+void Agent::handle(const proto::Header& h, const proto::FlashBegin& m) {
+  // The interpreter must never read a slot that is being rewritten.
+  if (m_engine.loadedSlot() == static_cast<int32_t>(m.slot) &&
+      m_slots.active() != static_cast<int32_t>(m.slot)) {
+    m_engine.unload();
   }
+  reply(h, m_slots.flashBegin(m));
 }
 
-void Agent::reply(const Request& r, const SlotReply& result) {
+void Agent::handle(const proto::Header& h, const proto::FlashChunk& m) {
+  reply(h, m_slots.flashChunk(m));
+}
+
+void Agent::handle(const proto::Header& h, const proto::FlashEnd& m) {
+  reply(h, m_slots.flashEnd(m));
+}
+
+void Agent::handle(const proto::Header& h, const proto::VerifySlot& m) {
+  replyForImage(h, m.slot, m_slots.verify(m.slot));
+}
+
+void Agent::handle(const proto::Header& h, const proto::Activate& m) {
+  const SlotReply result = m_slots.activate(m.slot);
+  if (result.ok) ensureModel();
+  replyForImage(h, m.slot, result);
+}
+
+void Agent::replyForImage(const proto::Header& h, uint8_t slot, const SlotReply& result) {
+  if (!result.ok && result.code == NackCode::kSlotNotValid && result.value != 0) {
+    explain(h.requestId, slot, "image refused", m_slots.modelError());
+  }
+  reply(h, result);
+}
+
+void Agent::handle(const proto::Header& h, const proto::Rollback&) {
+  const SlotReply result = m_slots.rollback();
+  if (result.ok) ensureModel();
+  reply(h, result);
+}
+
+void Agent::reply(const proto::Header& h, const SlotReply& result) {
   if (!result.ok) {
-    nack(static_cast<uint8_t>(r.header.type), r.header.requestId, result.code, result.value);
+    nack(static_cast<uint8_t>(h.type), h.requestId, result.code, result.value);
     return;
   }
   proto::Ack ack;
-  ack.ackedType = r.header.type;
+  ack.ackedType = h.type;
   ack.value = result.value;
-  m_writer.send(ack, r.header.requestId);
+  m_writer.send(ack, h.requestId);
 }
 
 void Agent::nack(uint8_t type, uint16_t requestId, NackCode code, uint32_t value) {
@@ -273,103 +279,105 @@ void Agent::nack(uint8_t type, uint16_t requestId, NackCode code, uint32_t value
 
 void Agent::ensureModel() {
   const int32_t active = m_slots.active();
+  const bool fresh = !m_engine.holds(active, m_slots.generation());
   hal::SlotModel sm{};
   if (active >= 0 && m_slots.model(static_cast<uint8_t>(active), &sm)) {
     m_engine.load(active, sm.data, sm.size, m_slots.generation());
   } else {
     m_engine.load(-1, nullptr, 0, m_slots.generation());
   }
-  if (m_engine.status() != proto::InferenceStatus::kOk &&
-      m_engine.status() != proto::InferenceStatus::kNoModel && !m_reportedModelProblem) {
-    m_reportedModelProblem = true;
-    const runner::ErrorDetail& e = m_engine.error();
+  if (fresh && m_engine.status() != proto::InferenceStatus::kOk &&
+      m_engine.status() != proto::InferenceStatus::kNoModel) {
     TextBuilder<proto::kMaxTextLen> text;
-    text.add("slot ")
-        .add(static_cast<uint32_t>(active))
-        .add(": ")
-        .add(runner::statusMessage(e.status));
-    if (e.opIndex >= 0)
-      text.add(" (op ").add(static_cast<uint32_t>(e.opIndex)).add(" ").add(e.opName).add(")");
-    if (e.table != nullptr) text.add(" at ").add(e.table);
-    if (e.field != nullptr) text.add(".").add(e.field);
-    if (e.hasValue && e.value >= 0) text.add(" = ").add(static_cast<uint32_t>(e.value));
+    describeModelProblem(active, inferenceStatusText(m_engine.status()), m_engine.error(), text);
     log(proto::LogLevel::kError, text.c_str());
-  } else if (m_engine.status() == proto::InferenceStatus::kOk) {
-    m_reportedModelProblem = false;
   }
 }
 
-void Agent::onHello(const Request& r) {
-  decodeThen<proto::Hello>(r, [&](const proto::Hello& hello) {
-    m_streams.stopAll();  // each Hello opens a fresh session: streams stop
-    m_version = proto::negotiateVersion(hello.minVersion, hello.maxVersion,
-                                        proto::kMinProtocolVersion, proto::kMaxProtocolVersion);
-    m_writer.setVersion(m_version != 0 ? m_version : proto::kMaxProtocolVersion);
-    ensureModel();
-
-    proto::HelloReply rep;
-    rep.chosenVersion = m_version;
-    rep.deviceId.assign(m_config.deviceId.first(proto::kMaxDeviceIdLen));
-    if (!rep.firmwareVersion.assign(m_config.firmwareVersion)) rep.firmwareVersion.assign("?");
-    if (!rep.boardName.assign(hal::boardName()))
-      rep.boardName.assign(hal::boardName(), proto::kMaxNameLen);
-    rep.arenaBytes = static_cast<uint32_t>(m_config.arena.size());
-    rep.maxFrameSize = static_cast<uint16_t>(kMaxRequestSize);
-    rep.tickHz = hal::ticksPerSecond() != 0 ? hal::ticksPerSecond() : 1;
-    SensorSource* source = m_streams.source();
-    for (uint8_t i = 0; source != nullptr && i < source->count() && i < proto::kMaxSensors; ++i) {
-      proto::SensorInfo info;
-      if (source->describe(i, info)) rep.sensors.push(info);
-    }
-    for (uint8_t s = 0; s < m_slots.count(); ++s) rep.slots.push(m_slots.info(s));
-    const runner::OpResolver& resolver = *m_config.resolver;
-    for (uint32_t i = 0; i < resolver.size(); ++i) {
-      const uint16_t code = static_cast<uint16_t>(resolver.at(i).builtinCode);
-      bool seen = false;
-      for (uint16_t c : rep.opCodes) seen = seen || c == code;
-      if (!seen) rep.opCodes.push(code);
-    }
-    if (m_writer.send(rep, r.header.requestId) != proto::Status::kOk) {
-      sendError(proto::ErrorCode::kInternal, "HelloReply did not encode");
-    }
-  });
+void Agent::explain(uint16_t requestId, int32_t slot, const char* what,
+                    const runner::ErrorDetail& e) {
+  proto::Log entry;
+  entry.level = proto::LogLevel::kError;
+  entry.timestampUs = hal::micros();
+  TextBuilder<proto::kMaxTextLen> text;
+  describeModelProblem(slot, what, e, text);
+  entry.text.assign(text.c_str(), text.size());
+  if (m_writer.drain(m_config.stallTimeoutUs)) m_writer.send(entry, requestId);
+  m_writer.drain(m_config.stallTimeoutUs);
 }
 
-void Agent::onRunInference(const Request& r) {
-  decodeThen<proto::RunInference>(r, [&](const proto::RunInference& run) {
-    proto::InferenceStatus status = proto::InferenceStatus::kOk;
-    if (run.slot != proto::kActiveSlot && run.slot >= m_slots.count()) {
-      nack(static_cast<uint8_t>(r.header.type), r.header.requestId, NackCode::kNoSuchSlot,
-           m_slots.count());
-      return;
-    }
-    if (run.slot == proto::kActiveSlot || static_cast<int32_t>(run.slot) == m_slots.active()) {
-      ensureModel();
+void Agent::explainLoadedModel(uint16_t requestId) {
+  explain(requestId, m_engine.loadedSlot(), inferenceStatusText(m_engine.status()),
+          m_engine.error());
+}
+
+void Agent::handle(const proto::Header& h, const proto::Hello& hello) {
+  m_streams.stopAll();  // each Hello opens a fresh session: streams stop
+  m_version = proto::negotiateVersion(hello.minVersion, hello.maxVersion,
+                                      proto::kMinProtocolVersion, proto::kMaxProtocolVersion);
+  m_writer.setVersion(m_version != 0 ? m_version : proto::kMaxProtocolVersion);
+  ensureModel();
+
+  proto::HelloReply rep;
+  rep.chosenVersion = m_version;
+  rep.deviceId.assign(m_config.deviceId.first(proto::kMaxDeviceIdLen));
+  if (!rep.firmwareVersion.assign(m_config.firmwareVersion)) rep.firmwareVersion.assign("?");
+  if (!rep.boardName.assign(hal::boardName()))
+    rep.boardName.assign(hal::boardName(), proto::kMaxNameLen);
+  rep.arenaBytes = static_cast<uint32_t>(m_config.arena.size());
+  rep.maxFrameSize = static_cast<uint16_t>(kMaxRequestSize);
+  rep.tickHz = hal::ticksPerSecond() != 0 ? hal::ticksPerSecond() : 1;
+  SensorSource* source = m_streams.source();
+  for (uint8_t i = 0; source != nullptr && i < source->count() && i < proto::kMaxSensors; ++i) {
+    proto::SensorInfo info;
+    if (source->describe(i, info)) rep.sensors.push(info);
+  }
+  for (uint8_t s = 0; s < m_slots.count(); ++s) rep.slots.push(m_slots.info(s));
+  const runner::OpResolver& resolver = *m_config.resolver;
+  for (uint32_t i = 0; i < resolver.size(); ++i) {
+    const uint16_t code = static_cast<uint16_t>(resolver.at(i).builtinCode);
+    bool seen = false;
+    for (uint16_t c : rep.opCodes) seen = seen || c == code;
+    if (!seen) rep.opCodes.push(code);
+  }
+  if (m_writer.send(rep, h.requestId) != proto::Status::kOk) {
+    sendError(proto::ErrorCode::kInternal, "HelloReply did not encode");
+  }
+}
+
+void Agent::handle(const proto::Header& h, const proto::RunInference& run) {
+  proto::InferenceStatus status = proto::InferenceStatus::kOk;
+  if (run.slot != proto::kActiveSlot && run.slot >= m_slots.count()) {
+    nack(static_cast<uint8_t>(h.type), h.requestId, NackCode::kNoSuchSlot, m_slots.count());
+    return;
+  }
+  if (run.slot == proto::kActiveSlot || static_cast<int32_t>(run.slot) == m_slots.active()) {
+    ensureModel();
+  } else {
+    hal::SlotModel sm{};
+    if (m_slots.model(run.slot, &sm)) {
+      m_engine.load(run.slot, sm.data, sm.size, m_slots.generation());
     } else {
-      hal::SlotModel sm{};
-      if (m_slots.model(run.slot, &sm)) {
-        m_engine.load(run.slot, sm.data, sm.size, m_slots.generation());
-      } else {
-        m_engine.load(-1, nullptr, 0, m_slots.generation());
-      }
+      m_engine.load(-1, nullptr, 0, m_slots.generation());
     }
-    if (m_engine.status() != proto::InferenceStatus::kOk) {
-      status = m_engine.status();
-    } else if (run.source == proto::InputSource::kUploaded) {
-      if (!m_engine.uploadComplete()) status = proto::InferenceStatus::kInputMissing;
+  }
+  if (m_engine.status() != proto::InferenceStatus::kOk) {
+    status = m_engine.status();
+    if (status != proto::InferenceStatus::kNoModel) explainLoadedModel(h.requestId);
+  } else if (run.source == proto::InputSource::kUploaded) {
+    if (!m_engine.uploadComplete()) status = proto::InferenceStatus::kInputMissing;
+  } else {
+    proto::ElementType type;
+    float unitsPerCount = 0.0f;
+    proto::ConstByteSpan older;
+    proto::ConstByteSpan newer;
+    if (!m_streams.latest(run.streamId, &type, &unitsPerCount, &older, &newer)) {
+      status = proto::InferenceStatus::kInputMissing;
     } else {
-      proto::ElementType type;
-      float unitsPerCount = 0.0f;
-      proto::ConstByteSpan older;
-      proto::ConstByteSpan newer;
-      if (!m_streams.latest(run.streamId, &type, &unitsPerCount, &older, &newer)) {
-        status = proto::InferenceStatus::kInputMissing;
-      } else {
-        status = m_engine.fillInputFromSamples(type, unitsPerCount, older, newer);
-      }
+      status = m_engine.fillInputFromSamples(type, unitsPerCount, older, newer);
     }
-    m_engine.run(run, status, r.header.requestId, m_writer, m_config.stallTimeoutUs);
-  });
+  }
+  m_engine.run(run, status, h.requestId, m_writer, m_config.stallTimeoutUs);
 }
 
 bool Agent::sendError(proto::ErrorCode code, const char* text) {

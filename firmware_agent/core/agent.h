@@ -18,8 +18,12 @@
 // agent. Threading: main only (never from an ISR or the SampleHook). Memory: no heap; the
 // Agent object holds the RX/TX frame buffers, stream windows and the interpreter state
 // (about 9 KiB, see sizeof(Agent)); the tensor arena and sample history are the port's.
-// Errors go to the desktop: Nack for a refused request, Error for device-side trouble
-// (StreamOverrun, RxOverflow, TxOverflow, Internal), Log for information.
+// Errors go to the desktop: Nack for a refused request (Malformed with the request id
+// when the header was readable; WrongVersion with the version the device expects), Error
+// for device-side trouble (StreamOverrun, RxOverflow, TxOverflow, Internal), Log for
+// information. A model that cannot run (UnsupportedOp, ArenaTooSmall, ModelInvalid,
+// KernelFailed) is logged when it is loaded and again, with the request id and before the
+// reply, to every RunInference or InputChunk it refuses: the text names the op and field.
 #pragma once
 
 #include <stddef.h>
@@ -93,22 +97,39 @@ class Agent {
   AgentCounters counters() const;
 
  private:
-  struct Request {
-    proto::Header header;
-    proto::ConstByteSpan bytes;
-  };
-
   bool pumpRx();
-  void handle(proto::ConstByteSpan message);
-  void dispatch(const Request& r);
+  // Checks the header (negotiation, version) and hands the request to its handler through
+  // the catalogue's dispatchHostToDevice; a body that does not decode gets Nack Malformed.
+  void receive(proto::ConstByteSpan message);
   bool sendReports();
+  // Loads the active slot's model when it changed; a new load that fails is logged.
   void ensureModel();
+  // Sends a Log (level Error) with `requestId` saying why the model of `slot` cannot run
+  // or was refused (`what`, then op index and name, table.field, the runtime's sentence),
+  // blocking until the link takes it: it goes out before the reply that closes the request.
+  void explain(uint16_t requestId, int32_t slot, const char* what, const runner::ErrorDetail& e);
+  void explainLoadedModel(uint16_t requestId);
 
-  void onHello(const Request& r);
-  void onRunInference(const Request& r);
-  template <class T, class Handler>
-  void decodeThen(const Request& r, Handler handler);
-  void reply(const Request& r, const SlotReply& result);
+  // One handler per host -> device message (device -> host types never reach them).
+  // Defined in agent.cpp and called only from receive(); `inline` lets the compiler fold
+  // the small ones into it (about 250 bytes of flash on Cortex-M4).
+  inline void handle(const proto::Header& h, const proto::Hello& m);
+  inline void handle(const proto::Header& h, const proto::StartStream& m);
+  inline void handle(const proto::Header& h, const proto::StopStream& m);
+  inline void handle(const proto::Header& h, const proto::SetRate& m);
+  inline void handle(const proto::Header& h, const proto::InputChunk& m);
+  inline void handle(const proto::Header& h, const proto::RunInference& m);
+  inline void handle(const proto::Header& h, const proto::SlotInfoRequest& m);
+  inline void handle(const proto::Header& h, const proto::FlashBegin& m);
+  inline void handle(const proto::Header& h, const proto::FlashChunk& m);
+  inline void handle(const proto::Header& h, const proto::FlashEnd& m);
+  inline void handle(const proto::Header& h, const proto::VerifySlot& m);
+  inline void handle(const proto::Header& h, const proto::Activate& m);
+  inline void handle(const proto::Header& h, const proto::Rollback& m);
+
+  void reply(const proto::Header& h, const SlotReply& result);
+  // reply(), preceded by explain() when the image in `slot` failed its check.
+  void replyForImage(const proto::Header& h, uint8_t slot, const SlotReply& result);
   void nack(uint8_t type, uint16_t requestId, proto::NackCode code, uint32_t value = 0);
   bool sendError(proto::ErrorCode code, const char* text);
 
@@ -134,7 +155,6 @@ class Agent {
   static constexpr uint64_t kNever = ~uint64_t{0};
   uint64_t m_lastOverrunReportUs = kNever;  // the first report of each kind goes out at once
   uint64_t m_lastRxReportUs = kNever;
-  bool m_reportedModelProblem = false;
 };
 
 }  // namespace tinyscope::agent

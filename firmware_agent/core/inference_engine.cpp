@@ -82,7 +82,7 @@ void InferenceEngine::unload() {
 
 InferenceStatus InferenceEngine::load(int32_t slot, const uint8_t* model, uint32_t size,
                                       uint32_t generation) {
-  if (m_constructed && slot == m_slot && generation == m_generation) return m_status;
+  if (holds(slot, generation)) return m_status;
   unload();
   m_slot = slot;
   m_generation = generation;

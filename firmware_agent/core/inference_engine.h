@@ -51,6 +51,10 @@ class InferenceEngine {
   proto::InferenceStatus load(int32_t slot, const uint8_t* model, uint32_t size,
                               uint32_t generation);
   void unload();
+  // True when `slot` under `generation` is what load() last loaded (load would do nothing).
+  bool holds(int32_t slot, uint32_t generation) const {
+    return m_constructed && slot == m_slot && generation == m_generation;
+  }
   proto::InferenceStatus status() const { return m_status; }
   int32_t loadedSlot() const { return m_slot; }
   const runner::ErrorDetail& error() const { return m_error; }

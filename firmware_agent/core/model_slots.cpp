@@ -50,13 +50,19 @@ uint32_t ModelSlots::payloadCapacity(uint8_t slot) const {
   return cap > hal::kSlotHeaderSize ? cap - hal::kSlotHeaderSize : 0;
 }
 
-uint32_t ModelSlots::checkModel(uint8_t slot, bool verifyPayload) const {
+uint32_t ModelSlots::checkModel(uint8_t slot, bool verifyPayload) {
+  m_modelError = runner::ErrorDetail();
   hal::SlotModel sm{};
   if (hal::slotModel(slot, verifyPayload, &sm) != hal::Status::kOk) {
-    return static_cast<uint32_t>(runner::Status::kModelNotLoaded);
+    m_modelError.status = runner::Status::kModelNotLoaded;
+    return static_cast<uint32_t>(m_modelError.status);
   }
   runner::Model model;
   const runner::Status s = model.load(sm.data, sm.size);
+  if (s != runner::Status::kOk) {
+    m_modelError = model.error();
+    m_modelError.status = s;
+  }
   return static_cast<uint32_t>(s);
 }
 

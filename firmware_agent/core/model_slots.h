@@ -18,6 +18,7 @@
 #include "device_protocol/crc32.h"
 #include "device_protocol/messages.h"
 #include "hal.h"
+#include "model_runner/status.h"
 
 namespace tinyscope::agent {
 
@@ -80,6 +81,9 @@ class ModelSlots {
   SlotReply verify(uint8_t slot);
   SlotReply activate(uint8_t slot);
   SlotReply rollback();
+  // Why the last image check (boot, verify, activate, rollback) refused a slot: the
+  // runtime's status and where (ModelNotLoaded when the slot header or CRC failed).
+  const runner::ErrorDetail& modelError() const { return m_modelError; }
 
  private:
   struct Slot {
@@ -93,8 +97,9 @@ class ModelSlots {
   };
 
   uint32_t payloadCapacity(uint8_t slot) const;
-  // Header + payload CRC + flatbuffer verification; 0 when fine, else a runner::Status value.
-  uint32_t checkModel(uint8_t slot, bool verifyPayload) const;
+  // Header + payload CRC + flatbuffer verification; 0 when fine, else a runner::Status value
+  // (modelError() says where).
+  uint32_t checkModel(uint8_t slot, bool verifyPayload);
   void setActive(int32_t slot);
 
   Slot m_slots[proto::kMaxSlots];
@@ -103,6 +108,7 @@ class ModelSlots {
   int32_t m_active = -1;
   int32_t m_previous = -1;
   uint32_t m_generation = 0;
+  runner::ErrorDetail m_modelError;
 };
 
 }  // namespace tinyscope::agent

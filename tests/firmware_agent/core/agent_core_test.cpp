@@ -91,13 +91,14 @@ class AgentCore : public ::testing::Test {
     m_history.resize(16 * 1024);
   }
 
-  void boot() {
+  // `resolver` null: the core ops; `arenaBytes` 0: the whole 256 KiB arena.
+  void boot(const tinyscope::runner::OpResolver* resolver = nullptr, size_t arenaBytes = 0) {
     AgentConfig c;
     c.firmwareVersion = "test-1";
     static const uint8_t id[4] = {1, 2, 3, 4};
     c.deviceId = proto::ConstByteSpan(id, 4);
-    c.resolver = &m_resolver;
-    c.arena = proto::ByteSpan(m_arena.data(), m_arena.size());
+    c.resolver = resolver != nullptr ? resolver : &m_resolver;
+    c.arena = proto::ByteSpan(m_arena.data(), arenaBytes != 0 ? arenaBytes : m_arena.size());
     c.sampleHistory = proto::ByteSpan(m_history.data(), m_history.size());
     c.sensors = &m_sensor;
     c.stallTimeoutUs = 50000;
@@ -161,6 +162,83 @@ class AgentCore : public ::testing::Test {
     }
     ADD_FAILURE() << "no Ack/Nack for request " << id;
     return Decoded();
+  }
+  // Puts raw message bytes (header included) on the link as one frame.
+  void sendRaw(const std::vector<uint8_t>& message) {
+    uint8_t frame[proto::frameWireSize(proto::kMaxHostToDeviceMessageSize)];
+    const proto::FrameEncodeResult f = proto::FrameEncoder::encode(
+        proto::ConstByteSpan(message.data(), message.size()), proto::ByteSpan(frame, sizeof frame));
+    ASSERT_TRUE(f.ok);
+    fake_hal::state().rx.insert(fake_hal::state().rx.end(), frame, frame + f.size);
+  }
+  template <class T>
+  std::vector<uint8_t> encoded(const T& m, uint16_t id) {
+    std::vector<uint8_t> out(proto::kMaxHostToDeviceMessageSize);
+    const proto::EncodeResult r = proto::encodeMessage(proto::makeHeader<T>(id, id), m,
+                                                       proto::ByteSpan(out.data(), out.size()));
+    EXPECT_EQ(r.status, proto::Status::kOk);
+    out.resize(r.size);
+    return out;
+  }
+  // Flashes `model` into slot 0 and activates it; returns the Activate's answer.
+  Decoded flashAndActivate(const std::vector<uint8_t>& model) {
+    proto::FlashBegin fb;
+    fb.size = uint32_t(model.size());
+    fb.crc32 = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
+    EXPECT_EQ(answer(send(fb)).header.type, MessageType::kAck);
+    sendChunks(model);
+    proto::FlashEnd fe;
+    EXPECT_EQ(answer(send(fe)).header.type, MessageType::kAck);
+    proto::Activate act;
+    return answer(send(act));
+  }
+  // FlashChunks of all of `model` into slot 0, each acknowledged.
+  void sendChunks(const std::vector<uint8_t>& model) {
+    proto::FlashChunk fc;
+    for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
+      fc.offset = uint32_t(off);
+      fc.data =
+          proto::ConstByteSpan(model.data() + off, std::min(proto::kMaxChunk, model.size() - off));
+      EXPECT_EQ(answer(send(fc)).header.type, MessageType::kAck) << "chunk at " << off;
+    }
+  }
+  // Texts of the Log messages with request id `id` (0: unsolicited), in arrival order.
+  std::vector<std::string> logs(uint16_t id) {
+    std::vector<std::string> texts;
+    for (auto it = m_messages.begin(); it != m_messages.end();) {
+      if (it->header.type == MessageType::kLog && it->header.requestId == id) {
+        texts.push_back(it->as<proto::Log>().text.c_str());
+        it = m_messages.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return texts;
+  }
+  // The one Log with request id `id` (empty, and a failure, when there is not exactly one).
+  std::string onlyLog(uint16_t id) {
+    const std::vector<std::string> texts = logs(id);
+    EXPECT_EQ(texts.size(), 1u) << "Logs with request id " << id;
+    return texts.size() == 1 ? texts[0] : std::string();
+  }
+  // Sends RunInference{Uploaded}; `*status` = its InferenceResult's status. Returns its id.
+  uint16_t runUploaded(proto::InferenceStatus* status) {
+    proto::RunInference run;
+    run.source = proto::InputSource::kUploaded;
+    const uint16_t id = send(run);
+    spin(20);
+    const int at = positionOf(MessageType::kInferenceResult, id);
+    EXPECT_GE(at, 0) << "no InferenceResult for request " << id;
+    *status = at >= 0 ? m_messages[size_t(at)].as<proto::InferenceResult>().status
+                      : proto::InferenceStatus::kBusy;
+    return id;
+  }
+  // Index in m_messages of the first message answering `id` with `type`, or -1.
+  int positionOf(MessageType type, uint16_t id) const {
+    for (size_t i = 0; i < m_messages.size(); ++i) {
+      if (m_messages[i].header.type == type && m_messages[i].header.requestId == id) return int(i);
+    }
+    return -1;
   }
   void handshake() {
     proto::Hello h;
@@ -370,12 +448,8 @@ TEST_F(AgentCore, TornFlashReadsAsEmptyAndAFinishedOneRunsWithCapture) {
       << "payload without header reads as no model";
 
   ASSERT_EQ(answer(send(fb)).as<proto::Ack>().value, 0u) << "a new transfer starts from 0";
-  for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
-    fc.offset = uint32_t(off);
-    fc.data =
-        proto::ConstByteSpan(model.data() + off, std::min(proto::kMaxChunk, model.size() - off));
-    ASSERT_EQ(answer(send(fc)).header.type, MessageType::kAck);
-  }
+  sendChunks(model);
+  ASSERT_FALSE(HasFailure());
   proto::FlashEnd fe;
   ASSERT_EQ(answer(send(fe)).as<proto::Ack>().value, fb.crc32);
   proto::Activate act;
@@ -426,4 +500,148 @@ TEST_F(AgentCore, LogQueueIsBoundedAndCounted) {
   Decoded d;
   while (pop(MessageType::kLog, 0, &d)) ++logs;
   EXPECT_EQ(logs, 4u);
+}
+
+TEST_F(AgentCore, HelloWithAnUnsupportedVersionIsAnsweredAtOnce) {
+  boot();
+  m_messages.clear();
+  // Header version 0 exists in no protocol version: Nack WrongVersion, value = what the
+  // device speaks, on the very next poll.
+  std::vector<uint8_t> hello = encoded(proto::Hello(), 0x0101);
+  hello[0] = 0;
+  sendRaw(hello);
+  spin(1);
+  Decoded d;
+  ASSERT_TRUE(pop(MessageType::kNack, 0x0101, &d));
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kWrongVersion);
+  EXPECT_EQ(d.as<proto::Nack>().nackedType, uint8_t(MessageType::kHello));
+  EXPECT_EQ(d.as<proto::Nack>().value, proto::kMaxProtocolVersion);
+  EXPECT_FALSE(m_agent->negotiated());
+  // A Hello whose range misses the device's: HelloReply chosenVersion 0 with the device's
+  // range (PROTOCOL.md section 3), at once, and no session.
+  proto::Hello future;
+  future.minVersion = 2;
+  future.maxVersion = 3;
+  const uint16_t id = send(future);
+  spin(1);
+  ASSERT_TRUE(pop(MessageType::kHelloReply, id, &d));
+  EXPECT_EQ(d.as<proto::HelloReply>().chosenVersion, 0);
+  EXPECT_EQ(d.as<proto::HelloReply>().maxVersion, proto::kMaxProtocolVersion);
+  EXPECT_FALSE(m_agent->negotiated());
+  EXPECT_EQ(answer(send(proto::StopStream())).as<proto::Nack>().code,
+            proto::NackCode::kNotNegotiated);
+}
+
+TEST_F(AgentCore, MalformedRequestsAreNackedWithTheirRequestId) {
+  boot();
+  handshake();
+  // Trailing bytes after a StopStream body: the header is fine, so its id comes back.
+  std::vector<uint8_t> stop = encoded(proto::StopStream(), 0x4321);
+  stop.push_back(0xEE);
+  sendRaw(stop);
+  // A header cut after 4 bytes: no request id to echo.
+  sendRaw({1, uint8_t(MessageType::kStopStream), 0, 0});
+  spin(20);
+  Decoded d;
+  ASSERT_TRUE(pop(MessageType::kNack, 0x4321, &d));
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kMalformed);
+  EXPECT_EQ(d.as<proto::Nack>().nackedType, uint8_t(MessageType::kStopStream));
+  EXPECT_EQ(d.as<proto::Nack>().value, uint32_t(proto::Status::kTrailingBytes));
+  ASSERT_TRUE(pop(MessageType::kNack, 0, &d));
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kMalformed);
+  EXPECT_EQ(d.as<proto::Nack>().value, uint32_t(proto::Status::kTruncated));
+}
+
+TEST_F(AgentCore, AnUnsupportedOperatorIsNamedAtActivationAndToEveryRequestItRefuses) {
+  const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
+  if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
+  const std::vector<uint8_t> model = agent_test::readFile(path);
+  const tinyscope::runner::OpResolver noKernels;  // a build without FULLY_CONNECTED
+  boot(&noKernels);
+  handshake();
+  m_messages.clear();  // the boot report
+  ASSERT_EQ(flashAndActivate(model).header.type, MessageType::kAck)
+      << "the image is a sound model; this build just cannot run it";
+  spin(10);
+  const std::string loadLog = onlyLog(0);
+  EXPECT_NE(loadLog.find("unsupported operator"), std::string::npos) << loadLog;
+  EXPECT_NE(loadLog.find("op 0 FULLY_CONNECTED"), std::string::npos) << loadLog;
+
+  proto::InferenceStatus status;
+  const uint16_t rid = runUploaded(&status);
+  EXPECT_EQ(status, proto::InferenceStatus::kUnsupportedOp);
+  const int logAt = positionOf(MessageType::kLog, rid);
+  ASSERT_GE(logAt, 0) << "the refusal is explained under the request's id";
+  EXPECT_LT(logAt, positionOf(MessageType::kInferenceResult, rid))
+      << "the explanation comes before the result that closes the run";
+  const std::string runLog = onlyLog(rid);
+  EXPECT_NE(runLog.find("op 0 FULLY_CONNECTED"), std::string::npos) << runLog;
+
+  proto::InputChunk ic;
+  const std::vector<uint8_t> input = {0x21};
+  ic.totalBytes = 1;
+  ic.data = proto::ConstByteSpan(input.data(), 1);
+  const uint16_t iid = send(ic);
+  const Decoded d = answer(iid);
+  ASSERT_EQ(d.header.type, MessageType::kNack);
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kSlotNotValid);
+  EXPECT_EQ(d.as<proto::Nack>().value, uint32_t(proto::InferenceStatus::kUnsupportedOp));
+  const std::string chunkLog = onlyLog(iid);
+  EXPECT_NE(chunkLog.find("FULLY_CONNECTED"), std::string::npos) << chunkLog;
+  EXPECT_TRUE(logs(0).empty()) << "a model is reported once when loaded, not at every request";
+}
+
+TEST_F(AgentCore, AnArenaTooSmallIsReportedAsSuchNotAsNoModel) {
+  const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
+  if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
+  const std::vector<uint8_t> model = agent_test::readFile(path);
+  boot(nullptr, 64);
+  handshake();
+  m_messages.clear();  // the boot report
+  ASSERT_EQ(flashAndActivate(model).header.type, MessageType::kAck);
+  spin(10);
+  const std::string loadLog = onlyLog(0);
+  EXPECT_NE(loadLog.find("arena too small"), std::string::npos) << loadLog;
+
+  proto::InferenceStatus status;
+  const uint16_t rid = runUploaded(&status);
+  EXPECT_EQ(status, proto::InferenceStatus::kArenaTooSmall);
+  const std::string runLog = onlyLog(rid);
+  EXPECT_NE(runLog.find("arena too small"), std::string::npos) << runLog;
+
+  // After a reboot the boot report says the same.
+  m_messages.clear();
+  boot(nullptr, 64);
+  spin(10);
+  const std::vector<std::string> texts = logs(0);
+  ASSERT_FALSE(texts.empty());
+  EXPECT_NE(texts[0].find("arena too small"), std::string::npos) << texts[0];
+}
+
+TEST_F(AgentCore, AnImageThatIsNoModelIsRefusedAtActivationWithTheRuntimeStatus) {
+  boot();
+  handshake();
+  m_messages.clear();  // the boot report
+  std::vector<uint8_t> junk(700);
+  for (size_t i = 0; i < junk.size(); ++i) junk[i] = uint8_t(i * 37 + 11);
+  const Decoded d = flashAndActivate(junk);
+  ASSERT_EQ(d.header.type, MessageType::kNack);
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kSlotNotValid);
+  const uint32_t status = d.as<proto::Nack>().value;
+  EXPECT_NE(status, 0u) << "value = the runtime's Status for the image";
+  const std::string why = onlyLog(d.header.requestId);
+  EXPECT_EQ(why.rfind("slot 0: image refused", 0), 0u) << why;
+  EXPECT_NE(why.find(tinyscope::runner::statusMessage(tinyscope::runner::Status(status))),
+            std::string::npos)
+      << why;
+  EXPECT_TRUE(logs(0).empty()) << "a refused image never loads, so nothing else is logged";
+  // The same explanation for VerifySlot.
+  proto::VerifySlot verify;
+  const uint16_t vid = send(verify);
+  EXPECT_EQ(answer(vid).as<proto::Nack>().value, status);
+  EXPECT_EQ(onlyLog(vid), why);
+  proto::InferenceStatus runStatus;
+  runUploaded(&runStatus);
+  EXPECT_EQ(runStatus, proto::InferenceStatus::kNoModel)
+      << "the refused image never became the active model";
 }
