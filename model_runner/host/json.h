@@ -20,7 +20,7 @@ struct JsonValue {
   bool isNull() const { return type == Type::kNull; }
   // Member lookup; nullptr when absent or not an object.
   const JsonValue* find(const std::string& key) const;
-  // Convenience getters with defaults when absent or of another type.
+  // Convenience getters with defaults when absent, of another type or (intOr) out of range.
   double numberOr(const std::string& key, double def) const;
   int64_t intOr(const std::string& key, int64_t def) const;
   bool boolOr(const std::string& key, bool def) const;
