@@ -24,8 +24,8 @@ namespace {
 std::vector<uint8_t> sharedModel(const std::string& name) {
   std::vector<uint8_t> bytes;
   std::string error;
-  EXPECT_TRUE(host::readBinaryFile(test::sharedDir() + "/models/" + name + ".tflite", &bytes,
-                                   &error))
+  EXPECT_TRUE(
+      host::readBinaryFile(test::sharedDir() + "/models/" + name + ".tflite", &bytes, &error))
       << error;
   return bytes;
 }
@@ -75,8 +75,7 @@ TEST_P(QuantRule, IsRefusedByTheVerifierNamingTensorAndField) {
   const std::vector<uint8_t> original = sharedModel(c.model);
   Model ok;
   ASSERT_EQ(ok.load(original.data(), original.size()), Status::kOk);
-  const int32_t tensor =
-      c.perChannel ? test::firstPerChannelTensor(original) : ok.inputs().i32(0);
+  const int32_t tensor = c.perChannel ? test::firstPerChannelTensor(original) : ok.inputs().i32(0);
   ASSERT_GE(tensor, 0);
   const std::vector<uint8_t> bytes =
       test::withQuantDefect(original, static_cast<uint32_t>(tensor), c.defect);
@@ -104,8 +103,7 @@ INSTANTIATE_TEST_SUITE_P(
         DefectCase{"hello_world_int8", false, test::QuantDefect::kZeroPointOutOfRange,
                    "zero_point"},
         DefectCase{"person_detect", true, test::QuantDefect::kPerChannelTooShort, "scale"},
-        DefectCase{"person_detect", true, test::QuantDefect::kPerChannelScaleShort,
-                   "zero_point"}),
+        DefectCase{"person_detect", true, test::QuantDefect::kPerChannelScaleShort, "zero_point"}),
     [](const ::testing::TestParamInfo<DefectCase>& p) {
       return std::string(test::quantDefectName(p.param.defect));
     });
@@ -173,15 +171,15 @@ class HostileDump : public HostileFile {
     HostileFile::SetUp();
     if (test::sharedDir().empty()) GTEST_SKIP() << test::kSharedMissing;
     std::string error;
-    ASSERT_TRUE(host::loadModelFile(test::sharedDir() + "/models/hello_world_int8.tflite",
-                                    &m_model, &error))
+    ASSERT_TRUE(host::loadModelFile(test::sharedDir() + "/models/hello_world_int8.tflite", &m_model,
+                                    &error))
         << error;
     m_input = host::xorshift32Bytes(1, 1);
     host::RunOptions options;
     options.kernels = host::Kernels::kReference;
     ASSERT_TRUE(host::runModel(m_model, {m_input}, options, &m_run, &error)) << error;
-    ASSERT_TRUE(host::makeDump(m_model, "seed1", "xorshift32 seed 1", 1, m_input, m_run, &m_dump,
-                               &error))
+    ASSERT_TRUE(
+        host::makeDump(m_model, "seed1", "xorshift32 seed 1", 1, m_input, m_run, &m_dump, &error))
         << error;
     m_case = m_dir + "/case";
     ASSERT_TRUE(host::writeDump(m_case, m_dump, &error)) << error;
@@ -252,8 +250,7 @@ TEST_F(HostileDump, SizesComeFromTheManifestShape) {
   std::string error;
   EXPECT_FALSE(host::readDump(m_case, &back, &error));
   EXPECT_EQ(error, m_case + "/" + d.file + " holds " + std::to_string(d.bytes + 5) +
-                       " bytes, more than the " + std::to_string(d.bytes) +
-                       " bytes accepted here");
+                       " bytes, more than the " + std::to_string(d.bytes) + " bytes accepted here");
   write("case/" + d.file, std::string(d.bytes - 1, 'x'));
   EXPECT_FALSE(host::readDump(m_case, &back, &error));
   EXPECT_EQ(error, m_case + "/" + d.file + " holds " + std::to_string(d.bytes - 1) +
@@ -270,9 +267,10 @@ TEST_F(HostileDump, SizesComeFromTheManifestShape) {
   man.tensors[static_cast<size_t>(t)].bytes = d.bytes * 2;
   write("case/manifest.json", host::manifestToJson(man));
   EXPECT_FALSE(host::readDump(m_case, &back, &error));
-  EXPECT_NE(error.find("tensors[" + std::to_string(t) + "].bytes is " + std::to_string(d.bytes * 2) +
-                       ", but shape x int8 gives " + std::to_string(d.bytes)),
-            std::string::npos)
+  EXPECT_NE(
+      error.find("tensors[" + std::to_string(t) + "].bytes is " + std::to_string(d.bytes * 2) +
+                 ", but shape x int8 gives " + std::to_string(d.bytes)),
+      std::string::npos)
       << error;
 }
 

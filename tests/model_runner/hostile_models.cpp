@@ -18,7 +18,8 @@ void putFloat(std::vector<uint8_t>& b, size_t pos, float f) {
   put32(b, pos, v);
 }
 void put64(std::vector<uint8_t>& b, size_t pos, int64_t v) {
-  for (int i = 0; i < 8; ++i) b[pos + i] = static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    b[pos + i] = static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * i));
 }
 
 // The table of subgraph 0's tensor `t`.
@@ -40,16 +41,22 @@ std::vector<uint8_t> lstmOutputWithZeroLastDim(std::vector<uint8_t> bytes, int32
         static_cast<int32_t>(schema::BuiltinOperator::kUnidirectionalSequenceLstm))
       continue;
     const int32_t t = op.outputs.i32(0);
-    const fb::Buffer buf(bytes.data(), bytes.size());
-    const fb::Vector shape =
-        tensorTable(buf, static_cast<uint32_t>(t)).vector(schema::tensor::kShape, 4);
-    if (shape.size() == 0) return {};
-    put32(bytes, shape.position() + 4 * (shape.size() - 1), 0);
+    const uint8_t rank = m.tensor(static_cast<uint32_t>(t)).rank;
+    if (rank == 0) return {};
     if (opIndex != nullptr) *opIndex = static_cast<int32_t>(o);
     if (tensorIndex != nullptr) *tensorIndex = t;
-    return bytes;
+    return withTensorDim(std::move(bytes), static_cast<uint32_t>(t), rank - 1u, 0);
   }
   return {};
+}
+
+std::vector<uint8_t> withTensorDim(std::vector<uint8_t> bytes, uint32_t tensor, uint32_t dim,
+                                   int32_t value) {
+  const fb::Buffer buf(bytes.data(), bytes.size());
+  const fb::Vector shape = tensorTable(buf, tensor).vector(schema::tensor::kShape, 4);
+  if (dim >= shape.size()) return {};
+  put32(bytes, shape.position() + 4 * size_t{dim}, static_cast<uint32_t>(value));
+  return bytes;
 }
 
 const char* quantDefectName(QuantDefect defect) {
@@ -89,8 +96,8 @@ std::vector<uint8_t> withQuantDefect(std::vector<uint8_t> bytes, uint32_t tensor
   switch (defect) {
     case QuantDefect::kNoZeroPoint: {
       // The vtable entry of zero_point set to 0: the field is absent.
-      const size_t vtable = q.position() - static_cast<size_t>(static_cast<int32_t>(
-                                               buf.u32(q.position())));
+      const size_t vtable =
+          q.position() - static_cast<size_t>(static_cast<int32_t>(buf.u32(q.position())));
       const size_t entry = vtable + 4 + 2 * schema::quant::kZeroPoint;
       if (buf.u16(vtable) <= 4 + 2 * schema::quant::kZeroPoint) return {};
       bytes[entry] = 0;

@@ -15,8 +15,13 @@ namespace tinyscope::runner::test {
 std::vector<uint8_t> lstmOutputWithZeroLastDim(std::vector<uint8_t> bytes, int32_t* opIndex,
                                                int32_t* tensorIndex);
 
+// Dimension `dim` of subgraph 0's tensor `tensor` set to `value` (empty if it has no such dim).
+std::vector<uint8_t> withTensorDim(std::vector<uint8_t> bytes, uint32_t tensor, uint32_t dim,
+                                   int32_t value);
+
 enum class QuantDefect {
-  kNoZeroPoint,           // zero_point field removed from the table, scale kept
+  kNoZeroPoint,           // zero_point removed from the table's vtable (and so from every
+                          // quantization table sharing that vtable), scale kept
   kEmptyZeroPoint,        // zero_point present with 0 entries
   kScaleNaN,              // scale[0] = NaN
   kScaleInfinite,         // scale[0] = +inf
