@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "model_runner/host/json.h"
+
 namespace tinyscope::runner::host {
 
 namespace {
@@ -137,6 +139,51 @@ void describeGraph(const Model& m, const OpResolver* resolver, GraphDescription*
     if (t >= 0 && static_cast<uint32_t>(t) < numTensors && out->tensors[t].modelOutput < 0)
       out->tensors[static_cast<size_t>(t)].modelOutput = static_cast<int32_t>(i);
   }
+}
+
+void writeGraphJson(JsonWriter& w, const GraphDescription& g, GraphJson layout) {
+  const bool manifest = layout == GraphJson::kManifest;
+  w.key("operators").beginArray();
+  for (const GraphOperator& o : g.operators) {
+    w.beginObject();
+    w.key("index").value(o.index);
+    w.key("op").value(o.op);
+    w.key("inputs").numbers(o.inputs);
+    w.key("outputs").numbers(o.outputs);
+    if (!manifest) {
+      w.key("macs").value(o.macs);
+      w.key("supported").value(o.supported);
+    }
+    w.endObject();
+  }
+  w.endArray();
+  w.key("tensors").beginArray();
+  for (const GraphTensor& t : g.tensors) {
+    const bool omitQuant = manifest && t.isConstant && t.quantChannels > 1;
+    w.beginObject();
+    w.key("index").value(t.index);
+    w.key("name").value(t.name);
+    w.key("type").value(t.type);
+    w.key("shape").numbers(t.shape);
+    w.key("scale").numbers(omitQuant ? std::vector<double>() : t.scale);
+    w.key("zero_point").numbers(omitQuant ? std::vector<int64_t>() : t.zeroPoint);
+    w.key("quantized_dimension").value(t.quantizedDimension);
+    w.key("is_constant").value(t.isConstant);
+    w.key("is_variable").value(t.isVariable);
+    if (manifest) {
+      w.key("producer_op").value(t.producerOp);
+      w.key("producer_op_name").stringOrNull(t.producerOpName);
+      w.key("model_input").value(t.modelInput);
+      w.key("model_output").value(t.modelOutput);
+    }
+    w.key("bytes").value(t.bytes);
+    if (manifest) {
+      w.key("file").stringOrNull(t.file);
+      w.key("quant_channels").value(t.quantChannels);
+    }
+    w.endObject();
+  }
+  w.endArray();
 }
 
 }  // namespace tinyscope::runner::host

@@ -51,6 +51,15 @@ struct GraphDescription {
   std::vector<GraphTensor> tensors;
 };
 
+class JsonWriter;
+
+// The JSON layouts of a description: `inspect --json` (MACs and kernel support per operator) or
+// a dump manifest (the golden layout: producers, model input/output positions and data files;
+// per-channel constants without scale and zero point).
+enum class GraphJson { kSummary, kManifest };
+// Writes the "operators" and "tensors" members into the object `w` has open.
+void writeGraphJson(JsonWriter& w, const GraphDescription& graph, GraphJson layout);
+
 // Fills `out` from a verified model. `resolver` may be null (then `supported` stays false).
 void describeGraph(const Model& model, const OpResolver* resolver, GraphDescription* out);
 

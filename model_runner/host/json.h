@@ -48,6 +48,8 @@ class JsonWriter {
   JsonWriter& value(double v, int significantDigits = 9);  // non-finite -> null
   JsonWriter& value(bool v);
   JsonWriter& null();
+  // The string, or null when it is empty.
+  JsonWriter& stringOrNull(const std::string& s) { return s.empty() ? null() : value(s); }
   // Writes a complete array of numbers on one line.
   template <typename T>
   JsonWriter& numbers(const std::vector<T>& v) {

@@ -80,34 +80,7 @@ std::string summaryToJson(const ModelSummary& s) {
   w.key("op_counts").beginObject();
   for (const auto& kv : s.opCounts) w.key(kv.first).value(kv.second);
   w.endObject();
-  w.key("operators").beginArray();
-  for (const SummaryOperator& o : s.operators) {
-    w.beginObject();
-    w.key("index").value(o.index);
-    w.key("op").value(o.op);
-    w.key("inputs").numbers(o.inputs);
-    w.key("outputs").numbers(o.outputs);
-    w.key("macs").value(o.macs);
-    w.key("supported").value(o.supported);
-    w.endObject();
-  }
-  w.endArray();
-  w.key("tensors").beginArray();
-  for (const SummaryTensor& t : s.tensors) {
-    w.beginObject();
-    w.key("index").value(t.index);
-    w.key("name").value(t.name);
-    w.key("type").value(t.type);
-    w.key("shape").numbers(t.shape);
-    w.key("scale").numbers(t.scale);
-    w.key("zero_point").numbers(t.zeroPoint);
-    w.key("quantized_dimension").value(t.quantizedDimension);
-    w.key("is_constant").value(t.isConstant);
-    w.key("is_variable").value(t.isVariable);
-    w.key("bytes").value(t.bytes);
-    w.endObject();
-  }
-  w.endArray();
+  writeGraphJson(w, s, GraphJson::kSummary);
   w.endObject();
   return w.str() + "\n";
 }

@@ -162,10 +162,7 @@ std::string comparisonToJson(const DumpComparison& cmp) {
   w.key("identical_tensors").value(cmp.identicalTensors);
   w.key("identical").value(cmp.identical());
   w.key("first_diverging_op").value(cmp.firstDivergingOp);
-  if (cmp.firstDivergingOpName.empty())
-    w.key("first_diverging_op_name").null();
-  else
-    w.key("first_diverging_op_name").value(cmp.firstDivergingOpName);
+  w.key("first_diverging_op_name").stringOrNull(cmp.firstDivergingOpName);
   w.key("first_diverging_tensor").value(cmp.firstDivergingTensor);
   w.key("tensors").beginArray();
   for (const TensorComparison& c : cmp.tensors) {

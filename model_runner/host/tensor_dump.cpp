@@ -217,45 +217,7 @@ std::string manifestToJson(const DumpManifest& m) {
   w.key("arena_used_bytes_preserve_all").value(m.arenaUsedBytesPreserveAll);
   w.key("preserve_all_output_matches").value(m.preserveAllOutputMatches);
   w.key("tensors_dumped").value(m.tensorsDumped);
-  w.key("operators").beginArray();
-  for (const DumpOperator& o : m.operators) {
-    w.beginObject();
-    w.key("index").value(o.index);
-    w.key("op").value(o.op);
-    w.key("inputs").numbers(o.inputs);
-    w.key("outputs").numbers(o.outputs);
-    w.endObject();
-  }
-  w.endArray();
-  w.key("tensors").beginArray();
-  for (const DumpTensor& t : m.tensors) {
-    w.beginObject();
-    w.key("index").value(t.index);
-    w.key("name").value(t.name);
-    w.key("type").value(t.type);
-    w.key("shape").numbers(t.shape);
-    const bool perChannelConstant = t.isConstant && t.quantChannels > 1;
-    w.key("scale").numbers(perChannelConstant ? std::vector<double>() : t.scale);
-    w.key("zero_point").numbers(perChannelConstant ? std::vector<int64_t>() : t.zeroPoint);
-    w.key("quantized_dimension").value(t.quantizedDimension);
-    w.key("is_constant").value(t.isConstant);
-    w.key("is_variable").value(t.isVariable);
-    w.key("producer_op").value(t.producerOp);
-    if (t.producerOpName.empty())
-      w.key("producer_op_name").null();
-    else
-      w.key("producer_op_name").value(t.producerOpName);
-    w.key("model_input").value(t.modelInput);
-    w.key("model_output").value(t.modelOutput);
-    w.key("bytes").value(t.bytes);
-    if (t.file.empty())
-      w.key("file").null();
-    else
-      w.key("file").value(t.file);
-    w.key("quant_channels").value(t.quantChannels);
-    w.endObject();
-  }
-  w.endArray();
+  writeGraphJson(w, m, GraphJson::kManifest);
   w.endObject();
   return w.str() + "\n";
 }

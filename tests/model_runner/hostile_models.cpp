@@ -60,27 +60,18 @@ std::vector<uint8_t> withTensorDim(std::vector<uint8_t> bytes, uint32_t tensor, 
 }
 
 const char* quantDefectName(QuantDefect defect) {
-  switch (defect) {
-    case QuantDefect::kNoZeroPoint:
-      return "no_zero_point";
-    case QuantDefect::kEmptyZeroPoint:
-      return "empty_zero_point";
-    case QuantDefect::kScaleNaN:
-      return "scale_nan";
-    case QuantDefect::kScaleInfinite:
-      return "scale_inf";
-    case QuantDefect::kScaleZero:
-      return "scale_zero";
-    case QuantDefect::kScaleNegative:
-      return "scale_negative";
-    case QuantDefect::kZeroPointOutOfRange:
-      return "zero_point_out_of_range";
-    case QuantDefect::kPerChannelTooShort:
-      return "per_channel_too_short";
-    case QuantDefect::kPerChannelScaleShort:
-      return "per_channel_scale_short";
-  }
-  return "unknown";
+  // In the enum's order.
+  static const char* const kNames[] = {"no_zero_point",
+                                       "empty_zero_point",
+                                       "scale_nan",
+                                       "scale_inf",
+                                       "scale_zero",
+                                       "scale_negative",
+                                       "zero_point_out_of_range",
+                                       "per_channel_too_short",
+                                       "per_channel_scale_short"};
+  const auto i = static_cast<size_t>(defect);
+  return i < sizeof(kNames) / sizeof(kNames[0]) ? kNames[i] : "unknown";
 }
 
 std::vector<uint8_t> withQuantDefect(std::vector<uint8_t> bytes, uint32_t tensor,
