@@ -322,3 +322,49 @@ TEST_F(HostileDump, DumpRecordsTheKernelSetThatRan) {
 
 }  // namespace
 }  // namespace tinyscope::runner
+
+namespace tinyscope::runner {
+namespace {
+
+// The same zero-sized LSTM output in a model written from scratch (no third-party bytes).
+TEST(HostileModelFromScratch, LstmWithZeroSizedOutputIsRefused) {
+  const std::vector<uint8_t> fine = test::tinyLstmModel(2);
+  Model m;
+  ASSERT_EQ(m.load(fine.data(), fine.size()), Status::kOk) << host::formatError(m.error());
+  host::ModelSummary summary;
+  std::string error;
+  ASSERT_TRUE(host::buildModelSummary(fine.data(), fine.size(), &summary, &error)) << error;
+  // 4 gates x (2x4 input + 2x2 recurrent weights) per step, 3 steps.
+  EXPECT_EQ(summary.operators.at(0).macs, 4u * (8u + 4u) * 3u);
+  const std::vector<uint8_t> bytes = test::tinyLstmModel(0);
+  EXPECT_EQ(m.load(bytes.data(), bytes.size()), Status::kBadShape);
+  EXPECT_EQ(host::formatError(m.error()),
+            "a tensor shape is invalid (operator 0 UNIDIRECTIONAL_SEQUENCE_LSTM, tensor 15, "
+            "Operator.outputs (zero-sized dimension))");
+}
+
+// Every input kept in fuzz/regressions/ (the crash inputs of this suite, from the repo's own
+// demo model and written-from-scratch graphs) is refused with a status, not a crash.
+TEST(FuzzRegressions, EverySeedIsRefusedByTheVerifier) {
+  const std::string dir = std::string(TINYSCOPE_SOURCE_DIR) + "/fuzz/regressions";
+  int seen = 0;
+  for (const char* name :
+       {"lstm_output_zero_last_dim", "input_zero_dim", "quant_no_zero_point",
+        "quant_empty_zero_point", "quant_scale_nan", "quant_scale_inf", "quant_scale_zero",
+        "quant_scale_negative", "quant_zero_point_out_of_range"}) {
+    std::vector<uint8_t> bytes;
+    std::string error;
+    ASSERT_TRUE(host::readBinaryFile(dir + "/" + name + ".tflite", &bytes, &error)) << error;
+    Model m;
+    const Status s = m.load(bytes.data(), bytes.size());
+    EXPECT_TRUE(s == Status::kBadShape || s == Status::kBadQuantization)
+        << name << ": " << host::formatError(m.error());
+    host::ModelSummary summary;
+    EXPECT_FALSE(host::buildModelSummary(bytes.data(), bytes.size(), &summary, &error)) << name;
+    ++seen;
+  }
+  EXPECT_EQ(seen, 9);
+}
+
+}  // namespace
+}  // namespace tinyscope::runner

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <limits>
 
+#include "model_runner/host/tflite_writer.h"
 #include "model_runner/model.h"
 
 namespace tinyscope::runner::test {
@@ -48,6 +49,45 @@ std::vector<uint8_t> lstmOutputWithZeroLastDim(std::vector<uint8_t> bytes, int32
     return withTensorDim(std::move(bytes), static_cast<uint32_t>(t), rank - 1u, 0);
   }
   return {};
+}
+
+std::vector<uint8_t> tinyLstmModel(int32_t outputLastDim) {
+  using host::QuantParams;
+  host::TfliteWriter w;
+  const QuantParams act = QuantParams::perTensor(0.05f, 0);
+  const int32_t batch = 1, steps = 3, features = 4, n = 2;
+  const int32_t in =
+      w.addActivation("input", host::TensorType::kInt8, {batch, steps, features}, act);
+  std::vector<int32_t> inputs = {in};
+  for (int g = 0; g < 4; ++g)  // input weights, then recurrent weights
+    inputs.push_back(w.addInt8Constant("w_in" + std::to_string(g), {n, features},
+                                       std::vector<int8_t>(static_cast<size_t>(n * features), 1),
+                                       QuantParams::perTensor(0.01f, 0)));
+  for (int g = 0; g < 4; ++g)
+    inputs.push_back(w.addInt8Constant("w_rec" + std::to_string(g), {n, n},
+                                       std::vector<int8_t>(static_cast<size_t>(n * n), 1),
+                                       QuantParams::perTensor(0.01f, 0)));
+  for (int p = 0; p < 3; ++p) inputs.push_back(-1);  // no peepholes
+  for (int g = 0; g < 4; ++g)
+    inputs.push_back(w.addInt32Constant("bias" + std::to_string(g), {n},
+                                        std::vector<int32_t>(static_cast<size_t>(n), 0),
+                                        QuantParams::perTensor(0.0005f, 0)));
+  inputs.push_back(-1);  // no projection
+  inputs.push_back(-1);
+  inputs.push_back(w.addActivation("output_state", host::TensorType::kInt8, {batch, n}, act));
+  inputs.push_back(w.addActivation("cell_state", host::TensorType::kInt16, {batch, n},
+                                   QuantParams::perTensor(1.0f / 2048, 0)));
+  for (int l = 0; l < 4; ++l) inputs.push_back(-1);  // no layer norm
+  const int32_t out =
+      w.addActivation("output", host::TensorType::kInt8, {batch, steps, outputLastDim}, act);
+  host::OperatorSpec op;
+  op.op = schema::BuiltinOperator::kUnidirectionalSequenceLstm;
+  op.inputs = inputs;
+  op.outputs = {out};
+  w.addOperator(op);
+  w.setInputs({in});
+  w.setOutputs({out});
+  return w.serialize();
 }
 
 std::vector<uint8_t> withTensorDim(std::vector<uint8_t> bytes, uint32_t tensor, uint32_t dim,

@@ -15,6 +15,11 @@ namespace tinyscope::runner::test {
 std::vector<uint8_t> lstmOutputWithZeroLastDim(std::vector<uint8_t> bytes, int32_t* opIndex,
                                                int32_t* tensorIndex);
 
+// A small int8 UNIDIRECTIONAL_SEQUENCE_LSTM graph written from scratch (input [1, 3, 4], state 2,
+// no options table) whose output is [1, 3, outputLastDim]: with 0 it is the zero-sized LSTM
+// output above without any third-party bytes, for fuzz/regressions/.
+std::vector<uint8_t> tinyLstmModel(int32_t outputLastDim);
+
 // Dimension `dim` of subgraph 0's tensor `tensor` set to `value` (empty if it has no such dim).
 std::vector<uint8_t> withTensorDim(std::vector<uint8_t> bytes, uint32_t tensor, uint32_t dim,
                                    int32_t value);
