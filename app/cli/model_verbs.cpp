@@ -398,7 +398,7 @@ int runCompare(const QStringList& args) {
     if (!QFileInfo(dir).isDir())
       return fail(verb, QStringLiteral("'%1' is not a directory").arg(dir), kExitUsage);
     if (!rh::readDump(s(dir), i == 0 ? &a : &b, &error))
-      return fail(verb, QStringLiteral("%1: %2").arg(dir, q(error)), kExitUsage);
+      return fail(verb, q(error), kExitUsage);  // readDump names the file at fault
   }
   rh::DumpComparison cmp;
   if (!rh::compareDumps(a, b, &cmp, &error))
