@@ -6,11 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
+#include "model_fuzz_input.h"
 #include "model_runner/host/graph_description.h"
 #include "model_runner/interpreter.h"
-#include "model_runner/kernels/all_ops.h"
 
 using namespace tinyscope::runner;
 
@@ -19,19 +18,17 @@ constexpr uint64_t kMaxMacs = 2'000'000;  // ~ms per invoke under ASan
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static OpResolver resolver;
-  static const bool ready = kernels::addAllOps(resolver) == Status::kOk;
-  if (!ready) return 0;
-  static std::vector<uint64_t> model;
-  model.assign((size + 7) / 8, 0);
-  if (size > 0) std::memcpy(model.data(), data, size);
-  const auto* bytes = reinterpret_cast<const uint8_t*>(model.data());
+  const OpResolver* resolver = fuzz::allOpsResolver();
+  if (resolver == nullptr) return 0;
+  const uint8_t* bytes = fuzz::alignedModel(data, size);
   alignas(16) static uint8_t arena[192 * 1024];
-  Interpreter interp(bytes, size, resolver, arena, sizeof arena);
+  Interpreter interp(bytes, size, *resolver, arena, sizeof arena);
   if (interp.status() != Status::kOk) return 0;
   uint64_t macs = 0;
-  for (uint32_t o = 0; o < interp.model().numOperators() && macs <= kMaxMacs; ++o)
-    macs += host::operatorMacs(interp.model(), interp.model().op(o));
+  for (uint32_t o = 0; o < interp.model().numOperators() && macs <= kMaxMacs; ++o) {
+    const uint64_t opMacs = host::operatorMacs(interp.model(), interp.model().op(o));
+    macs = opMacs > kMaxMacs ? kMaxMacs + 1 : macs + opMacs;  // operatorMacs saturates
+  }
   if (macs > kMaxMacs) return 0;
   if (interp.allocate() != Status::kOk) return 0;
   for (uint32_t i = 0; i < interp.inputsSize(); ++i) {

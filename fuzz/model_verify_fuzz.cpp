@@ -5,30 +5,23 @@
 // Seeds: the real models and fuzz/regressions/ (scripts/run_fuzzers.sh).
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <vector>
 
+#include "model_fuzz_input.h"
 #include "model_runner/interpreter.h"
-#include "model_runner/kernels/all_ops.h"
 
 using namespace tinyscope::runner;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static OpResolver resolver;
-  static const bool ready = kernels::addAllOps(resolver) == Status::kOk;
-  if (!ready) return 0;
-  // Aligned private copy: the runtime reads the model in place and checks data alignment.
-  static std::vector<uint64_t> model;
-  model.assign((size + 7) / 8, 0);
-  if (size > 0) std::memcpy(model.data(), data, size);
-  const auto* bytes = reinterpret_cast<const uint8_t*>(model.data());
+  const OpResolver* resolver = fuzz::allOpsResolver();
+  if (resolver == nullptr) return 0;
+  const uint8_t* bytes = fuzz::alignedModel(data, size);
   Model m;
   if (m.load(bytes, size) != Status::kOk) return 0;
   // Every accessor of a verified model must stay in bounds.
   for (uint32_t t = 0; t < m.numTensors(); ++t) (void)m.tensor(t);
   for (uint32_t o = 0; o < m.numOperators(); ++o) (void)m.op(o);
   alignas(16) static uint8_t arena[256 * 1024];
-  Interpreter interp(bytes, size, resolver, arena, sizeof arena);
+  Interpreter interp(bytes, size, *resolver, arena, sizeof arena);
   if (interp.status() == Status::kOk) interp.allocate();
   return 0;
 }
