@@ -284,3 +284,21 @@ TEST(CliModel, DumpManifestNamesTheKernelsThatRan) {
         << man["oracle"].toString().toStdString();
   }
 }
+
+// The host agent aborted with std::ios_base::failure on a folder given as its model.
+TEST(CliModel, AgentRefusesFoldersAndDevicesAsItsModel) {
+  QTemporaryDir dir;
+  for (const QString& bad : {dir.path(), QStringLiteral("/dev/zero")}) {
+    QProcess agent;
+    agent.start(QStringLiteral(TINYSCOPE_AGENT),
+                {"--model", bad, "--slots", dir.path() + "/slots", "--quiet"});
+    ASSERT_TRUE(agent.waitForFinished(20000)) << bad.toStdString();
+    const QString err = QString::fromUtf8(agent.readAllStandardError());
+    EXPECT_EQ(agent.exitStatus(), QProcess::NormalExit) << err.toStdString();
+    EXPECT_EQ(agent.exitCode(), 2) << err.toStdString();
+    EXPECT_TRUE(err.startsWith("tinyscope-agent: " + bad)) << err.toStdString();
+    EXPECT_TRUE(
+        err.contains(bad == dir.path() ? "is a folder, not a file" : "is not a regular file"))
+        << err.toStdString();
+  }
+}
