@@ -315,8 +315,7 @@ bool ModelVerifier::verifyQuantization(const fb::Table& q, const fb::Vector& sha
   for (uint32_t i = 0; i < scales.size(); ++i) {
     const float s = scales.f32(i);
     if (!(s > 0.0f && s < 1e30f)) {  // also rejects NaN and infinities
-      return failValue(Status::kBadQuantization, kQuant, "scale (not finite and positive)", i, -1,
-                       index);
+      return fail(Status::kBadQuantization, kQuant, "scale (not finite and positive)", -1, index);
     }
   }
   int64_t zpMin = -2147483648LL, zpMax = 2147483647LL;
