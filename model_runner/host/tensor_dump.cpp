@@ -178,13 +178,14 @@ bool parseManifest(const std::string& json, DumpManifest* m, std::string* error)
     // The data size follows from the shape and type; `bytes` must agree.
     const size_t elem = elementSizeOf(d.type);
     if (elem != 0) {
-      uint64_t count = elem;
+      constexpr auto kCap = static_cast<uint64_t>(kMaxCount);
+      uint64_t count = elem;  // bytes; kCap + 1 once past the cap (never wraps)
       for (int32_t dim : d.shape) {
-        count = dim == 0 ? 0
-                         : (count > static_cast<uint64_t>(kMaxCount) / static_cast<uint64_t>(dim)
-                                ? static_cast<uint64_t>(kMaxCount) + 1
-                                : count * static_cast<uint64_t>(dim));
+        const auto u = static_cast<uint64_t>(dim);
+        count = u != 0 && count > kCap / u ? kCap + 1 : count * u;
       }
+      if (count > kCap)
+        return r.fail(where + "shape x " + d.type + " exceeds " + std::to_string(kCap) + " bytes");
       if (count != d.bytes)
         return r.fail(where + "bytes is " + std::to_string(d.bytes) + ", but shape x " + d.type +
                       " gives " + std::to_string(count));

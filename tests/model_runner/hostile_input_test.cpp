@@ -291,6 +291,10 @@ TEST_F(HostileDump, ManifestNumbersOutOfRangeAreNamed) {
   EXPECT_FALSE(host::parseManifest(
       R"({"tensors": [{"index": 0, "type": "int8", "shape": [-4], "bytes": 1}]})", &man, &error));
   EXPECT_EQ(error, "tensors[0].shape[0] is not an integer in 0..2147483647");
+  EXPECT_FALSE(host::parseManifest(
+      R"({"tensors": [{"index": 0, "type": "int32", "shape": [65536, 65536, 65536], "bytes": 1}]})",
+      &man, &error));
+  EXPECT_EQ(error, "tensors[0].shape x int32 exceeds 1073741824 bytes");
 }
 
 // Desktop dumps say which kernels produced them (they said "reference" after optimized runs).
