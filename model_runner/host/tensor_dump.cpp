@@ -256,7 +256,8 @@ bool readInsideDump(const std::string& root, const std::string& dir, const std::
   }
   const std::string resolved = real;
   std::free(real);
-  if (resolved.compare(0, root.size() + 1, root + "/") != 0) {
+  const std::string prefix = root == "/" ? root : root + "/";
+  if (resolved.compare(0, prefix.size(), prefix) != 0) {
     *error = shown + " leads outside the dump folder (to " + resolved + ")";
     return false;
   }
