@@ -27,6 +27,10 @@ mkdir -p "$work/model" "$work/model-invoke" "$work/model-inspect" "$work/model-s
 # Model seeds: the real models small enough to mutate quickly, and the kept crash inputs.
 if [ -d "$shared/models" ]; then
   find "$shared/models" -name '*.tflite' -size -120k -exec cp {} "$work/model-seeds/" \;
+  # Dump manifests for model_inspect_fuzz (inputs starting with '{').
+  for m in hello_world_int8 micro_speech_quantized trained_lstm_int8; do
+    cp "$shared/golden/$m/seed1/manifest.json" "$work/model-seeds/$m.manifest.json" 2>/dev/null || true
+  done
 else
   echo "run_fuzzers: $shared/models is absent; the model loader fuzzer starts from an empty corpus"
 fi
