@@ -302,3 +302,11 @@ TEST(CliModel, AgentRefusesFoldersAndDevicesAsItsModel) {
         << err.toStdString();
   }
 }
+
+// flash read its model with QFile::readAll: /dev/zero grew without bound.
+TEST(CliModel, FlashRefusesFoldersAndDevicesAsItsModel) {
+  QTemporaryDir dir;
+  expectOneLineError({"flash", "/dev/zero", "--device", "sim:"},
+                     {"/dev/zero is not a regular file"});
+  expectOneLineError({"flash", dir.path(), "--device", "sim:"}, {dir.path() + " is a folder"});
+}
