@@ -154,6 +154,8 @@ TEST_F(HostileFile, ReadBinaryFileRefusesFoldersDevicesFifosAndOversizedFiles) {
   EXPECT_EQ(error, m_dir + "/ten holds 10 bytes, more than the 9 bytes accepted here");
   ASSERT_TRUE(host::readBinaryFile(m_dir + "/ten", &out, &error, 10)) << error;
   EXPECT_EQ(out.size(), 10u);
+  EXPECT_FALSE(host::readBinaryFile(m_dir + "/ten/x", &out, &error));  // a file as a folder
+  EXPECT_EQ(error, "cannot open " + m_dir + "/ten/x: Not a directory");
   if (geteuid() != 0) {  // root reads anything
     ASSERT_EQ(chmod((m_dir + "/ten").c_str(), 0), 0);
     EXPECT_FALSE(host::readBinaryFile(m_dir + "/ten", &out, &error));
