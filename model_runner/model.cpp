@@ -22,6 +22,7 @@ class ModelVerifier {
     m_err.table = table;
     m_err.field = field;
     m_err.opIndex = op;
+    m_err.opName = op >= 0 && op == m_opIndex ? m_opName : nullptr;
     m_err.tensorIndex = tensor;
     return false;
   }
@@ -86,11 +87,17 @@ class ModelVerifier {
   bool verifyOperator(const fb::Table& o, int32_t index, uint32_t numTensors, bool primary);
   bool verifyIndexList(const fb::Vector& v, uint32_t numTensors, bool allowAbsent,
                        const char* tname, const char* field, int32_t op);
+  bool verifyQuantization(const fb::Table& q, const fb::Vector& shape, size_t count,
+                          TensorType type, int32_t index);
+  bool verifyNotEmpty(const fb::Vector& tensors, const fb::Vector& list, const char* field,
+                      int32_t op);
 
   Model& m_model;
   ErrorDetail& m_err;
   uint64_t m_budget = 0;
   fb::Vector m_tensorsOfPrimary;
+  int32_t m_opIndex = -1;  // the operator being verified, and its builtin name
+  const char* m_opName = nullptr;
 };
 
 bool ModelVerifier::run() {
@@ -205,6 +212,10 @@ bool ModelVerifier::verifySubgraph(const fb::Table& sg, bool primary) {
     if (!verifyOperator(o, static_cast<int32_t>(i), n, primary)) return false;
   }
   if (primary) {
+    if (!verifyNotEmpty(tensors, inputs, "inputs (zero-sized dimension)", -1) ||
+        !verifyNotEmpty(tensors, outputs, "outputs (zero-sized dimension)", -1)) {
+      return false;
+    }
     for (uint32_t i = 0; i < inputs.size(); ++i) {
       const auto idx = static_cast<uint32_t>(inputs.i32(i));
       fb::Table t = fb::tableAt(&m_model.m_buf, tensors.target(idx));
@@ -260,41 +271,7 @@ bool ModelVerifier::verifyTensor(const fb::Table& t, int32_t index, bool primary
              index)) {
     return false;
   }
-  if (q.present()) {
-    fb::Vector mins, maxs, scales, zps;
-    if (!vector(q, schema::quant::kMin, 4, "QuantizationParameters", "min", &mins, -1, index) ||
-        !vector(q, schema::quant::kMax, 4, "QuantizationParameters", "max", &maxs, -1, index) ||
-        !vector(q, schema::quant::kScale, 4, "QuantizationParameters", "scale", &scales, -1,
-                index) ||
-        !vector(q, schema::quant::kZeroPoint, 8, "QuantizationParameters", "zero_point", &zps, -1,
-                index)) {
-      return false;
-    }
-    if (zps.size() != 0 && zps.size() != scales.size()) {
-      return failValue(Status::kBadQuantization, "QuantizationParameters", "zero_point", zps.size(),
-                       -1, index);
-    }
-    for (uint32_t i = 0; i < scales.size(); ++i) {
-      const float s = scales.f32(i);
-      if (!(s >= 0.0f && s < 1e30f)) {  // also rejects NaN
-        return fail(Status::kBadQuantization, "QuantizationParameters", "scale", -1, index);
-      }
-    }
-    const int32_t qdim = q.i32(schema::quant::kQuantizedDimension);
-    if (scales.size() > 1) {
-      // Converters copy the filter's quantized_dimension onto rank-1 biases: accept any axis
-      // there as long as the element count matches the channel count.
-      const bool axisOk =
-          qdim >= 0 && static_cast<uint32_t>(qdim) < shape.size() &&
-          shape.i32(static_cast<uint32_t>(qdim)) == static_cast<int32_t>(scales.size());
-      const bool biasOk = shape.size() == 1 && count == scales.size();
-      if (qdim < 0 || (!axisOk && !biasOk)) {
-        return failValue(Status::kBadQuantization, "QuantizationParameters", "quantized_dimension",
-                         qdim, -1, index);
-      }
-    }
-    if (!charge(scales.size() / 8, "QuantizationParameters")) return false;
-  }
+  if (q.present() && !verifyQuantization(q, shape, count, type, index)) return false;
   if (primary) {
     size_t dataSize = 0;
     const uint8_t* data = m_model.bufferData(bufferIndex, &dataSize);
@@ -312,12 +289,101 @@ bool ModelVerifier::verifyTensor(const fb::Table& t, int32_t index, bool primary
   return true;
 }
 
+// One rule for quantization parameters, checked here once so that every consumer (kernels, the
+// summary, dumps, the GUI) may rely on it:
+// - scale and zero_point have the same length (both empty: the tensor is not quantized);
+// - every scale is finite and positive;
+// - every zero point fits the tensor's type (int8, uint8, int16; int32 range otherwise);
+// - quantized_dimension is not negative, and with more than one channel the channel count is
+//   the size of that dimension (or the element count of a rank-1 bias);
+// - min and max are not read by the runtime and are only bounds-checked.
+bool ModelVerifier::verifyQuantization(const fb::Table& q, const fb::Vector& shape, size_t count,
+                                       TensorType type, int32_t index) {
+  static constexpr const char* kQuant = "QuantizationParameters";
+  fb::Vector mins, maxs, scales, zps;
+  if (!vector(q, schema::quant::kMin, 4, kQuant, "min", &mins, -1, index) ||
+      !vector(q, schema::quant::kMax, 4, kQuant, "max", &maxs, -1, index) ||
+      !vector(q, schema::quant::kScale, 4, kQuant, "scale", &scales, -1, index) ||
+      !vector(q, schema::quant::kZeroPoint, 8, kQuant, "zero_point", &zps, -1, index)) {
+    return false;
+  }
+  if (zps.size() != scales.size()) {
+    return failValue(Status::kBadQuantization, kQuant, "zero_point (count differs from scale)",
+                     zps.size(), -1, index);
+  }
+  if (!charge(scales.size() / 8, kQuant)) return false;
+  for (uint32_t i = 0; i < scales.size(); ++i) {
+    const float s = scales.f32(i);
+    if (!(s > 0.0f && s < 1e30f)) {  // also rejects NaN and infinities
+      return fail(Status::kBadQuantization, kQuant, "scale (not finite and positive)", -1, index);
+    }
+  }
+  int64_t zpMin = -2147483648LL, zpMax = 2147483647LL;
+  if (type == TensorType::kInt8) {
+    zpMin = -128;
+    zpMax = 127;
+  } else if (type == TensorType::kUInt8) {
+    zpMin = 0;
+    zpMax = 255;
+  } else if (type == TensorType::kInt16) {
+    zpMin = -32768;
+    zpMax = 32767;
+  }
+  for (uint32_t i = 0; i < zps.size(); ++i) {
+    const int64_t zp = zps.i64(i);
+    if (zp < zpMin || zp > zpMax) {
+      return failValue(Status::kBadQuantization, kQuant, "zero_point (out of range for the type)",
+                       zp, -1, index);
+    }
+  }
+  const int32_t qdim = q.i32(schema::quant::kQuantizedDimension);
+  if (qdim < 0) {
+    return failValue(Status::kBadQuantization, kQuant, "quantized_dimension", qdim, -1, index);
+  }
+  if (scales.size() > 1) {
+    // Converters copy the filter's quantized_dimension onto rank-1 biases: accept any axis
+    // there as long as the element count matches the channel count.
+    const bool axisOk =
+        static_cast<uint32_t>(qdim) < shape.size() &&
+        shape.i32(static_cast<uint32_t>(qdim)) == static_cast<int32_t>(scales.size());
+    const bool biasOk = shape.size() == 1 && count == scales.size();
+    if (!axisOk && !biasOk) {
+      return failValue(Status::kBadQuantization, kQuant,
+                       "scale (count differs from the quantized dimension)", scales.size(), -1,
+                       index);
+    }
+  }
+  return true;
+}
+
+// No kernel reads or writes a tensor with a zero-sized dimension (TFLM's neither), and the
+// host tools divide by dimensions: a tensor in `list` (an operator's or the subgraph's inputs or
+// outputs, -1 = absent) must have at least one element. Scalars (rank 0) have one.
+bool ModelVerifier::verifyNotEmpty(const fb::Vector& tensors, const fb::Vector& list,
+                                   const char* field, int32_t op) {
+  for (uint32_t i = 0; i < list.size(); ++i) {
+    const int32_t t = list.i32(i);
+    if (t < 0) continue;
+    const fb::Vector shape = fb::tableAt(&m_model.m_buf, tensors.target(static_cast<uint32_t>(t)))
+                                 .vector(schema::tensor::kShape, 4);
+    for (uint32_t d = 0; d < shape.size(); ++d) {
+      if (shape.i32(d) == 0) {
+        return fail(Status::kBadShape, op >= 0 ? "Operator" : "SubGraph", field, op, t);
+      }
+    }
+  }
+  return true;
+}
+
 bool ModelVerifier::verifyOperator(const fb::Table& o, int32_t index, uint32_t numTensors,
                                    bool primary) {
+  m_opIndex = index;
+  m_opName = nullptr;
   const uint32_t opcode = o.u32(schema::op::kOpcodeIndex);
   if (opcode >= m_model.m_opcodes.size()) {
     return failValue(Status::kBadIndex, "Operator", "opcode_index", opcode, index);
   }
+  m_opName = schema::builtinOperatorName(m_model.builtinCode(opcode));
   fb::Vector inputs, outputs, intermediates, custom, mutating;
   if (!vector(o, schema::op::kInputs, 4, "Operator", "inputs", &inputs, index) ||
       !vector(o, schema::op::kOutputs, 4, "Operator", "outputs", &outputs, index) ||
@@ -337,6 +403,10 @@ bool ModelVerifier::verifyOperator(const fb::Table& o, int32_t index, uint32_t n
   if (!table(o, schema::op::kBuiltinOptions, "Operator", "builtin_options", &options, index))
     return false;
   if (primary) {
+    if (!verifyNotEmpty(m_tensorsOfPrimary, inputs, "inputs (zero-sized dimension)", index) ||
+        !verifyNotEmpty(m_tensorsOfPrimary, outputs, "outputs (zero-sized dimension)", index)) {
+      return false;
+    }
     for (uint32_t i = 0; i < outputs.size(); ++i) {
       const auto t = static_cast<uint32_t>(outputs.i32(i));
       TensorDesc d;

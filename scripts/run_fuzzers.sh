@@ -1,27 +1,40 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan+UBSan) and runs each for a bounded time,
-# seeded with real inputs: the real models for the model loader, encoded messages for the
-# protocol. Exits non-zero when a fuzzer finds a crash, leak or timeout.
+# seeded with real inputs: the real models and fuzz/regressions/ for the model targets,
+# encoded messages for the protocol. Exits non-zero when a fuzzer finds a crash, leak or timeout.
 #   scripts/run_fuzzers.sh [SECONDS_PER_TARGET]   (default 60)
+# All targets together stay within TINYSCOPE_FUZZ_TOTAL_SECONDS (default 300, CI's budget):
+# when SECONDS_PER_TARGET x targets is more, each target gets an equal share.
 set -euo pipefail
+targets=$(grep -c '^run ' "$0")  # the run lines at the end of this script
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+total=${TINYSCOPE_FUZZ_TOTAL_SECONDS:-300}
+if [ $((seconds * targets)) -gt "$total" ]; then
+  seconds=$((total / targets))
+  echo "run_fuzzers: $targets targets within ${total}s: ${seconds}s each"
+fi
 shared=${TINYSCOPE_SHARED_DIR:-../shared}
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j"$(nproc)" --target model_loader_fuzz protocol_fuzz
+cmake --build --preset fuzz -j"$(nproc)" --target model_verify_fuzz model_invoke_fuzz model_inspect_fuzz protocol_fuzz
 
 work=build-fuzz/corpus
 rm -rf "$work"
-mkdir -p "$work/model" "$work/model-seeds" "$work/protocol" "$work/artifacts"
+mkdir -p "$work/model" "$work/model-invoke" "$work/model-inspect" "$work/model-seeds" \
+  "$work/protocol" "$work/artifacts"
 
-# Model seeds: the real models small enough to mutate quickly.
+# Model seeds: the real models small enough to mutate quickly, and the kept crash inputs.
 if [ -d "$shared/models" ]; then
   find "$shared/models" -name '*.tflite' -size -120k -exec cp {} "$work/model-seeds/" \;
+  # Dump manifests for model_inspect_fuzz (inputs starting with '{').
+  for m in hello_world_int8 micro_speech_quantized trained_lstm_int8; do
+    cp "$shared/golden/$m/seed1/manifest.json" "$work/model-seeds/$m.manifest.json" 2>/dev/null || true
+  done
 else
   echo "run_fuzzers: $shared/models is absent; the model loader fuzzer starts from an empty corpus"
 fi
-cp resources/models/*.tflite "$work/model-seeds/" 2>/dev/null || true
+cp resources/models/*.tflite fuzz/regressions/*.tflite "$work/model-seeds/" 2>/dev/null || true
 
 # Protocol seeds: the target writes one framed example of every message when asked.
 TINYSCOPE_FUZZ_SEED_DIR="$work/protocol" ./build-fuzz/fuzz/protocol_fuzz -runs=0 "$work/protocol" >/dev/null 2>&1 || true
@@ -36,9 +49,12 @@ run() {
     tail -n 30 "$work/$name.log"
     status=1
   else
-    grep -E 'stat::number_of_executed_units|Done' "$work/$name.log" | tail -n 2 | sed "s/^/fuzz: $name: /"
+    grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|Done' "$work/$name.log" | tail -n 3 | sed "s/^/fuzz: $name: /"
   fi
 }
-run model_loader_fuzz -max_len=400000 "$work/model" "$work/model-seeds"
+# Verify + plan only (fast), size-capped inference, inspect/summary + manifest round trip.
+run model_verify_fuzz -max_len=400000 "$work/model" "$work/model-seeds"
+run model_invoke_fuzz -max_len=400000 "$work/model-invoke" "$work/model-seeds"
+run model_inspect_fuzz -max_len=400000 "$work/model-inspect" "$work/model-seeds"
 run protocol_fuzz "$work/protocol"
 exit $status

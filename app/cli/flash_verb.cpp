@@ -1,5 +1,4 @@
 // tinyscope-cli flash: put a .tflite into a model slot of a device and activate it.
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,6 +8,7 @@
 #include "app/core/device/device_session.h"
 #include "app/core/device/device_transport.h"
 #include "app/core/device/model_flasher.h"
+#include "model_runner/host/file_io.h"
 
 namespace tinyscope::cli {
 
@@ -52,11 +52,12 @@ int runFlash(const QStringList& args) {
   if (!p.isSet(device))
     return fail(verb, QStringLiteral("--device URI is required (e.g. --device sim:)"), kExitUsage);
   const QString modelPath = p.positionalArguments().at(0);
-  QFile f(modelPath);
-  if (!f.open(QIODevice::ReadOnly))
-    return fail(verb, QStringLiteral("cannot read '%1': %2").arg(modelPath, f.errorString()),
-                kExitUsage);
-  const QByteArray model = f.readAll();
+  std::vector<uint8_t> bytes;  // regular files only, at most kMaxModelFileBytes
+  std::string readError;
+  if (!runner::host::readBinaryFile(modelPath.toStdString(), &bytes, &readError))
+    return fail(verb, QString::fromStdString(readError), kExitUsage);
+  const QByteArray model(reinterpret_cast<const char*>(bytes.data()),
+                         static_cast<int>(bytes.size()));
   if (model.isEmpty())
     return fail(verb, QStringLiteral("'%1' is empty").arg(modelPath), kExitUsage);
   bool ok = false;

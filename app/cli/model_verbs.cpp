@@ -67,8 +67,9 @@ bool readInput(const QString& verb, const QCommandLineParser& p, const QCommandL
     *seedOut = k;
     return true;
   }
+  // A larger file is refused before it is read, with both sizes in the error.
   std::string error;
-  if (!rh::readBinaryFile(s(p.value(input)), out, &error)) {
+  if (!rh::readBinaryFile(s(p.value(input)), out, &error, expectedBytes)) {
     *code = fail(verb, q(error), kExitUsage);
     return false;
   }
@@ -120,14 +121,25 @@ QString kernelsText(rh::Kernels k) {
              : QStringLiteral("reference");
 }
 
-size_t inputBytes(const rh::ModelFile& model, std::string* error) {
+// Bytes of the model's input 0; false + one sentence naming the model (and the tensor) if none.
+bool inputBytes(const rh::ModelFile& model, size_t* bytes, std::string* error) {
   rh::ModelSummary summary;
-  if (!rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, error)) return 0;
+  if (!rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, error)) {
+    *error = model.path + ": " + *error;
+    return false;
+  }
   if (summary.inputs.empty()) {
     *error = model.path + ": the model has no inputs";
-    return 0;
+    return false;
   }
-  return summary.tensors.at(static_cast<size_t>(summary.inputs[0])).bytes;
+  const rh::SummaryTensor& t = summary.tensors.at(static_cast<size_t>(summary.inputs[0]));
+  *bytes = t.bytes;
+  if (*bytes == 0) {  // the verifier refuses this; the check keeps the message clear regardless
+    *error = model.path + ": input 0 (tensor " + std::to_string(t.index) + " '" + t.name +
+             "') holds no bytes";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -220,8 +232,8 @@ int runRun(const QStringList& args) {
   rh::ModelFile model;
   if (!loadModel(verb, p.positionalArguments().at(0), &model, &code)) return code;
   std::string error;
-  const size_t need = inputBytes(model, &error);
-  if (need == 0) return fail(verb, q(error), kExitUsage);
+  size_t need = 0;
+  if (!inputBytes(model, &need, &error)) return fail(verb, q(error), kExitUsage);
   std::vector<uint8_t> in;
   int64_t inputSeed = -1;
   if (!readInput(verb, p, input, seed, need, &in, &inputSeed, &code)) return code;
@@ -231,7 +243,10 @@ int runRun(const QStringList& args) {
   rh::RunResult result;
   if (!rh::runModel(model, {in}, options, &result, &error))
     return fail(verb, q(error), kExitFailed);
-  if (p.isSet(output) && !rh::writeBinaryFile(s(p.value(output)), result.outputs.at(0), &error))
+  if (p.isSet(output) && result.outputs.empty())
+    return fail(verb, QStringLiteral("%1: the model has no outputs to write").arg(q(model.path)),
+                kExitUsage);
+  if (p.isSet(output) && !rh::writeBinaryFile(s(p.value(output)), result.outputs[0], &error))
     return fail(verb, q(error), kExitUsage);
   if (p.isSet(dump)) {
     rh::TensorDump d;
@@ -306,8 +321,8 @@ int runBench(const QStringList& args) {
   rh::ModelFile model;
   if (!loadModel(verb, p.positionalArguments().at(0), &model, &code)) return code;
   std::string error;
-  const size_t need = inputBytes(model, &error);
-  if (need == 0) return fail(verb, q(error), kExitUsage);
+  size_t need = 0;
+  if (!inputBytes(model, &need, &error)) return fail(verb, q(error), kExitUsage);
   rh::BenchResult b;
   if (!rh::benchModel(model, {rh::xorshift32Bytes(seedValue, need)}, n, std::min(n, 5), &b, &error,
                       kernelSet))
@@ -383,12 +398,19 @@ int runCompare(const QStringList& args) {
     if (!QFileInfo(dir).isDir())
       return fail(verb, QStringLiteral("'%1' is not a directory").arg(dir), kExitUsage);
     if (!rh::readDump(s(dir), i == 0 ? &a : &b, &error))
-      return fail(verb, QStringLiteral("%1: %2").arg(dir, q(error)), kExitUsage);
+      return fail(verb, q(error), kExitUsage);  // readDump names the file at fault
   }
   rh::DumpComparison cmp;
-  if (!rh::compareDumps(a, b, &cmp, &error)) return fail(verb, q(error), kExitUsage);
+  if (!rh::compareDumps(a, b, &cmp, &error))
+    return fail(verb,
+                QStringLiteral("%1 vs %2: %3")
+                    .arg(p.positionalArguments().at(0), p.positionalArguments().at(1), q(error)),
+                kExitUsage);
   if (cmp.comparedTensors == 0)
-    return fail(verb, QStringLiteral("the dumps have no tensor data in common"), kExitUsage);
+    return fail(verb,
+                QStringLiteral("%1 and %2 have no tensor data in common")
+                    .arg(p.positionalArguments().at(0), p.positionalArguments().at(1)),
+                kExitUsage);
   // Within tolerance: the first operator (in execution order) with an output beyond it.
   const rh::TensorComparison* first = nullptr;
   int beyond = 0;

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 
 #include "model_runner/host/error_format.h"
@@ -15,33 +13,6 @@
 #endif
 
 namespace tinyscope::runner::host {
-
-bool readBinaryFile(const std::string& path, std::vector<uint8_t>* out, std::string* error) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    if (error != nullptr) *error = "cannot open " + path;
-    return false;
-  }
-  out->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  if (f.bad()) {
-    if (error != nullptr) *error = "cannot read " + path;
-    return false;
-  }
-  return true;
-}
-
-bool writeBinaryFile(const std::string& path, const std::vector<uint8_t>& bytes,
-                     std::string* error) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (f)
-    f.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  if (!f) {
-    if (error != nullptr) *error = "cannot write " + path;
-    return false;
-  }
-  return true;
-}
 
 bool loadModelFile(const std::string& path, ModelFile* out, std::string* error) {
   out->path = path;
@@ -96,14 +67,6 @@ Status addKernels(OpResolver& resolver, Kernels kernelSet) {
   (void)kernelSet;
 #endif
   return s;
-}
-
-std::string manifestOpName(const OperatorDesc& op) {
-  if (op.builtinCode == static_cast<int32_t>(schema::BuiltinOperator::kCustom)) {
-    return "CUSTOM:" + std::string(op.customCode.chars != nullptr ? op.customCode.chars : "",
-                                   op.customCode.length);
-  }
-  return op.name();
 }
 
 namespace {
@@ -200,6 +163,9 @@ bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& i
   if (!openSession(model, options.arenaBytes, options.kernels, &s, err)) return false;
   Interpreter& interp = *s.interp;
   if (!copyInputs(model, interp, inputs, err)) return false;
+  // addKernels() falls back to the reference kernels where the optimized ones are not built.
+  result->kernels = optimizedKernelsAvailable() ? options.kernels : Kernels::kReference;
+  result->kernelsKnown = true;
   const uint32_t n = interp.model().numTensors();
   result->tensorBytes.assign(n, {});
   result->captured.assign(n, false);

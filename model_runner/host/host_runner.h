@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "model_runner/host/file_io.h"
+#include "model_runner/host/graph_description.h"
 #include "model_runner/model.h"
 #include "model_runner/op_resolver.h"
 
@@ -21,13 +23,9 @@ struct ModelFile {
   std::vector<uint8_t> bytes;  // 16-byte aligned by the allocator on the supported hosts
 };
 
-bool readBinaryFile(const std::string& path, std::vector<uint8_t>* out, std::string* error);
-bool writeBinaryFile(const std::string& path, const std::vector<uint8_t>& bytes,
-                     std::string* error);
+// Reads a model file (readBinaryFile with kMaxModelFileBytes); `name` is the file name without
+// folder and ".tflite".
 bool loadModelFile(const std::string& path, ModelFile* out, std::string* error);
-
-// Operator name as the golden manifests spell it: "CONV_2D", or "CUSTOM:<custom_code>".
-std::string manifestOpName(const OperatorDesc& op);
 
 struct OpRecord {
   int32_t index = 0;
@@ -59,6 +57,8 @@ struct RunOptions {
 };
 
 struct RunResult {
+  bool kernelsKnown = false;              // set by runModel (a desktop run), not for device runs
+  Kernels kernels = Kernels::kReference;  // the kernel set that ran, when kernelsKnown
   size_t arenaUsedBytes = 0;
   size_t arenaPersistentBytes = 0;
   std::vector<OpRecord> ops;                      // execution order, with per-op time

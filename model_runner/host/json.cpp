@@ -21,7 +21,10 @@ double JsonValue::numberOr(const std::string& key, double def) const {
 
 int64_t JsonValue::intOr(const std::string& key, int64_t def) const {
   const JsonValue* v = find(key);
-  return v != nullptr && v->type == Type::kNumber ? static_cast<int64_t>(v->number) : def;
+  // Out of int64 range (or NaN) gives `def`: converting such a double is undefined.
+  if (v == nullptr || v->type != Type::kNumber || !(v->number >= -9.2e18 && v->number <= 9.2e18))
+    return def;
+  return static_cast<int64_t>(v->number);
 }
 
 bool JsonValue::boolOr(const std::string& key, bool def) const {

@@ -20,7 +20,7 @@ struct JsonValue {
   bool isNull() const { return type == Type::kNull; }
   // Member lookup; nullptr when absent or not an object.
   const JsonValue* find(const std::string& key) const;
-  // Convenience getters with defaults when absent or of another type.
+  // Convenience getters with defaults when absent, of another type or (intOr) out of range.
   double numberOr(const std::string& key, double def) const;
   int64_t intOr(const std::string& key, int64_t def) const;
   bool boolOr(const std::string& key, bool def) const;
@@ -48,6 +48,8 @@ class JsonWriter {
   JsonWriter& value(double v, int significantDigits = 9);  // non-finite -> null
   JsonWriter& value(bool v);
   JsonWriter& null();
+  // The string, or null when it is empty.
+  JsonWriter& stringOrNull(const std::string& s) { return s.empty() ? null() : value(s); }
   // Writes a complete array of numbers on one line.
   template <typename T>
   JsonWriter& numbers(const std::vector<T>& v) {

@@ -1,5 +1,6 @@
-// What `tinyscope-cli inspect` shows about a model (host only): operators with MACs, tensors
-// with shape/type/quantization, and the arena the runtime plans for it.
+// What `tinyscope-cli inspect` shows about a model (host only): the graph (operators with MACs,
+// tensors with shape/type/quantization; graph_description.h) and the arena the runtime plans.
+// Plain values; any thread; buildModelSummary() allocates the model's arena while it plans.
 #pragma once
 
 #include <cstdint>
@@ -7,37 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "model_runner/host/graph_description.h"
+
 namespace tinyscope::runner::host {
 
-struct SummaryTensor {
-  int32_t index = 0;
-  std::string name;
-  std::string type;
-  std::vector<int32_t> shape;
-  std::vector<float> scale;  // all channels
-  std::vector<int64_t> zeroPoint;
-  int32_t quantizedDimension = 0;
-  bool isConstant = false;
-  bool isVariable = false;
-  uint64_t bytes = 0;
-};
+using SummaryTensor = GraphTensor;
+using SummaryOperator = GraphOperator;
 
-struct SummaryOperator {
-  int32_t index = 0;
-  std::string op;  // "CONV_2D" or "CUSTOM:<code>"
-  std::vector<int32_t> inputs, outputs;
-  uint64_t macs = 0;       // CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED; 0 otherwise
-  bool supported = false;  // the runtime's op table has a kernel
-};
-
-struct ModelSummary {
+struct ModelSummary : GraphDescription {
   uint64_t modelBytes = 0;
   uint32_t schemaVersion = 0;
   std::string description;
   uint32_t numSubgraphs = 0;
-  std::vector<int32_t> inputs, outputs;
-  std::vector<SummaryOperator> operators;
-  std::vector<SummaryTensor> tensors;
   std::map<std::string, int> opCounts;
   uint64_t totalMacs = 0;
   bool runnable = false;      // allocate() succeeded with the core op table
@@ -47,9 +29,14 @@ struct ModelSummary {
   uint64_t constantBytes = 0;  // weights and other constant data in the model
 };
 
+// The largest arena buildModelSummary() tries before it reports the model as not runnable.
+constexpr size_t kMaxSummaryArenaBytes = size_t{1} << 30;
+
 // Verifies and describes the model; false + error when the model is malformed.
-// An unsupported operator is not an error: runnable=false and allocateError say why.
-bool buildModelSummary(const uint8_t* bytes, size_t size, ModelSummary* out, std::string* error);
+// An unsupported operator is not an error: runnable=false and allocateError say why. Planning
+// tries arenas from 1 MiB up to `maxArenaBytes` (x4 each step).
+bool buildModelSummary(const uint8_t* bytes, size_t size, ModelSummary* out, std::string* error,
+                       size_t maxArenaBytes = kMaxSummaryArenaBytes);
 
 std::string summaryToJson(const ModelSummary& summary);
 

@@ -10,14 +10,6 @@ namespace tinyscope::runner::host {
 
 namespace {
 
-size_t elementSize(const std::string& type) {
-  if (type == "int8" || type == "uint8" || type == "bool") return 1;
-  if (type == "int16" || type == "uint16" || type == "float16") return 2;
-  if (type == "int32" || type == "uint32" || type == "float32") return 4;
-  if (type == "int64" || type == "uint64" || type == "float64") return 8;
-  return 0;
-}
-
 // Value of element i as a double in quantized steps (raw integer, or the float itself).
 double elementValue(const std::string& type, const uint8_t* p, size_t i) {
   if (type == "int8") return static_cast<int8_t>(p[i]);
@@ -75,7 +67,8 @@ TensorComparison compareTensorBytes(const DumpTensor& info, const std::vector<ui
   c.type = info.type;
   c.producerOp = info.producerOp;
   c.producerOpName = info.producerOpName;
-  const size_t es = elementSize(info.type);
+  // Complex types have a size but no value elementValue() can compare.
+  const size_t es = info.type.rfind("complex", 0) == 0 ? 0 : elementSizeOf(info.type);
   if (es == 0) {
     c.note = "element type " + info.type + " is not compared";
     return c;
@@ -169,10 +162,7 @@ std::string comparisonToJson(const DumpComparison& cmp) {
   w.key("identical_tensors").value(cmp.identicalTensors);
   w.key("identical").value(cmp.identical());
   w.key("first_diverging_op").value(cmp.firstDivergingOp);
-  if (cmp.firstDivergingOpName.empty())
-    w.key("first_diverging_op_name").null();
-  else
-    w.key("first_diverging_op_name").value(cmp.firstDivergingOpName);
+  w.key("first_diverging_op_name").stringOrNull(cmp.firstDivergingOpName);
   w.key("first_diverging_tensor").value(cmp.firstDivergingTensor);
   w.key("tensors").beginArray();
   for (const TensorComparison& c : cmp.tensors) {

@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #include "model_runner/host/error_format.h"
 #include "model_runner/host/json.h"
@@ -18,28 +21,82 @@ bool makeDir(const std::string& path, std::string* error) {
   return false;
 }
 
-std::vector<int32_t> intList(const JsonValue* v) {
-  std::vector<int32_t> out;
-  if (v == nullptr) return out;
-  for (const JsonValue& e : v->array) out.push_back(static_cast<int32_t>(e.number));
-  return out;
-}
-
 std::string stringOrEmpty(const JsonValue& obj, const char* key) {
   const JsonValue* v = obj.find(key);
   return v != nullptr && v->type == JsonValue::Type::kString ? v->string : std::string();
 }
 
+// Reads manifest fields with their range checked: a number out of range, not an integer or of
+// the wrong JSON type is an error naming the field (`where` + key).
+class FieldReader {
+ public:
+  explicit FieldReader(std::string* error) : m_error(error) {}
+
+  bool integer(const JsonValue& obj, const std::string& where, const char* key, int64_t min,
+               int64_t max, int64_t def, int64_t* out) {
+    *out = def;
+    const JsonValue* v = obj.find(key);
+    if (v == nullptr || v->isNull()) return true;
+    return number(*v, where + key, min, max, out);
+  }
+  template <typename T>
+  bool integer(const JsonValue& obj, const std::string& where, const char* key, int64_t min,
+               int64_t max, T def, T* out) {
+    int64_t v = 0;
+    if (!integer(obj, where, key, min, max, static_cast<int64_t>(def), &v)) return false;
+    *out = static_cast<T>(v);
+    return true;
+  }
+  bool list(const JsonValue& obj, const std::string& where, const char* key, int64_t min,
+            int64_t max, std::vector<int32_t>* out) {
+    out->clear();
+    const JsonValue* v = obj.find(key);
+    if (v == nullptr || v->isNull()) return true;
+    if (v->type != JsonValue::Type::kArray) return fail(where + key + " is not a list");
+    for (size_t i = 0; i < v->array.size(); ++i) {
+      int64_t x = 0;
+      if (!number(v->array[i], where + key + "[" + std::to_string(i) + "]", min, max, &x))
+        return false;
+      out->push_back(static_cast<int32_t>(x));
+    }
+    return true;
+  }
+  bool fail(const std::string& text) {
+    *m_error = text;
+    return false;
+  }
+
+ private:
+  bool number(const JsonValue& v, const std::string& field, int64_t min, int64_t max,
+              int64_t* out) {
+    // Compared as doubles first: converting an out-of-range double to an integer is undefined.
+    if (v.type != JsonValue::Type::kNumber || !(v.number >= static_cast<double>(min)) ||
+        !(v.number <= static_cast<double>(max)) || v.number != std::floor(v.number)) {
+      return fail(field + " is not an integer in " + std::to_string(min) + ".." +
+                  std::to_string(max));
+    }
+    *out = static_cast<int64_t>(v.number);
+    return true;
+  }
+  std::string* m_error;
+};
+
+constexpr int64_t kMaxInt32 = 2147483647;
+constexpr int64_t kMaxCount = 1 << 30;  // tensors, operators, bytes of one tensor
+
 }  // namespace
 
 bool parseManifest(const std::string& json, DumpManifest* m, std::string* error) {
+  std::string localError;
+  std::string* err = error != nullptr ? error : &localError;
   JsonValue root;
-  if (!parseJson(json, &root, error)) return false;
+  if (!parseJson(json, &root, err)) return false;
   if (root.type != JsonValue::Type::kObject) {
-    *error = "the manifest is not a JSON object";
+    *err = "the manifest is not a JSON object";
     return false;
   }
   *m = DumpManifest();
+  FieldReader r(err);
   m->format = root.stringOr("format", "");
   m->model = root.stringOr("model", "");
   m->modelFile = root.stringOr("model_file", "");
@@ -47,56 +104,95 @@ bool parseManifest(const std::string& json, DumpManifest* m, std::string* error)
   m->caseName = root.stringOr("case", "");
   m->inputSource = root.stringOr("input_source", "");
   m->oracle = root.stringOr("oracle", "");
-  m->modelBytes = static_cast<uint64_t>(root.intOr("model_bytes", 0));
-  m->inputSeed = root.intOr("input_seed", -1);
+  m->kernels = root.stringOr("kernels", "");
   m->inputGenerator = root.stringOr("input_generator", "");
-  m->inputs = intList(root.find("inputs"));
-  m->outputs = intList(root.find("outputs"));
-  m->numSubgraphs = static_cast<int32_t>(root.intOr("num_subgraphs", 1));
-  m->arenaUsedBytes = static_cast<uint64_t>(root.intOr("arena_used_bytes", 0));
-  m->arenaUsedBytesPreserveAll =
-      static_cast<uint64_t>(root.intOr("arena_used_bytes_preserve_all", 0));
   m->preserveAllOutputMatches = root.boolOr("preserve_all_output_matches", false);
   m->tensorsDumped = root.boolOr("tensors_dumped", false);
-  if (const JsonValue* ops = root.find("operators")) {
-    for (const JsonValue& o : ops->array) {
-      DumpOperator d;
-      d.index = static_cast<int32_t>(o.intOr("index", 0));
-      d.op = o.stringOr("op", "");
-      d.inputs = intList(o.find("inputs"));
-      d.outputs = intList(o.find("outputs"));
-      m->operators.push_back(d);
-    }
-  }
   const JsonValue* tensors = root.find("tensors");
   if (tensors == nullptr || tensors->type != JsonValue::Type::kArray) {
-    *error = "the manifest has no \"tensors\" list";
+    *err = "the manifest has no \"tensors\" list";
     return false;
   }
-  for (const JsonValue& t : tensors->array) {
+  const auto numTensors = static_cast<int64_t>(tensors->array.size());
+  if (!r.integer(root, "", "model_bytes", 0, kMaxInt32, uint64_t{0}, &m->modelBytes) ||
+      !r.integer(root, "", "input_seed", -1, 0xFFFFFFFFLL, int64_t{-1}, &m->inputSeed) ||
+      !r.list(root, "", "inputs", 0, numTensors - 1, &m->inputs) ||
+      !r.list(root, "", "outputs", 0, numTensors - 1, &m->outputs) ||
+      !r.integer(root, "", "num_subgraphs", 0, kMaxInt32, int32_t{1}, &m->numSubgraphs) ||
+      !r.integer(root, "", "arena_used_bytes", 0, kMaxCount, uint64_t{0}, &m->arenaUsedBytes) ||
+      !r.integer(root, "", "arena_used_bytes_preserve_all", 0, kMaxCount, uint64_t{0},
+                 &m->arenaUsedBytesPreserveAll)) {
+    return false;
+  }
+  // Operators only describe the graph (nothing is indexed by their tensor lists).
+  if (const JsonValue* ops = root.find("operators")) {
+    for (size_t i = 0; i < ops->array.size(); ++i) {
+      const JsonValue& o = ops->array[i];
+      const std::string where = "operators[" + std::to_string(i) + "].";
+      DumpOperator d;
+      d.op = o.stringOr("op", "");
+      if (!r.integer(o, where, "index", 0, kMaxCount, int32_t{0}, &d.index) ||
+          !r.list(o, where, "inputs", -1, kMaxInt32, &d.inputs) ||
+          !r.list(o, where, "outputs", -1, kMaxInt32, &d.outputs)) {
+        return false;
+      }
+      m->operators.push_back(std::move(d));
+    }
+  }
+  std::vector<bool> seen(tensors->array.size(), false);
+  for (size_t i = 0; i < tensors->array.size(); ++i) {
+    const JsonValue& t = tensors->array[i];
+    const std::string where = "tensors[" + std::to_string(i) + "].";
     DumpTensor d;
-    d.index = static_cast<int32_t>(t.intOr("index", 0));
     d.name = t.stringOr("name", "");
     d.type = t.stringOr("type", "");
-    d.shape = intList(t.find("shape"));
+    d.producerOpName = stringOrEmpty(t, "producer_op_name");
+    d.file = stringOrEmpty(t, "file");
+    d.isConstant = t.boolOr("is_constant", false);
+    d.isVariable = t.boolOr("is_variable", false);
+    if (!r.integer(t, where, "index", 0, numTensors - 1, int32_t{0}, &d.index) ||
+        !r.list(t, where, "shape", 0, kMaxInt32, &d.shape) ||
+        !r.integer(t, where, "quantized_dimension", 0, kMaxInt32, int32_t{0},
+                   &d.quantizedDimension) ||
+        !r.integer(t, where, "producer_op", -1, kMaxInt32, int32_t{-1}, &d.producerOp) ||
+        !r.integer(t, where, "model_input", -1, kMaxInt32, int32_t{-1}, &d.modelInput) ||
+        !r.integer(t, where, "model_output", -1, kMaxInt32, int32_t{-1}, &d.modelOutput) ||
+        !r.integer(t, where, "bytes", 0, kMaxCount, uint64_t{0}, &d.bytes)) {
+      return false;
+    }
+    if (seen[static_cast<size_t>(d.index)]) return r.fail(where + "index repeats another tensor's");
+    seen[static_cast<size_t>(d.index)] = true;
     if (const JsonValue* s = t.find("scale")) {
       for (const JsonValue& e : s->array) d.scale.push_back(e.number);
     }
-    if (const JsonValue* z = t.find("zero_point")) {
-      for (const JsonValue& e : z->array) d.zeroPoint.push_back(static_cast<int64_t>(e.number));
+    std::vector<int32_t> zp;
+    if (!r.list(t, where, "zero_point", -kMaxInt32 - 1, kMaxInt32, &zp)) return false;
+    d.zeroPoint.assign(zp.begin(), zp.end());
+    if (d.zeroPoint.size() != d.scale.size())
+      return r.fail(where + "zero_point has " + std::to_string(d.zeroPoint.size()) +
+                    " entries, scale " + std::to_string(d.scale.size()));
+    if (!r.integer(t, where, "quant_channels", 0, kMaxInt32, static_cast<int32_t>(d.scale.size()),
+                   &d.quantChannels)) {
+      return false;
     }
-    d.quantizedDimension = static_cast<int32_t>(t.intOr("quantized_dimension", 0));
-    d.quantChannels =
-        static_cast<int32_t>(t.intOr("quant_channels", static_cast<int64_t>(d.scale.size())));
-    d.isConstant = t.boolOr("is_constant", false);
-    d.isVariable = t.boolOr("is_variable", false);
-    d.producerOp = static_cast<int32_t>(t.intOr("producer_op", -1));
-    d.producerOpName = stringOrEmpty(t, "producer_op_name");
-    d.modelInput = static_cast<int32_t>(t.intOr("model_input", -1));
-    d.modelOutput = static_cast<int32_t>(t.intOr("model_output", -1));
-    d.bytes = static_cast<uint64_t>(t.intOr("bytes", 0));
-    d.file = stringOrEmpty(t, "file");
-    m->tensors.push_back(d);
+    // The data size follows from the shape and type; `bytes` must agree.
+    const size_t elem = elementSizeOf(d.type);
+    if (elem != 0) {
+      constexpr auto kCap = static_cast<uint64_t>(kMaxCount);
+      uint64_t count = elem;  // bytes; kCap + 1 once past the cap (never wraps)
+      for (int32_t dim : d.shape) {
+        const auto u = static_cast<uint64_t>(dim);
+        count = u != 0 && count > kCap / u ? kCap + 1 : count * u;
+      }
+      if (count > kCap)
+        return r.fail(where + "shape x " + d.type + " exceeds " + std::to_string(kCap) + " bytes");
+      if (count != d.bytes)
+        return r.fail(where + "bytes is " + std::to_string(d.bytes) + ", but shape x " + d.type +
+                      " gives " + std::to_string(count));
+    } else if (!d.file.empty()) {
+      return r.fail(where + "type '" + d.type + "' has no known element size");
+    }
+    m->tensors.push_back(std::move(d));
   }
   return true;
 }
@@ -111,6 +207,7 @@ std::string manifestToJson(const DumpManifest& m) {
   w.key("case").value(m.caseName);
   w.key("input_source").value(m.inputSource);
   w.key("oracle").value(m.oracle);
+  if (!m.kernels.empty()) w.key("kernels").value(m.kernels);
   w.key("model_bytes").value(m.modelBytes);
   w.key("input_seed").value(m.inputSeed);
   w.key("input_generator").value(m.inputGenerator);
@@ -121,76 +218,99 @@ std::string manifestToJson(const DumpManifest& m) {
   w.key("arena_used_bytes_preserve_all").value(m.arenaUsedBytesPreserveAll);
   w.key("preserve_all_output_matches").value(m.preserveAllOutputMatches);
   w.key("tensors_dumped").value(m.tensorsDumped);
-  w.key("operators").beginArray();
-  for (const DumpOperator& o : m.operators) {
-    w.beginObject();
-    w.key("index").value(o.index);
-    w.key("op").value(o.op);
-    w.key("inputs").numbers(o.inputs);
-    w.key("outputs").numbers(o.outputs);
-    w.endObject();
-  }
-  w.endArray();
-  w.key("tensors").beginArray();
-  for (const DumpTensor& t : m.tensors) {
-    w.beginObject();
-    w.key("index").value(t.index);
-    w.key("name").value(t.name);
-    w.key("type").value(t.type);
-    w.key("shape").numbers(t.shape);
-    w.key("scale").numbers(t.scale);
-    w.key("zero_point").numbers(t.zeroPoint);
-    w.key("quantized_dimension").value(t.quantizedDimension);
-    w.key("is_constant").value(t.isConstant);
-    w.key("is_variable").value(t.isVariable);
-    w.key("producer_op").value(t.producerOp);
-    if (t.producerOpName.empty())
-      w.key("producer_op_name").null();
-    else
-      w.key("producer_op_name").value(t.producerOpName);
-    w.key("model_input").value(t.modelInput);
-    w.key("model_output").value(t.modelOutput);
-    w.key("bytes").value(t.bytes);
-    if (t.file.empty())
-      w.key("file").null();
-    else
-      w.key("file").value(t.file);
-    w.key("quant_channels").value(t.quantChannels);
-    w.endObject();
-  }
-  w.endArray();
+  writeGraphJson(w, m, GraphJson::kManifest);
   w.endObject();
   return w.str() + "\n";
 }
+
+namespace {
+
+// `dir` resolved: an absolute path without symlinks, "." or "..".
+bool canonicalDir(const std::string& dir, std::string* out, std::string* error) {
+  char* real = ::realpath(dir.c_str(), nullptr);
+  if (real == nullptr) {
+    *error = "cannot open folder " + dir + ": " + std::strerror(errno);
+    return false;
+  }
+  *out = real;
+  std::free(real);
+  return true;
+}
+
+// Reads `name` (relative, from a manifest) inside the canonical dump folder `root`. Exactly
+// `expectedBytes`; a missing file is fine when `optional` (then `out` stays empty).
+bool readInsideDump(const std::string& root, const std::string& dir, const std::string& name,
+                    uint64_t expectedBytes, bool optional, std::vector<uint8_t>* out,
+                    std::string* error) {
+  out->clear();
+  const std::string shown = dir + "/" + name;
+  if (name.empty() || name[0] == '/') {
+    *error = "the manifest names '" + name + "', which is not a path inside the dump folder";
+    return false;
+  }
+  char* real = ::realpath((root + "/" + name).c_str(), nullptr);
+  if (real == nullptr) {
+    if (optional && errno == ENOENT) return true;
+    *error = "cannot open " + shown + ": " + std::strerror(errno);
+    return false;
+  }
+  const std::string resolved = real;
+  std::free(real);
+  const std::string prefix = root == "/" ? root : root + "/";
+  if (resolved.compare(0, prefix.size(), prefix) != 0) {
+    *error = shown + " leads outside the dump folder (to " + resolved + ")";
+    return false;
+  }
+  std::string readError;
+  if (!readBinaryFile(resolved, out, &readError, static_cast<size_t>(expectedBytes))) {
+    *error = readError;
+    return false;
+  }
+  if (out->size() != expectedBytes) {
+    *error = shown + " holds " + std::to_string(out->size()) +
+             " bytes, the manifest's shape says " + std::to_string(expectedBytes);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 bool readDump(const std::string& dir, TensorDump* out, std::string* error) {
   std::string localError;
   std::string* err = error != nullptr ? error : &localError;
   *out = TensorDump();
+  std::string root;
+  if (!canonicalDir(dir, &root, err)) return false;
   std::vector<uint8_t> bytes;
-  if (!readBinaryFile(dir + "/manifest.json", &bytes, err)) return false;
+  if (!readBinaryFile(root + "/manifest.json", &bytes, err)) return false;
   if (!parseManifest(std::string(bytes.begin(), bytes.end()), &out->manifest, err)) {
     *err = dir + "/manifest.json: " + *err;
     return false;
   }
-  readBinaryFile(dir + "/input.bin", &out->input, nullptr);
-  for (size_t k = 0; k < out->manifest.outputs.size(); ++k) {
+  const DumpManifest& man = out->manifest;
+  std::vector<const DumpTensor*> byIndex(man.tensors.size(), nullptr);
+  for (const DumpTensor& t : man.tensors) byIndex[static_cast<size_t>(t.index)] = &t;
+  auto bytesOf = [&byIndex](int32_t index) -> uint64_t {
+    const DumpTensor* t = byIndex[static_cast<size_t>(index)];
+    return t != nullptr ? t->bytes : 0;
+  };
+  if (!man.inputs.empty() &&
+      !readInsideDump(root, dir, "input.bin", bytesOf(man.inputs[0]), true, &out->input, err)) {
+    return false;
+  }
+  for (size_t k = 0; k < man.outputs.size(); ++k) {
     std::vector<uint8_t> o;
-    readBinaryFile(
-        dir + (k == 0 ? std::string("/output.bin") : "/output" + std::to_string(k) + ".bin"), &o,
-        nullptr);
+    const std::string name =
+        k == 0 ? std::string("output.bin") : "output" + std::to_string(k) + ".bin";
+    if (!readInsideDump(root, dir, name, bytesOf(man.outputs[k]), true, &o, err)) return false;
     out->outputs.push_back(std::move(o));
   }
-  if (!out->manifest.tensorsDumped) return true;
-  for (const DumpTensor& t : out->manifest.tensors) {
+  if (!man.tensorsDumped) return true;
+  for (const DumpTensor& t : man.tensors) {
     if (t.file.empty()) continue;
     std::vector<uint8_t> data;
-    if (!readBinaryFile(dir + "/" + t.file, &data, err)) return false;
-    if (data.size() != t.bytes) {
-      *err = dir + "/" + t.file + " holds " + std::to_string(data.size()) +
-             " bytes, the manifest says " + std::to_string(t.bytes);
-      return false;
-    }
+    if (!readInsideDump(root, dir, t.file, t.bytes, false, &data, err)) return false;
     out->data[t.index] = std::move(data);
   }
   return true;
@@ -240,7 +360,14 @@ bool makeDump(const ModelFile& model, const std::string& caseName, const std::st
   man.inputSource = inputSource;
   man.inputSeed = inputSeed;
   man.inputGenerator = inputSeed >= 0 ? "xorshift32" : "file";
-  man.oracle = "tinyscope model_runner reference kernels, fresh interpreter, single invoke";
+  // The kernel set that actually ran (device runs set their own oracle).
+  man.kernels = run.kernelsKnown ? kernelsName(run.kernels) : "";
+  man.oracle = "tinyscope model_runner" +
+               (run.kernelsKnown ? " " + man.kernels + " kernels" : std::string()) +
+               (run.kernelsKnown && run.kernels == Kernels::kOptimized
+                    ? std::string(" (") + optimizedKernelsIsa() + ")"
+                    : std::string()) +
+               ", fresh interpreter, single invoke";
   man.modelBytes = model.bytes.size();
   man.numSubgraphs = static_cast<int32_t>(m.numSubgraphs());
   // One interpreter both runs and dumps (tensors are copied by the observer as produced).
@@ -250,58 +377,13 @@ bool makeDump(const ModelFile& model, const std::string& caseName, const std::st
   bool anyCaptured = false;
   for (bool c : run.captured) anyCaptured = anyCaptured || c;
   man.tensorsDumped = anyCaptured;
-  const fb::Vector ins = m.inputs(), outs = m.outputs();
-  for (uint32_t i = 0; i < ins.size(); ++i) man.inputs.push_back(ins.i32(i));
-  for (uint32_t i = 0; i < outs.size(); ++i) man.outputs.push_back(outs.i32(i));
-  std::vector<int32_t> producer(m.numTensors(), -1);
-  std::vector<std::string> producerName(m.numTensors());
-  for (uint32_t o = 0; o < m.numOperators(); ++o) {
-    const OperatorDesc op = m.op(o);
-    DumpOperator d;
-    d.index = static_cast<int32_t>(o);
-    d.op = manifestOpName(op);
-    for (uint32_t i = 0; i < op.inputs.size(); ++i) d.inputs.push_back(op.inputs.i32(i));
-    for (uint32_t i = 0; i < op.outputs.size(); ++i) {
-      const int32_t t = op.outputs.i32(i);
-      d.outputs.push_back(t);
-      producer[static_cast<size_t>(t)] = static_cast<int32_t>(o);
-      producerName[static_cast<size_t>(t)] = d.op;
+  describeGraph(m, nullptr, &man);
+  for (DumpTensor& t : man.tensors) {
+    const auto i = static_cast<size_t>(t.index);
+    if (!t.isConstant && i < run.captured.size() && run.captured[i]) {
+      t.file = "tensors/T" + std::to_string(t.index) + ".bin";
+      out->data[t.index] = run.tensorBytes[i];
     }
-    man.operators.push_back(d);
-  }
-  for (uint32_t t = 0; t < m.numTensors(); ++t) {
-    const TensorDesc d = m.tensor(t);
-    DumpTensor dt;
-    dt.index = static_cast<int32_t>(t);
-    dt.name.assign(d.name.chars != nullptr ? d.name.chars : "", d.name.length);
-    dt.type = schema::tensorTypeName(d.type);
-    dt.shape.assign(d.dims, d.dims + d.rank);
-    dt.quantChannels = static_cast<int32_t>(d.numChannels());
-    if (!(d.isConstant() && d.numChannels() > 1)) {
-      for (uint32_t c = 0; c < d.scales.size(); ++c)
-        dt.scale.push_back(static_cast<double>(d.scales.f32(c)));
-      for (uint32_t c = 0; c < d.zeroPoints.size(); ++c)
-        dt.zeroPoint.push_back(d.zeroPoints.i64(c));
-    }
-    dt.quantizedDimension = d.quantizedDimension;
-    dt.isConstant = d.isConstant();
-    dt.isVariable = d.isVariable;
-    if (!d.isConstant()) {
-      dt.producerOp = producer[t];
-      dt.producerOpName = producerName[t];
-    }
-    for (uint32_t i = 0; i < ins.size(); ++i) {
-      if (ins.i32(i) == static_cast<int32_t>(t)) dt.modelInput = static_cast<int32_t>(i);
-    }
-    for (uint32_t i = 0; i < outs.size(); ++i) {
-      if (outs.i32(i) == static_cast<int32_t>(t)) dt.modelOutput = static_cast<int32_t>(i);
-    }
-    dt.bytes = d.bytes;
-    if (!d.isConstant() && t < run.captured.size() && run.captured[t]) {
-      dt.file = "tensors/T" + std::to_string(t) + ".bin";
-      out->data[dt.index] = run.tensorBytes[t];
-    }
-    man.tensors.push_back(dt);
   }
   out->input = input;
   out->outputs = run.outputs;

@@ -8,53 +8,31 @@
 #include <string>
 #include <vector>
 
+#include "model_runner/host/graph_description.h"
 #include "model_runner/host/host_runner.h"
 
 namespace tinyscope::runner::host {
 
-struct DumpTensor {
-  int32_t index = 0;
-  std::string name;
-  std::string type;  // "int8", "int32", ...
-  std::vector<int32_t> shape;
-  std::vector<double> scale;  // empty for unquantized and for per-channel constants
-  std::vector<int64_t> zeroPoint;
-  int32_t quantizedDimension = 0;
-  int32_t quantChannels = 0;
-  bool isConstant = false;
-  bool isVariable = false;
-  int32_t producerOp = -1;
-  std::string producerOpName;  // empty = null
-  int32_t modelInput = -1;
-  int32_t modelOutput = -1;
-  uint64_t bytes = 0;
-  std::string file;  // "tensors/T<idx>.bin", empty = null
-};
+using DumpTensor = GraphTensor;  // `file` names its data, relative to the dump folder
+using DumpOperator = GraphOperator;
 
-struct DumpOperator {
-  int32_t index = 0;
-  std::string op;  // "CONV_2D" or "CUSTOM:<code>"
-  std::vector<int32_t> inputs;
-  std::vector<int32_t> outputs;
-};
-
-struct DumpManifest {
+// The graph part (inputs, outputs, operators, tensors) is the model's GraphDescription; scale
+// and zero_point of per-channel constants are not written (the golden layout omits them).
+struct DumpManifest : GraphDescription {
   std::string format = "tflm_ref manifest v1";
   std::string model, modelFile, modelSha256;
   std::string caseName;
   std::string inputSource;
-  std::string oracle;
+  std::string oracle;   // what produced the data, e.g. "tinyscope model_runner optimized kernels"
+  std::string kernels;  // "reference" or "optimized" for desktop runs; empty when not known
   uint64_t modelBytes = 0;
   int64_t inputSeed = -1;
   std::string inputGenerator = "file";
-  std::vector<int32_t> inputs, outputs;
   int32_t numSubgraphs = 1;
   uint64_t arenaUsedBytes = 0;
   uint64_t arenaUsedBytesPreserveAll = 0;
   bool preserveAllOutputMatches = true;
   bool tensorsDumped = true;
-  std::vector<DumpOperator> operators;
-  std::vector<DumpTensor> tensors;
 };
 
 struct TensorDump {
@@ -64,12 +42,17 @@ struct TensorDump {
   std::map<int32_t, std::vector<uint8_t>> data;  // tensors/T<idx>.bin by tensor index
 };
 
-// Reads a dump directory. Missing tensors/ files listed in the manifest are an error only
-// when tensors_dumped is true.
+// Reads a dump directory. The manifest is not trusted: every file it names must stay inside
+// `dir` (after resolving "..", absolute paths and symlinks), be a regular file, and hold exactly
+// shape x element-size bytes; input.bin and output*.bin, when present, the size of the model
+// input/output tensor. Missing tensors/ files listed in the manifest are an error only when
+// tensors_dumped is true. Errors name the file or the manifest field.
 bool readDump(const std::string& dir, TensorDump* out, std::string* error);
 // Writes a dump directory (created if missing, files overwritten).
 bool writeDump(const std::string& dir, const TensorDump& dump, std::string* error);
 
+// Parses and checks a manifest: numbers in range for their field, tensor indices in range,
+// every tensor's `bytes` equal to its shape x element size. Errors name the field.
 bool parseManifest(const std::string& json, DumpManifest* out, std::string* error);
 std::string manifestToJson(const DumpManifest& manifest);
 

@@ -6,13 +6,6 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
-struct AddData {
-  AddParams params;
-  bool broadcast = false;
-  size_t count = 0;
-  BroadcastShape shape;
-};
-
 bool sameShape(const TensorDesc& a, const TensorDesc& b) {
   if (a.rank != b.rank) return false;
   for (uint32_t i = 0; i < a.rank; ++i) {
@@ -21,7 +14,10 @@ bool sameShape(const TensorDesc& a, const TensorDesc& b) {
   return true;
 }
 
-Status prepare(OpContext& ctx) {
+}  // namespace
+
+Status prepareAddOp(OpContext& ctx, AddOpData** out) {
+  *out = nullptr;
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kAddOptions)) != Status::kOk) return s;
@@ -34,10 +30,11 @@ Status prepare(OpContext& ctx) {
       (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
     return s;
   }
-  auto* data = static_cast<AddData*>(ctx.allocatePersistent(sizeof(AddData)));
+  auto* data = static_cast<AddOpData*>(ctx.allocatePersistent(sizeof(AddOpData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *data = AddData();
+  *data = AddOpData();
   ctx.setUserData(data);
+  *out = data;
   if (sameShape(in1, in2)) {
     if (!sameShape(in1, output)) return ctx.fail(Status::kShapeMismatch, "output", output.index);
     data->count = output.elementCount;
@@ -70,8 +67,15 @@ Status prepare(OpContext& ctx) {
                          &p.actMax);
 }
 
+namespace {
+
+Status prepare(OpContext& ctx) {
+  AddOpData* d = nullptr;
+  return prepareAddOp(ctx, &d);
+}
+
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const AddData*>(ctx.userData());
+  const auto* d = static_cast<const AddOpData*>(ctx.userData());
   if (d->broadcast) {
     reference::broadcastAdd(d->params, d->shape, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
                             ctx.outputData<int8_t>(0));

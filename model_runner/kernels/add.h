@@ -27,6 +27,19 @@ struct BroadcastShape {
   int32_t strides2[kMaxDims] = {};
 };
 
+struct AddOpData {
+  AddParams params;
+  bool broadcast = false;
+  size_t count = 0;      // elements, when !broadcast
+  BroadcastShape shape;  // when broadcast
+  // Set by optimized kernels (x86, Cortex-M) after this prepare; unused by the reference.
+  const void* accelerated = nullptr;
+};
+
+// Prepare shared by every kernel set: the checks (same order, same error fields) and the
+// parameters. Allocates the op data from the persistent arena and sets it as user data.
+Status prepareAddOp(OpContext& ctx, AddOpData** out);
+
 namespace reference {
 
 template <typename T>

@@ -10,61 +10,11 @@ namespace tinyscope::runner::optimized {
 
 namespace {
 
-struct AddData {
-  const SimdKernels* simd = nullptr;  // nullptr: the reference loops
-  AddJob job;
-  kernels::BroadcastShape shape;
-  bool broadcast = false;
-};
-
-bool sameShape(const TensorDesc& a, const TensorDesc& b) {
-  if (a.rank != b.rank) return false;
-  for (uint32_t i = 0; i < a.rank; ++i) {
-    if (a.dims[i] != b.dims[i]) return false;
-  }
-  return true;
-}
-
 Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
-  // Every check (and every error message) of the reference kernel.
-  Status s = kernels::registerAdd().prepare(ctx);
+  kernels::AddOpData* d = nullptr;
+  const Status s = kernels::prepareAddOp(ctx, &d);
   if (s != Status::kOk) return s;
-  const TensorDesc in1 = ctx.input(0), in2 = ctx.input(1), output = ctx.output(0);
-  auto* d = static_cast<AddData*>(ctx.allocatePersistent(sizeof(AddData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = AddData();
-  ctx.setUserData(d);
-  d->broadcast = !sameShape(in1, in2);
-  if (d->broadcast) {
-    kernels::computeBroadcastShape(in1, in2, output,
-                                   &d->shape);  // checked by the reference prepare
-  } else {
-    d->job.count = output.elementCount;
-  }
-  // The reference prepare's arithmetic, kept here (its op data is private to it).
-  kernels::AddParams& p = d->job.params;
-  p.input1Offset = -in1.zeroPoint();
-  p.input2Offset = -in2.zeroPoint();
-  p.outputOffset = output.zeroPoint();
-  p.leftShift = 20;
-  const double s1 = static_cast<double>(in1.scale());
-  const double s2 = static_cast<double>(in2.scale());
-  const double twiceMax = 2.0 * (s1 > s2 ? s1 : s2);
-  const double realOut =
-      twiceMax / (static_cast<double>(1 << p.leftShift) * static_cast<double>(output.scale()));
-  int shift1 = 0, shift2 = 0, shiftOut = 0;
-  if (!quant::quantizeMultiplierSmallerThanOneExp(s1 / twiceMax, &p.input1Multiplier, &shift1) ||
-      !quant::quantizeMultiplierSmallerThanOneExp(s2 / twiceMax, &p.input2Multiplier, &shift2) ||
-      !quant::quantizeMultiplierSmallerThanOneExp(realOut, &p.outputMultiplier, &shiftOut)) {
-    return ctx.fail(Status::kBadQuantization, "scale", output.index);
-  }
-  p.input1Shift = shift1;
-  p.input2Shift = shift2;
-  p.outputShift = shiftOut;
-  s = kernels::activationRange(ctx, ctx.options().u8(schema::add_options::kActivation), output,
-                               &p.actMin, &p.actMax);
-  if (s != Status::kOk) return s;
-  if (!d->broadcast) d->simd = simd;
+  if (!d->broadcast) d->accelerated = simd;  // broadcasting keeps the reference loop
   return Status::kOk;
 }
 
@@ -74,19 +24,21 @@ Status prepare(OpContext& ctx) {
 }
 
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const AddData*>(ctx.userData());
-  if (d->simd != nullptr) {
-    AddJob j = d->job;
+  const auto* d = static_cast<const kernels::AddOpData*>(ctx.userData());
+  if (d->accelerated != nullptr) {
+    AddJob j;
+    j.params = d->params;
+    j.count = d->count;
     j.input1 = ctx.inputData<int8_t>(0);
     j.input2 = ctx.inputData<int8_t>(1);
     j.output = ctx.outputData<int8_t>(0);
-    d->simd->add(j);
+    static_cast<const SimdKernels*>(d->accelerated)->add(j);
   } else if (d->broadcast) {
-    kernels::reference::broadcastAdd(d->job.params, d->shape, ctx.inputData<int8_t>(0),
+    kernels::reference::broadcastAdd(d->params, d->shape, ctx.inputData<int8_t>(0),
                                      ctx.inputData<int8_t>(1), ctx.outputData<int8_t>(0));
   } else {
-    kernels::reference::add(d->job.params, d->job.count, ctx.inputData<int8_t>(0),
-                            ctx.inputData<int8_t>(1), ctx.outputData<int8_t>(0));
+    kernels::reference::add(d->params, d->count, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
+                            ctx.outputData<int8_t>(0));
   }
 }
 

@@ -56,9 +56,6 @@ inline __m256i madd16(__m256i acc, __m256i x, __m256i w) {
 inline __m128i narrow8(__m256i v) {
   return _mm256_maskz_cvtepi32_epi8(0xFF, v);
 }
-inline __m128i narrow16(__m512i v) {
-  return _mm512_maskz_cvtepi32_epi8(0xFFFF, v);
-}
 // 32 activation bytes (kernel form) x 32 weights, summed into 8 lanes; sum32: the weights alone.
 inline __m256i dot32(__m256i acc, __m256i a, __m256i w) {
   return _mm256_dpbusd_epi32(acc, a, w);

@@ -1,5 +1,6 @@
 // inspect / run / bench / compare through the real tinyscope-cli binary, on real models.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <QDir>
 #include <QFile>
@@ -7,7 +8,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <vector>
 
+#include "hostile_models.h"
 #include "tests/support/cli_process.h"
 
 namespace {
@@ -129,4 +132,181 @@ TEST(CliModel, WrongInputSizeStatesExpectedAndGiven) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(r.err.contains("has 5 bytes, but the model's input 0 needs 9216 bytes"))
       << r.err.toStdString();
+}
+
+namespace {
+
+std::vector<uint8_t> readModel(const char* name) {
+  QFile f(model(name));
+  EXPECT_TRUE(f.open(QIODevice::ReadOnly)) << name;
+  const QByteArray b = f.readAll();
+  return std::vector<uint8_t>(b.begin(), b.end());
+}
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const std::vector<uint8_t>& b) {
+  QFile f(dir.path() + "/" + name);
+  EXPECT_TRUE(f.open(QIODevice::WriteOnly));
+  f.write(reinterpret_cast<const char*>(b.data()), static_cast<qint64>(b.size()));
+  return f.fileName();
+}
+
+// Exit 2 with one line on stderr that contains every one of `needles`.
+void expectOneLineError(const QStringList& args, const QStringList& needles) {
+  const CliResult r = runCli(args);
+  EXPECT_EQ(r.code, 2) << args.join(' ').toStdString() << "\n" << r.err.toStdString();
+  EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
+  for (const QString& n : needles)
+    EXPECT_TRUE(r.err.contains(n)) << args.join(' ').toStdString() << ": '" << n.toStdString()
+                                   << "' not in: " << r.err.toStdString();
+}
+
+}  // namespace
+
+// The SIGFPE of inspect/run on an LSTM output with a zero last dimension.
+TEST(CliModel, LstmWithZeroSizedOutputIsRefusedNotACrash) {
+  REQUIRE_SHARED();
+  QTemporaryDir dir;
+  int32_t op = -1, tensor = -1;
+  const QString path = writeFile(dir, "lstm0.tflite",
+                                 tinyscope::runner::test::lstmOutputWithZeroLastDim(
+                                     readModel("trained_lstm_int8"), &op, &tensor));
+  const QStringList needles = {path,
+                               QStringLiteral("operator %1 UNIDIRECTIONAL_SEQUENCE_LSTM").arg(op),
+                               QStringLiteral("tensor %1").arg(tensor), "zero-sized dimension"};
+  expectOneLineError({"inspect", path}, needles);
+  expectOneLineError({"inspect", path, "--json"}, needles);
+  expectOneLineError({"run", path, "--seed", "1"}, needles);
+  expectOneLineError({"bench", path, "--runs", "1"}, needles);
+}
+
+// The GUI's zeroPoint.at(0) abort: an int8 tensor with a scale but no zero point.
+TEST(CliModel, QuantizationWithoutZeroPointIsRefused) {
+  REQUIRE_SHARED();
+  QTemporaryDir dir;
+  using tinyscope::runner::test::QuantDefect;
+  for (QuantDefect d :
+       {QuantDefect::kNoZeroPoint, QuantDefect::kScaleNaN, QuantDefect::kZeroPointOutOfRange}) {
+    // hello_world_int8's output is tensor 9 (what the GUI dequantizes).
+    const QString path =
+        writeFile(dir, QString("q_%1.tflite").arg(tinyscope::runner::test::quantDefectName(d)),
+                  tinyscope::runner::test::withQuantDefect(readModel("hello_world_int8"), 9, d));
+    // Removing zero_point from the shared vtable strips it from tensor 0's table as well.
+    const QStringList needles = {path, d == QuantDefect::kNoZeroPoint ? "tensor 0" : "tensor 9",
+                                 d == QuantDefect::kScaleNaN ? "QuantizationParameters.scale"
+                                                             : "QuantizationParameters.zero_point"};
+    expectOneLineError({"inspect", path}, needles);
+    expectOneLineError({"run", path, "--seed", "1"}, needles);
+  }
+}
+
+// The uncaught std::ios_base::failure: folders, devices and FIFOs as models or inputs.
+TEST(CliModel, FoldersDevicesAndFifosAreRefusedAsModelsAndInputs) {
+  REQUIRE_SHARED();
+  QTemporaryDir dir;
+  const QString fifo = dir.path() + "/fifo.tflite";
+  ASSERT_EQ(mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+  for (const QString& verb : {"inspect", "run", "bench"}) {
+    QStringList extra;
+    if (verb == "run")
+      extra << "--seed"
+            << "1";
+    expectOneLineError(QStringList{verb, dir.path()} + extra, {dir.path() + " is a folder"});
+    expectOneLineError(QStringList{verb, "/dev/zero"} + extra, {"/dev/zero is not a regular file"});
+    expectOneLineError(QStringList{verb, fifo} + extra, {fifo + " is not a regular file"});
+  }
+  const QString m = model("hello_world_int8");
+  expectOneLineError({"run", m, "--input", dir.path()}, {dir.path() + " is a folder"});
+  expectOneLineError({"run", m, "--input", "/dev/zero"}, {"/dev/zero is not a regular file"});
+  expectOneLineError({"run", m, "--input", fifo}, {fifo + " is not a regular file"});
+}
+
+// `run` on a zero-size input printed an empty "tinyscope-cli run:" line.
+TEST(CliModel, EmptyInputsAndZeroSizedModelInputsNameFileAndSizes) {
+  REQUIRE_SHARED();
+  QTemporaryDir dir;
+  const QString empty = writeFile(dir, "empty.bin", {});
+  expectOneLineError({"run", model("person_detect"), "--input", empty},
+                     {empty + " has 0 bytes, but the model's input 0 needs 9216 bytes"});
+  const QString big = writeFile(dir, "big.bin", std::vector<uint8_t>(9300, 1));
+  expectOneLineError({"run", model("person_detect"), "--input", big},
+                     {big + " holds 9300 bytes, more than the 9216 bytes accepted here"});
+  // hello_world_int8's input (tensor 0, shape [1,1]) made empty.
+  const QString zero =
+      writeFile(dir, "zero_input.tflite",
+                tinyscope::runner::test::withTensorDim(readModel("hello_world_int8"), 0, 1, 0));
+  expectOneLineError({"run", zero, "--input", empty}, {zero + ": ", "tensor 0", "zero-sized"});
+  expectOneLineError({"run", zero, "--seed", "1"}, {zero + ": ", "tensor 0", "zero-sized"});
+}
+
+// compare trusted a manifest's "file": "../x" and /dev/zero were read.
+TEST(CliModel, CompareRefusesManifestPathsOutsideTheDump) {
+  REQUIRE_SHARED();
+  QTemporaryDir dir;
+  const QString a = dir.path() + "/a";
+  ASSERT_EQ(runCli({"run", model("hello_world_int8"), "--seed", "1", "--dump", a}).code, 0);
+  QFile mf(a + "/manifest.json");
+  ASSERT_TRUE(mf.open(QIODevice::ReadOnly));
+  QJsonObject man = QJsonDocument::fromJson(mf.readAll()).object();
+  mf.close();
+  QJsonArray tensors = man["tensors"].toArray();
+  int index = -1;
+  for (int i = 0; i < tensors.size(); ++i) {
+    QJsonObject t = tensors[i].toObject();
+    if (!t["file"].isString()) continue;
+    index = i;
+    t["file"] = "../../../../../../dev/zero";
+    tensors[i] = t;
+    break;
+  }
+  ASSERT_GE(index, 0);
+  man["tensors"] = tensors;
+  ASSERT_TRUE(mf.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  mf.write(QJsonDocument(man).toJson());
+  mf.close();
+  expectOneLineError({"compare", a, a}, {a + "/../../../../../../dev/zero", "leads outside"});
+}
+
+// Desktop dumps said "reference kernels" after the optimized ones ran.
+TEST(CliModel, DumpManifestNamesTheKernelsThatRan) {
+  REQUIRE_SHARED();
+  QTemporaryDir dir;
+  for (const QString& set : {"reference", "optimized"}) {
+    const QString out = dir.path() + "/" + set;
+    const CliResult r =
+        runCli({"run", model("hello_world_int8"), "--seed", "1", "--kernels", set, "--dump", out});
+    if (r.code == 2 && r.err.contains("no optimized kernels")) continue;  // non-x86 builds
+    ASSERT_EQ(r.code, 0) << r.err.toStdString();
+    QFile mf(out + "/manifest.json");
+    ASSERT_TRUE(mf.open(QIODevice::ReadOnly));
+    const QJsonObject man = QJsonDocument::fromJson(mf.readAll()).object();
+    EXPECT_EQ(man["kernels"].toString(), set);
+    EXPECT_TRUE(man["oracle"].toString().contains(set + " kernels"))
+        << man["oracle"].toString().toStdString();
+  }
+}
+
+// The host agent aborted with std::ios_base::failure on a folder given as its model.
+TEST(CliModel, AgentRefusesFoldersAndDevicesAsItsModel) {
+  QTemporaryDir dir;
+  for (const QString& bad : {dir.path(), QStringLiteral("/dev/zero")}) {
+    QProcess agent;
+    agent.start(QStringLiteral(TINYSCOPE_AGENT),
+                {"--model", bad, "--slots", dir.path() + "/slots", "--quiet"});
+    ASSERT_TRUE(agent.waitForFinished(20000)) << bad.toStdString();
+    const QString err = QString::fromUtf8(agent.readAllStandardError());
+    EXPECT_EQ(agent.exitStatus(), QProcess::NormalExit) << err.toStdString();
+    EXPECT_EQ(agent.exitCode(), 2) << err.toStdString();
+    EXPECT_TRUE(err.startsWith("tinyscope-agent: " + bad)) << err.toStdString();
+    EXPECT_TRUE(
+        err.contains(bad == dir.path() ? "is a folder, not a file" : "is not a regular file"))
+        << err.toStdString();
+  }
+}
+
+// flash read its model with QFile::readAll: /dev/zero grew without bound.
+TEST(CliModel, FlashRefusesFoldersAndDevicesAsItsModel) {
+  QTemporaryDir dir;
+  expectOneLineError({"flash", "/dev/zero", "--device", "sim:"},
+                     {"/dev/zero is not a regular file"});
+  expectOneLineError({"flash", dir.path(), "--device", "sim:"}, {dir.path() + " is a folder"});
 }

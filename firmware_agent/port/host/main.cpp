@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -16,6 +14,7 @@
 #include "hal.h"
 #include "host_platform.h"
 #include "host_sensors.h"
+#include "model_runner/host/file_io.h"
 #include "model_runner/kernels/all_ops.h"
 #include "wav_file.h"
 
@@ -49,13 +48,6 @@ void diag(bool quiet, const std::string& text) {
 int fail(int code, const std::string& text) {
   std::fprintf(stderr, "tinyscope-agent: %s\n", text.c_str());
   return code;
-}
-
-bool readBytes(const std::string& path, std::vector<uint8_t>* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
 }
 
 // The bundled demo model: the first .tflite (by name) in resources/models/, "" if none.
@@ -160,7 +152,9 @@ int main(int argc, char** argv) {
   }
   if (!modelPath.empty()) {
     std::vector<uint8_t> model;
-    if (!readBytes(modelPath, &model)) return fail(2, modelPath + ": cannot read the model file");
+    std::string readError;
+    if (!tinyscope::runner::host::readBinaryFile(modelPath, &model, &readError))
+      return fail(2, readError);
     if (!p.slots.install(0, model, baseName(modelPath)))
       return fail(2, modelPath + ": " + p.slots.error());
     if (explicitModel) p.slots.saveActiveSlot(0);
