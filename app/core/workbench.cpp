@@ -93,8 +93,8 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
               watcher->deleteLater();
               if (r.id == m_runId) Q_EMIT runReport(r);  // a newer run supersedes this one
             });
-            const QString device = QStringLiteral("%1 (%2)").arg(
-                QString::fromUtf8(m_device.info().hello.boardName.c_str()), m_device.address());
+            const QString device =
+                QStringLiteral("%1 (%2)").arg(m_device.info().boardName, m_device.address());
             const quint32 arena = m_device.info().hello.arenaBytes;
             watcher->setFuture(QtConcurrent::run([id, run, input, model = m_model, device, arena,
                                                   labels = labels(), summary = m_summary] {
