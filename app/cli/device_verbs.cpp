@@ -620,23 +620,9 @@ int runInfer(const QStringList& args) {
 
   quint64 capturedBytes = 0;
   for (const CapturedTensor& t : run.captured) capturedBytes += static_cast<quint64>(t.data.size());
-  QJsonArray opsJson;
-  for (const proto::OpTiming& t : run.ops) {
-    QString name;
-    if (t.opIndex < summary.operators.size())
-      name = QString::fromStdString(summary.operators[t.opIndex].op);
-    opsJson.append(QJsonObject{{QStringLiteral("index"), t.opIndex},
-                               {QStringLiteral("op"), name},
-                               {QStringLiteral("op_code"), t.opCode},
-                               {QStringLiteral("ticks"), static_cast<qint64>(t.ticks)},
-                               {QStringLiteral("us"), static_cast<qint64>(t.micros)}});
-  }
-  QJsonObject timing{{QStringLiteral("device"), session->uri().text},
-                     {QStringLiteral("board"), info.boardName},
-                     {QStringLiteral("tick_hz"), static_cast<qint64>(info.hello.tickHz)},
-                     {QStringLiteral("total_ticks"), static_cast<qint64>(run.totalTicks)},
-                     {QStringLiteral("total_us"), static_cast<qint64>(run.totalMicros)},
-                     {QStringLiteral("ops"), opsJson}};
+  QJsonObject timing =
+      deviceTimingJson(run, info, session->uri().text, modelPath.isEmpty() ? nullptr : &summary);
+  const QJsonArray opsJson = timing[QStringLiteral("ops")].toArray();
 
   if (p.isSet(dump)) {
     rh::TensorDump d;

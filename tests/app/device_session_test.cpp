@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include "app/core/device/device_text.h"
+#include "app/core/device/model_flasher.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
 #include "model_runner/tflite_schema.h"
@@ -141,8 +142,9 @@ TEST(DeviceSessionHostile, OverlapOutOfRangeAndSizeChangeEachFailTheRun) {
     auto run = startRun(dev);
     dev.send(chunk(1, 0, {1024}, 0, QByteArray(512, 'a')), run->id);
     dev.send(chunk(1, 0, {2048}, 512, QByteArray(512, 'b')), run->id);
-    EXPECT_TRUE(run->failure.contains("op 1 output 0 changed its size from 1024 to 2048 bytes "
-                                      "at offset 512"))
+    EXPECT_TRUE(
+        run->failure.contains("op 1 output 0 changed its size from 1024 to 2048 bytes "
+                              "at offset 512"))
         << run->failure.toStdString();
   }
   {
@@ -328,9 +330,10 @@ TEST(DeviceSessionHostile, InferEndsAtOnceWithTheDevicesReason) {
   r.status = InferenceStatus::kUnsupportedOp;
   dev.send(r, run->id);
   EXPECT_LT(timer.elapsed(), 1000);
-  const QString want = QStringLiteral("the device refused the model: operator %1 (%2) is not supported")
-                           .arg(summary.operators.size() - 1)
-                           .arg(lastOp);
+  const QString want =
+      QStringLiteral("the device refused the model: operator %1 (%2) is not supported")
+          .arg(summary.operators.size() - 1)
+          .arg(lastOp);
   EXPECT_TRUE(run->failure.contains(want)) << run->failure.toStdString();
   EXPECT_TRUE(run->failure.contains("prepare failed: op not in resolver"))
       << run->failure.toStdString();
@@ -385,7 +388,8 @@ TEST(DeviceSessionHostile, VersionMismatchAndMalformedHelloReplyAreReportedAtOnc
 
 TEST(DeviceSessionHostile, APortThatDoesNotOpenIsReportedOnce) {
   QString error;
-  auto link = link::DeviceLink::create(QStringLiteral("serial:/dev/tinyscope-no-such-port"), &error);
+  auto link =
+      link::DeviceLink::create(QStringLiteral("serial:/dev/tinyscope-no-such-port"), &error);
   ASSERT_TRUE(link) << error.toStdString();
   DeviceSession session(std::move(link));
   QSignalSpy failed(&session, &DeviceSession::handshakeFailed);
@@ -401,7 +405,9 @@ TEST(DeviceSessionHostile, APortThatDoesNotOpenIsReportedOnce) {
 TEST(DeviceSessionHostile, DeviceTextIsSanitizedBeforeItLeavesTheSession) {
   HelloReply h = FakeDevice::helloReply();
   h.boardName.assign("evil\x1b]0;pwned\x07\x1b[2J");
-  h.sensors[0].name.assign("a\xc2\x9b" "31m");  // C1 CSI
+  h.sensors[0].name.assign(
+      "a\xc2\x9b"
+      "31m");  // C1 CSI
   FakeDevice dev;
   ASSERT_TRUE(dev.connect(h));
   EXPECT_EQ(dev.session->info().boardName, "evil\\x1b]0;pwned\\x07\\x1b[2J");
@@ -425,6 +431,39 @@ TEST(DeviceText, PrintableUtf8StaysEscapesAndBrokenBytesAreShownAsHex) {
   const QByteArray ok = QStringLiteral("IMU µT ±2 g").toUtf8();
   EXPECT_EQ(sanitizeDeviceText(ok.constData(), static_cast<size_t>(ok.size())),
             QStringLiteral("IMU µT ±2 g"));
-  const char bad[] = "a\\b\xe2\x80\xae" "c\xc0\xaf";  // backslash, RTL override, overlong '/'
+  const char bad[] =
+      "a\\b\xe2\x80\xae"
+      "c\xc0\xaf";  // backslash, RTL override, overlong '/'
   EXPECT_EQ(sanitizeDeviceText(bad, sizeof(bad) - 1), "a\\\\b\\xe2\\x80\\xaec\\xc0\\xaf");
+}
+
+TEST(ModelFlasherRouting, AnswersToOtherRequestsAreIgnoredAndANackEndsAtOnce) {
+  FakeDevice dev;
+  ASSERT_TRUE(dev.connect());
+  ModelFlasher flasher(dev.session.get());
+  QSignalSpy finished(&flasher, &ModelFlasher::finished);
+  FlashOptions options;
+  options.slot = 1;
+  ASSERT_TRUE(flasher.start(QByteArray(100, 'm'), options));
+  const quint16 slotRequest = dev.lastRequest(MessageType::kSlotInfoRequest);
+  ASSERT_NE(slotRequest, 0);
+  SlotInfo info;
+  info.slot = 1;
+  info.capacity = 4096;
+  dev.send(info, static_cast<quint16>(slotRequest + 100));  // someone else's answer
+  dev.send(info, 0);                                        // nobody's answer
+  EXPECT_EQ(dev.lastRequest(MessageType::kFlashBegin), 0);
+  dev.send(info, slotRequest);
+  const quint16 begin = dev.lastRequest(MessageType::kFlashBegin);
+  ASSERT_NE(begin, 0);
+  Nack n;
+  n.nackedType = static_cast<uint8_t>(MessageType::kFlashBegin);
+  n.code = NackCode::kFlashWriteFailed;
+  dev.send(n, begin);
+  ASSERT_EQ(finished.count(), 1);
+  EXPECT_FALSE(finished.at(0).at(0).toBool());
+  EXPECT_TRUE(finished.at(0).at(1).toString().contains(
+      "the device refused FlashBegin: writing the slot failed"))
+      << finished.at(0).at(1).toString().toStdString();
+  EXPECT_EQ(dev.session->router().pendingCount(), 0);
 }

@@ -49,8 +49,8 @@ TEST(RequestRouter, RepliesGoToWhoeverAskedAndEndTheWait) {
 TEST(RequestRouter, ATimeoutNamesTheRequestAndFailAllEndsEveryWait) {
   RequestRouter router(QStringLiteral("serial:/dev/ttyX"));
   QString why;
-  router.expect<SlotInfo>(
-      3, "SlotInfoRequest for slot 2", 50, {}, {}, [&](const QString& w) { why = w; });
+  router.expect<SlotInfo>(3, "SlotInfoRequest for slot 2", 50, {}, {},
+                          [&](const QString& w) { why = w; });
   QTest::qWait(200);
   EXPECT_EQ(why, "serial:/dev/ttyX: no answer to SlotInfoRequest for slot 2 within 0.05 s");
   int failed = 0;

@@ -31,7 +31,9 @@ class InProcessTransport : public tinyscope::link::Transport {
   }
   QString address() const override { return QStringLiteral("fake:"); }
   // Bytes arriving from the device.
-  void deliver(const QByteArray& bytes) { Q_EMIT bytesReceived(bytes, tinyscope::link::steadyNowNs()); }
+  void deliver(const QByteArray& bytes) {
+    Q_EMIT bytesReceived(bytes, tinyscope::link::steadyNowNs());
+  }
   QByteArray takeWritten() {
     QByteArray w = m_written;
     m_written.clear();
@@ -58,10 +60,10 @@ QByteArray deviceFrame(const T& message, quint16 sequence, quint16 requestId) {
 inline QByteArray rawDeviceFrame(const QByteArray& message) {
   using namespace tinyscope::proto;
   std::vector<uint8_t> buffer(frameWireSize(static_cast<size_t>(message.size())) + 8);
-  const FrameEncodeResult r = FrameEncoder::encode(
-      ConstByteSpan(reinterpret_cast<const uint8_t*>(message.constData()),
-                    static_cast<size_t>(message.size())),
-      ByteSpan(buffer.data(), buffer.size()));
+  const FrameEncodeResult r =
+      FrameEncoder::encode(ConstByteSpan(reinterpret_cast<const uint8_t*>(message.constData()),
+                                         static_cast<size_t>(message.size())),
+                           ByteSpan(buffer.data(), buffer.size()));
   if (!r.ok) return {};
   return QByteArray(reinterpret_cast<const char*>(buffer.data()), static_cast<int>(r.size));
 }
@@ -100,7 +102,8 @@ class FakeDevice {
     const QByteArray w = m_transport->takeWritten();
     std::vector<uint8_t> buffer(frameDecodeBufferSize(kMaxHostToDeviceMessageSize));
     FrameDecoder decoder(ByteSpan(buffer.data(), buffer.size()));
-    ConstByteSpan in(reinterpret_cast<const uint8_t*>(w.constData()), static_cast<size_t>(w.size()));
+    ConstByteSpan in(reinterpret_cast<const uint8_t*>(w.constData()),
+                     static_cast<size_t>(w.size()));
     while (!in.empty()) {
       const FrameDecodeResult r = decoder.feed(in);
       in = in.subspan(r.consumed);
