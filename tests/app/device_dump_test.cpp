@@ -37,7 +37,8 @@ TEST(DeviceDump, TrueUnitsAndComparableWithTheDesktop) {
       CapturedTensor t;
       t.opIndex = static_cast<quint16>(o);
       t.tensorIndex = static_cast<quint8>(k);
-      t.data = QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
+      t.data =
+          QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
       t.cover(0, static_cast<quint32>(t.data.size()));
       run.captured.insert(qMakePair(t.opIndex, t.tensorIndex), t);
     }
