@@ -48,8 +48,9 @@ std::unique_ptr<FakeDevice> prepare(quint16* runId) {
   auto dev = std::make_unique<FakeDevice>();
   CHECK(dev->connect());
   dev->session->startStream(0, 0, 1000 * 1000, 10);
-  *runId = dev->session->runInference(QByteArray(16, '\1'), CaptureMode::kAllOps, {},
-                                      [](const InferenceRun&) {}, [](const QString&) {}, 60000);
+  *runId = dev->session->runInference(
+      QByteArray(16, '\1'), CaptureMode::kAllOps, {}, [](const InferenceRun&) {},
+      [](const QString&) {}, 60000);
   CHECK(*runId != 0);
   dev->takeRequests();
   return dev;
