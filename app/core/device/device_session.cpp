@@ -335,13 +335,20 @@ quint16 DeviceSession::runInference(const QByteArray& input, CaptureMode capture
     }
     m_runInputRequests.append(id);
     // Acks need no action; a refused chunk ends the run at once with the device's reason.
-    m_router.expect<Ack>(id, QStringLiteral("InputChunk"), 0, {},
-                         [this, off](const Nack& refusal) {
-                           failRun(QStringLiteral("%1: %2 (input bytes from offset %3)")
-                                       .arg(where(), describeNack(refusal))
-                                       .arg(off));
-                         },
-                         {});
+    m_router.expect<Ack>(
+        id, QStringLiteral("InputChunk"), 0, {},
+        [this, off](const Nack& refusal) {
+          // A slot whose model the device cannot run: name the operator.
+          const QString missing =
+              refusal.code == NackCode::kSlotNotValid ? missingOperator() : QString();
+          if (!missing.isEmpty())
+            return failRun(
+                QStringLiteral("%1: the device refused the model: %2").arg(where(), missing));
+          failRun(QStringLiteral("%1: %2 (input bytes from offset %3)")
+                      .arg(where(), describeNack(refusal))
+                      .arg(off));
+        },
+        {});
   }
   RunInference run;
   run.source = input.isEmpty() ? InputSource::kLatestWindow : InputSource::kUploaded;
@@ -420,23 +427,24 @@ static QString inferenceStatusText(InferenceStatus s) {
   return QStringLiteral("unknown status");
 }
 
-QString DeviceSession::runFailureText(InferenceStatus status) const {
-  if (status == InferenceStatus::kUnsupportedOp && !m_modelOpNames.isEmpty()) {
-    // Name the first operator of the model the device's op table lacks.
-    QSet<QString> deviceOps;
-    for (size_t i = 0; i < m_info.hello.opCodes.size(); ++i)
-      deviceOps.insert(QString::fromLatin1(
-          runner::schema::builtinOperatorName(static_cast<int32_t>(m_info.hello.opCodes[i]))));
-    for (int o = 0; o < m_modelOpNames.size(); ++o) {
-      const QString& name = m_modelOpNames[o];
-      const QString base =
-          name.startsWith(QLatin1String("CUSTOM")) ? QStringLiteral("CUSTOM") : name;
-      if (!deviceOps.contains(base))
-        return QStringLiteral("the device refused the model: operator %1 (%2) is not supported")
-            .arg(o)
-            .arg(name);
-    }
+QString DeviceSession::missingOperator() const {
+  // The first operator of the model the device's op table (HelloReply.opCodes) lacks.
+  QSet<QString> deviceOps;
+  for (size_t i = 0; i < m_info.hello.opCodes.size(); ++i)
+    deviceOps.insert(QString::fromLatin1(
+        runner::schema::builtinOperatorName(static_cast<int32_t>(m_info.hello.opCodes[i]))));
+  for (int o = 0; o < m_modelOpNames.size(); ++o) {
+    const QString& name = m_modelOpNames[o];
+    const QString base = name.startsWith(QLatin1String("CUSTOM")) ? QStringLiteral("CUSTOM") : name;
+    if (!deviceOps.contains(base))
+      return QStringLiteral("operator %1 (%2) is not supported").arg(o).arg(name);
   }
+  return {};
+}
+
+QString DeviceSession::runFailureText(InferenceStatus status) const {
+  const QString missing = status == InferenceStatus::kUnsupportedOp ? missingOperator() : QString();
+  if (!missing.isEmpty()) return QStringLiteral("the device refused the model: %1").arg(missing);
   if (status == InferenceStatus::kNoModel || status == InferenceStatus::kModelInvalid ||
       status == InferenceStatus::kArenaTooSmall || status == InferenceStatus::kUnsupportedOp)
     return QStringLiteral("the device refused the model: %1").arg(inferenceStatusText(status));
@@ -539,6 +547,7 @@ QString DeviceSession::describeNack(const Nack& nack) {
 }
 
 void DeviceSession::onMessage(const link::DeviceMessage& message) {
+  m_arrivalNs = message.arrivalNs;
   m_headerSequence.add(message.header.sequence);
   m_messages.sequence = m_headerSequence.counts();
   const Status s =
@@ -641,16 +650,11 @@ void DeviceSession::on(const Header&, const SensorWindow& w) {
     state.prevSamples = w.sampleCount;
   }
   st.samples += w.sampleCount;
-  SensorWindowData d;
-  d.streamId = w.streamId;
-  d.sequence = w.sequence;
-  d.timestampUs = w.timestampUs;
-  d.sampleType = w.sampleType;
-  d.channels = w.channels;
-  d.samples = w.sampleCount;
-  d.payload = QByteArray(reinterpret_cast<const char*>(w.payload.data()),
-                         static_cast<int>(w.payload.size()));
-  Q_EMIT windowReceived(d);
+  Q_EMIT windowReceived(SensorWindowData{w.streamId, w.sequence, w.timestampUs, w.sampleType,
+                                         w.channels, w.sampleCount,
+                                         QByteArray(reinterpret_cast<const char*>(w.payload.data()),
+                                                    static_cast<int>(w.payload.size())),
+                                         m_arrivalNs});
 }
 
 void DeviceSession::on(const Header& h, const TensorChunk& c) {

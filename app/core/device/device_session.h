@@ -225,6 +225,7 @@ class DeviceSession : public QObject {
   void finishRun();
   void failRun(const QString& why);
   QString runFailureText(proto::InferenceStatus status) const;
+  QString missingOperator() const;  // empty when the model is unknown or fully supported
   quint64 tensorLimit(quint16 op, quint8 tensor, QString* limitName) const;
   quint16 sendHello(quint16 requestId);
   void sendFirstHello();
@@ -240,6 +241,7 @@ class DeviceSession : public QObject {
   QTimer* m_handshakeDeadline = nullptr;
   QString m_lastLinkError;
   MessageCounts m_messages;
+  qint64 m_arrivalNs = 0;  // of the message being handled
   SequenceTracker m_headerSequence{16, 0x7FFF};
   QMap<quint8, StreamStats> m_streams;
   std::map<quint8, StreamState> m_streamState;
