@@ -482,3 +482,17 @@ TEST(ModelFlasherRouting, AnswersToOtherRequestsAreIgnoredAndANackEndsAtOnce) {
       << finished.at(0).at(1).toString().toStdString();
   EXPECT_EQ(dev.session->router().pendingCount(), 0);
 }
+
+TEST(DeviceSessionHostile, SilenceIsReportedOnceAndALateBoardStillConnects) {
+  FakeDevice dev;
+  QSignalSpy failed(dev.session.get(), &DeviceSession::handshakeFailed);
+  QSignalSpy connected(dev.session.get(), &DeviceSession::connected);
+  dev.session->startHandshake(200);
+  QTest::qWait(700);
+  ASSERT_EQ(failed.count(), 1);
+  EXPECT_EQ(failed.at(0).at(0).toString(), "fake:: no answer to the handshake within 0.2 s");
+  // The Hello kept going out; the board boots and answers the newest one.
+  dev.send(FakeDevice::helloReply(), dev.lastRequest(MessageType::kHello));
+  EXPECT_EQ(connected.count(), 1);
+  EXPECT_EQ(failed.count(), 1);
+}

@@ -147,11 +147,13 @@ DeviceSession::DeviceSession(std::unique_ptr<link::DeviceLink> link, QObject* pa
   m_handshakeDeadline->setSingleShot(true);
   connect(m_handshakeDeadline, &QTimer::timeout, this, [this] {
     // A link that failed to open has said why already: one error, not a second "no answer".
-    failHandshake(!m_lastLinkError.isEmpty()
-                      ? m_lastLinkError
-                      : QStringLiteral("%1: no answer to the handshake within %2 s")
-                            .arg(where())
-                            .arg(m_handshakeDeadline->interval() / 1000.0));
+    if (!m_lastLinkError.isEmpty()) return failHandshake(m_lastLinkError);
+    // Silence is reported once, but the Hello keeps going out (every 250 ms) until
+    // stopHandshake(): a board that boots late still connects.
+    if (!m_handshaking) return;
+    Q_EMIT handshakeFailed(QStringLiteral("%1: no answer to the handshake within %2 s")
+                               .arg(where())
+                               .arg(m_handshakeDeadline->interval() / 1000.0));
   });
   connect(m_link.get(), &link::DeviceLink::closed, this, [this] {
     const QString why = m_lastLinkError.isEmpty()
@@ -233,12 +235,16 @@ void DeviceSession::sendFirstHello() {
 }
 
 void DeviceSession::failHandshake(const QString& why) {
+  const bool wasHandshaking = m_handshaking;
+  stopHandshake();
+  if (wasHandshaking) Q_EMIT handshakeFailed(why);
+}
+
+void DeviceSession::stopHandshake() {
   m_helloTimer->stop();
   m_handshakeDeadline->stop();
   m_router.cancel(m_helloRequest);
-  if (!m_handshaking) return;
   m_handshaking = false;
-  Q_EMIT handshakeFailed(why);
 }
 
 quint16 DeviceSession::sendHello(quint16 requestId) {
@@ -756,6 +762,7 @@ bool DeviceSession::connectBlocking(int timeoutMs, QString* error) {
   disconnect(ok);
   disconnect(bad);
   if (m_handshakeDone) return true;
+  stopHandshake();
   *error = failure.isEmpty() ? QStringLiteral("%1: the handshake failed").arg(where()) : failure;
   return false;
 }

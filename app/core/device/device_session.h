@@ -158,8 +158,11 @@ class DeviceSession : public QObject {
   }
 
   // Sends Hello (repeated every 250 ms) until answered; connected() or handshakeFailed()
-  // (once: the port did not open, a version mismatch, a malformed reply, or timeoutMs).
+  // once: the port did not open, a Nack, a version mismatch or a malformed reply (these
+  // end the handshake), or no answer within timeoutMs (the Hello keeps going out, so a
+  // board that boots late still connects, until stopHandshake() or the link closes).
   void startHandshake(int timeoutMs = 10000);
+  void stopHandshake();
   quint16 startStream(quint8 streamId, quint8 sensorId, quint32 rateMilliHz, quint16 windowSamples);
   quint16 stopStream(quint8 streamId);
   // The model the device runs, when the host knows it: bounds each captured tensor by its
