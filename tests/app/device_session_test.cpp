@@ -166,7 +166,10 @@ TEST(DeviceSessionHostile, GapOverlapOutOfRangeAndSizeChangeEachFailTheRun) {
     msg[offsetAt + 1] = static_cast<char>(768 >> 8);
     dev.sendBytes(rawDeviceFrame(msg));
     EXPECT_FALSE(run->failure.isEmpty());
-    EXPECT_TRUE(run->failure.contains("TensorChunk")) << run->failure.toStdString();
+    EXPECT_TRUE(
+        run->failure.contains("op 1 output 0: the device's chunk at offset 768 (512 "
+                              "bytes, tensor of 1024 bytes) does not fit"))
+        << run->failure.toStdString();
     EXPECT_EQ(dev.session->messageCounts().undecodable, 1u);
   }
 }

@@ -573,7 +573,24 @@ void DeviceSession::onUndecodable(const link::DeviceMessage& message, Status sta
     return failHandshake(QStringLiteral("%1: the device's answer to the handshake (HelloReply) "
                                         "is malformed: %2")
                              .arg(where(), QString::fromLatin1(statusMessage(status))));
-  if (m_runPending && id == m_run.requestId && id != 0) return failRun(what);
+  if (m_runPending && id == m_run.requestId && id != 0) {
+    // A chunk that fails the cross-field checks (past totalBytes, totalBytes not the shape's
+    // size) was read whole before it was refused: name the tensor and offset it claimed.
+    TensorChunk c;
+    if (message.header.type == MessageType::kTensorChunk &&
+        (status == Status::kOutOfRange || status == Status::kLengthMismatch) &&
+        message.decode(c) == status)
+      return failRun(QStringLiteral("%1: op %2 output %3: the device's chunk at offset %4 (%5 "
+                                    "bytes, tensor of %6 bytes) does not fit: %7")
+                         .arg(where())
+                         .arg(c.opIndex)
+                         .arg(c.tensorIndex)
+                         .arg(c.offset)
+                         .arg(c.data.size())
+                         .arg(c.totalBytes)
+                         .arg(QString::fromLatin1(statusMessage(status))));
+    return failRun(what);
+  }
   Q_EMIT errorOccurred(what);
 }
 
