@@ -86,7 +86,8 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
           [this](const LinkStatus& s) { m_streamRateHz = s.stream.measuredRateHz(); });
   connect(&m_device, &DeviceController::runFinished, this,
           [this](const InferenceRun& run, const QByteArray& input) {
-            const quint64 id = m_runId;
+            const quint64 id = takeRunId();
+            if (id != m_runId) return;  // a newer run supersedes this one
             auto* watcher = new QFutureWatcher<RunReport>(this);
             connect(watcher, &QFutureWatcher<RunReport>::finished, this, [this, watcher] {
               const RunReport r = watcher->result();
@@ -103,10 +104,18 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
           });
   connect(&m_device, &DeviceController::runFailed, this, [this](const QString& message) {
     RunReport r;
-    r.id = m_runId;
+    r.id = takeRunId();
+    if (r.id != m_runId) return;  // e.g. "a new inference replaced this one"
     r.error = message;
     Q_EMIT runReport(r);
   });
+}
+
+quint64 Workbench::takeRunId() {
+  if (m_deviceRuns.empty()) return 0;
+  const quint64 id = m_deviceRuns.front();
+  m_deviceRuns.pop_front();
+  return id;
 }
 
 Workbench::~Workbench() = default;
@@ -221,6 +230,7 @@ void Workbench::runOnDevice() {
     input = QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
   }
   Q_EMIT runStarted(m_runId);
+  m_deviceRuns.push_back(m_runId);
   m_device.runInference(input);
 }
 
