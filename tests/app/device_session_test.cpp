@@ -114,40 +114,32 @@ TEST(DeviceSessionHostile, AChunkSentTwiceDoesNotStandInForOneNeverSent) {
   EXPECT_TRUE(run->failure.contains("overlaps")) << run->failure.toStdString();
 }
 
+// How a run ends after the device sends `chunks` (and then its result, when asked).
+QString runFailureAfter(const std::vector<TensorChunk>& chunks, bool thenResult) {
+  FakeDevice dev;
+  if (!dev.connect()) return QStringLiteral("no handshake");
+  auto run = startRun(dev);
+  for (const TensorChunk& c : chunks) dev.send(c, run->id);
+  if (thenResult) dev.send(okResult(), run->id);
+  return run->done ? QStringLiteral("completed") : run->failure;
+}
+
 TEST(DeviceSessionHostile, GapOverlapOutOfRangeAndSizeChangeEachFailTheRun) {
-  {
-    // Half a tensor, then the result: the other half never comes.
-    FakeDevice dev;
-    ASSERT_TRUE(dev.connect());
-    auto run = startRun(dev);
-    dev.send(chunk(5, 1, {1024}, 0, QByteArray(512, 'a')), run->id);
-    dev.send(okResult(), run->id);
-    EXPECT_FALSE(run->done);
-    EXPECT_TRUE(
-        run->failure.contains("op 5 output 1 has 512 of 1024 bytes; bytes from offset "
-                              "512 never arrived"))
-        << run->failure.toStdString();
-  }
-  {
-    FakeDevice dev;
-    ASSERT_TRUE(dev.connect());
-    auto run = startRun(dev);
-    dev.send(chunk(1, 0, {1024}, 0, QByteArray(512, 'a')), run->id);
-    dev.send(chunk(1, 0, {1024}, 256, QByteArray(512, 'b')), run->id);
-    EXPECT_TRUE(run->failure.contains("offset 256")) << run->failure.toStdString();
-    EXPECT_TRUE(run->failure.contains("overlaps")) << run->failure.toStdString();
-  }
-  {
-    FakeDevice dev;
-    ASSERT_TRUE(dev.connect());
-    auto run = startRun(dev);
-    dev.send(chunk(1, 0, {1024}, 0, QByteArray(512, 'a')), run->id);
-    dev.send(chunk(1, 0, {2048}, 512, QByteArray(512, 'b')), run->id);
-    EXPECT_TRUE(
-        run->failure.contains("op 1 output 0 changed its size from 1024 to 2048 bytes "
-                              "at offset 512"))
-        << run->failure.toStdString();
-  }
+  const QByteArray a(512, 'a');
+  // Half a tensor, then the result: the other half never comes.
+  QString f = runFailureAfter({chunk(5, 1, {1024}, 0, a)}, true);
+  EXPECT_TRUE(
+      f.contains("op 5 output 1 has 512 of 1024 bytes; bytes from offset 512 never "
+                 "arrived"))
+      << f.toStdString();
+  f = runFailureAfter({chunk(1, 0, {1024}, 0, a), chunk(1, 0, {1024}, 256, a)}, false);
+  EXPECT_TRUE(f.contains("op 1 output 0: the chunk at offset 256 (512 bytes) overlaps"))
+      << f.toStdString();
+  f = runFailureAfter({chunk(1, 0, {1024}, 0, a), chunk(1, 0, {2048}, 512, a)}, false);
+  EXPECT_TRUE(f.contains("op 1 output 0 changed its size from 1024 to 2048 bytes at offset 512"))
+      << f.toStdString();
+  EXPECT_EQ(runFailureAfter({chunk(1, 0, {1024}, 0, a), chunk(1, 0, {1024}, 512, a)}, true),
+            "completed");
   {
     // offset + size past totalBytes: the encoder refuses it, so the bytes are hand-made.
     FakeDevice dev;
