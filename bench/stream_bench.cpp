@@ -50,7 +50,7 @@ StepResult runStep(const QString& agent, double rateHz, double seconds) {
   session.stopStream(0);
   session.spin(200);
   const StreamStats st = session.streams().value(0);
-  const auto& c = session.link()->counters();
+  const auto& c = session.counters();
   r.measuredHz = st.measuredRateHz();
   r.samples = st.samples;
   r.gaps = st.missingWindows;

@@ -17,12 +17,13 @@ fi
 shared=${TINYSCOPE_SHARED_DIR:-../shared}
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j"$(nproc)" --target model_verify_fuzz model_invoke_fuzz model_inspect_fuzz protocol_fuzz
+cmake --build --preset fuzz -j"$(nproc)" --target model_verify_fuzz model_invoke_fuzz model_inspect_fuzz \
+  protocol_fuzz device_stream_fuzz
 
 work=build-fuzz/corpus
 rm -rf "$work"
 mkdir -p "$work/model" "$work/model-invoke" "$work/model-inspect" "$work/model-seeds" \
-  "$work/protocol" "$work/artifacts"
+  "$work/protocol" "$work/device-stream" "$work/artifacts"
 
 # Model seeds: the real models small enough to mutate quickly, and the kept crash inputs.
 if [ -d "$shared/models" ]; then
@@ -38,12 +39,17 @@ cp resources/models/*.tflite fuzz/regressions/*.tflite "$work/model-seeds/" 2>/d
 
 # Protocol seeds: the target writes one framed example of every message when asked.
 TINYSCOPE_FUZZ_SEED_DIR="$work/protocol" ./build-fuzz/fuzz/protocol_fuzz -runs=0 "$work/protocol" >/dev/null 2>&1 || true
+# Device stream seeds: encoded frames and messages a session meets (windows, tensor chunks,
+# results, refusals, a re-hello), written the same way.
+TINYSCOPE_FUZZ_SEED_DIR="$work/device-stream" QT_QPA_PLATFORM=offscreen \
+  ./build-fuzz/fuzz/device_stream_fuzz -runs=0 "$work/device-stream" >/dev/null 2>&1 || true
 
 status=0
+# run NAME RSS_LIMIT_MB [libFuzzer args]: the memory cap fails the run on an allocation blow-up.
 run() {
-  local name=$1; shift
+  local name=$1 rss=$2; shift 2
   echo "fuzz: $name for ${seconds}s"
-  if ! ./build-fuzz/fuzz/"$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+  if ! ./build-fuzz/fuzz/"$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb="$rss" \
         -artifact_prefix="$work/artifacts/$name-" -print_final_stats=1 "$@" >"$work/$name.log" 2>&1; then
     echo "fuzz: $name FAILED; see $work/$name.log and $work/artifacts/"
     tail -n 30 "$work/$name.log"
@@ -53,8 +59,9 @@ run() {
   fi
 }
 # Verify + plan only (fast), size-capped inference, inspect/summary + manifest round trip.
-run model_verify_fuzz -max_len=400000 "$work/model" "$work/model-seeds"
-run model_invoke_fuzz -max_len=400000 "$work/model-invoke" "$work/model-seeds"
-run model_inspect_fuzz -max_len=400000 "$work/model-inspect" "$work/model-seeds"
-run protocol_fuzz "$work/protocol"
+run model_verify_fuzz 4096 -max_len=400000 "$work/model" "$work/model-seeds"
+run model_invoke_fuzz 4096 -max_len=400000 "$work/model-invoke" "$work/model-seeds"
+run model_inspect_fuzz 4096 -max_len=400000 "$work/model-inspect" "$work/model-seeds"
+run protocol_fuzz 4096 "$work/protocol"
+run device_stream_fuzz 512 -max_len=16384 "$work/device-stream"
 exit $status

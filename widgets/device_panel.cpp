@@ -87,12 +87,11 @@ void DevicePanel::showConnected(const DeviceInfo& info) {
     if (h.slots[i].modelSize > 0)
       slots += tr("<br>slot %1: %2 (%3 bytes)%4")
                    .arg(h.slots[i].slot)
-                   .arg(QString::fromUtf8(h.slots[i].modelName.c_str()).toHtmlEscaped())
+                   .arg(info.slotModelNames.value(static_cast<int>(i)).toHtmlEscaped())
                    .arg(h.slots[i].modelSize)
                    .arg(h.slots[i].state == proto::SlotState::kActive ? tr(", active") : QString());
   m_info->setText(tr("<b>%1</b> · firmware %2 · protocol v%3<br>arena %4 bytes%5")
-                      .arg(QString::fromUtf8(h.boardName.c_str()).toHtmlEscaped(),
-                           QString::fromUtf8(h.firmwareVersion.c_str()).toHtmlEscaped())
+                      .arg(info.boardName.toHtmlEscaped(), info.firmwareVersion.toHtmlEscaped())
                       .arg(h.chosenVersion)
                       .arg(h.arenaBytes)
                       .arg(slots));
@@ -100,7 +99,7 @@ void DevicePanel::showConnected(const DeviceInfo& info) {
   for (size_t i = 0; i < h.sensors.size(); ++i) {
     const proto::SensorInfo& s = h.sensors[i];
     m_sensor->addItem(tr("%1 (%2 ch, %3 Hz)")
-                          .arg(QString::fromUtf8(s.name.c_str()))
+                          .arg(info.sensorNames.value(static_cast<int>(i)))
                           .arg(s.axes)
                           .arg(s.rateMilliHz / 1000.0),
                       s.sensorId);
@@ -163,7 +162,9 @@ void DevicePanel::showStatus(const LinkStatus& s, quint64 droppedInGui) {
           .arg(s.stream.windows)
           .arg(s.stream.samples)
           .arg(sampleRateHz > 0 ? QString::number(sampleRateHz, 'f', 1) : QStringLiteral("–"))
-          .arg(s.stream.missingWindows)
+          .arg(tr("%1 windows, %2 samples lost in the device")
+                   .arg(s.stream.missingWindows)
+                   .arg(s.stream.lostSamples))
           .arg(s.stream.overrunsReported)
           .arg(s.link.frames.crcErrors)
           .arg(frameErrors)

@@ -44,7 +44,7 @@ std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommand
     return nullptr;
   }
   auto session = std::make_unique<DeviceSession>(std::move(link));
-  QObject::connect(session->link(), &link::DeviceLink::diagnostic, [](const QString& line) {
+  QObject::connect(session.get(), &DeviceSession::diagnostic, [](const QString& line) {
     if (qEnvironmentVariableIsSet("TINYSCOPE_VERBOSE")) err() << "device: " << line << Qt::endl;
   });
   bool ok = false;
@@ -97,13 +97,15 @@ QString slotStateName(proto::SlotState s) {
   return QStringLiteral("?");
 }
 
+// Device strings are sanitized (DeviceInfo holds them made safe to print).
 QJsonObject infoJson(const DeviceSession& s) {
-  const proto::HelloReply& h = s.info().hello;
+  const DeviceInfo info = s.info();
+  const proto::HelloReply& h = info.hello;
   QJsonObject o;
-  o[QStringLiteral("device")] = s.link()->uri().text;
-  o[QStringLiteral("device_id")] = s.info().deviceIdHex();
-  o[QStringLiteral("board")] = QString::fromUtf8(h.boardName.c_str());
-  o[QStringLiteral("firmware_version")] = QString::fromUtf8(h.firmwareVersion.c_str());
+  o[QStringLiteral("device")] = s.uri().text;
+  o[QStringLiteral("device_id")] = info.deviceIdHex();
+  o[QStringLiteral("board")] = info.boardName;
+  o[QStringLiteral("firmware_version")] = info.firmwareVersion;
   o[QStringLiteral("protocol_version")] = h.chosenVersion;
   o[QStringLiteral("protocol_range")] = QJsonArray{h.minVersion, h.maxVersion};
   o[QStringLiteral("arena_bytes")] = static_cast<qint64>(h.arenaBytes);
@@ -112,26 +114,27 @@ QJsonObject infoJson(const DeviceSession& s) {
   QJsonArray sensors;
   for (size_t i = 0; i < h.sensors.size(); ++i) {
     const proto::SensorInfo& si = h.sensors[i];
-    sensors.append(QJsonObject{{QStringLiteral("id"), si.sensorId},
-                               {QStringLiteral("name"), QString::fromUtf8(si.name.c_str())},
-                               {QStringLiteral("axes"), si.axes},
-                               {QStringLiteral("units"), QString::fromUtf8(si.units.c_str())},
-                               {QStringLiteral("sample_type"), elementTypeName(si.sampleType)},
-                               {QStringLiteral("rate_hz"), si.rateMilliHz / 1000.0},
-                               {QStringLiteral("max_rate_hz"), si.maxRateMilliHz / 1000.0}});
+    sensors.append(
+        QJsonObject{{QStringLiteral("id"), si.sensorId},
+                    {QStringLiteral("name"), info.sensorNames.value(static_cast<int>(i))},
+                    {QStringLiteral("axes"), si.axes},
+                    {QStringLiteral("units"), info.sensorUnits.value(static_cast<int>(i))},
+                    {QStringLiteral("sample_type"), elementTypeName(si.sampleType)},
+                    {QStringLiteral("rate_hz"), si.rateMilliHz / 1000.0},
+                    {QStringLiteral("max_rate_hz"), si.maxRateMilliHz / 1000.0}});
   }
   o[QStringLiteral("sensors")] = sensors;
   QJsonArray slots;
   for (size_t i = 0; i < h.slots.size(); ++i) {
     const proto::SlotInfo& si = h.slots[i];
-    slots.append(
-        QJsonObject{{QStringLiteral("slot"), si.slot},
-                    {QStringLiteral("state"), slotStateName(si.state)},
-                    {QStringLiteral("capacity"), static_cast<qint64>(si.capacity)},
-                    {QStringLiteral("model_bytes"), static_cast<qint64>(si.modelSize)},
-                    {QStringLiteral("model_crc32"),
-                     QStringLiteral("%1").arg(si.modelCrc, 8, 16, QLatin1Char('0'))},
-                    {QStringLiteral("model_name"), QString::fromUtf8(si.modelName.c_str())}});
+    slots.append(QJsonObject{
+        {QStringLiteral("slot"), si.slot},
+        {QStringLiteral("state"), slotStateName(si.state)},
+        {QStringLiteral("capacity"), static_cast<qint64>(si.capacity)},
+        {QStringLiteral("model_bytes"), static_cast<qint64>(si.modelSize)},
+        {QStringLiteral("model_crc32"),
+         QStringLiteral("%1").arg(si.modelCrc, 8, 16, QLatin1Char('0'))},
+        {QStringLiteral("model_name"), info.slotModelNames.value(static_cast<int>(i))}});
   }
   o[QStringLiteral("model_slots")] = slots;
   QJsonArray ops;
@@ -311,15 +314,20 @@ int runStream(const QStringList& args) {
   int code = 0;
   auto session = connectDevice(verb, p, &code);
   if (!session) return code;
-  const proto::HelloReply& h = session->info().hello;
+  const DeviceInfo info = session->info();  // a copy: valid even if the device re-handshakes
+  const proto::HelloReply& h = info.hello;
   const int sensorId = p.value(sensor).toInt(&ok);
   const proto::SensorInfo* si = nullptr;
+  QString sensorName;
   for (size_t i = 0; ok && i < h.sensors.size(); ++i)
-    if (h.sensors[i].sensorId == sensorId) si = &h.sensors[i];
+    if (h.sensors[i].sensorId == sensorId) {
+      si = &h.sensors[i];
+      sensorName = info.sensorNames.value(static_cast<int>(i));
+    }
   if (!si)
     return fail(verb,
                 QStringLiteral("%1 has no sensor '%2' (see 'tinyscope-cli info')")
-                    .arg(session->link()->uri().text, p.value(sensor)),
+                    .arg(session->uri().text, p.value(sensor)),
                 kExitUsage);
   quint32 rateMilliHz = 0;
   if (p.isSet(rate)) {
@@ -358,16 +366,24 @@ int runStream(const QStringList& args) {
   session->stopStream(0);
   session->spin(200);
   const StreamStats st = session->streams().value(0);
-  const link::LinkCounters& lc = session->link()->counters();
+  const link::LinkCounters lc = session->counters();
+  const MessageCounts& mc = session->messageCounts();
   const quint64 frameErrors =
       lc.frames.crcErrors + lc.frames.cobsErrors + lc.frames.tooShort + lc.frames.overflows;
-  QJsonObject o{{QStringLiteral("device"), session->link()->uri().text},
-                {QStringLiteral("sensor"), QString::fromUtf8(si->name.c_str())},
+  QJsonObject o{{QStringLiteral("device"), session->uri().text},
+                {QStringLiteral("sensor"), sensorName},
                 {QStringLiteral("channels"), si->axes},
                 {QStringLiteral("windows"), static_cast<qint64>(st.windows)},
                 {QStringLiteral("samples"), static_cast<qint64>(st.samples)},
                 {QStringLiteral("rate_hz"), st.measuredRateHz()},
                 {QStringLiteral("sequence_gaps"), static_cast<qint64>(st.missingWindows)},
+                {QStringLiteral("lost_samples"), static_cast<qint64>(st.lostSamples)},
+                {QStringLiteral("duplicate_windows"), static_cast<qint64>(st.duplicateWindows)},
+                {QStringLiteral("reordered_windows"), static_cast<qint64>(st.reorderedWindows)},
+                {QStringLiteral("stream_restarts"), static_cast<qint64>(st.restarts)},
+                {QStringLiteral("device_restarts"), static_cast<qint64>(mc.deviceRestarts)},
+                {QStringLiteral("duplicate_messages"), static_cast<qint64>(mc.sequence.duplicates)},
+                {QStringLiteral("reordered_messages"), static_cast<qint64>(mc.sequence.reordered)},
                 {QStringLiteral("overruns_reported"), static_cast<qint64>(st.overrunsReported)},
                 {QStringLiteral("crc_errors"), static_cast<qint64>(lc.frames.crcErrors)},
                 {QStringLiteral("frame_errors"), static_cast<qint64>(frameErrors)},
@@ -383,16 +399,18 @@ int runStream(const QStringList& args) {
           << "samples     " << st.samples << " per channel\n"
           << "rate        " << QString::number(st.measuredRateHz(), 'f', 2)
           << " Hz (device timestamps)\n"
-          << "gaps        " << st.missingWindows << " missing windows, " << st.overrunsReported
-          << " overruns reported\n"
+          << "gaps        " << st.missingWindows << " missing windows, " << st.lostSamples
+          << " samples lost in the device, " << st.overrunsReported << " overruns reported\n"
+          << "order       " << st.duplicateWindows << " duplicate, " << st.reorderedWindows
+          << " reordered windows, " << st.restarts << " stream restarts, " << mc.deviceRestarts
+          << " device restarts\n"
           << "link        " << lc.frames.crcErrors << " CRC errors, " << frameErrors
           << " frame errors, " << lc.malformedMessages << " malformed, " << lc.lostMessages
           << " lost messages, " << lc.bytesReceived << " bytes\n";
   }
   out().flush();
   if (!lastError.isEmpty()) err() << "tinyscope-cli stream: " << lastError << Qt::endl;
-  const bool lossy = st.missingWindows || frameErrors || lc.malformedMessages || lc.lostMessages ||
-                     st.overrunsReported;
+  const bool lossy = st.lossy() || frameErrors || lc.malformedMessages || lc.lostMessages;
   if (st.windows == 0) return fail(verb, QStringLiteral("no sensor windows arrived"), kExitFailed);
   return (p.isSet(failOnLoss) && lossy) ? kExitFailed : kExitOk;
 }
@@ -516,46 +534,31 @@ int runInfer(const QStringList& args) {
   int code = 0;
   auto session = connectDevice(verb, p, &code);
   if (!session) return code;
+  // Known model: each captured tensor is bounded by its size, and a refusal names the op.
+  if (!modelPath.isEmpty()) session->setModel(&summary);
+  const DeviceInfo info = session->info();
   QElapsedTimer timer;
   timer.start();
-  if (!session->runInference(
+  // Ends at the device's answer: the result, a refusal (Nack, error status) at once.
+  if (!session->runBlocking(
           QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())), mode,
-          ops))
-    return fail(verb, QStringLiteral("%1: cannot send the inference request").arg(uri.text),
-                kExitFailed);
-  if (!session->waitForRun(static_cast<int>(waitS * 1000), &error))
+          ops, static_cast<int>(waitS * 1000), &error))
     return fail(verb, error, kExitFailed);
   const double wallMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
   const InferenceRun& run = session->lastRun();
 
   quint64 capturedBytes = 0;
   for (const CapturedTensor& t : run.captured) capturedBytes += static_cast<quint64>(t.data.size());
-  QJsonArray opsJson;
-  for (const proto::OpTiming& t : run.ops) {
-    QString name;
-    if (t.opIndex < summary.operators.size())
-      name = QString::fromStdString(summary.operators[t.opIndex].op);
-    opsJson.append(QJsonObject{{QStringLiteral("index"), t.opIndex},
-                               {QStringLiteral("op"), name},
-                               {QStringLiteral("op_code"), t.opCode},
-                               {QStringLiteral("ticks"), static_cast<qint64>(t.ticks)},
-                               {QStringLiteral("us"), static_cast<qint64>(t.micros)}});
-  }
-  QJsonObject timing{
-      {QStringLiteral("device"), session->link()->uri().text},
-      {QStringLiteral("board"), QString::fromUtf8(session->info().hello.boardName.c_str())},
-      {QStringLiteral("tick_hz"), static_cast<qint64>(session->info().hello.tickHz)},
-      {QStringLiteral("total_ticks"), static_cast<qint64>(run.totalTicks)},
-      {QStringLiteral("total_us"), static_cast<qint64>(run.totalMicros)},
-      {QStringLiteral("ops"), opsJson}};
+  QJsonObject timing =
+      deviceTimingJson(run, info, session->uri().text, modelPath.isEmpty() ? nullptr : &summary);
+  const QJsonArray opsJson = timing[QStringLiteral("ops")].toArray();
 
   if (p.isSet(dump)) {
     rh::TensorDump d;
-    const QString where = QStringLiteral("%1 (%2)").arg(
-        QString::fromUtf8(session->info().hello.boardName.c_str()), session->link()->uri().text);
+    const QString where = QStringLiteral("%1 (%2)").arg(info.boardName, session->uri().text);
     if (!deviceRunToDump(
             run, QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())),
-            model, where, session->info().hello.arenaBytes, &d, &error))
+            model, where, info.hello.arenaBytes, &d, &error))
       return fail(verb, error, kExitFailed);
     d.manifest.inputSource = p.value(input).toStdString();
     if (!rh::writeDump(p.value(dump).toStdString(), d, &rerr))
@@ -580,11 +583,10 @@ int runInfer(const QStringList& args) {
     timing[QStringLiteral("wall_ms")] = wallMs;
     out() << QJsonDocument(timing).toJson(QJsonDocument::Indented);
   } else {
-    out() << "device      " << session->link()->uri().text << " ("
-          << session->info().hello.boardName.c_str() << ")\n"
+    out() << "device      " << session->uri().text << " (" << info.boardName << ")\n"
           << "inference   " << run.totalMicros << QStringLiteral(" µs on the device (")
-          << run.totalTicks << " ticks at " << session->info().hello.tickHz << " Hz), "
-          << run.ops.size() << " operators\n";
+          << run.totalTicks << " ticks at " << info.hello.tickHz << " Hz), " << run.ops.size()
+          << " operators\n";
     for (const CapturedTensor& t : run.outputs) {
       out() << "output      ";
       for (int k = 0; k < std::min(32, static_cast<int>(t.data.size())); ++k)

@@ -91,7 +91,8 @@ int runFlash(const QStringList& args) {
   if (!session.connectBlocking(static_cast<int>(handshakeS * 1000), &error))
     return fail(verb, error, kExitFailed);
 
-  const proto::HelloReply& hello = session.info().hello;
+  const DeviceInfo info = session.info();  // a copy: never a reference across a re-handshake
+  const proto::HelloReply& hello = info.hello;
   if (hello.slots.size() == 0)
     return fail(verb, QStringLiteral("%1: the device has no model slots").arg(p.value(device)),
                 kExitFailed);

@@ -84,15 +84,16 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
   m_tick.start();
   connect(&m_device, &DeviceController::runFinished, this,
           [this](const InferenceRun& run, const QByteArray& input) {
-            const quint64 id = m_runId;
+            const quint64 id = takeRunId();
+            if (id != m_runId) return;  // a newer run supersedes this one
             auto* watcher = new QFutureWatcher<RunReport>(this);
             connect(watcher, &QFutureWatcher<RunReport>::finished, this, [this, watcher] {
               const RunReport r = watcher->result();
               watcher->deleteLater();
               if (r.id == m_runId) Q_EMIT runReport(r);  // a newer run supersedes this one
             });
-            const QString device = QStringLiteral("%1 (%2)").arg(
-                QString::fromUtf8(m_device.info().hello.boardName.c_str()), m_device.address());
+            const QString device =
+                QStringLiteral("%1 (%2)").arg(m_device.info().boardName, m_device.address());
             const quint32 arena = m_device.info().hello.arenaBytes;
             watcher->setFuture(QtConcurrent::run([id, run, input, model = m_model, device, arena,
                                                   labels = labels(), summary = m_summary] {
@@ -101,10 +102,18 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
           });
   connect(&m_device, &DeviceController::runFailed, this, [this](const QString& message) {
     RunReport r;
-    r.id = m_runId;
+    r.id = takeRunId();
+    if (r.id != m_runId) return;  // e.g. "a new inference replaced this one"
     r.error = message;
     Q_EMIT runReport(r);
   });
+}
+
+quint64 Workbench::takeRunId() {
+  if (m_deviceRuns.empty()) return 0;
+  const quint64 id = m_deviceRuns.front();
+  m_deviceRuns.pop_front();
+  return id;
 }
 
 Workbench::~Workbench() = default;
@@ -219,6 +228,7 @@ void Workbench::runOnDevice() {
     input = QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
   }
   Q_EMIT runStarted(m_runId);
+  m_deviceRuns.push_back(m_runId);
   m_device.runInference(input);
 }
 

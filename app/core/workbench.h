@@ -68,6 +68,10 @@ class Workbench : public QObject {
 
  private:
   void onTick();
+  // The id of the oldest run still waiting for the device: the session ends every run
+  // exactly once and in order (result, refusal, replacement or timeout), so each answer
+  // is matched to the run that asked for it.
+  quint64 takeRunId();
 
   DeviceController m_device;
   QTimer m_tick;
@@ -78,6 +82,7 @@ class Workbench : public QObject {
   std::deque<float> m_recent;  // newest frames (raw values, interleaved), bounded
   int m_recentChannels = 0;
   quint64 m_runId = 0;
+  std::deque<quint64> m_deviceRuns;  // ids of runs sent to the device, oldest first
 };
 
 }  // namespace tinyscope

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "app/core/device/device_list.h"
+#include "app/core/device/device_text.h"
 #include "app/core/log_model.h"
 #include "app/core/spectrogram.h"
 #include "app/core/version.h"
@@ -41,7 +42,7 @@ QWidget* hint(const QString& text) {
 QString sensorUnits(const DeviceInfo& info, int sensorId) {
   for (size_t i = 0; i < info.hello.sensors.size(); ++i)
     if (info.hello.sensors[i].sensorId == sensorId)
-      return QString::fromUtf8(info.hello.sensors[i].units.c_str());
+      return info.sensorUnits.value(static_cast<int>(i));
   return {};
 }
 
@@ -181,7 +182,7 @@ void MainWindow::wireWorkbench() {
       for (size_t i = 0; i < sensors.size(); ++i) {
         if (sensors[i].sensorId != sensorId) continue;
         rate = sensors[i].rateMilliHz / 1000.0;
-        const QString base = QString::fromUtf8(sensors[i].name.c_str());
+        const QString base = sanitizeDeviceText(sensors[i].name);
         for (int a = 0; a < sensors[i].axes; ++a)
           names << (sensors[i].axes == 1 ? base : QStringLiteral("%1.%2").arg(base).arg(a));
       }
@@ -211,12 +212,10 @@ void MainWindow::wireWorkbench() {
     m_devicePanel->setRunEnabled(agent && !m_workbench->modelPath().isEmpty(),
                                  agent ? tr("Open a model first (File > Open Model).")
                                        : tr("A text-mode board runs no agent."));
-    m_connectionLabel->setText(tr("%1 · %2").arg(m_workbench->device()->address(),
-                                                 QString::fromUtf8(info.hello.boardName.c_str())));
+    m_connectionLabel->setTextFormat(Qt::PlainText);  // the board name is the device's text
+    m_connectionLabel->setText(tr("%1 · %2").arg(m_workbench->device()->address(), info.boardName));
     m_log->append(LogLevel::kInfo, m_workbench->device()->address(),
-                  tr("connected: %1, firmware %2")
-                      .arg(QString::fromUtf8(info.hello.boardName.c_str()),
-                           QString::fromUtf8(info.hello.firmwareVersion.c_str())));
+                  tr("connected: %1, firmware %2").arg(info.boardName, info.firmwareVersion));
     if (info.hello.sensors.size() > 0)  // stream the first sensor at once
       Q_EMIT m_devicePanel->streamRequested(info.hello.sensors[0].sensorId, true);
     if (m_continuousOnConnect)

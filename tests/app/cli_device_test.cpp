@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -177,4 +178,26 @@ TEST(CliDevice, StreamTextModeFromABoardWithNoAgent) {
   QFile f(csv);
   ASSERT_TRUE(f.open(QIODevice::ReadOnly));
   EXPECT_EQ(f.readAll().count('\n'), o["samples"].toInt());
+}
+
+TEST(CliDevice, InferEndsAtTheDevicesRefusalNotAtTheTimeout) {
+  // A device with no model refuses the run at once; infer says why, long before the
+  // 120 s run timeout (it once waited it out).
+  QTemporaryDir slots;
+  AgentProcess agent({"--pty", "--slots", slots.path(), "--no-model", "--quiet"});
+  ASSERT_FALSE(agent.address().isEmpty());
+  QTemporaryDir dir;
+  QFile in(dir.path() + "/in.bin");
+  ASSERT_TRUE(in.open(QIODevice::WriteOnly));
+  in.write(QByteArray(16, '\1'));
+  in.close();
+  QElapsedTimer timer;
+  timer.start();
+  const CliResult r = runCli(
+      {"infer", "--device", agent.address(), "--input", in.fileName(), "--run-timeout", "120"});
+  EXPECT_LT(timer.elapsed(), 10000);
+  EXPECT_EQ(r.code, 1) << r.err.toStdString();
+  EXPECT_TRUE(r.err.contains("the device refused InputChunk: the slot holds no valid model"))
+      << r.err.toStdString();
+  EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
 }

@@ -87,7 +87,7 @@ TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
                      [&](quint32 offset, quint32 total) {
                        if (cutAt == 0 && offset >= total / 3) {
                          cutAt = offset;
-                         QTimer::singleShot(0, session->link(), [&] { session->link()->close(); });
+                         QTimer::singleShot(0, session.get(), [&] { session->close(); });
                        }
                      });
     tinyscope::FlashOptions options;

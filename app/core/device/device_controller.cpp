@@ -93,7 +93,7 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   connect(s, &DeviceSession::disconnected, this, &DeviceController::markDisconnected);
   connect(s, &DeviceSession::errorOccurred, this, &DeviceController::reportError);
   connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);
-  connect(s->link(), &link::DeviceLink::diagnostic, this,
+  connect(s, &DeviceSession::diagnostic, this,
           [this](const QString& line) { Q_EMIT deviceLog(0, line); });
   // Windows go through the ring, on the I/O thread (direct connection).
   connect(
@@ -102,23 +102,20 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   QTimer* retry = addStatusAndRetryTimers(
       s,
       [s] {
-        LinkStatus st{s->streams().value(0), s->link()->counters()};
+        LinkStatus st{s->streams().value(0), s->counters()};
         st.rateHz = st.stream.measuredRateHz();
         return st;
       },
-      [s] { return s->link()->isOpen() && s->handshakeDone(); },
+      [s] { return s->isOpen() && s->handshakeDone(); },
       [s] {
-        s->link()->close();
+        s->close();
         s->startHandshake();
       });
   connect(s, &DeviceSession::disconnected, retry, [retry] { retry->start(); });
   connect(s, &DeviceSession::connected, retry, &QTimer::stop);
+  // One error per failed handshake (a port that does not open is not also "no answer").
+  connect(s, &DeviceSession::handshakeFailed, this, &DeviceController::reportError);
   s->startHandshake();
-  QTimer::singleShot(10000, s, [this, s] {
-    if (!s->handshakeDone() && m_session == s)
-      Q_EMIT errorOccurred(
-          QStringLiteral("%1: no answer to the handshake within 10 s").arg(s->link()->uri().text));
-  });
 }
 
 QTimer* DeviceController::addStatusAndRetryTimers(QObject* device,
@@ -185,7 +182,7 @@ void DeviceController::disconnectDevice() {
     }
     if (!m_session) return;
     m_session->disconnect(this);
-    m_session->link()->close();
+    m_session->close();
     m_session->deleteLater();
     m_session = nullptr;
   });
@@ -211,24 +208,11 @@ void DeviceController::runInference(const QByteArray& input) {
           this, [this] { Q_EMIT runFailed(tr("No device is connected.")); }, Qt::QueuedConnection);
       return;
     }
-    DeviceSession* s = m_session;
-    auto* done = new QObject(s);  // lives until this run ends
-    connect(s, &DeviceSession::runFinished, done, [this, done, input](const InferenceRun& run) {
-      Q_EMIT runFinished(run, input);
-      done->deleteLater();
-    });
-    connect(s, &DeviceSession::errorOccurred, done, [this, done](const QString& e) {
-      Q_EMIT runFailed(e);
-      done->deleteLater();
-    });
-    QTimer::singleShot(60000, done, [this, done] {
-      Q_EMIT runFailed(tr("The device did not finish the inference within 60 s."));
-      done->deleteLater();
-    });
-    if (!s->runInference(input, proto::CaptureMode::kAllOps)) {
-      Q_EMIT runFailed(tr("Cannot send the inference request."));
-      done->deleteLater();
-    }
+    // The session ends the run once: its result, the device's refusal, or 60 s.
+    m_session->runInference(
+        input, proto::CaptureMode::kAllOps, {},
+        [this, input](const InferenceRun& run) { Q_EMIT runFinished(run, input); },
+        [this](const QString& e) { Q_EMIT runFailed(e); }, 60000);
   });
 }
 

@@ -1,6 +1,6 @@
 #include "app/core/device/device_dump.h"
 
-#include "model_runner/host/model_summary.h"
+#include <QJsonArray>
 
 namespace tinyscope {
 
@@ -49,19 +49,38 @@ bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const rh:
   for (int k = 0; k < run.outputs.size() && static_cast<size_t>(k) < summary.outputs.size(); ++k)
     put(summary.outputs[static_cast<size_t>(k)], run.outputs[k].data);
   for (int32_t o : summary.outputs) rr.outputs.push_back(rr.tensorBytes[static_cast<size_t>(o)]);
-  rr.arenaUsedBytes = arenaBytes;
-  for (const proto::OpTiming& t : run.ops)
-    rr.ops.push_back(rh::OpRecord{
-        t.opIndex,
-        t.opIndex < summary.operators.size() ? summary.operators[t.opIndex].op : std::string(),
-        static_cast<uint64_t>(t.micros) * 1000u});
+  // The device reports its arena size, not what the model used: 0 = not measured. Per-op
+  // times stay out of the dump (deviceTimingJson has them in the device's units).
+  rr.arenaUsedBytes = 0;
   const std::vector<uint8_t> in(input.begin(), input.end());
   if (!rh::makeDump(model, "device", "uploaded by tinyscope", -1, in, rr, out, &err)) {
     *error = QString::fromStdString(err);
     return false;
   }
-  out->manifest.oracle = "tinyscope-agent on " + deviceDescription.toStdString();
+  out->manifest.oracle = "tinyscope-agent on " + deviceDescription.toStdString() + ", arena " +
+                         std::to_string(arenaBytes) + " bytes (use not reported)";
   return true;
+}
+
+QJsonObject deviceTimingJson(const InferenceRun& run, const DeviceInfo& info, const QString& device,
+                             const rh::ModelSummary* summary) {
+  QJsonArray ops;
+  for (const proto::OpTiming& t : run.ops) {
+    QString name;
+    if (summary && t.opIndex < summary->operators.size())
+      name = QString::fromStdString(summary->operators[t.opIndex].op);
+    ops.append(QJsonObject{{QStringLiteral("index"), t.opIndex},
+                           {QStringLiteral("op"), name},
+                           {QStringLiteral("op_code"), t.opCode},
+                           {QStringLiteral("ticks"), static_cast<qint64>(t.ticks)},
+                           {QStringLiteral("us"), static_cast<qint64>(t.micros)}});
+  }
+  return QJsonObject{{QStringLiteral("device"), device},
+                     {QStringLiteral("board"), info.boardName},
+                     {QStringLiteral("tick_hz"), static_cast<qint64>(info.hello.tickHz)},
+                     {QStringLiteral("total_ticks"), static_cast<qint64>(run.totalTicks)},
+                     {QStringLiteral("total_us"), static_cast<qint64>(run.totalMicros)},
+                     {QStringLiteral("ops"), ops}};
 }
 
 }  // namespace tinyscope

@@ -1,19 +1,36 @@
 #pragma once
 // DeviceSession: what the desktop knows about one connected agent — its handshake, its
-// streams (with sequence-gap and rate accounting from device timestamps), inference runs
-// with their captured tensors — on top of one DeviceLink.
+// streams (loss counted from the device's own sequence numbers and timestamps), inference
+// runs with their captured tensors — on top of one DeviceLink, which it owns and keeps to
+// itself. Replies reach whoever asked through router() (by request id).
+//
+// Hostile input is normal input: every size the device declares is bounded by what was
+// asked for before anything is allocated (a captured tensor by the model's tensor size when
+// the host knows the model, else by the device's arena and kMaxUnknownTensorBytes; all of a
+// run's tensors by kMaxCaptureBytes); device text is sanitized (device_text.h) before it
+// leaves the session; handshake data is a value, copied out, replaced whole on a re-hello.
 //
 // Thread: lives in the DeviceLink's thread. The CLI uses the blocking helpers (they spin a
-// local event loop); the GUI uses the signals through queued connections.
+// local event loop); the GUI uses signals through queued connections and run callbacks.
+// Memory: the current run's captured tensors, bounded as above.
 #include <QMap>
 #include <QObject>
+#include <QStringList>
 #include <QTimer>
 #include <QVector>
+#include <functional>
+#include <map>
 #include <memory>
 
+#include "app/core/device/request_router.h"
+#include "app/core/device/sequence_tracker.h"
 #include "device_protocol/host/device_link.h"
 
 namespace tinyscope {
+
+namespace runner::host {
+struct ModelSummary;
+}
 
 struct SensorWindowData {
   quint8 streamId = 0;
@@ -28,11 +45,19 @@ struct SensorWindowData {
 };
 
 struct StreamStats {
-  quint64 windows = 0;
+  quint64 windows = 0;           // distinct windows received
   quint64 samples = 0;           // per channel
-  quint64 missingWindows = 0;    // sequence gaps
+  quint64 missingWindows = 0;    // sequence numbers skipped and never received
+  quint64 duplicateWindows = 0;  // a window number seen twice (dropped)
+  quint64 reorderedWindows = 0;  // arrived after a later window
+  quint64 restarts = 0;          // the sequence started over (device reboot, stream restart)
+  // Samples the device lost before windowing (its FIFO overflowed): consecutive windows
+  // whose device timestamps are further apart than their samples span at the declared
+  // rate (beyond kRateTolerance), minus windows already counted missing.
+  quint64 lostSamples = 0;
   quint64 overrunsReported = 0;  // Error StreamOverrun messages from the device
-  quint64 firstTimestampUs = 0;
+  double declaredRateHz = 0;     // what StartStream asked for (or the sensor's default)
+  quint64 firstTimestampUs = 0;  // since the last restart
   quint64 lastTimestampUs = 0;
   quint32 firstSequence = 0;
   quint32 lastSequence = 0;
@@ -40,18 +65,35 @@ struct StreamStats {
   // Rate from device timestamps (not arrival times): samples between the first and last
   // window over their time span; assumes a constant window length.
   double measuredRateHz() const;
+  // Anything lost between the sensor and the host (windows, samples, device overruns).
+  bool lossy() const { return missingWindows || lostSamples || overrunsReported; }
 };
 
+// Message-level accounting from the device's header sequence numbers and decoding.
+struct MessageCounts {
+  SequenceCounts sequence;     // received / missing (lost) / duplicates / reordered / restarts
+  quint64 undecodable = 0;     // the header was fine, the body did not decode
+  quint64 unexpected = 0;      // a reply nobody waited for, a host-to-device type, a stray chunk
+  quint64 deviceRestarts = 0;  // the device answered a new handshake (rebooted)
+};
+
+// One captured tensor and which of its bytes arrived (an interval set, so a chunk sent twice
+// never stands in for one never sent).
 struct CapturedTensor {
   proto::TensorDesc desc;
   quint16 opIndex = 0;
   quint8 tensorIndex = 0;
   QByteArray data;
-  quint32 receivedBytes = 0;
-  bool complete() const { return receivedBytes == static_cast<quint32>(data.size()); }
+  QVector<QPair<quint32, quint32>> covered;  // sorted, disjoint [begin, end)
+  // false when [offset, offset+size) overlaps bytes already received.
+  bool cover(quint32 offset, quint32 size);
+  quint32 receivedBytes() const;
+  quint32 firstMissing() const;  // == data.size() when complete
+  bool complete() const { return firstMissing() == static_cast<quint32>(data.size()); }
 };
 
 struct InferenceRun {
+  quint16 requestId = 0;
   proto::InferenceStatus status = proto::InferenceStatus::kOk;
   quint32 totalTicks = 0;
   quint32 totalMicros = 0;
@@ -67,34 +109,78 @@ struct InferenceRun {
 // message's payload (kMaxChunk) holds.
 quint16 defaultWindowSamples(const proto::SensorInfo& sensor, double rateHz = 0);
 
+// The handshake, as a value: copy it, never keep a reference across a re-handshake. The
+// strings are the device's bytes made safe to print (sanitizeDeviceText).
 struct DeviceInfo {
-  proto::HelloReply hello;
+  proto::HelloReply hello;  // raw, as decoded
+  QString boardName;
+  QString firmwareVersion;
+  QStringList sensorNames, sensorUnits;  // per hello.sensors entry
+  QStringList slotModelNames;            // per hello.slots entry
   QString deviceIdHex() const;
+  static DeviceInfo fromHello(const proto::HelloReply& hello);
 };
 
 class DeviceSession : public QObject {
   Q_OBJECT
  public:
+  // A captured tensor larger than this is refused when the host does not know the model.
+  static constexpr quint32 kMaxUnknownTensorBytes = 16u << 20;
+  // All tensors of one run together.
+  static constexpr quint64 kMaxCaptureBytes = 256ull << 20;
+  // Timestamp gaps up to this fraction of a window's span (and 1 sample) are clock jitter.
+  static constexpr double kRateTolerance = 0.05;
+
+  using RunDone = std::function<void(const InferenceRun&)>;
+  using RunFailed = std::function<void(const QString&)>;
+
   explicit DeviceSession(std::unique_ptr<link::DeviceLink> link, QObject* parent = nullptr);
   ~DeviceSession() override;
 
-  link::DeviceLink* link() const { return m_link.get(); }
+  const link::DeviceUri& uri() const;
+  bool isOpen() const;
+  void close();
+  // The link's byte and frame counters, with the message figures (lost, malformed) from
+  // this session's accounting, which stays true under reordering and reboots.
+  link::LinkCounters counters() const;
+  const MessageCounts& messageCounts() const { return m_messages; }
+  RequestRouter& router() { return m_router; }
+
   bool handshakeDone() const { return m_handshakeDone; }
-  const DeviceInfo& info() const { return m_info; }
+  DeviceInfo info() const { return m_info; }  // a copy (see DeviceInfo)
   const QMap<quint8, StreamStats>& streams() const { return m_streams; }
   const InferenceRun& lastRun() const { return m_run; }
 
-  // Async API (signals report results).
-  void startHandshake();  // sends Hello, repeated every 250 ms until answered
+  // Sends a host-to-device message; its request id, or 0 when it could not be sent.
+  template <class T>
+  quint16 send(const T& message, quint16 requestId = 0) {
+    return m_link->send(message, requestId);
+  }
+
+  // Sends Hello (repeated every 250 ms) until answered; connected() or handshakeFailed()
+  // once: the port did not open, a Nack, a version mismatch or a malformed reply (these
+  // end the handshake), or no answer within timeoutMs (the Hello keeps going out, so a
+  // board that boots late still connects, until stopHandshake() or the link closes).
+  void startHandshake(int timeoutMs = 10000);
+  void stopHandshake();
   quint16 startStream(quint8 streamId, quint8 sensorId, quint32 rateMilliHz, quint16 windowSamples);
   quint16 stopStream(quint8 streamId);
-  // Uploads input (chunked) then runs inference on it with the given capture mode.
+  // The model the device runs, when the host knows it: bounds each captured tensor by its
+  // size and names the operator the device lacks. nullptr forgets it.
+  void setModel(const runner::host::ModelSummary* summary);
+  // Uploads input (chunked) then runs inference with the given capture mode. Exactly one of
+  // onDone/onFailed runs: at the result (at once on a Nack or an error status, with the
+  // device's reason), on any inconsistency in the captured tensors, or after timeoutMs.
+  // Returns the RunInference request id, 0 if nothing could be sent (onFailed has run).
   quint16 runInference(const QByteArray& input, proto::CaptureMode capture,
-                       const QVector<quint16>& captureOps = {});
+                       const QVector<quint16>& captureOps = {}, RunDone onDone = {},
+                       RunFailed onFailed = {}, int timeoutMs = 60000);
 
   // Blocking helpers for the CLI: false with *error set (one sentence) on failure/timeout.
   bool connectBlocking(int timeoutMs, QString* error);
-  bool waitForRun(int timeoutMs, QString* error);
+  // runInference() + a local event loop until it ends; lastRun() holds the run.
+  bool runBlocking(const QByteArray& input, proto::CaptureMode capture,
+                   const QVector<quint16>& captureOps, int timeoutMs, QString* error);
   // Runs the event loop for ms milliseconds (streams keep flowing).
   void spin(int ms);
 
@@ -102,27 +188,78 @@ class DeviceSession : public QObject {
 
  Q_SIGNALS:
   void connected(const tinyscope::DeviceInfo& info);
+  void handshakeFailed(const QString& message);
+  // The device answered a new handshake: it rebooted. Requests in flight have failed.
+  void deviceRestarted(const tinyscope::DeviceInfo& info);
   void windowReceived(const tinyscope::SensorWindowData& window);
-  void runFinished(const tinyscope::InferenceRun& run);
-  void deviceLog(int level, const QString& text);
+  void deviceLog(int level, const QString& text);  // sanitized
   void errorOccurred(const QString& message);
+  void diagnostic(const QString& line);  // the simulator's stderr, and similar
   void disconnected();
 
  private:
+  struct StreamState {
+    SequenceTracker sequence{32, 1u << 20};
+    quint64 prevTimestampUs = 0;
+    int prevSamples = 0;
+  };
+
   void onMessage(const link::DeviceMessage& message);
-  void failPending(const QString& why);
+  void onUndecodable(const link::DeviceMessage& message, proto::Status status);
+  // One handler per message type (through proto::dispatchMessage).
+  void on(const proto::Header& h, const proto::HelloReply& m);
+  void on(const proto::Header& h, const proto::SensorWindow& m);
+  void on(const proto::Header& h, const proto::TensorChunk& m);
+  void on(const proto::Header& h, const proto::InferenceResult& m);
+  void on(const proto::Header& h, const proto::SlotInfo& m);
+  void on(const proto::Header& h, const proto::Ack& m);
+  void on(const proto::Header& h, const proto::Nack& m);
+  void on(const proto::Header& h, const proto::Log& m);
+  void on(const proto::Header& h, const proto::Error& m);
+  // Host-to-device types: a device never sends these.
+  template <class HostToDevice>
+  void on(const proto::Header&, const HostToDevice&) {
+    ++m_messages.unexpected;
+  }
+
+  void onHelloAnswer(const proto::HelloReply& reply);
+  void failHandshake(const QString& why);
+  void onRunResult(const proto::InferenceResult& r);
+  void finishRun();
+  void failRun(const QString& why);
+  QString runFailureText(proto::InferenceStatus status) const;
+  QString missingOperator() const;  // empty when the model is unknown or fully supported
+  quint64 tensorLimit(quint16 op, quint8 tensor, QString* limitName) const;
   quint16 sendHello(quint16 requestId);
+  void sendFirstHello();
+  QString where() const;
 
   std::unique_ptr<link::DeviceLink> m_link;
+  RequestRouter m_router;
   DeviceInfo m_info;
   bool m_handshakeDone = false;
+  bool m_handshaking = false;
   quint16 m_helloRequest = 0;
   QTimer* m_helloTimer = nullptr;
+  QTimer* m_handshakeDeadline = nullptr;
+  QString m_lastLinkError;
+  MessageCounts m_messages;
+  qint64 m_arrivalNs = 0;  // of the message being handled
+  SequenceTracker m_headerSequence{16, 0x7FFF};
   QMap<quint8, StreamStats> m_streams;
+  std::map<quint8, StreamState> m_streamState;
+  QMap<quint8, double> m_requestedRateHz;
+  // The run in flight.
   InferenceRun m_run;
-  quint16 m_runRequest = 0;
   bool m_runPending = false;
-  QString m_lastError;
+  quint64 m_runCapturedBytes = 0;
+  QVector<quint16> m_runInputRequests;
+  QStringList m_runDeviceText;  // Log/Error text the device sent during the run
+  RunDone m_runDone;
+  RunFailed m_runFailed;
+  // The model the device runs (optional): tensor sizes by (op, output), op names.
+  std::map<QPair<quint16, quint8>, quint64> m_modelTensorBytes;
+  QStringList m_modelOpNames;
 };
 
 }  // namespace tinyscope

@@ -16,13 +16,14 @@ QString hex8(quint32 v) {
 }  // namespace
 
 ModelFlasher::ModelFlasher(DeviceSession* session, QObject* parent)
-    : QObject(parent), m_session(session) {
-  m_timer.setSingleShot(true);
-  connect(&m_timer, &QTimer::timeout, this, &ModelFlasher::onTimeout);
+    : QObject(parent), m_session(session) {}
+
+ModelFlasher::~ModelFlasher() {
+  if (m_request) m_session->router().cancel(m_request);
 }
 
 QString ModelFlasher::where() const {
-  return m_session->link()->uri().text;
+  return m_session->uri().text;
 }
 
 bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
@@ -48,8 +49,6 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
   m_chunkBytes = static_cast<quint32>(
       qBound<int>(1, maxFrame > 13 ? maxFrame - 13 : 1, static_cast<int>(kMaxChunk)));
   m_startNs = QDateTime::currentMSecsSinceEpoch();
-  m_messages = connect(m_session->link(), &link::DeviceLink::messageReceived, this,
-                       &ModelFlasher::onMessage);
   m_disconnect = connect(m_session, &DeviceSession::disconnected, this, [this] {
     finish(
         false,
@@ -86,8 +85,8 @@ void ModelFlasher::sendCurrent() {
                       .arg(m_report.size));
     return;
   }
-  link::DeviceLink* link = m_session->link();
   int timeout = m_options.requestTimeoutMs;
+  m_session->router().cancel(m_request);  // a resend: the old request's answer is not awaited
   switch (m_stage) {
     case Stage::kIdle:
       return;
@@ -95,7 +94,7 @@ void ModelFlasher::sendCurrent() {
     case Stage::kConfirm: {
       SlotInfoRequest m;
       m.slot = m_options.slot;
-      m_request = link->send(m);
+      m_request = m_session->send(m);
       break;
     }
     case Stage::kBegin: {
@@ -107,7 +106,7 @@ void ModelFlasher::sendCurrent() {
       while (!name.isEmpty() && (static_cast<quint8>(name.back()) & 0xC0u) == 0x80u)
         name.chop(1);  // whole characters
       m.modelName.assign(name.constData(), static_cast<size_t>(name.size()));
-      m_request = link->send(m);
+      m_request = m_session->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
@@ -117,39 +116,56 @@ void ModelFlasher::sendCurrent() {
       m.offset = m_offset;
       const quint32 n = qMin(m_chunkBytes, m_report.size - m_offset);
       m.data = ConstByteSpan(reinterpret_cast<const uint8_t*>(m_model.constData()) + m_offset, n);
-      m_request = link->send(m);
+      m_request = m_session->send(m);
       break;
     }
     case Stage::kEnd: {
       FlashEnd m;
       m.slot = m_options.slot;
-      m_request = link->send(m);
+      m_request = m_session->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
     case Stage::kVerify: {
       VerifySlot m;
       m.slot = m_options.slot;
-      m_request = link->send(m);
+      m_request = m_session->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
     case Stage::kActivate: {
       Activate m;
       m.slot = m_options.slot;
-      m_request = link->send(m);
+      m_request = m_session->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
     case Stage::kRollback:
-      m_request = link->send(Rollback());
+      m_request = m_session->send(Rollback());
       break;
   }
   if (m_request == 0) {
     finish(false, QStringLiteral("%1: cannot send to the device (link closed)").arg(where()));
     return;
   }
-  m_timer.start(timeout);
+  expectReply(timeout);
+}
+
+void ModelFlasher::expectReply(int timeoutMs) {
+  static const char* const kRequests[] = {"",           "SlotInfoRequest", "FlashBegin",
+                                          "FlashChunk", "FlashEnd",        "VerifySlot",
+                                          "Activate",   "SlotInfoRequest", "Rollback"};
+  const QString what = QString::fromLatin1(kRequests[static_cast<int>(m_stage)]);
+  auto onNack = [this](const Nack& n) { onRefused(n); };
+  auto onFail = [this](const QString&) { onTimeout(); };
+  RequestRouter& router = m_session->router();
+  if (m_stage == Stage::kSlotInfo || m_stage == Stage::kConfirm)
+    router.expect<SlotInfo>(
+        m_request, what, timeoutMs, [this](const SlotInfo& info) { onSlotInfo(info); }, onNack,
+        onFail);
+  else
+    router.expect<Ack>(
+        m_request, what, timeoutMs, [this](const Ack& ack) { onAck(ack); }, onNack, onFail);
 }
 
 void ModelFlasher::onTimeout() {
@@ -168,66 +184,56 @@ void ModelFlasher::onTimeout() {
                     .arg(m_report.size));
 }
 
-void ModelFlasher::onMessage(const link::DeviceMessage& message) {
-  if (!running() || message.header.requestId != m_request) return;
-  const MessageType type = message.header.type;
-  if (type == MessageType::kNack) {
-    Nack n;
-    if (message.decode(n) != Status::kOk) return;
-    m_timer.stop();
-    if (m_stage == Stage::kChunk && n.code == NackCode::kFlashOffsetMismatch &&
-        n.value <= m_report.size) {
-      m_offset = n.value;  // a lost Ack or chunk: continue where the device is
-      ++m_report.chunkRetries;
-      if (m_offset == m_report.size) return advance(Stage::kEnd);
-      return sendCurrent();
-    }
-    if (m_stage == Stage::kRollback) {
-      return finish(
-          false,
-          QStringLiteral(
-              "%1: the device did not confirm slot %2 as active, and rolling back failed: %3")
-              .arg(where())
-              .arg(m_options.slot)
-              .arg(DeviceSession::describeNack(n)));
-    }
-    if (n.code == NackCode::kCrcMismatch) {
-      return finish(
-          false, QStringLiteral(
-                     "%1: slot %2 holds CRC-32 %3 but the model has %4: the transfer was damaged; "
-                     "the previous model stays active")
-                     .arg(where())
-                     .arg(m_options.slot)
-                     .arg(hex8(n.value), hex8(m_report.crc32)));
-    }
-    return finish(false, QStringLiteral("%1: %2").arg(where(), DeviceSession::describeNack(n)));
+void ModelFlasher::onRefused(const Nack& n) {
+  if (!running()) return;
+  if (m_stage == Stage::kChunk && n.code == NackCode::kFlashOffsetMismatch &&
+      n.value <= m_report.size) {
+    m_offset = n.value;  // a lost Ack or chunk: continue where the device is
+    ++m_report.chunkRetries;
+    if (m_offset == m_report.size) return advance(Stage::kEnd);
+    return sendCurrent();
   }
-  if (type == MessageType::kSlotInfo) {
-    SlotInfo info;
-    if (message.decode(info) != Status::kOk ||
-        (m_stage != Stage::kSlotInfo && m_stage != Stage::kConfirm))
-      return;
-    m_timer.stop();
-    if (m_stage == Stage::kSlotInfo) {
-      if (m_report.size > info.capacity)
-        return finish(false,
-                      QStringLiteral("%1: the model (%2 bytes) does not fit slot %3 (%4 bytes)")
-                          .arg(where())
-                          .arg(m_report.size)
-                          .arg(m_options.slot)
-                          .arg(info.capacity));
-      return advance(Stage::kBegin);
-    }
-    if (info.state == SlotState::kActive) {
-      m_report.activated = true;
-      return finish(true, QString());
-    }
-    return advance(Stage::kRollback);
+  if (m_stage == Stage::kRollback) {
+    return finish(
+        false, QStringLiteral(
+                   "%1: the device did not confirm slot %2 as active, and rolling back failed: %3")
+                   .arg(where())
+                   .arg(m_options.slot)
+                   .arg(DeviceSession::describeNack(n)));
   }
-  if (type != MessageType::kAck) return;
-  Ack ack;
-  if (message.decode(ack) != Status::kOk) return;
-  m_timer.stop();
+  if (n.code == NackCode::kCrcMismatch) {
+    return finish(false,
+                  QStringLiteral(
+                      "%1: slot %2 holds CRC-32 %3 but the model has %4: the transfer was damaged; "
+                      "the previous model stays active")
+                      .arg(where())
+                      .arg(m_options.slot)
+                      .arg(hex8(n.value), hex8(m_report.crc32)));
+  }
+  return finish(false, QStringLiteral("%1: %2").arg(where(), DeviceSession::describeNack(n)));
+}
+
+void ModelFlasher::onSlotInfo(const SlotInfo& info) {
+  if (!running()) return;
+  if (m_stage == Stage::kSlotInfo) {
+    if (m_report.size > info.capacity)
+      return finish(false,
+                    QStringLiteral("%1: the model (%2 bytes) does not fit slot %3 (%4 bytes)")
+                        .arg(where())
+                        .arg(m_report.size)
+                        .arg(m_options.slot)
+                        .arg(info.capacity));
+    return advance(Stage::kBegin);
+  }
+  if (info.state == SlotState::kActive) {
+    m_report.activated = true;
+    return finish(true, QString());
+  }
+  return advance(Stage::kRollback);
+}
+
+void ModelFlasher::onAck(const Ack& ack) {
+  if (!running()) return;
   switch (m_stage) {
     case Stage::kBegin:
       if (ack.value > m_report.size)
@@ -279,9 +285,9 @@ void ModelFlasher::onMessage(const link::DeviceMessage& message) {
 
 void ModelFlasher::finish(bool ok, const QString& error) {
   if (!running()) return;
-  m_timer.stop();
+  m_session->router().cancel(m_request);
+  m_request = 0;
   m_stage = Stage::kIdle;
-  disconnect(m_messages);
   disconnect(m_disconnect);
   m_report.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startNs;
   m_error = error;

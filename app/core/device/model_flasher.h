@@ -14,12 +14,12 @@
 // active model active (the new slot is never activated); an activation the device does not
 // confirm is rolled back.
 //
-// Thread: lives in the session's thread; stop-and-wait, one request in flight. The blocking
+// Thread: lives in the session's thread; stop-and-wait, one request in flight, its answer
+// routed by request id (DeviceSession::router()), so nothing else on the link is read. The blocking
 // helper spins a local event loop (CLI). Memory: holds a copy of the model.
 #include <QByteArray>
 #include <QObject>
 #include <QString>
-#include <QTimer>
 
 #include "app/core/device/device_session.h"
 
@@ -50,6 +50,7 @@ class ModelFlasher : public QObject {
  public:
   // `session` must be connected (handshake done) and outlive the flasher.
   explicit ModelFlasher(DeviceSession* session, QObject* parent = nullptr);
+  ~ModelFlasher() override;
 
   // Starts flashing; finished() reports the outcome. False (with error()) if one is running
   // or the model is empty.
@@ -84,7 +85,11 @@ class ModelFlasher : public QObject {
   };
 
   void sendCurrent();
-  void onMessage(const link::DeviceMessage& message);
+  // Waits (through the session's router) for the answer to m_request.
+  void expectReply(int timeoutMs);
+  void onAck(const proto::Ack& ack);
+  void onSlotInfo(const proto::SlotInfo& info);
+  void onRefused(const proto::Nack& nack);
   void onTimeout();
   void advance(Stage next);
   void finish(bool ok, const QString& error);
@@ -100,10 +105,8 @@ class ModelFlasher : public QObject {
   quint32 m_chunkBytes = proto::kMaxChunk;
   int m_attempts = 0;
   bool m_cancel = false;
-  QTimer m_timer;
   qint64 m_startNs = 0;
   QString m_error;
-  QMetaObject::Connection m_messages;
   QMetaObject::Connection m_disconnect;
 };
 

@@ -27,8 +27,7 @@ void TextStream::close() {
 }
 
 DeviceInfo TextStream::info() const {
-  DeviceInfo info;
-  proto::HelloReply& h = info.hello;
+  proto::HelloReply h;
   h.chosenVersion = 0;
   h.boardName.assign("text stream");
   h.firmwareVersion.assign("no agent");
@@ -42,7 +41,7 @@ DeviceInfo TextStream::info() const {
   s.rateMilliHz = static_cast<uint32_t>((r.valid() ? r.hz : 100.0) * 1000.0 + 0.5);
   s.maxRateMilliHz = s.rateMilliHz;
   h.sensors.push(s);
-  return info;
+  return DeviceInfo::fromHello(h);
 }
 
 void TextStream::onBytes(const QByteArray& chunk, qint64 arrivalNs) {

@@ -1,0 +1,32 @@
+// The Workbench waits for its own device runs: each answer goes to the run that asked for
+// it, so a run replaced by a newer one never shows up as the newer run's error.
+#include <gtest/gtest.h>
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include "app/core/workbench.h"
+
+using namespace tinyscope;
+
+TEST(Workbench, BackToBackRunsReportOnceForTheNewestWithoutAStaleError) {
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+  Workbench wb;
+  QString error;
+  ASSERT_TRUE(wb.loadModel(
+      QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite"), &error))
+      << error.toStdString();
+  QSignalSpy connected(wb.device(), &DeviceController::connected);
+  wb.connectTo(QStringLiteral("sim:?sensor=imu"));
+  ASSERT_TRUE(connected.wait(10000));
+  QSignalSpy reports(&wb, &Workbench::runReport);
+  wb.runOnDevice();  // replaced at once by the next one
+  wb.runOnDevice();
+  ASSERT_TRUE(reports.wait(15000));
+  QTest::qWait(500);  // anything stale would have arrived by now
+  ASSERT_EQ(reports.count(), 1);
+  const RunReport r = reports.at(0).at(0).value<RunReport>();
+  EXPECT_EQ(r.id, 2u);
+  EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
+  EXPECT_TRUE(r.comparison.identical());
+}
