@@ -1,9 +1,9 @@
 #pragma once
 // ProfilerView: per-operator latency of the last inference (device and, when known,
 // desktop), with a bar per operator and the arena figures. GUI thread only.
+#include <QString>
+#include <QVector>
 #include <QWidget>
-
-#include "app/core/device/device_session.h"
 
 class QLabel;
 class QTableWidget;

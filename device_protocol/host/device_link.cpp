@@ -18,7 +18,6 @@ DeviceLink::DeviceLink(DeviceUri uri, std::unique_ptr<Transport> transport, QObj
   m_transport->setParent(nullptr);
   connect(m_transport.get(), &Transport::opened, this, [this] {
     m_decoder.reset();
-    m_lastRxSequence = -1;
     writeRaw(QByteArray(1, '\0'));  // flush any half frame the device holds
     Q_EMIT opened();
   });
@@ -78,11 +77,6 @@ void DeviceLink::onFrame(proto::ConstByteSpan payload, qint64 arrivalNs) {
     ++m_counters.malformedMessages;
     return;
   }
-  if (m_lastRxSequence >= 0) {
-    const quint16 expected = static_cast<quint16>(m_lastRxSequence + 1);
-    m_counters.lostMessages += static_cast<quint16>(m.header.sequence - expected);
-  }
-  m_lastRxSequence = m.header.sequence;
   m.bytes =
       QByteArray(reinterpret_cast<const char*>(payload.data()), static_cast<int>(payload.size()));
   m.arrivalNs = arrivalNs;

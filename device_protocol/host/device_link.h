@@ -42,7 +42,9 @@ struct LinkCounters {
   quint64 bytesReceived = 0;
   quint64 bytesSent = 0;
   quint64 malformedMessages = 0;  // framed fine, but the message did not decode
-  quint64 lostMessages = 0;       // gaps in the device's header sequence numbers
+  // Gaps in the device's header sequence numbers. The link does not count them: the session
+  // does (DeviceSession::counters(), with duplicates, reordering and restarts told apart).
+  quint64 lostMessages = 0;
 };
 
 class DeviceLink : public QObject {
@@ -107,7 +109,6 @@ class DeviceLink : public QObject {
   LinkCounters m_counters;
   quint16 m_txSequence = 0;
   quint16 m_requestId = 0;
-  int m_lastRxSequence = -1;
 };
 
 }  // namespace tinyscope::link

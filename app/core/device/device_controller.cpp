@@ -90,6 +90,9 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   // Session signals are emitted on the I/O thread; `this` lives in the GUI thread, so
   // these connections are queued.
   connect(s, &DeviceSession::connected, this, &DeviceController::markConnected);
+  // A device that rebooted has a new handshake (and stopped its streams): show it as a fresh
+  // connection, so every view reloads what it shows from the new DeviceInfo.
+  connect(s, &DeviceSession::deviceRestarted, this, &DeviceController::markConnected);
   connect(s, &DeviceSession::disconnected, this, &DeviceController::markDisconnected);
   connect(s, &DeviceSession::errorOccurred, this, &DeviceController::reportError);
   connect(s, &DeviceSession::deviceLog, this, &DeviceController::deviceLog);

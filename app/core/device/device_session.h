@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 
+#include "app/core/device/device_values.h"
 #include "app/core/device/request_router.h"
 #include "app/core/device/sequence_tracker.h"
 #include "device_protocol/host/device_link.h"
@@ -31,95 +32,6 @@ namespace tinyscope {
 namespace runner::host {
 struct ModelSummary;
 }
-
-struct SensorWindowData {
-  quint8 streamId = 0;
-  quint32 sequence = 0;
-  quint64 timestampUs = 0;
-  proto::ElementType sampleType = proto::ElementType::kInt16;
-  int channels = 1;
-  int samples = 0;     // per channel
-  QByteArray payload;  // interleaved, little-endian
-  qint64 arrivalNs = 0;
-  double sample(int index, int channel) const;  // as a double, any element type
-};
-
-struct StreamStats {
-  quint64 windows = 0;           // distinct windows received
-  quint64 samples = 0;           // per channel
-  quint64 missingWindows = 0;    // sequence numbers skipped and never received
-  quint64 duplicateWindows = 0;  // a window number seen twice (dropped)
-  quint64 reorderedWindows = 0;  // arrived after a later window
-  quint64 restarts = 0;          // the sequence started over (device reboot, stream restart)
-  // Samples the device lost before windowing (its FIFO overflowed): consecutive windows
-  // whose device timestamps are further apart than their samples span at the declared
-  // rate (beyond kRateTolerance), minus windows already counted missing.
-  quint64 lostSamples = 0;
-  quint64 overrunsReported = 0;  // Error StreamOverrun messages from the device
-  double declaredRateHz = 0;     // what StartStream asked for (or the sensor's default)
-  quint64 firstTimestampUs = 0;  // since the last restart
-  quint64 lastTimestampUs = 0;
-  quint32 firstSequence = 0;
-  quint32 lastSequence = 0;
-  int lastWindowSamples = 0;
-  // Rate from device timestamps (not arrival times): samples between the first and last
-  // window over their time span; assumes a constant window length.
-  double measuredRateHz() const;
-  // Anything lost between the sensor and the host (windows, samples, device overruns).
-  bool lossy() const { return missingWindows || lostSamples || overrunsReported; }
-};
-
-// Message-level accounting from the device's header sequence numbers and decoding.
-struct MessageCounts {
-  SequenceCounts sequence;     // received / missing (lost) / duplicates / reordered / restarts
-  quint64 undecodable = 0;     // the header was fine, the body did not decode
-  quint64 unexpected = 0;      // a reply nobody waited for, a host-to-device type, a stray chunk
-  quint64 deviceRestarts = 0;  // the device answered a new handshake (rebooted)
-};
-
-// One captured tensor and which of its bytes arrived (an interval set, so a chunk sent twice
-// never stands in for one never sent).
-struct CapturedTensor {
-  proto::TensorDesc desc;
-  quint16 opIndex = 0;
-  quint8 tensorIndex = 0;
-  QByteArray data;
-  QVector<QPair<quint32, quint32>> covered;  // sorted, disjoint [begin, end)
-  // false when [offset, offset+size) overlaps bytes already received.
-  bool cover(quint32 offset, quint32 size);
-  quint32 receivedBytes() const;
-  quint32 firstMissing() const;  // == data.size() when complete
-  bool complete() const { return firstMissing() == static_cast<quint32>(data.size()); }
-};
-
-struct InferenceRun {
-  quint16 requestId = 0;
-  proto::InferenceStatus status = proto::InferenceStatus::kOk;
-  quint32 totalTicks = 0;
-  quint32 totalMicros = 0;
-  QVector<proto::OpTiming> ops;
-  QVector<CapturedTensor> outputs;                        // inline outputs
-  QMap<QPair<quint16, quint8>, CapturedTensor> captured;  // (op index, output index)
-  bool resultReceived = false;
-  bool complete() const;
-};
-
-// Samples per window for a stream of `sensor` at rateHz (0: its default rate): about 25
-// windows a second, so slow sensors still update promptly, and never more than one
-// message's payload (kMaxChunk) holds.
-quint16 defaultWindowSamples(const proto::SensorInfo& sensor, double rateHz = 0);
-
-// The handshake, as a value: copy it, never keep a reference across a re-handshake. The
-// strings are the device's bytes made safe to print (sanitizeDeviceText).
-struct DeviceInfo {
-  proto::HelloReply hello;  // raw, as decoded
-  QString boardName;
-  QString firmwareVersion;
-  QStringList sensorNames, sensorUnits;  // per hello.sensors entry
-  QStringList slotModelNames;            // per hello.slots entry
-  QString deviceIdHex() const;
-  static DeviceInfo fromHello(const proto::HelloReply& hello);
-};
 
 class DeviceSession : public QObject {
   Q_OBJECT

@@ -4,7 +4,7 @@
 // across threads freely (queued signals); it holds no I/O object.
 #include <QMetaType>
 
-#include "app/core/device/device_session.h"  // StreamStats, DeviceInfo (value types)
+#include "app/core/device/device_values.h"
 #include "device_protocol/host/device_link.h"
 
 namespace tinyscope {

@@ -1,0 +1,125 @@
+#include "app/core/device/device_values.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "app/core/device/device_text.h"
+
+namespace tinyscope {
+
+using namespace tinyscope::proto;
+
+double SensorWindowData::sample(int index, int channel) const {
+  const size_t size = elementSize(sampleType);
+  const size_t offset =
+      (static_cast<size_t>(index) * static_cast<size_t>(channels) + static_cast<size_t>(channel)) *
+      size;
+  if (size == 0 || offset + size > static_cast<size_t>(payload.size())) return 0;
+  const char* p = payload.constData() + offset;
+  switch (sampleType) {
+    case ElementType::kInt8:
+      return static_cast<int8_t>(p[0]);
+    case ElementType::kUInt8:
+      return static_cast<uint8_t>(p[0]);
+    case ElementType::kInt16: {
+      int16_t v;
+      std::memcpy(&v, p, 2);
+      return v;
+    }
+    case ElementType::kUInt16: {
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      return v;
+    }
+    case ElementType::kInt32: {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    case ElementType::kFloat32: {
+      float v;
+      std::memcpy(&v, p, 4);
+      return static_cast<double>(v);
+    }
+  }
+  return 0;
+}
+
+double StreamStats::measuredRateHz() const {
+  if (windows < 2 || lastTimestampUs <= firstTimestampUs) return 0;
+  // Samples from the first window's first sample to the last window's first sample,
+  // counting windows that were lost (their sequence numbers are known), so loss does not
+  // read as a slower clock.
+  const double perWindow = static_cast<double>(lastWindowSamples);
+  const double spanSamples = static_cast<double>(lastSequence - firstSequence) * perWindow;
+  return spanSamples / (static_cast<double>(lastTimestampUs - firstTimestampUs) * 1e-6);
+}
+
+quint16 defaultWindowSamples(const SensorInfo& sensor, double rateHz) {
+  const size_t sampleBytes = size_t{sensor.axes} * elementSize(sensor.sampleType);
+  const size_t maxWindow = sampleBytes ? std::max<size_t>(1, kMaxChunk / sampleBytes) : 1;
+  const double hz = rateHz > 0 ? rateHz : sensor.rateMilliHz / 1000.0;
+  return static_cast<quint16>(
+      std::clamp<size_t>(static_cast<size_t>(hz / 25.0 + 0.5), 1, maxWindow));
+}
+
+bool CapturedTensor::cover(quint32 offset, quint32 size) {
+  if (size == 0) return true;
+  const quint32 end = offset + size;
+  int i = 0;
+  while (i < covered.size() && covered[i].second < offset) ++i;
+  // covered[i] is the first interval ending at or after `offset`.
+  if (i < covered.size() && covered[i].first < end && covered[i].second > offset) return false;
+  QPair<quint32, quint32> merged(offset, end);
+  if (i < covered.size() && covered[i].second == offset) {
+    merged.first = covered[i].first;
+    covered.remove(i);
+  }
+  if (i < covered.size() && covered[i].first == end) {
+    merged.second = covered[i].second;
+    covered.remove(i);
+  }
+  covered.insert(i, merged);
+  return true;
+}
+
+quint32 CapturedTensor::receivedBytes() const {
+  quint32 n = 0;
+  for (const auto& c : covered) n += c.second - c.first;
+  return n;
+}
+
+quint32 CapturedTensor::firstMissing() const {
+  if (covered.isEmpty() || covered.first().first != 0) return 0;
+  return covered.first().second;
+}
+
+bool InferenceRun::complete() const {
+  if (!resultReceived) return false;
+  for (const CapturedTensor& t : captured)
+    if (!t.complete()) return false;
+  return true;
+}
+
+QString DeviceInfo::deviceIdHex() const {
+  QString s;
+  for (size_t i = 0; i < hello.deviceId.size(); ++i)
+    s += QStringLiteral("%1").arg(hello.deviceId.bytes()[i], 2, 16, QLatin1Char('0'));
+  return s;
+}
+
+DeviceInfo DeviceInfo::fromHello(const HelloReply& hello) {
+  DeviceInfo d;
+  d.hello = hello;
+  d.boardName = sanitizeDeviceText(hello.boardName);
+  d.firmwareVersion = sanitizeDeviceText(hello.firmwareVersion);
+  for (size_t i = 0; i < hello.sensors.size(); ++i) {
+    d.sensorNames.append(sanitizeDeviceText(hello.sensors[i].name));
+    d.sensorUnits.append(sanitizeDeviceText(hello.sensors[i].units));
+  }
+  for (size_t i = 0; i < hello.slots.size(); ++i)
+    d.slotModelNames.append(sanitizeDeviceText(hello.slots[i].modelName));
+  return d;
+}
+
+}  // namespace tinyscope
