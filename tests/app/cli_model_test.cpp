@@ -286,21 +286,24 @@ TEST(CliModel, DumpManifestNamesTheKernelsThatRan) {
 }
 
 // The host agent aborted with std::ios_base::failure on a folder given as its model.
-TEST(CliModel, AgentRefusesFoldersAndDevicesAsItsModel) {
+// Its --wav and --csv recordings did the same.
+TEST(CliModel, AgentRefusesFoldersAndDevicesAsItsModelOrRecording) {
   QTemporaryDir dir;
-  for (const QString& bad : {dir.path(), QStringLiteral("/dev/zero")}) {
-    QProcess agent;
-    agent.start(QStringLiteral(TINYSCOPE_AGENT),
-                {"--model", bad, "--slots", dir.path() + "/slots", "--quiet"});
-    ASSERT_TRUE(agent.waitForFinished(20000)) << bad.toStdString();
-    const QString err = QString::fromUtf8(agent.readAllStandardError());
-    EXPECT_EQ(agent.exitStatus(), QProcess::NormalExit) << err.toStdString();
-    EXPECT_EQ(agent.exitCode(), 2) << err.toStdString();
-    EXPECT_TRUE(err.startsWith("tinyscope-agent: " + bad)) << err.toStdString();
-    EXPECT_TRUE(
-        err.contains(bad == dir.path() ? "is a folder, not a file" : "is not a regular file"))
-        << err.toStdString();
-  }
+  for (const QString& option : {"--model", "--wav", "--csv"})
+    for (const QString& bad : {dir.path(), QStringLiteral("/dev/zero")}) {
+      SCOPED_TRACE((option + " " + bad).toStdString());
+      QProcess agent;
+      agent.start(QStringLiteral(TINYSCOPE_AGENT),
+                  {option, bad, "--slots", dir.path() + "/slots", "--quiet"});
+      ASSERT_TRUE(agent.waitForFinished(20000)) << bad.toStdString();
+      const QString err = QString::fromUtf8(agent.readAllStandardError());
+      EXPECT_EQ(agent.exitStatus(), QProcess::NormalExit) << err.toStdString();
+      EXPECT_EQ(agent.exitCode(), 2) << err.toStdString();
+      EXPECT_TRUE(err.startsWith("tinyscope-agent: " + bad)) << err.toStdString();
+      EXPECT_TRUE(
+          err.contains(bad == dir.path() ? "is a folder, not a file" : "is not a regular file"))
+          << err.toStdString();
+    }
 }
 
 // flash read its model with QFile::readAll: /dev/zero grew without bound.
@@ -309,4 +312,11 @@ TEST(CliModel, FlashRefusesFoldersAndDevicesAsItsModel) {
   expectOneLineError({"flash", "/dev/zero", "--device", "sim:"},
                      {"/dev/zero is not a regular file"});
   expectOneLineError({"flash", dir.path(), "--device", "sim:"}, {dir.path() + " is a folder"});
+}
+
+// A folder as the model a qemu: board boots with was reported as "does not exist".
+TEST(CliModel, QemuRefusesAFolderAsItsModelByName) {
+  QTemporaryDir dir;
+  expectOneLineError({"info", "--device", "qemu:?model=" + dir.path()},
+                     {dir.path() + "' is not a regular file"});
 }

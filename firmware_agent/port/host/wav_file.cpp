@@ -1,9 +1,9 @@
 #include "wav_file.h"
 
+#include "model_runner/host/file_io.h"
+
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 namespace tinyscope::agent::host {
@@ -20,14 +20,10 @@ bool tag(const std::vector<uint8_t>& b, size_t at, const char* t) {
   return b[at] == uint8_t(t[0]) && b[at + 1] == uint8_t(t[1]) && b[at + 2] == uint8_t(t[2]) &&
          b[at + 3] == uint8_t(t[3]);
 }
+// A recording to play: at most this much (an hour of 16 kHz mono int16 is 115 MB).
+constexpr size_t kMaxRecordingBytes = size_t{512} << 20;
 bool readFile(const std::string& path, std::vector<uint8_t>* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = path + ": cannot open the file";
-    return false;
-  }
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
+  return runner::host::readBinaryFile(path, out, error, kMaxRecordingBytes);
 }
 }  // namespace
 

@@ -9,9 +9,12 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <csignal>
+#include <string>
+#include <vector>
 
 #include "device_protocol/host/serial_transport.h"
 #include "firmware_agent/hal.h"
+#include "model_runner/host/file_io.h"
 
 namespace tinyscope {
 
@@ -140,8 +143,13 @@ bool qemuSettingsFromUri(const link::DeviceUri& uri, QemuSettings* out, QString*
   }
   if (!s.model.isEmpty()) {
     const QFileInfo fi(s.model);
-    if (!fi.isFile()) {
+    if (!fi.exists()) {
       *error = QStringLiteral("qemu: model '%1' does not exist").arg(s.model);
+      return false;
+    }
+    if (!fi.isFile()) {
+      *error = QStringLiteral("qemu: model '%1' is not a regular file (a folder, device or FIFO)")
+                   .arg(s.model);
       return false;
     }
     if (fi.size() == 0 || fi.size() + agent::hal::kSlotHeaderSize > layout->slotSize) {
@@ -215,16 +223,18 @@ void QemuLauncher::open() {
   m_lastOutput.clear();
   m_slotImage.clear();
   if (!m_settings.model.isEmpty()) {
-    QFile f(m_settings.model);
-    if (!f.open(QIODevice::ReadOnly))
-      return fail(QStringLiteral("%1: cannot read model %2: %3")
-                      .arg(m_address, m_settings.model, f.errorString()));
+    std::vector<uint8_t> model;
+    std::string readError;
+    if (!runner::host::readBinaryFile(m_settings.model.toStdString(), &model, &readError))
+      return fail(QStringLiteral("%1: %2").arg(m_address, QString::fromStdString(readError)));
     m_tempDir = std::make_unique<QTemporaryDir>();
     QString error;
     if (!m_tempDir->isValid())
       return fail(QStringLiteral("%1: cannot create a temporary directory").arg(m_address));
     m_slotImage = m_tempDir->filePath(QStringLiteral("slot.bin"));
-    if (!writeSlotImage(f.readAll(), m_settings.board, m_settings.slot, m_slotImage, &m_slotAddress,
+    const QByteArray modelBytes(reinterpret_cast<const char*>(model.data()),
+                                static_cast<int>(model.size()));
+    if (!writeSlotImage(modelBytes, m_settings.board, m_settings.slot, m_slotImage, &m_slotAddress,
                         &error))
       return fail(QStringLiteral("%1: model %2: %3").arg(m_address, m_settings.model, error));
   }
