@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+# Paths relative to the checkout, so ccache hits across clones (CI builds a fresh one).
+export CCACHE_BASEDIR="$PWD"
 step() { printf '\n=== %s ===\n' "$*"; }
 
 step "setup: Debian packages"
