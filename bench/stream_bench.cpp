@@ -19,10 +19,11 @@ namespace {
 struct StepResult {
   double rateHz = 0;
   double measuredHz = 0;
-  quint64 samples = 0, gaps = 0, frameErrors = 0, overruns = 0, lost = 0;
+  quint64 samples = 0, gaps = 0, frameErrors = 0, overruns = 0, lost = 0, lostSamples = 0;
   double mbps = 0;
   bool lossless() const {
-    return samples > 0 && gaps == 0 && frameErrors == 0 && overruns == 0 && lost == 0;
+    return samples > 0 && gaps == 0 && frameErrors == 0 && overruns == 0 && lost == 0 &&
+           lostSamples == 0;
   }
 };
 
@@ -55,7 +56,8 @@ StepResult runStep(const QString& agent, double rateHz, double seconds) {
   r.samples = st.samples;
   r.gaps = st.missingWindows;
   r.overruns = st.overrunsReported;
-  r.lost = c.lostMessages;
+  r.lost = c.lostMessages + c.malformedMessages;
+  r.lostSamples = st.lostSamples;
   r.frameErrors = c.frames.crcErrors + c.frames.cobsErrors + c.frames.tooShort + c.frames.overflows;
   r.mbps = static_cast<double>(c.bytesReceived) / seconds / 1e6;
   proc.terminate();
@@ -66,11 +68,11 @@ StepResult runStep(const QString& agent, double rateHz, double seconds) {
 void print(const StepResult& r) {
   std::printf(
       "%10.0f Hz x 8 ch  measured %10.1f Hz  %9llu samples  gaps %llu  frame errors %llu  overruns "
-      "%llu  lost %llu  %6.2f MB/s  %s\n",
+      "%llu  lost messages %llu  lost samples %llu  %6.2f MB/s  %s\n",
       r.rateHz, r.measuredHz, static_cast<unsigned long long>(r.samples),
       static_cast<unsigned long long>(r.gaps), static_cast<unsigned long long>(r.frameErrors),
-      static_cast<unsigned long long>(r.overruns), static_cast<unsigned long long>(r.lost), r.mbps,
-      r.lossless() ? "lossless" : "LOSS");
+      static_cast<unsigned long long>(r.overruns), static_cast<unsigned long long>(r.lost),
+      static_cast<unsigned long long>(r.lostSamples), r.mbps, r.lossless() ? "lossless" : "LOSS");
   std::fflush(stdout);
 }
 
