@@ -89,10 +89,11 @@ TEST(CrashSafety, KillNineAtRandomMomentsNeverLosesACompletedSample) {
     checkInvariant(dir, done, &stats);
     if (HasFailure()) break;
   }
-  std::printf("kill -9: %d trials, %d completed samples kept, %d findings, %d re-indexed, %d "
-              "quarantined, %.1f s\n",
-              kTrials, int(done.size()), stats.findings, stats.reindexed, stats.quarantined,
-              clock.elapsed() / 1000.0);
+  std::printf(
+      "kill -9: %d trials, %d completed samples kept, %d findings, %d re-indexed, %d "
+      "quarantined, %.1f s\n",
+      kTrials, int(done.size()), stats.findings, stats.reindexed, stats.quarantined,
+      clock.elapsed() / 1000.0);
   EXPECT_GT(done.size(), 100);  // the writer did get work done between kills
   EXPECT_LT(clock.elapsed(), 60000);
 }
@@ -152,10 +153,11 @@ TEST(CrashSafety, PowerCutKeepsEveryCompletedSample) {
     checkInvariant(dir, done, &ignored);
     if (HasFailure()) break;
   }
-  std::printf("power cut: %d trials, %d completed samples kept, %d trials lost unsynced files, "
-              "%d findings, %d re-indexed, %d quarantined\n",
-              kTrials, int(done.size()), trialsLosingUnsyncedData, stats.findings,
-              stats.reindexed, stats.quarantined);
+  std::printf(
+      "power cut: %d trials, %d completed samples kept, %d trials lost unsynced files, "
+      "%d findings, %d re-indexed, %d quarantined\n",
+      kTrials, int(done.size()), trialsLosingUnsyncedData, stats.findings, stats.reindexed,
+      stats.quarantined);
   EXPECT_GT(done.size(), 20);
 }
 

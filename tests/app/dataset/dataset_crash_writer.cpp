@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     SampleWriter writer(store.get(), spec, 0.01);  // a chunk every 80 frames
     int reported = 0;
     for (uint32_t i = 0;; ++i) {
-      if (!writer.append(testing::makeFrames(SampleType::kInt16, 2, 16, seed * 100000u + i), &error)) {
+      if (!writer.append(testing::makeFrames(SampleType::kInt16, 2, 16, seed * 100000u + i),
+                         &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 1;
       }
@@ -49,8 +50,8 @@ int main(int argc, char** argv) {
   for (uint32_t i = 0;; ++i) {
     SampleSpec spec = testing::imuSpec(QStringLiteral("add%1-%2").arg(seed).arg(i));
     spec.labels = QStringList{i % 2 ? QStringLiteral("a") : QStringLiteral("b")};
-    const qint64 id =
-        store->addSample(spec, testing::makeFrames(SampleType::kInt16, 3, 64, seed * 100000u + i), &error);
+    const qint64 id = store->addSample(
+        spec, testing::makeFrames(SampleType::kInt16, 3, 64, seed * 100000u + i), &error);
     if (id == 0 || !report(id)) {
       std::fprintf(stderr, "%s\n", qPrintable(error));
       return 1;
