@@ -23,7 +23,8 @@ struct FilterOptions {
   QCommandLineOption label{QStringLiteral("label"),
                            QStringLiteral("Samples carrying label L (repeat for any of several)."),
                            QStringLiteral("L")};
-  QCommandLineOption unlabeled{QStringLiteral("unlabeled"), QStringLiteral("Samples without labels.")};
+  QCommandLineOption unlabeled{QStringLiteral("unlabeled"),
+                               QStringLiteral("Samples without labels.")};
   QCommandLineOption split{QStringLiteral("in-split"),
                            QStringLiteral("Samples in train, test or unassigned."),
                            QStringLiteral("SPLIT")};
@@ -32,19 +33,22 @@ struct FilterOptions {
   QCommandLineOption device{QStringLiteral("device"),
                             QStringLiteral("Samples recorded from device NAME or URI."),
                             QStringLiteral("NAME")};
-  QCommandLineOption from{QStringLiteral("from"),
-                          QStringLiteral("Samples recorded at or after T (ISO 8601 or ms since epoch)."),
-                          QStringLiteral("T")};
+  QCommandLineOption from{
+      QStringLiteral("from"),
+      QStringLiteral("Samples recorded at or after T (ISO 8601 or ms since epoch)."),
+      QStringLiteral("T")};
   QCommandLineOption to{QStringLiteral("to"),
                         QStringLiteral("Samples recorded before T (ISO 8601 or ms since epoch)."),
                         QStringLiteral("T")};
-  QCommandLineOption name{QStringLiteral("name"), QStringLiteral("Samples whose name contains TEXT."),
+  QCommandLineOption name{QStringLiteral("name"),
+                          QStringLiteral("Samples whose name contains TEXT."),
                           QStringLiteral("TEXT")};
   void add(QCommandLineParser& p) const {
     p.addOptions({label, unlabeled, split, session, device, from, to, name});
   }
   bool any(const QCommandLineParser& p) const {
-    for (const QCommandLineOption* o : {&label, &unlabeled, &split, &session, &device, &from, &to, &name})
+    for (const QCommandLineOption* o :
+         {&label, &unlabeled, &split, &session, &device, &from, &to, &name})
       if (p.isSet(*o)) return true;
     return false;
   }
@@ -79,13 +83,15 @@ bool readFilter(const QString& verb, const QCommandLineParser& p, const FilterOp
   f->nameContains = p.value(o.name);
   f->device = p.value(o.device);
   auto bad = [&](const QCommandLineOption& opt, const QString& what) {
-    *code = fail(verb, QStringLiteral("--%1 '%2' is not %3").arg(opt.names().first(), p.value(opt), what),
+    *code = fail(verb,
+                 QStringLiteral("--%1 '%2' is not %3").arg(opt.names().first(), p.value(opt), what),
                  kExitUsage);
     return false;
   };
   if (p.isSet(o.split)) {
     f->hasSplit = true;
-    if (!ds::parseSplit(p.value(o.split), &f->split)) return bad(o.split, QStringLiteral("train, test or unassigned"));
+    if (!ds::parseSplit(p.value(o.split), &f->split))
+      return bad(o.split, QStringLiteral("train, test or unassigned"));
   }
   if (p.isSet(o.session) && !parseInt(p.value(o.session), 1, &f->sessionId))
     return bad(o.session, QStringLiteral("a session id"));
@@ -147,7 +153,9 @@ int runList(const QStringList& args) {
   const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N samples."),
                                  QStringLiteral("N"));
   p.addOptions({kJsonOpt, limit});
-  if (int c = parseSub(p, args, verb, QStringLiteral("List the samples matching the filters."), 1, 1); c >= 0)
+  if (int c =
+          parseSub(p, args, verb, QStringLiteral("List the samples matching the filters."), 1, 1);
+      c >= 0)
     return c;
   int code = 0;
   ds::SampleFilter f;
@@ -155,7 +163,8 @@ int runList(const QStringList& args) {
   qint64 n = 0;
   if (p.isSet(limit)) {
     if (!parseInt(p.value(limit), 1, &n) || n > 100000000)
-      return fail(verb, QStringLiteral("--limit '%1' is not a count >= 1").arg(p.value(limit)), kExitUsage);
+      return fail(verb, QStringLiteral("--limit '%1' is not a count >= 1").arg(p.value(limit)),
+                  kExitUsage);
     f.limit = static_cast<int>(n);
   }
   auto store = openStore(verb, p.positionalArguments().at(0), &code);
@@ -185,16 +194,18 @@ int runList(const QStringList& args) {
 int runInfoSub(const QStringList& args) {
   const QString verb = QStringLiteral("dataset info");
   QCommandLineParser p;
-  const QCommandLineOption sampleOpt(QStringLiteral("sample"),
-                                     QStringLiteral("Show sample ID: segments, gaps, outputs, metadata."),
-                                     QStringLiteral("ID"));
+  const QCommandLineOption sampleOpt(
+      QStringLiteral("sample"),
+      QStringLiteral("Show sample ID: segments, gaps, outputs, metadata."), QStringLiteral("ID"));
   p.addOptions({kJsonOpt, sampleOpt});
-  if (int c = parseSub(p, args, verb, QStringLiteral("Summarize a dataset, or one sample."), 1, 1); c >= 0)
+  if (int c = parseSub(p, args, verb, QStringLiteral("Summarize a dataset, or one sample."), 1, 1);
+      c >= 0)
     return c;
   int code = 0;
   qint64 id = 0;
   if (p.isSet(sampleOpt) && !parseInt(p.value(sampleOpt), 1, &id))
-    return fail(verb, QStringLiteral("--sample '%1' is not a sample id").arg(p.value(sampleOpt)), kExitUsage);
+    return fail(verb, QStringLiteral("--sample '%1' is not a sample id").arg(p.value(sampleOpt)),
+                kExitUsage);
   auto store = openStore(verb, p.positionalArguments().at(0), &code);
   if (!store) return code;
   QString error;
@@ -205,16 +216,22 @@ int runInfoSub(const QStringList& args) {
     QJsonArray segs, gaps, outs;
     for (const ds::Segment& s : store->segments(id, &error))
       segs.append(s.whole ? QJsonObject{{"id", double(s.id)}, {"label", s.label}, {"whole", true}}
-                          : QJsonObject{{"id", double(s.id)}, {"label", s.label}, {"whole", false},
-                                        {"start", double(s.start)}, {"end", double(s.end)}});
+                          : QJsonObject{{"id", double(s.id)},
+                                        {"label", s.label},
+                                        {"whole", false},
+                                        {"start", double(s.start)},
+                                        {"end", double(s.end)}});
     for (const ds::Gap& g : store->gaps(id, &error))
-      gaps.append(QJsonObject{{"at_frame", double(g.atFrame)}, {"lost_frames", double(g.lostFrames)},
+      gaps.append(QJsonObject{{"at_frame", double(g.atFrame)},
+                              {"lost_frames", double(g.lostFrames)},
                               {"device_us", double(g.deviceUs)}});
     for (const ds::ModelOutput& m : store->outputs(id, &error)) {
       QJsonArray scores;
       for (float s : m.scores) scores.append(double(s));
-      outs.append(QJsonObject{{"at_frame", double(m.atFrame)}, {"device_us", double(m.deviceUs)},
-                              {"model", m.model}, {"scores", scores}});
+      outs.append(QJsonObject{{"at_frame", double(m.atFrame)},
+                              {"device_us", double(m.deviceUs)},
+                              {"model", m.model},
+                              {"scores", scores}});
     }
     QJsonObject meta;
     const QMap<QString, QString> md = store->metadata(id, &error);
@@ -227,16 +244,18 @@ int runInfoSub(const QStringList& args) {
       printJson(o);
       return kExitOk;
     }
-    out() << r.name << " (sample " << r.id << "): " << r.frames << " frames x " << r.channels
-          << " " << ds::sampleTypeName(r.type) << " at " << r.rateHz << " Hz, " << r.file << "\n"
+    out() << r.name << " (sample " << r.id << "): " << r.frames << " frames x " << r.channels << " "
+          << ds::sampleTypeName(r.type) << " at " << r.rateHz << " Hz, " << r.file << "\n"
           << "sensor " << r.sensor << ", axes " << r.axes.join(QLatin1Char(',')) << ", units "
           << r.units.join(QLatin1Char(',')) << ", split " << ds::splitName(r.split) << "\n";
     for (const QJsonValue& v : segs) {
       const QJsonObject s = v.toObject();
-      out() << "  label " << s["label"].toString()
-            << (s["whole"].toBool() ? QStringLiteral(" (whole sample)")
-                                    : QStringLiteral(" [%1, %2)").arg(s["start"].toDouble()).arg(s["end"].toDouble()))
-            << "\n";
+      out()
+          << "  label " << s["label"].toString()
+          << (s["whole"].toBool()
+                  ? QStringLiteral(" (whole sample)")
+                  : QStringLiteral(" [%1, %2)").arg(s["start"].toDouble()).arg(s["end"].toDouble()))
+          << "\n";
     }
     out() << gaps.size() << " gaps, " << outs.size() << " model outputs, " << meta.size()
           << " metadata keys\n";
@@ -248,13 +267,19 @@ int runInfoSub(const QStringList& args) {
   QJsonObject labels;
   for (const auto& l : s.labels) labels[l.first] = double(l.second);
   if (p.isSet(kJsonOpt)) {
-    printJson(QJsonObject{{"dataset", store->dir()}, {"schema_version", s.schemaVersion},
-                          {"samples", double(s.samples)}, {"files", double(s.files)},
-                          {"frames", double(s.frames)}, {"seconds", s.seconds},
-                          {"payload_bytes", double(s.payloadBytes)}, {"sessions", double(s.sessions)},
-                          {"devices", double(s.devices)}, {"labels", labels},
+    printJson(QJsonObject{{"dataset", store->dir()},
+                          {"schema_version", s.schemaVersion},
+                          {"samples", double(s.samples)},
+                          {"files", double(s.files)},
+                          {"frames", double(s.frames)},
+                          {"seconds", s.seconds},
+                          {"payload_bytes", double(s.payloadBytes)},
+                          {"sessions", double(s.sessions)},
+                          {"devices", double(s.devices)},
+                          {"labels", labels},
                           {"unlabeled", double(s.unlabeled)},
-                          {"split", QJsonObject{{"train", double(s.train)}, {"test", double(s.test)},
+                          {"split", QJsonObject{{"train", double(s.train)},
+                                                {"test", double(s.test)},
                                                 {"unassigned", double(s.unassigned)}}}});
     return kExitOk;
   }
@@ -286,7 +311,8 @@ int applyEdit(const QString& verb, bool json, std::unique_ptr<ds::EditCommand> c
 int runLabel(const QStringList& args) {
   const QString verb = QStringLiteral("dataset label");
   QCommandLineParser p;
-  const QCommandLineOption start(QStringLiteral("start"), QStringLiteral("First frame of a segment."),
+  const QCommandLineOption start(QStringLiteral("start"),
+                                 QStringLiteral("First frame of a segment."),
                                  QStringLiteral("FRAME"));
   const QCommandLineOption end(QStringLiteral("end"),
                                QStringLiteral("Frame after the segment's last (exclusive)."),
@@ -302,17 +328,22 @@ int runLabel(const QStringList& args) {
     return c;
   qint64 id = 0, a = 0, b = 0;
   if (!parseInt(p.positionalArguments().at(1), 1, &id))
-    return fail(verb, QStringLiteral("ID '%1' is not a sample id").arg(p.positionalArguments().at(1)), kExitUsage);
+    return fail(verb,
+                QStringLiteral("ID '%1' is not a sample id").arg(p.positionalArguments().at(1)),
+                kExitUsage);
   if (p.isSet(start) != p.isSet(end))
     return fail(verb, QStringLiteral("give both --start and --end for a segment"), kExitUsage);
   if (p.isSet(start) && (!parseInt(p.value(start), 0, &a) || !parseInt(p.value(end), 0, &b)))
-    return fail(verb, QStringLiteral("--start/--end '%1'/'%2' are not frame numbers").arg(p.value(start), p.value(end)),
+    return fail(verb,
+                QStringLiteral("--start/--end '%1'/'%2' are not frame numbers")
+                    .arg(p.value(start), p.value(end)),
                 kExitUsage);
   int code = 0;
   auto store = openStore(verb, p.positionalArguments().at(0), &code);
   if (!store) return code;
   const QString label = p.positionalArguments().at(2);
-  if (p.isSet(remove)) return applyEdit(verb, p.isSet(kJsonOpt), ds::edits::unlabelSample(store.get(), id, label));
+  if (p.isSet(remove))
+    return applyEdit(verb, p.isSet(kJsonOpt), ds::edits::unlabelSample(store.get(), id, label));
   if (p.isSet(start))
     return applyEdit(verb, p.isSet(kJsonOpt), ds::edits::addSegment(store.get(), id, label, a, b));
   return applyEdit(verb, p.isSet(kJsonOpt), ds::edits::labelSample(store.get(), id, label));
@@ -324,27 +355,34 @@ int runRelabel(const QStringList& args) {
   FilterOptions fo;
   fo.add(p);
   const QCommandLineOption fromLabel(QStringLiteral("old"),
-                                     QStringLiteral("The label to change (without filters: rename it, or merge it into --new if that exists)."),
+                                     QStringLiteral("The label to change (without filters: rename "
+                                                    "it, or merge it into --new if that exists)."),
                                      QStringLiteral("L"));
-  const QCommandLineOption toLabel(QStringLiteral("new"), QStringLiteral("The new label."), QStringLiteral("L"));
-  const QCommandLineOption del(QStringLiteral("delete"), QStringLiteral("Delete label L everywhere."),
-                               QStringLiteral("L"));
+  const QCommandLineOption toLabel(QStringLiteral("new"), QStringLiteral("The new label."),
+                                   QStringLiteral("L"));
+  const QCommandLineOption del(QStringLiteral("delete"),
+                               QStringLiteral("Delete label L everywhere."), QStringLiteral("L"));
   p.addOptions({kJsonOpt, fromLabel, toLabel, del});
-  if (int c = parseSub(p, args, verb,
-                       QStringLiteral("Rename, merge or delete labels, or relabel the samples matching the filters."),
-                       1, 1);
+  if (int c = parseSub(
+          p, args, verb,
+          QStringLiteral(
+              "Rename, merge or delete labels, or relabel the samples matching the filters."),
+          1, 1);
       c >= 0)
     return c;
   int code = 0;
   ds::SampleFilter f;
   if (!readFilter(verb, p, fo, &f, &code)) return code;
   if (p.isSet(del) == p.isSet(toLabel))
-    return fail(verb, QStringLiteral("give --new L (with --old L and/or filters) or --delete L"), kExitUsage);
+    return fail(verb, QStringLiteral("give --new L (with --old L and/or filters) or --delete L"),
+                kExitUsage);
   if (p.isSet(del) && (fo.any(p) || p.isSet(fromLabel)))
     return fail(verb, QStringLiteral("--delete takes no filters and no --old"), kExitUsage);
   if (p.isSet(toLabel) && !p.isSet(fromLabel) && !fo.any(p))
-    return fail(verb, QStringLiteral("--new without --old relabels the samples matching filters; give a filter"),
-                kExitUsage);
+    return fail(
+        verb,
+        QStringLiteral("--new without --old relabels the samples matching filters; give a filter"),
+        kExitUsage);
   auto store = openStore(verb, p.positionalArguments().at(0), &code);
   if (!store) return code;
   const bool json = p.isSet(kJsonOpt);
@@ -352,11 +390,13 @@ int runRelabel(const QStringList& args) {
   if (!fo.any(p)) {
     QString error;
     const bool exists = store->labelNames(&error).contains(p.value(toLabel));
-    return applyEdit(verb, json,
-                     exists ? ds::edits::mergeLabels(store.get(), p.value(fromLabel), p.value(toLabel))
-                            : ds::edits::renameLabel(store.get(), p.value(fromLabel), p.value(toLabel)));
+    return applyEdit(
+        verb, json,
+        exists ? ds::edits::mergeLabels(store.get(), p.value(fromLabel), p.value(toLabel))
+               : ds::edits::renameLabel(store.get(), p.value(fromLabel), p.value(toLabel)));
   }
-  return applyEdit(verb, json, ds::edits::relabel(store.get(), f, p.value(fromLabel), p.value(toLabel)));
+  return applyEdit(verb, json,
+                   ds::edits::relabel(store.get(), f, p.value(fromLabel), p.value(toLabel)));
 }
 
 int runSplit(const QStringList& args) {
@@ -364,28 +404,37 @@ int runSplit(const QStringList& args) {
   QCommandLineParser p;
   FilterOptions fo;
   fo.add(p);
-  const QCommandLineOption ratio(QStringLiteral("test-ratio"),
-                                 QStringLiteral("Assign unassigned samples to train/test, R of each label to test."),
-                                 QStringLiteral("R"));
-  const QCommandLineOption reassign(QStringLiteral("reassign"),
-                                    QStringLiteral("With --test-ratio: redo every matching sample, not only unassigned ones."));
-  const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Move matching samples to train, test or unassigned."),
-                               QStringLiteral("SPLIT"));
-  const QCommandLineOption sample(QStringLiteral("sample"), QStringLiteral("Cut sample ID (with --at or --trim)."),
+  const QCommandLineOption ratio(
+      QStringLiteral("test-ratio"),
+      QStringLiteral("Assign unassigned samples to train/test, R of each label to test."),
+      QStringLiteral("R"));
+  const QCommandLineOption reassign(
+      QStringLiteral("reassign"),
+      QStringLiteral("With --test-ratio: redo every matching sample, not only unassigned ones."));
+  const QCommandLineOption set(
+      QStringLiteral("set"), QStringLiteral("Move matching samples to train, test or unassigned."),
+      QStringLiteral("SPLIT"));
+  const QCommandLineOption sample(QStringLiteral("sample"),
+                                  QStringLiteral("Cut sample ID (with --at or --trim)."),
                                   QStringLiteral("ID"));
-  const QCommandLineOption at(QStringLiteral("at"), QStringLiteral("Split the sample in two at FRAME."),
+  const QCommandLineOption at(QStringLiteral("at"),
+                              QStringLiteral("Split the sample in two at FRAME."),
                               QStringLiteral("FRAME"));
-  const QCommandLineOption trim(QStringLiteral("trim"), QStringLiteral("Keep frames [B, E) of the sample."),
+  const QCommandLineOption trim(QStringLiteral("trim"),
+                                QStringLiteral("Keep frames [B, E) of the sample."),
                                 QStringLiteral("B:E"));
   p.addOptions({kJsonOpt, ratio, reassign, set, sample, at, trim});
-  if (int c = parseSub(p, args, verb,
-                       QStringLiteral("Train/test split (deterministic, stratified by label), or cut a sample."),
-                       1, 1);
+  if (int c = parseSub(
+          p, args, verb,
+          QStringLiteral("Train/test split (deterministic, stratified by label), or cut a sample."),
+          1, 1);
       c >= 0)
     return c;
   const int modes = int(p.isSet(ratio)) + int(p.isSet(set)) + int(p.isSet(sample));
   if (modes != 1)
-    return fail(verb, QStringLiteral("give exactly one of --test-ratio R, --set SPLIT or --sample ID"), kExitUsage);
+    return fail(verb,
+                QStringLiteral("give exactly one of --test-ratio R, --set SPLIT or --sample ID"),
+                kExitUsage);
   int code = 0;
   ds::SampleFilter f;
   if (!readFilter(verb, p, fo, &f, &code)) return code;
@@ -394,7 +443,9 @@ int runSplit(const QStringList& args) {
     bool ok = false;
     const double r = p.value(ratio).toDouble(&ok);
     if (!ok || !(r >= 0 && r <= 1))
-      return fail(verb, QStringLiteral("--test-ratio '%1' is not a number in [0, 1]").arg(p.value(ratio)), kExitUsage);
+      return fail(verb,
+                  QStringLiteral("--test-ratio '%1' is not a number in [0, 1]").arg(p.value(ratio)),
+                  kExitUsage);
     auto store = openStore(verb, p.positionalArguments().at(0), &code);
     if (!store) return code;
     return applyEdit(verb, json, ds::edits::assignSplit(store.get(), f, r, p.isSet(reassign)));
@@ -402,23 +453,29 @@ int runSplit(const QStringList& args) {
   if (p.isSet(set)) {
     ds::Split s;
     if (!ds::parseSplit(p.value(set), &s))
-      return fail(verb, QStringLiteral("--set '%1' is not train, test or unassigned").arg(p.value(set)), kExitUsage);
+      return fail(verb,
+                  QStringLiteral("--set '%1' is not train, test or unassigned").arg(p.value(set)),
+                  kExitUsage);
     auto store = openStore(verb, p.positionalArguments().at(0), &code);
     if (!store) return code;
     return applyEdit(verb, json, ds::edits::setSplit(store.get(), f, s));
   }
   qint64 id = 0;
   if (!parseInt(p.value(sample), 1, &id))
-    return fail(verb, QStringLiteral("--sample '%1' is not a sample id").arg(p.value(sample)), kExitUsage);
+    return fail(verb, QStringLiteral("--sample '%1' is not a sample id").arg(p.value(sample)),
+                kExitUsage);
   if (p.isSet(at) == p.isSet(trim))
-    return fail(verb, QStringLiteral("--sample needs exactly one of --at FRAME or --trim B:E"), kExitUsage);
+    return fail(verb, QStringLiteral("--sample needs exactly one of --at FRAME or --trim B:E"),
+                kExitUsage);
   qint64 a = 0, b = 0;
   if (p.isSet(at) && !parseInt(p.value(at), 0, &a))
-    return fail(verb, QStringLiteral("--at '%1' is not a frame number").arg(p.value(at)), kExitUsage);
+    return fail(verb, QStringLiteral("--at '%1' is not a frame number").arg(p.value(at)),
+                kExitUsage);
   if (p.isSet(trim)) {
     const QStringList parts = p.value(trim).split(QLatin1Char(':'));
     if (parts.size() != 2 || !parseInt(parts[0], 0, &a) || !parseInt(parts[1], 0, &b))
-      return fail(verb, QStringLiteral("--trim '%1' is not B:E in frames").arg(p.value(trim)), kExitUsage);
+      return fail(verb, QStringLiteral("--trim '%1' is not B:E in frames").arg(p.value(trim)),
+                  kExitUsage);
   }
   auto store = openStore(verb, p.positionalArguments().at(0), &code);
   if (!store) return code;
@@ -430,7 +487,8 @@ int runSplit(const QStringList& args) {
 QJsonArray findingsJson(const QVector<ds::Finding>& findings) {
   QJsonArray a;
   for (const ds::Finding& f : findings)
-    a.append(QJsonObject{{"kind", ds::findingKindName(f.kind)}, {"file", f.file}, {"detail", f.detail}});
+    a.append(
+        QJsonObject{{"kind", ds::findingKindName(f.kind)}, {"file", f.file}, {"detail", f.detail}});
   return a;
 }
 
@@ -439,7 +497,8 @@ int runVerify(const QStringList& args) {
   QCommandLineParser p;
   p.addOption(kJsonOpt);
   if (int c = parseSub(p, args, verb,
-                       QStringLiteral("Check every payload's SHA-256; report missing, corrupt, orphaned and extra files. Exit 1 when anything is found."),
+                       QStringLiteral("Check every payload's SHA-256; report missing, corrupt, "
+                                      "orphaned and extra files. Exit 1 when anything is found."),
                        1, 1);
       c >= 0)
     return c;
@@ -450,13 +509,20 @@ int runVerify(const QStringList& args) {
   QString error;
   if (!store->verify(&r, &error)) return fail(verb, error, kExitUsage);
   if (p.isSet(kJsonOpt)) {
-    printJson(QJsonObject{{"dataset", store->dir()}, {"clean", r.clean()}, {"checked_files", r.checkedFiles},
-                          {"checked_bytes", double(r.checkedBytes)}, {"findings", findingsJson(r.findings)}});
+    printJson(QJsonObject{{"dataset", store->dir()},
+                          {"clean", r.clean()},
+                          {"checked_files", r.checkedFiles},
+                          {"checked_bytes", double(r.checkedBytes)},
+                          {"findings", findingsJson(r.findings)}});
   } else {
     for (const ds::Finding& f : r.findings)
-      out() << ds::findingKindName(f.kind).leftJustified(9) << " " << f.file << ": " << f.detail << "\n";
-    out() << store->dir() << ": " << r.checkedFiles << " files (" << r.checkedBytes << " bytes) checked, "
-          << (r.clean() ? QStringLiteral("clean") : QStringLiteral("%1 problems; 'tinyscope-cli dataset repair' fixes them").arg(r.findings.size()))
+      out() << ds::findingKindName(f.kind).leftJustified(9) << " " << f.file << ": " << f.detail
+            << "\n";
+    out() << store->dir() << ": " << r.checkedFiles << " files (" << r.checkedBytes
+          << " bytes) checked, "
+          << (r.clean() ? QStringLiteral("clean")
+                        : QStringLiteral("%1 problems; 'tinyscope-cli dataset repair' fixes them")
+                              .arg(r.findings.size()))
           << "\n";
     out().flush();
   }
@@ -468,7 +534,8 @@ int runRepair(const QStringList& args) {
   QCommandLineParser p;
   p.addOption(kJsonOpt);
   if (int c = parseSub(p, args, verb,
-                       QStringLiteral("Re-index orphaned payloads; move extra and corrupt files to quarantine/. Deletes nothing."),
+                       QStringLiteral("Re-index orphaned payloads; move extra and corrupt files to "
+                                      "quarantine/. Deletes nothing."),
                        1, 1);
       c >= 0)
     return c;
@@ -479,13 +546,15 @@ int runRepair(const QStringList& args) {
   QString error;
   if (!store->repair(&r, &error)) return fail(verb, error, kExitFailed);
   if (p.isSet(kJsonOpt)) {
-    printJson(QJsonObject{{"dataset", store->dir()}, {"reindexed", QJsonArray::fromStringList(r.reindexed)},
+    printJson(QJsonObject{{"dataset", store->dir()},
+                          {"reindexed", QJsonArray::fromStringList(r.reindexed)},
                           {"quarantined", QJsonArray::fromStringList(r.quarantined)},
                           {"unindexed", QJsonArray::fromStringList(r.unindexed)}});
   } else {
     for (const QString& f : r.reindexed) out() << "re-indexed   " << f << "\n";
     for (const QString& f : r.quarantined) out() << "quarantined  " << f << "\n";
-    for (const QString& f : r.unindexed) out() << "unindexed    " << f << " (index rows saved in quarantine/)\n";
+    for (const QString& f : r.unindexed)
+      out() << "unindexed    " << f << " (index rows saved in quarantine/)\n";
     out() << store->dir() << ": " << r.reindexed.size() << " re-indexed, " << r.quarantined.size()
           << " moved to quarantine/\n";
     out().flush();
@@ -498,11 +567,13 @@ int runRm(const QStringList& args) {
   QCommandLineParser p;
   FilterOptions fo;
   fo.add(p);
-  const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("Allow removing every sample (no IDs, no filters)."));
+  const QCommandLineOption all(QStringLiteral("all"),
+                               QStringLiteral("Allow removing every sample (no IDs, no filters)."));
   p.addOptions({kJsonOpt, all});
   p.addPositionalArgument(QStringLiteral("ID..."), QStringLiteral("Sample ids (or use filters)."));
-  if (int c = parseSub(p, args, verb,
-                       QStringLiteral("Take samples out of the dataset; their payloads move to trash/."), 1, -1);
+  if (int c = parseSub(
+          p, args, verb,
+          QStringLiteral("Take samples out of the dataset; their payloads move to trash/."), 1, -1);
       c >= 0)
     return c;
   int code = 0;
@@ -512,10 +583,12 @@ int runRm(const QStringList& args) {
   QVector<qint64> ids;
   for (int i = 1; i < pos.size(); ++i) {
     qint64 id = 0;
-    if (!parseInt(pos[i], 1, &id)) return fail(verb, QStringLiteral("'%1' is not a sample id").arg(pos[i]), kExitUsage);
+    if (!parseInt(pos[i], 1, &id))
+      return fail(verb, QStringLiteral("'%1' is not a sample id").arg(pos[i]), kExitUsage);
     ids << id;
   }
-  if (!ids.isEmpty() && fo.any(p)) return fail(verb, QStringLiteral("give sample ids or filters, not both"), kExitUsage);
+  if (!ids.isEmpty() && fo.any(p))
+    return fail(verb, QStringLiteral("give sample ids or filters, not both"), kExitUsage);
   if (ids.isEmpty() && !fo.any(p) && !p.isSet(all))
     return fail(verb, QStringLiteral("give sample ids, filters, or --all"), kExitUsage);
   auto store = openStore(verb, pos.at(0), &code);
@@ -541,7 +614,10 @@ struct SubVerb {
 };
 
 const SubVerb kSubVerbs[] = {
-    {"list", "List samples (filters: --label --unlabeled --in-split --session --device --from --to --name).", runList},
+    {"list",
+     "List samples (filters: --label --unlabeled --in-split --session --device --from --to "
+     "--name).",
+     runList},
     {"info", "Summarize the dataset, or one sample with --sample ID.", runInfoSub},
     {"label", "Label a whole sample or frames [start, end) of it.", runLabel},
     {"relabel", "Rename, merge or delete labels; relabel samples matching filters.", runRelabel},
@@ -555,7 +631,8 @@ void printDatasetUsage() {
   out() << "Usage: tinyscope-cli dataset <verb> DIR [options]\n\nA dataset is a folder: "
            "dataset.sqlite + samples/*.wav|flac with JSON sidecars (docs/DATASET.md).\n\nVerbs:\n";
   for (const SubVerb& v : kSubVerbs)
-    out() << "  " << QString::fromLatin1(v.name).leftJustified(9) << QString::fromUtf8(v.summary) << "\n";
+    out() << "  " << QString::fromLatin1(v.name).leftJustified(9) << QString::fromUtf8(v.summary)
+          << "\n";
   out() << "\n'tinyscope-cli dataset <verb> --help' shows a verb's options; --json everywhere.\n"
         << "Exit codes: 0 success, 1 the check failed, 2 bad usage or bad input.\n";
   out().flush();
@@ -569,7 +646,8 @@ int runDataset(const QStringList& args) {
     return kExitUsage;
   }
   const QString sub = args.at(1);
-  if (sub == QLatin1String("-h") || sub == QLatin1String("--help") || sub == QLatin1String("help")) {
+  if (sub == QLatin1String("-h") || sub == QLatin1String("--help") ||
+      sub == QLatin1String("help")) {
     printDatasetUsage();
     return kExitOk;
   }
@@ -581,7 +659,8 @@ int runDataset(const QStringList& args) {
     }
   }
   return fail(QStringLiteral("dataset"),
-              QStringLiteral("unknown verb '%1' (see 'tinyscope-cli dataset --help')").arg(sub), kExitUsage);
+              QStringLiteral("unknown verb '%1' (see 'tinyscope-cli dataset --help')").arg(sub),
+              kExitUsage);
 }
 
 }  // namespace tinyscope::cli

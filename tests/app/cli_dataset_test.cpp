@@ -32,8 +32,8 @@ QString makeDataset(const QTemporaryDir& tmp) {
     s.labels = QStringList{i % 2 ? "wave" : "idle"};
     s.deviceName = i < 3 ? "left" : "right";
     s.createdMs = 1'700'000'000'000 + i * 1000;
-    EXPECT_GT(store->addSample(s, ds::testing::makeFrames(ds::SampleType::kInt16, 3, 100, uint32_t(i)),
-                               &error),
+    EXPECT_GT(store->addSample(
+                  s, ds::testing::makeFrames(ds::SampleType::kInt16, 3, 100, uint32_t(i)), &error),
               0)
         << error.toStdString();
   }
@@ -52,7 +52,8 @@ TEST(CliDataset, ListAndInfoWithFiltersAndJson) {
   EXPECT_TRUE(first["file"].toString().endsWith(".wav"));
   r = runCli({"dataset", "list", dir, "--label", "wave", "--device", "right", "--json"});
   EXPECT_EQ(json(r)["count"].toInt(), 2);
-  r = runCli({"dataset", "list", dir, "--from", "1700000002000", "--to", "2023-11-14T22:13:24Z", "--json"});
+  r = runCli({"dataset", "list", dir, "--from", "1700000002000", "--to", "2023-11-14T22:13:24Z",
+              "--json"});
   EXPECT_EQ(json(r)["count"].toInt(), 2) << r.out.toStdString() << r.err.toStdString();
   r = runCli({"dataset", "info", dir, "--json"});
   ASSERT_EQ(r.code, 0);
@@ -67,7 +68,8 @@ TEST(CliDataset, ListAndInfoWithFiltersAndJson) {
 TEST(CliDataset, LabelRelabelSplitAndCut) {
   QTemporaryDir tmp;
   const QString dir = makeDataset(tmp);
-  ASSERT_EQ(runCli({"dataset", "label", dir, "1", "knock", "--start", "10", "--end", "20"}).code, 0);
+  ASSERT_EQ(runCli({"dataset", "label", dir, "1", "knock", "--start", "10", "--end", "20"}).code,
+            0);
   CliResult r = runCli({"dataset", "info", dir, "--sample", "1", "--json"});
   ASSERT_EQ(r.code, 0) << r.err.toStdString();
   const QJsonArray segs = json(r)["segments"].toArray();
@@ -96,7 +98,8 @@ TEST(CliDataset, LabelRelabelSplitAndCut) {
   ASSERT_EQ(runCli({"dataset", "split", dir, "--set", "unassigned"}).code, 0);
   ASSERT_EQ(runCli({"dataset", "split", dir, "--test-ratio", "0.34"}).code, 0);
   EXPECT_EQ(runCli({"dataset", "list", dir, "--in-split", "test", "--json"}).out, firstSplit);
-  EXPECT_GT(json(runCli({"dataset", "list", dir, "--in-split", "test", "--json"}))["count"].toInt(), 0);
+  EXPECT_GT(json(runCli({"dataset", "list", dir, "--in-split", "test", "--json"}))["count"].toInt(),
+            0);
   // Cut sample 2 in two, trim the new one.
   ASSERT_EQ(runCli({"dataset", "split", dir, "--sample", "2", "--at", "40"}).code, 0);
   ASSERT_EQ(runCli({"dataset", "split", dir, "--sample", "7", "--trim", "10:30"}).code, 0);

@@ -24,88 +24,112 @@ bool exec(QSqlQuery& q, const QString& what, QString* error) {
   return setError(error, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
 }
 
-// Writes `values` as row `id` of `table`, inserting it when absent.
-bool writeRow(QSqlDatabase db, const QString& table, qint64 id, const QVariantMap& values,
-              QString* error) {
-  QSqlQuery q(db);
-  QStringList sets;
-  for (auto it = values.begin(); it != values.end(); ++it)
-    if (it.key() != QLatin1String("id")) sets << it.key() + QStringLiteral(" = ?");
-  q.prepare(
-      QStringLiteral("UPDATE %1 SET %2 WHERE id = ?").arg(table, sets.join(QStringLiteral(", "))));
-  for (auto it = values.begin(); it != values.end(); ++it)
-    if (it.key() != QLatin1String("id")) q.addBindValue(it.value());
+QString joined(const QVariantMap& m, const QString& pattern, const QString& sep) {
+  QStringList parts;
+  for (auto it = m.begin(); it != m.end(); ++it)
+    parts << QString(pattern).replace(QLatin1Char('@'), it.key());
+  return parts.join(sep);
+}
+
+bool insertRow(StatementCache& c, const QString& table, qint64 id, const QVariantMap& values,
+               QString* error) {
+  QVariantMap row = values;
+  row.remove(QStringLiteral("id"));
+  QSqlQuery& q =
+      c.get(QStringLiteral("INSERT INTO %1(id%2) VALUES(?%3)")
+                .arg(table,
+                     row.isEmpty() ? QString()
+                                   : QStringLiteral(",") +
+                                         joined(row, QStringLiteral("@"), QStringLiteral(",")),
+                     QString(QStringLiteral(",?")).repeated(row.size())));
   q.addBindValue(id);
-  if (!exec(q, table, error)) return false;
-  if (q.numRowsAffected() > 0) return true;
-  QStringList cols{QStringLiteral("id")}, marks{QStringLiteral("?")};
-  for (auto it = values.begin(); it != values.end(); ++it)
-    if (it.key() != QLatin1String("id")) {
-      cols << it.key();
-      marks << QStringLiteral("?");
-    }
-  q.prepare(QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
-                .arg(table, cols.join(QLatin1Char(',')), marks.join(QLatin1Char(','))));
-  q.addBindValue(id);
-  for (auto it = values.begin(); it != values.end(); ++it)
-    if (it.key() != QLatin1String("id")) q.addBindValue(it.value());
+  for (const QVariant& v : row) q.addBindValue(v);
   return exec(q, table, error);
 }
 
-bool deleteRow(QSqlDatabase db, const QString& table, qint64 id, QString* error) {
-  QSqlQuery q(db);
-  q.prepare(QStringLiteral("DELETE FROM %1 WHERE id = ?").arg(table));
+bool updateRow(StatementCache& c, const QString& table, qint64 id, const QVariantMap& values,
+               QString* error) {
+  QSqlQuery& q =
+      c.get(QStringLiteral("UPDATE %1 SET %2 WHERE id = ?")
+                .arg(table, joined(values, QStringLiteral("@ = ?"), QStringLiteral(", "))));
+  for (const QVariant& v : values) q.addBindValue(v);
+  q.addBindValue(id);
+  if (!exec(q, table, error)) return false;
+  if (q.numRowsAffected() != 1)
+    return setError(error, QStringLiteral("%1: no row %2").arg(table).arg(id));
+  return true;
+}
+
+bool deleteRow(StatementCache& c, const QString& table, qint64 id, QString* error) {
+  QSqlQuery& q = c.get(QStringLiteral("DELETE FROM %1 WHERE id = ?").arg(table));
   q.addBindValue(id);
   return exec(q, table, error);
 }
 
 }  // namespace
 
-std::optional<QVariantMap> RowJournal::row(const QString& table, qint64 id, QString* error) const {
-  QSqlQuery q(m_store->database());
-  q.prepare(QStringLiteral("SELECT * FROM %1 WHERE id = ?").arg(table));
+QSqlQuery& StatementCache::get(const QString& sql) {
+  auto it = m_queries.find(sql);
+  if (it == m_queries.end()) {
+    it = m_queries.insert(sql, QSqlQuery(m_db));
+    it->prepare(sql);
+  }
+  return *it;
+}
+
+RowJournal::RowJournal(DatasetStore* store) : m_store(store), m_cache(store->database()) {}
+
+std::optional<QVariantMap> RowJournal::row(const QString& table, qint64 id, QString* error) {
+  QSqlQuery& q = m_cache.get(QStringLiteral("SELECT * FROM %1 WHERE id = ?").arg(table));
   q.addBindValue(id);
   if (!exec(q, table, error) || !q.next()) return std::nullopt;
   QVariantMap m;
   const QSqlRecord r = q.record();
   for (int i = 0; i < r.count(); ++i) m.insert(r.fieldName(i), q.value(i));
+  q.finish();
   return m;
 }
 
 qint64 RowJournal::insert(const QString& table, const QVariantMap& values, QString* error) {
-  QSqlQuery q(m_store->database());
-  QStringList cols, marks;
-  for (auto it = values.begin(); it != values.end(); ++it) {
-    cols << it.key();
-    marks << QStringLiteral("?");
-  }
-  q.prepare(QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
-                .arg(table, cols.join(QLatin1Char(',')), marks.join(QLatin1Char(','))));
-  for (auto it = values.begin(); it != values.end(); ++it) q.addBindValue(it.value());
+  QSqlQuery& q =
+      m_cache.get(QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
+                      .arg(table, joined(values, QStringLiteral("@"), QStringLiteral(",")),
+                           joined(values, QStringLiteral("?"), QStringLiteral(","))));
+  for (const QVariant& v : values) q.addBindValue(v);
   if (!exec(q, table, error)) return 0;
   const qint64 id = q.lastInsertId().toLongLong();
   std::optional<QVariantMap> after = row(table, id, error);
   if (!after) return 0;
-  m_changes.push_back({table, id, std::nullopt, after});
+  m_changes.push_back({RowChange::Kind::kInsert, table, id, {}, *after});
   return id;
 }
 
-bool RowJournal::update(const QString& table, qint64 id, const QVariantMap& values,
-                        QString* error) {
-  std::optional<QVariantMap> before = row(table, id, error);
-  if (!before) return setError(error, QStringLiteral("%1: no row %2").arg(table).arg(id));
-  QVariantMap after = *before;
-  for (auto it = values.begin(); it != values.end(); ++it) after.insert(it.key(), it.value());
-  if (!writeRow(m_store->database(), table, id, after, error)) return false;
-  m_changes.push_back({table, id, before, after});
+bool RowJournal::update(const QString& table, qint64 id, const QVariantMap& values, QString* error,
+                        const QVariantMap* knownBefore) {
+  QVariantMap before;
+  if (knownBefore) {
+    before = *knownBefore;
+  } else {
+    QSqlQuery& q =
+        m_cache.get(QStringLiteral("SELECT %1 FROM %2 WHERE id = ?")
+                        .arg(joined(values, QStringLiteral("@"), QStringLiteral(",")), table));
+    q.addBindValue(id);
+    if (!exec(q, table, error)) return false;
+    if (!q.next()) return setError(error, QStringLiteral("%1: no row %2").arg(table).arg(id));
+    int i = 0;
+    for (auto it = values.begin(); it != values.end(); ++it) before.insert(it.key(), q.value(i++));
+    q.finish();
+  }
+  if (!updateRow(m_cache, table, id, values, error)) return false;
+  m_changes.push_back({RowChange::Kind::kUpdate, table, id, before, values});
   return true;
 }
 
 bool RowJournal::remove(const QString& table, qint64 id, QString* error) {
   std::optional<QVariantMap> before = row(table, id, error);
   if (!before) return setError(error, QStringLiteral("%1: no row %2").arg(table).arg(id));
-  if (!deleteRow(m_store->database(), table, id, error)) return false;
-  m_changes.push_back({table, id, before, std::nullopt});
+  if (!deleteRow(m_cache, table, id, error)) return false;
+  m_changes.push_back({RowChange::Kind::kDelete, table, id, *before, {}});
   return true;
 }
 
@@ -114,11 +138,15 @@ qint64 RowJournal::labelId(const QString& name, QString* error) {
     return setError(error, QStringLiteral("label '%1': a label is 1 to 200 characters, not blank")
                                .arg(name.left(40))),
            0;
-  QSqlQuery q(m_store->database());
-  q.prepare(QStringLiteral("SELECT id FROM labels WHERE name = ?"));
+  QSqlQuery& q = m_cache.get(QStringLiteral("SELECT id FROM labels WHERE name = ?"));
   q.addBindValue(name);
   if (!exec(q, QStringLiteral("labels"), error)) return 0;
-  if (q.next()) return q.value(0).toLongLong();
+  if (q.next()) {
+    const qint64 id = q.value(0).toLongLong();
+    q.finish();
+    return id;
+  }
+  q.finish();
   return insert(QStringLiteral("labels"), {{QStringLiteral("name"), name}}, error);
 }
 
@@ -166,9 +194,14 @@ bool EditCommand::replay(bool forward, QString* error) {
     return setError(
         error,
         QStringLiteral("%1: cannot start a transaction (%2)").arg(m_text, db.lastError().text()));
+  StatementCache cache(db);
   auto step = [&](const RowChange& c) {
-    const std::optional<QVariantMap>& image = forward ? c.after : c.before;
-    return image ? writeRow(db, c.table, c.id, *image, error) : deleteRow(db, c.table, c.id, error);
+    using K = RowChange::Kind;
+    if (c.kind == K::kUpdate)
+      return updateRow(cache, c.table, c.id, forward ? c.after : c.before, error);
+    if ((c.kind == K::kInsert) == forward)
+      return insertRow(cache, c.table, c.id, forward ? c.after : c.before, error);
+    return deleteRow(cache, c.table, c.id, error);
   };
   bool ok = true;
   if (forward)
@@ -594,14 +627,15 @@ std::unique_ptr<EditCommand> assignSplit(DatasetStore* s, const SampleFilter& fi
         struct Item {
           qint64 id;
           QByteArray key;
-          int split;
+          int split;  // 0 when reassigning
+          int old;
         };
         QHash<QString, std::vector<Item>> groups;
         while (q.next())
           groups[q.value(3).toString()].push_back(
               {q.value(0).toLongLong(),
                QCryptographicHash::hash(q.value(1).toString().toUtf8(), QCryptographicHash::Sha256),
-               reassign ? 0 : q.value(2).toInt()});
+               reassign ? 0 : q.value(2).toInt(), q.value(2).toInt()});
         QStringList labels = groups.keys();
         labels.sort();
         for (const QString& label : labels) {
@@ -615,7 +649,10 @@ std::unique_ptr<EditCommand> assignSplit(DatasetStore* s, const SampleFilter& fi
             if (i.split != 0) continue;
             const int split = tests < target ? 2 : 1;
             if (split == 2) ++tests;
-            if (!j.update(kSamples, i.id, {{QStringLiteral("split"), split}}, error)) return false;
+            if (split == i.old) continue;
+            const QVariantMap before{{QStringLiteral("split"), i.old}};
+            if (!j.update(kSamples, i.id, {{QStringLiteral("split"), split}}, error, &before))
+              return false;
           }
         }
         return true;

@@ -8,6 +8,9 @@
 // store's thread. Memory: the changed rows (a few hundred bytes per row; one row for a label
 // edit, so label edits are O(1)). Errors: redo()/undo() return false with one sentence naming the
 // sample, label or table; the index is then unchanged. A GUI's QUndoCommand can wrap one 1:1.
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 #include <QVariantMap>
 #include <functional>
@@ -21,28 +24,45 @@ namespace tinyscope::dataset {
 
 class DatasetStore;
 
-// One changed row: absent before (insert), absent after (delete), or both (update).
+// One changed row. An insert keeps the new row, a delete the old row, an update only the
+// changed columns' old and new values.
 struct RowChange {
+  enum class Kind { kInsert, kUpdate, kDelete };
+  Kind kind = Kind::kUpdate;
   QString table;
   qint64 id = 0;
-  std::optional<QVariantMap> before;
-  std::optional<QVariantMap> after;
+  QVariantMap before;
+  QVariantMap after;
+};
+
+// Prepared statements by SQL text, so bulk edits prepare each statement once.
+class StatementCache {
+ public:
+  explicit StatementCache(QSqlDatabase db) : m_db(std::move(db)) {}
+  QSqlQuery& get(const QString& sql);
+
+ private:
+  QSqlDatabase m_db;
+  QHash<QString, QSqlQuery> m_queries;
 };
 
 // Records row changes while an edit runs inside its transaction.
 class RowJournal {
  public:
-  explicit RowJournal(DatasetStore* store) : m_store(store) {}
+  explicit RowJournal(DatasetStore* store);
   qint64 insert(const QString& table, const QVariantMap& values, QString* error);
-  bool update(const QString& table, qint64 id, const QVariantMap& values, QString* error);
+  // `before` may carry the changed columns' current values when the caller read them already.
+  bool update(const QString& table, qint64 id, const QVariantMap& values, QString* error,
+              const QVariantMap* before = nullptr);
   bool remove(const QString& table, qint64 id, QString* error);
-  std::optional<QVariantMap> row(const QString& table, qint64 id, QString* error) const;
+  std::optional<QVariantMap> row(const QString& table, qint64 id, QString* error);
   // The label's id, inserting the label when it is new.
   qint64 labelId(const QString& name, QString* error);
   std::vector<RowChange> take() { return std::move(m_changes); }
 
  private:
   DatasetStore* m_store;
+  StatementCache m_cache;
   std::vector<RowChange> m_changes;
 };
 
