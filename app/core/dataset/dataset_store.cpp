@@ -860,9 +860,11 @@ struct OrphanCheck {
   QString sidecarRel;
   SampleSpec spec;
   qint64 frames = 0;
+  QString sha;
 };
 
-OrphanCheck checkOrphan(const QString& dir, const QString& rel) {
+OrphanCheck checkOrphan(const QString& dir, const QString& rel,
+                        const QHash<QString, QString>& indexedShas) {
   OrphanCheck c;
   const QFileInfo fi(dir + QLatin1Char('/') + rel);
   c.sidecarRel = QLatin1String(kSamplesDir) + QLatin1Char('/') + fi.completeBaseName() +
@@ -884,6 +886,11 @@ OrphanCheck checkOrphan(const QString& dir, const QString& rel) {
     c.detail = QStringLiteral("SHA-256 differs from its sidecar's payload_sha256");
     return c;
   }
+  if (indexedShas.contains(sha)) {
+    c.detail = QStringLiteral("a copy of %1, which the index holds").arg(indexedShas.value(sha));
+    return c;
+  }
+  c.sha = sha;
   PayloadInfo info;
   if (!readPayloadInfo(fi.filePath(), &info, &error)) {
     c.detail = error;
@@ -920,7 +927,9 @@ bool DatasetStore::verify(VerifyReport* report, QString* error) const {
     return setError(
         error, QStringLiteral("%1: %2").arg(path(QLatin1String(kIndexFile)), q.lastError().text()));
   QSet<QString> known;
+  QHash<QString, QString> shas;  // payload SHA-256 -> path
   while (q.next()) {
+    shas.insert(q.value(1).toString(), q.value(0).toString());
     for (int i = 0; i < 4; i += 2) {
       const QString rel = q.value(i).toString();
       const QString want = q.value(i + 1).toString();
@@ -949,7 +958,7 @@ bool DatasetStore::verify(VerifyReport* report, QString* error) const {
     const QString rel = QLatin1String(kSamplesDir) + QLatin1Char('/') + name;
     if (known.contains(rel) || !isPayloadName(name) || name.startsWith(QLatin1String(kTempPrefix)))
       continue;
-    const OrphanCheck c = checkOrphan(m_dir, rel);
+    const OrphanCheck c = checkOrphan(m_dir, rel, shas);
     if (c.reindexable) {
       r.findings.append({Finding::Kind::kOrphaned, rel, c.detail});
       orphanSidecars.insert(c.sidecarRel);
@@ -975,17 +984,29 @@ bool DatasetStore::repair(RepairReport* report, QString* error) {
   if (!verify(&v, error)) return false;
   RepairReport out;
   QSet<QString> badIndexed;
+  QHash<QString, QString> shas;  // payload SHA-256 -> path, of the index as repair goes
+  {
+    QSqlQuery q(database());
+    if (!q.exec(QStringLiteral("SELECT sha256, path FROM files")))
+      return setError(error, QStringLiteral("%1: %2").arg(path(QLatin1String(kIndexFile)),
+                                                          q.lastError().text()));
+    while (q.next()) shas.insert(q.value(0).toString(), q.value(1).toString());
+  }
   for (const Finding& f : v.findings) {
     switch (f.kind) {
       case Finding::Kind::kOrphaned: {
-        const OrphanCheck c = checkOrphan(m_dir, f.file);
-        QString sha, sidecarSha;
-        if (!c.reindexable || !sha256OfFile(path(f.file), &sha, error) ||
-            !sha256OfFile(path(c.sidecarRel), &sidecarSha, error))
-          return setError(error, QStringLiteral("%1: changed during repair").arg(path(f.file)));
-        if (indexPayload(c.spec, c.frames, f.file, sha, QFileInfo(path(f.file)).size(),
+        const OrphanCheck c = checkOrphan(m_dir, f.file, shas);
+        if (!c.reindexable) {  // e.g. a second copy of a payload re-indexed just before
+          if (moveAside(f.file, kQuarantineDir, error).isEmpty()) return false;
+          out.quarantined << f.file;
+          break;
+        }
+        QString sidecarSha;
+        if (!sha256OfFile(path(c.sidecarRel), &sidecarSha, error)) return false;
+        if (indexPayload(c.spec, c.frames, f.file, c.sha, QFileInfo(path(f.file)).size(),
                          c.sidecarRel, sidecarSha, error) == 0)
           return false;
+        shas.insert(c.sha, f.file);
         out.reindexed << f.file;
         break;
       }

@@ -354,6 +354,47 @@ TEST(DatasetStore, VerifyFindsMissingCorruptOrphanedExtraAndRepairKeepsEveryByte
   EXPECT_EQ(store->list({}, &error).size(), 2);
 }
 
+TEST(DatasetStore, OrphansWithBadSidecarsOrDuplicatePayloadsAreQuarantinedNotIndexed) {
+  QTemporaryDir tmp;
+  QString error;
+  auto store = DatasetStore::create(tmp.path(), &error);
+  ASSERT_GT(store->addSample(imuSpec("a"), makeFrames(SampleType::kInt16, 3, 30, 1), &error), 0);
+  const SampleRecord a = store->list({}, &error).at(0);
+  const QString dir = store->dir();
+  const QByteArray wav = readAll(dir + "/" + a.file);
+  QByteArray side = readAll(dir + "/" + QString(a.file).replace(".wav", ".json"));
+  // A copy of an indexed payload under another name, with a matching sidecar.
+  ASSERT_TRUE(writeAll(dir + "/samples/copy.wav", wav));
+  ASSERT_TRUE(
+      writeAll(dir + "/samples/copy.json",
+               QByteArray(side).replace(QFileInfo(a.file).fileName().toUtf8(), "copy.wav")));
+  // An orphan whose sidecar has a wrong type.
+  const QByteArray other = readAll(dir + "/" + a.file);
+  ASSERT_TRUE(writeAll(dir + "/samples/typed.wav", other));
+  QJsonObject bad = QJsonDocument::fromJson(side).object();
+  bad["payload"] = "typed.wav";
+  bad["rate_hz"] = "fast";
+  ASSERT_TRUE(writeAll(dir + "/samples/typed.json", QJsonDocument(bad).toJson()));
+  VerifyReport v;
+  ASSERT_TRUE(store->verify(&v, &error));
+  QMap<QString, QString> detail;
+  for (const Finding& f : v.findings) {
+    EXPECT_EQ(f.kind, Finding::Kind::kExtra) << str(f.file);
+    detail.insert(f.file, f.detail);
+  }
+  EXPECT_TRUE(detail.value("samples/copy.wav").contains("a copy of " + a.file))
+      << str(detail.value("samples/copy.wav"));
+  EXPECT_EQ(detail.value("samples/typed.wav"),
+            "samples/typed.json: field 'rate_hz' is not a number");
+  RepairReport r;
+  ASSERT_TRUE(store->repair(&r, &error)) << str(error);
+  EXPECT_TRUE(r.reindexed.isEmpty());
+  EXPECT_EQ(r.quarantined.size(), 4);
+  EXPECT_EQ(store->list({}, &error).size(), 1);
+  ASSERT_TRUE(store->verify(&v, &error));
+  EXPECT_TRUE(v.clean());
+}
+
 TEST(DatasetStore, ReadingATruncatedIndexedWavNamesTheFile) {
   QTemporaryDir tmp;
   QString error;
