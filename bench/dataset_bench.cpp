@@ -34,15 +34,27 @@ bool fillIndex(DatasetStore& s, int n) {
   QSqlQuery q(db);
   db.transaction();
   for (int d = 1; d <= 4; ++d)
-    q.exec(QStringLiteral("INSERT INTO devices(name, uri) VALUES('board%1', 'serial:/dev/tty%1')").arg(d));
+    q.exec(QStringLiteral("INSERT INTO devices(name, uri) VALUES('board%1', 'serial:/dev/tty%1')")
+               .arg(d));
   for (int d = 1; d <= 50; ++d)
-    q.exec(QStringLiteral("INSERT INTO sessions(uuid, device_id, started_ms) VALUES('s%1', %2, 0)").arg(d).arg(d % 4 + 1));
-  const char* labels[] = {"idle", "wave", "circle", "tap", "shake", "noise", "yes", "no", "up", "down"};
-  for (const char* l : labels) q.exec(QStringLiteral("INSERT INTO labels(name) VALUES('%1')").arg(QLatin1String(l)));
+    q.exec(QStringLiteral("INSERT INTO sessions(uuid, device_id, started_ms) VALUES('s%1', %2, 0)")
+               .arg(d)
+               .arg(d % 4 + 1));
+  const char* labels[] = {"idle",  "wave", "circle", "tap", "shake",
+                          "noise", "yes",  "no",     "up",  "down"};
+  for (const char* l : labels)
+    q.exec(QStringLiteral("INSERT INTO labels(name) VALUES('%1')").arg(QLatin1String(l)));
   QSqlQuery f(db), sm(db), g(db);
-  f.prepare("INSERT INTO files(path, sha256, bytes, sidecar, sidecar_sha256, format, frames) VALUES(?, ?, 4044, ?, 'x', 'wav', 1000)");
-  sm.prepare("INSERT INTO samples(content_id, name, file_id, begin_frame, frames, channels, rate_hz, sample_type, sensor, axes, units, created_ms, split, session_id, device_id) VALUES(?, ?, ?, 0, 1000, 1, 16000, 'int16', 'mic', '[\"a\"]', '[\"\"]', ?, ?, ?, ?)");
-  g.prepare("INSERT INTO segments(sample_id, label_id, whole, start_frame, end_frame) VALUES(?, ?, ?, ?, ?)");
+  f.prepare(
+      "INSERT INTO files(path, sha256, bytes, sidecar, sidecar_sha256, format, frames) VALUES(?, "
+      "?, 4044, ?, 'x', 'wav', 1000)");
+  sm.prepare(
+      "INSERT INTO samples(content_id, name, file_id, begin_frame, frames, channels, rate_hz, "
+      "sample_type, sensor, axes, units, created_ms, split, session_id, device_id) VALUES(?, ?, ?, "
+      "0, 1000, 1, 16000, 'int16', 'mic', '[\"a\"]', '[\"\"]', ?, ?, ?, ?)");
+  g.prepare(
+      "INSERT INTO segments(sample_id, label_id, whole, start_frame, end_frame) VALUES(?, ?, ?, ?, "
+      "?)");
   for (int i = 1; i <= n; ++i) {
     const QString sha = QStringLiteral("%1").arg(i, 64, 16, QLatin1Char('0'));
     f.addBindValue(QStringLiteral("samples/s%1.wav").arg(i));
@@ -116,7 +128,9 @@ int main(int argc, char** argv) {
       QSqlQuery raw(store->database());
       raw.setForwardOnly(true);
       const double ms = bestMs(3, [&] {
-        raw.exec("SELECT s.id, s.content_id, s.name, f.path FROM samples s JOIN files f ON f.id = s.file_id");
+        raw.exec(
+            "SELECT s.id, s.content_id, s.name, f.path FROM samples s JOIN files f ON f.id = "
+            "s.file_id");
         rows = 0;
         while (raw.next()) ++rows;
       });
@@ -163,18 +177,21 @@ int main(int argc, char** argv) {
     for (int i = 0; i < count; ++i) {
       spec.name = QStringLiteral("clip%1").arg(i);
       std::memcpy(frames.data(), &i, sizeof i);
-      if (store->addSample(spec, frames, &error) == 0) return std::fprintf(stderr, "%s\n", qPrintable(error)), 1;
+      if (store->addSample(spec, frames, &error) == 0)
+        return std::fprintf(stderr, "%s\n", qPrintable(error)), 1;
     }
     const double s = t.nsecsElapsed() / 1e9;
-    std::printf("crash-safe add: %d samples of 1 s 16 kHz int16 in %.2f s: %.0f samples/s, %.1f MB/s "
-                "(payload + sidecar fsync'd, renamed, folder fsync'd, one transaction each)\n",
-                count, s, count / s, count * 32044 / s / 1e6);
+    std::printf(
+        "crash-safe add: %d samples of 1 s 16 kHz int16 in %.2f s: %.0f samples/s, %.1f MB/s "
+        "(payload + sidecar fsync'd, renamed, folder fsync'd, one transaction each)\n",
+        count, s, count / s, count * 32044 / s / 1e6);
     VerifyReport v;
     t.restart();
     store->verify(&v, &error);
     const double vs = t.nsecsElapsed() / 1e9;
     std::printf("verify: %d files, %.1f MB in %.2f s: %.0f MB/s, %s\n", v.checkedFiles,
-                v.checkedBytes / 1e6, vs, v.checkedBytes / vs / 1e6, v.clean() ? "clean" : "NOT clean");
+                v.checkedBytes / 1e6, vs, v.checkedBytes / vs / 1e6,
+                v.clean() ? "clean" : "NOT clean");
   }
   return 0;
 }

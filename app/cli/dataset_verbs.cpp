@@ -145,6 +145,17 @@ int parseSub(QCommandLineParser& p, const QStringList& args, const QString& verb
   return parseVerbArgs(p, args, verb, description, minPositional, maxPositional);
 }
 
+// Parses a sub-verb that takes only DIR and opens it; nullptr with *code set (0 after --help).
+std::unique_ptr<ds::DatasetStore> parseAndOpen(QCommandLineParser& p, const QStringList& args,
+                                               const QString& verb, const QString& description,
+                                               int* code) {
+  if (int c = parseSub(p, args, verb, description, 1, 1); c >= 0) {
+    *code = c;
+    return nullptr;
+  }
+  return openStore(verb, p.positionalArguments().at(0), code);
+}
+
 int runList(const QStringList& args) {
   const QString verb = QStringLiteral("dataset list");
   QCommandLineParser p;
@@ -496,14 +507,12 @@ int runVerify(const QStringList& args) {
   const QString verb = QStringLiteral("dataset verify");
   QCommandLineParser p;
   p.addOption(kJsonOpt);
-  if (int c = parseSub(p, args, verb,
-                       QStringLiteral("Check every payload's SHA-256; report missing, corrupt, "
-                                      "orphaned and extra files. Exit 1 when anything is found."),
-                       1, 1);
-      c >= 0)
-    return c;
   int code = 0;
-  auto store = openStore(verb, p.positionalArguments().at(0), &code);
+  auto store =
+      parseAndOpen(p, args, verb,
+                   QStringLiteral("Check every payload's SHA-256; report missing, corrupt, "
+                                  "orphaned and extra files. Exit 1 when anything is found."),
+                   &code);
   if (!store) return code;
   ds::VerifyReport r;
   QString error;
@@ -533,14 +542,12 @@ int runRepair(const QStringList& args) {
   const QString verb = QStringLiteral("dataset repair");
   QCommandLineParser p;
   p.addOption(kJsonOpt);
-  if (int c = parseSub(p, args, verb,
-                       QStringLiteral("Re-index orphaned payloads; move extra and corrupt files to "
-                                      "quarantine/. Deletes nothing."),
-                       1, 1);
-      c >= 0)
-    return c;
   int code = 0;
-  auto store = openStore(verb, p.positionalArguments().at(0), &code);
+  auto store =
+      parseAndOpen(p, args, verb,
+                   QStringLiteral("Re-index orphaned payloads; move extra and corrupt files to "
+                                  "quarantine/. Deletes nothing."),
+                   &code);
   if (!store) return code;
   ds::RepairReport r;
   QString error;
@@ -607,13 +614,7 @@ int runRm(const QStringList& args) {
   return kExitOk;
 }
 
-struct SubVerb {
-  const char* name;
-  const char* summary;
-  int (*run)(const QStringList&);
-};
-
-const SubVerb kSubVerbs[] = {
+const Verb kSubVerbs[] = {
     {"list",
      "List samples (filters: --label --unlabeled --in-split --session --device --from --to "
      "--name).",
@@ -630,7 +631,7 @@ const SubVerb kSubVerbs[] = {
 void printDatasetUsage() {
   out() << "Usage: tinyscope-cli dataset <verb> DIR [options]\n\nA dataset is a folder: "
            "dataset.sqlite + samples/*.wav|flac with JSON sidecars (docs/DATASET.md).\n\nVerbs:\n";
-  for (const SubVerb& v : kSubVerbs)
+  for (const Verb& v : kSubVerbs)
     out() << "  " << QString::fromLatin1(v.name).leftJustified(9) << QString::fromUtf8(v.summary)
           << "\n";
   out() << "\n'tinyscope-cli dataset <verb> --help' shows a verb's options; --json everywhere.\n"
@@ -651,7 +652,7 @@ int runDataset(const QStringList& args) {
     printDatasetUsage();
     return kExitOk;
   }
-  for (const SubVerb& v : kSubVerbs) {
+  for (const Verb& v : kSubVerbs) {
     if (sub == QLatin1String(v.name)) {
       QStringList rest = args.mid(2);
       rest.prepend(args.at(0));

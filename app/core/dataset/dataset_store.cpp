@@ -655,53 +655,59 @@ bool DatasetStore::sample(qint64 id, SampleRecord* out, QString* error) const {
   return true;
 }
 
-QVector<Segment> DatasetStore::segments(qint64 sampleId, QString* error) const {
-  QVector<Segment> out;
-  QSqlQuery q(database());
-  q.prepare(
-      QStringLiteral("SELECT g.id, g.sample_id, l.name, g.whole, g.start_frame, g.end_frame "
-                     "FROM segments g JOIN labels l ON l.id = g.label_id WHERE g.sample_id "
-                     "= ? ORDER BY g.whole DESC, g.start_frame, g.end_frame, l.name"));
-  q.addBindValue(sampleId);
-  if (!run(q, QStringLiteral("segments"), error)) return out;
-  while (q.next())
-    out.append(Segment{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
-                       q.value(3).toInt() != 0, q.value(4).toLongLong(), q.value(5).toLongLong()});
+namespace {
+
+// Runs one query and turns each row into a T.
+template <typename T, typename Row>
+QVector<T> rowsOf(const QSqlDatabase& db, const char* sql, const QVariantList& values,
+                  const QString& what, QString* error, Row&& row) {
+  QVector<T> out;
+  QSqlQuery q(db);
+  q.setForwardOnly(true);
+  q.prepare(QLatin1String(sql));
+  bind(q, values);
+  if (!run(q, what, error)) return out;
+  while (q.next()) out.append(row(q));
   return out;
+}
+
+}  // namespace
+
+QVector<Segment> DatasetStore::segments(qint64 sampleId, QString* error) const {
+  return rowsOf<Segment>(
+      database(),
+      "SELECT g.id, g.sample_id, l.name, g.whole, g.start_frame, g.end_frame FROM segments g JOIN "
+      "labels l ON l.id = g.label_id WHERE g.sample_id = ? ORDER BY g.whole DESC, g.start_frame, "
+      "g.end_frame, l.name",
+      {sampleId}, QStringLiteral("segments"), error, [](const QSqlQuery& q) {
+        return Segment{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+                       q.value(3).toInt() != 0, q.value(4).toLongLong(), q.value(5).toLongLong()};
+      });
 }
 
 QVector<Gap> DatasetStore::gaps(qint64 sampleId, QString* error) const {
-  QVector<Gap> out;
-  QSqlQuery q(database());
-  q.prepare(
-      QStringLiteral("SELECT g.at_frame - s.begin_frame, g.lost_frames, g.device_us FROM "
-                     "gaps g JOIN samples s ON s.file_id = g.file_id WHERE s.id = ? AND "
-                     "g.at_frame >= s.begin_frame AND g.at_frame <= s.begin_frame + "
-                     "s.frames ORDER BY g.at_frame"));
-  q.addBindValue(sampleId);
-  if (!run(q, QStringLiteral("gaps"), error)) return out;
-  while (q.next())
-    out.append(Gap{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()});
-  return out;
+  return rowsOf<Gap>(
+      database(),
+      "SELECT g.at_frame - s.begin_frame, g.lost_frames, g.device_us FROM gaps g JOIN samples s ON "
+      "s.file_id = g.file_id WHERE s.id = ? AND g.at_frame >= s.begin_frame AND g.at_frame <= "
+      "s.begin_frame + s.frames ORDER BY g.at_frame",
+      {sampleId}, QStringLiteral("gaps"), error, [](const QSqlQuery& q) {
+        return Gap{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()};
+      });
 }
 
 QVector<ModelOutput> DatasetStore::outputs(qint64 sampleId, QString* error) const {
-  QVector<ModelOutput> out;
-  QSqlQuery q(database());
-  q.prepare(
-      QStringLiteral("SELECT o.at_frame - s.begin_frame, o.device_us, o.model, o.scores "
-                     "FROM model_outputs o JOIN samples s ON s.file_id = o.file_id WHERE "
-                     "s.id = ? AND o.at_frame >= s.begin_frame AND o.at_frame <= "
-                     "s.begin_frame + s.frames ORDER BY o.at_frame"));
-  q.addBindValue(sampleId);
-  if (!run(q, QStringLiteral("model_outputs"), error)) return out;
-  while (q.next()) {
-    ModelOutput o{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), {}};
-    for (const QJsonValue& v : QJsonDocument::fromJson(q.value(3).toString().toUtf8()).array())
-      o.scores.append(static_cast<float>(v.toDouble()));
-    out.append(o);
-  }
-  return out;
+  return rowsOf<ModelOutput>(
+      database(),
+      "SELECT o.at_frame - s.begin_frame, o.device_us, o.model, o.scores FROM model_outputs o JOIN "
+      "samples s ON s.file_id = o.file_id WHERE s.id = ? AND o.at_frame >= s.begin_frame AND "
+      "o.at_frame <= s.begin_frame + s.frames ORDER BY o.at_frame",
+      {sampleId}, QStringLiteral("model_outputs"), error, [](const QSqlQuery& q) {
+        ModelOutput o{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), {}};
+        for (const QJsonValue& v : QJsonDocument::fromJson(q.value(3).toString().toUtf8()).array())
+          o.scores.append(static_cast<float>(v.toDouble()));
+        return o;
+      });
 }
 
 QMap<QString, QString> DatasetStore::metadata(qint64 sampleId, QString* error) const {
@@ -715,12 +721,10 @@ QMap<QString, QString> DatasetStore::metadata(qint64 sampleId, QString* error) c
 }
 
 QStringList DatasetStore::labelNames(QString* error) const {
-  QStringList out;
-  QSqlQuery q(database());
-  q.prepare(QStringLiteral("SELECT name FROM labels ORDER BY name"));
-  if (!run(q, QStringLiteral("labels"), error)) return out;
-  while (q.next()) out << q.value(0).toString();
-  return out;
+  return rowsOf<QString>(database(), "SELECT name FROM labels ORDER BY name", {},
+                         QStringLiteral("labels"), error,
+                         [](const QSqlQuery& q) { return q.value(0).toString(); })
+      .toList();
 }
 
 bool DatasetStore::summary(DatasetSummary* out, QString* error) const {

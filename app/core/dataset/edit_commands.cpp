@@ -153,6 +153,24 @@ qint64 RowJournal::labelId(const QString& name, QString* error) {
 EditCommand::EditCommand(DatasetStore* store, QString text, Apply apply)
     : m_store(store), m_text(std::move(text)), m_apply(std::move(apply)) {}
 
+bool EditCommand::inTransaction(const std::function<bool()>& body, QString* error) {
+  QSqlDatabase db = m_store->database();
+  if (!db.transaction())
+    return setError(
+        error,
+        QStringLiteral("%1: cannot start a transaction (%2)").arg(m_text, db.lastError().text()));
+  if (!body()) {
+    db.rollback();
+    return false;
+  }
+  if (!db.commit()) {
+    const QString why = db.lastError().text();
+    db.rollback();
+    return setError(error, QStringLiteral("%1: commit failed (%2)").arg(m_text, why));
+  }
+  return true;
+}
+
 bool EditCommand::redo(QString* error) {
   if (m_applied) return setError(error, QStringLiteral("%1: already done").arg(m_text));
   if (m_done) {
@@ -160,21 +178,8 @@ bool EditCommand::redo(QString* error) {
     m_applied = true;
     return true;
   }
-  QSqlDatabase db = m_store->database();
-  if (!db.transaction())
-    return setError(
-        error,
-        QStringLiteral("%1: cannot start a transaction (%2)").arg(m_text, db.lastError().text()));
   RowJournal journal(m_store);
-  if (!m_apply(journal, error)) {
-    db.rollback();
-    return false;
-  }
-  if (!db.commit()) {
-    db.rollback();
-    return setError(error,
-                    QStringLiteral("%1: commit failed (%2)").arg(m_text, db.lastError().text()));
-  }
+  if (!inTransaction([&] { return m_apply(journal, error); }, error)) return false;
   m_changes = journal.take();
   m_done = m_applied = true;
   return true;
@@ -189,12 +194,7 @@ bool EditCommand::undo(QString* error) {
 }
 
 bool EditCommand::replay(bool forward, QString* error) {
-  QSqlDatabase db = m_store->database();
-  if (!db.transaction())
-    return setError(
-        error,
-        QStringLiteral("%1: cannot start a transaction (%2)").arg(m_text, db.lastError().text()));
-  StatementCache cache(db);
+  StatementCache cache(m_store->database());
   auto step = [&](const RowChange& c) {
     using K = RowChange::Kind;
     if (c.kind == K::kUpdate)
@@ -203,18 +203,18 @@ bool EditCommand::replay(bool forward, QString* error) {
       return insertRow(cache, c.table, c.id, forward ? c.after : c.before, error);
     return deleteRow(cache, c.table, c.id, error);
   };
-  bool ok = true;
-  if (forward)
-    for (auto it = m_changes.begin(); ok && it != m_changes.end(); ++it) ok = step(*it);
-  else
-    for (auto it = m_changes.rbegin(); ok && it != m_changes.rend(); ++it) ok = step(*it);
-  if (!ok || !db.commit()) {
-    db.rollback();
-    if (ok)
-      setError(error, QStringLiteral("%1: commit failed (%2)").arg(m_text, db.lastError().text()));
-    return false;
-  }
-  return true;
+  return inTransaction(
+      [&] {
+        if (forward) {
+          for (const RowChange& c : m_changes)
+            if (!step(c)) return false;
+        } else {
+          for (auto it = m_changes.rbegin(); it != m_changes.rend(); ++it)
+            if (!step(*it)) return false;
+        }
+        return true;
+      },
+      error);
 }
 
 bool CommandStack::push(std::unique_ptr<EditCommand> command, QString* error) {
@@ -295,47 +295,46 @@ QVariantMap segmentRow(qint64 sampleId, qint64 labelId, bool whole, qint64 start
           {QStringLiteral("end_frame"), end}};
 }
 
+// The sample's whole-sample segments carrying label `labelId`.
+bool wholeLabels(DatasetStore* s, qint64 sampleId, qint64 labelId, QVector<qint64>* out,
+                 QString* error) {
+  return ids(
+      s,
+      QStringLiteral("SELECT id FROM segments WHERE sample_id = ? AND label_id = ? AND whole = 1"),
+      {sampleId, labelId}, out, error);
+}
+
 }  // namespace
 
 std::unique_ptr<EditCommand> labelSample(DatasetStore* s, qint64 sampleId, const QString& label) {
-  return make(
-      s, QStringLiteral("Label sample %1 '%2'").arg(sampleId).arg(label),
-      [=](RowJournal& j, QString* error) {
-        if (sampleFrames(j, sampleId, error) < 0) return false;
-        const qint64 l = j.labelId(label, error);
-        if (l == 0) return false;
-        QVector<qint64> have;
-        if (!ids(s,
-                 QStringLiteral(
-                     "SELECT id FROM segments WHERE sample_id = ? AND label_id = ? AND whole = 1"),
-                 {sampleId, l}, &have, error))
-          return false;
-        if (!have.isEmpty())
-          return setError(
-              error, QStringLiteral("sample %1: already labelled '%2'").arg(sampleId).arg(label));
-        return j.insert(kSegments, segmentRow(sampleId, l, true, 0, 0), error) != 0;
-      });
+  return make(s, QStringLiteral("Label sample %1 '%2'").arg(sampleId).arg(label),
+              [=](RowJournal& j, QString* error) {
+                if (sampleFrames(j, sampleId, error) < 0) return false;
+                const qint64 l = j.labelId(label, error);
+                QVector<qint64> have;
+                if (l == 0 || !wholeLabels(s, sampleId, l, &have, error)) return false;
+                if (!have.isEmpty())
+                  return setError(
+                      error,
+                      QStringLiteral("sample %1: already labelled '%2'").arg(sampleId).arg(label));
+                return j.insert(kSegments, segmentRow(sampleId, l, true, 0, 0), error) != 0;
+              });
 }
 
 std::unique_ptr<EditCommand> unlabelSample(DatasetStore* s, qint64 sampleId, const QString& label) {
-  return make(
-      s, QStringLiteral("Remove label '%2' from sample %1").arg(sampleId).arg(label),
-      [=](RowJournal& j, QString* error) {
-        const qint64 l = existingLabel(s, label, error);
-        if (l < 0) return false;
-        QVector<qint64> have;
-        if (!ids(s,
-                 QStringLiteral(
-                     "SELECT id FROM segments WHERE sample_id = ? AND label_id = ? AND whole = 1"),
-                 {sampleId, l}, &have, error))
-          return false;
-        if (have.isEmpty())
-          return setError(error,
-                          QStringLiteral("sample %1: has no label '%2'").arg(sampleId).arg(label));
-        for (qint64 id : have)
-          if (!j.remove(kSegments, id, error)) return false;
-        return true;
-      });
+  return make(s, QStringLiteral("Remove label '%2' from sample %1").arg(sampleId).arg(label),
+              [=](RowJournal& j, QString* error) {
+                const qint64 l = existingLabel(s, label, error);
+                QVector<qint64> have;
+                if (l < 0 || !wholeLabels(s, sampleId, l, &have, error)) return false;
+                if (have.isEmpty())
+                  return setError(
+                      error,
+                      QStringLiteral("sample %1: has no label '%2'").arg(sampleId).arg(label));
+                for (qint64 id : have)
+                  if (!j.remove(kSegments, id, error)) return false;
+                return true;
+              });
 }
 
 std::unique_ptr<EditCommand> addSegment(DatasetStore* s, qint64 sampleId, const QString& label,

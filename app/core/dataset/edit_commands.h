@@ -78,6 +78,7 @@ class EditCommand {
 
  private:
   bool replay(bool forward, QString* error);
+  bool inTransaction(const std::function<bool()>& body, QString* error);
 
   DatasetStore* m_store;
   QString m_text;
