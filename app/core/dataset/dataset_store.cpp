@@ -466,12 +466,13 @@ QString filterWhere(const SampleFilter& f, QVariantList* values) {
 
 namespace {
 
-// Columns of a listing; labels come from a second query (see withLabels).
+// Columns of a listing; the last is the sample's label ids, "3,7".
 constexpr char kSampleColumns[] =
     "s.id, s.content_id, s.name, f.path, s.begin_frame, s.frames, s.channels, s.rate_hz, "
     "s.sample_type, s.sensor, s.axes, s.units, s.first_device_us, s.created_ms, s.split, "
-    "s.session_id, d.name FROM samples s JOIN files f ON f.id = s.file_id LEFT JOIN devices d ON "
-    "d.id = s.device_id";
+    "s.session_id, d.name, (SELECT group_concat(g.label_id) FROM segments g WHERE g.sample_id = "
+    "s.id) FROM samples s JOIN files f ON f.id = s.file_id LEFT JOIN devices d ON d.id = "
+    "s.device_id";
 
 // Listings step through SQLite's C API on the connection Qt opened (the same libsqlite3): Qt
 // Sql converts every column of every row to a QVariant, which costs ~7 µs per listed sample.
@@ -543,7 +544,8 @@ class ListCache {
   QHash<QByteArray, QStringList> m_lists;
 };
 
-SampleRecord recordFrom(const Statement& q, ListCache& cache) {
+SampleRecord recordFrom(const Statement& q, ListCache& cache,
+                        const QHash<qint64, QString>& labelNames) {
   SampleRecord r;
   r.id = q.integer(0);
   r.contentId = q.text(1);
@@ -566,58 +568,45 @@ SampleRecord recordFrom(const Statement& q, ListCache& cache) {
   r.split = split == 1 ? Split::kTrain : split == 2 ? Split::kTest : Split::kUnassigned;
   r.sessionId = q.integer(15);
   r.device = q.text(16);
+  qint64 labelId = 0;
+  const QByteArray ids = q.raw(17);
+  for (int i = 0; i <= ids.size(); ++i) {
+    if (i < ids.size() && ids[i] >= '0' && ids[i] <= '9') {
+      labelId = labelId * 10 + (ids[i] - '0');
+      continue;
+    }
+    const QString name = labelNames.value(labelId);
+    if (labelId > 0 && !r.labels.contains(name)) r.labels << name;
+    labelId = 0;
+  }
+  if (r.labels.size() > 1) r.labels.sort();
   return r;
 }
 
-// Selects samples (`selection` picks their ids, sorted) with their labels in a second query.
+// Selects samples with their labels (one query; label names read once).
 bool selectSamples(const QSqlDatabase& db, const QString& where, const QString& limit,
                    const QVariantList& values, QVector<SampleRecord>* rows, QString* error) {
   sqlite3* h = handleOf(db);
+  QHash<qint64, QString> labelNames;  // one QString per label, shared by every sample carrying it
   {
-    Statement q(h,
-                QStringLiteral("SELECT %1%2 ORDER BY s.id%3")
-                    .arg(QLatin1String(kSampleColumns), where, limit),
-                values);
-    if (!q.ok()) return setError(error, QStringLiteral("listing samples: %1").arg(q.error()));
-    ListCache cache;
-    std::vector<SampleRecord> read;  // moves on growth, unlike QVector of a non-movable type
-    while (q.step()) read.push_back(recordFrom(q, cache));
-    rows->reserve(int(read.size()));
-    for (SampleRecord& r : read) rows->append(std::move(r));
-    if (!q.error().isEmpty())
-      return setError(error, QStringLiteral("listing samples: %1").arg(q.error()));
+    Statement q(h, QStringLiteral("SELECT id, name FROM labels"), {});
+    while (q.ok() && q.step()) labelNames.insert(q.integer(0), q.text(1));
+    if (!q.ok() || !q.error().isEmpty())
+      return setError(error, QStringLiteral("listing labels: %1").arg(q.error()));
   }
-  if (rows->isEmpty()) return true;
-  const QString selection =
-      where.isEmpty() && limit.isEmpty()
-          ? QStringLiteral("SELECT id FROM samples")
-          : QStringLiteral("SELECT s.id FROM samples s%1 ORDER BY s.id%2").arg(where, limit);
-  const QString sql =
-      where.isEmpty() && limit.isEmpty()
-          ? QStringLiteral(
-                "SELECT g.sample_id, g.label_id, l.name FROM segments g JOIN labels l ON "
-                "l.id = g.label_id ORDER BY g.sample_id")
-          : QStringLiteral(
-                "SELECT g.sample_id, g.label_id, l.name FROM segments g JOIN labels l ON "
-                "l.id = g.label_id WHERE g.sample_id IN (%1) ORDER BY g.sample_id")
-                .arg(selection);
-  Statement q(h, sql, values);
-  if (!q.ok()) return setError(error, QStringLiteral("listing labels: %1").arg(q.error()));
-  QHash<qint64, QString> names;  // one QString per label, shared by every sample carrying it
-  int i = 0;
-  while (q.step()) {
-    const qint64 id = q.integer(0);
-    while (i < rows->size() && (*rows)[i].id < id) ++i;
-    if (i >= rows->size() || (*rows)[i].id != id) continue;
-    auto name = names.find(q.integer(1));
-    if (name == names.end()) name = names.insert(q.integer(1), q.text(2));
-    QStringList& labels = (*rows)[i].labels;
-    if (!labels.contains(*name)) labels << *name;
-  }
-  for (SampleRecord& r : *rows)
-    if (r.labels.size() > 1) r.labels.sort();
-  return q.error().isEmpty() ||
-         setError(error, QStringLiteral("listing labels: %1").arg(q.error()));
+  Statement q(h,
+              QStringLiteral("SELECT %1%2 ORDER BY s.id%3")
+                  .arg(QLatin1String(kSampleColumns), where, limit),
+              values);
+  if (!q.ok()) return setError(error, QStringLiteral("listing samples: %1").arg(q.error()));
+  ListCache cache;
+  std::vector<SampleRecord> read;  // moves on growth, unlike QVector of a non-movable type
+  while (q.step()) read.push_back(recordFrom(q, cache, labelNames));
+  if (!q.error().isEmpty())
+    return setError(error, QStringLiteral("listing samples: %1").arg(q.error()));
+  rows->reserve(int(read.size()));
+  for (SampleRecord& r : read) rows->append(std::move(r));
+  return true;
 }
 
 }  // namespace
