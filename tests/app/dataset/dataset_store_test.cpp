@@ -444,6 +444,7 @@ TEST(SampleWriter, CutsARecordingIntoChunksThatEachLandWhole) {
   ASSERT_TRUE(w.append(all.left(4 * 300), &error)) << str(error);
   EXPECT_EQ(w.sampleIds().size(), 1);  // the first chunk is on disk before the recording ends
   w.addGap(50, 5'400'000);
+  w.addOutput(ModelOutput{0, 5'400'100, QStringLiteral("gesture"), {0.9f, 0.1f}});
   ASSERT_TRUE(w.append(all.mid(4 * 300), &error));
   ASSERT_TRUE(w.finish(&error));
   ASSERT_EQ(w.sampleIds().size(), 4);
@@ -457,6 +458,11 @@ TEST(SampleWriter, CutsARecordingIntoChunksThatEachLandWhole) {
   const QVector<Gap> gaps = store->gaps(w.sampleIds()[1], &error);
   ASSERT_EQ(gaps.size(), 1);
   EXPECT_EQ(gaps[0].atFrame, 50);
+  const QVector<ModelOutput> outs = store->outputs(w.sampleIds()[1], &error);
+  ASSERT_EQ(outs.size(), 1);  // stored with the chunk it was said in, at its frame
+  EXPECT_EQ(outs[0].atFrame, 50);
+  EXPECT_EQ(outs[0].model, "gesture");
+  EXPECT_EQ(outs[0].scores.at(0), 0.9f);
   SampleRecord third;
   ASSERT_TRUE(store->sample(w.sampleIds()[2], &third, &error));
   EXPECT_EQ(third.firstDeviceUs, 5'000'000 + (500 + 50) * 1000);
