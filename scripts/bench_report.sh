@@ -118,6 +118,17 @@ say "the first loss of any kind (gap, frame error, overrun, lost sample)."
 say ""
 "$build/bench/stream_bench" --step-seconds "$stream_step" | fence
 
+section "Dataset store (bench/dataset_bench)"
+say "The index with 100,000 samples (filled in one SQL transaction): list/filter times (best of 5),"
+say "label edits and undo (one transaction each, fsync'd), a train/test split of every sample; then"
+say "crash-safe adds of 1 s 16 kHz WAV payloads and verify of them (docs/DATASET.md)."
+say ""
+if [ -x "$build/bench/dataset_bench" ]; then
+  "$build/bench/dataset_bench" "$([ "$quick" = 1 ] && echo 50 || echo 200)" | fence
+else
+  say "(skipped: $build/bench/dataset_bench is not built)"
+fi
+
 mv "$tmp" "$out"
 trap - EXIT
 echo "bench_report: wrote $out" >&2

@@ -6,6 +6,7 @@ namespace tinyscope::cli {
 
 int runBench(const QStringList& args);
 int runCompare(const QStringList& args);
+int runDataset(const QStringList& args);
 int runDevices(const QStringList& args);
 int runFlash(const QStringList& args);
 int runInfer(const QStringList& args);
