@@ -9,7 +9,7 @@ seconds=${1:-60}
 shared=${TINYSCOPE_SHARED_DIR:-../shared}
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j"$(nproc)" --target model_loader_fuzz protocol_fuzz
+cmake --build --preset fuzz -j"$(nproc)" --target model_loader_fuzz protocol_fuzz dataset_formats_fuzz
 
 work=build-fuzz/corpus
 rm -rf "$work"
@@ -26,6 +26,14 @@ cp resources/models/*.tflite "$work/model-seeds/" 2>/dev/null || true
 # Protocol seeds: the target writes one framed example of every message when asked.
 TINYSCOPE_FUZZ_SEED_DIR="$work/protocol" ./build-fuzz/fuzz/protocol_fuzz -runs=0 "$work/protocol" >/dev/null 2>&1 || true
 
+# Dataset seeds: the format fixtures plus one file per format from the library's writers.
+mkdir -p "$work/dataset" "$work/dataset-seeds"
+cp tests/app/dataset_formats/data/*.{json,cbor,csv,txt,TextGrid} "$work/dataset-seeds/" 2>/dev/null || true
+cp tests/app/dataset_formats/data/ei_export/info.labels "$work/dataset-seeds/" 2>/dev/null || true
+TINYSCOPE_FUZZ_SEED_DIR="$work/dataset-seeds/written" ./build-fuzz/fuzz/dataset_formats_fuzz >/dev/null 2>&1 || true
+cp "$work/dataset-seeds/written/"* "$work/dataset-seeds/" 2>/dev/null || true
+rm -rf "$work/dataset-seeds/written"
+
 status=0
 run() {
   local name=$1; shift
@@ -41,4 +49,5 @@ run() {
 }
 run model_loader_fuzz -max_len=400000 "$work/model" "$work/model-seeds"
 run protocol_fuzz "$work/protocol"
+run dataset_formats_fuzz -max_total_time=$(( seconds > 30 ? 30 : seconds )) -max_len=65536 "$work/dataset" "$work/dataset-seeds"
 exit $status

@@ -21,7 +21,8 @@ Recording tone(int channels, double rateHz, SampleFormat format) {
   r.label = QStringLiteral("tone");
   r.intervalMs = 1000.0 / rateHz;
   r.sampleFormat = format;
-  for (int c = 0; c < channels; ++c) r.axes.push_back({QStringLiteral("ch%1").arg(c + 1), QStringLiteral("wav")});
+  for (int c = 0; c < channels; ++c)
+    r.axes.push_back({QStringLiteral("ch%1").arg(c + 1), QStringLiteral("wav")});
   const double full = format == SampleFormat::kInt8    ? 127
                       : format == SampleFormat::kInt16 ? 32767
                       : format == SampleFormat::kInt24 ? 8388607
@@ -55,13 +56,15 @@ TEST(AudioFile, WavRoundTripKeepsRateChannelsAndBitDepth) {
     SampleFormat format;
     int channels;
     double rate;
-  } cases[] = {{SampleFormat::kInt16, 1, 16000}, {SampleFormat::kInt24, 2, 44100},
-               {SampleFormat::kInt32, 3, 8000},  {SampleFormat::kFloat32, 2, 48000},
+  } cases[] = {{SampleFormat::kInt16, 1, 16000},    {SampleFormat::kInt24, 2, 44100},
+               {SampleFormat::kInt32, 3, 8000},     {SampleFormat::kFloat32, 2, 48000},
                {SampleFormat::kFloat64, 1, 200000}, {SampleFormat::kInt8, 8, 11025}};
   for (const auto& c : cases) {
     const Recording rec = tone(c.channels, c.rate, c.format);
-    const QString path = dir.filePath(QStringLiteral("tone.%1.wav").arg(sampleFormatName(c.format)));
-    ASSERT_TRUE(writeAudioFile(path, rec, AudioContainer::kWav).isEmpty()) << sampleFormatName(c.format);
+    const QString path =
+        dir.filePath(QStringLiteral("tone.%1.wav").arg(sampleFormatName(c.format)));
+    ASSERT_TRUE(writeAudioFile(path, rec, AudioContainer::kWav).isEmpty())
+        << sampleFormatName(c.format);
     const auto back = readAudioFile(path);
     ASSERT_TRUE(back.ok()) << back.error.toStdString();
     EXPECT_EQ(back.value.sampleFormat, c.format) << sampleFormatName(c.format);
@@ -82,10 +85,12 @@ TEST(AudioFile, FlacRoundTripAndItsLimits) {
     ASSERT_TRUE(back.ok()) << back.error.toStdString();
     EXPECT_EQ(back.value.sampleFormat, format);
     EXPECT_EQ(back.value.values, rec.values);
-    EXPECT_EQ(back.value.metadata.value(QStringLiteral("audio.container")).toString(), QStringLiteral("flac"));
+    EXPECT_EQ(back.value.metadata.value(QStringLiteral("audio.container")).toString(),
+              QStringLiteral("flac"));
   }
-  const QString error = writeAudioFile(dir.filePath(QStringLiteral("b.flac")),
-                                       tone(1, 16000, SampleFormat::kFloat32), AudioContainer::kFlac);
+  const QString error =
+      writeAudioFile(dir.filePath(QStringLiteral("b.flac")), tone(1, 16000, SampleFormat::kFloat32),
+                     AudioContainer::kFlac);
   EXPECT_NE(error.indexOf(QLatin1String("FLAC holds")), -1) << error.toStdString();
 }
 
@@ -105,8 +110,10 @@ TEST(AudioFile, IntegerFormatsRefuseValuesThatDoNotFit) {
   // Without a stored format: int16 when every value is one, float32 otherwise.
   rec = tone(1, 16000, SampleFormat::kFloat32);
   rec.sampleFormat = SampleFormat::kUnknown;
-  ASSERT_TRUE(writeAudioFile(dir.filePath(QStringLiteral("f.wav")), rec, AudioContainer::kWav).isEmpty());
-  EXPECT_EQ(readAudioFile(dir.filePath(QStringLiteral("f.wav"))).value.sampleFormat, SampleFormat::kFloat32);
+  ASSERT_TRUE(
+      writeAudioFile(dir.filePath(QStringLiteral("f.wav")), rec, AudioContainer::kWav).isEmpty());
+  EXPECT_EQ(readAudioFile(dir.filePath(QStringLiteral("f.wav"))).value.sampleFormat,
+            SampleFormat::kFloat32);
 }
 
 TEST(AudioFile, ReadsSpeechFromEspeakAndSox) {
@@ -130,13 +137,15 @@ TEST(AudioFile, ReadsSpeechFromEspeakAndSox) {
   const auto f = readAudioFile(flac);
   ASSERT_TRUE(f.ok()) << f.error.toStdString();
   EXPECT_DOUBLE_EQ(f.value.rateHz(), 16000);
-  EXPECT_NEAR(static_cast<double>(f.value.frameCount()), r.value.frameCount() * 16000.0 / 22050, 50);
+  EXPECT_NEAR(static_cast<double>(f.value.frameCount()), r.value.frameCount() * 16000.0 / 22050,
+              50);
 }
 
 TEST(AudioFileHostile, TruncatedGarbageAndAbsurdHeaders) {
   QTemporaryDir dir;
   const QString path = dir.filePath(QStringLiteral("t.wav"));
-  ASSERT_TRUE(writeAudioFile(path, tone(2, 16000, SampleFormat::kInt16), AudioContainer::kWav).isEmpty());
+  ASSERT_TRUE(
+      writeAudioFile(path, tone(2, 16000, SampleFormat::kInt16), AudioContainer::kWav).isEmpty());
   const QByteArray good = readAll(path);
   auto r = parseAudio(good.left(good.size() - 100), QStringLiteral("cut.wav"));
   ASSERT_FALSE(r.ok());

@@ -99,7 +99,8 @@ TEST(Csv, WriterIsIncrementalHeaderOnceThenRows) {
 }
 
 TEST(Csv, IrregularTimestampsBecomeGapsNotResamples) {
-  const auto r = parseCsv("timestamp,x\n0,1\n10,2\n20,3\n50,4\n60,5\n61,6\n", QStringLiteral("g.csv"));
+  const auto r =
+      parseCsv("timestamp,x\n0,1\n10,2\n20,3\n50,4\n60,5\n61,6\n", QStringLiteral("g.csv"));
   ASSERT_TRUE(r.ok()) << r.error.toStdString();
   EXPECT_EQ(r.value.frameCount(), 6);  // every row kept, none invented
   ASSERT_EQ(r.value.gaps.size(), 1);

@@ -137,7 +137,7 @@ TEST(EiAcquisition, CborMixesIntegersHalfSingleDoubleAndIndefiniteLists) {
   ASSERT_TRUE(s.ok()) << s.error.toStdString();
   EXPECT_EQ(s.value.signature, SignatureStatus::kVerified);
   QByteArray changed = signedBytes;
-  changed[changed.indexOf(QByteArray::fromHex("19012c"))+2] = 0x2d;  // 300 -> 301
+  changed[changed.indexOf(QByteArray::fromHex("19012c")) + 2] = 0x2d;  // 300 -> 301
   expectRefused(parseEiAcquisition(changed, QStringLiteral("mixed.cbor"), kKey), "mixed.cbor",
                 "signature");
 }
@@ -202,45 +202,44 @@ TEST(EiAcquisitionHostile, MalformedAndInconsistentFilesGetOneError) {
   const QString f = QStringLiteral("bad.json");
   expectRefused(parseEiAcquisition(good.left(good.size() / 2), f), "bad.json", "malformed JSON");
   expectRefused(parseEiAcquisition({}, f), "bad.json", "empty");
-  QByteArray b = good;
-  b.replace("[ -9.83, 0.04, 1.27 ]", "[ -9.83, 0.04 ]");
-  expectRefused(parseEiAcquisition(b, f), "bad.json", "payload.values[1]");
-  b = good;
-  b.replace("\"interval_ms\": 10", "\"interval_ms\": 0");
-  expectRefused(parseEiAcquisition(b, f), "bad.json", "payload.interval_ms");
-  b = good;
-  b.replace("\"interval_ms\": 10", "\"interval_ms\": \"10\"");
-  expectRefused(parseEiAcquisition(b, f), "bad.json", "payload.interval_ms");
-  b = good;
-  b.replace("\"ver\": \"v1\"", "\"ver\": \"v2\"");
-  expectRefused(parseEiAcquisition(b, f), "bad.json", "protected.ver");
-  b = good;
-  b.replace("\"alg\": \"HS256\"", "\"alg\": \"RS256\"");
-  expectRefused(parseEiAcquisition(b, f), "bad.json", "protected.alg");
-  b = good;
-  b.replace("b0ee0572a1984b93b6bc56e6576e2cbbd6bccd65d0c356e26b31bbc9a48210c6", "0");
-  expectRefused(parseEiAcquisition(b, f), "bad.json", "signature");  // HS256 needs 64 hex
-  b = good;
-  b.replace("1.23 ]", "\"x\" ]");
-  expectRefused(parseEiAcquisition(b, f), "bad.json", "payload.values[2][2]");
-  b = good;
-  b.replace("\"sensors\"", "\"sensorz\"");
-  expectRefused(parseEiAcquisition(b, f), "bad.json", "payload.sensors");
-  expectRefused(parseEiAcquisition("{\"protected\":{\"ver\":\"v1\",\"alg\":\"none\"},\"payload\":{"
-                                   "\"interval_ms\":1,\"sensors\":[{\"name\":\"a\"},{\"name\":\"b\"}],"
-                                   "\"values\":[1,2]}}",
-                                   f),
-                "bad.json", "payload.values[0]");  // flat values need exactly one sensor
+  // Each edit of the documentation's example, and the field its refusal must name.
+  const struct {
+    const char* from;
+    const char* to;
+    const char* field;
+  } edits[] = {
+      {"[ -9.83, 0.04, 1.27 ]", "[ -9.83, 0.04 ]", "payload.values[1]"},
+      {"\"interval_ms\": 10", "\"interval_ms\": 0", "payload.interval_ms"},
+      {"\"interval_ms\": 10", "\"interval_ms\": \"10\"", "payload.interval_ms"},
+      {"\"ver\": \"v1\"", "\"ver\": \"v2\"", "protected.ver"},
+      {"\"alg\": \"HS256\"", "\"alg\": \"RS256\"", "protected.alg"},
+      {"b0ee0572a1984b93b6bc56e6576e2cbbd6bccd65d0c356e26b31bbc9a48210c6", "0", "signature"},
+      {"1.23 ]", "\"x\" ]", "payload.values[2][2]"},
+      {"\"sensors\"", "\"sensorz\"", "payload.sensors"},
+  };
+  for (const auto& edit : edits) {
+    QByteArray b = good;
+    b.replace(edit.from, edit.to);
+    expectRefused(parseEiAcquisition(b, f), "bad.json", edit.field);
+  }
+  expectRefused(
+      parseEiAcquisition("{\"protected\":{\"ver\":\"v1\",\"alg\":\"none\"},\"payload\":{"
+                         "\"interval_ms\":1,\"sensors\":[{\"name\":\"a\"},{\"name\":\"b\"}],"
+                         "\"values\":[1,2]}}",
+                         f),
+      "bad.json", "payload.values[0]");  // flat values need exactly one sensor
   // Deep nesting is refused by the parser, not by the stack.
-  expectRefused(parseEiAcquisition(QByteArray(100000, '[') , f), "bad.json", "");
+  expectRefused(parseEiAcquisition(QByteArray(100000, '['), f), "bad.json", "");
 }
 
 TEST(EiAcquisitionHostile, CborDeclaringHugeSizesOrTrailingData) {
   const QString f = QStringLiteral("bad.cbor");
   // A map declaring 2^64-1 pairs, a text declaring 4 GiB, an array of 2^32 elements: each
   // with a handful of bytes behind it. Nothing may be allocated from these sizes.
-  expectRefused(parseEiAcquisition(QByteArray::fromHex("bbffffffffffffffff"), f), "bad.cbor", "CBOR");
-  expectRefused(parseEiAcquisition(QByteArray::fromHex("a17bffffffff0000000061"), f), "bad.cbor", "");
+  expectRefused(parseEiAcquisition(QByteArray::fromHex("bbffffffffffffffff"), f), "bad.cbor",
+                "CBOR");
+  expectRefused(parseEiAcquisition(QByteArray::fromHex("a17bffffffff0000000061"), f), "bad.cbor",
+                "");
   expectRefused(parseEiAcquisition(QByteArray::fromHex("a1617a9affffffff01"), f), "bad.cbor", "");
   QByteArray good = fixture(QStringLiteral("mixed_unsigned.cbor"));
   expectRefused(parseEiAcquisition(good + QByteArray("\x00", 1), f), "bad.cbor", "follows");

@@ -53,7 +53,8 @@ TEST(EiFolder, ReadsInfoLabelsWithEveryLabelType) {
   ASSERT_TRUE(idle);
   EXPECT_EQ(idle->label, QStringLiteral("idle"));
   EXPECT_EQ(idle->category, QStringLiteral("training"));
-  EXPECT_EQ(idle->metadata.value(QStringLiteral("site_collected")).toString(), QStringLiteral("Amsterdam"));
+  EXPECT_EQ(idle->metadata.value(QStringLiteral("site_collected")).toString(),
+            QStringLiteral("Amsterdam"));
   const Recording* multi = byName(r.value, QStringLiteral("sample_1"));
   ASSERT_TRUE(multi);
   EXPECT_EQ(multi->category, QStringLiteral("testing"));
@@ -143,15 +144,17 @@ TEST(EiFolder, MultiLabelExportFillsWithTheWholeLabelAndRefusesOverlaps) {
 
 TEST(EiFolderHostile, BadInfoLabelsGetOneErrorNamingTheField) {
   QTemporaryDir dir;
-  const QByteArray base = R"({"version":1,"files":[{"path":"testing/sample_1.json","category":"testing",)"
-                          R"("label":{"type":"multi-label","labels":[{"label":"a","startIndex":0,"endIndex":6}]}}]})";
+  const QByteArray base =
+      R"({"version":1,"files":[{"path":"testing/sample_1.json","category":"testing",)"
+      R"("label":{"type":"multi-label","labels":[{"label":"a","startIndex":0,"endIndex":6}]}}]})";
   auto r = readEiFolder(copyFixtureWithLabels(dir, base));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error.indexOf(QLatin1String("label.labels[0]")), -1) << r.error.toStdString();
   EXPECT_NE(r.error.indexOf(QLatin1String("past the last frame 5")), -1) << r.error.toStdString();
 
   QByteArray b = base;
-  r = readEiFolder(copyFixtureWithLabels(dir, b.replace("testing/sample_1.json", "../../etc/passwd")));
+  r = readEiFolder(
+      copyFixtureWithLabels(dir, b.replace("testing/sample_1.json", "../../etc/passwd")));
   EXPECT_NE(r.error.indexOf(QLatin1String("leaves the folder")), -1) << r.error.toStdString();
   b = base;
   r = readEiFolder(copyFixtureWithLabels(dir, b.replace("\"version\":1", "\"version\":2")));

@@ -52,7 +52,7 @@ TEST(AudacityLabels, ReadsPointsRegionsSpectralLinesAndCommaDecimals) {
   EXPECT_EQ(r.value[1].start, 54400);
   EXPECT_EQ(r.value[1].end, 97600);
   EXPECT_EQ(r.value[1].label, QStringLiteral("region label from 3.4 to 6.1 seconds"));
-  EXPECT_EQ(r.value[3].end, 40000);  // 2.5 s, overlapping nothing but allowed to
+  EXPECT_EQ(r.value[3].end, 40000);    // 2.5 s, overlapping nothing but allowed to
   EXPECT_EQ(r.value[4].start, 88000);  // "5,500000"
   EXPECT_EQ(r.value[4].end, 112000);
 }
@@ -132,16 +132,20 @@ TEST(TextGridHostile, TruncatedLyingAndForeignFiles) {
   lying.replace("intervals: size = 3", "intervals: size = 1000000000");
   r = parseTextGrid(lying, QStringLiteral("t.TextGrid"), 100, 230);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error.indexOf(QLatin1String("more than the file holds")), -1) << r.error.toStdString();
+  EXPECT_NE(r.error.indexOf(QLatin1String("more than the file holds")), -1)
+      << r.error.toStdString();
   r = parseTextGrid(good, QStringLiteral("t.TextGrid"), 100, 200);  // the sound is shorter
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error.indexOf(QLatin1String("past the end")), -1) << r.error.toStdString();
   EXPECT_NE(r.error.indexOf(QLatin1String("line ")), -1) << r.error.toStdString();
-  r = parseTextGrid("File type = \"ooTextFile\"\nObject class = \"Pitch 1\"\n", QStringLiteral("p"), 1, 1);
+  r = parseTextGrid("File type = \"ooTextFile\"\nObject class = \"Pitch 1\"\n", QStringLiteral("p"),
+                    1, 1);
   EXPECT_NE(r.error.indexOf(QLatin1String("not TextGrid")), -1);
   EXPECT_FALSE(parseTextGrid("ooBinaryFile\x08TextGrid", QStringLiteral("b"), 1, 1).ok());
   EXPECT_FALSE(parseTextGrid("File type = \"ooTextFile", QStringLiteral("u"), 1, 1).ok());
   QByteArray swapped = good;
   swapped.replace("text = \"café\"", "text = 5");
-  EXPECT_NE(parseTextGrid(swapped, QStringLiteral("s"), 100, 230).error.indexOf(QLatin1String("must be")), -1);
+  EXPECT_NE(
+      parseTextGrid(swapped, QStringLiteral("s"), 100, 230).error.indexOf(QLatin1String("must be")),
+      -1);
 }

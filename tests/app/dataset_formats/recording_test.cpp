@@ -34,7 +34,9 @@ TEST(SegmentConversion, SecondsRoundToFrameBoundaries) {
 TEST(SegmentConversion, RangesPastTheEndAreNamed) {
   EXPECT_TRUE(checkSegment(Segment{0, 10, QStringLiteral("a")}, 10).isEmpty());
   EXPECT_TRUE(checkSegment(Segment{10, 10, QStringLiteral("end point")}, 10).isEmpty());
-  EXPECT_NE(checkSegment(Segment{0, 11, QStringLiteral("a")}, 10).indexOf(QLatin1String("past the end")), -1);
+  EXPECT_NE(
+      checkSegment(Segment{0, 11, QStringLiteral("a")}, 10).indexOf(QLatin1String("past the end")),
+      -1);
   EXPECT_FALSE(checkSegment(Segment{5, 4, QStringLiteral("a")}, 10).isEmpty());
   EXPECT_FALSE(checkSegment(Segment{-1, 4, QStringLiteral("a")}, 10).isEmpty());
 }

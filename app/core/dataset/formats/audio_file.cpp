@@ -18,8 +18,12 @@ constexpr int kMaxChannels = 256;
 constexpr qint64 kMaxValues = qint64(1) << 27;  // 1 GiB of doubles in one recording
 constexpr int kBlockFrames = 4096;
 
-QIODevice* deviceOf(void* user) { return static_cast<QIODevice*>(user); }
-sf_count_t ioLength(void* user) { return deviceOf(user)->size(); }
+QIODevice* deviceOf(void* user) {
+  return static_cast<QIODevice*>(user);
+}
+sf_count_t ioLength(void* user) {
+  return deviceOf(user)->size();
+}
 sf_count_t ioSeek(sf_count_t offset, int whence, void* user) {
   QIODevice* d = deviceOf(user);
   const qint64 base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? d->pos() : d->size();
@@ -34,7 +38,9 @@ sf_count_t ioWrite(const void* ptr, sf_count_t count, void* user) {
   const qint64 n = deviceOf(user)->write(static_cast<const char*>(ptr), count);
   return n < 0 ? 0 : n;
 }
-sf_count_t ioTell(void* user) { return deviceOf(user)->pos(); }
+sf_count_t ioTell(void* user) {
+  return deviceOf(user)->pos();
+}
 SF_VIRTUAL_IO kVirtualIo{ioLength, ioSeek, ioRead, ioWrite, ioTell};
 
 struct SndfileCloser {
@@ -44,11 +50,16 @@ using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 
 int bitsOf(SampleFormat f) {
   switch (f) {
-    case SampleFormat::kInt8: return 8;
-    case SampleFormat::kInt16: return 16;
-    case SampleFormat::kInt24: return 24;
-    case SampleFormat::kInt32: return 32;
-    default: return 0;
+    case SampleFormat::kInt8:
+      return 8;
+    case SampleFormat::kInt16:
+      return 16;
+    case SampleFormat::kInt24:
+      return 24;
+    case SampleFormat::kInt32:
+      return 32;
+    default:
+      return 0;
   }
 }
 
@@ -88,29 +99,43 @@ FormatResult<Recording> readFrom(QIODevice* device, const QString& fileName) {
   device->seek(0);
   SF_INFO info{};
   SndfilePtr file(sf_open_virtual(&kVirtualIo, SFM_READ, &info, device));
-  if (!file) return fail({}, QStringLiteral("not a readable audio file (%1)").arg(sf_strerror(nullptr)));
+  if (!file)
+    return fail({}, QStringLiteral("not a readable audio file (%1)").arg(sf_strerror(nullptr)));
   if (info.channels < 1 || info.channels > kMaxChannels)
-    return fail(QStringLiteral("channels"), QStringLiteral("%1 channels (1..%2 supported)")
-                                                .arg(info.channels)
-                                                .arg(kMaxChannels));
-  if (info.samplerate <= 0) return fail(QStringLiteral("sample rate"), QStringLiteral("not positive"));
+    return fail(
+        QStringLiteral("channels"),
+        QStringLiteral("%1 channels (1..%2 supported)").arg(info.channels).arg(kMaxChannels));
+  if (info.samplerate <= 0)
+    return fail(QStringLiteral("sample rate"), QStringLiteral("not positive"));
   Recording& rec = result.value;
   const int sub = info.format & SF_FORMAT_SUBMASK;
   switch (sub) {
     case SF_FORMAT_PCM_S8:
-    case SF_FORMAT_PCM_U8: rec.sampleFormat = SampleFormat::kInt8; break;
-    case SF_FORMAT_PCM_16: rec.sampleFormat = SampleFormat::kInt16; break;
-    case SF_FORMAT_PCM_24: rec.sampleFormat = SampleFormat::kInt24; break;
-    case SF_FORMAT_PCM_32: rec.sampleFormat = SampleFormat::kInt32; break;
-    case SF_FORMAT_DOUBLE: rec.sampleFormat = SampleFormat::kFloat64; break;
-    default: rec.sampleFormat = SampleFormat::kFloat32; break;
+    case SF_FORMAT_PCM_U8:
+      rec.sampleFormat = SampleFormat::kInt8;
+      break;
+    case SF_FORMAT_PCM_16:
+      rec.sampleFormat = SampleFormat::kInt16;
+      break;
+    case SF_FORMAT_PCM_24:
+      rec.sampleFormat = SampleFormat::kInt24;
+      break;
+    case SF_FORMAT_PCM_32:
+      rec.sampleFormat = SampleFormat::kInt32;
+      break;
+    case SF_FORMAT_DOUBLE:
+      rec.sampleFormat = SampleFormat::kFloat64;
+      break;
+    default:
+      rec.sampleFormat = SampleFormat::kFloat32;
+      break;
   }
   const int channels = info.channels;
   if (info.frames > 0 && info.frames * channels > kMaxValues)
-    return fail(QStringLiteral("frames"), QStringLiteral("%1 frames are more than one recording holds")
-                                              .arg(info.frames));
-  rec.values.reserve(static_cast<int>(std::min<qint64>(
-      std::max<qint64>(info.frames, 0) * channels, std::min<qint64>(device->size(), 1 << 24))));
+    return fail(QStringLiteral("frames"),
+                QStringLiteral("%1 frames are more than one recording holds").arg(info.frames));
+  rec.values.reserve(static_cast<int>(std::min<qint64>(std::max<qint64>(info.frames, 0) * channels,
+                                                       std::min<qint64>(device->size(), 1 << 24))));
   const int bits = bitsOf(rec.sampleFormat);
   const bool integer = bits > 0;
   std::vector<int> ints(static_cast<size_t>(kBlockFrames * channels));
@@ -168,10 +193,9 @@ QString writeAudioFile(const QString& path, const Recording& rec, AudioContainer
   if (!problem.isEmpty()) return formatError(path, {}, problem);
   const int channels = static_cast<int>(rec.axes.size());
   if (channels > kMaxChannels)
-    return formatError(path, QStringLiteral("channels"),
-                       QStringLiteral("%1 axes are more than %2 audio channels")
-                           .arg(channels)
-                           .arg(kMaxChannels));
+    return formatError(
+        path, QStringLiteral("channels"),
+        QStringLiteral("%1 axes are more than %2 audio channels").arg(channels).arg(kMaxChannels));
   const double rate = rec.rateHz();
   if (std::fabs(rate - std::round(rate)) > 1e-6 || rate < 1)
     return formatError(path, QStringLiteral("sample rate"),
@@ -192,12 +216,23 @@ QString writeAudioFile(const QString& path, const Recording& rec, AudioContainer
     case SampleFormat::kInt8:
       sub = container == AudioContainer::kWav ? SF_FORMAT_PCM_U8 : SF_FORMAT_PCM_S8;
       break;
-    case SampleFormat::kInt16: sub = SF_FORMAT_PCM_16; break;
-    case SampleFormat::kInt24: sub = SF_FORMAT_PCM_24; break;
-    case SampleFormat::kInt32: sub = SF_FORMAT_PCM_32; break;
-    case SampleFormat::kFloat32: sub = SF_FORMAT_FLOAT; break;
-    case SampleFormat::kFloat64: sub = SF_FORMAT_DOUBLE; break;
-    case SampleFormat::kUnknown: break;
+    case SampleFormat::kInt16:
+      sub = SF_FORMAT_PCM_16;
+      break;
+    case SampleFormat::kInt24:
+      sub = SF_FORMAT_PCM_24;
+      break;
+    case SampleFormat::kInt32:
+      sub = SF_FORMAT_PCM_32;
+      break;
+    case SampleFormat::kFloat32:
+      sub = SF_FORMAT_FLOAT;
+      break;
+    case SampleFormat::kFloat64:
+      sub = SF_FORMAT_DOUBLE;
+      break;
+    case SampleFormat::kUnknown:
+      break;
   }
   if (container == AudioContainer::kFlac && (bits == 0 || bits == 32))
     return formatError(path, QStringLiteral("format"),
@@ -239,8 +274,7 @@ QString writeAudioFile(const QString& path, const Recording& rec, AudioContainer
       } else {
         written = sf_writef_double(file.get(), src, n);
       }
-      if (written != n)
-        return formatError(path, {}, QString::fromLatin1(sf_strerror(file.get())));
+      if (written != n) return formatError(path, {}, QString::fromLatin1(sf_strerror(file.get())));
     }
   }
   if (!out.commit()) return formatError(path, {}, out.errorString());

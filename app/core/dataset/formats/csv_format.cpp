@@ -90,11 +90,10 @@ FormatResult<Recording> parseCsv(const QByteArray& bytes, const QString& fileNam
     ++headerLine;
   if (headerLine >= lines.size()) return fail({}, QStringLiteral("no header row"));
   const QString& header = lines[headerLine];
-  const QChar delimiter = header.contains(QLatin1Char(','))   ? QLatin1Char(',')
-                          : header.contains(QLatin1Char(';')) ? QLatin1Char(';')
-                          : header.contains(QLatin1Char('\t'))
-                              ? QLatin1Char('\t')
-                              : QLatin1Char(',');
+  const QChar delimiter = header.contains(QLatin1Char(','))    ? QLatin1Char(',')
+                          : header.contains(QLatin1Char(';'))  ? QLatin1Char(';')
+                          : header.contains(QLatin1Char('\t')) ? QLatin1Char('\t')
+                                                               : QLatin1Char(',');
   const QStringList names = splitCsv(header, delimiter);
   int timeColumn = -1;
   int labelColumn = -1;
@@ -119,8 +118,8 @@ FormatResult<Recording> parseCsv(const QByteArray& bytes, const QString& fileNam
       axisColumns.push_back(c);
     }
   }
-  if (rec.axes.isEmpty()) return fail(QStringLiteral("line %1").arg(headerLine + 1),
-                                      QStringLiteral("no value columns"));
+  if (rec.axes.isEmpty())
+    return fail(QStringLiteral("line %1").arg(headerLine + 1), QStringLiteral("no value columns"));
   if (timeColumn < 0 && !(options.expectedRateHz > 0))
     return fail(QStringLiteral("line %1").arg(headerLine + 1),
                 QStringLiteral("no timestamp column (timestamp in ms or timestamp_us) and no rate "
@@ -134,9 +133,9 @@ FormatResult<Recording> parseCsv(const QByteArray& bytes, const QString& fileNam
     const QStringList cells = splitCsv(lines[l], delimiter);
     const QString where = QStringLiteral("line %1").arg(l + 1);
     if (cells.size() != names.size())
-      return fail(where, QStringLiteral("%1 fields where the header has %2")
-                             .arg(cells.size())
-                             .arg(names.size()));
+      return fail(
+          where,
+          QStringLiteral("%1 fields where the header has %2").arg(cells.size()).arg(names.size()));
     auto numberAt = [&](int c, double* v) {
       bool ok = false;
       *v = commaDecimals ? 0 : cells[c].toDouble(&ok);
@@ -146,7 +145,8 @@ FormatResult<Recording> parseCsv(const QByteArray& bytes, const QString& fileNam
     double v = 0;
     if (timeColumn >= 0) {
       if (!numberAt(timeColumn, &v))
-        return fail(where, QStringLiteral("timestamp \"%1\" is not a number").arg(cells[timeColumn]));
+        return fail(where,
+                    QStringLiteral("timestamp \"%1\" is not a number").arg(cells[timeColumn]));
       const double us = v * timeScale;
       if (us < 0) return fail(where, QStringLiteral("negative timestamp"));
       if (!stampsUs.isEmpty() && us <= stampsUs.last())
@@ -226,17 +226,9 @@ FormatResult<Recording> parseCsv(const QByteArray& bytes, const QString& fileNam
 }
 
 FormatResult<Recording> readCsvFile(const QString& path, const CsvReadOptions& options) {
-  FormatResult<Recording> result;
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
-    result.error = formatError(path, {}, file.errorString());
-    return result;
-  }
-  if (file.size() > kMaxInputBytes) {
-    result.error = formatError(path, {}, QStringLiteral("larger than %1 bytes").arg(kMaxInputBytes));
-    return result;
-  }
-  return parseCsv(file.readAll(), path, options);
+  const FormatResult<QByteArray> bytes = readInputFile(path);
+  if (!bytes.ok()) return {{}, bytes.error};
+  return parseCsv(bytes.value, path, options);
 }
 
 CsvWriter::CsvWriter(QIODevice* out, CsvFlavour flavour, QVector<Axis> axes)

@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "app/core/dataset/formats/json_text.h"
+#include "app/core/dataset/formats/text_input.h"
 
 namespace tinyscope::dataset {
 namespace {
@@ -45,14 +46,12 @@ QString typeName(const QCborValue& value) {
 }
 
 QByteArray hmacHex(const QByteArray& bytes, const QString& key) {
-  return QMessageAuthenticationCode::hash(bytes, key.toUtf8(), QCryptographicHash::Sha256)
-      .toHex();
+  return QMessageAuthenticationCode::hash(bytes, key.toUtf8(), QCryptographicHash::Sha256).toHex();
 }
 
 bool isHex(const QByteArray& text) {
   for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-      return false;
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
   }
   return true;
 }
@@ -83,11 +82,9 @@ bool locateJson(const QByteArray& b, int* offset, int* length, QString* error) {
         expectKey = false;
         if (b.mid(i + 1, end - i - 1) == "signature") {
           int k = end + 1;
-          while (k < b.size() && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\r'))
-            ++k;
+          while (k < b.size() && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\r')) ++k;
           if (k < b.size() && b[k] == ':') ++k;
-          while (k < b.size() && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\r'))
-            ++k;
+          while (k < b.size() && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\r')) ++k;
           if (k < b.size() && b[k] == '"') {
             const int valueEnd = jsonStringEnd(b, k);
             if (valueEnd < 0) break;
@@ -184,7 +181,8 @@ FormatResult<EiAcquisition> interpret(const QCborMap& root, const QString& file)
 
   Recording& rec = result.value.recording;
   const QCborValue iat = prot.value(QStringLiteral("iat"));
-  if (iat.isInteger() || iat.isDouble()) rec.metadata.insert(QStringLiteral("ei.iat"), iat.toVariant());
+  if (iat.isInteger() || iat.isDouble())
+    rec.metadata.insert(QStringLiteral("ei.iat"), iat.toVariant());
   rec.metadata.insert(QStringLiteral("ei.alg"), alg);
 
   const QCborValue payloadValue = root.value(QStringLiteral("payload"));
@@ -194,11 +192,11 @@ FormatResult<EiAcquisition> interpret(const QCborMap& root, const QString& file)
   rec.deviceType = payload.value(QStringLiteral("device_type")).toString();
   const QCborValue interval = payload.value(QStringLiteral("interval_ms"));
   if (!numberOf(interval, &rec.intervalMs) || !(rec.intervalMs > 0))
-    return fail(QStringLiteral("payload.interval_ms"),
-                QStringLiteral("must be a positive number (it is %1)")
-                    .arg(interval.isDouble() || interval.isInteger()
-                             ? QString::number(interval.toDouble())
-                             : typeName(interval)));
+    return fail(
+        QStringLiteral("payload.interval_ms"),
+        QStringLiteral("must be a positive number (it is %1)")
+            .arg(interval.isDouble() || interval.isInteger() ? QString::number(interval.toDouble())
+                                                             : typeName(interval)));
 
   const QCborValue sensorsValue = payload.value(QStringLiteral("sensors"));
   if (!sensorsValue.isArray() || sensorsValue.toArray().isEmpty())
@@ -229,9 +227,9 @@ FormatResult<EiAcquisition> interpret(const QCborMap& root, const QString& file)
     if (frame.isArray()) {
       const QCborArray readings = frame.toArray();
       if (readings.size() != axes)
-        return fail(where, QStringLiteral("has %1 readings but sensors lists %2")
-                               .arg(readings.size())
-                               .arg(axes));
+        return fail(
+            where,
+            QStringLiteral("has %1 readings but sensors lists %2").arg(readings.size()).arg(axes));
       for (qsizetype a = 0; a < readings.size(); ++a) {
         if (!numberOf(readings.at(a), &v))
           return fail(QStringLiteral("%1[%2]").arg(where).arg(a), typeName(readings.at(a)));
@@ -252,9 +250,12 @@ FormatResult<EiAcquisition> interpret(const QCborMap& root, const QString& file)
 
 const char* signatureStatusText(SignatureStatus status) {
   switch (status) {
-    case SignatureStatus::kVerified: return "signature verified";
-    case SignatureStatus::kNotVerified: return "signature not verified";
-    case SignatureStatus::kUnsigned: break;
+    case SignatureStatus::kVerified:
+      return "signature verified";
+    case SignatureStatus::kNotVerified:
+      return "signature not verified";
+    case SignatureStatus::kUnsigned:
+      break;
   }
   return "unsigned";
 }
@@ -296,8 +297,9 @@ FormatResult<EiAcquisition> parseEiAcquisition(const QByteArray& bytes, const QS
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-      result.error = formatError(fileName, QStringLiteral("byte %1").arg(parseError.offset),
-                                 QStringLiteral("malformed JSON (%1)").arg(parseError.errorString()));
+      result.error =
+          formatError(fileName, QStringLiteral("byte %1").arg(parseError.offset),
+                      QStringLiteral("malformed JSON (%1)").arg(parseError.errorString()));
       return result;
     }
     root = QCborMap::fromJsonObject(doc.object());
@@ -305,11 +307,11 @@ FormatResult<EiAcquisition> parseEiAcquisition(const QByteArray& bytes, const QS
     QCborStreamReader reader(bytes);
     const QCborValue value = QCborValue::fromCbor(reader);
     if (reader.lastError() != QCborError::NoError || !value.isMap()) {
-      result.error = formatError(
-          fileName, QStringLiteral("byte %1").arg(reader.currentOffset()),
-          reader.lastError() != QCborError::NoError
-              ? QStringLiteral("malformed CBOR (%1)").arg(reader.lastError().toString())
-              : QStringLiteral("neither a JSON object nor a CBOR map"));
+      result.error =
+          formatError(fileName, QStringLiteral("byte %1").arg(reader.currentOffset()),
+                      reader.lastError() != QCborError::NoError
+                          ? QStringLiteral("malformed CBOR (%1)").arg(reader.lastError().toString())
+                          : QStringLiteral("neither a JSON object nor a CBOR map"));
       return result;
     }
     if (reader.currentOffset() != bytes.size()) {
@@ -350,8 +352,8 @@ FormatResult<EiAcquisition> parseEiAcquisition(const QByteArray& bytes, const QS
   int offset = 0;
   int length = 0;
   QString why;
-  if (!locateEiSignature(bytes, encoding, &offset, &length, &why) ||
-      length != kSignatureHexChars || bytes.mid(offset, length).toLower() != hex.toLower()) {
+  if (!locateEiSignature(bytes, encoding, &offset, &length, &why) || length != kSignatureHexChars ||
+      bytes.mid(offset, length).toLower() != hex.toLower()) {
     result.error = formatError(fileName, QStringLiteral("signature"),
                                why.isEmpty() ? QStringLiteral("cannot be found in place") : why);
     return result;
@@ -369,17 +371,9 @@ FormatResult<EiAcquisition> parseEiAcquisition(const QByteArray& bytes, const QS
 }
 
 FormatResult<EiAcquisition> readEiAcquisitionFile(const QString& path, const QString& hmacKey) {
-  FormatResult<EiAcquisition> result;
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
-    result.error = formatError(path, {}, file.errorString());
-    return result;
-  }
-  if (file.size() > kMaxInputBytes) {
-    result.error = formatError(path, {}, QStringLiteral("larger than %1 bytes").arg(kMaxInputBytes));
-    return result;
-  }
-  return parseEiAcquisition(file.readAll(), path, hmacKey);
+  const FormatResult<QByteArray> bytes = readInputFile(path);
+  if (!bytes.ok()) return {{}, bytes.error};
+  return parseEiAcquisition(bytes.value, path, hmacKey);
 }
 
 FormatResult<QByteArray> encodeEiAcquisition(const Recording& rec, EiEncoding encoding,
@@ -401,8 +395,8 @@ FormatResult<QByteArray> encodeEiAcquisition(const Recording& rec, EiEncoding en
     if (iat.isValid()) out.raw(",\"iat\":").number(iat.toDouble());
     out.raw("},\"signature\":").string(zeros).raw(",\"payload\":{");
     if (!rec.deviceName.isEmpty()) out.raw("\"device_name\":").string(rec.deviceName).raw(",");
-    out.raw("\"device_type\":").string(rec.deviceType.isEmpty() ? QStringLiteral("tinyscope")
-                                                                : rec.deviceType);
+    out.raw("\"device_type\":")
+        .string(rec.deviceType.isEmpty() ? QStringLiteral("tinyscope") : rec.deviceType);
     out.raw(",\"interval_ms\":").number(rec.intervalMs).raw(",\"sensors\":[");
     for (int a = 0; a < axes; ++a) {
       out.raw(a ? ",{\"name\":" : "{\"name\":").string(rec.axes[a].name);
@@ -430,8 +424,8 @@ FormatResult<QByteArray> encodeEiAcquisition(const Recording& rec, EiEncoding en
     if (iat.isValid()) prot.insert(QStringLiteral("iat"), cborNumber(iat.toDouble()));
     QCborArray sensors;
     for (const Axis& axis : rec.axes)
-      sensors.append(QCborMap{{QStringLiteral("name"), axis.name},
-                              {QStringLiteral("units"), axis.units}});
+      sensors.append(
+          QCborMap{{QStringLiteral("name"), axis.name}, {QStringLiteral("units"), axis.units}});
     QCborArray values;
     for (qint64 f = 0; f < frames; ++f) {
       if (axes == 1) {
@@ -475,18 +469,18 @@ FormatResult<QString> eiFileName(const Recording& rec, EiEncoding encoding) {
   for (const QChar c : {QLatin1Char('.'), QLatin1Char('/'), QLatin1Char('\\')}) {
     if (rec.label.contains(c) || rec.name.contains(QLatin1Char('/')) ||
         rec.name.contains(QLatin1Char('\\'))) {
-      result.error = formatError(rec.name, QStringLiteral("label"),
-                                 QStringLiteral("\"%1\" cannot be a file-name label (it holds '%2')")
-                                     .arg(rec.label, c));
+      result.error = formatError(
+          rec.name, QStringLiteral("label"),
+          QStringLiteral("\"%1\" cannot be a file-name label (it holds '%2')").arg(rec.label, c));
       return result;
     }
   }
   const QString label = rec.label.isEmpty() ? QStringLiteral("unlabeled") : rec.label;
   const QString name = rec.name.isEmpty() ? QStringLiteral("sample") : rec.name;
-  result.value = QStringLiteral("%1.%2.%3")
-                     .arg(label, name,
-                          encoding == EiEncoding::kJson ? QStringLiteral("json")
-                                                        : QStringLiteral("cbor"));
+  result.value =
+      QStringLiteral("%1.%2.%3")
+          .arg(label, name,
+               encoding == EiEncoding::kJson ? QStringLiteral("json") : QStringLiteral("cbor"));
   return result;
 }
 

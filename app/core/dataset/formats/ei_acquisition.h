@@ -33,8 +33,7 @@ struct EiAcquisition {
 // signed file comes back as kNotVerified. Errors name fileName and the field.
 FormatResult<EiAcquisition> parseEiAcquisition(const QByteArray& bytes, const QString& fileName,
                                                const QString& hmacKey = {});
-FormatResult<EiAcquisition> readEiAcquisitionFile(const QString& path,
-                                                  const QString& hmacKey = {});
+FormatResult<EiAcquisition> readEiAcquisitionFile(const QString& path, const QString& hmacKey = {});
 
 // Encodes a recording the way Edge Impulse's uploader accepts it: protected {ver v1, alg
 // HS256, iat when metadata "ei.iat" holds one}, then the signature — the HMAC of these very

@@ -13,6 +13,7 @@
 
 #include "app/core/dataset/formats/audio_file.h"
 #include "app/core/dataset/formats/csv_format.h"
+#include "app/core/dataset/formats/text_input.h"
 
 namespace tinyscope::dataset {
 namespace {
@@ -69,7 +70,8 @@ FormatResult<QVector<InfoLabelsEntry>> parseInfoLabels(const QByteArray& bytes,
     const QJsonObject file = list[i].toObject();
     InfoLabelsEntry entry;
     entry.path = file.value(QStringLiteral("path")).toString();
-    if (entry.path.isEmpty()) return fail(where + QStringLiteral(".path"), QStringLiteral("missing"));
+    if (entry.path.isEmpty())
+      return fail(where + QStringLiteral(".path"), QStringLiteral("missing"));
     entry.name = file.value(QStringLiteral("name")).toString();
     entry.category = file.value(QStringLiteral("category")).toString();
     if (entry.category == QLatin1String("split")) entry.category.clear();
@@ -104,7 +106,8 @@ FormatResult<QVector<InfoLabelsEntry>> parseInfoLabels(const QByteArray& bytes,
             return fail(at, QStringLiteral("endIndex %1 is before startIndex %2")
                                 .arg(out.endIndex)
                                 .arg(out.startIndex));
-          if (out.label.isEmpty()) return fail(at + QStringLiteral(".label"), QStringLiteral("missing"));
+          if (out.label.isEmpty())
+            return fail(at + QStringLiteral(".label"), QStringLiteral("missing"));
           entry.ranges.push_back(out);
         }
       } else if (type != QLatin1String("unlabeled")) {
@@ -137,21 +140,24 @@ QByteArray encodeInfoLabels(const QVector<InfoLabelsEntry>& entries) {
       case InfoLabelsEntry::Type::kMultiLabel: {
         QJsonArray ranges;
         for (const InfoLabelsRange& r : e.ranges)
-          ranges.append(QJsonObject{{QStringLiteral("label"), r.label},
-                                    {QStringLiteral("startIndex"), static_cast<double>(r.startIndex)},
-                                    {QStringLiteral("endIndex"), static_cast<double>(r.endIndex)}});
+          ranges.append(
+              QJsonObject{{QStringLiteral("label"), r.label},
+                          {QStringLiteral("startIndex"), static_cast<double>(r.startIndex)},
+                          {QStringLiteral("endIndex"), static_cast<double>(r.endIndex)}});
         label.insert(QStringLiteral("type"), QStringLiteral("multi-label"));
         label.insert(QStringLiteral("labels"), ranges);
         break;
       }
     }
-    files.append(QJsonObject{{QStringLiteral("path"), e.path},
-                             {QStringLiteral("name"), e.name},
-                             {QStringLiteral("category"), e.category},
-                             {QStringLiteral("label"), label},
-                             {QStringLiteral("metadata"), QJsonObject::fromVariantMap(e.metadata)}});
+    files.append(
+        QJsonObject{{QStringLiteral("path"), e.path},
+                    {QStringLiteral("name"), e.name},
+                    {QStringLiteral("category"), e.category},
+                    {QStringLiteral("label"), label},
+                    {QStringLiteral("metadata"), QJsonObject::fromVariantMap(e.metadata)}});
   }
-  return QJsonDocument(QJsonObject{{QStringLiteral("version"), 1}, {QStringLiteral("files"), files}})
+  return QJsonDocument(
+             QJsonObject{{QStringLiteral("version"), 1}, {QStringLiteral("files"), files}})
       .toJson(QJsonDocument::Indented);
 }
 
@@ -174,7 +180,8 @@ QString applyInfoLabels(const InfoLabelsEntry& entry, const QString& fileName, R
         const Segment segment = segmentFromInclusive(range.startIndex, range.endIndex, range.label);
         const QString problem = checkSegment(segment, rec->frameCount());
         if (!problem.isEmpty())
-          return formatError(fileName, QStringLiteral("%1: label.labels[%2]").arg(entry.path).arg(r),
+          return formatError(fileName,
+                             QStringLiteral("%1: label.labels[%2]").arg(entry.path).arg(r),
                              QStringLiteral("endIndex %1 (inclusive) is past the last frame %2")
                                  .arg(range.endIndex)
                                  .arg(rec->frameCount() - 1));
@@ -198,9 +205,10 @@ FormatResult<EiFolderSample> readEiSampleFile(const QString& path, const QString
   } else if (suffix == QLatin1String("wav") || suffix == QLatin1String("flac")) {
     rec = readAudioFile(path);
   } else {
-    result.error = formatError(path, {}, QStringLiteral("\".%1\" is not a sample format tinyscope "
-                                                        "reads (json, cbor, csv, wav, flac)")
-                                             .arg(suffix));
+    result.error = formatError(path, {},
+                               QStringLiteral("\".%1\" is not a sample format tinyscope "
+                                              "reads (json, cbor, csv, wav, flac)")
+                                   .arg(suffix));
     return result;
   }
   result.error = rec.error;
@@ -224,14 +232,15 @@ FormatResult<QVector<EiFolderSample>> readEiFolder(const QString& dirPath, const
   QVector<Listed> listed;
   QSet<QString> seen;
   for (const QString& sub : {QString(), QStringLiteral("training"), QStringLiteral("testing")}) {
-    const QString labelsPath = root.filePath(sub.isEmpty() ? kInfoLabels : sub + QLatin1Char('/') + kInfoLabels);
-    QFile file(labelsPath);
-    if (!file.exists()) continue;
-    if (!file.open(QIODevice::ReadOnly) || file.size() > kMaxInputBytes) {
-      result.error = formatError(labelsPath, {}, QStringLiteral("cannot be read"));
+    const QString labelsPath =
+        root.filePath(sub.isEmpty() ? kInfoLabels : sub + QLatin1Char('/') + kInfoLabels);
+    if (!QFileInfo::exists(labelsPath)) continue;
+    const FormatResult<QByteArray> bytes = readInputFile(labelsPath);
+    if (!bytes.ok()) {
+      result.error = bytes.error;
       return result;
     }
-    const FormatResult<QVector<InfoLabelsEntry>> entries = parseInfoLabels(file.readAll(), labelsPath);
+    const FormatResult<QVector<InfoLabelsEntry>> entries = parseInfoLabels(bytes.value, labelsPath);
     if (!entries.ok()) {
       result.error = entries.error;
       return result;
@@ -256,7 +265,8 @@ FormatResult<QVector<EiFolderSample>> readEiFolder(const QString& dirPath, const
     for (const Listed& l : listed) {
       const QString path = root.filePath(l.relative);
       if (!QFileInfo::exists(path)) {
-        result.error = formatError(l.labelsFile, l.entry.path, QStringLiteral("the file is missing"));
+        result.error =
+            formatError(l.labelsFile, l.entry.path, QStringLiteral("the file is missing"));
         return result;
       }
       FormatResult<EiFolderSample> sample = readEiSampleFile(path, hmacKey);
@@ -294,7 +304,8 @@ FormatResult<QVector<EiFolderSample>> readEiFolder(const QString& dirPath, const
   return result;
 }
 
-FormatResult<QStringList> writeEiFolder(const QString& dirPath, const QVector<Recording>& recordings,
+FormatResult<QStringList> writeEiFolder(const QString& dirPath,
+                                        const QVector<Recording>& recordings,
                                         const QString& hmacKey) {
   FormatResult<QStringList> result;
   QDir root(dirPath);
@@ -306,12 +317,14 @@ FormatResult<QStringList> writeEiFolder(const QString& dirPath, const QVector<Re
     entry.name = rec.name;
     entry.category = rec.category.isEmpty() ? QStringLiteral("training") : rec.category;
     if (entry.category != QLatin1String("training") && entry.category != QLatin1String("testing")) {
-      result.error = formatError(rec.name, QStringLiteral("category"),
-                                 QStringLiteral("\"%1\" is not training or testing").arg(rec.category));
+      result.error =
+          formatError(rec.name, QStringLiteral("category"),
+                      QStringLiteral("\"%1\" is not training or testing").arg(rec.category));
       return result;
     }
     for (auto it = rec.metadata.begin(); it != rec.metadata.end(); ++it) {
-      if (!it.key().startsWith(QLatin1String("ei.")) && !it.key().startsWith(QLatin1String("csv.")) &&
+      if (!it.key().startsWith(QLatin1String("ei.")) &&
+          !it.key().startsWith(QLatin1String("csv.")) &&
           !it.key().startsWith(QLatin1String("audio.")))
         entry.metadata.insert(it.key(), it.value().toString());
     }
@@ -377,7 +390,8 @@ FormatResult<QStringList> writeEiFolder(const QString& dirPath, const QVector<Re
     }
     used.insert(relative);
     if (!root.mkpath(entry.category)) {
-      result.error = formatError(root.filePath(entry.category), {}, QStringLiteral("cannot be created"));
+      result.error =
+          formatError(root.filePath(entry.category), {}, QStringLiteral("cannot be created"));
       return result;
     }
     const FormatResult<QString> written =
@@ -392,7 +406,8 @@ FormatResult<QStringList> writeEiFolder(const QString& dirPath, const QVector<Re
   }
   QSaveFile labels(root.filePath(kInfoLabels));
   const QByteArray bytes = encodeInfoLabels(entries);
-  if (!labels.open(QIODevice::WriteOnly) || labels.write(bytes) != bytes.size() || !labels.commit()) {
+  if (!labels.open(QIODevice::WriteOnly) || labels.write(bytes) != bytes.size() ||
+      !labels.commit()) {
     result.error = formatError(labels.fileName(), {}, labels.errorString());
     return result;
   }

@@ -11,19 +11,6 @@
 namespace tinyscope::dataset {
 namespace {
 
-FormatResult<QByteArray> readBounded(const QString& path) {
-  FormatResult<QByteArray> result;
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
-    result.error = formatError(path, {}, file.errorString());
-  } else if (file.size() > kMaxInputBytes) {
-    result.error = formatError(path, {}, QStringLiteral("larger than %1 bytes").arg(kMaxInputBytes));
-  } else {
-    result.value = file.readAll();
-  }
-  return result;
-}
-
 // Converts [t0, t1] seconds to a segment and checks it against the recording.
 QString toSegment(double t0, double t1, const QString& label, double rateHz, qint64 frameCount,
                   Segment* out) {
@@ -95,9 +82,9 @@ bool tokenize(const QString& s, QVector<Token>* tokens, QString* error) {
     } else if (c == QLatin1Char('[')) {
       while (i < n && s[i] != QLatin1Char(']') && s[i] != QLatin1Char('\n')) ++i;
       ++i;
-    } else if (c.isDigit() || ((c == QLatin1Char('-') || c == QLatin1Char('+') ||
-                                c == QLatin1Char('.')) &&
-                               i + 1 < n && (s[i + 1].isDigit() || s[i + 1] == QLatin1Char('.')))) {
+    } else if (c.isDigit() ||
+               ((c == QLatin1Char('-') || c == QLatin1Char('+') || c == QLatin1Char('.')) &&
+                i + 1 < n && (s[i + 1].isDigit() || s[i + 1] == QLatin1Char('.')))) {
       int end = i + 1;
       while (end < n && (s[end].isDigit() || s[end] == QLatin1Char('.') ||
                          s[end] == QLatin1Char('e') || s[end] == QLatin1Char('E') ||
@@ -185,9 +172,8 @@ QString quoted(QString text) {
 
 }  // namespace
 
-FormatResult<QVector<Segment>> parseAudacityLabels(const QByteArray& bytes,
-                                                   const QString& fileName, double rateHz,
-                                                   qint64 frameCount) {
+FormatResult<QVector<Segment>> parseAudacityLabels(const QByteArray& bytes, const QString& fileName,
+                                                   double rateHz, qint64 frameCount) {
   FormatResult<QVector<Segment>> result;
   const QStringList lines = splitLines(decodeText(bytes));
   for (int l = 0; l < lines.size(); ++l) {
@@ -201,8 +187,8 @@ FormatResult<QVector<Segment>> parseAudacityLabels(const QByteArray& bytes,
     double start = 0;
     double end = 0;
     if (!parseDecimal(fields[0], &start)) {
-      result.error = formatError(fileName, where,
-                                 QStringLiteral("start time \"%1\" is not a number").arg(fields[0]));
+      result.error = formatError(
+          fileName, where, QStringLiteral("start time \"%1\" is not a number").arg(fields[0]));
       return result;
     }
     QString text;
@@ -226,7 +212,7 @@ FormatResult<QVector<Segment>> parseAudacityLabels(const QByteArray& bytes,
 
 FormatResult<QVector<Segment>> readAudacityLabelFile(const QString& path, double rateHz,
                                                      qint64 frameCount) {
-  const FormatResult<QByteArray> bytes = readBounded(path);
+  const FormatResult<QByteArray> bytes = readInputFile(path);
   if (!bytes.ok()) return {{}, bytes.error};
   return parseAudacityLabels(bytes.value, path, rateHz, frameCount);
 }
@@ -294,12 +280,14 @@ FormatResult<QVector<Segment>> parseTextGrid(const QByteArray& bytes, const QStr
       return fail();
     const bool intervals = kind == QLatin1String("IntervalTier");
     if (!intervals && kind != QLatin1String("TextTier")) {
-      error = QStringLiteral("%1 class \"%2\" is neither IntervalTier nor TextTier").arg(tier, kind);
+      error =
+          QStringLiteral("%1 class \"%2\" is neither IntervalTier nor TextTier").arg(tier, kind);
       return fail();
     }
     if (!in.count(tier + QStringLiteral(" size"), intervals ? 3 : 2, &items)) return fail();
     for (int k = 0; k < items; ++k) {
-      const QString item = QStringLiteral("%1 %2 %3").arg(tier, intervals ? "interval" : "point").arg(k + 1);
+      const QString item =
+          QStringLiteral("%1 %2 %3").arg(tier, intervals ? "interval" : "point").arg(k + 1);
       const int line = in.line();
       double a = 0;
       double b = 0;
@@ -324,7 +312,7 @@ FormatResult<QVector<Segment>> parseTextGrid(const QByteArray& bytes, const QStr
 
 FormatResult<QVector<Segment>> readTextGridFile(const QString& path, double rateHz,
                                                 qint64 frameCount) {
-  const FormatResult<QByteArray> bytes = readBounded(path);
+  const FormatResult<QByteArray> bytes = readInputFile(path);
   if (!bytes.ok()) return {{}, bytes.error};
   return parseTextGrid(bytes.value, path, rateHz, frameCount);
 }
@@ -364,27 +352,31 @@ QByteArray encodeTextGrid(const QVector<Segment>& segments, double rateHz, qint6
     }
     if (at < frameCount || intervals.isEmpty()) intervals.push_back({at, frameCount, {}});
     out += QStringLiteral("    item [%1]:\n        class = \"IntervalTier\"\n").arg(++item);
-    out += QStringLiteral("        name = %1\n        xmin = 0\n        xmax = %2\n")
-               .arg(quoted(l == 0 ? QStringLiteral("labels") : QStringLiteral("labels %1").arg(l + 1)),
-                    xmax);
+    out +=
+        QStringLiteral("        name = %1\n        xmin = 0\n        xmax = %2\n")
+            .arg(quoted(l == 0 ? QStringLiteral("labels") : QStringLiteral("labels %1").arg(l + 1)),
+                 xmax);
     out += QStringLiteral("        intervals: size = %1\n").arg(intervals.size());
     for (int k = 0; k < intervals.size(); ++k) {
-      out += QStringLiteral("        intervals [%1]:\n            xmin = %2\n            xmax = %3\n"
-                            "            text = %4\n")
+      out += QStringLiteral(
+                 "        intervals [%1]:\n            xmin = %2\n            xmax = %3\n"
+                 "            text = %4\n")
                  .arg(k + 1)
                  .arg(time(intervals[k].start), time(intervals[k].end), quoted(intervals[k].label));
     }
   }
   if (!points.isEmpty()) {
-    out += QStringLiteral("    item [%1]:\n        class = \"TextTier\"\n        name = \"points\"\n"
-                          "        xmin = 0\n        xmax = %2\n        points: size = %3\n")
+    out += QStringLiteral(
+               "    item [%1]:\n        class = \"TextTier\"\n        name = \"points\"\n"
+               "        xmin = 0\n        xmax = %2\n        points: size = %3\n")
                .arg(++item)
                .arg(xmax)
                .arg(points.size());
     for (int k = 0; k < points.size(); ++k)
-      out += QStringLiteral("        points [%1]:\n            number = %2\n            mark = %3\n")
-                 .arg(k + 1)
-                 .arg(time(points[k].start), quoted(points[k].label));
+      out +=
+          QStringLiteral("        points [%1]:\n            number = %2\n            mark = %3\n")
+              .arg(k + 1)
+              .arg(time(points[k].start), quoted(points[k].label));
   }
   return out.toUtf8();
 }

@@ -21,9 +21,8 @@
 
 namespace tinyscope::dataset {
 
-FormatResult<QVector<Segment>> parseAudacityLabels(const QByteArray& bytes,
-                                                   const QString& fileName, double rateHz,
-                                                   qint64 frameCount);
+FormatResult<QVector<Segment>> parseAudacityLabels(const QByteArray& bytes, const QString& fileName,
+                                                   double rateHz, qint64 frameCount);
 FormatResult<QVector<Segment>> readAudacityLabelFile(const QString& path, double rateHz,
                                                      qint64 frameCount);
 QByteArray encodeAudacityLabels(const QVector<Segment>& segments, double rateHz);

@@ -9,7 +9,8 @@ quint64 Recording::timestampUsOf(qint64 frame) const {
   for (const Gap& gap : gaps) {
     if (gap.sample <= frame) lost += gap.lostUs;
   }
-  const auto elapsed = static_cast<qint64>(std::llround(static_cast<double>(frame) * intervalMs * 1000.0));
+  const auto elapsed =
+      static_cast<qint64>(std::llround(static_cast<double>(frame) * intervalMs * 1000.0));
   return firstTimestampUs + static_cast<quint64>(elapsed + lost);
 }
 
@@ -71,13 +72,20 @@ QString checkSegment(const Segment& segment, qint64 frameCount) {
 
 const char* sampleFormatName(SampleFormat format) {
   switch (format) {
-    case SampleFormat::kInt8: return "int8";
-    case SampleFormat::kInt16: return "int16";
-    case SampleFormat::kInt24: return "int24";
-    case SampleFormat::kInt32: return "int32";
-    case SampleFormat::kFloat32: return "float32";
-    case SampleFormat::kFloat64: return "float64";
-    case SampleFormat::kUnknown: break;
+    case SampleFormat::kInt8:
+      return "int8";
+    case SampleFormat::kInt16:
+      return "int16";
+    case SampleFormat::kInt24:
+      return "int24";
+    case SampleFormat::kInt32:
+      return "int32";
+    case SampleFormat::kFloat32:
+      return "float32";
+    case SampleFormat::kFloat64:
+      return "float64";
+    case SampleFormat::kUnknown:
+      break;
   }
   return "unknown";
 }

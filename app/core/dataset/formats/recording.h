@@ -33,9 +33,9 @@ struct Segment {
 };
 
 struct Gap {
-  qint64 sample = 0;         // index of the first frame after the gap
-  quint64 timestampUs = 0;   // device timestamp of that frame
-  qint64 lostUs = 0;         // time missing beyond one nominal interval
+  qint64 sample = 0;        // index of the first frame after the gap
+  quint64 timestampUs = 0;  // device timestamp of that frame
+  qint64 lostUs = 0;        // time missing beyond one nominal interval
 };
 
 // How a sample's values were stored where they came from (kept so WAV bit depth survives).

@@ -1,9 +1,24 @@
 #include "app/core/dataset/formats/text_input.h"
 
+#include <QFile>
 #include <QTextCodec>
 #include <cmath>
 
 namespace tinyscope::dataset {
+
+FormatResult<QByteArray> readInputFile(const QString& path) {
+  FormatResult<QByteArray> result;
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) {
+    result.error = formatError(path, {}, file.errorString());
+  } else if (file.size() > kMaxInputBytes) {
+    result.error =
+        formatError(path, {}, QStringLiteral("larger than %1 bytes").arg(kMaxInputBytes));
+  } else {
+    result.value = file.readAll();
+  }
+  return result;
+}
 
 QString decodeText(const QByteArray& bytes) {
   if (bytes.startsWith("\xEF\xBB\xBF")) return QString::fromUtf8(bytes.mid(3));

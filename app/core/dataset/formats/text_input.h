@@ -1,11 +1,17 @@
 #pragma once
-// Text files from other programs: decode by BOM (UTF-8, UTF-16 LE/BE), else UTF-8, else
+// Input files from other programs: read whole (refusing more than kMaxInputBytes) and, for text
+// formats: decode by BOM (UTF-8, UTF-16 LE/BE), else UTF-8, else
 // Latin-1 (old Windows exports); split into lines on \n, \r\n or \r. Pure functions.
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
 
+#include "app/core/dataset/formats/format_result.h"
+
 namespace tinyscope::dataset {
+
+// The whole file, or one error naming it (missing, unreadable, too large).
+FormatResult<QByteArray> readInputFile(const QString& path);
 
 QString decodeText(const QByteArray& bytes);
 QStringList splitLines(const QString& text);
