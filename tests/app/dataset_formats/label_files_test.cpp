@@ -84,6 +84,8 @@ TEST(AudacityLabelsHostile, PastTheEndReversedAndGarbage) {
   EXPECT_NE(r.error.indexOf(QLatin1String("not a number")), -1);
   r = parseAudacityLabels("-1\t1\tx\n", QStringLiteral("l.txt"), 100, 500);
   EXPECT_FALSE(r.ok());
+  r = parseAudacityLabels("0\t1\tx\n", QStringLiteral("l.txt"), 0, 500);
+  EXPECT_NE(r.error.indexOf(QLatin1String("rate")), -1);
 }
 
 TEST(TextGrid, LongShortAndUtf16FormsReadTheSame) {

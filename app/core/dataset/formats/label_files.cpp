@@ -175,6 +175,10 @@ QString quoted(QString text) {
 FormatResult<QVector<Segment>> parseAudacityLabels(const QByteArray& bytes, const QString& fileName,
                                                    double rateHz, qint64 frameCount) {
   FormatResult<QVector<Segment>> result;
+  if (!(rateHz > 0)) {
+    result.error = formatError(fileName, {}, QStringLiteral("labels need the recording's rate"));
+    return result;
+  }
   const QStringList lines = splitLines(decodeText(bytes));
   for (int l = 0; l < lines.size(); ++l) {
     const QString line = lines[l];
@@ -233,6 +237,10 @@ QByteArray encodeAudacityLabels(const QVector<Segment>& segments, double rateHz)
 FormatResult<QVector<Segment>> parseTextGrid(const QByteArray& bytes, const QString& fileName,
                                              double rateHz, qint64 frameCount) {
   FormatResult<QVector<Segment>> result;
+  if (!(rateHz > 0)) {
+    result.error = formatError(fileName, {}, QStringLiteral("labels need the recording's rate"));
+    return result;
+  }
   if (bytes.startsWith("ooBinaryFile")) {
     result.error = formatError(fileName, {}, QStringLiteral("binary TextGrids are not supported"));
     return result;
