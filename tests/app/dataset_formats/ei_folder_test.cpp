@@ -142,6 +142,23 @@ TEST(EiFolder, MultiLabelExportFillsWithTheWholeLabelAndRefusesOverlaps) {
   EXPECT_NE(writeEiFolder(dir.path(), {rec}).error.indexOf(QLatin1String("no label")), -1);
 }
 
+TEST(EiFolder, AnEntryWithoutALabelKeepsTheFileNamesLabel) {
+  // "label (optional)": without it the uploader labels by file name; "unlabeled" is explicit.
+  QTemporaryDir dir;
+  const QString root = copyFixtureWithLabels(
+      dir,
+      R"({"version":1,"files":[{"path":"training/idle.01.json","category":"training"},)"
+      R"({"path":"testing/sample_1.json","category":"testing","label":{"type":"unlabeled"}}]})");
+  const auto r = readEiFolder(root);
+  ASSERT_TRUE(r.ok()) << r.error.toStdString();
+  ASSERT_EQ(r.value.size(), 2);
+  const Recording* idle = byName(r.value, QStringLiteral("01"));
+  const Recording* unlabeled = byName(r.value, QStringLiteral("sample_1"));
+  ASSERT_TRUE(idle && unlabeled);
+  EXPECT_EQ(idle->label, QStringLiteral("idle"));
+  EXPECT_TRUE(unlabeled->label.isEmpty());
+}
+
 TEST(EiFolderHostile, BadInfoLabelsGetOneErrorNamingTheField) {
   QTemporaryDir dir;
   const QByteArray base =

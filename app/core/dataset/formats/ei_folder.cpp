@@ -110,7 +110,9 @@ FormatResult<QVector<InfoLabelsEntry>> parseInfoLabels(const QByteArray& bytes,
             return fail(at + QStringLiteral(".label"), QStringLiteral("missing"));
           entry.ranges.push_back(out);
         }
-      } else if (type != QLatin1String("unlabeled")) {
+      } else if (type == QLatin1String("unlabeled")) {
+        entry.type = InfoLabelsEntry::Type::kUnlabeled;
+      } else {
         return fail(where + QStringLiteral(".label.type"),
                     QStringLiteral("\"%1\" is not label, multi-label or unlabeled").arg(type));
       }
@@ -130,6 +132,8 @@ QByteArray encodeInfoLabels(const QVector<InfoLabelsEntry>& entries) {
   for (const InfoLabelsEntry& e : entries) {
     QJsonObject label;
     switch (e.type) {
+      case InfoLabelsEntry::Type::kFromFileName:
+        break;
       case InfoLabelsEntry::Type::kUnlabeled:
         label.insert(QStringLiteral("type"), QStringLiteral("unlabeled"));
         break;
@@ -167,6 +171,8 @@ QString applyInfoLabels(const InfoLabelsEntry& entry, const QString& fileName, R
   for (auto it = entry.metadata.begin(); it != entry.metadata.end(); ++it)
     rec->metadata.insert(it.key(), it.value());
   switch (entry.type) {
+    case InfoLabelsEntry::Type::kFromFileName:
+      break;  // the reader already took the label from the file name
     case InfoLabelsEntry::Type::kUnlabeled:
       rec->label.clear();
       break;
@@ -377,6 +383,8 @@ FormatResult<QStringList> writeEiFolder(const QString& dirPath,
     } else if (!rec.label.isEmpty()) {
       entry.type = InfoLabelsEntry::Type::kLabel;
       entry.label = rec.label;
+    } else {
+      entry.type = InfoLabelsEntry::Type::kUnlabeled;
     }
     FormatResult<QString> fileName = eiFileName(rec, EiEncoding::kJson);
     if (!fileName.ok()) {

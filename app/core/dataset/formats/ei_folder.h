@@ -28,11 +28,12 @@ struct InfoLabelsRange {
 };
 
 struct InfoLabelsEntry {
-  enum class Type { kUnlabeled, kLabel, kMultiLabel };
+  // kFromFileName: the entry has no "label", so the file name's label stands.
+  enum class Type { kFromFileName, kUnlabeled, kLabel, kMultiLabel };
   QString path;
   QString name;
   QString category;  // "training", "testing" or empty
-  Type type = Type::kUnlabeled;
+  Type type = Type::kFromFileName;
   QString label;
   QVector<InfoLabelsRange> ranges;
   QVariantMap metadata;
