@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <cmath>
 
@@ -187,6 +189,29 @@ TEST(EiAcquisition, JsonExportLooksLikeEdgeImpulsesOwn) {
   EXPECT_EQ(again.value.recording.name, QStringLiteral("take1"));
   rec.label = QStringLiteral("v1.2");
   EXPECT_FALSE(eiFileName(rec, EiEncoding::kJson).ok());  // would read back as "v1"
+}
+
+TEST(EiAcquisition, ExportedSignatureChecksOutWithPythonsHmac) {
+  // An implementation that is not tinyscope's: Python's hmac over the written bytes with the
+  // signature zeroed in place.
+  const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+  if (python.isEmpty()) GTEST_SKIP() << "python3 is not installed";
+  QTemporaryDir dir;
+  const auto path = writeEiAcquisitionFile(dir.path(), imu(), EiEncoding::kJson, kKey);
+  ASSERT_TRUE(path.ok()) << path.error.toStdString();
+  const char* script =
+      "import hashlib, hmac, re, sys\n"
+      "b = open(sys.argv[1], 'rb').read()\n"
+      "m = re.search(rb'\"signature\":\"([0-9a-f]{64})\"', b)\n"
+      "z = b[:m.start(1)] + b'0' * 64 + b[m.end(1):]\n"
+      "sys.exit(0 if hmac.new(sys.argv[2].encode(), z, hashlib.sha256).hexdigest().encode() == "
+      "m.group(1) else 3)\n";
+  EXPECT_EQ(QProcess::execute(
+                python, {QStringLiteral("-c"), QString::fromLatin1(script), path.value, kKey}),
+            0);
+  EXPECT_EQ(QProcess::execute(python, {QStringLiteral("-c"), QString::fromLatin1(script),
+                                       path.value, QStringLiteral("other")}),
+            3);
 }
 
 TEST(EiAcquisition, FileNameRule) {
