@@ -78,6 +78,10 @@ TEST(AudacityLabelsHostile, PastTheEndReversedAndGarbage) {
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.error.startsWith(QLatin1String("l.txt: line 2:"))) << r.error.toStdString();
   EXPECT_NE(r.error.indexOf(QLatin1String("past the end")), -1);
+  // Within one frame or 1 ms of the end is rounding in the label file: clamped, not refused.
+  r = parseAudacityLabels("4.5\t5.009\tedge\n", QStringLiteral("l.txt"), 100, 500);
+  ASSERT_TRUE(r.ok()) << r.error.toStdString();
+  EXPECT_EQ(r.value[0].end, 500);
   r = parseAudacityLabels("3\t1\tback\n", QStringLiteral("l.txt"), 100, 500);
   EXPECT_NE(r.error.indexOf(QLatin1String("line 1")), -1);
   r = parseAudacityLabels("abc\t1\tx\n", QStringLiteral("l.txt"), 100, 500);

@@ -11,17 +11,21 @@
 namespace tinyscope::dataset {
 namespace {
 
-// Converts [t0, t1] seconds to a segment and checks it against the recording.
+// Converts [t0, t1] seconds to a segment and checks it against the recording. An end that
+// overshoots the last frame by at most one frame or 1 ms (label files written at millisecond
+// precision) is clamped to the end; anything further is refused.
 QString toSegment(double t0, double t1, const QString& label, double rateHz, qint64 frameCount,
                   Segment* out) {
   if (t0 < 0 || t1 < t0)
     return QStringLiteral("times %1 .. %2 s are negative or reversed").arg(t0).arg(t1);
   *out = Segment{secondsToFrame(t0, rateHz), secondsToFrame(t1, rateHz), label};
-  if (out->end > frameCount || out->start > frameCount)
+  const qint64 slack = std::max<qint64>(1, secondsToFrame(0.001, rateHz));
+  if (out->end > frameCount + slack || out->start > frameCount)
     return QStringLiteral("\"%1\" ends at %2 s, past the end of the recording (%3 s)")
         .arg(label)
         .arg(t1)
         .arg(frameToSeconds(frameCount, rateHz));
+  out->end = std::min(out->end, frameCount);
   return {};
 }
 

@@ -14,6 +14,7 @@
 // - label is the whole-sample label; segments may overlap each other and the whole label.
 // - A Gap says frames were lost before frame `sample`: that frame was stamped timestampUs and
 //   lostUs more time passed than one interval. Frames are never invented to bridge a gap.
+#include <QMetaType>
 #include <QString>
 #include <QVariantMap>
 #include <QVector>
@@ -82,3 +83,5 @@ QString checkSegment(const Segment& segment, qint64 frameCount);
 const char* sampleFormatName(SampleFormat format);
 
 }  // namespace tinyscope::dataset
+
+Q_DECLARE_METATYPE(tinyscope::dataset::Recording)
