@@ -3,6 +3,7 @@
 #include <QBuffer>
 #include <QFile>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <algorithm>
 #include <cmath>
@@ -49,17 +50,27 @@ QStringList splitCsv(const QString& line, QChar delimiter) {
   return fields;
 }
 
-// Microseconds per unit of a recognised timestamp column, 0 when the name is not one.
+// Microseconds per unit of a recognised timestamp column, 0 when the name is not one:
+// EI's "timestamp" (ms), tinyscope's "timestamp_us", and units spelled out as phone apps write
+// them ("Time (s)", "timestamp[ms]", "seconds_elapsed").
 double timeColumnScale(const QString& name) {
-  const QString n = name.toLower();
+  const QString n = name.trimmed().toLower();
   if (n == QLatin1String("timestamp") || n == QLatin1String("timestamp_ms") ||
-      n == QLatin1String("time_ms") || n == QLatin1String("timestamp(ms)"))
+      n == QLatin1String("time_ms"))
     return 1000.0;
   if (n == QLatin1String("timestamp_us") || n == QLatin1String("time_us")) return 1.0;
   if (n == QLatin1String("timestamp_s") || n == QLatin1String("time_s") ||
       n == QLatin1String("seconds_elapsed") || n == QLatin1String("seconds"))
     return 1.0e6;
-  return 0;
+  static const QRegularExpression withUnit(
+      QStringLiteral("^(time|timestamp)\\s*[\\[(]\\s*(s|ms|us|\\x{00b5}s|ns)\\s*[\\])]$"));
+  const QRegularExpressionMatch m = withUnit.match(n);
+  if (!m.hasMatch()) return 0;
+  const QString unit = m.captured(2);
+  return unit == QLatin1String("s")    ? 1.0e6
+         : unit == QLatin1String("ms") ? 1000.0
+         : unit == QLatin1String("ns") ? 1.0e-3
+                                       : 1.0;
 }
 
 }  // namespace
@@ -69,10 +80,13 @@ QString csvAxisHeader(const Axis& axis) {
 }
 
 Axis parseCsvAxisHeader(const QString& cell) {
+  // Written as "name[units]"; read also as "name (units)", the way phone apps spell units.
   const QString text = cell.trimmed();
-  const int open = text.indexOf(QLatin1Char('['));
-  if (open > 0 && text.endsWith(QLatin1Char(']')))
-    return {text.left(open).trimmed(), text.mid(open + 1, text.size() - open - 2).trimmed()};
+  for (const auto& [open, close] : {std::pair{'[', ']'}, std::pair{'(', ')'}}) {
+    const int at = text.lastIndexOf(QLatin1Char(open));
+    if (at > 0 && text.endsWith(QLatin1Char(close)))
+      return {text.left(at).trimmed(), text.mid(at + 1, text.size() - at - 2).trimmed()};
+  }
   return {text, {}};
 }
 
@@ -108,7 +122,7 @@ FormatResult<Recording> parseCsv(const QByteArray& bytes, const QString& fileNam
     if (numeric) return fail(where, QStringLiteral("the first row is data, not a header"));
     const double scale = timeColumnScale(names[c]);
     if (scale > 0) {
-      if (timeColumn >= 0) return fail(where, QStringLiteral("a second timestamp column"));
+      if (timeColumn >= 0) continue;  // a second clock column: the first one times the rows
       timeColumn = c;
       timeScale = scale;
     } else if (names[c].compare(QLatin1String("label"), Qt::CaseInsensitive) == 0) {

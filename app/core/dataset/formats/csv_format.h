@@ -4,10 +4,11 @@
 //   row, the other columns the axes ("timestamp,accX,accY,accZ").
 // - tinyscope: first column "timestamp_us", the device's own timestamp in microseconds, then
 //   one column per axis named "name[units]" ("timestamp_us,accX[m/s2],accY[m/s2]").
-// The timestamp column never becomes an axis. Irregular timestamps are kept as they are: a
-// step longer than 1.5 nominal intervals becomes a Gap, never a resample. A "label" column
-// becomes segments (runs of equal labels). Pure functions and a writer over a caller-owned
-// QIODevice; any thread; the reader holds the decoded text and the values.
+// The timestamp column never becomes an axis; a second clock column is skipped. Headers such
+// as "Time (s)" and "accX (m/s^2)" (phone apps) are understood as well. Irregular timestamps are
+// kept as they are: a step longer than 1.5 nominal intervals becomes a Gap, never a resample. A
+// "label" column becomes segments (runs of equal labels). Pure functions and a writer over a
+// caller-owned QIODevice; any thread; the reader holds the decoded text and the values.
 #include <QIODevice>
 #include <QString>
 
