@@ -188,6 +188,8 @@ TEST(EiFolderHostile, BadInfoLabelsGetOneErrorNamingTheField) {
   b = base;
   r = readEiFolder(copyFixtureWithLabels(dir, b.replace("\"endIndex\":6", "\"endIndex\":-1")));
   EXPECT_NE(r.error.indexOf(QLatin1String("frame indices")), -1) << r.error.toStdString();
+  r = readEiFolder(copyFixtureWithLabels(dir, R"({"version":1,"files":[],"files":[]})"));
+  EXPECT_NE(r.error.indexOf(QLatin1String("duplicate key \"files\"")), -1) << r.error.toStdString();
   r = readEiFolder(copyFixtureWithLabels(dir, base.left(40)));
   EXPECT_NE(r.error.indexOf(QLatin1String("info.labels: byte")), -1) << r.error.toStdString();
   EXPECT_FALSE(readEiFolder(dir.filePath(QStringLiteral("nowhere"))).ok());

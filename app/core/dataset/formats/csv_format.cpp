@@ -303,8 +303,16 @@ FormatResult<QByteArray> encodeCsv(const Recording& rec, CsvFlavour flavour) {
   CsvWriter writer(&buffer, flavour, rec.axes);
   bool ok = writer.writeHeader();
   const int axes = static_cast<int>(rec.axes.size());
-  for (qint64 f = 0; ok && f < rec.frameCount(); ++f)
-    ok = writer.writeRow(rec.timestampUsOf(f), rec.values.constData() + f * axes, axes);
+  // The gaps are walked once, in order, not summed again for every frame.
+  QVector<Gap> gaps = rec.gaps;
+  std::sort(gaps.begin(), gaps.end(),
+            [](const Gap& a, const Gap& b) { return a.sample < b.sample; });
+  qint64 lostUs = 0;
+  int nextGap = 0;
+  for (qint64 f = 0; ok && f < rec.frameCount(); ++f) {
+    while (nextGap < gaps.size() && gaps[nextGap].sample <= f) lostUs += gaps[nextGap++].lostUs;
+    ok = writer.writeRow(rec.timestampUsOf(f, lostUs), rec.values.constData() + f * axes, axes);
+  }
   if (!ok) result.error = formatError(rec.name, {}, writer.error());
   return result;
 }

@@ -14,6 +14,7 @@
 #include <QSaveFile>
 #include <cmath>
 
+#include "app/core/dataset/formats/json_scan.h"
 #include "app/core/dataset/formats/json_text.h"
 #include "app/core/dataset/formats/text_input.h"
 
@@ -54,19 +55,6 @@ bool isHex(const QByteArray& text) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
   }
   return true;
-}
-
-// Scans a JSON string starting at the quote at `open`; returns the index of the closing quote
-// or -1 when the bytes end first.
-int jsonStringEnd(const QByteArray& b, int open) {
-  for (int i = open + 1; i < b.size(); ++i) {
-    if (b[i] == '\\') {
-      ++i;
-    } else if (b[i] == '"') {
-      return i;
-    }
-  }
-  return -1;
 }
 
 bool locateJson(const QByteArray& b, int* offset, int* length, QString* error) {
@@ -219,7 +207,7 @@ FormatResult<EiAcquisition> interpret(const QCborMap& root, const QString& file)
     return fail(QStringLiteral("payload.values"), QStringLiteral("must be a list"));
   const QCborArray values = valuesValue.toArray();
   const auto axes = static_cast<int>(rec.axes.size());
-  rec.values.reserve(static_cast<int>(std::min<qsizetype>(values.size() * axes, 1 << 26)));
+  rec.values.reserve(static_cast<int>(std::min<qint64>(qint64(values.size()) * axes, 1 << 26)));
   for (qsizetype f = 0; f < values.size(); ++f) {
     const QCborValue frame = values.at(f);
     const QString where = QStringLiteral("payload.values[%1]").arg(f);
@@ -294,6 +282,11 @@ FormatResult<EiAcquisition> parseEiAcquisition(const QByteArray& bytes, const QS
     return result;
   }
   if (encoding == EiEncoding::kJson) {
+    const QString keys = checkJsonKeys(bytes);
+    if (!keys.isEmpty()) {
+      result.error = formatError(fileName, {}, keys);
+      return result;
+    }
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {

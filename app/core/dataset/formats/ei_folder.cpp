@@ -13,6 +13,7 @@
 
 #include "app/core/dataset/formats/audio_file.h"
 #include "app/core/dataset/formats/csv_format.h"
+#include "app/core/dataset/formats/json_scan.h"
 #include "app/core/dataset/formats/text_input.h"
 
 namespace tinyscope::dataset {
@@ -52,6 +53,8 @@ FormatResult<QVector<InfoLabelsEntry>> parseInfoLabels(const QByteArray& bytes,
     result.error = formatError(fileName, where, what);
     return result;
   };
+  const QString keys = checkJsonKeys(bytes);
+  if (!keys.isEmpty()) return fail({}, keys);
   QJsonParseError parseError{};
   const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
   if (parseError.error != QJsonParseError::NoError)

@@ -4,14 +4,18 @@
 
 namespace tinyscope::dataset {
 
-quint64 Recording::timestampUsOf(qint64 frame) const {
+quint64 Recording::timestampUsOf(qint64 frame, qint64 lostUsBeforeFrame) const {
+  const auto elapsed =
+      static_cast<qint64>(std::llround(static_cast<double>(frame) * intervalMs * 1000.0));
+  return firstTimestampUs + static_cast<quint64>(elapsed + lostUsBeforeFrame);
+}
+
+qint64 Recording::lostUsBefore(qint64 frame) const {
   qint64 lost = 0;
   for (const Gap& gap : gaps) {
     if (gap.sample <= frame) lost += gap.lostUs;
   }
-  const auto elapsed =
-      static_cast<qint64>(std::llround(static_cast<double>(frame) * intervalMs * 1000.0));
-  return firstTimestampUs + static_cast<quint64>(elapsed + lost);
+  return lost;
 }
 
 QString Recording::validate() const {

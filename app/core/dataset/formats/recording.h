@@ -63,7 +63,10 @@ struct Recording {
     return values[static_cast<int>(frame * axes.size() + axis)];
   }
   // Device timestamp of a frame: frame 0's stamp plus whole intervals plus the gaps before it.
-  quint64 timestampUsOf(qint64 frame) const;
+  quint64 timestampUsOf(qint64 frame) const { return timestampUsOf(frame, lostUsBefore(frame)); }
+  // The same with the gap time before the frame already summed (writers walking frames in order).
+  quint64 timestampUsOf(qint64 frame, qint64 lostUsBeforeFrame) const;
+  qint64 lostUsBefore(qint64 frame) const;
   // Empty when consistent, else one sentence naming the field at fault (no axes, values not a
   // multiple of the axis count, a non-positive interval, a segment out of range or reversed...).
   QString validate() const;
