@@ -103,6 +103,14 @@ TEST(TextGrid, LongShortAndUtf16FormsReadTheSame) {
     ASSERT_TRUE(r.ok()) << name << ": " << r.error.toStdString();
     EXPECT_TRUE(same(r.value, expected)) << name;
   }
+  // UTF-16 big endian with its BOM reads the same too.
+  const QString text = QString::fromUtf8(fixture("long.TextGrid"));
+  QByteArray be("\xFE\xFF", 2);
+  for (const QChar c : text)
+    be.append(static_cast<char>(c.unicode() >> 8)).append(static_cast<char>(c.unicode() & 0xFF));
+  const auto big = parseTextGrid(be, QStringLiteral("be.TextGrid"), 100, 230);
+  ASSERT_TRUE(big.ok()) << big.error.toStdString();
+  EXPECT_TRUE(same(big.value, expected));
   // Praat's tolerance: comments, units after numbers, everything on one line.
   const auto odd = parseTextGrid(
       "File type = \"ooTextFile\"\nObject class = \"TextGrid\"\n! a comment 99\n0s 2.3s <exists> 1 "
