@@ -18,7 +18,7 @@ shared=${TINYSCOPE_SHARED_DIR:-../shared}
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" --target model_verify_fuzz model_invoke_fuzz model_inspect_fuzz \
-  protocol_fuzz device_stream_fuzz
+  protocol_fuzz device_stream_fuzz dataset_formats_fuzz
 
 work=build-fuzz/corpus
 rm -rf "$work"
@@ -44,6 +44,14 @@ TINYSCOPE_FUZZ_SEED_DIR="$work/protocol" ./build-fuzz/fuzz/protocol_fuzz -runs=0
 TINYSCOPE_FUZZ_SEED_DIR="$work/device-stream" QT_QPA_PLATFORM=offscreen \
   ./build-fuzz/fuzz/device_stream_fuzz -runs=0 "$work/device-stream" >/dev/null 2>&1 || true
 
+# Dataset seeds: the format fixtures plus one file per format from the library's writers.
+mkdir -p "$work/dataset" "$work/dataset-seeds"
+cp tests/app/dataset_formats/data/*.{json,cbor,csv,txt,TextGrid} "$work/dataset-seeds/" 2>/dev/null || true
+cp tests/app/dataset_formats/data/ei_export/info.labels "$work/dataset-seeds/" 2>/dev/null || true
+TINYSCOPE_FUZZ_SEED_DIR="$work/dataset-seeds/written" ./build-fuzz/fuzz/dataset_formats_fuzz >/dev/null 2>&1 || true
+cp "$work/dataset-seeds/written/"* "$work/dataset-seeds/" 2>/dev/null || true
+rm -rf "$work/dataset-seeds/written"
+
 status=0
 # run NAME RSS_LIMIT_MB [libFuzzer args]: the memory cap fails the run on an allocation blow-up.
 run() {
@@ -64,4 +72,5 @@ run model_invoke_fuzz 4096 -max_len=400000 "$work/model-invoke" "$work/model-see
 run model_inspect_fuzz 4096 -max_len=400000 "$work/model-inspect" "$work/model-seeds"
 run protocol_fuzz 4096 "$work/protocol"
 run device_stream_fuzz 512 -max_len=16384 "$work/device-stream"
+run dataset_formats_fuzz 2048 -max_len=65536 "$work/dataset" "$work/dataset-seeds"
 exit $status
