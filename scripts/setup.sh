@@ -12,7 +12,7 @@ PKGS=(
   clang clang-format libclang-rt-14-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm
-  xvfb xauth imagemagick socat
+  xvfb xauth imagemagick socat espeak-ng sox
 )
 
 if dpkg -s "${PKGS[@]}" >/dev/null 2>&1; then
