@@ -637,10 +637,15 @@ void DeviceSession::on(const Header& h, const Nack& n) {
   Q_EMIT errorOccurred(QStringLiteral("%1: %2").arg(where(), describeNack(n)));
 }
 
+void DeviceSession::noteRunDeviceText(const QString& text) {
+  // What the device says during a run explains a refusal; each line once, a few at most.
+  if (m_runPending && m_runDeviceText.size() < 4 && !m_runDeviceText.contains(text))
+    m_runDeviceText.append(text);
+}
+
 void DeviceSession::on(const Header&, const Log& l) {
   const QString text = sanitizeDeviceText(l.text);
-  if (m_runPending && l.level >= LogLevel::kWarning && m_runDeviceText.size() < 4)
-    m_runDeviceText.append(text);
+  if (l.level >= LogLevel::kWarning) noteRunDeviceText(text);
   Q_EMIT deviceLog(static_cast<int>(l.level), text);
 }
 
@@ -648,7 +653,7 @@ void DeviceSession::on(const Header&, const Error& e) {
   if (e.code == ErrorCode::kStreamOverrun)
     for (StreamStats& st : m_streams) st.overrunsReported++;
   const QString text = sanitizeDeviceText(e.text);
-  if (m_runPending && m_runDeviceText.size() < 4) m_runDeviceText.append(text);
+  noteRunDeviceText(text);
   Q_EMIT errorOccurred(QStringLiteral("%1: device error: %2").arg(where(), text));
 }
 

@@ -139,6 +139,7 @@ class DeviceSession : public QObject {
   void onRunResult(const proto::InferenceResult& r);
   void finishRun();
   void failRun(const QString& why);
+  void noteRunDeviceText(const QString& text);
   QString runFailureText(proto::InferenceStatus status) const;
   QString missingOperator() const;  // empty when the model is unknown or fully supported
   quint64 tensorLimit(quint16 op, quint8 tensor, QString* limitName) const;
