@@ -117,21 +117,6 @@ bool qemuSettingsFromUri(const link::DeviceUri& uri, QemuSettings* out, QString*
     *error = QStringLiteral("qemu: unknown board '%1' (mps2-an386 or netduinoplus2)").arg(s.board);
     return false;
   }
-  s.image = uri.option(QStringLiteral("image"));
-  if (s.image.isEmpty()) {
-    s.image = findQemuImage(s.board);
-    if (s.image.isEmpty()) {
-      *error = QStringLiteral(
-                   "qemu: no tinyscope-agent.elf for %1 (build the firmware with "
-                   "arm-none-eabi-gcc, or give "
-                   "qemu:?image=PATH or $TINYSCOPE_QEMU_IMAGE)")
-                   .arg(s.board);
-      return false;
-    }
-  } else if (!QFileInfo(s.image).isFile()) {
-    *error = QStringLiteral("qemu: image '%1' does not exist").arg(s.image);
-    return false;
-  }
   s.model = uri.option(QStringLiteral("model"));
   bool ok = true;
   s.slot = uri.option(QStringLiteral("slot"), QStringLiteral("0")).toInt(&ok);
@@ -167,6 +152,22 @@ bool qemuSettingsFromUri(const link::DeviceUri& uri, QemuSettings* out, QString*
     return false;
   }
   s.icount = icount == QLatin1String("1");
+  // The user's own files are checked before what this build provides (the image).
+  s.image = uri.option(QStringLiteral("image"));
+  if (s.image.isEmpty()) {
+    s.image = findQemuImage(s.board);
+    if (s.image.isEmpty()) {
+      *error = QStringLiteral(
+                   "qemu: no tinyscope-agent.elf for %1 (build the firmware with "
+                   "arm-none-eabi-gcc, or give "
+                   "qemu:?image=PATH or $TINYSCOPE_QEMU_IMAGE)")
+                   .arg(s.board);
+      return false;
+    }
+  } else if (!QFileInfo(s.image).isFile()) {
+    *error = QStringLiteral("qemu: image '%1' does not exist").arg(s.image);
+    return false;
+  }
   if (findQemuProgram().isEmpty()) {
     *error = QStringLiteral(
         "qemu: qemu-system-arm is not installed (apt-get install qemu-system-arm, or set "
