@@ -131,6 +131,14 @@ bool checkSpec(const SampleSpec& spec, qint64 frames, QString* error) {
                                  .arg(g.atFrame)
                                  .arg(g.lostFrames)
                                  .arg(frames));
+  for (const Segment& s : spec.segments)
+    if (s.label.isEmpty() || s.start < 0 || s.end < s.start || s.end > frames)
+      return setError(error, QStringLiteral("segments: \"%1\" [%2, %3) is not a labelled range "
+                                            "inside the %4 frames")
+                                 .arg(s.label)
+                                 .arg(s.start)
+                                 .arg(s.end)
+                                 .arg(frames));
   for (const ModelOutput& o : spec.outputs)
     if (o.atFrame < 0 || o.atFrame > frames)
       return setError(error, QStringLiteral("model_outputs: frame %1 is outside the %2 frames")
