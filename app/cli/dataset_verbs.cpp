@@ -664,11 +664,15 @@ int runImport(const QStringList& args) {
       return fail(verb, QStringLiteral("--split '%1' is not train or test").arg(p.value(split)),
                   kExitUsage);
   }
+  // Every file is read before the dataset is opened (or created).
   QString error;
+  QVector<ds::ImportItem> items;
+  if (!ds::readImportFiles(p.positionalArguments().mid(1), o, &items, &error))
+    return fail(verb, error + QStringLiteral(" (nothing imported)"), kExitUsage);
   auto store = ds::DatasetStore::openOrCreate(p.positionalArguments().at(0), &error);
   if (!store) return fail(verb, error, kExitUsage);
   ds::ImportReport r;
-  if (!ds::importFiles(store.get(), p.positionalArguments().mid(1), o, &r, &error))
+  if (!ds::importRecordings(store.get(), items, o, &r, &error))
     return fail(verb, error + QStringLiteral(" (nothing imported)"), kExitUsage);
   if (p.isSet(kJsonOpt)) {
     QJsonArray samples;

@@ -191,11 +191,11 @@ bool pack(const ImportItem& item, SampleType type, QByteArray* out, QString* err
   for (int i = 0; i < values.size(); ++i) {
     const double v = values[i];
     auto bad = [&](const char* what) {
-      return setError(error, fmt::formatError(item.file,
-                                              QStringLiteral("values[%1][%2]")
-                                                  .arg(i / channels)
-                                                  .arg(i % channels),
-                                              QStringLiteral("%1 %2").arg(v).arg(what)));
+      return setError(
+          error,
+          fmt::formatError(item.file,
+                           QStringLiteral("values[%1][%2]").arg(i / channels).arg(i % channels),
+                           QStringLiteral("%1 %2").arg(v).arg(what)));
     };
     if (!std::isfinite(v)) return bad("is not a finite number");
     if (type == SampleType::kInt16) {
@@ -235,9 +235,9 @@ double valueAt(const QByteArray& bytes, SampleType type, int i) {
 }
 
 bool parseSampleFormat(const QString& name, fmt::SampleFormat* out) {
-  for (fmt::SampleFormat f : {fmt::SampleFormat::kInt8, fmt::SampleFormat::kInt16,
-                              fmt::SampleFormat::kInt24, fmt::SampleFormat::kInt32,
-                              fmt::SampleFormat::kFloat32, fmt::SampleFormat::kFloat64})
+  for (fmt::SampleFormat f :
+       {fmt::SampleFormat::kInt8, fmt::SampleFormat::kInt16, fmt::SampleFormat::kInt24,
+        fmt::SampleFormat::kInt32, fmt::SampleFormat::kFloat32, fmt::SampleFormat::kFloat64})
     if (name == QLatin1String(fmt::sampleFormatName(f))) {
       *out = f;
       return true;
@@ -350,8 +350,8 @@ bool readImportFiles(const QStringList& paths, const ImportOptions& options,
   return true;
 }
 
-bool toNewSample(const ImportItem& item, const ImportOptions& options,
-                 DatasetStore::NewSample* out, QString* error) {
+bool toNewSample(const ImportItem& item, const ImportOptions& options, DatasetStore::NewSample* out,
+                 QString* error) {
   const fmt::Recording& rec = item.recording;
   const QString problem = rec.validate();
   if (!problem.isEmpty()) return setError(error, fmt::formatError(item.file, {}, problem));
@@ -402,7 +402,8 @@ bool toNewSample(const ImportItem& item, const ImportOptions& options,
   if (item.fromEi) spec.metadata.insert(kSignatureKey, signatureWord(item.signature));
   if (!rec.deviceType.isEmpty()) spec.metadata.insert(kDeviceTypeKey, rec.deviceType);
   if (rec.sampleFormat != fmt::SampleFormat::kUnknown)
-    spec.metadata.insert(kSourceFormatKey, QString::fromLatin1(fmt::sampleFormatName(rec.sampleFormat)));
+    spec.metadata.insert(kSourceFormatKey,
+                         QString::fromLatin1(fmt::sampleFormatName(rec.sampleFormat)));
   spec.metadata.insert(kSourceFileKey, QFileInfo(item.file).fileName());
   return pack(item, spec.type, &out->frames, error);
 }
@@ -422,8 +423,7 @@ bool toRecording(const DatasetStore& store, const SampleRecord& r, fmt::Recordin
     if (s.whole && rec.label.isEmpty())
       rec.label = s.label;
     else
-      rec.segments.push_back(
-          {s.whole ? 0 : s.start, s.whole ? r.frames : s.end, s.label});
+      rec.segments.push_back({s.whole ? 0 : s.start, s.whole ? r.frames : s.end, s.label});
   }
   rec.category = categoryOf(r.split);
   rec.deviceName = r.device;
@@ -497,7 +497,8 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
       if (!toRecording(store, row, &rec, error)) return false;
       recs.push_back(rec);
     }
-    const fmt::FormatResult<QStringList> written = fmt::writeEiFolder(outDir, recs, options.hmacKey);
+    const fmt::FormatResult<QStringList> written =
+        fmt::writeEiFolder(outDir, recs, options.hmacKey);
     if (!written.ok()) return setError(error, written.error);
     r.samples = rows.size();
     r.files = written.value;
@@ -508,8 +509,8 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
   for (const SampleRecord& row : rows) {
     fmt::Recording rec;
     if (!toRecording(store, row, &rec, error)) return false;
-    const fmt::EiEncoding enc = options.format == ExchangeFormat::kEiCbor ? fmt::EiEncoding::kCbor
-                                                                          : fmt::EiEncoding::kJson;
+    const fmt::EiEncoding enc =
+        options.format == ExchangeFormat::kEiCbor ? fmt::EiEncoding::kCbor : fmt::EiEncoding::kJson;
     // "<label>.<name>" by Edge Impulse's rule, unique in this export.
     QString base;
     for (int n = 1;; ++n) {
@@ -553,9 +554,8 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
                                         fmt::encodeAudacityLabels(segs, rec.rateHz()));
         } else {
           files << base + QStringLiteral(".TextGrid");
-          problem = fmt::writeLabelFile(
-              out.filePath(files.last()),
-              fmt::encodeTextGrid(segs, rec.rateHz(), rec.frameCount()));
+          problem = fmt::writeLabelFile(out.filePath(files.last()),
+                                        fmt::encodeTextGrid(segs, rec.rateHz(), rec.frameCount()));
         }
         break;
       }

@@ -20,16 +20,16 @@
 namespace tinyscope::dataset {
 
 enum class ExchangeFormat {
-  kAuto,       // import only: by extension, then by content; a folder with info.labels or
-               // training/ testing/ is an Edge Impulse export folder
-  kEiJson,     // Edge Impulse data acquisition JSON
-  kEiCbor,     // the same in CBOR
-  kEiFolder,   // Edge Impulse export folder (training/, testing/, info.labels)
-  kCsv,        // tinyscope CSV (timestamp_us, name[units] columns); import reads both flavours
-  kEiCsv,      // Edge Impulse CSV (timestamp in ms, one reading per row)
-  kWav,        // WAV (FLAC on import): rate, channels and bit depth kept
-  kAudacity,   // export: WAV + Audacity label track (.txt) beside it
-  kTextGrid,   // export: WAV + Praat TextGrid beside it
+  kAuto,      // import only: by extension, then by content; a folder with info.labels or
+              // training/ testing/ is an Edge Impulse export folder
+  kEiJson,    // Edge Impulse data acquisition JSON
+  kEiCbor,    // the same in CBOR
+  kEiFolder,  // Edge Impulse export folder (training/, testing/, info.labels)
+  kCsv,       // tinyscope CSV (timestamp_us, name[units] columns); import reads both flavours
+  kEiCsv,     // Edge Impulse CSV (timestamp in ms, one reading per row)
+  kWav,       // WAV (FLAC on import): rate, channels and bit depth kept
+  kAudacity,  // export: WAV + Audacity label track (.txt) beside it
+  kTextGrid,  // export: WAV + Praat TextGrid beside it
 };
 QString exchangeFormatName(ExchangeFormat format);  // "auto", "ei-json", ...
 bool parseExchangeFormat(const QString& name, ExchangeFormat* out);
@@ -72,8 +72,8 @@ bool readImportFiles(const QStringList& paths, const ImportOptions& options,
 // values exactly (int16, int32, else float32; WAV keeps its depth via source_format), whole
 // label, segments, split from the category, device from EI's device_name (else device_type),
 // gaps, metadata (+ signature status for EI files).
-bool toNewSample(const ImportItem& item, const ImportOptions& options,
-                 DatasetStore::NewSample* out, QString* error);
+bool toNewSample(const ImportItem& item, const ImportOptions& options, DatasetStore::NewSample* out,
+                 QString* error);
 // The conversion, store -> file. The first whole-sample label becomes the label; further whole
 // labels become segments over the whole sample.
 bool toRecording(const DatasetStore& store, const SampleRecord& record, formats::Recording* out,
