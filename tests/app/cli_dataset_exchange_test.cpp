@@ -8,8 +8,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <cstring>
 
 #include "app/core/dataset/dataset_exchange.h"
@@ -24,7 +24,9 @@ namespace ds = tinyscope::dataset;
 
 const QString kData = QStringLiteral(TINYSCOPE_SOURCE_DIR "/tests/app/dataset_formats/data");
 
-QJsonObject json(const CliResult& r) { return QJsonDocument::fromJson(r.out.toUtf8()).object(); }
+QJsonObject json(const CliResult& r) {
+  return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
 
 // What a sample is, independent of ids, file names and creation times.
 struct Fingerprint {
@@ -115,7 +117,8 @@ QString makeDataset(const QString& root) {
   auto store = ds::DatasetStore::create(dir, &error);
   EXPECT_TRUE(store) << error.toStdString();
   for (int i = 0; i < 3; ++i) {
-    ds::SampleSpec s = ds::testing::imuSpec(QStringLiteral("imu%1").arg(i), ds::SampleType::kFloat32);
+    ds::SampleSpec s =
+        ds::testing::imuSpec(QStringLiteral("imu%1").arg(i), ds::SampleType::kFloat32);
     s.labels = QStringList{i == 1 ? "wave" : "idle"};
     s.split = i == 2 ? ds::Split::kTest : ds::Split::kTrain;
     s.deviceName = "left";
@@ -162,6 +165,13 @@ void expectRefused(const QString& dir, const QStringList& args, const QString& c
   EXPECT_EQ(snapshot(dir), before) << args.join(' ').toStdString();
 }
 
+void expectSameData(const Fingerprint& a, const Fingerprint& b, const std::string& what) {
+  EXPECT_EQ(a.frames, b.frames) << what;
+  EXPECT_EQ(a.channels, b.channels) << what;
+  EXPECT_EQ(a.rateHz, b.rateHz) << what;
+  EXPECT_TRUE(a.values == b.values) << what;
+}
+
 class CliDatasetExchange : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -176,9 +186,9 @@ class CliDatasetExchange : public ::testing::Test {
   QMap<QString, Fingerprint> roundTrip(const QString& format, const QStringList& exportExtra = {},
                                        const QStringList& importExtra = {}) {
     const QString out = path("out-" + format);
-    CliResult r = runCli(QStringList{"dataset", "export", m_dir, "--to", out, "--format", format,
-                                     "--json"} +
-                         exportExtra);
+    CliResult r =
+        runCli(QStringList{"dataset", "export", m_dir, "--to", out, "--format", format, "--json"} +
+               exportExtra);
     EXPECT_EQ(r.code, 0) << format.toStdString() << ": " << r.err.toStdString();
     EXPECT_EQ(json(r)["samples"].toInt(), m_source.size());
     const QString back = path("back-" + format);
@@ -187,29 +197,25 @@ class CliDatasetExchange : public ::testing::Test {
     EXPECT_EQ(json(r)["imported"].toInt(), m_source.size());
     return fingerprints(back);
   }
-  QTemporaryDir m_tmp;
-  QString m_dir;
-  QMap<QString, Fingerprint> m_source;
-};
-
-void expectSameData(const Fingerprint& a, const Fingerprint& b, const std::string& what) {
-  EXPECT_EQ(a.frames, b.frames) << what;
-  EXPECT_EQ(a.channels, b.channels) << what;
-  EXPECT_EQ(a.rateHz, b.rateHz) << what;
-  EXPECT_TRUE(a.values == b.values) << what;
-}
-
-TEST_F(CliDatasetExchange, EdgeImpulseJsonAndCborKeepValuesAndLabels) {
-  for (const QString format : {"ei-json", "ei-cbor"}) {
+  // Every sample comes back with the same values, rate, channels and label (and segments).
+  void expectRoundTrip(const QString& format, bool segments) {
     const auto back = roundTrip(format);
     ASSERT_EQ(back.size(), m_source.size());
     for (const Fingerprint& s : m_source) {
       const std::string what = (format + " " + s.name).toStdString();
       ASSERT_TRUE(back.contains(s.name)) << what;
       expectSameData(s, back[s.name], what);
-      EXPECT_EQ(back[s.name].wholeLabel, s.wholeLabel) << what;  // from "<label>.<name>.json"
+      EXPECT_EQ(back[s.name].wholeLabel, s.wholeLabel) << what;  // "<label>.<name>.<ext>"
+      if (segments) EXPECT_EQ(back[s.name].segments, s.segments) << what;
     }
   }
+  QTemporaryDir m_tmp;
+  QString m_dir;
+  QMap<QString, Fingerprint> m_source;
+};
+
+TEST_F(CliDatasetExchange, EdgeImpulseJsonAndCborKeepValuesAndLabels) {
+  for (const QString format : {"ei-json", "ei-cbor"}) expectRoundTrip(format, false);
   // Unsigned export: HS256 with 64 zeros, file named <label>.<name>.json.
   QFile f(path("out-ei-json/idle.imu0.json"));
   ASSERT_TRUE(f.open(QIODevice::ReadOnly));
@@ -249,17 +255,8 @@ TEST_F(CliDatasetExchange, CsvKeepsSensorSamples) {
 }
 
 TEST_F(CliDatasetExchange, WavAudacityAndTextGridKeepSamplesAndSegments) {
-  for (const QString format : {"wav", "audacity", "textgrid"}) {
-    const auto back = roundTrip(format);
-    ASSERT_EQ(back.size(), m_source.size());
-    for (const Fingerprint& s : m_source) {
-      const std::string what = (format + " " + s.name).toStdString();
-      ASSERT_TRUE(back.contains(s.name)) << what;
-      expectSameData(s, back[s.name], what);
-      EXPECT_EQ(back[s.name].wholeLabel, s.wholeLabel) << what;
-      if (format != "wav") EXPECT_EQ(back[s.name].segments, s.segments) << what;
-    }
-  }
+  for (const QString format : {"wav", "audacity", "textgrid"})
+    expectRoundTrip(format, format != "wav");
   EXPECT_TRUE(QFile::exists(path("out-audacity/idle.imu0.txt")));
   EXPECT_TRUE(QFile::exists(path("out-textgrid/idle.imu0.TextGrid")));
 }
@@ -288,8 +285,8 @@ TEST_F(CliDatasetExchange, SignedExportVerifiesAndAWrongKeyIsRefused) {
 TEST_F(CliDatasetExchange, RefusedImportsChangeNothing) {
   ASSERT_EQ(runCli({"dataset", "export", m_dir, "--to", path("ok"), "--format", "ei-json"}).code,
             0);
-  ASSERT_EQ(runCli({"dataset", "export", m_dir, "--to", path("wav"), "--format", "wav",
-                    "--label", "idle"})
+  ASSERT_EQ(runCli({"dataset", "export", m_dir, "--to", path("wav"), "--format", "wav", "--label",
+                    "idle"})
                 .code,
             0);
   const QString good = path("ok/wave.imu1.json");
@@ -339,25 +336,46 @@ TEST_F(CliDatasetExchange, OverlappingSegmentsImportButEdgeImpulseFolderExportRe
     ds::SampleRecord r;
     ASSERT_TRUE(store->sample(1, &r, &error));
     ds::CommandStack stack;
-    ASSERT_TRUE(stack.push(ds::edits::addSegments(store.get(), 1,
-                                                  {{0, 0, "a", false, 0, 50},
-                                                   {0, 0, "b", false, 40, 60}}),
-                           &error))
+    ASSERT_TRUE(
+        stack.push(ds::edits::addSegments(store.get(), 1,
+                                          {{0, 0, "a", false, 0, 50}, {0, 0, "b", false, 40, 60}}),
+                   &error))
         << error.toStdString();
   }
   CliResult r = runCli({"dataset", "export", m_dir, "--to", path("ov"), "--format", "ei-folder"});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(r.err.contains("overlaps")) << r.err.toStdString();
   EXPECT_EQ(r.err.count('\n'), 1);
+  // A refused export adds nothing to the output folder.
+  EXPECT_TRUE(
+      QDir(path("ov")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
+  // Nor does a WAV export of a rate WAV cannot hold, named in the error at its destination.
+  QString error2;
+  {
+    auto store = ds::DatasetStore::open(m_dir, &error2);
+    ds::SampleSpec odd = ds::testing::imuSpec("odd");
+    odd.rateHz = 62.5;
+    odd.labels = QStringList{"zz"};
+    ASSERT_GT(
+        store->addSample(odd, ds::testing::makeFrames(ds::SampleType::kInt16, 3, 10, 9), &error2),
+        0)
+        << error2.toStdString();
+  }
+  r = runCli({"dataset", "export", m_dir, "--to", path("odd"), "--format", "wav"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.err.contains(path("odd") + "/zz.odd.wav")) << r.err.toStdString();
+  EXPECT_TRUE(QDir(path("odd"))
+                  .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+                  .isEmpty());
 }
 
 TEST_F(CliDatasetExchange, ImportOptionsAndHandWrittenFixtures) {
   QString error_;
   const QString dir = path("fixtures");
-  CliResult r = runCli({"dataset", "import", dir, kData + "/ei_doc_example.json",
-                        kData + "/alg_none.json", kData + "/ei_doc.csv", kData + "/signed.json",
-                        kData + "/mixed_signed.cbor", kData + "/yes.audio.json",
-                        kData + "/ei_export", "--json"});
+  CliResult r =
+      runCli({"dataset", "import", dir, kData + "/ei_doc_example.json", kData + "/alg_none.json",
+              kData + "/ei_doc.csv", kData + "/signed.json", kData + "/mixed_signed.cbor",
+              kData + "/yes.audio.json", kData + "/ei_export", "--json"});
   ASSERT_EQ(r.code, 0) << r.err.toStdString();
   EXPECT_EQ(json(r)["imported"].toInt(), 9);
   // EI folder: split from the category, multi-label ranges as [start, end) segments.
@@ -387,16 +405,18 @@ TEST_F(CliDatasetExchange, ImportOptionsAndHandWrittenFixtures) {
     auto store = ds::DatasetStore::create(lab, &error_);
     ASSERT_TRUE(store);
     ds::SampleSpec spec = ds::testing::imuSpec("long", ds::SampleType::kInt16, 1);
-    ASSERT_EQ(store->addSample(spec, ds::testing::makeFrames(ds::SampleType::kInt16, 1, 800, 7),
-                               &error_),
-              1);
+    ASSERT_EQ(
+        store->addSample(spec, ds::testing::makeFrames(ds::SampleType::kInt16, 1, 800, 7), &error_),
+        1);
   }
   r = runCli({"dataset", "label-import", lab, "1", kData + "/audacity_labels.txt", "--json"});
   ASSERT_EQ(r.code, 0) << r.err.toStdString();
   r = runCli({"dataset", "info", lab, "--sample", "1", "--json"});
   QStringList got;
   for (const QJsonValue& v : json(r)["segments"].toArray())
-    got << QStringLiteral("%1-%2").arg(v.toObject()["start"].toInt()).arg(v.toObject()["end"].toInt());
+    got << QStringLiteral("%1-%2")
+               .arg(v.toObject()["start"].toInt())
+               .arg(v.toObject()["end"].toInt());
   EXPECT_TRUE(got.contains("340-610")) << got.join(' ').toStdString();  // 3.4 s .. 6.1 s
   EXPECT_TRUE(got.contains("215-215")) << got.join(' ').toStdString();  // a point label
   EXPECT_TRUE(got.contains("550-700")) << got.join(' ').toStdString();  // "5,500000"
@@ -418,8 +438,8 @@ TEST(DatasetExchange, LabelImportIsOneUndoableEdit) {
                              ds::testing::makeFrames(ds::SampleType::kInt16, 3, 800, 1), &error),
             1);
   QVector<ds::Segment> segs;
-  ASSERT_TRUE(ds::readLabelFile(kData + "/audacity_labels.txt", ds::ExchangeFormat::kAuto, 100,
-                                800, &segs, &error))
+  ASSERT_TRUE(ds::readLabelFile(kData + "/audacity_labels.txt", ds::ExchangeFormat::kAuto, 100, 800,
+                                &segs, &error))
       << error.toStdString();
   ds::CommandStack stack;
   ASSERT_TRUE(stack.push(ds::edits::addSegments(store.get(), 1, segs), &error));
@@ -451,8 +471,8 @@ TEST(DatasetExchange, BatchWithADuplicateLeavesNoFileBehind) {
   // A segment past the end refuses the batch before anything is written.
   ds::SampleSpec late = ds::testing::imuSpec("late");
   late.segments = {{0, 0, "x", false, 10, 51}};
-  EXPECT_TRUE(store->addSamples({{ds::testing::imuSpec("a"), a}, {late, b}}, &error, &failed)
-                  .isEmpty());
+  EXPECT_TRUE(
+      store->addSamples({{ds::testing::imuSpec("a"), a}, {late, b}}, &error, &failed).isEmpty());
   EXPECT_EQ(failed, 1);
   EXPECT_TRUE(error.contains("segments")) << error.toStdString();
   const QVector<qint64> ids =

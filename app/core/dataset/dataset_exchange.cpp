@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
+#include <QTemporaryDir>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -481,15 +482,36 @@ bool importFiles(DatasetStore* store, const QStringList& paths, const ImportOpti
   return importRecordings(store, items, options, report, error);
 }
 
-bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const QString& outDir,
+bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const QString& finalDir,
                    const ExportOptions& options, ExportReport* report, QString* error) {
   QString e;
   const QVector<SampleRecord> rows = store.list(filter, &e);
   if (!e.isEmpty()) return setError(error, e);
-  QDir out(outDir);
-  if (!out.mkpath(QStringLiteral(".")))
-    return setError(error, fmt::formatError(outDir, {}, QStringLiteral("cannot be created")));
+  const QDir final(finalDir);
+  if (!final.mkpath(QStringLiteral(".")))
+    return setError(error, fmt::formatError(finalDir, {}, QStringLiteral("cannot be created")));
+  // Everything is written to a staging folder inside OUT and moved in when all of it worked, so a
+  // refused export leaves OUT as it was.
+  QTemporaryDir stage(final.filePath(QStringLiteral(".tinyscope-export-XXXXXX")));
+  if (!stage.isValid())
+    return setError(error, fmt::formatError(finalDir, {}, QStringLiteral("is not writable")));
+  const QString outDir = stage.path();
+  const QDir out(outDir);
   ExportReport r;
+  // Errors name the files where they were meant to go.
+  auto failWith = [&](QString message) {
+    return setError(error, message.replace(outDir, final.path()));
+  };
+  auto publish = [&]() {
+    for (const QString& rel : r.files) {
+      const QString to = final.filePath(rel);
+      if (!final.mkpath(QFileInfo(to).path()) || (QFileInfo::exists(to) && !QFile::remove(to)) ||
+          !QFile::rename(out.filePath(rel), to))
+        return setError(error, fmt::formatError(to, {}, QStringLiteral("cannot be written")));
+    }
+    if (report) *report = r;
+    return true;
+  };
   if (options.format == ExchangeFormat::kEiFolder) {
     QVector<fmt::Recording> recs;
     for (const SampleRecord& row : rows) {
@@ -499,11 +521,10 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
     }
     const fmt::FormatResult<QStringList> written =
         fmt::writeEiFolder(outDir, recs, options.hmacKey);
-    if (!written.ok()) return setError(error, written.error);
+    if (!written.ok()) return failWith(written.error);
     r.samples = rows.size();
     r.files = written.value;
-    if (report) *report = r;
-    return true;
+    return publish();
   }
   QSet<QString> used;
   for (const SampleRecord& row : rows) {
@@ -564,12 +585,11 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
         return setError(error, QStringLiteral("export format '%1' is not a per-sample format")
                                    .arg(exchangeFormatName(options.format)));
     }
-    if (!problem.isEmpty()) return setError(error, problem);
+    if (!problem.isEmpty()) return failWith(problem);
     r.files << files;
     ++r.samples;
   }
-  if (report) *report = r;
-  return true;
+  return publish();
 }
 
 }  // namespace tinyscope::dataset

@@ -94,8 +94,10 @@ struct ExportReport {
   int samples = 0;
   QStringList files;  // relative to the output folder
 };
-// Writes the samples matching `filter` into `outDir` (created when missing). Per-sample files are
-// "<label>.<name>.<ext>" (Edge Impulse's naming; "-2", "-3" appended to repeated names).
+// Writes the samples matching `filter` into `outDir` (created when missing; files of the same
+// name are replaced). Per-sample files are "<label>.<name>.<ext>" (Edge Impulse's naming; "-2",
+// "-3" appended to repeated names). Files are staged in a temporary folder inside outDir and
+// moved in only when every sample was written, so a refused export adds nothing to outDir.
 bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const QString& outDir,
                    const ExportOptions& options, ExportReport* report, QString* error);
 
