@@ -238,6 +238,9 @@ TEST_F(CliDatasetExchange, EdgeImpulseFolderKeepsSplitLabelsAndSegments) {
     if (s.segments.isEmpty()) EXPECT_EQ(back[s.name].wholeLabel, s.wholeLabel) << what;
   }
   EXPECT_TRUE(QFile::exists(path("out-ei-folder/info.labels")));
+  EXPECT_EQ(
+      QDir(path("out-ei-folder")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+      QStringList({"info.labels", "testing", "training"}));
   EXPECT_TRUE(QFile::exists(path("out-ei-folder/testing/idle.imu2.json")));
 }
 
@@ -258,6 +261,15 @@ TEST_F(CliDatasetExchange, WavAudacityAndTextGridKeepSamplesAndSegments) {
   for (const QString format : {"wav", "audacity", "textgrid"})
     expectRoundTrip(format, format != "wav");
   EXPECT_TRUE(QFile::exists(path("out-audacity/idle.imu0.txt")));
+  // A relative --to is relative to the working folder, and holds only the exported files.
+  QProcess p;
+  p.setWorkingDirectory(m_tmp.path());
+  p.start(TINYSCOPE_CLI,
+          {"dataset", "export", m_dir, "--to", "rel/out", "--format", "wav", "--label", "wave"});
+  ASSERT_TRUE(p.waitForFinished(60000));
+  EXPECT_EQ(p.exitCode(), 0) << p.readAllStandardError().toStdString();
+  EXPECT_EQ(QDir(path("rel/out")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+            QStringList({"wave.imu1.wav"}));
   EXPECT_TRUE(QFile::exists(path("out-textgrid/idle.imu0.TextGrid")));
 }
 

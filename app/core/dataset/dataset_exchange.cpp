@@ -505,7 +505,7 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
   auto publish = [&]() {
     for (const QString& rel : r.files) {
       const QString to = final.filePath(rel);
-      if (!final.mkpath(QFileInfo(to).path()) || (QFileInfo::exists(to) && !QFile::remove(to)) ||
+      if (!QDir().mkpath(QFileInfo(to).path()) || (QFileInfo::exists(to) && !QFile::remove(to)) ||
           !QFile::rename(out.filePath(rel), to))
         return setError(error, fmt::formatError(to, {}, QStringLiteral("cannot be written")));
     }
