@@ -103,7 +103,7 @@ QString speechWav(const QString& dir, const QString& word) {
 QByteArray floatFrames(int channels, int frames, float scale) {
   QByteArray out(channels * frames * 4, '\0');
   for (int i = 0; i < channels * frames; ++i) {
-    const float v = scale * float((i * 37) % 101 - 50) / 8.0f;
+    const float v = scale * float((i * 37) % 101 - 50) / 10.0f;
     std::memcpy(out.data() + 4 * i, &v, 4);
   }
   return out;
@@ -222,6 +222,14 @@ TEST_F(CliDatasetExchange, EdgeImpulseJsonAndCborKeepValuesAndLabels) {
   const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
   EXPECT_EQ(o["protected"].toObject()["alg"].toString(), "HS256");
   EXPECT_EQ(o["signature"].toString(), QString(64, '0'));
+  // float32 values are written as the shortest decimal of the float: -1.3, never
+  // -1.2999999523162842.
+  const QJsonArray first = o["payload"].toObject()["values"].toArray().at(0).toArray();
+  ASSERT_EQ(first.size(), 3);
+  QFile text(path("out-ei-json/idle.imu0.json"));
+  ASSERT_TRUE(text.open(QIODevice::ReadOnly));
+  EXPECT_TRUE(text.readAll().contains("[-5,-1.3,2.4]"))
+      << "first frame " << first.at(0).toDouble() << " " << first.at(1).toDouble();
 }
 
 TEST_F(CliDatasetExchange, EdgeImpulseFolderKeepsSplitLabelsAndSegments) {

@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QSet>
 #include <QTemporaryDir>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -232,7 +233,13 @@ double valueAt(const QByteArray& bytes, SampleType type, int i) {
   }
   float x;
   std::memcpy(&x, p + i * 4, 4);
-  return double(x);
+  // The shortest decimal that reads back as this float (9.81f -> 9.81, not 9.8100004196167), so
+  // exported text looks like what was imported and still reads back to the same float32.
+  char text[32];
+  const std::to_chars_result t = std::to_chars(text, text + sizeof text, x);
+  double v = double(x);
+  std::from_chars(text, t.ptr, v);
+  return v;
 }
 
 bool parseSampleFormat(const QString& name, fmt::SampleFormat* out) {
