@@ -408,6 +408,23 @@ TEST_F(CliDatasetExchange, ImportOptionsAndHandWrittenFixtures) {
   EXPECT_EQ(segs.at(0).toObject()["end"].toInt(), 3);  // endIndex 2 is inclusive
   EXPECT_EQ(segs.at(1).toObject()["start"].toInt(), 3);
   EXPECT_EQ(segs.at(1).toObject()["end"].toInt(), 6);
+  // Overlapping multi-label ranges (which Edge Impulse itself never writes) are kept as they are:
+  // the store holds overlapping segments; only an EI folder export refuses them.
+  QDir().mkpath(path("overlap/training"));
+  ASSERT_TRUE(QFile::copy(kData + "/ei_export/training/idle.01.json",
+                          path("overlap/training/idle.01.json")));
+  ASSERT_TRUE(ds::testing::writeAll(
+      path("overlap/info.labels"),
+      R"({"version":1,"files":[{"path":"training/idle.01.json","category":"training",)"
+      R"("label":{"type":"multi-label","labels":[{"label":"a","startIndex":0,"endIndex":1},)"
+      R"({"label":"b","startIndex":1,"endIndex":2}]}}]})"));
+  r = runCli({"dataset", "import", path("overlap-ds"), path("overlap"), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err.toStdString();
+  r = runCli({"dataset", "info", path("overlap-ds"), "--sample", "1", "--json"});
+  const QJsonArray ov = json(r)["segments"].toArray();
+  ASSERT_EQ(ov.size(), 2);
+  EXPECT_EQ(ov.at(0).toObject()["end"].toInt(), 2);
+  EXPECT_EQ(ov.at(1).toObject()["start"].toInt(), 1);
   // --label and --split override the files'.
   r = runCli({"dataset", "import", path("opt"), m_tmp.path() + "/out-none-yet"});
   EXPECT_EQ(r.code, 2);

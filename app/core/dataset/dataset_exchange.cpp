@@ -92,6 +92,21 @@ QString labelFileBeside(const QString& path) {
   return {};
 }
 
+// A label file's segments in the formats' terms (kAuto: .TextGrid by extension, else Audacity).
+fmt::FormatResult<QVector<fmt::Segment>> readLabels(const QString& path, ExchangeFormat format,
+                                                    double rateHz, qint64 frames) {
+  if (format == ExchangeFormat::kAuto)
+    format = QFileInfo(path).suffix().compare(QLatin1String("textgrid"), Qt::CaseInsensitive) == 0
+                 ? ExchangeFormat::kTextGrid
+                 : ExchangeFormat::kAudacity;
+  if (format == ExchangeFormat::kTextGrid) return fmt::readTextGridFile(path, rateHz, frames);
+  if (format == ExchangeFormat::kAudacity) return fmt::readAudacityLabelFile(path, rateHz, frames);
+  return {{},
+          fmt::formatError(path, {},
+                           QStringLiteral("label files are audacity or textgrid, not %1")
+                               .arg(exchangeFormatName(format)))};
+}
+
 bool readOneFile(const QString& path, const ImportOptions& options, ImportItem* item,
                  QString* error) {
   const fmt::FormatResult<QByteArray> bytes = fmt::readInputFile(path);
@@ -152,11 +167,10 @@ bool readOneFile(const QString& path, const ImportOptions& options, ImportItem* 
   const QString labels = labelFileBeside(path);
   if (!labels.isEmpty()) {
     fmt::Recording& rec = item->recording;
-    QVector<Segment> segments;
-    if (!readLabelFile(labels, ExchangeFormat::kAuto, rec.rateHz(), rec.frameCount(), &segments,
-                       error))
-      return false;
-    for (const Segment& s : segments) rec.segments.push_back({s.start, s.end, s.label});
+    const fmt::FormatResult<QVector<fmt::Segment>> read =
+        readLabels(labels, ExchangeFormat::kAuto, rec.rateHz(), rec.frameCount());
+    if (!read.ok()) return setError(error, read.error);
+    rec.segments += read.value;
   }
   return true;
 }
@@ -284,18 +298,7 @@ bool parseExchangeFormat(const QString& name, ExchangeFormat* out) {
 
 bool readLabelFile(const QString& path, ExchangeFormat format, double rateHz, qint64 frames,
                    QVector<Segment>* segments, QString* error) {
-  if (format == ExchangeFormat::kAuto)
-    format = QFileInfo(path).suffix().compare(QLatin1String("textgrid"), Qt::CaseInsensitive) == 0
-                 ? ExchangeFormat::kTextGrid
-                 : ExchangeFormat::kAudacity;
-  if (format != ExchangeFormat::kAudacity && format != ExchangeFormat::kTextGrid)
-    return setError(error, fmt::formatError(path, {},
-                                            QStringLiteral("label files are audacity or textgrid, "
-                                                           "not %1")
-                                                .arg(exchangeFormatName(format))));
-  const fmt::FormatResult<QVector<fmt::Segment>> read =
-      format == ExchangeFormat::kTextGrid ? fmt::readTextGridFile(path, rateHz, frames)
-                                          : fmt::readAudacityLabelFile(path, rateHz, frames);
+  const fmt::FormatResult<QVector<fmt::Segment>> read = readLabels(path, format, rateHz, frames);
   if (!read.ok()) return setError(error, read.error);
   segments->clear();
   for (const fmt::Segment& s : read.value) {
