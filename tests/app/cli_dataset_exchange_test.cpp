@@ -487,6 +487,23 @@ TEST(DatasetExchange, LabelImportIsOneUndoableEdit) {
   EXPECT_EQ(store->segments(1, &error).size(), segs.size());
 }
 
+TEST(DatasetExchange, ImportRefusesMoreInputThanItHoldsBeforeReadingIt) {
+  QTemporaryDir tmp;
+  QString error;
+  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
+  ASSERT_TRUE(store);
+  ds::ImportOptions o;
+  o.maxInputBytes = 1000;
+  ds::ImportReport r;
+  EXPECT_FALSE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error));
+  EXPECT_TRUE(error.contains("import in parts")) << error.toStdString();
+  EXPECT_EQ(store->count({}, &error), 0);
+  o.maxInputBytes = 1 << 20;
+  EXPECT_TRUE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error))
+      << error.toStdString();
+  EXPECT_EQ(r.sampleIds.size(), 3);
+}
+
 TEST(DatasetExchange, BatchWithADuplicateLeavesNoFileBehind) {
   QTemporaryDir tmp;
   QString error;

@@ -1,6 +1,7 @@
 #include "app/core/dataset/dataset_exchange.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
@@ -313,6 +314,26 @@ bool readLabelFile(const QString& path, ExchangeFormat format, double rateHz, qi
 
 bool readImportFiles(const QStringList& paths, const ImportOptions& options,
                      QVector<ImportItem>* items, QString* error) {
+  qint64 total = 0;
+  for (const QString& path : paths) {
+    const QFileInfo fi(path);
+    if (fi.isDir()) {
+      QDirIterator it(path, QDir::Files, QDirIterator::Subdirectories);
+      while (it.hasNext()) {
+        it.next();
+        total += it.fileInfo().size();
+      }
+    } else {
+      total += fi.size();
+    }
+  }
+  if (total > options.maxInputBytes)
+    return setError(error, fmt::formatError(paths.join(QLatin1Char(' ')), {},
+                                            QStringLiteral("%1 bytes of input are more than one "
+                                                           "import holds (%2 bytes); import in "
+                                                           "parts")
+                                                .arg(total)
+                                                .arg(options.maxInputBytes)));
   for (const QString& path : paths) {
     const QFileInfo fi(path);
     if (!fi.exists())

@@ -54,6 +54,9 @@ struct ImportOptions {
   bool hasSplit = false;
   Split split = Split::kUnassigned;  // when hasSplit, replaces the files' training/testing
   QString hmacKey;                   // when set, a signed EI file must verify with it
+  // An import holds every value in memory until its one transaction commits: more input than
+  // this (the files' sizes, summed before anything is read) is refused; import in parts.
+  qint64 maxInputBytes = qint64(2) << 30;
 };
 
 struct ImportReport {
