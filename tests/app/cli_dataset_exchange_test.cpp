@@ -532,6 +532,16 @@ TEST(DatasetExchange, BatchWithADuplicateLeavesNoFileBehind) {
   const QVector<qint64> ids =
       store->addSamples({{ds::testing::imuSpec("a"), a}, {ds::testing::imuSpec("b"), b}}, &error);
   EXPECT_EQ(ids.size(), 2) << error.toStdString();
+  // A stored payload second in a batch (the index is asked once per payload) refuses it too.
+  const QByteArray c = ds::testing::makeFrames(ds::SampleType::kInt16, 3, 50, 3);
+  EXPECT_TRUE(store
+                  ->addSamples({{ds::testing::imuSpec("c"), c}, {ds::testing::imuSpec("b2"), b}},
+                               &error, &failed)
+                  .isEmpty());
+  EXPECT_EQ(failed, 1);
+  EXPECT_TRUE(error.contains("already stored")) << error.toStdString();
+  EXPECT_EQ(store->count({}, &error), 2);
+  EXPECT_EQ(QDir(tmp.path() + "/ds/samples").entryList(QDir::Files | QDir::Hidden).size(), 4);
 }
 
 }  // namespace
