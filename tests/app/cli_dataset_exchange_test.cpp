@@ -1,5 +1,6 @@
 // tinyscope-cli dataset import / export / label-import through the real binary, on real datasets
-// (real SQLite, real WAV payloads) in temporary folders, and the batch add under them.
+// (real SQLite, real WAV payloads) in temporary folders. The library layer under them:
+// tests/app/dataset/dataset_exchange_test.cpp.
 #include <gtest/gtest.h>
 
 #include <QDir>
@@ -464,84 +465,6 @@ TEST_F(CliDatasetExchange, ImportOptionsAndHandWrittenFixtures) {
   // A label past the end is refused, naming the file, and changes nothing.
   ASSERT_TRUE(ds::testing::writeAll(path("late.txt"), "1.0\t9.5\tlate\n"));
   expectRefused(lab, {"dataset", "label-import", lab, "1", path("late.txt")}, "late.txt");
-}
-
-TEST(DatasetExchange, LabelImportIsOneUndoableEdit) {
-  QTemporaryDir tmp;
-  QString error;
-  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
-  ASSERT_TRUE(store);
-  ASSERT_EQ(store->addSample(ds::testing::imuSpec("s"),
-                             ds::testing::makeFrames(ds::SampleType::kInt16, 3, 800, 1), &error),
-            1);
-  QVector<ds::Segment> segs;
-  ASSERT_TRUE(ds::readLabelFile(kData + "/audacity_labels.txt", ds::ExchangeFormat::kAuto, 100, 800,
-                                &segs, &error))
-      << error.toStdString();
-  ds::CommandStack stack;
-  ASSERT_TRUE(stack.push(ds::edits::addSegments(store.get(), 1, segs), &error));
-  EXPECT_EQ(store->segments(1, &error).size(), segs.size());
-  ASSERT_TRUE(stack.undo(&error));
-  EXPECT_TRUE(store->segments(1, &error).isEmpty());
-  ASSERT_TRUE(stack.redo(&error));
-  EXPECT_EQ(store->segments(1, &error).size(), segs.size());
-}
-
-TEST(DatasetExchange, ImportRefusesMoreInputThanItHoldsBeforeReadingIt) {
-  QTemporaryDir tmp;
-  QString error;
-  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
-  ASSERT_TRUE(store);
-  ds::ImportOptions o;
-  o.maxInputBytes = 1000;
-  ds::ImportReport r;
-  EXPECT_FALSE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error));
-  EXPECT_TRUE(error.contains("import in parts")) << error.toStdString();
-  EXPECT_EQ(store->count({}, &error), 0);
-  o.maxInputBytes = 1 << 20;
-  EXPECT_TRUE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error))
-      << error.toStdString();
-  EXPECT_EQ(r.sampleIds.size(), 3);
-}
-
-TEST(DatasetExchange, BatchWithADuplicateLeavesNoFileBehind) {
-  QTemporaryDir tmp;
-  QString error;
-  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
-  ASSERT_TRUE(store);
-  const QByteArray a = ds::testing::makeFrames(ds::SampleType::kInt16, 3, 50, 1);
-  const QByteArray b = ds::testing::makeFrames(ds::SampleType::kInt16, 3, 50, 2);
-  int failed = -2;
-  EXPECT_TRUE(store
-                  ->addSamples({{ds::testing::imuSpec("a"), a},
-                                {ds::testing::imuSpec("b"), b},
-                                {ds::testing::imuSpec("c"), a}},
-                               &error, &failed)
-                  .isEmpty());
-  EXPECT_EQ(failed, 2);
-  EXPECT_TRUE(error.contains("'a'")) << error.toStdString();
-  EXPECT_EQ(store->count({}, &error), 0);
-  EXPECT_TRUE(QDir(tmp.path() + "/ds/samples").entryList(QDir::Files | QDir::Hidden).isEmpty());
-  // A segment past the end refuses the batch before anything is written.
-  ds::SampleSpec late = ds::testing::imuSpec("late");
-  late.segments = {{0, 0, "x", false, 10, 51}};
-  EXPECT_TRUE(
-      store->addSamples({{ds::testing::imuSpec("a"), a}, {late, b}}, &error, &failed).isEmpty());
-  EXPECT_EQ(failed, 1);
-  EXPECT_TRUE(error.contains("segments")) << error.toStdString();
-  const QVector<qint64> ids =
-      store->addSamples({{ds::testing::imuSpec("a"), a}, {ds::testing::imuSpec("b"), b}}, &error);
-  EXPECT_EQ(ids.size(), 2) << error.toStdString();
-  // A stored payload second in a batch (the index is asked once per payload) refuses it too.
-  const QByteArray c = ds::testing::makeFrames(ds::SampleType::kInt16, 3, 50, 3);
-  EXPECT_TRUE(store
-                  ->addSamples({{ds::testing::imuSpec("c"), c}, {ds::testing::imuSpec("b2"), b}},
-                               &error, &failed)
-                  .isEmpty());
-  EXPECT_EQ(failed, 1);
-  EXPECT_TRUE(error.contains("already stored")) << error.toStdString();
-  EXPECT_EQ(store->count({}, &error), 2);
-  EXPECT_EQ(QDir(tmp.path() + "/ds/samples").entryList(QDir::Files | QDir::Hidden).size(), 4);
 }
 
 }  // namespace

@@ -1,0 +1,96 @@
+// The import/export layer and the batch add under it, on real SQLite files and real payloads.
+#include <gtest/gtest.h>
+
+#include <QDir>
+#include <QTemporaryDir>
+
+#include "app/core/dataset/dataset_exchange.h"
+#include "app/core/dataset/dataset_store.h"
+#include "app/core/dataset/edit_commands.h"
+#include "tests/app/dataset/dataset_test_support.h"
+
+namespace {
+
+namespace ds = tinyscope::dataset;
+
+const QString kData = QStringLiteral(TINYSCOPE_SOURCE_DIR "/tests/app/dataset_formats/data");
+
+TEST(DatasetExchange, LabelImportIsOneUndoableEdit) {
+  QTemporaryDir tmp;
+  QString error;
+  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
+  ASSERT_TRUE(store);
+  ASSERT_EQ(store->addSample(ds::testing::imuSpec("s"),
+                             ds::testing::makeFrames(ds::SampleType::kInt16, 3, 800, 1), &error),
+            1);
+  QVector<ds::Segment> segs;
+  ASSERT_TRUE(ds::readLabelFile(kData + "/audacity_labels.txt", ds::ExchangeFormat::kAuto, 100, 800,
+                                &segs, &error))
+      << error.toStdString();
+  ds::CommandStack stack;
+  ASSERT_TRUE(stack.push(ds::edits::addSegments(store.get(), 1, segs), &error));
+  EXPECT_EQ(store->segments(1, &error).size(), segs.size());
+  ASSERT_TRUE(stack.undo(&error));
+  EXPECT_TRUE(store->segments(1, &error).isEmpty());
+  ASSERT_TRUE(stack.redo(&error));
+  EXPECT_EQ(store->segments(1, &error).size(), segs.size());
+}
+
+TEST(DatasetExchange, ImportRefusesMoreInputThanItHoldsBeforeReadingIt) {
+  QTemporaryDir tmp;
+  QString error;
+  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
+  ASSERT_TRUE(store);
+  ds::ImportOptions o;
+  o.maxInputBytes = 1000;
+  ds::ImportReport r;
+  EXPECT_FALSE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error));
+  EXPECT_TRUE(error.contains("import in parts")) << error.toStdString();
+  EXPECT_EQ(store->count({}, &error), 0);
+  o.maxInputBytes = 1 << 20;
+  EXPECT_TRUE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error))
+      << error.toStdString();
+  EXPECT_EQ(r.sampleIds.size(), 3);
+}
+
+TEST(DatasetExchange, BatchWithADuplicateLeavesNoFileBehind) {
+  QTemporaryDir tmp;
+  QString error;
+  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
+  ASSERT_TRUE(store);
+  const QByteArray a = ds::testing::makeFrames(ds::SampleType::kInt16, 3, 50, 1);
+  const QByteArray b = ds::testing::makeFrames(ds::SampleType::kInt16, 3, 50, 2);
+  int failed = -2;
+  EXPECT_TRUE(store
+                  ->addSamples({{ds::testing::imuSpec("a"), a},
+                                {ds::testing::imuSpec("b"), b},
+                                {ds::testing::imuSpec("c"), a}},
+                               &error, &failed)
+                  .isEmpty());
+  EXPECT_EQ(failed, 2);
+  EXPECT_TRUE(error.contains("'a'")) << error.toStdString();
+  EXPECT_EQ(store->count({}, &error), 0);
+  EXPECT_TRUE(QDir(tmp.path() + "/ds/samples").entryList(QDir::Files | QDir::Hidden).isEmpty());
+  // A segment past the end refuses the batch before anything is written.
+  ds::SampleSpec late = ds::testing::imuSpec("late");
+  late.segments = {{0, 0, "x", false, 10, 51}};
+  EXPECT_TRUE(
+      store->addSamples({{ds::testing::imuSpec("a"), a}, {late, b}}, &error, &failed).isEmpty());
+  EXPECT_EQ(failed, 1);
+  EXPECT_TRUE(error.contains("segments")) << error.toStdString();
+  const QVector<qint64> ids =
+      store->addSamples({{ds::testing::imuSpec("a"), a}, {ds::testing::imuSpec("b"), b}}, &error);
+  EXPECT_EQ(ids.size(), 2) << error.toStdString();
+  // A stored payload second in a batch (the index is asked once per payload) refuses it too.
+  const QByteArray c = ds::testing::makeFrames(ds::SampleType::kInt16, 3, 50, 3);
+  EXPECT_TRUE(store
+                  ->addSamples({{ds::testing::imuSpec("c"), c}, {ds::testing::imuSpec("b2"), b}},
+                               &error, &failed)
+                  .isEmpty());
+  EXPECT_EQ(failed, 1);
+  EXPECT_TRUE(error.contains("already stored")) << error.toStdString();
+  EXPECT_EQ(store->count({}, &error), 2);
+  EXPECT_EQ(QDir(tmp.path() + "/ds/samples").entryList(QDir::Files | QDir::Hidden).size(), 4);
+}
+
+}  // namespace
