@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QSet>
 #include <QTemporaryDir>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -402,12 +403,17 @@ bool toNewSample(const ImportItem& item, const ImportOptions& options, DatasetSt
   if (std::fabs(spec.rateHz - std::round(spec.rateHz)) < 1e-6 * spec.rateHz)
     spec.rateHz = std::round(spec.rateHz);
   spec.type = typeFor(rec);
-  spec.firstDeviceUs = rec.firstTimestampUs > 0 ? qint64(rec.firstTimestampUs) : -1;
+  // Device times a file states beyond what the index holds (qint64 µs) are unknown (-1).
+  auto deviceUs = [](quint64 us) {
+    return us > 0 && us <= quint64(std::numeric_limits<qint64>::max()) ? qint64(us) : qint64(-1);
+  };
+  spec.firstDeviceUs = deviceUs(rec.firstTimestampUs);
   for (const fmt::Gap& g : rec.gaps) {
     Gap gap;
     gap.atFrame = g.sample;
-    gap.lostFrames = std::max<qint64>(1, std::llround(double(g.lostUs) * rec.rateHz() / 1e6));
-    gap.deviceUs = qint64(g.timestampUs);
+    const double lost = std::min(1e15, std::max(1.0, double(g.lostUs) * rec.rateHz() / 1e6));
+    gap.lostFrames = std::llround(lost);
+    gap.deviceUs = deviceUs(g.timestampUs);
     spec.gaps << gap;
   }
   spec.deviceName = rec.deviceName.isEmpty() ? rec.deviceType : rec.deviceName;

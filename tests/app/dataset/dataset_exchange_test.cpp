@@ -3,6 +3,8 @@
 
 #include <QDir>
 #include <QTemporaryDir>
+#include <cmath>
+#include <limits>
 
 #include "app/core/dataset/dataset_exchange.h"
 #include "app/core/dataset/dataset_store.h"
@@ -91,6 +93,37 @@ TEST(DatasetExchange, BatchWithADuplicateLeavesNoFileBehind) {
   EXPECT_TRUE(error.contains("already stored")) << error.toStdString();
   EXPECT_EQ(store->count({}, &error), 2);
   EXPECT_EQ(QDir(tmp.path() + "/ds/samples").entryList(QDir::Files | QDir::Hidden).size(), 4);
+}
+
+}  // namespace
+
+namespace {
+
+// Device times past what the index holds, and a gap of absurd length, from a hostile file.
+TEST(DatasetExchange, HostileDeviceTimesBecomeUnknownNotNegative) {
+  ds::ImportItem item;
+  item.file = QStringLiteral("hostile.csv");
+  ds::formats::Recording& rec = item.recording;
+  rec.name = QStringLiteral("h");
+  rec.intervalMs = 10;
+  rec.axes = {{QStringLiteral("x"), QString()}};
+  rec.values = {1, 2, 3, 4};
+  rec.firstTimestampUs = ~quint64(0);
+  rec.gaps = {{2, ~quint64(0) - 5, std::numeric_limits<qint64>::max()}};
+  ds::DatasetStore::NewSample s;
+  QString error;
+  ASSERT_TRUE(ds::toNewSample(item, {}, &s, &error)) << error.toStdString();
+  EXPECT_EQ(s.spec.firstDeviceUs, -1);
+  ASSERT_EQ(s.spec.gaps.size(), 1);
+  EXPECT_EQ(s.spec.gaps[0].deviceUs, -1);
+  EXPECT_EQ(s.spec.gaps[0].lostFrames,
+            std::llround(double(std::numeric_limits<qint64>::max()) * 100 / 1e6));
+  EXPECT_EQ(s.spec.type, ds::SampleType::kInt16);
+  EXPECT_EQ(s.frames.size(), 8);
+  // A value no store type holds is refused by frame and axis.
+  rec.values = {1, 2, std::nan(""), 4};
+  EXPECT_FALSE(ds::toNewSample(item, {}, &s, &error));
+  EXPECT_TRUE(error.startsWith("hostile.csv: values[2][0]")) << error.toStdString();
 }
 
 }  // namespace
