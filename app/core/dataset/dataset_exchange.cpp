@@ -403,15 +403,16 @@ bool toNewSample(const ImportItem& item, const ImportOptions& options, DatasetSt
   if (std::fabs(spec.rateHz - std::round(spec.rateHz)) < 1e-6 * spec.rateHz)
     spec.rateHz = std::round(spec.rateHz);
   spec.type = typeFor(rec);
-  // Device times a file states beyond what the index holds (qint64 µs) are unknown (-1).
+  // Device times beyond what a sidecar holds (2^62 µs) are unknown (-1); gaps at most 2^40 frames.
   auto deviceUs = [](quint64 us) {
-    return us > 0 && us <= quint64(std::numeric_limits<qint64>::max()) ? qint64(us) : qint64(-1);
+    return us > 0 && us <= (quint64(1) << 62) ? qint64(us) : qint64(-1);
   };
   spec.firstDeviceUs = deviceUs(rec.firstTimestampUs);
   for (const fmt::Gap& g : rec.gaps) {
     Gap gap;
     gap.atFrame = g.sample;
-    const double lost = std::min(1e15, std::max(1.0, double(g.lostUs) * rec.rateHz() / 1e6));
+    const double lost =
+        std::min(double(qint64(1) << 40), std::max(1.0, double(g.lostUs) * rec.rateHz() / 1e6));
     gap.lostFrames = std::llround(lost);
     gap.deviceUs = deviceUs(g.timestampUs);
     spec.gaps << gap;
