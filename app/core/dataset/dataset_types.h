@@ -67,7 +67,7 @@ struct SampleSpec {
   qint64 sessionStartedMs = 0;
   QStringList labels;  // whole-sample labels
   // Labelled frames [start, end) (id, sampleId and whole ignored); start == end is a point label
-  // (Audacity point labels, TextGrid points). Indexed with the sample, not in the sidecar.
+  // (Audacity point labels, TextGrid points). Indexed with the sample and kept in its sidecar.
   QVector<Segment> segments;
   Split split = Split::kUnassigned;
   QMap<QString, QString> metadata;

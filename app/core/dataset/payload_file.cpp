@@ -282,7 +282,7 @@ QJsonObject sidecarToJson(const SampleSpec& spec, qint64 frames, const QString& 
   QJsonObject meta;
   for (auto it = spec.metadata.begin(); it != spec.metadata.end(); ++it)
     meta[it.key()] = it.value();
-  return QJsonObject{
+  QJsonObject o{
       {"format", "tinyscope-sample"},
       {"version", 1},
       {"payload", payloadFile},
@@ -305,6 +305,16 @@ QJsonObject sidecarToJson(const SampleSpec& spec, qint64 frames, const QString& 
       {"model_outputs", outputs},
       {"created_ms", double(spec.createdMs)},
   };
+  // Segments and split given when the sample was added (an import), so repair restores them.
+  if (!spec.segments.isEmpty()) {
+    QJsonArray segments;
+    for (const Segment& g : spec.segments)
+      segments.append(
+          QJsonObject{{"label", g.label}, {"start", double(g.start)}, {"end", double(g.end)}});
+    o["segments"] = segments;
+  }
+  if (spec.split != Split::kUnassigned) o["split"] = splitName(spec.split);
+  return o;
 }
 
 namespace {
@@ -449,6 +459,20 @@ bool sidecarFromJson(const QByteArray& bytes, const QString& file, SampleSpec* s
   s.sessionNote = se.str("note", false);
   s.sessionStartedMs = se.integer("started_ms", 0, kMaxTime, 0, false);
   r.take(se);
+  i = 0;
+  for (const QJsonValue& v : r.array("segments")) {
+    FieldReader g(v.toObject(), file, QStringLiteral("segments[%1].").arg(i++));
+    if (!v.isObject()) g.wrong("", "an object");
+    Segment seg;
+    seg.label = g.str("label");
+    seg.start = g.integer("start", 0, kMaxFrames, 0);
+    seg.end = g.integer("end", 0, kMaxFrames, 0);
+    s.segments.append(seg);
+    r.take(g);
+  }
+  const QString split = r.str("split", false);
+  if (r.ok() && !split.isEmpty() && !parseSplit(split, &s.split))
+    r.wrong("split", "train, test or unassigned");
   const QJsonObject meta = r.object("metadata");
   for (auto it = meta.begin(); it != meta.end(); ++it) {
     if (!it.value().isString()) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <QDir>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <cmath>
 #include <limits>
@@ -131,6 +132,46 @@ TEST(DatasetExchange, HostileDeviceTimesBecomeUnknownNotNegative) {
   rec.values = {1, 2, std::nan(""), 4};
   EXPECT_FALSE(ds::toNewSample(item, {}, &s, &error));
   EXPECT_TRUE(error.startsWith("hostile.csv: values[2][0]")) << error.toStdString();
+}
+
+}  // namespace
+
+namespace {
+
+// A crash between an import's renames and its commit leaves orphans; repair takes them back with
+// the segments and split they were imported with (the sidecar carries them).
+TEST(DatasetExchange, RepairRestoresAnImportedSamplesSegmentsAndSplit) {
+  QTemporaryDir tmp;
+  QString error;
+  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
+  ASSERT_TRUE(store);
+  ds::SampleSpec spec = ds::testing::imuSpec("imp");
+  spec.labels = QStringList{"wave"};
+  spec.segments = {{0, 0, "knock", false, 5, 9}, {0, 0, "tap", false, 7, 7}};
+  spec.split = ds::Split::kTest;
+  const qint64 id =
+      store->addSample(spec, ds::testing::makeFrames(ds::SampleType::kInt16, 3, 40, 1), &error);
+  ASSERT_GT(id, 0) << error.toStdString();
+  ds::SampleRecord r;
+  ASSERT_TRUE(store->sample(id, &r, &error));
+  {
+    QSqlQuery q(store->database());
+    ASSERT_TRUE(q.exec(QStringLiteral("DELETE FROM segments WHERE sample_id = %1").arg(id)));
+    ASSERT_TRUE(q.exec(QStringLiteral("DELETE FROM metadata WHERE sample_id = %1").arg(id)));
+    ASSERT_TRUE(q.exec(QStringLiteral("DELETE FROM samples WHERE id = %1").arg(id)));
+    ASSERT_TRUE(q.exec(QStringLiteral("DELETE FROM files WHERE path = '%1'").arg(r.file)));
+  }
+  ds::RepairReport rep;
+  ASSERT_TRUE(store->repair(&rep, &error)) << error.toStdString();
+  ASSERT_EQ(rep.reindexed, QStringList{r.file});
+  const QVector<ds::SampleRecord> back = store->list({}, &error);
+  ASSERT_EQ(back.size(), 1);
+  EXPECT_EQ(back[0].split, ds::Split::kTest);
+  QStringList segs;
+  for (const ds::Segment& s : store->segments(back[0].id, &error))
+    segs << (s.whole ? s.label : QStringLiteral("%1 %2-%3").arg(s.label).arg(s.start).arg(s.end));
+  segs.sort();
+  EXPECT_EQ(segs, QStringList({"knock 5-9", "tap 7-7", "wave"}));
 }
 
 }  // namespace
