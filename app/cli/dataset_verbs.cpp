@@ -1,4 +1,5 @@
-// tinyscope-cli dataset <list|info|label|relabel|split|verify|repair|rm> DIR ...: thin shells over
+// tinyscope-cli dataset <list|info|label|relabel|split|import|export|label-import|verify|repair|rm>
+// DIR ...: thin shells over
 // app/core/dataset. Every edit is one transaction; errors are one line naming the file or field.
 #include <QDateTime>
 #include <QJsonArray>
@@ -8,6 +9,7 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
+#include "app/core/dataset/dataset_exchange.h"
 #include "app/core/dataset/dataset_store.h"
 #include "app/core/dataset/edit_commands.h"
 
@@ -37,12 +39,16 @@ struct FilterOptions {
       QStringLiteral("from"),
       QStringLiteral("Samples recorded at or after T (ISO 8601 or ms since epoch)."),
       QStringLiteral("T")};
-  QCommandLineOption to{QStringLiteral("to"),
-                        QStringLiteral("Samples recorded before T (ISO 8601 or ms since epoch)."),
-                        QStringLiteral("T")};
+  // "--until" everywhere; "--to" too, except in export where --to names the output folder.
+  QCommandLineOption to;
   QCommandLineOption name{QStringLiteral("name"),
                           QStringLiteral("Samples whose name contains TEXT."),
                           QStringLiteral("TEXT")};
+  explicit FilterOptions(bool toIsOutput = false)
+      : to(toIsOutput ? QStringList{QStringLiteral("until")}
+                      : QStringList{QStringLiteral("to"), QStringLiteral("until")},
+           QStringLiteral("Samples recorded before T (ISO 8601 or ms since epoch)."),
+           QStringLiteral("T")) {}
   void add(QCommandLineParser& p) const {
     p.addOptions({label, unlabeled, split, session, device, from, to, name});
   }
@@ -614,6 +620,163 @@ int runRm(const QStringList& args) {
   return kExitOk;
 }
 
+const QCommandLineOption kHmacKeyOpt(
+    QStringLiteral("hmac-key"),
+    QStringLiteral("Edge Impulse HMAC key: imports refuse a wrong signature; exports are signed."),
+    QStringLiteral("K"));
+
+int runImport(const QStringList& args) {
+  const QString verb = QStringLiteral("dataset import");
+  QCommandLineParser p;
+  const QCommandLineOption format(
+      QStringLiteral("format"),
+      QStringLiteral("auto (default), ei-json, ei-cbor, ei-folder, csv, ei-csv or wav."),
+      QStringLiteral("F"), QStringLiteral("auto"));
+  const QCommandLineOption label(QStringLiteral("label"),
+                                 QStringLiteral("Label every imported sample L (whole sample)."),
+                                 QStringLiteral("L"));
+  const QCommandLineOption split(QStringLiteral("split"),
+                                 QStringLiteral("Put every imported sample in train or test."),
+                                 QStringLiteral("SPLIT"));
+  p.addOptions({kJsonOpt, format, label, split, kHmacKeyOpt});
+  p.addPositionalArgument(QStringLiteral("FILE|FOLDER..."),
+                          QStringLiteral("Sample files, folders of them, Edge Impulse export "
+                                         "folders. DIR is created when it holds no dataset."));
+  if (int c = parseSub(p, args, verb,
+                       QStringLiteral("Import files as new samples, all or nothing: any bad, "
+                                      "inconsistent or duplicate file refuses the import."),
+                       2, -1);
+      c >= 0)
+    return c;
+  ds::ImportOptions o;
+  if (!ds::parseExchangeFormat(p.value(format), &o.format) ||
+      o.format == ds::ExchangeFormat::kAudacity || o.format == ds::ExchangeFormat::kTextGrid)
+    return fail(verb,
+                QStringLiteral("--format '%1' is not auto, ei-json, ei-cbor, ei-folder, csv, "
+                               "ei-csv or wav (label files: dataset label-import)")
+                    .arg(p.value(format)),
+                kExitUsage);
+  o.label = p.value(label);
+  o.hmacKey = p.value(kHmacKeyOpt);
+  if (p.isSet(split)) {
+    o.hasSplit = true;
+    if (!ds::parseSplit(p.value(split), &o.split) || o.split == ds::Split::kUnassigned)
+      return fail(verb, QStringLiteral("--split '%1' is not train or test").arg(p.value(split)),
+                  kExitUsage);
+  }
+  // Every file is read before the dataset is opened (or created).
+  QString error;
+  QVector<ds::ImportItem> items;
+  if (!ds::readImportFiles(p.positionalArguments().mid(1), o, &items, &error))
+    return fail(verb, error + QStringLiteral(" (nothing imported)"), kExitUsage);
+  auto store = ds::DatasetStore::openOrCreate(p.positionalArguments().at(0), &error);
+  if (!store) return fail(verb, error, kExitUsage);
+  ds::ImportReport r;
+  if (!ds::importRecordings(store.get(), items, o, &r, &error))
+    return fail(verb, error + QStringLiteral(" (nothing imported)"), kExitUsage);
+  if (p.isSet(kJsonOpt)) {
+    QJsonArray samples;
+    for (int i = 0; i < r.sampleIds.size(); ++i)
+      samples.append(QJsonObject{{"id", double(r.sampleIds[i])}, {"file", r.files[i]}});
+    printJson(QJsonObject{{"dataset", store->dir()},
+                          {"imported", r.sampleIds.size()},
+                          {"frames", double(r.frames)},
+                          {"samples", samples}});
+  } else {
+    out() << r.sampleIds.size() << " samples imported (" << r.frames << " frames) into "
+          << store->dir() << "\n";
+    out().flush();
+  }
+  return kExitOk;
+}
+
+int runExport(const QStringList& args) {
+  const QString verb = QStringLiteral("dataset export");
+  QCommandLineParser p;
+  const FilterOptions fo(true);
+  fo.add(p);
+  const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Output folder."),
+                              QStringLiteral("OUT"));
+  const QCommandLineOption format(
+      QStringLiteral("format"),
+      QStringLiteral("ei-json, ei-cbor, ei-folder, csv, ei-csv, wav, audacity or textgrid."),
+      QStringLiteral("F"));
+  p.addOptions({kJsonOpt, to, format, kHmacKeyOpt});
+  if (int c = parseSub(p, args, verb,
+                       QStringLiteral("Write the samples matching the filters as files."), 1, 1);
+      c >= 0)
+    return c;
+  ds::ExportOptions o;
+  if (!p.isSet(to) || !p.isSet(format))
+    return fail(verb, QStringLiteral("give --to OUT and --format F"), kExitUsage);
+  if (!ds::parseExchangeFormat(p.value(format), &o.format) || o.format == ds::ExchangeFormat::kAuto)
+    return fail(verb,
+                QStringLiteral("--format '%1' is not ei-json, ei-cbor, ei-folder, csv, ei-csv, "
+                               "wav, audacity or textgrid")
+                    .arg(p.value(format)),
+                kExitUsage);
+  o.hmacKey = p.value(kHmacKeyOpt);
+  int code = 0;
+  ds::SampleFilter f;
+  if (!readFilter(verb, p, fo, &f, &code)) return code;
+  auto store = openStore(verb, p.positionalArguments().at(0), &code);
+  if (!store) return code;
+  ds::ExportReport r;
+  QString error;
+  if (!ds::exportSamples(*store, f, p.value(to), o, &r, &error))
+    return fail(verb, error, kExitUsage);
+  if (p.isSet(kJsonOpt)) {
+    printJson(QJsonObject{{"to", p.value(to)},
+                          {"format", ds::exchangeFormatName(o.format)},
+                          {"samples", r.samples},
+                          {"files", QJsonArray::fromStringList(r.files)}});
+  } else {
+    out() << r.samples << " samples exported as " << ds::exchangeFormatName(o.format) << " to "
+          << p.value(to) << " (" << r.files.size() << " files)\n";
+    out().flush();
+  }
+  return kExitOk;
+}
+
+int runLabelImport(const QStringList& args) {
+  const QString verb = QStringLiteral("dataset label-import");
+  QCommandLineParser p;
+  const QCommandLineOption format(QStringLiteral("format"),
+                                  QStringLiteral("audacity or textgrid (default: by extension)."),
+                                  QStringLiteral("F"), QStringLiteral("auto"));
+  p.addOptions({kJsonOpt, format});
+  p.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("The sample id."));
+  p.addPositionalArgument(QStringLiteral("FILE"),
+                          QStringLiteral("Audacity label track or Praat TextGrid."));
+  if (int c =
+          parseSub(p, args, verb,
+                   QStringLiteral("Put a label file's segments onto one sample (one edit)."), 3, 3);
+      c >= 0)
+    return c;
+  qint64 id = 0;
+  if (!parseInt(p.positionalArguments().at(1), 1, &id))
+    return fail(verb,
+                QStringLiteral("ID '%1' is not a sample id").arg(p.positionalArguments().at(1)),
+                kExitUsage);
+  ds::ExchangeFormat f;
+  if (!ds::parseExchangeFormat(p.value(format), &f) ||
+      (f != ds::ExchangeFormat::kAuto && f != ds::ExchangeFormat::kAudacity &&
+       f != ds::ExchangeFormat::kTextGrid))
+    return fail(verb,
+                QStringLiteral("--format '%1' is not audacity or textgrid").arg(p.value(format)),
+                kExitUsage);
+  int code = 0;
+  auto store = openStore(verb, p.positionalArguments().at(0), &code);
+  if (!store) return code;
+  ds::SampleRecord r;
+  QString error;
+  if (!store->sample(id, &r, &error)) return fail(verb, error, kExitUsage);
+  QVector<ds::Segment> segments;
+  if (!ds::readLabelFile(p.positionalArguments().at(2), f, r.rateHz, r.frames, &segments, &error))
+    return fail(verb, error, kExitUsage);
+  return applyEdit(verb, p.isSet(kJsonOpt), ds::edits::addSegments(store.get(), id, segments));
+}
+
 const Verb kSubVerbs[] = {
     {"list",
      "List samples (filters: --label --unlabeled --in-split --session --device --from --to "
@@ -623,6 +786,10 @@ const Verb kSubVerbs[] = {
     {"label", "Label a whole sample or frames [start, end) of it.", runLabel},
     {"relabel", "Rename, merge or delete labels; relabel samples matching filters.", runRelabel},
     {"split", "Deterministic stratified train/test split; cut or trim a sample.", runSplit},
+    {"import", "Import sample files/folders (Edge Impulse, CSV, WAV), all or nothing.", runImport},
+    {"export", "Export samples as Edge Impulse JSON/CBOR/folder, CSV, WAV, Audacity, TextGrid.",
+     runExport},
+    {"label-import", "Put an Audacity or TextGrid label file onto one sample.", runLabelImport},
     {"verify", "Check every payload's SHA-256; exit 1 when something is wrong.", runVerify},
     {"repair", "Re-index orphans, quarantine extra and corrupt files; deletes nothing.", runRepair},
     {"rm", "Take samples out; payloads move to trash/.", runRm},
@@ -632,7 +799,7 @@ void printDatasetUsage() {
   out() << "Usage: tinyscope-cli dataset <verb> DIR [options]\n\nA dataset is a folder: "
            "dataset.sqlite + samples/*.wav|flac with JSON sidecars (docs/DATASET.md).\n\nVerbs:\n";
   for (const Verb& v : kSubVerbs)
-    out() << "  " << QString::fromLatin1(v.name).leftJustified(9) << QString::fromUtf8(v.summary)
+    out() << "  " << QString::fromLatin1(v.name).leftJustified(13) << QString::fromUtf8(v.summary)
           << "\n";
   out() << "\n'tinyscope-cli dataset <verb> --help' shows a verb's options; --json everywhere.\n"
         << "Exit codes: 0 success, 1 the check failed, 2 bad usage or bad input.\n";

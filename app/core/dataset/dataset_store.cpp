@@ -246,74 +246,138 @@ std::unique_ptr<DatasetStore> DatasetStore::openOrCreate(const QString& dir, QSt
   return create(dir, error);
 }
 
-qint64 DatasetStore::addSample(const SampleSpec& specIn, const QByteArray& frames, QString* error) {
-  SampleSpec spec = specIn;
-  if (spec.createdMs == 0) spec.createdMs = QDateTime::currentMSecsSinceEpoch();
-  const int channels = static_cast<int>(spec.axes.size());
-  const qint64 frameBytes = qint64(std::max(channels, 1)) * bytesPerValue(spec.type);
-  const qint64 count = frames.size() / frameBytes;
-  if (frames.size() % frameBytes != 0) {
-    setError(error, QStringLiteral("sample '%1': %2 bytes are not whole frames of %3 × %4")
-                        .arg(spec.name)
-                        .arg(frames.size())
-                        .arg(channels)
-                        .arg(sampleTypeName(spec.type)));
-    return 0;
-  }
-  QString specError;
-  if (!checkSpec(spec, count, &specError)) {
-    setError(error, QStringLiteral("sample '%1': %2").arg(spec.name, specError));
-    return 0;
-  }
-  const QString samplesDir = path(QLatin1String(kSamplesDir));
-  const QString ext =
-      spec.format == PayloadFormat::kFlac ? QStringLiteral(".flac") : QStringLiteral(".wav");
-  const QString base = QStringLiteral("%1.%2.%3")
-                           .arg(safeName(spec.name))
-                           .arg(QDateTime::fromMSecsSinceEpoch(spec.createdMs, Qt::UTC)
-                                    .toString(QStringLiteral("yyyyMMdd'T'HHmmsszzz")))
-                           .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
-  const QString payloadRel = QLatin1String(kSamplesDir) + QLatin1Char('/') + base + ext;
-  const QString sidecarRel =
-      QLatin1String(kSamplesDir) + QLatin1Char('/') + base + QStringLiteral(".json");
-  const QString temp = samplesDir + QLatin1Char('/') + QLatin1String(kTempPrefix) + base + ext;
-  if (QFileInfo::exists(path(payloadRel)) || QFileInfo::exists(path(sidecarRel))) {
-    setError(error, QStringLiteral("%1: already exists").arg(path(payloadRel)));
-    return 0;
-  }
-  // 1. payload to a temporary name, fsync'd.
-  if (!writePayload(temp, spec, frames, error)) {
-    QFile::remove(temp);
-    return 0;
-  }
-  QString sha;
-  if (!sha256OfFile(temp, &sha, error)) return 0;
-  {
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT path FROM files WHERE sha256 = ?"));
-    q.addBindValue(sha);
-    if (q.exec() && q.next()) {
-      QFile::remove(temp);  // our own unfinished copy of data the dataset already holds
-      setError(error, QStringLiteral("sample '%1': the same payload is already stored as %2")
-                          .arg(spec.name, q.value(0).toString()));
-      return 0;
+qint64 DatasetStore::addSample(const SampleSpec& spec, const QByteArray& frames, QString* error) {
+  const QVector<qint64> ids = addSamples({NewSample{spec, frames}}, error);
+  return ids.isEmpty() ? 0 : ids.first();
+}
+
+QVector<qint64> DatasetStore::addSamples(const QVector<NewSample>& samples, QString* error,
+                                         int* failedIndex) {
+  if (failedIndex) *failedIndex = -1;
+  auto at = [&](int i) {
+    if (failedIndex) *failedIndex = i;
+  };
+  struct Staged {
+    SampleSpec spec;
+    qint64 count = 0;
+    QString base, ext, payloadRel, sidecarRel, temp, sha;
+    QByteArray sidecar;
+    bool sidecarWritten = false, renamed = false;
+  };
+  QVector<Staged> staged;
+  staged.reserve(samples.size());
+  // Removes this batch's files (none is indexed yet).
+  auto discard = [&]() {
+    for (const Staged& st : staged) {
+      QFile::remove(st.temp);
+      if (st.sidecarWritten) QFile::remove(path(st.sidecarRel));
+      if (st.renamed) QFile::remove(path(st.payloadRel));
     }
+    return QVector<qint64>();
+  };
+  const QString samplesDir = path(QLatin1String(kSamplesDir));
+  // 0. every spec checked before anything is written.
+  for (const NewSample& in : samples) {
+    at(int(staged.size()));
+    Staged st;
+    st.spec = in.spec;
+    SampleSpec& spec = st.spec;
+    if (spec.createdMs == 0) spec.createdMs = QDateTime::currentMSecsSinceEpoch();
+    const int channels = static_cast<int>(spec.axes.size());
+    const qint64 frameBytes = qint64(std::max(channels, 1)) * bytesPerValue(spec.type);
+    st.count = in.frames.size() / frameBytes;
+    if (in.frames.size() % frameBytes != 0) {
+      setError(error, QStringLiteral("sample '%1': %2 bytes are not whole frames of %3 × %4")
+                          .arg(spec.name)
+                          .arg(in.frames.size())
+                          .arg(channels)
+                          .arg(sampleTypeName(spec.type)));
+      return {};
+    }
+    QString specError;
+    if (!checkSpec(spec, st.count, &specError)) {
+      setError(error, QStringLiteral("sample '%1': %2").arg(spec.name, specError));
+      return {};
+    }
+    st.ext = spec.format == PayloadFormat::kFlac ? QStringLiteral(".flac") : QStringLiteral(".wav");
+    st.base = QStringLiteral("%1.%2.%3")
+                  .arg(safeName(spec.name))
+                  .arg(QDateTime::fromMSecsSinceEpoch(spec.createdMs, Qt::UTC)
+                           .toString(QStringLiteral("yyyyMMdd'T'HHmmsszzz")))
+                  .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+    st.payloadRel = QLatin1String(kSamplesDir) + QLatin1Char('/') + st.base + st.ext;
+    st.sidecarRel =
+        QLatin1String(kSamplesDir) + QLatin1Char('/') + st.base + QStringLiteral(".json");
+    st.temp = samplesDir + QLatin1Char('/') + QLatin1String(kTempPrefix) + st.base + st.ext;
+    if (QFileInfo::exists(path(st.payloadRel)) || QFileInfo::exists(path(st.sidecarRel))) {
+      setError(error, QStringLiteral("%1: already exists").arg(path(st.payloadRel)));
+      return {};
+    }
+    staged.push_back(st);
   }
-  // 2. sidecar (atomically), 3. payload renamed into place, folder fsync'd.
-  const QByteArray sidecar =
-      QJsonDocument(sidecarToJson(spec, count, base + ext, sha)).toJson(QJsonDocument::Indented);
-  if (!writeFileAtomically(path(sidecarRel), sidecar, error)) return 0;
-  if (::rename(QFile::encodeName(temp).constData(),
-               QFile::encodeName(path(payloadRel)).constData()) != 0) {
-    setError(error, QStringLiteral("%1: cannot rename into place").arg(path(payloadRel)));
-    return 0;
+  // 1. payloads to temporary names, fsync'd; a payload the dataset or the batch holds already
+  // refuses the batch.
+  QHash<QString, QString> batchShas;  // SHA-256 -> sample name
+  QSqlQuery known(database());
+  known.prepare(QStringLiteral("SELECT path FROM files WHERE sha256 = ?"));
+  for (int i = 0; i < staged.size(); ++i) {
+    Staged& st = staged[i];
+    at(i);
+    if (!writePayload(st.temp, st.spec, samples[i].frames, error)) return discard();
+    if (!sha256OfFile(st.temp, &st.sha, error)) return discard();
+    known.addBindValue(st.sha);
+    if (known.exec() && known.next()) {
+      setError(error, QStringLiteral("sample '%1': the same payload is already stored as %2")
+                          .arg(st.spec.name, known.value(0).toString()));
+      return discard();
+    }
+    if (batchShas.contains(st.sha)) {
+      setError(error, QStringLiteral("sample '%1': the same payload as sample '%2' of this batch")
+                          .arg(st.spec.name, batchShas.value(st.sha)));
+      return discard();
+    }
+    batchShas.insert(st.sha, st.spec.name);
   }
-  if (!syncPath(samplesDir, error)) return 0;
-  const QString sidecarSha =
-      QString::fromLatin1(QCryptographicHash::hash(sidecar, QCryptographicHash::Sha256).toHex());
-  // 4. one transaction. Failing here leaves an orphan that repair() re-indexes.
-  return indexPayload(spec, count, payloadRel, sha, QFileInfo(path(payloadRel)).size(), sidecarRel,
-                      sidecarSha, error);
+  // 2. sidecars (atomically), 3. payloads renamed into place, folder fsync'd.
+  at(-1);
+  for (Staged& st : staged) {
+    st.sidecar = QJsonDocument(sidecarToJson(st.spec, st.count, st.base + st.ext, st.sha))
+                     .toJson(QJsonDocument::Indented);
+    if (!writeFileAtomically(path(st.sidecarRel), st.sidecar, error)) return discard();
+    st.sidecarWritten = true;
+    if (::rename(QFile::encodeName(st.temp).constData(),
+                 QFile::encodeName(path(st.payloadRel)).constData()) != 0) {
+      setError(error, QStringLiteral("%1: cannot rename into place").arg(path(st.payloadRel)));
+      return discard();
+    }
+    st.renamed = true;
+  }
+  if (!syncPath(samplesDir, error)) return discard();
+  // 4. one transaction for the whole batch.
+  QSqlDatabase db = database();
+  Transaction tx(db);
+  if (!tx.ok()) {
+    setError(error, QStringLiteral("%1: cannot start a transaction (%2)")
+                        .arg(path(QLatin1String(kIndexFile)), db.lastError().text()));
+    return discard();
+  }
+  QVector<qint64> ids;
+  for (const Staged& st : staged) {
+    const QString sidecarSha = QString::fromLatin1(
+        QCryptographicHash::hash(st.sidecar, QCryptographicHash::Sha256).toHex());
+    const qint64 id =
+        insertPayloadRows(st.spec, st.count, st.payloadRel, st.sha,
+                          QFileInfo(path(st.payloadRel)).size(), st.sidecarRel, sidecarSha, error);
+    if (id == 0) return discard();
+    ids << id;
+  }
+  if (!tx.commit()) {
+    setError(error, QStringLiteral("%1: commit failed (%2)")
+                        .arg(path(QLatin1String(kIndexFile)), db.lastError().text()));
+    db.rollback();
+    return discard();
+  }
+  return ids;
 }
 
 qint64 DatasetStore::indexPayload(const SampleSpec& spec, qint64 frames, const QString& payloadRel,
@@ -326,6 +390,22 @@ qint64 DatasetStore::indexPayload(const SampleSpec& spec, qint64 frames, const Q
                         .arg(path(QLatin1String(kIndexFile)), db.lastError().text()));
     return 0;
   }
+  const qint64 sampleId =
+      insertPayloadRows(spec, frames, payloadRel, sha, bytes, sidecarRel, sidecarSha, error);
+  if (sampleId == 0) return 0;
+  if (!tx.commit()) {
+    setError(error, QStringLiteral("%1: commit failed (%2)")
+                        .arg(path(QLatin1String(kIndexFile)), db.lastError().text()));
+    return 0;
+  }
+  return sampleId;
+}
+
+qint64 DatasetStore::insertPayloadRows(const SampleSpec& spec, qint64 frames,
+                                       const QString& payloadRel, const QString& sha, qint64 bytes,
+                                       const QString& sidecarRel, const QString& sidecarSha,
+                                       QString* error) {
+  QSqlDatabase db = database();
   QSqlQuery q(db);
   auto idOf = [&](const QString& sql, const QVariantList& values, const QString& what) -> qint64 {
     q.prepare(sql);
@@ -374,10 +454,10 @@ qint64 DatasetStore::indexPayload(const SampleSpec& spec, qint64 frames, const Q
                  "INSERT INTO samples(content_id, name, file_id, begin_frame, frames, channels, "
                  "rate_hz, sample_type, sensor, axes, units, first_device_us, created_ms, "
                  "split, session_id, device_id) VALUES(?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                 "0, ?, ?)"),
+                 "?, ?, ?)"),
              {sha, spec.name, fileId, frames, int(spec.axes.size()), spec.rateHz,
               sampleTypeName(spec.type), spec.sensor, jsonList(spec.axes), jsonList(spec.units),
-              spec.firstDeviceUs, spec.createdMs, sessionId, deviceId},
+              spec.firstDeviceUs, spec.createdMs, int(spec.split), sessionId, deviceId},
              QStringLiteral("samples"));
   if (sampleId < 0) return 0;
   for (const Gap& g : spec.gaps)
@@ -412,10 +492,17 @@ qint64 DatasetStore::indexPayload(const SampleSpec& spec, qint64 frames, const Q
                {sampleId, labelId}, QStringLiteral("segments")) < 0)
       return 0;
   }
-  if (!tx.commit()) {
-    setError(error, QStringLiteral("%1: commit failed (%2)")
-                        .arg(path(QLatin1String(kIndexFile)), db.lastError().text()));
-    return 0;
+  for (const Segment& seg : spec.segments) {
+    qint64 labelId = idOf(QStringLiteral("SELECT id FROM labels WHERE name = ?"), {seg.label},
+                          QStringLiteral("labels"));
+    if (labelId == 0)
+      labelId = insert(QStringLiteral("INSERT INTO labels(name) VALUES(?)"), {seg.label},
+                       QStringLiteral("labels"));
+    if (labelId < 0 ||
+        insert(QStringLiteral("INSERT INTO segments(sample_id, label_id, whole, start_frame, "
+                              "end_frame) VALUES(?, ?, 0, ?, ?)"),
+               {sampleId, labelId, seg.start, seg.end}, QStringLiteral("segments")) < 0)
+      return 0;
   }
   return sampleId;
 }

@@ -88,6 +88,18 @@ class DatasetStore {
   // payload + sidecar and indexes it with spec's labels, gaps, outputs and metadata in one
   // transaction. Refuses a payload already in the dataset (same SHA-256). Returns the sample id.
   qint64 addSample(const SampleSpec& spec, const QByteArray& frames, QString* error);
+  // Adds several samples as one: every payload is written and checked first (a payload already
+  // stored, or two equal payloads in the batch, refuses the batch), then all are indexed with
+  // their labels, segments, split and metadata in ONE transaction. On any failure the files of
+  // the batch are removed and the index is unchanged; a crash before the commit leaves the batch's
+  // payloads as orphans (verify reports them, repair takes them in). Returns the ids in order;
+  // on failure *failedIndex (when given) is the sample at fault, -1 when none is.
+  struct NewSample {
+    SampleSpec spec;
+    QByteArray frames;  // as for addSample
+  };
+  QVector<qint64> addSamples(const QVector<NewSample>& samples, QString* error,
+                             int* failedIndex = nullptr);
 
   QVector<SampleRecord> list(const SampleFilter& filter, QString* error) const;
   qint64 count(const SampleFilter& filter, QString* error) const;
@@ -115,6 +127,10 @@ class DatasetStore {
   explicit DatasetStore(QString dir);
   bool openConnection(bool create, QString* error);
   bool migrate(int from, QString* error);
+  // Inserts a payload's rows in the caller's transaction; 0 on error.
+  qint64 insertPayloadRows(const SampleSpec& spec, qint64 frames, const QString& payloadRel,
+                           const QString& sha, qint64 bytes, const QString& sidecarRel,
+                           const QString& sidecarSha, QString* error);
   qint64 indexPayload(const SampleSpec& spec, qint64 frames, const QString& payloadRel,
                       const QString& sha, qint64 bytes, const QString& sidecarRel,
                       const QString& sidecarSha, QString* error);

@@ -39,6 +39,16 @@ struct ModelOutput {
   QVector<float> scores;
 };
 
+// A label on a sample: the whole sample, or frames [start, end) of it.
+struct Segment {
+  qint64 id = 0;
+  qint64 sampleId = 0;
+  QString label;
+  bool whole = false;
+  qint64 start = 0;
+  qint64 end = 0;
+};
+
 // Everything about one recording except its frames; also what the JSON sidecar holds.
 struct SampleSpec {
   QString name;       // shown to people; the file name is derived from it
@@ -56,6 +66,10 @@ struct SampleSpec {
   QString sessionNote;
   qint64 sessionStartedMs = 0;
   QStringList labels;  // whole-sample labels
+  // Labelled frames [start, end) (id, sampleId and whole ignored); start == end is a point label
+  // (Audacity point labels, TextGrid points). Indexed with the sample and kept in its sidecar.
+  QVector<Segment> segments;
+  Split split = Split::kUnassigned;
   QMap<QString, QString> metadata;
   QVector<ModelOutput> outputs;
   qint64 createdMs = 0;  // wall clock (ms since epoch); 0 = now
@@ -81,16 +95,6 @@ struct SampleRecord {
   qint64 sessionId = 0;  // 0 none
   QString device;        // device name, "" none
   QStringList labels;    // distinct labels of the sample (whole and segments), sorted
-};
-
-// A label on a sample: the whole sample, or frames [start, end) of it.
-struct Segment {
-  qint64 id = 0;
-  qint64 sampleId = 0;
-  QString label;
-  bool whole = false;
-  qint64 start = 0;
-  qint64 end = 0;
 };
 
 // Every field narrows the listing; empty/unset fields do not.

@@ -362,6 +362,31 @@ std::unique_ptr<EditCommand> addSegment(DatasetStore* s, qint64 sampleId, const 
               });
 }
 
+std::unique_ptr<EditCommand> addSegments(DatasetStore* s, qint64 sampleId,
+                                         const QVector<Segment>& segments) {
+  return make(
+      s, QStringLiteral("Label sample %1 with %2 segments").arg(sampleId).arg(segments.size()),
+      [=](RowJournal& j, QString* error) {
+        const qint64 frames = sampleFrames(j, sampleId, error);
+        if (frames < 0) return false;
+        for (const Segment& seg : segments) {
+          if (seg.label.isEmpty() || seg.start < 0 || seg.end < seg.start || seg.end > frames)
+            return setError(error, QStringLiteral("sample %1: segment '%2' [%3, %4) is "
+                                                  "not inside its %5 frames")
+                                       .arg(sampleId)
+                                       .arg(seg.label)
+                                       .arg(seg.start)
+                                       .arg(seg.end)
+                                       .arg(frames));
+          const qint64 l = j.labelId(seg.label, error);
+          if (l == 0 ||
+              j.insert(kSegments, segmentRow(sampleId, l, false, seg.start, seg.end), error) == 0)
+            return false;
+        }
+        return true;
+      });
+}
+
 std::unique_ptr<EditCommand> removeSegment(DatasetStore* s, qint64 segmentId) {
   return make(s, QStringLiteral("Remove segment %1").arg(segmentId),
               [=](RowJournal& j, QString* error) { return j.remove(kSegments, segmentId, error); });

@@ -112,6 +112,9 @@ std::unique_ptr<EditCommand> labelSample(DatasetStore* s, qint64 sampleId, const
 std::unique_ptr<EditCommand> unlabelSample(DatasetStore* s, qint64 sampleId, const QString& label);
 std::unique_ptr<EditCommand> addSegment(DatasetStore* s, qint64 sampleId, const QString& label,
                                         qint64 start, qint64 end);
+// Several segments in one edit (a label file put onto a sample); start == end is a point label.
+std::unique_ptr<EditCommand> addSegments(DatasetStore* s, qint64 sampleId,
+                                         const QVector<Segment>& segments);
 std::unique_ptr<EditCommand> removeSegment(DatasetStore* s, qint64 segmentId);
 std::unique_ptr<EditCommand> renameLabel(DatasetStore* s, const QString& from, const QString& to);
 std::unique_ptr<EditCommand> mergeLabels(DatasetStore* s, const QString& from, const QString& into);

@@ -131,6 +131,14 @@ bool checkSpec(const SampleSpec& spec, qint64 frames, QString* error) {
                                  .arg(g.atFrame)
                                  .arg(g.lostFrames)
                                  .arg(frames));
+  for (const Segment& s : spec.segments)
+    if (s.label.isEmpty() || s.start < 0 || s.end < s.start || s.end > frames)
+      return setError(error, QStringLiteral("segments: \"%1\" [%2, %3) is not a labelled range "
+                                            "inside the %4 frames")
+                                 .arg(s.label)
+                                 .arg(s.start)
+                                 .arg(s.end)
+                                 .arg(frames));
   for (const ModelOutput& o : spec.outputs)
     if (o.atFrame < 0 || o.atFrame > frames)
       return setError(error, QStringLiteral("model_outputs: frame %1 is outside the %2 frames")
@@ -274,7 +282,7 @@ QJsonObject sidecarToJson(const SampleSpec& spec, qint64 frames, const QString& 
   QJsonObject meta;
   for (auto it = spec.metadata.begin(); it != spec.metadata.end(); ++it)
     meta[it.key()] = it.value();
-  return QJsonObject{
+  QJsonObject o{
       {"format", "tinyscope-sample"},
       {"version", 1},
       {"payload", payloadFile},
@@ -297,6 +305,16 @@ QJsonObject sidecarToJson(const SampleSpec& spec, qint64 frames, const QString& 
       {"model_outputs", outputs},
       {"created_ms", double(spec.createdMs)},
   };
+  // Segments and split given when the sample was added (an import), so repair restores them.
+  if (!spec.segments.isEmpty()) {
+    QJsonArray segments;
+    for (const Segment& g : spec.segments)
+      segments.append(
+          QJsonObject{{"label", g.label}, {"start", double(g.start)}, {"end", double(g.end)}});
+    o["segments"] = segments;
+  }
+  if (spec.split != Split::kUnassigned) o["split"] = splitName(spec.split);
+  return o;
 }
 
 namespace {
@@ -441,6 +459,20 @@ bool sidecarFromJson(const QByteArray& bytes, const QString& file, SampleSpec* s
   s.sessionNote = se.str("note", false);
   s.sessionStartedMs = se.integer("started_ms", 0, kMaxTime, 0, false);
   r.take(se);
+  i = 0;
+  for (const QJsonValue& v : r.array("segments")) {
+    FieldReader g(v.toObject(), file, QStringLiteral("segments[%1].").arg(i++));
+    if (!v.isObject()) g.wrong("", "an object");
+    Segment seg;
+    seg.label = g.str("label");
+    seg.start = g.integer("start", 0, kMaxFrames, 0);
+    seg.end = g.integer("end", 0, kMaxFrames, 0);
+    s.segments.append(seg);
+    r.take(g);
+  }
+  const QString split = r.str("split", false);
+  if (r.ok() && !split.isEmpty() && !parseSplit(split, &s.split))
+    r.wrong("split", "train, test or unassigned");
   const QJsonObject meta = r.object("metadata");
   for (auto it = meta.begin(); it != meta.end(); ++it) {
     if (!it.value().isString()) {

@@ -42,7 +42,8 @@ bool readPayloadFrames(const QString& path, qint64 begin, qint64 count, QByteArr
 bool sha256OfFile(const QString& path, QString* hex, QString* error);
 
 // The sidecar: the recording's facts (sensor, axes, units, rate, device times, gaps, outputs,
-// labels given at recording time) so a person, or `repair`, can read a payload without the index.
+// labels, segments and split given when it was added) so a person, or `repair`, can read a payload
+// without the index.
 QJsonObject sidecarToJson(const SampleSpec& spec, qint64 frames, const QString& payloadFile,
                           const QString& payloadSha256);
 // Parses and checks a sidecar; `file` names it in errors. Fills spec, frames and the payload's

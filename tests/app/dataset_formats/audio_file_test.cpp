@@ -11,7 +11,7 @@
 
 #include "app/core/dataset/formats/audio_file.h"
 
-using namespace tinyscope::dataset;
+using namespace tinyscope::dataset::formats;
 
 namespace {
 

@@ -12,7 +12,7 @@
 
 #include "app/core/dataset/formats/csv_format.h"
 
-using namespace tinyscope::dataset;
+using namespace tinyscope::dataset::formats;
 
 namespace {
 

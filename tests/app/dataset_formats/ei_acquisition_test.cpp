@@ -15,7 +15,7 @@
 
 #include "app/core/dataset/formats/ei_acquisition.h"
 
-using namespace tinyscope::dataset;
+using namespace tinyscope::dataset::formats;
 
 namespace {
 

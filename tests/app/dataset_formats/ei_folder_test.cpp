@@ -14,7 +14,7 @@
 #include "app/core/dataset/formats/csv_format.h"
 #include "app/core/dataset/formats/ei_folder.h"
 
-using namespace tinyscope::dataset;
+using namespace tinyscope::dataset::formats;
 
 namespace {
 

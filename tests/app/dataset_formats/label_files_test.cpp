@@ -14,7 +14,7 @@
 
 #include "app/core/dataset/formats/label_files.h"
 
-using namespace tinyscope::dataset;
+using namespace tinyscope::dataset::formats;
 
 namespace {
 

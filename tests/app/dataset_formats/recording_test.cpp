@@ -4,7 +4,7 @@
 
 #include "app/core/dataset/formats/recording.h"
 
-using namespace tinyscope::dataset;
+using namespace tinyscope::dataset::formats;
 
 TEST(SegmentConversion, InclusiveEndsBecomeExclusiveAndBack) {
   // EI: "the next segment after endIndex 300 needs to be startIndex 301" — inclusive ends.

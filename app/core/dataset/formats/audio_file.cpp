@@ -11,7 +11,7 @@
 
 #include "app/core/dataset/formats/ei_acquisition.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 namespace {
 
 constexpr int kMaxChannels = 256;
@@ -281,4 +281,4 @@ QString writeAudioFile(const QString& path, const Recording& rec, AudioContainer
   return {};
 }
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -11,7 +11,7 @@
 #include "app/core/dataset/formats/format_result.h"
 #include "app/core/dataset/formats/recording.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 enum class AudioContainer { kWav, kFlac };
 
@@ -25,4 +25,4 @@ FormatResult<Recording> readAudioFile(const QString& path);
 QString writeAudioFile(const QString& path, const Recording& recording, AudioContainer container,
                        SampleFormat format = SampleFormat::kUnknown);
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -11,7 +11,7 @@
 #include "app/core/dataset/formats/ei_acquisition.h"
 #include "app/core/dataset/formats/text_input.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 namespace {
 
 QString number(double v) {
@@ -327,4 +327,4 @@ QString writeCsvFile(const QString& path, const Recording& rec, CsvFlavour flavo
   return {};
 }
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -15,7 +15,7 @@
 #include "app/core/dataset/formats/format_result.h"
 #include "app/core/dataset/formats/recording.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 enum class CsvFlavour { kEdgeImpulse, kTinyscope };
 
@@ -56,4 +56,4 @@ class CsvWriter {
 FormatResult<QByteArray> encodeCsv(const Recording& recording, CsvFlavour flavour);
 QString writeCsvFile(const QString& path, const Recording& recording, CsvFlavour flavour);
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -18,7 +18,7 @@
 #include "app/core/dataset/formats/json_text.h"
 #include "app/core/dataset/formats/text_input.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 namespace {
 
 constexpr int kSignatureHexChars = 64;
@@ -497,4 +497,4 @@ FormatResult<QString> writeEiAcquisitionFile(const QString& dir, const Recording
   return result;
 }
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -13,7 +13,7 @@
 #include "app/core/dataset/formats/format_result.h"
 #include "app/core/dataset/formats/recording.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 enum class SignatureStatus { kUnsigned, kVerified, kNotVerified };
 // "unsigned", "signature verified", "signature not verified"
@@ -60,4 +60,4 @@ QString eiNameFromFileName(const QString& fileName);
 bool locateEiSignature(const QByteArray& bytes, EiEncoding encoding, int* offset, int* length,
                        QString* error);
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

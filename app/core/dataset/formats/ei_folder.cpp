@@ -16,7 +16,7 @@
 #include "app/core/dataset/formats/json_scan.h"
 #include "app/core/dataset/formats/text_input.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 namespace {
 
 const QString kInfoLabels = QStringLiteral("info.labels");
@@ -426,4 +426,4 @@ FormatResult<QStringList> writeEiFolder(const QString& dirPath,
   return result;
 }
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

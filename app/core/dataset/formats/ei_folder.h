@@ -19,7 +19,7 @@
 #include "app/core/dataset/formats/format_result.h"
 #include "app/core/dataset/formats/recording.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 struct InfoLabelsRange {
   qint64 startIndex = 0;
@@ -64,4 +64,4 @@ FormatResult<EiFolderSample> readEiSampleFile(const QString& path, const QString
 FormatResult<QStringList> writeEiFolder(const QString& dir, const QVector<Recording>& recordings,
                                         const QString& hmacKey = {});
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -3,7 +3,7 @@
 // file and the field or line at fault ("idle.1.json: payload.values[3]: ..."). Plain value.
 #include <QString>
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 template <typename T>
 struct FormatResult {
@@ -21,4 +21,4 @@ inline QString formatError(const QString& file, const QString& where, const QStr
 // Readers refuse inputs beyond this (a bound on memory, not a property of any format).
 constexpr qint64 kMaxInputBytes = qint64(1) << 30;
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -3,7 +3,7 @@
 #include <QSet>
 #include <QVector>
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 namespace {
 
 // JSON string content (between the quotes) with its escapes resolved.
@@ -96,4 +96,4 @@ QString checkJsonKeys(const QByteArray& json) {
   return {};
 }
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -6,7 +6,7 @@
 #include <QByteArray>
 #include <QString>
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 // Index of the quote that closes the string opened at `open`, or -1 when the text ends first.
 int jsonStringEnd(const QByteArray& json, int open);
@@ -16,4 +16,4 @@ int jsonStringEnd(const QByteArray& json, int open);
 constexpr int kMaxJsonDepth = 512;
 QString checkJsonKeys(const QByteArray& json);
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -7,7 +7,7 @@
 #include <QString>
 #include <cmath>
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 class JsonText {
  public:
@@ -46,4 +46,4 @@ class JsonText {
   QByteArray m_bytes;
 };
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -8,7 +8,7 @@
 
 #include "app/core/dataset/formats/text_input.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 namespace {
 
 // Converts [t0, t1] seconds to a segment and checks it against the recording. An end that
@@ -400,4 +400,4 @@ QString writeLabelFile(const QString& path, const QByteArray& bytes) {
   return {};
 }
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

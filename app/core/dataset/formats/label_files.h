@@ -19,7 +19,7 @@
 #include "app/core/dataset/formats/format_result.h"
 #include "app/core/dataset/formats/recording.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 FormatResult<QVector<Segment>> parseAudacityLabels(const QByteArray& bytes, const QString& fileName,
                                                    double rateHz, qint64 frameCount);
@@ -38,4 +38,4 @@ QByteArray encodeTextGrid(const QVector<Segment>& segments, double rateHz, qint6
 // Writes bytes to path atomically; returns an error sentence or empty.
 QString writeLabelFile(const QString& path, const QByteArray& bytes);
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 quint64 Recording::timestampUsOf(qint64 frame, qint64 lostUsBeforeFrame) const {
   const auto elapsed =
@@ -94,4 +94,4 @@ const char* sampleFormatName(SampleFormat format) {
   return "unknown";
 }
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

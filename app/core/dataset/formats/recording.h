@@ -19,7 +19,7 @@
 #include <QVariantMap>
 #include <QVector>
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 struct Axis {
   QString name;
@@ -85,6 +85,6 @@ QString checkSegment(const Segment& segment, qint64 frameCount);
 
 const char* sampleFormatName(SampleFormat format);
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats
 
-Q_DECLARE_METATYPE(tinyscope::dataset::Recording)
+Q_DECLARE_METATYPE(tinyscope::dataset::formats::Recording)

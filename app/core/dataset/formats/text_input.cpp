@@ -4,7 +4,7 @@
 #include <QTextCodec>
 #include <cmath>
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 FormatResult<QByteArray> readInputFile(const QString& path) {
   FormatResult<QByteArray> result;
@@ -57,4 +57,4 @@ bool parseDecimal(QString text, double* value) {
   return true;
 }
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats

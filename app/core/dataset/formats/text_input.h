@@ -8,7 +8,7 @@
 
 #include "app/core/dataset/formats/format_result.h"
 
-namespace tinyscope::dataset {
+namespace tinyscope::dataset::formats {
 
 // The whole file, or one error naming it (missing, unreadable, too large).
 FormatResult<QByteArray> readInputFile(const QString& path);
@@ -19,4 +19,4 @@ QStringList splitLines(const QString& text);
 // (labels written under old locales: "2,150000"). False for anything else, NaN or infinity.
 bool parseDecimal(QString text, double* value);
 
-}  // namespace tinyscope::dataset
+}  // namespace tinyscope::dataset::formats
