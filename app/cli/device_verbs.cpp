@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/device_connect.h"
 #include "app/cli/verbs.h"
 #include "app/core/device/device_dump.h"
 #include "app/core/device/device_session.h"
@@ -19,18 +20,14 @@
 
 namespace tinyscope::cli {
 
-namespace {
-
 const QCommandLineOption kDeviceOpt(
     QStringList{QStringLiteral("d"), QStringLiteral("device")},
     QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
     QStringLiteral("URI"));
-const QCommandLineOption kJsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
 const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"),
                                      QStringLiteral("Handshake timeout in seconds (default 10)."),
                                      QStringLiteral("S"), QStringLiteral("10"));
 
-// Opens a session and completes the handshake; nullptr after printing one error line.
 std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p,
                                              int* code) {
   if (!p.isSet(kDeviceOpt)) {
@@ -62,6 +59,18 @@ std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommand
   }
   return session;
 }
+
+int sensorIndex(const DeviceInfo& info, const QString& idText) {
+  bool ok = false;
+  const int id = idText.toInt(&ok);
+  for (size_t i = 0; ok && i < info.hello.sensors.size(); ++i)
+    if (info.hello.sensors[i].sensorId == id) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+const QCommandLineOption kJsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
 
 QString elementTypeName(proto::ElementType t) {
   switch (t) {
@@ -316,14 +325,9 @@ int runStream(const QStringList& args) {
   if (!session) return code;
   const DeviceInfo info = session->info();  // a copy: valid even if the device re-handshakes
   const proto::HelloReply& h = info.hello;
-  const int sensorId = p.value(sensor).toInt(&ok);
-  const proto::SensorInfo* si = nullptr;
-  QString sensorName;
-  for (size_t i = 0; ok && i < h.sensors.size(); ++i)
-    if (h.sensors[i].sensorId == sensorId) {
-      si = &h.sensors[i];
-      sensorName = info.sensorNames.value(static_cast<int>(i));
-    }
+  const int sensorAt = sensorIndex(info, p.value(sensor));
+  const proto::SensorInfo* si = sensorAt < 0 ? nullptr : &h.sensors[static_cast<size_t>(sensorAt)];
+  const QString sensorName = info.sensorNames.value(sensorAt);
   if (!si)
     return fail(verb,
                 QStringLiteral("%1 has no sensor '%2' (see 'tinyscope-cli info')")
@@ -361,7 +365,7 @@ int runStream(const QStringList& args) {
       csvOut << '\n';
     }
   });
-  session->startStream(0, static_cast<quint8>(sensorId), rateMilliHz, windowSamples);
+  session->startStream(0, si->sensorId, rateMilliHz, windowSamples);
   session->spin(static_cast<int>(seconds * 1000));
   session->stopStream(0);
   session->spin(200);

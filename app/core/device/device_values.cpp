@@ -108,6 +108,31 @@ QString DeviceInfo::deviceIdHex() const {
   return s;
 }
 
+QStringList DeviceInfo::axisNames(int index) const {
+  QStringList names;
+  if (index < 0 || static_cast<size_t>(index) >= hello.sensors.size()) return names;
+  const int axes = hello.sensors[static_cast<size_t>(index)].axes;
+  for (int a = 0; a < axes; ++a) {
+    if (axes == 1)
+      names << sensorNames.value(index);
+    else if (axes == 3)
+      names << QString(QLatin1Char("xyz"[a]));
+    else
+      names << QStringLiteral("ch%1").arg(a);
+  }
+  return names;
+}
+
+QStringList DeviceInfo::axisUnits(int index) const {
+  QStringList units;
+  if (index < 0 || static_cast<size_t>(index) >= hello.sensors.size()) return units;
+  const int axes = hello.sensors[static_cast<size_t>(index)].axes;
+  const QStringList listed = sensorUnits.value(index).split(QLatin1Char(','));
+  for (int a = 0; a < axes; ++a)
+    units << (listed.size() == axes ? listed.at(a) : sensorUnits.value(index)).trimmed();
+  return units;
+}
+
 DeviceInfo DeviceInfo::fromHello(const HelloReply& hello) {
   DeviceInfo d;
   d.hello = hello;

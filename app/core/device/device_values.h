@@ -101,6 +101,11 @@ struct DeviceInfo {
   QStringList sensorNames, sensorUnits;  // per hello.sensors entry
   QStringList slotModelNames;            // per hello.slots entry
   QString deviceIdHex() const;
+  // One name / unit per axis of sensor `index` (an index into hello.sensors): a one-axis
+  // sensor's axis is the sensor's name, three axes are x, y, z, others ch0, ch1...; units are
+  // the sensor's units, split at commas when the device lists one per axis.
+  QStringList axisNames(int index) const;
+  QStringList axisUnits(int index) const;
   static DeviceInfo fromHello(const proto::HelloReply& hello);
 };
 
