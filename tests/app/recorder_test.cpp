@@ -170,6 +170,22 @@ TEST(Recorder, StopsAtTheFrameLimitCountingLostFrames) {
   EXPECT_EQ(rig.recorder->stats().lostFrames, 10);
 }
 
+TEST(Recorder, ChunksOfEqualFramesAreAllKept) {
+  // A periodic signal (or silence) gives chunks of identical frames; the store refuses a payload
+  // it holds already, so each chunk file must still be distinct (once the second chunk failed).
+  Rig rig(/*sampleSeconds=*/10);
+  for (uint32_t s = 0; s < 20; ++s) rig.window(s, 10000ull * s, 0);
+  QString error;
+  ASSERT_TRUE(rig.recorder->finish(&error)) << error.toStdString();
+  EXPECT_TRUE(rig.recorder->error().isEmpty()) << rig.recorder->error().toStdString();
+  const auto chunks = rig.chunks();
+  ASSERT_EQ(chunks.size(), 4);
+  for (const auto& c : chunks) EXPECT_EQ(c.x.size(), 50);
+  dataset::VerifyReport report;
+  ASSERT_TRUE(rig.store->verify(&report, &error));
+  EXPECT_TRUE(report.clean());
+}
+
 TEST(Recorder, OutputScoresAreDequantizedWhenTheTensorIsQuantized) {
   InferenceRun run;
   CapturedTensor q;
