@@ -1,6 +1,7 @@
 #pragma once
 // The device plumbing the device verbs share (defined in device_verbs.cpp): the --device and
-// --timeout options, the connection with its one-line errors, the sensor named by --sensor.
+// --timeout options, --sensor and --rate, the connection with its one-line errors, the sensor named
+// by --sensor.
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <memory>
@@ -11,6 +12,8 @@ namespace tinyscope::cli {
 
 extern const QCommandLineOption kDeviceOpt;
 extern const QCommandLineOption kTimeoutOpt;
+extern const QCommandLineOption kSensorOpt;
+extern const QCommandLineOption kRateOpt;
 
 // Opens a session and completes the handshake; nullptr after printing one error line
 // (*code: 2 for a bad address or option, 1 when the device did not answer).

@@ -26,6 +26,12 @@ const QCommandLineOption kDeviceOpt(
     QStringList{QStringLiteral("d"), QStringLiteral("device")},
     QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
     QStringLiteral("URI"));
+const QCommandLineOption kSensorOpt(QStringLiteral("sensor"),
+                                    QStringLiteral("Sensor id (default 0)."), QStringLiteral("ID"),
+                                    QStringLiteral("0"));
+const QCommandLineOption kRateOpt(QStringLiteral("rate"),
+                                  QStringLiteral("Sample rate in Hz (default: the sensor's)."),
+                                  QStringLiteral("HZ"));
 const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"),
                                      QStringLiteral("Handshake timeout in seconds (default 10)."),
                                      QStringLiteral("S"), QStringLiteral("10"));
@@ -251,12 +257,8 @@ int runStream(const QStringList& args) {
       QStringLiteral("Write samples to FILE as CSV: a header with axis names and units, the device "
                      "time in µs, one column per axis (sim:?csv=FILE replays it)."),
       QStringLiteral("FILE"));
-  const QCommandLineOption sensor(QStringLiteral("sensor"),
-                                  QStringLiteral("Sensor id (default 0)."), QStringLiteral("ID"),
-                                  QStringLiteral("0"));
-  const QCommandLineOption rate(QStringLiteral("rate"),
-                                QStringLiteral("Sample rate in Hz (default: the sensor's)."),
-                                QStringLiteral("HZ"));
+  const QCommandLineOption& sensor = kSensorOpt;
+  const QCommandLineOption& rate = kRateOpt;
   const QCommandLineOption window(QStringLiteral("window"),
                                   QStringLiteral("Samples per window (default: fits one frame)."),
                                   QStringLiteral("N"));

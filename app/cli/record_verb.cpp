@@ -88,12 +88,8 @@ int runRecord(const QStringList& args) {
   const QCommandLineOption name(
       QStringLiteral("name"), QStringLiteral("Sample name prefix (default: the label or sensor)."),
       QStringLiteral("NAME"));
-  const QCommandLineOption sensor(QStringLiteral("sensor"),
-                                  QStringLiteral("Sensor id (default 0)."), QStringLiteral("ID"),
-                                  QStringLiteral("0"));
-  const QCommandLineOption rate(QStringLiteral("rate"),
-                                QStringLiteral("Sample rate in Hz (default: the sensor's)."),
-                                QStringLiteral("HZ"));
+  const QCommandLineOption& sensor = kSensorOpt;
+  const QCommandLineOption& rate = kRateOpt;
   const QCommandLineOption duration(
       QStringLiteral("duration"),
       QStringLiteral("Seconds of device time to record (default 10; Ctrl-C ends it early)."),

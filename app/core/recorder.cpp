@@ -11,41 +11,6 @@
 
 namespace tinyscope {
 
-namespace {
-
-double tensorValue(const CapturedTensor& t, int index) {
-  const char* p = t.data.constData() + static_cast<size_t>(index) * proto::elementSize(t.desc.type);
-  switch (t.desc.type) {
-    case proto::ElementType::kInt8:
-      return static_cast<int8_t>(p[0]);
-    case proto::ElementType::kUInt8:
-      return static_cast<uint8_t>(p[0]);
-    case proto::ElementType::kInt16: {
-      int16_t v;
-      std::memcpy(&v, p, 2);
-      return v;
-    }
-    case proto::ElementType::kUInt16: {
-      uint16_t v;
-      std::memcpy(&v, p, 2);
-      return v;
-    }
-    case proto::ElementType::kInt32: {
-      int32_t v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    case proto::ElementType::kFloat32: {
-      float v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-  }
-  return 0;
-}
-
-}  // namespace
-
 QVector<float> outputScores(const InferenceRun& run) {
   QVector<float> scores;
   for (const CapturedTensor& t : run.outputs) {
@@ -54,7 +19,8 @@ QVector<float> outputScores(const InferenceRun& run) {
     const int n = static_cast<int>(static_cast<size_t>(t.data.size()) / size);
     const bool quantized = t.desc.scale > 0 && t.desc.type != proto::ElementType::kFloat32;
     for (int i = 0; i < n; ++i) {
-      const double q = tensorValue(t, i);
+      const double q =
+          elementValue(t.desc.type, t.data.constData() + static_cast<size_t>(i) * size);
       scores.append(static_cast<float>(quantized ? (q - t.desc.zeroPoint) * t.desc.scale : q));
     }
   }

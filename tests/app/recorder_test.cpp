@@ -47,14 +47,7 @@ struct Rig {
         const int16_t v = static_cast<int16_t>(base + k);
         payload.append(reinterpret_cast<const char*>(&v), 2);
       }
-    SensorWindow w;
-    w.sequence = seq;
-    w.timestampUs = ts;
-    w.channels = 3;
-    w.sampleCount = 10;
-    w.payload = ConstByteSpan(reinterpret_cast<const uint8_t*>(payload.constData()),
-                              static_cast<size_t>(payload.size()));
-    dev.send(w);
+    dev.sendWindow(seq, ts, 3, 10, payload);
   }
 
   // Every committed chunk's frames (x axis), gaps (shifted to recording frames) and records.

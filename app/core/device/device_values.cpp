@@ -9,14 +9,8 @@ namespace tinyscope {
 
 using namespace tinyscope::proto;
 
-double SensorWindowData::sample(int index, int channel) const {
-  const size_t size = elementSize(sampleType);
-  const size_t offset =
-      (static_cast<size_t>(index) * static_cast<size_t>(channels) + static_cast<size_t>(channel)) *
-      size;
-  if (size == 0 || offset + size > static_cast<size_t>(payload.size())) return 0;
-  const char* p = payload.constData() + offset;
-  switch (sampleType) {
+double elementValue(ElementType type, const char* p) {
+  switch (type) {
     case ElementType::kInt8:
       return static_cast<int8_t>(p[0]);
     case ElementType::kUInt8:
@@ -43,6 +37,15 @@ double SensorWindowData::sample(int index, int channel) const {
     }
   }
   return 0;
+}
+
+double SensorWindowData::sample(int index, int channel) const {
+  const size_t size = elementSize(sampleType);
+  const size_t offset =
+      (static_cast<size_t>(index) * static_cast<size_t>(channels) + static_cast<size_t>(channel)) *
+      size;
+  if (size == 0 || offset + size > static_cast<size_t>(payload.size())) return 0;
+  return elementValue(sampleType, payload.constData() + offset);
 }
 
 double StreamStats::measuredRateHz() const {

@@ -15,6 +15,9 @@
 
 namespace tinyscope {
 
+// One little-endian element of `type` at p (elementSize(type) readable bytes) as a double.
+double elementValue(proto::ElementType type, const char* p);
+
 struct SensorWindowData {
   quint8 streamId = 0;
   quint32 sequence = 0;
