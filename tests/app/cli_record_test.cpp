@@ -80,6 +80,8 @@ TEST(CliRecord, ImuAndAudioFromTheSimulatorLandInOrderWithDeviceTime) {
                 "--label", "take-" + c.sensor, "--duration", "2.5", "--sample-length", "1",
                 "--chunk", "0.5", "--json", "--fail-on-loss"});
     ASSERT_EQ(r.code, 0) << r.err.toStdString() << r.out.toStdString();
+    EXPECT_TRUE(r.err.isEmpty()) << "no progress line when stderr is no terminal: "
+                                 << r.err.toStdString();
     const QJsonObject o = json(r.out);
     // Device time decides the end: exactly duration × rate frames, nothing lost.
     EXPECT_EQ(o["frames"].toInt(), qRound(2.5 * c.rateHz));
@@ -108,6 +110,14 @@ TEST(CliRecord, ImuAndAudioFromTheSimulatorLandInOrderWithDeviceTime) {
     const CliResult list = runCli({"dataset", "list", ds, "--json", "--label", "take-" + c.sensor});
     ASSERT_EQ(list.code, 0) << list.err.toStdString();
     EXPECT_EQ(json(list.out)["count"].toInt(), all.size());
+    // Into the same dataset again, without --create: one summary line.
+    const CliResult again = runCli({"record", "--device", "sim:?sensor=" + c.sensor, "--dataset",
+                                    ds, "--duration", "0.2", "--name", "more"});
+    EXPECT_EQ(again.code, 0) << again.err.toStdString();
+    EXPECT_EQ(again.out.count('\n'), 1) << again.out.toStdString();
+    EXPECT_TRUE(
+        again.out.startsWith("recorded " + QString::number(qRound(0.2 * c.rateHz)) + " frames"))
+        << again.out.toStdString();
   }
 }
 
@@ -196,33 +206,38 @@ TEST(CliRecord, InferEveryStoresTheDevicesModelOutputsWithTheSample) {
 }
 
 TEST(CliRecord, KillNineLosesAtMostTheOpenChunk) {
-  QTemporaryDir dir;
-  const QString ds = dir.path() + "/ds";
-  QProcess rec;
-  rec.start(QStringLiteral(TINYSCOPE_CLI),
-            {"record", "--device", "sim:?sensor=audio", "--dataset", ds, "--create", "--label",
-             "field", "--duration", "60", "--chunk", "0.25"});
-  ASSERT_TRUE(rec.waitForStarted(5000));
-  QThread::msleep(2300);
-  rec.kill();  // SIGKILL, mid-chunk
-  rec.waitForFinished(5000);
-  const CliResult repair = runCli({"dataset", "repair", ds});
-  EXPECT_EQ(repair.code, 0) << repair.err.toStdString();
-  const CliResult verify = runCli({"dataset", "verify", ds});
-  EXPECT_EQ(verify.code, 0) << verify.out.toStdString();
-  auto store = openStore(ds);
-  ASSERT_TRUE(store);
-  const QVector<SampleRecord> all = samples(*store);
-  EXPECT_GE(all.size(), 4) << "chunks committed before the kill";
-  QString error;
-  for (int i = 0; i < all.size(); ++i) {
-    // Every committed chunk is whole: 0.25 s at 16 kHz, readable, labelled, numbered in order.
-    EXPECT_EQ(all[i].frames, 4000);
-    EXPECT_EQ(all[i].labels, QStringList{"field"});
-    EXPECT_EQ(store->metadata(all[i].id, &error).value("chunk"), QString::number(i));
-    QByteArray frames;
-    EXPECT_TRUE(store->readFrames(all[i].id, &frames, &error)) << error.toStdString();
-    EXPECT_EQ(frames.size(), 4000 * 2);
+  // Killed at different moments of a chunk (0.25 s each): while frames arrive, while a chunk
+  // is being written, right after one.
+  for (int killMs : {1300, 1890, 2470}) {
+    SCOPED_TRACE(killMs);
+    QTemporaryDir dir;
+    const QString ds = dir.path() + "/ds";
+    QProcess rec;
+    rec.start(QStringLiteral(TINYSCOPE_CLI),
+              {"record", "--device", "sim:?sensor=audio", "--dataset", ds, "--create", "--label",
+               "field", "--duration", "60", "--chunk", "0.25"});
+    ASSERT_TRUE(rec.waitForStarted(5000));
+    QThread::msleep(static_cast<unsigned long>(killMs));
+    rec.kill();  // SIGKILL
+    rec.waitForFinished(5000);
+    const CliResult repair = runCli({"dataset", "repair", ds});
+    EXPECT_EQ(repair.code, 0) << repair.err.toStdString();
+    const CliResult verify = runCli({"dataset", "verify", ds});
+    EXPECT_EQ(verify.code, 0) << verify.out.toStdString();
+    auto store = openStore(ds);
+    ASSERT_TRUE(store);
+    const QVector<SampleRecord> all = samples(*store);
+    EXPECT_GE(all.size(), 2) << "chunks committed before the kill";
+    QString error;
+    for (int i = 0; i < all.size(); ++i) {
+      // Every committed chunk is whole: 0.25 s at 16 kHz, readable, labelled, numbered in order.
+      EXPECT_EQ(all[i].frames, 4000);
+      EXPECT_EQ(all[i].labels, QStringList{"field"});
+      EXPECT_EQ(store->metadata(all[i].id, &error).value("chunk"), QString::number(i));
+      QByteArray frames;
+      EXPECT_TRUE(store->readFrames(all[i].id, &frames, &error)) << error.toStdString();
+      EXPECT_EQ(frames.size(), 4000 * 2);
+    }
   }
 }
 
