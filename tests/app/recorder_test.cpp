@@ -163,6 +163,28 @@ TEST(Recorder, StopsAtTheFrameLimitCountingLostFrames) {
   EXPECT_EQ(rig.recorder->stats().lostFrames, 10);
 }
 
+TEST(Recorder, AGapOnAChunkOrSampleBoundaryKeepsEveryChunksDeviceTimeTrue) {
+  // 100-frame samples (device time: lost frames count) in 50-frame chunks of 10-frame windows:
+  // window 5 is lost just after chunk 0 was committed, window 10 just as sample 0 is full.
+  Rig rig(/*sampleSeconds=*/0.1);
+  for (uint32_t s = 0; s < 22; ++s)
+    if (s != 5 && s != 10) rig.window(s, 10000ull * s, static_cast<int16_t>(s));
+  QString error;
+  ASSERT_TRUE(rig.recorder->finish(&error)) << error.toStdString();
+  QVector<qint64> firstUs;
+  QVector<qint64> gapAt;
+  for (const auto& c : rig.chunks()) {
+    firstUs.append(c.record.firstDeviceUs);
+    // The first frame of each chunk is the first value of the window it came from.
+    EXPECT_EQ(c.record.firstDeviceUs, 10000 * c.x.value(0)) << c.record.name.toStdString();
+    for (const dataset::Gap& g : c.gaps) gapAt.append(g.atFrame);
+  }
+  // sample 0: windows 0-4 | (gap) 6-9 ; sample 1: (gap) 11-15 | 16-19 ; sample 2: 20-21
+  EXPECT_EQ(firstUs, (QVector<qint64>{0, 60000, 110000, 160000, 200000}));
+  EXPECT_EQ(gapAt, (QVector<qint64>{0, 0}));
+  EXPECT_EQ(rig.recorder->stats().lostFrames, 20);
+}
+
 TEST(Recorder, ChunksOfEqualFramesAreAllKept) {
   // A periodic signal (or silence) gives chunks of identical frames; the store refuses a payload
   // it holds already, so each chunk file must still be distinct (once the second chunk failed).
