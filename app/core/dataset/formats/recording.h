@@ -21,6 +21,11 @@
 
 namespace tinyscope::dataset {
 
+// Axis, Segment and Gap live in an inline namespace: the store has its own Segment and Gap
+// (dataset_types.h, index rows), and one program links both. Their names mangle apart, so each
+// QVector<Segment> instantiation keeps its own layout; code spells them dataset::Segment as ever.
+inline namespace formats {
+
 struct Axis {
   QString name;
   QString units;
@@ -39,6 +44,8 @@ struct Gap {
   qint64 lostUs = 0;        // time missing beyond one nominal interval
 };
 
+}  // namespace formats
+
 // How a sample's values were stored where they came from (kept so WAV bit depth survives).
 enum class SampleFormat { kUnknown, kInt8, kInt16, kInt24, kInt32, kFloat32, kFloat64 };
 
@@ -49,11 +56,11 @@ struct Recording {
   QString deviceName;
   QString deviceType;
   double intervalMs = 0;
-  QVector<Axis> axes;
+  QVector<formats::Axis> axes;
   QVector<double> values;
-  QVector<Segment> segments;
+  QVector<formats::Segment> segments;
   quint64 firstTimestampUs = 0;  // device timestamp of frame 0 (0 when the source has none)
-  QVector<Gap> gaps;
+  QVector<formats::Gap> gaps;
   SampleFormat sampleFormat = SampleFormat::kUnknown;
   QVariantMap metadata;
 
@@ -74,14 +81,14 @@ struct Recording {
 
 // ---- Segment conversions (the only place ends change convention) ----
 // Edge Impulse labels [firstIndex, lastIndex] with an INCLUSIVE end; tinyscope [start, end).
-Segment segmentFromInclusive(qint64 firstIndex, qint64 lastIndex, const QString& label);
-void segmentToInclusive(const Segment& segment, qint64* firstIndex, qint64* lastIndex);
+formats::Segment segmentFromInclusive(qint64 firstIndex, qint64 lastIndex, const QString& label);
+void segmentToInclusive(const formats::Segment& segment, qint64* firstIndex, qint64* lastIndex);
 // Continuous time: frame k covers [k / rate, (k + 1) / rate). Times round to the nearest frame
 // boundary, so [3.4 s, 6.1 s) at 100 Hz is frames [340, 610) and back again exactly.
 qint64 secondsToFrame(double seconds, double rateHz);
 double frameToSeconds(qint64 frame, double rateHz);
 // Empty when 0 <= start <= end <= frameCount, else one sentence naming the segment.
-QString checkSegment(const Segment& segment, qint64 frameCount);
+QString checkSegment(const formats::Segment& segment, qint64 frameCount);
 
 const char* sampleFormatName(SampleFormat format);
 
