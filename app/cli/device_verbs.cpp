@@ -6,9 +6,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
+#include <cmath>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/device_connect.h"
 #include "app/cli/verbs.h"
+#include "app/core/dataset/formats/csv_format.h"
 #include "app/core/device/device_dump.h"
 #include "app/core/device/device_session.h"
 #include "app/core/device/device_transport.h"
@@ -19,18 +22,20 @@
 
 namespace tinyscope::cli {
 
-namespace {
-
 const QCommandLineOption kDeviceOpt(
     QStringList{QStringLiteral("d"), QStringLiteral("device")},
     QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
     QStringLiteral("URI"));
-const QCommandLineOption kJsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+const QCommandLineOption kSensorOpt(QStringLiteral("sensor"),
+                                    QStringLiteral("Sensor id (default 0)."), QStringLiteral("ID"),
+                                    QStringLiteral("0"));
+const QCommandLineOption kRateOpt(QStringLiteral("rate"),
+                                  QStringLiteral("Sample rate in Hz (default: the sensor's)."),
+                                  QStringLiteral("HZ"));
 const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"),
                                      QStringLiteral("Handshake timeout in seconds (default 10)."),
                                      QStringLiteral("S"), QStringLiteral("10"));
 
-// Opens a session and completes the handshake; nullptr after printing one error line.
 std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p,
                                              int* code) {
   if (!p.isSet(kDeviceOpt)) {
@@ -62,6 +67,51 @@ std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommand
   }
   return session;
 }
+
+int sensorIndex(const DeviceInfo& info, const QString& idText) {
+  bool ok = false;
+  const int id = idText.toInt(&ok);
+  for (size_t i = 0; ok && i < info.hello.sensors.size(); ++i)
+    if (info.hello.sensors[i].sensorId == id) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+const QCommandLineOption kJsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+
+// stream --csv: tinyscope's CSV flavour (csv_format.h) written window by window: the header
+// once, then one row per sample stamped with its device time. The first error stops the rows.
+class CsvRows {
+ public:
+  explicit CsvRows(QFile* file) : m_file(file) {}
+  bool started() const { return m_writer != nullptr; }
+  void start(const QVector<dataset::formats::Axis>& axes) {
+    if (!m_file->isOpen()) return;
+    m_writer = std::make_unique<dataset::formats::CsvWriter>(
+        m_file, dataset::formats::CsvFlavour::kTinyscope, axes);
+    if (!m_writer->writeHeader()) setError();
+  }
+  // usPerSample: the time between two rows of the window (0: all rows share its timestamp).
+  void write(const SensorWindowData& w, double usPerSample) {
+    if (!m_writer || !m_error.isEmpty()) return;
+    QVector<double> row(w.channels);
+    for (int i = 0; i < w.samples; ++i) {
+      for (int c = 0; c < w.channels; ++c) row[c] = w.sample(i, c);
+      const quint64 us = w.timestampUs + static_cast<quint64>(std::llround(i * usPerSample));
+      if (!m_writer->writeRow(us, row.constData(), w.channels)) return setError();
+    }
+  }
+  const QString& error() const { return m_error; }
+
+ private:
+  void setError() {
+    m_error = QStringLiteral("cannot write '%1': %2").arg(m_file->fileName(), m_writer->error());
+  }
+  QFile* m_file;
+  std::unique_ptr<dataset::formats::CsvWriter> m_writer;
+  QString m_error;
+};
 
 QString elementTypeName(proto::ElementType t) {
   switch (t) {
@@ -205,14 +255,11 @@ int runStream(const QStringList& args) {
                                     QStringLiteral("S"), QStringLiteral("5"));
   const QCommandLineOption csv(
       QStringLiteral("csv"),
-      QStringLiteral("Write samples to FILE (device time in µs, one column per channel)."),
+      QStringLiteral("Write samples to FILE as CSV: a header with axis names and units, the device "
+                     "time in µs, one column per axis (sim:?csv=FILE replays it)."),
       QStringLiteral("FILE"));
-  const QCommandLineOption sensor(QStringLiteral("sensor"),
-                                  QStringLiteral("Sensor id (default 0)."), QStringLiteral("ID"),
-                                  QStringLiteral("0"));
-  const QCommandLineOption rate(QStringLiteral("rate"),
-                                QStringLiteral("Sample rate in Hz (default: the sensor's)."),
-                                QStringLiteral("HZ"));
+  const QCommandLineOption& sensor = kSensorOpt;
+  const QCommandLineOption& rate = kRateOpt;
   const QCommandLineOption window(QStringLiteral("window"),
                                   QStringLiteral("Samples per window (default: fits one frame)."),
                                   QStringLiteral("N"));
@@ -238,15 +285,14 @@ int runStream(const QStringList& args) {
                 QStringLiteral("--duration '%1' is not a positive number").arg(p.value(duration)),
                 kExitUsage);
   QFile csvFile;
-  QTextStream csvOut;
   if (p.isSet(csv)) {
     csvFile.setFileName(p.value(csv));
-    if (!csvFile.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
+    if (!csvFile.open(QIODevice::WriteOnly | QIODevice::Truncate))
       return fail(verb,
                   QStringLiteral("cannot write '%1': %2").arg(p.value(csv), csvFile.errorString()),
                   kExitUsage);
-    csvOut.setDevice(&csvFile);
   }
+  CsvRows csvRows(&csvFile);
 
   link::DeviceUri textUri;
   QString uriError;
@@ -273,12 +319,15 @@ int runStream(const QStringList& args) {
     QString linkError;
     QObject::connect(&stream, &TextStream::errorOccurred, [&](const QString& e) { linkError = e; });
     QObject::connect(&stream, &TextStream::windowReceived, [&](const SensorWindowData& w) {
-      if (!csvFile.isOpen()) return;
-      for (int i = 0; i < w.samples; ++i) {  // one window = one received chunk: one arrival time
-        csvOut << w.timestampUs;
-        for (int c = 0; c < w.channels; ++c) csvOut << ',' << w.sample(i, c);
-        csvOut << '\n';
+      // The channels are named by the text's own header line, if it had one; one window = one
+      // received chunk: one arrival time for all its rows.
+      if (!csvRows.started()) {
+        QVector<dataset::formats::Axis> axes;
+        for (int c = 0; c < w.channels; ++c)
+          axes.append({decoder.channelNames().value(c, QStringLiteral("ch%1").arg(c)), QString()});
+        csvRows.start(axes);
       }
+      csvRows.write(w, 0);
     });
     QEventLoop loop;
     QObject::connect(&stream, &TextStream::closed, &loop, &QEventLoop::quit);
@@ -308,6 +357,7 @@ int runStream(const QStringList& args) {
     }
     out().flush();
     if (!linkError.isEmpty()) err() << "tinyscope-cli stream: " << linkError << Qt::endl;
+    if (!csvRows.error().isEmpty()) return fail(verb, csvRows.error(), kExitFailed);
     return kExitOk;
   }
 
@@ -316,14 +366,9 @@ int runStream(const QStringList& args) {
   if (!session) return code;
   const DeviceInfo info = session->info();  // a copy: valid even if the device re-handshakes
   const proto::HelloReply& h = info.hello;
-  const int sensorId = p.value(sensor).toInt(&ok);
-  const proto::SensorInfo* si = nullptr;
-  QString sensorName;
-  for (size_t i = 0; ok && i < h.sensors.size(); ++i)
-    if (h.sensors[i].sensorId == sensorId) {
-      si = &h.sensors[i];
-      sensorName = info.sensorNames.value(static_cast<int>(i));
-    }
+  const int sensorAt = sensorIndex(info, p.value(sensor));
+  const proto::SensorInfo* si = sensorAt < 0 ? nullptr : &h.sensors[static_cast<size_t>(sensorAt)];
+  const QString sensorName = info.sensorNames.value(sensorAt);
   if (!si)
     return fail(verb,
                 QStringLiteral("%1 has no sensor '%2' (see 'tinyscope-cli info')")
@@ -352,16 +397,17 @@ int runStream(const QStringList& args) {
   QString lastError;
   QObject::connect(session.get(), &DeviceSession::errorOccurred,
                    [&](const QString& e) { lastError = e; });
-  QObject::connect(session.get(), &DeviceSession::windowReceived, [&](const SensorWindowData& w) {
-    if (!csvFile.isOpen()) return;
-    const double usPerSample = (rateMilliHz ? 1e9 / rateMilliHz : 1e9 / si->rateMilliHz);
-    for (int i = 0; i < w.samples; ++i) {
-      csvOut << static_cast<qint64>(static_cast<double>(w.timestampUs) + i * usPerSample);
-      for (int c = 0; c < w.channels; ++c) csvOut << ',' << w.sample(i, c);
-      csvOut << '\n';
-    }
-  });
-  session->startStream(0, static_cast<quint8>(sensorId), rateMilliHz, windowSamples);
+  {
+    QVector<dataset::formats::Axis> axes;
+    const QStringList names = info.axisNames(sensorAt);
+    const QStringList units = info.axisUnits(sensorAt);
+    for (int a = 0; a < names.size(); ++a) axes.append({names.at(a), units.value(a)});
+    csvRows.start(axes);
+  }
+  const double usPerSample = (rateMilliHz ? 1e9 / rateMilliHz : 1e9 / si->rateMilliHz);
+  QObject::connect(session.get(), &DeviceSession::windowReceived,
+                   [&](const SensorWindowData& w) { csvRows.write(w, usPerSample); });
+  session->startStream(0, si->sensorId, rateMilliHz, windowSamples);
   session->spin(static_cast<int>(seconds * 1000));
   session->stopStream(0);
   session->spin(200);
@@ -412,6 +458,7 @@ int runStream(const QStringList& args) {
   if (!lastError.isEmpty()) err() << "tinyscope-cli stream: " << lastError << Qt::endl;
   const bool lossy = st.lossy() || frameErrors || lc.malformedMessages || lc.lostMessages;
   if (st.windows == 0) return fail(verb, QStringLiteral("no sensor windows arrived"), kExitFailed);
+  if (!csvRows.error().isEmpty()) return fail(verb, csvRows.error(), kExitFailed);
   return (p.isSet(failOnLoss) && lossy) ? kExitFailed : kExitOk;
 }
 

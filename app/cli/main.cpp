@@ -20,6 +20,8 @@ const QList<Verb>& verbs() {
       {"infer", "Run inference on the device, capture every tensor to a dump.", runInfer},
       {"flash", "Flash a model into a device's slot (resumable, CRC-checked) and activate it.",
        runFlash},
+      {"record", "Record a device's stream into a dataset: in order, losses kept as gaps.",
+       runRecord},
       {"dataset", "Datasets: list, info, label, relabel, split, verify, repair, rm.", runDataset},
       {"slot-image", "Write a model as a Cortex-M4 board's slot image for QEMU's loader.",
        runSlotImage},

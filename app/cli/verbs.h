@@ -12,6 +12,7 @@ int runFlash(const QStringList& args);
 int runInfer(const QStringList& args);
 int runInfo(const QStringList& args);
 int runInspect(const QStringList& args);
+int runRecord(const QStringList& args);
 int runRun(const QStringList& args);
 int runSlotImage(const QStringList& args);
 int runStream(const QStringList& args);

@@ -277,16 +277,7 @@ TEST(DeviceSessionHostile, SamplesLostInsideTheDeviceAreCountedFromTimestamps) {
   ASSERT_TRUE(dev.connect());
   dev.session->startStream(0, 0, 1000 * 1000, 10);  // 1 kHz, 10 samples (10 ms) per window
   static const QByteArray payload(10 * 3 * 2, '\0');
-  auto window = [&](uint32_t seq, uint64_t ts) {
-    SensorWindow w;
-    w.sequence = seq;
-    w.timestampUs = ts;
-    w.channels = 3;
-    w.sampleCount = 10;
-    w.payload = ConstByteSpan(reinterpret_cast<const uint8_t*>(payload.constData()),
-                              static_cast<size_t>(payload.size()));
-    dev.send(w);
-  };
+  auto window = [&](uint32_t seq, uint64_t ts) { dev.sendWindow(seq, ts, 3, 10, payload); };
   window(0, 0);
   window(1, 10000);
   window(2, 20100);  // 0.1 sample late: clock jitter, not loss

@@ -95,6 +95,29 @@ TEST(AgentCsv, ParsesRowsWithHeaderAndRefusesRaggedOnes) {
   EXPECT_FALSE(parseCsv("", &ch, &s, &err));
 }
 
+TEST(AgentCsv, TheClockColumnOfAHeaderedCsvIsNoChannel) {
+  // stream --csv writes tinyscope's flavour: device µs first (once read as a channel).
+  uint16_t ch = 0;
+  std::vector<int16_t> s;
+  std::string err;
+  ASSERT_TRUE(
+      parseCsv("timestamp_us,x[g/4096],y[g/4096]\n1000000,5,-7\n1020000,6,-8\n", &ch, &s, &err))
+      << err;
+  EXPECT_EQ(ch, 2);
+  EXPECT_EQ(s, (std::vector<int16_t>{5, -7, 6, -8}));
+  s.clear();
+  ASSERT_TRUE(parseCsv("timestamp,accX\r\n0,1\n16,2\n", &ch, &s, &err)) << err;  // Edge Impulse
+  EXPECT_EQ(ch, 1);
+  EXPECT_EQ(s, (std::vector<int16_t>{1, 2}));
+  s.clear();
+  ASSERT_TRUE(parseCsv("\"Time (s)\",a,b\n0.5,1,2\n", &ch, &s, &err)) << err;
+  EXPECT_EQ(s, (std::vector<int16_t>{1, 2}));
+  s.clear();
+  // Without a header naming it, the first column stays a channel.
+  ASSERT_TRUE(parseCsv("1000,5\n2000,6\n", &ch, &s, &err)) << err;
+  EXPECT_EQ(ch, 2);
+}
+
 TEST(AgentOptions, ParsesLinksSensorsAndSlots) {
   AgentOptions o;
   std::string err;

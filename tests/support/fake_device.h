@@ -90,6 +90,18 @@ class FakeDevice {
     m_sequence = static_cast<quint16>(sequence + 1);
   }
   void sendBytes(const QByteArray& bytes) { m_transport->deliver(bytes); }
+  // A SensorWindow of stream 0: `payload` holds channels × samples interleaved int16 values.
+  void sendWindow(uint32_t sequence, uint64_t timestampUs, uint8_t channels, uint16_t samples,
+                  const QByteArray& payload) {
+    tinyscope::proto::SensorWindow w;
+    w.sequence = sequence;
+    w.timestampUs = timestampUs;
+    w.channels = channels;
+    w.sampleCount = samples;
+    w.payload = tinyscope::proto::ConstByteSpan(
+        reinterpret_cast<const uint8_t*>(payload.constData()), static_cast<size_t>(payload.size()));
+    send(w);
+  }
 
   // Headers (and whole messages) of everything the host sent since the last call.
   struct Request {

@@ -170,6 +170,15 @@ bool writePayload(const QString& path, const SampleSpec& spec, const QByteArray&
   SndFile f(sf_open(QFile::encodeName(path).constData(), SFM_WRITE, &info));
   if (!f)
     return setError(error, QStringLiteral("%1: cannot write (%2)").arg(path, sndError(nullptr)));
+  // A chunk of a recording names itself in the file's comment: chunks of equal frames (silence,
+  // a periodic signal) are still distinct files, and the payload says where it belongs.
+  const QString recording = spec.metadata.value(QStringLiteral("recording"));
+  if (!recording.isEmpty()) {
+    const QByteArray comment = QStringLiteral("tinyscope recording %1 chunk %2")
+                                   .arg(recording, spec.metadata.value(QStringLiteral("chunk")))
+                                   .toUtf8();
+    sf_set_string(f.get(), SF_STR_COMMENT, comment.constData());
+  }
   sf_count_t written = 0;
   switch (spec.type) {
     case SampleType::kInt16:

@@ -21,7 +21,8 @@ bool syncPath(const QString& path, QString* error);
 bool writeFileAtomically(const QString& finalPath, const QByteArray& bytes, QString* error);
 
 // Writes interleaved `frames` (spec.axes.size() channels of spec.type) as WAV or FLAC to
-// `path` and fsyncs it. Does not rename; the caller commits it.
+// `path` and fsyncs it. Does not rename; the caller commits it. A chunk of a recording (metadata
+// "recording" and "chunk") carries them in the file's comment, so equal frames stay distinct files.
 bool writePayload(const QString& path, const SampleSpec& spec, const QByteArray& frames,
                   QString* error);
 

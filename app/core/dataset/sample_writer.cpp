@@ -58,17 +58,25 @@ bool SampleWriter::commitChunk(QString* error) {
   chunk.outputs = m_outputs;
   chunk.metadata.insert(QStringLiteral("recording"), m_recording);
   chunk.metadata.insert(QStringLiteral("chunk"), QString::number(m_ids.size()));
-  // Device time of this chunk's first frame: the frames before it, stored and lost.
+  // Device time of this chunk's first frame: the frames before it, stored and lost, and the
+  // frames lost just before it. spec.firstDeviceUs is the time of the recording's first frame,
+  // which comes after any gap at its frame 0: such a gap adds no time to the chunks after it.
+  const bool firstChunk = m_ids.isEmpty();
+  qint64 leading = 0;
+  for (const Gap& g : m_gaps)
+    if (g.atFrame == 0) leading += g.lostFrames;
   if (m_spec.firstDeviceUs >= 0)
     chunk.firstDeviceUs =
         m_spec.firstDeviceUs +
-        std::llround(double(m_committedFrames + m_lostFrames) * 1e6 / m_spec.rateHz);
+        std::llround(double(m_committedFrames + m_lostFrames + (firstChunk ? 0 : leading)) * 1e6 /
+                     m_spec.rateHz);
   chunk.createdMs = 0;
   const qint64 id = m_store->addSample(chunk, m_buffer, error);
   if (id == 0) return false;
   m_ids.append(id);
   m_committedFrames += frames;
-  for (const Gap& g : m_gaps) m_lostFrames += g.lostFrames;
+  for (const Gap& g : m_gaps)
+    if (!firstChunk || g.atFrame > 0) m_lostFrames += g.lostFrames;
   m_buffer.clear();
   m_gaps.clear();
   m_outputs.clear();

@@ -21,6 +21,8 @@ class SampleWriter {
  public:
   // `spec` describes the recording (its name, sensor, axes, units, rate, type, device, session,
   // labels, metadata); chunk k is stored as "<name>.<k>" with metadata recording=<uuid>, chunk=k.
+  // spec.firstDeviceUs is the device time of the first appended frame (after a gap recorded
+  // before it); each chunk's is derived from it, the rate and the frames stored and lost.
   SampleWriter(DatasetStore* store, SampleSpec spec, double chunkSeconds);
 
   // Appends interleaved frames (spec.type, spec.axes.size() channels).

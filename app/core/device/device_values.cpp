@@ -9,14 +9,8 @@ namespace tinyscope {
 
 using namespace tinyscope::proto;
 
-double SensorWindowData::sample(int index, int channel) const {
-  const size_t size = elementSize(sampleType);
-  const size_t offset =
-      (static_cast<size_t>(index) * static_cast<size_t>(channels) + static_cast<size_t>(channel)) *
-      size;
-  if (size == 0 || offset + size > static_cast<size_t>(payload.size())) return 0;
-  const char* p = payload.constData() + offset;
-  switch (sampleType) {
+double elementValue(ElementType type, const char* p) {
+  switch (type) {
     case ElementType::kInt8:
       return static_cast<int8_t>(p[0]);
     case ElementType::kUInt8:
@@ -43,6 +37,15 @@ double SensorWindowData::sample(int index, int channel) const {
     }
   }
   return 0;
+}
+
+double SensorWindowData::sample(int index, int channel) const {
+  const size_t size = elementSize(sampleType);
+  const size_t offset =
+      (static_cast<size_t>(index) * static_cast<size_t>(channels) + static_cast<size_t>(channel)) *
+      size;
+  if (size == 0 || offset + size > static_cast<size_t>(payload.size())) return 0;
+  return elementValue(sampleType, payload.constData() + offset);
 }
 
 double StreamStats::measuredRateHz() const {
@@ -106,6 +109,31 @@ QString DeviceInfo::deviceIdHex() const {
   for (size_t i = 0; i < hello.deviceId.size(); ++i)
     s += QStringLiteral("%1").arg(hello.deviceId.bytes()[i], 2, 16, QLatin1Char('0'));
   return s;
+}
+
+QStringList DeviceInfo::axisNames(int index) const {
+  QStringList names;
+  if (index < 0 || static_cast<size_t>(index) >= hello.sensors.size()) return names;
+  const int axes = hello.sensors[static_cast<size_t>(index)].axes;
+  for (int a = 0; a < axes; ++a) {
+    if (axes == 1)
+      names << sensorNames.value(index);
+    else if (axes == 3)
+      names << QString(QLatin1Char("xyz"[a]));
+    else
+      names << QStringLiteral("ch%1").arg(a);
+  }
+  return names;
+}
+
+QStringList DeviceInfo::axisUnits(int index) const {
+  QStringList units;
+  if (index < 0 || static_cast<size_t>(index) >= hello.sensors.size()) return units;
+  const int axes = hello.sensors[static_cast<size_t>(index)].axes;
+  const QStringList listed = sensorUnits.value(index).split(QLatin1Char(','));
+  for (int a = 0; a < axes; ++a)
+    units << (listed.size() == axes ? listed.at(a) : sensorUnits.value(index)).trimmed();
+  return units;
 }
 
 DeviceInfo DeviceInfo::fromHello(const HelloReply& hello) {

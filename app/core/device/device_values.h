@@ -15,6 +15,9 @@
 
 namespace tinyscope {
 
+// One little-endian element of `type` at p (elementSize(type) readable bytes) as a double.
+double elementValue(proto::ElementType type, const char* p);
+
 struct SensorWindowData {
   quint8 streamId = 0;
   quint32 sequence = 0;
@@ -101,6 +104,11 @@ struct DeviceInfo {
   QStringList sensorNames, sensorUnits;  // per hello.sensors entry
   QStringList slotModelNames;            // per hello.slots entry
   QString deviceIdHex() const;
+  // One name / unit per axis of sensor `index` (an index into hello.sensors): a one-axis
+  // sensor's axis is the sensor's name, three axes are x, y, z, others ch0, ch1...; units are
+  // the sensor's units, split at commas when the device lists one per axis.
+  QStringList axisNames(int index) const;
+  QStringList axisUnits(int index) const;
   static DeviceInfo fromHello(const proto::HelloReply& hello);
 };
 

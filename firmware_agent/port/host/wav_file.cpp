@@ -2,6 +2,7 @@
 
 #include "model_runner/host/file_io.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -98,6 +99,19 @@ bool readWavFile(const std::string& path, WavData* out, std::string* error) {
   return true;
 }
 
+namespace {
+
+// "timestamp", "timestamp_us", "time", "Time (s)"...: a clock column (tinyscope's and Edge
+// Impulse's CSV put one first), never a channel.
+bool isClockHeader(const std::string& cell) {
+  std::string c;
+  for (char ch : cell)
+    if (ch != ' ' && ch != '"') c.push_back(char(std::tolower(static_cast<unsigned char>(ch))));
+  return c.compare(0, 4, "time") == 0;
+}
+
+}  // namespace
+
 bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>* samples,
               std::string* error) {
   std::istringstream in(text);
@@ -105,6 +119,7 @@ bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>*
   size_t lineNo = 0;
   size_t cols = 0;
   bool first = true;
+  bool skipClock = false;  // the header named column 0 a timestamp: it is no channel
   while (std::getline(in, line)) {
     ++lineNo;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -112,10 +127,16 @@ bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>*
     std::vector<int16_t> row;
     bool numeric = true;
     size_t start = 0;
+    size_t column = 0;
     while (start <= line.size()) {
       size_t end = line.find_first_of(",;\t", start);
       if (end == std::string::npos) end = line.size();
       const std::string cell = line.substr(start, end - start);
+      if (first && column == 0) skipClock = isClockHeader(cell);
+      if (column++ == 0 && skipClock && !first) {
+        start = end + 1;
+        continue;
+      }
       char* stop = nullptr;
       const double v = std::strtod(cell.c_str(), &stop);
       while (stop != nullptr && (*stop == ' ')) ++stop;

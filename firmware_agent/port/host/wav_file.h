@@ -22,7 +22,9 @@ bool parseWav(const std::vector<uint8_t>& bytes, WavData* out, std::string* erro
 bool readWavFile(const std::string& path, WavData* out, std::string* error);
 
 // Parses CSV text: one sample per line, comma (or semicolon/tab) separated numbers, an
-// optional non-numeric header line, '#' comments. Values are rounded and clamped to int16.
+// optional non-numeric header line, '#' comments. Values are rounded and clamped to int16. When
+// the header names the first column a time ("timestamp_us" as stream --csv writes, "timestamp",
+// "Time (s)"), that column is skipped: it is the clock, not a channel.
 // All rows must have the same column count (1..16).
 bool parseCsv(const std::string& text, uint16_t* channels, std::vector<int16_t>* samples,
               std::string* error);

@@ -21,6 +21,10 @@
 
 namespace tinyscope::dataset::formats {
 
+// The store has its own Segment and Gap (dataset_types.h, index rows) and one program links
+// both: these are formats::Segment and formats::Gap, a distinct namespace, so each
+// QVector<Segment> instantiation keeps its own layout.
+
 struct Axis {
   QString name;
   QString units;
@@ -49,11 +53,11 @@ struct Recording {
   QString deviceName;
   QString deviceType;
   double intervalMs = 0;
-  QVector<Axis> axes;
+  QVector<formats::Axis> axes;
   QVector<double> values;
-  QVector<Segment> segments;
+  QVector<formats::Segment> segments;
   quint64 firstTimestampUs = 0;  // device timestamp of frame 0 (0 when the source has none)
-  QVector<Gap> gaps;
+  QVector<formats::Gap> gaps;
   SampleFormat sampleFormat = SampleFormat::kUnknown;
   QVariantMap metadata;
 
@@ -74,14 +78,14 @@ struct Recording {
 
 // ---- Segment conversions (the only place ends change convention) ----
 // Edge Impulse labels [firstIndex, lastIndex] with an INCLUSIVE end; tinyscope [start, end).
-Segment segmentFromInclusive(qint64 firstIndex, qint64 lastIndex, const QString& label);
-void segmentToInclusive(const Segment& segment, qint64* firstIndex, qint64* lastIndex);
+formats::Segment segmentFromInclusive(qint64 firstIndex, qint64 lastIndex, const QString& label);
+void segmentToInclusive(const formats::Segment& segment, qint64* firstIndex, qint64* lastIndex);
 // Continuous time: frame k covers [k / rate, (k + 1) / rate). Times round to the nearest frame
 // boundary, so [3.4 s, 6.1 s) at 100 Hz is frames [340, 610) and back again exactly.
 qint64 secondsToFrame(double seconds, double rateHz);
 double frameToSeconds(qint64 frame, double rateHz);
 // Empty when 0 <= start <= end <= frameCount, else one sentence naming the segment.
-QString checkSegment(const Segment& segment, qint64 frameCount);
+QString checkSegment(const formats::Segment& segment, qint64 frameCount);
 
 const char* sampleFormatName(SampleFormat format);
 

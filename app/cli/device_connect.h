@@ -1,0 +1,26 @@
+#pragma once
+// The device plumbing the device verbs share (defined in device_verbs.cpp): the --device and
+// --timeout options, --sensor and --rate, the connection with its one-line errors, the sensor named
+// by --sensor.
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <memory>
+
+#include "app/core/device/device_session.h"
+
+namespace tinyscope::cli {
+
+extern const QCommandLineOption kDeviceOpt;
+extern const QCommandLineOption kTimeoutOpt;
+extern const QCommandLineOption kSensorOpt;
+extern const QCommandLineOption kRateOpt;
+
+// Opens a session and completes the handshake; nullptr after printing one error line
+// (*code: 2 for a bad address or option, 1 when the device did not answer).
+std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p,
+                                             int* code);
+
+// The index in info.hello.sensors of the sensor whose id is `idText`, or -1.
+int sensorIndex(const DeviceInfo& info, const QString& idText);
+
+}  // namespace tinyscope::cli
