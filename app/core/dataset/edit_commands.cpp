@@ -77,7 +77,7 @@ QSqlQuery& StatementCache::get(const QString& sql) {
   return *it;
 }
 
-RowJournal::RowJournal(DatasetStore* store) : m_store(store), m_cache(store->database()) {}
+RowJournal::RowJournal(DatasetStore* store) : m_cache(store->database()) {}
 
 std::optional<QVariantMap> RowJournal::row(const QString& table, qint64 id, QString* error) {
   QSqlQuery& q = m_cache.get(QStringLiteral("SELECT * FROM %1 WHERE id = ?").arg(table));

@@ -61,7 +61,6 @@ class RowJournal {
   std::vector<RowChange> take() { return std::move(m_changes); }
 
  private:
-  DatasetStore* m_store;
   StatementCache m_cache;
   std::vector<RowChange> m_changes;
 };
