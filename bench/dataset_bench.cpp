@@ -298,7 +298,8 @@ void benchVerify(const QString& dir, int megabytes) {
   const double vs = t.nsecsElapsed() / 1e9;
   const double mbs = v.checkedBytes / vs / 1e6;
   std::printf(
-      "verify of %.0f MB of payloads (%d files of 10.24 MB, added in %.1f s): %d files checked in "
+      "verify of %.0f MB of payloads (%d files of 10.24 MB, added in %.1f s): %d files (payloads + "
+      "sidecars) checked in "
       "%.2f s: %.0f MB/s, %s; 10 GB at this rate: %.0f s (%s)\n",
       v.checkedBytes / 1e6, files, addS, v.checkedFiles, vs, mbs, v.clean() ? "clean" : "NOT clean",
       10e9 / 1e6 / mbs,
