@@ -1,17 +1,29 @@
 // Dataset store figures (printed, nothing asserted): the index with 100,000 samples (list and
-// filter times, label edits), and real crash-safe adds and verify on WAV payloads.
+// filter times, label edits), real crash-safe adds, recording through SampleWriter, import and
+// export (WAV, Edge Impulse JSON) and verify on real payload files.
 // The 100,000-sample index is filled with SQL in one transaction (payload files are not needed
-// to time the index); adds and verify are timed on real files.
+// to time the index); everything else is timed on real files.
+//
+//   dataset_bench [ADDS] [--full]
+//     ADDS     number of 1 s clips for the crash-safe add figure (default 200)
+//     --full   the sizes of the brief: 60 s recordings, one hour of audio, 10,000 IMU samples,
+//              verify of 10 GB (needs ~25 GB of free space in the temporary folder and minutes)
+#include <sys/resource.h>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QVariant>
+#include <QVector>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
+#include "app/core/dataset/dataset_exchange.h"
 #include "app/core/dataset/dataset_store.h"
 #include "app/core/dataset/edit_commands.h"
+#include "app/core/dataset/sample_writer.h"
 
 using namespace tinyscope::dataset;
 
@@ -87,6 +99,214 @@ bool fillIndex(DatasetStore& s, int n) {
   return db.commit();
 }
 
+double cpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Deterministic noise (xorshift), so no two payloads are equal (the store refuses duplicates).
+void fillNoise(QByteArray* bytes, quint32 seed) {
+  quint32 x = seed * 2654435761u + 1;
+  auto* p = reinterpret_cast<qint16*>(bytes->data());
+  const int n = bytes->size() / 2;
+  for (int i = 0; i < n; ++i) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    p[i] = qint16(x >> 20);  // +-2048: a quiet signal
+  }
+}
+
+SampleSpec audioSpec(const QString& name, double rateHz, int channels) {
+  SampleSpec spec;
+  spec.name = name;
+  spec.sensor = "mic";
+  for (int c = 0; c < channels; ++c) {
+    spec.axes << QStringLiteral("ch%1").arg(c);
+    spec.units << QString();
+  }
+  spec.rateHz = rateHz;
+  spec.labels = QStringList{"noise"};
+  return spec;
+}
+
+// Recording through SampleWriter with its real chunk commits (2 s, the CLI's default), windows of
+// 10 ms fed as fast as the writer takes them. Losses are counted on a simulated real-time timeline:
+// window i arrives at i × 10 ms and is handled when the writer is free; a window handled more than
+// `bufferS` after it arrived would have overflowed the link's buffer.
+void benchRecording(const QString& dir, double rateHz, int channels, double seconds) {
+  QString error;
+  auto store = DatasetStore::create(dir, &error);
+  if (!store) return void(std::printf("record: %s\n", qPrintable(error)));
+  const double windowS = 0.01, bufferS = 1.0;
+  const int windowFrames = int(rateHz * windowS);
+  const int windows = int(seconds / windowS);
+  QByteArray window(windowFrames * channels * 2, '\0');
+  fillNoise(&window, quint32(rateHz) + channels);
+  SampleWriter writer(store.get(), audioSpec("rec", rateHz, channels), 2.0);
+  double idleAt = 0, worst = 0;  // simulated time the writer is next free; worst append (s)
+  int lost = 0;
+  const double cpu0 = cpuSeconds();
+  QElapsedTimer t;
+  t.start();
+  for (int i = 0; i < windows; ++i) {
+    std::memcpy(window.data(), &i, sizeof i);
+    const qint64 before = t.nsecsElapsed();
+    if (!writer.append(window, &error)) return void(std::printf("record: %s\n", qPrintable(error)));
+    const double cost = (t.nsecsElapsed() - before) / 1e9;
+    worst = std::max(worst, cost);
+    const double arrive = i * windowS;
+    const double start = std::max(idleAt, arrive);
+    if (start - arrive > bufferS) ++lost;
+    idleAt = start + cost;
+  }
+  if (!writer.finish(&error)) return void(std::printf("record: %s\n", qPrintable(error)));
+  const double wall = t.nsecsElapsed() / 1e9;
+  const double cpu = cpuSeconds() - cpu0;
+  const qint64 frames = writer.framesWritten();
+  const double bytes = double(frames) * channels * 2;
+  std::printf(
+      "record %g kHz x %d ch int16, %.0f s of signal, %d chunks of 2 s: written in %.2f s "
+      "(%.1fx real time)\n"
+      "  %.0f samples/s per channel sustained (%.0f values/s; real time needs %.0f), %.1f MB/s to "
+      "disk "
+      "(real time needs %.2f MB/s)\n"
+      "  CPU %.0f %% of the wall time written flat out, %.1f %% of one core at real time; "
+      "slowest append (a chunk commit) %.1f ms; losses %d of %d windows (simulated real-time "
+      "delivery, 1 s link buffer)\n",
+      rateHz / 1000, channels, seconds, int(writer.sampleIds().size()), wall, seconds / wall,
+      frames / wall, frames * channels / wall, rateHz, bytes / wall / 1e6,
+      rateHz * channels * 2 / 1e6, 100 * cpu / wall, 100 * cpu / seconds, worst * 1e3, lost,
+      windows);
+}
+
+qint64 folderBytes(const QString& dir, const QStringList& files) {
+  qint64 n = 0;
+  for (const QString& f : files) n += QFileInfo(dir + "/" + f).size();
+  return n;
+}
+
+// Exports every sample of `store` as `format` into `outDir`, then imports that folder into a new
+// store at `importDir`; prints both times and their extrapolation by `scale` to `scaledWhat`.
+void benchExchange(const DatasetStore& store, ExchangeFormat format, const QString& outDir,
+                   const QString& importDir, const char* what, double scale,
+                   const char* scaledWhat) {
+  QString error;
+  ExportOptions eo;
+  eo.format = format;
+  ExportReport er;
+  QElapsedTimer t;
+  t.start();
+  if (!exportSamples(store, {}, outDir, eo, &er, &error))
+    return void(std::printf("  export %s: %s\n", what, qPrintable(error)));
+  const double exportS = t.nsecsElapsed() / 1e9;
+  const qint64 bytes = folderBytes(outDir, er.files);
+  auto target = DatasetStore::create(importDir, &error);
+  if (!target) return void(std::printf("  import %s: %s\n", what, qPrintable(error)));
+  ImportOptions io;
+  io.format = format;
+  ImportReport ir;
+  t.restart();
+  if (!importFiles(target.get(), {outDir}, io, &ir, &error))
+    return void(std::printf("  import %s: %s\n", what, qPrintable(error)));
+  const double importS = t.nsecsElapsed() / 1e9;
+  std::printf(
+      "  %-9s %4d files, %7.1f MB: export %6.2f s (%5.1f MB/s), import %6.2f s (%5.1f MB/s)",
+      qPrintable(exchangeFormatName(format)), er.samples, bytes / 1e6, exportS,
+      bytes / exportS / 1e6, importS, bytes / importS / 1e6);
+  if (scale != 1)
+    std::printf("; extrapolated to %s: export %.1f s, import %.1f s\n", scaledWhat, exportS * scale,
+                importS * scale);
+  else
+    std::printf("\n");
+}
+
+void benchExchanges(const QString& dir, bool full) {
+  QString error;
+  // Audio: 1 min clips of 16 kHz mono int16.
+  {
+    const int minutes = full ? 60 : 5;
+    auto store = DatasetStore::create(dir + "/audio", &error);
+    if (!store) return void(std::printf("exchange: %s\n", qPrintable(error)));
+    QVector<DatasetStore::NewSample> batch(minutes);
+    for (int m = 0; m < minutes; ++m) {
+      batch[m].spec = audioSpec(QStringLiteral("min%1").arg(m), 16000, 1);
+      batch[m].frames = QByteArray(16000 * 60 * 2, '\0');
+      fillNoise(&batch[m].frames, quint32(m));
+    }
+    if (store->addSamples(batch, &error).isEmpty())
+      return void(std::printf("exchange: %s\n", qPrintable(error)));
+    batch.clear();
+    std::printf("import/export of %d min of 16 kHz mono int16 audio (%d files of 1 min)%s:\n",
+                minutes, minutes, full ? "" : " — scaled down, --full runs one hour");
+    benchExchange(*store, ExchangeFormat::kWav, dir + "/audio-wav", dir + "/audio-wav-in", "audio",
+                  60.0 / minutes, "one hour (linear)");
+    benchExchange(*store, ExchangeFormat::kEiJson, dir + "/audio-ei", dir + "/audio-ei-in", "audio",
+                  60.0 / minutes, "one hour (linear)");
+  }
+  // IMU: 1 s of 3-axis int16 at 100 Hz per sample.
+  {
+    const int count = full ? 10000 : 1000;
+    auto store = DatasetStore::create(dir + "/imu", &error);
+    if (!store) return void(std::printf("exchange: %s\n", qPrintable(error)));
+    QVector<DatasetStore::NewSample> batch(count);
+    for (int i = 0; i < count; ++i) {
+      SampleSpec& spec = batch[i].spec;
+      spec.name = QStringLiteral("imu%1").arg(i);
+      spec.sensor = "imu";
+      spec.axes = QStringList{"accX", "accY", "accZ"};
+      spec.units = QStringList{"m/s2", "m/s2", "m/s2"};
+      spec.rateHz = 100;
+      spec.labels = QStringList{i % 2 ? "wave" : "idle"};
+      batch[i].frames = QByteArray(100 * 3 * 2, '\0');
+      fillNoise(&batch[i].frames, quint32(i) + 1000);
+    }
+    QElapsedTimer t;
+    t.start();
+    if (store->addSamples(batch, &error).isEmpty())
+      return void(std::printf("exchange: %s\n", qPrintable(error)));
+    std::printf(
+        "import/export of %d IMU samples (1 s, 3 axes int16 at 100 Hz; stored as one "
+        "batch in %.2f s)%s:\n",
+        count, t.nsecsElapsed() / 1e9, full ? "" : " — scaled down, --full runs 10,000");
+    benchExchange(*store, ExchangeFormat::kEiJson, dir + "/imu-ei", dir + "/imu-ei-in", "IMU",
+                  10000.0 / count, "10,000 samples (linear)");
+  }
+}
+
+// verify on `megabytes` of payloads (8 ch 16 kHz int16 samples of ~10 MB each).
+void benchVerify(const QString& dir, int megabytes) {
+  QString error;
+  auto store = DatasetStore::create(dir, &error);
+  if (!store) return void(std::printf("verify: %s\n", qPrintable(error)));
+  const int frames = 16000 * 40;  // 40 s x 8 ch x 2 B = 10.24 MB
+  const int files = std::max(1, int(megabytes / 10.24 + 0.5));
+  QByteArray payload(frames * 8 * 2, '\0');
+  fillNoise(&payload, 77);
+  QElapsedTimer t;
+  t.start();
+  for (int i = 0; i < files; ++i) {
+    std::memcpy(payload.data(), &i, sizeof i);
+    if (store->addSample(audioSpec(QStringLiteral("v%1").arg(i), 16000, 8), payload, &error) == 0)
+      return void(std::printf("verify: %s\n", qPrintable(error)));
+  }
+  const double addS = t.nsecsElapsed() / 1e9;
+  VerifyReport v;
+  t.restart();
+  if (!store->verify(&v, &error)) return void(std::printf("verify: %s\n", qPrintable(error)));
+  const double vs = t.nsecsElapsed() / 1e9;
+  const double mbs = v.checkedBytes / vs / 1e6;
+  std::printf(
+      "verify of %.0f MB of payloads (%d files of 10.24 MB, added in %.1f s): %d files (payloads + "
+      "sidecars) checked in "
+      "%.2f s: %.0f MB/s, %s; 10 GB at this rate: %.0f s (%s)\n",
+      v.checkedBytes / 1e6, files, addS, v.checkedFiles, vs, mbs, v.clean() ? "clean" : "NOT clean",
+      10e9 / 1e6 / mbs,
+      megabytes >= 10000 ? "measured"
+                         : "extrapolated; files just written may be in the page cache");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,6 +314,18 @@ int main(int argc, char** argv) {
   QTemporaryDir tmp;
   QString error;
   const int n = 100000;
+  bool full = false;
+  int adds = 200;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--full") == 0)
+      full = true;
+    else if (std::atoi(argv[i]) > 0)
+      adds = std::atoi(argv[i]);
+    else
+      return std::fprintf(stderr, "dataset_bench: unknown argument %s ([ADDS] [--full])\n",
+                          argv[i]),
+             2;
+  }
   {
     auto store = DatasetStore::create(tmp.path() + "/index", &error);
     if (!store) return std::fprintf(stderr, "%s\n", qPrintable(error)), 1;
@@ -165,7 +397,7 @@ int main(int argc, char** argv) {
   }
   {
     auto store = DatasetStore::create(tmp.path() + "/files", &error);
-    const int count = argc > 1 ? atoi(argv[1]) : 200;
+    const int count = adds;
     SampleSpec spec;
     spec.sensor = "mic";
     spec.axes = QStringList{"audio"};
@@ -193,5 +425,9 @@ int main(int argc, char** argv) {
                 v.checkedBytes / 1e6, vs, v.checkedBytes / vs / 1e6,
                 v.clean() ? "clean" : "NOT clean");
   }
+  benchRecording(tmp.path() + "/rec16k", 16000, 8, full ? 60 : 20);
+  benchRecording(tmp.path() + "/rec200k", 200000, 1, full ? 60 : 20);
+  benchExchanges(tmp.path() + "/exchange", full);
+  benchVerify(tmp.path() + "/verify", full ? 10240 : 300);
   return 0;
 }
