@@ -584,12 +584,20 @@ int runInfer(const QStringList& args) {
   // Known model: each captured tensor is bounded by its size, and a refusal names the op.
   if (!modelPath.isEmpty()) session->setModel(&summary);
   const DeviceInfo info = session->info();
+  // No tensor the device can hold is larger than its arena: refuse a bigger input before sending.
+  if (in.size() > info.hello.arenaBytes)
+    return fail(verb,
+                QStringLiteral("%1 has %2 bytes, more than the device's whole arena (%3 bytes)")
+                    .arg(p.value(input))
+                    .arg(in.size())
+                    .arg(info.hello.arenaBytes),
+                kExitUsage);
+  const QByteArray inputBytes(reinterpret_cast<const char*>(in.data()),
+                              static_cast<int>(in.size()));
   QElapsedTimer timer;
   timer.start();
   // Ends at the device's answer: the result, a refusal (Nack, error status) at once.
-  if (!session->runBlocking(
-          QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())), mode,
-          ops, static_cast<int>(waitS * 1000), &error))
+  if (!session->runBlocking(inputBytes, mode, ops, static_cast<int>(waitS * 1000), &error))
     return fail(verb, error, kExitFailed);
   const double wallMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
   const InferenceRun& run = session->lastRun();
@@ -603,9 +611,7 @@ int runInfer(const QStringList& args) {
   if (p.isSet(dump)) {
     rh::TensorDump d;
     const QString where = QStringLiteral("%1 (%2)").arg(info.boardName, session->uri().text);
-    if (!deviceRunToDump(
-            run, QByteArray(reinterpret_cast<const char*>(in.data()), static_cast<int>(in.size())),
-            model, where, info.hello.arenaBytes, &d, &error))
+    if (!deviceRunToDump(run, inputBytes, model, where, info.hello.arenaBytes, &d, &error))
       return fail(verb, error, kExitFailed);
     d.manifest.inputSource = p.value(input).toStdString();
     if (!rh::writeDump(p.value(dump).toStdString(), d, &rerr))

@@ -102,7 +102,7 @@ class Agent {
   // the catalogue's dispatchHostToDevice; a body that does not decode gets Nack Malformed.
   void receive(proto::ConstByteSpan message);
   bool sendReports();
-  // Loads the active slot's model when it changed; a new load that fails is logged.
+  // Loads the active slot's model when it changed; a load that fails is logged once.
   void ensureModel();
   // Sends a Log (level Error) with `requestId` saying why the model of `slot` cannot run
   // or was refused (`what`, then op index and name, table.field, the runtime's sentence),

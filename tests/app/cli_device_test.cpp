@@ -258,3 +258,16 @@ TEST(CliDevice, InferEndsAtTheDevicesRefusalNotAtTheTimeout) {
       << r.err.toStdString();
   EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
 }
+
+TEST(CliDevice, InferRefusesAnInputLargerThanTheDevicesArena) {
+  // Without --model the host knows no input size; the device's arena still bounds it.
+  QTemporaryDir dir;
+  QFile in(dir.path() + "/big.bin");
+  ASSERT_TRUE(in.open(QIODevice::WriteOnly));
+  in.write(QByteArray(9 << 20, '\1'));  // the simulator's arena is 8 MiB
+  in.close();
+  const CliResult r = runCli({"infer", "--device", "sim:", "--input", in.fileName()});
+  EXPECT_EQ(r.code, 2) << r.err.toStdString();
+  EXPECT_TRUE(r.err.contains("more than the device's whole arena")) << r.err.toStdString();
+  EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
+}
