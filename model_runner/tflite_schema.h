@@ -131,36 +131,18 @@ size_t tensorTypeSize(TensorType type);
 // Lower-case name as in the golden manifests ("int8", "float32", ...); "unknown" otherwise.
 const char* tensorTypeName(TensorType type);
 
-// BuiltinOperator codes of the operators the runtime knows by name in code.
+// BuiltinOperator codes (schema.fbs), generated from builtin_operators.def.
 enum class BuiltinOperator : int32_t {
-  kAdd = 0,
-  kAveragePool2d = 1,
-  kConcatenation = 2,
-  kConv2d = 3,
-  kDepthwiseConv2d = 4,
-  kDequantize = 6,
-  kFullyConnected = 9,
-  kLogistic = 14,
-  kMaxPool2d = 17,
-  kMul = 18,
-  kRelu = 19,
-  kRelu6 = 21,
-  kReshape = 22,
-  kSoftmax = 25,
-  kSvdf = 27,
-  kTanh = 28,
-  kCustom = 32,
-  kPad = 34,
-  kTranspose = 39,
-  kMean = 40,
-  kSub = 41,
-  kUnidirectionalSequenceLstm = 44,
-  kStridedSlice = 45,
-  kCast = 53,
-  kQuantize = 114,
+#define X(code, schemaName, camelName) k##camelName = code,
+#include "model_runner/builtin_operators.def"
+#undef X
 };
 
-constexpr int32_t kMaxKnownBuiltinCode = 161;
+constexpr int32_t kMaxKnownBuiltinCode = 0
+#define X(code, schemaName, camelName) +1
+#include "model_runner/builtin_operators.def"
+#undef X
+                                         - 1;
 
 // Schema name of a builtin operator ("CONV_2D"); "UNKNOWN" when out of the known range.
 const char* builtinOperatorName(int32_t builtinCode);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <tuple>
 #include <type_traits>
 
 namespace tinyscope::runner::host {
@@ -88,6 +89,11 @@ class FlatBufferBuilder {
   template <typename T>
   void addScalar(uint16_t id, T value, T defaultValue) {
     if (value == defaultValue) return;
+    m_fields.push_back({id, pushScalar(value)});
+  }
+  // Scalar field written even when it equals the default (the caller does not know it).
+  template <typename T>
+  void addScalarAlways(uint16_t id, T value) {
     m_fields.push_back({id, pushScalar(value)});
   }
   void addOffset(uint16_t id, Offset target) { m_fields.push_back({id, pushOffset(target)}); }
@@ -295,6 +301,45 @@ struct OptionsWriter {
     return {tag(s::BuiltinOptionsType::kAddOptions), fbb.endTable()};
   }
 
+  std::pair<uint8_t, Offset> operator()(const TableOptions& o) const {
+    using Kind = TableOptions::Field::Kind;
+    std::vector<Offset> vectors(o.fields.size(), 0);  // vectors precede the table
+    for (size_t i = 0; i < o.fields.size(); ++i)
+      if (o.fields[i].kind == Kind::kInt32Vector)
+        vectors[i] = fbb.createScalarVector(o.fields[i].vector);
+    fbb.startTable();
+    for (size_t i = 0; i < o.fields.size(); ++i) {
+      const TableOptions::Field& f = o.fields[i];
+      switch (f.kind) {
+        case Kind::kBool:
+          fbb.addScalarAlways<uint8_t>(f.slot, f.intValue != 0 ? 1 : 0);
+          break;
+        case Kind::kInt8:
+          fbb.addScalarAlways<int8_t>(f.slot, static_cast<int8_t>(f.intValue));
+          break;
+        case Kind::kInt16:
+          fbb.addScalarAlways<int16_t>(f.slot, static_cast<int16_t>(f.intValue));
+          break;
+        case Kind::kInt32:
+          fbb.addScalarAlways<int32_t>(f.slot, static_cast<int32_t>(f.intValue));
+          break;
+        case Kind::kInt64:
+          fbb.addScalarAlways<int64_t>(f.slot, f.intValue);
+          break;
+        case Kind::kFloat:
+          fbb.addScalarAlways<float>(f.slot, f.floatValue);
+          break;
+        case Kind::kInt32Vector:
+          fbb.addOffset(f.slot, vectors[i]);
+          break;
+      }
+    }
+    return {o.type, fbb.endTable()};
+  }
+
+  // Custom options are not a builtin options table (written by serialize()).
+  std::pair<uint8_t, Offset> operator()(const CustomOptions&) const { return {0, 0}; }
+
   static uint8_t tag(s::BuiltinOptionsType t) { return static_cast<uint8_t>(t); }
 };
 
@@ -433,6 +478,35 @@ int32_t TfliteWriter::addAdd(int32_t a, int32_t b, int32_t output, AddOptions op
   return addOperator({BuiltinOperator::kAdd, 2, {a, b}, {output}, options});
 }
 
+TableOptions& TableOptions::add(uint16_t slot, Field::Kind kind, int64_t value) {
+  if (kind == Field::Kind::kFloat || kind == Field::Kind::kInt32Vector)
+    throw std::invalid_argument("TableOptions::add takes integer and bool fields only");
+  Field f;
+  f.slot = slot;
+  f.kind = kind;
+  f.intValue = value;
+  fields.push_back(std::move(f));
+  return *this;
+}
+
+TableOptions& TableOptions::addFloat(uint16_t slot, float value) {
+  Field f;
+  f.slot = slot;
+  f.kind = Field::Kind::kFloat;
+  f.floatValue = value;
+  fields.push_back(std::move(f));
+  return *this;
+}
+
+TableOptions& TableOptions::addInt32Vector(uint16_t slot, std::vector<int32_t> values) {
+  Field f;
+  f.slot = slot;
+  f.kind = Field::Kind::kInt32Vector;
+  f.vector = std::move(values);
+  fields.push_back(std::move(f));
+  return *this;
+}
+
 void TfliteWriter::setInputs(std::vector<int32_t> tensors) {
   for (int32_t t : tensors) {
     checkTensorIndex(t, false, "the subgraph input list");
@@ -499,22 +573,29 @@ std::vector<uint8_t> TfliteWriter::serialize() const {
   }
 
   // Operator codes: one per distinct (builtin, version), in order of first use.
-  std::vector<std::pair<BuiltinOperator, int32_t>> codes;
+  using CodeKey = std::tuple<BuiltinOperator, int32_t, std::string>;
+  std::vector<CodeKey> codes;
   std::vector<Offset> operators;
   for (const OperatorSpec& op : m_operators) {
-    const std::pair<BuiltinOperator, int32_t> key{op.op, op.version};
+    const auto* custom = std::get_if<CustomOptions>(&op.options);
+    const CodeKey key{op.op, op.version, custom != nullptr ? custom->code : std::string()};
     auto it = std::find(codes.begin(), codes.end(), key);
     const auto opcodeIndex = static_cast<uint32_t>(it - codes.begin());
     if (it == codes.end()) codes.push_back(key);
     const Offset inputs = fbb.createScalarVector(op.inputs);
     const Offset outputs = fbb.createScalarVector(op.outputs);
     const auto [optionsType, options] = std::visit(OptionsWriter{fbb}, op.options);
+    const Offset customOptions =
+        custom == nullptr || custom->bytes.empty()
+            ? 0
+            : fbb.createVector(custom->bytes.data(), custom->bytes.size(), 1, 1);
     fbb.startTable();
     fbb.addScalar<uint32_t>(s::op::kOpcodeIndex, opcodeIndex, 0);
     fbb.addOffset(s::op::kInputs, inputs);
     fbb.addOffset(s::op::kOutputs, outputs);
     fbb.addScalar<uint8_t>(s::op::kBuiltinOptionsType, optionsType, 0);
     if (options != 0) fbb.addOffset(s::op::kBuiltinOptions, options);
+    if (customOptions != 0) fbb.addOffset(s::op::kCustomOptions, customOptions);
     operators.push_back(fbb.endTable());
   }
 
@@ -534,9 +615,11 @@ std::vector<uint8_t> TfliteWriter::serialize() const {
   // deprecated_builtin_code is an int8: codes above 126 are stored as 127
   // (PLACEHOLDER_FOR_GREATER_OP_CODES) with the real code in builtin_code.
   std::vector<Offset> opcodes;
-  for (const auto& [builtin, version] : codes) {
+  for (const auto& [builtin, version, customCode] : codes) {
     const auto code = static_cast<int32_t>(builtin);
+    const Offset custom = customCode.empty() ? 0 : fbb.createString(customCode);
     fbb.startTable();
+    if (custom != 0) fbb.addOffset(s::opcode::kCustomCode, custom);
     fbb.addScalar<int8_t>(s::opcode::kDeprecatedBuiltinCode,
                           static_cast<int8_t>(std::min(code, 127)), 0);
     fbb.addScalar<int32_t>(s::opcode::kVersion, version, 1);

@@ -85,9 +85,39 @@ struct AddOptions {
   Activation activation = Activation::kNone;
 };
 
-using BuiltinOptions =
-    std::variant<std::monostate, FullyConnectedOptions, SoftmaxOptions, ReshapeOptions,
-                 Conv2DOptions, DepthwiseConv2DOptions, Pool2DOptions, AddOptions>;
+// Any other builtin options table, field by field: `type` is the BuiltinOptions union tag
+// (schema.fbs), each field goes to its slot (field index in the schema table). Fields not set
+// keep their schema default. Lets tests build any operator without a struct per table here.
+struct TableOptions {
+  struct Field {
+    enum class Kind : uint8_t { kBool, kInt8, kInt16, kInt32, kInt64, kFloat, kInt32Vector };
+    uint16_t slot = 0;
+    Kind kind = Kind::kInt32;
+    int64_t intValue = 0;
+    float floatValue = 0.0f;
+    std::vector<int32_t> vector;
+  };
+  uint8_t type = 0;
+  std::vector<Field> fields;
+
+  explicit TableOptions(uint8_t unionType) : type(unionType) {}
+  explicit TableOptions(schema::BuiltinOptionsType unionType)
+      : type(static_cast<uint8_t>(unionType)) {}
+  TableOptions& add(uint16_t slot, Field::Kind kind, int64_t value);
+  TableOptions& addFloat(uint16_t slot, float value);
+  TableOptions& addInt32Vector(uint16_t slot, std::vector<int32_t> values);
+};
+
+// A CUSTOM operator (op = kCustom): its custom_code and raw custom_options bytes (a FlexBuffer
+// map for TFLM's signal ops), written as given.
+struct CustomOptions {
+  std::string code;
+  std::vector<uint8_t> bytes;
+};
+
+using BuiltinOptions = std::variant<std::monostate, FullyConnectedOptions, SoftmaxOptions,
+                                    ReshapeOptions, Conv2DOptions, DepthwiseConv2DOptions,
+                                    Pool2DOptions, AddOptions, TableOptions, CustomOptions>;
 
 struct OperatorSpec {
   BuiltinOperator op = BuiltinOperator::kAdd;

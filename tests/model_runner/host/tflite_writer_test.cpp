@@ -236,6 +236,42 @@ TEST(TfliteWriter, OperatorCodesAreSharedPerOperatorAndVersion) {
   EXPECT_EQ(m.op(2).opcodeIndex, 1u);
 }
 
+TEST(TfliteWriter, TableOptionsAndCustomOperatorsRoundTrip) {
+  TfliteWriter w;
+  const QuantParams q = QuantParams::perTensor(1.0f, 0);
+  const int32_t a = w.addActivation("a", TensorType::kInt8, {2, 3}, q);
+  const int32_t b = w.addActivation("b", TensorType::kInt8, {2, 3}, q);
+  const int32_t c = w.addActivation("c", TensorType::kInt8, {2, 3}, q);
+  TableOptions pool(s::BuiltinOptionsType::kPool2DOptions);
+  pool.add(s::pool2d_options::kStrideW, TableOptions::Field::Kind::kInt32, 2)
+      .add(s::pool2d_options::kActivation, TableOptions::Field::Kind::kInt8, 0)
+      .addFloat(7, -1.5f)
+      .addInt32Vector(8, {3, -4});
+  w.addOperator({BuiltinOperator::kMaxPool2d, 2, {a}, {b}, pool});
+  w.addOperator(
+      {BuiltinOperator::kCustom, 1, {b}, {c}, CustomOptions{"SignalWindow", {1, 2, 3, 4, 5}}});
+  w.setInputs({a});
+  w.setOutputs({c});
+  const std::vector<uint8_t> bytes = w.serialize();
+  Model m;
+  ASSERT_EQ(m.load(bytes.data(), bytes.size()), Status::kOk);
+  const OperatorDesc p = m.op(0);
+  EXPECT_EQ(p.builtinCode, static_cast<int32_t>(BuiltinOperator::kMaxPool2d));
+  EXPECT_STREQ(p.name(), "MAX_POOL_2D");
+  EXPECT_EQ(p.optionsType, static_cast<uint8_t>(s::BuiltinOptionsType::kPool2DOptions));
+  EXPECT_EQ(p.options.i32(s::pool2d_options::kStrideW), 2);
+  EXPECT_NE(p.options.fieldOffset(s::pool2d_options::kActivation), 0u);  // written at default
+  EXPECT_EQ(p.options.f32(7), -1.5f);
+  const fb::Vector v = p.options.vector(8, 4);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v.i32(1), -4);
+  const OperatorDesc k = m.op(1);
+  EXPECT_EQ(k.builtinCode, static_cast<int32_t>(BuiltinOperator::kCustom));
+  EXPECT_EQ(str(k.customCode), "SignalWindow");
+  ASSERT_EQ(k.customOptions.size(), 5u);
+  EXPECT_EQ(k.customOptions.u8(4), 5);
+}
+
 TEST(TfliteWriter, RejectsInconsistentDescriptions) {
   TfliteWriter w;
   const QuantParams q = QuantParams::perTensor(1.0f, 0);
