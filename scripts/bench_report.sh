@@ -119,7 +119,9 @@ say ""
 "$build/bench/stream_bench" --step-seconds "$stream_step" | fence
 
 section "Dataset store (bench/dataset_bench)"
-say "The index with 100,000 samples (filled in one SQL transaction): list/filter times (best of 5),"
+say "The index with 100,000 samples (filled in one SQL transaction), best of 5: pages of 100 (first,"
+say "deep by offset and by id, filtered by label, split, session, device, time), counts and counts"
+say "per label/split/device/session (target: each under 100 ms), every sample at once for reference;"
 say "label edits and undo (one transaction each, fsync'd), a train/test split of every sample; then"
 say "crash-safe adds of 1 s 16 kHz WAV payloads and verify of them; recording through SampleWriter"
 say "(2 s chunk commits, fed flat out; losses counted on a simulated real-time timeline with a 1 s"

@@ -20,6 +20,9 @@ namespace ds = tinyscope::dataset;
 namespace {
 
 const QCommandLineOption kJsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+// Rows `dataset list` prints unless --limit or --all says otherwise: a screenful or two, and a
+// page costs well under a millisecond however large the dataset (docs/DATASET.md).
+constexpr int kDefaultPage = 100;
 
 struct FilterOptions {
   QCommandLineOption label{QStringLiteral("label"),
@@ -167,9 +170,18 @@ int runList(const QStringList& args) {
   QCommandLineParser p;
   FilterOptions fo;
   fo.add(p);
-  const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N samples."),
-                                 QStringLiteral("N"));
-  p.addOptions({kJsonOpt, limit});
+  const QCommandLineOption limit(
+      QStringLiteral("limit"),
+      QStringLiteral("At most N samples (default %1; one page).").arg(kDefaultPage),
+      QStringLiteral("N"));
+  const QCommandLineOption offset(QStringLiteral("offset"),
+                                  QStringLiteral("Skip the first K matching samples."),
+                                  QStringLiteral("K"));
+  const QCommandLineOption after(QStringLiteral("after"),
+                                 QStringLiteral("Samples after sample id ID (the next page)."),
+                                 QStringLiteral("ID"));
+  const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("Every matching sample."));
+  p.addOptions({kJsonOpt, limit, offset, after, all});
   if (int c =
           parseSub(p, args, verb, QStringLiteral("List the samples matching the filters."), 1, 1);
       c >= 0)
@@ -177,22 +189,40 @@ int runList(const QStringList& args) {
   int code = 0;
   ds::SampleFilter f;
   if (!readFilter(verb, p, fo, &f, &code)) return code;
+  ds::SamplePage page{0, kDefaultPage, 0};
   qint64 n = 0;
+  if (p.isSet(all) && p.isSet(limit))
+    return fail(verb, QStringLiteral("--all and --limit contradict each other"), kExitUsage);
+  if (p.isSet(all)) page.limit = 0;
   if (p.isSet(limit)) {
     if (!parseInt(p.value(limit), 1, &n) || n > 100000000)
       return fail(verb, QStringLiteral("--limit '%1' is not a count >= 1").arg(p.value(limit)),
                   kExitUsage);
-    f.limit = static_cast<int>(n);
+    page.limit = static_cast<int>(n);
   }
+  if (p.isSet(offset) && !parseInt(p.value(offset), 0, &page.offset))
+    return fail(verb, QStringLiteral("--offset '%1' is not a count >= 0").arg(p.value(offset)),
+                kExitUsage);
+  if (p.isSet(after) && !parseInt(p.value(after), 1, &page.afterId))
+    return fail(verb, QStringLiteral("--after '%1' is not a sample id").arg(p.value(after)),
+                kExitUsage);
   auto store = openStore(verb, p.positionalArguments().at(0), &code);
   if (!store) return code;
   QString error;
-  const QVector<ds::SampleRecord> rows = store->list(f, &error);
+  const QVector<ds::SampleRecord> rows = store->listSamples(f, page, &error);
+  if (!error.isEmpty()) return fail(verb, error, kExitUsage);
+  // Every match, counted in SQL unless the list holds them all.
+  const bool paged = page.limit > 0 || page.offset > 0 || page.afterId > 0;
+  const qint64 total = paged ? store->countSamples(f, &error) : rows.size();
   if (!error.isEmpty()) return fail(verb, error, kExitUsage);
   if (p.isSet(kJsonOpt)) {
     QJsonArray a;
     for (const ds::SampleRecord& r : rows) a.append(sampleJson(r));
-    printJson(QJsonObject{{"dataset", store->dir()}, {"count", rows.size()}, {"samples", a}});
+    printJson(QJsonObject{{"dataset", store->dir()},
+                          {"count", rows.size()},
+                          {"total", double(total)},
+                          {"offset", double(page.offset)},
+                          {"samples", a}});
     return kExitOk;
   }
   out() << "   id  name                          frames  rate Hz   ch  split       labels\n";
@@ -203,7 +233,16 @@ int runList(const QStringList& args) {
           << QString::number(r.channels).rightJustified(3) << "  "
           << ds::splitName(r.split).leftJustified(10) << "  " << r.labels.join(QLatin1Char(','))
           << "\n";
-  out() << rows.size() << " samples\n";
+  if (rows.size() == total)
+    out() << rows.size() << " samples\n";
+  else if (rows.isEmpty())
+    out() << "no samples here; " << total << " match\n";
+  else if (page.afterId > 0)
+    out() << rows.size() << " of " << total << " samples (after id " << page.afterId
+          << "; the next page: --after " << rows.constLast().id << ")\n";
+  else
+    out() << "samples " << page.offset + 1 << "-" << page.offset + rows.size() << " of " << total
+          << " (the next page: --offset " << page.offset + rows.size() << "; every one: --all)\n";
   out().flush();
   return kExitOk;
 }

@@ -65,6 +65,44 @@ TEST(CliDataset, ListAndInfoWithFiltersAndJson) {
   EXPECT_TRUE(r.out.contains("6 samples"));
 }
 
+// A page of the listing: by offset or after an id, with the total counted; --all for everything.
+TEST(CliDataset, ListPagesByOffsetOrAfterAnIdAndCountsTheTotal) {
+  QTemporaryDir tmp;
+  const QString dir = makeDataset(tmp);
+  auto ids = [](const CliResult& r) {
+    QStringList out;
+    for (const QJsonValue& v : json(r)["samples"].toArray())
+      out << QString::number(v.toObject()["id"].toInt());
+    return out.join(',');
+  };
+  CliResult r = runCli({"dataset", "list", dir, "--limit", "2", "--offset", "3", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err.toStdString();
+  EXPECT_EQ(ids(r), "4,5");
+  EXPECT_EQ(json(r)["count"].toInt(), 2);
+  EXPECT_EQ(json(r)["total"].toInt(), 6);
+  EXPECT_EQ(json(r)["offset"].toInt(), 3);
+  r = runCli({"dataset", "list", dir, "--label", "wave", "--limit", "2", "--after", "2", "--json"});
+  EXPECT_EQ(ids(r), "4,6");
+  EXPECT_EQ(json(r)["total"].toInt(), 3);
+  r = runCli({"dataset", "list", dir, "--offset", "9", "--json"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(ids(r), "");
+  EXPECT_EQ(json(r)["total"].toInt(), 6);
+  EXPECT_EQ(ids(runCli({"dataset", "list", dir, "--all", "--json"})), "1,2,3,4,5,6");
+  r = runCli({"dataset", "list", dir, "--limit", "4"});
+  EXPECT_TRUE(r.out.contains("samples 1-4 of 6 (the next page: --offset 4")) << r.out.toStdString();
+  r = runCli({"dataset", "list", dir, "--limit", "4", "--after", "1"});
+  EXPECT_TRUE(r.out.contains("4 of 6 samples (after id 1; the next page: --after 5)"))
+      << r.out.toStdString();
+  for (const QStringList& bad :
+       {QStringList{"--offset", "-1"}, QStringList{"--after", "x"}, QStringList{"--limit", "0"},
+        QStringList{"--all", "--limit", "3"}}) {
+    r = runCli(QStringList{"dataset", "list", dir} + bad);
+    EXPECT_EQ(r.code, 2) << bad.join(' ').toStdString();
+    EXPECT_EQ(r.err.count('\n'), 1) << r.err.toStdString();
+  }
+}
+
 TEST(CliDataset, LabelRelabelSplitAndCut) {
   QTemporaryDir tmp;
   const QString dir = makeDataset(tmp);

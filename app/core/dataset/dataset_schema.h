@@ -46,8 +46,19 @@ inline constexpr const char* kSchemaV1[] = {
     nullptr,
 };
 
+// Version 2: covering indexes for the counts per split, device and session (one index-only pass
+// in key order) and a larger page cache is set per connection; see "Listing 100,000 samples" in
+// docs/DATASET.md.
+inline constexpr const char* kSchemaV2[] = {
+    "CREATE INDEX samples_split_seconds ON samples(split, frames, rate_hz)",
+    "CREATE INDEX samples_device_seconds ON samples(device_id, frames, rate_hz)",
+    "CREATE INDEX samples_session_seconds ON samples(session_id, frames, rate_hz)",
+    nullptr,
+};
+
 inline constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 }  // namespace tinyscope::dataset

@@ -16,7 +16,10 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <algorithm>
 #include <atomic>
+#include <tuple>
+#include <vector>
 
 #include "app/core/dataset/dataset_schema.h"
 #include "app/core/dataset/payload_file.h"
@@ -670,9 +673,9 @@ SampleRecord recordFrom(const Statement& q, ListCache& cache,
   return r;
 }
 
-// Selects samples with their labels (one query; label names read once).
-bool selectSamples(const QSqlDatabase& db, const QString& where, const QString& limit,
-                   const QVariantList& values, QVector<SampleRecord>* rows, QString* error) {
+// Selects samples with their labels in id order (one query; label names read once).
+bool selectSamples(const QSqlDatabase& db, const QString& where, const QVariantList& values,
+                   QVector<SampleRecord>* rows, QString* error) {
   sqlite3* h = handleOf(db);
   QHash<qint64, QString> labelNames;  // one QString per label, shared by every sample carrying it
   {
@@ -682,8 +685,7 @@ bool selectSamples(const QSqlDatabase& db, const QString& where, const QString& 
       return setError(error, QStringLiteral("listing labels: %1").arg(q.error()));
   }
   Statement q(h,
-              QStringLiteral("SELECT %1%2 ORDER BY s.id%3")
-                  .arg(QLatin1String(kSampleColumns), where, limit),
+              QStringLiteral("SELECT %1%2 ORDER BY s.id").arg(QLatin1String(kSampleColumns), where),
               values);
   if (!q.ok()) return setError(error, QStringLiteral("listing samples: %1").arg(q.error()));
   ListCache cache;
@@ -698,33 +700,171 @@ bool selectSamples(const QSqlDatabase& db, const QString& where, const QString& 
 
 }  // namespace
 
-QVector<SampleRecord> DatasetStore::list(const SampleFilter& filter, QString* error) const {
+QVector<SampleRecord> DatasetStore::listSamples(const SampleFilter& filter, const SamplePage& page,
+                                                QString* error) const {
   QVariantList values;
-  const QString where = filterWhere(filter, &values);
-  const QString limit =
-      filter.limit > 0 ? QStringLiteral(" LIMIT %1").arg(filter.limit) : QString();
+  QString where = filterWhere(filter, &values);
+  if (page.afterId > 0) {
+    where += where.isEmpty() ? QStringLiteral(" WHERE s.id > ?") : QStringLiteral(" AND s.id > ?");
+    values.append(page.afterId);
+  }
+  if (page.limit > 0 || page.offset > 0) {
+    // The page's ids first, from a scan that reads ids only (skipping 100,000 rows costs ~1 ms),
+    // then the columns of those ids alone. SQLite: LIMIT -1 is no limit; OFFSET needs a LIMIT.
+    where = QStringLiteral(
+                " WHERE s.id IN (SELECT s.id FROM samples s%1 ORDER BY s.id LIMIT ? "
+                "OFFSET ?)")
+                .arg(where);
+    values.append(page.limit > 0 ? qint64(page.limit) : qint64(-1));
+    values.append(std::max<qint64>(0, page.offset));
+  }
   QVector<SampleRecord> out;
-  if (!selectSamples(database(), where, limit, values, &out, error)) {
+  if (!selectSamples(database(), where, values, &out, error)) {
     if (error) *error = path(QLatin1String(kIndexFile)) + QStringLiteral(": ") + *error;
     return {};
   }
   return out;
 }
 
-qint64 DatasetStore::count(const SampleFilter& filter, QString* error) const {
+qint64 DatasetStore::countSamples(const SampleFilter& filter, QString* error) const {
   QVariantList values;
-  QSqlQuery q(database());
-  q.prepare(QStringLiteral("SELECT count(*) FROM samples s") + filterWhere(filter, &values));
-  bind(q, values);
-  if (!run(q, QStringLiteral("%1: counting samples").arg(path(QLatin1String(kIndexFile))), error) ||
-      !q.next())
+  const QString where = filterWhere(filter, &values);
+  Statement q(handleOf(database()), QStringLiteral("SELECT count(*) FROM samples s") + where,
+              values);
+  if (!q.ok() || !q.step()) {
+    setError(
+        error,
+        QStringLiteral("%1: counting samples: %2").arg(path(QLatin1String(kIndexFile)), q.error()));
     return -1;
-  return q.value(0).toLongLong();
+  }
+  return q.integer(0);
+}
+
+namespace {
+
+// Samples per label with their seconds: SQL does the two scans, this merges them. The matching
+// samples' ids and seconds in id order (the table's own order), then every (label, sample) pair
+// in label order from the covering index segments_label (label_id, sample_id); a sample counts
+// once per label however many segments it has. O(samples + segments), no join per row: ~10x
+// faster than SQLite's nested-loop join of segments to samples.
+bool countByLabel(sqlite3* db, const QString& where, const QVariantList& values,
+                  QVector<GroupCount>* out, QString* error) {
+  // No ORDER BY: SQLite then reads the narrowest covering index, not the table; sorted here.
+  std::vector<std::pair<qint64, double>> matched;
+  {
+    Statement q(db, QStringLiteral("SELECT s.id, s.frames / s.rate_hz FROM samples s%1").arg(where),
+                values);
+    while (q.ok() && q.step()) matched.emplace_back(q.integer(0), q.real(1));
+    if (!q.ok() || !q.error().isEmpty()) return setError(error, q.error());
+  }
+  std::sort(matched.begin(), matched.end());
+  std::vector<qint64> ids(matched.size());
+  std::vector<double> seconds(matched.size());
+  for (size_t i = 0; i < matched.size(); ++i) std::tie(ids[i], seconds[i]) = matched[i];
+  QHash<qint64, QString> names;
+  {
+    Statement q(db, QStringLiteral("SELECT id, name FROM labels"), {});
+    while (q.ok() && q.step()) names.insert(q.integer(0), q.text(1));
+    if (!q.ok() || !q.error().isEmpty()) return setError(error, q.error());
+  }
+  std::vector<bool> labelled(ids.size(), false);
+  QMap<QString, GroupCount> groups;
+  Statement q(
+      db, QStringLiteral("SELECT label_id, sample_id FROM segments ORDER BY label_id, sample_id"),
+      {});
+  qint64 prevLabel = -1, prevSample = -1;
+  GroupCount* group = nullptr;
+  while (q.ok() && q.step()) {
+    const qint64 label = q.integer(0), sample = q.integer(1);
+    if (label == prevLabel && sample == prevSample) continue;
+    if (label != prevLabel) group = nullptr;
+    prevLabel = label;
+    prevSample = sample;
+    const auto at = std::lower_bound(ids.begin(), ids.end(), sample);
+    if (at == ids.end() || *at != sample) continue;
+    const size_t i = size_t(at - ids.begin());
+    if (!group) {
+      const QString name = names.value(label);
+      group = &groups[name];
+      group->key = name;
+    }
+    ++group->samples;
+    group->seconds += seconds[i];
+    labelled[i] = true;
+  }
+  if (!q.ok() || !q.error().isEmpty()) return setError(error, q.error());
+  GroupCount unlabeled;
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (!labelled[i]) {
+      ++unlabeled.samples;
+      unlabeled.seconds += seconds[i];
+    }
+  if (unlabeled.samples > 0) out->append(unlabeled);
+  for (const GroupCount& g : groups) out->append(g);
+  return true;
+}
+
+}  // namespace
+
+QVector<GroupCount> DatasetStore::countBy(GroupBy group, const SampleFilter& filter,
+                                          QString* error) const {
+  QVariantList values;
+  const QString where = filterWhere(filter, &values);
+  QVector<GroupCount> out;
+  auto failed = [&](const QString& why) {
+    setError(error,
+             QStringLiteral("%1: counting samples: %2").arg(path(QLatin1String(kIndexFile)), why));
+    return QVector<GroupCount>();
+  };
+  if (group == GroupBy::kLabel) {
+    QString why;
+    if (!countByLabel(handleOf(database()), where, values, &out, &why)) return failed(why);
+    return out;
+  }
+  // One pass over a covering index (samples_*_seconds: the key, frames, rate_hz) in key order.
+  QString sql;
+  switch (group) {
+    case GroupBy::kLabel:
+      break;
+    case GroupBy::kSplit:
+      sql =
+          QStringLiteral(
+              "SELECT CASE s.split WHEN 1 THEN 'train' WHEN 2 THEN 'test' ELSE 'unassigned' END, "
+              "count(*), total(s.frames / s.rate_hz) FROM samples s%1 GROUP BY s.split ORDER BY 1")
+              .arg(where);
+      break;
+    case GroupBy::kDevice:
+      sql = QStringLiteral(
+                "SELECT coalesce((SELECT d.name FROM devices d WHERE d.id = s.device_id), ''), "
+                "count(*), total(s.frames / s.rate_hz) FROM samples s%1 GROUP BY s.device_id "
+                "ORDER BY 1")
+                .arg(where);
+      break;
+    case GroupBy::kSession:
+      sql = QStringLiteral(
+                "SELECT coalesce(s.session_id, ''), count(*), total(s.frames / s.rate_hz) FROM "
+                "samples s%1 GROUP BY s.session_id ORDER BY s.session_id")
+                .arg(where);
+      break;
+  }
+  Statement q(handleOf(database()), sql, values);
+  while (q.ok() && q.step()) {
+    GroupCount c{q.text(0), q.integer(1), q.real(2)};
+    // Two devices may share a name (different URIs): one group per name.
+    if (!out.isEmpty() && out.constLast().key == c.key) {
+      out.last().samples += c.samples;
+      out.last().seconds += c.seconds;
+    } else {
+      out.append(c);
+    }
+  }
+  if (!q.ok() || !q.error().isEmpty()) return failed(q.error());
+  return out;
 }
 
 bool DatasetStore::sample(qint64 id, SampleRecord* out, QString* error) const {
   QVector<SampleRecord> one;
-  if (!selectSamples(database(), QStringLiteral(" WHERE s.id = ?"), QString(), {id}, &one, error))
+  if (!selectSamples(database(), QStringLiteral(" WHERE s.id = ?"), {id}, &one, error))
     return false;
   if (one.isEmpty()) return setError(error, QStringLiteral("sample %1: no such sample").arg(id));
   *out = one.first();

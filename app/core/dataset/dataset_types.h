@@ -108,7 +108,27 @@ struct SampleFilter {
   qint64 createdFromMs = 0;  // wall clock, inclusive
   qint64 createdToMs = 0;    // exclusive; 0 unbounded
   QString nameContains;
-  int limit = 0;  // 0 all
+};
+
+// A page of a listing, in sample id order: at most `limit` samples (0: all), skipping the first
+// `offset` matches, or, when `afterId` > 0, starting after sample `afterId` (keyset paging: a
+// table that fetches the next page as it scrolls passes the last id it holds; the cost of a page
+// then does not grow with its depth).
+struct SamplePage {
+  qint64 offset = 0;
+  int limit = 0;
+  qint64 afterId = 0;
+};
+
+// How countBy() groups the matching samples.
+enum class GroupBy { kLabel, kSplit, kDevice, kSession };
+
+// One group of countBy(): its key (label name, split name, device name, session id; "" for
+// unlabeled samples / no device / no session), the samples in it and their total duration.
+struct GroupCount {
+  QString key;
+  qint64 samples = 0;
+  double seconds = 0;
 };
 
 }  // namespace tinyscope::dataset

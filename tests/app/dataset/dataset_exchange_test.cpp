@@ -49,7 +49,7 @@ TEST(DatasetExchange, ImportRefusesMoreInputThanItHoldsBeforeReadingIt) {
   ds::ImportReport r;
   EXPECT_FALSE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error));
   EXPECT_TRUE(error.contains("import in parts")) << error.toStdString();
-  EXPECT_EQ(store->count({}, &error), 0);
+  EXPECT_EQ(store->countSamples({}, &error), 0);
   o.maxInputBytes = 1 << 20;
   EXPECT_TRUE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error))
       << error.toStdString();
@@ -72,7 +72,7 @@ TEST(DatasetExchange, BatchWithADuplicateLeavesNoFileBehind) {
                   .isEmpty());
   EXPECT_EQ(failed, 2);
   EXPECT_TRUE(error.contains("'a'")) << error.toStdString();
-  EXPECT_EQ(store->count({}, &error), 0);
+  EXPECT_EQ(store->countSamples({}, &error), 0);
   EXPECT_TRUE(QDir(tmp.path() + "/ds/samples").entryList(QDir::Files | QDir::Hidden).isEmpty());
   // A segment past the end refuses the batch before anything is written.
   ds::SampleSpec late = ds::testing::imuSpec("late");
@@ -92,7 +92,7 @@ TEST(DatasetExchange, BatchWithADuplicateLeavesNoFileBehind) {
                   .isEmpty());
   EXPECT_EQ(failed, 1);
   EXPECT_TRUE(error.contains("already stored")) << error.toStdString();
-  EXPECT_EQ(store->count({}, &error), 2);
+  EXPECT_EQ(store->countSamples({}, &error), 2);
   EXPECT_EQ(QDir(tmp.path() + "/ds/samples").entryList(QDir::Files | QDir::Hidden).size(), 4);
 }
 

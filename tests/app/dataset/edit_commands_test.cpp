@@ -105,17 +105,17 @@ TEST_F(Edits, RenameMergeDeleteAndRelabel) {
   EXPECT_EQ(store->labelNames(&error), QStringList{"hello"});
   SampleFilter f;
   f.labels = QStringList{"hello"};
-  EXPECT_EQ(store->count(f, &error), 4);
+  EXPECT_EQ(store->countSamples(f, &error), 4);
   SampleFilter unl;
   unl.unlabeled = true;
   pushAndRoundTrip(edits::relabel(store.get(), unl, QString(), "noise"));
-  EXPECT_EQ(store->count(unl, &error), 0);
+  EXPECT_EQ(store->countSamples(unl, &error), 0);
   SampleFilter first;
   first.nameContains = "s0";
   pushAndRoundTrip(edits::relabel(store.get(), first, "hello", "yes"));
   EXPECT_EQ(segs(ids[0]).at(0).label, "yes");
   pushAndRoundTrip(edits::deleteLabel(store.get(), "hello"));
-  EXPECT_EQ(store->count(f, &error), 0);
+  EXPECT_EQ(store->countSamples(f, &error), 0);
   // The whole history unwinds to where it started.
   while (stack.canUndo()) ASSERT_TRUE(stack.undo(&error)) << error.toStdString();
   EXPECT_EQ(store->labelNames(&error), QStringList{"wave"});
@@ -174,13 +174,13 @@ TEST_F(Edits, TrainTestSplitIsDeterministicStratifiedAndStable) {
     f.labels = QStringList{label};
     f.hasSplit = true;
     f.split = Split::kTest;
-    return store->count(f, &error);
+    return store->countSamples(f, &error);
   };
   EXPECT_EQ(tests("idle"), 10);
   EXPECT_EQ(tests("wave"), 11);  // 43 wave samples: round(10.75)
   SampleFilter un;
   un.hasSplit = true;
-  EXPECT_EQ(store->count(un, &error), 0);
+  EXPECT_EQ(store->countSamples(un, &error), 0);
   // The same split again on a copy of the same samples decides the same way.
   QMap<QString, Split> first;
   for (const SampleRecord& r : store->list({}, &error)) first.insert(r.contentId, r.split);
