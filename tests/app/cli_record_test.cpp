@@ -207,42 +207,6 @@ TEST(CliRecord, InferEveryStoresTheDevicesModelOutputsWithTheSample) {
   EXPECT_EQ(stored, o["outputs"].toInt());
 }
 
-TEST(CliRecord, KillNineLosesAtMostTheOpenChunk) {
-  // Killed at different moments of a chunk (0.25 s each): while frames arrive, while a chunk
-  // is being written, right after one.
-  for (int killMs : {1300, 1890, 2470}) {
-    SCOPED_TRACE(killMs);
-    QTemporaryDir dir;
-    const QString ds = dir.path() + "/ds";
-    QProcess rec;
-    rec.start(QStringLiteral(TINYSCOPE_CLI),
-              {"record", "--device", "sim:?sensor=audio", "--dataset", ds, "--create", "--label",
-               "field", "--duration", "60", "--chunk", "0.25"});
-    ASSERT_TRUE(rec.waitForStarted(5000));
-    QThread::msleep(static_cast<unsigned long>(killMs));
-    rec.kill();  // SIGKILL
-    rec.waitForFinished(5000);
-    const CliResult repair = runCli({"dataset", "repair", ds});
-    EXPECT_EQ(repair.code, 0) << repair.err.toStdString();
-    const CliResult verify = runCli({"dataset", "verify", ds});
-    EXPECT_EQ(verify.code, 0) << verify.out.toStdString();
-    auto store = openStore(ds);
-    ASSERT_TRUE(store);
-    const QVector<SampleRecord> all = samples(*store);
-    EXPECT_GE(all.size(), 2) << "chunks committed before the kill";
-    QString error;
-    for (int i = 0; i < all.size(); ++i) {
-      // Every committed chunk is whole: 0.25 s at 16 kHz, readable, labelled, numbered in order.
-      EXPECT_EQ(all[i].frames, 4000);
-      EXPECT_EQ(all[i].labels, QStringList{"field"});
-      EXPECT_EQ(store->metadata(all[i].id, &error).value("chunk"), QString::number(i));
-      QByteArray frames;
-      EXPECT_TRUE(store->readFrames(all[i].id, &frames, &error)) << error.toStdString();
-      EXPECT_EQ(frames.size(), 4000 * 2);
-    }
-  }
-}
-
 TEST(CliRecord, BadArgumentsAreOneLineAndExitTwo) {
   QTemporaryDir dir;
   const QString ds = dir.path() + "/ds";

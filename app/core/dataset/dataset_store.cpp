@@ -18,6 +18,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <tuple>
 #include <vector>
 
@@ -121,8 +124,8 @@ QString DatasetStore::path(const QString& rel) const {
   return m_dir + QLatin1Char('/') + rel;
 }
 
-bool DatasetStore::openConnection(bool create, QString* error) {
-  const QString file = path(QLatin1String(kIndexFile));
+bool DatasetStore::openConnection(bool create, QString* error, const QString& indexFile) {
+  const QString file = indexFile.isEmpty() ? path(QLatin1String(kIndexFile)) : indexFile;
   QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
   if (!db.isValid())
     return setError(error, QStringLiteral("%1: Qt's SQLite driver is missing (install "
@@ -218,11 +221,29 @@ std::unique_ptr<DatasetStore> DatasetStore::create(const QString& dir, QString* 
     setError(error, QStringLiteral("%1: cannot create the folder").arg(abs));
     return nullptr;
   }
-  std::unique_ptr<DatasetStore> s(new DatasetStore(abs));
-  if (!s->openConnection(true, error)) return nullptr;
-  if (!syncPath(abs + QLatin1Char('/') + QLatin1String(kIndexFile), error) || !syncPath(abs, error))
+  // The index is built under a temporary name and renamed into place once complete and closed
+  // (its WAL checkpointed), so a crash while creating leaves no half-made dataset.sqlite that
+  // open() would refuse. A temporary left by such a crash holds nothing: it is started afresh.
+  const QString index = abs + QLatin1Char('/') + QLatin1String(kIndexFile);
+  const QString building = index + QStringLiteral(".creating");
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) QFile::remove(building + suffix);
+  {
+    std::unique_ptr<DatasetStore> s(new DatasetStore(abs));
+    if (!s->openConnection(true, error, building)) return nullptr;
+  }
+  if (QFileInfo::exists(building + QStringLiteral("-wal"))) {
+    setError(error, QStringLiteral("%1-wal: SQLite left its log after closing").arg(building));
     return nullptr;
-  return s;
+  }
+  if (!syncPath(building, error)) return nullptr;
+  if (::rename(QFile::encodeName(building).constData(), QFile::encodeName(index).constData()) !=
+      0) {
+    setError(error, QStringLiteral("%1: cannot rename to %2 (%3)")
+                        .arg(building, index, QString::fromLocal8Bit(std::strerror(errno))));
+    return nullptr;
+  }
+  if (!syncPath(abs, error)) return nullptr;
+  return open(abs, error);
 }
 
 std::unique_ptr<DatasetStore> DatasetStore::open(const QString& dir, QString* error) {

@@ -71,7 +71,8 @@ class DatasetStore {
   DatasetStore(const DatasetStore&) = delete;
   DatasetStore& operator=(const DatasetStore&) = delete;
 
-  // Makes `dir` (which may exist, but not hold a dataset.sqlite) a new, empty dataset.
+  // Makes `dir` (which may exist, but not hold a dataset.sqlite) a new, empty dataset. The
+  // index appears complete or not at all (built as dataset.sqlite.creating, then renamed).
   static std::unique_ptr<DatasetStore> create(const QString& dir, QString* error);
   // Opens a dataset, migrating an older schema forward. Refuses, changing nothing, a folder
   // without dataset.sqlite, a file that is not SQLite, an SQLite file of another application,
@@ -140,7 +141,8 @@ class DatasetStore {
 
  private:
   explicit DatasetStore(QString dir);
-  bool openConnection(bool create, QString* error);
+  // Opens the index (`indexFile`, default dir()/dataset.sqlite), checks it and migrates it.
+  bool openConnection(bool create, QString* error, const QString& indexFile = {});
   bool migrate(int from, QString* error);
   // Inserts a payload's rows in the caller's transaction; 0 on error.
   qint64 insertPayloadRows(const SampleSpec& spec, qint64 frames, const QString& payloadRel,

@@ -276,6 +276,27 @@ TEST(DatasetStore, PagesAndCountsAgreeWithTheFullListingUnderEveryFilter) {
   EXPECT_EQ(store->countSamples(filters[7], &error), 0);
 }
 
+// A crash while creating leaves at most dataset.sqlite.creating: never a half-made index that
+// open() refuses. The next create starts afresh.
+TEST(DatasetStore, CreateRenamesACompleteIndexIntoPlace) {
+  QTemporaryDir tmp;
+  const QString leftover = tmp.path() + "/dataset.sqlite.creating";
+  ASSERT_TRUE(writeAll(leftover, QByteArray(3000, 'x')));
+  ASSERT_TRUE(writeAll(leftover + "-wal", QByteArray(100, 'y')));
+  QString error;
+  {
+    auto store = DatasetStore::create(tmp.path(), &error);
+    ASSERT_TRUE(store) << str(error);
+    EXPECT_EQ(store->schemaVersion(), kSchemaVersion);
+  }
+  EXPECT_FALSE(QFileInfo::exists(leftover));
+  EXPECT_FALSE(QFileInfo::exists(leftover + "-wal"));
+  auto store = DatasetStore::open(tmp.path(), &error);
+  ASSERT_TRUE(store) << str(error);
+  EXPECT_GT(store->addSample(imuSpec("a"), makeFrames(SampleType::kInt16, 3, 5, 1), &error), 0)
+      << str(error);
+}
+
 TEST(DatasetStore, OpensAVersion1FileWrittenWithRawSql) {
   QTemporaryDir tmp;
   {
