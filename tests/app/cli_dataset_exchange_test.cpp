@@ -242,9 +242,9 @@ TEST_F(CliDatasetExchange, EdgeImpulseFolderKeepsSplitLabelsAndSegments) {
     expectSameData(s, back[s.name], what);
     // Edge Impulse has training and testing only; unassigned samples go to training.
     EXPECT_EQ(back[s.name].split, s.split == "unassigned" ? "train" : s.split) << what;
-    // Edge Impulse multi-label samples carry ranges only; the whole label comes back elsewhere.
+    // Multi-label samples: the ranges are the segments, the file name's label the whole label.
     EXPECT_EQ(back[s.name].segments, s.segments) << what;
-    if (s.segments.isEmpty()) EXPECT_EQ(back[s.name].wholeLabel, s.wholeLabel) << what;
+    EXPECT_EQ(back[s.name].wholeLabel, s.wholeLabel) << what;
   }
   EXPECT_TRUE(QFile::exists(path("out-ei-folder/info.labels")));
   EXPECT_EQ(
@@ -423,9 +423,11 @@ TEST_F(CliDatasetExchange, ImportOptionsAndHandWrittenFixtures) {
   ASSERT_EQ(r.code, 0) << r.err.toStdString();
   r = runCli({"dataset", "info", path("overlap-ds"), "--sample", "1", "--json"});
   const QJsonArray ov = json(r)["segments"].toArray();
-  ASSERT_EQ(ov.size(), 2);
-  EXPECT_EQ(ov.at(0).toObject()["end"].toInt(), 2);
-  EXPECT_EQ(ov.at(1).toObject()["start"].toInt(), 1);
+  ASSERT_EQ(ov.size(), 3);  // the whole label "idle" from the file name, then the two ranges
+  EXPECT_TRUE(ov.at(0).toObject()["whole"].toBool());
+  EXPECT_EQ(ov.at(0).toObject()["label"].toString(), "idle");
+  EXPECT_EQ(ov.at(1).toObject()["end"].toInt(), 2);
+  EXPECT_EQ(ov.at(2).toObject()["start"].toInt(), 1);
   // --label and --split override the files'.
   r = runCli({"dataset", "import", path("opt"), m_tmp.path() + "/out-none-yet"});
   EXPECT_EQ(r.code, 2);

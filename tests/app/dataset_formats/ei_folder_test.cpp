@@ -142,6 +142,113 @@ TEST(EiFolder, MultiLabelExportFillsWithTheWholeLabelAndRefusesOverlaps) {
   EXPECT_NE(writeEiFolder(dir.path(), {rec}).error.indexOf(QLatin1String("no label")), -1);
 }
 
+// A multi-label sample keeps the whole-sample label its file name states, besides its ranges.
+// info.labels as Edge Impulse's export writes it: pretty-printed, every entry with path, name,
+// category, label and (empty) metadata.
+TEST(EiFolder, MultiLabelSamplesKeepTheWholeLabelOfTheirFileName) {
+  QTemporaryDir dir;
+  QFile in(QStringLiteral(TINYSCOPE_FORMATS_DATA "/ei_doc_example.json"));  // 4 frames
+  ASSERT_TRUE(in.open(QIODevice::ReadOnly));
+  const QByteArray sample = in.readAll();
+  write(dir.filePath(QStringLiteral("training/yes.01.json")), sample);
+  write(dir.filePath(QStringLiteral("testing/sample_2.json")), sample);
+  write(dir.filePath(QStringLiteral("testing/unlabeled.03.json")), sample);
+  write(dir.filePath(QStringLiteral("info.labels")), R"({
+    "version": 1,
+    "files": [
+        {
+            "path": "training/yes.01.json",
+            "name": "yes.01",
+            "category": "training",
+            "label": {
+                "type": "multi-label",
+                "labels": [
+                    {
+                        "label": "noise",
+                        "startIndex": 0,
+                        "endIndex": 0
+                    },
+                    {
+                        "label": "yes",
+                        "startIndex": 1,
+                        "endIndex": 2
+                    },
+                    {
+                        "label": "noise",
+                        "startIndex": 3,
+                        "endIndex": 3
+                    }
+                ]
+            },
+            "metadata": {}
+        },
+        {
+            "path": "testing/sample_2.json",
+            "name": "sample_2",
+            "category": "testing",
+            "label": {
+                "type": "multi-label",
+                "labels": [
+                    {
+                        "label": "up",
+                        "startIndex": 0,
+                        "endIndex": 3
+                    }
+                ]
+            },
+            "metadata": {}
+        },
+        {
+            "path": "testing/unlabeled.03.json",
+            "name": "03",
+            "category": "testing",
+            "label": {
+                "type": "multi-label",
+                "labels": [
+                    {
+                        "label": "down",
+                        "startIndex": 0,
+                        "endIndex": 3
+                    }
+                ]
+            },
+            "metadata": {}
+        }
+    ]
+})");
+  const auto r = readEiFolder(dir.path());
+  ASSERT_TRUE(r.ok()) << r.error.toStdString();
+  ASSERT_EQ(r.value.size(), 3);
+  const Recording* yes = byName(r.value, QStringLiteral("yes.01"));
+  ASSERT_TRUE(yes);
+  EXPECT_EQ(yes->label, QStringLiteral("yes"));  // was dropped: the ranges alone came through
+  ASSERT_EQ(yes->segments.size(), 3);
+  EXPECT_EQ(yes->segments[1].label, QStringLiteral("yes"));
+  EXPECT_EQ(yes->segments[1].start, 1);
+  EXPECT_EQ(yes->segments[1].end, 3);  // endIndex 2 inclusive
+  EXPECT_EQ(yes->segments[2].end, 4);
+  const Recording* plain = byName(r.value, QStringLiteral("sample_2"));
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(plain->label.isEmpty()) << "sample_2.json states no label";
+  ASSERT_EQ(plain->segments.size(), 1);
+  const Recording* placeholder = byName(r.value, QStringLiteral("03"));
+  ASSERT_TRUE(placeholder);
+  EXPECT_TRUE(placeholder->label.isEmpty()) << "\"unlabeled.\" is the placeholder for none";
+  // Written again (the whole label fills no frame: the ranges cover them all) and read back.
+  QVector<Recording> recs;
+  for (const auto& s : r.value) recs << s.recording;
+  QTemporaryDir out;
+  ASSERT_TRUE(writeEiFolder(out.path(), recs).ok());
+  const auto back = readEiFolder(out.path());
+  ASSERT_TRUE(back.ok()) << back.error.toStdString();
+  for (const Recording& rec : recs) {
+    const Recording* b = byName(back.value, rec.name);
+    ASSERT_TRUE(b) << rec.name.toStdString();
+    EXPECT_EQ(b->label, rec.label) << rec.name.toStdString();
+    EXPECT_EQ(b->segments.size(), rec.segments.size()) << rec.name.toStdString();
+  }
+}
+
 TEST(EiFolder, AnEntryWithoutALabelKeepsTheFileNamesLabel) {
   // "label (optional)": without it the uploader labels by file name; "unlabeled" is explicit.
   QTemporaryDir dir;

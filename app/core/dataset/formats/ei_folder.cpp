@@ -168,6 +168,17 @@ QByteArray encodeInfoLabels(const QVector<InfoLabelsEntry>& entries) {
       .toJson(QJsonDocument::Indented);
 }
 
+namespace {
+
+// "<label>.<name>.<ext>" names a label; "<name>.<ext>" and "unlabeled.<name>.<ext>" do not.
+bool hasLabelPrefix(const QString& path) {
+  const QString base = QFileInfo(path).fileName();
+  return base.count(QLatin1Char('.')) >= 2 &&
+         eiLabelFromFileName(base) != QLatin1String("unlabeled");
+}
+
+}  // namespace
+
 QString applyInfoLabels(const InfoLabelsEntry& entry, const QString& fileName, Recording* rec) {
   if (!entry.name.isEmpty()) rec->name = entry.name;
   rec->category = entry.category;
@@ -183,7 +194,10 @@ QString applyInfoLabels(const InfoLabelsEntry& entry, const QString& fileName, R
       rec->label = entry.label;
       break;
     case InfoLabelsEntry::Type::kMultiLabel:
-      rec->label.clear();
+      // The ranges become segments; the whole-sample label is the one the file name states
+      // ("<label>.<name>.json", as Edge Impulse and writeEiFolder name files). A name without
+      // that prefix ("sample_1.json") or with the "unlabeled" placeholder states none.
+      rec->label = hasLabelPrefix(entry.path) ? eiLabelFromFileName(entry.path) : QString();
       for (int r = 0; r < entry.ranges.size(); ++r) {
         const InfoLabelsRange& range = entry.ranges[r];
         const Segment segment = segmentFromInclusive(range.startIndex, range.endIndex, range.label);
