@@ -1,6 +1,7 @@
-// tinyscope-cli dataset <list|info|label|relabel|split|import|export|label-import|verify|repair|rm>
-// DIR ...: thin shells over
-// app/core/dataset. Every edit is one transaction; errors are one line naming the file or field.
+// tinyscope-cli dataset
+// <list|info|stats|label|relabel|split|import|export|label-import|verify|repair|rm> DIR ...: thin
+// shells over app/core/dataset. Every edit is one transaction; errors are one line naming the file
+// or field.
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -243,6 +244,76 @@ int runList(const QStringList& args) {
   else
     out() << "samples " << page.offset + 1 << "-" << page.offset + rows.size() << " of " << total
           << " (the next page: --offset " << page.offset + rows.size() << "; every one: --all)\n";
+  out().flush();
+  return kExitOk;
+}
+
+// Counts per label, split and device, with their seconds, for the samples matching the filters:
+// SQL counts over the index (DatasetStore::countBy), no sample listed.
+int runStats(const QStringList& args) {
+  const QString verb = QStringLiteral("dataset stats");
+  QCommandLineParser p;
+  FilterOptions fo;
+  fo.add(p);
+  p.addOption(kJsonOpt);
+  if (int c = parseSub(p, args, verb,
+                       QStringLiteral("Samples and seconds per label, split and device (of the "
+                                      "samples matching the filters)."),
+                       1, 1);
+      c >= 0)
+    return c;
+  int code = 0;
+  ds::SampleFilter f;
+  if (!readFilter(verb, p, fo, &f, &code)) return code;
+  auto store = openStore(verb, p.positionalArguments().at(0), &code);
+  if (!store) return code;
+  struct Table {
+    const char* key;    // JSON
+    const char* title;  // text
+    ds::GroupBy group;
+    QVector<ds::GroupCount> rows;
+  };
+  Table tables[] = {{"labels", "label", ds::GroupBy::kLabel, {}},
+                    {"splits", "split", ds::GroupBy::kSplit, {}},
+                    {"devices", "device", ds::GroupBy::kDevice, {}}};
+  QString error;
+  for (Table& t : tables) {
+    t.rows = store->countBy(t.group, f, &error);
+    if (!error.isEmpty()) return fail(verb, error, kExitUsage);
+  }
+  // Every sample is in exactly one split: the totals come from there.
+  qint64 samples = 0;
+  double seconds = 0;
+  for (const ds::GroupCount& c : tables[1].rows) {
+    samples += c.samples;
+    seconds += c.seconds;
+  }
+  auto shown = [](const Table& t, const QString& key) {
+    if (!key.isEmpty()) return key;
+    return t.group == ds::GroupBy::kLabel ? QStringLiteral("(unlabeled)")
+                                          : QStringLiteral("(none)");
+  };
+  if (p.isSet(kJsonOpt)) {
+    QJsonObject o{{"dataset", store->dir()}, {"samples", double(samples)}, {"seconds", seconds}};
+    for (const Table& t : tables) {
+      QJsonArray a;
+      for (const ds::GroupCount& c : t.rows)
+        a.append(
+            QJsonObject{{t.title, c.key}, {"samples", double(c.samples)}, {"seconds", c.seconds}});
+      o[QLatin1String(t.key)] = a;
+    }
+    printJson(o);
+    return kExitOk;
+  }
+  out() << store->dir() << ": " << samples << " samples, " << QString::number(seconds, 'f', 1)
+        << " s\n";
+  for (const Table& t : tables) {
+    out() << "\n" << QString::fromLatin1(t.title).leftJustified(24) << "  samples     seconds\n";
+    for (const ds::GroupCount& c : t.rows)
+      out() << shown(t, c.key).left(24).leftJustified(24) << "  "
+            << QString::number(c.samples).rightJustified(7) << "  "
+            << QString::number(c.seconds, 'f', 1).rightJustified(10) << "\n";
+  }
   out().flush();
   return kExitOk;
 }
@@ -822,6 +893,7 @@ const Verb kSubVerbs[] = {
      "--name).",
      runList},
     {"info", "Summarize the dataset, or one sample with --sample ID.", runInfoSub},
+    {"stats", "Samples and seconds per label, split and device (filters as list).", runStats},
     {"label", "Label a whole sample or frames [start, end) of it.", runLabel},
     {"relabel", "Rename, merge or delete labels; relabel samples matching filters.", runRelabel},
     {"split", "Deterministic stratified train/test split; cut or trim a sample.", runSplit},

@@ -103,6 +103,45 @@ TEST(CliDataset, ListPagesByOffsetOrAfterAnIdAndCountsTheTotal) {
   }
 }
 
+// Samples and seconds per label, split and device, over the filtered samples.
+TEST(CliDataset, StatsCountsPerLabelSplitAndDeviceWithSeconds) {
+  QTemporaryDir tmp;
+  const QString dir = makeDataset(tmp);  // 6 samples of 1 s: idle 1,3,5; wave 2,4,6
+  ASSERT_EQ(runCli({"dataset", "label", dir, "1", "idle", "--remove"}).code, 0);
+  ASSERT_EQ(runCli({"dataset", "split", dir, "--set", "test", "--label", "wave"}).code, 0);
+  ASSERT_EQ(runCli({"dataset", "label", dir, "2", "knock", "--start", "0", "--end", "50"}).code, 0);
+  auto groups = [](const QJsonObject& o, const char* table, const char* key) {
+    QStringList out;
+    for (const QJsonValue& v : o[table].toArray())
+      out << QStringLiteral("%1=%2/%3")
+                 .arg(v.toObject()[key].toString())
+                 .arg(v.toObject()["samples"].toInt())
+                 .arg(v.toObject()["seconds"].toDouble());
+    return out.join(' ');
+  };
+  CliResult r = runCli({"dataset", "stats", dir, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err.toStdString();
+  QJsonObject o = json(r);
+  EXPECT_EQ(o["samples"].toInt(), 6);
+  EXPECT_DOUBLE_EQ(o["seconds"].toDouble(), 6.0);
+  // A sample counts once per label it carries, whole or segment; the unlabeled under "".
+  EXPECT_EQ(groups(o, "labels", "label"), "=1/1 idle=2/2 knock=1/1 wave=3/3");
+  EXPECT_EQ(groups(o, "splits", "split"), "test=3/3 unassigned=3/3");
+  EXPECT_EQ(groups(o, "devices", "device"), "left=3/3 right=3/3");
+  r = runCli({"dataset", "stats", dir, "--device", "right", "--json"});
+  o = json(r);
+  EXPECT_EQ(o["samples"].toInt(), 3);
+  EXPECT_EQ(groups(o, "labels", "label"), "idle=1/1 wave=2/2");
+  EXPECT_EQ(groups(o, "devices", "device"), "right=3/3");
+  r = runCli({"dataset", "stats", dir});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(r.out.contains(": 6 samples, 6.0 s")) << r.out.toStdString();
+  EXPECT_TRUE(r.out.contains("(unlabeled)")) << r.out.toStdString();
+  r = runCli({"dataset", "stats", dir, "--in-split", "nowhere"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.count('\n'), 1) << r.err.toStdString();
+}
+
 TEST(CliDataset, LabelRelabelSplitAndCut) {
   QTemporaryDir tmp;
   const QString dir = makeDataset(tmp);
