@@ -166,11 +166,25 @@ std::unique_ptr<ds::DatasetStore> parseAndOpen(QCommandLineParser& p, const QStr
   return openStore(verb, p.positionalArguments().at(0), code);
 }
 
+// Parses a sub-verb over DIR with the filter options (and any options already added to p),
+// reads the filter and opens DIR; nullptr with *code set (0 after --help).
+std::unique_ptr<ds::DatasetStore> parseFilteredAndOpen(QCommandLineParser& p,
+                                                       const QStringList& args, const QString& verb,
+                                                       const QString& description,
+                                                       ds::SampleFilter* f, int* code) {
+  FilterOptions fo;
+  fo.add(p);
+  if (int c = parseSub(p, args, verb, description, 1, 1); c >= 0) {
+    *code = c;
+    return nullptr;
+  }
+  if (!readFilter(verb, p, fo, f, code)) return nullptr;
+  return openStore(verb, p.positionalArguments().at(0), code);
+}
+
 int runList(const QStringList& args) {
   const QString verb = QStringLiteral("dataset list");
   QCommandLineParser p;
-  FilterOptions fo;
-  fo.add(p);
   const QCommandLineOption limit(
       QStringLiteral("limit"),
       QStringLiteral("At most N samples (default %1; one page).").arg(kDefaultPage),
@@ -183,13 +197,11 @@ int runList(const QStringList& args) {
                                  QStringLiteral("ID"));
   const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("Every matching sample."));
   p.addOptions({kJsonOpt, limit, offset, after, all});
-  if (int c =
-          parseSub(p, args, verb, QStringLiteral("List the samples matching the filters."), 1, 1);
-      c >= 0)
-    return c;
   int code = 0;
   ds::SampleFilter f;
-  if (!readFilter(verb, p, fo, &f, &code)) return code;
+  auto store = parseFilteredAndOpen(
+      p, args, verb, QStringLiteral("List the samples matching the filters."), &f, &code);
+  if (!store) return code;
   ds::SamplePage page{0, kDefaultPage, 0};
   qint64 n = 0;
   if (p.isSet(all) && p.isSet(limit))
@@ -207,8 +219,6 @@ int runList(const QStringList& args) {
   if (p.isSet(after) && !parseInt(p.value(after), 1, &page.afterId))
     return fail(verb, QStringLiteral("--after '%1' is not a sample id").arg(p.value(after)),
                 kExitUsage);
-  auto store = openStore(verb, p.positionalArguments().at(0), &code);
-  if (!store) return code;
   QString error;
   const QVector<ds::SampleRecord> rows = store->listSamples(f, page, &error);
   if (!error.isEmpty()) return fail(verb, error, kExitUsage);
@@ -253,19 +263,13 @@ int runList(const QStringList& args) {
 int runStats(const QStringList& args) {
   const QString verb = QStringLiteral("dataset stats");
   QCommandLineParser p;
-  FilterOptions fo;
-  fo.add(p);
   p.addOption(kJsonOpt);
-  if (int c = parseSub(p, args, verb,
-                       QStringLiteral("Samples and seconds per label, split and device (of the "
-                                      "samples matching the filters)."),
-                       1, 1);
-      c >= 0)
-    return c;
   int code = 0;
   ds::SampleFilter f;
-  if (!readFilter(verb, p, fo, &f, &code)) return code;
-  auto store = openStore(verb, p.positionalArguments().at(0), &code);
+  auto store = parseFilteredAndOpen(p, args, verb,
+                                    QStringLiteral("Samples and seconds per label, split and "
+                                                   "device (of the samples matching the filters)."),
+                                    &f, &code);
   if (!store) return code;
   struct Table {
     const char* key;    // JSON
