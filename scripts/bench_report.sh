@@ -3,9 +3,11 @@
 # footprint and arena figures from. Other pages link to it and quote no figures of their own.
 # Benchmarks print; they assert nothing (the tests check correctness).
 #
-#   scripts/bench_report.sh [--quick] [--out FILE]
+#   scripts/bench_report.sh [--quick] [--out FILE] [--section dataset]
 #     --quick   shorter timings (runner 0.2 s per model, QEMU 1 run, stream steps 1 s)
 #     --out     where to write (default docs/BENCHMARKS.md); written to a temporary name first
+#     --section run one section only and replace it in FILE, stamped with its own commit and date
+#               (dataset: after a change to the dataset store, without re-running the rest)
 #
 # Needs the Release build (`cmake --preset release && cmake --build --preset release`), which
 # also cross-builds the Cortex-M4 images when arm-none-eabi-g++ is installed, and ../shared
@@ -17,11 +19,13 @@ build=${TINYSCOPE_BUILD_DIR:-$root/build}
 shared=${TINYSCOPE_SHARED_DIR:-$root/../shared}
 out=docs/BENCHMARKS.md
 quick=0
+only=
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --section) only=$2; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_report: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -29,7 +33,7 @@ done
 runner_seconds=1.0; qemu_runs=3; stream_step=3
 if [ "$quick" = 1 ]; then runner_seconds=0.2; qemu_runs=1; stream_step=1; fi
 
-for bin in bench/runner_bench bench/decoder_bench bench/stream_bench app/cli/tinyscope-cli; do
+[ -n "$only" ] || for bin in bench/runner_bench bench/decoder_bench bench/stream_bench app/cli/tinyscope-cli; do
   [ -x "$build/$bin" ] || { echo "bench_report: $build/$bin is missing: build the release preset first" >&2; exit 2; }
 done
 
@@ -38,6 +42,42 @@ trap 'rm -f "$tmp"' EXIT
 say() { printf '%s\n' "$*" >>"$tmp"; }
 fence() { say '```'; cat >>"$tmp"; say '```'; }
 section() { echo "bench_report: $*" >&2; say ""; say "## $*"; say ""; }
+
+dataset_section() {
+  section "Dataset store (bench/dataset_bench)"
+  say "The index with 100,000 samples (filled in one SQL transaction), best of 5: pages of 100 (first,"
+  say "deep by offset and by id, filtered by label, split, session, device, time), counts and counts"
+  say "per label/split/device/session (target: each under 100 ms), every sample at once for reference;"
+  say "label edits and undo (one transaction each, fsync'd), a train/test split of every sample; then"
+  say "crash-safe adds of 1 s 16 kHz WAV payloads and verify of them; recording through SampleWriter"
+  say "(2 s chunk commits, fed flat out; losses counted on a simulated real-time timeline with a 1 s"
+  say "link buffer); WAV and Edge Impulse JSON export then import of 16 kHz audio and of 1 s IMU"
+  say "samples; verify of ~300 MB of payloads (docs/DATASET.md). Sizes are scaled down so the section"
+  say "takes under 90 s; each size is printed and extrapolations are labelled (\`dataset_bench --full\`"
+  say "runs one hour of audio, 10,000 IMU samples and 10 GB)."
+  say ""
+  if [ -x "$build/bench/dataset_bench" ]; then
+    "$build/bench/dataset_bench" "$([ "$quick" = 1 ] && echo 50 || echo 200)" | fence
+  else
+    say "(skipped: $build/bench/dataset_bench is not built)"
+  fi
+}
+
+if [ -n "$only" ]; then
+  [ "$only" = dataset ] || { echo "bench_report: --section knows only 'dataset'" >&2; exit 2; }
+  [ -f "$out" ] || { echo "bench_report: $out is missing: run the full report first" >&2; exit 2; }
+  dataset_section
+  say ""
+  say "(This section alone by \`scripts/bench_report.sh --section dataset\` at commit \`$(git rev-parse --short HEAD)\`, $(date -u '+%Y-%m-%d %H:%M UTC'); the rest of the page is from the run stamped above.)"
+  # Everything before the section's heading, then the new section (it is the last one); the
+  # blank line before the heading is already there.
+  { sed '/^## Dataset store (bench\/dataset_bench)$/,$d' "$out"; tail -n +2 "$tmp"; } >"$tmp.page"
+  mv "$tmp.page" "$out"
+  rm -f "$tmp"
+  trap - EXIT
+  echo "bench_report: replaced the dataset section of $out" >&2
+  exit 0
+fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 say "# Benchmarks"
@@ -118,23 +158,7 @@ say "the first loss of any kind (gap, frame error, overrun, lost sample)."
 say ""
 "$build/bench/stream_bench" --step-seconds "$stream_step" | fence
 
-section "Dataset store (bench/dataset_bench)"
-say "The index with 100,000 samples (filled in one SQL transaction), best of 5: pages of 100 (first,"
-say "deep by offset and by id, filtered by label, split, session, device, time), counts and counts"
-say "per label/split/device/session (target: each under 100 ms), every sample at once for reference;"
-say "label edits and undo (one transaction each, fsync'd), a train/test split of every sample; then"
-say "crash-safe adds of 1 s 16 kHz WAV payloads and verify of them; recording through SampleWriter"
-say "(2 s chunk commits, fed flat out; losses counted on a simulated real-time timeline with a 1 s"
-say "link buffer); WAV and Edge Impulse JSON export then import of 16 kHz audio and of 1 s IMU"
-say "samples; verify of ~300 MB of payloads (docs/DATASET.md). Sizes are scaled down so the section"
-say "takes under 90 s; each size is printed and extrapolations are labelled (\`dataset_bench --full\`"
-say "runs one hour of audio, 10,000 IMU samples and 10 GB)."
-say ""
-if [ -x "$build/bench/dataset_bench" ]; then
-  "$build/bench/dataset_bench" "$([ "$quick" = 1 ] && echo 50 || echo 200)" | fence
-else
-  say "(skipped: $build/bench/dataset_bench is not built)"
-fi
+dataset_section
 
 mv "$tmp" "$out"
 trap - EXIT
