@@ -982,13 +982,14 @@ bool DatasetStore::summary(DatasetSummary* out, QString* error) const {
       !scalar("SELECT coalesce(sum(bytes), 0) FROM files", &s.payloadBytes) ||
       !scalar("SELECT count(*) FROM sessions", &s.sessions) ||
       !scalar("SELECT count(*) FROM devices", &s.devices) ||
-      !scalar("SELECT count(*) FROM samples s WHERE NOT EXISTS (SELECT 1 FROM segments g WHERE "
-              "g.sample_id = s.id)",
-              &s.unlabeled) ||
       !scalar("SELECT count(*) FROM samples WHERE split = 1", &s.train) ||
       !scalar("SELECT count(*) FROM samples WHERE split = 2", &s.test) ||
       !scalar("SELECT count(*) FROM samples WHERE split = 0", &s.unassigned))
     return false;
+  SampleFilter unlabeled;
+  unlabeled.unlabeled = true;
+  s.unlabeled = countSamples(unlabeled, error);
+  if (s.unlabeled < 0) return false;
   if (!q.exec(QStringLiteral("SELECT coalesce(sum(frames / rate_hz), 0) FROM samples")) ||
       !q.next())
     return setError(error, q.lastError().text());
