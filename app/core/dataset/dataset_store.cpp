@@ -21,7 +21,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <tuple>
 #include <vector>
 
 #include "app/core/dataset/dataset_schema.h"
@@ -771,18 +770,37 @@ namespace {
 // faster than SQLite's nested-loop join of segments to samples.
 bool countByLabel(sqlite3* db, const QString& where, const QVariantList& values,
                   QVector<GroupCount>* out, QString* error) {
-  // No ORDER BY: SQLite then reads the narrowest covering index, not the table; sorted here.
-  std::vector<std::pair<qint64, double>> matched;
+  // No ORDER BY: SQLite then reads the narrowest covering index, not the table.
+  std::vector<qint64> ids;
+  std::vector<double> seconds;
+  qint64 maxId = 0;
   {
     Statement q(db, QStringLiteral("SELECT s.id, s.frames / s.rate_hz FROM samples s%1").arg(where),
                 values);
-    while (q.ok() && q.step()) matched.emplace_back(q.integer(0), q.real(1));
+    while (q.ok() && q.step()) {
+      ids.push_back(q.integer(0));
+      seconds.push_back(q.real(1));
+      maxId = std::max(maxId, ids.back());
+    }
     if (!q.ok() || !q.error().isEmpty()) return setError(error, q.error());
   }
-  std::sort(matched.begin(), matched.end());
-  std::vector<qint64> ids(matched.size());
-  std::vector<double> seconds(matched.size());
-  for (size_t i = 0; i < matched.size(); ++i) std::tie(ids[i], seconds[i]) = matched[i];
+  // Sample id -> its slot: a table indexed by id while ids are dense enough (4 bytes per id up
+  // to the largest), else the ids sorted and searched.
+  std::vector<qint32> slotById;
+  std::vector<std::pair<qint64, qint32>> sorted;
+  if (maxId <= 16 * qint64(ids.size()) + 65536) {
+    slotById.assign(size_t(maxId) + 1, -1);
+    for (size_t i = 0; i < ids.size(); ++i) slotById[size_t(ids[i])] = qint32(i);
+  } else {
+    sorted.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) sorted.emplace_back(ids[i], qint32(i));
+    std::sort(sorted.begin(), sorted.end());
+  }
+  auto slotOf = [&](qint64 id) -> qint32 {
+    if (!slotById.empty()) return id >= 0 && id <= maxId ? slotById[size_t(id)] : -1;
+    const auto at = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(id, qint32(-1)));
+    return at != sorted.end() && at->first == id ? at->second : -1;
+  };
   QHash<qint64, QString> names;
   {
     Statement q(db, QStringLiteral("SELECT id, name FROM labels"), {});
@@ -802,9 +820,9 @@ bool countByLabel(sqlite3* db, const QString& where, const QVariantList& values,
     if (label != prevLabel) group = nullptr;
     prevLabel = label;
     prevSample = sample;
-    const auto at = std::lower_bound(ids.begin(), ids.end(), sample);
-    if (at == ids.end() || *at != sample) continue;
-    const size_t i = size_t(at - ids.begin());
+    const qint32 slot = slotOf(sample);
+    if (slot < 0) continue;
+    const size_t i = size_t(slot);
     if (!group) {
       const QString name = names.value(label);
       group = &groups[name];
