@@ -68,7 +68,7 @@ if [ -n "$only" ]; then
   [ -f "$out" ] || { echo "bench_report: $out is missing: run the full report first" >&2; exit 2; }
   dataset_section
   say ""
-  say "(This section alone by \`scripts/bench_report.sh --section dataset\` at commit \`$(git rev-parse --short HEAD)\`, $(date -u '+%Y-%m-%d %H:%M UTC'); the rest of the page is from the run stamped above.)"
+  say "(This section alone by \`scripts/bench_report.sh --section dataset\` at commit \`$(git rev-parse --short HEAD)\`, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; the rest of the page is from the run stamped above.)"
   # Everything before the section's heading, then the new section (it is the last one); the
   # blank line before the heading is already there.
   { sed '/^## Dataset store (bench\/dataset_bench)$/,$d' "$out"; tail -n +2 "$tmp"; } >"$tmp.page"
