@@ -110,11 +110,16 @@ int runRecord(const QStringList& args) {
       QStringLiteral("model"),
       QStringLiteral("The .tflite the device runs (names the outputs, bounds its tensors)."),
       QStringLiteral("PATH"));
+  const QCommandLineOption capture(
+      QStringLiteral("capture"),
+      QStringLiteral("With --infer-every: all makes the device send its input and every op's "
+                     "output with each result, so 'replay' can check them (default none)."),
+      QStringLiteral("MODE"), QStringLiteral("none"));
   const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
   const QCommandLineOption failOnLoss(QStringLiteral("fail-on-loss"),
                                       QStringLiteral("Exit 1 when any sample was lost."));
   for (const auto& o : {datasetOpt, create, label, name, sensor, rate, duration, sampleLength,
-                        chunk, inferEvery, modelOpt, json, failOnLoss})
+                        chunk, inferEvery, modelOpt, json, failOnLoss, capture})
     p.addOption(o);
   if (int c = parseVerbArgs(
           p, args, verb,
@@ -147,6 +152,9 @@ int runRecord(const QStringList& args) {
                       .arg(p.value(inferEvery)),
                   kExitUsage);
   }
+  if (p.value(capture) != QLatin1String("all") && p.value(capture) != QLatin1String("none"))
+    return fail(verb, QStringLiteral("--capture '%1': use all or none").arg(p.value(capture)),
+                kExitUsage);
   if (p.isSet(label) && p.value(label).trimmed().isEmpty())
     return fail(verb, QStringLiteral("--label is empty"), kExitUsage);
 
@@ -215,6 +223,7 @@ int runRecord(const QStringList& args) {
   opt.chunkSeconds = std::min(chunkSeconds, sampleSeconds);
   opt.totalFrames = std::llround(seconds * declaredHz);
   opt.inferEvery = every;
+  if (p.value(capture) == QLatin1String("all")) opt.inferCapture = proto::CaptureMode::kAllOps;
   if (every > 0) opt.modelName = modelName(p.value(modelOpt), *session);
 
   Recorder recorder(session.get(), store.get(), opt);

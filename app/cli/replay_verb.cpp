@@ -211,9 +211,9 @@ bool writeJunit(const QString& path, const QVector<SessionReport>& sessions, con
     property(QStringLiteral("device_uri"), s.header.deviceUri);
     property(QStringLiteral("firmware"), s.header.firmwareVersion);
     property(QStringLiteral("firmware_hello_sha256"),
-             QString::fromStdString(rh::sha256Hex(
-                 reinterpret_cast<const uint8_t*>(s.header.hello.constData()),
-                 static_cast<size_t>(s.header.hello.size()))));
+             QString::fromStdString(
+                 rh::sha256Hex(reinterpret_cast<const uint8_t*>(s.header.hello.constData()),
+                               static_cast<size_t>(s.header.hello.size()))));
     property(QStringLiteral("device_kernels"), s.header.kernels);
     property(QStringLiteral("recorded_model"), s.header.modelName);
     property(QStringLiteral("recorded_model_sha256"), s.header.modelSha256);
@@ -230,17 +230,18 @@ bool writeJunit(const QString& path, const QVector<SessionReport>& sessions, con
     };
     auto attachment = [&] {
       if (html.isEmpty()) return;
-      w.writeTextElement(QStringLiteral("system-out"),
-                         QStringLiteral("[[ATTACHMENT|%1]]").arg(QFileInfo(html).absoluteFilePath()));
+      w.writeTextElement(
+          QStringLiteral("system-out"),
+          QStringLiteral("[[ATTACHMENT|%1]]").arg(QFileInfo(html).absoluteFilePath()));
     };
     for (const InferenceCheck& c : s.checks) {
       testcase(QStringLiteral("inference"), testName(c), c.checkSeconds);
       if (c.outcome == InferenceCheck::Outcome::kFail) {
         w.writeStartElement(QStringLiteral("failure"));
         w.writeAttribute(QStringLiteral("message"), c.message);
-        w.writeAttribute(QStringLiteral("type"),
-                         c.tensorsCompared ? QStringLiteral("tensor mismatch")
-                                           : QStringLiteral("output mismatch"));
+        w.writeAttribute(QStringLiteral("type"), c.tensorsCompared
+                                                     ? QStringLiteral("tensor mismatch")
+                                                     : QStringLiteral("output mismatch"));
         w.writeCharacters(c.tensors.empty() ? c.message : session::tensorTable(c.tensors));
         w.writeEndElement();
         attachment();
@@ -318,14 +319,15 @@ bool writeHtml(const QString& path, const QVector<SessionReport>& sessions, QStr
       "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px}.fail{background:#fdd}"
       ".skipped{background:#eee}pre{font-size:11px}</style></head><body><h1>tinyscope replay</h1>");
   for (const SessionReport& s : sessions) {
-    page += QStringLiteral("<h2>%1</h2><p>device %2 (%3), firmware %4; recorded model %5 (%6); "
-                           "replayed with %7 (%8)</p>")
+    page += QStringLiteral(
+                "<h2>%1</h2><p>device %2 (%3), firmware %4; recorded model %5 (%6); "
+                "replayed with %7 (%8)</p>")
                 .arg(esc(s.path), esc(s.device), esc(s.header.deviceUri),
                      esc(s.header.firmwareVersion), esc(s.header.modelName),
-                     esc(s.header.modelSha256), esc(s.modelName),
-                     esc(s.modelSha256));
-    page += QStringLiteral("<p>%1 checked: %2 passed, %3 failed, %4 skipped; %5 bytes torn off "
-                           "the end</p>")
+                     esc(s.header.modelSha256), esc(s.modelName), esc(s.modelSha256));
+    page += QStringLiteral(
+                "<p>%1 checked: %2 passed, %3 failed, %4 skipped; %5 bytes torn off "
+                "the end</p>")
                 .arg(s.checks.size())
                 .arg(s.passed)
                 .arg(s.failed)
@@ -340,24 +342,27 @@ bool writeHtml(const QString& path, const QVector<SessionReport>& sessions, QStr
     }
     page += svgPlot(latency, failed, QStringLiteral("device latency per inference, µs"));
     page += svgPlot(diff, failed, QStringLiteral("largest tensor difference, quantized steps"));
-    page += QStringLiteral("<table><tr><th>inference</th><th>outcome</th><th>device µs</th>"
-                           "<th>tensors matching</th><th>top class device/desktop</th>"
-                           "<th>message</th></tr>");
+    page += QStringLiteral(
+        "<table><tr><th>inference</th><th>outcome</th><th>device µs</th>"
+        "<th>tensors matching</th><th>top class device/desktop</th>"
+        "<th>message</th></tr>");
     for (const InferenceCheck& c : s.checks) {
       if (c.outcome == InferenceCheck::Outcome::kPass && s.checks.size() > 200) continue;
-      page += QStringLiteral("<tr class='%1'><td>%2</td><td>%1</td><td>%3</td><td>%4/%5</td>"
-                             "<td>%6/%7</td><td>%8%9</td></tr>")
-                  .arg(QString::fromLatin1(outcomeName(c.outcome)))
-                  .arg(esc(testName(c)))
-                  .arg(c.deviceMicros)
-                  .arg(c.matchingTensors)
-                  .arg(c.comparedTensors)
-                  .arg(c.deviceTop)
-                  .arg(c.desktopTop)
-                  .arg(esc(c.message))
-                  .arg(c.tensors.empty()
-                           ? QString()
-                           : QStringLiteral("<pre>%1</pre>").arg(esc(session::tensorTable(c.tensors))));
+      page +=
+          QStringLiteral(
+              "<tr class='%1'><td>%2</td><td>%1</td><td>%3</td><td>%4/%5</td>"
+              "<td>%6/%7</td><td>%8%9</td></tr>")
+              .arg(QString::fromLatin1(outcomeName(c.outcome)))
+              .arg(esc(testName(c)))
+              .arg(c.deviceMicros)
+              .arg(c.matchingTensors)
+              .arg(c.comparedTensors)
+              .arg(c.deviceTop)
+              .arg(c.desktopTop)
+              .arg(esc(c.message))
+              .arg(c.tensors.empty()
+                       ? QString()
+                       : QStringLiteral("<pre>%1</pre>").arg(esc(session::tensorTable(c.tensors))));
     }
     page += QStringLiteral("</table>");
     if (s.checks.size() > 200)
@@ -427,16 +432,16 @@ int runReplay(const QStringList& args) {
 
   rh::Kernels kernels = rh::defaultKernels();
   if (p.isSet(kernelsOpt) && !rh::parseKernels(p.value(kernelsOpt).toStdString(), &kernels))
-    return fail(verb,
-                QStringLiteral("--kernels '%1': use reference or optimized").arg(p.value(kernelsOpt)),
-                kExitUsage);
+    return fail(
+        verb, QStringLiteral("--kernels '%1': use reference or optimized").arg(p.value(kernelsOpt)),
+        kExitUsage);
   bool ok = false;
   const qint64 tolerance = p.value(toleranceOpt).toLongLong(&ok);
   if (!ok || tolerance < 0)
-    return fail(verb,
-                QStringLiteral("--tolerance '%1' is not a number of steps >= 0")
-                    .arg(p.value(toleranceOpt)),
-                kExitUsage);
+    return fail(
+        verb,
+        QStringLiteral("--tolerance '%1' is not a number of steps >= 0").arg(p.value(toleranceOpt)),
+        kExitUsage);
   int shardK = 1, shardN = 1;
   if (p.isSet(shardOpt)) {
     const QStringList kn = p.value(shardOpt).split(QLatin1Char('/'));
@@ -446,10 +451,10 @@ int runReplay(const QStringList& args) {
       shardN = kn[1].toInt(&okN);
     }
     if (!okK || !okN || shardN < 1 || shardK < 1 || shardK > shardN)
-      return fail(verb,
-                  QStringLiteral("--shard '%1': use K/N with 1 <= K <= N, e.g. 2/4")
-                      .arg(p.value(shardOpt)),
-                  kExitUsage);
+      return fail(
+          verb,
+          QStringLiteral("--shard '%1': use K/N with 1 <= K <= N, e.g. 2/4").arg(p.value(shardOpt)),
+          kExitUsage);
   }
   int jobs = std::max(1, QThread::idealThreadCount());
   if (p.isSet(jobsOpt)) {
@@ -479,8 +484,8 @@ int runReplay(const QStringList& args) {
     SessionReport r;
     r.path = path;
     r.header = player.header();
-    r.device = player.device().boardName.isEmpty() ? QStringLiteral("device")
-                                                   : player.device().boardName;
+    r.device =
+        player.device().boardName.isEmpty() ? QStringLiteral("device") : player.device().boardName;
     if (p.isSet(modelOpt)) {
       r.modelPath = p.value(modelOpt);
     } else if (r.header.modelSha256.isEmpty()) {
@@ -504,12 +509,13 @@ int runReplay(const QStringList& args) {
       std::string rerr;
       if (!rh::loadModelFile(r.modelPath.toStdString(), m.get(), &rerr))
         return fail(verb, QString::fromStdString(rerr), kExitUsage);
-      modelHashes[r.modelPath] = QString::fromStdString(rh::sha256Hex(m->bytes.data(), m->bytes.size()));
+      modelHashes[r.modelPath] =
+          QString::fromStdString(rh::sha256Hex(m->bytes.data(), m->bytes.size()));
       models[r.modelPath] = std::move(m);
     }
     r.modelSha256 = modelHashes[r.modelPath];
-    r.modelName = p.isSet(modelOpt) ? QFileInfo(r.modelPath).completeBaseName()
-                                    : r.header.modelName;
+    r.modelName =
+        p.isSet(modelOpt) ? QFileInfo(r.modelPath).completeBaseName() : r.header.modelName;
     reports.append(r);
   }
   // A model that does not load is bad input too: check each once here.
@@ -605,8 +611,9 @@ int runReplay(const QStringList& args) {
         // One microsecond of slack: the device's timer resolution.
         const double limit = base[k] * (1.0 + latencyPct / 100.0) + 1.0;
         if (r.opMedianUs[k] > limit) {
-          r.latencyFailure = QStringLiteral("op %1 takes %2 µs (median) on the device, %3 µs in %4: "
-                                            "more than %5% slower")
+          r.latencyFailure = QStringLiteral(
+                                 "op %1 takes %2 µs (median) on the device, %3 µs in %4: "
+                                 "more than %5% slower")
                                  .arg(k)
                                  .arg(r.opMedianUs[k])
                                  .arg(base[k])
@@ -648,8 +655,8 @@ int runReplay(const QStringList& args) {
   } else {
     for (const SessionReport& r : reports) {
       out() << r.path << ": " << r.device << ", " << r.checks.size() << " inferences checked ("
-            << r.passed << " passed, " << r.failed << " failed, " << r.skipped
-            << " skipped) with " << r.modelName << "\n";
+            << r.passed << " passed, " << r.failed << " failed, " << r.skipped << " skipped) with "
+            << r.modelName << "\n";
       if (r.counts.tornBytes) out() << "  torn: " << r.counts.tornReason << "\n";
       int shown = 0;
       for (const InferenceCheck& c : r.checks)

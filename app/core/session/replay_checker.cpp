@@ -154,9 +154,8 @@ InferenceCheck ReplayChecker::check(const RecordedInference& rec) {
     } else if (c.firstDivergentTensor < 0 || t.producerOp < c.firstDivergentOp) {
       // compareDumps' rule (lowest producing op), with the tolerance applied.
       c.firstDivergentOp = t.producerOp;
-      c.firstDivergentOpName = t.producerOpName.empty()
-                                   ? QStringLiteral("(model input)")
-                                   : QString::fromStdString(t.producerOpName);
+      c.firstDivergentOpName = t.producerOpName.empty() ? QStringLiteral("(model input)")
+                                                        : QString::fromStdString(t.producerOpName);
       c.firstDivergentTensor = t.index;
     }
   }
@@ -177,8 +176,9 @@ InferenceCheck ReplayChecker::check(const RecordedInference& rec) {
 }
 
 QString tensorTable(const std::vector<rh::TensorComparison>& tensors) {
-  QString s = QStringLiteral("tensor  op    op name                  max|diff|  exact%    cosine  "
-                             "name\n");
+  QString s = QStringLiteral(
+      "tensor  op    op name                  max|diff|  exact%    cosine  "
+      "name\n");
   for (const rh::TensorComparison& t : tensors) {
     if (!t.compared) continue;
     const double exact =

@@ -1,10 +1,10 @@
 #include "app/core/session/session_log.h"
 
+#include <unistd.h>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtEndian>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -296,7 +296,8 @@ bool SessionLogReader::open(QIODevice* device, const QString& name, QString* err
     return false;
   }
   if (qFromLittleEndian<quint32>(crcBytes) != crcOf(json.constData(), json.size())) {
-    *error = QStringLiteral("%1: the header's CRC-32 does not match: the header is damaged").arg(name);
+    *error =
+        QStringLiteral("%1: the header's CRC-32 does not match: the header is damaged").arg(name);
     return false;
   }
   QString why;
@@ -326,7 +327,8 @@ bool SessionLogReader::next(SessionRecord* out) {
     return false;
   }
   char lenBytes[4];
-  if (left < 4 || m_in->read(lenBytes, 4) != 4) return stop(QStringLiteral("a record is cut short"));
+  if (left < 4 || m_in->read(lenBytes, 4) != 4)
+    return stop(QStringLiteral("a record is cut short"));
   const quint32 len = qFromLittleEndian<quint32>(lenBytes);
   if (len < kRecordFixedBytes || len > kRecordFixedBytes + maxRecordWireBytes())
     return stop(QStringLiteral("a record declares %1 bytes, outside %2..%3")
@@ -346,8 +348,8 @@ bool SessionLogReader::next(SessionRecord* out) {
   if (dir > 1) return stop(QStringLiteral("a record's direction is %1, not 0 or 1").arg(dir));
   out->hostNs = qFromLittleEndian<quint64>(body.constData() + 4);
   out->direction = static_cast<link::WireDirection>(dir);
-  out->bytes = body.mid(4 + static_cast<int>(kRecordFixedBytes),
-                        static_cast<int>(len - kRecordFixedBytes));
+  out->bytes =
+      body.mid(4 + static_cast<int>(kRecordFixedBytes), static_cast<int>(len - kRecordFixedBytes));
   m_offset += 4 + len + 4;
   ++m_records;
   return true;

@@ -36,15 +36,15 @@ constexpr quint32 kRecordFixedBytes = 8 + 1;  // host ns + direction, in the bod
 // replay takes the device's handshake from `hello` and the model from modelSha256.
 struct SessionHeader {
   int formatVersion = kFormatVersion;
-  QString id;                 // a UUID, also the file's base name under a dataset
-  QString tinyscopeVersion;   // of the program that wrote it
-  qint64 startedUtcMs = 0;    // wall clock at the first record (record times count from it)
-  QString deviceUri;          // as given to tinyscope ("sim:?model=...", "serial:/dev/ttyACM0")
-  QString deviceName;         // the board name from the handshake (printable)
-  QString firmwareVersion;    // from the handshake (printable)
-  QByteArray hello;           // the device's HelloReply message as received (header + body)
-  QString modelName;          // the model the device ran, when the host knew it
-  QString modelSha256;        // lower-case hex; the bytes are in the model store
+  QString id;                // a UUID, also the file's base name under a dataset
+  QString tinyscopeVersion;  // of the program that wrote it
+  qint64 startedUtcMs = 0;   // wall clock at the first record (record times count from it)
+  QString deviceUri;         // as given to tinyscope ("sim:?model=...", "serial:/dev/ttyACM0")
+  QString deviceName;        // the board name from the handshake (printable)
+  QString firmwareVersion;   // from the handshake (printable)
+  QByteArray hello;          // the device's HelloReply message as received (header + body)
+  QString modelName;         // the model the device ran, when the host knew it
+  QString modelSha256;       // lower-case hex; the bytes are in the model store
   qint64 modelBytes = 0;
   QString kernels;            // the device's kernel set: "reference", "optimized" or "device"
   QByteArray toJson() const;  // compact, keys in a fixed order
@@ -99,10 +99,10 @@ class SessionLogWriter : public link::WireTap {
   bool m_begun = false;
   bool m_closed = false;
   QString m_error;
-  QByteArray m_buffer;        // encoded records not yet written
-  QByteArray m_pending[2];    // bytes of a frame not yet ended, per direction
+  QByteArray m_buffer;      // encoded records not yet written
+  QByteArray m_pending[2];  // bytes of a frame not yet ended, per direction
   qint64 m_pendingNs[2] = {0, 0};
-  QByteArray m_held;          // encoded records before begin()
+  QByteArray m_held;  // encoded records before begin()
   bool m_haveOrigin = false;
   qint64 m_originNs = 0;
   QElapsedTimer m_sinceWrite;

@@ -17,10 +17,9 @@ bool SessionPlayer::open(const QString& path, QString* error) {
   m_device = DeviceInfo();
   HelloReply hello;
   const QByteArray& h = header().hello;
-  if (!h.isEmpty() &&
-      decodeMessage(ConstByteSpan(reinterpret_cast<const uint8_t*>(h.constData()),
-                                  static_cast<size_t>(h.size())),
-                    hello) == Status::kOk)
+  if (!h.isEmpty() && decodeMessage(ConstByteSpan(reinterpret_cast<const uint8_t*>(h.constData()),
+                                                  static_cast<size_t>(h.size())),
+                                    hello) == Status::kOk)
     m_device = DeviceInfo::fromHello(hello);
   return true;
 }
@@ -97,8 +96,8 @@ bool SessionPlayer::onDeviceFrame(ConstByteSpan payload, quint64 hostNs) {
       const quint64 limit = m_current.run.captured.contains(qMakePair(m.opIndex, m.tensorIndex))
                                 ? 0
                                 : tensorLimit(m.opIndex, m.tensorIndex, &limitName);
-      m_current.problem = m_current.run.addChunk(m, limit, limitName,
-                                                 DeviceSession::kMaxCaptureBytes, &m_runBytes);
+      m_current.problem =
+          m_current.run.addChunk(m, limit, limitName, DeviceSession::kMaxCaptureBytes, &m_runBytes);
     } else if constexpr (std::is_same_v<T, InferenceResult>) {
       m_current.run.setResult(m);
       QString problem;

@@ -37,8 +37,8 @@ bool SessionRecording::begin(const runner::host::ModelFile* model, const ModelSt
   // The handshake as the catalogue encodes it: what the device sent, re-encoded byte-exact.
   std::vector<uint8_t> hello(proto::kMaxDeviceToHostMessageSize);
   const proto::Header header = proto::makeHeader<proto::HelloReply>(0, 0);
-  const proto::EncodeResult r = proto::encodeMessage(
-      header, info.hello, proto::ByteSpan(hello.data(), hello.size()));
+  const proto::EncodeResult r =
+      proto::encodeMessage(header, info.hello, proto::ByteSpan(hello.data(), hello.size()));
   if (r.status == proto::Status::kOk)
     h.hello = QByteArray(reinterpret_cast<const char*>(hello.data()), static_cast<int>(r.size));
   if (model) {
