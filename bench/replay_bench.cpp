@@ -5,6 +5,7 @@
 //   replay_bench [--model PATH] [--inferences N] [--jobs N]
 // The device side is the desktop runtime (20 distinct inputs, cycled), so every check passes.
 // Prints figures; asserts nothing.
+#include <sys/resource.h>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -12,6 +13,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
+
 #include <cstdio>
 
 #include "app/core/session/model_store.h"
@@ -55,8 +58,9 @@ class Wire {
       std::fprintf(stderr, "replay_bench: cannot encode %s\n", proto::messageTypeName(T::kType));
       std::exit(2);
     }
-    m_writer->onWire(dir, QByteArray::fromRawData(reinterpret_cast<const char*>(m_buffer.data()),
-                                                  static_cast<int>(r.size)),
+    m_writer->onWire(dir,
+                     QByteArray::fromRawData(reinterpret_cast<const char*>(m_buffer.data()),
+                                             static_cast<int>(r.size)),
                      ns);
   }
 
@@ -177,7 +181,8 @@ int main(int argc, char** argv) {
         for (size_t k = 0; k < summary.operators[o].outputs.size(); ++k) {
           const int t = summary.operators[o].outputs[k];
           sendTensor(static_cast<uint16_t>(o), static_cast<uint8_t>(k),
-                     summary.tensors[static_cast<size_t>(t)], r.tensorBytes[static_cast<size_t>(t)]);
+                     summary.tensors[static_cast<size_t>(t)],
+                     r.tensorBytes[static_cast<size_t>(t)]);
         }
       proto::InferenceResult res;
       res.totalMicros = 2835;
@@ -207,24 +212,37 @@ int main(int argc, char** argv) {
   cli.start(QStringLiteral(TINYSCOPE_CLI),
             {"replay", path, "--json", "--jobs", QString::number(jobs)});
   cli.waitForFinished(-1);
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);  // the replay (the only child waited for)
+  const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
   const QJsonObject o = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
   const QJsonObject timing = o["timing"].toObject();
   const double wall = timing["wall_seconds"].toDouble();
-  std::printf("Replay of a KWS-like session: %s, one inference every 100 ms with full tensor "
-              "capture\n",
-              model.name.c_str());
-  std::printf("session      %d inferences (%.1f h of device time), %.0f MB of tensors, log %.0f MB "
-              "written in %.1f s\n",
-              inferences, inferences / 36000.0, static_cast<double>(tensorBytes) / 1e6, fileMb,
-              writeSeconds);
-  std::printf("replay       exit %d, %d checked, %d failed, %d jobs: %.1f s wall, %.0f "
-              "inferences/s, %.1f× real time\n",
-              cli.exitCode(), o["checked"].toInt(), o["failed"].toInt(), jobs, wall,
-              timing["inferences_per_second"].toDouble(),
-              wall > 0 ? inferences * 0.1 / wall : 0.0);
-  std::printf("goal         one hour (36,000 inferences) in < 60 s: %s (%.1f s per hour of "
-              "session)\n",
-              wall > 0 && wall * 36000.0 / inferences < 60 ? "met" : "NOT met",
-              wall * 36000.0 / std::max(1, inferences));
+  std::printf(
+      "Replay of a KWS-like session: %s, one inference every 100 ms with full tensor "
+      "capture\n",
+      model.name.c_str());
+  std::printf(
+      "session      %d inferences (%.1f h of device time), %.0f MB of tensors, log %.0f MB "
+      "written in %.1f s\n",
+      inferences, inferences / 36000.0, static_cast<double>(tensorBytes) / 1e6, fileMb,
+      writeSeconds);
+  std::printf(
+      "replay       exit %d, %d checked, %d failed, %d jobs: %.1f s wall, %.0f "
+      "inferences/s, %.1f× real time\n",
+      cli.exitCode(), o["checked"].toInt(), o["failed"].toInt(), jobs, wall,
+      timing["inferences_per_second"].toDouble(), wall > 0 ? inferences * 0.1 / wall : 0.0);
+  double load = 0;
+  getloadavg(&load, 1);
+  std::printf(
+      "cpu          %.1f s (user + sys of the replay) = %.1f s per hour of session; load "
+      "average %.1f on %d cores while it ran\n",
+      cpu, cpu * 36000.0 / std::max(1, inferences), load, QThread::idealThreadCount());
+  std::printf(
+      "goal         one hour (36,000 inferences) in < 60 s: %s (%.1f s per hour of "
+      "session)\n",
+      wall > 0 && wall * 36000.0 / inferences < 60 ? "met" : "NOT met",
+      wall * 36000.0 / std::max(1, inferences));
   return 0;
 }

@@ -65,8 +65,8 @@ bool writeFile(const QString& path, const QByteArray& bytes) {
 QByteArray otherWeights(const QByteArray& model, int* op) {
   QByteArray out = model;
   tinyscope::runner::Model m;
-  if (m.load(reinterpret_cast<const uint8_t*>(model.constData()), static_cast<size_t>(model.size())) !=
-      tinyscope::runner::Status::kOk)
+  if (m.load(reinterpret_cast<const uint8_t*>(model.constData()),
+             static_cast<size_t>(model.size())) != tinyscope::runner::Status::kOk)
     return {};
   for (uint32_t o = 0; o < m.numOperators(); ++o) {
     const tinyscope::runner::OperatorDesc d = m.op(o);
@@ -78,7 +78,8 @@ QByteArray otherWeights(const QByteArray& model, int* op) {
         continue;
       const auto at = td.constData - reinterpret_cast<const uint8_t*>(model.constData());
       for (size_t i = 0; i < td.bytes; ++i)
-        out[static_cast<int>(at + i)] = static_cast<char>(-static_cast<int8_t>(out[static_cast<int>(at + i)]) ^ 0x11);
+        out[static_cast<int>(at + i)] =
+            static_cast<char>(-static_cast<int8_t>(out[static_cast<int>(at + i)]) ^ 0x11);
       *op = static_cast<int>(o);
       return out;
     }
@@ -161,19 +162,19 @@ TEST(CliReplay, SessionsRecordedOverAPtyReplayWithAllMatchesInAnyShardingAndJobC
 
   // Deterministic: the same sessions give the same JSON (timing apart) and JUnit (times apart).
   const QString junit2 = dir.path() + "/report2.xml";
-  const CliResult again =
-      runCli(QStringList{"replay"} + sessions + QStringList{"--json", "--jobs", "1", "--junit", junit2});
+  const CliResult again = runCli(QStringList{"replay"} + sessions +
+                                 QStringList{"--json", "--jobs", "1", "--junit", junit2});
   ASSERT_EQ(again.code, 0);
   EXPECT_EQ(withoutTiming(json(again.out)), withoutTiming(o));
   const QRegularExpression time(" time=\"[0-9.]+\"");
-  EXPECT_EQ(QString::fromUtf8(readFile(junit2)).remove(time),
-            QString::fromUtf8(xml).remove(time));
+  EXPECT_EQ(QString::fromUtf8(readFile(junit2)).remove(time), QString::fromUtf8(xml).remove(time));
 
   // Shards: 1/2 and 2/2 together check exactly what the whole run checked.
   QSet<QString> seen;
   int checked = 0;
   for (const QString shard : {"1/2", "2/2"}) {
-    const CliResult r = runCli(QStringList{"replay"} + sessions + QStringList{"--json", "--shard", shard});
+    const CliResult r =
+        runCli(QStringList{"replay"} + sessions + QStringList{"--json", "--shard", shard});
     ASSERT_EQ(r.code, 0) << r.err.toStdString();
     checked += json(r.out)["checked"].toInt();
     for (const QJsonValue& v : json(r.out)["sessions"].toArray())
@@ -195,20 +196,22 @@ TEST(CliReplay, ADeviceRunningOtherWeightsFailsAtTheFirstDivergentOperator) {
   PtyAgent agent({"--model", otherPath});
   ASSERT_FALSE(agent.address().isEmpty());
   const QString session = dir.path() + "/other.tsl";
-  const CliResult rec = runCli({"infer", "--device", agent.address(), "--model", otherPath,
-                                "--input", demoInput(dir.path()), "--capture", "all", "--session",
-                                session});
+  const CliResult rec =
+      runCli({"infer", "--device", agent.address(), "--model", otherPath, "--input",
+              demoInput(dir.path()), "--capture", "all", "--session", session});
   ASSERT_EQ(rec.code, 0) << rec.err.toStdString();
   // Replayed with its own model: all match. With the original model: op `changedOp` diverges.
   EXPECT_EQ(runCli({"replay", session}).code, 0);
   const QString junit = dir.path() + "/r.xml";
-  const CliResult r = runCli({"replay", session, "--model", kDemoModel, "--json", "--junit", junit});
+  const CliResult r =
+      runCli({"replay", session, "--model", kDemoModel, "--json", "--junit", junit});
   EXPECT_EQ(r.code, 1) << r.out.toStdString() << r.err.toStdString();
   const QJsonObject c =
       json(r.out)["sessions"].toArray().at(0).toObject()["checks"].toArray().at(0).toObject();
   EXPECT_EQ(c["outcome"].toString(), "fail");
   EXPECT_EQ(c["first_divergent_op"].toInt(), changedOp);
-  EXPECT_TRUE(c["message"].toString().startsWith(QStringLiteral("first divergent op %1").arg(changedOp)))
+  EXPECT_TRUE(
+      c["message"].toString().startsWith(QStringLiteral("first divergent op %1").arg(changedOp)))
       << c["message"].toString().toStdString();
   const QByteArray xml = readFile(junit);
   EXPECT_TRUE(xml.contains("<failure message=\"first divergent op")) << xml.toStdString();
@@ -222,9 +225,9 @@ TEST(CliReplay, RecordWritesASessionLogWhoseTornTailReplaysWhatIsWhole) {
   PtyAgent agent({"--model", kDemoModel, "--sensor", "imu"});
   ASSERT_FALSE(agent.address().isEmpty());
   const QString ds = dir.path() + "/ds";
-  const CliResult rec = runCli({"record", "--device", agent.address(), "--dataset", ds, "--create",
-                                "--duration", "3", "--model", kDemoModel, "--infer-every", "10",
-                                "--capture", "all", "--json"});
+  const CliResult rec =
+      runCli({"record", "--device", agent.address(), "--dataset", ds, "--create", "--duration", "3",
+              "--model", kDemoModel, "--infer-every", "10", "--capture", "all", "--json"});
   ASSERT_EQ(rec.code, 0) << rec.err.toStdString();
   const QString session = json(rec.out)["session_log"].toString();
   ASSERT_TRUE(session.startsWith(ds + "/sessions/")) << session.toStdString();

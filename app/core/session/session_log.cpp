@@ -1,6 +1,7 @@
 #include "app/core/session/session_log.h"
 
 #include <unistd.h>
+#include <zlib.h>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,7 +10,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "device_protocol/crc32.h"
 #include "device_protocol/frame_codec.h"
 #include "device_protocol/messages.h"
 
@@ -17,9 +17,11 @@ namespace tinyscope::session {
 
 namespace {
 
+// The protocol's CRC-32 (IEEE, as proto::crc32), from zlib: the same value, computed several
+// bytes a step, which replay of a long log needs.
 quint32 crcOf(const char* data, qint64 size) {
-  return proto::crc32(
-      proto::ConstByteSpan(reinterpret_cast<const uint8_t*>(data), static_cast<size_t>(size)));
+  return static_cast<quint32>(
+      ::crc32(0L, reinterpret_cast<const Bytef*>(data), static_cast<uInt>(size)));
 }
 
 void appendU32(QByteArray* out, quint32 v) {

@@ -14,6 +14,17 @@ using namespace tinyscope::proto;
 
 bool SessionPlayer::open(const QString& path, QString* error) {
   if (!m_reader.open(path, error)) return false;
+  readHello();
+  return true;
+}
+
+bool SessionPlayer::open(QIODevice* device, const QString& name, QString* error) {
+  if (!m_reader.open(device, name, error)) return false;
+  readHello();
+  return true;
+}
+
+void SessionPlayer::readHello() {
   m_device = DeviceInfo();
   HelloReply hello;
   const QByteArray& h = header().hello;
@@ -21,7 +32,6 @@ bool SessionPlayer::open(const QString& path, QString* error) {
                                                   static_cast<size_t>(h.size())),
                                     hello) == Status::kOk)
     m_device = DeviceInfo::fromHello(hello);
-  return true;
 }
 
 quint64 SessionPlayer::tensorLimit(quint16 op, quint8 tensor, QString* limitName) const {

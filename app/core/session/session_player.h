@@ -47,6 +47,8 @@ class SessionPlayer {
  public:
   // Reads the header; false + *error when `path` is not a readable session log (bad input).
   bool open(const QString& path, QString* error);
+  // The same from `device` (borrowed; must outlive play()), named `name` in messages.
+  bool open(QIODevice* device, const QString& name, QString* error);
   const SessionHeader& header() const { return m_reader.header(); }
   // The device's handshake from the header (empty DeviceInfo when it did not decode).
   DeviceInfo device() const { return m_device; }
@@ -59,6 +61,7 @@ class SessionPlayer {
   const PlaybackCounts& counts() const { return m_counts; }
 
  private:
+  void readHello();
   void onHostFrame(proto::ConstByteSpan payload);
   bool onDeviceFrame(proto::ConstByteSpan payload, quint64 hostNs);
   quint64 tensorLimit(quint16 op, quint8 tensor, QString* limitName) const;

@@ -9,6 +9,7 @@
 
 #include "app/core/session/model_store.h"
 #include "app/core/session/session_log.h"
+#include "device_protocol/crc32.h"
 #include "device_protocol/frame_codec.h"
 
 namespace {
@@ -55,7 +56,8 @@ QString writeSample(const QString& dir, QVector<QByteArray>* framesOut) {
   const QString path = dir + "/s.tsl";
   SessionLogWriter w(path);
   QVector<QByteArray> frames;
-  for (int i = 0; i < 6; ++i) frames.append(frame(QByteArray(10 + i * 40, static_cast<char>(i + 1))));
+  for (int i = 0; i < 6; ++i)
+    frames.append(frame(QByteArray(10 + i * 40, static_cast<char>(i + 1))));
   // Before begin(): held, then written after the header.
   w.onWire(WireDirection::kHostToDevice, frames[0], 1000);
   w.onWire(WireDirection::kDeviceToHost, frames[1].left(5), 2000);
@@ -88,9 +90,32 @@ TEST(SessionLog, RoundTripKeepsFramesDirectionsAndTimes) {
   for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(records[i].bytes, frames[order[i]]) << i;
     EXPECT_EQ(records[i].hostNs, times[i]) << i;
-    EXPECT_EQ(records[i].direction, order[i] % 2 == 0 ? WireDirection::kHostToDevice
-                                                      : WireDirection::kDeviceToHost);
+    EXPECT_EQ(records[i].direction,
+              order[i] % 2 == 0 ? WireDirection::kHostToDevice : WireDirection::kDeviceToHost);
   }
+}
+
+TEST(SessionLog, RecordChecksAreTheProtocolsCrc32) {
+  QTemporaryDir dir;
+  QVector<QByteArray> frames;
+  QFile f(writeSample(dir.path(), &frames));
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  const QByteArray whole = f.readAll();
+  const quint32 headerLen = qFromLittleEndian<quint32>(whole.constData() + 8);
+  const QByteArray json = whole.mid(12, static_cast<int>(headerLen));
+  auto crc = [](const QByteArray& b) {
+    return tinyscope::proto::crc32(tinyscope::proto::ConstByteSpan(
+        reinterpret_cast<const uint8_t*>(b.constData()), static_cast<size_t>(b.size())));
+  };
+  EXPECT_EQ(qFromLittleEndian<quint32>(whole.constData() + 12 + headerLen), crc(json));
+  int at = 12 + static_cast<int>(headerLen) + 4;
+  for (int i = 0; i < 6; ++i) {
+    const int n = static_cast<int>(qFromLittleEndian<quint32>(whole.constData() + at));
+    EXPECT_EQ(qFromLittleEndian<quint32>(whole.constData() + at + 4 + n), crc(whole.mid(at, 4 + n)))
+        << "record " << i;
+    at += 4 + n + 4;
+  }
+  EXPECT_EQ(at, whole.size());
 }
 
 TEST(SessionLog, ATornTailAtEveryOffsetOfTheLastRecordKeepsEveryWholeRecord) {
