@@ -15,36 +15,14 @@
 
 #include "app/core/session/session_player.h"
 #include "model_runner/model.h"
+#include "tests/support/agent_process.h"
 #include "tests/support/cli_process.h"
 
 namespace {
 
 const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
-const QString kAgent = QStringLiteral(TINYSCOPE_AGENT);
 const QString kSource = QStringLiteral(TINYSCOPE_SOURCE_DIR);
 const QString kDemoModel = kSource + "/resources/models/imu_gesture_demo.tflite";
-
-// A tinyscope-agent serving a pty; the serial: address it printed.
-class PtyAgent {
- public:
-  explicit PtyAgent(const QStringList& args) {
-    m_process.start(kAgent, QStringList{"--pty", "--quiet"} + args);
-    if (!m_process.waitForStarted(5000)) return;
-    for (int i = 0; i < 50 && !m_process.canReadLine(); ++i) m_process.waitForReadyRead(100);
-    const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
-    if (line.startsWith("PTY ")) m_address = "serial:" + line.mid(4);
-  }
-  ~PtyAgent() {
-    m_process.terminate();
-    if (!m_process.waitForFinished(3000)) m_process.kill();
-    m_process.waitForFinished(3000);
-  }
-  QString address() const { return m_address; }
-
- private:
-  QProcess m_process;
-  QString m_address;
-};
 
 QJsonObject json(const QString& text) {
   return QJsonDocument::fromJson(text.toUtf8()).object();
