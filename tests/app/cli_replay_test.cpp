@@ -13,7 +13,9 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include "app/core/session/session_log.h"
 #include "app/core/session/session_player.h"
+#include "device_protocol/message_frame.h"
 #include "model_runner/model.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/cli_process.h"
@@ -254,6 +256,71 @@ TEST(CliReplay, RecordWritesASessionLogWhoseTornTailReplaysWhatIsWhole) {
   EXPECT_EQ(torn.code, 0) << torn.err.toStdString();
   EXPECT_TRUE(torn.out.contains("torn:")) << torn.out.toStdString();
   EXPECT_TRUE(torn.out.contains("the last 3 bytes are ignored")) << torn.out.toStdString();
+}
+
+// A copy of session log `from` in which the device reports every operator `factor` times slower:
+// each InferenceResult frame decoded, its per-op and total times scaled, encoded again.
+bool slowerCopy(const QString& from, const QString& to, int factor) {
+  using namespace tinyscope;
+  session::SessionLogReader reader;
+  QString error;
+  if (!reader.open(from, &error)) return false;
+  session::SessionLogWriter writer(to);
+  session::SessionHeader header = reader.header();
+  std::vector<uint8_t> rx(proto::frameDecodeBufferSize(proto::kMaxMessageSize));
+  proto::FrameDecoder decoder(proto::ByteSpan(rx.data(), rx.size()));
+  std::vector<uint8_t> out(proto::frameWireSize(proto::kMaxMessageSize));
+  session::SessionRecord r;
+  bool begun = false;
+  while (reader.next(&r)) {
+    if (!begun) begun = writer.begin(header);
+    QByteArray bytes = r.bytes;
+    if (r.direction == link::WireDirection::kDeviceToHost) {
+      proto::ConstByteSpan in(reinterpret_cast<const uint8_t*>(r.bytes.constData()),
+                              static_cast<size_t>(r.bytes.size()));
+      const proto::FrameDecodeResult d = decoder.feed(in);
+      proto::InferenceResult res;
+      proto::Header h;
+      if (d.status == proto::FrameStatus::kFrameReady && d.consumed == in.size() &&
+          proto::decodeHeader(decoder.frame(), h) == proto::Status::kOk &&
+          h.type == proto::MessageType::kInferenceResult &&
+          proto::decodeMessage(decoder.frame(), res) == proto::Status::kOk) {
+        for (size_t i = 0; i < res.ops.size(); ++i) res.ops[i].micros *= factor;
+        res.totalMicros *= factor;
+        const proto::EncodeResult e =
+            proto::encodeFrame(h, res, proto::ByteSpan(out.data(), out.size()));
+        if (e.status != proto::Status::kOk) return false;
+        bytes = QByteArray(reinterpret_cast<const char*>(out.data()), static_cast<int>(e.size));
+      }
+    }
+    writer.onWire(r.direction, bytes, static_cast<qint64>(r.hostNs));
+  }
+  return writer.close();
+}
+
+TEST(CliReplay, ASessionWhoseOperatorsRunSlowerFailsTheLatencyCheck) {
+  QTemporaryDir dir;
+  AgentProcess agent({"--pty", "--quiet", "--model", kDemoModel});
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString base = dir.path() + "/base.tsl";
+  const CliResult rec =
+      runCli({"infer", "--device", agent.address(), "--model", kDemoModel, "--input",
+              demoInput(dir.path()), "--capture", "all", "--session", base});
+  ASSERT_EQ(rec.code, 0) << rec.err.toStdString();
+  const QString slow = dir.path() + "/slow.tsl";
+  ASSERT_TRUE(slowerCopy(base, slow, 3));
+  const QString junit = dir.path() + "/r.xml";
+  // The same session twice is within any threshold; three times slower is beyond 50 %.
+  EXPECT_EQ(runCli({"replay", base, base, "--max-latency-regression", "0"}).code, 0);
+  const CliResult r =
+      runCli({"replay", base, slow, "--max-latency-regression", "50", "--json", "--junit", junit});
+  EXPECT_EQ(r.code, 1) << r.out.toStdString();
+  const QJsonObject later = json(r.out)["sessions"].toArray().at(1).toObject();
+  EXPECT_EQ(later["passed"].toInt(), 1) << "the tensors still match";
+  EXPECT_TRUE(later["latency_regression"].toString().contains("more than 50% slower"))
+      << later["latency_regression"].toString().toStdString();
+  EXPECT_TRUE(readFile(junit).contains("classname=\"host.latency\""));
+  EXPECT_EQ(runCli({"replay", base, slow, "--max-latency-regression", "500"}).code, 0);
 }
 
 TEST(CliReplay, BadInputIsOneLineAndExitTwo) {
