@@ -296,30 +296,6 @@ void DeviceSession::failRun(const QString& why) {
   if (failed) failed(message);
 }
 
-static QString inferenceStatusText(InferenceStatus s) {
-  switch (s) {
-    case InferenceStatus::kOk:
-      return QStringLiteral("ok");
-    case InferenceStatus::kNoModel:
-      return QStringLiteral("no model in the slot");
-    case InferenceStatus::kModelInvalid:
-      return QStringLiteral("the model in the slot is invalid");
-    case InferenceStatus::kInputMissing:
-      return QStringLiteral("no input was given");
-    case InferenceStatus::kInputSizeMismatch:
-      return QStringLiteral("the input size does not match the model");
-    case InferenceStatus::kArenaTooSmall:
-      return QStringLiteral("the device's arena is too small for the model");
-    case InferenceStatus::kUnsupportedOp:
-      return QStringLiteral("the model uses an operator the device lacks");
-    case InferenceStatus::kKernelFailed:
-      return QStringLiteral("a kernel failed");
-    case InferenceStatus::kBusy:
-      return QStringLiteral("the device is busy");
-  }
-  return QStringLiteral("unknown status");
-}
-
 QString DeviceSession::missingOperator() const {
   // The first operator of the model the device's op table (HelloReply.opCodes) lacks.
   QSet<QString> deviceOps;

@@ -183,6 +183,30 @@ QString InferenceRun::incompleteTensor() const {
   return {};
 }
 
+QString inferenceStatusText(InferenceStatus s) {
+  switch (s) {
+    case InferenceStatus::kOk:
+      return QStringLiteral("ok");
+    case InferenceStatus::kNoModel:
+      return QStringLiteral("no model in the slot");
+    case InferenceStatus::kModelInvalid:
+      return QStringLiteral("the model in the slot is invalid");
+    case InferenceStatus::kInputMissing:
+      return QStringLiteral("no input was given");
+    case InferenceStatus::kInputSizeMismatch:
+      return QStringLiteral("the input size does not match the model");
+    case InferenceStatus::kArenaTooSmall:
+      return QStringLiteral("the device's arena is too small for the model");
+    case InferenceStatus::kUnsupportedOp:
+      return QStringLiteral("the model uses an operator the device lacks");
+    case InferenceStatus::kKernelFailed:
+      return QStringLiteral("a kernel failed");
+    case InferenceStatus::kBusy:
+      return QStringLiteral("the device is busy");
+  }
+  return QStringLiteral("unknown status");
+}
+
 QString DeviceInfo::deviceIdHex() const {
   QString s;
   for (size_t i = 0; i < hello.deviceId.size(); ++i)

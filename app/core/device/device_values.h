@@ -78,6 +78,9 @@ struct CapturedTensor {
   bool complete() const { return firstMissing() == static_cast<quint32>(data.size()); }
 };
 
+// What an InferenceResult status means, in a few words ("no input was given").
+QString inferenceStatusText(proto::InferenceStatus status);
+
 struct InferenceRun {
   quint16 requestId = 0;
   proto::InferenceStatus status = proto::InferenceStatus::kOk;

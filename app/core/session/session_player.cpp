@@ -112,8 +112,8 @@ bool SessionPlayer::onDeviceFrame(ConstByteSpan payload, quint64 hostNs) {
       m_current.run.setResult(m);
       QString problem;
       if (m.status != InferenceStatus::kOk)
-        problem = QStringLiteral("the device reported inference status %1")
-                      .arg(static_cast<int>(m.status));
+        problem =
+            QStringLiteral("the device's inference failed: %1").arg(inferenceStatusText(m.status));
       else
         problem = m_current.run.incompleteTensor();
       finish(problem);
