@@ -42,7 +42,7 @@ struct SessionHeader {
   QString deviceUri;         // as given to tinyscope ("sim:?model=...", "serial:/dev/ttyACM0")
   QString deviceName;        // the board name from the handshake (printable)
   QString firmwareVersion;   // from the handshake (printable)
-  QByteArray hello;          // the device's HelloReply message as received (header + body)
+  QByteArray hello;          // the device's HelloReply (header + body), catalogue-encoded
   QString modelName;         // the model the device ran, when the host knew it
   QString modelSha256;       // lower-case hex; the bytes are in the model store
   qint64 modelBytes = 0;
