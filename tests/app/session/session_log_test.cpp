@@ -51,6 +51,28 @@ QVector<SessionRecord> readAll(const QString& path, SessionLogReader* reader) {
   return out;
 }
 
+// Reads a log held in memory: the whole records, and the reader for its torn-tail report. An
+// empty *error means it opened.
+struct MemoryRead {
+  int records = 0;
+  quint64 tornBytes = 0;
+  QString tornReason;
+  QString error;
+};
+MemoryRead readBytes(const QByteArray& bytes) {
+  MemoryRead out;
+  QBuffer b;
+  b.setData(bytes);
+  b.open(QIODevice::ReadOnly);
+  SessionLogReader reader;
+  if (!reader.open(&b, "x.tsl", &out.error)) return out;
+  SessionRecord r;
+  while (reader.next(&r)) ++out.records;
+  out.tornBytes = reader.tornBytes();
+  out.tornReason = reader.tornReason();
+  return out;
+}
+
 // Three frames each way, handed over in awkward pieces (split inside a frame, two in a chunk).
 QString writeSample(const QString& dir, QVector<QByteArray>* framesOut) {
   const QString path = dir + "/s.tsl";
@@ -127,18 +149,11 @@ TEST(SessionLog, ATornTailAtEveryOffsetOfTheLastRecordKeepsEveryWholeRecord) {
   const QByteArray whole = f.readAll();
   const int lastRecord = whole.size() - (4 + 9 + frames[4].size() + 4);
   for (int cut = lastRecord; cut < whole.size(); ++cut) {
-    QBuffer b;
-    b.setData(whole.left(cut));
-    ASSERT_TRUE(b.open(QIODevice::ReadOnly));
-    SessionLogReader reader;
-    QString error;
-    ASSERT_TRUE(reader.open(&b, "cut.tsl", &error)) << error.toStdString();
-    SessionRecord r;
-    int n = 0;
-    while (reader.next(&r)) ++n;
-    EXPECT_EQ(n, 5) << "cut at " << cut;
-    EXPECT_EQ(reader.tornBytes(), static_cast<quint64>(cut - lastRecord)) << cut;
-    if (cut > lastRecord) EXPECT_TRUE(reader.tornReason().contains("cut short"));
+    const MemoryRead r = readBytes(whole.left(cut));
+    ASSERT_TRUE(r.error.isEmpty()) << r.error.toStdString();
+    EXPECT_EQ(r.records, 5) << "cut at " << cut;
+    EXPECT_EQ(r.tornBytes, static_cast<quint64>(cut - lastRecord)) << cut;
+    if (cut > lastRecord) EXPECT_TRUE(r.tornReason.contains("cut short"));
   }
 }
 
@@ -153,17 +168,10 @@ TEST(SessionLog, HostileLengthsAndDamageStopTheReadWithoutAllocating) {
   const int firstRecord = 8 + 4 + static_cast<int>(headerLen) + 4;
 
   auto read = [](const QByteArray& bytes, int* records, QString* torn) {
-    QBuffer b;
-    b.setData(bytes);
-    b.open(QIODevice::ReadOnly);
-    SessionLogReader reader;
-    QString error;
-    if (!reader.open(&b, "x.tsl", &error)) return error;
-    SessionRecord r;
-    *records = 0;
-    while (reader.next(&r)) ++*records;
-    *torn = reader.tornReason();
-    return QString();
+    const MemoryRead r = readBytes(bytes);
+    *records = r.records;
+    *torn = r.tornReason;
+    return r.error;
   };
   int n = -1;
   QString torn;
