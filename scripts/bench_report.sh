@@ -4,7 +4,8 @@
 # Benchmarks print; they assert nothing (the tests check correctness).
 #
 #   scripts/bench_report.sh [--quick] [--out FILE] [--section dataset]
-#     --quick   shorter timings (runner 0.2 s per model, QEMU 1 run, stream steps 1 s)
+#     --quick   shorter timings (runner 0.2 s per model, QEMU 1 run, stream steps 1 s,
+#               replay of 3,600 inferences instead of 36,000)
 #     --out     where to write (default docs/BENCHMARKS.md); written to a temporary name first
 #     --section run one section only and replace it in FILE, stamped with its own commit and date
 #               (dataset: after a change to the dataset store, without re-running the rest)
@@ -30,8 +31,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-runner_seconds=1.0; qemu_runs=3; stream_step=3
-if [ "$quick" = 1 ]; then runner_seconds=0.2; qemu_runs=1; stream_step=1; fi
+runner_seconds=1.0; qemu_runs=3; stream_step=3; replay_inferences=36000
+if [ "$quick" = 1 ]; then runner_seconds=0.2; qemu_runs=1; stream_step=1; replay_inferences=3600; fi
 
 [ -n "$only" ] || for bin in bench/runner_bench bench/decoder_bench bench/stream_bench app/cli/tinyscope-cli; do
   [ -x "$build/$bin" ] || { echo "bench_report: $build/$bin is missing: build the release preset first" >&2; exit 2; }
@@ -157,6 +158,26 @@ say "tinyscope-agent → pty → DeviceLink → DeviceSession, 8 int16 channels,
 say "the first loss of any kind (gap, frame error, overrun, lost sample)."
 say ""
 "$build/bench/stream_bench" --step-seconds "$stream_step" | fence
+
+section "Streaming with a session log (bench/stream_bench --session)"
+say "The same ramp with every frame also written to a session log (docs/SESSIONS.md), as"
+say "\`stream --session\` and \`record\` do: the rate at 16 kHz × 8 ch must stay lossless."
+say ""
+logs=$(mktemp -d)
+"$build/bench/stream_bench" --step-seconds "$stream_step" --session "$logs" | fence
+rm -rf "$logs"
+
+section "Session replay (bench/replay_bench)"
+say "A KWS-like session log (kws_ref_model, one inference every 100 ms with the model input and"
+say "every operator's output captured, as the agent sends them) written by the session log writer,"
+say "then \`tinyscope-cli replay --jobs 2\`: playback through the FrameDecoder and catalogue, a desktop"
+say "run and a tensor comparison per inference. Goal: one hour (36,000 inferences) in under a minute."
+say ""
+if [ -x "$build/bench/replay_bench" ] && [ -f "$shared/models/kws_ref_model.tflite" ]; then
+  "$build/bench/replay_bench" --inferences "$replay_inferences" --model "$shared/models/kws_ref_model.tflite" | fence
+else
+  say "(skipped: $build/bench/replay_bench is not built or $shared/models is absent)"
+fi
 
 dataset_section
 

@@ -18,12 +18,12 @@ shared=${TINYSCOPE_SHARED_DIR:-../shared}
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" --target model_verify_fuzz model_invoke_fuzz model_inspect_fuzz \
-  protocol_fuzz device_stream_fuzz dataset_formats_fuzz
+  protocol_fuzz device_stream_fuzz dataset_formats_fuzz session_log_fuzz
 
 work=build-fuzz/corpus
 rm -rf "$work"
 mkdir -p "$work/model" "$work/model-invoke" "$work/model-inspect" "$work/model-seeds" \
-  "$work/protocol" "$work/device-stream" "$work/artifacts"
+  "$work/protocol" "$work/device-stream" "$work/session-log" "$work/artifacts"
 
 # Model seeds: the real models small enough to mutate quickly, and the kept crash inputs.
 if [ -d "$shared/models" ]; then
@@ -43,6 +43,10 @@ TINYSCOPE_FUZZ_SEED_DIR="$work/protocol" ./build-fuzz/fuzz/protocol_fuzz -runs=0
 # results, refusals, a re-hello), written the same way.
 TINYSCOPE_FUZZ_SEED_DIR="$work/device-stream" QT_QPA_PLATFORM=offscreen \
   ./build-fuzz/fuzz/device_stream_fuzz -runs=0 "$work/device-stream" >/dev/null 2>&1 || true
+
+# Session log seeds: a recorded upload, run, captured tensor, result and refusal, and a torn copy.
+TINYSCOPE_FUZZ_SEED_DIR="$work/session-log" QT_QPA_PLATFORM=offscreen \
+  ./build-fuzz/fuzz/session_log_fuzz -runs=0 "$work/session-log" >/dev/null 2>&1 || true
 
 # Dataset seeds: the format fixtures plus one file per format from the library's writers.
 mkdir -p "$work/dataset" "$work/dataset-seeds"
@@ -73,4 +77,5 @@ run model_inspect_fuzz 4096 -max_len=400000 "$work/model-inspect" "$work/model-s
 run protocol_fuzz 4096 "$work/protocol"
 run device_stream_fuzz 512 -max_len=16384 "$work/device-stream"
 run dataset_formats_fuzz 2048 -max_len=65536 "$work/dataset" "$work/dataset-seeds"
+run session_log_fuzz 1024 -max_len=65536 "$work/session-log"
 exit $status

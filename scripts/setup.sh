@@ -13,6 +13,7 @@ PKGS=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm
   xvfb xauth imagemagick socat espeak-ng sox
+  libxml2-utils zlib1g-dev
 )
 
 if dpkg -s "${PKGS[@]}" >/dev/null 2>&1; then

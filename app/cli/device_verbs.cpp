@@ -36,8 +36,17 @@ const QCommandLineOption kTimeoutOpt(QStringLiteral("timeout"),
                                      QStringLiteral("Handshake timeout in seconds (default 10)."),
                                      QStringLiteral("S"), QStringLiteral("10"));
 
-std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p,
-                                             int* code) {
+const QCommandLineOption kSessionOpt(
+    QStringLiteral("session"),
+    QStringLiteral("Record every frame both ways to FILE (a session log for 'replay'); the model "
+                   "is stored by SHA-256 in a models folder beside it."),
+    QStringLiteral("FILE"));
+
+namespace {
+std::unique_ptr<DeviceSession> openAndConnect(const QString& verb, const QCommandLineParser& p,
+                                              const QString& sessionPath,
+                                              std::unique_ptr<session::SessionRecording>* recording,
+                                              int* code) {
   if (!p.isSet(kDeviceOpt)) {
     *code = fail(verb, QStringLiteral("--device URI is required (e.g. --device sim:)"), kExitUsage);
     return nullptr;
@@ -61,8 +70,33 @@ std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommand
                  kExitUsage);
     return nullptr;
   }
+  if (!sessionPath.isEmpty())
+    *recording = std::make_unique<session::SessionRecording>(session.get(), sessionPath);
   if (!session->connectBlocking(static_cast<int>(seconds * 1000), &error)) {
+    if (recording) recording->reset();  // before the session it records goes
     *code = fail(verb, error, kExitFailed);
+    return nullptr;
+  }
+  return session;
+}
+
+}  // namespace
+
+std::unique_ptr<DeviceSession> connectDevice(const QString& verb, const QCommandLineParser& p,
+                                             int* code) {
+  return openAndConnect(verb, p, QString(), nullptr, code);
+}
+
+std::unique_ptr<DeviceSession> connectRecorded(
+    const QString& verb, const QCommandLineParser& p, const QString& path,
+    const runner::host::ModelFile* model, std::unique_ptr<session::SessionRecording>* recording,
+    int* code) {
+  auto session = openAndConnect(verb, p, path, recording, code);
+  if (!session || !*recording) return session;
+  QString error;
+  if (!(*recording)->begin(model, session::ModelStore::forSession(path), &error)) {
+    recording->reset();
+    *code = fail(verb, error, kExitUsage);
     return nullptr;
   }
   return session;
@@ -269,7 +303,8 @@ int runStream(const QStringList& args) {
   const QCommandLineOption failOnLoss(
       QStringLiteral("fail-on-loss"),
       QStringLiteral("Exit 1 when any window, frame or message was lost."));
-  for (const auto& o : {duration, csv, sensor, rate, window, text, failOnLoss}) p.addOption(o);
+  for (const auto& o : {duration, csv, sensor, rate, window, text, failOnLoss, kSessionOpt})
+    p.addOption(o);
   if (int c = parseVerbArgs(
           p, args, QStringLiteral("stream"),
           QStringLiteral(
@@ -362,7 +397,8 @@ int runStream(const QStringList& args) {
   }
 
   int code = 0;
-  auto session = connectDevice(verb, p, &code);
+  std::unique_ptr<session::SessionRecording> recording;
+  auto session = connectRecorded(verb, p, p.value(kSessionOpt), nullptr, &recording, &code);
   if (!session) return code;
   const DeviceInfo info = session->info();  // a copy: valid even if the device re-handshakes
   const proto::HelloReply& h = info.hello;
@@ -411,6 +447,8 @@ int runStream(const QStringList& args) {
   session->spin(static_cast<int>(seconds * 1000));
   session->stopStream(0);
   session->spin(200);
+  QString sessionError;
+  if (recording && !recording->finish(&sessionError)) return fail(verb, sessionError, kExitFailed);
   const StreamStats st = session->streams().value(0);
   const link::LinkCounters lc = session->counters();
   const MessageCounts& mc = session->messageCounts();
@@ -506,7 +544,7 @@ int runInfer(const QStringList& args) {
       QStringLiteral("run-timeout"),
       QStringLiteral("Seconds to wait for the result and tensors (default 120)."),
       QStringLiteral("S"), QStringLiteral("120"));
-  for (const auto& o : {input, dump, modelOpt, capture, runTimeout}) p.addOption(o);
+  for (const auto& o : {input, dump, modelOpt, capture, runTimeout, kSessionOpt}) p.addOption(o);
   if (int c =
           parseVerbArgs(p, args, verb,
                         QStringLiteral("Run inference on the device with tensor capture; write the "
@@ -579,7 +617,9 @@ int runInfer(const QStringList& args) {
         kExitUsage);
 
   int code = 0;
-  auto session = connectDevice(verb, p, &code);
+  std::unique_ptr<session::SessionRecording> recording;
+  auto session = connectRecorded(verb, p, p.value(kSessionOpt),
+                                 modelPath.isEmpty() ? nullptr : &model, &recording, &code);
   if (!session) return code;
   // Known model: each captured tensor is bounded by its size, and a refusal names the op.
   if (!modelPath.isEmpty()) session->setModel(&summary);
@@ -601,6 +641,7 @@ int runInfer(const QStringList& args) {
     return fail(verb, error, kExitFailed);
   const double wallMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
   const InferenceRun& run = session->lastRun();
+  if (recording && !recording->finish(&error)) return fail(verb, error, kExitFailed);
 
   quint64 capturedBytes = 0;
   for (const CapturedTensor& t : run.captured) capturedBytes += static_cast<quint64>(t.data.size());

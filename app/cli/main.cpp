@@ -22,6 +22,8 @@ const QList<Verb>& verbs() {
        runFlash},
       {"record", "Record a device's stream into a dataset: in order, losses kept as gaps.",
        runRecord},
+      {"replay", "Re-run recorded device sessions on the desktop and compare; JUnit for CI.",
+       runReplay},
       {"dataset", "Datasets: list, info, label, relabel, split, verify, repair, rm.", runDataset},
       {"slot-image", "Write a model as a Cortex-M4 board's slot image for QEMU's loader.",
        runSlotImage},

@@ -1,6 +1,7 @@
 // record: one device stream into a dataset (app/core/recorder.h does the recording).
 #include <unistd.h>
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -109,11 +110,16 @@ int runRecord(const QStringList& args) {
       QStringLiteral("model"),
       QStringLiteral("The .tflite the device runs (names the outputs, bounds its tensors)."),
       QStringLiteral("PATH"));
+  const QCommandLineOption capture(
+      QStringLiteral("capture"),
+      QStringLiteral("With --infer-every: all makes the device send its input and every op's "
+                     "output with each result, so 'replay' can check them (default none)."),
+      QStringLiteral("MODE"), QStringLiteral("none"));
   const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
   const QCommandLineOption failOnLoss(QStringLiteral("fail-on-loss"),
                                       QStringLiteral("Exit 1 when any sample was lost."));
   for (const auto& o : {datasetOpt, create, label, name, sensor, rate, duration, sampleLength,
-                        chunk, inferEvery, modelOpt, json, failOnLoss})
+                        chunk, inferEvery, modelOpt, json, failOnLoss, capture})
     p.addOption(o);
   if (int c = parseVerbArgs(
           p, args, verb,
@@ -146,6 +152,9 @@ int runRecord(const QStringList& args) {
                       .arg(p.value(inferEvery)),
                   kExitUsage);
   }
+  if (p.value(capture) != QLatin1String("all") && p.value(capture) != QLatin1String("none"))
+    return fail(verb, QStringLiteral("--capture '%1': use all or none").arg(p.value(capture)),
+                kExitUsage);
   if (p.isSet(label) && p.value(label).trimmed().isEmpty())
     return fail(verb, QStringLiteral("--label is empty"), kExitUsage);
 
@@ -159,7 +168,23 @@ int runRecord(const QStringList& args) {
                 p.isSet(create) ? error : error + QStringLiteral(" (--create makes a new dataset)"),
                 kExitUsage);
 
-  auto session = connectDevice(verb, p, &code);
+  runner::host::ModelFile model;
+  runner::host::ModelSummary summary;
+  if (p.isSet(modelOpt)) {
+    std::string rerr;
+    if (!runner::host::loadModelFile(p.value(modelOpt).toStdString(), &model, &rerr) ||
+        !runner::host::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, &rerr))
+      return fail(verb, QString::fromStdString(rerr), kExitUsage);
+  }
+  // Every frame of the recording goes to <dataset>/sessions/<session id>.tsl ('replay' reads it).
+  const QString sessionUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+  const QString sessionsDir = QDir(store->dir()).filePath(QStringLiteral("sessions"));
+  if (!QDir().mkpath(sessionsDir))
+    return fail(verb, QStringLiteral("cannot create %1").arg(sessionsDir), kExitUsage);
+  std::unique_ptr<session::SessionRecording> recording;
+  auto session =
+      connectRecorded(verb, p, QDir(sessionsDir).filePath(sessionUuid + QStringLiteral(".tsl")),
+                      p.isSet(modelOpt) ? &model : nullptr, &recording, &code);
   if (!session) return code;
   const DeviceInfo info = session->info();
   const int at = sensorIndex(info, p.value(sensor));
@@ -178,15 +203,7 @@ int runRecord(const QStringList& args) {
                     .arg(si.maxRateMilliHz / 1000.0),
                 kExitUsage);
 
-  runner::host::ModelFile model;
-  runner::host::ModelSummary summary;
-  if (p.isSet(modelOpt)) {
-    std::string rerr;
-    if (!runner::host::loadModelFile(p.value(modelOpt).toStdString(), &model, &rerr) ||
-        !runner::host::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, &rerr))
-      return fail(verb, QString::fromStdString(rerr), kExitUsage);
-    session->setModel(&summary);
-  }
+  if (p.isSet(modelOpt)) session->setModel(&summary);
 
   RecorderOptions opt;
   opt.spec.sensor = info.sensorNames.value(at);
@@ -197,7 +214,7 @@ int runRecord(const QStringList& args) {
   opt.spec.type = storedType(si.sampleType);
   opt.spec.deviceName = info.boardName;
   opt.spec.deviceUri = session->uri().text;
-  opt.spec.sessionUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+  opt.spec.sessionUuid = sessionUuid;
   opt.spec.sessionStartedMs = QDateTime::currentMSecsSinceEpoch();
   if (p.isSet(label)) opt.spec.labels << p.value(label);
   opt.spec.metadata.insert(QStringLiteral("device_id"), info.deviceIdHex());
@@ -206,6 +223,7 @@ int runRecord(const QStringList& args) {
   opt.chunkSeconds = std::min(chunkSeconds, sampleSeconds);
   opt.totalFrames = std::llround(seconds * declaredHz);
   opt.inferEvery = every;
+  if (p.value(capture) == QLatin1String("all")) opt.inferCapture = proto::CaptureMode::kAllOps;
   if (every > 0) opt.modelName = modelName(p.value(modelOpt), *session);
 
   Recorder recorder(session.get(), store.get(), opt);
@@ -252,6 +270,9 @@ int runRecord(const QStringList& args) {
   session->stopStream(0);
   session->spin(200);  // the last inference result, if one is on its way
   const bool written = recorder.finish(&error);
+  QString sessionError;
+  if (!recording->finish(&sessionError))
+    err() << "tinyscope-cli record: " << sessionError << Qt::endl;
 
   const RecorderStats& s = recorder.stats();
   const StreamStats st = session->streams().value(0);
@@ -277,7 +298,8 @@ int runRecord(const QStringList& args) {
       {QStringLiteral("overruns_reported"), static_cast<qint64>(st.overrunsReported)},
       {QStringLiteral("outputs"), static_cast<qint64>(s.outputs)},
       {QStringLiteral("inference_failures"), static_cast<qint64>(s.inferenceFailures)},
-      {QStringLiteral("interrupted"), g_interrupted != 0}};
+      {QStringLiteral("interrupted"), g_interrupted != 0},
+      {QStringLiteral("session_log"), recording->writer().path()}};
   if (p.isSet(json)) {
     out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
   } else {

@@ -13,6 +13,7 @@ int runInfer(const QStringList& args);
 int runInfo(const QStringList& args);
 int runInspect(const QStringList& args);
 int runRecord(const QStringList& args);
+int runReplay(const QStringList& args);
 int runRun(const QStringList& args);
 int runSlotImage(const QStringList& args);
 int runStream(const QStringList& args);

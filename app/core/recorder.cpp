@@ -186,7 +186,7 @@ void Recorder::requestInference() {
   m_inferencePending = true;
   QPointer<Recorder> self(this);
   m_session->runInference(
-      QByteArray(), proto::CaptureMode::kNone, {},
+      QByteArray(), m_opt.inferCapture, {},
       [self](const InferenceRun& run) {
         if (!self) return;
         self->m_inferencePending = false;

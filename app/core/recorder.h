@@ -38,6 +38,9 @@ struct RecorderOptions {
   qint64 totalFrames = 0;
   int inferEvery = 0;  // windows between inference requests; 0 none
   QString modelName;   // stored with each output
+  // Tensors the device sends with each result: kAllOps makes the session log replayable (the
+  // model input and every op's output travel with the result).
+  proto::CaptureMode inferCapture = proto::CaptureMode::kNone;
   int inferTimeoutMs = 10000;
 };
 

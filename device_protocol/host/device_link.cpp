@@ -52,12 +52,15 @@ quint16 DeviceLink::nextRequestId() {
 bool DeviceLink::writeRaw(const QByteArray& bytes) {
   if (!m_transport->write(bytes)) return false;
   m_counters.bytesSent += static_cast<quint64>(bytes.size());
-  Q_EMIT bytesSent(bytes, steadyNowNs());
+  const qint64 now = steadyNowNs();
+  if (m_tap) m_tap->onWire(WireDirection::kHostToDevice, bytes, now);
+  Q_EMIT bytesSent(bytes, now);
   return true;
 }
 
 void DeviceLink::onBytes(const QByteArray& chunk, qint64 arrivalNs) {
   m_counters.bytesReceived += static_cast<quint64>(chunk.size());
+  if (m_tap) m_tap->onWire(WireDirection::kDeviceToHost, chunk, arrivalNs);
   Q_EMIT bytesReceived(chunk, arrivalNs);
   proto::ConstByteSpan in(reinterpret_cast<const uint8_t*>(chunk.constData()),
                           static_cast<size_t>(chunk.size()));

@@ -37,6 +37,16 @@ struct DeviceMessage {
   }
 };
 
+// Sees every byte the link moves, both directions, in order, with the host time (steadyNowNs)
+// the bytes arrived or left: the session log's input. Called synchronously in the link's
+// thread before the bytes are decoded; it must not call back into the link.
+enum class WireDirection : quint8 { kHostToDevice = 0, kDeviceToHost = 1 };
+class WireTap {
+ public:
+  virtual ~WireTap() = default;
+  virtual void onWire(WireDirection direction, const QByteArray& bytes, qint64 hostNs) = 0;
+};
+
 struct LinkCounters {
   proto::FrameCounters frames;
   quint64 bytesReceived = 0;
@@ -86,6 +96,9 @@ class DeviceLink : public QObject {
   // Raw bytes to the device (a lone 0x00 to flush a half frame, test fault injection).
   bool writeRaw(const QByteArray& bytes);
 
+  // Borrowed (nullptr removes it); must outlive the link or be removed first.
+  void setWireTap(WireTap* tap) { m_tap = tap; }
+
  Q_SIGNALS:
   void opened();
   void closed();
@@ -109,6 +122,7 @@ class DeviceLink : public QObject {
   LinkCounters m_counters;
   quint16 m_txSequence = 0;
   quint16 m_requestId = 0;
+  WireTap* m_tap = nullptr;
 };
 
 }  // namespace tinyscope::link

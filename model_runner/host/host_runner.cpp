@@ -154,14 +154,38 @@ void observe(const OpEvent& ev, void* context) {
 
 }  // namespace
 
-bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
-              const RunOptions& options, RunResult* result, std::string* error) {
+struct ModelInstance::State {
+  const ModelFile* model = nullptr;
+  RunOptions options;
+  Session session;
+};
+
+ModelInstance::ModelInstance() = default;
+ModelInstance::~ModelInstance() = default;
+
+bool ModelInstance::open(const ModelFile& model, const RunOptions& options, std::string* error) {
+  std::string localError;
+  std::string* err = error != nullptr ? error : &localError;
+  m_state = std::make_unique<State>();
+  m_state->model = &model;
+  m_state->options = options;
+  if (openSession(model, options.arenaBytes, options.kernels, &m_state->session, err)) return true;
+  m_state.reset();
+  return false;
+}
+
+bool ModelInstance::run(const std::vector<std::vector<uint8_t>>& inputs, RunResult* result,
+                        std::string* error) {
   std::string localError;
   std::string* err = error != nullptr ? error : &localError;
   *result = RunResult();
-  Session s;
-  if (!openSession(model, options.arenaBytes, options.kernels, &s, err)) return false;
-  Interpreter& interp = *s.interp;
+  if (!m_state) {
+    *err = "no model is open";
+    return false;
+  }
+  const ModelFile& model = *m_state->model;
+  const RunOptions& options = m_state->options;
+  Interpreter& interp = *m_state->session.interp;
   if (!copyInputs(model, interp, inputs, err)) return false;
   // addKernels() falls back to the reference kernels where the optimized ones are not built.
   result->kernels = optimizedKernelsAvailable() ? options.kernels : Kernels::kReference;
@@ -177,7 +201,9 @@ bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& i
   Capture capture{result, options.captureTensors};
   interp.setObserver(observe, &capture);
   interp.setClock(nowNs, nullptr);
-  if (interp.invoke() != Status::kOk) {
+  const Status invoked = interp.invoke();
+  interp.setObserver(nullptr, nullptr);
+  if (invoked != Status::kOk) {
     *err = model.path + ": " + formatError(interp.error());
     return false;
   }
@@ -193,6 +219,13 @@ bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& i
     result->outputs.emplace_back(p, p + (p != nullptr ? v.bytes : 0));
   }
   return true;
+}
+
+bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
+              const RunOptions& options, RunResult* result, std::string* error) {
+  *result = RunResult();
+  ModelInstance instance;
+  return instance.open(model, options, error) && instance.run(inputs, result, error);
 }
 
 namespace {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,25 @@ struct RunResult {
 // Allocates, copies `inputs[i]` into model input i (sizes must match), invokes once.
 bool runModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
               const RunOptions& options, RunResult* result, std::string* error);
+
+// One allocated interpreter that runs many inputs, as a device does: variable (state) tensors
+// carry over from one run to the next like on the agent. Borrows `model` (must outlive it);
+// owns its arena (the model's planned size). One thread at a time; instances share nothing.
+class ModelInstance {
+ public:
+  ModelInstance();
+  ~ModelInstance();
+  ModelInstance(const ModelInstance&) = delete;
+  ModelInstance& operator=(const ModelInstance&) = delete;
+  // false + one sentence naming the model file when it does not load or allocate.
+  bool open(const ModelFile& model, const RunOptions& options, std::string* error);
+  // runModel's contract, on the open interpreter.
+  bool run(const std::vector<std::vector<uint8_t>>& inputs, RunResult* result, std::string* error);
+
+ private:
+  struct State;
+  std::unique_ptr<State> m_state;
+};
 
 struct BenchResult {
   int iterations = 0;

@@ -14,40 +14,15 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/support/agent_process.h"
 #include "tests/support/cli_process.h"
 #include "tests/support/pty_pair.h"
 
 namespace {
 
 const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
-const QString kAgent = QStringLiteral(TINYSCOPE_AGENT);
 const QString kDemoModel =
     QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite");
-
-// A tinyscope-agent serving a pty or TCP port; the address it printed.
-class AgentProcess {
- public:
-  explicit AgentProcess(const QStringList& args) {
-    m_process.setProcessChannelMode(QProcess::SeparateChannels);
-    m_process.start(kAgent, args);
-    if (!m_process.waitForStarted(5000)) return;
-    // First stdout line: "PTY /dev/pts/N" or "TCP 127.0.0.1:PORT".
-    for (int i = 0; i < 50 && !m_process.canReadLine(); ++i) m_process.waitForReadyRead(100);
-    const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
-    if (line.startsWith("PTY ")) m_address = "serial:" + line.mid(4);
-    if (line.startsWith("TCP ")) m_address = "tcp:" + line.mid(4);
-  }
-  ~AgentProcess() {
-    m_process.terminate();
-    if (!m_process.waitForFinished(3000)) m_process.kill();
-    m_process.waitForFinished(3000);
-  }
-  QString address() const { return m_address; }
-
- private:
-  QProcess m_process;
-  QString m_address;
-};
 
 QJsonObject json(const CliResult& r) {
   return QJsonDocument::fromJson(r.out.toUtf8()).object();

@@ -11,6 +11,7 @@
 #include <QThread>
 
 #include "app/core/dataset/dataset_store.h"
+#include "tests/support/agent_process.h"
 #include "tests/support/cli_process.h"
 
 namespace {
@@ -22,30 +23,6 @@ const QString kAgent = QStringLiteral(TINYSCOPE_AGENT);
 QJsonObject json(const QString& text) {
   return QJsonDocument::fromJson(text.toUtf8()).object();
 }
-
-// A tinyscope-agent serving a pty; the serial: address it printed.
-class PtyAgent {
- public:
-  explicit PtyAgent(const QStringList& args) {
-    m_process.start(kAgent, QStringList{"--pty", "--quiet"} + args);
-    if (!m_process.waitForStarted(5000)) return;
-    for (int i = 0; i < 50 && !m_process.canReadLine(); ++i) m_process.waitForReadyRead(100);
-    const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
-    if (line.startsWith("PTY ")) m_address = "serial:" + line.mid(4);
-  }
-  ~PtyAgent() {
-    ::kill(static_cast<pid_t>(m_process.processId()), SIGCONT);
-    m_process.terminate();
-    if (!m_process.waitForFinished(3000)) m_process.kill();
-    m_process.waitForFinished(3000);
-  }
-  QString address() const { return m_address; }
-  qint64 pid() const { return m_process.processId(); }
-
- private:
-  QProcess m_process;
-  QString m_address;
-};
 
 // Every sample of the dataset, in the order recorded (ids grow with each commit).
 QVector<SampleRecord> samples(DatasetStore& store) {

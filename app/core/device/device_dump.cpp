@@ -6,6 +6,16 @@ namespace tinyscope {
 
 namespace rh = runner::host;
 
+int capturedTensorIndex(const rh::ModelSummary& summary, quint16 opIndex, quint8 tensorIndex) {
+  if (opIndex == proto::kModelInputOp)
+    return tensorIndex < summary.inputs.size() ? summary.inputs[tensorIndex] : -1;
+  if (opIndex == proto::kModelOutputOp)
+    return tensorIndex < summary.outputs.size() ? summary.outputs[tensorIndex] : -1;
+  if (opIndex < summary.operators.size() && tensorIndex < summary.operators[opIndex].outputs.size())
+    return summary.operators[opIndex].outputs[tensorIndex];
+  return -1;
+}
+
 bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const rh::ModelFile& model,
                      const QString& deviceDescription, quint32 arenaBytes, rh::TensorDump* out,
                      QString* error) {
@@ -27,16 +37,7 @@ bool deviceRunToDump(const InferenceRun& run, const QByteArray& input, const rh:
     return true;
   };
   for (const CapturedTensor& t : run.captured) {
-    int tensor = -1;
-    if (t.opIndex == proto::kModelInputOp && t.tensorIndex < summary.inputs.size()) {
-      tensor = summary.inputs[t.tensorIndex];
-    } else if (t.opIndex == proto::kModelOutputOp && t.tensorIndex < summary.outputs.size()) {
-      tensor = summary.outputs[t.tensorIndex];
-    } else if (t.opIndex < summary.operators.size() &&
-               t.tensorIndex < summary.operators[t.opIndex].outputs.size()) {
-      tensor = summary.operators[t.opIndex].outputs[t.tensorIndex];
-    }
-    if (!put(tensor, t.data)) {
+    if (!put(capturedTensorIndex(summary, t.opIndex, t.tensorIndex), t.data)) {
       *error = QStringLiteral(
                    "the device's tensor for operator %1 output %2 does not fit %3: is the device "
                    "running that model?")

@@ -14,6 +14,11 @@
 
 namespace tinyscope {
 
+// The model tensor a device capture names: op `opIndex`'s output `tensorIndex`, or model input /
+// output `tensorIndex` for kModelInputOp / kModelOutputOp; -1 when the model has no such tensor.
+int capturedTensorIndex(const runner::host::ModelSummary& summary, quint16 opIndex,
+                        quint8 tensorIndex);
+
 // false + *error (one sentence) when a captured tensor does not fit the model — typically
 // the device runs another model than `model`. The dump holds what the device produced:
 // tensors and outputs. Its arena_used_bytes is 0 (the device reports the arena it has, not

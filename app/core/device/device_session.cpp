@@ -296,30 +296,6 @@ void DeviceSession::failRun(const QString& why) {
   if (failed) failed(message);
 }
 
-static QString inferenceStatusText(InferenceStatus s) {
-  switch (s) {
-    case InferenceStatus::kOk:
-      return QStringLiteral("ok");
-    case InferenceStatus::kNoModel:
-      return QStringLiteral("no model in the slot");
-    case InferenceStatus::kModelInvalid:
-      return QStringLiteral("the model in the slot is invalid");
-    case InferenceStatus::kInputMissing:
-      return QStringLiteral("no input was given");
-    case InferenceStatus::kInputSizeMismatch:
-      return QStringLiteral("the input size does not match the model");
-    case InferenceStatus::kArenaTooSmall:
-      return QStringLiteral("the device's arena is too small for the model");
-    case InferenceStatus::kUnsupportedOp:
-      return QStringLiteral("the model uses an operator the device lacks");
-    case InferenceStatus::kKernelFailed:
-      return QStringLiteral("a kernel failed");
-    case InferenceStatus::kBusy:
-      return QStringLiteral("the device is busy");
-  }
-  return QStringLiteral("unknown status");
-}
-
 QString DeviceSession::missingOperator() const {
   // The first operator of the model the device's op table (HelloReply.opCodes) lacks.
   QSet<QString> deviceOps;
@@ -345,34 +321,12 @@ QString DeviceSession::runFailureText(InferenceStatus status) const {
 }
 
 void DeviceSession::onRunResult(const InferenceResult& r) {
-  m_run.status = r.status;
-  m_run.totalTicks = r.totalTicks;
-  m_run.totalMicros = r.totalMicros;
-  m_run.ops.clear();
-  for (size_t i = 0; i < r.ops.size(); ++i) m_run.ops.append(r.ops[i]);
-  m_run.outputs.clear();
-  for (size_t i = 0; i < r.outputs.size(); ++i) {
-    CapturedTensor t;
-    t.desc = r.outputs[i].desc;
-    t.data = QByteArray(reinterpret_cast<const char*>(r.outputs[i].data.data()),
-                        static_cast<int>(r.outputs[i].data.size()));
-    t.cover(0, static_cast<quint32>(t.data.size()));
-    m_run.outputs.append(t);
-  }
-  m_run.resultReceived = true;
+  m_run.setResult(r);
   if (r.status != InferenceStatus::kOk)
     return failRun(QStringLiteral("%1: %2").arg(where(), runFailureText(r.status)));
   // The result comes after every tensor chunk: anything still missing never comes.
-  for (const CapturedTensor& t : m_run.captured)
-    if (!t.complete())
-      return failRun(QStringLiteral("%1: tensor capture incomplete: op %2 output %3 has %4 of %5 "
-                                    "bytes; bytes from offset %6 never arrived")
-                         .arg(where())
-                         .arg(t.opIndex)
-                         .arg(t.tensorIndex)
-                         .arg(t.receivedBytes())
-                         .arg(t.data.size())
-                         .arg(t.firstMissing()));
+  const QString incomplete = m_run.incompleteTensor();
+  if (!incomplete.isEmpty()) return failRun(QStringLiteral("%1: %2").arg(where(), incomplete));
   finishRun();
 }
 
@@ -573,53 +527,13 @@ void DeviceSession::on(const Header& h, const TensorChunk& c) {
     ++m_messages.unexpected;
     return;
   }
-  const auto key = qMakePair(c.opIndex, c.tensorIndex);
-  const QString tensorName = QStringLiteral("op %1 output %2").arg(c.opIndex).arg(c.tensorIndex);
-  auto it = m_run.captured.find(key);
-  if (it == m_run.captured.end()) {
-    QString limitName;
-    const quint64 limit = tensorLimit(c.opIndex, c.tensorIndex, &limitName);
-    if (c.totalBytes > limit)
-      return failRun(QStringLiteral("%1: the device sent %2 as %3 bytes, more than %4 (%5 bytes)")
-                         .arg(where(), tensorName)
-                         .arg(c.totalBytes)
-                         .arg(limitName)
-                         .arg(limit));
-    if (m_runCapturedBytes + c.totalBytes > kMaxCaptureBytes)
-      return failRun(QStringLiteral("%1: the device's tensors exceed %2 bytes in one run at %3")
-                         .arg(where())
-                         .arg(kMaxCaptureBytes)
-                         .arg(tensorName));
-    m_runCapturedBytes += c.totalBytes;
-    CapturedTensor t;
-    t.desc = c.desc;
-    t.opIndex = c.opIndex;
-    t.tensorIndex = c.tensorIndex;
-    t.data = QByteArray(static_cast<int>(c.totalBytes), '\0');
-    it = m_run.captured.insert(key, t);
-  }
-  CapturedTensor& t = *it;
-  const quint64 end = quint64{c.offset} + c.data.size();
-  if (c.totalBytes != static_cast<quint32>(t.data.size()) || !(c.desc == t.desc))
-    return failRun(QStringLiteral("%1: %2 changed its size from %3 to %4 bytes at offset %5")
-                       .arg(where(), tensorName)
-                       .arg(t.data.size())
-                       .arg(c.totalBytes)
-                       .arg(c.offset));
-  if (end > c.totalBytes)
-    return failRun(QStringLiteral("%1: %2: a chunk at offset %3 ends at byte %4, past the "
-                                  "tensor's %5 bytes")
-                       .arg(where(), tensorName)
-                       .arg(c.offset)
-                       .arg(end)
-                       .arg(c.totalBytes));
-  if (!t.cover(c.offset, static_cast<quint32>(c.data.size())))
-    return failRun(QStringLiteral("%1: %2: the chunk at offset %3 (%4 bytes) overlaps bytes "
-                                  "already received")
-                       .arg(where(), tensorName)
-                       .arg(c.offset)
-                       .arg(c.data.size()));
-  if (!c.data.empty()) std::memcpy(t.data.data() + c.offset, c.data.data(), c.data.size());
+  QString limitName;
+  const quint64 limit = m_run.captured.contains(qMakePair(c.opIndex, c.tensorIndex))
+                            ? 0
+                            : tensorLimit(c.opIndex, c.tensorIndex, &limitName);
+  const QString refused =
+      m_run.addChunk(c, limit, limitName, kMaxCaptureBytes, &m_runCapturedBytes);
+  if (!refused.isEmpty()) failRun(QStringLiteral("%1: %2").arg(where(), refused));
 }
 
 void DeviceSession::on(const Header& h, const InferenceResult& m) {

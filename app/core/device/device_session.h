@@ -57,6 +57,8 @@ class DeviceSession : public QObject {
   link::LinkCounters counters() const;
   const MessageCounts& messageCounts() const { return m_messages; }
   RequestRouter& router() { return m_router; }
+  // Every frame both ways to `tap` (a session log); see link::WireTap. nullptr removes it.
+  void setWireTap(link::WireTap* tap) { m_link->setWireTap(tap); }
 
   bool handshakeDone() const { return m_handshakeDone; }
   DeviceInfo info() const { return m_info; }  // a copy (see DeviceInfo)

@@ -104,6 +104,109 @@ bool InferenceRun::complete() const {
   return true;
 }
 
+QString InferenceRun::addChunk(const TensorChunk& c, quint64 limit, const QString& limitName,
+                               quint64 maxRunBytes, quint64* capturedBytes) {
+  const auto key = qMakePair(c.opIndex, c.tensorIndex);
+  const QString tensorName = QStringLiteral("op %1 output %2").arg(c.opIndex).arg(c.tensorIndex);
+  auto it = captured.find(key);
+  if (it == captured.end()) {
+    if (c.totalBytes > limit)
+      return QStringLiteral("the device sent %1 as %2 bytes, more than %3 (%4 bytes)")
+          .arg(tensorName)
+          .arg(c.totalBytes)
+          .arg(limitName)
+          .arg(limit);
+    if (*capturedBytes + c.totalBytes > maxRunBytes)
+      return QStringLiteral("the device's tensors exceed %1 bytes in one run at %2")
+          .arg(maxRunBytes)
+          .arg(tensorName);
+    *capturedBytes += c.totalBytes;
+    CapturedTensor t;
+    t.desc = c.desc;
+    t.opIndex = c.opIndex;
+    t.tensorIndex = c.tensorIndex;
+    t.data = QByteArray(static_cast<int>(c.totalBytes), '\0');
+    it = captured.insert(key, t);
+  }
+  CapturedTensor& t = *it;
+  const quint64 end = quint64{c.offset} + c.data.size();
+  if (c.totalBytes != static_cast<quint32>(t.data.size()) || !(c.desc == t.desc))
+    return QStringLiteral("%1 changed its size from %2 to %3 bytes at offset %4")
+        .arg(tensorName)
+        .arg(t.data.size())
+        .arg(c.totalBytes)
+        .arg(c.offset);
+  if (end > c.totalBytes)
+    return QStringLiteral("%1: a chunk at offset %2 ends at byte %3, past the tensor's %4 bytes")
+        .arg(tensorName)
+        .arg(c.offset)
+        .arg(end)
+        .arg(c.totalBytes);
+  if (!t.cover(c.offset, static_cast<quint32>(c.data.size())))
+    return QStringLiteral("%1: the chunk at offset %2 (%3 bytes) overlaps bytes already received")
+        .arg(tensorName)
+        .arg(c.offset)
+        .arg(c.data.size());
+  if (!c.data.empty()) std::memcpy(t.data.data() + c.offset, c.data.data(), c.data.size());
+  return {};
+}
+
+void InferenceRun::setResult(const InferenceResult& r) {
+  status = r.status;
+  totalTicks = r.totalTicks;
+  totalMicros = r.totalMicros;
+  ops.clear();
+  for (size_t i = 0; i < r.ops.size(); ++i) ops.append(r.ops[i]);
+  outputs.clear();
+  for (size_t i = 0; i < r.outputs.size(); ++i) {
+    CapturedTensor t;
+    t.desc = r.outputs[i].desc;
+    t.data = QByteArray(reinterpret_cast<const char*>(r.outputs[i].data.data()),
+                        static_cast<int>(r.outputs[i].data.size()));
+    t.cover(0, static_cast<quint32>(t.data.size()));
+    outputs.append(t);
+  }
+  resultReceived = true;
+}
+
+QString InferenceRun::incompleteTensor() const {
+  for (const CapturedTensor& t : captured)
+    if (!t.complete())
+      return QStringLiteral(
+                 "tensor capture incomplete: op %1 output %2 has %3 of %4 bytes; bytes "
+                 "from offset %5 never arrived")
+          .arg(t.opIndex)
+          .arg(t.tensorIndex)
+          .arg(t.receivedBytes())
+          .arg(t.data.size())
+          .arg(t.firstMissing());
+  return {};
+}
+
+QString inferenceStatusText(InferenceStatus s) {
+  switch (s) {
+    case InferenceStatus::kOk:
+      return QStringLiteral("ok");
+    case InferenceStatus::kNoModel:
+      return QStringLiteral("no model in the slot");
+    case InferenceStatus::kModelInvalid:
+      return QStringLiteral("the model in the slot is invalid");
+    case InferenceStatus::kInputMissing:
+      return QStringLiteral("no input was given");
+    case InferenceStatus::kInputSizeMismatch:
+      return QStringLiteral("the input size does not match the model");
+    case InferenceStatus::kArenaTooSmall:
+      return QStringLiteral("the device's arena is too small for the model");
+    case InferenceStatus::kUnsupportedOp:
+      return QStringLiteral("the model uses an operator the device lacks");
+    case InferenceStatus::kKernelFailed:
+      return QStringLiteral("a kernel failed");
+    case InferenceStatus::kBusy:
+      return QStringLiteral("the device is busy");
+  }
+  return QStringLiteral("unknown status");
+}
+
 QString DeviceInfo::deviceIdHex() const {
   QString s;
   for (size_t i = 0; i < hello.deviceId.size(); ++i)

@@ -78,6 +78,9 @@ struct CapturedTensor {
   bool complete() const { return firstMissing() == static_cast<quint32>(data.size()); }
 };
 
+// What an InferenceResult status means, in a few words ("no input was given").
+QString inferenceStatusText(proto::InferenceStatus status);
+
 struct InferenceRun {
   quint16 requestId = 0;
   proto::InferenceStatus status = proto::InferenceStatus::kOk;
@@ -88,6 +91,16 @@ struct InferenceRun {
   QMap<QPair<quint16, quint8>, CapturedTensor> captured;  // (op index, output index)
   bool resultReceived = false;
   bool complete() const;
+  // Adds one TensorChunk of this run. A tensor's first chunk is bounded by `limit` (named
+  // `limitName` in the refusal) before anything is allocated, and all of the run's tensors by
+  // maxRunBytes (*capturedBytes is the running total). Empty when taken, else why the chunk was
+  // refused, in one sentence naming the op, output and offset.
+  QString addChunk(const proto::TensorChunk& chunk, quint64 limit, const QString& limitName,
+                   quint64 maxRunBytes, quint64* capturedBytes);
+  // Takes the result's status, times, per-op timings and inline outputs (resultReceived).
+  void setResult(const proto::InferenceResult& result);
+  // Empty when every captured tensor is whole, else which one is not and what is missing.
+  QString incompleteTensor() const;
 };
 
 // Samples per window for a stream of `sensor` at rateHz (0: its default rate): about 25

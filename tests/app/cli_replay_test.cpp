@@ -1,0 +1,338 @@
+// replay against sessions recorded from the real tinyscope-agent over a real pty: all matches, a
+// device running other weights (mismatch and first divergent op), a torn tail, shards, JUnit
+// checked against the schema CI systems read, deterministic reports.
+#include <gtest/gtest.h>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include "app/core/session/session_log.h"
+#include "app/core/session/session_player.h"
+#include "device_protocol/message_frame.h"
+#include "model_runner/model.h"
+#include "tests/support/agent_process.h"
+#include "tests/support/cli_process.h"
+
+namespace {
+
+const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
+const QString kSource = QStringLiteral(TINYSCOPE_SOURCE_DIR);
+const QString kDemoModel = kSource + "/resources/models/imu_gesture_demo.tflite";
+
+QJsonObject json(const QString& text) {
+  return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+QByteArray readFile(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeFile(const QString& path, const QByteArray& bytes) {
+  QFile f(path);
+  return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+// The demo model with the weights of its first operator that has constant int8 weights negated:
+// the same graph, other numbers. *op gets that operator's index.
+QByteArray otherWeights(const QByteArray& model, int* op) {
+  QByteArray out = model;
+  tinyscope::runner::Model m;
+  if (m.load(reinterpret_cast<const uint8_t*>(model.constData()),
+             static_cast<size_t>(model.size())) != tinyscope::runner::Status::kOk)
+    return {};
+  for (uint32_t o = 0; o < m.numOperators(); ++o) {
+    const tinyscope::runner::OperatorDesc d = m.op(o);
+    for (uint32_t k = 0; k < d.inputs.size(); ++k) {
+      const int32_t t = d.inputs.i32(k);
+      if (t < 0) continue;
+      const tinyscope::runner::TensorDesc td = m.tensor(static_cast<uint32_t>(t));
+      if (!td.isConstant() || td.type != tinyscope::runner::TensorType::kInt8 || td.bytes < 16)
+        continue;
+      const auto at = td.constData - reinterpret_cast<const uint8_t*>(model.constData());
+      for (size_t i = 0; i < td.bytes; ++i)
+        out[static_cast<int>(at + i)] =
+            static_cast<char>(-static_cast<int8_t>(out[static_cast<int>(at + i)]) ^ 0x11);
+      *op = static_cast<int>(o);
+      return out;
+    }
+  }
+  return {};
+}
+
+// Input bytes for the demo model (its input tensor's size, from `run --json`).
+QString demoInput(const QString& dir) {
+  const CliResult r = runCli({"inspect", kDemoModel, "--json"});
+  const QJsonObject o = json(r.out);
+  qint64 bytes = 0;
+  for (const QJsonValue& t : o["tensors"].toArray())
+    if (t.toObject()["index"].toInt() == o["inputs"].toArray().at(0).toInt())
+      bytes = t.toObject()["bytes"].toVariant().toLongLong();
+  QByteArray in;
+  for (qint64 i = 0; i < bytes; ++i) in.append(static_cast<char>((i * 37 + 11) % 251 - 125));
+  const QString path = dir + "/input.bin";
+  writeFile(path, in);
+  return path;
+}
+
+QJsonObject withoutTiming(QJsonObject o) {
+  o.remove("timing");
+  return o;
+}
+
+TEST(CliReplay, SessionsRecordedOverAPtyReplayWithAllMatchesInAnyShardingAndJobCount) {
+  QTemporaryDir dir;
+  PtyAgent agent({"--model", kDemoModel});
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString input = demoInput(dir.path());
+  QStringList sessions;
+  for (int i = 0; i < 3; ++i) {
+    const QString s = dir.path() + QStringLiteral("/runs/infer%1.tsl").arg(i);
+    QDir().mkpath(dir.path() + "/runs");
+    const CliResult r = runCli({"infer", "--device", agent.address(), "--model", kDemoModel,
+                                "--input", input, "--capture", "all", "--session", s});
+    ASSERT_EQ(r.code, 0) << r.err.toStdString();
+    sessions << s;
+  }
+  // The model went to the store beside the sessions, once.
+  EXPECT_EQ(QDir(dir.path() + "/runs/models").entryList(QDir::Files).size(), 1);
+
+  const QString junit = dir.path() + "/report.xml";
+  const QString html = dir.path() + "/report.html";
+  const CliResult all = runCli(QStringList{"replay"} + sessions +
+                               QStringList{"--json", "--junit", junit, "--html", html});
+  ASSERT_EQ(all.code, 0) << all.out.toStdString() << all.err.toStdString();
+  const QJsonObject o = json(all.out);
+  EXPECT_EQ(o["checked"].toInt(), 3);
+  EXPECT_EQ(o["failed"].toInt(), 0);
+  for (const QJsonValue& v : o["sessions"].toArray()) {
+    const QJsonObject s = v.toObject();
+    EXPECT_EQ(s["passed"].toInt(), 1);
+    EXPECT_EQ(s["recorded_model"].toString(), "imu_gesture_demo");
+    const QJsonObject c = s["checks"].toArray().at(0).toObject();
+    EXPECT_GT(c["compared_tensors"].toInt(), 3);  // input, every op's output
+    EXPECT_EQ(c["matching_tensors"].toInt(), c["compared_tensors"].toInt());
+    EXPECT_EQ(c["device_top"].toInt(), c["desktop_top"].toInt());
+  }
+
+  // JUnit: valid against the schema, one testcase per inference, classname <device>.<check>.
+  const QByteArray xml = readFile(junit);
+  EXPECT_EQ(xml.count("<testcase "), 3);
+  EXPECT_TRUE(xml.contains("classname=\"host.inference\"")) << xml.toStdString();
+  EXPECT_TRUE(xml.contains("name=\"replay_model_sha256\""));
+  const QString xmllint = QStandardPaths::findExecutable("xmllint");
+  if (!xmllint.isEmpty()) {
+    QProcess lint;
+    lint.start(xmllint, {"--noout", "--schema", kSource + "/tests/app/data/junit.xsd", junit});
+    ASSERT_TRUE(lint.waitForFinished(20000));
+    EXPECT_EQ(lint.exitCode(), 0) << lint.readAllStandardError().toStdString();
+  } else {
+    ADD_FAILURE() << "xmllint is missing (scripts/setup.sh installs libxml2-utils)";
+  }
+  const QByteArray page = readFile(html);
+  EXPECT_TRUE(page.contains("<svg")) << "inline plots";
+  EXPECT_FALSE(page.contains("http://") && page.contains("<script src"));
+
+  // Deterministic: the same sessions give the same JSON (timing apart) and JUnit (times apart).
+  const QString junit2 = dir.path() + "/report2.xml";
+  const CliResult again = runCli(QStringList{"replay"} + sessions +
+                                 QStringList{"--json", "--jobs", "1", "--junit", junit2});
+  ASSERT_EQ(again.code, 0);
+  EXPECT_EQ(withoutTiming(json(again.out)), withoutTiming(o));
+  const QRegularExpression time(" time=\"[0-9.]+\"");
+  EXPECT_EQ(QString::fromUtf8(readFile(junit2)).remove(time), QString::fromUtf8(xml).remove(time));
+
+  // Shards: 1/2 and 2/2 together check exactly what the whole run checked.
+  QSet<QString> seen;
+  int checked = 0;
+  for (const QString shard : {"1/2", "2/2"}) {
+    const CliResult r =
+        runCli(QStringList{"replay"} + sessions + QStringList{"--json", "--shard", shard});
+    ASSERT_EQ(r.code, 0) << r.err.toStdString();
+    checked += json(r.out)["checked"].toInt();
+    for (const QJsonValue& v : json(r.out)["sessions"].toArray())
+      for (const QJsonValue& c : v.toObject()["checks"].toArray())
+        seen.insert(v.toObject()["path"].toString() + "#" +
+                    QString::number(c.toObject()["index"].toInt()));
+  }
+  EXPECT_EQ(checked, 3);
+  EXPECT_EQ(seen.size(), 3);
+}
+
+TEST(CliReplay, ADeviceRunningOtherWeightsFailsAtTheFirstDivergentOperator) {
+  QTemporaryDir dir;
+  int changedOp = -1;
+  const QByteArray other = otherWeights(readFile(kDemoModel), &changedOp);
+  ASSERT_FALSE(other.isEmpty());
+  const QString otherPath = dir.path() + "/other.tflite";
+  ASSERT_TRUE(writeFile(otherPath, other));
+  PtyAgent agent({"--model", otherPath});
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString session = dir.path() + "/other.tsl";
+  const CliResult rec =
+      runCli({"infer", "--device", agent.address(), "--model", otherPath, "--input",
+              demoInput(dir.path()), "--capture", "all", "--session", session});
+  ASSERT_EQ(rec.code, 0) << rec.err.toStdString();
+  // Replayed with its own model: all match. With the original model: op `changedOp` diverges.
+  EXPECT_EQ(runCli({"replay", session}).code, 0);
+  const QString junit = dir.path() + "/r.xml";
+  const CliResult r =
+      runCli({"replay", session, "--model", kDemoModel, "--json", "--junit", junit});
+  EXPECT_EQ(r.code, 1) << r.out.toStdString() << r.err.toStdString();
+  const QJsonObject c =
+      json(r.out)["sessions"].toArray().at(0).toObject()["checks"].toArray().at(0).toObject();
+  EXPECT_EQ(c["outcome"].toString(), "fail");
+  EXPECT_EQ(c["first_divergent_op"].toInt(), changedOp);
+  EXPECT_TRUE(
+      c["message"].toString().startsWith(QStringLiteral("first divergent op %1").arg(changedOp)))
+      << c["message"].toString().toStdString();
+  const QByteArray xml = readFile(junit);
+  EXPECT_TRUE(xml.contains("<failure message=\"first divergent op")) << xml.toStdString();
+  EXPECT_TRUE(xml.contains("max|diff|")) << "the per-tensor table";
+  // A tolerance as wide as the int8 range accepts it.
+  EXPECT_EQ(runCli({"replay", session, "--model", kDemoModel, "--tolerance", "255"}).code, 0);
+}
+
+TEST(CliReplay, RecordWritesASessionLogWhoseTornTailReplaysWhatIsWhole) {
+  QTemporaryDir dir;
+  PtyAgent agent({"--model", kDemoModel, "--sensor", "imu"});
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString ds = dir.path() + "/ds";
+  const CliResult rec =
+      runCli({"record", "--device", agent.address(), "--dataset", ds, "--create", "--duration", "3",
+              "--model", kDemoModel, "--infer-every", "10", "--capture", "all", "--json"});
+  ASSERT_EQ(rec.code, 0) << rec.err.toStdString();
+  const QString session = json(rec.out)["session_log"].toString();
+  ASSERT_TRUE(session.startsWith(ds + "/sessions/")) << session.toStdString();
+  const CliResult whole = runCli({"replay", session, "--json"});
+  ASSERT_EQ(whole.code, 0) << whole.out.toStdString() << whole.err.toStdString();
+  const int inferences = json(whole.out)["checked"].toInt();
+  EXPECT_GE(inferences, 3);
+  EXPECT_EQ(json(whole.out)["failed"].toInt(), 0);
+
+  // Cut at every byte of the last record: every whole record still plays.
+  const QByteArray bytes = readFile(session);
+  tinyscope::session::SessionLogReader reader;
+  QString error;
+  ASSERT_TRUE(reader.open(session, &error));
+  tinyscope::session::SessionRecord r;
+  // Offsets of the records: the header, then each record's 4 + body + 4 bytes.
+  qint64 lastStart = 0;
+  const qint64 offset = bytes.size();
+  quint64 n = 0;
+  qint64 consumed = 0;
+  while (reader.next(&r)) {
+    lastStart = consumed;
+    consumed += 4 + 9 + r.bytes.size() + 4;
+    ++n;
+  }
+  const qint64 headerEnd = bytes.size() - consumed;
+  lastStart += headerEnd;
+  ASSERT_GT(n, 2u);
+  const QString cut = ds + "/sessions/cut.tsl";  // beside the model store
+  for (qint64 at = lastStart; at < offset; ++at) {
+    ASSERT_TRUE(writeFile(cut, bytes.left(static_cast<int>(at))));
+    tinyscope::session::SessionPlayer player;
+    ASSERT_TRUE(player.open(cut, &error)) << error.toStdString();
+    int played = 0;
+    player.play([&](tinyscope::session::RecordedInference&&) {
+      ++played;
+      return true;
+    });
+    EXPECT_EQ(player.counts().records, n - 1) << at;
+    EXPECT_EQ(player.counts().tornBytes, static_cast<quint64>(at - lastStart)) << at;
+    EXPECT_LE(inferences - played, 1) << at;
+  }
+  // The CLI says how much was cut and still passes what is whole (a torn log is not bad input).
+  ASSERT_TRUE(writeFile(cut, bytes.left(static_cast<int>(lastStart + 3))));
+  const CliResult torn = runCli({"replay", cut});
+  EXPECT_EQ(torn.code, 0) << torn.err.toStdString();
+  EXPECT_TRUE(torn.out.contains("torn:")) << torn.out.toStdString();
+  EXPECT_TRUE(torn.out.contains("the last 3 bytes are ignored")) << torn.out.toStdString();
+}
+
+// A copy of session log `from` in which the device reports every operator `factor` times slower:
+// each InferenceResult frame decoded, its per-op and total times scaled, encoded again.
+bool slowerCopy(const QString& from, const QString& to, int factor) {
+  using namespace tinyscope;
+  session::SessionLogReader reader;
+  QString error;
+  if (!reader.open(from, &error)) return false;
+  session::SessionLogWriter writer(to);
+  session::SessionHeader header = reader.header();
+  std::vector<uint8_t> rx(proto::frameDecodeBufferSize(proto::kMaxMessageSize));
+  proto::FrameDecoder decoder(proto::ByteSpan(rx.data(), rx.size()));
+  std::vector<uint8_t> out(proto::frameWireSize(proto::kMaxMessageSize));
+  session::SessionRecord r;
+  bool begun = false;
+  while (reader.next(&r)) {
+    if (!begun) begun = writer.begin(header);
+    QByteArray bytes = r.bytes;
+    if (r.direction == link::WireDirection::kDeviceToHost) {
+      proto::ConstByteSpan in(reinterpret_cast<const uint8_t*>(r.bytes.constData()),
+                              static_cast<size_t>(r.bytes.size()));
+      const proto::FrameDecodeResult d = decoder.feed(in);
+      proto::InferenceResult res;
+      proto::Header h;
+      if (d.status == proto::FrameStatus::kFrameReady && d.consumed == in.size() &&
+          proto::decodeHeader(decoder.frame(), h) == proto::Status::kOk &&
+          h.type == proto::MessageType::kInferenceResult &&
+          proto::decodeMessage(decoder.frame(), res) == proto::Status::kOk) {
+        for (size_t i = 0; i < res.ops.size(); ++i) res.ops[i].micros *= factor;
+        res.totalMicros *= factor;
+        const proto::EncodeResult e =
+            proto::encodeFrame(h, res, proto::ByteSpan(out.data(), out.size()));
+        if (e.status != proto::Status::kOk) return false;
+        bytes = QByteArray(reinterpret_cast<const char*>(out.data()), static_cast<int>(e.size));
+      }
+    }
+    writer.onWire(r.direction, bytes, static_cast<qint64>(r.hostNs));
+  }
+  return writer.close();
+}
+
+TEST(CliReplay, ASessionWhoseOperatorsRunSlowerFailsTheLatencyCheck) {
+  QTemporaryDir dir;
+  AgentProcess agent({"--pty", "--quiet", "--model", kDemoModel});
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString base = dir.path() + "/base.tsl";
+  const CliResult rec =
+      runCli({"infer", "--device", agent.address(), "--model", kDemoModel, "--input",
+              demoInput(dir.path()), "--capture", "all", "--session", base});
+  ASSERT_EQ(rec.code, 0) << rec.err.toStdString();
+  const QString slow = dir.path() + "/slow.tsl";
+  ASSERT_TRUE(slowerCopy(base, slow, 3));
+  const QString junit = dir.path() + "/r.xml";
+  // The same session twice is within any threshold; three times slower is beyond 50 %.
+  EXPECT_EQ(runCli({"replay", base, base, "--max-latency-regression", "0"}).code, 0);
+  const CliResult r =
+      runCli({"replay", base, slow, "--max-latency-regression", "50", "--json", "--junit", junit});
+  EXPECT_EQ(r.code, 1) << r.out.toStdString();
+  const QJsonObject later = json(r.out)["sessions"].toArray().at(1).toObject();
+  EXPECT_EQ(later["passed"].toInt(), 1) << "the tensors still match";
+  EXPECT_TRUE(later["latency_regression"].toString().contains("more than 50% slower"))
+      << later["latency_regression"].toString().toStdString();
+  EXPECT_TRUE(readFile(junit).contains("classname=\"host.latency\""));
+  EXPECT_EQ(runCli({"replay", base, slow, "--max-latency-regression", "500"}).code, 0);
+}
+
+TEST(CliReplay, BadInputIsOneLineAndExitTwo) {
+  QTemporaryDir dir;
+  const QString junk = dir.path() + "/junk.tsl";
+  ASSERT_TRUE(writeFile(junk, "hello"));
+  CliResult r = runCli({"replay", junk});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.err.contains("not a tinyscope session log")) << r.err.toStdString();
+  EXPECT_EQ(runCli({"replay"}).code, 2);
+  EXPECT_EQ(runCli({"replay", junk, "--shard", "3/2"}).code, 2);
+  EXPECT_EQ(runCli({"replay", junk, "--kernels", "fast"}).code, 2);
+}
+
+}  // namespace
