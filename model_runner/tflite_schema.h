@@ -76,6 +76,18 @@ namespace unidirectional_sequence_lstm_options {
 constexpr uint32_t kActivation = 0, kCellClip = 1, kProjClip = 2, kTimeMajor = 3,
                    kAsymmetricQuantizeInputs = 4, kDiagonalRecurrentTensors = 5;
 }
+namespace squeeze_options {
+constexpr uint32_t kSqueezeDims = 0;
+}
+namespace split_options {  // SplitOptions and SplitVOptions
+constexpr uint32_t kNumSplits = 0;
+}
+namespace pack_options {
+constexpr uint32_t kValuesCount = 0, kAxis = 1;
+}
+namespace unpack_options {
+constexpr uint32_t kNum = 0, kAxis = 1;
+}
 
 // union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
 enum class BuiltinOptionsType : uint8_t {
@@ -92,6 +104,13 @@ enum class BuiltinOptionsType : uint8_t {
   kTransposeOptions = 26,
   kReducerOptions = 27,
   kUnidirectionalSequenceLSTMOptions = 71,
+  kSqueezeOptions = 30,
+  kSplitOptions = 35,
+  kSliceOptions = 48,
+  kExpandDimsOptions = 52,
+  kPackOptions = 59,
+  kUnpackOptions = 64,
+  kSplitVOptions = 79,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

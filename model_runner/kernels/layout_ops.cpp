@@ -1,0 +1,22 @@
+#include "model_runner/kernels/layout_ops.h"
+
+#include "model_runner/kernels/max_pool_2d.h"
+#include "model_runner/kernels/slice.h"
+#include "model_runner/kernels/split_pack.h"
+#include "model_runner/kernels/squeeze_expand_dims.h"
+
+namespace tinyscope::runner::kernels {
+
+Status addLayoutOps(OpResolver& resolver) {
+  const OpRegistration registrations[] = {
+      registerMaxPool2d(), registerSqueeze(), registerExpandDims(), registerSlice(),
+      registerSplit(),     registerSplitV(),  registerPack(),       registerUnpack(),
+  };
+  for (const OpRegistration& r : registrations) {
+    const Status s = resolver.add(r);
+    if (s != Status::kOk) return s;
+  }
+  return Status::kOk;
+}
+
+}  // namespace tinyscope::runner::kernels

@@ -1,0 +1,540 @@
+// MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK and UNPACK against TensorFlow
+// Lite Micro (../shared/tools/tflm_run): random one-operator models from the .tflite writer
+// (random shapes, options, types, quantizations and inputs) must give byte-identical outputs,
+// and the models TFLM refuses must be refused by both. Skips when tflm_run is absent.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "model_runner/host/tflite_writer.h"
+#include "tflm_oracle.h"
+
+namespace tinyscope::runner {
+namespace {
+
+using host::QuantParams;
+using host::TableOptions;
+using host::TensorType;
+using Kind = TableOptions::Field::Kind;
+using Rng = std::mt19937;
+
+int32_t uniform(Rng& rng, int32_t lo, int32_t hi) {
+  return std::uniform_int_distribution<int32_t>(lo, hi)(rng);
+}
+
+std::vector<uint8_t> randomBytes(size_t n, Rng& rng) {
+  std::vector<uint8_t> v(n);
+  for (uint8_t& b : v) b = static_cast<uint8_t>(rng());
+  return v;
+}
+
+size_t typeSize(TensorType t) { return schema::tensorTypeSize(t); }
+
+size_t elements(const std::vector<int32_t>& shape) {
+  size_t n = 1;
+  for (int32_t d : shape) n *= static_cast<size_t>(d);
+  return n;
+}
+
+std::vector<int32_t> randomShape(Rng& rng, int32_t minRank, int32_t maxRank, int32_t maxDim) {
+  std::vector<int32_t> shape(static_cast<size_t>(uniform(rng, minRank, maxRank)));
+  for (int32_t& d : shape) d = uniform(rng, 1, maxDim);
+  return shape;
+}
+
+// A quantization for data tensors of type t (int8/int16 quantized, others plain).
+QuantParams quantFor(TensorType t, Rng& rng) {
+  if (t == TensorType::kInt8) return QuantParams::perTensor(0.01f * static_cast<float>(uniform(rng, 1, 100)), uniform(rng, -128, 127));
+  if (t == TensorType::kInt16) return QuantParams::perTensor(0.001f * static_cast<float>(uniform(rng, 1, 100)), 0);
+  return {};
+}
+
+TensorType pick(Rng& rng, std::initializer_list<TensorType> types) {
+  return *(types.begin() + uniform(rng, 0, static_cast<int32_t>(types.size()) - 1));
+}
+
+int32_t addConstant(host::TfliteWriter& w, const std::string& name, TensorType type,
+                    std::vector<int32_t> shape, Rng& rng, QuantParams quant = {}) {
+  host::TensorSpec spec;
+  spec.name = name;
+  spec.type = type;
+  spec.data = randomBytes(elements(shape) * typeSize(type), rng);
+  spec.shape = std::move(shape);
+  spec.quant = std::move(quant);
+  return w.addTensor(std::move(spec));
+}
+
+int32_t addInt64Constant(host::TfliteWriter& w, const std::string& name,
+                         const std::vector<int64_t>& values) {
+  host::TensorSpec spec;
+  spec.name = name;
+  spec.type = TensorType::kInt64;
+  spec.shape = {static_cast<int32_t>(values.size())};
+  spec.data.resize(values.size() * 8);
+  std::memcpy(spec.data.data(), values.data(), spec.data.size());
+  return w.addTensor(std::move(spec));
+}
+
+void addOp(host::TfliteWriter& w, schema::BuiltinOperator op, std::vector<int32_t> inputs,
+           std::vector<int32_t> outputs, host::BuiltinOptions options = {}) {
+  host::OperatorSpec spec;
+  spec.op = op;
+  spec.inputs = std::move(inputs);
+  spec.outputs = std::move(outputs);
+  spec.options = std::move(options);
+  w.addOperator(std::move(spec));
+}
+
+// Runs the model through both engines with a random input 0 of `inputBytes`.
+void compare(host::TfliteWriter& w, int32_t input, std::vector<int32_t> outputs, size_t inputBytes,
+             Rng& rng) {
+  w.setInputs({input});
+  w.setOutputs(std::move(outputs));
+  test::expectSameAsTflm(w.serialize(), randomBytes(inputBytes, rng));
+}
+
+#define SKIP_WITHOUT_TFLM() \
+  if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing
+
+// ---- MAX_POOL_2D ----
+
+struct PoolCase {
+  TensorType type = TensorType::kInt8;
+  std::vector<int32_t> in;
+  host::Pool2DOptions options;
+  QuantParams inQuant, outQuant;
+};
+
+int32_t outSize(host::Padding padding, int32_t in, int32_t filter, int32_t stride) {
+  return padding == host::Padding::kSame ? (in + stride - 1) / stride
+                                         : (in - filter + stride) / stride;
+}
+
+void runPool(const PoolCase& c, Rng& rng) {
+  host::TfliteWriter w;
+  const int32_t oh = outSize(c.options.padding, c.in[1], c.options.filterHeight, c.options.strideH);
+  const int32_t ow = outSize(c.options.padding, c.in[2], c.options.filterWidth, c.options.strideW);
+  const int32_t in = w.addActivation("in", c.type, c.in, c.inQuant);
+  const int32_t out = w.addActivation("out", c.type, {c.in[0], oh, ow, c.in[3]}, c.outQuant);
+  addOp(w, schema::BuiltinOperator::kMaxPool2d, {in}, {out}, c.options);
+  compare(w, in, {out}, elements(c.in) * typeSize(c.type), rng);
+}
+
+PoolCase randomPool(Rng& rng) {
+  PoolCase c;
+  c.type = pick(rng, {TensorType::kInt8, TensorType::kInt16});
+  c.options.padding = uniform(rng, 0, 1) ? host::Padding::kSame : host::Padding::kValid;
+  c.options.filterWidth = uniform(rng, 1, 4);
+  c.options.filterHeight = uniform(rng, 1, 4);
+  c.options.strideW = uniform(rng, 1, 3);
+  c.options.strideH = uniform(rng, 1, 3);
+  const host::Activation acts[] = {host::Activation::kNone, host::Activation::kRelu,
+                                   host::Activation::kRelu6, host::Activation::kReluN1To1};
+  c.options.activation = acts[uniform(rng, 0, 3)];
+  c.in = {uniform(rng, 1, 2), uniform(rng, c.options.filterHeight, 12),
+          uniform(rng, c.options.filterWidth, 12), uniform(rng, 1, 9)};
+  c.inQuant = quantFor(c.type, rng);
+  c.outQuant = c.inQuant;
+  return c;
+}
+
+TEST(LayoutOpsVsTflm, MaxPool2dRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(11);
+  for (int i = 0; i < 40; ++i) {
+    SCOPED_TRACE(i);
+    runPool(randomPool(rng), rng);
+  }
+}
+
+TEST(LayoutOpsVsTflm, MaxPool2dEdgeCases) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(12);
+  PoolCase c;
+  // A window larger than the image with SAME padding; zero points at the extremes.
+  c.in = {1, 3, 2, 5};
+  c.options.padding = host::Padding::kSame;
+  c.options.filterWidth = 7;
+  c.options.filterHeight = 5;
+  c.options.strideW = 2;
+  c.options.strideH = 1;
+  for (int64_t zp : {-128, 127}) {
+    c.inQuant = c.outQuant = QuantParams::perTensor(0.05f, zp);
+    for (auto act : {host::Activation::kNone, host::Activation::kRelu6}) {
+      c.options.activation = act;
+      runPool(c, rng);
+    }
+  }
+  // int16 with RELU_N1_TO_1 clamps hard; strides larger than the filter skip input pixels.
+  c.type = TensorType::kInt16;
+  c.in = {2, 9, 9, 3};
+  c.options = {};
+  c.options.filterWidth = c.options.filterHeight = 2;
+  c.options.strideW = c.options.strideH = 3;
+  c.options.activation = host::Activation::kReluN1To1;
+  c.inQuant = c.outQuant = QuantParams::perTensor(1.0f / 4096, 0);
+  runPool(c, rng);
+}
+
+TEST(LayoutOpsVsTflm, MaxPool2dRefusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(13);
+  PoolCase c;
+  c.in = {1, 4, 4, 2};
+  c.options.filterWidth = c.options.filterHeight = 2;
+  c.options.strideW = c.options.strideH = 2;
+  // Output quantization differing from the input's.
+  c.inQuant = QuantParams::perTensor(0.1f, 3);
+  c.outQuant = QuantParams::perTensor(0.2f, 3);
+  runPool(c, rng);
+  c.outQuant = QuantParams::perTensor(0.1f, 4);
+  runPool(c, rng);
+  // A type TFLM's kernel does not take (int32).
+  c.type = TensorType::kInt32;
+  c.inQuant = c.outQuant = {};
+  runPool(c, rng);
+}
+
+TEST(LayoutOps, MaxPool2dRefusalNamesOperatorAndField) {
+  host::TfliteWriter w;
+  const QuantParams q = QuantParams::perTensor(0.1f, 0);
+  const int32_t in = w.addActivation("in", TensorType::kInt8, {1, 4, 4, 1}, q);
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt8, {1, 2, 2, 1}, QuantParams::perTensor(0.3f, 0));
+  host::Pool2DOptions o;
+  o.filterWidth = o.filterHeight = o.strideW = o.strideH = 2;
+  addOp(w, schema::BuiltinOperator::kMaxPool2d, {in}, {out}, o);
+  w.setInputs({in});
+  w.setOutputs({out});
+  const test::OracleRun run = test::runTinyscope(w.serialize(), {});
+  EXPECT_FALSE(run.ok);
+  EXPECT_NE(run.status.find("MAX_POOL_2D"), std::string::npos) << run.status;
+  EXPECT_NE(run.status.find("output scale"), std::string::npos) << run.status;
+}
+
+// ---- SQUEEZE, EXPAND_DIMS ----
+
+TEST(LayoutOpsVsTflm, SqueezeRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(21);
+  for (int i = 0; i < 25; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    std::vector<int32_t> shape = randomShape(rng, 1, 5, 4);
+    for (int32_t& d : shape) d = uniform(rng, 0, 1) ? 1 : d;
+    std::vector<int32_t> dims, kept;
+    const bool all = uniform(rng, 0, 2) == 0;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      const bool squeeze = shape[d] == 1 && (all || uniform(rng, 0, 1));
+      if (squeeze && !all) {
+        dims.push_back(uniform(rng, 0, 1) ? static_cast<int32_t>(d)
+                                          : static_cast<int32_t>(d) - static_cast<int32_t>(shape.size()));
+      }
+      if (!squeeze) kept.push_back(shape[d]);
+    }
+    if (dims.empty()) {  // no squeeze_dims: every size-1 dimension goes
+      kept.clear();
+      for (int32_t d : shape)
+        if (d != 1) kept.push_back(d);
+    }
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t in = w.addActivation("in", type, shape, q);
+    const int32_t out = w.addActivation("out", type, kept, q);
+    TableOptions o(schema::BuiltinOptionsType::kSqueezeOptions);
+    if (!dims.empty()) o.addInt32Vector(0, dims);
+    addOp(w, schema::BuiltinOperator::kSqueeze, {in}, {out}, o);
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+  }
+}
+
+// TFLM checks SQUEEZE's output loosely: the same bytes, each kept dimension fitting.
+TEST(LayoutOpsVsTflm, SqueezeOutputWithExtraSizeOneDimensionRuns) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(25);
+  host::TfliteWriter w;
+  const int32_t in = w.addActivation("in", TensorType::kInt8, {1, 2, 1}, QuantParams::perTensor(0.5f, 0));
+  const int32_t out = w.addActivation("out", TensorType::kInt8, {2, 1}, QuantParams::perTensor(0.5f, 0));
+  addOp(w, schema::BuiltinOperator::kSqueeze, {in}, {out});
+  compare(w, in, {out}, 2, rng);
+}
+
+TEST(LayoutOpsVsTflm, SqueezeOfADimensionThatIsNotOneIsRefused) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(22);
+  host::TfliteWriter w;
+  const int32_t in = w.addActivation("in", TensorType::kInt8, {1, 3, 1}, QuantParams::perTensor(0.5f, 0));
+  const int32_t out = w.addActivation("out", TensorType::kInt8, {1, 1}, QuantParams::perTensor(0.5f, 0));
+  TableOptions o(schema::BuiltinOptionsType::kSqueezeOptions);
+  o.addInt32Vector(0, {1});
+  addOp(w, schema::BuiltinOperator::kSqueeze, {in}, {out}, o);
+  compare(w, in, {out}, 3, rng);
+}
+
+TEST(LayoutOpsVsTflm, ExpandDimsRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(23);
+  for (int i = 0; i < 25; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kFloat32});
+    const std::vector<int32_t> shape = randomShape(rng, 0, 4, 4);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t axis = uniform(rng, -rank - 1, rank);
+    std::vector<int32_t> expanded = shape;
+    expanded.insert(expanded.begin() + (axis < 0 ? axis + rank + 1 : axis), 1);
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t in = w.addActivation("in", type, shape, q);
+    const int32_t a = w.addInt32Constant("axis", {1}, {axis});
+    const int32_t out = w.addActivation("out", type, expanded, q);
+    addOp(w, schema::BuiltinOperator::kExpandDims, {in, a}, {out});
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+  }
+}
+
+TEST(LayoutOpsVsTflm, ExpandDimsRefusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(24);
+  for (int32_t axis : {3, -4}) {  // out of [-rank-1, rank] for rank 2
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("in", TensorType::kInt8, {2, 3}, QuantParams::perTensor(0.5f, 0));
+    const int32_t a = w.addInt32Constant("axis", {1}, {axis});
+    const int32_t out =
+        w.addActivation("out", TensorType::kInt8, {2, 3, 1}, QuantParams::perTensor(0.5f, 0));
+    addOp(w, schema::BuiltinOperator::kExpandDims, {in, a}, {out});
+    compare(w, in, {out}, 6, rng);
+  }
+  // int32 data is not among EXPAND_DIMS's types in TFLM.
+  host::TfliteWriter w;
+  const int32_t in = w.addActivation("in", TensorType::kInt32, {2, 3});
+  const int32_t a = w.addInt32Constant("axis", {1}, {0});
+  const int32_t out = w.addActivation("out", TensorType::kInt32, {1, 2, 3});
+  addOp(w, schema::BuiltinOperator::kExpandDims, {in, a}, {out});
+  compare(w, in, {out}, 24, rng);
+}
+
+// ---- SLICE ----
+
+TEST(LayoutOpsVsTflm, SliceRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(31);
+  for (int i = 0; i < 30; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    const std::vector<int32_t> shape = randomShape(rng, 1, 5, 5);
+    std::vector<int32_t> begin, size, outShape;
+    for (int32_t d : shape) {
+      const int32_t b = uniform(rng, 0, d - 1);
+      const int32_t n = uniform(rng, 0, 3) == 0 ? -1 : uniform(rng, 1, d - b);
+      begin.push_back(b);
+      size.push_back(n);
+      outShape.push_back(n == -1 ? d - b : n);
+    }
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t in = w.addActivation("in", type, shape, q);
+    int32_t b = 0, s = 0;
+    if (uniform(rng, 0, 1)) {
+      b = w.addInt32Constant("begin", {static_cast<int32_t>(begin.size())}, begin);
+      s = w.addInt32Constant("size", {static_cast<int32_t>(size.size())}, size);
+    } else {
+      b = addInt64Constant(w, "begin", std::vector<int64_t>(begin.begin(), begin.end()));
+      s = addInt64Constant(w, "size", std::vector<int64_t>(size.begin(), size.end()));
+    }
+    const int32_t out = w.addActivation("out", type, outShape, q);
+    addOp(w, schema::BuiltinOperator::kSlice, {in, b, s}, {out});
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+  }
+}
+
+// TFLM (at the tflm_run commit) runs these and reads or writes outside the tensors; tinyscope
+// refuses each with an error naming the operator and the operand at fault.
+TEST(LayoutOps, SliceOutOfBoundsIsRefused) {
+  struct Bad {
+    std::vector<int32_t> begin, size, out;
+    const char* field;
+  };
+  const Bad cases[] = {
+      {{0, 3}, {1, 2}, {1, 2}, "SLICE.size"},    // runs past the end
+      {{-1, 0}, {1, 2}, {1, 2}, "SLICE.begin"},  // negative begin
+      {{0, 0}, {1, -2}, {1, 1}, "SLICE.size"},   // negative size other than -1
+      {{0, 0}, {1, 2}, {1, 3}, "SLICE.output"},  // output size does not match
+  };
+  for (const Bad& c : cases) {
+    host::TfliteWriter w;
+    const QuantParams q = QuantParams::perTensor(0.5f, 1);
+    const int32_t in = w.addActivation("in", TensorType::kInt8, {2, 4}, q);
+    const int32_t b = w.addInt32Constant("begin", {2}, c.begin);
+    const int32_t s = w.addInt32Constant("size", {2}, c.size);
+    const int32_t out = w.addActivation("out", TensorType::kInt8, c.out, q);
+    addOp(w, schema::BuiltinOperator::kSlice, {in, b, s}, {out});
+    w.setInputs({in});
+    w.setOutputs({out});
+    const test::OracleRun run = test::runTinyscope(w.serialize(), {});
+    EXPECT_FALSE(run.ok);
+    EXPECT_NE(run.status.find("operator 0 SLICE"), std::string::npos) << run.status;
+    EXPECT_NE(run.status.find(c.field), std::string::npos) << run.status;
+  }
+}
+
+// ---- SPLIT, SPLIT_V, PACK, UNPACK ----
+
+TEST(LayoutOpsVsTflm, SplitRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(41);
+  for (int i = 0; i < 25; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t axis = uniform(rng, 0, rank - 1);
+    const int32_t parts = uniform(rng, 1, 4);
+    shape[static_cast<size_t>(axis)] *= parts;
+    std::vector<int32_t> partShape = shape;
+    partShape[static_cast<size_t>(axis)] /= parts;
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t a = w.addInt32Constant("axis", {}, {uniform(rng, 0, 1) ? axis : axis - rank});
+    const int32_t in = w.addActivation("in", type, shape, q);
+    std::vector<int32_t> outs;
+    for (int32_t k = 0; k < parts; ++k)
+      outs.push_back(w.addActivation("out" + std::to_string(k), type, partShape, q));
+    addOp(w, schema::BuiltinOperator::kSplit, {a, in}, outs,
+          TableOptions(schema::BuiltinOptionsType::kSplitOptions).add(0, Kind::kInt32, parts));
+    compare(w, in, outs, elements(shape) * typeSize(type), rng);
+  }
+}
+
+TEST(LayoutOpsVsTflm, SplitVRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(42);
+  for (int i = 0; i < 25; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t axis = uniform(rng, 0, rank - 1);
+    std::vector<int32_t> sizes(static_cast<size_t>(uniform(rng, 1, 4)));
+    int32_t total = 0;
+    for (int32_t& s : sizes) total += (s = uniform(rng, 1, 3));
+    shape[static_cast<size_t>(axis)] = total;
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t in = w.addActivation("in", type, shape, q);
+    const int32_t sz = w.addInt32Constant("sizes", {static_cast<int32_t>(sizes.size())}, sizes);
+    const int32_t a = w.addInt32Constant("axis", {1}, {uniform(rng, 0, 1) ? axis : axis - rank});
+    std::vector<int32_t> outs;
+    for (size_t k = 0; k < sizes.size(); ++k) {
+      std::vector<int32_t> partShape = shape;
+      partShape[static_cast<size_t>(axis)] = sizes[k];
+      outs.push_back(w.addActivation("out" + std::to_string(k), type, partShape, q));
+    }
+    addOp(w, schema::BuiltinOperator::kSplitV, {in, sz, a}, outs,
+          TableOptions(schema::BuiltinOptionsType::kSplitVOptions)
+              .add(0, Kind::kInt32, static_cast<int64_t>(sizes.size())));
+    compare(w, in, outs, elements(shape) * typeSize(type), rng);
+  }
+}
+
+TEST(LayoutOpsVsTflm, SplitAxisOutOfRangeIsRefused) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(43);
+  for (int32_t axis : {2, -3}) {
+    host::TfliteWriter w;
+    const QuantParams q = QuantParams::perTensor(0.5f, 0);
+    const int32_t a = w.addInt32Constant("axis", {}, {axis});
+    const int32_t in = w.addActivation("in", TensorType::kInt8, {2, 4}, q);
+    const int32_t o0 = w.addActivation("o0", TensorType::kInt8, {1, 4}, q);
+    const int32_t o1 = w.addActivation("o1", TensorType::kInt8, {1, 4}, q);
+    addOp(w, schema::BuiltinOperator::kSplit, {a, in}, {o0, o1},
+          TableOptions(schema::BuiltinOptionsType::kSplitOptions).add(0, Kind::kInt32, 2));
+    compare(w, in, {o0, o1}, 8, rng);
+  }
+}
+
+TEST(LayoutOpsVsTflm, PackRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(44);
+  for (int i = 0; i < 25; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32, TensorType::kInt64});
+    const std::vector<int32_t> shape = randomShape(rng, 0, 3, 4);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t count = uniform(rng, 1, 4);
+    const int32_t axis = uniform(rng, 0, rank);
+    std::vector<int32_t> outShape = shape;
+    outShape.insert(outShape.begin() + axis, count);
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    std::vector<int32_t> ins{w.addActivation("in", type, shape, q)};
+    for (int32_t k = 1; k < count; ++k)
+      ins.push_back(addConstant(w, "c" + std::to_string(k), type, shape, rng, q));
+    const int32_t out = w.addActivation("out", type, outShape, q);
+    addOp(w, schema::BuiltinOperator::kPack, ins, {out},
+          TableOptions(schema::BuiltinOptionsType::kPackOptions)
+              .add(0, Kind::kInt32, count)
+              .add(1, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank - 1));
+    compare(w, ins[0], {out}, elements(shape) * typeSize(type), rng);
+  }
+}
+
+TEST(LayoutOpsVsTflm, UnpackRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(45);
+  for (int i = 0; i < 25; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32});
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t axis = uniform(rng, 0, rank - 1);
+    std::vector<int32_t> partShape = shape;
+    partShape.erase(partShape.begin() + axis);
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t in = w.addActivation("in", type, shape, q);
+    std::vector<int32_t> outs;
+    for (int32_t k = 0; k < shape[static_cast<size_t>(axis)]; ++k)
+      outs.push_back(w.addActivation("out" + std::to_string(k), type, partShape, q));
+    addOp(w, schema::BuiltinOperator::kUnpack, {in}, outs,
+          TableOptions(schema::BuiltinOptionsType::kUnpackOptions)
+              .add(0, Kind::kInt32, static_cast<int64_t>(outs.size()))
+              .add(1, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank));
+    compare(w, in, outs, elements(shape) * typeSize(type), rng);
+  }
+}
+
+// int16 PACK/UNPACK: whatever TFLM's kernels decide (run or refuse), tinyscope decides the same.
+TEST(LayoutOpsVsTflm, PackAndUnpackInt16FollowTflm) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(46);
+  const QuantParams q = QuantParams::perTensor(0.001f, 0);
+  {
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("in", TensorType::kInt16, {2, 3}, q);
+    const int32_t c = addConstant(w, "c", TensorType::kInt16, {2, 3}, rng, q);
+    const int32_t out = w.addActivation("out", TensorType::kInt16, {2, 2, 3}, q);
+    addOp(w, schema::BuiltinOperator::kPack, {in, c}, {out},
+          TableOptions(schema::BuiltinOptionsType::kPackOptions).add(0, Kind::kInt32, 2).add(1, Kind::kInt32, 1));
+    compare(w, in, {out}, 12, rng);
+  }
+  {
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("in", TensorType::kInt16, {2, 3}, q);
+    const int32_t o0 = w.addActivation("o0", TensorType::kInt16, {3}, q);
+    const int32_t o1 = w.addActivation("o1", TensorType::kInt16, {3}, q);
+    addOp(w, schema::BuiltinOperator::kUnpack, {in}, {o0, o1},
+          TableOptions(schema::BuiltinOptionsType::kUnpackOptions).add(0, Kind::kInt32, 2));
+    compare(w, in, {o0, o1}, 12, rng);
+  }
+}
+
+}  // namespace
+}  // namespace tinyscope::runner
