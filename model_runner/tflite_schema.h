@@ -88,6 +88,9 @@ constexpr uint32_t kValuesCount = 0, kAxis = 1;
 namespace unpack_options {
 constexpr uint32_t kNum = 0, kAxis = 1;
 }
+namespace gather_options {
+constexpr uint32_t kAxis = 0, kBatchDims = 1;
+}
 
 // union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
 enum class BuiltinOptionsType : uint8_t {
@@ -111,6 +114,8 @@ enum class BuiltinOptionsType : uint8_t {
   kPackOptions = 59,
   kUnpackOptions = 64,
   kSplitVOptions = 79,
+  kGatherOptions = 23,
+  kShapeOptions = 55,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

@@ -1,5 +1,7 @@
 #include "model_runner/kernels/layout_ops.h"
 
+#include "model_runner/kernels/fill_shape.h"
+#include "model_runner/kernels/gather.h"
 #include "model_runner/kernels/max_pool_2d.h"
 #include "model_runner/kernels/slice.h"
 #include "model_runner/kernels/split_pack.h"
@@ -11,6 +13,7 @@ Status addLayoutOps(OpResolver& resolver) {
   const OpRegistration registrations[] = {
       registerMaxPool2d(), registerSqueeze(), registerExpandDims(), registerSlice(),
       registerSplit(),     registerSplitV(),  registerPack(),       registerUnpack(),
+      registerGather(),    registerShape(),   registerFill(),       registerZerosLike(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

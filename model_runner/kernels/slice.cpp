@@ -42,10 +42,12 @@ Status prepare(OpContext& ctx) {
                          begin.index);
   }
   if ((s = requireType(ctx, size, begin.type, "size")) != Status::kOk) return s;
-  if (!begin.isConstant()) return ctx.fail(Status::kBadOpParams, "begin (not constant)", begin.index);
+  if (!begin.isConstant())
+    return ctx.fail(Status::kBadOpParams, "begin (not constant)", begin.index);
   if (!size.isConstant()) return ctx.fail(Status::kBadOpParams, "size (not constant)", size.index);
   const int32_t rank = input.rank;
-  if (rank > kMaxSliceDims) return ctx.failValue(Status::kShapeMismatch, "input rank", rank, input.index);
+  if (rank > kMaxSliceDims)
+    return ctx.failValue(Status::kShapeMismatch, "input rank", rank, input.index);
   if (begin.rank != 1 || begin.elementCount != static_cast<size_t>(rank))
     return ctx.fail(Status::kShapeMismatch, "begin", begin.index);
   if (size.rank != 1 || size.elementCount != static_cast<size_t>(rank))
@@ -68,8 +70,8 @@ Status prepare(OpContext& ctx) {
     count *= static_cast<size_t>(n);
   }
   if (output.elementCount != count)
-    return ctx.failValue(Status::kShapeMismatch, "output", static_cast<int64_t>(output.elementCount),
-                         output.index);
+    return ctx.failValue(Status::kShapeMismatch, "output",
+                         static_cast<int64_t>(output.elementCount), output.index);
   size_t stride = schema::tensorTypeSize(t);
   for (int32_t d = rank - 1; d >= 0; --d) {
     data->inStride[d] = stride;

@@ -10,7 +10,9 @@ namespace tinyscope::runner::kernels {
 namespace {
 
 // Types a kernel takes, as a bit set over TensorType values.
-constexpr uint32_t bit(TensorType t) { return 1u << static_cast<uint32_t>(t); }
+constexpr uint32_t bit(TensorType t) {
+  return 1u << static_cast<uint32_t>(t);
+}
 constexpr uint32_t kSplitTypes = bit(TensorType::kFloat32) | bit(TensorType::kInt8) |
                                  bit(TensorType::kInt16) | bit(TensorType::kInt32);
 constexpr uint32_t kPackTypes = kSplitTypes | bit(TensorType::kInt64);
@@ -92,14 +94,14 @@ Status prepareParts(OpContext& ctx, const TensorDesc& whole, int32_t axis, PartS
     int32_t along = 1;
     if (!dropAxis && same) {
       along = part.dims[axis];
-      if (shape == PartShape::kEqualSlices)
-        same = int64_t{along} * parts == axisSize;
+      if (shape == PartShape::kEqualSlices) same = int64_t{along} * parts == axisSize;
     }
     if (!same) return ctx.fail(Status::kShapeMismatch, field, part.index);
     covered += along;
     partBytes[i] = static_cast<size_t>(along) * inner;
   }
-  if (covered != axisSize) return ctx.failValue(Status::kShapeMismatch, "parts along axis", covered);
+  if (covered != axisSize)
+    return ctx.failValue(Status::kShapeMismatch, "parts along axis", covered);
   return Status::kOk;
 }
 
@@ -195,7 +197,9 @@ OpRegistration registerSplit() {
 OpRegistration registerSplitV() {
   return partsRegistration(schema::BuiltinOperator::kSplitV, prepareSplitV);
 }
-OpRegistration registerPack() { return partsRegistration(schema::BuiltinOperator::kPack, preparePack); }
+OpRegistration registerPack() {
+  return partsRegistration(schema::BuiltinOperator::kPack, preparePack);
+}
 OpRegistration registerUnpack() {
   return partsRegistration(schema::BuiltinOperator::kUnpack, prepareUnpack);
 }

@@ -1,7 +1,8 @@
-// MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK and UNPACK against TensorFlow
-// Lite Micro (../shared/tools/tflm_run): random one-operator models from the .tflite writer
-// (random shapes, options, types, quantizations and inputs) must give byte-identical outputs,
-// and the models TFLM refuses must be refused by both. Skips when tflm_run is absent.
+// MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL
+// and ZEROS_LIKE against TensorFlow Lite Micro (../shared/tools/tflm_run): random one-operator
+// models from the .tflite writer (random shapes, options, types, quantizations and inputs) must
+// give byte-identical outputs, and the models TFLM refuses must be refused by both. Skips when
+// tflm_run is absent.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -31,7 +32,9 @@ std::vector<uint8_t> randomBytes(size_t n, Rng& rng) {
   return v;
 }
 
-size_t typeSize(TensorType t) { return schema::tensorTypeSize(t); }
+size_t typeSize(TensorType t) {
+  return schema::tensorTypeSize(t);
+}
 
 size_t elements(const std::vector<int32_t>& shape) {
   size_t n = 1;
@@ -47,8 +50,11 @@ std::vector<int32_t> randomShape(Rng& rng, int32_t minRank, int32_t maxRank, int
 
 // A quantization for data tensors of type t (int8/int16 quantized, others plain).
 QuantParams quantFor(TensorType t, Rng& rng) {
-  if (t == TensorType::kInt8) return QuantParams::perTensor(0.01f * static_cast<float>(uniform(rng, 1, 100)), uniform(rng, -128, 127));
-  if (t == TensorType::kInt16) return QuantParams::perTensor(0.001f * static_cast<float>(uniform(rng, 1, 100)), 0);
+  if (t == TensorType::kInt8)
+    return QuantParams::perTensor(0.01f * static_cast<float>(uniform(rng, 1, 100)),
+                                  uniform(rng, -128, 127));
+  if (t == TensorType::kInt16)
+    return QuantParams::perTensor(0.001f * static_cast<float>(uniform(rng, 1, 100)), 0);
   return {};
 }
 
@@ -222,8 +228,8 @@ TEST(LayoutOpsVsTflm, SqueezeRandomModels) {
   Rng rng(21);
   for (int i = 0; i < 25; ++i) {
     SCOPED_TRACE(i);
-    const TensorType type =
-        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    const TensorType type = pick(
+        rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     std::vector<int32_t> shape = randomShape(rng, 1, 5, 4);
     for (int32_t& d : shape) d = uniform(rng, 0, 1) ? 1 : d;
     std::vector<int32_t> dims, kept;
@@ -231,8 +237,9 @@ TEST(LayoutOpsVsTflm, SqueezeRandomModels) {
     for (size_t d = 0; d < shape.size(); ++d) {
       const bool squeeze = shape[d] == 1 && (all || uniform(rng, 0, 1));
       if (squeeze && !all) {
-        dims.push_back(uniform(rng, 0, 1) ? static_cast<int32_t>(d)
-                                          : static_cast<int32_t>(d) - static_cast<int32_t>(shape.size()));
+        dims.push_back(uniform(rng, 0, 1)
+                           ? static_cast<int32_t>(d)
+                           : static_cast<int32_t>(d) - static_cast<int32_t>(shape.size()));
       }
       if (!squeeze) kept.push_back(shape[d]);
     }
@@ -257,8 +264,10 @@ TEST(LayoutOpsVsTflm, SqueezeOutputWithExtraSizeOneDimensionRuns) {
   SKIP_WITHOUT_TFLM();
   Rng rng(25);
   host::TfliteWriter w;
-  const int32_t in = w.addActivation("in", TensorType::kInt8, {1, 2, 1}, QuantParams::perTensor(0.5f, 0));
-  const int32_t out = w.addActivation("out", TensorType::kInt8, {2, 1}, QuantParams::perTensor(0.5f, 0));
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {1, 2, 1}, QuantParams::perTensor(0.5f, 0));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt8, {2, 1}, QuantParams::perTensor(0.5f, 0));
   addOp(w, schema::BuiltinOperator::kSqueeze, {in}, {out});
   compare(w, in, {out}, 2, rng);
 }
@@ -267,8 +276,10 @@ TEST(LayoutOpsVsTflm, SqueezeOfADimensionThatIsNotOneIsRefused) {
   SKIP_WITHOUT_TFLM();
   Rng rng(22);
   host::TfliteWriter w;
-  const int32_t in = w.addActivation("in", TensorType::kInt8, {1, 3, 1}, QuantParams::perTensor(0.5f, 0));
-  const int32_t out = w.addActivation("out", TensorType::kInt8, {1, 1}, QuantParams::perTensor(0.5f, 0));
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {1, 3, 1}, QuantParams::perTensor(0.5f, 0));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt8, {1, 1}, QuantParams::perTensor(0.5f, 0));
   TableOptions o(schema::BuiltinOptionsType::kSqueezeOptions);
   o.addInt32Vector(0, {1});
   addOp(w, schema::BuiltinOperator::kSqueeze, {in}, {out}, o);
@@ -280,7 +291,8 @@ TEST(LayoutOpsVsTflm, ExpandDimsRandomModels) {
   Rng rng(23);
   for (int i = 0; i < 25; ++i) {
     SCOPED_TRACE(i);
-    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kFloat32});
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kFloat32});
     const std::vector<int32_t> shape = randomShape(rng, 0, 4, 4);
     const int32_t rank = static_cast<int32_t>(shape.size());
     const int32_t axis = uniform(rng, -rank - 1, rank);
@@ -301,7 +313,8 @@ TEST(LayoutOpsVsTflm, ExpandDimsRefusals) {
   Rng rng(24);
   for (int32_t axis : {3, -4}) {  // out of [-rank-1, rank] for rank 2
     host::TfliteWriter w;
-    const int32_t in = w.addActivation("in", TensorType::kInt8, {2, 3}, QuantParams::perTensor(0.5f, 0));
+    const int32_t in =
+        w.addActivation("in", TensorType::kInt8, {2, 3}, QuantParams::perTensor(0.5f, 0));
     const int32_t a = w.addInt32Constant("axis", {1}, {axis});
     const int32_t out =
         w.addActivation("out", TensorType::kInt8, {2, 3, 1}, QuantParams::perTensor(0.5f, 0));
@@ -324,8 +337,8 @@ TEST(LayoutOpsVsTflm, SliceRandomModels) {
   Rng rng(31);
   for (int i = 0; i < 30; ++i) {
     SCOPED_TRACE(i);
-    const TensorType type =
-        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    const TensorType type = pick(
+        rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     const std::vector<int32_t> shape = randomShape(rng, 1, 5, 5);
     std::vector<int32_t> begin, size, outShape;
     for (int32_t d : shape) {
@@ -389,8 +402,8 @@ TEST(LayoutOpsVsTflm, SplitRandomModels) {
   Rng rng(41);
   for (int i = 0; i < 25; ++i) {
     SCOPED_TRACE(i);
-    const TensorType type =
-        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    const TensorType type = pick(
+        rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
     const int32_t rank = static_cast<int32_t>(shape.size());
     const int32_t axis = uniform(rng, 0, rank - 1);
@@ -416,8 +429,8 @@ TEST(LayoutOpsVsTflm, SplitVRandomModels) {
   Rng rng(42);
   for (int i = 0; i < 25; ++i) {
     SCOPED_TRACE(i);
-    const TensorType type =
-        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    const TensorType type = pick(
+        rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
     const int32_t rank = static_cast<int32_t>(shape.size());
     const int32_t axis = uniform(rng, 0, rank - 1);
@@ -464,8 +477,8 @@ TEST(LayoutOpsVsTflm, PackRandomModels) {
   Rng rng(44);
   for (int i = 0; i < 25; ++i) {
     SCOPED_TRACE(i);
-    const TensorType type =
-        pick(rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32, TensorType::kInt64});
+    const TensorType type = pick(
+        rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32, TensorType::kInt64});
     const std::vector<int32_t> shape = randomShape(rng, 0, 3, 4);
     const int32_t rank = static_cast<int32_t>(shape.size());
     const int32_t count = uniform(rng, 1, 4);
@@ -491,7 +504,8 @@ TEST(LayoutOpsVsTflm, UnpackRandomModels) {
   Rng rng(45);
   for (int i = 0; i < 25; ++i) {
     SCOPED_TRACE(i);
-    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32});
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32});
     const std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
     const int32_t rank = static_cast<int32_t>(shape.size());
     const int32_t axis = uniform(rng, 0, rank - 1);
@@ -522,7 +536,9 @@ TEST(LayoutOpsVsTflm, PackAndUnpackInt16FollowTflm) {
     const int32_t c = addConstant(w, "c", TensorType::kInt16, {2, 3}, rng, q);
     const int32_t out = w.addActivation("out", TensorType::kInt16, {2, 2, 3}, q);
     addOp(w, schema::BuiltinOperator::kPack, {in, c}, {out},
-          TableOptions(schema::BuiltinOptionsType::kPackOptions).add(0, Kind::kInt32, 2).add(1, Kind::kInt32, 1));
+          TableOptions(schema::BuiltinOptionsType::kPackOptions)
+              .add(0, Kind::kInt32, 2)
+              .add(1, Kind::kInt32, 1));
     compare(w, in, {out}, 12, rng);
   }
   {
@@ -533,6 +549,150 @@ TEST(LayoutOpsVsTflm, PackAndUnpackInt16FollowTflm) {
     addOp(w, schema::BuiltinOperator::kUnpack, {in}, {o0, o1},
           TableOptions(schema::BuiltinOptionsType::kUnpackOptions).add(0, Kind::kInt32, 2));
     compare(w, in, {o0, o1}, 12, rng);
+  }
+}
+
+// ---- GATHER, SHAPE, FILL, ZEROS_LIKE ----
+
+TEST(LayoutOpsVsTflm, GatherRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(51);
+  for (int i = 0; i < 30; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    std::vector<int32_t> shape = randomShape(rng, 1, 4, 5);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t axis = uniform(rng, 0, rank - 1);
+    const int32_t batchDims = uniform(rng, 0, axis < 2 ? axis : 2);
+    std::vector<int32_t> coordsShape(shape.begin(), shape.begin() + batchDims);
+    for (int32_t k = uniform(rng, 0, 2); k > 0; --k) coordsShape.push_back(uniform(rng, 1, 4));
+    std::vector<int32_t> positions(elements(coordsShape));
+    for (int32_t& p : positions) p = uniform(rng, 0, shape[static_cast<size_t>(axis)] - 1);
+    std::vector<int32_t> outShape(shape.begin(), shape.begin() + axis);
+    outShape.insert(outShape.end(), coordsShape.begin() + batchDims, coordsShape.end());
+    outShape.insert(outShape.end(), shape.begin() + axis + 1, shape.end());
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t in = w.addActivation("in", type, shape, q);
+    const int32_t pos = w.addInt32Constant("positions", coordsShape, positions);
+    const int32_t out = w.addActivation("out", type, outShape, q);
+    addOp(w, schema::BuiltinOperator::kGather, {in, pos}, {out},
+          TableOptions(schema::BuiltinOptionsType::kGatherOptions)
+              .add(0, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank)
+              .add(1, Kind::kInt32, batchDims));
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+  }
+}
+
+TEST(LayoutOpsVsTflm, GatherRefusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(52);
+  // int16 data (not a GATHER type in TFLM), and an axis out of range.
+  for (int k = 0; k < 2; ++k) {
+    host::TfliteWriter w;
+    const TensorType type = k == 0 ? TensorType::kInt16 : TensorType::kInt8;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t in = w.addActivation("in", type, {3, 2}, q);
+    const int32_t pos = w.addInt32Constant("positions", {2}, {2, 0});
+    const int32_t out = w.addActivation("out", type, {2, 2}, q);
+    addOp(w, schema::BuiltinOperator::kGather, {in, pos}, {out},
+          TableOptions(schema::BuiltinOptionsType::kGatherOptions)
+              .add(0, Kind::kInt32, k == 0 ? 0 : 2));
+    compare(w, in, {out}, 6 * typeSize(type), rng);
+  }
+}
+
+TEST(LayoutOps, GatherPositionOutOfRangeIsRefused) {
+  host::TfliteWriter w;
+  const QuantParams q = QuantParams::perTensor(0.5f, 0);
+  const int32_t in = w.addActivation("in", TensorType::kInt8, {3, 2}, q);
+  const int32_t pos = w.addInt32Constant("positions", {2}, {3, 0});
+  const int32_t out = w.addActivation("out", TensorType::kInt8, {2, 2}, q);
+  addOp(w, schema::BuiltinOperator::kGather, {in, pos}, {out},
+        TableOptions(schema::BuiltinOptionsType::kGatherOptions));
+  w.setInputs({in});
+  w.setOutputs({out});
+  const test::OracleRun run = test::runTinyscope(w.serialize(), {});
+  EXPECT_FALSE(run.ok);
+  EXPECT_NE(run.status.find("operator 0 GATHER"), std::string::npos) << run.status;
+  EXPECT_NE(run.status.find("GATHER.positions"), std::string::npos) << run.status;
+}
+
+TEST(LayoutOpsVsTflm, ShapeFillZerosLike) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(53);
+  for (int i = 0; i < 20; ++i) {
+    SCOPED_TRACE(i);
+    const std::vector<int32_t> shape = randomShape(rng, 0, 5, 4);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    if (rank > 0) {  // SHAPE of any tensor type (a scalar's would be a zero-sized output)
+      const TensorType type =
+          pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kFloat32});
+      host::TfliteWriter w;
+      const int32_t in = w.addActivation("in", type, shape, quantFor(type, rng));
+      const int32_t out = w.addActivation("out", TensorType::kInt32, {rank});
+      addOp(w, schema::BuiltinOperator::kShape, {in}, {out},
+            TableOptions(schema::BuiltinOptionsType::kShapeOptions).add(0, Kind::kInt8, 2));
+      compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+    }
+    {  // FILL: the value is the model's input, dims a constant
+      const TensorType type =
+          pick(rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32});
+      host::TfliteWriter w;
+      const QuantParams q = quantFor(type, rng);
+      const int32_t dims = w.addInt32Constant("dims", {rank}, shape);
+      const int32_t value = w.addActivation("value", type, {}, q);
+      const int32_t out = w.addActivation("out", type, shape, q);
+      addOp(w, schema::BuiltinOperator::kFill, {dims, value}, {out});
+      compare(w, value, {out}, typeSize(type), rng);
+    }
+    {  // ZEROS_LIKE
+      const TensorType type = pick(
+          rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32, TensorType::kInt64});
+      host::TfliteWriter w;
+      const QuantParams q = quantFor(type, rng);
+      const int32_t in = w.addActivation("in", type, shape, q);
+      const int32_t out = w.addActivation("out", type, shape, q);
+      addOp(w, schema::BuiltinOperator::kZerosLike, {in}, {out});
+      compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+    }
+  }
+}
+
+TEST(LayoutOpsVsTflm, FillAndZerosLikeRefusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(54);
+  {  // dims that differ from the output's shape
+    host::TfliteWriter w;
+    const QuantParams q = QuantParams::perTensor(0.5f, 0);
+    const int32_t dims = w.addInt32Constant("dims", {2}, {2, 4});
+    const int32_t value = w.addActivation("value", TensorType::kInt8, {}, q);
+    const int32_t out = w.addActivation("out", TensorType::kInt8, {2, 3}, q);
+    addOp(w, schema::BuiltinOperator::kFill, {dims, value}, {out});
+    compare(w, value, {out}, 1, rng);
+  }
+  {  // a value that is not a scalar
+    host::TfliteWriter w;
+    const QuantParams q = QuantParams::perTensor(0.5f, 0);
+    const int32_t dims = w.addInt32Constant("dims", {1}, {3});
+    const int32_t value = w.addActivation("value", TensorType::kInt8, {1}, q);
+    const int32_t out = w.addActivation("out", TensorType::kInt8, {3}, q);
+    addOp(w, schema::BuiltinOperator::kFill, {dims, value}, {out});
+    compare(w, value, {out}, 1, rng);
+  }
+  for (TensorType type : {TensorType::kInt16}) {  // FILL and ZEROS_LIKE follow TFLM on int16
+    host::TfliteWriter w;
+    const QuantParams q = QuantParams::perTensor(0.001f, 0);
+    const int32_t dims = w.addInt32Constant("dims", {1}, {3});
+    const int32_t value = w.addActivation("value", type, {}, q);
+    const int32_t out = w.addActivation("out", type, {3}, q);
+    addOp(w, schema::BuiltinOperator::kFill, {dims, value}, {out});
+    compare(w, value, {out}, 2, rng);
+    host::TfliteWriter z;
+    const int32_t in = z.addActivation("in", type, {3}, q);
+    const int32_t zout = z.addActivation("out", type, {3}, q);
+    addOp(z, schema::BuiltinOperator::kZerosLike, {in}, {zout});
+    compare(z, in, {zout}, 6, rng);
   }
 }
 
