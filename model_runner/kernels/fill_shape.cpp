@@ -86,7 +86,8 @@ Status prepareFill(OpContext& ctx) {
     bool same = dims.rank == 1 && dims.dims[0] == output.rank;
     for (int32_t d = 0; same && d < output.rank; ++d)
       same = loadDim(dims, static_cast<size_t>(d)) == output.dims[d];
-    if (!same) return ctx.fail(Status::kShapeMismatch, "dims (differ from the output's shape)", dims.index);
+    if (!same)
+      return ctx.fail(Status::kShapeMismatch, "dims (differ from the output's shape)", dims.index);
   }
   FillData* data = newData(ctx);
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
@@ -99,7 +100,8 @@ void invokeFill(const OpContext& ctx) {
   const auto* d = static_cast<const FillData*>(ctx.userData());
   const auto* value = ctx.inputData<uint8_t>(1);
   auto* out = ctx.outputData<uint8_t>(0);
-  for (size_t i = 0; i < d->elements; ++i) std::memcpy(out + i * d->elementBytes, value, d->elementBytes);
+  for (size_t i = 0; i < d->elements; ++i)
+    std::memcpy(out + i * d->elementBytes, value, d->elementBytes);
 }
 
 Status prepareZerosLike(OpContext& ctx) {

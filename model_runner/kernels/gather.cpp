@@ -53,7 +53,8 @@ Status prepare(OpContext& ctx) {
   for (int32_t d = axis + 1; same && d < rank; ++d) same = output.dims[o++] == input.dims[d];
   if (!same) return ctx.fail(Status::kShapeMismatch, "output", output.index);
   if (!positions.isConstant()) {
-    return ctx.fail(Status::kBadOpParams, "positions (not constant: cannot be range-checked before invoke)",
+    return ctx.fail(Status::kBadOpParams,
+                    "positions (not constant: cannot be range-checked before invoke)",
                     positions.index);
   }
   auto* data = static_cast<GatherData*>(ctx.allocatePersistent(sizeof(GatherData)));
@@ -85,7 +86,8 @@ void invoke(const OpContext& ctx) {
     for (size_t o = 0; o < d->outer; ++o) {
       const uint8_t* block = in + ((b * d->outer + o) * d->axisSize) * d->sliceBytes;
       for (size_t c = 0; c < d->coords; ++c) {
-        const auto p = static_cast<size_t>(quant::loadInt32(d->positions + 4 * (b * d->coords + c)));
+        const auto p =
+            static_cast<size_t>(quant::loadInt32(d->positions + 4 * (b * d->coords + c)));
         std::memcpy(out, block + p * d->sliceBytes, d->sliceBytes);
         out += d->sliceBytes;
       }
