@@ -77,17 +77,19 @@ Status prepareFill(OpContext& ctx) {
     return ctx.failValue(Status::kUnsupportedOpType, "value", static_cast<int64_t>(value.type),
                          value.index);
   }
-  if (dims.isConstant()) {
-    if (dims.type != TensorType::kInt8 && dims.type != TensorType::kInt16 &&
-        dims.type != TensorType::kInt32 && dims.type != TensorType::kInt64) {
-      return ctx.failValue(Status::kUnsupportedOpType, "dims", static_cast<int64_t>(dims.type),
-                           dims.index);
-    }
-    bool same = dims.rank == 1 && dims.dims[0] == output.rank;
-    for (int32_t d = 0; same && d < output.rank; ++d)
-      same = loadDim(dims, static_cast<size_t>(d)) == output.dims[d];
-    if (!same)
-      return ctx.fail(Status::kShapeMismatch, "dims (differ from the output's shape)", dims.index);
+  // TFLM takes the shape from the model: dims must be constant (a zero-element one counts as
+  // absent) and equal the output's shape.
+  if (!dims.isConstant()) return ctx.fail(Status::kBadOpParams, "dims (not constant)", dims.index);
+  if (dims.type != TensorType::kInt8 && dims.type != TensorType::kInt16 &&
+      dims.type != TensorType::kInt32 && dims.type != TensorType::kInt64) {
+    return ctx.failValue(Status::kUnsupportedOpType, "dims", static_cast<int64_t>(dims.type),
+                         dims.index);
+  }
+  bool same = dims.rank == 1 && dims.dims[0] == output.rank;
+  for (int32_t d = 0; same && d < output.rank; ++d)
+    same = loadDim(dims, static_cast<size_t>(d)) == output.dims[d];
+  if (!same) {
+    return ctx.fail(Status::kShapeMismatch, "dims (differ from the output's shape)", dims.index);
   }
   FillData* data = newData(ctx);
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");

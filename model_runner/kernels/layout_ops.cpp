@@ -1,8 +1,10 @@
 #include "model_runner/kernels/layout_ops.h"
 
+#include "model_runner/kernels/arg_min_max.h"
 #include "model_runner/kernels/fill_shape.h"
 #include "model_runner/kernels/gather.h"
 #include "model_runner/kernels/max_pool_2d.h"
+#include "model_runner/kernels/mean.h"
 #include "model_runner/kernels/slice.h"
 #include "model_runner/kernels/split_pack.h"
 #include "model_runner/kernels/squeeze_expand_dims.h"
@@ -11,9 +13,10 @@ namespace tinyscope::runner::kernels {
 
 Status addLayoutOps(OpResolver& resolver) {
   const OpRegistration registrations[] = {
-      registerMaxPool2d(), registerSqueeze(), registerExpandDims(), registerSlice(),
-      registerSplit(),     registerSplitV(),  registerPack(),       registerUnpack(),
-      registerGather(),    registerShape(),   registerFill(),       registerZerosLike(),
+      registerMaxPool2d(), registerSqueeze(),   registerExpandDims(), registerSlice(),
+      registerSplit(),     registerSplitV(),    registerPack(),       registerUnpack(),
+      registerGather(),    registerShape(),     registerFill(),       registerZerosLike(),
+      registerSum(),       registerReduceMax(), registerArgMax(),     registerArgMin(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

@@ -1,6 +1,6 @@
 // The layout-tier op table: pooling and operators that move data without arithmetic
 // (MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL,
-// ZEROS_LIKE), reference kernels
+// ZEROS_LIKE) and the reductions SUM, REDUCE_MAX, ARG_MAX, ARG_MIN; reference kernels
 // bit-exact with TFLite Micro. Part of addAllOps().
 #pragma once
 

@@ -1,8 +1,8 @@
-// MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL
-// and ZEROS_LIKE against TensorFlow Lite Micro (../shared/tools/tflm_run): random one-operator
-// models from the .tflite writer (random shapes, options, types, quantizations and inputs) must
-// give byte-identical outputs, and the models TFLM refuses must be refused by both. Skips when
-// tflm_run is absent.
+// MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL,
+// ZEROS_LIKE, SUM, REDUCE_MAX, ARG_MAX and ARG_MIN against TensorFlow Lite Micro
+// (../shared/tools/tflm_run): random one-operator models from the .tflite writer (random shapes,
+// options, types, quantizations and inputs) must give byte-identical outputs, and the models TFLM
+// refuses must be refused by both. Skips when tflm_run is absent.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -94,12 +94,19 @@ void addOp(host::TfliteWriter& w, schema::BuiltinOperator op, std::vector<int32_
   w.addOperator(std::move(spec));
 }
 
-// Runs the model through both engines with a random input 0 of `inputBytes`.
+// Runs the model through both engines with a random input 0 of `inputBytes`. Random models are
+// valid ones: TFLM must run them (so a test cannot pass by both engines refusing).
 void compare(host::TfliteWriter& w, int32_t input, std::vector<int32_t> outputs, size_t inputBytes,
-             Rng& rng) {
+             Rng& rng, bool mustRun = false) {
   w.setInputs({input});
   w.setOutputs(std::move(outputs));
-  test::expectSameAsTflm(w.serialize(), randomBytes(inputBytes, rng));
+  const std::vector<uint8_t> model = w.serialize();
+  const std::vector<uint8_t> input0 = randomBytes(inputBytes, rng);
+  if (mustRun) {
+    const test::OracleRun tflm = test::runTflm(model, input0);
+    ASSERT_TRUE(tflm.ok) << "TFLM: " << tflm.status;
+  }
+  test::expectSameAsTflm(model, input0);
 }
 
 #define SKIP_WITHOUT_TFLM() \
@@ -119,14 +126,14 @@ int32_t outSize(host::Padding padding, int32_t in, int32_t filter, int32_t strid
                                          : (in - filter + stride) / stride;
 }
 
-void runPool(const PoolCase& c, Rng& rng) {
+void runPool(const PoolCase& c, Rng& rng, bool mustRun = false) {
   host::TfliteWriter w;
   const int32_t oh = outSize(c.options.padding, c.in[1], c.options.filterHeight, c.options.strideH);
   const int32_t ow = outSize(c.options.padding, c.in[2], c.options.filterWidth, c.options.strideW);
   const int32_t in = w.addActivation("in", c.type, c.in, c.inQuant);
   const int32_t out = w.addActivation("out", c.type, {c.in[0], oh, ow, c.in[3]}, c.outQuant);
   addOp(w, schema::BuiltinOperator::kMaxPool2d, {in}, {out}, c.options);
-  compare(w, in, {out}, elements(c.in) * typeSize(c.type), rng);
+  compare(w, in, {out}, elements(c.in) * typeSize(c.type), rng, mustRun);
 }
 
 PoolCase randomPool(Rng& rng) {
@@ -152,7 +159,7 @@ TEST(LayoutOpsVsTflm, MaxPool2dRandomModels) {
   Rng rng(11);
   for (int i = 0; i < 40; ++i) {
     SCOPED_TRACE(i);
-    runPool(randomPool(rng), rng);
+    runPool(randomPool(rng), rng, true);
   }
 }
 
@@ -255,7 +262,7 @@ TEST(LayoutOpsVsTflm, SqueezeRandomModels) {
     TableOptions o(schema::BuiltinOptionsType::kSqueezeOptions);
     if (!dims.empty()) o.addInt32Vector(0, dims);
     addOp(w, schema::BuiltinOperator::kSqueeze, {in}, {out}, o);
-    compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
   }
 }
 
@@ -304,7 +311,7 @@ TEST(LayoutOpsVsTflm, ExpandDimsRandomModels) {
     const int32_t a = w.addInt32Constant("axis", {1}, {axis});
     const int32_t out = w.addActivation("out", type, expanded, q);
     addOp(w, schema::BuiltinOperator::kExpandDims, {in, a}, {out});
-    compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
   }
 }
 
@@ -361,7 +368,7 @@ TEST(LayoutOpsVsTflm, SliceRandomModels) {
     }
     const int32_t out = w.addActivation("out", type, outShape, q);
     addOp(w, schema::BuiltinOperator::kSlice, {in, b, s}, {out});
-    compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
   }
 }
 
@@ -420,7 +427,7 @@ TEST(LayoutOpsVsTflm, SplitRandomModels) {
       outs.push_back(w.addActivation("out" + std::to_string(k), type, partShape, q));
     addOp(w, schema::BuiltinOperator::kSplit, {a, in}, outs,
           TableOptions(schema::BuiltinOptionsType::kSplitOptions).add(0, Kind::kInt32, parts));
-    compare(w, in, outs, elements(shape) * typeSize(type), rng);
+    compare(w, in, outs, elements(shape) * typeSize(type), rng, true);
   }
 }
 
@@ -452,7 +459,7 @@ TEST(LayoutOpsVsTflm, SplitVRandomModels) {
     addOp(w, schema::BuiltinOperator::kSplitV, {in, sz, a}, outs,
           TableOptions(schema::BuiltinOptionsType::kSplitVOptions)
               .add(0, Kind::kInt32, static_cast<int64_t>(sizes.size())));
-    compare(w, in, outs, elements(shape) * typeSize(type), rng);
+    compare(w, in, outs, elements(shape) * typeSize(type), rng, true);
   }
 }
 
@@ -495,7 +502,7 @@ TEST(LayoutOpsVsTflm, PackRandomModels) {
           TableOptions(schema::BuiltinOptionsType::kPackOptions)
               .add(0, Kind::kInt32, count)
               .add(1, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank - 1));
-    compare(w, ins[0], {out}, elements(shape) * typeSize(type), rng);
+    compare(w, ins[0], {out}, elements(shape) * typeSize(type), rng, true);
   }
 }
 
@@ -521,7 +528,7 @@ TEST(LayoutOpsVsTflm, UnpackRandomModels) {
           TableOptions(schema::BuiltinOptionsType::kUnpackOptions)
               .add(0, Kind::kInt32, static_cast<int64_t>(outs.size()))
               .add(1, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank));
-    compare(w, in, outs, elements(shape) * typeSize(type), rng);
+    compare(w, in, outs, elements(shape) * typeSize(type), rng, true);
   }
 }
 
@@ -580,7 +587,7 @@ TEST(LayoutOpsVsTflm, GatherRandomModels) {
           TableOptions(schema::BuiltinOptionsType::kGatherOptions)
               .add(0, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank)
               .add(1, Kind::kInt32, batchDims));
-    compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
   }
 }
 
@@ -633,9 +640,9 @@ TEST(LayoutOpsVsTflm, ShapeFillZerosLike) {
       const int32_t out = w.addActivation("out", TensorType::kInt32, {rank});
       addOp(w, schema::BuiltinOperator::kShape, {in}, {out},
             TableOptions(schema::BuiltinOptionsType::kShapeOptions).add(0, Kind::kInt8, 2));
-      compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+      compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
     }
-    {  // FILL: the value is the model's input, dims a constant
+    if (rank > 0) {  // FILL: the value is the model's input, dims a constant
       const TensorType type =
           pick(rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32});
       host::TfliteWriter w;
@@ -644,7 +651,7 @@ TEST(LayoutOpsVsTflm, ShapeFillZerosLike) {
       const int32_t value = w.addActivation("value", type, {}, q);
       const int32_t out = w.addActivation("out", type, shape, q);
       addOp(w, schema::BuiltinOperator::kFill, {dims, value}, {out});
-      compare(w, value, {out}, typeSize(type), rng);
+      compare(w, value, {out}, typeSize(type), rng, true);
     }
     {  // ZEROS_LIKE
       const TensorType type = pick(
@@ -654,7 +661,7 @@ TEST(LayoutOpsVsTflm, ShapeFillZerosLike) {
       const int32_t in = w.addActivation("in", type, shape, q);
       const int32_t out = w.addActivation("out", type, shape, q);
       addOp(w, schema::BuiltinOperator::kZerosLike, {in}, {out});
-      compare(w, in, {out}, elements(shape) * typeSize(type), rng);
+      compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
     }
   }
 }
@@ -668,6 +675,15 @@ TEST(LayoutOpsVsTflm, FillAndZerosLikeRefusals) {
     const int32_t dims = w.addInt32Constant("dims", {2}, {2, 4});
     const int32_t value = w.addActivation("value", TensorType::kInt8, {}, q);
     const int32_t out = w.addActivation("out", TensorType::kInt8, {2, 3}, q);
+    addOp(w, schema::BuiltinOperator::kFill, {dims, value}, {out});
+    compare(w, value, {out}, 1, rng);
+  }
+  {  // a scalar output: a zero-element dims, which TFLM counts as not constant
+    host::TfliteWriter w;
+    const QuantParams q = QuantParams::perTensor(0.5f, 0);
+    const int32_t dims = w.addInt32Constant("dims", {0}, {});
+    const int32_t value = w.addActivation("value", TensorType::kInt8, {}, q);
+    const int32_t out = w.addActivation("out", TensorType::kInt8, {}, q);
     addOp(w, schema::BuiltinOperator::kFill, {dims, value}, {out});
     compare(w, value, {out}, 1, rng);
   }
@@ -693,6 +709,119 @@ TEST(LayoutOpsVsTflm, FillAndZerosLikeRefusals) {
     const int32_t zout = z.addActivation("out", type, {3}, q);
     addOp(z, schema::BuiltinOperator::kZerosLike, {in}, {zout});
     compare(z, in, {zout}, 6, rng);
+  }
+}
+
+// ---- SUM, REDUCE_MAX, ARG_MAX, ARG_MIN ----
+
+struct ReduceCase {
+  std::vector<int32_t> shape, axes, outShape;
+  bool keepDims = false;
+};
+
+ReduceCase randomReduce(Rng& rng) {
+  ReduceCase c;
+  c.shape = randomShape(rng, 1, 4, 5);
+  const int32_t rank = static_cast<int32_t>(c.shape.size());
+  c.keepDims = uniform(rng, 0, 1) == 1;
+  std::vector<bool> reduced(c.shape.size(), false);
+  for (int32_t k = uniform(rng, 1, rank); k > 0; --k) {
+    const int32_t a = uniform(rng, 0, rank - 1);
+    reduced[static_cast<size_t>(a)] = true;
+    c.axes.push_back(uniform(rng, 0, 1) ? a : a - rank);  // duplicates allowed
+  }
+  for (size_t d = 0; d < c.shape.size(); ++d) {
+    if (!reduced[d])
+      c.outShape.push_back(c.shape[d]);
+    else if (c.keepDims)
+      c.outShape.push_back(1);
+  }
+  return c;
+}
+
+void runReduce(schema::BuiltinOperator op, TensorType type, const ReduceCase& c,
+               const QuantParams& inQ, const QuantParams& outQ, Rng& rng, bool mustRun = false) {
+  host::TfliteWriter w;
+  const int32_t in = w.addActivation("in", type, c.shape, inQ);
+  const int32_t axes = w.addInt32Constant("axes", {static_cast<int32_t>(c.axes.size())}, c.axes);
+  const int32_t out = w.addActivation("out", type, c.outShape, outQ);
+  addOp(w, op, {in, axes}, {out},
+        TableOptions(schema::BuiltinOptionsType::kReducerOptions).add(0, Kind::kBool, c.keepDims));
+  compare(w, in, {out}, elements(c.shape) * typeSize(type), rng, mustRun);
+}
+
+TEST(LayoutOpsVsTflm, SumRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(61);
+  for (int i = 0; i < 30; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kInt16});
+    const ReduceCase c = randomReduce(rng);
+    // Output scales from much finer to much coarser than the input's (saturation both ways).
+    const float ratio = 0.05f * static_cast<float>(uniform(rng, 1, 400));
+    QuantParams inQ = quantFor(type, rng);
+    QuantParams outQ = QuantParams::perTensor(
+        inQ.scales[0] * ratio, type == TensorType::kInt8 ? uniform(rng, -128, 127) : 0);
+    runReduce(schema::BuiltinOperator::kSum, type, c, inQ, outQ, rng, true);
+  }
+}
+
+TEST(LayoutOpsVsTflm, ReduceMaxRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(62);
+  for (int i = 0; i < 30; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const ReduceCase c = randomReduce(rng);
+    const QuantParams q = quantFor(type, rng);
+    runReduce(schema::BuiltinOperator::kReduceMax, type, c, q, q, rng, true);
+  }
+}
+
+TEST(LayoutOpsVsTflm, ReduceMaxRefusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(63);
+  ReduceCase c;
+  c.shape = {2, 3};
+  c.axes = {1};
+  c.outShape = {2};
+  // Output quantization differing from the input's; int16 data.
+  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt8, c,
+            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.2f, 0), rng);
+  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt8, c,
+            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.1f, 5), rng);
+  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt16, c,
+            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.1f, 0), rng);
+}
+
+TEST(LayoutOpsVsTflm, ArgMaxArgMinRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(64);
+  for (int i = 0; i < 40; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 6);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t axis = uniform(rng, 0, rank - 1);
+    std::vector<int32_t> outShape = shape;
+    outShape.erase(outShape.begin() + axis);
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("in", type, shape, quantFor(type, rng));
+    const int32_t a = w.addInt32Constant("axis", {1}, {uniform(rng, 0, 1) ? axis : axis - rank});
+    const int32_t out = w.addActivation("out", TensorType::kInt32, outShape);
+    const bool isMax = i % 2 == 0;
+    addOp(w, isMax ? schema::BuiltinOperator::kArgMax : schema::BuiltinOperator::kArgMin, {in, a},
+          {out},
+          TableOptions(isMax ? 40 : 57)
+              .add(0, Kind::kInt8, static_cast<int64_t>(TensorType::kInt32)));
+    // int8 inputs from a narrow range, so ties (the first index wins) are common.
+    std::vector<uint8_t> input = randomBytes(elements(shape) * typeSize(type), rng);
+    if (type == TensorType::kInt8)
+      for (uint8_t& b : input) b = static_cast<uint8_t>(b % 4);
+    w.setInputs({in});
+    w.setOutputs({out});
+    ASSERT_TRUE(test::runTflm(w.serialize(), input).ok);
+    test::expectSameAsTflm(w.serialize(), input);
   }
 }
 
