@@ -116,6 +116,7 @@ enum class BuiltinOptionsType : uint8_t {
   kSplitVOptions = 79,
   kGatherOptions = 23,
   kShapeOptions = 55,
+  kPadV2Options = 43,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

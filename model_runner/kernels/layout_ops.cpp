@@ -5,6 +5,7 @@
 #include "model_runner/kernels/gather.h"
 #include "model_runner/kernels/max_pool_2d.h"
 #include "model_runner/kernels/mean.h"
+#include "model_runner/kernels/pad.h"
 #include "model_runner/kernels/slice.h"
 #include "model_runner/kernels/split_pack.h"
 #include "model_runner/kernels/squeeze_expand_dims.h"
@@ -17,6 +18,7 @@ Status addLayoutOps(OpResolver& resolver) {
       registerSplit(),     registerSplitV(),    registerPack(),       registerUnpack(),
       registerGather(),    registerShape(),     registerFill(),       registerZerosLike(),
       registerSum(),       registerReduceMax(), registerArgMax(),     registerArgMin(),
+      registerPadV2(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

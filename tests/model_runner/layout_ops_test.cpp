@@ -825,5 +825,53 @@ TEST(LayoutOpsVsTflm, ArgMaxArgMinRandomModels) {
   }
 }
 
+// ---- PADV2 ----
+
+TEST(LayoutOpsVsTflm, PadV2RandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(71);
+  for (int i = 0; i < 30; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(
+        rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
+    std::vector<int32_t> paddings, outShape;
+    for (int32_t d : shape) {
+      const int32_t before = uniform(rng, 0, 2), after = uniform(rng, 0, 2);
+      paddings.push_back(before);
+      paddings.push_back(after);
+      outShape.push_back(before + d + after);
+    }
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t in = w.addActivation("in", type, shape, q);
+    const int32_t pad =
+        w.addInt32Constant("paddings", {static_cast<int32_t>(shape.size()), 2}, paddings);
+    const int32_t value = addConstant(w, "value", type, {}, rng, q);
+    const int32_t out = w.addActivation("out", type, outShape, q);
+    addOp(w, schema::BuiltinOperator::kPadv2, {in, pad, value}, {out});
+    compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
+  }
+}
+
+TEST(LayoutOpsVsTflm, PadV2Refusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(72);
+  const QuantParams q = QuantParams::perTensor(0.5f, 3);
+  for (int k = 0; k < 3; ++k) {
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("in", TensorType::kInt8, {2, 3}, q);
+    const int32_t pad = w.addInt32Constant("paddings", {2, 2}, {1, 0, 0, 1});
+    // 0: value quantized unlike the output; 1: two values; 2: a value of another type.
+    const int32_t value = k == 0   ? addConstant(w, "value", TensorType::kInt8, {}, rng,
+                                                 QuantParams::perTensor(0.25f, 3))
+                          : k == 1 ? addConstant(w, "value", TensorType::kInt8, {2}, rng, q)
+                                   : addConstant(w, "value", TensorType::kInt16, {}, rng, q);
+    const int32_t out = w.addActivation("out", TensorType::kInt8, {3, 4}, q);
+    addOp(w, schema::BuiltinOperator::kPadv2, {in, pad, value}, {out});
+    compare(w, in, {out}, 6, rng);
+  }
+}
+
 }  // namespace
 }  // namespace tinyscope::runner
