@@ -88,6 +88,12 @@ constexpr uint32_t kValuesCount = 0, kAxis = 1;
 namespace unpack_options {
 constexpr uint32_t kNum = 0, kAxis = 1;
 }
+namespace resize_bilinear_options {
+constexpr uint32_t kAlignCorners = 2, kHalfPixelCenters = 3;  // 0, 1: deprecated sizes
+}
+namespace resize_nearest_neighbor_options {
+constexpr uint32_t kAlignCorners = 0, kHalfPixelCenters = 1;
+}
 namespace gather_options {
 constexpr uint32_t kAxis = 0, kBatchDims = 1;
 }
@@ -117,6 +123,8 @@ enum class BuiltinOptionsType : uint8_t {
   kGatherOptions = 23,
   kShapeOptions = 55,
   kPadV2Options = 43,
+  kResizeBilinearOptions = 15,
+  kResizeNearestNeighborOptions = 74,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

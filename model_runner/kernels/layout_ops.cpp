@@ -6,6 +6,7 @@
 #include "model_runner/kernels/max_pool_2d.h"
 #include "model_runner/kernels/mean.h"
 #include "model_runner/kernels/pad.h"
+#include "model_runner/kernels/resize.h"
 #include "model_runner/kernels/slice.h"
 #include "model_runner/kernels/split_pack.h"
 #include "model_runner/kernels/squeeze_expand_dims.h"
@@ -14,11 +15,25 @@ namespace tinyscope::runner::kernels {
 
 Status addLayoutOps(OpResolver& resolver) {
   const OpRegistration registrations[] = {
-      registerMaxPool2d(), registerSqueeze(),   registerExpandDims(), registerSlice(),
-      registerSplit(),     registerSplitV(),    registerPack(),       registerUnpack(),
-      registerGather(),    registerShape(),     registerFill(),       registerZerosLike(),
-      registerSum(),       registerReduceMax(), registerArgMax(),     registerArgMin(),
+      registerMaxPool2d(),
+      registerSqueeze(),
+      registerExpandDims(),
+      registerSlice(),
+      registerSplit(),
+      registerSplitV(),
+      registerPack(),
+      registerUnpack(),
+      registerGather(),
+      registerShape(),
+      registerFill(),
+      registerZerosLike(),
+      registerSum(),
+      registerReduceMax(),
+      registerArgMax(),
+      registerArgMin(),
       registerPadV2(),
+      registerResizeNearestNeighbor(),
+      registerResizeBilinear(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

@@ -873,5 +873,58 @@ TEST(LayoutOpsVsTflm, PadV2Refusals) {
   }
 }
 
+// ---- RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR ----
+
+void runResize(bool bilinear, TensorType type, std::vector<int32_t> in, int32_t oh, int32_t ow,
+               bool align, bool half, Rng& rng, bool mustRun) {
+  host::TfliteWriter w;
+  const QuantParams q = quantFor(type, rng);
+  const int32_t input = w.addActivation("in", type, in, q);
+  const int32_t size = w.addInt32Constant("size", {2}, {oh, ow});
+  const int32_t out = w.addActivation("out", type, {in[0], oh, ow, in[3]}, q);
+  TableOptions o(bilinear ? schema::BuiltinOptionsType::kResizeBilinearOptions
+                          : schema::BuiltinOptionsType::kResizeNearestNeighborOptions);
+  const uint16_t first = bilinear ? 2 : 0;
+  o.add(first, Kind::kBool, align).add(static_cast<uint16_t>(first + 1), Kind::kBool, half);
+  addOp(w,
+        bilinear ? schema::BuiltinOperator::kResizeBilinear
+                 : schema::BuiltinOperator::kResizeNearestNeighbor,
+        {input, size}, {out}, o);
+  compare(w, input, {out}, elements(in) * typeSize(type), rng, mustRun);
+}
+
+TEST(LayoutOpsVsTflm, ResizeRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(81);
+  for (int i = 0; i < 60; ++i) {
+    SCOPED_TRACE(i);
+    const bool bilinear = i % 2 == 1;
+    const TensorType type =
+        bilinear ? pick(rng, {TensorType::kInt8, TensorType::kFloat32})
+                 : pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kFloat32});
+    const std::vector<int32_t> in = {uniform(rng, 1, 2), uniform(rng, 1, 7), uniform(rng, 1, 7),
+                                     uniform(rng, 1, 3)};
+    const int32_t mode = uniform(rng, 0, 2);  // plain, align_corners, half_pixel_centers
+    runResize(bilinear, type, in, uniform(rng, 1, 15), uniform(rng, 1, 15), mode == 1, mode == 2,
+              rng, true);
+  }
+}
+
+TEST(LayoutOpsVsTflm, ResizeEdgeCases) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(82);
+  // A single-pixel image with half_pixel_centers (negative source positions), downscaling,
+  // align_corners with a one-pixel output and with odd upscaling.
+  for (bool bilinear : {false, true}) {
+    runResize(bilinear, TensorType::kInt8, {1, 1, 1, 4}, 5, 3, false, true, rng, true);
+    runResize(bilinear, TensorType::kInt8, {1, 9, 8, 2}, 2, 3, false, false, rng, true);
+    runResize(bilinear, TensorType::kInt8, {1, 4, 4, 1}, 1, 1, true, false, rng, true);
+    runResize(bilinear, TensorType::kInt8, {1, 3, 5, 1}, 7, 11, true, false, rng, true);
+  }
+  // Refused by both: bilinear with align_corners and half_pixel_centers; int16 bilinear.
+  runResize(true, TensorType::kInt8, {1, 2, 2, 1}, 4, 4, true, true, rng, false);
+  runResize(true, TensorType::kInt16, {1, 2, 2, 1}, 4, 4, false, false, rng, false);
+}
+
 }  // namespace
 }  // namespace tinyscope::runner
