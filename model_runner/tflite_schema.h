@@ -94,6 +94,9 @@ constexpr uint32_t kAlignCorners = 2, kHalfPixelCenters = 3;  // 0, 1: deprecate
 namespace resize_nearest_neighbor_options {
 constexpr uint32_t kAlignCorners = 0, kHalfPixelCenters = 1;
 }
+namespace block_size_options {  // DepthToSpaceOptions and SpaceToDepthOptions
+constexpr uint32_t kBlockSize = 0;
+}
 namespace gather_options {
 constexpr uint32_t kAxis = 0, kBatchDims = 1;
 }
@@ -125,6 +128,8 @@ enum class BuiltinOptionsType : uint8_t {
   kPadV2Options = 43,
   kResizeBilinearOptions = 15,
   kResizeNearestNeighborOptions = 74,
+  kSpaceToDepthOptions = 19,
+  kDepthToSpaceOptions = 94,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

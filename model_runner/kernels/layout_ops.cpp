@@ -8,6 +8,7 @@
 #include "model_runner/kernels/pad.h"
 #include "model_runner/kernels/resize.h"
 #include "model_runner/kernels/slice.h"
+#include "model_runner/kernels/space_batch.h"
 #include "model_runner/kernels/split_pack.h"
 #include "model_runner/kernels/squeeze_expand_dims.h"
 
@@ -34,6 +35,10 @@ Status addLayoutOps(OpResolver& resolver) {
       registerPadV2(),
       registerResizeNearestNeighbor(),
       registerResizeBilinear(),
+      registerDepthToSpace(),
+      registerSpaceToDepth(),
+      registerBatchToSpaceNd(),
+      registerSpaceToBatchNd(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

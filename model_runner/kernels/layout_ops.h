@@ -1,7 +1,10 @@
-// The layout-tier op table: pooling and operators that move data without arithmetic
-// (MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL,
-// ZEROS_LIKE) and the reductions SUM, REDUCE_MAX, ARG_MAX, ARG_MIN; reference kernels
-// bit-exact with TFLite Micro. Part of addAllOps().
+// The layout-tier op table, reference kernels bit-exact with TFLite Micro:
+//  - pooling and resizing: MAX_POOL_2D, RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR;
+//  - data movement: SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, PADV2,
+//    DEPTH_TO_SPACE, SPACE_TO_DEPTH, BATCH_TO_SPACE_ND, SPACE_TO_BATCH_ND;
+//  - shapes and constants: SHAPE, FILL, ZEROS_LIKE;
+//  - reductions: SUM, REDUCE_MAX, ARG_MAX, ARG_MIN.
+// Part of addAllOps().
 #pragma once
 
 #include "model_runner/op_resolver.h"

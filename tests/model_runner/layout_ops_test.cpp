@@ -926,5 +926,76 @@ TEST(LayoutOpsVsTflm, ResizeEdgeCases) {
   runResize(true, TensorType::kInt16, {1, 2, 2, 1}, 4, 4, false, false, rng, false);
 }
 
+// ---- DEPTH_TO_SPACE, SPACE_TO_DEPTH, BATCH_TO_SPACE_ND, SPACE_TO_BATCH_ND ----
+
+TEST(LayoutOpsVsTflm, DepthSpaceRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(91);
+  for (int i = 0; i < 30; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const bool toSpace = i % 2 == 0;
+    const int32_t b = uniform(rng, 1, 3);
+    const int32_t n = uniform(rng, 1, 2), h = uniform(rng, 1, 4), w = uniform(rng, 1, 4),
+                  c = uniform(rng, 1, 3);
+    // The space-side shape [n, h*b, w*b, c] and the depth-side one [n, h, w, c*b*b].
+    const std::vector<int32_t> space = {n, h * b, w * b, c}, depth = {n, h, w, c * b * b};
+    host::TfliteWriter w8;
+    const QuantParams q = quantFor(type, rng);
+    const std::vector<int32_t>& inShape = toSpace ? depth : space;
+    const int32_t in = w8.addActivation("in", type, inShape, q);
+    const int32_t out = w8.addActivation("out", type, toSpace ? space : depth, q);
+    addOp(w8,
+          toSpace ? schema::BuiltinOperator::kDepthToSpace : schema::BuiltinOperator::kSpaceToDepth,
+          {in}, {out},
+          TableOptions(toSpace ? schema::BuiltinOptionsType::kDepthToSpaceOptions
+                               : schema::BuiltinOptionsType::kSpaceToDepthOptions)
+              .add(0, Kind::kInt32, b));
+    compare(w8, in, {out}, elements(inShape) * typeSize(type), rng, true);
+  }
+}
+
+TEST(LayoutOpsVsTflm, BatchSpaceRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(92);
+  for (int i = 0; i < 40; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const bool toSpace = i % 2 == 0;
+    const bool rank4 = uniform(rng, 0, 2) != 0;
+    const int32_t spatial = rank4 ? 2 : 1;
+    std::vector<int32_t> block(static_cast<size_t>(spatial)), pads;
+    for (int32_t& v : block) v = uniform(rng, 1, 3);
+    const int32_t n = uniform(rng, 1, 2), c = uniform(rng, 1, 3);
+    // The space side [n, H, W, c] (W only in rank 4) and the batch side
+    // [n * prod(block), (H + pads) / bh, (W + pads) / bw, c]; crops mirror the pads.
+    std::vector<int32_t> spaceShape{n}, batchShape{n * block[0] * (rank4 ? block[1] : 1)};
+    for (int32_t k = 0; k < spatial; ++k) {
+      const int32_t cells = uniform(rng, 1, 4);
+      const int32_t padded = cells * block[static_cast<size_t>(k)];
+      const int32_t before = uniform(rng, 0, padded - 1);
+      const int32_t after = uniform(rng, 0, padded - 1 - before);
+      pads.push_back(before);
+      pads.push_back(after);
+      spaceShape.push_back(padded - before - after);
+      batchShape.push_back(cells);
+    }
+    spaceShape.push_back(c);
+    batchShape.push_back(c);
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const std::vector<int32_t>& inShape = toSpace ? batchShape : spaceShape;
+    const int32_t in = w.addActivation("in", type, inShape, q);
+    const int32_t bs = w.addInt32Constant("block", {spatial}, block);
+    const int32_t ps = w.addInt32Constant("pads", {spatial, 2}, pads);
+    const int32_t out = w.addActivation("out", type, toSpace ? spaceShape : batchShape, q);
+    addOp(w,
+          toSpace ? schema::BuiltinOperator::kBatchToSpaceNd
+                  : schema::BuiltinOperator::kSpaceToBatchNd,
+          {in, bs, ps}, {out});
+    compare(w, in, {out}, elements(inShape) * typeSize(type), rng, true);
+  }
+}
+
 }  // namespace
 }  // namespace tinyscope::runner
