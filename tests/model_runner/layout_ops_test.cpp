@@ -7,10 +7,14 @@
 
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <random>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "model_runner/host/tflite_writer.h"
+#include "model_runner/kernels/all_ops.h"
 #include "tflm_oracle.h"
 
 namespace tinyscope::runner {
@@ -995,6 +999,41 @@ TEST(LayoutOpsVsTflm, BatchSpaceRandomModels) {
           {in, bs, ps}, {out});
     compare(w, in, {out}, elements(inShape) * typeSize(type), rng, true);
   }
+}
+
+// ---- docs ----
+
+// docs/RUNNER.md's op-table rows (lines "| `kernels/..._ops.h` | ...") name every operator
+// addAllOps() registers, and the addAllOps row gives the registration count.
+TEST(LayoutOps, DocsListEveryRegisteredOperator) {
+  std::ifstream file(std::string(TINYSCOPE_SOURCE_DIR) + "/docs/RUNNER.md");
+  ASSERT_TRUE(file.good());
+  std::string rows, line;
+  while (std::getline(file, line)) {
+    if (line.rfind("| `kernels/", 0) == 0 && line.find("_ops.h`") != std::string::npos)
+      rows += line + "\n";
+  }
+  OpResolver resolver;
+  ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
+  auto isNameChar = [](char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+  };
+  for (uint32_t i = 0; i < resolver.size(); ++i) {
+    const std::string name = schema::builtinOperatorName(resolver.at(i).builtinCode);
+    bool found = false;
+    for (size_t at = rows.find(name); !found && at != std::string::npos;
+         at = rows.find(name, at + 1)) {
+      const size_t end = at + name.size();
+      found =
+          (at == 0 || !isNameChar(rows[at - 1])) && (end >= rows.size() || !isNameChar(rows[end]));
+    }
+    EXPECT_TRUE(found) << name << " is registered but not listed in docs/RUNNER.md";
+  }
+  std::ostringstream count;
+  count << "(" << resolver.size() << " of `OpResolver::kCapacity` = " << OpResolver::kCapacity
+        << ")";
+  EXPECT_NE(rows.find(count.str()), std::string::npos)
+      << "docs/RUNNER.md should say " << count.str();
 }
 
 }  // namespace
