@@ -16,11 +16,9 @@ Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), axis = ctx.input(1), output = ctx.output(0);
-  if (input.type != TensorType::kFloat32 && input.type != TensorType::kInt8) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
-                         input.index);
-  }
-  if ((s = requireType(ctx, axis, TensorType::kInt32, "axis")) != Status::kOk ||
+  if ((s = requireTypeIn(ctx, input, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8),
+                         "input")) != Status::kOk ||
+      (s = requireType(ctx, axis, TensorType::kInt32, "axis")) != Status::kOk ||
       (s = requireType(ctx, output, TensorType::kInt32, "output")) != Status::kOk) {
     return s;
   }
@@ -62,11 +60,7 @@ void invoke(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerArgMax() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kArgMax);
-  r.prepare = prepare;
-  r.invoke = invoke<true>;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kArgMax, prepare, invoke<true>);
 }
 
 OpRegistration registerArgMin() {

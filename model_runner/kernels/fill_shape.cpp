@@ -44,50 +44,24 @@ void invokeShape(const OpContext& ctx) {
   for (size_t i = 0; i < d->elements; ++i) out[i] = d->dims[i];
 }
 
-int64_t loadDim(const TensorDesc& t, size_t i) {
-  switch (t.type) {
-    case TensorType::kInt8:
-      return static_cast<int8_t>(t.constData[i]);
-    case TensorType::kInt16: {
-      int16_t v = 0;
-      std::memcpy(&v, t.constData + 2 * i, sizeof v);
-      return v;
-    }
-    case TensorType::kInt32: {
-      int32_t v = 0;
-      std::memcpy(&v, t.constData + 4 * i, sizeof v);
-      return v;
-    }
-    default: {
-      int64_t v = 0;
-      std::memcpy(&v, t.constData + 8 * i, sizeof v);
-      return v;
-    }
-  }
-}
-
 Status prepareFill(OpContext& ctx) {
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
   const TensorDesc dims = ctx.input(0), value = ctx.input(1), output = ctx.output(0);
   if (value.rank != 0) return ctx.fail(Status::kShapeMismatch, "value (not a scalar)", value.index);
   if ((s = requireType(ctx, output, value.type, "output")) != Status::kOk) return s;
-  if (value.type != TensorType::kFloat32 && value.type != TensorType::kInt32 &&
-      value.type != TensorType::kInt8) {
-    return ctx.failValue(Status::kUnsupportedOpType, "value", static_cast<int64_t>(value.type),
-                         value.index);
-  }
+  constexpr uint32_t kValueTypes =
+      typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt32) | typeBit(TensorType::kInt8);
+  if ((s = requireTypeIn(ctx, value, kValueTypes, "value")) != Status::kOk) return s;
   // TFLM takes the shape from the model: dims must be constant (a zero-element one counts as
   // absent) and equal the output's shape.
   if (!dims.isConstant()) return ctx.fail(Status::kBadOpParams, "dims (not constant)", dims.index);
-  if (dims.type != TensorType::kInt8 && dims.type != TensorType::kInt16 &&
-      dims.type != TensorType::kInt32 && dims.type != TensorType::kInt64) {
-    return ctx.failValue(Status::kUnsupportedOpType, "dims", static_cast<int64_t>(dims.type),
-                         dims.index);
-  }
+  constexpr uint32_t kDimsTypes = typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16) |
+                                  typeBit(TensorType::kInt32) | typeBit(TensorType::kInt64);
+  if ((s = requireTypeIn(ctx, dims, kDimsTypes, "dims")) != Status::kOk) return s;
   bool same = dims.rank == 1 && dims.dims[0] == output.rank;
   for (int32_t d = 0; same && d < output.rank; ++d)
-    same = loadDim(dims, static_cast<size_t>(d)) == output.dims[d];
+    same = constantInt(dims, static_cast<size_t>(d)) == output.dims[d];
   if (!same) {
     return ctx.fail(Status::kShapeMismatch, "dims (differ from the output's shape)", dims.index);
   }
@@ -110,12 +84,12 @@ Status prepareZerosLike(OpContext& ctx) {
   Status s = requireArity(ctx, 1, 1, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  if (input.type != TensorType::kInt64 && input.type != TensorType::kInt32 &&
-      input.type != TensorType::kInt8 && input.type != TensorType::kFloat32) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
-                         input.index);
+  constexpr uint32_t kTypes = typeBit(TensorType::kInt64) | typeBit(TensorType::kInt32) |
+                              typeBit(TensorType::kInt8) | typeBit(TensorType::kFloat32);
+  if ((s = requireTypeIn(ctx, input, kTypes, "input")) != Status::kOk ||
+      (s = requireType(ctx, output, input.type, "output")) != Status::kOk) {
+    return s;
   }
-  if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
   if (output.elementCount != input.elementCount)
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   FillData* data = newData(ctx);
@@ -131,25 +105,17 @@ void invokeZerosLike(const OpContext& ctx) {
   if (bytes > 0) std::memset(ctx.outputData<uint8_t>(0), 0, bytes);
 }
 
-OpRegistration registration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
-                            void (*invoke)(const OpContext&)) {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(op);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
-}
-
 }  // namespace
 
 OpRegistration registerShape() {
-  return registration(schema::BuiltinOperator::kShape, prepareShape, invokeShape);
+  return builtinRegistration(schema::BuiltinOperator::kShape, prepareShape, invokeShape);
 }
 OpRegistration registerFill() {
-  return registration(schema::BuiltinOperator::kFill, prepareFill, invokeFill);
+  return builtinRegistration(schema::BuiltinOperator::kFill, prepareFill, invokeFill);
 }
 OpRegistration registerZerosLike() {
-  return registration(schema::BuiltinOperator::kZerosLike, prepareZerosLike, invokeZerosLike);
+  return builtinRegistration(schema::BuiltinOperator::kZerosLike, prepareZerosLike,
+                             invokeZerosLike);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -23,11 +23,9 @@ Status prepare(OpContext& ctx) {
     return s;
   }
   const TensorDesc input = ctx.input(0), positions = ctx.input(1), output = ctx.output(0);
-  if (input.type != TensorType::kFloat32 && input.type != TensorType::kInt8) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
-                         input.index);
-  }
-  if ((s = requireType(ctx, positions, TensorType::kInt32, "positions")) != Status::kOk ||
+  if ((s = requireTypeIn(ctx, input, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8),
+                         "input")) != Status::kOk ||
+      (s = requireType(ctx, positions, TensorType::kInt32, "positions")) != Status::kOk ||
       (s = requireType(ctx, output, input.type, "output")) != Status::kOk) {
     return s;
   }
@@ -98,11 +96,7 @@ void invoke(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerGather() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kGather);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kGather, prepare, invoke);
 }
 
 }  // namespace tinyscope::runner::kernels

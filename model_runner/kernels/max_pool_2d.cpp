@@ -14,11 +14,11 @@ Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 1, 1, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  if (input.type != TensorType::kInt8 && input.type != TensorType::kInt16) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
-                         input.index);
+  if ((s = requireTypeIn(ctx, input, typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16),
+                         "input")) != Status::kOk ||
+      (s = requireType(ctx, output, input.type, "output")) != Status::kOk) {
+    return s;
   }
-  if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
   const bool int16 = input.type == TensorType::kInt16;
   const float inScale = input.scale(), outScale = output.scale();
   if (input.numChannels() != 1 || !(inScale > 0.0f && inScale < 1e30f))
@@ -60,11 +60,7 @@ void invoke(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerMaxPool2d() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kMaxPool2d);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kMaxPool2d, prepare, invoke);
 }
 
 }  // namespace tinyscope::runner::kernels

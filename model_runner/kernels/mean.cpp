@@ -151,11 +151,7 @@ OpRegistration registerSum() {
 }
 
 OpRegistration registerReduceMax() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kReduceMax);
-  r.prepare = prepareMax;
-  r.invoke = invokeMax;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kReduceMax, prepareMax, invokeMax);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -99,19 +99,13 @@ void invokeBilinear(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerResizeNearestNeighbor() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kResizeNearestNeighbor);
-  r.prepare = prepareNearest;
-  r.invoke = invokeNearest;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kResizeNearestNeighbor, prepareNearest,
+                             invokeNearest);
 }
 
 OpRegistration registerResizeBilinear() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kResizeBilinear);
-  r.prepare = prepareBilinear;
-  r.invoke = invokeBilinear;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kResizeBilinear, prepareBilinear,
+                             invokeBilinear);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -19,29 +19,22 @@ struct SliceData {
   size_t rowBytes = 0;  // the innermost dimension's slice, copied in one piece
 };
 
-int64_t loadIndex(const TensorDesc& t, size_t i) {
-  if (t.type == TensorType::kInt32) return quant::loadInt32(t.constData + 4 * i);
-  int64_t v = 0;
-  std::memcpy(&v, t.constData + 8 * i, sizeof v);
-  return v;
-}
-
 Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 3, 3, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), begin = ctx.input(1), size = ctx.input(2),
                    output = ctx.output(0);
   const TensorType t = input.type;
-  if (t != TensorType::kFloat32 && t != TensorType::kInt8 && t != TensorType::kInt16 &&
-      t != TensorType::kInt32 && t != TensorType::kBool) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(t), input.index);
+  constexpr uint32_t kTypes = typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) |
+                              typeBit(TensorType::kInt16) | typeBit(TensorType::kInt32) |
+                              typeBit(TensorType::kBool);
+  constexpr uint32_t kIndexTypes = typeBit(TensorType::kInt32) | typeBit(TensorType::kInt64);
+  if ((s = requireTypeIn(ctx, input, kTypes, "input")) != Status::kOk ||
+      (s = requireType(ctx, output, t, "output")) != Status::kOk ||
+      (s = requireTypeIn(ctx, begin, kIndexTypes, "begin")) != Status::kOk ||
+      (s = requireType(ctx, size, begin.type, "size")) != Status::kOk) {
+    return s;
   }
-  if ((s = requireType(ctx, output, t, "output")) != Status::kOk) return s;
-  if (begin.type != TensorType::kInt32 && begin.type != TensorType::kInt64) {
-    return ctx.failValue(Status::kUnsupportedOpType, "begin", static_cast<int64_t>(begin.type),
-                         begin.index);
-  }
-  if ((s = requireType(ctx, size, begin.type, "size")) != Status::kOk) return s;
   if (!begin.isConstant())
     return ctx.fail(Status::kBadOpParams, "begin (not constant)", begin.index);
   if (!size.isConstant()) return ctx.fail(Status::kBadOpParams, "size (not constant)", size.index);
@@ -59,8 +52,8 @@ Status prepare(OpContext& ctx) {
   data->rank = rank;
   size_t count = 1;
   for (int32_t d = 0; d < rank; ++d) {
-    const int64_t b = loadIndex(begin, static_cast<size_t>(d));
-    int64_t n = loadIndex(size, static_cast<size_t>(d));
+    const int64_t b = constantInt(begin, static_cast<size_t>(d));
+    int64_t n = constantInt(size, static_cast<size_t>(d));
     const int64_t extent = input.dims[d];
     if (b < 0 || b > extent) return ctx.failValue(Status::kBadOpParams, "begin", b, begin.index);
     if (n == -1) n = extent - b;
@@ -111,11 +104,7 @@ void invoke(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSlice() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kSlice);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kSlice, prepare, invoke);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -27,11 +27,11 @@ Status prepareCommon(OpContext& ctx, uint32_t inputs, SpaceData** out) {
   Status s = requireArity(ctx, inputs, inputs, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  if (input.type != TensorType::kFloat32 && input.type != TensorType::kInt8) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
-                         input.index);
+  if ((s = requireTypeIn(ctx, input, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8),
+                         "input")) != Status::kOk ||
+      (s = requireType(ctx, output, input.type, "output")) != Status::kOk) {
+    return s;
   }
-  if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
   auto* data = static_cast<SpaceData*>(ctx.allocatePersistent(sizeof(SpaceData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
   *data = SpaceData();
@@ -131,94 +131,62 @@ Status prepareBatchSpace(OpContext& ctx, bool toSpace) {
   return Status::kOk;
 }
 
-void invokeDepthToSpace(const OpContext& ctx) {
+// Moves channel runs between the space side (small depth, large H and W) and the depth or
+// batch side. toSpace: the input is the depth/batch side (DEPTH_TO_SPACE, BATCH_TO_SPACE_ND).
+void copyRun(const SpaceData& d, bool toSpace, const uint8_t* src, uint8_t* dst, size_t spaceAt,
+             size_t otherAt, size_t run) {
+  if (toSpace) {
+    std::memcpy(dst + spaceAt * d.elementBytes, src + otherAt * d.elementBytes, run);
+  } else {
+    std::memcpy(dst + otherAt * d.elementBytes, src + spaceAt * d.elementBytes, run);
+  }
+}
+
+template <bool kToSpace>
+void invokeDepthSpace(const OpContext& ctx) {
   const auto* d = static_cast<const SpaceData*>(ctx.userData());
-  const Shape4& in = d->input;
-  const Shape4& o = d->output;
-  const size_t run = static_cast<size_t>(o.c) * d->elementBytes;
+  const Shape4& space = kToSpace ? d->output : d->input;
+  const Shape4& depth = kToSpace ? d->input : d->output;
+  const size_t run = static_cast<size_t>(space.c) * d->elementBytes;
   const auto* src = ctx.inputData<uint8_t>(0);
   auto* dst = ctx.outputData<uint8_t>(0);
-  for (int32_t b = 0; b < o.n; ++b) {
-    for (int32_t y = 0; y < o.h; ++y) {
-      for (int32_t x = 0; x < o.w; ++x) {
-        const int32_t dy = y % d->blockH, dx = x % d->blockW;
-        const size_t at =
-            ((static_cast<size_t>(b) * in.h + y / d->blockH) * in.w + x / d->blockW) * in.c +
-            static_cast<size_t>(dy * d->blockW + dx) * o.c;
-        std::memcpy(dst, src + at * d->elementBytes, run);
-        dst += run;
+  for (int32_t b = 0; b < space.n; ++b) {
+    for (int32_t y = 0; y < space.h; ++y) {
+      for (int32_t x = 0; x < space.w; ++x) {
+        const size_t spaceAt = ((static_cast<size_t>(b) * space.h + y) * space.w + x) * space.c;
+        const size_t depthAt =
+            ((static_cast<size_t>(b) * depth.h + y / d->blockH) * depth.w + x / d->blockW) *
+                depth.c +
+            static_cast<size_t>((y % d->blockH) * d->blockW + x % d->blockW) * space.c;
+        copyRun(*d, kToSpace, src, dst, spaceAt, depthAt, run);
       }
     }
   }
 }
 
-void invokeSpaceToDepth(const OpContext& ctx) {
+// Batch-side element (bb, by, bx) holds space element (bb % n, by * blockH + offset / blockW -
+// top, bx * blockW + offset % blockW - left), offset = bb / n; outside the space: a pad.
+template <bool kToSpace>
+void invokeBatchSpace(const OpContext& ctx) {
   const auto* d = static_cast<const SpaceData*>(ctx.userData());
-  const Shape4& in = d->input;
-  const Shape4& o = d->output;
-  const size_t run = static_cast<size_t>(in.c) * d->elementBytes;
+  const Shape4& space = kToSpace ? d->output : d->input;
+  const Shape4& batch = kToSpace ? d->input : d->output;
+  const size_t run = static_cast<size_t>(space.c) * d->elementBytes;
   const auto* src = ctx.inputData<uint8_t>(0);
   auto* dst = ctx.outputData<uint8_t>(0);
-  for (int32_t b = 0; b < o.n; ++b) {
-    for (int32_t y = 0; y < o.h; ++y) {
-      for (int32_t x = 0; x < o.w; ++x) {
-        for (int32_t dy = 0; dy < d->blockH; ++dy) {
-          for (int32_t dx = 0; dx < d->blockW; ++dx) {
-            const size_t at =
-                ((static_cast<size_t>(b) * in.h + y * d->blockH + dy) * in.w + x * d->blockW + dx) *
-                in.c;
-            std::memcpy(dst, src + at * d->elementBytes, run);
-            dst += run;
-          }
+  for (int32_t bb = 0; bb < batch.n; ++bb) {
+    const int32_t sb = bb % space.n, offset = bb / space.n;
+    for (int32_t by = 0; by < batch.h; ++by) {
+      const int32_t sy = by * d->blockH + offset / d->blockW - d->top;
+      for (int32_t bx = 0; bx < batch.w; ++bx) {
+        const int32_t sx = bx * d->blockW + offset % d->blockW - d->left;
+        const size_t batchAt = ((static_cast<size_t>(bb) * batch.h + by) * batch.w + bx) * space.c;
+        if (sy < 0 || sy >= space.h || sx < 0 || sx >= space.w) {
+          if (!kToSpace) std::memset(dst + batchAt * d->elementBytes, 0, run);  // TFLM: zero bytes
+          continue;
         }
-      }
-    }
-  }
-}
-
-void invokeBatchToSpace(const OpContext& ctx) {
-  const auto* d = static_cast<const SpaceData*>(ctx.userData());
-  const Shape4& in = d->input;
-  const Shape4& o = d->output;
-  const size_t run = static_cast<size_t>(in.c) * d->elementBytes;
-  const auto* src = ctx.inputData<uint8_t>(0);
-  auto* dst = ctx.outputData<uint8_t>(0);
-  for (int32_t ib = 0; ib < in.n; ++ib) {
-    const int32_t ob = ib % o.n, offset = ib / o.n;
-    for (int32_t iy = 0; iy < in.h; ++iy) {
-      const int32_t oy = iy * d->blockH + offset / d->blockW - d->top;
-      if (oy < 0 || oy >= o.h) continue;
-      for (int32_t ix = 0; ix < in.w; ++ix) {
-        const int32_t ox = ix * d->blockW + offset % d->blockW - d->left;
-        if (ox < 0 || ox >= o.w) continue;
-        const size_t to = ((static_cast<size_t>(ob) * o.h + oy) * o.w + ox) * run;
-        const size_t from = ((static_cast<size_t>(ib) * in.h + iy) * in.w + ix) * run;
-        std::memcpy(dst + to, src + from, run);
-      }
-    }
-  }
-}
-
-void invokeSpaceToBatch(const OpContext& ctx) {
-  const auto* d = static_cast<const SpaceData*>(ctx.userData());
-  const Shape4& in = d->input;
-  const Shape4& o = d->output;
-  const size_t run = static_cast<size_t>(in.c) * d->elementBytes;
-  const auto* src = ctx.inputData<uint8_t>(0);
-  auto* dst = ctx.outputData<uint8_t>(0);
-  for (int32_t ob = 0; ob < o.n; ++ob) {
-    const int32_t ib = ob % in.n;
-    const int32_t shiftW = (ob / in.n) % d->blockW, shiftH = (ob / in.n) / d->blockW;
-    for (int32_t oy = 0; oy < o.h; ++oy) {
-      const int32_t iy = oy * d->blockH + shiftH - d->top;
-      for (int32_t ox = 0; ox < o.w; ++ox) {
-        const int32_t ix = ox * d->blockW + shiftW - d->left;
-        if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
-          std::memset(dst, 0, run);
-        } else {
-          std::memcpy(dst, src + ((static_cast<size_t>(ib) * in.h + iy) * in.w + ix) * run, run);
-        }
-        dst += run;
+        const size_t spaceAt = ((static_cast<size_t>(sb) * space.h + sy) * space.w + sx) * space.c;
+        copyRun(*d, kToSpace, src, dst, spaceAt, batchAt, run);
       }
     }
   }
@@ -237,32 +205,23 @@ Status prepareSpaceToBatch(OpContext& ctx) {
   return prepareBatchSpace(ctx, false);
 }
 
-OpRegistration registration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
-                            void (*invoke)(const OpContext&)) {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(op);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
-}
-
 }  // namespace
 
 OpRegistration registerDepthToSpace() {
-  return registration(schema::BuiltinOperator::kDepthToSpace, prepareDepthToSpace,
-                      invokeDepthToSpace);
+  return builtinRegistration(schema::BuiltinOperator::kDepthToSpace, prepareDepthToSpace,
+                             invokeDepthSpace<true>);
 }
 OpRegistration registerSpaceToDepth() {
-  return registration(schema::BuiltinOperator::kSpaceToDepth, prepareSpaceToDepth,
-                      invokeSpaceToDepth);
+  return builtinRegistration(schema::BuiltinOperator::kSpaceToDepth, prepareSpaceToDepth,
+                             invokeDepthSpace<false>);
 }
 OpRegistration registerBatchToSpaceNd() {
-  return registration(schema::BuiltinOperator::kBatchToSpaceNd, prepareBatchToSpace,
-                      invokeBatchToSpace);
+  return builtinRegistration(schema::BuiltinOperator::kBatchToSpaceNd, prepareBatchToSpace,
+                             invokeBatchSpace<true>);
 }
 OpRegistration registerSpaceToBatchNd() {
-  return registration(schema::BuiltinOperator::kSpaceToBatchNd, prepareSpaceToBatch,
-                      invokeSpaceToBatch);
+  return builtinRegistration(schema::BuiltinOperator::kSpaceToBatchNd, prepareSpaceToBatch,
+                             invokeBatchSpace<false>);
 }
 
 }  // namespace tinyscope::runner::kernels

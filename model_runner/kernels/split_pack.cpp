@@ -9,13 +9,9 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
-// Types a kernel takes, as a bit set over TensorType values.
-constexpr uint32_t bit(TensorType t) {
-  return 1u << static_cast<uint32_t>(t);
-}
-constexpr uint32_t kSplitTypes = bit(TensorType::kFloat32) | bit(TensorType::kInt8) |
-                                 bit(TensorType::kInt16) | bit(TensorType::kInt32);
-constexpr uint32_t kPackTypes = kSplitTypes | bit(TensorType::kInt64);
+constexpr uint32_t kSplitTypes = typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) |
+                                 typeBit(TensorType::kInt16) | typeBit(TensorType::kInt32);
+constexpr uint32_t kPackTypes = kSplitTypes | typeBit(TensorType::kInt64);
 constexpr uint32_t kUnpackTypes = kSplitTypes;
 
 // One whole tensor and its parts, interleaved along an axis: for each of `outer` slices, part 0's
@@ -33,13 +29,6 @@ enum class PartShape : uint8_t {
   kSlices,       // SPLIT_V: any sizes along the axis that add up
   kDropAxis,     // PACK, UNPACK: one part per index of the axis, without that dimension
 };
-
-Status requireTypeIn(const OpContext& ctx, const TensorDesc& t, uint32_t types, const char* field) {
-  if (static_cast<uint32_t>(t.type) >= 32 || (types & bit(t.type)) == 0) {
-    return ctx.failValue(Status::kUnsupportedOpType, field, static_cast<int64_t>(t.type), t.index);
-  }
-  return Status::kOk;
-}
 
 // Reads a constant int32 axis operand (one element), normalized to [0, rank).
 Status constantAxis(const OpContext& ctx, uint32_t inputIndex, int32_t rank, int32_t* axis) {
@@ -181,27 +170,19 @@ Status prepareUnpack(OpContext& ctx) {
   return prepareParts(ctx, input, axis, PartShape::kDropAxis, false, 0);
 }
 
-OpRegistration partsRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&)) {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(op);
-  r.prepare = prepare;
-  r.invoke = invokeParts;
-  return r;
-}
-
 }  // namespace
 
 OpRegistration registerSplit() {
-  return partsRegistration(schema::BuiltinOperator::kSplit, prepareSplit);
+  return builtinRegistration(schema::BuiltinOperator::kSplit, prepareSplit, invokeParts);
 }
 OpRegistration registerSplitV() {
-  return partsRegistration(schema::BuiltinOperator::kSplitV, prepareSplitV);
+  return builtinRegistration(schema::BuiltinOperator::kSplitV, prepareSplitV, invokeParts);
 }
 OpRegistration registerPack() {
-  return partsRegistration(schema::BuiltinOperator::kPack, preparePack);
+  return builtinRegistration(schema::BuiltinOperator::kPack, preparePack, invokeParts);
 }
 OpRegistration registerUnpack() {
-  return partsRegistration(schema::BuiltinOperator::kUnpack, prepareUnpack);
+  return builtinRegistration(schema::BuiltinOperator::kUnpack, prepareUnpack, invokeParts);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -63,12 +63,12 @@ Status prepareExpandDims(OpContext& ctx) {
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), axis = ctx.input(1), output = ctx.output(0);
-  if (input.type != TensorType::kFloat32 && input.type != TensorType::kInt8 &&
-      input.type != TensorType::kInt16) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
-                         input.index);
+  constexpr uint32_t kTypes =
+      typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16);
+  if ((s = requireTypeIn(ctx, input, kTypes, "input")) != Status::kOk ||
+      (s = requireType(ctx, axis, TensorType::kInt32, "axis")) != Status::kOk) {
+    return s;
   }
-  if ((s = requireType(ctx, axis, TensorType::kInt32, "axis")) != Status::kOk) return s;
   if (!axis.isConstant()) return ctx.fail(Status::kBadOpParams, "axis (not constant)", axis.index);
   if (axis.rank > 1 || axis.elementCount < 1)
     return ctx.fail(Status::kShapeMismatch, "axis (one element)", axis.index);
@@ -85,19 +85,12 @@ Status prepareExpandDims(OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSqueeze() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kSqueeze);
-  r.prepare = prepareSqueeze;
-  r.invoke = invokeByteCopy;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kSqueeze, prepareSqueeze, invokeByteCopy);
 }
 
 OpRegistration registerExpandDims() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kExpandDims);
-  r.prepare = prepareExpandDims;
-  r.invoke = invokeByteCopy;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kExpandDims, prepareExpandDims,
+                             invokeByteCopy);
 }
 
 }  // namespace tinyscope::runner::kernels
