@@ -113,6 +113,27 @@ void compare(host::TfliteWriter& w, int32_t input, std::vector<int32_t> outputs,
   test::expectSameAsTflm(model, input0);
 }
 
+// Runs body(rng, caseNumber) `count` times on one random stream, tracing the case number.
+template <typename Body>
+void forCases(uint32_t seed, int count, Body body) {
+  Rng rng(seed);
+  for (int i = 0; i < count; ++i) {
+    SCOPED_TRACE(i);
+    body(rng, i);
+  }
+}
+
+// tinyscope refuses the model in prepare with an error that contains every one of `needles`.
+void expectRefusal(host::TfliteWriter& w, int32_t input, int32_t output,
+                   std::initializer_list<const char*> needles) {
+  w.setInputs({input});
+  w.setOutputs({output});
+  const test::OracleRun run = test::runTinyscope(w.serialize(), {});
+  EXPECT_FALSE(run.ok);
+  for (const char* needle : needles)
+    EXPECT_NE(run.status.find(needle), std::string::npos) << run.status;
+}
+
 #define SKIP_WITHOUT_TFLM() \
   if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing
 
@@ -160,11 +181,7 @@ PoolCase randomPool(Rng& rng) {
 
 TEST(LayoutOpsVsTflm, MaxPool2dRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(11);
-  for (int i = 0; i < 40; ++i) {
-    SCOPED_TRACE(i);
-    runPool(randomPool(rng), rng, true);
-  }
+  forCases(11, 40, [&](Rng& rng, int) { runPool(randomPool(rng), rng, true); });
 }
 
 TEST(LayoutOpsVsTflm, MaxPool2dEdgeCases) {
@@ -224,21 +241,14 @@ TEST(LayoutOps, MaxPool2dRefusalNamesOperatorAndField) {
   host::Pool2DOptions o;
   o.filterWidth = o.filterHeight = o.strideW = o.strideH = 2;
   addOp(w, schema::BuiltinOperator::kMaxPool2d, {in}, {out}, o);
-  w.setInputs({in});
-  w.setOutputs({out});
-  const test::OracleRun run = test::runTinyscope(w.serialize(), {});
-  EXPECT_FALSE(run.ok);
-  EXPECT_NE(run.status.find("MAX_POOL_2D"), std::string::npos) << run.status;
-  EXPECT_NE(run.status.find("output scale"), std::string::npos) << run.status;
+  expectRefusal(w, in, out, {"MAX_POOL_2D", "output scale"});
 }
 
 // ---- SQUEEZE, EXPAND_DIMS ----
 
 TEST(LayoutOpsVsTflm, SqueezeRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(21);
-  for (int i = 0; i < 25; ++i) {
-    SCOPED_TRACE(i);
+  forCases(21, 25, [&](Rng& rng, int) {
     const TensorType type = pick(
         rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     std::vector<int32_t> shape = randomShape(rng, 1, 5, 4);
@@ -267,7 +277,7 @@ TEST(LayoutOpsVsTflm, SqueezeRandomModels) {
     if (!dims.empty()) o.addInt32Vector(0, dims);
     addOp(w, schema::BuiltinOperator::kSqueeze, {in}, {out}, o);
     compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 // TFLM checks SQUEEZE's output loosely: the same bytes, each kept dimension fitting.
@@ -299,9 +309,7 @@ TEST(LayoutOpsVsTflm, SqueezeOfADimensionThatIsNotOneIsRefused) {
 
 TEST(LayoutOpsVsTflm, ExpandDimsRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(23);
-  for (int i = 0; i < 25; ++i) {
-    SCOPED_TRACE(i);
+  forCases(23, 25, [&](Rng& rng, int) {
     const TensorType type =
         pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kFloat32});
     const std::vector<int32_t> shape = randomShape(rng, 0, 4, 4);
@@ -316,7 +324,7 @@ TEST(LayoutOpsVsTflm, ExpandDimsRandomModels) {
     const int32_t out = w.addActivation("out", type, expanded, q);
     addOp(w, schema::BuiltinOperator::kExpandDims, {in, a}, {out});
     compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, ExpandDimsRefusals) {
@@ -345,9 +353,7 @@ TEST(LayoutOpsVsTflm, ExpandDimsRefusals) {
 
 TEST(LayoutOpsVsTflm, SliceRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(31);
-  for (int i = 0; i < 30; ++i) {
-    SCOPED_TRACE(i);
+  forCases(31, 30, [&](Rng& rng, int) {
     const TensorType type = pick(
         rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     const std::vector<int32_t> shape = randomShape(rng, 1, 5, 5);
@@ -373,7 +379,7 @@ TEST(LayoutOpsVsTflm, SliceRandomModels) {
     const int32_t out = w.addActivation("out", type, outShape, q);
     addOp(w, schema::BuiltinOperator::kSlice, {in, b, s}, {out});
     compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 // TFLM (at the tflm_run commit) runs these and reads or writes outside the tensors; tinyscope
@@ -397,12 +403,7 @@ TEST(LayoutOps, SliceOutOfBoundsIsRefused) {
     const int32_t s = w.addInt32Constant("size", {2}, c.size);
     const int32_t out = w.addActivation("out", TensorType::kInt8, c.out, q);
     addOp(w, schema::BuiltinOperator::kSlice, {in, b, s}, {out});
-    w.setInputs({in});
-    w.setOutputs({out});
-    const test::OracleRun run = test::runTinyscope(w.serialize(), {});
-    EXPECT_FALSE(run.ok);
-    EXPECT_NE(run.status.find("operator 0 SLICE"), std::string::npos) << run.status;
-    EXPECT_NE(run.status.find(c.field), std::string::npos) << run.status;
+    expectRefusal(w, in, out, {"operator 0 SLICE", c.field});
   }
 }
 
@@ -410,9 +411,7 @@ TEST(LayoutOps, SliceOutOfBoundsIsRefused) {
 
 TEST(LayoutOpsVsTflm, SplitRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(41);
-  for (int i = 0; i < 25; ++i) {
-    SCOPED_TRACE(i);
+  forCases(41, 25, [&](Rng& rng, int) {
     const TensorType type = pick(
         rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
@@ -432,14 +431,12 @@ TEST(LayoutOpsVsTflm, SplitRandomModels) {
     addOp(w, schema::BuiltinOperator::kSplit, {a, in}, outs,
           TableOptions(schema::BuiltinOptionsType::kSplitOptions).add(0, Kind::kInt32, parts));
     compare(w, in, outs, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, SplitVRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(42);
-  for (int i = 0; i < 25; ++i) {
-    SCOPED_TRACE(i);
+  forCases(42, 25, [&](Rng& rng, int) {
     const TensorType type = pick(
         rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
@@ -464,7 +461,7 @@ TEST(LayoutOpsVsTflm, SplitVRandomModels) {
           TableOptions(schema::BuiltinOptionsType::kSplitVOptions)
               .add(0, Kind::kInt32, static_cast<int64_t>(sizes.size())));
     compare(w, in, outs, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, SplitAxisOutOfRangeIsRefused) {
@@ -485,9 +482,7 @@ TEST(LayoutOpsVsTflm, SplitAxisOutOfRangeIsRefused) {
 
 TEST(LayoutOpsVsTflm, PackRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(44);
-  for (int i = 0; i < 25; ++i) {
-    SCOPED_TRACE(i);
+  forCases(44, 25, [&](Rng& rng, int) {
     const TensorType type = pick(
         rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32, TensorType::kInt64});
     const std::vector<int32_t> shape = randomShape(rng, 0, 3, 4);
@@ -507,14 +502,12 @@ TEST(LayoutOpsVsTflm, PackRandomModels) {
               .add(0, Kind::kInt32, count)
               .add(1, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank - 1));
     compare(w, ins[0], {out}, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, UnpackRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(45);
-  for (int i = 0; i < 25; ++i) {
-    SCOPED_TRACE(i);
+  forCases(45, 25, [&](Rng& rng, int) {
     const TensorType type =
         pick(rng, {TensorType::kInt8, TensorType::kInt32, TensorType::kFloat32});
     const std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
@@ -533,7 +526,7 @@ TEST(LayoutOpsVsTflm, UnpackRandomModels) {
               .add(0, Kind::kInt32, static_cast<int64_t>(outs.size()))
               .add(1, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank));
     compare(w, in, outs, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 // int16 PACK/UNPACK: whatever TFLM's kernels decide (run or refuse), tinyscope decides the same.
@@ -567,9 +560,7 @@ TEST(LayoutOpsVsTflm, PackAndUnpackInt16FollowTflm) {
 
 TEST(LayoutOpsVsTflm, GatherRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(51);
-  for (int i = 0; i < 30; ++i) {
-    SCOPED_TRACE(i);
+  forCases(51, 30, [&](Rng& rng, int) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
     std::vector<int32_t> shape = randomShape(rng, 1, 4, 5);
     const int32_t rank = static_cast<int32_t>(shape.size());
@@ -592,7 +583,7 @@ TEST(LayoutOpsVsTflm, GatherRandomModels) {
               .add(0, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank)
               .add(1, Kind::kInt32, batchDims));
     compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, GatherRefusals) {
@@ -621,19 +612,12 @@ TEST(LayoutOps, GatherPositionOutOfRangeIsRefused) {
   const int32_t out = w.addActivation("out", TensorType::kInt8, {2, 2}, q);
   addOp(w, schema::BuiltinOperator::kGather, {in, pos}, {out},
         TableOptions(schema::BuiltinOptionsType::kGatherOptions));
-  w.setInputs({in});
-  w.setOutputs({out});
-  const test::OracleRun run = test::runTinyscope(w.serialize(), {});
-  EXPECT_FALSE(run.ok);
-  EXPECT_NE(run.status.find("operator 0 GATHER"), std::string::npos) << run.status;
-  EXPECT_NE(run.status.find("GATHER.positions"), std::string::npos) << run.status;
+  expectRefusal(w, in, out, {"operator 0 GATHER", "GATHER.positions"});
 }
 
 TEST(LayoutOpsVsTflm, ShapeFillZerosLike) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(53);
-  for (int i = 0; i < 20; ++i) {
-    SCOPED_TRACE(i);
+  forCases(53, 20, [&](Rng& rng, int) {
     const std::vector<int32_t> shape = randomShape(rng, 0, 5, 4);
     const int32_t rank = static_cast<int32_t>(shape.size());
     if (rank > 0) {  // SHAPE of any tensor type (a scalar's would be a zero-sized output)
@@ -667,7 +651,7 @@ TEST(LayoutOpsVsTflm, ShapeFillZerosLike) {
       addOp(w, schema::BuiltinOperator::kZerosLike, {in}, {out});
       compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
     }
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, FillAndZerosLikeRefusals) {
@@ -756,9 +740,7 @@ void runReduce(schema::BuiltinOperator op, TensorType type, const ReduceCase& c,
 
 TEST(LayoutOpsVsTflm, SumRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(61);
-  for (int i = 0; i < 30; ++i) {
-    SCOPED_TRACE(i);
+  forCases(61, 30, [&](Rng& rng, int) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kInt16});
     const ReduceCase c = randomReduce(rng);
     // Output scales from much finer to much coarser than the input's (saturation both ways).
@@ -767,19 +749,17 @@ TEST(LayoutOpsVsTflm, SumRandomModels) {
     QuantParams outQ = QuantParams::perTensor(
         inQ.scales[0] * ratio, type == TensorType::kInt8 ? uniform(rng, -128, 127) : 0);
     runReduce(schema::BuiltinOperator::kSum, type, c, inQ, outQ, rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, ReduceMaxRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(62);
-  for (int i = 0; i < 30; ++i) {
-    SCOPED_TRACE(i);
+  forCases(62, 30, [&](Rng& rng, int) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
     const ReduceCase c = randomReduce(rng);
     const QuantParams q = quantFor(type, rng);
     runReduce(schema::BuiltinOperator::kReduceMax, type, c, q, q, rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, ReduceMaxRefusals) {
@@ -800,9 +780,7 @@ TEST(LayoutOpsVsTflm, ReduceMaxRefusals) {
 
 TEST(LayoutOpsVsTflm, ArgMaxArgMinRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(64);
-  for (int i = 0; i < 40; ++i) {
-    SCOPED_TRACE(i);
+  forCases(64, 40, [&](Rng& rng, int i) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
     const std::vector<int32_t> shape = randomShape(rng, 1, 4, 6);
     const int32_t rank = static_cast<int32_t>(shape.size());
@@ -826,16 +804,14 @@ TEST(LayoutOpsVsTflm, ArgMaxArgMinRandomModels) {
     w.setOutputs({out});
     ASSERT_TRUE(test::runTflm(w.serialize(), input).ok);
     test::expectSameAsTflm(w.serialize(), input);
-  }
+  });
 }
 
 // ---- PADV2 ----
 
 TEST(LayoutOpsVsTflm, PadV2RandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(71);
-  for (int i = 0; i < 30; ++i) {
-    SCOPED_TRACE(i);
+  forCases(71, 30, [&](Rng& rng, int) {
     const TensorType type = pick(
         rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32});
     const std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
@@ -855,7 +831,7 @@ TEST(LayoutOpsVsTflm, PadV2RandomModels) {
     const int32_t out = w.addActivation("out", type, outShape, q);
     addOp(w, schema::BuiltinOperator::kPadv2, {in, pad, value}, {out});
     compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, PadV2Refusals) {
@@ -899,9 +875,7 @@ void runResize(bool bilinear, TensorType type, std::vector<int32_t> in, int32_t 
 
 TEST(LayoutOpsVsTflm, ResizeRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(81);
-  for (int i = 0; i < 60; ++i) {
-    SCOPED_TRACE(i);
+  forCases(81, 60, [&](Rng& rng, int i) {
     const bool bilinear = i % 2 == 1;
     const TensorType type =
         bilinear ? pick(rng, {TensorType::kInt8, TensorType::kFloat32})
@@ -911,7 +885,7 @@ TEST(LayoutOpsVsTflm, ResizeRandomModels) {
     const int32_t mode = uniform(rng, 0, 2);  // plain, align_corners, half_pixel_centers
     runResize(bilinear, type, in, uniform(rng, 1, 15), uniform(rng, 1, 15), mode == 1, mode == 2,
               rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, ResizeEdgeCases) {
@@ -934,9 +908,7 @@ TEST(LayoutOpsVsTflm, ResizeEdgeCases) {
 
 TEST(LayoutOpsVsTflm, DepthSpaceRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(91);
-  for (int i = 0; i < 30; ++i) {
-    SCOPED_TRACE(i);
+  forCases(91, 30, [&](Rng& rng, int i) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
     const bool toSpace = i % 2 == 0;
     const int32_t b = uniform(rng, 1, 3);
@@ -956,14 +928,12 @@ TEST(LayoutOpsVsTflm, DepthSpaceRandomModels) {
                                : schema::BuiltinOptionsType::kSpaceToDepthOptions)
               .add(0, Kind::kInt32, b));
     compare(w8, in, {out}, elements(inShape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 TEST(LayoutOpsVsTflm, BatchSpaceRandomModels) {
   SKIP_WITHOUT_TFLM();
-  Rng rng(92);
-  for (int i = 0; i < 40; ++i) {
-    SCOPED_TRACE(i);
+  forCases(92, 40, [&](Rng& rng, int i) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
     const bool toSpace = i % 2 == 0;
     const bool rank4 = uniform(rng, 0, 2) != 0;
@@ -998,7 +968,7 @@ TEST(LayoutOpsVsTflm, BatchSpaceRandomModels) {
                   : schema::BuiltinOperator::kSpaceToBatchNd,
           {in, bs, ps}, {out});
     compare(w, in, {out}, elements(inShape) * typeSize(type), rng, true);
-  }
+  });
 }
 
 // ---- docs ----
