@@ -97,6 +97,9 @@ constexpr uint32_t kAlignCorners = 0, kHalfPixelCenters = 1;
 namespace block_size_options {  // DepthToSpaceOptions and SpaceToDepthOptions
 constexpr uint32_t kBlockSize = 0;
 }
+namespace mirror_pad_options {
+constexpr uint32_t kMode = 0;  // 0 REFLECT, 1 SYMMETRIC
+}
 namespace gather_options {
 constexpr uint32_t kAxis = 0, kBatchDims = 1;
 }
@@ -130,6 +133,7 @@ enum class BuiltinOptionsType : uint8_t {
   kResizeNearestNeighborOptions = 74,
   kSpaceToDepthOptions = 19,
   kDepthToSpaceOptions = 94,
+  kMirrorPadOptions = 77,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

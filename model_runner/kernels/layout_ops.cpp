@@ -5,6 +5,7 @@
 #include "model_runner/kernels/gather.h"
 #include "model_runner/kernels/max_pool_2d.h"
 #include "model_runner/kernels/mean.h"
+#include "model_runner/kernels/mirror_pad.h"
 #include "model_runner/kernels/pad.h"
 #include "model_runner/kernels/resize.h"
 #include "model_runner/kernels/slice.h"
@@ -39,6 +40,7 @@ Status addLayoutOps(OpResolver& resolver) {
       registerSpaceToDepth(),
       registerBatchToSpaceNd(),
       registerSpaceToBatchNd(),
+      registerMirrorPad(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

@@ -1,5 +1,6 @@
 // MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL,
-// ZEROS_LIKE, SUM, REDUCE_MAX, ARG_MAX and ARG_MIN against TensorFlow Lite Micro
+// ZEROS_LIKE, SUM, REDUCE_MAX, ARG_MAX, ARG_MIN, PADV2, MIRROR_PAD, the resizes and the
+// space/depth/batch moves against TensorFlow Lite Micro
 // (../shared/tools/tflm_run): random one-operator models from the .tflite writer (random shapes,
 // options, types, quantizations and inputs) must give byte-identical outputs, and the models TFLM
 // refuses must be refused by both. Skips when tflm_run is absent.
@@ -969,6 +970,52 @@ TEST(LayoutOpsVsTflm, BatchSpaceRandomModels) {
           {in, bs, ps}, {out});
     compare(w, in, {out}, elements(inShape) * typeSize(type), rng, true);
   });
+}
+
+// ---- MIRROR_PAD ----
+
+void runMirrorPad(TensorType type, const std::vector<int32_t>& shape,
+                  const std::vector<int32_t>& pads, uint8_t mode, Rng& rng, bool mustRun) {
+  std::vector<int32_t> outShape;
+  for (size_t d = 0; d < shape.size(); ++d)
+    outShape.push_back(pads[2 * d] + shape[d] + pads[2 * d + 1]);
+  host::TfliteWriter w;
+  const QuantParams q = quantFor(type, rng);
+  const int32_t in = w.addActivation("in", type, shape, q);
+  const int32_t p = w.addInt32Constant("paddings", {static_cast<int32_t>(shape.size()), 2}, pads);
+  const int32_t out = w.addActivation("out", type, outShape, q);
+  addOp(w, schema::BuiltinOperator::kMirrorPad, {in, p}, {out},
+        TableOptions(schema::BuiltinOptionsType::kMirrorPadOptions).add(0, Kind::kInt8, mode));
+  compare(w, in, {out}, elements(shape) * typeSize(type), rng, mustRun);
+}
+
+TEST(LayoutOpsVsTflm, MirrorPadRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  forCases(101, 30, [&](Rng& rng, int i) {
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const uint8_t mode = static_cast<uint8_t>(i % 2);  // REFLECT, SYMMETRIC
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 4);
+    std::vector<int32_t> pads;
+    for (int32_t d : shape) {
+      const int32_t limit = d - (mode == 0 ? 1 : 0);  // up to the largest pad each mode allows
+      pads.push_back(uniform(rng, 0, limit));
+      pads.push_back(uniform(rng, 0, limit));
+    }
+    runMirrorPad(type, shape, pads, mode, rng, true);
+  });
+}
+
+// TFLM reads outside the input for pads beyond what the mode allows; tinyscope refuses them.
+TEST(LayoutOps, MirrorPadTooWideIsRefused) {
+  Rng rng(102);
+  host::TfliteWriter w;
+  const QuantParams q = QuantParams::perTensor(0.5f, 0);
+  const int32_t in = w.addActivation("in", TensorType::kInt8, {3}, q);
+  const int32_t p = w.addInt32Constant("paddings", {1, 2}, {3, 0});
+  const int32_t out = w.addActivation("out", TensorType::kInt8, {6}, q);
+  addOp(w, schema::BuiltinOperator::kMirrorPad, {in, p}, {out},
+        TableOptions(schema::BuiltinOptionsType::kMirrorPadOptions).add(0, Kind::kInt8, 0));
+  expectRefusal(w, in, out, {"operator 0 MIRROR_PAD", "MIRROR_PAD.paddings"});
 }
 
 // ---- docs ----
