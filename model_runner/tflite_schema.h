@@ -100,6 +100,9 @@ constexpr uint32_t kBlockSize = 0;
 namespace mirror_pad_options {
 constexpr uint32_t kMode = 0;  // 0 REFLECT, 1 SYMMETRIC
 }
+namespace l2_norm_options {
+constexpr uint32_t kActivation = 0;
+}
 namespace gather_options {
 constexpr uint32_t kAxis = 0, kBatchDims = 1;
 }
@@ -134,6 +137,7 @@ enum class BuiltinOptionsType : uint8_t {
   kSpaceToDepthOptions = 19,
   kDepthToSpaceOptions = 94,
   kMirrorPadOptions = 77,
+  kL2NormOptions = 12,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

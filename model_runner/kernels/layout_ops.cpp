@@ -3,6 +3,7 @@
 #include "model_runner/kernels/arg_min_max.h"
 #include "model_runner/kernels/fill_shape.h"
 #include "model_runner/kernels/gather.h"
+#include "model_runner/kernels/l2_normalization.h"
 #include "model_runner/kernels/max_pool_2d.h"
 #include "model_runner/kernels/mean.h"
 #include "model_runner/kernels/mirror_pad.h"
@@ -41,6 +42,7 @@ Status addLayoutOps(OpResolver& resolver) {
       registerBatchToSpaceNd(),
       registerSpaceToBatchNd(),
       registerMirrorPad(),
+      registerL2Normalization(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

@@ -1018,6 +1018,52 @@ TEST(LayoutOps, MirrorPadTooWideIsRefused) {
   expectRefusal(w, in, out, {"operator 0 MIRROR_PAD", "MIRROR_PAD.paddings"});
 }
 
+// ---- L2_NORMALIZATION ----
+
+TEST(LayoutOpsVsTflm, L2NormalizationRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  forCases(111, 40, [&](Rng& rng, int i) {
+    const TensorType type = i % 4 == 3 ? TensorType::kFloat32 : TensorType::kInt8;
+    std::vector<int32_t> shape = randomShape(rng, 1, 4, 6);
+    if (i % 5 == 0) shape.back() = uniform(rng, 100, 300);  // long rows
+    host::TfliteWriter w;
+    const QuantParams inQ = quantFor(type, rng);
+    const QuantParams outQ =
+        type == TensorType::kInt8 ? QuantParams::perTensor(1.0f / 128, 0) : QuantParams();
+    const int32_t in = w.addActivation("in", type, shape, inQ);
+    const int32_t out = w.addActivation("out", type, shape, outQ);
+    addOp(w, schema::BuiltinOperator::kL2Normalization, {in}, {out},
+          TableOptions(schema::BuiltinOptionsType::kL2NormOptions));
+    std::vector<uint8_t> input = randomBytes(elements(shape) * typeSize(type), rng);
+    if (type == TensorType::kInt8 && i % 7 == 0) {  // rows equal to the zero point: sum 0
+      for (uint8_t& b : input) b = static_cast<uint8_t>(inQ.zeroPoints[0]);
+    }
+    if (type == TensorType::kFloat32) {  // finite values in [-4, 4]
+      for (size_t k = 0; k + 4 <= input.size(); k += 4) {
+        const float v = static_cast<float>(uniform(rng, -4000, 4000)) / 1000.0f;
+        std::memcpy(&input[k], &v, 4);
+      }
+    }
+    w.setInputs({in});
+    w.setOutputs({out});
+    ASSERT_TRUE(test::runTflm(w.serialize(), input).ok);
+    test::expectSameAsTflm(w.serialize(), input);
+  });
+}
+
+TEST(LayoutOpsVsTflm, L2NormalizationWithActivationIsRefused) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(112);
+  host::TfliteWriter w;
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {2, 5}, QuantParams::perTensor(0.1f, 3));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt8, {2, 5}, QuantParams::perTensor(1.0f / 128, 0));
+  addOp(w, schema::BuiltinOperator::kL2Normalization, {in}, {out},
+        TableOptions(schema::BuiltinOptionsType::kL2NormOptions).add(0, Kind::kInt8, 1));
+  compare(w, in, {out}, 10, rng);
+}
+
 // ---- docs ----
 
 // docs/RUNNER.md's op-table rows (lines "| `kernels/..._ops.h` | ...") name every operator
