@@ -30,7 +30,7 @@ struct OpRegistration {
 
 class OpResolver {
  public:
-  static constexpr uint32_t kCapacity = 48;
+  static constexpr uint32_t kCapacity = 192;
 
   // Adds or replaces the registration for its (builtinCode, customName). Returns
   // kResolverFull when full, kNullArgument when prepare/invoke is missing.

@@ -76,6 +76,36 @@ namespace unidirectional_sequence_lstm_options {
 constexpr uint32_t kActivation = 0, kCellClip = 1, kProjClip = 2, kTimeMajor = 3,
                    kAsymmetricQuantizeInputs = 4, kDiagonalRecurrentTensors = 5;
 }
+namespace squeeze_options {
+constexpr uint32_t kSqueezeDims = 0;
+}
+namespace split_options {  // SplitOptions and SplitVOptions
+constexpr uint32_t kNumSplits = 0;
+}
+namespace pack_options {
+constexpr uint32_t kValuesCount = 0, kAxis = 1;
+}
+namespace unpack_options {
+constexpr uint32_t kNum = 0, kAxis = 1;
+}
+namespace resize_bilinear_options {
+constexpr uint32_t kAlignCorners = 2, kHalfPixelCenters = 3;  // 0, 1: deprecated sizes
+}
+namespace resize_nearest_neighbor_options {
+constexpr uint32_t kAlignCorners = 0, kHalfPixelCenters = 1;
+}
+namespace block_size_options {  // DepthToSpaceOptions and SpaceToDepthOptions
+constexpr uint32_t kBlockSize = 0;
+}
+namespace mirror_pad_options {
+constexpr uint32_t kMode = 0;  // 0 REFLECT, 1 SYMMETRIC
+}
+namespace l2_norm_options {
+constexpr uint32_t kActivation = 0;
+}
+namespace gather_options {
+constexpr uint32_t kAxis = 0, kBatchDims = 1;
+}
 
 // union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
 enum class BuiltinOptionsType : uint8_t {
@@ -92,6 +122,22 @@ enum class BuiltinOptionsType : uint8_t {
   kTransposeOptions = 26,
   kReducerOptions = 27,
   kUnidirectionalSequenceLSTMOptions = 71,
+  kSqueezeOptions = 30,
+  kSplitOptions = 35,
+  kSliceOptions = 48,
+  kExpandDimsOptions = 52,
+  kPackOptions = 59,
+  kUnpackOptions = 64,
+  kSplitVOptions = 79,
+  kGatherOptions = 23,
+  kShapeOptions = 55,
+  kPadV2Options = 43,
+  kResizeBilinearOptions = 15,
+  kResizeNearestNeighborOptions = 74,
+  kSpaceToDepthOptions = 19,
+  kDepthToSpaceOptions = 94,
+  kMirrorPadOptions = 77,
+  kL2NormOptions = 12,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

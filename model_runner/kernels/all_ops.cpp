@@ -3,6 +3,7 @@
 #include "model_runner/kernels/core_ops.h"
 #include "model_runner/kernels/extended_ops.h"
 #include "model_runner/kernels/large_ops.h"
+#include "model_runner/kernels/layout_ops.h"
 
 namespace tinyscope::runner::kernels {
 
@@ -10,6 +11,7 @@ Status addAllOps(OpResolver& resolver) {
   Status s = addCoreOps(resolver);
   if (s == Status::kOk) s = addExtendedOps(resolver);
   if (s == Status::kOk) s = addLargeOps(resolver);
+  if (s == Status::kOk) s = addLayoutOps(resolver);
   return s;
 }
 

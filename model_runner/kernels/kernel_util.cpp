@@ -1,5 +1,7 @@
 #include "model_runner/kernels/kernel_util.h"
 
+#include <cstring>
+
 #include "model_runner/quant_math.h"
 
 namespace tinyscope::runner::kernels {
@@ -26,6 +28,42 @@ Status requireType(const OpContext& ctx, const TensorDesc& t, TensorType type, c
 Status requireRank(const OpContext& ctx, const TensorDesc& t, uint8_t rank, const char* field) {
   if (t.rank != rank) return ctx.failValue(Status::kShapeMismatch, field, t.rank, t.index);
   return Status::kOk;
+}
+
+Status requireTypeIn(const OpContext& ctx, const TensorDesc& t, uint32_t types, const char* field) {
+  if (static_cast<uint32_t>(t.type) >= 32 || (types & typeBit(t.type)) == 0)
+    return ctx.failValue(Status::kUnsupportedOpType, field, static_cast<int64_t>(t.type), t.index);
+  return Status::kOk;
+}
+
+int64_t constantInt(const TensorDesc& t, size_t i) {
+  switch (t.type) {
+    case TensorType::kInt8:
+      return static_cast<int8_t>(t.constData[i]);
+    case TensorType::kInt16: {
+      int16_t v = 0;
+      std::memcpy(&v, t.constData + 2 * i, sizeof v);
+      return v;
+    }
+    case TensorType::kInt32:
+      return quant::loadInt32(t.constData + 4 * i);
+    case TensorType::kInt64: {
+      int64_t v = 0;
+      std::memcpy(&v, t.constData + 8 * i, sizeof v);
+      return v;
+    }
+    default:
+      return 0;
+  }
+}
+
+OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
+                                   void (*invoke)(const OpContext&)) {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(op);
+  r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
 }
 
 Status requirePerTensorQuant(const OpContext& ctx, const TensorDesc& t, const char* field) {

@@ -5,6 +5,7 @@
 
 #include "model_runner/model.h"
 #include "model_runner/op_context.h"
+#include "model_runner/op_resolver.h"
 #include "model_runner/tflite_schema.h"
 
 namespace tinyscope::runner::kernels {
@@ -51,6 +52,17 @@ Status requireRank(const OpContext& ctx, const TensorDesc& t, uint8_t rank, cons
 Status requirePerTensorQuant(const OpContext& ctx, const TensorDesc& t, const char* field);
 // Options table of the expected union type (absent options give defaults).
 Status requireOptions(const OpContext& ctx, schema::BuiltinOptionsType type);
+// A tensor type's bit in a set of types for requireTypeIn().
+constexpr uint32_t typeBit(TensorType t) {
+  return 1u << (static_cast<uint32_t>(t) & 31u);
+}
+// t's type is in `types` (typeBit()s or-ed together); else kUnsupportedOpType naming `field`.
+Status requireTypeIn(const OpContext& ctx, const TensorDesc& t, uint32_t types, const char* field);
+// Element i of a constant int8/int16/int32/int64 tensor, widened (0 for other types).
+int64_t constantInt(const TensorDesc& t, size_t i);
+// The registration of a builtin operator without init.
+OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
+                                   void (*invoke)(const OpContext&));
 // Range of a fused activation on an int8 output.
 Status activationRange(const OpContext& ctx, uint8_t activation, const TensorDesc& output,
                        int32_t* actMin, int32_t* actMax);

@@ -6,19 +6,24 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
+enum class Reducer : uint8_t { kMean, kSum, kMax };
+
 struct MeanData {
   MeanParams params;
-  void* temp = nullptr;  // scratch: outputCount int32 sums
-  bool int16 = false;
+  void* temp = nullptr;  // scratch: outputCount int32 sums (MEAN, SUM)
+  TensorType type = TensorType::kInt8;
 };
 
-Status prepare(OpContext& ctx) {
+Status prepareReducer(OpContext& ctx, Reducer reducer) {
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kReducerOptions)) != Status::kOk)
     return s;
   const TensorDesc input = ctx.input(0), axis = ctx.input(1), output = ctx.output(0);
-  if (input.type != TensorType::kInt8 && input.type != TensorType::kInt16) {
+  const bool typeOk = reducer == Reducer::kMax
+                          ? input.type == TensorType::kInt8 || input.type == TensorType::kFloat32
+                          : input.type == TensorType::kInt8 || input.type == TensorType::kInt16;
+  if (!typeOk) {
     return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
                          input.index);
   }
@@ -31,9 +36,18 @@ Status prepare(OpContext& ctx) {
        (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk)) {
     return s;
   }
-  if (input.numChannels() != 1 || output.numChannels() != 1 ||
-      !(input.scale() > 0.0f && input.scale() < 1e30f) ||
-      !(output.scale() > 0.0f && output.scale() < 1e30f)) {
+  if (reducer == Reducer::kMax && input.type == TensorType::kInt8) {
+    if (input.scale() != output.scale())
+      return ctx.fail(Status::kBadQuantization, "output scale (differs from the input's)",
+                      output.index);
+    if (input.zeroPoint() != output.zeroPoint())
+      return ctx.failValue(Status::kBadQuantization, "output zero point (differs from the input's)",
+                           output.zeroPoint(), output.index);
+  }
+  const bool quantized = input.type != TensorType::kFloat32;
+  if (quantized && (input.numChannels() != 1 || output.numChannels() != 1 ||
+                    !(input.scale() > 0.0f && input.scale() < 1e30f) ||
+                    !(output.scale() > 0.0f && output.scale() < 1e30f))) {
     return ctx.fail(Status::kBadQuantization, "scale", output.index);
   }
   if (!axis.isConstant()) return ctx.fail(Status::kBadOpParams, "axis (not constant)", axis.index);
@@ -74,23 +88,43 @@ Status prepare(OpContext& ctx) {
     shapeOk = shapeOk && output.rank == keptRank;
   }
   if (!shapeOk) return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  p.outputCount = static_cast<int32_t>(outCount);
+  data->type = input.type;
+  if (reducer == Reducer::kMax) return Status::kOk;
   int shift = 0;
   const double real = static_cast<double>(input.scale()) / static_cast<double>(output.scale());
   if (!quant::quantizeMultiplier(real, &p.multiplier, &shift))
     return ctx.fail(Status::kBadQuantization, "scale");
   p.shift = shift;
-  reference::foldCount(reducedCount, &p.multiplier, &p.shift);
+  if (reducer == Reducer::kMean) reference::foldCount(reducedCount, &p.multiplier, &p.shift);
   if (p.shift < -31) return ctx.fail(Status::kBadQuantization, "scale");
   p.inputZeroPoint = input.zeroPoint();
-  p.outputCount = static_cast<int32_t>(outCount);
   p.outputZeroPoint = output.zeroPoint();
-  data->int16 = input.type == TensorType::kInt16;
   return ctx.requestScratch(sizeof(int32_t) * (outCount > 0 ? outCount : 1), &data->temp);
+}
+
+Status prepareMean(OpContext& ctx) {
+  return prepareReducer(ctx, Reducer::kMean);
+}
+Status prepareSum(OpContext& ctx) {
+  return prepareReducer(ctx, Reducer::kSum);
+}
+Status prepareMax(OpContext& ctx) {
+  return prepareReducer(ctx, Reducer::kMax);
+}
+
+void invokeMax(const OpContext& ctx) {
+  const auto* d = static_cast<const MeanData*>(ctx.userData());
+  if (d->type == TensorType::kFloat32) {
+    reference::reduceMax(d->params, ctx.inputData<float>(0), ctx.outputData<float>(0));
+  } else {
+    reference::reduceMax(d->params, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+  }
 }
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const MeanData*>(ctx.userData());
-  if (d->int16) {
+  if (d->type == TensorType::kInt16) {
     reference::mean(d->params, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0),
                     static_cast<int32_t*>(d->temp));
   } else {
@@ -104,9 +138,20 @@ void invoke(const OpContext& ctx) {
 OpRegistration registerMean() {
   OpRegistration r;
   r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kMean);
-  r.prepare = prepare;
+  r.prepare = prepareMean;
   r.invoke = invoke;
   return r;
+}
+
+OpRegistration registerSum() {
+  OpRegistration r = registerMean();
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kSum);
+  r.prepare = prepareSum;
+  return r;
+}
+
+OpRegistration registerReduceMax() {
+  return builtinRegistration(schema::BuiltinOperator::kReduceMax, prepareMax, invokeMax);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -1,8 +1,11 @@
-// MEAN, int8/int16, over any set of axes (constant int32 operand, negative axes allowed,
-// duplicates ignored), with or without keep_dims, bit-exact with TFLite Micro's reference:
-//   out = MultiplyByQuantizedMultiplier(sum(q - inZeroPoint), M, S) + outZeroPoint, saturated,
-// where (M, S) = QuantizeMultiplier(inScale / outScale) with 1/count folded in: k = min(
-// floor(log2(count)), 32, 31 + S), M' = (M << k) / count (integer division), S' = S - k.
+// The reducers MEAN, SUM (int8/int16) and REDUCE_MAX (float32, int8), over any set of axes
+// (constant int32 operand, negative axes allowed, duplicates ignored), with or without
+// keep_dims, bit-exact with TFLite Micro's reference:
+//   MEAN/SUM: out = MultiplyByQuantizedMultiplier(sum(q - inZeroPoint), M, S) + outZeroPoint,
+//   saturated, where (M, S) = QuantizeMultiplier(inScale / outScale); MEAN folds 1/count in:
+//   k = min(floor(log2(count)), 32, 31 + S), M' = (M << k) / count (integer division), S' = S - k.
+//   REDUCE_MAX: the largest value (the type's lowest for an empty reduction); int8 input and
+//   output must share scale and zero point, as TFLM requires.
 #pragma once
 
 #include <cstddef>
@@ -39,25 +42,41 @@ inline void foldCount(int64_t count, int32_t* multiplier, int32_t* shift) {
   *shift -= k;
 }
 
-// temp: outputCount int32 sums.
-template <typename T>
-void mean(const MeanParams& p, const T* input, T* output, int32_t* temp) {
-  for (int32_t i = 0; i < p.outputCount; ++i) temp[i] = 0;
+// Calls visit(inputOffset, outputOffset) for every input element, in row-major input order; the
+// output offset is row-major over the kept dimensions.
+template <typename Visit>
+void forEachReduced(const MeanParams& p, Visit visit) {
   size_t total = 1;
   for (int32_t d = 0; d < p.rank; ++d) total *= static_cast<size_t>(p.inDims[d]);
   int32_t index[kMaxDims] = {};
   for (size_t i = 0; i < total; ++i) {
-    // Output offset: row-major over the kept dimensions.
     size_t o = 0;
     for (int32_t d = 0; d < p.rank; ++d) {
       if (!p.reduced[d]) o = o * static_cast<size_t>(p.inDims[d]) + static_cast<size_t>(index[d]);
     }
-    temp[o] = quant::wrappingAdd(temp[o], static_cast<int32_t>(input[i]) - p.inputZeroPoint);
+    visit(i, o);
     for (int32_t d = p.rank - 1; d >= 0; --d) {
       if (++index[d] < p.inDims[d]) break;
       index[d] = 0;
     }
   }
+}
+
+template <typename T>
+void reduceMax(const MeanParams& p, const T* input, T* output) {
+  for (int32_t i = 0; i < p.outputCount; ++i) output[i] = std::numeric_limits<T>::lowest();
+  forEachReduced(p, [&](size_t i, size_t o) {
+    if (input[i] > output[o]) output[o] = input[i];
+  });
+}
+
+// MEAN and SUM (the multiplier tells them apart). temp: outputCount int32 sums.
+template <typename T>
+void mean(const MeanParams& p, const T* input, T* output, int32_t* temp) {
+  for (int32_t i = 0; i < p.outputCount; ++i) temp[i] = 0;
+  forEachReduced(p, [&](size_t i, size_t o) {
+    temp[o] = quant::wrappingAdd(temp[o], static_cast<int32_t>(input[i]) - p.inputZeroPoint);
+  });
   constexpr int64_t kMin = std::numeric_limits<T>::min();
   constexpr int64_t kMax = std::numeric_limits<T>::max();
   for (int32_t i = 0; i < p.outputCount; ++i) {
@@ -71,5 +90,7 @@ void mean(const MeanParams& p, const T* input, T* output, int32_t* temp) {
 }  // namespace reference
 
 OpRegistration registerMean();
+OpRegistration registerSum();
+OpRegistration registerReduceMax();
 
 }  // namespace tinyscope::runner::kernels

@@ -11,12 +11,15 @@ struct PadData {
   PadParams params;
   int32_t padValue = 0;
   uint8_t elementSize = 1;
+  bool padFromInput = false;  // PADV2: the value is input 2's (read at invoke)
 };
 
-Status prepare(OpContext& ctx) {
-  Status s = requireArity(ctx, 2, 2, 1);
+Status prepareWith(OpContext& ctx, bool v2) {
+  Status s = requireArity(ctx, 2, v2 ? 3 : 2, 1);
   if (s != Status::kOk) return s;
-  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kPadOptions)) != Status::kOk) return s;
+  if ((s = requireOptions(ctx, v2 ? schema::BuiltinOptionsType::kPadV2Options
+                                  : schema::BuiltinOptionsType::kPadOptions)) != Status::kOk)
+    return s;
   const TensorDesc input = ctx.input(0), paddings = ctx.input(1), output = ctx.output(0);
   if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
   const size_t elementSize = schema::tensorTypeSize(input.type);
@@ -73,22 +76,52 @@ Status prepare(OpContext& ctx) {
                            output.index);
     }
   }
+  if (v2 && ctx.hasInput(2)) {
+    // As TFLM: a single value of the input's type; an int8 one in the output's quantization.
+    const TensorDesc value = ctx.input(2);
+    if ((s = requireType(ctx, value, input.type, "constant_values")) != Status::kOk) return s;
+    if (value.elementCount != 1)
+      return ctx.fail(Status::kShapeMismatch, "constant_values (not one value)", value.index);
+    if (input.type == TensorType::kInt8 &&
+        (value.zeroPoint() != output.zeroPoint() || value.scale() != output.scale())) {
+      return ctx.fail(Status::kBadQuantization,
+                      "constant_values (quantization differs from the output's)", value.index);
+    }
+    data->padFromInput = true;
+  } else if (v2 && input.type != TensorType::kInt8) {
+    data->padValue = 0;  // TFLM's PADV2 without a value pads every non-int8 type with 0
+  }
   return Status::kOk;
+}
+
+Status prepare(OpContext& ctx) {
+  return prepareWith(ctx, false);
+}
+Status prepareV2(OpContext& ctx) {
+  return prepareWith(ctx, true);
+}
+
+template <typename T>
+T padValueOf(const OpContext& ctx, const PadData& d) {
+  if (!d.padFromInput) return static_cast<T>(d.padValue);
+  T v;
+  std::memcpy(&v, ctx.inputData<uint8_t>(2), sizeof v);
+  return v;
 }
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const PadData*>(ctx.userData());
   switch (d->elementSize) {
     case 1:
-      reference::pad(d->params, static_cast<int8_t>(d->padValue), ctx.inputData<int8_t>(0),
+      reference::pad(d->params, padValueOf<int8_t>(ctx, *d), ctx.inputData<int8_t>(0),
                      ctx.outputData<int8_t>(0));
       break;
     case 2:
-      reference::pad(d->params, static_cast<int16_t>(d->padValue), ctx.inputData<int16_t>(0),
+      reference::pad(d->params, padValueOf<int16_t>(ctx, *d), ctx.inputData<int16_t>(0),
                      ctx.outputData<int16_t>(0));
       break;
     default:
-      reference::pad(d->params, static_cast<int32_t>(0), ctx.inputData<int32_t>(0),
+      reference::pad(d->params, padValueOf<int32_t>(ctx, *d), ctx.inputData<int32_t>(0),
                      ctx.outputData<int32_t>(0));
       break;
   }
@@ -101,6 +134,13 @@ OpRegistration registerPad() {
   r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kPad);
   r.prepare = prepare;
   r.invoke = invoke;
+  return r;
+}
+
+OpRegistration registerPadV2() {
+  OpRegistration r = registerPad();
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kPadv2);
+  r.prepare = prepareV2;
   return r;
 }
 

@@ -81,5 +81,8 @@ void pad(const PadParams& p, T padValue, const T* input, T* output) {
 }  // namespace reference
 
 OpRegistration registerPad();
+// PADV2: PAD whose pad value is its optional third operand (one value of the input's type; an
+// int8 one quantized like the output), as TFLite Micro's kernel.
+OpRegistration registerPadV2();
 
 }  // namespace tinyscope::runner::kernels

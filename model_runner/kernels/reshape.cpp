@@ -17,25 +17,28 @@ Status prepare(OpContext& ctx) {
     return ctx.failValue(Status::kShapeMismatch, "output",
                          static_cast<int64_t>(output.elementCount), output.index);
   }
-  // The byte count is all invoke needs; keep it in the user-data pointer itself.
-  ctx.setUserData(reinterpret_cast<void*>(static_cast<uintptr_t>(output.bytes)));
+  setByteCopy(ctx, output.bytes);
   return Status::kOk;
 }
 
-void invoke(const OpContext& ctx) {
+}  // namespace
+
+void setByteCopy(const OpContext& ctx, size_t bytes) {
+  ctx.setUserData(reinterpret_cast<void*>(static_cast<uintptr_t>(bytes)));
+}
+
+void invokeByteCopy(const OpContext& ctx) {
   const auto bytes = static_cast<size_t>(reinterpret_cast<uintptr_t>(ctx.userData()));
   const void* in = ctx.inputData<uint8_t>(0);
   void* out = ctx.outputData<uint8_t>(0);
   if (in != out && bytes > 0) std::memmove(out, in, bytes);
 }
 
-}  // namespace
-
 OpRegistration registerReshape() {
   OpRegistration r;
   r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kReshape);
   r.prepare = prepare;
-  r.invoke = invoke;
+  r.invoke = invokeByteCopy;
   return r;
 }
 

@@ -29,5 +29,6 @@ OpRegistration registerDepthwiseConv2d(Isa isa);
 OpRegistration registerFullyConnected(Isa isa);
 OpRegistration registerAdd(Isa isa);
 OpRegistration registerAveragePool2d(Isa isa);
+OpRegistration registerMaxPool2d(Isa isa);
 
 }  // namespace tinyscope::runner::optimized

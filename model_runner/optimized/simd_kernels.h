@@ -182,7 +182,8 @@ struct SimdKernels {
   // out[c] = clamp(MultiplyByQuantizedMultiplier(acc[c] + offsetBias[c]) + outputOffset), for
   // c < n, n a multiple of 8.
   void (*requant)(const int32_t* acc, int32_t n, const RequantParams& rq, int32_t* out) = nullptr;
-  int32_t tileRows = kGemmMaxRows;  // rows of A per register tile (kMR)
+  int32_t tileRows = kGemmMaxRows;                // rows of A per register tile (kMR)
+  void (*maxPool)(const PoolJob& job) = nullptr;  // int8 MAX_POOL_2D
 };
 
 // Packs channels [c0, c0 + n) of the job's weights into the layout above (n <= panel) and their
