@@ -76,6 +76,12 @@ namespace unidirectional_sequence_lstm_options {
 constexpr uint32_t kActivation = 0, kCellClip = 1, kProjClip = 2, kTimeMajor = 3,
                    kAsymmetricQuantizeInputs = 4, kDiagonalRecurrentTensors = 5;
 }
+namespace sub_options {
+constexpr uint32_t kActivation = 0, kPotScaleInt16 = 1;
+}
+namespace leaky_relu_options {
+constexpr uint32_t kAlpha = 0;
+}
 
 // union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
 enum class BuiltinOptionsType : uint8_t {
@@ -92,6 +98,8 @@ enum class BuiltinOptionsType : uint8_t {
   kTransposeOptions = 26,
   kReducerOptions = 27,
   kUnidirectionalSequenceLSTMOptions = 71,
+  kSubOptions = 28,
+  kLeakyReluOptions = 75,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

@@ -1,6 +1,7 @@
 #include "model_runner/kernels/all_ops.h"
 
 #include "model_runner/kernels/core_ops.h"
+#include "model_runner/kernels/elementwise_ops.h"
 #include "model_runner/kernels/extended_ops.h"
 #include "model_runner/kernels/large_ops.h"
 
@@ -10,6 +11,7 @@ Status addAllOps(OpResolver& resolver) {
   Status s = addCoreOps(resolver);
   if (s == Status::kOk) s = addExtendedOps(resolver);
   if (s == Status::kOk) s = addLargeOps(resolver);
+  if (s == Status::kOk) s = addElementwiseOps(resolver);
   return s;
 }
 
