@@ -66,8 +66,7 @@ Status prepareUnary(OpContext& ctx, bool allowInt16, UnaryData** out) {
   const TensorType t = input.type;
   if (t != TensorType::kFloat32 && t != TensorType::kInt8 &&
       !(allowInt16 && t == TensorType::kInt16)) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(t),
-                         input.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(t), input.index);
   }
   if ((s = requireType(ctx, output, t, "output")) != Status::kOk) return s;
   if (input.elementCount != output.elementCount)
@@ -78,7 +77,9 @@ Status prepareUnary(OpContext& ctx, bool allowInt16, UnaryData** out) {
   return Status::kOk;
 }
 
-bool isQuantized(TensorType t) { return t == TensorType::kInt8 || t == TensorType::kInt16; }
+bool isQuantized(TensorType t) {
+  return t == TensorType::kInt8 || t == TensorType::kInt16;
+}
 
 Status requireQuantizedPair(const OpContext& ctx, const TensorDesc& in, const TensorDesc& out,
                             bool int16ZeroPointZero) {
@@ -90,7 +91,8 @@ Status requireQuantizedPair(const OpContext& ctx, const TensorDesc& in, const Te
 Status multiplierOf(const OpContext& ctx, double real, int32_t* m, int32_t* shift,
                     const char* field, int32_t tensor) {
   int sh = 0;
-  if (!quant::quantizeMultiplier(real, m, &sh)) return ctx.fail(Status::kBadQuantization, field, tensor);
+  if (!quant::quantizeMultiplier(real, m, &sh))
+    return ctx.fail(Status::kBadQuantization, field, tensor);
   *shift = sh;
   return Status::kOk;
 }
@@ -201,8 +203,8 @@ Status prepareLeakyRelu(OpContext& ctx) {
   // The ratios are computed in float, as TFLM does.
   const double alphaReal = static_cast<double>(in.scale() * d->alpha / out.scale());
   const double identityReal = static_cast<double>(in.scale() / out.scale());
-  if ((s = multiplierOf(ctx, alphaReal, &d->alphaMultiplier, &d->alphaShift, "alpha",
-                        out.index)) != Status::kOk) {
+  if ((s = multiplierOf(ctx, alphaReal, &d->alphaMultiplier, &d->alphaShift, "alpha", out.index)) !=
+      Status::kOk) {
     return s;
   }
   return multiplierOf(ctx, identityReal, &d->multiplier, &d->shift, "output scale", out.index);
@@ -212,9 +214,9 @@ template <typename T>
 void leakyReluQuantized(const UnaryData& d, const T* in, T* out) {
   for (size_t i = 0; i < d.count; ++i) {
     const int32_t x = int32_t{in[i]} - d.inputZeroPoint;
-    const int32_t y = x >= 0 ? quant::multiplyByQuantizedMultiplier(x, d.multiplier, d.shift)
-                             : quant::multiplyByQuantizedMultiplier(x, d.alphaMultiplier,
-                                                                     d.alphaShift);
+    const int32_t y =
+        x >= 0 ? quant::multiplyByQuantizedMultiplier(x, d.multiplier, d.shift)
+               : quant::multiplyByQuantizedMultiplier(x, d.alphaMultiplier, d.alphaShift);
     out[i] = saturateTo<T>(int64_t{y} + d.outputZeroPoint);
   }
 }
@@ -312,7 +314,8 @@ Status preparePrelu(OpContext& ctx) {
   d->type = t;
   // TFLM's PRELU always walks a 4-D broadcast.
   if (in.rank > 4 || alpha.rank > 4 || out.rank > 4)
-    return ctx.failValue(Status::kShapeMismatch, "rank", in.rank > alpha.rank ? in.rank : alpha.rank);
+    return ctx.failValue(Status::kShapeMismatch, "rank",
+                         in.rank > alpha.rank ? in.rank : alpha.rank);
   if ((s = prepareBinaryLayout(ctx, in, alpha, out, 4, &d->layout)) != Status::kOk) return s;
   if (t == TensorType::kFloat32) return Status::kOk;
   if ((s = requireQuantizedTensor(ctx, in, "input", false)) != Status::kOk ||
@@ -329,18 +332,17 @@ Status preparePrelu(OpContext& ctx) {
                         out.index)) != Status::kOk) {
     return s;
   }
-  return multiplierOf(ctx, inScale * static_cast<double>(alpha.scale()) / outScale,
-                      &d->multiplier2, &d->shift2, "alpha scale", alpha.index);
+  return multiplierOf(ctx, inScale * static_cast<double>(alpha.scale()) / outScale, &d->multiplier2,
+                      &d->shift2, "alpha scale", alpha.index);
 }
 
 template <typename T>
 void preluQuantized(const PreluData& d, const T* in, const int8_t* alpha, T* out) {
   forEachElement(d.layout, [&](size_t i, size_t i1, size_t i2) {
     const int32_t x = d.inputOffset + in[i1];
-    const int32_t y =
-        x >= 0 ? quant::multiplyByQuantizedMultiplier(x, d.multiplier1, d.shift1)
-               : quant::multiplyByQuantizedMultiplier(x * (d.alphaOffset + alpha[i2]),
-                                                      d.multiplier2, d.shift2);
+    const int32_t y = x >= 0 ? quant::multiplyByQuantizedMultiplier(x, d.multiplier1, d.shift1)
+                             : quant::multiplyByQuantizedMultiplier(x * (d.alphaOffset + alpha[i2]),
+                                                                    d.multiplier2, d.shift2);
     out[i] = saturateTo<T>(int64_t{y} + d.outputOffset);
   });
 }

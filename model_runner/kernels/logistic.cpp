@@ -36,6 +36,32 @@ void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* inpu
   }
 }
 
+int32_t tanhQ4(int32_t x) {
+  if (x == 0) return 0;
+  // tanh(|x|) = (1 - exp(-2|x|)) / (1 + exp(-2|x|)); -|x| read with 5 integer bits is -2|x|.
+  const int32_t negAbs = x < 0 ? x : -x;
+  const int32_t t = fixed::oneMinusXOverOnePlusX(fixed::expOnNegativeValues(negAbs, 5));
+  return x < 0 ? -t : t;
+}
+
+void tanhInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input, int8_t* output) {
+  constexpr int kOutputFractionalBits = 7;
+  for (int32_t i = 0; i < count; ++i) {
+    const int32_t x = static_cast<int32_t>(input[i]) - p.inputZeroPoint;
+    if (x <= -p.inputRangeRadius) {
+      output[i] = -128;
+    } else if (x >= p.inputRangeRadius) {
+      output[i] = 127;
+    } else {
+      const int32_t inQ4 =
+          quant::multiplyByQuantizedMultiplier(x, p.inputMultiplier, p.inputLeftShift);
+      int32_t y = quant::roundingDivideByPOT(tanhQ4(inQ4), 31 - kOutputFractionalBits);
+      y = y < -128 ? -128 : (y > 127 ? 127 : y);
+      output[i] = static_cast<int8_t>(y);
+    }
+  }
+}
+
 }  // namespace reference
 
 namespace {
@@ -46,6 +72,7 @@ struct LogisticData {
   int32_t int16LeftShift = 0;
   int32_t count = 0;
   bool isInt16 = false;
+  bool isTanh = false;
 };
 
 Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
@@ -55,11 +82,12 @@ Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDe
       (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
     return s;
   }
-  if (output.zeroPoint() != -128) {
+  // LOGISTIC's output is fixed at [0, 1); TANH writes Q0.7 whatever the output says, as TFLM.
+  if (!d->isTanh && output.zeroPoint() != -128) {
     return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(),
                          output.index);
   }
-  if (output.scale() != 1.0f / 256.0f)
+  if (!d->isTanh && output.scale() != 1.0f / 256.0f)
     return ctx.fail(Status::kBadQuantization, "output scale", output.index);
   // TFLite: multiplier = frexp(input_scale * 2^(31 - 4)) without QuantizeMultiplier's clamping.
   constexpr int kInputIntegerBits = 4;
@@ -98,7 +126,8 @@ Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorD
   int inLog2 = 0, outLog2 = 0;
   bool pot = lut::checkedLog2(inScale, &inLog2);
   d->int16LeftShift = (15 - kInputIntegerBits) + inLog2;
-  pot = pot && d->int16LeftShift == 0;
+  // TANH takes one more power-of-two scale (its table reads 2x).
+  pot = pot && (d->int16LeftShift == 0 || (d->isTanh && d->int16LeftShift == 1));
   if (pot) {
     d->int16Multiplier = 0;
   } else {
@@ -120,7 +149,7 @@ Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorD
   return Status::kOk;
 }
 
-Status prepare(OpContext& ctx) {
+Status prepareSigmoidFamily(OpContext& ctx, bool tanh) {
   Status s = requireArity(ctx, 1, 1, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
@@ -136,13 +165,26 @@ Status prepare(OpContext& ctx) {
   *data = LogisticData();
   ctx.setUserData(data);
   data->count = static_cast<int32_t>(output.elementCount);
+  data->isTanh = tanh;
   return input.type == TensorType::kInt8 ? prepareInt8(ctx, input, output, data)
                                          : prepareInt16(ctx, input, output, data);
 }
 
+Status prepare(OpContext& ctx) {
+  return prepareSigmoidFamily(ctx, false);
+}
+Status prepareTanh(OpContext& ctx) {
+  return prepareSigmoidFamily(ctx, true);
+}
+
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const LogisticData*>(ctx.userData());
-  if (d->isInt16) {
+  if (d->isTanh && d->isInt16) {
+    lut::tanhInt16(d->int16Multiplier, d->int16LeftShift, d->count, ctx.inputData<int16_t>(0),
+                   ctx.outputData<int16_t>(0));
+  } else if (d->isTanh) {
+    reference::tanhInt8(d->int8, d->count, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+  } else if (d->isInt16) {
     lut::sigmoidInt16(d->int16Multiplier, d->int16LeftShift, d->count, ctx.inputData<int16_t>(0),
                       ctx.outputData<int16_t>(0));
   } else {
@@ -156,6 +198,14 @@ OpRegistration registerLogistic() {
   OpRegistration r;
   r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kLogistic);
   r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
+}
+
+OpRegistration registerTanh() {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kTanh);
+  r.prepare = prepareTanh;
   r.invoke = invoke;
   return r;
 }

@@ -117,7 +117,8 @@ Status prepare(OpContext& ctx) {
   d->type = t;
   if ((s = prepareBinaryLayout(ctx, in1, in2, output, kMaxDims, &d->layout)) != Status::kOk)
     return s;
-  if (t == TensorType::kInt8 || t == TensorType::kInt16) return prepareQuantized(ctx, in1, in2, output, d);
+  if (t == TensorType::kInt8 || t == TensorType::kInt16)
+    return prepareQuantized(ctx, in1, in2, output, d);
   return prepareUnquantized(ctx, in1, in2, output, d);
 }
 
@@ -145,7 +146,8 @@ void invoke(const OpContext& ctx) {
       int32_t* out = ctx.outputData<int32_t>(0);
       const int32_t lo = d->params.actMin, hi = d->params.actMax;
       forEachElement(d->layout, [&](size_t i, size_t i1, size_t i2) {
-        int32_t v = static_cast<int32_t>(static_cast<uint32_t>(a[i1]) - static_cast<uint32_t>(b[i2]));
+        int32_t v =
+            static_cast<int32_t>(static_cast<uint32_t>(a[i1]) - static_cast<uint32_t>(b[i2]));
         v = v < lo ? lo : v;
         out[i] = hi < v ? hi : v;
       });

@@ -29,7 +29,8 @@ inline T subElement(const SubParams& p, T x, T y) {
       shifted1, p.input1Multiplier, p.input1Shift);
   const int32_t scaled2 = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
       shifted2, p.input2Multiplier, p.input2Shift);
-  const int32_t diff = static_cast<int32_t>(static_cast<uint32_t>(scaled1) - static_cast<uint32_t>(scaled2));
+  const int32_t diff =
+      static_cast<int32_t>(static_cast<uint32_t>(scaled1) - static_cast<uint32_t>(scaled2));
   const int32_t raw = quant::wrappingAdd(quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
                                              diff, p.outputMultiplier, p.outputShift),
                                          p.outputOffset);

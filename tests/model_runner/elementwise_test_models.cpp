@@ -9,7 +9,8 @@ namespace tinyscope::runner::test {
 namespace {
 
 host::QuantParams quantOf(host::TensorType type, float scale, int32_t zeroPoint) {
-  if (type == host::TensorType::kInt8 || type == host::TensorType::kInt16)
+  // A zero scale stands for "no quantization parameters" (plain integer tensors).
+  if ((type == host::TensorType::kInt8 || type == host::TensorType::kInt16) && scale != 0.0f)
     return host::QuantParams::perTensor(scale, zeroPoint);
   return {};
 }
@@ -42,6 +43,10 @@ std::vector<uint8_t> randomTensorBytes(host::TensorType type, size_t count, Rng&
       if (rng.uniform(0, 15) == 0) v = specials[rng.uniform(0, 7)];
       std::memcpy(&bytes[i * 4], &v, 4);
     }
+    return bytes;
+  }
+  if (type == host::TensorType::kBool) {
+    for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng.uniform(0, 1));
     return bytes;
   }
   for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng.gen());
@@ -151,7 +156,8 @@ ElementwiseCase binaryCase(Rng& rng, host::TensorType type, int maxRank) {
     if (mode == 0) break;  // same shapes
     if (rng.uniform(0, 2) == 0) (rng.uniform(0, 1) ? a : b)[i] = 1;
   }
-  if (mode == 3 && b.size() > 1) b.erase(b.begin(), b.begin() + rng.uniform(1, static_cast<int>(b.size()) - 1));
+  if (mode == 3 && b.size() > 1)
+    b.erase(b.begin(), b.begin() + rng.uniform(1, static_cast<int>(b.size()) - 1));
   c.inputShape = a;
   c.constShape = b;
   c.outputShape.resize(full.size());
