@@ -29,7 +29,8 @@ Status prepareSameType(OpContext& ctx, const TensorType* allowed, size_t numAllo
   bool ok = false;
   for (size_t i = 0; i < numAllowed; ++i) ok = ok || in.type == allowed[i];
   if (!ok)
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(in.type), in.index);
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(in.type),
+                         in.index);
   if ((s = requireType(ctx, output, in.type, "output")) != Status::kOk) return s;
   if (in.elementCount != output.elementCount)
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
@@ -231,7 +232,8 @@ void invokeRsqrt(const OpContext& ctx) {
     int shift = 0;
     invSqrtMultiplier(x, &m, &shift);
     const int32_t scaled = quant::multiplyByQuantizedMultiplier(1, m, shift + kShift);
-    const int32_t y = quant::multiplyByQuantizedMultiplier(scaled, d->multiplier, d->shift - kShift);
+    const int32_t y =
+        quant::multiplyByQuantizedMultiplier(scaled, d->multiplier, d->shift - kShift);
     out[i] = saturateTo<int8_t>(int64_t{y} + d->outputZeroPoint);
   }
 }

@@ -49,7 +49,8 @@ Status prepare(OpContext& ctx) {
   const TensorDesc* operands[3] = {&cond, &x, &y};
   uint8_t maxRank = 0;
   for (const TensorDesc* t : operands) {
-    if (t->rank > kMaxSelectRank) return ctx.failValue(Status::kShapeMismatch, "rank", t->rank, t->index);
+    if (t->rank > kMaxSelectRank)
+      return ctx.failValue(Status::kShapeMismatch, "rank", t->rank, t->index);
     maxRank = t->rank > maxRank ? t->rank : maxRank;
   }
   SelectData* d = nullptr;

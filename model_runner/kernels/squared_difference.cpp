@@ -67,7 +67,8 @@ Status prepare(OpContext& ctx) {
   if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->type = t;
   if ((s = prepareBinaryLayout(ctx, in1, in2, out, 4, &d->layout)) != Status::kOk) return s;
-  if (t == TensorType::kInt8 || t == TensorType::kInt16) return prepareQuantized(ctx, in1, in2, out, d);
+  if (t == TensorType::kInt8 || t == TensorType::kInt16)
+    return prepareQuantized(ctx, in1, in2, out, d);
   return Status::kOk;
 }
 

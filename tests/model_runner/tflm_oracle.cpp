@@ -37,7 +37,7 @@ std::string shellQuoted(const fs::path& p) {
 }
 
 const OpResolver& referenceOps() {
-  static OpResolver resolver;
+  static AllOpsResolver resolver;
   static const Status ready = kernels::addAllOps(resolver);
   EXPECT_EQ(ready, Status::kOk);
   return resolver;
