@@ -19,6 +19,7 @@
 #include <QTemporaryDir>
 #include <csignal>
 
+#include "model_runner/kernels/all_ops.h"
 #include "tests/support/cli_process.h"
 
 namespace {
@@ -129,7 +130,14 @@ TEST(QemuAgent, BootsAndHandshakesWithinTheDefaultTimeout) {
       << o["firmware_version"].toString().toStdString();
   EXPECT_EQ(o["protocol_version"].toInt(), 1);
   EXPECT_EQ(o["tick_hz"].toInt(), 25000000);
-  EXPECT_EQ(o["op_codes"].toArray().size(), 7);  // the core tier
+  // mps2-an386 ships every operator: the Hello lists the desktop's whole op table.
+  static tinyscope::runner::AllOpsResolver all;
+  ASSERT_EQ(tinyscope::runner::kernels::addAllOps(all), tinyscope::runner::Status::kOk);
+  const QJsonArray codes = o["op_codes"].toArray();
+  EXPECT_EQ(codes.size(), static_cast<int>(all.size()));
+  for (uint32_t i = 0; i < all.size(); ++i)
+    EXPECT_TRUE(codes.contains(all.at(i).builtinCode))
+        << "missing op code " << all.at(i).builtinCode;
   ASSERT_EQ(o["sensors"].toArray().size(), 2);
   EXPECT_EQ(o["sensors"].toArray()[0].toObject()["name"].toString(), "imu");
   ASSERT_EQ(o["model_slots"].toArray().size(), 2);
