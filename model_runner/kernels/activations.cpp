@@ -58,34 +58,19 @@ struct UnaryData {
   HardSwishParams hardSwish;
 };
 
-// One input, one output of the same type among `allowed` (float32 always allowed), same size.
+// One input, one output of the same type (float32, int8, int16 when allowed), same size.
 Status prepareUnary(OpContext& ctx, bool allowInt16, UnaryData** out) {
-  Status s = requireArity(ctx, 1, 1, 1);
-  if (s != Status::kOk) return s;
-  const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  const TensorType t = input.type;
-  if (t != TensorType::kFloat32 && t != TensorType::kInt8 &&
-      !(allowInt16 && t == TensorType::kInt16)) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(t), input.index);
-  }
-  if ((s = requireType(ctx, output, t, "output")) != Status::kOk) return s;
-  if (input.elementCount != output.elementCount)
-    return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  if ((s = allocateOpData(ctx, out)) != Status::kOk) return s;
-  (*out)->count = input.elementCount;
-  (*out)->type = t;
+  const uint32_t types = typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) |
+                         (allowInt16 ? typeBit(TensorType::kInt16) : 0u);
+  Status s = requireUnaryOperands(ctx, types);
+  if (s != Status::kOk || (s = allocateOpData(ctx, out)) != Status::kOk) return s;
+  (*out)->count = ctx.input(0).elementCount;
+  (*out)->type = ctx.input(0).type;
   return Status::kOk;
 }
 
 bool isQuantized(TensorType t) {
   return t == TensorType::kInt8 || t == TensorType::kInt16;
-}
-
-Status requireQuantizedPair(const OpContext& ctx, const TensorDesc& in, const TensorDesc& out,
-                            bool int16ZeroPointZero) {
-  Status s = requireQuantizedTensor(ctx, in, "input", int16ZeroPointZero);
-  if (s == Status::kOk) s = requireQuantizedTensor(ctx, out, "output", int16ZeroPointZero);
-  return s;
 }
 
 Status multiplierOf(const OpContext& ctx, double real, int32_t* m, int32_t* shift,
@@ -104,7 +89,7 @@ Status prepareRelu(OpContext& ctx) {
   Status s = prepareUnary(ctx, true, &d);
   if (s != Status::kOk || !isQuantized(d->type)) return s;
   const TensorDesc in = ctx.input(0), out = ctx.output(0);
-  if ((s = requireQuantizedPair(ctx, in, out, d->type == TensorType::kInt16)) != Status::kOk)
+  if ((s = requireQuantizedInputOutput(ctx, d->type == TensorType::kInt16)) != Status::kOk)
     return s;
   d->inputZeroPoint = in.zeroPoint();
   d->outputZeroPoint = out.zeroPoint();
@@ -138,12 +123,9 @@ void invokeRelu(const OpContext& ctx) {
     case TensorType::kInt16:
       reluQuantized(*d, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0));
       break;
-    default: {
-      const float* in = ctx.inputData<float>(0);
-      float* out = ctx.outputData<float>(0);
-      for (size_t i = 0; i < d->count; ++i) out[i] = in[i] < 0.0f ? 0.0f : in[i];
+    default:
+      mapUnary<float>(ctx, d->count, [](float x) { return x < 0.0f ? 0.0f : x; });
       break;
-    }
   }
 }
 
@@ -178,13 +160,10 @@ void invokeRelu6(const OpContext& ctx) {
     case TensorType::kInt16:
       relu6Quantized(*d, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0));
       break;
-    default: {
-      const float* in = ctx.inputData<float>(0);
-      float* out = ctx.outputData<float>(0);
-      for (size_t i = 0; i < d->count; ++i)
-        out[i] = in[i] > 6.0f ? 6.0f : (in[i] < 0.0f ? 0.0f : in[i]);
+    default:
+      mapUnary<float>(ctx, d->count,
+                      [](float x) { return x > 6.0f ? 6.0f : (x < 0.0f ? 0.0f : x); });
       break;
-    }
   }
 }
 
@@ -197,7 +176,7 @@ Status prepareLeakyRelu(OpContext& ctx) {
   d->alpha = ctx.options().f32(schema::leaky_relu_options::kAlpha);
   if (!isQuantized(d->type)) return Status::kOk;
   const TensorDesc in = ctx.input(0), out = ctx.output(0);
-  if ((s = requireQuantizedPair(ctx, in, out, false)) != Status::kOk) return s;
+  if ((s = requireQuantizedInputOutput(ctx, false)) != Status::kOk) return s;
   d->inputZeroPoint = in.zeroPoint();
   d->outputZeroPoint = out.zeroPoint();
   // The ratios are computed in float, as TFLM does.
@@ -231,9 +210,8 @@ void invokeLeakyRelu(const OpContext& ctx) {
       leakyReluQuantized(*d, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0));
       break;
     default: {
-      const float* in = ctx.inputData<float>(0);
-      float* out = ctx.outputData<float>(0);
-      for (size_t i = 0; i < d->count; ++i) out[i] = in[i] > 0.0f ? in[i] : in[i] * d->alpha;
+      const float alpha = d->alpha;
+      mapUnary<float>(ctx, d->count, [alpha](float x) { return x > 0.0f ? x : x * alpha; });
       break;
     }
   }
@@ -246,7 +224,7 @@ Status prepareHardSwish(OpContext& ctx) {
   Status s = prepareUnary(ctx, false, &d);
   if (s != Status::kOk || d->type != TensorType::kInt8) return s;
   const TensorDesc in = ctx.input(0), out = ctx.output(0);
-  if ((s = requireQuantizedPair(ctx, in, out, false)) != Status::kOk) return s;
+  if ((s = requireQuantizedInputOutput(ctx, false)) != Status::kOk) return s;
   HardSwishParams& p = d->hardSwish;
   p.inputZeroPoint = in.zeroPoint();
   p.outputZeroPoint = out.zeroPoint();
@@ -272,20 +250,16 @@ Status prepareHardSwish(OpContext& ctx) {
 void invokeHardSwish(const OpContext& ctx) {
   const auto* d = static_cast<const UnaryData*>(ctx.userData());
   if (d->type == TensorType::kInt8) {
-    const int8_t* in = ctx.inputData<int8_t>(0);
-    int8_t* out = ctx.outputData<int8_t>(0);
-    for (size_t i = 0; i < d->count; ++i) out[i] = reference::hardSwishInt8(d->hardSwish, in[i]);
+    const HardSwishParams& p = d->hardSwish;
+    mapUnary<int8_t>(ctx, d->count, [&p](int8_t x) { return reference::hardSwishInt8(p, x); });
     return;
   }
-  const float* in = ctx.inputData<float>(0);
-  float* out = ctx.outputData<float>(0);
-  for (size_t i = 0; i < d->count; ++i) {
-    const float x = in[i];
+  mapUnary<float>(ctx, d->count, [](float x) {
     const float shifted = x + 3.0f;
     const float relu = 0.0f < shifted ? shifted : 0.0f;  // std::max(0, x + 3)
     const float relu6 = relu < 6.0f ? relu : 6.0f;       // std::min(6, ...)
-    out[i] = x * relu6 / 6.0f;
-  }
+    return x * relu6 / 6.0f;
+  });
 }
 
 // --- PRELU -------------------------------------------------------------------------------------
@@ -358,25 +332,11 @@ void invokePrelu(const OpContext& ctx) {
       preluQuantized(*d, ctx.inputData<int16_t>(0), ctx.inputData<int8_t>(1),
                      ctx.outputData<int16_t>(0));
       break;
-    default: {
-      const float* in = ctx.inputData<float>(0);
-      const float* alpha = ctx.inputData<float>(1);
-      float* out = ctx.outputData<float>(0);
-      forEachElement(d->layout, [&](size_t i, size_t i1, size_t i2) {
-        out[i] = in[i1] >= 0.0f ? in[i1] : in[i1] * alpha[i2];
-      });
+    default:
+      mapBinary<float>(ctx, d->layout,
+                       [](float x, float alpha) { return x >= 0.0f ? x : x * alpha; });
       break;
-    }
   }
-}
-
-OpRegistration makeRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
-                                void (*invoke)(const OpContext&)) {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(op);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
 }
 
 }  // namespace
@@ -402,19 +362,21 @@ int8_t hardSwishInt8(const HardSwishParams& p, int8_t x) {
 }  // namespace reference
 
 OpRegistration registerRelu() {
-  return makeRegistration(schema::BuiltinOperator::kRelu, prepareRelu, invokeRelu);
+  return builtinRegistration(schema::BuiltinOperator::kRelu, prepareRelu, invokeRelu);
 }
 OpRegistration registerRelu6() {
-  return makeRegistration(schema::BuiltinOperator::kRelu6, prepareRelu6, invokeRelu6);
+  return builtinRegistration(schema::BuiltinOperator::kRelu6, prepareRelu6, invokeRelu6);
 }
 OpRegistration registerLeakyRelu() {
-  return makeRegistration(schema::BuiltinOperator::kLeakyRelu, prepareLeakyRelu, invokeLeakyRelu);
+  return builtinRegistration(schema::BuiltinOperator::kLeakyRelu, prepareLeakyRelu,
+                             invokeLeakyRelu);
 }
 OpRegistration registerHardSwish() {
-  return makeRegistration(schema::BuiltinOperator::kHardSwish, prepareHardSwish, invokeHardSwish);
+  return builtinRegistration(schema::BuiltinOperator::kHardSwish, prepareHardSwish,
+                             invokeHardSwish);
 }
 OpRegistration registerPrelu() {
-  return makeRegistration(schema::BuiltinOperator::kPrelu, preparePrelu, invokePrelu);
+  return builtinRegistration(schema::BuiltinOperator::kPrelu, preparePrelu, invokePrelu);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -95,42 +95,36 @@ Status prepareComparison(OpContext& ctx, Comparison op) {
 }
 
 template <typename T>
-void compareRaw(const ComparisonData& d, const T* a, const T* b, bool* out) {
-  forEachElement(d.layout,
-                 [&](size_t i, size_t i1, size_t i2) { out[i] = compare(d.op, a[i1], b[i2]); });
+void compareRaw(const OpContext& ctx, const ComparisonData& d) {
+  const Comparison op = d.op;
+  mapBinary<T, bool>(ctx, d.layout, [op](T a, T b) { return compare(op, a, b); });
 }
 
-template <typename T>
-void compareScaled(const ComparisonData& d, const T* a, const T* b, bool* out) {
-  forEachElement(d.layout, [&](size_t i, size_t i1, size_t i2) {
-    const int32_t x = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
-        quant::wrappingShiftLeft(d.input1Offset + a[i1], kLeftShift), d.input1Multiplier,
-        d.input1Shift);
-    const int32_t y = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
-        quant::wrappingShiftLeft(d.input2Offset + b[i2], kLeftShift), d.input2Multiplier,
-        d.input2Shift);
-    out[i] = compare(d.op, x, y);
-  });
+int32_t rescaled(int32_t offset, int32_t q, int32_t multiplier, int32_t shift) {
+  return quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
+      quant::wrappingShiftLeft(offset + q, kLeftShift), multiplier, shift);
 }
 
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const ComparisonData*>(ctx.userData());
-  bool* out = ctx.outputData<bool>(0);
-  switch (d->type) {
+  const auto& d = *static_cast<const ComparisonData*>(ctx.userData());
+  switch (d.type) {
     case TensorType::kInt8:
-      compareScaled(*d, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1), out);
+      mapBinary<int8_t, bool>(ctx, d.layout, [&d](int8_t a, int8_t b) {
+        return compare(d.op, rescaled(d.input1Offset, a, d.input1Multiplier, d.input1Shift),
+                       rescaled(d.input2Offset, b, d.input2Multiplier, d.input2Shift));
+      });
       break;
     case TensorType::kInt32:
-      compareRaw(*d, ctx.inputData<int32_t>(0), ctx.inputData<int32_t>(1), out);
+      compareRaw<int32_t>(ctx, d);
       break;
     case TensorType::kInt64:
-      compareRaw(*d, ctx.inputData<int64_t>(0), ctx.inputData<int64_t>(1), out);
+      compareRaw<int64_t>(ctx, d);
       break;
     case TensorType::kBool:  // the stored bytes, as the reference build compares them
-      compareRaw(*d, ctx.inputData<uint8_t>(0), ctx.inputData<uint8_t>(1), out);
+      compareRaw<uint8_t>(ctx, d);
       break;
     default:
-      compareRaw(*d, ctx.inputData<float>(0), ctx.inputData<float>(1), out);
+      compareRaw<float>(ctx, d);
       break;
   }
 }
@@ -142,11 +136,7 @@ Status prepare(OpContext& ctx) {
 
 template <Comparison kOp>
 OpRegistration registration(schema::BuiltinOperator code) {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(code);
-  r.prepare = prepare<kOp>;
-  r.invoke = invoke;
-  return r;
+  return builtinRegistration(code, prepare<kOp>, invoke);
 }
 
 }  // namespace

@@ -20,40 +20,13 @@ struct UnaryOpData {
   int32_t multiplier = 0, shift = 0;
 };
 
-// One input and one output of the same type and size; `allowed` lists the input types.
-Status prepareSameType(OpContext& ctx, const TensorType* allowed, size_t numAllowed,
-                       UnaryOpData** out) {
-  Status s = requireArity(ctx, 1, 1, 1);
-  if (s != Status::kOk) return s;
-  const TensorDesc in = ctx.input(0), output = ctx.output(0);
-  bool ok = false;
-  for (size_t i = 0; i < numAllowed; ++i) ok = ok || in.type == allowed[i];
-  if (!ok)
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(in.type),
-                         in.index);
-  if ((s = requireType(ctx, output, in.type, "output")) != Status::kOk) return s;
-  if (in.elementCount != output.elementCount)
-    return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  if ((s = allocateOpData(ctx, out)) != Status::kOk) return s;
-  (*out)->count = in.elementCount;
-  (*out)->type = in.type;
+// One input and one output of the same type (a typeBit() set) and size.
+Status prepareSameType(OpContext& ctx, uint32_t allowedTypes, UnaryOpData** out) {
+  Status s = requireUnaryOperands(ctx, allowedTypes);
+  if (s != Status::kOk || (s = allocateOpData(ctx, out)) != Status::kOk) return s;
+  (*out)->count = ctx.input(0).elementCount;
+  (*out)->type = ctx.input(0).type;
   return Status::kOk;
-}
-
-OpRegistration makeRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
-                                void (*invoke)(const OpContext&)) {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(op);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
-}
-
-template <typename F>
-void mapFloat(const OpContext& ctx, size_t count, F f) {
-  const float* in = ctx.inputData<float>(0);
-  float* out = ctx.outputData<float>(0);
-  for (size_t i = 0; i < count; ++i) out[i] = f(in[i]);
 }
 
 float absFloat(float x) {
@@ -74,9 +47,10 @@ float floorFloat(float x) {
 // --- ABS ---------------------------------------------------------------------------------------
 
 Status prepareAbs(OpContext& ctx) {
-  static const TensorType kTypes[] = {TensorType::kFloat32, TensorType::kInt8, TensorType::kInt16};
   UnaryOpData* d = nullptr;
-  Status s = prepareSameType(ctx, kTypes, 3, &d);
+  Status s = prepareSameType(
+      ctx, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16),
+      &d);
   if (s != Status::kOk || d->type == TensorType::kFloat32) return s;
   const TensorDesc in = ctx.input(0), out = ctx.output(0);
   // int16 without quantization parameters is a plain integer ABS.
@@ -119,14 +93,13 @@ void invokeAbs(const OpContext& ctx) {
       if (d->quantized) {
         absQuantized(*d, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0));
       } else {
-        const int16_t* in = ctx.inputData<int16_t>(0);
-        int16_t* out = ctx.outputData<int16_t>(0);
-        for (size_t i = 0; i < d->count; ++i)
-          out[i] = static_cast<int16_t>(in[i] < 0 ? -int32_t{in[i]} : int32_t{in[i]});
+        mapUnary<int16_t>(ctx, d->count, [](int16_t x) {
+          return static_cast<int16_t>(x < 0 ? -int32_t{x} : int32_t{x});
+        });
       }
       break;
     default:
-      mapFloat(ctx, d->count, absFloat);
+      mapUnary<float>(ctx, d->count, absFloat);
       break;
   }
 }
@@ -134,24 +107,23 @@ void invokeAbs(const OpContext& ctx) {
 // --- NEG, FLOOR, SQRT (float32) ----------------------------------------------------------------
 
 Status prepareFloatOnly(OpContext& ctx) {
-  static const TensorType kTypes[] = {TensorType::kFloat32};
   UnaryOpData* d = nullptr;
-  return prepareSameType(ctx, kTypes, 1, &d);
+  return prepareSameType(ctx, typeBit(TensorType::kFloat32), &d);
 }
 
 void invokeNeg(const OpContext& ctx) {
   const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
-  mapFloat(ctx, d->count, [](float x) { return -x; });
+  mapUnary<float>(ctx, d->count, [](float x) { return -x; });
 }
 
 void invokeFloor(const OpContext& ctx) {
   const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
-  mapFloat(ctx, d->count, floorFloat);
+  mapUnary<float>(ctx, d->count, floorFloat);
 }
 
 void invokeSqrt(const OpContext& ctx) {
   const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
-  mapFloat(ctx, d->count, [](float x) { return __builtin_sqrtf(x); });
+  mapUnary<float>(ctx, d->count, [](float x) { return __builtin_sqrtf(x); });
 }
 
 // --- RSQRT -------------------------------------------------------------------------------------
@@ -193,9 +165,8 @@ void invSqrtMultiplier(int32_t x, int32_t* multiplier, int* shift) {
 }
 
 Status prepareRsqrt(OpContext& ctx) {
-  static const TensorType kTypes[] = {TensorType::kFloat32, TensorType::kInt8};
   UnaryOpData* d = nullptr;
-  Status s = prepareSameType(ctx, kTypes, 2, &d);
+  Status s = prepareSameType(ctx, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8), &d);
   if (s != Status::kOk || d->type == TensorType::kFloat32) return s;
   const TensorDesc in = ctx.input(0), out = ctx.output(0);
   if ((s = requireQuantizedTensor(ctx, in, "input", false)) != Status::kOk ||
@@ -216,7 +187,7 @@ Status prepareRsqrt(OpContext& ctx) {
 void invokeRsqrt(const OpContext& ctx) {
   const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
   if (d->type == TensorType::kFloat32) {
-    mapFloat(ctx, d->count, [](float x) { return 1.0f / __builtin_sqrtf(x); });
+    mapUnary<float>(ctx, d->count, [](float x) { return 1.0f / __builtin_sqrtf(x); });
     return;
   }
   constexpr int kShift = 20;  // keeps 1 / sqrt(x) an integer in between
@@ -241,38 +212,35 @@ void invokeRsqrt(const OpContext& ctx) {
 // --- LOGICAL_NOT -------------------------------------------------------------------------------
 
 Status prepareLogicalNot(OpContext& ctx) {
-  static const TensorType kTypes[] = {TensorType::kBool};
   UnaryOpData* d = nullptr;
-  return prepareSameType(ctx, kTypes, 1, &d);
+  return prepareSameType(ctx, typeBit(TensorType::kBool), &d);
 }
 
 void invokeLogicalNot(const OpContext& ctx) {
   const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
-  const auto* in = ctx.inputData<uint8_t>(0);
-  auto* out = ctx.outputData<uint8_t>(0);
-  for (size_t i = 0; i < d->count; ++i) out[i] = in[i] == 0 ? 1 : 0;
+  mapUnary<uint8_t>(ctx, d->count, [](uint8_t x) { return static_cast<uint8_t>(x == 0 ? 1 : 0); });
 }
 
 }  // namespace
 
 OpRegistration registerAbs() {
-  return makeRegistration(schema::BuiltinOperator::kAbs, prepareAbs, invokeAbs);
+  return builtinRegistration(schema::BuiltinOperator::kAbs, prepareAbs, invokeAbs);
 }
 OpRegistration registerNeg() {
-  return makeRegistration(schema::BuiltinOperator::kNeg, prepareFloatOnly, invokeNeg);
+  return builtinRegistration(schema::BuiltinOperator::kNeg, prepareFloatOnly, invokeNeg);
 }
 OpRegistration registerFloor() {
-  return makeRegistration(schema::BuiltinOperator::kFloor, prepareFloatOnly, invokeFloor);
+  return builtinRegistration(schema::BuiltinOperator::kFloor, prepareFloatOnly, invokeFloor);
 }
 OpRegistration registerSqrt() {
-  return makeRegistration(schema::BuiltinOperator::kSqrt, prepareFloatOnly, invokeSqrt);
+  return builtinRegistration(schema::BuiltinOperator::kSqrt, prepareFloatOnly, invokeSqrt);
 }
 OpRegistration registerRsqrt() {
-  return makeRegistration(schema::BuiltinOperator::kRsqrt, prepareRsqrt, invokeRsqrt);
+  return builtinRegistration(schema::BuiltinOperator::kRsqrt, prepareRsqrt, invokeRsqrt);
 }
 OpRegistration registerLogicalNot() {
-  return makeRegistration(schema::BuiltinOperator::kLogicalNot, prepareLogicalNot,
-                          invokeLogicalNot);
+  return builtinRegistration(schema::BuiltinOperator::kLogicalNot, prepareLogicalNot,
+                             invokeLogicalNot);
 }
 
 }  // namespace tinyscope::runner::kernels

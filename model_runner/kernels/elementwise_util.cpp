@@ -1,5 +1,7 @@
 #include "model_runner/kernels/elementwise_util.h"
 
+#include "model_runner/kernels/kernel_util.h"
+
 namespace tinyscope::runner::kernels {
 
 Status prepareBinaryLayout(const OpContext& ctx, const TensorDesc& in1, const TensorDesc& in2,
@@ -32,6 +34,39 @@ Status requireQuantizedTensor(const OpContext& ctx, const TensorDesc& t, const c
   const int64_t hi = is16 ? (int16ZeroPointZero ? 0 : 32767) : 127;
   if (zp < lo || zp > hi) return ctx.failValue(Status::kBadQuantization, field, zp, t.index);
   return Status::kOk;
+}
+
+Status requireUnaryOperands(const OpContext& ctx, uint32_t allowedInputTypes,
+                            const TensorType* outputType) {
+  Status s = requireArity(ctx, 1, 1, 1);
+  if (s != Status::kOk) return s;
+  const TensorDesc in = ctx.input(0), out = ctx.output(0);
+  if ((allowedInputTypes & typeBit(in.type)) == 0)
+    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(in.type),
+                         in.index);
+  if ((s = requireType(ctx, out, outputType != nullptr ? *outputType : in.type, "output")) !=
+      Status::kOk) {
+    return s;
+  }
+  if (in.elementCount != out.elementCount)
+    return ctx.fail(Status::kShapeMismatch, "output", out.index);
+  return Status::kOk;
+}
+
+Status requireQuantizedInputOutput(const OpContext& ctx, bool int16ZeroPointZero) {
+  Status s = requireQuantizedTensor(ctx, ctx.input(0), "input", int16ZeroPointZero);
+  if (s == Status::kOk)
+    s = requireQuantizedTensor(ctx, ctx.output(0), "output", int16ZeroPointZero);
+  return s;
+}
+
+OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
+                                   void (*invoke)(const OpContext&)) {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(op);
+  r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -71,6 +71,40 @@ inline int32_t truncateToInt32LikeX86(double x) {
 Status requireQuantizedTensor(const OpContext& ctx, const TensorDesc& t, const char* field,
                               bool int16ZeroPointZero);
 
+// TensorType as a bit of a set of allowed types.
+constexpr uint32_t typeBit(TensorType t) {
+  return uint32_t{1} << static_cast<uint32_t>(t);
+}
+
+// One input with its type in `allowedInputTypes` (typeBit()s), one output of the same element
+// count and of type *outputType (nullptr: the input's type). kBadOpArity / kUnsupportedOpType /
+// kShapeMismatch naming the field.
+Status requireUnaryOperands(const OpContext& ctx, uint32_t allowedInputTypes,
+                            const TensorType* outputType = nullptr);
+// requireQuantizedTensor for input 0 ("input") and output 0 ("output").
+Status requireQuantizedInputOutput(const OpContext& ctx, bool int16ZeroPointZero);
+
+// A registration for builtin `op` with this prepare and invoke.
+OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
+                                   void (*invoke)(const OpContext&));
+
+// output[i] = f(input[i]) over input 0 / output 0.
+template <typename In, typename Out = In, typename F>
+void mapUnary(const OpContext& ctx, size_t count, F f) {
+  const In* in = ctx.inputData<In>(0);
+  Out* out = ctx.outputData<Out>(0);
+  for (size_t i = 0; i < count; ++i) out[i] = f(in[i]);
+}
+
+// output = f(input 0, input 1) over a binary layout.
+template <typename In, typename Out = In, typename F>
+void mapBinary(const OpContext& ctx, const BinaryLayout& layout, F f) {
+  const In* a = ctx.inputData<In>(0);
+  const In* b = ctx.inputData<In>(1);
+  Out* out = ctx.outputData<Out>(0);
+  forEachElement(layout, [&](size_t i, size_t i1, size_t i2) { out[i] = f(a[i1], b[i2]); });
+}
+
 // Allocates zeroed op data of type T from the persistent arena and sets it as user data.
 template <typename T>
 Status allocateOpData(const OpContext& ctx, T** out) {

@@ -28,31 +28,20 @@ Status prepare(OpContext& ctx) {
 template <bool kAnd>
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const LogicalData*>(ctx.userData());
-  const auto* a = ctx.inputData<uint8_t>(0);
-  const auto* b = ctx.inputData<uint8_t>(1);
-  auto* out = ctx.outputData<uint8_t>(0);
-  forEachElement(d->layout, [&](size_t i, size_t i1, size_t i2) {
-    const bool x = a[i1] != 0, y = b[i2] != 0;
-    out[i] = (kAnd ? (x && y) : (x || y)) ? 1 : 0;
+  mapBinary<uint8_t>(ctx, d->layout, [](uint8_t a, uint8_t b) {
+    const bool x = a != 0, y = b != 0;
+    return static_cast<uint8_t>((kAnd ? (x && y) : (x || y)) ? 1 : 0);
   });
 }
 
 }  // namespace
 
 OpRegistration registerLogicalAnd() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kLogicalAnd);
-  r.prepare = prepare;
-  r.invoke = invoke<true>;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kLogicalAnd, prepare, invoke<true>);
 }
 
 OpRegistration registerLogicalOr() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kLogicalOr);
-  r.prepare = prepare;
-  r.invoke = invoke<false>;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kLogicalOr, prepare, invoke<false>);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -1,6 +1,7 @@
 #include "model_runner/kernels/logistic.h"
 
 #include "model_runner/fixed_point.h"
+#include "model_runner/kernels/elementwise_util.h"
 #include "model_runner/kernels/kernel_util.h"
 #include "model_runner/kernels/lut_activations.h"
 #include "model_runner/quant_math.h"
@@ -18,8 +19,13 @@ int32_t logisticQ4(int32_t x) {
   return x > 0 ? positive : quant::kInt32Max - positive;
 }
 
-void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input, int8_t* output) {
-  constexpr int kOutputIntegerBits = 8;
+namespace {
+
+// The int8 loop LOGISTIC and TANH share: inputs beyond the radius saturate; inside it the
+// input goes to Q4.27, through `f` (Q0 out), is rounded to `outputFractionalBits` and offset.
+void q4ActivationInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input,
+                      int8_t* output, int32_t (*f)(int32_t), int outputFractionalBits,
+                      int32_t outputOffset) {
   for (int32_t i = 0; i < count; ++i) {
     const int32_t x = static_cast<int32_t>(input[i]) - p.inputZeroPoint;
     if (x <= -p.inputRangeRadius) {
@@ -29,11 +35,17 @@ void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* inpu
     } else {
       const int32_t inQ4 =
           quant::multiplyByQuantizedMultiplier(x, p.inputMultiplier, p.inputLeftShift);
-      int32_t y = quant::roundingDivideByPOT(logisticQ4(inQ4), 31 - kOutputIntegerBits) - 128;
+      int32_t y = quant::roundingDivideByPOT(f(inQ4), 31 - outputFractionalBits) + outputOffset;
       y = y < -128 ? -128 : (y > 127 ? 127 : y);
       output[i] = static_cast<int8_t>(y);
     }
   }
+}
+
+}  // namespace
+
+void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input, int8_t* output) {
+  q4ActivationInt8(p, count, input, output, logisticQ4, 8, -128);  // [0, 1) on 1/256, zp -128
 }
 
 int32_t tanhQ4(int32_t x) {
@@ -45,21 +57,7 @@ int32_t tanhQ4(int32_t x) {
 }
 
 void tanhInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input, int8_t* output) {
-  constexpr int kOutputFractionalBits = 7;
-  for (int32_t i = 0; i < count; ++i) {
-    const int32_t x = static_cast<int32_t>(input[i]) - p.inputZeroPoint;
-    if (x <= -p.inputRangeRadius) {
-      output[i] = -128;
-    } else if (x >= p.inputRangeRadius) {
-      output[i] = 127;
-    } else {
-      const int32_t inQ4 =
-          quant::multiplyByQuantizedMultiplier(x, p.inputMultiplier, p.inputLeftShift);
-      int32_t y = quant::roundingDivideByPOT(tanhQ4(inQ4), 31 - kOutputFractionalBits);
-      y = y < -128 ? -128 : (y > 127 ? 127 : y);
-      output[i] = static_cast<int8_t>(y);
-    }
-  }
+  q4ActivationInt8(p, count, input, output, tanhQ4, 7, 0);  // Q0.7
 }
 
 }  // namespace reference
@@ -150,16 +148,9 @@ Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorD
 }
 
 Status prepareSigmoidFamily(OpContext& ctx, bool tanh) {
-  Status s = requireArity(ctx, 1, 1, 1);
+  Status s = requireUnaryOperands(ctx, typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16));
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  if (input.type != TensorType::kInt8 && input.type != TensorType::kInt16) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
-                         input.index);
-  }
-  if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
-  if (input.elementCount != output.elementCount)
-    return ctx.fail(Status::kShapeMismatch, "output", output.index);
   auto* data = static_cast<LogisticData*>(ctx.allocatePersistent(sizeof(LogisticData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
   *data = LogisticData();

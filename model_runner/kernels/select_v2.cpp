@@ -100,11 +100,7 @@ void invoke(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSelectV2() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kSelectV2);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kSelectV2, prepare, invoke);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -73,64 +73,46 @@ Status prepare(OpContext& ctx) {
 }
 
 template <typename T>
-void squaredDifferenceQuantized(const SquaredDifferenceData& d, const T* a, const T* b, T* out) {
-  forEachElement(d.layout, [&](size_t i, size_t i1, size_t i2) {
-    const int32_t x = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
-        quant::wrappingShiftLeft(d.input1Offset + a[i1], d.leftShift), d.input1Multiplier,
-        d.input1Shift);
-    const int32_t y = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
-        quant::wrappingShiftLeft(d.input2Offset + b[i2], d.leftShift), d.input2Multiplier,
-        d.input2Shift);
-    const auto diff = static_cast<uint32_t>(x) - static_cast<uint32_t>(y);
-    const auto squared = static_cast<int32_t>(diff * diff);
-    const int32_t raw =
-        quant::multiplyByQuantizedMultiplier(squared, d.outputMultiplier, d.outputShift);
-    out[i] = saturateTo<T>(int64_t{raw} + d.outputOffset);
-  });
+T squaredDifferenceQuantized(const SquaredDifferenceData& d, T a, T b) {
+  const int32_t x = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
+      quant::wrappingShiftLeft(d.input1Offset + a, d.leftShift), d.input1Multiplier, d.input1Shift);
+  const int32_t y = quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
+      quant::wrappingShiftLeft(d.input2Offset + b, d.leftShift), d.input2Multiplier, d.input2Shift);
+  const auto diff = static_cast<uint32_t>(x) - static_cast<uint32_t>(y);
+  const auto squared = static_cast<int32_t>(diff * diff);
+  const int32_t raw =
+      quant::multiplyByQuantizedMultiplier(squared, d.outputMultiplier, d.outputShift);
+  return saturateTo<T>(int64_t{raw} + d.outputOffset);
 }
 
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const SquaredDifferenceData*>(ctx.userData());
-  switch (d->type) {
+  const auto& d = *static_cast<const SquaredDifferenceData*>(ctx.userData());
+  switch (d.type) {
     case TensorType::kInt8:
-      squaredDifferenceQuantized(*d, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
-                                 ctx.outputData<int8_t>(0));
+      mapBinary<int8_t>(ctx, d.layout,
+                        [&d](int8_t a, int8_t b) { return squaredDifferenceQuantized(d, a, b); });
       break;
     case TensorType::kInt16:
-      squaredDifferenceQuantized(*d, ctx.inputData<int16_t>(0), ctx.inputData<int16_t>(1),
-                                 ctx.outputData<int16_t>(0));
-      break;
-    case TensorType::kInt32: {
-      const int32_t* a = ctx.inputData<int32_t>(0);
-      const int32_t* b = ctx.inputData<int32_t>(1);
-      int32_t* out = ctx.outputData<int32_t>(0);
-      forEachElement(d->layout, [&](size_t i, size_t i1, size_t i2) {
-        const auto diff = static_cast<uint32_t>(a[i1]) - static_cast<uint32_t>(b[i2]);
-        out[i] = static_cast<int32_t>(diff * diff);
+      mapBinary<int16_t>(ctx, d.layout, [&d](int16_t a, int16_t b) {
+        return squaredDifferenceQuantized(d, a, b);
       });
       break;
-    }
-    default: {
-      const float* a = ctx.inputData<float>(0);
-      const float* b = ctx.inputData<float>(1);
-      float* out = ctx.outputData<float>(0);
-      forEachElement(d->layout, [&](size_t i, size_t i1, size_t i2) {
-        const float diff = a[i1] - b[i2];
-        out[i] = diff * diff;
+    case TensorType::kInt32:
+      mapBinary<int32_t>(ctx, d.layout, [](int32_t a, int32_t b) {
+        const auto diff = static_cast<uint32_t>(a) - static_cast<uint32_t>(b);
+        return static_cast<int32_t>(diff * diff);
       });
       break;
-    }
+    default:
+      mapBinary<float>(ctx, d.layout, [](float a, float b) { return (a - b) * (a - b); });
+      break;
   }
 }
 
 }  // namespace
 
 OpRegistration registerSquaredDifference() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kSquaredDifference);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kSquaredDifference, prepare, invoke);
 }
 
 }  // namespace tinyscope::runner::kernels

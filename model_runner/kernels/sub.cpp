@@ -122,46 +122,31 @@ Status prepare(OpContext& ctx) {
   return prepareUnquantized(ctx, in1, in2, output, d);
 }
 
-template <typename T>
-void subQuantized(const SubData& d, const T* a, const T* b, T* out) {
-  forEachElement(d.layout, [&](size_t i, size_t i1, size_t i2) {
-    out[i] = reference::subElement(d.params, a[i1], b[i2]);
-  });
-}
-
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const SubData*>(ctx.userData());
+  const SubParams& p = d->params;
   switch (d->type) {
     case TensorType::kInt8:
-      subQuantized(*d, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
-                   ctx.outputData<int8_t>(0));
+      mapBinary<int8_t>(ctx, d->layout,
+                        [&p](int8_t a, int8_t b) { return reference::subElement(p, a, b); });
       break;
     case TensorType::kInt16:
-      subQuantized(*d, ctx.inputData<int16_t>(0), ctx.inputData<int16_t>(1),
-                   ctx.outputData<int16_t>(0));
+      mapBinary<int16_t>(ctx, d->layout,
+                         [&p](int16_t a, int16_t b) { return reference::subElement(p, a, b); });
       break;
-    case TensorType::kInt32: {
-      const int32_t* a = ctx.inputData<int32_t>(0);
-      const int32_t* b = ctx.inputData<int32_t>(1);
-      int32_t* out = ctx.outputData<int32_t>(0);
-      const int32_t lo = d->params.actMin, hi = d->params.actMax;
-      forEachElement(d->layout, [&](size_t i, size_t i1, size_t i2) {
-        int32_t v =
-            static_cast<int32_t>(static_cast<uint32_t>(a[i1]) - static_cast<uint32_t>(b[i2]));
-        v = v < lo ? lo : v;
-        out[i] = hi < v ? hi : v;
+    case TensorType::kInt32:
+      mapBinary<int32_t>(ctx, d->layout, [&p](int32_t a, int32_t b) {
+        const auto v = static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
+        const int32_t low = v < p.actMin ? p.actMin : v;
+        return p.actMax < low ? p.actMax : low;
       });
       break;
-    }
     default: {
-      const float* a = ctx.inputData<float>(0);
-      const float* b = ctx.inputData<float>(1);
-      float* out = ctx.outputData<float>(0);
       const float lo = d->floatMin, hi = d->floatMax;
-      forEachElement(d->layout, [&](size_t i, size_t i1, size_t i2) {
-        float v = a[i1] - b[i2];
-        v = v < lo ? lo : v;  // NaN passes, as std::max/std::min do in TFLM
-        out[i] = hi < v ? hi : v;
+      mapBinary<float>(ctx, d->layout, [lo, hi](float a, float b) {
+        const float v = a - b;
+        const float low = v < lo ? lo : v;  // NaN passes, as std::max/std::min do in TFLM
+        return hi < low ? hi : low;
       });
       break;
     }
@@ -171,11 +156,7 @@ void invoke(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSub() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kSub);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
+  return builtinRegistration(schema::BuiltinOperator::kSub, prepare, invoke);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -5,19 +5,15 @@
 
 #include <cstdint>
 
+#include "model_runner/kernels/add.h"
 #include "model_runner/op_resolver.h"
 #include "model_runner/quant_math.h"
 
 namespace tinyscope::runner::kernels {
 
-struct SubParams {
-  int32_t input1Offset = 0, input2Offset = 0, outputOffset = 0;
-  int32_t leftShift = 20;
-  int32_t input1Multiplier = 0, input1Shift = 0;
-  int32_t input2Multiplier = 0, input2Shift = 0;
-  int32_t outputMultiplier = 0, outputShift = 0;
-  int32_t actMin = -128, actMax = 127;
-};
+// SUB shares ADD's parameters (TFLite's ArithmeticParams): offsets, the left shift, the three
+// multipliers and the activation range.
+using SubParams = AddParams;
 
 namespace reference {
 

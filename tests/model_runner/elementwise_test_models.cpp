@@ -83,45 +83,29 @@ std::string ElementwiseCase::describe() const {
   return out.str();
 }
 
-std::vector<uint8_t> ElementwiseCase::unaryModel(host::BuiltinOperator op,
-                                                 host::BuiltinOptions options) const {
+std::vector<uint8_t> ElementwiseCase::model(host::BuiltinOperator op, host::BuiltinOptions options,
+                                            bool withConstant) const {
   host::TfliteWriter w;
-  const int32_t in =
-      w.addActivation("in", inputType, inputShape, quantOf(inputType, inputScale, inputZeroPoint));
+  std::vector<int32_t> inputs = {
+      w.addActivation("in", inputType, inputShape, quantOf(inputType, inputScale, inputZeroPoint))};
+  if (withConstant) {
+    host::TensorSpec constant;
+    constant.name = "operand";
+    constant.type = constType;
+    constant.shape = constShape;
+    constant.quant = quantOf(constType, constScale, constZeroPoint);
+    constant.data = constBytes;
+    inputs.push_back(w.addTensor(std::move(constant)));
+  }
   const int32_t out = w.addActivation("out", outputType, outputShape,
                                       quantOf(outputType, outputScale, outputZeroPoint));
   host::OperatorSpec spec;
   spec.op = op;
-  spec.inputs = {in};
+  spec.inputs = inputs;
   spec.outputs = {out};
   spec.options = std::move(options);
   w.addOperator(std::move(spec));
-  w.setInputs({in});
-  w.setOutputs({out});
-  return w.serialize();
-}
-
-std::vector<uint8_t> ElementwiseCase::binaryModel(host::BuiltinOperator op,
-                                                  host::BuiltinOptions options) const {
-  host::TfliteWriter w;
-  const int32_t in =
-      w.addActivation("in", inputType, inputShape, quantOf(inputType, inputScale, inputZeroPoint));
-  host::TensorSpec constant;
-  constant.name = "operand";
-  constant.type = constType;
-  constant.shape = constShape;
-  constant.quant = quantOf(constType, constScale, constZeroPoint);
-  constant.data = constBytes;
-  const int32_t b = w.addTensor(std::move(constant));
-  const int32_t out = w.addActivation("out", outputType, outputShape,
-                                      quantOf(outputType, outputScale, outputZeroPoint));
-  host::OperatorSpec spec;
-  spec.op = op;
-  spec.inputs = {in, b};
-  spec.outputs = {out};
-  spec.options = std::move(options);
-  w.addOperator(std::move(spec));
-  w.setInputs({in});
+  w.setInputs({inputs[0]});
   w.setOutputs({out});
   return w.serialize();
 }

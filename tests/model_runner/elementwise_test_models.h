@@ -30,8 +30,15 @@ struct ElementwiseCase {
   std::vector<uint8_t> input;       // input 0's bytes
 
   std::string describe() const;
-  std::vector<uint8_t> unaryModel(host::BuiltinOperator op, host::BuiltinOptions options) const;
-  std::vector<uint8_t> binaryModel(host::BuiltinOperator op, host::BuiltinOptions options) const;
+  // One operator on input 0 (and the constant operand when `withConstant`).
+  std::vector<uint8_t> model(host::BuiltinOperator op, host::BuiltinOptions options,
+                             bool withConstant) const;
+  std::vector<uint8_t> unaryModel(host::BuiltinOperator op, host::BuiltinOptions options) const {
+    return model(op, std::move(options), false);
+  }
+  std::vector<uint8_t> binaryModel(host::BuiltinOperator op, host::BuiltinOptions options) const {
+    return model(op, std::move(options), true);
+  }
   // Gives the constant operand another type (new random contents and quantization).
   void setConstantType(host::TensorType type, Rng& rng);
 };
