@@ -139,7 +139,7 @@ Status prepareRelu6(OpContext& ctx) {
   if ((s = requireQuantizedTensor(ctx, in, "input", false)) != Status::kOk) return s;
   // TFLM's FloatToQuantizedType: round(6 / scale) + zero point, converted and saturated.
   const double six = quant::roundHalfAway(static_cast<double>(6.0f / in.scale())) + in.zeroPoint();
-  const int64_t q = truncateToInt32LikeX86(six);
+  const int64_t q = quant::truncateToInt32LikeX86(six);
   d->low = in.zeroPoint();
   d->high = d->type == TensorType::kInt16 ? saturateTo<int16_t>(q) : saturateTo<int8_t>(q);
   return Status::kOk;

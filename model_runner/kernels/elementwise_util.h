@@ -10,6 +10,7 @@
 #include "model_runner/kernels/add.h"
 #include "model_runner/model.h"
 #include "model_runner/op_context.h"
+#include "model_runner/quant_math.h"
 
 namespace tinyscope::runner::kernels {
 
@@ -57,13 +58,6 @@ inline T saturateTo(int64_t v) {
   constexpr int64_t kMin = std::numeric_limits<T>::min();
   constexpr int64_t kMax = std::numeric_limits<T>::max();
   return static_cast<T>(v < kMin ? kMin : (v > kMax ? kMax : v));
-}
-
-// double -> int32 as x86-64's cvttsd2si (what TFLM's reference build does with an out-of-range
-// static_cast): truncation, and INT32_MIN for NaN or values outside the int32 range.
-inline int32_t truncateToInt32LikeX86(double x) {
-  if (!(x > -2147483649.0 && x < 2147483648.0)) return std::numeric_limits<int32_t>::min();
-  return static_cast<int32_t>(x);
 }
 
 // A per-tensor quantized int8 or int16 tensor: one finite scale > 0, zero point within the type

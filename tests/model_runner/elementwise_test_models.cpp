@@ -10,7 +10,9 @@ namespace {
 
 host::QuantParams quantOf(host::TensorType type, float scale, int32_t zeroPoint) {
   // A zero scale stands for "no quantization parameters" (plain integer tensors).
-  if ((type == host::TensorType::kInt8 || type == host::TensorType::kInt16) && scale != 0.0f)
+  if ((type == host::TensorType::kInt8 || type == host::TensorType::kInt16 ||
+       type == host::TensorType::kUInt8 || type == host::TensorType::kInt32) &&
+      scale != 0.0f)
     return host::QuantParams::perTensor(scale, zeroPoint);
   return {};
 }

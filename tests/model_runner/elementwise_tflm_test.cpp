@@ -358,3 +358,57 @@ TEST(ElementwiseTflm, SelectV2Matches) {
 
 }  // namespace
 }  // namespace tinyscope::runner
+
+namespace tinyscope::runner {
+namespace {
+
+using host::TensorType;
+using test::ElementwiseCase;
+using test::Rng;
+
+// QUANTIZE in every direction TFLM runs (float -> int8/int16, requantization between int8,
+// int16 and int32, uint8 <-> int8), and the directions it refuses.
+TEST(ElementwiseTflm, QuantizeMatchesInEveryDirection) {
+  if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing;
+  Rng rng(26);
+  const std::pair<TensorType, TensorType> directions[] = {
+      {TensorType::kFloat32, TensorType::kInt8},  {TensorType::kFloat32, TensorType::kInt16},
+      {TensorType::kInt8, TensorType::kInt8},     {TensorType::kInt8, TensorType::kInt16},
+      {TensorType::kInt16, TensorType::kInt8},    {TensorType::kInt16, TensorType::kInt16},
+      {TensorType::kInt16, TensorType::kInt32},   {TensorType::kInt8, TensorType::kInt32},
+      {TensorType::kInt32, TensorType::kInt8},    {TensorType::kInt32, TensorType::kInt16},
+      {TensorType::kInt8, TensorType::kUInt8},    {TensorType::kUInt8, TensorType::kInt8},
+      {TensorType::kFloat32, TensorType::kInt32}, {TensorType::kInt32, TensorType::kInt32},
+      {TensorType::kUInt8, TensorType::kInt16}};
+  int ran = 0, cases = 0;
+  for (int round = 0; round < 4; ++round) {
+    for (const auto& [in, out] : directions) {
+      ElementwiseCase c =
+          test::unaryCase(rng, in, in == TensorType::kFloat32 ? TensorType::kInt8 : in, false);
+      c.outputType = out;
+      c.inputScale = in == TensorType::kFloat32 ? 0.0f : rng.logUniform(1e-4f, 4.0f);
+      c.inputZeroPoint = in == TensorType::kInt8      ? rng.uniform(-128, 127)
+                         : in == TensorType::kUInt8   ? rng.uniform(0, 255)
+                         : in == TensorType::kFloat32 ? 0
+                                                      : rng.uniform(-2000, 2000);
+      c.outputScale = rng.logUniform(1e-4f, 4.0f);
+      c.outputZeroPoint = out == TensorType::kInt8    ? rng.uniform(-128, 127)
+                          : out == TensorType::kUInt8 ? rng.uniform(0, 255)
+                                                      : rng.uniform(-2000, 2000);
+      if (round == 3 && in != TensorType::kFloat32) {  // same scale: TFLM's fast paths
+        c.outputScale = c.inputScale;
+        if (in == TensorType::kInt8 && out == TensorType::kUInt8)
+          c.outputZeroPoint = c.inputZeroPoint + 128;
+        if (in == TensorType::kUInt8 && out == TensorType::kInt8)
+          c.outputZeroPoint = c.inputZeroPoint - 128;
+      }
+      SCOPED_TRACE(c.describe());
+      ++cases;
+      ran += test::expectSameAsTflmRan(c.unaryModel(host::BuiltinOperator::kQuantize, {}), c.input);
+    }
+  }
+  EXPECT_GE(ran, cases / 2);
+}
+
+}  // namespace
+}  // namespace tinyscope::runner
