@@ -9,6 +9,7 @@
 #include "model_runner/kernels/select_v2.h"
 #include "model_runner/kernels/squared_difference.h"
 #include "model_runner/kernels/sub.h"
+#include "model_runner/kernels/transcendental.h"
 
 namespace tinyscope::runner::kernels {
 
@@ -22,6 +23,7 @@ Status addElementwiseOps(OpResolver& resolver) {
       registerLogicalOr(),    registerEqual(),      registerNotEqual(),
       registerLess(),         registerLessEqual(),  registerGreater(),
       registerGreaterEqual(), registerSelectV2(),   registerSquaredDifference(),
+      registerElu(),          registerExp(),        registerLog(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

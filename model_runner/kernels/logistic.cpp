@@ -48,6 +48,15 @@ void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* inpu
   q4ActivationInt8(p, count, input, output, logisticQ4, 8, -128);  // [0, 1) on 1/256, zp -128
 }
 
+float logisticFloat(float x) {
+  // TFLM's cut-offs: beyond them the float result is 1 or exp(x) to the last bit.
+  constexpr float kUpper = 16.619047164916992188f;
+  constexpr float kLower = -9.0f;
+  if (x > kUpper) return 1.0f;
+  if (x < kLower) return __builtin_expf(x);
+  return 1.0f / (1.0f + __builtin_expf(-x));
+}
+
 int32_t tanhQ4(int32_t x) {
   if (x == 0) return 0;
   // tanh(|x|) = (1 - exp(-2|x|)) / (1 + exp(-2|x|)); -|x| read with 5 integer bits is -2|x|.
@@ -71,6 +80,7 @@ struct LogisticData {
   int32_t count = 0;
   bool isInt16 = false;
   bool isTanh = false;
+  bool isFloat = false;
 };
 
 Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
@@ -148,7 +158,8 @@ Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorD
 }
 
 Status prepareSigmoidFamily(OpContext& ctx, bool tanh) {
-  Status s = requireUnaryOperands(ctx, typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16));
+  Status s = requireUnaryOperands(ctx, typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16) |
+                                           typeBit(TensorType::kFloat32));
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
   auto* data = static_cast<LogisticData*>(ctx.allocatePersistent(sizeof(LogisticData)));
@@ -157,6 +168,8 @@ Status prepareSigmoidFamily(OpContext& ctx, bool tanh) {
   ctx.setUserData(data);
   data->count = static_cast<int32_t>(output.elementCount);
   data->isTanh = tanh;
+  data->isFloat = input.type == TensorType::kFloat32;
+  if (data->isFloat) return Status::kOk;
   return input.type == TensorType::kInt8 ? prepareInt8(ctx, input, output, data)
                                          : prepareInt16(ctx, input, output, data);
 }
@@ -170,7 +183,14 @@ Status prepareTanh(OpContext& ctx) {
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const LogisticData*>(ctx.userData());
-  if (d->isTanh && d->isInt16) {
+  if (d->isFloat) {
+    const auto count = static_cast<size_t>(d->count);
+    if (d->isTanh) {
+      mapUnary<float>(ctx, count, [](float x) { return __builtin_tanhf(x); });
+    } else {
+      mapUnary<float>(ctx, count, reference::logisticFloat);
+    }
+  } else if (d->isTanh && d->isInt16) {
     lut::tanhInt16(d->int16Multiplier, d->int16LeftShift, d->count, ctx.inputData<int16_t>(0),
                    ctx.outputData<int16_t>(0));
   } else if (d->isTanh) {

@@ -412,3 +412,54 @@ TEST(ElementwiseTflm, QuantizeMatchesInEveryDirection) {
 
 }  // namespace
 }  // namespace tinyscope::runner
+
+namespace tinyscope::runner {
+namespace {
+
+using host::TensorType;
+using test::ElementwiseCase;
+using test::Rng;
+
+TEST(ElementwiseTflm, EluExpLogMatch) {
+  if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing;
+  Rng rng(27);
+  int ran = 0;
+  for (int i = 0; i < 24; ++i) {
+    const TensorType type = i % 2 ? TensorType::kInt8 : TensorType::kFloat32;
+    ElementwiseCase c = test::unaryCase(rng, type, type, false);
+    SCOPED_TRACE("ELU case " + std::to_string(i) + ": " + c.describe());
+    ran += test::expectSameAsTflmRan(c.unaryModel(host::BuiltinOperator::kElu, {}), c.input);
+  }
+  for (int i = 0; i < 16; ++i) {
+    ElementwiseCase c = test::unaryCase(rng, TensorType::kFloat32, TensorType::kFloat32, false);
+    const host::BuiltinOperator op =
+        i % 2 ? host::BuiltinOperator::kExp : host::BuiltinOperator::kLog;
+    SCOPED_TRACE("EXP/LOG case " + std::to_string(i) + ": " + c.describe());
+    ran += test::expectSameAsTflmRan(c.unaryModel(op, {}), c.input);
+  }
+  EXPECT_EQ(ran, 40);
+}
+
+}  // namespace
+}  // namespace tinyscope::runner
+
+namespace tinyscope::runner {
+namespace {
+
+TEST(ElementwiseTflm, FloatTanhAndLogisticMatch) {
+  if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing;
+  test::Rng rng(28);
+  int ran = 0;
+  for (int i = 0; i < 16; ++i) {
+    test::ElementwiseCase c =
+        test::unaryCase(rng, host::TensorType::kFloat32, host::TensorType::kFloat32, false);
+    const host::BuiltinOperator op =
+        i % 2 ? host::BuiltinOperator::kTanh : host::BuiltinOperator::kLogistic;
+    SCOPED_TRACE("case " + std::to_string(i) + ": " + c.describe());
+    ran += test::expectSameAsTflmRan(c.unaryModel(op, {}), c.input);
+  }
+  EXPECT_EQ(ran, 16);
+}
+
+}  // namespace
+}  // namespace tinyscope::runner
