@@ -22,7 +22,9 @@ Status prepareFloatOnly(OpContext& ctx) {
   return Status::kOk;
 }
 
-float eluOfDequantized(float x) { return x < 0.0f ? __builtin_expf(x) - 1.0f : x; }
+float eluOfDequantized(float x) {
+  return x < 0.0f ? __builtin_expf(x) - 1.0f : x;
+}
 
 Status prepareElu(OpContext& ctx) {
   Status s = requireUnaryOperands(ctx, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8));
