@@ -1,6 +1,7 @@
 #include "model_runner/kernels/elementwise_unary.h"
 
 #include <cstring>
+#include <limits>
 
 #include "model_runner/fixed_point.h"
 #include "model_runner/kernels/elementwise_util.h"
@@ -166,13 +167,13 @@ void invSqrtMultiplier(int32_t x, int32_t* multiplier, int* shift) {
 
 Status prepareRsqrt(OpContext& ctx) {
   UnaryOpData* d = nullptr;
-  Status s = prepareSameType(ctx, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8), &d);
+  Status s = prepareSameType(
+      ctx, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16),
+      &d);
   if (s != Status::kOk || d->type == TensorType::kFloat32) return s;
   const TensorDesc in = ctx.input(0), out = ctx.output(0);
-  if ((s = requireQuantizedTensor(ctx, in, "input", false)) != Status::kOk ||
-      (s = requireQuantizedTensor(ctx, out, "output", false)) != Status::kOk) {
+  if ((s = requireQuantizedInputOutput(ctx, d->type == TensorType::kInt16)) != Status::kOk)
     return s;
-  }
   d->inputZeroPoint = in.zeroPoint();
   d->outputZeroPoint = out.zeroPoint();
   const double real =
@@ -184,28 +185,27 @@ Status prepareRsqrt(OpContext& ctx) {
   return Status::kOk;
 }
 
-void invokeRsqrt(const OpContext& ctx) {
-  const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
-  if (d->type == TensorType::kFloat32) {
-    mapUnary<float>(ctx, d->count, [](float x) { return 1.0f / __builtin_sqrtf(x); });
-    return;
-  }
+template <typename T>
+T rsqrtQuantized(const UnaryOpData& d, T q) {
   constexpr int kShift = 20;  // keeps 1 / sqrt(x) an integer in between
-  const int8_t* in = ctx.inputData<int8_t>(0);
-  int8_t* out = ctx.outputData<int8_t>(0);
-  for (size_t i = 0; i < d->count; ++i) {
-    const int32_t x = int32_t{in[i]} - d->inputZeroPoint;
-    if (x == 0) {
-      out[i] = 127;
-      continue;
-    }
-    int32_t m = 0;
-    int shift = 0;
-    invSqrtMultiplier(x, &m, &shift);
-    const int32_t scaled = quant::multiplyByQuantizedMultiplier(1, m, shift + kShift);
-    const int32_t y =
-        quant::multiplyByQuantizedMultiplier(scaled, d->multiplier, d->shift - kShift);
-    out[i] = saturateTo<int8_t>(int64_t{y} + d->outputZeroPoint);
+  const int32_t x = int32_t{q} - d.inputZeroPoint;
+  if (x == 0) return std::numeric_limits<T>::max();
+  int32_t m = 0;
+  int shift = 0;
+  invSqrtMultiplier(x, &m, &shift);
+  const int32_t scaled = quant::multiplyByQuantizedMultiplier(1, m, shift + kShift);
+  const int32_t y = quant::multiplyByQuantizedMultiplier(scaled, d.multiplier, d.shift - kShift);
+  return saturateTo<T>(int64_t{y} + d.outputZeroPoint);
+}
+
+void invokeRsqrt(const OpContext& ctx) {
+  const auto& d = *static_cast<const UnaryOpData*>(ctx.userData());
+  if (d.type == TensorType::kInt8) {
+    mapUnary<int8_t>(ctx, d.count, [&d](int8_t q) { return rsqrtQuantized(d, q); });
+  } else if (d.type == TensorType::kInt16) {
+    mapUnary<int16_t>(ctx, d.count, [&d](int16_t q) { return rsqrtQuantized(d, q); });
+  } else {
+    mapUnary<float>(ctx, d.count, [](float x) { return 1.0f / __builtin_sqrtf(x); });
   }
 }
 

@@ -127,10 +127,33 @@ TEST(ElementwiseTflm, RefusesWhatTflmRefuses) {
   relu.inputZeroPoint = 5;
   // PRELU int16 with an int16 alpha.
   ElementwiseCase prelu = test::binaryCase(rng, TensorType::kInt16, 4);
+  // SQUARED_DIFFERENCE and ABS int16 with a non-zero zero point.
+  ElementwiseCase sqd = test::binaryCase(rng, TensorType::kInt16, 4);
+  sqd.inputZeroPoint = sqd.constZeroPoint = sqd.outputZeroPoint = 0;
+  sqd.outputZeroPoint = 9;
+  ElementwiseCase abs16 = test::unaryCase(rng, TensorType::kInt16, TensorType::kInt16, true);
+  abs16.outputZeroPoint = -4;
+  // int16 TANH whose output scale is not 2^-15; int16 HARD_SWISH; int8 LOG and EXP; int8 ELU
+  // into int16; NEG on int8; LEAKY_RELU changing type.
+  ElementwiseCase tanh16 = test::unaryCase(rng, TensorType::kInt16, TensorType::kInt16, true);
+  tanh16.inputScale = 1.0f / 4096.0f;
+  tanh16.outputScale = 1.0f / 16384.0f;
+  const ElementwiseCase hs16 = test::unaryCase(rng, TensorType::kInt16, TensorType::kInt16, true);
+  const ElementwiseCase i8 = test::unaryCase(rng, TensorType::kInt8, TensorType::kInt8, false);
+  const ElementwiseCase i8to16 = test::unaryCase(rng, TensorType::kInt8, TensorType::kInt16, true);
   const std::pair<std::vector<uint8_t>, const char*> refused[] = {
       {hs.unaryModel(host::BuiltinOperator::kHardSwish, {}), "HARD_SWISH"},
       {relu.unaryModel(host::BuiltinOperator::kRelu, {}), "RELU"},
       {prelu.binaryModel(host::BuiltinOperator::kPrelu, {}), "PRELU"},
+      {sqd.binaryModel(host::BuiltinOperator::kSquaredDifference, {}), "SQUARED_DIFFERENCE"},
+      {abs16.unaryModel(host::BuiltinOperator::kAbs, {}), "ABS"},
+      {tanh16.unaryModel(host::BuiltinOperator::kTanh, {}), "TANH"},
+      {hs16.unaryModel(host::BuiltinOperator::kHardSwish, {}), "HARD_SWISH"},
+      {i8.unaryModel(host::BuiltinOperator::kLog, {}), "LOG"},
+      {i8.unaryModel(host::BuiltinOperator::kExp, {}), "EXP"},
+      {i8to16.unaryModel(host::BuiltinOperator::kElu, {}), "ELU"},
+      {i8.unaryModel(host::BuiltinOperator::kNeg, {}), "NEG"},
+      {i8to16.unaryModel(host::BuiltinOperator::kLeakyRelu, {}), "LEAKY_RELU"},
   };
   for (const auto& [model, op] : refused) {
     SCOPED_TRACE(op);
@@ -206,7 +229,7 @@ TEST(ElementwiseTflm, AbsNegFloorSqrtMatch) {
   EXPECT_GE(ran, 40);
 }
 
-TEST(ElementwiseTflm, RsqrtInt8Matches) {
+TEST(ElementwiseTflm, RsqrtInt8AndInt16Match) {
   if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing;
   Rng rng(21);
   int ran = 0;
@@ -221,7 +244,13 @@ TEST(ElementwiseTflm, RsqrtInt8Matches) {
     SCOPED_TRACE("case " + std::to_string(i) + ": " + c.describe());
     ran += test::expectSameAsTflmRan(c.unaryModel(host::BuiltinOperator::kRsqrt, {}), c.input);
   }
-  EXPECT_GE(ran, 15);
+  for (int i = 0; i < 10; ++i) {  // int16: zero points 0, non-negative inputs
+    ElementwiseCase c = test::unaryCase(rng, TensorType::kInt16, TensorType::kInt16, true);
+    for (size_t k = 1; k < c.input.size(); k += 2) c.input[k] &= 0x7f;
+    SCOPED_TRACE("int16 case " + std::to_string(i) + ": " + c.describe());
+    ran += test::expectSameAsTflmRan(c.unaryModel(host::BuiltinOperator::kRsqrt, {}), c.input);
+  }
+  EXPECT_GE(ran, 25);
 }
 
 TEST(ElementwiseTflm, ComparisonsMatch) {
