@@ -154,6 +154,7 @@ TEST(ElementwiseTflm, RefusesWhatTflmRefuses) {
       {i8to16.unaryModel(host::BuiltinOperator::kElu, {}), "ELU"},
       {i8.unaryModel(host::BuiltinOperator::kNeg, {}), "NEG"},
       {i8to16.unaryModel(host::BuiltinOperator::kLeakyRelu, {}), "LEAKY_RELU"},
+      {i8.unaryModel(host::BuiltinOperator::kReluN1To1, {}), "RELU_N1_TO_1"},  // no TFLM kernel
   };
   for (const auto& [model, op] : refused) {
     SCOPED_TRACE(op);
