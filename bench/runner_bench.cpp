@@ -65,7 +65,7 @@ struct Timing {
 // (no observer, no clock hooks): a warm-up, then runs until `minSeconds` and at least 5 runs.
 Timing timeModel(const rh::ModelFile& model, bool optimized, double minSeconds) {
   Timing t;
-  OpResolver resolver;
+  AllOpsResolver resolver;
   if (optimized) {
     addOptimizedKernels(resolver);
   } else {

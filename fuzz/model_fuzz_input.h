@@ -14,7 +14,7 @@ namespace tinyscope::runner::fuzz {
 
 // Null when the table could not be filled (then the target returns at once).
 inline const OpResolver* allOpsResolver() {
-  static OpResolver resolver;
+  static AllOpsResolver resolver;
   static const bool ready = kernels::addAllOps(resolver) == Status::kOk;
   return ready ? &resolver : nullptr;
 }

@@ -40,7 +40,10 @@ int32_t expOnNegativeValues(int32_t a, int integerBits) {
   return result;
 }
 
-int32_t oneOverOnePlusX(int32_t a) {
+namespace {
+
+// Newton-Raphson for 1 / (1 + a) with a in [0, 1): returns that value in Q2 (as gemmlowp).
+int32_t reciprocalOfOnePlusXQ2(int32_t a) {
   const int32_t halfDenominator = roundingHalfSum(a, quant::kInt32Max);
   const int32_t k48Over17 = 1515870810;                        // Q2
   const int32_t kNeg32Over17 = -1010580540;                    // Q2
@@ -51,8 +54,19 @@ int32_t oneOverOnePlusX(int32_t a) {
     const int32_t oneMinus = kOneQ2 - halfDenominatorTimesX;        // Q2
     x = x + rescale(mul(x, oneMinus), 4, 2);                        // Q4 -> Q2
   }
+  return x;  // 1 / half the denominator
+}
+
+}  // namespace
+
+int32_t oneOverOnePlusX(int32_t a) {
   // x / 2 as Q1 -> Q0.
-  return rescale(x, 1, 0);
+  return rescale(reciprocalOfOnePlusXQ2(a), 1, 0);
+}
+
+int32_t oneMinusXOverOnePlusX(int32_t a) {
+  // 2 / (1 + a) - 1, Q2 -> Q0.
+  return rescale(reciprocalOfOnePlusXQ2(a) - (int32_t{1} << 29), 2, 0);
 }
 
 int32_t reciprocal(int32_t x, int integerBits, int* numBitsOverUnit) {

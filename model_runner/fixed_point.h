@@ -41,6 +41,8 @@ int32_t expOnIntervalNegQuarterToZero(int32_t a);
 int32_t expOnNegativeValues(int32_t a, int integerBits);
 // 1 / (1 + x) for x in [0, 1), Q0 in and out.
 int32_t oneOverOnePlusX(int32_t a);
+// (1 - x) / (1 + x) for x in [0, 1), Q0 in and out.
+int32_t oneMinusXOverOnePlusX(int32_t a);
 // Reciprocal of a positive value with `integerBits` integer bits, as TFLite's GetReciprocal:
 // returns the Q0 scale and the number of bits over unit.
 int32_t reciprocal(int32_t x, int integerBits, int* numBitsOverUnit);

@@ -33,7 +33,7 @@ Status OpResolver::add(const OpRegistration& registration) {
       return Status::kOk;
     }
   }
-  if (m_count >= kCapacity) return Status::kResolverFull;
+  if (m_count >= m_capacity) return Status::kResolverFull;
   m_entries[m_count++] = registration;
   return Status::kOk;
 }

@@ -77,6 +77,13 @@ bool quantizeMultiplierGreaterThanOne(double realMultiplier, int32_t* multiplier
 bool activationRangeQuantized(uint8_t activation, float outputScale, int32_t outputZeroPoint,
                               int32_t qmin, int32_t qmax, int32_t* actMin, int32_t* actMax);
 
+// double -> int32 as x86-64's cvttsd2si, what TFLM's reference build does with an out-of-range
+// static_cast (the oracle's behaviour): truncation, INT32_MIN for NaN or beyond the int32 range.
+inline int32_t truncateToInt32LikeX86(double x) {
+  if (!(x > -2147483649.0 && x < 2147483648.0)) return kInt32Min;
+  return static_cast<int32_t>(x);
+}
+
 // Loads a little-endian/native int32 from possibly unaligned memory.
 inline int32_t loadInt32(const void* p) {
   int32_t v;

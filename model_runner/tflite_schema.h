@@ -106,6 +106,12 @@ constexpr uint32_t kActivation = 0;
 namespace gather_options {
 constexpr uint32_t kAxis = 0, kBatchDims = 1;
 }
+namespace sub_options {
+constexpr uint32_t kActivation = 0, kPotScaleInt16 = 1;
+}
+namespace leaky_relu_options {
+constexpr uint32_t kAlpha = 0;
+}
 
 // union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
 enum class BuiltinOptionsType : uint8_t {
@@ -138,6 +144,8 @@ enum class BuiltinOptionsType : uint8_t {
   kDepthToSpaceOptions = 94,
   kMirrorPadOptions = 77,
   kL2NormOptions = 12,
+  kSubOptions = 28,
+  kLeakyReluOptions = 75,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

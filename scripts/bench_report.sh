@@ -108,11 +108,14 @@ if ls "$fw"/firmware/*/tinyscope-agent.footprint.txt >/dev/null 2>&1; then
   say "port), as the build prints it after every link (\`firmware/<board>/tinyscope-agent.footprint.txt\`)."
   say "RAM beyond the arena counts .data, .bss without the model arena and sample history, and the stack."
   say ""
-  say "| board | .text | .data | .bss | stack | flash | RAM beyond the model arena |"
-  say "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for f in "$fw"/firmware/*/tinyscope-agent.footprint.txt; do
+  say "Each image carries the op groups of its build-time list (docs/FIRMWARE.md); the"
+  say "\`tinyscope-agent-ops-<set>\` images measure the other operator sets on netduinoplus2."
+  say ""
+  say "| board | image | op groups | .text | .data | .bss | stack | flash | RAM beyond the model arena |"
+  say "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for f in "$fw"/firmware/*/tinyscope-agent*.footprint.txt; do
     # shellcheck disable=SC1090
-    (. "$f"; say "| $board | $text | $data | $bss | $stack | $flash B | $ram_beyond_arena B ($ram_beyond_arena_without_stack + $stack stack) |")
+    (. "$f"; say "| $board | $image | ${ops:-core} | $text | $data | $bss | $stack | $flash B | $ram_beyond_arena B ($ram_beyond_arena_without_stack + $stack stack) |")
   done
   say ""
   say "Every Cortex-M4 image the build links (\`arm-none-eabi-size\`; .bss includes arena, history and stack):"

@@ -78,7 +78,7 @@ uint64_t nowNs(void*) {
 }
 
 struct Session {
-  OpResolver resolver;
+  AllOpsResolver resolver;
   std::vector<uint8_t> arena;
   std::unique_ptr<Interpreter> interp;
 };

@@ -27,7 +27,7 @@ bool buildModelSummary(const uint8_t* bytes, size_t size, ModelSummary* out, std
   out->description.assign(m.description().chars != nullptr ? m.description().chars : "",
                           m.description().length);
   out->numSubgraphs = m.numSubgraphs();
-  OpResolver resolver;
+  AllOpsResolver resolver;
   kernels::addAllOps(resolver);
   describeGraph(m, &resolver, out);
   for (const GraphOperator& op : out->operators) {

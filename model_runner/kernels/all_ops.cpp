@@ -1,6 +1,7 @@
 #include "model_runner/kernels/all_ops.h"
 
 #include "model_runner/kernels/core_ops.h"
+#include "model_runner/kernels/elementwise_ops.h"
 #include "model_runner/kernels/extended_ops.h"
 #include "model_runner/kernels/large_ops.h"
 #include "model_runner/kernels/layout_ops.h"
@@ -12,6 +13,7 @@ Status addAllOps(OpResolver& resolver) {
   if (s == Status::kOk) s = addExtendedOps(resolver);
   if (s == Status::kOk) s = addLargeOps(resolver);
   if (s == Status::kOk) s = addLayoutOps(resolver);
+  if (s == Status::kOk) s = addElementwiseOps(resolver);
   return s;
 }
 

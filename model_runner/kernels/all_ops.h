@@ -7,7 +7,7 @@
 
 namespace tinyscope::runner::kernels {
 
-// kResolverFull when `resolver` has no room (OpResolver::kCapacity).
+// kResolverFull when `resolver` has no room (an AllOpsResolver, kAllOpsCapacity, has room for all).
 Status addAllOps(OpResolver& resolver);
 
 }  // namespace tinyscope::runner::kernels

@@ -1,6 +1,7 @@
 #include "model_runner/kernels/logistic.h"
 
 #include "model_runner/fixed_point.h"
+#include "model_runner/kernels/elementwise_util.h"
 #include "model_runner/kernels/kernel_util.h"
 #include "model_runner/kernels/lut_activations.h"
 #include "model_runner/quant_math.h"
@@ -18,8 +19,13 @@ int32_t logisticQ4(int32_t x) {
   return x > 0 ? positive : quant::kInt32Max - positive;
 }
 
-void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input, int8_t* output) {
-  constexpr int kOutputIntegerBits = 8;
+namespace {
+
+// The int8 loop LOGISTIC and TANH share: inputs beyond the radius saturate; inside it the
+// input goes to Q4.27, through `f` (Q0 out), is rounded to `outputFractionalBits` and offset.
+void q4ActivationInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input,
+                      int8_t* output, int32_t (*f)(int32_t), int outputFractionalBits,
+                      int32_t outputOffset) {
   for (int32_t i = 0; i < count; ++i) {
     const int32_t x = static_cast<int32_t>(input[i]) - p.inputZeroPoint;
     if (x <= -p.inputRangeRadius) {
@@ -29,11 +35,38 @@ void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* inpu
     } else {
       const int32_t inQ4 =
           quant::multiplyByQuantizedMultiplier(x, p.inputMultiplier, p.inputLeftShift);
-      int32_t y = quant::roundingDivideByPOT(logisticQ4(inQ4), 31 - kOutputIntegerBits) - 128;
+      int32_t y = quant::roundingDivideByPOT(f(inQ4), 31 - outputFractionalBits) + outputOffset;
       y = y < -128 ? -128 : (y > 127 ? 127 : y);
       output[i] = static_cast<int8_t>(y);
     }
   }
+}
+
+}  // namespace
+
+void logisticInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input, int8_t* output) {
+  q4ActivationInt8(p, count, input, output, logisticQ4, 8, -128);  // [0, 1) on 1/256, zp -128
+}
+
+float logisticFloat(float x) {
+  // TFLM's cut-offs: beyond them the float result is 1 or exp(x) to the last bit.
+  constexpr float kUpper = 16.619047164916992188f;
+  constexpr float kLower = -9.0f;
+  if (x > kUpper) return 1.0f;
+  if (x < kLower) return __builtin_expf(x);
+  return 1.0f / (1.0f + __builtin_expf(-x));
+}
+
+int32_t tanhQ4(int32_t x) {
+  if (x == 0) return 0;
+  // tanh(|x|) = (1 - exp(-2|x|)) / (1 + exp(-2|x|)); -|x| read with 5 integer bits is -2|x|.
+  const int32_t negAbs = x < 0 ? x : -x;
+  const int32_t t = fixed::oneMinusXOverOnePlusX(fixed::expOnNegativeValues(negAbs, 5));
+  return x < 0 ? -t : t;
+}
+
+void tanhInt8(const LogisticInt8Params& p, int32_t count, const int8_t* input, int8_t* output) {
+  q4ActivationInt8(p, count, input, output, tanhQ4, 7, 0);  // Q0.7
 }
 
 }  // namespace reference
@@ -46,6 +79,8 @@ struct LogisticData {
   int32_t int16LeftShift = 0;
   int32_t count = 0;
   bool isInt16 = false;
+  bool isTanh = false;
+  bool isFloat = false;
 };
 
 Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
@@ -55,11 +90,12 @@ Status prepareInt8(const OpContext& ctx, const TensorDesc& input, const TensorDe
       (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
     return s;
   }
-  if (output.zeroPoint() != -128) {
+  // LOGISTIC's output is fixed at [0, 1); TANH writes Q0.7 whatever the output says, as TFLM.
+  if (!d->isTanh && output.zeroPoint() != -128) {
     return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(),
                          output.index);
   }
-  if (output.scale() != 1.0f / 256.0f)
+  if (!d->isTanh && output.scale() != 1.0f / 256.0f)
     return ctx.fail(Status::kBadQuantization, "output scale", output.index);
   // TFLite: multiplier = frexp(input_scale * 2^(31 - 4)) without QuantizeMultiplier's clamping.
   constexpr int kInputIntegerBits = 4;
@@ -98,7 +134,8 @@ Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorD
   int inLog2 = 0, outLog2 = 0;
   bool pot = lut::checkedLog2(inScale, &inLog2);
   d->int16LeftShift = (15 - kInputIntegerBits) + inLog2;
-  pot = pot && d->int16LeftShift == 0;
+  // TANH takes one more power-of-two scale (its table reads 2x).
+  pot = pot && (d->int16LeftShift == 0 || (d->isTanh && d->int16LeftShift == 1));
   if (pot) {
     d->int16Multiplier = 0;
   } else {
@@ -120,29 +157,45 @@ Status prepareInt16(const OpContext& ctx, const TensorDesc& input, const TensorD
   return Status::kOk;
 }
 
-Status prepare(OpContext& ctx) {
-  Status s = requireArity(ctx, 1, 1, 1);
+Status prepareSigmoidFamily(OpContext& ctx, bool tanh) {
+  Status s = requireUnaryOperands(ctx, typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16) |
+                                           typeBit(TensorType::kFloat32));
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  if (input.type != TensorType::kInt8 && input.type != TensorType::kInt16) {
-    return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
-                         input.index);
-  }
-  if ((s = requireType(ctx, output, input.type, "output")) != Status::kOk) return s;
-  if (input.elementCount != output.elementCount)
-    return ctx.fail(Status::kShapeMismatch, "output", output.index);
   auto* data = static_cast<LogisticData*>(ctx.allocatePersistent(sizeof(LogisticData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
   *data = LogisticData();
   ctx.setUserData(data);
   data->count = static_cast<int32_t>(output.elementCount);
+  data->isTanh = tanh;
+  data->isFloat = input.type == TensorType::kFloat32;
+  if (data->isFloat) return Status::kOk;
   return input.type == TensorType::kInt8 ? prepareInt8(ctx, input, output, data)
                                          : prepareInt16(ctx, input, output, data);
 }
 
+Status prepare(OpContext& ctx) {
+  return prepareSigmoidFamily(ctx, false);
+}
+Status prepareTanh(OpContext& ctx) {
+  return prepareSigmoidFamily(ctx, true);
+}
+
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const LogisticData*>(ctx.userData());
-  if (d->isInt16) {
+  if (d->isFloat) {
+    const auto count = static_cast<size_t>(d->count);
+    if (d->isTanh) {
+      mapUnary<float>(ctx, count, [](float x) { return __builtin_tanhf(x); });
+    } else {
+      mapUnary<float>(ctx, count, reference::logisticFloat);
+    }
+  } else if (d->isTanh && d->isInt16) {
+    lut::tanhInt16(d->int16Multiplier, d->int16LeftShift, d->count, ctx.inputData<int16_t>(0),
+                   ctx.outputData<int16_t>(0));
+  } else if (d->isTanh) {
+    reference::tanhInt8(d->int8, d->count, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+  } else if (d->isInt16) {
     lut::sigmoidInt16(d->int16Multiplier, d->int16LeftShift, d->count, ctx.inputData<int16_t>(0),
                       ctx.outputData<int16_t>(0));
   } else {
@@ -156,6 +209,14 @@ OpRegistration registerLogistic() {
   OpRegistration r;
   r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kLogistic);
   r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
+}
+
+OpRegistration registerTanh() {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kTanh);
+  r.prepare = prepareTanh;
   r.invoke = invoke;
   return r;
 }

@@ -37,10 +37,14 @@ Status prepare(OpContext& ctx) {
   if (input.elementCount != output.elementCount)
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   const bool floatIn = input.type == TensorType::kFloat32;
-  const bool outOk = floatIn
-                         ? (output.type == TensorType::kInt8 || output.type == TensorType::kInt16)
-                         : isInteger(output.type);
-  if (!(floatIn || isInteger(input.type))) {
+  // uint8 only to and from int8, as TFLM.
+  const bool uint8Pair = (input.type == TensorType::kUInt8 && output.type == TensorType::kInt8) ||
+                         (input.type == TensorType::kInt8 && output.type == TensorType::kUInt8);
+  const bool outOk =
+      uint8Pair ||
+      (floatIn ? (output.type == TensorType::kInt8 || output.type == TensorType::kInt16)
+               : isInteger(output.type));
+  if (!(floatIn || isInteger(input.type) || uint8Pair)) {
     return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
                          input.index);
   }
@@ -82,6 +86,9 @@ void requantizeTo(const QuantizeData& d, const InputT* in, void* out) {
     case TensorType::kInt16:
       reference::requantize(d.params, d.count, in, static_cast<int16_t*>(out));
       break;
+    case TensorType::kUInt8:
+      reference::requantize(d.params, d.count, in, static_cast<uint8_t*>(out));
+      break;
     default:
       reference::requantize(d.params, d.count, in, static_cast<int32_t*>(out));
       break;
@@ -106,6 +113,9 @@ void invoke(const OpContext& ctx) {
       break;
     case TensorType::kInt16:
       requantizeTo(*d, ctx.inputData<int16_t>(0), out);
+      break;
+    case TensorType::kUInt8:
+      requantizeTo(*d, ctx.inputData<uint8_t>(0), out);
       break;
     default:
       requantizeTo(*d, ctx.inputData<int32_t>(0), out);

@@ -56,7 +56,7 @@ inline ReferenceRun runReference(const std::vector<uint8_t>& modelBytes,
                                  const std::vector<uint8_t>& input) {
   using namespace tinyscope::runner;
   ReferenceRun run;
-  static OpResolver resolver;
+  static AllOpsResolver resolver;
   if (resolver.size() == 0) kernels::addCoreOps(resolver);
   AlignedModel model(modelBytes);
   std::vector<uint8_t> arena(16u << 20);

@@ -18,7 +18,11 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <csignal>
+#include <string>
+#include <vector>
 
+#include "model_runner/host/tflite_writer.h"
+#include "model_runner/kernels/all_ops.h"
 #include "tests/support/cli_process.h"
 
 namespace {
@@ -129,7 +133,14 @@ TEST(QemuAgent, BootsAndHandshakesWithinTheDefaultTimeout) {
       << o["firmware_version"].toString().toStdString();
   EXPECT_EQ(o["protocol_version"].toInt(), 1);
   EXPECT_EQ(o["tick_hz"].toInt(), 25000000);
-  EXPECT_EQ(o["op_codes"].toArray().size(), 7);  // the core tier
+  // mps2-an386 ships every operator: the Hello lists the desktop's whole op table.
+  static tinyscope::runner::AllOpsResolver all;
+  ASSERT_EQ(tinyscope::runner::kernels::addAllOps(all), tinyscope::runner::Status::kOk);
+  const QJsonArray codes = o["op_codes"].toArray();
+  EXPECT_EQ(codes.size(), static_cast<int>(all.size()));
+  for (uint32_t i = 0; i < all.size(); ++i)
+    EXPECT_TRUE(codes.contains(all.at(i).builtinCode))
+        << "missing op code " << all.at(i).builtinCode;
   ASSERT_EQ(o["sensors"].toArray().size(), 2);
   EXPECT_EQ(o["sensors"].toArray()[0].toObject()["name"].toString(), "imu");
   ASSERT_EQ(o["model_slots"].toArray().size(), 2);
@@ -234,6 +245,79 @@ TEST_P(QemuAgentInfer, TensorsAreBitIdenticalToTheDesktop) {
         QJsonDocument::fromJson(manifest.readAll()).object()["operators"].toArray().size();
     EXPECT_GE(o["captured_tensors"].toInt(), ops);  // every op's output (+ model input)
   }
+}
+
+namespace {
+
+// A chain of the element-wise tier's int8 operators, written by the .tflite writer: SUB (with a
+// broadcast constant), HARD_SWISH, LEAKY_RELU, PRELU, TANH, ABS, SQUARED_DIFFERENCE, ELU, RELU6.
+std::vector<uint8_t> elementwiseChainModel() {
+  using namespace tinyscope::runner::host;
+  TfliteWriter w;
+  const std::vector<int32_t> shape = {1, 6, 6, 4};
+  int32_t x = w.addActivation("input", TensorType::kInt8, shape, QuantParams::perTensor(0.05f, 3));
+  auto op = [&](BuiltinOperator code, std::vector<int32_t> extra, float scale, int64_t zp,
+                BuiltinOptions options = {}) {
+    const int32_t out = w.addActivation("t" + std::to_string(w.tensors().size()), TensorType::kInt8,
+                                        shape, QuantParams::perTensor(scale, zp));
+    OperatorSpec spec;
+    spec.op = code;
+    spec.inputs = {x};
+    spec.inputs.insert(spec.inputs.end(), extra.begin(), extra.end());
+    spec.outputs = {out};
+    spec.options = std::move(options);
+    w.addOperator(std::move(spec));
+    x = out;
+  };
+  const int32_t bias =
+      w.addInt8Constant("bias", {4}, {-40, 7, 90, -128}, QuantParams::perTensor(0.02f, -3));
+  const int32_t alpha =
+      w.addInt8Constant("alpha", {1, 1, 1, 4}, {25, -60, 100, 3}, QuantParams::perTensor(0.01f, 0));
+  const int32_t other =
+      w.addInt8Constant("other", {4}, {1, -50, 60, 127}, QuantParams::perTensor(0.03f, 5));
+  TableOptions leaky(tinyscope::runner::schema::BuiltinOptionsType::kLeakyReluOptions);
+  leaky.addFloat(tinyscope::runner::schema::leaky_relu_options::kAlpha, 0.2f);
+  op(BuiltinOperator::kSub, {bias}, 0.06f, -5);
+  op(BuiltinOperator::kHardSwish, {}, 0.04f, -20);
+  op(BuiltinOperator::kLeakyRelu, {}, 0.03f, 10, leaky);
+  op(BuiltinOperator::kPrelu, {alpha}, 0.02f, 0);
+  op(BuiltinOperator::kTanh, {}, 1.0f / 128.0f, 0);
+  op(BuiltinOperator::kAbs, {}, 1.0f / 200.0f, -100);
+  op(BuiltinOperator::kSquaredDifference, {other}, 0.05f, -128);
+  op(BuiltinOperator::kElu, {}, 0.03f, -30);
+  op(BuiltinOperator::kRelu6, {}, 0.03f, -30);
+  w.setInputs({0});
+  w.setOutputs({x});
+  return w.serialize();
+}
+
+}  // namespace
+
+// mps2-an386 ships every operator: a model of the element-wise tier runs on the emulated MCU
+// with every tensor identical to the desktop's.
+TEST(QemuAgent, ElementwiseOperatorsAreBitIdenticalOnMps2An386) {
+  SKIP_WITHOUT_QEMU(QStringLiteral("mps2-an386"));
+  QTemporaryDir dir;
+  const QString model = dir.filePath("elementwise_chain.tflite");
+  {
+    const std::vector<uint8_t> bytes = elementwiseChainModel();
+    QFile f(model);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size()));
+  }
+  const QString host = dir.filePath("host"), device = dir.filePath("device");
+  const CliResult run =
+      runCli({"run", model, "--seed", "5", "--kernels", "reference", "--dump", host});
+  ASSERT_EQ(run.code, 0) << show(run);
+  const CliResult infer =
+      runCli({"infer", "--device", "qemu:?model=" + model, "--input", host + "/input.bin", "--dump",
+              device, "--capture", "all", "--json"},
+             180000);
+  ASSERT_EQ(infer.code, 0) << show(infer);
+  EXPECT_GE(json(infer)["captured_tensors"].toInt(), 9);
+  const CliResult cmp = runCli({"compare", host, device});
+  EXPECT_EQ(cmp.code, 0) << show(cmp);
+  EXPECT_TRUE(cmp.out.contains("identical")) << cmp.out.toStdString();
 }
 
 INSTANTIATE_TEST_SUITE_P(

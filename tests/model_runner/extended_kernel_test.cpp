@@ -28,7 +28,7 @@ using host::QuantParams;
 using host::TensorType;
 
 const OpResolver& allOps() {
-  static OpResolver resolver;
+  static AllOpsResolver resolver;
   static const bool ready = kernels::addAllOps(resolver) == Status::kOk;
   EXPECT_TRUE(ready);
   return resolver;

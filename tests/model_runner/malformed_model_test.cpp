@@ -22,7 +22,7 @@ std::vector<uint8_t> loadModel(const std::string& name) {
 
 // Runs the whole pipeline on `bytes`; returns the first non-ok status (kOk if all passed).
 Status exercise(const std::vector<uint8_t>& bytes, ErrorDetail* detail = nullptr) {
-  static OpResolver resolver;
+  static AllOpsResolver resolver;
   static bool ready = kernels::addCoreOps(resolver) == Status::kOk;
   EXPECT_TRUE(ready);
   static std::vector<uint8_t> arena(512 * 1024);
@@ -140,7 +140,7 @@ TEST_F(MalformedModel, UnsupportedOperatorIsNamedAtAllocate) {
 
 TEST_F(MalformedModel, ArenaTooSmallAndInvokeBeforeAllocate) {
   const std::vector<uint8_t> bytes = loadModel("person_detect");
-  OpResolver resolver;
+  AllOpsResolver resolver;
   ASSERT_EQ(kernels::addCoreOps(resolver), Status::kOk);
   std::vector<uint8_t> arena(16 * 1024);
   Interpreter interp(bytes.data(), bytes.size(), resolver, arena.data(), arena.size());

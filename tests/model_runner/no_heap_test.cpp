@@ -28,7 +28,7 @@ TEST(NoHeap, LoadAllocateInvokeResetAllocateNothing) {
     std::vector<uint8_t> model;
     ASSERT_TRUE(host::readBinaryFile(shared + "/models/" + name + ".tflite", &model, nullptr));
     std::vector<uint8_t> arena(256 * 1024);
-    static OpResolver resolver;
+    static AllOpsResolver resolver;
     static const bool ready = kernels::addCoreOps(resolver) == Status::kOk;
     ASSERT_TRUE(ready);
 

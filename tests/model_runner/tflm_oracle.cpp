@@ -23,7 +23,8 @@ namespace {
 
 void writeFile(const fs::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 std::vector<uint8_t> readFile(const fs::path& path) {
@@ -31,10 +32,12 @@ std::vector<uint8_t> readFile(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::string shellQuoted(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string shellQuoted(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
 
 const OpResolver& referenceOps() {
-  static OpResolver resolver;
+  static AllOpsResolver resolver;
   static const Status ready = kernels::addAllOps(resolver);
   EXPECT_EQ(ready, Status::kOk);
   return resolver;
@@ -105,7 +108,8 @@ OracleRun runTinyscope(const std::vector<uint8_t>& model, const std::vector<uint
   if (!input0.empty()) {
     const TensorView in = interp.input(0);
     if (in.bytes != input0.size()) {
-      run.status = "input size " + std::to_string(input0.size()) + " != " + std::to_string(in.bytes);
+      run.status =
+          "input size " + std::to_string(input0.size()) + " != " + std::to_string(in.bytes);
       return run;
     }
     std::memcpy(in.data, input0.data(), in.bytes);
@@ -127,9 +131,9 @@ OracleRun runTinyscope(const std::vector<uint8_t>& model, const std::vector<uint
   return run;
 }
 
-void expectSameAsTflm(const std::vector<uint8_t>& model, const std::vector<uint8_t>& input0) {
-  const OracleRun tflm = runTflm(model, input0);
-  const OracleRun ours = runTinyscope(model, input0);
+namespace {
+
+void expectSameRuns(const OracleRun& tflm, const OracleRun& ours) {
   ASSERT_EQ(tflm.ok, ours.ok) << "TFLM: " << tflm.status << "; tinyscope: " << ours.status;
   if (!tflm.ok) return;
   ASSERT_FALSE(tflm.outputs.empty()) << "tflm_run wrote no output";
@@ -143,6 +147,19 @@ void expectSameAsTflm(const std::vector<uint8_t>& model, const std::vector<uint8
         << "output " << k << " differs first at byte " << (diff.first - a.begin()) << ": TFLM "
         << int(*diff.first) << ", tinyscope " << int(*diff.second);
   }
+}
+
+}  // namespace
+
+void expectSameAsTflm(const std::vector<uint8_t>& model, const std::vector<uint8_t>& input0) {
+  expectSameAsTflmRan(model, input0);
+}
+
+bool expectSameAsTflmRan(const std::vector<uint8_t>& model, const std::vector<uint8_t>& input0) {
+  const OracleRun tflm = runTflm(model, input0);
+  const OracleRun ours = runTinyscope(model, input0);
+  expectSameRuns(tflm, ours);
+  return tflm.ok && ours.ok;
 }
 
 }  // namespace tinyscope::runner::test

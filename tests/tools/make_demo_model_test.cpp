@@ -174,7 +174,7 @@ void captureLogits(const runner::OpEvent& e, void* context) {
 // The runtime on the held-out windows: its accuracy (argmax of the int8 logits) must be the
 // int8 accuracy the generator's own reference arithmetic recorded in the sidecar.
 TEST_F(CommittedDemoModel, RuntimeClassifiesHeldOutGesturesLikeTheGeneratorsCheck) {
-  runner::OpResolver resolver;
+  runner::AllOpsResolver resolver;
   ASSERT_EQ(runner::kernels::addCoreOps(resolver), Status::kOk);
   std::vector<uint8_t> arena(16 * 1024);
   runner::Interpreter interp(m_bytes.data(), m_bytes.size(), resolver, arena.data(), arena.size());

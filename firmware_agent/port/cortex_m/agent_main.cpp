@@ -1,6 +1,7 @@
 // tinyscope-agent for Cortex-M4: the portable agent core (firmware_agent/core), the int8
-// runtime (model_runner, core-tier ops) and the device protocol, unchanged, on this port's
-// hal.h. The same core the host agent (port/host, the `sim:` device) runs.
+// runtime (model_runner, with the op groups the build lists: firmware_ops.h) and the device
+// protocol, unchanged, on this port's hal.h. The same core the host agent (port/host, the `sim:`
+// device) runs.
 //
 // Memory, all static (no heap anywhere: the linker scripts define no `end`):
 //   arena        TINYSCOPE_ARENA_BYTES (per board, see CMakeLists.txt): model tensors
@@ -12,10 +13,10 @@
 
 #include "firmware_agent/core/agent.h"
 #include "firmware_agent/core/device_id.h"
+#include "firmware_ops.h"
 #include "hal.h"
 #include "mcu_sensors.h"
 #include "model_runner/cortex_m/cortex_m_ops.h"
-#include "model_runner/kernels/core_ops.h"
 #include "semihosting.h"
 
 extern "C" {
@@ -29,6 +30,9 @@ extern uint32_t __stack_top[];
 #ifndef TINYSCOPE_ARENA_BYTES
 #define TINYSCOPE_ARENA_BYTES (64 * 1024)
 #endif
+#ifndef TINYSCOPE_OP_CAPACITY
+#define TINYSCOPE_OP_CAPACITY tinyscope::runner::kAllOpsCapacity
+#endif
 #ifndef TINYSCOPE_HISTORY_BYTES
 #define TINYSCOPE_HISTORY_BYTES 1024
 #endif
@@ -38,7 +42,8 @@ using namespace tinyscope::agent;
 
 alignas(16) uint8_t g_arena[TINYSCOPE_ARENA_BYTES];
 alignas(4) uint8_t g_history[TINYSCOPE_HISTORY_BYTES];
-tinyscope::runner::OpResolver g_resolver;
+// Sized per image by the build from its op groups (firmware_ops.h).
+tinyscope::runner::MutableOpResolver<TINYSCOPE_OP_CAPACITY> g_resolver;
 cortex_m::McuSensors g_sensors;
 
 // Stack high-water mark: main paints the unused stack at boot; the lowest word no longer
@@ -99,8 +104,8 @@ int main() {
   paintStack();
   hal::init();
   eraseZeroedSlots();
-  if (tinyscope::runner::kernels::addCoreOps(g_resolver) != tinyscope::runner::Status::kOk) {
-    hal::fatal(1, "op resolver too small for the core ops");
+  if (cortex_m::addFirmwareOps(g_resolver) != tinyscope::runner::Status::kOk) {
+    hal::fatal(1, "op resolver too small for the operators of this image");
   }
   // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the DSP (SMLAD) kernels, bit-exact.
   if (tinyscope::runner::cortex_m::addCortexMOps(g_resolver) != tinyscope::runner::Status::kOk) {

@@ -3,7 +3,8 @@
 #   RAM   = .data + .bss + .stack, and RAM beyond the model arena (and sample history)
 #
 #   cmake -DELF=<image.elf> -DSIZE=<arm-none-eabi-size> -DNM=<arm-none-eabi-nm>
-#         [-DEXCLUDE=g_arena,g_history] [-DOUT=<file.txt>] -P firmware_footprint.cmake
+#         [-DEXCLUDE=g_arena,g_history] [-DOPS=<op groups, '+'-joined>] [-DOUT=<file.txt>]
+#         -P firmware_footprint.cmake
 foreach(var ELF SIZE NM)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "firmware_footprint.cmake: -D${var}= is required")
@@ -57,8 +58,8 @@ math(EXPR ram_agent_nostack "${ram_agent} - ${stack}")
 get_filename_component(name ${ELF} NAME_WE)
 get_filename_component(dir ${ELF} DIRECTORY)
 get_filename_component(board ${dir} NAME)
-set(report "footprint ${board}/${name}: .text ${text} .data ${data} .bss ${bss} .stack ${stack} | flash ${flash} B, RAM ${ram} B; beyond the arena:${excluded_text} -> RAM ${ram_agent} B (${ram_agent_nostack} B + ${stack} B stack)")
+set(report "footprint ${board}/${name} (ops ${OPS}): .text ${text} .data ${data} .bss ${bss} .stack ${stack} | flash ${flash} B, RAM ${ram} B; beyond the arena:${excluded_text} -> RAM ${ram_agent} B (${ram_agent_nostack} B + ${stack} B stack)")
 message("${report}")
 if(DEFINED OUT)
-  file(WRITE ${OUT} "board=${board}\nimage=${name}\ntext=${text}\ndata=${data}\nbss=${bss}\nstack=${stack}\nflash=${flash}\nram=${ram}\nexcluded=${excluded}\nram_beyond_arena=${ram_agent}\nram_beyond_arena_without_stack=${ram_agent_nostack}\n")
+  file(WRITE ${OUT} "board=${board}\nimage=${name}\nops=\"${OPS}\"\ntext=${text}\ndata=${data}\nbss=${bss}\nstack=${stack}\nflash=${flash}\nram=${ram}\nexcluded=${excluded}\nram_beyond_arena=${ram_agent}\nram_beyond_arena_without_stack=${ram_agent_nostack}\n")
 endif()

@@ -34,7 +34,7 @@ constexpr size_t kArenaBytes = 8u << 20;          // fits every model in ../shar
 constexpr size_t kSampleHistoryBytes = 4u << 20;  // 1 MiB per stream: > 2 s of 16 kHz x 8 ch
 alignas(16) uint8_t g_arena[kArenaBytes];
 alignas(16) uint8_t g_history[kSampleHistoryBytes];
-tinyscope::runner::OpResolver g_resolver;
+tinyscope::runner::AllOpsResolver g_resolver;
 
 volatile std::sig_atomic_t g_signal = 0;
 void onSignal(int sig) {

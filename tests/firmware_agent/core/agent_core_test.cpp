@@ -248,7 +248,7 @@ class AgentCore : public ::testing::Test {
     ASSERT_TRUE(pop(MessageType::kHelloReply, id, &d));
   }
 
-  tinyscope::runner::OpResolver m_resolver;
+  tinyscope::runner::AllOpsResolver m_resolver;
   std::vector<uint8_t> m_arena;
   std::vector<uint8_t> m_history;
   CountingSensor m_sensor;
@@ -556,7 +556,7 @@ TEST_F(AgentCore, AnUnsupportedOperatorIsNamedAtActivationAndToEveryRequestItRef
   const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
   if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
   const std::vector<uint8_t> model = agent_test::readFile(path);
-  const tinyscope::runner::OpResolver noKernels;  // a build without FULLY_CONNECTED
+  const tinyscope::runner::MutableOpResolver<1> noKernels;  // a build without FULLY_CONNECTED
   boot(&noKernels);
   handshake();
   m_messages.clear();  // the boot report

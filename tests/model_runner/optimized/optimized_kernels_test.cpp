@@ -102,14 +102,14 @@ struct Counts {
 // Reference output vs every optimized instruction set.
 void expectSameAsReference(const std::vector<uint8_t>& model, const std::vector<int8_t>& input,
                            const std::string& what, Counts* counts) {
-  OpResolver reference;
+  AllOpsResolver reference;
   ASSERT_EQ(kernels::addAllOps(reference), Status::kOk);
   std::string error;
   const std::vector<uint8_t> expected = runOnce(model, reference, input, &error);
   ASSERT_FALSE(expected.empty()) << what << ": " << error;
   ++counts->models;
   for (Isa isa : supportedIsas()) {
-    OpResolver optimized;
+    AllOpsResolver optimized;
     ASSERT_EQ(kernels::addAllOps(optimized), Status::kOk);
     ASSERT_EQ(addOptimizedOps(optimized, isa), Status::kOk);
     const std::vector<uint8_t> got = runOnce(model, optimized, input, &error);
@@ -496,7 +496,7 @@ TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
       ASSERT_TRUE(host::readBinaryFile(dir + "/input.bin", &input, nullptr));
       ASSERT_TRUE(host::readBinaryFile(dir + "/output.bin", &expected, nullptr));
       for (Isa isa : supportedIsas()) {
-        OpResolver resolver;
+        AllOpsResolver resolver;
         ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
         ASSERT_EQ(addOptimizedOps(resolver, isa), Status::kOk);
         std::string error;

@@ -24,7 +24,7 @@ TEST(OptimizedNoHeap, AllocateAndInvokeAllocateNothing) {
   ::operator delete(probe);
   ASSERT_GE(probes, 1);
 
-  static OpResolver resolver;
+  static AllOpsResolver resolver;
   ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
   ASSERT_EQ(optimized::addOptimizedOps(resolver), Status::kOk);
   std::vector<std::string> names = test::modelsOfTier("core");
