@@ -76,6 +76,22 @@ namespace unidirectional_sequence_lstm_options {
 constexpr uint32_t kActivation = 0, kCellClip = 1, kProjClip = 2, kTimeMajor = 3,
                    kAsymmetricQuantizeInputs = 4, kDiagonalRecurrentTensors = 5;
 }
+namespace concatenation_options {
+constexpr uint32_t kAxis = 0, kActivation = 1;
+}
+namespace mul_options {
+constexpr uint32_t kActivation = 0;
+}
+namespace div_options {
+constexpr uint32_t kActivation = 0;
+}
+namespace strided_slice_options {
+constexpr uint32_t kBeginMask = 0, kEndMask = 1, kEllipsisMask = 2, kNewAxisMask = 3,
+                   kShrinkAxisMask = 4, kOffset = 5;
+}
+namespace cast_options {
+constexpr uint32_t kInDataType = 0, kOutDataType = 1;
+}
 
 // union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
 enum class BuiltinOptionsType : uint8_t {
@@ -92,6 +108,12 @@ enum class BuiltinOptionsType : uint8_t {
   kTransposeOptions = 26,
   kReducerOptions = 27,
   kUnidirectionalSequenceLSTMOptions = 71,
+  kConcatenationOptions = 10,
+  kMulOptions = 21,
+  kDivOptions = 29,
+  kStridedSliceOptions = 32,
+  kCastOptions = 37,
+  kMaximumMinimumOptions = 39,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

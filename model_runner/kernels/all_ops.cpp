@@ -1,8 +1,10 @@
 #include "model_runner/kernels/all_ops.h"
 
+#include "model_runner/kernels/audio_ops.h"
 #include "model_runner/kernels/core_ops.h"
 #include "model_runner/kernels/extended_ops.h"
 #include "model_runner/kernels/large_ops.h"
+#include "model_runner/kernels/signal/signal_ops.h"
 
 namespace tinyscope::runner::kernels {
 
@@ -10,6 +12,8 @@ Status addAllOps(OpResolver& resolver) {
   Status s = addCoreOps(resolver);
   if (s == Status::kOk) s = addExtendedOps(resolver);
   if (s == Status::kOk) s = addLargeOps(resolver);
+  if (s == Status::kOk) s = addAudioOps(resolver);
+  if (s == Status::kOk) s = addSignalOps(resolver);
   return s;
 }
 

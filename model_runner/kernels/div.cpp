@@ -1,0 +1,160 @@
+#include "model_runner/kernels/div.h"
+
+#include <cstring>
+
+#include "model_runner/fixed_point.h"
+#include "model_runner/kernels/broadcast.h"
+#include "model_runner/kernels/kernel_util.h"
+#include "model_runner/quant_math.h"
+
+namespace tinyscope::runner::kernels {
+
+namespace {
+
+struct DivOpData {
+  TensorType type = TensorType::kInt8;
+  bool broadcast = false;
+  size_t count = 0;
+  BroadcastShape shape;
+  int32_t input1Offset = 0, input2Offset = 0, outputOffset = 0;
+  int32_t multiplier = 0, shift = 0;
+  int32_t actMin = 0, actMax = 0;
+};
+
+constexpr uint8_t kMaxBroadcastRank = 5;
+
+// A constant divisor must not hold a zero (the real value 0 for int8: the zero point).
+Status checkConstantDivisor(const OpContext& ctx, const TensorDesc& t) {
+  if (!t.isConstant()) return Status::kOk;
+  for (size_t i = 0; i < t.elementCount; ++i) {
+    int32_t v = 0;
+    if (t.type == TensorType::kInt32) {
+      std::memcpy(&v, t.constData + 4 * i, sizeof v);
+    } else {
+      v = static_cast<int8_t>(t.constData[i]) - t.zeroPoint();
+    }
+    if (v == 0) return ctx.failValue(Status::kBadOpParams, "input2 (divisor is 0)",
+                                     static_cast<int64_t>(i), t.index);
+  }
+  return Status::kOk;
+}
+
+Status prepare(OpContext& ctx) {
+  Status s = requireArity(ctx, 2, 2, 1);
+  if (s != Status::kOk) return s;
+  if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kDivOptions)) != Status::kOk) return s;
+  const TensorDesc in1 = ctx.input(0), in2 = ctx.input(1), output = ctx.output(0);
+  const TensorType type = output.type;
+  if ((s = requireType(ctx, in1, in2.type, "input1")) != Status::kOk ||
+      (s = requireType(ctx, in1, type, "input1")) != Status::kOk) {
+    return s;
+  }
+  if (type != TensorType::kInt8 && type != TensorType::kInt32)
+    return ctx.failValue(Status::kUnsupportedOpType, "output", static_cast<int64_t>(type),
+                         output.index);
+  auto* d = static_cast<DivOpData*>(ctx.allocatePersistent(sizeof(DivOpData)));
+  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
+  *d = DivOpData();
+  ctx.setUserData(d);
+  d->type = type;
+  const uint8_t activation = ctx.options().u8(schema::div_options::kActivation);
+  if (type == TensorType::kInt32) {
+    if (in1.numChannels() != 0) return ctx.fail(Status::kBadQuantization, "input1", in1.index);
+    if (in2.numChannels() != 0) return ctx.fail(Status::kBadQuantization, "input2", in2.index);
+    activationRangeInt32(activation, &d->actMin, &d->actMax);
+  } else {
+    if ((s = requirePerTensorQuantOf(ctx, in1, type, "input1")) != Status::kOk ||
+        (s = requirePerTensorQuantOf(ctx, in2, type, "input2")) != Status::kOk ||
+        (s = requirePerTensorQuantOf(ctx, output, type, "output")) != Status::kOk ||
+        (s = activationRangeOf(ctx, activation, output, &d->actMin, &d->actMax)) != Status::kOk) {
+      return s;
+    }
+    d->input1Offset = -in1.zeroPoint();
+    d->input2Offset = -in2.zeroPoint();
+    d->outputOffset = output.zeroPoint();
+    // TFLM forms the multiplier in float, then widens it.
+    const float real = in1.scale() / (in2.scale() * output.scale());
+    int shift = 0;
+    if (!quant::quantizeMultiplier(static_cast<double>(real), &d->multiplier, &shift))
+      return ctx.fail(Status::kBadQuantization, "scale", output.index);
+    d->shift = shift;
+  }
+  if ((s = checkConstantDivisor(ctx, in2)) != Status::kOk) return s;
+  if (sameShape(in1, in2)) {
+    if (!sameShape(in1, output)) return ctx.fail(Status::kShapeMismatch, "output", output.index);
+    d->count = output.elementCount;
+  } else {
+    if (in1.rank > kMaxBroadcastRank || in2.rank > kMaxBroadcastRank)
+      return ctx.failValue(Status::kShapeMismatch, "broadcast rank",
+                           in1.rank > in2.rank ? in1.rank : in2.rank, output.index);
+    d->broadcast = true;
+    if (!computeBroadcastShape(in1, in2, output, &d->shape))
+      return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  }
+  return Status::kOk;
+}
+
+int32_t divideInt8(const DivOpData* d, int8_t x, int8_t y) {
+  int32_t num = d->input1Offset + x;
+  int32_t den = d->input2Offset + y;
+  if (den == 0) {
+    return num > 0 ? d->actMax : (num < 0 ? d->actMin : d->outputOffset);
+  }
+  if (den < 0) {
+    num = -num;
+    den = -den;
+  }
+  int recipShift = 0;
+  const int32_t inverse = fixed::reciprocal(den, 31, &recipShift);
+  const int headroom = num == 0 ? 31 : __builtin_clrsb(num);
+  const int32_t unscaled = quant::multiplyByQuantizedMultiplierGreaterThanOne(num, inverse, headroom);
+  const int totalShift = d->shift - recipShift - headroom;
+  const int32_t raw =
+      d->outputOffset +
+      quant::multiplyByQuantizedMultiplierSmallerThanOneExp(unscaled, d->multiplier, totalShift);
+  return raw < d->actMin ? d->actMin : (raw > d->actMax ? d->actMax : raw);
+}
+
+int32_t divideInt32(const DivOpData* d, int32_t x, int32_t y) {
+  int32_t q = 0;
+  if (y == -1) {
+    q = static_cast<int32_t>(0u - static_cast<uint32_t>(x));
+  } else if (y != 0) {
+    q = x / y;
+  }
+  return q < d->actMin ? d->actMin : (q > d->actMax ? d->actMax : q);
+}
+
+template <typename T, typename F>
+void run(const OpContext& ctx, const DivOpData* d, F element) {
+  const T* a = ctx.inputData<T>(0);
+  const T* b = ctx.inputData<T>(1);
+  T* out = ctx.outputData<T>(0);
+  if (d->broadcast) {
+    reference::broadcastApply(d->shape, a, b, out, element);
+  } else {
+    for (size_t i = 0; i < d->count; ++i) out[i] = element(a[i], b[i]);
+  }
+}
+
+void invoke(const OpContext& ctx) {
+  const auto* d = static_cast<const DivOpData*>(ctx.userData());
+  if (d->type == TensorType::kInt32) {
+    run<int32_t>(ctx, d, [d](int32_t x, int32_t y) { return divideInt32(d, x, y); });
+  } else {
+    run<int8_t>(ctx, d,
+                [d](int8_t x, int8_t y) { return static_cast<int8_t>(divideInt8(d, x, y)); });
+  }
+}
+
+}  // namespace
+
+OpRegistration registerDiv() {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kDiv);
+  r.prepare = prepare;
+  r.invoke = invoke;
+  return r;
+}
+
+}  // namespace tinyscope::runner::kernels
