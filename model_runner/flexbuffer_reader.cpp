@@ -21,10 +21,11 @@ bool FlexMap::readUInt(size_t pos, uint32_t width, uint64_t* out) const {
   return true;
 }
 
-// FlexBuffer offsets point backwards: target = pos - offset.
+// FlexBuffer offsets point backwards: target = pos - offset (0 is legal: an empty keys vector
+// ends where the map's prefix starts).
 bool FlexMap::followOffset(size_t pos, uint32_t width, size_t* target) const {
   uint64_t off = 0;
-  if (!readUInt(pos, width, &off) || off == 0 || off > pos) return false;
+  if (!readUInt(pos, width, &off) || off > pos) return false;
   *target = pos - static_cast<size_t>(off);
   return true;
 }
@@ -54,7 +55,8 @@ FlexMap::FlexMap(const uint8_t* data, size_t size) : m_data(data), m_size(size) 
   if (map > m_size || need > m_size - map) return;
   // Keys vector: [count][offsets...], its count must match.
   uint64_t keyCount = 0;
-  if (keys < keysWidth || !readUInt(keys - keysWidth, static_cast<uint32_t>(keysWidth), &keyCount) ||
+  if (keys < keysWidth ||
+      !readUInt(keys - keysWidth, static_cast<uint32_t>(keysWidth), &keyCount) ||
       keyCount != count || count * keysWidth > m_size - keys) {
     return;
   }

@@ -11,7 +11,7 @@ namespace tinyscope::runner::kernels {
 
 Status addAudioOps(OpResolver& resolver) {
   const OpRegistration registrations[] = {
-      registerMul(),     registerDiv(),           registerMaximum(), registerMinimum(),
+      registerMul(),           registerDiv(),          registerMaximum(), registerMinimum(),
       registerConcatenation(), registerStridedSlice(), registerCast(),
   };
   for (const OpRegistration& r : registrations) {

@@ -29,8 +29,7 @@ namespace reference {
 
 // output[i] = f(input1[..], input2[..]) over the broadcast output, in row-major order.
 template <typename In, typename Out, typename F>
-void broadcastApply(const BroadcastShape& s, const In* input1, const In* input2, Out* output,
-                    F f) {
+void broadcastApply(const BroadcastShape& s, const In* input1, const In* input2, Out* output, F f) {
   int32_t idx[kMaxDims] = {};
   size_t total = 1;
   for (uint32_t d = 0; d < kMaxDims; ++d) total *= static_cast<size_t>(s.outDims[d]);

@@ -14,15 +14,13 @@ struct CastOpData {
   size_t count = 0;
 };
 
-bool castable(TensorType t) {
+// TFLM's CAST reads these types...
+bool castableFrom(TensorType t) {
   switch (t) {
     case TensorType::kInt8:
-    case TensorType::kUInt8:
     case TensorType::kInt16:
-    case TensorType::kUInt16:
     case TensorType::kInt32:
     case TensorType::kUInt32:
-    case TensorType::kInt64:
     case TensorType::kFloat32:
     case TensorType::kBool:
       return true;
@@ -31,7 +29,12 @@ bool castable(TensorType t) {
   }
 }
 
-// A source value widened without loss: integers as int64 (uint32 fits), floats as double.
+// ... and writes these.
+bool castableTo(TensorType t) {
+  return castableFrom(t) && t != TensorType::kBool;
+}
+
+// A source value widened without loss: integers as int64, floats as double.
 struct Wide {
   int64_t i = 0;
   double f = 0.0;
@@ -44,18 +47,11 @@ Wide load(TensorType t, const uint8_t* p) {
     case TensorType::kInt8:
       w.i = static_cast<int8_t>(*p);
       break;
-    case TensorType::kUInt8:
     case TensorType::kBool:
       w.i = *p;
       break;
     case TensorType::kInt16: {
       int16_t v;
-      std::memcpy(&v, p, sizeof v);
-      w.i = v;
-      break;
-    }
-    case TensorType::kUInt16: {
-      uint16_t v;
       std::memcpy(&v, p, sizeof v);
       w.i = v;
       break;
@@ -72,9 +68,6 @@ Wide load(TensorType t, const uint8_t* p) {
       w.i = v;
       break;
     }
-    case TensorType::kInt64:
-      std::memcpy(&w.i, p, sizeof w.i);
-      break;
     default: {
       float v;
       std::memcpy(&v, p, sizeof v);
@@ -86,21 +79,28 @@ Wide load(TensorType t, const uint8_t* p) {
   return w;
 }
 
+// Float to integer as the x86-64 reference build converts (SSE truncation): out of the int32
+// range (or NaN) gives INT32_MIN; an unsigned target first takes 2^31 off values >= 2^31 and
+// puts the top bit back afterwards.
+int64_t floatToInteger(double f, bool toUnsigned) {
+  constexpr double kTwo31 = 2147483648.0;
+  const auto truncate32 = [](double v) {
+    return (v > -kTwo31 - 1.0 && v < kTwo31) ? static_cast<int32_t>(v) : (-2147483647 - 1);
+  };
+  if (toUnsigned && f >= kTwo31) {
+    return static_cast<uint32_t>(truncate32(f - kTwo31)) ^ 0x80000000u;
+  }
+  return truncate32(f);
+}
+
 void store(TensorType t, const Wide& w, uint8_t* p) {
   if (t == TensorType::kFloat32) {
     const float v = w.isFloat ? static_cast<float>(w.f) : static_cast<float>(w.i);
     std::memcpy(p, &v, sizeof v);
     return;
   }
-  if (t == TensorType::kBool) {
-    *p = (w.isFloat ? w.f != 0.0 : w.i != 0) ? 1 : 0;
-    return;
-  }
   int64_t i = w.i;
-  if (w.isFloat) {
-    constexpr double kLimit = 9223372036854775808.0;  // 2^63
-    i = (w.f > -kLimit && w.f < kLimit) ? static_cast<int64_t>(w.f) : (-9223372036854775807 - 1);
-  }
+  if (w.isFloat) i = floatToInteger(w.f, t == TensorType::kUInt32);
   // Narrowing keeps the low bytes (two's complement), little-endian.
   const auto u = static_cast<uint64_t>(i);
   const size_t n = schema::tensorTypeSize(t);
@@ -112,10 +112,10 @@ Status prepare(OpContext& ctx) {
   if (s != Status::kOk) return s;
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kCastOptions)) != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  if (!castable(input.type))
+  if (!castableFrom(input.type))
     return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
                          input.index);
-  if (!castable(output.type))
+  if (!castableTo(output.type))
     return ctx.failValue(Status::kUnsupportedOpType, "output", static_cast<int64_t>(output.type),
                          output.index);
   if (input.elementCount != output.elementCount)
@@ -136,7 +136,8 @@ void invoke(const OpContext& ctx) {
   auto* out = ctx.outputData<uint8_t>(0);
   const size_t inSize = schema::tensorTypeSize(d->from);
   const size_t outSize = schema::tensorTypeSize(d->to);
-  for (size_t i = 0; i < d->count; ++i) store(d->to, load(d->from, in + i * inSize), out + i * outSize);
+  for (size_t i = 0; i < d->count; ++i)
+    store(d->to, load(d->from, in + i * inSize), out + i * outSize);
 }
 
 }  // namespace

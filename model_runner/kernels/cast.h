@@ -1,7 +1,9 @@
-// CAST between int8, uint8, int16, uint16, int32, uint32, int64, float32 and bool, element by
-// element with C++ conversion semantics as TFLite Micro's reference (integers wrap modulo the
-// target width; float to integer truncates toward zero, non-finite or out-of-int64-range floats
-// give INT64_MIN before narrowing; bool is value != 0). Shapes must hold the same count.
+// CAST in the type pairs TFLite Micro's reference has: from int8, int16, int32, uint32, float32
+// or bool to int8, int16, int32, uint32 or float32 (others are refused, as TFLM refuses them).
+// C++ conversions as the x86-64 reference build does them: integers wrap modulo the target
+// width; float to integer truncates toward zero, out of range or NaN giving INT32_MIN before
+// narrowing (for uint32, values >= 2^31 convert as (v - 2^31) with the top bit set back, the
+// SSE way). Both shapes must hold the same number of elements.
 #pragma once
 
 #include "model_runner/op_resolver.h"

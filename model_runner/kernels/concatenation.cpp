@@ -9,11 +9,11 @@ namespace tinyscope::runner::kernels {
 namespace {
 
 constexpr uint32_t kMaxInputs = 10;
-constexpr uint8_t kMaxRank = 4;
+constexpr uint8_t kMaxRank = kMaxDims;
 
 struct ConcatOpData {
   uint32_t inputs = 0;
-  size_t outer = 1;                 // product of the dims before the axis
+  size_t outer = 1;                    // product of the dims before the axis
   size_t chunkBytes[kMaxInputs] = {};  // bytes each input contributes per outer step
 };
 
@@ -35,12 +35,14 @@ Status prepare(OpContext& ctx) {
     case TensorType::kInt16:
     case TensorType::kInt32:
     case TensorType::kInt64:
+    case TensorType::kBool:
       break;
     default:
       return ctx.failValue(Status::kUnsupportedOpType, "output", static_cast<int64_t>(type),
                            output.index);
   }
-  if (output.rank > kMaxRank) return ctx.failValue(Status::kShapeMismatch, "output", output.rank, output.index);
+  if (output.rank > kMaxRank)
+    return ctx.failValue(Status::kShapeMismatch, "output", output.rank, output.index);
   int32_t axis = ctx.options().i32(schema::concatenation_options::kAxis);
   if (axis < 0) axis += output.rank;
   if (axis < 0 || axis >= output.rank)
@@ -61,7 +63,17 @@ Status prepare(OpContext& ctx) {
   for (uint32_t k = 0; k < d->inputs; ++k) {
     const TensorDesc in = ctx.input(k);
     if ((s = requireType(ctx, in, type, "input")) != Status::kOk) return s;
-    if (in.rank != output.rank) return ctx.failValue(Status::kShapeMismatch, "input", in.rank, in.index);
+    // TFLM copies int8 without rescaling, so it insists on the output's quantization; int16
+    // must be symmetric.
+    if (type == TensorType::kInt8 &&
+        (static_cast<double>(in.scale()) != static_cast<double>(output.scale()) ||
+         in.zeroPoint() != output.zeroPoint())) {
+      return ctx.fail(Status::kBadQuantization, "input", in.index);
+    }
+    if (type == TensorType::kInt16 && in.zeroPoint() != 0)
+      return ctx.failValue(Status::kBadQuantization, "input", in.zeroPoint(), in.index);
+    if (in.rank != output.rank)
+      return ctx.failValue(Status::kShapeMismatch, "input", in.rank, in.index);
     for (int32_t j = 0; j < output.rank; ++j) {
       if (j != axis && in.dims[j] != output.dims[j])
         return ctx.failValue(Status::kShapeMismatch, "input", in.dims[j], in.index);
@@ -69,6 +81,8 @@ Status prepare(OpContext& ctx) {
     axisSum += in.dims[axis];
     d->chunkBytes[k] = static_cast<size_t>(in.dims[axis]) * inner * elemSize;
   }
+  if (type == TensorType::kInt16 && output.zeroPoint() != 0)
+    return ctx.failValue(Status::kBadQuantization, "output", output.zeroPoint(), output.index);
   if (axisSum != output.dims[axis])
     return ctx.failValue(Status::kShapeMismatch, "output", output.dims[axis], output.index);
   return Status::kOk;

@@ -33,8 +33,9 @@ Status checkConstantDivisor(const OpContext& ctx, const TensorDesc& t) {
     } else {
       v = static_cast<int8_t>(t.constData[i]) - t.zeroPoint();
     }
-    if (v == 0) return ctx.failValue(Status::kBadOpParams, "input2 (divisor is 0)",
-                                     static_cast<int64_t>(i), t.index);
+    if (v == 0)
+      return ctx.failValue(Status::kBadOpParams, "input2 (divisor is 0)", static_cast<int64_t>(i),
+                           t.index);
   }
   return Status::kOk;
 }
@@ -107,11 +108,11 @@ int32_t divideInt8(const DivOpData* d, int8_t x, int8_t y) {
   int recipShift = 0;
   const int32_t inverse = fixed::reciprocal(den, 31, &recipShift);
   const int headroom = num == 0 ? 31 : __builtin_clrsb(num);
-  const int32_t unscaled = quant::multiplyByQuantizedMultiplierGreaterThanOne(num, inverse, headroom);
+  const int32_t unscaled =
+      quant::multiplyByQuantizedMultiplierGreaterThanOne(num, inverse, headroom);
   const int totalShift = d->shift - recipShift - headroom;
-  const int32_t raw =
-      d->outputOffset +
-      quant::multiplyByQuantizedMultiplierSmallerThanOneExp(unscaled, d->multiplier, totalShift);
+  const int32_t raw = d->outputOffset + quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
+                                            unscaled, d->multiplier, totalShift);
   return raw < d->actMin ? d->actMin : (raw > d->actMax ? d->actMax : raw);
 }
 

@@ -62,8 +62,10 @@ Status prepare(OpContext& ctx) {
     return s;
   }
   if (type == TensorType::kInt16) {
-    if (in1.zeroPoint() != 0) return ctx.failValue(Status::kBadQuantization, "input1", in1.zeroPoint(), in1.index);
-    if (in2.zeroPoint() != 0) return ctx.failValue(Status::kBadQuantization, "input2", in2.zeroPoint(), in2.index);
+    if (in1.zeroPoint() != 0)
+      return ctx.failValue(Status::kBadQuantization, "input1", in1.zeroPoint(), in1.index);
+    if (in2.zeroPoint() != 0)
+      return ctx.failValue(Status::kBadQuantization, "input2", in2.zeroPoint(), in2.index);
     if (output.zeroPoint() != 0)
       return ctx.failValue(Status::kBadQuantization, "output", output.zeroPoint(), output.index);
   }

@@ -86,7 +86,8 @@ Status prepare(OpContext& ctx) {
                            static_cast<int64_t>(idx[k].elementCount), idx[k].index);
   }
   const fb::Table& o = ctx.options();
-  const uint32_t beginMask = static_cast<uint32_t>(o.i32(schema::strided_slice_options::kBeginMask));
+  const uint32_t beginMask =
+      static_cast<uint32_t>(o.i32(schema::strided_slice_options::kBeginMask));
   const uint32_t endMask = static_cast<uint32_t>(o.i32(schema::strided_slice_options::kEndMask));
   const uint32_t shrinkMask =
       static_cast<uint32_t>(o.i32(schema::strided_slice_options::kShrinkAxisMask));
@@ -110,6 +111,10 @@ Status prepare(OpContext& ctx) {
         stopForAxis(constInt(idx[1], axis), stride, (endMask >> axis) & 1u, shrink, size, start);
     if (shrink && (start < 0 || start >= size))
       return ctx.failValue(Status::kBadOpParams, "begin", constInt(idx[0], axis), idx[0].index);
+    // TFLM's loop takes nothing from a shrunk axis with a negative stride (its output is then
+    // never written): refused rather than answered with garbage.
+    if (shrink && stride < 0)
+      return ctx.failValue(Status::kBadOpParams, "strides", stride, idx[2].index);
     if (!shrink) {
       if (outDim >= output.rank || output.dims[outDim] != countFor(start, stop, stride))
         return ctx.failValue(Status::kShapeMismatch, "output", outDim, output.index);
@@ -140,8 +145,7 @@ void invoke(const OpContext& ctx) {
         for (int32_t i3 = d->start[3]; !done(i3, d->stop[3], d->stride[3]); i3 += d->stride[3]) {
           const size_t base =
               ((static_cast<size_t>(i0) * d->dims[1] + i1) * d->dims[2] + i2) * d->dims[3] + i3;
-          for (int32_t i4 = d->start[4]; !done(i4, d->stop[4], d->stride[4]);
-               i4 += d->stride[4]) {
+          for (int32_t i4 = d->start[4]; !done(i4, d->stop[4], d->stride[4]); i4 += d->stride[4]) {
             std::memcpy(out, in + (base * d->dims[4] + static_cast<size_t>(i4)) * es, es);
             out += es;
           }

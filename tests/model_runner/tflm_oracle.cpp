@@ -23,7 +23,8 @@ namespace {
 
 void writeFile(const fs::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 std::vector<uint8_t> readFile(const fs::path& path) {
@@ -31,7 +32,9 @@ std::vector<uint8_t> readFile(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::string shellQuoted(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string shellQuoted(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
 
 const OpResolver& referenceOps() {
   static OpResolver resolver;
@@ -105,7 +108,8 @@ OracleRun runTinyscope(const std::vector<uint8_t>& model, const std::vector<uint
   if (!input0.empty()) {
     const TensorView in = interp.input(0);
     if (in.bytes != input0.size()) {
-      run.status = "input size " + std::to_string(input0.size()) + " != " + std::to_string(in.bytes);
+      run.status =
+          "input size " + std::to_string(input0.size()) + " != " + std::to_string(in.bytes);
       return run;
     }
     std::memcpy(in.data, input0.data(), in.bytes);

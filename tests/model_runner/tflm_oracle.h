@@ -20,8 +20,8 @@ std::string tflmRunPath();
 constexpr const char* kTflmMissing = "../shared/tools/tflm_run is missing";
 
 struct OracleRun {
-  bool ok = false;          // the engine ran the model
-  std::string status;       // tflm_run's "status" line ("ok", "refused prepare", ...) or ours
+  bool ok = false;     // the engine ran the model
+  std::string status;  // tflm_run's "status" line ("ok", "refused prepare", ...) or ours
   std::vector<std::vector<uint8_t>> outputs;  // every subgraph output, raw bytes
 };
 

@@ -29,9 +29,9 @@ Status checkTables(const OpContext& ctx, int32_t channels) {
       return ctx.failValue(Status::kShapeMismatch, names[t],
                            static_cast<int64_t>(tables[t]->elementCount), tables[t]->index);
   }
-  const int64_t weightCount = static_cast<int64_t>(
-      weights.elementCount < unweights.elementCount ? weights.elementCount
-                                                    : unweights.elementCount);
+  const int64_t weightCount =
+      static_cast<int64_t>(weights.elementCount < unweights.elementCount ? weights.elementCount
+                                                                         : unweights.elementCount);
   for (int32_t c = 0; c <= channels; ++c) {
     int16_t v[3];
     for (int t = 0; t < 3; ++t) std::memcpy(&v[t], tables[t]->constData + 2 * c, sizeof(int16_t));

@@ -42,8 +42,7 @@ Status prepare(OpContext& ctx) {
   }
   int64_t channels = 0, smoothingBits = 0, subtractionBits = 0;
   if ((s = signal::requireInt(ctx, map, "num_channels", 1, 4096, &channels)) != Status::kOk ||
-      (s = signal::requireInt(ctx, map, "smoothing_bits", 0, 31, &smoothingBits)) !=
-          Status::kOk ||
+      (s = signal::requireInt(ctx, map, "smoothing_bits", 0, 31, &smoothingBits)) != Status::kOk ||
       (s = signal::requireInt(ctx, map, "spectral_subtraction_bits", 0, 63, &subtractionBits)) !=
           Status::kOk) {
     return s;

@@ -66,8 +66,7 @@ void invoke(const OpContext& ctx) {
   const int32_t bits = *ctx.inputData<int32_t>(1);
   uint32_t* out = ctx.outputData<uint32_t>(0);
   // FftAutoScale gives 0..15; a shift outside [0, 31] (only from a hostile constant) gives 0.
-  for (size_t i = 0; i < count; ++i)
-    out[i] = (bits >= 0 && bits < 32) ? sqrt64(in[i]) >> bits : 0;
+  for (size_t i = 0; i < count; ++i) out[i] = (bits >= 0 && bits < 32) ? sqrt64(in[i]) >> bits : 0;
 }
 
 }  // namespace

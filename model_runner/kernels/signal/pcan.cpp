@@ -60,8 +60,8 @@ Status prepare(OpContext& ctx) {
   if (output.elementCount != input.elementCount)
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   if (lut.elementCount < kMinLutSize)
-    return ctx.failValue(Status::kShapeMismatch, "gain_lut",
-                         static_cast<int64_t>(lut.elementCount), lut.index);
+    return ctx.failValue(Status::kShapeMismatch, "gain_lut", static_cast<int64_t>(lut.elementCount),
+                         lut.index);
   int64_t snrShift = 0;
   if ((s = signal::requireInt(ctx, map, "snr_shift", 0, 63, &snrShift)) != Status::kOk) return s;
   PcanData* d = nullptr;
@@ -79,7 +79,8 @@ void invoke(const OpContext& ctx) {
   uint32_t* out = ctx.outputData<uint32_t>(0);
   for (size_t i = 0; i < d->count; ++i) {
     // The int16 gain widens to uint32 with its sign, as in TFLM.
-    const auto gain = static_cast<uint32_t>(static_cast<int32_t>(wideDynamicFunction(noise[i], lut)));
+    const auto gain =
+        static_cast<uint32_t>(static_cast<int32_t>(wideDynamicFunction(noise[i], lut)));
     const auto snr = static_cast<uint32_t>((uint64_t{in[i]} * gain) >> d->snrShift);
     out[i] = shrink(snr);
   }

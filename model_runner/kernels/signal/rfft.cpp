@@ -57,8 +57,8 @@ Status prepare(OpContext& ctx) {
   d->frameLength = frameLength;
   d->frames = frames;
   const size_t twiddles = signal::rfftTwiddleCount(d->fftLength);
-  d->twiddles = static_cast<signal::Cpx16*>(
-      ctx.allocatePersistent(twiddles * sizeof(signal::Cpx16)));
+  d->twiddles =
+      static_cast<signal::Cpx16*>(ctx.allocatePersistent(twiddles * sizeof(signal::Cpx16)));
   if (d->twiddles == nullptr) return ctx.fail(Status::kArenaTooSmall, "twiddles");
   signal::rfftMakeTwiddles(d->fftLength, d->twiddles);
   const size_t scratch = static_cast<size_t>(fftLength) * sizeof(int16_t) +
