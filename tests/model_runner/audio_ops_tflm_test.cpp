@@ -167,8 +167,8 @@ void binaryOpSweep(BuiltinOperator op, BuiltinOptionsType optionsType,
     const uint8_t activation = static_cast<uint8_t>(rng() % 4);  // none, relu, relu_n1_to_1, relu6
     Range r = rangeOf(type);
     QuantParams qa = quantFor(rng, type), qb = quantFor(rng, type), qo = quantFor(rng, type);
-    SCOPED_TRACE("case " + std::to_string(k) + " type " + schema::tensorTypeName(type) +
-                 " rank " + std::to_string(rank) + (broadcast ? " broadcast" : ""));
+    SCOPED_TRACE("case " + std::to_string(k) + " type " + schema::tensorTypeName(type) + " rank " +
+                 std::to_string(rank) + (broadcast ? " broadcast" : ""));
     const auto optionsFor = [&]() {
       return optionsType == BuiltinOptionsType::kMaximumMinimumOptions
                  ? TableOptions(optionsType)
@@ -215,10 +215,10 @@ TEST(AudioOpsTflm, DivMatchesInt32Int8) {
 TEST(AudioOpsTflm, MaximumMinimumMatchEveryType) {
   const std::vector<TensorType> types = {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32,
                                          TensorType::kInt64, TensorType::kFloat32};
-  binaryOpSweep(BuiltinOperator::kMaximum, BuiltinOptionsType::kMaximumMinimumOptions, types, 5,
-                30, 14, false);
-  binaryOpSweep(BuiltinOperator::kMinimum, BuiltinOptionsType::kMaximumMinimumOptions, types, 5,
-                30, 15, false);
+  binaryOpSweep(BuiltinOperator::kMaximum, BuiltinOptionsType::kMaximumMinimumOptions, types, 5, 30,
+                14, false);
+  binaryOpSweep(BuiltinOperator::kMinimum, BuiltinOptionsType::kMaximumMinimumOptions, types, 5, 30,
+                15, false);
 }
 
 }  // namespace
@@ -250,9 +250,9 @@ std::vector<uint8_t> castModel(TensorType from, TensorType to, const std::vector
 TEST(AudioOpsTflm, CastMatchesEveryTypePair) {
   if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing;
   const std::vector<TensorType> types = {
-      TensorType::kInt8,  TensorType::kUInt8,  TensorType::kInt16,   TensorType::kUInt16,
-      TensorType::kInt32, TensorType::kUInt32, TensorType::kInt64,   TensorType::kFloat32,
-      TensorType::kBool};
+      TensorType::kInt8,   TensorType::kUInt8,   TensorType::kInt16,
+      TensorType::kUInt16, TensorType::kInt32,   TensorType::kUInt32,
+      TensorType::kInt64,  TensorType::kFloat32, TensorType::kBool};
   std::mt19937 rng(3);
   int ran = 0;
   for (TensorType from : types) {
@@ -260,10 +260,11 @@ TEST(AudioOpsTflm, CastMatchesEveryTypePair) {
       SCOPED_TRACE(std::string(schema::tensorTypeName(from)) + " -> " + schema::tensorTypeName(to));
       std::vector<uint8_t> input;
       if (from == TensorType::kFloat32) {
-        const float values[] = {0.0f, -0.0f, 1.5f, -1.5f, 127.9f, -128.9f, 300.7f, -40000.2f,
-                                70000.5f, 2147483520.0f, -2147483648.0f, 3e9f, -3e9f, 1e20f,
-                                -1e20f, 5e18f, 4294967296.0f, 65535.9f, 0.4f, -0.6f, 1e-30f,
-                                -33000.0f, 32767.5f, 255.5f};
+        const float values[] = {0.0f,           -0.0f,         1.5f,      -1.5f,    127.9f,
+                                -128.9f,        300.7f,        -40000.2f, 70000.5f, 2147483520.0f,
+                                -2147483648.0f, 3e9f,          -3e9f,     1e20f,    -1e20f,
+                                5e18f,          4294967296.0f, 65535.9f,  0.4f,     -0.6f,
+                                1e-30f,         -33000.0f,     32767.5f,  255.5f};
         for (float f : values) {
           uint8_t b[4];
           std::memcpy(b, &f, 4);
@@ -289,8 +290,8 @@ std::vector<uint8_t> int32Bytes(const std::vector<int32_t>& v) {
 
 TEST(AudioOpsTflm, ConcatenationMatches) {
   if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing;
-  const std::vector<TensorType> types = {TensorType::kInt8,  TensorType::kInt16,
-                                         TensorType::kInt32, TensorType::kInt64,
+  const std::vector<TensorType> types = {TensorType::kInt8,    TensorType::kInt16,
+                                         TensorType::kInt32,   TensorType::kInt64,
                                          TensorType::kFloat32, TensorType::kBool};
   std::mt19937 rng(21);
   int ran = 0;
@@ -392,13 +393,15 @@ TEST(AudioOpsTflm, StridedSliceMatches) {
       const int32_t size = shape[static_cast<size_t>(d)];
       const bool shrink = rng() % 6 == 0;
       // A shrunk axis with a negative stride is refused (TFLM leaves the output unwritten).
-      int32_t stride = shrink ? 1 + static_cast<int32_t>(rng() % 2)
-                              : static_cast<int32_t>(rng() % 7) - 3;
+      int32_t stride =
+          shrink ? 1 + static_cast<int32_t>(rng() % 2) : static_cast<int32_t>(rng() % 7) - 3;
       if (stride == 0) stride = 1;
       // A shrunk axis starts inside the input (outside it TFLM reads past the tensor).
-      const int32_t b = shrink ? static_cast<int32_t>(rng() % static_cast<uint32_t>(2 * size)) - size
-                               : static_cast<int32_t>(rng() % static_cast<uint32_t>(2 * size + 5)) - size - 2;
-      const int32_t e = static_cast<int32_t>(rng() % static_cast<uint32_t>(2 * size + 5)) - size - 2;
+      const int32_t b =
+          shrink ? static_cast<int32_t>(rng() % static_cast<uint32_t>(2 * size)) - size
+                 : static_cast<int32_t>(rng() % static_cast<uint32_t>(2 * size + 5)) - size - 2;
+      const int32_t e =
+          static_cast<int32_t>(rng() % static_cast<uint32_t>(2 * size + 5)) - size - 2;
       const bool bm = !shrink && rng() % 4 == 0, em = !shrink && rng() % 4 == 0;
       beginMask |= bm ? 1 << d : 0;
       endMask |= em ? 1 << d : 0;
@@ -411,8 +414,8 @@ TEST(AudioOpsTflm, StridedSliceMatches) {
       empty = empty || s.count == 0;
     }
     if (empty) continue;
-    std::string desc = "case " + std::to_string(k) + " " + schema::tensorTypeName(type) + " masks " +
-                       std::to_string(beginMask) + "/" + std::to_string(endMask) + "/" +
+    std::string desc = "case " + std::to_string(k) + " " + schema::tensorTypeName(type) +
+                       " masks " + std::to_string(beginMask) + "/" + std::to_string(endMask) + "/" +
                        std::to_string(shrinkMask);
     for (int d = 0; d < rank; ++d) {
       const auto u = static_cast<size_t>(d);

@@ -23,8 +23,11 @@ using test::FlexMapWriter;
 TEST(FlexbufferReader, ReadsEveryWidthAndKind) {
   for (uint32_t width : {1u, 2u, 4u, 8u}) {
     FlexMapWriter w;
-    const int64_t big = width == 8 ? -5000000000LL : (width == 4 ? -70000 : (width == 2 ? -300 : -7));
-    w.addInt("b_negative", big).addUInt("c_unsigned", width == 1 ? 200 : 40000).addBool("a_flag", true);
+    const int64_t big =
+        width == 8 ? -5000000000LL : (width == 4 ? -70000 : (width == 2 ? -300 : -7));
+    w.addInt("b_negative", big)
+        .addUInt("c_unsigned", width == 1 ? 200 : 40000)
+        .addBool("a_flag", true);
     w.addIndirectInt("d_indirect", -123456789012LL);
     if (width >= 4) w.addFloat("e_float", 0.75);
     const std::vector<uint8_t> bytes = w.finish(width);
@@ -83,7 +86,10 @@ TEST(FlexbufferReader, TruncatedAtEveryLengthNeverReadsOutside) {
 
 TEST(FlexbufferReader, EveryByteFlippedStaysInBounds) {
   FlexMapWriter w;
-  w.addInt("num_channels", 40).addInt("smoothing", 655).addIndirectInt("zz", 3).addBool("clamping", true);
+  w.addInt("num_channels", 40)
+      .addInt("smoothing", 655)
+      .addIndirectInt("zz", 3)
+      .addBool("clamping", true);
   const std::vector<uint8_t> bytes = w.finish(2);
   size_t stillValid = 0;
   for (size_t pos = 0; pos < bytes.size(); ++pos) {
@@ -111,7 +117,9 @@ TEST(FlexbufferReader, HostileOffsetsAndCountsAreRefused) {
     std::memcpy(&x, v.data() + p, 4);
     return x;
   };
-  auto setU32 = [](std::vector<uint8_t>& v, size_t p, uint32_t x) { std::memcpy(v.data() + p, &x, 4); };
+  auto setU32 = [](std::vector<uint8_t>& v, size_t p, uint32_t x) {
+    std::memcpy(v.data() + p, &x, 4);
+  };
   const size_t map = rootPos - u32at(good, rootPos);
   {
     std::vector<uint8_t> bad = good;  // root offset pointing before the buffer
