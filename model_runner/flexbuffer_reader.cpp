@@ -50,13 +50,13 @@ FlexMap::FlexMap(const uint8_t* data, size_t size) : m_data(data), m_size(size) 
     return;
   }
   if (count > kMaxEntries || !validWidth(static_cast<uint32_t>(keysWidth))) return;
+  const auto keyBytes = static_cast<size_t>(keysWidth);
   // Values then one type byte per value must fit.
   const uint64_t need = count * width + count;
   if (map > m_size || need > m_size - map) return;
   // Keys vector: [count][offsets...], its count must match.
   uint64_t keyCount = 0;
-  if (keys < keysWidth ||
-      !readUInt(keys - keysWidth, static_cast<uint32_t>(keysWidth), &keyCount) ||
+  if (keys < keyBytes || !readUInt(keys - keyBytes, static_cast<uint32_t>(keysWidth), &keyCount) ||
       keyCount != count || count * keysWidth > m_size - keys) {
     return;
   }
