@@ -27,21 +27,12 @@ Status prepareAddOp(OpContext& ctx, AddOpData** out) {
              (s = requirePerTensorQuantOf(ctx, output, type, "output")) != Status::kOk) {
     return s;
   }
-  auto* data = static_cast<AddOpData*>(ctx.allocatePersistent(sizeof(AddOpData)));
-  if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *data = AddOpData();
-  ctx.setUserData(data);
+  AddOpData* data = nullptr;
+  if ((s = allocateOpData(ctx, &data)) != Status::kOk) return s;
   *out = data;
   data->type = type;
-  if (sameShape(in1, in2)) {
-    if (!sameShape(in1, output)) return ctx.fail(Status::kShapeMismatch, "output", output.index);
-    data->count = output.elementCount;
-  } else {
-    data->broadcast = true;
-    if (!computeBroadcastShape(in1, in2, output, &data->shape)) {
-      return ctx.fail(Status::kShapeMismatch, "output", output.index);
-    }
-  }
+  if ((s = prepareElementwise(ctx, in1, in2, output, kMaxDims, &data->layout)) != Status::kOk)
+    return s;
   if (type == TensorType::kInt32) return Status::kOk;
   AddParams& p = data->params;
   p.input1Offset = -in1.zeroPoint();
@@ -73,41 +64,21 @@ Status prepare(OpContext& ctx) {
   return prepareAddOp(ctx, &d);
 }
 
-template <typename T>
-void invokeQuantized(const OpContext& ctx, const AddOpData* d) {
-  if (d->broadcast) {
-    reference::broadcastAdd(d->params, d->shape, ctx.inputData<T>(0), ctx.inputData<T>(1),
-                            ctx.outputData<T>(0));
-  } else {
-    reference::add(d->params, d->count, ctx.inputData<T>(0), ctx.inputData<T>(1),
-                   ctx.outputData<T>(0));
-  }
-}
-
-void invokeInt32(const OpContext& ctx, const AddOpData* d) {
-  const int32_t* a = ctx.inputData<int32_t>(0);
-  const int32_t* b = ctx.inputData<int32_t>(1);
-  int32_t* out = ctx.outputData<int32_t>(0);
-  if (d->broadcast) {
-    reference::broadcastApply(d->shape, a, b, out, quant::wrappingAdd);
-  } else {
-    for (size_t i = 0; i < d->count; ++i) out[i] = quant::wrappingAdd(a[i], b[i]);
-  }
-}
-
 }  // namespace
 
 void reference::invokeAdd(const OpContext& ctx) {
   const auto* d = static_cast<const AddOpData*>(ctx.userData());
+  const AddParams& p = d->params;
   switch (d->type) {
     case TensorType::kInt16:
-      invokeQuantized<int16_t>(ctx, d);
+      elementwise<int16_t>(ctx, d->layout,
+                           [&p](int16_t x, int16_t y) { return addElement(p, x, y); });
       break;
     case TensorType::kInt32:
-      invokeInt32(ctx, d);
+      elementwise<int32_t>(ctx, d->layout, quant::wrappingAdd);
       break;
     default:
-      invokeQuantized<int8_t>(ctx, d);
+      elementwise<int8_t>(ctx, d->layout, [&p](int8_t x, int8_t y) { return addElement(p, x, y); });
       break;
   }
 }

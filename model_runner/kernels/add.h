@@ -25,9 +25,7 @@ struct AddParams {
 struct AddOpData {
   TensorType type = TensorType::kInt8;
   AddParams params;
-  bool broadcast = false;
-  size_t count = 0;      // elements, when !broadcast
-  BroadcastShape shape;  // when broadcast
+  ElementwiseLayout layout;
   // Set by optimized kernels (x86, Cortex-M) after this prepare; unused by the reference.
   const void* accelerated = nullptr;
 };

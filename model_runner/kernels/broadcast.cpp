@@ -37,4 +37,22 @@ bool computeBroadcastShape(const TensorDesc& a, const TensorDesc& b, const Tenso
   return true;
 }
 
+Status prepareElementwise(const OpContext& ctx, const TensorDesc& a, const TensorDesc& b,
+                          const TensorDesc& out, uint8_t maxBroadcastRank,
+                          ElementwiseLayout* layout) {
+  *layout = ElementwiseLayout();
+  if (sameShape(a, b)) {
+    if (!sameShape(a, out)) return ctx.fail(Status::kShapeMismatch, "output", out.index);
+    layout->count = out.elementCount;
+    return Status::kOk;
+  }
+  if (a.rank > maxBroadcastRank || b.rank > maxBroadcastRank)
+    return ctx.failValue(Status::kShapeMismatch, "broadcast rank",
+                         a.rank > b.rank ? a.rank : b.rank, out.index);
+  layout->broadcast = true;
+  if (!computeBroadcastShape(a, b, out, &layout->shape))
+    return ctx.fail(Status::kShapeMismatch, "output", out.index);
+  return Status::kOk;
+}
+
 }  // namespace tinyscope::runner::kernels

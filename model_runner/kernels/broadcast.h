@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "model_runner/model.h"
+#include "model_runner/op_context.h"
 
 namespace tinyscope::runner::kernels {
 
@@ -24,6 +25,21 @@ bool computeBroadcastShape(const TensorDesc& a, const TensorDesc& b, const Tenso
 
 // True when both tensors have the same rank and dimensions.
 bool sameShape(const TensorDesc& a, const TensorDesc& b);
+
+// How a binary elementwise kernel walks its operands: plainly over `count` elements when both
+// inputs and the output have one shape, else through the broadcast layout.
+struct ElementwiseLayout {
+  bool broadcast = false;
+  size_t count = 0;      // elements, when !broadcast
+  BroadcastShape shape;  // when broadcast
+};
+
+// Prepare-time layout of inputs `a`, `b` and output `out`; broadcasting is allowed up to
+// `maxBroadcastRank` dimensions (TFLM's limit for the operator). kShapeMismatch naming
+// "output" or "broadcast rank" otherwise.
+Status prepareElementwise(const OpContext& ctx, const TensorDesc& a, const TensorDesc& b,
+                          const TensorDesc& out, uint8_t maxBroadcastRank,
+                          ElementwiseLayout* layout);
 
 namespace reference {
 
@@ -45,6 +61,22 @@ void broadcastApply(const BroadcastShape& s, const In* input1, const In* input2,
       idx[d] = 0;
     }
   }
+}
+
+// output = f(input1, input2) over a prepared layout.
+template <typename In, typename Out, typename F>
+void elementwise(const ElementwiseLayout& l, const In* input1, const In* input2, Out* output, F f) {
+  if (l.broadcast) {
+    broadcastApply(l.shape, input1, input2, output, f);
+  } else {
+    for (size_t i = 0; i < l.count; ++i) output[i] = f(input1[i], input2[i]);
+  }
+}
+
+// The same over the operator's inputs 0 and 1 and output 0, all of type T.
+template <typename T, typename F>
+void elementwise(const OpContext& ctx, const ElementwiseLayout& l, F f) {
+  elementwise(l, ctx.inputData<T>(0), ctx.inputData<T>(1), ctx.outputData<T>(0), f);
 }
 
 }  // namespace reference

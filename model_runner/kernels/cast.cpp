@@ -120,10 +120,8 @@ Status prepare(OpContext& ctx) {
                          output.index);
   if (input.elementCount != output.elementCount)
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  auto* d = static_cast<CastOpData*>(ctx.allocatePersistent(sizeof(CastOpData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = CastOpData();
-  ctx.setUserData(d);
+  CastOpData* d = nullptr;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->from = input.type;
   d->to = output.type;
   d->count = input.elementCount;

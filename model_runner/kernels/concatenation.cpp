@@ -53,10 +53,8 @@ Status prepare(OpContext& ctx) {
   for (int32_t i = 0; i < axis; ++i) outer *= static_cast<size_t>(output.dims[i]);
   for (int32_t i = axis + 1; i < output.rank; ++i) inner *= static_cast<size_t>(output.dims[i]);
 
-  auto* d = static_cast<ConcatOpData*>(ctx.allocatePersistent(sizeof(ConcatOpData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = ConcatOpData();
-  ctx.setUserData(d);
+  ConcatOpData* d = nullptr;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->inputs = ctx.numInputs();
   d->outer = outer;
   int64_t axisSum = 0;

@@ -13,9 +13,7 @@ namespace {
 
 struct DivOpData {
   TensorType type = TensorType::kInt8;
-  bool broadcast = false;
-  size_t count = 0;
-  BroadcastShape shape;
+  ElementwiseLayout layout;
   int32_t input1Offset = 0, input2Offset = 0, outputOffset = 0;
   int32_t multiplier = 0, shift = 0;
   int32_t actMin = 0, actMax = 0;
@@ -53,10 +51,8 @@ Status prepare(OpContext& ctx) {
   if (type != TensorType::kInt8 && type != TensorType::kInt32)
     return ctx.failValue(Status::kUnsupportedOpType, "output", static_cast<int64_t>(type),
                          output.index);
-  auto* d = static_cast<DivOpData*>(ctx.allocatePersistent(sizeof(DivOpData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = DivOpData();
-  ctx.setUserData(d);
+  DivOpData* d = nullptr;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->type = type;
   const uint8_t activation = ctx.options().u8(schema::div_options::kActivation);
   if (type == TensorType::kInt32) {
@@ -81,18 +77,7 @@ Status prepare(OpContext& ctx) {
     d->shift = shift;
   }
   if ((s = checkConstantDivisor(ctx, in2)) != Status::kOk) return s;
-  if (sameShape(in1, in2)) {
-    if (!sameShape(in1, output)) return ctx.fail(Status::kShapeMismatch, "output", output.index);
-    d->count = output.elementCount;
-  } else {
-    if (in1.rank > kMaxBroadcastRank || in2.rank > kMaxBroadcastRank)
-      return ctx.failValue(Status::kShapeMismatch, "broadcast rank",
-                           in1.rank > in2.rank ? in1.rank : in2.rank, output.index);
-    d->broadcast = true;
-    if (!computeBroadcastShape(in1, in2, output, &d->shape))
-      return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  }
-  return Status::kOk;
+  return prepareElementwise(ctx, in1, in2, output, kMaxBroadcastRank, &d->layout);
 }
 
 int32_t divideInt8(const DivOpData* d, int8_t x, int8_t y) {
@@ -126,25 +111,15 @@ int32_t divideInt32(const DivOpData* d, int32_t x, int32_t y) {
   return q < d->actMin ? d->actMin : (q > d->actMax ? d->actMax : q);
 }
 
-template <typename T, typename F>
-void run(const OpContext& ctx, const DivOpData* d, F element) {
-  const T* a = ctx.inputData<T>(0);
-  const T* b = ctx.inputData<T>(1);
-  T* out = ctx.outputData<T>(0);
-  if (d->broadcast) {
-    reference::broadcastApply(d->shape, a, b, out, element);
-  } else {
-    for (size_t i = 0; i < d->count; ++i) out[i] = element(a[i], b[i]);
-  }
-}
-
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const DivOpData*>(ctx.userData());
   if (d->type == TensorType::kInt32) {
-    run<int32_t>(ctx, d, [d](int32_t x, int32_t y) { return divideInt32(d, x, y); });
+    reference::elementwise<int32_t>(ctx, d->layout,
+                                    [d](int32_t x, int32_t y) { return divideInt32(d, x, y); });
   } else {
-    run<int8_t>(ctx, d,
-                [d](int8_t x, int8_t y) { return static_cast<int8_t>(divideInt8(d, x, y)); });
+    reference::elementwise<int8_t>(ctx, d->layout, [d](int8_t x, int8_t y) {
+      return static_cast<int8_t>(divideInt8(d, x, y));
+    });
   }
 }
 

@@ -100,20 +100,11 @@ Status activationRangeOf(const OpContext& ctx, uint8_t activation, const TensorD
 }
 
 void activationRangeInt32(uint8_t activation, int32_t* actMin, int32_t* actMax) {
-  *actMin = quant::kInt32Min;
-  *actMax = quant::kInt32Max;
-  switch (static_cast<schema::Activation>(activation)) {
-    case schema::Activation::kRelu:
-      *actMin = 0;
-      break;
-    case schema::Activation::kRelu6:
-      *actMin = 0, *actMax = 6;
-      break;
-    case schema::Activation::kReluN1To1:
-      *actMin = -1, *actMax = 1;
-      break;
-    default:
-      break;
+  // The quantized rule with scale 1 and zero point 0 is the plain one.
+  if (!quant::activationRangeQuantized(activation, 1.0f, 0, quant::kInt32Min, quant::kInt32Max,
+                                       actMin, actMax)) {
+    *actMin = quant::kInt32Min;
+    *actMax = quant::kInt32Max;
   }
 }
 

@@ -67,6 +67,17 @@ Status activationRangeOf(const OpContext& ctx, uint8_t activation, const TensorD
 // CalculateActivationRange<int32_t> (unknown activations leave the full range).
 void activationRangeInt32(uint8_t activation, int32_t* actMin, int32_t* actMax);
 
+// Reserves op data of type T (value-initialized) in the persistent arena and sets it as the
+// operator's user data; kArenaTooSmall naming "op data" when the arena is full.
+template <typename T>
+Status allocateOpData(OpContext& ctx, T** out) {
+  *out = static_cast<T*>(ctx.allocatePersistent(sizeof(T)));
+  if (*out == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
+  **out = T();
+  ctx.setUserData(*out);
+  return Status::kOk;
+}
+
 // Per-channel requantization data from the arena: multipliers then shifts.
 struct PerChannelQuant {
   int32_t* multipliers = nullptr;

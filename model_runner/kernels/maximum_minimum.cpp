@@ -9,9 +9,7 @@ namespace {
 
 struct MinMaxOpData {
   TensorType type = TensorType::kInt8;
-  bool broadcast = false;
-  size_t count = 0;
-  BroadcastShape shape;
+  ElementwiseLayout layout;
 };
 
 constexpr uint8_t kMaxBroadcastRank = 5;
@@ -38,24 +36,10 @@ Status prepare(OpContext& ctx) {
       (s = requireType(ctx, in2, type, "input2")) != Status::kOk) {
     return s;
   }
-  auto* d = static_cast<MinMaxOpData*>(ctx.allocatePersistent(sizeof(MinMaxOpData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = MinMaxOpData();
-  ctx.setUserData(d);
+  MinMaxOpData* d = nullptr;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->type = type;
-  if (sameShape(in1, in2)) {
-    if (output.elementCount != in1.elementCount)
-      return ctx.fail(Status::kShapeMismatch, "output", output.index);
-    d->count = output.elementCount;
-    return Status::kOk;
-  }
-  if (in1.rank > kMaxBroadcastRank || in2.rank > kMaxBroadcastRank)
-    return ctx.failValue(Status::kShapeMismatch, "broadcast rank",
-                         in1.rank > in2.rank ? in1.rank : in2.rank, output.index);
-  d->broadcast = true;
-  if (!computeBroadcastShape(in1, in2, output, &d->shape))
-    return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  return Status::kOk;
+  return prepareElementwise(ctx, in1, in2, output, kMaxBroadcastRank, &d->layout);
 }
 
 template <typename T, bool kMax>
@@ -64,14 +48,7 @@ void run(const OpContext& ctx, const MinMaxOpData* d) {
     if (kMax) return x > y ? x : y;
     return x < y ? x : y;
   };
-  const T* a = ctx.inputData<T>(0);
-  const T* b = ctx.inputData<T>(1);
-  T* out = ctx.outputData<T>(0);
-  if (d->broadcast) {
-    reference::broadcastApply(d->shape, a, b, out, element);
-  } else {
-    for (size_t i = 0; i < d->count; ++i) out[i] = element(a[i], b[i]);
-  }
+  reference::elementwise<T>(ctx, d->layout, element);
 }
 
 template <bool kMax>

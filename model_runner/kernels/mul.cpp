@@ -10,9 +10,7 @@ namespace {
 
 struct MulOpData {
   TensorType type = TensorType::kInt8;
-  bool broadcast = false;
-  size_t count = 0;
-  BroadcastShape shape;
+  ElementwiseLayout layout;
   int32_t input1Offset = 0, input2Offset = 0, outputOffset = 0;
   int32_t multiplier = 0, shift = 0;
   int32_t actMin = 0, actMax = 0;
@@ -34,22 +32,13 @@ Status prepare(OpContext& ctx) {
       (s = requireType(ctx, output, type, "output")) != Status::kOk) {
     return s;
   }
-  auto* d = static_cast<MulOpData*>(ctx.allocatePersistent(sizeof(MulOpData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = MulOpData();
-  ctx.setUserData(d);
-  d->type = type;
-  if (sameShape(in1, in2)) {
-    if (!sameShape(in1, output)) return ctx.fail(Status::kShapeMismatch, "output", output.index);
-    d->count = output.elementCount;
-  } else {
-    if (in1.rank > kMaxBroadcastRank || in2.rank > kMaxBroadcastRank)
-      return ctx.failValue(Status::kShapeMismatch, "broadcast rank",
-                           in1.rank > in2.rank ? in1.rank : in2.rank, output.index);
-    d->broadcast = true;
-    if (!computeBroadcastShape(in1, in2, output, &d->shape))
-      return ctx.fail(Status::kShapeMismatch, "output", output.index);
+  MulOpData* d = nullptr;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk ||
+      (s = prepareElementwise(ctx, in1, in2, output, kMaxBroadcastRank, &d->layout)) !=
+          Status::kOk) {
+    return s;
   }
+  d->type = type;
   const uint8_t activation = ctx.options().u8(schema::mul_options::kActivation);
   if (type == TensorType::kInt32) {
     activationRangeInt32(activation, &d->actMin, &d->actMax);
@@ -82,49 +71,32 @@ Status prepare(OpContext& ctx) {
 }
 
 template <typename T>
-void invokeQuantized(const OpContext& ctx, const MulOpData* d) {
-  const auto element = [d](T x, T y) {
-    const int32_t product = (d->input1Offset + x) * (d->input2Offset + y);
-    const int32_t raw =
-        d->outputOffset + quant::multiplyByQuantizedMultiplier(product, d->multiplier, d->shift);
-    return static_cast<T>(raw < d->actMin ? d->actMin : (raw > d->actMax ? d->actMax : raw));
-  };
-  const T* a = ctx.inputData<T>(0);
-  const T* b = ctx.inputData<T>(1);
-  T* out = ctx.outputData<T>(0);
-  if (d->broadcast) {
-    reference::broadcastApply(d->shape, a, b, out, element);
-  } else {
-    for (size_t i = 0; i < d->count; ++i) out[i] = element(a[i], b[i]);
-  }
+T mulQuantized(const MulOpData* d, T x, T y) {
+  const int32_t product = (d->input1Offset + x) * (d->input2Offset + y);
+  const int32_t raw =
+      d->outputOffset + quant::multiplyByQuantizedMultiplier(product, d->multiplier, d->shift);
+  return static_cast<T>(raw < d->actMin ? d->actMin : (raw > d->actMax ? d->actMax : raw));
 }
 
-void invokeInt32(const OpContext& ctx, const MulOpData* d) {
-  const auto element = [d](int32_t x, int32_t y) {
-    const auto p = static_cast<int32_t>(static_cast<uint32_t>(x) * static_cast<uint32_t>(y));
-    return p < d->actMin ? d->actMin : (p > d->actMax ? d->actMax : p);
-  };
-  const int32_t* a = ctx.inputData<int32_t>(0);
-  const int32_t* b = ctx.inputData<int32_t>(1);
-  int32_t* out = ctx.outputData<int32_t>(0);
-  if (d->broadcast) {
-    reference::broadcastApply(d->shape, a, b, out, element);
-  } else {
-    for (size_t i = 0; i < d->count; ++i) out[i] = element(a[i], b[i]);
-  }
+int32_t mulInt32(const MulOpData* d, int32_t x, int32_t y) {
+  const auto p = static_cast<int32_t>(static_cast<uint32_t>(x) * static_cast<uint32_t>(y));
+  return p < d->actMin ? d->actMin : (p > d->actMax ? d->actMax : p);
 }
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const MulOpData*>(ctx.userData());
   switch (d->type) {
     case TensorType::kInt16:
-      invokeQuantized<int16_t>(ctx, d);
+      reference::elementwise<int16_t>(ctx, d->layout,
+                                      [d](int16_t x, int16_t y) { return mulQuantized(d, x, y); });
       break;
     case TensorType::kInt32:
-      invokeInt32(ctx, d);
+      reference::elementwise<int32_t>(ctx, d->layout,
+                                      [d](int32_t x, int32_t y) { return mulInt32(d, x, y); });
       break;
     default:
-      invokeQuantized<int8_t>(ctx, d);
+      reference::elementwise<int8_t>(ctx, d->layout,
+                                     [d](int8_t x, int8_t y) { return mulQuantized(d, x, y); });
       break;
   }
 }

@@ -92,10 +92,8 @@ Status prepare(OpContext& ctx) {
   const uint32_t shrinkMask =
       static_cast<uint32_t>(o.i32(schema::strided_slice_options::kShrinkAxisMask));
 
-  auto* d = static_cast<StridedSliceOpData*>(ctx.allocatePersistent(sizeof(StridedSliceOpData)));
-  if (d == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *d = StridedSliceOpData();
-  ctx.setUserData(d);
+  StridedSliceOpData* d = nullptr;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->elemSize = schema::tensorTypeSize(type);
   // Leading padding axes take everything (one element).
   const int32_t pad = kLoopRank - rank;

@@ -14,7 +14,7 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   kernels::AddOpData* d = nullptr;
   const Status s = kernels::prepareAddOp(ctx, &d);
   if (s != Status::kOk) return s;
-  if (!d->broadcast && d->type == TensorType::kInt8) d->accelerated = simd;
+  if (!d->layout.broadcast && d->type == TensorType::kInt8) d->accelerated = simd;
   return Status::kOk;
 }
 
@@ -28,7 +28,7 @@ void invoke(const OpContext& ctx) {
   if (d->accelerated != nullptr) {
     AddJob j;
     j.params = d->params;
-    j.count = d->count;
+    j.count = d->layout.count;
     j.input1 = ctx.inputData<int8_t>(0);
     j.input2 = ctx.inputData<int8_t>(1);
     j.output = ctx.outputData<int8_t>(0);

@@ -469,12 +469,13 @@ TEST(AudioOpsRefusals, ZeroDivisorAndOutOfRangeShrink) {
     EXPECT_FALSE(run.ok);
     EXPECT_NE(run.status.find("divisor is 0"), std::string::npos) << run.status;
   }
-  {
+  // Shrinking axis 0 of a 3x2 int32 input: begin past the input, then a negative stride.
+  const auto shrinkModel = [](int32_t begin0, int32_t end0, int32_t stride0) {
     host::TfliteWriter w;
     const int32_t in = w.addActivation("in", TensorType::kInt32, {3, 2});
-    const int32_t bt = w.addInt32Constant("begin", {2}, {3, 0});
-    const int32_t et = w.addInt32Constant("end", {2}, {4, 2});
-    const int32_t st = w.addInt32Constant("strides", {2}, {1, 1});
+    const int32_t bt = w.addInt32Constant("begin", {2}, {begin0, 0});
+    const int32_t et = w.addInt32Constant("end", {2}, {end0, 2});
+    const int32_t st = w.addInt32Constant("strides", {2}, {stride0, 1});
     const int32_t out = w.addActivation("out", TensorType::kInt32, {2});
     OperatorSpec spec;
     spec.op = BuiltinOperator::kStridedSlice;
@@ -486,31 +487,14 @@ TEST(AudioOpsRefusals, ZeroDivisorAndOutOfRangeShrink) {
     w.addOperator(spec);
     w.setInputs({in});
     w.setOutputs({out});
-    const test::OracleRun run = test::runTinyscope(w.serialize(), int32Bytes({1, 2, 3, 4, 5, 6}));
-    EXPECT_FALSE(run.ok);
-    EXPECT_NE(run.status.find("begin"), std::string::npos) << run.status;
-  }
-  {
-    host::TfliteWriter w;
-    const int32_t in = w.addActivation("in", TensorType::kInt32, {3, 2});
-    const int32_t bt = w.addInt32Constant("begin", {2}, {1, 0});
-    const int32_t et = w.addInt32Constant("end", {2}, {0, 2});
-    const int32_t st = w.addInt32Constant("strides", {2}, {-1, 1});
-    const int32_t out = w.addActivation("out", TensorType::kInt32, {2});
-    OperatorSpec spec;
-    spec.op = BuiltinOperator::kStridedSlice;
-    spec.inputs = std::vector<int32_t>{in, bt, et, st};
-    spec.outputs = std::vector<int32_t>{out};
-    TableOptions o(BuiltinOptionsType::kStridedSliceOptions);
-    o.add(schema::strided_slice_options::kShrinkAxisMask, Kind::kInt32, 1);
-    spec.options = o;
-    w.addOperator(spec);
-    w.setInputs({in});
-    w.setOutputs({out});
-    const test::OracleRun run = test::runTinyscope(w.serialize(), int32Bytes({1, 2, 3, 4, 5, 6}));
-    EXPECT_FALSE(run.ok);
-    EXPECT_NE(run.status.find("strides"), std::string::npos) << run.status;
-  }
+    return test::runTinyscope(w.serialize(), int32Bytes({1, 2, 3, 4, 5, 6}));
+  };
+  const test::OracleRun pastEnd = shrinkModel(3, 4, 1);
+  EXPECT_FALSE(pastEnd.ok);
+  EXPECT_NE(pastEnd.status.find("begin"), std::string::npos) << pastEnd.status;
+  const test::OracleRun backwards = shrinkModel(1, 0, -1);
+  EXPECT_FALSE(backwards.ok);
+  EXPECT_NE(backwards.status.find("strides"), std::string::npos) << backwards.status;
 }
 
 // A divisor that becomes 0 at run time (TFLM crashes): int32 gives 0, int8 the activation

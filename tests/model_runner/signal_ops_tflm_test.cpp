@@ -90,15 +90,16 @@ class SignalModel {
     return t;
   }
   void output(TensorType type, std::vector<int32_t> shape) {
-    m_outputs.push_back(m_w.addActivation("out" + std::to_string(m_outputs.size()), type,
-                                          std::move(shape)));
+    m_outputs.push_back(
+        m_w.addActivation("out" + std::to_string(m_outputs.size()), type, std::move(shape)));
   }
   std::vector<uint8_t> build(const Op& op) {
     OperatorSpec spec;
     spec.op = BuiltinOperator::kCustom;
     spec.inputs = m_inputs;
     spec.outputs = m_outputs;
-    spec.options = CustomOptions{op.code, op.noOptions ? std::vector<uint8_t>{} : op.options.finish()};
+    spec.options =
+        CustomOptions{op.code, op.noOptions ? std::vector<uint8_t>{} : op.options.finish()};
     m_w.addOperator(spec);
     m_w.setInputs({m_input});
     m_w.setOutputs(m_outputs);
@@ -199,7 +200,8 @@ TEST(SignalOpsTflm, EnergyMatches) {
     const test::OracleRun ours = test::runTinyscope(model, input);
     ASSERT_TRUE(tflm.ok) << tflm.status;
     ASSERT_TRUE(ours.ok) << ours.status;
-    const auto first = static_cast<std::ptrdiff_t>(4 * start), last = static_cast<std::ptrdiff_t>(4 * end);
+    const auto first = static_cast<std::ptrdiff_t>(4 * start),
+               last = static_cast<std::ptrdiff_t>(4 * end);
     EXPECT_TRUE(std::equal(tflm.outputs[0].begin() + first, tflm.outputs[0].begin() + last,
                            ours.outputs[0].begin() + first));
     for (std::ptrdiff_t b = 0; b < static_cast<std::ptrdiff_t>(ours.outputs[0].size()); ++b) {
@@ -356,15 +358,19 @@ TEST(SignalRfft, TwiddlesMatchLibm) {
     const int32_t n = fft / 2;
     for (int32_t i = 0; i < n; ++i) {
       const double phase = -2 * pi * i / n;
-      ASSERT_EQ(kernels::signal::fixedCos(phase), static_cast<int16_t>(std::floor(.5 + 32767 * std::cos(phase))))
+      ASSERT_EQ(kernels::signal::fixedCos(phase),
+                static_cast<int16_t>(std::floor(.5 + 32767 * std::cos(phase))))
           << fft << " " << i;
-      ASSERT_EQ(kernels::signal::fixedSin(phase), static_cast<int16_t>(std::floor(.5 + 32767 * std::sin(phase))))
+      ASSERT_EQ(kernels::signal::fixedSin(phase),
+                static_cast<int16_t>(std::floor(.5 + 32767 * std::sin(phase))))
           << fft << " " << i;
     }
     for (int32_t i = 0; i < n / 2; ++i) {
       const double phase = -3.14159265358979323846264338327 * (static_cast<double>(i + 1) / n + .5);
-      ASSERT_EQ(kernels::signal::fixedCos(phase), static_cast<int16_t>(std::floor(.5 + 32767 * std::cos(phase))));
-      ASSERT_EQ(kernels::signal::fixedSin(phase), static_cast<int16_t>(std::floor(.5 + 32767 * std::sin(phase))));
+      ASSERT_EQ(kernels::signal::fixedCos(phase),
+                static_cast<int16_t>(std::floor(.5 + 32767 * std::cos(phase))));
+      ASSERT_EQ(kernels::signal::fixedSin(phase),
+                static_cast<int16_t>(std::floor(.5 + 32767 * std::sin(phase))));
     }
   }
 }
@@ -450,9 +456,10 @@ TEST(SignalOpsTflm, AudioPreprocessorOnSpokenYesMatches) {
 
   // sox resamples to 16 kHz mono 16-bit; libsndfile reads the samples.
   const fs::path wav16 = dir / "yes16k.wav";
-  ASSERT_EQ(std::system(("sox '" + wav.string() + "' -r 16000 -c 1 -b 16 '" + wav16.string() + "'")
-                            .c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(
+          ("sox '" + wav.string() + "' -r 16000 -c 1 -b 16 '" + wav16.string() + "'").c_str()),
+      0);
   SF_INFO info{};
   SNDFILE* f = sf_open(wav16.c_str(), SFM_READ, &info);
   ASSERT_NE(f, nullptr) << sf_strerror(nullptr);
@@ -466,7 +473,8 @@ TEST(SignalOpsTflm, AudioPreprocessorOnSpokenYesMatches) {
 
   host::ModelFile model;
   std::string error;
-  ASSERT_TRUE(host::loadModelFile(shared + "/models/audio_preprocessor_int8.tflite", &model, &error))
+  ASSERT_TRUE(
+      host::loadModelFile(shared + "/models/audio_preprocessor_int8.tflite", &model, &error))
       << error;
   int windows = 0, speech = 0;
   for (size_t start = 0; start + 480 <= pcm.size(); start += 320) {

@@ -33,7 +33,7 @@ Status prepare(OpContext& ctx) {
     return s;
   }
   EnergyData* d = nullptr;
-  if ((s = signal::allocateOpData(ctx, &d)) != Status::kOk) return s;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->start = static_cast<int32_t>(start);
   d->end = static_cast<int32_t>(end);
   d->count = output.elementCount;

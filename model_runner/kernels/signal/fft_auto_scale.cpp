@@ -13,18 +13,18 @@ Status prepare(OpContext& ctx) {
   const TensorDesc input = ctx.input(0), output = ctx.output(0), scaleBits = ctx.output(1);
   if ((s = signal::requireTensor(ctx, input, TensorType::kInt16, 1, "input")) != Status::kOk ||
       (s = signal::requireTensor(ctx, output, TensorType::kInt16, 1, "output")) != Status::kOk ||
-      (s = requireType(ctx, scaleBits, TensorType::kInt32, "scale_bits")) != Status::kOk ||
-      (s = requireRank(ctx, scaleBits, 0, "scale_bits")) != Status::kOk) {
+      (s = signal::requireTensor(ctx, scaleBits, TensorType::kInt32, 0, "scale_bits")) !=
+          Status::kOk) {
     return s;
   }
   if (output.elementCount != input.elementCount)
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  ctx.setUserData(reinterpret_cast<void*>(static_cast<uintptr_t>(input.elementCount)));
+  signal::storeCount(ctx, input.elementCount);
   return Status::kOk;
 }
 
 void invoke(const OpContext& ctx) {
-  const auto count = static_cast<size_t>(reinterpret_cast<uintptr_t>(ctx.userData()));
+  const size_t count = signal::storedCount(ctx);
   const int16_t* in = ctx.inputData<int16_t>(0);
   int16_t* out = ctx.outputData<int16_t>(0);
   // Largest magnitude as TFLM's MaxAbs16 computes it: int16, so |-32768| wraps to -32768.

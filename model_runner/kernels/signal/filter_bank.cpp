@@ -73,7 +73,7 @@ Status prepare(OpContext& ctx) {
                          static_cast<int64_t>(output.elementCount), output.index);
   if ((s = checkTables(ctx, static_cast<int32_t>(channels))) != Status::kOk) return s;
   FilterBankData* d = nullptr;
-  if ((s = signal::allocateOpData(ctx, &d)) != Status::kOk) return s;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->channels = static_cast<int32_t>(channels);
   d->outputs = output.elementCount;
   return ctx.requestScratch((static_cast<size_t>(channels) + 1) * sizeof(uint64_t), &d->scratch);

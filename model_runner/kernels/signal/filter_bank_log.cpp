@@ -72,7 +72,7 @@ Status prepare(OpContext& ctx) {
     return s;
   }
   LogData* d = nullptr;
-  if ((s = signal::allocateOpData(ctx, &d)) != Status::kOk) return s;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->correctionBits = static_cast<uint32_t>(bits);
   d->outputScale = static_cast<uint32_t>(scale);
   d->count = input.elementCount;

@@ -56,7 +56,7 @@ Status prepare(OpContext& ctx) {
     return ctx.fail(Status::kShapeMismatch, "noise_estimate", noise.index);
 
   SpectralSubtractionData* d = nullptr;
-  if ((s = signal::allocateOpData(ctx, &d)) != Status::kOk) return s;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->alternateOneMinusSmoothing = static_cast<uint32_t>(v[0]);
   d->alternateSmoothing = static_cast<uint32_t>(v[1]);
   d->minSignalRemaining = static_cast<uint32_t>(v[2]);

@@ -7,12 +7,15 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
-uint16_t sqrt32(uint32_t num) {
-  if (num == 0) return 0;
-  uint32_t res = 0;
-  const int32_t top = static_cast<int32_t>(32 - signal::mostSignificantBit32(num)) | 1;
-  uint32_t bit = uint32_t{1} << (31 - top);
-  for (int32_t it = (31 - top) / 2 + 1; it > 0; --it) {
+// Bit-by-bit integer square root of a nonzero `num` whose highest set bit is `msb` (from 1),
+// rounded up when the remainder exceeds the root, unless the root is already all ones.
+template <typename U>
+U squareRoot(U num, uint32_t msb, U allOnes) {
+  constexpr int32_t kBits = static_cast<int32_t>(sizeof(U) * 8);
+  U res = 0;
+  const int32_t top = (kBits - static_cast<int32_t>(msb)) | 1;
+  U bit = U{1} << (kBits - 1 - top);
+  for (int32_t it = (kBits - 1 - top) / 2 + 1; it > 0; --it) {
     if (num >= res + bit) {
       num -= res + bit;
       res = (res >> 1) + bit;
@@ -21,27 +24,19 @@ uint16_t sqrt32(uint32_t num) {
     }
     bit >>= 2;
   }
-  if (num > res && res != 0xFFFF) ++res;  // round, when the result has room
-  return static_cast<uint16_t>(res);
+  if (num > res && res != allOnes) ++res;
+  return res;
 }
 
-// Below 2^32 TFLM takes the 32-bit path (slightly off near 2^32, on purpose).
+// TFLM's Sqrt64: below 2^32 it takes the 32-bit path (slightly off near 2^32, on purpose).
 uint32_t sqrt64(uint64_t num) {
-  if ((num >> 32) == 0) return sqrt32(static_cast<uint32_t>(num));
-  uint64_t res = 0;
-  const int32_t top = static_cast<int32_t>(64 - signal::mostSignificantBit64(num)) | 1;
-  uint64_t bit = uint64_t{1} << (63 - top);
-  for (int32_t it = (63 - top) / 2 + 1; it > 0; --it) {
-    if (num >= res + bit) {
-      num -= res + bit;
-      res = (res >> 1) + bit;
-    } else {
-      res >>= 1;
-    }
-    bit >>= 2;
+  if (num == 0) return 0;
+  if ((num >> 32) == 0) {
+    const auto n = static_cast<uint32_t>(num);
+    return squareRoot<uint32_t>(n, signal::mostSignificantBit32(n), 0xFFFFu);
   }
-  if (num > res && res != 0xFFFFFFFFull) ++res;
-  return static_cast<uint32_t>(res);
+  return static_cast<uint32_t>(
+      squareRoot<uint64_t>(num, signal::mostSignificantBit64(num), 0xFFFFFFFFull));
 }
 
 Status prepare(OpContext& ctx) {
@@ -49,19 +44,18 @@ Status prepare(OpContext& ctx) {
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), bits = ctx.input(1), output = ctx.output(0);
   if ((s = signal::requireTensor(ctx, input, TensorType::kUInt64, 1, "input")) != Status::kOk ||
-      (s = requireType(ctx, bits, TensorType::kInt32, "scale_bits")) != Status::kOk ||
-      (s = requireRank(ctx, bits, 0, "scale_bits")) != Status::kOk ||
+      (s = signal::requireTensor(ctx, bits, TensorType::kInt32, 0, "scale_bits")) != Status::kOk ||
       (s = signal::requireTensor(ctx, output, TensorType::kUInt32, 1, "output")) != Status::kOk) {
     return s;
   }
   if (output.elementCount != input.elementCount)
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  ctx.setUserData(reinterpret_cast<void*>(static_cast<uintptr_t>(input.elementCount)));
+  signal::storeCount(ctx, input.elementCount);
   return Status::kOk;
 }
 
 void invoke(const OpContext& ctx) {
-  const auto count = static_cast<size_t>(reinterpret_cast<uintptr_t>(ctx.userData()));
+  const size_t count = signal::storedCount(ctx);
   const uint64_t* in = ctx.inputData<uint64_t>(0);
   const int32_t bits = *ctx.inputData<int32_t>(1);
   uint32_t* out = ctx.outputData<uint32_t>(0);

@@ -65,7 +65,7 @@ Status prepare(OpContext& ctx) {
   int64_t snrShift = 0;
   if ((s = signal::requireInt(ctx, map, "snr_shift", 0, 63, &snrShift)) != Status::kOk) return s;
   PcanData* d = nullptr;
-  if ((s = signal::allocateOpData(ctx, &d)) != Status::kOk) return s;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->snrShift = static_cast<int32_t>(snrShift);
   d->count = input.elementCount;
   return Status::kOk;

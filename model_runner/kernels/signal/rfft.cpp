@@ -52,7 +52,7 @@ Status prepare(OpContext& ctx) {
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
 
   RfftData* d = nullptr;
-  if ((s = signal::allocateOpData(ctx, &d)) != Status::kOk) return s;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->fftLength = static_cast<int32_t>(fftLength);
   d->frameLength = frameLength;
   d->frames = frames;

@@ -15,17 +15,16 @@ Status readOptions(const OpContext& ctx, flex::FlexMap* out);
 // Integer parameter `key` in [min, max]; kBadOpParams naming the key when absent or outside.
 Status requireInt(const OpContext& ctx, const flex::FlexMap& map, const char* key, int64_t min,
                   int64_t max, int64_t* out);
-// Tensor of `type` and rank `rank` (rank < 0: any rank >= 1).
+// Tensor of `type` and rank `rank` (0: a scalar; rank < 0: any rank >= 1).
 Status requireTensor(const OpContext& ctx, const TensorDesc& t, TensorType type, int rank,
                      const char* field);
-// Reserves op data of type T in the persistent arena and sets it as user data.
-template <typename T>
-Status allocateOpData(OpContext& ctx, T** out) {
-  *out = static_cast<T*>(ctx.allocatePersistent(sizeof(T)));
-  if (*out == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  **out = T();
-  ctx.setUserData(*out);
-  return Status::kOk;
+
+// Kernels whose only parameter is an element count keep it in the user-data pointer itself.
+inline void storeCount(const OpContext& ctx, size_t count) {
+  ctx.setUserData(reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
+}
+inline size_t storedCount(const OpContext& ctx) {
+  return static_cast<size_t>(reinterpret_cast<uintptr_t>(ctx.userData()));
 }
 
 // Position of the highest set bit counted from 1 (0 -> 32), as TFLM's MostSignificantBit32.

@@ -31,7 +31,7 @@ Status prepare(OpContext& ctx) {
   int64_t shift = 0;
   if ((s = signal::requireInt(ctx, map, "shift", 0, 31, &shift)) != Status::kOk) return s;
   WindowData* d = nullptr;
-  if ((s = signal::allocateOpData(ctx, &d)) != Status::kOk) return s;
+  if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->shift = static_cast<int32_t>(shift);
   d->count = input.elementCount;
   d->length = weights.elementCount;
