@@ -34,6 +34,16 @@ struct ElementwiseLayout {
   BroadcastShape shape;  // when broadcast
 };
 
+// Op data of a binary arithmetic kernel with one output rescaling (MUL, DIV): the operand
+// type, the layout, TFLite's ArithmeticParams offsets, the output multiplier and the clamp.
+struct BinaryArithmeticData {
+  TensorType type = TensorType::kInt8;
+  ElementwiseLayout layout;
+  int32_t input1Offset = 0, input2Offset = 0, outputOffset = 0;
+  int32_t multiplier = 0, shift = 0;
+  int32_t actMin = 0, actMax = 0;
+};
+
 // Prepare-time layout of inputs `a`, `b` and output `out`; broadcasting is allowed up to
 // `maxBroadcastRank` dimensions (TFLM's limit for the operator). kShapeMismatch naming
 // "output" or "broadcast rank" otherwise.

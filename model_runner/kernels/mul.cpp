@@ -8,13 +8,7 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
-struct MulOpData {
-  TensorType type = TensorType::kInt8;
-  ElementwiseLayout layout;
-  int32_t input1Offset = 0, input2Offset = 0, outputOffset = 0;
-  int32_t multiplier = 0, shift = 0;
-  int32_t actMin = 0, actMax = 0;
-};
+using MulOpData = BinaryArithmeticData;
 
 // TFLM broadcasts MUL through a 4-D reference loop.
 constexpr uint8_t kMaxBroadcastRank = 4;
