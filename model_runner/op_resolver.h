@@ -7,6 +7,8 @@
 //             shapes and options and computes every quantization parameter into user data.
 //             Any failure returns a status through OpContext::fail() naming the field.
 //  - invoke  (required) runs the math. It cannot fail: prepare has checked everything.
+//  - reset   (optional) clears state an operator keeps in its own persistent memory (not in
+//             variable tensors), as after allocate(); Interpreter::resetState() calls it.
 // Memory: OpResolver holds up to kCapacity registrations inline (no heap). Build it once at
 // start-up; afterwards it is read-only and may be shared by several interpreters.
 #pragma once
@@ -26,6 +28,7 @@ struct OpRegistration {
   Status (*init)(OpContext& ctx) = nullptr;
   Status (*prepare)(OpContext& ctx) = nullptr;
   void (*invoke)(const OpContext& ctx) = nullptr;
+  void (*reset)(const OpContext& ctx) = nullptr;
 };
 
 class OpResolver {

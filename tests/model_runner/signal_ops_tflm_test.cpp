@@ -25,6 +25,8 @@
 #include "flexbuffer_test_writer.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/tflite_writer.h"
+#include "model_runner/interpreter.h"
+#include "model_runner/kernels/all_ops.h"
 #include "model_runner/kernels/signal/rfft.h"
 #include "test_support.h"
 #include "tflm_oracle.h"
@@ -348,6 +350,41 @@ TEST(SignalOpsTflm, FilterBankLogMatches) {
     check(m.build(op), bytesOf(in), &ran);
   }
   EXPECT_EQ(ran, 15);
+}
+
+// The noise estimate carries from one invoke to the next (the golden data is the first
+// invoke only), and resetState() clears it like TFLM's Reset: the first output comes back.
+TEST(SignalState, SpectralSubtractionStateCarriesAndResets) {
+  const std::string shared = test::sharedDir();
+  if (shared.empty()) GTEST_SKIP() << test::kSharedMissing;
+  host::ModelFile file;
+  std::string error;
+  ASSERT_TRUE(host::loadModelFile(shared + "/models/audio_preprocessor_int8.tflite", &file, &error))
+      << error;
+  std::vector<uint8_t> golden;
+  ASSERT_TRUE(host::readBinaryFile(
+      shared + "/golden/audio_preprocessor_int8/real_yes_30ms/input.bin", &golden, &error))
+      << error;
+  std::vector<uint8_t> expected;
+  ASSERT_TRUE(host::readBinaryFile(
+      shared + "/golden/audio_preprocessor_int8/real_yes_30ms/output.bin", &expected, &error))
+      << error;
+  OpResolver resolver;
+  ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
+  std::vector<uint8_t> arena(64 * 1024);
+  Interpreter interp(file.bytes.data(), file.bytes.size(), resolver, arena.data(), arena.size());
+  ASSERT_EQ(interp.allocate(), Status::kOk);
+  const auto run = [&] {
+    std::memcpy(interp.input(0).data, golden.data(), golden.size());
+    EXPECT_EQ(interp.invoke(), Status::kOk);
+    const TensorView out = interp.output(0);
+    const auto* p = static_cast<const uint8_t*>(out.data);
+    return std::vector<uint8_t>(p, p + out.bytes);
+  };
+  EXPECT_EQ(run(), expected);
+  EXPECT_NE(run(), expected);  // the noise estimate has moved
+  ASSERT_EQ(interp.resetState(), Status::kOk);
+  EXPECT_EQ(run(), expected);
 }
 
 // kiss_fft's twiddles come from libm's cos/sin; the library-free ones here must round to the

@@ -98,6 +98,12 @@ void invoke(const OpContext& ctx) {
               static_cast<size_t>(d->channels) * sizeof(uint32_t));
 }
 
+// resetState(): the noise estimate starts over from zero, as after allocate().
+void reset(const OpContext& ctx) {
+  auto* d = static_cast<SpectralSubtractionData*>(ctx.userData());
+  std::memset(d->noise, 0, static_cast<size_t>(d->channels) * sizeof(uint32_t));
+}
+
 }  // namespace
 
 OpRegistration registerSignalFilterBankSpectralSubtraction() {
@@ -106,6 +112,7 @@ OpRegistration registerSignalFilterBankSpectralSubtraction() {
   r.customName = "SignalFilterBankSpectralSubtraction";
   r.prepare = prepare;
   r.invoke = invoke;
+  r.reset = reset;
   return r;
 }
 

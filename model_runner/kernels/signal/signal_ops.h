@@ -7,7 +7,7 @@
 // checks every parameter and every index the math will use, so invoke stays in bounds on any
 // model. Where TFLM would read out of bounds on a malformed model, these kernels refuse it with
 // kBadOpParams/kShapeMismatch naming the parameter. State (the spectral-subtraction noise
-// estimate) lives in the persistent arena and starts at zero, as in TFLM.
+// estimate) lives in the persistent arena and starts at zero, as in TFLM; resetState() clears it.
 #pragma once
 
 #include "model_runner/op_resolver.h"
