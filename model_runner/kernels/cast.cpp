@@ -1,6 +1,6 @@
 #include "model_runner/kernels/cast.h"
 
-#include <cstring>
+#include <type_traits>
 
 #include "model_runner/kernels/kernel_util.h"
 
@@ -34,51 +34,6 @@ bool castableTo(TensorType t) {
   return castableFrom(t) && t != TensorType::kBool;
 }
 
-// A source value widened without loss: integers as int64, floats as double.
-struct Wide {
-  int64_t i = 0;
-  double f = 0.0;
-  bool isFloat = false;
-};
-
-Wide load(TensorType t, const uint8_t* p) {
-  Wide w;
-  switch (t) {
-    case TensorType::kInt8:
-      w.i = static_cast<int8_t>(*p);
-      break;
-    case TensorType::kBool:
-      w.i = *p;
-      break;
-    case TensorType::kInt16: {
-      int16_t v;
-      std::memcpy(&v, p, sizeof v);
-      w.i = v;
-      break;
-    }
-    case TensorType::kInt32: {
-      int32_t v;
-      std::memcpy(&v, p, sizeof v);
-      w.i = v;
-      break;
-    }
-    case TensorType::kUInt32: {
-      uint32_t v;
-      std::memcpy(&v, p, sizeof v);
-      w.i = v;
-      break;
-    }
-    default: {
-      float v;
-      std::memcpy(&v, p, sizeof v);
-      w.f = v;
-      w.isFloat = true;
-      break;
-    }
-  }
-  return w;
-}
-
 // Float to integer as the x86-64 reference build converts (SSE truncation): out of the int32
 // range (or NaN) gives INT32_MIN; an unsigned target first takes 2^31 off values >= 2^31 and
 // puts the top bit back afterwards.
@@ -93,18 +48,43 @@ int64_t floatToInteger(double f, bool toUnsigned) {
   return truncate32(f);
 }
 
-void store(TensorType t, const Wide& w, uint8_t* p) {
-  if (t == TensorType::kFloat32) {
-    const float v = w.isFloat ? static_cast<float>(w.f) : static_cast<float>(w.i);
-    std::memcpy(p, &v, sizeof v);
-    return;
+// One element; integers narrow modulo the target width (two's complement).
+template <typename To, typename From>
+To convert(From v) {
+  if constexpr (std::is_same<To, float>::value) {
+    return static_cast<float>(v);
+  } else if constexpr (std::is_same<From, float>::value) {
+    const int64_t i = floatToInteger(v, std::is_same<To, uint32_t>::value);
+    return static_cast<To>(static_cast<uint64_t>(i));
+  } else {
+    return static_cast<To>(static_cast<uint64_t>(static_cast<int64_t>(v)));
   }
-  int64_t i = w.i;
-  if (w.isFloat) i = floatToInteger(w.f, t == TensorType::kUInt32);
-  // Narrowing keeps the low bytes (two's complement), little-endian.
-  const auto u = static_cast<uint64_t>(i);
-  const size_t n = schema::tensorTypeSize(t);
-  for (size_t b = 0; b < n; ++b) p[b] = static_cast<uint8_t>(u >> (8 * b));
+}
+
+template <typename From, typename To>
+void castAll(const From* in, To* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = convert<To>(in[i]);
+}
+
+template <typename From>
+void castFrom(TensorType to, const From* in, void* out, size_t n) {
+  switch (to) {
+    case TensorType::kInt8:
+      castAll(in, static_cast<int8_t*>(out), n);
+      break;
+    case TensorType::kInt16:
+      castAll(in, static_cast<int16_t*>(out), n);
+      break;
+    case TensorType::kInt32:
+      castAll(in, static_cast<int32_t*>(out), n);
+      break;
+    case TensorType::kUInt32:
+      castAll(in, static_cast<uint32_t*>(out), n);
+      break;
+    default:
+      castAll(in, static_cast<float*>(out), n);
+      break;
+  }
 }
 
 Status prepare(OpContext& ctx) {
@@ -130,12 +110,27 @@ Status prepare(OpContext& ctx) {
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const CastOpData*>(ctx.userData());
-  const auto* in = ctx.inputData<uint8_t>(0);
-  auto* out = ctx.outputData<uint8_t>(0);
-  const size_t inSize = schema::tensorTypeSize(d->from);
-  const size_t outSize = schema::tensorTypeSize(d->to);
-  for (size_t i = 0; i < d->count; ++i)
-    store(d->to, load(d->from, in + i * inSize), out + i * outSize);
+  void* out = ctx.outputData<uint8_t>(0);
+  switch (d->from) {
+    case TensorType::kInt8:
+      castFrom(d->to, ctx.inputData<int8_t>(0), out, d->count);
+      break;
+    case TensorType::kInt16:
+      castFrom(d->to, ctx.inputData<int16_t>(0), out, d->count);
+      break;
+    case TensorType::kInt32:
+      castFrom(d->to, ctx.inputData<int32_t>(0), out, d->count);
+      break;
+    case TensorType::kUInt32:
+      castFrom(d->to, ctx.inputData<uint32_t>(0), out, d->count);
+      break;
+    case TensorType::kFloat32:
+      castFrom(d->to, ctx.inputData<float>(0), out, d->count);
+      break;
+    default:  // bool: the stored byte, as the reference build reads it
+      castFrom(d->to, ctx.inputData<uint8_t>(0), out, d->count);
+      break;
+  }
 }
 
 }  // namespace

@@ -143,6 +143,14 @@ void invoke(const OpContext& ctx) {
         for (int32_t i3 = d->start[3]; !done(i3, d->stop[3], d->stride[3]); i3 += d->stride[3]) {
           const size_t base =
               ((static_cast<size_t>(i0) * d->dims[1] + i1) * d->dims[2] + i2) * d->dims[3] + i3;
+          if (d->stride[4] == 1) {  // a contiguous run
+            const int32_t n = d->stop[4] > d->start[4] ? d->stop[4] - d->start[4] : 0;
+            const size_t bytes = static_cast<size_t>(n) * es;
+            std::memcpy(out, in + (base * d->dims[4] + static_cast<size_t>(d->start[4])) * es,
+                        bytes);
+            out += bytes;
+            continue;
+          }
           for (int32_t i4 = d->start[4]; !done(i4, d->stop[4], d->stride[4]); i4 += d->stride[4]) {
             std::memcpy(out, in + (base * d->dims[4] + static_cast<size_t>(i4)) * es, es);
             out += es;
