@@ -74,6 +74,19 @@ Status prepare(OpContext& ctx) {
   return prepareElementwise(ctx, in1, in2, output, kMaxBroadcastRank, &d->layout);
 }
 
+// TFLM's RoundingDivideByPOT as its x86-64 reference build executes it. The int8 quotient's
+// shift can leave [0, 31] (small dividend and large divisor, or the reverse), which is undefined
+// in C++; the x86 code shifts the 64-bit rounding mask by the exponent mod 64 and the value by
+// the exponent mod 32. Spelled out so every build of tinyscope gives the oracle's bytes without
+// undefined behaviour.
+int32_t roundingDivideByPOTAsTflm(int32_t x, int exponent) {
+  const auto e = static_cast<unsigned>(exponent);
+  const auto mask = static_cast<int32_t>(static_cast<uint32_t>((uint64_t{1} << (e & 63u)) - 1));
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> (e & 31u)) + (remainder > threshold ? 1 : 0);
+}
+
 int32_t divideInt8(const DivOpData* d, int8_t x, int8_t y) {
   int32_t num = d->input1Offset + x;
   int32_t den = d->input2Offset + y;
@@ -90,8 +103,10 @@ int32_t divideInt8(const DivOpData* d, int8_t x, int8_t y) {
   const int32_t unscaled =
       quant::multiplyByQuantizedMultiplierGreaterThanOne(num, inverse, headroom);
   const int totalShift = d->shift - recipShift - headroom;
-  const int32_t raw = d->outputOffset + quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
-                                            unscaled, d->multiplier, totalShift);
+  const int32_t raw =
+      d->outputOffset +
+      roundingDivideByPOTAsTflm(quant::saturatingRoundingDoublingHighMul(unscaled, d->multiplier),
+                                -totalShift);
   return raw < d->actMin ? d->actMin : (raw > d->actMax ? d->actMax : raw);
 }
 

@@ -161,12 +161,15 @@ TEST(SignalOpsTflm, FftAutoScaleMatches) {
   EXPECT_EQ(ran, 15);
 }
 
-TEST(SignalOpsTflm, RfftMatchesEveryPowerOfTwo) {
+TEST(SignalOpsTflm, RfftMatchesEveryRadix) {
   SKIP_WITHOUT_TFLM();
   std::mt19937 rng(43);
+  // Powers of two (radix 4 then 2) and lengths whose half has factors 3 and 5.
+  const int32_t lengths[] = {4,  8,  16, 32, 64, 128, 256, 512, 1024, 6,    10,
+                             12, 20, 30, 60, 96, 120, 160, 240, 480,  1000, 1536};
   int ran = 0;
-  for (int k = 0; k < 30; ++k) {
-    const int32_t fft = 4 << (rng() % 9);  // 4 .. 1024
+  for (int k = 0; k < 44; ++k) {
+    const int32_t fft = lengths[static_cast<size_t>(k) % (sizeof lengths / sizeof lengths[0])];
     const int32_t len = 1 + static_cast<int32_t>(rng() % static_cast<uint32_t>(fft));
     const int32_t frames = 1 + static_cast<int32_t>(rng() % 2);
     SignalModel m;
@@ -177,7 +180,7 @@ TEST(SignalOpsTflm, RfftMatchesEveryPowerOfTwo) {
     SCOPED_TRACE("case " + std::to_string(k) + " fft " + std::to_string(fft));
     check(m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(frames * len))), &ran);
   }
-  EXPECT_EQ(ran, 30);
+  EXPECT_EQ(ran, 44);
 }
 
 TEST(SignalOpsTflm, EnergyMatches) {
@@ -387,11 +390,51 @@ TEST(SignalState, SpectralSubtractionStateCarriesAndResets) {
   EXPECT_EQ(run(), expected);
 }
 
+// Hostile variants of the real front-end: random bytes flipped anywhere (options, shapes,
+// indices, constant tables). Each either is refused or runs; none may read or write outside
+// its tensors (run under the asan preset to prove it).
+TEST(SignalOpsHostile, BitFlippedAudioFrontEndIsRefusedOrRuns) {
+  const std::string shared = test::sharedDir();
+  if (shared.empty()) GTEST_SKIP() << test::kSharedMissing;
+  host::ModelFile file;
+  std::string error;
+  ASSERT_TRUE(host::loadModelFile(shared + "/models/audio_preprocessor_int8.tflite", &file, &error))
+      << error;
+  OpResolver resolver;
+  ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
+  std::mt19937 rng(7);
+  std::vector<uint8_t> arena(256 * 1024);
+  int ran = 0, refused = 0;
+  for (int k = 0; k < 3000; ++k) {
+    std::vector<uint8_t> bytes = file.bytes;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f)
+      bytes[rng() % bytes.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+    Interpreter interp(bytes.data(), bytes.size(), resolver, arena.data(), arena.size());
+    if (interp.allocate() != Status::kOk) {
+      ++refused;
+      continue;
+    }
+    for (uint32_t i = 0; i < interp.inputsSize(); ++i) {
+      const TensorView in = interp.input(i);
+      auto* p = static_cast<uint8_t*>(in.data);
+      for (size_t b = 0; b < in.bytes; ++b) p[b] = static_cast<uint8_t>(rng());
+    }
+    EXPECT_EQ(interp.invoke(), Status::kOk);
+    ++ran;
+  }
+  EXPECT_GT(ran, 100);
+  EXPECT_GT(refused, 100);
+}
+
 // kiss_fft's twiddles come from libm's cos/sin; the library-free ones here must round to the
-// same Q15 values for every supported length.
+// same Q15 values for every supported length up to 4096 and every power of two (ties such as
+// cos(2π/3) = -1/2 included).
 TEST(SignalRfft, TwiddlesMatchLibm) {
   const double pi = 3.141592653589793238462643383279502884197169399375105820974944;
-  for (int32_t fft = 4; fft <= kernels::signal::kMaxRfftLength; fft *= 2) {
+  for (int32_t fft = 4; fft <= kernels::signal::kMaxRfftLength; fft += 2) {
+    if (!kernels::signal::rfftLengthSupported(fft)) continue;
+    if (fft > 4096 && (fft & (fft - 1)) != 0) continue;  // above 4096: powers of two only
     const int32_t n = fft / 2;
     for (int32_t i = 0; i < n; ++i) {
       const double phase = -2 * pi * i / n;
@@ -417,10 +460,10 @@ TEST(SignalRfft, TwiddlesMatchLibm) {
 TEST(SignalOpsRefusals, NameTheParameter) {
   {
     SignalModel m;
-    m.input(TensorType::kInt16, {100});
-    m.output(TensorType::kInt16, {130});
+    m.input(TensorType::kInt16, {20});
+    m.output(TensorType::kInt16, {30});
     Op op{"SignalRfft", {}, false};
-    op.options.addInt("T", 7).addInt("fft_length", 96);  // not a power of two
+    op.options.addInt("T", 7).addInt("fft_length", 28);  // 14 = 2 x 7: no radix-7 stage
     const test::OracleRun run = test::runTinyscope(m.build(op), {});
     EXPECT_FALSE(run.ok);
     EXPECT_NE(run.status.find("fft_length"), std::string::npos) << run.status;

@@ -32,7 +32,7 @@ Status prepare(OpContext& ctx) {
       Status::kOk) {
     return s;
   }
-  if ((fftLength & (fftLength - 1)) != 0)
+  if (!signal::rfftLengthSupported(static_cast<int32_t>(fftLength)))
     return ctx.failValue(Status::kBadOpParams, "fft_length", fftLength);
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
   if ((s = signal::requireTensor(ctx, input, TensorType::kInt16, -1, "input")) != Status::kOk ||
