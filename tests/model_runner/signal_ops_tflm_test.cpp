@@ -117,17 +117,28 @@ class SignalModel {
 #define SKIP_WITHOUT_TFLM() \
   if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing
 
-// Runs `model` in both engines and counts the cases tinyscope ran.
-void check(const std::vector<uint8_t>& model, const std::vector<uint8_t>& input, int* ran) {
-  test::expectSameAsTflm(model, input);
-  if (test::runTinyscope(model, input).ok) ++*ran;
+struct Case {
+  std::vector<uint8_t> model, input;
+};
+
+// `cases` random models from `make(rng, k)`: both engines must agree on each, and tinyscope
+// must run every one of them (these sweeps stay inside what TFLM accepts).
+template <typename Make>
+void sweep(uint32_t seed, int cases, Make make) {
+  std::mt19937 rng(seed);
+  int ran = 0;
+  for (int k = 0; k < cases; ++k) {
+    SCOPED_TRACE("case " + std::to_string(k));
+    const Case c = make(rng, k);
+    test::expectSameAsTflm(c.model, c.input);
+    if (test::runTinyscope(c.model, c.input).ok) ++ran;
+  }
+  EXPECT_EQ(ran, cases);
 }
 
 TEST(SignalOpsTflm, WindowMatches) {
   SKIP_WITHOUT_TFLM();
-  std::mt19937 rng(41);
-  int ran = 0;
-  for (int k = 0; k < 20; ++k) {
+  sweep(41, 20, [&](std::mt19937& rng, int) {
     const int32_t len = 1 + static_cast<int32_t>(rng() % 64);
     const int32_t frames = 1 + static_cast<int32_t>(rng() % 3);
     SignalModel m;
@@ -138,37 +149,29 @@ TEST(SignalOpsTflm, WindowMatches) {
     m.output(TensorType::kInt16, {frames, len});
     Op op{"SignalWindow", {}, false};
     op.options.addInt("shift", static_cast<int64_t>(rng() % 16));
-    SCOPED_TRACE("case " + std::to_string(k));
-    check(m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(frames * len))), &ran);
-  }
-  EXPECT_EQ(ran, 20);
+    return Case{m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(frames * len)))};
+  });
 }
 
 TEST(SignalOpsTflm, FftAutoScaleMatches) {
   SKIP_WITHOUT_TFLM();
-  std::mt19937 rng(42);
-  int ran = 0;
-  for (int k = 0; k < 15; ++k) {
+  sweep(42, 15, [&](std::mt19937& rng, int) {
     const int32_t n = 1 + static_cast<int32_t>(rng() % 300);
     SignalModel m;
     m.input(TensorType::kInt16, {n});
     m.output(TensorType::kInt16, {n});
     m.output(TensorType::kInt32, {});
     Op op{"SignalFftAutoScale", {}, true};
-    SCOPED_TRACE("case " + std::to_string(k));
-    check(m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(n))), &ran);
-  }
-  EXPECT_EQ(ran, 15);
+    return Case{m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(n)))};
+  });
 }
 
 TEST(SignalOpsTflm, RfftMatchesEveryRadix) {
   SKIP_WITHOUT_TFLM();
-  std::mt19937 rng(43);
   // Powers of two (radix 4 then 2) and lengths whose half has factors 3 and 5.
   const int32_t lengths[] = {4,  8,  16, 32, 64, 128, 256, 512, 1024, 6,    10,
                              12, 20, 30, 60, 96, 120, 160, 240, 480,  1000, 1536};
-  int ran = 0;
-  for (int k = 0; k < 44; ++k) {
+  sweep(43, 44, [&](std::mt19937& rng, int k) {
     const int32_t fft = lengths[static_cast<size_t>(k) % (sizeof lengths / sizeof lengths[0])];
     const int32_t len = 1 + static_cast<int32_t>(rng() % static_cast<uint32_t>(fft));
     const int32_t frames = 1 + static_cast<int32_t>(rng() % 2);
@@ -177,10 +180,8 @@ TEST(SignalOpsTflm, RfftMatchesEveryRadix) {
     m.output(TensorType::kInt16, {frames, fft + 2});
     Op op{"SignalRfft", {}, false};
     op.options.addInt("T", static_cast<int64_t>(TensorType::kInt16)).addInt("fft_length", fft);
-    SCOPED_TRACE("case " + std::to_string(k) + " fft " + std::to_string(fft));
-    check(m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(frames * len))), &ran);
-  }
-  EXPECT_EQ(ran, 44);
+    return Case{m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(frames * len)))};
+  });
 }
 
 TEST(SignalOpsTflm, EnergyMatches) {
@@ -221,9 +222,7 @@ TEST(SignalOpsTflm, EnergyMatches) {
 
 TEST(SignalOpsTflm, FilterBankMatches) {
   SKIP_WITHOUT_TFLM();
-  std::mt19937 rng(45);
-  int ran = 0;
-  for (int k = 0; k < 15; ++k) {
+  sweep(45, 15, [&](std::mt19937& rng, int) {
     const int32_t channels = 1 + static_cast<int32_t>(rng() % 40);
     const int32_t bins = 8 + static_cast<int32_t>(rng() % 250);
     std::vector<int16_t> freqStarts, weightStarts, widths, weights, unweights;
@@ -255,17 +254,13 @@ TEST(SignalOpsTflm, FilterBankMatches) {
     m.output(TensorType::kUInt64, {channels});
     Op op{"SignalFilterBank", {}, false};
     op.options.addInt("num_channels", channels);
-    SCOPED_TRACE("case " + std::to_string(k));
-    check(m.build(op), randomBytes(rng, static_cast<size_t>(4 * bins)), &ran);
-  }
-  EXPECT_EQ(ran, 15);
+    return Case{m.build(op), randomBytes(rng, static_cast<size_t>(4 * bins))};
+  });
 }
 
 TEST(SignalOpsTflm, FilterBankSquareRootMatches) {
   SKIP_WITHOUT_TFLM();
-  std::mt19937 rng(46);
-  int ran = 0;
-  for (int k = 0; k < 15; ++k) {
+  sweep(46, 15, [&](std::mt19937& rng, int) {
     const int32_t n = 1 + static_cast<int32_t>(rng() % 64);
     SignalModel m;
     m.input(TensorType::kUInt64, {n});
@@ -277,17 +272,13 @@ TEST(SignalOpsTflm, FilterBankSquareRootMatches) {
     for (int32_t i = 0; i < n; i += 2) {
       for (int b = 4; b < 8; ++b) in[static_cast<size_t>(8 * i + b)] = 0;
     }
-    SCOPED_TRACE("case " + std::to_string(k));
-    check(m.build(op), in, &ran);
-  }
-  EXPECT_EQ(ran, 15);
+    return Case{m.build(op), in};
+  });
 }
 
 TEST(SignalOpsTflm, SpectralSubtractionMatches) {
   SKIP_WITHOUT_TFLM();
-  std::mt19937 rng(47);
-  int ran = 0;
-  for (int k = 0; k < 15; ++k) {
+  sweep(47, 15, [&](std::mt19937& rng, int) {
     const int32_t channels = 1 + static_cast<int32_t>(rng() % 40);
     SignalModel m;
     m.input(TensorType::kUInt32, {channels});
@@ -305,18 +296,14 @@ TEST(SignalOpsTflm, SpectralSubtractionMatches) {
         .addInt("smoothing", smoothing)
         .addInt("smoothing_bits", rng() % 12)
         .addInt("spectral_subtraction_bits", bits);
-    SCOPED_TRACE("case " + std::to_string(k));
     std::vector<uint8_t> in = randomBytes(rng, static_cast<size_t>(4 * channels));
-    check(m.build(op), in, &ran);
-  }
-  EXPECT_EQ(ran, 15);
+    return Case{m.build(op), in};
+  });
 }
 
 TEST(SignalOpsTflm, PcanMatches) {
   SKIP_WITHOUT_TFLM();
-  std::mt19937 rng(48);
-  int ran = 0;
-  for (int k = 0; k < 15; ++k) {
+  sweep(48, 15, [&](std::mt19937& rng, int) {
     const int32_t channels = 1 + static_cast<int32_t>(rng() % 40);
     std::vector<uint32_t> noise(static_cast<size_t>(channels));
     for (uint32_t& v : noise) v = static_cast<uint32_t>(rng()) >> (rng() % 32);
@@ -330,17 +317,13 @@ TEST(SignalOpsTflm, PcanMatches) {
     m.output(TensorType::kUInt32, {channels});
     Op op{"SignalPCAN", {}, false};
     op.options.addInt("snr_shift", rng() % 24);
-    SCOPED_TRACE("case " + std::to_string(k));
-    check(m.build(op), randomBytes(rng, static_cast<size_t>(4 * channels)), &ran);
-  }
-  EXPECT_EQ(ran, 15);
+    return Case{m.build(op), randomBytes(rng, static_cast<size_t>(4 * channels))};
+  });
 }
 
 TEST(SignalOpsTflm, FilterBankLogMatches) {
   SKIP_WITHOUT_TFLM();
-  std::mt19937 rng(49);
-  int ran = 0;
-  for (int k = 0; k < 15; ++k) {
+  sweep(49, 15, [&](std::mt19937& rng, int) {
     const int32_t channels = 1 + static_cast<int32_t>(rng() % 40);
     SignalModel m;
     m.input(TensorType::kUInt32, {channels});
@@ -349,10 +332,8 @@ TEST(SignalOpsTflm, FilterBankLogMatches) {
     op.options.addInt("input_correction_bits", rng() % 10).addInt("output_scale", 1 + rng() % 3000);
     std::vector<uint32_t> in(static_cast<size_t>(channels));
     for (uint32_t& v : in) v = static_cast<uint32_t>(rng()) >> (rng() % 32);
-    SCOPED_TRACE("case " + std::to_string(k));
-    check(m.build(op), bytesOf(in), &ran);
-  }
-  EXPECT_EQ(ran, 15);
+    return Case{m.build(op), bytesOf(in)};
+  });
 }
 
 // The noise estimate carries from one invoke to the next (the golden data is the first
