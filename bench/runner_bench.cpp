@@ -1,5 +1,5 @@
 // Reference vs optimized kernels on every runnable model of golden/models.json (tiers core,
-// extended, large): median µs per inference for each kernel set, the optimized GMAC/s, the
+// extended, large, signal): median µs per inference for each kernel set, the optimized GMAC/s, the
 // arena each needs next to TFLM's, and the speed against TFLM's reference-kernel median from
 // models.json. Prints a Markdown table; checks nothing (the tests do).
 //
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
       "--- |\n");
   for (const auto& [name, entry] : models.object) {
     const std::string tier = entry.stringOr("tier", "");
-    if (tier != "core" && tier != "extended" && tier != "large") continue;
+    if (tier != "core" && tier != "extended" && tier != "large" && tier != "signal") continue;
     if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
     rh::ModelFile model;
     if (!rh::loadModelFile(shared + "/models/" + name + ".tflite", &model, &error)) {

@@ -275,6 +275,12 @@ Status Interpreter::resetState() {
     const int value = d.type == TensorType::kInt8 ? d.zeroPoint() : 0;
     std::memset(m_tensorData[t], value, d.bytes);
   }
+  // State kernels keep in their own persistent memory (the spectral-subtraction noise estimate).
+  for (uint32_t i = 0; i < m_model.numOperators(); ++i) {
+    if (m_registrations[i]->reset == nullptr) continue;
+    const OpContext ctx(this, m_model.op(i));
+    m_registrations[i]->reset(ctx);
+  }
   return Status::kOk;
 }
 

@@ -56,7 +56,8 @@ class Interpreter {
   Status allocate();
   Status invoke();
   // Sets every variable (state) tensor to the real value 0, as after allocate(): int8 state
-  // to its zero point (like TFLite Micro), other types to 0 bytes.
+  // to its zero point (like TFLite Micro), other types to 0 bytes; and clears the state
+  // operators keep themselves (OpRegistration::reset, like TFLM's per-op Reset).
   Status resetState();
   bool allocated() const { return m_allocated; }
   const ErrorDetail& error() const { return m_error; }

@@ -7,6 +7,8 @@
 //             shapes and options and computes every quantization parameter into user data.
 //             Any failure returns a status through OpContext::fail() naming the field.
 //  - invoke  (required) runs the math. It cannot fail: prepare has checked everything.
+//  - reset   (optional) clears state an operator keeps in its own persistent memory (not in
+//             variable tensors), as after allocate(); Interpreter::resetState() calls it.
 // Memory: a MutableOpResolver<N> holds N registrations inline (no heap; 20 bytes each on a
 // 32-bit MCU, 40 on a 64-bit host). Build it once at start-up; afterwards it is read-only and
 // may be shared by several interpreters.
@@ -27,6 +29,7 @@ struct OpRegistration {
   Status (*init)(OpContext& ctx) = nullptr;
   Status (*prepare)(OpContext& ctx) = nullptr;
   void (*invoke)(const OpContext& ctx) = nullptr;
+  void (*reset)(const OpContext& ctx) = nullptr;
 };
 
 // The op table interface the interpreter reads: the registrations live in the storage of a

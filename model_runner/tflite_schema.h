@@ -111,6 +111,21 @@ constexpr uint32_t kActivation = 0, kPotScaleInt16 = 1;
 }
 namespace leaky_relu_options {
 constexpr uint32_t kAlpha = 0;
+namespace concatenation_options {
+constexpr uint32_t kAxis = 0, kActivation = 1;
+}
+namespace mul_options {
+constexpr uint32_t kActivation = 0;
+}
+namespace div_options {
+constexpr uint32_t kActivation = 0;
+}
+namespace strided_slice_options {
+constexpr uint32_t kBeginMask = 0, kEndMask = 1, kEllipsisMask = 2, kNewAxisMask = 3,
+                   kShrinkAxisMask = 4, kOffset = 5;
+}
+namespace cast_options {
+constexpr uint32_t kInDataType = 0, kOutDataType = 1;
 }
 
 // union BuiltinOptions: type tags (1-based declaration order; 0 = NONE).
@@ -146,6 +161,12 @@ enum class BuiltinOptionsType : uint8_t {
   kL2NormOptions = 12,
   kSubOptions = 28,
   kLeakyReluOptions = 75,
+  kConcatenationOptions = 10,
+  kMulOptions = 21,
+  kDivOptions = 29,
+  kStridedSliceOptions = 32,
+  kCastOptions = 37,
+  kMaximumMinimumOptions = 39,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

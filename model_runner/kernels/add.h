@@ -1,9 +1,12 @@
-// ADD, int8 with numpy-style broadcasting (up to 6 dimensions). Both inputs are rescaled to a
-// common scale after a left shift of 20, summed, and requantized, like the TFLite reference.
+// ADD with numpy-style broadcasting (up to 6 dimensions), like the TFLite Micro reference:
+// int8 and int16 (quantized: both inputs rescaled to a common scale after a left shift of 20,
+// or 15 for int16, summed and requantized) and int32 (plain two's-complement sums, no
+// quantization, fused activation ignored as TFLM does).
 #pragma once
 
 #include <cstdint>
 
+#include "model_runner/kernels/broadcast.h"
 #include "model_runner/model.h"
 #include "model_runner/op_resolver.h"
 #include "model_runner/quant_math.h"
@@ -19,19 +22,10 @@ struct AddParams {
   int32_t actMin = -128, actMax = 127;
 };
 
-// Broadcast layout: output dims and, per input, the element stride along each output dim
-// (0 where the input is broadcast). Dims are right-aligned to kMaxDims.
-struct BroadcastShape {
-  int32_t outDims[kMaxDims] = {1, 1, 1, 1, 1, 1};
-  int32_t strides1[kMaxDims] = {};
-  int32_t strides2[kMaxDims] = {};
-};
-
 struct AddOpData {
+  TensorType type = TensorType::kInt8;
   AddParams params;
-  bool broadcast = false;
-  size_t count = 0;      // elements, when !broadcast
-  BroadcastShape shape;  // when broadcast
+  ElementwiseLayout layout;
   // Set by optimized kernels (x86, Cortex-M) after this prepare; unused by the reference.
   const void* accelerated = nullptr;
 };
@@ -67,29 +61,14 @@ void add(const AddParams& p, size_t count, const T* input1, const T* input2, T* 
 template <typename T>
 void broadcastAdd(const AddParams& p, const BroadcastShape& s, const T* input1, const T* input2,
                   T* output) {
-  int32_t idx[kMaxDims] = {};
-  size_t total = 1;
-  for (uint32_t d = 0; d < kMaxDims; ++d) total *= static_cast<size_t>(s.outDims[d]);
-  for (size_t i = 0; i < total; ++i) {
-    size_t off1 = 0, off2 = 0;
-    for (uint32_t d = 0; d < kMaxDims; ++d) {
-      off1 += static_cast<size_t>(idx[d]) * static_cast<size_t>(s.strides1[d]);
-      off2 += static_cast<size_t>(idx[d]) * static_cast<size_t>(s.strides2[d]);
-    }
-    output[i] = addElement(p, input1[off1], input2[off2]);
-    for (int32_t d = static_cast<int32_t>(kMaxDims) - 1; d >= 0; --d) {
-      if (++idx[d] < s.outDims[d]) break;
-      idx[d] = 0;
-    }
-  }
+  broadcastApply(s, input1, input2, output, [&p](T x, T y) { return addElement(p, x, y); });
 }
 
-}  // namespace reference
+// Runs a prepared ADD of any supported type with the reference loops (optimized kernel sets
+// call it for what they do not accelerate).
+void invokeAdd(const OpContext& ctx);
 
-// Computes the broadcast layout; false when the shapes are not broadcast-compatible or the
-// output shape differs from the broadcast shape.
-bool computeBroadcastShape(const TensorDesc& a, const TensorDesc& b, const TensorDesc& out,
-                           BroadcastShape* s);
+}  // namespace reference
 
 OpRegistration registerAdd();
 

@@ -93,6 +93,59 @@ Status activationRange(const OpContext& ctx, uint8_t activation, const TensorDes
   return Status::kOk;
 }
 
+bool integerRange(TensorType type, int32_t* min, int32_t* max) {
+  switch (type) {
+    case TensorType::kInt8:
+      *min = -128, *max = 127;
+      return true;
+    case TensorType::kUInt8:
+      *min = 0, *max = 255;
+      return true;
+    case TensorType::kInt16:
+      *min = -32768, *max = 32767;
+      return true;
+    case TensorType::kInt32:
+      *min = quant::kInt32Min, *max = quant::kInt32Max;
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status requirePerTensorQuantOf(const OpContext& ctx, const TensorDesc& t, TensorType type,
+                               const char* field) {
+  const float s = t.scale();
+  if (t.numChannels() != 1 || !(s > 0.0f && s < 1e30f)) {
+    return ctx.fail(Status::kBadQuantization, field, t.index);
+  }
+  int32_t lo = 0, hi = 0;
+  const int32_t zp = t.zeroPoint();
+  if (!integerRange(type, &lo, &hi) || zp < lo || zp > hi)
+    return ctx.failValue(Status::kBadQuantization, field, zp, t.index);
+  return Status::kOk;
+}
+
+Status activationRangeOf(const OpContext& ctx, uint8_t activation, const TensorDesc& output,
+                         int32_t* actMin, int32_t* actMax) {
+  int32_t lo = 0, hi = 0;
+  if (!integerRange(output.type, &lo, &hi) ||
+      !quant::activationRangeQuantized(activation, output.scale(), output.zeroPoint(), lo, hi,
+                                       actMin, actMax)) {
+    return ctx.failValue(Status::kBadOpParams, "fused_activation_function", activation,
+                         output.index);
+  }
+  return Status::kOk;
+}
+
+void activationRangeInt32(uint8_t activation, int32_t* actMin, int32_t* actMax) {
+  // The quantized rule with scale 1 and zero point 0 is the plain one.
+  if (!quant::activationRangeQuantized(activation, 1.0f, 0, quant::kInt32Min, quant::kInt32Max,
+                                       actMin, actMax)) {
+    *actMin = quant::kInt32Min;
+    *actMax = quant::kInt32Max;
+  }
+}
+
 Status populatePerChannel(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
                           const TensorDesc& output, int32_t channels, PerChannelQuant* out) {
   const uint32_t n = filter.numChannels();

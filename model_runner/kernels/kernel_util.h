@@ -67,6 +67,29 @@ OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)
 Status activationRange(const OpContext& ctx, uint8_t activation, const TensorDesc& output,
                        int32_t* actMin, int32_t* actMax);
 
+// Value range of an integer tensor type (int8, uint8, int16, int32); false for other types.
+bool integerRange(TensorType type, int32_t* min, int32_t* max);
+// requirePerTensorQuant for a tensor of `type`: the zero point must lie in the type's range.
+Status requirePerTensorQuantOf(const OpContext& ctx, const TensorDesc& t, TensorType type,
+                               const char* field);
+// activationRange for an int8 or int16 output (the range of the output's type).
+Status activationRangeOf(const OpContext& ctx, uint8_t activation, const TensorDesc& output,
+                         int32_t* actMin, int32_t* actMax);
+// Clamp range of a fused activation on an unquantized int32 output, like TFLite's
+// CalculateActivationRange<int32_t> (unknown activations leave the full range).
+void activationRangeInt32(uint8_t activation, int32_t* actMin, int32_t* actMax);
+
+// Reserves op data of type T (value-initialized) in the persistent arena and sets it as the
+// operator's user data; kArenaTooSmall naming "op data" when the arena is full.
+template <typename T>
+Status allocateOpData(OpContext& ctx, T** out) {
+  *out = static_cast<T*>(ctx.allocatePersistent(sizeof(T)));
+  if (*out == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
+  **out = T();
+  ctx.setUserData(*out);
+  return Status::kOk;
+}
+
 // Per-channel requantization data from the arena: multipliers then shifts.
 struct PerChannelQuant {
   int32_t* multipliers = nullptr;

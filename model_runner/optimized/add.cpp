@@ -1,5 +1,5 @@
 // ADD, optimized: same-shape int8 addition with the reference's three rescalings done 8 lanes
-// at a time (bit-exact); broadcasting shapes keep the reference loop.
+// at a time (bit-exact); broadcasting shapes and the int16/int32 variants keep the reference.
 #include "model_runner/kernels/add.h"
 
 #include "model_runner/kernels/kernel_util.h"
@@ -14,7 +14,7 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   kernels::AddOpData* d = nullptr;
   const Status s = kernels::prepareAddOp(ctx, &d);
   if (s != Status::kOk) return s;
-  if (!d->broadcast) d->accelerated = simd;  // broadcasting keeps the reference loop
+  if (!d->layout.broadcast && d->type == TensorType::kInt8) d->accelerated = simd;
   return Status::kOk;
 }
 
@@ -28,17 +28,13 @@ void invoke(const OpContext& ctx) {
   if (d->accelerated != nullptr) {
     AddJob j;
     j.params = d->params;
-    j.count = d->count;
+    j.count = d->layout.count;
     j.input1 = ctx.inputData<int8_t>(0);
     j.input2 = ctx.inputData<int8_t>(1);
     j.output = ctx.outputData<int8_t>(0);
     static_cast<const SimdKernels*>(d->accelerated)->add(j);
-  } else if (d->broadcast) {
-    kernels::reference::broadcastAdd(d->params, d->shape, ctx.inputData<int8_t>(0),
-                                     ctx.inputData<int8_t>(1), ctx.outputData<int8_t>(0));
   } else {
-    kernels::reference::add(d->params, d->count, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
-                            ctx.outputData<int8_t>(0));
+    kernels::reference::invokeAdd(ctx);
   }
 }
 

@@ -1,5 +1,5 @@
-// Every model of the core, extended and large tiers x every golden case: every dumped tensor (or
-// the outputs, for output-only cases) must match TFLM bit for bit.
+// Every model of the core, extended, large and signal tiers x every golden case: every dumped
+// tensor (or the outputs, for output-only cases) must match TFLM bit for bit.
 #include <gtest/gtest.h>
 
 #include <tuple>
@@ -120,12 +120,13 @@ TEST_P(GoldenTest, EveryTensorBitExact) {
 INSTANTIATE_TEST_SUITE_P(Core, GoldenTest, casesWithKernels("core"), caseName);
 INSTANTIATE_TEST_SUITE_P(Extended, GoldenTest, casesWithKernels("extended"), caseName);
 INSTANTIATE_TEST_SUITE_P(Large, GoldenTest, casesWithKernels("large"), caseName);
+INSTANTIATE_TEST_SUITE_P(Signal, GoldenTest, casesWithKernels("signal"), caseName);
 
 TEST(GoldenSummary, MacsMatchModelsJson) {
   const std::string shared = test::sharedDir();
   if (shared.empty()) GTEST_SKIP() << test::kSharedMissing;
   std::vector<std::string> names;
-  for (const char* tier : {"core", "extended", "large"}) {
+  for (const char* tier : {"core", "extended", "large", "signal"}) {
     for (const std::string& name : test::modelsOfTier(tier)) names.push_back(name);
   }
   for (const std::string& name : names) {

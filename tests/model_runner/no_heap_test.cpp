@@ -8,6 +8,7 @@
 #include "counting_allocator.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/interpreter.h"
+#include "model_runner/kernels/all_ops.h"
 #include "model_runner/kernels/core_ops.h"
 #include "test_support.h"
 
@@ -45,6 +46,35 @@ TEST(NoHeap, LoadAllocateInvokeResetAllocateNothing) {
       ASSERT_EQ(s, Status::kOk) << name;
       EXPECT_EQ(allocations, 0) << name << " allocated on the heap"
                                 << (test::countsMalloc() ? "" : " (operator new only)");
+    }
+  }
+}
+
+// The signal tier (the audio front-end: FlexBuffer options, FFT twiddles, filter-bank state)
+// with every operator registered, invoked twice so the stateful noise estimate is exercised.
+TEST(NoHeap, SignalTierAllocatesNothing) {
+  const std::string shared = test::sharedDir();
+  if (shared.empty()) GTEST_SKIP() << test::kSharedMissing;
+  static AllOpsResolver resolver;
+  static const bool ready = kernels::addAllOps(resolver) == Status::kOk;
+  ASSERT_TRUE(ready);
+  const std::vector<std::string> names = test::modelsOfTier("signal");
+  ASSERT_FALSE(names.empty());
+  for (const std::string& name : names) {
+    std::vector<uint8_t> model;
+    ASSERT_TRUE(host::readBinaryFile(shared + "/models/" + name + ".tflite", &model, nullptr));
+    std::vector<uint8_t> arena(256 * 1024);
+    test::startCountingAllocations();
+    {
+      Interpreter interp(model.data(), model.size(), resolver, arena.data(), arena.size());
+      Status s = interp.allocate();
+      for (int run = 0; run < 2 && s == Status::kOk; ++run) {
+        std::memset(interp.input(0).data, 3 + run, interp.input(0).bytes);
+        s = interp.invoke();
+      }
+      const long allocations = test::stopCountingAllocations();
+      ASSERT_EQ(s, Status::kOk) << name;
+      EXPECT_EQ(allocations, 0) << name << " allocated on the heap";
     }
   }
 }

@@ -32,14 +32,14 @@ TEST(TflmDifferential, AddWithConstantOperandMatches) {
   uint32_t seed = 1;
   for (const auto& s : scales) {
     host::TfliteWriter w;
-    const int32_t a = w.addActivation("a", TensorType::kInt8, {1, 4, 4, 3},
-                                      QuantParams::perTensor(s[0], -5));
+    const int32_t a =
+        w.addActivation("a", TensorType::kInt8, {1, 4, 4, 3}, QuantParams::perTensor(s[0], -5));
     std::vector<int8_t> constant(3);
     for (int i = 0; i < 3; ++i) constant[i] = static_cast<int8_t>(i * 40 - 60);
     const int32_t b =
         w.addInt8Constant("b", {1, 1, 1, 3}, constant, QuantParams::perTensor(s[1], 7));
-    const int32_t out = w.addActivation("out", TensorType::kInt8, {1, 4, 4, 3},
-                                        QuantParams::perTensor(s[2], 2));
+    const int32_t out =
+        w.addActivation("out", TensorType::kInt8, {1, 4, 4, 3}, QuantParams::perTensor(s[2], 2));
     w.addAdd(a, b, out);
     w.setInputs({a});
     w.setOutputs({out});

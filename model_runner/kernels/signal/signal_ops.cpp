@@ -1,0 +1,24 @@
+#include "model_runner/kernels/signal/signal_ops.h"
+
+namespace tinyscope::runner::kernels {
+
+Status addSignalOps(OpResolver& resolver) {
+  const OpRegistration registrations[] = {
+      registerSignalWindow(),
+      registerSignalFftAutoScale(),
+      registerSignalRfft(),
+      registerSignalEnergy(),
+      registerSignalFilterBank(),
+      registerSignalFilterBankSquareRoot(),
+      registerSignalFilterBankSpectralSubtraction(),
+      registerSignalPcan(),
+      registerSignalFilterBankLog(),
+  };
+  for (const OpRegistration& r : registrations) {
+    const Status s = resolver.add(r);
+    if (s != Status::kOk) return s;
+  }
+  return Status::kOk;
+}
+
+}  // namespace tinyscope::runner::kernels
