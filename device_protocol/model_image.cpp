@@ -82,50 +82,75 @@ ImageStatus encodeModelImageHeader(const ModelImageHeader& h, ByteSpan out) {
   return ImageStatus::kOk;
 }
 
-ImageStatus parseModelImage(ConstByteSpan image, ModelImageHeader* out) {
+ImageStatus checkModelImage(ConstByteSpan image) {
   if (image.size() < kModelImageHeaderSize) return ImageStatus::kTooShort;
   const uint8_t* p = image.data();
   if (le32(p) != kModelImageMagic) return ImageStatus::kBadMagic;
   if (le16(p + 4) != kModelImageVersion || le16(p + 6) != kModelImageHeaderSize)
     return ImageStatus::kBadVersion;
   if (le32(p + kOffCrc) != crc32(ConstByteSpan(p, kOffCrc))) return ImageStatus::kBadHeaderCrc;
+  const uint32_t size = le32(p + kOffPayloadSize);
+  if (size == 0 || size != image.size() - kModelImageHeaderSize) return ImageStatus::kSizeMismatch;
+  // The name ends at its first NUL and only NULs follow; op codes past opCount are 0.
+  bool ended = false;
+  for (size_t i = 0; i < kMaxNameLen; ++i) {
+    if (ended && p[kOffName + i] != 0) return ImageStatus::kBadHeader;
+    ended = ended || p[kOffName + i] == 0;
+  }
+  const size_t ops = p[kOffOpCount];
+  if (ops > kMaxImageOps || p[kOffOpCount + 1] != 0) return ImageStatus::kBadHeader;
+  for (size_t i = 2 * ops; i < 2 * kMaxImageOps; ++i) {
+    if (p[kOffOps + i] != 0) return ImageStatus::kBadHeader;
+  }
+  return ImageStatus::kOk;
+}
+
+ImageStatus parseModelImage(ConstByteSpan image, ModelImageHeader* out) {
+  const ImageStatus s = checkModelImage(image);
+  if (s != ImageStatus::kOk || out == nullptr) return s;
+  const uint8_t* p = image.data();
   ModelImageHeader h;
   h.formatVersion = static_cast<uint16_t>(le16(p + 4));
   h.payloadSize = le32(p + kOffPayloadSize);
-  if (h.payloadSize == 0 || h.payloadSize != image.size() - kModelImageHeaderSize)
-    return ImageStatus::kSizeMismatch;
   h.minProtocolVersion = p[kOffMinProtocol];
   for (size_t i = 0; i < 3; ++i) h.minFirmware[i] = p[kOffMinFirmware + i];
   for (size_t i = 0; i < kSha256Size; ++i) h.payloadSha256.bytes[i] = p[kOffSha + i];
   size_t nameLen = 0;
   while (nameLen < kMaxNameLen && p[kOffName + nameLen] != 0) ++nameLen;
-  for (size_t i = nameLen; i < kMaxNameLen; ++i) {
-    if (p[kOffName + i] != 0) return ImageStatus::kBadHeader;  // NUL inside the name
-  }
   h.modelName.assign(reinterpret_cast<const char*>(p + kOffName), nameLen);
   for (size_t i = 0; i < kKernelSetCount; ++i) h.arenaBytes[i] = le32(p + kOffArena + 4 * i);
-  const size_t ops = p[kOffOpCount];
-  if (ops > kMaxImageOps || p[kOffOpCount + 1] != 0) return ImageStatus::kBadHeader;
-  for (size_t i = 0; i < kMaxImageOps; ++i) {
-    const uint16_t code = static_cast<uint16_t>(le16(p + kOffOps + 2 * i));
-    if (i < ops) {
-      h.opCodes.push(code);
-    } else if (code != 0) {
-      return ImageStatus::kBadHeader;
-    }
-  }
+  for (size_t i = 0; i < p[kOffOpCount]; ++i)
+    h.opCodes.push(static_cast<uint16_t>(le16(p + kOffOps + 2 * i)));
   h.signatureType = static_cast<uint16_t>(le16(p + kOffSignatureType));
-  if (out != nullptr) *out = h;
+  *out = h;
   return ImageStatus::kOk;
 }
 
-ImageStatus verifyModelImage(ConstByteSpan image, ModelImageHeader* out) {
-  ModelImageHeader h;
-  const ImageStatus s = parseModelImage(image, &h);
+FlashBegin makeFlashBegin(uint8_t slot, ConstByteSpan image, const char* name,
+                          uint32_t resumeOffset) {
+  FlashBegin m;
+  m.slot = slot;
+  m.size = static_cast<uint32_t>(image.size());
+  m.crc32 = crc32(image);
+  if (name != nullptr) m.modelName.assign(name);
+  if (resumeOffset > image.size()) resumeOffset = static_cast<uint32_t>(image.size());
+  m.resumeOffset = resumeOffset;
+  Sha256 h;
+  h.update(image.first(resumeOffset));
+  const Sha256Digest prefix = h.finish();
+  m.prefixSha256.assign(ConstByteSpan(prefix.bytes, kSha256Size));
+  const Sha256Digest whole = sha256(image);
+  m.imageSha256.assign(ConstByteSpan(whole.bytes, kSha256Size));
+  return m;
+}
+
+ImageStatus verifyModelImage(ConstByteSpan image) {
+  const ImageStatus s = checkModelImage(image);
   if (s != ImageStatus::kOk) return s;
-  if (sha256(imagePayload(image)) != h.payloadSha256) return ImageStatus::kPayloadMismatch;
-  if (out != nullptr) *out = h;
-  return ImageStatus::kOk;
+  const Sha256Digest actual = sha256(imagePayload(image));
+  return sameBytes(ConstByteSpan(actual.bytes, kSha256Size), image.subspan(kOffSha, kSha256Size))
+             ? ImageStatus::kOk
+             : ImageStatus::kPayloadMismatch;
 }
 
 }  // namespace tinyscope::proto

@@ -73,12 +73,22 @@ const char* imageStatusMessage(ImageStatus status);
 // kBadHeader when `out` is too small or a field is out of range.
 ImageStatus encodeModelImageHeader(const ModelImageHeader& h, ByteSpan out);
 
-// Reads the header at the start of `image` and checks payloadSize against image.size();
-// no payload hash (see verifyModelImage). *out is filled on kOk.
+// Checks the header at the start of `image` (magic, version, CRC, every field's range) and
+// payloadSize against image.size(); no payload hash. What the agent needs, without the
+// field extraction below (kept out of the firmware).
+ImageStatus checkModelImage(ConstByteSpan image);
+
+// checkModelImage, then the fields into *out (may be null) on kOk.
 ImageStatus parseModelImage(ConstByteSpan image, ModelImageHeader* out);
 
-// parseModelImage + SHA-256 of the payload against payloadSha256 (one pass over the model).
-ImageStatus verifyModelImage(ConstByteSpan image, ModelImageHeader* out);
+// checkModelImage + SHA-256 of the payload against payloadSha256 (one pass over the model).
+ImageStatus verifyModelImage(ConstByteSpan image);
+
+// The FlashBegin that sends `image` (any bytes: normally a model image) to `slot`: size,
+// CRC-32, SHA-256 of the whole image, and the SHA-256 of its first `resumeOffset` bytes
+// (0: a fresh transfer). One pass over the image. `name` may be null.
+FlashBegin makeFlashBegin(uint8_t slot, ConstByteSpan image, const char* name,
+                          uint32_t resumeOffset);
 
 // The .tflite bytes of a parsed image.
 inline ConstByteSpan imagePayload(ConstByteSpan image) {

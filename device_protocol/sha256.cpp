@@ -25,8 +25,8 @@ bool Sha256Digest::operator==(const Sha256Digest& o) const {
 }
 
 void Sha256::reset() {
-  static constexpr uint32_t kInit[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  static const uint32_t kInit[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   for (int i = 0; i < 8; ++i) m_h[i] = kInit[i];
   m_length = 0;
   m_buffered = 0;
@@ -50,10 +50,11 @@ void Sha256::block(const uint8_t* p) {
       w[i & 15] += s0 + w[(i + 9) & 15] + s1;
     }
     const uint32_t e = v[4];
-    const uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & v[5]) ^ (~e & v[6])) +
-                        kRound[i] + w[i & 15];
+    const uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) +
+                        ((e & v[5]) ^ (~e & v[6])) + kRound[i] + w[i & 15];
     const uint32_t a = v[0];
-    const uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
+    const uint32_t t2 =
+        (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
     for (int k = 7; k > 0; --k) v[k] = v[k - 1];
     v[4] += t1;
     v[0] = t1 + t2;
@@ -85,16 +86,12 @@ void Sha256::update(ConstByteSpan bytes) {
 }
 
 Sha256Digest Sha256::finish() {
+  // 0x80, zeros up to 56 mod 64, the bit length big-endian: through update() itself.
   const uint64_t bits = m_length * 8;
-  m_buffer[m_buffered++] = 0x80;
-  if (m_buffered > 56) {
-    while (m_buffered < 64) m_buffer[m_buffered++] = 0;
-    block(m_buffer);
-    m_buffered = 0;
-  }
-  while (m_buffered < 56) m_buffer[m_buffered++] = 0;
-  for (int i = 0; i < 8; ++i) m_buffer[56 + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  block(m_buffer);
+  uint8_t pad[72] = {0x80};
+  const size_t zeros = (m_buffered < 56 ? 56 : 120) - m_buffered;
+  for (int i = 0; i < 8; ++i) pad[zeros + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
+  update(ConstByteSpan(pad, zeros + 8));
   Sha256Digest d;
   for (int i = 0; i < 8; ++i) {
     for (int b = 0; b < 4; ++b) d.bytes[4 * i + b] = static_cast<uint8_t>(m_h[i] >> (24 - 8 * b));

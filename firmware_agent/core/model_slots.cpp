@@ -7,6 +7,20 @@ namespace tinyscope::agent {
 namespace {
 using proto::NackCode;
 
+// The .tflite inside a slot payload: after the image header when the payload is a model
+// image (checked, and its SHA-256 verified when `verifyPayload`), else the payload itself.
+proto::ImageStatus tfliteOf(hal::SlotModel* sm, bool verifyPayload) {
+  const proto::ConstByteSpan all(sm->data, sm->size);
+  proto::ImageStatus s = verifyPayload ? proto::verifyModelImage(all) : proto::checkModelImage(all);
+  if (s == proto::ImageStatus::kBadMagic || s == proto::ImageStatus::kTooShort)
+    return proto::ImageStatus::kOk;  // a bare .tflite
+  if (s == proto::ImageStatus::kOk) {
+    sm->data += proto::kModelImageHeaderSize;
+    sm->size -= static_cast<uint32_t>(proto::kModelImageHeaderSize);
+  }
+  return s;
+}
+
 bool headerErased(uint8_t slot) {
   const uint8_t* base = hal::slotData(slot);
   if (base == nullptr || hal::slotCapacity(slot) < hal::kSlotHeaderSize) return true;
@@ -53,7 +67,8 @@ uint32_t ModelSlots::payloadCapacity(uint8_t slot) const {
 uint32_t ModelSlots::checkModel(uint8_t slot, bool verifyPayload) {
   m_modelError = runner::ErrorDetail();
   hal::SlotModel sm{};
-  if (hal::slotModel(slot, verifyPayload, &sm) != hal::Status::kOk) {
+  if (hal::slotModel(slot, verifyPayload, &sm) != hal::Status::kOk ||
+      tfliteOf(&sm, verifyPayload) != proto::ImageStatus::kOk) {
     m_modelError.status = runner::Status::kModelNotLoaded;
     return static_cast<uint32_t>(m_modelError.status);
   }
@@ -68,7 +83,8 @@ uint32_t ModelSlots::checkModel(uint8_t slot, bool verifyPayload) {
 
 bool ModelSlots::model(uint8_t slot, hal::SlotModel* out) const {
   if (slot >= m_count || m_slots[slot].receiving) return false;
-  return hal::slotModel(slot, false, out) == hal::Status::kOk;
+  return hal::slotModel(slot, false, out) == hal::Status::kOk &&
+         tfliteOf(out, false) == proto::ImageStatus::kOk;
 }
 
 proto::SlotInfo ModelSlots::info(uint8_t slot) const {
@@ -112,8 +128,10 @@ SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
     return SlotReply::nack(NackCode::kSlotTooSmall, payloadCapacity(m.slot));
   if (static_cast<int32_t>(m.slot) == m_active) return SlotReply::nack(NackCode::kBusy, m.slot);
   Slot& s = m_slots[m.slot];
-  if (s.receiving && s.size == m.size && s.crc == m.crc32 && s.name == m.modelName) {
-    return SlotReply::ack(s.received);  // resume where the previous transfer stopped
+  if (s.receiving && s.size == m.size && s.crc == m.crc32 && s.name == m.modelName &&
+      s.image == m.imageSha256 && m.resumeOffset == s.received && m.resumeOffset > 0 &&
+      storedHashIs(m.slot, s.received, m.prefixSha256)) {
+    return SlotReply::ack(s.received);
   }
   const hal::Status erased = hal::slotErase(m.slot);
   if (erased != hal::Status::kOk)
@@ -123,6 +141,7 @@ SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
   s.receiving = true;
   s.size = m.size;
   s.crc = m.crc32;
+  s.image = m.imageSha256;
   s.name = m.modelName;
   return SlotReply::ack(0);
 }
@@ -138,7 +157,6 @@ SlotReply ModelSlots::flashChunk(const proto::FlashChunk& m) {
   const hal::Status w = hal::slotWrite(m.slot, hal::kSlotHeaderSize + m.offset, m.data.data(), n);
   if (w != hal::Status::kOk)
     return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(w));
-  s.running.update(m.data);
   s.received += n;
   return SlotReply::ack(s.received);
 }
@@ -148,12 +166,25 @@ SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
   Slot& s = m_slots[m.slot];
   if (!s.receiving) return SlotReply::nack(NackCode::kInvalidArgument, 0);
   if (s.received != s.size) return SlotReply::nack(NackCode::kFlashOffsetMismatch, s.received);
-  // Check what storage holds, not what arrived: catches a write the medium garbled.
-  const uint32_t stored = hal::crc32(hal::slotData(m.slot) + hal::kSlotHeaderSize, s.size);
+  // Check what storage holds, not what arrived: catches a write the medium garbled and
+  // bytes that are not the announced image.
+  const uint8_t* payload = hal::slotData(m.slot) + hal::kSlotHeaderSize;
+  const uint32_t stored = hal::crc32(payload, s.size);
   s.receiving = false;
-  if (stored != s.crc || s.running.value() != s.crc) {
+  if (stored != s.crc) {
     s.invalid = true;
     return SlotReply::nack(NackCode::kCrcMismatch, stored);
+  }
+  uint32_t hashHead = 0;
+  if (!storedHashIs(m.slot, s.size, s.image, &hashHead)) {
+    s.invalid = true;
+    return SlotReply::nack(NackCode::kHashMismatch, hashHead);
+  }
+  hal::SlotModel sm{payload, s.size, stored};
+  const proto::ImageStatus image = tfliteOf(&sm, true);
+  if (image != proto::ImageStatus::kOk) {
+    s.invalid = true;
+    return SlotReply::nack(NackCode::kSlotNotValid, static_cast<uint32_t>(image));
   }
   uint8_t header[hal::kSlotHeaderSize];
   hal::makeSlotHeader(s.size, s.crc, header);
@@ -165,6 +196,13 @@ SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
   s.invalid = false;
   if (m_store != nullptr) m_store->saveName(m.slot, s.name.c_str());
   return SlotReply::ack(stored);
+}
+
+bool ModelSlots::storedHashIs(uint8_t slot, uint32_t size, const Digest& expected, uint32_t* head) {
+  const proto::Sha256Digest d =
+      proto::sha256(proto::ConstByteSpan(hal::slotData(slot) + hal::kSlotHeaderSize, size));
+  if (head != nullptr) *head = hal::detail::loadLe32(d.bytes);
+  return proto::sameBytes(proto::ConstByteSpan(d.bytes, proto::kSha256Size), expected.bytes());
 }
 
 SlotReply ModelSlots::verify(uint8_t slot) {
