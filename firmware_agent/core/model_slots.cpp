@@ -35,18 +35,13 @@ void ModelSlots::begin(SlotMetadataStore* store, uint8_t preferredSlot) {
   m_store = store;
   const uint32_t n = hal::slotCount();
   m_count = static_cast<uint8_t>(n < proto::kMaxSlots ? n : proto::kMaxSlots);
-  for (uint8_t i = 0; i < m_count; ++i) {
-    m_slots[i] = Slot();
-    if (m_store != nullptr) {
-      char name[proto::kMaxNameLen + 1] = {};
-      if (m_store->loadName(i, name, sizeof name)) m_slots[i].name.assign(name);
-    }
-  }
+  for (uint8_t i = 0; i < m_count; ++i) m_slots[i] = Slot();
+  m_meta = SlotMetadata();
+  if (m_store != nullptr && !m_store->load(&m_meta)) m_meta = SlotMetadata();
   m_active = -1;
-  m_previous = -1;
   int32_t candidates[2 + proto::kMaxSlots];
   size_t k = 0;
-  if (m_store != nullptr) candidates[k++] = m_store->loadActiveSlot();
+  candidates[k++] = m_meta.active;
   candidates[k++] = preferredSlot;
   for (uint8_t i = 0; i < m_count; ++i) candidates[k++] = i;
   for (size_t c = 0; c < k; ++c) {
@@ -93,7 +88,7 @@ proto::SlotInfo ModelSlots::info(uint8_t slot) const {
   if (slot >= m_count) return info;
   const Slot& s = m_slots[slot];
   info.capacity = payloadCapacity(slot);
-  info.modelName = s.name;
+  info.modelName = m_meta.names[slot];
   hal::SlotModel sm{};
   if (s.receiving) {
     info.state = proto::SlotState::kReceiving;
@@ -116,10 +111,15 @@ proto::SlotInfo ModelSlots::info(uint8_t slot) const {
 }
 
 void ModelSlots::setActive(int32_t slot) {
-  if (slot != m_active) m_previous = m_active;
+  if (slot != m_active) m_meta.previous = m_active;
   m_active = slot;
+  m_meta.active = slot;
   ++m_generation;
-  if (m_store != nullptr && slot >= 0) m_store->saveActiveSlot(static_cast<uint8_t>(slot));
+  saveMetadata();
+}
+
+void ModelSlots::saveMetadata() {
+  if (m_store != nullptr) (void)m_store->save(m_meta);  // a refused save keeps the RAM state
 }
 
 SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
@@ -128,7 +128,7 @@ SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
     return SlotReply::nack(NackCode::kSlotTooSmall, payloadCapacity(m.slot));
   if (static_cast<int32_t>(m.slot) == m_active) return SlotReply::nack(NackCode::kBusy, m.slot);
   Slot& s = m_slots[m.slot];
-  if (s.receiving && s.size == m.size && s.crc == m.crc32 && s.name == m.modelName &&
+  if (s.receiving && s.size == m.size && s.crc == m.crc32 && m_meta.names[m.slot] == m.modelName &&
       s.image == m.imageSha256 && m.resumeOffset == s.received && m.resumeOffset > 0 &&
       storedHashIs(m.slot, s.received, m.prefixSha256)) {
     return SlotReply::ack(s.received);
@@ -136,13 +136,13 @@ SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
   const hal::Status erased = hal::slotErase(m.slot);
   if (erased != hal::Status::kOk)
     return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(erased));
-  if (m_previous == static_cast<int32_t>(m.slot)) m_previous = -1;
+  if (m_meta.previous == static_cast<int32_t>(m.slot)) m_meta.previous = -1;
   s = Slot();
   s.receiving = true;
   s.size = m.size;
   s.crc = m.crc32;
   s.image = m.imageSha256;
-  s.name = m.modelName;
+  m_meta.names[m.slot] = m.modelName;  // saved with the slot at FlashEnd
   return SlotReply::ack(0);
 }
 
@@ -194,7 +194,7 @@ SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
     return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(w));
   }
   s.invalid = false;
-  if (m_store != nullptr) m_store->saveName(m.slot, s.name.c_str());
+  saveMetadata();
   return SlotReply::ack(stored);
 }
 
@@ -228,7 +228,7 @@ SlotReply ModelSlots::activate(uint8_t slot) {
 }
 
 SlotReply ModelSlots::rollback() {
-  const int32_t target = m_previous;
+  const int32_t target = m_meta.previous;
   if (target < 0 || target >= m_count || m_slots[target].receiving || m_slots[target].invalid ||
       checkModel(static_cast<uint8_t>(target), true) != 0) {
     return SlotReply::nack(NackCode::kNoRollbackTarget, 0);

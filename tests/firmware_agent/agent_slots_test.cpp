@@ -122,6 +122,32 @@ bool sendRange(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& image, 
   return true;
 }
 
+// FlashBegin + every chunk + FlashEnd + Activate of `image` into `slot`, each answer within
+// `timeoutMs`, under the model name `name`; false at the first request without an Ack
+// (refused, or the agent is gone).
+bool flashAndActivate(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& image,
+                      const char* name, int timeoutMs) {
+  const proto::ConstByteSpan bytes(image.data(), image.size());
+  Message m = c.request(proto::makeFlashBegin(slot, bytes, name, 0), timeoutMs);
+  if (m.type() != MessageType::kAck || m.bytes.empty()) return false;
+  for (size_t off = 0; off < image.size(); off += proto::kMaxChunk) {
+    proto::FlashChunk chunk;
+    chunk.slot = slot;
+    chunk.offset = uint32_t(off);
+    chunk.data = bytes.subspan(off, proto::kMaxChunk);
+    m = c.request(chunk, timeoutMs);
+    if (m.type() != MessageType::kAck || m.bytes.empty()) return false;
+  }
+  proto::FlashEnd fe;
+  fe.slot = slot;
+  m = c.request(fe, timeoutMs);
+  if (m.type() != MessageType::kAck || m.bytes.empty()) return false;
+  proto::Activate act;
+  act.slot = slot;
+  m = c.request(act, timeoutMs);
+  return m.type() == MessageType::kAck && !m.bytes.empty();
+}
+
 // Uploads `input`, runs, and returns output 0's bytes (empty when the run failed).
 std::vector<uint8_t> runUploaded(AgentClient& c, const std::vector<uint8_t>& input,
                                  uint8_t slot = proto::kActiveSlot) {
@@ -318,6 +344,69 @@ TEST(AgentSlots, ForgedCrcSpliceIsRefused) {
   EXPECT_EQ(m.decode<proto::Ack>().value, proto::crc32(bytes));
   ASSERT_EQ(s.client->request(act).type(), MessageType::kAck);
   EXPECT_EQ(runUploaded(*s.client, hello.input), hello.ref.outputs.at(0));
+}
+
+// The host agent's slots behave like flash (4 KiB sector erases, 256-byte page programs,
+// none atomic). An update of slot 1 while slot 0 runs, with the power cut at each of its
+// writes in turn: after the restart the device runs the old model or the new verified one,
+// never a broken one, and the next update succeeds.
+TEST(AgentSlots, APowerCutAtEveryFlashWriteLeavesTheOldOrTheNewModel) {
+  const HelloWorld hello;
+  if (hello.model.empty()) GTEST_SKIP() << "../shared is missing (" << hello.path << ")";
+  ASSERT_TRUE(hello.ref.ok) << hello.ref.error;
+  const std::vector<uint8_t> before = imageOf(hello.model, "old");
+  const std::vector<uint8_t> after = imageOf(hello.model, "new");
+  const uint32_t crcBefore = proto::crc32(proto::ConstByteSpan(before.data(), before.size()));
+  const uint32_t crcAfter = proto::crc32(proto::ConstByteSpan(after.data(), after.size()));
+  int oldRuns = 0, newRuns = 0;
+  bool completed = false;
+  for (int cut = 1; cut < 200 && !completed; ++cut) {
+    SCOPED_TRACE("power cut at write " + std::to_string(cut));
+    TempDir slots;
+    const std::vector<std::string> args = {"--no-model", "--slots", slots.path, "--slot-size",
+                                           "8K"};
+    {
+      Session s;
+      ASSERT_TRUE(s.open(Link::kStdio, args));
+      ASSERT_TRUE(flashAndActivate(*s.client, 0, before, "old", 5000));
+    }
+    {
+      std::vector<std::string> cutArgs = args;
+      cutArgs.push_back("--power-cut-at");
+      cutArgs.push_back(std::to_string(cut));
+      Session s;
+      ASSERT_TRUE(s.open(Link::kStdio, cutArgs));
+      completed = flashAndActivate(*s.client, 1, after, "new", 300);
+    }
+    Session s;
+    ASSERT_TRUE(s.open(Link::kStdio, args));
+    int active = -1;
+    for (const proto::SlotInfo& info : s.hello.slots)
+      if (info.state == proto::SlotState::kActive) active = info.slot;
+    ASSERT_GE(active, 0) << "no model runs after the power cut";
+    const proto::SlotInfo& info = s.hello.slots[size_t(active)];
+    if (active == 0) {
+      EXPECT_EQ(info.modelCrc, crcBefore);
+      EXPECT_STREQ(info.modelName.c_str(), "old");
+      ++oldRuns;
+    } else {
+      EXPECT_EQ(info.modelCrc, crcAfter);
+      EXPECT_STREQ(info.modelName.c_str(), "new");
+      ++newRuns;
+    }
+    EXPECT_EQ(runUploaded(*s.client, hello.input), hello.ref.outputs.at(0));
+    if (completed) {
+      EXPECT_EQ(active, 1) << "an update that finished is the one that runs";
+    } else {
+      // The update is simply done again, from whatever state the cut left.
+      const uint8_t target = active == 0 ? 1 : 0;
+      ASSERT_TRUE(flashAndActivate(*s.client, target, active == 0 ? after : before,
+                                   active == 0 ? "new" : "old", 5000));
+    }
+  }
+  EXPECT_TRUE(completed) << "the update needs fewer than 200 writes";
+  EXPECT_GT(oldRuns, 0);
+  EXPECT_GT(newRuns, 0);
 }
 
 TEST(AgentSlots, RefusesBadTransfers) {

@@ -43,9 +43,9 @@ bool loadModelImage(const QByteArray& fileBytes, const QString& name, const QStr
   runner::Model model;
   if (size == 0 || model.load(data, size) != runner::Status::kOk) {
     *error = QStringLiteral("%1: not a valid .tflite model or model image (%2)")
-                 .arg(what, size == 0 ? QStringLiteral("empty file")
-                                      : QString::fromStdString(
-                                            runner::host::formatError(model.error())));
+                 .arg(what, size == 0
+                                ? QStringLiteral("empty file")
+                                : QString::fromStdString(runner::host::formatError(model.error())));
     return false;
   }
   ModelImageHeader h;
@@ -74,8 +74,8 @@ bool loadModelImage(const QByteArray& fileBytes, const QString& name, const QStr
         static_cast<uint32_t>(summary.arenaBytes);
   out->header = h;
   out->bytes = QByteArray(static_cast<int>(kModelImageHeaderSize), '\0');
-  encodeModelImageHeader(h, ByteSpan(reinterpret_cast<uint8_t*>(out->bytes.data()),
-                                     kModelImageHeaderSize));
+  encodeModelImageHeader(
+      h, ByteSpan(reinterpret_cast<uint8_t*>(out->bytes.data()), kModelImageHeaderSize));
   out->bytes.append(fileBytes);
   return true;
 }
