@@ -128,7 +128,7 @@ int runFlash(const QStringList& args) {
   const bool flashed =
       flasher.flashBlocking(model, options, static_cast<int>(flashS * 1000), &error);
   const FlashReport& r = flasher.report();
-  if (!flashed) return fail(verb, error, kExitFailed);
+  if (!flashed) return fail(verb, error, r.refusedBeforeSending ? kExitUsage : kExitFailed);
 
   const double seconds = static_cast<double>(r.elapsedMs) / 1000.0;
   if (p.isSet(json)) {

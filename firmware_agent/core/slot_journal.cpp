@@ -77,7 +77,8 @@ bool SlotJournal::save(const SlotMetadata& metadata) {
   for (size_t i = 0; i < proto::kMaxSlots; ++i) {
     uint8_t* field = r + kOffNames + i * kNameField;
     field[0] = uint8_t(metadata.names[i].size());
-    for (size_t k = 0; k < metadata.names[i].size(); ++k) field[1 + k] = metadata.names[i].bytes()[k];
+    for (size_t k = 0; k < metadata.names[i].size(); ++k)
+      field[1 + k] = metadata.names[i].bytes()[k];
   }
   put32(r + kOffCrc, proto::crc32(proto::ConstByteSpan(r, kOffCrc)));
   return m_medium->eraseJournalCopy(target) &&

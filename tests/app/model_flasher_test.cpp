@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -17,6 +18,7 @@
 #include "app/core/device/device_transport.h"
 #include "app/core/device/model_flasher.h"
 #include "app/core/device/model_image_file.h"
+#include "model_runner/host/tflite_writer.h"
 #include "model_runner/model.h"
 #include "tests/support/cli_process.h"
 
@@ -182,6 +184,81 @@ TEST(ModelImageFile, ATfliteBecomesAnImageThatNamesItsOpsArenaAndHash) {
   EXPECT_FALSE(tinyscope::loadModelImage(tflite.left(tflite.size() / 2), QString(),
                                          QStringLiteral("half.tflite"), &again, &error));
   EXPECT_TRUE(error.startsWith("half.tflite: not a valid .tflite")) << error.toStdString();
+}
+
+// A model with an operator no firmware has (LSH_PROJECTION), written to `path`.
+bool writeModelNeedingLsh(const QString& path) {
+  using namespace tinyscope::runner::host;
+  TfliteWriter w;
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {1, 8}, QuantParams::perTensor(0.5f, 0));
+  const int32_t out = w.addActivation("out", TensorType::kInt32, {1, 8});
+  OperatorSpec op;
+  op.op = BuiltinOperator::kLshProjection;
+  op.inputs = {in};
+  op.outputs = {out};
+  w.addOperator(op);
+  w.setInputs({in});
+  w.setOutputs({out});
+  const std::vector<uint8_t> bytes = w.serialize();
+  QFile f(path);
+  return f.open(QIODevice::WriteOnly) &&
+         f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size())) ==
+             static_cast<qint64>(bytes.size());
+}
+
+TEST(CliFlash, PreflightRefusesWhatTheDeviceCannotRunBeforeAByteIsSent) {
+  QTemporaryDir dir;
+  PtyAgent agent(dir.filePath("slots"));
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString lsh = dir.filePath("lsh.tflite");
+  ASSERT_TRUE(writeModelNeedingLsh(lsh));
+  auto slotUntouched = [&] {
+    QFile slot(dir.filePath("slots/slot1.bin"));
+    if (!slot.open(QIODevice::ReadOnly)) return false;
+    const QByteArray bytes = slot.readAll();
+    return !bytes.isEmpty() && bytes.count('\xff') == bytes.size();
+  };
+
+  const CliResult flash = runCli({"flash", "--device", agent.address(), lsh, "--slot", "1"});
+  EXPECT_EQ(flash.code, 2) << flash.err.toStdString();
+  EXPECT_TRUE(flash.err.contains("op 15 LSH_PROJECTION not supported by firmware"))
+      << flash.err.toStdString();
+  EXPECT_TRUE(slotUntouched()) << "nothing reached the slot";
+
+  // infer refuses it at once too, naming the op, instead of waiting for the device.
+  QFile input(dir.filePath("in.bin"));
+  ASSERT_TRUE(input.open(QIODevice::WriteOnly));
+  input.write(QByteArray(8, '\0'));
+  input.close();
+  QElapsedTimer t;
+  t.start();
+  const CliResult infer =
+      runCli({"infer", "--device", agent.address(), "--model", lsh, "--input", input.fileName()});
+  EXPECT_EQ(infer.code, 2) << infer.err.toStdString();
+  EXPECT_TRUE(infer.err.contains("op 15 LSH_PROJECTION not supported")) << infer.err.toStdString();
+  EXPECT_LT(t.elapsed(), 30000);
+
+  // Not a model, or a truncated one: refused before the transfer as well.
+  QFile text(dir.filePath("notes.tflite"));
+  ASSERT_TRUE(text.open(QIODevice::WriteOnly));
+  text.write("this is not a flatbuffer, only some text long enough to look like one");
+  text.close();
+  const CliResult junk =
+      runCli({"flash", "--device", agent.address(), text.fileName(), "--slot", "1"});
+  EXPECT_EQ(junk.code, 2) << junk.err.toStdString();
+  EXPECT_TRUE(junk.err.contains("not a valid .tflite")) << junk.err.toStdString();
+  const QString kws = modelPath(QStringLiteral("kws_ref_model"));
+  if (QFileInfo(kws).isFile()) {
+    QFile half(dir.filePath("half.tflite"));
+    ASSERT_TRUE(half.open(QIODevice::WriteOnly));
+    half.write(readAll(kws).left(20000));
+    half.close();
+    const CliResult cut =
+        runCli({"flash", "--device", agent.address(), half.fileName(), "--slot", "1"});
+    EXPECT_EQ(cut.code, 2) << cut.err.toStdString();
+  }
+  EXPECT_TRUE(slotUntouched());
 }
 
 TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QEventLoop>
 
+#include "app/core/device/device_compatibility.h"
 #include "device_protocol/crc32.h"
 #include "model_runner/host/sha256.h"
 
@@ -36,9 +37,25 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
     m_error = QStringLiteral("%1: the model is empty").arg(where());
     return false;
   }
+  m_report = FlashReport();
+  m_report.refusedBeforeSending = true;
   ModelImageFile image;
   if (!loadModelImage(model, options.modelName, QStringLiteral("the model"), &image, &m_error)) {
     m_error = QStringLiteral("%1: %2").arg(where(), m_error);
+    return false;
+  }
+  const proto::HelloReply& hello = m_session->info().hello;
+  quint32 capacity = 0;
+  for (const SlotInfo& s : hello.slots)
+    if (s.slot == options.slot) capacity = s.capacity;
+  const QStringList problems = deviceCompatibilityProblems(
+      hello, image.header, static_cast<quint32>(image.bytes.size()), capacity);
+  if (!problems.isEmpty()) {
+    const QString name = QString::fromUtf8(image.header.modelName.c_str());
+    m_error = describeIncompatibility(
+        where(),
+        name.isEmpty() ? QStringLiteral("the model") : QStringLiteral("model '%1'").arg(name),
+        problems);
     return false;
   }
   m_model = image.bytes;

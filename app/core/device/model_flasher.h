@@ -44,8 +44,9 @@ struct FlashReport {
   QString sha256;              // of the image sent (lower-case hex), what the device verified
   quint32 resumedFrom = 0;     // offset FlashBegin's Ack named (0 = fresh transfer)
   bool resumeRefused = false;  // the device held a prefix that did not hash as ours
-  quint32 bytesSent = 0;       // payload bytes sent in FlashChunks this time
-  int chunkRetries = 0;        // timeouts and offset corrections
+  bool refusedBeforeSending = false;  // not a model, or the device cannot run it (pre-flight)
+  quint32 bytesSent = 0;              // payload bytes sent in FlashChunks this time
+  int chunkRetries = 0;               // timeouts and offset corrections
   bool activated = false;
   bool rolledBack = false;
   qint64 elapsedMs = 0;
@@ -59,7 +60,9 @@ class ModelFlasher : public QObject {
   ~ModelFlasher() override;
 
   // Starts flashing `model` (a .tflite or a model image); finished() reports the outcome.
-  // False (with error()) if one is running or the model is not a valid .tflite or image.
+  // False (with error()) if one is running, or, with report().refusedBeforeSending, when the
+  // model is not a valid .tflite or image or the device cannot run it (pre-flight:
+  // device_compatibility.h, every problem in one message) — before any byte is sent.
   bool start(const QByteArray& model, const FlashOptions& options);
   // Stops after the request in flight (for tests and a GUI cancel button); finished(false).
   void cancel();
