@@ -2,7 +2,7 @@
 // 0xFFFFFFFF). Used for the frame check sequence and for model images (FlashBegin.crc32),
 // so one implementation serves both. check("123456789") == 0xCBF43926.
 //
-// Table-driven, one byte per step; the 1 KiB table is constexpr and lives in flash.
+// Table-driven, a half byte per lookup; the 64-byte table is constexpr and lives in flash.
 // Pure functions of their arguments: callable from any thread or interrupt.
 #pragma once
 

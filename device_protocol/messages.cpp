@@ -67,7 +67,7 @@ bool isValid(InferenceStatus v) {
 }
 bool isValid(NackCode v) {
   return v >= NackCode::kMalformed &&
-         static_cast<uint8_t>(v) <= static_cast<uint8_t>(NackCode::kInputTooLarge);
+         static_cast<uint8_t>(v) <= static_cast<uint8_t>(NackCode::kHashMismatch);
 }
 bool isValid(LogLevel v) {
   return static_cast<uint8_t>(v) <= static_cast<uint8_t>(LogLevel::kError);
@@ -480,6 +480,9 @@ struct Schema<FlashBegin> {
     io.u32(m.size...);
     io.u32(m.crc32...);
     short8(io, m.modelName...);
+    short8(io, m.imageSha256...);
+    io.u32(m.resumeOffset...);
+    short8(io, m.prefixSha256...);
   }
 };
 template <>
@@ -801,7 +804,10 @@ Status validate(const SlotInfoRequest&) {
 }
 
 Status validate(const FlashBegin& m) {
-  return m.size >= 1 ? Status::kOk : Status::kOutOfRange;
+  if (m.imageSha256.size() != kSha256Size || m.prefixSha256.size() != kSha256Size) {
+    return Status::kLengthMismatch;
+  }
+  return (m.size >= 1 && m.resumeOffset <= m.size) ? Status::kOk : Status::kOutOfRange;
 }
 
 Status validate(const FlashChunk& m) {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include "device_protocol/bounded.h"
+#include "device_protocol/sha256.h"
 #include "device_protocol/span.h"
 #include "device_protocol/status.h"
 
@@ -181,6 +182,7 @@ enum class NackCode : uint8_t {
   kSlotNotValid = 16,
   kNoRollbackTarget = 17,
   kInputTooLarge = 18,
+  kHashMismatch = 19,  // Nack.value = first 4 bytes (LE) of the SHA-256 the device computed
 };
 bool isValid(NackCode v);
 
@@ -342,6 +344,13 @@ struct FlashBegin : MessageOf<MessageType::kFlashBegin> {
   uint32_t size = 1;   // model image bytes, >= 1
   uint32_t crc32 = 0;  // CRC-32 of the whole image
   BoundedString<kMaxNameLen> modelName;
+  // SHA-256 of the whole image: FlashEnd refuses a slot whose bytes hash otherwise.
+  BoundedBytes<kSha256Size> imageSha256;  // exactly kSha256Size bytes
+  // Resume request: continue at resumeOffset only if the device holds a transfer of the
+  // same image (size, CRC, name, imageSha256) with exactly resumeOffset bytes whose SHA-256
+  // is prefixSha256; otherwise (and always when resumeOffset is 0) it erases and starts at 0.
+  uint32_t resumeOffset = 0;               // <= size
+  BoundedBytes<kSha256Size> prefixSha256;  // exactly kSha256Size bytes
 };
 
 struct FlashChunk : MessageOf<MessageType::kFlashChunk> {

@@ -158,8 +158,7 @@ void writeSeeds(const char* dir) {
   chunk.data = ConstByteSpan(samples, 4);
   seed(dir, "tensor-chunk", chunk);
   seed(dir, "slot-info", slot);
-  FlashBegin begin;
-  begin.size = 20000;
+  FlashBegin begin = makeFlashBegin(0, ConstByteSpan(samples, 4), "seed", 2);
   seed(dir, "flash-begin", begin);
   FlashChunk flash;
   flash.data = ConstByteSpan(samples, 96);

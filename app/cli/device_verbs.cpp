@@ -12,9 +12,11 @@
 #include "app/cli/device_connect.h"
 #include "app/cli/verbs.h"
 #include "app/core/dataset/formats/csv_format.h"
+#include "app/core/device/device_compatibility.h"
 #include "app/core/device/device_dump.h"
 #include "app/core/device/device_session.h"
 #include "app/core/device/device_transport.h"
+#include "app/core/device/model_image_file.h"
 #include "app/core/device/text_stream.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
@@ -624,6 +626,18 @@ int runInfer(const QStringList& args) {
   // Known model: each captured tensor is bounded by its size, and a refusal names the op.
   if (!modelPath.isEmpty()) session->setModel(&summary);
   const DeviceInfo info = session->info();
+  // A model needing an operator, arena or firmware the device lacks: refuse before sending.
+  if (!modelPath.isEmpty()) {
+    ModelImageFile image;
+    const QByteArray bytes(reinterpret_cast<const char*>(model.bytes.data()),
+                           static_cast<int>(model.bytes.size()));
+    if (!loadModelImage(bytes, QString(), modelPath, &image, &error))
+      return fail(verb, error, kExitUsage);
+    const QStringList problems = deviceCompatibilityProblems(info.hello, image.header, 0, 0);
+    if (!problems.isEmpty())
+      return fail(verb, describeIncompatibility(session->uri().text, modelPath, problems),
+                  kExitUsage);
+  }
   // No tensor the device can hold is larger than its arena: refuse a bigger input before sending.
   if (in.size() > info.hello.arenaBytes)
     return fail(verb,

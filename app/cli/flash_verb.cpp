@@ -128,7 +128,7 @@ int runFlash(const QStringList& args) {
   const bool flashed =
       flasher.flashBlocking(model, options, static_cast<int>(flashS * 1000), &error);
   const FlashReport& r = flasher.report();
-  if (!flashed) return fail(verb, error, kExitFailed);
+  if (!flashed) return fail(verb, error, r.refusedBeforeSending ? kExitUsage : kExitFailed);
 
   const double seconds = static_cast<double>(r.elapsedMs) / 1000.0;
   if (p.isSet(json)) {
@@ -138,7 +138,9 @@ int runFlash(const QStringList& args) {
         {QStringLiteral("slot"), slotIndex},
         {QStringLiteral("bytes"), static_cast<qint64>(r.size)},
         {QStringLiteral("crc32"), QStringLiteral("%1").arg(r.crc32, 8, 16, QLatin1Char('0'))},
+        {QStringLiteral("sha256"), r.sha256},
         {QStringLiteral("resumed_from"), static_cast<qint64>(r.resumedFrom)},
+        {QStringLiteral("resume_refused"), r.resumeRefused},
         {QStringLiteral("bytes_sent"), static_cast<qint64>(r.bytesSent)},
         {QStringLiteral("retries"), r.chunkRetries},
         {QStringLiteral("activated"), r.activated},
@@ -148,12 +150,14 @@ int runFlash(const QStringList& args) {
     out() << "flashed     " << modelPath << " (" << r.size << " bytes, crc32 "
           << QStringLiteral("%1").arg(r.crc32, 8, 16, QLatin1Char('0')) << ") into slot "
           << slotIndex << " of " << p.value(device) << "\n"
+          << "image       sha256 " << r.sha256 << " (model image header + .tflite)\n"
           << "transfer    " << r.bytesSent << " bytes in " << QString::number(seconds, 'f', 1)
           << " s ("
           << QString::number(static_cast<double>(r.bytesSent) / 1024.0 / std::max(seconds, 0.001),
                              'f', 1)
           << " KiB/s)";
     if (r.resumedFrom > 0) out() << ", resumed at byte " << r.resumedFrom;
+    if (r.resumeRefused) out() << ", restarted (the device held other bytes)";
     if (r.chunkRetries > 0) out() << ", " << r.chunkRetries << " retries";
     out() << "\n"
           << "slot " << slotIndex << "      "

@@ -7,6 +7,20 @@ namespace tinyscope::agent {
 namespace {
 using proto::NackCode;
 
+// The .tflite inside a slot payload: after the image header when the payload is a model
+// image (checked, and its SHA-256 verified when `verifyPayload`), else the payload itself.
+proto::ImageStatus tfliteOf(hal::SlotModel* sm, bool verifyPayload) {
+  const proto::ConstByteSpan all(sm->data, sm->size);
+  proto::ImageStatus s = verifyPayload ? proto::verifyModelImage(all) : proto::checkModelImage(all);
+  if (s == proto::ImageStatus::kBadMagic || s == proto::ImageStatus::kTooShort)
+    return proto::ImageStatus::kOk;  // a bare .tflite
+  if (s == proto::ImageStatus::kOk) {
+    sm->data += proto::kModelImageHeaderSize;
+    sm->size -= static_cast<uint32_t>(proto::kModelImageHeaderSize);
+  }
+  return s;
+}
+
 bool headerErased(uint8_t slot) {
   const uint8_t* base = hal::slotData(slot);
   if (base == nullptr || hal::slotCapacity(slot) < hal::kSlotHeaderSize) return true;
@@ -21,18 +35,13 @@ void ModelSlots::begin(SlotMetadataStore* store, uint8_t preferredSlot) {
   m_store = store;
   const uint32_t n = hal::slotCount();
   m_count = static_cast<uint8_t>(n < proto::kMaxSlots ? n : proto::kMaxSlots);
-  for (uint8_t i = 0; i < m_count; ++i) {
-    m_slots[i] = Slot();
-    if (m_store != nullptr) {
-      char name[proto::kMaxNameLen + 1] = {};
-      if (m_store->loadName(i, name, sizeof name)) m_slots[i].name.assign(name);
-    }
-  }
+  for (uint8_t i = 0; i < m_count; ++i) m_slots[i] = Slot();
+  m_meta = SlotMetadata();
+  if (m_store != nullptr && !m_store->load(&m_meta)) m_meta = SlotMetadata();
   m_active = -1;
-  m_previous = -1;
   int32_t candidates[2 + proto::kMaxSlots];
   size_t k = 0;
-  if (m_store != nullptr) candidates[k++] = m_store->loadActiveSlot();
+  candidates[k++] = m_meta.active;
   candidates[k++] = preferredSlot;
   for (uint8_t i = 0; i < m_count; ++i) candidates[k++] = i;
   for (size_t c = 0; c < k; ++c) {
@@ -53,7 +62,8 @@ uint32_t ModelSlots::payloadCapacity(uint8_t slot) const {
 uint32_t ModelSlots::checkModel(uint8_t slot, bool verifyPayload) {
   m_modelError = runner::ErrorDetail();
   hal::SlotModel sm{};
-  if (hal::slotModel(slot, verifyPayload, &sm) != hal::Status::kOk) {
+  if (hal::slotModel(slot, verifyPayload, &sm) != hal::Status::kOk ||
+      tfliteOf(&sm, verifyPayload) != proto::ImageStatus::kOk) {
     m_modelError.status = runner::Status::kModelNotLoaded;
     return static_cast<uint32_t>(m_modelError.status);
   }
@@ -68,7 +78,8 @@ uint32_t ModelSlots::checkModel(uint8_t slot, bool verifyPayload) {
 
 bool ModelSlots::model(uint8_t slot, hal::SlotModel* out) const {
   if (slot >= m_count || m_slots[slot].receiving) return false;
-  return hal::slotModel(slot, false, out) == hal::Status::kOk;
+  return hal::slotModel(slot, false, out) == hal::Status::kOk &&
+         tfliteOf(out, false) == proto::ImageStatus::kOk;
 }
 
 proto::SlotInfo ModelSlots::info(uint8_t slot) const {
@@ -77,7 +88,7 @@ proto::SlotInfo ModelSlots::info(uint8_t slot) const {
   if (slot >= m_count) return info;
   const Slot& s = m_slots[slot];
   info.capacity = payloadCapacity(slot);
-  info.modelName = s.name;
+  info.modelName = m_meta.names[slot];
   hal::SlotModel sm{};
   if (s.receiving) {
     info.state = proto::SlotState::kReceiving;
@@ -100,10 +111,15 @@ proto::SlotInfo ModelSlots::info(uint8_t slot) const {
 }
 
 void ModelSlots::setActive(int32_t slot) {
-  if (slot != m_active) m_previous = m_active;
+  if (slot != m_active) m_meta.previous = m_active;
   m_active = slot;
+  m_meta.active = slot;
   ++m_generation;
-  if (m_store != nullptr && slot >= 0) m_store->saveActiveSlot(static_cast<uint8_t>(slot));
+  saveMetadata();
+}
+
+void ModelSlots::saveMetadata() {
+  if (m_store != nullptr) (void)m_store->save(m_meta);  // a refused save keeps the RAM state
 }
 
 SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
@@ -112,18 +128,21 @@ SlotReply ModelSlots::flashBegin(const proto::FlashBegin& m) {
     return SlotReply::nack(NackCode::kSlotTooSmall, payloadCapacity(m.slot));
   if (static_cast<int32_t>(m.slot) == m_active) return SlotReply::nack(NackCode::kBusy, m.slot);
   Slot& s = m_slots[m.slot];
-  if (s.receiving && s.size == m.size && s.crc == m.crc32 && s.name == m.modelName) {
-    return SlotReply::ack(s.received);  // resume where the previous transfer stopped
+  if (s.receiving && s.size == m.size && s.crc == m.crc32 && m_meta.names[m.slot] == m.modelName &&
+      s.image == m.imageSha256 && m.resumeOffset == s.received && m.resumeOffset > 0 &&
+      storedHashIs(m.slot, s.received, m.prefixSha256)) {
+    return SlotReply::ack(s.received);
   }
   const hal::Status erased = hal::slotErase(m.slot);
   if (erased != hal::Status::kOk)
     return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(erased));
-  if (m_previous == static_cast<int32_t>(m.slot)) m_previous = -1;
+  if (m_meta.previous == static_cast<int32_t>(m.slot)) m_meta.previous = -1;
   s = Slot();
   s.receiving = true;
   s.size = m.size;
   s.crc = m.crc32;
-  s.name = m.modelName;
+  s.image = m.imageSha256;
+  m_meta.names[m.slot] = m.modelName;  // saved with the slot at FlashEnd
   return SlotReply::ack(0);
 }
 
@@ -138,7 +157,6 @@ SlotReply ModelSlots::flashChunk(const proto::FlashChunk& m) {
   const hal::Status w = hal::slotWrite(m.slot, hal::kSlotHeaderSize + m.offset, m.data.data(), n);
   if (w != hal::Status::kOk)
     return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(w));
-  s.running.update(m.data);
   s.received += n;
   return SlotReply::ack(s.received);
 }
@@ -148,12 +166,25 @@ SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
   Slot& s = m_slots[m.slot];
   if (!s.receiving) return SlotReply::nack(NackCode::kInvalidArgument, 0);
   if (s.received != s.size) return SlotReply::nack(NackCode::kFlashOffsetMismatch, s.received);
-  // Check what storage holds, not what arrived: catches a write the medium garbled.
-  const uint32_t stored = hal::crc32(hal::slotData(m.slot) + hal::kSlotHeaderSize, s.size);
+  // Check what storage holds, not what arrived: catches a write the medium garbled and
+  // bytes that are not the announced image.
+  const uint8_t* payload = hal::slotData(m.slot) + hal::kSlotHeaderSize;
+  const uint32_t stored = hal::crc32(payload, s.size);
   s.receiving = false;
-  if (stored != s.crc || s.running.value() != s.crc) {
+  if (stored != s.crc) {
     s.invalid = true;
     return SlotReply::nack(NackCode::kCrcMismatch, stored);
+  }
+  uint32_t hashHead = 0;
+  if (!storedHashIs(m.slot, s.size, s.image, &hashHead)) {
+    s.invalid = true;
+    return SlotReply::nack(NackCode::kHashMismatch, hashHead);
+  }
+  hal::SlotModel sm{payload, s.size, stored};
+  const proto::ImageStatus image = tfliteOf(&sm, true);
+  if (image != proto::ImageStatus::kOk) {
+    s.invalid = true;
+    return SlotReply::nack(NackCode::kSlotNotValid, static_cast<uint32_t>(image));
   }
   uint8_t header[hal::kSlotHeaderSize];
   hal::makeSlotHeader(s.size, s.crc, header);
@@ -163,8 +194,15 @@ SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
     return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(w));
   }
   s.invalid = false;
-  if (m_store != nullptr) m_store->saveName(m.slot, s.name.c_str());
+  saveMetadata();
   return SlotReply::ack(stored);
+}
+
+bool ModelSlots::storedHashIs(uint8_t slot, uint32_t size, const Digest& expected, uint32_t* head) {
+  const proto::Sha256Digest d =
+      proto::sha256(proto::ConstByteSpan(hal::slotData(slot) + hal::kSlotHeaderSize, size));
+  if (head != nullptr) *head = hal::detail::loadLe32(d.bytes);
+  return proto::sameBytes(proto::ConstByteSpan(d.bytes, proto::kSha256Size), expected.bytes());
 }
 
 SlotReply ModelSlots::verify(uint8_t slot) {
@@ -190,7 +228,7 @@ SlotReply ModelSlots::activate(uint8_t slot) {
 }
 
 SlotReply ModelSlots::rollback() {
-  const int32_t target = m_previous;
+  const int32_t target = m_meta.previous;
   if (target < 0 || target >= m_count || m_slots[target].receiving || m_slots[target].invalid ||
       checkModel(static_cast<uint8_t>(target), true) != 0) {
     return SlotReply::nack(NackCode::kNoRollbackTarget, 0);

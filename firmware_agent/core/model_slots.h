@@ -3,10 +3,17 @@
 //
 // Storage layout is hal.h's (32-byte header, payload after it, header written last), so a
 // torn flash reads as "no model". What the header cannot hold (model names, which slot is
-// active) lives in RAM and, when the port provides a SlotMetadataStore, in the port's
-// persistent store. A transfer in progress (Receiving) is RAM state: a FlashBegin with the
-// same slot, size and CRC resumes it at the offset already received; anything else starts
-// over with an erase.
+// active and which was before it) is SlotMetadata: in RAM and, when the port provides a
+// SlotMetadataStore (normally a SlotJournal), saved whole after every change. The payload is a
+// model image (device_protocol/model_image.h: header + .tflite, its SHA-256 checked before every
+// load) or, for slots preloaded by a port or scripts/qemu_run.sh --model, a bare .tflite (slot CRC
+// only).
+//
+// A transfer in progress (Receiving) is RAM state. FlashBegin resumes it only when it names
+// the same image (size, CRC, name, SHA-256) and the exact offset received, and the SHA-256
+// of the bytes stored so far equals the prefix hash the desktop computed; anything else
+// erases and starts at 0, so a prefix from another image can never be spliced in. FlashEnd
+// writes the slot header only when the SHA-256 of the stored bytes is the announced one.
 //
 // Threading: main only. Memory: a few dozen bytes per slot, inline (kMaxSlots slots).
 // Errors: every command returns a SlotReply: Ack value or Nack code + value.
@@ -17,33 +24,12 @@
 
 #include "device_protocol/crc32.h"
 #include "device_protocol/messages.h"
+#include "device_protocol/model_image.h"
+#include "firmware_agent/core/slot_journal.h"
 #include "hal.h"
 #include "model_runner/status.h"
 
 namespace tinyscope::agent {
-
-// Persistence the port may offer for what hal slot headers do not hold. Defaults keep
-// everything in RAM only (after a reset the first valid slot is active and names are empty).
-class SlotMetadataStore {
- public:
-  // Slot active before the reset, or -1 when unknown.
-  virtual int32_t loadActiveSlot() { return -1; }
-  virtual void saveActiveSlot(uint8_t slot) { (void)slot; }
-  // Copies the model name of `slot` (NUL-terminated, at most `capacity`-1 chars); false if none.
-  virtual bool loadName(uint8_t slot, char* out, size_t capacity) {
-    (void)slot;
-    (void)out;
-    (void)capacity;
-    return false;
-  }
-  virtual void saveName(uint8_t slot, const char* name) {
-    (void)slot;
-    (void)name;
-  }
-
- protected:
-  ~SlotMetadataStore() = default;
-};
 
 struct SlotReply {
   bool ok = true;
@@ -60,7 +46,7 @@ struct SlotReply {
 
 class ModelSlots {
  public:
-  // Reads every slot header (the active one with a full payload CRC) and picks the active
+  // Reads every slot header (the active one with a full payload check) and picks the active
   // slot: the store's choice if valid, else `preferredSlot` if valid, else the lowest valid.
   // `store` may be null; it must outlive this object.
   void begin(SlotMetadataStore* store, uint8_t preferredSlot);
@@ -72,7 +58,8 @@ class ModelSlots {
   uint32_t generation() const { return m_generation; }
 
   proto::SlotInfo info(uint8_t slot) const;
-  // Header-checked model of `slot` (no payload CRC pass). False when the slot has none.
+  // Header-checked .tflite of `slot` (inside its model image, if it holds one; no payload
+  // CRC or hash pass). False when the slot has none.
   bool model(uint8_t slot, hal::SlotModel* out) const;
 
   SlotReply flashBegin(const proto::FlashBegin& m);
@@ -86,27 +73,33 @@ class ModelSlots {
   const runner::ErrorDetail& modelError() const { return m_modelError; }
 
  private:
+  using Digest = proto::BoundedBytes<proto::kSha256Size>;
   struct Slot {
     bool receiving = false;
-    bool invalid = false;  // last transfer failed its CRC or a write
+    bool invalid = false;  // last transfer failed its hash or a write
     uint32_t size = 0;
     uint32_t crc = 0;
     uint32_t received = 0;
-    proto::Crc32 running;
-    proto::BoundedString<proto::kMaxNameLen> name;
+    Digest image;  // announced SHA-256 of the whole image
   };
+
+  // Whether the SHA-256 of the first `size` stored payload bytes of `slot` is `expected`;
+  // *head (if given) gets its first 4 bytes, little-endian.
+  static bool storedHashIs(uint8_t slot, uint32_t size, const Digest& expected,
+                           uint32_t* head = nullptr);
 
   uint32_t payloadCapacity(uint8_t slot) const;
   // Header + payload CRC + flatbuffer verification; 0 when fine, else a runner::Status value
   // (modelError() says where).
   uint32_t checkModel(uint8_t slot, bool verifyPayload);
   void setActive(int32_t slot);
+  void saveMetadata();
 
   Slot m_slots[proto::kMaxSlots];
   SlotMetadataStore* m_store = nullptr;
   uint8_t m_count = 0;
   int32_t m_active = -1;
-  int32_t m_previous = -1;
+  SlotMetadata m_meta;  // names and the rollback target (m_meta.previous)
   uint32_t m_generation = 0;
   runner::ErrorDetail m_modelError;
 };

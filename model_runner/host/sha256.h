@@ -1,4 +1,5 @@
 // SHA-256 of a byte range as lower-case hex (host only; used for manifest model_sha256).
+// The digest itself is device_protocol/sha256.h; this is its text form.
 #pragma once
 
 #include <cstddef>

@@ -12,6 +12,7 @@
 #include "app/core/device/model_flasher.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
+#include "model_runner/host/tflite_writer.h"
 #include "model_runner/tflite_schema.h"
 #include "tests/support/fake_device.h"
 
@@ -438,6 +439,21 @@ TEST(DeviceText, PrintableUtf8StaysEscapesAndBrokenBytesAreShownAsHex) {
   EXPECT_EQ(sanitizeDeviceText(bad, sizeof(bad) - 1), "a\\\\b\\xe2\\x80\\xaec\\xc0\\xaf");
 }
 
+// A one-operator int8 model (SOFTMAX over 4 values): something the flasher accepts.
+QByteArray tinySoftmaxModel() {
+  using namespace tinyscope::runner::host;
+  TfliteWriter w;
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {1, 4}, QuantParams::perTensor(0.0625f, 0));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt8, {1, 4}, QuantParams::perTensor(1.0f / 256, -128));
+  w.addSoftmax(in, out);
+  w.setInputs({in});
+  w.setOutputs({out});
+  const std::vector<uint8_t> bytes = w.serialize();
+  return QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
+}
+
 TEST(ModelFlasherRouting, AnswersToOtherRequestsAreIgnoredAndANackEndsAtOnce) {
   FakeDevice dev;
   ASSERT_TRUE(dev.connect());
@@ -445,7 +461,9 @@ TEST(ModelFlasherRouting, AnswersToOtherRequestsAreIgnoredAndANackEndsAtOnce) {
   QSignalSpy finished(&flasher, &ModelFlasher::finished);
   FlashOptions options;
   options.slot = 1;
-  ASSERT_TRUE(flasher.start(QByteArray(100, 'm'), options));
+  EXPECT_FALSE(flasher.start(QByteArray(100, 'm'), options)) << "not a .tflite: nothing is sent";
+  EXPECT_EQ(dev.lastRequest(MessageType::kSlotInfoRequest), 0);
+  ASSERT_TRUE(flasher.start(tinySoftmaxModel(), options)) << flasher.error().toStdString();
   const quint16 slotRequest = dev.lastRequest(MessageType::kSlotInfoRequest);
   ASSERT_NE(slotRequest, 0);
   SlotInfo info;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -16,6 +17,9 @@
 #include "app/core/device/device_session.h"
 #include "app/core/device/device_transport.h"
 #include "app/core/device/model_flasher.h"
+#include "app/core/device/model_image_file.h"
+#include "model_runner/host/tflite_writer.h"
+#include "model_runner/model.h"
 #include "tests/support/cli_process.h"
 
 namespace {
@@ -73,10 +77,11 @@ TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
   PtyAgent agent(slots.path());
   ASSERT_FALSE(agent.address().isEmpty());
 
-  // First attempt: the link goes away a third of the way in.
+  // One attempt that the link cuts a third of the way in; its report and error.
   QString error;
   quint32 cutAt = 0;
-  {
+  auto cutOffAttempt = [&](tinyscope::FlashReport* report) {
+    cutAt = 0;
     auto session = connect(agent.address(), &error);
     ASSERT_TRUE(session) << error.toStdString();
     tinyscope::ModelFlasher flasher(session.get());
@@ -98,9 +103,29 @@ TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
     EXPECT_TRUE(error.contains("disappeared")) << error.toStdString();
     EXPECT_TRUE(error.contains(agent.address())) << error.toStdString();
     ASSERT_GT(cutAt, 0u);
-  }
+    *report = flasher.report();
+  };
+  tinyscope::FlashReport first;
+  cutOffAttempt(&first);
+  EXPECT_EQ(first.resumedFrom, 0u);
 
-  // Second attempt on a new connection: continues where the device stopped.
+  // Second attempt, after a byte the device already holds changed behind its back (the
+  // slot file is the device's flash): the prefix no longer hashes as the image's, so the
+  // device starts over instead of resuming; this attempt is cut off too.
+  {
+    QFile slot(slots.filePath(QStringLiteral("slot1.bin")));
+    ASSERT_TRUE(slot.open(QIODevice::ReadWrite));
+    uchar* bytes = slot.map(0, slot.size());
+    ASSERT_NE(bytes, nullptr);
+    bytes[32 + 300] ^= 0x01;  // a byte of the .tflite inside the received image
+    slot.unmap(bytes);
+  }
+  tinyscope::FlashReport second;
+  cutOffAttempt(&second);
+  EXPECT_TRUE(second.resumeRefused);
+  EXPECT_EQ(second.resumedFrom, 0u);
+
+  // Third attempt on a new connection: continues where the device stopped.
   auto session = connect(agent.address(), &error);
   ASSERT_TRUE(session) << error.toStdString();
   tinyscope::ModelFlasher flasher(session.get());
@@ -111,8 +136,129 @@ TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
   const tinyscope::FlashReport& r = flasher.report();
   EXPECT_GE(r.resumedFrom, cutAt);
   EXPECT_EQ(r.bytesSent, r.size - r.resumedFrom);
+  EXPECT_FALSE(r.resumeRefused);
   EXPECT_TRUE(r.activated);
-  EXPECT_EQ(r.size, static_cast<quint32>(model.size()));
+  EXPECT_EQ(r.size, static_cast<quint32>(model.size() + tinyscope::proto::kModelImageHeaderSize))
+      << "a .tflite travels as a model image";
+}
+
+TEST(ModelImageFile, ATfliteBecomesAnImageThatNamesItsOpsArenaAndHash) {
+  const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  const QByteArray tflite = readAll(modelFile);
+  tinyscope::ModelImageFile image;
+  QString error;
+  ASSERT_TRUE(tinyscope::loadModelImage(tflite, QStringLiteral("kws"), modelFile, &image, &error))
+      << error.toStdString();
+  using namespace tinyscope::proto;
+  EXPECT_EQ(image.tflite(), tflite);
+  EXPECT_EQ(image.header.payloadSize, static_cast<uint32_t>(tflite.size()));
+  EXPECT_STREQ(image.header.modelName.c_str(), "kws");
+  EXPECT_EQ(image.header.payloadSha256,
+            sha256(ConstByteSpan(reinterpret_cast<const uint8_t*>(tflite.constData()),
+                                 static_cast<size_t>(tflite.size()))));
+  EXPECT_GT(image.header.arenaBytes[0], 0u) << "the reference kernels' planned arena";
+  // The operator list is the model's distinct builtin codes, as the runtime reads them.
+  tinyscope::runner::Model model;
+  ASSERT_EQ(model.load(reinterpret_cast<const uint8_t*>(tflite.constData()),
+                       static_cast<size_t>(tflite.size())),
+            tinyscope::runner::Status::kOk);
+  ASSERT_GT(image.header.opCodes.size(), 0u);
+  for (uint16_t op : image.header.opCodes) {
+    bool used = false;
+    for (uint32_t i = 0; i < model.numOperatorCodes(); ++i) used |= model.builtinCode(i) == op;
+    EXPECT_TRUE(used) << "op " << op;
+  }
+
+  // An image file is taken byte for byte; a damaged or truncated one is refused by name.
+  tinyscope::ModelImageFile again;
+  ASSERT_TRUE(
+      tinyscope::loadModelImage(image.bytes, QString(), QStringLiteral("img"), &again, &error));
+  EXPECT_EQ(again.bytes, image.bytes);
+  QByteArray damaged = image.bytes;
+  damaged.data()[kModelImageHeaderSize + 100] ^= 0x10;
+  EXPECT_FALSE(
+      tinyscope::loadModelImage(damaged, QString(), QStringLiteral("img"), &again, &error));
+  EXPECT_TRUE(error.contains("img") && error.contains("SHA-256")) << error.toStdString();
+  EXPECT_FALSE(tinyscope::loadModelImage(tflite.left(tflite.size() / 2), QString(),
+                                         QStringLiteral("half.tflite"), &again, &error));
+  EXPECT_TRUE(error.startsWith("half.tflite: not a valid .tflite")) << error.toStdString();
+}
+
+// A model with an operator no firmware has (LSH_PROJECTION), written to `path`.
+bool writeModelNeedingLsh(const QString& path) {
+  using namespace tinyscope::runner::host;
+  TfliteWriter w;
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {1, 8}, QuantParams::perTensor(0.5f, 0));
+  const int32_t out = w.addActivation("out", TensorType::kInt32, {1, 8});
+  OperatorSpec op;
+  op.op = BuiltinOperator::kLshProjection;
+  op.inputs = {in};
+  op.outputs = {out};
+  w.addOperator(op);
+  w.setInputs({in});
+  w.setOutputs({out});
+  const std::vector<uint8_t> bytes = w.serialize();
+  QFile f(path);
+  return f.open(QIODevice::WriteOnly) &&
+         f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size())) ==
+             static_cast<qint64>(bytes.size());
+}
+
+TEST(CliFlash, PreflightRefusesWhatTheDeviceCannotRunBeforeAByteIsSent) {
+  QTemporaryDir dir;
+  PtyAgent agent(dir.filePath("slots"));
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString lsh = dir.filePath("lsh.tflite");
+  ASSERT_TRUE(writeModelNeedingLsh(lsh));
+  auto slotUntouched = [&] {
+    QFile slot(dir.filePath("slots/slot1.bin"));
+    if (!slot.open(QIODevice::ReadOnly)) return false;
+    const QByteArray bytes = slot.readAll();
+    return !bytes.isEmpty() && bytes.count('\xff') == bytes.size();
+  };
+
+  const CliResult flash = runCli({"flash", "--device", agent.address(), lsh, "--slot", "1"});
+  EXPECT_EQ(flash.code, 2) << flash.err.toStdString();
+  EXPECT_TRUE(flash.err.contains("op 15 LSH_PROJECTION not supported by firmware"))
+      << flash.err.toStdString();
+  EXPECT_TRUE(slotUntouched()) << "nothing reached the slot";
+
+  // infer refuses it at once too, naming the op, instead of waiting for the device.
+  QFile input(dir.filePath("in.bin"));
+  ASSERT_TRUE(input.open(QIODevice::WriteOnly));
+  input.write(QByteArray(8, '\0'));
+  input.close();
+  QElapsedTimer t;
+  t.start();
+  const CliResult infer =
+      runCli({"infer", "--device", agent.address(), "--model", lsh, "--input", input.fileName()});
+  EXPECT_EQ(infer.code, 2) << infer.err.toStdString();
+  EXPECT_TRUE(infer.err.contains("op 15 LSH_PROJECTION not supported")) << infer.err.toStdString();
+  EXPECT_LT(t.elapsed(), 30000);
+
+  // Not a model, or a truncated one: refused before the transfer as well.
+  QFile text(dir.filePath("notes.tflite"));
+  ASSERT_TRUE(text.open(QIODevice::WriteOnly));
+  text.write("this is not a flatbuffer, only some text long enough to look like one");
+  text.close();
+  const CliResult junk =
+      runCli({"flash", "--device", agent.address(), text.fileName(), "--slot", "1"});
+  EXPECT_EQ(junk.code, 2) << junk.err.toStdString();
+  EXPECT_TRUE(junk.err.contains("not a valid .tflite")) << junk.err.toStdString();
+  const QString kws = modelPath(QStringLiteral("kws_ref_model"));
+  if (QFileInfo(kws).isFile()) {
+    QFile half(dir.filePath("half.tflite"));
+    ASSERT_TRUE(half.open(QIODevice::WriteOnly));
+    half.write(readAll(kws).left(20000));
+    half.close();
+    const CliResult cut =
+        runCli({"flash", "--device", agent.address(), half.fileName(), "--slot", "1"});
+    EXPECT_EQ(cut.code, 2) << cut.err.toStdString();
+  }
+  EXPECT_TRUE(slotUntouched());
 }
 
 TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {

@@ -55,6 +55,14 @@ TensorChunk sample<TensorChunk>() {
   return m;
 }
 template <>
+FlashBegin sample<FlashBegin>() {
+  FlashBegin m;  // both digests are exactly 32 bytes
+  const Bytes digest(kSha256Size, 0xAB);
+  m.imageSha256.assign(view(digest));
+  m.prefixSha256.assign(view(digest));
+  return m;
+}
+template <>
 FlashChunk sample<FlashChunk>() {
   FlashChunk m;
   m.offset = 512;

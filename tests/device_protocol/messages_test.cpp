@@ -278,6 +278,9 @@ FlashBegin typicalFlashBegin() {
   m.size = 20000;
   m.crc32 = 0xCAFEF00D;
   m.modelName = s<kMaxNameLen>("kws_ref_model");
+  m.imageSha256.assign(pat(kSha256Size));
+  m.resumeOffset = 4096;
+  m.prefixSha256.assign(pat(kSha256Size));
   return m;
 }
 FlashBegin maxFlashBegin() {
@@ -869,9 +872,16 @@ TEST(MessagesInvalid, ValuesOutOfRange) {
   t.offset = t.totalBytes;
   EXPECT_EQ(encodeStatus(t), Status::kOutOfRange);
 
-  FlashBegin begin;
+  FlashBegin begin = typicalFlashBegin();
   begin.size = 0;
   EXPECT_EQ(encodeStatus(begin), Status::kOutOfRange);
+  begin = typicalFlashBegin();
+  begin.resumeOffset = begin.size + 1;
+  EXPECT_EQ(encodeStatus(begin), Status::kOutOfRange);
+  begin = typicalFlashBegin();
+  begin.prefixSha256.assign(pat(kSha256Size - 1));
+  EXPECT_EQ(encodeStatus(begin), Status::kLengthMismatch) << "a digest is exactly 32 bytes";
+  EXPECT_EQ(encodeStatus(FlashBegin()), Status::kLengthMismatch) << "the image hash is required";
   FlashChunk chunk = typicalFlashChunk();
   chunk.data = ConstByteSpan();
   EXPECT_EQ(encodeStatus(chunk), Status::kOutOfRange);

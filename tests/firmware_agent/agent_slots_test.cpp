@@ -12,6 +12,7 @@
 #include "agent_link.h"
 #include "agent_reference.h"
 #include "device_protocol/crc32.h"
+#include "device_protocol/model_image.h"
 #include "firmware_agent/core/gesture_signal.h"
 
 using namespace agent_test;
@@ -20,6 +21,20 @@ using proto::MessageType;
 namespace {
 
 const std::string kShared = TINYSCOPE_SHARED_DIR;
+
+// hello_world_int8, its golden input and the desktop's answer (model empty when ../shared
+// is missing).
+struct HelloWorld {
+  const std::string path = kShared + "/models/hello_world_int8.tflite";
+  std::vector<uint8_t> model, input;
+  ReferenceRun ref;
+  HelloWorld() {
+    if (!fileExists(path)) return;
+    model = readFile(path);
+    input = readFile(kShared + "/golden/hello_world_int8/seed1/input.bin");
+    ref = runReference(model, input);
+  }
+};
 
 struct TempDir {
   std::string path;
@@ -50,6 +65,89 @@ Message flashChunk(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& mod
   return c.request(chunk);
 }
 
+// A model image (header + .tflite) of `tflite`, as the desktop sends it.
+std::vector<uint8_t> imageOf(const std::vector<uint8_t>& tflite, const char* name) {
+  proto::ModelImageHeader h;
+  h.payloadSize = uint32_t(tflite.size());
+  h.payloadSha256 = proto::sha256(proto::ConstByteSpan(tflite.data(), tflite.size()));
+  h.modelName.assign(name);
+  std::vector<uint8_t> image(proto::kModelImageHeaderSize);
+  EXPECT_EQ(proto::encodeModelImageHeader(h, proto::ByteSpan(image.data(), image.size())),
+            proto::ImageStatus::kOk);
+  image.insert(image.end(), tflite.begin(), tflite.end());
+  return image;
+}
+
+// Sets the 4 bytes at `at` so that crc32(bytes[0, end)) == target: CRC-32 is affine over
+// GF(2) in those 32 bits, so one 32x32 elimination finds them (the classic CRC forgery).
+void forceCrc(std::vector<uint8_t>& bytes, size_t at, size_t end, uint32_t target) {
+  auto crcWith = [&](uint32_t x) {
+    for (int i = 0; i < 4; ++i) bytes[at + i] = uint8_t(x >> (8 * i));
+    return proto::crc32(proto::ConstByteSpan(bytes.data(), end));
+  };
+  const uint32_t base = crcWith(0);
+  uint32_t basis[32] = {}, combo[32] = {};
+  for (int k = 0; k < 32; ++k) {
+    uint32_t v = crcWith(1u << k) ^ base, m = 1u << k;
+    for (int bit = 31; bit >= 0 && v != 0; --bit) {
+      if (!((v >> bit) & 1)) continue;
+      if (basis[bit] == 0) {
+        basis[bit] = v;
+        combo[bit] = m;
+        break;
+      }
+      v ^= basis[bit];
+      m ^= combo[bit];
+    }
+  }
+  uint32_t want = target ^ base, x = 0;
+  for (int bit = 31; bit >= 0; --bit) {
+    if (!((want >> bit) & 1)) continue;
+    ASSERT_NE(basis[bit], 0u);
+    want ^= basis[bit];
+    x ^= combo[bit];
+  }
+  crcWith(x);
+}
+
+// Sends chunks of `image` from `from` to `to` into `slot`; false on any Nack.
+bool sendRange(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& image, size_t from,
+               size_t to) {
+  std::vector<uint8_t> upto(image.begin(), image.begin() + to);
+  for (size_t off = from; off < to;) {
+    const Message m = flashChunk(c, slot, upto, off);
+    if (m.type() != MessageType::kAck) return false;
+    off = m.decode<proto::Ack>().value;
+  }
+  return true;
+}
+
+// FlashBegin + every chunk + FlashEnd + Activate of `image` into `slot`, each answer within
+// `timeoutMs`, under the model name `name`; false at the first request without an Ack
+// (refused, or the agent is gone).
+bool flashAndActivate(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& image,
+                      const char* name, int timeoutMs) {
+  const proto::ConstByteSpan bytes(image.data(), image.size());
+  Message m = c.request(proto::makeFlashBegin(slot, bytes, name, 0), timeoutMs);
+  if (m.type() != MessageType::kAck || m.bytes.empty()) return false;
+  for (size_t off = 0; off < image.size(); off += proto::kMaxChunk) {
+    proto::FlashChunk chunk;
+    chunk.slot = slot;
+    chunk.offset = uint32_t(off);
+    chunk.data = bytes.subspan(off, proto::kMaxChunk);
+    m = c.request(chunk, timeoutMs);
+    if (m.type() != MessageType::kAck || m.bytes.empty()) return false;
+  }
+  proto::FlashEnd fe;
+  fe.slot = slot;
+  m = c.request(fe, timeoutMs);
+  if (m.type() != MessageType::kAck || m.bytes.empty()) return false;
+  proto::Activate act;
+  act.slot = slot;
+  m = c.request(act, timeoutMs);
+  return m.type() == MessageType::kAck && !m.bytes.empty();
+}
+
 // Uploads `input`, runs, and returns output 0's bytes (empty when the run failed).
 std::vector<uint8_t> runUploaded(AgentClient& c, const std::vector<uint8_t>& input,
                                  uint8_t slot = proto::kActiveSlot) {
@@ -77,12 +175,12 @@ std::vector<uint8_t> runUploaded(AgentClient& c, const std::vector<uint8_t>& inp
 }  // namespace
 
 TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
-  const std::string modelPath = kShared + "/models/hello_world_int8.tflite";
-  if (!fileExists(modelPath)) GTEST_SKIP() << "../shared is missing (" << modelPath << ")";
-  const std::vector<uint8_t> model = readFile(modelPath);
-  const std::vector<uint8_t> input = readFile(kShared + "/golden/hello_world_int8/seed1/input.bin");
-  const ReferenceRun ref = runReference(model, input);
-  ASSERT_TRUE(ref.ok) << ref.error;
+  const HelloWorld hello;
+  if (hello.model.empty()) GTEST_SKIP() << "../shared is missing (" << hello.path << ")";
+  ASSERT_TRUE(hello.ref.ok) << hello.ref.error;
+  const std::vector<uint8_t>& model = hello.model;
+  const std::vector<uint8_t>& input = hello.input;
+  const ReferenceRun& ref = hello.ref;
   TempDir slots;
   const uint32_t crc = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
   {
@@ -91,11 +189,8 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
     ASSERT_EQ(s.hello.slots.size(), 2u);
     EXPECT_EQ(s.hello.slots[1].state, proto::SlotState::kEmpty);
 
-    proto::FlashBegin begin;
-    begin.slot = 1;
-    begin.size = uint32_t(model.size());
-    begin.crc32 = crc;
-    begin.modelName.assign("hello");
+    const proto::ConstByteSpan bytes(model.data(), model.size());
+    const proto::FlashBegin begin = proto::makeFlashBegin(1, bytes, "hello", 0);
     Message m = s.client->request(begin);
     ASSERT_EQ(m.type(), MessageType::kAck);
     EXPECT_EQ(m.decode<proto::Ack>().value, 0u);
@@ -107,10 +202,10 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
       ASSERT_EQ(m.type(), MessageType::kAck);
       off = m.decode<proto::Ack>().value;
     }
-    m = s.client->request(begin);
+    m = s.client->request(proto::makeFlashBegin(1, bytes, "hello", uint32_t(off)));
     ASSERT_EQ(m.type(), MessageType::kAck);
     EXPECT_EQ(m.decode<proto::Ack>().value, off)
-        << "FlashBegin reports the offset already received";
+        << "FlashBegin with the hash of the prefix received resumes at its end";
 
     proto::SlotInfoRequest q;
     q.slot = 1;
@@ -170,10 +265,8 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
     EXPECT_EQ(runUploaded(*s.client, input), ref.outputs.at(0));
 
     // Flash the same model into slot 0, activate it, then roll back to slot 1.
-    proto::FlashBegin begin;
-    begin.slot = 0;
-    begin.size = uint32_t(model.size());
-    begin.crc32 = crc;
+    proto::FlashBegin begin =
+        proto::makeFlashBegin(0, proto::ConstByteSpan(model.data(), model.size()), nullptr, 0);
     ASSERT_EQ(s.client->request(begin).type(), MessageType::kAck);
     for (size_t off = 0; off < model.size(); off += proto::kMaxChunk) {
       ASSERT_EQ(flashChunk(*s.client, 0, model, off).type(), MessageType::kAck);
@@ -196,25 +289,146 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
   }
 }
 
+// The attack resume-by-CRC allowed: a forged first half with the same CRC-32 as the genuine
+// one, spliced into an interrupted transfer that the genuine desktop then "resumes". The
+// prefix hash makes the device start over instead, and a whole image with a forged CRC is
+// refused at FlashEnd by its SHA-256.
+TEST(AgentSlots, ForgedCrcSpliceIsRefused) {
+  const HelloWorld hello;
+  if (hello.model.empty()) GTEST_SKIP() << "../shared is missing (" << hello.path << ")";
+  ASSERT_TRUE(hello.ref.ok) << hello.ref.error;
+  const std::vector<uint8_t> genuine = imageOf(hello.model, "hello");
+  const proto::ConstByteSpan bytes(genuine.data(), genuine.size());
+  const size_t half = (genuine.size() / 2) & ~size_t(15);
+
+  // Forged: weights in the first half changed, CRC-32 of that half (so of the whole
+  // spliced image too) kept equal to the genuine one.
+  std::vector<uint8_t> forged = genuine;
+  for (size_t i = half - 200; i < half - 100; ++i) forged[i] ^= 0x5A;
+  forceCrc(forged, half - 8, half, proto::crc32(proto::ConstByteSpan(genuine.data(), half)));
+  ASSERT_EQ(proto::crc32(proto::ConstByteSpan(forged.data(), forged.size())), proto::crc32(bytes));
+  ASSERT_NE(forged, genuine);
+
+  TempDir slots;
+  Session s;
+  ASSERT_TRUE(s.open(Link::kPty, {"--no-model", "--slots", slots.path}));
+  // The attacker starts "the genuine image" (same size, CRC, name and hash) with its prefix.
+  Message m = s.client->request(proto::makeFlashBegin(1, bytes, "hello", 0));
+  ASSERT_EQ(m.type(), MessageType::kAck);
+  ASSERT_TRUE(sendRange(*s.client, 1, forged, 0, half));
+
+  // The genuine desktop resumes at the device's offset with the hash of its own prefix:
+  // the stored prefix hashes otherwise, so the device erases and starts from zero.
+  m = s.client->request(proto::makeFlashBegin(1, bytes, "hello", uint32_t(half)));
+  ASSERT_EQ(m.type(), MessageType::kAck);
+  EXPECT_EQ(m.decode<proto::Ack>().value, 0u) << "a foreign prefix is never resumed";
+
+  // Even the splice itself (forged prefix + genuine rest, same CRC-32) fails FlashEnd.
+  ASSERT_TRUE(sendRange(*s.client, 1, forged, 0, half));
+  ASSERT_TRUE(sendRange(*s.client, 1, genuine, half, genuine.size()));
+  proto::FlashEnd fe;
+  fe.slot = 1;
+  m = s.client->request(fe);
+  ASSERT_EQ(m.type(), MessageType::kNack);
+  EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kHashMismatch);
+  proto::Activate act;
+  act.slot = 1;
+  EXPECT_EQ(s.client->request(act).type(), MessageType::kNack) << "the spliced slot never runs";
+
+  // The genuine transfer, from zero, verifies, activates and runs bit-exact.
+  ASSERT_EQ(s.client->request(proto::makeFlashBegin(1, bytes, "hello", 0)).type(),
+            MessageType::kAck);
+  ASSERT_TRUE(sendRange(*s.client, 1, genuine, 0, genuine.size()));
+  m = s.client->request(fe);
+  ASSERT_EQ(m.type(), MessageType::kAck);
+  EXPECT_EQ(m.decode<proto::Ack>().value, proto::crc32(bytes));
+  ASSERT_EQ(s.client->request(act).type(), MessageType::kAck);
+  EXPECT_EQ(runUploaded(*s.client, hello.input), hello.ref.outputs.at(0));
+}
+
+// The host agent's slots behave like flash (4 KiB sector erases, 256-byte page programs,
+// none atomic). An update of slot 1 while slot 0 runs, with the power cut at each of its
+// writes in turn: after the restart the device runs the old model or the new verified one,
+// never a broken one, and the next update succeeds.
+TEST(AgentSlots, APowerCutAtEveryFlashWriteLeavesTheOldOrTheNewModel) {
+  const HelloWorld hello;
+  if (hello.model.empty()) GTEST_SKIP() << "../shared is missing (" << hello.path << ")";
+  ASSERT_TRUE(hello.ref.ok) << hello.ref.error;
+  const std::vector<uint8_t> before = imageOf(hello.model, "old");
+  const std::vector<uint8_t> after = imageOf(hello.model, "new");
+  const uint32_t crcBefore = proto::crc32(proto::ConstByteSpan(before.data(), before.size()));
+  const uint32_t crcAfter = proto::crc32(proto::ConstByteSpan(after.data(), after.size()));
+  int oldRuns = 0, newRuns = 0;
+  bool completed = false;
+  for (int cut = 1; cut < 200 && !completed; ++cut) {
+    SCOPED_TRACE("power cut at write " + std::to_string(cut));
+    TempDir slots;
+    const std::vector<std::string> args = {"--no-model", "--slots", slots.path, "--slot-size",
+                                           "8K"};
+    {
+      Session s;
+      ASSERT_TRUE(s.open(Link::kStdio, args));
+      ASSERT_TRUE(flashAndActivate(*s.client, 0, before, "old", 5000));
+    }
+    {
+      std::vector<std::string> cutArgs = args;
+      cutArgs.push_back("--power-cut-at");
+      cutArgs.push_back(std::to_string(cut));
+      Session s;
+      ASSERT_TRUE(s.open(Link::kStdio, cutArgs));
+      completed = flashAndActivate(*s.client, 1, after, "new", 300);
+    }
+    Session s;
+    ASSERT_TRUE(s.open(Link::kStdio, args));
+    int active = -1;
+    for (const proto::SlotInfo& info : s.hello.slots)
+      if (info.state == proto::SlotState::kActive) active = info.slot;
+    ASSERT_GE(active, 0) << "no model runs after the power cut";
+    const proto::SlotInfo& info = s.hello.slots[size_t(active)];
+    if (active == 0) {
+      EXPECT_EQ(info.modelCrc, crcBefore);
+      EXPECT_STREQ(info.modelName.c_str(), "old");
+      ++oldRuns;
+    } else {
+      EXPECT_EQ(info.modelCrc, crcAfter);
+      EXPECT_STREQ(info.modelName.c_str(), "new");
+      ++newRuns;
+    }
+    EXPECT_EQ(runUploaded(*s.client, hello.input), hello.ref.outputs.at(0));
+    if (completed) {
+      EXPECT_EQ(active, 1) << "an update that finished is the one that runs";
+    } else {
+      // The update is simply done again, from whatever state the cut left.
+      const uint8_t target = active == 0 ? 1 : 0;
+      ASSERT_TRUE(flashAndActivate(*s.client, target, active == 0 ? after : before,
+                                   active == 0 ? "new" : "old", 5000));
+    }
+  }
+  EXPECT_TRUE(completed) << "the update needs fewer than 200 writes";
+  EXPECT_GT(oldRuns, 0);
+  EXPECT_GT(newRuns, 0);
+}
+
 TEST(AgentSlots, RefusesBadTransfers) {
   Session s;
   ASSERT_TRUE(s.open(Link::kStdio, {"--no-model", "--slot-size", "64K"}));
   std::vector<uint8_t> junk(1000);
   for (size_t i = 0; i < junk.size(); ++i) junk[i] = uint8_t(i * 7);
-  proto::FlashBegin begin;
+  proto::FlashBegin begin =
+      proto::makeFlashBegin(0, proto::ConstByteSpan(junk.data(), junk.size()), nullptr, 0);
   begin.slot = 7;
-  begin.size = 1000;
   Message m = s.client->request(begin);
   ASSERT_EQ(m.type(), MessageType::kNack);
   EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kNoSuchSlot);
   begin.slot = 0;
   begin.size = 1u << 20;
   m = s.client->request(begin);
+  begin.size = 1000;
   ASSERT_EQ(m.type(), MessageType::kNack);
   EXPECT_EQ(m.decode<proto::Nack>().code, proto::NackCode::kSlotTooSmall);
   EXPECT_EQ(m.decode<proto::Nack>().value, 64u * 1024 - 32);
 
-  begin.size = 1000;
+  const uint32_t rightCrc = begin.crc32;
   begin.crc32 = 0x12345678;  // wrong on purpose
   ASSERT_EQ(s.client->request(begin).type(), MessageType::kAck);
   for (size_t off = 0; off < junk.size(); off += proto::kMaxChunk) {
@@ -228,7 +442,7 @@ TEST(AgentSlots, RefusesBadTransfers) {
             proto::crc32(proto::ConstByteSpan(junk.data(), junk.size())));
 
   // Right CRC, but not a model: flashing succeeds, verification and activation refuse it.
-  begin.crc32 = proto::crc32(proto::ConstByteSpan(junk.data(), junk.size()));
+  begin.crc32 = rightCrc;
   ASSERT_EQ(s.client->request(begin).type(), MessageType::kAck);
   for (size_t off = 0; off < junk.size(); off += proto::kMaxChunk)
     flashChunk(*s.client, 0, junk, off);

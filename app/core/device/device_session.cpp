@@ -389,6 +389,10 @@ QString DeviceSession::describeNack(const Nack& nack) {
     case NackCode::kInputTooLarge:
       why = QStringLiteral("the input is larger than the model's input tensor");
       break;
+    case NackCode::kHashMismatch:
+      why = QStringLiteral("the slot's SHA-256 differs from the image's (device computed %1...)")
+                .arg(nack.value, 8, 16, QLatin1Char('0'));
+      break;
   }
   return QStringLiteral("the device refused %1: %2").arg(QString::fromLatin1(type), why);
 }

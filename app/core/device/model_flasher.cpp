@@ -3,7 +3,9 @@
 #include <QDateTime>
 #include <QEventLoop>
 
+#include "app/core/device/device_compatibility.h"
 #include "device_protocol/crc32.h"
+#include "model_runner/host/sha256.h"
 
 namespace tinyscope {
 
@@ -35,12 +37,37 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
     m_error = QStringLiteral("%1: the model is empty").arg(where());
     return false;
   }
-  m_model = model;
+  m_report = FlashReport();
+  m_report.refusedBeforeSending = true;
+  ModelImageFile image;
+  if (!loadModelImage(model, options.modelName, QStringLiteral("the model"), &image, &m_error)) {
+    m_error = QStringLiteral("%1: %2").arg(where(), m_error);
+    return false;
+  }
+  const proto::HelloReply& hello = m_session->info().hello;
+  quint32 capacity = 0;
+  for (const SlotInfo& s : hello.slots)
+    if (s.slot == options.slot) capacity = s.capacity;
+  const QStringList problems = deviceCompatibilityProblems(
+      hello, image.header, static_cast<quint32>(image.bytes.size()), capacity);
+  if (!problems.isEmpty()) {
+    const QString name = QString::fromUtf8(image.header.modelName.c_str());
+    m_error = describeIncompatibility(
+        where(),
+        name.isEmpty() ? QStringLiteral("the model") : QStringLiteral("model '%1'").arg(name),
+        problems);
+    return false;
+  }
+  m_model = image.bytes;
+  m_imageName = QByteArray(image.header.modelName.c_str());
   m_options = options;
   m_report = FlashReport();
-  m_report.size = static_cast<quint32>(model.size());
-  m_report.crc32 = crc32(ConstByteSpan(reinterpret_cast<const uint8_t*>(model.constData()),
-                                       static_cast<size_t>(model.size())));
+  m_report.size = static_cast<quint32>(m_model.size());
+  m_report.crc32 = crc32(ConstByteSpan(reinterpret_cast<const uint8_t*>(m_model.constData()),
+                                       static_cast<size_t>(m_model.size())));
+  m_report.sha256 = QString::fromStdString(runner::host::sha256Hex(
+      reinterpret_cast<const uint8_t*>(m_model.constData()), static_cast<size_t>(m_model.size())));
+  m_resumeOffset = 0;
   m_error.clear();
   m_cancel = false;
   m_offset = 0;
@@ -98,14 +125,11 @@ void ModelFlasher::sendCurrent() {
       break;
     }
     case Stage::kBegin: {
-      FlashBegin m;
-      m.slot = m_options.slot;
-      m.size = m_report.size;
-      m.crc32 = m_report.crc32;
-      QByteArray name = m_options.modelName.toUtf8().left(static_cast<int>(kMaxNameLen));
-      while (!name.isEmpty() && (static_cast<quint8>(name.back()) & 0xC0u) == 0x80u)
-        name.chop(1);  // whole characters
-      m.modelName.assign(name.constData(), static_cast<size_t>(name.size()));
+      const FlashBegin m =
+          makeFlashBegin(m_options.slot,
+                         ConstByteSpan(reinterpret_cast<const uint8_t*>(m_model.constData()),
+                                       static_cast<size_t>(m_model.size())),
+                         m_imageName.constData(), m_resumeOffset);
       m_request = m_session->send(m);
       timeout = m_options.slowRequestTimeoutMs;
       break;
@@ -201,6 +225,12 @@ void ModelFlasher::onRefused(const Nack& n) {
                    .arg(m_options.slot)
                    .arg(DeviceSession::describeNack(n)));
   }
+  if (n.code == NackCode::kHashMismatch) {
+    return finish(false, QStringLiteral("%1: slot %2 does not hold the image sent (its SHA-256 "
+                                        "differs); the previous model stays active")
+                             .arg(where())
+                             .arg(m_options.slot));
+  }
   if (n.code == NackCode::kCrcMismatch) {
     return finish(false,
                   QStringLiteral(
@@ -223,6 +253,10 @@ void ModelFlasher::onSlotInfo(const SlotInfo& info) {
                         .arg(m_report.size)
                         .arg(m_options.slot)
                         .arg(info.capacity));
+    const bool sameTransfer = info.state == SlotState::kReceiving &&
+                              info.modelSize == m_report.size && info.modelCrc == m_report.crc32 &&
+                              info.receivedBytes <= m_report.size;
+    m_resumeOffset = sameTransfer ? info.receivedBytes : 0;
     return advance(Stage::kBegin);
   }
   if (info.state == SlotState::kActive) {
@@ -236,7 +270,7 @@ void ModelFlasher::onAck(const Ack& ack) {
   if (!running()) return;
   switch (m_stage) {
     case Stage::kBegin:
-      if (ack.value > m_report.size)
+      if (ack.value != 0 && ack.value != m_resumeOffset)
         return finish(false,
                       QStringLiteral("%1: the device wants to resume at byte %2 of a %3-byte model")
                           .arg(where())
@@ -244,6 +278,7 @@ void ModelFlasher::onAck(const Ack& ack) {
                           .arg(m_report.size));
       m_offset = ack.value;
       m_report.resumedFrom = ack.value;
+      m_report.resumeRefused = m_resumeOffset != 0 && ack.value == 0;
       Q_EMIT progress(m_offset, m_report.size);
       return advance(m_offset == m_report.size ? Stage::kEnd : Stage::kChunk);
     case Stage::kChunk: {

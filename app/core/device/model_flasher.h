@@ -4,14 +4,17 @@
 //
 //   SlotInfoRequest -> FlashBegin (Ack = offset to continue from) -> FlashChunk ... (Ack =
 //   next offset; Nack FlashOffsetMismatch = the device's offset, continue there) -> FlashEnd
-//   (Ack = device CRC-32, checked) -> VerifySlot (Ack = CRC-32, checked) -> Activate ->
-//   SlotInfoRequest (must say Active, else Rollback to the previous model).
+//   (device checks the SHA-256 of the slot; Ack = CRC-32, checked) -> VerifySlot (Ack =
+//   CRC-32, checked) -> Activate -> SlotInfoRequest (must say Active, else Rollback).
 //
-// Resume: FlashBegin with the same slot, size and CRC continues where the device stopped, so
-// an interrupted transfer (link lost, program killed) picks up at the device's offset the
-// next time, as long as the device itself kept running. A device that disappears mid-
-// transfer gives one error naming the offset reached. A CRC mismatch leaves the previously
-// active model active (the new slot is never activated); an activation the device does not
+// What is sent is a model image (model_image_file.h): a .tflite is wrapped in one first.
+// Resume: when SlotInfo shows the slot Receiving this image's size and CRC, FlashBegin asks
+// to resume at the device's offset and carries the SHA-256 of the image's first bytes up to
+// there; the device continues only if the bytes it holds hash the same, else it starts at 0.
+// So an interrupted transfer (link lost, program killed) picks up where it stopped, and a
+// prefix from any other image is never kept. A device that disappears mid-transfer gives
+// one error naming the offset reached. A CRC or hash mismatch leaves the previously active
+// model active (the new slot is never activated); an activation the device does not
 // confirm is rolled back.
 //
 // Thread: lives in the session's thread; stop-and-wait, one request in flight, its answer
@@ -22,6 +25,7 @@
 #include <QString>
 
 #include "app/core/device/device_session.h"
+#include "app/core/device/model_image_file.h"
 
 namespace tinyscope {
 
@@ -37,9 +41,12 @@ struct FlashOptions {
 struct FlashReport {
   quint32 size = 0;
   quint32 crc32 = 0;
-  quint32 resumedFrom = 0;  // offset FlashBegin's Ack named (0 = fresh transfer)
-  quint32 bytesSent = 0;    // payload bytes sent in FlashChunks this time
-  int chunkRetries = 0;     // timeouts and offset corrections
+  QString sha256;              // of the image sent (lower-case hex), what the device verified
+  quint32 resumedFrom = 0;     // offset FlashBegin's Ack named (0 = fresh transfer)
+  bool resumeRefused = false;  // the device held a prefix that did not hash as ours
+  bool refusedBeforeSending = false;  // not a model, or the device cannot run it (pre-flight)
+  quint32 bytesSent = 0;              // payload bytes sent in FlashChunks this time
+  int chunkRetries = 0;               // timeouts and offset corrections
   bool activated = false;
   bool rolledBack = false;
   qint64 elapsedMs = 0;
@@ -52,8 +59,10 @@ class ModelFlasher : public QObject {
   explicit ModelFlasher(DeviceSession* session, QObject* parent = nullptr);
   ~ModelFlasher() override;
 
-  // Starts flashing; finished() reports the outcome. False (with error()) if one is running
-  // or the model is empty.
+  // Starts flashing `model` (a .tflite or a model image); finished() reports the outcome.
+  // False (with error()) if one is running, or, with report().refusedBeforeSending, when the
+  // model is not a valid .tflite or image or the device cannot run it (pre-flight:
+  // device_compatibility.h, every problem in one message) — before any byte is sent.
   bool start(const QByteArray& model, const FlashOptions& options);
   // Stops after the request in flight (for tests and a GUI cancel button); finished(false).
   void cancel();
@@ -96,12 +105,14 @@ class ModelFlasher : public QObject {
   QString where() const;
 
   DeviceSession* m_session;
-  QByteArray m_model;
+  QByteArray m_model;      // the model image sent
+  QByteArray m_imageName;  // the name inside it (NUL-terminated)
   FlashOptions m_options;
   FlashReport m_report;
   Stage m_stage = Stage::kIdle;
   quint16 m_request = 0;
   quint32 m_offset = 0;
+  quint32 m_resumeOffset = 0;  // what FlashBegin asks to resume at
   quint32 m_chunkBytes = proto::kMaxChunk;
   int m_attempts = 0;
   bool m_cancel = false;

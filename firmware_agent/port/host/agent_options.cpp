@@ -59,13 +59,16 @@ std::string agentUsage() {
          "                      (default: a temporary directory removed at exit)\n"
          "  --slot-count N      number of slots, 1..4 (default 2)\n"
          "  --slot-size BYTES   bytes per slot including its 32-byte header (default 4M)\n"
+         "  --power-cut-at N    tests: flash write N (4 KiB sector erase or 256-byte page\n"
+         "                      program, counted from start) stops half-way and the agent\n"
+         "                      exits with code 75, as if the power went\n"
          "Other:\n"
          "  --quiet             no diagnostics on stderr except errors\n"
          "  --version           print the firmware version and exit\n"
          "  -h, --help          this text\n"
          "\n"
          "Exit codes: 0 stopped normally (signal, or the stdio host closed stdin), 1 runtime\n"
-         "failure, 2 bad usage or unreadable input file.\n";
+         "failure, 2 bad usage or unreadable input file, 75 --power-cut-at reached.\n";
 }
 
 bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, std::string* error) {
@@ -175,6 +178,13 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
         return false;
       }
       o->slotSize = uint32_t(n);
+    } else if (a == "--power-cut-at") {
+      if (!value(&v)) return false;
+      if (!toUnsigned(v, 1u << 30, &n) || n < 1) {
+        *error = "--power-cut-at: '" + v + "' is not a write number (1..2^30)";
+        return false;
+      }
+      o->powerCutAt = n;
     } else {
       *error = "unknown option '" + a + "' (see --help)";
       return false;

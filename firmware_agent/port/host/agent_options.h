@@ -25,6 +25,7 @@ struct AgentOptions {
   std::string slotsDir;  // empty = a fresh temporary directory
   uint32_t slotCount = 2;
   uint32_t slotSize = 4u << 20;
+  uint64_t powerCutAt = 0;  // tests: the flash write at which the power goes (0 = never)
   bool help = false;
   bool version = false;
   bool quiet = false;

@@ -91,22 +91,11 @@ uint32_t slotCapacity(uint32_t slot) {
 }
 
 Status slotErase(uint32_t slot) {
-  uint8_t* p = platform().slots.data(slot);
-  if (p == nullptr) return Status::kBadSlot;
-  std::memset(p, 0xFF, platform().slots.capacity());
-  return Status::kOk;
+  return platform().slots.erase(slot);
 }
 
 Status slotWrite(uint32_t slot, uint32_t offset, const uint8_t* data, uint32_t size) {
-  uint8_t* p = platform().slots.data(slot);
-  if (p == nullptr) return Status::kBadSlot;
-  const uint32_t cap = platform().slots.capacity();
-  if (offset > cap || size > cap - offset) return Status::kOutOfRange;
-  for (uint32_t i = 0; i < size; ++i) {
-    if (p[offset + i] != 0xFF) return Status::kNotErased;
-  }
-  std::memcpy(p + offset, data, size);
-  return Status::kOk;
+  return platform().slots.program(slot, offset, data, size);
 }
 
 // The host agent's sensors are pulled on the clock (HostSensors), not timer-driven.

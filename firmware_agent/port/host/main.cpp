@@ -190,7 +190,8 @@ int main(int argc, char** argv) {
   config.arena = tinyscope::proto::ByteSpan(g_arena, sizeof g_arena);
   config.sampleHistory = tinyscope::proto::ByteSpan(g_history, sizeof g_history);
   config.sensors = &sensors;
-  config.slotStore = &p.slots;
+  config.slotStore = p.slots.store();
+  p.slots.setPowerCutAt(opt.powerCutAt);
   hal::init();
   static Agent agent(config);
   agent.begin();

@@ -4,13 +4,17 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
-
-#include "hal.h"
 
 namespace tinyscope::agent::host {
+
+namespace {
+constexpr uint32_t kJournalBytes = 2 * kFlashPageBytes;  // one page per copy
+}
 
 SlotFiles::~SlotFiles() {
   close();
@@ -21,40 +25,101 @@ void SlotFiles::close() {
     if (p != nullptr) munmap(p, m_capacity);
   }
   m_slots.clear();
+  if (m_journalMap != nullptr) munmap(m_journalMap, kJournalBytes);
+  m_journalMap = nullptr;
+}
+
+uint8_t* SlotFiles::map(const std::string& path, uint32_t size) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    m_error = "cannot open slot file " + path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  struct stat st {};
+  fstat(fd, &st);
+  const bool fresh = st.st_size != off_t(size);
+  if (fresh && ::ftruncate(fd, off_t(size)) != 0) {
+    m_error = "cannot size slot file " + path + ": " + std::strerror(errno);
+    ::close(fd);
+    return nullptr;
+  }
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) {
+    m_error = "cannot map slot file " + path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  if (fresh) std::memset(p, 0xFF, size);  // erased flash reads 0xFF
+  return static_cast<uint8_t*>(p);
 }
 
 bool SlotFiles::open(const std::string& dir, uint32_t count, uint32_t capacity) {
   close();
   m_dir = dir;
   m_capacity = capacity;
+  m_writes = 0;
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     m_error = "cannot create slot directory " + dir + ": " + std::strerror(errno);
     return false;
   }
   for (uint32_t i = 0; i < count; ++i) {
-    const std::string path = dir + "/slot" + std::to_string(i) + ".bin";
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      m_error = "cannot open slot file " + path + ": " + std::strerror(errno);
-      return false;
-    }
-    struct stat st {};
-    fstat(fd, &st);
-    const bool fresh = st.st_size != off_t(capacity);
-    if (fresh && ::ftruncate(fd, off_t(capacity)) != 0) {
-      m_error = "cannot size slot file " + path + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    void* p = mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    ::close(fd);
-    if (p == MAP_FAILED) {
-      m_error = "cannot map slot file " + path + ": " + std::strerror(errno);
-      return false;
-    }
-    if (fresh) std::memset(p, 0xFF, capacity);  // erased flash reads 0xFF
-    m_slots.push_back(static_cast<uint8_t*>(p));
+    uint8_t* p = map(dir + "/slot" + std::to_string(i) + ".bin", capacity);
+    if (p == nullptr) return false;
+    m_slots.push_back(p);
   }
+  m_journalMap = map(dir + "/journal.bin", kJournalBytes);
+  return m_journalMap != nullptr;
+}
+
+void SlotFiles::flashWrite(uint8_t* dst, const uint8_t* src, uint32_t size) {
+  const bool cut = ++m_writes == m_cutAt;    // m_cutAt 0 never matches
+  const uint32_t n = cut ? size / 2 : size;  // the power goes half-way through this write
+  for (uint32_t i = 0; i < n; ++i) dst[i] = src == nullptr ? 0xFF : uint8_t(dst[i] & src[i]);
+  if (cut) {
+    std::fprintf(stderr, "tinyscope-agent: power cut at write %llu\n",
+                 static_cast<unsigned long long>(m_writes));
+    std::_Exit(kPowerCutExitCode);
+  }
+}
+
+hal::Status SlotFiles::erase(uint32_t slot) {
+  uint8_t* p = data(slot);
+  if (p == nullptr) return hal::Status::kBadSlot;
+  for (uint32_t off = 0; off < m_capacity; off += kFlashSectorBytes)
+    flashWrite(p + off, nullptr, std::min(kFlashSectorBytes, m_capacity - off));
+  return hal::Status::kOk;
+}
+
+hal::Status SlotFiles::program(uint32_t slot, uint32_t offset, const uint8_t* src, uint32_t size) {
+  uint8_t* p = data(slot);
+  if (p == nullptr) return hal::Status::kBadSlot;
+  if (offset > m_capacity || size > m_capacity - offset) return hal::Status::kOutOfRange;
+  for (uint32_t i = 0; i < size; ++i) {
+    if (p[offset + i] != 0xFF) return hal::Status::kNotErased;
+  }
+  while (size > 0) {  // one write per page touched
+    const uint32_t n = std::min(size, kFlashPageBytes - offset % kFlashPageBytes);
+    flashWrite(p + offset, src, n);
+    offset += n;
+    src += n;
+    size -= n;
+  }
+  return hal::Status::kOk;
+}
+
+const uint8_t* SlotFiles::journalCopy(uint8_t index) {
+  return (m_journalMap != nullptr && index < 2) ? m_journalMap + index * kFlashPageBytes : nullptr;
+}
+
+bool SlotFiles::eraseJournalCopy(uint8_t index) {
+  if (m_journalMap == nullptr || index >= 2) return false;
+  flashWrite(m_journalMap + index * kFlashPageBytes, nullptr, kFlashPageBytes);
+  return true;
+}
+
+bool SlotFiles::programJournalCopy(uint8_t index, const uint8_t* src, uint32_t size) {
+  if (m_journalMap == nullptr || index >= 2 || size > kFlashPageBytes) return false;
+  flashWrite(m_journalMap + index * kFlashPageBytes, src, size);
   return true;
 }
 
@@ -73,42 +138,30 @@ bool SlotFiles::install(uint32_t slot, const std::vector<uint8_t>& model, const 
   const uint32_t crc = hal::crc32(model.data(), model.size());
   uint8_t header[hal::kSlotHeaderSize];
   hal::makeSlotHeader(size, crc, header);
-  if (std::memcmp(base, header, sizeof header) == 0 &&
-      std::memcmp(base + hal::kSlotHeaderSize, model.data(), size) == 0) {
-    saveName(uint8_t(slot), name.c_str());
-    return true;  // already there: keep the file (and its mtime) as it is
+  const bool same = std::memcmp(base, header, sizeof header) == 0 &&
+                    std::memcmp(base + hal::kSlotHeaderSize, model.data(), size) == 0;
+  if (!same) {  // else keep the file (and its mtime) as it is
+    std::memset(base, 0xFF, m_capacity);
+    std::memcpy(base + hal::kSlotHeaderSize, model.data(), size);
+    std::memcpy(base, header, sizeof header);
+    msync(base, m_capacity, MS_ASYNC);
   }
-  std::memset(base, 0xFF, m_capacity);
-  std::memcpy(base + hal::kSlotHeaderSize, model.data(), size);
-  hal::makeSlotHeader(size, crc, base);
-  msync(base, m_capacity, MS_ASYNC);
-  saveName(uint8_t(slot), name.c_str());
+  SlotMetadata meta;
+  if (!m_journal.load(&meta)) meta = SlotMetadata();
+  proto::BoundedString<proto::kMaxNameLen> want;
+  want.assign(name.substr(0, proto::kMaxNameLen).c_str());
+  if (meta.names[slot] == want) return true;
+  meta.names[slot] = want;
+  m_journal.save(meta);
   return true;
-}
-
-int32_t SlotFiles::loadActiveSlot() {
-  std::ifstream in(m_dir + "/active");
-  int value = -1;
-  if (!(in >> value)) return -1;
-  return value;
 }
 
 void SlotFiles::saveActiveSlot(uint8_t slot) {
-  std::ofstream(m_dir + "/active", std::ios::trunc) << int(slot) << "\n";
-}
-
-bool SlotFiles::loadName(uint8_t slot, char* out, size_t capacity) {
-  std::ifstream in(m_dir + "/slot" + std::to_string(slot) + ".name");
-  std::string name;
-  if (!std::getline(in, name) || name.empty() || capacity == 0) return false;
-  const size_t n = name.size() < capacity - 1 ? name.size() : capacity - 1;
-  std::memcpy(out, name.data(), n);
-  out[n] = '\0';
-  return true;
-}
-
-void SlotFiles::saveName(uint8_t slot, const char* name) {
-  std::ofstream(m_dir + "/slot" + std::to_string(slot) + ".name", std::ios::trunc) << name << "\n";
+  SlotMetadata meta;
+  if (!m_journal.load(&meta)) meta = SlotMetadata();
+  if (meta.active == slot) return;
+  meta.active = slot;
+  m_journal.save(meta);
 }
 
 }  // namespace tinyscope::agent::host

@@ -1,9 +1,13 @@
-// Model slots of the host agent: one file per slot in a directory (slot<N>.bin, memory-
-// mapped shared, so what is flashed survives an agent restart), plus the metadata the slot
-// header cannot hold (active slot, model names) in small text files next to them.
+// Model slots of the host agent, stored like a board's NOR flash: one file per slot in a
+// directory (slot<N>.bin, memory-mapped shared, so what is flashed survives an agent
+// restart) and journal.bin with the two copies of the slot metadata journal
+// (core/slot_journal.h). Writes follow flash rules: a slot is erased in 4 KiB sectors and
+// programmed in 256-byte pages, each sector erase and page program one "write", none of
+// them atomic. For tests, setPowerCutAt(N) makes write N stop half-way and the process
+// exit at once with kPowerCutExitCode, as if the power went.
 //
 // Ownership: owns the mappings; files stay. Threading: main only. Errors: open() returns
-// false with a one-line reason in error().
+// false with a one-line reason in error(); erase/program return hal::Status.
 #pragma once
 
 #include <cstddef>
@@ -11,15 +15,20 @@
 #include <string>
 #include <vector>
 
-#include "firmware_agent/core/model_slots.h"
+#include "firmware_agent/core/slot_journal.h"
+#include "hal.h"
 
 namespace tinyscope::agent::host {
 
-class SlotFiles : public SlotMetadataStore {
+constexpr int kPowerCutExitCode = 75;
+constexpr uint32_t kFlashPageBytes = 256;
+constexpr uint32_t kFlashSectorBytes = 4096;
+
+class SlotFiles : public JournalMedium {
  public:
   ~SlotFiles();
-  // Maps `count` slots of `capacity` bytes (header included) in `dir` (created if absent);
-  // files of another size are recreated erased.
+  // Maps `count` slots of `capacity` bytes (header included) and the journal in `dir`
+  // (created if absent); files of another size are recreated erased.
   bool open(const std::string& dir, uint32_t count, uint32_t capacity);
   void close();
   const std::string& error() const { return m_error; }
@@ -29,21 +38,41 @@ class SlotFiles : public SlotMetadataStore {
   uint32_t capacity() const { return m_capacity; }
   uint8_t* data(uint32_t slot) const { return slot < m_slots.size() ? m_slots[slot] : nullptr; }
 
-  // Stores `model` as slot `slot`'s content (payload, then header) unless it holds exactly
-  // that already. False (with error()) when it does not fit.
-  bool install(uint32_t slot, const std::vector<uint8_t>& model, const std::string& name);
+  // hal::slotErase / hal::slotWrite with flash timing of failure (see above).
+  hal::Status erase(uint32_t slot);
+  hal::Status program(uint32_t slot, uint32_t offset, const uint8_t* data, uint32_t size);
 
-  // SlotMetadataStore
-  int32_t loadActiveSlot() override;
-  void saveActiveSlot(uint8_t slot) override;
-  bool loadName(uint8_t slot, char* out, size_t capacity) override;
-  void saveName(uint8_t slot, const char* name) override;
+  // Power cut at write number `n` (1-based, counted from open()); 0 = never.
+  void setPowerCutAt(uint64_t n) { m_cutAt = n; }
+  uint64_t writes() const { return m_writes; }
+
+  // The metadata store the agent core uses (valid while open).
+  SlotMetadataStore* store() { return &m_journal; }
+
+  // Stores `model` as slot `slot`'s content (payload, then header) unless it holds exactly
+  // that already, and its name in the journal. False (with error()) when it does not fit.
+  bool install(uint32_t slot, const std::vector<uint8_t>& model, const std::string& name);
+  // Makes `slot` the active slot in the journal (before the agent starts).
+  void saveActiveSlot(uint8_t slot);
+
+  // JournalMedium
+  const uint8_t* journalCopy(uint8_t index) override;
+  bool eraseJournalCopy(uint8_t index) override;
+  bool programJournalCopy(uint8_t index, const uint8_t* data, uint32_t size) override;
 
  private:
+  uint8_t* map(const std::string& path, uint32_t size);
+  // One flash write of `size` bytes at `dst`: erase (fill 0xFF) or program (AND `src`).
+  void flashWrite(uint8_t* dst, const uint8_t* src, uint32_t size);
+
   std::string m_dir;
   std::string m_error;
   uint32_t m_capacity = 0;
   std::vector<uint8_t*> m_slots;
+  uint8_t* m_journalMap = nullptr;
+  SlotJournal m_journal{this};
+  uint64_t m_writes = 0;
+  uint64_t m_cutAt = 0;
 };
 
 }  // namespace tinyscope::agent::host

@@ -14,6 +14,7 @@
 #include "device_protocol/crc32.h"
 #include "device_protocol/frame_codec.h"
 #include "device_protocol/message_frame.h"
+#include "device_protocol/model_image.h"
 #include "fake_hal.h"
 #include "firmware_agent/core/agent.h"
 #include "firmware_agent/core/sample_timeline.h"
@@ -182,9 +183,8 @@ class AgentCore : public ::testing::Test {
   }
   // Flashes `model` into slot 0 and activates it; returns the Activate's answer.
   Decoded flashAndActivate(const std::vector<uint8_t>& model) {
-    proto::FlashBegin fb;
-    fb.size = uint32_t(model.size());
-    fb.crc32 = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
+    const proto::FlashBegin fb =
+        proto::makeFlashBegin(0, proto::ConstByteSpan(model.data(), model.size()), nullptr, 0);
     EXPECT_EQ(answer(send(fb)).header.type, MessageType::kAck);
     sendChunks(model);
     proto::FlashEnd fe;
@@ -424,10 +424,8 @@ TEST_F(AgentCore, TornFlashReadsAsEmptyAndAFinishedOneRunsWithCapture) {
   const std::vector<uint8_t> model = agent_test::readFile(path);
   boot();
   handshake();
-  proto::FlashBegin fb;
-  fb.slot = 0;
-  fb.size = uint32_t(model.size());
-  fb.crc32 = proto::crc32(proto::ConstByteSpan(model.data(), model.size()));
+  const proto::FlashBegin fb =
+      proto::makeFlashBegin(0, proto::ConstByteSpan(model.data(), model.size()), nullptr, 0);
   ASSERT_EQ(answer(send(fb)).header.type, MessageType::kAck);
   proto::FlashChunk fc;
   fc.slot = 0;
