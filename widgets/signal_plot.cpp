@@ -32,6 +32,11 @@ void SignalPlot::setTimeSpan(double seconds) {
   update();
 }
 
+void SignalPlot::clear() {
+  for (auto& h : m_history) h.clear();
+  update();
+}
+
 size_t SignalPlot::capacity() const {
   return std::min(kMaxHistory, static_cast<size_t>(std::ceil(m_spanSeconds * m_rateHz)) + 1);
 }

@@ -22,6 +22,8 @@ class SignalPlot : public QWidget {
   // Resets the plot for a new stream.
   void configure(const QStringList& channelNames, double sampleRateHz, const QString& units);
   void setTimeSpan(double seconds);
+  // Forgets every sample (the names and rate stay).
+  void clear();
   // frames × channels values, interleaved (frame-major).
   void appendFrames(const float* interleaved, int frames);
 

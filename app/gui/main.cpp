@@ -52,7 +52,10 @@ int main(int argc, char** argv) {
   const QString modelPath = parser.isSet(model) ? parser.value(model) : bundledModel();
   if (!modelPath.isEmpty()) window.openModel(modelPath);
   window.show();
-  if (!parser.isSet(noConnect)) window.connectDevice(parser.value(device));
+  if (!parser.isSet(noConnect))
+    window.connectDevice(parser.value(device));
+  else
+    window.setDeviceAddress(parser.value(device));
   if (parser.isSet(continuous)) window.setContinuousOnConnect(true);
   return app.exec();
 }

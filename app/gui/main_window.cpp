@@ -137,6 +137,8 @@ void MainWindow::buildMenus() {
   QMenu* device = menuBar()->addMenu(tr("&Device"));
   QAction* run = device->addAction(tr("&Run Inference on Device"), this, &MainWindow::runInference,
                                    QKeySequence(Qt::Key_F5));
+  m_runAction = run;
+  run->setEnabled(false);
   m_continuous = device->addAction(tr("Run &Continuously"));
   m_continuous->setCheckable(true);
   m_continuous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
@@ -151,7 +153,9 @@ void MainWindow::buildMenus() {
   connect(m_continuousTimer, &QTimer::timeout, this, [this] {
     if (!m_runPending) runInference();
   });
-  device->addAction(tr("&Disconnect"), this, [this] { m_workbench->device()->disconnectDevice(); });
+  m_disconnectAction = device->addAction(tr("&Disconnect"), this,
+                                         [this] { m_workbench->device()->disconnectDevice(); });
+  m_disconnectAction->setEnabled(false);
 
   QToolBar* tools = addToolBar(tr("Device"));
   tools->setObjectName(QStringLiteral("deviceToolBar"));
@@ -206,12 +210,13 @@ void MainWindow::wireWorkbench() {
     m_devicePanel->setStreaming(on);
   });
 
+  connect(dev, &DeviceController::stateChanged, this,
+          [this](ConnectionState s) { applyConnectionState(static_cast<int>(s)); });
+  connect(wb, &Workbench::resultsCleared, this, &MainWindow::clearResults);
   connect(dev, &DeviceController::connected, this, [this](const DeviceInfo& info) {
     m_devicePanel->showConnected(info);
-    const bool agent = info.hello.chosenVersion != 0;
-    m_devicePanel->setRunEnabled(agent && !m_workbench->modelPath().isEmpty(),
-                                 agent ? tr("Open a model first (File > Open Model).")
-                                       : tr("A text-mode board runs no agent."));
+    m_devicePanel->showState(m_workbench->device()->state(), m_workbench->device()->address());
+    updateRunEnabled();
     m_connectionLabel->setTextFormat(Qt::PlainText);  // the board name is the device's text
     m_connectionLabel->setText(tr("%1 · %2").arg(m_workbench->device()->address(), info.boardName));
     m_log->append(LogLevel::kInfo, m_workbench->device()->address(),
@@ -221,15 +226,12 @@ void MainWindow::wireWorkbench() {
     if (m_continuousOnConnect)
       QTimer::singleShot(1500, this, [this] { m_continuous->setChecked(true); });
   });
-  connect(dev, &DeviceController::disconnected, this, [this] {
-    m_connectionLabel->setText(tr("No device"));
-    m_streaming = false;
-    if (m_continuous) m_continuous->setChecked(false);
-  });
   connect(dev, &DeviceController::errorOccurred, this, [this](const QString& message) {
     m_log->append(LogLevel::kError, m_workbench->device()->address(), message);
     statusBar()->showMessage(message, 10000);
-    if (!m_workbench->device()->isConnected()) m_devicePanel->showDisconnected(message);
+    m_lastDeviceError = message;
+    if (m_workbench->device()->state() == ConnectionState::kDisconnected)
+      m_devicePanel->showDisconnected(message);
   });
   connect(dev, &DeviceController::deviceLog, this, [this](int level, const QString& text) {
     m_log->append(level >= 3   ? LogLevel::kError
@@ -252,8 +254,78 @@ void MainWindow::wireWorkbench() {
           });
   connect(wb, &Workbench::modelChanged, this, [this] {
     m_modelView->showModel(m_workbench->modelName(), m_workbench->modelSummary());
+    updateRunEnabled();
   });
   connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
+}
+
+void MainWindow::applyConnectionState(int stateValue) {
+  const auto state = static_cast<ConnectionState>(stateValue);
+  DeviceController* dev = m_workbench->device();
+  m_devicePanel->showState(state, dev->address());
+  m_disconnectAction->setEnabled(state != ConnectionState::kDisconnected);
+  switch (state) {
+    case ConnectionState::kDisconnected:
+      m_devicePanel->showDisconnected(m_lastDeviceError);
+      m_connectionLabel->setText(tr("No device"));
+      break;
+    case ConnectionState::kConnecting:
+      m_connectionLabel->setText(tr("Connecting…"));
+      break;
+    case ConnectionState::kLost:
+      m_log->append(LogLevel::kWarning, dev->address(),
+                    tr("the device went away; retrying once a second"));
+      m_connectionLabel->setText(tr("%1 · lost").arg(dev->address()));
+      break;
+    case ConnectionState::kReconnecting:
+      m_connectionLabel->setText(tr("%1 · reconnecting…").arg(dev->address()));
+      break;
+    case ConnectionState::kConnected:
+    case ConnectionState::kStreaming:
+      break;
+  }
+  if (!isLive(state)) {
+    m_streaming = false;
+    if (m_continuous) m_continuous->setChecked(false);
+  }
+  updateRunEnabled();
+}
+
+void MainWindow::updateRunEnabled() {
+  DeviceController* dev = m_workbench->device();
+  const bool agent = dev->info().hello.chosenVersion != 0;
+  const bool live = isLive(dev->state());
+  const bool model = !m_workbench->modelPath().isEmpty();
+  const bool enabled = live && agent && model;
+  m_devicePanel->setRunEnabled(enabled, !live    ? tr("Connect a device first.")
+                                        : !agent ? tr("A text-mode board runs no agent.")
+                                        : !model ? tr("Open a model first (File > Open Model).")
+                                                 : QString());
+  if (m_runAction) m_runAction->setEnabled(enabled);
+  if (m_continuous) m_continuous->setEnabled(enabled);
+}
+
+void MainWindow::clearResults() {
+  m_runPending = false;
+  m_prediction->setText(tr("No inference yet."));
+  m_profiler->showProfile({}, tr("No profile yet: run an inference on the device (F5)."));
+  m_compare->showMessage(tr("No comparison yet: run an inference on the device (F5)."));
+  m_plot->clear();
+  if (m_spectrogram) {
+    m_spectrogram.reset();
+    m_spectrogramView->hide();
+  }
+}
+
+QString MainWindow::predictionText() const {
+  return m_prediction->text();
+}
+
+void MainWindow::setDeviceAddress(const QString& address) {
+  QStringList known;
+  for (const DeviceCandidate& d : listDevices()) known << d.address;
+  if (!known.contains(address)) known.prepend(address);
+  m_devicePanel->setAddresses(known, address);
 }
 
 bool MainWindow::openModel(const QString& path) {
@@ -266,15 +338,23 @@ bool MainWindow::openModel(const QString& path) {
   }
   m_log->append(LogLevel::kInfo, QStringLiteral("model"),
                 tr("opened %1").arg(m_workbench->modelPath()));
+  if (m_workbench->device()->state() != ConnectionState::kDisconnected) {
+    if (m_workbench->deviceRunsModel())
+      m_log->append(LogLevel::kInfo, m_workbench->device()->address(),
+                    tr("the simulated device restarts with %1").arg(m_workbench->modelName()));
+    else
+      m_log->append(LogLevel::kWarning, m_workbench->device()->address(),
+                    tr("the device keeps its own model: flash %1 to it (tinyscope-cli flash) "
+                       "before comparing")
+                        .arg(m_workbench->modelName()));
+  }
   setWindowTitle(tr("tinyscope — %1").arg(m_workbench->modelName()));
   return true;
 }
 
 void MainWindow::connectDevice(const QString& address) {
-  QStringList known;
-  for (const DeviceCandidate& d : listDevices()) known << d.address;
-  if (!known.contains(address)) known.prepend(address);
-  m_devicePanel->setAddresses(known, address);
+  setDeviceAddress(address);
+  m_lastDeviceError.clear();
   const QString resolved = m_workbench->resolveAddress(address);
   m_devicePanel->showConnecting(resolved);
   m_log->append(LogLevel::kInfo, resolved, tr("connecting"));
@@ -282,7 +362,7 @@ void MainWindow::connectDevice(const QString& address) {
 }
 
 void MainWindow::runInference() {
-  if (!m_workbench->device()->isConnected()) {
+  if (!isLive(m_workbench->device()->state())) {
     statusBar()->showMessage(tr("Connect a device first."), 5000);
     return;
   }

@@ -45,6 +45,10 @@ class MainWindow : public QMainWindow {
   // Opens a model; errors go to the log and the status bar. Returns success.
   bool openModel(const QString& path);
   void connectDevice(const QString& address);
+  // Puts an address in the device panel without connecting (--device with --no-connect).
+  void setDeviceAddress(const QString& address);
+  DevicePanel* devicePanel() const { return m_devicePanel; }
+  QString predictionText() const;
   // Sensor 0 streams as soon as a device connects. This starts "Run Continuously" once the device
   // connects and has streamed a model window.
   void setContinuousOnConnect(bool on) { m_continuousOnConnect = on; }
@@ -59,6 +63,10 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void wireWorkbench();
   void showReport(const RunReport& report);
+  // Every view follows the device's connection state.
+  void applyConnectionState(int state);
+  void clearResults();
+  void updateRunEnabled();
 
   LogModel* m_log;
   Workbench* m_workbench;
@@ -72,6 +80,9 @@ class MainWindow : public QMainWindow {
   CompareView* m_compare;
   QLabel* m_connectionLabel;
   QAction* m_continuous = nullptr;
+  QAction* m_runAction = nullptr;
+  QAction* m_disconnectAction = nullptr;
+  QString m_lastDeviceError;  // shown in the device panel once the connection ends
   QTimer* m_continuousTimer;
   QList<QDockWidget*> m_docks;
   bool m_continuousOnConnect = false;

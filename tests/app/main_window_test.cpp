@@ -1,10 +1,16 @@
 #include <gtest/gtest.h>
 
+#include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QMenuBar>
 #include <QPixmap>
+#include <QPushButton>
 #include <QSet>
 #include <QStatusBar>
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <QSignalSpy>
 #include <QTest>
@@ -12,7 +18,9 @@
 #include "app/core/log_model.h"
 #include "app/core/workbench.h"
 #include "app/gui/main_window.h"
+#include "tests/support/pty_pair.h"
 #include "widgets/compare_view.h"
+#include "widgets/device_panel.h"
 #include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
 #include "widgets/signal_plot.h"
@@ -86,7 +94,9 @@ TEST(MainWindow, SimulatedDeviceStreamsAndAgreesWithTheDesktopTensorByTensor) {
   EXPECT_TRUE(window.compareView()->verdict().contains("all 5 tensors identical"))
       << window.compareView()->verdict().toStdString();
   EXPECT_EQ(window.profilerView()->rowCount(), 4);
-  window.grab().save(QStringLiteral("main_window_sim.png"));
+  // For a look at the window after a failure: a temporary file, never the source tree.
+  const QString shot = QDir::temp().filePath(QStringLiteral("tinyscope_main_window_sim.png"));
+  EXPECT_TRUE(window.grab().save(shot)) << shot.toStdString();
 }
 
 TEST(MainWindow, BadModelAndBadAddressAreReportedNotFatal) {
@@ -114,4 +124,107 @@ TEST(MainWindow, AudioStreamsGetASpectrogram) {
   EXPECT_TRUE(window.spectrogramView()->isVisible());
   EXPECT_GE(window.spectrogramView()->columnsShown(),
             20);  // 16 kHz / 256 hop = 62 columns a second
+}
+
+namespace {
+bool waitForState(MainWindow& w, tinyscope::ConnectionState want, int ms) {
+  for (int waited = 0; waited < ms && w.workbench()->device()->state() != want; waited += 20)
+    QTest::qWait(20);
+  return w.workbench()->device()->state() == want;
+}
+QPushButton* connectButton(MainWindow& w) {
+  return w.devicePanel()->findChild<QPushButton*>(QStringLiteral("connectButton"));
+}
+}  // namespace
+
+// Disconnect ends the connection and leaves a panel that connects again.
+TEST(MainWindow, DisconnectLeavesAPanelThatConnectsAgain) {
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+  using tinyscope::ConnectionState;
+  MainWindow window;
+  window.show();
+  window.connectDevice(QStringLiteral("sim:?sensor=imu"));
+  ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
+  QPushButton* button = connectButton(window);
+  ASSERT_NE(button, nullptr);
+  EXPECT_EQ(button->text(), "Disconnect");
+  QTest::mouseClick(button, Qt::LeftButton);
+  EXPECT_EQ(window.workbench()->device()->state(), ConnectionState::kDisconnected);
+  EXPECT_EQ(button->text(), "Connect");
+  QTest::qWait(200);
+  EXPECT_EQ(window.plot()->samplesHeld(), 0u) << "the plot kept the old device's samples";
+  QTest::mouseClick(button, Qt::LeftButton);
+  EXPECT_EQ(window.workbench()->device()->state(), ConnectionState::kConnecting);
+  EXPECT_EQ(button->text(), "Cancel");
+  ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
+  EXPECT_GT(window.plot()->samplesHeld(), 0u);
+}
+
+// Opening another model clears the old results and restarts the simulator with the new model.
+TEST(MainWindow, AnotherModelClearsOldResultsAndRunsOnTheDevice) {
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+  const QString other = QStringLiteral(TINYSCOPE_SHARED_DIR "/models/hello_world_int8.tflite");
+  if (!QFileInfo::exists(other)) GTEST_SKIP() << "shared models absent: " << other.toStdString();
+  using tinyscope::ConnectionState;
+  MainWindow window;
+  window.show();
+  ASSERT_TRUE(window.openModel(
+      QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite")));
+  window.connectDevice(QStringLiteral("sim:?sensor=imu"));
+  ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
+  QSignalSpy report(window.workbench(), &tinyscope::Workbench::runReport);
+  window.runInference();
+  ASSERT_TRUE(report.wait(15000));
+  EXPECT_EQ(window.profilerView()->rowCount(), 4);
+  EXPECT_TRUE(window.predictionText().contains("Device says"));
+
+  ASSERT_TRUE(window.openModel(other));
+  EXPECT_EQ(window.profilerView()->rowCount(), 0);
+  EXPECT_FALSE(window.predictionText().contains("Device says"));
+  EXPECT_FALSE(window.compareView()->verdict().contains("identical"));
+  ASSERT_TRUE(waitForState(window, ConnectionState::kConnected, 10000));
+  EXPECT_TRUE(window.workbench()->device()->address().contains("hello_world_int8"));
+  report.clear();
+  window.runInference();
+  ASSERT_TRUE(report.wait(15000));
+  const auto r = report.at(0).at(0).value<tinyscope::RunReport>();
+  EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
+  EXPECT_TRUE(r.comparison.identical());
+  EXPECT_EQ(window.profilerView()->rowCount(),
+            static_cast<int>(window.workbench()->modelSummary().operators.size()));
+}
+
+// A board that prints numbers (the Arduino plotter format) plots like any other device.
+TEST(MainWindow, TextModeBoardPlots) {
+  PtyPair board;
+  ASSERT_TRUE(board.ok());
+  std::atomic<bool> stop{false};
+  std::thread printer([&] {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; !stop; ++i) {
+      char line[64];
+      const int n = std::snprintf(line, sizeof line, "ax:%d ay:%d\r\n", i % 100, -(i % 50));
+      board.writeAll(line, static_cast<size_t>(n));
+      std::this_thread::sleep_until(start + std::chrono::milliseconds(5) * (i + 1));
+    }
+  });
+  MainWindow window;
+  window.show();
+  window.connectDevice(
+      QStringLiteral("serial:%1?mode=text").arg(QString::fromStdString(board.slavePath())));
+  const bool streaming = waitForState(window, tinyscope::ConnectionState::kStreaming, 8000);
+  for (int i = 0; i < 100 && window.plot()->samplesHeld() < 100; ++i) QTest::qWait(20);
+  stop = true;
+  printer.join();
+  ASSERT_TRUE(streaming);
+  EXPECT_EQ(window.plot()->channelCount(), 2);
+  EXPECT_GE(window.plot()->samplesHeld(), 100u);
+  window.workbench()->device()->disconnectDevice();
+}
+
+TEST(MainWindow, DeviceAddressCanBeSetWithoutConnecting) {
+  MainWindow window;
+  window.setDeviceAddress(QStringLiteral("serial:/dev/ttyACM7?baud=921600"));
+  EXPECT_EQ(window.devicePanel()->address(), "serial:/dev/ttyACM7?baud=921600");
+  EXPECT_EQ(window.workbench()->device()->state(), tinyscope::ConnectionState::kDisconnected);
 }

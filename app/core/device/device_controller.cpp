@@ -8,6 +8,7 @@ namespace tinyscope {
 
 DeviceController::DeviceController(QObject* parent) : QObject(parent), m_io(new QObject) {
   qRegisterMetaType<tinyscope::LinkStatus>();
+  qRegisterMetaType<tinyscope::ConnectionState>();
   m_thread.setObjectName(QStringLiteral("tinyscope-io"));
   m_io->moveToThread(&m_thread);
   connect(&m_thread, &QThread::finished, m_io, &QObject::deleteLater);
@@ -35,15 +36,57 @@ void DeviceController::onIoThread(F&& f) {
   QMetaObject::invokeMethod(m_io, std::forward<F>(f), Qt::QueuedConnection);
 }
 
+QString connectionStateName(ConnectionState state) {
+  switch (state) {
+    case ConnectionState::kDisconnected:
+      return QStringLiteral("disconnected");
+    case ConnectionState::kConnecting:
+      return QStringLiteral("connecting");
+    case ConnectionState::kConnected:
+      return QStringLiteral("connected");
+    case ConnectionState::kStreaming:
+      return QStringLiteral("streaming");
+    case ConnectionState::kLost:
+      return QStringLiteral("lost");
+    case ConnectionState::kReconnecting:
+      return QStringLiteral("reconnecting");
+  }
+  return QStringLiteral("unknown");
+}
+
+void DeviceController::setState(ConnectionState state) {
+  if (state == m_state) return;
+  m_state = state;
+  Q_EMIT stateChanged(state);
+}
+
+void DeviceController::failConnecting(const QString& error) {
+  Q_EMIT errorOccurred(error);
+  if (m_state == ConnectionState::kConnecting) disconnectDevice();
+}
+
+size_t DeviceController::drainWindows(std::vector<SensorWindowData>* out) {
+  if (!m_connected) {  // left over from a device that is gone, or not announced yet
+    std::vector<SensorWindowData> stale;
+    m_windows.popAll(&stale);
+    return 0;
+  }
+  const size_t n = m_windows.popAll(out);
+  if (n > 0 && m_streamWanted && m_state == ConnectionState::kConnected)
+    setState(ConnectionState::kStreaming);
+  return n;
+}
+
 void DeviceController::connectTo(const QString& address) {
   disconnectDevice();
   m_address = address;
+  setState(ConnectionState::kConnecting);
   onIoThread([this, address] {
     link::DeviceUri uri;
     QString error;
     if (!link::parseDeviceUri(address, &uri, &error)) {
       QMetaObject::invokeMethod(
-          this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+          this, [this, error] { failConnecting(error); }, Qt::QueuedConnection);
       return;
     }
     if (uri.textMode())
@@ -65,19 +108,29 @@ std::unique_ptr<link::Transport> DeviceController::makeTransport(const link::Dev
   std::unique_ptr<link::Transport> transport = createTransport(uri, &error);
   if (!transport)
     QMetaObject::invokeMethod(
-        this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+        this, [this, error] { failConnecting(error); }, Qt::QueuedConnection);
   return transport;
 }
 
 void DeviceController::markConnected(const DeviceInfo& info) {
+  if (m_address.isEmpty()) return;  // queued from a device that was disconnected since
   m_info = info;
   m_connected = true;
   m_lastError.clear();
+  // A (re)started agent streams nothing until asked; a text board streams by itself.
+  m_streamWanted = info.hello.chosenVersion == 0;
+  setState(ConnectionState::kConnected);
   Q_EMIT connected(info);
 }
 
 void DeviceController::markDisconnected() {
+  // Gone already: a failed reopen while reconnecting closes the link again.
+  if (m_address.isEmpty() || m_state == ConnectionState::kLost ||
+      m_state == ConnectionState::kReconnecting)
+    return;
   m_connected = false;
+  m_streamWanted = false;
+  setState(ConnectionState::kLost);
   Q_EMIT disconnected();
 }
 
@@ -116,8 +169,14 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
       });
   connect(s, &DeviceSession::disconnected, retry, [retry] { retry->start(); });
   connect(s, &DeviceSession::connected, retry, &QTimer::stop);
-  // One error per failed handshake (a port that does not open is not also "no answer").
-  connect(s, &DeviceSession::handshakeFailed, this, &DeviceController::reportError);
+  // One error per failed handshake (a port that does not open is not also "no answer"). The
+  // first handshake failing ends the connection attempt; while reconnecting, retries go on.
+  connect(s, &DeviceSession::handshakeFailed, this, [this](const QString& e) {
+    if (m_state == ConnectionState::kConnecting)
+      failConnecting(e);
+    else
+      reportError(e);
+  });
   s->startHandshake();
 }
 
@@ -137,7 +196,13 @@ QTimer* DeviceController::addStatusAndRetryTimers(QObject* device,
             if (alive()) return;
             ++attempt;
             QMetaObject::invokeMethod(
-                this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+                this,
+                [this, attempt] {
+                  if (m_address.isEmpty()) return;
+                  setState(ConnectionState::kReconnecting);
+                  Q_EMIT reconnecting(attempt);
+                },
+                Qt::QueuedConnection);
             reopen();
           });
   return retry;
@@ -176,7 +241,9 @@ void DeviceController::openTextStream(const link::DeviceUri& uri) {
 void DeviceController::disconnectDevice() {
   if (m_address.isEmpty()) return;
   m_connected = false;
+  m_streamWanted = false;
   m_address.clear();
+  m_lastError.clear();
   onIoThread([this] {
     if (m_text) {
       m_text->disconnect(this);
@@ -189,16 +256,20 @@ void DeviceController::disconnectDevice() {
     m_session->deleteLater();
     m_session = nullptr;
   });
+  setState(ConnectionState::kDisconnected);
   Q_EMIT disconnected();
 }
 
 void DeviceController::startStream(quint8 sensorId, quint16 windowSamples) {
+  m_streamWanted = true;
   onIoThread([this, sensorId, windowSamples] {
     if (m_session) m_session->startStream(0, sensorId, 0, windowSamples);
   });
 }
 
 void DeviceController::stopStream() {
+  if (m_info.hello.chosenVersion != 0) m_streamWanted = false;  // a text board cannot stop
+  if (m_state == ConnectionState::kStreaming) setState(ConnectionState::kConnected);
   onIoThread([this] {
     if (m_session) m_session->stopStream(0);
   });
