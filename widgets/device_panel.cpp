@@ -38,6 +38,8 @@ DevicePanel::DevicePanel(QWidget* parent)
   row->addWidget(m_connect);
   layout->addLayout(row);
   m_stateLine->setObjectName(QStringLiteral("connectionState"));
+  m_stateLine->setTextFormat(Qt::PlainText);
+  m_stateLine->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   layout->addWidget(m_stateLine);
   m_info->setWordWrap(true);
   m_info->setTextFormat(Qt::RichText);
@@ -88,10 +90,9 @@ void DevicePanel::showState(ConnectionState state, const QString& address) {
   m_connect->setText(state == ConnectionState::kDisconnected ? tr("Connect")
                      : live                                  ? tr("Disconnect")
                                                              : tr("Cancel"));
-  m_stateLine->setText(
-      state == ConnectionState::kDisconnected
-          ? tr("State: disconnected")
-          : tr("State: %1 · %2").arg(connectionStateName(state), address).toHtmlEscaped());
+  m_stateLine->setText(state == ConnectionState::kDisconnected
+                           ? tr("State: disconnected")
+                           : tr("State: %1 · %2").arg(connectionStateName(state), address));
   m_stateLine->setToolTip(address);
   m_sensor->setEnabled(live && m_agent && m_sensor->count() > 0);
   m_stream->setEnabled(live && m_agent && m_sensor->count() > 0);

@@ -1,15 +1,20 @@
 #include "app/gui/main_window.h"
 
 #include <QApplication>
+#include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QUuid>
 #include <QVBoxLayout>
 
 #include "app/core/device/device_list.h"
@@ -23,6 +28,7 @@
 #include "widgets/log_view.h"
 #include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
+#include "widgets/record_bar.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
 
@@ -39,13 +45,6 @@ QWidget* hint(const QString& text) {
   return label;
 }
 
-QString sensorUnits(const DeviceInfo& info, int sensorId) {
-  for (size_t i = 0; i < info.hello.sensors.size(); ++i)
-    if (info.hello.sensors[i].sensorId == sensorId)
-      return info.sensorUnits.value(static_cast<int>(i));
-  return {};
-}
-
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -55,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_plot(new SignalPlot),
       m_spectrogramView(new SpectrogramView),
       m_prediction(new QLabel),
+      m_recordBar(new RecordBar(m_plot)),
       m_devicePanel(new DevicePanel),
       m_modelView(new ModelView),
       m_profiler(new ProfilerView),
@@ -72,7 +72,18 @@ MainWindow::MainWindow(QWidget* parent)
   m_prediction->setObjectName(QStringLiteral("prediction"));
   m_prediction->setTextFormat(Qt::RichText);
   m_prediction->setText(tr("No inference yet."));
+  // Many classes wrap and elide inside the width they get: the label never widens the window.
+  m_prediction->setWordWrap(true);
+  m_prediction->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  m_prediction->setMinimumWidth(100);
+  layout->addWidget(m_recordBar);
   layout->addWidget(m_prediction);
+  m_sessionUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+  m_datasetDir = QSettings()
+                     .value(QStringLiteral("dataset/dir"),
+                            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                QStringLiteral("/dataset"))
+                     .toString();
   layout->addWidget(m_plot, 1);
   m_spectrogramView->setObjectName(QStringLiteral("spectrogram"));
   m_spectrogramView->hide();
@@ -109,6 +120,7 @@ QDockWidget* MainWindow::addPanel(const QString& title, const QString& objectNam
                                   Qt::DockWidgetArea area) {
   auto* d = new QDockWidget(title, this);
   d->setObjectName(objectName);
+  content->setMinimumSize(200, 100);  // docks keep a usable size whatever their neighbours do
   d->setWidget(content);
   addDockWidget(area, d);
   m_docks.append(d);
@@ -186,11 +198,10 @@ void MainWindow::wireWorkbench() {
       for (size_t i = 0; i < sensors.size(); ++i) {
         if (sensors[i].sensorId != sensorId) continue;
         rate = sensors[i].rateMilliHz / 1000.0;
-        const QString base = sanitizeDeviceText(sensors[i].name);
-        for (int a = 0; a < sensors[i].axes; ++a)
-          names << (sensors[i].axes == 1 ? base : QStringLiteral("%1.%2").arg(base).arg(a));
+        m_streamSensor = static_cast<int>(i);
+        names = dev->info().axisNames(static_cast<int>(i));
       }
-      m_plot->configure(names, rate, sensorUnits(dev->info(), sensorId));
+      m_plot->configure(names, rate, dev->info().axisUnits(m_streamSensor).join(QLatin1Char(',')));
       m_plot->setTimeSpan(rate >= 1000 ? 0.5 : 5.0);
       // Audio-rate mono streams also get a spectrogram (512-point FFT, hop 256, 5 s shown).
       const bool audio = names.size() == 1 && rate >= 4000;
@@ -213,6 +224,28 @@ void MainWindow::wireWorkbench() {
   connect(dev, &DeviceController::stateChanged, this,
           [this](ConnectionState s) { applyConnectionState(static_cast<int>(s)); });
   connect(wb, &Workbench::resultsCleared, this, &MainWindow::clearResults);
+  connect(m_recordBar, &RecordBar::recordRequested, this, &MainWindow::startRecording);
+  connect(m_recordBar, &RecordBar::stopRequested, dev, &DeviceController::stopRecording);
+  connect(dev, &DeviceController::recordingProgress, this,
+          [this](qint64 frames, qint64 samples, qint64 lost) {
+            m_recordBar->showProgress(frames, samples, lost, m_plot->sampleRate());
+          });
+  connect(dev, &DeviceController::recordingStopped, this,
+          [this](const QVector<qint64>& ids, const QString& error) {
+            m_recordBar->showRecording(false);
+            updateRunEnabled();
+            if (!error.isEmpty()) {
+              m_log->append(LogLevel::kError, QStringLiteral("record"), error);
+              m_recordBar->showResult(error);
+              statusBar()->showMessage(error, 10000);
+              return;
+            }
+            const QString text = tr("Recorded %n sample(s) into %1", nullptr, ids.size())
+                                     .arg(QDir::toNativeSeparators(m_datasetDir));
+            m_recordBar->showResult(text);
+            m_log->append(LogLevel::kInfo, QStringLiteral("record"), text);
+            Q_EMIT datasetChanged();
+          });
   connect(dev, &DeviceController::connected, this, [this](const DeviceInfo& info) {
     m_devicePanel->showConnected(info);
     m_devicePanel->showState(m_workbench->device()->state(), m_workbench->device()->address());
@@ -302,7 +335,47 @@ void MainWindow::updateRunEnabled() {
                                         : !model ? tr("Open a model first (File > Open Model).")
                                                  : QString());
   if (m_runAction) m_runAction->setEnabled(enabled);
+  const bool streaming = dev->state() == ConnectionState::kStreaming;
+  m_recordBar->setRecordEnabled(streaming && agent,
+                                !streaming ? tr("Start a stream first.")
+                                           : tr("A text-mode board cannot be recorded here yet: "
+                                                "use tinyscope-cli stream --csv."));
   if (m_continuous) m_continuous->setEnabled(enabled);
+}
+
+void MainWindow::setDatasetDir(const QString& dir) {
+  m_datasetDir = dir;
+  QSettings().setValue(QStringLiteral("dataset/dir"), dir);
+  Q_EMIT datasetChanged();
+}
+
+void MainWindow::startRecording(const QString& label) {
+  DeviceController* dev = m_workbench->device();
+  const DeviceInfo& info = dev->info();
+  if (m_streamSensor < 0 || static_cast<size_t>(m_streamSensor) >= info.hello.sensors.size())
+    return;
+  const proto::SensorInfo& si = info.hello.sensors[static_cast<size_t>(m_streamSensor)];
+  RecorderOptions opt;
+  opt.spec.sensor = info.sensorNames.value(m_streamSensor);
+  opt.spec.name = label.isEmpty() ? opt.spec.sensor : label;
+  opt.spec.axes = info.axisNames(m_streamSensor);
+  opt.spec.units = info.axisUnits(m_streamSensor);
+  opt.spec.rateHz = si.rateMilliHz / 1000.0;
+  opt.spec.type = storedSampleType(si.sampleType);
+  opt.spec.deviceName = info.boardName;
+  opt.spec.deviceUri = dev->address();
+  opt.spec.sessionUuid = m_sessionUuid;
+  opt.spec.sessionStartedMs = QDateTime::currentMSecsSinceEpoch();
+  if (!label.isEmpty()) opt.spec.labels << label;
+  opt.spec.metadata.insert(QStringLiteral("device_id"), info.deviceIdHex());
+  opt.spec.metadata.insert(QStringLiteral("firmware"), info.firmwareVersion);
+  opt.sampleSeconds = 10;
+  opt.chunkSeconds = 2;
+  m_recordBar->showRecording(true);
+  m_log->append(
+      LogLevel::kInfo, QStringLiteral("record"),
+      tr("recording %1 into %2").arg(label.isEmpty() ? tr("(no label)") : label, m_datasetDir));
+  dev->startRecording(m_datasetDir, opt);
 }
 
 void MainWindow::clearResults() {
@@ -399,6 +472,7 @@ void MainWindow::showReport(const RunReport& r) {
                    .arg(100 * r.probabilities[k], 0, 'f', 0);
     }
     m_prediction->setText(tr("Device says: %1").arg(parts.join(QStringLiteral(" · "))));
+    m_prediction->setToolTip(m_prediction->text());
   }
   statusBar()->showMessage(
       r.comparison.identical()

@@ -24,6 +24,7 @@ class CompareView;
 class DevicePanel;
 class ModelView;
 class ProfilerView;
+class RecordBar;
 class SignalPlot;
 class SpectrogramView;
 
@@ -48,10 +49,19 @@ class MainWindow : public QMainWindow {
   // Puts an address in the device panel without connecting (--device with --no-connect).
   void setDeviceAddress(const QString& address);
   DevicePanel* devicePanel() const { return m_devicePanel; }
+  RecordBar* recordBar() const { return m_recordBar; }
+  // The dataset Record writes into and the Dataset view shows (QSettings "dataset/dir",
+  // by default <app data>/dataset).
+  void setDatasetDir(const QString& dir);
+  QString datasetDir() const { return m_datasetDir; }
   QString predictionText() const;
   // Sensor 0 streams as soon as a device connects. This starts "Run Continuously" once the device
   // connects and has streamed a model window.
   void setContinuousOnConnect(bool on) { m_continuousOnConnect = on; }
+
+ Q_SIGNALS:
+  // The dataset folder changed or gained samples (a recording ended).
+  void datasetChanged();
 
  public Q_SLOTS:
   void showAbout();
@@ -67,6 +77,7 @@ class MainWindow : public QMainWindow {
   void applyConnectionState(int state);
   void clearResults();
   void updateRunEnabled();
+  void startRecording(const QString& label);
 
   LogModel* m_log;
   Workbench* m_workbench;
@@ -74,6 +85,10 @@ class MainWindow : public QMainWindow {
   SpectrogramView* m_spectrogramView;  // shown for audio-rate single-channel streams
   std::unique_ptr<Spectrogram> m_spectrogram;
   QLabel* m_prediction;
+  RecordBar* m_recordBar;
+  QString m_datasetDir;
+  QString m_sessionUuid;    // groups this window's recordings
+  int m_streamSensor = -1;  // index in the handshake's sensors of the stream shown
   DevicePanel* m_devicePanel;
   ModelView* m_modelView;
   ProfilerView* m_profiler;

@@ -8,6 +8,8 @@
 #include <QPushButton>
 #include <QSet>
 #include <QStatusBar>
+#include <QTemporaryDir>
+#include <QToolButton>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -15,6 +17,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "app/core/dataset/dataset_store.h"
 #include "app/core/log_model.h"
 #include "app/core/workbench.h"
 #include "app/gui/main_window.h"
@@ -23,6 +26,7 @@
 #include "widgets/device_panel.h"
 #include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
+#include "widgets/record_bar.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
 
@@ -182,7 +186,8 @@ TEST(MainWindow, AnotherModelClearsOldResultsAndRunsOnTheDevice) {
   EXPECT_EQ(window.profilerView()->rowCount(), 0);
   EXPECT_FALSE(window.predictionText().contains("Device says"));
   EXPECT_FALSE(window.compareView()->verdict().contains("identical"));
-  ASSERT_TRUE(waitForState(window, ConnectionState::kConnected, 10000));
+  // Connected, then streaming as the window starts the first sensor again.
+  ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
   EXPECT_TRUE(window.workbench()->device()->address().contains("hello_world_int8"));
   report.clear();
   window.runInference();
@@ -227,4 +232,65 @@ TEST(MainWindow, DeviceAddressCanBeSetWithoutConnecting) {
   window.setDeviceAddress(QStringLiteral("serial:/dev/ttyACM7?baud=921600"));
   EXPECT_EQ(window.devicePanel()->address(), "serial:/dev/ttyACM7?baud=921600");
   EXPECT_EQ(window.workbench()->device()->state(), tinyscope::ConnectionState::kDisconnected);
+}
+
+// Twelve long class names neither widen the window nor push the docks: the prediction wraps.
+TEST(MainWindow, ManyClassLabelsNeverGrowTheWindow) {
+  MainWindow window;
+  window.resize(1280, 800);
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  const QSize before = window.size();
+  const int deviceDockWidth = window.dock(QStringLiteral("deviceDock"))->width();
+  tinyscope::RunReport r;
+  r.id = 0;  // shown as it comes (the report path never filters the GUI's own signals)
+  for (int k = 0; k < 12; ++k) {
+    r.labels << QStringLiteral("a_rather_long_class_name_number_%1").arg(k);
+    r.probabilities << (k == 3 ? 0.6 : 0.4 / 11);
+  }
+  r.topClass = 3;
+  Q_EMIT window.workbench()->runReport(r);
+  QTest::qWait(50);
+  EXPECT_EQ(window.size(), before);
+  EXPECT_EQ(window.dock(QStringLiteral("deviceDock"))->width(), deviceDockWidth);
+  EXPECT_TRUE(window.predictionText().contains("a_rather_long_class_name_number_11"));
+  for (QDockWidget* d : window.findChildren<QDockWidget*>())
+    EXPECT_GE(d->widget()->minimumWidth(), 200) << d->objectName().toStdString();
+}
+
+// Record writes the live stream into the dataset with its label; the count runs while it does.
+TEST(MainWindow, RecordWritesTheStreamIntoTheDatasetWithItsLabel) {
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+  QTemporaryDir dir;
+  MainWindow window;
+  window.show();
+  window.setDatasetDir(dir.path() + "/ds");
+  window.connectDevice(QStringLiteral("sim:?sensor=imu"));
+  ASSERT_TRUE(waitForState(window, tinyscope::ConnectionState::kStreaming, 10000));
+  tinyscope::ui::RecordBar* bar = window.recordBar();
+  for (int i = 0; i < 50 && !bar->recordButton()->isEnabled(); ++i) QTest::qWait(20);
+  ASSERT_TRUE(bar->recordButton()->isEnabled());
+  bar->setLabel(QStringLiteral("wave"));
+  QSignalSpy stopped(window.workbench()->device(), &tinyscope::DeviceController::recordingStopped);
+  QTest::mouseClick(bar->recordButton(), Qt::LeftButton);
+  EXPECT_TRUE(window.workbench()->device()->isRecording());
+  for (int i = 0; i < 100 && !bar->countText().contains(" frames ("); ++i) QTest::qWait(20);
+  QTest::qWait(1200);
+  EXPECT_TRUE(bar->countText().contains(" frames (")) << bar->countText().toStdString();
+  QTest::mouseClick(bar->recordButton(), Qt::LeftButton);
+  ASSERT_TRUE(stopped.wait(5000));
+  const QVector<qint64> ids = stopped.at(0).at(0).value<QVector<qint64>>();
+  EXPECT_TRUE(stopped.at(0).at(1).toString().isEmpty())
+      << stopped.at(0).at(1).toString().toStdString();
+  ASSERT_GE(ids.size(), 1);
+  EXPECT_TRUE(bar->countText().contains("Recorded 1 sample")) << bar->countText().toStdString();
+
+  QString error;
+  auto store = tinyscope::dataset::DatasetStore::open(dir.path() + "/ds", &error);
+  ASSERT_TRUE(store) << error.toStdString();
+  tinyscope::dataset::SampleRecord rec;
+  ASSERT_TRUE(store->sample(ids.front(), &rec, &error)) << error.toStdString();
+  EXPECT_EQ(rec.labels, QStringList{"wave"});
+  EXPECT_EQ(rec.axes, (QStringList{"x", "y", "z"}));
+  EXPECT_GE(rec.frames, 50);  // > 1 s at 50 Hz
 }

@@ -13,7 +13,14 @@
 
 namespace tinyscope {
 
-enum class ConnectionState { kDisconnected, kConnecting, kConnected, kStreaming, kLost, kReconnecting };
+enum class ConnectionState {
+  kDisconnected,
+  kConnecting,
+  kConnected,
+  kStreaming,
+  kLost,
+  kReconnecting
+};
 
 // "disconnected", "connecting", ... (for logs, tests and the status bar).
 QString connectionStateName(ConnectionState state);

@@ -2,6 +2,7 @@
 
 #include <QTimer>
 
+#include "app/core/dataset/dataset_store.h"
 #include "app/core/device/device_transport.h"
 
 namespace tinyscope {
@@ -9,6 +10,7 @@ namespace tinyscope {
 DeviceController::DeviceController(QObject* parent) : QObject(parent), m_io(new QObject) {
   qRegisterMetaType<tinyscope::LinkStatus>();
   qRegisterMetaType<tinyscope::ConnectionState>();
+  qRegisterMetaType<QVector<qint64>>("QVector<qint64>");
   m_thread.setObjectName(QStringLiteral("tinyscope-io"));
   m_io->moveToThread(&m_thread);
   connect(&m_thread, &QThread::finished, m_io, &QObject::deleteLater);
@@ -21,6 +23,7 @@ DeviceController::~DeviceController() {
   QMetaObject::invokeMethod(
       m_io,
       [this] {
+        finishRecording(QString());
         delete m_session;
         m_session = nullptr;
         delete m_text;
@@ -245,6 +248,7 @@ void DeviceController::disconnectDevice() {
   m_address.clear();
   m_lastError.clear();
   onIoThread([this] {
+    finishRecording(QString());
     if (m_text) {
       m_text->disconnect(this);
       m_text->deleteLater();
@@ -258,6 +262,65 @@ void DeviceController::disconnectDevice() {
   });
   setState(ConnectionState::kDisconnected);
   Q_EMIT disconnected();
+}
+
+void DeviceController::startRecording(const QString& datasetDir, const RecorderOptions& options) {
+  if (m_recording) return;
+  m_recording = true;
+  onIoThread([this, datasetDir, options] {
+    auto stopped = [this](const QString& error) {
+      QMetaObject::invokeMethod(
+          this,
+          [this, error] {
+            m_recording = false;
+            Q_EMIT recordingStopped({}, error);
+          },
+          Qt::QueuedConnection);
+    };
+    if (!m_session || !m_session->handshakeDone())
+      return stopped(tr("Recording needs a connected device that runs the agent."));
+    QString error;
+    m_recordStore = dataset::DatasetStore::openOrCreate(datasetDir, &error);
+    if (!m_recordStore) return stopped(error);
+    m_recorder = std::make_unique<Recorder>(m_session, m_recordStore.get(), options);
+    // Queued: the recorder is deleted by finishRecording(), never inside its own signal.
+    connect(
+        m_recorder.get(), &Recorder::done, m_io,
+        [this] { finishRecording(m_recorder ? m_recorder->error() : QString()); },
+        Qt::QueuedConnection);
+    m_recordTick = new QTimer(m_io);
+    connect(m_recordTick, &QTimer::timeout, m_io, [this] {
+      if (!m_recorder) return;
+      const RecorderStats st = m_recorder->stats();
+      Q_EMIT recordingProgress(st.frames, st.samples, st.lostFrames);
+    });
+    m_recordTick->start(250);
+  });
+}
+
+void DeviceController::stopRecording() {
+  onIoThread([this] { finishRecording(QString()); });
+}
+
+void DeviceController::finishRecording(const QString& why) {
+  if (!m_recorder) return;
+  delete m_recordTick;
+  m_recordTick = nullptr;
+  QString error = why;
+  QString finishError;
+  if (!m_recorder->finish(&finishError) && error.isEmpty()) error = finishError;
+  const QVector<qint64> ids = m_recorder->sampleIds();
+  const RecorderStats st = m_recorder->stats();
+  m_recorder.reset();
+  m_recordStore.reset();
+  Q_EMIT recordingProgress(st.frames, st.samples, st.lostFrames);
+  QMetaObject::invokeMethod(
+      this,
+      [this, ids, error] {
+        m_recording = false;
+        Q_EMIT recordingStopped(ids, error);
+      },
+      Qt::QueuedConnection);
 }
 
 void DeviceController::startStream(quint8 sensorId, quint16 windowSamples) {

@@ -20,6 +20,7 @@
 #include "app/core/device/device_session.h"
 #include "app/core/device/link_status.h"
 #include "app/core/device/text_stream.h"
+#include "app/core/recorder.h"
 #include "app/core/spsc_ring.h"
 
 class QTimer;
@@ -49,6 +50,14 @@ class DeviceController : public QObject {
   // Uploads input and runs the active model, capturing every tensor; runFinished().
   void runInference(const QByteArray& input);
 
+  // Records the running stream into the dataset folder `datasetDir` (created when new) through
+  // a Recorder on the I/O thread, so no file work happens on the GUI thread. recordingProgress()
+  // four times a second, recordingStopped() once: after stopRecording(), a disconnect, or a
+  // failed write (its error). Needs a device that runs the agent.
+  void startRecording(const QString& datasetDir, const RecorderOptions& options);
+  void stopRecording();
+  bool isRecording() const { return m_recording; }
+
   // GUI tick: moves every window queued since the last call into out (none while no device is
   // connected: those are left over from a device that is gone). The first window of a
   // requested stream moves the state to Streaming.
@@ -65,6 +74,8 @@ class DeviceController : public QObject {
   void statusUpdated(const tinyscope::LinkStatus& status);  // twice a second while connected
   void reconnecting(int attempt);
   void stateChanged(tinyscope::ConnectionState state);
+  void recordingProgress(qint64 frames, qint64 samples, qint64 lostFrames);
+  void recordingStopped(const QVector<qint64>& sampleIds, const QString& error);
 
  private:
   template <class F>
@@ -79,6 +90,8 @@ class DeviceController : public QObject {
   void markConnected(const DeviceInfo& info);
   void markDisconnected();
   void setState(ConnectionState state);
+  // On the I/O thread: commits the open sample and reports recordingStopped().
+  void finishRecording(const QString& why);
   // GUI thread: connecting failed for good (bad address, no transport, refused handshake).
   void failConnecting(const QString& error);
   // On the I/O thread: the status tick (statusUpdated(status()) every 500 ms) and the reconnect
@@ -92,6 +105,11 @@ class DeviceController : public QObject {
   QObject* m_io;                       // lives in m_thread; parent of the session
   DeviceSession* m_session = nullptr;  // touched only on m_thread
   TextStream* m_text = nullptr;        // touched only on m_thread; text-mode devices
+  // The recording, touched only on m_thread (m_recording is the GUI thread's view of it).
+  std::unique_ptr<dataset::DatasetStore> m_recordStore;
+  std::unique_ptr<Recorder> m_recorder;
+  QTimer* m_recordTick = nullptr;
+  bool m_recording = false;
   SpscRing<SensorWindowData> m_windows{4096};
   DeviceInfo m_info;
   QString m_address;
