@@ -14,6 +14,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QUuid>
 #include <QVBoxLayout>
 
@@ -23,6 +24,7 @@
 #include "app/core/spectrogram.h"
 #include "app/core/version.h"
 #include "app/core/workbench.h"
+#include "app/gui/dataset_view.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
 #include "widgets/log_view.h"
@@ -34,19 +36,6 @@
 
 namespace tinyscope::ui {
 
-namespace {
-
-QWidget* hint(const QString& text) {
-  auto* label = new QLabel(text);
-  label->setAlignment(Qt::AlignCenter);
-  label->setWordWrap(true);
-  label->setMargin(12);
-  label->setEnabled(false);
-  return label;
-}
-
-}  // namespace
-
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       m_log(new LogModel(10000, this)),
@@ -55,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_spectrogramView(new SpectrogramView),
       m_prediction(new QLabel),
       m_recordBar(new RecordBar(m_plot)),
+      m_datasetView(new DatasetView),
       m_devicePanel(new DevicePanel),
       m_modelView(new ModelView),
       m_profiler(new ProfilerView),
@@ -91,8 +81,7 @@ MainWindow::MainWindow(QWidget* parent)
   setCentralWidget(central);
 
   addPanel(tr("Device"), QStringLiteral("deviceDock"), m_devicePanel, Qt::LeftDockWidgetArea);
-  addPanel(tr("Dataset"), QStringLiteral("datasetDock"),
-           hint(tr("Labelled samples of the open dataset appear here.")), Qt::LeftDockWidgetArea);
+  m_datasetView->setObjectName(QStringLiteral("datasetView"));
   addPanel(tr("Model"), QStringLiteral("modelDock"), m_modelView, Qt::RightDockWidgetArea);
   addPanel(tr("Profiler"), QStringLiteral("profilerDock"), m_profiler, Qt::RightDockWidgetArea);
   QDockWidget* compareDock =
@@ -100,9 +89,15 @@ MainWindow::MainWindow(QWidget* parent)
   QDockWidget* logDock =
       addPanel(tr("Log"), QStringLiteral("logDock"), new LogView(m_log), Qt::BottomDockWidgetArea);
   splitDockWidget(compareDock, logDock, Qt::Horizontal);
+  // The dataset's list and timeline want width: a tab next to the comparison.
+  QDockWidget* datasetDock = addPanel(tr("Dataset"), QStringLiteral("datasetDock"), m_datasetView,
+                                      Qt::BottomDockWidgetArea);
+  tabifyDockWidget(compareDock, datasetDock);
+  compareDock->raise();
   resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 360},
               Qt::Horizontal);
-  resizeDocks({compareDock}, {230}, Qt::Vertical);
+  resizeDocks({compareDock, logDock}, {720, 560}, Qt::Horizontal);
+  resizeDocks({compareDock}, {270}, Qt::Vertical);
 
   buildMenus();
   wireWorkbench();
@@ -112,6 +107,17 @@ MainWindow::MainWindow(QWidget* parent)
   statusBar()->showMessage(tr("Ready"));
   m_log->append(LogLevel::kInfo, QStringLiteral("tinyscope"),
                 tr("tinyscope %1 started").arg(QString::fromLatin1(kVersion)));
+  connect(m_datasetView, &DatasetView::errorOccurred, this, [this](const QString& e) {
+    m_log->append(LogLevel::kError, QStringLiteral("dataset"), e);
+    statusBar()->showMessage(e, 10000);
+  });
+  connect(this, &MainWindow::datasetChanged, this, [this] {
+    if (m_datasetView->dir() != m_datasetDir)
+      m_datasetView->setDir(m_datasetDir);
+    else
+      m_datasetView->refresh();
+  });
+  m_datasetView->setDir(m_datasetDir);
 }
 
 MainWindow::~MainWindow() = default;
@@ -145,6 +151,14 @@ void MainWindow::buildMenus() {
       QKeySequence::Open);
   file->addSeparator();
   file->addAction(tr("&Quit"), qApp, &QApplication::quit, QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = m_datasetView->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = m_datasetView->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
 
   QMenu* device = menuBar()->addMenu(tr("&Device"));
   QAction* run = device->addAction(tr("&Run Inference on Device"), this, &MainWindow::runInference,
@@ -343,10 +357,18 @@ void MainWindow::updateRunEnabled() {
   if (m_continuous) m_continuous->setEnabled(enabled);
 }
 
-void MainWindow::setDatasetDir(const QString& dir) {
+void MainWindow::setDatasetDir(const QString& dir, bool remember) {
   m_datasetDir = dir;
-  QSettings().setValue(QStringLiteral("dataset/dir"), dir);
+  if (remember) QSettings().setValue(QStringLiteral("dataset/dir"), dir);
   Q_EMIT datasetChanged();
+}
+
+bool MainWindow::raiseDock(const QString& objectName) {
+  QDockWidget* d = dock(objectName);
+  if (!d) return false;
+  d->show();
+  d->raise();
+  return true;
 }
 
 void MainWindow::startRecording(const QString& label) {

@@ -21,6 +21,7 @@ struct RunReport;
 namespace tinyscope::ui {
 
 class CompareView;
+class DatasetView;
 class DevicePanel;
 class ModelView;
 class ProfilerView;
@@ -50,9 +51,12 @@ class MainWindow : public QMainWindow {
   void setDeviceAddress(const QString& address);
   DevicePanel* devicePanel() const { return m_devicePanel; }
   RecordBar* recordBar() const { return m_recordBar; }
+  DatasetView* datasetView() const { return m_datasetView; }
   // The dataset Record writes into and the Dataset view shows (QSettings "dataset/dir",
-  // by default <app data>/dataset).
-  void setDatasetDir(const QString& dir);
+  // by default <app data>/dataset); `remember` stores it for the next start.
+  void setDatasetDir(const QString& dir, bool remember = true);
+  // Shows a dock in front of the docks it shares a tab with ("datasetDock", ...).
+  bool raiseDock(const QString& objectName);
   QString datasetDir() const { return m_datasetDir; }
   QString predictionText() const;
   // Sensor 0 streams as soon as a device connects. This starts "Run Continuously" once the device
@@ -86,6 +90,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<Spectrogram> m_spectrogram;
   QLabel* m_prediction;
   RecordBar* m_recordBar;
+  DatasetView* m_datasetView;
   QString m_datasetDir;
   QString m_sessionUuid;    // groups this window's recordings
   int m_streamSensor = -1;  // index in the handshake's sensors of the stream shown

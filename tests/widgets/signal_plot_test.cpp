@@ -86,7 +86,7 @@ TEST(SignalPlot, PauseHoldsTheViewWhileSamplesArriveAndEndGoesLive) {
   EXPECT_TRUE(plot.isPaused());
   feedRamp(&plot, 3, 2, &next);
   EXPECT_DOUBLE_EQ(plot.viewEndSeconds(), 10);  // frozen
-  QTest::keyClick(&plot, Qt::Key_Left);           // back 10 % of the span
+  QTest::keyClick(&plot, Qt::Key_Left);         // back 10 % of the span
   EXPECT_NEAR(plot.viewEndSeconds(), 9.5, 1e-9);
   QTest::keyClick(&plot, Qt::Key_End);
   EXPECT_FALSE(plot.isPaused());
