@@ -13,6 +13,7 @@
 
 #include "app/core/dataset/dataset_store.h"
 #include "app/core/sample_list_model.h"
+#include "tests/support/qt_input.h"
 #include "widgets/sample_timeline.h"
 
 using namespace tinyscope;
@@ -36,14 +37,6 @@ qint64 addSample(dataset::DatasetStore* store, const QString& name, const QStrin
   return store->addSample(
       spec, QByteArray(reinterpret_cast<const char*>(frames.constData()), frames.size() * 2),
       &error);
-}
-
-void drag(QWidget* w, QPoint from, QPoint to) {
-  QTest::mousePress(w, Qt::LeftButton, Qt::NoModifier, from);
-  QMouseEvent move(QEvent::MouseMove, QPointF(to), QPointF(w->mapToGlobal(to)), Qt::NoButton,
-                   Qt::LeftButton, Qt::NoModifier);
-  QApplication::sendEvent(w, &move);
-  QTest::mouseRelease(w, Qt::LeftButton, Qt::NoModifier, to);
 }
 
 QVector<dataset::Segment> ranges(dataset::DatasetStore* store, qint64 id) {
@@ -83,7 +76,7 @@ TEST(DatasetView, LabelingByDragsAndKeysIsStoredAndUndoable) {
 
   // Drag frames 20..80 with the label "wave": one segment in the index.
   view.newLabelBox()->setCurrentText("wave");
-  drag(t, QPoint(t->xOfFrame(20), 80), QPoint(t->xOfFrame(80), 80));
+  mouseDrag(t, QPoint(t->xOfFrame(20), 80), QPoint(t->xOfFrame(80), 80));
   auto segs = ranges(view.store(), id);
   ASSERT_EQ(segs.size(), 1);
   EXPECT_EQ(segs[0].label, "wave");
@@ -100,7 +93,7 @@ TEST(DatasetView, LabelingByDragsAndKeysIsStoredAndUndoable) {
   ASSERT_EQ(t->segments().size(), 1);
 
   // Drag the end edge to frame 150: a resize, one undo step.
-  drag(t, QPoint(t->xOfFrame(80), 80), QPoint(t->xOfFrame(150), 80));
+  mouseDrag(t, QPoint(t->xOfFrame(80), 80), QPoint(t->xOfFrame(150), 80));
   segs = ranges(view.store(), id);
   ASSERT_EQ(segs.size(), 1);
   EXPECT_EQ(segs[0].start, 20);

@@ -10,9 +10,8 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QToolButton>
-#include <atomic>
 #include <chrono>
-#include <thread>
+#include <string>
 
 #include <QSignalSpy>
 #include <QTest>
@@ -21,7 +20,7 @@
 #include "app/core/log_model.h"
 #include "app/core/workbench.h"
 #include "app/gui/main_window.h"
-#include "tests/support/pty_pair.h"
+#include "tests/support/text_board.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
 #include "widgets/model_view.h"
@@ -201,26 +200,18 @@ TEST(MainWindow, AnotherModelClearsOldResultsAndRunsOnTheDevice) {
 
 // A board that prints numbers (the Arduino plotter format) plots like any other device.
 TEST(MainWindow, TextModeBoardPlots) {
-  PtyPair board;
-  ASSERT_TRUE(board.ok());
-  std::atomic<bool> stop{false};
-  std::thread printer([&] {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; !stop; ++i) {
-      char line[64];
-      const int n = std::snprintf(line, sizeof line, "ax:%d ay:%d\r\n", i % 100, -(i % 50));
-      board.writeAll(line, static_cast<size_t>(n));
-      std::this_thread::sleep_until(start + std::chrono::milliseconds(5) * (i + 1));
-    }
+  PtyPair pty;
+  ASSERT_TRUE(pty.ok());
+  TextBoard board(&pty, std::chrono::milliseconds(5), [](int i) {
+    return "ax:" + std::to_string(i % 100) + " ay:" + std::to_string(-(i % 50)) + "\r\n";
   });
   MainWindow window;
   window.show();
   window.connectDevice(
-      QStringLiteral("serial:%1?mode=text").arg(QString::fromStdString(board.slavePath())));
+      QStringLiteral("serial:%1?mode=text").arg(QString::fromStdString(pty.slavePath())));
   const bool streaming = waitForState(window, tinyscope::ConnectionState::kStreaming, 8000);
   for (int i = 0; i < 100 && window.plot()->samplesHeld() < 100; ++i) QTest::qWait(20);
-  stop = true;
-  printer.join();
+  board.stop();
   ASSERT_TRUE(streaming);
   EXPECT_EQ(window.plot()->channelCount(), 2);
   EXPECT_GE(window.plot()->samplesHeld(), 100u);

@@ -8,18 +8,12 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "tests/support/qt_input.h"
+
 using tinyscope::dataset::Segment;
 using tinyscope::ui::SampleTimeline;
 
 namespace {
-
-void drag(QWidget* w, QPoint from, QPoint to) {
-  QTest::mousePress(w, Qt::LeftButton, Qt::NoModifier, from);
-  QMouseEvent move(QEvent::MouseMove, QPointF(to), QPointF(w->mapToGlobal(to)), Qt::NoButton,
-                   Qt::LeftButton, Qt::NoModifier);
-  QApplication::sendEvent(w, &move);
-  QTest::mouseRelease(w, Qt::LeftButton, Qt::NoModifier, to);
-}
 
 Segment seg(qint64 id, const QString& label, qint64 start, qint64 end) {
   Segment s;
@@ -48,14 +42,14 @@ TEST(SampleTimeline, DragOnFreeSpaceCreatesASegmentWithTheCurrentLabel) {
   Fixture f;
   QSignalSpy created(&f.t, &SampleTimeline::segmentCreated);
   EXPECT_EQ(f.t.currentLabel(), "wave");
-  drag(&f.t, QPoint(f.t.xOfFrame(100), 100), QPoint(f.t.xOfFrame(300), 100));
+  mouseDrag(&f.t, QPoint(f.t.xOfFrame(100), 100), QPoint(f.t.xOfFrame(300), 100));
   ASSERT_EQ(created.count(), 1);
   EXPECT_EQ(created.at(0).at(0).toLongLong(), 100);
   EXPECT_EQ(created.at(0).at(1).toLongLong(), 300);
   EXPECT_EQ(created.at(0).at(2).toString(), "wave");
   // Right to left works too; a click (no drag) creates nothing.
   QTest::keyClick(&f.t, Qt::Key_2);
-  drag(&f.t, QPoint(f.t.xOfFrame(900), 100), QPoint(f.t.xOfFrame(700), 100));
+  mouseDrag(&f.t, QPoint(f.t.xOfFrame(900), 100), QPoint(f.t.xOfFrame(700), 100));
   QTest::mouseClick(&f.t, Qt::LeftButton, Qt::NoModifier, QPoint(f.t.xOfFrame(500), 100));
   ASSERT_EQ(created.count(), 2);
   EXPECT_EQ(created.at(1).at(0).toLongLong(), 700);
@@ -67,12 +61,12 @@ TEST(SampleTimeline, DraggingAnEdgeResizesTheSegment) {
   f.t.setSegments({seg(7, "wave", 200, 400)});
   QSignalSpy resized(&f.t, &SampleTimeline::segmentResized);
   QSignalSpy created(&f.t, &SampleTimeline::segmentCreated);
-  drag(&f.t, QPoint(f.t.xOfFrame(400) + 2, 100), QPoint(f.t.xOfFrame(600), 100));
+  mouseDrag(&f.t, QPoint(f.t.xOfFrame(400) + 2, 100), QPoint(f.t.xOfFrame(600), 100));
   ASSERT_EQ(resized.count(), 1);
   EXPECT_EQ(resized.at(0).at(0).toLongLong(), 7);
   EXPECT_EQ(resized.at(0).at(1).toLongLong(), 200);
   EXPECT_EQ(resized.at(0).at(2).toLongLong(), 600);
-  drag(&f.t, QPoint(f.t.xOfFrame(200) - 1, 100), QPoint(f.t.xOfFrame(50), 100));
+  mouseDrag(&f.t, QPoint(f.t.xOfFrame(200) - 1, 100), QPoint(f.t.xOfFrame(50), 100));
   ASSERT_EQ(resized.count(), 2);
   EXPECT_EQ(resized.at(1).at(1).toLongLong(), 50);
   EXPECT_EQ(created.count(), 0);

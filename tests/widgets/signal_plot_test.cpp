@@ -10,6 +10,8 @@
 #include <cmath>
 #include <vector>
 
+#include "tests/support/qt_input.h"
+
 using tinyscope::ui::SignalPlot;
 
 namespace {
@@ -28,13 +30,6 @@ void wheel(SignalPlot* plot, QPoint at, int delta, Qt::KeyboardModifiers mods = 
   QWheelEvent e(QPointF(at), QPointF(plot->mapToGlobal(at)), QPoint(), QPoint(0, delta),
                 Qt::NoButton, mods, Qt::NoScrollPhase, false);
   QApplication::sendEvent(plot, &e);
-}
-
-// A move with the given buttons held (QTest::mouseMove carries no button state in Qt 5).
-void move(QWidget* w, QPoint at, Qt::MouseButtons buttons = Qt::NoButton) {
-  QMouseEvent e(QEvent::MouseMove, QPointF(at), QPointF(w->mapToGlobal(at)), Qt::NoButton, buttons,
-                Qt::NoModifier);
-  QApplication::sendEvent(w, &e);
 }
 
 }  // namespace
@@ -109,8 +104,8 @@ TEST(SignalPlot, WheelZoomsTimeCtrlWheelZoomsValuesDragScrollsBack) {
 
   // Drag 295 px (half the area) to the right: half a span back in time, paused.
   QTest::mousePress(&plot, Qt::LeftButton, Qt::NoModifier, QPoint(300, 150));
-  move(&plot, QPoint(445, 150), Qt::LeftButton);
-  move(&plot, QPoint(595, 150), Qt::LeftButton);
+  mouseMoveHeld(&plot, QPoint(445, 150), Qt::LeftButton);
+  mouseMoveHeld(&plot, QPoint(595, 150), Qt::LeftButton);
   QTest::mouseRelease(&plot, Qt::LeftButton, Qt::NoModifier, QPoint(595, 150));
   EXPECT_TRUE(plot.isPaused());
   EXPECT_NEAR(plot.viewEndSeconds(), 26, 0.05);
@@ -139,7 +134,7 @@ TEST(SignalPlot, CursorReadsOutEveryChannelAtTheMouse) {
   plot.show();
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&plot));
   // x = 74 + 295: the middle of the area, t ≈ 5 s, sample 500.
-  move(&plot, QPoint(369, 150));
+  mouseMoveHeld(&plot, QPoint(369, 150), Qt::NoButton);
   plot.repaint();
   const QString readout = plot.cursorReadout();
   EXPECT_TRUE(readout.startsWith("t = 5.00")) << readout.toStdString();
