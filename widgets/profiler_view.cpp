@@ -26,7 +26,7 @@ ProfilerView::ProfilerView(QWidget* parent)
   // The operator name takes what is left (eliding, tooltip whole); numbers keep their width.
   m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
   m_table->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Fixed);
-  m_table->horizontalHeader()->resizeSection(4, 90);
+  m_table->horizontalHeader()->resizeSection(4, 70);
   m_table->horizontalHeader()->setMinimumSectionSize(40);
   layout->addWidget(m_table);
 }

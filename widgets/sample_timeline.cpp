@@ -194,6 +194,9 @@ void SampleTimeline::paintEvent(QPaintEvent*) {
     QColor colour = palette().text().color();
     colour.setAlpha(m_channels > 1 ? 150 : 220);
     p.setPen(colour);
+    // Each column's min..max, stretched to meet the previous column's middle: a continuous
+    // trace whether a column holds many frames or less than one.
+    double prevMid = std::numeric_limits<double>::quiet_NaN();
     for (int x = a.left(); x <= a.right(); ++x) {
       const qint64 f0 = frameAtX(x), f1 = std::max(f0 + 1, frameAtX(x + 1));
       if (f0 >= m_frames) break;
@@ -203,7 +206,14 @@ void SampleTimeline::paintEvent(QPaintEvent*) {
         mn = std::min(mn, v);
         mx = std::max(mx, v);
       }
-      p.drawLine(QPointF(x, yOf(mx)), QPointF(x, yOf(mn)));
+      double top = yOf(mx), bottom = yOf(mn);
+      const double mid = (top + bottom) / 2;
+      if (!std::isnan(prevMid)) {
+        top = std::min(top, prevMid);
+        bottom = std::max(bottom, prevMid);
+      }
+      prevMid = mid;
+      p.drawLine(QPointF(x, top), QPointF(x, bottom));
     }
   }
   p.setClipping(false);

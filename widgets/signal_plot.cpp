@@ -201,9 +201,11 @@ void SignalPlot::updateAutoscale(double start, double end) {
   if (k1 <= k0) return;
   float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
   for (const auto& h : m_history)
-    for (size_t k = k0; k < k1; ++k) {
-      lo = std::min(lo, h[k]);
-      hi = std::max(hi, h[k]);
+    for (auto it = h.begin() + static_cast<std::ptrdiff_t>(k0),
+              stop = h.begin() + static_cast<std::ptrdiff_t>(k1);
+         it != stop; ++it) {
+      lo = std::min(lo, *it);
+      hi = std::max(hi, *it);
     }
   double l = lo, u = hi;
   if (u - l < 1e-9 * std::max(1.0, std::fabs(u))) {
@@ -330,10 +332,15 @@ void SignalPlot::paintEvent(QPaintEvent*) {
   p.setClipRect(area);
   const double first = static_cast<double>(m_total - n);
   const double samplesPerPixel = m_spanSeconds * m_rateHz / area.width();
+  if (samplesPerPixel >= 1) {
+    if (m_canvas.size() != area.size())
+      m_canvas = QImage(area.size(), QImage::Format_ARGB32_Premultiplied);
+    m_canvas.fill(Qt::transparent);
+  }
   for (size_t c = 0; c < m_history.size(); ++c) {
     const std::deque<float>& h = m_history[c];
-    p.setPen(QPen(channelColour(c), 1));
-    if (samplesPerPixel < 1) {  // zoomed in: every sample, joined
+    p.setPen(QPen(channelColour(c), 0));  // cosmetic: the raster fast path
+    if (samplesPerPixel < 1) {            // zoomed in: every sample, joined
       const double i0 = std::max(first, std::floor(start * m_rateHz) - 1);
       const double i1 = std::min(static_cast<double>(m_total), std::ceil(end * m_rateHz) + 1);
       QPolygonF line;
@@ -344,28 +351,44 @@ void SignalPlot::paintEvent(QPaintEvent*) {
         for (const QPointF& pt : line) p.drawEllipse(pt, 1.5, 1.5);
       continue;
     }
-    double prevMid = std::numeric_limits<double>::quiet_NaN();
+    // One pass over the visible samples with one iterator (columns are contiguous). Each
+    // column's min..max, stretched to meet the previous column, is written straight into the
+    // canvas: a dense signal covers most of the area, and per-pixel writes cost far less than
+    // the painter's line or rectangle paths.
+    const auto rgb = static_cast<quint32>(channelColour(c).rgba());  // opaque: premultiplied
+    const int rows = m_canvas.height();
+    const auto stride = static_cast<size_t>(m_canvas.bytesPerLine() / 4);
+    auto* bits = reinterpret_cast<quint32*>(m_canvas.bits());
+    int prevMid = -1;
     for (int x = area.left(); x <= area.right(); ++x) {
       const double t0 = start + (x - area.left()) * m_spanSeconds / area.width();
       const double a = std::max(first, std::ceil(t0 * m_rateHz));
       const double b = std::min(static_cast<double>(m_total),
                                 std::ceil((t0 + m_spanSeconds / area.width()) * m_rateHz));
       if (b <= a) {
-        prevMid = std::numeric_limits<double>::quiet_NaN();
+        prevMid = -1;
         continue;
       }
-      const auto k0 = static_cast<size_t>(a - first), k1 = static_cast<size_t>(b - first);
-      float mn = h[k0], mx = h[k0];
-      for (size_t k = k0 + 1; k < k1; ++k) {
-        mn = std::min(mn, h[k]);
-        mx = std::max(mx, h[k]);
+      auto it = h.begin() + static_cast<std::ptrdiff_t>(a - first);
+      const auto last = h.begin() + static_cast<std::ptrdiff_t>(b - first);
+      float mn = *it, mx = *it;
+      for (++it; it != last; ++it) {
+        mn = std::min(mn, *it);
+        mx = std::max(mx, *it);
       }
-      const double y0 = yOf(mx), y1 = yOf(mn);
-      p.drawLine(QPointF(x, y0), QPointF(x, y1));
-      if (!std::isnan(prevMid)) p.drawLine(QPointF(x - 1, prevMid), QPointF(x, (y0 + y1) / 2));
-      prevMid = (y0 + y1) / 2;
+      int y0 = std::clamp(static_cast<int>(std::floor(yOf(mx))) - area.top(), 0, rows - 1);
+      int y1 = std::clamp(static_cast<int>(std::floor(yOf(mn))) - area.top(), 0, rows - 1);
+      const int mid = (y0 + y1) / 2;
+      if (prevMid >= 0) {
+        y0 = std::min(y0, prevMid);
+        y1 = std::max(y1, prevMid);
+      }
+      prevMid = mid;
+      quint32* px = bits + static_cast<size_t>(y0) * stride + static_cast<size_t>(x - area.left());
+      for (int y = y0; y <= y1; ++y, px += stride) *px = rgb;
     }
   }
+  if (samplesPerPixel >= 1) p.drawImage(area.topLeft(), m_canvas);
   p.setClipping(false);
 
   // Cursor and its readout.

@@ -10,8 +10,10 @@
 // +/-), zoom values (Ctrl+wheel, turns autoscale off), autoscale (A), back to live (End).
 // A cursor under the mouse reads out every channel's value at that time.
 //
-// GUI thread only. Memory: channels × min(kHistorySeconds × rate, kMaxHistory) floats.
+// GUI thread only. Memory: channels × min(kHistorySeconds × rate, kMaxHistory) floats, plus
+// one ARGB image of the plot area.
 #include <QColor>
+#include <QImage>
 #include <QStringList>
 #include <QVector>
 #include <QWidget>
@@ -110,6 +112,7 @@ class SignalPlot : public QWidget {
   int m_cursorX = -1;
   QString m_readout;
   QVector<QPair<QRect, QString>> m_legend;  // entry rectangles with the full names
+  QImage m_canvas;  // the plot area's pixels of the decimated signal (reused, 4 bytes a pixel)
 };
 
 }  // namespace tinyscope::ui

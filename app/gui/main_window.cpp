@@ -94,7 +94,7 @@ MainWindow::MainWindow(QWidget* parent)
                                       Qt::BottomDockWidgetArea);
   tabifyDockWidget(compareDock, datasetDock);
   compareDock->raise();
-  resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 360},
+  resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 400},
               Qt::Horizontal);
   resizeDocks({compareDock, logDock}, {720, 560}, Qt::Horizontal);
   resizeDocks({compareDock}, {270}, Qt::Vertical);
