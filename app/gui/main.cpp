@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   parser.process(app);
 
   tinyscope::ui::MainWindow window;
+  window.restoreSettings();
   const QString modelPath = parser.isSet(model) ? parser.value(model) : bundledModel();
   if (!modelPath.isEmpty()) window.openModel(modelPath);
   if (parser.isSet(datasetDir)) window.setDatasetDir(parser.value(datasetDir), false);

@@ -1,6 +1,7 @@
 #include "app/gui/main_window.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
@@ -149,6 +150,8 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty()) openModel(path);
       },
       QKeySequence::Open);
+  m_recentMenu = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
   file->addSeparator();
   file->addAction(tr("&Quit"), qApp, &QApplication::quit, QKeySequence::Quit);
 
@@ -416,9 +419,50 @@ QString MainWindow::predictionText() const {
   return m_prediction->text();
 }
 
+namespace {
+constexpr int kRecent = 8;
+}
+
+void MainWindow::restoreSettings() {
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  m_recentModels = settings.value(QStringLiteral("models/recent")).toStringList().mid(0, kRecent);
+  m_recentDevices = settings.value(QStringLiteral("devices/recent")).toStringList().mid(0, kRecent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::saveSettings() const {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveSettings();
+  QMainWindow::closeEvent(event);
+}
+
+void MainWindow::rememberRecent(QStringList* list, const QString& key, const QString& item) {
+  list->removeAll(item);
+  list->prepend(item);
+  while (list->size() > kRecent) list->removeLast();
+  QSettings().setValue(key, *list);
+}
+
+void MainWindow::rebuildRecentMenu() {
+  if (!m_recentMenu) return;
+  m_recentMenu->clear();
+  for (const QString& path : m_recentModels)
+    m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })
+        ->setToolTip(path);
+  m_recentMenu->setEnabled(!m_recentModels.isEmpty());
+}
+
 void MainWindow::setDeviceAddress(const QString& address) {
-  QStringList known;
-  for (const DeviceCandidate& d : listDevices()) known << d.address;
+  QStringList known = m_recentDevices;
+  for (const DeviceCandidate& d : listDevices())
+    if (!known.contains(d.address)) known << d.address;
   if (!known.contains(address)) known.prepend(address);
   m_devicePanel->setAddresses(known, address);
 }
@@ -433,6 +477,8 @@ bool MainWindow::openModel(const QString& path) {
   }
   m_log->append(LogLevel::kInfo, QStringLiteral("model"),
                 tr("opened %1").arg(m_workbench->modelPath()));
+  rememberRecent(&m_recentModels, QStringLiteral("models/recent"), m_workbench->modelPath());
+  rebuildRecentMenu();
   if (m_workbench->device()->state() != ConnectionState::kDisconnected) {
     if (m_workbench->deviceRunsModel())
       m_log->append(LogLevel::kInfo, m_workbench->device()->address(),
@@ -453,6 +499,7 @@ void MainWindow::connectDevice(const QString& address) {
   const QString resolved = m_workbench->resolveAddress(address);
   m_devicePanel->showConnecting(resolved);
   m_log->append(LogLevel::kInfo, resolved, tr("connecting"));
+  rememberRecent(&m_recentDevices, QStringLiteral("devices/recent"), address);
   m_workbench->connectTo(address);
 }
 

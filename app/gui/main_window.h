@@ -7,6 +7,8 @@
 #include <memory>
 
 class QAction;
+class QCloseEvent;
+class QMenu;
 class QLabel;
 class QDockWidget;
 class QTimer;
@@ -55,6 +57,12 @@ class MainWindow : public QMainWindow {
   // The dataset Record writes into and the Dataset view shows (QSettings "dataset/dir",
   // by default <app data>/dataset); `remember` stores it for the next start.
   void setDatasetDir(const QString& dir, bool remember = true);
+  // Window geometry and dock layout, recent models and devices (QSettings). main() restores
+  // them at start; closing the window saves them.
+  void restoreSettings();
+  void saveSettings() const;
+  QStringList recentModels() const { return m_recentModels; }
+  QStringList recentDevices() const { return m_recentDevices; }
   // Shows a dock in front of the docks it shares a tab with ("datasetDock", ...).
   bool raiseDock(const QString& objectName);
   QString datasetDir() const { return m_datasetDir; }
@@ -71,7 +79,12 @@ class MainWindow : public QMainWindow {
   void showAbout();
   void runInference();
 
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
  private:
+  void rememberRecent(QStringList* list, const QString& key, const QString& item);
+  void rebuildRecentMenu();
   QDockWidget* addPanel(const QString& title, const QString& objectName, QWidget* content,
                         Qt::DockWidgetArea area);
   void buildMenus();
@@ -103,6 +116,8 @@ class MainWindow : public QMainWindow {
   QAction* m_runAction = nullptr;
   QAction* m_disconnectAction = nullptr;
   QString m_lastDeviceError;  // shown in the device panel once the connection ends
+  QStringList m_recentModels, m_recentDevices;  // newest first, at most kRecent
+  QMenu* m_recentMenu = nullptr;
   QTimer* m_continuousTimer;
   QList<QDockWidget*> m_docks;
   bool m_continuousOnConnect = false;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -7,6 +9,7 @@
 #include <QPixmap>
 #include <QPushButton>
 #include <QSet>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -30,6 +33,18 @@
 #include "widgets/spectrogram_view.h"
 
 using tinyscope::ui::MainWindow;
+
+namespace {
+// The windows of these tests remember models, devices and layout: in a folder of their own,
+// never in the user's settings.
+const bool kSettingsIsolated = [] {
+  const QString dir = QDir::temp().filePath(
+      QStringLiteral("tinyscope-gui-test-settings-%1").arg(QCoreApplication::applicationPid()));
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir);
+  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir);
+  return true;
+}();
+}  // namespace
 
 TEST(MainWindow, HasTheWorkbenchDocksMenusAndStatusBar) {
   MainWindow window;
@@ -284,4 +299,32 @@ TEST(MainWindow, RecordWritesTheStreamIntoTheDatasetWithItsLabel) {
   EXPECT_EQ(rec.labels, QStringList{"wave"});
   EXPECT_EQ(rec.axes, (QStringList{"x", "y", "z"}));
   EXPECT_GE(rec.frames, 50);  // > 1 s at 50 Hz
+}
+
+// Layout, recent models and recent devices come back at the next start.
+TEST(MainWindow, SettingsRememberLayoutModelsAndDevices) {
+  ASSERT_TRUE(kSettingsIsolated);
+  QSettings().clear();
+  const QString model =
+      QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite");
+  {
+    MainWindow window;
+    window.resize(1100, 700);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    window.dock(QStringLiteral("logDock"))->hide();
+    ASSERT_TRUE(window.openModel(model));
+    window.connectDevice(QStringLiteral("serial:/dev/tinyscope-none"));
+    window.close();  // saves the layout
+  }
+  MainWindow next;
+  next.restoreSettings();
+  EXPECT_EQ(next.size(), QSize(1100, 700));
+  EXPECT_TRUE(next.dock(QStringLiteral("logDock"))->isHidden());
+  EXPECT_EQ(next.recentModels(), QStringList{QFileInfo(model).absoluteFilePath()});
+  EXPECT_EQ(next.recentDevices(), QStringList{"serial:/dev/tinyscope-none"});
+  next.setDeviceAddress(QStringLiteral("sim:"));
+  QComboBox* box = next.devicePanel()->findChild<QComboBox*>(QStringLiteral("deviceAddress"));
+  ASSERT_NE(box, nullptr);
+  EXPECT_GE(box->findText("serial:/dev/tinyscope-none"), 0);
 }
