@@ -1,17 +1,60 @@
 #!/usr/bin/env bash
-# Renders the tinyscope main window in a real X server (Xvfb) and saves a PNG.
-#   scripts/screenshot.sh [BUILD_DIR] [OUT.png] [-- extra tinyscope args]
+# Renders tinyscope's views in a real X server (Xvfb) with real data and saves PNGs.
+#   scripts/screenshot.sh [BUILD_DIR]                      every view into docs/
+#   scripts/screenshot.sh BUILD_DIR OUT.png [-- ARGS...]   one shot of `tinyscope ARGS`
+# Every view: Live on the simulated IMU with the model running (docs/screenshot.png), Live on
+# simulated 16 kHz audio with its spectrogram (docs/screenshot-audio.png), and the Dataset view
+# on samples recorded from the simulator with tinyscope-cli and labelled in segments
+# (docs/screenshot-dataset.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-out=${2:-docs/screenshot.png}
-shift $(( $# > 2 ? 2 : $# )); [ "${1:-}" = "--" ] && shift
-args=("$@")
-[ -x "$build/app/gui/tinyscope" ] || { echo "screenshot: $build/app/gui/tinyscope is not built" >&2; exit 2; }
-out_abs=$(realpath -m "$out")
-xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
-  "$0" "$@" & pid=$!
-  sleep 4
-  import -window root "'"$out_abs"'"
-  kill $pid; wait $pid 2>/dev/null || true' "$build/app/gui/tinyscope" "${args[@]}"
-echo "screenshot: wrote $out"
+gui="$build/app/gui/tinyscope"
+cli="$build/app/cli/tinyscope-cli"
+[ -x "$gui" ] || { echo "screenshot: $gui is not built" >&2; exit 2; }
+
+# shot OUT.png ARGS...: starts tinyscope ARGS at 1280x800, waits, captures the screen.
+shot() {
+  local out_abs
+  out_abs=$(realpath -m "$1")
+  shift
+  xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
+    out=$1; shift
+    "$@" & pid=$!
+    sleep 5
+    import -window root "$out"
+    kill $pid; wait $pid 2>/dev/null || true' sh "$out_abs" "$gui" "$@"
+  echo "screenshot: wrote ${out_abs#"$PWD"/}"
+}
+
+if [ $# -ge 2 ]; then
+  out=$2
+  shift 2
+  [ "${1:-}" = "--" ] && shift
+  shot "$out" "$@"
+  exit 0
+fi
+
+[ -x "$cli" ] || { echo "screenshot: $cli is not built" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME="$work/config"  # the shots neither read nor change your settings
+
+shot docs/screenshot.png --continuous --dataset "$work/empty"
+shot docs/screenshot-audio.png --device "sim:?sensor=audio" --dataset "$work/empty"
+
+# A small dataset recorded from the simulated IMU, then labelled in segments.
+ds="$work/dataset"
+for label in wave tap idle; do
+  "$cli" record --device "sim:?sensor=imu" --dataset "$ds" --create --label "$label" \
+    --duration 4 --json >/dev/null
+done
+read -r first frames < <("$cli" dataset list "$ds" --json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["samples"][0]
+print(s["id"], s["frames"])')
+seg() { "$cli" dataset label "$ds" "$first" "$1" --start $((frames * $2 / 100)) --end $((frames * $3 / 100)) >/dev/null; }
+seg wave 10 35
+seg tap 45 60
+seg wave 70 95
+shot docs/screenshot-dataset.png --dataset "$ds" --raise dataset --no-connect

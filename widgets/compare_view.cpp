@@ -22,7 +22,7 @@ CompareView::CompareView(QWidget* parent)
   m_table->verticalHeader()->hide();
   m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  m_table->horizontalHeader()->setStretchLastSection(true);
+  m_table->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);  // elides
   layout->addWidget(m_table);
   showMessage(
       tr("Run an inference on the device: its tensors are compared with the desktop runtime's."));

@@ -14,6 +14,7 @@ DevicePanel::DevicePanel(QWidget* parent)
     : QWidget(parent),
       m_address(new QComboBox(this)),
       m_connect(new QPushButton(tr("Connect"), this)),
+      m_stateLine(new QLabel(this)),
       m_info(new QLabel(this)),
       m_sensor(new QComboBox(this)),
       m_stream(new QPushButton(tr("Start stream"), this)),
@@ -28,9 +29,18 @@ DevicePanel::DevicePanel(QWidget* parent)
       tr("sim:, sim:?sensor=audio, serial:/dev/ttyACM0?baud=921600, tcp:127.0.0.1:5555, "
          "ble:AA:BB:CC:DD:EE:FF"));
   m_address->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  m_address->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  m_address->setMinimumContentsLength(12);
+  m_connect->setObjectName(QStringLiteral("connectButton"));
+  m_sensor->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  m_sensor->setMinimumContentsLength(8);
   row->addWidget(m_address, 1);
   row->addWidget(m_connect);
   layout->addLayout(row);
+  m_stateLine->setObjectName(QStringLiteral("connectionState"));
+  m_stateLine->setTextFormat(Qt::PlainText);
+  m_stateLine->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  layout->addWidget(m_stateLine);
   m_info->setWordWrap(true);
   m_info->setTextFormat(Qt::RichText);
   m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -47,7 +57,7 @@ DevicePanel::DevicePanel(QWidget* parent)
   layout->addStretch(1);
 
   connect(m_connect, &QPushButton::clicked, this, [this] {
-    if (m_connected || m_connect->text() == tr("Cancel"))
+    if (m_state != ConnectionState::kDisconnected)
       Q_EMIT disconnectRequested();
     else
       Q_EMIT connectRequested(address());
@@ -58,6 +68,7 @@ DevicePanel::DevicePanel(QWidget* parent)
           [this] { Q_EMIT streamRequested(selectedSensor(), !m_streaming); });
   connect(m_run, &QPushButton::clicked, this, &DevicePanel::runRequested);
   showDisconnected(QString());
+  showState(ConnectionState::kDisconnected, QString());
 }
 
 void DevicePanel::setAddresses(const QStringList& addresses, const QString& current) {
@@ -73,14 +84,28 @@ int DevicePanel::selectedSensor() const {
   return m_sensor->currentData().toInt();
 }
 
+void DevicePanel::showState(ConnectionState state, const QString& address) {
+  m_state = state;
+  const bool live = isLive(state);
+  m_connect->setText(state == ConnectionState::kDisconnected ? tr("Connect")
+                     : live                                  ? tr("Disconnect")
+                                                             : tr("Cancel"));
+  m_stateLine->setText(state == ConnectionState::kDisconnected
+                           ? tr("State: disconnected")
+                           : tr("State: %1 · %2").arg(connectionStateName(state), address));
+  m_stateLine->setToolTip(address);
+  m_sensor->setEnabled(live && m_agent && m_sensor->count() > 0);
+  m_stream->setEnabled(live && m_agent && m_sensor->count() > 0);
+  if (!live) m_run->setEnabled(false);
+  if (state == ConnectionState::kConnected) setStreaming(false);
+  if (state == ConnectionState::kStreaming) setStreaming(true);
+}
+
 void DevicePanel::showConnecting(const QString& address) {
-  m_connected = false;
   m_info->setText(tr("Connecting to <b>%1</b>…").arg(address.toHtmlEscaped()));
-  m_connect->setText(tr("Cancel"));
 }
 
 void DevicePanel::showConnected(const DeviceInfo& info) {
-  m_connected = true;
   const proto::HelloReply& h = info.hello;
   QString slots;
   for (size_t i = 0; i < h.slots.size(); ++i)
@@ -104,8 +129,8 @@ void DevicePanel::showConnected(const DeviceInfo& info) {
                           .arg(s.rateMilliHz / 1000.0),
                       s.sensorId);
   }
-  m_connect->setText(tr("Disconnect"));
   const bool agent = h.chosenVersion != 0;  // 0: a text-mode board with no agent
+  m_agent = agent;
   if (!agent)
     m_info->setText(tr("<b>Text mode</b>: %1 channel(s) of numbers per line, no agent (no "
                        "inference or flashing).")
@@ -115,13 +140,12 @@ void DevicePanel::showConnected(const DeviceInfo& info) {
 }
 
 void DevicePanel::showDisconnected(const QString& reason) {
-  m_connected = false;
   m_streaming = false;
+  m_agent = false;
   m_info->setText(
       reason.isEmpty()
           ? tr("Not connected. Type an address or pick one, then Connect.")
           : QStringLiteral("<span style='color:#cf222e'>%1</span>").arg(reason.toHtmlEscaped()));
-  m_connect->setText(tr("Connect"));
   m_sensor->clear();
   m_sensor->setEnabled(false);
   m_stream->setEnabled(false);

@@ -5,6 +5,7 @@
 // thread only.
 #include <QWidget>
 
+#include "app/core/device/connection_state.h"
 #include "app/core/device/link_status.h"
 
 class QComboBox;
@@ -20,6 +21,10 @@ class DevicePanel : public QWidget {
 
   void setAddresses(const QStringList& addresses, const QString& current);
   QString address() const;
+  // Follows the controller's state: the button (Connect / Cancel / Disconnect), the state
+  // line, and which controls are enabled. Lost/Reconnecting keep the handshake shown.
+  void showState(ConnectionState state, const QString& address);
+  ConnectionState state() const { return m_state; }
   void showConnecting(const QString& address);
   void showConnected(const DeviceInfo& info);
   void showDisconnected(const QString& reason);
@@ -37,13 +42,15 @@ class DevicePanel : public QWidget {
  private:
   QComboBox* m_address;
   QPushButton* m_connect;
+  QLabel* m_stateLine;
   QLabel* m_info;
   QComboBox* m_sensor;
   QPushButton* m_stream;
   QPushButton* m_run;
   QLabel* m_counters;
-  bool m_connected = false;
   bool m_streaming = false;
+  bool m_agent = false;  // the connected device runs the agent (not a text board)
+  ConnectionState m_state = ConnectionState::kDisconnected;
 };
 
 }  // namespace tinyscope::ui

@@ -18,7 +18,7 @@ ModelView::ModelView(QWidget* parent)
   m_ops->verticalHeader()->hide();
   m_ops->setEditTriggers(QAbstractItemView::NoEditTriggers);
   m_ops->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  m_ops->horizontalHeader()->setStretchLastSection(true);
+  m_ops->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);  // elides
   layout->addWidget(m_ops);
   showMessage(tr("No model loaded."));
 }

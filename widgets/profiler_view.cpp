@@ -18,11 +18,15 @@ ProfilerView::ProfilerView(QWidget* parent)
   layout->addWidget(m_summary);
   m_table->setColumnCount(5);
   m_table->setHorizontalHeaderLabels(
-      {tr("#"), tr("Operator"), tr("Device µs"), tr("Desktop µs"), tr("Share of device time")});
+      {tr("#"), tr("Operator"), tr("Device µs"), tr("Desktop µs"), tr("Share")});
+  m_table->horizontalHeaderItem(4)->setToolTip(tr("Share of the device's inference time"));
   m_table->verticalHeader()->hide();
   m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  m_table->horizontalHeader()->setStretchLastSection(true);
+  // The operator name takes what is left (eliding, tooltip whole); numbers keep their width.
+  m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  m_table->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Fixed);
+  m_table->horizontalHeader()->resizeSection(4, 70);
   m_table->horizontalHeader()->setMinimumSectionSize(40);
   layout->addWidget(m_table);
 }
@@ -45,7 +49,9 @@ void ProfilerView::showProfile(const QVector<ProfileRow>& rows, const QString& s
       return item;
     };
     m_table->setItem(i, 0, new QTableWidgetItem(QString::number(r.index)));
-    m_table->setItem(i, 1, new QTableWidgetItem(r.op));
+    auto* name = new QTableWidgetItem(r.op);
+    name->setToolTip(r.op);
+    m_table->setItem(i, 1, name);
     m_table->setItem(i, 2, num(r.deviceUs));
     m_table->setItem(i, 3, num(r.desktopUs));
     auto* bar = new QProgressBar;

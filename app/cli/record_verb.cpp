@@ -56,21 +56,6 @@ QString modelName(const QString& modelPath, const DeviceSession& session) {
   return QStringLiteral("active slot");
 }
 
-dataset::SampleType storedType(proto::ElementType t) {
-  switch (t) {
-    case proto::ElementType::kInt8:
-    case proto::ElementType::kUInt8:
-    case proto::ElementType::kInt16:
-      return dataset::SampleType::kInt16;
-    case proto::ElementType::kUInt16:
-    case proto::ElementType::kInt32:
-      return dataset::SampleType::kInt32;
-    case proto::ElementType::kFloat32:
-      return dataset::SampleType::kFloat32;
-  }
-  return dataset::SampleType::kFloat32;
-}
-
 }  // namespace
 
 int runRecord(const QStringList& args) {
@@ -211,7 +196,7 @@ int runRecord(const QStringList& args) {
   opt.spec.axes = info.axisNames(at);
   opt.spec.units = info.axisUnits(at);
   opt.spec.rateHz = declaredHz;
-  opt.spec.type = storedType(si.sampleType);
+  opt.spec.type = storedSampleType(si.sampleType);
   opt.spec.deviceName = info.boardName;
   opt.spec.deviceUri = session->uri().text;
   opt.spec.sessionUuid = sessionUuid;

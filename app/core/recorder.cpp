@@ -11,6 +11,21 @@
 
 namespace tinyscope {
 
+dataset::SampleType storedSampleType(proto::ElementType t) {
+  switch (t) {
+    case proto::ElementType::kInt8:
+    case proto::ElementType::kUInt8:
+    case proto::ElementType::kInt16:
+      return dataset::SampleType::kInt16;
+    case proto::ElementType::kUInt16:
+    case proto::ElementType::kInt32:
+      return dataset::SampleType::kInt32;
+    case proto::ElementType::kFloat32:
+      return dataset::SampleType::kFloat32;
+  }
+  return dataset::SampleType::kFloat32;
+}
+
 QVector<float> outputScores(const InferenceRun& run) {
   QVector<float> scores;
   for (const CapturedTensor& t : run.outputs) {

@@ -104,6 +104,10 @@ class Recorder : public QObject {
   bool m_inferencePending = false;
 };
 
+// The dataset sample type that holds a device sample type without loss (8-bit as int16,
+// unsigned 16-bit as int32).
+dataset::SampleType storedSampleType(proto::ElementType type);
+
 // A run's output tensors as scores: dequantized ((q - zero point) × scale) when the tensor
 // is quantized, its raw values otherwise; all outputs concatenated.
 QVector<float> outputScores(const InferenceRun& run);

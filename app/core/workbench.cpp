@@ -100,6 +100,9 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
               return compareRun(id, run, input, model, device, arena, labels, summary);
             }));
           });
+  connect(&m_device, &DeviceController::stateChanged, this, [this](ConnectionState state) {
+    if (state == ConnectionState::kDisconnected || state == ConnectionState::kLost) clearResults();
+  });
   connect(&m_device, &DeviceController::runFailed, this, [this](const QString& message) {
     RunReport r;
     r.id = takeRunId();
@@ -145,8 +148,24 @@ bool Workbench::loadModel(const QString& path, QString* error) {
   QFile side(QFileInfo(path).absolutePath() + QLatin1Char('/') +
              QFileInfo(path).completeBaseName() + QStringLiteral(".json"));
   if (side.open(QIODevice::ReadOnly)) m_sidecar = QJsonDocument::fromJson(side.readAll()).object();
+  clearResults();
   Q_EMIT modelChanged();
+  // A simulated device started with another model restarts with this one.
+  if (m_device.state() != ConnectionState::kDisconnected && !deviceRunsModel() &&
+      resolveAddress(m_address) != m_address)
+    connectTo(m_address);
   return true;
+}
+
+bool Workbench::deviceRunsModel() const {
+  return !m_modelPath.isEmpty() && m_deviceModelPath == m_modelPath;
+}
+
+void Workbench::clearResults() {
+  ++m_runId;  // every run still on its way is now stale
+  m_recent.clear();
+  m_recentChannels = 0;
+  Q_EMIT resultsCleared();
 }
 
 QString Workbench::resolveAddress(const QString& address) const {
@@ -162,8 +181,10 @@ QString Workbench::resolveAddress(const QString& address) const {
 }
 
 void Workbench::connectTo(const QString& address) {
-  m_recent.clear();
-  m_device.connectTo(resolveAddress(address));
+  m_address = address.trimmed();
+  const QString resolved = resolveAddress(m_address);
+  m_deviceModelPath = resolved != m_address ? m_modelPath : QString();
+  m_device.connectTo(resolved);  // disconnects first: clearResults() runs
 }
 
 void Workbench::onTick() {

@@ -7,6 +7,10 @@
 // and tensor comparison of an inference run on a worker (QtConcurrent) and come back as
 // a queued signal carrying value types. Each job carries the run's id; a stale job's
 // result is dropped.
+//
+// Nothing stale survives: opening another model, or the device going away, drops every
+// result still on its way (resultsCleared()) and the recent frames; a simulated device
+// (sim:, qemu:) is restarted with the new model so it runs what the desktop compares with.
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
@@ -42,7 +46,10 @@ class Workbench : public QObject {
   ~Workbench() override;
 
   // Loads a .tflite (and its sidecar NAME.json when present). false + *error on failure.
+  // While a simulated device is connected (or connecting), it is reconnected with the new
+  // model; deviceRunsModel() says whether the device is known to run the loaded model.
   bool loadModel(const QString& path, QString* error);
+  bool deviceRunsModel() const;
   QString modelPath() const { return m_modelPath; }
   QString modelName() const;
   const runner::host::ModelSummary& modelSummary() const { return m_summary; }
@@ -52,6 +59,8 @@ class Workbench : public QObject {
   // sim: and qemu: addresses get the loaded model (model=...) unless they name one.
   QString resolveAddress(const QString& address) const;
   void connectTo(const QString& address);
+  // The address as the user gave it (before resolveAddress), empty when none.
+  QString address() const { return m_address; }
 
   // The model input built from the newest samples of the stream, or empty with *why set.
   QByteArray inputFromStream(QString* why) const;
@@ -61,6 +70,9 @@ class Workbench : public QObject {
 
  Q_SIGNALS:
   void modelChanged();
+  // Results shown so far (prediction, comparison, profile, plotted frames) are stale: a
+  // model change or the device going away.
+  void resultsCleared();
   // Frames (channels values each) that arrived since the last tick; display-rate (30 Hz).
   void framesArrived(const std::vector<float>& interleaved, int frames, int channels);
   void runStarted(quint64 id);
@@ -68,6 +80,7 @@ class Workbench : public QObject {
 
  private:
   void onTick();
+  void clearResults();
   // The id of the oldest run still waiting for the device: the session ends every run
   // exactly once and in order (result, refusal, replacement or timeout), so each answer
   // is matched to the run that asked for it.
@@ -76,6 +89,8 @@ class Workbench : public QObject {
   DeviceController m_device;
   QTimer m_tick;
   QString m_modelPath;
+  QString m_address;          // as given to connectTo()
+  QString m_deviceModelPath;  // the model a simulated device was started with
   runner::host::ModelFile m_model;
   runner::host::ModelSummary m_summary;
   QJsonObject m_sidecar;

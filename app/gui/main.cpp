@@ -1,5 +1,6 @@
 // tinyscope: the desktop workbench.
-//   tinyscope [--device URI] [--model PATH] [--no-connect]
+//   tinyscope [--device URI] [--model PATH] [--no-connect] [--continuous] [--dataset DIR]
+//             [--raise DOCK]
 // With no options it opens the bundled demo model and connects to the simulated device.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -45,14 +46,29 @@ int main(int argc, char** argv) {
   const QCommandLineOption continuous(
       QStringLiteral("continuous"),
       QStringLiteral("Run inference on the device continuously once connected."));
-  parser.addOptions({device, model, noConnect, continuous});
+  const QCommandLineOption datasetDir(
+      QStringLiteral("dataset"),
+      QStringLiteral("Dataset folder to show and record into (this run only)."),
+      QStringLiteral("DIR"));
+  const QCommandLineOption raise(
+      QStringLiteral("raise"),
+      QStringLiteral("Dock to show in front: device, dataset, model, profiler, compare or log."),
+      QStringLiteral("DOCK"));
+  parser.addOptions({device, model, noConnect, continuous, datasetDir, raise});
   parser.process(app);
 
   tinyscope::ui::MainWindow window;
+  window.restoreSettings();
   const QString modelPath = parser.isSet(model) ? parser.value(model) : bundledModel();
   if (!modelPath.isEmpty()) window.openModel(modelPath);
+  if (parser.isSet(datasetDir)) window.setDatasetDir(parser.value(datasetDir), false);
+  if (parser.isSet(raise) && !window.raiseDock(parser.value(raise) + QStringLiteral("Dock")))
+    qWarning("tinyscope: no dock named '%s'", qPrintable(parser.value(raise)));
   window.show();
-  if (!parser.isSet(noConnect)) window.connectDevice(parser.value(device));
+  if (!parser.isSet(noConnect))
+    window.connectDevice(parser.value(device));
+  else
+    window.setDeviceAddress(parser.value(device));
   if (parser.isSet(continuous)) window.setContinuousOnConnect(true);
   return app.exec();
 }

@@ -1,15 +1,22 @@
 #include "app/gui/main_window.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QUndoStack>
+#include <QUuid>
 #include <QVBoxLayout>
 
 #include "app/core/device/device_list.h"
@@ -18,35 +25,17 @@
 #include "app/core/spectrogram.h"
 #include "app/core/version.h"
 #include "app/core/workbench.h"
+#include "app/gui/dataset_view.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
 #include "widgets/log_view.h"
 #include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
+#include "widgets/record_bar.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
 
 namespace tinyscope::ui {
-
-namespace {
-
-QWidget* hint(const QString& text) {
-  auto* label = new QLabel(text);
-  label->setAlignment(Qt::AlignCenter);
-  label->setWordWrap(true);
-  label->setMargin(12);
-  label->setEnabled(false);
-  return label;
-}
-
-QString sensorUnits(const DeviceInfo& info, int sensorId) {
-  for (size_t i = 0; i < info.hello.sensors.size(); ++i)
-    if (info.hello.sensors[i].sensorId == sensorId)
-      return info.sensorUnits.value(static_cast<int>(i));
-  return {};
-}
-
-}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
@@ -55,6 +44,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_plot(new SignalPlot),
       m_spectrogramView(new SpectrogramView),
       m_prediction(new QLabel),
+      m_recordBar(new RecordBar(m_plot)),
+      m_datasetView(new DatasetView),
       m_devicePanel(new DevicePanel),
       m_modelView(new ModelView),
       m_profiler(new ProfilerView),
@@ -72,7 +63,18 @@ MainWindow::MainWindow(QWidget* parent)
   m_prediction->setObjectName(QStringLiteral("prediction"));
   m_prediction->setTextFormat(Qt::RichText);
   m_prediction->setText(tr("No inference yet."));
+  // Many classes wrap and elide inside the width they get: the label never widens the window.
+  m_prediction->setWordWrap(true);
+  m_prediction->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  m_prediction->setMinimumWidth(100);
+  layout->addWidget(m_recordBar);
   layout->addWidget(m_prediction);
+  m_sessionUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+  m_datasetDir = QSettings()
+                     .value(QStringLiteral("dataset/dir"),
+                            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                QStringLiteral("/dataset"))
+                     .toString();
   layout->addWidget(m_plot, 1);
   m_spectrogramView->setObjectName(QStringLiteral("spectrogram"));
   m_spectrogramView->hide();
@@ -80,8 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
   setCentralWidget(central);
 
   addPanel(tr("Device"), QStringLiteral("deviceDock"), m_devicePanel, Qt::LeftDockWidgetArea);
-  addPanel(tr("Dataset"), QStringLiteral("datasetDock"),
-           hint(tr("Labelled samples of the open dataset appear here.")), Qt::LeftDockWidgetArea);
+  m_datasetView->setObjectName(QStringLiteral("datasetView"));
   addPanel(tr("Model"), QStringLiteral("modelDock"), m_modelView, Qt::RightDockWidgetArea);
   addPanel(tr("Profiler"), QStringLiteral("profilerDock"), m_profiler, Qt::RightDockWidgetArea);
   QDockWidget* compareDock =
@@ -89,9 +90,15 @@ MainWindow::MainWindow(QWidget* parent)
   QDockWidget* logDock =
       addPanel(tr("Log"), QStringLiteral("logDock"), new LogView(m_log), Qt::BottomDockWidgetArea);
   splitDockWidget(compareDock, logDock, Qt::Horizontal);
-  resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 360},
+  // The dataset's list and timeline want width: a tab next to the comparison.
+  QDockWidget* datasetDock = addPanel(tr("Dataset"), QStringLiteral("datasetDock"), m_datasetView,
+                                      Qt::BottomDockWidgetArea);
+  tabifyDockWidget(compareDock, datasetDock);
+  compareDock->raise();
+  resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 400},
               Qt::Horizontal);
-  resizeDocks({compareDock}, {230}, Qt::Vertical);
+  resizeDocks({compareDock, logDock}, {720, 560}, Qt::Horizontal);
+  resizeDocks({compareDock}, {270}, Qt::Vertical);
 
   buildMenus();
   wireWorkbench();
@@ -101,6 +108,17 @@ MainWindow::MainWindow(QWidget* parent)
   statusBar()->showMessage(tr("Ready"));
   m_log->append(LogLevel::kInfo, QStringLiteral("tinyscope"),
                 tr("tinyscope %1 started").arg(QString::fromLatin1(kVersion)));
+  connect(m_datasetView, &DatasetView::errorOccurred, this, [this](const QString& e) {
+    m_log->append(LogLevel::kError, QStringLiteral("dataset"), e);
+    statusBar()->showMessage(e, 10000);
+  });
+  connect(this, &MainWindow::datasetChanged, this, [this] {
+    if (m_datasetView->dir() != m_datasetDir)
+      m_datasetView->setDir(m_datasetDir);
+    else
+      m_datasetView->refresh();
+  });
+  m_datasetView->setDir(m_datasetDir);
 }
 
 MainWindow::~MainWindow() = default;
@@ -109,6 +127,7 @@ QDockWidget* MainWindow::addPanel(const QString& title, const QString& objectNam
                                   Qt::DockWidgetArea area) {
   auto* d = new QDockWidget(title, this);
   d->setObjectName(objectName);
+  content->setMinimumSize(200, 100);  // docks keep a usable size whatever their neighbours do
   d->setWidget(content);
   addDockWidget(area, d);
   m_docks.append(d);
@@ -131,12 +150,24 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty()) openModel(path);
       },
       QKeySequence::Open);
+  m_recentMenu = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
   file->addSeparator();
   file->addAction(tr("&Quit"), qApp, &QApplication::quit, QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = m_datasetView->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = m_datasetView->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
 
   QMenu* device = menuBar()->addMenu(tr("&Device"));
   QAction* run = device->addAction(tr("&Run Inference on Device"), this, &MainWindow::runInference,
                                    QKeySequence(Qt::Key_F5));
+  m_runAction = run;
+  run->setEnabled(false);
   m_continuous = device->addAction(tr("Run &Continuously"));
   m_continuous->setCheckable(true);
   m_continuous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
@@ -151,7 +182,9 @@ void MainWindow::buildMenus() {
   connect(m_continuousTimer, &QTimer::timeout, this, [this] {
     if (!m_runPending) runInference();
   });
-  device->addAction(tr("&Disconnect"), this, [this] { m_workbench->device()->disconnectDevice(); });
+  m_disconnectAction = device->addAction(tr("&Disconnect"), this,
+                                         [this] { m_workbench->device()->disconnectDevice(); });
+  m_disconnectAction->setEnabled(false);
 
   QToolBar* tools = addToolBar(tr("Device"));
   tools->setObjectName(QStringLiteral("deviceToolBar"));
@@ -182,11 +215,10 @@ void MainWindow::wireWorkbench() {
       for (size_t i = 0; i < sensors.size(); ++i) {
         if (sensors[i].sensorId != sensorId) continue;
         rate = sensors[i].rateMilliHz / 1000.0;
-        const QString base = sanitizeDeviceText(sensors[i].name);
-        for (int a = 0; a < sensors[i].axes; ++a)
-          names << (sensors[i].axes == 1 ? base : QStringLiteral("%1.%2").arg(base).arg(a));
+        m_streamSensor = static_cast<int>(i);
+        names = dev->info().axisNames(static_cast<int>(i));
       }
-      m_plot->configure(names, rate, sensorUnits(dev->info(), sensorId));
+      m_plot->configure(names, rate, dev->info().axisUnits(m_streamSensor).join(QLatin1Char(',')));
       m_plot->setTimeSpan(rate >= 1000 ? 0.5 : 5.0);
       // Audio-rate mono streams also get a spectrogram (512-point FFT, hop 256, 5 s shown).
       const bool audio = names.size() == 1 && rate >= 4000;
@@ -206,12 +238,35 @@ void MainWindow::wireWorkbench() {
     m_devicePanel->setStreaming(on);
   });
 
+  connect(dev, &DeviceController::stateChanged, this,
+          [this](ConnectionState s) { applyConnectionState(static_cast<int>(s)); });
+  connect(wb, &Workbench::resultsCleared, this, &MainWindow::clearResults);
+  connect(m_recordBar, &RecordBar::recordRequested, this, &MainWindow::startRecording);
+  connect(m_recordBar, &RecordBar::stopRequested, dev, &DeviceController::stopRecording);
+  connect(dev, &DeviceController::recordingProgress, this,
+          [this](qint64 frames, qint64 samples, qint64 lost) {
+            m_recordBar->showProgress(frames, samples, lost, m_plot->sampleRate());
+          });
+  connect(dev, &DeviceController::recordingStopped, this,
+          [this](const QVector<qint64>& ids, const QString& error) {
+            m_recordBar->showRecording(false);
+            updateRunEnabled();
+            if (!error.isEmpty()) {
+              m_log->append(LogLevel::kError, QStringLiteral("record"), error);
+              m_recordBar->showResult(error);
+              statusBar()->showMessage(error, 10000);
+              return;
+            }
+            const QString text = tr("Recorded %n sample(s) into %1", nullptr, ids.size())
+                                     .arg(QDir::toNativeSeparators(m_datasetDir));
+            m_recordBar->showResult(text);
+            m_log->append(LogLevel::kInfo, QStringLiteral("record"), text);
+            Q_EMIT datasetChanged();
+          });
   connect(dev, &DeviceController::connected, this, [this](const DeviceInfo& info) {
     m_devicePanel->showConnected(info);
-    const bool agent = info.hello.chosenVersion != 0;
-    m_devicePanel->setRunEnabled(agent && !m_workbench->modelPath().isEmpty(),
-                                 agent ? tr("Open a model first (File > Open Model).")
-                                       : tr("A text-mode board runs no agent."));
+    m_devicePanel->showState(m_workbench->device()->state(), m_workbench->device()->address());
+    updateRunEnabled();
     m_connectionLabel->setTextFormat(Qt::PlainText);  // the board name is the device's text
     m_connectionLabel->setText(tr("%1 · %2").arg(m_workbench->device()->address(), info.boardName));
     m_log->append(LogLevel::kInfo, m_workbench->device()->address(),
@@ -221,15 +276,12 @@ void MainWindow::wireWorkbench() {
     if (m_continuousOnConnect)
       QTimer::singleShot(1500, this, [this] { m_continuous->setChecked(true); });
   });
-  connect(dev, &DeviceController::disconnected, this, [this] {
-    m_connectionLabel->setText(tr("No device"));
-    m_streaming = false;
-    if (m_continuous) m_continuous->setChecked(false);
-  });
   connect(dev, &DeviceController::errorOccurred, this, [this](const QString& message) {
     m_log->append(LogLevel::kError, m_workbench->device()->address(), message);
     statusBar()->showMessage(message, 10000);
-    if (!m_workbench->device()->isConnected()) m_devicePanel->showDisconnected(message);
+    m_lastDeviceError = message;
+    if (m_workbench->device()->state() == ConnectionState::kDisconnected)
+      m_devicePanel->showDisconnected(message);
   });
   connect(dev, &DeviceController::deviceLog, this, [this](int level, const QString& text) {
     m_log->append(level >= 3   ? LogLevel::kError
@@ -252,8 +304,167 @@ void MainWindow::wireWorkbench() {
           });
   connect(wb, &Workbench::modelChanged, this, [this] {
     m_modelView->showModel(m_workbench->modelName(), m_workbench->modelSummary());
+    updateRunEnabled();
   });
   connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
+}
+
+void MainWindow::applyConnectionState(int stateValue) {
+  const auto state = static_cast<ConnectionState>(stateValue);
+  DeviceController* dev = m_workbench->device();
+  m_devicePanel->showState(state, dev->address());
+  m_disconnectAction->setEnabled(state != ConnectionState::kDisconnected);
+  switch (state) {
+    case ConnectionState::kDisconnected:
+      m_devicePanel->showDisconnected(m_lastDeviceError);
+      m_connectionLabel->setText(tr("No device"));
+      break;
+    case ConnectionState::kConnecting:
+      m_connectionLabel->setText(tr("Connecting…"));
+      break;
+    case ConnectionState::kLost:
+      m_log->append(LogLevel::kWarning, dev->address(),
+                    tr("the device went away; retrying once a second"));
+      m_connectionLabel->setText(tr("%1 · lost").arg(dev->address()));
+      break;
+    case ConnectionState::kReconnecting:
+      m_connectionLabel->setText(tr("%1 · reconnecting…").arg(dev->address()));
+      break;
+    case ConnectionState::kConnected:
+    case ConnectionState::kStreaming:
+      break;
+  }
+  if (!isLive(state)) {
+    m_streaming = false;
+    if (m_continuous) m_continuous->setChecked(false);
+  }
+  updateRunEnabled();
+}
+
+void MainWindow::updateRunEnabled() {
+  DeviceController* dev = m_workbench->device();
+  const bool agent = dev->info().hello.chosenVersion != 0;
+  const bool live = isLive(dev->state());
+  const bool model = !m_workbench->modelPath().isEmpty();
+  const bool enabled = live && agent && model;
+  m_devicePanel->setRunEnabled(enabled, !live    ? tr("Connect a device first.")
+                                        : !agent ? tr("A text-mode board runs no agent.")
+                                        : !model ? tr("Open a model first (File > Open Model).")
+                                                 : QString());
+  if (m_runAction) m_runAction->setEnabled(enabled);
+  const bool streaming = dev->state() == ConnectionState::kStreaming;
+  m_recordBar->setRecordEnabled(streaming && agent,
+                                !streaming ? tr("Start a stream first.")
+                                           : tr("A text-mode board cannot be recorded here yet: "
+                                                "use tinyscope-cli stream --csv."));
+  if (m_continuous) m_continuous->setEnabled(enabled);
+}
+
+void MainWindow::setDatasetDir(const QString& dir, bool remember) {
+  m_datasetDir = dir;
+  if (remember) QSettings().setValue(QStringLiteral("dataset/dir"), dir);
+  Q_EMIT datasetChanged();
+}
+
+bool MainWindow::raiseDock(const QString& objectName) {
+  QDockWidget* d = dock(objectName);
+  if (!d) return false;
+  d->show();
+  d->raise();
+  return true;
+}
+
+void MainWindow::startRecording(const QString& label) {
+  DeviceController* dev = m_workbench->device();
+  const DeviceInfo& info = dev->info();
+  if (m_streamSensor < 0 || static_cast<size_t>(m_streamSensor) >= info.hello.sensors.size())
+    return;
+  const proto::SensorInfo& si = info.hello.sensors[static_cast<size_t>(m_streamSensor)];
+  RecorderOptions opt;
+  opt.spec.sensor = info.sensorNames.value(m_streamSensor);
+  opt.spec.name = label.isEmpty() ? opt.spec.sensor : label;
+  opt.spec.axes = info.axisNames(m_streamSensor);
+  opt.spec.units = info.axisUnits(m_streamSensor);
+  opt.spec.rateHz = si.rateMilliHz / 1000.0;
+  opt.spec.type = storedSampleType(si.sampleType);
+  opt.spec.deviceName = info.boardName;
+  opt.spec.deviceUri = dev->address();
+  opt.spec.sessionUuid = m_sessionUuid;
+  opt.spec.sessionStartedMs = QDateTime::currentMSecsSinceEpoch();
+  if (!label.isEmpty()) opt.spec.labels << label;
+  opt.spec.metadata.insert(QStringLiteral("device_id"), info.deviceIdHex());
+  opt.spec.metadata.insert(QStringLiteral("firmware"), info.firmwareVersion);
+  opt.sampleSeconds = 10;
+  opt.chunkSeconds = 2;
+  m_recordBar->showRecording(true);
+  m_log->append(
+      LogLevel::kInfo, QStringLiteral("record"),
+      tr("recording %1 into %2").arg(label.isEmpty() ? tr("(no label)") : label, m_datasetDir));
+  dev->startRecording(m_datasetDir, opt);
+}
+
+void MainWindow::clearResults() {
+  m_runPending = false;
+  m_prediction->setText(tr("No inference yet."));
+  m_profiler->showProfile({}, tr("No profile yet: run an inference on the device (F5)."));
+  m_compare->showMessage(tr("No comparison yet: run an inference on the device (F5)."));
+  m_plot->clear();
+  if (m_spectrogram) {
+    m_spectrogram.reset();
+    m_spectrogramView->hide();
+  }
+}
+
+QString MainWindow::predictionText() const {
+  return m_prediction->text();
+}
+
+namespace {
+constexpr int kRecent = 8;
+}
+
+void MainWindow::restoreSettings() {
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  m_recentModels = settings.value(QStringLiteral("models/recent")).toStringList().mid(0, kRecent);
+  m_recentDevices = settings.value(QStringLiteral("devices/recent")).toStringList().mid(0, kRecent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::saveSettings() const {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveSettings();
+  QMainWindow::closeEvent(event);
+}
+
+void MainWindow::rememberRecent(QStringList* list, const QString& key, const QString& item) {
+  list->removeAll(item);
+  list->prepend(item);
+  while (list->size() > kRecent) list->removeLast();
+  QSettings().setValue(key, *list);
+}
+
+void MainWindow::rebuildRecentMenu() {
+  if (!m_recentMenu) return;
+  m_recentMenu->clear();
+  for (const QString& path : m_recentModels)
+    m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })
+        ->setToolTip(path);
+  m_recentMenu->setEnabled(!m_recentModels.isEmpty());
+}
+
+void MainWindow::setDeviceAddress(const QString& address) {
+  QStringList known = m_recentDevices;
+  for (const DeviceCandidate& d : listDevices())
+    if (!known.contains(d.address)) known << d.address;
+  if (!known.contains(address)) known.prepend(address);
+  m_devicePanel->setAddresses(known, address);
 }
 
 bool MainWindow::openModel(const QString& path) {
@@ -266,23 +477,34 @@ bool MainWindow::openModel(const QString& path) {
   }
   m_log->append(LogLevel::kInfo, QStringLiteral("model"),
                 tr("opened %1").arg(m_workbench->modelPath()));
+  rememberRecent(&m_recentModels, QStringLiteral("models/recent"), m_workbench->modelPath());
+  rebuildRecentMenu();
+  if (m_workbench->device()->state() != ConnectionState::kDisconnected) {
+    if (m_workbench->deviceRunsModel())
+      m_log->append(LogLevel::kInfo, m_workbench->device()->address(),
+                    tr("the simulated device restarts with %1").arg(m_workbench->modelName()));
+    else
+      m_log->append(LogLevel::kWarning, m_workbench->device()->address(),
+                    tr("the device keeps its own model: flash %1 to it (tinyscope-cli flash) "
+                       "before comparing")
+                        .arg(m_workbench->modelName()));
+  }
   setWindowTitle(tr("tinyscope — %1").arg(m_workbench->modelName()));
   return true;
 }
 
 void MainWindow::connectDevice(const QString& address) {
-  QStringList known;
-  for (const DeviceCandidate& d : listDevices()) known << d.address;
-  if (!known.contains(address)) known.prepend(address);
-  m_devicePanel->setAddresses(known, address);
+  setDeviceAddress(address);
+  m_lastDeviceError.clear();
   const QString resolved = m_workbench->resolveAddress(address);
   m_devicePanel->showConnecting(resolved);
   m_log->append(LogLevel::kInfo, resolved, tr("connecting"));
+  rememberRecent(&m_recentDevices, QStringLiteral("devices/recent"), address);
   m_workbench->connectTo(address);
 }
 
 void MainWindow::runInference() {
-  if (!m_workbench->device()->isConnected()) {
+  if (!isLive(m_workbench->device()->state())) {
     statusBar()->showMessage(tr("Connect a device first."), 5000);
     return;
   }
@@ -319,6 +541,7 @@ void MainWindow::showReport(const RunReport& r) {
                    .arg(100 * r.probabilities[k], 0, 'f', 0);
     }
     m_prediction->setText(tr("Device says: %1").arg(parts.join(QStringLiteral(" · "))));
+    m_prediction->setToolTip(m_prediction->text());
   }
   statusBar()->showMessage(
       r.comparison.identical()

@@ -10,13 +10,12 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
-#include <atomic>
 #include <chrono>
-#include <thread>
+#include <string>
 
 #include "tests/support/agent_process.h"
 #include "tests/support/cli_process.h"
-#include "tests/support/pty_pair.h"
+#include "tests/support/text_board.h"
 
 namespace {
 
@@ -178,26 +177,17 @@ TEST(CliDevice, BadAddressesAndMissingDevicesAreOneLine) {
 }
 
 TEST(CliDevice, StreamTextModeFromABoardWithNoAgent) {
-  PtyPair board;
-  ASSERT_TRUE(board.ok());
-  std::atomic<bool> stop{false};
-  std::thread printer([&] {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; !stop; ++i) {
-      char line[64];
-      const int n = std::snprintf(line, sizeof line, "%d,%d\n", i, 2 * i);
-      board.writeAll(line, static_cast<size_t>(n));
-      std::this_thread::sleep_until(start + std::chrono::microseconds(4000) * (i + 1));  // 250 Hz
-    }
-  });
+  PtyPair pty;
+  ASSERT_TRUE(pty.ok());
+  TextBoard board(&pty, std::chrono::microseconds(4000),  // 250 Hz
+                  [](int i) { return std::to_string(i) + "," + std::to_string(2 * i) + "\n"; });
   QTemporaryDir dir;
   const QString csv = dir.path() + "/t.csv";
   const CliResult r =
       runCli({"stream", "--device",
-              QString("serial:%1?mode=text").arg(QString::fromStdString(board.slavePath())),
+              QString("serial:%1?mode=text").arg(QString::fromStdString(pty.slavePath())),
               "--duration", "2", "--json", "--csv", csv});
-  stop = true;
-  printer.join();
+  board.stop();
   ASSERT_EQ(r.code, 0) << r.err.toStdString();
   const QJsonObject o = json(r);
   EXPECT_EQ(o["mode"].toString(), "text");

@@ -1,24 +1,50 @@
 #include <gtest/gtest.h>
 
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QMenuBar>
 #include <QPixmap>
+#include <QPushButton>
 #include <QSet>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <chrono>
+#include <string>
 
 #include <QSignalSpy>
 #include <QTest>
 
+#include "app/core/dataset/dataset_store.h"
 #include "app/core/log_model.h"
 #include "app/core/workbench.h"
 #include "app/gui/main_window.h"
+#include "tests/support/text_board.h"
 #include "widgets/compare_view.h"
+#include "widgets/device_panel.h"
 #include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
+#include "widgets/record_bar.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
 
 using tinyscope::ui::MainWindow;
+
+namespace {
+// The windows of these tests remember models, devices and layout: in a folder of their own,
+// never in the user's settings.
+const bool kSettingsIsolated = [] {
+  const QString dir = QDir::temp().filePath(
+      QStringLiteral("tinyscope-gui-test-settings-%1").arg(QCoreApplication::applicationPid()));
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir);
+  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir);
+  return true;
+}();
+}  // namespace
 
 TEST(MainWindow, HasTheWorkbenchDocksMenusAndStatusBar) {
   MainWindow window;
@@ -86,7 +112,9 @@ TEST(MainWindow, SimulatedDeviceStreamsAndAgreesWithTheDesktopTensorByTensor) {
   EXPECT_TRUE(window.compareView()->verdict().contains("all 5 tensors identical"))
       << window.compareView()->verdict().toStdString();
   EXPECT_EQ(window.profilerView()->rowCount(), 4);
-  window.grab().save(QStringLiteral("main_window_sim.png"));
+  // For a look at the window after a failure: a temporary file, never the source tree.
+  const QString shot = QDir::temp().filePath(QStringLiteral("tinyscope_main_window_sim.png"));
+  EXPECT_TRUE(window.grab().save(shot)) << shot.toStdString();
 }
 
 TEST(MainWindow, BadModelAndBadAddressAreReportedNotFatal) {
@@ -114,4 +142,189 @@ TEST(MainWindow, AudioStreamsGetASpectrogram) {
   EXPECT_TRUE(window.spectrogramView()->isVisible());
   EXPECT_GE(window.spectrogramView()->columnsShown(),
             20);  // 16 kHz / 256 hop = 62 columns a second
+}
+
+namespace {
+bool waitForState(MainWindow& w, tinyscope::ConnectionState want, int ms) {
+  for (int waited = 0; waited < ms && w.workbench()->device()->state() != want; waited += 20)
+    QTest::qWait(20);
+  return w.workbench()->device()->state() == want;
+}
+QPushButton* connectButton(MainWindow& w) {
+  return w.devicePanel()->findChild<QPushButton*>(QStringLiteral("connectButton"));
+}
+}  // namespace
+
+// Disconnect ends the connection and leaves a panel that connects again.
+TEST(MainWindow, DisconnectLeavesAPanelThatConnectsAgain) {
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+  using tinyscope::ConnectionState;
+  MainWindow window;
+  window.show();
+  window.connectDevice(QStringLiteral("sim:?sensor=imu"));
+  ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
+  QPushButton* button = connectButton(window);
+  ASSERT_NE(button, nullptr);
+  EXPECT_EQ(button->text(), "Disconnect");
+  QTest::mouseClick(button, Qt::LeftButton);
+  EXPECT_EQ(window.workbench()->device()->state(), ConnectionState::kDisconnected);
+  EXPECT_EQ(button->text(), "Connect");
+  QTest::qWait(200);
+  EXPECT_EQ(window.plot()->samplesHeld(), 0u) << "the plot kept the old device's samples";
+  QTest::mouseClick(button, Qt::LeftButton);
+  EXPECT_EQ(window.workbench()->device()->state(), ConnectionState::kConnecting);
+  EXPECT_EQ(button->text(), "Cancel");
+  ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
+  EXPECT_GT(window.plot()->samplesHeld(), 0u);
+}
+
+// Opening another model clears the old results and restarts the simulator with the new model.
+TEST(MainWindow, AnotherModelClearsOldResultsAndRunsOnTheDevice) {
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+  const QString other = QStringLiteral(TINYSCOPE_SHARED_DIR "/models/hello_world_int8.tflite");
+  if (!QFileInfo::exists(other)) GTEST_SKIP() << "shared models absent: " << other.toStdString();
+  using tinyscope::ConnectionState;
+  MainWindow window;
+  window.show();
+  ASSERT_TRUE(window.openModel(
+      QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite")));
+  window.connectDevice(QStringLiteral("sim:?sensor=imu"));
+  ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
+  QSignalSpy report(window.workbench(), &tinyscope::Workbench::runReport);
+  window.runInference();
+  ASSERT_TRUE(report.wait(15000));
+  EXPECT_EQ(window.profilerView()->rowCount(), 4);
+  EXPECT_TRUE(window.predictionText().contains("Device says"));
+
+  ASSERT_TRUE(window.openModel(other));
+  EXPECT_EQ(window.profilerView()->rowCount(), 0);
+  EXPECT_FALSE(window.predictionText().contains("Device says"));
+  EXPECT_FALSE(window.compareView()->verdict().contains("identical"));
+  // Connected, then streaming as the window starts the first sensor again.
+  ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
+  EXPECT_TRUE(window.workbench()->device()->address().contains("hello_world_int8"));
+  report.clear();
+  window.runInference();
+  ASSERT_TRUE(report.wait(15000));
+  const auto r = report.at(0).at(0).value<tinyscope::RunReport>();
+  EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
+  EXPECT_TRUE(r.comparison.identical());
+  EXPECT_EQ(window.profilerView()->rowCount(),
+            static_cast<int>(window.workbench()->modelSummary().operators.size()));
+}
+
+// A board that prints numbers (the Arduino plotter format) plots like any other device.
+TEST(MainWindow, TextModeBoardPlots) {
+  PtyPair pty;
+  ASSERT_TRUE(pty.ok());
+  TextBoard board(&pty, std::chrono::milliseconds(5), [](int i) {
+    return "ax:" + std::to_string(i % 100) + " ay:" + std::to_string(-(i % 50)) + "\r\n";
+  });
+  MainWindow window;
+  window.show();
+  window.connectDevice(
+      QStringLiteral("serial:%1?mode=text").arg(QString::fromStdString(pty.slavePath())));
+  const bool streaming = waitForState(window, tinyscope::ConnectionState::kStreaming, 8000);
+  for (int i = 0; i < 100 && window.plot()->samplesHeld() < 100; ++i) QTest::qWait(20);
+  board.stop();
+  ASSERT_TRUE(streaming);
+  EXPECT_EQ(window.plot()->channelCount(), 2);
+  EXPECT_GE(window.plot()->samplesHeld(), 100u);
+  window.workbench()->device()->disconnectDevice();
+}
+
+TEST(MainWindow, DeviceAddressCanBeSetWithoutConnecting) {
+  MainWindow window;
+  window.setDeviceAddress(QStringLiteral("serial:/dev/ttyACM7?baud=921600"));
+  EXPECT_EQ(window.devicePanel()->address(), "serial:/dev/ttyACM7?baud=921600");
+  EXPECT_EQ(window.workbench()->device()->state(), tinyscope::ConnectionState::kDisconnected);
+}
+
+// Twelve long class names neither widen the window nor push the docks: the prediction wraps.
+TEST(MainWindow, ManyClassLabelsNeverGrowTheWindow) {
+  MainWindow window;
+  window.resize(1280, 800);
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  const QSize before = window.size();
+  const int deviceDockWidth = window.dock(QStringLiteral("deviceDock"))->width();
+  tinyscope::RunReport r;
+  r.id = 0;  // shown as it comes (the report path never filters the GUI's own signals)
+  for (int k = 0; k < 12; ++k) {
+    r.labels << QStringLiteral("a_rather_long_class_name_number_%1").arg(k);
+    r.probabilities << (k == 3 ? 0.6 : 0.4 / 11);
+  }
+  r.topClass = 3;
+  Q_EMIT window.workbench()->runReport(r);
+  QTest::qWait(50);
+  EXPECT_EQ(window.size(), before);
+  EXPECT_EQ(window.dock(QStringLiteral("deviceDock"))->width(), deviceDockWidth);
+  EXPECT_TRUE(window.predictionText().contains("a_rather_long_class_name_number_11"));
+  for (QDockWidget* d : window.findChildren<QDockWidget*>())
+    EXPECT_GE(d->widget()->minimumWidth(), 200) << d->objectName().toStdString();
+}
+
+// Record writes the live stream into the dataset with its label; the count runs while it does.
+TEST(MainWindow, RecordWritesTheStreamIntoTheDatasetWithItsLabel) {
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+  QTemporaryDir dir;
+  MainWindow window;
+  window.show();
+  window.setDatasetDir(dir.path() + "/ds");
+  window.connectDevice(QStringLiteral("sim:?sensor=imu"));
+  ASSERT_TRUE(waitForState(window, tinyscope::ConnectionState::kStreaming, 10000));
+  tinyscope::ui::RecordBar* bar = window.recordBar();
+  for (int i = 0; i < 50 && !bar->recordButton()->isEnabled(); ++i) QTest::qWait(20);
+  ASSERT_TRUE(bar->recordButton()->isEnabled());
+  bar->setLabel(QStringLiteral("wave"));
+  QSignalSpy stopped(window.workbench()->device(), &tinyscope::DeviceController::recordingStopped);
+  QTest::mouseClick(bar->recordButton(), Qt::LeftButton);
+  EXPECT_TRUE(window.workbench()->device()->isRecording());
+  for (int i = 0; i < 100 && !bar->countText().contains(" frames ("); ++i) QTest::qWait(20);
+  QTest::qWait(1200);
+  EXPECT_TRUE(bar->countText().contains(" frames (")) << bar->countText().toStdString();
+  QTest::mouseClick(bar->recordButton(), Qt::LeftButton);
+  ASSERT_TRUE(stopped.wait(5000));
+  const QVector<qint64> ids = stopped.at(0).at(0).value<QVector<qint64>>();
+  EXPECT_TRUE(stopped.at(0).at(1).toString().isEmpty())
+      << stopped.at(0).at(1).toString().toStdString();
+  ASSERT_GE(ids.size(), 1);
+  EXPECT_TRUE(bar->countText().contains("Recorded 1 sample")) << bar->countText().toStdString();
+
+  QString error;
+  auto store = tinyscope::dataset::DatasetStore::open(dir.path() + "/ds", &error);
+  ASSERT_TRUE(store) << error.toStdString();
+  tinyscope::dataset::SampleRecord rec;
+  ASSERT_TRUE(store->sample(ids.front(), &rec, &error)) << error.toStdString();
+  EXPECT_EQ(rec.labels, QStringList{"wave"});
+  EXPECT_EQ(rec.axes, (QStringList{"x", "y", "z"}));
+  EXPECT_GE(rec.frames, 50);  // > 1 s at 50 Hz
+}
+
+// Layout, recent models and recent devices come back at the next start.
+TEST(MainWindow, SettingsRememberLayoutModelsAndDevices) {
+  ASSERT_TRUE(kSettingsIsolated);
+  QSettings().clear();
+  const QString model =
+      QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite");
+  {
+    MainWindow window;
+    window.resize(1100, 700);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    window.dock(QStringLiteral("logDock"))->hide();
+    ASSERT_TRUE(window.openModel(model));
+    window.connectDevice(QStringLiteral("serial:/dev/tinyscope-none"));
+    window.close();  // saves the layout
+  }
+  MainWindow next;
+  next.restoreSettings();
+  EXPECT_EQ(next.size(), QSize(1100, 700));
+  EXPECT_TRUE(next.dock(QStringLiteral("logDock"))->isHidden());
+  EXPECT_EQ(next.recentModels(), QStringList{QFileInfo(model).absoluteFilePath()});
+  EXPECT_EQ(next.recentDevices(), QStringList{"serial:/dev/tinyscope-none"});
+  next.setDeviceAddress(QStringLiteral("sim:"));
+  QComboBox* box = next.devicePanel()->findChild<QComboBox*>(QStringLiteral("deviceAddress"));
+  ASSERT_NE(box, nullptr);
+  EXPECT_GE(box->findText("serial:/dev/tinyscope-none"), 0);
 }

@@ -20,13 +20,15 @@ TEST(Workbench, BackToBackRunsReportOnceForTheNewestWithoutAStaleError) {
   wb.connectTo(QStringLiteral("sim:?sensor=imu"));
   ASSERT_TRUE(connected.wait(10000));
   QSignalSpy reports(&wb, &Workbench::runReport);
+  QSignalSpy started(&wb, &Workbench::runStarted);
   wb.runOnDevice();  // replaced at once by the next one
   wb.runOnDevice();
   ASSERT_TRUE(reports.wait(15000));
   QTest::qWait(500);  // anything stale would have arrived by now
   ASSERT_EQ(reports.count(), 1);
   const RunReport r = reports.at(0).at(0).value<RunReport>();
-  EXPECT_EQ(r.id, 2u);
+  ASSERT_EQ(started.count(), 2);
+  EXPECT_EQ(r.id, started.at(1).at(0).value<quint64>());
   EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
   EXPECT_TRUE(r.comparison.identical());
 }

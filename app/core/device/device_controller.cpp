@@ -2,12 +2,15 @@
 
 #include <QTimer>
 
+#include "app/core/dataset/dataset_store.h"
 #include "app/core/device/device_transport.h"
 
 namespace tinyscope {
 
 DeviceController::DeviceController(QObject* parent) : QObject(parent), m_io(new QObject) {
   qRegisterMetaType<tinyscope::LinkStatus>();
+  qRegisterMetaType<tinyscope::ConnectionState>();
+  qRegisterMetaType<QVector<qint64>>("QVector<qint64>");
   m_thread.setObjectName(QStringLiteral("tinyscope-io"));
   m_io->moveToThread(&m_thread);
   connect(&m_thread, &QThread::finished, m_io, &QObject::deleteLater);
@@ -20,6 +23,7 @@ DeviceController::~DeviceController() {
   QMetaObject::invokeMethod(
       m_io,
       [this] {
+        finishRecording(QString());
         delete m_session;
         m_session = nullptr;
         delete m_text;
@@ -35,15 +39,57 @@ void DeviceController::onIoThread(F&& f) {
   QMetaObject::invokeMethod(m_io, std::forward<F>(f), Qt::QueuedConnection);
 }
 
+QString connectionStateName(ConnectionState state) {
+  switch (state) {
+    case ConnectionState::kDisconnected:
+      return QStringLiteral("disconnected");
+    case ConnectionState::kConnecting:
+      return QStringLiteral("connecting");
+    case ConnectionState::kConnected:
+      return QStringLiteral("connected");
+    case ConnectionState::kStreaming:
+      return QStringLiteral("streaming");
+    case ConnectionState::kLost:
+      return QStringLiteral("lost");
+    case ConnectionState::kReconnecting:
+      return QStringLiteral("reconnecting");
+  }
+  return QStringLiteral("unknown");
+}
+
+void DeviceController::setState(ConnectionState state) {
+  if (state == m_state) return;
+  m_state = state;
+  Q_EMIT stateChanged(state);
+}
+
+void DeviceController::failConnecting(const QString& error) {
+  Q_EMIT errorOccurred(error);
+  if (m_state == ConnectionState::kConnecting) disconnectDevice();
+}
+
+size_t DeviceController::drainWindows(std::vector<SensorWindowData>* out) {
+  if (!m_connected) {  // left over from a device that is gone, or not announced yet
+    std::vector<SensorWindowData> stale;
+    m_windows.popAll(&stale);
+    return 0;
+  }
+  const size_t n = m_windows.popAll(out);
+  if (n > 0 && m_streamWanted && m_state == ConnectionState::kConnected)
+    setState(ConnectionState::kStreaming);
+  return n;
+}
+
 void DeviceController::connectTo(const QString& address) {
   disconnectDevice();
   m_address = address;
+  setState(ConnectionState::kConnecting);
   onIoThread([this, address] {
     link::DeviceUri uri;
     QString error;
     if (!link::parseDeviceUri(address, &uri, &error)) {
       QMetaObject::invokeMethod(
-          this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+          this, [this, error] { failConnecting(error); }, Qt::QueuedConnection);
       return;
     }
     if (uri.textMode())
@@ -65,19 +111,29 @@ std::unique_ptr<link::Transport> DeviceController::makeTransport(const link::Dev
   std::unique_ptr<link::Transport> transport = createTransport(uri, &error);
   if (!transport)
     QMetaObject::invokeMethod(
-        this, [this, error] { Q_EMIT errorOccurred(error); }, Qt::QueuedConnection);
+        this, [this, error] { failConnecting(error); }, Qt::QueuedConnection);
   return transport;
 }
 
 void DeviceController::markConnected(const DeviceInfo& info) {
+  if (m_address.isEmpty()) return;  // queued from a device that was disconnected since
   m_info = info;
   m_connected = true;
   m_lastError.clear();
+  // A (re)started agent streams nothing until asked; a text board streams by itself.
+  m_streamWanted = info.hello.chosenVersion == 0;
+  setState(ConnectionState::kConnected);
   Q_EMIT connected(info);
 }
 
 void DeviceController::markDisconnected() {
+  // Gone already: a failed reopen while reconnecting closes the link again.
+  if (m_address.isEmpty() || m_state == ConnectionState::kLost ||
+      m_state == ConnectionState::kReconnecting)
+    return;
   m_connected = false;
+  m_streamWanted = false;
+  setState(ConnectionState::kLost);
   Q_EMIT disconnected();
 }
 
@@ -116,8 +172,14 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
       });
   connect(s, &DeviceSession::disconnected, retry, [retry] { retry->start(); });
   connect(s, &DeviceSession::connected, retry, &QTimer::stop);
-  // One error per failed handshake (a port that does not open is not also "no answer").
-  connect(s, &DeviceSession::handshakeFailed, this, &DeviceController::reportError);
+  // One error per failed handshake (a port that does not open is not also "no answer"). The
+  // first handshake failing ends the connection attempt; while reconnecting, retries go on.
+  connect(s, &DeviceSession::handshakeFailed, this, [this](const QString& e) {
+    if (m_state == ConnectionState::kConnecting)
+      failConnecting(e);
+    else
+      reportError(e);
+  });
   s->startHandshake();
 }
 
@@ -137,7 +199,13 @@ QTimer* DeviceController::addStatusAndRetryTimers(QObject* device,
             if (alive()) return;
             ++attempt;
             QMetaObject::invokeMethod(
-                this, [this, attempt] { Q_EMIT reconnecting(attempt); }, Qt::QueuedConnection);
+                this,
+                [this, attempt] {
+                  if (m_address.isEmpty()) return;
+                  setState(ConnectionState::kReconnecting);
+                  Q_EMIT reconnecting(attempt);
+                },
+                Qt::QueuedConnection);
             reopen();
           });
   return retry;
@@ -176,8 +244,11 @@ void DeviceController::openTextStream(const link::DeviceUri& uri) {
 void DeviceController::disconnectDevice() {
   if (m_address.isEmpty()) return;
   m_connected = false;
+  m_streamWanted = false;
   m_address.clear();
+  m_lastError.clear();
   onIoThread([this] {
+    finishRecording(QString());
     if (m_text) {
       m_text->disconnect(this);
       m_text->deleteLater();
@@ -189,16 +260,79 @@ void DeviceController::disconnectDevice() {
     m_session->deleteLater();
     m_session = nullptr;
   });
+  setState(ConnectionState::kDisconnected);
   Q_EMIT disconnected();
 }
 
+void DeviceController::startRecording(const QString& datasetDir, const RecorderOptions& options) {
+  if (m_recording) return;
+  m_recording = true;
+  onIoThread([this, datasetDir, options] {
+    auto stopped = [this](const QString& error) {
+      QMetaObject::invokeMethod(
+          this,
+          [this, error] {
+            m_recording = false;
+            Q_EMIT recordingStopped({}, error);
+          },
+          Qt::QueuedConnection);
+    };
+    if (!m_session || !m_session->handshakeDone())
+      return stopped(tr("Recording needs a connected device that runs the agent."));
+    QString error;
+    m_recordStore = dataset::DatasetStore::openOrCreate(datasetDir, &error);
+    if (!m_recordStore) return stopped(error);
+    m_recorder = std::make_unique<Recorder>(m_session, m_recordStore.get(), options);
+    // Queued: the recorder is deleted by finishRecording(), never inside its own signal.
+    connect(
+        m_recorder.get(), &Recorder::done, m_io,
+        [this] { finishRecording(m_recorder ? m_recorder->error() : QString()); },
+        Qt::QueuedConnection);
+    m_recordTick = new QTimer(m_io);
+    connect(m_recordTick, &QTimer::timeout, m_io, [this] {
+      if (!m_recorder) return;
+      const RecorderStats st = m_recorder->stats();
+      Q_EMIT recordingProgress(st.frames, st.samples, st.lostFrames);
+    });
+    m_recordTick->start(250);
+  });
+}
+
+void DeviceController::stopRecording() {
+  onIoThread([this] { finishRecording(QString()); });
+}
+
+void DeviceController::finishRecording(const QString& why) {
+  if (!m_recorder) return;
+  delete m_recordTick;
+  m_recordTick = nullptr;
+  QString error = why;
+  QString finishError;
+  if (!m_recorder->finish(&finishError) && error.isEmpty()) error = finishError;
+  const QVector<qint64> ids = m_recorder->sampleIds();
+  const RecorderStats st = m_recorder->stats();
+  m_recorder.reset();
+  m_recordStore.reset();
+  Q_EMIT recordingProgress(st.frames, st.samples, st.lostFrames);
+  QMetaObject::invokeMethod(
+      this,
+      [this, ids, error] {
+        m_recording = false;
+        Q_EMIT recordingStopped(ids, error);
+      },
+      Qt::QueuedConnection);
+}
+
 void DeviceController::startStream(quint8 sensorId, quint16 windowSamples) {
+  m_streamWanted = true;
   onIoThread([this, sensorId, windowSamples] {
     if (m_session) m_session->startStream(0, sensorId, 0, windowSamples);
   });
 }
 
 void DeviceController::stopStream() {
+  if (m_info.hello.chosenVersion != 0) m_streamWanted = false;  // a text board cannot stop
+  if (m_state == ConnectionState::kStreaming) setState(ConnectionState::kConnected);
   onIoThread([this] {
     if (m_session) m_session->stopStream(0);
   });

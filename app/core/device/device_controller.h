@@ -7,15 +7,20 @@
 //
 // Thread: create, call and destroy from the GUI thread. Signals are delivered there.
 // Loss is counted: ring overflows (the GUI fell behind) add to droppedWindows().
+// State: one ConnectionState (connection_state.h) that every view follows; stateChanged()
+// carries each transition. Windows still queued from a device that was disconnected are
+// dropped, never shown as the next device's data.
 #include <QObject>
 #include <QThread>
 #include <atomic>
 #include <functional>
 #include <vector>
 
+#include "app/core/device/connection_state.h"
 #include "app/core/device/device_session.h"
 #include "app/core/device/link_status.h"
 #include "app/core/device/text_stream.h"
+#include "app/core/recorder.h"
 #include "app/core/spsc_ring.h"
 
 class QTimer;
@@ -36,6 +41,7 @@ class DeviceController : public QObject {
   void connectTo(const QString& address);
   void disconnectDevice();
   bool isConnected() const { return m_connected; }
+  ConnectionState state() const { return m_state; }
   QString address() const { return m_address; }
   const DeviceInfo& info() const { return m_info; }
 
@@ -44,8 +50,18 @@ class DeviceController : public QObject {
   // Uploads input and runs the active model, capturing every tensor; runFinished().
   void runInference(const QByteArray& input);
 
-  // GUI tick: moves every window queued since the last call into out.
-  size_t drainWindows(std::vector<SensorWindowData>* out) { return m_windows.popAll(out); }
+  // Records the running stream into the dataset folder `datasetDir` (created when new) through
+  // a Recorder on the I/O thread, so no file work happens on the GUI thread. recordingProgress()
+  // four times a second, recordingStopped() once: after stopRecording(), a disconnect, or a
+  // failed write (its error). Needs a device that runs the agent.
+  void startRecording(const QString& datasetDir, const RecorderOptions& options);
+  void stopRecording();
+  bool isRecording() const { return m_recording; }
+
+  // GUI tick: moves every window queued since the last call into out (none while no device is
+  // connected: those are left over from a device that is gone). The first window of a
+  // requested stream moves the state to Streaming.
+  size_t drainWindows(std::vector<SensorWindowData>* out);
   quint64 droppedWindows() const { return m_windows.overflows(); }
 
  Q_SIGNALS:
@@ -57,6 +73,9 @@ class DeviceController : public QObject {
   void runFailed(const QString& message);
   void statusUpdated(const tinyscope::LinkStatus& status);  // twice a second while connected
   void reconnecting(int attempt);
+  void stateChanged(tinyscope::ConnectionState state);
+  void recordingProgress(qint64 frames, qint64 samples, qint64 lostFrames);
+  void recordingStopped(const QVector<qint64>& sampleIds, const QString& error);
 
  private:
   template <class F>
@@ -70,6 +89,11 @@ class DeviceController : public QObject {
   // GUI thread: the device answered (handshake, or a text board's first numbers) / went away.
   void markConnected(const DeviceInfo& info);
   void markDisconnected();
+  void setState(ConnectionState state);
+  // On the I/O thread: commits the open sample and reports recordingStopped().
+  void finishRecording(const QString& why);
+  // GUI thread: connecting failed for good (bad address, no transport, refused handshake).
+  void failConnecting(const QString& error);
   // On the I/O thread: the status tick (statusUpdated(status()) every 500 ms) and the reconnect
   // timer (every 1 s while started: reconnecting(n) and reopen() unless alive()) of the device
   // object `device`, which owns both. Returns the reconnect timer; the caller starts it when the
@@ -81,11 +105,18 @@ class DeviceController : public QObject {
   QObject* m_io;                       // lives in m_thread; parent of the session
   DeviceSession* m_session = nullptr;  // touched only on m_thread
   TextStream* m_text = nullptr;        // touched only on m_thread; text-mode devices
+  // The recording, touched only on m_thread (m_recording is the GUI thread's view of it).
+  std::unique_ptr<dataset::DatasetStore> m_recordStore;
+  std::unique_ptr<Recorder> m_recorder;
+  QTimer* m_recordTick = nullptr;
+  bool m_recording = false;
   SpscRing<SensorWindowData> m_windows{4096};
   DeviceInfo m_info;
   QString m_address;
   QString m_lastError;
   bool m_connected = false;
+  bool m_streamWanted = false;  // a stream was started (text boards stream by themselves)
+  ConnectionState m_state = ConnectionState::kDisconnected;
 };
 
 }  // namespace tinyscope
