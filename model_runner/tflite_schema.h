@@ -111,6 +111,7 @@ constexpr uint32_t kActivation = 0, kPotScaleInt16 = 1;
 }
 namespace leaky_relu_options {
 constexpr uint32_t kAlpha = 0;
+}
 namespace concatenation_options {
 constexpr uint32_t kAxis = 0, kActivation = 1;
 }

@@ -16,7 +16,6 @@ void SampleListModel::setStore(dataset::DatasetStore* store) {
 
 void SampleListModel::setFilter(const dataset::SampleFilter& filter) {
   m_filter = filter;
-  m_filter.limit = 0;
   reload(0);
 }
 
@@ -32,7 +31,7 @@ void SampleListModel::reload(int keepRows) {
   m_error.clear();
   if (m_store) {
     QString error;
-    m_total = std::max<qint64>(0, m_store->count(m_filter, &error));
+    m_total = std::max<qint64>(0, m_store->countSamples(m_filter, &error));
     if (!error.isEmpty()) m_error = error;
     if (keepRows > 0) m_rows = fetchPage(0, keepRows);
   }
@@ -41,16 +40,21 @@ void SampleListModel::reload(int keepRows) {
 }
 
 QVector<dataset::SampleRecord> SampleListModel::fetchPage(int offset, int count) {
-  // The store lists from the start up to a limit; a paging call will take offset directly.
-  dataset::SampleFilter f = m_filter;
-  f.limit = offset + count;
+  // Appending after the rows held continues after the last id (cheap at any depth); anything
+  // else pages by offset.
+  dataset::SamplePage page;
+  page.limit = count;
+  if (offset > 0 && offset == m_rows.size())
+    page.afterId = m_rows.back().id;
+  else
+    page.offset = offset;
   QString error;
-  const QVector<dataset::SampleRecord> all = m_store->list(f, &error);
+  QVector<dataset::SampleRecord> rows = m_store->listSamples(m_filter, page, &error);
   if (!error.isEmpty()) {
     m_error = error;
     return {};
   }
-  return all.mid(offset);
+  return rows;
 }
 
 const dataset::SampleRecord* SampleListModel::record(int row) const {

@@ -60,13 +60,4 @@ Status requireQuantizedInputOutput(const OpContext& ctx, bool int16ZeroPointZero
   return s;
 }
 
-OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
-                                   void (*invoke)(const OpContext&)) {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(op);
-  r.prepare = prepare;
-  r.invoke = invoke;
-  return r;
-}
-
 }  // namespace tinyscope::runner::kernels

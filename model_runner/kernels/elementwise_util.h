@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "model_runner/kernels/add.h"
+#include "model_runner/kernels/kernel_util.h"
 #include "model_runner/model.h"
 #include "model_runner/op_context.h"
 #include "model_runner/quant_math.h"
@@ -65,11 +66,6 @@ inline T saturateTo(int64_t v) {
 Status requireQuantizedTensor(const OpContext& ctx, const TensorDesc& t, const char* field,
                               bool int16ZeroPointZero);
 
-// TensorType as a bit of a set of allowed types.
-constexpr uint32_t typeBit(TensorType t) {
-  return uint32_t{1} << static_cast<uint32_t>(t);
-}
-
 // One input with its type in `allowedInputTypes` (typeBit()s), one output of the same element
 // count and of type *outputType (nullptr: the input's type). kBadOpArity / kUnsupportedOpType /
 // kShapeMismatch naming the field.
@@ -77,10 +73,6 @@ Status requireUnaryOperands(const OpContext& ctx, uint32_t allowedInputTypes,
                             const TensorType* outputType = nullptr);
 // requireQuantizedTensor for input 0 ("input") and output 0 ("output").
 Status requireQuantizedInputOutput(const OpContext& ctx, bool int16ZeroPointZero);
-
-// A registration for builtin `op` with this prepare and invoke.
-OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
-                                   void (*invoke)(const OpContext&));
 
 // output[i] = f(input[i]) over input 0 / output 0.
 template <typename In, typename Out = In, typename F>
