@@ -145,6 +145,8 @@ QString slotStateName(proto::SlotState s) {
       return QStringLiteral("active");
     case proto::SlotState::kInvalid:
       return QStringLiteral("invalid");
+    case proto::SlotState::kTesting:
+      return QStringLiteral("testing (active until a reset; confirm makes it permanent)");
   }
   return QStringLiteral("?");
 }

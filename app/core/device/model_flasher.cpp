@@ -97,9 +97,9 @@ void ModelFlasher::cancel() {
 void ModelFlasher::advance(Stage next) {
   m_stage = next;
   m_attempts = 0;
-  static const char* const kNames[] = {"",           "checking the slot", "starting the transfer",
-                                       "sending",    "finishing",         "verifying",
-                                       "activating", "confirming",        "rolling back"};
+  static const char* const kNames[] = {
+      "",          "checking the slot", "starting the transfer", "sending",      "finishing",
+      "verifying", "activating",        "checking activation",   "rolling back", "confirming"};
   Q_EMIT stageChanged(QString::fromLatin1(kNames[static_cast<int>(next)]));
   sendCurrent();
 }
@@ -167,6 +167,9 @@ void ModelFlasher::sendCurrent() {
     case Stage::kRollback:
       m_request = m_session->send(Rollback());
       break;
+    case Stage::kCommit:
+      m_request = m_session->send(Confirm());
+      break;
   }
   if (m_request == 0) {
     finish(false, QStringLiteral("%1: cannot send to the device (link closed)").arg(where()));
@@ -176,9 +179,9 @@ void ModelFlasher::sendCurrent() {
 }
 
 void ModelFlasher::expectReply(int timeoutMs) {
-  static const char* const kRequests[] = {"",           "SlotInfoRequest", "FlashBegin",
-                                          "FlashChunk", "FlashEnd",        "VerifySlot",
-                                          "Activate",   "SlotInfoRequest", "Rollback"};
+  static const char* const kRequests[] = {
+      "",           "SlotInfoRequest", "FlashBegin",      "FlashChunk", "FlashEnd",
+      "VerifySlot", "Activate",        "SlotInfoRequest", "Rollback",   "Confirm"};
   const QString what = QString::fromLatin1(kRequests[static_cast<int>(m_stage)]);
   auto onNack = [this](const Nack& n) { onRefused(n); };
   auto onFail = [this](const QString&) { onTimeout(); };
@@ -259,9 +262,11 @@ void ModelFlasher::onSlotInfo(const SlotInfo& info) {
     m_resumeOffset = sameTransfer ? info.receivedBytes : 0;
     return advance(Stage::kBegin);
   }
-  if (info.state == SlotState::kActive) {
+  if (info.state == SlotState::kActive || info.state == SlotState::kTesting) {
     m_report.activated = true;
-    return finish(true, QString());
+    m_report.confirmed = info.state == SlotState::kActive;
+    if (m_report.confirmed || !m_options.confirm) return finish(true, QString());
+    return advance(Stage::kCommit);
   }
   return advance(Stage::kRollback);
 }
@@ -305,6 +310,14 @@ void ModelFlasher::onAck(const Ack& ack) {
       return advance(Stage::kActivate);
     case Stage::kActivate:
       return advance(Stage::kConfirm);
+    case Stage::kCommit:
+      if (ack.value != m_options.slot)
+        return finish(false, QStringLiteral("%1: Confirm made slot %2 permanent, not slot %3")
+                                 .arg(where())
+                                 .arg(ack.value)
+                                 .arg(m_options.slot));
+      m_report.confirmed = true;
+      return finish(true, QString());
     case Stage::kRollback:
       m_report.rolledBack = true;
       return finish(
