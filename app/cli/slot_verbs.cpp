@@ -65,8 +65,8 @@ int slotCommand(const QStringList& args, const char* verbName, const char* summa
   if (!session) return code;
   proto::Ack ack;
   QString error;
-  if (!requestAck(*session, T(), QString::fromLatin1(proto::messageTypeName(T::kType)), 15000,
-                  &ack, &error))
+  if (!requestAck(*session, T(), QString::fromLatin1(proto::messageTypeName(T::kType)), 15000, &ack,
+                  &error))
     return fail(verb, error, kExitFailed);
   if (p.isSet(json)) {
     out() << QJsonDocument(QJsonObject{{QStringLiteral("device"), session->uri().text},

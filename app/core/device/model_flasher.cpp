@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QEventLoop>
+#include <QTimer>
 
 #include "app/core/device/device_compatibility.h"
 #include "device_protocol/crc32.h"
@@ -97,6 +98,7 @@ void ModelFlasher::cancel() {
 void ModelFlasher::advance(Stage next) {
   m_stage = next;
   m_attempts = 0;
+  m_stalls = 0;
   static const char* const kNames[] = {
       "",          "checking the slot", "starting the transfer", "sending",      "finishing",
       "verifying", "activating",        "checking activation",   "rolling back", "confirming"};
@@ -211,14 +213,31 @@ void ModelFlasher::onTimeout() {
                     .arg(m_report.size));
 }
 
+void ModelFlasher::retryAfterStall() {
+  if (++m_stalls > m_options.retries)
+    return finish(false, QStringLiteral("%1: the device answered %2 chunks in a row without taking "
+                                        "byte %3 of %4; giving up (flash again to resume)")
+                             .arg(where())
+                             .arg(m_stalls)
+                             .arg(m_offset)
+                             .arg(m_report.size));
+  // 20, 40, 80 ... ms, at most 1 s: a device that cannot keep up is not flooded.
+  const int delayMs = qMin(1000, 20 << qMin(m_stalls - 1, 6));
+  QTimer::singleShot(delayMs, this, [this, stage = m_stage] {
+    if (running() && m_stage == stage) sendCurrent();
+  });
+}
+
 void ModelFlasher::onRefused(const Nack& n) {
   if (!running()) return;
   if (m_stage == Stage::kChunk && n.code == NackCode::kFlashOffsetMismatch &&
       n.value <= m_report.size) {
+    const bool moved = n.value != m_offset;
     m_offset = n.value;  // a lost Ack or chunk: continue where the device is
     ++m_report.chunkRetries;
     if (m_offset == m_report.size) return advance(Stage::kEnd);
-    return sendCurrent();
+    if (moved) return sendCurrent();
+    return retryAfterStall();  // refused where it says it is: back off, then give up
   }
   if (m_stage == Stage::kRollback) {
     return finish(
@@ -287,7 +306,8 @@ void ModelFlasher::onAck(const Ack& ack) {
       Q_EMIT progress(m_offset, m_report.size);
       return advance(m_offset == m_report.size ? Stage::kEnd : Stage::kChunk);
     case Stage::kChunk: {
-      if (ack.value > m_report.size || ack.value < m_offset) return sendCurrent();
+      if (ack.value > m_report.size || ack.value <= m_offset) return retryAfterStall();
+      m_stalls = 0;
       m_report.bytesSent += ack.value - m_offset;
       m_offset = ack.value;
       Q_EMIT progress(m_offset, m_report.size);

@@ -37,7 +37,7 @@ struct FlashOptions {
   QString modelName;    // <= 24 bytes of UTF-8 are kept
   int requestTimeoutMs = 3000;
   int slowRequestTimeoutMs = 15000;  // FlashBegin (erase), FlashEnd/VerifySlot (CRC pass)
-  int retries = 4;                   // resends of one request after a timeout
+  int retries = 4;  // resends of one request after a timeout, or after answers that moved nothing
 };
 
 struct FlashReport {
@@ -104,6 +104,9 @@ class ModelFlasher : public QObject {
   void onSlotInfo(const proto::SlotInfo& info);
   void onRefused(const proto::Nack& nack);
   void onTimeout();
+  // An answer that moved nothing (a Nack at the offset sent, an Ack not past it): resend after
+  // a doubling delay, at most FlashOptions::retries times in a row, then fail.
+  void retryAfterStall();
   void advance(Stage next);
   void finish(bool ok, const QString& error);
   QString where() const;
@@ -119,6 +122,7 @@ class ModelFlasher : public QObject {
   quint32 m_resumeOffset = 0;  // what FlashBegin asks to resume at
   quint32 m_chunkBytes = proto::kMaxChunk;
   int m_attempts = 0;
+  int m_stalls = 0;  // answers in a row that moved nothing (retryAfterStall)
   bool m_cancel = false;
   qint64 m_startNs = 0;
   QString m_error;
