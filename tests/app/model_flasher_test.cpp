@@ -299,6 +299,22 @@ TEST(CliFlash, NoConfirmLeavesATestThatConfirmKeepsAndSlotsShows) {
   EXPECT_EQ(reset.code, 0) << reset.err.toStdString();
 }
 
+TEST(CliFlash, ASimulatorWithSlotsKeepsAFlashForTheNextConnection) {
+  const QString modelFile = modelPath(QStringLiteral("hello_world_int8"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  QTemporaryDir dir;
+  const QString sim = "sim:?slots=" + dir.filePath("slots");
+  const CliResult flash = runCli({"flash", "--device", sim, modelFile, "--slot", "1"});
+  ASSERT_EQ(flash.code, 0) << flash.err.toStdString();
+  // A new connection spawns a new agent process on the same slots: the model is still there.
+  const CliResult slots = runCli({"slots", "--device", sim, "--json"});
+  ASSERT_EQ(slots.code, 0) << slots.err.toStdString();
+  const QJsonObject one = QJsonDocument::fromJson(slots.out.toUtf8()).array().at(1).toObject();
+  EXPECT_EQ(one["state"].toString(), "active");
+  EXPECT_EQ(one["model_name"].toString(), "hello_world_int8");
+}
+
 TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {
   const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
   if (!QFileInfo(modelFile).isFile())
