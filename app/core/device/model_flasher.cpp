@@ -41,7 +41,10 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
   m_report = FlashReport();
   m_report.refusedBeforeSending = true;
   ModelImageFile image;
-  if (!loadModelImage(model, options.modelName, QStringLiteral("the model"), &image, &m_error)) {
+  const QString what = options.modelName.isEmpty()
+                           ? QStringLiteral("the model")
+                           : QStringLiteral("model '%1'").arg(options.modelName);
+  if (!loadModelImage(model, options.modelName, what, &image, &m_error)) {
     m_error = QStringLiteral("%1: %2").arg(where(), m_error);
     return false;
   }
