@@ -54,7 +54,7 @@ size_t elementSize(ElementType v) {
 }
 
 bool isValid(SlotState v) {
-  return static_cast<uint8_t>(v) <= static_cast<uint8_t>(SlotState::kInvalid);
+  return static_cast<uint8_t>(v) <= static_cast<uint8_t>(SlotState::kTesting);
 }
 bool isValid(InputSource v) {
   return static_cast<uint8_t>(v) <= static_cast<uint8_t>(InputSource::kUploaded);
@@ -509,11 +509,17 @@ template <>
 struct Schema<VerifySlot> : SlotOnlySchema {};
 template <>
 struct Schema<Activate> : SlotOnlySchema {};
-template <>
-struct Schema<Rollback> {
+// Empty bodies share a layout.
+struct EmptySchema {
   template <class IO, class... M>
   static void visit(IO&, M&...) {}
 };
+template <>
+struct Schema<Rollback> : EmptySchema {};
+template <>
+struct Schema<Confirm> : EmptySchema {};
+template <>
+struct Schema<Reset> : EmptySchema {};
 template <>
 struct Schema<Ack> {
   template <class IO, class... M>
@@ -830,6 +836,12 @@ Status validate(const Activate&) {
   return Status::kOk;
 }
 Status validate(const Rollback&) {
+  return Status::kOk;
+}
+Status validate(const Confirm&) {
+  return Status::kOk;
+}
+Status validate(const Reset&) {
   return Status::kOk;
 }
 

@@ -137,7 +137,8 @@ enum class SlotState : uint8_t {
   kReceiving = 1,
   kValid = 2,
   kActive = 3,
-  kInvalid = 4
+  kInvalid = 4,
+  kTesting = 5,  // active since Activate, not yet confirmed: a reset reverts it
 };
 bool isValid(SlotState v);
 
@@ -372,6 +373,14 @@ struct Activate : MessageOf<MessageType::kActivate> {
 };
 
 struct Rollback : MessageOf<MessageType::kRollback> {};
+
+// Makes the model Activate put in test state (SlotState::kTesting) permanent. Ack value:
+// the active slot. Without it, a reset returns to the model active before.
+struct Confirm : MessageOf<MessageType::kConfirm> {};
+
+// Reboots the device (hal::reboot()) after acknowledging; the link drops and the desktop
+// shakes hands again. What the slot journal holds decides the model after the reset.
+struct Reset : MessageOf<MessageType::kReset> {};
 
 struct Ack : MessageOf<MessageType::kAck> {
   MessageType ackedType = MessageType::kHello;

@@ -91,6 +91,13 @@ ImageStatus checkModelImage(ConstByteSpan image) {
   if (le32(p + kOffCrc) != crc32(ConstByteSpan(p, kOffCrc))) return ImageStatus::kBadHeaderCrc;
   const uint32_t size = le32(p + kOffPayloadSize);
   if (size == 0 || size != image.size() - kModelImageHeaderSize) return ImageStatus::kSizeMismatch;
+  return ImageStatus::kOk;
+}
+
+ImageStatus parseModelImage(ConstByteSpan image, ModelImageHeader* out) {
+  const ImageStatus s = checkModelImage(image);
+  if (s != ImageStatus::kOk) return s;
+  const uint8_t* p = image.data();
   // The name ends at its first NUL and only NULs follow; op codes past opCount are 0.
   bool ended = false;
   for (size_t i = 0; i < kMaxNameLen; ++i) {
@@ -102,13 +109,7 @@ ImageStatus checkModelImage(ConstByteSpan image) {
   for (size_t i = 2 * ops; i < 2 * kMaxImageOps; ++i) {
     if (p[kOffOps + i] != 0) return ImageStatus::kBadHeader;
   }
-  return ImageStatus::kOk;
-}
-
-ImageStatus parseModelImage(ConstByteSpan image, ModelImageHeader* out) {
-  const ImageStatus s = checkModelImage(image);
-  if (s != ImageStatus::kOk || out == nullptr) return s;
-  const uint8_t* p = image.data();
+  if (out == nullptr) return ImageStatus::kOk;
   ModelImageHeader h;
   h.formatVersion = static_cast<uint16_t>(le16(p + 4));
   h.payloadSize = le32(p + kOffPayloadSize);

@@ -73,15 +73,17 @@ const char* imageStatusMessage(ImageStatus status);
 // kBadHeader when `out` is too small or a field is out of range.
 ImageStatus encodeModelImageHeader(const ModelImageHeader& h, ByteSpan out);
 
-// Checks the header at the start of `image` (magic, version, CRC, every field's range) and
-// payloadSize against image.size(); no payload hash. What the agent needs, without the
-// field extraction below (kept out of the firmware).
+// Checks the header at the start of `image` (magic, version, CRC) and payloadSize against
+// image.size(); no payload hash. What the agent needs to load the payload, without the
+// field checks and extraction below (kept out of the firmware, which reads no other field).
 ImageStatus checkModelImage(ConstByteSpan image);
 
-// checkModelImage, then the fields into *out (may be null) on kOk.
+// checkModelImage, every field's range (name, operator list), then the fields into *out
+// (may be null) on kOk.
 ImageStatus parseModelImage(ConstByteSpan image, ModelImageHeader* out);
 
 // checkModelImage + SHA-256 of the payload against payloadSha256 (one pass over the model).
+// The desktop also runs parseModelImage on what it sends.
 ImageStatus verifyModelImage(ConstByteSpan image);
 
 // The FlashBegin that sends `image` (any bytes: normally a model image) to `slot`: size,

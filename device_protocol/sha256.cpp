@@ -87,11 +87,14 @@ void Sha256::update(ConstByteSpan bytes) {
 
 Sha256Digest Sha256::finish() {
   // 0x80, zeros up to 56 mod 64, the bit length big-endian: through update() itself.
-  const uint64_t bits = m_length * 8;
-  uint8_t pad[72] = {0x80};
-  const size_t zeros = (m_buffered < 56 ? 56 : 120) - m_buffered;
-  for (int i = 0; i < 8; ++i) pad[zeros + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  update(ConstByteSpan(pad, zeros + 8));
+  const uint32_t bits[2] = {static_cast<uint32_t>(m_length >> 29),
+                            static_cast<uint32_t>(m_length << 3)};  // high, low words
+  uint8_t pad[8] = {0x80};
+  update(ConstByteSpan(pad, 1));
+  pad[0] = 0;
+  while (m_buffered != 56) update(ConstByteSpan(pad, 1));
+  for (int i = 0; i < 8; ++i) pad[i] = static_cast<uint8_t>(bits[i / 4] >> (24 - 8 * (i % 4)));
+  update(ConstByteSpan(pad, 8));
   Sha256Digest d;
   for (int i = 0; i < 8; ++i) {
     for (int b = 0; b < 4; ++b) d.bytes[4 * i + b] = static_cast<uint8_t>(m_h[i] >> (24 - 8 * b));

@@ -15,6 +15,7 @@
 #include "device_protocol/message_dispatch.h"
 #include "device_protocol/message_frame.h"
 #include "device_protocol/messages.h"
+#include "device_protocol/model_image.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -165,6 +166,8 @@ void writeSeeds(const char* dir) {
   seed(dir, "flash-chunk", flash);
   seed(dir, "flash-end", FlashEnd());
   seed(dir, "rollback", Rollback());
+  seed(dir, "confirm", Confirm());
+  seed(dir, "reset", Reset());
   seed(dir, "ack", Ack());
   seed(dir, "nack", Nack());
   Log log;

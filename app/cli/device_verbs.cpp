@@ -179,6 +179,8 @@ QString slotStateName(proto::SlotState s) {
       return QStringLiteral("active");
     case proto::SlotState::kInvalid:
       return QStringLiteral("invalid");
+    case proto::SlotState::kTesting:
+      return QStringLiteral("testing");
   }
   return QStringLiteral("?");
 }
@@ -277,6 +279,39 @@ int runInfo(const QStringList& args) {
     out() << " (capacity " << s[QStringLiteral("capacity")].toVariant().toLongLong() << ")\n";
   }
   out() << "ops         " << o[QStringLiteral("op_codes")].toArray().size() << " supported\n";
+  out().flush();
+  return kExitOk;
+}
+
+int runSlots(const QStringList& args) {
+  QCommandLineParser p;
+  p.addOption(kDeviceOpt);
+  p.addOption(kJsonOpt);
+  p.addOption(kTimeoutOpt);
+  if (int c = parseVerbArgs(
+          p, args, QStringLiteral("slots"),
+          QStringLiteral("Show a device's model slots: state (testing until confirmed), model, "
+                         "size, CRC-32, capacity."),
+          0, 0);
+      c >= 0)
+    return c;
+  int code = 0;
+  auto session = connectDevice(QStringLiteral("slots"), p, &code);
+  if (!session) return code;
+  const QJsonArray slots = infoJson(*session)[QStringLiteral("model_slots")].toArray();
+  if (p.isSet(kJsonOpt)) {
+    out() << QJsonDocument(slots).toJson(QJsonDocument::Indented);
+  } else {
+    for (const QJsonValue& v : slots) {
+      const QJsonObject s = v.toObject();
+      out() << "slot " << s[QStringLiteral("slot")].toInt() << "  "
+            << s[QStringLiteral("state")].toString().leftJustified(9) << " "
+            << s[QStringLiteral("model_name")].toString().leftJustified(24) << " "
+            << s[QStringLiteral("model_bytes")].toVariant().toLongLong() << " bytes, crc32 "
+            << s[QStringLiteral("model_crc32")].toString() << ", capacity "
+            << s[QStringLiteral("capacity")].toVariant().toLongLong() << "\n";
+    }
+  }
   out().flush();
   return kExitOk;
 }

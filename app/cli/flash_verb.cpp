@@ -26,6 +26,13 @@ int runFlash(const QStringList& args) {
   const QCommandLineOption noActivate(
       QStringLiteral("no-activate"),
       QStringLiteral("Write and verify only; keep the active model."));
+  const QCommandLineOption testOnly(
+      QStringLiteral("test-only"),
+      QStringLiteral("Same as --no-activate: write and verify, keep the active model."));
+  const QCommandLineOption noConfirm(
+      QStringLiteral("no-confirm"),
+      QStringLiteral("Activate in test state only: a reset returns to the previous model until "
+                     "'confirm'."));
   const QCommandLineOption name(
       QStringLiteral("name"),
       QStringLiteral("Model name stored with the slot (default: the file name)."),
@@ -38,7 +45,8 @@ int runFlash(const QStringList& args) {
       QStringLiteral("flash-timeout"),
       QStringLiteral("Seconds the whole transfer may take (default 600)."), QStringLiteral("S"),
       QStringLiteral("600"));
-  for (const auto& o : {device, slot, noActivate, name, json, timeout, flashTimeout})
+  for (const auto& o :
+       {device, slot, noActivate, testOnly, noConfirm, name, json, timeout, flashTimeout})
     p.addOption(o);
   p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("The .tflite file to flash."));
   if (int c = parseVerbArgs(
@@ -98,7 +106,9 @@ int runFlash(const QStringList& args) {
                 kExitFailed);
   if (slotIndex < 0) {
     for (size_t i = 0; i < hello.slots.size() && slotIndex < 0; ++i)
-      if (hello.slots[i].state != proto::SlotState::kActive) slotIndex = hello.slots[i].slot;
+      if (hello.slots[i].state != proto::SlotState::kActive &&
+          hello.slots[i].state != proto::SlotState::kTesting)
+        slotIndex = hello.slots[i].slot;
     if (slotIndex < 0) slotIndex = hello.slots[0].slot;
   } else {
     bool known = false;
@@ -112,7 +122,8 @@ int runFlash(const QStringList& args) {
 
   FlashOptions options;
   options.slot = static_cast<quint8>(slotIndex);
-  options.activate = !p.isSet(noActivate);
+  options.activate = !p.isSet(noActivate) && !p.isSet(testOnly);
+  options.confirm = !p.isSet(noConfirm);
   options.modelName = p.isSet(name) ? p.value(name) : QFileInfo(modelPath).completeBaseName();
   ModelFlasher flasher(&session);
   int lastDecile = -1;
@@ -144,6 +155,7 @@ int runFlash(const QStringList& args) {
         {QStringLiteral("bytes_sent"), static_cast<qint64>(r.bytesSent)},
         {QStringLiteral("retries"), r.chunkRetries},
         {QStringLiteral("activated"), r.activated},
+        {QStringLiteral("confirmed"), r.confirmed},
         {QStringLiteral("seconds"), seconds}};
     out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
   } else {
@@ -161,7 +173,10 @@ int runFlash(const QStringList& args) {
     if (r.chunkRetries > 0) out() << ", " << r.chunkRetries << " retries";
     out() << "\n"
           << "slot " << slotIndex << "      "
-          << (r.activated ? "verified and active" : "verified (not activated)") << "\n";
+          << (!r.activated  ? "verified (not activated)"
+              : r.confirmed ? "verified and active"
+                            : "verified, active in test state (confirm or reset)")
+          << "\n";
   }
   out().flush();
   return kExitOk;

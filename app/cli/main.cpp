@@ -27,6 +27,10 @@ const QList<Verb>& verbs() {
       {"dataset", "Datasets: list, info, label, relabel, split, verify, repair, rm.", runDataset},
       {"slot-image", "Write a model as a Cortex-M4 board's slot image for QEMU's loader.",
        runSlotImage},
+      {"slots", "Show a device's model slots (testing, active, valid, ...).", runSlots},
+      {"confirm", "Keep the model a flash left in test state.", runConfirm},
+      {"rollback", "Return a device to the model active before the current one.", runRollback},
+      {"reset", "Reboot a device (a model not confirmed is reverted).", runReset},
   };
   return table;
 }

@@ -17,5 +17,9 @@ int runReplay(const QStringList& args);
 int runRun(const QStringList& args);
 int runSlotImage(const QStringList& args);
 int runStream(const QStringList& args);
+int runSlots(const QStringList& args);
+int runConfirm(const QStringList& args);
+int runRollback(const QStringList& args);
+int runReset(const QStringList& args);
 
 }  // namespace tinyscope::cli

@@ -93,7 +93,8 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
     u.kind = DeviceUri::Kind::kSimulator;
     if (!splitOptions(scheme, rest,
                       {QStringLiteral("model"), QStringLiteral("sensor"), QStringLiteral("rate"),
-                       QStringLiteral("wav"), QStringLiteral("csv"), QStringLiteral("agent")},
+                       QStringLiteral("wav"), QStringLiteral("csv"), QStringLiteral("agent"),
+                       QStringLiteral("slots")},
                       &head, &u.options, error))
       return false;
     if (!head.isEmpty()) {

@@ -239,9 +239,30 @@ void Agent::handle(const proto::Header& h, const proto::VerifySlot& m) {
 }
 
 void Agent::handle(const proto::Header& h, const proto::Activate& m) {
-  const SlotReply result = m_slots.activate(m.slot);
-  if (result.ok) ensureModel();
-  replyForImage(h, m.slot, result);
+  SlotReply result = m_slots.activate(m.slot);
+  if (!result.ok) return replyForImage(h, m.slot, result);
+  ensureModel();
+  if (m_slots.testing()) {
+    // Self-test: the model loads, prepares and runs once on zeros, or the previous one returns.
+    const proto::InferenceStatus test = m_engine.selfTest();
+    if (test != proto::InferenceStatus::kOk) {
+      explain(h.requestId, m.slot, "self-test failed", m_engine.error());
+      m_slots.revertTest();
+      ensureModel();
+      result = SlotReply::nack(NackCode::kSlotNotValid, static_cast<uint32_t>(test));
+    }
+  }
+  reply(h, result);
+}
+
+void Agent::handle(const proto::Header& h, const proto::Confirm&) {
+  reply(h, m_slots.confirm());
+}
+
+void Agent::handle(const proto::Header& h, const proto::Reset&) {
+  reply(h, SlotReply::ack(0));
+  m_writer.drain(m_config.stallTimeoutUs);  // the Ack goes out before the link drops
+  hal::reboot();
 }
 
 void Agent::replyForImage(const proto::Header& h, uint8_t slot, const SlotReply& result) {

@@ -126,6 +126,8 @@ class Agent {
   inline void handle(const proto::Header& h, const proto::VerifySlot& m);
   inline void handle(const proto::Header& h, const proto::Activate& m);
   inline void handle(const proto::Header& h, const proto::Rollback& m);
+  inline void handle(const proto::Header& h, const proto::Confirm& m);
+  inline void handle(const proto::Header& h, const proto::Reset& m);
 
   void reply(const proto::Header& h, const SlotReply& result);
   // reply(), preceded by explain() when the image in `slot` failed its check.

@@ -105,6 +105,23 @@ InferenceStatus InferenceEngine::load(int32_t slot, const uint8_t* model, uint32
   return m_status = InferenceStatus::kOk;
 }
 
+proto::InferenceStatus InferenceEngine::selfTest() {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr) return m_status;
+  for (uint32_t i = 0; i < in->inputsSize(); ++i) {
+    const runner::TensorView v = in->input(i);
+    if (v.data != nullptr) {
+      uint8_t* p = static_cast<uint8_t*>(v.data);
+      for (size_t b = 0; b < v.bytes; ++b) p[b] = 0;
+    }
+    if (i < proto::kMaxInputs) m_received[i] = 0;
+  }
+  in->setObserver(nullptr, nullptr);  // no run in progress: nothing to time or capture
+  const runner::Status s = in->invoke();
+  in->setObserver(&InferenceEngine::onOp, this);
+  return s == runner::Status::kOk ? InferenceStatus::kOk : InferenceStatus::kKernelFailed;
+}
+
 SlotReply InferenceEngine::acceptInput(const proto::InputChunk& chunk) {
   runner::Interpreter* in = interpreter();
   if (in == nullptr)

@@ -51,6 +51,9 @@ class InferenceEngine {
   proto::InferenceStatus load(int32_t slot, const uint8_t* model, uint32_t size,
                               uint32_t generation);
   void unload();
+  // The activation self-test: every input set to zero bytes, one invoke() without capture.
+  // The loaded status when nothing is loaded, else Ok or KernelFailed. Clears uploads.
+  proto::InferenceStatus selfTest();
   // True when `slot` under `generation` is what load() last loaded (load would do nothing).
   bool holds(int32_t slot, uint32_t generation) const {
     return m_constructed && slot == m_slot && generation == m_generation;

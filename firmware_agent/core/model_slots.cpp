@@ -39,17 +39,28 @@ void ModelSlots::begin(SlotMetadataStore* store, uint8_t preferredSlot) {
   m_meta = SlotMetadata();
   if (m_store != nullptr && !m_store->load(&m_meta)) m_meta = SlotMetadata();
   m_active = -1;
+  // A model still in test state at boot was never confirmed: revert to the one before it
+  // and never pick the unconfirmed one.
+  const bool revert = m_meta.testing;
+  const int32_t unconfirmed = revert ? m_meta.active : -1;
   int32_t candidates[2 + proto::kMaxSlots];
   size_t k = 0;
-  candidates[k++] = m_meta.active;
+  candidates[k++] = revert ? m_meta.previous : m_meta.active;
   candidates[k++] = preferredSlot;
   for (uint8_t i = 0; i < m_count; ++i) candidates[k++] = i;
   for (size_t c = 0; c < k; ++c) {
     const int32_t s = candidates[c];
-    if (s >= 0 && s < m_count && checkModel(static_cast<uint8_t>(s), true) == 0) {
+    if (s >= 0 && s < m_count && s != unconfirmed &&
+        checkModel(static_cast<uint8_t>(s), true) == 0) {
       m_active = s;
       break;
     }
+  }
+  if (revert) {
+    m_meta.active = m_active;
+    m_meta.previous = -1;
+    m_meta.testing = false;
+    saveMetadata();
   }
   ++m_generation;
 }
@@ -96,8 +107,9 @@ proto::SlotInfo ModelSlots::info(uint8_t slot) const {
     info.modelCrc = s.crc;
     info.receivedBytes = s.received;
   } else if (hal::slotModel(slot, false, &sm) == hal::Status::kOk) {
-    info.state = (static_cast<int32_t>(slot) == m_active) ? proto::SlotState::kActive
-                                                          : proto::SlotState::kValid;
+    info.state = (static_cast<int32_t>(slot) != m_active) ? proto::SlotState::kValid
+                 : m_meta.testing                         ? proto::SlotState::kTesting
+                                                          : proto::SlotState::kActive;
     if (s.invalid) info.state = proto::SlotState::kInvalid;
     info.modelSize = sm.size;
     info.modelCrc = sm.crc32;
@@ -110,10 +122,11 @@ proto::SlotInfo ModelSlots::info(uint8_t slot) const {
   return info;
 }
 
-void ModelSlots::setActive(int32_t slot) {
-  if (slot != m_active) m_meta.previous = m_active;
+void ModelSlots::setActive(int32_t slot, int32_t previous, bool testing) {
   m_active = slot;
   m_meta.active = slot;
+  m_meta.previous = previous;
+  m_meta.testing = testing;
   ++m_generation;
   saveMetadata();
 }
@@ -223,8 +236,28 @@ SlotReply ModelSlots::activate(uint8_t slot) {
     return SlotReply::nack(NackCode::kSlotNotValid, 0);
   const uint32_t problem = checkModel(slot, true);
   if (problem != 0) return SlotReply::nack(NackCode::kSlotNotValid, problem);
-  setActive(slot);
+  // The model to return to is the last confirmed one; activating that one again is no test.
+  const int32_t confirmed = m_meta.testing ? m_meta.previous : m_active;
+  if (static_cast<int32_t>(slot) != confirmed) {
+    setActive(slot, confirmed, true);
+  } else if (m_active != confirmed) {
+    revertTest();  // back to the confirmed model from the one under test
+  }
   return SlotReply::ack(slot);
+}
+
+SlotReply ModelSlots::confirm() {
+  if (m_active < 0) return SlotReply::nack(NackCode::kSlotNotValid, 0);
+  if (m_meta.testing) setActive(m_active, m_meta.previous, false);
+  return SlotReply::ack(static_cast<uint32_t>(m_active));
+}
+
+void ModelSlots::revertTest() {
+  if (!m_meta.testing) return;
+  const int32_t target = m_meta.previous;
+  const bool usable = target >= 0 && target < m_count && !m_slots[target].receiving &&
+                      checkModel(static_cast<uint8_t>(target), true) == 0;
+  setActive(usable ? target : -1, -1, false);
 }
 
 SlotReply ModelSlots::rollback() {
@@ -233,7 +266,7 @@ SlotReply ModelSlots::rollback() {
       checkModel(static_cast<uint8_t>(target), true) != 0) {
     return SlotReply::nack(NackCode::kNoRollbackTarget, 0);
   }
-  setActive(target);
+  setActive(target, m_active, false);
   return SlotReply::ack(static_cast<uint32_t>(target));
 }
 

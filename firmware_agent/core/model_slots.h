@@ -66,7 +66,14 @@ class ModelSlots {
   SlotReply flashChunk(const proto::FlashChunk& m);
   SlotReply flashEnd(const proto::FlashEnd& m);
   SlotReply verify(uint8_t slot);
+  // Checks `slot` and makes it active in test state (SlotState::kTesting): until confirm(),
+  // a reboot returns to the model confirmed before it (reactivating that one is no test).
   SlotReply activate(uint8_t slot);
+  // Makes the model in test state permanent. Ack value: the active slot.
+  SlotReply confirm();
+  // Back from test state to the confirmed model (no model if it is gone): a failed self-test.
+  void revertTest();
+  bool testing() const { return m_meta.testing; }
   SlotReply rollback();
   // Why the last image check (boot, verify, activate, rollback) refused a slot: the
   // runtime's status and where (ModelNotLoaded when the slot header or CRC failed).
@@ -92,7 +99,7 @@ class ModelSlots {
   // Header + payload CRC + flatbuffer verification; 0 when fine, else a runner::Status value
   // (modelError() says where).
   uint32_t checkModel(uint8_t slot, bool verifyPayload);
-  void setActive(int32_t slot);
+  void setActive(int32_t slot, int32_t previous, bool testing);
   void saveMetadata();
 
   Slot m_slots[proto::kMaxSlots];

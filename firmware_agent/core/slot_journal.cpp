@@ -35,6 +35,7 @@ bool SlotJournal::read(uint8_t index, uint32_t* sequence, SlotMetadata* out) {
   SlotMetadata m;
   m.active = slotOf(p[8]);
   m.previous = slotOf(p[9]);
+  m.testing = (p[10] & 1u) != 0;
   for (size_t i = 0; i < proto::kMaxSlots; ++i) {
     const uint8_t* field = p + kOffNames + i * kNameField;
     const size_t len = field[0] <= proto::kMaxNameLen ? field[0] : 0;
@@ -74,6 +75,7 @@ bool SlotJournal::save(const SlotMetadata& metadata) {
   put32(r + 4, next);
   r[8] = slotByte(metadata.active);
   r[9] = slotByte(metadata.previous);
+  r[10] = metadata.testing ? 1 : 0;
   for (size_t i = 0; i < proto::kMaxSlots; ++i) {
     uint8_t* field = r + kOffNames + i * kNameField;
     field[0] = uint8_t(metadata.names[i].size());

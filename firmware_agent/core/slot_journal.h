@@ -5,8 +5,8 @@
 //
 // Record (kJournalRecordSize bytes, little-endian):
 //   0 magic 'TSJN' | 4 sequence u32 | 8 active u8 (0xFF none) | 9 previous u8 (0xFF none)
-//   10 reserved (6) | 16 names: kMaxSlots x (length u8 + kMaxNameLen bytes) | 116 reserved (8)
-//   124 CRC-32 of bytes 0..123
+//   10 flags u8 (bit 0: active is in test state) | 11 reserved (5) | 16 names: kMaxSlots x (length
+//   u8 + kMaxNameLen bytes) | 116 reserved (8) 124 CRC-32 of bytes 0..123
 // A save erases the older copy and programs the new record into it; load() takes the valid
 // copy with the highest sequence.
 //
@@ -28,6 +28,7 @@ constexpr size_t kJournalRecordSize = 128;
 struct SlotMetadata {
   int32_t active = -1;    // slot index, -1 = none chosen
   int32_t previous = -1;  // the rollback target, -1 = none
+  bool testing = false;   // `active` runs in test state: a boot before Confirm reverts it
   proto::BoundedString<proto::kMaxNameLen> names[proto::kMaxSlots];
 };
 

@@ -12,7 +12,7 @@ TEST(Cli, HelpListsUsageAndExitsZero) {
   EXPECT_TRUE(r.out.contains("Usage: tinyscope-cli <verb>"));
   EXPECT_TRUE(r.out.contains("Verbs:"));
   for (const char* verb : {"inspect", "run", "bench", "compare", "devices", "info", "stream",
-                           "infer", "flash", "slot-image"})
+                           "infer", "flash", "slot-image", "slots", "confirm", "rollback", "reset"})
     EXPECT_TRUE(r.out.contains(QString("  %1 ").arg(verb))) << verb;
 }
 
@@ -43,8 +43,9 @@ TEST(Cli, UnknownOptionIsOneLineAndExitsTwo) {
 }
 
 TEST(Cli, EveryVerbHasHelpNamingItself) {
-  for (const char* verb : {"inspect", "run", "bench", "compare", "devices", "info", "stream",
-                           "infer", "flash", "slot-image"}) {
+  for (const char* verb :
+       {"inspect", "run", "bench", "compare", "devices", "info", "stream", "infer", "flash",
+        "slot-image", "slots", "confirm", "rollback", "reset"}) {
     const CliResult r = runCli({verb, "--help"});
     EXPECT_EQ(r.code, 0) << verb;
     EXPECT_TRUE(r.out.startsWith(QString("Usage: tinyscope-cli %1").arg(verb)))

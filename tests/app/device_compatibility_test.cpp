@@ -55,8 +55,8 @@ TEST(DeviceCompatibility, ACortexMBoardIsCheckedWithItsOwnArenaFigureWhenTheImag
   EXPECT_EQ(deviceCompatibilityProblems(h, m, 0, 0).size(), 1);
   m.arenaBytes[static_cast<size_t>(KernelSet::kCortexM)] = 90 * 1024;
   EXPECT_TRUE(deviceCompatibilityProblems(h, m, 0, 0).isEmpty());
-  EXPECT_EQ(deviceCompatibilityProblems(board("host", "0.3.1-host", 96 * 1024, {3}), m, 0, 0).size(),
-            1)
+  EXPECT_EQ(
+      deviceCompatibilityProblems(board("host", "0.3.1-host", 96 * 1024, {3}), m, 0, 0).size(), 1)
       << "the host agent runs the reference kernels";
 }
 

@@ -454,13 +454,27 @@ QByteArray tinySoftmaxModel() {
   return QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
 }
 
-TEST(ModelFlasherRouting, AnswersToOtherRequestsAreIgnoredAndANackEndsAtOnce) {
+// A ModelFlasher on a connected FakeDevice, set to flash slot 1.
+struct FakeFlash {
   FakeDevice dev;
-  ASSERT_TRUE(dev.connect());
-  ModelFlasher flasher(dev.session.get());
-  QSignalSpy finished(&flasher, &ModelFlasher::finished);
-  FlashOptions options;
-  options.slot = 1;
+  bool connected = dev.connect();
+  ModelFlasher flasher{dev.session.get()};
+  QSignalSpy finished{&flasher, &ModelFlasher::finished};
+  FlashOptions options = slotOne();
+  static FlashOptions slotOne() {
+    FlashOptions o;
+    o.slot = 1;
+    return o;
+  }
+};
+
+TEST(ModelFlasherRouting, AnswersToOtherRequestsAreIgnoredAndANackEndsAtOnce) {
+  FakeFlash f;
+  ASSERT_TRUE(f.connected);
+  FakeDevice& dev = f.dev;
+  ModelFlasher& flasher = f.flasher;
+  QSignalSpy& finished = f.finished;
+  const FlashOptions& options = f.options;
   EXPECT_FALSE(flasher.start(QByteArray(100, 'm'), options)) << "not a .tflite: nothing is sent";
   EXPECT_EQ(dev.lastRequest(MessageType::kSlotInfoRequest), 0);
   ASSERT_TRUE(flasher.start(tinySoftmaxModel(), options)) << flasher.error().toStdString();
@@ -485,6 +499,46 @@ TEST(ModelFlasherRouting, AnswersToOtherRequestsAreIgnoredAndANackEndsAtOnce) {
       "the device refused FlashBegin: writing the slot failed"))
       << finished.at(0).at(1).toString().toStdString();
   EXPECT_EQ(dev.session->router().pendingCount(), 0);
+}
+
+// The case that once sent 11,536 chunks in 5 s: a device that refuses every chunk at the
+// offset it says it expects. The flasher backs off (20, 40, 80 ... ms) and gives up after
+// FlashOptions::retries such answers in a row, with one sentence.
+TEST(ModelFlasherRouting, ADeviceThatKeepsRefusingChunksGetsBoundedBackedOffResends) {
+  FakeFlash f;
+  ASSERT_TRUE(f.connected);
+  FakeDevice& dev = f.dev;
+  QSignalSpy& finished = f.finished;
+  ASSERT_TRUE(f.flasher.start(tinySoftmaxModel(), f.options)) << f.flasher.error().toStdString();
+  SlotInfo info;
+  info.slot = 1;
+  info.capacity = 64 * 1024;
+  dev.send(info, dev.lastRequest(MessageType::kSlotInfoRequest));
+  Ack begun;
+  begun.ackedType = MessageType::kFlashBegin;
+  dev.send(begun, dev.lastRequest(MessageType::kFlashBegin));
+  QElapsedTimer t;
+  t.start();
+  int chunks = 0;
+  quint16 answered = 0;
+  while (finished.isEmpty() && t.elapsed() < 10000) {
+    QTest::qWait(2);
+    const quint16 id = dev.lastRequest(MessageType::kFlashChunk);
+    if (id == 0 || id == answered) continue;
+    answered = id;
+    ++chunks;
+    Nack n;
+    n.nackedType = static_cast<uint8_t>(MessageType::kFlashChunk);
+    n.code = NackCode::kFlashOffsetMismatch;
+    n.value = 0;  // "I expect byte 0" — for the chunk at byte 0
+    dev.send(n, id);
+  }
+  ASSERT_EQ(finished.count(), 1);
+  EXPECT_FALSE(finished.at(0).at(0).toBool());
+  EXPECT_EQ(chunks, f.options.retries + 1) << "bounded: the first chunk and its resends";
+  EXPECT_GE(t.elapsed(), 20 + 40 + 80 + 160) << "each resend waited longer than the last";
+  EXPECT_TRUE(finished.at(0).at(1).toString().contains("without taking byte 0"))
+      << finished.at(0).at(1).toString().toStdString();
 }
 
 TEST(DeviceSessionHostile, SilenceIsReportedOnceAndALateBoardStillConnects) {

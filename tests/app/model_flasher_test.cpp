@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -259,6 +260,59 @@ TEST(CliFlash, PreflightRefusesWhatTheDeviceCannotRunBeforeAByteIsSent) {
     EXPECT_EQ(cut.code, 2) << cut.err.toStdString();
   }
   EXPECT_TRUE(slotUntouched());
+}
+
+TEST(CliFlash, NoConfirmLeavesATestThatConfirmKeepsAndSlotsShows) {
+  const QString modelFile = modelPath(QStringLiteral("hello_world_int8"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  QTemporaryDir dir;
+  PtyAgent agent(dir.filePath("slots"));
+  ASSERT_FALSE(agent.address().isEmpty());
+  auto stateOfSlot1 = [&] {
+    const CliResult r = runCli({"slots", "--device", agent.address(), "--json"});
+    EXPECT_EQ(r.code, 0) << r.err.toStdString();
+    return QJsonDocument::fromJson(r.out.toUtf8()).array().at(1).toObject()["state"].toString();
+  };
+  const CliResult flash = runCli(
+      {"flash", "--device", agent.address(), modelFile, "--slot", "1", "--no-confirm", "--json"});
+  ASSERT_EQ(flash.code, 0) << flash.err.toStdString();
+  const QJsonObject f = QJsonDocument::fromJson(flash.out.toUtf8()).object();
+  EXPECT_TRUE(f["activated"].toBool());
+  EXPECT_FALSE(f["confirmed"].toBool());
+  EXPECT_EQ(f["sha256"].toString().size(), 64);
+  EXPECT_EQ(stateOfSlot1(), "testing");
+
+  const CliResult confirm = runCli({"confirm", "--device", agent.address()});
+  EXPECT_EQ(confirm.code, 0) << confirm.err.toStdString();
+  EXPECT_TRUE(confirm.out.contains("slot 1 confirmed")) << confirm.out.toStdString();
+  EXPECT_EQ(stateOfSlot1(), "active");
+
+  // Nothing was active before slot 1: rollback says so, in one line, exit 1.
+  const CliResult rollback = runCli({"rollback", "--device", agent.address()});
+  EXPECT_EQ(rollback.code, 1);
+  EXPECT_TRUE(rollback.err.contains("no previous model")) << rollback.err.toStdString();
+  EXPECT_FALSE(rollback.err.trimmed().contains('\n'));
+
+  // The device acknowledges a reset, then reboots (the host agent re-executes itself).
+  const CliResult reset = runCli({"reset", "--device", agent.address()});
+  EXPECT_EQ(reset.code, 0) << reset.err.toStdString();
+}
+
+TEST(CliFlash, ASimulatorWithSlotsKeepsAFlashForTheNextConnection) {
+  const QString modelFile = modelPath(QStringLiteral("hello_world_int8"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  QTemporaryDir dir;
+  const QString sim = "sim:?slots=" + dir.filePath("slots");
+  const CliResult flash = runCli({"flash", "--device", sim, modelFile, "--slot", "1"});
+  ASSERT_EQ(flash.code, 0) << flash.err.toStdString();
+  // A new connection spawns a new agent process on the same slots: the model is still there.
+  const CliResult slots = runCli({"slots", "--device", sim, "--json"});
+  ASSERT_EQ(slots.code, 0) << slots.err.toStdString();
+  const QJsonObject one = QJsonDocument::fromJson(slots.out.toUtf8()).array().at(1).toObject();
+  EXPECT_EQ(one["state"].toString(), "active");
+  EXPECT_EQ(one["model_name"].toString(), "hello_world_int8");
 }
 
 TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {

@@ -666,7 +666,7 @@ TEST(MessagesInvalid, InvalidEnums) {
   window[kHeaderSize + 13] = 0;  // sampleType
   EXPECT_EQ(decodeAs<SensorWindow>(window), Status::kInvalidEnum);
   Bytes slot = encode(typicalSlotInfo());
-  slot[kHeaderSize + 1] = 5;  // state
+  slot[kHeaderSize + 1] = 6;  // state (5 is Testing)
   EXPECT_EQ(decodeAs<SlotInfo>(slot), Status::kInvalidEnum);
   Bytes result = encode(typicalInferenceResult());
   result[kHeaderSize] = 42;  // status

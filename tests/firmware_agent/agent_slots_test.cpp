@@ -122,11 +122,12 @@ bool sendRange(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& image, 
   return true;
 }
 
-// FlashBegin + every chunk + FlashEnd + Activate of `image` into `slot`, each answer within
+// FlashBegin + every chunk + FlashEnd + Activate (+ Confirm) of `image` into `slot`, each answer
+// within
 // `timeoutMs`, under the model name `name`; false at the first request without an Ack
 // (refused, or the agent is gone).
 bool flashAndActivate(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& image,
-                      const char* name, int timeoutMs) {
+                      const char* name, int timeoutMs, bool confirm = true) {
   const proto::ConstByteSpan bytes(image.data(), image.size());
   Message m = c.request(proto::makeFlashBegin(slot, bytes, name, 0), timeoutMs);
   if (m.type() != MessageType::kAck || m.bytes.empty()) return false;
@@ -145,6 +146,9 @@ bool flashAndActivate(AgentClient& c, uint8_t slot, const std::vector<uint8_t>& 
   proto::Activate act;
   act.slot = slot;
   m = c.request(act, timeoutMs);
+  if (m.type() != MessageType::kAck || m.bytes.empty()) return false;
+  if (!confirm) return true;
+  m = c.request(proto::Confirm(), timeoutMs);
   return m.type() == MessageType::kAck && !m.bytes.empty();
 }
 
@@ -248,6 +252,9 @@ TEST(AgentSlots, FlashResumeVerifyActivateRunAndSurviveRestart) {
     act.slot = 1;
     ASSERT_EQ(s.client->request(act).type(), MessageType::kAck);
     EXPECT_EQ(runUploaded(*s.client, input), ref.outputs.at(0));
+    m = s.client->request(proto::Confirm());
+    ASSERT_EQ(m.type(), MessageType::kAck) << "the self-test passed: the model can be kept";
+    EXPECT_EQ(m.decode<proto::Ack>().value, 1u);
     proto::Rollback rb;
     m = s.client->request(rb);
     ASSERT_EQ(m.type(), MessageType::kNack) << "no slot was active before: nothing to roll back to";
@@ -407,6 +414,57 @@ TEST(AgentSlots, APowerCutAtEveryFlashWriteLeavesTheOldOrTheNewModel) {
   EXPECT_TRUE(completed) << "the update needs fewer than 200 writes";
   EXPECT_GT(oldRuns, 0);
   EXPECT_GT(newRuns, 0);
+}
+
+// Activate puts a model in test state; Confirm keeps it; a reset (the protocol's Reset: the
+// host agent re-executes itself on the same stdio) before Confirm returns to the model
+// confirmed before it.
+TEST(AgentSlots, ActivationIsATestUntilConfirmAndAResetBeforeItReverts) {
+  const HelloWorld hello;
+  if (hello.model.empty()) GTEST_SKIP() << "../shared is missing (" << hello.path << ")";
+  const std::vector<uint8_t> before = imageOf(hello.model, "old");
+  const std::vector<uint8_t> after = imageOf(hello.model, "new");
+  TempDir slots;
+  Session s;
+  ASSERT_TRUE(s.open(Link::kStdio, {"--no-model", "--slots", slots.path}));
+  ASSERT_TRUE(flashAndActivate(*s.client, 0, before, "old", 5000));  // confirmed
+  auto stateOf = [&](uint8_t slot) {
+    proto::HelloReply h;
+    EXPECT_TRUE(s.client->hello(&h));
+    return h.slots[slot].state;
+  };
+  auto reset = [&] {
+    const Message m = s.client->request(proto::Reset());
+    EXPECT_EQ(m.type(), MessageType::kAck);
+  };
+
+  // Slot 1: written, activated, not confirmed.
+  ASSERT_TRUE(flashAndActivate(*s.client, 1, after, "new", 5000, /*confirm=*/false));
+  EXPECT_EQ(stateOf(1), proto::SlotState::kTesting);
+  EXPECT_EQ(runUploaded(*s.client, hello.input), hello.ref.outputs.at(0));
+
+  reset();
+  EXPECT_EQ(stateOf(0), proto::SlotState::kActive) << "a reset before Confirm reverts";
+  EXPECT_EQ(stateOf(1), proto::SlotState::kValid);
+
+  // Again, confirmed this time: it survives the reset.
+  proto::Activate act;
+  act.slot = 1;
+  ASSERT_EQ(s.client->request(act).type(), MessageType::kAck);
+  const Message c = s.client->request(proto::Confirm());
+  ASSERT_EQ(c.type(), MessageType::kAck);
+  EXPECT_EQ(c.decode<proto::Ack>().value, 1u);
+  EXPECT_EQ(stateOf(1), proto::SlotState::kActive);
+  reset();
+  EXPECT_EQ(stateOf(1), proto::SlotState::kActive);
+  EXPECT_EQ(runUploaded(*s.client, hello.input), hello.ref.outputs.at(0));
+
+  // Rollback returns to the model before, and that choice survives a reset too.
+  const Message rb = s.client->request(proto::Rollback());
+  ASSERT_EQ(rb.type(), MessageType::kAck);
+  EXPECT_EQ(rb.decode<proto::Ack>().value, 0u);
+  reset();
+  EXPECT_EQ(stateOf(0), proto::SlotState::kActive);
 }
 
 TEST(AgentSlots, RefusesBadTransfers) {

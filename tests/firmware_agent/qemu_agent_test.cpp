@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "device_protocol/model_image.h"
 #include "model_runner/host/tflite_writer.h"
 #include "model_runner/kernels/all_ops.h"
 #include "tests/support/cli_process.h"
@@ -353,7 +354,10 @@ TEST(QemuAgent, FlashOverTheEmulatedUartThenTheNewModelAnswers) {
     ASSERT_EQ(flash.code, 0) << show(flash);
     const QJsonObject f = json(flash);
     EXPECT_TRUE(f["activated"].toBool());
-    EXPECT_EQ(f["bytes"].toInt(), QFileInfo(modelPath(name)).size());
+    EXPECT_TRUE(f["confirmed"].toBool()) << "the self-test passed on the board";
+    EXPECT_EQ(f["bytes"].toInt(),
+              QFileInfo(modelPath(name)).size() + qint64(tinyscope::proto::kModelImageHeaderSize))
+        << "a .tflite travels as a model image";
     // The new model answers, bit-identical to the desktop runtime.
     const QString host = dir.filePath(name + "_host"), device = dir.filePath(name + "_device");
     ASSERT_EQ(

@@ -36,8 +36,9 @@ QStringList deviceCompatibilityProblems(const HelloReply& hello, const ModelImag
     int have[3] = {0, 0, 0};
     const QString needText = QStringLiteral("%1.%2.%3").arg(need[0]).arg(need[1]).arg(need[2]);
     if (!firmwareTriple(firmware, have))
-      problems << QStringLiteral("needs firmware %1 or later, the device's version '%2' says "
-                                 "nothing comparable")
+      problems << QStringLiteral(
+                      "needs firmware %1 or later, the device's version '%2' says "
+                      "nothing comparable")
                       .arg(needText, firmware);
     else if (have[0] < need[0] || (have[0] == need[0] && have[1] < need[1]) ||
              (have[0] == need[0] && have[1] == need[1] && have[2] < need[2]))
@@ -59,7 +60,8 @@ QStringList deviceCompatibilityProblems(const HelloReply& hello, const ModelImag
   const quint32 arena =
       (cortexM && cm != 0) ? cm : image.arenaBytes[static_cast<size_t>(KernelSet::kReference)];
   if (arena > hello.arenaBytes)
-    problems << QStringLiteral("needs %1 arena, device has %2").arg(kb(arena), kb(hello.arenaBytes));
+    problems
+        << QStringLiteral("needs %1 arena, device has %2").arg(kb(arena), kb(hello.arenaBytes));
   if (slotCapacity != 0 && imageBytes > slotCapacity)
     problems << QStringLiteral("the image is %1 bytes, the slot holds %2")
                     .arg(imageBytes)

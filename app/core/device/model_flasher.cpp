@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QEventLoop>
+#include <QTimer>
 
 #include "app/core/device/device_compatibility.h"
 #include "device_protocol/crc32.h"
@@ -40,7 +41,10 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
   m_report = FlashReport();
   m_report.refusedBeforeSending = true;
   ModelImageFile image;
-  if (!loadModelImage(model, options.modelName, QStringLiteral("the model"), &image, &m_error)) {
+  const QString what = options.modelName.isEmpty()
+                           ? QStringLiteral("the model")
+                           : QStringLiteral("model '%1'").arg(options.modelName);
+  if (!loadModelImage(model, options.modelName, what, &image, &m_error)) {
     m_error = QStringLiteral("%1: %2").arg(where(), m_error);
     return false;
   }
@@ -97,9 +101,10 @@ void ModelFlasher::cancel() {
 void ModelFlasher::advance(Stage next) {
   m_stage = next;
   m_attempts = 0;
-  static const char* const kNames[] = {"",           "checking the slot", "starting the transfer",
-                                       "sending",    "finishing",         "verifying",
-                                       "activating", "confirming",        "rolling back"};
+  m_stalls = 0;
+  static const char* const kNames[] = {
+      "",          "checking the slot", "starting the transfer", "sending",      "finishing",
+      "verifying", "activating",        "checking activation",   "rolling back", "confirming"};
   Q_EMIT stageChanged(QString::fromLatin1(kNames[static_cast<int>(next)]));
   sendCurrent();
 }
@@ -167,6 +172,9 @@ void ModelFlasher::sendCurrent() {
     case Stage::kRollback:
       m_request = m_session->send(Rollback());
       break;
+    case Stage::kCommit:
+      m_request = m_session->send(Confirm());
+      break;
   }
   if (m_request == 0) {
     finish(false, QStringLiteral("%1: cannot send to the device (link closed)").arg(where()));
@@ -176,9 +184,9 @@ void ModelFlasher::sendCurrent() {
 }
 
 void ModelFlasher::expectReply(int timeoutMs) {
-  static const char* const kRequests[] = {"",           "SlotInfoRequest", "FlashBegin",
-                                          "FlashChunk", "FlashEnd",        "VerifySlot",
-                                          "Activate",   "SlotInfoRequest", "Rollback"};
+  static const char* const kRequests[] = {
+      "",           "SlotInfoRequest", "FlashBegin",      "FlashChunk", "FlashEnd",
+      "VerifySlot", "Activate",        "SlotInfoRequest", "Rollback",   "Confirm"};
   const QString what = QString::fromLatin1(kRequests[static_cast<int>(m_stage)]);
   auto onNack = [this](const Nack& n) { onRefused(n); };
   auto onFail = [this](const QString&) { onTimeout(); };
@@ -208,14 +216,31 @@ void ModelFlasher::onTimeout() {
                     .arg(m_report.size));
 }
 
+void ModelFlasher::retryAfterStall() {
+  if (++m_stalls > m_options.retries)
+    return finish(false, QStringLiteral("%1: the device answered %2 chunks in a row without taking "
+                                        "byte %3 of %4; giving up (flash again to resume)")
+                             .arg(where())
+                             .arg(m_stalls)
+                             .arg(m_offset)
+                             .arg(m_report.size));
+  // 20, 40, 80 ... ms, at most 1 s: a device that cannot keep up is not flooded.
+  const int delayMs = qMin(1000, 20 << qMin(m_stalls - 1, 6));
+  QTimer::singleShot(delayMs, this, [this, stage = m_stage] {
+    if (running() && m_stage == stage) sendCurrent();
+  });
+}
+
 void ModelFlasher::onRefused(const Nack& n) {
   if (!running()) return;
   if (m_stage == Stage::kChunk && n.code == NackCode::kFlashOffsetMismatch &&
       n.value <= m_report.size) {
+    const bool moved = n.value != m_offset;
     m_offset = n.value;  // a lost Ack or chunk: continue where the device is
     ++m_report.chunkRetries;
     if (m_offset == m_report.size) return advance(Stage::kEnd);
-    return sendCurrent();
+    if (moved) return sendCurrent();
+    return retryAfterStall();  // refused where it says it is: back off, then give up
   }
   if (m_stage == Stage::kRollback) {
     return finish(
@@ -259,9 +284,11 @@ void ModelFlasher::onSlotInfo(const SlotInfo& info) {
     m_resumeOffset = sameTransfer ? info.receivedBytes : 0;
     return advance(Stage::kBegin);
   }
-  if (info.state == SlotState::kActive) {
+  if (info.state == SlotState::kActive || info.state == SlotState::kTesting) {
     m_report.activated = true;
-    return finish(true, QString());
+    m_report.confirmed = info.state == SlotState::kActive;
+    if (m_report.confirmed || !m_options.confirm) return finish(true, QString());
+    return advance(Stage::kCommit);
   }
   return advance(Stage::kRollback);
 }
@@ -282,7 +309,8 @@ void ModelFlasher::onAck(const Ack& ack) {
       Q_EMIT progress(m_offset, m_report.size);
       return advance(m_offset == m_report.size ? Stage::kEnd : Stage::kChunk);
     case Stage::kChunk: {
-      if (ack.value > m_report.size || ack.value < m_offset) return sendCurrent();
+      if (ack.value > m_report.size || ack.value <= m_offset) return retryAfterStall();
+      m_stalls = 0;
       m_report.bytesSent += ack.value - m_offset;
       m_offset = ack.value;
       Q_EMIT progress(m_offset, m_report.size);
@@ -305,6 +333,14 @@ void ModelFlasher::onAck(const Ack& ack) {
       return advance(Stage::kActivate);
     case Stage::kActivate:
       return advance(Stage::kConfirm);
+    case Stage::kCommit:
+      if (ack.value != m_options.slot)
+        return finish(false, QStringLiteral("%1: Confirm made slot %2 permanent, not slot %3")
+                                 .arg(where())
+                                 .arg(ack.value)
+                                 .arg(m_options.slot));
+      m_report.confirmed = true;
+      return finish(true, QString());
     case Stage::kRollback:
       m_report.rolledBack = true;
       return finish(

@@ -5,7 +5,8 @@
 //   SlotInfoRequest -> FlashBegin (Ack = offset to continue from) -> FlashChunk ... (Ack =
 //   next offset; Nack FlashOffsetMismatch = the device's offset, continue there) -> FlashEnd
 //   (device checks the SHA-256 of the slot; Ack = CRC-32, checked) -> VerifySlot (Ack =
-//   CRC-32, checked) -> Activate -> SlotInfoRequest (must say Active, else Rollback).
+//   CRC-32, checked) -> Activate (the device self-tests the model) -> SlotInfoRequest (must
+//   say Testing or Active, else Rollback) -> Confirm (unless FlashOptions::confirm is off).
 //
 // What is sent is a model image (model_image_file.h): a .tflite is wrapped in one first.
 // Resume: when SlotInfo shows the slot Receiving this image's size and CRC, FlashBegin asks
@@ -32,10 +33,11 @@ namespace tinyscope {
 struct FlashOptions {
   quint8 slot = 1;
   bool activate = true;
-  QString modelName;  // <= 24 bytes of UTF-8 are kept
+  bool confirm = true;  // after the device's self-test passed: make the model permanent
+  QString modelName;    // <= 24 bytes of UTF-8 are kept
   int requestTimeoutMs = 3000;
   int slowRequestTimeoutMs = 15000;  // FlashBegin (erase), FlashEnd/VerifySlot (CRC pass)
-  int retries = 4;                   // resends of one request after a timeout
+  int retries = 4;  // resends of one request after a timeout, or after answers that moved nothing
 };
 
 struct FlashReport {
@@ -48,6 +50,7 @@ struct FlashReport {
   quint32 bytesSent = 0;              // payload bytes sent in FlashChunks this time
   int chunkRetries = 0;               // timeouts and offset corrections
   bool activated = false;
+  bool confirmed = false;  // false after activation: in test state, a reset reverts it
   bool rolledBack = false;
   qint64 elapsedMs = 0;
 };
@@ -90,7 +93,8 @@ class ModelFlasher : public QObject {
     kVerify,
     kActivate,
     kConfirm,
-    kRollback
+    kRollback,
+    kCommit
   };
 
   void sendCurrent();
@@ -100,6 +104,9 @@ class ModelFlasher : public QObject {
   void onSlotInfo(const proto::SlotInfo& info);
   void onRefused(const proto::Nack& nack);
   void onTimeout();
+  // An answer that moved nothing (a Nack at the offset sent, an Ack not past it): resend after
+  // a doubling delay, at most FlashOptions::retries times in a row, then fail.
+  void retryAfterStall();
   void advance(Stage next);
   void finish(bool ok, const QString& error);
   QString where() const;
@@ -115,6 +122,7 @@ class ModelFlasher : public QObject {
   quint32 m_resumeOffset = 0;  // what FlashBegin asks to resume at
   quint32 m_chunkBytes = proto::kMaxChunk;
   int m_attempts = 0;
+  int m_stalls = 0;  // answers in a row that moved nothing (retryAfterStall)
   bool m_cancel = false;
   qint64 m_startNs = 0;
   QString m_error;

@@ -550,7 +550,7 @@ TEST_F(AgentCore, MalformedRequestsAreNackedWithTheirRequestId) {
   EXPECT_EQ(d.as<proto::Nack>().value, uint32_t(proto::Status::kTruncated));
 }
 
-TEST_F(AgentCore, AnUnsupportedOperatorIsNamedAtActivationAndToEveryRequestItRefuses) {
+TEST_F(AgentCore, AModelThisBuildCannotRunFailsItsActivationSelfTestNamingTheOperator) {
   const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
   if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
   const std::vector<uint8_t> model = agent_test::readFile(path);
@@ -558,56 +558,37 @@ TEST_F(AgentCore, AnUnsupportedOperatorIsNamedAtActivationAndToEveryRequestItRef
   boot(&noKernels);
   handshake();
   m_messages.clear();  // the boot report
-  ASSERT_EQ(flashAndActivate(model).header.type, MessageType::kAck)
-      << "the image is a sound model; this build just cannot run it";
-  spin(10);
-  const std::string loadLog = onlyLog(0);
-  EXPECT_NE(loadLog.find("unsupported operator"), std::string::npos) << loadLog;
-  EXPECT_NE(loadLog.find("op 0 FULLY_CONNECTED"), std::string::npos) << loadLog;
+  const Decoded act = flashAndActivate(model);
+  ASSERT_EQ(act.header.type, MessageType::kNack)
+      << "the image is a sound model, but the self-test cannot run it on this build";
+  EXPECT_EQ(act.as<proto::Nack>().code, proto::NackCode::kSlotNotValid);
+  EXPECT_EQ(act.as<proto::Nack>().value, uint32_t(proto::InferenceStatus::kUnsupportedOp));
+  const std::string why = onlyLog(act.header.requestId);
+  EXPECT_NE(why.find("self-test failed"), std::string::npos) << why;
+  EXPECT_NE(why.find("op 0 FULLY_CONNECTED"), std::string::npos) << why;
 
+  // Nothing was active before, so nothing is now: a run says so instead of failing inside.
   proto::InferenceStatus status;
-  const uint16_t rid = runUploaded(&status);
-  EXPECT_EQ(status, proto::InferenceStatus::kUnsupportedOp);
-  const int logAt = positionOf(MessageType::kLog, rid);
-  ASSERT_GE(logAt, 0) << "the refusal is explained under the request's id";
-  EXPECT_LT(logAt, positionOf(MessageType::kInferenceResult, rid))
-      << "the explanation comes before the result that closes the run";
-  const std::string runLog = onlyLog(rid);
-  EXPECT_NE(runLog.find("op 0 FULLY_CONNECTED"), std::string::npos) << runLog;
-
-  proto::InputChunk ic;
-  const std::vector<uint8_t> input = {0x21};
-  ic.totalBytes = 1;
-  ic.data = proto::ConstByteSpan(input.data(), 1);
-  const uint16_t iid = send(ic);
-  const Decoded d = answer(iid);
-  ASSERT_EQ(d.header.type, MessageType::kNack);
-  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kSlotNotValid);
-  EXPECT_EQ(d.as<proto::Nack>().value, uint32_t(proto::InferenceStatus::kUnsupportedOp));
-  const std::string chunkLog = onlyLog(iid);
-  EXPECT_NE(chunkLog.find("FULLY_CONNECTED"), std::string::npos) << chunkLog;
-  EXPECT_TRUE(logs(0).empty()) << "a model is reported once when loaded, not at every request";
+  runUploaded(&status);
+  EXPECT_EQ(status, proto::InferenceStatus::kNoModel);
 }
 
-TEST_F(AgentCore, AnArenaTooSmallIsReportedAsSuchNotAsNoModel) {
+TEST_F(AgentCore, AnArenaTooSmallFailsTheSelfTestAndIsReportedAsSuch) {
   const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
   if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
   const std::vector<uint8_t> model = agent_test::readFile(path);
   boot(nullptr, 64);
   handshake();
   m_messages.clear();  // the boot report
-  ASSERT_EQ(flashAndActivate(model).header.type, MessageType::kAck);
-  spin(10);
-  const std::string loadLog = onlyLog(0);
-  EXPECT_NE(loadLog.find("arena too small"), std::string::npos) << loadLog;
+  const Decoded act = flashAndActivate(model);
+  ASSERT_EQ(act.header.type, MessageType::kNack);
+  EXPECT_EQ(act.as<proto::Nack>().value, uint32_t(proto::InferenceStatus::kArenaTooSmall));
+  const std::string why = onlyLog(act.header.requestId);
+  EXPECT_NE(why.find("self-test failed"), std::string::npos) << why;
+  EXPECT_NE(why.find("arena is too small"), std::string::npos) << why;
 
-  proto::InferenceStatus status;
-  const uint16_t rid = runUploaded(&status);
-  EXPECT_EQ(status, proto::InferenceStatus::kArenaTooSmall);
-  const std::string runLog = onlyLog(rid);
-  EXPECT_NE(runLog.find("arena too small"), std::string::npos) << runLog;
-
-  // After a reboot the boot report says the same.
+  // Without a metadata store, a reboot takes the lowest valid slot; its boot report says why
+  // it cannot run.
   m_messages.clear();
   boot(nullptr, 64);
   spin(10);

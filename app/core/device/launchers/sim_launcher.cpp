@@ -31,7 +31,7 @@ std::unique_ptr<link::Transport> launchSimulator(const link::DeviceUri& uri, QSt
     return nullptr;
   }
   QStringList args;  // stdio is the agent's default link
-  static const char* const kPassThrough[] = {"model", "sensor", "rate", "wav", "csv"};
+  static const char* const kPassThrough[] = {"model", "sensor", "rate", "wav", "csv", "slots"};
   for (const char* key : kPassThrough) {
     const QString k = QString::fromLatin1(key);
     if (uri.options.hasQueryItem(k)) args << QStringLiteral("--") + k << uri.option(k);
