@@ -223,7 +223,8 @@ TEST(CliFlash, PreflightRefusesWhatTheDeviceCannotRunBeforeAByteIsSent) {
 
   const CliResult flash = runCli({"flash", "--device", agent.address(), lsh, "--slot", "1"});
   EXPECT_EQ(flash.code, 2) << flash.err.toStdString();
-  EXPECT_TRUE(flash.err.contains("op 15 LSH_PROJECTION not supported by firmware"))
+  EXPECT_TRUE(
+      flash.err.contains("operator LSH_PROJECTION (builtin code 15) not supported by firmware"))
       << flash.err.toStdString();
   EXPECT_TRUE(slotUntouched()) << "nothing reached the slot";
 

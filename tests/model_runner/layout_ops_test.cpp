@@ -1079,10 +1079,13 @@ TEST(LayoutOps, DocsListEveryRegisteredOperator) {
   AllOpsResolver resolver;
   ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
   auto isNameChar = [](char ch) {
-    return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
   };
   for (uint32_t i = 0; i < resolver.size(); ++i) {
-    const std::string name = schema::builtinOperatorName(resolver.at(i).builtinCode);
+    const OpRegistration& r = resolver.at(i);
+    const std::string name = r.customName != nullptr ? std::string(r.customName)
+                                                     : schema::builtinOperatorName(r.builtinCode);
     bool found = false;
     for (size_t at = rows.find(name); !found && at != std::string::npos;
          at = rows.find(name, at + 1)) {

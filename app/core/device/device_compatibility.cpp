@@ -49,9 +49,10 @@ QStringList deviceCompatibilityProblems(const HelloReply& hello, const ModelImag
     bool supported = false;
     for (uint16_t have : hello.opCodes) supported = supported || have == op;
     if (!supported)
-      problems << QStringLiteral("op %1 %2 not supported by firmware %3")
+      problems << QStringLiteral("operator %1 (builtin code %2) not supported by firmware %3")
+                      .arg(QString::fromLatin1(runner::schema::builtinOperatorName(op)))
                       .arg(op)
-                      .arg(QString::fromLatin1(runner::schema::builtinOperatorName(op)), firmware);
+                      .arg(firmware);
   }
   // The arena figure of the kernels the device runs: Cortex-M boards report theirs when the
   // image has it; otherwise the reference kernels' plan (every set plans within it).

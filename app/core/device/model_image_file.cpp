@@ -57,8 +57,9 @@ bool loadModelImage(const QByteArray& fileBytes, const QString& name, const QStr
   utf8.replace('\0', "");
   h.modelName.assign(utf8.constData(), static_cast<size_t>(utf8.size()));
   std::set<uint16_t> ops;
-  for (uint32_t i = 0; i < model.numOperatorCodes(); ++i)
-    ops.insert(static_cast<uint16_t>(model.builtinCode(i)));
+  // The operators the graph runs (a converter may leave unused entries in operator_codes).
+  for (uint32_t i = 0; i < model.numOperators(); ++i)
+    ops.insert(static_cast<uint16_t>(model.op(i).builtinCode));
   if (ops.size() > kMaxImageOps) {
     *error = QStringLiteral("%1: the model uses %2 distinct operators; an image lists at most %3")
                  .arg(what)
