@@ -60,6 +60,9 @@ std::string agentUsage() {
          "  --slot-count N      number of slots, 1..4 (default 2)\n"
          "  --slot-size BYTES   bytes per slot including its 32-byte header (default 4M)\n"
          "Other:\n"
+         "  --fault-op NAME     a faulty kernel for testing: operator NAME (e.g. CONV_2D) flips "
+         "the\n"
+         "                      lowest bit of its first output byte\n"
          "  --quiet             no diagnostics on stderr except errors\n"
          "  --version           print the firmware version and exit\n"
          "  -h, --help          this text\n"
@@ -157,6 +160,8 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
       o->channels = uint8_t(n);
     } else if (a == "--model") {
       if (!value(&o->modelPath)) return false;
+    } else if (a == "--fault-op") {
+      if (!value(&o->faultOp)) return false;
     } else if (a == "--no-model") {
       o->noModel = true;
     } else if (a == "--slots") {

@@ -25,6 +25,9 @@ struct AgentOptions {
   std::string slotsDir;  // empty = a fresh temporary directory
   uint32_t slotCount = 2;
   uint32_t slotSize = 4u << 20;
+  // --fault-op NAME: that operator's kernel flips the lowest bit of its first output byte (a
+  // device whose kernels differ, for testing replay and compare); empty = none.
+  std::string faultOp;
   bool help = false;
   bool version = false;
   bool quiet = false;
