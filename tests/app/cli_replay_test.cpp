@@ -200,6 +200,32 @@ TEST(CliReplay, ADeviceRunningOtherWeightsFailsAtTheFirstDivergentOperator) {
   EXPECT_EQ(runCli({"replay", session, "--model", kDemoModel, "--tolerance", "255"}).code, 0);
 }
 
+TEST(CliReplay, ADeviceWithAFaultyKernelFailsAtTheFirstOperatorOfThatKind) {
+  QTemporaryDir dir;
+  // The demo model's operators in order; the fault goes into the kind of operator 1.
+  const QJsonArray ops = json(runCli({"inspect", kDemoModel, "--json"}).out)["operators"].toArray();
+  ASSERT_GE(ops.size(), 2);
+  const QString kind = ops.at(1).toObject()["op"].toString();
+  int first = -1;
+  for (int i = 0; i < ops.size() && first < 0; ++i)
+    if (ops.at(i).toObject()["op"].toString() == kind) first = i;
+  AgentProcess agent({"--pty", "--quiet", "--model", kDemoModel, "--fault-op", kind});
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString session = dir.path() + "/faulty.tsl";
+  const CliResult rec =
+      runCli({"infer", "--device", agent.address(), "--model", kDemoModel, "--input",
+              demoInput(dir.path()), "--capture", "all", "--session", session});
+  ASSERT_EQ(rec.code, 0) << rec.err.toStdString();
+  const CliResult r = runCli({"replay", session, "--json"});
+  EXPECT_EQ(r.code, 1) << r.out.toStdString();
+  const QJsonObject c =
+      json(r.out)["sessions"].toArray().at(0).toObject()["checks"].toArray().at(0).toObject();
+  EXPECT_EQ(c["first_divergent_op"].toInt(), first);
+  EXPECT_EQ(c["first_divergent_op_name"].toString(), kind);
+  // One bit of one element: one quantized step.
+  EXPECT_EQ(runCli({"replay", session, "--tolerance", "1"}).code, 0);
+}
+
 TEST(CliReplay, RecordWritesASessionLogWhoseTornTailReplaysWhatIsWhole) {
   QTemporaryDir dir;
   PtyAgent agent({"--model", kDemoModel, "--sensor", "imu"});

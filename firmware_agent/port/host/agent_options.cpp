@@ -63,6 +63,9 @@ std::string agentUsage() {
          "                      program, counted from start) stops half-way and the agent\n"
          "                      exits with code 75, as if the power went\n"
          "Other:\n"
+         "  --fault-op NAME     a faulty kernel for testing: operator NAME (e.g. CONV_2D) flips "
+         "the\n"
+         "                      lowest bit of its first output byte\n"
          "  --quiet             no diagnostics on stderr except errors\n"
          "  --version           print the firmware version and exit\n"
          "  -h, --help          this text\n"
@@ -160,6 +163,8 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
       o->channels = uint8_t(n);
     } else if (a == "--model") {
       if (!value(&o->modelPath)) return false;
+    } else if (a == "--fault-op") {
+      if (!value(&o->faultOp)) return false;
     } else if (a == "--no-model") {
       o->noModel = true;
     } else if (a == "--slots") {

@@ -26,6 +26,9 @@ struct AgentOptions {
   uint32_t slotCount = 2;
   uint32_t slotSize = 4u << 20;
   uint64_t powerCutAt = 0;  // tests: the flash write at which the power goes (0 = never)
+  // --fault-op NAME: that operator's kernel flips the lowest bit of its first output byte (a
+  // device whose kernels differ, for testing replay and compare); empty = none.
+  std::string faultOp;
   bool help = false;
   bool version = false;
   bool quiet = false;

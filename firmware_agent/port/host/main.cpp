@@ -16,6 +16,8 @@
 #include "host_sensors.h"
 #include "model_runner/host/file_io.h"
 #include "model_runner/kernels/all_ops.h"
+#include "model_runner/op_context.h"
+#include "model_runner/tflite_schema.h"
 #include "wav_file.h"
 
 #ifndef TINYSCOPE_AGENT_VERSION
@@ -43,6 +45,29 @@ void onSignal(int sig) {
 
 void diag(bool quiet, const std::string& text) {
   if (!quiet) std::fprintf(stderr, "tinyscope-agent: %s\n", text.c_str());
+}
+
+// --fault-op: the registration it wraps, and the wrapper's invoke.
+tinyscope::runner::OpRegistration g_faultyOriginal;
+void faultyInvoke(const tinyscope::runner::OpContext& ctx) {
+  g_faultyOriginal.invoke(ctx);
+  auto* out = ctx.outputData<uint8_t>(0);
+  if (out != nullptr && ctx.output(0).bytes > 0) out[0] ^= 1u;
+}
+
+// Replaces operator `name`'s kernel with one whose first output byte is off by one bit.
+bool injectFault(tinyscope::runner::OpResolver& resolver, const std::string& name) {
+  for (uint32_t i = 0; i < resolver.size(); ++i) {
+    const tinyscope::runner::OpRegistration& r = resolver.at(i);
+    if (r.customName != nullptr ||
+        name != tinyscope::runner::schema::builtinOperatorName(r.builtinCode))
+      continue;
+    g_faultyOriginal = r;
+    tinyscope::runner::OpRegistration faulty = r;
+    faulty.invoke = faultyInvoke;
+    return resolver.add(faulty) == tinyscope::runner::Status::kOk;
+  }
+  return false;
 }
 
 int fail(int code, const std::string& text) {
@@ -181,6 +206,8 @@ int main(int argc, char** argv) {
   // Agent.
   tinyscope::runner::kernels::addAllOps(
       g_resolver);  // every tier: the desktop side of sim: runs anything the runtime can
+  if (!opt.faultOp.empty() && !injectFault(g_resolver, opt.faultOp))
+    return fail(2, "--fault-op: no operator named '" + opt.faultOp + "' in the op table");
   uint8_t deviceId[kDeviceIdBytes];  // stable for one set of slots
   deviceIdFromName(slotsDir.c_str(), deviceId);
   AgentConfig config;
