@@ -105,7 +105,7 @@ section "Cortex-M4 agent image (arm-none-eabi-g++, -Os, no exceptions, no RTTI, 
 fw="$build/firmware-arm"
 if ls "$fw"/firmware/*/tinyscope-agent.footprint.txt >/dev/null 2>&1; then
   say "The linked agent (agent core + runtime with the operators the firmware registers + protocol +"
-  say "port), as the build prints it after every link (\`firmware/<board>/tinyscope-agent.footprint.txt\`)."
+  say "port), as the build prints it after every link (\`firmware/<board>/<image>.footprint.txt\`)."
   say "RAM beyond the arena counts .data, .bss without the model arena and sample history, and the stack."
   say ""
   say "Each image carries the op groups of its build-time list (docs/FIRMWARE.md); the"
