@@ -103,6 +103,9 @@ constexpr uint32_t kMode = 0;  // 0 REFLECT, 1 SYMMETRIC
 namespace l2_norm_options {
 constexpr uint32_t kActivation = 0;
 }
+namespace cumsum_options {
+constexpr uint32_t kExclusive = 0, kReverse = 1;
+}
 namespace gather_options {
 constexpr uint32_t kAxis = 0, kBatchDims = 1;
 }
@@ -168,6 +171,7 @@ enum class BuiltinOptionsType : uint8_t {
   kStridedSliceOptions = 32,
   kCastOptions = 37,
   kMaximumMinimumOptions = 39,
+  kCumsumOptions = 102,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

@@ -1,6 +1,7 @@
 #include "model_runner/kernels/layout_ops.h"
 
 #include "model_runner/kernels/arg_min_max.h"
+#include "model_runner/kernels/cumsum.h"
 #include "model_runner/kernels/fill_shape.h"
 #include "model_runner/kernels/gather.h"
 #include "model_runner/kernels/l2_normalization.h"
@@ -43,6 +44,7 @@ Status addLayoutOps(OpResolver& resolver) {
       registerSpaceToBatchNd(),
       registerMirrorPad(),
       registerL2Normalization(),
+      registerCumsum(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

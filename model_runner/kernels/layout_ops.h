@@ -3,7 +3,7 @@
 //  - data movement: SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, PADV2,
 //    MIRROR_PAD, DEPTH_TO_SPACE, SPACE_TO_DEPTH, BATCH_TO_SPACE_ND, SPACE_TO_BATCH_ND;
 //  - shapes and constants: SHAPE, FILL, ZEROS_LIKE;
-//  - reductions and normalization: SUM, REDUCE_MAX, ARG_MAX, ARG_MIN, L2_NORMALIZATION.
+//  - reductions and normalization: SUM, REDUCE_MAX, ARG_MAX, ARG_MIN, L2_NORMALIZATION, CUMSUM.
 // Part of addAllOps().
 #pragma once
 

@@ -1064,6 +1064,44 @@ TEST(LayoutOpsVsTflm, L2NormalizationWithActivationIsRefused) {
   compare(w, in, {out}, 10, rng);
 }
 
+// ---- CUMSUM ----
+
+TEST(LayoutOpsVsTflm, CumsumRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  forCases(121, 40, [&](Rng& rng, int i) {
+    const TensorType type = i % 4 == 3 ? TensorType::kFloat32 : TensorType::kInt8;
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 6);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t axis = uniform(rng, 0, rank - 1);
+    host::TfliteWriter w;
+    const QuantParams inQ = quantFor(type, rng);
+    // Output scales around the sum's range, so sums both fit and saturate.
+    const QuantParams outQ =
+        type == TensorType::kInt8
+            ? QuantParams::perTensor(inQ.scales[0] * static_cast<float>(uniform(rng, 1, 8)),
+                                     uniform(rng, -128, 127))
+            : QuantParams();
+    const int32_t in = w.addActivation("in", type, shape, inQ);
+    const int32_t a = w.addInt32Constant("axis", {}, {uniform(rng, 0, 1) ? axis : axis - rank});
+    const int32_t out = w.addActivation("out", type, shape, outQ);
+    addOp(w, schema::BuiltinOperator::kCumsum, {in, a}, {out},
+          TableOptions(schema::BuiltinOptionsType::kCumsumOptions)
+              .add(0, Kind::kBool, uniform(rng, 0, 1))
+              .add(1, Kind::kBool, uniform(rng, 0, 1)));
+    std::vector<uint8_t> input = randomBytes(elements(shape) * typeSize(type), rng);
+    if (type == TensorType::kFloat32) {  // finite values
+      for (size_t k = 0; k + 4 <= input.size(); k += 4) {
+        const float v = static_cast<float>(uniform(rng, -4000, 4000)) / 1000.0f;
+        std::memcpy(&input[k], &v, 4);
+      }
+    }
+    w.setInputs({in});
+    w.setOutputs({out});
+    ASSERT_TRUE(test::runTflm(w.serialize(), input).ok);
+    test::expectSameAsTflm(w.serialize(), input);
+  });
+}
+
 // ---- docs ----
 
 // docs/RUNNER.md's op-table rows (lines "| `kernels/..._ops.h` | ...") name every operator
