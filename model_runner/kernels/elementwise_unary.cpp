@@ -47,11 +47,12 @@ float floorFloat(float x) {
 
 // --- ABS ---------------------------------------------------------------------------------------
 
+constexpr uint32_t kFloatInt8Int16 =
+    typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16);
+
 Status prepareAbs(OpContext& ctx) {
   UnaryOpData* d = nullptr;
-  Status s = prepareSameType(
-      ctx, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16),
-      &d);
+  Status s = prepareSameType(ctx, kFloatInt8Int16, &d);
   if (s != Status::kOk || d->type == TensorType::kFloat32) return s;
   const TensorDesc in = ctx.input(0), out = ctx.output(0);
   // int16 without quantization parameters is a plain integer ABS.
@@ -167,13 +168,11 @@ void invSqrtMultiplier(int32_t x, int32_t* multiplier, int* shift) {
 
 Status prepareRsqrt(OpContext& ctx) {
   UnaryOpData* d = nullptr;
-  Status s = prepareSameType(
-      ctx, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16),
-      &d);
+  Status s = prepareSameType(ctx, kFloatInt8Int16, &d);
+  if (s == Status::kOk && d->type != TensorType::kFloat32)
+    s = requireQuantizedInputOutput(ctx, d->type == TensorType::kInt16);
   if (s != Status::kOk || d->type == TensorType::kFloat32) return s;
   const TensorDesc in = ctx.input(0), out = ctx.output(0);
-  if ((s = requireQuantizedInputOutput(ctx, d->type == TensorType::kInt16)) != Status::kOk)
-    return s;
   d->inputZeroPoint = in.zeroPoint();
   d->outputZeroPoint = out.zeroPoint();
   const double real =

@@ -1,7 +1,7 @@
 // Operators built on the C library's float exp/log, as TFLite Micro's reference kernels call
 // them: ELU (float32 through expm1f; int8 through a 256-entry table filled at prepare with
 // expf, TFLM's PopulateLookupTable), EXP and LOG (float32). The desktop and the oracle share
-// glibc; an MCU image uses its newlib (the same table-driven expf/logf algorithms).
+// glibc; an MCU image uses newlib's, which may differ in the last bit.
 #pragma once
 
 #include "model_runner/op_resolver.h"

@@ -167,16 +167,6 @@ TEST(ElementwiseTflm, RefusesWhatTflmRefuses) {
   }
 }
 
-}  // namespace
-}  // namespace tinyscope::runner
-
-namespace tinyscope::runner {
-namespace {
-
-using host::TensorType;
-using test::ElementwiseCase;
-using test::Rng;
-
 std::vector<uint8_t> int16Bytes(const std::vector<int16_t>& v) {
   std::vector<uint8_t> b(v.size() * 2);
   std::memcpy(b.data(), v.data(), b.size());
@@ -386,16 +376,6 @@ TEST(ElementwiseTflm, SelectV2Matches) {
   EXPECT_EQ(ran, 24);
 }
 
-}  // namespace
-}  // namespace tinyscope::runner
-
-namespace tinyscope::runner {
-namespace {
-
-using host::TensorType;
-using test::ElementwiseCase;
-using test::Rng;
-
 // QUANTIZE in every direction TFLM runs (float -> int8/int16, requantization between int8,
 // int16 and int32, uint8 <-> int8), and the directions it refuses.
 TEST(ElementwiseTflm, QuantizeMatchesInEveryDirection) {
@@ -440,16 +420,6 @@ TEST(ElementwiseTflm, QuantizeMatchesInEveryDirection) {
   EXPECT_GE(ran, cases / 2);
 }
 
-}  // namespace
-}  // namespace tinyscope::runner
-
-namespace tinyscope::runner {
-namespace {
-
-using host::TensorType;
-using test::ElementwiseCase;
-using test::Rng;
-
 TEST(ElementwiseTflm, EluExpLogMatch) {
   if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing;
   Rng rng(27);
@@ -469,12 +439,6 @@ TEST(ElementwiseTflm, EluExpLogMatch) {
   }
   EXPECT_EQ(ran, 40);
 }
-
-}  // namespace
-}  // namespace tinyscope::runner
-
-namespace tinyscope::runner {
-namespace {
 
 TEST(ElementwiseTflm, FloatTanhAndLogisticMatch) {
   if (test::tflmRunPath().empty()) GTEST_SKIP() << test::kTflmMissing;
