@@ -101,17 +101,31 @@ void addOp(host::TfliteWriter& w, schema::BuiltinOperator op, std::vector<int32_
 
 // Runs the model through both engines with a random input 0 of `inputBytes`. Random models are
 // valid ones: TFLM must run them (so a test cannot pass by both engines refusing).
-void compare(host::TfliteWriter& w, int32_t input, std::vector<int32_t> outputs, size_t inputBytes,
-             Rng& rng, bool mustRun = false) {
+void compareWith(host::TfliteWriter& w, int32_t input, std::vector<int32_t> outputs,
+                 const std::vector<uint8_t>& input0, bool mustRun) {
   w.setInputs({input});
   w.setOutputs(std::move(outputs));
   const std::vector<uint8_t> model = w.serialize();
-  const std::vector<uint8_t> input0 = randomBytes(inputBytes, rng);
   if (mustRun) {
     const test::OracleRun tflm = test::runTflm(model, input0);
     ASSERT_TRUE(tflm.ok) << "TFLM: " << tflm.status;
   }
   test::expectSameAsTflm(model, input0);
+}
+
+void compare(host::TfliteWriter& w, int32_t input, std::vector<int32_t> outputs, size_t inputBytes,
+             Rng& rng, bool mustRun = false) {
+  compareWith(w, input, std::move(outputs), randomBytes(inputBytes, rng), mustRun);
+}
+
+// float32 input bytes: finite values in [-4, 4].
+std::vector<uint8_t> finiteFloats(size_t count, Rng& rng) {
+  std::vector<uint8_t> bytes(count * 4);
+  for (size_t k = 0; k < count; ++k) {
+    const float v = static_cast<float>(uniform(rng, -4000, 4000)) / 1000.0f;
+    std::memcpy(&bytes[4 * k], &v, 4);
+  }
+  return bytes;
 }
 
 // Runs body(rng, caseNumber) `count` times on one random stream, tracing the case number.
@@ -801,10 +815,7 @@ TEST(LayoutOpsVsTflm, ArgMaxArgMinRandomModels) {
     std::vector<uint8_t> input = randomBytes(elements(shape) * typeSize(type), rng);
     if (type == TensorType::kInt8)
       for (uint8_t& b : input) b = static_cast<uint8_t>(b % 4);
-    w.setInputs({in});
-    w.setOutputs({out});
-    ASSERT_TRUE(test::runTflm(w.serialize(), input).ok);
-    test::expectSameAsTflm(w.serialize(), input);
+    compareWith(w, in, {out}, input, true);
   });
 }
 
@@ -1034,20 +1045,12 @@ TEST(LayoutOpsVsTflm, L2NormalizationRandomModels) {
     const int32_t out = w.addActivation("out", type, shape, outQ);
     addOp(w, schema::BuiltinOperator::kL2Normalization, {in}, {out},
           TableOptions(schema::BuiltinOptionsType::kL2NormOptions));
-    std::vector<uint8_t> input = randomBytes(elements(shape) * typeSize(type), rng);
+    std::vector<uint8_t> input = type == TensorType::kFloat32 ? finiteFloats(elements(shape), rng)
+                                                              : randomBytes(elements(shape), rng);
     if (type == TensorType::kInt8 && i % 7 == 0) {  // rows equal to the zero point: sum 0
       for (uint8_t& b : input) b = static_cast<uint8_t>(inQ.zeroPoints[0]);
     }
-    if (type == TensorType::kFloat32) {  // finite values in [-4, 4]
-      for (size_t k = 0; k + 4 <= input.size(); k += 4) {
-        const float v = static_cast<float>(uniform(rng, -4000, 4000)) / 1000.0f;
-        std::memcpy(&input[k], &v, 4);
-      }
-    }
-    w.setInputs({in});
-    w.setOutputs({out});
-    ASSERT_TRUE(test::runTflm(w.serialize(), input).ok);
-    test::expectSameAsTflm(w.serialize(), input);
+    compareWith(w, in, {out}, input, true);
   });
 }
 
@@ -1088,17 +1091,10 @@ TEST(LayoutOpsVsTflm, CumsumRandomModels) {
           TableOptions(schema::BuiltinOptionsType::kCumsumOptions)
               .add(0, Kind::kBool, uniform(rng, 0, 1))
               .add(1, Kind::kBool, uniform(rng, 0, 1)));
-    std::vector<uint8_t> input = randomBytes(elements(shape) * typeSize(type), rng);
-    if (type == TensorType::kFloat32) {  // finite values
-      for (size_t k = 0; k + 4 <= input.size(); k += 4) {
-        const float v = static_cast<float>(uniform(rng, -4000, 4000)) / 1000.0f;
-        std::memcpy(&input[k], &v, 4);
-      }
-    }
-    w.setInputs({in});
-    w.setOutputs({out});
-    ASSERT_TRUE(test::runTflm(w.serialize(), input).ok);
-    test::expectSameAsTflm(w.serialize(), input);
+    compareWith(w, in, {out},
+                type == TensorType::kFloat32 ? finiteFloats(elements(shape), rng)
+                                             : randomBytes(elements(shape), rng),
+                true);
   });
 }
 

@@ -305,18 +305,23 @@ void randomAdd(Rng& rng, Counts* counts) {
                         counts);
 }
 
-void randomAveragePool(Rng& rng, Counts* counts) {
+// AVERAGE_POOL_2D or MAX_POOL_2D. For MAX_POOL_2D, channel counts up to 100 reach the 32- and
+// 16-channel vectors and the scalar tail, and int16 models check the reference fallback.
+void randomPool(Rng& rng, Counts* counts, bool max) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = rng.uniform(1, 14), w = rng.uniform(1, 14), c = rng.uniform(1, 70);
+  const int32_t h = rng.uniform(1, 14), w = rng.uniform(1, 14), c = rng.uniform(1, max ? 100 : 70);
   const int32_t fh = rng.uniform(1, h + 1), fw = rng.uniform(1, w + 1);
   const int32_t sh = rng.uniform(1, 3), sw = rng.uniform(1, 3);
   const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
   const int32_t oh = outSize(padding, h, fh, sh, 1), ow = outSize(padding, w, fw, sw, 1);
   if (oh <= 0 || ow <= 0) return;
+  const bool int16 = max && rng.chance(0.15);
+  const auto type = int16 ? host::TensorType::kInt16 : host::TensorType::kInt8;
   TfliteWriter wr;
-  const QuantParams q = QuantParams::perTensor(rng.uniformF(0.01f, 0.2f), rng.uniform(-128, 127));
-  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {n, h, w, c}, q);
-  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, c}, q);
+  const QuantParams q =
+      QuantParams::perTensor(rng.uniformF(0.01f, 0.2f), int16 ? 0 : rng.uniform(-128, 127));
+  const int32_t in = wr.addActivation("in", type, {n, h, w, c}, q);
+  const int32_t out = wr.addActivation("out", type, {n, oh, ow, c}, q);
   host::Pool2DOptions o;
   o.padding = padding;
   o.strideH = sh;
@@ -324,12 +329,18 @@ void randomAveragePool(Rng& rng, Counts* counts) {
   o.filterHeight = fh;
   o.filterWidth = fw;
   o.activation = randomActivation(rng);
-  wr.addAveragePool2D(in, out, o);
+  host::OperatorSpec spec;
+  spec.op = max ? host::BuiltinOperator::kMaxPool2d : host::BuiltinOperator::kAveragePool2d;
+  spec.inputs = {in};
+  spec.outputs = {out};
+  spec.options = o;
+  wr.addOperator(spec);
   wr.setInputs({in});
   wr.setOutputs({out});
-  expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * c)),
-                        "AVERAGE_POOL_2D " + std::to_string(h) + "x" + std::to_string(w) + "x" +
-                            std::to_string(c) + " filter " + std::to_string(fh) + "x" +
+  expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * c) * (int16 ? 2 : 1)),
+                        std::string(max ? "MAX_POOL_2D " : "AVERAGE_POOL_2D ") +
+                            (int16 ? "int16 " : "") + std::to_string(h) + "x" + std::to_string(w) +
+                            "x" + std::to_string(c) + " filter " + std::to_string(fh) + "x" +
                             std::to_string(fw),
                         counts);
 }
@@ -407,45 +418,6 @@ TEST(OptimizedKernels, FullyConnectedMatchesReference) {
   EXPECT_EQ(counts.models, 300);
 }
 
-// MAX_POOL_2D: wide channel counts reach the 32- and 16-channel vectors and the scalar tail;
-// int16 models check the reference fallback.
-void randomMaxPool(Rng& rng, Counts* counts) {
-  const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = rng.uniform(1, 14), w = rng.uniform(1, 14), c = rng.uniform(1, 100);
-  const int32_t fh = rng.uniform(1, h + 1), fw = rng.uniform(1, w + 1);
-  const int32_t sh = rng.uniform(1, 3), sw = rng.uniform(1, 3);
-  const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
-  const int32_t oh = outSize(padding, h, fh, sh, 1), ow = outSize(padding, w, fw, sw, 1);
-  if (oh <= 0 || ow <= 0) return;
-  const bool int16 = rng.chance(0.15);
-  const auto type = int16 ? host::TensorType::kInt16 : host::TensorType::kInt8;
-  TfliteWriter wr;
-  const QuantParams q =
-      QuantParams::perTensor(rng.uniformF(0.01f, 0.2f), int16 ? 0 : rng.uniform(-128, 127));
-  const int32_t in = wr.addActivation("in", type, {n, h, w, c}, q);
-  const int32_t out = wr.addActivation("out", type, {n, oh, ow, c}, q);
-  host::Pool2DOptions o;
-  o.padding = padding;
-  o.strideH = sh;
-  o.strideW = sw;
-  o.filterHeight = fh;
-  o.filterWidth = fw;
-  o.activation = randomActivation(rng);
-  host::OperatorSpec spec;
-  spec.op = host::BuiltinOperator::kMaxPool2d;
-  spec.inputs = {in};
-  spec.outputs = {out};
-  spec.options = o;
-  wr.addOperator(spec);
-  wr.setInputs({in});
-  wr.setOutputs({out});
-  expectSameAsReference(wr.serialize(), rng.bytes(size_t(n * h * w * c) * (int16 ? 2 : 1)),
-                        std::string("MAX_POOL_2D ") + (int16 ? "int16 " : "") + std::to_string(h) +
-                            "x" + std::to_string(w) + "x" + std::to_string(c) + " filter " +
-                            std::to_string(fh) + "x" + std::to_string(fw),
-                        counts);
-}
-
 TEST(OptimizedKernels, AddMatchesReference) {
   Rng rng(31337);
   Counts counts;
@@ -458,7 +430,7 @@ TEST(OptimizedKernels, AddMatchesReference) {
 TEST(OptimizedKernels, AveragePoolMatchesReference) {
   Rng rng(2718);
   Counts counts;
-  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomAveragePool(rng, &counts);
+  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomPool(rng, &counts, false);
   std::printf("AVERAGE_POOL_2D: %d random models, %d optimized runs identical\n", counts.models,
               counts.comparisons);
   EXPECT_GT(counts.models, 200);
@@ -467,7 +439,7 @@ TEST(OptimizedKernels, AveragePoolMatchesReference) {
 TEST(OptimizedKernels, MaxPoolMatchesReference) {
   Rng rng(1618);
   Counts counts;
-  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomMaxPool(rng, &counts);
+  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomPool(rng, &counts, true);
   std::printf("MAX_POOL_2D: %d random models, %d optimized runs identical\n", counts.models,
               counts.comparisons);
   EXPECT_GT(counts.models, 200);
