@@ -8,6 +8,11 @@
 namespace tinyscope {
 
 DeviceController::DeviceController(QObject* parent) : QObject(parent), m_io(new QObject) {
+  // Every type a queued signal carries from the I/O thread. A text board's DeviceInfo comes
+  // from TextStream, which runs before (or without) any DeviceSession registering it.
+  qRegisterMetaType<tinyscope::DeviceInfo>();
+  qRegisterMetaType<tinyscope::SensorWindowData>();
+  qRegisterMetaType<tinyscope::InferenceRun>();
   qRegisterMetaType<tinyscope::LinkStatus>();
   qRegisterMetaType<tinyscope::ConnectionState>();
   qRegisterMetaType<QVector<qint64>>("QVector<qint64>");
