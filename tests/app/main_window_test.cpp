@@ -37,12 +37,11 @@ using tinyscope::ui::MainWindow;
 namespace {
 // The windows of these tests remember models, devices and layout: in a folder of their own,
 // never in the user's settings.
+QTemporaryDir settingsDir;  // removed when the tests end
 const bool kSettingsIsolated = [] {
-  const QString dir = QDir::temp().filePath(
-      QStringLiteral("tinyscope-gui-test-settings-%1").arg(QCoreApplication::applicationPid()));
-  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir);
-  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir);
-  return true;
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+  return settingsDir.isValid();
 }();
 }  // namespace
 
