@@ -447,7 +447,14 @@ TEST(CliReplay, ANewModelIsScoredOnTheLabelledSamplesNextToTheRecordedModel) {
   EXPECT_EQ(diff.code, regressions > 0 ? 1 : 0);
   const QByteArray xml = readFile(junit);
   EXPECT_EQ(xml.count("<testcase name=\"sample "), labelled) << xml.toStdString();
-  EXPECT_EQ(xml.count(".labelled\""), labelled);
+  EXPECT_EQ(xml.count("classname=\"host.labelled\""), labelled);
+  EXPECT_TRUE(xml.contains("name=\"new_accuracy\""));
+  const QString xmllint = QStandardPaths::findExecutable("xmllint");
+  ASSERT_FALSE(xmllint.isEmpty()) << "xmllint is missing (scripts/setup.sh installs libxml2-utils)";
+  QProcess lint;
+  lint.start(xmllint, {"--noout", "--schema", kSource + "/tests/app/data/junit.xsd", junit});
+  ASSERT_TRUE(lint.waitForFinished(20000));
+  EXPECT_EQ(lint.exitCode(), 0) << lint.readAllStandardError().toStdString();
   EXPECT_EQ(xml.count("type=\"regression\""), regressions);
   EXPECT_TRUE(readFile(html).contains("label / predicted"));
   const CliResult again = runCli(

@@ -33,9 +33,8 @@ QStringList modelLabels(const QString& modelPath) {
   return out;
 }
 
-bool sampleToInput(const rh::GraphTensor& input, const QByteArray& frames,
-                   dataset::SampleType type, int channels, float unitsPerCount,
-                   std::vector<uint8_t>* out, QString* why) {
+bool sampleToInput(const rh::GraphTensor& input, const QByteArray& frames, dataset::SampleType type,
+                   int channels, float unitsPerCount, std::vector<uint8_t>* out, QString* why) {
   const std::string& it = input.type;
   const size_t inSize = it == "int16" ? 2 : it == "int8" || it == "uint8" ? 1 : 0;
   const size_t sampleSize = type == dataset::SampleType::kInt16 ? 2 : 4;
@@ -43,8 +42,8 @@ bool sampleToInput(const rh::GraphTensor& input, const QByteArray& frames,
   const int64_t zeroPoint = input.zeroPoint.empty() ? 0 : input.zeroPoint[0];
   // As on the device: quantize int16 counts into an integer input with a scale, else copy
   // samples of the input's own type.
-  const bool quantize = unitsPerCount > 0.0f && scale > 0.0 && inSize > 0 &&
-                        type == dataset::SampleType::kInt16;
+  const bool quantize =
+      unitsPerCount > 0.0f && scale > 0.0 && inSize > 0 && type == dataset::SampleType::kInt16;
   const bool copy = (type == dataset::SampleType::kInt16 && it == "int16") ||
                     (type == dataset::SampleType::kFloat32 && it == "float32") ||
                     (type == dataset::SampleType::kInt32 && it == "int32");
@@ -65,8 +64,8 @@ bool sampleToInput(const rh::GraphTensor& input, const QByteArray& frames,
     return false;
   }
   // Only the newest `need` bytes count (the latest window).
-  const auto* src =
-      reinterpret_cast<const uint8_t*>(frames.constData()) + (static_cast<size_t>(frames.size()) - need);
+  const auto* src = reinterpret_cast<const uint8_t*>(frames.constData()) +
+                    (static_cast<size_t>(frames.size()) - need);
   out->assign(quantize ? elements * inSize : need, 0);
   if (!quantize) {
     std::memcpy(out->data(), src, need);
@@ -79,7 +78,8 @@ bool sampleToInput(const rh::GraphTensor& input, const QByteArray& frames,
     const int32_t count = static_cast<int16_t>(src[2 * e] | (src[2 * e + 1] << 8));
     float x = static_cast<float>(count) * factor;
     x = x < -1.0e9f ? -1.0e9f : (x > 1.0e9f ? 1.0e9f : x);
-    int32_t q = static_cast<int32_t>(x >= 0.0f ? x + 0.5f : x - 0.5f) + static_cast<int32_t>(zeroPoint);
+    int32_t q =
+        static_cast<int32_t>(x >= 0.0f ? x + 0.5f : x - 0.5f) + static_cast<int32_t>(zeroPoint);
     q = q < lo ? lo : (q > hi ? hi : q);
     if (inSize == 1) {
       (*out)[e] = static_cast<uint8_t>(q);

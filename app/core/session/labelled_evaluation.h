@@ -38,8 +38,8 @@ bool sampleToInput(const runner::host::GraphTensor& input, const QByteArray& fra
 
 // Accuracy and confusion of one model over the labelled samples.
 struct ClassScore {
-  QStringList classes;        // the model's labels, in output order (columns)
-  QStringList trueLabels;     // the dataset's labels seen, sorted (rows)
+  QStringList classes;              // the model's labels, in output order (columns)
+  QStringList trueLabels;           // the dataset's labels seen, sorted (rows)
   QVector<QVector<int>> confusion;  // [row: true label][column: predicted class]
   int scored = 0, correct = 0;
   double accuracy() const { return scored ? static_cast<double>(correct) / scored : 0.0; }

@@ -40,14 +40,13 @@ TEST(SampleToInput, QuantizesLikeTheDeviceForEveryGestureAndSeed) {
       demo::quantizeWindow(raw, expected);
       std::vector<uint8_t> in;
       QString why;
-      ASSERT_TRUE(tinyscope::session::sampleToInput(demoInput(),
-                                                    bytesOf(raw, demo::kWindowSamples),
-                                                    SampleType::kInt16, demo::kAxes, perCount,
-                                                    &in, &why))
+      ASSERT_TRUE(tinyscope::session::sampleToInput(demoInput(), bytesOf(raw, demo::kWindowSamples),
+                                                    SampleType::kInt16, demo::kAxes, perCount, &in,
+                                                    &why))
           << why.toStdString();
       ASSERT_EQ(in.size(), size_t(demo::kWindowSamples));
-      EXPECT_EQ(std::memcmp(in.data(), expected, in.size()), 0) << "gesture " << g << " seed "
-                                                                 << seed;
+      EXPECT_EQ(std::memcmp(in.data(), expected, in.size()), 0)
+          << "gesture " << g << " seed " << seed;
     }
 }
 
@@ -59,10 +58,9 @@ TEST(SampleToInput, EveryCountRoundsAndSaturatesLikeTheDevice) {
       raw[size_t(i)] = static_cast<int16_t>(std::min<int32_t>(base + i, 32767));
     std::vector<uint8_t> in;
     QString why;
-    ASSERT_TRUE(tinyscope::session::sampleToInput(demoInput(),
-                                                  bytesOf(raw.data(), demo::kWindowSamples),
-                                                  SampleType::kInt16, demo::kAxes, perCount, &in,
-                                                  &why));
+    ASSERT_TRUE(
+        tinyscope::session::sampleToInput(demoInput(), bytesOf(raw.data(), demo::kWindowSamples),
+                                          SampleType::kInt16, demo::kAxes, perCount, &in, &why));
     for (int i = 0; i < demo::kWindowSamples; ++i)
       ASSERT_EQ(static_cast<int8_t>(in[size_t(i)]), demo::quantizeSample(raw[size_t(i)]))
           << "count " << raw[size_t(i)];
@@ -83,15 +81,13 @@ TEST(SampleToInput, TheNewestFramesCountAndShortOrUnconvertibleSamplesAreRefused
                                                 &in, &why));
   EXPECT_EQ(std::memcmp(in.data(), expected, in.size()), 0);
 
-  EXPECT_FALSE(tinyscope::session::sampleToInput(demoInput(),
-                                                 bytesOf(raw, demo::kWindowSamples - 3),
-                                                 SampleType::kInt16, demo::kAxes, 1.0f / 4096.0f,
-                                                 &in, &why));
+  EXPECT_FALSE(tinyscope::session::sampleToInput(
+      demoInput(), bytesOf(raw, demo::kWindowSamples - 3), SampleType::kInt16, demo::kAxes,
+      1.0f / 4096.0f, &in, &why));
   EXPECT_TRUE(why.contains(QStringLiteral("needs 384"))) << why.toStdString();
   // No units: an int8 input cannot take int16 counts.
   EXPECT_FALSE(tinyscope::session::sampleToInput(demoInput(), bytesOf(raw, demo::kWindowSamples),
-                                                 SampleType::kInt16, demo::kAxes, 0.0f, &in,
-                                                 &why));
+                                                 SampleType::kInt16, demo::kAxes, 0.0f, &in, &why));
   EXPECT_TRUE(why.startsWith(QStringLiteral("no conversion"))) << why.toStdString();
   EXPECT_EQ(tinyscope::session::unitsPerCountOf(QStringLiteral("g")), 0.0f);
   EXPECT_EQ(tinyscope::session::unitsPerCountOf(QStringLiteral("g/0")), 0.0f);
