@@ -301,10 +301,17 @@ bool evaluateLabelled(LabelledReport* r, const rh::ModelFile* recordedModel,
       newModel ? session::modelLabels(QString::fromStdString(newModel->path)) : QStringList();
   if (newModel && !fresh.open(*newModel, kernels, newLabels, error)) return false;
   if (recordedModel) {
-    // The model store keeps no sidecar: the recorded model's own labels when it has them, else
-    // NEW's (open() refuses them when the output sizes differ).
+    // The recorded model's labels: its sidecar in the model store (kept by recordings since it
+    // did so), else NEW's (open() refuses them when the output sizes differ).
     QStringList labels = session::modelLabels(QString::fromStdString(recordedModel->path));
     if (labels.isEmpty()) labels = newLabels;
+    if (labels.isEmpty()) {
+      *error = QStringLiteral(
+                   "the recorded model %1 has no class labels in the model store: give "
+                   "--model M with its sidecar M.json")
+                   .arg(QString::fromStdString(recordedModel->path));
+      return false;
+    }
     if (!recorded.open(*recordedModel, kernels, labels, error)) return false;
   }
   r->recorded.present = recordedModel != nullptr;
@@ -1054,9 +1061,9 @@ int runReplay(const QStringList& args) {
             << labelled.skipped << " skipped)";
       for (const ModelScore* m : {&labelled.recorded, &labelled.fresh})
         if (m->present)
-          out() << "; " << m->name << " accuracy "
-                << QString::number(m->score.accuracy() * 100.0, 'f', 2) << "% (" << m->score.correct
-                << "/" << m->score.scored << ")";
+          out() << "; " << (m == &labelled.recorded ? "recorded " : "new ") << m->name
+                << " accuracy " << QString::number(m->score.accuracy() * 100.0, 'f', 2) << "% ("
+                << m->score.correct << "/" << m->score.scored << ")";
       out() << "\n";
       if (labelled.fresh.present)
         out() << "  " << labelled.fresh.name << " agrees with the device on "

@@ -103,8 +103,10 @@ TEST(CliReplay, SessionsRecordedOverAPtyReplayWithAllMatchesInAnyShardingAndJobC
     ASSERT_EQ(r.code, 0) << r.err.toStdString();
     sessions << s;
   }
-  // The model went to the store beside the sessions, once.
-  EXPECT_EQ(QDir(dir.path() + "/runs/models").entryList(QDir::Files).size(), 1);
+  // The model went to the store beside the sessions, once, with its sidecar (the class labels).
+  const QDir store(dir.path() + "/runs/models");
+  EXPECT_EQ(store.entryList({"*.tflite"}, QDir::Files).size(), 1);
+  EXPECT_EQ(store.entryList({"*.json"}, QDir::Files).size(), 1);
 
   const QString junit = dir.path() + "/report.xml";
   const QString html = dir.path() + "/report.html";
@@ -425,6 +427,12 @@ TEST(CliReplay, ANewModelIsScoredOnTheLabelledSamplesNextToTheRecordedModel) {
   }
   EXPECT_EQ(total, labelled);
   EXPECT_EQ(diagonal, recorded["correct"].toInt());
+
+  // Without --model: the recorded model alone, its labels from the sidecar the store kept.
+  const CliResult alone = runCli({"replay", session, "--dataset", ds, "--json"});
+  ASSERT_EQ(alone.code, 0) << alone.err.toStdString();
+  EXPECT_EQ(json(alone.out)["labelled"].toObject()["recorded_model"], recorded);
+  EXPECT_FALSE(json(alone.out)["labelled"].toObject().contains("new_model"));
 
   // Another model (other weights, the same labels): both reported, the numbers differ; the JSON,
   // JUnit and HTML are the same from run to run.
