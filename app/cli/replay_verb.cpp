@@ -18,6 +18,8 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/verbs.h"
+#include "app/core/dataset/dataset_store.h"
+#include "app/core/session/labelled_evaluation.h"
 #include "app/core/session/model_store.h"
 #include "app/core/session/replay_checker.h"
 #include "app/core/session/session_player.h"
@@ -165,8 +167,274 @@ QJsonObject sessionJson(const SessionReport& s) {
   return o;
 }
 
-bool writeJunit(const QString& path, const QVector<SessionReport>& sessions, const QString& html,
-                double wallSeconds, QString* error) {
+// The labelled samples of a dataset run through the recorded model and --model NEW.
+struct LabelledSample {
+  qint64 id = 0;
+  QString name, label;
+  int recordedTop = -1, newTop = -1;  // class index, -1 when that model did not run
+  QString skipped;                    // why the sample was not scored
+};
+
+struct ModelScore {
+  bool present = false;
+  QString name, sha256;
+  session::ClassScore score;
+};
+
+struct LabelledReport {
+  bool active = false;
+  QString dir;
+  QString device;
+  ModelScore recorded, fresh;  // fresh: --model NEW (absent without --model)
+  QVector<LabelledSample> samples;
+  quint64 skipped = 0, regressions = 0;
+  quint64 windowAgree = 0, windowCompared = 0;  // NEW against the device, recorded windows
+  double minAccuracy = -1;                      // percent; -1 unchecked
+  QString accuracyFailure;
+};
+
+QString className(const session::ClassScore& s, int top) {
+  return top >= 0 && top < s.classes.size() ? s.classes[top] : QStringLiteral("-");
+}
+
+// True when NEW is wrong on a sample the recorded model got right.
+bool isRegression(const LabelledReport& r, const LabelledSample& s) {
+  return r.recorded.present && r.fresh.present && s.skipped.isEmpty() &&
+         className(r.recorded.score, s.recordedTop) == s.label &&
+         className(r.fresh.score, s.newTop) != s.label;
+}
+
+void addToScore(session::ClassScore* s, const QString& label, int top) {
+  int row = s->trueLabels.indexOf(label);
+  if (row < 0) {
+    s->trueLabels.append(label);
+    s->confusion.append(QVector<int>(s->classes.size(), 0));
+    row = s->trueLabels.size() - 1;
+  }
+  if (top >= 0 && top < s->classes.size()) ++s->confusion[row][top];
+  ++s->scored;
+  if (className(*s, top) == label) ++s->correct;
+}
+
+// Rows in label order, for reports that do not depend on the order samples came in.
+void sortRows(session::ClassScore* s) {
+  QVector<int> order(s->trueLabels.size());
+  for (int i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) { return s->trueLabels[a] < s->trueLabels[b]; });
+  QStringList labels;
+  QVector<QVector<int>> rows;
+  for (int i : order) {
+    labels << s->trueLabels[i];
+    rows << s->confusion[i];
+  }
+  s->trueLabels = labels;
+  s->confusion = rows;
+}
+
+QJsonObject scoreJson(const ModelScore& m) {
+  QJsonArray rows;
+  for (int i = 0; i < m.score.trueLabels.size(); ++i) {
+    QJsonArray counts;
+    for (int c : m.score.confusion[i]) counts.append(c);
+    rows.append(QJsonObject{{QStringLiteral("label"), m.score.trueLabels[i]},
+                            {QStringLiteral("predicted"), counts}});
+  }
+  return QJsonObject{{QStringLiteral("model"), m.name},
+                     {QStringLiteral("model_sha256"), m.sha256},
+                     {QStringLiteral("classes"), QJsonArray::fromStringList(m.score.classes)},
+                     {QStringLiteral("scored"), m.score.scored},
+                     {QStringLiteral("correct"), m.score.correct},
+                     {QStringLiteral("accuracy"), m.score.accuracy()},
+                     {QStringLiteral("confusion"), rows}};
+}
+
+QJsonObject labelledJson(const LabelledReport& r) {
+  QJsonArray samples;
+  for (const LabelledSample& s : r.samples) {
+    QJsonObject o{{QStringLiteral("id"), s.id},
+                  {QStringLiteral("name"), s.name},
+                  {QStringLiteral("label"), s.label}};
+    if (!s.skipped.isEmpty()) {
+      o[QStringLiteral("skipped")] = s.skipped;
+    } else {
+      if (r.recorded.present)
+        o[QStringLiteral("recorded_model_class")] = className(r.recorded.score, s.recordedTop);
+      if (r.fresh.present)
+        o[QStringLiteral("new_model_class")] = className(r.fresh.score, s.newTop);
+      if (isRegression(r, s)) o[QStringLiteral("regression")] = true;
+    }
+    samples.append(o);
+  }
+  QJsonObject o{{QStringLiteral("dataset"), r.dir},
+                {QStringLiteral("samples"), static_cast<qint64>(r.samples.size())},
+                {QStringLiteral("skipped"), static_cast<qint64>(r.skipped)},
+                {QStringLiteral("regressions"), static_cast<qint64>(r.regressions)},
+                {QStringLiteral("per_sample"), samples}};
+  if (r.recorded.present) o[QStringLiteral("recorded_model")] = scoreJson(r.recorded);
+  if (r.fresh.present) {
+    o[QStringLiteral("new_model")] = scoreJson(r.fresh);
+    o[QStringLiteral("windows_compared")] = static_cast<qint64>(r.windowCompared);
+    o[QStringLiteral("agreement_with_device")] =
+        r.windowCompared
+            ? static_cast<double>(r.windowAgree) / static_cast<double>(r.windowCompared)
+            : 1.0;
+  }
+  if (r.minAccuracy >= 0) {
+    o[QStringLiteral("min_accuracy")] = r.minAccuracy;
+    o[QStringLiteral("accuracy_failure")] = r.accuracyFailure;
+  }
+  return o;
+}
+
+QString sampleTestName(const LabelledSample& s) {
+  return QStringLiteral("sample %1 %2 (%3)").arg(s.id).arg(s.name, s.label);
+}
+
+// Runs the recorded model and NEW on every labelled sample of the dataset.
+bool evaluateLabelled(LabelledReport* r, const rh::ModelFile* recordedModel,
+                      const rh::ModelFile* newModel, rh::Kernels kernels, QString* error) {
+  auto store = dataset::DatasetStore::open(r->dir, error);
+  if (!store) return false;
+  session::LabelledEvaluator recorded, fresh;
+  const QStringList newLabels =
+      newModel ? session::modelLabels(QString::fromStdString(newModel->path)) : QStringList();
+  if (newModel && !fresh.open(*newModel, kernels, newLabels, error)) return false;
+  if (recordedModel) {
+    // The recorded model's labels: its sidecar in the model store (kept by recordings since it
+    // did so), else NEW's (open() refuses them when the output sizes differ).
+    QStringList labels = session::modelLabels(QString::fromStdString(recordedModel->path));
+    if (labels.isEmpty()) labels = newLabels;
+    if (labels.isEmpty()) {
+      *error = QStringLiteral(
+                   "the recorded model %1 has no class labels in the model store: give "
+                   "--model M with its sidecar M.json")
+                   .arg(QString::fromStdString(recordedModel->path));
+      return false;
+    }
+    if (!recorded.open(*recordedModel, kernels, labels, error)) return false;
+  }
+  r->recorded.present = recordedModel != nullptr;
+  r->fresh.present = newModel != nullptr;
+  r->recorded.score.classes = recorded.labels();
+  r->fresh.score.classes = fresh.labels();
+  session::LabelledEvaluator& any = newModel ? fresh : recorded;
+  const rh::GraphTensor& input =
+      any.summary().tensors[static_cast<size_t>(any.summary().inputs[0])];
+  dataset::SamplePage page;
+  page.limit = 500;
+  for (;;) {
+    const QVector<dataset::SampleRecord> list =
+        store->listSamples(dataset::SampleFilter{}, page, error);
+    if (list.isEmpty()) {
+      if (!error->isEmpty()) return false;
+      break;
+    }
+    for (const dataset::SampleRecord& rec : list) {
+      page.afterId = rec.id;
+      if (rec.labels.isEmpty()) continue;
+      LabelledSample s;
+      s.id = rec.id;
+      s.name = rec.name;
+      s.label = rec.labels.join(QLatin1Char('+'));
+      QByteArray frames;
+      std::vector<uint8_t> in;
+      QString why;
+      if (rec.labels.size() > 1) {
+        s.skipped = QStringLiteral("more than one label");
+      } else if (!store->readFrames(rec.id, &frames, &why)) {
+        s.skipped = why;
+      } else if (!session::sampleToInput(input, frames, rec.type, rec.channels,
+                                         session::unitsPerCountOf(rec.units.value(0)), &in, &why)) {
+        s.skipped = why;
+      } else {
+        if (recordedModel) s.recordedTop = recorded.classify(in, &why);
+        if (newModel) s.newTop = fresh.classify(in, &why);
+        if ((recordedModel && s.recordedTop < 0) || (newModel && s.newTop < 0)) s.skipped = why;
+      }
+      if (s.skipped.isEmpty()) {
+        if (recordedModel) addToScore(&r->recorded.score, s.label, s.recordedTop);
+        if (newModel) addToScore(&r->fresh.score, s.label, s.newTop);
+        if (isRegression(*r, s)) ++r->regressions;
+      } else {
+        ++r->skipped;
+      }
+      r->samples.append(s);
+    }
+  }
+  sortRows(&r->recorded.score);
+  sortRows(&r->fresh.score);
+  return true;
+}
+
+// One testcase per labelled sample: a failure when NEW is wrong where the recorded model was
+// right; one more for --min-accuracy.
+void writeLabelledSuite(QXmlStreamWriter& w, const LabelledReport& r, const QString& html) {
+  w.writeStartElement(QStringLiteral("testsuite"));
+  w.writeAttribute(QStringLiteral("name"), QStringLiteral("%1 labelled samples").arg(r.device));
+  w.writeAttribute(QStringLiteral("tests"),
+                   QString::number(r.samples.size() + (r.minAccuracy >= 0 ? 1 : 0)));
+  w.writeAttribute(QStringLiteral("failures"),
+                   QString::number(r.regressions + (r.accuracyFailure.isEmpty() ? 0 : 1)));
+  w.writeAttribute(QStringLiteral("errors"), QStringLiteral("0"));
+  w.writeAttribute(QStringLiteral("skipped"), QString::number(r.skipped));
+  w.writeAttribute(QStringLiteral("time"), QStringLiteral("0.000"));
+  w.writeStartElement(QStringLiteral("properties"));
+  auto property = [&](const QString& name, const QString& value) {
+    w.writeEmptyElement(QStringLiteral("property"));
+    w.writeAttribute(QStringLiteral("name"), name);
+    w.writeAttribute(QStringLiteral("value"), value);
+  };
+  property(QStringLiteral("dataset"), r.dir);
+  for (const ModelScore* m : {&r.recorded, &r.fresh}) {
+    if (!m->present) continue;
+    const QString role = m == &r.recorded ? QStringLiteral("recorded") : QStringLiteral("new");
+    property(role + QStringLiteral("_model"), m->name);
+    property(role + QStringLiteral("_model_sha256"), m->sha256);
+    property(role + QStringLiteral("_accuracy"), QString::number(m->score.accuracy(), 'f', 6));
+  }
+  w.writeEndElement();  // properties
+  auto testcase = [&](const QString& check, const QString& name) {
+    w.writeStartElement(QStringLiteral("testcase"));
+    w.writeAttribute(QStringLiteral("name"), name);
+    w.writeAttribute(QStringLiteral("classname"), QStringLiteral("%1.%2").arg(r.device, check));
+    w.writeAttribute(QStringLiteral("file"), r.dir);
+    w.writeAttribute(QStringLiteral("time"), QStringLiteral("0.000000"));
+  };
+  auto failure = [&](const QString& message, const QString& type) {
+    w.writeStartElement(QStringLiteral("failure"));
+    w.writeAttribute(QStringLiteral("message"), message);
+    w.writeAttribute(QStringLiteral("type"), type);
+    w.writeCharacters(message);
+    w.writeEndElement();
+    if (!html.isEmpty())
+      w.writeTextElement(
+          QStringLiteral("system-out"),
+          QStringLiteral("[[ATTACHMENT|%1]]").arg(QFileInfo(html).absoluteFilePath()));
+  };
+  for (const LabelledSample& s : r.samples) {
+    testcase(QStringLiteral("labelled"), sampleTestName(s));
+    if (!s.skipped.isEmpty()) {
+      w.writeEmptyElement(QStringLiteral("skipped"));
+      w.writeAttribute(QStringLiteral("message"), s.skipped);
+    } else if (isRegression(r, s)) {
+      failure(QStringLiteral("%1 predicts %2 where %3 predicted %4, the label")
+                  .arg(r.fresh.name, className(r.fresh.score, s.newTop), r.recorded.name, s.label),
+              QStringLiteral("regression"));
+    }
+    w.writeEndElement();  // testcase
+  }
+  if (r.minAccuracy >= 0) {
+    testcase(QStringLiteral("accuracy"), QStringLiteral("accuracy on the labelled samples"));
+    if (!r.accuracyFailure.isEmpty()) failure(r.accuracyFailure, QStringLiteral("accuracy"));
+    w.writeEndElement();
+  }
+  w.writeEndElement();  // testsuite
+}
+
+bool writeJunit(const QString& path, const QVector<SessionReport>& sessions,
+                const LabelledReport& labelled, const QString& html, double wallSeconds,
+                QString* error) {
   QSaveFile f(path);
   if (!f.open(QIODevice::WriteOnly)) {
     *error = QStringLiteral("cannot write %1: %2").arg(path, f.errorString());
@@ -181,6 +449,11 @@ bool writeJunit(const QString& path, const QVector<SessionReport>& sessions, con
     tests += s.checks.size() + (s.latencyChecked ? 1 : 0);
     failures += s.failed + (s.latencyFailure.isEmpty() ? 0 : 1);
     skipped += s.skipped;
+  }
+  if (labelled.active) {
+    tests += labelled.samples.size() + (labelled.minAccuracy >= 0 ? 1 : 0);
+    failures += labelled.regressions + (labelled.accuracyFailure.isEmpty() ? 0 : 1);
+    skipped += labelled.skipped;
   }
   w.writeStartElement(QStringLiteral("testsuites"));
   w.writeAttribute(QStringLiteral("name"), QStringLiteral("tinyscope replay"));
@@ -265,6 +538,7 @@ bool writeJunit(const QString& path, const QVector<SessionReport>& sessions, con
     }
     w.writeEndElement();  // testsuite
   }
+  if (labelled.active) writeLabelledSuite(w, labelled, html);
   w.writeEndElement();
   w.writeEndDocument();
   if (!f.commit()) {
@@ -312,7 +586,31 @@ QString svgPlot(const QVector<double>& values, const QVector<bool>& failed, cons
       .arg(top);
 }
 
-bool writeHtml(const QString& path, const QVector<SessionReport>& sessions, QString* error) {
+// The confusion table of one model: rows the labels, columns the predicted classes.
+QString confusionHtml(const ModelScore& m) {
+  QString t =
+      QStringLiteral("<h3>%1: accuracy %2 (%3 of %4)</h3><table><tr><th>label / predicted</th>")
+          .arg(esc(m.name))
+          .arg(m.score.accuracy(), 0, 'f', 4)
+          .arg(m.score.correct)
+          .arg(m.score.scored);
+  for (const QString& c : m.score.classes) t += QStringLiteral("<th>%1</th>").arg(esc(c));
+  t += QStringLiteral("</tr>");
+  for (int i = 0; i < m.score.trueLabels.size(); ++i) {
+    t += QStringLiteral("<tr><th>%1</th>").arg(esc(m.score.trueLabels[i]));
+    for (int k = 0; k < m.score.confusion[i].size(); ++k)
+      t += QStringLiteral("<td%1>%2</td>")
+               .arg(m.score.classes[k] == m.score.trueLabels[i]
+                        ? QStringLiteral(" style='font-weight:bold'")
+                        : QString())
+               .arg(m.score.confusion[i][k]);
+    t += QStringLiteral("</tr>");
+  }
+  return t + QStringLiteral("</table>");
+}
+
+bool writeHtml(const QString& path, const QVector<SessionReport>& sessions,
+               const LabelledReport& labelled, QString* error) {
   QString page = QStringLiteral(
       "<!DOCTYPE html><html><head><meta charset='utf-8'><title>tinyscope replay</title>"
       "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
@@ -370,6 +668,24 @@ bool writeHtml(const QString& path, const QVector<SessionReport>& sessions, QStr
     if (!s.latencyFailure.isEmpty())
       page += QStringLiteral("<p class='fail'>%1</p>").arg(esc(s.latencyFailure));
   }
+  if (labelled.active) {
+    page += QStringLiteral(
+                "<h2>labelled samples of %1</h2><p>%2 samples, %3 skipped, %4 "
+                "regressions</p>")
+                .arg(esc(labelled.dir))
+                .arg(labelled.samples.size())
+                .arg(labelled.skipped)
+                .arg(labelled.regressions);
+    if (labelled.fresh.present)
+      page += QStringLiteral("<p>%1 agrees with the device on %2 of %3 recorded windows</p>")
+                  .arg(esc(labelled.fresh.name))
+                  .arg(labelled.windowAgree)
+                  .arg(labelled.windowCompared);
+    if (labelled.recorded.present) page += confusionHtml(labelled.recorded);
+    if (labelled.fresh.present) page += confusionHtml(labelled.fresh);
+    if (!labelled.accuracyFailure.isEmpty())
+      page += QStringLiteral("<p class='fail'>%1</p>").arg(esc(labelled.accuracyFailure));
+  }
   page += QStringLiteral("</body></html>\n");
   QSaveFile f(path);
   if (!f.open(QIODevice::WriteOnly) || f.write(page.toUtf8()) < 0 || !f.commit()) {
@@ -417,8 +733,18 @@ int runReplay(const QStringList& args) {
       QStringLiteral("Fail when a session's median device time of an op exceeds the first "
                      "session's by more than PCT percent."),
       QStringLiteral("PCT"));
+  const QCommandLineOption datasetOpt(
+      QStringLiteral("dataset"),
+      QStringLiteral("Also run the recorded model and --model on every labelled sample of this "
+                     "dataset (default with --model: the dataset the sessions live in)."),
+      QStringLiteral("DIR"));
+  const QCommandLineOption minAccuracyOpt(
+      QStringLiteral("min-accuracy"),
+      QStringLiteral("Fail when --model (or the recorded model) is right on fewer than PCT percent "
+                     "of the labelled samples."),
+      QStringLiteral("PCT"));
   for (const auto& o : {modelOpt, kernelsOpt, toleranceOpt, shardOpt, jobsOpt, junitOpt, jsonOpt,
-                        htmlOpt, latencyOpt})
+                        htmlOpt, latencyOpt, datasetOpt, minAccuracyOpt})
     p.addOption(o);
   p.addPositionalArgument(QStringLiteral("SESSION"), QStringLiteral("Session logs (.tsl)."),
                           QStringLiteral("SESSION..."));
@@ -473,6 +799,16 @@ int runReplay(const QStringList& args) {
                   kExitUsage);
   }
 
+  LabelledReport labelled;
+  if (p.isSet(minAccuracyOpt)) {
+    labelled.minAccuracy = p.value(minAccuracyOpt).toDouble(&ok);
+    if (!ok || labelled.minAccuracy < 0 || labelled.minAccuracy > 100)
+      return fail(verb,
+                  QStringLiteral("--min-accuracy '%1' is not a percentage 0..100")
+                      .arg(p.value(minAccuracyOpt)),
+                  kExitUsage);
+  }
+
   // Every session's header and model first: bad input is found before any work starts.
   QVector<SessionReport> reports;
   std::map<QString, std::unique_ptr<rh::ModelFile>> models;  // by path, shared read-only
@@ -523,6 +859,53 @@ int runReplay(const QStringList& args) {
     session::ReplayChecker probe;
     QString error;
     if (!probe.open(*model, kernels, tolerance, &error)) return fail(verb, error, kExitUsage);
+  }
+
+  // The labelled samples: of --dataset, or with --model of the dataset the first session was
+  // recorded into (<dataset>/sessions/).
+  if (p.isSet(datasetOpt)) {
+    labelled.dir = p.value(datasetOpt);
+  } else if (p.isSet(modelOpt)) {
+    const QDir sessions = QFileInfo(reports[0].path).absoluteDir();
+    if (sessions.dirName() == QLatin1String("sessions") &&
+        QFileInfo(sessions.filePath(QStringLiteral("../dataset.sqlite"))).isFile())
+      labelled.dir = QDir::cleanPath(sessions.filePath(QStringLiteral("..")));
+  }
+  if (labelled.minAccuracy >= 0 && labelled.dir.isEmpty())
+    return fail(verb, QStringLiteral("--min-accuracy needs labelled samples: give --dataset DIR"),
+                kExitUsage);
+  if (!labelled.dir.isEmpty()) {
+    const SessionReport& first = reports[0];
+    const QString recordedPath =
+        first.header.modelSha256.isEmpty()
+            ? QString()
+            : session::ModelStore::forSession(first.path).pathOf(first.header.modelSha256);
+    rh::ModelFile recordedModel;
+    std::string rerr;
+    const bool haveRecorded = !recordedPath.isEmpty() && QFileInfo(recordedPath).isFile() &&
+                              rh::loadModelFile(recordedPath.toStdString(), &recordedModel, &rerr);
+    const rh::ModelFile* newModel = p.isSet(modelOpt) ? models.at(first.modelPath).get() : nullptr;
+    labelled.active = true;
+    labelled.device = first.device;
+    labelled.recorded.name = first.header.modelName;
+    labelled.recorded.sha256 = first.header.modelSha256;
+    labelled.fresh.name = first.modelName;
+    labelled.fresh.sha256 = first.modelSha256;
+    QString error;
+    if (!evaluateLabelled(&labelled, haveRecorded ? &recordedModel : nullptr, newModel, kernels,
+                          &error))
+      return fail(verb, QStringLiteral("%1: %2").arg(labelled.dir, error), kExitUsage);
+    const ModelScore& judged = newModel ? labelled.fresh : labelled.recorded;
+    if (labelled.minAccuracy >= 0 && judged.present &&
+        judged.score.accuracy() * 100.0 < labelled.minAccuracy)
+      labelled.accuracyFailure = QStringLiteral(
+                                     "%1 is right on %2 of %3 labelled samples (%4%), "
+                                     "below --min-accuracy %5%")
+                                     .arg(judged.name)
+                                     .arg(judged.score.correct)
+                                     .arg(judged.score.scored)
+                                     .arg(judged.score.accuracy() * 100.0, 0, 'f', 2)
+                                     .arg(labelled.minAccuracy);
   }
 
   QElapsedTimer wall;
@@ -626,17 +1009,25 @@ int runReplay(const QStringList& args) {
     }
   }
 
+  if (labelled.active) {
+    for (const SessionReport& r : reports) {
+      labelled.windowAgree += r.topAgree;
+      labelled.windowCompared += r.topCompared;
+    }
+    failedTotal += labelled.regressions + (labelled.accuracyFailure.isEmpty() ? 0 : 1);
+  }
+
   QString error;
-  if (p.isSet(htmlOpt) && !writeHtml(p.value(htmlOpt), reports, &error))
+  if (p.isSet(htmlOpt) && !writeHtml(p.value(htmlOpt), reports, labelled, &error))
     return fail(verb, error, kExitUsage);
   if (p.isSet(junitOpt) &&
-      !writeJunit(p.value(junitOpt), reports, p.value(htmlOpt), wallSeconds, &error))
+      !writeJunit(p.value(junitOpt), reports, labelled, p.value(htmlOpt), wallSeconds, &error))
     return fail(verb, error, kExitUsage);
 
   if (p.isSet(jsonOpt)) {
     QJsonArray sessions;
     for (const SessionReport& r : reports) sessions.append(sessionJson(r));
-    const QJsonObject o{
+    QJsonObject o{
         {QStringLiteral("sessions"), sessions},
         {QStringLiteral("shard"), QStringLiteral("%1/%2").arg(shardK).arg(shardN)},
         {QStringLiteral("kernels"), QString::fromLatin1(rh::kernelsName(kernels))},
@@ -651,6 +1042,7 @@ int runReplay(const QStringList& args) {
                      {QStringLiteral("jobs"), jobs},
                      {QStringLiteral("inferences_per_second"),
                       wallSeconds > 0 ? static_cast<double>(checked) / wallSeconds : 0.0}}}};
+    if (labelled.active) o[QStringLiteral("labelled")] = labelledJson(labelled);
     out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
   } else {
     for (const SessionReport& r : reports) {
@@ -663,6 +1055,28 @@ int runReplay(const QStringList& args) {
         if (c.outcome == InferenceCheck::Outcome::kFail && shown++ < 10)
           out() << "  FAIL " << testName(c) << ": " << c.message << "\n";
       if (!r.latencyFailure.isEmpty()) out() << "  FAIL latency: " << r.latencyFailure << "\n";
+    }
+    if (labelled.active) {
+      out() << labelled.dir << ": " << labelled.samples.size() << " labelled samples ("
+            << labelled.skipped << " skipped)";
+      for (const ModelScore* m : {&labelled.recorded, &labelled.fresh})
+        if (m->present)
+          out() << "; " << (m == &labelled.recorded ? "recorded " : "new ") << m->name
+                << " accuracy " << QString::number(m->score.accuracy() * 100.0, 'f', 2) << "% ("
+                << m->score.correct << "/" << m->score.scored << ")";
+      out() << "\n";
+      if (labelled.fresh.present)
+        out() << "  " << labelled.fresh.name << " agrees with the device on "
+              << labelled.windowAgree << " of " << labelled.windowCompared << " recorded windows; "
+              << labelled.regressions
+              << " samples regress (wrong where the recorded model was right)\n";
+      int shown = 0;
+      for (const LabelledSample& s : labelled.samples)
+        if (isRegression(labelled, s) && shown++ < 10)
+          out() << "  FAIL " << sampleTestName(s) << ": " << labelled.fresh.name << " predicts "
+                << className(labelled.fresh.score, s.newTop) << "\n";
+      if (!labelled.accuracyFailure.isEmpty())
+        out() << "  FAIL accuracy: " << labelled.accuracyFailure << "\n";
     }
     out() << "replayed " << checked << " inferences in " << QString::number(wallSeconds, 'f', 2)
           << " s (" << jobs << " jobs, shard " << shardK << "/" << shardN << "): " << failedTotal

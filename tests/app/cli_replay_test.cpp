@@ -13,9 +13,11 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include "app/core/dataset/dataset_store.h"
 #include "app/core/session/session_log.h"
 #include "app/core/session/session_player.h"
 #include "device_protocol/message_frame.h"
+#include "firmware_agent/core/gesture_signal.h"
 #include "model_runner/model.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/cli_process.h"
@@ -101,8 +103,10 @@ TEST(CliReplay, SessionsRecordedOverAPtyReplayWithAllMatchesInAnyShardingAndJobC
     ASSERT_EQ(r.code, 0) << r.err.toStdString();
     sessions << s;
   }
-  // The model went to the store beside the sessions, once.
-  EXPECT_EQ(QDir(dir.path() + "/runs/models").entryList(QDir::Files).size(), 1);
+  // The model went to the store beside the sessions, once, with its sidecar (the class labels).
+  const QDir store(dir.path() + "/runs/models");
+  EXPECT_EQ(store.entryList({"*.tflite"}, QDir::Files).size(), 1);
+  EXPECT_EQ(store.entryList({"*.json"}, QDir::Files).size(), 1);
 
   const QString junit = dir.path() + "/report.xml";
   const QString html = dir.path() + "/report.html";
@@ -362,3 +366,147 @@ TEST(CliReplay, BadInputIsOneLineAndExitTwo) {
 }
 
 }  // namespace
+
+namespace {
+
+// The gesture the simulated IMU played in most of a sample's newest window: the sample's frames
+// are found in the endless gesture stream (the device starts it at sample 0), and the window
+// holding the most of its last kWindowLength frames names the label. "" when not found.
+QString trueGesture(const QByteArray& frames) {
+  namespace demo = tinyscope::demo;
+  const int frameCount = frames.size() / (2 * demo::kAxes);
+  if (frameCount < demo::kWindowLength) return {};
+  const auto* v = reinterpret_cast<const int16_t*>(frames.constData());
+  demo::GestureStream stream;
+  for (uint64_t start = 0; start < 64 * 1024; ++start) {
+    bool same = true;
+    for (int k = 0; k < frameCount && same; ++k)
+      for (int a = 0; a < demo::kAxes && same; ++a)
+        same = stream.sample(start + static_cast<uint64_t>(k), a) == v[k * demo::kAxes + a];
+    if (!same) continue;
+    const uint64_t last = start + static_cast<uint64_t>(frameCount) - 1;
+    const uint64_t middle = last - demo::kWindowLength / 2 + 1;
+    const auto w = middle / static_cast<uint64_t>(demo::kWindowLength);
+    return QString::fromLatin1(
+        demo::gestureName(static_cast<demo::Gesture>(w % demo::kGestureCount)));
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST(CliReplay, ANewModelIsScoredOnTheLabelledSamplesNextToTheRecordedModel) {
+  QTemporaryDir dir;
+  PtyAgent agent({"--model", kDemoModel, "--sensor", "imu"});
+  ASSERT_FALSE(agent.address().isEmpty());
+  const QString ds = dir.path() + "/ds";
+  const CliResult rec = runCli({"record", "--device", agent.address(), "--dataset", ds, "--create",
+                                "--duration", "10", "--sample-length", "2", "--model", kDemoModel,
+                                "--infer-every", "10", "--capture", "all", "--json"});
+  ASSERT_EQ(rec.code, 0) << rec.err.toStdString();
+  const QString session = json(rec.out)["session_log"].toString();
+
+  // Each sample labelled with the gesture the device played in it.
+  QMap<QString, int> perLabel;
+  {
+    QString error;
+    auto store = tinyscope::dataset::DatasetStore::open(ds, &error);
+    ASSERT_TRUE(store) << error.toStdString();
+    for (const tinyscope::dataset::SampleRecord& s :
+         store->list(tinyscope::dataset::SampleFilter{}, &error)) {
+      QByteArray frames;
+      ASSERT_TRUE(store->readFrames(s.id, &frames, &error)) << error.toStdString();
+      const QString label = trueGesture(frames);
+      if (label.isEmpty()) continue;  // the last, short sample
+      const CliResult l = runCli({"dataset", "label", ds, QString::number(s.id), label});
+      ASSERT_EQ(l.code, 0) << l.err.toStdString();
+      ++perLabel[label];
+    }
+  }
+  ASSERT_GE(perLabel.size(), 3) << "samples of several gestures";
+
+  // The same model as --model NEW: the same accuracy and confusion, full agreement.
+  const CliResult same = runCli({"replay", session, "--model", kDemoModel, "--json"});
+  ASSERT_EQ(same.code, 0) << same.out.toStdString() << same.err.toStdString();
+  const QJsonObject a = json(same.out)["labelled"].toObject();
+  int labelled = 0;
+  for (int n : perLabel) labelled += n;
+  EXPECT_EQ(a["samples"].toInt(), labelled);
+  EXPECT_EQ(a["skipped"].toInt(), 0);
+  EXPECT_EQ(a["regressions"].toInt(), 0);
+  const QJsonObject recorded = a["recorded_model"].toObject();
+  EXPECT_EQ(recorded["scored"].toInt(), labelled);
+  EXPECT_EQ(recorded["classes"].toArray().size(), 4);
+  EXPECT_EQ(recorded["confusion"], a["new_model"].toObject()["confusion"]);
+  EXPECT_EQ(recorded["accuracy"], a["new_model"].toObject()["accuracy"]);
+  EXPECT_GE(a["windows_compared"].toInt(), 3) << same.out.toStdString();
+  EXPECT_EQ(a["agreement_with_device"].toDouble(), 1.0);
+  // The demo model knows these gestures: most samples right.
+  EXPECT_GT(recorded["accuracy"].toDouble(), 0.5) << same.out.toStdString();
+  int diagonal = 0, total = 0;
+  for (const QJsonValue& row : recorded["confusion"].toArray()) {
+    const int col =
+        recorded["classes"].toArray().toVariantList().indexOf(row.toObject()["label"].toString());
+    const QJsonArray counts = row.toObject()["predicted"].toArray();
+    for (int k = 0; k < counts.size(); ++k) total += counts[k].toInt();
+    diagonal += counts[col].toInt();
+  }
+  EXPECT_EQ(total, labelled);
+  EXPECT_EQ(diagonal, recorded["correct"].toInt());
+
+  // Without --model: the recorded model alone, its labels from the sidecar the store kept.
+  const CliResult alone = runCli({"replay", session, "--dataset", ds, "--json"});
+  ASSERT_EQ(alone.code, 0) << alone.err.toStdString();
+  EXPECT_EQ(json(alone.out)["labelled"].toObject()["recorded_model"], recorded);
+  EXPECT_FALSE(json(alone.out)["labelled"].toObject().contains("new_model"));
+
+  // Another model (other weights, the same labels): both reported, the numbers differ; the JSON,
+  // JUnit and HTML are the same from run to run.
+  int changedOp = -1;
+  const QByteArray other = otherWeights(readFile(kDemoModel), &changedOp);
+  const QString otherPath = dir.path() + "/other.tflite";
+  ASSERT_TRUE(writeFile(otherPath, other));
+  ASSERT_TRUE(
+      QFile::copy(kSource + "/resources/models/imu_gesture_demo.json", dir.path() + "/other.json"));
+  const QString junit = dir.path() + "/r.xml", html = dir.path() + "/r.html";
+  const CliResult diff =
+      runCli({"replay", session, "--model", otherPath, "--json", "--junit", junit, "--html", html});
+  const QJsonObject b = json(diff.out)["labelled"].toObject();
+  ASSERT_FALSE(b.isEmpty()) << diff.out.toStdString() << diff.err.toStdString();
+  EXPECT_EQ(b["recorded_model"].toObject()["confusion"], recorded["confusion"]);
+  EXPECT_NE(b["new_model"].toObject()["confusion"], recorded["confusion"]);
+  EXPECT_LT(b["agreement_with_device"].toDouble(), 1.0);
+  EXPECT_EQ(b["new_model"].toObject()["model"].toString(), "other");
+  const int regressions = b["regressions"].toInt();
+  EXPECT_EQ(diff.code, regressions > 0 ? 1 : 0);
+  const QByteArray xml = readFile(junit);
+  EXPECT_EQ(xml.count("<testcase name=\"sample "), labelled) << xml.toStdString();
+  EXPECT_EQ(xml.count("classname=\"host.labelled\""), labelled);
+  EXPECT_TRUE(xml.contains("name=\"new_accuracy\""));
+  const QString xmllint = QStandardPaths::findExecutable("xmllint");
+  ASSERT_FALSE(xmllint.isEmpty()) << "xmllint is missing (scripts/setup.sh installs libxml2-utils)";
+  QProcess lint;
+  lint.start(xmllint, {"--noout", "--schema", kSource + "/tests/app/data/junit.xsd", junit});
+  ASSERT_TRUE(lint.waitForFinished(20000));
+  EXPECT_EQ(lint.exitCode(), 0) << lint.readAllStandardError().toStdString();
+  EXPECT_EQ(xml.count("type=\"regression\""), regressions);
+  EXPECT_TRUE(readFile(html).contains("label / predicted"));
+  const CliResult again = runCli(
+      {"replay", session, "--model", otherPath, "--json", "--junit", junit + "2", "--html", html});
+  EXPECT_EQ(withoutTiming(json(again.out)), withoutTiming(json(diff.out)));
+  const QRegularExpression time("time=\"[0-9.]+\"");
+  EXPECT_EQ(QString::fromUtf8(readFile(junit + "2")).replace(time, ""),
+            QString::fromUtf8(xml).replace(time, ""));
+
+  // A threshold the other model misses fails; labels are required.
+  const CliResult strict =
+      runCli({"replay", session, "--model", otherPath, "--min-accuracy", "100", "--dataset", ds});
+  EXPECT_EQ(strict.code, b["new_model"].toObject()["accuracy"].toDouble() < 1.0 ? 1 : 0)
+      << strict.out.toStdString();
+  QFile::remove(dir.path() + "/other.json");
+  const CliResult unlabelledModel =
+      runCli({"replay", session, "--model", otherPath, "--dataset", ds});
+  EXPECT_EQ(unlabelledModel.code, 2);
+  EXPECT_TRUE(unlabelledModel.err.contains("has no class labels"))
+      << unlabelledModel.err.toStdString();
+}

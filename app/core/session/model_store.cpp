@@ -1,6 +1,7 @@
 #include "app/core/session/model_store.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
@@ -35,6 +36,28 @@ bool ModelStore::put(const std::vector<uint8_t>& bytes, QString* sha256, QString
           static_cast<qint64>(bytes.size()) ||
       !f.commit()) {
     *error = QStringLiteral("%1: cannot store the model: %2").arg(path, f.errorString());
+    return false;
+  }
+  return true;
+}
+
+bool ModelStore::putSidecar(const QString& modelPath, const QString& sha256, QString* error) const {
+  const QFileInfo model(modelPath);
+  QFile side(model.absolutePath() + QLatin1Char('/') + model.completeBaseName() +
+             QStringLiteral(".json"));
+  const QString target = QDir(m_dir).filePath(sha256 + QStringLiteral(".json"));
+  if (!side.exists() || QFileInfo(target).isFile()) return true;
+  if (side.size() > (1 << 20) || !side.open(QIODevice::ReadOnly)) {
+    *error =
+        QStringLiteral("%1: cannot read the model's sidecar (at most 1 MiB)").arg(side.fileName());
+    return false;
+  }
+  QSaveFile f(target);
+  const QByteArray bytes = side.readAll();
+  if (!QDir().mkpath(m_dir) || !f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() ||
+      !f.commit()) {
+    *error =
+        QStringLiteral("%1: cannot store the model's sidecar: %2").arg(target, f.errorString());
     return false;
   }
   return true;

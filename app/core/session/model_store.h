@@ -23,6 +23,9 @@ class ModelStore {
   QString pathOf(const QString& sha256) const;  // where the model is (or would be) kept
   // Stores `bytes` unless a file with their hash is already there; *sha256 gets the hash.
   bool put(const std::vector<uint8_t>& bytes, QString* sha256, QString* error) const;
+  // Keeps the sidecar NAME.json beside `modelPath` (the model's class labels) as <sha256>.json,
+  // when there is one (at most 1 MiB) and the store has none yet.
+  bool putSidecar(const QString& modelPath, const QString& sha256, QString* error) const;
 
  private:
   QString m_dir;

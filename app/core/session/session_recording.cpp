@@ -42,7 +42,9 @@ bool SessionRecording::begin(const runner::host::ModelFile* model, const ModelSt
   if (r.status == proto::Status::kOk)
     h.hello = QByteArray(reinterpret_cast<const char*>(hello.data()), static_cast<int>(r.size));
   if (model) {
-    if (!store.put(model->bytes, &h.modelSha256, error)) return false;
+    if (!store.put(model->bytes, &h.modelSha256, error) ||
+        !store.putSidecar(QString::fromStdString(model->path), h.modelSha256, error))
+      return false;
     h.modelName = QString::fromStdString(model->name);
     h.modelBytes = static_cast<qint64>(model->bytes.size());
   }

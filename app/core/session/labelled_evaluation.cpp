@@ -1,0 +1,140 @@
+#include "app/core/session/labelled_evaluation.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <cstring>
+
+#include "app/core/session/replay_checker.h"
+
+namespace tinyscope::session {
+
+namespace rh = runner::host;
+
+float unitsPerCountOf(const QString& units) {
+  const int slash = units.lastIndexOf(QLatin1Char('/'));
+  if (slash < 0) return 0.0f;
+  bool ok = false;
+  const double divisor = units.mid(slash + 1).trimmed().toDouble(&ok);
+  return ok && divisor >= 1.0 && divisor <= 1e9 ? static_cast<float>(1.0 / divisor) : 0.0f;
+}
+
+QStringList modelLabels(const QString& modelPath) {
+  const QFileInfo info(modelPath);
+  QFile side(info.absolutePath() + QLatin1Char('/') + info.completeBaseName() +
+             QStringLiteral(".json"));
+  QStringList out;
+  if (side.size() > (1 << 20) || !side.open(QIODevice::ReadOnly)) return out;
+  for (const QJsonValue& v :
+       QJsonDocument::fromJson(side.readAll()).object().value(QStringLiteral("labels")).toArray())
+    out << v.toString();
+  return out;
+}
+
+bool sampleToInput(const rh::GraphTensor& input, const QByteArray& frames, dataset::SampleType type,
+                   int channels, float unitsPerCount, std::vector<uint8_t>* out, QString* why) {
+  const std::string& it = input.type;
+  const size_t inSize = it == "int16" ? 2 : it == "int8" || it == "uint8" ? 1 : 0;
+  const size_t sampleSize = type == dataset::SampleType::kInt16 ? 2 : 4;
+  const double scale = input.scale.empty() ? 0.0 : input.scale[0];
+  const int64_t zeroPoint = input.zeroPoint.empty() ? 0 : input.zeroPoint[0];
+  // As on the device: quantize int16 counts into an integer input with a scale, else copy
+  // samples of the input's own type.
+  const bool quantize =
+      unitsPerCount > 0.0f && scale > 0.0 && inSize > 0 && type == dataset::SampleType::kInt16;
+  const bool copy = (type == dataset::SampleType::kInt16 && it == "int16") ||
+                    (type == dataset::SampleType::kFloat32 && it == "float32") ||
+                    (type == dataset::SampleType::kInt32 && it == "int32");
+  if (!quantize && !copy) {
+    *why = QStringLiteral("no conversion from its %1 samples to the %2 input")
+               .arg(type == dataset::SampleType::kInt16   ? QStringLiteral("int16")
+                    : type == dataset::SampleType::kInt32 ? QStringLiteral("int32")
+                                                          : QStringLiteral("float32"),
+                    QString::fromStdString(it));
+    return false;
+  }
+  const size_t elements = quantize ? input.bytes / inSize : input.bytes / sampleSize;
+  const size_t need = elements * sampleSize;
+  if (channels < 1 || static_cast<size_t>(frames.size()) < need) {
+    *why = QStringLiteral("%1 bytes of samples, the model input needs %2")
+               .arg(frames.size())
+               .arg(need);
+    return false;
+  }
+  // Only the newest `need` bytes count (the latest window).
+  const auto* src = reinterpret_cast<const uint8_t*>(frames.constData()) +
+                    (static_cast<size_t>(frames.size()) - need);
+  out->assign(quantize ? elements * inSize : need, 0);
+  if (!quantize) {
+    std::memcpy(out->data(), src, need);
+    return true;
+  }
+  const int32_t lo = it == "int8" ? -128 : it == "uint8" ? 0 : -32768;
+  const int32_t hi = it == "int8" ? 127 : it == "uint8" ? 255 : 32767;
+  const float factor = unitsPerCount / static_cast<float>(scale);
+  for (size_t e = 0; e < elements; ++e) {
+    const int32_t count = static_cast<int16_t>(src[2 * e] | (src[2 * e + 1] << 8));
+    float x = static_cast<float>(count) * factor;
+    x = x < -1.0e9f ? -1.0e9f : (x > 1.0e9f ? 1.0e9f : x);
+    int32_t q =
+        static_cast<int32_t>(x >= 0.0f ? x + 0.5f : x - 0.5f) + static_cast<int32_t>(zeroPoint);
+    q = q < lo ? lo : (q > hi ? hi : q);
+    if (inSize == 1) {
+      (*out)[e] = static_cast<uint8_t>(q);
+    } else {
+      (*out)[2 * e] = static_cast<uint8_t>(q);
+      (*out)[2 * e + 1] = static_cast<uint8_t>(static_cast<uint32_t>(q) >> 8);
+    }
+  }
+  return true;
+}
+
+bool LabelledEvaluator::open(const rh::ModelFile& model, rh::Kernels kernels,
+                             const QStringList& labels, QString* error) {
+  m_model = &model;
+  m_labels = labels;
+  std::string err;
+  if (!rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &m_summary, &err)) {
+    *error = QString::fromStdString(err);
+    return false;
+  }
+  if (m_summary.inputs.empty() || m_summary.outputs.empty()) {
+    *error = QStringLiteral("%1 has no input or no output").arg(QString::fromStdString(model.path));
+    return false;
+  }
+  const rh::GraphTensor& o = m_summary.tensors[static_cast<size_t>(m_summary.outputs[0])];
+  const uint64_t es = o.type == "int16" ? 2 : o.type == "float32" ? 4 : 1;
+  if (labels.isEmpty() || o.bytes / es != static_cast<uint64_t>(labels.size())) {
+    *error = labels.isEmpty()
+                 ? QStringLiteral("%1 has no class labels (a sidecar %2.json with \"labels\")")
+                       .arg(QString::fromStdString(model.path), QString::fromStdString(model.name))
+                 : QStringLiteral("%1 has %2 outputs but %3 labels")
+                       .arg(QString::fromStdString(model.path))
+                       .arg(o.bytes / es)
+                       .arg(labels.size());
+    return false;
+  }
+  rh::RunOptions options;
+  options.captureTensors = false;
+  options.kernels = kernels;
+  if (!m_instance.open(model, options, &err)) {
+    *error = QString::fromStdString(err);
+    return false;
+  }
+  return true;
+}
+
+int LabelledEvaluator::classify(const std::vector<uint8_t>& input, QString* error) {
+  rh::RunResult r;
+  std::string err;
+  if (!m_instance.run({input}, &r, &err) || r.outputs.empty()) {
+    *error = QString::fromStdString(err);
+    return -1;
+  }
+  const rh::GraphTensor& o = m_summary.tensors[static_cast<size_t>(m_summary.outputs[0])];
+  return ReplayChecker::topIndex(o.type, r.outputs[0]);
+}
+
+}  // namespace tinyscope::session
