@@ -71,10 +71,10 @@ bool buildInputFromOptions(const QCommandLineParser& p, const InputOptions& o,
       recipe.kind = kind;
     }
     if (kind == inputs::InputKind::kAudio && (p.isSet(o.frontEnd) || !side))
-      recipe.frontEndModel =
-          p.isSet(o.frontEnd)
-              ? p.value(o.frontEnd)
-              : QFileInfo(modelPath).absolutePath() + QStringLiteral("/audio_preprocessor_int8.tflite");
+      recipe.frontEndModel = p.isSet(o.frontEnd)
+                                 ? p.value(o.frontEnd)
+                                 : QFileInfo(modelPath).absolutePath() +
+                                       QStringLiteral("/audio_preprocessor_int8.tflite");
   }
   return inputs::buildInput(recipe, model, source, out, error);
 }

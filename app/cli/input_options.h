@@ -10,10 +10,11 @@
 namespace tinyscope::cli {
 
 struct InputOptions {
-  QCommandLineOption recipe{QStringLiteral("input-recipe"),
-                            QStringLiteral("Build input 0 from this recipe (sidecar JSON format, "
-                                           "docs/RUNNER.md); --wav/--image/--input give its source."),
-                            QStringLiteral("FILE")};
+  QCommandLineOption recipe{
+      QStringLiteral("input-recipe"),
+      QStringLiteral("Build input 0 from this recipe (sidecar JSON format, "
+                     "docs/RUNNER.md); --wav/--image/--input give its source."),
+      QStringLiteral("FILE")};
   QCommandLineOption wav{QStringLiteral("wav"),
                          QStringLiteral("16 kHz mono WAV through the audio recipe (the model's "
                                         "sidecar, else the front-end model of --front-end)."),
@@ -33,7 +34,8 @@ struct InputOptions {
 };
 
 // Input 0 of the model at `modelPath` from the options; `tensorFile` (the verb's --input) is
-// the recipe's source with --input-recipe, and a tensor file without any recipe option. false + *error naming what is wrong.
+// the recipe's source with --input-recipe, and a tensor file without any recipe option. false +
+// *error naming what is wrong.
 bool buildInputFromOptions(const QCommandLineParser& p, const InputOptions& o,
                            const QString& tensorFile, const QString& modelPath,
                            const runner::host::ModelSummary& model, inputs::BuiltInput* out,

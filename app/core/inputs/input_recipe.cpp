@@ -60,7 +60,8 @@ bool quantizable(const rh::SummaryTensor& t, QString* error) {
   const bool ok = t.type == "float32" ||
                   ((t.type == "int8" || t.type == "uint8") && !t.scale.empty() && t.scale[0] > 0);
   if (!ok)
-    *error = QStringLiteral("%1 is not a quantized int8/uint8 or float32 tensor").arg(tensorText(t));
+    *error =
+        QStringLiteral("%1 is not a quantized int8/uint8 or float32 tensor").arg(tensorText(t));
   return ok;
 }
 
@@ -70,11 +71,12 @@ bool buildWindow(const InputRecipe& r, const rh::SummaryTensor& t, const QString
   const size_t elementBytes = t.type == "float32" ? 4 : 1;
   if (!quantizable(t, error)) return false;
   if (need * elementBytes != t.bytes) {
-    *error = QStringLiteral("the recipe's window (%1 samples x %2 axes) does not fill %3 (%4 bytes)")
-                 .arg(r.windowLength)
-                 .arg(r.axes.size())
-                 .arg(tensorText(t))
-                 .arg(t.bytes);
+    *error =
+        QStringLiteral("the recipe's window (%1 samples x %2 axes) does not fill %3 (%4 bytes)")
+            .arg(r.windowLength)
+            .arg(r.axes.size())
+            .arg(tensorText(t))
+            .arg(t.bytes);
     return false;
   }
   std::vector<float> fromFile;
@@ -231,8 +233,9 @@ bool buildAudio(const InputRecipe& r, const rh::SummaryTensor& t, const QString&
   const size_t window = static_cast<size_t>(r.sampleRateHz) * r.windowMs / 1000;
   const size_t stride = static_cast<size_t>(r.sampleRateHz) * r.strideMs / 1000;
   if (fin.type != "int16" || fin.bytes != window * 2) {
-    *error = QStringLiteral("front-end model %1: its input is %2 %3 bytes, not %4 int16 samples "
-                            "(%5 ms at %6 Hz)")
+    *error = QStringLiteral(
+                 "front-end model %1: its input is %2 %3 bytes, not %4 int16 samples "
+                 "(%5 ms at %6 Hz)")
                  .arg(r.frontEndModel, q(fin.type))
                  .arg(fin.bytes)
                  .arg(window)
@@ -241,8 +244,9 @@ bool buildAudio(const InputRecipe& r, const rh::SummaryTensor& t, const QString&
     return false;
   }
   if (fout.type != t.type || fout.bytes == 0 || t.bytes % fout.bytes != 0 || stride == 0) {
-    *error = QStringLiteral("front-end model %1 gives %2 bytes of %3 per window, which do not tile "
-                            "%4 (%5 bytes)")
+    *error = QStringLiteral(
+                 "front-end model %1 gives %2 bytes of %3 per window, which do not tile "
+                 "%4 (%5 bytes)")
                  .arg(r.frontEndModel)
                  .arg(fout.bytes)
                  .arg(q(fout.type), tensorText(t))
@@ -266,7 +270,10 @@ bool buildAudio(const InputRecipe& r, const rh::SummaryTensor& t, const QString&
     std::memcpy(frame.data(), pcm.data() + k * stride, frame.size());  // little-endian host
     rh::RunResult result;
     if (!instance.run({frame}, &result, &err)) {
-      *error = QStringLiteral("front-end model %1, window %2: %3").arg(r.frontEndModel).arg(k).arg(q(err));
+      *error = QStringLiteral("front-end model %1, window %2: %3")
+                   .arg(r.frontEndModel)
+                   .arg(k)
+                   .arg(q(err));
       return false;
     }
     out->bytes.insert(out->bytes.end(), result.outputs[0].begin(), result.outputs[0].end());
@@ -285,10 +292,14 @@ bool buildAudio(const InputRecipe& r, const rh::SummaryTensor& t, const QString&
 
 const char* inputKindName(InputKind kind) {
   switch (kind) {
-    case InputKind::kTensorFile: return "tensor-file";
-    case InputKind::kWindow: return "window";
-    case InputKind::kImage: return "image";
-    case InputKind::kAudio: return "audio";
+    case InputKind::kTensorFile:
+      return "tensor-file";
+    case InputKind::kWindow:
+      return "window";
+    case InputKind::kImage:
+      return "image";
+    case InputKind::kAudio:
+      return "audio";
   }
   return "?";
 }
@@ -301,16 +312,17 @@ bool parseRecipe(const QJsonObject& input, const QString& baseDir, InputRecipe* 
       input.contains(QStringLiteral("axes")))
     kind = QStringLiteral("window");
   bool known = false;
-  for (InputKind k : {InputKind::kTensorFile, InputKind::kWindow, InputKind::kImage,
-                      InputKind::kAudio})
+  for (InputKind k :
+       {InputKind::kTensorFile, InputKind::kWindow, InputKind::kImage, InputKind::kAudio})
     if (kind == QLatin1String(inputKindName(k))) {
       r.kind = k;
       known = true;
     }
   if (!known) {
     *error = kind.isEmpty() ? QStringLiteral("the sidecar's input has no \"recipe\"")
-                            : QStringLiteral("input.recipe '%1' is not one of tensor-file, window, "
-                                             "image, audio")
+                            : QStringLiteral(
+                                  "input.recipe '%1' is not one of tensor-file, window, "
+                                  "image, audio")
                                   .arg(kind);
     return false;
   }
@@ -322,8 +334,9 @@ bool parseRecipe(const QJsonObject& input, const QString& baseDir, InputRecipe* 
     r.rawPerUnit = input.value(QStringLiteral("raw_counts_per_g")).toDouble(1.0);
     if (r.windowLength <= 0 || r.windowLength > (1 << 20) || r.axes.isEmpty() ||
         r.axes.size() > 64 || !(r.rawPerUnit > 0)) {
-      *error = QStringLiteral("the window recipe needs window_length (1..1048576), axes (1..64 "
-                              "names) and a positive raw_counts_per_g");
+      *error = QStringLiteral(
+          "the window recipe needs window_length (1..1048576), axes (1..64 "
+          "names) and a positive raw_counts_per_g");
       return false;
     }
   } else if (r.kind == InputKind::kImage) {
@@ -337,14 +350,16 @@ bool parseRecipe(const QJsonObject& input, const QString& baseDir, InputRecipe* 
       r.pixelMax = range[1].toDouble();
     }
   } else if (r.kind == InputKind::kAudio) {
-    r.frontEndModel = absoluteIn(baseDir, input.value(QStringLiteral("front_end_model")).toString());
+    r.frontEndModel =
+        absoluteIn(baseDir, input.value(QStringLiteral("front_end_model")).toString());
     r.sampleRateHz = input.value(QStringLiteral("sample_rate_hz")).toInt(16000);
     r.windowMs = input.value(QStringLiteral("window_ms")).toInt(30);
     r.strideMs = input.value(QStringLiteral("stride_ms")).toInt(20);
     if (r.frontEndModel.isEmpty() || r.sampleRateHz < 1000 || r.sampleRateHz > 192000 ||
         r.windowMs < 1 || r.windowMs > 1000 || r.strideMs < 1 || r.strideMs > 1000) {
-      *error = QStringLiteral("the audio recipe needs front_end_model, sample_rate_hz "
-                              "(1000..192000), window_ms and stride_ms (1..1000)");
+      *error = QStringLiteral(
+          "the audio recipe needs front_end_model, sample_rate_hz "
+          "(1000..192000), window_ms and stride_ms (1..1000)");
       return false;
     }
   }
@@ -354,8 +369,8 @@ bool parseRecipe(const QJsonObject& input, const QString& baseDir, InputRecipe* 
 
 bool loadRecipeFor(const QString& modelPath, InputRecipe* out, QString* error) {
   const QFileInfo model(modelPath);
-  const QString path = model.absolutePath() + QLatin1Char('/') + model.completeBaseName() +
-                       QStringLiteral(".json");
+  const QString path =
+      model.absolutePath() + QLatin1Char('/') + model.completeBaseName() + QStringLiteral(".json");
   QFile f(path);
   if (!QFileInfo(path).isFile() || !f.open(QIODevice::ReadOnly)) {
     *error = QStringLiteral("%1 has no input recipe (no sidecar %2)").arg(model.fileName(), path);
@@ -409,9 +424,12 @@ bool buildInput(const InputRecipe& recipe, const rh::ModelSummary& model, const 
       out->description = QStringLiteral("tensor file %1").arg(path);
       return true;
     }
-    case InputKind::kWindow: return buildWindow(recipe, t, path, rawWindow, out, error);
-    case InputKind::kImage: return buildImage(recipe, t, path, out, error);
-    case InputKind::kAudio: return buildAudio(recipe, t, path, out, error);
+    case InputKind::kWindow:
+      return buildWindow(recipe, t, path, rawWindow, out, error);
+    case InputKind::kImage:
+      return buildImage(recipe, t, path, out, error);
+    case InputKind::kAudio:
+      return buildAudio(recipe, t, path, out, error);
   }
   return false;
 }

@@ -20,8 +20,8 @@
 namespace {
 
 namespace rh = tinyscope::runner::host;
-using tinyscope::inputs::BuiltInput;
 using tinyscope::inputs::buildInput;
+using tinyscope::inputs::BuiltInput;
 using tinyscope::inputs::InputKind;
 using tinyscope::inputs::InputRecipe;
 
@@ -76,9 +76,9 @@ QString spoken(const QTemporaryDir& dir, const QString& word) {
   const QString raw = dir.filePath(word + QStringLiteral(".22k.wav"));
   const QString wav = dir.filePath(word + QStringLiteral(".wav"));
   if (QProcess::execute(espeak, {QStringLiteral("-w"), raw, word}) != 0 ||
-      QProcess::execute(sox, {raw, QStringLiteral("-r"), QStringLiteral("16000"),
-                              QStringLiteral("-c"), QStringLiteral("1"), QStringLiteral("-b"),
-                              QStringLiteral("16"), wav}) != 0)
+      QProcess::execute(
+          sox, {raw, QStringLiteral("-r"), QStringLiteral("16000"), QStringLiteral("-c"),
+                QStringLiteral("1"), QStringLiteral("-b"), QStringLiteral("16"), wav}) != 0)
     return {};
   return wav;
 }
@@ -105,7 +105,8 @@ TEST(InputRecipe, SpokenYesAndNoAreRecognizedThroughTheFrontEndModel) {
     QString error;
     ASSERT_TRUE(buildInput(audioRecipe(), kws.summary, wav, &in, &error)) << error.toStdString();
     ASSERT_EQ(in.bytes.size(), 1960u);  // 49 windows x 40 features
-    EXPECT_TRUE(in.description.contains(QStringLiteral("49 windows"))) << in.description.toStdString();
+    EXPECT_TRUE(in.description.contains(QStringLiteral("49 windows")))
+        << in.description.toStdString();
     rh::RunResult result;
     std::string err;
     ASSERT_TRUE(rh::runModel(kws.file, {in.bytes}, rh::RunOptions(), &result, &err)) << err;
@@ -185,7 +186,9 @@ TEST(InputRecipe, WrongSourcesAreRefusedNamingWhatIsWrong) {
   ASSERT_TRUE(rh::writeBinaryFile(bin.toStdString(), std::vector<uint8_t>(100), nullptr));
   InputRecipe tensor;
   EXPECT_FALSE(buildInput(tensor, kws.summary, bin, &in, &error));
-  EXPECT_EQ(error.toStdString(), (bin + QStringLiteral(" has 100 bytes, but the model's input 0 needs 1960 bytes")).toStdString());
+  EXPECT_EQ(error.toStdString(),
+            (bin + QStringLiteral(" has 100 bytes, but the model's input 0 needs 1960 bytes"))
+                .toStdString());
   // An image for a model whose input is not an image.
   QImage img(10, 10, QImage::Format_RGB32);
   img.fill(Qt::black);
@@ -194,8 +197,9 @@ TEST(InputRecipe, WrongSourcesAreRefusedNamingWhatIsWrong) {
   InputRecipe image;
   image.kind = InputKind::kImage;
   EXPECT_FALSE(buildInput(image, kws.summary, png, &in, &error));
-  EXPECT_EQ(error.toStdString(), "input 0 ('Reshape_1', int8 [1,1960]) is not an image of 1 "
-                                 "(grayscale) or 3 (RGB) channels [1,H,W,C]");
+  EXPECT_EQ(error.toStdString(),
+            "input 0 ('Reshape_1', int8 [1,1960]) is not an image of 1 "
+            "(grayscale) or 3 (RGB) channels [1,H,W,C]");
   // A file that is no image.
   EXPECT_FALSE(buildInput(image, load("person_detect").summary, bin, &in, &error));
   EXPECT_TRUE(error.startsWith(bin + QStringLiteral(" is not an image Qt can read")))
@@ -204,16 +208,21 @@ TEST(InputRecipe, WrongSourcesAreRefusedNamingWhatIsWrong) {
   const QString stereo = dir.filePath(QStringLiteral("stereo.wav"));
   writeWav(stereo, std::vector<int16_t>(3200), 16000, 2);
   EXPECT_FALSE(buildInput(audioRecipe(), kws.summary, stereo, &in, &error));
-  EXPECT_EQ(error.toStdString(), (stereo + QStringLiteral(" has 2 channels; the recipe needs mono")).toStdString());
+  EXPECT_EQ(error.toStdString(),
+            (stereo + QStringLiteral(" has 2 channels; the recipe needs mono")).toStdString());
   const QString cd = dir.filePath(QStringLiteral("cd.wav"));
   writeWav(cd, std::vector<int16_t>(4410), 44100, 1);
   EXPECT_FALSE(buildInput(audioRecipe(), kws.summary, cd, &in, &error));
-  EXPECT_EQ(error.toStdString(), (cd + QStringLiteral(" is sampled at 44100 Hz; the recipe needs 16000 Hz")).toStdString());
+  EXPECT_EQ(
+      error.toStdString(),
+      (cd + QStringLiteral(" is sampled at 44100 Hz; the recipe needs 16000 Hz")).toStdString());
   const QString missing = dir.filePath(QStringLiteral("missing.wav"));
   EXPECT_FALSE(buildInput(audioRecipe(), kws.summary, missing, &in, &error));
-  EXPECT_EQ(error.toStdString(), (missing + QStringLiteral(" is not a readable WAV file")).toStdString());
+  EXPECT_EQ(error.toStdString(),
+            (missing + QStringLiteral(" is not a readable WAV file")).toStdString());
   EXPECT_FALSE(buildInput(audioRecipe(), kws.summary, QString(), &in, &error));
-  EXPECT_EQ(error.toStdString(), (QStringLiteral("the audio recipe has no source file: choose an input")).toStdString());
+  EXPECT_EQ(error.toStdString(),
+            (QStringLiteral("the audio recipe has no source file: choose an input")).toStdString());
   // A front-end whose output does not tile the classifier's input.
   InputRecipe wrongFront = audioRecipe();
   wrongFront.frontEndModel = modelPath("hello_world_int8");
@@ -225,8 +234,8 @@ TEST(InputRecipe, WrongSourcesAreRefusedNamingWhatIsWrong) {
 TEST(InputRecipe, TheBundledDemoSidecarIsAWindowRecipe) {
   InputRecipe r;
   QString error;
-  const QString demo =
-      QStringLiteral(TINYSCOPE_SOURCE_DIR) + QStringLiteral("/resources/models/imu_gesture_demo.tflite");
+  const QString demo = QStringLiteral(TINYSCOPE_SOURCE_DIR) +
+                       QStringLiteral("/resources/models/imu_gesture_demo.tflite");
   ASSERT_TRUE(tinyscope::inputs::loadRecipeFor(demo, &r, &error)) << error.toStdString();
   EXPECT_EQ(r.kind, InputKind::kWindow);
   EXPECT_EQ(r.windowLength, 64);
@@ -253,6 +262,6 @@ TEST(InputRecipe, TheBundledDemoSidecarIsAWindowRecipe) {
   // Unknown kinds are refused with the field's name.
   EXPECT_FALSE(tinyscope::inputs::parseRecipe(
       QJsonDocument::fromJson(R"({"recipe": "video"})").object(), dir.path(), &r, &error));
-  EXPECT_EQ(error, QStringLiteral(
-                       "input.recipe 'video' is not one of tensor-file, window, image, audio"));
+  EXPECT_EQ(error,
+            QStringLiteral("input.recipe 'video' is not one of tensor-file, window, image, audio"));
 }
