@@ -1,8 +1,6 @@
 #include "app/cli/input_options.h"
 
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 
 namespace tinyscope::cli {
 
@@ -13,37 +11,6 @@ void InputOptions::addTo(QCommandLineParser* p) const {
 bool InputOptions::wanted(const QCommandLineParser& p) const {
   return p.isSet(recipe) || p.isSet(wav) || p.isSet(image);
 }
-
-namespace {
-
-// A recipe file: the sidecar format (an object whose "input" is the recipe), or the recipe.
-bool readRecipeFile(const QString& path, inputs::InputRecipe* out, QString* error) {
-  QFile f(path);
-  if (!QFileInfo(path).isFile() || !f.open(QIODevice::ReadOnly)) {
-    *error = QStringLiteral("cannot read the recipe %1").arg(path);
-    return false;
-  }
-  if (f.size() > (qint64{1} << 20)) {
-    *error = QStringLiteral("the recipe %1 is larger than 1 MiB").arg(path);
-    return false;
-  }
-  QJsonParseError pe;
-  const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
-  if (!doc.isObject()) {
-    *error = QStringLiteral("the recipe %1 is not a JSON object (%2)").arg(path, pe.errorString());
-    return false;
-  }
-  const QJsonObject o = doc.object();
-  const QJsonObject input =
-      o.contains(QStringLiteral("input")) ? o.value(QStringLiteral("input")).toObject() : o;
-  if (!inputs::parseRecipe(input, QFileInfo(path).absolutePath(), out, error)) {
-    *error = path + QStringLiteral(": ") + *error;
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 bool buildInputFromOptions(const QCommandLineParser& p, const InputOptions& o,
                            const QString& tensorFile, const QString& modelPath,
@@ -60,7 +27,7 @@ bool buildInputFromOptions(const QCommandLineParser& p, const InputOptions& o,
   if (!o.wanted(p)) {
     recipe.kind = inputs::InputKind::kTensorFile;
   } else if (p.isSet(o.recipe)) {
-    if (!readRecipeFile(p.value(o.recipe), &recipe, error)) return false;
+    if (!inputs::loadRecipeFile(p.value(o.recipe), &recipe, error)) return false;
   } else {
     const inputs::InputKind kind =
         p.isSet(o.wav) ? inputs::InputKind::kAudio : inputs::InputKind::kImage;

@@ -367,13 +367,10 @@ bool parseRecipe(const QJsonObject& input, const QString& baseDir, InputRecipe* 
   return true;
 }
 
-bool loadRecipeFor(const QString& modelPath, InputRecipe* out, QString* error) {
-  const QFileInfo model(modelPath);
-  const QString path =
-      model.absolutePath() + QLatin1Char('/') + model.completeBaseName() + QStringLiteral(".json");
+bool loadRecipeFile(const QString& path, InputRecipe* out, QString* error) {
   QFile f(path);
   if (!QFileInfo(path).isFile() || !f.open(QIODevice::ReadOnly)) {
-    *error = QStringLiteral("%1 has no input recipe (no sidecar %2)").arg(model.fileName(), path);
+    *error = QStringLiteral("cannot read the recipe %1").arg(path);
     return false;
   }
   if (f.size() > (qint64{1} << 20)) {
@@ -386,12 +383,25 @@ bool loadRecipeFor(const QString& modelPath, InputRecipe* out, QString* error) {
     *error = QStringLiteral("%1 is not a JSON object (%2)").arg(path, pe.errorString());
     return false;
   }
-  if (!parseRecipe(doc.object().value(QStringLiteral("input")).toObject(), model.absolutePath(),
-                   out, error)) {
+  const QJsonObject o = doc.object();
+  const QJsonObject input =
+      o.contains(QStringLiteral("input")) ? o.value(QStringLiteral("input")).toObject() : o;
+  if (!parseRecipe(input, QFileInfo(path).absolutePath(), out, error)) {
     *error = path + QStringLiteral(": ") + *error;
     return false;
   }
   return true;
+}
+
+bool loadRecipeFor(const QString& modelPath, InputRecipe* out, QString* error) {
+  const QFileInfo model(modelPath);
+  const QString path =
+      model.absolutePath() + QLatin1Char('/') + model.completeBaseName() + QStringLiteral(".json");
+  if (!QFileInfo(path).isFile()) {
+    *error = QStringLiteral("%1 has no input recipe (no sidecar %2)").arg(model.fileName(), path);
+    return false;
+  }
+  return loadRecipeFile(path, out, error);
 }
 
 bool buildInput(const InputRecipe& recipe, const rh::ModelSummary& model, const QString& sourcePath,

@@ -50,6 +50,9 @@ struct InputRecipe {
 // demo's original form). false + *error naming the field.
 bool parseRecipe(const QJsonObject& input, const QString& baseDir, InputRecipe* out,
                  QString* error);
+// A recipe file: the sidecar format (an object whose "input" is the recipe) or the bare
+// recipe object; at most 1 MiB. false + *error naming the file and field.
+bool loadRecipeFile(const QString& path, InputRecipe* out, QString* error);
 // The sidecar of `modelPath` (NAME.json beside NAME.tflite). false + *error when it is
 // absent, unreadable, not JSON, or has no recipe.
 bool loadRecipeFor(const QString& modelPath, InputRecipe* out, QString* error);

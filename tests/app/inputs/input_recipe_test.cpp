@@ -265,3 +265,37 @@ TEST(InputRecipe, TheBundledDemoSidecarIsAWindowRecipe) {
   EXPECT_EQ(error,
             QStringLiteral("input.recipe 'video' is not one of tensor-file, window, image, audio"));
 }
+
+TEST(InputRecipe, RecipeFilesResolvePathsBesideThemAndRefuseWhatIsNotARecipe) {
+  QTemporaryDir dir;
+  QFile f(dir.filePath(QStringLiteral("r.json")));
+  ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+  f.write(R"({"input": {"recipe": "audio", "front_end_model": "fe.tflite", "source": "a.wav"}})");
+  f.close();
+  InputRecipe r;
+  QString error;
+  ASSERT_TRUE(tinyscope::inputs::loadRecipeFile(f.fileName(), &r, &error)) << error.toStdString();
+  EXPECT_EQ(r.kind, InputKind::kAudio);
+  EXPECT_EQ(r.frontEndModel, dir.filePath(QStringLiteral("fe.tflite")));
+  EXPECT_EQ(r.source, dir.filePath(QStringLiteral("a.wav")));
+  ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  f.write("not json");
+  f.close();
+  EXPECT_FALSE(tinyscope::inputs::loadRecipeFile(f.fileName(), &r, &error));
+  EXPECT_TRUE(error.startsWith(f.fileName() + QStringLiteral(" is not a JSON object")))
+      << error.toStdString();
+  ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  f.write(R"({"recipe": "audio"})");
+  f.close();
+  EXPECT_FALSE(tinyscope::inputs::loadRecipeFile(f.fileName(), &r, &error));
+  EXPECT_EQ(error.toStdString(),
+            (f.fileName() + QStringLiteral(": the audio recipe needs front_end_model, "
+                                           "sample_rate_hz (1000..192000), window_ms and "
+                                           "stride_ms (1..1000)"))
+                .toStdString());
+  EXPECT_FALSE(
+      tinyscope::inputs::loadRecipeFor(dir.filePath(QStringLiteral("m.tflite")), &r, &error));
+  EXPECT_EQ(error.toStdString(), (QStringLiteral("m.tflite has no input recipe (no sidecar ") +
+                                  dir.filePath(QStringLiteral("m.json")) + QStringLiteral(")"))
+                                     .toStdString());
+}
