@@ -553,10 +553,11 @@ void MainWindow::showReport(const RunReport& r) {
     m_prediction->setToolTip(tr("%1 (input: %2)").arg(m_prediction->text(), r.input));
   }
   statusBar()->showMessage(
-      r.comparison.identical()
-          ? tr("Inference done: device and desktop agree on every tensor.")
-          : tr("Inference done: device and desktop DIFFER (first at operator #%1).")
-                .arg(r.comparison.firstDivergingOp),
+      (r.comparison.identical()
+           ? tr("Inference done: device and desktop agree on every tensor.")
+           : tr("Inference done: device and desktop DIFFER (first at operator #%1).")
+                 .arg(r.comparison.firstDivergingOp)) +
+          tr(" Input: %1.").arg(r.input),
       8000);
 }
 

@@ -218,6 +218,8 @@ TEST(MainWindow, AnotherModelClearsOldResultsAndRunsOnTheDevice) {
   const auto r = report.at(0).at(0).value<tinyscope::RunReport>();
   EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
   EXPECT_TRUE(r.comparison.identical());
+  EXPECT_TRUE(window.statusBar()->currentMessage().contains("Input: tensor file "))
+      << window.statusBar()->currentMessage().toStdString();
   EXPECT_EQ(window.profilerView()->rowCount(),
             static_cast<int>(window.workbench()->modelSummary().operators.size()));
 }
