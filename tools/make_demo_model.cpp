@@ -391,6 +391,7 @@ std::string buildSidecar(const QuantizedModel& m, const Accuracy& a) {
        "(firmware_agent/core/gesture_signal.h, docs/DEMO_MODEL.md)\",\n"
     << "  \"labels\": [\"idle\", \"wave\", \"tap\", \"circle\"],\n"
     << "  \"input\": {\n"
+    << "    \"recipe\": \"window\",\n"
     << "    \"tensor\": \"imu_window\",\n"
     << "    \"shape\": [1, " << demo::kWindowLength << ", " << demo::kAxes << "],\n"
     << "    \"layout\": \"time-major, axes interleaved: index = t * 3 + axis\",\n"

@@ -10,6 +10,7 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/device_connect.h"
+#include "app/cli/input_options.h"
 #include "app/cli/verbs.h"
 #include "app/core/dataset/formats/csv_format.h"
 #include "app/core/device/device_compatibility.h"
@@ -582,6 +583,8 @@ int runInfer(const QStringList& args) {
       QStringLiteral("Seconds to wait for the result and tensors (default 120)."),
       QStringLiteral("S"), QStringLiteral("120"));
   for (const auto& o : {input, dump, modelOpt, capture, runTimeout, kSessionOpt}) p.addOption(o);
+  const InputOptions recipeOpts;
+  recipeOpts.addTo(&p);
   if (int c =
           parseVerbArgs(p, args, verb,
                         QStringLiteral("Run inference on the device with tensor capture; write the "
@@ -590,7 +593,10 @@ int runInfer(const QStringList& args) {
                         0, 0);
       c >= 0)
     return c;
-  if (!p.isSet(input)) return fail(verb, QStringLiteral("--input FILE is required"), kExitUsage);
+  if (!p.isSet(input) && !recipeOpts.wanted(p))
+    return fail(verb,
+                QStringLiteral("choose an input: --input, --wav, --image or --input-recipe FILE"),
+                kExitUsage);
   link::DeviceUri uri;
   QString error;
   if (p.isSet(kDeviceOpt) && !link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error))
@@ -608,17 +614,18 @@ int runInfer(const QStringList& args) {
       return fail(verb, QString::fromStdString(rerr), kExitUsage);
   }
   std::vector<uint8_t> in;
-  if (!rh::readBinaryFile(p.value(input).toStdString(), &in, &rerr))
+  QString inputText = QStringLiteral("tensor file %1").arg(p.value(input));
+  if (!summary.inputs.empty()) {  // the model is known: the recipe builds (and sizes) the input
+    inputs::BuiltInput built;
+    if (!buildInputFromOptions(p, recipeOpts, p.value(input), modelPath, summary, &built, &error))
+      return fail(verb, error, kExitUsage);
+    in = std::move(built.bytes);
+    inputText = built.description;
+  } else if (recipeOpts.wanted(p)) {
+    return fail(verb, QStringLiteral("an input recipe needs the model: give --model PATH"),
+                kExitUsage);
+  } else if (!rh::readBinaryFile(p.value(input).toStdString(), &in, &rerr)) {
     return fail(verb, QString::fromStdString(rerr), kExitUsage);
-  if (!summary.inputs.empty()) {
-    const quint64 need = summary.tensors.at(static_cast<size_t>(summary.inputs[0])).bytes;
-    if (in.size() != need)
-      return fail(verb,
-                  QStringLiteral("%1 has %2 bytes, but the model's input 0 needs %3 bytes")
-                      .arg(p.value(input))
-                      .arg(in.size())
-                      .arg(need),
-                  kExitUsage);
   }
   proto::CaptureMode mode = p.isSet(dump) ? proto::CaptureMode::kAllOps : proto::CaptureMode::kNone;
   QVector<quint16> ops;
@@ -703,7 +710,7 @@ int runInfer(const QStringList& args) {
     const QString where = QStringLiteral("%1 (%2)").arg(info.boardName, session->uri().text);
     if (!deviceRunToDump(run, inputBytes, model, where, info.hello.arenaBytes, &d, &error))
       return fail(verb, error, kExitFailed);
-    d.manifest.inputSource = p.value(input).toStdString();
+    d.manifest.inputSource = inputText.toStdString();
     if (!rh::writeDump(p.value(dump).toStdString(), d, &rerr))
       return fail(verb, QString::fromStdString(rerr), kExitUsage);
     QFile f(p.value(dump) + QStringLiteral("/device_timing.json"));
@@ -724,12 +731,14 @@ int runInfer(const QStringList& args) {
     timing[QStringLiteral("captured_tensors")] = run.captured.size();
     timing[QStringLiteral("captured_bytes")] = static_cast<qint64>(capturedBytes);
     timing[QStringLiteral("wall_ms")] = wallMs;
+    timing[QStringLiteral("input")] = inputText;
     out() << QJsonDocument(timing).toJson(QJsonDocument::Indented);
   } else {
     out() << "device      " << session->uri().text << " (" << info.boardName << ")\n"
           << "inference   " << run.totalMicros << QStringLiteral(" µs on the device (")
           << run.totalTicks << " ticks at " << info.hello.tickHz << " Hz), " << run.ops.size()
-          << " operators\n";
+          << " operators\n"
+          << "input       " << inputText << "\n";
     for (const CapturedTensor& t : run.outputs) {
       out() << "output      ";
       for (int k = 0; k < std::min(32, static_cast<int>(t.data.size())); ++k)

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/input_options.h"
 #include "app/cli/verbs.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/input_generator.h"
@@ -46,43 +47,19 @@ bool loadModel(const QString& verb, const QString& path, rh::ModelFile* model, i
   return true;
 }
 
-// Input for input 0: --input FILE, or --seed K (the golden cases' xorshift32 generator).
-bool readInput(const QString& verb, const QCommandLineParser& p, const QCommandLineOption& input,
-               const QCommandLineOption& seed, size_t expectedBytes, std::vector<uint8_t>* out,
-               int64_t* seedOut, int* code) {
-  if (p.isSet(input) == p.isSet(seed)) {
-    *code = fail(verb, QStringLiteral("give exactly one of --input FILE or --seed K"), kExitUsage);
+// Input 0 from --seed K (the golden cases' xorshift32 generator).
+bool readSeed(const QString& verb, const QCommandLineParser& p, const QCommandLineOption& seed,
+              size_t expectedBytes, std::vector<uint8_t>* out, int64_t* seedOut, int* code) {
+  bool ok = false;
+  const qint64 k = p.value(seed).toLongLong(&ok);
+  if (!ok || k < 0 || k > 0xFFFFFFFFLL) {
+    *code =
+        fail(verb, QStringLiteral("--seed '%1' is not a number 0..4294967295").arg(p.value(seed)),
+             kExitUsage);
     return false;
   }
-  if (p.isSet(seed)) {
-    bool ok = false;
-    const qint64 k = p.value(seed).toLongLong(&ok);
-    if (!ok || k < 0 || k > 0xFFFFFFFFLL) {
-      *code =
-          fail(verb, QStringLiteral("--seed '%1' is not a number 0..4294967295").arg(p.value(seed)),
-               kExitUsage);
-      return false;
-    }
-    *out = rh::xorshift32Bytes(static_cast<uint32_t>(k), expectedBytes);
-    *seedOut = k;
-    return true;
-  }
-  // A larger file is refused before it is read, with both sizes in the error.
-  std::string error;
-  if (!rh::readBinaryFile(s(p.value(input)), out, &error, expectedBytes)) {
-    *code = fail(verb, q(error), kExitUsage);
-    return false;
-  }
-  if (out->size() != expectedBytes) {
-    *code = fail(verb,
-                 QStringLiteral("%1 has %2 bytes, but the model's input 0 needs %3 bytes")
-                     .arg(p.value(input))
-                     .arg(out->size())
-                     .arg(expectedBytes),
-                 kExitUsage);
-    return false;
-  }
-  *seedOut = -1;
+  *out = rh::xorshift32Bytes(static_cast<uint32_t>(k), expectedBytes);
+  *seedOut = k;
   return true;
 }
 
@@ -221,6 +198,8 @@ int runRun(const QStringList& args) {
       QStringLiteral("DIR"));
   const QCommandLineOption kernels = kernelsOption();
   for (const auto& o : {input, seed, output, dump, kernels, kJsonOpt}) p.addOption(o);
+  const InputOptions recipeOpts;
+  recipeOpts.addTo(&p);
   p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("A .tflite file."));
   if (int c = parseVerbArgs(p, args, verb,
                             QStringLiteral("Run a model once on the desktop runtime."), 1, 1);
@@ -236,7 +215,27 @@ int runRun(const QStringList& args) {
   if (!inputBytes(model, &need, &error)) return fail(verb, q(error), kExitUsage);
   std::vector<uint8_t> in;
   int64_t inputSeed = -1;
-  if (!readInput(verb, p, input, seed, need, &in, &inputSeed, &code)) return code;
+  QString inputText;  // which input ran, printed with the result
+  const bool fromRecipe = recipeOpts.wanted(p) || p.isSet(input);
+  if (fromRecipe == p.isSet(seed))
+    return fail(verb,
+                QStringLiteral("give exactly one input: --input, --wav, --image or --input-recipe "
+                               "FILE, or --seed K"),
+                kExitUsage);
+  if (fromRecipe) {
+    rh::ModelSummary summary;
+    if (!rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, &error))
+      return fail(verb, q(model.path + ": " + error), kExitUsage);
+    inputs::BuiltInput built;
+    QString why;
+    if (!buildInputFromOptions(p, recipeOpts, p.value(input), q(model.path), summary, &built, &why))
+      return fail(verb, why, kExitUsage);
+    in = std::move(built.bytes);
+    inputText = built.description;
+  } else {
+    if (!readSeed(verb, p, seed, need, &in, &inputSeed, &code)) return code;
+    inputText = QStringLiteral("xorshift32 seed %1").arg(inputSeed);
+  }
   rh::RunOptions options;
   options.captureTensors = p.isSet(dump);
   options.kernels = kernelSet;
@@ -250,8 +249,7 @@ int runRun(const QStringList& args) {
     return fail(verb, q(error), kExitUsage);
   if (p.isSet(dump)) {
     rh::TensorDump d;
-    const std::string source =
-        inputSeed >= 0 ? "xorshift32 seed " + std::to_string(inputSeed) : s(p.value(input));
+    const std::string source = s(inputText);
     const std::string caseName = inputSeed >= 0 ? "seed" + std::to_string(inputSeed) : "file";
     if (!rh::makeDump(model, caseName, source, inputSeed, in, result, &d, &error) ||
         !rh::writeDump(s(p.value(dump)), d, &error))
@@ -269,6 +267,7 @@ int runRun(const QStringList& args) {
     out() << QJsonDocument(
                  QJsonObject{
                      {QStringLiteral("model"), q(model.path)},
+                     {QStringLiteral("input"), inputText},
                      {QStringLiteral("arena_bytes"), static_cast<qint64>(result.arenaUsedBytes)},
                      {QStringLiteral("kernels"), QString::fromLatin1(rh::kernelsName(kernelSet))},
                      {QStringLiteral("total_us"), totalUs},
@@ -278,6 +277,7 @@ int runRun(const QStringList& args) {
     out() << q(model.name) << ": " << result.ops.size() << " operators in "
           << QString::number(totalUs, 'f', 1) << QStringLiteral(" µs, arena ")
           << result.arenaUsedBytes << " bytes, " << kernelsText(kernelSet) << " kernels\n";
+    out() << "input: " << inputText << "\n";
     for (size_t i = 0; i < result.outputs.size(); ++i) {
       const auto& o = result.outputs[i];
       out() << "output " << i << " (" << o.size() << " bytes):";

@@ -10,7 +10,6 @@
 #include <cmath>
 
 #include "app/core/device/device_dump.h"
-#include "model_runner/host/input_generator.h"
 #include "model_runner/host/tensor_dump.h"
 
 namespace tinyscope {
@@ -90,7 +89,10 @@ Workbench::Workbench(QObject* parent) : QObject(parent) {
             connect(watcher, &QFutureWatcher<RunReport>::finished, this, [this, watcher] {
               const RunReport r = watcher->result();
               watcher->deleteLater();
-              if (r.id == m_runId) Q_EMIT runReport(r);  // a newer run supersedes this one
+              if (r.id != m_runId) return;  // a newer run supersedes this one
+              RunReport named = r;
+              named.input = m_lastInput;
+              Q_EMIT runReport(named);
             });
             const QString device =
                 QStringLiteral("%1 (%2)").arg(m_device.info().boardName, m_device.address());
@@ -148,6 +150,9 @@ bool Workbench::loadModel(const QString& path, QString* error) {
   QFile side(QFileInfo(path).absolutePath() + QLatin1Char('/') +
              QFileInfo(path).completeBaseName() + QStringLiteral(".json"));
   if (side.open(QIODevice::ReadOnly)) m_sidecar = QJsonDocument::fromJson(side.readAll()).object();
+  m_recipe = inputs::InputRecipe();
+  m_hasRecipe = inputs::loadRecipeFor(m_modelPath, &m_recipe, &m_recipeError);
+  m_inputSource.clear();
   clearResults();
   Q_EMIT modelChanged();
   // A simulated device started with another model restarts with this one.
@@ -211,46 +216,68 @@ void Workbench::onTick() {
 }
 
 QByteArray Workbench::inputFromStream(QString* why) const {
-  const QJsonObject input = m_sidecar.value(QStringLiteral("input")).toObject();
-  const int length = input.value(QStringLiteral("window_length")).toInt();
-  const int axes = input.value(QStringLiteral("axes")).toArray().size();
-  const double divisor =
-      input.value(QStringLiteral("raw_counts_per_g")).toDouble() *
-      input.value(QStringLiteral("scale")).toDouble();  // raw counts per int8 step
-  if (length <= 0 || axes <= 0 || divisor <= 0) {
+  if (!m_hasRecipe || m_recipe.kind != inputs::InputKind::kWindow) {
     *why = QObject::tr("the model has no sidecar describing how sensor samples become its input");
     return {};
   }
-  const size_t need = static_cast<size_t>(length) * static_cast<size_t>(axes);
-  if (m_recentChannels != axes || m_recent.size() < need) {
+  if (m_recentChannels != m_recipe.axes.size()) {
     *why = QObject::tr("the stream has not delivered %1 samples of %2 channels yet")
-               .arg(length)
-               .arg(axes);
+               .arg(m_recipe.windowLength)
+               .arg(m_recipe.axes.size());
     return {};
   }
-  QByteArray bytes(length * axes, '\0');
-  // Same layout as the model's input: time-major, channels interleaved.
-  const size_t first = m_recent.size() - need;
-  for (size_t k = 0; k < need; ++k) {
-    const double q = std::round(static_cast<double>(m_recent[first + k]) / divisor);
-    bytes[static_cast<int>(k)] =
-        static_cast<char>(static_cast<int8_t>(std::clamp(q, -128.0, 127.0)));
-  }
-  return bytes;
+  const std::vector<float> recent(m_recent.begin(), m_recent.end());
+  inputs::BuiltInput built;
+  if (!inputs::buildInput(m_recipe, m_summary, QString(), &built, why, &recent)) return {};
+  return QByteArray(reinterpret_cast<const char*>(built.bytes.data()),
+                    static_cast<int>(built.bytes.size()));
 }
 
-void Workbench::runOnDevice() {
-  ++m_runId;
-  QString why;
-  QByteArray input = inputFromStream(&why);
-  if (input.isEmpty() && !m_summary.inputs.empty()) {
-    const auto bytes =
-        rh::xorshift32Bytes(1, m_summary.tensors[static_cast<size_t>(m_summary.inputs[0])].bytes);
-    input = QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size()));
+QByteArray Workbench::inputForRun(QString* description, QString* why) const {
+  inputs::InputRecipe recipe = m_recipe;
+  if (m_inputSource.isEmpty()) {
+    if (!m_hasRecipe) {
+      *why = m_recipeError + QObject::tr(": choose an input");
+      return {};
+    }
+    if (m_recipe.kind == inputs::InputKind::kWindow && m_recipe.source.isEmpty()) {
+      const QByteArray bytes = inputFromStream(why);
+      if (!bytes.isEmpty())
+        *description =
+            QObject::tr("window of the newest %1 stream samples").arg(m_recipe.windowLength);
+      return bytes;
+    }
+  } else if (!m_hasRecipe) {
+    static const QStringList kImages = {QStringLiteral("png"), QStringLiteral("bmp"),
+                                        QStringLiteral("pgm"), QStringLiteral("ppm"),
+                                        QStringLiteral("jpg"), QStringLiteral("jpeg")};
+    recipe.kind = kImages.contains(QFileInfo(m_inputSource).suffix().toLower())
+                      ? inputs::InputKind::kImage
+                      : inputs::InputKind::kTensorFile;
   }
+  inputs::BuiltInput built;
+  if (!inputs::buildInput(recipe, m_summary, m_inputSource, &built, why)) return {};
+  *description = built.description;
+  return QByteArray(reinterpret_cast<const char*>(built.bytes.data()),
+                    static_cast<int>(built.bytes.size()));
+}
+
+bool Workbench::runOnDevice() {
+  ++m_runId;
+  QString why, description;
+  const QByteArray input = inputForRun(&description, &why);
+  if (input.isEmpty()) {  // never a made-up input: say why and what to do
+    RunReport r;
+    r.id = m_runId;
+    r.error = QObject::tr("No inference: %1.").arg(why);
+    Q_EMIT runReport(r);
+    return false;
+  }
+  m_lastInput = description;
   Q_EMIT runStarted(m_runId);
   m_deviceRuns.push_back(m_runId);
   m_device.runInference(input);
+  return true;
 }
 
 }  // namespace tinyscope

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/core/device/device_controller.h"
+#include "app/core/inputs/input_recipe.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
 #include "model_runner/host/tensor_comparator.h"
@@ -37,6 +38,7 @@ struct RunReport {
   QVector<double> probabilities;  // dequantized output 0
   QStringList labels;             // from the model's sidecar, may be empty
   int topClass = -1;
+  QString input;  // which input ran (the recipe's description)
 };
 
 class Workbench : public QObject {
@@ -62,11 +64,20 @@ class Workbench : public QObject {
   // The address as the user gave it (before resolveAddress), empty when none.
   QString address() const { return m_address; }
 
-  // The model input built from the newest samples of the stream, or empty with *why set.
+  // The model input built from the newest samples of the stream (the sidecar's window
+  // recipe), or empty with *why set.
   QByteArray inputFromStream(QString* why) const;
-  // Runs the model on the device (input from the stream, else xorshift32 seed 1) with full
-  // tensor capture; runReport() follows.
-  void runOnDevice();
+  // The file the next run takes its input from (empty: the recipe's own source, or the
+  // stream for a window recipe). Without a sidecar recipe, an image file (by suffix) is an
+  // image, anything else a raw tensor file. Cleared when another model is loaded.
+  void setInputSource(const QString& path) { m_inputSource = path; }
+  QString inputSource() const { return m_inputSource; }
+  // The input of the next run from the model's recipe and source, with *description saying
+  // which it is; empty with *why ("... choose an input") when there is none.
+  QByteArray inputForRun(QString* description, QString* why) const;
+  // Runs the model on the device with full tensor capture on the recipe's input; runReport()
+  // follows. Without an input, nothing is sent: false, and runReport() carries the reason.
+  bool runOnDevice();
 
  Q_SIGNALS:
   void modelChanged();
@@ -94,6 +105,11 @@ class Workbench : public QObject {
   runner::host::ModelFile m_model;
   runner::host::ModelSummary m_summary;
   QJsonObject m_sidecar;
+  inputs::InputRecipe m_recipe;
+  bool m_hasRecipe = false;
+  QString m_recipeError;  // why the model has no recipe
+  QString m_inputSource;
+  QString m_lastInput;         // description of the input of the newest run
   std::deque<float> m_recent;  // newest frames (raw values, interleaved), bounded
   int m_recentChannels = 0;
   quint64 m_runId = 0;

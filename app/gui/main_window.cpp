@@ -168,6 +168,14 @@ void MainWindow::buildMenus() {
                                    QKeySequence(Qt::Key_F5));
   m_runAction = run;
   run->setEnabled(false);
+  device->addAction(tr("Choose &Input…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Choose the Model's Input"), QString(),
+        tr("Inputs (*.wav *.png *.bmp *.pgm *.jpg *.jpeg *.bin);;All files (*)"));
+    if (path.isEmpty()) return;
+    m_workbench->setInputSource(path);
+    m_log->append(LogLevel::kInfo, QStringLiteral("input"), tr("next runs use %1").arg(path));
+  });
   m_continuous = device->addAction(tr("Run &Continuously"));
   m_continuous->setCheckable(true);
   m_continuous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
@@ -508,8 +516,8 @@ void MainWindow::runInference() {
     statusBar()->showMessage(tr("Connect a device first."), 5000);
     return;
   }
+  if (!m_workbench->runOnDevice()) return;  // no input: the report said why; nothing was sent
   m_runPending = true;
-  m_workbench->runOnDevice();
   statusBar()->showMessage(tr("Running inference on the device…"));
 }
 
@@ -532,6 +540,7 @@ void MainWindow::showReport(const RunReport& r) {
                 .arg(r.desktopTotalUs, 0, 'f', 1)
                 .arg(r.desktopArenaBytes));
   m_compare->showComparison(r.comparison, tr("Device vs desktop"));
+  m_log->append(LogLevel::kInfo, QStringLiteral("inference"), tr("input: %1").arg(r.input));
   if (r.topClass >= 0) {
     QStringList parts;
     for (int k = 0; k < r.probabilities.size(); ++k) {
@@ -541,13 +550,14 @@ void MainWindow::showReport(const RunReport& r) {
                    .arg(100 * r.probabilities[k], 0, 'f', 0);
     }
     m_prediction->setText(tr("Device says: %1").arg(parts.join(QStringLiteral(" · "))));
-    m_prediction->setToolTip(m_prediction->text());
+    m_prediction->setToolTip(tr("%1 (input: %2)").arg(m_prediction->text(), r.input));
   }
   statusBar()->showMessage(
-      r.comparison.identical()
-          ? tr("Inference done: device and desktop agree on every tensor.")
-          : tr("Inference done: device and desktop DIFFER (first at operator #%1).")
-                .arg(r.comparison.firstDivergingOp),
+      (r.comparison.identical()
+           ? tr("Inference done: device and desktop agree on every tensor.")
+           : tr("Inference done: device and desktop DIFFER (first at operator #%1).")
+                 .arg(r.comparison.firstDivergingOp)) +
+          tr(" Input: %1.").arg(r.input),
       8000);
 }
 

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <chrono>
 #include <string>
@@ -235,4 +236,31 @@ TEST(CliDevice, InferRefusesAnInputLargerThanTheDevicesArena) {
   EXPECT_EQ(r.code, 2) << r.err.toStdString();
   EXPECT_TRUE(r.err.contains("more than the device's whole arena")) << r.err.toStdString();
   EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
+}
+
+// infer --wav: the device gets the same front-end features as the desktop, and says so.
+TEST(CliDevice, SpokenWordThroughTheAudioRecipeRunsOnTheSimulatorLikeTheDesktop) {
+  if (!QFileInfo::exists(kShared + "/models"))
+    GTEST_SKIP() << "../shared is missing: no third-party models";
+  const QString espeak = QStandardPaths::findExecutable(QStringLiteral("espeak-ng"));
+  const QString sox = QStandardPaths::findExecutable(QStringLiteral("sox"));
+  if (espeak.isEmpty() || sox.isEmpty())
+    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";
+  QTemporaryDir dir;
+  const QString raw = dir.filePath("yes.22k.wav"), wav = dir.filePath("yes.wav");
+  ASSERT_EQ(QProcess::execute(espeak, {"-w", raw, "yes"}), 0);
+  ASSERT_EQ(QProcess::execute(sox, {raw, "-r", "16000", "-c", "1", "-b", "16", wav}), 0);
+  const QString model = kShared + "/models/micro_speech_quantized.tflite";
+  const CliResult device = runCli({"infer", "--device", "sim:?model=" + model, "--model", model,
+                                   "--wav", wav, "--dump", dir.filePath("device"), "--json"});
+  ASSERT_EQ(device.code, 0) << device.err.toStdString();
+  EXPECT_TRUE(json(device)["input"].toString().startsWith("audio " + wav))
+      << device.out.toStdString();
+  const QJsonArray scores = json(device)["outputs_int8"].toArray()[0].toArray();
+  ASSERT_EQ(scores.size(), 4);  // silence, unknown, yes, no
+  for (int k : {0, 1, 3}) EXPECT_GT(scores[2].toInt(), scores[k].toInt()) << k;
+  const CliResult desktop = runCli({"run", model, "--wav", wav, "--dump", dir.filePath("desktop")});
+  ASSERT_EQ(desktop.code, 0) << desktop.err.toStdString();
+  const CliResult cmp = runCli({"compare", dir.filePath("desktop"), dir.filePath("device")});
+  EXPECT_EQ(cmp.code, 0) << cmp.out.toStdString();
 }

@@ -4,9 +4,12 @@
 
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <vector>
 
@@ -319,4 +322,53 @@ TEST(CliModel, QemuRefusesAFolderAsItsModelByName) {
   QTemporaryDir dir;
   expectOneLineError({"info", "--device", "qemu:?model=" + dir.path()},
                      {dir.path() + "' is not a regular file"});
+}
+
+// run --wav / --image / --input-recipe: the input is built from a recipe and named in the output.
+TEST(CliModel, RunTakesSpeechImagesAndRecipesAndSaysWhichInputRan) {
+  REQUIRE_SHARED();
+  const QString espeak = QStandardPaths::findExecutable(QStringLiteral("espeak-ng"));
+  const QString sox = QStandardPaths::findExecutable(QStringLiteral("sox"));
+  if (espeak.isEmpty() || sox.isEmpty())
+    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";
+  QTemporaryDir dir;
+  const QString raw = dir.filePath("no.22k.wav"), wav = dir.filePath("no.wav");
+  ASSERT_EQ(QProcess::execute(espeak, {"-w", raw, "no"}), 0);
+  ASSERT_EQ(QProcess::execute(sox, {raw, "-r", "16000", "-c", "1", "-b", "16", wav}), 0);
+  const CliResult r = runCli({"run", model("micro_speech_quantized"), "--wav", wav, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err.toStdString();
+  const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+  EXPECT_TRUE(o["input"].toString().startsWith("audio " + wav)) << r.out.toStdString();
+  const QJsonArray scores = o["outputs_int8"].toArray()[0].toArray();  // silence unknown yes no
+  ASSERT_EQ(scores.size(), 4);
+  for (int k = 0; k < 3; ++k) EXPECT_GT(scores[3].toInt(), scores[k].toInt()) << k;
+  // The same through a recipe file in the sidecar format, the front-end named relative to it.
+  QFile recipe(dir.filePath("speech.json"));
+  ASSERT_TRUE(recipe.open(QIODevice::WriteOnly));
+  recipe.write(QStringLiteral(R"({"input": {"recipe": "audio", "front_end_model": "%1"}})")
+                   .arg(model("audio_preprocessor_int8"))
+                   .toUtf8());
+  recipe.close();
+  const CliResult viaRecipe = runCli(
+      {"run", model("micro_speech_quantized"), "--input-recipe", recipe.fileName(), "--wav", wav});
+  ASSERT_EQ(viaRecipe.code, 0) << viaRecipe.err.toStdString();
+  EXPECT_TRUE(viaRecipe.out.contains("input: audio " + wav)) << viaRecipe.out.toStdString();
+  // An image into person_detect.
+  QImage img(64, 48, QImage::Format_RGB32);
+  img.fill(Qt::gray);
+  const QString png = dir.filePath("gray.png");
+  ASSERT_TRUE(img.save(png));
+  const CliResult image = runCli({"run", model("person_detect"), "--image", png});
+  ASSERT_EQ(image.code, 0) << image.err.toStdString();
+  EXPECT_TRUE(image.out.contains("input: image " + png + " (64x48 grayscale, resized to 96x96)"))
+      << image.out.toStdString();
+  // Wrong sources: one sentence naming the file and what is wrong.
+  expectOneLineError({"run", model("micro_speech_quantized"), "--image", png},
+                     {"input 0 ('Reshape_1', int8 [1,1960]) is not an image"});
+  expectOneLineError({"run", model("person_detect"), "--wav", wav},
+                     {"front-end model ", "do not tile input 0"});
+  expectOneLineError({"run", model("person_detect"), "--wav", wav, "--image", png},
+                     {"give one input source: --input, --wav or --image"});
+  expectOneLineError({"run", model("person_detect"), "--seed", "1", "--image", png},
+                     {"give exactly one input"});
 }

@@ -130,6 +130,11 @@ TEST(ConnectionState, AnotherModelRestartsTheSimulatorAndDropsResultsOnTheirWay)
   ASSERT_TRUE(waitForState(*wb.device(), ConnectionState::kConnected, 10000));
   EXPECT_TRUE(wb.deviceRunsModel());
   EXPECT_TRUE(wb.device()->address().contains("imu_gesture_demo"));
+  // The demo's recipe is a window of the stream: a run starts once 64 samples have arrived.
+  wb.device()->startStream(static_cast<quint8>(wb.device()->info().hello.sensors[0].sensorId), 16);
+  QString why;
+  for (int i = 0; i < 500 && wb.inputFromStream(&why).isEmpty(); ++i) QTest::qWait(20);
+  ASSERT_FALSE(wb.inputFromStream(&why).isEmpty()) << why.toStdString();
 
   QSignalSpy reports(&wb, &Workbench::runReport);
   QSignalSpy cleared(&wb, &Workbench::resultsCleared);
@@ -145,10 +150,24 @@ TEST(ConnectionState, AnotherModelRestartsTheSimulatorAndDropsResultsOnTheirWay)
   QTest::qWait(500);
   EXPECT_EQ(reports.count(), 0) << "a result of the old model was reported";
 
-  wb.runOnDevice();
+  // No sidecar recipe and no chosen input: nothing is sent, and the report says what to do.
+  QSignalSpy started(&wb, &Workbench::runStarted);
+  EXPECT_FALSE(wb.runOnDevice());
+  ASSERT_EQ(reports.count(), 1);
+  EXPECT_EQ(started.count(), 0);
+  const RunReport refused = reports.takeFirst().at(0).value<RunReport>();
+  EXPECT_TRUE(refused.error.startsWith("No inference: hello_world_int8.tflite has no input recipe"))
+      << refused.error.toStdString();
+  EXPECT_TRUE(refused.error.endsWith(": choose an input.")) << refused.error.toStdString();
+
+  const QString input =
+      QStringLiteral(TINYSCOPE_SHARED_DIR "/golden/hello_world_int8/seed1/input.bin");
+  wb.setInputSource(input);
+  EXPECT_TRUE(wb.runOnDevice());
   ASSERT_TRUE(reports.wait(15000));
   const RunReport r = reports.last().at(0).value<RunReport>();
   EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
+  EXPECT_EQ(r.input, "tensor file " + input);
   EXPECT_EQ(r.ops.size(), static_cast<int>(wb.modelSummary().operators.size()));
   EXPECT_TRUE(r.comparison.identical());
 }

@@ -189,6 +189,9 @@ TEST(MainWindow, AnotherModelClearsOldResultsAndRunsOnTheDevice) {
       QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite")));
   window.connectDevice(QStringLiteral("sim:?sensor=imu"));
   ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
+  QString why;  // the demo's recipe: a window of 64 stream samples
+  for (int i = 0; i < 200 && window.workbench()->inputFromStream(&why).isEmpty(); ++i)
+    QTest::qWait(20);
   QSignalSpy report(window.workbench(), &tinyscope::Workbench::runReport);
   window.runInference();
   ASSERT_TRUE(report.wait(15000));
@@ -203,11 +206,19 @@ TEST(MainWindow, AnotherModelClearsOldResultsAndRunsOnTheDevice) {
   ASSERT_TRUE(waitForState(window, ConnectionState::kStreaming, 10000));
   EXPECT_TRUE(window.workbench()->device()->address().contains("hello_world_int8"));
   report.clear();
+  window.runInference();  // no recipe, no chosen input: refused at once, nothing sent
+  ASSERT_EQ(report.count(), 1);
+  EXPECT_TRUE(
+      report.takeFirst().at(0).value<tinyscope::RunReport>().error.endsWith("choose an input."));
+  window.workbench()->setInputSource(
+      QStringLiteral(TINYSCOPE_SHARED_DIR "/golden/hello_world_int8/seed1/input.bin"));
   window.runInference();
   ASSERT_TRUE(report.wait(15000));
   const auto r = report.at(0).at(0).value<tinyscope::RunReport>();
   EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
   EXPECT_TRUE(r.comparison.identical());
+  EXPECT_TRUE(window.statusBar()->currentMessage().contains("Input: tensor file "))
+      << window.statusBar()->currentMessage().toStdString();
   EXPECT_EQ(window.profilerView()->rowCount(),
             static_cast<int>(window.workbench()->modelSummary().operators.size()));
 }

@@ -19,6 +19,12 @@ TEST(Workbench, BackToBackRunsReportOnceForTheNewestWithoutAStaleError) {
   QSignalSpy connected(wb.device(), &DeviceController::connected);
   wb.connectTo(QStringLiteral("sim:?sensor=imu"));
   ASSERT_TRUE(connected.wait(10000));
+  // The demo's recipe is a window of the stream: runs start once 64 samples have arrived.
+  ASSERT_FALSE(wb.device()->info().hello.sensors.empty());
+  wb.device()->startStream(static_cast<quint8>(wb.device()->info().hello.sensors[0].sensorId), 16);
+  QString why;
+  for (int i = 0; i < 500 && wb.inputFromStream(&why).isEmpty(); ++i) QTest::qWait(20);
+  ASSERT_FALSE(wb.inputFromStream(&why).isEmpty()) << why.toStdString();
   QSignalSpy reports(&wb, &Workbench::runReport);
   QSignalSpy started(&wb, &Workbench::runStarted);
   wb.runOnDevice();  // replaced at once by the next one
@@ -31,4 +37,5 @@ TEST(Workbench, BackToBackRunsReportOnceForTheNewestWithoutAStaleError) {
   EXPECT_EQ(r.id, started.at(1).at(0).value<quint64>());
   EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
   EXPECT_TRUE(r.comparison.identical());
+  EXPECT_EQ(r.input, "window of the newest 64 stream samples");
 }
