@@ -238,7 +238,8 @@ TEST(CliFlash, PreflightRefusesWhatTheDeviceCannotRunBeforeAByteIsSent) {
   const CliResult infer =
       runCli({"infer", "--device", agent.address(), "--model", lsh, "--input", input.fileName()});
   EXPECT_EQ(infer.code, 2) << infer.err.toStdString();
-  EXPECT_TRUE(infer.err.contains("op 15 LSH_PROJECTION not supported")) << infer.err.toStdString();
+  EXPECT_TRUE(infer.err.contains("operator LSH_PROJECTION (builtin code 15) not supported"))
+      << infer.err.toStdString();
   EXPECT_LT(t.elapsed(), 30000);
 
   // Not a model, or a truncated one: refused before the transfer as well.
