@@ -36,6 +36,12 @@ Status requireTypeIn(const OpContext& ctx, const TensorDesc& t, uint32_t types, 
   return Status::kOk;
 }
 
+Status requireSameTypeIn(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
+                         uint32_t types) {
+  const Status s = requireTypeIn(ctx, input, types, "input");
+  return s != Status::kOk ? s : requireType(ctx, output, input.type, "output");
+}
+
 int64_t constantInt(const TensorDesc& t, size_t i) {
   switch (t.type) {
     case TensorType::kInt8:

@@ -58,6 +58,9 @@ constexpr uint32_t typeBit(TensorType t) {
 }
 // t's type is in `types` (typeBit()s or-ed together); else kUnsupportedOpType naming `field`.
 Status requireTypeIn(const OpContext& ctx, const TensorDesc& t, uint32_t types, const char* field);
+// requireTypeIn on `input`, then `output` must have the input's type.
+Status requireSameTypeIn(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
+                         uint32_t types);
 // Element i of a constant int8/int16/int32/int64 tensor, widened (0 for other types).
 int64_t constantInt(const TensorDesc& t, size_t i);
 // The registration of a builtin operator without init.

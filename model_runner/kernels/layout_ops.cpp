@@ -4,6 +4,7 @@
 #include "model_runner/kernels/fill_shape.h"
 #include "model_runner/kernels/gather.h"
 #include "model_runner/kernels/l2_normalization.h"
+#include "model_runner/kernels/log_softmax.h"
 #include "model_runner/kernels/max_pool_2d.h"
 #include "model_runner/kernels/mean.h"
 #include "model_runner/kernels/mirror_pad.h"
@@ -43,6 +44,7 @@ Status addLayoutOps(OpResolver& resolver) {
       registerSpaceToBatchNd(),
       registerMirrorPad(),
       registerL2Normalization(),
+      registerLogSoftmax(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

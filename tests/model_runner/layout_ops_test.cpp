@@ -1,6 +1,6 @@
 // MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL,
 // ZEROS_LIKE, SUM, REDUCE_MAX, ARG_MAX, ARG_MIN, PADV2, MIRROR_PAD, the resizes and the
-// space/depth/batch moves against TensorFlow Lite Micro
+// space/depth/batch moves, LOG_SOFTMAX against TensorFlow Lite Micro
 // (../shared/tools/tflm_run): random one-operator models from the .tflite writer (random shapes,
 // options, types, quantizations and inputs) must give byte-identical outputs, and the models TFLM
 // refuses must be refused by both. Skips when tflm_run is absent.
@@ -1062,6 +1062,105 @@ TEST(LayoutOpsVsTflm, L2NormalizationWithActivationIsRefused) {
   addOp(w, schema::BuiltinOperator::kL2Normalization, {in}, {out},
         TableOptions(schema::BuiltinOptionsType::kL2NormOptions).add(0, Kind::kInt8, 1));
   compare(w, in, {out}, 10, rng);
+}
+
+// Both engines on the model with input 0 = `input0`; true when both ran it (tests count these
+// so they cannot pass on refusals alone).
+bool compareRan(host::TfliteWriter& w, int32_t input, int32_t output,
+                const std::vector<uint8_t>& input0) {
+  w.setInputs({input});
+  w.setOutputs({output});
+  return test::expectSameAsTflmRan(w.serialize(), input0);
+}
+
+// `n` float32 values in [-range, range] as raw bytes.
+std::vector<uint8_t> randomFloats(size_t n, float range, Rng& rng) {
+  std::vector<float> values(n);
+  std::uniform_real_distribution<float> dist(-range, range);
+  for (float& f : values) f = dist(rng);
+  std::vector<uint8_t> bytes(n * sizeof(float));
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  return bytes;
+}
+
+// ---- LOG_SOFTMAX ----
+
+TEST(LayoutOpsVsTflm, LogSoftmaxInt8RandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(71);
+  int ran = 0;
+  const int kCases = 60;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 9);
+    host::TfliteWriter w;
+    const int32_t in =
+        w.addActivation("in", TensorType::kInt8, shape, quantFor(TensorType::kInt8, rng));
+    // One model in six gets an output quantization TFLM refuses.
+    QuantParams outQuant = QuantParams::perTensor(16.0f / 256.0f, 127);
+    const int32_t variant = uniform(rng, 0, 11);
+    if (variant == 0) outQuant = QuantParams::perTensor(1.0f / 16.0f + 1e-6f, 127);
+    if (variant == 1) outQuant = QuantParams::perTensor(16.0f / 256.0f, 0);
+    const int32_t out = w.addActivation("out", TensorType::kInt8, shape, outQuant);
+    addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
+    ran += compareRan(w, in, out, randomBytes(elements(shape), rng)) ? 1 : 0;
+  }
+  EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+TEST(LayoutOpsVsTflm, LogSoftmaxFloatRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(72);
+  int ran = 0;
+  const int kCases = 40;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 9);
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("in", TensorType::kFloat32, shape);
+    // One model in eight declares an output of another shape, which TFLM refuses.
+    std::vector<int32_t> outShape = shape;
+    if (uniform(rng, 0, 7) == 0) outShape.back() += 1;
+    const int32_t out = w.addActivation("out", TensorType::kFloat32, outShape);
+    addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
+    const float range = static_cast<float>(uniform(rng, 1, 40));
+    ran += compareRan(w, in, out, randomFloats(elements(shape), range, rng)) ? 1 : 0;
+  }
+  EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+TEST(LayoutOpsVsTflm, LogSoftmaxEdgeCases) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(73);
+  // Rows of equal values, rows with one dominant value and long rows; input scales from tiny
+  // (every difference counts) to large (only the maximum survives).
+  for (float scale : {0.001f, 0.05f, 1.0f, 8.0f}) {
+    for (int32_t depth : {1, 2, 200}) {
+      SCOPED_TRACE(scale);
+      SCOPED_TRACE(depth);
+      host::TfliteWriter w;
+      const int32_t in =
+          w.addActivation("in", TensorType::kInt8, {3, depth}, QuantParams::perTensor(scale, 0));
+      const int32_t out = w.addActivation("out", TensorType::kInt8, {3, depth},
+                                          QuantParams::perTensor(16.0f / 256.0f, 127));
+      addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
+      std::vector<uint8_t> input0(static_cast<size_t>(3 * depth));
+      for (int32_t c = 0; c < depth; ++c) {
+        input0[static_cast<size_t>(c)] = 7;  // all equal
+        input0[static_cast<size_t>(depth + c)] = static_cast<uint8_t>(c == depth / 2 ? 127 : -128);
+        input0[static_cast<size_t>(2 * depth + c)] = static_cast<uint8_t>(rng());
+      }
+      EXPECT_TRUE(compareRan(w, in, out, input0));
+    }
+  }
+  // int16 and mismatched types are refused by both.
+  host::TfliteWriter w;
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt16, {2, 4}, QuantParams::perTensor(0.01f, 0));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt16, {2, 4}, QuantParams::perTensor(0.01f, 0));
+  addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
+  EXPECT_FALSE(compareRan(w, in, out, {}));
 }
 
 // ---- docs ----
