@@ -42,6 +42,21 @@ Status requireSameTypeIn(const OpContext& ctx, const TensorDesc& input, const Te
   return s != Status::kOk ? s : requireType(ctx, output, input.type, "output");
 }
 
+Status requireConvTensors(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
+                          const TensorDesc& output) {
+  Status s = Status::kOk;
+  if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
+      (s = requireType(ctx, filter, TensorType::kInt8, "filter")) != Status::kOk ||
+      (s = requireType(ctx, output, TensorType::kInt8, "output")) != Status::kOk ||
+      (s = requireRank(ctx, input, 4, "input")) != Status::kOk ||
+      (s = requireRank(ctx, filter, 4, "filter")) != Status::kOk ||
+      (s = requireRank(ctx, output, 4, "output")) != Status::kOk ||
+      (s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk) {
+    return s;
+  }
+  return requirePerTensorQuant(ctx, output, "output");
+}
+
 int64_t constantInt(const TensorDesc& t, size_t i) {
   switch (t.type) {
     case TensorType::kInt8:

@@ -14,6 +14,7 @@
 #include "model_runner/kernels/space_batch.h"
 #include "model_runner/kernels/split_pack.h"
 #include "model_runner/kernels/squeeze_expand_dims.h"
+#include "model_runner/kernels/transpose_conv.h"
 
 namespace tinyscope::runner::kernels {
 
@@ -45,6 +46,7 @@ Status addLayoutOps(OpResolver& resolver) {
       registerMirrorPad(),
       registerL2Normalization(),
       registerLogSoftmax(),
+      registerTransposeConv(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

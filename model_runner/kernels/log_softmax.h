@@ -37,9 +37,8 @@ inline void logSoftmax(const LogSoftmaxParams& p, int32_t outerSize, int32_t dep
       const int32_t scaled =
           quant::multiplyByQuantizedMultiplier(diff, p.inputMultiplier, p.inputLeftShift);
       sumOfExps = quant::wrappingAdd(
-          sumOfExps,
-          fixed::rescale(fixed::expOnNegativeValues(scaled, kLogSoftmaxInputIntegerBits), 0,
-                         kLogSoftmaxAccumulationIntegerBits));
+          sumOfExps, fixed::rescale(fixed::expOnNegativeValues(scaled, kLogSoftmaxInputIntegerBits),
+                                    0, kLogSoftmaxAccumulationIntegerBits));
     }
     const int32_t logSum = fixed::logOfAtLeastOne(sumOfExps, kLogSoftmaxAccumulationIntegerBits,
                                                   kLogSoftmaxInputIntegerBits);
@@ -53,9 +52,8 @@ inline void logSoftmax(const LogSoftmaxParams& p, int32_t outerSize, int32_t dep
       if (diff > threshold) {
         const int32_t scaled =
             quant::multiplyByQuantizedMultiplier(diff, p.inputMultiplier, p.inputLeftShift);
-        value = quant::roundingDivideByPOT(
-                    scaled - logSum,
-                    31 - kLogSoftmaxInputIntegerBits - kLogSoftmaxOutputIntegerBits) +
+        value = quant::roundingDivideByPOT(scaled - logSum, 31 - kLogSoftmaxInputIntegerBits -
+                                                                kLogSoftmaxOutputIntegerBits) +
                 127;
         value = value < -128 ? -128 : (value > 127 ? 127 : value);
       }

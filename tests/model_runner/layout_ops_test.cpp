@@ -1,6 +1,6 @@
 // MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL,
 // ZEROS_LIKE, SUM, REDUCE_MAX, ARG_MAX, ARG_MIN, PADV2, MIRROR_PAD, the resizes and the
-// space/depth/batch moves, LOG_SOFTMAX against TensorFlow Lite Micro
+// space/depth/batch moves, LOG_SOFTMAX, TRANSPOSE_CONV against TensorFlow Lite Micro
 // (../shared/tools/tflm_run): random one-operator models from the .tflite writer (random shapes,
 // options, types, quantizations and inputs) must give byte-identical outputs, and the models TFLM
 // refuses must be refused by both. Skips when tflm_run is absent.
@@ -1161,6 +1161,63 @@ TEST(LayoutOpsVsTflm, LogSoftmaxEdgeCases) {
       w.addActivation("out", TensorType::kInt16, {2, 4}, QuantParams::perTensor(0.01f, 0));
   addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
   EXPECT_FALSE(compareRan(w, in, out, {}));
+}
+
+// ---- TRANSPOSE_CONV ----
+
+int32_t addInt32Constant(host::TfliteWriter& w, const std::string& name,
+                         const std::vector<int32_t>& values) {
+  host::TensorSpec spec;
+  spec.name = name;
+  spec.type = TensorType::kInt32;
+  spec.shape = {static_cast<int32_t>(values.size())};
+  spec.data.resize(values.size() * 4);
+  std::memcpy(spec.data.data(), values.data(), spec.data.size());
+  return w.addTensor(std::move(spec));
+}
+
+TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(81);
+  int ran = 0;
+  const int kCases = 50;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const int32_t n = uniform(rng, 1, 2), h = uniform(rng, 1, 5), wd = uniform(rng, 1, 5);
+    const int32_t ic = uniform(rng, 1, 6), oc = uniform(rng, 1, 6);
+    const int32_t fh = uniform(rng, 1, 4), fw = uniform(rng, 1, 4);
+    const int32_t sh = uniform(rng, 1, 3), sw = uniform(rng, 1, 3);
+    const bool same = uniform(rng, 0, 1) == 1;
+    // Output size as TensorFlow gives it, sometimes one larger (TFLM pads for it).
+    int32_t oh = same ? h * sh : (h - 1) * sh + fh;
+    int32_t ow = same ? wd * sw : (wd - 1) * sw + fw;
+    if (uniform(rng, 0, 4) == 0) ++oh;
+    if (uniform(rng, 0, 4) == 0) ++ow;
+    host::TfliteWriter w;
+    const int32_t shape = addInt32Constant(w, "output_shape", {n, oh, ow, oc});
+    std::vector<float> scales(static_cast<size_t>(uniform(rng, 0, 1) ? oc : 1));
+    for (float& sc : scales) sc = 0.001f * static_cast<float>(uniform(rng, 1, 50));
+    const int32_t filter = addConstant(w, "filter", TensorType::kInt8, {oc, fh, fw, ic}, rng,
+                                       QuantParams::perChannel(scales, 0));
+    const int32_t in =
+        w.addActivation("in", TensorType::kInt8, {n, h, wd, ic}, quantFor(TensorType::kInt8, rng));
+    const int32_t out = w.addActivation("out", TensorType::kInt8, {n, oh, ow, oc},
+                                        quantFor(TensorType::kInt8, rng));
+    std::vector<int32_t> inputs = {shape, filter, in};
+    if (uniform(rng, 0, 2) != 0) {
+      std::vector<int32_t> bias(static_cast<size_t>(oc));
+      for (int32_t& b : bias) b = uniform(rng, -5000, 5000);
+      inputs.push_back(addInt32Constant(w, "bias", bias));
+    }
+    addOp(w, schema::BuiltinOperator::kTransposeConv, inputs, {out},
+          TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+              .add(0, Kind::kInt8, same ? 0 : 1)
+              .add(1, Kind::kInt32, sw)
+              .add(2, Kind::kInt32, sh)
+              .add(3, Kind::kInt8, uniform(rng, 0, 3)));
+    ran += compareRan(w, in, out, randomBytes(static_cast<size_t>(n * h * wd * ic), rng)) ? 1 : 0;
+  }
+  EXPECT_GE(ran, kCases * 3 / 4);
 }
 
 // ---- docs ----
