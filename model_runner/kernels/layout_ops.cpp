@@ -1,6 +1,7 @@
 #include "model_runner/kernels/layout_ops.h"
 
 #include "model_runner/kernels/arg_min_max.h"
+#include "model_runner/kernels/batch_matmul.h"
 #include "model_runner/kernels/fill_shape.h"
 #include "model_runner/kernels/gather.h"
 #include "model_runner/kernels/l2_normalization.h"
@@ -47,6 +48,7 @@ Status addLayoutOps(OpResolver& resolver) {
       registerL2Normalization(),
       registerLogSoftmax(),
       registerTransposeConv(),
+      registerBatchMatmul(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

@@ -34,8 +34,7 @@ Status prepare(OpContext& ctx) {
     return ctx.failValue(Status::kShapeMismatch, "output", out.c, output.index);
 
   const fb::Table& o = ctx.options();
-  const auto padding =
-      static_cast<schema::Padding>(o.u8(schema::transpose_conv_options::kPadding));
+  const auto padding = static_cast<schema::Padding>(o.u8(schema::transpose_conv_options::kPadding));
   TransposeConvParams& p = data->params;
   p.strideW = o.i32(schema::transpose_conv_options::kStrideW);
   p.strideH = o.i32(schema::transpose_conv_options::kStrideH);
@@ -46,10 +45,10 @@ Status prepare(OpContext& ctx) {
   if (p.strideH < 1 || p.strideH > 1024)
     return ctx.failValue(Status::kBadOpParams, "stride_h", p.strideH);
   // TFLite pads as for a conv from the output back to the input.
-  p.padH = computePadding(p.strideH, 1, out.h, f.h,
-                          computeOutSize(padding, out.h, f.h, p.strideH, 1));
-  p.padW = computePadding(p.strideW, 1, out.w, f.w,
-                          computeOutSize(padding, out.w, f.w, p.strideW, 1));
+  p.padH =
+      computePadding(p.strideH, 1, out.h, f.h, computeOutSize(padding, out.h, f.h, p.strideH, 1));
+  p.padW =
+      computePadding(p.strideW, 1, out.w, f.w, computeOutSize(padding, out.w, f.w, p.strideW, 1));
   p.inputOffset = -input.zeroPoint();
   p.outputOffset = output.zeroPoint();
   if ((s = activationRange(ctx, o.u8(schema::transpose_conv_options::kActivation), output,
@@ -68,8 +67,7 @@ Status prepare(OpContext& ctx) {
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const TransposeConvData*>(ctx.userData());
   reference::transposeConvPerChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,
-                                     ctx.inputData<int8_t>(2), d->filter,
-                                     ctx.inputData<int8_t>(1),
+                                     ctx.inputData<int8_t>(2), d->filter, ctx.inputData<int8_t>(1),
                                      d->hasBias ? ctx.inputData<int32_t>(3) : nullptr, d->output,
                                      ctx.outputData<int8_t>(0), static_cast<int32_t*>(d->sums));
 }

@@ -1,6 +1,7 @@
 // MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL,
 // ZEROS_LIKE, SUM, REDUCE_MAX, ARG_MAX, ARG_MIN, PADV2, MIRROR_PAD, the resizes and the
-// space/depth/batch moves, LOG_SOFTMAX, TRANSPOSE_CONV against TensorFlow Lite Micro
+// space/depth/batch moves, LOG_SOFTMAX, TRANSPOSE_CONV, BATCH_MATMUL against TensorFlow Lite
+// Micro
 // (../shared/tools/tflm_run): random one-operator models from the .tflite writer (random shapes,
 // options, types, quantizations and inputs) must give byte-identical outputs, and the models TFLM
 // refuses must be refused by both. Skips when tflm_run is absent.
@@ -1216,6 +1217,67 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
               .add(2, Kind::kInt32, sh)
               .add(3, Kind::kInt8, uniform(rng, 0, 3)));
     ran += compareRan(w, in, out, randomBytes(static_cast<size_t>(n * h * wd * ic), rng)) ? 1 : 0;
+  }
+  EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+// ---- BATCH_MATMUL ----
+
+// lhs (input 0) times a constant rhs; ranks 2-5, broadcast batches, random adjoint flags.
+TEST(LayoutOpsVsTflm, BatchMatmulRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(91);
+  int ran = 0;
+  const int kCases = 60;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const int32_t rows = uniform(rng, 1, 5), cols = uniform(rng, 1, 5), depth = uniform(rng, 1, 7);
+    const bool adjX = uniform(rng, 0, 1) == 1, adjY = uniform(rng, 0, 1) == 1;
+    const int32_t lhsRank = uniform(rng, 2, 5), rhsRank = uniform(rng, 2, 5);
+    const int32_t outRank = lhsRank > rhsRank ? lhsRank : rhsRank;
+    std::vector<int32_t> outBatch = randomShape(rng, outRank - 2, outRank - 2, 3);
+    std::vector<int32_t> lhsShape(outBatch.end() - (lhsRank - 2), outBatch.end());
+    std::vector<int32_t> rhsShape(outBatch.end() - (rhsRank - 2), outBatch.end());
+    for (int32_t& d : lhsShape) d = uniform(rng, 0, 2) == 0 ? 1 : d;
+    for (int32_t& d : rhsShape) d = uniform(rng, 0, 2) == 0 ? 1 : d;
+    for (size_t b = 0; b < outBatch.size(); ++b) {
+      const size_t fromEnd = outBatch.size() - b;
+      const int32_t l = fromEnd <= lhsShape.size() ? lhsShape[lhsShape.size() - fromEnd] : 1;
+      const int32_t r = fromEnd <= rhsShape.size() ? rhsShape[rhsShape.size() - fromEnd] : 1;
+      outBatch[b] = l > r ? l : r;
+    }
+    lhsShape.push_back(adjX ? depth : rows);
+    lhsShape.push_back(adjX ? rows : depth);
+    rhsShape.push_back(adjY ? cols : depth);
+    rhsShape.push_back(adjY ? depth : cols);
+    // One model in ten has mismatched accumulation sizes, which TFLM refuses.
+    if (uniform(rng, 0, 9) == 0) rhsShape[rhsShape.size() - (adjY ? 1 : 2)] += 1;
+    std::vector<int32_t> outShape = outBatch;
+    outShape.push_back(rows);
+    outShape.push_back(cols);
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("lhs", type, lhsShape, quantFor(type, rng));
+    int32_t rhs = 0;
+    if (type == TensorType::kFloat32) {
+      host::TensorSpec spec;
+      spec.name = "rhs";
+      spec.type = type;
+      spec.data = randomFloats(elements(rhsShape), 4.0f, rng);
+      spec.shape = rhsShape;
+      rhs = w.addTensor(std::move(spec));
+    } else {
+      rhs = addConstant(w, "rhs", type, rhsShape, rng, quantFor(type, rng));
+    }
+    const int32_t out = w.addActivation("out", type, outShape, quantFor(type, rng));
+    addOp(w, schema::BuiltinOperator::kBatchMatmul, {in, rhs}, {out},
+          TableOptions(schema::BuiltinOptionsType::kBatchMatMulOptions)
+              .add(0, Kind::kBool, adjX ? 1 : 0)
+              .add(1, Kind::kBool, adjY ? 1 : 0));
+    const std::vector<uint8_t> input0 = type == TensorType::kFloat32
+                                            ? randomFloats(elements(lhsShape), 4.0f, rng)
+                                            : randomBytes(elements(lhsShape), rng);
+    ran += compareRan(w, in, out, input0) ? 1 : 0;
   }
   EXPECT_GE(ran, kCases * 3 / 4);
 }
