@@ -18,13 +18,16 @@ Status prepare(OpContext& ctx) {
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kBatchMatMulOptions)) != Status::kOk)
     return s;
   const TensorDesc lhs = ctx.input(0), rhs = ctx.input(1), output = ctx.output(0);
-  constexpr uint32_t kTypes = typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8);
+  constexpr uint32_t kTypes =
+      typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) | typeBit(TensorType::kInt16);
   if ((s = requireSameTypeIn(ctx, lhs, output, kTypes)) != Status::kOk ||
       (s = requireType(ctx, rhs, lhs.type, "rhs")) != Status::kOk) {
     return s;
   }
-  if (lhs.rank < 2 || lhs.rank > 5) return ctx.failValue(Status::kShapeMismatch, "lhs rank", lhs.rank, lhs.index);
-  if (rhs.rank < 2 || rhs.rank > 5) return ctx.failValue(Status::kShapeMismatch, "rhs rank", rhs.rank, rhs.index);
+  if (lhs.rank < 2 || lhs.rank > 5)
+    return ctx.failValue(Status::kShapeMismatch, "lhs rank", lhs.rank, lhs.index);
+  if (rhs.rank < 2 || rhs.rank > 5)
+    return ctx.failValue(Status::kShapeMismatch, "rhs rank", rhs.rank, rhs.index);
 
   BatchMatmulParams* p = nullptr;
   if ((s = allocateOpData(ctx, &p)) != Status::kOk) return s;
@@ -34,7 +37,8 @@ Status prepare(OpContext& ctx) {
     p->lhsBatch[i] = dim5(lhs, i);
     p->rhsBatch[i] = dim5(rhs, i);
     if (p->lhsBatch[i] != p->rhsBatch[i] && p->lhsBatch[i] != 1 && p->rhsBatch[i] != 1)
-      return ctx.failValue(Status::kShapeMismatch, "rhs batch dimension", p->rhsBatch[i], rhs.index);
+      return ctx.failValue(Status::kShapeMismatch, "rhs batch dimension", p->rhsBatch[i],
+                           rhs.index);
     p->outBatch[i] = p->lhsBatch[i] == 1 ? p->rhsBatch[i] : p->lhsBatch[i];
   }
   p->rows = p->adjX ? dim5(lhs, 4) : dim5(lhs, 3);
@@ -51,10 +55,20 @@ Status prepare(OpContext& ctx) {
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   if (lhs.type == TensorType::kFloat32) return Status::kOk;
 
-  if ((s = requirePerTensorQuant(ctx, lhs, "lhs")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, rhs, "rhs")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
+  if ((s = requirePerTensorQuantOf(ctx, lhs, lhs.type, "lhs")) != Status::kOk ||
+      (s = requirePerTensorQuantOf(ctx, rhs, lhs.type, "rhs")) != Status::kOk ||
+      (s = requirePerTensorQuantOf(ctx, output, lhs.type, "output")) != Status::kOk) {
     return s;
+  }
+  if (lhs.type == TensorType::kInt16) {
+    // TFLM: int16 operands are symmetric.
+    if (lhs.zeroPoint() != 0)
+      return ctx.failValue(Status::kBadQuantization, "lhs zero_point", lhs.zeroPoint(), lhs.index);
+    if (rhs.zeroPoint() != 0)
+      return ctx.failValue(Status::kBadQuantization, "rhs zero_point", rhs.zeroPoint(), rhs.index);
+    if (output.zeroPoint() != 0)
+      return ctx.failValue(Status::kBadQuantization, "output zero_point", output.zeroPoint(),
+                           output.index);
   }
   const double real = static_cast<double>(lhs.scale()) * static_cast<double>(rhs.scale()) /
                       static_cast<double>(output.scale());
@@ -73,6 +87,9 @@ void invoke(const OpContext& ctx) {
   if (ctx.input(0).type == TensorType::kFloat32) {
     reference::batchMatmul(*p, ctx.inputData<float>(0), ctx.inputData<float>(1),
                            ctx.outputData<float>(0));
+  } else if (ctx.input(0).type == TensorType::kInt16) {
+    reference::batchMatmul(*p, ctx.inputData<int16_t>(0), ctx.inputData<int16_t>(1),
+                           ctx.outputData<int16_t>(0));
   } else {
     reference::batchMatmul(*p, ctx.inputData<int8_t>(0), ctx.inputData<int8_t>(1),
                            ctx.outputData<int8_t>(0));

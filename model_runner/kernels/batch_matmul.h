@@ -1,6 +1,6 @@
 // BATCH_MATMUL: out[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n] over ranks 2-5 with
-// broadcast batch dimensions and optional transposed (adjoint) operands; float32, or int8 with
-// per-tensor quantization, like TFLite Micro's reference kernel.
+// broadcast batch dimensions and optional transposed (adjoint) operands; float32, int8 or int16
+// (zero points 0) with per-tensor quantization, like TFLite Micro's reference kernel.
 #pragma once
 
 #include <cstdint>
@@ -28,14 +28,14 @@ void forEachBatch(const BatchMatmulParams& p, Body body) {
   for (int32_t b0 = 0; b0 < p.outBatch[0]; ++b0) {
     for (int32_t b1 = 0; b1 < p.outBatch[1]; ++b1) {
       for (int32_t b2 = 0; b2 < p.outBatch[2]; ++b2) {
-        const int32_t l = ((p.lhsBatch[0] == 1 ? 0 : b0) * p.lhsBatch[1] +
-                           (p.lhsBatch[1] == 1 ? 0 : b1)) *
-                              p.lhsBatch[2] +
-                          (p.lhsBatch[2] == 1 ? 0 : b2);
-        const int32_t r = ((p.rhsBatch[0] == 1 ? 0 : b0) * p.rhsBatch[1] +
-                           (p.rhsBatch[1] == 1 ? 0 : b1)) *
-                              p.rhsBatch[2] +
-                          (p.rhsBatch[2] == 1 ? 0 : b2);
+        const int32_t l =
+            ((p.lhsBatch[0] == 1 ? 0 : b0) * p.lhsBatch[1] + (p.lhsBatch[1] == 1 ? 0 : b1)) *
+                p.lhsBatch[2] +
+            (p.lhsBatch[2] == 1 ? 0 : b2);
+        const int32_t r =
+            ((p.rhsBatch[0] == 1 ? 0 : b0) * p.rhsBatch[1] + (p.rhsBatch[1] == 1 ? 0 : b1)) *
+                p.rhsBatch[2] +
+            (p.rhsBatch[2] == 1 ? 0 : b2);
         const int32_t o = (b0 * p.outBatch[1] + b1) * p.outBatch[2] + b2;
         body(l * lhsSize, r * rhsSize, o * outSize);
       }
@@ -86,6 +86,18 @@ inline void batchMatmul(const BatchMatmulParams& p, const int8_t* lhs, const int
         const int32_t v =
             quant::multiplyByQuantizedMultiplier(sum, p.multiplier, p.shift) + p.outputOffset;
         return static_cast<int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
+      });
+}
+
+inline void batchMatmul(const BatchMatmulParams& p, const int16_t* lhs, const int16_t* rhs,
+                        int16_t* out) {
+  // Zero points are 0 for int16 (checked in prepare); sums in 64 bits.
+  matmulBatches(
+      p, lhs, rhs, out, int64_t{0},
+      [](int64_t sum, int16_t a, int16_t b) { return sum + static_cast<int64_t>(a) * b; },
+      [&p](int64_t sum) {
+        const int32_t v = quant::multiplyByQuantizedMultiplier64(sum, p.multiplier, p.shift);
+        return static_cast<int16_t>(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
       });
 }
 

@@ -1228,10 +1228,11 @@ TEST(LayoutOpsVsTflm, BatchMatmulRandomModels) {
   SKIP_WITHOUT_TFLM();
   Rng rng(91);
   int ran = 0;
-  const int kCases = 60;
+  const int kCases = 90;
   for (int i = 0; i < kCases; ++i) {
     SCOPED_TRACE(i);
-    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kFloat32});
     const int32_t rows = uniform(rng, 1, 5), cols = uniform(rng, 1, 5), depth = uniform(rng, 1, 7);
     const bool adjX = uniform(rng, 0, 1) == 1, adjY = uniform(rng, 0, 1) == 1;
     const int32_t lhsRank = uniform(rng, 2, 5), rhsRank = uniform(rng, 2, 5);
@@ -1276,10 +1277,26 @@ TEST(LayoutOpsVsTflm, BatchMatmulRandomModels) {
               .add(1, Kind::kBool, adjY ? 1 : 0));
     const std::vector<uint8_t> input0 = type == TensorType::kFloat32
                                             ? randomFloats(elements(lhsShape), 4.0f, rng)
-                                            : randomBytes(elements(lhsShape), rng);
+                                            : randomBytes(elements(lhsShape) * typeSize(type), rng);
     ran += compareRan(w, in, out, input0) ? 1 : 0;
   }
   EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+TEST(LayoutOpsVsTflm, BatchMatmulInt16NeedsZeroZeroPoints) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(92);
+  for (int operand = 0; operand < 3; ++operand) {
+    SCOPED_TRACE(operand);
+    host::TfliteWriter w;
+    auto quant = [&](int which) { return QuantParams::perTensor(0.01f, which == operand ? 3 : 0); };
+    const int32_t in = w.addActivation("lhs", TensorType::kInt16, {2, 3}, quant(0));
+    const int32_t rhs = addConstant(w, "rhs", TensorType::kInt16, {3, 4}, rng, quant(1));
+    const int32_t out = w.addActivation("out", TensorType::kInt16, {2, 4}, quant(2));
+    addOp(w, schema::BuiltinOperator::kBatchMatmul, {in, rhs}, {out},
+          TableOptions(schema::BuiltinOptionsType::kBatchMatMulOptions));
+    EXPECT_FALSE(compareRan(w, in, out, randomBytes(12, rng)));
+  }
 }
 
 // ---- docs ----
