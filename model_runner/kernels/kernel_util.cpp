@@ -43,18 +43,18 @@ Status requireSameTypeIn(const OpContext& ctx, const TensorDesc& input, const Te
 }
 
 Status requireConvTensors(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
-                          const TensorDesc& output) {
+                          const TensorDesc& output, TensorType dataType) {
   Status s = Status::kOk;
-  if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
+  if ((s = requireType(ctx, input, dataType, "input")) != Status::kOk ||
       (s = requireType(ctx, filter, TensorType::kInt8, "filter")) != Status::kOk ||
-      (s = requireType(ctx, output, TensorType::kInt8, "output")) != Status::kOk ||
+      (s = requireType(ctx, output, dataType, "output")) != Status::kOk ||
       (s = requireRank(ctx, input, 4, "input")) != Status::kOk ||
       (s = requireRank(ctx, filter, 4, "filter")) != Status::kOk ||
       (s = requireRank(ctx, output, 4, "output")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk) {
+      (s = requirePerTensorQuantOf(ctx, input, dataType, "input")) != Status::kOk) {
     return s;
   }
-  return requirePerTensorQuant(ctx, output, "output");
+  return requirePerTensorQuantOf(ctx, output, dataType, "output");
 }
 
 int64_t constantInt(const TensorDesc& t, size_t i) {

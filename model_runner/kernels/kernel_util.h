@@ -63,10 +63,10 @@ Status requireSameTypeIn(const OpContext& ctx, const TensorDesc& input, const Te
                          uint32_t types);
 // Element i of a constant int8/int16/int32/int64 tensor, widened (0 for other types).
 int64_t constantInt(const TensorDesc& t, size_t i);
-// Convolution operands: int8 input, filter and output of rank 4, input and output quantized
-// per tensor (the filter's scales are checked by populatePerChannel).
+// Convolution operands of rank 4: input and output of `dataType` (int8 or int16) quantized per
+// tensor, an int8 filter (its scales are checked by populatePerChannel).
 Status requireConvTensors(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
-                          const TensorDesc& output);
+                          const TensorDesc& output, TensorType dataType = TensorType::kInt8);
 // The registration of a builtin operator without init.
 OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
                                    void (*invoke)(const OpContext&));

@@ -9,7 +9,9 @@ struct TransposeConvData {
   Shape4 input, filter, output;
   PerChannelQuant quant;
   bool hasBias = false;
-  void* sums = nullptr;  // scratch: one int32 per output element
+  bool wide = false;       // int16 data
+  bool int16Bias = false;  // int16 data with an int16 (not int64) bias
+  void* sums = nullptr;    // scratch: one int32 (int8 data) or int64 per output element
 };
 
 // Inputs: 0 output shape (unread), 1 filter, 2 input, 3 optional bias.
@@ -19,9 +21,14 @@ Status prepare(OpContext& ctx) {
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kTransposeConvOptions)) != Status::kOk)
     return s;
   const TensorDesc filter = ctx.input(1), input = ctx.input(2), output = ctx.output(0);
-  if ((s = requireConvTensors(ctx, input, filter, output)) != Status::kOk) return s;
+  const bool wide = input.type == TensorType::kInt16;
+  if ((s = requireConvTensors(ctx, input, filter, output,
+                              wide ? TensorType::kInt16 : TensorType::kInt8)) != Status::kOk) {
+    return s;
+  }
   TransposeConvData* data = nullptr;
   if ((s = allocateOpData(ctx, &data)) != Status::kOk) return s;
+  data->wide = wide;
   data->input = shape4(input);
   data->filter = shape4(filter);
   data->output = shape4(output);
@@ -49,27 +56,53 @@ Status prepare(OpContext& ctx) {
       computePadding(p.strideH, 1, out.h, f.h, computeOutSize(padding, out.h, f.h, p.strideH, 1));
   p.padW =
       computePadding(p.strideW, 1, out.w, f.w, computeOutSize(padding, out.w, f.w, p.strideW, 1));
-  p.inputOffset = -input.zeroPoint();
-  p.outputOffset = output.zeroPoint();
-  if ((s = activationRange(ctx, o.u8(schema::transpose_conv_options::kActivation), output,
-                           &p.actMin, &p.actMax)) != Status::kOk) {
+  // The int16 kernel applies no zero points (TFLM assumes them 0 and does not check).
+  p.inputOffset = wide ? 0 : -input.zeroPoint();
+  p.outputOffset = wide ? 0 : output.zeroPoint();
+  if ((s = activationRangeOf(ctx, o.u8(schema::transpose_conv_options::kActivation), output,
+                             &p.actMin, &p.actMax)) != Status::kOk) {
     return s;
   }
   if (ctx.hasInput(3)) {
-    if ((s = checkBias(ctx, ctx.input(3), out.c)) != Status::kOk) return s;
+    const TensorDesc bias = ctx.input(3);
+    if (!wide) {
+      if ((s = checkBias(ctx, bias, out.c)) != Status::kOk) return s;
+    } else if (bias.type != TensorType::kInt64 && bias.type != TensorType::kInt16) {
+      return ctx.failValue(Status::kUnsupportedOpType, "bias (int64 or int16 for int16 data)",
+                           static_cast<int64_t>(bias.type), bias.index);
+    } else if (bias.elementCount != static_cast<size_t>(out.c)) {
+      return ctx.failValue(Status::kShapeMismatch, "bias", static_cast<int64_t>(bias.elementCount),
+                           bias.index);
+    }
     data->hasBias = true;
+    data->int16Bias = bias.type == TensorType::kInt16;
   }
   if ((s = populatePerChannel(ctx, input, filter, output, out.c, &data->quant)) != Status::kOk)
     return s;
-  return ctx.requestScratch(sizeof(int32_t) * output.elementCount, &data->sums);
+  const size_t accBytes = wide ? sizeof(int64_t) : sizeof(int32_t);
+  return ctx.requestScratch(accBytes * output.elementCount, &data->sums);
 }
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const TransposeConvData*>(ctx.userData());
-  reference::transposeConvPerChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,
-                                     ctx.inputData<int8_t>(2), d->filter, ctx.inputData<int8_t>(1),
-                                     d->hasBias ? ctx.inputData<int32_t>(3) : nullptr, d->output,
-                                     ctx.outputData<int8_t>(0), static_cast<int32_t*>(d->sums));
+  const int32_t* m = d->quant.multipliers;
+  const int32_t* sh = d->quant.shifts;
+  if (!d->wide) {
+    reference::transposeConvPerChannel(d->params, m, sh, d->input, ctx.inputData<int8_t>(2),
+                                       d->filter, ctx.inputData<int8_t>(1),
+                                       d->hasBias ? ctx.inputData<int32_t>(3) : nullptr, d->output,
+                                       ctx.outputData<int8_t>(0), static_cast<int32_t*>(d->sums));
+  } else if (d->int16Bias) {
+    reference::transposeConvPerChannel(d->params, m, sh, d->input, ctx.inputData<int16_t>(2),
+                                       d->filter, ctx.inputData<int8_t>(1),
+                                       ctx.inputData<int16_t>(3), d->output,
+                                       ctx.outputData<int16_t>(0), static_cast<int64_t*>(d->sums));
+  } else {
+    reference::transposeConvPerChannel(d->params, m, sh, d->input, ctx.inputData<int16_t>(2),
+                                       d->filter, ctx.inputData<int8_t>(1),
+                                       d->hasBias ? ctx.inputData<int64_t>(3) : nullptr, d->output,
+                                       ctx.outputData<int16_t>(0), static_cast<int64_t*>(d->sums));
+  }
 }
 
 }  // namespace

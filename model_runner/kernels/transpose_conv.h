@@ -1,6 +1,7 @@
 // TRANSPOSE_CONV (a conv's gradient: each input pixel scatters a filter window into the
-// output): int8 with per-channel filter scales and an optional int32 bias, like TFLite Micro's
-// reference kernel. Input 0 (the output shape) is not read: the output tensor's shape is used.
+// output): int8 with per-channel filter scales and an optional int32 bias, or int16 data with
+// int8 filters and an int64 or int16 bias (zero points not applied), like TFLite Micro's
+// reference kernels. Input 0 (the output shape) is not read: the output tensor's shape is used.
 #pragma once
 
 #include <cstdint>
@@ -19,17 +20,32 @@ struct TransposeConvParams {
 
 namespace reference {
 
-// `sums` holds output.flatSize() int32 accumulators. Filter layout: [out_c][h][w][in_c].
-inline void transposeConvPerChannel(const TransposeConvParams& p, const int32_t* multipliers,
-                                    const int32_t* shifts, const Shape4& in, const int8_t* input,
-                                    const Shape4& f, const int8_t* filter, const int32_t* bias,
-                                    const Shape4& out, int8_t* output, int32_t* sums) {
+inline int32_t accumulate(int32_t sum, int32_t x) {
+  return quant::wrappingAdd(sum, x);
+}
+inline int64_t accumulate(int64_t sum, int64_t x) {
+  return static_cast<int64_t>(static_cast<uint64_t>(sum) + static_cast<uint64_t>(x));
+}
+inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+  return quant::multiplyByQuantizedMultiplier(acc, multiplier, shift);
+}
+inline int32_t requantize(int64_t acc, int32_t multiplier, int32_t shift) {
+  return quant::multiplyByQuantizedMultiplier64(acc, multiplier, shift);
+}
+
+// `sums` holds output.flatSize() accumulators (int32 for int8 data, int64 for int16 data).
+// Filter layout: [out_c][h][w][in_c]. Bias: int32 for int8 data, int64 or int16 for int16.
+template <typename In, typename Acc, typename Bias>
+void transposeConvPerChannel(const TransposeConvParams& p, const int32_t* multipliers,
+                             const int32_t* shifts, const Shape4& in, const In* input,
+                             const Shape4& f, const int8_t* filter, const Bias* bias,
+                             const Shape4& out, In* output, Acc* sums) {
   const int32_t total = out.flatSize();
   for (int32_t i = 0; i < total; ++i) sums[i] = 0;
   for (int32_t b = 0; b < in.n; ++b) {
     for (int32_t iy = 0; iy < in.h; ++iy) {
       for (int32_t ix = 0; ix < in.w; ++ix) {
-        const int8_t* px = input + ((b * in.h + iy) * in.w + ix) * in.c;
+        const In* px = input + ((b * in.h + iy) * in.w + ix) * in.c;
         const int32_t oy0 = iy * p.strideH - p.padH;
         const int32_t ox0 = ix * p.strideW - p.padW;
         for (int32_t fy = 0; fy < f.h; ++fy) {
@@ -38,12 +54,12 @@ inline void transposeConvPerChannel(const TransposeConvParams& p, const int32_t*
           for (int32_t fx = 0; fx < f.w; ++fx) {
             const int32_t ox = ox0 + fx;
             if (ox < 0 || ox >= out.w) continue;
-            int32_t* acc = sums + ((b * out.h + oy) * out.w + ox) * out.c;
+            Acc* acc = sums + ((b * out.h + oy) * out.w + ox) * out.c;
             for (int32_t oc = 0; oc < out.c; ++oc) {
               const int8_t* w = filter + ((oc * f.h + fy) * f.w + fx) * f.c;
-              int32_t sum = acc[oc];
+              Acc sum = acc[oc];
               for (int32_t ic = 0; ic < in.c; ++ic)
-                sum = quant::wrappingAdd(sum, (px[ic] + p.inputOffset) * w[ic]);
+                sum = accumulate(sum, static_cast<Acc>((px[ic] + p.inputOffset) * w[ic]));
               acc[oc] = sum;
             }
           }
@@ -53,12 +69,11 @@ inline void transposeConvPerChannel(const TransposeConvParams& p, const int32_t*
   }
   for (int32_t i = 0; i < total; ++i) {
     const int32_t oc = i % out.c;
-    int32_t acc = sums[i];
-    if (bias != nullptr) acc = quant::wrappingAdd(acc, bias[oc]);
-    int32_t v = quant::multiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]);
-    v += p.outputOffset;
+    Acc acc = sums[i];
+    if (bias != nullptr) acc = accumulate(acc, static_cast<Acc>(bias[oc]));
+    int32_t v = requantize(acc, multipliers[oc], shifts[oc]) + p.outputOffset;
     v = v < p.actMin ? p.actMin : (v > p.actMax ? p.actMax : v);
-    output[i] = static_cast<int8_t>(v);
+    output[i] = static_cast<In>(v);
   }
 }
 

@@ -1181,7 +1181,7 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
   SKIP_WITHOUT_TFLM();
   Rng rng(81);
   int ran = 0;
-  const int kCases = 50;
+  const int kCases = 80;
   for (int i = 0; i < kCases; ++i) {
     SCOPED_TRACE(i);
     const int32_t n = uniform(rng, 1, 2), h = uniform(rng, 1, 5), wd = uniform(rng, 1, 5);
@@ -1200,15 +1200,30 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
     for (float& sc : scales) sc = 0.001f * static_cast<float>(uniform(rng, 1, 50));
     const int32_t filter = addConstant(w, "filter", TensorType::kInt8, {oc, fh, fw, ic}, rng,
                                        QuantParams::perChannel(scales, 0));
-    const int32_t in =
-        w.addActivation("in", TensorType::kInt8, {n, h, wd, ic}, quantFor(TensorType::kInt8, rng));
-    const int32_t out = w.addActivation("out", TensorType::kInt8, {n, oh, ow, oc},
-                                        quantFor(TensorType::kInt8, rng));
+    // int8 data with an int32 bias, or int16 data with an int64 or int16 bias.
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kInt16});
+    const int32_t in = w.addActivation("in", type, {n, h, wd, ic}, quantFor(type, rng));
+    const int32_t out = w.addActivation("out", type, {n, oh, ow, oc}, quantFor(type, rng));
     std::vector<int32_t> inputs = {shape, filter, in};
     if (uniform(rng, 0, 2) != 0) {
       std::vector<int32_t> bias(static_cast<size_t>(oc));
       for (int32_t& b : bias) b = uniform(rng, -5000, 5000);
-      inputs.push_back(addInt32Constant(w, "bias", bias));
+      if (type == TensorType::kInt8) {
+        inputs.push_back(addInt32Constant(w, "bias", bias));
+      } else if (uniform(rng, 0, 1) == 0) {
+        inputs.push_back(
+            addInt64Constant(w, "bias", std::vector<int64_t>(bias.begin(), bias.end())));
+      } else {
+        host::TensorSpec spec;
+        spec.name = "bias";
+        spec.type = TensorType::kInt16;
+        spec.shape = {oc};
+        for (int32_t b : bias) {
+          spec.data.push_back(static_cast<uint8_t>(b & 0xff));
+          spec.data.push_back(static_cast<uint8_t>((b >> 8) & 0xff));
+        }
+        inputs.push_back(w.addTensor(std::move(spec)));
+      }
     }
     addOp(w, schema::BuiltinOperator::kTransposeConv, inputs, {out},
           TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
@@ -1216,7 +1231,8 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
               .add(1, Kind::kInt32, sw)
               .add(2, Kind::kInt32, sh)
               .add(3, Kind::kInt8, uniform(rng, 0, 3)));
-    ran += compareRan(w, in, out, randomBytes(static_cast<size_t>(n * h * wd * ic), rng)) ? 1 : 0;
+    const size_t inBytes = static_cast<size_t>(n * h * wd * ic) * typeSize(type);
+    ran += compareRan(w, in, out, randomBytes(inBytes, rng)) ? 1 : 0;
   }
   EXPECT_GE(ran, kCases * 3 / 4);
 }
