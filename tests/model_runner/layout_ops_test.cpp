@@ -1237,6 +1237,30 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
   EXPECT_GE(ran, kCases * 3 / 4);
 }
 
+// An int8 filter without quantization, and float data with an int8 filter (a hybrid model),
+// are refused by both engines.
+TEST(LayoutOpsVsTflm, TransposeConvRefusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(82);
+  for (int variant = 0; variant < 2; ++variant) {
+    SCOPED_TRACE(variant);
+    host::TfliteWriter w;
+    const TensorType type = variant == 0 ? TensorType::kInt8 : TensorType::kFloat32;
+    const int32_t shape = addInt32Constant(w, "output_shape", {1, 4, 4, 3});
+    const int32_t filter = addConstant(
+        w, "filter", TensorType::kInt8, {3, 2, 2, 2}, rng,
+        variant == 0 ? QuantParams{} : QuantParams::perChannel({0.01f, 0.02f, 0.03f}, 0));
+    const int32_t in = w.addActivation("in", type, {1, 2, 2, 2}, quantFor(type, rng));
+    const int32_t out = w.addActivation("out", type, {1, 4, 4, 3}, quantFor(type, rng));
+    addOp(w, schema::BuiltinOperator::kTransposeConv, {shape, filter, in}, {out},
+          TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+              .add(0, Kind::kInt8, 1)
+              .add(1, Kind::kInt32, 2)
+              .add(2, Kind::kInt32, 2));
+    EXPECT_FALSE(compareRan(w, in, out, randomBytes(8 * typeSize(type), rng)));
+  }
+}
+
 // ---- BATCH_MATMUL ----
 
 // lhs (input 0) times a constant rhs; ranks 2-5, broadcast batches, random adjoint flags.
