@@ -57,6 +57,17 @@ int32_t reciprocalOfOnePlusXQ2(int32_t a) {
   return x;  // 1 / half the denominator
 }
 
+int countLeadingZeros(uint32_t x) {
+  return x == 0 ? 32 : __builtin_clz(x);
+}
+
+int32_t saturatingAdd(int32_t a, int32_t b) {
+  const int64_t sum = static_cast<int64_t>(a) + static_cast<int64_t>(b);
+  return sum > quant::kInt32Max
+             ? quant::kInt32Max
+             : (sum < quant::kInt32Min ? quant::kInt32Min : static_cast<int32_t>(sum));
+}
+
 }  // namespace
 
 int32_t oneOverOnePlusX(int32_t a) {
@@ -71,11 +82,59 @@ int32_t oneMinusXOverOnePlusX(int32_t a) {
 
 int32_t reciprocal(int32_t x, int integerBits, int* numBitsOverUnit) {
   const auto ux = static_cast<uint32_t>(x);
-  const int headroomPlusOne = ux == 0 ? 32 : __builtin_clz(ux);
+  const int headroomPlusOne = countLeadingZeros(ux);
   *numBitsOverUnit = integerBits - headroomPlusOne;
   const auto shiftedSumMinusOne = static_cast<int32_t>(
       (headroomPlusOne >= 32 ? 0u : (ux << headroomPlusOne)) - (static_cast<uint32_t>(1) << 31));
   return oneOverOnePlusX(shiftedSumMinusOne);
+}
+
+int32_t logOfAtLeastOne(int32_t x, int inputBits, int outputBits) {
+  // Q0 constants: ln 2, 2^-1/4, 2^-1/2, 1/4 and the rational approximation's coefficients.
+  constexpr int32_t kLn2 = 1488522236;
+  constexpr int32_t kQuarterRootHalf = 1805811301;
+  constexpr int32_t kRootHalf = 1518500250;
+  constexpr int32_t kQuarter = 536870912;
+  constexpr int32_t kAlphaN = 117049297;
+  constexpr int32_t kAlphaD = 127690142;
+  constexpr int32_t kAlphaI = 1057819769;
+  constexpr int32_t kAlphaF = 638450708;
+  // One extra integer bit of headroom while summing the two parts.
+  const int accBits = outputBits + 1;
+  const int32_t quarterAcc = rescale(kQuarter, 0, accBits);
+
+  // Two normalizations of x (plain, and times sqrt(1/2)); keep the mantissa nearer to 1.
+  const int headroomA = countLeadingZeros(static_cast<uint32_t>(x));
+  const int32_t mantissaA = saturatingRoundingMultiplyByPOT(
+      mul(saturatingRoundingMultiplyByPOT(x, headroomA - 1), kRootHalf), 1);
+  const int32_t exponentA = saturatingAdd(
+      saturatingRoundingMultiplyByPOT(inputBits - headroomA, 31 - accBits), quarterAcc);
+  const int headroomB = countLeadingZeros(static_cast<uint32_t>(mul(x, kRootHalf))) - 1;
+  const int32_t mantissaB = saturatingRoundingMultiplyByPOT(x, headroomB);
+  const int64_t exponentBWide =
+      static_cast<int64_t>(saturatingRoundingMultiplyByPOT(inputBits - headroomB, 31 - accBits)) -
+      quarterAcc;
+  const int32_t exponentB =
+      exponentBWide < quant::kInt32Min
+          ? quant::kInt32Min
+          : (exponentBWide > quant::kInt32Max ? quant::kInt32Max
+                                              : static_cast<int32_t>(exponentBWide));
+  const int32_t r = mantissaA < mantissaB ? mantissaA : mantissaB;
+  const int32_t exponent = exponentA > exponentB ? exponentA : exponentB;
+
+  // ln(r) by a rational approximation around 2^-1/4.
+  const int32_t p = roundingHalfSum(r, kQuarterRootHalf);
+  int32_t q = quant::wrappingAdd(r, -kQuarterRootHalf);
+  q = quant::wrappingAdd(q, q);
+  const int32_t qSquared = mul(q, q);
+  const int32_t num = quant::wrappingAdd(mul(q, r), mul(mul(q, qSquared), kAlphaN));
+  const int32_t denomMinusOne = quant::wrappingAdd(
+      mul(p, quant::wrappingAdd(quant::wrappingAdd(kAlphaI, q), mul(kAlphaD, qSquared))),
+      mul(kAlphaF, q));
+  const int32_t recipDenom = oneOverOnePlusX(denomMinusOne);
+  const int32_t sum =
+      quant::wrappingAdd(mul(exponent, kLn2), mul(rescale(num, 0, accBits), recipDenom));
+  return rescale(sum, accBits, outputBits);
 }
 
 }  // namespace tinyscope::runner::fixed

@@ -46,5 +46,8 @@ int32_t oneMinusXOverOnePlusX(int32_t a);
 // Reciprocal of a positive value with `integerBits` integer bits, as TFLite's GetReciprocal:
 // returns the Q0 scale and the number of bits over unit.
 int32_t reciprocal(int32_t x, int integerBits, int* numBitsOverUnit);
+// ln(x) for a positive x >= 1 given with `inputBits` integer bits, as TFLite's
+// log_x_for_x_greater_than_or_equal_to_1; the result has `outputBits` integer bits.
+int32_t logOfAtLeastOne(int32_t x, int inputBits, int outputBits);
 
 }  // namespace tinyscope::runner::fixed

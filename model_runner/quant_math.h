@@ -46,6 +46,17 @@ inline int32_t multiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int 
       saturatingRoundingDoublingHighMul(wrappingShiftLeft(x, leftShift), multiplier), rightShift);
 }
 
+// x * multiplier * 2^shift for a 64-bit accumulator (TFLM's int16 kernels): the multiplier is
+// first rounded to 16 bits, then one rounding shift.
+inline int32_t multiplyByQuantizedMultiplier64(int64_t x, int32_t multiplier, int shift) {
+  const int64_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  const int totalShift = 15 - shift;
+  const auto product =
+      static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(reduced) +
+                           (uint64_t{1} << (totalShift - 1)));
+  return static_cast<int32_t>(product >> totalShift);
+}
+
 inline int32_t multiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, int32_t multiplier,
                                                               int leftShift) {
   return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, multiplier), -leftShift);

@@ -42,6 +42,12 @@ constexpr uint32_t kData = 0, kOffset = 1, kSize = 2;
 }
 
 // Builtin option tables used by the core kernels.
+namespace transpose_conv_options {
+constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kActivation = 3;
+}
+namespace batch_matmul_options {
+constexpr uint32_t kAdjX = 0, kAdjY = 1;
+}
 namespace conv2d_options {
 constexpr uint32_t kPadding = 0, kStrideW = 1, kStrideH = 2, kActivation = 3, kDilationW = 4,
                    kDilationH = 5;
@@ -172,6 +178,8 @@ enum class BuiltinOptionsType : uint8_t {
   kCastOptions = 37,
   kMaximumMinimumOptions = 39,
   kCumsumOptions = 102,
+  kTransposeConvOptions = 49,
+  kBatchMatMulOptions = 101,
 };
 
 enum class Padding : uint8_t { kSame = 0, kValid = 1 };

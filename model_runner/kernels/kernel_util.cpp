@@ -36,6 +36,27 @@ Status requireTypeIn(const OpContext& ctx, const TensorDesc& t, uint32_t types, 
   return Status::kOk;
 }
 
+Status requireSameTypeIn(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
+                         uint32_t types) {
+  const Status s = requireTypeIn(ctx, input, types, "input");
+  return s != Status::kOk ? s : requireType(ctx, output, input.type, "output");
+}
+
+Status requireConvTensors(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
+                          const TensorDesc& output, TensorType dataType) {
+  Status s = Status::kOk;
+  if ((s = requireType(ctx, input, dataType, "input")) != Status::kOk ||
+      (s = requireType(ctx, filter, TensorType::kInt8, "filter")) != Status::kOk ||
+      (s = requireType(ctx, output, dataType, "output")) != Status::kOk ||
+      (s = requireRank(ctx, input, 4, "input")) != Status::kOk ||
+      (s = requireRank(ctx, filter, 4, "filter")) != Status::kOk ||
+      (s = requireRank(ctx, output, 4, "output")) != Status::kOk ||
+      (s = requirePerTensorQuantOf(ctx, input, dataType, "input")) != Status::kOk) {
+    return s;
+  }
+  return requirePerTensorQuantOf(ctx, output, dataType, "output");
+}
+
 int64_t constantInt(const TensorDesc& t, size_t i) {
   switch (t.type) {
     case TensorType::kInt8:

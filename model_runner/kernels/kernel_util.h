@@ -58,8 +58,15 @@ constexpr uint32_t typeBit(TensorType t) {
 }
 // t's type is in `types` (typeBit()s or-ed together); else kUnsupportedOpType naming `field`.
 Status requireTypeIn(const OpContext& ctx, const TensorDesc& t, uint32_t types, const char* field);
+// requireTypeIn on `input`, then `output` must have the input's type.
+Status requireSameTypeIn(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
+                         uint32_t types);
 // Element i of a constant int8/int16/int32/int64 tensor, widened (0 for other types).
 int64_t constantInt(const TensorDesc& t, size_t i);
+// Convolution operands of rank 4: input and output of `dataType` (int8 or int16) quantized per
+// tensor, an int8 filter (its scales are checked by populatePerChannel).
+Status requireConvTensors(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
+                          const TensorDesc& output, TensorType dataType = TensorType::kInt8);
 // The registration of a builtin operator without init.
 OpRegistration builtinRegistration(schema::BuiltinOperator op, Status (*prepare)(OpContext&),
                                    void (*invoke)(const OpContext&));

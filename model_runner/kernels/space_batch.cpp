@@ -27,9 +27,9 @@ Status prepareCommon(OpContext& ctx, uint32_t inputs, SpaceData** out) {
   Status s = requireArity(ctx, inputs, inputs, 1);
   if (s != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
-  if ((s = requireTypeIn(ctx, input, typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8),
-                         "input")) != Status::kOk ||
-      (s = requireType(ctx, output, input.type, "output")) != Status::kOk) {
+  if ((s = requireSameTypeIn(ctx, input, output,
+                             typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8))) !=
+      Status::kOk) {
     return s;
   }
   auto* data = static_cast<SpaceData*>(ctx.allocatePersistent(sizeof(SpaceData)));

@@ -9,16 +9,7 @@ Status prepareWindowOp(OpContext& ctx, bool depthwise, WindowOpData** out) {
                                      : schema::BuiltinOptionsType::kConv2DOptions;
   if ((s = requireOptions(ctx, optionsType)) != Status::kOk) return s;
   const TensorDesc input = ctx.input(0), filter = ctx.input(1), output = ctx.output(0);
-  if ((s = requireType(ctx, input, TensorType::kInt8, "input")) != Status::kOk ||
-      (s = requireType(ctx, filter, TensorType::kInt8, "filter")) != Status::kOk ||
-      (s = requireType(ctx, output, TensorType::kInt8, "output")) != Status::kOk ||
-      (s = requireRank(ctx, input, 4, "input")) != Status::kOk ||
-      (s = requireRank(ctx, filter, 4, "filter")) != Status::kOk ||
-      (s = requireRank(ctx, output, 4, "output")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, input, "input")) != Status::kOk ||
-      (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk) {
-    return s;
-  }
+  if ((s = requireConvTensors(ctx, input, filter, output)) != Status::kOk) return s;
   auto* data = static_cast<WindowOpData*>(ctx.allocatePersistent(sizeof(WindowOpData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
   *data = WindowOpData();

@@ -1,6 +1,7 @@
 // MAX_POOL_2D, SQUEEZE, EXPAND_DIMS, SLICE, SPLIT, SPLIT_V, PACK, UNPACK, GATHER, SHAPE, FILL,
 // ZEROS_LIKE, SUM, REDUCE_MAX, ARG_MAX, ARG_MIN, PADV2, MIRROR_PAD, the resizes and the
-// space/depth/batch moves against TensorFlow Lite Micro
+// space/depth/batch moves, LOG_SOFTMAX, TRANSPOSE_CONV, BATCH_MATMUL against TensorFlow Lite
+// Micro
 // (../shared/tools/tflm_run): random one-operator models from the .tflite writer (random shapes,
 // options, types, quantizations and inputs) must give byte-identical outputs, and the models TFLM
 // refuses must be refused by both. Skips when tflm_run is absent.
@@ -1096,6 +1097,278 @@ TEST(LayoutOpsVsTflm, CumsumRandomModels) {
                                              : randomBytes(elements(shape), rng),
                 true);
   });
+// Both engines on the model with input 0 = `input0`; true when both ran it (tests count these
+// so they cannot pass on refusals alone).
+bool compareRan(host::TfliteWriter& w, int32_t input, int32_t output,
+                const std::vector<uint8_t>& input0) {
+  w.setInputs({input});
+  w.setOutputs({output});
+  return test::expectSameAsTflmRan(w.serialize(), input0);
+}
+
+// `n` float32 values in [-range, range] as raw bytes.
+std::vector<uint8_t> randomFloats(size_t n, float range, Rng& rng) {
+  std::vector<float> values(n);
+  std::uniform_real_distribution<float> dist(-range, range);
+  for (float& f : values) f = dist(rng);
+  std::vector<uint8_t> bytes(n * sizeof(float));
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  return bytes;
+}
+
+// ---- LOG_SOFTMAX ----
+
+TEST(LayoutOpsVsTflm, LogSoftmaxInt8RandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(71);
+  int ran = 0;
+  const int kCases = 60;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 9);
+    host::TfliteWriter w;
+    const int32_t in =
+        w.addActivation("in", TensorType::kInt8, shape, quantFor(TensorType::kInt8, rng));
+    // One model in six gets an output quantization TFLM refuses.
+    QuantParams outQuant = QuantParams::perTensor(16.0f / 256.0f, 127);
+    const int32_t variant = uniform(rng, 0, 11);
+    if (variant == 0) outQuant = QuantParams::perTensor(1.0f / 16.0f + 1e-6f, 127);
+    if (variant == 1) outQuant = QuantParams::perTensor(16.0f / 256.0f, 0);
+    const int32_t out = w.addActivation("out", TensorType::kInt8, shape, outQuant);
+    addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
+    ran += compareRan(w, in, out, randomBytes(elements(shape), rng)) ? 1 : 0;
+  }
+  EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+TEST(LayoutOpsVsTflm, LogSoftmaxFloatRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(72);
+  int ran = 0;
+  const int kCases = 40;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const std::vector<int32_t> shape = randomShape(rng, 1, 4, 9);
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("in", TensorType::kFloat32, shape);
+    // One model in eight declares an output of another shape, which TFLM refuses.
+    std::vector<int32_t> outShape = shape;
+    if (uniform(rng, 0, 7) == 0) outShape.back() += 1;
+    const int32_t out = w.addActivation("out", TensorType::kFloat32, outShape);
+    addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
+    const float range = static_cast<float>(uniform(rng, 1, 40));
+    ran += compareRan(w, in, out, randomFloats(elements(shape), range, rng)) ? 1 : 0;
+  }
+  EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+TEST(LayoutOpsVsTflm, LogSoftmaxEdgeCases) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(73);
+  // Rows of equal values, rows with one dominant value and long rows; input scales from tiny
+  // (every difference counts) to large (only the maximum survives).
+  for (float scale : {0.001f, 0.05f, 1.0f, 8.0f}) {
+    for (int32_t depth : {1, 2, 200}) {
+      SCOPED_TRACE(scale);
+      SCOPED_TRACE(depth);
+      host::TfliteWriter w;
+      const int32_t in =
+          w.addActivation("in", TensorType::kInt8, {3, depth}, QuantParams::perTensor(scale, 0));
+      const int32_t out = w.addActivation("out", TensorType::kInt8, {3, depth},
+                                          QuantParams::perTensor(16.0f / 256.0f, 127));
+      addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
+      std::vector<uint8_t> input0(static_cast<size_t>(3 * depth));
+      for (int32_t c = 0; c < depth; ++c) {
+        input0[static_cast<size_t>(c)] = 7;  // all equal
+        input0[static_cast<size_t>(depth + c)] = static_cast<uint8_t>(c == depth / 2 ? 127 : -128);
+        input0[static_cast<size_t>(2 * depth + c)] = static_cast<uint8_t>(rng());
+      }
+      EXPECT_TRUE(compareRan(w, in, out, input0));
+    }
+  }
+  // int16 and mismatched types are refused by both.
+  host::TfliteWriter w;
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt16, {2, 4}, QuantParams::perTensor(0.01f, 0));
+  const int32_t out =
+      w.addActivation("out", TensorType::kInt16, {2, 4}, QuantParams::perTensor(0.01f, 0));
+  addOp(w, schema::BuiltinOperator::kLogSoftmax, {in}, {out});
+  EXPECT_FALSE(compareRan(w, in, out, {}));
+}
+
+// ---- TRANSPOSE_CONV ----
+
+int32_t addInt32Constant(host::TfliteWriter& w, const std::string& name,
+                         const std::vector<int32_t>& values) {
+  host::TensorSpec spec;
+  spec.name = name;
+  spec.type = TensorType::kInt32;
+  spec.shape = {static_cast<int32_t>(values.size())};
+  spec.data.resize(values.size() * 4);
+  std::memcpy(spec.data.data(), values.data(), spec.data.size());
+  return w.addTensor(std::move(spec));
+}
+
+TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(81);
+  int ran = 0;
+  const int kCases = 80;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const int32_t n = uniform(rng, 1, 2), h = uniform(rng, 1, 5), wd = uniform(rng, 1, 5);
+    const int32_t ic = uniform(rng, 1, 6), oc = uniform(rng, 1, 6);
+    const int32_t fh = uniform(rng, 1, 4), fw = uniform(rng, 1, 4);
+    const int32_t sh = uniform(rng, 1, 3), sw = uniform(rng, 1, 3);
+    const bool same = uniform(rng, 0, 1) == 1;
+    // Output size as TensorFlow gives it, sometimes one larger (TFLM pads for it).
+    int32_t oh = same ? h * sh : (h - 1) * sh + fh;
+    int32_t ow = same ? wd * sw : (wd - 1) * sw + fw;
+    if (uniform(rng, 0, 4) == 0) ++oh;
+    if (uniform(rng, 0, 4) == 0) ++ow;
+    host::TfliteWriter w;
+    const int32_t shape = addInt32Constant(w, "output_shape", {n, oh, ow, oc});
+    std::vector<float> scales(static_cast<size_t>(uniform(rng, 0, 1) ? oc : 1));
+    for (float& sc : scales) sc = 0.001f * static_cast<float>(uniform(rng, 1, 50));
+    const int32_t filter = addConstant(w, "filter", TensorType::kInt8, {oc, fh, fw, ic}, rng,
+                                       QuantParams::perChannel(scales, 0));
+    // int8 data with an int32 bias, or int16 data with an int64 or int16 bias.
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kInt16});
+    const int32_t in = w.addActivation("in", type, {n, h, wd, ic}, quantFor(type, rng));
+    const int32_t out = w.addActivation("out", type, {n, oh, ow, oc}, quantFor(type, rng));
+    std::vector<int32_t> inputs = {shape, filter, in};
+    if (uniform(rng, 0, 2) != 0) {
+      std::vector<int32_t> bias(static_cast<size_t>(oc));
+      for (int32_t& b : bias) b = uniform(rng, -5000, 5000);
+      if (type == TensorType::kInt8) {
+        inputs.push_back(addInt32Constant(w, "bias", bias));
+      } else if (uniform(rng, 0, 1) == 0) {
+        inputs.push_back(
+            addInt64Constant(w, "bias", std::vector<int64_t>(bias.begin(), bias.end())));
+      } else {
+        host::TensorSpec spec;
+        spec.name = "bias";
+        spec.type = TensorType::kInt16;
+        spec.shape = {oc};
+        for (int32_t b : bias) {
+          spec.data.push_back(static_cast<uint8_t>(b & 0xff));
+          spec.data.push_back(static_cast<uint8_t>((b >> 8) & 0xff));
+        }
+        inputs.push_back(w.addTensor(std::move(spec)));
+      }
+    }
+    addOp(w, schema::BuiltinOperator::kTransposeConv, inputs, {out},
+          TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+              .add(0, Kind::kInt8, same ? 0 : 1)
+              .add(1, Kind::kInt32, sw)
+              .add(2, Kind::kInt32, sh)
+              .add(3, Kind::kInt8, uniform(rng, 0, 3)));
+    const size_t inBytes = static_cast<size_t>(n * h * wd * ic) * typeSize(type);
+    ran += compareRan(w, in, out, randomBytes(inBytes, rng)) ? 1 : 0;
+  }
+  EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+// An int8 filter without quantization, and float data with an int8 filter (a hybrid model),
+// are refused by both engines.
+TEST(LayoutOpsVsTflm, TransposeConvRefusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(82);
+  for (int variant = 0; variant < 2; ++variant) {
+    SCOPED_TRACE(variant);
+    host::TfliteWriter w;
+    const TensorType type = variant == 0 ? TensorType::kInt8 : TensorType::kFloat32;
+    const int32_t shape = addInt32Constant(w, "output_shape", {1, 4, 4, 3});
+    const int32_t filter = addConstant(
+        w, "filter", TensorType::kInt8, {3, 2, 2, 2}, rng,
+        variant == 0 ? QuantParams{} : QuantParams::perChannel({0.01f, 0.02f, 0.03f}, 0));
+    const int32_t in = w.addActivation("in", type, {1, 2, 2, 2}, quantFor(type, rng));
+    const int32_t out = w.addActivation("out", type, {1, 4, 4, 3}, quantFor(type, rng));
+    addOp(w, schema::BuiltinOperator::kTransposeConv, {shape, filter, in}, {out},
+          TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+              .add(0, Kind::kInt8, 1)
+              .add(1, Kind::kInt32, 2)
+              .add(2, Kind::kInt32, 2));
+    EXPECT_FALSE(compareRan(w, in, out, randomBytes(8 * typeSize(type), rng)));
+  }
+}
+
+// ---- BATCH_MATMUL ----
+
+// lhs (input 0) times a constant rhs; ranks 2-5, broadcast batches, random adjoint flags.
+TEST(LayoutOpsVsTflm, BatchMatmulRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(91);
+  int ran = 0;
+  const int kCases = 90;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const TensorType type =
+        pick(rng, {TensorType::kInt8, TensorType::kInt16, TensorType::kFloat32});
+    const int32_t rows = uniform(rng, 1, 5), cols = uniform(rng, 1, 5), depth = uniform(rng, 1, 7);
+    const bool adjX = uniform(rng, 0, 1) == 1, adjY = uniform(rng, 0, 1) == 1;
+    const int32_t lhsRank = uniform(rng, 2, 5), rhsRank = uniform(rng, 2, 5);
+    const int32_t outRank = lhsRank > rhsRank ? lhsRank : rhsRank;
+    std::vector<int32_t> outBatch = randomShape(rng, outRank - 2, outRank - 2, 3);
+    std::vector<int32_t> lhsShape(outBatch.end() - (lhsRank - 2), outBatch.end());
+    std::vector<int32_t> rhsShape(outBatch.end() - (rhsRank - 2), outBatch.end());
+    for (int32_t& d : lhsShape) d = uniform(rng, 0, 2) == 0 ? 1 : d;
+    for (int32_t& d : rhsShape) d = uniform(rng, 0, 2) == 0 ? 1 : d;
+    for (size_t b = 0; b < outBatch.size(); ++b) {
+      const size_t fromEnd = outBatch.size() - b;
+      const int32_t l = fromEnd <= lhsShape.size() ? lhsShape[lhsShape.size() - fromEnd] : 1;
+      const int32_t r = fromEnd <= rhsShape.size() ? rhsShape[rhsShape.size() - fromEnd] : 1;
+      outBatch[b] = l > r ? l : r;
+    }
+    lhsShape.push_back(adjX ? depth : rows);
+    lhsShape.push_back(adjX ? rows : depth);
+    rhsShape.push_back(adjY ? cols : depth);
+    rhsShape.push_back(adjY ? depth : cols);
+    // One model in ten has mismatched accumulation sizes, which TFLM refuses.
+    if (uniform(rng, 0, 9) == 0) rhsShape[rhsShape.size() - (adjY ? 1 : 2)] += 1;
+    std::vector<int32_t> outShape = outBatch;
+    outShape.push_back(rows);
+    outShape.push_back(cols);
+    host::TfliteWriter w;
+    const int32_t in = w.addActivation("lhs", type, lhsShape, quantFor(type, rng));
+    int32_t rhs = 0;
+    if (type == TensorType::kFloat32) {
+      host::TensorSpec spec;
+      spec.name = "rhs";
+      spec.type = type;
+      spec.data = randomFloats(elements(rhsShape), 4.0f, rng);
+      spec.shape = rhsShape;
+      rhs = w.addTensor(std::move(spec));
+    } else {
+      rhs = addConstant(w, "rhs", type, rhsShape, rng, quantFor(type, rng));
+    }
+    const int32_t out = w.addActivation("out", type, outShape, quantFor(type, rng));
+    addOp(w, schema::BuiltinOperator::kBatchMatmul, {in, rhs}, {out},
+          TableOptions(schema::BuiltinOptionsType::kBatchMatMulOptions)
+              .add(0, Kind::kBool, adjX ? 1 : 0)
+              .add(1, Kind::kBool, adjY ? 1 : 0));
+    const std::vector<uint8_t> input0 = type == TensorType::kFloat32
+                                            ? randomFloats(elements(lhsShape), 4.0f, rng)
+                                            : randomBytes(elements(lhsShape) * typeSize(type), rng);
+    ran += compareRan(w, in, out, input0) ? 1 : 0;
+  }
+  EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+TEST(LayoutOpsVsTflm, BatchMatmulInt16NeedsZeroZeroPoints) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(92);
+  for (int operand = 0; operand < 3; ++operand) {
+    SCOPED_TRACE(operand);
+    host::TfliteWriter w;
+    auto quant = [&](int which) { return QuantParams::perTensor(0.01f, which == operand ? 3 : 0); };
+    const int32_t in = w.addActivation("lhs", TensorType::kInt16, {2, 3}, quant(0));
+    const int32_t rhs = addConstant(w, "rhs", TensorType::kInt16, {3, 4}, rng, quant(1));
+    const int32_t out = w.addActivation("out", TensorType::kInt16, {2, 4}, quant(2));
+    addOp(w, schema::BuiltinOperator::kBatchMatmul, {in, rhs}, {out},
+          TableOptions(schema::BuiltinOptionsType::kBatchMatMulOptions));
+    EXPECT_FALSE(compareRan(w, in, out, randomBytes(12, rng)));
+  }
 }
 
 // ---- docs ----
