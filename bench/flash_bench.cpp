@@ -36,8 +36,8 @@ Run flashOnce(const QString& agent, const QByteArray& model, const QString& name
   Run r;
   QTemporaryDir slots;
   QProcess proc;
-  proc.start(agent, QStringList{"--pty", "--quiet", "--no-model", "--slots", slots.path(),
-                                "--baud", QString::number(baud)} +
+  proc.start(agent, QStringList{"--pty", "--quiet", "--no-model", "--slots", slots.path(), "--baud",
+                                QString::number(baud)} +
                         faults);
   if (!proc.waitForStarted(5000)) {
     r.error = "cannot start " + agent;
@@ -90,9 +90,12 @@ int main(int argc, char** argv) {
   int runs = 3;
   const QStringList args = app.arguments();
   for (int i = 1; i + 1 < args.size(); i += 2) {
-    if (args[i] == "--agent") agent = args[i + 1];
-    else if (args[i] == "--model") name = args[i + 1];
-    else if (args[i] == "--runs") runs = qMax(1, args[i + 1].toInt());
+    if (args[i] == "--agent")
+      agent = args[i + 1];
+    else if (args[i] == "--model")
+      name = args[i + 1];
+    else if (args[i] == "--runs")
+      runs = qMax(1, args[i + 1].toInt());
   }
   const QString path = QStringLiteral(TINYSCOPE_SHARED_DIR "/models/") + name + ".tflite";
   QFile file(path);
@@ -114,7 +117,8 @@ int main(int argc, char** argv) {
   const QList<Row> rows = {
       {115200, "none", {}},
       {921600, "none", {}},
-      {921600, "0.1% bytes + 1% frames",
+      {921600,
+       "0.1% bytes + 1% frames",
        {"--byte-error-rate", "0.001", "--drop-rate", "0.01", "--link-seed", "7"}},
   };
   for (const Row& row : rows) {

@@ -19,6 +19,7 @@
 #include "app/core/device/device_transport.h"
 #include "app/core/device/model_flasher.h"
 #include "app/core/device/model_image_file.h"
+#include "model_runner/host/sha256.h"
 #include "model_runner/host/tflite_writer.h"
 #include "model_runner/model.h"
 #include "tests/support/cli_process.h"
@@ -34,8 +35,9 @@ QString modelPath(const QString& name) {
 // tinyscope-agent serving a pty with its slots in `slotsDir`.
 class PtyAgent {
  public:
-  explicit PtyAgent(const QString& slotsDir) {
-    m_process.start(kAgent, {"--pty", "--slots", slotsDir, "--no-model", "--quiet"});
+  explicit PtyAgent(const QString& slotsDir, const QStringList& link = {}) {
+    m_process.start(kAgent,
+                    QStringList{"--pty", "--slots", slotsDir, "--no-model", "--quiet"} + link);
     if (!m_process.waitForStarted(5000)) return;
     for (int i = 0; i < 50 && !m_process.canReadLine(); ++i) m_process.waitForReadyRead(100);
     const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
@@ -141,6 +143,42 @@ TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
   EXPECT_TRUE(r.activated);
   EXPECT_EQ(r.size, static_cast<quint32>(model.size() + tinyscope::proto::kModelImageHeaderSize))
       << "a .tflite travels as a model image";
+}
+
+// A UART at 921600 baud that flips a bit in 1% of the bytes and drops 1% of the frames, both
+// ways (seeded, so a failure replays): the flash still completes, and the device's SHA-256
+// check of the slot (FlashEnd) and CRC pass (VerifySlot) both passed for the image sent.
+TEST(ModelFlasher, SucceedsWithAVerifiedHashOverACorruptingDroppingLink) {
+  const QString modelFile = modelPath(QStringLiteral("hello_world_int8"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  const QByteArray model = readAll(modelFile);
+  QTemporaryDir slots;
+  PtyAgent agent(slots.path(), {"--baud", "921600", "--byte-error-rate", "0.01", "--drop-rate",
+                                "0.01", "--link-seed", "12"});
+  ASSERT_FALSE(agent.address().isEmpty());
+  QString error;
+  std::unique_ptr<tinyscope::DeviceSession> session;
+  // The handshake itself may be hit: a few attempts, as a user would reconnect.
+  for (int i = 0; i < 10 && !session; ++i) session = connect(agent.address(), &error);
+  ASSERT_TRUE(session) << error.toStdString();
+  tinyscope::ModelFlasher flasher(session.get());
+  tinyscope::FlashOptions options;
+  options.modelName = QStringLiteral("hello_world_int8");
+  options.requestTimeoutMs = 60;
+  options.slowRequestTimeoutMs = 2000;
+  options.retries = 30;
+  ASSERT_TRUE(flasher.flashBlocking(model, options, 90000, &error)) << error.toStdString();
+  const tinyscope::FlashReport& report = flasher.report();
+  EXPECT_TRUE(report.activated);
+  EXPECT_TRUE(report.confirmed);
+  EXPECT_GT(report.chunkRetries, 0);  // the faults did hit the transfer
+  tinyscope::ModelImageFile image;
+  ASSERT_TRUE(tinyscope::loadModelImage(model, options.modelName, "the model", &image, &error));
+  EXPECT_EQ(
+      report.sha256.toStdString(),
+      tinyscope::runner::host::sha256Hex(reinterpret_cast<const uint8_t*>(image.bytes.constData()),
+                                         static_cast<size_t>(image.bytes.size())));
 }
 
 TEST(ModelImageFile, ATfliteBecomesAnImageThatNamesItsOpsArenaAndHash) {

@@ -3,9 +3,9 @@
 // corrupted bytes, dropped whole frames (a frame ends at its 0x00 delimiter), stalls.
 //
 // BytePacer: a wire timeline (each byte ends 10 bit times after the previous one or after it
-// was queued, whichever is later; an idle wire banks no credit). LinkFaultStream: one direction's faults; the same seed and
-// byte stream give the same faults (xorshift64*, no global state). Ownership: plain values, no
-// heap. Thread: one owner. Memory: a few words each.
+// was queued, whichever is later; an idle wire banks no credit). LinkFaultStream: one direction's
+// faults; the same seed and byte stream give the same faults (xorshift64*, no global state).
+// Ownership: plain values, no heap. Thread: one owner. Memory: a few words each.
 #pragma once
 
 #include <cstddef>
