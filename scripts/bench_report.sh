@@ -170,6 +170,20 @@ logs=$(mktemp -d)
 "$build/bench/stream_bench" --step-seconds "$stream_step" --session "$logs" | fence
 rm -rf "$logs"
 
+section "Flashing over a paced UART (bench/flash_bench)"
+say "kws_ref_model flashed by ModelFlasher to tinyscope-agent --pty --baud B (the agent paces the"
+say "bytes it reads and writes to B/10 bytes/s, 8N1, and hands a byte over only once it has crossed"
+say "the wire): payload bytes, transfer time (first chunk to last Ack), effective rate, % of the"
+say "wire rate (target >= 85%), retries, and the whole flash (slot check, erase, SHA-256 verify,"
+say "self-test, confirm); then under seeded byte corruption and frame drops (docs/FIRMWARE.md)."
+say ""
+if [ -x "$build/bench/flash_bench" ]; then
+  flash_runs=3; [ "$quick" = 1 ] && flash_runs=1
+  "$build/bench/flash_bench" --runs "$flash_runs" | fence
+else
+  say "(skipped: $build/bench/flash_bench is not built)"
+fi
+
 section "Session replay (bench/replay_bench)"
 say "A KWS-like session log (kws_ref_model, one inference every 100 ms with the model input and"
 say "every operator's output captured, as the agent sends them) written by the session log writer,"

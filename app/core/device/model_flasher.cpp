@@ -79,6 +79,8 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
   // FlashChunk overhead: 6-byte header + slot + offset + length = 13 bytes.
   m_chunkBytes = static_cast<quint32>(
       qBound<int>(1, maxFrame > 13 ? maxFrame - 13 : 1, static_cast<int>(kMaxChunk)));
+  m_maxChunkBytes = m_chunkBytes;
+  m_cleanChunks = 0;
   m_startNs = QDateTime::currentMSecsSinceEpoch();
   m_disconnect = connect(m_session, &DeviceSession::disconnected, this, [this] {
     finish(
@@ -203,7 +205,12 @@ void ModelFlasher::expectReply(int timeoutMs) {
 void ModelFlasher::onTimeout() {
   if (!running()) return;
   if (++m_attempts <= m_options.retries) {
-    if (m_stage == Stage::kChunk) ++m_report.chunkRetries;
+    if (m_stage == Stage::kChunk) {
+      ++m_report.chunkRetries;
+      // A lost chunk or Ack: on a noisy link shorter frames get through more often.
+      m_chunkBytes = qMin(m_maxChunkBytes, qMax(kMinAdaptiveChunk, m_chunkBytes / 2));
+      m_cleanChunks = 0;
+    }
     const int attempts = m_attempts;
     sendCurrent();  // requests are idempotent (flash by offset)
     m_attempts = attempts;
@@ -313,6 +320,10 @@ void ModelFlasher::onAck(const Ack& ack) {
       m_stalls = 0;
       m_report.bytesSent += ack.value - m_offset;
       m_offset = ack.value;
+      if (++m_cleanChunks >= kChunksBeforeGrowing && m_chunkBytes < m_maxChunkBytes) {
+        m_chunkBytes = qMin(m_maxChunkBytes, m_chunkBytes * 2);
+        m_cleanChunks = 0;
+      }
       Q_EMIT progress(m_offset, m_report.size);
       if (m_offset == m_report.size) return advance(Stage::kEnd);
       m_attempts = 0;

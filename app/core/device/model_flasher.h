@@ -38,6 +38,7 @@ struct FlashOptions {
   int requestTimeoutMs = 3000;
   int slowRequestTimeoutMs = 15000;  // FlashBegin (erase), FlashEnd/VerifySlot (CRC pass)
   int retries = 4;  // resends of one request after a timeout, or after answers that moved nothing
+                    // (a noisy link wants more, with a shorter requestTimeoutMs)
 };
 
 struct FlashReport {
@@ -120,7 +121,13 @@ class ModelFlasher : public QObject {
   quint16 m_request = 0;
   quint32 m_offset = 0;
   quint32 m_resumeOffset = 0;  // what FlashBegin asks to resume at
+  // Chunk size adapts to the link: halved after each chunk timeout (down to
+  // kMinAdaptiveChunk), doubled back after kChunksBeforeGrowing Acks in a row.
+  static constexpr quint32 kMinAdaptiveChunk = 32;
+  static constexpr int kChunksBeforeGrowing = 16;
   quint32 m_chunkBytes = proto::kMaxChunk;
+  quint32 m_maxChunkBytes = proto::kMaxChunk;  // what the device's frame size allows
+  int m_cleanChunks = 0;
   int m_attempts = 0;
   int m_stalls = 0;  // answers in a row that moved nothing (retryAfterStall)
   bool m_cancel = false;

@@ -28,6 +28,13 @@ bool toSize(const std::string& text, uint64_t max, uint64_t* out) {
   }
   return toUnsigned(text, max, out);
 }
+bool toProbability(const std::string& text, double* out) {
+  char* end = nullptr;
+  const double p = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(p) || p < 0 || p > 1) return false;
+  *out = p;
+  return true;
+}
 }  // namespace
 
 std::string agentUsage() {
@@ -38,8 +45,13 @@ std::string agentUsage() {
          "Link (default: binary frames on stdin/stdout, diagnostics on stderr):\n"
          "  --pty               create a pseudo-terminal; prints 'PTY /dev/pts/N' on stdout first\n"
          "  --tcp PORT          listen on 127.0.0.1:PORT (0 = any); prints 'TCP 127.0.0.1:PORT'\n"
-         "  --baud N            shape the link to N baud (N/10 bytes/s), like a UART; default "
-         "unlimited\n"
+         "  --baud N            pace the bytes written and read to N baud, 8N1 (N/10 bytes/s),\n"
+         "                      like a UART (e.g. 115200, 921600); default unlimited\n"
+         "  --byte-error-rate P flip one bit of each byte with probability P (0..1), both ways\n"
+         "  --drop-rate P       drop each frame whole with probability P (0..1), both ways\n"
+         "  --stall-ms MS       the link goes silent for MS ms when a frame starts, with\n"
+         "                      probability --stall-rate P (default 0.01)\n"
+         "  --link-seed N       seed of the faults above (default 1): same seed, same faults\n"
          "  --tx-buffer BYTES   transmit ring size (default 64K); a small ring makes overruns "
          "early\n"
          "Sensors (sensor ids in the order given; default: one sine sensor):\n"
@@ -76,6 +88,7 @@ std::string agentUsage() {
 
 bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, std::string* error) {
   bool linkSet = false;
+  bool stallRateSet = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string* v) {
@@ -118,6 +131,32 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
         return false;
       }
       o->link.bytesPerSecond = uint32_t(n / 10);
+    } else if (a == "--byte-error-rate" || a == "--drop-rate" || a == "--stall-rate") {
+      if (!value(&v)) return false;
+      double p = 0;
+      if (!toProbability(v, &p)) {
+        *error = a + ": '" + v + "' is not a probability (0..1)";
+        return false;
+      }
+      double* field = a == "--byte-error-rate" ? &o->link.faults.byteErrorRate
+                      : a == "--drop-rate"     ? &o->link.faults.dropRate
+                                               : &o->link.faults.stallRate;
+      *field = p;
+      if (a == "--stall-rate") stallRateSet = true;
+    } else if (a == "--stall-ms") {
+      if (!value(&v)) return false;
+      if (!toUnsigned(v, 60000, &n)) {
+        *error = "--stall-ms: '" + v + "' is not a duration in ms (0..60000)";
+        return false;
+      }
+      o->link.faults.stallMs = uint32_t(n);
+    } else if (a == "--link-seed") {
+      if (!value(&v)) return false;
+      if (!toUnsigned(v, UINT64_MAX, &n)) {
+        *error = "--link-seed: '" + v + "' is not a seed (0..2^64-1)";
+        return false;
+      }
+      o->link.faults.seed = n;
     } else if (a == "--tx-buffer") {
       if (!value(&v)) return false;
       if (!toSize(v, 256u << 20, &n) || n < 1024) {
@@ -195,6 +234,7 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
       return false;
     }
   }
+  if (o->link.faults.stallMs != 0 && !stallRateSet) o->link.faults.stallRate = 0.01;
   if (!o->modelPath.empty() && o->noModel) {
     *error = "--model and --no-model contradict each other";
     return false;

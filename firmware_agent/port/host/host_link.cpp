@@ -33,6 +33,10 @@ bool HostLink::open(const LinkOptions& options) {
   m_options = options;
   m_tx.assign(options.txRingBytes == 0 ? 1 : options.txRingBytes, 0);
   m_rx.assign(options.rxRingBytes == 0 ? 1 : options.rxRingBytes, 0);
+  m_txPacer.start(options.bytesPerSecond);
+  m_rxPacer.start(options.bytesPerSecond);
+  m_txFaults.reset(options.faults, 0);
+  m_rxFaults.reset(options.faults, 1);
   switch (options.kind) {
     case LinkKind::kStdio:
       m_in = 0;
@@ -128,14 +132,36 @@ int HostLink::writeFd() const {
   return m_out;
 }
 
+uint64_t HostLink::faultsInjected() const {
+  return m_txFaults.bytesCorrupted() + m_txFaults.framesDropped() + m_txFaults.stalls() +
+         m_rxFaults.bytesCorrupted() + m_rxFaults.framesDropped() + m_rxFaults.stalls();
+}
+
+void HostLink::addStall(uint64_t stallMs) {
+  if (stallMs == 0) return;
+  const uint64_t now = nowUs();
+  m_stallUntilUs = (m_stallUntilUs > now ? m_stallUntilUs : now) + stallMs * 1000u;
+}
+
 size_t HostLink::write(const uint8_t* data, size_t size) {
   const size_t n = size < writeSpace() ? size : writeSpace();
+  const uint8_t* src = data;
+  size_t kept = n;
+  if (m_options.faults.any() && n != 0) {
+    // Faults are applied as bytes enter the ring: a dropped frame costs no wire time.
+    m_scratch.assign(data, data + n);
+    uint64_t stallMs = 0;
+    kept = m_txFaults.apply(m_scratch.data(), n, &stallMs);
+    addStall(stallMs);
+    src = m_scratch.data();
+  }
+  if (m_txCount == 0 && kept != 0) m_txPacer.markPending(nowUs());
   size_t tail = (m_txHead + m_txCount) % m_tx.size();
-  for (size_t i = 0; i < n; ++i) {
-    m_tx[tail] = data[i];
+  for (size_t i = 0; i < kept; ++i) {
+    m_tx[tail] = src[i];
     tail = tail + 1 == m_tx.size() ? 0 : tail + 1;
   }
-  m_txCount += n;
+  m_txCount += kept;
   if (n != 0) pumpWrite();
   return n;
 }
@@ -158,6 +184,8 @@ void HostLink::dropClient() {
     // A new client starts from a clean link, as after a cable swap.
     m_txHead = m_txCount = 0;
     m_rxHead = m_rxCount = 0;
+    m_wire.clear();
+    m_wireHead = 0;
   }
 }
 
@@ -172,6 +200,7 @@ void HostLink::pumpRead() {
   }
   const int fd = readFd();
   if (fd < 0) return;
+  if (m_rxPacer.limited() || m_options.faults.any()) return pumpReadShaped(fd);
   while (m_rxCount < m_rx.size()) {
     const size_t tail = (m_rxHead + m_rxCount) % m_rx.size();
     const size_t contiguous =
@@ -196,27 +225,69 @@ void HostLink::pumpRead() {
   ++m_rxStalls;
 }
 
+void HostLink::pumpReadShaped(int fd) {
+  // What the peer sent waits in a bounded delay line (the rest stays in the kernel, as bytes
+  // not yet clocked in by a UART) until the wire rate delivers it; faults apply on delivery.
+  const uint64_t now = nowUs();
+  const size_t lineBytes = m_wire.size() - m_wireHead;
+  if (lineBytes < kWireLineBytes) {
+    uint8_t buffer[kWireLineBytes];
+    const ssize_t r = ::read(fd, buffer, kWireLineBytes - lineBytes);
+    if (r > 0) {
+      if (lineBytes == 0) {
+        m_wire.clear();
+        m_wireHead = 0;
+        m_rxPacer.markPending(now);
+      }
+      m_wire.insert(m_wire.end(), buffer, buffer + r);
+    } else if (r == 0) {
+      if (m_options.kind == LinkKind::kStdio) m_finished = true;
+      if (m_options.kind == LinkKind::kTcp) return dropClient();
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+               m_options.kind == LinkKind::kTcp) {
+      return dropClient();
+    }
+  }
+  if (stalled(now)) return;
+  size_t n = m_wire.size() - m_wireHead;
+  const size_t allowed = m_rxPacer.allowance(now);
+  if (allowed < n) n = allowed;
+  if (m_rx.size() - m_rxCount < n) {
+    n = m_rx.size() - m_rxCount;
+    ++m_rxStalls;
+  }
+  if (n == 0) return;
+  m_scratch.assign(m_wire.begin() + ptrdiff_t(m_wireHead),
+                   m_wire.begin() + ptrdiff_t(m_wireHead + n));
+  m_wireHead += n;
+  m_rxPacer.consume(n);
+  uint64_t stallMs = 0;
+  const size_t kept = m_rxFaults.apply(m_scratch.data(), n, &stallMs);
+  addStall(stallMs);
+  const size_t tail = (m_rxHead + m_rxCount) % m_rx.size();
+  for (size_t i = 0; i < kept; ++i) m_rx[(tail + i) % m_rx.size()] = m_scratch[i];
+  m_rxCount += kept;
+  m_rxTotal += uint32_t(kept);
+}
+
 void HostLink::pumpWrite() {
   const int fd = writeFd();
   if (fd < 0) return;
   while (m_txCount != 0) {
     size_t n = m_tx.size() - m_txHead < m_txCount ? m_tx.size() - m_txHead : m_txCount;
-    if (m_options.bytesPerSecond != 0) {
+    if (m_txPacer.limited() || m_stallUntilUs != 0) {
       const uint64_t now = nowUs();
-      if (m_rateStartUs == 0 || now - m_rateStartUs > 1000000) {  // restart the budget after idling
-        m_rateStartUs = now;
-        m_rateSentBytes = 0;
-      }
-      const uint64_t allowed = (now - m_rateStartUs) * m_options.bytesPerSecond / 1000000u + 64;
-      if (allowed <= m_rateSentBytes) return;
-      if (allowed - m_rateSentBytes < n) n = size_t(allowed - m_rateSentBytes);
+      if (stalled(now)) return;
+      const size_t allowed = m_txPacer.allowance(now);
+      if (allowed == 0) return;
+      if (allowed < n) n = allowed;
     }
     const ssize_t w = ::write(fd, m_tx.data() + m_txHead, n);
     if (w > 0) {
       m_txHead = (m_txHead + size_t(w)) % m_tx.size();
       m_txCount -= size_t(w);
       m_txTotal += uint32_t(w);
-      m_rateSentBytes += uint64_t(w);
+      m_txPacer.consume(size_t(w));
       continue;
     }
     if (w < 0 && errno == EINTR) continue;
@@ -246,22 +317,37 @@ void HostLink::wait(uint64_t timeoutUs) {
   }
   const int in = readFd();
   const int out = writeFd();
-  short inEvents = (in >= 0 && m_rxCount < m_rx.size()) ? POLLIN : 0;
-  short outEvents = (out >= 0 && m_txCount != 0 && m_options.bytesPerSecond == 0) ? POLLOUT : 0;
+  // A paced or stalled link polls only for what it may move, and wakes when the next byte
+  // is due (or the stall ends).
+  const uint64_t now = nowUs();
+  const bool isStalled = stalled(now);
+  const bool shapedRx = m_rxPacer.limited() || m_options.faults.any();
+  const bool linePending = m_wireHead < m_wire.size();
+  auto wakeBy = [&](uint64_t us) {
+    if (us == 0) us = 1;
+    if (us < timeoutUs) timeoutUs = us;
+  };
+  const bool rxRoom =
+      m_rxCount < m_rx.size() && (!shapedRx || m_wire.size() - m_wireHead < kWireLineBytes);
+  short inEvents = (in >= 0 && rxRoom) ? POLLIN : 0;
+  if (in >= 0 && linePending) wakeBy(isStalled ? m_stallUntilUs - now : m_rxPacer.waitUs(now));
+  const bool txHeld = isStalled || m_txPacer.limited();
+  short outEvents = (out >= 0 && m_txCount != 0 && !txHeld) ? POLLOUT : 0;
+  if (out >= 0 && m_txCount != 0 && txHeld)
+    wakeBy(isStalled ? m_stallUntilUs - now : m_txPacer.waitUs(now));
   if (in >= 0 && in == out) {
     if (inEvents | outEvents) fds[n++] = pollfd{in, short(inEvents | outEvents), 0};
   } else {
     if (inEvents) fds[n++] = pollfd{in, inEvents, 0};
     if (outEvents) fds[n++] = pollfd{out, outEvents, 0};
   }
-  int timeoutMs = int((timeoutUs + 999) / 1000);
-  if (m_options.bytesPerSecond != 0 && m_txCount != 0) timeoutMs = 1;
   if (n == 0) {
     timespec ts{time_t(timeoutUs / 1000000u), long(timeoutUs % 1000000u) * 1000};
     nanosleep(&ts, nullptr);
     return;
   }
-  ::poll(fds, n, timeoutMs);
+  const timespec timeout{time_t(timeoutUs / 1000000u), long(timeoutUs % 1000000u) * 1000};
+  ::ppoll(fds, n, &timeout, nullptr);
   // A pty master with no slave reader reports POLLHUP at once; do not spin on it.
   for (nfds_t i = 0; i < n; ++i) {
     if ((fds[i].revents & POLLHUP) != 0 && m_options.kind == LinkKind::kPty) {

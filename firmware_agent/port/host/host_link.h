@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "link_shaper.h"
+
 namespace tinyscope::agent::host {
 
 enum class LinkKind { kStdio, kPty, kTcp };
@@ -21,7 +23,10 @@ struct LinkOptions {
   uint16_t tcpPort = 0;  // 0 = any free port
   size_t txRingBytes = 64 * 1024;
   size_t rxRingBytes = 64 * 1024;
-  uint32_t bytesPerSecond = 0;  // 0 = as fast as the fd takes them; else a UART-like cap
+  // 0 = as fast as the fd takes them; else a UART-like cap on the bytes written AND read
+  // (--baud N gives N/10: 8N1 puts 10 bits on the wire per byte).
+  uint32_t bytesPerSecond = 0;
+  LinkFaults faults;  // seeded corruption, frame drops and stalls, both directions
 };
 
 class HostLink {
@@ -48,9 +53,12 @@ class HostLink {
   uint32_t rxBytes() const { return m_rxTotal; }
   uint32_t txBytes() const { return m_txTotal; }
   uint32_t rxStalls() const { return m_rxStalls; }
+  // The shaping's own counts (both directions): bytes flipped, frames dropped, stalls.
+  uint64_t faultsInjected() const;
 
  private:
   void pumpRead();
+  void pumpReadShaped(int fd);
   void pumpWrite();
   void dropClient();
   int readFd() const;
@@ -77,8 +85,17 @@ class HostLink {
   uint32_t m_rxTotal = 0;
   uint32_t m_txTotal = 0;
   uint32_t m_rxStalls = 0;
-  uint64_t m_rateStartUs = 0;  // link rate shaping: bytes allowed = rate * elapsed
-  uint64_t m_rateSentBytes = 0;
+  BytePacer m_txPacer;
+  BytePacer m_rxPacer;
+  LinkFaultStream m_txFaults;  // what the desktop receives
+  LinkFaultStream m_rxFaults;  // what the agent receives
+  uint64_t m_stallUntilUs = 0;
+  std::vector<uint8_t> m_scratch;  // a block being shaped
+  static constexpr size_t kWireLineBytes = 4096;
+  std::vector<uint8_t> m_wire;  // shaped reads: bytes on their way across the wire
+  size_t m_wireHead = 0;
+  void addStall(uint64_t stallMs);
+  bool stalled(uint64_t now) const { return now < m_stallUntilUs; }
 };
 
 }  // namespace tinyscope::agent::host
