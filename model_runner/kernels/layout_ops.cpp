@@ -1,8 +1,8 @@
 #include "model_runner/kernels/layout_ops.h"
 
 #include "model_runner/kernels/arg_min_max.h"
-#include "model_runner/kernels/cumsum.h"
 #include "model_runner/kernels/batch_matmul.h"
+#include "model_runner/kernels/cumsum.h"
 #include "model_runner/kernels/fill_shape.h"
 #include "model_runner/kernels/gather.h"
 #include "model_runner/kernels/l2_normalization.h"

@@ -1097,6 +1097,8 @@ TEST(LayoutOpsVsTflm, CumsumRandomModels) {
                                              : randomBytes(elements(shape), rng),
                 true);
   });
+}
+
 // Both engines on the model with input 0 = `input0`; true when both ran it (tests count these
 // so they cannot pass on refusals alone).
 bool compareRan(host::TfliteWriter& w, int32_t input, int32_t output,
