@@ -7,7 +7,7 @@
 //   0 magic 'TSJN' | 4 sequence u32 | 8 active u8 (0xFF none) | 9 previous u8 (0xFF none)
 //   10 flags u8 (bit 0: active is in test state) | 11 reserved (5) | 16 names: kMaxSlots x (length
 //   u8 + kMaxNameLen bytes) | 116 reserved (8) 124 CRC-32 of bytes 0..123
-// A save erases the older copy and programs the new record into it; load() takes the valid
+// A save erases the older copy and programs the next record into it; load() takes the valid
 // copy with the highest sequence.
 //
 // The medium is the port's (JournalMedium: NOR-flash rules, no atomicity). Ports without

@@ -1,5 +1,5 @@
 // RESIZE_NEAREST_NEIGHBOR (float32, int8, int16) and RESIZE_BILINEAR (float32, int8) of NHWC
-// tensors to the constant int32 `size` (new height, new width), bit-exact with TFLite Micro's
+// tensors to the constant int32 `size` (output height, output width), bit-exact with TFLite Micro's
 // reference kernels:
 //  - nearest: source index = min(floor((i + offset) * scale), in - 1) in float32, or
 //    round-half-away for align_corners; offset 0.5 with half_pixel_centers (then also >= 0);

@@ -1,5 +1,5 @@
 // SPLIT, SPLIT_V, UNPACK (one tensor cut into parts along an axis) and PACK (parts stacked
-// along a new axis), for the types TFLite Micro's kernels take: float32, int8, int16, int32
+// along an added axis), for the types TFLite Micro's kernels take: float32, int8, int16, int32
 // (and int64 for PACK).
 // The axis is a constant int32 operand (SPLIT, SPLIT_V) or an option (PACK, UNPACK); negative
 // values count from the end. Every part must have the shape the operator gives it: SPLIT's
