@@ -13,6 +13,7 @@
 
 #include "firmware_agent/core/agent.h"
 #include "firmware_agent/core/device_id.h"
+#include "firmware_agent/core/dut_mode.h"
 #include "firmware_ops.h"
 #include "hal.h"
 #include "mcu_sensors.h"
@@ -98,6 +99,23 @@ void eraseZeroedSlots() {
     if (zero) (void)hal::slotErase(slot);  // kReadOnly on flash boards: nothing to do there
   }
 }
+#if TINYSCOPE_DUT_MODE
+// The MLPerf Tiny DUT mode's `db load` buffer: the reference firmware's size (96 * 96 * 3).
+alignas(4) uint8_t g_db[DutMode::kReferenceDbBytes];
+
+// Boot mode of the tinyscope-agent-dut images: the MLPerf Tiny benchmark runner's ASCII
+// grammar (core/dut_mode.h) instead of the tinyscope protocol, same slots, runtime and clock.
+[[noreturn]] void runDutMode() {
+  DutConfig config;
+  config.resolver = &g_resolver;
+  config.arena = tinyscope::proto::ByteSpan(g_arena, sizeof g_arena);
+  config.dbBuffer = tinyscope::proto::ByteSpan(g_db, sizeof g_db);
+  config.vendor = hal::boardName();
+  static DutMode dut(config);
+  dut.begin();
+  dut.run();
+}
+#endif
 }  // namespace
 
 int main() {
@@ -111,6 +129,9 @@ int main() {
   if (tinyscope::runner::cortex_m::addCortexMOps(g_resolver) != tinyscope::runner::Status::kOk) {
     hal::fatal(1, "op resolver too small for the Cortex-M kernels");
   }
+#if TINYSCOPE_DUT_MODE
+  runDutMode();
+#endif
   static uint8_t deviceId[tinyscope::agent::kDeviceIdBytes];  // QEMU boards have no unique id
   tinyscope::agent::deviceIdFromName(hal::boardName(), deviceId);
 

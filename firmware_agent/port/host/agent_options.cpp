@@ -74,6 +74,13 @@ std::string agentUsage() {
          "  --power-cut-at N    tests: flash write N (4 KiB sector erase or 256-byte page\n"
          "                      program, counted from start) stops half-way and the agent\n"
          "                      exits with code 75, as if the power went\n"
+         "MLPerf Tiny:\n"
+         "  --dut               DUT mode: answer the MLPerf Tiny benchmark runner (name%, "
+         "profile%,\n"
+         "                      db load N%, db HEX%, infer N W%, results%) with the model of the\n"
+         "                      active slot, instead of tinyscope's binary protocol\n"
+         "  --dut-buffer BYTES  size of the DUT mode's `db load` buffer (default 27648, the\n"
+         "                      reference firmware's 96*96*3)\n"
          "Other:\n"
          "  --fault-op NAME     a faulty kernel for testing: operator NAME (e.g. CONV_2D) flips "
          "the\n"
@@ -204,6 +211,15 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
       if (!value(&o->modelPath)) return false;
     } else if (a == "--fault-op") {
       if (!value(&o->faultOp)) return false;
+    } else if (a == "--dut") {
+      o->dut = true;
+    } else if (a == "--dut-buffer") {
+      if (!value(&v)) return false;
+      if (!toSize(v, 64u << 20, &n) || n < 1) {
+        *error = "--dut-buffer: '" + v + "' is not a size of 1 byte .. 64M";
+        return false;
+      }
+      o->dutBufferBytes = uint32_t(n);
     } else if (a == "--no-model") {
       o->noModel = true;
     } else if (a == "--slots") {

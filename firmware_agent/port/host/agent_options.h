@@ -29,6 +29,10 @@ struct AgentOptions {
   // --fault-op NAME: that operator's kernel flips the lowest bit of its first output byte (a
   // device whose kernels differ, for testing replay and compare); empty = none.
   std::string faultOp;
+  // --dut: answer the MLPerf Tiny benchmark runner (core/dut_mode.h) instead of the tinyscope
+  // protocol; dutBufferBytes is its `db load` buffer (default: the reference firmware's).
+  bool dut = false;
+  uint32_t dutBufferBytes = 96 * 96 * 3;
   bool help = false;
   bool version = false;
   bool quiet = false;

@@ -11,6 +11,7 @@
 #include "agent_options.h"
 #include "firmware_agent/core/agent.h"
 #include "firmware_agent/core/device_id.h"
+#include "firmware_agent/core/dut_mode.h"
 #include "hal.h"
 #include "host_platform.h"
 #include "host_sensors.h"
@@ -208,6 +209,29 @@ int main(int argc, char** argv) {
       g_resolver);  // every tier: the desktop side of sim: runs anything the runtime can
   if (!opt.faultOp.empty() && !injectFault(g_resolver, opt.faultOp))
     return fail(2, "--fault-op: no operator named '" + opt.faultOp + "' in the op table");
+  if (opt.dut) {
+    hal::init();
+    std::vector<uint8_t> dbBuffer(opt.dutBufferBytes);
+    DutConfig dutConfig;
+    dutConfig.resolver = &g_resolver;
+    dutConfig.arena = tinyscope::proto::ByteSpan(g_arena, sizeof g_arena);
+    dutConfig.dbBuffer = tinyscope::proto::ByteSpan(dbBuffer.data(), dbBuffer.size());
+    dutConfig.vendor = "tinyscope host";
+    dutConfig.slotStore = p.slots.store();
+    static DutMode dut(dutConfig);
+    dut.begin();
+    diag(opt.quiet, std::string("MLPerf Tiny DUT mode, model ") + dutModelName(dut.model()) +
+                        (announce.empty() ? std::string(", link on stdio") : ", " + announce));
+    while (g_signal == 0 && !p.quit) {
+      if (!dut.poll()) hal::waitForInterrupt();
+    }
+    diag(opt.quiet, "stopped: " + std::to_string(dut.counters().commands) + " commands, " +
+                        std::to_string(dut.counters().inferences) + " inferences");
+    p.link.close();
+    p.slots.close();
+    if (tempSlots) removeTree(slotsDir);
+    return 0;
+  }
   uint8_t deviceId[kDeviceIdBytes];  // stable for one set of slots
   deviceIdFromName(slotsDir.c_str(), deviceId);
   AgentConfig config;
