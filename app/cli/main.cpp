@@ -31,6 +31,7 @@ const QList<Verb>& verbs() {
       {"confirm", "Keep the model a flash left in test state.", runConfirm},
       {"rollback", "Return a device to the model active before the current one.", runRollback},
       {"reset", "Reboot a device (a model not confirmed is reverted).", runReset},
+      {"mlperf", "Benchmark an MLPerf Tiny DUT-mode device: throughput and accuracy.", runMlperf},
   };
   return table;
 }

@@ -21,5 +21,6 @@ int runSlots(const QStringList& args);
 int runConfirm(const QStringList& args);
 int runRollback(const QStringList& args);
 int runReset(const QStringList& args);
+int runMlperf(const QStringList& args);
 
 }  // namespace tinyscope::cli

@@ -50,8 +50,8 @@ size_t elementCount(const runner::TensorView& view) {
 }
 
 float floatAt(const uint8_t* p) {
-  const uint32_t bits = uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) |
-                        (uint32_t(p[3]) << 24);
+  const uint32_t bits =
+      uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
   float value;
   __builtin_memcpy(&value, &bits, sizeof value);
   return value;
@@ -92,7 +92,8 @@ float realAt(const runner::TensorView& view, size_t i) {
 // zero point, saturated.
 int8_t quantizeInt8(float value, float scale, int32_t zeroPoint) {
   const float scaled = value / scale;
-  if (!(scaled == scaled)) return static_cast<int8_t>(zeroPoint < -128 ? -128 : zeroPoint > 127 ? 127 : zeroPoint);
+  if (!(scaled == scaled))
+    return static_cast<int8_t>(zeroPoint < -128 ? -128 : zeroPoint > 127 ? 127 : zeroPoint);
   if (scaled > 1.0e6f) return 127;
   if (scaled < -1.0e6f) return -128;
   const double half = scaled >= 0.0f ? 0.5 : -0.5;  // in double: exact for every float
@@ -145,8 +146,8 @@ void DutMode::loadModel() {
   const int32_t slot = m_slots.active();
   hal::SlotModel model{};
   if (slot < 0 || !m_slots.model(static_cast<uint8_t>(slot), &model)) return;
-  m_interpreter = new (m_storage) runner::Interpreter(
-      model.data, model.size, *m_config.resolver, m_config.arena.data(), m_config.arena.size());
+  m_interpreter = new (m_storage) runner::Interpreter(model.data, model.size, *m_config.resolver,
+                                                      m_config.arena.data(), m_config.arena.size());
   if (m_interpreter->status() != runner::Status::kOk) return;
   if (m_interpreter->allocate() != runner::Status::kOk) return;
   m_ready = m_interpreter->inputsSize() > 0 && m_interpreter->outputsSize() > 0 &&

@@ -49,17 +49,17 @@ struct DutConfig {
   // The `db load` buffer. The reference firmware's is 96 * 96 * 3 bytes (kReferenceDbBytes);
   // it must hold the active model's input (float32 inputs: 4 bytes per element).
   proto::ByteSpan dbBuffer;
-  const char* vendor = "tinyscope";  // inside "m-name-dut-[...]" (no ']')
+  const char* vendor = "tinyscope";        // inside "m-name-dut-[...]" (no ']')
   SlotMetadataStore* slotStore = nullptr;  // may be null
   uint8_t preferredSlot = 0;
   uint64_t stallTimeoutUs = 2000000;  // a reply is dropped after this long without link progress
 };
 
 struct DutCounters {
-  uint32_t commands = 0;     // commands handled (each closed by m-ready)
-  uint32_t errors = 0;       // e-[...] lines sent
-  uint32_t inferences = 0;   // timed inferences run (warm-ups not counted)
-  uint32_t bytesLost = 0;    // reply bytes dropped because the link stalled
+  uint32_t commands = 0;    // commands handled (each closed by m-ready)
+  uint32_t errors = 0;      // e-[...] lines sent
+  uint32_t inferences = 0;  // timed inferences run (warm-ups not counted)
+  uint32_t bytesLost = 0;   // reply bytes dropped because the link stalled
 };
 
 class DutMode {
@@ -121,10 +121,10 @@ class DutMode {
   char m_command[kMaxCommand + 1] = {};
   size_t m_length = 0;
   bool m_tooLong = false;
-  size_t m_dbSize = 0;      // announced by db load (0: none)
-  size_t m_dbReceived = 0;  // bytes stored so far
+  size_t m_dbSize = 0;               // announced by db load (0: none)
+  size_t m_dbReceived = 0;           // bytes stored so far
   const uint8_t* m_stage = nullptr;  // the staged input (in the db buffer)
-  uint8_t m_stageXor = 0;             // applied to each staged byte (0x80: uint8 -> int8)
+  uint8_t m_stageXor = 0;            // applied to each staged byte (0x80: uint8 -> int8)
   bool m_haveResults = false;
   float m_anomalyScore = 0.0f;  // ad01: mean squared error of the last inference
   DutCounters m_counters;

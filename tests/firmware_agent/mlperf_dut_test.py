@@ -411,6 +411,97 @@ def exercise_errors(target_name, port, kind):
     check(Dut(port).name() is not None, "%s: still answers after the errors" % target_name)
 
 
+def first_argmax(values):
+    best = 0
+    for i, v in enumerate(values):
+        if v > values[best]:
+            best = i
+    return best
+
+
+def auc(scores, labels):
+    wins, pairs = 0.0, 0
+    for s, l in zip(scores, labels):
+        if l == 0:
+            continue
+        for t, m in zip(scores, labels):
+            if m != 0:
+                continue
+            pairs += 1
+            wins += 1.0 if s > t else (0.5 if s == t else 0.0)
+    return wins / pairs
+
+
+def exercise_cli(args, workdir):
+    """tinyscope-cli mlperf on sim: over a dataset in the runner's layout: it must report the
+    model, a throughput, and the accuracy (AUC for ad01) that the desktop runtime's own answers
+    give."""
+    for index, name in enumerate(args.only):
+        kind = MODELS[name]
+        path = os.path.join(args.models, name + ".tflite")
+        model = Model(args.cli, path)
+        root = os.path.join(workdir, "dataset-" + kind)
+        folder = os.path.join(root, kind)  # the runner's DIR/<model>/ layout
+        os.makedirs(folder)
+        rng = random.Random(2000 + index)
+        rows, want_scores, want_labels, correct_labels = [], [], [], 0
+        for i in range(4):
+            if kind == "ad01":
+                first, _ = make_input(kind, rng)
+                second, _ = make_input(kind, rng)
+                data = first + second[-512:]  # two windows: bytes 0..2559 and 512..3071
+                windows = [data[0:2560], data[512:3072]]
+                score = sum(float(expected_results(kind, model, w, workdir)) for w in windows) / 2
+                label = i % 2
+                want_scores.append(score)
+                want_labels.append(label)
+                rows.append("in%d.bin,2,%d,2560,512" % (i, label))
+            else:
+                data, _ = make_input(kind, rng)
+                values = [float(v) for v in expected_results(kind, model, data, workdir).split(",")]
+                label = first_argmax(values) if i != 3 else (first_argmax(values) + 1) % len(values)
+                correct_labels += i != 3
+                rows.append("in%d.bin,%d,%d" % (i, len(values), label))
+            with open(os.path.join(folder, "in%d.bin" % i), "wb") as f:
+                f.write(data)
+        with open(os.path.join(folder, "y_labels.csv"), "w") as f:
+            f.write("\n".join(rows) + "\n")
+        device = "sim:?agent=" + args.agent
+        proc = subprocess.run(
+            [args.cli, "mlperf", "--device", device, "--model", path, "--dataset", root,
+             "--iterations", "3", "--warmups", "1", "--json"],
+            capture_output=True, text=True, timeout=600)
+        if not check(proc.returncode == 0, "cli %s: tinyscope-cli mlperf exits 0 (%s)" % (kind, proc.stderr.strip())):
+            continue
+        report = json.loads(proc.stdout)
+        check(report["model"] == kind, "cli %s: reports model %s" % (kind, report["model"]))
+        check(report["files"] == 4 and report["inferences"] == (24 if kind == "ad01" else 12),
+              "cli %s: 4 inputs, %d timed inferences" % (kind, report["inferences"]))
+        check(report["throughput_median"] > 0 and report["latency_us_median"] > 0,
+              "cli %s: throughput %.1f inf/s, latency %.0f us" % (kind, report["throughput_median"], report["latency_us_median"]))
+        if kind == "ad01":
+            want = auc(want_scores, want_labels)
+            check(report["auc"] is not None and abs(report["auc"] - want) < 1e-9,
+                  "cli %s: AUC %s equals the desktop runtime's %.4f" % (kind, report["auc"], want))
+        else:
+            want = 100.0 * correct_labels / 4
+            check(abs(report["accuracy_percent"] - want) < 1e-9,
+                  "cli %s: accuracy %s%% equals the desktop runtime's %.1f%%" % (kind, report["accuracy_percent"], want))
+    # A device that speaks tinyscope's binary protocol, not MLPerf: one error line, exit 1.
+    agent = subprocess.Popen([args.agent, "--pty", "--quiet"], stdout=subprocess.PIPE, text=True)
+    try:
+        pty = agent.stdout.readline().strip()[4:]
+        proc = subprocess.run(
+            [args.cli, "mlperf", "--device", "serial:" + pty, "--model", "kws01",
+             "--dataset", os.path.join(workdir, "dataset-kws01"), "--timeout", "2"],
+            capture_output=True, text=True, timeout=60)
+        check(proc.returncode == 1 and proc.stderr.count("\n") == 1 and "not an MLPerf Tiny DUT" in proc.stderr,
+              "cli: a device that is no DUT gives exit 1 and one error line (%s)" % proc.stderr.strip())
+    finally:
+        agent.terminate()
+        agent.wait()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cli", required=True)
@@ -420,6 +511,7 @@ def main():
     ap.add_argument("--image")
     ap.add_argument("--only", nargs="*", default=list(MODELS))
     ap.add_argument("--runs", type=int, default=2, help="inputs per model")
+    ap.add_argument("--cli-mlperf", action="store_true", help="test tinyscope-cli mlperf on sim: instead")
     args = ap.parse_args()
 
     for tool in (args.cli,):
@@ -437,6 +529,12 @@ def main():
         if subprocess.call(["sh", "-c", "command -v qemu-system-arm"], stdout=subprocess.DEVNULL) != 0:
             print("SKIP: qemu-system-arm not installed")
             return SKIP
+
+    if args.cli_mlperf:
+        with tempfile.TemporaryDirectory() as workdir:
+            exercise_cli(args, workdir)
+        print("%d failure(s)" % len(failures))
+        return 1 if failures else 0
 
     with tempfile.TemporaryDirectory() as workdir:
         for index, name in enumerate(args.only):
