@@ -71,7 +71,8 @@ class DutClient {
     m_transport->open();
     QElapsedTimer t;
     t.start();
-    while (!m_open && !m_closed && t.elapsed() < timeoutMs) waitEvents(timeoutMs - int(t.elapsed()));
+    while (!m_open && !m_closed && t.elapsed() < timeoutMs)
+      waitEvents(timeoutMs - int(t.elapsed()));
     if (!m_open && m_error.isEmpty()) m_error = QStringLiteral("the link did not open");
     return m_open;
   }
@@ -89,12 +90,12 @@ class DutClient {
     }
     if (!ready) {
       if (m_error.isEmpty())
-        m_error = QStringLiteral("no m-ready in %1 s: not an MLPerf Tiny DUT?").arg(timeoutMs / 1000);
+        m_error =
+            QStringLiteral("no m-ready in %1 s: not an MLPerf Tiny DUT?").arg(timeoutMs / 1000);
       return false;
     }
     QString line;
-    while (nextLine(300, &line)) {
-    }
+    while (nextLine(300, &line)) {}
     QStringList lines;
     if (!command(QStringLiteral("name"), 5000, &lines)) return false;
     static const QRegularExpression kName(QStringLiteral("^m-name-dut-\\[([^]]+)]$"));
@@ -238,7 +239,8 @@ std::unique_ptr<link::Transport> dutTransport(const link::DeviceUri& uri, const 
   if (uri.kind == link::DeviceUri::Kind::kSimulator) {
     const QString agent = findAgentProgram(uri);
     if (agent.isEmpty()) {
-      *error = QStringLiteral("sim: cannot find tinyscope-agent (set TINYSCOPE_AGENT or sim:?agent=PATH)");
+      *error = QStringLiteral(
+          "sim: cannot find tinyscope-agent (set TINYSCOPE_AGENT or sim:?agent=PATH)");
       return nullptr;
     }
     QStringList args{QStringLiteral("--dut"), QStringLiteral("--quiet")};
@@ -254,8 +256,9 @@ std::unique_ptr<link::Transport> dutTransport(const link::DeviceUri& uri, const 
       settings.image =
           QFileInfo(settings.image).absolutePath() + QStringLiteral("/tinyscope-agent-dut.elf");
       if (!QFileInfo(settings.image).isFile()) {
-        *error = QStringLiteral("qemu: no DUT-mode image %1 (this build makes one for the boards in "
-                                "TINYSCOPE_FIRMWARE_DUT_BOARDS; or give qemu:?image=PATH)")
+        *error = QStringLiteral(
+                     "qemu: no DUT-mode image %1 (this build makes one for the boards in "
+                     "TINYSCOPE_FIRMWARE_DUT_BOARDS; or give qemu:?image=PATH)")
                      .arg(settings.image);
         return nullptr;
       }
@@ -308,12 +311,15 @@ int runMlperf(const QStringList& args) {
           0, 0);
       c >= 0)
     return c;
-  if (!p.isSet(kDeviceOpt)) return fail(kVerb, QStringLiteral("--device URI is required"), kExitUsage);
-  if (!p.isSet(dataset)) return fail(kVerb, QStringLiteral("--dataset DIR is required"), kExitUsage);
+  if (!p.isSet(kDeviceOpt))
+    return fail(kVerb, QStringLiteral("--device URI is required"), kExitUsage);
+  if (!p.isSet(dataset))
+    return fail(kVerb, QStringLiteral("--dataset DIR is required"), kExitUsage);
   bool ok = false;
   const int n = p.value(iterations).toInt(&ok);
   if (!ok || n < 1)
-    return fail(kVerb, QStringLiteral("--iterations '%1' is not a count >= 1").arg(p.value(iterations)),
+    return fail(kVerb,
+                QStringLiteral("--iterations '%1' is not a count >= 1").arg(p.value(iterations)),
                 kExitUsage);
   const int w = p.value(warmups).toInt(&ok);
   if (!ok || w < 0)
@@ -328,15 +334,18 @@ int runMlperf(const QStringList& args) {
   }
   const double timeoutS = p.value(kTimeoutOpt).toDouble(&ok);
   if (!ok || timeoutS <= 0)
-    return fail(kVerb, QStringLiteral("--timeout '%1' is not a number of seconds").arg(p.value(kTimeoutOpt)),
-                kExitUsage);
+    return fail(
+        kVerb,
+        QStringLiteral("--timeout '%1' is not a number of seconds").arg(p.value(kTimeoutOpt)),
+        kExitUsage);
   QString modelFile;
   QString expectedModel;
   if (p.isSet(model)) {
     if (QFileInfo(p.value(model)).isFile()) {
       modelFile = p.value(model);
     } else if (p.value(model).endsWith(QLatin1String(".tflite"))) {
-      return fail(kVerb, QStringLiteral("--model: %1 does not exist").arg(p.value(model)), kExitUsage);
+      return fail(kVerb, QStringLiteral("--model: %1 does not exist").arg(p.value(model)),
+                  kExitUsage);
     } else {
       expectedModel = p.value(model);
     }
@@ -344,7 +353,8 @@ int runMlperf(const QStringList& args) {
 
   QString error;
   link::DeviceUri uri;
-  if (!link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error)) return fail(kVerb, error, kExitUsage);
+  if (!link::parseDeviceUri(p.value(kDeviceOpt), &uri, &error))
+    return fail(kVerb, error, kExitUsage);
   std::unique_ptr<link::Transport> transport = dutTransport(uri, modelFile, &error);
   if (!transport) return fail(kVerb, error, kExitUsage);
   DutClient dut(std::move(transport));
@@ -366,11 +376,12 @@ int runMlperf(const QStringList& args) {
     (m.captured(1) == QLatin1String("model") ? deviceModel : profile) = m.captured(2);
   }
   if (deviceModel.isEmpty())
-    return fail(kVerb, QStringLiteral("%1: profile%: no m-model-[...] line").arg(uri.text), kExitFailed);
-  if (!expectedModel.isEmpty() && expectedModel != deviceModel)
-    return fail(kVerb,
-                QStringLiteral("%1 runs model %2, not %3").arg(uri.text, deviceModel, expectedModel),
+    return fail(kVerb, QStringLiteral("%1: profile%: no m-model-[...] line").arg(uri.text),
                 kExitFailed);
+  if (!expectedModel.isEmpty() && expectedModel != deviceModel)
+    return fail(
+        kVerb, QStringLiteral("%1 runs model %2, not %3").arg(uri.text, deviceModel, expectedModel),
+        kExitFailed);
 
   QString dir = p.value(dataset);
   if (!QFileInfo::exists(dir + QStringLiteral("/y_labels.csv")) &&
@@ -421,15 +432,21 @@ int runMlperf(const QStringList& args) {
         return true;
       };
       if (!send(QStringLiteral("db load %1").arg(window.size()), 5000))
-        return fail(kVerb, QStringLiteral("%1: %2: %3").arg(uri.text, e.file, error.isEmpty() ? dut.error() : error),
+        return fail(kVerb,
+                    QStringLiteral("%1: %2: %3")
+                        .arg(uri.text, e.file, error.isEmpty() ? dut.error() : error),
                     kExitFailed);
       for (int i = 0; i < window.size(); i += 31) {
         if (!send(QStringLiteral("db ") + QString::fromLatin1(window.mid(i, 31).toHex()), 5000))
-          return fail(kVerb, QStringLiteral("%1: %2: %3").arg(uri.text, e.file, error.isEmpty() ? dut.error() : error),
+          return fail(kVerb,
+                      QStringLiteral("%1: %2: %3")
+                          .arg(uri.text, e.file, error.isEmpty() ? dut.error() : error),
                       kExitFailed);
       }
       if (!send(QStringLiteral("infer %1 %2").arg(n).arg(w), inferTimeoutMs))
-        return fail(kVerb, QStringLiteral("%1: %2: %3").arg(uri.text, e.file, error.isEmpty() ? dut.error() : error),
+        return fail(kVerb,
+                    QStringLiteral("%1: %2: %3")
+                        .arg(uri.text, e.file, error.isEmpty() ? dut.error() : error),
                     kExitFailed);
       QList<qint64> laps;
       QList<double> values;
@@ -446,17 +463,20 @@ int runMlperf(const QStringList& args) {
             bool isNumber = false;
             values << v.trimmed().toDouble(&isNumber);
             if (!isNumber)
-              return fail(kVerb, QStringLiteral("%1: %2: result '%3' is not a number").arg(uri.text, e.file, v),
-                          kExitFailed);
+              return fail(
+                  kVerb,
+                  QStringLiteral("%1: %2: result '%3' is not a number").arg(uri.text, e.file, v),
+                  kExitFailed);
           }
         }
       }
       if (laps.size() < 2 || laps[1] <= laps[0] || !haveResults || values.isEmpty())
-        return fail(kVerb,
-                    QStringLiteral("%1: %2: the infer answer lacks two increasing m-lap-us lines or "
-                                   "m-results-[...]")
-                        .arg(uri.text, e.file),
-                    kExitFailed);
+        return fail(
+            kVerb,
+            QStringLiteral("%1: %2: the infer answer lacks two increasing m-lap-us lines or "
+                           "m-results-[...]")
+                .arg(uri.text, e.file),
+            kExitFailed);
       const double elapsedUs = double(laps[1] - laps[0]);
       throughputs << n / (elapsedUs / 1e6);
       latencies << elapsedUs / n;
@@ -464,7 +484,8 @@ int runMlperf(const QStringList& args) {
       inferences += n;
       results << values;
     }
-    QJsonObject item{{QStringLiteral("file"), e.file}, {QStringLiteral("class"), e.label},
+    QJsonObject item{{QStringLiteral("file"), e.file},
+                     {QStringLiteral("class"), e.label},
                      {QStringLiteral("elapsed_us"), elapsedList}};
     scored = results.first().size() == 1;
     if (scored) {
@@ -485,20 +506,21 @@ int runMlperf(const QStringList& args) {
   const double auc = scored ? areaUnderCurve(scores, labels) : -1.0;
   const double accuracy = scored ? -1.0 : 100.0 * correct / entries.size();
   if (p.isSet(json)) {
-    QJsonObject o{{QStringLiteral("device"), uri.text},
-                  {QStringLiteral("name"), name},
-                  {QStringLiteral("profile"), profile},
-                  {QStringLiteral("model"), deviceModel},
-                  {QStringLiteral("dataset"), dir},
-                  {QStringLiteral("files"), entries.size()},
-                  {QStringLiteral("inferences"), inferences},
-                  {QStringLiteral("iterations"), n},
-                  {QStringLiteral("warmups"), w},
-                  {QStringLiteral("throughput_median"), median(throughputs)},
-                  {QStringLiteral("latency_us_median"), median(latencies)},
-                  {QStringLiteral("accuracy_percent"), accuracy >= 0 ? QJsonValue(accuracy) : QJsonValue()},
-                  {QStringLiteral("auc"), auc >= 0 ? QJsonValue(auc) : QJsonValue()},
-                  {QStringLiteral("results"), perFile}};
+    QJsonObject o{
+        {QStringLiteral("device"), uri.text},
+        {QStringLiteral("name"), name},
+        {QStringLiteral("profile"), profile},
+        {QStringLiteral("model"), deviceModel},
+        {QStringLiteral("dataset"), dir},
+        {QStringLiteral("files"), entries.size()},
+        {QStringLiteral("inferences"), inferences},
+        {QStringLiteral("iterations"), n},
+        {QStringLiteral("warmups"), w},
+        {QStringLiteral("throughput_median"), median(throughputs)},
+        {QStringLiteral("latency_us_median"), median(latencies)},
+        {QStringLiteral("accuracy_percent"), accuracy >= 0 ? QJsonValue(accuracy) : QJsonValue()},
+        {QStringLiteral("auc"), auc >= 0 ? QJsonValue(auc) : QJsonValue()},
+        {QStringLiteral("results"), perFile}};
     out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
   } else {
     out() << "device      " << uri.text << " (" << name << ")\n"
@@ -509,7 +531,8 @@ int runMlperf(const QStringList& args) {
           << " inferences/s (median over inputs)\n"
           << "latency     " << QString::number(median(latencies), 'f', 1) << " us (median)\n";
     if (scored) {
-      out() << "AUC         " << (auc >= 0 ? QString::number(auc, 'f', 4) : QStringLiteral("n/a (one class only)"))
+      out() << "AUC         "
+            << (auc >= 0 ? QString::number(auc, 'f', 4) : QStringLiteral("n/a (one class only)"))
             << " (anomaly score = mean of the windows' results)\n";
     } else {
       out() << "accuracy    " << QString::number(accuracy, 'f', 2) << " % top-1 (" << correct
