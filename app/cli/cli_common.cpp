@@ -1,5 +1,6 @@
 #include "app/cli/cli_common.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tinyscope::cli {
@@ -56,6 +57,13 @@ int parseVerbArgs(QCommandLineParser& parser, const QStringList& args, const QSt
                     .arg(parser.positionalArguments().value(maxPositional)),
                 kExitUsage);
   return -1;
+}
+
+double median(QVector<double> values) {
+  if (values.isEmpty()) return 0;
+  std::sort(values.begin(), values.end());
+  const int m = values.size() / 2;
+  return values.size() % 2 ? values[m] : 0.5 * (values[m - 1] + values[m]);
 }
 
 }  // namespace tinyscope::cli

@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QStringList>
 #include <QTextStream>
+#include <QVector>
 
 namespace tinyscope::cli {
 
@@ -28,5 +29,8 @@ int parseVerbArgs(QCommandLineParser& parser, const QStringList& args, const QSt
 
 // One-line error on stderr in the form "tinyscope-cli <verb>: <message>", returns code.
 int fail(const QString& verb, const QString& message, int code);
+
+// The median of `values` (the mean of the middle two for an even count); 0 when empty.
+double median(QVector<double> values);
 
 }  // namespace tinyscope::cli

@@ -211,13 +211,6 @@ bool readLabels(const QString& dir, QList<Entry>* entries, QString* error) {
   return true;
 }
 
-double median(QList<double> values) {
-  if (values.isEmpty()) return 0.0;
-  std::sort(values.begin(), values.end());
-  const int n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
-}
-
 // Area under the ROC curve of anomaly scores (label 1 = anomaly): the probability that an
 // anomaly scores above a normal input, ties counting half. -1 when a class is missing.
 double areaUnderCurve(const QList<double>& scores, const QList<int>& labels) {
@@ -394,8 +387,8 @@ int runMlperf(const QStringList& args) {
   static const QRegularExpression kResults(QStringLiteral("^m-results-\\[([^]]+)\\]$"));
   static const QRegularExpression kLap(QStringLiteral("^m-lap-us-([0-9]+)$"));
   const int inferTimeoutMs = std::max(timeoutMs, 60000) * std::max(1, (n + w) / 10 + 1);
-  QList<double> throughputs;
-  QList<double> latencies;
+  QVector<double> throughputs;
+  QVector<double> latencies;
   QList<double> scores;
   QList<int> labels;
   int correct = 0;

@@ -49,13 +49,6 @@ struct SessionReport {
   QString latencyFailure;
 };
 
-double median(QVector<double> v) {
-  if (v.isEmpty()) return 0;
-  std::sort(v.begin(), v.end());
-  const int m = v.size() / 2;
-  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
-}
-
 const char* outcomeName(InferenceCheck::Outcome o) {
   switch (o) {
     case InferenceCheck::Outcome::kPass:

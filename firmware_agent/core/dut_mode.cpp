@@ -118,6 +118,60 @@ DutModel classify(const runner::Interpreter& in) {
 }
 }  // namespace
 
+size_t formatFixed3(float value, char* out) {
+  size_t len = 0;
+  auto add = [&](const char* text) {
+    while (*text != '\0') out[len++] = *text++;
+  };
+  auto addNumber = [&](uint64_t v) {
+    char digits[20];
+    size_t n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10u);
+      v /= 10u;
+    } while (v != 0);
+    while (n > 0) out[len++] = digits[--n];
+  };
+  uint32_t bits;
+  __builtin_memcpy(&bits, &value, sizeof bits);
+  const bool negative = (bits >> 31) != 0;
+  const uint32_t exponent = (bits >> 23) & 0xFFu;
+  const uint32_t fraction = bits & 0x7FFFFFu;
+  if (negative) out[len++] = '-';
+  if (exponent == 0xFFu) {
+    add(fraction != 0 ? "nan" : "inf");
+    out[len] = '\0';
+    return len;
+  }
+  // value = mantissa * 2^shift exactly.
+  const uint64_t mantissa = exponent == 0 ? fraction : (fraction | 0x800000u);
+  const int32_t shift = exponent == 0 ? -149 : static_cast<int32_t>(exponent) - 150;
+  if (shift >= 0) {
+    // An integer (>= 2^23); beyond 2^64 it is printed saturated.
+    addNumber(shift <= 40 ? (mantissa << shift) : ~uint64_t{0});
+    add(".000");
+    out[len] = '\0';
+    return len;
+  }
+  const uint64_t scaled = mantissa * 1000u;  // < 2^34
+  uint64_t thousandths = 0;
+  if (-shift < 40) {
+    const uint32_t s = static_cast<uint32_t>(-shift);
+    thousandths = scaled >> s;
+    const uint64_t rest = scaled & ((uint64_t{1} << s) - 1u);
+    const uint64_t half = uint64_t{1} << (s - 1u);
+    if (rest > half || (rest == half && (thousandths & 1u) != 0)) ++thousandths;
+  }
+  addNumber(thousandths / 1000u);
+  out[len++] = '.';
+  const uint32_t frac = static_cast<uint32_t>(thousandths % 1000u);
+  out[len++] = static_cast<char>('0' + frac / 100u);
+  out[len++] = static_cast<char>('0' + frac / 10u % 10u);
+  out[len++] = static_cast<char>('0' + frac % 10u);
+  out[len] = '\0';
+  return len;
+}
+
 const char* dutModelName(DutModel model) {
   switch (model) {
     case DutModel::kKws01:
@@ -553,9 +607,12 @@ void DutMode::put(const char* text) {
       p += n;
       size -= n;
       lastProgress = hal::micros();
+      m_linkStalled = false;
       continue;
     }
-    if (hal::micros() - lastProgress > m_config.stallTimeoutUs) {
+    // Once the link stalled for the timeout, later text is dropped at once until it moves.
+    if (m_linkStalled || hal::micros() - lastProgress > m_config.stallTimeoutUs) {
+      m_linkStalled = true;
       m_counters.bytesLost += static_cast<uint32_t>(size);
       return;
     }
@@ -590,43 +647,10 @@ void DutMode::putSigned(int64_t value) {
   }
 }
 
-// printf("%0.3f", value) without printf: the float's exact binary value times 1000, rounded
-// half to even (as glibc and Python round), then digits. Integer arithmetic only.
 void DutMode::putFixed3(float value) {
-  uint32_t bits;
-  __builtin_memcpy(&bits, &value, sizeof bits);
-  const bool negative = (bits >> 31) != 0;
-  const uint32_t exponent = (bits >> 23) & 0xFFu;
-  const uint32_t fraction = bits & 0x7FFFFFu;
-  if (exponent == 0xFFu) {
-    put(fraction != 0 ? (negative ? "-nan" : "nan") : (negative ? "-inf" : "inf"));
-    return;
-  }
-  // value = mantissa * 2^shift exactly.
-  const uint64_t mantissa = exponent == 0 ? fraction : (fraction | 0x800000u);
-  const int32_t shift = exponent == 0 ? -149 : static_cast<int32_t>(exponent) - 150;
-  if (negative) putChar('-');
-  if (shift >= 0) {
-    // An integer (>= 2^23); beyond 2^63 it is printed saturated.
-    putNumber(shift <= 39 ? (mantissa << shift) : ~uint64_t{0});
-    put(".000");
-    return;
-  }
-  const uint64_t scaled = mantissa * 1000u;  // < 2^34
-  uint64_t thousandths = 0;
-  if (-shift < 40) {
-    const uint32_t s = static_cast<uint32_t>(-shift);
-    thousandths = scaled >> s;
-    const uint64_t rest = scaled & ((uint64_t{1} << s) - 1u);
-    const uint64_t half = uint64_t{1} << (s - 1u);
-    if (rest > half || (rest == half && (thousandths & 1u) != 0)) ++thousandths;
-  }
-  putNumber(thousandths / 1000u);
-  putChar('.');
-  const uint32_t frac = static_cast<uint32_t>(thousandths % 1000u);
-  putChar(static_cast<char>('0' + frac / 100u));
-  putChar(static_cast<char>('0' + frac / 10u % 10u));
-  putChar(static_cast<char>('0' + frac % 10u));
+  char text[kFixed3Chars + 1];
+  formatFixed3(value, text);
+  put(text);
 }
 
 // The reference kws01 th_results(): "0.%d" of (int)(v * 10), then the digits

@@ -43,6 +43,12 @@ enum class DutModel : uint8_t { kNone, kKws01, kVww01, kIc01, kAd01, kCustom };
 // "kws01", "vww01", "ic01", "ad01", "custom" or "none"; static storage.
 const char* dutModelName(DutModel model);
 
+// printf("%.3f", value) without printf: the float's exact value times 1000, rounded half to
+// even as glibc and Python print it, into `out` (NUL-terminated, at most kFixed3Chars + 1
+// bytes); returns the length. Values beyond 2^64 print saturated. Any context.
+constexpr size_t kFixed3Chars = 26;
+size_t formatFixed3(float value, char* out);
+
 struct DutConfig {
   const runner::OpResolver* resolver = nullptr;  // required
   proto::ByteSpan arena;                         // tensor arena
@@ -127,6 +133,7 @@ class DutMode {
   uint8_t m_stageXor = 0;            // applied to each staged byte (0x80: uint8 -> int8)
   bool m_haveResults = false;
   float m_anomalyScore = 0.0f;  // ad01: mean squared error of the last inference
+  bool m_linkStalled = false;   // a reply was dropped; cleared when the link takes bytes again
   DutCounters m_counters;
 };
 
