@@ -519,6 +519,7 @@ void DutMode::commandInfer(char** tokens, size_t count) {
   put("m-infer-start-");
   putNumber(n);
   endLine();
+  drain();  // the host sees the start now, and no transmit interrupts run inside the laps
   lap();
   for (uint64_t i = 0; i < n && status == runner::Status::kOk; ++i) {
     copyInput();
@@ -617,6 +618,21 @@ void DutMode::put(const char* text) {
       return;
     }
     hal::waitForInterrupt();
+  }
+}
+
+void DutMode::drain() {
+  uint64_t lastProgress = hal::micros();
+  size_t pending = hal::txPending();
+  while (pending > 0 && !m_linkStalled) {
+    hal::waitForInterrupt();
+    const size_t now = hal::txPending();
+    if (now < pending) {
+      lastProgress = hal::micros();
+    } else if (hal::micros() - lastProgress > m_config.stallTimeoutUs) {
+      m_linkStalled = true;
+    }
+    pending = now;
   }
 }
 

@@ -115,6 +115,8 @@ class DutMode {
   void putFixed3(float value);
   void putScoreKws(float value);
   void endLine();
+  // Waits until the link has sent everything written (or stalled for the timeout).
+  void drain();
   void error(const char* text);
   void lap();
 

@@ -39,9 +39,9 @@ std::string ownFixed3(float v) {
 
 TEST(DutFormat, Fixed3PrintsWhatPrintfPrintsForEveryKindOfFloat) {
   // Ties at the third decimal (exact in binary), their neighbours, zeros, subnormals, specials.
-  const float special[] = {0.0f,    -0.0f,     0.0625f,    0.1875f,   -0.0625f,  0.0005f,
-                           0.0015f, 1.0f,      0.99951171875f, 2.5e-4f, 1e-45f, -1e-45f,
-                           1e-38f,  8388608.5f, 16777216.0f, 1e19f, 1.8e19f};
+  const float special[] = {0.0f,    -0.0f,      0.0625f,        0.1875f, -0.0625f, 0.0005f,
+                           0.0015f, 1.0f,       0.99951171875f, 2.5e-4f, 1e-45f,   -1e-45f,
+                           1e-38f,  8388608.5f, 16777216.0f,    1e19f,   1.8e19f};
   for (float v : special) EXPECT_EQ(ownFixed3(v), printfFixed3(v)) << v;
   EXPECT_EQ(ownFixed3(1e30f), "18446744073709551615.000");  // beyond 2^64: saturated
   EXPECT_EQ(ownFixed3(-INFINITY), "-inf");
@@ -102,8 +102,7 @@ class DutModeTest : public ::testing::Test {
     for (size_t at = 0; at < text.size(); at += chunk) {
       const std::string part = text.substr(at, chunk);
       fake_hal::state().rx.insert(fake_hal::state().rx.end(), part.begin(), part.end());
-      while (m_dut->poll()) {
-      }
+      while (m_dut->poll()) {}
     }
     return sent();
   }
@@ -114,9 +113,9 @@ class DutModeTest : public ::testing::Test {
     const std::vector<uint8_t> model = agent_test::readFile(path);
     std::vector<uint8_t>& slot = fake_hal::state().slots[0];
     if (model.size() + 32 > slot.size()) slot.resize(model.size() + 32);
-    tinyscope::agent::hal::makeSlotHeader(
-        uint32_t(model.size()), tinyscope::agent::hal::crc32(model.data(), model.size()),
-        slot.data());
+    tinyscope::agent::hal::makeSlotHeader(uint32_t(model.size()),
+                                          tinyscope::agent::hal::crc32(model.data(), model.size()),
+                                          slot.data());
     std::copy(model.begin(), model.end(), slot.begin() + 32);
     return true;
   }
