@@ -91,15 +91,25 @@ float realAt(const runner::TensorView& view, size_t i) {
 // QuantizeFloatToInt8 of the reference: round(value / scale) half away from zero, plus the
 // zero point, saturated.
 int8_t quantizeInt8(float value, float scale, int32_t zeroPoint) {
-  const float scaled = value / scale;
-  if (!(scaled == scaled))
-    return static_cast<int8_t>(zeroPoint < -128 ? -128 : zeroPoint > 127 ? 127 : zeroPoint);
-  if (scaled > 1.0e6f) return 127;
-  if (scaled < -1.0e6f) return -128;
+  float scaled = value / scale;
+  if (!(scaled == scaled)) scaled = 0.0f;  // NaN: the zero point
+  scaled = scaled > 1.0e6f ? 1.0e6f : (scaled < -1.0e6f ? -1.0e6f : scaled);
   const double half = scaled >= 0.0f ? 0.5 : -0.5;  // in double: exact for every float
   int32_t q = static_cast<int32_t>(static_cast<double>(scaled) + half) + zeroPoint;
   q = q < -128 ? -128 : (q > 127 ? 127 : q);
   return static_cast<int8_t>(q);
+}
+
+// The decimal digits of `value` at `out` (no NUL); returns their count (at most 20).
+size_t writeDecimal(uint64_t value, char* out) {
+  char digits[20];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10u);
+    value /= 10u;
+  } while (value != 0);
+  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  return n;
 }
 
 DutModel classify(const runner::Interpreter& in) {
@@ -123,15 +133,7 @@ size_t formatFixed3(float value, char* out) {
   auto add = [&](const char* text) {
     while (*text != '\0') out[len++] = *text++;
   };
-  auto addNumber = [&](uint64_t v) {
-    char digits[20];
-    size_t n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + v % 10u);
-      v /= 10u;
-    } while (v != 0);
-    while (n > 0) out[len++] = digits[--n];
-  };
+  auto addNumber = [&](uint64_t v) { len += writeDecimal(v, out + len); };
   uint32_t bits;
   __builtin_memcpy(&bits, &value, sizeof bits);
   const bool negative = (bits >> 31) != 0;
@@ -642,15 +644,8 @@ void DutMode::putChar(char c) {
 }
 
 void DutMode::putNumber(uint64_t value) {
-  char digits[21];
-  size_t n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + value % 10u);
-    value /= 10u;
-  } while (value != 0);
   char text[21];
-  for (size_t i = 0; i < n; ++i) text[i] = digits[n - 1 - i];
-  text[n] = '\0';
+  text[writeDecimal(value, text)] = '\0';
   put(text);
 }
 
