@@ -521,7 +521,7 @@ def main():
     ap.add_argument("--cli-mlperf", action="store_true", help="test tinyscope-cli mlperf on sim: instead")
     args = ap.parse_args()
 
-    for tool in (args.cli,):
+    for tool in [args.cli] + ([args.agent] if args.agent else []):
         if not os.access(tool, os.X_OK):
             print("SKIP: %s is not built" % tool)
             return SKIP
