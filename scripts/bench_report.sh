@@ -33,6 +33,7 @@ while [ $# -gt 0 ]; do
 done
 runner_seconds=1.0; qemu_runs=3; stream_step=3; replay_inferences=36000
 if [ "$quick" = 1 ]; then runner_seconds=0.2; qemu_runs=1; stream_step=1; replay_inferences=3600; fi
+mlperf_iterations=10
 
 [ -n "$only" ] || for bin in bench/runner_bench bench/decoder_bench bench/stream_bench app/cli/tinyscope-cli; do
   [ -x "$build/$bin" ] || { echo "bench_report: $build/$bin is missing: build the release preset first" >&2; exit 2; }
@@ -148,6 +149,18 @@ if command -v qemu-system-arm >/dev/null && [ -d "$shared/models" ]; then
   bash bench/qemu_icount_bench.sh "$build" "$qemu_runs" | fence
 else
   say "(skipped: qemu-system-arm or $shared/models is absent)"
+fi
+
+section "MLPerf Tiny DUT mode (bench/mlperf_dut_bench.sh)"
+say "The MLPerf Tiny models measured as the MLPerf Tiny runner measures a device (tinyscope-cli mlperf:"
+say "db load, \`infer $mlperf_iterations 1\`, the two m-lap-us laps; median over 3 inputs): the Cortex-M4 DUT image"
+say "under QEMU \`-icount shift=0\` (lap µs x 1000 = instructions; includes the input copy before each"
+say "run) and tinyscope-agent --dut on this host."
+say ""
+if [ -d "$shared/models" ]; then
+  bash bench/mlperf_dut_bench.sh "$build" "$mlperf_iterations" >>"$tmp"
+else
+  say "(skipped: $shared/models is absent)"
 fi
 
 section "Protocol decoding (bench/decoder_bench)"

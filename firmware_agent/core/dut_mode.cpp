@@ -470,7 +470,16 @@ bool DutMode::loadInput() {
 void DutMode::copyInput() {
   const runner::TensorView input = m_interpreter->input(0);
   uint8_t* dst = static_cast<uint8_t*>(input.data);
-  for (size_t i = 0; i < input.bytes; ++i) dst[i] = static_cast<uint8_t>(m_stage[i] ^ m_stageXor);
+  size_t i = 0;
+  // Four bytes per step (it runs inside the timed loop); the tail byte by byte.
+  const uint32_t mask = m_stageXor * 0x01010101u;
+  for (; i + 4 <= input.bytes; i += 4) {
+    uint32_t word;
+    __builtin_memcpy(&word, m_stage + i, sizeof word);
+    word ^= mask;
+    __builtin_memcpy(dst + i, &word, sizeof word);
+  }
+  for (; i < input.bytes; ++i) dst[i] = static_cast<uint8_t>(m_stage[i] ^ m_stageXor);
 }
 
 void DutMode::commandInfer(char** tokens, size_t count) {
