@@ -413,6 +413,13 @@ def exercise_errors(target_name, port, kind):
     check(answer("infer 0") == ["e-[Inference iterations must be >0]", "m-ready"], "%s: infer 0" % target_name)
     check(answer("infer 1 -1") == ["e-[Inference warmup must be >=0]", "m-ready"], "%s: infer 1 -1" % target_name)
     check(answer("infer 1 0")[0].startswith("e-[Input db has"), "%s: infer on a 4-byte load is refused" % target_name)
+    stamp = answer("timestamp")
+    check(len(stamp) == 2 and re.match(r"^m-lap-us-[0-9]+$", stamp[0]) and stamp[1] == "m-ready", "%s: timestamp%% answers m-lap-us-T (%r)" % (target_name, stamp))
+    later = answer("timestamp")
+    check(int(later[0][9:]) >= int(stamp[0][9:]), "%s: time stamps do not go back" % target_name)
+    check(answer("  name   ")[0].startswith("m-name-dut-["), "%s: spaces around tokens are skipped" % target_name)
+    helped = answer("help")
+    check(helped[0] == "ULPMark for tinyML Firmware V0.0.1" and helped[-1] == "m-ready" and len(helped) > 5, "%s: help%% lists the commands" % target_name)
     port.write("%")  # an empty command, as the runner's reset_port sends
     check(port.read_line() == "m-ready", "%s: a lone %% answers m-ready" % target_name)
     check(Dut(port).name() is not None, "%s: still answers after the errors" % target_name)
