@@ -10,7 +10,8 @@ m-lap-us lines and its results the m-results-[...] list.
 
 Targets:
   --agent PATH                 tinyscope-agent --dut --pty, one process per model
-  --qemu-run SCRIPT --image ELF  the Cortex-M4 DUT image under QEMU (scripts/qemu_run.sh --model)
+  --qemu-run SCRIPT --image ELF  the Cortex-M4 DUT image under QEMU (scripts/qemu_run.sh --model);
+                               with --append --dut, the tinyscope-agent image told at boot
 
 Every inference result is checked against the desktop runtime (tinyscope-cli run on the same
 input, formatted as the reference firmware formats it for that model), character for
@@ -291,9 +292,9 @@ class HostAgent:
 
 
 class QemuBoard:
-    def __init__(self, script, image, model):
+    def __init__(self, script, image, model, qemu_args=()):
         self.proc = subprocess.Popen(
-            [script, "--icount", "--timeout", "600", "--model", model, image],
+            [script, "--icount", "--timeout", "600", "--model", model, image, "--", *qemu_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -523,6 +524,7 @@ def main():
     ap.add_argument("--agent")
     ap.add_argument("--qemu-run")
     ap.add_argument("--image")
+    ap.add_argument("--append", help="QEMU -append text (the boot command line, e.g. --dut)")
     ap.add_argument("--only", nargs="*", default=list(MODELS))
     ap.add_argument("--runs", type=int, default=2, help="inputs per model")
     ap.add_argument("--cli-mlperf", action="store_true", help="test tinyscope-cli mlperf on sim: instead")
@@ -555,7 +557,8 @@ def main():
             kind = MODELS[name]
             path = os.path.join(args.models, name + ".tflite")
             model = Model(args.cli, path)
-            target = QemuBoard(args.qemu_run, args.image, path) if qemu else HostAgent(args.agent, path)
+            qemu_args = ["-append", args.append] if args.append else []
+            target = QemuBoard(args.qemu_run, args.image, path, qemu_args) if qemu else HostAgent(args.agent, path)
             target_name = "qemu" if qemu else "host"
             port = None
             try:

@@ -103,6 +103,28 @@ void eraseZeroedSlots() {
 // The MLPerf Tiny DUT mode's `db load` buffer: the reference firmware's size (96 * 96 * 3).
 alignas(4) uint8_t g_db[DutMode::kReferenceDbBytes];
 
+#ifndef TINYSCOPE_DUT_BOOT
+#define TINYSCOPE_DUT_BOOT 0
+#endif
+
+// True when the semihosting command line holds `word` as one of its space-separated words.
+bool bootArgument(const char* word) {
+  static char line[512];  // the image path comes first
+  if (!cortex_m::semihostingCommandLine(line, sizeof line)) return false;
+  for (const char* p = line; *p != '\0';) {
+    while (*p == ' ') ++p;
+    const char* w = word;
+    const char* q = p;
+    while (*w != '\0' && *q == *w) {
+      ++q;
+      ++w;
+    }
+    if (*w == '\0' && (*q == ' ' || *q == '\0')) return true;
+    while (*p != '\0' && *p != ' ') ++p;
+  }
+  return false;
+}
+
 // Boot mode of the tinyscope-agent-dut images: the MLPerf Tiny benchmark runner's ASCII
 // grammar (core/dut_mode.h) instead of the tinyscope protocol, same slots, runtime and clock.
 [[noreturn]] void runDutMode() {
@@ -130,7 +152,9 @@ int main() {
     hal::fatal(1, "op resolver too small for the Cortex-M kernels");
   }
 #if TINYSCOPE_DUT_MODE
-  runDutMode();
+  // Boot mode: the DUT images always; the others when the host's command line asks for it
+  // (QEMU: -append --dut).
+  if (TINYSCOPE_DUT_BOOT || bootArgument("--dut")) runDutMode();
 #endif
   static uint8_t deviceId[tinyscope::agent::kDeviceIdBytes];  // QEMU boards have no unique id
   tinyscope::agent::deviceIdFromName(hal::boardName(), deviceId);

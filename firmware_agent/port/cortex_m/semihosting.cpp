@@ -5,6 +5,7 @@ namespace {
 
 constexpr uint32_t kSysWrite0 = 0x04;
 constexpr uint32_t kSysErrno = 0x13;
+constexpr uint32_t kSysGetCmdline = 0x15;
 constexpr uint32_t kSysExitExtended = 0x20;
 constexpr uint32_t kAdpStoppedApplicationExit = 0x20026;
 constexpr uint16_t kBkptSemihosting = 0xBEAB;  // Thumb encoding of BKPT 0xAB
@@ -41,6 +42,15 @@ void semihostingExit(uint32_t code) {
   if (!semihostingAvailable()) return;
   const uint32_t block[2] = {kAdpStoppedApplicationExit, code};
   call(kSysExitExtended, block);
+}
+
+bool semihostingCommandLine(char* out, uint32_t capacity) {
+  if (capacity == 0 || !semihostingAvailable()) return false;
+  uint32_t block[2] = {reinterpret_cast<uintptr_t>(out), capacity};  // in: buffer; out: length
+  if (call(kSysGetCmdline, block) != 0) return false;
+  if (!semihostingAvailable() || block[1] >= capacity) return false;
+  out[block[1]] = '\0';
+  return true;
 }
 
 void semihostingWrite(const char* text) {

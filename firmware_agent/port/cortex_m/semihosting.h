@@ -18,6 +18,11 @@ void semihostingExit(uint32_t code);
 // Writes a NUL-terminated string to the host's stdout (SYS_WRITE0). No-op when absent.
 void semihostingWrite(const char* text);
 
+// The host's command line for this program (SYS_GET_CMDLINE; under QEMU the image path and
+// -append's text, or -semihosting-config arg=...), NUL-terminated into `out`. False when
+// semihosting is absent or the line does not fit `capacity`.
+bool semihostingCommandLine(char* out, uint32_t capacity);
+
 // Used by the HardFault handler: the faulting instruction at `pc` is a semihosting
 // BKPT. Marks semihosting absent and returns true; the handler then skips it.
 bool semihostingTrap(const uint16_t* pc);
