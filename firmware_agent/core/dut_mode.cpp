@@ -204,8 +204,14 @@ void DutMode::loadModel() {
   if (slot < 0 || !m_slots.model(static_cast<uint8_t>(slot), &model)) return;
   m_interpreter = new (m_storage) runner::Interpreter(model.data, model.size, *m_config.resolver,
                                                       m_config.arena.data(), m_config.arena.size());
-  if (m_interpreter->status() != runner::Status::kOk) return;
-  if (m_interpreter->allocate() != runner::Status::kOk) return;
+  m_loadStatus = m_interpreter->status();
+  if (m_loadStatus != runner::Status::kOk) {
+    const runner::Status detail = m_interpreter->model().error().status;
+    if (detail != runner::Status::kOk) m_loadStatus = detail;
+    return;
+  }
+  m_loadStatus = m_interpreter->allocate();
+  if (m_loadStatus != runner::Status::kOk) return;
   m_ready = m_interpreter->inputsSize() > 0 && m_interpreter->outputsSize() > 0 &&
             m_interpreter->input(0).data != nullptr;
   m_model = m_ready ? classify(*m_interpreter) : DutModel::kNone;
@@ -502,8 +508,15 @@ void DutMode::commandInfer(char** tokens, size_t count) {
     }
   }
   if (!m_ready) {
-    error(m_interpreter == nullptr ? "No model: the active slot holds none"
-                                   : "The model in the active slot cannot run");
+    if (m_interpreter == nullptr) {
+      error("No model: no slot holds a valid one");
+    } else {
+      put("e-[The model in the active slot cannot run: ");
+      put(runner::statusMessage(m_loadStatus));
+      put("]");
+      endLine();
+      ++m_counters.errors;
+    }
     return;
   }
   if (expectedDbBytes() + stagingBytes() > m_config.dbBuffer.size()) {

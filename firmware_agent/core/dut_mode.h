@@ -123,8 +123,9 @@ class DutMode {
   DutConfig m_config;
   ModelSlots m_slots;
   alignas(runner::Interpreter) uint8_t m_storage[sizeof(runner::Interpreter)];
-  runner::Interpreter* m_interpreter = nullptr;  // constructed in m_storage, or null
-  bool m_ready = false;                          // allocated and runnable
+  runner::Interpreter* m_interpreter = nullptr;       // constructed in m_storage, or null
+  bool m_ready = false;                               // allocated and runnable
+  runner::Status m_loadStatus = runner::Status::kOk;  // why it is not, when it is not
   DutModel m_model = DutModel::kNone;
   char m_command[kMaxCommand + 1] = {};
   size_t m_length = 0;

@@ -140,7 +140,7 @@ TEST_F(DutModeTest, BootBannerThenTheSameAnswersHoweverTheCommandsAreSplit) {
       "m-[Expecting 3 bytes]\r\nm-ready\r\n"
       "m-load-done\r\nm-ready\r\n"
       "m-buffer-0a-0b-0c\r\nm-ready\r\n"
-      "e-[No model: the active slot holds none]\r\nm-ready\r\n"
+      "e-[No model: no slot holds a valid one]\r\nm-ready\r\n"
       "e-[No results: no inference has run]\r\nm-ready\r\n"
       "e-[Unknown command: bogus]\r\nm-ready\r\n"
       "m-ready\r\n";
