@@ -23,6 +23,7 @@
 #include <QRegularExpression>
 #include <QTimer>
 #include <algorithm>
+#include <climits>
 #include <memory>
 
 #include "app/cli/cli_common.h"
@@ -310,13 +311,15 @@ int runMlperf(const QStringList& args) {
     return fail(kVerb, QStringLiteral("--dataset DIR is required"), kExitUsage);
   bool ok = false;
   const int n = p.value(iterations).toInt(&ok);
-  if (!ok || n < 1)
-    return fail(kVerb,
-                QStringLiteral("--iterations '%1' is not a count >= 1").arg(p.value(iterations)),
-                kExitUsage);
+  if (!ok || n < 1 || n > 1000000)
+    return fail(
+        kVerb,
+        QStringLiteral("--iterations '%1' is not a count 1..1000000").arg(p.value(iterations)),
+        kExitUsage);
   const int w = p.value(warmups).toInt(&ok);
-  if (!ok || w < 0)
-    return fail(kVerb, QStringLiteral("--warmups '%1' is not a count >= 0").arg(p.value(warmups)),
+  if (!ok || w < 0 || w > 1000000)
+    return fail(kVerb,
+                QStringLiteral("--warmups '%1' is not a count 0..1000000").arg(p.value(warmups)),
                 kExitUsage);
   int maxFiles = -1;
   if (p.isSet(limit)) {
@@ -326,11 +329,11 @@ int runMlperf(const QStringList& args) {
                   kExitUsage);
   }
   const double timeoutS = p.value(kTimeoutOpt).toDouble(&ok);
-  if (!ok || timeoutS <= 0)
-    return fail(
-        kVerb,
-        QStringLiteral("--timeout '%1' is not a number of seconds").arg(p.value(kTimeoutOpt)),
-        kExitUsage);
+  if (!ok || timeoutS <= 0 || timeoutS > 3600)
+    return fail(kVerb,
+                QStringLiteral("--timeout '%1' is not a number of seconds (0..3600)")
+                    .arg(p.value(kTimeoutOpt)),
+                kExitUsage);
   QString modelFile;
   QString expectedModel;
   if (p.isSet(model)) {
@@ -386,7 +389,9 @@ int runMlperf(const QStringList& args) {
 
   static const QRegularExpression kResults(QStringLiteral("^m-results-\\[([^]]+)\\]$"));
   static const QRegularExpression kLap(QStringLiteral("^m-lap-us-([0-9]+)$"));
-  const int inferTimeoutMs = std::max(timeoutMs, 60000) * std::max(1, (n + w) / 10 + 1);
+  // A minute (or --timeout) per 10 runs: a slow board's infer answers only after all of them.
+  const int inferTimeoutMs =
+      int(std::min<qint64>(qint64(std::max(timeoutMs, 60000)) * ((n + w) / 10 + 1), INT_MAX));
   QVector<double> throughputs;
   QVector<double> latencies;
   QList<double> scores;
