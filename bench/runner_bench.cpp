@@ -213,7 +213,8 @@ struct OpShare {
   double us = 0;
 };
 
-// Per-operator-type time of the optimized kernels: observer + clock over `n` invokes.
+// Per-operator-type time of the optimized kernels: observer + clock over `n` invokes, the median
+// per type (robust to the preemptions a loaded machine adds).
 std::vector<OpShare> opShares(Engine& e, int n) {
   std::map<std::string, uint64_t> ns;
   auto observe = [](const OpEvent& ev, void* ctx) {
@@ -221,14 +222,17 @@ std::vector<OpShare> opShares(Engine& e, int n) {
   };
   e.interp->setObserver(observe, &ns);
   e.interp->setClock(clockNs, nullptr);
+  std::map<std::string, std::vector<double>> samples;
   for (int i = 0; i < n; ++i) {
     e.setInputs();
+    ns.clear();
     e.interp->invoke();
+    for (const auto& [name, t] : ns) samples[name].push_back(static_cast<double>(t) / 1e3);
   }
   e.interp->setObserver(nullptr, nullptr);
   e.interp->setClock(nullptr, nullptr);
   std::vector<OpShare> v;
-  for (const auto& [name, t] : ns) v.push_back({name, static_cast<double>(t) / 1e3 / n});
+  for (const auto& [name, t] : samples) v.push_back({name, median(t)});
   std::sort(v.begin(), v.end(), [](const OpShare& a, const OpShare& b) { return a.us > b.us; });
   return v;
 }
@@ -370,7 +374,7 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "\nWhere the optimized kernels spend the time (separate pass with the per-operator "
-      "observer and clock, µs per inference by operator type, largest first):\n\n");
+      "observer and clock: median µs per inference of each operator type, largest first):\n\n");
   std::printf("| model | operator types |\n| --- | --- |\n");
   for (const auto& [name, v] : shares) {
     double total = 0;

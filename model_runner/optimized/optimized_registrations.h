@@ -30,5 +30,6 @@ OpRegistration registerFullyConnected(Isa isa);
 OpRegistration registerAdd(Isa isa);
 OpRegistration registerAveragePool2d(Isa isa);
 OpRegistration registerMaxPool2d(Isa isa);
+OpRegistration registerSvdf(Isa isa);
 
 }  // namespace tinyscope::runner::optimized

@@ -71,7 +71,8 @@ inline __m256i sum32(__m256i acc, __m256i w) {
 
 const SimdKernels* avx512VnniKernels() {
   static const SimdKernels k{gemm,         depthwise, add,     averagePool, kActivationBias,
-                             requantBlock, kMR,       maxPool, gemvCached};
+                             requantBlock, kMR,       maxPool, gemvCached,  pairDots8,
+                             pairDots16};
   return &k;
 }
 

@@ -64,7 +64,8 @@ inline __m256i sum32(__m256i acc, __m256i w) {
 
 const SimdKernels* avxVnniKernels() {
   static const SimdKernels k{gemm,         depthwise, add,     averagePool, kActivationBias,
-                             requantBlock, kMR,       maxPool, gemvCached};
+                             requantBlock, kMR,       maxPool, gemvCached,  pairDots8,
+                             pairDots16};
   return &k;
 }
 

@@ -200,6 +200,9 @@ struct SimdKernels {
   // requantized with g.rq into out[row][oc].
   void (*gemvCached)(const CachedGemv& g, const int8_t* x, int32_t rows, int8_t* out,
                      int32_t* accOut) = nullptr;
+  // pairs[i] = a[2i] * w[2i] + a[2i + 1] * w[2i + 1] for i < n / 2 (n even), wrapping int32.
+  void (*pairDots8)(const int8_t* a, const int8_t* w, int32_t n, int32_t* pairs) = nullptr;
+  void (*pairDots16)(const int16_t* a, const int16_t* w, int32_t n, int32_t* pairs) = nullptr;
 };
 
 // Packs channels [c0, c0 + n) of the job's weights into the layout above (n <= panel) and their
@@ -214,6 +217,11 @@ bool buildCachedGemv(const OpContext& ctx, const int8_t* weights, int32_t channe
                      const int32_t* bias, int32_t inputTerm, const int32_t* multipliers,
                      const int32_t* shifts, bool perChannel, int32_t outputOffset, int32_t actMin,
                      int32_t actMax, CachedGemv* g);
+
+// Five arrays of roundUp(n, 8) entries from host-cache memory for one multiplier and shift
+// (offsetBias all zero), outputOffset and the clamp; false without a host cache.
+bool buildUniformRequant(const OpContext& ctx, int32_t n, int32_t multiplier, int32_t shift,
+                         int32_t outputOffset, int32_t actMin, int32_t actMax, RequantParams* rq);
 
 // nullptr for Isa::kReference.
 const SimdKernels* simdKernels(uint8_t isa);

@@ -73,11 +73,15 @@ QuantParams filterQuant(Rng& rng, int32_t channels, int32_t dimension, bool perC
   return QuantParams::perChannel(scales, dimension);
 }
 
-// Runs `model` once with `resolver` on `input`; returns the output bytes (empty on failure).
-// With `cache`, kernels may keep prepared weights there (the desktop path).
-std::vector<uint8_t> runOnce(const std::vector<uint8_t>& model, const OpResolver& resolver,
-                             const std::vector<int8_t>& input, std::string* error,
-                             host::HostCache* cache = nullptr) {
+struct Counts {
+  int models = 0;
+  int comparisons = 0;
+};
+
+// Runs `model` on each input in turn (state carried between invokes); all outputs, concatenated.
+std::vector<uint8_t> runSequence(const std::vector<uint8_t>& model, const OpResolver& resolver,
+                                 const std::vector<std::vector<int8_t>>& inputs, std::string* error,
+                                 host::HostCache* cache) {
   std::vector<uint8_t> arena(size_t{8} << 20);
   Interpreter interp(model.data(), model.size(), resolver, arena.data(), arena.size());
   if (cache != nullptr) interp.setHostCache(host::HostCache::allocate, cache);
@@ -86,30 +90,29 @@ std::vector<uint8_t> runOnce(const std::vector<uint8_t>& model, const OpResolver
              (interp.error().field != nullptr ? interp.error().field : "?");
     return {};
   }
-  const TensorView in = interp.input(0);
-  if (in.bytes != input.size()) {
-    *error = "input size";
-    return {};
+  std::vector<uint8_t> all;
+  for (const auto& input : inputs) {
+    if (interp.input(0).bytes != input.size()) {
+      *error = "input size";
+      return {};
+    }
+    std::memcpy(interp.input(0).data, input.data(), input.size());
+    interp.invoke();
+    const TensorView out = interp.output(0);
+    const auto* p = static_cast<const uint8_t*>(out.data);
+    all.insert(all.end(), p, p + out.bytes);
   }
-  std::memcpy(in.data, input.data(), input.size());
-  interp.invoke();
-  const TensorView out = interp.output(0);
-  const auto* p = static_cast<const uint8_t*>(out.data);
-  return std::vector<uint8_t>(p, p + out.bytes);
+  return all;
 }
 
-struct Counts {
-  int models = 0;
-  int comparisons = 0;
-};
-
-// Reference output vs every optimized instruction set, with and without a host cache.
-void expectSameAsReference(const std::vector<uint8_t>& model, const std::vector<int8_t>& input,
-                           const std::string& what, Counts* counts) {
+// A sequence of invokes: reference vs every instruction set, with and without a host cache.
+void expectSequenceSameAsReference(const std::vector<uint8_t>& model,
+                                   const std::vector<std::vector<int8_t>>& inputs,
+                                   const std::string& what, Counts* counts) {
   AllOpsResolver reference;
   ASSERT_EQ(kernels::addAllOps(reference), Status::kOk);
   std::string error;
-  const std::vector<uint8_t> expected = runOnce(model, reference, input, &error);
+  const std::vector<uint8_t> expected = runSequence(model, reference, inputs, &error, nullptr);
   ASSERT_FALSE(expected.empty()) << what << ": " << error;
   ++counts->models;
   for (Isa isa : supportedIsas()) {
@@ -119,23 +122,25 @@ void expectSameAsReference(const std::vector<uint8_t>& model, const std::vector<
     for (bool useCache : {false, true}) {
       host::HostCache cache;
       const std::vector<uint8_t> got =
-          runOnce(model, optimized, input, &error, useCache ? &cache : nullptr);
-      ASSERT_EQ(got.size(), expected.size())
-          << what << " [" << isaName(isa) << (useCache ? ", host cache" : "") << "]: " << error;
-      size_t firstDiff = got.size();
-      for (size_t i = 0; i < got.size(); ++i) {
-        if (got[i] != expected[i]) {
-          firstDiff = i;
-          break;
-        }
-      }
-      ASSERT_EQ(firstDiff, got.size())
-          << what << " [" << isaName(isa) << (useCache ? ", host cache" : "") << "]: byte "
-          << firstDiff << " is " << int(int8_t(got[firstDiff])) << ", reference "
-          << int(int8_t(expected[firstDiff]));
+          runSequence(model, optimized, inputs, &error, useCache ? &cache : nullptr);
+      ASSERT_EQ(got, expected) << what << " [" << isaName(isa) << (useCache ? ", host cache" : "")
+                               << "] " << error;
       ++counts->comparisons;
     }
   }
+}
+
+// One invoke of `model` on `input`: returns the output bytes (empty on failure).
+std::vector<uint8_t> runOnce(const std::vector<uint8_t>& model, const OpResolver& resolver,
+                             const std::vector<int8_t>& input, std::string* error,
+                             host::HostCache* cache = nullptr) {
+  return runSequence(model, resolver, {input}, error, cache);
+}
+
+// Reference output vs every optimized instruction set, with and without a host cache.
+void expectSameAsReference(const std::vector<uint8_t>& model, const std::vector<int8_t>& input,
+                           const std::string& what, Counts* counts) {
+  expectSequenceSameAsReference(model, {input}, what, counts);
 }
 
 int32_t outSize(Padding padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation) {
@@ -446,6 +451,92 @@ TEST(OptimizedKernels, AveragePoolMatchesReference) {
   std::printf("AVERAGE_POOL_2D: %d random models, %d optimized runs identical\n", counts.models,
               counts.comparisons);
   EXPECT_GT(counts.models, 200);
+}
+
+std::vector<uint8_t> littleEndian16(const std::vector<int16_t>& v) {
+  std::vector<uint8_t> out;
+  for (int16_t x : v) {
+    out.push_back(static_cast<uint8_t>(static_cast<uint16_t>(x) & 0xFF));
+    out.push_back(static_cast<uint8_t>(static_cast<uint16_t>(x) >> 8));
+  }
+  return out;
+}
+
+// SVDF with int8 or int16 state: odd and even memory sizes, ranks 1-3, extreme zero points,
+// over several invokes so the state history matters.
+void randomSvdf(Rng& rng, Counts* counts) {
+  const bool int16State = rng.chance(0.5);
+  const int32_t batches = rng.chance(0.3) ? rng.uniform(2, 3) : 1;
+  const int32_t inputSize = rng.chance(0.2) ? rng.uniform(1, 5) : rng.uniform(1, 100);
+  const int32_t rank = rng.uniform(1, 3), units = rng.uniform(1, 40), filters = units * rank;
+  const int32_t memory = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 40);
+  const TensorType stateType = int16State ? TensorType::kInt16 : TensorType::kInt8;
+  const float inScale = rng.uniformF(0.005f, 0.1f), wfScale = rng.uniformF(0.002f, 0.05f);
+  const float stateScale = rng.uniformF(0.01f, 0.5f), wtScale = rng.uniformF(0.001f, 0.05f);
+  const int32_t stateZp =
+      int16State ? (rng.chance(0.5) ? 0 : rng.uniform(-2000, 2000))
+                 : (rng.chance(0.3) ? rng.uniform(-128, -120) : rng.uniform(-128, 127));
+  TfliteWriter wr;
+  const int32_t in = wr.addActivation(
+      "in", TensorType::kInt8, {batches, inputSize},
+      QuantParams::perTensor(inScale, rng.chance(0.2) ? 127 : rng.uniform(-128, 127)));
+  const int32_t wf = wr.addInt8Constant("weights_feature", {filters, inputSize},
+                                        rng.bytes(size_t(filters * inputSize)),
+                                        QuantParams::perTensor(wfScale, 0));
+  host::TensorSpec wt;
+  wt.name = "weights_time";
+  wt.type = stateType;
+  wt.shape = {filters, memory};
+  wt.quant = QuantParams::perTensor(wtScale, 0);
+  if (int16State) {
+    std::vector<int16_t> v(size_t(filters * memory));
+    for (auto& x : v) x = static_cast<int16_t>(rng.uniform(-32768, 32767));
+    wt.data = littleEndian16(v);
+  } else {
+    for (int8_t x : rng.bytes(size_t(filters * memory))) wt.data.push_back(uint8_t(x));
+  }
+  const int32_t wtIndex = wr.addTensor(wt);
+  std::vector<int32_t> b(static_cast<size_t>(units));
+  for (auto& v : b) v = rng.chance(0.2) ? 0 : rng.uniform(-50000, 50000);
+  const int32_t bias =
+      wr.addInt32Constant("bias", {units}, b, QuantParams::perTensor(stateScale * wtScale, 0));
+  host::TensorSpec state;
+  state.name = "state";
+  state.type = stateType;
+  state.shape = {batches, memory * filters};
+  state.quant = QuantParams::perTensor(stateScale, stateZp);
+  state.isVariable = true;
+  const int32_t stateIndex = wr.addTensor(state);
+  const int32_t out =
+      wr.addActivation("out", TensorType::kInt8, {batches, units},
+                       QuantParams::perTensor(rng.uniformF(0.01f, 1.0f), rng.uniform(-128, 127)));
+  host::OperatorSpec op;
+  op.op = host::BuiltinOperator::kSvdf;
+  op.inputs = {in, wf, wtIndex, bias, stateIndex};
+  op.outputs = {out};
+  op.options = host::TableOptions(schema::BuiltinOptionsType::kSVDFOptions)
+                   .add(schema::svdf_options::kRank, host::TableOptions::Field::Kind::kInt32, rank);
+  wr.addOperator(op);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> inputs;
+  for (int i = 0; i < 4; ++i) inputs.push_back(rng.bytes(size_t(batches * inputSize)));
+  expectSequenceSameAsReference(wr.serialize(), inputs,
+                                std::string("SVDF ") + (int16State ? "int16" : "int8") +
+                                    " state, batches " + std::to_string(batches) + " input " +
+                                    std::to_string(inputSize) + " units " + std::to_string(units) +
+                                    " rank " + std::to_string(rank) + " memory " +
+                                    std::to_string(memory) + " state zp " + std::to_string(stateZp),
+                                counts);
+}
+
+TEST(OptimizedKernels, SvdfMatchesReference) {
+  Rng rng(8080);
+  Counts counts;
+  for (int i = 0; i < 200 && !HasFatalFailure(); ++i) randomSvdf(rng, &counts);
+  std::printf("SVDF: %d random models x 4 invokes, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
+  EXPECT_EQ(counts.models, 200);
 }
 
 TEST(OptimizedKernels, MaxPoolMatchesReference) {
