@@ -112,9 +112,10 @@ Status addOptimizedOps(OpResolver& resolver) {
 Status addOptimizedOps(OpResolver& resolver, Isa isa) {
   isa = lowerToSupported(isa);
   const OpRegistration registrations[] = {
-      registerConv2d(isa), registerDepthwiseConv2d(isa), registerFullyConnected(isa),
-      registerAdd(isa),    registerAveragePool2d(isa),   registerMaxPool2d(isa),
-      registerSvdf(isa)};
+      registerConv2d(isa),         registerDepthwiseConv2d(isa),
+      registerFullyConnected(isa), registerAdd(isa),
+      registerAveragePool2d(isa),  registerMaxPool2d(isa),
+      registerSvdf(isa),           registerUnidirectionalSequenceLstm(isa)};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

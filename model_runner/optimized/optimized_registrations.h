@@ -31,5 +31,6 @@ OpRegistration registerAdd(Isa isa);
 OpRegistration registerAveragePool2d(Isa isa);
 OpRegistration registerMaxPool2d(Isa isa);
 OpRegistration registerSvdf(Isa isa);
+OpRegistration registerUnidirectionalSequenceLstm(Isa isa);
 
 }  // namespace tinyscope::runner::optimized

@@ -19,11 +19,11 @@ namespace {
 constexpr uint32_t kInput = 0, kWeightsFeature = 1, kWeightsTime = 2, kBias = 3, kState = 4;
 
 struct SvdfCache {
-  CachedGemv feature;  // acc = sum w * (x - input zero point)
-  RequantParams toState;  // effective scale 1, clamped to the state type (zero point added after)
+  CachedGemv feature;      // acc = sum w * (x - input zero point)
+  RequantParams toState;   // effective scale 1, clamped to the state type (zero point added after)
   RequantParams toOutput;  // effective scale 2, output zero point, int8 clamp
   const int32_t* timeSums = nullptr;  // per filter: the sum of its time weights
-  int32_t* pairs = nullptr;  // work buffer: batches * filters * memory / 2 (memory even)
+  int32_t* pairs = nullptr;           // work buffer: batches * filters * memory / 2 (memory even)
 };
 
 template <typename StateT>
@@ -63,9 +63,9 @@ Status prepare(OpContext& ctx) {
                               static_cast<size_t>(p.filters) * static_cast<size_t>(p.memory / 2)));
   }
   // Requantization is scalar (to the state's range); the GEMV only adds the offset term.
-  if (!buildCachedGemv(ctx, ctx.inputData<int8_t>(kWeightsFeature), p.filters, p.inputSize,
-                       nullptr, -p.inputZeroPoint - simd->activationBias, &p.multiplier1,
-                       &p.shift1, false, 0, -128, 127, &cache->feature)) {
+  if (!buildCachedGemv(ctx, ctx.inputData<int8_t>(kWeightsFeature), p.filters, p.inputSize, nullptr,
+                       -p.inputZeroPoint - simd->activationBias, &p.multiplier1, &p.shift1, false,
+                       0, -128, 127, &cache->feature)) {
     return Status::kOk;
   }
   if (d->int16State) {
@@ -101,7 +101,8 @@ void run(const SimdKernels& simd, const SvdfCache& c, const kernels::SvdfOpData&
     simd.requant(accB, whole, c.toState, accB);
     for (int32_t f = whole; f < p.filters; ++f) {
       const int32_t a = quant::multiplyByQuantizedMultiplier(accB[f], p.multiplier1, p.shift1);
-      accB[f] = a < c.toState.actMin ? c.toState.actMin : (a > c.toState.actMax ? c.toState.actMax : a);
+      accB[f] =
+          a < c.toState.actMin ? c.toState.actMin : (a > c.toState.actMax ? c.toState.actMax : a);
     }
     StateT* newest = state + static_cast<size_t>(b) * p.filters * filterStride + (p.memory - 1);
     for (int32_t f = 0; f < p.filters; ++f)
@@ -156,8 +157,9 @@ void run(const SimdKernels& simd, const SvdfCache& c, const kernels::SvdfOpData&
     const int32_t units8 = p.units & ~7;
     simd.requant(outB, units8, c.toOutput, outB);
     for (int32_t u = units8; u < p.units; ++u) {
-      const int32_t y = quant::wrappingAdd(
-          quant::multiplyByQuantizedMultiplier(outB[u], p.multiplier2, p.shift2), p.outputZeroPoint);
+      const int32_t y =
+          quant::wrappingAdd(quant::multiplyByQuantizedMultiplier(outB[u], p.multiplier2, p.shift2),
+                             p.outputZeroPoint);
       outB[u] = y < -128 ? -128 : (y > 127 ? 127 : y);
     }
   }

@@ -539,6 +539,91 @@ TEST(OptimizedKernels, SvdfMatchesReference) {
   EXPECT_EQ(counts.models, 200);
 }
 
+// UNIDIRECTIONAL_SEQUENCE_LSTM (integer path): batch- and time-major, odd state and input
+// sizes, extreme input and hidden zero points, cell clip or none, several invokes.
+void randomLstm(Rng& rng, Counts* counts) {
+  const bool timeMajor = rng.chance(0.4);
+  const int32_t batches = rng.chance(0.3) ? rng.uniform(2, 3) : 1;
+  const int32_t steps = rng.uniform(1, 5);
+  const int32_t inputSize = rng.chance(0.2) ? rng.uniform(1, 4) : rng.uniform(1, 70);
+  const int32_t stateSize = rng.chance(0.2) ? rng.uniform(1, 4) : rng.uniform(1, 50);
+  const float inScale = rng.uniformF(0.005f, 0.1f), hiddenScale = rng.uniformF(0.003f, 0.02f);
+  const int32_t hiddenZp = rng.chance(0.3) ? rng.uniform(-128, -120) : rng.uniform(-128, 127);
+  const float cellScale = 1.0f / static_cast<float>(1 << rng.uniform(9, 15));
+  TfliteWriter wr;
+  const std::vector<int32_t> inShape = timeMajor ? std::vector<int32_t>{steps, batches, inputSize}
+                                                 : std::vector<int32_t>{batches, steps, inputSize};
+  const int32_t in = wr.addActivation(
+      "in", TensorType::kInt8, inShape,
+      QuantParams::perTensor(inScale, rng.chance(0.2) ? -128 : rng.uniform(-128, 127)));
+  std::vector<int32_t> inputs(24, -1);
+  inputs[0] = in;
+  for (int g = 0; g < 4; ++g) {
+    inputs[size_t(1 + g)] = wr.addInt8Constant(
+        "wi" + std::to_string(g), {stateSize, inputSize}, rng.bytes(size_t(stateSize * inputSize)),
+        QuantParams::perTensor(rng.uniformF(0.002f, 0.03f), 0));
+    inputs[size_t(5 + g)] = wr.addInt8Constant(
+        "wr" + std::to_string(g), {stateSize, stateSize}, rng.bytes(size_t(stateSize * stateSize)),
+        QuantParams::perTensor(rng.uniformF(0.002f, 0.03f), 0));
+    std::vector<int32_t> b(static_cast<size_t>(stateSize));
+    for (auto& v : b) v = rng.uniform(-40000, 40000);
+    inputs[size_t(12 + g)] = wr.addInt32Constant("b" + std::to_string(g), {stateSize}, b,
+                                                 QuantParams::perTensor(inScale * 0.01f, 0));
+  }
+  host::TensorSpec hidden;
+  hidden.name = "hidden";
+  hidden.shape = {batches, stateSize};
+  hidden.quant = QuantParams::perTensor(hiddenScale, hiddenZp);
+  hidden.isVariable = true;
+  inputs[18] = wr.addTensor(hidden);
+  host::TensorSpec cell;
+  cell.name = "cell";
+  cell.type = TensorType::kInt16;
+  cell.shape = {batches, stateSize};
+  cell.quant = QuantParams::perTensor(cellScale, 0);
+  cell.isVariable = true;
+  inputs[19] = wr.addTensor(cell);
+  const std::vector<int32_t> outShape = timeMajor ? std::vector<int32_t>{steps, batches, stateSize}
+                                                  : std::vector<int32_t>{batches, steps, stateSize};
+  const int32_t out = wr.addActivation("out", TensorType::kInt8, outShape,
+                                       QuantParams::perTensor(hiddenScale, hiddenZp));
+  using Kind = host::TableOptions::Field::Kind;
+  namespace o = schema::unidirectional_sequence_lstm_options;
+  host::TableOptions options(schema::BuiltinOptionsType::kUnidirectionalSequenceLSTMOptions);
+  options.add(o::kActivation, Kind::kInt8, static_cast<int64_t>(schema::Activation::kTanh))
+      .add(o::kTimeMajor, Kind::kBool, timeMajor ? 1 : 0);
+  const bool clip = rng.chance(0.4);
+  if (clip) options.addFloat(o::kCellClip, cellScale * static_cast<float>(rng.uniform(100, 30000)));
+  host::OperatorSpec op;
+  op.op = host::BuiltinOperator::kUnidirectionalSequenceLstm;
+  op.inputs = inputs;
+  op.outputs = {out};
+  op.options = options;
+  wr.addOperator(op);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> sequence;
+  for (int i = 0; i < 3; ++i) sequence.push_back(rng.bytes(size_t(batches * steps * inputSize)));
+  expectSequenceSameAsReference(wr.serialize(), sequence,
+                                std::string("LSTM ") + (timeMajor ? "time-major" : "batch-major") +
+                                    " batches " + std::to_string(batches) + " steps " +
+                                    std::to_string(steps) + " input " + std::to_string(inputSize) +
+                                    " state " + std::to_string(stateSize) + " hidden zp " +
+                                    std::to_string(hiddenZp) + (clip ? " clip" : ""),
+                                counts);
+}
+
+TEST(OptimizedKernels, LstmMatchesReference) {
+  Rng rng(1997);
+  Counts counts;
+  for (int i = 0; i < 150 && !HasFatalFailure(); ++i) randomLstm(rng, &counts);
+  std::printf(
+      "UNIDIRECTIONAL_SEQUENCE_LSTM: %d random models x 3 invokes, %d optimized runs "
+      "identical\n",
+      counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, 150);
+}
+
 TEST(OptimizedKernels, MaxPoolMatchesReference) {
   Rng rng(1618);
   Counts counts;
