@@ -91,13 +91,13 @@ Status addOptimizedKernels(OpResolver& resolver) {
 }
 
 // Multiply-accumulates per second of `vpdpbusd zmm` on one core: 16 independent accumulators
-// (enough to cover latency × throughput), best of 5 runs of ~50 ms (the least disturbed by other
-// load). 0 when the CPU has no AVX-512 VNNI.
+// (enough to cover latency × throughput), best of 60 runs of ~1 ms (short runs so that some
+// escape the preemptions of a loaded machine). 0 when the CPU has no AVX-512 VNNI.
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) double vnniLoopGmacs() {
   __m512i acc[16];
   for (int i = 0; i < 16; ++i) acc[i] = _mm512_set1_epi32(i);
   const __m512i a = _mm512_set1_epi8(3), b = _mm512_set1_epi8(-5);
-  const long iterations = 400000;
+  const long iterations = 8000;
   const double t0 = nowUs();
   for (long it = 0; it < iterations; ++it) {
     for (int i = 0; i < 16; ++i) acc[i] = _mm512_dpbusd_epi32(acc[i], a, b);
@@ -119,7 +119,7 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) double vnniLoopGmacs() {
 double measureVnniPeakGmacs() {
   if (!__builtin_cpu_supports("avx512vnni")) return 0;
   double best = 0;
-  for (int r = 0; r < 5; ++r) best = std::max(best, vnniLoopGmacs());
+  for (int r = 0; r < 60; ++r) best = std::max(best, vnniLoopGmacs());
   return best;
 }
 

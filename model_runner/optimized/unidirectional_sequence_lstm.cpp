@@ -26,20 +26,17 @@ constexpr uint32_t kHiddenState = 18, kCellState = 19;
 // A uniform requantization (one multiplier and shift for every element) over `count` values.
 struct Requant {
   RequantParams rq;  // arrays of roundUp(count, 8) entries, offsetBias zero
-  int32_t multiplier = 0, shift = 0;
 };
 
 struct LstmCache {
   CachedGemv input[4], recurrent[4];  // acc + bias + input-offset terms
   Requant inputToQ312[4], recurrentToQ312[4];
   Requant forgetTimesCell, inputTimesCellGate, outputTimesTanh;
-  int32_t* acc[2] = {};  // work buffers: rows * stateSize int32 each
+  int32_t* acc[2] = {};  // work buffers: rows * stateSize int32 each, rounded up to 8
 };
 
 bool buildRequant(const OpContext& ctx, int32_t count, int32_t multiplier, int32_t shift,
                   int32_t outputOffset, int32_t actMin, int32_t actMax, Requant* r) {
-  r->multiplier = multiplier;
-  r->shift = shift;
   return buildUniformRequant(ctx, count, multiplier, shift, outputOffset, actMin, actMax, &r->rq);
 }
 
@@ -88,23 +85,19 @@ Status prepare(OpContext& ctx) {
     return Status::kOk;
   }
   for (int32_t*& a : c->acc) {
-    a = static_cast<int32_t*>(ctx.allocateHostCache(sizeof(int32_t) * static_cast<size_t>(n)));
+    a = static_cast<int32_t*>(
+        ctx.allocateHostCache(sizeof(int32_t) * static_cast<size_t>(roundUp(n, kChannelBlock))));
+    if (a != nullptr) std::memset(a, 0, sizeof(int32_t) * static_cast<size_t>(roundUp(n, 8)));
     if (a == nullptr) return Status::kOk;
   }
   ctx.setHostData(c);
   return Status::kOk;
 }
 
-// acc[i] = clamp(MultiplyByQuantizedMultiplier(acc[i]) + offset) for i < n: vector blocks of 8,
-// the rest scalar.
+// acc[i] = clamp(MultiplyByQuantizedMultiplier(acc[i]) + offset) for i < n, in vector blocks
+// of 8 (acc and the arrays hold roundUp(n, 8) entries; the lanes past n are don't-care).
 void requantAll(const SimdKernels& simd, const Requant& r, int32_t n, int32_t* acc) {
-  const int32_t whole = n & ~7;
-  simd.requant(acc, whole, r.rq, acc);
-  for (int32_t i = whole; i < n; ++i) {
-    const int32_t y =
-        quant::multiplyByQuantizedMultiplier(acc[i], r.multiplier, r.shift) + r.rq.outputOffset;
-    acc[i] = y < r.rq.actMin ? r.rq.actMin : (y > r.rq.actMax ? r.rq.actMax : y);
-  }
+  simd.requant(acc, roundUp(n, kChannelBlock), r.rq, acc);
 }
 
 struct Step {
