@@ -8,8 +8,10 @@
 // Timing: R interleaved rounds per model; in each round TFLM (`tflm_run --bench N`, its own
 // process, each Invoke() timed alone after a warm-up) and tinyscope (the same N invoke() calls
 // timed alone in this process after an equal warm-up, no observer, no clock hooks) each give a
-// median. N is picked so a batch lasts about S seconds. The table shows the median of the round
-// medians for each engine and the median of the per-round ratios with their range. Without
+// median and a minimum. N is picked so a batch lasts about S seconds. The table shows the median
+// of the round medians for each engine and the median of the per-round ratios with their range,
+// of the medians and of the minima (on a loaded machine a long invoke is often preempted, which
+// inflates its median but rarely its minimum). Without
 // --vs-tflm the TFLM columns are empty. A separate pass with the observer and a clock gives the
 // per-operator-type time split (second table).
 // GMAC/s counts the model's int8 multiply-accumulates (models.json `macs`); "% peak" relates it
@@ -172,8 +174,9 @@ struct Engine {
     const auto* p = static_cast<const uint8_t*>(out.data);
     return std::vector<uint8_t>(p, p + out.bytes);
   }
-  // Warm-up of `warmMs`, then `n` invoke() calls each timed alone: their median in µs.
-  double batchMedianUs(int n, double warmMs) {
+  // Warm-up of `warmMs`, then `n` invoke() calls each timed alone: their median in µs (and
+  // their minimum in *minUs).
+  double batchMedianUs(int n, double warmMs, double* minUs = nullptr) {
     const double warmEnd = nowUs() + warmMs * 1e3;
     do {
       setInputs();
@@ -187,6 +190,7 @@ struct Engine {
       interp->invoke();
       samples.push_back(nowUs() - t0);
     }
+    if (minUs != nullptr) *minUs = *std::min_element(samples.begin(), samples.end());
     return median(samples);
   }
 };
@@ -293,10 +297,14 @@ int main(int argc, char** argv) {
       "interleaved rounds, batches of ~%.2f s per engine; load average at start: %s\n\n",
       g_isa.empty() ? rh::optimizedKernelsIsa() : g_isa.c_str(), peak, rounds, minSeconds, load);
   std::printf(
-      "| model | tier | MMAC | TFLM µs | tinyscope µs | × TFLM (range) | GMAC/s | %% peak | arena "
-      "(device plan) | TFLM arena | desktop weight cache bytes | output vs TFLM |\n");
+      "| model | tier | MMAC | TFLM µs | tinyscope µs | × TFLM (range) | × TFLM by minima (range) "
+      "| "
+      "GMAC/s | %% peak | arena (device plan) | TFLM arena | desktop weight cache bytes | output "
+      "vs "
+      "TFLM |\n");
   std::printf(
-      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+      "|\n");
   std::vector<std::pair<std::string, std::vector<OpShare>>> shares;
   const std::string tmpOut = "/tmp/runner_bench_tflm_" + std::to_string(getpid()) + ".bin";
   for (const auto& [name, entry] : models.object) {
@@ -311,8 +319,8 @@ int main(int argc, char** argv) {
     }
     Engine device, opt;
     if (!device.load(model, false) || !opt.load(model, true)) {
-      std::printf("| %s | %s | | not runnable: %s | | | | | | | | |\n", name.c_str(), tier.c_str(),
-                  (device.error + opt.error).c_str());
+      std::printf("| %s | %s | | not runnable: %s | | | | | | | | | |\n", name.c_str(),
+                  tier.c_str(), (device.error + opt.error).c_str());
       continue;
     }
     const std::vector<uint8_t> ours = opt.firstOutput();
@@ -325,7 +333,7 @@ int main(int argc, char** argv) {
     const double warmMs = std::clamp(minSeconds * 200, 20.0, 200.0);
     std::string check = "not compared";
     long long tflmArena = entry.intOr("arena_used_bytes", 0);
-    std::vector<double> tflmUs, ourUs, ratios;
+    std::vector<double> tflmUs, ourUs, ratios, minRatios;
     bool tflmOk = !tflmRun.empty();
     if (tflmOk) {
       const auto kv = runTflm(tflmRun, "'" + path + "' --seed 1 --output " + tmpOut);
@@ -341,32 +349,41 @@ int main(int argc, char** argv) {
       }
       std::remove(tmpOut.c_str());
     }
+    double tflmMin = 0;
     for (int r = 0; r < rounds; ++r) {
       if (tflmOk) {
         const auto kv = runTflm(tflmRun, "'" + path + "' --seed 1 --bench " + std::to_string(n) +
                                              " --warmup-ms " + fmt("%.0f", warmMs));
-        if (kv.count("median_us") == 0) {
+        if (kv.count("median_us") == 0 || kv.count("min_us") == 0) {
           tflmOk = false;
         } else {
           tflmUs.push_back(std::atof(kv.at("median_us").c_str()));
+          tflmMin = std::atof(kv.at("min_us").c_str());
         }
       }
-      ourUs.push_back(opt.batchMedianUs(n, warmMs));
-      if (tflmOk) ratios.push_back(tflmUs.back() / ourUs.back());
+      double ourMin = 0;
+      ourUs.push_back(opt.batchMedianUs(n, warmMs, &ourMin));
+      if (tflmOk) {
+        ratios.push_back(tflmUs.back() / ourUs.back());
+        minRatios.push_back(tflmMin / ourMin);
+      }
     }
     const double oursMedian = median(ourUs);
     const double gmacs = macs / (oursMedian * 1e3);
-    std::string tflmCell, ratioCell;
+    std::string tflmCell, ratioCell, minRatioCell;
+    auto ratioText = [](const std::vector<double>& v) {
+      return fmt("%.1f×", median(v)) + " (" + fmt("%.1f", *std::min_element(v.begin(), v.end())) +
+             "–" + fmt("%.1f", *std::max_element(v.begin(), v.end())) + ")";
+    };
     if (tflmOk && !ratios.empty()) {
       tflmCell = fmt("%.2f", median(tflmUs));
-      ratioCell = fmt("%.1f×", median(ratios)) + " (" +
-                  fmt("%.1f", *std::min_element(ratios.begin(), ratios.end())) + "–" +
-                  fmt("%.1f", *std::max_element(ratios.begin(), ratios.end())) + ")";
+      ratioCell = ratioText(ratios);
+      minRatioCell = ratioText(minRatios);
     }
-    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %lld | %lld | %lld | %s |\n",
+    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %lld | %lld | %s |\n",
                 name.c_str(), tier.c_str(), fmt("%.2f", macs / 1e6).c_str(), tflmCell.c_str(),
-                fmt("%.2f", oursMedian).c_str(), ratioCell.c_str(), fmt("%.1f", gmacs).c_str(),
-                peak > 0 ? fmt("%.1f", 100 * gmacs / peak).c_str() : "",
+                fmt("%.2f", oursMedian).c_str(), ratioCell.c_str(), minRatioCell.c_str(),
+                fmt("%.1f", gmacs).c_str(), peak > 0 ? fmt("%.1f", 100 * gmacs / peak).c_str() : "",
                 static_cast<long long>(device.interp->arenaUsedBytes()), tflmArena,
                 static_cast<long long>(opt.interp->hostCacheBytes()), check.c_str());
     std::fflush(stdout);
