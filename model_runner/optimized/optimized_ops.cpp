@@ -115,7 +115,9 @@ Status addOptimizedOps(OpResolver& resolver, Isa isa) {
       registerConv2d(isa),         registerDepthwiseConv2d(isa),
       registerFullyConnected(isa), registerAdd(isa),
       registerAveragePool2d(isa),  registerMaxPool2d(isa),
-      registerSvdf(isa),           registerUnidirectionalSequenceLstm(isa)};
+      registerSvdf(isa),           registerUnidirectionalSequenceLstm(isa),
+      registerLogistic(),          registerTanh(),
+      registerQuantize()};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

@@ -32,5 +32,9 @@ OpRegistration registerAveragePool2d(Isa isa);
 OpRegistration registerMaxPool2d(Isa isa);
 OpRegistration registerSvdf(Isa isa);
 OpRegistration registerUnidirectionalSequenceLstm(Isa isa);
+// int8 -> int8 as a 256-entry table built from the reference at the first invoke (host cache).
+OpRegistration registerLogistic();
+OpRegistration registerTanh();
+OpRegistration registerQuantize();
 
 }  // namespace tinyscope::runner::optimized

@@ -624,6 +624,53 @@ TEST(OptimizedKernels, LstmMatchesReference) {
   EXPECT_EQ(counts.models, 150);
 }
 
+// LOGISTIC, TANH and QUANTIZE int8 -> int8 (the table path): random scales and zero points
+// (extremes included), element counts from 1 (the table takes 256 reference runs) up.
+void randomInt8Unary(Rng& rng, Counts* counts) {
+  const int kind = rng.uniform(0, 2);
+  const host::BuiltinOperator op = kind == 0   ? host::BuiltinOperator::kLogistic
+                                   : kind == 1 ? host::BuiltinOperator::kTanh
+                                               : host::BuiltinOperator::kQuantize;
+  const int32_t n = rng.chance(0.2) ? rng.uniform(1, 3) : rng.uniform(1, 700);
+  const int32_t inZp = rng.chance(0.2) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  TfliteWriter wr;
+  const int32_t in = wr.addActivation("in", TensorType::kInt8, {1, n},
+                                      QuantParams::perTensor(rng.uniformF(0.002f, 0.5f), inZp));
+  // LOGISTIC/TANH int8 outputs have fixed quantization (1/256, -128 and 1/128, 0).
+  const QuantParams outQuant =
+      kind == 0   ? QuantParams::perTensor(1.0f / 256.0f, -128)
+      : kind == 1 ? QuantParams::perTensor(1.0f / 128.0f, 0)
+                  : QuantParams::perTensor(rng.uniformF(0.002f, 0.5f), rng.uniform(-128, 127));
+  const int32_t out = wr.addActivation("out", TensorType::kInt8, {1, n}, outQuant);
+  host::OperatorSpec spec;
+  spec.op = op;
+  spec.inputs = {in};
+  spec.outputs = {out};
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> inputs;
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
+  expectSequenceSameAsReference(wr.serialize(), inputs,
+                                std::string(kind == 0   ? "LOGISTIC"
+                                            : kind == 1 ? "TANH"
+                                                        : "QUANTIZE") +
+                                    " int8 n " + std::to_string(n) + " input zp " +
+                                    std::to_string(inZp),
+                                counts);
+}
+
+TEST(OptimizedKernels, Int8TableOpsMatchReference) {
+  Rng rng(256);
+  Counts counts;
+  for (int i = 0; i < 150 && !HasFatalFailure(); ++i) randomInt8Unary(rng, &counts);
+  std::printf(
+      "LOGISTIC/TANH/QUANTIZE int8: %d random models x 2 invokes, %d optimized runs "
+      "identical\n",
+      counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, 150);
+}
+
 TEST(OptimizedKernels, MaxPoolMatchesReference) {
   Rng rng(1618);
   Counts counts;
