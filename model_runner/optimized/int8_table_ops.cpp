@@ -18,7 +18,7 @@ namespace {
 struct Int8Table {
   bool built = false;
   int8_t table[256] = {};
-  size_t count = 0;       // elements of the input (= output)
+  size_t count = 0;          // elements of the input (= output)
   uint8_t* saved = nullptr;  // the input's bytes while the table is built
 };
 

@@ -1,7 +1,8 @@
 // UNIDIRECTIONAL_SEQUENCE_LSTM, optimized for desktop hosts with a host cache: each gate's two
 // fully connected parts (input and recurrent weights) are prepared once as cached int8 GEMVs
 // into int32 and requantized to Q3.12 in the vector unit; the elementwise products requantize
-// the same way; the sigmoid/tanh tables are the reference's. Without a host cache (a device
+// the same way; sigmoid and tanh are looked up in tables of every int16 value built at prepare
+// from the reference's own functions. Without a host cache (a device
 // plan) or vector unit, the reference kernel runs unchanged.
 #include "model_runner/kernels/unidirectional_sequence_lstm.h"
 
@@ -33,7 +34,23 @@ struct LstmCache {
   Requant inputToQ312[4], recurrentToQ312[4];
   Requant forgetTimesCell, inputTimesCellGate, outputTimesTanh;
   int32_t* acc[2] = {};  // work buffers: rows * stateSize int32 each, rounded up to 8
+  // The reference's sigmoid/tanh of every int16 value (indexed by the value as uint16): gates
+  // (Q3.12 in) and the cell state's tanh (its own input scaling).
+  const int16_t* sigmoidQ312 = nullptr;
+  const int16_t* tanhQ312 = nullptr;
+  const int16_t* tanhCell = nullptr;
 };
+
+// table[(uint16) x] = f(x) for every int16 x, from the reference function itself.
+const int16_t* int16Table(const OpContext& ctx,
+                          void (*f)(int32_t, int32_t, int32_t, const int16_t*, int16_t*),
+                          int32_t multiplier, int32_t shift) {
+  auto* t = static_cast<int16_t*>(ctx.allocateHostCache(sizeof(int16_t) * 65536));
+  if (t == nullptr) return nullptr;
+  for (int32_t u = 0; u < 65536; ++u) t[u] = static_cast<int16_t>(static_cast<uint16_t>(u));
+  f(multiplier, shift, 65536, t, t);  // input and output may alias
+  return t;
+}
 
 bool buildRequant(const OpContext& ctx, int32_t count, int32_t multiplier, int32_t shift,
                   int32_t outputOffset, int32_t actMin, int32_t actMax, Requant* r) {
@@ -84,6 +101,11 @@ Status prepare(OpContext& ctx) {
       !buildMul(ctx, n, p.outputTimesTanh, &c->outputTimesTanh)) {
     return Status::kOk;
   }
+  c->sigmoidQ312 = int16Table(ctx, kernels::lut::sigmoidInt16, 0, 0);
+  c->tanhQ312 = int16Table(ctx, kernels::lut::tanhInt16, 0, 0);
+  c->tanhCell = int16Table(ctx, kernels::lut::tanhInt16, p.cellTanhMultiplier, p.cellTanhShift);
+  if (c->sigmoidQ312 == nullptr || c->tanhQ312 == nullptr || c->tanhCell == nullptr)
+    return Status::kOk;
   for (int32_t*& a : c->acc) {
     a = static_cast<int32_t*>(
         ctx.allocateHostCache(sizeof(int32_t) * static_cast<size_t>(roundUp(n, kChannelBlock))));
@@ -119,14 +141,11 @@ struct Step {
     simd.gemvCached(c.recurrent[g], h, rows, nullptr, r);
     requantAll(simd, c.inputToQ312[g], n, a);
     requantAll(simd, c.recurrentToQ312[g], n, r);
+    const int16_t* act = g == kernels::kLstmCellGate ? c.tanhQ312 : c.sigmoidQ312;
     for (int32_t i = 0; i < n; ++i) {
       const int32_t sum = a[i] + r[i];
-      out[i] = static_cast<int16_t>(sum < -32768 ? -32768 : (sum > 32767 ? 32767 : sum));
-    }
-    if (g == kernels::kLstmCellGate) {
-      kernels::lut::tanhInt16(0, 0, n, out, out);
-    } else {
-      kernels::lut::sigmoidInt16(0, 0, n, out, out);
+      const int32_t q = sum < -32768 ? -32768 : (sum > 32767 ? 32767 : sum);
+      out[i] = act[static_cast<uint16_t>(q)];
     }
   }
 
@@ -162,7 +181,7 @@ struct Step {
     int16_t* outputGate = b[1];
     gate(kernels::kLstmOutputGate, x, h, outputGate);
     int16_t* cellTanh = b[0];
-    kernels::lut::tanhInt16(p.cellTanhMultiplier, p.cellTanhShift, n, cell, cellTanh);
+    for (int32_t i = 0; i < n; ++i) cellTanh[i] = c.tanhCell[static_cast<uint16_t>(cell[i])];
     mul(c.outputTimesTanh, cellTanh, outputGate, h);
     std::memcpy(out, h, static_cast<size_t>(n));
   }
