@@ -95,9 +95,9 @@ say "tinyscope's optimized desktop kernels and TensorFlow Lite Micro's reference
 say "-O3) on every runnable model of \`golden/models.json\`, timed side by side in interleaved rounds:"
 say "each round times N \`invoke()\` calls of each engine one by one after an equal warm-up (TFLM in"
 say "its own process with \`--bench N\`, tinyscope in-process without observer). Medians of the round"
-say "medians, the median of the per-round ratios with their range, GMAC/s and % of the VNNI peak"
-say "measured on one core; arena is the device kernel set's plan. The per-operator split comes from a"
-say "separate pass with the observer."
+say "medians, the median of the per-round ratios of medians and of minima with their ranges, GMAC/s"
+say "and % of the VNNI peak measured on one core; arena is the device kernel set's plan. The"
+say "per-operator split comes from a separate pass with the observer."
 say ""
 if [ -d "$shared/golden" ] && [ -x "$shared/tools/tflm_run" ]; then
   "$build/bench/runner_bench" --shared "$shared" --vs-tflm "$shared/tools/tflm_run" \
