@@ -1,6 +1,7 @@
 #include "model_runner/interpreter.h"
 
 #include <cstring>
+#include <new>
 
 #include "model_runner/arena_planner.h"
 
@@ -79,6 +80,18 @@ void OpContext::setUserData(void* data) const {
   m_interp->m_userData[m_op.index] = data;
 }
 
+void* OpContext::allocateHostCache(size_t bytes) const {
+  return m_interp->allocateHostCache(bytes, kBaseAlignment);
+}
+
+void* OpContext::hostData() const {
+  return m_interp->m_hostData != nullptr ? m_interp->m_hostData[m_op.index] : nullptr;
+}
+
+void OpContext::setHostData(void* data) const {
+  if (m_interp->m_hostData != nullptr) m_interp->m_hostData[m_op.index] = data;
+}
+
 Status OpContext::fail(Status status, const char* field, int32_t tensorIndex) const {
   return m_interp->fail(status, m_op.name(), field, m_op.index, tensorIndex);
 }
@@ -128,9 +141,19 @@ void* Interpreter::allocateTail(size_t bytes, size_t align) {
   return m_arenaBase + (m_arenaSize - used);
 }
 
+void* Interpreter::allocateHostCache(size_t bytes, size_t align) {
+  if (m_hostCache == nullptr || bytes == 0) return nullptr;
+  void* p = m_hostCache(bytes, align, m_hostCacheContext);
+  if (p != nullptr) m_hostCacheBytes += bytes;
+  return p;
+}
+
 Status Interpreter::allocate() {
   m_allocated = false;
   m_tailBytes = m_headBytes = m_planPeak = 0;
+  m_hostCacheBytes = 0;
+  m_ops = nullptr;
+  m_hostData = nullptr;
   m_tensorData = nullptr;
   m_scratchFirst = m_scratchLast = nullptr;
   m_scratchCount = 0;
@@ -168,6 +191,13 @@ Status Interpreter::allocate() {
       return Status::kUnsupportedOp;
     }
   }
+  // Desktop: the per-operator host pointers, all null, before any prepare.
+  if (numOps > 0) {
+    m_hostData = static_cast<void**>(allocateHostCache(sizeof(void*) * numOps, alignof(void*)));
+    if (m_hostData != nullptr) {
+      for (uint32_t i = 0; i < numOps; ++i) m_hostData[i] = nullptr;
+    }
+  }
   for (uint32_t i = 0; i < numOps; ++i) {
     OpContext ctx(this, m_model.op(i));
     const OpRegistration* reg = m_registrations[i];
@@ -189,6 +219,15 @@ Status Interpreter::allocate() {
   }
   const Status s = planActivations();
   if (s != Status::kOk) return s;
+  // Desktop: every operator decoded once, so invoke() skips reading the flatbuffer.
+  if (numOps > 0) {
+    auto* ops = static_cast<OperatorDesc*>(
+        allocateHostCache(sizeof(OperatorDesc) * numOps, alignof(OperatorDesc)));
+    if (ops != nullptr) {
+      for (uint32_t i = 0; i < numOps; ++i) new (&ops[i]) OperatorDesc(m_model.op(i));
+      m_ops = ops;
+    }
+  }
   m_allocated = true;
   return resetState();
 }
@@ -287,8 +326,12 @@ Status Interpreter::resetState() {
 Status Interpreter::invoke() {
   if (!m_allocated) return Status::kNotAllocated;
   const uint32_t numOps = m_model.numOperators();
+  if (m_ops != nullptr && m_observer == nullptr && m_clock == nullptr) {
+    for (uint32_t i = 0; i < numOps; ++i) m_registrations[i]->invoke(OpContext(this, m_ops[i]));
+    return Status::kOk;
+  }
   for (uint32_t i = 0; i < numOps; ++i) {
-    const OperatorDesc op = m_model.op(i);
+    const OperatorDesc op = m_ops != nullptr ? m_ops[i] : m_model.op(i);
     OpContext ctx(this, op);
     const uint64_t start = m_clock != nullptr ? m_clock(m_clockContext) : 0;
     m_registrations[i]->invoke(ctx);

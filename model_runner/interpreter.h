@@ -39,6 +39,10 @@ struct OpEvent {
   const Interpreter* interpreter = nullptr;
 };
 
+// Desktop hosts only: memory outside the arena (see Interpreter::setHostCache). Returns `bytes`
+// aligned to `align`, or nullptr; the host owns it.
+using HostCacheFn = void* (*)(size_t bytes, size_t align, void* context);
+
 // Called after every operator; must not call invoke()/allocate() on the same interpreter.
 using OpObserverFn = void (*)(const OpEvent& event, void* context);
 // Monotonic tick source (cycle counter on an MCU, nanoseconds on the desktop).
@@ -86,6 +90,19 @@ class Interpreter {
     m_clockContext = context;
   }
 
+  // Desktop hosts: memory outside the arena for what is built once at allocate() to make
+  // invoke() cheaper — each operator's decoded description and what kernels keep with
+  // OpContext::allocateHostCache() (the optimized kernels' packed weights and requantization
+  // constants). The host owns that memory; it must stay valid until the Interpreter is destroyed
+  // or allocate() runs again (which takes new memory). Set before allocate(). Without it (a
+  // device) operators are decoded from the model at every invoke and the arena holds everything.
+  void setHostCache(HostCacheFn allocator, void* context) {
+    m_hostCache = allocator;
+    m_hostCacheContext = context;
+  }
+  // Bytes the last allocate() took from the host cache (0 without one).
+  size_t hostCacheBytes() const { return m_hostCacheBytes; }
+
   const Model& model() const { return m_model; }
 
  private:
@@ -98,6 +115,7 @@ class Interpreter {
     ScratchRequest* next = nullptr;
   };
   void* allocateTail(size_t bytes, size_t align);
+  void* allocateHostCache(size_t bytes, size_t align);
   Status fail(Status status, const char* table, const char* field, int32_t op, int32_t tensor);
   Status planActivations();
 
@@ -120,6 +138,11 @@ class Interpreter {
   void* m_observerContext = nullptr;
   ClockFn m_clock = nullptr;
   void* m_clockContext = nullptr;
+  HostCacheFn m_hostCache = nullptr;
+  void* m_hostCacheContext = nullptr;
+  size_t m_hostCacheBytes = 0;
+  const OperatorDesc* m_ops = nullptr;  // host cache: every operator decoded once
+  void** m_hostData = nullptr;          // host cache: OpContext::hostData() per operator
 };
 
 }  // namespace tinyscope::runner

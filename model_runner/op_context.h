@@ -50,6 +50,13 @@ class OpContext {
   void* allocatePersistent(size_t bytes) const;
   void* userData() const;
   void setUserData(void* data) const;
+  // Desktop hosts (Interpreter::setHostCache): `bytes` (16-byte aligned) outside the arena for
+  // what prepare builds once, such as packed weights; nullptr without a host cache (a device),
+  // then the kernel keeps to the arena. hostData() is a second per-operator pointer kept there
+  // (nullptr unless set; setHostData is ignored without a host cache).
+  void* allocateHostCache(size_t bytes) const;
+  void* hostData() const;
+  void setHostData(void* data) const;
   // Prepare only: asks for `bytes` of scratch memory valid during this operator's invoke()
   // alone. The planner places it among the activations with a lifetime of this one operator,
   // so it raises the arena only where it raises the peak. Once allocate() succeeds, *slot

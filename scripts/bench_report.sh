@@ -4,7 +4,7 @@
 # Benchmarks print; they assert nothing (the tests check correctness).
 #
 #   scripts/bench_report.sh [--quick] [--out FILE] [--section dataset]
-#     --quick   shorter timings (runner 0.2 s per model, QEMU 1 run, stream steps 1 s,
+#     --quick   shorter timings (runner 3 rounds of 0.1 s per engine, QEMU 1 run, stream steps 1 s,
 #               replay of 3,600 inferences instead of 36,000)
 #     --out     where to write (default docs/BENCHMARKS.md); written to a temporary name first
 #     --section run one section only and replace it in FILE, stamped with its own commit and date
@@ -31,8 +31,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-runner_seconds=1.0; qemu_runs=3; stream_step=3; replay_inferences=36000
-if [ "$quick" = 1 ]; then runner_seconds=0.2; qemu_runs=1; stream_step=1; replay_inferences=3600; fi
+runner_seconds=0.3; runner_rounds=7; qemu_runs=3; stream_step=3; replay_inferences=36000
+if [ "$quick" = 1 ]; then runner_seconds=0.1; runner_rounds=3; qemu_runs=1; stream_step=1; replay_inferences=3600; fi
 mlperf_iterations=10
 
 [ -n "$only" ] || for bin in bench/runner_bench bench/decoder_bench bench/stream_bench app/cli/tinyscope-cli; do
@@ -91,13 +91,22 @@ say "- commit \`$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!doc
 say "- $cpu, $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; other work may share the machine, so"
 say "  timings carry its noise (repeat runs spread by ±10–15 %); counts (instructions, bytes) do not."
 
-section "Desktop runtime (bench/runner_bench)"
-say "Median µs per inference of every runnable model in \`golden/models.json\`, reference and"
-say "optimized kernels, and the arena each kernel set plans next to TFLite Micro's. \`TFLM µs\` is"
-say "the median recorded in \`models.json\`, not measured here."
+section "Desktop runtime vs TFLite Micro (bench/runner_bench --vs-tflm)"
+say "tinyscope's optimized desktop kernels and TensorFlow Lite Micro's reference kernels (\`tflm_run\`,"
+say "-O3) on every runnable model of \`golden/models.json\`, timed side by side in interleaved rounds:"
+say "each round times N \`invoke()\` calls of each engine one by one after an equal warm-up (TFLM in"
+say "its own process with \`--bench N\`, tinyscope in-process without observer). Medians of the round"
+say "medians, the median of the per-round ratios of medians and of minima with their ranges, GMAC/s"
+say "and % of the VNNI peak measured on one core; arena is the device kernel set's plan. The"
+say "per-operator split comes from a separate pass with the observer."
 say ""
-if [ -d "$shared/golden" ]; then
-  "$build/bench/runner_bench" --shared "$shared" --min-seconds "$runner_seconds" >>"$tmp"
+if [ -d "$shared/golden" ] && [ -x "$shared/tools/tflm_run" ]; then
+  "$build/bench/runner_bench" --shared "$shared" --vs-tflm "$shared/tools/tflm_run" \
+    --rounds "$runner_rounds" --min-seconds "$runner_seconds" >>"$tmp"
+elif [ -d "$shared/golden" ]; then
+  say "(TFLM columns empty: $shared/tools/tflm_run is absent)"
+  say ""
+  "$build/bench/runner_bench" --shared "$shared" --rounds "$runner_rounds" --min-seconds "$runner_seconds" >>"$tmp"
 else
   say "(skipped: $shared/golden is absent)"
 fi

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "model_runner/host/error_format.h"
+#include "model_runner/host/host_cache.h"
 #include "model_runner/interpreter.h"
 #include "model_runner/kernels/all_ops.h"
 #if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
@@ -80,6 +81,7 @@ uint64_t nowNs(void*) {
 struct Session {
   AllOpsResolver resolver;
   std::vector<uint8_t> arena;
+  std::unique_ptr<HostCache> cache;  // optimized kernels' prepared weights; outlives interp
   std::unique_ptr<Interpreter> interp;
 };
 
@@ -91,6 +93,10 @@ bool openSession(const ModelFile& model, size_t arenaBytes, Kernels kernelSet, S
     s->arena.assign(size, 0);
     s->interp = std::make_unique<Interpreter>(model.bytes.data(), model.bytes.size(), s->resolver,
                                               s->arena.data(), s->arena.size());
+    if (kernelSet == Kernels::kOptimized) {
+      s->cache = std::make_unique<HostCache>();
+      s->interp->setHostCache(HostCache::allocate, s->cache.get());
+    }
     if (s->interp->status() != Status::kOk) {
       *error = model.path + ": " + formatError(s->interp->error());
       return false;

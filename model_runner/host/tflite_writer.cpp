@@ -569,6 +569,7 @@ std::vector<uint8_t> TfliteWriter::serialize() const {
     fbb.addScalar<uint32_t>(s::tensor::kBuffer, bufferOf[i], 0);
     fbb.addOffset(s::tensor::kName, name);
     if (quant != 0) fbb.addOffset(s::tensor::kQuantization, quant);
+    fbb.addScalar<uint8_t>(s::tensor::kIsVariable, t.isVariable ? 1 : 0, 0);
     tensors.push_back(fbb.endTable());
   }
 

@@ -48,6 +48,7 @@ struct TensorSpec {
   std::vector<int32_t> shape;
   QuantParams quant;
   std::vector<uint8_t> data;  // constant contents, little-endian; empty for activations
+  bool isVariable = false;    // a state tensor (SVDF, LSTM): kept across invokes
 };
 
 // Builtin options (schema.fbs tables of the same name). Fields the writer does not list keep

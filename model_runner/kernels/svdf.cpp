@@ -7,14 +7,7 @@ namespace tinyscope::runner::kernels {
 namespace {
 
 constexpr uint32_t kInput = 0, kWeightsFeature = 1, kWeightsTime = 2, kBias = 3, kState = 4;
-
-struct SvdfData {
-  SvdfParams params;
-  void* scratch = nullptr;     // batches * filters int32
-  void* scratchOut = nullptr;  // batches * units int32
-  bool int16State = false;
-  bool hasBias = false;
-};
+using SvdfData = SvdfOpData;
 
 // The reference computes both effective scales in float, then widens to double.
 Status effectiveScale(const OpContext& ctx, float a, float b, float c, int32_t* multiplier,

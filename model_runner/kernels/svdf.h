@@ -23,6 +23,15 @@ struct SvdfParams {
   int32_t multiplier2 = 0, shift2 = 0;  // time matmul -> output
 };
 
+// The prepared operator (user data), shared with the optimized kernels.
+struct SvdfOpData {
+  SvdfParams params;
+  void* scratch = nullptr;     // batches * filters int32
+  void* scratchOut = nullptr;  // batches * units int32
+  bool int16State = false;
+  bool hasBias = false;
+};
+
 namespace reference {
 
 // scratch: batches * filters int32; scratchOut: batches * units int32. bias may be null.

@@ -118,10 +118,7 @@ constexpr uint32_t kNumInputs = 24;
 constexpr float kGateInputScale = 1.0f / 4096.0f;    // Q3.12
 constexpr float kGateOutputScale = 1.0f / 32768.0f;  // Q0.15
 
-struct LstmData {
-  LstmParams params;
-  void* buffers[4] = {};  // scratch slots
-};
+using LstmData = LstmOpData;
 
 // Multiplier of an int8 x int8 FC into Q3.12, as TFLite's GetQuantizedConvolutionMultipler
 // (the scale product is taken in float).

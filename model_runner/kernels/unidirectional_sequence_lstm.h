@@ -66,6 +66,12 @@ struct LstmBuffers {
   int16_t* b[4] = {};
 };
 
+// The prepared operator (user data), shared with the optimized kernels.
+struct LstmOpData {
+  LstmParams params;
+  void* buffers[4] = {};  // scratch slots: four LstmBuffers
+};
+
 namespace reference {
 
 // Runs the whole sequence: input [B,T,I] (or [T,B,I] when timeMajor), output alike with S.

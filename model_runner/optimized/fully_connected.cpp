@@ -60,6 +60,19 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   const size_t bytes = gemmScratchBytes(j);
   if (bytes > 0 && (s = ctx.requestScratch(bytes, &d->scratch)) != Status::kOk) return s;
   d->fast = true;
+  // Desktop host cache: padded weights and requantization constants built once (few rows
+  // only; a zero filter offset, as TFLM's int8 path has).
+  if (d->batches <= kGemvMaxRows && d->params.filterOffset == 0) {
+    auto* cached = static_cast<CachedGemv*>(ctx.allocateHostCache(sizeof(CachedGemv)));
+    const FullyConnectedParams& p = d->params;
+    if (cached != nullptr &&
+        buildCachedGemv(ctx, ctx.inputData<int8_t>(1), d->outputDepth, d->accumDepth,
+                        d->hasBias ? ctx.inputData<int32_t>(2) : nullptr,
+                        p.inputOffset - simd->activationBias, j.src.multipliers, j.src.shifts,
+                        d->perChannel, p.outputOffset, p.actMin, p.actMax, cached)) {
+      ctx.setHostData(cached);
+    }
+  }
   return Status::kOk;
 }
 
@@ -80,6 +93,11 @@ void invoke(const OpContext& ctx) {
     return;
   }
   const SimdKernels* simd = simdKernels(kIsa);
+  if (const auto* cached = static_cast<const CachedGemv*>(ctx.hostData())) {
+    simd->gemvCached(*cached, ctx.inputData<int8_t>(0), d->batches, ctx.outputData<int8_t>(0),
+                     nullptr);
+    return;
+  }
   GemmJob j = fcJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
   planGemm(j,
            gemmScratchCap(static_cast<size_t>(d->batches) * (static_cast<size_t>(d->accumDepth) +

@@ -30,5 +30,11 @@ OpRegistration registerFullyConnected(Isa isa);
 OpRegistration registerAdd(Isa isa);
 OpRegistration registerAveragePool2d(Isa isa);
 OpRegistration registerMaxPool2d(Isa isa);
+OpRegistration registerSvdf(Isa isa);
+OpRegistration registerUnidirectionalSequenceLstm(Isa isa);
+// int8 -> int8 as a 256-entry table built from the reference at the first invoke (host cache).
+OpRegistration registerLogistic();
+OpRegistration registerTanh();
+OpRegistration registerQuantize();
 
 }  // namespace tinyscope::runner::optimized

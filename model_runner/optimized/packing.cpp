@@ -53,4 +53,76 @@ void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t*
   }
 }
 
+namespace {
+
+void setRequant(int32_t c, int32_t m, int32_t shift, int32_t* multiplier, int32_t* leftShift,
+                int32_t* rightShift, int32_t* roundMask) {
+  multiplier[c] = m;
+  leftShift[c] = shift > 0 ? shift : 0;
+  rightShift[c] = shift < 0 ? -shift : 0;
+  // As the vector form builds it: (1 << r) - 1, all ones from r = 32 on.
+  roundMask[c] =
+      rightShift[c] >= 32 ? -1 : static_cast<int32_t>((uint32_t{1} << rightShift[c]) - 1u);
+}
+
+}  // namespace
+
+bool buildUniformRequant(const OpContext& ctx, int32_t n, int32_t multiplier, int32_t shift,
+                         int32_t outputOffset, int32_t actMin, int32_t actMax, RequantParams* rq) {
+  if (n <= 0) return false;
+  const size_t padded = static_cast<size_t>(roundUp(n, kChannelBlock));
+  auto* arrays = static_cast<int32_t*>(ctx.allocateHostCache(sizeof(int32_t) * 5 * padded));
+  if (arrays == nullptr) return false;
+  std::memset(arrays, 0, sizeof(int32_t) * padded);
+  for (size_t c = 0; c < padded; ++c) {
+    setRequant(static_cast<int32_t>(c), multiplier, shift, arrays + padded, arrays + 2 * padded,
+               arrays + 3 * padded, arrays + 4 * padded);
+  }
+  rq->offsetBias = arrays;
+  rq->multiplier = arrays + padded;
+  rq->leftShift = arrays + 2 * padded;
+  rq->rightShift = arrays + 3 * padded;
+  rq->roundMask = arrays + 4 * padded;
+  rq->outputOffset = outputOffset;
+  rq->actMin = actMin;
+  rq->actMax = actMax;
+  return true;
+}
+
+bool buildCachedGemv(const OpContext& ctx, const int8_t* weights, int32_t channels, int32_t depth,
+                     const int32_t* bias, int32_t inputTerm, const int32_t* multipliers,
+                     const int32_t* shifts, bool perChannel, int32_t outputOffset, int32_t actMin,
+                     int32_t actMax, CachedGemv* g) {
+  if (channels <= 0 || depth <= 0) return false;
+  const size_t padded = static_cast<size_t>(roundUp(channels, kChannelBlock));
+  const size_t dp = static_cast<size_t>(roundUp(depth, 32));
+  auto* w = static_cast<int8_t*>(ctx.allocateHostCache(padded * dp));
+  if (w == nullptr || !buildUniformRequant(ctx, channels, multipliers[0], shifts[0], outputOffset,
+                                           actMin, actMax, &g->rq)) {
+    return false;
+  }
+  std::memset(w, 0, padded * dp);
+  auto* offsetBias = const_cast<int32_t*>(g->rq.offsetBias);
+  auto* multiplier = const_cast<int32_t*>(g->rq.multiplier);
+  auto* leftShift = const_cast<int32_t*>(g->rq.leftShift);
+  auto* rightShift = const_cast<int32_t*>(g->rq.rightShift);
+  auto* roundMask = const_cast<int32_t*>(g->rq.roundMask);
+  for (int32_t c = 0; c < channels; ++c) {
+    const int8_t* src = weights + static_cast<size_t>(c) * static_cast<size_t>(depth);
+    std::memcpy(w + static_cast<size_t>(c) * dp, src, static_cast<size_t>(depth));
+    uint32_t sum = 0;
+    for (int32_t k = 0; k < depth; ++k) sum += static_cast<uint32_t>(static_cast<int32_t>(src[k]));
+    uint32_t ob = sum * static_cast<uint32_t>(inputTerm);
+    if (bias != nullptr) ob += static_cast<uint32_t>(bias[c]);
+    offsetBias[c] = static_cast<int32_t>(ob);
+    if (perChannel)
+      setRequant(c, multipliers[c], shifts[c], multiplier, leftShift, rightShift, roundMask);
+  }
+  g->weights = w;
+  g->depth = depth;
+  g->depthPadded = static_cast<int32_t>(dp);
+  g->channels = channels;
+  return true;
+}
+
 }  // namespace tinyscope::runner::optimized

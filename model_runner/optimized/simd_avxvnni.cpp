@@ -63,8 +63,9 @@ inline __m256i sum32(__m256i acc, __m256i w) {
 }  // namespace
 
 const SimdKernels* avxVnniKernels() {
-  static const SimdKernels k{gemm,         depthwise, add,    averagePool, kActivationBias,
-                             requantBlock, kMR,       maxPool};
+  static const SimdKernels k{gemm,         depthwise, add,     averagePool, kActivationBias,
+                             requantBlock, kMR,       maxPool, gemvCached,  pairDots8,
+                             pairDots16};
   return &k;
 }
 

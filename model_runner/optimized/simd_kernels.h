@@ -17,6 +17,7 @@
 
 #include "model_runner/kernels/add.h"
 #include "model_runner/kernels/average_pool_2d.h"
+#include "model_runner/op_context.h"
 
 namespace tinyscope::runner::optimized {
 
@@ -171,6 +172,16 @@ struct PoolJob {
   int8_t* out = nullptr;
 };
 
+// A matrix prepared once at prepare into the host cache (buildCachedGemv): row oc of `weights`
+// holds channel oc's `depth` weights then zeros up to `depthPadded` (a multiple of 32), for
+// roundUp(channels, 8) rows (missing channels all zero); rq's arrays have as many entries, with
+// offsetBias = bias + inputTerm * (the channel's weight sum).
+struct CachedGemv {
+  const int8_t* weights = nullptr;
+  int32_t depth = 0, depthPadded = 0, channels = 0;
+  RequantParams rq;
+};
+
 struct SimdKernels {
   void (*gemm)(const GemmJob& job) = nullptr;
   void (*depthwise)(const DepthwiseJob& job) = nullptr;
@@ -184,11 +195,33 @@ struct SimdKernels {
   void (*requant)(const int32_t* acc, int32_t n, const RequantParams& rq, int32_t* out) = nullptr;
   int32_t tileRows = kGemmMaxRows;                // rows of A per register tile (kMR)
   void (*maxPool)(const PoolJob& job) = nullptr;  // int8 MAX_POOL_2D
+  // For each of `rows` rows of x (`depth` bytes apart): acc[oc] = sum_k kernelForm(x[k]) *
+  // w[oc][k] + offsetBias[oc]; stored as int32 in accOut[row][oc] when accOut is set, else
+  // requantized with g.rq into out[row][oc].
+  void (*gemvCached)(const CachedGemv& g, const int8_t* x, int32_t rows, int8_t* out,
+                     int32_t* accOut) = nullptr;
+  // pairs[i] = a[2i] * w[2i] + a[2i + 1] * w[2i + 1] for i < n / 2 (n even), wrapping int32.
+  void (*pairDots8)(const int8_t* a, const int8_t* w, int32_t n, int32_t* pairs) = nullptr;
+  void (*pairDots16)(const int16_t* a, const int16_t* w, int32_t n, int32_t* pairs) = nullptr;
 };
 
 // Packs channels [c0, c0 + n) of the job's weights into the layout above (n <= panel) and their
 // sums.
 void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t* sums);
+
+// Fills `g` for a [channels][depth] int8 matrix with host-cache memory from `ctx`: the padded
+// weights and the requantization arrays (offsetBias = bias + inputTerm * weight sum, in wrapping
+// int32 arithmetic; bias may be null; multipliers/shifts have one entry unless perChannel).
+// False without a host cache (or when it is exhausted): the caller keeps its arena path.
+bool buildCachedGemv(const OpContext& ctx, const int8_t* weights, int32_t channels, int32_t depth,
+                     const int32_t* bias, int32_t inputTerm, const int32_t* multipliers,
+                     const int32_t* shifts, bool perChannel, int32_t outputOffset, int32_t actMin,
+                     int32_t actMax, CachedGemv* g);
+
+// Five arrays of roundUp(n, 8) entries from host-cache memory for one multiplier and shift
+// (offsetBias all zero), outputOffset and the clamp; false without a host cache.
+bool buildUniformRequant(const OpContext& ctx, int32_t n, int32_t multiplier, int32_t shift,
+                         int32_t outputOffset, int32_t actMin, int32_t actMax, RequantParams* rq);
 
 // nullptr for Isa::kReference.
 const SimdKernels* simdKernels(uint8_t isa);

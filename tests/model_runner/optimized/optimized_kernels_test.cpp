@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model_runner/host/host_cache.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/json.h"
 #include "model_runner/host/tflite_writer.h"
@@ -72,60 +73,74 @@ QuantParams filterQuant(Rng& rng, int32_t channels, int32_t dimension, bool perC
   return QuantParams::perChannel(scales, dimension);
 }
 
-// Runs `model` once with `resolver` on `input`; returns the output bytes (empty on failure).
-std::vector<uint8_t> runOnce(const std::vector<uint8_t>& model, const OpResolver& resolver,
-                             const std::vector<int8_t>& input, std::string* error) {
-  std::vector<uint8_t> arena(size_t{8} << 20);
-  Interpreter interp(model.data(), model.size(), resolver, arena.data(), arena.size());
-  if (interp.allocate() != Status::kOk) {
-    *error = std::string("allocate failed: ") + statusMessage(interp.error().status) + " at " +
-             (interp.error().field != nullptr ? interp.error().field : "?");
-    return {};
-  }
-  const TensorView in = interp.input(0);
-  if (in.bytes != input.size()) {
-    *error = "input size";
-    return {};
-  }
-  std::memcpy(in.data, input.data(), input.size());
-  interp.invoke();
-  const TensorView out = interp.output(0);
-  const auto* p = static_cast<const uint8_t*>(out.data);
-  return std::vector<uint8_t>(p, p + out.bytes);
-}
-
 struct Counts {
   int models = 0;
   int comparisons = 0;
 };
 
-// Reference output vs every optimized instruction set.
-void expectSameAsReference(const std::vector<uint8_t>& model, const std::vector<int8_t>& input,
-                           const std::string& what, Counts* counts) {
+// Runs `model` on each input in turn (state carried between invokes); all outputs, concatenated.
+std::vector<uint8_t> runSequence(const std::vector<uint8_t>& model, const OpResolver& resolver,
+                                 const std::vector<std::vector<int8_t>>& inputs, std::string* error,
+                                 host::HostCache* cache) {
+  std::vector<uint8_t> arena(size_t{8} << 20);
+  Interpreter interp(model.data(), model.size(), resolver, arena.data(), arena.size());
+  if (cache != nullptr) interp.setHostCache(host::HostCache::allocate, cache);
+  if (interp.allocate() != Status::kOk) {
+    *error = std::string("allocate failed: ") + statusMessage(interp.error().status) + " at " +
+             (interp.error().field != nullptr ? interp.error().field : "?");
+    return {};
+  }
+  std::vector<uint8_t> all;
+  for (const auto& input : inputs) {
+    if (interp.input(0).bytes != input.size()) {
+      *error = "input size";
+      return {};
+    }
+    std::memcpy(interp.input(0).data, input.data(), input.size());
+    interp.invoke();
+    const TensorView out = interp.output(0);
+    const auto* p = static_cast<const uint8_t*>(out.data);
+    all.insert(all.end(), p, p + out.bytes);
+  }
+  return all;
+}
+
+// A sequence of invokes: reference vs every instruction set, with and without a host cache.
+void expectSequenceSameAsReference(const std::vector<uint8_t>& model,
+                                   const std::vector<std::vector<int8_t>>& inputs,
+                                   const std::string& what, Counts* counts) {
   AllOpsResolver reference;
   ASSERT_EQ(kernels::addAllOps(reference), Status::kOk);
   std::string error;
-  const std::vector<uint8_t> expected = runOnce(model, reference, input, &error);
+  const std::vector<uint8_t> expected = runSequence(model, reference, inputs, &error, nullptr);
   ASSERT_FALSE(expected.empty()) << what << ": " << error;
   ++counts->models;
   for (Isa isa : supportedIsas()) {
     AllOpsResolver optimized;
     ASSERT_EQ(kernels::addAllOps(optimized), Status::kOk);
     ASSERT_EQ(addOptimizedOps(optimized, isa), Status::kOk);
-    const std::vector<uint8_t> got = runOnce(model, optimized, input, &error);
-    ASSERT_EQ(got.size(), expected.size()) << what << " [" << isaName(isa) << "]: " << error;
-    size_t firstDiff = got.size();
-    for (size_t i = 0; i < got.size(); ++i) {
-      if (got[i] != expected[i]) {
-        firstDiff = i;
-        break;
-      }
+    for (bool useCache : {false, true}) {
+      host::HostCache cache;
+      const std::vector<uint8_t> got =
+          runSequence(model, optimized, inputs, &error, useCache ? &cache : nullptr);
+      ASSERT_EQ(got, expected) << what << " [" << isaName(isa) << (useCache ? ", host cache" : "")
+                               << "] " << error;
+      ++counts->comparisons;
     }
-    ASSERT_EQ(firstDiff, got.size())
-        << what << " [" << isaName(isa) << "]: byte " << firstDiff << " is "
-        << int(int8_t(got[firstDiff])) << ", reference " << int(int8_t(expected[firstDiff]));
-    ++counts->comparisons;
   }
+}
+
+// One invoke of `model` on `input`: returns the output bytes (empty on failure).
+std::vector<uint8_t> runOnce(const std::vector<uint8_t>& model, const OpResolver& resolver,
+                             const std::vector<int8_t>& input, std::string* error,
+                             host::HostCache* cache = nullptr) {
+  return runSequence(model, resolver, {input}, error, cache);
+}
+
+// Reference output vs every optimized instruction set, with and without a host cache.
+void expectSameAsReference(const std::vector<uint8_t>& model, const std::vector<int8_t>& input,
+                           const std::string& what, Counts* counts) {
+  expectSequenceSameAsReference(model, {input}, what, counts);
 }
 
 int32_t outSize(Padding padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation) {
@@ -248,7 +263,9 @@ void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = 
 
 void randomFullyConnected(Rng& rng, Counts* counts) {
   const int32_t batches = rng.chance(0.3) ? rng.uniform(2, 7) : 1;
-  const int32_t depth = rng.uniform(1, 300), units = rng.uniform(1, 70);
+  // Tiny layers too (hello_world's depth 1): the host-cache path pads every row to 32.
+  const int32_t depth = rng.chance(0.15) ? rng.uniform(1, 4) : rng.uniform(1, 300),
+                units = rng.uniform(1, 70);
   TfliteWriter wr;
   const int32_t in =
       wr.addActivation("in", host::TensorType::kInt8, {batches, depth},
@@ -436,6 +453,224 @@ TEST(OptimizedKernels, AveragePoolMatchesReference) {
   EXPECT_GT(counts.models, 200);
 }
 
+std::vector<uint8_t> littleEndian16(const std::vector<int16_t>& v) {
+  std::vector<uint8_t> out;
+  for (int16_t x : v) {
+    out.push_back(static_cast<uint8_t>(static_cast<uint16_t>(x) & 0xFF));
+    out.push_back(static_cast<uint8_t>(static_cast<uint16_t>(x) >> 8));
+  }
+  return out;
+}
+
+// SVDF with int8 or int16 state: odd and even memory sizes, ranks 1-3, extreme zero points,
+// over several invokes so the state history matters.
+void randomSvdf(Rng& rng, Counts* counts) {
+  const bool int16State = rng.chance(0.5);
+  const int32_t batches = rng.chance(0.3) ? rng.uniform(2, 3) : 1;
+  const int32_t inputSize = rng.chance(0.2) ? rng.uniform(1, 5) : rng.uniform(1, 100);
+  const int32_t rank = rng.uniform(1, 3), units = rng.uniform(1, 40), filters = units * rank;
+  const int32_t memory = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 40);
+  const TensorType stateType = int16State ? TensorType::kInt16 : TensorType::kInt8;
+  const float inScale = rng.uniformF(0.005f, 0.1f), wfScale = rng.uniformF(0.002f, 0.05f);
+  const float stateScale = rng.uniformF(0.01f, 0.5f), wtScale = rng.uniformF(0.001f, 0.05f);
+  const int32_t stateZp =
+      int16State ? (rng.chance(0.5) ? 0 : rng.uniform(-2000, 2000))
+                 : (rng.chance(0.3) ? rng.uniform(-128, -120) : rng.uniform(-128, 127));
+  TfliteWriter wr;
+  const int32_t in = wr.addActivation(
+      "in", TensorType::kInt8, {batches, inputSize},
+      QuantParams::perTensor(inScale, rng.chance(0.2) ? 127 : rng.uniform(-128, 127)));
+  const int32_t wf = wr.addInt8Constant("weights_feature", {filters, inputSize},
+                                        rng.bytes(size_t(filters * inputSize)),
+                                        QuantParams::perTensor(wfScale, 0));
+  host::TensorSpec wt;
+  wt.name = "weights_time";
+  wt.type = stateType;
+  wt.shape = {filters, memory};
+  wt.quant = QuantParams::perTensor(wtScale, 0);
+  if (int16State) {
+    std::vector<int16_t> v(size_t(filters * memory));
+    for (auto& x : v) x = static_cast<int16_t>(rng.uniform(-32768, 32767));
+    wt.data = littleEndian16(v);
+  } else {
+    for (int8_t x : rng.bytes(size_t(filters * memory))) wt.data.push_back(uint8_t(x));
+  }
+  const int32_t wtIndex = wr.addTensor(wt);
+  std::vector<int32_t> b(static_cast<size_t>(units));
+  for (auto& v : b) v = rng.chance(0.2) ? 0 : rng.uniform(-50000, 50000);
+  const int32_t bias =
+      wr.addInt32Constant("bias", {units}, b, QuantParams::perTensor(stateScale * wtScale, 0));
+  host::TensorSpec state;
+  state.name = "state";
+  state.type = stateType;
+  state.shape = {batches, memory * filters};
+  state.quant = QuantParams::perTensor(stateScale, stateZp);
+  state.isVariable = true;
+  const int32_t stateIndex = wr.addTensor(state);
+  const int32_t out =
+      wr.addActivation("out", TensorType::kInt8, {batches, units},
+                       QuantParams::perTensor(rng.uniformF(0.01f, 1.0f), rng.uniform(-128, 127)));
+  host::OperatorSpec op;
+  op.op = host::BuiltinOperator::kSvdf;
+  op.inputs = {in, wf, wtIndex, bias, stateIndex};
+  op.outputs = {out};
+  op.options = host::TableOptions(schema::BuiltinOptionsType::kSVDFOptions)
+                   .add(schema::svdf_options::kRank, host::TableOptions::Field::Kind::kInt32, rank);
+  wr.addOperator(op);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> inputs;
+  for (int i = 0; i < 4; ++i) inputs.push_back(rng.bytes(size_t(batches * inputSize)));
+  expectSequenceSameAsReference(wr.serialize(), inputs,
+                                std::string("SVDF ") + (int16State ? "int16" : "int8") +
+                                    " state, batches " + std::to_string(batches) + " input " +
+                                    std::to_string(inputSize) + " units " + std::to_string(units) +
+                                    " rank " + std::to_string(rank) + " memory " +
+                                    std::to_string(memory) + " state zp " + std::to_string(stateZp),
+                                counts);
+}
+
+TEST(OptimizedKernels, SvdfMatchesReference) {
+  Rng rng(8080);
+  Counts counts;
+  for (int i = 0; i < 200 && !HasFatalFailure(); ++i) randomSvdf(rng, &counts);
+  std::printf("SVDF: %d random models x 4 invokes, %d optimized runs identical\n", counts.models,
+              counts.comparisons);
+  EXPECT_EQ(counts.models, 200);
+}
+
+// UNIDIRECTIONAL_SEQUENCE_LSTM (integer path): batch- and time-major, odd state and input
+// sizes, extreme input and hidden zero points, cell clip or none, several invokes.
+void randomLstm(Rng& rng, Counts* counts) {
+  const bool timeMajor = rng.chance(0.4);
+  const int32_t batches = rng.chance(0.3) ? rng.uniform(2, 3) : 1;
+  const int32_t steps = rng.uniform(1, 5);
+  const int32_t inputSize = rng.chance(0.2) ? rng.uniform(1, 4) : rng.uniform(1, 70);
+  const int32_t stateSize = rng.chance(0.2) ? rng.uniform(1, 4) : rng.uniform(1, 50);
+  const float inScale = rng.uniformF(0.005f, 0.1f), hiddenScale = rng.uniformF(0.003f, 0.02f);
+  const int32_t hiddenZp = rng.chance(0.3) ? rng.uniform(-128, -120) : rng.uniform(-128, 127);
+  const float cellScale = 1.0f / static_cast<float>(1 << rng.uniform(9, 15));
+  TfliteWriter wr;
+  const std::vector<int32_t> inShape = timeMajor ? std::vector<int32_t>{steps, batches, inputSize}
+                                                 : std::vector<int32_t>{batches, steps, inputSize};
+  const int32_t in = wr.addActivation(
+      "in", TensorType::kInt8, inShape,
+      QuantParams::perTensor(inScale, rng.chance(0.2) ? -128 : rng.uniform(-128, 127)));
+  std::vector<int32_t> inputs(24, -1);
+  inputs[0] = in;
+  for (int g = 0; g < 4; ++g) {
+    inputs[size_t(1 + g)] = wr.addInt8Constant(
+        "wi" + std::to_string(g), {stateSize, inputSize}, rng.bytes(size_t(stateSize * inputSize)),
+        QuantParams::perTensor(rng.uniformF(0.002f, 0.03f), 0));
+    inputs[size_t(5 + g)] = wr.addInt8Constant(
+        "wr" + std::to_string(g), {stateSize, stateSize}, rng.bytes(size_t(stateSize * stateSize)),
+        QuantParams::perTensor(rng.uniformF(0.002f, 0.03f), 0));
+    std::vector<int32_t> b(static_cast<size_t>(stateSize));
+    for (auto& v : b) v = rng.uniform(-40000, 40000);
+    inputs[size_t(12 + g)] = wr.addInt32Constant("b" + std::to_string(g), {stateSize}, b,
+                                                 QuantParams::perTensor(inScale * 0.01f, 0));
+  }
+  host::TensorSpec hidden;
+  hidden.name = "hidden";
+  hidden.shape = {batches, stateSize};
+  hidden.quant = QuantParams::perTensor(hiddenScale, hiddenZp);
+  hidden.isVariable = true;
+  inputs[18] = wr.addTensor(hidden);
+  host::TensorSpec cell;
+  cell.name = "cell";
+  cell.type = TensorType::kInt16;
+  cell.shape = {batches, stateSize};
+  cell.quant = QuantParams::perTensor(cellScale, 0);
+  cell.isVariable = true;
+  inputs[19] = wr.addTensor(cell);
+  const std::vector<int32_t> outShape = timeMajor ? std::vector<int32_t>{steps, batches, stateSize}
+                                                  : std::vector<int32_t>{batches, steps, stateSize};
+  const int32_t out = wr.addActivation("out", TensorType::kInt8, outShape,
+                                       QuantParams::perTensor(hiddenScale, hiddenZp));
+  using Kind = host::TableOptions::Field::Kind;
+  namespace o = schema::unidirectional_sequence_lstm_options;
+  host::TableOptions options(schema::BuiltinOptionsType::kUnidirectionalSequenceLSTMOptions);
+  options.add(o::kActivation, Kind::kInt8, static_cast<int64_t>(schema::Activation::kTanh))
+      .add(o::kTimeMajor, Kind::kBool, timeMajor ? 1 : 0);
+  const bool clip = rng.chance(0.4);
+  if (clip) options.addFloat(o::kCellClip, cellScale * static_cast<float>(rng.uniform(100, 30000)));
+  host::OperatorSpec op;
+  op.op = host::BuiltinOperator::kUnidirectionalSequenceLstm;
+  op.inputs = inputs;
+  op.outputs = {out};
+  op.options = options;
+  wr.addOperator(op);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> sequence;
+  for (int i = 0; i < 3; ++i) sequence.push_back(rng.bytes(size_t(batches * steps * inputSize)));
+  expectSequenceSameAsReference(wr.serialize(), sequence,
+                                std::string("LSTM ") + (timeMajor ? "time-major" : "batch-major") +
+                                    " batches " + std::to_string(batches) + " steps " +
+                                    std::to_string(steps) + " input " + std::to_string(inputSize) +
+                                    " state " + std::to_string(stateSize) + " hidden zp " +
+                                    std::to_string(hiddenZp) + (clip ? " clip" : ""),
+                                counts);
+}
+
+TEST(OptimizedKernels, LstmMatchesReference) {
+  Rng rng(1997);
+  Counts counts;
+  for (int i = 0; i < 150 && !HasFatalFailure(); ++i) randomLstm(rng, &counts);
+  std::printf(
+      "UNIDIRECTIONAL_SEQUENCE_LSTM: %d random models x 3 invokes, %d optimized runs "
+      "identical\n",
+      counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, 150);
+}
+
+// LOGISTIC, TANH and QUANTIZE int8 -> int8 (the table path): random scales and zero points
+// (extremes included), element counts from 1 (the table takes 256 reference runs) up.
+void randomInt8Unary(Rng& rng, Counts* counts) {
+  const int kind = rng.uniform(0, 2);
+  const host::BuiltinOperator op = kind == 0   ? host::BuiltinOperator::kLogistic
+                                   : kind == 1 ? host::BuiltinOperator::kTanh
+                                               : host::BuiltinOperator::kQuantize;
+  const int32_t n = rng.chance(0.2) ? rng.uniform(1, 3) : rng.uniform(1, 700);
+  const int32_t inZp = rng.chance(0.2) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  TfliteWriter wr;
+  const int32_t in = wr.addActivation("in", TensorType::kInt8, {1, n},
+                                      QuantParams::perTensor(rng.uniformF(0.002f, 0.5f), inZp));
+  // LOGISTIC/TANH int8 outputs have fixed quantization (1/256, -128 and 1/128, 0).
+  const QuantParams outQuant =
+      kind == 0   ? QuantParams::perTensor(1.0f / 256.0f, -128)
+      : kind == 1 ? QuantParams::perTensor(1.0f / 128.0f, 0)
+                  : QuantParams::perTensor(rng.uniformF(0.002f, 0.5f), rng.uniform(-128, 127));
+  const int32_t out = wr.addActivation("out", TensorType::kInt8, {1, n}, outQuant);
+  host::OperatorSpec spec;
+  spec.op = op;
+  spec.inputs = {in};
+  spec.outputs = {out};
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> inputs;
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
+  expectSequenceSameAsReference(wr.serialize(), inputs,
+                                std::string(kind == 0   ? "LOGISTIC"
+                                            : kind == 1 ? "TANH"
+                                                        : "QUANTIZE") +
+                                    " int8 n " + std::to_string(n) + " input zp " +
+                                    std::to_string(inZp),
+                                counts);
+}
+
+TEST(OptimizedKernels, Int8TableOpsMatchReference) {
+  Rng rng(256);
+  Counts counts;
+  for (int i = 0; i < 150 && !HasFatalFailure(); ++i) randomInt8Unary(rng, &counts);
+  std::printf(
+      "LOGISTIC/TANH/QUANTIZE int8: %d random models x 2 invokes, %d optimized runs "
+      "identical\n",
+      counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, 150);
+}
+
 TEST(OptimizedKernels, MaxPoolMatchesReference) {
   Rng rng(1618);
   Counts counts;
@@ -471,12 +706,16 @@ TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
         AllOpsResolver resolver;
         ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
         ASSERT_EQ(addOptimizedOps(resolver, isa), Status::kOk);
-        std::string error;
-        const std::vector<uint8_t> got =
-            runOnce(model, resolver, std::vector<int8_t>(input.begin(), input.end()), &error);
-        ASSERT_EQ(got, expected) << name << "/" << c.string << " [" << isaName(isa) << "] "
-                                 << error;
-        ++checked;
+        for (bool useCache : {false, true}) {
+          std::string error;
+          host::HostCache cache;
+          const std::vector<uint8_t> got =
+              runOnce(model, resolver, std::vector<int8_t>(input.begin(), input.end()), &error,
+                      useCache ? &cache : nullptr);
+          ASSERT_EQ(got, expected) << name << "/" << c.string << " [" << isaName(isa)
+                                   << (useCache ? ", host cache" : "") << "] " << error;
+          ++checked;
+        }
       }
     }
   }
