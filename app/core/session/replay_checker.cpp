@@ -159,8 +159,9 @@ InferenceCheck ReplayChecker::check(const RecordedInference& rec) {
       c.firstDivergentTensor = t.index;
     }
   }
+  if (m_keepAllTensors) c.tensors = cmp.tensors;
   if (c.firstDivergentTensor < 0) return finish(InferenceCheck::Outcome::kPass, {});
-  c.tensors = cmp.tensors;
+  c.tensors = std::move(cmp.tensors);
   const auto& first = tensors[static_cast<size_t>(c.firstDivergentTensor)];
   return finish(InferenceCheck::Outcome::kFail,
                 QStringLiteral("first divergent op %1 (%2): tensor %3 '%4' differs by up to %5 "
