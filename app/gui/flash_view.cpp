@@ -31,7 +31,7 @@ FlashView::FlashView(DeviceController* device, LogModel* log, QWidget* parent)
       m_path(new QLineEdit),
       m_browse(new QPushButton(tr("Browse…"))),
       m_slotChoice(new QComboBox),
-      m_confirmAfter(new QCheckBox(tr("Confirm at once"))),
+      m_confirmAfter(new QCheckBox(tr("Confirm at once (skip test state)"))),
       m_flash(new QPushButton(tr("Flash"))),
       m_progress(new QProgressBar),
       m_stage(new QLabel),
@@ -42,74 +42,77 @@ FlashView::FlashView(DeviceController* device, LogModel* log, QWidget* parent)
       m_reset(new QPushButton(tr("Reset"))),
       m_status(new QLabel) {
   setObjectName(QStringLiteral("flashView"));
-  auto* layout = new QVBoxLayout(this);
+  // Left: the slots. Right: flashing a file and the slot commands, compact enough for a dock
+  // a quarter of the window high.
+  auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
-
+  auto* left = new QVBoxLayout;
   m_deviceLabel->setObjectName(QStringLiteral("flashDevice"));
-  m_deviceLabel->setWordWrap(true);
-  layout->addWidget(m_deviceLabel);
-
+  m_deviceLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  left->addWidget(m_deviceLabel);
   m_table->setObjectName(QStringLiteral("slotTable"));
   m_table->setModel(m_slots->slotTable());
   m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
   m_table->setSelectionMode(QAbstractItemView::SingleSelection);
   m_table->verticalHeader()->hide();
+  m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
   m_table->setTextElideMode(Qt::ElideMiddle);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   m_table->horizontalHeader()->setSectionResizeMode(SlotTableModel::kModelColumn,
                                                     QHeaderView::Stretch);
-  m_table->setMinimumHeight(90);
-  layout->addWidget(m_table, 1);
-
-  // Flash a file: path, slot, confirm, Flash.
-  auto* file = new QGridLayout;
-  m_path->setObjectName(QStringLiteral("flashModelPath"));
-  m_path->setPlaceholderText(tr("Model file (.tflite or model image)"));
-  file->addWidget(new QLabel(tr("Model")), 0, 0);
-  file->addWidget(m_path, 0, 1, 1, 3);
-  file->addWidget(m_browse, 0, 4);
-  file->addWidget(new QLabel(tr("Slot")), 1, 0);
-  m_slotChoice->setObjectName(QStringLiteral("flashSlot"));
-  file->addWidget(m_slotChoice, 1, 1);
-  m_confirmAfter->setToolTip(
-      tr("Off: the new model runs in test state after its self-test; Confirm keeps it, a reset "
-         "or Rollback returns to the model before."));
-  file->addWidget(m_confirmAfter, 1, 2);
-  m_flash->setObjectName(QStringLiteral("flashButton"));
-  file->addWidget(m_flash, 1, 4);
-  file->setColumnStretch(3, 1);
-  layout->addLayout(file);
-
-  auto* progress = new QHBoxLayout;
-  m_progress->setObjectName(QStringLiteral("flashProgress"));
-  m_progress->setRange(0, 100);
-  m_progress->setValue(0);
-  m_stage->setObjectName(QStringLiteral("flashStage"));
-  m_stage->setMinimumWidth(80);
-  m_cancel->setObjectName(QStringLiteral("flashCancel"));
-  progress->addWidget(m_progress, 1);
-  progress->addWidget(m_stage, 1);
-  progress->addWidget(m_cancel);
-  layout->addLayout(progress);
-
-  auto* commands = new QHBoxLayout;
-  m_test->setToolTip(tr("Activate the selected slot in test state (a reset reverts it)."));
-  m_confirm->setToolTip(tr("Keep the model in test state across resets."));
-  m_rollback->setToolTip(tr("Return to the model active before the current one."));
-  m_reset->setToolTip(tr("Reboot the device: a model not confirmed is reverted."));
-  for (QPushButton* b : {m_test, m_confirm, m_rollback, m_reset}) commands->addWidget(b);
-  commands->addStretch(1);
-  layout->addLayout(commands);
-
+  m_table->hideColumn(SlotTableModel::kCapacityColumn);  // in the Bytes column's tooltip
+  left->addWidget(m_table, 1);
   m_status->setObjectName(QStringLiteral("flashStatus"));
   m_status->setWordWrap(true);
   m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  layout->addWidget(m_status);
+  left->addWidget(m_status);
+  layout->addLayout(left, 1);
+
+  auto* form = new QWidget;
+  form->setMaximumWidth(310);
+  auto* right = new QGridLayout(form);
+  right->setContentsMargins(0, 0, 0, 0);
+  right->setVerticalSpacing(4);
+  m_path->setObjectName(QStringLiteral("flashModelPath"));
+  m_path->setPlaceholderText(tr("Model file (.tflite or model image)"));
+  m_path->setMinimumWidth(120);
+  right->addWidget(new QLabel(tr("Model")), 0, 0);
+  right->addWidget(m_path, 0, 1);
+  right->addWidget(m_browse, 0, 2);
+  right->addWidget(new QLabel(tr("Slot")), 1, 0);
+  m_slotChoice->setObjectName(QStringLiteral("flashSlot"));
+  m_slotChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  right->addWidget(m_slotChoice, 1, 1, Qt::AlignLeft);
+  m_flash->setObjectName(QStringLiteral("flashButton"));
+  right->addWidget(m_flash, 1, 2);
+  m_confirmAfter->setToolTip(
+      tr("Off: the new model runs in test state after its self-test; Confirm keeps it, a reset "
+         "or Rollback returns to the model before."));
+  right->addWidget(m_confirmAfter, 2, 1, 1, 2);
+  m_progress->setObjectName(QStringLiteral("flashProgress"));
+  m_progress->setRange(0, 100);
+  m_progress->setValue(0);
+  right->addWidget(m_progress, 3, 0, 1, 2);
+  m_cancel->setObjectName(QStringLiteral("flashCancel"));
+  right->addWidget(m_cancel, 3, 2);
+  m_stage->setObjectName(QStringLiteral("flashStage"));
+  m_stage->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  right->addWidget(m_stage, 4, 0, 1, 3);
+  auto* commands = new QHBoxLayout;
+  commands->setSpacing(2);
+  for (QPushButton* b : {m_test, m_confirm, m_rollback, m_reset}) {
+    b->setMinimumWidth(40);
+    commands->addWidget(b);
+  }
+  right->addLayout(commands, 5, 0, 1, 3);
+  right->setRowStretch(6, 1);
+  right->setColumnStretch(1, 1);
+  layout->addWidget(form);
 
   connect(m_browse, &QPushButton::clicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Model to Flash"), QFileInfo(m_path->text()).absolutePath(),
-        tr("Models (*.tflite *.bin);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Model to Flash"),
+                                                      QFileInfo(m_path->text()).absolutePath(),
+                                                      tr("Models (*.tflite *.bin);;All files (*)"));
     if (!path.isEmpty()) setModelPath(path);
   });
   connect(m_path, &QLineEdit::textChanged, this, &FlashView::updateEnabled);
@@ -147,11 +150,10 @@ FlashView::FlashView(DeviceController* device, LogModel* log, QWidget* parent)
     logLine(ok ? 1 : 3, ok ? tr("flashed %1").arg(message) : message);
     Q_EMIT workEnded();
   });
-  connect(m_slots, &SlotController::commandFinished, this,
-          [this](bool ok, const QString& message) {
-            showStatus(message, !ok);
-            logLine(ok ? 1 : 3, message);
-          });
+  connect(m_slots, &SlotController::commandFinished, this, [this](bool ok, const QString& message) {
+    showStatus(message, !ok);
+    logLine(ok ? 1 : 3, message);
+  });
   connect(device, &DeviceController::stateChanged, this, [this] {
     if (!m_slots->deviceReady()) fillSlotChoice();
     updateEnabled();
@@ -230,9 +232,9 @@ void FlashView::updateEnabled() {
                                      "slots."));
   } else {
     m_deviceLabel->setText(tr("%1 · %n model slot(s)", nullptr, m_slots->slotTable()->rowCount())
-                               .arg(m_device->address()));
+                               .arg(m_device->info().boardName));
   }
-  m_deviceLabel->setToolTip(m_deviceLabel->text());
+  m_deviceLabel->setToolTip(m_device->address());
   const QString why = !ready ? tr("Connect a device that runs the agent first.")
                       : busy ? tr("Wait until %1 is done.").arg(m_slots->busyWhat())
                              : QString();

@@ -1,6 +1,6 @@
 // tinyscope: the desktop workbench.
 //   tinyscope [--device URI] [--model PATH] [--no-connect] [--continuous] [--dataset DIR]
-//             [--raise DOCK] [--replay FILE.tsl]
+//             [--raise DOCK] [--replay FILE.tsl] [--flash MODEL]
 // With no options it opens the bundled demo model and connects to the simulated device.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -57,7 +57,12 @@ int main(int argc, char** argv) {
   const QCommandLineOption replay(QStringLiteral("replay"),
                                   QStringLiteral("Session log to replay in the Replay dock."),
                                   QStringLiteral("FILE"));
-  parser.addOptions({device, model, noConnect, continuous, datasetDir, raise, replay});
+  const QCommandLineOption flash(
+      QStringLiteral("flash"),
+      QStringLiteral("Once the device connects, flash MODEL into its first inactive slot (test "
+                     "state: confirm it in the Flash dock)."),
+      QStringLiteral("MODEL"));
+  parser.addOptions({device, model, noConnect, continuous, datasetDir, raise, replay, flash});
   parser.process(app);
 
   tinyscope::ui::MainWindow window;
@@ -68,6 +73,7 @@ int main(int argc, char** argv) {
   if (parser.isSet(raise) && !window.raiseDock(parser.value(raise) + QStringLiteral("Dock")))
     qWarning("tinyscope: no dock named '%s'", qPrintable(parser.value(raise)));
   if (parser.isSet(replay)) window.openSessionLog(parser.value(replay));
+  if (parser.isSet(flash)) window.flashOnConnect(parser.value(flash));
   window.show();
   if (!parser.isSet(noConnect))
     window.connectDevice(parser.value(device));

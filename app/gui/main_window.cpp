@@ -21,6 +21,7 @@
 
 #include "app/core/device/device_list.h"
 #include "app/core/device/device_text.h"
+#include "app/core/device/slot_controller.h"
 #include "app/core/log_model.h"
 #include "app/core/spectrogram.h"
 #include "app/core/version.h"
@@ -533,7 +534,21 @@ void MainWindow::connectDevice(const QString& address) {
 
 void MainWindow::openSessionLog(const QString& path) {
   raiseDock(QStringLiteral("replayDock"));
+  // The list, the tensor table and the charts want room: half the window's height.
+  resizeDocks({dock(QStringLiteral("replayDock"))}, {std::max(360, height() / 2)}, Qt::Vertical);
   m_replayView->open(path);
+}
+
+void MainWindow::flashOnConnect(const QString& model) {
+  raiseDock(QStringLiteral("flashDock"));
+  auto once = std::make_shared<QMetaObject::Connection>();
+  *once = connect(m_flashView->slotController(), &SlotController::slotsChanged, this,
+                  [this, model, once] {
+                    if (!m_flashView->slotController()->deviceReady()) return;
+                    disconnect(*once);
+                    m_flashView->setModelPath(model);
+                    m_flashView->startFlash();
+                  });
 }
 
 void MainWindow::runInference() {

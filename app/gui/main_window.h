@@ -54,6 +54,8 @@ class MainWindow : public QMainWindow {
   void connectDevice(const QString& address);
   // Replays a session log (.tsl) in the Replay dock, in front.
   void openSessionLog(const QString& path);
+  // Flashes `model` from the Flash dock (in front) once a device that runs the agent is ready.
+  void flashOnConnect(const QString& model);
   // Puts an address in the device panel without connecting (--device with --no-connect).
   void setDeviceAddress(const QString& address);
   DevicePanel* devicePanel() const { return m_devicePanel; }

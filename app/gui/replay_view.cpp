@@ -19,8 +19,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <QtConcurrent>
 #include <algorithm>
 #include <map>
@@ -151,8 +151,9 @@ ReplayView::ReplayView(LogModel* log, QWidget* parent)
   summaryLayout->addWidget(m_agreement, 1);
   m_tabs->addTab(summaryTab, tr("Summary"));
   split->addWidget(m_tabs);
-  split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 1);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+  split->setSizes({2000, 3000});
   layout->addWidget(split, 1);
 
   connect(m_open, &QPushButton::clicked, this, [this] {
@@ -348,8 +349,8 @@ void ReplayView::showInference(int row) {
                     .arg(when));
       break;
     case InferenceCheck::Outcome::kFail:
-      m_verdict->setText(tr("<b style='color:#cf222e'>%1: %2</b>")
-                             .arg(when, c->message.toHtmlEscaped()));
+      m_verdict->setText(
+          tr("<b style='color:#cf222e'>%1: %2</b>").arg(when, c->message.toHtmlEscaped()));
       break;
     case InferenceCheck::Outcome::kSkipped:
       m_verdict->setText(tr("<b>%1: not checked — %2</b>").arg(when, c->message.toHtmlEscaped()));
@@ -422,7 +423,7 @@ void ReplayView::showSummary() {
                r.header.firmwareVersion.toHtmlEscaped(), r.header.modelName.toHtmlEscaped(),
                r.header.kernels.toHtmlEscaped(),
                started.toString(QStringLiteral("yyyy-MM-dd hh:mm:ss")));
-  text += tr("%1 inferences checked: <span style='color:#1a7f37'>%2 passed</span>, "
+  text += tr("%1 inferences recorded: <span style='color:#1a7f37'>%2 passed</span>, "
              "<span style='color:#cf222e'>%3 failed</span>, %4 skipped.")
               .arg(r.checks.size())
               .arg(r.passed)
@@ -432,8 +433,7 @@ void ReplayView::showSummary() {
     text += tr(" Top class: the device agrees with the desktop on %1 of %2 (%3%).")
                 .arg(agree)
                 .arg(compared)
-                .arg(100.0 * static_cast<double>(agree) / static_cast<double>(compared), 0, 'f',
-                     1);
+                .arg(100.0 * static_cast<double>(agree) / static_cast<double>(compared), 0, 'f', 1);
   if (!r.labels.isEmpty())
     text += tr("<br>Rows: the device's top class; columns: the desktop's (the model's labels).");
   m_summary->setText(text);
@@ -460,8 +460,8 @@ void ReplayView::showSummary() {
         item->setBackground(i == j ? QColor(0x2d, 0xa4, 0x4e, alpha)
                                    : QColor(0xcf, 0x22, 0x2e, alpha));
       }
-      item->setToolTip(tr("%n inference(s): device %1, desktop %2", nullptr, n)
-                           .arg(names[i], names[j]));
+      item->setToolTip(
+          tr("%n inference(s): device %1, desktop %2", nullptr, n).arg(names[i], names[j]));
       m_agreement->setItem(i, j, item);
     }
 }

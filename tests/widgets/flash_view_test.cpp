@@ -60,17 +60,22 @@ bool commandsEnabled(FlashView& v) {
          v.resetButton()->isEnabled() || v.cancelButton()->isEnabled();
 }
 
-}  // namespace
-
-TEST(FlashView, FlashesIntoATestSlotThenConfirmsAndFollowsTheConnection) {
-  const QString model = sharedModel(QStringLiteral("hello_world_int8"));
-  if (!QFileInfo(model).isFile())
-    GTEST_SKIP() << model.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
-  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+// A Flash view on a device controller of its own, with a log and a scratch folder.
+class FlashViewTest : public ::testing::Test {
+ protected:
+  FlashViewTest() { qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT); }
   QTemporaryDir dir;
   LogModel log;
   DeviceController device;
-  FlashView view(&device, &log);
+  FlashView view{&device, &log};
+};
+
+}  // namespace
+
+TEST_F(FlashViewTest, FlashesIntoATestSlotThenConfirmsAndFollowsTheConnection) {
+  const QString model = sharedModel(QStringLiteral("hello_world_int8"));
+  if (!QFileInfo(model).isFile())
+    GTEST_SKIP() << model.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
   QAbstractItemModelTester tester(view.slotController()->slotTable(),
                                   QAbstractItemModelTester::FailureReportingMode::Fatal);
   view.resize(720, 420);
@@ -134,15 +139,10 @@ TEST(FlashView, FlashesIntoATestSlotThenConfirmsAndFollowsTheConnection) {
   EXPECT_EQ(QApplication::activeModalWidget(), nullptr);
 }
 
-TEST(FlashView, CancelMidWayKeepsTheOldModelActiveAndPreflightProblemsStayInTheView) {
+TEST_F(FlashViewTest, CancelMidWayKeepsTheOldModelActiveAndPreflightProblemsStayInTheView) {
   const QString model = sharedModel(QStringLiteral("kws_ref_model"));
   if (!QFileInfo(model).isFile())
     GTEST_SKIP() << model.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
-  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
-  QTemporaryDir dir;
-  LogModel log;
-  DeviceController device;
-  FlashView view(&device, &log);
   tinyscope::ui::WorkBar bar;
   bar.follow(&view);
   view.show();
@@ -193,8 +193,7 @@ TEST(FlashView, CancelMidWayKeepsTheOldModelActiveAndPreflightProblemsStayInTheV
   // The device still runs the old model; the new slot was never activated.
   view.slotController()->refresh();
   QTest::qWait(500);
-  ASSERT_TRUE(QTest::qWaitFor(
-      [&] { return slotRow(view, 0).state == SlotState::kActive; }, 5000));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return slotRow(view, 0).state == SlotState::kActive; }, 5000));
   EXPECT_EQ(slotRow(view, 0).modelCrc, active.modelCrc);
   EXPECT_NE(slotRow(view, 1).state, SlotState::kActive);
   EXPECT_NE(slotRow(view, 1).state, SlotState::kTesting);

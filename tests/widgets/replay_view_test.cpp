@@ -44,9 +44,9 @@ const QString kDemoModel =
 QString recordSession(const QString& dir, const QStringList& agentArgs) {
   PtyAgent agent(QStringList{"--model", kDemoModel, "--sensor", "imu"} + agentArgs);
   if (agent.address().isEmpty()) return {};
-  const CliResult rec = runCli({"record", "--device", agent.address(), "--dataset", dir,
-                                "--create", "--duration", "4", "--model", kDemoModel,
-                                "--infer-every", "10", "--capture", "all", "--json"});
+  const CliResult rec =
+      runCli({"record", "--device", agent.address(), "--dataset", dir, "--create", "--duration",
+              "4", "--model", kDemoModel, "--infer-every", "10", "--capture", "all", "--json"});
   EXPECT_EQ(rec.code, 0) << rec.err.toStdString();
   return QJsonDocument::fromJson(rec.out.toUtf8()).object()["session_log"].toString();
 }

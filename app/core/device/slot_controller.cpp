@@ -177,16 +177,16 @@ bool SlotController::flash(const QString& path, const FlashOptions& options) {
               flasher->deleteLater();
               QString message = error;
               if (ok)
-                message = tr("slot %1: %2, %3 bytes%4 in %5 s%6")
-                              .arg(opt.slot)
-                              .arg(opt.modelName)
-                              .arg(r.size)
-                              .arg(r.resumedFrom ? tr(" (resumed at %1)").arg(r.resumedFrom)
-                                                 : QString())
-                              .arg(static_cast<double>(r.elapsedMs) / 1000.0, 0, 'f', 1)
-                              .arg(r.confirmed   ? tr(", active and confirmed")
-                                   : r.activated ? tr(", active in test state (confirm to keep it)")
-                                                 : tr(", not activated"));
+                message =
+                    tr("slot %1: %2, %3 bytes%4 in %5 s%6")
+                        .arg(opt.slot)
+                        .arg(opt.modelName)
+                        .arg(r.size)
+                        .arg(r.resumedFrom ? tr(" (resumed at %1)").arg(r.resumedFrom) : QString())
+                        .arg(static_cast<double>(r.elapsedMs) / 1000.0, 0, 'f', 1)
+                        .arg(r.confirmed   ? tr(", active and confirmed")
+                             : r.activated ? tr(", active in test state (confirm to keep it)")
+                                           : tr(", not activated"));
               post(alive, this, [this, gen, ok, message] { endFlash(gen, ok, message); });
             });
     if (!flasher->start(bytes, opt)) {

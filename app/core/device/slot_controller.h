@@ -12,8 +12,8 @@
 // kMaxModelFileBytes) while it is flashed.
 #include <QObject>
 #include <QPointer>
-#include <memory>
 #include <QString>
+#include <memory>
 
 #include "app/core/device/connection_state.h"
 #include "app/core/device/device_controller.h"

@@ -35,7 +35,7 @@ QString slotStateText(proto::SlotState state) {
     case proto::SlotState::kTesting:
       return QStringLiteral("testing");
   }
-  return QStringLiteral("unknown");
+  return QStringLiteral("?");
 }
 
 SlotTableModel::SlotTableModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -49,8 +49,7 @@ int SlotTableModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant SlotTableModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() >= m_rows.size() || index.column() >= kColumnCount)
-    return {};
+  if (!index.isValid() || index.row() >= m_rows.size() || index.column() >= kColumnCount) return {};
   const SlotRow& r = m_rows[index.row()];
   const bool hasModel = r.state != proto::SlotState::kEmpty;
   if (role == kStateRole) return static_cast<int>(r.state);
@@ -68,18 +67,24 @@ QVariant SlotTableModel::data(const QModelIndex& index, int role) const {
       case kModelColumn:
         return hasModel ? r.modelName : QString();
       case kSizeColumn:
+        if (role == Qt::ToolTipRole)
+          return tr("%1 of the slot's %2 bytes").arg(hasModel ? r.modelSize : 0).arg(r.capacity);
         return hasModel ? QVariant(r.modelSize) : QVariant();
       case kCrcColumn:
         return hasModel ? QStringLiteral("%1").arg(r.modelCrc, 8, 16, QLatin1Char('0')) : QString();
       case kCapacityColumn:
-        return r.capacity;
+        if (role == Qt::ToolTipRole) return tr("%1 bytes").arg(r.capacity);
+        return r.capacity >= (1u << 20) && r.capacity % (1u << 20) == 0
+                   ? tr("%1 MiB").arg(r.capacity >> 20)
+               : r.capacity >= 1024 ? tr("%1 KiB").arg(r.capacity / 1024.0, 0, 'f', 0)
+                                    : tr("%1 B").arg(r.capacity);
     }
   }
   if (role == Qt::TextAlignmentRole && index.column() != kModelColumn &&
       index.column() != kStateColumn)
     return int(Qt::AlignRight | Qt::AlignVCenter);
-  if (role == Qt::FontRole && (r.state == proto::SlotState::kActive ||
-                               r.state == proto::SlotState::kTesting)) {
+  if (role == Qt::FontRole &&
+      (r.state == proto::SlotState::kActive || r.state == proto::SlotState::kTesting)) {
     QFont f;
     f.setBold(true);
     return f;

@@ -25,7 +25,7 @@ struct SlotRow {
 
 // A SlotInfo as a row (its name sanitized).
 SlotRow slotRowOf(const proto::SlotInfo& info);
-// "empty", "receiving", "valid", "active", "invalid", "testing".
+// "empty", "receiving", "valid", "active", "invalid", "testing" ("?" for anything else).
 QString slotStateText(proto::SlotState state);
 
 class SlotTableModel : public QAbstractTableModel {

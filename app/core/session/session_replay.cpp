@@ -23,8 +23,9 @@ SessionReplay replaySessionLog(const QString& path, const std::atomic<bool>* can
   r.header = counter.header();
   r.boardName = counter.device().boardName;
   if (r.header.modelSha256.isEmpty()) {
-    r.error = QStringLiteral("%1 names no model: the device's model was not known when it was "
-                             "recorded, so there is nothing to re-run")
+    r.error = QStringLiteral(
+                  "%1 names no model: the device's model was not known when it was "
+                  "recorded, so there is nothing to re-run")
                   .arg(path);
     return r;
   }
@@ -77,7 +78,9 @@ SessionReplay replaySessionLog(const QString& path, const std::atomic<bool>* can
         break;
     }
     r.checks.push_back(std::move(c));
-    if (progress) progress(static_cast<int>(r.checks.size()), std::max(total, static_cast<int>(r.checks.size())));
+    if (progress)
+      progress(static_cast<int>(r.checks.size()),
+               std::max(total, static_cast<int>(r.checks.size())));
     return true;
   });
   if (cancel && cancel->load()) r.cancelled = true;

@@ -23,9 +23,9 @@ namespace tinyscope::session {
 struct SessionReplay {
   QString path;
   SessionHeader header;
-  QString boardName;   // from the recorded handshake ("" when it did not decode)
-  QString modelPath;   // the stored model replayed
-  QStringList labels;  // the model's class names (its sidecar in the store), may be empty
+  QString boardName;    // from the recorded handshake ("" when it did not decode)
+  QString modelPath;    // the stored model replayed
+  QStringList labels;   // the model's class names (its sidecar in the store), may be empty
   QStringList opNames;  // the model's operators, in order ("CONV_2D", ...)
   PlaybackCounts counts;
   std::vector<InferenceCheck> checks;  // in session order
