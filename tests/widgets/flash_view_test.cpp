@@ -199,3 +199,58 @@ TEST_F(FlashViewTest, CancelMidWayKeepsTheOldModelActiveAndPreflightProblemsStay
   EXPECT_NE(slotRow(view, 1).state, SlotState::kTesting);
   EXPECT_TRUE(view.flashButton()->isEnabled());  // ready for the next try
 }
+
+TEST_F(FlashViewTest, ResetRevertsAnUnconfirmedModelAndADeviceKilledMidFlashLeavesNothingStale) {
+  const QString model = sharedModel(QStringLiteral("kws_ref_model"));
+  if (!QFileInfo(model).isFile())
+    GTEST_SKIP() << model.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  view.show();
+  device.connectTo("sim:?slots=" + dir.filePath("slots"));
+  ASSERT_TRUE(waitReady(view, 2));
+  const quint32 demoCrc = slotRow(view, 0).modelCrc;
+  view.setModelPath(model);
+  QSignalSpy finished(view.slotController(), &SlotController::flashFinished);
+  view.startFlash();
+  ASSERT_TRUE(finished.wait(30000));
+  ASSERT_TRUE(finished.at(0).at(0).toBool()) << finished.at(0).at(1).toString().toStdString();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return slotRow(view, 1).state == SlotState::kTesting; }, 5000));
+
+  // Reset: the agent reboots, shakes hands again, and boots the model it had before.
+  QSignalSpy command(view.slotController(), &SlotController::commandFinished);
+  QTest::mouseClick(view.resetButton(), Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] {
+        return view.slotController()->deviceReady() &&
+               slotRow(view, 0).state == SlotState::kActive &&
+               slotRow(view, 0).modelCrc == demoCrc && slotRow(view, 1).state == SlotState::kValid;
+      },
+      15000))
+      << view.statusText().toStdString() << " state " << int(device.state()) << " slot0 "
+      << int(slotRow(view, 0).state) << " " << slotRow(view, 0).modelCrc << "/" << demoCrc
+      << " slot1 " << int(slotRow(view, 1).state);
+  EXPECT_FALSE(view.confirmButton()->isEnabled());
+  EXPECT_TRUE(view.flashButton()->isEnabled());
+  device.disconnectDevice();
+
+  // A device that dies mid-transfer: one error in the view, the table empties, buttons go grey.
+  auto agent = std::make_unique<PtyAgent>(
+      QStringList{"--slots", dir.filePath("slots2"), "--baud", "115200"});
+  ASSERT_FALSE(agent->address().isEmpty());
+  device.connectTo(agent->address());
+  ASSERT_TRUE(waitReady(view, 2));
+  finished.clear();
+  QObject::connect(view.slotController(), &SlotController::flashProgress,
+                   [&](quint32 offset, quint32) {
+                     if (offset > 0 && agent) agent.reset();  // kills the agent process
+                   });
+  view.startFlash();
+  ASSERT_TRUE(finished.wait(30000));
+  EXPECT_FALSE(finished.at(0).at(0).toBool());
+  EXPECT_FALSE(agent);
+  EXPECT_FALSE(view.statusText().isEmpty());
+  EXPECT_EQ(log.entry(log.rowCount() - 1).level, tinyscope::LogLevel::kError);
+  EXPECT_TRUE(QTest::qWaitFor([&] { return !isLive(device.state()); }, 5000));
+  EXPECT_EQ(view.slotController()->slotTable()->rowCount(), 0);
+  EXPECT_FALSE(commandsEnabled(view));
+  EXPECT_EQ(QApplication::activeModalWidget(), nullptr);
+}

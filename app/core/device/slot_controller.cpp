@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QPointer>
 #include <QSemaphore>
+#include <QTimer>
 #include <atomic>
 #include <memory>
 
@@ -300,7 +301,21 @@ bool SlotController::runCommand(Command command, int slot) {
       case Command::kRollback:
         return requestAck(s, proto::Rollback(), name, done);
       case Command::kReset:
-        return requestAck(s, proto::Reset(), name, done);
+        return requestAck(s, proto::Reset(), name,
+                          [s, done](bool ok, quint32 value, const QString& error) {
+                            // A device whose link survives its reboot (the host agent re-executes
+                            // itself on the same pipes) says nothing by itself: a Hello half a
+                            // second later is answered by the new boot, which the session takes as
+                            // a restart (deviceRestarted), so every view reloads from the new
+                            // handshake. A link that dropped reconnects.
+                            if (ok)
+                              QTimer::singleShot(500, s, [s] {
+                                proto::Hello hello;
+                                hello.hostName.assign("tinyscope");
+                                s->send(hello);
+                              });
+                            done(ok, value, error);
+                          });
     }
   });
   return true;
