@@ -132,6 +132,18 @@ TEST_F(FlashViewTest, FlashesIntoATestSlotThenConfirmsAndFollowsTheConnection) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return slotRow(view, 0).state == SlotState::kActive; }, 5000));
   EXPECT_EQ(slotRow(view, 0).modelName, before);
 
+  // Test: the selected valid slot becomes active in test state.
+  ASSERT_TRUE(QTest::qWaitFor([&] { return slotRow(view, 1).state == SlotState::kValid; }, 5000));
+  EXPECT_FALSE(view.testButton()->isEnabled());  // nothing selected
+  view.slotTable()->selectRow(1);
+  ASSERT_TRUE(view.testButton()->isEnabled());
+  command.clear();
+  QTest::mouseClick(view.testButton(), Qt::LeftButton);
+  ASSERT_TRUE(command.wait(10000));
+  EXPECT_TRUE(command.at(0).at(0).toBool()) << command.at(0).at(1).toString().toStdString();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return slotRow(view, 1).state == SlotState::kTesting; }, 5000));
+  EXPECT_TRUE(view.confirmButton()->isEnabled());
+
   // Disconnect: nothing stale stays, nothing can be clicked.
   device.disconnectDevice();
   EXPECT_EQ(view.slotController()->slotTable()->rowCount(), 0);

@@ -9,10 +9,13 @@
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
+#include <QDockWidget>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMenuBar>
 #include <QProgressBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -22,6 +25,7 @@
 #include "app/core/log_model.h"
 #include "app/core/session/replay_list_model.h"
 #include "app/core/tensor_comparison_model.h"
+#include "app/gui/main_window.h"
 #include "app/gui/replay_view.h"
 #include "app/gui/work_bar.h"
 #include "tests/support/agent_process.h"
@@ -192,4 +196,40 @@ TEST(ReplayView, ACleanSessionPassesAndATamperedLogIsAClearErrorInTheView) {
   EXPECT_TRUE(view.statusText().contains("tail.tsl")) << view.statusText().toStdString();
   EXPECT_TRUE(view.statusText().contains("CRC")) << view.statusText().toStdString();
   EXPECT_EQ(log.entry(log.rowCount() - 1).level, LogLevel::kWarning);
+}
+
+TEST(ReplayView, TheWindowHasFlashAndReplayDocksAndShowsReplayWorkInTheStatusBar) {
+  QTemporaryDir dir;
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.filePath("settings"));
+  tinyscope::ui::MainWindow window;
+  window.show();
+  for (const char* name : {"flashDock", "replayDock"}) {
+    QDockWidget* d = window.dock(QString::fromLatin1(name));
+    ASSERT_NE(d, nullptr) << name;
+    EXPECT_NE(d->widget(), nullptr) << name;
+  }
+  bool openLog = false;
+  for (QAction* menu : window.menuBar()->actions())
+    if (menu->menu())
+      for (QAction* a : menu->menu()->actions())
+        openLog = openLog || a->text().remove('&').startsWith("Open Session Log");
+  EXPECT_TRUE(openLog);
+
+  // A file that is no session log: the replay starts (a row in the status bar), ends with the
+  // error in the view and the window's log, and the row goes away.
+  const QString junk = dir.filePath("junk.tsl");
+  {
+    QFile f(junk);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write("junk");
+  }
+  QSignalSpy done(window.replayView(), &ReplayView::finished);
+  window.openSessionLog(junk);
+  EXPECT_EQ(window.workBar()->runningCount(), 1);
+  ASSERT_TRUE(done.wait(10000));
+  EXPECT_EQ(window.workBar()->runningCount(), 0);
+  EXPECT_TRUE(window.replayView()->statusText().contains("junk.tsl"));
+  LogModel* log = window.logModel();
+  EXPECT_EQ(log->entry(log->rowCount() - 1).level, LogLevel::kError);
+  EXPECT_TRUE(window.replayView()->isVisible());  // its dock came to the front
 }
