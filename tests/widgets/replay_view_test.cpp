@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QMenuBar>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -160,6 +161,17 @@ TEST(ReplayView, ACleanSessionPassesAndATamperedLogIsAClearErrorInTheView) {
   EXPECT_TRUE(view.verdictText().contains("agree")) << view.verdictText().toStdString();
   EXPECT_TRUE(view.summaryText().contains("agrees with the desktop on"))
       << view.summaryText().toStdString();
+
+  // A cancelled replay stops between inferences and says so (the view's Cancel sets this flag;
+  // set before the start, the replay is cancelled whatever the machine's speed).
+  {
+    std::atomic<bool> cancel{true};
+    const tinyscope::session::SessionReplay r =
+        tinyscope::session::replaySessionLog(session, &cancel, {});
+    EXPECT_TRUE(r.cancelled);
+    EXPECT_TRUE(r.error.isEmpty()) << r.error.toStdString();
+    EXPECT_TRUE(r.checks.empty());
+  }
 
   QFile in(session);
   ASSERT_TRUE(in.open(QIODevice::ReadOnly));
