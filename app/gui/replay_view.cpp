@@ -23,6 +23,7 @@
 #include <QValueAxis>
 #include <QtConcurrent>
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "app/core/log_model.h"
@@ -58,6 +59,33 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& name) {
   return t;
 }
 
+// A count matrix as a heat table: the diagonal (`match`) green, the rest red, by count.
+void fillMatrix(QTableWidget* t, const QStringList& rows, const QStringList& columns,
+                const std::function<int(int, int)>& count,
+                const std::function<bool(int, int)>& match, const QString& what) {
+  t->clear();
+  t->setRowCount(rows.size());
+  t->setColumnCount(columns.size());
+  t->setVerticalHeaderLabels(rows);
+  t->setHorizontalHeaderLabels(columns);
+  int most = 1;
+  for (int i = 0; i < rows.size(); ++i)
+    for (int j = 0; j < columns.size(); ++j) most = std::max(most, count(i, j));
+  for (int i = 0; i < rows.size(); ++i)
+    for (int j = 0; j < columns.size(); ++j) {
+      const int n = count(i, j);
+      auto* item = new QTableWidgetItem(QString::number(n));
+      item->setTextAlignment(Qt::AlignCenter);
+      if (n > 0) {
+        const int alpha = 40 + 160 * n / most;
+        item->setBackground(match(i, j) ? QColor(0x2d, 0xa4, 0x4e, alpha)
+                                        : QColor(0xcf, 0x22, 0x2e, alpha));
+      }
+      item->setToolTip(what.arg(n).arg(rows[i], columns[j]));
+      t->setItem(i, j, item);
+    }
+}
+
 }  // namespace
 
 ReplayView::ReplayView(LogModel* log, QWidget* parent)
@@ -76,7 +104,9 @@ ReplayView::ReplayView(LogModel* log, QWidget* parent)
       m_verdict(new QLabel),
       m_latency(new QtCharts::QChartView),
       m_summary(new QLabel),
-      m_agreement(new QTableWidget) {
+      m_agreement(new QTableWidget),
+      m_confusion(new QTableWidget),
+      m_accuracy(new QtCharts::QChartView) {
   qRegisterMetaType<SessionReplay>();
   setObjectName(QStringLiteral("replayView"));
   auto* layout = new QVBoxLayout(this);
@@ -145,11 +175,19 @@ ReplayView::ReplayView(LogModel* log, QWidget* parent)
   m_summary->setTextFormat(Qt::RichText);
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_agreement->setObjectName(QStringLiteral("replayAgreement"));
-  m_agreement->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  m_agreement->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   summaryLayout->addWidget(m_summary);
-  summaryLayout->addWidget(m_agreement, 1);
+  auto* matrices = new QHBoxLayout;
+  m_confusion->setObjectName(QStringLiteral("replayConfusion"));
+  for (QTableWidget* t : {m_agreement, m_confusion}) {
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    matrices->addWidget(t, 1);
+  }
+  summaryLayout->addLayout(matrices, 1);
   m_tabs->addTab(summaryTab, tr("Summary"));
+  m_accuracy->setObjectName(QStringLiteral("replayAccuracy"));
+  m_accuracy->setRenderHint(QPainter::Antialiasing);
+  m_tabs->addTab(m_accuracy, tr("Accuracy"));
   split->addWidget(m_tabs);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
@@ -400,6 +438,11 @@ void ReplayView::showSummary() {
   m_agreement->setColumnCount(0);
   if (r.path.isEmpty()) {
     m_summary->setText(tr("No session log replayed yet."));
+    m_confusion->clear();
+    m_confusion->hide();
+    auto* empty = new QtCharts::QChart;
+    empty->setTitle(tr("No session log replayed yet."));
+    m_accuracy->setChart(empty);
     return;
   }
   quint64 compared = 0, agree = 0;
@@ -434,36 +477,79 @@ void ReplayView::showSummary() {
                 .arg(agree)
                 .arg(compared)
                 .arg(100.0 * static_cast<double>(agree) / static_cast<double>(compared), 0, 'f', 1);
-  if (!r.labels.isEmpty())
-    text += tr("<br>Rows: the device's top class; columns: the desktop's (the model's labels).");
+  if (compared) text += tr(" Left: rows are the device's top class, columns the desktop's.");
   m_summary->setText(text);
   m_summary->setToolTip(r.path);
 
-  m_agreement->setRowCount(classes.size());
-  m_agreement->setColumnCount(classes.size());
   QStringList names;
   for (int k : classes) names << r.className(k);
-  m_agreement->setVerticalHeaderLabels(names);
-  m_agreement->setHorizontalHeaderLabels(names);
-  int most = 1;
-  for (const auto& [device, row] : counts)
-    for (const auto& [desktop, n] : row) most = std::max(most, n);
-  for (int i = 0; i < classes.size(); ++i)
-    for (int j = 0; j < classes.size(); ++j) {
-      const int n = counts.count(classes[i]) && counts[classes[i]].count(classes[j])
-                        ? counts[classes[i]][classes[j]]
-                        : 0;
-      auto* item = new QTableWidgetItem(QString::number(n));
-      item->setTextAlignment(Qt::AlignCenter);
-      if (n > 0) {
-        const int alpha = 40 + 160 * n / most;
-        item->setBackground(i == j ? QColor(0x2d, 0xa4, 0x4e, alpha)
-                                   : QColor(0xcf, 0x22, 0x2e, alpha));
-      }
-      item->setToolTip(
-          tr("%n inference(s): device %1, desktop %2", nullptr, n).arg(names[i], names[j]));
-      m_agreement->setItem(i, j, item);
+  fillMatrix(
+      m_agreement, names, names,
+      [&](int i, int j) {
+        const auto row = counts.find(classes[i]);
+        if (row == counts.end()) return 0;
+        const auto cell = row->second.find(classes[j]);
+        return cell == row->second.end() ? 0 : cell->second;
+      },
+      [](int i, int j) { return i == j; }, tr("%1 inference(s): device %2, desktop %3"));
+
+  // The model on the dataset's labelled samples.
+  const session::ClassScore& score = r.labelled;
+  m_confusion->setVisible(score.scored > 0);
+  auto* chart = new QtCharts::QChart;
+  chart->setMargins(QMargins(2, 2, 2, 2));
+  if (score.scored == 0) {
+    chart->setTitle(
+        r.datasetDir.isEmpty()
+            ? tr("No accuracy: the session log is not in a dataset's sessions folder.")
+            : tr("No accuracy: the dataset %1 has no labelled samples.").arg(r.datasetDir));
+    m_accuracy->setChart(chart);
+    return;
+  }
+  m_summary->setText(
+      m_summary->text() +
+      tr("<br>On the dataset's %1 labelled samples (%2): accuracy <b>%3%</b>%4 — right: rows are "
+         "the labels, columns the model's classes.")
+          .arg(score.scored)
+          .arg(r.datasetDir.toHtmlEscaped())
+          .arg(100.0 * score.accuracy(), 0, 'f', 1)
+          .arg(r.labelledSkipped ? tr(", %1 skipped").arg(r.labelledSkipped) : QString()));
+  fillMatrix(
+      m_confusion, score.trueLabels, score.classes,
+      [&](int i, int j) { return score.confusion[i].value(j); },
+      [&](int i, int j) { return score.trueLabels[i] == score.classes[j]; },
+      tr("%1 sample(s) labelled %2 taken for %3"));
+  // Accuracy per label (the share of its samples the model gets right), then overall.
+  auto* right = new QtCharts::QBarSet(tr("right %"));
+  QStringList categories;
+  for (int i = score.trueLabels.size() - 1; i >= 0; --i) {
+    int total = 0, hits = 0;
+    for (int j = 0; j < score.confusion[i].size(); ++j) {
+      total += score.confusion[i][j];
+      if (score.classes[j] == score.trueLabels[i]) hits += score.confusion[i][j];
     }
+    categories << tr("%1 (%2)").arg(score.trueLabels[i]).arg(total);
+    *right << (total ? 100.0 * hits / total : 0.0);
+  }
+  auto* series = new QtCharts::QHorizontalBarSeries;
+  series->append(right);
+  chart->addSeries(series);
+  auto* labels = new QtCharts::QBarCategoryAxis;
+  labels->append(categories);
+  auto* percent = new QtCharts::QValueAxis;
+  percent->setRange(0, 100);
+  percent->setLabelFormat(QStringLiteral("%.0f"));
+  percent->setTitleText(tr("% of the label's samples classified right"));
+  chart->addAxis(labels, Qt::AlignLeft);
+  chart->addAxis(percent, Qt::AlignBottom);
+  series->attachAxis(labels);
+  series->attachAxis(percent);
+  chart->legend()->hide();
+  chart->setTitle(tr("%1 on %2 labelled samples: %3% right")
+                      .arg(r.header.modelName)
+                      .arg(score.scored)
+                      .arg(100.0 * score.accuracy(), 0, 'f', 1));
+  m_accuracy->setChart(chart);
 }
 
 }  // namespace tinyscope::ui

@@ -4,7 +4,8 @@
 // selected one, the device-vs-desktop tensor table (TensorComparisonModel, the first divergent
 // operator highlighted) and its per-operator device latency against the session's median
 // (QtCharts); a summary of the whole session: checked / passed / failed / skipped and the top
-// class of the device against the desktop's (an agreement matrix by class label).
+// class of the device against the desktop's (an agreement matrix by class label); for a log kept
+// in a dataset with labelled samples, the model's accuracy per label (QtCharts) and confusion.
 //
 // N / P (or the list's arrow keys) step through the inferences.
 //
@@ -55,6 +56,9 @@ class ReplayView : public QWidget {
   QTableView* inferenceTable() const { return m_listView; }
   QTableView* tensorTable() const { return m_tensorView; }
   QTableWidget* agreementTable() const { return m_agreement; }
+  // Rows: the dataset's labels; columns: the model's classes (empty without labelled samples).
+  QTableWidget* confusionTable() const { return m_confusion; }
+  QtCharts::QChartView* accuracyChart() const { return m_accuracy; }
   QtCharts::QChartView* latencyChart() const { return m_latency; }
   QProgressBar* progressBar() const { return m_progress; }
   QPushButton* cancelButton() const { return m_cancel; }
@@ -98,6 +102,8 @@ class ReplayView : public QWidget {
   QtCharts::QChartView* m_latency;
   QLabel* m_summary;
   QTableWidget* m_agreement;
+  QTableWidget* m_confusion;
+  QtCharts::QChartView* m_accuracy;
   QFutureWatcher<session::SessionReplay> m_watcher;
   std::shared_ptr<std::atomic<bool>> m_cancelFlag;
   quint64 m_job = 0;

@@ -44,14 +44,16 @@ namespace {
 const QString kDemoModel =
     QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite");
 
-// Records `seconds` of the agent's IMU stream with an inference (all tensors captured) every
-// 10 windows into a dataset under `dir`; the session log's path, empty on failure.
-QString recordSession(const QString& dir, const QStringList& agentArgs) {
+// Records 4 s of the agent's IMU stream with an inference (all tensors captured) every 10
+// windows into a dataset under `dir` (`recordArgs` added); the session log's path, "" on failure.
+QString recordSession(const QString& dir, const QStringList& agentArgs,
+                      const QStringList& recordArgs = {}) {
   PtyAgent agent(QStringList{"--model", kDemoModel, "--sensor", "imu"} + agentArgs);
   if (agent.address().isEmpty()) return {};
-  const CliResult rec =
-      runCli({"record", "--device", agent.address(), "--dataset", dir, "--create", "--duration",
-              "4", "--model", kDemoModel, "--infer-every", "10", "--capture", "all", "--json"});
+  const CliResult rec = runCli(QStringList{"record", "--device", agent.address(), "--dataset", dir,
+                                           "--create", "--duration", "4", "--model", kDemoModel,
+                                           "--infer-every", "10", "--capture", "all", "--json"} +
+                               recordArgs);
   EXPECT_EQ(rec.code, 0) << rec.err.toStdString();
   return QJsonDocument::fromJson(rec.out.toUtf8()).object()["session_log"].toString();
 }
@@ -140,7 +142,8 @@ TEST(ReplayView, StepsThroughARecordedSessionAndHighlightsTheFirstDivergentOpera
 
 TEST(ReplayView, ACleanSessionPassesAndATamperedLogIsAClearErrorInTheView) {
   QTemporaryDir dir;
-  const QString session = recordSession(dir.filePath("ds"), {});
+  // Its samples labelled "wave": the Summary scores the model on them.
+  const QString session = recordSession(dir.filePath("ds"), {}, {"--label", "wave"});
   ASSERT_FALSE(session.isEmpty());
   LogModel log;
   ReplayView view(&log);
@@ -161,6 +164,19 @@ TEST(ReplayView, ACleanSessionPassesAndATamperedLogIsAClearErrorInTheView) {
   EXPECT_TRUE(view.verdictText().contains("agree")) << view.verdictText().toStdString();
   EXPECT_TRUE(view.summaryText().contains("agrees with the desktop on"))
       << view.summaryText().toStdString();
+  // Accuracy and confusion on the dataset's labelled samples: one row ("wave"), a column per class
+  // of the model, every sample counted once.
+  QTableWidget* confusion = view.confusionTable();
+  ASSERT_EQ(confusion->rowCount(), 1);
+  EXPECT_EQ(confusion->verticalHeaderItem(0)->text(), "wave");
+  EXPECT_EQ(confusion->columnCount(), 4);  // the demo model's classes
+  int samples = 0;
+  for (int j = 0; j < confusion->columnCount(); ++j)
+    samples += confusion->item(0, j)->text().toInt();
+  EXPECT_GE(samples, 1);
+  EXPECT_TRUE(view.summaryText().contains(QStringLiteral("%1 labelled samples").arg(samples)))
+      << view.summaryText().toStdString();
+  EXPECT_EQ(view.accuracyChart()->chart()->series().size(), 1);
 
   // A cancelled replay stops between inferences and says so (the view's Cancel sets this flag;
   // set before the start, the replay is cancelled whatever the machine's speed).

@@ -1,6 +1,9 @@
 #include "app/core/session/session_replay.h"
 
+#include <QDir>
 #include <QFileInfo>
+
+#include "app/core/dataset/dataset_store.h"
 
 #include "app/core/session/labelled_evaluation.h"
 #include "app/core/session/model_store.h"
@@ -85,6 +88,34 @@ SessionReplay replaySessionLog(const QString& path, const std::atomic<bool>* can
   });
   if (cancel && cancel->load()) r.cancelled = true;
   r.counts = player.counts();
+
+  // A log in <dataset>/sessions/: the model on the dataset's labelled samples.
+  const QDir sessions = QFileInfo(path).absoluteDir();
+  if (!r.cancelled && !r.labels.isEmpty() && sessions.dirName() == QLatin1String("sessions")) {
+    const QString dir = QDir::cleanPath(sessions.filePath(QStringLiteral("..")));
+    QString ignored;  // not a dataset, or one without labelled samples: nothing to score
+    auto store = dataset::DatasetStore::open(dir, &ignored);
+    LabelledEvaluator evaluator;
+    if (store && evaluator.open(model, rh::defaultKernels(), r.labels, &ignored)) {
+      r.datasetDir = dir;
+      r.labelled.classes = r.labels;
+      const rh::GraphTensor& input =
+          evaluator.summary().tensors[static_cast<size_t>(evaluator.summary().inputs[0])];
+      forEachLabelledSample(
+          *store, input,
+          [&](const dataset::SampleRecord& rec, const std::vector<uint8_t>* in, const QString&) {
+            QString why;
+            const int top = in && !(cancel && cancel->load()) ? evaluator.classify(*in, &why) : -1;
+            if (top < 0) {
+              ++r.labelledSkipped;
+              return;
+            }
+            r.labelled.add(rec.labels.value(0), top);
+          },
+          &ignored);
+      r.labelled.sortRows();
+    }
+  }
   if (r.counts.tornBytes)
     r.warning = QStringLiteral("%1 (the %2 inferences before it are checked)")
                     .arg(r.counts.tornReason)

@@ -2,12 +2,14 @@
 // replaySessionLog(): a session log (.tsl) played and checked whole for a viewer — every recorded
 // inference re-run on the desktop with the model the session names (from its model store) and
 // compared tensor by tensor (ReplayChecker, every comparison kept), with the counts of the
-// playback and the model's class labels and operator names.
+// playback and the model's class labels and operator names; for a log kept in a dataset, the
+// model's accuracy and confusion on the dataset's labelled samples (LabelledEvaluator).
 //
 // Thread: any (a worker); the cancel flag and the progress callback are the only shared state.
-// Memory: the model, its arena, one inference in assembly, and per inference its check (the
-// metrics of every compared tensor, ~150 bytes each). Errors: SessionReplay::error, one sentence
-// naming the file; a damaged tail is SessionReplay::warning (what came before it is checked).
+// Memory: the model, its arena, one inference (or sample) in assembly, and per inference its check
+// (the metrics of every compared tensor, ~150 bytes each). Errors: SessionReplay::error, one
+// sentence naming the file; a damaged tail is SessionReplay::warning (what came before it is
+// checked).
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
@@ -15,6 +17,7 @@
 #include <functional>
 #include <vector>
 
+#include "app/core/session/labelled_evaluation.h"
 #include "app/core/session/replay_checker.h"
 #include "app/core/session/session_player.h"
 
@@ -30,6 +33,11 @@ struct SessionReplay {
   PlaybackCounts counts;
   std::vector<InferenceCheck> checks;  // in session order
   quint64 passed = 0, failed = 0, skipped = 0;
+  // When the log lies in a dataset (<dataset>/sessions/) whose samples carry labels, and the
+  // model has class labels: the recorded model on every labelled sample (scored 0: none).
+  QString datasetDir;
+  ClassScore labelled;
+  int labelledSkipped = 0;
   QString error;    // the log or its model cannot be used: nothing was checked
   QString warning;  // the log is damaged from some record on (torn tail, bad record)
   bool cancelled = false;
