@@ -310,6 +310,7 @@ bool evaluateLabelled(LabelledReport* r, const rh::ModelFile* recordedModel,
           ++r->skipped;
         }
         r->samples.append(s);
+        return true;
       },
       error);
   if (!ok) return false;

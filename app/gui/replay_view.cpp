@@ -500,7 +500,8 @@ void ReplayView::showSummary() {
   chart->setMargins(QMargins(2, 2, 2, 2));
   if (score.scored == 0) {
     chart->setTitle(
-        r.datasetDir.isEmpty()
+        r.cancelled ? tr("No accuracy: the replay was cancelled.")
+        : r.datasetDir.isEmpty()
             ? tr("No accuracy: the session log is not in a dataset's sessions folder.")
             : tr("No accuracy: the dataset %1 has no labelled samples.").arg(r.datasetDir));
     m_accuracy->setChart(chart);

@@ -56,7 +56,7 @@ void ClassScore::sortRows() {
 
 bool forEachLabelledSample(
     const dataset::DatasetStore& store, const rh::GraphTensor& input,
-    const std::function<void(const dataset::SampleRecord&, const std::vector<uint8_t>*,
+    const std::function<bool(const dataset::SampleRecord&, const std::vector<uint8_t>*,
                              const QString&)>& onSample,
     QString* error) {
   dataset::SamplePage page;
@@ -71,14 +71,16 @@ bool forEachLabelledSample(
       QByteArray frames;
       std::vector<uint8_t> in;
       QString why;
+      bool more = true;
       if (rec.labels.size() > 1)
-        onSample(rec, nullptr, QStringLiteral("more than one label"));
+        more = onSample(rec, nullptr, QStringLiteral("more than one label"));
       else if (!store.readFrames(rec.id, &frames, &why) ||
                !sampleToInput(input, frames, rec.type, rec.channels,
                               unitsPerCountOf(rec.units.value(0)), &in, &why))
-        onSample(rec, nullptr, why);
+        more = onSample(rec, nullptr, why);
       else
-        onSample(rec, &in, QString());
+        more = onSample(rec, &in, QString());
+      if (!more) return true;
     }
   }
 }

@@ -58,11 +58,11 @@ struct ClassScore {
 
 // Every sample of `store` that has labels, in id order, with the model input built for `input`
 // (sampleToInput): `onSample(record, input, why)` gets the input, or nullptr and why the sample
-// cannot be scored (more than one label, unreadable frames, too short). False + *error when the
-// store cannot be listed.
+// cannot be scored (more than one label, unreadable frames, too short); returning false stops.
+// False + *error when the store cannot be listed.
 bool forEachLabelledSample(
     const dataset::DatasetStore& store, const runner::host::GraphTensor& input,
-    const std::function<void(const dataset::SampleRecord&, const std::vector<uint8_t>*,
+    const std::function<bool(const dataset::SampleRecord&, const std::vector<uint8_t>*,
                              const QString&)>& onSample,
     QString* error);
 

@@ -104,16 +104,24 @@ SessionReplay replaySessionLog(const QString& path, const std::atomic<bool>* can
       forEachLabelledSample(
           *store, input,
           [&](const dataset::SampleRecord& rec, const std::vector<uint8_t>* in, const QString&) {
-            QString why;
-            const int top = in && !(cancel && cancel->load()) ? evaluator.classify(*in, &why) : -1;
-            if (top < 0) {
-              ++r.labelledSkipped;
-              return;
+            if (cancel && cancel->load()) {
+              r.cancelled = true;
+              return false;
             }
-            r.labelled.add(rec.labels.value(0), top);
+            QString why;
+            const int top = in ? evaluator.classify(*in, &why) : -1;
+            if (top < 0)
+              ++r.labelledSkipped;
+            else
+              r.labelled.add(rec.labels.value(0), top);
+            return true;
           },
           &ignored);
       r.labelled.sortRows();
+      if (r.cancelled) {  // a partial score would mislead
+        r.labelled = ClassScore();
+        r.labelledSkipped = 0;
+      }
     }
   }
   if (r.counts.tornBytes)
