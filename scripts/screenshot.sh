@@ -5,7 +5,9 @@
 # Every view: Live on the simulated IMU with the model running (docs/screenshot.png), Live on
 # simulated 16 kHz audio with its spectrogram (docs/screenshot-audio.png), and the Dataset view
 # on samples recorded from the simulator with tinyscope-cli and labelled in segments
-# (docs/screenshot-dataset.png).
+# (docs/screenshot-dataset.png), the Flash view after flashing a model into the simulator from
+# the window (docs/screenshot-flash.png) and the Replay view on a session recorded from an agent
+# with a faulty kernel (docs/screenshot-replay.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -58,3 +60,25 @@ seg wave 10 35
 seg tap 45 60
 seg wave 70 95
 shot docs/screenshot-dataset.png --dataset "$ds" --raise dataset --no-connect
+
+# Flash: the simulator's slots after flashing a model from the window (--flash): the new model in
+# test state, waiting for Confirm. kws_ref_model from the shared models when present.
+shared=${TINYSCOPE_SHARED_DIR:-$(sed -n 's/^TINYSCOPE_SHARED_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")}
+flash_model="$shared/models/kws_ref_model.tflite"
+[ -f "$flash_model" ] || flash_model=resources/models/imu_gesture_demo.tflite
+shot docs/screenshot-flash.png --device "sim:?sensor=imu&slots=$work/slots" --flash "$flash_model" \
+  --raise flash --dataset "$work/empty"
+
+# Replay: a session recorded with tinyscope-cli from an agent whose FULLY_CONNECTED kernel is
+# faulty (--fault-op), so the view shows where device and desktop part.
+agent="$build/firmware_agent/port/host/tinyscope-agent"
+coproc AGENT { exec "$agent" --pty --quiet --sensor imu --fault-op FULLY_CONNECTED \
+  --model resources/models/imu_gesture_demo.tflite; }
+read -r _ pty <&"${AGENT[0]}"
+"$cli" record --device "serial:$pty" --dataset "$work/replay" --create --duration 6 \
+  --model resources/models/imu_gesture_demo.tflite --infer-every 10 --capture all --json \
+  >"$work/record.json"
+kill "$AGENT_PID"
+session=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["session_log"])' \
+  "$work/record.json")
+shot docs/screenshot-replay.png --replay "$session" --no-connect --dataset "$work/empty"

@@ -18,6 +18,7 @@
 #include "app/core/device/device_session.h"
 #include "app/core/device/device_transport.h"
 #include "app/core/device/model_image_file.h"
+#include "app/core/device/slot_table_model.h"
 #include "app/core/device/text_stream.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
@@ -168,24 +169,6 @@ QString elementTypeName(proto::ElementType t) {
   return QStringLiteral("?");
 }
 
-QString slotStateName(proto::SlotState s) {
-  switch (s) {
-    case proto::SlotState::kEmpty:
-      return QStringLiteral("empty");
-    case proto::SlotState::kReceiving:
-      return QStringLiteral("receiving");
-    case proto::SlotState::kValid:
-      return QStringLiteral("valid");
-    case proto::SlotState::kActive:
-      return QStringLiteral("active");
-    case proto::SlotState::kInvalid:
-      return QStringLiteral("invalid");
-    case proto::SlotState::kTesting:
-      return QStringLiteral("testing");
-  }
-  return QStringLiteral("?");
-}
-
 // Device strings are sanitized (DeviceInfo holds them made safe to print).
 QJsonObject infoJson(const DeviceSession& s) {
   const DeviceInfo info = s.info();
@@ -218,7 +201,7 @@ QJsonObject infoJson(const DeviceSession& s) {
     const proto::SlotInfo& si = h.slots[i];
     slots.append(QJsonObject{
         {QStringLiteral("slot"), si.slot},
-        {QStringLiteral("state"), slotStateName(si.state)},
+        {QStringLiteral("state"), slotStateText(si.state)},
         {QStringLiteral("capacity"), static_cast<qint64>(si.capacity)},
         {QStringLiteral("model_bytes"), static_cast<qint64>(si.modelSize)},
         {QStringLiteral("model_crc32"),

@@ -186,43 +186,11 @@ struct LabelledReport {
   QString accuracyFailure;
 };
 
-QString className(const session::ClassScore& s, int top) {
-  return top >= 0 && top < s.classes.size() ? s.classes[top] : QStringLiteral("-");
-}
-
 // True when NEW is wrong on a sample the recorded model got right.
 bool isRegression(const LabelledReport& r, const LabelledSample& s) {
   return r.recorded.present && r.fresh.present && s.skipped.isEmpty() &&
-         className(r.recorded.score, s.recordedTop) == s.label &&
-         className(r.fresh.score, s.newTop) != s.label;
-}
-
-void addToScore(session::ClassScore* s, const QString& label, int top) {
-  int row = s->trueLabels.indexOf(label);
-  if (row < 0) {
-    s->trueLabels.append(label);
-    s->confusion.append(QVector<int>(s->classes.size(), 0));
-    row = s->trueLabels.size() - 1;
-  }
-  if (top >= 0 && top < s->classes.size()) ++s->confusion[row][top];
-  ++s->scored;
-  if (className(*s, top) == label) ++s->correct;
-}
-
-// Rows in label order, for reports that do not depend on the order samples came in.
-void sortRows(session::ClassScore* s) {
-  QVector<int> order(s->trueLabels.size());
-  for (int i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](int a, int b) { return s->trueLabels[a] < s->trueLabels[b]; });
-  QStringList labels;
-  QVector<QVector<int>> rows;
-  for (int i : order) {
-    labels << s->trueLabels[i];
-    rows << s->confusion[i];
-  }
-  s->trueLabels = labels;
-  s->confusion = rows;
+         r.recorded.score.className(s.recordedTop) == s.label &&
+         r.fresh.score.className(s.newTop) != s.label;
 }
 
 QJsonObject scoreJson(const ModelScore& m) {
@@ -252,9 +220,8 @@ QJsonObject labelledJson(const LabelledReport& r) {
       o[QStringLiteral("skipped")] = s.skipped;
     } else {
       if (r.recorded.present)
-        o[QStringLiteral("recorded_model_class")] = className(r.recorded.score, s.recordedTop);
-      if (r.fresh.present)
-        o[QStringLiteral("new_model_class")] = className(r.fresh.score, s.newTop);
+        o[QStringLiteral("recorded_model_class")] = r.recorded.score.className(s.recordedTop);
+      if (r.fresh.present) o[QStringLiteral("new_model_class")] = r.fresh.score.className(s.newTop);
       if (isRegression(r, s)) o[QStringLiteral("regression")] = true;
     }
     samples.append(o);
@@ -314,49 +281,34 @@ bool evaluateLabelled(LabelledReport* r, const rh::ModelFile* recordedModel,
   session::LabelledEvaluator& any = newModel ? fresh : recorded;
   const rh::GraphTensor& input =
       any.summary().tensors[static_cast<size_t>(any.summary().inputs[0])];
-  dataset::SamplePage page;
-  page.limit = 500;
-  for (;;) {
-    const QVector<dataset::SampleRecord> list =
-        store->listSamples(dataset::SampleFilter{}, page, error);
-    if (list.isEmpty()) {
-      if (!error->isEmpty()) return false;
-      break;
-    }
-    for (const dataset::SampleRecord& rec : list) {
-      page.afterId = rec.id;
-      if (rec.labels.isEmpty()) continue;
-      LabelledSample s;
-      s.id = rec.id;
-      s.name = rec.name;
-      s.label = rec.labels.join(QLatin1Char('+'));
-      QByteArray frames;
-      std::vector<uint8_t> in;
-      QString why;
-      if (rec.labels.size() > 1) {
-        s.skipped = QStringLiteral("more than one label");
-      } else if (!store->readFrames(rec.id, &frames, &why)) {
+  const bool ok = session::forEachLabelledSample(
+      *store, input,
+      [&](const dataset::SampleRecord& rec, const std::vector<uint8_t>* in, const QString& why) {
+        LabelledSample s;
+        s.id = rec.id;
+        s.name = rec.name;
+        s.label = rec.labels.join(QLatin1Char('+'));
         s.skipped = why;
-      } else if (!session::sampleToInput(input, frames, rec.type, rec.channels,
-                                         session::unitsPerCountOf(rec.units.value(0)), &in, &why)) {
-        s.skipped = why;
-      } else {
-        if (recordedModel) s.recordedTop = recorded.classify(in, &why);
-        if (newModel) s.newTop = fresh.classify(in, &why);
-        if ((recordedModel && s.recordedTop < 0) || (newModel && s.newTop < 0)) s.skipped = why;
-      }
-      if (s.skipped.isEmpty()) {
-        if (recordedModel) addToScore(&r->recorded.score, s.label, s.recordedTop);
-        if (newModel) addToScore(&r->fresh.score, s.label, s.newTop);
-        if (isRegression(*r, s)) ++r->regressions;
-      } else {
-        ++r->skipped;
-      }
-      r->samples.append(s);
-    }
-  }
-  sortRows(&r->recorded.score);
-  sortRows(&r->fresh.score);
+        if (in) {
+          QString err;
+          if (recordedModel) s.recordedTop = recorded.classify(*in, &err);
+          if (newModel) s.newTop = fresh.classify(*in, &err);
+          if ((recordedModel && s.recordedTop < 0) || (newModel && s.newTop < 0)) s.skipped = err;
+        }
+        if (s.skipped.isEmpty()) {
+          if (recordedModel) r->recorded.score.add(s.label, s.recordedTop);
+          if (newModel) r->fresh.score.add(s.label, s.newTop);
+          if (isRegression(*r, s)) ++r->regressions;
+        } else {
+          ++r->skipped;
+        }
+        r->samples.append(s);
+        return true;
+      },
+      error);
+  if (!ok) return false;
+  r->recorded.score.sortRows();
+  r->fresh.score.sortRows();
   return true;
 }
 
@@ -412,7 +364,7 @@ void writeLabelledSuite(QXmlStreamWriter& w, const LabelledReport& r, const QStr
       w.writeAttribute(QStringLiteral("message"), s.skipped);
     } else if (isRegression(r, s)) {
       failure(QStringLiteral("%1 predicts %2 where %3 predicted %4, the label")
-                  .arg(r.fresh.name, className(r.fresh.score, s.newTop), r.recorded.name, s.label),
+                  .arg(r.fresh.name, r.fresh.score.className(s.newTop), r.recorded.name, s.label),
               QStringLiteral("regression"));
     }
     w.writeEndElement();  // testcase
@@ -1067,7 +1019,7 @@ int runReplay(const QStringList& args) {
       for (const LabelledSample& s : labelled.samples)
         if (isRegression(labelled, s) && shown++ < 10)
           out() << "  FAIL " << sampleTestName(s) << ": " << labelled.fresh.name << " predicts "
-                << className(labelled.fresh.score, s.newTop) << "\n";
+                << labelled.fresh.score.className(s.newTop) << "\n";
       if (!labelled.accuracyFailure.isEmpty())
         out() << "  FAIL accuracy: " << labelled.accuracyFailure << "\n";
     }

@@ -1,6 +1,6 @@
 // tinyscope: the desktop workbench.
 //   tinyscope [--device URI] [--model PATH] [--no-connect] [--continuous] [--dataset DIR]
-//             [--raise DOCK]
+//             [--raise DOCK] [--replay FILE.tsl] [--flash MODEL]
 // With no options it opens the bundled demo model and connects to the simulated device.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -50,11 +50,19 @@ int main(int argc, char** argv) {
       QStringLiteral("dataset"),
       QStringLiteral("Dataset folder to show and record into (this run only)."),
       QStringLiteral("DIR"));
-  const QCommandLineOption raise(
-      QStringLiteral("raise"),
-      QStringLiteral("Dock to show in front: device, dataset, model, profiler, compare or log."),
-      QStringLiteral("DOCK"));
-  parser.addOptions({device, model, noConnect, continuous, datasetDir, raise});
+  const QCommandLineOption raise(QStringLiteral("raise"),
+                                 QStringLiteral("Dock to show in front: device, dataset, model, "
+                                                "profiler, compare, flash, replay or log."),
+                                 QStringLiteral("DOCK"));
+  const QCommandLineOption replay(QStringLiteral("replay"),
+                                  QStringLiteral("Session log to replay in the Replay dock."),
+                                  QStringLiteral("FILE"));
+  const QCommandLineOption flash(
+      QStringLiteral("flash"),
+      QStringLiteral("Once the device connects, flash MODEL into its first inactive slot (test "
+                     "state: confirm it in the Flash dock)."),
+      QStringLiteral("MODEL"));
+  parser.addOptions({device, model, noConnect, continuous, datasetDir, raise, replay, flash});
   parser.process(app);
 
   tinyscope::ui::MainWindow window;
@@ -64,6 +72,8 @@ int main(int argc, char** argv) {
   if (parser.isSet(datasetDir)) window.setDatasetDir(parser.value(datasetDir), false);
   if (parser.isSet(raise) && !window.raiseDock(parser.value(raise) + QStringLiteral("Dock")))
     qWarning("tinyscope: no dock named '%s'", qPrintable(parser.value(raise)));
+  if (parser.isSet(replay)) window.openSessionLog(parser.value(replay));
+  if (parser.isSet(flash)) window.flashOnConnect(parser.value(flash));
   window.show();
   if (!parser.isSet(noConnect))
     window.connectDevice(parser.value(device));

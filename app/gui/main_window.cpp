@@ -21,11 +21,15 @@
 
 #include "app/core/device/device_list.h"
 #include "app/core/device/device_text.h"
+#include "app/core/device/slot_controller.h"
 #include "app/core/log_model.h"
 #include "app/core/spectrogram.h"
 #include "app/core/version.h"
 #include "app/core/workbench.h"
 #include "app/gui/dataset_view.h"
+#include "app/gui/flash_view.h"
+#include "app/gui/replay_view.h"
+#include "app/gui/work_bar.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
 #include "widgets/log_view.h"
@@ -94,6 +98,17 @@ MainWindow::MainWindow(QWidget* parent)
   QDockWidget* datasetDock = addPanel(tr("Dataset"), QStringLiteral("datasetDock"), m_datasetView,
                                       Qt::BottomDockWidgetArea);
   tabifyDockWidget(compareDock, datasetDock);
+  // Flash and Replay: tabs beside the comparison; their long work shows in the status bar.
+  m_flashView = new FlashView(m_workbench->device(), m_log);
+  m_replayView = new ReplayView(m_log);
+  tabifyDockWidget(compareDock, addPanel(tr("Flash"), QStringLiteral("flashDock"), m_flashView,
+                                         Qt::BottomDockWidgetArea));
+  tabifyDockWidget(compareDock, addPanel(tr("Replay"), QStringLiteral("replayDock"), m_replayView,
+                                         Qt::BottomDockWidgetArea));
+  m_workBar = new WorkBar;
+  m_workBar->follow(m_flashView);
+  m_workBar->follow(m_replayView);
+  statusBar()->addPermanentWidget(m_workBar);
   compareDock->raise();
   resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 400},
               Qt::Horizontal);
@@ -151,6 +166,11 @@ void MainWindow::buildMenus() {
       },
       QKeySequence::Open);
   m_recentMenu = file->addMenu(tr("Open &Recent"));
+  file->addAction(tr("Open &Session Log…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Session Log"), QString(),
+                                                      tr("Session logs (*.tsl);;All files (*)"));
+    if (!path.isEmpty()) openSessionLog(path);
+  });
   rebuildRecentMenu();
   file->addSeparator();
   file->addAction(tr("&Quit"), qApp, &QApplication::quit, QKeySequence::Quit);
@@ -312,6 +332,7 @@ void MainWindow::wireWorkbench() {
           });
   connect(wb, &Workbench::modelChanged, this, [this] {
     m_modelView->showModel(m_workbench->modelName(), m_workbench->modelSummary());
+    m_flashView->setModelPath(m_workbench->modelPath());
     updateRunEnabled();
   });
   connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
@@ -509,6 +530,25 @@ void MainWindow::connectDevice(const QString& address) {
   m_log->append(LogLevel::kInfo, resolved, tr("connecting"));
   rememberRecent(&m_recentDevices, QStringLiteral("devices/recent"), address);
   m_workbench->connectTo(address);
+}
+
+void MainWindow::openSessionLog(const QString& path) {
+  raiseDock(QStringLiteral("replayDock"));
+  // The list, the tensor table and the charts want room: half the window's height.
+  resizeDocks({dock(QStringLiteral("replayDock"))}, {std::max(360, height() / 2)}, Qt::Vertical);
+  m_replayView->open(path);
+}
+
+void MainWindow::flashOnConnect(const QString& model) {
+  raiseDock(QStringLiteral("flashDock"));
+  auto once = std::make_shared<QMetaObject::Connection>();
+  *once = connect(m_flashView->slotController(), &SlotController::slotsChanged, this,
+                  [this, model, once] {
+                    if (!m_flashView->slotController()->deviceReady()) return;
+                    disconnect(*once);
+                    m_flashView->setModelPath(model);
+                    m_flashView->startFlash();
+                  });
 }
 
 void MainWindow::runInference() {

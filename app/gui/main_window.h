@@ -25,6 +25,9 @@ namespace tinyscope::ui {
 class CompareView;
 class DatasetView;
 class DevicePanel;
+class FlashView;
+class ReplayView;
+class WorkBar;
 class ModelView;
 class ProfilerView;
 class RecordBar;
@@ -49,11 +52,18 @@ class MainWindow : public QMainWindow {
   // Opens a model; errors go to the log and the status bar. Returns success.
   bool openModel(const QString& path);
   void connectDevice(const QString& address);
+  // Replays a session log (.tsl) in the Replay dock, in front.
+  void openSessionLog(const QString& path);
+  // Flashes `model` from the Flash dock (in front) once a device that runs the agent is ready.
+  void flashOnConnect(const QString& model);
   // Puts an address in the device panel without connecting (--device with --no-connect).
   void setDeviceAddress(const QString& address);
   DevicePanel* devicePanel() const { return m_devicePanel; }
   RecordBar* recordBar() const { return m_recordBar; }
   DatasetView* datasetView() const { return m_datasetView; }
+  FlashView* flashView() const { return m_flashView; }
+  ReplayView* replayView() const { return m_replayView; }
+  WorkBar* workBar() const { return m_workBar; }
   // The dataset Record writes into and the Dataset view shows (QSettings "dataset/dir",
   // by default <app data>/dataset); `remember` stores it for the next start.
   void setDatasetDir(const QString& dir, bool remember = true);
@@ -104,6 +114,9 @@ class MainWindow : public QMainWindow {
   QLabel* m_prediction;
   RecordBar* m_recordBar;
   DatasetView* m_datasetView;
+  FlashView* m_flashView = nullptr;
+  ReplayView* m_replayView = nullptr;
+  WorkBar* m_workBar = nullptr;
   QString m_datasetDir;
   QString m_sessionUuid;    // groups this window's recordings
   int m_streamSensor = -1;  // index in the handshake's sensors of the stream shown

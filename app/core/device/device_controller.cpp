@@ -343,6 +343,12 @@ void DeviceController::stopStream() {
   });
 }
 
+void DeviceController::withSession(std::function<void(DeviceSession*)> job) {
+  onIoThread([this, job = std::move(job)] {
+    job(m_session && m_session->handshakeDone() ? m_session : nullptr);
+  });
+}
+
 void DeviceController::runInference(const QByteArray& input) {
   onIoThread([this, input] {
     if (!m_session) {

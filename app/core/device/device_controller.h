@@ -64,6 +64,11 @@ class DeviceController : public QObject {
   size_t drainWindows(std::vector<SensorWindowData>* out);
   quint64 droppedWindows() const { return m_windows.overflows(); }
 
+  // Runs `job` on the I/O thread with the agent's session, or nullptr when no device that
+  // runs the agent has answered (for work that talks to the agent itself: SlotController's
+  // flashing and slot commands). Objects `job` creates under the session die with it.
+  void withSession(std::function<void(DeviceSession*)> job);
+
  Q_SIGNALS:
   void connected(const tinyscope::DeviceInfo& info);
   void disconnected();

@@ -5,8 +5,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 #include <cstring>
 
+#include "app/core/dataset/dataset_store.h"
 #include "app/core/session/replay_checker.h"
 
 namespace tinyscope::session {
@@ -19,6 +21,68 @@ float unitsPerCountOf(const QString& units) {
   bool ok = false;
   const double divisor = units.mid(slash + 1).trimmed().toDouble(&ok);
   return ok && divisor >= 1.0 && divisor <= 1e9 ? static_cast<float>(1.0 / divisor) : 0.0f;
+}
+
+QString ClassScore::className(int top) const {
+  return top >= 0 && top < classes.size() ? classes[top] : QStringLiteral("-");
+}
+
+void ClassScore::add(const QString& label, int top) {
+  int row = trueLabels.indexOf(label);
+  if (row < 0) {
+    trueLabels.append(label);
+    confusion.append(QVector<int>(classes.size(), 0));
+    row = trueLabels.size() - 1;
+  }
+  if (top >= 0 && top < classes.size()) ++confusion[row][top];
+  ++scored;
+  if (className(top) == label) ++correct;
+}
+
+void ClassScore::sortRows() {
+  QVector<int> order(trueLabels.size());
+  for (int i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) { return trueLabels[a] < trueLabels[b]; });
+  QStringList labels;
+  QVector<QVector<int>> rows;
+  for (int i : order) {
+    labels << trueLabels[i];
+    rows << confusion[i];
+  }
+  trueLabels = labels;
+  confusion = rows;
+}
+
+bool forEachLabelledSample(
+    const dataset::DatasetStore& store, const rh::GraphTensor& input,
+    const std::function<bool(const dataset::SampleRecord&, const std::vector<uint8_t>*,
+                             const QString&)>& onSample,
+    QString* error) {
+  dataset::SamplePage page;
+  page.limit = 500;
+  for (;;) {
+    const QVector<dataset::SampleRecord> list =
+        store.listSamples(dataset::SampleFilter{}, page, error);
+    if (list.isEmpty()) return error->isEmpty();
+    for (const dataset::SampleRecord& rec : list) {
+      page.afterId = rec.id;
+      if (rec.labels.isEmpty()) continue;
+      QByteArray frames;
+      std::vector<uint8_t> in;
+      QString why;
+      bool more = true;
+      if (rec.labels.size() > 1)
+        more = onSample(rec, nullptr, QStringLiteral("more than one label"));
+      else if (!store.readFrames(rec.id, &frames, &why) ||
+               !sampleToInput(input, frames, rec.type, rec.channels,
+                              unitsPerCountOf(rec.units.value(0)), &in, &why))
+        more = onSample(rec, nullptr, why);
+      else
+        more = onSample(rec, &in, QString());
+      if (!more) return true;
+    }
+  }
 }
 
 QStringList modelLabels(const QString& modelPath) {

@@ -14,11 +14,16 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
+#include <functional>
 #include <vector>
 
 #include "app/core/dataset/dataset_types.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
+
+namespace tinyscope::dataset {
+class DatasetStore;
+}
 
 namespace tinyscope::session {
 
@@ -43,7 +48,23 @@ struct ClassScore {
   QVector<QVector<int>> confusion;  // [row: true label][column: predicted class]
   int scored = 0, correct = 0;
   double accuracy() const { return scored ? static_cast<double>(correct) / scored : 0.0; }
+  // The class name of output `top`, "-" when out of range.
+  QString className(int top) const;
+  // Counts one sample of true `label` predicted as class `top` (a new row for a new label).
+  void add(const QString& label, int top);
+  // Rows in label order, so a report does not depend on the order samples came in.
+  void sortRows();
 };
+
+// Every sample of `store` that has labels, in id order, with the model input built for `input`
+// (sampleToInput): `onSample(record, input, why)` gets the input, or nullptr and why the sample
+// cannot be scored (more than one label, unreadable frames, too short); returning false stops.
+// False + *error when the store cannot be listed.
+bool forEachLabelledSample(
+    const dataset::DatasetStore& store, const runner::host::GraphTensor& input,
+    const std::function<bool(const dataset::SampleRecord&, const std::vector<uint8_t>*,
+                             const QString&)>& onSample,
+    QString* error);
 
 class LabelledEvaluator {
  public:

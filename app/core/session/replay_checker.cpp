@@ -159,9 +159,13 @@ InferenceCheck ReplayChecker::check(const RecordedInference& rec) {
       c.firstDivergentTensor = t.index;
     }
   }
+  if (m_keepAllTensors) c.tensors = cmp.tensors;
   if (c.firstDivergentTensor < 0) return finish(InferenceCheck::Outcome::kPass, {});
-  c.tensors = cmp.tensors;
+  c.tensors = std::move(cmp.tensors);
   const auto& first = tensors[static_cast<size_t>(c.firstDivergentTensor)];
+  qint64 firstDiff = 0;
+  for (const rh::TensorComparison& t : c.tensors)
+    if (t.index == c.firstDivergentTensor) firstDiff = t.maxAbsDiff;
   return finish(InferenceCheck::Outcome::kFail,
                 QStringLiteral("first divergent op %1 (%2): tensor %3 '%4' differs by up to %5 "
                                "steps (tolerance %6); %7 of %8 tensors match")
@@ -169,7 +173,7 @@ InferenceCheck ReplayChecker::check(const RecordedInference& rec) {
                     .arg(c.firstDivergentOpName)
                     .arg(c.firstDivergentTensor)
                     .arg(QString::fromStdString(first.name))
-                    .arg(c.maxAbsDiff)
+                    .arg(firstDiff)
                     .arg(m_tolerance)
                     .arg(c.matchingTensors)
                     .arg(c.comparedTensors));

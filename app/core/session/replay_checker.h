@@ -38,7 +38,7 @@ struct InferenceCheck {
   int desktopTop = -1;  // argmax of output 0 on the desktop
   quint32 deviceMicros = 0;
   QVector<quint32> deviceOpMicros;                      // per op, as recorded
-  std::vector<runner::host::TensorComparison> tensors;  // kept for failures only (the table)
+  std::vector<runner::host::TensorComparison> tensors;  // failures only, unless setKeepAllTensors
   double checkSeconds = 0;                              // timing: desktop run + comparison
 };
 
@@ -48,6 +48,8 @@ class ReplayChecker {
   bool open(const runner::host::ModelFile& model, runner::host::Kernels kernels,
             qint64 toleranceSteps, QString* error);
   InferenceCheck check(const RecordedInference& recorded);
+  // Keep InferenceCheck::tensors for passing checks too (a viewer shows every comparison).
+  void setKeepAllTensors(bool on) { m_keepAllTensors = on; }
   const runner::host::ModelSummary& summary() const { return m_summary; }
 
   // Index of the largest element of an int8/uint8/int16/float32 output, -1 when empty.
@@ -59,6 +61,7 @@ class ReplayChecker {
   runner::host::ModelInstance m_captureAll;
   runner::host::ModelInstance m_outputsOnly;
   qint64 m_tolerance = 0;
+  bool m_keepAllTensors = false;
   runner::host::TensorDump m_reference, m_test;  // manifests = the model's tensors
 };
 
