@@ -14,6 +14,7 @@
 // one ARGB image of the plot area.
 #include <QColor>
 #include <QImage>
+#include <QMargins>
 #include <QStringList>
 #include <QVector>
 #include <QWidget>
@@ -68,6 +69,10 @@ class SignalPlot : public QWidget {
   // Tick positions at 1, 2 or 5 × 10^n covering [lo, hi], at most about `target` of them.
   static QVector<double> niceTicks(double lo, double hi, int target);
   static QString tickLabel(double value, double step);
+  // The colour of channel `c` and the plot area's margins: views drawn under the plot (the class
+  // score strip) use them to line up.
+  static QColor seriesColour(int c);
+  static QMargins plotMargins();
 
   QSize sizeHint() const override { return {640, 320}; }
   QSize minimumSizeHint() const override { return {240, 140}; }
