@@ -86,7 +86,8 @@ void ModelGraph::setGraph(const rh::GraphDescription& g) {
                         .arg(name, shape)
                         .arg(op.macs ? tr(", %1 MACs").arg(op.macs) : QString()));
     const QFontMetrics fm(bold);
-    auto* title = new QGraphicsSimpleTextItem(fm.elidedText(name, Qt::ElideRight, kNodeW - 10), box);
+    auto* title =
+        new QGraphicsSimpleTextItem(fm.elidedText(name, Qt::ElideRight, kNodeW - 10), box);
     title->setFont(bold);
     title->setPos(5, 3);
     auto* sub = new QGraphicsSimpleTextItem(

@@ -1,8 +1,9 @@
 #include "widgets/score_strip.h"
 
 #include <QPainter>
-#include <QPainterPath>
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "widgets/signal_plot.h"
 
@@ -30,9 +31,10 @@ void ScoreStrip::clear() {
 }
 
 void ScoreStrip::setTimeRange(double start, double end) {
+  start = std::max(0.0, std::min(start, end - kMinSpanSeconds));  // the stream starts at 0
   if (start == m_start && end == m_end) return;
   m_start = start;
-  m_end = end > start ? end : start + 1;
+  m_end = end;
   if (!m_points.empty()) update();  // an empty strip looks the same at any time
 }
 
@@ -51,6 +53,13 @@ void ScoreStrip::paintEvent(QPaintEvent*) {
              Qt::AlignRight | Qt::AlignBottom, QStringLiteral("0"));
   p.drawText(QRect(4, a.top(), m.left() - 8, a.height()), Qt::AlignRight | Qt::AlignVCenter,
              tr("scores"));
+  // The time span at the bottom corners (seconds on the plot's axis).
+  p.setPen(palette().mid().color());
+  p.drawText(a.adjusted(4, 0, -4, -1), Qt::AlignLeft | Qt::AlignBottom,
+             tr("%1 s").arg(m_start, 0, 'f', 1));
+  p.drawText(a.adjusted(4, 0, -4, -1), Qt::AlignRight | Qt::AlignBottom,
+             tr("%1 s").arg(m_end, 0, 'f', 1));
+  p.setPen(palette().text().color());
   if (m_points.empty()) {
     p.setPen(palette().mid().color());
     p.drawText(a, Qt::AlignCenter, tr("Class scores of each inference appear here."));
@@ -61,28 +70,36 @@ void ScoreStrip::paintEvent(QPaintEvent*) {
   const auto y = [&](double v) { return a.bottom() - std::clamp(v, 0.0, 1.0) * (a.height() - 1); };
   int classes = 0;
   for (const Point& pt : m_points) classes = std::max(classes, pt.scores.size());
-  p.setClipRect(a);
-  p.setRenderHint(QPainter::Antialiasing);
-  for (int k = 0; k < classes; ++k) {
-    QPainterPath path;
-    bool started = false;
-    for (const Point& pt : m_points) {
-      if (k >= pt.scores.size() || pt.seconds < m_start - span || pt.seconds > m_end + span) {
-        started = false;
-        continue;
-      }
-      const QPointF q(x(pt.seconds), y(pt.scores[k]));
-      if (started)
-        path.lineTo(q);
-      else
-        path.moveTo(q);
-      started = true;
-      path.addEllipse(q, 1.8, 1.8);
-      path.moveTo(q);
-    }
-    p.setPen(QPen(SignalPlot::seriesColour(k), 1.5));
-    p.drawPath(path);
+  // The results in view, at most one per pixel column (the newest of each column): a full
+  // strip costs as much as a sparse one.
+  std::vector<const Point*> shown;
+  int lastColumn = -1;
+  for (const Point& pt : m_points) {
+    if (pt.seconds < m_start - span * 0.02 || pt.seconds > m_end + span * 0.02) continue;
+    const int column = static_cast<int>(std::lround(x(pt.seconds)));
+    if (column == lastColumn && !shown.empty())
+      shown.back() = &pt;
+    else
+      shown.push_back(&pt);
+    lastColumn = column;
   }
+  const bool sparse = static_cast<int>(shown.size()) * 6 < a.width();
+  p.setClipRect(a);
+  p.setRenderHint(QPainter::Antialiasing, sparse);
+  QPolygonF line;
+  for (int k = 0; k < classes; ++k) {
+    line.clear();
+    // Dense: 1-pixel lines without antialiasing (the raster engine's fast path).
+    p.setPen(QPen(SignalPlot::seriesColour(k), sparse ? 1.5 : 1.0));
+    p.setBrush(SignalPlot::seriesColour(k));
+    for (const Point* pt : shown) {
+      if (k >= pt->scores.size()) continue;
+      line << QPointF(x(pt->seconds), y(pt->scores[k]));
+      if (sparse) p.drawEllipse(line.back(), 1.8, 1.8);  // each result visible on its own
+    }
+    p.drawPolyline(line);
+  }
+  p.setBrush(Qt::NoBrush);
   p.setClipping(false);
   // The newest result's top class, in its colour, at the top right.
   const Point& last = m_points.back();
@@ -93,12 +110,12 @@ void ScoreStrip::paintEvent(QPaintEvent*) {
     const QString text = QStringLiteral("%1 %2")
                              .arg(m_labels.value(top, tr("class %1").arg(top)))
                              .arg(last.scores[top], 0, 'f', 2);
-    const QString shown = fm.elidedText(text, Qt::ElideRight, a.width() / 2);
-    const QRect box(a.right() - fm.horizontalAdvance(shown) - 10, a.top() + 2,
-                    fm.horizontalAdvance(shown) + 6, fm.height() + 2);
+    const QString topText = fm.elidedText(text, Qt::ElideRight, a.width() / 2);
+    const QRect box(a.right() - fm.horizontalAdvance(topText) - 10, a.top() + 2,
+                    fm.horizontalAdvance(topText) + 6, fm.height() + 2);
     p.fillRect(box, palette().base());
     p.setPen(SignalPlot::seriesColour(top));
-    p.drawText(box, Qt::AlignCenter, shown);
+    p.drawText(box, Qt::AlignCenter, topText);
   }
 }
 

@@ -61,6 +61,7 @@ class SignalPlot : public QWidget {
   // The visible window: [start, end) in seconds since the stream started; values lo..hi.
   double viewStartSeconds() const;
   double viewEndSeconds() const;
+  double newestSeconds() const;  // time just after the newest sample
   double valueLow() const { return m_yLo; }
   double valueHigh() const { return m_yHi; }
   // The cursor's readout ("t = 1.234 s · x 0.12 g · ..."), empty when the mouse is away.
@@ -94,7 +95,6 @@ class SignalPlot : public QWidget {
  private:
   QRect plotArea() const;
   size_t capacity() const;
-  double newestSeconds() const;  // time just after the newest sample
   double oldestSeconds() const;
   void clampView();
   void updateAutoscale(double start, double end);

@@ -17,8 +17,8 @@ const QColor kDeviceColour(31, 119, 180), kDesktopColour(255, 127, 14), kDiffCol
 
 // Sequential map (dark blue → teal → yellow), t in [0, 1].
 QRgb sequential(double t) {
-  static const QColor stops[] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98},
-                                 {253, 231, 37}};
+  static const QColor stops[] = {
+      {68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
   t = std::clamp(t, 0.0, 1.0) * 4;
   const int k = std::min(3, static_cast<int>(t));
   const double f = t - k;
@@ -64,9 +64,9 @@ void TensorHeatmap::setTensor(const rh::GraphTensor& tensor, std::vector<uint8_t
   m_tensor = tensor;
   m_elementBytes = rh::elementSizeOf(tensor.type);
   m_elements = m_elementBytes ? static_cast<qint64>(tensor.bytes / m_elementBytes) : 0;
-  if (!m_elementBytes || (tensor.type != "int8" && tensor.type != "uint8" &&
-                          tensor.type != "int16" && tensor.type != "int32" &&
-                          tensor.type != "float32")) {
+  if (!m_elementBytes ||
+      (tensor.type != "int8" && tensor.type != "uint8" && tensor.type != "int16" &&
+       tensor.type != "int32" && tensor.type != "float32")) {
     showMessage(tr("Tensor %1 is %2: no view for this type.")
                     .arg(tensor.index)
                     .arg(QString::fromStdString(tensor.type)));
@@ -221,7 +221,8 @@ qint64 TensorHeatmap::elementUnder(QPoint pos) const {
   if (m_plot) {
     if (m_elements == 1) return 0;
     const double f = static_cast<double>(pos.x() - a.left()) / std::max(1, a.width() - 1);
-    return std::clamp<qint64>(std::llround(f * static_cast<double>(m_elements - 1)), 0, m_elements - 1);
+    return std::clamp<qint64>(std::llround(f * static_cast<double>(m_elements - 1)), 0,
+                              m_elements - 1);
   }
   const int col = static_cast<int>(static_cast<qint64>(pos.x() - a.left()) * m_cols / a.width());
   const int row = static_cast<int>(static_cast<qint64>(pos.y() - a.top()) * m_rows / a.height());
@@ -236,25 +237,28 @@ QString TensorHeatmap::readoutAt(QPoint pos) const {
     where = QStringLiteral("[%1]").arg(e);
   } else {
     const qint64 cell = e / m_channels;
-    where = m_channels > 1 ? QStringLiteral("[row %1, col %2, ch %3]")
-                                 .arg(cell / m_cols)
-                                 .arg(cell % m_cols)
-                                 .arg(m_channel)
-                           : QStringLiteral("[row %1, col %2]").arg(cell / m_cols).arg(cell % m_cols);
+    where = m_channels > 1
+                ? QStringLiteral("[row %1, col %2, ch %3]")
+                      .arg(cell / m_cols)
+                      .arg(cell % m_cols)
+                      .arg(m_channel)
+                : QStringLiteral("[row %1, col %2]").arg(cell / m_cols).arg(cell % m_cols);
   }
   const bool quantized = !m_tensor.scale.empty();
   QStringList parts{where + QStringLiteral(" element %1").arg(e)};
   double a = 0, b = 0;
   const bool hasA = value(m_device, e, &a), hasB = value(m_desktop, e, &b);
   const auto side = [&](const QString& name, double q) {
-    return quantized ? QStringLiteral("%1 q %2 = %3").arg(name).arg(q, 0, 'f', 0).arg(number(real(q)))
-                     : QStringLiteral("%1 %2").arg(name, number(q));
+    return quantized
+               ? QStringLiteral("%1 q %2 = %3").arg(name).arg(q, 0, 'f', 0).arg(number(real(q)))
+               : QStringLiteral("%1 %2").arg(name, number(q));
   };
   parts << (hasA ? side(tr("device"), a) : tr("device –"));
   parts << (hasB ? side(tr("desktop"), b) : tr("desktop –"));
   if (hasA && hasB)
-    parts << (quantized ? QStringLiteral("Δ %1 (%2)").arg(a - b, 0, 'f', 0).arg(number(real(a) - real(b)))
-                        : QStringLiteral("Δ %1").arg(number(a - b)));
+    parts << (quantized
+                  ? QStringLiteral("Δ %1 (%2)").arg(a - b, 0, 'f', 0).arg(number(real(a) - real(b)))
+                  : QStringLiteral("Δ %1").arg(number(a - b)));
   return parts.join(QStringLiteral(" · "));
 }
 
@@ -291,10 +295,13 @@ void TensorHeatmap::paintEvent(QPaintEvent*) {
   const QString what = m_show == Show::kDevice    ? tr("device")
                        : m_show == Show::kDesktop ? tr("desktop")
                                                   : tr("device − desktop (quantized steps)");
-  QString title = tr("T%1 %2 · %3").arg(m_tensor.index).arg(QString::fromStdString(m_tensor.name), what);
+  QString title =
+      tr("T%1 %2 · %3").arg(m_tensor.index).arg(QString::fromStdString(m_tensor.name), what);
   if (!m_plot)
-    title += m_channels > 1 ? tr(" · %1×%2, channel %3/%4").arg(m_rows).arg(m_cols).arg(m_channel).arg(m_channels)
-                            : tr(" · %1×%2").arg(m_rows).arg(m_cols);
+    title +=
+        m_channels > 1
+            ? tr(" · %1×%2, channel %3/%4").arg(m_rows).arg(m_cols).arg(m_channel).arg(m_channels)
+            : tr(" · %1×%2").arg(m_rows).arg(m_cols);
   p.setPen(palette().text().color());
   p.drawText(QRect(4, 2, width() - 8, kTop - 4), Qt::AlignLeft | Qt::AlignVCenter,
              fm.elidedText(title, Qt::ElideMiddle, width() - 8));
@@ -318,7 +325,8 @@ void TensorHeatmap::paintEvent(QPaintEvent*) {
     const auto y = [&](double v) { return a.bottom() - (v - lo) / (hi - lo) * (a.height() - 1); };
     p.setPen(palette().text().color());
     p.drawText(QRect(0, a.top() - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, number(hi));
-    p.drawText(QRect(0, a.bottom() - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter, number(lo));
+    p.drawText(QRect(0, a.bottom() - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter,
+               number(lo));
     p.setRenderHint(QPainter::Antialiasing);
     const auto line = [&](const QColor& colour, bool diff, const std::vector<uint8_t>* side) {
       QPainterPath path;
@@ -332,8 +340,10 @@ void TensorHeatmap::paintEvent(QPaintEvent*) {
           continue;
         }
         const QPointF pt(plotX(e), y(v));
-        if (!started) path.moveTo(pt), started = true;
-        else path.lineTo(pt);
+        if (!started)
+          path.moveTo(pt), started = true;
+        else
+          path.lineTo(pt);
         if (m_elements <= 64) path.addEllipse(pt, 2, 2), path.moveTo(pt);
       }
       p.setPen(QPen(colour, 1.5));
@@ -370,8 +380,8 @@ void TensorHeatmap::paintEvent(QPaintEvent*) {
   }
   // Hover readout under the plot.
   p.setPen(palette().text().color());
-  const QString foot = m_readout.isEmpty() ? tr("Hover a value for its quantized and real values.")
-                                           : m_readout;
+  const QString foot =
+      m_readout.isEmpty() ? tr("Hover a value for its quantized and real values.") : m_readout;
   p.drawText(QRect(4, a.bottom() + 6, width() - 8, kBottom - 8), Qt::AlignLeft | Qt::TextWordWrap,
              fm.elidedText(foot, Qt::ElideRight, 2 * (width() - 8)));
 }

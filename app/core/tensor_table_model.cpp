@@ -44,8 +44,8 @@ int TensorTableModel::tensorAt(int row) const {
 }
 
 bool TensorTableModel::differs(int tensorIndex) const {
-  return tensorIndex >= 0 && tensorIndex < m_compared.size() &&
-         m_compared[tensorIndex].compared && !m_compared[tensorIndex].identical();
+  return tensorIndex >= 0 && tensorIndex < m_compared.size() && m_compared[tensorIndex].compared &&
+         !m_compared[tensorIndex].identical();
 }
 
 int TensorTableModel::rowCount(const QModelIndex& parent) const {
@@ -81,8 +81,9 @@ QVariant TensorTableModel::data(const QModelIndex& index, int role) const {
               .arg(std::abs(t.zeroPoint[0]));
         case kProducer:
           return t.producerOp < 0 ? (t.modelInput >= 0 ? tr("(input)") : QStringLiteral("–"))
-                                  : QStringLiteral("#%1 %2").arg(t.producerOp).arg(
-                                        QString::fromStdString(t.producerOpName));
+                                  : QStringLiteral("#%1 %2")
+                                        .arg(t.producerOp)
+                                        .arg(QString::fromStdString(t.producerOpName));
         case kExact:
           return QStringLiteral("%1/%2").arg(c.exactMatches).arg(c.elements);
         case kMaxAbs:
@@ -118,8 +119,8 @@ QVariant TensorTableModel::data(const QModelIndex& index, int role) const {
 QVariant TensorTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || section < 0 || section >= kColumnCount) return {};
   if (role == Qt::DisplayRole) {
-    static const char* const kNames[] = {"#",        "Name",  "Shape",     "Scale · (q − zp)",
-                                         "Producer", "Exact", "max |Δ|",   "mean |Δ|",
+    static const char* const kNames[] = {"#",        "Name",  "Shape",   "Scale · (q − zp)",
+                                         "Producer", "Exact", "max |Δ|", "mean |Δ|",
                                          "Cosine",   "SNR dB"};
     return tr(kNames[section]);
   }

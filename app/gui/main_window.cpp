@@ -101,10 +101,15 @@ MainWindow::MainWindow(QWidget* parent)
   QDockWidget* datasetDock = addPanel(tr("Dataset"), QStringLiteral("datasetDock"), m_datasetView,
                                       Qt::BottomDockWidgetArea);
   tabifyDockWidget(compareDock, datasetDock);
+  // The Model view (graph, tables, heatmaps) takes the whole right side, down to the status bar;
+  // it has the per-operator latency too: the profiler is a tab behind it.
+  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+  tabifyDockWidget(dock(QStringLiteral("modelDock")), dock(QStringLiteral("profilerDock")));
+  dock(QStringLiteral("modelDock"))->raise();
   compareDock->raise();
   resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 400},
               Qt::Horizontal);
-  resizeDocks({compareDock, logDock}, {720, 560}, Qt::Horizontal);
+  resizeDocks({compareDock, logDock}, {600, 280}, Qt::Horizontal);
   resizeDocks({compareDock}, {270}, Qt::Vertical);
 
   buildMenus();
@@ -574,7 +579,7 @@ void MainWindow::showReport(const RunReport& r) {
     }
     m_prediction->setText(tr("Device says: %1").arg(parts.join(QStringLiteral(" · "))));
     m_prediction->setToolTip(tr("%1 (input: %2)").arg(m_prediction->text(), r.input));
-    m_scores->addScores(m_plot->viewEndSeconds(), r.probabilities);
+    m_scores->addScores(m_plot->newestSeconds(), r.probabilities);
   }
   statusBar()->showMessage(
       (r.comparison.identical()

@@ -10,8 +10,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
@@ -36,7 +39,7 @@ using namespace QtCharts;
 
 namespace {
 
-QTableView* makeTable(QAbstractItemModel* model, int stretchColumn) {
+QTableView* makeTable(QAbstractItemModel* model, int nameColumn) {
   auto* view = new QTableView;
   view->setModel(model);
   view->verticalHeader()->hide();
@@ -44,8 +47,12 @@ QTableView* makeTable(QAbstractItemModel* model, int stretchColumn) {
   view->setSelectionMode(QAbstractItemView::SingleSelection);
   view->setEditTriggers(QAbstractItemView::NoEditTriggers);
   view->setTextElideMode(Qt::ElideMiddle);
+  // Numbers keep their width; the name column keeps a readable width and elides (tooltip
+  // whole); a narrow dock scrolls sideways instead of squeezing names to "…".
   view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  view->horizontalHeader()->setSectionResizeMode(stretchColumn, QHeaderView::Stretch);  // elides
+  view->horizontalHeader()->setSectionResizeMode(nameColumn, QHeaderView::Interactive);
+  view->horizontalHeader()->resizeSection(nameColumn, 150);
+  view->horizontalHeader()->setStretchLastSection(true);
   view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
   return view;
 }
@@ -64,6 +71,7 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
       m_header(new QLabel),
       m_runDevice(new QPushButton(tr("Run on device"))),
       m_runDesktop(new QPushButton(tr("Run on desktop"))),
+      m_split(new QSplitter(Qt::Vertical)),
       m_tabs(new QTabWidget),
       m_graph(new ModelGraph),
       m_chart(new QChart),
@@ -78,8 +86,9 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
   m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   layout->addWidget(m_header);
   auto* runs = new QHBoxLayout;
-  m_runDevice->setToolTip(tr("Run on the connected device with every tensor captured, then on "
-                             "the desktop, and compare (F5)"));
+  m_runDevice->setToolTip(
+      tr("Run on the connected device with every tensor captured, then on "
+         "the desktop, and compare (F5)"));
   m_runDesktop->setToolTip(tr("Run the same input through the desktop runtime only"));
   runs->addWidget(m_runDevice);
   runs->addWidget(m_runDesktop);
@@ -88,7 +97,6 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
   connect(m_runDevice, &QPushButton::clicked, this, &ModelView::runOnDeviceRequested);
   connect(m_runDesktop, &QPushButton::clicked, this, [this] { m_workbench->runOnDesktop(); });
 
-  m_tabs->addTab(m_graph, tr("Graph"));
   m_opsView = makeTable(m_ops.get(), OperatorTableModel::kOperator);
   m_tabs->addTab(m_opsView, tr("Operators"));
   m_tensorsView = makeTable(m_tensors.get(), TensorTableModel::kName);
@@ -124,11 +132,20 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
   valuesLayout->addWidget(m_heatmap, 1);
   m_tabs->addTab(values, tr("Values"));
   m_tabs->addTab(buildRecipeEditor(), tr("Input"));
-  layout->addWidget(m_tabs, 1);
+  // The graph stays in sight next to (wide) or above (tall) the tables and charts.
+  m_split->addWidget(m_graph);
+  m_split->addWidget(m_tabs);
+  m_split->setChildrenCollapsible(false);
+  m_split->setStretchFactor(0, 2);
+  m_split->setStretchFactor(1, 3);
+  layout->addWidget(m_split, 1);
+  // The tab last looked at comes back (QSettings "model/tab").
+  m_tabs->setCurrentIndex(QSettings().value(QStringLiteral("model/tab"), 0).toInt());
+  connect(m_tabs, &QTabWidget::currentChanged, this,
+          [](int tab) { QSettings().setValue(QStringLiteral("model/tab"), tab); });
 
-  connect(m_show, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
-    m_heatmap->setShow(static_cast<TensorHeatmap::Show>(i));
-  });
+  connect(m_show, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          [this](int i) { m_heatmap->setShow(static_cast<TensorHeatmap::Show>(i)); });
   connect(m_channel, qOverload<int>(&QSpinBox::valueChanged), m_heatmap,
           &TensorHeatmap::setChannel);
   // Selecting an operator (graph or table) shows its first output; a tensor row shows itself.
@@ -291,16 +308,24 @@ void ModelView::editRecipe(const inputs::InputRecipe& r) {
 bool ModelView::saveRecipe() {
   QString error;
   if (!m_workbench->saveRecipe(editedRecipe(), &error)) {
-    m_recipeStatus->setText(tr("<span style='color:#cf222e'>Not saved: %1</span>")
-                                .arg(error.toHtmlEscaped()));
+    m_recipeStatus->setText(
+        tr("<span style='color:#cf222e'>Not saved: %1</span>").arg(error.toHtmlEscaped()));
     Q_EMIT message(tr("recipe not saved: %1").arg(error), true);
     return false;
   }
   editRecipe(m_workbench->recipe());  // what the file now says, paths resolved
-  m_recipeStatus->setText(tr("Saved: the next runs use this %1 recipe.")
-                              .arg(QLatin1String(inputs::inputKindName(m_workbench->recipe().kind))));
+  m_recipeStatus->setText(
+      tr("Saved: the next runs use this %1 recipe.")
+          .arg(QLatin1String(inputs::inputKindName(m_workbench->recipe().kind))));
   Q_EMIT message(tr("input recipe of %1 saved").arg(m_workbench->modelName()), false);
   return true;
+}
+
+void ModelView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  const Qt::Orientation o =
+      event->size().width() > event->size().height() ? Qt::Horizontal : Qt::Vertical;
+  if (m_split->orientation() != o) m_split->setOrientation(o);
 }
 
 QString ModelView::header() const {
@@ -327,13 +352,13 @@ void ModelView::showMessage(const QString& message) {
 
 void ModelView::showModel() {
   const rh::ModelSummary& s = m_workbench->modelSummary();
-  const QString arena =
-      s.runnable ? tr("planned arena %1 bytes (%2 persistent)")
-                       .arg(s.arenaBytes)
-                       .arg(s.arenaPersistentBytes)
-                 : tr("not runnable: %1").arg(QString::fromStdString(s.allocateError));
-  m_header->setText(tr("<b>%1</b> · %2 operators, %3 tensors, %4 MACs<br>%5 bytes (%6 of "
-                       "constants), %7")
+  const QString arena = s.runnable
+                            ? tr("planned arena %1 bytes (%2 persistent)")
+                                  .arg(s.arenaBytes)
+                                  .arg(s.arenaPersistentBytes)
+                            : tr("not runnable: %1").arg(QString::fromStdString(s.allocateError));
+  m_header->setText(tr("<b>%1</b> · %2 operators, %3 tensors, %4 MACs · %5 bytes (%6 of "
+                       "constants) · %7")
                         .arg(m_workbench->modelName().toHtmlEscaped())
                         .arg(s.operators.size())
                         .arg(s.tensors.size())
@@ -426,8 +451,10 @@ void ModelView::showLatency(const RunReport& r) {
     categories << QStringLiteral("#%1 %2").arg(i).arg(name);
   }
   auto* series = new QHorizontalBarSeries;
-  if (!r.desktopOnly) series->append(device);
-  else delete device;
+  if (!r.desktopOnly)
+    series->append(device);
+  else
+    delete device;
   series->append(desktop);
   m_chart->addSeries(series);
   auto* ops = new QBarCategoryAxis;
@@ -441,8 +468,7 @@ void ModelView::showLatency(const RunReport& r) {
   m_chart->addAxis(us, Qt::AlignBottom);
   series->attachAxis(ops);
   series->attachAxis(us);
-  for (QChartView* view : findChildren<QChartView*>())
-    view->setMinimumHeight(60 + 26 * n);
+  for (QChartView* view : findChildren<QChartView*>()) view->setMinimumHeight(60 + 26 * n);
   m_latencyNote->setText(
       r.desktopOnly
           ? tr("Desktop runtime: %1 µs in %2 operators, arena %3 bytes.")
@@ -481,9 +507,9 @@ void ModelView::showTensorValues() {
   std::vector<uint8_t> desktop = side(m_report.desktopTensors);
   if (device.empty() && desktop.empty()) {
     m_heatmap->showMessage(
-        t.isConstant ? tr("Tensor %1 is a constant (weights): runs capture activations only.")
-                           .arg(index)
-                     : tr("No values of tensor %1 yet: run the model.").arg(index));
+        t.isConstant
+            ? tr("Tensor %1 is a constant (weights): runs capture activations only.").arg(index)
+            : tr("No values of tensor %1 yet: run the model.").arg(index));
     m_channel->setEnabled(false);
     return;
   }

@@ -18,6 +18,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 class QStackedWidget;
 class QTabWidget;
 class QTableView;
@@ -68,6 +69,9 @@ class ModelView : public QWidget {
   QString header() const;
   QString recipeStatus() const;
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  Q_SIGNALS:
   // "Run on device" was pressed (the window checks the connection and runs).
   void runOnDeviceRequested();
@@ -85,6 +89,7 @@ class ModelView : public QWidget {
   QLabel* m_header;
   QPushButton* m_runDevice;
   QPushButton* m_runDesktop;
+  QSplitter* m_split;
   QTabWidget* m_tabs;
   ModelGraph* m_graph;
   QTableView* m_opsView;

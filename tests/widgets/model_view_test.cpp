@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -36,15 +37,23 @@ using tinyscope::ui::TensorHeatmap;
 
 namespace {
 
+// The view remembers its tab in QSettings: in a folder of its own, never the user's settings.
+QTemporaryDir settingsDir;
+const bool kSettingsIsolated = [] {
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+  return settingsDir.isValid();
+}();
+
 const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
 
 QString sharedModel(const char* name) {
   return kShared + QStringLiteral("/models/") + QLatin1String(name) + QStringLiteral(".tflite");
 }
 
-#define REQUIRE_MODEL(name)                                                                 \
-  if (!QFile::exists(sharedModel(name)))                                                    \
-  GTEST_SKIP() << "../shared is missing (" << sharedModel(name).toStdString()             \
+#define REQUIRE_MODEL(name)                                                   \
+  if (!QFile::exists(sharedModel(name)))                                      \
+  GTEST_SKIP() << "../shared is missing (" << sharedModel(name).toStdString() \
                << " not found): the Model view tests need the shared models"
 
 // A folder of its own holding a link to a shared model, so its sidecar can be written.
@@ -143,8 +152,7 @@ TEST(ModelView, RunOnTheSimulatorComparesEveryTensorAndDrawsLatency) {
   EXPECT_EQ(view.graph()->highlightedOp(), -1);
   for (int i = 0; i < ops; ++i) {
     EXPECT_EQ(view.operatorModel()->match(i), OperatorTableModel::Match::kIdentical) << i;
-    EXPECT_NE(view.operatorModel()->index(i, OperatorTableModel::kDeviceUs).data().toString(),
-              "–");
+    EXPECT_NE(view.operatorModel()->index(i, OperatorTableModel::kDeviceUs).data().toString(), "–");
   }
   EXPECT_EQ(view.graph()->nodeFill(0), view.graph()->nodeFill(ops - 1));
   // Every compared tensor shows n/n exact matches in the table.
@@ -244,8 +252,7 @@ TEST(ModelView, AForcedDivergenceIsHighlightedInTableGraphAndHeatmap) {
     const qint64 e = map->elementAt(row, col);
     ASSERT_GE(e, 0);
     const int dev = static_cast<int8_t>(r.deviceTensors->data.at(tensor)[static_cast<size_t>(e)]);
-    const int desk =
-        static_cast<int8_t>(r.desktopTensors->data.at(tensor)[static_cast<size_t>(e)]);
+    const int desk = static_cast<int8_t>(r.desktopTensors->data.at(tensor)[static_cast<size_t>(e)]);
     const double scale = t.scale[0];
     const double zp = static_cast<double>(t.zeroPoint[0]);
     QTest::mouseMove(map, map->cellRect(row, col).center());
@@ -361,17 +368,22 @@ TEST(ScoreStrip, DrawsEachClassOnThePlotsTimeAxis) {
   tinyscope::ui::ScoreStrip strip;
   strip.resize(600, 90);
   strip.setLabels({"idle", "wave"});
-  strip.setTimeRange(0, 10);
+  strip.setTimeRange(40, 45);  // a short plot view widens to the last 30 s
+  EXPECT_DOUBLE_EQ(strip.timeStart(), 45 - tinyscope::ui::ScoreStrip::kMinSpanSeconds);
+  strip.setTimeRange(0, 5);  // a young stream: from its start
+  EXPECT_DOUBLE_EQ(strip.timeStart(), 0);
+  strip.setTimeRange(0, 30);
   for (int i = 0; i < 10; ++i) strip.addScores(i, {0.9, 0.1});
   EXPECT_EQ(strip.pointCount(), 10);
   const QImage img = strip.grab().toImage();
-  // The "idle" line near the top (0.9), the "wave" line near the bottom (0.1).
+  // The "idle" line near the top (0.9).
   const QColor idle = tinyscope::ui::SignalPlot::seriesColour(0);
   int top = img.height(), bottom = 0;
   for (int y = 0; y < img.height(); ++y)
     for (int x = 100; x < 400; ++x)
       if (QColor(img.pixel(x, y)) == idle) top = std::min(top, y), bottom = std::max(bottom, y);
   EXPECT_LT(top, img.height() / 3);
+  EXPECT_LT(bottom, img.height() / 2);
   for (int i = 0; i < 2 * tinyscope::ui::ScoreStrip::kMaxPoints; ++i) strip.addScores(i, {1, 0});
   EXPECT_EQ(strip.pointCount(), tinyscope::ui::ScoreStrip::kMaxPoints);
   strip.clear();

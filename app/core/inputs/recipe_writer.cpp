@@ -52,8 +52,8 @@ bool saveRecipeFor(const QString& modelPath, const InputRecipe& recipe, QString*
   QFile existing(path);
   if (existing.exists()) {
     if (existing.size() > (qint64{1} << 20) || !existing.open(QIODevice::ReadOnly)) {
-      *error = QStringLiteral("cannot read the sidecar %1 (unreadable or larger than 1 MiB)")
-                   .arg(path);
+      *error =
+          QStringLiteral("cannot read the sidecar %1 (unreadable or larger than 1 MiB)").arg(path);
       return false;
     }
     const QJsonDocument doc = QJsonDocument::fromJson(existing.readAll());
@@ -65,8 +65,8 @@ bool saveRecipeFor(const QString& modelPath, const InputRecipe& recipe, QString*
   }
   sidecar.insert(QStringLiteral("input"), recipeToJson(recipe, model.absolutePath()));
   QSaveFile out(path);
-  if (!out.open(QIODevice::WriteOnly) ||
-      out.write(QJsonDocument(sidecar).toJson()) < 0 || !out.commit()) {
+  if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(sidecar).toJson()) < 0 ||
+      !out.commit()) {
     *error = QStringLiteral("cannot write the sidecar %1 (%2)").arg(path, out.errorString());
     return false;
   }
