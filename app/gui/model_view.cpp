@@ -221,15 +221,15 @@ QWidget* ModelView::buildRecipeEditor() {
   af->setContentsMargins(0, 0, 0, 0);
   m_frontEnd = new QLineEdit;
   m_frontEnd->setPlaceholderText(tr("audio_preprocessor_int8.tflite"));
-  m_rate = new QSpinBox;
-  m_rate->setRange(1000, 192000);
-  m_rate->setSuffix(tr(" Hz"));
-  m_windowMs = new QSpinBox;
-  m_windowMs->setRange(1, 1000);
-  m_windowMs->setSuffix(tr(" ms"));
-  m_strideMs = new QSpinBox;
-  m_strideMs->setRange(1, 1000);
-  m_strideMs->setSuffix(tr(" ms"));
+  const auto spin = [](int low, int high, const QString& suffix) {
+    auto* box = new QSpinBox;
+    box->setRange(low, high);
+    box->setSuffix(suffix);
+    return box;
+  };
+  m_rate = spin(1000, 192000, tr(" Hz"));  // the ranges parseRecipe() accepts
+  m_windowMs = spin(1, 1000, tr(" ms"));
+  m_strideMs = spin(1, 1000, tr(" ms"));
   af->addRow(tr("Front-end model"), m_frontEnd);
   af->addRow(tr("Sample rate"), m_rate);
   af->addRow(tr("Window"), m_windowMs);

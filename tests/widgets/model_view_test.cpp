@@ -86,6 +86,24 @@ void useGoldenInput(ModelView* view, const char* name) {
   ASSERT_TRUE(view->saveRecipe()) << view->recipeStatus().toStdString();
 }
 
+// kws_ref_model linked into a folder of its own, shown in a ModelView, its golden input as a
+// tensor-file recipe saved through the view.
+struct KwsOnScreen {
+  QTemporaryDir dir;
+  Workbench wb;
+  ModelView view{&wb};
+  KwsOnScreen() {
+    qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
+    view.resize(700, 800);
+    view.show();
+  }
+  void open() {
+    QString error;
+    ASSERT_TRUE(wb.loadModel(linkModel(dir, "kws_ref_model"), &error)) << error.toStdString();
+    useGoldenInput(&view, "kws_ref_model");
+  }
+};
+
 }  // namespace
 
 TEST(ModelView, TableAndGraphListEveryOperatorOfTheRealModels) {
@@ -131,17 +149,12 @@ TEST(ModelView, TableAndGraphListEveryOperatorOfTheRealModels) {
 
 TEST(ModelView, RunOnTheSimulatorComparesEveryTensorAndDrawsLatency) {
   REQUIRE_MODEL("kws_ref_model");
-  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
-  QTemporaryDir dir;
-  Workbench wb;
-  ModelView view(&wb);
-  view.resize(700, 800);
-  view.show();
+  KwsOnScreen kws;
+  Workbench& wb = kws.wb;
+  ModelView& view = kws.view;
   QAbstractItemModelTester tester(view.tensorModel(),
                                   QAbstractItemModelTester::FailureReportingMode::Fatal);
-  QString error;
-  ASSERT_TRUE(wb.loadModel(linkModel(dir, "kws_ref_model"), &error)) << error.toStdString();
-  useGoldenInput(&view, "kws_ref_model");
+  ASSERT_NO_FATAL_FAILURE(kws.open());
   wb.connectTo(QStringLiteral("sim:"));
   ASSERT_TRUE(waitConnected(&wb)) << "no handshake with the simulated device";
   const RunReport r = runOnce(&wb, true);
@@ -192,15 +205,10 @@ TEST(ModelView, RunOnTheSimulatorComparesEveryTensorAndDrawsLatency) {
 // depthwise operator is the first to diverge, in the table, the graph and the heatmap.
 TEST(ModelView, AForcedDivergenceIsHighlightedInTableGraphAndHeatmap) {
   REQUIRE_MODEL("kws_ref_model");
-  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
-  QTemporaryDir dir;
-  Workbench wb;
-  ModelView view(&wb);
-  view.resize(700, 800);
-  view.show();
-  QString error;
-  ASSERT_TRUE(wb.loadModel(linkModel(dir, "kws_ref_model"), &error)) << error.toStdString();
-  useGoldenInput(&view, "kws_ref_model");
+  KwsOnScreen kws;
+  Workbench& wb = kws.wb;
+  ModelView& view = kws.view;
+  ASSERT_NO_FATAL_FAILURE(kws.open());
   int faulty = -1;
   for (const auto& op : wb.modelSummary().operators)
     if (faulty < 0 && op.op == "DEPTHWISE_CONV_2D") faulty = op.index;
