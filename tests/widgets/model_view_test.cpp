@@ -208,6 +208,8 @@ TEST(ModelView, AForcedDivergenceIsHighlightedInTableGraphAndHeatmap) {
   KwsOnScreen kws;
   Workbench& wb = kws.wb;
   ModelView& view = kws.view;
+  QAbstractItemModelTester tester(view.operatorModel(),
+                                  QAbstractItemModelTester::FailureReportingMode::Fatal);
   ASSERT_NO_FATAL_FAILURE(kws.open());
   int faulty = -1;
   for (const auto& op : wb.modelSummary().operators)
@@ -365,6 +367,7 @@ TEST(ModelView, NoRecipeNoRunAndABadSourceIsReported) {
   EXPECT_TRUE(reports.takeFirst().at(0).value<RunReport>().error.endsWith("choose an input."));
   wb.setInputSource(kShared + QStringLiteral("/golden/hello_world_int8/seed1/input.bin"));
   EXPECT_TRUE(wb.runOnDesktop());  // read on the worker: 4 bytes, not 490
+  EXPECT_EQ(reports.count(), 0) << "the file was read on the GUI thread";
   ASSERT_TRUE(reports.wait(10000));
   const RunReport r = reports.takeFirst().at(0).value<RunReport>();
   EXPECT_TRUE(r.error.startsWith("No inference: ")) << r.error.toStdString();
