@@ -72,6 +72,11 @@ void TensorHeatmap::setTensor(const rh::GraphTensor& tensor, std::vector<uint8_t
                     .arg(QString::fromStdString(tensor.type)));
     return;
   }
+  if (m_elements <= 0 || m_elements > (qint64{1} << 30)) {
+    showMessage(
+        tr("Tensor %1 holds %2 elements: nothing to show.").arg(tensor.index).arg(m_elements));
+    return;
+  }
   m_device = device.size() == tensor.bytes ? std::move(device) : std::vector<uint8_t>();
   m_desktop = desktop.size() == tensor.bytes ? std::move(desktop) : std::vector<uint8_t>();
   std::vector<qint64> dims;

@@ -350,6 +350,13 @@ TEST(ModelView, AnEditedRecipeRoundTripsThroughTheSidecar) {
   EXPECT_EQ(back.windowLength, 1960);
   EXPECT_EQ(back.axes, QStringList{"mic"});
   EXPECT_DOUBLE_EQ(back.rawPerUnit, 256);
+  // A recipe the parser would refuse is not written: the sidecar keeps the last good one.
+  window.axes.clear();
+  view.editRecipe(window);
+  EXPECT_FALSE(view.saveRecipe());
+  EXPECT_TRUE(view.recipeStatus().contains("axes")) << view.recipeStatus().toStdString();
+  ASSERT_TRUE(inputs::loadRecipeFor(model, &back, &error)) << error.toStdString();
+  EXPECT_EQ(back.axes, QStringList{"mic"});
 }
 
 // A model without a recipe is never run on made-up bytes; a source that cannot be built is

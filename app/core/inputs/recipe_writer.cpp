@@ -63,7 +63,11 @@ bool saveRecipeFor(const QString& modelPath, const InputRecipe& recipe, QString*
     }
     sidecar = doc.object();
   }
-  sidecar.insert(QStringLiteral("input"), recipeToJson(recipe, model.absolutePath()));
+  // Only a recipe the parser accepts is written: the file never holds one that cannot be read.
+  const QJsonObject input = recipeToJson(recipe, model.absolutePath());
+  InputRecipe check;
+  if (!parseRecipe(input, model.absolutePath(), &check, error)) return false;
+  sidecar.insert(QStringLiteral("input"), input);
   QSaveFile out(path);
   if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(sidecar).toJson()) < 0 ||
       !out.commit()) {

@@ -16,6 +16,7 @@ namespace tinyscope::inputs {
 QJsonObject recipeToJson(const InputRecipe& recipe, const QString& baseDir);
 
 // Replaces the "input" of `modelPath`'s sidecar (created when absent) atomically (QSaveFile).
+// A recipe parseRecipe() would refuse is not written (false + its error naming the field).
 bool saveRecipeFor(const QString& modelPath, const InputRecipe& recipe, QString* error);
 
 }  // namespace tinyscope::inputs
