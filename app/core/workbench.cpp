@@ -278,6 +278,14 @@ QByteArray Workbench::inputFromStream(QString* why) const {
                     static_cast<int>(built.bytes.size()));
 }
 
+void Workbench::setInputSamples(std::vector<float> interleaved, int channels, qint64 first,
+                                const QString& description) {
+  m_inputSamples = std::move(interleaved);
+  m_inputSampleChannels = channels;
+  m_inputSampleFirst = first;
+  m_inputSampleDescription = description;
+}
+
 bool Workbench::planInput(InputPlan* plan, QString* why) const {
   plan->recipe = m_recipe;
   plan->source = m_inputSource;
@@ -285,6 +293,37 @@ bool Workbench::planInput(InputPlan* plan, QString* why) const {
     if (!m_hasRecipe) {
       *why = m_recipeError + QObject::tr(": choose an input");
       return false;
+    }
+    if (!m_inputSamples.empty()) {
+      const qint64 need = m_recipe.windowLength;
+      const qint64 frames = m_inputSampleChannels > 0
+                                ? static_cast<qint64>(m_inputSamples.size()) / m_inputSampleChannels
+                                : 0;
+      if (m_recipe.kind != inputs::InputKind::kWindow) {
+        *why =
+            QObject::tr("%1 is recorded samples, but the model's recipe is %2, not a window")
+                .arg(m_inputSampleDescription, QLatin1String(inputs::inputKindName(m_recipe.kind)));
+        return false;
+      }
+      if (m_inputSampleChannels != m_recipe.axes.size() || m_inputSampleFirst < 0 ||
+          m_inputSampleFirst + need > frames) {
+        *why = QObject::tr(
+                   "%1 has %2 frames of %3 channels from frame %4; the recipe needs %5 "
+                   "frames of %6")
+                   .arg(m_inputSampleDescription)
+                   .arg(frames)
+                   .arg(m_inputSampleChannels)
+                   .arg(m_inputSampleFirst)
+                   .arg(need)
+                   .arg(m_recipe.axes.size());
+        return false;
+      }
+      const auto begin = m_inputSamples.begin() +
+                         static_cast<std::ptrdiff_t>(m_inputSampleFirst * m_inputSampleChannels);
+      plan->fromStream = true;
+      plan->window.assign(begin, begin + static_cast<std::ptrdiff_t>(need * m_inputSampleChannels));
+      plan->description = m_inputSampleDescription;
+      return true;
     }
     if (m_recipe.kind == inputs::InputKind::kWindow && m_recipe.source.isEmpty()) {
       if (m_recentChannels != m_recipe.axes.size() ||
@@ -346,7 +385,9 @@ bool Workbench::startRun(bool onDevice) {
   InputPlan plan;
   QString why;
   if (m_modelPath.isEmpty()) why = QObject::tr("no model is open");
-  if (!why.isEmpty() || !planInput(&plan, &why)) {  // never a made-up input: say why
+  const bool planned = why.isEmpty() && planInput(&plan, &why);
+  m_inputSamples.clear();  // recorded samples serve one run
+  if (!planned) {          // never a made-up input: say why
     refuseRun(why);
     return false;
   }
@@ -387,7 +428,7 @@ bool Workbench::startRun(bool onDevice) {
     if (!ok) return out;
     out.bytes = QByteArray(reinterpret_cast<const char*>(built.bytes.data()),
                            static_cast<int>(built.bytes.size()));
-    out.description = built.description;
+    out.description = plan.description.isEmpty() ? built.description : plan.description;
     return out;
   }));
   return true;

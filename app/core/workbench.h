@@ -78,6 +78,11 @@ class Workbench : public QObject {
   // model is loaded.
   void setInputSource(const QString& path) { m_inputSource = path; }
   QString inputSource() const { return m_inputSource; }
+  // Raw samples (frames x `channels`, interleaved, e.g. a recorded dataset sample) the next run
+  // of a window recipe takes its window from, starting at frame `first`, instead of the stream.
+  // Used by that one run; `description` names the input in its report.
+  void setInputSamples(std::vector<float> interleaved, int channels, qint64 first,
+                       const QString& description);
   // The model's input recipe (its sidecar's "input"); without one, recipeError() says why.
   bool hasRecipe() const { return m_hasRecipe; }
   const inputs::InputRecipe& recipe() const { return m_recipe; }
@@ -117,7 +122,8 @@ class Workbench : public QObject {
     inputs::InputRecipe recipe;
     QString source;
     bool fromStream = false;
-    std::vector<float> window;  // raw stream samples (fromStream)
+    std::vector<float> window;  // raw samples (fromStream: of the stream or setInputSamples)
+    QString description;        // set for setInputSamples
   };
   bool planInput(InputPlan* plan, QString* why) const;
   // Builds the planned input on a worker, then sends it to the device or the desktop runtime.
@@ -136,6 +142,10 @@ class Workbench : public QObject {
   bool m_hasRecipe = false;
   QString m_recipeError;  // why the model has no recipe
   QString m_inputSource;
+  std::vector<float> m_inputSamples;  // setInputSamples(), for the next run only
+  int m_inputSampleChannels = 0;
+  qint64 m_inputSampleFirst = 0;
+  QString m_inputSampleDescription;
   QString m_lastInput;         // description of the input of the newest run
   std::deque<float> m_recent;  // newest frames (raw values, interleaved), bounded
   int m_recentChannels = 0;

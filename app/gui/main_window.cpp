@@ -33,6 +33,7 @@
 #include "widgets/log_view.h"
 #include "widgets/profiler_view.h"
 #include "widgets/record_bar.h"
+#include "widgets/sample_timeline.h"
 #include "widgets/score_strip.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
@@ -332,6 +333,24 @@ void MainWindow::wireWorkbench() {
   });
   connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
   connect(m_modelView, &ModelView::runOnDeviceRequested, this, &MainWindow::runInference);
+  connect(m_modelView, &ModelView::runOnSampleRequested, this, [this] {
+    const SampleTimeline* t = m_datasetView->timeline();
+    if (!isLive(m_workbench->device()->state())) {
+      statusBar()->showMessage(tr("Connect a device first."), 5000);
+      return;
+    }
+    if (t->sampleId() == 0 || t->values().isEmpty()) {
+      statusBar()->showMessage(tr("Select a sample in the Dataset view first."), 5000);
+      return;
+    }
+    qint64 first = 0;  // the selected segment's start, else the sample's
+    for (const dataset::Segment& s : t->segments())
+      if (s.id == t->selectedSegment()) first = s.start;
+    m_workbench->setInputSamples(
+        std::vector<float>(t->values().begin(), t->values().end()), t->channels(), first,
+        tr("dataset sample %1 from frame %2").arg(t->sampleId()).arg(first));
+    runInference();
+  });
   connect(m_modelView, &ModelView::message, this, [this](const QString& text, bool error) {
     m_log->append(error ? LogLevel::kError : LogLevel::kInfo, QStringLiteral("model"), text);
   });

@@ -71,6 +71,7 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
       m_header(new QLabel),
       m_runDevice(new QPushButton(tr("Run on device"))),
       m_runDesktop(new QPushButton(tr("Run on desktop"))),
+      m_runSample(new QPushButton(tr("Run on sample"))),
       m_split(new QSplitter(Qt::Vertical)),
       m_tabs(new QTabWidget),
       m_graph(new ModelGraph),
@@ -92,10 +93,15 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
   m_runDesktop->setToolTip(tr("Run the same input through the desktop runtime only"));
   runs->addWidget(m_runDevice);
   runs->addWidget(m_runDesktop);
+  m_runSample->setToolTip(
+      tr("Run on the device with the Dataset view's selected sample (from its "
+         "selected segment) as the window, instead of the live stream"));
+  runs->addWidget(m_runSample);
   runs->addStretch(1);
   layout->addLayout(runs);
   connect(m_runDevice, &QPushButton::clicked, this, &ModelView::runOnDeviceRequested);
   connect(m_runDesktop, &QPushButton::clicked, this, [this] { m_workbench->runOnDesktop(); });
+  connect(m_runSample, &QPushButton::clicked, this, &ModelView::runOnSampleRequested);
 
   m_opsView = makeTable(m_ops.get(), OperatorTableModel::kOperator);
   m_tabs->addTab(m_opsView, tr("Operators"));
@@ -347,6 +353,7 @@ void ModelView::showMessage(const QString& message) {
   m_graph->clear();
   m_runDevice->setEnabled(false);
   m_runDesktop->setEnabled(false);
+  m_runSample->setEnabled(false);
   clearResults();
 }
 
@@ -372,6 +379,8 @@ void ModelView::showModel() {
   m_graph->setGraph(s);
   m_runDevice->setEnabled(true);
   m_runDesktop->setEnabled(s.runnable);
+  m_runSample->setEnabled(m_workbench->hasRecipe() &&
+                          m_workbench->recipe().kind == inputs::InputKind::kWindow);
   if (m_workbench->hasRecipe()) {
     editRecipe(m_workbench->recipe());
     m_recipeStatus->setText(tr("From the sidecar."));

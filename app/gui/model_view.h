@@ -75,6 +75,8 @@ class ModelView : public QWidget {
  Q_SIGNALS:
   // "Run on device" was pressed (the window checks the connection and runs).
   void runOnDeviceRequested();
+  // "Run on dataset sample": the window takes the Dataset view's selected sample as the input.
+  void runOnSampleRequested();
   // An error or a saved recipe, for the log.
   void message(const QString& text, bool error);
 
@@ -89,6 +91,7 @@ class ModelView : public QWidget {
   QLabel* m_header;
   QPushButton* m_runDevice;
   QPushButton* m_runDesktop;
+  QPushButton* m_runSample;
   QSplitter* m_split;
   QTabWidget* m_tabs;
   ModelGraph* m_graph;

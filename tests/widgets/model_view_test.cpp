@@ -382,6 +382,51 @@ TEST(ModelView, NoRecipeNoRunAndABadSourceIsReported) {
   EXPECT_EQ(r.desktopTensors, nullptr);
 }
 
+// A recorded sample (a dataset sample's frames) is the window of one run, from the frame asked
+// for; the run after it takes the stream again, and a sample that does not fit is refused.
+TEST(ModelView, ARecordedSampleIsTheWindowOfOneRun) {
+  Workbench wb;
+  QString error;
+  ASSERT_TRUE(wb.loadModel(
+      QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite"), &error))
+      << error.toStdString();
+  ASSERT_EQ(wb.recipe().kind, inputs::InputKind::kWindow);
+  ASSERT_EQ(wb.recipe().axes.size(), 3);
+  std::vector<float> raw(100 * 3);
+  for (size_t i = 0; i < raw.size(); ++i)
+    raw[i] = static_cast<float>(3000 * std::sin(0.05 * static_cast<double>(i)) + 100.0 * (i % 3));
+  wb.setInputSamples(raw, 3, 20, QStringLiteral("dataset sample 7 from frame 20"));
+  QSignalSpy reports(&wb, &Workbench::runReport);
+  ASSERT_TRUE(wb.runOnDesktop());
+  ASSERT_TRUE(reports.wait(10000));
+  const RunReport r = reports.takeFirst().at(0).value<RunReport>();
+  ASSERT_TRUE(r.error.isEmpty()) << r.error.toStdString();
+  EXPECT_EQ(r.input, "dataset sample 7 from frame 20");
+  // The input is frames 20..83 through the recipe, exactly.
+  const std::vector<float> window(raw.begin() + 60, raw.begin() + 60 + 64 * 3);
+  inputs::BuiltInput expected;
+  ASSERT_TRUE(
+      inputs::buildInput(wb.recipe(), wb.modelSummary(), QString(), &expected, &error, &window))
+      << error.toStdString();
+  ASSERT_NE(r.desktopTensors, nullptr);
+  EXPECT_EQ(r.desktopTensors->input, expected.bytes);
+  // Used once: no stream has delivered anything, so the next run is refused.
+  EXPECT_FALSE(wb.runOnDesktop());
+  ASSERT_EQ(reports.count(), 1);
+  EXPECT_TRUE(reports.takeFirst().at(0).value<RunReport>().error.contains("stream has not"));
+  // Too few frames from the asked one, or another channel count: refused, naming both.
+  wb.setInputSamples(raw, 3, 50, QStringLiteral("dataset sample 7 from frame 50"));
+  EXPECT_FALSE(wb.runOnDesktop());
+  wb.setInputSamples(std::vector<float>(200), 2, 0, QStringLiteral("dataset sample 8"));
+  EXPECT_FALSE(wb.runOnDesktop());
+  ASSERT_EQ(reports.count(), 2);
+  EXPECT_TRUE(reports.at(0).at(0).value<RunReport>().error.contains(
+      "dataset sample 7 from frame 50 has 100 frames of 3 channels from frame 50; the recipe "
+      "needs 64 frames of 3"))
+      << reports.at(0).at(0).value<RunReport>().error.toStdString();
+  EXPECT_TRUE(reports.at(1).at(0).value<RunReport>().error.contains("100 frames of 2 channels"));
+}
+
 TEST(ScoreStrip, DrawsEachClassOnThePlotsTimeAxis) {
   tinyscope::ui::ScoreStrip strip;
   strip.resize(600, 90);
