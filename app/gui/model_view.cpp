@@ -207,10 +207,15 @@ QWidget* ModelView::buildRecipeEditor() {
   });
 
   m_kindPages = new QStackedWidget;
+  const auto formPage = [](QFormLayout** fields) {  // one page of kind-specific fields
+    auto* kindPage = new QWidget;
+    *fields = new QFormLayout(kindPage);
+    (*fields)->setContentsMargins(0, 0, 0, 0);
+    return kindPage;
+  };
   // Window.
-  auto* window = new QWidget;
-  auto* wf = new QFormLayout(window);
-  wf->setContentsMargins(0, 0, 0, 0);
+  QFormLayout* wf = nullptr;
+  QWidget* window = formPage(&wf);
   m_windowLength = new QSpinBox;
   m_windowLength->setRange(1, 1 << 20);
   m_axes = new QLineEdit;
@@ -222,9 +227,8 @@ QWidget* ModelView::buildRecipeEditor() {
   wf->addRow(tr("Axes"), m_axes);
   wf->addRow(tr("Raw counts per unit"), m_rawPerUnit);
   // Audio.
-  auto* audio = new QWidget;
-  auto* af = new QFormLayout(audio);
-  af->setContentsMargins(0, 0, 0, 0);
+  QFormLayout* af = nullptr;
+  QWidget* audio = formPage(&af);
   m_frontEnd = new QLineEdit;
   m_frontEnd->setPlaceholderText(tr("audio_preprocessor_int8.tflite"));
   const auto spin = [](int low, int high, const QString& suffix) {
@@ -241,9 +245,8 @@ QWidget* ModelView::buildRecipeEditor() {
   af->addRow(tr("Window"), m_windowMs);
   af->addRow(tr("Stride"), m_strideMs);
   // Image.
-  auto* image = new QWidget;
-  auto* imf = new QFormLayout(image);
-  imf->setContentsMargins(0, 0, 0, 0);
+  QFormLayout* imf = nullptr;
+  QWidget* image = formPage(&imf);
   m_pixelMin = new QDoubleSpinBox;
   m_pixelMax = new QDoubleSpinBox;
   for (QDoubleSpinBox* s : {m_pixelMin, m_pixelMax}) {

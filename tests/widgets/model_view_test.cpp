@@ -88,10 +88,15 @@ void useGoldenInput(ModelView* view, const char* name) {
 
 // kws_ref_model linked into a folder of its own, shown in a ModelView, its golden input as a
 // tensor-file recipe saved through the view.
+// Both tables are watched by QAbstractItemModelTester through the model change and the runs.
 struct KwsOnScreen {
   QTemporaryDir dir;
   Workbench wb;
   ModelView view{&wb};
+  QAbstractItemModelTester opsTester{view.operatorModel(),
+                                     QAbstractItemModelTester::FailureReportingMode::Fatal};
+  QAbstractItemModelTester tensorsTester{view.tensorModel(),
+                                         QAbstractItemModelTester::FailureReportingMode::Fatal};
   KwsOnScreen() {
     qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
     view.resize(700, 800);
@@ -152,8 +157,6 @@ TEST(ModelView, RunOnTheSimulatorComparesEveryTensorAndDrawsLatency) {
   KwsOnScreen kws;
   Workbench& wb = kws.wb;
   ModelView& view = kws.view;
-  QAbstractItemModelTester tester(view.tensorModel(),
-                                  QAbstractItemModelTester::FailureReportingMode::Fatal);
   ASSERT_NO_FATAL_FAILURE(kws.open());
   wb.connectTo(QStringLiteral("sim:"));
   ASSERT_TRUE(waitConnected(&wb)) << "no handshake with the simulated device";
@@ -208,8 +211,6 @@ TEST(ModelView, AForcedDivergenceIsHighlightedInTableGraphAndHeatmap) {
   KwsOnScreen kws;
   Workbench& wb = kws.wb;
   ModelView& view = kws.view;
-  QAbstractItemModelTester tester(view.operatorModel(),
-                                  QAbstractItemModelTester::FailureReportingMode::Fatal);
   ASSERT_NO_FATAL_FAILURE(kws.open());
   int faulty = -1;
   for (const auto& op : wb.modelSummary().operators)
