@@ -6,8 +6,9 @@
 # simulated 16 kHz audio with its spectrogram (docs/screenshot-audio.png), and the Dataset view
 # on samples recorded from the simulator with tinyscope-cli and labelled in segments
 # (docs/screenshot-dataset.png), the Flash view after flashing a model into the simulator from
-# the window (docs/screenshot-flash.png) and the Replay view on a session recorded from an agent
-# with a faulty kernel (docs/screenshot-replay.png).
+# the window (docs/screenshot-flash.png), the Replay view on a session recorded from an agent
+# with a faulty kernel (docs/screenshot-replay.png), and the Model view on kws_ref_model with a
+# forced divergence (docs/screenshot-model.png; needs ../shared or TINYSCOPE_SHARED_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -82,3 +83,20 @@ kill "$AGENT_PID"
 session=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["session_log"])' \
   "$work/record.json")
 shot docs/screenshot-replay.png --replay "$session" --no-connect --dataset "$work/empty"
+# The Model view: kws_ref_model on a real MLPerf keyword sample (its golden input, a tensor-file
+# recipe in a sidecar beside a link to the model), run continuously on a simulated device whose
+# DEPTHWISE_CONV_2D kernel is made faulty (sim:?fault-op=...): the first diverging operator is
+# framed in the graph, and the Values tab (remembered in the settings) shows its difference.
+if [ -f "$shared/models/kws_ref_model.tflite" ]; then
+  models="$work/models"
+  mkdir -p "$models" "$XDG_CONFIG_HOME/tinyscope"
+  ln -s "$(realpath "$shared/models/kws_ref_model.tflite")" "$models/kws_ref_model.tflite"
+  printf '{"input": {"recipe": "tensor-file", "source": "%s"}}\n' \
+    "$(realpath "$shared/golden/kws_ref_model/real_mlperf_sample/input.bin")" >"$models/kws_ref_model.json"
+  printf '[model]\ntab=3\n' >>"$XDG_CONFIG_HOME/tinyscope/tinyscope.conf"
+  shot docs/screenshot-model.png --model "$models/kws_ref_model.tflite" \
+    --device "sim:?sensor=audio&fault-op=DEPTHWISE_CONV_2D" --continuous --raise model \
+    --dataset "$work/empty"
+else
+  echo "screenshot: $shared/models is missing; docs/screenshot-model.png not rendered" >&2
+fi

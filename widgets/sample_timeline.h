@@ -25,6 +25,9 @@ class SampleTimeline : public QWidget {
   void clearSample(const QString& message);
   qint64 sampleId() const { return m_sampleId; }
   qint64 frames() const { return m_frames; }
+  // The sample's raw values as shown (frames × channels, interleaved).
+  const QVector<float>& values() const { return m_values; }
+  int channels() const { return m_channels; }
   void setSegments(const QVector<dataset::Segment>& segments);
   const QVector<dataset::Segment>& segments() const { return m_segments; }
   // The labels keys 1–9 choose (the dataset's label names).

@@ -23,6 +23,14 @@ QColor channelColour(size_t c) {
 }
 }  // namespace
 
+QColor SignalPlot::seriesColour(int c) {
+  return channelColour(static_cast<size_t>(std::max(0, c)));
+}
+
+QMargins SignalPlot::plotMargins() {
+  return QMargins(kLeft, kTop, kRight, kBottom);
+}
+
 SignalPlot::SignalPlot(QWidget* parent) : QWidget(parent) {
   setMinimumSize(240, 140);
   setAttribute(Qt::WA_OpaquePaintEvent);

@@ -14,6 +14,7 @@
 // one ARGB image of the plot area.
 #include <QColor>
 #include <QImage>
+#include <QMargins>
 #include <QStringList>
 #include <QVector>
 #include <QWidget>
@@ -60,6 +61,7 @@ class SignalPlot : public QWidget {
   // The visible window: [start, end) in seconds since the stream started; values lo..hi.
   double viewStartSeconds() const;
   double viewEndSeconds() const;
+  double newestSeconds() const;  // time just after the newest sample
   double valueLow() const { return m_yLo; }
   double valueHigh() const { return m_yHi; }
   // The cursor's readout ("t = 1.234 s · x 0.12 g · ..."), empty when the mouse is away.
@@ -68,6 +70,10 @@ class SignalPlot : public QWidget {
   // Tick positions at 1, 2 or 5 × 10^n covering [lo, hi], at most about `target` of them.
   static QVector<double> niceTicks(double lo, double hi, int target);
   static QString tickLabel(double value, double step);
+  // The colour of channel `c` and the plot area's margins: views drawn under the plot (the class
+  // score strip) use them to line up.
+  static QColor seriesColour(int c);
+  static QMargins plotMargins();
 
   QSize sizeHint() const override { return {640, 320}; }
   QSize minimumSizeHint() const override { return {240, 140}; }
@@ -89,7 +95,6 @@ class SignalPlot : public QWidget {
  private:
   QRect plotArea() const;
   size_t capacity() const;
-  double newestSeconds() const;  // time just after the newest sample
   double oldestSeconds() const;
   void clampView();
   void updateAutoscale(double start, double end);

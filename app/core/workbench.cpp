@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "app/core/device/device_dump.h"
+#include "app/core/inputs/recipe_writer.h"
 #include "model_runner/host/tensor_dump.h"
 
 namespace tinyscope {
@@ -18,6 +19,43 @@ namespace rh = runner::host;
 
 namespace {
 constexpr size_t kFramesKept = 4096;
+
+// The dequantized output 0 of `dump` and its best class, for the prediction.
+void fillPrediction(const rh::ModelSummary& summary, const rh::TensorDump& dump, RunReport* r) {
+  if (summary.outputs.empty()) return;
+  const rh::SummaryTensor& t = summary.tensors[static_cast<size_t>(summary.outputs[0])];
+  const auto it = dump.data.find(summary.outputs[0]);
+  if (it == dump.data.end() || t.type != "int8" || t.scale.empty()) return;
+  for (uint8_t b : it->second)
+    r->probabilities.append(static_cast<double>(t.scale[0]) *
+                            (static_cast<int8_t>(b) - static_cast<double>(t.zeroPoint.at(0))));
+  double best = -1;
+  for (int k = 0; k < r->probabilities.size(); ++k)
+    if (r->probabilities[k] > best) {
+      best = r->probabilities[k];
+      r->topClass = k;
+    }
+}
+
+// One desktop run with every tensor captured (worker thread). false + *error.
+bool runDesktop(const rh::ModelFile& model, const QByteArray& input, RunReport* r,
+                std::shared_ptr<rh::TensorDump>* dump, std::string* error) {
+  rh::RunOptions options;
+  options.captureTensors = true;
+  rh::RunResult desktop;
+  const std::vector<uint8_t> in(input.begin(), input.end());
+  auto out = std::make_shared<rh::TensorDump>();
+  if (!rh::runModel(model, {in}, options, &desktop, error) ||
+      !rh::makeDump(model, "desktop", "uploaded by tinyscope", -1, in, desktop, out.get(), error))
+    return false;
+  for (const rh::OpRecord& op : desktop.ops) {
+    r->desktopOpUs.append(static_cast<double>(op.nanoseconds) / 1000.0);
+    r->desktopTotalUs += static_cast<double>(op.nanoseconds) / 1000.0;
+  }
+  r->desktopArenaBytes = desktop.arenaUsedBytes;
+  *dump = std::move(out);
+  return true;
+}
 
 // Desktop re-run + comparison of one device inference (worker thread; value types only).
 RunReport compareRun(quint64 id, InferenceRun run, QByteArray input, rh::ModelFile model,
@@ -32,48 +70,55 @@ RunReport compareRun(quint64 id, InferenceRun run, QByteArray input, rh::ModelFi
                       ? QString::fromStdString(summary.operators[t.opIndex].op)
                       : QStringLiteral("op %1").arg(t.opIndex),
                   static_cast<double>(t.micros)});
-  rh::TensorDump deviceDump;
+  auto deviceDump = std::make_shared<rh::TensorDump>();
   QString error;
-  if (!deviceRunToDump(run, input, model, device, deviceArena, &deviceDump, &error)) {
+  if (!deviceRunToDump(run, input, model, device, deviceArena, deviceDump.get(), &error)) {
     r.error = error;
     return r;
   }
-  rh::RunOptions options;
-  options.captureTensors = true;
-  rh::RunResult desktop;
   std::string err;
-  const std::vector<uint8_t> in(input.begin(), input.end());
-  rh::TensorDump desktopDump;
-  if (!rh::runModel(model, {in}, options, &desktop, &err) ||
-      !rh::makeDump(model, "desktop", "uploaded by tinyscope", -1, in, desktop, &desktopDump,
-                    &err) ||
-      !rh::compareDumps(desktopDump, deviceDump, &r.comparison, &err)) {
+  std::shared_ptr<rh::TensorDump> desktopDump;
+  if (!runDesktop(model, input, &r, &desktopDump, &err) ||
+      !rh::compareDumps(*desktopDump, *deviceDump, &r.comparison, &err)) {
     r.error = QString::fromStdString(err);
     return r;
   }
-  for (const rh::OpRecord& op : desktop.ops) {
-    r.desktopOpUs.append(static_cast<double>(op.nanoseconds) / 1000.0);
-    r.desktopTotalUs += static_cast<double>(op.nanoseconds) / 1000.0;
-  }
-  r.desktopArenaBytes = desktop.arenaUsedBytes;
-  // Dequantized output 0 of the device, for the prediction.
-  if (!summary.outputs.empty()) {
-    const rh::SummaryTensor& t = summary.tensors[static_cast<size_t>(summary.outputs[0])];
-    const auto it = deviceDump.data.find(summary.outputs[0]);
-    if (it != deviceDump.data.end() && t.type == "int8" && !t.scale.empty()) {
-      for (uint8_t b : it->second)
-        r.probabilities.append(static_cast<double>(t.scale[0]) *
-                               (static_cast<int8_t>(b) - static_cast<double>(t.zeroPoint.at(0))));
-      double best = -1;
-      for (int k = 0; k < r.probabilities.size(); ++k)
-        if (r.probabilities[k] > best) {
-          best = r.probabilities[k];
-          r.topClass = k;
-        }
-    }
-  }
+  fillPrediction(summary, *deviceDump, &r);
+  r.deviceTensors = std::move(deviceDump);
+  r.desktopTensors = std::move(desktopDump);
   return r;
 }
+
+// A desktop-only run (worker thread): per-op times, every tensor, the prediction.
+RunReport desktopOnlyRun(quint64 id, QByteArray input, rh::ModelFile model, QStringList labels,
+                         rh::ModelSummary summary) {
+  RunReport r;
+  r.id = id;
+  r.labels = labels;
+  r.desktopOnly = true;
+  std::string err;
+  std::shared_ptr<rh::TensorDump> dump;
+  if (!runDesktop(model, input, &r, &dump, &err)) {
+    r.error = QString::fromStdString(err);
+    return r;
+  }
+  for (int i = 0; i < r.desktopOpUs.size(); ++i)
+    r.ops.append({i < static_cast<int>(summary.operators.size())
+                      ? QString::fromStdString(summary.operators[static_cast<size_t>(i)].op)
+                      : QStringLiteral("op %1").arg(i),
+                  -1.0});
+  fillPrediction(summary, *dump, &r);
+  r.desktopTensors = std::move(dump);
+  return r;
+}
+
+// The input bytes of a planned run (worker thread: reads and decodes the source file).
+struct BuiltRunInput {
+  QByteArray bytes;  // empty: `why` says what failed
+  QString description;
+  QString why;
+};
+
 }  // namespace
 
 Workbench::Workbench(QObject* parent) : QObject(parent) {
@@ -233,50 +278,159 @@ QByteArray Workbench::inputFromStream(QString* why) const {
                     static_cast<int>(built.bytes.size()));
 }
 
-QByteArray Workbench::inputForRun(QString* description, QString* why) const {
-  inputs::InputRecipe recipe = m_recipe;
+void Workbench::setInputSamples(std::vector<float> interleaved, int channels, qint64 first,
+                                const QString& description) {
+  m_inputSamples = std::move(interleaved);
+  m_inputSampleChannels = channels;
+  m_inputSampleFirst = first;
+  m_inputSampleDescription = description;
+}
+
+bool Workbench::planInput(InputPlan* plan, QString* why) const {
+  plan->recipe = m_recipe;
+  plan->source = m_inputSource;
   if (m_inputSource.isEmpty()) {
     if (!m_hasRecipe) {
       *why = m_recipeError + QObject::tr(": choose an input");
-      return {};
+      return false;
+    }
+    if (!m_inputSamples.empty()) {
+      const qint64 need = m_recipe.windowLength;
+      const qint64 frames = m_inputSampleChannels > 0
+                                ? static_cast<qint64>(m_inputSamples.size()) / m_inputSampleChannels
+                                : 0;
+      if (m_recipe.kind != inputs::InputKind::kWindow) {
+        *why =
+            QObject::tr("%1 is recorded samples, but the model's recipe is %2, not a window")
+                .arg(m_inputSampleDescription, QLatin1String(inputs::inputKindName(m_recipe.kind)));
+        return false;
+      }
+      if (m_inputSampleChannels != m_recipe.axes.size() || m_inputSampleFirst < 0 ||
+          m_inputSampleFirst + need > frames) {
+        *why = QObject::tr(
+                   "%1 has %2 frames of %3 channels from frame %4; the recipe needs %5 "
+                   "frames of %6")
+                   .arg(m_inputSampleDescription)
+                   .arg(frames)
+                   .arg(m_inputSampleChannels)
+                   .arg(m_inputSampleFirst)
+                   .arg(need)
+                   .arg(m_recipe.axes.size());
+        return false;
+      }
+      const auto begin = m_inputSamples.begin() +
+                         static_cast<std::ptrdiff_t>(m_inputSampleFirst * m_inputSampleChannels);
+      plan->fromStream = true;
+      plan->window.assign(begin, begin + static_cast<std::ptrdiff_t>(need * m_inputSampleChannels));
+      plan->description = m_inputSampleDescription;
+      return true;
     }
     if (m_recipe.kind == inputs::InputKind::kWindow && m_recipe.source.isEmpty()) {
-      const QByteArray bytes = inputFromStream(why);
-      if (!bytes.isEmpty())
-        *description =
-            QObject::tr("window of the newest %1 stream samples").arg(m_recipe.windowLength);
-      return bytes;
+      if (m_recentChannels != m_recipe.axes.size() ||
+          m_recent.size() <
+              static_cast<size_t>(m_recipe.windowLength) * static_cast<size_t>(m_recentChannels)) {
+        *why = QObject::tr("the stream has not delivered %1 samples of %2 channels yet")
+                   .arg(m_recipe.windowLength)
+                   .arg(m_recipe.axes.size());
+        return false;
+      }
+      plan->fromStream = true;
+      plan->window.assign(
+          m_recent.end() - static_cast<std::ptrdiff_t>(m_recipe.windowLength) * m_recentChannels,
+          m_recent.end());
     }
   } else if (!m_hasRecipe) {
-    static const QStringList kImages = {QStringLiteral("png"), QStringLiteral("bmp"),
-                                        QStringLiteral("pgm"), QStringLiteral("ppm"),
-                                        QStringLiteral("jpg"), QStringLiteral("jpeg")};
-    recipe.kind = kImages.contains(QFileInfo(m_inputSource).suffix().toLower())
-                      ? inputs::InputKind::kImage
-                      : inputs::InputKind::kTensorFile;
+    plan->recipe.kind = inputs::isImageFile(m_inputSource) ? inputs::InputKind::kImage
+                                                           : inputs::InputKind::kTensorFile;
   }
-  inputs::BuiltInput built;
-  if (!inputs::buildInput(recipe, m_summary, m_inputSource, &built, why)) return {};
-  *description = built.description;
-  return QByteArray(reinterpret_cast<const char*>(built.bytes.data()),
-                    static_cast<int>(built.bytes.size()));
+  return true;
+}
+
+void Workbench::refuseRun(const QString& why) {
+  RunReport r;
+  r.id = m_runId;
+  r.error = QObject::tr("No inference: %1.").arg(why);
+  Q_EMIT runReport(r);
+}
+
+bool Workbench::saveRecipe(const inputs::InputRecipe& recipe, QString* error) {
+  if (m_modelPath.isEmpty()) {
+    *error = QObject::tr("no model is open");
+    return false;
+  }
+  if (!inputs::saveRecipeFor(m_modelPath, recipe, error)) return false;
+  // Read back through the parser, so what runs next is what the file says.
+  inputs::InputRecipe reloaded;
+  QString why;
+  if (!inputs::loadRecipeFor(m_modelPath, &reloaded, &why)) {
+    *error = why;
+    return false;
+  }
+  m_recipe = reloaded;
+  m_hasRecipe = true;
+  m_recipeError.clear();
+  return true;
 }
 
 bool Workbench::runOnDevice() {
-  ++m_runId;
-  QString why, description;
-  const QByteArray input = inputForRun(&description, &why);
-  if (input.isEmpty()) {  // never a made-up input: say why and what to do
-    RunReport r;
-    r.id = m_runId;
-    r.error = QObject::tr("No inference: %1.").arg(why);
-    Q_EMIT runReport(r);
+  return startRun(true);
+}
+
+bool Workbench::runOnDesktop() {
+  return startRun(false);
+}
+
+bool Workbench::startRun(bool onDevice) {
+  const quint64 id = ++m_runId;
+  InputPlan plan;
+  QString why;
+  if (m_modelPath.isEmpty()) why = QObject::tr("no model is open");
+  const bool planned = why.isEmpty() && planInput(&plan, &why);
+  m_inputSamples.clear();  // recorded samples serve one run
+  if (!planned) {          // never a made-up input: say why
+    refuseRun(why);
     return false;
   }
-  m_lastInput = description;
-  Q_EMIT runStarted(m_runId);
-  m_deviceRuns.push_back(m_runId);
-  m_device.runInference(input);
+  Q_EMIT runStarted(id);
+  auto* watcher = new QFutureWatcher<BuiltRunInput>(this);
+  connect(watcher, &QFutureWatcher<BuiltRunInput>::finished, this, [this, watcher, id, onDevice] {
+    const BuiltRunInput in = watcher->result();
+    watcher->deleteLater();
+    if (id != m_runId) return;  // a newer run, a model change or a disconnect superseded it
+    if (in.bytes.isEmpty()) {
+      refuseRun(in.why);
+      return;
+    }
+    m_lastInput = in.description;
+    if (onDevice) {
+      m_deviceRuns.push_back(id);
+      m_device.runInference(in.bytes);
+      return;
+    }
+    auto* run = new QFutureWatcher<RunReport>(this);
+    connect(run, &QFutureWatcher<RunReport>::finished, this, [this, run] {
+      RunReport r = run->result();
+      run->deleteLater();
+      if (r.id != m_runId) return;
+      r.input = m_lastInput;
+      Q_EMIT runReport(r);
+    });
+    run->setFuture(QtConcurrent::run(
+        [id, input = in.bytes, model = m_model, labels = labels(), summary = m_summary] {
+          return desktopOnlyRun(id, input, model, labels, summary);
+        }));
+  });
+  watcher->setFuture(QtConcurrent::run([plan = std::move(plan), summary = m_summary] {
+    BuiltRunInput out;
+    inputs::BuiltInput built;
+    const bool ok = inputs::buildInput(plan.recipe, summary, plan.source, &built, &out.why,
+                                       plan.fromStream ? &plan.window : nullptr);
+    if (!ok) return out;
+    out.bytes = QByteArray(reinterpret_cast<const char*>(built.bytes.data()),
+                           static_cast<int>(built.bytes.size()));
+    out.description = plan.description.isEmpty() ? built.description : plan.description;
+    return out;
+  }));
   return true;
 }
 

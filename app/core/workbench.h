@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QTimer>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "app/core/device/device_controller.h"
@@ -38,7 +39,11 @@ struct RunReport {
   QVector<double> probabilities;  // dequantized output 0
   QStringList labels;             // from the model's sidecar, may be empty
   int topClass = -1;
-  QString input;  // which input ran (the recipe's description)
+  QString input;             // which input ran (the recipe's description)
+  bool desktopOnly = false;  // runOnDesktop(): no device side, no comparison
+  // Every captured tensor of each side, read-only and shared by the report's copies (the
+  // tensor views show them); null for a side that did not run.
+  std::shared_ptr<const runner::host::TensorDump> deviceTensors, desktopTensors;
 };
 
 class Workbench : public QObject {
@@ -68,16 +73,32 @@ class Workbench : public QObject {
   // recipe), or empty with *why set.
   QByteArray inputFromStream(QString* why) const;
   // The file the next run takes its input from (empty: the recipe's own source, or the
-  // stream for a window recipe). Without a sidecar recipe, an image file (by suffix) is an
-  // image, anything else a raw tensor file. Cleared when another model is loaded.
+  // stream for a window recipe). Without a sidecar recipe, an image file (by suffix,
+  // inputs::isImageFile) is an image, anything else a raw tensor file. Cleared when another
+  // model is loaded.
   void setInputSource(const QString& path) { m_inputSource = path; }
   QString inputSource() const { return m_inputSource; }
-  // The input of the next run from the model's recipe and source, with *description saying
-  // which it is; empty with *why ("... choose an input") when there is none.
-  QByteArray inputForRun(QString* description, QString* why) const;
+  // Raw samples (frames x `channels`, interleaved, e.g. a recorded dataset sample) the next run
+  // of a window recipe takes its window from, starting at frame `first`, instead of the stream.
+  // Used by that one run; `description` names the input in its report.
+  void setInputSamples(std::vector<float> interleaved, int channels, qint64 first,
+                       const QString& description);
+  // The model's input recipe (its sidecar's "input"); without one, recipeError() says why.
+  bool hasRecipe() const { return m_hasRecipe; }
+  const inputs::InputRecipe& recipe() const { return m_recipe; }
+  QString recipeError() const { return m_recipeError; }
+  // Writes `recipe` into the model's sidecar (inputs::saveRecipeFor) and uses it for the next
+  // runs. false + *error naming the file; the recipe in use is then unchanged.
+  bool saveRecipe(const inputs::InputRecipe& recipe, QString* error);
   // Runs the model on the device with full tensor capture on the recipe's input; runReport()
-  // follows. Without an input, nothing is sent: false, and runReport() carries the reason.
+  // follows. The input is built on a worker (files are read and decoded there, never on the
+  // GUI thread), then sent. Without an input (no recipe and no chosen file, or a window the
+  // stream has not filled yet) nothing is sent: false, and runReport() carries the reason at
+  // once; a source that fails to build is reported the same way, later. Never made-up bytes.
   bool runOnDevice();
+  // The same input through the desktop runtime only (tensor capture, per-op times); the
+  // report has desktopOnly set and no comparison. Needs no device.
+  bool runOnDesktop();
 
  Q_SIGNALS:
   void modelChanged();
@@ -96,6 +117,18 @@ class Workbench : public QObject {
   // exactly once and in order (result, refusal, replacement or timeout), so each answer
   // is matched to the run that asked for it.
   quint64 takeRunId();
+  // What the next run's input is built from, decided on the GUI thread without reading a file.
+  struct InputPlan {
+    inputs::InputRecipe recipe;
+    QString source;
+    bool fromStream = false;
+    std::vector<float> window;  // raw samples (fromStream: of the stream or setInputSamples)
+    QString description;        // set for setInputSamples
+  };
+  bool planInput(InputPlan* plan, QString* why) const;
+  // Builds the planned input on a worker, then sends it to the device or the desktop runtime.
+  bool startRun(bool onDevice);
+  void refuseRun(const QString& why);
 
   DeviceController m_device;
   QTimer m_tick;
@@ -109,6 +142,10 @@ class Workbench : public QObject {
   bool m_hasRecipe = false;
   QString m_recipeError;  // why the model has no recipe
   QString m_inputSource;
+  std::vector<float> m_inputSamples;  // setInputSamples(), for the next run only
+  int m_inputSampleChannels = 0;
+  qint64 m_inputSampleFirst = 0;
+  QString m_inputSampleDescription;
   QString m_lastInput;         // description of the input of the newest run
   std::deque<float> m_recent;  // newest frames (raw values, interleaved), bounded
   int m_recentChannels = 0;

@@ -22,6 +22,7 @@
 #include "app/core/device/device_list.h"
 #include "app/core/device/device_text.h"
 #include "app/core/device/slot_controller.h"
+#include "app/core/inputs/input_recipe.h"
 #include "app/core/log_model.h"
 #include "app/core/spectrogram.h"
 #include "app/core/version.h"
@@ -30,12 +31,14 @@
 #include "app/gui/flash_view.h"
 #include "app/gui/replay_view.h"
 #include "app/gui/work_bar.h"
+#include "app/gui/model_view.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
 #include "widgets/log_view.h"
-#include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
 #include "widgets/record_bar.h"
+#include "widgets/sample_timeline.h"
+#include "widgets/score_strip.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
 
@@ -51,7 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_recordBar(new RecordBar(m_plot)),
       m_datasetView(new DatasetView),
       m_devicePanel(new DevicePanel),
-      m_modelView(new ModelView),
+      m_modelView(new ModelView(m_workbench)),
       m_profiler(new ProfilerView),
       m_compare(new CompareView),
       m_connectionLabel(new QLabel(this)),
@@ -80,6 +83,11 @@ MainWindow::MainWindow(QWidget* parent)
                                 QStringLiteral("/dataset"))
                      .toString();
   layout->addWidget(m_plot, 1);
+  m_scores = new ScoreStrip;
+  m_scores->setObjectName(QStringLiteral("scoreStrip"));
+  layout->addWidget(m_scores);
+  connect(m_plot, &SignalPlot::viewChanged, m_scores,
+          [this] { m_scores->setTimeRange(m_plot->viewStartSeconds(), m_plot->viewEndSeconds()); });
   m_spectrogramView->setObjectName(QStringLiteral("spectrogram"));
   m_spectrogramView->hide();
   layout->addWidget(m_spectrogramView, 1);
@@ -109,10 +117,15 @@ MainWindow::MainWindow(QWidget* parent)
   m_workBar->follow(m_flashView);
   m_workBar->follow(m_replayView);
   statusBar()->addPermanentWidget(m_workBar);
+  // The Model view (graph, tables, heatmaps) takes the whole right side, down to the status bar;
+  // it has the per-operator latency too: the profiler is a tab behind it.
+  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+  tabifyDockWidget(dock(QStringLiteral("modelDock")), dock(QStringLiteral("profilerDock")));
+  dock(QStringLiteral("modelDock"))->raise();
   compareDock->raise();
   resizeDocks({dock(QStringLiteral("deviceDock")), dock(QStringLiteral("modelDock"))}, {300, 400},
               Qt::Horizontal);
-  resizeDocks({compareDock, logDock}, {720, 560}, Qt::Horizontal);
+  resizeDocks({compareDock, logDock}, {600, 280}, Qt::Horizontal);
   resizeDocks({compareDock}, {270}, Qt::Vertical);
 
   buildMenus();
@@ -189,9 +202,12 @@ void MainWindow::buildMenus() {
   m_runAction = run;
   run->setEnabled(false);
   device->addAction(tr("Choose &Input…"), this, [this] {
+    QStringList patterns = {QStringLiteral("*.wav"), QStringLiteral("*.bin")};
+    for (const QString& suffix : inputs::imageFileSuffixes())
+      patterns << QStringLiteral("*.") + suffix;
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Choose the Model's Input"), QString(),
-        tr("Inputs (*.wav *.png *.bmp *.pgm *.jpg *.jpeg *.bin);;All files (*)"));
+        tr("Inputs (%1);;All files (*)").arg(patterns.join(QLatin1Char(' '))));
     if (path.isEmpty()) return;
     m_workbench->setInputSource(path);
     m_log->append(LogLevel::kInfo, QStringLiteral("input"), tr("next runs use %1").arg(path));
@@ -324,6 +340,7 @@ void MainWindow::wireWorkbench() {
   connect(wb, &Workbench::framesArrived, this,
           [this](const std::vector<float>& frames, int count, int channels) {
             if (channels == m_plot->channelCount()) m_plot->appendFrames(frames.data(), count);
+            m_scores->setTimeRange(m_plot->viewStartSeconds(), m_plot->viewEndSeconds());
             if (m_spectrogram && channels == 1) {
               std::vector<std::vector<float>> columns;
               m_spectrogram->push(frames.data(), count, &columns);
@@ -331,11 +348,33 @@ void MainWindow::wireWorkbench() {
             }
           });
   connect(wb, &Workbench::modelChanged, this, [this] {
-    m_modelView->showModel(m_workbench->modelName(), m_workbench->modelSummary());
     m_flashView->setModelPath(m_workbench->modelPath());
+    m_scores->setLabels(m_workbench->labels());
     updateRunEnabled();
   });
   connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
+  connect(m_modelView, &ModelView::runOnDeviceRequested, this, &MainWindow::runInference);
+  connect(m_modelView, &ModelView::runOnSampleRequested, this, [this] {
+    const SampleTimeline* t = m_datasetView->timeline();
+    if (!isLive(m_workbench->device()->state())) {
+      statusBar()->showMessage(tr("Connect a device first."), 5000);
+      return;
+    }
+    if (t->sampleId() == 0 || t->values().isEmpty()) {
+      statusBar()->showMessage(tr("Select a sample in the Dataset view first."), 5000);
+      return;
+    }
+    qint64 first = 0;  // the selected segment's start, else the sample's
+    for (const dataset::Segment& s : t->segments())
+      if (s.id == t->selectedSegment()) first = s.start;
+    m_workbench->setInputSamples(
+        std::vector<float>(t->values().begin(), t->values().end()), t->channels(), first,
+        tr("dataset sample %1 from frame %2").arg(t->sampleId()).arg(first));
+    runInference();
+  });
+  connect(m_modelView, &ModelView::message, this, [this](const QString& text, bool error) {
+    m_log->append(error ? LogLevel::kError : LogLevel::kInfo, QStringLiteral("model"), text);
+  });
 }
 
 void MainWindow::applyConnectionState(int stateValue) {
@@ -438,6 +477,7 @@ void MainWindow::clearResults() {
   m_profiler->showProfile({}, tr("No profile yet: run an inference on the device (F5)."));
   m_compare->showMessage(tr("No comparison yet: run an inference on the device (F5)."));
   m_plot->clear();
+  m_scores->clear();
   if (m_spectrogram) {
     m_spectrogram.reset();
     m_spectrogramView->hide();
@@ -569,6 +609,13 @@ void MainWindow::showReport(const RunReport& r) {
     statusBar()->showMessage(r.error, 10000);
     return;
   }
+  if (r.desktopOnly) {  // the Model view shows it; nothing here compares or predicts for the device
+    m_log->append(
+        LogLevel::kInfo, QStringLiteral("inference"),
+        tr("desktop run: %1 µs, input: %2").arg(r.desktopTotalUs, 0, 'f', 1).arg(r.input));
+    statusBar()->showMessage(tr("Desktop run done. Input: %1.").arg(r.input), 8000);
+    return;
+  }
   QVector<ProfileRow> rows;
   for (int i = 0; i < r.ops.size(); ++i)
     rows.append(ProfileRow{i, r.ops[i].first, r.ops[i].second,
@@ -591,6 +638,7 @@ void MainWindow::showReport(const RunReport& r) {
     }
     m_prediction->setText(tr("Device says: %1").arg(parts.join(QStringLiteral(" · "))));
     m_prediction->setToolTip(tr("%1 (input: %2)").arg(m_prediction->text(), r.input));
+    m_scores->addScores(m_plot->newestSeconds(), r.probabilities);
   }
   statusBar()->showMessage(
       (r.comparison.identical()

@@ -31,6 +31,7 @@ class WorkBar;
 class ModelView;
 class ProfilerView;
 class RecordBar;
+class ScoreStrip;
 class SignalPlot;
 class SpectrogramView;
 
@@ -48,6 +49,7 @@ class MainWindow : public QMainWindow {
   CompareView* compareView() const { return m_compare; }
   ProfilerView* profilerView() const { return m_profiler; }
   ModelView* modelView() const { return m_modelView; }
+  ScoreStrip* scoreStrip() const { return m_scores; }
 
   // Opens a model; errors go to the log and the status bar. Returns success.
   bool openModel(const QString& path);
@@ -136,6 +138,7 @@ class MainWindow : public QMainWindow {
   bool m_continuousOnConnect = false;
   bool m_streaming = false;
   bool m_runPending = false;
+  ScoreStrip* m_scores = nullptr;  // class scores over time, under the signal plot
 };
 
 }  // namespace tinyscope::ui

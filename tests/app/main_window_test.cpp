@@ -23,12 +23,13 @@
 #include "app/core/log_model.h"
 #include "app/core/workbench.h"
 #include "app/gui/main_window.h"
+#include "app/gui/model_view.h"
 #include "tests/support/text_board.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
-#include "widgets/model_view.h"
 #include "widgets/profiler_view.h"
 #include "widgets/record_bar.h"
+#include "widgets/score_strip.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
 
@@ -111,6 +112,7 @@ TEST(MainWindow, SimulatedDeviceStreamsAndAgreesWithTheDesktopTensorByTensor) {
   EXPECT_TRUE(window.compareView()->verdict().contains("all 5 tensors identical"))
       << window.compareView()->verdict().toStdString();
   EXPECT_EQ(window.profilerView()->rowCount(), 4);
+  EXPECT_EQ(window.scoreStrip()->pointCount(), 1);  // the class scores under the plot
   // For a look at the window after a failure: a temporary file, never the source tree.
   const QString shot = QDir::temp().filePath(QStringLiteral("tinyscope_main_window_sim.png"));
   EXPECT_TRUE(window.grab().save(shot)) << shot.toStdString();

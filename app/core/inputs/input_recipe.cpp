@@ -304,6 +304,17 @@ const char* inputKindName(InputKind kind) {
   return "?";
 }
 
+const QStringList& imageFileSuffixes() {
+  static const QStringList kSuffixes = {QStringLiteral("png"), QStringLiteral("bmp"),
+                                        QStringLiteral("pgm"), QStringLiteral("ppm"),
+                                        QStringLiteral("jpg"), QStringLiteral("jpeg")};
+  return kSuffixes;
+}
+
+bool isImageFile(const QString& path) {
+  return imageFileSuffixes().contains(QFileInfo(path).suffix().toLower());
+}
+
 bool parseRecipe(const QJsonObject& input, const QString& baseDir, InputRecipe* out,
                  QString* error) {
   InputRecipe r;

@@ -21,6 +21,11 @@ enum class InputKind { kTensorFile, kWindow, kImage, kAudio };
 // "tensor-file", "window", "image", "audio".
 const char* inputKindName(InputKind kind);
 
+// File name suffixes (lower case, no dot) read as images: the one list behind the GUI's file
+// filters and the kind given to a chosen file of a model without a recipe.
+const QStringList& imageFileSuffixes();
+bool isImageFile(const QString& path);
+
 // Source files are refused beyond these sizes before they are read.
 constexpr qint64 kMaxImageFileBytes = qint64{64} << 20;
 constexpr qint64 kMaxAudioSeconds = 60;

@@ -7,6 +7,7 @@
 //   sim:?wav=FILE | csv=FILE               file playback
 //   sim:?model=PATH                        a .tflite in the agent's slot 0
 //   sim:?agent=PATH                        another agent binary
+//   sim:?fault-op=NAME                     operator NAME flips a bit (tests of divergence)
 //
 // Thread: any (the transport it returns lives in the caller's thread). Errors: one sentence
 // naming what is missing (no agent binary).
