@@ -46,6 +46,9 @@ struct AgentConfig {
   const runner::OpResolver* resolver = nullptr;  // required: the kernels this build has
   proto::ByteSpan arena;                         // tensor arena (static; 16-byte alignment best)
   proto::ByteSpan sampleHistory;  // newest samples per stream (for LatestWindow runs); may be empty
+  // RunPipeline: the front-end outputs stacked into the model's input 0 (e.g. 1960 bytes for
+  // micro_speech's 49x40 features); empty = this build runs no pipelines.
+  proto::ByteSpan pipelineBuffer;
   SensorSource* sensors = nullptr;         // may be null: no sensors
   SlotMetadataStore* slotStore = nullptr;  // may be null: active slot and names in RAM only
   uint8_t preferredSlot = 0;               // active at boot when valid and the store has no choice
@@ -109,6 +112,13 @@ class Agent {
   // blocking until the link takes it: it goes out before the reply that closes the request.
   void explain(uint16_t requestId, int32_t slot, const char* what, const runner::ErrorDetail& e);
   void explainLoadedModel(uint16_t requestId);
+  // Sends `text` as a Log (level Error) with `requestId`, before the request's reply.
+  void explainRequest(uint16_t requestId, const char* text);
+  // Loads `slot`'s model (kActiveSlot: the active one) into the engine; its status.
+  proto::InferenceStatus loadSlot(uint8_t slot);
+  // RunPipeline up to the model's input: samples, front-end windows, the model loaded with the
+  // stacked outputs as input 0. A failure is explained to `requestId` and returned.
+  proto::InferenceStatus preparePipeline(uint16_t requestId, const proto::RunPipeline& m);
 
   // One handler per host -> device message (device -> host types never reach them).
   // Defined in agent.cpp and called only from receive(); `inline` lets the compiler fold
@@ -119,6 +129,7 @@ class Agent {
   inline void handle(const proto::Header& h, const proto::SetRate& m);
   inline void handle(const proto::Header& h, const proto::InputChunk& m);
   inline void handle(const proto::Header& h, const proto::RunInference& m);
+  inline void handle(const proto::Header& h, const proto::RunPipeline& m);
   inline void handle(const proto::Header& h, const proto::SlotInfoRequest& m);
   inline void handle(const proto::Header& h, const proto::FlashBegin& m);
   inline void handle(const proto::Header& h, const proto::FlashChunk& m);

@@ -60,6 +60,12 @@ bool toElementType(runner::TensorType type, proto::ElementType* out) {
     case runner::TensorType::kFloat32:
       *out = proto::ElementType::kFloat32;
       return true;
+    case runner::TensorType::kUInt32:
+      *out = proto::ElementType::kUInt32;
+      return true;
+    case runner::TensorType::kUInt64:
+      *out = proto::ElementType::kUInt64;
+      return true;
     default:
       return false;
   }
@@ -168,6 +174,64 @@ InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleT
   return samplesToInput(sampleType, unitsPerCount, older, newer, input);
 }
 
+InferenceStatus InferenceEngine::setInput(proto::ConstByteSpan bytes) {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr) return m_status;
+  if (in->inputsSize() == 0) return InferenceStatus::kInputSizeMismatch;
+  const runner::TensorView view = in->input(0);
+  if (view.data == nullptr || view.bytes != bytes.size())
+    return InferenceStatus::kInputSizeMismatch;
+  uint8_t* dst = static_cast<uint8_t*>(view.data);
+  for (size_t i = 0; i < bytes.size(); ++i) dst[i] = bytes[i];
+  return InferenceStatus::kOk;
+}
+
+InferenceStatus InferenceEngine::runStage(proto::ConstByteSpan input, proto::ByteSpan output,
+                                          uint16_t window, bool capture, uint16_t requestId,
+                                          FrameWriter& writer, uint64_t stallTimeoutUs) {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr) return m_status;
+  if (in->outputsSize() == 0 || window >= proto::kMaxPipelineWindows)
+    return InferenceStatus::kInputSizeMismatch;
+  const runner::TensorView out = in->output(0);
+  if (out.data == nullptr || out.bytes != output.size()) return InferenceStatus::kInputSizeMismatch;
+  const InferenceStatus filled = setInput(input);
+  if (filled != InferenceStatus::kOk) return filled;
+  m_request = nullptr;
+  m_writer = &writer;
+  m_requestId = requestId;
+  m_stallTimeoutUs = stallTimeoutUs;
+  m_stageCapture = capture;
+  m_opBase = proto::frontEndOpIndex(window, 0);
+  m_tickHz = hal::ticksPerSecond() != 0 ? hal::ticksPerSecond() : 1;
+  m_result = proto::InferenceResult();
+  const runner::Status s = in->invoke();
+  m_stageCapture = false;
+  m_opBase = 0;
+  if (s != runner::Status::kOk) {
+    m_error = in->error();
+    return InferenceStatus::kKernelFailed;
+  }
+  const uint8_t* src = static_cast<const uint8_t*>(out.data);
+  for (size_t i = 0; i < output.size(); ++i) output[i] = src[i];
+  return InferenceStatus::kOk;
+}
+
+bool InferenceEngine::sendSamples(proto::ConstByteSpan samples, uint16_t requestId,
+                                  FrameWriter& writer, uint64_t stallTimeoutUs) {
+  runner::TensorView view;
+  view.type = runner::TensorType::kInt16;
+  view.rank = 1;
+  view.dims[0] = static_cast<int32_t>(samples.size() / 2);
+  view.bytes = samples.size() / 2 * 2;
+  view.data = const_cast<uint8_t*>(samples.data());  // only read
+  m_writer = &writer;
+  m_requestId = requestId;
+  m_stallTimeoutUs = stallTimeoutUs;
+  m_captureStalled = false;
+  return sendTensor(proto::kPipelineSamplesOp, 0, view);
+}
+
 uint64_t InferenceEngine::clock(void*) {
   return hal::ticks();
 }
@@ -177,6 +241,7 @@ void InferenceEngine::onOp(const runner::OpEvent& event, void* context) {
 }
 
 bool InferenceEngine::wantsCapture(uint16_t opIndex) const {
+  if (m_request == nullptr) return m_stageCapture && opIndex < 255;
   switch (m_request->capture) {
     case proto::CaptureMode::kNone:
       return false;
@@ -209,7 +274,9 @@ void InferenceEngine::handleOp(const runner::OpEvent& event) {
   for (uint32_t k = 0; k < op.outputs.size() && k < 255; ++k) {
     const int32_t t = op.outputs.i32(k);
     if (t < 0) continue;
-    if (!sendTensor(opIndex, static_cast<uint8_t>(k), in->tensor(static_cast<uint32_t>(t)))) return;
+    if (!sendTensor(static_cast<uint16_t>(m_opBase | opIndex), static_cast<uint8_t>(k),
+                    in->tensor(static_cast<uint32_t>(t))))
+      return;
   }
 }
 
