@@ -91,8 +91,8 @@ int runInferPipeline(const QString& verb, DeviceSession& session, const Pipeline
   const quint8 streamId = 0;
   session.startStream(streamId, sensor->sensorId, rateMilliHz,
                       defaultWindowSamples(*sensor, r.recipe.sampleRateHz));
-  const int hearMs = static_cast<int>(plan.samplesNeeded() * 1000 /
-                                      static_cast<size_t>(r.recipe.sampleRateHz));
+  const int hearMs =
+      static_cast<int>(plan.samplesNeeded() * 1000 / static_cast<size_t>(r.recipe.sampleRateHz));
   session.spin(hearMs + 250);
 
   proto::RunPipeline request;
@@ -137,9 +137,9 @@ int runInferPipeline(const QString& verb, DeviceSession& session, const Pipeline
     const QByteArray& heard = samplesIt->data;
     std::vector<int16_t> samples(static_cast<size_t>(heard.size()) / 2);
     for (size_t i = 0; i < samples.size(); ++i)
-      samples[i] = static_cast<int16_t>(static_cast<uint8_t>(heard[static_cast<int>(2 * i)]) |
-                                        (static_cast<uint8_t>(heard[static_cast<int>(2 * i + 1)])
-                                         << 8));
+      samples[i] =
+          static_cast<int16_t>(static_cast<uint8_t>(heard[static_cast<int>(2 * i)]) |
+                               (static_cast<uint8_t>(heard[static_cast<int>(2 * i + 1)]) << 8));
     const inputs::DeviceTensor deviceTensor = [&run](uint16_t op, uint8_t k, const uint8_t** data,
                                                      size_t* size) {
       const auto it = run.captured.find(qMakePair(op, k));
@@ -151,8 +151,9 @@ int runInferPipeline(const QString& verb, DeviceSession& session, const Pipeline
     if (!inputs::comparePipeline(plan, *r.model, summary, samples, deviceTensor, &cmp, &error))
       return fail(verb, error, kExitFailed);
   }
-  const QString heardText = QStringLiteral("%1 samples of sensor %2 (%3) since StartStream, %4 "
-                                           "windows through %5 in slot %6")
+  const QString heardText = QStringLiteral(
+                                "%1 samples of sensor %2 (%3) since StartStream, %4 "
+                                "windows through %5 in slot %6")
                                 .arg(plan.samplesNeeded())
                                 .arg(sensor->sensorId)
                                 .arg(QString::fromUtf8(sensor->name.c_str()))
@@ -162,8 +163,9 @@ int runInferPipeline(const QString& verb, DeviceSession& session, const Pipeline
   const QString verdict =
       !r.capture ? QStringLiteral("not compared (--capture none)")
       : cmp.firstDivergence.isEmpty()
-          ? QStringLiteral("identical: %1 front-end tensors (%2 windows) and %3 model tensors "
-                           "equal the desktop's")
+          ? QStringLiteral(
+                "identical: %1 front-end tensors (%2 windows) and %3 model tensors "
+                "equal the desktop's")
                 .arg(cmp.frontEndTensors)
                 .arg(plan.windows)
                 .arg(cmp.modelTensors)

@@ -17,7 +17,9 @@ QString differs(const DeviceTensor& device, uint16_t opIndex, uint8_t output,
   size_t size = 0;
   if (!device(opIndex, output, &data, &size)) return QStringLiteral("the device did not send it");
   if (size != want.size())
-    return QStringLiteral("the device sent %1 bytes, the desktop has %2").arg(size).arg(want.size());
+    return QStringLiteral("the device sent %1 bytes, the desktop has %2")
+        .arg(size)
+        .arg(want.size());
   size_t diff = 0, first = size;
   for (size_t i = 0; i < size; ++i)
     if (data[i] != want[i]) {
@@ -59,7 +61,8 @@ bool comparePipeline(const AudioPlan& plan, const rh::ModelFile& model,
   };
   // A tensor the runtime did not capture (none: every op output is) is not compared.
   auto captured = [](const rh::RunResult& r, int32_t t) {
-    return t >= 0 && static_cast<size_t>(t) < r.captured.size() && r.captured[static_cast<size_t>(t)];
+    return t >= 0 && static_cast<size_t>(t) < r.captured.size() &&
+           r.captured[static_cast<size_t>(t)];
   };
   const rh::ModelSummary& fs = plan.frontEndSummary;
   const QString feName = QString::fromStdString(plan.frontEnd.name);
