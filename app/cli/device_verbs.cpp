@@ -718,7 +718,7 @@ int runInfer(const QStringList& args) {
     }
     if (request.recipe.kind != inputs::InputKind::kAudio)
       return fail(verb, QStringLiteral("--listen needs an audio recipe"), kExitUsage);
-    request.sensorId = p.value(kSensorOpt);
+    request.sensorId = p.isSet(kSensorOpt) ? p.value(kSensorOpt) : QString();
     request.capture = !(p.isSet(capture) && p.value(capture) == QLatin1String("none"));
     request.waitMs = static_cast<int>(waitS * 1000);
     request.json = p.isSet(kJsonOpt);

@@ -63,7 +63,8 @@ int runInferPipeline(const QString& verb, DeviceSession& session, const Pipeline
     return fail(verb,
                 r.sensorId.isEmpty()
                     ? QStringLiteral("%1 has no mono int16 sensor at %2 Hz to hear (sim: add "
-                                     "sensor=audio&wav=FILE to the address)")
+                                     "sensor=audio&wav=FILE to the address; qemu: "
+                                     "board=mps2-an386&wav=FILE)")
                           .arg(device)
                           .arg(r.recipe.sampleRateHz)
                     : QStringLiteral("%1 has no sensor %2").arg(device, r.sensorId),

@@ -105,7 +105,8 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
     u.kind = DeviceUri::Kind::kQemu;
     if (!splitOptions(scheme, rest,
                       {QStringLiteral("board"), QStringLiteral("image"), QStringLiteral("model"),
-                       QStringLiteral("slot"), QStringLiteral("icount")},
+                       QStringLiteral("slot"), QStringLiteral("icount"),
+                       QStringLiteral("front-end"), QStringLiteral("wav")},
                       &head, &u.options, error))
       return false;
     if (!head.isEmpty()) {

@@ -400,6 +400,18 @@ void Agent::handle(const proto::Header& h, const proto::RunInference& run) {
 }
 
 void Agent::handle(const proto::Header& h, const proto::RunPipeline& m) {
+  if (m_config.pipeline == nullptr) {
+    nack(static_cast<uint8_t>(h.type), h.requestId, NackCode::kUnsupportedType);
+    return;
+  }
+  m_config.pipeline(*this, h, m);
+}
+
+void Agent::frontEndPipeline(Agent& agent, const proto::Header& h, const proto::RunPipeline& m) {
+  agent.runPipeline(h, m);
+}
+
+void Agent::runPipeline(const proto::Header& h, const proto::RunPipeline& m) {
   if ((m.slot != proto::kActiveSlot && m.slot >= m_slots.count()) ||
       m.frontEndSlot >= m_slots.count()) {
     nack(static_cast<uint8_t>(h.type), h.requestId, NackCode::kNoSuchSlot, m_slots.count());

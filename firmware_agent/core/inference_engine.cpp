@@ -163,8 +163,7 @@ InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleT
                                                       proto::ConstByteSpan newer) {
   runner::Interpreter* in = interpreter();
   if (in == nullptr) return m_status;
-  if (in->inputsSize() == 0) return InferenceStatus::kInputSizeMismatch;
-  const runner::TensorView view = in->input(0);
+  const runner::TensorView view = in->input(0);  // no storage when the model has no input
   WindowInputTensor input;
   if (!toElementType(view.type, &input.type) || view.data == nullptr)
     return InferenceStatus::kInputSizeMismatch;

@@ -40,9 +40,8 @@ bool kwsModels(const QTemporaryDir& dir, KwsModels* out) {
 }
 
 // `word` spoken by espeak-ng at 16 kHz mono 16-bit (sox resamples); empty when a tool is absent.
-QString spoken(const QTemporaryDir& dir, const QString& word, const QStringList& soxFormat = {
-                                                                   "-r", "16000", "-c", "1", "-b",
-                                                                   "16"}) {
+QString spoken(const QTemporaryDir& dir, const QString& word,
+               const QStringList& soxFormat = {"-r", "16000", "-c", "1", "-b", "16"}) {
   const QString espeak = QStandardPaths::findExecutable(QStringLiteral("espeak-ng"));
   const QString sox = QStandardPaths::findExecutable(QStringLiteral("sox"));
   if (espeak.isEmpty() || sox.isEmpty()) return {};
@@ -60,12 +59,12 @@ QString simAddress(const KwsModels& m, const QString& wav, const QString& extra 
 
 }  // namespace
 
-#define REQUIRE_KWS(dir, models)                                                       \
-  if (!QFileInfo::exists(kShared + "/models/micro_speech_quantized.tflite"))           \
-    GTEST_SKIP() << "../shared is missing: no third-party models";                     \
-  if (QStandardPaths::findExecutable(QStringLiteral("espeak-ng")).isEmpty() ||         \
-      QStandardPaths::findExecutable(QStringLiteral("sox")).isEmpty())                 \
-    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";            \
+#define REQUIRE_KWS(dir, models)                                               \
+  if (!QFileInfo::exists(kShared + "/models/micro_speech_quantized.tflite"))   \
+    GTEST_SKIP() << "../shared is missing: no third-party models";             \
+  if (QStandardPaths::findExecutable(QStringLiteral("espeak-ng")).isEmpty() || \
+      QStandardPaths::findExecutable(QStringLiteral("sox")).isEmpty())         \
+    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";    \
   ASSERT_TRUE(kwsModels(dir, &models))
 
 TEST(CliListen, SpokenYesAndNoAreHeardOnTheSimulatorWithEveryTensorOfBothModelsEqual) {
@@ -75,8 +74,8 @@ TEST(CliListen, SpokenYesAndNoAreHeardOnTheSimulatorWithEveryTensorOfBothModelsE
   for (const char* word : {"yes", "no"}) {
     const QString wav = spoken(dir, QString::fromLatin1(word));
     ASSERT_FALSE(wav.isEmpty());
-    const CliResult r = runCli(
-        {"infer", "--device", simAddress(m, wav), "--model", m.model, "--listen", "--json"});
+    const CliResult r =
+        runCli({"infer", "--device", simAddress(m, wav), "--model", m.model, "--listen", "--json"});
     ASSERT_EQ(r.code, 0) << word << ": " << r.err.toStdString() << r.out.toStdString();
     const QJsonObject o = json(r);
     EXPECT_EQ(o["word"].toString(), QString::fromLatin1(word)) << r.out.toStdString();
@@ -104,11 +103,12 @@ TEST(CliListen, AFaultyFrontEndKernelIsNamedAtItsFirstWindowAndOp) {
                    .toUtf8());
   script.close();
   script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
-  const CliResult r = runCli({"infer", "--device", simAddress(m, wav, "&agent=" + agent),
-                              "--model", m.model, "--listen"});
+  const CliResult r = runCli(
+      {"infer", "--device", simAddress(m, wav, "&agent=" + agent), "--model", m.model, "--listen"});
   EXPECT_EQ(r.code, 1) << r.err.toStdString() << r.out.toStdString();
-  EXPECT_TRUE(r.out.contains("differs at front-end audio_preprocessor_int8, window 0, op 15 MUL "
-                             "output 0: 1 of 160 bytes differ"))
+  EXPECT_TRUE(
+      r.out.contains("differs at front-end audio_preprocessor_int8, window 0, op 15 MUL "
+                     "output 0: 1 of 160 bytes differ"))
       << r.out.toStdString();
 }
 
@@ -135,8 +135,9 @@ TEST(CliListen, BadWavsAndAMissingFrontEndAreOneClearError) {
   }
   // The device holds no copy of the recipe's front-end.
   const QString wav = spoken(dir, QStringLiteral("yes"));
-  const CliResult r = runCli({"infer", "--device", "sim:?sensor=audio&wav=" + wav + "&model=" + m.model,
-                              "--model", m.model, "--listen"});
+  const CliResult r =
+      runCli({"infer", "--device", "sim:?sensor=audio&wav=" + wav + "&model=" + m.model, "--model",
+              m.model, "--listen"});
   EXPECT_EQ(r.code, 2) << r.err.toStdString();
   EXPECT_TRUE(r.err.contains("holds no copy of the front-end " + m.frontEnd))
       << r.err.toStdString();

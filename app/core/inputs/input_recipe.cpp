@@ -177,7 +177,8 @@ bool buildImage(const InputRecipe& r, const rh::SummaryTensor& t, const QString&
   return true;
 }
 
-bool readWav(const QString& path, int rate, std::vector<int16_t>* pcm, QString* error) {
+bool readWav(const QString& path, int rate, std::vector<int16_t>* pcm, QString* error,
+             bool pcm16Only = false) {
   const QFileInfo info(path);
   if (!info.isFile()) {
     *error = QStringLiteral("%1 is not a readable WAV file").arg(path);
@@ -191,12 +192,16 @@ bool readWav(const QString& path, int rate, std::vector<int16_t>* pcm, QString* 
     return false;
   }
   bool ok = false;
-  if (sf.channels != 1)
+  if (pcm16Only && (sf.format & SF_FORMAT_SUBMASK) != SF_FORMAT_PCM_16)
+    *error =
+        QStringLiteral("%1 is not 16-bit PCM; the audio sensor hears 16-bit samples").arg(path);
+  else if (sf.channels != 1)
     *error = QStringLiteral("%1 has %2 channels; the recipe needs mono").arg(path).arg(sf.channels);
   else if (sf.samplerate != rate)
-    *error = QStringLiteral("%1 is sampled at %2 Hz; the recipe needs %3 Hz")
+    *error = QStringLiteral("%1 is sampled at %2 Hz; %3 needs %4 Hz")
                  .arg(path)
                  .arg(sf.samplerate)
+                 .arg(pcm16Only ? QStringLiteral("the audio sensor") : QStringLiteral("the recipe"))
                  .arg(rate);
   else if (sf.frames < 0 || sf.frames > kMaxAudioSeconds * rate)
     *error = QStringLiteral("%1 is longer than %2 s").arg(path).arg(kMaxAudioSeconds);
@@ -229,6 +234,10 @@ bool buildAudio(const InputRecipe& r, const rh::SummaryTensor& t, const QString&
 }
 
 }  // namespace
+
+bool readPcm16Wav(const QString& path, int rateHz, std::vector<int16_t>* pcm, QString* error) {
+  return readWav(path, rateHz, pcm, error, true);
+}
 
 bool planAudio(const InputRecipe& r, const rh::SummaryTensor& t, AudioPlan* out, QString* error) {
   std::string err;

@@ -69,6 +69,10 @@ bool buildInput(const InputRecipe& recipe, const runner::host::ModelSummary& mod
                 const QString& sourcePath, BuiltInput* out, QString* error,
                 const std::vector<float>* rawWindow = nullptr);
 
+// A mono 16-bit PCM WAV at rateHz, at most kMaxAudioSeconds long (what a device's audio sensor
+// can play back). false + *error naming the file and what is wrong with it.
+bool readPcm16Wav(const QString& path, int rateHz, std::vector<int16_t>* pcm, QString* error);
+
 // An audio recipe fitted to a model input: the front-end model and how it tiles the input.
 struct AudioPlan {
   runner::host::ModelFile frontEnd;

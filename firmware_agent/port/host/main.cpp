@@ -241,6 +241,7 @@ int main(int argc, char** argv) {
   config.resolver = &g_resolver;
   config.arena = tinyscope::proto::ByteSpan(g_arena, sizeof g_arena);
   config.sampleHistory = tinyscope::proto::ByteSpan(g_history, sizeof g_history);
+  config.pipeline = &Agent::frontEndPipeline;
   config.pipelineBuffer = tinyscope::proto::ByteSpan(g_pipeline, sizeof g_pipeline);
   config.sensors = &sensors;
   config.slotStore = p.slots.store();
