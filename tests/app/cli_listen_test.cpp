@@ -8,11 +8,10 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include "tests/support/cli_process.h"
+#include "tests/support/kws_audio.h"
 
 namespace {
 
@@ -22,57 +21,25 @@ QJsonObject json(const CliResult& r) {
   return QJsonDocument::fromJson(r.out.toUtf8()).object();
 }
 
-// The shared models copied beside a sidecar naming the labels and the audio recipe.
-struct KwsModels {
-  QString model, frontEnd;
-};
-bool kwsModels(const QTemporaryDir& dir, KwsModels* out) {
-  out->model = dir.filePath("micro_speech_quantized.tflite");
-  out->frontEnd = dir.filePath("audio_preprocessor_int8.tflite");
-  if (!QFile::copy(kShared + "/models/micro_speech_quantized.tflite", out->model) ||
-      !QFile::copy(kShared + "/models/audio_preprocessor_int8.tflite", out->frontEnd))
-    return false;
-  QFile side(dir.filePath("micro_speech_quantized.json"));
-  return side.open(QIODevice::WriteOnly) &&
-         side.write(R"({"labels": ["silence", "unknown", "yes", "no"],
- "input": {"recipe": "audio", "front_end_model": "audio_preprocessor_int8.tflite",
-           "sample_rate_hz": 16000, "window_ms": 30, "stride_ms": 20}})") > 0;
-}
-
-// `word` spoken by espeak-ng at 16 kHz mono 16-bit (sox resamples); empty when a tool is absent.
-QString spoken(const QTemporaryDir& dir, const QString& word,
-               const QStringList& soxFormat = {"-r", "16000", "-c", "1", "-b", "16"}) {
-  const QString espeak = QStandardPaths::findExecutable(QStringLiteral("espeak-ng"));
-  const QString sox = QStandardPaths::findExecutable(QStringLiteral("sox"));
-  if (espeak.isEmpty() || sox.isEmpty()) return {};
-  const QString raw = dir.filePath(word + ".22k.wav");
-  const QString wav = dir.filePath(word + "." + soxFormat.join("") + ".wav");
-  if (QProcess::execute(espeak, {"-w", raw, word}) != 0 ||
-      QProcess::execute(sox, QStringList{raw} + soxFormat + QStringList{wav}) != 0)
-    return {};
-  return wav;
-}
-
 QString simAddress(const KwsModels& m, const QString& wav, const QString& extra = {}) {
   return "sim:?sensor=audio&wav=" + wav + "&model=" + m.model + "&front-end=" + m.frontEnd + extra;
 }
 
 }  // namespace
 
-#define REQUIRE_KWS(dir, models)                                               \
-  if (!QFileInfo::exists(kShared + "/models/micro_speech_quantized.tflite"))   \
-    GTEST_SKIP() << "../shared is missing: no third-party models";             \
-  if (QStandardPaths::findExecutable(QStringLiteral("espeak-ng")).isEmpty() || \
-      QStandardPaths::findExecutable(QStringLiteral("sox")).isEmpty())         \
-    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";    \
-  ASSERT_TRUE(kwsModels(dir, &models))
+#define REQUIRE_KWS(dir, models)                                             \
+  if (!QFileInfo::exists(kShared + "/models/micro_speech_quantized.tflite")) \
+    GTEST_SKIP() << "../shared is missing: no third-party models";           \
+  if (!speechToolsInstalled())                                               \
+    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";  \
+  ASSERT_TRUE(kwsModels(kShared, dir, &models))
 
 TEST(CliListen, SpokenYesAndNoAreHeardOnTheSimulatorWithEveryTensorOfBothModelsEqual) {
   QTemporaryDir dir;
   KwsModels m;
   REQUIRE_KWS(dir, m);
   for (const char* word : {"yes", "no"}) {
-    const QString wav = spoken(dir, QString::fromLatin1(word));
+    const QString wav = spokenWav(dir, QString::fromLatin1(word));
     ASSERT_FALSE(wav.isEmpty());
     const CliResult r =
         runCli({"infer", "--device", simAddress(m, wav), "--model", m.model, "--listen", "--json"});
@@ -94,7 +61,7 @@ TEST(CliListen, AFaultyFrontEndKernelIsNamedAtItsFirstWindowAndOp) {
   QTemporaryDir dir;
   KwsModels m;
   REQUIRE_KWS(dir, m);
-  const QString wav = spoken(dir, QStringLiteral("yes"));
+  const QString wav = spokenWav(dir, QStringLiteral("yes"));
   const QString agent = dir.filePath("faulty-agent.sh");
   QFile script(agent);
   ASSERT_TRUE(script.open(QIODevice::WriteOnly));
@@ -122,8 +89,9 @@ TEST(CliListen, BadWavsAndAMissingFrontEndAreOneClearError) {
   };
   const Case cases[] = {
       {dir.filePath("missing.wav"), "cannot open " + dir.filePath("missing.wav")},
-      {spoken(dir, "yes", {"-r", "16000", "-c", "1", "-b", "8"}), "only 16-bit PCM is supported"},
-      {spoken(dir, "yes", {"-r", "22050", "-c", "1", "-b", "16"}),
+      {spokenWav(dir, "yes", {"-r", "16000", "-c", "1", "-b", "8"}),
+       "only 16-bit PCM is supported"},
+      {spokenWav(dir, "yes", {"-r", "22050", "-c", "1", "-b", "16"}),
        "the audio sensor hears 16 kHz mono; the file is 22050 Hz"},
   };
   for (const Case& c : cases) {
@@ -134,7 +102,7 @@ TEST(CliListen, BadWavsAndAMissingFrontEndAreOneClearError) {
     EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
   }
   // The device holds no copy of the recipe's front-end.
-  const QString wav = spoken(dir, QStringLiteral("yes"));
+  const QString wav = spokenWav(dir, QStringLiteral("yes"));
   const CliResult r =
       runCli({"infer", "--device", "sim:?sensor=audio&wav=" + wav + "&model=" + m.model, "--model",
               m.model, "--listen"});
