@@ -38,12 +38,16 @@ QString qemuAddress(const KwsModels& m, const QString& wav, const QString& board
 
 }  // namespace
 
+// Skips with the reason when something is missing, else the models in `dir`.
+#define REQUIRE_KWS_ON_QEMU(dir, models)                 \
+  const QString why = missingForKws();                   \
+  if (!why.isEmpty()) GTEST_SKIP() << why.toStdString(); \
+  QTemporaryDir dir;                                     \
+  KwsModels models;                                      \
+  ASSERT_TRUE(kwsModels(kShared, dir, &models))
+
 TEST(QemuListen, SpokenYesAndNoAreHeardOnMps2WithEveryTensorOfBothModelsEqual) {
-  const QString why = missingForKws();
-  if (!why.isEmpty()) GTEST_SKIP() << why.toStdString();
-  QTemporaryDir dir;
-  KwsModels m;
-  ASSERT_TRUE(kwsModels(kShared, dir, &m));
+  REQUIRE_KWS_ON_QEMU(dir, m);
   for (const char* word : {"yes", "no"}) {
     const QString wav = spokenWav(dir, QString::fromLatin1(word));
     ASSERT_FALSE(wav.isEmpty());
@@ -60,11 +64,7 @@ TEST(QemuListen, SpokenYesAndNoAreHeardOnMps2WithEveryTensorOfBothModelsEqual) {
 }
 
 TEST(QemuListen, BadClipsAndABoardWithoutAudioAreOneClearError) {
-  const QString why = missingForKws();
-  if (!why.isEmpty()) GTEST_SKIP() << why.toStdString();
-  QTemporaryDir dir;
-  KwsModels m;
-  ASSERT_TRUE(kwsModels(kShared, dir, &m));
+  REQUIRE_KWS_ON_QEMU(dir, m);
   struct Case {
     QString address;
     QString says;

@@ -230,14 +230,7 @@ quint64 DeviceSession::tensorLimit(quint16 op, quint8 tensor, QString* limitName
 quint16 DeviceSession::runInference(const QByteArray& input, CaptureMode capture,
                                     const QVector<quint16>& captureOps, RunDone onDone,
                                     RunFailed onFailed, int timeoutMs) {
-  if (m_runPending) failRun(QStringLiteral("%1: a new inference replaced this one").arg(where()));
-  m_run = InferenceRun();
-  m_runCapturedBytes = 0;
-  m_runDeviceText.clear();
-  m_runInputRequests.clear();
-  m_runDone = std::move(onDone);
-  m_runFailed = std::move(onFailed);
-  m_runPending = true;
+  beginRun(std::move(onDone), std::move(onFailed));
   for (int off = 0; off < input.size(); off += static_cast<int>(kMaxChunk)) {
     InputChunk chunk;
     chunk.inputIndex = 0;
@@ -278,6 +271,12 @@ quint16 DeviceSession::runInference(const QByteArray& input, CaptureMode capture
 
 quint16 DeviceSession::runPipeline(const RunPipeline& request, RunDone onDone, RunFailed onFailed,
                                    int timeoutMs) {
+  beginRun(std::move(onDone), std::move(onFailed));
+  m_run.requestId = m_link->send(request);
+  return awaitRunResult(QStringLiteral("the pipeline request (RunPipeline)"), timeoutMs);
+}
+
+void DeviceSession::beginRun(RunDone onDone, RunFailed onFailed) {
   if (m_runPending) failRun(QStringLiteral("%1: a new inference replaced this one").arg(where()));
   m_run = InferenceRun();
   m_runCapturedBytes = 0;
@@ -286,8 +285,6 @@ quint16 DeviceSession::runPipeline(const RunPipeline& request, RunDone onDone, R
   m_runDone = std::move(onDone);
   m_runFailed = std::move(onFailed);
   m_runPending = true;
-  m_run.requestId = m_link->send(request);
-  return awaitRunResult(QStringLiteral("the pipeline request (RunPipeline)"), timeoutMs);
 }
 
 quint16 DeviceSession::awaitRunResult(const QString& what, int timeoutMs) {

@@ -150,6 +150,8 @@ class DeviceSession : public QObject {
   void onHelloAnswer(const proto::HelloReply& reply);
   void failHandshake(const QString& why);
   void onRunResult(const proto::InferenceResult& r);
+  // Starts a run (one at a time: a run in flight fails as replaced).
+  void beginRun(RunDone onDone, RunFailed onFailed);
   // Registers the InferenceResult that ends the run m_run.requestId (`what` names the request).
   quint16 awaitRunResult(const QString& what, int timeoutMs);
   bool untilRunEnds(const std::function<void(RunDone, RunFailed)>& start, QString* error);
