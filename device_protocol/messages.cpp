@@ -48,7 +48,10 @@ size_t elementSize(ElementType v) {
       return 2;
     case ElementType::kInt32:
     case ElementType::kFloat32:
+    case ElementType::kUInt32:
       return 4;
+    case ElementType::kUInt64:
+      return 8;
   }
   return 0;
 }
@@ -450,6 +453,17 @@ struct Schema<RunInference> {
   }
 };
 template <>
+struct Schema<RunPipeline> {
+  template <class IO, class... M>
+  static void visit(IO& io, M&... m) {
+    io.u8(m.frontEndSlot...);
+    io.u8(m.slot...);
+    io.u8(m.streamId...);
+    io.u16(m.strideSamples...);
+    enumAs<uint8_t>(io, m.capture...);
+  }
+};
+template <>
 struct Schema<InferenceResult> {
   template <class IO, class... M>
   static void visit(IO& io, M&... m) {
@@ -763,6 +777,16 @@ Status validate(const RunInference& m) {
   }
   if ((m.capture == CaptureMode::kSelectedOps) == m.captureOps.empty()) {
     return Status::kOutOfRange;  // a selection needs ops; other modes take none
+  }
+  return Status::kOk;
+}
+
+Status validate(const RunPipeline& m) {
+  if (!isValid(m.capture)) {
+    return Status::kInvalidEnum;
+  }
+  if (m.capture == CaptureMode::kSelectedOps || m.strideSamples == 0) {
+    return Status::kOutOfRange;  // the front-end's ops are captured all or none
   }
   return Status::kOk;
 }

@@ -67,6 +67,17 @@ constexpr uint16_t kMinDeviceFrameSize = 64;   // smallest maxFrameSize a device
 constexpr uint8_t kActiveSlot = 0xFF;        // RunInference.slot: the active model
 constexpr uint16_t kModelInputOp = 0xFFFE;   // TensorChunk.opIndex: a model input
 constexpr uint16_t kModelOutputOp = 0xFFFF;  // TensorChunk.opIndex: a model output
+// RunPipeline's TensorChunks: the samples it heard (int16 [n]), and front-end window w's op o
+// as kFrontEndOpFlag | w << 8 | o (w < kMaxPipelineWindows, o < 255).
+constexpr uint16_t kPipelineSamplesOp = 0xFFFD;
+constexpr uint16_t kFrontEndOpFlag = 0x8000;
+constexpr size_t kMaxPipelineWindows = 127;
+constexpr uint16_t frontEndOpIndex(uint16_t window, uint16_t op) {
+  return static_cast<uint16_t>(kFrontEndOpFlag | (window << 8) | op);
+}
+constexpr bool isFrontEndOp(uint16_t opIndex) {
+  return opIndex >= kFrontEndOpFlag && opIndex < frontEndOpIndex(kMaxPipelineWindows, 0);
+}
 
 // ---- The catalogue (messages.def): types, directions, bounds ----------------------------
 
@@ -127,7 +138,9 @@ enum class ElementType : uint8_t {
   kInt16 = 3,
   kUInt16 = 4,
   kInt32 = 5,
-  kFloat32 = 6
+  kFloat32 = 6,
+  kUInt32 = 7,  // e.g. the audio front-end's energies and filter-bank channels
+  kUInt64 = 8,
 };
 bool isValid(ElementType v);
 size_t elementSize(ElementType v);  // 0 when invalid
@@ -317,6 +330,20 @@ struct RunInference : MessageOf<MessageType::kRunInference> {
   uint8_t streamId = 0;  // for LatestWindow
   CaptureMode capture = CaptureMode::kNone;
   BoundedArray<uint16_t, kMaxCaptureOps> captureOps;  // op indices; non-empty iff SelectedOps
+};
+
+// The input of `slot`'s model built on the device: the front-end model in `frontEndSlot` runs
+// once per window over the first samples of stream `streamId` since its StartStream (windows
+// of the front-end's input length, `strideSamples` apart, as many as the model's input 0
+// holds front-end outputs), its output 0 of each window stacked into that input. Answered like
+// RunInference: with capture, TensorChunks of the samples (kPipelineSamplesOp), of each
+// window's front-end ops (frontEndOpIndex) and of the model's ops, then one InferenceResult.
+struct RunPipeline : MessageOf<MessageType::kRunPipeline> {
+  uint8_t frontEndSlot = 0;
+  uint8_t slot = kActiveSlot;
+  uint8_t streamId = 0;
+  uint16_t strideSamples = 1;                // >= 1
+  CaptureMode capture = CaptureMode::kNone;  // None or AllOps
 };
 
 struct InferenceResult : MessageOf<MessageType::kInferenceResult> {

@@ -10,6 +10,7 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/device_connect.h"
+#include "app/cli/infer_pipeline.h"
 #include "app/cli/input_options.h"
 #include "app/cli/verbs.h"
 #include "app/core/dataset/formats/csv_format.h"
@@ -165,6 +166,10 @@ QString elementTypeName(proto::ElementType t) {
       return QStringLiteral("int32");
     case proto::ElementType::kFloat32:
       return QStringLiteral("float32");
+    case proto::ElementType::kUInt32:
+      return QStringLiteral("uint32");
+    case proto::ElementType::kUInt64:
+      return QStringLiteral("uint64");
   }
   return QStringLiteral("?");
 }
@@ -565,7 +570,14 @@ int runInfer(const QStringList& args) {
       QStringLiteral("run-timeout"),
       QStringLiteral("Seconds to wait for the result and tensors (default 120)."),
       QStringLiteral("S"), QStringLiteral("120"));
-  for (const auto& o : {input, dump, modelOpt, capture, runTimeout, kSessionOpt}) p.addOption(o);
+  const QCommandLineOption listen(
+      QStringLiteral("listen"),
+      QStringLiteral("The model's audio recipe runs on the device: its front-end hears --sensor "
+                     "(default: the first mono sensor at the recipe's rate) from StartStream; "
+                     "every tensor of both models is compared with the desktop's."));
+  for (const auto& o :
+       {input, dump, modelOpt, capture, runTimeout, kSessionOpt, listen, kSensorOpt})
+    p.addOption(o);
   const InputOptions recipeOpts;
   recipeOpts.addTo(&p);
   if (int c =
@@ -576,9 +588,16 @@ int runInfer(const QStringList& args) {
                         0, 0);
       c >= 0)
     return c;
-  if (!p.isSet(input) && !recipeOpts.wanted(p))
+  if (!p.isSet(input) && !recipeOpts.wanted(p) && !p.isSet(listen))
     return fail(verb,
-                QStringLiteral("choose an input: --input, --wav, --image or --input-recipe FILE"),
+                QStringLiteral("choose an input: --input, --wav, --image, --input-recipe FILE "
+                               "or --listen"),
+                kExitUsage);
+  if (p.isSet(listen) &&
+      (p.isSet(input) || p.isSet(recipeOpts.wav) || p.isSet(recipeOpts.image) || p.isSet(dump)))
+    return fail(verb,
+                QStringLiteral("--listen hears the device's sensor: it takes no --input, --wav, "
+                               "--image or --dump"),
                 kExitUsage);
   link::DeviceUri uri;
   QString error;
@@ -596,9 +615,15 @@ int runInfer(const QStringList& args) {
         !rh::buildModelSummary(model.bytes.data(), model.bytes.size(), &summary, &rerr))
       return fail(verb, QString::fromStdString(rerr), kExitUsage);
   }
+  if (p.isSet(listen) && modelPath.isEmpty())
+    return fail(verb, QStringLiteral("--listen needs the model the device runs: give --model PATH"),
+                kExitUsage);
   std::vector<uint8_t> in;
   QString inputText = QStringLiteral("tensor file %1").arg(p.value(input));
-  if (!summary.inputs.empty()) {  // the model is known: the recipe builds (and sizes) the input
+  if (p.isSet(listen)) {
+    // The input is built on the device.
+  } else if (!summary.inputs
+                  .empty()) {  // the model is known: the recipe builds (and sizes) the input
     inputs::BuiltInput built;
     if (!buildInputFromOptions(p, recipeOpts, p.value(input), modelPath, summary, &built, &error))
       return fail(verb, error, kExitUsage);
@@ -662,6 +687,27 @@ int runInfer(const QStringList& args) {
     if (!problems.isEmpty())
       return fail(verb, describeIncompatibility(session->uri().text, modelPath, problems),
                   kExitUsage);
+  }
+  if (p.isSet(listen)) {
+    PipelineRequest request;
+    request.modelPath = modelPath;
+    request.model = &model;
+    request.summary = &summary;
+    if (p.isSet(recipeOpts.recipe)) {
+      if (!inputs::loadRecipeFile(p.value(recipeOpts.recipe), &request.recipe, &error))
+        return fail(verb, error, kExitUsage);
+    } else {
+      request.recipe = recipeOfKind(p, recipeOpts, modelPath, inputs::InputKind::kAudio);
+    }
+    if (request.recipe.kind != inputs::InputKind::kAudio)
+      return fail(verb, QStringLiteral("--listen needs an audio recipe"), kExitUsage);
+    request.sensorId = p.isSet(kSensorOpt) ? p.value(kSensorOpt) : QString();
+    request.capture = !(p.isSet(capture) && p.value(capture) == QLatin1String("none"));
+    request.waitMs = static_cast<int>(waitS * 1000);
+    request.json = p.isSet(kJsonOpt);
+    const int result = runInferPipeline(verb, *session, request);
+    if (recording && !recording->finish(&error)) return fail(verb, error, kExitFailed);
+    return result;
   }
   // No tensor the device can hold is larger than its arena: refuse a bigger input before sending.
   if (in.size() > info.hello.arenaBytes)

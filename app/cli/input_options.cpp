@@ -29,21 +29,27 @@ bool buildInputFromOptions(const QCommandLineParser& p, const InputOptions& o,
   } else if (p.isSet(o.recipe)) {
     if (!inputs::loadRecipeFile(p.value(o.recipe), &recipe, error)) return false;
   } else {
-    const inputs::InputKind kind =
-        p.isSet(o.wav) ? inputs::InputKind::kAudio : inputs::InputKind::kImage;
-    QString ignored;  // no sidecar, or one for another kind: the defaults of `kind`
-    const bool side = inputs::loadRecipeFor(modelPath, &recipe, &ignored) && recipe.kind == kind;
-    if (!side) {
-      recipe = inputs::InputRecipe();
-      recipe.kind = kind;
-    }
-    if (kind == inputs::InputKind::kAudio && (p.isSet(o.frontEnd) || !side))
-      recipe.frontEndModel = p.isSet(o.frontEnd)
-                                 ? p.value(o.frontEnd)
-                                 : QFileInfo(modelPath).absolutePath() +
-                                       QStringLiteral("/audio_preprocessor_int8.tflite");
+    recipe = recipeOfKind(p, o, modelPath,
+                          p.isSet(o.wav) ? inputs::InputKind::kAudio : inputs::InputKind::kImage);
   }
   return inputs::buildInput(recipe, model, source, out, error);
+}
+
+inputs::InputRecipe recipeOfKind(const QCommandLineParser& p, const InputOptions& o,
+                                 const QString& modelPath, inputs::InputKind kind) {
+  inputs::InputRecipe recipe;
+  QString ignored;  // no sidecar, or one for another kind: the defaults of `kind`
+  const bool side = inputs::loadRecipeFor(modelPath, &recipe, &ignored) && recipe.kind == kind;
+  if (!side) {
+    recipe = inputs::InputRecipe();
+    recipe.kind = kind;
+  }
+  if (kind == inputs::InputKind::kAudio && (p.isSet(o.frontEnd) || !side))
+    recipe.frontEndModel = p.isSet(o.frontEnd)
+                               ? p.value(o.frontEnd)
+                               : QFileInfo(modelPath).absolutePath() +
+                                     QStringLiteral("/audio_preprocessor_int8.tflite");
+  return recipe;
 }
 
 }  // namespace tinyscope::cli

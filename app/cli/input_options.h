@@ -41,4 +41,10 @@ bool buildInputFromOptions(const QCommandLineParser& p, const InputOptions& o,
                            const runner::host::ModelSummary& model, inputs::BuiltInput* out,
                            QString* error);
 
+// The recipe of `kind` for the model at `modelPath`: its sidecar's when it has one of that kind,
+// else the kind's defaults; audio takes --front-end, else the sidecar's, else
+// audio_preprocessor_int8.tflite beside the model.
+inputs::InputRecipe recipeOfKind(const QCommandLineParser& p, const InputOptions& o,
+                                 const QString& modelPath, inputs::InputKind kind);
+
 }  // namespace tinyscope::cli

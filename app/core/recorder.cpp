@@ -20,6 +20,8 @@ dataset::SampleType storedSampleType(proto::ElementType t) {
     case proto::ElementType::kUInt16:
     case proto::ElementType::kInt32:
       return dataset::SampleType::kInt32;
+    case proto::ElementType::kUInt32:
+    case proto::ElementType::kUInt64:
     case proto::ElementType::kFloat32:
       return dataset::SampleType::kFloat32;
   }

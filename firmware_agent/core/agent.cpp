@@ -317,14 +317,9 @@ void Agent::ensureModel() {
 
 void Agent::explain(uint16_t requestId, int32_t slot, const char* what,
                     const runner::ErrorDetail& e) {
-  proto::Log entry;
-  entry.level = proto::LogLevel::kError;
-  entry.timestampUs = hal::micros();
   TextBuilder<proto::kMaxTextLen> text;
   describeModelProblem(slot, what, e, text);
-  entry.text.assign(text.c_str(), text.size());
-  if (m_writer.drain(m_config.stallTimeoutUs)) m_writer.send(entry, requestId);
-  m_writer.drain(m_config.stallTimeoutUs);
+  explainRequest(requestId, text.c_str());
 }
 
 void Agent::explainLoadedModel(uint16_t requestId) {
@@ -366,22 +361,25 @@ void Agent::handle(const proto::Header& h, const proto::Hello& hello) {
   }
 }
 
+proto::InferenceStatus Agent::loadSlot(uint8_t slot) {
+  if (slot == proto::kActiveSlot || static_cast<int32_t>(slot) == m_slots.active()) {
+    ensureModel();
+    return m_engine.status();
+  }
+  hal::SlotModel sm{};
+  if (m_slots.model(slot, &sm)) {
+    return m_engine.load(slot, sm.data, sm.size, m_slots.generation());
+  }
+  return m_engine.load(-1, nullptr, 0, m_slots.generation());
+}
+
 void Agent::handle(const proto::Header& h, const proto::RunInference& run) {
   proto::InferenceStatus status = proto::InferenceStatus::kOk;
   if (run.slot != proto::kActiveSlot && run.slot >= m_slots.count()) {
     nack(static_cast<uint8_t>(h.type), h.requestId, NackCode::kNoSuchSlot, m_slots.count());
     return;
   }
-  if (run.slot == proto::kActiveSlot || static_cast<int32_t>(run.slot) == m_slots.active()) {
-    ensureModel();
-  } else {
-    hal::SlotModel sm{};
-    if (m_slots.model(run.slot, &sm)) {
-      m_engine.load(run.slot, sm.data, sm.size, m_slots.generation());
-    } else {
-      m_engine.load(-1, nullptr, 0, m_slots.generation());
-    }
-  }
+  loadSlot(run.slot);
   if (m_engine.status() != proto::InferenceStatus::kOk) {
     status = m_engine.status();
     if (status != proto::InferenceStatus::kNoModel) explainLoadedModel(h.requestId);
@@ -399,6 +397,134 @@ void Agent::handle(const proto::Header& h, const proto::RunInference& run) {
     }
   }
   m_engine.run(run, status, h.requestId, m_writer, m_config.stallTimeoutUs);
+}
+
+void Agent::handle(const proto::Header& h, const proto::RunPipeline& m) {
+  if (m_config.pipeline == nullptr) {
+    nack(static_cast<uint8_t>(h.type), h.requestId, NackCode::kUnsupportedType);
+    return;
+  }
+  m_config.pipeline(*this, h, m);
+}
+
+void Agent::frontEndPipeline(Agent& agent, const proto::Header& h, const proto::RunPipeline& m) {
+  agent.runPipeline(h, m);
+}
+
+void Agent::runPipeline(const proto::Header& h, const proto::RunPipeline& m) {
+  if ((m.slot != proto::kActiveSlot && m.slot >= m_slots.count()) ||
+      m.frontEndSlot >= m_slots.count()) {
+    nack(static_cast<uint8_t>(h.type), h.requestId, NackCode::kNoSuchSlot, m_slots.count());
+    return;
+  }
+  proto::RunInference run;  // the pipeline's model run: its capture, its reply
+  run.slot = m.slot;
+  run.source = proto::InputSource::kUploaded;
+  run.capture = m.capture;
+  const proto::InferenceStatus status = preparePipeline(h.requestId, m);
+  m_engine.run(run, status, h.requestId, m_writer, m_config.stallTimeoutUs);
+}
+
+proto::InferenceStatus Agent::preparePipeline(uint16_t requestId, const proto::RunPipeline& m) {
+  using proto::InferenceStatus;
+  TextBuilder<proto::kMaxTextLen> text;
+  // The model first: its input 0 is what the front-end outputs must fill.
+  InferenceStatus status = loadSlot(m.slot);
+  if (status != InferenceStatus::kOk) {
+    if (status != InferenceStatus::kNoModel) explainLoadedModel(requestId);
+    return status;
+  }
+  const runner::TensorView target = m_engine.interpreter()->input(0);
+  const size_t targetBytes = target.bytes;
+  if (targetBytes == 0 || targetBytes > m_config.pipelineBuffer.size()) {
+    text.add("pipeline: the model's input 0 has ")
+        .add(static_cast<uint32_t>(targetBytes))
+        .add(" bytes; this firmware stacks at most ")
+        .add(static_cast<uint32_t>(m_config.pipelineBuffer.size()));
+    explainRequest(requestId, text.c_str());
+    return InferenceStatus::kInputSizeMismatch;
+  }
+  // The front-end, loaded afresh so its state (noise estimates) starts where the desktop's does.
+  m_engine.unload();
+  hal::SlotModel front{};
+  if (!m_slots.model(m.frontEndSlot, &front)) {
+    text.add("pipeline: slot ").add(m.frontEndSlot).add(" holds no front-end model");
+    explainRequest(requestId, text.c_str());
+    return InferenceStatus::kNoModel;
+  }
+  status = m_engine.load(m.frontEndSlot, front.data, front.size, m_slots.generation());
+  if (status != InferenceStatus::kOk) {
+    explainLoadedModel(requestId);
+    return status;
+  }
+  runner::Interpreter* fe = m_engine.interpreter();
+  const runner::TensorView feIn = fe->input(0);
+  const size_t feOut = fe->outputsSize() != 0 ? fe->output(0).bytes : 0;
+  const size_t windows = feOut != 0 ? targetBytes / feOut : 0;
+  if (fe->inputsSize() != 1 || feIn.type != runner::TensorType::kInt16 || feOut == 0 ||
+      targetBytes % feOut != 0 || windows > proto::kMaxPipelineWindows) {
+    text.add("pipeline: the front-end in slot ")
+        .add(m.frontEndSlot)
+        .add(" needs one int16 input and an output that tiles the model's ")
+        .add(static_cast<uint32_t>(targetBytes))
+        .add("-byte input");
+    explainRequest(requestId, text.c_str());
+    return InferenceStatus::kInputSizeMismatch;
+  }
+  // The samples: the first ones the stream heard since StartStream.
+  proto::ElementType type;
+  float unitsPerCount = 0.0f;
+  proto::ConstByteSpan older;
+  proto::ConstByteSpan newer;
+  const size_t windowBytes = feIn.bytes;
+  const size_t need = windowBytes + (windows - 1) * size_t{m.strideSamples} * 2;
+  if (!m_streams.latest(m.streamId, &type, &unitsPerCount, &older, &newer) ||
+      type != proto::ElementType::kInt16 || !older.empty() || newer.size() < need) {
+    text.add("pipeline: stream ").add(m.streamId);
+    if (!m_streams.latest(m.streamId, &type, &unitsPerCount, &older, &newer))
+      text.add(" is not running");
+    else if (type != proto::ElementType::kInt16)
+      text.add(" does not carry int16 samples");
+    else if (!older.empty())
+      text.add(" outran its history since StartStream: start it again");
+    else
+      text.add(" has ")
+          .add(static_cast<uint32_t>(newer.size() / 2))
+          .add(" of the ")
+          .add(static_cast<uint32_t>(need / 2))
+          .add(" samples the pipeline needs");
+    explainRequest(requestId, text.c_str());
+    return InferenceStatus::kInputMissing;
+  }
+  const proto::ConstByteSpan samples = newer.first(need);
+  const bool capture = m.capture != proto::CaptureMode::kNone;
+  if (capture) m_engine.sendSamples(samples, requestId, m_writer, m_config.stallTimeoutUs);
+  for (size_t w = 0; w < windows; ++w) {
+    status = m_engine.runStage(samples.subspan(w * m.strideSamples * 2, windowBytes),
+                               m_config.pipelineBuffer.subspan(w * feOut, feOut),
+                               static_cast<uint16_t>(w), capture, requestId, m_writer,
+                               m_config.stallTimeoutUs);
+    if (status != InferenceStatus::kOk) {
+      explain(requestId, m.frontEndSlot, "front-end failed", m_engine.error());
+      return status;
+    }
+  }
+  // The model again, its input the stacked outputs.
+  m_engine.unload();
+  status = loadSlot(m.slot);
+  if (status != InferenceStatus::kOk) return status;
+  return m_engine.setInput(m_config.pipelineBuffer.first(targetBytes));
+}
+
+void Agent::explainRequest(uint16_t requestId, const char* text) {
+  proto::Log entry;
+  entry.level = proto::LogLevel::kError;
+  entry.timestampUs = hal::micros();
+  size_t len = 0;
+  while (text[len] != '\0' && len < proto::kMaxTextLen) ++len;
+  entry.text.assign(text, len);
+  if (m_writer.drain(m_config.stallTimeoutUs)) m_writer.send(entry, requestId);
+  m_writer.drain(m_config.stallTimeoutUs);
 }
 
 bool Agent::sendError(proto::ErrorCode code, const char* text) {

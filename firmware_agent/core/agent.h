@@ -40,12 +40,21 @@
 
 namespace tinyscope::agent {
 
+class Agent;
+
 struct AgentConfig {
   const char* firmwareVersion = "0";             // HelloReply.firmwareVersion (<= 32 chars)
   proto::ConstByteSpan deviceId;                 // HelloReply.deviceId (<= 16 bytes)
   const runner::OpResolver* resolver = nullptr;  // required: the kernels this build has
   proto::ByteSpan arena;                         // tensor arena (static; 16-byte alignment best)
   proto::ByteSpan sampleHistory;  // newest samples per stream (for LatestWindow runs); may be empty
+  // RunPipeline: `pipeline` = &Agent::frontEndPipeline links the pipeline's code into the image
+  // (null: RunPipeline is refused with Nack UnsupportedType, and a small image stays small), and
+  // `pipelineBuffer` holds the front-end outputs stacked into the model's input 0 (e.g. 1960
+  // bytes for micro_speech's 49x40 features).
+  void (*pipeline)(Agent& agent, const proto::Header& h,
+                   const proto::RunPipeline& request) = nullptr;
+  proto::ByteSpan pipelineBuffer;
   SensorSource* sensors = nullptr;         // may be null: no sensors
   SlotMetadataStore* slotStore = nullptr;  // may be null: active slot and names in RAM only
   uint8_t preferredSlot = 0;               // active at boot when valid and the store has no choice
@@ -92,6 +101,12 @@ class Agent {
   // Queues a Log message (text cut at kMaxTextLen). False when the queue is full (counted).
   bool log(proto::LogLevel level, const char* text);
 
+  // AgentConfig::pipeline for ports that run RunPipeline: the samples, the front-end windows,
+  // then the model on their outputs, answered like RunInference. A failure is explained to the
+  // request (a Log naming the slot, stream or tensor) before its InferenceResult.
+  static void frontEndPipeline(Agent& agent, const proto::Header& h,
+                               const proto::RunPipeline& request);
+
   bool negotiated() const { return m_version != 0; }
   const ModelSlots& slots() const { return m_slots; }
   AgentCounters counters() const;
@@ -109,6 +124,13 @@ class Agent {
   // blocking until the link takes it: it goes out before the reply that closes the request.
   void explain(uint16_t requestId, int32_t slot, const char* what, const runner::ErrorDetail& e);
   void explainLoadedModel(uint16_t requestId);
+  // Sends `text` as a Log (level Error) with `requestId`, before the request's reply.
+  void explainRequest(uint16_t requestId, const char* text);
+  // Loads `slot`'s model (kActiveSlot: the active one) into the engine; its status.
+  proto::InferenceStatus loadSlot(uint8_t slot);
+  void runPipeline(const proto::Header& h, const proto::RunPipeline& m);
+  // The samples, the front-end windows and the model loaded with their outputs as input 0.
+  proto::InferenceStatus preparePipeline(uint16_t requestId, const proto::RunPipeline& m);
 
   // One handler per host -> device message (device -> host types never reach them).
   // Defined in agent.cpp and called only from receive(); `inline` lets the compiler fold
@@ -119,6 +141,7 @@ class Agent {
   inline void handle(const proto::Header& h, const proto::SetRate& m);
   inline void handle(const proto::Header& h, const proto::InputChunk& m);
   inline void handle(const proto::Header& h, const proto::RunInference& m);
+  inline void handle(const proto::Header& h, const proto::RunPipeline& m);
   inline void handle(const proto::Header& h, const proto::SlotInfoRequest& m);
   inline void handle(const proto::Header& h, const proto::FlashBegin& m);
   inline void handle(const proto::Header& h, const proto::FlashChunk& m);

@@ -2,6 +2,7 @@
 
 #include <new>
 
+#include "firmware_agent/core/window_input.h"
 #include "hal.h"
 
 namespace tinyscope::agent {
@@ -58,6 +59,12 @@ bool toElementType(runner::TensorType type, proto::ElementType* out) {
       return true;
     case runner::TensorType::kFloat32:
       *out = proto::ElementType::kFloat32;
+      return true;
+    case runner::TensorType::kUInt32:
+      *out = proto::ElementType::kUInt32;
+      return true;
+    case runner::TensorType::kUInt64:
+      *out = proto::ElementType::kUInt64;
       return true;
     default:
       return false;
@@ -156,60 +163,72 @@ InferenceStatus InferenceEngine::fillInputFromSamples(proto::ElementType sampleT
                                                       proto::ConstByteSpan newer) {
   runner::Interpreter* in = interpreter();
   if (in == nullptr) return m_status;
+  const runner::TensorView view = in->input(0);  // no storage when the model has no input
+  WindowInputTensor input;
+  if (!toElementType(view.type, &input.type) || view.data == nullptr)
+    return InferenceStatus::kInputSizeMismatch;
+  input.scale = view.scale;
+  input.zeroPoint = view.zeroPoint;
+  input.bytes = proto::ByteSpan(static_cast<uint8_t*>(view.data), view.bytes);
+  return samplesToInput(sampleType, unitsPerCount, older, newer, input);
+}
+
+InferenceStatus InferenceEngine::setInput(proto::ConstByteSpan bytes) {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr) return m_status;
   if (in->inputsSize() == 0) return InferenceStatus::kInputSizeMismatch;
   const runner::TensorView view = in->input(0);
-  proto::ElementType inputType;
-  if (!toElementType(view.type, &inputType) || view.data == nullptr)
+  if (view.data == nullptr || view.bytes != bytes.size())
     return InferenceStatus::kInputSizeMismatch;
-  const size_t inSize = proto::elementSize(inputType);
-  const size_t sampleSize = proto::elementSize(sampleType);
-  const size_t elements = view.bytes / inSize;
-  const bool integerIn = inputType == proto::ElementType::kInt8 ||
-                         inputType == proto::ElementType::kUInt8 ||
-                         inputType == proto::ElementType::kInt16;
-  const bool quantize =
-      unitsPerCount > 0.0f && view.scale > 0.0f && integerIn &&
-      (sampleType == proto::ElementType::kInt16 || sampleType == proto::ElementType::kInt8);
-  if (!quantize && inputType != sampleType) return InferenceStatus::kInputSizeMismatch;
-  const size_t need = elements * sampleSize;
-  const size_t have = older.size() + newer.size();
-  if (have < need) return InferenceStatus::kInputMissing;
-  // Only the newest `need` bytes count.
-  const size_t skip = have - need;
-  const size_t skipOlder = skip < older.size() ? skip : older.size();
-  older = older.subspan(skipOlder);
-  newer = newer.subspan(skip - skipOlder);
   uint8_t* dst = static_cast<uint8_t*>(view.data);
-  if (!quantize) {
-    for (size_t i = 0; i < older.size(); ++i) dst[i] = older[i];
-    for (size_t i = 0; i < newer.size(); ++i) dst[older.size() + i] = newer[i];
-    return InferenceStatus::kOk;
-  }
-  const int32_t lo = inputType == proto::ElementType::kInt8
-                         ? -128
-                         : (inputType == proto::ElementType::kUInt8 ? 0 : -32768);
-  const int32_t hi = inputType == proto::ElementType::kInt8
-                         ? 127
-                         : (inputType == proto::ElementType::kUInt8 ? 255 : 32767);
-  const float factor = unitsPerCount / view.scale;
-  auto byteAt = [&](size_t i) { return i < older.size() ? older[i] : newer[i - older.size()]; };
-  for (size_t e = 0; e < elements; ++e) {
-    const size_t at = e * sampleSize;
-    const int32_t count = sampleSize == 2 ? static_cast<int16_t>(byteAt(at) | (byteAt(at + 1) << 8))
-                                          : static_cast<int8_t>(byteAt(at));
-    float x = static_cast<float>(count) * factor;
-    x = x < -1.0e9f ? -1.0e9f : (x > 1.0e9f ? 1.0e9f : x);
-    // Round half away from zero, as TFLite's quantizer does.
-    int32_t q = static_cast<int32_t>(x >= 0.0f ? x + 0.5f : x - 0.5f) + view.zeroPoint;
-    q = q < lo ? lo : (q > hi ? hi : q);
-    if (inSize == 1) {
-      dst[e] = static_cast<uint8_t>(q);
-    } else {
-      dst[2 * e] = static_cast<uint8_t>(q);
-      dst[2 * e + 1] = static_cast<uint8_t>(static_cast<uint32_t>(q) >> 8);
-    }
-  }
+  for (size_t i = 0; i < bytes.size(); ++i) dst[i] = bytes[i];
   return InferenceStatus::kOk;
+}
+
+InferenceStatus InferenceEngine::runStage(proto::ConstByteSpan input, proto::ByteSpan output,
+                                          uint16_t window, bool capture, uint16_t requestId,
+                                          FrameWriter& writer, uint64_t stallTimeoutUs) {
+  runner::Interpreter* in = interpreter();
+  if (in == nullptr) return m_status;
+  if (in->outputsSize() == 0 || window >= proto::kMaxPipelineWindows)
+    return InferenceStatus::kInputSizeMismatch;
+  const runner::TensorView out = in->output(0);
+  if (out.data == nullptr || out.bytes != output.size()) return InferenceStatus::kInputSizeMismatch;
+  const InferenceStatus filled = setInput(input);
+  if (filled != InferenceStatus::kOk) return filled;
+  m_request = nullptr;
+  m_writer = &writer;
+  m_requestId = requestId;
+  m_stallTimeoutUs = stallTimeoutUs;
+  m_stageCapture = capture;
+  m_opBase = proto::frontEndOpIndex(window, 0);
+  m_tickHz = hal::ticksPerSecond() != 0 ? hal::ticksPerSecond() : 1;
+  m_result = proto::InferenceResult();
+  const runner::Status s = in->invoke();
+  m_stageCapture = false;
+  m_opBase = 0;
+  if (s != runner::Status::kOk) {
+    m_error = in->error();
+    return InferenceStatus::kKernelFailed;
+  }
+  const uint8_t* src = static_cast<const uint8_t*>(out.data);
+  for (size_t i = 0; i < output.size(); ++i) output[i] = src[i];
+  return InferenceStatus::kOk;
+}
+
+bool InferenceEngine::sendSamples(proto::ConstByteSpan samples, uint16_t requestId,
+                                  FrameWriter& writer, uint64_t stallTimeoutUs) {
+  runner::TensorView view;
+  view.type = runner::TensorType::kInt16;
+  view.rank = 1;
+  view.dims[0] = static_cast<int32_t>(samples.size() / 2);
+  view.bytes = samples.size() / 2 * 2;
+  view.data = const_cast<uint8_t*>(samples.data());  // only read
+  m_writer = &writer;
+  m_requestId = requestId;
+  m_stallTimeoutUs = stallTimeoutUs;
+  m_captureStalled = false;
+  return sendTensor(proto::kPipelineSamplesOp, 0, view);
 }
 
 uint64_t InferenceEngine::clock(void*) {
@@ -221,6 +240,7 @@ void InferenceEngine::onOp(const runner::OpEvent& event, void* context) {
 }
 
 bool InferenceEngine::wantsCapture(uint16_t opIndex) const {
+  if (m_request == nullptr) return m_stageCapture && opIndex < 255;
   switch (m_request->capture) {
     case proto::CaptureMode::kNone:
       return false;
@@ -253,7 +273,9 @@ void InferenceEngine::handleOp(const runner::OpEvent& event) {
   for (uint32_t k = 0; k < op.outputs.size() && k < 255; ++k) {
     const int32_t t = op.outputs.i32(k);
     if (t < 0) continue;
-    if (!sendTensor(opIndex, static_cast<uint8_t>(k), in->tensor(static_cast<uint32_t>(t)))) return;
+    if (!sendTensor(static_cast<uint16_t>(m_opBase | opIndex), static_cast<uint8_t>(k),
+                    in->tensor(static_cast<uint32_t>(t))))
+      return;
   }
 }
 

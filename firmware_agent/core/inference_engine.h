@@ -82,6 +82,23 @@ class InferenceEngine {
                                               proto::ConstByteSpan older,
                                               proto::ConstByteSpan newer);
 
+  // Copies `bytes` into input 0; InputSizeMismatch unless they are exactly its size.
+  proto::InferenceStatus setInput(proto::ConstByteSpan bytes);
+
+  // One front-end window of a RunPipeline: `input` into input 0, one invoke, output 0 into
+  // `output` (both exactly the tensors' sizes, else InputSizeMismatch; KernelFailed when an
+  // operator fails). With `capture`, every op's outputs go out as TensorChunks with
+  // opIndex = proto::frontEndOpIndex(window, op) and request id `requestId`; no
+  // InferenceResult (the pipeline's model run sends it). The model's state carries over to
+  // the next window until it is loaded again.
+  proto::InferenceStatus runStage(proto::ConstByteSpan input, proto::ByteSpan output,
+                                  uint16_t window, bool capture, uint16_t requestId,
+                                  FrameWriter& writer, uint64_t stallTimeoutUs);
+  // Sends `samples` (int16, little-endian) as the TensorChunks of (kPipelineSamplesOp, 0);
+  // false when the link stalled.
+  bool sendSamples(proto::ConstByteSpan samples, uint16_t requestId, FrameWriter& writer,
+                   uint64_t stallTimeoutUs);
+
   // True when every input has been completely uploaded since the last run.
   bool uploadComplete();
 
@@ -119,6 +136,8 @@ class InferenceEngine {
   uint16_t m_requestId = 0;
   uint64_t m_stallTimeoutUs = 0;
   bool m_captureStalled = false;
+  bool m_stageCapture = false;  // runStage: capture every op (no RunInference in flight)
+  uint16_t m_opBase = 0;        // added to op indices in TensorChunks (front-end windows)
   uint32_t m_tickHz = 1;
   proto::InferenceResult m_result;
   InferenceCounters m_counters;

@@ -81,6 +81,65 @@ TEST(QemuLauncher, SlotImageRefusesWhatTheBoardCannotHold) {
   EXPECT_TRUE(error.contains("cannot write the slot image")) << error.toStdString();
 }
 
+namespace {
+
+// A canonical 44-byte-header PCM WAV, written byte by byte.
+void writeWav(const QString& path, quint32 rate, quint16 bits, const QByteArray& data) {
+  QByteArray w("RIFF");
+  auto u32 = [&w](quint32 v) {
+    for (int i = 0; i < 4; ++i) w.append(static_cast<char>((v >> (8 * i)) & 0xFF));
+  };
+  auto u16 = [&w](quint16 v) {
+    w.append(static_cast<char>(v & 0xFF));
+    w.append(static_cast<char>(v >> 8));
+  };
+  u32(36 + static_cast<quint32>(data.size()));
+  w.append("WAVEfmt ");
+  u32(16);
+  u16(1);  // PCM
+  u16(1);  // mono
+  u32(rate);
+  u32(rate * bits / 8);
+  u16(bits / 8);
+  u16(bits);
+  w.append("data");
+  u32(static_cast<quint32>(data.size()));
+  w.append(data);
+  QFile f(path);
+  ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+  f.write(w);
+}
+
+}  // namespace
+
+TEST(QemuLauncher, AudioClipIsTheHeaderThenTheSamplesAtTheBoardsClipAddress) {
+  QTemporaryDir dir;
+  const QString wav = dir.filePath("three.wav"), clip = dir.filePath("audio.bin");
+  writeWav(wav, 16000, 16, QByteArray::fromHex("0100ffff0080"));  // 1, -1, -32768
+  quint32 address = 0;
+  QString error;
+  ASSERT_TRUE(tinyscope::writeAudioClip(wav, "mps2-an386", clip, &address, &error))
+      << error.toStdString();
+  EXPECT_EQ(address, 0x21800000u);
+  const QByteArray bytes = readAll(clip);
+  ASSERT_EQ(bytes.size(), 16 + 6);
+  EXPECT_EQ(bytes.left(4), QByteArray("TSAU"));
+  EXPECT_EQ(le32(bytes, 4), 16000u);
+  EXPECT_EQ(le32(bytes, 8), 3u);
+  EXPECT_EQ(le32(bytes, 12), 0u);
+  EXPECT_EQ(bytes.mid(16), QByteArray::fromHex("0100ffff0080"));
+
+  EXPECT_FALSE(tinyscope::writeAudioClip(wav, "netduinoplus2", clip, &address, &error));
+  EXPECT_TRUE(error.contains("netduinoplus2 has no audio sensor")) << error.toStdString();
+  writeWav(wav, 8000, 16, QByteArray::fromHex("0100"));
+  EXPECT_FALSE(tinyscope::writeAudioClip(wav, "mps2-an386", clip, &address, &error));
+  EXPECT_TRUE(error.contains("is sampled at 8000 Hz; the audio sensor needs 16000 Hz"))
+      << error.toStdString();
+  writeWav(wav, 16000, 8, QByteArray::fromHex("80"));
+  EXPECT_FALSE(tinyscope::writeAudioClip(wav, "mps2-an386", clip, &address, &error));
+  EXPECT_TRUE(error.contains("is not 16-bit PCM")) << error.toStdString();
+}
+
 TEST(QemuLauncher, AddressesAreCheckedBeforeAnythingStarts) {
   tinyscope::link::DeviceUri uri;
   QString error;

@@ -204,6 +204,16 @@ RunInference typicalRunInference() {
   m.captureOps.push(5);
   return m;
 }
+RunPipeline typicalRunPipeline() {
+  RunPipeline m;
+  m.frontEndSlot = 1;
+  m.slot = 0;
+  m.streamId = 2;
+  m.strideSamples = 320;
+  m.capture = CaptureMode::kAllOps;
+  return m;
+}
+
 RunInference maxRunInference() {
   RunInference m = typicalRunInference();
   m.captureOps.clear();
@@ -432,6 +442,7 @@ TEST(Messages, RoundTripEveryMessage) {
   expectRoundTrip(typicalSensorWindow());
   expectRoundTrip(typicalInputChunk());
   expectRoundTrip(typicalRunInference());
+  expectRoundTrip(typicalRunPipeline());
   expectRoundTrip(typicalInferenceResult());
   expectRoundTrip(typicalTensorChunk());
   expectRoundTrip(typicalSlotInfoRequest());
@@ -481,6 +492,7 @@ TEST(Messages, MaximalMessagesHitTheDeclaredBounds) {
   expectMaxSize(maxSensorWindow());
   expectMaxSize(maxInputChunk());
   expectMaxSize(maxRunInference());
+  expectMaxSize(typicalRunPipeline());
   expectMaxSize(maxInferenceResult());
   expectMaxSize(maxTensorChunk());
   expectMaxSize(typicalSlotInfoRequest());
@@ -678,6 +690,26 @@ TEST(MessagesInvalid, InvalidEnums) {
   SensorWindow w = typicalSensorWindow();
   w.sampleType = static_cast<ElementType>(0);
   EXPECT_EQ(encodeStatus(w), Status::kInvalidEnum);
+}
+
+TEST(MessagesInvalid, APipelineCapturesAllOrNothingAndStridesForward) {
+  RunPipeline selected = typicalRunPipeline();
+  selected.capture = CaptureMode::kSelectedOps;
+  EXPECT_EQ(encodeStatus(selected), Status::kOutOfRange);
+  RunPipeline still = typicalRunPipeline();
+  still.strideSamples = 0;
+  EXPECT_EQ(encodeStatus(still), Status::kOutOfRange);
+  Bytes wire = encode(typicalRunPipeline());
+  wire[kHeaderSize + 3] = 0;  // stride, low byte
+  wire[kHeaderSize + 4] = 0;  // stride, high byte
+  EXPECT_EQ(decodeAs<RunPipeline>(wire), Status::kOutOfRange);
+  // Front-end ops and the reserved op indices never meet.
+  EXPECT_TRUE(isFrontEndOp(frontEndOpIndex(0, 0)));
+  EXPECT_TRUE(isFrontEndOp(frontEndOpIndex(kMaxPipelineWindows - 1, 254)));
+  EXPECT_FALSE(isFrontEndOp(kPipelineSamplesOp));
+  EXPECT_FALSE(isFrontEndOp(kModelInputOp));
+  EXPECT_FALSE(isFrontEndOp(kModelOutputOp));
+  EXPECT_FALSE(isFrontEndOp(0x7FFF));
 }
 
 TEST(MessagesInvalid, CountsAboveTheirBounds) {
@@ -913,6 +945,9 @@ TEST(Messages, NamesAndMessagesExist) {
     EXPECT_NE(std::string(statusMessage(static_cast<Status>(st))), "unknown status");
   }
   EXPECT_EQ(elementSize(ElementType::kFloat32), 4u);
+  EXPECT_EQ(elementSize(ElementType::kUInt32), 4u);
+  EXPECT_EQ(elementSize(ElementType::kUInt64), 8u);
   EXPECT_EQ(elementSize(static_cast<ElementType>(0)), 0u);
+  EXPECT_EQ(elementSize(static_cast<ElementType>(9)), 0u);
   EXPECT_EQ(tensorByteSize(desc(ElementType::kInt16, {2, 3})), 12u);
 }

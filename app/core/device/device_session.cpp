@@ -187,7 +187,32 @@ void DeviceSession::setModel(const runner::host::ModelSummary* summary) {
   }
 }
 
+void DeviceSession::setPipeline(const runner::host::ModelSummary* frontEnd, quint32 sampleBytes) {
+  m_frontEndTensorBytes.clear();
+  m_pipelineSampleBytes = sampleBytes;
+  if (!frontEnd) return;
+  for (size_t o = 0; o < frontEnd->operators.size() && o < 255; ++o) {
+    const runner::host::SummaryOperator& op = frontEnd->operators[o];
+    for (size_t k = 0; k < op.outputs.size() && k < 256; ++k) {
+      const int32_t t = op.outputs[k];
+      m_frontEndTensorBytes[qMakePair(static_cast<quint16>(o), static_cast<quint8>(k))] =
+          t >= 0 && static_cast<size_t>(t) < frontEnd->tensors.size()
+              ? frontEnd->tensors[static_cast<size_t>(t)].bytes
+              : 0;
+    }
+  }
+}
+
 quint64 DeviceSession::tensorLimit(quint16 op, quint8 tensor, QString* limitName) const {
+  if (op == kPipelineSamplesOp && m_pipelineSampleBytes != 0) {
+    *limitName = QStringLiteral("the samples the pipeline needs");
+    return tensor == 0 ? m_pipelineSampleBytes : 0;
+  }
+  if (isFrontEndOp(op) && !m_frontEndTensorBytes.empty()) {
+    auto it = m_frontEndTensorBytes.find(qMakePair(static_cast<quint16>(op & 0xFF), tensor));
+    *limitName = QStringLiteral("the front-end's tensor size");
+    return it == m_frontEndTensorBytes.end() ? 0 : it->second;
+  }
   if (!m_modelTensorBytes.empty()) {
     auto it = m_modelTensorBytes.find(qMakePair(op, tensor));
     *limitName = QStringLiteral("the model's tensor size");
@@ -205,14 +230,7 @@ quint64 DeviceSession::tensorLimit(quint16 op, quint8 tensor, QString* limitName
 quint16 DeviceSession::runInference(const QByteArray& input, CaptureMode capture,
                                     const QVector<quint16>& captureOps, RunDone onDone,
                                     RunFailed onFailed, int timeoutMs) {
-  if (m_runPending) failRun(QStringLiteral("%1: a new inference replaced this one").arg(where()));
-  m_run = InferenceRun();
-  m_runCapturedBytes = 0;
-  m_runDeviceText.clear();
-  m_runInputRequests.clear();
-  m_runDone = std::move(onDone);
-  m_runFailed = std::move(onFailed);
-  m_runPending = true;
+  beginRun(std::move(onDone), std::move(onFailed));
   for (int off = 0; off < input.size(); off += static_cast<int>(kMaxChunk)) {
     InputChunk chunk;
     chunk.inputIndex = 0;
@@ -248,13 +266,34 @@ quint16 DeviceSession::runInference(const QByteArray& input, CaptureMode capture
   run.capture = capture;
   for (quint16 op : captureOps) run.captureOps.push(op);
   m_run.requestId = m_link->send(run);
+  return awaitRunResult(QStringLiteral("the inference request (RunInference)"), timeoutMs);
+}
+
+quint16 DeviceSession::runPipeline(const RunPipeline& request, RunDone onDone, RunFailed onFailed,
+                                   int timeoutMs) {
+  beginRun(std::move(onDone), std::move(onFailed));
+  m_run.requestId = m_link->send(request);
+  return awaitRunResult(QStringLiteral("the pipeline request (RunPipeline)"), timeoutMs);
+}
+
+void DeviceSession::beginRun(RunDone onDone, RunFailed onFailed) {
+  if (m_runPending) failRun(QStringLiteral("%1: a new inference replaced this one").arg(where()));
+  m_run = InferenceRun();
+  m_runCapturedBytes = 0;
+  m_runDeviceText.clear();
+  m_runInputRequests.clear();
+  m_runDone = std::move(onDone);
+  m_runFailed = std::move(onFailed);
+  m_runPending = true;
+}
+
+quint16 DeviceSession::awaitRunResult(const QString& what, int timeoutMs) {
   if (!m_run.requestId) {
     failRun(QStringLiteral("%1: cannot send the inference request").arg(where()));
     return 0;
   }
   m_router.expect<InferenceResult>(
-      m_run.requestId, QStringLiteral("the inference request (RunInference)"), timeoutMs,
-      [this](const InferenceResult& r) { onRunResult(r); },
+      m_run.requestId, what, timeoutMs, [this](const InferenceResult& r) { onRunResult(r); },
       [this](const Nack& n) { failRun(QStringLiteral("%1: %2").arg(where(), describeNack(n))); },
       [this](const QString& why) {
         QString detail;
@@ -596,12 +635,28 @@ bool DeviceSession::connectBlocking(int timeoutMs, QString* error) {
 
 bool DeviceSession::runBlocking(const QByteArray& input, CaptureMode capture,
                                 const QVector<quint16>& captureOps, int timeoutMs, QString* error) {
+  return untilRunEnds(
+      [&](RunDone done, RunFailed failed) {
+        runInference(input, capture, captureOps, std::move(done), std::move(failed), timeoutMs);
+      },
+      error);
+}
+
+bool DeviceSession::runPipelineBlocking(const RunPipeline& request, int timeoutMs, QString* error) {
+  return untilRunEnds(
+      [&](RunDone done, RunFailed failed) {
+        runPipeline(request, std::move(done), std::move(failed), timeoutMs);
+      },
+      error);
+}
+
+bool DeviceSession::untilRunEnds(const std::function<void(RunDone, RunFailed)>& start,
+                                 QString* error) {
   QEventLoop loop;
   bool ended = false;
   bool ok = false;
   QString failure;
-  runInference(
-      input, capture, captureOps,
+  start(
       [&](const InferenceRun&) {
         ended = ok = true;
         loop.quit();
@@ -610,8 +665,7 @@ bool DeviceSession::runBlocking(const QByteArray& input, CaptureMode capture,
         ended = true;
         failure = why;
         loop.quit();
-      },
-      timeoutMs);
+      });
   if (!ended) loop.exec();
   if (!ok) *error = failure;
   return ok;

@@ -90,11 +90,22 @@ class DeviceSession : public QObject {
                        const QVector<quint16>& captureOps = {}, RunDone onDone = {},
                        RunFailed onFailed = {}, int timeoutMs = 60000);
 
+  // Runs the model on input its front-end builds on the device (RunPipeline, see
+  // device_protocol/messages.h); onDone/onFailed as for runInference. Tensors arrive as
+  // front-end ops (proto::frontEndOpIndex), the samples (kPipelineSamplesOp) and model ops.
+  quint16 runPipeline(const proto::RunPipeline& request, RunDone onDone = {},
+                      RunFailed onFailed = {}, int timeoutMs = 60000);
+  // The front-end a pipeline runs and the bytes of samples it hears: bounds those tensors as
+  // setModel() bounds the model's. nullptr forgets it.
+  void setPipeline(const runner::host::ModelSummary* frontEnd, quint32 sampleBytes);
+
   // Blocking helpers for the CLI: false with *error set (one sentence) on failure/timeout.
   bool connectBlocking(int timeoutMs, QString* error);
   // runInference() + a local event loop until it ends; lastRun() holds the run.
   bool runBlocking(const QByteArray& input, proto::CaptureMode capture,
                    const QVector<quint16>& captureOps, int timeoutMs, QString* error);
+  // runPipeline() + a local event loop until it ends; lastRun() holds the run.
+  bool runPipelineBlocking(const proto::RunPipeline& request, int timeoutMs, QString* error);
   // Runs the event loop for ms milliseconds (streams keep flowing).
   void spin(int ms);
 
@@ -139,6 +150,11 @@ class DeviceSession : public QObject {
   void onHelloAnswer(const proto::HelloReply& reply);
   void failHandshake(const QString& why);
   void onRunResult(const proto::InferenceResult& r);
+  // Starts a run (one at a time: a run in flight fails as replaced).
+  void beginRun(RunDone onDone, RunFailed onFailed);
+  // Registers the InferenceResult that ends the run m_run.requestId (`what` names the request).
+  quint16 awaitRunResult(const QString& what, int timeoutMs);
+  bool untilRunEnds(const std::function<void(RunDone, RunFailed)>& start, QString* error);
   void finishRun();
   void failRun(const QString& why);
   void noteRunDeviceText(const QString& text);
@@ -175,6 +191,9 @@ class DeviceSession : public QObject {
   // The model the device runs (optional): tensor sizes by (op, output), op names.
   std::map<QPair<quint16, quint8>, quint64> m_modelTensorBytes;
   QStringList m_modelOpNames;
+  // The pipeline's front-end (optional): tensor sizes by (op, output), and its samples' bytes.
+  std::map<QPair<quint16, quint8>, quint64> m_frontEndTensorBytes;
+  quint32 m_pipelineSampleBytes = 0;
 };
 
 }  // namespace tinyscope

@@ -35,6 +35,16 @@ double elementValue(ElementType type, const char* p) {
       std::memcpy(&v, p, 4);
       return static_cast<double>(v);
     }
+    case ElementType::kUInt32: {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    case ElementType::kUInt64: {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      return static_cast<double>(v);
+    }
   }
   return 0;
 }

@@ -177,7 +177,8 @@ bool buildImage(const InputRecipe& r, const rh::SummaryTensor& t, const QString&
   return true;
 }
 
-bool readWav(const QString& path, int rate, std::vector<int16_t>* pcm, QString* error) {
+bool readWav(const QString& path, int rate, std::vector<int16_t>* pcm, QString* error,
+             bool pcm16Only = false) {
   const QFileInfo info(path);
   if (!info.isFile()) {
     *error = QStringLiteral("%1 is not a readable WAV file").arg(path);
@@ -191,12 +192,16 @@ bool readWav(const QString& path, int rate, std::vector<int16_t>* pcm, QString* 
     return false;
   }
   bool ok = false;
-  if (sf.channels != 1)
+  if (pcm16Only && (sf.format & SF_FORMAT_SUBMASK) != SF_FORMAT_PCM_16)
+    *error =
+        QStringLiteral("%1 is not 16-bit PCM; the audio sensor hears 16-bit samples").arg(path);
+  else if (sf.channels != 1)
     *error = QStringLiteral("%1 has %2 channels; the recipe needs mono").arg(path).arg(sf.channels);
   else if (sf.samplerate != rate)
-    *error = QStringLiteral("%1 is sampled at %2 Hz; the recipe needs %3 Hz")
+    *error = QStringLiteral("%1 is sampled at %2 Hz; %3 needs %4 Hz")
                  .arg(path)
                  .arg(sf.samplerate)
+                 .arg(pcm16Only ? QStringLiteral("the audio sensor") : QStringLiteral("the recipe"))
                  .arg(rate);
   else if (sf.frames < 0 || sf.frames > kMaxAudioSeconds * rate)
     *error = QStringLiteral("%1 is longer than %2 s").arg(path).arg(kMaxAudioSeconds);
@@ -211,18 +216,41 @@ bool readWav(const QString& path, int rate, std::vector<int16_t>* pcm, QString* 
 
 bool buildAudio(const InputRecipe& r, const rh::SummaryTensor& t, const QString& path,
                 BuiltInput* out, QString* error) {
-  rh::ModelFile front;
+  AudioPlan plan;
+  if (!planAudio(r, t, &plan, error)) return false;
+  std::vector<int16_t> pcm;
+  if (!readWav(path, r.sampleRateHz, &pcm, error)) return false;
+  FrontEndRun run;
+  if (!runFrontEnd(plan, pcm, false, &run, error)) return false;
+  out->bytes = std::move(run.features);
+  out->description = QStringLiteral("audio %1 (%2 Hz, %3 windows of %4 ms every %5 ms via %6)")
+                         .arg(path)
+                         .arg(r.sampleRateHz)
+                         .arg(plan.windows)
+                         .arg(r.windowMs)
+                         .arg(r.strideMs)
+                         .arg(QFileInfo(r.frontEndModel).fileName());
+  return true;
+}
+
+}  // namespace
+
+bool readPcm16Wav(const QString& path, int rateHz, std::vector<int16_t>* pcm, QString* error) {
+  return readWav(path, rateHz, pcm, error, true);
+}
+
+bool planAudio(const InputRecipe& r, const rh::SummaryTensor& t, AudioPlan* out, QString* error) {
   std::string err;
   if (r.frontEndModel.isEmpty()) {
     *error = QStringLiteral("the audio recipe names no front_end_model");
     return false;
   }
-  if (!rh::loadModelFile(r.frontEndModel.toStdString(), &front, &err)) {
+  if (!rh::loadModelFile(r.frontEndModel.toStdString(), &out->frontEnd, &err)) {
     *error = q(err);
     return false;
   }
-  rh::ModelSummary fs;
-  if (!rh::buildModelSummary(front.bytes.data(), front.bytes.size(), &fs, &err) ||
+  rh::ModelSummary& fs = out->frontEndSummary;
+  if (!rh::buildModelSummary(out->frontEnd.bytes.data(), out->frontEnd.bytes.size(), &fs, &err) ||
       fs.inputs.size() != 1 || fs.outputs.empty()) {
     *error = QStringLiteral("front-end model %1: %2")
                  .arg(r.frontEndModel, err.empty() ? QStringLiteral("needs one input") : q(err));
@@ -253,42 +281,42 @@ bool buildAudio(const InputRecipe& r, const rh::SummaryTensor& t, const QString&
                  .arg(t.bytes);
     return false;
   }
-  std::vector<int16_t> pcm;
-  if (!readWav(path, r.sampleRateHz, &pcm, error)) return false;
-  const size_t windows = t.bytes / fout.bytes;
-  pcm.resize(std::max(pcm.size(), window + (windows - 1) * stride), 0);  // silence after the end
+  out->windowSamples = window;
+  out->strideSamples = stride;
+  out->windows = static_cast<size_t>(t.bytes / fout.bytes);
+  return true;
+}
+
+bool runFrontEnd(const AudioPlan& plan, std::vector<int16_t> pcm, bool captureTensors,
+                 FrontEndRun* out, QString* error) {
+  std::string err;
+  pcm.resize(std::max(pcm.size(), plan.samplesNeeded()), 0);  // silence after the end
   rh::ModelInstance instance;  // one interpreter for every window: the front-end keeps state
   rh::RunOptions options;
-  options.captureTensors = false;
-  if (!instance.open(front, options, &err)) {
+  options.captureTensors = captureTensors;
+  if (!instance.open(plan.frontEnd, options, &err)) {
     *error = q(err);
     return false;
   }
-  out->bytes.clear();
-  std::vector<uint8_t> frame(window * 2);
-  for (size_t k = 0; k < windows; ++k) {
-    std::memcpy(frame.data(), pcm.data() + k * stride, frame.size());  // little-endian host
+  out->features.clear();
+  out->windows.clear();
+  std::vector<uint8_t> frame(plan.windowSamples * 2);
+  for (size_t k = 0; k < plan.windows; ++k) {
+    std::memcpy(frame.data(), pcm.data() + k * plan.strideSamples,
+                frame.size());  // little-endian host
     rh::RunResult result;
     if (!instance.run({frame}, &result, &err)) {
       *error = QStringLiteral("front-end model %1, window %2: %3")
-                   .arg(r.frontEndModel)
+                   .arg(q(plan.frontEnd.path))
                    .arg(k)
                    .arg(q(err));
       return false;
     }
-    out->bytes.insert(out->bytes.end(), result.outputs[0].begin(), result.outputs[0].end());
+    out->features.insert(out->features.end(), result.outputs[0].begin(), result.outputs[0].end());
+    if (captureTensors) out->windows.push_back(std::move(result));
   }
-  out->description = QStringLiteral("audio %1 (%2 Hz, %3 windows of %4 ms every %5 ms via %6)")
-                         .arg(path)
-                         .arg(r.sampleRateHz)
-                         .arg(windows)
-                         .arg(r.windowMs)
-                         .arg(r.strideMs)
-                         .arg(QFileInfo(r.frontEndModel).fileName());
   return true;
 }
-
-}  // namespace
 
 const char* inputKindName(InputKind kind) {
   switch (kind) {

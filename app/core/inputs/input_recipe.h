@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
 
 namespace tinyscope::inputs {
@@ -72,5 +73,34 @@ struct BuiltInput {
 bool buildInput(const InputRecipe& recipe, const runner::host::ModelSummary& model,
                 const QString& sourcePath, BuiltInput* out, QString* error,
                 const std::vector<float>* rawWindow = nullptr);
+
+// A mono 16-bit PCM WAV at rateHz, at most kMaxAudioSeconds long (what a device's audio sensor
+// can play back). false + *error naming the file and what is wrong with it.
+bool readPcm16Wav(const QString& path, int rateHz, std::vector<int16_t>* pcm, QString* error);
+
+// An audio recipe fitted to a model input: the front-end model and how it tiles the input.
+struct AudioPlan {
+  runner::host::ModelFile frontEnd;
+  runner::host::ModelSummary frontEndSummary;
+  size_t windowSamples = 0;  // the front-end's input length
+  size_t strideSamples = 0;
+  size_t windows = 0;  // front-end outputs stacked into the input
+  size_t samplesNeeded() const {
+    return windows == 0 ? 0 : windowSamples + (windows - 1) * strideSamples;
+  }
+};
+// Loads the recipe's front-end and checks it against `input` (int16 windows of windowMs in,
+// outputs of input's type that tile it). false + *error naming the model and tensor.
+bool planAudio(const InputRecipe& recipe, const runner::host::SummaryTensor& input, AudioPlan* out,
+               QString* error);
+
+struct FrontEndRun {
+  std::vector<uint8_t> features;                 // output 0 of every window, stacked
+  std::vector<runner::host::RunResult> windows;  // each window's tensors (captureTensors only)
+};
+// The front-end over mono `pcm` (padded with silence to samplesNeeded()): one interpreter for
+// every window, so its state carries over as on a device. false + *error naming the window.
+bool runFrontEnd(const AudioPlan& plan, std::vector<int16_t> pcm, bool captureTensors,
+                 FrontEndRun* out, QString* error);
 
 }  // namespace tinyscope::inputs

@@ -10,6 +10,7 @@
 
 #include "app/core/dataset/dataset_store.h"
 #include "app/core/session/replay_checker.h"
+#include "firmware_agent/core/window_input.h"
 
 namespace tinyscope::session {
 
@@ -100,59 +101,53 @@ QStringList modelLabels(const QString& modelPath) {
 bool sampleToInput(const rh::GraphTensor& input, const QByteArray& frames, dataset::SampleType type,
                    int channels, float unitsPerCount, std::vector<uint8_t>* out, QString* why) {
   const std::string& it = input.type;
-  const size_t inSize = it == "int16" ? 2 : it == "int8" || it == "uint8" ? 1 : 0;
-  const size_t sampleSize = type == dataset::SampleType::kInt16 ? 2 : 4;
-  const double scale = input.scale.empty() ? 0.0 : input.scale[0];
-  const int64_t zeroPoint = input.zeroPoint.empty() ? 0 : input.zeroPoint[0];
-  // As on the device: quantize int16 counts into an integer input with a scale, else copy
-  // samples of the input's own type.
-  const bool quantize =
-      unitsPerCount > 0.0f && scale > 0.0 && inSize > 0 && type == dataset::SampleType::kInt16;
-  const bool copy = (type == dataset::SampleType::kInt16 && it == "int16") ||
-                    (type == dataset::SampleType::kFloat32 && it == "float32") ||
-                    (type == dataset::SampleType::kInt32 && it == "int32");
-  if (!quantize && !copy) {
+  agent::WindowInputTensor tensor;
+  bool known = true;
+  if (it == "int8")
+    tensor.type = proto::ElementType::kInt8;
+  else if (it == "uint8")
+    tensor.type = proto::ElementType::kUInt8;
+  else if (it == "int16")
+    tensor.type = proto::ElementType::kInt16;
+  else if (it == "int32")
+    tensor.type = proto::ElementType::kInt32;
+  else if (it == "float32")
+    tensor.type = proto::ElementType::kFloat32;
+  else
+    known = false;
+  const proto::ElementType sampleType =
+      type == dataset::SampleType::kInt16   ? proto::ElementType::kInt16
+      : type == dataset::SampleType::kInt32 ? proto::ElementType::kInt32
+                                            : proto::ElementType::kFloat32;
+  tensor.scale = input.scale.empty() ? 0.0f : static_cast<float>(input.scale[0]);
+  tensor.zeroPoint = input.zeroPoint.empty() ? 0 : static_cast<int32_t>(input.zeroPoint[0]);
+  out->assign(static_cast<size_t>(input.bytes), 0);
+  tensor.bytes = proto::ByteSpan(out->data(), out->size());
+  const proto::ConstByteSpan samples(reinterpret_cast<const uint8_t*>(frames.constData()),
+                                     static_cast<size_t>(frames.size()));
+  // The agent's own conversion (firmware_agent/core/window_input.h).
+  const proto::InferenceStatus s =
+      known && channels >= 1 ? agent::samplesToInput(sampleType, unitsPerCount,
+                                                     proto::ConstByteSpan(), samples, tensor)
+                             : proto::InferenceStatus::kInputSizeMismatch;
+  if (s == proto::InferenceStatus::kOk) return true;
+  out->clear();
+  if (s == proto::InferenceStatus::kInputMissing) {
+    const size_t inSize = proto::elementSize(tensor.type);
+    const bool quantize = unitsPerCount > 0.0f && tensor.scale > 0.0f && sampleType != tensor.type;
+    const size_t need = quantize ? input.bytes / inSize * proto::elementSize(sampleType)
+                                 : static_cast<size_t>(input.bytes);
+    *why = QStringLiteral("%1 bytes of samples, the model input needs %2")
+               .arg(frames.size())
+               .arg(need);
+  } else {
     *why = QStringLiteral("no conversion from its %1 samples to the %2 input")
                .arg(type == dataset::SampleType::kInt16   ? QStringLiteral("int16")
                     : type == dataset::SampleType::kInt32 ? QStringLiteral("int32")
                                                           : QStringLiteral("float32"),
                     QString::fromStdString(it));
-    return false;
   }
-  const size_t elements = quantize ? input.bytes / inSize : input.bytes / sampleSize;
-  const size_t need = elements * sampleSize;
-  if (channels < 1 || static_cast<size_t>(frames.size()) < need) {
-    *why = QStringLiteral("%1 bytes of samples, the model input needs %2")
-               .arg(frames.size())
-               .arg(need);
-    return false;
-  }
-  // Only the newest `need` bytes count (the latest window).
-  const auto* src = reinterpret_cast<const uint8_t*>(frames.constData()) +
-                    (static_cast<size_t>(frames.size()) - need);
-  out->assign(quantize ? elements * inSize : need, 0);
-  if (!quantize) {
-    std::memcpy(out->data(), src, need);
-    return true;
-  }
-  const int32_t lo = it == "int8" ? -128 : it == "uint8" ? 0 : -32768;
-  const int32_t hi = it == "int8" ? 127 : it == "uint8" ? 255 : 32767;
-  const float factor = unitsPerCount / static_cast<float>(scale);
-  for (size_t e = 0; e < elements; ++e) {
-    const int32_t count = static_cast<int16_t>(src[2 * e] | (src[2 * e + 1] << 8));
-    float x = static_cast<float>(count) * factor;
-    x = x < -1.0e9f ? -1.0e9f : (x > 1.0e9f ? 1.0e9f : x);
-    int32_t q =
-        static_cast<int32_t>(x >= 0.0f ? x + 0.5f : x - 0.5f) + static_cast<int32_t>(zeroPoint);
-    q = q < lo ? lo : (q > hi ? hi : q);
-    if (inSize == 1) {
-      (*out)[e] = static_cast<uint8_t>(q);
-    } else {
-      (*out)[2 * e] = static_cast<uint8_t>(q);
-      (*out)[2 * e + 1] = static_cast<uint8_t>(static_cast<uint32_t>(q) >> 8);
-    }
-  }
-  return true;
+  return false;
 }
 
 bool LabelledEvaluator::open(const rh::ModelFile& model, rh::Kernels kernels,

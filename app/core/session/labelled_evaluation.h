@@ -2,8 +2,8 @@
 // LabelledEvaluation: a model run on every labelled sample of a dataset, as the device would run
 // it on a sensor window, scored against the labels (accuracy and a confusion matrix).
 //
-// The model input is built from a sample the way the agent builds it from a stream
-// (InferenceEngine::fillInputFromSamples, firmware_agent/core): the newest frames that fill input
+// The model input is built from a sample by the agent's own conversion
+// (agent::samplesToInput, firmware_agent/core/window_input.h): the newest frames that fill input
 // 0, each count quantized to the input as q = round_half_away(count * unitsPerCount / scale) +
 // zeroPoint, saturated, or copied when the sample and input types match and no scale applies.
 //

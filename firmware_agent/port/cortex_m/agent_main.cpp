@@ -6,6 +6,7 @@
 // Memory, all static (no heap anywhere: the linker scripts define no `end`):
 //   arena        TINYSCOPE_ARENA_BYTES (per board, see CMakeLists.txt): model tensors
 //   history      TINYSCOPE_HISTORY_BYTES: newest samples per stream (LatestWindow runs)
+//   pipeline     TINYSCOPE_PIPELINE_BYTES: RunPipeline's stacked front-end outputs (0: none)
 //   Agent        frame buffers, stream windows, interpreter state (sizeof(Agent))
 // Model slots are the board's slot storage (hal::slotData), read in place.
 #include <stddef.h>
@@ -37,12 +38,18 @@ extern uint32_t __stack_top[];
 #ifndef TINYSCOPE_HISTORY_BYTES
 #define TINYSCOPE_HISTORY_BYTES 1024
 #endif
+#ifndef TINYSCOPE_PIPELINE_BYTES
+#define TINYSCOPE_PIPELINE_BYTES 0
+#endif
 
 namespace {
 using namespace tinyscope::agent;
 
 alignas(16) uint8_t g_arena[TINYSCOPE_ARENA_BYTES];
 alignas(4) uint8_t g_history[TINYSCOPE_HISTORY_BYTES];
+#if TINYSCOPE_PIPELINE_BYTES > 0
+alignas(4) uint8_t g_pipeline[TINYSCOPE_PIPELINE_BYTES];
+#endif
 // Sized per image by the build from its op groups (firmware_ops.h).
 tinyscope::runner::MutableOpResolver<TINYSCOPE_OP_CAPACITY> g_resolver;
 cortex_m::McuSensors g_sensors;
@@ -165,6 +172,10 @@ int main() {
   config.resolver = &g_resolver;
   config.arena = tinyscope::proto::ByteSpan(g_arena, sizeof g_arena);
   config.sampleHistory = tinyscope::proto::ByteSpan(g_history, sizeof g_history);
+#if TINYSCOPE_PIPELINE_BYTES > 0
+  config.pipeline = &Agent::frontEndPipeline;
+  config.pipelineBuffer = tinyscope::proto::ByteSpan(g_pipeline, sizeof g_pipeline);
+#endif
   config.sensors = &g_sensors;
   config.slotStore = nullptr;  // active slot and names live in RAM: a reset forgets them
   static Agent agent(config);

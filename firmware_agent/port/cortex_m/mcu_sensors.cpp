@@ -2,6 +2,7 @@
 
 #include "board.h"
 #include "hal.h"
+#include "slot_layout.h"
 
 namespace tinyscope::agent::cortex_m {
 
@@ -20,6 +21,32 @@ void setName(proto::SensorInfo& out, const char* name, const char* units) {
 }
 }  // namespace
 
+const int16_t* McuSensors::audioClip(uint32_t* count, uint32_t* rateHz) {
+#ifdef TINYSCOPE_AUDIO_CLIP_ADDR
+  const volatile uint32_t* header =
+      reinterpret_cast<const volatile uint32_t*>(uintptr_t{TINYSCOPE_AUDIO_CLIP_ADDR});
+  const uint32_t maxSamples = (TINYSCOPE_AUDIO_CLIP_BYTES - kAudioClipHeaderBytes) / 2;
+  if (header[0] != kAudioClipMagic || header[1] == 0 || header[1] > 48000 || header[2] == 0 ||
+      header[2] > maxSamples)
+    return nullptr;
+  if (count != nullptr) *count = header[2];
+  if (rateHz != nullptr) *rateHz = header[1];
+  return reinterpret_cast<const int16_t*>(uintptr_t{TINYSCOPE_AUDIO_CLIP_ADDR} +
+                                          kAudioClipHeaderBytes);
+#else
+  (void)count;
+  (void)rateHz;
+  return nullptr;
+#endif
+}
+
+uint32_t McuSensors::maxMilliHz(uint8_t sensorId) const {
+  if (sensorId == kImu) return kImuMaxMilliHz;
+  uint32_t rateHz = 0;
+  if (sensorId == kAudio && audioClip(nullptr, &rateHz) != nullptr) return rateHz * 1000u;
+  return kSineMaxMilliHz;
+}
+
 bool McuSensors::describe(uint8_t index, proto::SensorInfo& out) const {
   if (index >= count()) return false;
   out.sensorId = index;
@@ -29,6 +56,11 @@ bool McuSensors::describe(uint8_t index, proto::SensorInfo& out) const {
     out.axes = demo::kAxes;
     out.rateMilliHz = uint32_t(demo::kSampleRateHz) * 1000u;
     out.maxRateMilliHz = kImuMaxMilliHz;
+  } else if (index == kAudio) {
+    setName(out, "audio", "");
+    out.axes = 1;
+    out.rateMilliHz = maxMilliHz(kAudio);
+    out.maxRateMilliHz = out.rateMilliHz;
   } else {
     setName(out, "sine", "");
     out.axes = 1;
@@ -48,7 +80,7 @@ uint32_t McuSensors::lostSamples(uint8_t lane) const {
 
 bool McuSensors::open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) {
   if (lane >= kMaxStreamSlots || sensorId >= count() || rateMilliHz == 0) return false;
-  if (rateMilliHz > (sensorId == kImu ? kImuMaxMilliHz : kSineMaxMilliHz)) return false;
+  if (rateMilliHz > maxMilliHz(sensorId)) return false;
   hal::stopSampling();  // the hook must not see a half-initialised lane
   Lane& l = m_lanes[lane];
   l.open = true;
@@ -63,7 +95,7 @@ bool McuSensors::open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) {
 
 bool McuSensors::setRate(uint8_t lane, uint32_t rateMilliHz) {
   if (lane >= kMaxStreamSlots || !m_lanes[lane].open || rateMilliHz == 0) return false;
-  if (rateMilliHz > (m_lanes[lane].sensor == kImu ? kImuMaxMilliHz : kSineMaxMilliHz)) return false;
+  if (rateMilliHz > maxMilliHz(m_lanes[lane].sensor)) return false;
   hal::stopSampling();
   Lane& l = m_lanes[lane];
   l.timeline.setRate(rateMilliHz, hal::micros());
@@ -143,6 +175,11 @@ size_t McuSensors::read(uint8_t lane, uint8_t* out, size_t maxSamples, uint64_t*
 int16_t McuSensors::sample(uint8_t sensorId, uint64_t k, uint8_t ch, uint32_t rateMilliHz) {
   if (sensorId == kImu) {
     return m_gestures.sample(k, ch);
+  }
+  if (sensorId == kAudio) {
+    uint32_t count = 0;
+    const int16_t* clip = audioClip(&count, nullptr);
+    return clip != nullptr && k < count ? clip[k] : int16_t{0};
   }
   // 1 Hz: sample k is at (k / rate) turns; keep only the fraction so 64 bits never overflow.
   const uint64_t within = (k * 1000ull) % rateMilliHz;

@@ -5,6 +5,9 @@
 //                    gesture signal (firmware_agent/core/gesture_signal.h, the generator the host
 //                    agent and tools/make_demo_model use), window w of 64 samples = gesture w % 4
 //   sensor 1 "sine"  1 x int16 at 100 Hz (max 20 kHz): 12000 * sin(2 pi * 1 Hz * t)
+//   sensor 2 "audio" 1 x int16 at the clip's rate (boards built with TINYSCOPE_AUDIO_CLIP_ADDR,
+//                    and only when a host preloaded a clip there: slot_layout.h): the clip
+//                    once from StartStream, then silence, like a microphone hearing one word
 //
 // Timing: hal::startSampling() runs one timer at the highest rate among the open lanes; its
 // hook (interrupt context) releases each lane's samples with a Bresenham step, so a lane
@@ -32,8 +35,9 @@ class McuSensors final : public SensorSource {
  public:
   static constexpr uint8_t kImu = 0;
   static constexpr uint8_t kSine = 1;
+  static constexpr uint8_t kAudio = 2;
 
-  uint8_t count() const override { return 2; }
+  uint8_t count() const override { return audioClip(nullptr, nullptr) != nullptr ? 3 : 2; }
   bool describe(uint8_t index, proto::SensorInfo& out) const override;
   bool open(uint8_t lane, uint8_t sensorId, uint32_t rateMilliHz) override;
   bool setRate(uint8_t lane, uint32_t rateMilliHz) override;
@@ -56,6 +60,9 @@ class McuSensors final : public SensorSource {
     uint32_t phase = 0;              // Bresenham accumulator, in mHz
   };
 
+  // The preloaded clip's samples (count, rate in Hz), or nullptr when there is none.
+  static const int16_t* audioClip(uint32_t* count, uint32_t* rateHz);
+  uint32_t maxMilliHz(uint8_t sensorId) const;
   static void onTimer(void* self);
   void restartTimer();
   uint64_t dueCount(const Lane& lane) const;

@@ -24,6 +24,26 @@ constexpr BoardSlotLayout kBoardSlotLayouts[] = {
     {"netduinoplus2", 0x08040000u, 384u << 10, 2},  // ld/netduinoplus2.ld: flash sectors 6-11
 };
 
+// An audio clip a host preloads before boot (the qemu: launcher's wav=, -device loader): the
+// board's audio sensor hears it once from StartStream, then silence. Little-endian header of
+// kAudioClipHeaderBytes: magic "TSAU", sample rate (Hz), sample count, 0; then int16 mono
+// samples. Only boards listed here have the sensor (mps2-an386: the unused upper PSRAM).
+constexpr uint32_t kAudioClipMagic = 0x55415354u;  // "TSAU"
+constexpr uint32_t kAudioClipHeaderBytes = 16;
+struct BoardAudioClip {
+  const char* board;
+  uint32_t address;
+  uint32_t maxBytes;  // header included
+};
+constexpr BoardAudioClip kBoardAudioClips[] = {
+    {"mps2-an386", 0x21800000u, 8u << 20},  // ld/mps2_an386.ld: PSRAM's upper 8 MiB
+};
+inline const BoardAudioClip* findBoardAudioClip(const char* board) {
+  for (const BoardAudioClip& c : kBoardAudioClips)
+    if (strcmp(c.board, board) == 0) return &c;
+  return nullptr;
+}
+
 // The layout of `board`, or nullptr for a board the port does not have.
 inline const BoardSlotLayout* findBoardSlotLayout(const char* board) {
   for (const BoardSlotLayout& l : kBoardSlotLayouts)

@@ -58,7 +58,9 @@ std::string agentUsage() {
          "  --sensor KIND       synthetic sensor: sine (100 Hz), imu (3-axis, 50 Hz, the demo "
          "gestures),\n"
          "                      audio (tone + noise, 16 kHz); may be repeated\n"
-         "  --wav FILE          play a 16-bit PCM WAV file (its own rate and channels), looped\n"
+         "  --wav FILE          play a 16-bit PCM WAV file (its own rate and channels), looped;\n"
+         "                      after --sensor audio, the audio sensor hears FILE instead of\n"
+         "                      the tone: once from StartStream, then silence (16 kHz mono)\n"
          "  --csv FILE          play a CSV file (one sample per line, columns = channels; a\n"
          "                      header naming column 0 a time, as stream --csv writes, skips it),\n"
          "                      looped\n"
@@ -66,6 +68,8 @@ std::string agentUsage() {
          "  --channels N        channels of the synthetic sensors, 1..8\n"
          "Model slots:\n"
          "  --model PATH        load this .tflite into slot 0 and make it active\n"
+         "  --front-end PATH    load this .tflite (an audio front-end for RunPipeline) into\n"
+         "                      the last slot, beside the active model\n"
          "  --no-model          do not load the bundled demo model into an empty slot 0\n"
          "  --slots DIR         keep slot files in DIR so flashing survives a restart\n"
          "                      (default: a temporary directory removed at exit)\n"
@@ -185,6 +189,11 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
         return false;
       }
       o->sensorArgs.push_back(arg);
+    } else if (a == "--wav" && !o->sensorArgs.empty() &&
+               o->sensorArgs.back().kind == SensorKind::kAudio &&
+               o->sensorArgs.back().file.empty()) {
+      if (!value(&o->sensorArgs.back().file)) return false;  // the audio sensor hears the file
+      o->sensorArgs.back().wav = true;
     } else if (a == "--wav" || a == "--csv") {
       AgentOptions::SensorArg arg;
       if (!value(&arg.file)) return false;
@@ -209,6 +218,8 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
       o->channels = uint8_t(n);
     } else if (a == "--model") {
       if (!value(&o->modelPath)) return false;
+    } else if (a == "--front-end") {
+      if (!value(&o->frontEndPath)) return false;
     } else if (a == "--fault-op") {
       if (!value(&o->faultOp)) return false;
     } else if (a == "--dut") {

@@ -14,7 +14,7 @@ struct AgentOptions {
   LinkOptions link;
   struct SensorArg {
     SensorKind kind = SensorKind::kSine;
-    std::string file;  // Samples: the WAV or CSV path (read by main)
+    std::string file;  // Samples: the WAV or CSV path; Audio: a WAV heard once (read by main)
     bool wav = false;
   };
   std::vector<SensorArg> sensorArgs;  // command-line order = sensor ids
@@ -22,7 +22,8 @@ struct AgentOptions {
   uint8_t channels = 0;               // 0 = each sensor's default
   std::string modelPath;              // empty = the bundled demo model (if any)
   bool noModel = false;
-  std::string slotsDir;  // empty = a fresh temporary directory
+  std::string frontEndPath;  // installed in the last slot (RunPipeline's front-end); may be empty
+  std::string slotsDir;      // empty = a fresh temporary directory
   uint32_t slotCount = 2;
   uint32_t slotSize = 4u << 20;
   uint64_t powerCutAt = 0;  // tests: the flash write at which the power goes (0 = never)

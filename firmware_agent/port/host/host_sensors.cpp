@@ -138,6 +138,7 @@ int16_t HostSensors::sample(size_t index, uint64_t k, uint8_t ch) const {
       return m_gestures.sample(k, ch);
     }
     case SensorKind::kAudio: {
+      if (s.heard) return k < s.samples.size() ? s.samples[size_t(k)] : int16_t{0};
       // A 440 Hz tone (one octave up per extra channel) whose level breathes at 0.5 Hz, plus noise.
       const double f = 440.0 * double(1u << (ch < 4 ? ch : 4));
       const double level = 0.5 + 0.4 * std::sin(2 * kPi * 0.5 * t);

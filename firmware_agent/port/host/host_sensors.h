@@ -28,7 +28,8 @@ struct SensorSpec {
   uint8_t channels = 0;          // 0 = the kind's default (sine 1, imu 3, audio 1)
   uint32_t rateMilliHz = 0;      // 0 = the kind's default (sine 100 Hz, imu 50 Hz, audio 16 kHz)
   float unitsPerCount = 0.0f;    // physical value of one count (imu: 1/4096 g); 0 = unknown
-  std::vector<int16_t> samples;  // Samples kind: interleaved, looped
+  std::vector<int16_t> samples;  // Samples kind: interleaved, looped; Audio: heard once (mono)
+  bool heard = false;            // Audio: `samples` replace the tone, then silence
 };
 
 // Resolves the defaults of `spec` (channels, rate, name, units).

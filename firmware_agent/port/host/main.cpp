@@ -35,7 +35,9 @@ using namespace tinyscope::agent::host;
 // Compile-time sizes of this port (the MCU port picks much smaller ones).
 constexpr size_t kArenaBytes = 8u << 20;          // fits every model in ../shared/models
 constexpr size_t kSampleHistoryBytes = 4u << 20;  // 1 MiB per stream: > 2 s of 16 kHz x 8 ch
+constexpr size_t kPipelineBytes = 64u << 10;      // RunPipeline's stacked front-end outputs
 alignas(16) uint8_t g_arena[kArenaBytes];
+alignas(16) uint8_t g_pipeline[kPipelineBytes];
 alignas(16) uint8_t g_history[kSampleHistoryBytes];
 tinyscope::runner::AllOpsResolver g_resolver;
 
@@ -147,6 +149,16 @@ int main(int argc, char** argv) {
       }
       spec.channels = uint8_t(channels);
       spec.name = (arg.wav ? "wav:" : "csv:") + baseName(arg.file);
+    } else if (arg.kind == SensorKind::kAudio && !arg.file.empty()) {
+      // A microphone hearing the file once: 16 kHz mono, as the audio sensor's rate says.
+      WavData wav;
+      if (!readWavFile(arg.file, &wav, &error)) return fail(2, error);
+      if (wav.sampleRate != 16000 || wav.channels != 1)
+        return fail(2, arg.file + ": the audio sensor hears 16 kHz mono; the file is " +
+                           std::to_string(wav.sampleRate) + " Hz with " +
+                           std::to_string(wav.channels) + " channel(s)");
+      spec.samples = std::move(wav.samples);
+      spec.heard = true;
     } else if (opt.channels != 0) {
       spec.channels = opt.channels;
     }
@@ -191,6 +203,19 @@ int main(int argc, char** argv) {
       diag(opt.quiet, "no bundled demo model in " + std::string(TINYSCOPE_DEMO_MODEL_DIR) +
                           ": slot 0 starts empty");
     }
+  }
+
+  if (!opt.frontEndPath.empty()) {
+    const uint32_t slot = opt.slotCount - 1;
+    std::vector<uint8_t> model;
+    std::string readError;
+    if (slot == 0) return fail(2, "--front-end needs a second slot (--slot-count 2 or more)");
+    if (!tinyscope::runner::host::readBinaryFile(opt.frontEndPath, &model, &readError))
+      return fail(2, readError);
+    if (!p.slots.install(slot, model, baseName(opt.frontEndPath)))
+      return fail(2, opt.frontEndPath + ": " + p.slots.error());
+    diag(opt.quiet, "slot " + std::to_string(slot) + ": front-end " + opt.frontEndPath + " (" +
+                        std::to_string(model.size()) + " bytes)");
   }
 
   // Link.
@@ -240,6 +265,8 @@ int main(int argc, char** argv) {
   config.resolver = &g_resolver;
   config.arena = tinyscope::proto::ByteSpan(g_arena, sizeof g_arena);
   config.sampleHistory = tinyscope::proto::ByteSpan(g_history, sizeof g_history);
+  config.pipeline = &Agent::frontEndPipeline;
+  config.pipelineBuffer = tinyscope::proto::ByteSpan(g_pipeline, sizeof g_pipeline);
   config.sensors = &sensors;
   config.slotStore = p.slots.store();
   p.slots.setPowerCutAt(opt.powerCutAt);

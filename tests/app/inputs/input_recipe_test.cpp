@@ -1,6 +1,7 @@
 // Input recipes on real files: espeak-ng speech through the real audio front-end into
 // micro_speech_quantized, images into person_detect / vww, and the refusals' exact words.
 #include "app/core/inputs/input_recipe.h"
+#include "app/core/inputs/pipeline_comparison.h"
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
@@ -13,7 +14,9 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <algorithm>
+#include <map>
 
+#include "device_protocol/messages.h"
 #include "model_runner/host/file_io.h"
 #include "model_runner/host/host_runner.h"
 
@@ -24,6 +27,8 @@ using tinyscope::inputs::buildInput;
 using tinyscope::inputs::BuiltInput;
 using tinyscope::inputs::InputKind;
 using tinyscope::inputs::InputRecipe;
+using namespace tinyscope::inputs;  // the pipeline comparison's types
+namespace proto = tinyscope::proto;
 
 const QString kShared = QStringLiteral(TINYSCOPE_SHARED_DIR);
 
@@ -298,4 +303,75 @@ TEST(InputRecipe, RecipeFilesResolvePathsBesideThemAndRefuseWhatIsNotARecipe) {
   EXPECT_EQ(error.toStdString(), (QStringLiteral("m.tflite has no input recipe (no sidecar ") +
                                   dir.filePath(QStringLiteral("m.json")) + QStringLiteral(")"))
                                      .toStdString());
+}
+
+// The whole-pipeline comparison names the first tensor that differs, front-end windows first.
+TEST(PipelineComparison, NamesTheFirstDifferingTensorInEitherModel) {
+  REQUIRE_SHARED();
+  QTemporaryDir dir;
+  const Loaded kws = load("micro_speech_quantized");
+  const QString wav = spoken(dir, QStringLiteral("yes"));
+  if (wav.isEmpty()) GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";
+  AudioPlan plan;
+  QString error;
+  const rh::SummaryTensor& input = kws.summary.tensors[static_cast<size_t>(kws.summary.inputs[0])];
+  ASSERT_TRUE(planAudio(audioRecipe(), input, &plan, &error)) << error.toStdString();
+  std::vector<int16_t> pcm;
+  ASSERT_TRUE(readPcm16Wav(wav, 16000, &pcm, &error)) << error.toStdString();
+  pcm.resize(plan.samplesNeeded(), 0);
+  // An independent "device": the same runtime, run here, its tensors keyed as on the wire.
+  FrontEndRun front;
+  ASSERT_TRUE(runFrontEnd(plan, pcm, true, &front, &error)) << error.toStdString();
+  rh::RunResult model;
+  std::string err;
+  ASSERT_TRUE(rh::runModel(kws.file, {front.features}, rh::RunOptions(), &model, &err)) << err;
+  std::map<std::pair<uint16_t, uint8_t>, std::vector<uint8_t>> device;
+  const rh::ModelSummary& fs = plan.frontEndSummary;
+  for (size_t w = 0; w < front.windows.size(); ++w)
+    for (size_t op = 0; op < fs.operators.size(); ++op)
+      for (size_t k = 0; k < fs.operators[op].outputs.size(); ++k)
+        device[{proto::frontEndOpIndex(static_cast<uint16_t>(w), static_cast<uint16_t>(op)),
+                static_cast<uint8_t>(k)}] =
+            front.windows[w].tensorBytes[static_cast<size_t>(fs.operators[op].outputs[k])];
+  device[{proto::kModelInputOp, 0}] = front.features;
+  for (size_t op = 0; op < kws.summary.operators.size(); ++op)
+    device[{static_cast<uint16_t>(op), 0}] =
+        model.tensorBytes[static_cast<size_t>(kws.summary.operators[op].outputs[0])];
+  const DeviceTensor fromDevice = [&device](uint16_t op, uint8_t k, const uint8_t** data,
+                                            size_t* size) {
+    const auto it = device.find({op, k});
+    if (it == device.end()) return false;
+    *data = it->second.data();
+    *size = it->second.size();
+    return true;
+  };
+
+  PipelineComparison cmp;
+  ASSERT_TRUE(comparePipeline(plan, kws.file, kws.summary, pcm, fromDevice, &cmp, &error));
+  EXPECT_EQ(cmp.firstDivergence.toStdString(), "");
+  EXPECT_EQ(cmp.frontEndTensors, 49 * 24);
+  EXPECT_EQ(cmp.modelTensors, 5);
+
+  // One byte of the model's second op, then a front-end tensor of window 7: the front-end is
+  // named first.
+  device[{1, 0}][3] ^= 0x10;
+  ASSERT_TRUE(comparePipeline(plan, kws.file, kws.summary, pcm, fromDevice, &cmp, &error));
+  EXPECT_TRUE(cmp.firstDivergence.startsWith("model micro_speech_quantized, op 1 "))
+      << cmp.firstDivergence.toStdString();
+  EXPECT_TRUE(cmp.firstDivergence.contains("the first at byte 3"))
+      << cmp.firstDivergence.toStdString();
+  device[{proto::frontEndOpIndex(7, 12), 0}][0] ^= 1;
+  ASSERT_TRUE(comparePipeline(plan, kws.file, kws.summary, pcm, fromDevice, &cmp, &error));
+  EXPECT_TRUE(cmp.firstDivergence.startsWith(
+      "front-end audio_preprocessor_int8, window 7, op 12 CUSTOM:SignalPCAN output 0: 1 of 160 "
+      "bytes differ, the first at byte 0"))
+      << cmp.firstDivergence.toStdString();
+  EXPECT_EQ(cmp.frontEndTensors, 7 * 24 + 14);  // ops 0..11 have 14 outputs (2 and 11 have two)
+  // A tensor the device never sent is a difference too.
+  device.erase({proto::frontEndOpIndex(0, 3), 0});
+  ASSERT_TRUE(comparePipeline(plan, kws.file, kws.summary, pcm, fromDevice, &cmp, &error));
+  EXPECT_TRUE(
+      cmp.firstDivergence.endsWith("window 0, op 3 CUSTOM:SignalRfft output 0: the "
+                                   "device did not send it"))
+      << cmp.firstDivergence.toStdString();
 }

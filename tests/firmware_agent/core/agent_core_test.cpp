@@ -103,6 +103,10 @@ class AgentCore : public ::testing::Test {
     c.sampleHistory = proto::ByteSpan(m_history.data(), m_history.size());
     c.sensors = &m_sensor;
     c.stallTimeoutUs = 50000;
+    if (m_withPipeline) {
+      c.pipeline = &Agent::frontEndPipeline;
+      c.pipelineBuffer = proto::ByteSpan(m_pipeline.data(), m_pipeline.size());
+    }
     m_agent = std::make_unique<Agent>(c);
     m_agent->begin();
   }
@@ -249,6 +253,8 @@ class AgentCore : public ::testing::Test {
   }
 
   tinyscope::runner::AllOpsResolver m_resolver;
+  bool m_withPipeline = false;
+  std::array<uint8_t, 4096> m_pipeline{};
   std::vector<uint8_t> m_arena;
   std::vector<uint8_t> m_history;
   CountingSensor m_sensor;
@@ -623,4 +629,51 @@ TEST_F(AgentCore, AnImageThatIsNoModelIsRefusedAtActivationWithTheRuntimeStatus)
   runUploaded(&runStatus);
   EXPECT_EQ(runStatus, proto::InferenceStatus::kNoModel)
       << "the refused image never became the active model";
+}
+
+// RunPipeline: refused by a build without pipelines; with one, what cannot run is explained
+// (a Log with the request id) before the InferenceResult that closes the request.
+TEST_F(AgentCore, APipelineThatCannotRunIsRefusedOrExplainedBeforeItsResult) {
+  const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
+  if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
+  const std::vector<uint8_t> model = agent_test::readFile(path);
+  boot();
+  handshake();
+  proto::RunPipeline run;
+  run.frontEndSlot = 1;
+  run.strideSamples = 320;
+  Decoded d = answer(send(run));
+  ASSERT_EQ(d.header.type, MessageType::kNack);
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kUnsupportedType);
+
+  m_withPipeline = true;
+  boot();
+  handshake();
+  ASSERT_EQ(flashAndActivate(model).header.type, MessageType::kAck);
+  run.frontEndSlot = 7;  // the agent has 2 slots
+  d = answer(send(run));
+  ASSERT_EQ(d.header.type, MessageType::kNack);
+  EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kNoSuchSlot);
+
+  run.frontEndSlot = 1;  // empty
+  m_messages.clear();
+  const uint16_t id = send(run);
+  spin(50);
+  Decoded log, result;
+  ASSERT_TRUE(pop(MessageType::kLog, id, &log));
+  EXPECT_EQ(std::string(log.as<proto::Log>().text.c_str()),
+            "pipeline: slot 1 holds no front-end model");
+  ASSERT_TRUE(pop(MessageType::kInferenceResult, id, &result));
+  EXPECT_EQ(result.as<proto::InferenceResult>().status, proto::InferenceStatus::kNoModel);
+
+  // The active model as its own front-end: int8 in, so no audio front-end.
+  run.frontEndSlot = 0;
+  const uint16_t id2 = send(run);
+  spin(50);
+  ASSERT_TRUE(pop(MessageType::kLog, id2, &log));
+  EXPECT_EQ(std::string(log.as<proto::Log>().text.c_str()),
+            "pipeline: the front-end in slot 0 needs one int16 input and an output that tiles "
+            "the model's 1-byte input");
+  ASSERT_TRUE(pop(MessageType::kInferenceResult, id2, &result));
+  EXPECT_EQ(result.as<proto::InferenceResult>().status, proto::InferenceStatus::kInputSizeMismatch);
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/core/inputs/input_recipe.h"
 #include "device_protocol/host/serial_transport.h"
 #include "firmware_agent/hal.h"
 #include "model_runner/host/file_io.h"
@@ -63,6 +64,46 @@ QString findQemuProgram() {
   return QStandardPaths::findExecutable(QStringLiteral("qemu-system-arm"));
 }
 
+bool writeAudioClip(const QString& wav, const QString& board, const QString& path,
+                    quint32* loadAddress, QString* error) {
+  const agent::cortex_m::BoardAudioClip* clip =
+      agent::cortex_m::findBoardAudioClip(board.toLatin1().constData());
+  std::vector<int16_t> pcm;
+  if (clip == nullptr) {
+    *error = QStringLiteral("%1 has no audio sensor (mps2-an386 has)").arg(board);
+    return false;
+  }
+  if (!inputs::readPcm16Wav(wav, kAudioSensorRateHz, &pcm, error)) return false;
+  const quint64 bytes = agent::cortex_m::kAudioClipHeaderBytes + quint64{pcm.size()} * 2;
+  if (pcm.empty() || bytes > clip->maxBytes) {
+    *error = QStringLiteral("%1 has %2 samples; %3's audio clip holds 1..%4")
+                 .arg(wav)
+                 .arg(pcm.size())
+                 .arg(board)
+                 .arg((clip->maxBytes - agent::cortex_m::kAudioClipHeaderBytes) / 2);
+    return false;
+  }
+  QByteArray out;
+  auto le32 = [&out](quint32 v) {
+    for (int i = 0; i < 4; ++i) out.append(static_cast<char>((v >> (8 * i)) & 0xFF));
+  };
+  le32(agent::cortex_m::kAudioClipMagic);
+  le32(static_cast<quint32>(kAudioSensorRateHz));
+  le32(static_cast<quint32>(pcm.size()));
+  le32(0);
+  for (int16_t v : pcm) {
+    out.append(static_cast<char>(static_cast<uint16_t>(v) & 0xFF));
+    out.append(static_cast<char>(static_cast<uint16_t>(v) >> 8));
+  }
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(out) != out.size()) {
+    *error = QStringLiteral("cannot write the audio clip %1: %2").arg(path, f.errorString());
+    return false;
+  }
+  *loadAddress = clip->address;
+  return true;
+}
+
 bool writeSlotImage(const QByteArray& model, const QString& board, int slot, const QString& path,
                     quint32* loadAddress, QString* error) {
   const agent::cortex_m::BoardSlotLayout* layout = qemuBoardLayout(board);
@@ -101,9 +142,10 @@ bool writeSlotImage(const QByteArray& model, const QString& board, int slot, con
 }
 
 bool qemuSettingsFromUri(const link::DeviceUri& uri, QemuSettings* out, QString* error) {
-  static const QStringList kKnown = {QStringLiteral("board"), QStringLiteral("image"),
-                                     QStringLiteral("model"), QStringLiteral("slot"),
-                                     QStringLiteral("icount")};
+  static const QStringList kKnown = {QStringLiteral("board"),  QStringLiteral("image"),
+                                     QStringLiteral("model"),  QStringLiteral("slot"),
+                                     QStringLiteral("icount"), QStringLiteral("front-end"),
+                                     QStringLiteral("wav")};
   for (const auto& item : uri.options.queryItems())
     if (!kKnown.contains(item.first)) {
       *error = QStringLiteral("qemu: unknown option '%1' (known: %2)")
@@ -143,6 +185,30 @@ bool qemuSettingsFromUri(const link::DeviceUri& uri, QemuSettings* out, QString*
                    .arg(fi.size())
                    .arg(s.board)
                    .arg(layout->slotSize - agent::hal::kSlotHeaderSize);
+      return false;
+    }
+  }
+  s.frontEnd = uri.option(QStringLiteral("front-end"));
+  if (!s.frontEnd.isEmpty() && !QFileInfo(s.frontEnd).isFile()) {
+    *error = QStringLiteral("qemu: front-end '%1' does not exist").arg(s.frontEnd);
+    return false;
+  }
+  if (!s.frontEnd.isEmpty() && static_cast<quint32>(s.slot) + 1 == layout->slotCount) {
+    *error = QStringLiteral("qemu: the front-end goes into slot %1, where the model is")
+                 .arg(layout->slotCount - 1);
+    return false;
+  }
+  s.wav = uri.option(QStringLiteral("wav"));
+  if (!s.wav.isEmpty()) {
+    std::vector<int16_t> pcm;
+    const agent::cortex_m::BoardAudioClip* clip =
+        agent::cortex_m::findBoardAudioClip(s.board.toLatin1().constData());
+    if (clip == nullptr) {
+      *error = QStringLiteral("qemu: %1 has no audio sensor (mps2-an386 has)").arg(s.board);
+      return false;
+    }
+    if (!inputs::readPcm16Wav(s.wav, kAudioSensorRateHz, &pcm, error)) {
+      *error = QStringLiteral("qemu: wav: %1").arg(*error);
       return false;
     }
   }
@@ -206,11 +272,11 @@ QStringList QemuLauncher::commandLine() const {
                    QStringLiteral("-semihosting-config"),
                    QStringLiteral("enable=on,target=native,chardev=semihost")};
   if (m_settings.icount) args << QStringLiteral("-icount") << QStringLiteral("shift=0");
-  if (!m_slotImage.isEmpty()) {
+  for (const auto& preload : m_preloads) {
     args << QStringLiteral("-device")
          << QStringLiteral("loader,file=%1,addr=0x%2,force-raw=on")
-                .arg(m_slotImage)
-                .arg(m_slotAddress, 8, 16, QLatin1Char('0'));
+                .arg(preload.first)
+                .arg(preload.second, 8, 16, QLatin1Char('0'));
   }
   args << m_settings.extraArgs;
   return args;
@@ -222,22 +288,40 @@ void QemuLauncher::open() {
   m_pty.clear();
   m_outputTail.clear();
   m_lastOutput.clear();
-  m_slotImage.clear();
-  if (!m_settings.model.isEmpty()) {
+  m_preloads.clear();
+  m_tempDir = std::make_unique<QTemporaryDir>();
+  if (!m_tempDir->isValid())
+    return fail(QStringLiteral("%1: cannot create a temporary directory").arg(m_address));
+  const agent::cortex_m::BoardSlotLayout* layout = qemuBoardLayout(m_settings.board);
+  struct SlotModelFile {
+    QString path;
+    int slot;
+  };
+  const SlotModelFile slotModels[] = {
+      {m_settings.model, m_settings.slot},
+      {m_settings.frontEnd, layout != nullptr ? static_cast<int>(layout->slotCount) - 1 : 0}};
+  for (const SlotModelFile& m : slotModels) {
+    if (m.path.isEmpty()) continue;
     std::vector<uint8_t> model;
     std::string readError;
-    if (!runner::host::readBinaryFile(m_settings.model.toStdString(), &model, &readError))
+    if (!runner::host::readBinaryFile(m.path.toStdString(), &model, &readError))
       return fail(QStringLiteral("%1: %2").arg(m_address, QString::fromStdString(readError)));
-    m_tempDir = std::make_unique<QTemporaryDir>();
     QString error;
-    if (!m_tempDir->isValid())
-      return fail(QStringLiteral("%1: cannot create a temporary directory").arg(m_address));
-    m_slotImage = m_tempDir->filePath(QStringLiteral("slot.bin"));
+    const QString image = m_tempDir->filePath(QStringLiteral("slot%1.bin").arg(m.slot));
+    quint32 address = 0;
     const QByteArray modelBytes(reinterpret_cast<const char*>(model.data()),
                                 static_cast<int>(model.size()));
-    if (!writeSlotImage(modelBytes, m_settings.board, m_settings.slot, m_slotImage, &m_slotAddress,
-                        &error))
-      return fail(QStringLiteral("%1: model %2: %3").arg(m_address, m_settings.model, error));
+    if (!writeSlotImage(modelBytes, m_settings.board, m.slot, image, &address, &error))
+      return fail(QStringLiteral("%1: model %2: %3").arg(m_address, m.path, error));
+    m_preloads.append(qMakePair(image, address));
+  }
+  if (!m_settings.wav.isEmpty()) {
+    QString error;
+    const QString clip = m_tempDir->filePath(QStringLiteral("audio.bin"));
+    quint32 address = 0;
+    if (!writeAudioClip(m_settings.wav, m_settings.board, clip, &address, &error))
+      return fail(QStringLiteral("%1: %2").arg(m_address, error));
+    m_preloads.append(qMakePair(clip, address));
   }
   const QString program = findQemuProgram();
   if (program.isEmpty())

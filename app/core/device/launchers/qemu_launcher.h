@@ -22,6 +22,7 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 #include <memory>
 
 #include "device_protocol/host/device_uri.h"
@@ -55,11 +56,22 @@ QString findQemuProgram();
 bool writeSlotImage(const QByteArray& model, const QString& board, int slot, const QString& path,
                     quint32* loadAddress, QString* error);
 
+// The rate of a board's audio sensor: what qemu:?wav= files must be sampled at.
+constexpr int kAudioSensorRateHz = 16000;
+
+// Writes `wav` (16 kHz mono 16-bit PCM) as `board`'s audio clip (slot_layout.h) into `path`;
+// *loadAddress: where QEMU's loader puts it. False with *error (one sentence naming the file or
+// board) when the board has no audio sensor or the file is not such a WAV or too long.
+bool writeAudioClip(const QString& wav, const QString& board, const QString& path,
+                    quint32* loadAddress, QString* error);
+
 struct QemuSettings {
   QString board = QStringLiteral("mps2-an386");
   QString image;  // .elf
   QString model;  // optional .tflite preloaded into `slot`
   int slot = 0;
+  QString frontEnd;       // optional .tflite preloaded into the last slot (RunPipeline's front-end)
+  QString wav;            // optional 16 kHz mono 16-bit WAV: the board's audio sensor (mps2-an386)
   bool icount = false;    // -icount shift=0
   QStringList extraArgs;  // appended to QEMU's command line
 };
@@ -91,8 +103,7 @@ class QemuLauncher : public link::Transport {
   QProcess* m_qemu = nullptr;
   link::SerialTransport* m_serial = nullptr;
   std::unique_ptr<QTemporaryDir> m_tempDir;
-  QString m_slotImage;
-  quint32 m_slotAddress = 0;
+  QVector<QPair<QString, quint32>> m_preloads;  // files QEMU's loader puts at addresses
   QString m_pty;
   QByteArray m_outputTail;
   QString m_lastOutput;

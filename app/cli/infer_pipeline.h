@@ -1,0 +1,31 @@
+#pragma once
+// infer --listen: the model's audio recipe run on the device (RunPipeline): the recipe's
+// front-end, found in one of the device's slots by its CRC-32, hears the first samples of a
+// device sensor's stream, its outputs feed the model; the desktop repeats the pipeline on the
+// samples the device heard and compares every tensor of both models (inputs/pipeline_comparison).
+// Thread: the CLI's one thread. Errors: one line naming the sensor, slot, model or tensor.
+#include <QString>
+
+#include "app/core/device/device_session.h"
+#include "app/core/inputs/input_recipe.h"
+#include "model_runner/host/host_runner.h"
+#include "model_runner/host/model_summary.h"
+
+namespace tinyscope::cli {
+
+struct PipelineRequest {
+  QString modelPath;
+  const runner::host::ModelFile* model = nullptr;
+  const runner::host::ModelSummary* summary = nullptr;
+  inputs::InputRecipe recipe;  // an audio recipe
+  QString sensorId;            // --sensor; empty: the first mono int16 sensor at the recipe's rate
+  bool capture = true;         // capture and compare every tensor
+  int waitMs = 120000;
+  bool json = false;
+};
+
+// Runs it and prints the word, the timing and the comparison. The exit code: 0 when the run
+// succeeded and every tensor matched, 1 when the device failed or a tensor differs, 2 bad input.
+int runInferPipeline(const QString& verb, DeviceSession& session, const PipelineRequest& r);
+
+}  // namespace tinyscope::cli
