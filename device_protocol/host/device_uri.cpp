@@ -94,7 +94,7 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
     if (!splitOptions(scheme, rest,
                       {QStringLiteral("model"), QStringLiteral("sensor"), QStringLiteral("rate"),
                        QStringLiteral("wav"), QStringLiteral("csv"), QStringLiteral("agent"),
-                       QStringLiteral("slots")},
+                       QStringLiteral("slots"), QStringLiteral("arena"), QStringLiteral("baud")},
                       &head, &u.options, error))
       return false;
     if (!head.isEmpty()) {
