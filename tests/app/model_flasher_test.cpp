@@ -483,6 +483,59 @@ TEST(CliFlash, PlainSimKeepsItsSlotsInTheUsersStateDirectory) {
   EXPECT_EQ(refused.err.trimmed().count('\n'), 0) << refused.err.toStdString();
 }
 
+// flash's flags and its summary: --slot auto|N, --test-only, bounded --retries,
+// --request-timeout and --timeout, and the rate against the wire of a paced sim: (?baud=).
+TEST(CliFlash, FlagsAreCheckedAndTheSummaryGivesTheRateAgainstTheWire) {
+  const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  for (const QStringList& bad :
+       {QStringList{"--slot", "7"}, QStringList{"--slot", "first"}, QStringList{"--retries", "101"},
+        QStringList{"--retries", "-1"}, QStringList{"--request-timeout", "5"},
+        QStringList{"--timeout", "0"}, QStringList{"--flash-timeout", "1e9"}}) {
+    const CliResult r = runCli(QStringList{"flash", "--device", "sim:?slots=", modelFile} + bad);
+    EXPECT_EQ(r.code, 2) << bad.join(' ').toStdString() << ": " << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(bad[0])) << r.err.toStdString();
+  }
+
+  QTemporaryDir dir;
+  const QString sim = "sim:?baud=921600&slots=" + dir.filePath("slots");
+  const CliResult flash = runCli({"flash", "--device", sim, modelFile, "--slot", "auto",
+                                  "--retries", "8", "--request-timeout", "500", "--json"});
+  ASSERT_EQ(flash.code, 0) << flash.err.toStdString();
+  const QJsonObject f = QJsonDocument::fromJson(flash.out.toUtf8()).object();
+  const int active = f["slot"].toInt();  // auto: 1 beside the demo model in 0, else 0
+  ASSERT_TRUE(active == 0 || active == 1);
+  const QString other = QString::number(1 - active);
+  EXPECT_EQ(f["bytes"].toInt(), QFileInfo(modelFile).size() + 256);
+  EXPECT_EQ(f["bytes_sent"].toInt(), f["bytes"].toInt());
+  EXPECT_DOUBLE_EQ(f["wire_bytes_per_second"].toDouble(), 92160.0);
+  EXPECT_GT(f["transfer_seconds"].toDouble(), f["bytes"].toDouble() / 92160.0 * 0.99)
+      << "no faster than the wire";
+  EXPECT_GT(f["wire_percent"].toDouble(), 0.0);
+  EXPECT_LE(f["wire_percent"].toDouble(), 100.0);
+  EXPECT_NEAR(f["bytes_per_second"].toDouble(),
+              f["bytes_sent"].toDouble() / f["transfer_seconds"].toDouble(),
+              f["bytes_per_second"].toDouble() * 0.01);
+  EXPECT_EQ(f["retries"].toInt(), 0);
+  EXPECT_GE(f["seconds"].toDouble(), f["transfer_seconds"].toDouble());
+  EXPECT_TRUE(f["confirmed"].toBool());
+
+  // The active slot is never written; the text summary of a write-only flash into the other
+  // slot says what happened.
+  const CliResult onto = runCli(
+      {"flash", "--device", sim, modelFile, "--slot", QString::number(active), "--test-only"});
+  EXPECT_NE(onto.code, 0) << onto.out.toStdString();
+  const CliResult text =
+      runCli({"flash", "--device", sim, modelFile, "--slot", other, "--test-only"});
+  ASSERT_EQ(text.code, 0) << text.err.toStdString();
+  EXPECT_TRUE(text.out.contains("% of the 921600-baud wire")) << text.out.toStdString();
+  EXPECT_TRUE(text.out.contains("0 retries")) << text.out.toStdString();
+  EXPECT_TRUE(text.out.contains("whole flash")) << text.out.toStdString();
+  EXPECT_TRUE(text.out.contains("slot " + other + "      verified (not activated)"))
+      << text.out.toStdString();
+}
+
 TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {
   const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
   if (!QFileInfo(modelFile).isFile())
