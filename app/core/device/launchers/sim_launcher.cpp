@@ -81,9 +81,10 @@ std::unique_ptr<link::Transport> launchSimulator(const link::DeviceUri& uri, QSt
     const QString k = QString::fromLatin1(key);
     if (uri.options.hasQueryItem(k)) args << QStringLiteral("--") + k << uri.option(k);
   }
-  // Slots outlive the connection, as a board's flash does; `slots=` (empty) = temporary ones.
+  // Slots outlive the connection, as a board's flash does; `slots=` (empty) = temporary ones,
+  // and so are those of `model=` alone: a fresh board with that model preloaded (as qemu:).
   const QString slotsKey = QStringLiteral("slots");
-  if (!uri.options.hasQueryItem(slotsKey)) {
+  if (!uri.options.hasQueryItem(slotsKey) && !uri.options.hasQueryItem(QStringLiteral("model"))) {
     const QString dir = simSlotsDirectory(error);
     if (dir.isEmpty()) return nullptr;
     args << QStringLiteral("--slots") << dir;

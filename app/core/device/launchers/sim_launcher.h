@@ -5,7 +5,8 @@
 //   sim:                                   one sine sensor, the bundled demo model
 //   sim:?sensor=imu|audio|sine&rate=HZ     the agent's synthetic sensors
 //   sim:?wav=FILE | csv=FILE               file playback
-//   sim:?model=PATH                        a .tflite in the agent's slot 0
+//   sim:?model=PATH                        a fresh device with this .tflite active in slot 0
+//                                          (temporary slots unless slots= is given, as qemu:)
 //   sim:?slots=DIR                         the slot files (default: simSlotsDirectory(); an
 //                                          empty DIR = temporary slots, gone at disconnect)
 //   sim:?arena=BYTES                       the agent's arena (K/M suffix), at most its default
