@@ -4,9 +4,9 @@
 #include <QJsonObject>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/device_connect.h"
 #include "app/cli/verbs.h"
 #include "app/core/device/device_session.h"
-#include "app/core/device/device_transport.h"
 #include "app/core/device/model_flasher.h"
 #include "model_runner/host/file_io.h"
 
@@ -15,10 +15,6 @@ namespace tinyscope::cli {
 int runFlash(const QStringList& args) {
   const QString verb = QStringLiteral("flash");
   QCommandLineParser p;
-  const QCommandLineOption device(
-      QStringList{QStringLiteral("d"), QStringLiteral("device")},
-      QStringLiteral("Device address: sim:, qemu:, serial:PATH?baud=N, tcp:HOST:PORT, ble:MAC."),
-      QStringLiteral("URI"));
   const QCommandLineOption slot(
       QStringLiteral("slot"),
       QStringLiteral("Model slot to write: auto (default: the first slot that is not active) or "
@@ -39,9 +35,6 @@ int runFlash(const QStringList& args) {
       QStringLiteral("Model name stored with the slot (default: the file name)."),
       QStringLiteral("NAME"));
   const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-  const QCommandLineOption timeout(QStringLiteral("timeout"),
-                                   QStringLiteral("Handshake timeout in seconds (default 10)."),
-                                   QStringLiteral("S"), QStringLiteral("10"));
   const QCommandLineOption flashTimeout(
       QStringLiteral("flash-timeout"),
       QStringLiteral("Seconds the whole flash may take, 1..86400 (default 600)."),
@@ -56,20 +49,19 @@ int runFlash(const QStringList& args) {
       QStringLiteral("Resends of one request in a row before giving up, 0..100 (default 4; with "
                      "backoff when the device answers without progress)."),
       QStringLiteral("N"), QStringLiteral("4"));
-  for (const auto& o : {device, slot, noActivate, testOnly, noConfirm, name, json, timeout,
+  for (const auto& o : {kDeviceOpt, slot, noActivate, testOnly, noConfirm, name, json, kTimeoutOpt,
                         flashTimeout, requestTimeout, retries})
     p.addOption(o);
   p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("The .tflite file to flash."));
   if (int c = parseVerbArgs(
           p, args, verb,
-          QStringLiteral("Flash a model into a device's model slot (resumable, CRC-32 checked) and "
-                         "activate it. "
-                         "An interrupted transfer continues at the device's offset next time."),
+          QStringLiteral(
+              "Flash a model into a device's model slot (resumable, SHA-256 checked) and "
+              "activate it after the device's self-test. "
+              "An interrupted transfer continues at the device's offset next time."),
           1, 1);
       c >= 0)
     return c;
-  if (!p.isSet(device))
-    return fail(verb, QStringLiteral("--device URI is required (e.g. --device sim:)"), kExitUsage);
   const QString modelPath = p.positionalArguments().at(0);
   std::vector<uint8_t> bytes;  // regular files only, at most kMaxModelFileBytes
   std::string readError;
@@ -80,12 +72,6 @@ int runFlash(const QStringList& args) {
   if (model.isEmpty())
     return fail(verb, QStringLiteral("'%1' is empty").arg(modelPath), kExitUsage);
   bool ok = false;
-  const double handshakeS = p.value(timeout).toDouble(&ok);
-  if (!ok || !(handshakeS > 0 && handshakeS <= 3600))
-    return fail(verb,
-                QStringLiteral("--timeout '%1' is not a number of seconds in (0, 3600]")
-                    .arg(p.value(timeout)),
-                kExitUsage);
   const double flashS = p.value(flashTimeout).toDouble(&ok);
   if (!ok || !(flashS >= 1 && flashS <= 86400))
     return fail(verb,
@@ -115,17 +101,16 @@ int runFlash(const QStringList& args) {
                   kExitUsage);
   }
 
+  int code = kExitOk;
+  const std::unique_ptr<DeviceSession> connected = connectDevice(verb, p, &code);
+  if (!connected) return code;
+  DeviceSession& session = *connected;
   QString error;
-  auto link = openDeviceLink(p.value(device), &error);
-  if (!link) return fail(verb, error, kExitUsage);
-  DeviceSession session(std::move(link));
-  if (!session.connectBlocking(static_cast<int>(handshakeS * 1000), &error))
-    return fail(verb, error, kExitFailed);
 
   const DeviceInfo info = session.info();  // a copy: never a reference across a re-handshake
   const proto::HelloReply& hello = info.hello;
   if (hello.slots.size() == 0)
-    return fail(verb, QStringLiteral("%1: the device has no model slots").arg(p.value(device)),
+    return fail(verb, QStringLiteral("%1: the device has no model slots").arg(p.value(kDeviceOpt)),
                 kExitFailed);
   if (slotIndex < 0) {
     for (size_t i = 0; i < hello.slots.size() && slotIndex < 0; ++i)
@@ -139,7 +124,8 @@ int runFlash(const QStringList& args) {
       known = known || hello.slots[i].slot == slotIndex;
     if (!known)
       return fail(
-          verb, QStringLiteral("%1: the device has no slot %2").arg(p.value(device)).arg(slotIndex),
+          verb,
+          QStringLiteral("%1: the device has no slot %2").arg(p.value(kDeviceOpt)).arg(slotIndex),
           kExitUsage);
   }
 
@@ -179,7 +165,7 @@ int runFlash(const QStringList& args) {
   const QString crcText = QStringLiteral("%1").arg(r.crc32, 8, 16, QLatin1Char('0'));
   if (p.isSet(json)) {
     QJsonObject o{
-        {QStringLiteral("device"), p.value(device)},
+        {QStringLiteral("device"), p.value(kDeviceOpt)},
         {QStringLiteral("model"), modelPath},
         {QStringLiteral("slot"), slotIndex},
         {QStringLiteral("bytes"), static_cast<qint64>(r.size)},
@@ -201,7 +187,7 @@ int runFlash(const QStringList& args) {
     out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
   } else {
     out() << "flashed     " << modelPath << " (" << r.size << " bytes, crc32 " << crcText
-          << ") into slot " << slotIndex << " of " << p.value(device) << "\n"
+          << ") into slot " << slotIndex << " of " << p.value(kDeviceOpt) << "\n"
           << "image       sha256 " << r.sha256 << " (model image header + .tflite)\n"
           << "transfer    " << r.bytesSent << " bytes in " << QString::number(transferS, 'f', 2)
           << " s";

@@ -11,7 +11,7 @@ namespace {
 HelloReply board(const char* name, const char* firmware, uint32_t arena,
                  std::initializer_list<uint16_t> ops) {
   HelloReply h;
-  h.chosenVersion = 1;
+  h.chosenVersion = kMaxProtocolVersion;
   h.boardName.assign(name);
   h.firmwareVersion.assign(firmware);
   h.arenaBytes = arena;
@@ -70,7 +70,9 @@ TEST(DeviceCompatibility, FirmwareAndProtocolMinimaAreCompared) {
   EXPECT_EQ(deviceCompatibilityProblems(board("b", "1.2.2", 1, {}), m, 0, 0).size(), 1);
   EXPECT_EQ(deviceCompatibilityProblems(board("b", "nightly", 1, {}), m, 0, 0).size(), 1);
   m = needing({}, 0);
-  m.minProtocolVersion = 2;
+  m.minProtocolVersion = kMaxProtocolVersion + 1;
   EXPECT_EQ(deviceCompatibilityProblems(board("b", "0", 1, {}), m, 0, 0),
-            QStringList{"needs protocol version 2, the device speaks 1"});
+            QStringList{QStringLiteral("needs protocol version %1, the device speaks %2")
+                            .arg(kMaxProtocolVersion + 1)
+                            .arg(kMaxProtocolVersion)});
 }

@@ -29,6 +29,7 @@
 #include "model_runner/host/tflite_writer.h"
 #include "model_runner/model.h"
 #include "tests/support/cli_process.h"
+#include "tests/support/fake_device.h"
 
 namespace {
 
@@ -353,6 +354,40 @@ TEST(CliFlash, PreflightRefusesAModelNeedingMoreArenaThanTheDeviceHas) {
   EXPECT_TRUE(viaSim.err.contains("device has 16.0 KB")) << viaSim.err.toStdString();
   const CliResult roomy = runCli({"flash", "--device", "sim:?slots=&arena=256K", wide});
   EXPECT_EQ(roomy.code, 0) << roomy.err.toStdString();
+}
+
+// A device that speaks only protocol version 1 (from before model images) is spoken to in
+// version 1 after the handshake, and a flash is refused before a byte: it needs version 2.
+TEST(ModelFlasher, AVersion1DeviceIsRefusedFlashingBeforeAByte) {
+  using namespace tinyscope::proto;
+  FakeDevice dev;
+  HelloReply old = FakeDevice::helloReply();
+  old.minVersion = 1;
+  old.maxVersion = 1;
+  old.chosenVersion = 1;
+  SlotInfo slot;
+  slot.slot = 1;
+  slot.capacity = 1u << 20;
+  old.slots.push(slot);
+  ASSERT_TRUE(dev.connect(old));
+  (void)dev.takeRequests();
+  dev.session->send(SlotInfoRequest());
+  const auto sent = dev.takeRequests();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].header.version, 1) << "the negotiated version, not this build's highest";
+
+  QTemporaryDir dir;
+  ASSERT_TRUE(writeWideLogisticModel(dir.filePath("m.tflite"), 16));
+  tinyscope::ModelFlasher flasher(dev.session.get());
+  tinyscope::FlashOptions options;
+  options.modelName = QStringLiteral("m");
+  EXPECT_FALSE(flasher.start(readAll(dir.filePath("m.tflite")), options));
+  EXPECT_TRUE(flasher.report().refusedBeforeSending);
+  EXPECT_TRUE(flasher.error().contains(QStringLiteral("needs protocol version %1, the device "
+                                                      "speaks 1")
+                                           .arg(kFlashingProtocolVersion)))
+      << flasher.error().toStdString();
+  EXPECT_TRUE(dev.takeRequests().empty()) << "nothing sent";
 }
 
 TEST(CliFlash, NoConfirmLeavesATestThatConfirmKeepsAndSlotsShows) {

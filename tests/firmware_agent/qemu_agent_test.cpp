@@ -136,7 +136,7 @@ TEST(QemuAgent, BootsAndHandshakesWithinTheDefaultTimeout) {
   EXPECT_EQ(o["board"].toString(), "mps2-an386");
   EXPECT_TRUE(o["firmware_version"].toString().endsWith("cortex-m4"))
       << o["firmware_version"].toString().toStdString();
-  EXPECT_EQ(o["protocol_version"].toInt(), 1);
+  EXPECT_EQ(o["protocol_version"].toInt(), tinyscope::proto::kMaxProtocolVersion);
   EXPECT_EQ(o["tick_hz"].toInt(), 25000000);
   // mps2-an386 ships every operator: the Hello lists each builtin code of the desktop's whole
   // op table once (the custom signal ops share the code CUSTOM).
