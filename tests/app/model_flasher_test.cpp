@@ -571,6 +571,36 @@ TEST(CliFlash, FlagsAreCheckedAndTheSummaryGivesTheRateAgainstTheWire) {
       << text.out.toStdString();
 }
 
+// One agent at a time on a slot directory, as one host at a time on a board: a second one
+// waits a moment for the first to go, then says who holds it; once the first is gone, it runs.
+TEST(CliFlash, ASlotDirectoryServesOneAgentAtATime) {
+  QTemporaryDir dir;
+  const QString slots = dir.filePath("slots");
+  auto second = [&] {
+    QProcess p;
+    p.start(kAgent, {"--slots", slots, "--no-model", "--quiet"});
+    p.waitForStarted(5000);
+    p.closeWriteChannel();  // stdin at EOF: an agent that got its slots stops at once
+    p.waitForFinished(10000);
+    return std::make_pair(p.state() == QProcess::NotRunning ? p.exitCode() : -1,
+                          QString::fromUtf8(p.readAllStandardError()));
+  };
+  {
+    PtyAgent first(slots);
+    ASSERT_FALSE(first.address().isEmpty());
+    QElapsedTimer t;
+    t.start();
+    const auto [code, err] = second();
+    EXPECT_EQ(code, 2) << err.toStdString();
+    EXPECT_GE(t.elapsed(), 2500) << "it waited for the first agent to go";
+    EXPECT_TRUE(err.contains("slot directory " + slots + " is in use by another tinyscope-agent"))
+        << err.toStdString();
+  }
+  // The first is gone (killed: the kernel dropped its lock): this one starts, exit 0.
+  const auto [code, err] = second();
+  EXPECT_EQ(code, 0) << err.toStdString();
+}
+
 TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {
   const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
   if (!QFileInfo(modelFile).isFile())
