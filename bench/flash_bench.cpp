@@ -2,7 +2,10 @@
 // and read paced to B/10 bytes/s, 8N1) <- ModelFlasher, as `tinyscope-cli flash` sends.
 // For each baud rate: image bytes, transfer time (first FlashChunk to the last Ack), effective
 // rate, % of the wire rate, retries, and the whole flash (slot check, erase, verify, self-test,
-// confirm); then once more under 1% byte corruption and 1% frame drops.
+// confirm); then once more under 1% byte corruption and 1% frame drops. Then the time to
+// resume after a drop: a flash whose link is closed half-way, and a new connection that
+// flashes again: handshake, slot check + FlashBegin (the device hashes the prefix it holds),
+// and the first new chunk accepted.
 //   flash_bench [--agent PATH] [--model NAME] [--runs N]
 // Prints figures; asserts nothing.
 #include <QCoreApplication>
@@ -12,6 +15,7 @@
 #include <QProcess>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <cstdio>
 
 #include "app/core/device/device_session.h"
@@ -31,25 +35,33 @@ struct Run {
   int retries = 0;
 };
 
+// tinyscope-agent --pty paced to `baud`; its serial: address with ?baud=, empty on failure.
+QString startAgent(QProcess* proc, const QString& agent, const QString& slots, int baud,
+                   const QStringList& faults, QString* error) {
+  proc->start(agent, QStringList{"--pty", "--quiet", "--no-model", "--slots", slots, "--baud",
+                                 QString::number(baud)} +
+                         faults);
+  if (!proc->waitForStarted(5000)) {
+    *error = "cannot start " + agent;
+    return {};
+  }
+  for (int i = 0; i < 50 && !proc->canReadLine(); ++i) proc->waitForReadyRead(100);
+  const QString line = QString::fromUtf8(proc->readLine()).trimmed();
+  if (!line.startsWith("PTY ")) {
+    *error = "the agent announced no pty";
+    return {};
+  }
+  return "serial:" + line.mid(4) + "?baud=" + QString::number(baud);
+}
+
 Run flashOnce(const QString& agent, const QByteArray& model, const QString& name, int baud,
               const QStringList& faults) {
   Run r;
   QTemporaryDir slots;
   QProcess proc;
-  proc.start(agent, QStringList{"--pty", "--quiet", "--no-model", "--slots", slots.path(), "--baud",
-                                QString::number(baud)} +
-                        faults);
-  if (!proc.waitForStarted(5000)) {
-    r.error = "cannot start " + agent;
-    return r;
-  }
-  for (int i = 0; i < 50 && !proc.canReadLine(); ++i) proc.waitForReadyRead(100);
-  const QString line = QString::fromUtf8(proc.readLine()).trimmed();
-  if (!line.startsWith("PTY ")) {
-    r.error = "the agent announced no pty";
-    return r;
-  }
-  auto link = openDeviceLink("serial:" + line.mid(4) + "?baud=" + QString::number(baud), &r.error);
+  const QString address = startAgent(&proc, agent, slots.path(), baud, faults, &r.error);
+  if (address.isEmpty()) return r;
+  auto link = openDeviceLink(address, &r.error);
   if (!link) return r;
   DeviceSession device(std::move(link));
   if (!device.connectBlocking(10000, &r.error)) return r;
@@ -75,6 +87,60 @@ Run flashOnce(const QString& agent, const QByteArray& model, const QString& name
   r.bytes = flasher.report().bytesSent;
   r.retries = flasher.report().chunkRetries;
   if (firstNs >= 0 && lastNs > firstNs) r.transferS = (lastNs - firstNs) / 1e9;
+  proc.kill();
+  proc.waitForFinished(3000);
+  return r;
+}
+
+struct Resume {
+  bool ok = false;
+  QString error;
+  quint32 cutAt = 0;        // bytes the device held when the link dropped
+  quint32 resumedFrom = 0;  // where the new flash continued
+  double handshakeS = 0;    // new connection: open + Hello
+  double beginS = 0;        // flash start to FlashBegin's Ack (slot check + prefix hash)
+  double firstChunkS = 0;   // link open to the first new chunk acknowledged
+};
+
+// A flash cut off half-way (the link closed), then a new connection resuming it.
+Resume resumeOnce(const QString& agent, const QByteArray& model, const QString& name, int baud) {
+  Resume r;
+  QTemporaryDir slots;
+  QProcess proc;
+  const QString address = startAgent(&proc, agent, slots.path(), baud, {}, &r.error);
+  if (address.isEmpty()) return r;
+  FlashOptions options;
+  options.modelName = name;
+  {
+    auto link = openDeviceLink(address, &r.error);
+    if (!link) return r;
+    DeviceSession device(std::move(link));
+    if (!device.connectBlocking(10000, &r.error)) return r;
+    ModelFlasher flasher(&device);
+    QObject::connect(&flasher, &ModelFlasher::progress, [&](quint32 offset, quint32 total) {
+      if (r.cutAt == 0 && offset >= total / 2) {
+        r.cutAt = offset;
+        QTimer::singleShot(0, &device, [&] { device.close(); });
+      }
+    });
+    QString ignored;
+    flasher.flashBlocking(model, options, 600000, &ignored);
+  }
+  QElapsedTimer clock;
+  clock.start();
+  auto link = openDeviceLink(address, &r.error);
+  if (!link) return r;
+  DeviceSession device(std::move(link));
+  if (!device.connectBlocking(10000, &r.error)) return r;
+  r.handshakeS = clock.nsecsElapsed() / 1e9;
+  ModelFlasher flasher(&device);
+  QObject::connect(&flasher, &ModelFlasher::progress, [&](quint32 offset, quint32) {
+    if (r.firstChunkS == 0 && offset > flasher.report().resumedFrom && flasher.report().resumedFrom)
+      r.firstChunkS = clock.nsecsElapsed() / 1e9;
+  });
+  r.ok = flasher.flashBlocking(model, options, 600000, &r.error);
+  r.resumedFrom = flasher.report().resumedFrom;
+  r.beginS = flasher.report().resumeMs / 1e3;
   proc.kill();
   proc.waitForFinished(3000);
   return r;
@@ -139,6 +205,18 @@ int main(int argc, char** argv) {
     const double wire = row.baud / 10.0;
     std::printf("%-8d %-22s %8u %9.3fs %7.0f B/s %7.1f%% %8d %9.3fs\n", row.baud, row.label,
                 best.bytes, best.transferS, rate, 100.0 * rate / wire, best.retries, best.totalS);
+  }
+  std::printf("\ntime to resume after a drop (link closed half-way, then a new connection)\n");
+  std::printf("%-8s %10s %10s %10s %12s %14s\n", "baud", "held", "resumed", "handshake",
+              "FlashBegin", "first chunk");
+  for (int baud : {115200, 921600}) {
+    const Resume r = resumeOnce(agent, model, name, baud);
+    if (!r.ok) {
+      std::printf("%-8d failed: %s\n", baud, qPrintable(r.error));
+      continue;
+    }
+    std::printf("%-8d %10u %10u %8.0f ms %9.0f ms %11.0f ms\n", baud, r.cutAt, r.resumedFrom,
+                r.handshakeS * 1e3, r.beginS * 1e3, r.firstChunkS * 1e3);
   }
   return 0;
 }

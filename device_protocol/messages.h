@@ -35,8 +35,16 @@ namespace tinyscope::proto {
 
 // Protocol versions this build speaks. Hello/HelloReply keep their v1 layout forever
 // (later versions may only append fields), so any two builds can negotiate.
+//   1  first version
+//   2  flashing sends model images: FlashBegin carries the image's SHA-256, a resume offset
+//      and the prefix's SHA-256 (a version-1 FlashBegin does not decode as one); Reset;
+//      Nack HashMismatch. Every other message is unchanged, so a version-1 peer still
+//      streams and infers (and version-1 session logs still decode); flashing needs 2.
 constexpr uint8_t kMinProtocolVersion = 1;
-constexpr uint8_t kMaxProtocolVersion = 1;
+constexpr uint8_t kMaxProtocolVersion = 2;
+// The lowest version whose flashing messages carry model images: what a model image asks
+// of a device (ModelImageHeader::minProtocolVersion), checked before a byte is sent.
+constexpr uint8_t kFlashingProtocolVersion = 2;
 
 // Highest version both ranges contain, or 0 when they do not overlap.
 constexpr uint8_t negotiateVersion(uint8_t aMin, uint8_t aMax, uint8_t bMin, uint8_t bMax) {

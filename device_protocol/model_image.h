@@ -47,7 +47,7 @@ constexpr size_t kKernelSetCount = 4;
 struct ModelImageHeader {
   uint16_t formatVersion = kModelImageVersion;
   uint32_t payloadSize = 0;
-  uint8_t minProtocolVersion = kMinProtocolVersion;
+  uint8_t minProtocolVersion = kFlashingProtocolVersion;
   uint8_t minFirmware[3] = {0, 0, 0};
   Sha256Digest payloadSha256;
   BoundedString<kMaxNameLen> modelName;

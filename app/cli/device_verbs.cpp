@@ -68,9 +68,9 @@ std::unique_ptr<DeviceSession> openAndConnect(const QString& verb, const QComman
   });
   bool ok = false;
   const double seconds = p.value(kTimeoutOpt).toDouble(&ok);
-  if (!ok || seconds <= 0) {
+  if (!ok || !(seconds > 0 && seconds <= 3600)) {
     *code = fail(verb,
-                 QStringLiteral("--timeout '%1' is not a positive number of seconds")
+                 QStringLiteral("--timeout '%1' is not a number of seconds in (0, 3600]")
                      .arg(p.value(kTimeoutOpt)),
                  kExitUsage);
     return nullptr;

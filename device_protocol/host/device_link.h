@@ -71,12 +71,18 @@ class DeviceLink : public QObject {
   Transport* transport() const { return m_transport.get(); }
   const LinkCounters& counters() const { return m_counters; }
 
+  // The header version send() writes: the negotiated one once the session set it (a Hello
+  // always carries this build's highest, PROTOCOL.md section 3).
+  void setProtocolVersion(uint8_t version) { m_version = version; }
+  uint8_t protocolVersion() const { return m_version; }
+
   // Encodes, frames and sends a host-to-device message. Returns its request id (the one
   // given, or a fresh one when requestId == 0 and T is a request), or 0 on failure.
   template <class T>
   quint16 send(const T& message, quint16 requestId = 0) {
     if (requestId == 0) requestId = nextRequestId();
-    const proto::Header header = proto::makeHeader<T>(m_txSequence, requestId);
+    proto::Header header = proto::makeHeader<T>(m_txSequence, requestId);
+    if (T::kType != proto::MessageType::kHello) header.version = m_version;
     const proto::EncodeResult r =
         proto::encodeFrame(header, message, proto::ByteSpan(m_txBuffer.data(), m_txBuffer.size()));
     if (r.status != proto::Status::kOk) {
@@ -121,6 +127,7 @@ class DeviceLink : public QObject {
   proto::FrameDecoder m_decoder;
   LinkCounters m_counters;
   quint16 m_txSequence = 0;
+  uint8_t m_version = proto::kMaxProtocolVersion;
   quint16 m_requestId = 0;
   WireTap* m_tap = nullptr;
 };

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <string>
 
+#include "device_protocol/messages.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/cli_process.h"
 #include "tests/support/text_board.h"
@@ -39,7 +40,7 @@ TEST(CliDevice, InfoOverStdioPtyAndTcp) {
     const CliResult r = runCli({"info", "--device", address, "--json"});
     ASSERT_EQ(r.code, 0) << address.toStdString() << ": " << r.err.toStdString();
     const QJsonObject o = json(r);
-    EXPECT_EQ(o["protocol_version"].toInt(), 1);
+    EXPECT_EQ(o["protocol_version"].toInt(), tinyscope::proto::kMaxProtocolVersion);
     ASSERT_EQ(o["sensors"].toArray().size(), 1);
     EXPECT_EQ(o["sensors"].toArray().at(0).toObject()["name"].toString(), "imu");
     EXPECT_EQ(o["sensors"].toArray().at(0).toObject()["axes"].toInt(), 3);

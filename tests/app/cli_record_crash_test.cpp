@@ -40,6 +40,9 @@ constexpr int kLanes = 5;
 constexpr int kTrialsPerLane = 21;  // 105 kills in all
 constexpr int kMaxKillMs = 1400;
 constexpr double kRateHz = 16000;  // sim:?sensor=audio
+// Each lane its own simulator: `slots=` (empty) gives throwaway slots instead of the one
+// per-user slot directory, which one agent at a time may use.
+const QString kDevice = QStringLiteral("sim:?sensor=audio&slots=");
 constexpr double kChunkSeconds = 0.1;
 constexpr qint64 kChunkFrames = 1600;
 
@@ -70,8 +73,8 @@ QSet<QString> committedNow(const QString& dir) {
 void trial(const QString& dir, int killMs, QSet<qint64>* known, Phases* phases) {
   QProcess rec;
   rec.start(QStringLiteral(TINYSCOPE_CLI),
-            {"record", "--device", "sim:?sensor=audio", "--dataset", dir, "--create", "--label",
-             "field", "--duration", "60", "--chunk", QString::number(kChunkSeconds)});
+            {"record", "--device", kDevice, "--dataset", dir, "--create", "--label", "field",
+             "--duration", "60", "--chunk", QString::number(kChunkSeconds)});
   ASSERT_TRUE(rec.waitForStarted(5000));
   QThread::msleep(static_cast<unsigned long>(killMs));
   const QSet<QString> before = committedNow(dir);
@@ -159,8 +162,8 @@ TEST(CliRecord, KillNineAtRandomMomentsLosesAtMostTheOpenChunk) {
       }
       // A complete recording into the same dataset after all those kills.
       const CliResult r =
-          runCli({"record", "--device", "sim:?sensor=audio", "--dataset", dir, "--create",
-                  "--duration", "0.3", "--chunk", QString::number(kChunkSeconds), "--json"});
+          runCli({"record", "--device", kDevice, "--dataset", dir, "--create", "--duration", "0.3",
+                  "--chunk", QString::number(kChunkSeconds), "--json"});
       EXPECT_EQ(r.code, 0) << r.err.toStdString();
       EXPECT_TRUE(r.out.contains("\"frames\": 4800")) << r.out.toStdString();
       EXPECT_EQ(runCli({"dataset", "verify", dir}).code, 0);

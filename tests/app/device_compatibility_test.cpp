@@ -11,7 +11,7 @@ namespace {
 HelloReply board(const char* name, const char* firmware, uint32_t arena,
                  std::initializer_list<uint16_t> ops) {
   HelloReply h;
-  h.chosenVersion = 1;
+  h.chosenVersion = kMaxProtocolVersion;
   h.boardName.assign(name);
   h.firmwareVersion.assign(firmware);
   h.arenaBytes = arena;
@@ -40,15 +40,13 @@ TEST(DeviceCompatibility, EveryProblemIsListedInOneMessage) {
   const QStringList problems = deviceCompatibilityProblems(h, m, 500000, 384 * 1024);
   ASSERT_EQ(problems.size(), 5) << problems.join('|').toStdString();
   EXPECT_EQ(problems[0], "needs firmware 0.4.0 or later, the device runs 0.3.1");
-  EXPECT_EQ(problems[1], "operator SVDF (builtin code 27) not supported by firmware 0.3.1");
-  EXPECT_EQ(problems[2],
-            "operator LSH_PROJECTION (builtin code 15) not supported by firmware 0.3.1");
+  EXPECT_EQ(problems[1], "op 27 SVDF not supported by firmware 0.3.1");
+  EXPECT_EQ(problems[2], "op 15 LSH_PROJECTION not supported by firmware 0.3.1");
   EXPECT_EQ(problems[3], "needs 104.0 KB arena, device has 96.0 KB");
   EXPECT_EQ(problems[4], "the image is 500000 bytes, the slot holds 393216");
   EXPECT_EQ(describeIncompatibility("qemu:", "kws.tflite", problems.mid(1, 2)),
-            "qemu:: kws.tflite cannot run on this device: operator SVDF (builtin code 27) not "
-            "supported by firmware "
-            "0.3.1; operator LSH_PROJECTION (builtin code 15) not supported by firmware 0.3.1");
+            "qemu:: kws.tflite cannot run on this device: op 27 SVDF not supported by firmware "
+            "0.3.1; op 15 LSH_PROJECTION not supported by firmware 0.3.1");
 }
 
 TEST(DeviceCompatibility, ACortexMBoardIsCheckedWithItsOwnArenaFigureWhenTheImageHasOne) {
@@ -72,7 +70,9 @@ TEST(DeviceCompatibility, FirmwareAndProtocolMinimaAreCompared) {
   EXPECT_EQ(deviceCompatibilityProblems(board("b", "1.2.2", 1, {}), m, 0, 0).size(), 1);
   EXPECT_EQ(deviceCompatibilityProblems(board("b", "nightly", 1, {}), m, 0, 0).size(), 1);
   m = needing({}, 0);
-  m.minProtocolVersion = 2;
+  m.minProtocolVersion = kMaxProtocolVersion + 1;
   EXPECT_EQ(deviceCompatibilityProblems(board("b", "0", 1, {}), m, 0, 0),
-            QStringList{"needs protocol version 2, the device speaks 1"});
+            QStringList{QStringLiteral("needs protocol version %1, the device speaks %2")
+                            .arg(kMaxProtocolVersion + 1)
+                            .arg(kMaxProtocolVersion)});
 }

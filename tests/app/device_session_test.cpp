@@ -366,8 +366,30 @@ TEST(DeviceSessionHostile, VersionMismatchAndMalformedHelloReplyAreReportedAtOnc
     });
     EXPECT_FALSE(dev.session->connectBlocking(10000, &error));
     EXPECT_LT(timer.elapsed(), 2000);
-    EXPECT_TRUE(error.contains("does not speak protocol version 1")) << error.toStdString();
+    EXPECT_TRUE(error.contains(
+        QStringLiteral("does not speak protocol version %1").arg(kMaxProtocolVersion)))
+        << error.toStdString();
     EXPECT_TRUE(error.contains("the device said 3")) << error.toStdString();
+  }
+  // A device that speaks only newer versions: both ranges, and which side to update.
+  {
+    FakeDevice dev;
+    QString error;
+    QTimer::singleShot(0, [&] {
+      HelloReply newer = FakeDevice::helloReply();
+      newer.minVersion = kMaxProtocolVersion + 1;
+      newer.maxVersion = kMaxProtocolVersion + 2;
+      newer.chosenVersion = 0;
+      dev.send(newer, dev.lastRequest(MessageType::kHello));
+    });
+    EXPECT_FALSE(dev.session->connectBlocking(10000, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("no common protocol version: the device speaks "
+                                              "%1..%2, this tinyscope %3..%4; update tinyscope")
+                                   .arg(kMaxProtocolVersion + 1)
+                                   .arg(kMaxProtocolVersion + 2)
+                                   .arg(kMinProtocolVersion)
+                                   .arg(kMaxProtocolVersion)))
+        << error.toStdString();
   }
   {
     FakeDevice dev;

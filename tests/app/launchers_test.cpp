@@ -120,7 +120,7 @@ TEST(QemuLauncher, AudioClipIsTheHeaderThenTheSamplesAtTheBoardsClipAddress) {
   QString error;
   ASSERT_TRUE(tinyscope::writeAudioClip(wav, "mps2-an386", clip, &address, &error))
       << error.toStdString();
-  EXPECT_EQ(address, 0x21800000u);
+  EXPECT_EQ(address, 0x21900000u);
   const QByteArray bytes = readAll(clip);
   ASSERT_EQ(bytes.size(), 16 + 6);
   EXPECT_EQ(bytes.left(4), QByteArray("TSAU"));

@@ -29,6 +29,7 @@
 #include "model_runner/host/tflite_writer.h"
 #include "model_runner/model.h"
 #include "tests/support/cli_process.h"
+#include "tests/support/fake_device.h"
 
 namespace {
 
@@ -267,8 +268,7 @@ TEST(CliFlash, PreflightRefusesWhatTheDeviceCannotRunBeforeAByteIsSent) {
 
   const CliResult flash = runCli({"flash", "--device", agent.address(), lsh, "--slot", "1"});
   EXPECT_EQ(flash.code, 2) << flash.err.toStdString();
-  EXPECT_TRUE(
-      flash.err.contains("operator LSH_PROJECTION (builtin code 15) not supported by firmware"))
+  EXPECT_TRUE(flash.err.contains("op 15 LSH_PROJECTION not supported by firmware"))
       << flash.err.toStdString();
   EXPECT_TRUE(slotUntouched()) << "nothing reached the slot";
 
@@ -282,8 +282,7 @@ TEST(CliFlash, PreflightRefusesWhatTheDeviceCannotRunBeforeAByteIsSent) {
   const CliResult infer =
       runCli({"infer", "--device", agent.address(), "--model", lsh, "--input", input.fileName()});
   EXPECT_EQ(infer.code, 2) << infer.err.toStdString();
-  EXPECT_TRUE(infer.err.contains("operator LSH_PROJECTION (builtin code 15) not supported"))
-      << infer.err.toStdString();
+  EXPECT_TRUE(infer.err.contains("op 15 LSH_PROJECTION not supported")) << infer.err.toStdString();
   EXPECT_LT(t.elapsed(), 30000);
 
   // Not a model, or a truncated one: refused before the transfer as well.
@@ -306,6 +305,89 @@ TEST(CliFlash, PreflightRefusesWhatTheDeviceCannotRunBeforeAByteIsSent) {
     EXPECT_EQ(cut.code, 2) << cut.err.toStdString();
   }
   EXPECT_TRUE(slotUntouched());
+}
+
+// LOGISTIC over `width` int8 values: a tiny file whose arena (input + output) is ~2 x width.
+bool writeWideLogisticModel(const QString& path, int32_t width) {
+  using namespace tinyscope::runner::host;
+  TfliteWriter w;
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {1, width}, QuantParams::perTensor(0.1f, 0));
+  const int32_t out = w.addActivation("out", TensorType::kInt8, {1, width},
+                                      QuantParams::perTensor(1.0f / 256.0f, -128));
+  OperatorSpec op;
+  op.op = BuiltinOperator::kLogistic;
+  op.inputs = {in};
+  op.outputs = {out};
+  w.addOperator(op);
+  w.setInputs({in});
+  w.setOutputs({out});
+  const std::vector<uint8_t> bytes = w.serialize();
+  QFile f(path);
+  return f.open(QIODevice::WriteOnly) &&
+         f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size())) ==
+             static_cast<qint64>(bytes.size());
+}
+
+// A device whose arena is too small (the host agent with --arena, directly and through
+// sim:?arena=) refuses the model before a byte is sent, with the sizes; with room it flashes.
+TEST(CliFlash, PreflightRefusesAModelNeedingMoreArenaThanTheDeviceHas) {
+  QTemporaryDir dir;
+  const QString wide = dir.filePath("wide.tflite");
+  ASSERT_TRUE(writeWideLogisticModel(wide, 60000));
+  PtyAgent small(dir.filePath("slots"), {"--arena", "16K"});
+  ASSERT_FALSE(small.address().isEmpty());
+  const CliResult flash = runCli({"flash", "--device", small.address(), wide, "--slot", "1"});
+  EXPECT_EQ(flash.code, 2) << flash.err.toStdString();
+  EXPECT_TRUE(
+      flash.err.contains("model 'wide' cannot run on this device: needs 117.3 KB arena, "
+                         "device has 16.0 KB"))
+      << flash.err.toStdString();
+  EXPECT_EQ(flash.err.trimmed().count('\n'), 0) << flash.err.toStdString();
+  QFile slot(dir.filePath("slots/slot1.bin"));
+  ASSERT_TRUE(slot.open(QIODevice::ReadOnly));
+  const QByteArray bytes = slot.readAll();
+  EXPECT_EQ(bytes.count('\xff'), bytes.size()) << "nothing reached the slot";
+
+  const CliResult viaSim = runCli({"flash", "--device", "sim:?slots=&arena=16K", wide, "--json"});
+  EXPECT_EQ(viaSim.code, 2) << viaSim.err.toStdString();
+  EXPECT_TRUE(viaSim.err.contains("device has 16.0 KB")) << viaSim.err.toStdString();
+  const CliResult roomy = runCli({"flash", "--device", "sim:?slots=&arena=256K", wide});
+  EXPECT_EQ(roomy.code, 0) << roomy.err.toStdString();
+}
+
+// A device that speaks only protocol version 1 (from before model images) is spoken to in
+// version 1 after the handshake, and a flash is refused before a byte: it needs version 2.
+TEST(ModelFlasher, AVersion1DeviceIsRefusedFlashingBeforeAByte) {
+  using namespace tinyscope::proto;
+  FakeDevice dev;
+  HelloReply old = FakeDevice::helloReply();
+  old.minVersion = 1;
+  old.maxVersion = 1;
+  old.chosenVersion = 1;
+  SlotInfo slot;
+  slot.slot = 1;
+  slot.capacity = 1u << 20;
+  old.slots.push(slot);
+  ASSERT_TRUE(dev.connect(old));
+  (void)dev.takeRequests();
+  dev.session->send(SlotInfoRequest());
+  const auto sent = dev.takeRequests();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].header.version, 1) << "the negotiated version, not this build's highest";
+
+  QTemporaryDir dir;
+  ASSERT_TRUE(writeWideLogisticModel(dir.filePath("m.tflite"), 16));
+  tinyscope::ModelFlasher flasher(dev.session.get());
+  tinyscope::FlashOptions options;
+  options.modelName = QStringLiteral("m");
+  EXPECT_FALSE(flasher.start(readAll(dir.filePath("m.tflite")), options));
+  EXPECT_TRUE(flasher.report().refusedBeforeSending);
+  EXPECT_TRUE(flasher.error().contains(QStringLiteral("needs protocol version %1, the device "
+                                                      "speaks 1")
+                                           .arg(kFlashingProtocolVersion)))
+      << flasher.error().toStdString();
+  EXPECT_TRUE(dev.takeRequests().empty()) << "nothing sent";
 }
 
 TEST(CliFlash, NoConfirmLeavesATestThatConfirmKeepsAndSlotsShows) {
@@ -359,6 +441,164 @@ TEST(CliFlash, ASimulatorWithSlotsKeepsAFlashForTheNextConnection) {
   const QJsonObject one = QJsonDocument::fromJson(slots.out.toUtf8()).array().at(1).toObject();
   EXPECT_EQ(one["state"].toString(), "active");
   EXPECT_EQ(one["model_name"].toString(), "hello_world_int8");
+}
+
+namespace {
+// tinyscope-cli with HOME and XDG_STATE_HOME as given (empty = unset).
+CliResult runCliIn(const QStringList& args, const QString& home, const QString& stateHome) {
+  QProcess p;
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.remove("XDG_STATE_HOME");
+  env.insert("HOME", home);
+  if (!stateHome.isEmpty()) env.insert("XDG_STATE_HOME", stateHome);
+  p.setProcessEnvironment(env);
+  p.start(QStringLiteral(TINYSCOPE_CLI), args);
+  const bool finished = p.waitForFinished(120000);
+  EXPECT_TRUE(finished) << args.join(' ').toStdString();
+  if (!finished) p.kill();
+  return CliResult{finished && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                   QString::fromUtf8(p.readAllStandardOutput()),
+                   QString::fromUtf8(p.readAllStandardError())};
+}
+
+QJsonObject slotOf(const CliResult& info, int slot) {
+  for (const QJsonValue& v : QJsonDocument::fromJson(info.out.toUtf8())["model_slots"].toArray())
+    if (v.toObject()["slot"].toInt() == slot) return v.toObject();
+  return {};
+}
+}  // namespace
+
+// Plain `sim:` keeps its slots like a board's flash, in the user's state directory: a flash
+// is there at the next connection; the directory is private and a planted symlink is refused.
+TEST(CliFlash, PlainSimKeepsItsSlotsInTheUsersStateDirectory) {
+  const QString modelFile = modelPath(QStringLiteral("hello_world_int8"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  QTemporaryDir dir;
+  const QString home = dir.filePath("home");
+  ASSERT_TRUE(QDir().mkpath(home));
+
+  // XDG_STATE_HOME unset: ~/.local/state/tinyscope/sim-slots.
+  const CliResult flash = runCliIn({"flash", "--device", "sim:", modelFile}, home, {});
+  ASSERT_EQ(flash.code, 0) << flash.err.toStdString();
+  const QString slots = home + "/.local/state/tinyscope/sim-slots";
+  EXPECT_TRUE(QFileInfo(slots + "/slot1.bin").isFile());
+  EXPECT_TRUE(QFileInfo(slots + "/journal.bin").isFile());
+  EXPECT_EQ(QFile::permissions(slots) & (QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup |
+                                         QFile::ReadOther | QFile::WriteOther | QFile::ExeOther),
+            QFile::Permissions());
+  const CliResult info = runCliIn({"info", "--device", "sim:", "--json"}, home, {});
+  ASSERT_EQ(info.code, 0) << info.err.toStdString();
+  EXPECT_EQ(slotOf(info, 1)["state"].toString(), "active") << info.out.toStdString();
+  EXPECT_EQ(slotOf(info, 1)["model_name"].toString(), "hello_world_int8");
+
+  // XDG_STATE_HOME set: a fresh device there (slot 1 empty), and the flash lands there.
+  const QString state = dir.filePath("state");
+  const CliResult fresh = runCliIn({"info", "--device", "sim:", "--json"}, home, state);
+  ASSERT_EQ(fresh.code, 0) << fresh.err.toStdString();
+  EXPECT_NE(slotOf(fresh, 1)["state"].toString(), "active") << fresh.out.toStdString();
+  ASSERT_EQ(runCliIn({"flash", "--device", "sim:", modelFile, "--name", "again"}, home, state).code,
+            0);
+  EXPECT_TRUE(QFileInfo(state + "/tinyscope/sim-slots/slot1.bin").isFile());
+  EXPECT_EQ(slotOf(runCliIn({"info", "--device", "sim:", "--json"}, home, state), 1)["model_name"]
+                .toString(),
+            "again");
+  // `slots=` (empty) is a throwaway device; the state directory keeps its model.
+  const CliResult temp = runCliIn({"info", "--device", "sim:?slots=", "--json"}, home, state);
+  ASSERT_EQ(temp.code, 0) << temp.err.toStdString();
+  EXPECT_NE(slotOf(temp, 1)["state"].toString(), "active");
+
+  // A symlink planted where the slots go is refused, in one line, before any agent starts.
+  const QString planted = dir.filePath("planted");
+  ASSERT_TRUE(QDir().mkpath(planted + "/tinyscope"));
+  ASSERT_TRUE(QFile::link(dir.filePath("home"), planted + "/tinyscope/sim-slots"));
+  const CliResult refused = runCliIn({"info", "--device", "sim:"}, home, planted);
+  EXPECT_NE(refused.code, 0);
+  EXPECT_TRUE(refused.err.contains("is not a private directory")) << refused.err.toStdString();
+  EXPECT_EQ(refused.err.trimmed().count('\n'), 0) << refused.err.toStdString();
+}
+
+// flash's flags and its summary: --slot auto|N, --test-only, bounded --retries,
+// --request-timeout and --timeout, and the rate against the wire of a paced sim: (?baud=).
+TEST(CliFlash, FlagsAreCheckedAndTheSummaryGivesTheRateAgainstTheWire) {
+  const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  for (const QStringList& bad :
+       {QStringList{"--slot", "7"}, QStringList{"--slot", "first"}, QStringList{"--retries", "101"},
+        QStringList{"--retries", "-1"}, QStringList{"--request-timeout", "5"},
+        QStringList{"--timeout", "0"}, QStringList{"--flash-timeout", "1e9"}}) {
+    const CliResult r = runCli(QStringList{"flash", "--device", "sim:?slots=", modelFile} + bad);
+    EXPECT_EQ(r.code, 2) << bad.join(' ').toStdString() << ": " << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(bad[0])) << r.err.toStdString();
+  }
+
+  QTemporaryDir dir;
+  const QString sim = "sim:?baud=921600&slots=" + dir.filePath("slots");
+  const CliResult flash = runCli({"flash", "--device", sim, modelFile, "--slot", "auto",
+                                  "--retries", "8", "--request-timeout", "500", "--json"});
+  ASSERT_EQ(flash.code, 0) << flash.err.toStdString();
+  const QJsonObject f = QJsonDocument::fromJson(flash.out.toUtf8()).object();
+  const int active = f["slot"].toInt();  // auto: 1 beside the demo model in 0, else 0
+  ASSERT_TRUE(active == 0 || active == 1);
+  const QString other = QString::number(1 - active);
+  EXPECT_EQ(f["bytes"].toInt(), QFileInfo(modelFile).size() + 256);
+  EXPECT_EQ(f["bytes_sent"].toInt(), f["bytes"].toInt());
+  EXPECT_DOUBLE_EQ(f["wire_bytes_per_second"].toDouble(), 92160.0);
+  EXPECT_GT(f["transfer_seconds"].toDouble(), f["bytes"].toDouble() / 92160.0 * 0.99)
+      << "no faster than the wire";
+  EXPECT_GT(f["wire_percent"].toDouble(), 0.0);
+  EXPECT_LE(f["wire_percent"].toDouble(), 100.0);
+  EXPECT_NEAR(f["bytes_per_second"].toDouble(),
+              f["bytes_sent"].toDouble() / f["transfer_seconds"].toDouble(),
+              f["bytes_per_second"].toDouble() * 0.01);
+  EXPECT_EQ(f["retries"].toInt(), 0);
+  EXPECT_GE(f["seconds"].toDouble(), f["transfer_seconds"].toDouble());
+  EXPECT_TRUE(f["confirmed"].toBool());
+
+  // The active slot is never written; the text summary of a write-only flash into the other
+  // slot says what happened.
+  const CliResult onto = runCli(
+      {"flash", "--device", sim, modelFile, "--slot", QString::number(active), "--test-only"});
+  EXPECT_NE(onto.code, 0) << onto.out.toStdString();
+  const CliResult text =
+      runCli({"flash", "--device", sim, modelFile, "--slot", other, "--test-only"});
+  ASSERT_EQ(text.code, 0) << text.err.toStdString();
+  EXPECT_TRUE(text.out.contains("% of the 921600-baud wire")) << text.out.toStdString();
+  EXPECT_TRUE(text.out.contains("0 retries")) << text.out.toStdString();
+  EXPECT_TRUE(text.out.contains("whole flash")) << text.out.toStdString();
+  EXPECT_TRUE(text.out.contains("slot " + other + "      verified (not activated)"))
+      << text.out.toStdString();
+}
+
+// One agent at a time on a slot directory, as one host at a time on a board: a second one
+// waits a moment for the first to go, then says who holds it; once the first is gone, it runs.
+TEST(CliFlash, ASlotDirectoryServesOneAgentAtATime) {
+  QTemporaryDir dir;
+  const QString slots = dir.filePath("slots");
+  auto second = [&] {
+    QProcess p;
+    p.start(kAgent, {"--slots", slots, "--no-model", "--quiet"});
+    p.waitForStarted(5000);
+    p.closeWriteChannel();  // stdin at EOF: an agent that got its slots stops at once
+    p.waitForFinished(10000);
+    return std::make_pair(p.state() == QProcess::NotRunning ? p.exitCode() : -1,
+                          QString::fromUtf8(p.readAllStandardError()));
+  };
+  {
+    PtyAgent first(slots);
+    ASSERT_FALSE(first.address().isEmpty());
+    QElapsedTimer t;
+    t.start();
+    const auto [code, err] = second();
+    EXPECT_EQ(code, 2) << err.toStdString();
+    EXPECT_GE(t.elapsed(), 2500) << "it waited for the first agent to go";
+    EXPECT_TRUE(err.contains("slot directory " + slots + " is in use by another tinyscope-agent"))
+        << err.toStdString();
+  }
+  // The first is gone (killed: the kernel dropped its lock): this one starts, exit 0.
+  const auto [code, err] = second();
+  EXPECT_EQ(code, 0) << err.toStdString();
 }
 
 TEST(ModelFlasher, ADeviceThatVanishesGivesOneClearError) {

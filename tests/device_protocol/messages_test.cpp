@@ -404,7 +404,8 @@ void expectMaxSize(const T& m) {
 }
 
 // A message written field by field, to put values on the wire the encoder would refuse.
-Bytes craft(MessageType type, const std::function<void(WireWriter&)>& body, uint8_t version = 1) {
+Bytes craft(MessageType type, const std::function<void(WireWriter&)>& body,
+            uint8_t version = kMaxProtocolVersion) {
   Bytes out(4096);
   WireWriter w(mut(out));
   w.u8(version);
@@ -515,7 +516,7 @@ TEST(Messages, MaximalMessagesHitTheDeclaredBounds) {
 // ---- byte-exact messages ----------------------------------------------------------------
 
 TEST(MessagesGolden, StopStream) {
-  EXPECT_EQ(encode(typicalStopStream(), 5, 9), (Bytes{0x01, 0x11, 0x05, 0x00, 0x09, 0x00, 0x03}));
+  EXPECT_EQ(encode(typicalStopStream(), 5, 9), (Bytes{0x02, 0x11, 0x05, 0x00, 0x09, 0x00, 0x03}));
 }
 
 TEST(MessagesGolden, Ack) {
@@ -523,7 +524,7 @@ TEST(MessagesGolden, Ack) {
   m.ackedType = MessageType::kFlashChunk;
   m.value = 0x200;
   EXPECT_EQ(encode(m, 42, 7),
-            (Bytes{0x01, 0x40, 0x2A, 0x00, 0x07, 0x00, 0x33, 0x00, 0x02, 0x00, 0x00}));
+            (Bytes{0x02, 0x40, 0x2A, 0x00, 0x07, 0x00, 0x33, 0x00, 0x02, 0x00, 0x00}));
 }
 
 TEST(MessagesGolden, SensorWindowFrame) {
@@ -541,9 +542,9 @@ TEST(MessagesGolden, SensorWindowFrame) {
   const EncodeResult r = encodeFrame(makeHeader<SensorWindow>(1, 0), m, mut(frame));
   ASSERT_EQ(r.status, Status::kOk);
   frame.resize(r.size);
-  EXPECT_EQ(frame, (Bytes{0x04, 0x01, 0x13, 0x01, 0x01, 0x01, 0x01, 0x02, 0x04, 0x01, 0x01, 0x04,
+  EXPECT_EQ(frame, (Bytes{0x04, 0x02, 0x13, 0x01, 0x01, 0x01, 0x01, 0x02, 0x04, 0x01, 0x01, 0x04,
                           0x40, 0x42, 0x0F, 0x01, 0x01, 0x01, 0x01, 0x04, 0x03, 0x01, 0x02, 0x02,
-                          0x04, 0x04, 0xFF, 0xFF, 0x10, 0x05, 0xBB, 0x6A, 0x45, 0xF1, 0x00}));
+                          0x04, 0x04, 0xFF, 0xFF, 0x10, 0x05, 0xD7, 0x01, 0x4D, 0x54, 0x00}));
 }
 
 // ---- the whole path: struct -> frame -> decoder -> struct ----------------------------
@@ -585,7 +586,8 @@ TEST(MessagesHeader, Checks) {
   EXPECT_EQ(decodeHeader(view(Bytes{1, 0x11, 0, 0, 0}), h), Status::kTruncated);
   EXPECT_EQ(decodeHeader(view(Bytes{1, 0x7F, 0, 0, 0, 0}), h), Status::kUnknownMessageType);
   EXPECT_EQ(decodeHeader(view(Bytes{1, 0x00, 0, 0, 0, 0}), h), Status::kUnknownMessageType);
-  EXPECT_EQ(decodeHeader(view(Bytes{2, 0x11, 0, 0, 0, 0}), h), Status::kUnsupportedVersion);
+  EXPECT_EQ(decodeHeader(view(Bytes{kMaxProtocolVersion + 1, 0x11, 0, 0, 0, 0}), h),
+            Status::kUnsupportedVersion);
   EXPECT_EQ(decodeHeader(view(Bytes{0, 0x11, 0, 0, 0, 0}), h), Status::kUnsupportedVersion);
   // Hello/HelloReply from any version >= 1 can be read, so negotiation always works.
   EXPECT_EQ(decodeHeader(view(Bytes{9, 0x01, 0, 0, 0, 0}), h), Status::kOk);
@@ -596,9 +598,10 @@ TEST(MessagesHeader, EncoderChecksHeader) {
   Bytes out(64);
   Header h = makeHeader<Ack>(0, 0);
   EXPECT_EQ(encodeMessage(h, typicalStopStream(), mut(out)).status, Status::kWrongMessageType);
-  Header v2 = makeHeader<StopStream>(0, 0);
-  v2.version = 2;
-  EXPECT_EQ(encodeMessage(v2, typicalStopStream(), mut(out)).status, Status::kUnsupportedVersion);
+  Header future = makeHeader<StopStream>(0, 0);
+  future.version = kMaxProtocolVersion + 1;
+  EXPECT_EQ(encodeMessage(future, typicalStopStream(), mut(out)).status,
+            Status::kUnsupportedVersion);
 }
 
 TEST(MessagesHeader, DecodingAsTheWrongTypeIsRefused) {
@@ -838,7 +841,7 @@ TEST(MessagesInvalid, ValuesOutOfRange) {
   EXPECT_EQ(encodeStatus(hello), Status::kOutOfRange);
 
   HelloReply reply = typicalHelloReply();
-  reply.chosenVersion = 2;
+  reply.chosenVersion = reply.maxVersion + 1;
   EXPECT_EQ(encodeStatus(reply), Status::kOutOfRange);
   reply = typicalHelloReply();
   reply.maxFrameSize = kMinDeviceFrameSize - 1;

@@ -14,7 +14,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
+#include <QPair>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <csignal>
@@ -133,7 +136,7 @@ TEST(QemuAgent, BootsAndHandshakesWithinTheDefaultTimeout) {
   EXPECT_EQ(o["board"].toString(), "mps2-an386");
   EXPECT_TRUE(o["firmware_version"].toString().endsWith("cortex-m4"))
       << o["firmware_version"].toString().toStdString();
-  EXPECT_EQ(o["protocol_version"].toInt(), 1);
+  EXPECT_EQ(o["protocol_version"].toInt(), tinyscope::proto::kMaxProtocolVersion);
   EXPECT_EQ(o["tick_hz"].toInt(), 25000000);
   // mps2-an386 ships every operator: the Hello lists each builtin code of the desktop's whole
   // op table once (the custom signal ops share the code CUSTOM).
@@ -382,6 +385,118 @@ TEST(QemuAgent, FlashOverTheEmulatedUartThenTheNewModelAnswers) {
   EXPECT_EQ(slots[0].toObject()["model_name"].toString(), "micro_speech_quantized");
   EXPECT_EQ(slots[1].toObject()["state"].toString(), "active");
   EXPECT_EQ(slots[1].toObject()["model_name"].toString(), "hello_world_int8");
+}
+
+namespace {
+// slot -> {state, model_name} from `slots --json`.
+QMap<int, QPair<QString, QString>> slotStates(const QString& address) {
+  const CliResult r = runCli({"slots", "--device", address, "--json"}, 60000);
+  EXPECT_EQ(r.code, 0) << show(r);
+  QMap<int, QPair<QString, QString>> states;
+  for (const QJsonValue& v : QJsonDocument::fromJson(r.out.toUtf8()).array()) {
+    const QJsonObject o = v.toObject();
+    states[o["slot"].toInt()] = {o["state"].toString(), o["model_name"].toString()};
+  }
+  return states;
+}
+}  // namespace
+
+// MCUboot's test -> confirm -> revert over the emulated UART, with the protocol's Reset
+// (hal::reboot(), a system reset of the board): the slot journal in PSRAM outlives it, so an
+// unconfirmed model is reverted at the reboot, a confirmed one stays active, names stay.
+TEST(QemuAgent, FlashResetTestConfirmSurviveRebootsOnMps2An386) {
+  SKIP_WITHOUT_QEMU(QStringLiteral("mps2-an386"));
+  SKIP_WITHOUT_MODEL(QStringLiteral("micro_speech_quantized"));
+  SKIP_WITHOUT_MODEL(QStringLiteral("hello_world_int8"));
+  QemuScript board(QStringLiteral("mps2-an386"));  // boots with both slots empty
+  const QString a = board.address();
+  ASSERT_FALSE(a.isEmpty()) << "qemu_run.sh reported no pty";
+  const QString hello = modelPath(QStringLiteral("hello_world_int8"));
+  const QString speech = modelPath(QStringLiteral("micro_speech_quantized"));
+  using State = QPair<QString, QString>;
+
+  // hello_world confirmed in slot 0; micro_speech in test state in slot 1.
+  const CliResult first = runCli({"flash", "--device", a, hello, "--slot", "0"}, 120000);
+  ASSERT_EQ(first.code, 0) << show(first);
+  const CliResult test =
+      runCli({"flash", "--device", a, speech, "--slot", "1", "--no-confirm", "--json"}, 120000);
+  ASSERT_EQ(test.code, 0) << show(test);
+  EXPECT_FALSE(json(test)["confirmed"].toBool());
+  EXPECT_EQ(slotStates(a)[1], State("testing", "micro_speech_quantized"));
+
+  // A reset before Confirm reverts to hello_world; the names came back from the journal.
+  const CliResult reset = runCli({"reset", "--device", a}, 60000);
+  ASSERT_EQ(reset.code, 0) << show(reset);
+  auto states = slotStates(a);
+  EXPECT_EQ(states[0], State("active", "hello_world_int8"));
+  EXPECT_EQ(states[1], State("valid", "micro_speech_quantized"));
+
+  // Test again, confirm by hand, reset: micro_speech stays active and answers like the desktop.
+  ASSERT_EQ(runCli({"flash", "--device", a, speech, "--slot", "1", "--no-confirm"}, 120000).code,
+            0);
+  const CliResult confirm = runCli({"confirm", "--device", a}, 60000);
+  ASSERT_EQ(confirm.code, 0) << show(confirm);
+  ASSERT_EQ(runCli({"reset", "--device", a}, 60000).code, 0);
+  states = slotStates(a);
+  EXPECT_EQ(states[0], State("valid", "hello_world_int8"));
+  EXPECT_EQ(states[1], State("active", "micro_speech_quantized"));
+  QTemporaryDir dir;
+  const QString host = dir.filePath("host"), device = dir.filePath("device");
+  ASSERT_EQ(runCli({"run", speech, "--seed", "4", "--kernels", "reference", "--dump", host}).code,
+            0);
+  const CliResult infer = runCli(
+      {"infer", "--device", a, "--input", host + "/input.bin", "--model", speech, "--dump", device},
+      120000);
+  ASSERT_EQ(infer.code, 0) << show(infer);
+  EXPECT_EQ(runCli({"compare", host, device}).code, 0);
+
+  // Rollback to hello_world is itself kept across a reset.
+  ASSERT_EQ(runCli({"rollback", "--device", a}, 60000).code, 0);
+  ASSERT_EQ(runCli({"reset", "--device", a}, 60000).code, 0);
+  EXPECT_EQ(slotStates(a)[0], State("active", "hello_world_int8"));
+}
+
+namespace {
+// LOGISTIC over `width` int8 values: an operator outside netduinoplus2's `core` set, and an
+// arena of about 2 x width bytes.
+std::vector<uint8_t> wideLogisticModel(int32_t width) {
+  using namespace tinyscope::runner::host;
+  TfliteWriter w;
+  const int32_t in =
+      w.addActivation("in", TensorType::kInt8, {1, width}, QuantParams::perTensor(0.1f, 0));
+  const int32_t out = w.addActivation("out", TensorType::kInt8, {1, width},
+                                      QuantParams::perTensor(1.0f / 256.0f, -128));
+  OperatorSpec op;
+  op.op = BuiltinOperator::kLogistic;
+  op.inputs = {in};
+  op.outputs = {out};
+  w.addOperator(op);
+  w.setInputs({in});
+  w.setOutputs({out});
+  return w.serialize();
+}
+}  // namespace
+
+// netduinoplus2's `core` firmware (7 operators, 96 KiB arena) is asked to take a model it
+// cannot run: the Hello is enough to refuse it, with every reason in one line, exit 2 — before
+// the first byte (a transfer would have ended in FlashWriteFailed, exit 1, on this board).
+TEST(QemuAgent, Netduinoplus2RefusesAModelItCannotRunBeforeTheFirstByte) {
+  SKIP_WITHOUT_QEMU(QStringLiteral("netduinoplus2"));
+  QTemporaryDir dir;
+  const QString model = dir.filePath("wide_logistic.tflite");
+  {
+    const std::vector<uint8_t> bytes = wideLogisticModel(60000);
+    QFile f(model);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size()));
+  }
+  const CliResult r = runCli({"flash", "--device", "qemu:?board=netduinoplus2", model}, 60000);
+  EXPECT_EQ(r.code, 2) << show(r);
+  EXPECT_EQ(r.err.trimmed().count('\n'), 0) << r.err.toStdString();
+  EXPECT_TRUE(r.err.contains(QRegularExpression(
+      "model 'wide_logistic' cannot run on this device: op 14 LOGISTIC not supported by firmware "
+      "[0-9.]+-cortex-m4; needs 117.3 KB arena, device has 96.0 KB$")))
+      << r.err.toStdString();
 }
 
 TEST(QemuAgent, Netduinoplus2RefusesRunTimeFlashingWithOneClearError) {

@@ -143,7 +143,7 @@ class FakeDevice {
   static tinyscope::proto::HelloReply helloReply() {
     using namespace tinyscope::proto;
     HelloReply h;
-    h.chosenVersion = 1;
+    h.chosenVersion = kMaxProtocolVersion;
     h.boardName.assign("fake board");
     h.firmwareVersion.assign("1.0");
     h.arenaBytes = 64 * 1024;

@@ -49,10 +49,9 @@ QStringList deviceCompatibilityProblems(const HelloReply& hello, const ModelImag
     bool supported = false;
     for (uint16_t have : hello.opCodes) supported = supported || have == op;
     if (!supported)
-      problems << QStringLiteral("operator %1 (builtin code %2) not supported by firmware %3")
-                      .arg(QString::fromLatin1(runner::schema::builtinOperatorName(op)))
+      problems << QStringLiteral("op %1 %2 not supported by firmware %3")
                       .arg(op)
-                      .arg(firmware);
+                      .arg(QString::fromLatin1(runner::schema::builtinOperatorName(op)), firmware);
   }
   // The arena figure of the kernels the device runs: Cortex-M boards report theirs when the
   // image has it; otherwise the reference kernels' plan (every set plans within it).

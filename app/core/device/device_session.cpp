@@ -481,15 +481,20 @@ void DeviceSession::onUndecodable(const link::DeviceMessage& message, Status sta
 void DeviceSession::onHelloAnswer(const HelloReply& reply) {
   m_helloTimer->stop();
   m_handshakeDeadline->stop();
-  if (reply.chosenVersion == 0)
+  if (reply.chosenVersion == 0)  // which side is behind decides what to update
     return failHandshake(
-        QStringLiteral("%1: the device speaks protocol versions %2..%3, tinyscope %4..%5")
+        QStringLiteral("%1: no common protocol version: the device speaks %2..%3, this tinyscope "
+                       "%4..%5; %6")
             .arg(where())
             .arg(reply.minVersion)
             .arg(reply.maxVersion)
             .arg(kMinProtocolVersion)
-            .arg(kMaxProtocolVersion));
+            .arg(kMaxProtocolVersion)
+            .arg(reply.maxVersion < kMinProtocolVersion
+                     ? QStringLiteral("update the device's firmware")
+                     : QStringLiteral("update tinyscope")));
   m_handshaking = false;
+  m_link->setProtocolVersion(reply.chosenVersion);
   m_info = DeviceInfo::fromHello(reply);
   m_handshakeDone = true;
   Q_EMIT connected(m_info);
@@ -510,6 +515,7 @@ void DeviceSession::on(const Header& h, const HelloReply& m) {
   m_headerSequence.add(h.sequence);
   m_messages.sequence = m_headerSequence.counts();
   m_info = DeviceInfo::fromHello(m);
+  if (m.chosenVersion != 0) m_link->setProtocolVersion(m.chosenVersion);
   for (auto& [id, state] : m_streamState) state.sequence.restart();
   for (StreamStats& st : m_streams) ++st.restarts;
   const QString why =

@@ -1,6 +1,5 @@
 #include "app/core/device/model_flasher.h"
 
-#include <QDateTime>
 #include <QEventLoop>
 #include <QTimer>
 
@@ -81,7 +80,8 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
       qBound<int>(1, maxFrame > 13 ? maxFrame - 13 : 1, static_cast<int>(kMaxChunk)));
   m_maxChunkBytes = m_chunkBytes;
   m_cleanChunks = 0;
-  m_startNs = QDateTime::currentMSecsSinceEpoch();
+  m_clock.start();
+  m_firstChunkMs = -1;
   m_disconnect = connect(m_session, &DeviceSession::disconnected, this, [this] {
     finish(
         false,
@@ -101,6 +101,8 @@ void ModelFlasher::cancel() {
 }
 
 void ModelFlasher::advance(Stage next) {
+  if (next == Stage::kEnd && m_firstChunkMs >= 0)  // every byte is on the device
+    m_report.transferMs = m_clock.elapsed() - m_firstChunkMs;
   m_stage = next;
   m_attempts = 0;
   m_stalls = 0;
@@ -146,6 +148,7 @@ void ModelFlasher::sendCurrent() {
       m.slot = m_options.slot;
       m.offset = m_offset;
       const quint32 n = qMin(m_chunkBytes, m_report.size - m_offset);
+      if (m_firstChunkMs < 0) m_firstChunkMs = m_clock.elapsed();
       m.data = ConstByteSpan(reinterpret_cast<const uint8_t*>(m_model.constData()) + m_offset, n);
       m_request = m_session->send(m);
       break;
@@ -313,6 +316,7 @@ void ModelFlasher::onAck(const Ack& ack) {
       m_offset = ack.value;
       m_report.resumedFrom = ack.value;
       m_report.resumeRefused = m_resumeOffset != 0 && ack.value == 0;
+      m_report.resumeMs = m_clock.elapsed();
       Q_EMIT progress(m_offset, m_report.size);
       return advance(m_offset == m_report.size ? Stage::kEnd : Stage::kChunk);
     case Stage::kChunk: {
@@ -371,7 +375,7 @@ void ModelFlasher::finish(bool ok, const QString& error) {
   m_request = 0;
   m_stage = Stage::kIdle;
   disconnect(m_disconnect);
-  m_report.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startNs;
+  m_report.elapsedMs = m_clock.elapsed();
   m_error = error;
   Q_EMIT finished(ok, error);
 }

@@ -22,6 +22,7 @@
 // routed by request id (DeviceSession::router()), so nothing else on the link is read. The blocking
 // helper spins a local event loop (CLI). Memory: holds a copy of the model.
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -53,7 +54,9 @@ struct FlashReport {
   bool activated = false;
   bool confirmed = false;  // false after activation: in test state, a reset reverts it
   bool rolledBack = false;
-  qint64 elapsedMs = 0;
+  qint64 elapsedMs = 0;   // start() to finished(): slot check, transfer, verify, test, confirm
+  qint64 transferMs = 0;  // first FlashChunk sent to the last chunk's Ack (0 = no chunk sent)
+  qint64 resumeMs = 0;    // start() to FlashBegin's Ack: slot check + the device's prefix hash
 };
 
 class ModelFlasher : public QObject {
@@ -131,7 +134,8 @@ class ModelFlasher : public QObject {
   int m_attempts = 0;
   int m_stalls = 0;  // answers in a row that moved nothing (retryAfterStall)
   bool m_cancel = false;
-  qint64 m_startNs = 0;
+  QElapsedTimer m_clock;       // since start()
+  qint64 m_firstChunkMs = -1;  // m_clock at the first FlashChunk sent
   QString m_error;
   QMetaObject::Connection m_disconnect;
 };

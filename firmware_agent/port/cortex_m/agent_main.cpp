@@ -20,10 +20,16 @@
 #include "mcu_sensors.h"
 #include "model_runner/cortex_m/cortex_m_ops.h"
 #include "semihosting.h"
+#if TINYSCOPE_RAM_JOURNAL
+#include "ram_journal.h"
+#endif
 
 extern "C" {
 extern uint32_t __stack_bottom[];  // placed by sections.ld
 extern uint32_t __stack_top[];
+#if TINYSCOPE_RAM_JOURNAL
+extern uint8_t __tinyscope_journal_start[];  // ld/<board>.ld: RAM that survives hal::reboot()
+#endif
 }
 
 #ifndef TINYSCOPE_AGENT_VERSION
@@ -177,7 +183,14 @@ int main() {
   config.pipelineBuffer = tinyscope::proto::ByteSpan(g_pipeline, sizeof g_pipeline);
 #endif
   config.sensors = &g_sensors;
+#if TINYSCOPE_RAM_JOURNAL
+  // Active slot, test state and names in a journal in RAM that a reset keeps.
+  static cortex_m::RamJournal journalMedium(__tinyscope_journal_start);
+  static SlotJournal journal(&journalMedium);
+  config.slotStore = &journal;
+#else
   config.slotStore = nullptr;  // active slot and names live in RAM: a reset forgets them
+#endif
   static Agent agent(config);
   agent.begin();
   uint32_t reported = 0;

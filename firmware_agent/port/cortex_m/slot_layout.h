@@ -27,7 +27,7 @@ constexpr BoardSlotLayout kBoardSlotLayouts[] = {
 // An audio clip a host preloads before boot (the qemu: launcher's wav=, -device loader): the
 // board's audio sensor hears it once from StartStream, then silence. Little-endian header of
 // kAudioClipHeaderBytes: magic "TSAU", sample rate (Hz), sample count, 0; then int16 mono
-// samples. Only boards listed here have the sensor (mps2-an386: the unused upper PSRAM).
+// samples. Only boards listed here have the sensor (mps2-an386: PSRAM above the slots and their journal).
 constexpr uint32_t kAudioClipMagic = 0x55415354u;  // "TSAU"
 constexpr uint32_t kAudioClipHeaderBytes = 16;
 struct BoardAudioClip {
@@ -36,7 +36,7 @@ struct BoardAudioClip {
   uint32_t maxBytes;  // header included
 };
 constexpr BoardAudioClip kBoardAudioClips[] = {
-    {"mps2-an386", 0x21800000u, 8u << 20},  // ld/mps2_an386.ld: PSRAM's upper 8 MiB
+    {"mps2-an386", 0x21900000u, 7u << 20},  // ld/mps2_an386.ld: PSRAM above the slot journal
 };
 inline const BoardAudioClip* findBoardAudioClip(const char* board) {
   for (const BoardAudioClip& c : kBoardAudioClips)

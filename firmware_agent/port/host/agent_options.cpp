@@ -86,6 +86,8 @@ std::string agentUsage() {
          "  --dut-buffer BYTES  size of the DUT mode's `db load` buffer (default 27648, the\n"
          "                      reference firmware's 96*96*3)\n"
          "Other:\n"
+         "  --arena BYTES       tensor arena the agent offers (K/M suffix; default and maximum\n"
+         "                      8M), e.g. 96K to act like a small board\n"
          "  --fault-op NAME     a faulty kernel for testing: operator NAME (e.g. CONV_2D) flips "
          "the\n"
          "                      lowest bit of its first output byte\n"
@@ -249,6 +251,13 @@ bool parseAgentOptions(const std::vector<std::string>& args, AgentOptions* o, st
         return false;
       }
       o->slotSize = uint32_t(n);
+    } else if (a == "--arena") {
+      if (!value(&v)) return false;
+      if (!toSize(v, kMaxArenaBytes, &n) || n < 1024) {
+        *error = "--arena: '" + v + "' is not a size of 1K .. 8M";
+        return false;
+      }
+      o->arenaBytes = n;
     } else if (a == "--power-cut-at") {
       if (!value(&v)) return false;
       if (!toUnsigned(v, 1u << 30, &n) || n < 1) {

@@ -10,6 +10,8 @@
 
 namespace tinyscope::agent::host {
 
+constexpr uint64_t kMaxArenaBytes = 8u << 20;  // the agent's static arena
+
 struct AgentOptions {
   LinkOptions link;
   struct SensorArg {
@@ -26,6 +28,7 @@ struct AgentOptions {
   std::string slotsDir;      // empty = a fresh temporary directory
   uint32_t slotCount = 2;
   uint32_t slotSize = 4u << 20;
+  uint64_t arenaBytes = 0;  // --arena: a smaller arena than the built-in one (0 = all of it)
   uint64_t powerCutAt = 0;  // tests: the flash write at which the power goes (0 = never)
   // --fault-op NAME: that operator's kernel flips the lowest bit of its first output byte (a
   // device whose kernels differ, for testing replay and compare); empty = none.

@@ -33,7 +33,7 @@ using namespace tinyscope::agent;
 using namespace tinyscope::agent::host;
 
 // Compile-time sizes of this port (the MCU port picks much smaller ones).
-constexpr size_t kArenaBytes = 8u << 20;          // fits every model in ../shared/models
+constexpr size_t kArenaBytes = kMaxArenaBytes;    // fits every model in ../shared/models
 constexpr size_t kSampleHistoryBytes = 4u << 20;  // 1 MiB per stream: > 2 s of 16 kHz x 8 ch
 constexpr size_t kPipelineBytes = 64u << 10;      // RunPipeline's stacked front-end outputs
 alignas(16) uint8_t g_arena[kArenaBytes];
@@ -263,7 +263,8 @@ int main(int argc, char** argv) {
   config.firmwareVersion = TINYSCOPE_AGENT_VERSION "-host";
   config.deviceId = tinyscope::proto::ConstByteSpan(deviceId, sizeof deviceId);
   config.resolver = &g_resolver;
-  config.arena = tinyscope::proto::ByteSpan(g_arena, sizeof g_arena);
+  config.arena = tinyscope::proto::ByteSpan(
+      g_arena, opt.arenaBytes != 0 ? size_t(opt.arenaBytes) : sizeof g_arena);
   config.sampleHistory = tinyscope::proto::ByteSpan(g_history, sizeof g_history);
   config.pipeline = &Agent::frontEndPipeline;
   config.pipelineBuffer = tinyscope::proto::ByteSpan(g_pipeline, sizeof g_pipeline);

@@ -1,6 +1,7 @@
 #include "slot_files.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +28,33 @@ void SlotFiles::close() {
   m_slots.clear();
   if (m_journalMap != nullptr) munmap(m_journalMap, kJournalBytes);
   m_journalMap = nullptr;
+  if (m_lockFd >= 0) ::close(m_lockFd);  // releases the lock
+  m_lockFd = -1;
+}
+
+bool SlotFiles::lock(const std::string& dir) {
+  const std::string path = dir + "/lock";
+  m_lockFd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (m_lockFd < 0) {
+    m_error = "cannot open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  // An agent whose host just went away may still be closing: give it 3 s.
+  int err = 0;
+  for (int i = 0; i < 150; ++i) {
+    if (::flock(m_lockFd, LOCK_EX | LOCK_NB) == 0) return true;
+    err = errno;
+    if (err != EWOULDBLOCK && err != EINTR) break;
+    ::usleep(20000);
+  }
+  m_error = err == EWOULDBLOCK || err == EINTR
+                ? "slot directory " + dir +
+                      " is in use by another tinyscope-agent (one connection at a time, as with "
+                      "a board)"
+                : "cannot lock " + path + ": " + std::strerror(err);
+  ::close(m_lockFd);
+  m_lockFd = -1;
+  return false;
 }
 
 uint8_t* SlotFiles::map(const std::string& path, uint32_t size) {
@@ -62,6 +90,7 @@ bool SlotFiles::open(const std::string& dir, uint32_t count, uint32_t capacity) 
     m_error = "cannot create slot directory " + dir + ": " + std::strerror(errno);
     return false;
   }
+  if (!lock(dir)) return false;
   for (uint32_t i = 0; i < count; ++i) {
     uint8_t* p = map(dir + "/slot" + std::to_string(i) + ".bin", capacity);
     if (p == nullptr) return false;

@@ -6,8 +6,12 @@
 // them atomic. For tests, setPowerCutAt(N) makes write N stop half-way and the process
 // exit at once with kPowerCutExitCode, as if the power went.
 //
-// Ownership: owns the mappings; files stay. Threading: main only. Errors: open() returns
-// false with a one-line reason in error(); erase/program return hal::Status.
+// One agent at a time uses a directory, as one host at a time talks to a board: open() takes an
+// exclusive lock (flock on DIR/lock, released at exit or exec), waiting up to 3 s for an agent
+// that is shutting down.
+//
+// Ownership: owns the mappings and the lock; files stay. Threading: main only. Errors: open()
+// returns false with a one-line reason in error(); erase/program return hal::Status.
 #pragma once
 
 #include <cstddef>
@@ -27,8 +31,8 @@ constexpr uint32_t kFlashSectorBytes = 4096;
 class SlotFiles : public JournalMedium {
  public:
   ~SlotFiles();
-  // Maps `count` slots of `capacity` bytes (header included) and the journal in `dir`
-  // (created if absent); files of another size are recreated erased.
+  // Locks `dir` and maps `count` slots of `capacity` bytes (header included) and the journal
+  // in it (created if absent); files of another size are recreated erased.
   bool open(const std::string& dir, uint32_t count, uint32_t capacity);
   void close();
   const std::string& error() const { return m_error; }
@@ -61,6 +65,7 @@ class SlotFiles : public JournalMedium {
   bool programJournalCopy(uint8_t index, const uint8_t* data, uint32_t size) override;
 
  private:
+  bool lock(const std::string& dir);
   uint8_t* map(const std::string& path, uint32_t size);
   // One flash write of `size` bytes at `dst`: erase (fill 0xFF) or program (AND `src`).
   void flashWrite(uint8_t* dst, const uint8_t* src, uint32_t size);
@@ -70,6 +75,7 @@ class SlotFiles : public JournalMedium {
   uint32_t m_capacity = 0;
   std::vector<uint8_t*> m_slots;
   uint8_t* m_journalMap = nullptr;
+  int m_lockFd = -1;
   SlotJournal m_journal{this};
   uint64_t m_writes = 0;
   uint64_t m_cutAt = 0;

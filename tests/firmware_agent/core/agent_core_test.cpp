@@ -277,7 +277,7 @@ TEST_F(AgentCore, HelloReplySurvivesALinkThatTakesSevenBytesAtATime) {
   Decoded d;
   ASSERT_TRUE(pop(MessageType::kHelloReply, id, &d));
   const proto::HelloReply r = d.as<proto::HelloReply>();
-  EXPECT_EQ(r.chosenVersion, 1);
+  EXPECT_EQ(r.chosenVersion, proto::kMaxProtocolVersion);
   EXPECT_STREQ(r.boardName.c_str(), "fake");
   EXPECT_STREQ(r.firmwareVersion.c_str(), "test-1");
   EXPECT_EQ(r.arenaBytes, 256u * 1024);
@@ -400,7 +400,8 @@ TEST_F(AgentCore, RefusesWhatItCannotDecode) {
   d = answer(send(bogus));
   EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kUnsupportedType);
   // A valid frame holding a truncated StartStream body.
-  uint8_t msg[8] = {1, uint8_t(MessageType::kStartStream), 0, 0, 0x34, 0x12, 0, 0};
+  uint8_t msg[8] = {
+      proto::kMaxProtocolVersion, uint8_t(MessageType::kStartStream), 0, 0, 0x34, 0x12, 0, 0};
   uint8_t frame[32];
   const proto::FrameEncodeResult f = proto::FrameEncoder::encode(
       proto::ConstByteSpan(msg, sizeof msg), proto::ByteSpan(frame, sizeof frame));
@@ -524,8 +525,8 @@ TEST_F(AgentCore, HelloWithAnUnsupportedVersionIsAnsweredAtOnce) {
   // A Hello whose range misses the device's: HelloReply chosenVersion 0 with the device's
   // range (PROTOCOL.md section 3), at once, and no session.
   proto::Hello future;
-  future.minVersion = 2;
-  future.maxVersion = 3;
+  future.minVersion = proto::kMaxProtocolVersion + 1;
+  future.maxVersion = proto::kMaxProtocolVersion + 2;
   const uint16_t id = send(future);
   spin(1);
   ASSERT_TRUE(pop(MessageType::kHelloReply, id, &d));
