@@ -1,7 +1,8 @@
 // TRANSPOSE_CONV (a conv's gradient: each input pixel scatters a filter window into the
-// output): int8 with per-channel filter scales and an optional int32 bias, or int16 data with
-// int8 filters and an int64 or int16 bias (zero points not applied), like TFLite Micro's
-// reference kernels. Input 0 (the output shape) is not read: the output tensor's shape is used.
+// output): int8 with per-channel filter scales and an optional int32 bias, int16 data with
+// int8 filters and an int64 or int16 bias (zero points not applied), or float32 throughout
+// (float filter and bias), like TFLite Micro's reference kernels. Input 0 (the output shape) is not
+// read: the output tensor's shape is used.
 #pragma once
 
 #include <cstdint>
@@ -74,6 +75,48 @@ void transposeConvPerChannel(const TransposeConvParams& p, const int32_t* multip
     int32_t v = requantize(acc, multipliers[oc], shifts[oc]) + p.outputOffset;
     v = v < p.actMin ? p.actMin : (v > p.actMax ? p.actMax : v);
     output[i] = static_cast<In>(v);
+  }
+}
+
+// float32: every product added to its output element in TFLM's order (input pixel, then input
+// channel), then the bias, then the fused activation clamp [actMin, actMax].
+inline void transposeConvFloat(const TransposeConvParams& p, float actMin, float actMax,
+                               const Shape4& in, const float* input, const Shape4& f,
+                               const float* filter, const float* bias, const Shape4& out,
+                               float* output) {
+  const int32_t total = out.flatSize();
+  for (int32_t i = 0; i < total; ++i) output[i] = 0.0f;
+  for (int32_t b = 0; b < in.n; ++b) {
+    for (int32_t iy = 0; iy < in.h; ++iy) {
+      for (int32_t ix = 0; ix < in.w; ++ix) {
+        const float* px = input + ((b * in.h + iy) * in.w + ix) * in.c;
+        const int32_t oy0 = iy * p.strideH - p.padH;
+        const int32_t ox0 = ix * p.strideW - p.padW;
+        for (int32_t fy = 0; fy < f.h; ++fy) {
+          const int32_t oy = oy0 + fy;
+          if (oy < 0 || oy >= out.h) continue;
+          for (int32_t fx = 0; fx < f.w; ++fx) {
+            const int32_t ox = ox0 + fx;
+            if (ox < 0 || ox >= out.w) continue;
+            float* acc = output + ((b * out.h + oy) * out.w + ox) * out.c;
+            for (int32_t oc = 0; oc < out.c; ++oc) {
+              const float* w = filter + ((oc * f.h + fy) * f.w + fx) * f.c;
+              float sum = acc[oc];
+              for (int32_t ic = 0; ic < in.c; ++ic) {
+                const float product = px[ic] * w[ic];
+                sum += product;
+              }
+              acc[oc] = sum;
+            }
+          }
+        }
+      }
+    }
+  }
+  for (int32_t i = 0; i < total; ++i) {
+    float v = output[i];
+    if (bias != nullptr) v += bias[i % out.c];
+    output[i] = clampActivation(v, actMin, actMax);
   }
 }
 

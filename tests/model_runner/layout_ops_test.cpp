@@ -631,6 +631,68 @@ TEST(LayoutOps, GatherPositionOutOfRangeIsRefused) {
   expectRefusal(w, in, out, {"operator 0 GATHER", "GATHER.positions"});
 }
 
+// Positions computed at run time (here: the model's input 0, params a constant): positions
+// inside the axis give TFLM's output; one outside gives a slice of zero bytes, and the others
+// are still gathered (the oracle's release build reads outside the params there; later TFLM
+// stops the inference).
+TEST(LayoutOpsVsTflm, GatherComputedPositions) {
+  SKIP_WITHOUT_TFLM();
+  forCases(54, 24, [&](Rng& rng, int) {
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    std::vector<int32_t> shape = randomShape(rng, 1, 4, 5);
+    const int32_t rank = static_cast<int32_t>(shape.size());
+    const int32_t axis = uniform(rng, 0, rank - 1);
+    const int32_t batchDims = uniform(rng, 0, axis < 2 ? axis : 2);
+    std::vector<int32_t> coordsShape(shape.begin(), shape.begin() + batchDims);
+    for (int32_t k = uniform(rng, 1, 2); k > 0; --k) coordsShape.push_back(uniform(rng, 1, 4));
+    std::vector<int32_t> positions(elements(coordsShape));
+    for (int32_t& p : positions) p = uniform(rng, 0, shape[static_cast<size_t>(axis)] - 1);
+    std::vector<int32_t> outShape(shape.begin(), shape.begin() + axis);
+    outShape.insert(outShape.end(), coordsShape.begin() + batchDims, coordsShape.end());
+    outShape.insert(outShape.end(), shape.begin() + axis + 1, shape.end());
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t params = addConstant(w, "params", type, shape, rng, q);
+    const int32_t pos = w.addActivation("positions", TensorType::kInt32, coordsShape);
+    const int32_t out = w.addActivation("out", type, outShape, q);
+    addOp(w, schema::BuiltinOperator::kGather, {params, pos}, {out},
+          TableOptions(schema::BuiltinOptionsType::kGatherOptions)
+              .add(0, Kind::kInt32, axis)
+              .add(1, Kind::kInt32, batchDims));
+    std::vector<uint8_t> input(positions.size() * 4);
+    std::memcpy(input.data(), positions.data(), input.size());
+    compareWith(w, pos, {out}, input, true);
+  });
+}
+
+TEST(LayoutOps, GatherComputedPositionOutsideTheAxisGivesZeros) {
+  host::TfliteWriter w;
+  const QuantParams q = QuantParams::perTensor(0.5f, 3);
+  host::TensorSpec spec;
+  spec.name = "params";
+  spec.type = TensorType::kInt8;
+  spec.shape = {3, 2};
+  spec.data = {1, 2, 3, 4, 5, 6};
+  spec.quant = q;
+  const int32_t params = w.addTensor(std::move(spec));
+  const int32_t pos = w.addActivation("positions", TensorType::kInt32, {3});
+  const int32_t out = w.addActivation("out", TensorType::kInt8, {3, 2}, q);
+  addOp(w, schema::BuiltinOperator::kGather, {params, pos}, {out},
+        TableOptions(schema::BuiltinOptionsType::kGatherOptions));
+  w.setInputs({pos});
+  w.setOutputs({out});
+  const std::vector<uint8_t> model = w.serialize();
+  for (const int32_t bad : {3, -1, 1 << 30}) {
+    SCOPED_TRACE(bad);
+    const std::vector<int32_t> positions = {2, bad, 0};
+    std::vector<uint8_t> input(12);
+    std::memcpy(input.data(), positions.data(), 12);
+    const test::OracleRun ours = test::runTinyscope(model, input);
+    ASSERT_TRUE(ours.ok) << ours.status;
+    EXPECT_EQ(ours.outputs[0], (std::vector<uint8_t>{5, 6, 0, 0, 1, 2}));
+  }
+}
+
 TEST(LayoutOpsVsTflm, ShapeFillZerosLike) {
   SKIP_WITHOUT_TFLM();
   forCases(53, 20, [&](Rng& rng, int) {
@@ -1269,6 +1331,52 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
     ran += compareRan(w, in, out, randomBytes(inBytes, rng)) ? 1 : 0;
   }
   EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+// float32 data, filter and bias: every fused activation, both paddings, strides 1-3.
+TEST(LayoutOpsVsTflm, TransposeConvFloatRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(83);
+  int ran = 0;
+  const int kCases = 60;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const int32_t n = uniform(rng, 1, 2), h = uniform(rng, 1, 5), wd = uniform(rng, 1, 5);
+    const int32_t ic = uniform(rng, 1, 6), oc = uniform(rng, 1, 6);
+    const int32_t fh = uniform(rng, 1, 4), fw = uniform(rng, 1, 4);
+    const int32_t sh = uniform(rng, 1, 3), sw = uniform(rng, 1, 3);
+    const bool same = uniform(rng, 0, 1) == 1;
+    int32_t oh = same ? h * sh : (h - 1) * sh + fh;
+    int32_t ow = same ? wd * sw : (wd - 1) * sw + fw;
+    if (uniform(rng, 0, 4) == 0) ++oh;
+    host::TfliteWriter w;
+    const int32_t shape = addInt32Constant(w, "output_shape", {n, oh, ow, oc});
+    host::TensorSpec filterSpec;
+    filterSpec.name = "filter";
+    filterSpec.type = TensorType::kFloat32;
+    filterSpec.shape = {oc, fh, fw, ic};
+    filterSpec.data = finiteFloats(static_cast<size_t>(oc * fh * fw * ic), rng);
+    const int32_t filter = w.addTensor(std::move(filterSpec));
+    const int32_t in = w.addActivation("in", TensorType::kFloat32, {n, h, wd, ic});
+    const int32_t out = w.addActivation("out", TensorType::kFloat32, {n, oh, ow, oc});
+    std::vector<int32_t> inputs = {shape, filter, in};
+    if (uniform(rng, 0, 2) != 0) {
+      host::TensorSpec biasSpec;
+      biasSpec.name = "bias";
+      biasSpec.type = TensorType::kFloat32;
+      biasSpec.shape = {oc};
+      biasSpec.data = finiteFloats(static_cast<size_t>(oc), rng);
+      inputs.push_back(w.addTensor(std::move(biasSpec)));
+    }
+    addOp(w, schema::BuiltinOperator::kTransposeConv, inputs, {out},
+          TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+              .add(0, Kind::kInt8, same ? 0 : 1)
+              .add(1, Kind::kInt32, sw)
+              .add(2, Kind::kInt32, sh)
+              .add(3, Kind::kInt8, uniform(rng, 0, 3)));
+    ran += compareRan(w, in, out, finiteFloats(static_cast<size_t>(n * h * wd * ic), rng)) ? 1 : 0;
+  }
+  EXPECT_EQ(ran, kCases);
 }
 
 // An int8 filter without quantization, and float data with an int8 filter (a hybrid model),
