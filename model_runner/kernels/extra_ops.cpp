@@ -1,0 +1,21 @@
+#include "model_runner/kernels/extra_ops.h"
+
+#include "model_runner/kernels/elementwise_unary.h"
+#include "model_runner/kernels/floor_div.h"
+#include "model_runner/kernels/transcendental.h"
+
+namespace tinyscope::runner::kernels {
+
+Status addExtraOps(OpResolver& resolver) {
+  const OpRegistration registrations[] = {
+      registerCeil(),     registerRound(),    registerSquare(), registerSin(), registerCos(),
+      registerFloorDiv(), registerFloorMod(),
+  };
+  for (const OpRegistration& r : registrations) {
+    const Status s = resolver.add(r);
+    if (s != Status::kOk) return s;
+  }
+  return Status::kOk;
+}
+
+}  // namespace tinyscope::runner::kernels
