@@ -6,7 +6,7 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
-enum class Reducer : uint8_t { kMean, kSum, kMax };
+enum class Reducer : uint8_t { kMean, kSum, kMax, kMin };
 
 struct MeanData {
   MeanParams params;
@@ -20,7 +20,8 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kReducerOptions)) != Status::kOk)
     return s;
   const TensorDesc input = ctx.input(0), axis = ctx.input(1), output = ctx.output(0);
-  const bool typeOk = reducer == Reducer::kMax
+  const bool extreme = reducer == Reducer::kMax || reducer == Reducer::kMin;
+  const bool typeOk = extreme
                           ? input.type == TensorType::kInt8 || input.type == TensorType::kFloat32
                           : input.type == TensorType::kInt8 || input.type == TensorType::kInt16;
   if (!typeOk) {
@@ -36,7 +37,7 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
        (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk)) {
     return s;
   }
-  if (reducer == Reducer::kMax && input.type == TensorType::kInt8) {
+  if (extreme && input.type == TensorType::kInt8) {
     if (input.scale() != output.scale())
       return ctx.fail(Status::kBadQuantization, "output scale (differs from the input's)",
                       output.index);
@@ -90,7 +91,7 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
   if (!shapeOk) return ctx.fail(Status::kShapeMismatch, "output", output.index);
   p.outputCount = static_cast<int32_t>(outCount);
   data->type = input.type;
-  if (reducer == Reducer::kMax) return Status::kOk;
+  if (extreme) return Status::kOk;
   int shift = 0;
   const double real = static_cast<double>(input.scale()) / static_cast<double>(output.scale());
   if (!quant::quantizeMultiplier(real, &p.multiplier, &shift))
@@ -111,6 +112,19 @@ Status prepareSum(OpContext& ctx) {
 }
 Status prepareMax(OpContext& ctx) {
   return prepareReducer(ctx, Reducer::kMax);
+}
+
+Status prepareMin(OpContext& ctx) {
+  return prepareReducer(ctx, Reducer::kMin);
+}
+
+void invokeMin(const OpContext& ctx) {
+  const auto* d = static_cast<const MeanData*>(ctx.userData());
+  if (d->type == TensorType::kFloat32) {
+    reference::reduceMin(d->params, ctx.inputData<float>(0), ctx.outputData<float>(0));
+  } else {
+    reference::reduceMin(d->params, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+  }
 }
 
 void invokeMax(const OpContext& ctx) {
@@ -152,6 +166,10 @@ OpRegistration registerSum() {
 
 OpRegistration registerReduceMax() {
   return builtinRegistration(schema::BuiltinOperator::kReduceMax, prepareMax, invokeMax);
+}
+
+OpRegistration registerReduceMin() {
+  return builtinRegistration(schema::BuiltinOperator::kReduceMin, prepareMin, invokeMin);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -63,11 +63,10 @@ TEST(ExtraOpsTflm, CeilRoundSquareSinCosMatch) {
 TEST(ExtraOpsTflm, UnaryEdgeValuesMatch) {
   SKIP_WITHOUT_TFLM();
   const float inf = std::numeric_limits<float>::infinity();
-  const std::vector<float> values = {0.5f,       -0.5f,      1.5f,       -1.5f,      2.5f,
-                                     -2.5f,      0.0f,       -0.0f,      8388607.5f, -8388607.5f,
-                                     4194303.5f, 0.49999997f, 1e30f,     -1e30f,     1e-40f,
-                                     -1e-40f,    inf,        -inf,       std::nanf(""), 3.0e9f,
-                                     -0.999f,    105414357.0f, 1e20f,    -2.0f};
+  const std::vector<float> values = {
+      0.5f,       -0.5f,       1.5f,          -1.5f,       2.5f,    -2.5f,        0.0f,   -0.0f,
+      8388607.5f, -8388607.5f, 4194303.5f,    0.49999997f, 1e30f,   -1e30f,       1e-40f, -1e-40f,
+      inf,        -inf,        std::nanf(""), 3.0e9f,      -0.999f, 105414357.0f, 1e20f,  -2.0f};
   ElementwiseCase c;
   c.inputType = c.outputType = TensorType::kFloat32;
   c.inputShape = c.outputShape = {static_cast<int32_t>(values.size())};
@@ -108,10 +107,10 @@ TEST(ExtraOpsTflm, FloorModMatches) {
 TEST(ExtraOpsTflm, FloorDivModEdgeValuesMatch) {
   SKIP_WITHOUT_TFLM();
   const float inf = std::numeric_limits<float>::infinity();
-  const std::vector<float> a = {7.0f,  -7.0f, 7.0f,   -7.0f,     0.3f,  1.0f,  -0.0f, 16777215.0f,
-                                1e30f, inf,   -5.5f,  3.0000002f, 9.0f, -9.0f, 0.1f,  1e-30f};
-  const std::vector<float> b = {2.0f, 2.0f,  -2.0f, -2.0f, 0.1f,       0.1f, 3.0f,  0.99999994f,
-                                7.0f, 3.0f,  inf,   3.0f,  0.30000001f, 3.0f, -inf, 1e30f};
+  const std::vector<float> a = {7.0f,  -7.0f, 7.0f,  -7.0f,      0.3f, 1.0f,  -0.0f, 16777215.0f,
+                                1e30f, inf,   -5.5f, 3.0000002f, 9.0f, -9.0f, 0.1f,  1e-30f};
+  const std::vector<float> b = {2.0f, 2.0f, -2.0f, -2.0f, 0.1f,        0.1f, 3.0f, 0.99999994f,
+                                7.0f, 3.0f, inf,   3.0f,  0.30000001f, 3.0f, -inf, 1e30f};
   ElementwiseCase c;
   c.inputType = c.constType = c.outputType = TensorType::kFloat32;
   c.inputShape = c.constShape = c.outputShape = {static_cast<int32_t>(a.size())};
@@ -150,6 +149,102 @@ TEST(ExtraOpsTflm, RefusesWhatTflmRefuses) {
     EXPECT_FALSE(ours.ok);
     EXPECT_NE(ours.status.find(op), std::string::npos) << ours.status;
     EXPECT_NE(ours.status.find("operator 0"), std::string::npos) << ours.status;
+  }
+}
+
+}  // namespace
+}  // namespace tinyscope::runner
+
+namespace tinyscope::runner {
+namespace {
+
+host::QuantParams quantOf(TensorType type, float scale, int32_t zeroPoint) {
+  if (type != TensorType::kInt8 && type != TensorType::kInt16) return {};
+  return host::QuantParams::perTensor(scale, zeroPoint);
+}
+
+// ADD_N over 2-5 inputs: input 0 is the model's input, the others constants of its shape,
+// type and quantization; int8 outputs from much finer to much coarser scales.
+std::vector<uint8_t> addNModel(const ElementwiseCase& c, int inputs, Rng& rng) {
+  host::TfliteWriter w;
+  const host::QuantParams q = quantOf(c.inputType, c.inputScale, c.inputZeroPoint);
+  std::vector<int32_t> ins = {w.addActivation("in", c.inputType, c.inputShape, q)};
+  for (int k = 1; k < inputs; ++k) {
+    host::TensorSpec t;
+    t.name = "addend" + std::to_string(k);
+    t.type = c.inputType;
+    t.shape = c.inputShape;
+    t.quant = q;
+    t.data = test::randomTensorBytes(c.inputType,
+                                     c.input.size() / schema::tensorTypeSize(c.inputType), rng);
+    ins.push_back(w.addTensor(std::move(t)));
+  }
+  const int32_t out = w.addActivation("out", c.outputType, c.outputShape,
+                                      quantOf(c.outputType, c.outputScale, c.outputZeroPoint));
+  host::OperatorSpec spec;
+  spec.op = BuiltinOperator::kAddN;
+  spec.inputs = ins;
+  spec.outputs = {out};
+  w.addOperator(std::move(spec));
+  w.setInputs({ins[0]});
+  w.setOutputs({out});
+  return w.serialize();
+}
+
+TEST(ExtraOpsTflm, AddNMatches) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(221);
+  int ran = 0;
+  for (int i = 0; i < 40; ++i) {
+    const TensorType type = i % 2 ? TensorType::kInt8 : TensorType::kFloat32;
+    ElementwiseCase c = test::unaryCase(rng, type, type, false);
+    if (type == TensorType::kInt8 && i % 4 == 1)
+      c.outputScale = c.inputScale * rng.logUniform(0.01f, 100.0f);
+    SCOPED_TRACE("case " + std::to_string(i) + ": " + c.describe());
+    ran += test::expectSameAsTflmRan(addNModel(c, rng.uniform(2, 5), rng), c.input);
+  }
+  EXPECT_GE(ran, 36);
+}
+
+// int8 addends quantized unlike input 0, int16 data, and mismatched shapes are refused by both.
+TEST(ExtraOpsTflm, AddNRefusals) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(222);
+  const ElementwiseCase i16 = test::unaryCase(rng, TensorType::kInt16, TensorType::kInt16, true);
+  ElementwiseCase i8 = test::unaryCase(rng, TensorType::kInt8, TensorType::kInt8, false);
+  i8.outputScale = i8.inputScale;
+  std::vector<std::vector<uint8_t>> models = {addNModel(i16, 2, rng)};
+  {  // addend with another zero point
+    ElementwiseCase other = i8;
+    other.inputZeroPoint = i8.inputZeroPoint == 0 ? 1 : 0;
+    host::TfliteWriter w;
+    const int32_t a = w.addActivation("in", TensorType::kInt8, i8.inputShape,
+                                      quantOf(TensorType::kInt8, i8.inputScale, i8.inputZeroPoint));
+    host::TensorSpec t;
+    t.name = "addend";
+    t.type = TensorType::kInt8;
+    t.shape = i8.inputShape;
+    t.quant = quantOf(TensorType::kInt8, i8.inputScale, other.inputZeroPoint);
+    t.data = i8.input;
+    const int32_t b = w.addTensor(std::move(t));
+    const int32_t out = w.addActivation("out", TensorType::kInt8, i8.outputShape,
+                                        quantOf(TensorType::kInt8, i8.outputScale, 0));
+    host::OperatorSpec spec;
+    spec.op = BuiltinOperator::kAddN;
+    spec.inputs = {a, b};
+    spec.outputs = {out};
+    w.addOperator(std::move(spec));
+    w.setInputs({a});
+    w.setOutputs({out});
+    models.push_back(w.serialize());
+  }
+  for (size_t k = 0; k < models.size(); ++k) {
+    SCOPED_TRACE(k);
+    const test::OracleRun tflm = test::runTflm(models[k], {});
+    const test::OracleRun ours = test::runTinyscope(models[k], {});
+    EXPECT_FALSE(tflm.ok) << tflm.status;
+    EXPECT_FALSE(ours.ok);
+    EXPECT_NE(ours.status.find("operator 0 ADD_N"), std::string::npos) << ours.status;
   }
 }
 

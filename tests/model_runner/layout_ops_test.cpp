@@ -840,20 +840,33 @@ TEST(LayoutOpsVsTflm, ReduceMaxRandomModels) {
   });
 }
 
-TEST(LayoutOpsVsTflm, ReduceMaxRefusals) {
+// REDUCE_MIN (the rest of TFLM's list): float32 (random bit patterns, NaNs included) and int8.
+TEST(LayoutOpsVsTflm, ReduceMinRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  forCases(64, 30, [&](Rng& rng, int) {
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const ReduceCase c = randomReduce(rng);
+    const QuantParams q = quantFor(type, rng);
+    runReduce(schema::BuiltinOperator::kReduceMin, type, c, q, q, rng, true);
+  });
+}
+
+TEST(LayoutOpsVsTflm, ReduceMaxMinRefusals) {
   SKIP_WITHOUT_TFLM();
   Rng rng(63);
   ReduceCase c;
   c.shape = {2, 3};
   c.axes = {1};
   c.outShape = {2};
-  // Output quantization differing from the input's; int16 data.
-  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt8, c,
-            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.2f, 0), rng);
-  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt8, c,
-            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.1f, 5), rng);
-  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt16, c,
-            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.1f, 0), rng);
+  for (const auto op : {schema::BuiltinOperator::kReduceMax, schema::BuiltinOperator::kReduceMin}) {
+    // Output quantization differing from the input's; int16 data.
+    runReduce(op, TensorType::kInt8, c, QuantParams::perTensor(0.1f, 0),
+              QuantParams::perTensor(0.2f, 0), rng);
+    runReduce(op, TensorType::kInt8, c, QuantParams::perTensor(0.1f, 0),
+              QuantParams::perTensor(0.1f, 5), rng);
+    runReduce(op, TensorType::kInt16, c, QuantParams::perTensor(0.1f, 0),
+              QuantParams::perTensor(0.1f, 0), rng);
+  }
 }
 
 TEST(LayoutOpsVsTflm, ArgMaxArgMinRandomModels) {
