@@ -59,8 +59,7 @@ Status prepare(OpContext& ctx) {
   const double realInput = static_cast<double>(first.scale()) / twiceInputScale;
   const double realOutput =
       twiceInputScale / ((1 << kLeftShift) * static_cast<double>(output.scale()));
-  if (!quant::quantizeMultiplierSmallerThanOneExp(realInput, &d->inputMultiplier,
-                                                  &d->inputShift)) {
+  if (!quant::quantizeMultiplierSmallerThanOneExp(realInput, &d->inputMultiplier, &d->inputShift)) {
     return ctx.fail(Status::kBadQuantization, "input scale", first.index);
   }
   if (!quant::quantizeMultiplierSmallerThanOneExp(realOutput, &d->outputMultiplier,
@@ -83,8 +82,8 @@ void invoke(const OpContext& ctx) {
     return;
   }
   auto scaled = [d](int32_t x) {
-    return quant::multiplyByQuantizedMultiplierSmallerThanOneExp(
-        x * (1 << kLeftShift), d->inputMultiplier, d->inputShift);
+    return quant::multiplyByQuantizedMultiplierSmallerThanOneExp(x * (1 << kLeftShift),
+                                                                 d->inputMultiplier, d->inputShift);
   };
   auto* sums = static_cast<int32_t*>(d->sums);
   const int32_t start = scaled(d->inputOffset);

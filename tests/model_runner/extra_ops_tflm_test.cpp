@@ -152,12 +152,6 @@ TEST(ExtraOpsTflm, RefusesWhatTflmRefuses) {
   }
 }
 
-}  // namespace
-}  // namespace tinyscope::runner
-
-namespace tinyscope::runner {
-namespace {
-
 host::QuantParams quantOf(TensorType type, float scale, int32_t zeroPoint) {
   if (type != TensorType::kInt8 && type != TensorType::kInt16) return {};
   return host::QuantParams::perTensor(scale, zeroPoint);
@@ -245,6 +239,268 @@ TEST(ExtraOpsTflm, AddNRefusals) {
     EXPECT_FALSE(tflm.ok) << tflm.status;
     EXPECT_FALSE(ours.ok);
     EXPECT_NE(ours.status.find("operator 0 ADD_N"), std::string::npos) << ours.status;
+  }
+}
+
+// ---- BROADCAST_TO, BROADCAST_ARGS, GATHER_ND, REVERSE_V2 ----
+
+struct OneOp {
+  host::TfliteWriter w;
+  int32_t input = -1;
+  std::vector<int32_t> outputs;
+
+  int32_t constant(const std::string& name, TensorType type, std::vector<int32_t> shape,
+                   std::vector<uint8_t> bytes, host::QuantParams q = {}) {
+    host::TensorSpec t;
+    t.name = name;
+    t.type = type;
+    t.shape = std::move(shape);
+    t.data = std::move(bytes);
+    t.quant = std::move(q);
+    return w.addTensor(std::move(t));
+  }
+  std::vector<uint8_t> build(BuiltinOperator op, std::vector<int32_t> inputs,
+                             host::BuiltinOptions options = {}) {
+    host::OperatorSpec spec;
+    spec.op = op;
+    spec.inputs = std::move(inputs);
+    spec.outputs = outputs;
+    spec.options = std::move(options);
+    w.addOperator(std::move(spec));
+    w.setInputs({input});
+    w.setOutputs(outputs);
+    return w.serialize();
+  }
+};
+
+size_t countOf(const std::vector<int32_t>& shape) {
+  size_t n = 1;
+  for (int32_t d : shape) n *= static_cast<size_t>(d);
+  return n;
+}
+
+template <typename T>
+std::vector<uint8_t> bytesOf(const std::vector<T>& v) {
+  std::vector<uint8_t> b(v.size() * sizeof(T));
+  if (!b.empty()) std::memcpy(b.data(), v.data(), b.size());
+  return b;
+}
+
+TensorType anyDataType(Rng& rng) {
+  const TensorType types[] = {TensorType::kFloat32, TensorType::kInt8,  TensorType::kInt16,
+                              TensorType::kInt32,   TensorType::kInt64, TensorType::kBool,
+                              TensorType::kUInt8};
+  return types[rng.uniform(0, 6)];
+}
+
+host::QuantParams randomQuant(TensorType type, Rng& rng) {
+  float scale = 0.0f;
+  int32_t zp = 0;
+  test::randomQuantization(type, true, rng, &scale, &zp);
+  return quantOf(type, scale, zp);
+}
+
+TEST(ExtraOpsTflm, BroadcastToMatches) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(231);
+  int ran = 0;
+  for (int i = 0; i < 40; ++i) {
+    const TensorType type = anyDataType(rng);
+    const int rank = rng.uniform(1, 4);
+    const int outRank = rng.uniform(rank, 5);
+    std::vector<int32_t> in(static_cast<size_t>(rank)), out(static_cast<size_t>(outRank));
+    for (int k = 0; k < outRank; ++k) out[static_cast<size_t>(k)] = rng.uniform(1, 4);
+    for (int k = 0; k < rank; ++k) {
+      const int32_t o = out[static_cast<size_t>(outRank - rank + k)];
+      in[static_cast<size_t>(k)] = rng.uniform(0, 1) ? 1 : o;
+    }
+    OneOp m;
+    const host::QuantParams q = randomQuant(type, rng);
+    m.input = m.w.addActivation("in", type, in, q);
+    const bool wide = rng.uniform(0, 1) == 1;
+    const int32_t shape = wide ? m.constant("shape", TensorType::kInt64, {outRank},
+                                            bytesOf(std::vector<int64_t>(out.begin(), out.end())))
+                               : m.w.addInt32Constant("shape", {outRank}, out);
+    m.outputs = {m.w.addActivation("out", type, out, q)};
+    SCOPED_TRACE("case " + std::to_string(i));
+    const std::vector<uint8_t> input = test::randomTensorBytes(type, countOf(in), rng);
+    ran +=
+        test::expectSameAsTflmRan(m.build(BuiltinOperator::kBroadcastTo, {m.input, shape}), input);
+  }
+  EXPECT_EQ(ran, 40);
+}
+
+// shape1 is the model's input (computed at run time), shape2 a constant; outputs as long as
+// the longer operand, sometimes shorter or longer (TFLM fills what the output's length asks).
+TEST(ExtraOpsTflm, BroadcastArgsMatches) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(232);
+  int ran = 0;
+  for (int i = 0; i < 30; ++i) {
+    const bool wide = i % 2 == 1;
+    const TensorType type = wide ? TensorType::kInt64 : TensorType::kInt32;
+    const int n1 = rng.uniform(1, 5), n2 = rng.uniform(1, 5);
+    const int n = n1 > n2 ? n1 : n2;
+    std::vector<int64_t> full(static_cast<size_t>(n));
+    for (int64_t& v : full) v = rng.uniform(1, 9);
+    std::vector<int64_t> a(full.end() - n1, full.end()), b(full.end() - n2, full.end());
+    for (int64_t& v : a) v = rng.uniform(0, 2) == 0 ? 1 : v;
+    for (int64_t& v : b) v = rng.uniform(0, 2) == 0 ? 1 : v;
+    int outLength = n;
+    if (i % 5 == 4) outLength = rng.uniform(1, n + 2);
+    OneOp m;
+    m.input = m.w.addActivation("shape1", type, {n1});
+    const int32_t s2 =
+        wide ? m.constant("shape2", type, {n2}, bytesOf(b))
+             : m.constant("shape2", type, {n2}, bytesOf(std::vector<int32_t>(b.begin(), b.end())));
+    m.outputs = {m.w.addActivation("out", type, {outLength})};
+    const std::vector<uint8_t> input =
+        wide ? bytesOf(a) : bytesOf(std::vector<int32_t>(a.begin(), a.end()));
+    SCOPED_TRACE("case " + std::to_string(i));
+    ran +=
+        test::expectSameAsTflmRan(m.build(BuiltinOperator::kBroadcastArgs, {m.input, s2}), input);
+  }
+  EXPECT_EQ(ran, 30);
+}
+
+// params the model's input and constant indices, or constant params and indices computed at
+// run time (the model's input, in range).
+TEST(ExtraOpsTflm, GatherNdMatches) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(233);
+  int ran = 0;
+  for (int i = 0; i < 40; ++i) {
+    const TensorType type = i % 2 ? TensorType::kInt8 : TensorType::kFloat32;
+    const int rank = rng.uniform(1, 4);
+    std::vector<int32_t> params(static_cast<size_t>(rank));
+    for (int32_t& d : params) d = rng.uniform(1, 4);
+    const int depth = rng.uniform(1, rank);
+    std::vector<int32_t> indicesShape;
+    for (int k = rng.uniform(0, 2); k > 0; --k) indicesShape.push_back(rng.uniform(1, 3));
+    indicesShape.push_back(depth);
+    std::vector<int32_t> indices(countOf(indicesShape));
+    for (size_t k = 0; k < indices.size(); ++k)
+      indices[k] = rng.uniform(0, params[k % static_cast<size_t>(depth)] - 1);
+    std::vector<int32_t> outShape(indicesShape.begin(), indicesShape.end() - 1);
+    outShape.insert(outShape.end(), params.begin() + depth, params.end());
+    OneOp m;
+    const host::QuantParams q = randomQuant(type, rng);
+    const std::vector<uint8_t> paramBytes = test::randomTensorBytes(type, countOf(params), rng);
+    int32_t p = 0, idx = 0;
+    std::vector<uint8_t> input;
+    if (i % 4 < 2) {
+      p = m.input = m.w.addActivation("params", type, params, q);
+      idx = m.w.addInt32Constant("indices", indicesShape, indices);
+      input = paramBytes;
+    } else {
+      p = m.constant("params", type, params, paramBytes, q);
+      idx = m.input = m.w.addActivation("indices", TensorType::kInt32, indicesShape);
+      input = bytesOf(indices);
+    }
+    m.outputs = {m.w.addActivation("out", type, outShape, q)};
+    SCOPED_TRACE("case " + std::to_string(i));
+    ran += test::expectSameAsTflmRan(m.build(BuiltinOperator::kGatherNd, {p, idx}), input);
+  }
+  EXPECT_EQ(ran, 40);
+}
+
+// Contiguous axes in any order and sign, every type TFLM has.
+TEST(ExtraOpsTflm, ReverseV2Matches) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(234);
+  int ran = 0;
+  for (int i = 0; i < 40; ++i) {
+    const TensorType type = anyDataType(rng);
+    const int rank = rng.uniform(1, 5);
+    std::vector<int32_t> shape(static_cast<size_t>(rank));
+    for (int32_t& d : shape) d = rng.uniform(1, 4);
+    const int first = rng.uniform(0, rank - 1);
+    const int count = rng.uniform(1, rank - first);
+    std::vector<int32_t> axes;
+    for (int a = first; a < first + count; ++a) axes.push_back(rng.uniform(0, 1) ? a : a - rank);
+    std::shuffle(axes.begin(), axes.end(), rng.gen);
+    OneOp m;
+    const host::QuantParams q = randomQuant(type, rng);
+    m.input = m.w.addActivation("in", type, shape, q);
+    const int32_t axis = m.w.addInt32Constant("axis", {count}, axes);
+    m.outputs = {m.w.addActivation("out", type, shape, q)};
+    SCOPED_TRACE("case " + std::to_string(i));
+    ran += test::expectSameAsTflmRan(m.build(BuiltinOperator::kReverseV2, {m.input, axis}),
+                                     test::randomTensorBytes(type, countOf(shape), rng));
+  }
+  EXPECT_EQ(ran, 40);
+}
+
+// Refused by both: REVERSE_V2 over non-contiguous axes, GATHER_ND on int16 params, BROADCAST_TO
+// a shape the input does not broadcast to, BROADCAST_ARGS on float shapes.
+TEST(ExtraOpsTflm, LayoutRefusals) {
+  SKIP_WITHOUT_TFLM();
+  std::vector<std::pair<std::vector<uint8_t>, const char*>> models;
+  {
+    OneOp m;
+    m.input = m.w.addActivation("in", TensorType::kFloat32, {2, 3, 4});
+    const int32_t axis = m.w.addInt32Constant("axis", {2}, {0, 2});
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {2, 3, 4})};
+    models.emplace_back(m.build(BuiltinOperator::kReverseV2, {m.input, axis}), "REVERSE_V2");
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("params", TensorType::kInt16, {3, 2},
+                                host::QuantParams::perTensor(0.1f, 0));
+    const int32_t idx = m.w.addInt32Constant("indices", {1, 1}, {2});
+    m.outputs = {m.w.addActivation("out", TensorType::kInt16, {1, 2},
+                                   host::QuantParams::perTensor(0.1f, 0))};
+    models.emplace_back(m.build(BuiltinOperator::kGatherNd, {m.input, idx}), "GATHER_ND");
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("in", TensorType::kFloat32, {3});
+    const int32_t shape = m.w.addInt32Constant("shape", {2}, {2, 4});
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {2, 4})};
+    models.emplace_back(m.build(BuiltinOperator::kBroadcastTo, {m.input, shape}), "BROADCAST_TO");
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("shape1", TensorType::kFloat32, {2});
+    const int32_t s2 =
+        m.constant("shape2", TensorType::kFloat32, {2}, bytesOf(std::vector<float>{1.0f, 2.0f}));
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {2})};
+    models.emplace_back(m.build(BuiltinOperator::kBroadcastArgs, {m.input, s2}), "BROADCAST_ARGS");
+  }
+  for (const auto& [model, op] : models) {
+    SCOPED_TRACE(op);
+    const test::OracleRun tflm = test::runTflm(model, {});
+    const test::OracleRun ours = test::runTinyscope(model, {});
+    EXPECT_FALSE(tflm.ok) << tflm.status;
+    EXPECT_FALSE(ours.ok);
+    EXPECT_NE(ours.status.find(std::string("operator 0 ") + op), std::string::npos) << ours.status;
+  }
+}
+
+// What tinyscope defines where TFLM cannot answer: computed GATHER_ND indices outside the
+// params give zero slices; a computed BROADCAST_ARGS pair that does not broadcast gives -1.
+TEST(ExtraOps, ComputedOperandsOutOfRangeAreDefined) {
+  {
+    OneOp m;
+    const int32_t p = m.constant("params", TensorType::kInt8, {2, 2}, {1, 2, 3, 4},
+                                 host::QuantParams::perTensor(0.5f, 0));
+    m.input = m.w.addActivation("indices", TensorType::kInt32, {3, 1});
+    m.outputs = {
+        m.w.addActivation("out", TensorType::kInt8, {3, 2}, host::QuantParams::perTensor(0.5f, 0))};
+    const std::vector<uint8_t> model = m.build(BuiltinOperator::kGatherNd, {p, m.input});
+    const test::OracleRun run = test::runTinyscope(model, bytesOf(std::vector<int32_t>{1, 2, -1}));
+    ASSERT_TRUE(run.ok) << run.status;
+    EXPECT_EQ(run.outputs[0], (std::vector<uint8_t>{3, 4, 0, 0, 0, 0}));
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("shape1", TensorType::kInt32, {2});
+    const int32_t s2 = m.w.addInt32Constant("shape2", {2}, {3, 4});
+    m.outputs = {m.w.addActivation("out", TensorType::kInt32, {2})};
+    const std::vector<uint8_t> model = m.build(BuiltinOperator::kBroadcastArgs, {m.input, s2});
+    const test::OracleRun run = test::runTinyscope(model, bytesOf(std::vector<int32_t>{5, 1}));
+    ASSERT_TRUE(run.ok) << run.status;
+    EXPECT_EQ(run.outputs[0], bytesOf(std::vector<int32_t>{-1, 4}));
   }
 }
 
