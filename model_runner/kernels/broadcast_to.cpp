@@ -34,7 +34,8 @@ Status prepareBroadcastTo(OpContext& ctx) {
                          input.index);
   if (input.rank > kMaxBroadcastRank)
     return ctx.failValue(Status::kShapeMismatch, "input rank (at most 5)", input.rank, input.index);
-  if (shape.rank != 1) return ctx.failValue(Status::kShapeMismatch, "shape rank", shape.rank, shape.index);
+  if (shape.rank != 1)
+    return ctx.failValue(Status::kShapeMismatch, "shape rank", shape.rank, shape.index);
   const auto rank = static_cast<int32_t>(shape.elementCount);
   if (rank != output.rank)
     return ctx.failValue(Status::kShapeMismatch, "output rank (the shape operand's length)",
@@ -54,7 +55,8 @@ Status prepareBroadcastTo(OpContext& ctx) {
   size_t stride = 1;
   for (int32_t o = rank - 1; o >= 0; --o) {
     const int64_t want = constantInt(shape, static_cast<size_t>(o));
-    if (want != output.dims[o]) return ctx.failValue(Status::kShapeMismatch, "output", want, output.index);
+    if (want != output.dims[o])
+      return ctx.failValue(Status::kShapeMismatch, "output", want, output.index);
     d->outDims[o] = output.dims[o];
     const int32_t i = o - extra;
     if (i < 0) continue;  // a new leading dimension: stride 0

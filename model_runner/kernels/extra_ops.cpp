@@ -5,6 +5,7 @@
 #include "model_runner/kernels/elementwise_unary.h"
 #include "model_runner/kernels/floor_div.h"
 #include "model_runner/kernels/gather_nd.h"
+#include "model_runner/kernels/l2_pool_2d.h"
 #include "model_runner/kernels/mean.h"
 #include "model_runner/kernels/reverse_v2.h"
 #include "model_runner/kernels/transcendental.h"
@@ -16,7 +17,7 @@ Status addExtraOps(OpResolver& resolver) {
       registerCeil(),      registerRound(),       registerSquare(),        registerSin(),
       registerCos(),       registerFloorDiv(),    registerFloorMod(),      registerReduceMin(),
       registerAddN(),      registerBroadcastTo(), registerBroadcastArgs(), registerGatherNd(),
-      registerReverseV2(),
+      registerReverseV2(), registerL2Pool2d(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

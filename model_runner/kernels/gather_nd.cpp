@@ -13,10 +13,10 @@ namespace {
 constexpr int32_t kMaxIndexDepth = 5;
 
 struct GatherNdData {
-  int32_t depth = 0;                      // entries per index tuple
-  int32_t dims[kMaxIndexDepth] = {};      // the params dimensions they address
-  size_t strides[kMaxIndexDepth] = {};    // in slices
-  size_t slices = 0;                      // index tuples
+  int32_t depth = 0;                    // entries per index tuple
+  int32_t dims[kMaxIndexDepth] = {};    // the params dimensions they address
+  size_t strides[kMaxIndexDepth] = {};  // in slices
+  size_t slices = 0;                    // index tuples
   size_t sliceBytes = 0;
 };
 
@@ -42,7 +42,8 @@ Status prepare(OpContext& ctx) {
     return s;
   }
   if (params.rank < 1) return ctx.fail(Status::kShapeMismatch, "params (a scalar)", params.index);
-  if (indices.rank < 1) return ctx.fail(Status::kShapeMismatch, "indices (a scalar)", indices.index);
+  if (indices.rank < 1)
+    return ctx.fail(Status::kShapeMismatch, "indices (a scalar)", indices.index);
   const int32_t depth = indices.dims[indices.rank - 1];
   if (depth > params.rank || depth > kMaxIndexDepth)
     return ctx.failValue(Status::kShapeMismatch, "indices (last dimension)", depth, indices.index);
@@ -58,7 +59,8 @@ Status prepare(OpContext& ctx) {
   d->depth = depth;
   d->slices = indices.elementCount / static_cast<size_t>(depth);
   d->sliceBytes = schema::tensorTypeSize(params.type);
-  for (int32_t k = depth; k < params.rank; ++k) d->sliceBytes *= static_cast<size_t>(params.dims[k]);
+  for (int32_t k = depth; k < params.rank; ++k)
+    d->sliceBytes *= static_cast<size_t>(params.dims[k]);
   size_t stride = 1;
   for (int32_t j = depth - 1; j >= 0; --j) {
     d->dims[j] = params.dims[j];

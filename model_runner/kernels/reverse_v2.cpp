@@ -26,7 +26,8 @@ Status prepare(OpContext& ctx) {
       (s = requireType(ctx, axis, TensorType::kInt32, "axis")) != Status::kOk) {
     return s;
   }
-  if (axis.rank != 1) return ctx.failValue(Status::kShapeMismatch, "axis rank", axis.rank, axis.index);
+  if (axis.rank != 1)
+    return ctx.failValue(Status::kShapeMismatch, "axis rank", axis.rank, axis.index);
   if (axis.elementCount > input.rank)
     return ctx.failValue(Status::kShapeMismatch, "axis (more axes than the input has)",
                          static_cast<int64_t>(axis.elementCount), axis.index);
@@ -42,7 +43,8 @@ Status prepare(OpContext& ctx) {
   for (size_t i = 0; i < axis.elementCount; ++i) {
     const auto raw = static_cast<int32_t>(constantInt(axis, i));
     const int32_t a = raw < 0 ? raw + input.rank : raw;
-    if (a < 0 || a >= input.rank) return ctx.failValue(Status::kBadOpParams, "axis", raw, axis.index);
+    if (a < 0 || a >= input.rank)
+      return ctx.failValue(Status::kBadOpParams, "axis", raw, axis.index);
     if (reversed[a])
       return ctx.failValue(Status::kBadOpParams, "axis (repeated: not contiguous)", raw,
                            axis.index);

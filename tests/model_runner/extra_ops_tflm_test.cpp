@@ -431,8 +431,43 @@ TEST(ExtraOpsTflm, ReverseV2Matches) {
   EXPECT_EQ(ran, 40);
 }
 
+// L2_POOL_2D (float32): both paddings, strides 1-3, windows up to larger than the image, every
+// fused activation.
+TEST(ExtraOpsTflm, L2Pool2dMatches) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(235);
+  int ran = 0;
+  for (int i = 0; i < 40; ++i) {
+    host::Pool2DOptions o;
+    o.padding = rng.uniform(0, 1) ? host::Padding::kSame : host::Padding::kValid;
+    o.strideW = rng.uniform(1, 3);
+    o.strideH = rng.uniform(1, 3);
+    o.filterWidth = rng.uniform(1, 4);
+    o.filterHeight = rng.uniform(1, 4);
+    o.activation = static_cast<host::Activation>(rng.uniform(0, 3));
+    const int32_t n = rng.uniform(1, 2), c = rng.uniform(1, 4);
+    const int32_t h = rng.uniform(o.padding == host::Padding::kValid ? o.filterHeight : 1, 7);
+    const int32_t w = rng.uniform(o.padding == host::Padding::kValid ? o.filterWidth : 1, 7);
+    auto outSize = [&](int32_t size, int32_t filter, int32_t stride) {
+      return o.padding == host::Padding::kSame ? (size + stride - 1) / stride
+                                               : (size - filter + stride) / stride;
+    };
+    const std::vector<int32_t> in = {n, h, w, c};
+    const std::vector<int32_t> out = {n, outSize(h, o.filterHeight, o.strideH),
+                                      outSize(w, o.filterWidth, o.strideW), c};
+    OneOp m;
+    m.input = m.w.addActivation("in", TensorType::kFloat32, in);
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, out)};
+    SCOPED_TRACE("case " + std::to_string(i));
+    ran +=
+        test::expectSameAsTflmRan(m.build(BuiltinOperator::kL2Pool2d, {m.input}, o),
+                                  test::randomTensorBytes(TensorType::kFloat32, countOf(in), rng));
+  }
+  EXPECT_EQ(ran, 40);
+}
+
 // Refused by both: REVERSE_V2 over non-contiguous axes, GATHER_ND on int16 params, BROADCAST_TO
-// a shape the input does not broadcast to, BROADCAST_ARGS on float shapes.
+// a shape the input does not broadcast to, BROADCAST_ARGS on float shapes, int8 L2_POOL_2D.
 TEST(ExtraOpsTflm, LayoutRefusals) {
   SKIP_WITHOUT_TFLM();
   std::vector<std::pair<std::vector<uint8_t>, const char*>> models;
@@ -466,6 +501,16 @@ TEST(ExtraOpsTflm, LayoutRefusals) {
         m.constant("shape2", TensorType::kFloat32, {2}, bytesOf(std::vector<float>{1.0f, 2.0f}));
     m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {2})};
     models.emplace_back(m.build(BuiltinOperator::kBroadcastArgs, {m.input, s2}), "BROADCAST_ARGS");
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("in", TensorType::kInt8, {1, 4, 4, 2},
+                                host::QuantParams::perTensor(0.1f, 0));
+    m.outputs = {m.w.addActivation("out", TensorType::kInt8, {1, 2, 2, 2},
+                                   host::QuantParams::perTensor(0.1f, 0))};
+    host::Pool2DOptions o;
+    o.strideW = o.strideH = o.filterWidth = o.filterHeight = 2;
+    models.emplace_back(m.build(BuiltinOperator::kL2Pool2d, {m.input}, o), "L2_POOL_2D");
   }
   for (const auto& [model, op] : models) {
     SCOPED_TRACE(op);
