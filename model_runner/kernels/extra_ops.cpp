@@ -2,7 +2,9 @@
 
 #include "model_runner/kernels/add_n.h"
 #include "model_runner/kernels/broadcast_to.h"
+#include "model_runner/kernels/dynamic_update_slice.h"
 #include "model_runner/kernels/elementwise_unary.h"
+#include "model_runner/kernels/embedding_lookup.h"
 #include "model_runner/kernels/floor_div.h"
 #include "model_runner/kernels/gather_nd.h"
 #include "model_runner/kernels/l2_pool_2d.h"
@@ -14,10 +16,22 @@ namespace tinyscope::runner::kernels {
 
 Status addExtraOps(OpResolver& resolver) {
   const OpRegistration registrations[] = {
-      registerCeil(),      registerRound(),       registerSquare(),        registerSin(),
-      registerCos(),       registerFloorDiv(),    registerFloorMod(),      registerReduceMin(),
-      registerAddN(),      registerBroadcastTo(), registerBroadcastArgs(), registerGatherNd(),
-      registerReverseV2(), registerL2Pool2d(),
+      registerCeil(),
+      registerRound(),
+      registerSquare(),
+      registerSin(),
+      registerCos(),
+      registerFloorDiv(),
+      registerFloorMod(),
+      registerReduceMin(),
+      registerAddN(),
+      registerBroadcastTo(),
+      registerBroadcastArgs(),
+      registerGatherNd(),
+      registerReverseV2(),
+      registerL2Pool2d(),
+      registerEmbeddingLookup(),
+      registerDynamicUpdateSlice(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

@@ -466,6 +466,93 @@ TEST(ExtraOpsTflm, L2Pool2dMatches) {
   EXPECT_EQ(ran, 40);
 }
 
+// EMBEDDING_LOOKUP: float32 rows, int8 rows copied, int8 rows dequantized (zero point 0); the
+// lookup vector computed (the model's input, in range) or constant with the value as input.
+TEST(ExtraOpsTflm, EmbeddingLookupMatches) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(236);
+  int ran = 0;
+  for (int i = 0; i < 36; ++i) {
+    const int kind = i % 3;  // 0 float, 1 int8 copy, 2 int8 -> float
+    const TensorType valueType = kind == 0 ? TensorType::kFloat32 : TensorType::kInt8;
+    const TensorType outType = kind == 1 ? TensorType::kInt8 : TensorType::kFloat32;
+    std::vector<int32_t> value = {rng.uniform(1, 6)};
+    for (int k = rng.uniform(1, 3); k > 0; --k) value.push_back(rng.uniform(1, 4));
+    const int32_t lookups = rng.uniform(1, 5);
+    std::vector<int32_t> rows(static_cast<size_t>(lookups));
+    for (int32_t& r : rows) r = rng.uniform(0, value[0] - 1);
+    std::vector<int32_t> out = value;
+    out[0] = lookups;
+    const host::QuantParams vq =
+        valueType == TensorType::kInt8
+            ? host::QuantParams::perTensor(rng.logUniform(0.001f, 2.0f),
+                                           kind == 2 ? 0 : rng.uniform(-128, 127))
+            : host::QuantParams{};
+    OneOp m;
+    const std::vector<uint8_t> valueBytes = test::randomTensorBytes(valueType, countOf(value), rng);
+    int32_t l = 0, v = 0;
+    std::vector<uint8_t> input;
+    if (i % 2 == 0) {
+      l = m.input = m.w.addActivation("lookup", TensorType::kInt32, {lookups});
+      v = m.constant("value", valueType, value, valueBytes, vq);
+      input = bytesOf(rows);
+    } else {
+      l = m.w.addInt32Constant("lookup", {lookups}, rows);
+      v = m.input = m.w.addActivation("value", valueType, value, vq);
+      input = valueBytes;
+    }
+    m.outputs = {m.w.addActivation("out", outType, out, kind == 1 ? vq : host::QuantParams{})};
+    SCOPED_TRACE("case " + std::to_string(i));
+    ran += test::expectSameAsTflmRan(m.build(BuiltinOperator::kEmbeddingLookup, {l, v}), input);
+  }
+  EXPECT_EQ(ran, 36);
+}
+
+// DYNAMIC_UPDATE_SLICE: start indices constant or computed (the model's input), int32 or int64,
+// inside, negative and past the end (clamped by both engines).
+TEST(ExtraOpsTflm, DynamicUpdateSliceMatches) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(237);
+  int ran = 0;
+  for (int i = 0; i < 40; ++i) {
+    const TensorType types[] = {TensorType::kFloat32, TensorType::kInt8, TensorType::kInt32};
+    const TensorType type = types[i % 3];
+    const int rank = rng.uniform(1, 5);
+    std::vector<int32_t> operand(static_cast<size_t>(rank)), update(static_cast<size_t>(rank));
+    std::vector<int64_t> start(static_cast<size_t>(rank));
+    for (size_t k = 0; k < operand.size(); ++k) {
+      operand[k] = rng.uniform(1, 5);
+      update[k] = rng.uniform(1, operand[k]);
+      start[k] = rng.uniform(-3, operand[k] + 2);
+    }
+    const bool wide = rng.uniform(0, 1) == 1;
+    const TensorType indexType = wide ? TensorType::kInt64 : TensorType::kInt32;
+    const std::vector<uint8_t> startBytes =
+        wide ? bytesOf(start) : bytesOf(std::vector<int32_t>(start.begin(), start.end()));
+    const host::QuantParams q = randomQuant(type, rng);
+    OneOp m;
+    const std::vector<uint8_t> operandBytes = test::randomTensorBytes(type, countOf(operand), rng);
+    const int32_t u =
+        m.constant("update", type, update, test::randomTensorBytes(type, countOf(update), rng), q);
+    int32_t op = 0, st = 0;
+    std::vector<uint8_t> input;
+    if (i % 2 == 0) {
+      op = m.input = m.w.addActivation("operand", type, operand, q);
+      st = m.constant("start", indexType, {rank}, startBytes);
+      input = operandBytes;
+    } else {
+      op = m.constant("operand", type, operand, operandBytes, q);
+      st = m.input = m.w.addActivation("start", indexType, {rank});
+      input = startBytes;
+    }
+    m.outputs = {m.w.addActivation("out", type, operand, q)};
+    SCOPED_TRACE("case " + std::to_string(i));
+    ran += test::expectSameAsTflmRan(m.build(BuiltinOperator::kDynamicUpdateSlice, {op, u, st}),
+                                     input);
+  }
+  EXPECT_EQ(ran, 40);
+}
+
 // Refused by both: REVERSE_V2 over non-contiguous axes, GATHER_ND on int16 params, BROADCAST_TO
 // a shape the input does not broadcast to, BROADCAST_ARGS on float shapes, int8 L2_POOL_2D.
 TEST(ExtraOpsTflm, LayoutRefusals) {
@@ -512,6 +599,25 @@ TEST(ExtraOpsTflm, LayoutRefusals) {
     o.strideW = o.strideH = o.filterWidth = o.filterHeight = 2;
     models.emplace_back(m.build(BuiltinOperator::kL2Pool2d, {m.input}, o), "L2_POOL_2D");
   }
+  {  // int8 rows dequantized with a non-zero zero point
+    OneOp m;
+    const int32_t l = m.w.addInt32Constant("lookup", {1}, {0});
+    m.input = m.w.addActivation("value", TensorType::kInt8, {2, 3},
+                                host::QuantParams::perTensor(0.1f, 4));
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {1, 3})};
+    models.emplace_back(m.build(BuiltinOperator::kEmbeddingLookup, {l, m.input}),
+                        "EMBEDDING_LOOKUP");
+  }
+  {  // an update larger than the operand
+    OneOp m;
+    m.input = m.w.addActivation("operand", TensorType::kFloat32, {2, 3});
+    const int32_t u = m.constant("update", TensorType::kFloat32, {3, 1},
+                                 bytesOf(std::vector<float>{1.0f, 2.0f, 3.0f}));
+    const int32_t st = m.w.addInt32Constant("start", {2}, {0, 0});
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {2, 3})};
+    models.emplace_back(m.build(BuiltinOperator::kDynamicUpdateSlice, {m.input, u, st}),
+                        "DYNAMIC_UPDATE_SLICE");
+  }
   for (const auto& [model, op] : models) {
     SCOPED_TRACE(op);
     const test::OracleRun tflm = test::runTflm(model, {});
@@ -522,9 +628,21 @@ TEST(ExtraOpsTflm, LayoutRefusals) {
   }
 }
 
-// What tinyscope defines where TFLM cannot answer: computed GATHER_ND indices outside the
-// params give zero slices; a computed BROADCAST_ARGS pair that does not broadcast gives -1.
+// What tinyscope defines where TFLM cannot answer: computed GATHER_ND indices and
+// EMBEDDING_LOOKUP rows outside the params give zeros; a computed BROADCAST_ARGS pair that does
+// not broadcast gives -1.
 TEST(ExtraOps, ComputedOperandsOutOfRangeAreDefined) {
+  {
+    OneOp m;
+    m.input = m.w.addActivation("lookup", TensorType::kInt32, {3});
+    const int32_t v =
+        m.constant("value", TensorType::kFloat32, {2, 1}, bytesOf(std::vector<float>{1.5f, -2.0f}));
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {3, 1})};
+    const std::vector<uint8_t> model = m.build(BuiltinOperator::kEmbeddingLookup, {m.input, v});
+    const test::OracleRun run = test::runTinyscope(model, bytesOf(std::vector<int32_t>{1, 2, 0}));
+    ASSERT_TRUE(run.ok) << run.status;
+    EXPECT_EQ(run.outputs[0], bytesOf(std::vector<float>{-2.0f, 0.0f, 1.5f}));
+  }
   {
     OneOp m;
     const int32_t p = m.constant("params", TensorType::kInt8, {2, 2}, {1, 2, 3, 4},
