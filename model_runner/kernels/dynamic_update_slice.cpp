@@ -24,10 +24,10 @@ Status prepare(OpContext& ctx) {
   if (s != Status::kOk) return s;
   const TensorDesc operand = ctx.input(0), update = ctx.input(1), start = ctx.input(2),
                    output = ctx.output(0);
-  if ((s = requireTypeIn(ctx, operand,
-                         typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) |
-                             typeBit(TensorType::kInt32),
-                         "operand")) != Status::kOk ||
+  if ((s = requireTypeIn(
+           ctx, operand,
+           typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8) | typeBit(TensorType::kInt32),
+           "operand")) != Status::kOk ||
       (s = requireType(ctx, update, operand.type, "update")) != Status::kOk ||
       (s = requireType(ctx, output, operand.type, "output")) != Status::kOk ||
       (s = requireTypeIn(ctx, start, typeBit(TensorType::kInt32) | typeBit(TensorType::kInt64),

@@ -13,7 +13,7 @@ namespace {
 struct EmbeddingData {
   size_t lookups = 0;
   int32_t rows = 0;
-  size_t columns = 0;  // elements per row
+  size_t columns = 0;   // elements per row
   size_t rowBytes = 0;  // one row of the value tensor
   bool dequantize = false;
   float scale = 0.0f;
@@ -32,8 +32,11 @@ Status prepare(OpContext& ctx) {
                                    ? typeBit(TensorType::kFloat32)
                                    : typeBit(TensorType::kFloat32) | typeBit(TensorType::kInt8);
   if ((s = requireTypeIn(ctx, output, outputTypes, "output")) != Status::kOk) return s;
-  if (lookup.rank != 1) return ctx.failValue(Status::kShapeMismatch, "lookup rank", lookup.rank, lookup.index);
-  if (value.rank < 2) return ctx.failValue(Status::kShapeMismatch, "value rank (at least 2)", value.rank, value.index);
+  if (lookup.rank != 1)
+    return ctx.failValue(Status::kShapeMismatch, "lookup rank", lookup.rank, lookup.index);
+  if (value.rank < 2)
+    return ctx.failValue(Status::kShapeMismatch, "value rank (at least 2)", value.rank,
+                         value.index);
   bool same = output.rank == value.rank && output.dims[0] == lookup.dims[0];
   for (int32_t d = 1; same && d < value.rank; ++d) same = output.dims[d] == value.dims[d];
   if (!same) return ctx.fail(Status::kShapeMismatch, "output", output.index);

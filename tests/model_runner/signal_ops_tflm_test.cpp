@@ -224,6 +224,46 @@ TEST(SignalOpsTflm, RfftInt32AndFloatMatch) {
   });
 }
 
+// SignalIrfft (kiss_fftri) in every type over the same lengths: random bins, int32 ones of
+// every magnitude up to the full range.
+TEST(SignalOpsTflm, IrfftMatchesEveryTypeAndRadix) {
+  SKIP_WITHOUT_TFLM();
+  const int32_t lengths[] = {4,  8,  16, 32, 64,  128, 256, 512, 6,    10,  12,
+                             20, 30, 60, 96, 120, 160, 240, 480, 1000, 1536};
+  constexpr size_t kLengths = sizeof lengths / sizeof lengths[0];
+  sweep(48, 3 * static_cast<int>(kLengths), [&](std::mt19937& rng, int k) {
+    const int32_t fft = lengths[static_cast<size_t>(k) % kLengths];
+    const TensorType types[] = {TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32};
+    const TensorType type = types[static_cast<size_t>(k) / kLengths];
+    const int32_t frames = 1 + static_cast<int32_t>(rng() % 2);
+    const size_t count = static_cast<size_t>(frames * (fft + 2));
+    SignalModel m;
+    m.input(type, {frames, fft + 2});
+    m.output(type, {frames, fft});
+    Op op{"SignalIrfft", {}, false};
+    op.options.addInt("T", static_cast<int64_t>(type)).addInt("fft_length", fft);
+    std::vector<uint8_t> input;
+    if (type == TensorType::kFloat32) {
+      std::uniform_real_distribution<float> dist(-1000.0f, 1000.0f);
+      std::vector<float> v(count);
+      for (float& x : v) x = dist(rng);
+      input = bytesOf(v);
+    } else if (type == TensorType::kInt32) {
+      const uint32_t bits = 1 + rng() % 32;
+      std::vector<int32_t> v(count);
+      for (int32_t& x : v) {
+        const uint32_t r = static_cast<uint32_t>(rng());
+        x = bits == 32 ? static_cast<int32_t>(r)
+                       : static_cast<int32_t>(r % (1u << bits)) - (1 << (bits - 1));
+      }
+      input = bytesOf(v);
+    } else {
+      input = bytesOf(randomSamples(rng, count));
+    }
+    return Case{m.build(op), input};
+  });
+}
+
 TEST(SignalOpsTflm, EnergyMatches) {
   SKIP_WITHOUT_TFLM();
   std::mt19937 rng(44);

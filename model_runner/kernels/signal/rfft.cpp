@@ -1,6 +1,7 @@
 // SignalRfft (int16, int32, float32 by its "T" option): each frame of the input's last
 // dimension, zero-padded to fft_length, through kiss_fft's real FFT of that type (rfft.h);
-// fft_length/2 + 1 complex bins per frame.
+// fft_length/2 + 1 complex bins per frame. SignalIrfft: the inverse (kiss_fftri), each frame of
+// fft_length/2 + 1 bins back to fft_length samples.
 #include <cstring>
 
 #include "model_runner/kernels/signal/rfft.h"
@@ -13,6 +14,7 @@ namespace {
 
 struct RfftData {
   TensorType type = TensorType::kInt16;
+  bool inverse = false;
   int32_t fftLength = 0;
   int32_t frameLength = 0;  // input samples per frame
   size_t frames = 0;
@@ -30,7 +32,7 @@ Status makeTwiddles(OpContext& ctx, RfftData* d) {
   auto* twiddles =
       static_cast<signal::Cpx<T>*>(ctx.allocatePersistent(count * sizeof(signal::Cpx<T>)));
   if (twiddles == nullptr) return ctx.fail(Status::kArenaTooSmall, "twiddles");
-  signal::rfftMakeTwiddles(d->fftLength, twiddles);
+  signal::rfftMakeTwiddles(d->fftLength, twiddles, d->inverse);
   d->twiddles = twiddles;
   return Status::kOk;
 }
@@ -42,17 +44,22 @@ void transformFrames(const OpContext& ctx, const RfftData& d) {
   auto* samples = static_cast<T*>(d.scratch);
   auto* tmp = reinterpret_cast<signal::Cpx<T>*>(samples + d.fftLength);
   const auto* twiddles = static_cast<const signal::Cpx<T>*>(d.twiddles);
-  const size_t outStride = static_cast<size_t>(d.fftLength + 2);
+  const size_t bins = static_cast<size_t>(d.fftLength + 2);  // (re, im) values per frame
+  const auto samplesPerFrame = static_cast<size_t>(d.fftLength);
   for (size_t f = 0; f < d.frames; ++f) {
+    if (d.inverse) {
+      signal::irfft(d.fftLength, twiddles, in + f * bins, tmp, out + f * samplesPerFrame);
+      continue;
+    }
     std::memcpy(samples, in + f * static_cast<size_t>(d.frameLength),
                 static_cast<size_t>(d.frameLength) * sizeof(T));
     std::memset(samples + d.frameLength, 0,
                 static_cast<size_t>(d.fftLength - d.frameLength) * sizeof(T));
-    signal::rfft(d.fftLength, twiddles, samples, tmp, out + f * outStride);
+    signal::rfft(d.fftLength, twiddles, samples, tmp, out + f * bins);
   }
 }
 
-Status prepare(OpContext& ctx) {
+Status prepareTransform(OpContext& ctx, bool inverse) {
   Status s = requireArity(ctx, 1, 1, 1);
   if (s != Status::kOk) return s;
   flex::FlexMap map(nullptr, 0);
@@ -76,20 +83,24 @@ Status prepare(OpContext& ctx) {
       (s = signal::requireTensor(ctx, output, tensorType, input.rank, "output")) != Status::kOk) {
     return s;
   }
-  const int32_t frameLength = input.dims[input.rank - 1];
-  if (frameLength <= 0 || frameLength > fftLength)
-    return ctx.failValue(Status::kShapeMismatch, "input", frameLength, input.index);
   const int32_t bins = static_cast<int32_t>(fftLength / 2 + 1);
-  if (output.dims[output.rank - 1] != 2 * bins)
+  // The forward transform reads frames of up to fft_length samples and writes 2 * bins values;
+  // the inverse reads exactly 2 * bins values and writes fft_length samples.
+  const int32_t frameLength = input.dims[input.rank - 1];
+  if (inverse ? frameLength != 2 * bins : (frameLength <= 0 || frameLength > fftLength))
+    return ctx.failValue(Status::kShapeMismatch, "input", frameLength, input.index);
+  const int32_t outLength = inverse ? static_cast<int32_t>(fftLength) : 2 * bins;
+  if (output.dims[output.rank - 1] != outLength)
     return ctx.failValue(Status::kShapeMismatch, "output", output.dims[output.rank - 1],
                          output.index);
   const size_t frames = input.elementCount / static_cast<size_t>(frameLength);
-  if (output.elementCount / static_cast<size_t>(2 * bins) != frames)
+  if (output.elementCount / static_cast<size_t>(outLength) != frames)
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
 
   RfftData* d = nullptr;
   if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->type = tensorType;
+  d->inverse = inverse;
   d->fftLength = static_cast<int32_t>(fftLength);
   d->frameLength = frameLength;
   d->frames = frames;
@@ -105,9 +116,19 @@ Status prepare(OpContext& ctx) {
       break;
   }
   if (s != Status::kOk) return s;
-  const size_t scratch = static_cast<size_t>(fftLength) * sampleSize(tensorType) +
-                         static_cast<size_t>(fftLength / 2) * 2 * sampleSize(tensorType);
+  // fft_length samples, then fft_length/2 complex values (forward) or twice that (inverse).
+  const size_t scratch =
+      static_cast<size_t>(fftLength) * sampleSize(tensorType) +
+      static_cast<size_t>(fftLength / 2) * 2 * sampleSize(tensorType) * (inverse ? 2 : 1);
   return ctx.requestScratch(scratch, &d->scratch);
+}
+
+Status prepare(OpContext& ctx) {
+  return prepareTransform(ctx, false);
+}
+
+Status prepareInverse(OpContext& ctx) {
+  return prepareTransform(ctx, true);
 }
 
 void invoke(const OpContext& ctx) {
@@ -133,6 +154,13 @@ OpRegistration registerSignalRfft() {
   r.customName = "SignalRfft";
   r.prepare = prepare;
   r.invoke = invoke;
+  return r;
+}
+
+OpRegistration registerSignalIrfft() {
+  OpRegistration r = registerSignalRfft();
+  r.customName = "SignalIrfft";
+  r.prepare = prepareInverse;
   return r;
 }
 

@@ -29,8 +29,9 @@ bool rfftLengthSupported(int32_t fftLength);
 // twiddles; rfftTwiddleCount is the number of entries `twiddles` must hold. T is int16_t
 // (floor(0.5 + 32767 cos)), int32_t (floor(0.5 + 2147483647 cos)) or float (cos rounded).
 size_t rfftTwiddleCount(int32_t fftLength);
+// `inverse`: the twiddles of the inverse transform (every phase negated), for irfft().
 template <typename T>
-void rfftMakeTwiddles(int32_t fftLength, Cpx<T>* twiddles);
+void rfftMakeTwiddles(int32_t fftLength, Cpx<T>* twiddles, bool inverse = false);
 // kiss_fft's KISS_FFT_COS/KISS_FFT_SIN of `phase` (floor(0.5 + 32767 * cos|sin(phase))), with
 // the library-free cosine/sine of this file. Exposed for tests.
 int16_t fixedCos(double phase);
@@ -41,5 +42,12 @@ int16_t fixedSin(double phase);
 // float.
 template <typename T>
 void rfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* work, T* output);
+
+// kiss_fftri, the inverse: `input` holds fftLength/2 + 1 bins as (re, im) pairs; `output`
+// receives fftLength samples (float: divided by fftLength as TFLM does; fixed point: scaled by
+// the stages).
+// `twiddles` from rfftMakeTwiddles(..., inverse = true); `work` must hold fftLength entries.
+template <typename T>
+void irfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* work, T* output);
 
 }  // namespace tinyscope::runner::kernels::signal

@@ -121,6 +121,7 @@ struct Arith<int16_t> {
   static int16_t halfSum(int16_t a, int16_t b) { return static_cast<int16_t>((a + b) >> 1); }
   static int16_t halfDiff(int16_t a, int16_t b) { return static_cast<int16_t>((a - b) >> 1); }
   static int16_t twiddle(double v) { return toQ15(v); }
+  static int16_t unscale(int16_t x, int32_t) { return x; }
 };
 
 template <>
@@ -146,6 +147,7 @@ struct Arith<int32_t> {
   static int32_t half(int32_t x) { return x >> 1; }
   static int32_t halfSum(int32_t a, int32_t b) { return add(a, b) >> 1; }
   static int32_t halfDiff(int32_t a, int32_t b) { return sub(a, b) >> 1; }
+  static int32_t unscale(int32_t x, int32_t) { return x; }
   static int32_t twiddle(double v) {
     const double t = 0.5 + 2147483647.0 * v;
     long long f = static_cast<long long>(t);
@@ -169,6 +171,8 @@ struct Arith<float> {
   static float halfSum(float a, float b) { return (a + b) * 0.5f; }
   static float halfDiff(float a, float b) { return (a - b) * 0.5f; }
   static float twiddle(double v) { return static_cast<float>(v); }
+  // TFLM divides the float inverse by fft_length (kiss_fft leaves it scaled by it).
+  static float unscale(float x, int32_t fftLength) { return x / static_cast<float>(fftLength); }
 };
 
 template <typename T>
@@ -194,7 +198,7 @@ Cpx<T> csub(Cpx<T> a, Cpx<T> b) {
 }
 
 template <typename T>
-void butterfly4(Cpx<T>* out, size_t stride, const Cpx<T>* tw, int32_t m) {
+void butterfly4(Cpx<T>* out, size_t stride, const Cpx<T>* tw, int32_t m, bool inverse) {
   using A = Arith<T>;
   for (int32_t k = 0; k < m; ++k) {
     Cpx<T>* f = out + k;
@@ -211,8 +215,13 @@ void butterfly4(Cpx<T>* out, size_t stride, const Cpx<T>* tw, int32_t m) {
     const Cpx<T> s4 = csub(s0, s2);
     f[2 * m] = csub(f[0], s3);
     f[0] = cadd(f[0], s3);
-    f[m] = {A::add(s5.r, s4.i), A::sub(s5.i, s4.r)};
-    f[3 * m] = {A::sub(s5.r, s4.i), A::add(s5.i, s4.r)};
+    if (inverse) {
+      f[m] = {A::sub(s5.r, s4.i), A::add(s5.i, s4.r)};
+      f[3 * m] = {A::add(s5.r, s4.i), A::sub(s5.i, s4.r)};
+    } else {
+      f[m] = {A::add(s5.r, s4.i), A::sub(s5.i, s4.r)};
+      f[3 * m] = {A::sub(s5.r, s4.i), A::add(s5.i, s4.r)};
+    }
   }
 }
 
@@ -293,13 +302,13 @@ int factorize(int32_t n, int32_t* radix, int32_t* rest) {
 // `in` holds (re, im) pairs; `stride` counts pairs.
 template <typename T>
 void work(Cpx<T>* out, const T* in, size_t stride, const int32_t* radix, const int32_t* rest,
-          const Cpx<T>* tw) {
+          const Cpx<T>* tw, bool inverse) {
   const int32_t p = radix[0], m = rest[0];
   if (m == 1) {
     for (int32_t j = 0; j < p; ++j) out[j] = Cpx<T>{in[2 * j * stride], in[2 * j * stride + 1]};
   } else {
     for (int32_t j = 0; j < p; ++j)
-      work(out + j * m, in + 2 * j * stride, stride * p, radix + 1, rest + 1, tw);
+      work(out + j * m, in + 2 * j * stride, stride * p, radix + 1, rest + 1, tw, inverse);
   }
   switch (p) {
     case 2:
@@ -309,7 +318,7 @@ void work(Cpx<T>* out, const T* in, size_t stride, const int32_t* radix, const i
       butterfly3(out, stride, tw, m);
       break;
     case 4:
-      butterfly4(out, stride, tw, m);
+      butterfly4(out, stride, tw, m, inverse);
       break;
     default:  // 5: rfftLengthSupported() admits no other radix
       butterfly5(out, stride, tw, m);
@@ -341,16 +350,18 @@ size_t rfftTwiddleCount(int32_t fftLength) {
 }
 
 template <typename T>
-void rfftMakeTwiddles(int32_t fftLength, Cpx<T>* twiddles) {
+void rfftMakeTwiddles(int32_t fftLength, Cpx<T>* twiddles, bool inverse) {
   using A = Arith<T>;
+  const double sign = inverse ? -1.0 : 1.0;
   const int32_t n = fftLength / 2;
   for (int32_t i = 0; i < n; ++i) {
-    const double phase = -2 * kPi * i / n;
+    const double phase = sign * (-2 * kPi * i / n);
     twiddles[i] = Cpx<T>{A::twiddle(trig(phase, false)), A::twiddle(trig(phase, true))};
   }
   Cpx<T>* super = twiddles + n;
   for (int32_t i = 0; i < n / 2; ++i) {
-    const double phase = -3.14159265358979323846264338327 * (static_cast<double>(i + 1) / n + .5);
+    const double phase =
+        sign * (-3.14159265358979323846264338327 * (static_cast<double>(i + 1) / n + .5));
     super[i] = Cpx<T>{A::twiddle(trig(phase, false)), A::twiddle(trig(phase, true))};
   }
 }
@@ -362,7 +373,7 @@ void rfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tmp
   int32_t radix[32], rest[32];
   factorize(n, radix, rest);
   // The samples taken as n complex values (re, im pairs), as kiss_fftr does.
-  work(tmp, input, 1, radix, rest, twiddles);
+  work(tmp, input, 1, radix, rest, twiddles, false);
   const Cpx<T>* super = twiddles + n;
 
   Cpx<T> dc = tmp[0];
@@ -386,9 +397,43 @@ void rfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tmp
   }
 }
 
-template void rfftMakeTwiddles<int16_t>(int32_t, Cpx<int16_t>*);
-template void rfftMakeTwiddles<int32_t>(int32_t, Cpx<int32_t>*);
-template void rfftMakeTwiddles<float>(int32_t, Cpx<float>*);
+template <typename T>
+void irfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tmp, T* output) {
+  using A = Arith<T>;
+  const int32_t n = fftLength / 2;
+  int32_t radix[32], rest[32];
+  factorize(n, radix, rest);
+  const Cpx<T>* super = twiddles + n;
+  // kiss_fftri: the n complex values whose forward transform holds the bins, then one
+  // inverse complex FFT of them, read as 2n real samples.
+  Cpx<T>* packed = tmp;
+  Cpx<T>* result = tmp + n;
+  packed[0] = {A::add(input[0], input[2 * n]), A::sub(input[0], input[2 * n])};
+  A::fixDiv(packed[0], 2);
+  for (int32_t k = 1; k <= n / 2; ++k) {
+    Cpx<T> fk{input[2 * k], input[2 * k + 1]};
+    Cpx<T> fnkc{input[2 * (n - k)], A::neg(input[2 * (n - k) + 1])};
+    A::fixDiv(fk, 2);
+    A::fixDiv(fnkc, 2);
+    const Cpx<T> fek = cadd(fk, fnkc);
+    const Cpx<T> fok = A::cmul(csub(fk, fnkc), super[k - 1]);
+    packed[k] = cadd(fek, fok);
+    packed[n - k] = csub(fek, fok);
+    packed[n - k].i = A::neg(packed[n - k].i);
+  }
+  work(result, reinterpret_cast<const T*>(packed), 1, radix, rest, twiddles, true);
+  for (int32_t k = 0; k < n; ++k) {
+    output[2 * k] = A::unscale(result[k].r, fftLength);
+    output[2 * k + 1] = A::unscale(result[k].i, fftLength);
+  }
+}
+
+template void rfftMakeTwiddles<int16_t>(int32_t, Cpx<int16_t>*, bool);
+template void rfftMakeTwiddles<int32_t>(int32_t, Cpx<int32_t>*, bool);
+template void rfftMakeTwiddles<float>(int32_t, Cpx<float>*, bool);
+template void irfft<int16_t>(int32_t, const Cpx<int16_t>*, const int16_t*, Cpx<int16_t>*, int16_t*);
+template void irfft<int32_t>(int32_t, const Cpx<int32_t>*, const int32_t*, Cpx<int32_t>*, int32_t*);
+template void irfft<float>(int32_t, const Cpx<float>*, const float*, Cpx<float>*, float*);
 template void rfft<int16_t>(int32_t, const Cpx<int16_t>*, const int16_t*, Cpx<int16_t>*, int16_t*);
 template void rfft<int32_t>(int32_t, const Cpx<int32_t>*, const int32_t*, Cpx<int32_t>*, int32_t*);
 template void rfft<float>(int32_t, const Cpx<float>*, const float*, Cpx<float>*, float*);

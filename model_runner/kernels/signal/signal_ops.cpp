@@ -7,6 +7,7 @@ Status addSignalOps(OpResolver& resolver) {
       registerSignalWindow(),
       registerSignalFftAutoScale(),
       registerSignalRfft(),
+      registerSignalIrfft(),
       registerSignalEnergy(),
       registerSignalFilterBank(),
       registerSignalFilterBankSquareRoot(),

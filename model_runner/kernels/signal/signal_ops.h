@@ -1,7 +1,8 @@
 // TFLite Micro's `signal` custom operators (the audio front-end tier), bit-exact with TFLM's
-// signal library: SignalWindow, SignalFftAutoScale, SignalRfft (int16, kiss_fft fixed point),
-// SignalEnergy, SignalFilterBank, SignalFilterBankSquareRoot,
-// SignalFilterBankSpectralSubtraction, SignalPCAN and SignalFilterBankLog.
+// signal library: SignalWindow, SignalFftAutoScale, SignalRfft and SignalIrfft (int16, int32,
+// float32: kiss_fft's real transform and its inverse), SignalEnergy, SignalFilterBank,
+// SignalFilterBankSquareRoot, SignalFilterBankSpectralSubtraction, SignalPCAN and
+// SignalFilterBankLog.
 //
 // Parameters come from the FlexBuffer map in custom_options (flexbuffer_reader.h); prepare
 // checks every parameter and every index the math will use, so invoke stays in bounds on any
@@ -17,6 +18,7 @@ namespace tinyscope::runner::kernels {
 OpRegistration registerSignalWindow();
 OpRegistration registerSignalFftAutoScale();
 OpRegistration registerSignalRfft();
+OpRegistration registerSignalIrfft();
 OpRegistration registerSignalEnergy();
 OpRegistration registerSignalFilterBank();
 OpRegistration registerSignalFilterBankSquareRoot();
