@@ -14,6 +14,10 @@ Status addSignalOps(OpResolver& resolver) {
       registerSignalFilterBankSpectralSubtraction(),
       registerSignalPcan(),
       registerSignalFilterBankLog(),
+      registerSignalDelay(),
+      registerSignalFramer(),
+      registerSignalStacker(),
+      registerSignalOverlapAdd(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

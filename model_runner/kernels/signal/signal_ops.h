@@ -8,7 +8,8 @@
 // checks every parameter and every index the math will use, so invoke stays in bounds on any
 // model. Where TFLM would read out of bounds on a malformed model, these kernels refuse it with
 // kBadOpParams/kShapeMismatch naming the parameter. State (the spectral-subtraction noise
-// estimate) lives in the persistent arena and starts at zero, as in TFLM; resetState() clears it.
+// estimate, the delay line, the framer/stacker streams, the overlap buffers) lives in the
+// persistent arena and starts as in TFLM; resetState() restarts it (TFLM's per-op Reset).
 #pragma once
 
 #include "model_runner/op_resolver.h"
@@ -25,6 +26,10 @@ OpRegistration registerSignalFilterBankSquareRoot();
 OpRegistration registerSignalFilterBankSpectralSubtraction();
 OpRegistration registerSignalPcan();
 OpRegistration registerSignalFilterBankLog();
+OpRegistration registerSignalDelay();
+OpRegistration registerSignalFramer();
+OpRegistration registerSignalStacker();
+OpRegistration registerSignalOverlapAdd();
 
 // Adds every signal operator above. kResolverFull when the resolver has no room.
 Status addSignalOps(OpResolver& resolver);
