@@ -59,7 +59,7 @@ Status prepareBroadcastTo(OpContext& ctx) {
       return ctx.failValue(Status::kShapeMismatch, "output", want, output.index);
     d->outDims[o] = output.dims[o];
     const int32_t i = o - extra;
-    if (i < 0) continue;  // a new leading dimension: stride 0
+    if (i < 0) continue;  // a leading dimension the input lacks: stride 0
     if (input.dims[i] != 1 && input.dims[i] != output.dims[o])
       return ctx.failValue(Status::kShapeMismatch, "shape (input does not broadcast to it)", want,
                            shape.index);

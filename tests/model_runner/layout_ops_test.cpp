@@ -574,31 +574,49 @@ TEST(LayoutOpsVsTflm, PackAndUnpackInt16FollowTflm) {
 
 // ---- GATHER, SHAPE, FILL, ZEROS_LIKE ----
 
+// A random GATHER: params shape, axis, batch_dims, in-range positions and the output shape.
+struct GatherCase {
+  std::vector<int32_t> shape, coordsShape, positions, outShape;
+  int32_t axis = 0, batchDims = 0;
+};
+
+GatherCase randomGather(Rng& rng, int32_t minCoordDims) {
+  GatherCase c;
+  c.shape = randomShape(rng, 1, 4, 5);
+  const auto rank = static_cast<int32_t>(c.shape.size());
+  c.axis = uniform(rng, 0, rank - 1);
+  c.batchDims = uniform(rng, 0, c.axis < 2 ? c.axis : 2);
+  c.coordsShape.assign(c.shape.begin(), c.shape.begin() + c.batchDims);
+  for (int32_t k = uniform(rng, minCoordDims, 2); k > 0; --k)
+    c.coordsShape.push_back(uniform(rng, 1, 4));
+  c.positions.resize(elements(c.coordsShape));
+  for (int32_t& p : c.positions) p = uniform(rng, 0, c.shape[static_cast<size_t>(c.axis)] - 1);
+  c.outShape.assign(c.shape.begin(), c.shape.begin() + c.axis);
+  c.outShape.insert(c.outShape.end(), c.coordsShape.begin() + c.batchDims, c.coordsShape.end());
+  c.outShape.insert(c.outShape.end(), c.shape.begin() + c.axis + 1, c.shape.end());
+  return c;
+}
+
+TableOptions gatherOptions(int32_t axis, int32_t batchDims) {
+  return TableOptions(schema::BuiltinOptionsType::kGatherOptions)
+      .add(0, Kind::kInt32, axis)
+      .add(1, Kind::kInt32, batchDims);
+}
+
 TEST(LayoutOpsVsTflm, GatherRandomModels) {
   SKIP_WITHOUT_TFLM();
   forCases(51, 30, [&](Rng& rng, int) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
-    std::vector<int32_t> shape = randomShape(rng, 1, 4, 5);
-    const int32_t rank = static_cast<int32_t>(shape.size());
-    const int32_t axis = uniform(rng, 0, rank - 1);
-    const int32_t batchDims = uniform(rng, 0, axis < 2 ? axis : 2);
-    std::vector<int32_t> coordsShape(shape.begin(), shape.begin() + batchDims);
-    for (int32_t k = uniform(rng, 0, 2); k > 0; --k) coordsShape.push_back(uniform(rng, 1, 4));
-    std::vector<int32_t> positions(elements(coordsShape));
-    for (int32_t& p : positions) p = uniform(rng, 0, shape[static_cast<size_t>(axis)] - 1);
-    std::vector<int32_t> outShape(shape.begin(), shape.begin() + axis);
-    outShape.insert(outShape.end(), coordsShape.begin() + batchDims, coordsShape.end());
-    outShape.insert(outShape.end(), shape.begin() + axis + 1, shape.end());
+    const GatherCase c = randomGather(rng, 0);
+    const auto rank = static_cast<int32_t>(c.shape.size());
     host::TfliteWriter w;
     const QuantParams q = quantFor(type, rng);
-    const int32_t in = w.addActivation("in", type, shape, q);
-    const int32_t pos = w.addInt32Constant("positions", coordsShape, positions);
-    const int32_t out = w.addActivation("out", type, outShape, q);
+    const int32_t in = w.addActivation("in", type, c.shape, q);
+    const int32_t pos = w.addInt32Constant("positions", c.coordsShape, c.positions);
+    const int32_t out = w.addActivation("out", type, c.outShape, q);
     addOp(w, schema::BuiltinOperator::kGather, {in, pos}, {out},
-          TableOptions(schema::BuiltinOptionsType::kGatherOptions)
-              .add(0, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank)
-              .add(1, Kind::kInt32, batchDims));
-    compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
+          gatherOptions(uniform(rng, 0, 1) ? c.axis : c.axis - rank, c.batchDims));
+    compare(w, in, {out}, elements(c.shape) * typeSize(type), rng, true);
   });
 }
 
@@ -639,28 +657,16 @@ TEST(LayoutOpsVsTflm, GatherComputedPositions) {
   SKIP_WITHOUT_TFLM();
   forCases(54, 24, [&](Rng& rng, int) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
-    std::vector<int32_t> shape = randomShape(rng, 1, 4, 5);
-    const int32_t rank = static_cast<int32_t>(shape.size());
-    const int32_t axis = uniform(rng, 0, rank - 1);
-    const int32_t batchDims = uniform(rng, 0, axis < 2 ? axis : 2);
-    std::vector<int32_t> coordsShape(shape.begin(), shape.begin() + batchDims);
-    for (int32_t k = uniform(rng, 1, 2); k > 0; --k) coordsShape.push_back(uniform(rng, 1, 4));
-    std::vector<int32_t> positions(elements(coordsShape));
-    for (int32_t& p : positions) p = uniform(rng, 0, shape[static_cast<size_t>(axis)] - 1);
-    std::vector<int32_t> outShape(shape.begin(), shape.begin() + axis);
-    outShape.insert(outShape.end(), coordsShape.begin() + batchDims, coordsShape.end());
-    outShape.insert(outShape.end(), shape.begin() + axis + 1, shape.end());
+    const GatherCase c = randomGather(rng, 1);
     host::TfliteWriter w;
     const QuantParams q = quantFor(type, rng);
-    const int32_t params = addConstant(w, "params", type, shape, rng, q);
-    const int32_t pos = w.addActivation("positions", TensorType::kInt32, coordsShape);
-    const int32_t out = w.addActivation("out", type, outShape, q);
+    const int32_t params = addConstant(w, "params", type, c.shape, rng, q);
+    const int32_t pos = w.addActivation("positions", TensorType::kInt32, c.coordsShape);
+    const int32_t out = w.addActivation("out", type, c.outShape, q);
     addOp(w, schema::BuiltinOperator::kGather, {params, pos}, {out},
-          TableOptions(schema::BuiltinOptionsType::kGatherOptions)
-              .add(0, Kind::kInt32, axis)
-              .add(1, Kind::kInt32, batchDims));
-    std::vector<uint8_t> input(positions.size() * 4);
-    std::memcpy(input.data(), positions.data(), input.size());
+          gatherOptions(c.axis, c.batchDims));
+    std::vector<uint8_t> input(c.positions.size() * 4);
+    std::memcpy(input.data(), c.positions.data(), input.size());
     compareWith(w, pos, {out}, input, true);
   });
 }
@@ -830,25 +836,19 @@ TEST(LayoutOpsVsTflm, SumRandomModels) {
   });
 }
 
-TEST(LayoutOpsVsTflm, ReduceMaxRandomModels) {
+// REDUCE_MAX and REDUCE_MIN (the latter from the rest of TFLM's list): float32 (random bit
+// patterns, NaNs included) and int8.
+TEST(LayoutOpsVsTflm, ReduceMaxMinRandomModels) {
   SKIP_WITHOUT_TFLM();
-  forCases(62, 30, [&](Rng& rng, int) {
-    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
-    const ReduceCase c = randomReduce(rng);
-    const QuantParams q = quantFor(type, rng);
-    runReduce(schema::BuiltinOperator::kReduceMax, type, c, q, q, rng, true);
-  });
-}
-
-// REDUCE_MIN (the rest of TFLM's list): float32 (random bit patterns, NaNs included) and int8.
-TEST(LayoutOpsVsTflm, ReduceMinRandomModels) {
-  SKIP_WITHOUT_TFLM();
-  forCases(64, 30, [&](Rng& rng, int) {
-    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
-    const ReduceCase c = randomReduce(rng);
-    const QuantParams q = quantFor(type, rng);
-    runReduce(schema::BuiltinOperator::kReduceMin, type, c, q, q, rng, true);
-  });
+  uint32_t seed = 62;
+  for (const auto op : {schema::BuiltinOperator::kReduceMax, schema::BuiltinOperator::kReduceMin}) {
+    forCases(seed++, 30, [&](Rng& rng, int) {
+      const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+      const ReduceCase c = randomReduce(rng);
+      const QuantParams q = quantFor(type, rng);
+      runReduce(op, type, c, q, q, rng, true);
+    });
+  }
 }
 
 TEST(LayoutOpsVsTflm, ReduceMaxMinRefusals) {
@@ -1286,6 +1286,40 @@ int32_t addInt32Constant(host::TfliteWriter& w, const std::string& name,
   return w.addTensor(std::move(spec));
 }
 
+// Random TRANSPOSE_CONV geometry: input [n, h, w, ic], filter [oc, fh, fw, ic], strides, padding
+// and the output size as TensorFlow gives it, sometimes one larger (TFLM pads for it).
+struct TransposeConvShape {
+  int32_t n = 1, h = 1, w = 1, ic = 1, oc = 1, fh = 1, fw = 1, sh = 1, sw = 1, oh = 1, ow = 1;
+  bool same = false;
+};
+
+TransposeConvShape randomTransposeConvShape(Rng& rng) {
+  TransposeConvShape t;
+  t.n = uniform(rng, 1, 2);
+  t.h = uniform(rng, 1, 5);
+  t.w = uniform(rng, 1, 5);
+  t.ic = uniform(rng, 1, 6);
+  t.oc = uniform(rng, 1, 6);
+  t.fh = uniform(rng, 1, 4);
+  t.fw = uniform(rng, 1, 4);
+  t.sh = uniform(rng, 1, 3);
+  t.sw = uniform(rng, 1, 3);
+  t.same = uniform(rng, 0, 1) == 1;
+  t.oh = t.same ? t.h * t.sh : (t.h - 1) * t.sh + t.fh;
+  t.ow = t.same ? t.w * t.sw : (t.w - 1) * t.sw + t.fw;
+  if (uniform(rng, 0, 4) == 0) ++t.oh;
+  if (uniform(rng, 0, 4) == 0) ++t.ow;
+  return t;
+}
+
+TableOptions transposeConvOptions(const TransposeConvShape& t, int32_t activation) {
+  return TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+      .add(0, Kind::kInt8, t.same ? 0 : 1)
+      .add(1, Kind::kInt32, t.sw)
+      .add(2, Kind::kInt32, t.sh)
+      .add(3, Kind::kInt8, activation);
+}
+
 TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
   SKIP_WITHOUT_TFLM();
   Rng rng(81);
@@ -1293,16 +1327,8 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
   const int kCases = 80;
   for (int i = 0; i < kCases; ++i) {
     SCOPED_TRACE(i);
-    const int32_t n = uniform(rng, 1, 2), h = uniform(rng, 1, 5), wd = uniform(rng, 1, 5);
-    const int32_t ic = uniform(rng, 1, 6), oc = uniform(rng, 1, 6);
-    const int32_t fh = uniform(rng, 1, 4), fw = uniform(rng, 1, 4);
-    const int32_t sh = uniform(rng, 1, 3), sw = uniform(rng, 1, 3);
-    const bool same = uniform(rng, 0, 1) == 1;
-    // Output size as TensorFlow gives it, sometimes one larger (TFLM pads for it).
-    int32_t oh = same ? h * sh : (h - 1) * sh + fh;
-    int32_t ow = same ? wd * sw : (wd - 1) * sw + fw;
-    if (uniform(rng, 0, 4) == 0) ++oh;
-    if (uniform(rng, 0, 4) == 0) ++ow;
+    const TransposeConvShape t = randomTransposeConvShape(rng);
+    const auto [n, h, wd, ic, oc, fh, fw, sh, sw, oh, ow, same] = t;
     host::TfliteWriter w;
     const int32_t shape = addInt32Constant(w, "output_shape", {n, oh, ow, oc});
     std::vector<float> scales(static_cast<size_t>(uniform(rng, 0, 1) ? oc : 1));
@@ -1335,11 +1361,7 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
       }
     }
     addOp(w, schema::BuiltinOperator::kTransposeConv, inputs, {out},
-          TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
-              .add(0, Kind::kInt8, same ? 0 : 1)
-              .add(1, Kind::kInt32, sw)
-              .add(2, Kind::kInt32, sh)
-              .add(3, Kind::kInt8, uniform(rng, 0, 3)));
+          transposeConvOptions(t, uniform(rng, 0, 3)));
     const size_t inBytes = static_cast<size_t>(n * h * wd * ic) * typeSize(type);
     ran += compareRan(w, in, out, randomBytes(inBytes, rng)) ? 1 : 0;
   }
@@ -1354,14 +1376,8 @@ TEST(LayoutOpsVsTflm, TransposeConvFloatRandomModels) {
   const int kCases = 60;
   for (int i = 0; i < kCases; ++i) {
     SCOPED_TRACE(i);
-    const int32_t n = uniform(rng, 1, 2), h = uniform(rng, 1, 5), wd = uniform(rng, 1, 5);
-    const int32_t ic = uniform(rng, 1, 6), oc = uniform(rng, 1, 6);
-    const int32_t fh = uniform(rng, 1, 4), fw = uniform(rng, 1, 4);
-    const int32_t sh = uniform(rng, 1, 3), sw = uniform(rng, 1, 3);
-    const bool same = uniform(rng, 0, 1) == 1;
-    int32_t oh = same ? h * sh : (h - 1) * sh + fh;
-    int32_t ow = same ? wd * sw : (wd - 1) * sw + fw;
-    if (uniform(rng, 0, 4) == 0) ++oh;
+    const TransposeConvShape t = randomTransposeConvShape(rng);
+    const auto [n, h, wd, ic, oc, fh, fw, sh, sw, oh, ow, same] = t;
     host::TfliteWriter w;
     const int32_t shape = addInt32Constant(w, "output_shape", {n, oh, ow, oc});
     host::TensorSpec filterSpec;
@@ -1382,11 +1398,7 @@ TEST(LayoutOpsVsTflm, TransposeConvFloatRandomModels) {
       inputs.push_back(w.addTensor(std::move(biasSpec)));
     }
     addOp(w, schema::BuiltinOperator::kTransposeConv, inputs, {out},
-          TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
-              .add(0, Kind::kInt8, same ? 0 : 1)
-              .add(1, Kind::kInt32, sw)
-              .add(2, Kind::kInt32, sh)
-              .add(3, Kind::kInt8, uniform(rng, 0, 3)));
+          transposeConvOptions(t, uniform(rng, 0, 3)));
     ran += compareRan(w, in, out, finiteFloats(static_cast<size_t>(n * h * wd * ic), rng)) ? 1 : 0;
   }
   EXPECT_EQ(ran, kCases);

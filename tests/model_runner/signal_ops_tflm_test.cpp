@@ -66,6 +66,28 @@ std::vector<int16_t> randomSamples(std::mt19937& rng, size_t n) {
   return v;
 }
 
+// Random transform input of `type`: int16 samples of a random magnitude, int32 of every
+// magnitude up to the full range (so 32-bit sums wrap), float32 in [-1000, 1000].
+std::vector<uint8_t> randomTransformInput(TensorType type, size_t count, std::mt19937& rng) {
+  if (type == TensorType::kFloat32) {
+    std::uniform_real_distribution<float> dist(-1000.0f, 1000.0f);
+    std::vector<float> v(count);
+    for (float& x : v) x = dist(rng);
+    return bytesOf(v);
+  }
+  if (type == TensorType::kInt32) {
+    const uint32_t bits = 1 + rng() % 32;
+    std::vector<int32_t> v(count);
+    for (int32_t& x : v) {
+      const uint32_t r = static_cast<uint32_t>(rng());
+      x = bits == 32 ? static_cast<int32_t>(r)
+                     : static_cast<int32_t>(r % (1u << bits)) - (1 << (bits - 1));
+    }
+    return bytesOf(v);
+  }
+  return bytesOf(randomSamples(rng, count));
+}
+
 struct Op {
   std::string code;
   FlexMapWriter options;
@@ -210,23 +232,7 @@ TEST(SignalOpsTflm, RfftInt32AndFloatMatch) {
     m.output(type, {frames, fft + 2});
     Op op{"SignalRfft", {}, false};
     op.options.addInt("T", static_cast<int64_t>(type)).addInt("fft_length", fft);
-    std::vector<uint8_t> input;
-    if (isFloat) {
-      std::uniform_real_distribution<float> dist(-1000.0f, 1000.0f);
-      std::vector<float> v(count);
-      for (float& x : v) x = dist(rng);
-      input = bytesOf(v);
-    } else {
-      const uint32_t bits = 1 + rng() % 32;
-      std::vector<int32_t> v(count);
-      for (int32_t& x : v) {
-        const uint32_t r = static_cast<uint32_t>(rng());
-        x = bits == 32 ? static_cast<int32_t>(r)
-                       : static_cast<int32_t>(r % (1u << bits)) - (1 << (bits - 1));
-      }
-      input = bytesOf(v);
-    }
-    return Case{m.build(op), input};
+    return Case{m.build(op), randomTransformInput(type, count, rng)};
   });
 }
 
@@ -248,25 +254,7 @@ TEST(SignalOpsTflm, IrfftMatchesEveryTypeAndRadix) {
     m.output(type, {frames, fft});
     Op op{"SignalIrfft", {}, false};
     op.options.addInt("T", static_cast<int64_t>(type)).addInt("fft_length", fft);
-    std::vector<uint8_t> input;
-    if (type == TensorType::kFloat32) {
-      std::uniform_real_distribution<float> dist(-1000.0f, 1000.0f);
-      std::vector<float> v(count);
-      for (float& x : v) x = dist(rng);
-      input = bytesOf(v);
-    } else if (type == TensorType::kInt32) {
-      const uint32_t bits = 1 + rng() % 32;
-      std::vector<int32_t> v(count);
-      for (int32_t& x : v) {
-        const uint32_t r = static_cast<uint32_t>(rng());
-        x = bits == 32 ? static_cast<int32_t>(r)
-                       : static_cast<int32_t>(r % (1u << bits)) - (1 << (bits - 1));
-      }
-      input = bytesOf(v);
-    } else {
-      input = bytesOf(randomSamples(rng, count));
-    }
-    return Case{m.build(op), input};
+    return Case{m.build(op), randomTransformInput(type, count, rng)};
   });
 }
 
@@ -532,6 +520,20 @@ TEST(SignalOpsTflm, StreamingOpsMatchOnTheFirstInvoke) {
   });
 }
 
+// A SignalStacker of 2 channels with one frame of left and right context.
+std::vector<uint8_t> stackerModel(int64_t step) {
+  SignalModel m;
+  m.input(TensorType::kInt16, {2});
+  m.output(TensorType::kInt16, {6});
+  m.output(TensorType::kBool, {});
+  Op op{"SignalStacker", {}, false};
+  op.options.addInt("num_channels", 2)
+      .addInt("stacker_left_context", 1)
+      .addInt("stacker_right_context", 1)
+      .addInt("stacker_step", step);
+  return m.build(op);
+}
+
 // Across invokes (tflm_run runs one): the delay line, the overlap buffer and the stacker's
 // stream carry over exactly, and resetState() restarts them as after allocate().
 TEST(SignalState, StreamingOpsCarryAndReset) {
@@ -580,16 +582,7 @@ TEST(SignalState, StreamingOpsCarryAndReset) {
     EXPECT_EQ(runs(model, in, true).back(), (std::vector<int16_t>{32767, 1}));
   }
   {  // stacker: 2 channels, left 1, right 1, step 1
-    SignalModel m;
-    m.input(TensorType::kInt16, {2});
-    m.output(TensorType::kInt16, {6});
-    m.output(TensorType::kBool, {});
-    Op op{"SignalStacker", {}, false};
-    op.options.addInt("num_channels", 2)
-        .addInt("stacker_left_context", 1)
-        .addInt("stacker_right_context", 1)
-        .addInt("stacker_step", 1);
-    const std::vector<uint8_t> model = m.build(op);
+    const std::vector<uint8_t> model = stackerModel(1);
     const std::vector<std::vector<int16_t>> in = {{1, 2}, {3, 4}, {5, 6}};
     EXPECT_EQ(runs(model, in, false),
               (std::vector<std::vector<int16_t>>{
@@ -730,16 +723,7 @@ TEST(SignalOpsRefusals, NameTheParameter) {
   // the input.
   {
     for (const int64_t step : {int64_t{0}, int64_t{4}}) {
-      SignalModel m;
-      m.input(TensorType::kInt16, {2});
-      m.output(TensorType::kInt16, {6});
-      m.output(TensorType::kBool, {});
-      Op op{"SignalStacker", {}, false};
-      op.options.addInt("num_channels", 2)
-          .addInt("stacker_left_context", 1)
-          .addInt("stacker_right_context", 1)
-          .addInt("stacker_step", step);
-      const test::OracleRun run = test::runTinyscope(m.build(op), {});
+      const test::OracleRun run = test::runTinyscope(stackerModel(step), {});
       EXPECT_FALSE(run.ok);
       EXPECT_NE(run.status.find("stacker_step"), std::string::npos) << run.status;
     }

@@ -78,13 +78,7 @@ void reset(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSignalDelay() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kCustom);
-  r.customName = "SignalDelay";
-  r.prepare = prepare;
-  r.invoke = invoke;
-  r.reset = reset;
-  return r;
+  return signal::customRegistration("SignalDelay", prepare, invoke, reset);
 }
 
 }  // namespace tinyscope::runner::kernels

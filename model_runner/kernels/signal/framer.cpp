@@ -50,8 +50,9 @@ Status prepare(OpContext& ctx) {
   }
   const int32_t innermost = input.dims[input.rank - 1];
   if (innermost < frameStep || innermost % frameStep != 0)
-    return ctx.failValue(Status::kBadOpParams, "frame_step (must divide the input's last dimension)",
-                         frameStep, input.index);
+    return ctx.failValue(Status::kBadOpParams,
+                         "frame_step (must divide the input's last dimension)", frameStep,
+                         input.index);
   const int32_t frames = innermost / static_cast<int32_t>(frameStep);
   bool same = output.dims[input.rank - 1] == frames && output.dims[input.rank] == frameSize;
   for (int32_t k = 0; same && k < input.rank - 1; ++k) same = output.dims[k] == input.dims[k];
@@ -108,13 +109,7 @@ void reset(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSignalFramer() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kCustom);
-  r.customName = "SignalFramer";
-  r.prepare = prepare;
-  r.invoke = invoke;
-  r.reset = reset;
-  return r;
+  return signal::customRegistration("SignalFramer", prepare, invoke, reset);
 }
 
 }  // namespace tinyscope::runner::kernels

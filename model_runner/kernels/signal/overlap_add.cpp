@@ -35,7 +35,8 @@ Status prepare(OpContext& ctx) {
   const auto tensorType = static_cast<TensorType>(type);
   const TensorDesc input = ctx.input(0), output = ctx.output(0);
   if ((s = signal::requireTensor(ctx, input, tensorType, -1, "input")) != Status::kOk) return s;
-  if (input.rank < 2) return ctx.failValue(Status::kShapeMismatch, "input", input.rank, input.index);
+  if (input.rank < 2)
+    return ctx.failValue(Status::kShapeMismatch, "input", input.rank, input.index);
   if ((s = signal::requireTensor(ctx, output, tensorType, input.rank - 1, "output")) != Status::kOk)
     return s;
   const int32_t frameSize = input.dims[input.rank - 1];
@@ -98,13 +99,7 @@ void reset(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSignalOverlapAdd() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kCustom);
-  r.customName = "SignalOverlapAdd";
-  r.prepare = prepare;
-  r.invoke = invoke;
-  r.reset = reset;
-  return r;
+  return signal::customRegistration("SignalOverlapAdd", prepare, invoke, reset);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -98,13 +98,7 @@ void reset(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSignalStacker() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kCustom);
-  r.customName = "SignalStacker";
-  r.prepare = prepare;
-  r.invoke = invoke;
-  r.reset = reset;
-  return r;
+  return signal::customRegistration("SignalStacker", prepare, invoke, reset);
 }
 
 }  // namespace tinyscope::runner::kernels
