@@ -15,6 +15,14 @@
 #include <vector>
 
 #include "elementwise_test_models.h"
+#include "model_runner/kernels/audio_ops.h"
+#include "model_runner/kernels/core_ops.h"
+#include "model_runner/kernels/elementwise_ops.h"
+#include "model_runner/kernels/extended_ops.h"
+#include "model_runner/kernels/extra_ops.h"
+#include "model_runner/kernels/large_ops.h"
+#include "model_runner/kernels/layout_ops.h"
+#include "model_runner/kernels/signal/signal_ops.h"
 #include "tflm_oracle.h"
 
 namespace tinyscope::runner {
@@ -642,6 +650,26 @@ TEST(ExtraOps, ComputedOperandsOutOfRangeAreDefined) {
     const test::OracleRun run = test::runTinyscope(model, bytesOf(std::vector<int32_t>{5, 1}));
     ASSERT_TRUE(run.ok) << run.status;
     EXPECT_EQ(run.outputs[0], bytesOf(std::vector<int32_t>{-1, 4}));
+  }
+}
+
+// A firmware image gives each op group room for 32 registrations (firmware_agent's CMake), so
+// every group must fit in that on its own.
+TEST(ExtraOps, EveryOpGroupFitsAFirmwareOpTable) {
+  using AddOps = Status (*)(OpResolver&);
+  const std::pair<const char*, AddOps> groups[] = {
+      {"core", kernels::addCoreOps},
+      {"extended", kernels::addExtendedOps},
+      {"large", kernels::addLargeOps},
+      {"layout", kernels::addLayoutOps},
+      {"elementwise", kernels::addElementwiseOps},
+      {"audio", kernels::addAudioOps},
+      {"signal", kernels::addSignalOps},
+      {"extra", kernels::addExtraOps},
+  };
+  for (const auto& [name, add] : groups) {
+    MutableOpResolver<32> resolver;
+    EXPECT_EQ(add(resolver), Status::kOk) << name << " has more than 32 registrations";
   }
 }
 
