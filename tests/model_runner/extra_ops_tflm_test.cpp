@@ -130,6 +130,24 @@ TEST(ExtraOpsTflm, FloorDivModEdgeValuesMatch) {
   }
 }
 
+// float32 MUL and DIV at the edges: zero and infinite divisors and factors, signed zeros, NaN,
+// products that overflow (TFLM runs float DIV by zero: infinities and NaN).
+TEST(ExtraOpsTflm, FloatMulDivEdgeValuesMatch) {
+  SKIP_WITHOUT_TFLM();
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> a = {1.0f, -1.0f, 0.0f, -0.0f, inf, 3e38f, 1e-45f, std::nanf(""), 7.0f};
+  const std::vector<float> b = {0.0f, -0.0f, 0.0f, 5.0f, inf, 10.0f, 0.5f, 2.0f, -inf};
+  ElementwiseCase c;
+  c.inputType = c.constType = c.outputType = TensorType::kFloat32;
+  c.inputShape = c.constShape = c.outputShape = {static_cast<int32_t>(a.size())};
+  c.input = floatBytes(a);
+  c.constBytes = floatBytes(b);
+  for (const BuiltinOperator op : {BuiltinOperator::kMul, BuiltinOperator::kDiv}) {
+    SCOPED_TRACE(schema::builtinOperatorName(static_cast<int32_t>(op)));
+    EXPECT_TRUE(test::expectSameAsTflmRan(c.binaryModel(op, {}), c.input));
+  }
+}
+
 // TFLM has these operators for float32 only: int8 and int32 models are refused by both, and
 // FLOOR_DIV by a constant 0 (TFLM stops at invoke; tinyscope refuses in prepare).
 TEST(ExtraOpsTflm, RefusesWhatTflmRefuses) {
