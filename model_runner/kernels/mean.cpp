@@ -10,8 +10,9 @@ enum class Reducer : uint8_t { kMean, kSum, kMax, kMin };
 
 struct MeanData {
   MeanParams params;
-  void* temp = nullptr;  // scratch: outputCount int32 sums (MEAN, SUM)
+  void* temp = nullptr;  // scratch: outputCount int32 (float for float32) sums (MEAN, SUM)
   TensorType type = TensorType::kInt8;
+  float floatDivisor = 0.0f;  // float32 MEAN: the reduced count; SUM: 0 (no division)
 };
 
 Status prepareReducer(OpContext& ctx, Reducer reducer) {
@@ -23,7 +24,8 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
   const bool extreme = reducer == Reducer::kMax || reducer == Reducer::kMin;
   const bool typeOk = extreme
                           ? input.type == TensorType::kInt8 || input.type == TensorType::kFloat32
-                          : input.type == TensorType::kInt8 || input.type == TensorType::kInt16;
+                          : input.type == TensorType::kInt8 || input.type == TensorType::kInt16 ||
+                                input.type == TensorType::kFloat32;
   if (!typeOk) {
     return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
                          input.index);
@@ -92,6 +94,12 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
   p.outputCount = static_cast<int32_t>(outCount);
   data->type = input.type;
   if (extreme) return Status::kOk;
+  const size_t tempCount = outCount > 0 ? outCount : 1;
+  if (input.type == TensorType::kFloat32) {
+    // Row-major sums in float, then (MEAN) one division by the count, as TFLM.
+    data->floatDivisor = reducer == Reducer::kMean ? static_cast<float>(reducedCount) : 0.0f;
+    return ctx.requestScratch(sizeof(float) * tempCount, &data->temp);
+  }
   int shift = 0;
   const double real = static_cast<double>(input.scale()) / static_cast<double>(output.scale());
   if (!quant::quantizeMultiplier(real, &p.multiplier, &shift))
@@ -138,7 +146,10 @@ void invokeMax(const OpContext& ctx) {
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const MeanData*>(ctx.userData());
-  if (d->type == TensorType::kInt16) {
+  if (d->type == TensorType::kFloat32) {
+    reference::meanFloat(d->params, d->floatDivisor, ctx.inputData<float>(0),
+                         ctx.outputData<float>(0), static_cast<float*>(d->temp));
+  } else if (d->type == TensorType::kInt16) {
     reference::mean(d->params, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0),
                     static_cast<int32_t*>(d->temp));
   } else {

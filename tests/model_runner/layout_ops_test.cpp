@@ -836,6 +836,29 @@ TEST(LayoutOpsVsTflm, SumRandomModels) {
   });
 }
 
+// float32 MEAN and SUM: float sums in input order (so any change of order shows in the last
+// bits), MEAN divided by the count; finite inputs of mixed magnitudes.
+TEST(LayoutOpsVsTflm, FloatMeanSumRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  uint32_t seed = 65;
+  for (const auto op : {schema::BuiltinOperator::kMean, schema::BuiltinOperator::kSum}) {
+    forCases(seed++, 30, [&](Rng& rng, int) {
+      const ReduceCase c = randomReduce(rng);
+      host::TfliteWriter w;
+      const int32_t in = w.addActivation("in", TensorType::kFloat32, c.shape);
+      const int32_t axes =
+          w.addInt32Constant("axes", {static_cast<int32_t>(c.axes.size())}, c.axes);
+      const int32_t out = w.addActivation("out", TensorType::kFloat32, c.outShape);
+      addOp(w, op, {in, axes}, {out},
+            TableOptions(schema::BuiltinOptionsType::kReducerOptions)
+                .add(0, Kind::kBool, c.keepDims));
+      std::vector<uint8_t> input = finiteFloats(elements(c.shape), rng);
+      for (size_t k = 0; k + 3 < input.size(); k += 12) input[k + 3] ^= 0x20;  // other exponents
+      compareWith(w, in, {out}, input, true);
+    });
+  }
+}
+
 // REDUCE_MAX and REDUCE_MIN (the latter from the rest of TFLM's list): float32 (random bit
 // patterns, NaNs included) and int8.
 TEST(LayoutOpsVsTflm, ReduceMaxMinRandomModels) {
