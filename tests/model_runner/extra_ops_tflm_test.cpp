@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -669,6 +670,73 @@ TEST(ExtraOps, ComputedOperandsOutOfRangeAreDefined) {
     ASSERT_TRUE(run.ok) << run.status;
     EXPECT_EQ(run.outputs[0], bytesOf(std::vector<int32_t>{-1, 4}));
   }
+}
+
+// Hostile variants of one model per operator of this tier: random bytes flipped anywhere
+// (shapes, options, constant indices and axes). Each is refused or runs; none may read or
+// write outside its tensors (run under the asan preset to prove it).
+TEST(ExtraOps, BitFlippedModelsAreRefusedOrRun) {
+  std::vector<std::vector<uint8_t>> models;
+  {
+    OneOp m;
+    m.input = m.w.addActivation("in", TensorType::kInt8, {2, 1, 3},
+                                host::QuantParams::perTensor(0.1f, 1));
+    const int32_t shape = m.w.addInt32Constant("shape", {4}, {2, 2, 4, 3});
+    m.outputs = {m.w.addActivation("out", TensorType::kInt8, {2, 2, 4, 3},
+                                   host::QuantParams::perTensor(0.1f, 1))};
+    models.push_back(m.build(BuiltinOperator::kBroadcastTo, {m.input, shape}));
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("params", TensorType::kFloat32, {3, 4, 2});
+    const int32_t idx = m.w.addInt32Constant("indices", {2, 2}, {2, 3, 0, 1});
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {2, 2})};
+    models.push_back(m.build(BuiltinOperator::kGatherNd, {m.input, idx}));
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("in", TensorType::kInt16, {2, 3, 4});
+    const int32_t axis = m.w.addInt32Constant("axis", {2}, {1, 2});
+    m.outputs = {m.w.addActivation("out", TensorType::kInt16, {2, 3, 4})};
+    models.push_back(m.build(BuiltinOperator::kReverseV2, {m.input, axis}));
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("operand", TensorType::kInt32, {4, 5});
+    const int32_t u = m.w.addInt32Constant("update", {2, 3}, {1, 2, 3, 4, 5, 6});
+    const int32_t st = m.w.addInt32Constant("start", {2}, {1, 9});
+    m.outputs = {m.w.addActivation("out", TensorType::kInt32, {4, 5})};
+    models.push_back(m.build(BuiltinOperator::kDynamicUpdateSlice, {m.input, u, st}));
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("lookup", TensorType::kInt32, {3});
+    const int32_t v = m.constant("value", TensorType::kInt8, {4, 2}, {1, 2, 3, 4, 5, 6, 7, 8},
+                                 host::QuantParams::perTensor(0.5f, 0));
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {3, 2})};
+    models.push_back(m.build(BuiltinOperator::kEmbeddingLookup, {m.input, v}));
+  }
+  {
+    OneOp m;
+    m.input = m.w.addActivation("in", TensorType::kFloat32, {1, 5, 5, 2});
+    m.outputs = {m.w.addActivation("out", TensorType::kFloat32, {1, 3, 3, 2})};
+    host::Pool2DOptions o;
+    o.padding = host::Padding::kSame;
+    o.strideW = o.strideH = 2;
+    o.filterWidth = o.filterHeight = 3;
+    models.push_back(m.build(BuiltinOperator::kL2Pool2d, {m.input}, o));
+  }
+  std::mt19937 rng(241);
+  int ran = 0, refused = 0;
+  for (int k = 0; k < 600; ++k) {
+    std::vector<uint8_t> model = models[static_cast<size_t>(k) % models.size()];
+    for (int f = rng() % 4 + 1; f > 0; --f)
+      model[rng() % model.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+    const test::OracleRun run = test::runTinyscope(model, {});
+    (run.ok ? ran : refused) += 1;
+  }
+  EXPECT_GT(ran, 50);
+  EXPECT_GT(refused, 50);
 }
 
 // A firmware image gives each op group room for 32 registrations (firmware_agent's CMake), so
