@@ -4,6 +4,7 @@
 #include "model_runner/kernels/core_ops.h"
 #include "model_runner/kernels/elementwise_ops.h"
 #include "model_runner/kernels/extended_ops.h"
+#include "model_runner/kernels/extra_ops.h"
 #include "model_runner/kernels/large_ops.h"
 #include "model_runner/kernels/layout_ops.h"
 #include "model_runner/kernels/signal/signal_ops.h"
@@ -18,6 +19,7 @@ Status addAllOps(OpResolver& resolver) {
   if (s == Status::kOk) s = addElementwiseOps(resolver);
   if (s == Status::kOk) s = addAudioOps(resolver);
   if (s == Status::kOk) s = addSignalOps(resolver);
+  if (s == Status::kOk) s = addExtraOps(resolver);
   return s;
 }
 

@@ -1,6 +1,6 @@
 // Every reference kernel of the runtime: addCoreOps + addExtendedOps + addLargeOps +
-// addLayoutOps. The op table the desktop (CLI, tests, comparator) uses; firmware picks only the
-// tiers it needs.
+// addLayoutOps + addElementwiseOps + addAudioOps + addSignalOps + addExtraOps. The op table the
+// desktop (CLI, tests, comparator) uses; firmware picks only the groups it needs.
 #pragma once
 
 #include "model_runner/op_resolver.h"

@@ -73,6 +73,7 @@ Status preparePoolWindow(const OpContext& ctx, const TensorDesc& input, const Te
     return ctx.fail(Status::kShapeMismatch, "output", output.index);
   p.padH = computePadding(p.strideH, 1, in.h, p.filterH, out.h);
   p.padW = computePadding(p.strideW, 1, in.w, p.filterW, out.w);
+  if (output.type == TensorType::kFloat32) return Status::kOk;  // float range: the caller's
   if (!quant::activationRangeQuantized(o.u8(kActivation), output.scale(), output.zeroPoint(), qmin,
                                        qmax, &p.actMin, &p.actMax)) {
     return ctx.failValue(Status::kBadOpParams, "fused_activation_function", o.u8(kActivation),

@@ -20,7 +20,8 @@ struct PoolParams {
 // The checks and parameters every 2D pooling kernel shares (AVERAGE_POOL_2D, MAX_POOL_2D):
 // Pool2DOptions (padding, strides and filter within bounds), rank-4 input and output of one
 // batch and channel count, output height/width as TFLite computes them, padding, and the
-// fused activation range in [qmin, qmax]. Records the failure on ctx.
+// fused activation range in [qmin, qmax] (not for a float32 output: the caller forms its float
+// range). Records the failure on ctx.
 Status preparePoolWindow(const OpContext& ctx, const TensorDesc& input, const TensorDesc& output,
                          int32_t qmin, int32_t qmax, PoolParams* params, Shape4* inShape,
                          Shape4* outShape);

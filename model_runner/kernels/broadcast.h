@@ -42,6 +42,7 @@ struct BinaryArithmeticData {
   int32_t input1Offset = 0, input2Offset = 0, outputOffset = 0;
   int32_t multiplier = 0, shift = 0;
   int32_t actMin = 0, actMax = 0;
+  float floatMin = 0.0f, floatMax = 0.0f;  // float32: the fused activation's range
 };
 
 // Prepare-time layout of inputs `a`, `b` and output `out`; broadcasting is allowed up to

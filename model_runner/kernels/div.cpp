@@ -42,13 +42,18 @@ Status prepare(OpContext& ctx) {
       (s = requireType(ctx, in1, type, "input1")) != Status::kOk) {
     return s;
   }
-  if (type != TensorType::kInt8 && type != TensorType::kInt32)
+  if (type != TensorType::kInt8 && type != TensorType::kInt32 && type != TensorType::kFloat32)
     return ctx.failValue(Status::kUnsupportedOpType, "output", static_cast<int64_t>(type),
                          output.index);
   DivOpData* d = nullptr;
   if ((s = allocateOpData(ctx, &d)) != Status::kOk) return s;
   d->type = type;
   const uint8_t activation = ctx.options().u8(schema::div_options::kActivation);
+  if (type == TensorType::kFloat32) {
+    // IEEE division (a zero divisor gives an infinity or NaN, as in TFLM), then the clamp.
+    activationRangeFloat(activation, &d->floatMin, &d->floatMax);
+    return prepareElementwise(ctx, in1, in2, output, kMaxBroadcastRank, &d->layout);
+  }
   if (type == TensorType::kInt32) {
     if (in1.numChannels() != 0) return ctx.fail(Status::kBadQuantization, "input1", in1.index);
     if (in2.numChannels() != 0) return ctx.fail(Status::kBadQuantization, "input2", in2.index);
@@ -125,6 +130,10 @@ void invoke(const OpContext& ctx) {
   if (d->type == TensorType::kInt32) {
     reference::elementwise<int32_t>(ctx, d->layout,
                                     [d](int32_t x, int32_t y) { return divideInt32(d, x, y); });
+  } else if (d->type == TensorType::kFloat32) {
+    reference::elementwise<float>(ctx, d->layout, [d](float x, float y) {
+      return clampActivation(x / y, d->floatMin, d->floatMax);
+    });
   } else {
     reference::elementwise<int8_t>(ctx, d->layout, [d](int8_t x, int8_t y) {
       return static_cast<int8_t>(divideInt8(d, x, y));

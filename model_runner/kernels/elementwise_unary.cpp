@@ -45,6 +45,20 @@ float floorFloat(float x) {
   return t > x ? t - 1.0f : t;
 }
 
+// IEEE ceil by the floor above: exact for every float, -0 for inputs in (-1, 0).
+float ceilFloat(float x) {
+  return -floorFloat(-x);
+}
+
+// TFLite's RoundToNearest: halves go to the even neighbour.
+float roundHalfEven(float x) {
+  const float down = floorFloat(x);
+  const float diff = x - down;
+  // diff is 0.5 only for |x| < 2^23, so the conversion below stays in range.
+  if (diff < 0.5f || (diff == 0.5f && static_cast<int32_t>(down) % 2 == 0)) return down;
+  return down + 1.0f;
+}
+
 // --- ABS ---------------------------------------------------------------------------------------
 
 constexpr uint32_t kFloatInt8Int16 =
@@ -126,6 +140,21 @@ void invokeFloor(const OpContext& ctx) {
 void invokeSqrt(const OpContext& ctx) {
   const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
   mapUnary<float>(ctx, d->count, [](float x) { return __builtin_sqrtf(x); });
+}
+
+void invokeCeil(const OpContext& ctx) {
+  const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
+  mapUnary<float>(ctx, d->count, ceilFloat);
+}
+
+void invokeRound(const OpContext& ctx) {
+  const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
+  mapUnary<float>(ctx, d->count, roundHalfEven);
+}
+
+void invokeSquare(const OpContext& ctx) {
+  const auto* d = static_cast<const UnaryOpData*>(ctx.userData());
+  mapUnary<float>(ctx, d->count, [](float x) { return x * x; });
 }
 
 // --- RSQRT -------------------------------------------------------------------------------------
@@ -240,6 +269,16 @@ OpRegistration registerRsqrt() {
 OpRegistration registerLogicalNot() {
   return builtinRegistration(schema::BuiltinOperator::kLogicalNot, prepareLogicalNot,
                              invokeLogicalNot);
+}
+
+OpRegistration registerCeil() {
+  return builtinRegistration(schema::BuiltinOperator::kCeil, prepareFloatOnly, invokeCeil);
+}
+OpRegistration registerRound() {
+  return builtinRegistration(schema::BuiltinOperator::kRound, prepareFloatOnly, invokeRound);
+}
+OpRegistration registerSquare() {
+  return builtinRegistration(schema::BuiltinOperator::kSquare, prepareFloatOnly, invokeSquare);
 }
 
 }  // namespace tinyscope::runner::kernels

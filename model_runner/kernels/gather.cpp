@@ -10,7 +10,7 @@ namespace tinyscope::runner::kernels {
 namespace {
 
 struct GatherData {
-  const uint8_t* positions = nullptr;  // int32, in the model bytes
+  const uint8_t* positions = nullptr;  // int32, in the model bytes; nullptr: read at invoke
   size_t batches = 1, outer = 1, coords = 1, axisSize = 1;
   size_t sliceBytes = 0;  // one position's slice (the dimensions after the axis)
 };
@@ -50,16 +50,11 @@ Status prepare(OpContext& ctx) {
     same = output.dims[o++] == positions.dims[d];
   for (int32_t d = axis + 1; same && d < rank; ++d) same = output.dims[o++] == input.dims[d];
   if (!same) return ctx.fail(Status::kShapeMismatch, "output", output.index);
-  if (!positions.isConstant()) {
-    return ctx.fail(Status::kBadOpParams,
-                    "positions (not constant: cannot be range-checked before invoke)",
-                    positions.index);
-  }
   auto* data = static_cast<GatherData*>(ctx.allocatePersistent(sizeof(GatherData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
   *data = GatherData();
   ctx.setUserData(data);
-  data->positions = positions.constData;
+  data->positions = positions.isConstant() ? positions.constData : nullptr;
   data->axisSize = static_cast<size_t>(input.dims[axis]);
   for (int32_t d = 0; d < batchDims; ++d) data->batches *= static_cast<size_t>(input.dims[d]);
   for (int32_t d = batchDims; d < axis; ++d) data->outer *= static_cast<size_t>(input.dims[d]);
@@ -67,7 +62,7 @@ Status prepare(OpContext& ctx) {
     data->coords *= static_cast<size_t>(positions.dims[d]);
   data->sliceBytes = schema::tensorTypeSize(input.type);
   for (int32_t d = axis + 1; d < rank; ++d) data->sliceBytes *= static_cast<size_t>(input.dims[d]);
-  for (size_t i = 0; i < positions.elementCount; ++i) {
+  for (size_t i = 0; data->positions != nullptr && i < positions.elementCount; ++i) {
     const int32_t p = quant::loadInt32(positions.constData + 4 * i);
     if (p < 0 || static_cast<size_t>(p) >= data->axisSize)
       return ctx.failValue(Status::kBadOpParams, "positions", p, positions.index);
@@ -79,14 +74,20 @@ void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const GatherData*>(ctx.userData());
   const auto* in = ctx.inputData<uint8_t>(0);
   auto* out = ctx.outputData<uint8_t>(0);
+  const uint8_t* positions = d->positions != nullptr ? d->positions : ctx.inputData<uint8_t>(1);
   if (d->sliceBytes == 0) return;
   for (size_t b = 0; b < d->batches; ++b) {
     for (size_t o = 0; o < d->outer; ++o) {
       const uint8_t* block = in + ((b * d->outer + o) * d->axisSize) * d->sliceBytes;
       for (size_t c = 0; c < d->coords; ++c) {
-        const auto p =
-            static_cast<size_t>(quant::loadInt32(d->positions + 4 * (b * d->coords + c)));
-        std::memcpy(out, block + p * d->sliceBytes, d->sliceBytes);
+        const int32_t p = quant::loadInt32(positions + 4 * (b * d->coords + c));
+        // Constant positions were checked in prepare; a computed one outside the axis (TFLM
+        // stops the inference there) gives a slice of zero bytes.
+        if (p < 0 || static_cast<size_t>(p) >= d->axisSize) {
+          std::memset(out, 0, d->sliceBytes);
+        } else {
+          std::memcpy(out, block + static_cast<size_t>(p) * d->sliceBytes, d->sliceBytes);
+        }
         out += d->sliceBytes;
       }
     }

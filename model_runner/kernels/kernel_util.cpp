@@ -167,6 +167,27 @@ void activationRangeInt32(uint8_t activation, int32_t* actMin, int32_t* actMax) 
   }
 }
 
+void activationRangeFloat(uint8_t activation, float* actMin, float* actMax) {
+  constexpr float kMax = 3.40282347e38f;
+  *actMin = -kMax;
+  *actMax = kMax;
+  switch (static_cast<schema::Activation>(activation)) {
+    case schema::Activation::kRelu:
+      *actMin = 0.0f;
+      break;
+    case schema::Activation::kRelu6:
+      *actMin = 0.0f;
+      *actMax = 6.0f;
+      break;
+    case schema::Activation::kReluN1To1:
+      *actMin = -1.0f;
+      *actMax = 1.0f;
+      break;
+    default:
+      break;
+  }
+}
+
 Status populatePerChannel(const OpContext& ctx, const TensorDesc& input, const TensorDesc& filter,
                           const TensorDesc& output, int32_t channels, PerChannelQuant* out) {
   const uint32_t n = filter.numChannels();

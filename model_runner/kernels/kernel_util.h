@@ -85,6 +85,14 @@ Status activationRangeOf(const OpContext& ctx, uint8_t activation, const TensorD
 // Clamp range of a fused activation on an unquantized int32 output, like TFLite's
 // CalculateActivationRange<int32_t> (unknown activations leave the full range).
 void activationRangeInt32(uint8_t activation, int32_t* actMin, int32_t* actMax);
+// The same for a float32 output, like CalculateActivationRange<float>: RELU [0, max], RELU6
+// [0, 6], RELU_N1_TO_1 [-1, 1], anything else the whole range [lowest, max].
+void activationRangeFloat(uint8_t activation, float* actMin, float* actMax);
+// TFLite's ActivationFunctionWithMinMax: max(x, lo) then min(., hi); NaN passes through.
+inline float clampActivation(float x, float lo, float hi) {
+  x = x < lo ? lo : x;
+  return hi < x ? hi : x;
+}
 
 // Reserves op data of type T (value-initialized) in the persistent arena and sets it as the
 // operator's user data; kArenaTooSmall naming "op data" when the arena is full.

@@ -6,12 +6,13 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
-enum class Reducer : uint8_t { kMean, kSum, kMax };
+enum class Reducer : uint8_t { kMean, kSum, kMax, kMin };
 
 struct MeanData {
   MeanParams params;
-  void* temp = nullptr;  // scratch: outputCount int32 sums (MEAN, SUM)
+  void* temp = nullptr;  // scratch: outputCount int32 (float for float32) sums (MEAN, SUM)
   TensorType type = TensorType::kInt8;
+  float floatDivisor = 0.0f;  // float32 MEAN: the reduced count; SUM: 0 (no division)
 };
 
 Status prepareReducer(OpContext& ctx, Reducer reducer) {
@@ -20,9 +21,11 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kReducerOptions)) != Status::kOk)
     return s;
   const TensorDesc input = ctx.input(0), axis = ctx.input(1), output = ctx.output(0);
-  const bool typeOk = reducer == Reducer::kMax
+  const bool extreme = reducer == Reducer::kMax || reducer == Reducer::kMin;
+  const bool typeOk = extreme
                           ? input.type == TensorType::kInt8 || input.type == TensorType::kFloat32
-                          : input.type == TensorType::kInt8 || input.type == TensorType::kInt16;
+                          : input.type == TensorType::kInt8 || input.type == TensorType::kInt16 ||
+                                input.type == TensorType::kFloat32;
   if (!typeOk) {
     return ctx.failValue(Status::kUnsupportedOpType, "input", static_cast<int64_t>(input.type),
                          input.index);
@@ -36,7 +39,7 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
        (s = requirePerTensorQuant(ctx, output, "output")) != Status::kOk)) {
     return s;
   }
-  if (reducer == Reducer::kMax && input.type == TensorType::kInt8) {
+  if (extreme && input.type == TensorType::kInt8) {
     if (input.scale() != output.scale())
       return ctx.fail(Status::kBadQuantization, "output scale (differs from the input's)",
                       output.index);
@@ -90,7 +93,13 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
   if (!shapeOk) return ctx.fail(Status::kShapeMismatch, "output", output.index);
   p.outputCount = static_cast<int32_t>(outCount);
   data->type = input.type;
-  if (reducer == Reducer::kMax) return Status::kOk;
+  if (extreme) return Status::kOk;
+  const size_t tempCount = outCount > 0 ? outCount : 1;
+  if (input.type == TensorType::kFloat32) {
+    // Row-major sums in float, then (MEAN) one division by the count, as TFLM.
+    data->floatDivisor = reducer == Reducer::kMean ? static_cast<float>(reducedCount) : 0.0f;
+    return ctx.requestScratch(sizeof(float) * tempCount, &data->temp);
+  }
   int shift = 0;
   const double real = static_cast<double>(input.scale()) / static_cast<double>(output.scale());
   if (!quant::quantizeMultiplier(real, &p.multiplier, &shift))
@@ -113,6 +122,19 @@ Status prepareMax(OpContext& ctx) {
   return prepareReducer(ctx, Reducer::kMax);
 }
 
+Status prepareMin(OpContext& ctx) {
+  return prepareReducer(ctx, Reducer::kMin);
+}
+
+void invokeMin(const OpContext& ctx) {
+  const auto* d = static_cast<const MeanData*>(ctx.userData());
+  if (d->type == TensorType::kFloat32) {
+    reference::reduceMin(d->params, ctx.inputData<float>(0), ctx.outputData<float>(0));
+  } else {
+    reference::reduceMin(d->params, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));
+  }
+}
+
 void invokeMax(const OpContext& ctx) {
   const auto* d = static_cast<const MeanData*>(ctx.userData());
   if (d->type == TensorType::kFloat32) {
@@ -124,7 +146,10 @@ void invokeMax(const OpContext& ctx) {
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const MeanData*>(ctx.userData());
-  if (d->type == TensorType::kInt16) {
+  if (d->type == TensorType::kFloat32) {
+    reference::meanFloat(d->params, d->floatDivisor, ctx.inputData<float>(0),
+                         ctx.outputData<float>(0), static_cast<float*>(d->temp));
+  } else if (d->type == TensorType::kInt16) {
     reference::mean(d->params, ctx.inputData<int16_t>(0), ctx.outputData<int16_t>(0),
                     static_cast<int32_t*>(d->temp));
   } else {
@@ -152,6 +177,10 @@ OpRegistration registerSum() {
 
 OpRegistration registerReduceMax() {
   return builtinRegistration(schema::BuiltinOperator::kReduceMax, prepareMax, invokeMax);
+}
+
+OpRegistration registerReduceMin() {
+  return builtinRegistration(schema::BuiltinOperator::kReduceMin, prepareMin, invokeMin);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -1,11 +1,13 @@
-// The reducers MEAN, SUM (int8/int16) and REDUCE_MAX (float32, int8), over any set of axes
-// (constant int32 operand, negative axes allowed, duplicates ignored), with or without
-// keep_dims, bit-exact with TFLite Micro's reference:
+// The reducers MEAN, SUM (float32, int8, int16), REDUCE_MAX and REDUCE_MIN (float32, int8), over
+// any set of axes (constant int32 operand, negative axes allowed, duplicates ignored), with or
+// without keep_dims, bit-exact with TFLite Micro's reference:
 //   MEAN/SUM: out = MultiplyByQuantizedMultiplier(sum(q - inZeroPoint), M, S) + outZeroPoint,
 //   saturated, where (M, S) = QuantizeMultiplier(inScale / outScale); MEAN folds 1/count in:
 //   k = min(floor(log2(count)), 32, 31 + S), M' = (M << k) / count (integer division), S' = S - k.
-//   REDUCE_MAX: the largest value (the type's lowest for an empty reduction); int8 input and
-//   output must share scale and zero point, as TFLM requires.
+//   float32 MEAN/SUM: float sums in row-major input order, MEAN divided once by the count.
+//   REDUCE_MAX / REDUCE_MIN: the largest / smallest value (the type's lowest / largest for an
+//   empty reduction; NaN inputs never win a comparison); int8 input and output must
+//   share scale and zero point, as TFLM requires.
 #pragma once
 
 #include <cstddef>
@@ -70,6 +72,24 @@ void reduceMax(const MeanParams& p, const T* input, T* output) {
   });
 }
 
+template <typename T>
+void reduceMin(const MeanParams& p, const T* input, T* output) {
+  for (int32_t i = 0; i < p.outputCount; ++i) output[i] = std::numeric_limits<T>::max();
+  forEachReduced(p, [&](size_t i, size_t o) {
+    if (input[i] < output[o]) output[o] = input[i];
+  });
+}
+
+// float32 MEAN and SUM: every input added to its output's float sum in row-major order, then
+// (divisor != 0, MEAN) sum / divisor. temp: outputCount floats.
+inline void meanFloat(const MeanParams& p, float divisor, const float* input, float* output,
+                      float* temp) {
+  for (int32_t i = 0; i < p.outputCount; ++i) temp[i] = 0.0f;
+  forEachReduced(p, [&](size_t i, size_t o) { temp[o] += input[i]; });
+  for (int32_t i = 0; i < p.outputCount; ++i)
+    output[i] = divisor != 0.0f ? temp[i] / divisor : temp[i];
+}
+
 // MEAN and SUM (the multiplier tells them apart). temp: outputCount int32 sums.
 template <typename T>
 void mean(const MeanParams& p, const T* input, T* output, int32_t* temp) {
@@ -92,5 +112,6 @@ void mean(const MeanParams& p, const T* input, T* output, int32_t* temp) {
 OpRegistration registerMean();
 OpRegistration registerSum();
 OpRegistration registerReduceMax();
+OpRegistration registerReduceMin();
 
 }  // namespace tinyscope::runner::kernels

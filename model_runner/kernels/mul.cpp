@@ -19,7 +19,8 @@ Status prepare(OpContext& ctx) {
   if ((s = requireOptions(ctx, schema::BuiltinOptionsType::kMulOptions)) != Status::kOk) return s;
   const TensorDesc in1 = ctx.input(0), in2 = ctx.input(1), output = ctx.output(0);
   const TensorType type = in1.type;
-  if (type != TensorType::kInt8 && type != TensorType::kInt16 && type != TensorType::kInt32)
+  if (type != TensorType::kInt8 && type != TensorType::kInt16 && type != TensorType::kInt32 &&
+      type != TensorType::kFloat32)
     return ctx.failValue(Status::kUnsupportedOpType, "input1", static_cast<int64_t>(type),
                          in1.index);
   if ((s = requireType(ctx, in2, type, "input2")) != Status::kOk ||
@@ -36,6 +37,10 @@ Status prepare(OpContext& ctx) {
   const uint8_t activation = ctx.options().u8(schema::mul_options::kActivation);
   if (type == TensorType::kInt32) {
     activationRangeInt32(activation, &d->actMin, &d->actMax);
+    return Status::kOk;
+  }
+  if (type == TensorType::kFloat32) {
+    activationRangeFloat(activation, &d->floatMin, &d->floatMax);
     return Status::kOk;
   }
   if ((s = requirePerTensorQuantOf(ctx, in1, type, "input1")) != Status::kOk ||
@@ -87,6 +92,11 @@ void invoke(const OpContext& ctx) {
     case TensorType::kInt32:
       reference::elementwise<int32_t>(ctx, d->layout,
                                       [d](int32_t x, int32_t y) { return mulInt32(d, x, y); });
+      break;
+    case TensorType::kFloat32:
+      reference::elementwise<float>(ctx, d->layout, [d](float x, float y) {
+        return clampActivation(x * y, d->floatMin, d->floatMax);
+      });
       break;
     default:
       reference::elementwise<int8_t>(ctx, d->layout,

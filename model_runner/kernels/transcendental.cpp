@@ -67,6 +67,16 @@ void invokeLog(const OpContext& ctx) {
   mapUnary<float>(ctx, d->count, [](float x) { return __builtin_logf(x); });
 }
 
+void invokeSin(const OpContext& ctx) {
+  const auto* d = static_cast<const TranscendentalData*>(ctx.userData());
+  mapUnary<float>(ctx, d->count, [](float x) { return __builtin_sinf(x); });
+}
+
+void invokeCos(const OpContext& ctx) {
+  const auto* d = static_cast<const TranscendentalData*>(ctx.userData());
+  mapUnary<float>(ctx, d->count, [](float x) { return __builtin_cosf(x); });
+}
+
 }  // namespace
 
 OpRegistration registerElu() {
@@ -77,6 +87,13 @@ OpRegistration registerExp() {
 }
 OpRegistration registerLog() {
   return builtinRegistration(schema::BuiltinOperator::kLog, prepareFloatOnly, invokeLog);
+}
+
+OpRegistration registerSin() {
+  return builtinRegistration(schema::BuiltinOperator::kSin, prepareFloatOnly, invokeSin);
+}
+OpRegistration registerCos() {
+  return builtinRegistration(schema::BuiltinOperator::kCos, prepareFloatOnly, invokeCos);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -1,7 +1,8 @@
 // TRANSPOSE_CONV (a conv's gradient: each input pixel scatters a filter window into the
-// output): int8 with per-channel filter scales and an optional int32 bias, or int16 data with
-// int8 filters and an int64 or int16 bias (zero points not applied), like TFLite Micro's
-// reference kernels. Input 0 (the output shape) is not read: the output tensor's shape is used.
+// output): int8 with per-channel filter scales and an optional int32 bias, int16 data with
+// int8 filters and an int64 or int16 bias (zero points not applied), or float32 throughout
+// (float filter and bias), like TFLite Micro's reference kernels. Input 0 (the output shape) is not
+// read: the output tensor's shape is used.
 #pragma once
 
 #include <cstdint>
@@ -33,15 +34,13 @@ inline int32_t requantize(int64_t acc, int32_t multiplier, int32_t shift) {
   return quant::multiplyByQuantizedMultiplier64(acc, multiplier, shift);
 }
 
-// `sums` holds output.flatSize() accumulators (int32 for int8 data, int64 for int16 data).
-// Filter layout: [out_c][h][w][in_c]. Bias: int32 for int8 data, int64 or int16 for int16.
-template <typename In, typename Acc, typename Bias>
-void transposeConvPerChannel(const TransposeConvParams& p, const int32_t* multipliers,
-                             const int32_t* shifts, const Shape4& in, const In* input,
-                             const Shape4& f, const int8_t* filter, const Bias* bias,
-                             const Shape4& out, In* output, Acc* sums) {
-  const int32_t total = out.flatSize();
-  for (int32_t i = 0; i < total; ++i) sums[i] = 0;
+// The scatter both kernels share: every input pixel adds `step(sum, x, w)` over the input
+// channels into the accumulator of each output pixel its filter window covers, in TFLM's order
+// (input pixel, then input channel). `sums` (output.flatSize() entries) must start at zero.
+template <typename In, typename W, typename Acc, typename Step>
+void transposeConvScatter(const TransposeConvParams& p, const Shape4& in, const In* input,
+                          const Shape4& f, const W* filter, const Shape4& out, Acc* sums,
+                          Step step) {
   for (int32_t b = 0; b < in.n; ++b) {
     for (int32_t iy = 0; iy < in.h; ++iy) {
       for (int32_t ix = 0; ix < in.w; ++ix) {
@@ -56,10 +55,9 @@ void transposeConvPerChannel(const TransposeConvParams& p, const int32_t* multip
             if (ox < 0 || ox >= out.w) continue;
             Acc* acc = sums + ((b * out.h + oy) * out.w + ox) * out.c;
             for (int32_t oc = 0; oc < out.c; ++oc) {
-              const int8_t* w = filter + ((oc * f.h + fy) * f.w + fx) * f.c;
+              const W* w = filter + ((oc * f.h + fy) * f.w + fx) * f.c;
               Acc sum = acc[oc];
-              for (int32_t ic = 0; ic < in.c; ++ic)
-                sum = accumulate(sum, static_cast<Acc>((px[ic] + p.inputOffset) * w[ic]));
+              for (int32_t ic = 0; ic < in.c; ++ic) sum = step(sum, px[ic], w[ic]);
               acc[oc] = sum;
             }
           }
@@ -67,6 +65,20 @@ void transposeConvPerChannel(const TransposeConvParams& p, const int32_t* multip
       }
     }
   }
+}
+
+// `sums` holds output.flatSize() accumulators (int32 for int8 data, int64 for int16 data).
+// Filter layout: [out_c][h][w][in_c]. Bias: int32 for int8 data, int64 or int16 for int16.
+template <typename In, typename Acc, typename Bias>
+void transposeConvPerChannel(const TransposeConvParams& p, const int32_t* multipliers,
+                             const int32_t* shifts, const Shape4& in, const In* input,
+                             const Shape4& f, const int8_t* filter, const Bias* bias,
+                             const Shape4& out, In* output, Acc* sums) {
+  const int32_t total = out.flatSize();
+  for (int32_t i = 0; i < total; ++i) sums[i] = 0;
+  transposeConvScatter(p, in, input, f, filter, out, sums, [&p](Acc sum, In x, int8_t w) {
+    return accumulate(sum, static_cast<Acc>((x + p.inputOffset) * w));
+  });
   for (int32_t i = 0; i < total; ++i) {
     const int32_t oc = i % out.c;
     Acc acc = sums[i];
@@ -74,6 +86,25 @@ void transposeConvPerChannel(const TransposeConvParams& p, const int32_t* multip
     int32_t v = requantize(acc, multipliers[oc], shifts[oc]) + p.outputOffset;
     v = v < p.actMin ? p.actMin : (v > p.actMax ? p.actMax : v);
     output[i] = static_cast<In>(v);
+  }
+}
+
+// float32: every product rounded to float and added to its output element (TFLM's order), then
+// the bias, then the fused activation clamp [actMin, actMax].
+inline void transposeConvFloat(const TransposeConvParams& p, float actMin, float actMax,
+                               const Shape4& in, const float* input, const Shape4& f,
+                               const float* filter, const float* bias, const Shape4& out,
+                               float* output) {
+  const int32_t total = out.flatSize();
+  for (int32_t i = 0; i < total; ++i) output[i] = 0.0f;
+  transposeConvScatter(p, in, input, f, filter, out, output, [](float sum, float x, float w) {
+    const float product = x * w;
+    return sum + product;
+  });
+  for (int32_t i = 0; i < total; ++i) {
+    float v = output[i];
+    if (bias != nullptr) v += bias[i % out.c];
+    output[i] = clampActivation(v, actMin, actMax);
   }
 }
 

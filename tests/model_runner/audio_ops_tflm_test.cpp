@@ -202,9 +202,10 @@ void binaryOpSweep(BuiltinOperator op, BuiltinOptionsType optionsType,
   for (TensorType t : types) EXPECT_GT(ran[t], 0) << schema::tensorTypeName(t);
 }
 
-TEST(AudioOpsTflm, MulMatchesInt8Int16Int32) {
+TEST(AudioOpsTflm, MulMatchesInt8Int16Int32Float32) {
   binaryOpSweep(BuiltinOperator::kMul, BuiltinOptionsType::kMulOptions,
-                {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32}, 4, 60, 11, false);
+                {TensorType::kInt8, TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32},
+                4, 80, 11, false);
 }
 
 TEST(AudioOpsTflm, AddMatchesInt16Int32) {
@@ -212,9 +213,9 @@ TEST(AudioOpsTflm, AddMatchesInt16Int32) {
                 {TensorType::kInt16, TensorType::kInt32}, 4, 40, 12, false);
 }
 
-TEST(AudioOpsTflm, DivMatchesInt32Int8) {
+TEST(AudioOpsTflm, DivMatchesInt32Int8Float32) {
   binaryOpSweep(BuiltinOperator::kDiv, BuiltinOptionsType::kDivOptions,
-                {TensorType::kInt32, TensorType::kInt8}, 4, 40, 13, true);
+                {TensorType::kInt32, TensorType::kInt8, TensorType::kFloat32}, 4, 60, 13, true);
 }
 
 TEST(AudioOpsTflm, MaximumMinimumMatchEveryType) {

@@ -574,31 +574,49 @@ TEST(LayoutOpsVsTflm, PackAndUnpackInt16FollowTflm) {
 
 // ---- GATHER, SHAPE, FILL, ZEROS_LIKE ----
 
+// A random GATHER: params shape, axis, batch_dims, in-range positions and the output shape.
+struct GatherCase {
+  std::vector<int32_t> shape, coordsShape, positions, outShape;
+  int32_t axis = 0, batchDims = 0;
+};
+
+GatherCase randomGather(Rng& rng, int32_t minCoordDims) {
+  GatherCase c;
+  c.shape = randomShape(rng, 1, 4, 5);
+  const auto rank = static_cast<int32_t>(c.shape.size());
+  c.axis = uniform(rng, 0, rank - 1);
+  c.batchDims = uniform(rng, 0, c.axis < 2 ? c.axis : 2);
+  c.coordsShape.assign(c.shape.begin(), c.shape.begin() + c.batchDims);
+  for (int32_t k = uniform(rng, minCoordDims, 2); k > 0; --k)
+    c.coordsShape.push_back(uniform(rng, 1, 4));
+  c.positions.resize(elements(c.coordsShape));
+  for (int32_t& p : c.positions) p = uniform(rng, 0, c.shape[static_cast<size_t>(c.axis)] - 1);
+  c.outShape.assign(c.shape.begin(), c.shape.begin() + c.axis);
+  c.outShape.insert(c.outShape.end(), c.coordsShape.begin() + c.batchDims, c.coordsShape.end());
+  c.outShape.insert(c.outShape.end(), c.shape.begin() + c.axis + 1, c.shape.end());
+  return c;
+}
+
+TableOptions gatherOptions(int32_t axis, int32_t batchDims) {
+  return TableOptions(schema::BuiltinOptionsType::kGatherOptions)
+      .add(0, Kind::kInt32, axis)
+      .add(1, Kind::kInt32, batchDims);
+}
+
 TEST(LayoutOpsVsTflm, GatherRandomModels) {
   SKIP_WITHOUT_TFLM();
   forCases(51, 30, [&](Rng& rng, int) {
     const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
-    std::vector<int32_t> shape = randomShape(rng, 1, 4, 5);
-    const int32_t rank = static_cast<int32_t>(shape.size());
-    const int32_t axis = uniform(rng, 0, rank - 1);
-    const int32_t batchDims = uniform(rng, 0, axis < 2 ? axis : 2);
-    std::vector<int32_t> coordsShape(shape.begin(), shape.begin() + batchDims);
-    for (int32_t k = uniform(rng, 0, 2); k > 0; --k) coordsShape.push_back(uniform(rng, 1, 4));
-    std::vector<int32_t> positions(elements(coordsShape));
-    for (int32_t& p : positions) p = uniform(rng, 0, shape[static_cast<size_t>(axis)] - 1);
-    std::vector<int32_t> outShape(shape.begin(), shape.begin() + axis);
-    outShape.insert(outShape.end(), coordsShape.begin() + batchDims, coordsShape.end());
-    outShape.insert(outShape.end(), shape.begin() + axis + 1, shape.end());
+    const GatherCase c = randomGather(rng, 0);
+    const auto rank = static_cast<int32_t>(c.shape.size());
     host::TfliteWriter w;
     const QuantParams q = quantFor(type, rng);
-    const int32_t in = w.addActivation("in", type, shape, q);
-    const int32_t pos = w.addInt32Constant("positions", coordsShape, positions);
-    const int32_t out = w.addActivation("out", type, outShape, q);
+    const int32_t in = w.addActivation("in", type, c.shape, q);
+    const int32_t pos = w.addInt32Constant("positions", c.coordsShape, c.positions);
+    const int32_t out = w.addActivation("out", type, c.outShape, q);
     addOp(w, schema::BuiltinOperator::kGather, {in, pos}, {out},
-          TableOptions(schema::BuiltinOptionsType::kGatherOptions)
-              .add(0, Kind::kInt32, uniform(rng, 0, 1) ? axis : axis - rank)
-              .add(1, Kind::kInt32, batchDims));
-    compare(w, in, {out}, elements(shape) * typeSize(type), rng, true);
+          gatherOptions(uniform(rng, 0, 1) ? c.axis : c.axis - rank, c.batchDims));
+    compare(w, in, {out}, elements(c.shape) * typeSize(type), rng, true);
   });
 }
 
@@ -629,6 +647,56 @@ TEST(LayoutOps, GatherPositionOutOfRangeIsRefused) {
   addOp(w, schema::BuiltinOperator::kGather, {in, pos}, {out},
         TableOptions(schema::BuiltinOptionsType::kGatherOptions));
   expectRefusal(w, in, out, {"operator 0 GATHER", "GATHER.positions"});
+}
+
+// Positions computed at run time (here: the model's input 0, params a constant): positions
+// inside the axis give TFLM's output; one outside gives a slice of zero bytes, and the others
+// are still gathered (the oracle's release build reads outside the params there; later TFLM
+// stops the inference).
+TEST(LayoutOpsVsTflm, GatherComputedPositions) {
+  SKIP_WITHOUT_TFLM();
+  forCases(54, 24, [&](Rng& rng, int) {
+    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+    const GatherCase c = randomGather(rng, 1);
+    host::TfliteWriter w;
+    const QuantParams q = quantFor(type, rng);
+    const int32_t params = addConstant(w, "params", type, c.shape, rng, q);
+    const int32_t pos = w.addActivation("positions", TensorType::kInt32, c.coordsShape);
+    const int32_t out = w.addActivation("out", type, c.outShape, q);
+    addOp(w, schema::BuiltinOperator::kGather, {params, pos}, {out},
+          gatherOptions(c.axis, c.batchDims));
+    std::vector<uint8_t> input(c.positions.size() * 4);
+    std::memcpy(input.data(), c.positions.data(), input.size());
+    compareWith(w, pos, {out}, input, true);
+  });
+}
+
+TEST(LayoutOps, GatherComputedPositionOutsideTheAxisGivesZeros) {
+  host::TfliteWriter w;
+  const QuantParams q = QuantParams::perTensor(0.5f, 3);
+  host::TensorSpec spec;
+  spec.name = "params";
+  spec.type = TensorType::kInt8;
+  spec.shape = {3, 2};
+  spec.data = {1, 2, 3, 4, 5, 6};
+  spec.quant = q;
+  const int32_t params = w.addTensor(std::move(spec));
+  const int32_t pos = w.addActivation("positions", TensorType::kInt32, {3});
+  const int32_t out = w.addActivation("out", TensorType::kInt8, {3, 2}, q);
+  addOp(w, schema::BuiltinOperator::kGather, {params, pos}, {out},
+        TableOptions(schema::BuiltinOptionsType::kGatherOptions));
+  w.setInputs({pos});
+  w.setOutputs({out});
+  const std::vector<uint8_t> model = w.serialize();
+  for (const int32_t bad : {3, -1, 1 << 30}) {
+    SCOPED_TRACE(bad);
+    const std::vector<int32_t> positions = {2, bad, 0};
+    std::vector<uint8_t> input(12);
+    std::memcpy(input.data(), positions.data(), 12);
+    const test::OracleRun ours = test::runTinyscope(model, input);
+    ASSERT_TRUE(ours.ok) << ours.status;
+    EXPECT_EQ(ours.outputs[0], (std::vector<uint8_t>{5, 6, 0, 0, 1, 2}));
+  }
 }
 
 TEST(LayoutOpsVsTflm, ShapeFillZerosLike) {
@@ -768,30 +836,60 @@ TEST(LayoutOpsVsTflm, SumRandomModels) {
   });
 }
 
-TEST(LayoutOpsVsTflm, ReduceMaxRandomModels) {
+// float32 MEAN and SUM: float sums in input order (so any change of order shows in the last
+// bits), MEAN divided by the count; finite inputs of mixed magnitudes.
+TEST(LayoutOpsVsTflm, FloatMeanSumRandomModels) {
   SKIP_WITHOUT_TFLM();
-  forCases(62, 30, [&](Rng& rng, int) {
-    const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
-    const ReduceCase c = randomReduce(rng);
-    const QuantParams q = quantFor(type, rng);
-    runReduce(schema::BuiltinOperator::kReduceMax, type, c, q, q, rng, true);
-  });
+  uint32_t seed = 65;
+  for (const auto op : {schema::BuiltinOperator::kMean, schema::BuiltinOperator::kSum}) {
+    forCases(seed++, 30, [&](Rng& rng, int) {
+      const ReduceCase c = randomReduce(rng);
+      host::TfliteWriter w;
+      const int32_t in = w.addActivation("in", TensorType::kFloat32, c.shape);
+      const int32_t axes =
+          w.addInt32Constant("axes", {static_cast<int32_t>(c.axes.size())}, c.axes);
+      const int32_t out = w.addActivation("out", TensorType::kFloat32, c.outShape);
+      addOp(w, op, {in, axes}, {out},
+            TableOptions(schema::BuiltinOptionsType::kReducerOptions)
+                .add(0, Kind::kBool, c.keepDims));
+      std::vector<uint8_t> input = finiteFloats(elements(c.shape), rng);
+      for (size_t k = 0; k + 3 < input.size(); k += 12) input[k + 3] ^= 0x20;  // other exponents
+      compareWith(w, in, {out}, input, true);
+    });
+  }
 }
 
-TEST(LayoutOpsVsTflm, ReduceMaxRefusals) {
+// REDUCE_MAX and REDUCE_MIN (the latter from the rest of TFLM's list): float32 (random bit
+// patterns, NaNs included) and int8.
+TEST(LayoutOpsVsTflm, ReduceMaxMinRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  uint32_t seed = 62;
+  for (const auto op : {schema::BuiltinOperator::kReduceMax, schema::BuiltinOperator::kReduceMin}) {
+    forCases(seed++, 30, [&](Rng& rng, int) {
+      const TensorType type = pick(rng, {TensorType::kInt8, TensorType::kFloat32});
+      const ReduceCase c = randomReduce(rng);
+      const QuantParams q = quantFor(type, rng);
+      runReduce(op, type, c, q, q, rng, true);
+    });
+  }
+}
+
+TEST(LayoutOpsVsTflm, ReduceMaxMinRefusals) {
   SKIP_WITHOUT_TFLM();
   Rng rng(63);
   ReduceCase c;
   c.shape = {2, 3};
   c.axes = {1};
   c.outShape = {2};
-  // Output quantization differing from the input's; int16 data.
-  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt8, c,
-            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.2f, 0), rng);
-  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt8, c,
-            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.1f, 5), rng);
-  runReduce(schema::BuiltinOperator::kReduceMax, TensorType::kInt16, c,
-            QuantParams::perTensor(0.1f, 0), QuantParams::perTensor(0.1f, 0), rng);
+  for (const auto op : {schema::BuiltinOperator::kReduceMax, schema::BuiltinOperator::kReduceMin}) {
+    // Output quantization differing from the input's; int16 data.
+    runReduce(op, TensorType::kInt8, c, QuantParams::perTensor(0.1f, 0),
+              QuantParams::perTensor(0.2f, 0), rng);
+    runReduce(op, TensorType::kInt8, c, QuantParams::perTensor(0.1f, 0),
+              QuantParams::perTensor(0.1f, 5), rng);
+    runReduce(op, TensorType::kInt16, c, QuantParams::perTensor(0.1f, 0),
+              QuantParams::perTensor(0.1f, 0), rng);
+  }
 }
 
 TEST(LayoutOpsVsTflm, ArgMaxArgMinRandomModels) {
@@ -1211,6 +1309,40 @@ int32_t addInt32Constant(host::TfliteWriter& w, const std::string& name,
   return w.addTensor(std::move(spec));
 }
 
+// Random TRANSPOSE_CONV geometry: input [n, h, w, ic], filter [oc, fh, fw, ic], strides, padding
+// and the output size as TensorFlow gives it, sometimes one larger (TFLM pads for it).
+struct TransposeConvShape {
+  int32_t n = 1, h = 1, w = 1, ic = 1, oc = 1, fh = 1, fw = 1, sh = 1, sw = 1, oh = 1, ow = 1;
+  bool same = false;
+};
+
+TransposeConvShape randomTransposeConvShape(Rng& rng) {
+  TransposeConvShape t;
+  t.n = uniform(rng, 1, 2);
+  t.h = uniform(rng, 1, 5);
+  t.w = uniform(rng, 1, 5);
+  t.ic = uniform(rng, 1, 6);
+  t.oc = uniform(rng, 1, 6);
+  t.fh = uniform(rng, 1, 4);
+  t.fw = uniform(rng, 1, 4);
+  t.sh = uniform(rng, 1, 3);
+  t.sw = uniform(rng, 1, 3);
+  t.same = uniform(rng, 0, 1) == 1;
+  t.oh = t.same ? t.h * t.sh : (t.h - 1) * t.sh + t.fh;
+  t.ow = t.same ? t.w * t.sw : (t.w - 1) * t.sw + t.fw;
+  if (uniform(rng, 0, 4) == 0) ++t.oh;
+  if (uniform(rng, 0, 4) == 0) ++t.ow;
+  return t;
+}
+
+TableOptions transposeConvOptions(const TransposeConvShape& t, int32_t activation) {
+  return TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+      .add(0, Kind::kInt8, t.same ? 0 : 1)
+      .add(1, Kind::kInt32, t.sw)
+      .add(2, Kind::kInt32, t.sh)
+      .add(3, Kind::kInt8, activation);
+}
+
 TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
   SKIP_WITHOUT_TFLM();
   Rng rng(81);
@@ -1218,16 +1350,8 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
   const int kCases = 80;
   for (int i = 0; i < kCases; ++i) {
     SCOPED_TRACE(i);
-    const int32_t n = uniform(rng, 1, 2), h = uniform(rng, 1, 5), wd = uniform(rng, 1, 5);
-    const int32_t ic = uniform(rng, 1, 6), oc = uniform(rng, 1, 6);
-    const int32_t fh = uniform(rng, 1, 4), fw = uniform(rng, 1, 4);
-    const int32_t sh = uniform(rng, 1, 3), sw = uniform(rng, 1, 3);
-    const bool same = uniform(rng, 0, 1) == 1;
-    // Output size as TensorFlow gives it, sometimes one larger (TFLM pads for it).
-    int32_t oh = same ? h * sh : (h - 1) * sh + fh;
-    int32_t ow = same ? wd * sw : (wd - 1) * sw + fw;
-    if (uniform(rng, 0, 4) == 0) ++oh;
-    if (uniform(rng, 0, 4) == 0) ++ow;
+    const TransposeConvShape t = randomTransposeConvShape(rng);
+    const auto [n, h, wd, ic, oc, fh, fw, sh, sw, oh, ow, same] = t;
     host::TfliteWriter w;
     const int32_t shape = addInt32Constant(w, "output_shape", {n, oh, ow, oc});
     std::vector<float> scales(static_cast<size_t>(uniform(rng, 0, 1) ? oc : 1));
@@ -1260,15 +1384,47 @@ TEST(LayoutOpsVsTflm, TransposeConvRandomModels) {
       }
     }
     addOp(w, schema::BuiltinOperator::kTransposeConv, inputs, {out},
-          TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
-              .add(0, Kind::kInt8, same ? 0 : 1)
-              .add(1, Kind::kInt32, sw)
-              .add(2, Kind::kInt32, sh)
-              .add(3, Kind::kInt8, uniform(rng, 0, 3)));
+          transposeConvOptions(t, uniform(rng, 0, 3)));
     const size_t inBytes = static_cast<size_t>(n * h * wd * ic) * typeSize(type);
     ran += compareRan(w, in, out, randomBytes(inBytes, rng)) ? 1 : 0;
   }
   EXPECT_GE(ran, kCases * 3 / 4);
+}
+
+// float32 data, filter and bias: every fused activation, both paddings, strides 1-3.
+TEST(LayoutOpsVsTflm, TransposeConvFloatRandomModels) {
+  SKIP_WITHOUT_TFLM();
+  Rng rng(83);
+  int ran = 0;
+  const int kCases = 60;
+  for (int i = 0; i < kCases; ++i) {
+    SCOPED_TRACE(i);
+    const TransposeConvShape t = randomTransposeConvShape(rng);
+    const auto [n, h, wd, ic, oc, fh, fw, sh, sw, oh, ow, same] = t;
+    host::TfliteWriter w;
+    const int32_t shape = addInt32Constant(w, "output_shape", {n, oh, ow, oc});
+    host::TensorSpec filterSpec;
+    filterSpec.name = "filter";
+    filterSpec.type = TensorType::kFloat32;
+    filterSpec.shape = {oc, fh, fw, ic};
+    filterSpec.data = finiteFloats(static_cast<size_t>(oc * fh * fw * ic), rng);
+    const int32_t filter = w.addTensor(std::move(filterSpec));
+    const int32_t in = w.addActivation("in", TensorType::kFloat32, {n, h, wd, ic});
+    const int32_t out = w.addActivation("out", TensorType::kFloat32, {n, oh, ow, oc});
+    std::vector<int32_t> inputs = {shape, filter, in};
+    if (uniform(rng, 0, 2) != 0) {
+      host::TensorSpec biasSpec;
+      biasSpec.name = "bias";
+      biasSpec.type = TensorType::kFloat32;
+      biasSpec.shape = {oc};
+      biasSpec.data = finiteFloats(static_cast<size_t>(oc), rng);
+      inputs.push_back(w.addTensor(std::move(biasSpec)));
+    }
+    addOp(w, schema::BuiltinOperator::kTransposeConv, inputs, {out},
+          transposeConvOptions(t, uniform(rng, 0, 3)));
+    ran += compareRan(w, in, out, finiteFloats(static_cast<size_t>(n * h * wd * ic), rng)) ? 1 : 0;
+  }
+  EXPECT_EQ(ran, kCases);
 }
 
 // An int8 filter without quantization, and float data with an int8 filter (a hybrid model),

@@ -66,6 +66,28 @@ std::vector<int16_t> randomSamples(std::mt19937& rng, size_t n) {
   return v;
 }
 
+// Random transform input of `type`: int16 samples of a random magnitude, int32 of every
+// magnitude up to the full range (so 32-bit sums wrap), float32 in [-1000, 1000].
+std::vector<uint8_t> randomTransformInput(TensorType type, size_t count, std::mt19937& rng) {
+  if (type == TensorType::kFloat32) {
+    std::uniform_real_distribution<float> dist(-1000.0f, 1000.0f);
+    std::vector<float> v(count);
+    for (float& x : v) x = dist(rng);
+    return bytesOf(v);
+  }
+  if (type == TensorType::kInt32) {
+    const uint32_t bits = 1 + rng() % 32;
+    std::vector<int32_t> v(count);
+    for (int32_t& x : v) {
+      const uint32_t r = static_cast<uint32_t>(rng());
+      x = bits == 32 ? static_cast<int32_t>(r)
+                     : static_cast<int32_t>(r % (1u << bits)) - (1 << (bits - 1));
+    }
+    return bytesOf(v);
+  }
+  return bytesOf(randomSamples(rng, count));
+}
+
 struct Op {
   std::string code;
   FlexMapWriter options;
@@ -95,7 +117,8 @@ class SignalModel {
     m_outputs.push_back(
         m_w.addActivation("out" + std::to_string(m_outputs.size()), type, std::move(shape)));
   }
-  std::vector<uint8_t> build(const Op& op) {
+  // `modelOutputs`: which of the operator's outputs the model exposes (default: all).
+  std::vector<uint8_t> build(const Op& op, std::vector<size_t> modelOutputs = {}) {
     OperatorSpec spec;
     spec.op = BuiltinOperator::kCustom;
     spec.inputs = m_inputs;
@@ -104,7 +127,12 @@ class SignalModel {
         CustomOptions{op.code, op.noOptions ? std::vector<uint8_t>{} : op.options.finish()};
     m_w.addOperator(spec);
     m_w.setInputs({m_input});
-    m_w.setOutputs(m_outputs);
+    std::vector<int32_t> exposed = m_outputs;
+    if (!modelOutputs.empty()) {
+      exposed.clear();
+      for (size_t k : modelOutputs) exposed.push_back(m_outputs[k]);
+    }
+    m_w.setOutputs(exposed);
     return m_w.serialize();
   }
 
@@ -181,6 +209,52 @@ TEST(SignalOpsTflm, RfftMatchesEveryRadix) {
     Op op{"SignalRfft", {}, false};
     op.options.addInt("T", static_cast<int64_t>(TensorType::kInt16)).addInt("fft_length", fft);
     return Case{m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(frames * len)))};
+  });
+}
+
+// The int32 (kiss_fft FIXED_POINT=32) and float32 transforms over the same lengths: int32
+// samples of every magnitude up to the full range (so the 32-bit sums wrap as in TFLM's
+// build), float samples in [-1000, 1000].
+TEST(SignalOpsTflm, RfftInt32AndFloatMatch) {
+  SKIP_WITHOUT_TFLM();
+  const int32_t lengths[] = {4,  8,  16, 32, 64,  128, 256, 512, 6,    10,  12,
+                             20, 30, 60, 96, 120, 160, 240, 480, 1000, 1536};
+  constexpr size_t kLengths = sizeof lengths / sizeof lengths[0];
+  sweep(47, 2 * static_cast<int>(kLengths), [&](std::mt19937& rng, int k) {
+    const int32_t fft = lengths[static_cast<size_t>(k) % kLengths];
+    const bool isFloat = k >= static_cast<int>(kLengths);
+    const TensorType type = isFloat ? TensorType::kFloat32 : TensorType::kInt32;
+    const int32_t len = 1 + static_cast<int32_t>(rng() % static_cast<uint32_t>(fft));
+    const int32_t frames = 1 + static_cast<int32_t>(rng() % 2);
+    const size_t count = static_cast<size_t>(frames * len);
+    SignalModel m;
+    m.input(type, {frames, len});
+    m.output(type, {frames, fft + 2});
+    Op op{"SignalRfft", {}, false};
+    op.options.addInt("T", static_cast<int64_t>(type)).addInt("fft_length", fft);
+    return Case{m.build(op), randomTransformInput(type, count, rng)};
+  });
+}
+
+// SignalIrfft (kiss_fftri) in every type over the same lengths: random bins, int32 ones of
+// every magnitude up to the full range.
+TEST(SignalOpsTflm, IrfftMatchesEveryTypeAndRadix) {
+  SKIP_WITHOUT_TFLM();
+  const int32_t lengths[] = {4,  8,  16, 32, 64,  128, 256, 512, 6,    10,  12,
+                             20, 30, 60, 96, 120, 160, 240, 480, 1000, 1536};
+  constexpr size_t kLengths = sizeof lengths / sizeof lengths[0];
+  sweep(48, 3 * static_cast<int>(kLengths), [&](std::mt19937& rng, int k) {
+    const int32_t fft = lengths[static_cast<size_t>(k) % kLengths];
+    const TensorType types[] = {TensorType::kInt16, TensorType::kInt32, TensorType::kFloat32};
+    const TensorType type = types[static_cast<size_t>(k) / kLengths];
+    const int32_t frames = 1 + static_cast<int32_t>(rng() % 2);
+    const size_t count = static_cast<size_t>(frames * (fft + 2));
+    SignalModel m;
+    m.input(type, {frames, fft + 2});
+    m.output(type, {frames, fft});
+    Op op{"SignalIrfft", {}, false};
+    op.options.addInt("T", static_cast<int64_t>(type)).addInt("fft_length", fft);
+    return Case{m.build(op), randomTransformInput(type, count, rng)};
   });
 }
 
@@ -371,6 +445,152 @@ TEST(SignalState, SpectralSubtractionStateCarriesAndResets) {
   EXPECT_EQ(run(), expected);
 }
 
+// The streaming ops on their first invoke (what tflm_run runs): SignalDelay, SignalFramer
+// (prefilled: every frame complete; not prefilled: the valid flag only, since TFLM leaves
+// incomplete frames unwritten), SignalStacker (no right context: complete; with one: the flag
+// only) and SignalOverlapAdd in int16 (saturating) and float32.
+TEST(SignalOpsTflm, StreamingOpsMatchOnTheFirstInvoke) {
+  SKIP_WITHOUT_TFLM();
+  sweep(49, 20, [&](std::mt19937& rng, int) {
+    const int32_t frame = 1 + static_cast<int32_t>(rng() % 40);
+    const int32_t rows = 1 + static_cast<int32_t>(rng() % 3);
+    SignalModel m;
+    m.input(TensorType::kInt16, {rows, frame});
+    m.output(TensorType::kInt16, {rows, frame});
+    Op op{"SignalDelay", {}, false};
+    op.options.addInt("delay_length",
+                      static_cast<int64_t>(rng() % static_cast<uint32_t>(2 * frame + 1)));
+    return Case{m.build(op), bytesOf(randomSamples(rng, static_cast<size_t>(rows * frame)))};
+  });
+  sweep(50, 30, [&](std::mt19937& rng, int k) {
+    const int32_t step = 1 + static_cast<int32_t>(rng() % 16);
+    const int32_t size = step + static_cast<int32_t>(rng() % 40);
+    const int32_t frames = 1 + static_cast<int32_t>(rng() % 6);
+    const int32_t rows = 1 + static_cast<int32_t>(rng() % 2);
+    const bool prefill = k % 3 != 2;
+    SignalModel m;
+    m.input(TensorType::kInt16, {rows, frames * step});
+    m.output(TensorType::kInt16, {rows, frames, size});
+    m.output(TensorType::kBool, {});
+    Op op{"SignalFramer", {}, false};
+    op.options.addInt("frame_size", size).addInt("frame_step", step).addBool("prefill", prefill);
+    return Case{m.build(op, prefill ? std::vector<size_t>{} : std::vector<size_t>{1}),
+                bytesOf(randomSamples(rng, static_cast<size_t>(rows * frames * step)))};
+  });
+  sweep(51, 24, [&](std::mt19937& rng, int k) {
+    const int32_t channels = 1 + static_cast<int32_t>(rng() % 40);
+    const int32_t left = static_cast<int32_t>(rng() % 4);
+    const int32_t right = k % 2 == 0 ? 0 : 1 + static_cast<int32_t>(rng() % 3);
+    const int32_t step = 1 + static_cast<int32_t>(rng() % static_cast<uint32_t>(left + right + 1));
+    SignalModel m;
+    m.input(TensorType::kInt16, {channels});
+    m.output(TensorType::kInt16, {channels * (left + right + 1)});
+    m.output(TensorType::kBool, {});
+    Op op{"SignalStacker", {}, false};
+    op.options.addInt("num_channels", channels)
+        .addInt("stacker_left_context", left)
+        .addInt("stacker_right_context", right)
+        .addInt("stacker_step", step);
+    return Case{m.build(op, right == 0 ? std::vector<size_t>{} : std::vector<size_t>{1}),
+                bytesOf(randomSamples(rng, static_cast<size_t>(channels)))};
+  });
+  sweep(52, 24, [&](std::mt19937& rng, int k) {
+    const bool isFloat = k % 2 == 1;
+    const TensorType type = isFloat ? TensorType::kFloat32 : TensorType::kInt16;
+    const int32_t size = 1 + static_cast<int32_t>(rng() % 48);
+    const int32_t step = 1 + static_cast<int32_t>(rng() % static_cast<uint32_t>(size));
+    const int32_t frames = 1 + static_cast<int32_t>(rng() % 5);
+    const int32_t rows = 1 + static_cast<int32_t>(rng() % 2);
+    SignalModel m;
+    m.input(type, {rows, frames, size});
+    m.output(type, {rows, frames * step});
+    Op op{"SignalOverlapAdd", {}, false};
+    op.options.addInt("T", static_cast<int64_t>(type)).addInt("frame_step", step);
+    const size_t count = static_cast<size_t>(rows * frames * size);
+    std::vector<uint8_t> input;
+    if (isFloat) {
+      std::uniform_real_distribution<float> dist(-100.0f, 100.0f);
+      std::vector<float> v(count);
+      for (float& x : v) x = dist(rng);
+      input = bytesOf(v);
+    } else {
+      input = bytesOf(randomSamples(rng, count));
+    }
+    return Case{m.build(op), input};
+  });
+}
+
+// A SignalStacker of 2 channels with one frame of left and right context.
+std::vector<uint8_t> stackerModel(int64_t step) {
+  SignalModel m;
+  m.input(TensorType::kInt16, {2});
+  m.output(TensorType::kInt16, {6});
+  m.output(TensorType::kBool, {});
+  Op op{"SignalStacker", {}, false};
+  op.options.addInt("num_channels", 2)
+      .addInt("stacker_left_context", 1)
+      .addInt("stacker_right_context", 1)
+      .addInt("stacker_step", step);
+  return m.build(op);
+}
+
+// Across invokes (tflm_run runs one): the delay line, the overlap buffer and the stacker's
+// stream carry over exactly, and resetState() restarts them as after allocate().
+TEST(SignalState, StreamingOpsCarryAndReset) {
+  AllOpsResolver resolver;
+  ASSERT_EQ(kernels::addAllOps(resolver), Status::kOk);
+  const auto runs = [&](const std::vector<uint8_t>& model,
+                        const std::vector<std::vector<int16_t>>& inputs, bool resetBeforeLast) {
+    std::vector<uint8_t> arena(64 * 1024);
+    Interpreter interp(model.data(), model.size(), resolver, arena.data(), arena.size());
+    EXPECT_EQ(interp.allocate(), Status::kOk);
+    std::vector<std::vector<int16_t>> outs;
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      if (resetBeforeLast && k + 1 == inputs.size()) {
+        EXPECT_EQ(interp.resetState(), Status::kOk);
+      }
+      std::memcpy(interp.input(0).data, inputs[k].data(), inputs[k].size() * 2);
+      EXPECT_EQ(interp.invoke(), Status::kOk);
+      const TensorView out = interp.output(0);
+      const auto* p = static_cast<const int16_t*>(out.data);
+      outs.emplace_back(p, p + out.bytes / 2);
+    }
+    return outs;
+  };
+  {  // delay of 3 over frames of 2: the stream comes out 3 samples late
+    SignalModel m;
+    m.input(TensorType::kInt16, {2});
+    m.output(TensorType::kInt16, {2});
+    Op op{"SignalDelay", {}, false};
+    op.options.addInt("delay_length", 3);
+    const std::vector<uint8_t> model = m.build(op);
+    const std::vector<std::vector<int16_t>> in = {{1, 2}, {3, 4}, {5, 6}, {7, 8}};
+    EXPECT_EQ(runs(model, in, false),
+              (std::vector<std::vector<int16_t>>{{0, 0}, {0, 1}, {2, 3}, {4, 5}}));
+    EXPECT_EQ(runs(model, in, true).back(), (std::vector<int16_t>{0, 0}));
+  }
+  {  // overlap-add of frames of 4 every 2 samples
+    SignalModel m;
+    m.input(TensorType::kInt16, {1, 4});
+    m.output(TensorType::kInt16, {2});
+    Op op{"SignalOverlapAdd", {}, false};
+    op.options.addInt("T", static_cast<int64_t>(TensorType::kInt16)).addInt("frame_step", 2);
+    const std::vector<uint8_t> model = m.build(op);
+    const std::vector<std::vector<int16_t>> in = {{1, 2, 3, 4}, {10, 20, 30, 40}, {32767, 1, 0, 0}};
+    EXPECT_EQ(runs(model, in, false),
+              (std::vector<std::vector<int16_t>>{{1, 2}, {13, 24}, {32767, 41}}));
+    EXPECT_EQ(runs(model, in, true).back(), (std::vector<int16_t>{32767, 1}));
+  }
+  {  // stacker: 2 channels, left 1, right 1, step 1
+    const std::vector<uint8_t> model = stackerModel(1);
+    const std::vector<std::vector<int16_t>> in = {{1, 2}, {3, 4}, {5, 6}};
+    EXPECT_EQ(runs(model, in, false),
+              (std::vector<std::vector<int16_t>>{
+                  {0, 0, 0, 0, 0, 0}, {1, 2, 1, 2, 3, 4}, {1, 2, 3, 4, 5, 6}}));
+    EXPECT_EQ(runs(model, in, true).back(), (std::vector<int16_t>{0, 0, 0, 0, 0, 0}));
+  }
+}
+
 // Hostile variants of the real front-end: random bytes flipped anywhere (options, shapes,
 // indices, constant tables). Each either is refused or runs; none may read or write outside
 // its tensors (run under the asan preset to prove it).
@@ -497,6 +717,37 @@ TEST(SignalOpsRefusals, NameTheParameter) {
     const test::OracleRun run = test::runTinyscope(model, {});
     EXPECT_FALSE(run.ok);
     EXPECT_NE(run.status.find("custom_options"), std::string::npos) << run.status;
+  }
+  // The streaming ops' parameters TFLM would overrun its buffers with: a stacker step of 0 or
+  // past the stacked frames, an overlap step past the frame, a framer step that does not divide
+  // the input.
+  {
+    for (const int64_t step : {int64_t{0}, int64_t{4}}) {
+      const test::OracleRun run = test::runTinyscope(stackerModel(step), {});
+      EXPECT_FALSE(run.ok);
+      EXPECT_NE(run.status.find("stacker_step"), std::string::npos) << run.status;
+    }
+  }
+  {
+    SignalModel m;
+    m.input(TensorType::kInt16, {1, 4});
+    m.output(TensorType::kInt16, {5});
+    Op op{"SignalOverlapAdd", {}, false};
+    op.options.addInt("T", static_cast<int64_t>(TensorType::kInt16)).addInt("frame_step", 5);
+    const test::OracleRun run = test::runTinyscope(m.build(op), {});
+    EXPECT_FALSE(run.ok);
+    EXPECT_NE(run.status.find("frame_step"), std::string::npos) << run.status;
+  }
+  {
+    SignalModel m;
+    m.input(TensorType::kInt16, {10});
+    m.output(TensorType::kInt16, {2, 8});
+    m.output(TensorType::kBool, {});
+    Op op{"SignalFramer", {}, false};
+    op.options.addInt("frame_size", 8).addInt("frame_step", 4).addBool("prefill", true);
+    const test::OracleRun run = test::runTinyscope(m.build(op), {});
+    EXPECT_FALSE(run.ok);
+    EXPECT_NE(run.status.find("frame_step"), std::string::npos) << run.status;
   }
 }
 

@@ -162,4 +162,13 @@ bool expectSameAsTflmRan(const std::vector<uint8_t>& model, const std::vector<ui
   return tflm.ok && ours.ok;
 }
 
+void expectBothRefuse(const std::vector<uint8_t>& model, const std::string& opName) {
+  SCOPED_TRACE(opName);
+  const OracleRun tflm = runTflm(model, {});
+  const OracleRun ours = runTinyscope(model, {});
+  EXPECT_FALSE(tflm.ok) << "TFLM ran the model";
+  EXPECT_FALSE(ours.ok) << "tinyscope ran the model";
+  EXPECT_NE(ours.status.find("operator 0 " + opName), std::string::npos) << ours.status;
+}
+
 }  // namespace tinyscope::runner::test

@@ -36,5 +36,7 @@ void expectSameAsTflm(const std::vector<uint8_t>& model, const std::vector<uint8
 // The same check; true when both engines ran the model (random-model tests count these so they
 // cannot pass on models both refuse).
 bool expectSameAsTflmRan(const std::vector<uint8_t>& model, const std::vector<uint8_t>& input0);
+// Both engines refuse the model (zero input); tinyscope's error names "operator 0 <opName>".
+void expectBothRefuse(const std::vector<uint8_t>& model, const std::string& opName);
 
 }  // namespace tinyscope::runner::test

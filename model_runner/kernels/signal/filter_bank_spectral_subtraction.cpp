@@ -107,13 +107,7 @@ void reset(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerSignalFilterBankSpectralSubtraction() {
-  OpRegistration r;
-  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kCustom);
-  r.customName = "SignalFilterBankSpectralSubtraction";
-  r.prepare = prepare;
-  r.invoke = invoke;
-  r.reset = reset;
-  return r;
+  return signal::customRegistration("SignalFilterBankSpectralSubtraction", prepare, invoke, reset);
 }
 
 }  // namespace tinyscope::runner::kernels

@@ -93,119 +93,185 @@ int16_t toQ15(double v) {
   return static_cast<int16_t>(f);
 }
 
-// kiss_fft's fixed-point primitives: products in int32, rounding by 2^14 then >> 15, every
-// stored value truncated to int16.
-inline int16_t sround(int32_t x) {
-  return static_cast<int16_t>((x + (1 << 14)) >> 15);
-}
-inline Cpx16 cmul(Cpx16 a, Cpx16 b) {
-  Cpx16 m;
-  m.r = sround(int32_t{a.r} * b.r - int32_t{a.i} * b.i);
-  m.i = sround(int32_t{a.r} * b.i + int32_t{a.i} * b.r);
-  return m;
-}
-inline void fixDiv(Cpx16& c, int32_t k) {
-  const int32_t scale = 32767 / k;
-  c.r = sround(int32_t{c.r} * scale);
-  c.i = sround(int32_t{c.i} * scale);
-}
-inline Cpx16 cadd(Cpx16 a, Cpx16 b) {
-  return Cpx16{static_cast<int16_t>(a.r + b.r), static_cast<int16_t>(a.i + b.i)};
-}
-inline Cpx16 csub(Cpx16 a, Cpx16 b) {
-  return Cpx16{static_cast<int16_t>(a.r - b.r), static_cast<int16_t>(a.i - b.i)};
-}
+// kiss_fft's arithmetic per sample type. int16 (FIXED_POINT=16): products in int32, rounding
+// by 2^14 then >> 15, every stored value truncated to int16. int32 (FIXED_POINT=32): products
+// in int64, rounding by 2^30 then >> 31, sums wrapping in 32 bits. float: plain float
+// arithmetic, no scaling between stages.
+template <typename T>
+struct Arith;
 
-void butterfly2(Cpx16* out, size_t stride, const Cpx16* tw, int32_t m) {
-  Cpx16* out2 = out + m;
+template <>
+struct Arith<int16_t> {
+  static int16_t sround(int32_t x) { return static_cast<int16_t>((x + (1 << 14)) >> 15); }
+  static int16_t add(int16_t a, int16_t b) { return static_cast<int16_t>(a + b); }
+  static int16_t sub(int16_t a, int16_t b) { return static_cast<int16_t>(a - b); }
+  static int16_t neg(int16_t a) { return static_cast<int16_t>(-a); }
+  static int16_t mul(int16_t a, int16_t b) { return sround(int32_t{a} * b); }
+  static Cpx<int16_t> cmul(Cpx<int16_t> a, Cpx<int16_t> b) {
+    return {sround(int32_t{a.r} * b.r - int32_t{a.i} * b.i),
+            sround(int32_t{a.r} * b.i + int32_t{a.i} * b.r)};
+  }
+  static void fixDiv(Cpx<int16_t>& c, int32_t k) {
+    const int32_t scale = 32767 / k;
+    c.r = sround(int32_t{c.r} * scale);
+    c.i = sround(int32_t{c.i} * scale);
+  }
+  static int16_t half(int16_t x) { return static_cast<int16_t>(x >> 1); }
+  // HALF_OF(a + b) and HALF_OF(a - b): the sum in int, halved, then stored.
+  static int16_t halfSum(int16_t a, int16_t b) { return static_cast<int16_t>((a + b) >> 1); }
+  static int16_t halfDiff(int16_t a, int16_t b) { return static_cast<int16_t>((a - b) >> 1); }
+  static int16_t twiddle(double v) { return toQ15(v); }
+  static int16_t unscale(int16_t x, int32_t) { return x; }
+};
+
+template <>
+struct Arith<int32_t> {
+  static int32_t sround(int64_t x) { return static_cast<int32_t>((x + (1 << 30)) >> 31); }
+  static int32_t add(int32_t a, int32_t b) {
+    return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+  }
+  static int32_t sub(int32_t a, int32_t b) {
+    return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
+  }
+  static int32_t neg(int32_t a) { return sub(0, a); }
+  static int32_t mul(int32_t a, int32_t b) { return sround(int64_t{a} * b); }
+  static Cpx<int32_t> cmul(Cpx<int32_t> a, Cpx<int32_t> b) {
+    return {sround(int64_t{a.r} * b.r - int64_t{a.i} * b.i),
+            sround(int64_t{a.r} * b.i + int64_t{a.i} * b.r)};
+  }
+  static void fixDiv(Cpx<int32_t>& c, int32_t k) {
+    const int64_t scale = 2147483647 / k;
+    c.r = sround(c.r * scale);
+    c.i = sround(c.i * scale);
+  }
+  static int32_t half(int32_t x) { return x >> 1; }
+  static int32_t halfSum(int32_t a, int32_t b) { return add(a, b) >> 1; }
+  static int32_t halfDiff(int32_t a, int32_t b) { return sub(a, b) >> 1; }
+  static int32_t unscale(int32_t x, int32_t) { return x; }
+  static int32_t twiddle(double v) {
+    const double t = 0.5 + 2147483647.0 * v;
+    long long f = static_cast<long long>(t);
+    if (static_cast<double>(f) > t) --f;  // floor
+    return static_cast<int32_t>(f);
+  }
+};
+
+template <>
+struct Arith<float> {
+  static float add(float a, float b) { return a + b; }
+  static float sub(float a, float b) { return a - b; }
+  static float neg(float a) { return -a; }
+  static float mul(float a, float b) { return a * b; }
+  static Cpx<float> cmul(Cpx<float> a, Cpx<float> b) {
+    const float rr = a.r * b.r, ii = a.i * b.i, ri = a.r * b.i, ir = a.i * b.r;
+    return {rr - ii, ri + ir};
+  }
+  static void fixDiv(Cpx<float>&, int32_t) {}
+  static float half(float x) { return x * 0.5f; }
+  static float halfSum(float a, float b) { return (a + b) * 0.5f; }
+  static float halfDiff(float a, float b) { return (a - b) * 0.5f; }
+  static float twiddle(double v) { return static_cast<float>(v); }
+  // TFLM divides the float inverse by fft_length (kiss_fft leaves it scaled by it).
+  static float unscale(float x, int32_t fftLength) { return x / static_cast<float>(fftLength); }
+};
+
+template <typename T>
+void butterfly2(Cpx<T>* out, size_t stride, const Cpx<T>* tw, int32_t m) {
+  using A = Arith<T>;
+  Cpx<T>* out2 = out + m;
   for (int32_t k = 0; k < m; ++k) {
-    fixDiv(out[k], 2);
-    fixDiv(out2[k], 2);
-    const Cpx16 t = cmul(out2[k], tw[k * stride]);
-    out2[k] = csub(out[k], t);
-    out[k] = cadd(out[k], t);
+    A::fixDiv(out[k], 2);
+    A::fixDiv(out2[k], 2);
+    const Cpx<T> t = A::cmul(out2[k], tw[k * stride]);
+    out2[k] = {A::sub(out[k].r, t.r), A::sub(out[k].i, t.i)};
+    out[k] = {A::add(out[k].r, t.r), A::add(out[k].i, t.i)};
   }
 }
 
-void butterfly4(Cpx16* out, size_t stride, const Cpx16* tw, int32_t m) {
+template <typename T>
+Cpx<T> cadd(Cpx<T> a, Cpx<T> b) {
+  return {Arith<T>::add(a.r, b.r), Arith<T>::add(a.i, b.i)};
+}
+template <typename T>
+Cpx<T> csub(Cpx<T> a, Cpx<T> b) {
+  return {Arith<T>::sub(a.r, b.r), Arith<T>::sub(a.i, b.i)};
+}
+
+template <typename T>
+void butterfly4(Cpx<T>* out, size_t stride, const Cpx<T>* tw, int32_t m, bool inverse) {
+  using A = Arith<T>;
   for (int32_t k = 0; k < m; ++k) {
-    Cpx16* f = out + k;
-    fixDiv(f[0], 4);
-    fixDiv(f[m], 4);
-    fixDiv(f[2 * m], 4);
-    fixDiv(f[3 * m], 4);
-    const Cpx16 s0 = cmul(f[m], tw[k * stride]);
-    const Cpx16 s1 = cmul(f[2 * m], tw[2 * k * stride]);
-    const Cpx16 s2 = cmul(f[3 * m], tw[3 * k * stride]);
-    const Cpx16 s5 = csub(f[0], s1);
+    Cpx<T>* f = out + k;
+    A::fixDiv(f[0], 4);
+    A::fixDiv(f[m], 4);
+    A::fixDiv(f[2 * m], 4);
+    A::fixDiv(f[3 * m], 4);
+    const Cpx<T> s0 = A::cmul(f[m], tw[k * stride]);
+    const Cpx<T> s1 = A::cmul(f[2 * m], tw[2 * k * stride]);
+    const Cpx<T> s2 = A::cmul(f[3 * m], tw[3 * k * stride]);
+    const Cpx<T> s5 = csub(f[0], s1);
     f[0] = cadd(f[0], s1);
-    const Cpx16 s3 = cadd(s0, s2);
-    const Cpx16 s4 = csub(s0, s2);
+    const Cpx<T> s3 = cadd(s0, s2);
+    const Cpx<T> s4 = csub(s0, s2);
     f[2 * m] = csub(f[0], s3);
     f[0] = cadd(f[0], s3);
-    f[m].r = static_cast<int16_t>(s5.r + s4.i);
-    f[m].i = static_cast<int16_t>(s5.i - s4.r);
-    f[3 * m].r = static_cast<int16_t>(s5.r - s4.i);
-    f[3 * m].i = static_cast<int16_t>(s5.i + s4.r);
+    if (inverse) {
+      f[m] = {A::sub(s5.r, s4.i), A::add(s5.i, s4.r)};
+      f[3 * m] = {A::add(s5.r, s4.i), A::sub(s5.i, s4.r)};
+    } else {
+      f[m] = {A::add(s5.r, s4.i), A::sub(s5.i, s4.r)};
+      f[3 * m] = {A::sub(s5.r, s4.i), A::add(s5.i, s4.r)};
+    }
   }
 }
 
-inline int16_t halfOf(int32_t x) {
-  return static_cast<int16_t>(x >> 1);
-}
-inline int16_t smul(int16_t a, int16_t b) {
-  return sround(int32_t{a} * b);
-}
-
-void butterfly3(Cpx16* out, size_t stride, const Cpx16* tw, int32_t m) {
-  const Cpx16 epi3 = tw[stride * static_cast<size_t>(m)];
+template <typename T>
+void butterfly3(Cpx<T>* out, size_t stride, const Cpx<T>* tw, int32_t m) {
+  using A = Arith<T>;
+  const Cpx<T> epi3 = tw[stride * static_cast<size_t>(m)];
   for (int32_t k = 0; k < m; ++k) {
-    Cpx16* f = out + k;
-    fixDiv(f[0], 3);
-    fixDiv(f[m], 3);
-    fixDiv(f[2 * m], 3);
-    const Cpx16 s1 = cmul(f[m], tw[k * stride]);
-    const Cpx16 s2 = cmul(f[2 * m], tw[2 * k * stride]);
-    const Cpx16 s3 = cadd(s1, s2);
-    Cpx16 s0 = csub(s1, s2);
-    f[m].r = static_cast<int16_t>(f[0].r - halfOf(s3.r));
-    f[m].i = static_cast<int16_t>(f[0].i - halfOf(s3.i));
-    s0.r = smul(s0.r, epi3.i);
-    s0.i = smul(s0.i, epi3.i);
+    Cpx<T>* f = out + k;
+    A::fixDiv(f[0], 3);
+    A::fixDiv(f[m], 3);
+    A::fixDiv(f[2 * m], 3);
+    const Cpx<T> s1 = A::cmul(f[m], tw[k * stride]);
+    const Cpx<T> s2 = A::cmul(f[2 * m], tw[2 * k * stride]);
+    const Cpx<T> s3 = cadd(s1, s2);
+    Cpx<T> s0 = csub(s1, s2);
+    f[m] = {A::sub(f[0].r, A::half(s3.r)), A::sub(f[0].i, A::half(s3.i))};
+    s0 = {A::mul(s0.r, epi3.i), A::mul(s0.i, epi3.i)};
     f[0] = cadd(f[0], s3);
-    f[2 * m].r = static_cast<int16_t>(f[m].r + s0.i);
-    f[2 * m].i = static_cast<int16_t>(f[m].i - s0.r);
-    f[m].r = static_cast<int16_t>(f[m].r - s0.i);
-    f[m].i = static_cast<int16_t>(f[m].i + s0.r);
+    f[2 * m] = {A::add(f[m].r, s0.i), A::sub(f[m].i, s0.r)};
+    f[m] = {A::sub(f[m].r, s0.i), A::add(f[m].i, s0.r)};
   }
 }
 
-void butterfly5(Cpx16* out, size_t stride, const Cpx16* tw, int32_t m) {
-  const Cpx16 ya = tw[stride * static_cast<size_t>(m)];
-  const Cpx16 yb = tw[stride * 2 * static_cast<size_t>(m)];
+template <typename T>
+void butterfly5(Cpx<T>* out, size_t stride, const Cpx<T>* tw, int32_t m) {
+  using A = Arith<T>;
+  const Cpx<T> ya = tw[stride * static_cast<size_t>(m)];
+  const Cpx<T> yb = tw[stride * 2 * static_cast<size_t>(m)];
   for (int32_t u = 0; u < m; ++u) {
-    Cpx16* f = out + u;
-    for (int j = 0; j < 5; ++j) fixDiv(f[j * m], 5);
-    const Cpx16 s0 = f[0];
-    const Cpx16 s1 = cmul(f[m], tw[u * stride]);
-    const Cpx16 s2 = cmul(f[2 * m], tw[2 * u * stride]);
-    const Cpx16 s3 = cmul(f[3 * m], tw[3 * u * stride]);
-    const Cpx16 s4 = cmul(f[4 * m], tw[4 * u * stride]);
-    const Cpx16 s7 = cadd(s1, s4), s10 = csub(s1, s4);
-    const Cpx16 s8 = cadd(s2, s3), s9 = csub(s2, s3);
-    f[0].r = static_cast<int16_t>(f[0].r + (s7.r + s8.r));
-    f[0].i = static_cast<int16_t>(f[0].i + (s7.i + s8.i));
-    Cpx16 s5, s6, s11, s12;
-    s5.r = static_cast<int16_t>(s0.r + smul(s7.r, ya.r) + smul(s8.r, yb.r));
-    s5.i = static_cast<int16_t>(s0.i + smul(s7.i, ya.r) + smul(s8.i, yb.r));
-    s6.r = static_cast<int16_t>(smul(s10.i, ya.i) + smul(s9.i, yb.i));
-    s6.i = static_cast<int16_t>(-smul(s10.r, ya.i) - smul(s9.r, yb.i));
+    Cpx<T>* f = out + u;
+    for (int j = 0; j < 5; ++j) A::fixDiv(f[j * m], 5);
+    const Cpx<T> s0 = f[0];
+    const Cpx<T> s1 = A::cmul(f[m], tw[u * stride]);
+    const Cpx<T> s2 = A::cmul(f[2 * m], tw[2 * u * stride]);
+    const Cpx<T> s3 = A::cmul(f[3 * m], tw[3 * u * stride]);
+    const Cpx<T> s4 = A::cmul(f[4 * m], tw[4 * u * stride]);
+    const Cpx<T> s7 = cadd(s1, s4), s10 = csub(s1, s4);
+    const Cpx<T> s8 = cadd(s2, s3), s9 = csub(s2, s3);
+    f[0] = {A::add(f[0].r, A::add(s7.r, s8.r)), A::add(f[0].i, A::add(s7.i, s8.i))};
+    const Cpx<T> s5 = {A::add(A::add(s0.r, A::mul(s7.r, ya.r)), A::mul(s8.r, yb.r)),
+                       A::add(A::add(s0.i, A::mul(s7.i, ya.r)), A::mul(s8.i, yb.r))};
+    const Cpx<T> s6 = {A::add(A::mul(s10.i, ya.i), A::mul(s9.i, yb.i)),
+                       A::sub(A::neg(A::mul(s10.r, ya.i)), A::mul(s9.r, yb.i))};
     f[m] = csub(s5, s6);
     f[4 * m] = cadd(s5, s6);
-    s11.r = static_cast<int16_t>(s0.r + smul(s7.r, yb.r) + smul(s8.r, ya.r));
-    s11.i = static_cast<int16_t>(s0.i + smul(s7.i, yb.r) + smul(s8.i, ya.r));
-    s12.r = static_cast<int16_t>(-smul(s10.i, yb.i) + smul(s9.i, ya.i));
-    s12.i = static_cast<int16_t>(smul(s10.r, yb.i) - smul(s9.r, ya.i));
+    const Cpx<T> s11 = {A::add(A::add(s0.r, A::mul(s7.r, yb.r)), A::mul(s8.r, ya.r)),
+                        A::add(A::add(s0.i, A::mul(s7.i, yb.r)), A::mul(s8.i, ya.r))};
+    const Cpx<T> s12 = {A::add(A::neg(A::mul(s10.i, yb.i)), A::mul(s9.i, ya.i)),
+                        A::sub(A::mul(s10.r, yb.i), A::mul(s9.r, ya.i))};
     f[2 * m] = cadd(s11, s12);
     f[3 * m] = csub(s11, s12);
   }
@@ -234,14 +300,15 @@ int factorize(int32_t n, int32_t* radix, int32_t* rest) {
 
 // Decimation in time, recursively as kiss_fft's kf_work (one level per stage, <= 14).
 // `in` holds (re, im) pairs; `stride` counts pairs.
-void work(Cpx16* out, const int16_t* in, size_t stride, const int32_t* radix, const int32_t* rest,
-          const Cpx16* tw) {
+template <typename T>
+void work(Cpx<T>* out, const T* in, size_t stride, const int32_t* radix, const int32_t* rest,
+          const Cpx<T>* tw, bool inverse) {
   const int32_t p = radix[0], m = rest[0];
   if (m == 1) {
-    for (int32_t j = 0; j < p; ++j) out[j] = Cpx16{in[2 * j * stride], in[2 * j * stride + 1]};
+    for (int32_t j = 0; j < p; ++j) out[j] = Cpx<T>{in[2 * j * stride], in[2 * j * stride + 1]};
   } else {
     for (int32_t j = 0; j < p; ++j)
-      work(out + j * m, in + 2 * j * stride, stride * p, radix + 1, rest + 1, tw);
+      work(out + j * m, in + 2 * j * stride, stride * p, radix + 1, rest + 1, tw, inverse);
   }
   switch (p) {
     case 2:
@@ -251,7 +318,7 @@ void work(Cpx16* out, const int16_t* in, size_t stride, const int32_t* radix, co
       butterfly3(out, stride, tw, m);
       break;
     case 4:
-      butterfly4(out, stride, tw, m);
+      butterfly4(out, stride, tw, m, inverse);
       break;
     default:  // 5: rfftLengthSupported() admits no other radix
       butterfly5(out, stride, tw, m);
@@ -282,47 +349,93 @@ size_t rfftTwiddleCount(int32_t fftLength) {
   return static_cast<size_t>(fftLength / 2 + fftLength / 4);
 }
 
-void rfftMakeTwiddles(int32_t fftLength, Cpx16* twiddles) {
+template <typename T>
+void rfftMakeTwiddles(int32_t fftLength, Cpx<T>* twiddles, bool inverse) {
+  using A = Arith<T>;
+  const double sign = inverse ? -1.0 : 1.0;
   const int32_t n = fftLength / 2;
   for (int32_t i = 0; i < n; ++i) {
-    const double phase = -2 * kPi * i / n;
-    twiddles[i] = Cpx16{fixedCos(phase), fixedSin(phase)};
+    const double phase = sign * (-2 * kPi * i / n);
+    twiddles[i] = Cpx<T>{A::twiddle(trig(phase, false)), A::twiddle(trig(phase, true))};
   }
-  Cpx16* super = twiddles + n;
+  Cpx<T>* super = twiddles + n;
   for (int32_t i = 0; i < n / 2; ++i) {
-    const double phase = -3.14159265358979323846264338327 * (static_cast<double>(i + 1) / n + .5);
-    super[i] = Cpx16{fixedCos(phase), fixedSin(phase)};
+    const double phase =
+        sign * (-3.14159265358979323846264338327 * (static_cast<double>(i + 1) / n + .5));
+    super[i] = Cpx<T>{A::twiddle(trig(phase, false)), A::twiddle(trig(phase, true))};
   }
 }
 
-void rfft(int32_t fftLength, const Cpx16* twiddles, const int16_t* input, Cpx16* tmp,
-          int16_t* output) {
+template <typename T>
+void rfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tmp, T* output) {
+  using A = Arith<T>;
   const int32_t n = fftLength / 2;
   int32_t radix[32], rest[32];
   factorize(n, radix, rest);
   // The samples taken as n complex values (re, im pairs), as kiss_fftr does.
-  work(tmp, input, 1, radix, rest, twiddles);
-  const Cpx16* super = twiddles + n;
+  work(tmp, input, 1, radix, rest, twiddles, false);
+  const Cpx<T>* super = twiddles + n;
 
-  Cpx16 dc = tmp[0];
-  fixDiv(dc, 2);
-  output[0] = static_cast<int16_t>(dc.r + dc.i);
+  Cpx<T> dc = tmp[0];
+  A::fixDiv(dc, 2);
+  output[0] = A::add(dc.r, dc.i);
   output[1] = 0;
-  output[2 * n] = static_cast<int16_t>(dc.r - dc.i);
+  output[2 * n] = A::sub(dc.r, dc.i);
   output[2 * n + 1] = 0;
   for (int32_t k = 1; k <= n / 2; ++k) {
-    Cpx16 fpk = tmp[k];
-    Cpx16 fpnk{tmp[n - k].r, static_cast<int16_t>(-tmp[n - k].i)};
-    fixDiv(fpk, 2);
-    fixDiv(fpnk, 2);
-    const Cpx16 f1k = cadd(fpk, fpnk);
-    const Cpx16 f2k = csub(fpk, fpnk);
-    const Cpx16 tw = cmul(f2k, super[k - 1]);
-    output[2 * k] = static_cast<int16_t>((f1k.r + tw.r) >> 1);
-    output[2 * k + 1] = static_cast<int16_t>((f1k.i + tw.i) >> 1);
-    output[2 * (n - k)] = static_cast<int16_t>((f1k.r - tw.r) >> 1);
-    output[2 * (n - k) + 1] = static_cast<int16_t>((tw.i - f1k.i) >> 1);
+    Cpx<T> fpk = tmp[k];
+    Cpx<T> fpnk{tmp[n - k].r, A::neg(tmp[n - k].i)};
+    A::fixDiv(fpk, 2);
+    A::fixDiv(fpnk, 2);
+    const Cpx<T> f1k = cadd(fpk, fpnk);
+    const Cpx<T> f2k = csub(fpk, fpnk);
+    const Cpx<T> tw = A::cmul(f2k, super[k - 1]);
+    output[2 * k] = A::halfSum(f1k.r, tw.r);
+    output[2 * k + 1] = A::halfSum(f1k.i, tw.i);
+    output[2 * (n - k)] = A::halfDiff(f1k.r, tw.r);
+    output[2 * (n - k) + 1] = A::halfDiff(tw.i, f1k.i);
   }
 }
+
+template <typename T>
+void irfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tmp, T* output) {
+  using A = Arith<T>;
+  const int32_t n = fftLength / 2;
+  int32_t radix[32], rest[32];
+  factorize(n, radix, rest);
+  const Cpx<T>* super = twiddles + n;
+  // kiss_fftri: the n complex values whose forward transform holds the bins, then one
+  // inverse complex FFT of them, read as 2n real samples.
+  Cpx<T>* packed = tmp;
+  Cpx<T>* result = tmp + n;
+  packed[0] = {A::add(input[0], input[2 * n]), A::sub(input[0], input[2 * n])};
+  A::fixDiv(packed[0], 2);
+  for (int32_t k = 1; k <= n / 2; ++k) {
+    Cpx<T> fk{input[2 * k], input[2 * k + 1]};
+    Cpx<T> fnkc{input[2 * (n - k)], A::neg(input[2 * (n - k) + 1])};
+    A::fixDiv(fk, 2);
+    A::fixDiv(fnkc, 2);
+    const Cpx<T> fek = cadd(fk, fnkc);
+    const Cpx<T> fok = A::cmul(csub(fk, fnkc), super[k - 1]);
+    packed[k] = cadd(fek, fok);
+    packed[n - k] = csub(fek, fok);
+    packed[n - k].i = A::neg(packed[n - k].i);
+  }
+  work(result, reinterpret_cast<const T*>(packed), 1, radix, rest, twiddles, true);
+  for (int32_t k = 0; k < n; ++k) {
+    output[2 * k] = A::unscale(result[k].r, fftLength);
+    output[2 * k + 1] = A::unscale(result[k].i, fftLength);
+  }
+}
+
+template void rfftMakeTwiddles<int16_t>(int32_t, Cpx<int16_t>*, bool);
+template void rfftMakeTwiddles<int32_t>(int32_t, Cpx<int32_t>*, bool);
+template void rfftMakeTwiddles<float>(int32_t, Cpx<float>*, bool);
+template void irfft<int16_t>(int32_t, const Cpx<int16_t>*, const int16_t*, Cpx<int16_t>*, int16_t*);
+template void irfft<int32_t>(int32_t, const Cpx<int32_t>*, const int32_t*, Cpx<int32_t>*, int32_t*);
+template void irfft<float>(int32_t, const Cpx<float>*, const float*, Cpx<float>*, float*);
+template void rfft<int16_t>(int32_t, const Cpx<int16_t>*, const int16_t*, Cpx<int16_t>*, int16_t*);
+template void rfft<int32_t>(int32_t, const Cpx<int32_t>*, const int32_t*, Cpx<int32_t>*, int32_t*);
+template void rfft<float>(int32_t, const Cpx<float>*, const float*, Cpx<float>*, float*);
 
 }  // namespace tinyscope::runner::kernels::signal

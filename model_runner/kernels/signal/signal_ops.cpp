@@ -7,12 +7,17 @@ Status addSignalOps(OpResolver& resolver) {
       registerSignalWindow(),
       registerSignalFftAutoScale(),
       registerSignalRfft(),
+      registerSignalIrfft(),
       registerSignalEnergy(),
       registerSignalFilterBank(),
       registerSignalFilterBankSquareRoot(),
       registerSignalFilterBankSpectralSubtraction(),
       registerSignalPcan(),
       registerSignalFilterBankLog(),
+      registerSignalDelay(),
+      registerSignalFramer(),
+      registerSignalStacker(),
+      registerSignalOverlapAdd(),
   };
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

@@ -27,4 +27,16 @@ Status requireTensor(const OpContext& ctx, const TensorDesc& t, TensorType type,
   return Status::kOk;
 }
 
+OpRegistration customRegistration(const char* customName, Status (*prepare)(OpContext&),
+                                  void (*invoke)(const OpContext&),
+                                  void (*reset)(const OpContext&)) {
+  OpRegistration r;
+  r.builtinCode = static_cast<int32_t>(schema::BuiltinOperator::kCustom);
+  r.customName = customName;
+  r.prepare = prepare;
+  r.invoke = invoke;
+  r.reset = reset;
+  return r;
+}
+
 }  // namespace tinyscope::runner::kernels::signal

@@ -19,6 +19,11 @@ Status requireInt(const OpContext& ctx, const flex::FlexMap& map, const char* ke
 Status requireTensor(const OpContext& ctx, const TensorDesc& t, TensorType type, int rank,
                      const char* field);
 
+// The registration of the CUSTOM operator `customName` (a static string).
+OpRegistration customRegistration(const char* customName, Status (*prepare)(OpContext&),
+                                  void (*invoke)(const OpContext&),
+                                  void (*reset)(const OpContext&) = nullptr);
+
 // Kernels whose only parameter is an element count keep it in the user-data pointer itself.
 inline void storeCount(const OpContext& ctx, size_t count) {
   ctx.setUserData(reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
