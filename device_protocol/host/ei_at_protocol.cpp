@@ -53,7 +53,8 @@ bool parseEiConfig(const QByteArray& body, EiDeviceConfig* out, QString* error) 
   EiDeviceConfig c;
   Section section = Section::kNone;
   bool sawInfo = false;
-  const QStringList lines = QString::fromLatin1(body).split(QRegularExpression(QStringLiteral("[\r\n]")));
+  const QStringList lines =
+      QString::fromLatin1(body).split(QRegularExpression(QStringLiteral("[\r\n]")));
   for (QString line : lines) {
     line = line.trimmed();
     if (line.isEmpty()) continue;
@@ -104,14 +105,14 @@ bool parseEiConfig(const QByteArray& body, EiDeviceConfig* out, QString* error) 
         if (m.hasMatch()) {
           s.name = m.captured(1).trimmed();
           if (!numberOf(m.captured(2), &s.maxSampleLengthS) || s.maxSampleLengthS < 0) {
-            *error = QStringLiteral("AT+CONFIG?: sensor '%1': max sample length '%2' is not a "
-                                    "number of seconds")
+            *error = QStringLiteral(
+                         "AT+CONFIG?: sensor '%1': max sample length '%2' is not a "
+                         "number of seconds")
                          .arg(s.name.left(40), m.captured(2).left(40));
             return false;
           }
           const QString list = m.captured(3).trimmed();
-          const QStringList freqs =
-              list.isEmpty() ? QStringList() : list.split(QLatin1Char(','));
+          const QStringList freqs = list.isEmpty() ? QStringList() : list.split(QLatin1Char(','));
           if (freqs.size() > kEiMaxFrequencies) {
             *error = QStringLiteral("AT+CONFIG?: sensor '%1' lists %2 frequencies (at most %3)")
                          .arg(s.name.left(40))
@@ -122,8 +123,9 @@ bool parseEiConfig(const QByteArray& body, EiDeviceConfig* out, QString* error) 
           for (const QString& f : freqs) {
             double hz = 0;
             if (!numberOf(f, &hz) || hz <= 0) {
-              *error = QStringLiteral("AT+CONFIG?: sensor '%1': frequency '%2' is not a "
-                                      "positive number of Hz")
+              *error = QStringLiteral(
+                           "AT+CONFIG?: sensor '%1': frequency '%2' is not a "
+                           "positive number of Hz")
                            .arg(s.name.left(40), f.trimmed().left(40));
               return false;
             }
@@ -203,9 +205,9 @@ QStringList eiReplyLines(const QByteArray& reply, const QByteArray& command) {
 }
 
 QString eiRefusal(const QStringList& lines) {
-  static const char* const kRefusals[] = {"Not a valid AT command", "Command not found!",
+  static const char* const kRefusals[] = {"Not a valid AT command",  "Command not found!",
                                           "No handler for command!", "Missing argument!",
-                                          "Too few arguments!", "ERR:"};
+                                          "Too few arguments!",      "ERR:"};
   for (const QString& l : lines)
     for (const char* r : kRefusals)
       if (l.startsWith(QLatin1String(r))) return l;
@@ -264,8 +266,9 @@ QByteArray eiSampleSettingsCommand(const QString& label, double intervalMs, qint
     return {};
   }
   if (hmacKey.contains(QLatin1Char(',')) || !isPrintableAscii(hmacKey)) {
-    *error = QStringLiteral("HMAC key cannot be sent to an Edge Impulse board: it must be "
-                            "printable ASCII without commas");
+    *error = QStringLiteral(
+        "HMAC key cannot be sent to an Edge Impulse board: it must be "
+        "printable ASCII without commas");
     return {};
   }
   QByteArray cmd = "AT+SAMPLESETTINGS=" + label.toLatin1() + ',' +
@@ -336,8 +339,8 @@ void EiReplyReader::start(const QByteArray& terminator, qint64 maxBytes) {
 
 EiReplyReader::Status EiReplyReader::feed(const QByteArray& chunk) {
   if (m_status != Status::kNeedMore) {
-    m_remainder += chunk.left(static_cast<int>(
-        std::max<qint64>(0, std::min<qint64>(chunk.size(), kEiMaxReplyBytes - m_remainder.size()))));
+    m_remainder += chunk.left(static_cast<int>(std::max<qint64>(
+        0, std::min<qint64>(chunk.size(), kEiMaxReplyBytes - m_remainder.size()))));
     return m_status;
   }
   const int searchFrom = std::max(0, m_reply.size() - m_terminator.size() + 1);

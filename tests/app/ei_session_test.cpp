@@ -122,9 +122,8 @@ void sampleIntoDataset(const QStringList& boardArgs, const QString& sent, const 
   ASSERT_TRUE(store) << error.toStdString();
 
   EiSample sample;
-  ASSERT_TRUE(s->sampleBlocking({QStringLiteral("Built-in accelerometer"), QStringLiteral("wave"),
-                                 400, 0},
-                                &sample, &error))
+  ASSERT_TRUE(s->sampleBlocking(
+      {QStringLiteral("Built-in accelerometer"), QStringLiteral("wave"), 400, 0}, &sample, &error))
       << error.toStdString();
   EXPECT_EQ(stages, (QStringList{"starting", "sampling", "processing", "uploading", "reading"}));
   EXPECT_EQ(sample.signature, dataset::formats::SignatureStatus::kVerified);
@@ -193,8 +192,8 @@ TEST_F(EiSessionTest, RefusesRequestsTheBoardCannotTake) {
   QString error;
   ASSERT_TRUE(s->connectBlocking(&error)) << error.toStdString();
   EiSample sample;
-  EXPECT_FALSE(s->sampleBlocking({QStringLiteral("Gyro"), QStringLiteral("a"), 100, 0}, &sample,
-                                 &error));
+  EXPECT_FALSE(
+      s->sampleBlocking({QStringLiteral("Gyro"), QStringLiteral("a"), 100, 0}, &sample, &error));
   EXPECT_TRUE(error.contains("no sensor 'Gyro'")) << error.toStdString();
   EXPECT_FALSE(s->sampleBlocking(
       {QStringLiteral("Built-in accelerometer"), QStringLiteral("a,b"), 100, 0}, &sample, &error));

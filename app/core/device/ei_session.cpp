@@ -101,7 +101,8 @@ void EiSession::readConfig() {
          const QStringList lines = link::eiReplyLines(reply, "AT+CONFIG?");
          const QString refused = link::eiRefusal(lines);
          if (!refused.isEmpty())
-           return fail(QStringLiteral("%1: AT+CONFIG? refused: %2").arg(where(), sanitized(refused)));
+           return fail(
+               QStringLiteral("%1: AT+CONFIG? refused: %2").arg(where(), sanitized(refused)));
          QString error;
          link::EiDeviceConfig config;
          if (!link::parseEiConfig(lines.join(QLatin1Char('\n')).toLatin1(), &config, &error))
@@ -173,7 +174,8 @@ bool EiSession::startSample(const EiSampleRequest& request, QString* error) {
     }
     r.intervalMs = 1000.0 / sensor.frequenciesHz.first();
   }
-  if (sensor.maxSampleLengthS > 0 && static_cast<double>(r.lengthMs) > sensor.maxSampleLengthS * 1000.0) {
+  if (sensor.maxSampleLengthS > 0 &&
+      static_cast<double>(r.lengthMs) > sensor.maxSampleLengthS * 1000.0) {
     *error = QStringLiteral("%1: %2 ms is longer than sensor '%3' samples (at most %4 s)")
                  .arg(where())
                  .arg(r.lengthMs)
@@ -220,8 +222,8 @@ void EiSession::sampleStart() {
     for (const QString& l : lines) {
       const link::EiSampleLine s = link::parseEiSampleLine(l);
       if (s.kind == link::EiSampleLine::Kind::kError)
-        return fail(QStringLiteral("%1: %2: %3")
-                        .arg(where(), QString::fromLatin1(cmd), sanitized(s.text)));
+        return fail(
+            QStringLiteral("%1: %2: %3").arg(where(), QString::fromLatin1(cmd), sanitized(s.text)));
       if (s.kind == link::EiSampleLine::Kind::kUsedBuffer) {
         from = s.from;
         to = s.to;
@@ -304,15 +306,16 @@ void EiSession::sampleDecode(const QStringList& lines, qint64 bytes) {
       if (tail.count('\xff') == tail.size()) file.truncate(static_cast<int>(end));
     }
   }
-  const QString name = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmsszzz"));
+  const QString name =
+      QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmsszzz"));
   const QString fileName = QStringLiteral("%1.%2.cbor").arg(m_request.label, name);
   auto parsed = dataset::formats::parseEiAcquisition(file, fileName, m_config.hmacKey);
   if (!parsed.ok()) {
     // A signature that does not verify with the board's key is kept as "not verified".
     auto unverified = dataset::formats::parseEiAcquisition(file, fileName);
     if (!unverified.ok())
-      return fail(QStringLiteral("%1: the sample read off the board: %2")
-                      .arg(where(), unverified.error));
+      return fail(
+          QStringLiteral("%1: the sample read off the board: %2").arg(where(), unverified.error));
     parsed = unverified;
   }
   EiSample sample;
@@ -351,7 +354,8 @@ void EiSession::await(const QByteArray& terminator, int timeoutMs, qint64 maxByt
   m_reader.start(terminator, maxBytes);
   // Bytes carried over from the previous reply may already complete this one.
   if (m_reader.status() != link::EiReplyReader::Status::kNeedMore)
-    QMetaObject::invokeMethod(this, [this] { onBytes({}, 0); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { onBytes({}, 0); }, Qt::QueuedConnection);
 }
 
 void EiSession::sendPaced() {
@@ -384,8 +388,7 @@ void EiSession::fail(const QString& message) {
 
 void EiSession::onBytes(const QByteArray& chunk, qint64) {
   if (!m_busy) return;  // output between commands (a board's own prints): nobody's reply
-  link::EiReplyReader::Status status =
-      chunk.isEmpty() ? m_reader.status() : m_reader.feed(chunk);
+  link::EiReplyReader::Status status = chunk.isEmpty() ? m_reader.status() : m_reader.feed(chunk);
   for (;;) {
     for (const QString& line : m_reader.takeLines()) {
       Q_EMIT deviceLine(sanitized(line));

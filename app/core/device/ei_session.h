@@ -38,8 +38,8 @@ class DatasetStore;
 }
 
 struct EiSampleRequest {
-  QString sensor;        // a name from the board's AT+CONFIG? sensor list
-  QString label;         // sent to the board, and the stored sample's label
+  QString sensor;  // a name from the board's AT+CONFIG? sensor list
+  QString label;   // sent to the board, and the stored sample's label
   qint64 lengthMs = 1000;
   double intervalMs = 0;  // 0: the sensor's first listed frequency
 };
@@ -102,8 +102,8 @@ class EiSession : public QObject {
   void onClosed();
   // Sends `command` + '\r' (paced) and waits for the reply ending in `terminator`; a reply
   // must contain the echo, so a stale prompt never ends it.
-  void exec(const QByteArray& command, const QByteArray& terminator, int timeoutMs,
-            qint64 maxBytes, ReplyHandler onReply);
+  void exec(const QByteArray& command, const QByteArray& terminator, int timeoutMs, qint64 maxBytes,
+            ReplyHandler onReply);
   // Waits for more of the board's output ending in `terminator` (nothing is sent).
   void await(const QByteArray& terminator, int timeoutMs, qint64 maxBytes, ReplyHandler onReply);
   void fail(const QString& message);
