@@ -10,10 +10,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include "app/core/dataset/dataset_exchange.h"
 #include "app/core/dataset/dataset_store.h"
+#include "app/core/device/device_controller.h"
 #include "app/core/device/device_transport.h"
 #include "app/core/device/ei_session.h"
 
@@ -269,6 +272,56 @@ TEST_F(EiSessionTest, LyingBoardGivesOneErrorAndLosesNothingStored) {
     for (int i = 0; i < r.values.size(); ++i)
       ASSERT_EQ(static_cast<float>(r.values[i]), static_cast<float>(good.recording.values[i]));
   }
+}
+
+// The GUI's view: DeviceController connects like any device (its handshake is AT+CONFIG?),
+// "streams" by sampling again and again, and records one labelled sample into a dataset.
+TEST_F(EiSessionTest, ControllerShowsTheBoardLikeAnyDevice) {
+  FakeEiBoard board({});
+  ASSERT_TRUE(board.ok());
+  DeviceController dev;
+  QSignalSpy connected(&dev, &DeviceController::connected);
+  QSignalSpy states(&dev, &DeviceController::stateChanged);
+  dev.connectTo(board.address());
+  ASSERT_TRUE(connected.wait(8000));
+  const DeviceInfo info = connected.at(0).at(0).value<DeviceInfo>();
+  EXPECT_EQ(info.boardName, QStringLiteral("FAKE_EI_BOARD"));
+  EXPECT_EQ(info.sensorNames.value(0), QStringLiteral("Built-in accelerometer"));
+  EXPECT_EQ(dev.state(), ConnectionState::kConnected);
+
+  dev.startStream(0, 0);
+  std::vector<SensorWindowData> windows;
+  for (int i = 0; i < 100 && windows.empty(); ++i) {
+    QTest::qWait(100);
+    dev.drainWindows(&windows);
+  }
+  ASSERT_FALSE(windows.empty());
+  EXPECT_EQ(windows[0].channels, 3);
+  EXPECT_EQ(windows[0].samples, 62);  // the board's 1000 ms at 62.5 Hz
+  EXPECT_EQ(dev.state(), ConnectionState::kStreaming);
+  dev.stopStream();
+  EXPECT_EQ(dev.state(), ConnectionState::kConnected);
+
+  QSignalSpy stopped(&dev, &DeviceController::recordingStopped);
+  RecorderOptions options;
+  options.spec.labels = QStringList{QStringLiteral("walk")};
+  options.sampleSeconds = 0.5;
+  const QString dir = m_dir.filePath(QStringLiteral("rec"));
+  dev.startRecording(dir, options);
+  ASSERT_TRUE(stopped.wait(15000));
+  const auto ids = stopped.at(0).at(0).value<QVector<qint64>>();
+  EXPECT_EQ(stopped.at(0).at(1).toString(), QString());
+  ASSERT_EQ(ids.size(), 1);
+  dev.disconnectDevice();
+
+  QString error;
+  auto store = dataset::DatasetStore::openOrCreate(dir, &error);
+  ASSERT_TRUE(store);
+  dataset::SampleRecord rec;
+  ASSERT_TRUE(store->sample(ids[0], &rec, &error)) << error.toStdString();
+  EXPECT_EQ(rec.labels, QStringList{"walk"});
+  EXPECT_EQ(rec.frames, 31);  // 500 ms at 16 ms
+  EXPECT_EQ(rec.sensor, QStringLiteral("Built-in accelerometer"));
 }
 
 }  // namespace
