@@ -324,4 +324,45 @@ TEST_F(EiSessionTest, ControllerShowsTheBoardLikeAnyDevice) {
   EXPECT_EQ(rec.sensor, QStringLiteral("Built-in accelerometer"));
 }
 
+// The CLI: 'info' prints the AT handshake, 'record' takes samples on the board into a dataset.
+TEST_F(EiSessionTest, CliInfoAndRecord) {
+  FakeEiBoard board({}, m_sent);
+  ASSERT_TRUE(board.ok());
+  QProcess info;
+  info.start(QStringLiteral(TINYSCOPE_CLI), {"info", "--device", board.address(), "--json"});
+  ASSERT_TRUE(info.waitForFinished(30000));
+  ASSERT_EQ(info.exitCode(), 0) << info.readAllStandardError().toStdString();
+  const QJsonObject o = QJsonDocument::fromJson(info.readAllStandardOutput()).object();
+  EXPECT_EQ(o.value("board").toString(), QStringLiteral("FAKE_EI_BOARD"));
+  EXPECT_EQ(o.value("sensors").toArray().size(), 2);
+
+  const QString dir = m_dir.filePath(QStringLiteral("cli"));
+  QProcess record;
+  record.start(QStringLiteral(TINYSCOPE_CLI),
+               {"record", "--device", board.address(), "--dataset", dir, "--create", "--label",
+                "shake", "--duration", "1", "--sample-length", "0.5", "--json"});
+  ASSERT_TRUE(record.waitForFinished(60000));
+  ASSERT_EQ(record.exitCode(), 0) << record.readAllStandardError().toStdString();
+  const QJsonObject r = QJsonDocument::fromJson(record.readAllStandardOutput()).object();
+  const QJsonArray ids = r.value("samples").toArray();
+  ASSERT_EQ(ids.size(), 2);
+  EXPECT_EQ(r.value("frames").toInt(), 62);  // 2 × 500 ms at 62.5 Hz
+  QString error;
+  auto store = dataset::DatasetStore::openOrCreate(dir, &error);
+  ASSERT_TRUE(store);
+  for (const QJsonValue& id : ids) {
+    dataset::SampleRecord rec;
+    ASSERT_TRUE(store->sample(id.toVariant().toLongLong(), &rec, &error)) << error.toStdString();
+    EXPECT_EQ(rec.labels, QStringList{"shake"});
+  }
+  EXPECT_EQ(sentSamples(m_sent).size(), 2);
+
+  QProcess unlabeled;
+  unlabeled.start(QStringLiteral(TINYSCOPE_CLI),
+                  {"record", "--device", board.address(), "--dataset", dir, "--duration", "1"});
+  ASSERT_TRUE(unlabeled.waitForFinished(30000));
+  EXPECT_EQ(unlabeled.exitCode(), 2);
+  EXPECT_TRUE(unlabeled.readAllStandardError().contains("needs --label"));
+}
+
 }  // namespace
