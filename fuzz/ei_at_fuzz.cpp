@@ -19,12 +19,12 @@ using namespace tinyscope::link;
 
 namespace {
 
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
+#define CHECK(cond)                                                  \
+  do {                                                               \
+    if (!(cond)) {                                                   \
       std::fprintf(stderr, "ei_at_fuzz: check failed: %s\n", #cond); \
-      std::abort();                                                   \
-    }                                                                 \
+      std::abort();                                                  \
+    }                                                                \
   } while (0)
 
 void writeSeeds(const char* dir) {

@@ -55,10 +55,11 @@ int runEiInfo(const QCommandLineParser& p, bool json) {
   for (int i = 0; i < c.sensors.size(); ++i) {
     QJsonArray freqs;
     for (double f : c.sensors[i].frequenciesHz) freqs.append(f);
-    sensors.append(QJsonObject{{QStringLiteral("id"), i},
-                               {QStringLiteral("name"), info.sensorNames.value(i)},
-                               {QStringLiteral("max_sample_length_s"), c.sensors[i].maxSampleLengthS},
-                               {QStringLiteral("frequencies_hz"), freqs}});
+    sensors.append(
+        QJsonObject{{QStringLiteral("id"), i},
+                    {QStringLiteral("name"), info.sensorNames.value(i)},
+                    {QStringLiteral("max_sample_length_s"), c.sensors[i].maxSampleLengthS},
+                    {QStringLiteral("frequencies_hz"), freqs}});
   }
   const QJsonObject o{{QStringLiteral("device"), session->uri().text},
                       {QStringLiteral("board"), info.boardName},
@@ -83,8 +84,7 @@ int runEiInfo(const QCommandLineParser& p, bool json) {
       hz.append(QString::number(f.toDouble()));
     out() << "sensor " << s[QStringLiteral("id")].toInt() << "    "
           << s[QStringLiteral("name")].toString() << ": " << hz.join(QStringLiteral(", "))
-          << " Hz, samples up to " << s[QStringLiteral("max_sample_length_s")].toDouble()
-          << " s\n";
+          << " Hz, samples up to " << s[QStringLiteral("max_sample_length_s")].toDouble() << " s\n";
   }
   out().flush();
   return kExitOk;
@@ -110,7 +110,8 @@ int runEiRecord(const QString& verb, const QCommandLineParser& p, dataset::Datas
                       .arg(c.sensors.size() - 1),
                   kExitUsage);
   }
-  if (c.sensors.isEmpty()) return fail(verb, QStringLiteral("the board lists no sensor"), kExitFailed);
+  if (c.sensors.isEmpty())
+    return fail(verb, QStringLiteral("the board lists no sensor"), kExitFailed);
   // Samples of --sample-length until --duration is covered (the last one shorter).
   const qint64 totalMs = std::llround(seconds * 1000.0);
   const qint64 eachMs = std::max<qint64>(1, std::llround(sampleSeconds * 1000.0));
@@ -140,8 +141,8 @@ int runEiRecord(const QString& verb, const QCommandLineParser& p, dataset::Datas
                                        {QStringLiteral("device"), session->uri().text}})
                  .toJson(QJsonDocument::Indented);
   } else {
-    out() << "recorded " << ids.size() << " samples (" << frames << " frames) into "
-          << store->dir() << "\n";
+    out() << "recorded " << ids.size() << " samples (" << frames << " frames) into " << store->dir()
+          << "\n";
   }
   out().flush();
   return kExitOk;

@@ -189,12 +189,7 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   connect(s, &DeviceSession::connected, retry, &QTimer::stop);
   // One error per failed handshake (a port that does not open is not also "no answer"). The
   // first handshake failing ends the connection attempt; while reconnecting, retries go on.
-  connect(s, &DeviceSession::handshakeFailed, this, [this](const QString& e) {
-    if (m_state == ConnectionState::kConnecting)
-      failConnecting(e);
-    else
-      reportError(e);
-  });
+  connect(s, &DeviceSession::handshakeFailed, this, &DeviceController::onHandshakeFailed);
   s->startHandshake();
 }
 
@@ -226,16 +221,27 @@ QTimer* DeviceController::addStatusAndRetryTimers(QObject* device,
   return retry;
 }
 
+void DeviceController::onHandshakeFailed(const QString& error) {
+  if (m_state == ConnectionState::kConnecting)
+    failConnecting(error);
+  else
+    reportError(error);
+}
+
+template <class Device, class Answered, class Printed>
+void DeviceController::wireDevice(Device* device, Answered answered, Printed printed) {
+  connect(device, answered, this, &DeviceController::markConnected);
+  connect(device, &Device::closed, this, &DeviceController::markDisconnected);
+  connect(device, &Device::errorOccurred, this, &DeviceController::reportError);
+  connect(device, printed, this, [this](const QString& line) { Q_EMIT deviceLog(1, line); });
+}
+
 void DeviceController::openTextStream(const link::DeviceUri& uri) {
   std::unique_ptr<link::Transport> transport = makeTransport(uri);
   if (!transport) return;
   m_text = new TextStream(uri, std::move(transport), m_io);
   TextStream* t = m_text;
-  connect(t, &TextStream::channelsKnown, this, &DeviceController::markConnected);
-  connect(t, &TextStream::closed, this, &DeviceController::markDisconnected);
-  connect(t, &TextStream::errorOccurred, this, &DeviceController::reportError);
-  connect(t, &TextStream::textLine, this,
-          [this](const QString& line) { Q_EMIT deviceLog(1, line); });
+  wireDevice(t, &TextStream::channelsKnown, &TextStream::textLine);
   connect(
       t, &TextStream::windowReceived, m_io,
       [this](const SensorWindowData& w) { m_windows.push(w); }, Qt::DirectConnection);
@@ -261,17 +267,8 @@ void DeviceController::openEiSession(const link::DeviceUri& uri) {
   if (!transport) return;
   m_ei = new EiSession(uri, std::move(transport), m_io);
   EiSession* e = m_ei;
-  connect(e, &EiSession::connected, this, &DeviceController::markConnected);
-  connect(e, &EiSession::closed, this, &DeviceController::markDisconnected);
-  connect(e, &EiSession::errorOccurred, this, &DeviceController::reportError);
-  connect(e, &EiSession::connectFailed, this, [this](const QString& error) {
-    if (m_state == ConnectionState::kConnecting)
-      failConnecting(error);
-    else
-      reportError(error);
-  });
-  connect(e, &EiSession::deviceLine, this,
-          [this](const QString& line) { Q_EMIT deviceLog(1, line); });
+  wireDevice(e, &EiSession::connected, &EiSession::deviceLine);
+  connect(e, &EiSession::connectFailed, this, &DeviceController::onHandshakeFailed);
   connect(e, &EiSession::sampleStage, this, [this](const QString& stage) {
     Q_EMIT deviceLog(0, tr("Edge Impulse board: %1").arg(stage));
   });
@@ -289,13 +286,7 @@ void DeviceController::openEiSession(const link::DeviceUri& uri) {
           m_recordStore.reset();
           const qint64 frames = sample.recording.frameCount();
           Q_EMIT recordingProgress(ok ? frames : 0, ok ? 1 : 0, 0);
-          QMetaObject::invokeMethod(
-              this,
-              [this, ok, id, error] {
-                m_recording = false;
-                Q_EMIT recordingStopped(ok ? QVector<qint64>{id} : QVector<qint64>{}, error);
-              },
-              Qt::QueuedConnection);
+          reportRecordingStopped(ok ? QVector<qint64>{id} : QVector<qint64>{}, error);
         }
         if ((m_eiStreaming || !m_eiRecordUri.isEmpty()) && e->isReady()) startNextEiSample();
       },
@@ -386,15 +377,7 @@ void DeviceController::startRecording(const QString& datasetDir, const RecorderO
   if (m_recording) return;
   m_recording = true;
   onIoThread([this, datasetDir, options] {
-    auto stopped = [this](const QString& error) {
-      QMetaObject::invokeMethod(
-          this,
-          [this, error] {
-            m_recording = false;
-            Q_EMIT recordingStopped({}, error);
-          },
-          Qt::QueuedConnection);
-    };
+    auto stopped = [this](const QString& error) { reportRecordingStopped({}, error); };
     if (m_ei) {
       if (!m_ei->isReady()) return stopped(tr("The Edge Impulse board is not connected."));
       const QString label = options.spec.labels.value(0);
@@ -442,13 +425,7 @@ void DeviceController::finishRecording(const QString& why) {
     m_eiRecordUri.clear();
     m_eiRecordInFlight = false;
     m_recordStore.reset();
-    QMetaObject::invokeMethod(
-        this,
-        [this, why] {
-          m_recording = false;
-          Q_EMIT recordingStopped({}, why);
-        },
-        Qt::QueuedConnection);
+    reportRecordingStopped({}, why);
     return;
   }
   if (!m_recorder) return;
@@ -462,6 +439,10 @@ void DeviceController::finishRecording(const QString& why) {
   m_recorder.reset();
   m_recordStore.reset();
   Q_EMIT recordingProgress(st.frames, st.samples, st.lostFrames);
+  reportRecordingStopped(ids, error);
+}
+
+void DeviceController::reportRecordingStopped(const QVector<qint64>& ids, const QString& error) {
   QMetaObject::invokeMethod(
       this,
       [this, ids, error] {

@@ -89,6 +89,12 @@ class DeviceController : public QObject {
   void openSession(const link::DeviceUri& uri);
   void openTextStream(const link::DeviceUri& uri);
   void openEiSession(const link::DeviceUri& uri);
+  // The connections a text board or Edge Impulse board makes to the controller: its answer
+  // (`answered` carries its DeviceInfo), going away, errors, and what it printed (`printed`).
+  template <class Device, class Answered, class Printed>
+  void wireDevice(Device* device, Answered answered, Printed printed);
+  // GUI thread: a handshake failed; ends a first connection attempt, else is reported.
+  void onHandshakeFailed(const QString& error);
   // On the I/O thread: the next sample of an Edge Impulse board: the recording's when one
   // waits, else the stream's.
   void startNextEiSample();
@@ -101,6 +107,8 @@ class DeviceController : public QObject {
   void setState(ConnectionState state);
   // On the I/O thread: commits the open sample and reports recordingStopped().
   void finishRecording(const QString& why);
+  // On the I/O thread: recordingStopped(ids, error) on the GUI thread, once the recording ended.
+  void reportRecordingStopped(const QVector<qint64>& ids, const QString& error);
   // GUI thread: connecting failed for good (bad address, no transport, refused handshake).
   void failConnecting(const QString& error);
   // On the I/O thread: the status tick (statusUpdated(status()) every 500 ms) and the reconnect

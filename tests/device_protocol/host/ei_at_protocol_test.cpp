@@ -56,9 +56,10 @@ TEST(EiAtProtocol, ConfigInTheCurrentForm) {
 TEST(EiAtProtocol, ConfigInTheOldFormAndRefusals) {
   EiDeviceConfig c;
   QString error;
-  ASSERT_TRUE(parseEiConfig("===== Device info =====\nID: 1\nType: DISCO\n===== Sensors =====\n"
-                            "Built-in accelerometer\nBuilt-in microphone\n",
-                            &c, &error))
+  ASSERT_TRUE(
+      parseEiConfig("===== Device info =====\nID: 1\nType: DISCO\n===== Sensors =====\n"
+                    "Built-in accelerometer\nBuilt-in microphone\n",
+                    &c, &error))
       << error.toStdString();
   ASSERT_EQ(c.sensors.size(), 2);
   EXPECT_EQ(c.sensors[0].frequenciesHz, (QVector<double>{62.5, 100}));
@@ -69,9 +70,10 @@ TEST(EiAtProtocol, ConfigInTheOldFormAndRefusals) {
   EXPECT_TRUE(error.contains("Device info")) << error.toStdString();
   EXPECT_FALSE(parseEiConfig("===== Device info =====\n===== Sensors =====\nGyro\n", &c, &error));
   EXPECT_TRUE(error.contains("cannot read sensor line 'Gyro'")) << error.toStdString();
-  EXPECT_FALSE(parseEiConfig("===== Device info =====\n===== Sensors =====\n"
-                             "Name: a, Max sample length: 1s, Frequencies: [-5Hz]\n",
-                             &c, &error));
+  EXPECT_FALSE(
+      parseEiConfig("===== Device info =====\n===== Sensors =====\n"
+                    "Name: a, Max sample length: 1s, Frequencies: [-5Hz]\n",
+                    &c, &error));
   EXPECT_TRUE(error.contains("'-5Hz'")) << error.toStdString();
   EXPECT_FALSE(parseEiConfig("===== Device info =====\nAT Version: one\n", &c, &error));
   EXPECT_TRUE(error.contains("AT Version")) << error.toStdString();
@@ -111,8 +113,7 @@ TEST(EiAtProtocol, BytesAfterAMarkStartTheNextReply) {
   ASSERT_EQ(r.status(), EiReplyReader::Status::kComplete);
   QByteArray out;
   QString error;
-  ASSERT_TRUE(decodeEiBuffer(eiReplyLines(r.reply(), {}), 3, &out, &error))
-      << error.toStdString();
+  ASSERT_TRUE(decodeEiBuffer(eiReplyLines(r.reply(), {}), 3, &out, &error)) << error.toStdString();
   EXPECT_EQ(out, "ABC");
   r.start(kEiPrompt, 100);
   EXPECT_EQ(r.status(), EiReplyReader::Status::kComplete);
@@ -149,13 +150,14 @@ TEST(EiAtProtocol, SamplingLines) {
   EXPECT_EQ(parseEiSampleLine("Done sampling, total bytes collected: 4800").kind,
             Kind::kDoneSampling);
   EXPECT_EQ(parseEiSampleLine("[1/1] Uploading file to Edge Impulse...").kind, Kind::kUploading);
-  const EiSampleLine used = parseEiSampleLine(
-      "Not uploading file, not connected to WiFi. Used buffer, from=0, to=5127.");
+  const EiSampleLine used =
+      parseEiSampleLine("Not uploading file, not connected to WiFi. Used buffer, from=0, to=5127.");
   EXPECT_EQ(used.kind, Kind::kUsedBuffer);
   EXPECT_EQ(used.from, 0);
   EXPECT_EQ(used.to, 5127);
-  EXPECT_EQ(parseEiSampleLine("Not uploading file, not connected to WiFi. Used buffer, from=x").kind,
-            Kind::kError);
+  EXPECT_EQ(
+      parseEiSampleLine("Not uploading file, not connected to WiFi. Used buffer, from=x").kind,
+      Kind::kError);
   EXPECT_EQ(parseEiSampleLine("Not uploading file, not connected to WiFi. Used buffer, "
                               "from=0, to=99999999999999999999999.")
                 .kind,
@@ -172,8 +174,8 @@ TEST(EiAtProtocol, SettingsCommandCarriesOnlyWhatTheSyntaxCan) {
             "AT+SAMPLESETTINGS=wave,0.0625,1000,k3y");
   EXPECT_TRUE(eiSampleSettingsCommand("a,b", 16, 10, {}, &error).isEmpty());
   EXPECT_TRUE(eiSampleSettingsCommand("a\rAT+CLEARCONFIG", 16, 10, {}, &error).isEmpty());
-  EXPECT_TRUE(eiSampleSettingsCommand(QString::fromUtf8("w\xc3\xa4lk"), 16, 10, {}, &error)
-                  .isEmpty());
+  EXPECT_TRUE(
+      eiSampleSettingsCommand(QString::fromUtf8("w\xc3\xa4lk"), 16, 10, {}, &error).isEmpty());
   EXPECT_TRUE(eiSampleSettingsCommand("a", 0, 10, {}, &error).isEmpty());
   EXPECT_TRUE(eiSampleSettingsCommand("a", 16, 0, {}, &error).isEmpty());
 }
