@@ -32,7 +32,11 @@ class FakeEiBoard {
     if (!sentFile.isEmpty()) args << QStringLiteral("--sent") << sentFile;
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process.start(QStringLiteral("python3"), args);
-    if (!m_process.waitForStarted(5000)) return;
+    if (!m_process.waitForStarted(5000)) {
+      ADD_FAILURE() << "cannot start python3 for scripts/fake_ei_board.py (scripts/setup.sh "
+                       "installs it)";
+      return;
+    }
     while (m_process.waitForReadyRead(5000)) {
       const QByteArray line = m_process.readLine().trimmed();
       if (line.startsWith("PTY ")) {
