@@ -285,7 +285,9 @@ void EiSession::sampleReadBuffer(qint64 from, qint64 to) {
 void EiSession::restoreBaud() {
   if (!m_fastBaud) return;
   m_fastBaud = false;
-  m_transport->setBaudRate(link::kEiDefaultBaud);
+  // Back to the command rate: the address's (115200 unless it says otherwise).
+  m_transport->setBaudRate(
+      m_uri.option(QStringLiteral("baud"), QString::number(link::kEiDefaultBaud)).toInt());
 }
 
 void EiSession::sampleDecode(const QStringList& lines, qint64 bytes) {
