@@ -50,6 +50,11 @@ class FakeEiBoard {
     m_process.waitForFinished(3000);
   }
   bool ok() const { return !m_pty.isEmpty(); }
+  QString pty() const { return m_pty; }
+  void unplug() {
+    m_process.kill();
+    m_process.waitForFinished(3000);
+  }
   QString address() const { return QStringLiteral("serial:%1?mode=ei").arg(m_pty); }
 
  private:
@@ -367,6 +372,32 @@ TEST_F(EiSessionTest, CliInfoAndRecord) {
   ASSERT_TRUE(unlabeled.waitForFinished(30000));
   EXPECT_EQ(unlabeled.exitCode(), 2);
   EXPECT_TRUE(unlabeled.readAllStandardError().contains("needs --label"));
+}
+
+// A board unplugged in the middle of a sample: one failure naming the port, then closed().
+TEST_F(EiSessionTest, BoardUnpluggedWhileSamplingFailsOnce) {
+  FakeEiBoard board({});
+  ASSERT_TRUE(board.ok());
+  auto s = openSession(board.address());
+  QString error;
+  ASSERT_TRUE(s->connectBlocking(&error)) << error.toStdString();
+  QSignalSpy failed(s.get(), &EiSession::sampleFailed);
+  QSignalSpy finished(s.get(), &EiSession::sampleFinished);
+  QSignalSpy closed(s.get(), &EiSession::closed);
+  QObject::connect(s.get(), &EiSession::sampleStage, [&](const QString& stage) {
+    if (stage == QLatin1String("sampling")) board.unplug();
+  });
+  ASSERT_TRUE(s->startSample(
+      {QStringLiteral("Built-in accelerometer"), QStringLiteral("idle"), 2000, 0}, &error));
+  ASSERT_TRUE(failed.wait(10000));
+  QTest::qWait(300);
+  EXPECT_EQ(failed.size(), 1);
+  EXPECT_TRUE(finished.isEmpty());
+  EXPECT_TRUE(failed.at(0).at(0).toString().contains(board.pty()))
+      << failed.at(0).at(0).toString().toStdString();
+  EXPECT_EQ(closed.size(), 1);
+  EXPECT_FALSE(s->isSampling());
+  EXPECT_FALSE(s->isReady());
 }
 
 }  // namespace
