@@ -18,12 +18,12 @@ shared=${TINYSCOPE_SHARED_DIR:-../shared}
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" --target model_verify_fuzz model_invoke_fuzz model_inspect_fuzz \
-  protocol_fuzz device_stream_fuzz dataset_formats_fuzz session_log_fuzz
+  protocol_fuzz device_stream_fuzz dataset_formats_fuzz session_log_fuzz ei_at_fuzz
 
 work=build-fuzz/corpus
 rm -rf "$work"
 mkdir -p "$work/model" "$work/model-invoke" "$work/model-inspect" "$work/model-seeds" \
-  "$work/protocol" "$work/device-stream" "$work/session-log" "$work/artifacts"
+  "$work/protocol" "$work/device-stream" "$work/session-log" "$work/ei-at" "$work/artifacts"
 
 # Model seeds: the real models small enough to mutate quickly, and the kept crash inputs.
 if [ -d "$shared/models" ]; then
@@ -47,6 +47,9 @@ TINYSCOPE_FUZZ_SEED_DIR="$work/device-stream" QT_QPA_PLATFORM=offscreen \
 # Session log seeds: a recorded upload, run, captured tensor, result and refusal, and a torn copy.
 TINYSCOPE_FUZZ_SEED_DIR="$work/session-log" QT_QPA_PLATFORM=offscreen \
   ./build-fuzz/fuzz/session_log_fuzz -runs=0 "$work/session-log" >/dev/null 2>&1 || true
+
+# Edge Impulse AT seeds: a board's real replies (config, sampling, a fast-baud buffer read).
+TINYSCOPE_FUZZ_SEED_DIR="$work/ei-at" ./build-fuzz/fuzz/ei_at_fuzz -runs=0 "$work/ei-at" >/dev/null 2>&1 || true
 
 # Dataset seeds: the format fixtures plus one file per format from the library's writers.
 mkdir -p "$work/dataset" "$work/dataset-seeds"
@@ -78,4 +81,5 @@ run protocol_fuzz 4096 "$work/protocol"
 run device_stream_fuzz 512 -max_len=16384 "$work/device-stream"
 run dataset_formats_fuzz 2048 -max_len=65536 "$work/dataset" "$work/dataset-seeds"
 run session_log_fuzz 1024 -max_len=65536 "$work/session-log"
+run ei_at_fuzz 512 -max_len=65536 "$work/ei-at"
 exit $status

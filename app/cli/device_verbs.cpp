@@ -10,6 +10,7 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/device_connect.h"
+#include "app/cli/ei_board_verbs.h"
 #include "app/cli/infer_pipeline.h"
 #include "app/cli/input_options.h"
 #include "app/cli/verbs.h"
@@ -231,6 +232,7 @@ int runInfo(const QStringList& args) {
                             QStringLiteral("Connect to a device and show its handshake."), 0, 0);
       c >= 0)
     return c;
+  if (isEiAddress(p)) return runEiInfo(p, p.isSet(kJsonOpt));
   int code = 0;
   auto session = connectDevice(QStringLiteral("info"), p, &code);
   if (!session) return code;

@@ -15,6 +15,7 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/device_connect.h"
+#include "app/cli/ei_board_verbs.h"
 #include "app/cli/verbs.h"
 #include "app/core/dataset/dataset_store.h"
 #include "app/core/recorder.h"
@@ -152,6 +153,9 @@ int runRecord(const QStringList& args) {
     return fail(verb,
                 p.isSet(create) ? error : error + QStringLiteral(" (--create makes a new dataset)"),
                 kExitUsage);
+
+  if (isEiAddress(p))  // samples taken on an Edge Impulse board
+    return runEiRecord(verb, p, store.get(), p.value(label), seconds, sampleSeconds, p.isSet(json));
 
   runner::host::ModelFile model;
   runner::host::ModelSummary summary;

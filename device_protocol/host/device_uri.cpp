@@ -119,10 +119,11 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
                  .arg(scheme);
     return false;
   }
-  // Text mode: the board prints numbers per line and runs no agent.
+  // Text mode: the board prints numbers per line and runs no agent; ei: Edge Impulse firmware.
   const QString mode = u.option(QStringLiteral("mode"), QStringLiteral("binary"));
-  if (mode != QLatin1String("binary") && mode != QLatin1String("text")) {
-    *error = QStringLiteral("%1: mode '%2' is not binary or text").arg(scheme, mode);
+  if (mode != QLatin1String("binary") && mode != QLatin1String("text") &&
+      mode != QLatin1String("ei")) {
+    *error = QStringLiteral("%1: mode '%2' is not binary, text or ei").arg(scheme, mode);
     return false;
   }
   if (u.options.hasQueryItem(QStringLiteral("rate"))) {

@@ -3,7 +3,8 @@
 //   serial:/dev/ttyACM0?baud=921600   ble:AA:BB:CC:DD:EE:FF   tcp:127.0.0.1:5555
 //   sim:?model=PATH&sensor=imu        qemu:?board=mps2-an386&image=PATH&model=PATH
 // serial:, tcp: and ble: take mode=text for boards that print numbers and run no agent
-// (rate=HZ then overrides the measured sample rate).
+// (rate=HZ then overrides the measured sample rate), and mode=ei for boards running Edge
+// Impulse's standard firmware, reached through its AT commands (ei_at_protocol.h).
 //   (qemu: also slot=N for model=, icount=1 for instruction-count timing)
 // Value type; any thread.
 #include <QString>
@@ -23,6 +24,7 @@ struct DeviceUri {
     return options.hasQueryItem(key) ? options.queryItemValue(key, QUrl::FullyDecoded) : fallback;
   }
   bool textMode() const { return option(QStringLiteral("mode")) == QLatin1String("text"); }
+  bool eiMode() const { return option(QStringLiteral("mode")) == QLatin1String("ei"); }
 };
 
 // Parses a device address. On failure returns false and sets *error to one sentence

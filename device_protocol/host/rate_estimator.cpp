@@ -15,7 +15,7 @@ void RateEstimator::add(qint64 arrivalNs, int count) {
 
 RateEstimate RateEstimator::estimate() const {
   const size_t n = m_points.size();
-  if (n < 8) return {};
+  if (n < static_cast<size_t>(m_minPoints)) return {};
   double mx = 0, my = 0;
   for (const Point& p : m_points) {
     mx += p.index;

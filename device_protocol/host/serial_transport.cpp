@@ -61,6 +61,11 @@ bool SerialTransport::write(const QByteArray& bytes) {
   return m_port.write(bytes) == bytes.size();
 }
 
+bool SerialTransport::setBaudRate(qint32 baud) {
+  if (!m_port.isOpen() || baud <= 0) return false;
+  return m_port.setBaudRate(baud);
+}
+
 void SerialTransport::onReadyRead() {
   const qint64 now = steadyNowNs();
   const QByteArray chunk = m_port.readAll();

@@ -30,6 +30,7 @@ class SerialTransport : public Transport {
   bool isOpen() const override { return m_port.isOpen(); }
   bool write(const QByteArray& bytes) override;
   QString address() const override;
+  bool setBaudRate(qint32 baud) override;
 
  private:
   void onReadyRead();

@@ -1,14 +1,66 @@
 #include "device_protocol/host/text_line_decoder.h"
 
+#include <cctype>
+#include <cmath>
+
 namespace tinyscope::link {
 
 namespace {
 
 bool isSeparator(char c) {
-  return c == ',' || c == '\t' || c == ' ' || c == ';';
+  return c == ',' || c == ';' || c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+bool isDigitIn(char c, int base) {
+  if (base == 16) return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+  return c >= '0' && c < static_cast<char>('0' + base);
 }
 
 }  // namespace
+
+bool parseForwarderNumber(const QByteArray& f, double* value) {
+  const int n = f.size();
+  if (n == 0) return false;
+  // 0x1F, 0o17, 0b101: unsigned integers in base 16, 8, 2.
+  if (n > 2 && f[0] == '0') {
+    const char p = static_cast<char>(std::tolower(static_cast<unsigned char>(f[1])));
+    const int base = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
+    if (base != 0) {
+      double v = 0;
+      for (int i = 2; i < n; ++i) {
+        if (!isDigitIn(f[i], base)) return false;
+        const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(f[i])));
+        v = v * base + (c >= 'a' ? c - 'a' + 10 : c - '0');
+      }
+      if (!std::isfinite(v)) return false;
+      *value = v;
+      return true;
+    }
+  }
+  // [+-] digits [. digits] [e [+-] digits], at least one digit before the exponent.
+  int i = 0;
+  if (f[i] == '+' || f[i] == '-') ++i;
+  int digits = 0;
+  while (i < n && isDigitIn(f[i], 10)) ++i, ++digits;
+  if (i < n && f[i] == '.') {
+    ++i;
+    while (i < n && isDigitIn(f[i], 10)) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < n && (f[i] == 'e' || f[i] == 'E')) {
+    ++i;
+    if (i < n && (f[i] == '+' || f[i] == '-')) ++i;
+    int expDigits = 0;
+    while (i < n && isDigitIn(f[i], 10)) ++i, ++expDigits;
+    if (expDigits == 0) return false;
+  }
+  if (i != n) return false;
+  bool ok = false;
+  const double v = f.toDouble(&ok);
+  if (!ok || !std::isfinite(v)) return false;
+  *value = v;
+  return true;
+}
 
 bool TextLineDecoder::parseLine(const QByteArray& line, QVector<double>* values,
                                 QStringList* labels) const {
@@ -35,9 +87,8 @@ bool TextLineDecoder::parseLine(const QByteArray& line, QVector<double>* values,
     } else if (!labels->isEmpty()) {
       return false;  // mixing labelled and unlabelled values: not a data line
     }
-    bool ok = false;
-    const double v = token.toDouble(&ok);
-    if (!ok) return false;
+    double v = 0;
+    if (!parseForwarderNumber(token, &v)) return false;
     values->append(v);
     i = end;
   }

@@ -2,9 +2,17 @@
 // TextLineDecoder: the plain text mode for boards that run no tinyscope agent. Accepts
 //  - lines of numbers separated by comma, tab, semicolon or spaces:   "12,-3,4.5"
 //  - Arduino serial-plotter pairs:                                    "ax:12 ay:-3 az:4.5"
+// Every line Edge Impulse's data forwarder takes is taken with the same values: it splits at
+// commas and whitespace (space, tab, \v, \f), skips empty fields ("1,,2" is two values) and
+// reads each field as JavaScript's Number() does — decimal with optional sign, fraction and
+// exponent (".5", "5.", "+1e3"), or unsigned 0x/0o/0b integers. Fields Number() refuses
+// ("nan", "inf", "1_0") make the line text. "Infinity", which the forwarder would upload as
+// null, is refused too.
 // One line is one sample of every channel. Lines that are not data ("Booting...") are
 // counted and handed back as text. Line endings \n, \r\n or \r. Overlong lines (no end of
 // line within maxLineBytes) are counted and dropped. One thread.
+// The rate comes from arrival times (RateEstimator) after 3 lines, so a 1 Hz board's rate is
+// known after 2 s; the forwarder counts lines for one second and cannot see rates <= 2 Hz.
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -19,6 +27,9 @@ struct TextSample {
   QVector<double> values;
   qint64 arrivalNs = 0;
 };
+
+// A field as JavaScript's Number() reads it (see above), finite only; false otherwise.
+bool parseForwarderNumber(const QByteArray& field, double* value);
 
 struct TextDecoderCounters {
   quint64 samples = 0;
@@ -49,7 +60,7 @@ class TextLineDecoder {
   QByteArray m_partial;
   QStringList m_channels;
   TextDecoderCounters m_counters;
-  RateEstimator m_rate;
+  RateEstimator m_rate{4096, 3};
   double m_overrideHz = 0;
   int m_maxLine;
   bool m_discarding = false;

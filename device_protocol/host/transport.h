@@ -31,6 +31,12 @@ class Transport : public QObject {
   virtual bool write(const QByteArray& bytes) = 0;
   // The device address this transport was made for (e.g. "serial:/dev/ttyACM0?baud=921600").
   virtual QString address() const = 0;
+  // Changes the line rate of an open serial link (a board that switches to a faster rate for
+  // a transfer); false when the link has no line rate or the change failed.
+  virtual bool setBaudRate(qint32 baud) {
+    Q_UNUSED(baud);
+    return false;
+  }
 
  Q_SIGNALS:
   void opened();

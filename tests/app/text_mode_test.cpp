@@ -3,6 +3,7 @@
 // uncertainty, and passes the non-numeric lines on as log text.
 #include <gtest/gtest.h>
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 #include <atomic>
@@ -77,4 +78,35 @@ TEST(TextMode, RateOverrideFromTheAddress) {
   ASSERT_TRUE(connected.wait(5000));
   EXPECT_EQ(connected.at(0).at(0).value<DeviceInfo>().hello.sensors[0].rateMilliHz, 1000000u);
   EXPECT_EQ(connected.at(0).at(0).value<DeviceInfo>().hello.sensors[0].axes, 3);
+}
+
+// A board printing the data forwarder's format (tab separated, CRLF) once a second: the
+// forwarder cannot detect its rate (<= 2 Hz); text mode announces it after three lines.
+TEST(TextMode, OneHertzForwarderBoardIsConnectedWithItsRate) {
+  PtyPair board;
+  ASSERT_TRUE(board.ok());
+  std::atomic<bool> stop{false};
+  std::thread printer([&] {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; !stop; ++i) {
+      char line[64];
+      const int n = std::snprintf(line, sizeof line, "%d\t%d.5\t-%d\r\n", i, i, i);
+      board.writeAll(line, static_cast<size_t>(n));
+      for (int k = 0; k < 100 && !stop; ++k)
+        std::this_thread::sleep_until(start + std::chrono::milliseconds(1000 * i + 10 * (k + 1)));
+    }
+  });
+  DeviceController dev;
+  QSignalSpy connected(&dev, &DeviceController::connected);
+  QElapsedTimer clock;
+  clock.start();
+  dev.connectTo(QString("serial:%1?mode=text").arg(QString::fromStdString(board.slavePath())));
+  ASSERT_TRUE(connected.wait(8000));
+  EXPECT_LT(clock.elapsed(), 4500);  // three lines, not eight
+  const proto::SensorInfo s = connected.at(0).at(0).value<DeviceInfo>().hello.sensors[0];
+  EXPECT_EQ(s.axes, 3);
+  EXPECT_NEAR(s.rateMilliHz, 1000.0, 30.0);
+  stop = true;
+  printer.join();
+  dev.disconnectDevice();
 }

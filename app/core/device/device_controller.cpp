@@ -1,6 +1,7 @@
 #include "app/core/device/device_controller.h"
 
 #include <QTimer>
+#include <cmath>
 
 #include "app/core/dataset/dataset_store.h"
 #include "app/core/device/device_transport.h"
@@ -33,6 +34,8 @@ DeviceController::~DeviceController() {
         m_session = nullptr;
         delete m_text;
         m_text = nullptr;
+        delete m_ei;
+        m_ei = nullptr;
       },
       Qt::BlockingQueuedConnection);
   m_thread.quit();
@@ -88,6 +91,11 @@ size_t DeviceController::drainWindows(std::vector<SensorWindowData>* out) {
 void DeviceController::connectTo(const QString& address) {
   disconnectDevice();
   m_address = address;
+  {
+    link::DeviceUri uri;
+    QString unused;
+    m_eiBoard = link::parseDeviceUri(address, &uri, &unused) && uri.eiMode();
+  }
   setState(ConnectionState::kConnecting);
   onIoThread([this, address] {
     link::DeviceUri uri;
@@ -97,7 +105,9 @@ void DeviceController::connectTo(const QString& address) {
           this, [this, error] { failConnecting(error); }, Qt::QueuedConnection);
       return;
     }
-    if (uri.textMode())
+    if (uri.eiMode())
+      openEiSession(uri);
+    else if (uri.textMode())
       openTextStream(uri);
     else
       openSession(uri);
@@ -126,7 +136,7 @@ void DeviceController::markConnected(const DeviceInfo& info) {
   m_connected = true;
   m_lastError.clear();
   // A (re)started agent streams nothing until asked; a text board streams by itself.
-  m_streamWanted = info.hello.chosenVersion == 0;
+  m_streamWanted = info.hello.chosenVersion == 0 && !m_eiBoard;
   setState(ConnectionState::kConnected);
   Q_EMIT connected(info);
 }
@@ -179,12 +189,7 @@ void DeviceController::openSession(const link::DeviceUri& uri) {
   connect(s, &DeviceSession::connected, retry, &QTimer::stop);
   // One error per failed handshake (a port that does not open is not also "no answer"). The
   // first handshake failing ends the connection attempt; while reconnecting, retries go on.
-  connect(s, &DeviceSession::handshakeFailed, this, [this](const QString& e) {
-    if (m_state == ConnectionState::kConnecting)
-      failConnecting(e);
-    else
-      reportError(e);
-  });
+  connect(s, &DeviceSession::handshakeFailed, this, &DeviceController::onHandshakeFailed);
   s->startHandshake();
 }
 
@@ -216,16 +221,27 @@ QTimer* DeviceController::addStatusAndRetryTimers(QObject* device,
   return retry;
 }
 
+void DeviceController::onHandshakeFailed(const QString& error) {
+  if (m_state == ConnectionState::kConnecting)
+    failConnecting(error);
+  else
+    reportError(error);
+}
+
+template <class Device, class Answered, class Printed>
+void DeviceController::wireDevice(Device* device, Answered answered, Printed printed) {
+  connect(device, answered, this, &DeviceController::markConnected);
+  connect(device, &Device::closed, this, &DeviceController::markDisconnected);
+  connect(device, &Device::errorOccurred, this, &DeviceController::reportError);
+  connect(device, printed, this, [this](const QString& line) { Q_EMIT deviceLog(1, line); });
+}
+
 void DeviceController::openTextStream(const link::DeviceUri& uri) {
   std::unique_ptr<link::Transport> transport = makeTransport(uri);
   if (!transport) return;
   m_text = new TextStream(uri, std::move(transport), m_io);
   TextStream* t = m_text;
-  connect(t, &TextStream::channelsKnown, this, &DeviceController::markConnected);
-  connect(t, &TextStream::closed, this, &DeviceController::markDisconnected);
-  connect(t, &TextStream::errorOccurred, this, &DeviceController::reportError);
-  connect(t, &TextStream::textLine, this,
-          [this](const QString& line) { Q_EMIT deviceLog(1, line); });
+  wireDevice(t, &TextStream::channelsKnown, &TextStream::textLine);
   connect(
       t, &TextStream::windowReceived, m_io,
       [this](const SensorWindowData& w) { m_windows.push(w); }, Qt::DirectConnection);
@@ -246,6 +262,88 @@ void DeviceController::openTextStream(const link::DeviceUri& uri) {
   t->open();
 }
 
+void DeviceController::openEiSession(const link::DeviceUri& uri) {
+  std::unique_ptr<link::Transport> transport = makeTransport(uri);
+  if (!transport) return;
+  m_ei = new EiSession(uri, std::move(transport), m_io);
+  EiSession* e = m_ei;
+  wireDevice(e, &EiSession::connected, &EiSession::deviceLine);
+  connect(e, &EiSession::connectFailed, this, &DeviceController::onHandshakeFailed);
+  connect(e, &EiSession::sampleStage, this, [this](const QString& stage) {
+    Q_EMIT deviceLog(0, tr("Edge Impulse board: %1").arg(stage));
+  });
+  // Samples, on the I/O thread (direct): into the dataset when recording, to the plots always.
+  connect(
+      e, &EiSession::sampleFinished, m_io,
+      [this, e](const EiSample& sample) {
+        m_windows.push(eiSampleWindow(sample));
+        if (m_eiRecordInFlight) {
+          QString error;
+          qint64 id = 0;
+          const bool ok = storeEiSample(m_recordStore.get(), sample, m_eiRecordUri, &id, &error);
+          m_eiRecordUri.clear();
+          m_eiRecordInFlight = false;
+          m_recordStore.reset();
+          const qint64 frames = sample.recording.frameCount();
+          Q_EMIT recordingProgress(ok ? frames : 0, ok ? 1 : 0, 0);
+          reportRecordingStopped(ok ? QVector<qint64>{id} : QVector<qint64>{}, error);
+        }
+        if ((m_eiStreaming || !m_eiRecordUri.isEmpty()) && e->isReady()) startNextEiSample();
+      },
+      Qt::DirectConnection);
+  connect(
+      e, &EiSession::sampleFailed, m_io,
+      [this](const QString& error) {
+        m_eiStreaming = false;
+        if (!m_eiRecordUri.isEmpty())
+          finishRecording(error);  // the recording's sample, or the stream's before it
+        else
+          QMetaObject::invokeMethod(
+              this, [this, error] { reportError(error); }, Qt::QueuedConnection);
+      },
+      Qt::DirectConnection);
+  QTimer* retry = addStatusAndRetryTimers(
+      e, [] { return LinkStatus{}; }, [e] { return e->isOpen() && e->isReady(); },
+      [e] {
+        e->close();
+        e->open();
+      });
+  connect(e, &EiSession::closed, retry, [retry] { retry->start(); });
+  connect(e, &EiSession::connected, retry, &QTimer::stop);
+  e->open();
+}
+
+void DeviceController::startNextEiSample() {
+  const bool record = !m_eiRecordUri.isEmpty();
+  const QString label = record ? m_eiRecordLabel : QString();
+  const qint64 lengthMs = record ? m_eiRecordMs : 0;
+  m_eiRecordInFlight = record;
+  const link::EiDeviceConfig& c = m_ei->config();
+  if (m_eiSensor < 0 || m_eiSensor >= c.sensors.size()) m_eiSensor = 0;
+  if (c.sensors.isEmpty()) {
+    m_eiStreaming = false;
+    if (record) finishRecording(tr("The Edge Impulse board lists no sensor."));
+    return;
+  }
+  const link::EiSensor& sensor = c.sensors[m_eiSensor];
+  EiSampleRequest r;
+  r.sensor = sensor.name;
+  // Streaming: the board's own label and length (a short sample when it has none).
+  r.label = label.isEmpty() ? (c.label.isEmpty() ? QStringLiteral("tinyscope") : c.label) : label;
+  r.lengthMs = lengthMs > 0 ? lengthMs : (c.lengthMs > 0 ? c.lengthMs : 1000);
+  if (sensor.maxSampleLengthS > 0)
+    r.lengthMs = std::min<qint64>(r.lengthMs, std::llround(sensor.maxSampleLengthS * 1000.0));
+  QString error;
+  if (!m_ei->startSample(r, &error)) {
+    m_eiStreaming = false;
+    if (record)
+      finishRecording(error);
+    else
+      QMetaObject::invokeMethod(
+          this, [this, error] { reportError(error); }, Qt::QueuedConnection);
+  }
+}
+
 void DeviceController::disconnectDevice() {
   if (m_address.isEmpty()) return;
   m_connected = false;
@@ -258,6 +356,12 @@ void DeviceController::disconnectDevice() {
       m_text->disconnect(this);
       m_text->deleteLater();
       m_text = nullptr;
+    }
+    if (m_ei) {
+      m_ei->disconnect(this);
+      m_ei->deleteLater();
+      m_ei = nullptr;
+      m_eiStreaming = false;
     }
     if (!m_session) return;
     m_session->disconnect(this);
@@ -273,15 +377,24 @@ void DeviceController::startRecording(const QString& datasetDir, const RecorderO
   if (m_recording) return;
   m_recording = true;
   onIoThread([this, datasetDir, options] {
-    auto stopped = [this](const QString& error) {
-      QMetaObject::invokeMethod(
-          this,
-          [this, error] {
-            m_recording = false;
-            Q_EMIT recordingStopped({}, error);
-          },
-          Qt::QueuedConnection);
-    };
+    auto stopped = [this](const QString& error) { reportRecordingStopped({}, error); };
+    if (m_ei) {
+      if (!m_ei->isReady()) return stopped(tr("The Edge Impulse board is not connected."));
+      const QString label = options.spec.labels.value(0);
+      if (label.isEmpty())
+        return stopped(tr("An Edge Impulse board needs a label for each sample."));
+      QString error;
+      m_recordStore = dataset::DatasetStore::openOrCreate(datasetDir, &error);
+      if (!m_recordStore) return stopped(error);
+      const int byName = m_ei->config().sensorIndex(options.spec.sensor);
+      if (byName >= 0) m_eiSensor = byName;
+      m_eiRecordUri = m_ei->uri().text;
+      m_eiRecordLabel = label;
+      m_eiRecordMs = std::llround(options.sampleSeconds * 1000.0);
+      // A stream's sample under way finishes first; the recording's follows it.
+      if (!m_ei->isSampling()) startNextEiSample();
+      return;
+    }
     if (!m_session || !m_session->handshakeDone())
       return stopped(tr("Recording needs a connected device that runs the agent."));
     QString error;
@@ -308,6 +421,13 @@ void DeviceController::stopRecording() {
 }
 
 void DeviceController::finishRecording(const QString& why) {
+  if (!m_eiRecordUri.isEmpty()) {  // an Edge Impulse sample in flight: nothing is stored
+    m_eiRecordUri.clear();
+    m_eiRecordInFlight = false;
+    m_recordStore.reset();
+    reportRecordingStopped({}, why);
+    return;
+  }
   if (!m_recorder) return;
   delete m_recordTick;
   m_recordTick = nullptr;
@@ -319,6 +439,10 @@ void DeviceController::finishRecording(const QString& why) {
   m_recorder.reset();
   m_recordStore.reset();
   Q_EMIT recordingProgress(st.frames, st.samples, st.lostFrames);
+  reportRecordingStopped(ids, error);
+}
+
+void DeviceController::reportRecordingStopped(const QVector<qint64>& ids, const QString& error) {
   QMetaObject::invokeMethod(
       this,
       [this, ids, error] {
@@ -332,6 +456,11 @@ void DeviceController::startStream(quint8 sensorId, quint16 windowSamples) {
   m_streamWanted = true;
   onIoThread([this, sensorId, windowSamples] {
     if (m_session) m_session->startStream(0, sensorId, 0, windowSamples);
+    if (m_ei && m_ei->isReady() && sensorId < m_ei->config().sensors.size()) {
+      m_eiSensor = sensorId;
+      m_eiStreaming = true;
+      if (!m_ei->isSampling()) startNextEiSample();
+    }
   });
 }
 
@@ -340,6 +469,7 @@ void DeviceController::stopStream() {
   if (m_state == ConnectionState::kStreaming) setState(ConnectionState::kConnected);
   onIoThread([this] {
     if (m_session) m_session->stopStream(0);
+    m_eiStreaming = false;  // the sample in flight still arrives
   });
 }
 
@@ -352,8 +482,11 @@ void DeviceController::withSession(std::function<void(DeviceSession*)> job) {
 void DeviceController::runInference(const QByteArray& input) {
   onIoThread([this, input] {
     if (!m_session) {
+      const QString why = m_ei ? tr("An Edge Impulse board runs its own impulse: tinyscope cannot "
+                                    "run inference on it.")
+                               : tr("No device is connected.");
       QMetaObject::invokeMethod(
-          this, [this] { Q_EMIT runFailed(tr("No device is connected.")); }, Qt::QueuedConnection);
+          this, [this, why] { Q_EMIT runFailed(why); }, Qt::QueuedConnection);
       return;
     }
     // The session ends the run once: its result, the device's refusal, or 60 s.

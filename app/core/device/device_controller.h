@@ -18,6 +18,7 @@
 
 #include "app/core/device/connection_state.h"
 #include "app/core/device/device_session.h"
+#include "app/core/device/ei_session.h"
 #include "app/core/device/link_status.h"
 #include "app/core/device/text_stream.h"
 #include "app/core/recorder.h"
@@ -36,6 +37,10 @@ class DeviceController : public QObject {
   // Connects (closing any previous device) and hands-shakes; connected() or errorOccurred().
   // Addresses with mode=text read numbers per line from a board with no agent; there is no
   // handshake, inference or flashing then, and connected() comes once samples arrive.
+  // Addresses with mode=ei reach a board running Edge Impulse's firmware (EiSession): its
+  // AT+CONFIG? is the handshake; startStream() samples the sensor again and again (each sample
+  // one window) until stopStream(); startRecording() takes one sample of sampleSeconds with the
+  // recording's first label and stores it; no inference or flashing.
   // If the device later disappears (unplugged, process died, connection dropped), the
   // controller retries once a second until it answers again or disconnectDevice() is called.
   void connectTo(const QString& address);
@@ -53,7 +58,7 @@ class DeviceController : public QObject {
   // Records the running stream into the dataset folder `datasetDir` (created when new) through
   // a Recorder on the I/O thread, so no file work happens on the GUI thread. recordingProgress()
   // four times a second, recordingStopped() once: after stopRecording(), a disconnect, or a
-  // failed write (its error). Needs a device that runs the agent.
+  // failed write (its error). Needs a device that runs the agent, or an Edge Impulse board.
   void startRecording(const QString& datasetDir, const RecorderOptions& options);
   void stopRecording();
   bool isRecording() const { return m_recording; }
@@ -88,6 +93,16 @@ class DeviceController : public QObject {
   // On the I/O thread: sets up the session (binary) or text stream for `uri`.
   void openSession(const link::DeviceUri& uri);
   void openTextStream(const link::DeviceUri& uri);
+  void openEiSession(const link::DeviceUri& uri);
+  // The connections a text board or Edge Impulse board makes to the controller: its answer
+  // (`answered` carries its DeviceInfo), going away, errors, and what it printed (`printed`).
+  template <class Device, class Answered, class Printed>
+  void wireDevice(Device* device, Answered answered, Printed printed);
+  // GUI thread: a handshake failed; ends a first connection attempt, else is reported.
+  void onHandshakeFailed(const QString& error);
+  // On the I/O thread: the next sample of an Edge Impulse board: the recording's when one
+  // waits, else the stream's.
+  void startNextEiSample();
   void reportError(const QString& e);
   // On the I/O thread: the transport of `uri`, or nullptr after reporting why.
   std::unique_ptr<link::Transport> makeTransport(const link::DeviceUri& uri);
@@ -97,6 +112,8 @@ class DeviceController : public QObject {
   void setState(ConnectionState state);
   // On the I/O thread: commits the open sample and reports recordingStopped().
   void finishRecording(const QString& why);
+  // On the I/O thread: recordingStopped(ids, error) on the GUI thread, once the recording ended.
+  void reportRecordingStopped(const QVector<qint64>& ids, const QString& error);
   // GUI thread: connecting failed for good (bad address, no transport, refused handshake).
   void failConnecting(const QString& error);
   // On the I/O thread: the status tick (statusUpdated(status()) every 500 ms) and the reconnect
@@ -110,6 +127,13 @@ class DeviceController : public QObject {
   QObject* m_io;                       // lives in m_thread; parent of the session
   DeviceSession* m_session = nullptr;  // touched only on m_thread
   TextStream* m_text = nullptr;        // touched only on m_thread; text-mode devices
+  EiSession* m_ei = nullptr;           // touched only on m_thread; Edge Impulse boards
+  bool m_eiStreaming = false;          // m_thread: sample again after each sample
+  int m_eiSensor = 0;                  // m_thread: the sensor streamed or recorded
+  QString m_eiRecordUri;               // m_thread: the recording's address ("" none)
+  QString m_eiRecordLabel;             // m_thread: its label and length
+  qint64 m_eiRecordMs = 0;
+  bool m_eiRecordInFlight = false;  // m_thread: the sample under way is the recording's
   // The recording, touched only on m_thread (m_recording is the GUI thread's view of it).
   std::unique_ptr<dataset::DatasetStore> m_recordStore;
   std::unique_ptr<Recorder> m_recorder;
@@ -121,6 +145,7 @@ class DeviceController : public QObject {
   QString m_lastError;
   bool m_connected = false;
   bool m_streamWanted = false;  // a stream was started (text boards stream by themselves)
+  bool m_eiBoard = false;       // the address has mode=ei
   ConnectionState m_state = ConnectionState::kDisconnected;
 };
 

@@ -50,9 +50,13 @@ void TextStream::onBytes(const QByteArray& chunk, qint64 arrivalNs) {
   m_decoder.feed(chunk, arrivalNs, &samples, &lines);
   for (const QString& l : lines) Q_EMIT textLine(l);
   if (samples.isEmpty()) return;
-  // Wait for a rate estimate (or a fixed rate) before announcing the stream.
+  // Wait for a rate estimate (or a fixed rate) before announcing the stream: one within 5 %
+  // (a slow, steady board after 3 lines), or any after 8 lines.
+  const link::RateEstimate rate = m_decoder.rate();
+  const bool rateKnown =
+      rate.valid() && (rate.uncertaintyHz <= 0.05 * rate.hz || m_decoder.counters().samples >= 8);
   if (m_decoder.channelNames() != m_announced &&
-      (m_decoder.rate().valid() || m_decoder.counters().samples > 200)) {
+      (rateKnown || m_decoder.counters().samples > 200)) {
     m_announced = m_decoder.channelNames();
     Q_EMIT channelsKnown(info());
   }

@@ -50,6 +50,10 @@ TEST(DeviceUri, TextMode) {
   EXPECT_FALSE(parseOk("serial:/dev/ttyUSB0").textMode());
   EXPECT_TRUE(parseOk("tcp:127.0.0.1:9000?mode=text").textMode());
   EXPECT_TRUE(parseError("serial:/dev/x?mode=csv").contains("mode 'csv'"));
+  const DeviceUri ei = parseOk("serial:/dev/pts/4?mode=ei");
+  EXPECT_TRUE(ei.eiMode());
+  EXPECT_FALSE(ei.textMode());
+  EXPECT_TRUE(parseOk("tcp:127.0.0.1:9000?mode=ei").eiMode());
   EXPECT_TRUE(parseError("serial:/dev/x?mode=text&rate=fast").contains("rate 'fast'"));
 }
 

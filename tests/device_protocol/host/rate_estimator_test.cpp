@@ -28,3 +28,13 @@ TEST(RateEstimator, NeedsSomeSamplesFirst) {
   for (int i = 0; i < 5; ++i) est.add(i * 1000000);
   EXPECT_FALSE(est.estimate().valid());
 }
+
+TEST(RateEstimator, FewerPointsWhenAskedButNeverFewerThanThree) {
+  RateEstimator est(4096, 1);
+  est.add(0);
+  est.add(1'000'000'000);
+  EXPECT_FALSE(est.estimate().valid());
+  est.add(2'000'000'000);
+  ASSERT_TRUE(est.estimate().valid());
+  EXPECT_DOUBLE_EQ(est.estimate().hz, 1.0);
+}
