@@ -27,7 +27,8 @@ constexpr BoardSlotLayout kBoardSlotLayouts[] = {
 // An audio clip a host preloads before boot (the qemu: launcher's wav=, -device loader): the
 // board's audio sensor hears it once from StartStream, then silence. Little-endian header of
 // kAudioClipHeaderBytes: magic "TSAU", sample rate (Hz), sample count, 0; then int16 mono
-// samples. Only boards listed here have the sensor (mps2-an386: PSRAM above the slots and their journal).
+// samples. Only boards listed here have the sensor (mps2-an386: PSRAM above the slots and their
+// journal).
 constexpr uint32_t kAudioClipMagic = 0x55415354u;  // "TSAU"
 constexpr uint32_t kAudioClipHeaderBytes = 16;
 struct BoardAudioClip {

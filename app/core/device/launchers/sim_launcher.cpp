@@ -75,7 +75,8 @@ std::unique_ptr<link::Transport> launchSimulator(const link::DeviceUri& uri, QSt
     return nullptr;
   }
   QStringList args;  // stdio is the agent's default link
-  static const char* const kPassThrough[] = {"model", "sensor", "rate", "wav", "csv", "arena", "baud", "fault-op", "front-end"};
+  static const char* const kPassThrough[] = {"model", "sensor", "rate",     "wav",      "csv",
+                                             "arena", "baud",   "fault-op", "front-end"};
   for (const char* key : kPassThrough) {
     const QString k = QString::fromLatin1(key);
     if (uri.options.hasQueryItem(k)) args << QStringLiteral("--") + k << uri.option(k);
