@@ -14,7 +14,7 @@ PKGS=(
   qemu-system-arm
   xvfb xauth imagemagick socat espeak-ng sox
   libxml2-utils zlib1g-dev
-  python3
+  python3 python3-serial
 )
 
 if dpkg -s "${PKGS[@]}" >/dev/null 2>&1; then
