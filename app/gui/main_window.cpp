@@ -29,9 +29,9 @@
 #include "app/core/workbench.h"
 #include "app/gui/dataset_view.h"
 #include "app/gui/flash_view.h"
+#include "app/gui/model_view.h"
 #include "app/gui/replay_view.h"
 #include "app/gui/work_bar.h"
-#include "app/gui/model_view.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
 #include "widgets/log_view.h"
@@ -116,6 +116,7 @@ MainWindow::MainWindow(QWidget* parent)
   m_workBar = new WorkBar;
   m_workBar->follow(m_flashView);
   m_workBar->follow(m_replayView);
+  m_workBar->follow(m_datasetView);
   statusBar()->addPermanentWidget(m_workBar);
   // The Model view (graph, tables, heatmaps) takes the whole right side, down to the status bar;
   // it has the per-operator latency too: the profiler is a tab behind it.
@@ -139,6 +140,10 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_datasetView, &DatasetView::errorOccurred, this, [this](const QString& e) {
     m_log->append(LogLevel::kError, QStringLiteral("dataset"), e);
     statusBar()->showMessage(e, 10000);
+  });
+  connect(m_datasetView, &DatasetView::messageLogged, this, [this](const QString& m) {
+    m_log->append(LogLevel::kInfo, QStringLiteral("dataset"), m);
+    statusBar()->showMessage(m, 10000);
   });
   connect(this, &MainWindow::datasetChanged, this, [this] {
     if (m_datasetView->dir() != m_datasetDir)
