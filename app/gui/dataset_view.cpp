@@ -289,6 +289,8 @@ void DatasetView::setDir(const QString& dir) {
 void DatasetView::refresh() {
   if (!m_store) return setDir(m_dir);
   m_model->refresh();
+  // New samples (a recording, an import) are listed at once, not only once the list scrolls.
+  if (m_model->canFetchMore({})) m_model->fetchMore({});
   updateCounts();
   reloadSegments();
 }
