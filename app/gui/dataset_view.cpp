@@ -655,58 +655,49 @@ void DatasetView::exportDialog() {
 
 bool DatasetView::startImport(const QStringList& paths, const dataset::ImportOptions& options) {
   if (m_dir.isEmpty() || m_work || paths.isEmpty()) return false;
-  auto cancel = std::make_shared<std::atomic<bool>>(false);
-  m_cancel = cancel;
   const QString dir = m_dir;
-  runWork(tr("Importing %n item(s)", nullptr, paths.size()), [this, dir, paths, options, cancel] {
-    WorkResult r;
-    std::unique_ptr<dataset::DatasetStore> store =
-        dataset::DatasetStore::openOrCreate(dir, &r.message);
-    if (!store) return r;
-    dataset::ImportOptions o = options;
-    o.progress = [this, cancel](qint64 done, qint64 total) {
-      Q_EMIT workProgress(done, total);
-      return !cancel->load();
-    };
-    dataset::ImportReport report;
-    QString error;
-    if (!dataset::importFiles(store.get(), paths, o, &report, &error)) {
-      r.message = cancel->load() ? tr("Import cancelled; the dataset is unchanged.")
-                                 : tr("Import refused, nothing imported: %1").arg(error);
-      return r;
-    }
-    r.ok = true;
-    r.message = tr("Imported %n sample(s) (%1 frames) into %2", nullptr, report.sampleIds.size())
+  runWork(tr("Importing %n item(s)", nullptr, paths.size()),
+          tr("Import cancelled; the dataset is unchanged."),
+          [dir, paths, options](const Progress& progress) {
+            WorkResult r;
+            std::unique_ptr<dataset::DatasetStore> store =
+                dataset::DatasetStore::openOrCreate(dir, &r.message);
+            if (!store) return r;
+            dataset::ImportOptions o = options;
+            o.progress = progress;
+            dataset::ImportReport report;
+            QString error;
+            if (!dataset::importFiles(store.get(), paths, o, &report, &error)) {
+              r.message = tr("Import refused, nothing imported: %1").arg(error);
+              return r;
+            }
+            r.ok = true;
+            r.message =
+                tr("Imported %n sample(s) (%1 frames) into %2", nullptr, report.sampleIds.size())
                     .arg(report.frames)
                     .arg(QDir::toNativeSeparators(dir));
-    return r;
-  });
+            return r;
+          });
   return true;
 }
 
 bool DatasetView::startExport(const QString& outDir, const dataset::SampleFilter& filter,
                               const dataset::ExportOptions& options) {
   if (!m_store || m_work || outDir.isEmpty()) return false;
-  auto cancel = std::make_shared<std::atomic<bool>>(false);
-  m_cancel = cancel;
   const QString dir = m_dir;
   runWork(tr("Exporting (%1)").arg(dataset::exchangeFormatName(options.format)),
-          [this, dir, outDir, filter, options, cancel] {
+          tr("Export cancelled; nothing was added to %1.").arg(QDir::toNativeSeparators(outDir)),
+          [dir, outDir, filter, options](const Progress& progress) {
             WorkResult r;
             std::unique_ptr<dataset::DatasetStore> store =
                 dataset::DatasetStore::open(dir, &r.message);
             if (!store) return r;
             dataset::ExportOptions o = options;
-            o.progress = [this, cancel](qint64 done, qint64 total) {
-              Q_EMIT workProgress(done, total);
-              return !cancel->load();
-            };
+            o.progress = progress;
             dataset::ExportReport report;
             QString error;
             if (!dataset::exportSamples(*store, filter, outDir, o, &report, &error)) {
-              r.message = cancel->load() ? tr("Export cancelled; nothing was added to %1.")
-                                               .arg(QDir::toNativeSeparators(outDir))
-                                         : tr("Export failed, nothing written: %1").arg(error);
+              r.message = tr("Export failed, nothing written: %1").arg(error);
               return r;
             }
             r.ok = true;
@@ -718,17 +709,20 @@ bool DatasetView::startExport(const QString& outDir, const dataset::SampleFilter
   return true;
 }
 
-void DatasetView::runWork(const QString& title, std::function<WorkResult()> job) {
+void DatasetView::runWork(const QString& title, const QString& cancelledMessage,
+                          std::function<WorkResult(const Progress&)> job) {
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  m_cancel = cancel;
   m_work = new QFutureWatcher<WorkResult>(this);
-  connect(m_work, &QFutureWatcher<WorkResult>::finished, this, [this] {
+  connect(m_work, &QFutureWatcher<WorkResult>::finished, this, [this, cancel, cancelledMessage] {
     const WorkResult r = m_work->result();
     m_work->deleteLater();
     m_work = nullptr;
     Q_EMIT workEnded();
     if (r.ok)
       Q_EMIT messageLogged(r.message);
-    else if (m_cancel && m_cancel->load())
-      Q_EMIT messageLogged(r.message);
+    else if (cancel->load())
+      Q_EMIT messageLogged(cancelledMessage);  // asked for: not an error
     else
       Q_EMIT errorOccurred(r.message);
     refresh();
@@ -737,7 +731,12 @@ void DatasetView::runWork(const QString& title, std::function<WorkResult()> job)
   });
   Q_EMIT workStarted(title);
   Q_EMIT workProgress(0, 0);
-  m_work->setFuture(QtConcurrent::run(std::move(job)));
+  // The core calls this on the worker: the signal crosses to the GUI thread queued.
+  Progress progress = [this, cancel](qint64 done, qint64 total) {
+    Q_EMIT workProgress(done, total);
+    return !cancel->load();
+  };
+  m_work->setFuture(QtConcurrent::run([job = std::move(job), progress] { return job(progress); }));
   updateActions();
 }
 

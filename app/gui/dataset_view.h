@@ -20,6 +20,7 @@
 #include <QFutureWatcher>
 #include <QWidget>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "app/core/dataset/dataset_exchange.h"
@@ -117,7 +118,11 @@ class DatasetView : public QWidget {
     QString message;
   };
   void buildActions();
-  void runWork(const QString& title, std::function<WorkResult()> job);
+  using Progress = std::function<bool(qint64 done, qint64 total)>;
+  // Runs `job` on a worker; `progress` (called there) announces progress and says whether to go
+  // on. A job that fails after cancelWork() is logged with `cancelledMessage`, not as an error.
+  void runWork(const QString& title, const QString& cancelledMessage,
+               std::function<WorkResult(const Progress&)> job);
   void pushEdit(const QString& text, std::unique_ptr<dataset::EditCommand> command);
   void relabelDialog();
   void renameDialog();

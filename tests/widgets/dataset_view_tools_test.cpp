@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -18,6 +20,7 @@
 #include "app/core/dataset/dataset_store.h"
 #include "app/core/sample_list_model.h"
 #include "app/gui/dataset_view.h"
+#include "app/gui/exchange_dialog.h"
 #include "app/gui/work_bar.h"
 
 using namespace tinyscope;
@@ -292,7 +295,8 @@ TEST(DatasetViewTools, ACancelledImportLeavesTheDatasetUnchanged) {
   ASSERT_TRUE(store) << error.toStdString();
   addSample(store.get(), "kept", "wave", 3, 100, 50, 3);
   store.reset();
-  for (int i = 0; i < 8; ++i) writeEiJson(in.filePath(QStringLiteral("up.f%1.json").arg(i)), 200, i + 3);
+  for (int i = 0; i < 8; ++i)
+    writeEiJson(in.filePath(QStringLiteral("up.f%1.json").arg(i)), 200, i + 3);
   const QStringList before = filesIn(dir.path());
 
   DatasetView view;
@@ -386,4 +390,77 @@ TEST(DatasetViewTools, ExportToCsvAndWavRoundTrips) {
     EXPECT_EQ(r->labels, o.labels);
     EXPECT_EQ(a, b) << r->name.toStdString();
   }
+}
+
+TEST(DatasetViewTools, RefusedImportIsAnErrorInTheLogAndACancelledExportWritesNothing) {
+  QTemporaryDir dir, in, out;
+  QString error;
+  auto store = dataset::DatasetStore::create(dir.path(), &error);
+  ASSERT_TRUE(store) << error.toStdString();
+  for (int i = 0; i < 4; ++i)
+    addSample(store.get(), QStringLiteral("s%1").arg(i), "yes", 1, 8000, 100, i + 3);
+  store.reset();
+  writeEiJson(in.filePath("good.a.json"), 50, 3);
+  QFile bad(in.filePath("bad.b.json"));
+  ASSERT_TRUE(bad.open(QIODevice::WriteOnly));
+  bad.write("{\"protected\":{\"ver\":\"v1\"},\"payload\":{\"values\":[1,2");
+  bad.close();
+
+  DatasetView view;
+  view.setDir(dir.path());
+  QSignalSpy finished(&view, &DatasetView::workFinished);
+  QSignalSpy errors(&view, &DatasetView::errorOccurred);
+  ASSERT_TRUE(view.startImport({in.path()}, dataset::ImportOptions{}));
+  ASSERT_TRUE(finished.wait(30000));
+  EXPECT_FALSE(finished.last().at(0).toBool());
+  ASSERT_EQ(errors.size(), 1);
+  EXPECT_TRUE(errors.first().at(0).toString().contains("bad.b.json"))
+      << errors.first().at(0).toString().toStdString();
+  EXPECT_EQ(view.model()->totalCount(), 4);  // the good file was not taken either
+
+  // Cancel the export after its second sample of four: the output folder stays empty.
+  QObject::connect(
+      &view, &DatasetView::workProgress, &view,
+      [&](qint64 value, qint64) {
+        if (value == 2) view.cancelWork();
+      },
+      Qt::DirectConnection);
+  dataset::ExportOptions wav;
+  wav.format = dataset::ExchangeFormat::kWav;
+  ASSERT_TRUE(view.startExport(out.path(), dataset::SampleFilter{}, wav));
+  ASSERT_TRUE(finished.wait(30000));
+  EXPECT_FALSE(finished.last().at(0).toBool());
+  EXPECT_EQ(errors.size(), 1);
+  EXPECT_EQ(filesIn(out.path()), QStringList{});
+  EXPECT_EQ(QDir(out.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+            QStringList{});
+}
+
+TEST(DatasetViewTools, ExchangeDialogGivesTheCoresOptions) {
+  ui::ExchangeDialog in(ui::ExchangeDialog::Mode::kImport, {"yes", "no"}, 0);
+  EXPECT_EQ(in.importOptions().format, dataset::ExchangeFormat::kAuto);
+  in.pathEdit()->setText("/tmp/a.json;/tmp/b.wav");
+  EXPECT_EQ(in.paths(), (QStringList{"/tmp/a.json", "/tmp/b.wav"}));
+  in.formatBox()->setCurrentIndex(
+      in.formatBox()->findData(int(dataset::ExchangeFormat::kEiFolder)));
+  in.labelBox()->setCurrentText("no");
+  in.splitBox()->setCurrentIndex(in.splitBox()->findText("test"));
+  const dataset::ImportOptions o = in.importOptions();
+  EXPECT_EQ(o.format, dataset::ExchangeFormat::kEiFolder);
+  EXPECT_EQ(o.label, "no");
+  EXPECT_TRUE(o.hasSplit);
+  EXPECT_EQ(o.split, dataset::Split::kTest);
+
+  ui::ExchangeDialog ex(ui::ExchangeDialog::Mode::kExport, {}, 3);
+  // Every export format of the dataset issue is offered.
+  for (dataset::ExchangeFormat f :
+       {dataset::ExchangeFormat::kEiJson, dataset::ExchangeFormat::kEiCbor,
+        dataset::ExchangeFormat::kEiFolder, dataset::ExchangeFormat::kCsv,
+        dataset::ExchangeFormat::kEiCsv, dataset::ExchangeFormat::kWav,
+        dataset::ExchangeFormat::kAudacity, dataset::ExchangeFormat::kTextGrid})
+    EXPECT_GE(ex.formatBox()->findData(int(f)), 0) << dataset::exchangeFormatName(f).toStdString();
+  EXPECT_EQ(ex.scope(), ui::ExchangeDialog::Scope::kSelected);
+  ex.formatBox()->setCurrentIndex(
+      ex.formatBox()->findData(int(dataset::ExchangeFormat::kTextGrid)));
+  EXPECT_EQ(ex.exportOptions().format, dataset::ExchangeFormat::kTextGrid);
 }
