@@ -655,27 +655,20 @@ void DatasetView::exportDialog() {
 
 bool DatasetView::startImport(const QStringList& paths, const dataset::ImportOptions& options) {
   if (m_dir.isEmpty() || m_work || paths.isEmpty()) return false;
-  const QString dir = m_dir;
+  const QString dir = QDir::toNativeSeparators(m_dir);
   runWork(tr("Importing %n item(s)", nullptr, paths.size()),
           tr("Import cancelled; the dataset is unchanged."),
-          [dir, paths, options](const Progress& progress) {
+          [dir, paths, options](dataset::DatasetStore* store, const Progress& progress) {
             WorkResult r;
-            std::unique_ptr<dataset::DatasetStore> store =
-                dataset::DatasetStore::openOrCreate(dir, &r.message);
-            if (!store) return r;
             dataset::ImportOptions o = options;
             o.progress = progress;
             dataset::ImportReport report;
-            QString error;
-            if (!dataset::importFiles(store.get(), paths, o, &report, &error)) {
-              r.message = tr("Import refused, nothing imported: %1").arg(error);
-              return r;
-            }
-            r.ok = true;
-            r.message =
-                tr("Imported %n sample(s) (%1 frames) into %2", nullptr, report.sampleIds.size())
-                    .arg(report.frames)
-                    .arg(QDir::toNativeSeparators(dir));
+            r.ok = dataset::importFiles(store, paths, o, &report, &r.message);
+            r.message = r.ok ? tr("Imported %n sample(s) (%1 frames) into %2", nullptr,
+                                  report.sampleIds.size())
+                                   .arg(report.frames)
+                                   .arg(dir)
+                             : tr("Import refused, nothing imported: %1").arg(r.message);
             return r;
           });
   return true;
@@ -684,33 +677,27 @@ bool DatasetView::startImport(const QStringList& paths, const dataset::ImportOpt
 bool DatasetView::startExport(const QString& outDir, const dataset::SampleFilter& filter,
                               const dataset::ExportOptions& options) {
   if (!m_store || m_work || outDir.isEmpty()) return false;
-  const QString dir = m_dir;
+  const QString out = QDir::toNativeSeparators(outDir);
   runWork(tr("Exporting (%1)").arg(dataset::exchangeFormatName(options.format)),
-          tr("Export cancelled; nothing was added to %1.").arg(QDir::toNativeSeparators(outDir)),
-          [dir, outDir, filter, options](const Progress& progress) {
+          tr("Export cancelled; nothing was added to %1.").arg(out),
+          [out, outDir, filter, options](dataset::DatasetStore* store, const Progress& progress) {
             WorkResult r;
-            std::unique_ptr<dataset::DatasetStore> store =
-                dataset::DatasetStore::open(dir, &r.message);
-            if (!store) return r;
             dataset::ExportOptions o = options;
             o.progress = progress;
             dataset::ExportReport report;
-            QString error;
-            if (!dataset::exportSamples(*store, filter, outDir, o, &report, &error)) {
-              r.message = tr("Export failed, nothing written: %1").arg(error);
-              return r;
-            }
-            r.ok = true;
-            r.message = tr("Exported %n sample(s) as %1 files into %2", nullptr, report.samples)
-                            .arg(report.files.size())
-                            .arg(QDir::toNativeSeparators(outDir));
+            r.ok = dataset::exportSamples(*store, filter, outDir, o, &report, &r.message);
+            r.message =
+                r.ok ? tr("Exported %n sample(s) as %1 files into %2", nullptr, report.samples)
+                           .arg(report.files.size())
+                           .arg(out)
+                     : tr("Export failed, nothing written: %1").arg(r.message);
             return r;
           });
   return true;
 }
 
 void DatasetView::runWork(const QString& title, const QString& cancelledMessage,
-                          std::function<WorkResult(const Progress&)> job) {
+                          std::function<WorkResult(dataset::DatasetStore*, const Progress&)> job) {
   auto cancel = std::make_shared<std::atomic<bool>>(false);
   m_cancel = cancel;
   m_work = new QFutureWatcher<WorkResult>(this);
@@ -736,7 +723,13 @@ void DatasetView::runWork(const QString& title, const QString& cancelledMessage,
     Q_EMIT workProgress(done, total);
     return !cancel->load();
   };
-  m_work->setFuture(QtConcurrent::run([job = std::move(job), progress] { return job(progress); }));
+  // The worker's own store connection; an import into a folder without a dataset creates it.
+  m_work->setFuture(QtConcurrent::run([dir = m_dir, job = std::move(job), progress] {
+    WorkResult r;
+    std::unique_ptr<dataset::DatasetStore> store =
+        dataset::DatasetStore::openOrCreate(dir, &r.message);
+    return store ? job(store.get(), progress) : r;
+  }));
   updateActions();
 }
 

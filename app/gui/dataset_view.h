@@ -119,10 +119,11 @@ class DatasetView : public QWidget {
   };
   void buildActions();
   using Progress = std::function<bool(qint64 done, qint64 total)>;
-  // Runs `job` on a worker; `progress` (called there) announces progress and says whether to go
-  // on. A job that fails after cancelWork() is logged with `cancelledMessage`, not as an error.
+  // Runs `job` on a worker with its own connection to the dataset; `progress` (called there)
+  // announces progress and says whether to go on. A job that fails after cancelWork() is logged
+  // with `cancelledMessage`, not as an error.
   void runWork(const QString& title, const QString& cancelledMessage,
-               std::function<WorkResult(const Progress&)> job);
+               std::function<WorkResult(dataset::DatasetStore*, const Progress&)> job);
   void pushEdit(const QString& text, std::unique_ptr<dataset::EditCommand> command);
   void relabelDialog();
   void renameDialog();
