@@ -10,8 +10,20 @@
 // SQLite reads); a sample's frames are read and converted on a worker (QtConcurrent) with its
 // own store connection, and a stale load is dropped. Errors go to errorOccurred(), never a
 // dialog.
+//
+// Bulk edits act on the samples selected in the list (relabel, split) or on the listed ones
+// (train/test split), through the core's edits (one undo step each). Import and export run the
+// core's importFiles / exportSamples on a worker with its own store connection, one job at a
+// time, announced with workStarted / workProgress / workEnded (a WorkBar follows them) and
+// stopped by cancelWork(): a cancelled import leaves the dataset unchanged, a cancelled export
+// adds nothing to the output folder.
+#include <QFutureWatcher>
 #include <QWidget>
+#include <atomic>
+#include <functional>
 #include <memory>
+
+#include "app/core/dataset/dataset_exchange.h"
 
 class QAction;
 class QCheckBox;
@@ -25,7 +37,8 @@ namespace tinyscope {
 class SampleListModel;
 namespace dataset {
 class DatasetStore;
-}
+class EditCommand;
+}  // namespace dataset
 }  // namespace tinyscope
 
 namespace tinyscope::ui {
@@ -55,13 +68,70 @@ class DatasetView : public QWidget {
   dataset::DatasetStore* store() const { return m_store.get(); }
   // Selects the sample's row and loads its timeline; false when it is not listed.
   bool selectSample(qint64 sampleId);
+  // Ids of the samples selected in the list, in list order.
+  QVector<qint64> selectedIds() const;
+
+  // The edits behind the actions (each one undo step; false with errorOccurred when refused).
+  // The selected samples' whole-sample labels become `label`.
+  bool relabelSelected(const QString& label);
+  bool setSelectedSplit(dataset::Split split);
+  // The core's deterministic stratified train/test split of the listed samples (only the
+  // unassigned ones unless `reassign`).
+  bool assignTestSplit(double testRatio, bool reassign);
+  // Renames `from` to `to`, or merges it into `to` when that label exists.
+  bool renameLabel(const QString& from, const QString& to);
+
+  // Starts an import / export on a worker; false when one runs already or nothing is open.
+  // An import into a folder without a dataset creates it.
+  bool startImport(const QStringList& paths, const dataset::ImportOptions& options);
+  bool startExport(const QString& outDir, const dataset::SampleFilter& filter,
+                   const dataset::ExportOptions& options);
+  bool busy() const { return m_work != nullptr; }
+
+  QAction* relabelAction() const { return m_relabelAction; }
+  QAction* renameLabelAction() const { return m_renameAction; }
+  QAction* autoSplitAction() const { return m_autoSplitAction; }
+  QAction* importAction() const { return m_importAction; }
+  QAction* exportAction() const { return m_exportAction; }
+
+ public Q_SLOTS:
+  // Stops the running import/export at its next file or sample.
+  void cancelWork();
 
  Q_SIGNALS:
   void errorOccurred(const QString& message);
+  // What an import or export did (for the log).
+  void messageLogged(const QString& message);
   // The selected sample's frames are on the timeline.
   void sampleLoaded(qint64 sampleId);
+  // Long work. workProgress is emitted on the worker's thread (a receiver in another thread
+  // gets it queued); the others on the GUI thread. workFinished comes after workEnded, once the
+  // list shows the result.
+  void workStarted(const QString& title);
+  void workProgress(qint64 value, qint64 maximum);
+  void workEnded();
+  void workFinished(bool ok);
 
  private:
+  struct WorkResult {
+    bool ok = false;
+    QString message;
+  };
+  void buildActions();
+  using Progress = std::function<bool(qint64 done, qint64 total)>;
+  // Runs `job` on a worker with its own connection to the dataset; `progress` (called there)
+  // announces progress and says whether to go on. A job that fails after cancelWork() is logged
+  // with `cancelledMessage`, not as an error.
+  void runWork(const QString& title, const QString& cancelledMessage,
+               std::function<WorkResult(dataset::DatasetStore*, const Progress&)> job);
+  void pushEdit(const QString& text, std::unique_ptr<dataset::EditCommand> command);
+  void relabelDialog();
+  void renameDialog();
+  void autoSplitDialog();
+  void importDialog();
+  void exportDialog();
+  void updateActions();
+
   void applyFilter();
   void updateCounts();
   void loadSample(qint64 sampleId);
@@ -85,6 +155,14 @@ class DatasetView : public QWidget {
   quint64 m_loadJob = 0;
   QString m_selectLabel;  // see selectAfterReload
   qint64 m_selectStart = -1, m_selectEnd = -1;
+  QAction* m_relabelAction = nullptr;
+  QAction* m_renameAction = nullptr;
+  QAction* m_autoSplitAction = nullptr;
+  QAction* m_importAction = nullptr;
+  QAction* m_exportAction = nullptr;
+  QList<QAction*> m_splitActions;
+  QFutureWatcher<WorkResult>* m_work = nullptr;
+  std::shared_ptr<std::atomic<bool>> m_cancel;
 };
 
 }  // namespace tinyscope::ui

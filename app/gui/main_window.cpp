@@ -116,6 +116,7 @@ MainWindow::MainWindow(QWidget* parent)
   m_workBar = new WorkBar;
   m_workBar->follow(m_flashView);
   m_workBar->follow(m_replayView);
+  m_workBar->follow(m_datasetView);
   statusBar()->addPermanentWidget(m_workBar);
   // The Model view (graph, tables, heatmaps) takes the whole right side, down to the status bar;
   // it has the per-operator latency too: the profiler is a tab behind it.
@@ -139,6 +140,10 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_datasetView, &DatasetView::errorOccurred, this, [this](const QString& e) {
     m_log->append(LogLevel::kError, QStringLiteral("dataset"), e);
     statusBar()->showMessage(e, 10000);
+  });
+  connect(m_datasetView, &DatasetView::messageLogged, this, [this](const QString& m) {
+    m_log->append(LogLevel::kInfo, QStringLiteral("dataset"), m);
+    statusBar()->showMessage(m, 10000);
   });
   connect(this, &MainWindow::datasetChanged, this, [this] {
     if (m_datasetView->dir() != m_datasetDir)

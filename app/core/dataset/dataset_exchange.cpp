@@ -313,20 +313,24 @@ bool readLabelFile(const QString& path, ExchangeFormat format, double rateHz, qi
   return true;
 }
 
+namespace {
+qint64 folderBytes(const QString& path) {
+  qint64 total = 0;
+  QDirIterator it(path, QDir::Files, QDirIterator::Subdirectories);
+  while (it.hasNext()) {
+    it.next();
+    total += it.fileInfo().size();
+  }
+  return total;
+}
+}  // namespace
+
 bool readImportFiles(const QStringList& paths, const ImportOptions& options,
                      QVector<ImportItem>* items, QString* error) {
   qint64 total = 0;
   for (const QString& path : paths) {
     const QFileInfo fi(path);
-    if (fi.isDir()) {
-      QDirIterator it(path, QDir::Files, QDirIterator::Subdirectories);
-      while (it.hasNext()) {
-        it.next();
-        total += it.fileInfo().size();
-      }
-    } else {
-      total += fi.size();
-    }
+    total += fi.isDir() ? folderBytes(path) : fi.size();
   }
   if (total > options.maxInputBytes)
     return setError(error, fmt::formatError(paths.join(QLatin1Char(' ')), {},
@@ -335,6 +339,12 @@ bool readImportFiles(const QStringList& paths, const ImportOptions& options,
                                                            "parts")
                                                 .arg(total)
                                                 .arg(options.maxInputBytes)));
+  qint64 done = 0;
+  auto step = [&](qint64 bytes) {
+    done += bytes;
+    if (!options.progress || options.progress(std::min(done, total), total)) return true;
+    return setError(error, QStringLiteral("import cancelled"));
+  };
   for (const QString& path : paths) {
     const QFileInfo fi(path);
     if (!fi.exists())
@@ -355,6 +365,7 @@ bool readImportFiles(const QStringList& paths, const ImportOptions& options,
           item.signature = s.signature;
           items->push_back(item);
         }
+        if (!step(folderBytes(path))) return false;
         continue;
       }
       QStringList names;
@@ -369,6 +380,7 @@ bool readImportFiles(const QStringList& paths, const ImportOptions& options,
         ImportItem item;
         if (!readOneFile(dir.filePath(name), options, &item, error)) return false;
         items->push_back(item);
+        if (!step(QFileInfo(dir.filePath(name)).size())) return false;
       }
       continue;
     }
@@ -379,6 +391,7 @@ bool readImportFiles(const QStringList& paths, const ImportOptions& options,
     ImportItem item;
     if (!readOneFile(path, options, &item, error)) return false;
     items->push_back(item);
+    if (!step(fi.size())) return false;
   }
   return true;
 }
@@ -504,6 +517,8 @@ bool importRecordings(DatasetStore* store, const QVector<ImportItem>& items,
     r.files << item.file;
     batch.push_back(std::move(s));
   }
+  if (options.progress && !options.progress(1, 1))
+    return setError(error, QStringLiteral("import cancelled"));
   int failed = -1;
   QString e;
   r.sampleIds = store->addSamples(batch, &e, &failed);
@@ -540,6 +555,11 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
   auto failWith = [&](QString message) {
     return setError(error, message.replace(outDir, final.path()));
   };
+  auto cancelled = [&](qint64 done) {
+    if (!options.progress || options.progress(done, rows.size())) return false;
+    setError(error, QStringLiteral("export cancelled"));
+    return true;
+  };
   auto publish = [&]() {
     for (const QString& rel : r.files) {
       const QString to = final.filePath(rel);
@@ -556,6 +576,7 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
       fmt::Recording rec;
       if (!toRecording(store, row, &rec, error)) return false;
       recs.push_back(rec);
+      if (cancelled(recs.size())) return false;
     }
     const fmt::FormatResult<QStringList> written =
         fmt::writeEiFolder(outDir, recs, options.hmacKey);
@@ -626,6 +647,7 @@ bool exportSamples(const DatasetStore& store, const SampleFilter& filter, const 
     if (!problem.isEmpty()) return failWith(problem);
     r.files << files;
     ++r.samples;
+    if (cancelled(r.samples)) return false;
   }
   return publish();
 }

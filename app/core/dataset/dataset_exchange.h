@@ -11,6 +11,7 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
+#include <functional>
 
 #include "app/core/dataset/dataset_store.h"
 #include "app/core/dataset/dataset_types.h"
@@ -57,6 +58,11 @@ struct ImportOptions {
   // An import holds every value in memory until its one transaction commits: more input than
   // this (the files' sizes, summed before anything is read) is refused; import in parts.
   qint64 maxInputBytes = qint64(2) << 30;
+  // When set, called on the import's thread with the input bytes read so far and their total
+  // (after each file; an EI export folder counts as one step), and once more with done == total
+  // before the commit. Returning false cancels: the import stops with "import cancelled" and the
+  // dataset is unchanged.
+  std::function<bool(qint64 done, qint64 total)> progress;
 };
 
 struct ImportReport {
@@ -92,6 +98,9 @@ bool importRecordings(DatasetStore* store, const QVector<ImportItem>& items,
 struct ExportOptions {
   ExchangeFormat format = ExchangeFormat::kEiJson;
   QString hmacKey;  // EI JSON/CBOR/folder: sign with it; otherwise HS256 with 64 zeros
+  // When set, called with the samples converted/written so far and their total; returning false
+  // cancels: the export stops with "export cancelled" and adds nothing to the output folder.
+  std::function<bool(qint64 done, qint64 total)> progress;
 };
 struct ExportReport {
   int samples = 0;

@@ -571,6 +571,13 @@ QString filterWhere(const SampleFilter& f, QVariantList* values) {
     where << QStringLiteral("instr(s.name, ?) > 0");
     values->append(f.nameContains);
   }
+  if (!f.ids.isEmpty()) {
+    // Integers written into the SQL: a selection may exceed SQLite's bound-parameter limit.
+    QStringList ids;
+    ids.reserve(f.ids.size());
+    for (qint64 id : f.ids) ids << QString::number(id);
+    where << QStringLiteral("s.id IN (%1)").arg(ids.join(QLatin1Char(',')));
+  }
   return where.isEmpty() ? QString()
                          : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
 }

@@ -108,6 +108,7 @@ struct SampleFilter {
   qint64 createdFromMs = 0;  // wall clock, inclusive
   qint64 createdToMs = 0;    // exclusive; 0 unbounded
   QString nameContains;
+  QVector<qint64> ids;  // only these samples (a selection in a view); empty: no narrowing
 };
 
 // A page of a listing, in sample id order: at most `limit` samples (0: all), skipping the first

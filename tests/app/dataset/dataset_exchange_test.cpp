@@ -175,3 +175,75 @@ TEST(DatasetExchange, RepairRestoresAnImportedSamplesSegmentsAndSplit) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(DatasetExchange, ProgressReachesTheTotalAndACancelChangesNothing) {
+  QTemporaryDir tmp;
+  QString error;
+  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
+  ASSERT_TRUE(store);
+  // An EI export folder is one step, then the commit.
+  QVector<QPair<qint64, qint64>> calls;
+  ds::ImportOptions o;
+  o.progress = [&calls](qint64 done, qint64 total) {
+    calls.append({done, total});
+    return true;
+  };
+  ds::ImportReport r;
+  ASSERT_TRUE(ds::importFiles(store.get(), {kData + "/ei_export"}, o, &r, &error))
+      << error.toStdString();
+  ASSERT_EQ(calls.size(), 2);
+  EXPECT_GT(calls[0].second, 0);
+  EXPECT_EQ(calls[0].first, calls[0].second);
+  EXPECT_EQ(calls[1], qMakePair(qint64(1), qint64(1)));
+
+  // Refusing the last call (just before the commit) leaves the dataset as it was.
+  auto other = ds::DatasetStore::create(tmp.path() + "/ds2", &error);
+  ASSERT_TRUE(other);
+  o.progress = [](qint64 done, qint64 total) { return !(done == 1 && total == 1); };
+  EXPECT_FALSE(ds::importFiles(other.get(), {kData + "/ei_export"}, o, &r, &error));
+  EXPECT_EQ(error, "import cancelled");
+  EXPECT_EQ(other->countSamples({}, &error), 0);
+  EXPECT_TRUE(QDir(tmp.path() + "/ds2/samples").entryList(QDir::Files | QDir::Hidden).isEmpty());
+
+  // Export: one call per sample; a cancel after the first leaves the output folder empty.
+  ds::ExportOptions e;
+  e.format = ds::ExchangeFormat::kCsv;
+  calls.clear();
+  e.progress = [&calls](qint64 done, qint64 total) {
+    calls.append({done, total});
+    return done < 1;
+  };
+  ds::ExportReport er;
+  EXPECT_FALSE(ds::exportSamples(*store, {}, tmp.path() + "/out", e, &er, &error));
+  EXPECT_EQ(error, "export cancelled");
+  EXPECT_EQ(calls, (QVector<QPair<qint64, qint64>>{{1, 3}}));
+  EXPECT_TRUE(QDir(tmp.path() + "/out")
+                  .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+                  .isEmpty());
+}
+
+TEST(DatasetExchange, AnIdFilterNarrowsListingsAndEditsToThoseSamples) {
+  QTemporaryDir tmp;
+  QString error;
+  auto store = ds::DatasetStore::create(tmp.path() + "/ds", &error);
+  ASSERT_TRUE(store);
+  for (int i = 1; i <= 4; ++i)
+    ASSERT_EQ(store->addSample(ds::testing::imuSpec(QStringLiteral("s%1").arg(i)),
+                               ds::testing::makeFrames(ds::SampleType::kInt16, 3, 50, i), &error),
+              i);
+  ds::SampleFilter f;
+  f.ids = {2, 4};
+  EXPECT_EQ(store->countSamples(f, &error), 2);
+  ds::CommandStack stack;
+  ASSERT_TRUE(stack.push(ds::edits::setSplit(store.get(), f, ds::Split::kTest), &error));
+  ds::SampleFilter test;
+  test.hasSplit = true;
+  test.split = ds::Split::kTest;
+  QVector<qint64> ids;
+  for (const ds::SampleRecord& s : store->list(test, &error)) ids << s.id;
+  EXPECT_EQ(ids, (QVector<qint64>{2, 4}));
+}
+
+}  // namespace
