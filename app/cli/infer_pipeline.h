@@ -1,8 +1,6 @@
 #pragma once
-// infer --listen: the model's audio recipe run on the device (RunPipeline): the recipe's
-// front-end, found in one of the device's slots by its CRC-32, hears the first samples of a
-// device sensor's stream, its outputs feed the model; the desktop repeats the pipeline on the
-// samples the device heard and compares every tensor of both models (inputs/pipeline_comparison).
+// infer --listen: prints what app/core/pipeline_listen runs (the model's audio recipe on the
+// device through RunPipeline, the whole pipeline compared with the desktop's).
 // Thread: the CLI's one thread. Errors: one line naming the sensor, slot, model or tensor.
 #include <QString>
 

@@ -29,9 +29,9 @@
 #include "app/core/workbench.h"
 #include "app/gui/dataset_view.h"
 #include "app/gui/flash_view.h"
+#include "app/gui/model_view.h"
 #include "app/gui/replay_view.h"
 #include "app/gui/work_bar.h"
-#include "app/gui/model_view.h"
 #include "widgets/compare_view.h"
 #include "widgets/device_panel.h"
 #include "widgets/log_view.h"
@@ -226,6 +226,8 @@ void MainWindow::buildMenus() {
   connect(m_continuousTimer, &QTimer::timeout, this, [this] {
     if (!m_runPending) runInference();
   });
+  device->addAction(tr("&Listen (Audio Pipeline on Device)"), this, &MainWindow::listen,
+                    QKeySequence(Qt::Key_F6));
   m_disconnectAction = device->addAction(tr("&Disconnect"), this,
                                          [this] { m_workbench->device()->disconnectDevice(); });
   m_disconnectAction->setEnabled(false);
@@ -353,6 +355,21 @@ void MainWindow::wireWorkbench() {
     updateRunEnabled();
   });
   connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
+  connect(m_modelView, &ModelView::listenRequested, this, &MainWindow::listen);
+  connect(wb, &Workbench::listenReport, this, [this](const ListenResult& r) {
+    m_modelView->showListen(r);
+    if (!r.error.isEmpty()) {
+      m_log->append(LogLevel::kError, QStringLiteral("listen"), r.error);
+      statusBar()->showMessage(r.error, 10000);
+      return;
+    }
+    m_prediction->setText(tr("Heard <b>%1</b> on the device · pipeline %2")
+                              .arg(r.word.toHtmlEscaped(), r.verdict.toHtmlEscaped()));
+    m_log->append(r.firstDivergence.isEmpty() ? LogLevel::kInfo : LogLevel::kWarning,
+                  QStringLiteral("listen"),
+                  tr("heard \"%1\" (%2); pipeline %3").arg(r.word, r.heard, r.verdict));
+    statusBar()->showMessage(tr("Heard \"%1\"; pipeline %2").arg(r.word, r.verdict), 10000);
+  });
   connect(m_modelView, &ModelView::runOnDeviceRequested, this, &MainWindow::runInference);
   connect(m_modelView, &ModelView::runOnSampleRequested, this, [this] {
     const SampleTimeline* t = m_datasetView->timeline();
@@ -588,6 +605,28 @@ void MainWindow::flashOnConnect(const QString& model) {
                     disconnect(*once);
                     m_flashView->setModelPath(model);
                     m_flashView->startFlash();
+                  });
+}
+
+void MainWindow::listen() {
+  QString why;
+  if (!m_workbench->listen(&why)) {
+    statusBar()->showMessage(why, 8000);
+    m_log->append(LogLevel::kWarning, QStringLiteral("listen"), why);
+    return;
+  }
+  raiseDock(QStringLiteral("modelDock"));
+  m_modelView->showListening();
+  statusBar()->showMessage(tr("Listening on the device…"));
+}
+
+void MainWindow::listenOnConnect() {
+  auto once = std::make_shared<QMetaObject::Connection>();
+  *once = connect(m_workbench->device(), &DeviceController::stateChanged, this,
+                  [this, once](ConnectionState s) {
+                    if (s != ConnectionState::kStreaming) return;
+                    disconnect(*once);
+                    listen();
                   });
 }
 

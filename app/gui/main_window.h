@@ -58,6 +58,11 @@ class MainWindow : public QMainWindow {
   void openSessionLog(const QString& path);
   // Flashes `model` from the Flash dock (in front) once a device that runs the agent is ready.
   void flashOnConnect(const QString& model);
+  // Device ▸ Listen (F6): the open audio model's pipeline on the device (Workbench::listen); the
+  // word goes to the prediction line, the verdict to the Model view and the log.
+  void listen();
+  // Listens once, when the device first streams (--listen).
+  void listenOnConnect();
   // Puts an address in the device panel without connecting (--device with --no-connect).
   void setDeviceAddress(const QString& address);
   DevicePanel* devicePanel() const { return m_devicePanel; }
