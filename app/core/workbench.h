@@ -61,6 +61,7 @@ class Workbench : public QObject {
   QString modelPath() const { return m_modelPath; }
   QString modelName() const;
   const runner::host::ModelSummary& modelSummary() const { return m_summary; }
+  const runner::host::ModelFile& modelFile() const { return m_model; }
   QStringList labels() const;
 
   DeviceController* device() { return &m_device; }

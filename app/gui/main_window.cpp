@@ -28,6 +28,7 @@
 #include "app/core/version.h"
 #include "app/core/workbench.h"
 #include "app/gui/dataset_view.h"
+#include "app/gui/flash_offer_bar.h"
 #include "app/gui/flash_view.h"
 #include "app/gui/model_view.h"
 #include "app/gui/replay_view.h"
@@ -75,6 +76,8 @@ MainWindow::MainWindow(QWidget* parent)
   m_prediction->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   m_prediction->setMinimumWidth(100);
   layout->addWidget(m_recordBar);
+  m_flashOffer = new FlashOfferBar;
+  layout->addWidget(m_flashOffer);
   layout->addWidget(m_prediction);
   m_sessionUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
   m_datasetDir = QSettings()
@@ -356,6 +359,12 @@ void MainWindow::wireWorkbench() {
   });
   connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
   connect(m_modelView, &ModelView::listenRequested, this, &MainWindow::listen);
+  connect(wb, &Workbench::resultsCleared, m_flashOffer, &FlashOfferBar::withdraw);
+  connect(m_flashOffer, &FlashOfferBar::flashRequested, this, [this](const QString& path) {
+    raiseDock(QStringLiteral("flashDock"));
+    m_flashView->setModelPath(path);
+    m_flashView->startFlash();
+  });
   connect(wb, &Workbench::listenReport, this, [this](const ListenResult& r) {
     m_modelView->showListen(r);
     if (!r.error.isEmpty()) {
@@ -574,6 +583,15 @@ bool MainWindow::openModel(const QString& path) {
                     tr("the device keeps its own model: flash %1 to it (tinyscope-cli flash) "
                        "before comparing")
                         .arg(m_workbench->modelName()));
+    const DeviceInfo& info = m_workbench->device()->info();
+    if (!m_workbench->deviceRunsModel() && info.hello.chosenVersion != 0 &&
+        !info.hello.slots.empty()) {
+      const std::vector<uint8_t>& bytes = m_workbench->modelFile().bytes;
+      m_flashOffer->offer(
+          m_workbench->modelPath(),
+          QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size())),
+          m_workbench->device()->address(), info);
+    }
   }
   setWindowTitle(tr("tinyscope — %1").arg(m_workbench->modelName()));
   return true;

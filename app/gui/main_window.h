@@ -25,6 +25,7 @@ namespace tinyscope::ui {
 class CompareView;
 class DatasetView;
 class DevicePanel;
+class FlashOfferBar;
 class FlashView;
 class ReplayView;
 class WorkBar;
@@ -71,6 +72,7 @@ class MainWindow : public QMainWindow {
   FlashView* flashView() const { return m_flashView; }
   ReplayView* replayView() const { return m_replayView; }
   WorkBar* workBar() const { return m_workBar; }
+  FlashOfferBar* flashOffer() const { return m_flashOffer; }
   // The dataset Record writes into and the Dataset view shows (QSettings "dataset/dir",
   // by default <app data>/dataset); `remember` stores it for the next start.
   void setDatasetDir(const QString& dir, bool remember = true);
@@ -140,6 +142,7 @@ class MainWindow : public QMainWindow {
   QMenu* m_recentMenu = nullptr;
   QTimer* m_continuousTimer;
   QList<QDockWidget*> m_docks;
+  FlashOfferBar* m_flashOffer = nullptr;
   bool m_continuousOnConnect = false;
   bool m_streaming = false;
   bool m_runPending = false;

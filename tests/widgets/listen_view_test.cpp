@@ -109,7 +109,8 @@ TEST(ListenView, AFaultyMulKernelOnTheDeviceIsNamedAsTheFirstDivergentOp) {
       "front-end audio_preprocessor_int8, window 0, op 15 MUL output 0"))
       << l.result.firstDivergence.toStdString();
   EXPECT_TRUE(l.modelViewText.contains("op 15 MUL")) << l.modelViewText.toStdString();
-  EXPECT_TRUE(l.lastLog.contains("differs at front-end audio_preprocessor_int8, window 0, op 15 MUL"))
+  EXPECT_TRUE(
+      l.lastLog.contains("differs at front-end audio_preprocessor_int8, window 0, op 15 MUL"))
       << l.lastLog.toStdString();
 }
 
@@ -118,7 +119,8 @@ TEST(ListenView, AModelWithoutAnAudioRecipeIsNotListenedTo) {
   QTemporaryDir dir;
   QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.filePath("settings"));
   ui::MainWindow window;
-  window.openModel(QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite"));
+  window.openModel(
+      QStringLiteral(TINYSCOPE_SOURCE_DIR "/resources/models/imu_gesture_demo.tflite"));
   QString why;
   EXPECT_FALSE(window.workbench()->listen(&why));
   EXPECT_TRUE(why.contains("no audio recipe")) << why.toStdString();
