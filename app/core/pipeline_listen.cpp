@@ -224,8 +224,9 @@ ListenResult compareListen(const ListenDeviceRun& d, const QString& modelPath,
   r.modelTensorsEqual = cmp.modelTensors;
   r.firstDivergence = cmp.firstDivergence;
   r.verdict = cmp.firstDivergence.isEmpty()
-                  ? QStringLiteral("identical: %1 front-end tensors (%2 windows) and %3 model "
-                                   "tensors equal the desktop's")
+                  ? QStringLiteral(
+                        "identical: %1 front-end tensors (%2 windows) and %3 model "
+                        "tensors equal the desktop's")
                         .arg(cmp.frontEndTensors)
                         .arg(d.plan->windows)
                         .arg(cmp.modelTensors)
