@@ -102,15 +102,18 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
   m_listen->setToolTip(
       tr("Audio models: the device's front-end hears its audio sensor and the model classifies "
          "it there (RunPipeline); the whole pipeline is compared with the desktop's (F6)"));
-  runs->addWidget(m_listen);
   runs->addStretch(1);
   layout->addLayout(runs);
+  // Listen and its result on a row of their own: the run buttons keep their width.
+  auto* listenRow = new QHBoxLayout;
+  listenRow->addWidget(m_listen, 0, Qt::AlignTop);
   m_listenResult->setObjectName(QStringLiteral("listenResult"));
   m_listenResult->setWordWrap(true);
   m_listenResult->setTextFormat(Qt::RichText);
   m_listenResult->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   m_listenResult->hide();
-  layout->addWidget(m_listenResult);
+  listenRow->addWidget(m_listenResult, 1);
+  layout->addLayout(listenRow);
   connect(m_listen, &QPushButton::clicked, this, &ModelView::listenRequested);
   connect(m_runDevice, &QPushButton::clicked, this, &ModelView::runOnDeviceRequested);
   connect(m_runDesktop, &QPushButton::clicked, this, [this] { m_workbench->runOnDesktop(); });
