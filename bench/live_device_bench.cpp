@@ -20,11 +20,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <vector>
 
 #include "app/core/spectrogram.h"
 #include "app/core/workbench.h"
+#include "bench/frame_clock.h"
 #include "widgets/score_strip.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
@@ -38,12 +38,6 @@ namespace {
 
 constexpr int kChannels = 8;
 constexpr double kRate = 16000;
-
-double cpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
 
 double at(std::vector<double> v, double q) {
   if (v.empty()) return 0;
@@ -127,7 +121,7 @@ int main(int argc, char** argv) {
                      sinceTick.start();
                      QElapsedTimer frame;
                      frame.start();
-                     const double cpu0 = cpuMs();
+                     const double cpu0 = threadCpuMs();
                      plot.appendFrames(frames.data(), count);
                      mono.resize(static_cast<size_t>(count));
                      for (int f = 0; f < count; ++f)
@@ -141,7 +135,7 @@ int main(int argc, char** argv) {
                      strip.render(&stripImage);
                      if (!measuring) return;
                      wall.push_back(static_cast<double>(frame.nsecsElapsed()) / 1e6);
-                     cpu.push_back(cpuMs() - cpu0);
+                     cpu.push_back(threadCpuMs() - cpu0);
                      samples += count;
                    });
   QObject::connect(&wb, &Workbench::runReport, [&](const RunReport& r) {

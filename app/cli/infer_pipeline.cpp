@@ -10,16 +10,10 @@
 namespace tinyscope::cli {
 
 int runInferPipeline(const QString& verb, DeviceSession& session, const PipelineRequest& r) {
-  ListenRequest request;
-  request.modelPath = r.modelPath;
-  request.recipe = r.recipe;
-  request.sensorId = r.sensorId;
-  request.capture = r.capture;
-  request.waitMs = r.waitMs;
   QEventLoop loop;
   bool ended = false;
   ListenDeviceRun deviceRun;
-  startListen(&session, *r.summary, request, [&](ListenDeviceRun d) {
+  startListen(&session, *r.summary, r, [&](ListenDeviceRun d) {
     deviceRun = std::move(d);
     ended = true;
     loop.quit();

@@ -5,20 +5,15 @@
 #include <QString>
 
 #include "app/core/device/device_session.h"
-#include "app/core/inputs/input_recipe.h"
+#include "app/core/pipeline_listen.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
 
 namespace tinyscope::cli {
 
-struct PipelineRequest {
-  QString modelPath;
+struct PipelineRequest : ListenRequest {
   const runner::host::ModelFile* model = nullptr;
   const runner::host::ModelSummary* summary = nullptr;
-  inputs::InputRecipe recipe;  // an audio recipe
-  QString sensorId;            // --sensor; empty: the first mono int16 sensor at the recipe's rate
-  bool capture = true;         // capture and compare every tensor
-  int waitMs = 120000;
   bool json = false;
 };
 

@@ -164,11 +164,7 @@ ListenResult compareListen(const ListenDeviceRun& d, const QString& modelPath,
                            const runner::host::ModelFile& model,
                            const runner::host::ModelSummary& summary, bool capture) {
   ListenResult r;
-  r.error = d.error;
-  r.badInput = d.badInput;
-  r.device = d.device;
-  r.board = d.board;
-  r.heard = d.heard;
+  static_cast<ListenOutcome&>(r) = d;
   if (!d.error.isEmpty() || !d.plan) return r;
   const InferenceRun& run = d.run;
   r.deviceMicros = run.totalMicros;

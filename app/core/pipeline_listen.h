@@ -30,21 +30,22 @@ struct ListenRequest {
   bool stopStream = true;  // stop the sensor's stream afterwards (the GUI keeps plotting it)
 };
 
-// What the device did: its run and the plan the desktop repeats.
-struct ListenDeviceRun {
-  QString error;          // empty: the device ran the pipeline
+// Where a listen stands: what went wrong, or where it heard what.
+struct ListenOutcome {
+  QString error;          // empty: so far so good
   bool badInput = false;  // the error is the request's or the device's setup, not a failure
   QString device, board;  // the address and board name
   QString heard;          // which samples went through which front-end, in words
+};
+
+// What the device did: its run and the plan the desktop repeats.
+struct ListenDeviceRun : ListenOutcome {
   std::shared_ptr<const inputs::AudioPlan> plan;
   InferenceRun run;
 };
 
-// The word, the timing and the comparison.
-struct ListenResult {
-  QString error;  // empty: compared (or not asked to)
-  bool badInput = false;
-  QString device, board, heard;
+// The word, the timing and the comparison (error empty: compared, or not asked to).
+struct ListenResult : ListenOutcome {
   QString word;  // the top class's label (sidecar), else "class N"
   int topClass = -1;
   quint32 deviceMicros = 0;
