@@ -65,23 +65,23 @@ Listened listenInWindow(const QTemporaryDir& dir, const KwsModels& m, const QStr
   return out;
 }
 
-#define REQUIRE_KWS(dir, models)                                             \
-  if (!QFileInfo::exists(kShared + "/models/micro_speech_quantized.tflite")) \
-    GTEST_SKIP() << "../shared is missing: no third-party models";           \
-  if (!speechToolsInstalled())                                               \
-    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";  \
-  ASSERT_TRUE(kwsModels(kShared, dir, &models))
+#define REQUIRE_KWS(dir, models) REQUIRE_KWS_MODELS(kShared, dir, models)
+
+// `result` (a Listened): espeak-ng's "yes" heard in a fresh window from the simulator whose
+// address ends in `extra`.
+#define LISTEN_TO_YES(result, extra)           \
+  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT); \
+  QTemporaryDir dir;                           \
+  KwsModels m;                                 \
+  REQUIRE_KWS(dir, m);                         \
+  const QString wav = spokenWav(dir, "yes");   \
+  ASSERT_FALSE(wav.isEmpty());                 \
+  const Listened result = listenInWindow(dir, m, wav, (extra))
 
 }  // namespace
 
 TEST(ListenView, SpokenYesIsHeardOnTheDeviceAndTheWholePipelineEqualsTheDesktop) {
-  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
-  QTemporaryDir dir;
-  KwsModels m;
-  REQUIRE_KWS(dir, m);
-  const QString wav = spokenWav(dir, "yes");
-  ASSERT_FALSE(wav.isEmpty());
-  const Listened l = listenInWindow(dir, m, wav, QString());
+  LISTEN_TO_YES(l, QString());
   ASSERT_TRUE(l.result.error.isEmpty()) << l.result.error.toStdString();
   EXPECT_EQ(l.result.word, "yes");
   EXPECT_TRUE(l.result.compared);
@@ -96,13 +96,7 @@ TEST(ListenView, SpokenYesIsHeardOnTheDeviceAndTheWholePipelineEqualsTheDesktop)
 }
 
 TEST(ListenView, AFaultyMulKernelOnTheDeviceIsNamedAsTheFirstDivergentOp) {
-  qputenv("TINYSCOPE_AGENT", TINYSCOPE_AGENT);
-  QTemporaryDir dir;
-  KwsModels m;
-  REQUIRE_KWS(dir, m);
-  const QString wav = spokenWav(dir, "yes");
-  ASSERT_FALSE(wav.isEmpty());
-  const Listened l = listenInWindow(dir, m, wav, "&fault-op=MUL");
+  LISTEN_TO_YES(l, "&fault-op=MUL");
   ASSERT_TRUE(l.result.error.isEmpty()) << l.result.error.toStdString();
   EXPECT_FALSE(l.result.identical());
   EXPECT_TRUE(l.result.firstDivergence.startsWith(
