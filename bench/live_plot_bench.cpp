@@ -15,10 +15,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <vector>
 
 #include "app/core/spectrogram.h"
+#include "bench/frame_clock.h"
 #include "widgets/score_strip.h"
 #include "widgets/signal_plot.h"
 #include "widgets/spectrogram_view.h"
@@ -37,17 +37,9 @@ struct Stats {
   double median, p99, worst, cpuMedian;
 };
 
-// CPU time of this thread: on a machine shared with other work, wall time also counts the
-// time the thread waited for a core.
-double cpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
 struct FrameTimer {
   QElapsedTimer wall;
-  double cpu0 = cpuMs();
+  double cpu0 = threadCpuMs();
   FrameTimer() { wall.start(); }
 };
 
@@ -96,7 +88,7 @@ Stats runPlot(int frames, int channels, double span, bool fillHistory) {
     plot.appendFrames(block.data(), perTick);
     plot.render(&image);
     ms.push_back(static_cast<double>(timer.wall.nsecsElapsed()) / 1e6);
-    cpu.push_back(cpuMs() - timer.cpu0);
+    cpu.push_back(threadCpuMs() - timer.cpu0);
   }
   return summarize(ms, cpu);
 }
@@ -139,7 +131,7 @@ Stats runSpectrogram(int frames, bool withScores) {
       strip.render(&c);
     }
     ms.push_back(static_cast<double>(timer.wall.nsecsElapsed()) / 1e6);
-    cpu.push_back(cpuMs() - timer.cpu0);
+    cpu.push_back(threadCpuMs() - timer.cpu0);
   }
   return summarize(ms, cpu);
 }

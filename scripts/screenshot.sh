@@ -100,3 +100,26 @@ if [ -f "$shared/models/kws_ref_model.tflite" ]; then
 else
   echo "screenshot: $shared/models is missing; docs/screenshot-model.png not rendered" >&2
 fi
+# Keyword spotting from the window (--listen): espeak-ng says "yes" (eight times, so the plot
+# still shows speech when the shot is taken) into a WAV the simulated
+# device's audio sensor plays; its front-end (audio_preprocessor_int8, in a slot) and
+# micro_speech_quantized run on the device (RunPipeline), and the window shows the word and the
+# whole pipeline compared with the desktop's.
+if [ -f "$shared/models/micro_speech_quantized.tflite" ] && command -v espeak-ng >/dev/null &&
+  command -v sox >/dev/null; then
+  kws="$work/kws"
+  mkdir -p "$kws"
+  ln -s "$(realpath "$shared/models/micro_speech_quantized.tflite")" "$kws/micro_speech_quantized.tflite"
+  ln -s "$(realpath "$shared/models/audio_preprocessor_int8.tflite")" "$kws/audio_preprocessor_int8.tflite"
+  printf '%s\n' '{"labels": ["silence", "unknown", "yes", "no"],' \
+    ' "input": {"recipe": "audio", "front_end_model": "audio_preprocessor_int8.tflite",' \
+    '           "sample_rate_hz": 16000, "window_ms": 30, "stride_ms": 20}}' \
+    >"$kws/micro_speech_quantized.json"
+  espeak-ng -g 40 -w "$kws/yes.22k.wav" "yes, yes, yes, yes, yes, yes, yes, yes"
+  sox "$kws/yes.22k.wav" -r 16000 -c 1 -b 16 "$kws/yes.wav"
+  shot docs/screenshot-kws.png --model "$kws/micro_speech_quantized.tflite" \
+    --device "sim:?sensor=audio&wav=$kws/yes.wav&front-end=$kws/audio_preprocessor_int8.tflite" \
+    --listen --raise model --dataset "$work/empty"
+else
+  echo "screenshot: shared models, espeak-ng or sox missing; docs/screenshot-kws.png not rendered" >&2
+fi

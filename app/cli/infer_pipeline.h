@@ -1,26 +1,19 @@
 #pragma once
-// infer --listen: the model's audio recipe run on the device (RunPipeline): the recipe's
-// front-end, found in one of the device's slots by its CRC-32, hears the first samples of a
-// device sensor's stream, its outputs feed the model; the desktop repeats the pipeline on the
-// samples the device heard and compares every tensor of both models (inputs/pipeline_comparison).
+// infer --listen: prints what app/core/pipeline_listen runs (the model's audio recipe on the
+// device through RunPipeline, the whole pipeline compared with the desktop's).
 // Thread: the CLI's one thread. Errors: one line naming the sensor, slot, model or tensor.
 #include <QString>
 
 #include "app/core/device/device_session.h"
-#include "app/core/inputs/input_recipe.h"
+#include "app/core/pipeline_listen.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
 
 namespace tinyscope::cli {
 
-struct PipelineRequest {
-  QString modelPath;
+struct PipelineRequest : ListenRequest {
   const runner::host::ModelFile* model = nullptr;
   const runner::host::ModelSummary* summary = nullptr;
-  inputs::InputRecipe recipe;  // an audio recipe
-  QString sensorId;            // --sensor; empty: the first mono int16 sensor at the recipe's rate
-  bool capture = true;         // capture and compare every tensor
-  int waitMs = 120000;
   bool json = false;
 };
 

@@ -123,6 +123,7 @@ struct BuiltRunInput {
 
 Workbench::Workbench(QObject* parent) : QObject(parent) {
   qRegisterMetaType<tinyscope::RunReport>();
+  qRegisterMetaType<tinyscope::ListenResult>();
   m_tick.setInterval(33);  // ~30 Hz display tick
   connect(&m_tick, &QTimer::timeout, this, &Workbench::onTick);
   m_tick.start();
@@ -213,6 +214,7 @@ bool Workbench::deviceRunsModel() const {
 
 void Workbench::clearResults() {
   ++m_runId;  // every run still on its way is now stale
+  m_listening = false;
   m_recent.clear();
   m_recentChannels = 0;
   Q_EMIT resultsCleared();
@@ -431,6 +433,66 @@ bool Workbench::startRun(bool onDevice) {
     out.description = plan.description.isEmpty() ? built.description : plan.description;
     return out;
   }));
+  return true;
+}
+
+bool Workbench::listen(QString* why) {
+  if (m_listening) {
+    *why = tr("Already listening: wait for the word.");
+    return false;
+  }
+  if (m_modelPath.isEmpty()) {
+    *why = tr("Open a model first.");
+    return false;
+  }
+  if (!m_hasRecipe || m_recipe.kind != inputs::InputKind::kAudio) {
+    *why = tr("%1 has no audio recipe: Listen runs an audio front-end and the model on the device.")
+               .arg(modelName());
+    return false;
+  }
+  if (!m_device.isConnected() || m_device.info().hello.chosenVersion == 0) {
+    *why = tr("No device that runs the agent is connected.");
+    return false;
+  }
+  m_listening = true;
+  const quint64 id = m_runId;
+  ListenRequest request;
+  request.modelPath = m_modelPath;
+  request.recipe = m_recipe;
+  request.stopStream = false;  // the live view keeps plotting what the device hears
+  request.waitMs = 60000;
+  // Back on the GUI thread: the device's part, compared on a worker.
+  const auto compare = [this, id, capture = request.capture](ListenDeviceRun d) {
+    if (id != m_runId) return;  // a model change or disconnect made it stale
+    auto* watcher = new QFutureWatcher<ListenResult>(this);
+    connect(watcher, &QFutureWatcher<ListenResult>::finished, this, [this, watcher, id] {
+      const ListenResult r = watcher->result();
+      watcher->deleteLater();
+      if (id != m_runId) return;
+      m_listening = false;
+      Q_EMIT listenReport(r);
+    });
+    watcher->setFuture(QtConcurrent::run(
+        [d = std::move(d), path = m_modelPath, model = m_model, summary = m_summary, capture] {
+          return compareListen(d, path, model, summary, capture);
+        }));
+  };
+  m_device.withSession([this, request, summary = m_summary, compare](DeviceSession* session) {
+    const auto toGui = [this, compare](ListenDeviceRun d) {
+      QMetaObject::invokeMethod(
+          this, [compare, d = std::move(d)]() mutable { compare(std::move(d)); },
+          Qt::QueuedConnection);
+    };
+    if (!session) {
+      ListenDeviceRun none;
+      none.error = tr("No device that runs the agent is connected.");
+      none.badInput = true;
+      toGui(std::move(none));
+      return;
+    }
+    startListen(session, summary, request, toGui);
+  });
+  Q_EMIT listenStarted();
   return true;
 }
 

@@ -20,6 +20,7 @@
 
 #include "app/core/device/device_controller.h"
 #include "app/core/inputs/input_recipe.h"
+#include "app/core/pipeline_listen.h"
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/model_summary.h"
 #include "model_runner/host/tensor_comparator.h"
@@ -60,6 +61,7 @@ class Workbench : public QObject {
   QString modelPath() const { return m_modelPath; }
   QString modelName() const;
   const runner::host::ModelSummary& modelSummary() const { return m_summary; }
+  const runner::host::ModelFile& modelFile() const { return m_model; }
   QStringList labels() const;
 
   DeviceController* device() { return &m_device; }
@@ -99,6 +101,14 @@ class Workbench : public QObject {
   // The same input through the desktop runtime only (tensor capture, per-op times); the
   // report has desktopOnly set and no comparison. Needs no device.
   bool runOnDesktop();
+  // Device ▸ Listen: the model's audio recipe runs on the device (RunPipeline: the front-end in
+  // one of its slots hears the audio sensor, the model classifies) and the whole pipeline is
+  // compared with the desktop's on the samples the device heard (app/core/pipeline_listen);
+  // listenReport() follows, once. The device part runs on the I/O thread, the comparison on a
+  // worker. false + *why at once when the model has no audio recipe, no device runs the agent, or
+  // a listen is already under way. A model change or disconnect makes a listen under way stale.
+  bool listen(QString* why);
+  bool isListening() const { return m_listening; }
 
  Q_SIGNALS:
   void modelChanged();
@@ -109,6 +119,8 @@ class Workbench : public QObject {
   void framesArrived(const std::vector<float>& interleaved, int frames, int channels);
   void runStarted(quint64 id);
   void runReport(const tinyscope::RunReport& report);
+  void listenStarted();
+  void listenReport(const tinyscope::ListenResult& result);
 
  private:
   void onTick();
@@ -151,8 +163,10 @@ class Workbench : public QObject {
   int m_recentChannels = 0;
   quint64 m_runId = 0;
   std::deque<quint64> m_deviceRuns;  // ids of runs sent to the device, oldest first
+  bool m_listening = false;
 };
 
 }  // namespace tinyscope
 
 Q_DECLARE_METATYPE(tinyscope::RunReport)
+Q_DECLARE_METATYPE(tinyscope::ListenResult)

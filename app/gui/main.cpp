@@ -1,6 +1,6 @@
 // tinyscope: the desktop workbench.
 //   tinyscope [--device URI] [--model PATH] [--no-connect] [--continuous] [--dataset DIR]
-//             [--raise DOCK] [--replay FILE.tsl] [--flash MODEL]
+//             [--raise DOCK] [--replay FILE.tsl] [--flash MODEL] [--listen]
 // With no options it opens the bundled demo model and connects to the simulated device.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -62,7 +62,12 @@ int main(int argc, char** argv) {
       QStringLiteral("Once the device connects, flash MODEL into its first inactive slot (test "
                      "state: confirm it in the Flash dock)."),
       QStringLiteral("MODEL"));
-  parser.addOptions({device, model, noConnect, continuous, datasetDir, raise, replay, flash});
+  const QCommandLineOption listen(
+      QStringLiteral("listen"),
+      QStringLiteral("Once the device streams, run the audio model's pipeline on it (Device > "
+                     "Listen) and compare it with the desktop's."));
+  parser.addOptions(
+      {device, model, noConnect, continuous, datasetDir, raise, replay, flash, listen});
   parser.process(app);
 
   tinyscope::ui::MainWindow window;
@@ -74,6 +79,7 @@ int main(int argc, char** argv) {
     qWarning("tinyscope: no dock named '%s'", qPrintable(parser.value(raise)));
   if (parser.isSet(replay)) window.openSessionLog(parser.value(replay));
   if (parser.isSet(flash)) window.flashOnConnect(parser.value(flash));
+  if (parser.isSet(listen)) window.listenOnConnect();
   window.show();
   if (!parser.isSet(noConnect))
     window.connectDevice(parser.value(device));

@@ -28,6 +28,7 @@
 #include "app/core/version.h"
 #include "app/core/workbench.h"
 #include "app/gui/dataset_view.h"
+#include "app/gui/flash_offer_bar.h"
 #include "app/gui/flash_view.h"
 #include "app/gui/model_view.h"
 #include "app/gui/replay_view.h"
@@ -75,6 +76,8 @@ MainWindow::MainWindow(QWidget* parent)
   m_prediction->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   m_prediction->setMinimumWidth(100);
   layout->addWidget(m_recordBar);
+  m_flashOffer = new FlashOfferBar;
+  layout->addWidget(m_flashOffer);
   layout->addWidget(m_prediction);
   m_sessionUuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
   m_datasetDir = QSettings()
@@ -231,6 +234,8 @@ void MainWindow::buildMenus() {
   connect(m_continuousTimer, &QTimer::timeout, this, [this] {
     if (!m_runPending) runInference();
   });
+  device->addAction(tr("&Listen (Audio Pipeline on Device)"), this, &MainWindow::listen,
+                    QKeySequence(Qt::Key_F6));
   m_disconnectAction = device->addAction(tr("&Disconnect"), this,
                                          [this] { m_workbench->device()->disconnectDevice(); });
   m_disconnectAction->setEnabled(false);
@@ -358,6 +363,27 @@ void MainWindow::wireWorkbench() {
     updateRunEnabled();
   });
   connect(wb, &Workbench::runReport, this, &MainWindow::showReport);
+  connect(m_modelView, &ModelView::listenRequested, this, &MainWindow::listen);
+  connect(wb, &Workbench::resultsCleared, m_flashOffer, &FlashOfferBar::withdraw);
+  connect(m_flashOffer, &FlashOfferBar::flashRequested, this, [this](const QString& path) {
+    raiseDock(QStringLiteral("flashDock"));
+    m_flashView->setModelPath(path);
+    m_flashView->startFlash();
+  });
+  connect(wb, &Workbench::listenReport, this, [this](const ListenResult& r) {
+    m_modelView->showListen(r);
+    if (!r.error.isEmpty()) {
+      m_log->append(LogLevel::kError, QStringLiteral("listen"), r.error);
+      statusBar()->showMessage(r.error, 10000);
+      return;
+    }
+    m_prediction->setText(tr("Heard <b>%1</b> on the device · pipeline %2")
+                              .arg(r.word.toHtmlEscaped(), r.verdict.toHtmlEscaped()));
+    m_log->append(r.firstDivergence.isEmpty() ? LogLevel::kInfo : LogLevel::kWarning,
+                  QStringLiteral("listen"),
+                  tr("heard \"%1\" (%2); pipeline %3").arg(r.word, r.heard, r.verdict));
+    statusBar()->showMessage(tr("Heard \"%1\"; pipeline %2").arg(r.word, r.verdict), 10000);
+  });
   connect(m_modelView, &ModelView::runOnDeviceRequested, this, &MainWindow::runInference);
   connect(m_modelView, &ModelView::runOnSampleRequested, this, [this] {
     const SampleTimeline* t = m_datasetView->timeline();
@@ -562,6 +588,15 @@ bool MainWindow::openModel(const QString& path) {
                     tr("the device keeps its own model: flash %1 to it (tinyscope-cli flash) "
                        "before comparing")
                         .arg(m_workbench->modelName()));
+    const DeviceInfo& info = m_workbench->device()->info();
+    if (!m_workbench->deviceRunsModel() && info.hello.chosenVersion != 0 &&
+        !info.hello.slots.empty()) {
+      const std::vector<uint8_t>& bytes = m_workbench->modelFile().bytes;
+      m_flashOffer->offer(
+          m_workbench->modelPath(),
+          QByteArray(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size())),
+          m_workbench->device()->address(), info);
+    }
   }
   setWindowTitle(tr("tinyscope — %1").arg(m_workbench->modelName()));
   return true;
@@ -593,6 +628,28 @@ void MainWindow::flashOnConnect(const QString& model) {
                     disconnect(*once);
                     m_flashView->setModelPath(model);
                     m_flashView->startFlash();
+                  });
+}
+
+void MainWindow::listen() {
+  QString why;
+  if (!m_workbench->listen(&why)) {
+    statusBar()->showMessage(why, 8000);
+    m_log->append(LogLevel::kWarning, QStringLiteral("listen"), why);
+    return;
+  }
+  raiseDock(QStringLiteral("modelDock"));
+  m_modelView->showListening();
+  statusBar()->showMessage(tr("Listening on the device…"));
+}
+
+void MainWindow::listenOnConnect() {
+  auto once = std::make_shared<QMetaObject::Connection>();
+  *once = connect(m_workbench->device(), &DeviceController::stateChanged, this,
+                  [this, once](ConnectionState s) {
+                    if (s != ConnectionState::kStreaming) return;
+                    disconnect(*once);
+                    listen();
                   });
 }
 

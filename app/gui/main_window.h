@@ -25,6 +25,7 @@ namespace tinyscope::ui {
 class CompareView;
 class DatasetView;
 class DevicePanel;
+class FlashOfferBar;
 class FlashView;
 class ReplayView;
 class WorkBar;
@@ -58,6 +59,11 @@ class MainWindow : public QMainWindow {
   void openSessionLog(const QString& path);
   // Flashes `model` from the Flash dock (in front) once a device that runs the agent is ready.
   void flashOnConnect(const QString& model);
+  // Device ▸ Listen (F6): the open audio model's pipeline on the device (Workbench::listen); the
+  // word goes to the prediction line, the verdict to the Model view and the log.
+  void listen();
+  // Listens once, when the device first streams (--listen).
+  void listenOnConnect();
   // Puts an address in the device panel without connecting (--device with --no-connect).
   void setDeviceAddress(const QString& address);
   DevicePanel* devicePanel() const { return m_devicePanel; }
@@ -66,6 +72,7 @@ class MainWindow : public QMainWindow {
   FlashView* flashView() const { return m_flashView; }
   ReplayView* replayView() const { return m_replayView; }
   WorkBar* workBar() const { return m_workBar; }
+  FlashOfferBar* flashOffer() const { return m_flashOffer; }
   // The dataset Record writes into and the Dataset view shows (QSettings "dataset/dir",
   // by default <app data>/dataset); `remember` stores it for the next start.
   void setDatasetDir(const QString& dir, bool remember = true);
@@ -135,6 +142,7 @@ class MainWindow : public QMainWindow {
   QMenu* m_recentMenu = nullptr;
   QTimer* m_continuousTimer;
   QList<QDockWidget*> m_docks;
+  FlashOfferBar* m_flashOffer = nullptr;
   bool m_continuousOnConnect = false;
   bool m_streaming = false;
   bool m_runPending = false;

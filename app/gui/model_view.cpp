@@ -72,6 +72,8 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
       m_runDevice(new QPushButton(tr("Run on device"))),
       m_runDesktop(new QPushButton(tr("Run on desktop"))),
       m_runSample(new QPushButton(tr("Run on sample"))),
+      m_listen(new QPushButton(tr("Listen"))),
+      m_listenResult(new QLabel),
       m_split(new QSplitter(Qt::Vertical)),
       m_tabs(new QTabWidget),
       m_graph(new ModelGraph),
@@ -97,8 +99,22 @@ ModelView::ModelView(Workbench* workbench, QWidget* parent)
       tr("Run on the device with the Dataset view's selected sample (from its "
          "selected segment) as the window, instead of the live stream"));
   runs->addWidget(m_runSample);
+  m_listen->setToolTip(
+      tr("Audio models: the device's front-end hears its audio sensor and the model classifies "
+         "it there (RunPipeline); the whole pipeline is compared with the desktop's (F6)"));
   runs->addStretch(1);
   layout->addLayout(runs);
+  // Listen and its result on a row of their own: the run buttons keep their width.
+  auto* listenRow = new QHBoxLayout;
+  listenRow->addWidget(m_listen, 0, Qt::AlignTop);
+  m_listenResult->setObjectName(QStringLiteral("listenResult"));
+  m_listenResult->setWordWrap(true);
+  m_listenResult->setTextFormat(Qt::RichText);
+  m_listenResult->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  m_listenResult->hide();
+  listenRow->addWidget(m_listenResult, 1);
+  layout->addLayout(listenRow);
+  connect(m_listen, &QPushButton::clicked, this, &ModelView::listenRequested);
   connect(m_runDevice, &QPushButton::clicked, this, &ModelView::runOnDeviceRequested);
   connect(m_runDesktop, &QPushButton::clicked, this, [this] { m_workbench->runOnDesktop(); });
   connect(m_runSample, &QPushButton::clicked, this, &ModelView::runOnSampleRequested);
@@ -357,6 +373,7 @@ void ModelView::showMessage(const QString& message) {
   m_runDevice->setEnabled(false);
   m_runDesktop->setEnabled(false);
   m_runSample->setEnabled(false);
+  m_listen->setEnabled(false);
   clearResults();
 }
 
@@ -384,6 +401,8 @@ void ModelView::showModel() {
   m_runDesktop->setEnabled(s.runnable);
   m_runSample->setEnabled(m_workbench->hasRecipe() &&
                           m_workbench->recipe().kind == inputs::InputKind::kWindow);
+  m_listen->setEnabled(m_workbench->hasRecipe() &&
+                       m_workbench->recipe().kind == inputs::InputKind::kAudio);
   if (m_workbench->hasRecipe()) {
     editRecipe(m_workbench->recipe());
     m_recipeStatus->setText(tr("From the sidecar."));
@@ -396,7 +415,37 @@ void ModelView::showModel() {
   clearResults();
 }
 
+void ModelView::showListening() {
+  m_listenResult->setText(tr("Listening on the device…"));
+  m_listenResult->setToolTip(QString());
+  m_listenResult->show();
+}
+
+void ModelView::showListen(const ListenResult& r) {
+  QString text;
+  if (!r.error.isEmpty()) {
+    text = tr("<span style='color:#b00'>Listen failed: %1</span>").arg(r.error.toHtmlEscaped());
+  } else {
+    const QString colour =
+        r.firstDivergence.isEmpty() ? QStringLiteral("#070") : QStringLiteral("#b00");
+    text = tr("Heard <b style='font-size:large'>%1</b> · %2 µs on the device<br>"
+              "<span style='color:%3'>Pipeline %4</span>")
+               .arg(r.word.toHtmlEscaped())
+               .arg(r.deviceMicros)
+               .arg(colour, r.verdict.toHtmlEscaped());
+  }
+  m_listenResult->setText(text);
+  m_listenResult->setToolTip(r.heard);
+  m_listenResult->show();
+}
+
+QString ModelView::listenText() const {
+  return m_listenResult->text();
+}
+
 void ModelView::clearResults() {
+  m_listenResult->hide();
+  m_listenResult->clear();
   m_report = RunReport();
   m_selectedTensor = -1;
   m_ops->clearReport();

@@ -47,6 +47,11 @@ class ModelView : public QWidget {
   void showModel();
   void showMessage(const QString& message);
   void showReport(const RunReport& report);
+  // Device ▸ Listen: listening, then the word and the whole pipeline's verdict (the first
+  // divergent tensor named) under the run buttons.
+  void showListening();
+  void showListen(const ListenResult& result);
+  QString listenText() const;
   void clearResults();
   int operatorCount() const;
 
@@ -75,6 +80,8 @@ class ModelView : public QWidget {
  Q_SIGNALS:
   // "Run on device" was pressed (the window checks the connection and runs).
   void runOnDeviceRequested();
+  // "Listen" was pressed (the window checks the connection and listens).
+  void listenRequested();
   // "Run on dataset sample": the window takes the Dataset view's selected sample as the input.
   void runOnSampleRequested();
   // An error or a saved recipe, for the log.
@@ -92,6 +99,8 @@ class ModelView : public QWidget {
   QPushButton* m_runDevice;
   QPushButton* m_runDesktop;
   QPushButton* m_runSample;
+  QPushButton* m_listen;
+  QLabel* m_listenResult;
   QSplitter* m_split;
   QTabWidget* m_tabs;
   ModelGraph* m_graph;

@@ -27,12 +27,7 @@ QString simAddress(const KwsModels& m, const QString& wav, const QString& extra 
 
 }  // namespace
 
-#define REQUIRE_KWS(dir, models)                                             \
-  if (!QFileInfo::exists(kShared + "/models/micro_speech_quantized.tflite")) \
-    GTEST_SKIP() << "../shared is missing: no third-party models";           \
-  if (!speechToolsInstalled())                                               \
-    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";  \
-  ASSERT_TRUE(kwsModels(kShared, dir, &models))
+#define REQUIRE_KWS(dir, models) REQUIRE_KWS_MODELS(kShared, dir, models)
 
 TEST(CliListen, SpokenYesAndNoAreHeardOnTheSimulatorWithEveryTensorOfBothModelsEqual) {
   QTemporaryDir dir;

@@ -4,6 +4,7 @@
 // front-end), and words spoken by espeak-ng into WAVs (sox converts the format). Header only;
 // the test's thread. Callers skip when the shared models or the tools are absent.
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QStringList>
@@ -46,3 +47,12 @@ inline QString spokenWav(const QTemporaryDir& dir, const QString& word,
     return {};
   return wav;
 }
+
+// In a test: skips without the shared models or the speech tools, else copies the models into
+// `dir` (a QTemporaryDir) and fills `models`.
+#define REQUIRE_KWS_MODELS(sharedDir, dir, models)                               \
+  if (!QFileInfo::exists((sharedDir) + "/models/micro_speech_quantized.tflite")) \
+    GTEST_SKIP() << "../shared is missing: no third-party models";               \
+  if (!speechToolsInstalled())                                                   \
+    GTEST_SKIP() << "espeak-ng or sox is not installed (scripts/setup.sh)";      \
+  ASSERT_TRUE(kwsModels((sharedDir), dir, &(models)))
