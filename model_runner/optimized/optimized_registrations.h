@@ -36,5 +36,8 @@ OpRegistration registerUnidirectionalSequenceLstm(Isa isa);
 OpRegistration registerLogistic();
 OpRegistration registerTanh();
 OpRegistration registerQuantize();
+OpRegistration registerHardSwish();
+// int8 MUL vectorised (same-shape and broadcast); other types: the reference.
+OpRegistration registerMul(Isa isa);
 
 }  // namespace tinyscope::runner::optimized

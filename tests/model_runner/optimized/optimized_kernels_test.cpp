@@ -680,6 +680,129 @@ TEST(OptimizedKernels, MaxPoolMatchesReference) {
   EXPECT_GT(counts.models, 200);
 }
 
+std::string dimsText(const std::vector<int32_t>& dims) {
+  std::string s = "[";
+  for (int32_t v : dims) s += std::to_string(v) + ",";
+  return s + "]";
+}
+
+// int8 MUL: same shapes (ranks 1..5) and broadcasts of either operand along any dimensions
+// (lower-rank operands included), scales whose multiplier needs a left shift or a right shift
+// of up to 31, zero points at the extremes, fused activations, inner runs that leave 8- and
+// 16-lane tails. One operand is the model input, the other a constant, in either order.
+void randomMul(Rng& rng, Counts* counts) {
+  const bool same = rng.chance(0.35);
+  const int32_t rank = same && rng.chance(0.2) ? 5 : rng.uniform(1, 4);
+  std::vector<int32_t> out(static_cast<size_t>(rank)), da(out.size()), db(out.size());
+  for (size_t d = 0; d < out.size(); ++d) {
+    const bool last = d + 1 == out.size();
+    out[d] = last ? (rng.chance(0.3) ? rng.uniform(1, 5) : rng.uniform(1, 70))
+                  : (rng.chance(0.3) ? 1 : rng.uniform(1, 7));
+    const int which = same ? 0 : rng.uniform(0, 3);  // 0 both, 1 only a, 2 only b, 3 both
+    da[d] = which == 2 ? 1 : out[d];
+    db[d] = which == 1 ? 1 : out[d];
+  }
+  // A lower-rank operand: leading dimensions of one dropped.
+  auto dropLeading = [&](std::vector<int32_t>& v) {
+    while (v.size() > 1 && v.front() == 1 && rng.chance(0.5)) v.erase(v.begin());
+  };
+  if (!same) {
+    dropLeading(da);
+    dropLeading(db);
+    const size_t outRank = da.size() > db.size() ? da.size() : db.size();
+    out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(outRank));
+  }
+  auto count = [](const std::vector<int32_t>& v) {
+    size_t n = 1;
+    for (int32_t x : v) n *= static_cast<size_t>(x);
+    return n;
+  };
+  auto zeroPoint = [&] {
+    return rng.chance(0.25) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  };
+  const float s1 = rng.uniformF(0.001f, 0.5f), s2 = rng.uniformF(0.001f, 0.5f);
+  // Output scales from far below the product (a left shift) to far above (a deep right shift).
+  const int kind = rng.uniform(0, 2);
+  const float so = kind == 0   ? s1 * s2 * rng.uniformF(0.0005f, 0.5f)
+                   : kind == 1 ? s1 * s2 * rng.uniformF(0.5f, 300.0f)
+                               : rng.uniformF(0.002f, 0.5f);
+  TfliteWriter wr;
+  const bool inputFirst = rng.chance(0.5);
+  const std::vector<int32_t>& inDims = inputFirst ? da : db;
+  const std::vector<int32_t>& constDims = inputFirst ? db : da;
+  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, inDims,
+                                      QuantParams::perTensor(inputFirst ? s1 : s2, zeroPoint()));
+  const int32_t k = wr.addInt8Constant("k", constDims, rng.bytes(count(constDims)),
+                                       QuantParams::perTensor(inputFirst ? s2 : s1, zeroPoint()));
+  const int32_t o = wr.addActivation("out", host::TensorType::kInt8, out,
+                                     QuantParams::perTensor(so, zeroPoint()));
+  host::OperatorSpec spec;
+  spec.op = host::BuiltinOperator::kMul;
+  spec.inputs = inputFirst ? std::vector<int32_t>{in, k} : std::vector<int32_t>{k, in};
+  spec.outputs = {o};
+  spec.options = host::TableOptions(schema::BuiltinOptionsType::kMulOptions)
+                     .add(schema::mul_options::kActivation, host::TableOptions::Field::Kind::kInt8,
+                          static_cast<int64_t>(randomActivation(rng)));
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({o});
+  std::vector<std::vector<int8_t>> inputs;
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(count(inDims)));
+  expectSequenceSameAsReference(wr.serialize(), inputs,
+                                "MUL " + dimsText(da) + " x " + dimsText(db) + " -> " +
+                                    dimsText(out) + " scales " + std::to_string(s1) + " " +
+                                    std::to_string(s2) + " " + std::to_string(so),
+                                counts);
+}
+
+TEST(OptimizedKernels, MulMatchesReference) {
+  Rng rng(4242);
+  Counts counts;
+  for (int i = 0; i < 400 && !HasFatalFailure(); ++i) randomMul(rng, &counts);
+  std::printf("MUL int8: %d random models x 2 invokes, %d optimized runs identical\n",
+              counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, 400);
+}
+
+// int8 HARD_SWISH (the table path): random input scales and zero points (extremes included),
+// output scales down to the finest TFLM accepts, element counts from 1 up.
+void randomHardSwish(Rng& rng, Counts* counts) {
+  const int32_t n = rng.chance(0.2) ? rng.uniform(1, 3) : rng.uniform(1, 900);
+  const int32_t inZp = rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  const int32_t outZp = rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  const float inScale = rng.uniformF(0.002f, 0.5f);
+  const float outScale = inScale * rng.uniformF(0.01f, 4.0f);
+  TfliteWriter wr;
+  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {1, n},
+                                      QuantParams::perTensor(inScale, inZp));
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {1, n},
+                                       QuantParams::perTensor(outScale, outZp));
+  host::OperatorSpec spec;
+  spec.op = host::BuiltinOperator::kHardSwish;
+  spec.inputs = {in};
+  spec.outputs = {out};
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> inputs;
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
+  expectSequenceSameAsReference(wr.serialize(), inputs,
+                                "HARD_SWISH int8 n " + std::to_string(n) + " zero points " +
+                                    std::to_string(inZp) + " " + std::to_string(outZp) +
+                                    " scales " + std::to_string(inScale) + " " +
+                                    std::to_string(outScale),
+                                counts);
+}
+
+TEST(OptimizedKernels, HardSwishMatchesReference) {
+  Rng rng(117);
+  Counts counts;
+  for (int i = 0; i < 150 && !HasFatalFailure(); ++i) randomHardSwish(rng, &counts);
+  std::printf("HARD_SWISH int8: %d random models x 2 invokes, %d optimized runs identical\n",
+              counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, 150);
+}
+
 // Every core/extended/large model's golden cases on every instruction set: the outputs must
 // equal TFLM's (the golden test covers every tensor on the best instruction set).
 TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
