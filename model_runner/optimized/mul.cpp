@@ -100,8 +100,7 @@ MulLoops mergeLoops(const kernels::ElementwiseLayout& l) {
 inline __m256i mul8(__m256i x, __m256i y, const MulParams& p) {
   x = _mm256_add_epi32(x, _mm256_set1_epi32(p.offset1));
   y = _mm256_add_epi32(y, _mm256_set1_epi32(p.offset2));
-  const __m256i prod =
-      _mm256_sll_epi32(_mm256_mullo_epi32(x, y), _mm_cvtsi32_si128(p.leftShift));
+  const __m256i prod = _mm256_sll_epi32(_mm256_mullo_epi32(x, y), _mm_cvtsi32_si128(p.leftShift));
   const __m256i m = _mm256_set1_epi32(p.multiplier);
   const __m256i nudge = _mm256_set1_epi64x(int64_t{1} << 30);
   __m256i even = _mm256_add_epi64(_mm256_mul_epi32(prod, m), nudge);
@@ -110,8 +109,7 @@ inline __m256i mul8(__m256i x, __m256i y, const MulParams& p) {
   odd = _mm256_slli_epi64(odd, 1);
   const __m256i q = _mm256_blend_epi32(even, odd, 0xAA);
   const __m256i mask = _mm256_set1_epi32(p.roundMask);
-  const __m256i threshold =
-      _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(q, 31));
+  const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(q, 31));
   __m256i r = _mm256_sub_epi32(_mm256_sra_epi32(q, _mm_cvtsi32_si128(p.rightShift)),
                                _mm256_cmpgt_epi32(_mm256_and_si256(q, mask), threshold));
   r = _mm256_max_epi32(_mm256_add_epi32(r, _mm256_set1_epi32(p.outputOffset)),
@@ -172,8 +170,7 @@ void mulRowAvx2(const MulParams& p, const int8_t* a, int32_t strideA, const int8
 inline __m512i mul16(__m512i x, __m512i y, const MulParams& p) {
   x = _mm512_add_epi32(x, _mm512_set1_epi32(p.offset1));
   y = _mm512_add_epi32(y, _mm512_set1_epi32(p.offset2));
-  const __m512i prod =
-      _mm512_sll_epi32(_mm512_mullo_epi32(x, y), _mm_cvtsi32_si128(p.leftShift));
+  const __m512i prod = _mm512_sll_epi32(_mm512_mullo_epi32(x, y), _mm_cvtsi32_si128(p.leftShift));
   const __m512i m = _mm512_set1_epi32(p.multiplier);
   const __m512i nudge = _mm512_set1_epi64(int64_t{1} << 30);
   __m512i even = _mm512_add_epi64(_mm512_mul_epi32(prod, m), nudge);
@@ -182,8 +179,7 @@ inline __m512i mul16(__m512i x, __m512i y, const MulParams& p) {
   odd = _mm512_slli_epi64(odd, 1);
   const __m512i q = _mm512_mask_blend_epi32(0xAAAA, even, odd);
   const __m512i mask = _mm512_set1_epi32(p.roundMask);
-  const __m512i threshold =
-      _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(q, 31));
+  const __m512i threshold = _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(q, 31));
   const __m512i shifted = _mm512_sra_epi32(q, _mm_cvtsi32_si128(p.rightShift));
   const __mmask16 up = _mm512_cmpgt_epi32_mask(_mm512_and_si512(q, mask), threshold);
   __m512i r = _mm512_mask_add_epi32(shifted, up, shifted, _mm512_set1_epi32(1));
@@ -209,10 +205,10 @@ void mulRowAvx512(const MulParams& p, const int8_t* a, int32_t strideA, const in
   if (i == n) return;
   // The tail with masked loads and stores: never touches bytes past the tensors.
   const __mmask16 k = static_cast<__mmask16>((1u << (n - i)) - 1u);
-  const __m512i x = strideA == 0 ? _mm512_set1_epi32(a[0])
-                                 : _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, a + i));
-  const __m512i y = strideB == 0 ? _mm512_set1_epi32(b[0])
-                                 : _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, b + i));
+  const __m512i x =
+      strideA == 0 ? _mm512_set1_epi32(a[0]) : _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, a + i));
+  const __m512i y =
+      strideB == 0 ? _mm512_set1_epi32(b[0]) : _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, b + i));
   _mm_mask_storeu_epi8(out + i, k, _mm512_cvtepi32_epi8(mul16(x, y, p)));
 }
 

@@ -123,7 +123,8 @@ Status addOptimizedOps(OpResolver& resolver, Isa isa) {
                                           registerTanh(),
                                           registerQuantize(),
                                           registerHardSwish(),
-                                          registerMul(isa)};
+                                          registerMul(isa),
+                                          registerTransposeConv(isa)};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

@@ -803,6 +803,77 @@ TEST(OptimizedKernels, HardSwishMatchesReference) {
   EXPECT_EQ(counts.models, 150);
 }
 
+// int8 TRANSPOSE_CONV: strides 1..3, SAME/VALID and an output one larger (TFLM pads for it),
+// per-channel and per-tensor filter scales, bias present or not, extreme zero points, input
+// and output channel counts that leave vector tails (and cross the 32-byte GEMV step).
+void randomTransposeConv(Rng& rng, Counts* counts) {
+  const int32_t n = rng.chance(0.2) ? 2 : 1;
+  const int32_t h = rng.uniform(1, 9), w = rng.uniform(1, 9);
+  const int32_t ic = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70);
+  const int32_t oc = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 40);
+  const int32_t fh = rng.uniform(1, 5), fw = rng.uniform(1, 5);
+  const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
+  const bool same = rng.chance(0.5);
+  int32_t oh = same ? h * sh : (h - 1) * sh + fh, ow = same ? w * sw : (w - 1) * sw + fw;
+  if (rng.chance(0.2)) ++oh;
+  if (rng.chance(0.2)) ++ow;
+  auto zeroPoint = [&] {
+    return rng.chance(0.25) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  };
+  TfliteWriter wr;
+  const int32_t shape = wr.addInt32Constant("output_shape", {4}, {n, oh, ow, oc});
+  const int32_t filter =
+      wr.addInt8Constant("filter", {oc, fh, fw, ic}, rng.bytes(size_t(oc * fh * fw * ic)),
+                         filterQuant(rng, oc, 0, rng.chance(0.7)));
+  const int32_t in =
+      wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
+                       QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), zeroPoint()));
+  const int32_t out =
+      wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, oc},
+                       QuantParams::perTensor(rng.uniformF(0.01f, 0.5f), zeroPoint()));
+  std::vector<int32_t> inputs = {shape, filter, in};
+  const bool hasBias = rng.chance(0.7);
+  if (hasBias) {
+    std::vector<int32_t> b(static_cast<size_t>(oc));
+    for (auto& v : b) v = rng.uniform(-20000, 20000);
+    inputs.push_back(wr.addInt32Constant("bias", {oc}, b));
+  }
+  host::OperatorSpec spec;
+  spec.op = host::BuiltinOperator::kTransposeConv;
+  spec.inputs = inputs;
+  spec.outputs = {out};
+  spec.options =
+      host::TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+          .add(schema::transpose_conv_options::kPadding, host::TableOptions::Field::Kind::kInt8,
+               same ? 0 : 1)
+          .add(schema::transpose_conv_options::kStrideW, host::TableOptions::Field::Kind::kInt32,
+               sw)
+          .add(schema::transpose_conv_options::kStrideH, host::TableOptions::Field::Kind::kInt32,
+               sh)
+          .add(schema::transpose_conv_options::kActivation, host::TableOptions::Field::Kind::kInt8,
+               static_cast<int64_t>(randomActivation(rng)));
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(size_t(n * h * w * ic)));
+  expectSequenceSameAsReference(
+      wr.serialize(), runs,
+      "TRANSPOSE_CONV in " + dimsText({n, h, w, ic}) + " filter " + dimsText({oc, fh, fw, ic}) +
+          " out " + dimsText({n, oh, ow, oc}) + " stride " + std::to_string(sh) + "x" +
+          std::to_string(sw) + (same ? " SAME" : " VALID") + (hasBias ? " bias" : ""),
+      counts);
+}
+
+TEST(OptimizedKernels, TransposeConvMatchesReference) {
+  Rng rng(7011);
+  Counts counts;
+  for (int i = 0; i < 250 && !HasFatalFailure(); ++i) randomTransposeConv(rng, &counts);
+  std::printf("TRANSPOSE_CONV int8: %d random models x 2 invokes, %d optimized runs identical\n",
+              counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, 250);
+}
+
 // Every core/extended/large model's golden cases on every instruction set: the outputs must
 // equal TFLM's (the golden test covers every tensor on the best instruction set).
 TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
