@@ -22,9 +22,9 @@ struct TransposeConvFast {
   const SimdKernels* simd = nullptr;
   kernels::Shape4 input, filter, output;
   int32_t strideH = 1, strideW = 1, padH = 0, padW = 0;
-  CachedGemv taps;     // rows (tap, out channel), depth = input channels
-  RequantParams rq;    // per output channel: bias, multiplier, shifts; zero point and clamp
-  int32_t* sums = nullptr;   // output elements + kChannelBlock slack
+  CachedGemv taps;            // rows (tap, out channel), depth = input channels
+  RequantParams rq;           // per output channel: bias, multiplier, shifts; zero point and clamp
+  int32_t* sums = nullptr;    // output elements + kChannelBlock slack
   int32_t* rowAcc = nullptr;  // input width x taps x out channels
   int32_t* pixel = nullptr;   // roundUp(out channels, 8) requantized values
 };
@@ -53,10 +53,10 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   const auto padding = static_cast<schema::Padding>(o.u8(schema::transpose_conv_options::kPadding));
   f->strideW = o.i32(schema::transpose_conv_options::kStrideW);
   f->strideH = o.i32(schema::transpose_conv_options::kStrideH);
-  f->padH = kernels::computePadding(
-      f->strideH, 1, out.h, fs.h, kernels::computeOutSize(padding, out.h, fs.h, f->strideH, 1));
-  f->padW = kernels::computePadding(
-      f->strideW, 1, out.w, fs.w, kernels::computeOutSize(padding, out.w, fs.w, f->strideW, 1));
+  f->padH = kernels::computePadding(f->strideH, 1, out.h, fs.h,
+                                    kernels::computeOutSize(padding, out.h, fs.h, f->strideH, 1));
+  f->padW = kernels::computePadding(f->strideW, 1, out.w, fs.w,
+                                    kernels::computeOutSize(padding, out.w, fs.w, f->strideW, 1));
   int32_t actMin = 0, actMax = 0;
   kernels::PerChannelQuant q;
   if ((s = kernels::activationRangeOf(ctx, o.u8(schema::transpose_conv_options::kActivation),
@@ -86,8 +86,8 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   }
   // GEMV constants: (x + inputOffset) * w summed = kernel form sum + (inputOffset - bias) * sum w.
   if (!buildCachedGemv(ctx, reordered, static_cast<int32_t>(rows), in.c, nullptr,
-                       -input.zeroPoint() - simd->activationBias, q.multipliers, q.shifts, false,
-                       0, -128, 127, &f->taps) ||
+                       -input.zeroPoint() - simd->activationBias, q.multipliers, q.shifts, false, 0,
+                       -128, 127, &f->taps) ||
       !buildUniformRequant(ctx, out.c, q.multipliers[0], q.shifts[0], output.zeroPoint(), actMin,
                            actMax, &f->rq)) {
     return Status::kOk;
@@ -119,8 +119,7 @@ Status prepare(OpContext& ctx) {
 // sums[i] += add[i] for i < n, wrapping like the reference's int32 accumulators.
 inline void addWrapping(int32_t* sums, const int32_t* add, int32_t n) {
   for (int32_t i = 0; i < n; ++i) {
-    sums[i] =
-        static_cast<int32_t>(static_cast<uint32_t>(sums[i]) + static_cast<uint32_t>(add[i]));
+    sums[i] = static_cast<int32_t>(static_cast<uint32_t>(sums[i]) + static_cast<uint32_t>(add[i]));
   }
 }
 
