@@ -1,7 +1,7 @@
 // Per-operator time of the optimized x86 kernels against the reference kernels, on one-op int8
-// models shaped like the layers of small vision and audio models (MUL as a squeeze-excite
-// channel scale and same-shape, HARD_SWISH, TRANSPOSE_CONV upsampling). Prints a Markdown
-// table (µs per invoke, the median of batches of ~S seconds; the reference, then each
+// models (int16 MUL too) shaped like the layers of small vision and audio models (MUL as a
+// squeeze-excite channel scale and same-shape, HARD_SWISH, TRANSPOSE_CONV upsampling). Prints a
+// Markdown table (µs per invoke, the median of batches of ~S seconds; the reference, then each
 // instruction set this CPU has, all with a host cache). Checks nothing: the optimized
 // kernel tests do.
 //
@@ -38,20 +38,27 @@ std::vector<int8_t> randomBytes(std::mt19937& gen, size_t n) {
   return v;
 }
 
-OpModel mulModel(std::mt19937& gen, std::vector<int32_t> a, std::vector<int32_t> b,
+// int8 (zero points 3, -128, -5) or int16 (zero points 0) MUL of an input `a` by a constant `b`.
+OpModel mulModel(std::mt19937& gen, std::vector<int32_t> a, std::vector<int32_t> b, bool wide,
                  const std::string& name) {
   rh::TfliteWriter wr;
-  size_t nb = 1;
+  const rh::TensorType type = wide ? rh::TensorType::kInt16 : rh::TensorType::kInt8;
+  size_t nb = wide ? 2 : 1;
   for (int32_t d : b) nb *= static_cast<size_t>(d);
   const int32_t in =
-      wr.addActivation("in", rh::TensorType::kInt8, a, rh::QuantParams::perTensor(0.05f, 3));
-  const int32_t k = wr.addInt8Constant("k", b, randomBytes(gen, nb),
-                                       rh::QuantParams::perTensor(0.01f, -128));
+      wr.addActivation("in", type, a, rh::QuantParams::perTensor(0.05f, wide ? 0 : 3));
+  rh::TensorSpec k;
+  k.name = "k";
+  k.type = type;
+  k.shape = b;
+  k.quant = rh::QuantParams::perTensor(0.01f, wide ? 0 : -128);
+  for (int8_t v : randomBytes(gen, nb)) k.data.push_back(static_cast<uint8_t>(v));
+  const int32_t kIndex = wr.addTensor(k);
   const int32_t out =
-      wr.addActivation("out", rh::TensorType::kInt8, a, rh::QuantParams::perTensor(0.04f, -5));
+      wr.addActivation("out", type, a, rh::QuantParams::perTensor(0.04f, wide ? 0 : -5));
   rh::OperatorSpec spec;
   spec.op = rh::BuiltinOperator::kMul;
-  spec.inputs = {in, k};
+  spec.inputs = {in, kIndex};
   spec.outputs = {out};
   spec.options = rh::TableOptions(schema::BuiltinOptionsType::kMulOptions);
   wr.addOperator(spec);
@@ -93,19 +100,17 @@ OpModel transposeConvModel(std::mt19937& gen, int32_t h, int32_t w, int32_t ic, 
   spec.op = rh::BuiltinOperator::kTransposeConv;
   spec.inputs = {shape, filter, in, bias};
   spec.outputs = {out};
-  spec.options = rh::TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
-                     .add(schema::transpose_conv_options::kPadding,
-                          rh::TableOptions::Field::Kind::kInt8, 0)
-                     .add(schema::transpose_conv_options::kStrideW,
-                          rh::TableOptions::Field::Kind::kInt32, 2)
-                     .add(schema::transpose_conv_options::kStrideH,
-                          rh::TableOptions::Field::Kind::kInt32, 2);
+  spec.options =
+      rh::TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+          .add(schema::transpose_conv_options::kPadding, rh::TableOptions::Field::Kind::kInt8, 0)
+          .add(schema::transpose_conv_options::kStrideW, rh::TableOptions::Field::Kind::kInt32, 2)
+          .add(schema::transpose_conv_options::kStrideH, rh::TableOptions::Field::Kind::kInt32, 2);
   wr.addOperator(spec);
   wr.setInputs({in});
   wr.setOutputs({out});
   return {"TRANSPOSE_CONV int8 [1," + std::to_string(h) + "," + std::to_string(w) + "," +
-              std::to_string(ic) + "] → [1," + std::to_string(2 * h) + "," +
-              std::to_string(2 * w) + "," + std::to_string(oc) + "], 3×3 s2",
+              std::to_string(ic) + "] → [1," + std::to_string(2 * h) + "," + std::to_string(2 * w) +
+              "," + std::to_string(oc) + "], 3×3 s2",
           wr.serialize()};
 }
 
@@ -156,15 +161,16 @@ int main(int argc, char** argv) {
   }
   std::mt19937 gen(42);
   const std::vector<OpModel> models = {
-      mulModel(gen, {1, 20, 20, 64}, {1, 1, 1, 64}, "MUL int8 [1,20,20,64] × [1,1,1,64]"),
-      mulModel(gen, {1, 20, 20, 64}, {1, 20, 20, 64}, "MUL int8 [1,20,20,64] × same shape"),
+      mulModel(gen, {1, 20, 20, 64}, {1, 1, 1, 64}, false, "MUL int8 [1,20,20,64] × [1,1,1,64]"),
+      mulModel(gen, {1, 20, 20, 64}, {1, 20, 20, 64}, false, "MUL int8 [1,20,20,64] × same shape"),
+      mulModel(gen, {1, 49, 40}, {1, 1, 40}, true, "MUL int16 [1,49,40] × [1,1,40]"),
       hardSwishModel({1, 20, 20, 64}),
       transposeConvModel(gen, 8, 8, 32, 16),
       transposeConvModel(gen, 16, 16, 16, 8),
   };
   std::vector<optimized::Isa> isas;
-  for (optimized::Isa isa : {optimized::Isa::kAvx2, optimized::Isa::kAvxVnni,
-                             optimized::Isa::kAvx512Vnni}) {
+  for (optimized::Isa isa :
+       {optimized::Isa::kAvx2, optimized::Isa::kAvxVnni, optimized::Isa::kAvx512Vnni}) {
     if (optimized::isaSupported(isa)) isas.push_back(isa);
   }
   std::printf("| operator | reference µs |");

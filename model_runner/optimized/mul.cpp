@@ -1,9 +1,9 @@
-// MUL, optimized: int8 products requantized 8 (AVX2, AVX-VNNI) or 16 (AVX-512) lanes at a
-// time with the reference's exact steps ((x - zp1) * (y - zp2), MultiplyByQuantizedMultiplier,
-// output zero point, clamp). Broadcasting is walked as runs along the innermost dimensions
-// that stay contiguous (dimensions of one are dropped, neighbours merged), so a per-channel
-// scale vector or a per-pixel scalar costs no more than same-shape inputs. int16, int32 and
-// float32 keep the reference loops.
+// MUL, optimized: int8 and int16 products requantized 8 (AVX2, AVX-VNNI) or 16 (AVX-512) lanes
+// at a time with the reference's exact steps ((x - zp1) * (y - zp2) in int32 (int16: zero
+// points 0), MultiplyByQuantizedMultiplier, output zero point, clamp). Broadcasting is walked
+// as runs along the innermost dimensions that stay contiguous (dimensions of one are dropped,
+// neighbours merged), so a per-channel scale vector or a per-pixel scalar costs no more than
+// same-shape inputs. int32 and float32 keep the reference loops.
 #include "model_runner/kernels/mul.h"
 
 #include <immintrin.h>
@@ -24,9 +24,10 @@ struct MulParams {
   int32_t actMin = -128, actMax = 127;
 };
 
-// out[i] = mul(a[i * strideA], b[i * strideB]) for i < n; strides are 0 (a broadcast value) or 1.
-using MulRow = void (*)(const MulParams& p, const int8_t* a, int32_t strideA, const int8_t* b,
-                        int32_t strideB, int8_t* out, size_t n);
+// out[i] = mul(a[i * strideA], b[i * strideB]) for i < n over elements of the operator's type
+// (int8 or int16); strides are 0 (a broadcast value) or 1.
+using MulRow = void (*)(const MulParams& p, const void* a, int32_t strideA, const void* b,
+                        int32_t strideB, void* out, size_t n);
 
 // Up to kMaxDims loops after merging: the innermost is the run a row kernel handles.
 struct MulLoops {
@@ -121,27 +122,40 @@ inline __m256i load8(const int8_t* p, int32_t stride) {
   return stride == 0 ? _mm256_set1_epi32(*p)
                      : _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
+inline __m256i load8(const int16_t* p, int32_t stride) {
+  return stride == 0 ? _mm256_set1_epi32(*p)
+                     : _mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
 
+// 8 clamped values narrowed (no saturation happens) and stored.
 inline void store8(int8_t* out, __m256i v) {
   const __m256i p16 = _mm256_packs_epi32(v, v);
   const __m256i p8 = _mm256_packs_epi16(p16, p16);
   _mm_storel_epi64(reinterpret_cast<__m128i*>(out),
                    _mm_unpacklo_epi32(_mm256_castsi256_si128(p8), _mm256_extracti128_si256(p8, 1)));
 }
+inline void store8(int16_t* out, __m256i v) {
+  const __m256i p16 = _mm256_permute4x64_epi64(_mm256_packs_epi32(v, v), 0xD8);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(p16));
+}
 
-void mulRowAvx2(const MulParams& p, const int8_t* a, int32_t strideA, const int8_t* b,
-                int32_t strideB, int8_t* out, size_t n) {
+template <typename T>
+void mulRowAvx2(const MulParams& p, const void* va, int32_t strideA, const void* vb,
+                int32_t strideB, void* vout, size_t n) {
+  const auto* a = static_cast<const T*>(va);
+  const auto* b = static_cast<const T*>(vb);
+  auto* out = static_cast<T*>(vout);
   size_t i = 0;
   for (; i + 8 <= n; i += 8)
     store8(out + i, mul8(load8(a + i * strideA, strideA), load8(b + i * strideB, strideB), p));
   if (i == n) return;
-  // The tail through 8-byte buffers: never reads or writes past the tensors.
-  int8_t ta[8] = {}, tb[8] = {}, to[8];
+  // The tail through 8-element buffers: never reads or writes past the tensors.
+  T ta[8] = {}, tb[8] = {}, to[8];
   const size_t rest = n - i;
-  std::memcpy(ta, a + i * strideA, strideA == 0 ? 1 : rest);
-  std::memcpy(tb, b + i * strideB, strideB == 0 ? 1 : rest);
+  std::memcpy(ta, a + i * strideA, sizeof(T) * (strideA == 0 ? 1 : rest));
+  std::memcpy(tb, b + i * strideB, sizeof(T) * (strideB == 0 ? 1 : rest));
   store8(to, mul8(load8(ta, strideA), load8(tb, strideB), p));
-  std::memcpy(out + i, to, rest);
+  std::memcpy(out + i, to, sizeof(T) * rest);
 }
 
 #if defined(__clang__)
@@ -188,28 +202,39 @@ inline __m512i mul16(__m512i x, __m512i y, const MulParams& p) {
   return _mm512_min_epi32(r, _mm512_set1_epi32(p.actMax));
 }
 
-void mulRowAvx512(const MulParams& p, const int8_t* a, int32_t strideA, const int8_t* b,
-                  int32_t strideB, int8_t* out, size_t n) {
+// 16 elements (the first `k` lanes): loaded widened to int32, or one broadcast value.
+inline __m512i load16(const int8_t* p, int32_t stride, __mmask16 k) {
+  return stride == 0 ? _mm512_set1_epi32(*p) : _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, p));
+}
+inline __m512i load16(const int16_t* p, int32_t stride, __mmask16 k) {
+  return stride == 0 ? _mm512_set1_epi32(*p)
+                     : _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, p));
+}
+inline void store16(int8_t* out, __m512i v, __mmask16 k) {
+  _mm_mask_storeu_epi8(out, k, _mm512_cvtepi32_epi8(v));
+}
+inline void store16(int16_t* out, __m512i v, __mmask16 k) {
+  _mm256_mask_storeu_epi16(out, k, _mm512_cvtepi32_epi16(v));
+}
+
+template <typename T>
+void mulRowAvx512(const MulParams& p, const void* va, int32_t strideA, const void* vb,
+                  int32_t strideB, void* vout, size_t n) {
+  const auto* a = static_cast<const T*>(va);
+  const auto* b = static_cast<const T*>(vb);
+  auto* out = static_cast<T*>(vout);
+  const __mmask16 all = 0xFFFF;
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
-    const __m512i x =
-        strideA == 0
-            ? _mm512_set1_epi32(a[0])
-            : _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)));
-    const __m512i y =
-        strideB == 0
-            ? _mm512_set1_epi32(b[0])
-            : _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi32_epi8(mul16(x, y, p)));
+    store16(out + i,
+            mul16(load16(a + i * strideA, strideA, all), load16(b + i * strideB, strideB, all), p),
+            all);
   }
   if (i == n) return;
-  // The tail with masked loads and stores: never touches bytes past the tensors.
-  const __mmask16 k = static_cast<__mmask16>((1u << (n - i)) - 1u);
-  const __m512i x =
-      strideA == 0 ? _mm512_set1_epi32(a[0]) : _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, a + i));
-  const __m512i y =
-      strideB == 0 ? _mm512_set1_epi32(b[0]) : _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, b + i));
-  _mm_mask_storeu_epi8(out + i, k, _mm512_cvtepi32_epi8(mul16(x, y, p)));
+  // The tail with masked loads and stores: never touches elements past the tensors.
+  const auto k = static_cast<__mmask16>((1u << (n - i)) - 1u);
+  store16(out + i,
+          mul16(load16(a + i * strideA, strideA, k), load16(b + i * strideB, strideB, k), p), k);
 }
 
 #if defined(__clang__)
@@ -220,7 +245,7 @@ void mulRowAvx512(const MulParams& p, const int8_t* a, int32_t strideA, const in
 
 // ---- prepare / invoke ------------------------------------------------------------------------
 
-Status prepareWith(OpContext& ctx, MulRow row) {
+Status prepareWith(OpContext& ctx, MulRow row8, MulRow row16) {
   const Status s = kernels::registerMul().prepare(ctx);
   if (s != Status::kOk) return s;
   auto* d = static_cast<MulData*>(ctx.allocatePersistent(sizeof(MulData)));
@@ -229,7 +254,10 @@ Status prepareWith(OpContext& ctx, MulRow row) {
   d->ref = *static_cast<const kernels::BinaryArithmeticData*>(ctx.userData());
   ctx.setUserData(d);
   const kernels::BinaryArithmeticData& r = d->ref;
-  if (r.type != TensorType::kInt8 || row == nullptr) return Status::kOk;
+  const MulRow row = r.type == TensorType::kInt8    ? row8
+                     : r.type == TensorType::kInt16 ? row16
+                                                    : nullptr;
+  if (row == nullptr) return Status::kOk;
   MulParams& p = d->params;
   p.offset1 = r.input1Offset;
   p.offset2 = r.input2Offset;
@@ -251,13 +279,15 @@ Status prepareWith(OpContext& ctx, MulRow row) {
 
 template <uint8_t kIsa>
 Status prepare(OpContext& ctx) {
-  MulRow row = nullptr;
+  MulRow row8 = nullptr, row16 = nullptr;
   if (kIsa == static_cast<uint8_t>(Isa::kAvx512Vnni)) {
-    row = mulRowAvx512;
+    row8 = mulRowAvx512<int8_t>;
+    row16 = mulRowAvx512<int16_t>;
   } else if (kIsa != static_cast<uint8_t>(Isa::kReference)) {
-    row = mulRowAvx2;
+    row8 = mulRowAvx2<int8_t>;
+    row16 = mulRowAvx2<int16_t>;
   }
-  return prepareWith(ctx, row);
+  return prepareWith(ctx, row8, row16);
 }
 
 void invoke(const OpContext& ctx) {
@@ -267,17 +297,19 @@ void invoke(const OpContext& ctx) {
     return;
   }
   const MulLoops& l = d->loops;
-  const int8_t* a = ctx.inputData<int8_t>(0);
-  const int8_t* b = ctx.inputData<int8_t>(1);
-  int8_t* out = ctx.outputData<int8_t>(0);
+  const size_t size = d->ref.type == TensorType::kInt16 ? sizeof(int16_t) : sizeof(int8_t);
+  const auto* a = ctx.inputData<uint8_t>(0);
+  const auto* b = ctx.inputData<uint8_t>(1);
+  auto* out = ctx.outputData<uint8_t>(0);
   const int32_t inner = l.rank - 1;
   const auto n = static_cast<size_t>(l.dims[inner]);
   // Odometer over the outer loops; offsets kept incrementally.
   int32_t idx[kMaxDims] = {};
   size_t offA = 0, offB = 0;
   for (;;) {
-    d->row(d->params, a + offA, l.strides1[inner], b + offB, l.strides2[inner], out, n);
-    out += n;
+    d->row(d->params, a + offA * size, l.strides1[inner], b + offB * size, l.strides2[inner], out,
+           n);
+    out += n * size;
     int32_t dim = inner - 1;
     for (; dim >= 0; --dim) {
       offA += static_cast<size_t>(l.strides1[dim]);

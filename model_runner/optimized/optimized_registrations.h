@@ -37,7 +37,7 @@ OpRegistration registerLogistic();
 OpRegistration registerTanh();
 OpRegistration registerQuantize();
 OpRegistration registerHardSwish();
-// int8 MUL vectorised (same-shape and broadcast); other types: the reference.
+// int8 and int16 MUL vectorised (same-shape and broadcast); other types: the reference.
 OpRegistration registerMul(Isa isa);
 // int8 as a cached GEMV plus col2im (host cache needed); other types: the reference.
 OpRegistration registerTransposeConv(Isa isa);

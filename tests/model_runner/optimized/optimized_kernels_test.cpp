@@ -690,7 +690,8 @@ std::string dimsText(const std::vector<int32_t>& dims) {
 // (lower-rank operands included), scales whose multiplier needs a left shift or a right shift
 // of up to 31, zero points at the extremes, fused activations, inner runs that leave 8- and
 // 16-lane tails. One operand is the model input, the other a constant, in either order.
-void randomMul(Rng& rng, Counts* counts) {
+// `wide`: int16 data (zero points 0, as TFLM requires).
+void randomMul(Rng& rng, Counts* counts, bool wide) {
   const bool same = rng.chance(0.35);
   const int32_t rank = same && rng.chance(0.2) ? 5 : rng.uniform(1, 4);
   std::vector<int32_t> out(static_cast<size_t>(rank)), da(out.size()), db(out.size());
@@ -718,8 +719,11 @@ void randomMul(Rng& rng, Counts* counts) {
     return n;
   };
   auto zeroPoint = [&] {
+    if (wide) return 0;
     return rng.chance(0.25) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
   };
+  const host::TensorType type = wide ? host::TensorType::kInt16 : host::TensorType::kInt8;
+  const size_t elementSize = wide ? 2 : 1;
   const float s1 = rng.uniformF(0.001f, 0.5f), s2 = rng.uniformF(0.001f, 0.5f);
   // Output scales from far below the product (a left shift) to far above (a deep right shift).
   const int kind = rng.uniform(0, 2);
@@ -730,12 +734,17 @@ void randomMul(Rng& rng, Counts* counts) {
   const bool inputFirst = rng.chance(0.5);
   const std::vector<int32_t>& inDims = inputFirst ? da : db;
   const std::vector<int32_t>& constDims = inputFirst ? db : da;
-  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, inDims,
+  const int32_t in = wr.addActivation("in", type, inDims,
                                       QuantParams::perTensor(inputFirst ? s1 : s2, zeroPoint()));
-  const int32_t k = wr.addInt8Constant("k", constDims, rng.bytes(count(constDims)),
-                                       QuantParams::perTensor(inputFirst ? s2 : s1, zeroPoint()));
-  const int32_t o = wr.addActivation("out", host::TensorType::kInt8, out,
-                                     QuantParams::perTensor(so, zeroPoint()));
+  host::TensorSpec constant;
+  constant.name = "k";
+  constant.type = type;
+  constant.shape = constDims;
+  constant.quant = QuantParams::perTensor(inputFirst ? s2 : s1, zeroPoint());
+  for (int8_t v : rng.bytes(count(constDims) * elementSize))
+    constant.data.push_back(static_cast<uint8_t>(v));
+  const int32_t k = wr.addTensor(constant);
+  const int32_t o = wr.addActivation("out", type, out, QuantParams::perTensor(so, zeroPoint()));
   host::OperatorSpec spec;
   spec.op = host::BuiltinOperator::kMul;
   spec.inputs = inputFirst ? std::vector<int32_t>{in, k} : std::vector<int32_t>{k, in};
@@ -747,21 +756,31 @@ void randomMul(Rng& rng, Counts* counts) {
   wr.setInputs({in});
   wr.setOutputs({o});
   std::vector<std::vector<int8_t>> inputs;
-  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(count(inDims)));
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(count(inDims) * elementSize));
   expectSequenceSameAsReference(wr.serialize(), inputs,
-                                "MUL " + dimsText(da) + " x " + dimsText(db) + " -> " +
-                                    dimsText(out) + " scales " + std::to_string(s1) + " " +
-                                    std::to_string(s2) + " " + std::to_string(so),
+                                std::string(wide ? "MUL int16 " : "MUL int8 ") + dimsText(da) +
+                                    " x " + dimsText(db) + " -> " + dimsText(out) + " scales " +
+                                    std::to_string(s1) + " " + std::to_string(s2) + " " +
+                                    std::to_string(so),
                                 counts);
 }
 
 TEST(OptimizedKernels, MulMatchesReference) {
   Rng rng(4242);
   Counts counts;
-  for (int i = 0; i < 400 && !HasFatalFailure(); ++i) randomMul(rng, &counts);
+  for (int i = 0; i < 400 && !HasFatalFailure(); ++i) randomMul(rng, &counts, false);
   std::printf("MUL int8: %d random models x 2 invokes, %d optimized runs identical\n",
               counts.models, counts.comparisons);
   EXPECT_EQ(counts.models, 400);
+}
+
+TEST(OptimizedKernels, Int16MulMatchesReference) {
+  Rng rng(4243);
+  Counts counts;
+  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomMul(rng, &counts, true);
+  std::printf("MUL int16: %d random models x 2 invokes, %d optimized runs identical\n",
+              counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, 300);
 }
 
 // int8 HARD_SWISH (the table path): random input scales and zero points (extremes included),
