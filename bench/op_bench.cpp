@@ -1,9 +1,9 @@
 // Per-operator time of the optimized x86 kernels against the reference kernels, on one-op int8
 // models (int16 MUL too) shaped like the layers of small vision and audio models (MUL as a
-// squeeze-excite channel scale and same-shape, HARD_SWISH, TRANSPOSE_CONV upsampling). Prints a
-// Markdown table (µs per invoke, the median of batches of ~S seconds; the reference, then each
-// instruction set this CPU has, all with a host cache). Checks nothing: the optimized
-// kernel tests do.
+// squeeze-excite channel scale and same-shape, HARD_SWISH, a channel CONCATENATION, TRANSPOSE_CONV
+// upsampling). Prints a Markdown table (µs per invoke, the median of batches of ~S seconds; the
+// reference, then each instruction set this CPU has, all with a host cache). Checks nothing: the
+// optimized kernel tests do.
 //
 //   op_bench [--min-seconds S]
 #include <algorithm>
@@ -114,6 +114,28 @@ OpModel transposeConvModel(std::mt19937& gen, int32_t h, int32_t w, int32_t ic, 
           wr.serialize()};
 }
 
+// CONCATENATION along the channels of two int8 [1,h,w,c] tensors (one the input, one constant).
+OpModel concatModel(std::mt19937& gen, int32_t h, int32_t w, int32_t c1, int32_t c2) {
+  rh::TfliteWriter wr;
+  const rh::QuantParams q = rh::QuantParams::perTensor(0.05f, 4);
+  const int32_t in = wr.addActivation("in", rh::TensorType::kInt8, {1, h, w, c1}, q);
+  const int32_t k = wr.addInt8Constant("k", {1, h, w, c2}, randomBytes(gen, size_t(h * w * c2)), q);
+  const int32_t out = wr.addActivation("out", rh::TensorType::kInt8, {1, h, w, c1 + c2}, q);
+  rh::OperatorSpec spec;
+  spec.op = rh::BuiltinOperator::kConcatenation;
+  spec.inputs = {in, k};
+  spec.outputs = {out};
+  spec.options =
+      rh::TableOptions(schema::BuiltinOptionsType::kConcatenationOptions)
+          .add(schema::concatenation_options::kAxis, rh::TableOptions::Field::Kind::kInt32, 3);
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  return {"CONCATENATION int8 [1," + std::to_string(h) + "," + std::to_string(w) + "," +
+              std::to_string(c1) + "] + [.., " + std::to_string(c2) + "] along channels",
+          wr.serialize()};
+}
+
 // Median µs per invoke over batches of ~minSeconds; -1 when the model does not allocate.
 double timeModel(const OpModel& m, bool optimized, optimized::Isa isa, double minSeconds) {
   AllOpsResolver resolver;
@@ -165,6 +187,8 @@ int main(int argc, char** argv) {
       mulModel(gen, {1, 20, 20, 64}, {1, 20, 20, 64}, false, "MUL int8 [1,20,20,64] × same shape"),
       mulModel(gen, {1, 49, 40}, {1, 1, 40}, true, "MUL int16 [1,49,40] × [1,1,40]"),
       hardSwishModel({1, 20, 20, 64}),
+      concatModel(gen, 20, 20, 32, 16),
+      concatModel(gen, 40, 40, 8, 8),
       transposeConvModel(gen, 8, 8, 32, 16),
       transposeConvModel(gen, 16, 16, 16, 8),
   };

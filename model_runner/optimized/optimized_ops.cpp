@@ -124,7 +124,8 @@ Status addOptimizedOps(OpResolver& resolver, Isa isa) {
                                           registerQuantize(),
                                           registerHardSwish(),
                                           registerMul(isa),
-                                          registerTransposeConv(isa)};
+                                          registerTransposeConv(isa),
+                                          registerConcatenation()};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

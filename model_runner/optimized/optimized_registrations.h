@@ -41,5 +41,7 @@ OpRegistration registerHardSwish();
 OpRegistration registerMul(Isa isa);
 // int8 as a cached GEMV plus col2im (host cache needed); other types: the reference.
 OpRegistration registerTransposeConv(Isa isa);
+// Byte copies of every type, short per-pixel pieces as fixed-size moves.
+OpRegistration registerConcatenation();
 
 }  // namespace tinyscope::runner::optimized
