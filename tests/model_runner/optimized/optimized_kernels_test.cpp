@@ -680,6 +680,18 @@ TEST(OptimizedKernels, MaxPoolMatchesReference) {
   EXPECT_GT(counts.models, 200);
 }
 
+// Runs `cases` random models from `make` (each: reference vs every instruction set, with and
+// without a host cache, over 2 invokes) and prints how many ran identical.
+template <class Make>
+void expectRandomModels(const char* what, uint32_t seed, int cases, Make make) {
+  Rng rng(seed);
+  Counts counts;
+  for (int i = 0; i < cases && !::testing::Test::HasFatalFailure(); ++i) make(rng, &counts);
+  std::printf("%s: %d random models x 2 invokes, %d optimized runs identical\n", what,
+              counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, cases);
+}
+
 std::string dimsText(const std::vector<int32_t>& dims) {
   std::string s = "[";
   for (int32_t v : dims) s += std::to_string(v) + ",";
@@ -766,21 +778,13 @@ void randomMul(Rng& rng, Counts* counts, bool wide) {
 }
 
 TEST(OptimizedKernels, MulMatchesReference) {
-  Rng rng(4242);
-  Counts counts;
-  for (int i = 0; i < 400 && !HasFatalFailure(); ++i) randomMul(rng, &counts, false);
-  std::printf("MUL int8: %d random models x 2 invokes, %d optimized runs identical\n",
-              counts.models, counts.comparisons);
-  EXPECT_EQ(counts.models, 400);
+  expectRandomModels("MUL int8", 4242, 400,
+                     [](Rng& rng, Counts* counts) { randomMul(rng, counts, false); });
 }
 
 TEST(OptimizedKernels, Int16MulMatchesReference) {
-  Rng rng(4243);
-  Counts counts;
-  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomMul(rng, &counts, true);
-  std::printf("MUL int16: %d random models x 2 invokes, %d optimized runs identical\n",
-              counts.models, counts.comparisons);
-  EXPECT_EQ(counts.models, 300);
+  expectRandomModels("MUL int16", 4243, 300,
+                     [](Rng& rng, Counts* counts) { randomMul(rng, counts, true); });
 }
 
 // int8 HARD_SWISH (the table path): random input scales and zero points (extremes included),
@@ -814,12 +818,8 @@ void randomHardSwish(Rng& rng, Counts* counts) {
 }
 
 TEST(OptimizedKernels, HardSwishMatchesReference) {
-  Rng rng(117);
-  Counts counts;
-  for (int i = 0; i < 150 && !HasFatalFailure(); ++i) randomHardSwish(rng, &counts);
-  std::printf("HARD_SWISH int8: %d random models x 2 invokes, %d optimized runs identical\n",
-              counts.models, counts.comparisons);
-  EXPECT_EQ(counts.models, 150);
+  expectRandomModels("HARD_SWISH int8", 117, 150,
+                     [](Rng& rng, Counts* counts) { randomHardSwish(rng, counts); });
 }
 
 // int8 TRANSPOSE_CONV: strides 1..3, SAME/VALID and an output one larger (TFLM pads for it),
@@ -885,12 +885,8 @@ void randomTransposeConv(Rng& rng, Counts* counts) {
 }
 
 TEST(OptimizedKernels, TransposeConvMatchesReference) {
-  Rng rng(7011);
-  Counts counts;
-  for (int i = 0; i < 250 && !HasFatalFailure(); ++i) randomTransposeConv(rng, &counts);
-  std::printf("TRANSPOSE_CONV int8: %d random models x 2 invokes, %d optimized runs identical\n",
-              counts.models, counts.comparisons);
-  EXPECT_EQ(counts.models, 250);
+  expectRandomModels("TRANSPOSE_CONV int8", 7011, 250,
+                     [](Rng& rng, Counts* counts) { randomTransposeConv(rng, counts); });
 }
 
 // CONCATENATION: 1..5 inputs of rank 1..5 joined along any axis (negative ones too), int8
@@ -961,12 +957,8 @@ void randomConcat(Rng& rng, Counts* counts) {
 }
 
 TEST(OptimizedKernels, ConcatenationMatchesReference) {
-  Rng rng(2718);
-  Counts counts;
-  for (int i = 0; i < 300 && !HasFatalFailure(); ++i) randomConcat(rng, &counts);
-  std::printf("CONCATENATION: %d random models x 2 invokes, %d optimized runs identical\n",
-              counts.models, counts.comparisons);
-  EXPECT_EQ(counts.models, 300);
+  expectRandomModels("CONCATENATION", 2718, 300,
+                     [](Rng& rng, Counts* counts) { randomConcat(rng, counts); });
 }
 
 // Every core/extended/large model's golden cases on every instruction set: the outputs must
