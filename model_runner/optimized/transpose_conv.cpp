@@ -17,6 +17,9 @@ namespace tinyscope::runner::optimized {
 
 namespace {
 
+// Tap results kept per GEMV call: a few pixels' worth stays in the L1 cache.
+constexpr size_t kRowAccBytes = size_t{16} << 10;
+
 // Host-cache data of the fast path (nullptr hostData: the reference).
 struct TransposeConvFast {
   const SimdKernels* simd = nullptr;
@@ -25,7 +28,8 @@ struct TransposeConvFast {
   CachedGemv taps;            // rows (tap, out channel), depth = input channels
   RequantParams rq;           // per output channel: bias, multiplier, shifts; zero point and clamp
   int32_t* sums = nullptr;    // output elements + kChannelBlock slack
-  int32_t* rowAcc = nullptr;  // input width x taps x out channels
+  int32_t chunk = 1;          // input pixels per GEMV call (at most a row)
+  int32_t* rowAcc = nullptr;  // chunk x taps x out channels
   int32_t* pixel = nullptr;   // roundUp(out channels, 8) requantized values
 };
 
@@ -71,8 +75,13 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   auto* reordered = static_cast<int8_t*>(ctx.allocateHostCache(rows * depth));
   f->sums = static_cast<int32_t*>(ctx.allocateHostCache(
       sizeof(int32_t) * (static_cast<size_t>(out.flatSize()) + kChannelBlock)));
-  f->rowAcc = static_cast<int32_t*>(
-      ctx.allocateHostCache(sizeof(int32_t) * static_cast<size_t>(in.w) * rows));
+  // Tap results for up to a row of input pixels per call, at most kRowAccBytes unless one pixel
+  // needs more (4 bytes per weight / input channel: bounded by the model's own filter).
+  const size_t perPixel = sizeof(int32_t) * rows;
+  const size_t fit = kRowAccBytes / perPixel;
+  f->chunk = fit < 1 ? 1 : (fit < static_cast<size_t>(in.w) ? static_cast<int32_t>(fit) : in.w);
+  f->rowAcc =
+      static_cast<int32_t*>(ctx.allocateHostCache(perPixel * static_cast<size_t>(f->chunk)));
   f->pixel = static_cast<int32_t*>(
       ctx.allocateHostCache(sizeof(int32_t) * static_cast<size_t>(roundUp(out.c, kChannelBlock))));
   if (reordered == nullptr || f->sums == nullptr || f->rowAcc == nullptr || f->pixel == nullptr)
@@ -139,10 +148,15 @@ void invoke(const OpContext& ctx) {
   for (int32_t b = 0; b < in.n; ++b) {
     for (int32_t iy = 0; iy < in.h; ++iy) {
       const int8_t* row = input + ((static_cast<size_t>(b) * in.h + iy) * in.w) * in.c;
-      f->simd->gemvCached(f->taps, row, in.w, nullptr, f->rowAcc);
       const int32_t oy0 = iy * f->strideH - f->padH;
       for (int32_t ix = 0; ix < in.w; ++ix) {
-        const int32_t* acc = f->rowAcc + static_cast<size_t>(ix) * tapRow;
+        const int32_t first = ix % f->chunk;
+        if (first == 0) {
+          const int32_t count = in.w - ix < f->chunk ? in.w - ix : f->chunk;
+          f->simd->gemvCached(f->taps, row + static_cast<size_t>(ix) * in.c, count, nullptr,
+                              f->rowAcc);
+        }
+        const int32_t* acc = f->rowAcc + static_cast<size_t>(first) * tapRow;
         const int32_t ox0 = ix * f->strideW - f->padW;
         for (int32_t fy = 0; fy < fs.h; ++fy) {
           const int32_t oy = oy0 + fy;
