@@ -624,6 +624,19 @@ TEST(OptimizedKernels, LstmMatchesReference) {
   EXPECT_EQ(counts.models, 150);
 }
 
+// Adds one operator to `wr` and makes `modelInput` and `output` the model's input and output.
+void addOneOp(TfliteWriter& wr, host::BuiltinOperator op, std::vector<int32_t> inputs,
+              int32_t output, int32_t modelInput, host::BuiltinOptions options = {}) {
+  host::OperatorSpec spec;
+  spec.op = op;
+  spec.inputs = std::move(inputs);
+  spec.outputs = {output};
+  spec.options = std::move(options);
+  wr.addOperator(spec);
+  wr.setInputs({modelInput});
+  wr.setOutputs({output});
+}
+
 // LOGISTIC, TANH and QUANTIZE int8 -> int8 (the table path): random scales and zero points
 // (extremes included), element counts from 1 (the table takes 256 reference runs) up.
 void randomInt8Unary(Rng& rng, Counts* counts) {
@@ -642,13 +655,7 @@ void randomInt8Unary(Rng& rng, Counts* counts) {
       : kind == 1 ? QuantParams::perTensor(1.0f / 128.0f, 0)
                   : QuantParams::perTensor(rng.uniformF(0.002f, 0.5f), rng.uniform(-128, 127));
   const int32_t out = wr.addActivation("out", TensorType::kInt8, {1, n}, outQuant);
-  host::OperatorSpec spec;
-  spec.op = op;
-  spec.inputs = {in};
-  spec.outputs = {out};
-  wr.addOperator(spec);
-  wr.setInputs({in});
-  wr.setOutputs({out});
+  addOneOp(wr, op, {in}, out, in);
   std::vector<std::vector<int8_t>> inputs;
   for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
   expectSequenceSameAsReference(wr.serialize(), inputs,
@@ -757,16 +764,11 @@ void randomMul(Rng& rng, Counts* counts, bool wide) {
     constant.data.push_back(static_cast<uint8_t>(v));
   const int32_t k = wr.addTensor(constant);
   const int32_t o = wr.addActivation("out", type, out, QuantParams::perTensor(so, zeroPoint()));
-  host::OperatorSpec spec;
-  spec.op = host::BuiltinOperator::kMul;
-  spec.inputs = inputFirst ? std::vector<int32_t>{in, k} : std::vector<int32_t>{k, in};
-  spec.outputs = {o};
-  spec.options = host::TableOptions(schema::BuiltinOptionsType::kMulOptions)
-                     .add(schema::mul_options::kActivation, host::TableOptions::Field::Kind::kInt8,
-                          static_cast<int64_t>(randomActivation(rng)));
-  wr.addOperator(spec);
-  wr.setInputs({in});
-  wr.setOutputs({o});
+  addOneOp(wr, host::BuiltinOperator::kMul,
+           inputFirst ? std::vector<int32_t>{in, k} : std::vector<int32_t>{k, in}, o, in,
+           host::TableOptions(schema::BuiltinOptionsType::kMulOptions)
+               .add(schema::mul_options::kActivation, host::TableOptions::Field::Kind::kInt8,
+                    static_cast<int64_t>(randomActivation(rng))));
   std::vector<std::vector<int8_t>> inputs;
   for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(count(inDims) * elementSize));
   expectSequenceSameAsReference(wr.serialize(), inputs,
@@ -800,13 +802,7 @@ void randomHardSwish(Rng& rng, Counts* counts) {
                                       QuantParams::perTensor(inScale, inZp));
   const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {1, n},
                                        QuantParams::perTensor(outScale, outZp));
-  host::OperatorSpec spec;
-  spec.op = host::BuiltinOperator::kHardSwish;
-  spec.inputs = {in};
-  spec.outputs = {out};
-  wr.addOperator(spec);
-  wr.setInputs({in});
-  wr.setOutputs({out});
+  addOneOp(wr, host::BuiltinOperator::kHardSwish, {in}, out, in);
   std::vector<std::vector<int8_t>> inputs;
   for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
   expectSequenceSameAsReference(wr.serialize(), inputs,
@@ -857,11 +853,8 @@ void randomTransposeConv(Rng& rng, Counts* counts) {
     for (auto& v : b) v = rng.uniform(-20000, 20000);
     inputs.push_back(wr.addInt32Constant("bias", {oc}, b));
   }
-  host::OperatorSpec spec;
-  spec.op = host::BuiltinOperator::kTransposeConv;
-  spec.inputs = inputs;
-  spec.outputs = {out};
-  spec.options =
+  addOneOp(
+      wr, host::BuiltinOperator::kTransposeConv, inputs, out, in,
       host::TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
           .add(schema::transpose_conv_options::kPadding, host::TableOptions::Field::Kind::kInt8,
                same ? 0 : 1)
@@ -870,10 +863,7 @@ void randomTransposeConv(Rng& rng, Counts* counts) {
           .add(schema::transpose_conv_options::kStrideH, host::TableOptions::Field::Kind::kInt32,
                sh)
           .add(schema::transpose_conv_options::kActivation, host::TableOptions::Field::Kind::kInt8,
-               static_cast<int64_t>(randomActivation(rng)));
-  wr.addOperator(spec);
-  wr.setInputs({in});
-  wr.setOutputs({out});
+               static_cast<int64_t>(randomActivation(rng))));
   std::vector<std::vector<int8_t>> runs;
   for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(size_t(n * h * w * ic)));
   expectSequenceSameAsReference(
@@ -933,17 +923,11 @@ void randomConcat(Rng& rng, Counts* counts) {
   std::vector<int32_t> outDims = dims;
   outDims[static_cast<size_t>(axis)] = axisSum;
   const int32_t out = wr.addActivation("out", type, outDims, q);
-  host::OperatorSpec spec;
-  spec.op = host::BuiltinOperator::kConcatenation;
-  spec.inputs = tensors;
-  spec.outputs = {out};
   const int32_t axisOption = rng.chance(0.5) ? axis : axis - rank;
-  spec.options = host::TableOptions(schema::BuiltinOptionsType::kConcatenationOptions)
-                     .add(schema::concatenation_options::kAxis,
-                          host::TableOptions::Field::Kind::kInt32, axisOption);
-  wr.addOperator(spec);
-  wr.setInputs({tensors[0]});
-  wr.setOutputs({out});
+  addOneOp(wr, host::BuiltinOperator::kConcatenation, tensors, out, tensors[0],
+           host::TableOptions(schema::BuiltinOptionsType::kConcatenationOptions)
+               .add(schema::concatenation_options::kAxis, host::TableOptions::Field::Kind::kInt32,
+                    axisOption));
   size_t n0 = elementSize;
   for (int32_t v : inDims0) n0 *= static_cast<size_t>(v);
   std::vector<std::vector<int8_t>> runs;
