@@ -111,6 +111,18 @@ else
   say "(skipped: $shared/golden is absent)"
 fi
 
+section "Optimized x86 operators (bench/op_bench)"
+say "One-operator int8 (and int16 MUL) models shaped like layers of small vision and audio models:"
+say "µs per \`invoke()\` (median of 5 batches) of the reference kernels and of the optimized kernels"
+say "on each instruction set this CPU has, all with a host cache; checked bit-exact by"
+say "\`model_runner_optimized_tests\`."
+say ""
+if [ -x "$build/bench/op_bench" ]; then
+  "$build/bench/op_bench" --min-seconds "$runner_seconds" >>"$tmp"
+else
+  say "(skipped: $build/bench/op_bench is absent: the optimized kernels are not built here)"
+fi
+
 section "Cortex-M4 agent image (arm-none-eabi-g++, -Os, no exceptions, no RTTI, no heap)"
 fw="$build/firmware-arm"
 if ls "$fw"/firmware/*/tinyscope-agent.footprint.txt >/dev/null 2>&1; then

@@ -1,10 +1,11 @@
-// LOGISTIC, TANH and QUANTIZE from int8 to int8, optimized for desktop hosts with a host cache:
-// each is a pure function of the input byte, so the first invoke runs the reference kernel on
-// all 256 input values (written into the operator's own input tensor, whose bytes are saved
-// and put back) and keeps the answers as a table; every later element is one table lookup.
+// LOGISTIC, TANH, QUANTIZE and HARD_SWISH from int8 to int8, optimized for desktop hosts with a
+// host cache: each is a pure function of the input byte, so the first invoke runs the reference
+// kernel on all 256 input values (written into the operator's own input tensor, whose bytes are
+// saved and put back) and keeps the answers as a table; every later element is one table lookup.
 // Bit-exact by construction. Other types, constant inputs, or no host cache: the reference.
 #include <cstring>
 
+#include "model_runner/kernels/activations.h"
 #include "model_runner/kernels/logistic.h"
 #include "model_runner/kernels/quantize.h"
 #include "model_runner/model.h"
@@ -89,6 +90,10 @@ OpRegistration registerTanh() {
 
 OpRegistration registerQuantize() {
   return tableOp<kernels::registerQuantize>();
+}
+
+OpRegistration registerHardSwish() {
+  return tableOp<kernels::registerHardSwish>();
 }
 
 }  // namespace tinyscope::runner::optimized

@@ -111,13 +111,21 @@ Status addOptimizedOps(OpResolver& resolver) {
 
 Status addOptimizedOps(OpResolver& resolver, Isa isa) {
   isa = lowerToSupported(isa);
-  const OpRegistration registrations[] = {
-      registerConv2d(isa),         registerDepthwiseConv2d(isa),
-      registerFullyConnected(isa), registerAdd(isa),
-      registerAveragePool2d(isa),  registerMaxPool2d(isa),
-      registerSvdf(isa),           registerUnidirectionalSequenceLstm(isa),
-      registerLogistic(),          registerTanh(),
-      registerQuantize()};
+  const OpRegistration registrations[] = {registerConv2d(isa),
+                                          registerDepthwiseConv2d(isa),
+                                          registerFullyConnected(isa),
+                                          registerAdd(isa),
+                                          registerAveragePool2d(isa),
+                                          registerMaxPool2d(isa),
+                                          registerSvdf(isa),
+                                          registerUnidirectionalSequenceLstm(isa),
+                                          registerLogistic(),
+                                          registerTanh(),
+                                          registerQuantize(),
+                                          registerHardSwish(),
+                                          registerMul(isa),
+                                          registerTransposeConv(isa),
+                                          registerConcatenation()};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

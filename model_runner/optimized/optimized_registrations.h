@@ -36,5 +36,12 @@ OpRegistration registerUnidirectionalSequenceLstm(Isa isa);
 OpRegistration registerLogistic();
 OpRegistration registerTanh();
 OpRegistration registerQuantize();
+OpRegistration registerHardSwish();
+// int8 and int16 MUL vectorised (same-shape and broadcast); other types: the reference.
+OpRegistration registerMul(Isa isa);
+// int8 as a cached GEMV plus col2im (host cache needed); other types: the reference.
+OpRegistration registerTransposeConv(Isa isa);
+// Byte copies of every type, short per-pixel pieces as fixed-size moves.
+OpRegistration registerConcatenation();
 
 }  // namespace tinyscope::runner::optimized

@@ -624,6 +624,19 @@ TEST(OptimizedKernels, LstmMatchesReference) {
   EXPECT_EQ(counts.models, 150);
 }
 
+// Adds one operator to `wr` and makes `modelInput` and `output` the model's input and output.
+void addOneOp(TfliteWriter& wr, host::BuiltinOperator op, std::vector<int32_t> inputs,
+              int32_t output, int32_t modelInput, host::BuiltinOptions options = {}) {
+  host::OperatorSpec spec;
+  spec.op = op;
+  spec.inputs = std::move(inputs);
+  spec.outputs = {output};
+  spec.options = std::move(options);
+  wr.addOperator(spec);
+  wr.setInputs({modelInput});
+  wr.setOutputs({output});
+}
+
 // LOGISTIC, TANH and QUANTIZE int8 -> int8 (the table path): random scales and zero points
 // (extremes included), element counts from 1 (the table takes 256 reference runs) up.
 void randomInt8Unary(Rng& rng, Counts* counts) {
@@ -642,13 +655,7 @@ void randomInt8Unary(Rng& rng, Counts* counts) {
       : kind == 1 ? QuantParams::perTensor(1.0f / 128.0f, 0)
                   : QuantParams::perTensor(rng.uniformF(0.002f, 0.5f), rng.uniform(-128, 127));
   const int32_t out = wr.addActivation("out", TensorType::kInt8, {1, n}, outQuant);
-  host::OperatorSpec spec;
-  spec.op = op;
-  spec.inputs = {in};
-  spec.outputs = {out};
-  wr.addOperator(spec);
-  wr.setInputs({in});
-  wr.setOutputs({out});
+  addOneOp(wr, op, {in}, out, in);
   std::vector<std::vector<int8_t>> inputs;
   for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
   expectSequenceSameAsReference(wr.serialize(), inputs,
@@ -678,6 +685,264 @@ TEST(OptimizedKernels, MaxPoolMatchesReference) {
   std::printf("MAX_POOL_2D: %d random models, %d optimized runs identical\n", counts.models,
               counts.comparisons);
   EXPECT_GT(counts.models, 200);
+}
+
+// Runs `cases` random models from `make` (each: reference vs every instruction set, with and
+// without a host cache, over 2 invokes) and prints how many ran identical.
+template <class Make>
+void expectRandomModels(const char* what, uint32_t seed, int cases, Make make) {
+  Rng rng(seed);
+  Counts counts;
+  for (int i = 0; i < cases && !::testing::Test::HasFatalFailure(); ++i) make(rng, &counts);
+  std::printf("%s: %d random models x 2 invokes, %d optimized runs identical\n", what,
+              counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, cases);
+}
+
+std::string dimsText(const std::vector<int32_t>& dims) {
+  std::string s = "[";
+  for (int32_t v : dims) s += std::to_string(v) + ",";
+  return s + "]";
+}
+
+// int8 MUL: same shapes (ranks 1..5) and broadcasts of either operand along any dimensions
+// (lower-rank operands included), scales whose multiplier needs a left shift or a right shift
+// of up to 31, zero points at the extremes, fused activations, inner runs that leave 8- and
+// 16-lane tails. One operand is the model input, the other a constant, in either order.
+// `wide`: int16 data (zero points 0, as TFLM requires).
+void randomMul(Rng& rng, Counts* counts, bool wide) {
+  const bool same = rng.chance(0.35);
+  const int32_t rank = same && rng.chance(0.2) ? 5 : rng.uniform(1, 4);
+  std::vector<int32_t> out(static_cast<size_t>(rank)), da(out.size()), db(out.size());
+  for (size_t d = 0; d < out.size(); ++d) {
+    const bool last = d + 1 == out.size();
+    out[d] = last ? (rng.chance(0.3) ? rng.uniform(1, 5) : rng.uniform(1, 70))
+                  : (rng.chance(0.3) ? 1 : rng.uniform(1, 7));
+    const int which = same ? 0 : rng.uniform(0, 3);  // 0 both, 1 only a, 2 only b, 3 both
+    da[d] = which == 2 ? 1 : out[d];
+    db[d] = which == 1 ? 1 : out[d];
+  }
+  // A lower-rank operand: leading dimensions of one dropped.
+  auto dropLeading = [&](std::vector<int32_t>& v) {
+    while (v.size() > 1 && v.front() == 1 && rng.chance(0.5)) v.erase(v.begin());
+  };
+  if (!same) {
+    dropLeading(da);
+    dropLeading(db);
+    const size_t outRank = da.size() > db.size() ? da.size() : db.size();
+    out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(outRank));
+  }
+  auto count = [](const std::vector<int32_t>& v) {
+    size_t n = 1;
+    for (int32_t x : v) n *= static_cast<size_t>(x);
+    return n;
+  };
+  auto zeroPoint = [&] {
+    if (wide) return 0;
+    return rng.chance(0.25) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  };
+  const host::TensorType type = wide ? host::TensorType::kInt16 : host::TensorType::kInt8;
+  const size_t elementSize = wide ? 2 : 1;
+  const float s1 = rng.uniformF(0.001f, 0.5f), s2 = rng.uniformF(0.001f, 0.5f);
+  // Output scales from far below the product (a left shift) to far above (a deep right shift).
+  const int kind = rng.uniform(0, 2);
+  const float so = kind == 0   ? s1 * s2 * rng.uniformF(0.0005f, 0.5f)
+                   : kind == 1 ? s1 * s2 * rng.uniformF(0.5f, 300.0f)
+                               : rng.uniformF(0.002f, 0.5f);
+  TfliteWriter wr;
+  const bool inputFirst = rng.chance(0.5);
+  const std::vector<int32_t>& inDims = inputFirst ? da : db;
+  const std::vector<int32_t>& constDims = inputFirst ? db : da;
+  const int32_t in = wr.addActivation("in", type, inDims,
+                                      QuantParams::perTensor(inputFirst ? s1 : s2, zeroPoint()));
+  host::TensorSpec constant;
+  constant.name = "k";
+  constant.type = type;
+  constant.shape = constDims;
+  constant.quant = QuantParams::perTensor(inputFirst ? s2 : s1, zeroPoint());
+  for (int8_t v : rng.bytes(count(constDims) * elementSize))
+    constant.data.push_back(static_cast<uint8_t>(v));
+  const int32_t k = wr.addTensor(constant);
+  const int32_t o = wr.addActivation("out", type, out, QuantParams::perTensor(so, zeroPoint()));
+  addOneOp(wr, host::BuiltinOperator::kMul,
+           inputFirst ? std::vector<int32_t>{in, k} : std::vector<int32_t>{k, in}, o, in,
+           host::TableOptions(schema::BuiltinOptionsType::kMulOptions)
+               .add(schema::mul_options::kActivation, host::TableOptions::Field::Kind::kInt8,
+                    static_cast<int64_t>(randomActivation(rng))));
+  std::vector<std::vector<int8_t>> inputs;
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(count(inDims) * elementSize));
+  expectSequenceSameAsReference(wr.serialize(), inputs,
+                                std::string(wide ? "MUL int16 " : "MUL int8 ") + dimsText(da) +
+                                    " x " + dimsText(db) + " -> " + dimsText(out) + " scales " +
+                                    std::to_string(s1) + " " + std::to_string(s2) + " " +
+                                    std::to_string(so),
+                                counts);
+}
+
+TEST(OptimizedKernels, MulMatchesReference) {
+  expectRandomModels("MUL int8", 4242, 400,
+                     [](Rng& rng, Counts* counts) { randomMul(rng, counts, false); });
+}
+
+TEST(OptimizedKernels, Int16MulMatchesReference) {
+  expectRandomModels("MUL int16", 4243, 300,
+                     [](Rng& rng, Counts* counts) { randomMul(rng, counts, true); });
+}
+
+// int8 HARD_SWISH (the table path): random input scales and zero points (extremes included),
+// output scales down to the finest TFLM accepts, element counts from 1 up.
+void randomHardSwish(Rng& rng, Counts* counts) {
+  const int32_t n = rng.chance(0.2) ? rng.uniform(1, 3) : rng.uniform(1, 900);
+  const int32_t inZp = rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  const int32_t outZp = rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  const float inScale = rng.uniformF(0.002f, 0.5f);
+  const float outScale = inScale * rng.uniformF(0.01f, 4.0f);
+  TfliteWriter wr;
+  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {1, n},
+                                      QuantParams::perTensor(inScale, inZp));
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {1, n},
+                                       QuantParams::perTensor(outScale, outZp));
+  addOneOp(wr, host::BuiltinOperator::kHardSwish, {in}, out, in);
+  std::vector<std::vector<int8_t>> inputs;
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
+  expectSequenceSameAsReference(wr.serialize(), inputs,
+                                "HARD_SWISH int8 n " + std::to_string(n) + " zero points " +
+                                    std::to_string(inZp) + " " + std::to_string(outZp) +
+                                    " scales " + std::to_string(inScale) + " " +
+                                    std::to_string(outScale),
+                                counts);
+}
+
+TEST(OptimizedKernels, HardSwishMatchesReference) {
+  expectRandomModels("HARD_SWISH int8", 117, 150,
+                     [](Rng& rng, Counts* counts) { randomHardSwish(rng, counts); });
+}
+
+// int8 TRANSPOSE_CONV: strides 1..3, SAME/VALID and an output one larger (TFLM pads for it),
+// per-channel and per-tensor filter scales, bias present or not, extreme zero points, input
+// and output channel counts that leave vector tails (and cross the 32-byte GEMV step).
+void randomTransposeConv(Rng& rng, Counts* counts) {
+  const int32_t n = rng.chance(0.2) ? 2 : 1;
+  const int32_t h = rng.uniform(1, 9), w = rng.uniform(1, 9);
+  const int32_t ic = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70);
+  const int32_t oc = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 40);
+  const int32_t fh = rng.uniform(1, 5), fw = rng.uniform(1, 5);
+  const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
+  const bool same = rng.chance(0.5);
+  int32_t oh = same ? h * sh : (h - 1) * sh + fh, ow = same ? w * sw : (w - 1) * sw + fw;
+  if (rng.chance(0.2)) ++oh;
+  if (rng.chance(0.2)) ++ow;
+  auto zeroPoint = [&] {
+    return rng.chance(0.25) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  };
+  TfliteWriter wr;
+  const int32_t shape = wr.addInt32Constant("output_shape", {4}, {n, oh, ow, oc});
+  const int32_t filter =
+      wr.addInt8Constant("filter", {oc, fh, fw, ic}, rng.bytes(size_t(oc * fh * fw * ic)),
+                         filterQuant(rng, oc, 0, rng.chance(0.7)));
+  const int32_t in =
+      wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
+                       QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), zeroPoint()));
+  const int32_t out =
+      wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, oc},
+                       QuantParams::perTensor(rng.uniformF(0.01f, 0.5f), zeroPoint()));
+  std::vector<int32_t> inputs = {shape, filter, in};
+  const bool hasBias = rng.chance(0.7);
+  if (hasBias) {
+    std::vector<int32_t> b(static_cast<size_t>(oc));
+    for (auto& v : b) v = rng.uniform(-20000, 20000);
+    inputs.push_back(wr.addInt32Constant("bias", {oc}, b));
+  }
+  addOneOp(
+      wr, host::BuiltinOperator::kTransposeConv, inputs, out, in,
+      host::TableOptions(schema::BuiltinOptionsType::kTransposeConvOptions)
+          .add(schema::transpose_conv_options::kPadding, host::TableOptions::Field::Kind::kInt8,
+               same ? 0 : 1)
+          .add(schema::transpose_conv_options::kStrideW, host::TableOptions::Field::Kind::kInt32,
+               sw)
+          .add(schema::transpose_conv_options::kStrideH, host::TableOptions::Field::Kind::kInt32,
+               sh)
+          .add(schema::transpose_conv_options::kActivation, host::TableOptions::Field::Kind::kInt8,
+               static_cast<int64_t>(randomActivation(rng))));
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(size_t(n * h * w * ic)));
+  expectSequenceSameAsReference(
+      wr.serialize(), runs,
+      "TRANSPOSE_CONV in " + dimsText({n, h, w, ic}) + " filter " + dimsText({oc, fh, fw, ic}) +
+          " out " + dimsText({n, oh, ow, oc}) + " stride " + std::to_string(sh) + "x" +
+          std::to_string(sw) + (same ? " SAME" : " VALID") + (hasBias ? " bias" : ""),
+      counts);
+}
+
+TEST(OptimizedKernels, TransposeConvMatchesReference) {
+  expectRandomModels("TRANSPOSE_CONV int8", 7011, 250,
+                     [](Rng& rng, Counts* counts) { randomTransposeConv(rng, counts); });
+}
+
+// CONCATENATION: 1..5 inputs of rank 1..5 joined along any axis (negative ones too), int8
+// (inputs quantized like the output), int16 and int32, pieces from 1 to over 64 bytes per
+// outer step (the short-move and memcpy paths). Input 0 is the model input, the rest constants.
+void randomConcat(Rng& rng, Counts* counts) {
+  const int32_t rank = rng.uniform(1, 5);
+  const int32_t axis = rng.uniform(0, rank - 1);
+  const int kind = rng.uniform(0, 2);
+  const host::TensorType type = kind == 0   ? host::TensorType::kInt8
+                                : kind == 1 ? host::TensorType::kInt16
+                                            : host::TensorType::kInt32;
+  const size_t elementSize = kind == 0 ? 1 : kind == 1 ? 2 : 4;
+  const QuantParams q = kind == 2 ? QuantParams{}
+                                  : QuantParams::perTensor(rng.uniformF(0.01f, 0.5f),
+                                                           kind == 0 ? rng.uniform(-128, 127) : 0);
+  std::vector<int32_t> dims(static_cast<size_t>(rank));
+  for (auto& d : dims) d = rng.chance(0.3) ? 1 : rng.uniform(1, 6);
+  if (axis == rank - 1 && rng.chance(0.5)) dims.back() = rng.uniform(1, 40);
+  const int inputs = rng.uniform(1, 5);
+  TfliteWriter wr;
+  std::vector<int32_t> tensors;
+  std::vector<int32_t> inDims0;
+  int32_t axisSum = 0;
+  for (int i = 0; i < inputs; ++i) {
+    std::vector<int32_t> d = dims;
+    d[static_cast<size_t>(axis)] = rng.uniform(1, axis == rank - 1 ? 40 : 5);
+    axisSum += d[static_cast<size_t>(axis)];
+    size_t n = elementSize;
+    for (int32_t v : d) n *= static_cast<size_t>(v);
+    if (i == 0) {
+      inDims0 = d;
+      tensors.push_back(wr.addActivation("in", type, d, q));
+      continue;
+    }
+    host::TensorSpec c;
+    c.name = "k" + std::to_string(i);
+    c.type = type;
+    c.shape = d;
+    c.quant = q;
+    for (int8_t v : rng.bytes(n)) c.data.push_back(static_cast<uint8_t>(v));
+    tensors.push_back(wr.addTensor(c));
+  }
+  std::vector<int32_t> outDims = dims;
+  outDims[static_cast<size_t>(axis)] = axisSum;
+  const int32_t out = wr.addActivation("out", type, outDims, q);
+  const int32_t axisOption = rng.chance(0.5) ? axis : axis - rank;
+  addOneOp(wr, host::BuiltinOperator::kConcatenation, tensors, out, tensors[0],
+           host::TableOptions(schema::BuiltinOptionsType::kConcatenationOptions)
+               .add(schema::concatenation_options::kAxis, host::TableOptions::Field::Kind::kInt32,
+                    axisOption));
+  size_t n0 = elementSize;
+  for (int32_t v : inDims0) n0 *= static_cast<size_t>(v);
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(n0));
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                "CONCATENATION " + std::to_string(inputs) + " inputs, first " +
+                                    dimsText(inDims0) + " out " + dimsText(outDims) + " axis " +
+                                    std::to_string(axisOption) + " element bytes " +
+                                    std::to_string(elementSize),
+                                counts);
+}
+
+TEST(OptimizedKernels, ConcatenationMatchesReference) {
+  expectRandomModels("CONCATENATION", 2718, 300,
+                     [](Rng& rng, Counts* counts) { randomConcat(rng, counts); });
 }
 
 // Every core/extended/large model's golden cases on every instruction set: the outputs must
