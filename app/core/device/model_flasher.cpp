@@ -336,7 +336,7 @@ void ModelFlasher::goBack(GoBack why) {
   }
   if (why == GoBack::kTimeout || (why == GoBack::kGap && m_stalls == 1)) return fillWindow();
   const int delayMs = qMin(1000, 20 << qMin(m_stalls - 1, 6));
-  QTimer::singleShot(delayMs, this, [this, generation] {
+  QTimer::singleShot(delayMs, Qt::PreciseTimer, this, [this, generation] {
     if (running() && m_stage == Stage::kChunk && generation == m_windowGeneration) fillWindow();
   });
 }
