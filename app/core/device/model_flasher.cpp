@@ -301,6 +301,7 @@ void ModelFlasher::onChunkNack(quint16 request, const Nack& n) {
     if (m_offset == m_report.size) return advance(Stage::kEnd);
   } else {
     m_offset = n.value;  // a lost chunk: go back to it
+    shrinkChunks();
   }
   goBack(refusedInPlace ? GoBack::kStall : GoBack::kGap);
 }
@@ -308,10 +309,14 @@ void ModelFlasher::onChunkNack(quint16 request, const Nack& n) {
 void ModelFlasher::onChunkTimeout() {
   if (!running() || m_stage != Stage::kChunk) return;
   ++m_report.chunkRetries;
+  shrinkChunks();
+  goBack(GoBack::kTimeout);
+}
+
+void ModelFlasher::shrinkChunks() {
   // A lost chunk or Ack: on a noisy link shorter frames get through more often.
   m_chunkBytes = qMin(m_maxChunkBytes, qMax(kMinAdaptiveChunk, m_chunkBytes / 2));
   m_cleanChunks = 0;
-  goBack(GoBack::kTimeout);
 }
 
 void ModelFlasher::goBack(GoBack why) {

@@ -135,6 +135,8 @@ class ModelFlasher : public QObject {
   enum class GoBack { kTimeout, kGap, kStall };
   void goBack(GoBack why);
   void cancelWindow();
+  // Halves the chunk size (down to kMinAdaptiveChunk) after a chunk or its Ack was lost.
+  void shrinkChunks();
   // The offset the device acknowledged moved to `offset` (> m_offset).
   void acknowledge(quint32 offset);
   void advance(Stage next);
@@ -150,7 +152,7 @@ class ModelFlasher : public QObject {
   quint16 m_request = 0;
   quint32 m_offset = 0;
   quint32 m_resumeOffset = 0;  // what FlashBegin asks to resume at
-  // Chunk size adapts to the link: halved after each chunk timeout (down to
+  // Chunk size adapts to the link: halved after each chunk timeout or gap (down to
   // kMinAdaptiveChunk), doubled back after kChunksBeforeGrowing Acks in a row.
   static constexpr quint32 kMinAdaptiveChunk = 32;
   static constexpr int kChunksBeforeGrowing = 16;
