@@ -1,8 +1,10 @@
 // Flashing throughput over a UART-paced link: tinyscope-agent --pty --baud B (bytes written
 // and read paced to B/10 bytes/s, 8N1) <- ModelFlasher, as `tinyscope-cli flash` sends.
-// For each baud rate: image bytes, transfer time (first FlashChunk to the last Ack), effective
-// rate, % of the wire rate, retries, and the whole flash (slot check, erase, verify, self-test,
-// confirm); then once more under 1% byte corruption and 1% frame drops. Then the time to
+// For each baud rate, stop-and-wait (W = 1, what a version-2 device gets) and windowed (up to
+// W = 8 chunks in flight): image bytes, transfer time (first FlashChunk to the last Ack),
+// effective rate, % of the wire rate, retries, the largest window used and the whole flash
+// (slot check, erase, verify, self-test, confirm); then once more under 0.1% byte corruption
+// and 1% frame drops. The first line gives the machine's load average. Then the time to
 // resume after a drop: a flash whose link is closed half-way, and a new connection that
 // flashes again: handshake, slot check + FlashBegin (the device hashes the prefix it holds),
 // and the first new chunk accepted.
@@ -33,6 +35,7 @@ struct Run {
   double transferS = 0;
   double totalS = 0;
   int retries = 0;
+  int window = 0;  // most chunks in flight
 };
 
 // tinyscope-agent --pty paced to `baud`; its serial: address with ?baud=, empty on failure.
@@ -55,7 +58,7 @@ QString startAgent(QProcess* proc, const QString& agent, const QString& slots, i
 }
 
 Run flashOnce(const QString& agent, const QByteArray& model, const QString& name, int baud,
-              const QStringList& faults) {
+              const QStringList& faults, int window) {
   Run r;
   QTemporaryDir slots;
   QProcess proc;
@@ -75,6 +78,7 @@ Run flashOnce(const QString& agent, const QByteArray& model, const QString& name
   });
   FlashOptions options;
   options.modelName = name;
+  options.window = window;
   if (!faults.isEmpty()) {
     // A noisy link: lost frames are detected by timeout, so keep it short and allow more.
     options.requestTimeoutMs = 40;
@@ -86,6 +90,7 @@ Run flashOnce(const QString& agent, const QByteArray& model, const QString& name
   r.totalS = clock.nsecsElapsed() / 1e9;
   r.bytes = flasher.report().bytesSent;
   r.retries = flasher.report().chunkRetries;
+  r.window = flasher.report().window;
   if (firstNs >= 0 && lastNs > firstNs) r.transferS = (lastNs - firstNs) / 1e9;
   proc.kill();
   proc.waitForFinished(3000);
@@ -173,24 +178,32 @@ int main(int argc, char** argv) {
   const QByteArray model = file.readAll();
   std::printf("model %s (%lld bytes of .tflite), best of %d runs per row\n", qPrintable(name),
               static_cast<long long>(model.size()), runs);
-  std::printf("%-8s %-22s %8s %10s %10s %8s %8s %10s\n", "baud", "faults", "bytes", "transfer",
-              "rate", "% wire", "retries", "whole");
+  QFile loadavg(QStringLiteral("/proc/loadavg"));
+  if (loadavg.open(QIODevice::ReadOnly))
+    std::printf("load average %s", loadavg.readLine(64).constData());
+  std::printf("%-8s %-22s %3s %8s %10s %10s %8s %8s %4s %10s\n", "baud", "faults", "W", "bytes",
+              "transfer", "rate", "% wire", "retries", "used", "whole");
   struct Row {
     int baud;
     const char* label;
     QStringList faults;
+    int window;
   };
+  const QStringList noisy = {"--byte-error-rate", "0.001", "--drop-rate", "0.01",
+                             "--link-seed",       "7"};
+  const int kWindow = static_cast<int>(proto::kMaxFlashWindow);
   const QList<Row> rows = {
-      {115200, "none", {}},
-      {921600, "none", {}},
-      {921600,
-       "0.1% bytes + 1% frames",
-       {"--byte-error-rate", "0.001", "--drop-rate", "0.01", "--link-seed", "7"}},
+      {115200, "none", {}, 1},
+      {115200, "none", {}, kWindow},
+      {921600, "none", {}, 1},
+      {921600, "none", {}, kWindow},
+      {921600, "0.1% bytes + 1% frames", noisy, 1},
+      {921600, "0.1% bytes + 1% frames", noisy, kWindow},
   };
   for (const Row& row : rows) {
     Run best;
     for (int i = 0; i < (row.faults.isEmpty() ? runs : 1); ++i) {
-      const Run r = flashOnce(agent, model, name, row.baud, row.faults);
+      const Run r = flashOnce(agent, model, name, row.baud, row.faults, row.window);
       if (!r.ok) {
         best = r;
         break;
@@ -198,13 +211,15 @@ int main(int argc, char** argv) {
       if (!best.ok || r.transferS < best.transferS) best = r;
     }
     if (!best.ok) {
-      std::printf("%-8d %-22s failed: %s\n", row.baud, row.label, qPrintable(best.error));
+      std::printf("%-8d %-22s %3d failed: %s\n", row.baud, row.label, row.window,
+                  qPrintable(best.error));
       continue;
     }
     const double rate = best.transferS > 0 ? best.bytes / best.transferS : 0;
     const double wire = row.baud / 10.0;
-    std::printf("%-8d %-22s %8u %9.3fs %7.0f B/s %7.1f%% %8d %9.3fs\n", row.baud, row.label,
-                best.bytes, best.transferS, rate, 100.0 * rate / wire, best.retries, best.totalS);
+    std::printf("%-8d %-22s %3d %8u %9.3fs %7.0f B/s %7.1f%% %8d %4d %9.3fs\n", row.baud, row.label,
+                row.window, best.bytes, best.transferS, rate, 100.0 * rate / wire, best.retries,
+                best.window, best.totalS);
   }
   std::printf("\ntime to resume after a drop (link closed half-way, then a new connection)\n");
   std::printf("%-8s %10s %10s %10s %12s %14s\n", "baud", "held", "resumed", "handshake",

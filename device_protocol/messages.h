@@ -40,11 +40,18 @@ namespace tinyscope::proto {
 //      and the prefix's SHA-256 (a version-1 FlashBegin does not decode as one); Reset;
 //      Nack HashMismatch. Every other message is unchanged, so a version-1 peer still
 //      streams and infers (and version-1 session logs still decode); flashing needs 2.
+//   3  windowed flashing: the desktop may send up to kMaxFlashWindow FlashChunks before their
+//      answers; the device handles them one at a time in arrival order and answers each (an
+//      out-of-order one: Nack FlashOffsetMismatch with its offset). No message changes; with
+//      a version-2 device the desktop keeps one chunk in flight.
 constexpr uint8_t kMinProtocolVersion = 1;
-constexpr uint8_t kMaxProtocolVersion = 2;
+constexpr uint8_t kMaxProtocolVersion = 3;
 // The lowest version whose flashing messages carry model images: what a model image asks
 // of a device (ModelImageHeader::minProtocolVersion), checked before a byte is sent.
 constexpr uint8_t kFlashingProtocolVersion = 2;
+// The lowest version that takes a window of FlashChunks, and the most chunks in flight.
+constexpr uint8_t kWindowedFlashingProtocolVersion = 3;
+constexpr uint32_t kMaxFlashWindow = 8;
 
 // Highest version both ranges contain, or 0 when they do not overlap.
 constexpr uint8_t negotiateVersion(uint8_t aMin, uint8_t aMax, uint8_t bMin, uint8_t bMax) {

@@ -177,6 +177,8 @@ SlotReply ModelSlots::flashChunk(const proto::FlashChunk& m) {
 SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
   if (m.slot >= m_count) return SlotReply::nack(NackCode::kNoSuchSlot, m_count);
   Slot& s = m_slots[m.slot];
+  // A repeated FlashEnd (its Ack was lost) gets the same Ack; the slot was checked then.
+  if (!s.receiving && s.finished && !s.invalid) return SlotReply::ack(s.crc);
   if (!s.receiving) return SlotReply::nack(NackCode::kInvalidArgument, 0);
   if (s.received != s.size) return SlotReply::nack(NackCode::kFlashOffsetMismatch, s.received);
   // Check what storage holds, not what arrived: catches a write the medium garbled and
@@ -207,6 +209,7 @@ SlotReply ModelSlots::flashEnd(const proto::FlashEnd& m) {
     return SlotReply::nack(NackCode::kFlashWriteFailed, static_cast<uint32_t>(w));
   }
   s.invalid = false;
+  s.finished = true;
   saveMetadata();
   return SlotReply::ack(stored);
 }

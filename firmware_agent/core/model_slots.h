@@ -13,7 +13,9 @@
 // the same image (size, CRC, name, SHA-256) and the exact offset received, and the SHA-256
 // of the bytes stored so far equals the prefix hash the desktop computed; anything else
 // erases and starts at 0, so a prefix from another image can never be spliced in. FlashEnd
-// writes the slot header only when the SHA-256 of the stored bytes is the announced one.
+// writes the slot header only when the SHA-256 of the stored bytes is the announced one; a
+// repeated FlashEnd (its Ack was lost) is answered the same. FlashChunks are taken one at a
+// time in arrival order, each answered (a window of them costs the device nothing more).
 //
 // Threading: main only. Memory: a few dozen bytes per slot, inline (kMaxSlots slots).
 // Errors: every command returns a SlotReply: Ack value or Nack code + value.
@@ -83,7 +85,8 @@ class ModelSlots {
   using Digest = proto::BoundedBytes<proto::kSha256Size>;
   struct Slot {
     bool receiving = false;
-    bool invalid = false;  // last transfer failed its hash or a write
+    bool invalid = false;   // last transfer failed its hash or a write
+    bool finished = false;  // FlashEnd of the transfer started last passed (answered again)
     uint32_t size = 0;
     uint32_t crc = 0;
     uint32_t received = 0;

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -16,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <thread>
@@ -153,7 +156,7 @@ TEST(ModelFlasher, ResumesAtTheDevicesOffsetAfterTheLinkDrops) {
 }
 
 // A UART at 921600 baud that flips a bit in 1% of the bytes and drops 1% of the frames, both
-// ways (seeded, so a failure replays): the flash still completes, and the device's SHA-256
+// ways (seeded, so a failure replays): the windowed flash still completes, and the device's SHA-256
 // check of the slot (FlashEnd) and CRC pass (VerifySlot) both passed for the image sent.
 TEST(ModelFlasher, SucceedsWithAVerifiedHashOverACorruptingDroppingLink) {
   const QString modelFile = modelPath(QStringLiteral("hello_world_int8"));
@@ -180,6 +183,7 @@ TEST(ModelFlasher, SucceedsWithAVerifiedHashOverACorruptingDroppingLink) {
   EXPECT_TRUE(report.activated);
   EXPECT_TRUE(report.confirmed);
   EXPECT_GT(report.chunkRetries, 0);  // the faults did hit the transfer
+  EXPECT_GT(report.window, 1) << "several chunks in flight (protocol 3)";
   tinyscope::ModelImageFile image;
   ASSERT_TRUE(tinyscope::loadModelImage(model, options.modelName, "the model", &image, &error));
   EXPECT_EQ(
@@ -764,4 +768,151 @@ TEST(CliFlash, KilledAtRandomPointsTheDeviceRunsTheOldOrTheNewModelAndFlashingRe
   EXPECT_EQ(oldActive + newActive, kLanes * kTrialsPerLane);
   std::printf("kill trials: %d old model active, %d new model active (flash %lld ms)\n",
               oldActive.load(), newActive.load(), static_cast<long long>(fullMs));
+}
+
+namespace {
+
+// A device played in-process that is honest about its flash (it writes chunks in order and
+// refuses any other with its offset) but scrambles its answers: each batch goes back in
+// reverse order, and every third answer is sent twice. Records the most chunks the desktop
+// had outstanding and the offset it held when FlashEnd came.
+struct ScramblingDevice {
+  FakeDevice dev;
+  QByteArray stored;  // bytes written, in order
+  quint32 size = 0;
+  quint32 crc = 0;
+  int mostOutstanding = 0;
+  int endsEarly = 0;  // FlashEnd before every byte was written
+  bool finished = false;
+
+  bool connect(uint8_t version) {
+    using namespace tinyscope::proto;
+    HelloReply h = FakeDevice::helloReply();
+    h.chosenVersion = version;
+    h.maxVersion = version;
+    h.arenaBytes = 1u << 20;
+    h.opCodes.clear();
+    for (uint16_t op = 0; op < kMaxOps; ++op) h.opCodes.push(op);
+    SlotInfo slot;
+    slot.slot = 1;
+    slot.capacity = 1u << 20;
+    h.slots.push(slot);
+    return dev.connect(h);
+  }
+
+  // Answers everything the desktop sent since the last call.
+  void serve() {
+    using namespace tinyscope::proto;
+    struct Answer {
+      quint16 request;
+      bool ok;
+      Ack ack;
+      Nack nack;
+    };
+    std::vector<Answer> answers;
+    int outstanding = 0;
+    for (const FakeDevice::Request& r : dev.takeRequests()) {
+      const ConstByteSpan bytes(reinterpret_cast<const uint8_t*>(r.bytes.constData()),
+                                static_cast<size_t>(r.bytes.size()));
+      Answer a{r.header.requestId, true, Ack(), Nack()};
+      a.ack.ackedType = r.header.type;
+      a.nack.nackedType = static_cast<uint8_t>(r.header.type);
+      if (r.header.type == MessageType::kSlotInfoRequest) {
+        SlotInfo info;
+        info.slot = 1;
+        info.capacity = 1u << 20;
+        dev.send(info, r.header.requestId);
+        continue;
+      }
+      if (r.header.type == MessageType::kFlashBegin) {
+        FlashBegin m;
+        ASSERT_EQ(decodeMessage(bytes, m), Status::kOk);
+        size = m.size;
+        crc = m.crc32;
+        stored.clear();
+        a.ack.value = 0;
+      } else if (r.header.type == MessageType::kFlashChunk) {
+        FlashChunk m;
+        ASSERT_EQ(decodeMessage(bytes, m), Status::kOk);
+        mostOutstanding = std::max(mostOutstanding, ++outstanding);
+        if (m.offset != static_cast<quint32>(stored.size())) {
+          a.ok = false;
+          a.nack.code = NackCode::kFlashOffsetMismatch;
+          a.nack.value = static_cast<uint32_t>(stored.size());
+        } else {
+          stored.append(reinterpret_cast<const char*>(m.data.data()),
+                        static_cast<int>(m.data.size()));
+          a.ack.value = static_cast<uint32_t>(stored.size());
+        }
+      } else if (r.header.type == MessageType::kFlashEnd ||
+                 r.header.type == MessageType::kVerifySlot) {
+        if (static_cast<quint32>(stored.size()) != size) ++endsEarly;
+        a.ack.value = tinyscope::proto::crc32(
+            ConstByteSpan(reinterpret_cast<const uint8_t*>(stored.constData()),
+                          static_cast<size_t>(stored.size())));
+      }
+      answers.push_back(a);
+    }
+    int n = 0;
+    for (auto it = answers.rbegin(); it != answers.rend(); ++it) {
+      for (int copy = 0; copy < (++n % 3 == 0 ? 2 : 1); ++copy) {
+        if (it->ok)
+          dev.send(it->ack, it->request);
+        else
+          dev.send(it->nack, it->request);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+// Answers in reverse order and duplicated cannot make the desktop skip a byte: with a window
+// (protocol 3) or stop-and-wait (a version-2 device), the device ends up holding exactly the
+// image, FlashEnd comes only once it has every byte, and a version-2 device never has more
+// than one chunk outstanding.
+TEST(ModelFlasher, ReorderedAndDuplicatedAnswersNeverSkipBytes) {
+  const QString modelFile = modelPath(QStringLiteral("kws_ref_model"));
+  if (!QFileInfo(modelFile).isFile())
+    GTEST_SKIP() << modelFile.toStdString() << " is absent (set TINYSCOPE_SHARED_DIR)";
+  const QByteArray model = readAll(modelFile);
+  for (const uint8_t version : {tinyscope::proto::kWindowedFlashingProtocolVersion,
+                                tinyscope::proto::kFlashingProtocolVersion}) {
+    SCOPED_TRACE(version);
+    ScramblingDevice device;
+    ASSERT_TRUE(device.connect(version));
+    tinyscope::ModelFlasher flasher(device.dev.session.get());
+    tinyscope::FlashOptions options;
+    options.modelName = QStringLiteral("kws");
+    options.activate = false;
+    options.requestTimeoutMs = 200;
+    bool done = false;
+    bool ok = false;
+    QString error;
+    QObject::connect(&flasher, &tinyscope::ModelFlasher::finished,
+                     [&](bool success, const QString& why) {
+                       done = true;
+                       ok = success;
+                       error = why;
+                     });
+    ASSERT_TRUE(flasher.start(model, options)) << flasher.error().toStdString();
+    QElapsedTimer t;
+    t.start();
+    while (!done && t.elapsed() < 30000) {
+      device.serve();
+      QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    ASSERT_TRUE(ok) << error.toStdString();
+    tinyscope::ModelImageFile image;
+    ASSERT_TRUE(tinyscope::loadModelImage(model, options.modelName, "the model", &image, &error));
+    EXPECT_EQ(device.stored, image.bytes) << "the device holds exactly the image";
+    EXPECT_EQ(device.endsEarly, 0);
+    EXPECT_EQ(flasher.report().bytesSent, static_cast<quint32>(image.bytes.size()));
+    if (version < tinyscope::proto::kWindowedFlashingProtocolVersion) {
+      EXPECT_EQ(device.mostOutstanding, 1);
+      EXPECT_EQ(flasher.report().window, 1);
+    } else {
+      EXPECT_GT(flasher.report().window, 2) << "the window grew";
+    }
+  }
 }

@@ -22,6 +22,7 @@ ModelFlasher::ModelFlasher(DeviceSession* session, QObject* parent)
 
 ModelFlasher::~ModelFlasher() {
   if (m_request) m_session->router().cancel(m_request);
+  cancelWindow();
 }
 
 QString ModelFlasher::where() const {
@@ -80,6 +81,13 @@ bool ModelFlasher::start(const QByteArray& model, const FlashOptions& options) {
       qBound<int>(1, maxFrame > 13 ? maxFrame - 13 : 1, static_cast<int>(kMaxChunk)));
   m_maxChunkBytes = m_chunkBytes;
   m_cleanChunks = 0;
+  m_window.clear();
+  m_sendOffset = m_sentEnd = m_bestOffset = 0;
+  m_maxWindow = m_session->info().hello.chosenVersion >= kWindowedFlashingProtocolVersion
+                    ? qBound(1, options.window, static_cast<int>(kMaxFlashWindow))
+                    : 1;
+  m_windowSize = qMin(2, m_maxWindow);
+  m_windowAcks = 0;
   m_clock.start();
   m_firstChunkMs = -1;
   m_disconnect = connect(m_session, &DeviceSession::disconnected, this, [this] {
@@ -143,16 +151,9 @@ void ModelFlasher::sendCurrent() {
       timeout = m_options.slowRequestTimeoutMs;
       break;
     }
-    case Stage::kChunk: {
-      FlashChunk m;
-      m.slot = m_options.slot;
-      m.offset = m_offset;
-      const quint32 n = qMin(m_chunkBytes, m_report.size - m_offset);
-      if (m_firstChunkMs < 0) m_firstChunkMs = m_clock.elapsed();
-      m.data = ConstByteSpan(reinterpret_cast<const uint8_t*>(m_model.constData()) + m_offset, n);
-      m_request = m_session->send(m);
-      break;
-    }
+    case Stage::kChunk:
+      m_request = 0;
+      return fillWindow();
     case Stage::kEnd: {
       FlashEnd m;
       m.slot = m_options.slot;
@@ -208,50 +209,144 @@ void ModelFlasher::expectReply(int timeoutMs) {
 void ModelFlasher::onTimeout() {
   if (!running()) return;
   if (++m_attempts <= m_options.retries) {
-    if (m_stage == Stage::kChunk) {
-      ++m_report.chunkRetries;
-      // A lost chunk or Ack: on a noisy link shorter frames get through more often.
-      m_chunkBytes = qMin(m_maxChunkBytes, qMax(kMinAdaptiveChunk, m_chunkBytes / 2));
-      m_cleanChunks = 0;
-    }
     const int attempts = m_attempts;
     sendCurrent();  // requests are idempotent (flash by offset)
     m_attempts = attempts;
     return;
   }
-  finish(false, QStringLiteral("%1: no answer from the device while %2 (byte %3 of %4)")
-                    .arg(where(), m_stage == Stage::kChunk ? QStringLiteral("sending")
-                                                           : QStringLiteral("flashing"))
+  finish(false, QStringLiteral("%1: no answer from the device while flashing (byte %2 of %3)")
+                    .arg(where())
                     .arg(m_offset)
                     .arg(m_report.size));
 }
 
-void ModelFlasher::retryAfterStall() {
-  if (++m_stalls > m_options.retries)
+void ModelFlasher::cancelWindow() {
+  for (const InFlight& c : m_window) m_session->router().cancel(c.request);
+  m_window.clear();
+}
+
+void ModelFlasher::fillWindow() {
+  if (m_cancel) return sendCurrent();  // ends the transfer, naming the offset
+  while (m_window.size() < m_windowSize && m_sendOffset < m_report.size) {
+    FlashChunk m;
+    m.slot = m_options.slot;
+    m.offset = m_sendOffset;
+    const quint32 n = qMin(m_chunkBytes, m_report.size - m_sendOffset);
+    if (m_firstChunkMs < 0) m_firstChunkMs = m_clock.elapsed();
+    m.data = ConstByteSpan(reinterpret_cast<const uint8_t*>(m_model.constData()) + m_sendOffset, n);
+    const quint16 id = m_session->send(m);
+    if (id == 0)
+      return finish(false,
+                    QStringLiteral("%1: cannot send to the device (link closed)").arg(where()));
+    m_window.push_back(InFlight{m_sendOffset, n, id});
+    m_sendOffset += n;
+    m_sentEnd = qMax(m_sentEnd, m_sendOffset);
+    m_report.window = qMax(m_report.window, static_cast<int>(m_window.size()));
+    // A chunk's answer comes after the answers to the chunks ahead of it.
+    m_session->router().expect<Ack>(
+        id, QStringLiteral("FlashChunk"), m_options.requestTimeoutMs * m_window.size(),
+        [this, id](const Ack& ack) { onChunkAck(id, ack); },
+        [this, id](const Nack& nack) { onChunkNack(id, nack); },
+        [this](const QString&) { onChunkTimeout(); });
+  }
+}
+
+void ModelFlasher::acknowledge(quint32 offset) {
+  m_report.bytesSent += offset - m_offset;
+  m_offset = offset;
+  if (m_offset > m_bestOffset) {
+    m_bestOffset = m_offset;
+    m_stalls = 0;
+  }
+  if (++m_cleanChunks >= kChunksBeforeGrowing && m_chunkBytes < m_maxChunkBytes) {
+    m_chunkBytes = qMin(m_maxChunkBytes, m_chunkBytes * 2);
+    m_cleanChunks = 0;
+  }
+  if (++m_windowAcks >= m_windowSize && m_windowSize < m_maxWindow) {
+    ++m_windowSize;
+    m_windowAcks = 0;
+  }
+  Q_EMIT progress(m_offset, m_report.size);
+}
+
+void ModelFlasher::onChunkAck(quint16 request, const Ack& ack) {
+  if (!running() || m_stage != Stage::kChunk) return;
+  int i = 0;
+  while (i < m_window.size() && m_window[i].request != request) ++i;
+  if (i == m_window.size()) return;  // a chunk given up by goBack()
+  const InFlight c = m_window[i];
+  // The device takes chunks in order, so this Ack also covers the chunks before it whose
+  // Acks were lost; an Ack that is not the end of its chunk is not believed.
+  if (ack.value != c.offset + c.length) return goBack(GoBack::kStall);
+  for (int k = 0; k < i; ++k) m_session->router().cancel(m_window[k].request);
+  m_window.remove(0, i + 1);
+  acknowledge(ack.value);
+  if (m_offset == m_report.size) return advance(Stage::kEnd);
+  fillWindow();
+}
+
+void ModelFlasher::onChunkNack(quint16 request, const Nack& n) {
+  if (!running() || m_stage != Stage::kChunk) return;
+  int i = 0;
+  while (i < m_window.size() && m_window[i].request != request) ++i;
+  if (i == m_window.size()) return;
+  if (n.code != NackCode::kFlashOffsetMismatch) return onRefused(n);
+  ++m_report.chunkRetries;
+  // The device names the offset it holds. Bytes never sent cannot be there: not believed.
+  if (n.value > m_sentEnd || n.value > m_report.size) return goBack(GoBack::kStall);
+  const bool refusedInPlace = n.value == m_window[i].offset;  // moved nothing
+  cancelWindow();
+  if (n.value > m_offset) {  // our Acks were lost: it holds more than acknowledged
+    acknowledge(n.value);
+    if (m_offset == m_report.size) return advance(Stage::kEnd);
+  } else {
+    m_offset = n.value;  // a lost chunk: go back to it
+    shrinkChunks();
+  }
+  goBack(refusedInPlace ? GoBack::kStall : GoBack::kGap);
+}
+
+void ModelFlasher::onChunkTimeout() {
+  if (!running() || m_stage != Stage::kChunk) return;
+  ++m_report.chunkRetries;
+  shrinkChunks();
+  goBack(GoBack::kTimeout);
+}
+
+void ModelFlasher::shrinkChunks() {
+  // A lost chunk or Ack: on a noisy link shorter frames get through more often.
+  m_chunkBytes = qMin(m_maxChunkBytes, qMax(kMinAdaptiveChunk, m_chunkBytes / 2));
+  m_cleanChunks = 0;
+}
+
+void ModelFlasher::goBack(GoBack why) {
+  cancelWindow();
+  m_sendOffset = m_offset;
+  m_windowSize = qMax(1, m_windowSize / 2);
+  m_windowAcks = 0;
+  const int generation = ++m_windowGeneration;
+  if (++m_stalls > m_options.retries) {
+    if (why == GoBack::kTimeout)
+      return finish(false,
+                    QStringLiteral("%1: no answer from the device while sending (byte %2 of %3)")
+                        .arg(where())
+                        .arg(m_offset)
+                        .arg(m_report.size));
     return finish(false, QStringLiteral("%1: the device answered %2 chunks in a row without taking "
                                         "byte %3 of %4; giving up (flash again to resume)")
                              .arg(where())
                              .arg(m_stalls)
                              .arg(m_offset)
                              .arg(m_report.size));
-  // 20, 40, 80 ... ms, at most 1 s: a device that cannot keep up is not flooded.
+  }
+  if (why == GoBack::kTimeout || (why == GoBack::kGap && m_stalls == 1)) return fillWindow();
   const int delayMs = qMin(1000, 20 << qMin(m_stalls - 1, 6));
-  QTimer::singleShot(delayMs, this, [this, stage = m_stage] {
-    if (running() && m_stage == stage) sendCurrent();
+  QTimer::singleShot(delayMs, Qt::PreciseTimer, this, [this, generation] {
+    if (running() && m_stage == Stage::kChunk && generation == m_windowGeneration) fillWindow();
   });
 }
-
 void ModelFlasher::onRefused(const Nack& n) {
   if (!running()) return;
-  if (m_stage == Stage::kChunk && n.code == NackCode::kFlashOffsetMismatch &&
-      n.value <= m_report.size) {
-    const bool moved = n.value != m_offset;
-    m_offset = n.value;  // a lost Ack or chunk: continue where the device is
-    ++m_report.chunkRetries;
-    if (m_offset == m_report.size) return advance(Stage::kEnd);
-    if (moved) return sendCurrent();
-    return retryAfterStall();  // refused where it says it is: back off, then give up
-  }
   if (m_stage == Stage::kRollback) {
     return finish(
         false, QStringLiteral(
@@ -313,26 +408,12 @@ void ModelFlasher::onAck(const Ack& ack) {
                           .arg(where())
                           .arg(ack.value)
                           .arg(m_report.size));
-      m_offset = ack.value;
+      m_offset = m_sendOffset = m_sentEnd = m_bestOffset = ack.value;
       m_report.resumedFrom = ack.value;
       m_report.resumeRefused = m_resumeOffset != 0 && ack.value == 0;
       m_report.resumeMs = m_clock.elapsed();
       Q_EMIT progress(m_offset, m_report.size);
       return advance(m_offset == m_report.size ? Stage::kEnd : Stage::kChunk);
-    case Stage::kChunk: {
-      if (ack.value > m_report.size || ack.value <= m_offset) return retryAfterStall();
-      m_stalls = 0;
-      m_report.bytesSent += ack.value - m_offset;
-      m_offset = ack.value;
-      if (++m_cleanChunks >= kChunksBeforeGrowing && m_chunkBytes < m_maxChunkBytes) {
-        m_chunkBytes = qMin(m_maxChunkBytes, m_chunkBytes * 2);
-        m_cleanChunks = 0;
-      }
-      Q_EMIT progress(m_offset, m_report.size);
-      if (m_offset == m_report.size) return advance(Stage::kEnd);
-      m_attempts = 0;
-      return sendCurrent();
-    }
     case Stage::kEnd:
     case Stage::kVerify:
       if (ack.value != m_report.crc32)
@@ -373,6 +454,7 @@ void ModelFlasher::finish(bool ok, const QString& error) {
   if (!running()) return;
   m_session->router().cancel(m_request);
   m_request = 0;
+  cancelWindow();
   m_stage = Stage::kIdle;
   disconnect(m_disconnect);
   m_report.elapsedMs = m_clock.elapsed();

@@ -3,7 +3,7 @@
 // makes it the active model, over the protocol's resumable flashing flow:
 //
 //   SlotInfoRequest -> FlashBegin (Ack = offset to continue from) -> FlashChunk ... (Ack =
-//   next offset; Nack FlashOffsetMismatch = the device's offset, continue there) -> FlashEnd
+//   next offset; Nack FlashOffsetMismatch = the device's offset, go back there) -> FlashEnd
 //   (device checks the SHA-256 of the slot; Ack = CRC-32, checked) -> VerifySlot (Ack =
 //   CRC-32, checked) -> Activate (the device self-tests the model) -> SlotInfoRequest (must
 //   say Testing or Active, else Rollback) -> Confirm (unless FlashOptions::confirm is off).
@@ -18,13 +18,24 @@
 // model active (the new slot is never activated); an activation the device does not
 // confirm is rolled back.
 //
-// Thread: lives in the session's thread; stop-and-wait, one request in flight, its answer
-// routed by request id (DeviceSession::router()), so nothing else on the link is read. The blocking
-// helper spins a local event loop (CLI). Memory: holds a copy of the model.
+// Transfer window (protocol version 3): up to W FlashChunks are in flight, each at its own
+// offset, so the link stays full while answers travel back. The device takes them in order;
+// a lost chunk makes it refuse the ones after it with its offset, and the flasher goes back
+// there (go-back-N). W starts at 2, grows by one after W clean Acks in a row (up to
+// FlashOptions::window) and halves on a timeout or a gap. A version-2 device gets W = 1
+// (stop-and-wait). The acknowledged offset only moves on an Ack that equals the end of a chunk
+// in flight (the device holds everything before it) or on a Nack naming an offset inside
+// what was sent, so answers that arrive out of order or twice never skip a byte.
+//
+// Thread: lives in the session's thread; every answer is routed by request id
+// (DeviceSession::router()), so nothing else on the link is read. The blocking helper spins a
+// local event loop (CLI). Memory: holds a copy of the model and at most kMaxFlashWindow
+// pending requests.
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QVector>
 
 #include "app/core/device/device_session.h"
 #include "app/core/device/model_image_file.h"
@@ -40,6 +51,8 @@ struct FlashOptions {
   int slowRequestTimeoutMs = 15000;  // FlashBegin (erase), FlashEnd/VerifySlot (CRC pass)
   int retries = 4;  // resends of one request after a timeout, or after answers that moved nothing
                     // (a noisy link wants more, with a shorter requestTimeoutMs)
+  int window = static_cast<int>(proto::kMaxFlashWindow);  // most FlashChunks in flight (1..8);
+                                                          // 1 with a version-2 device
 };
 
 struct FlashReport {
@@ -50,7 +63,8 @@ struct FlashReport {
   bool resumeRefused = false;  // the device held a prefix that did not hash as ours
   bool refusedBeforeSending = false;  // not a model, or the device cannot run it (pre-flight)
   quint32 bytesSent = 0;              // payload bytes sent in FlashChunks this time
-  int chunkRetries = 0;               // timeouts and offset corrections
+  int chunkRetries = 0;               // timeouts and offset corrections (go-backs)
+  int window = 0;                     // most FlashChunks that were in flight at once
   bool activated = false;
   bool confirmed = false;  // false after activation: in test state, a reset reverts it
   bool rolledBack = false;
@@ -108,9 +122,23 @@ class ModelFlasher : public QObject {
   void onSlotInfo(const proto::SlotInfo& info);
   void onRefused(const proto::Nack& nack);
   void onTimeout();
-  // An answer that moved nothing (a Nack at the offset sent, an Ack not past it): resend after
-  // a doubling delay, at most FlashOptions::retries times in a row, then fail.
-  void retryAfterStall();
+  // Windowed transfer: sends chunks from m_sendOffset until W are in flight.
+  void fillWindow();
+  void onChunkAck(quint16 request, const proto::Ack& ack);
+  void onChunkNack(quint16 request, const proto::Nack& nack);
+  void onChunkTimeout();
+  // Forgets every chunk in flight, halves W and sends again from m_offset. Counts against
+  // FlashOptions::retries until an Ack gets past m_bestOffset again. A gap the device names
+  // after progress is resent at once; an answer that moved nothing (a Nack at the offset
+  // sent, an Ack that does not fit its chunk) and every repeat wait a doubling delay (20, 40
+  // ... ms, at most 1 s), so a device that cannot keep up is not flooded.
+  enum class GoBack { kTimeout, kGap, kStall };
+  void goBack(GoBack why);
+  void cancelWindow();
+  // Halves the chunk size (down to kMinAdaptiveChunk) after a chunk or its Ack was lost.
+  void shrinkChunks();
+  // The offset the device acknowledged moved to `offset` (> m_offset).
+  void acknowledge(quint32 offset);
   void advance(Stage next);
   void finish(bool ok, const QString& error);
   QString where() const;
@@ -124,7 +152,7 @@ class ModelFlasher : public QObject {
   quint16 m_request = 0;
   quint32 m_offset = 0;
   quint32 m_resumeOffset = 0;  // what FlashBegin asks to resume at
-  // Chunk size adapts to the link: halved after each chunk timeout (down to
+  // Chunk size adapts to the link: halved after each chunk timeout or gap (down to
   // kMinAdaptiveChunk), doubled back after kChunksBeforeGrowing Acks in a row.
   static constexpr quint32 kMinAdaptiveChunk = 32;
   static constexpr int kChunksBeforeGrowing = 16;
@@ -132,7 +160,20 @@ class ModelFlasher : public QObject {
   quint32 m_maxChunkBytes = proto::kMaxChunk;  // what the device's frame size allows
   int m_cleanChunks = 0;
   int m_attempts = 0;
-  int m_stalls = 0;  // answers in a row that moved nothing (retryAfterStall)
+  int m_stalls = 0;  // answers in a row that moved nothing (retryAfterStall, goBack)
+  struct InFlight {
+    quint32 offset = 0;
+    quint32 length = 0;
+    quint16 request = 0;
+  };
+  QVector<InFlight> m_window;  // chunks sent and not yet answered, in offset order
+  quint32 m_sendOffset = 0;    // next byte to send
+  quint32 m_sentEnd = 0;       // end of the furthest chunk ever sent (what the device may hold)
+  quint32 m_bestOffset = 0;    // furthest offset ever acknowledged
+  int m_windowSize = 1;        // W: chunks allowed in flight now
+  int m_maxWindow = 1;         // what FlashOptions::window and the device's version allow
+  int m_windowAcks = 0;        // clean Acks since W last changed
+  int m_windowGeneration = 0;  // bumped by goBack(): a delayed resend of an older one is void
   bool m_cancel = false;
   QElapsedTimer m_clock;       // since start()
   qint64 m_firstChunkMs = -1;  // m_clock at the first FlashChunk sent

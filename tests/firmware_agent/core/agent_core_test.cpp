@@ -425,6 +425,60 @@ TEST_F(AgentCore, RefusesWhatItCannotDecode) {
   EXPECT_EQ(d.as<proto::Nack>().value, 256u);
 }
 
+// A window of FlashChunks sent before any answer (protocol 3), one of them lost on the way:
+// the agent takes them one at a time in order, answers every one (the chunks after the gap
+// with its offset), writes nothing out of order; and a FlashEnd repeated after a lost Ack is
+// answered the same.
+TEST_F(AgentCore, AWindowOfChunksIsAnsweredOneByOneAndAGapNamesTheOffset) {
+  const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
+  if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
+  const std::vector<uint8_t> model = agent_test::readFile(path);
+  ASSERT_GT(model.size(), 4 * proto::kMaxChunk);
+  boot();
+  handshake();
+  const proto::FlashBegin fb =
+      proto::makeFlashBegin(0, proto::ConstByteSpan(model.data(), model.size()), nullptr, 0);
+  ASSERT_EQ(answer(send(fb)).header.type, MessageType::kAck);
+  auto chunkAt = [&](uint32_t offset) {
+    proto::FlashChunk fc;
+    fc.slot = 0;
+    fc.offset = offset;
+    fc.data = proto::ConstByteSpan(model.data() + offset,
+                                   std::min<size_t>(proto::kMaxChunk, model.size() - offset));
+    return fc;
+  };
+  const uint32_t k = proto::kMaxChunk;
+  // Chunks 0, 1, 3, 4 in one burst: chunk 2 was lost.
+  const uint16_t ids[] = {send(chunkAt(0)), send(chunkAt(k)), send(chunkAt(3 * k)),
+                          send(chunkAt(4 * k))};
+  spin(100);
+  Decoded d;
+  ASSERT_TRUE(pop(MessageType::kAck, ids[0], &d));
+  EXPECT_EQ(d.as<proto::Ack>().value, k);
+  ASSERT_TRUE(pop(MessageType::kAck, ids[1], &d));
+  EXPECT_EQ(d.as<proto::Ack>().value, 2 * k);
+  for (int i = 2; i < 4; ++i) {
+    ASSERT_TRUE(pop(MessageType::kNack, ids[i], &d)) << "chunk " << i << " answered";
+    EXPECT_EQ(d.as<proto::Nack>().code, proto::NackCode::kFlashOffsetMismatch);
+    EXPECT_EQ(d.as<proto::Nack>().value, 2 * k) << "the gap's offset";
+  }
+  // Go back to the gap: the rest in one burst, every one acknowledged in order.
+  std::vector<uint16_t> rest;
+  for (uint32_t off = 2 * k; off < model.size(); off += k) rest.push_back(send(chunkAt(off)));
+  spin(200);
+  uint32_t expected = 2 * k;
+  for (const uint16_t id : rest) {
+    ASSERT_TRUE(pop(MessageType::kAck, id, &d));
+    expected = std::min<uint32_t>(expected + k, static_cast<uint32_t>(model.size()));
+    EXPECT_EQ(d.as<proto::Ack>().value, expected);
+  }
+  proto::FlashEnd fe;
+  ASSERT_EQ(answer(send(fe)).as<proto::Ack>().value, fb.crc32);
+  EXPECT_EQ(answer(send(fe)).as<proto::Ack>().value, fb.crc32) << "a repeated FlashEnd";
+  proto::VerifySlot vs;
+  EXPECT_EQ(answer(send(vs)).as<proto::Ack>().value, fb.crc32);
+}
+
 TEST_F(AgentCore, TornFlashReadsAsEmptyAndAFinishedOneRunsWithCapture) {
   const std::string path = std::string(TINYSCOPE_SHARED_DIR) + "/models/hello_world_int8.tflite";
   if (!agent_test::fileExists(path)) GTEST_SKIP() << "../shared is missing (" << path << ")";
