@@ -55,8 +55,7 @@ int8_t* ThreadPool::scratch(int slot) {
 
 void ThreadPool::drain(int slot) {
   int8_t* own = scratch(slot);
-  for (int32_t i = m_next.fetch_add(1); i < m_tasks; i = m_next.fetch_add(1))
-    m_task(m_arg, i, own);
+  for (int32_t i = m_next.fetch_add(1); i < m_tasks; i = m_next.fetch_add(1)) m_task(m_arg, i, own);
 }
 
 void ThreadPool::workerLoop(int slot) {
@@ -81,6 +80,7 @@ void ThreadPool::run(int32_t tasks, size_t scratchBytes, Task task, void* arg) {
   m_task = task;
   m_arg = arg;
   m_tasks = tasks;
+  m_tasksRun += static_cast<uint64_t>(tasks > 0 ? tasks : 0);
   m_next.store(0);
   if (m_workers.empty() || tasks < 2) {
     drain(0);
@@ -101,8 +101,8 @@ ThreadPool::Use::Use(ThreadPool* pool) {
 #if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
   m_previous = optimized::workSplitter();
   const bool split = pool != nullptr && pool->threads() > 1;
-  optimized::setWorkSplitter(
-      split ? static_cast<const optimized::WorkSplitter*>(pool->m_splitter) : nullptr);
+  optimized::setWorkSplitter(split ? static_cast<const optimized::WorkSplitter*>(pool->m_splitter)
+                                   : nullptr);
 #else
   (void)pool;
 #endif

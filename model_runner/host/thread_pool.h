@@ -30,6 +30,8 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int threads() const { return m_threads; }
+  // Tasks run so far (all run() calls; read between them).
+  uint64_t tasksRun() const { return m_tasksRun; }
   // task(arg, i, scratch) for every i in [0, tasks), on the workers and the calling thread;
   // returns when all are done. `scratch`: scratchBytes, 64-byte aligned, private to its thread.
   void run(int32_t tasks, size_t scratchBytes, Task task, void* arg);
@@ -65,6 +67,7 @@ class ThreadPool {
   Task m_task = nullptr;
   void* m_arg = nullptr;
   int32_t m_tasks = 0;
+  uint64_t m_tasksRun = 0;
   std::atomic<int32_t> m_next{0};
   void* m_splitter = nullptr;  // optimized::WorkSplitter, when the optimized kernels are built
 };

@@ -23,10 +23,10 @@ Job band(const Job& job, int32_t inC, int32_t outC, int32_t y0, int32_t y1) {
   b.outH = y1 - y0;
   b.padH = r0 - first;
   b.inH = r1 > r0 ? r1 - r0 : 0;
-  b.input = job.input + static_cast<size_t>(r0) * static_cast<size_t>(job.inW) *
-                            static_cast<size_t>(inC);
-  b.output = job.output + static_cast<size_t>(y0) * static_cast<size_t>(job.outW) *
-                              static_cast<size_t>(outC);
+  b.input =
+      job.input + static_cast<size_t>(r0) * static_cast<size_t>(job.inW) * static_cast<size_t>(inC);
+  b.output = job.output +
+             static_cast<size_t>(y0) * static_cast<size_t>(job.outW) * static_cast<size_t>(outC);
   return b;
 }
 

@@ -9,7 +9,10 @@
 #include <vector>
 
 #include "model_runner/host/file_io.h"
+#include "model_runner/host/host_cache.h"
 #include "model_runner/host/host_runner.h"
+#include "model_runner/interpreter.h"
+#include "model_runner/kernels/all_ops.h"
 #include "test_support.h"
 
 namespace tinyscope::runner {
@@ -92,8 +95,41 @@ TEST_P(ThreadsGolden, BitIdenticalForAnyThreadCount) {
   }
 }
 
+// The pool really takes the layers: an interpreter invoked under ThreadPool::Use hands the
+// large convolutions of MobileNetV2 to the pool in bands, and still gives the golden output.
+TEST(ThreadsBands, LargeLayersRunOnThePool) {
+  const std::string shared = test::sharedDir();
+  if (shared.empty()) GTEST_SKIP() << test::kSharedMissing;
+  if (!host::optimizedKernelsAvailable()) GTEST_SKIP() << "the optimized kernels are not built";
+  const std::string dir = shared + "/golden/mobilenet_v2_quantized/seed1/";
+  host::ModelFile model;
+  std::string error;
+  ASSERT_TRUE(host::loadModelFile(shared + "/models/mobilenet_v2_quantized.tflite", &model, &error))
+      << error;
+  std::vector<uint8_t> input, golden;
+  ASSERT_TRUE(host::readBinaryFile(dir + "input.bin", &input, &error)) << error;
+  ASSERT_TRUE(host::readBinaryFile(dir + "output.bin", &golden, &error)) << error;
+  AllOpsResolver resolver;
+  ASSERT_EQ(host::addKernels(resolver, host::Kernels::kOptimized), Status::kOk);
+  host::HostCache cache;
+  std::vector<uint8_t> arena(size_t{8} << 20);
+  Interpreter interp(model.bytes.data(), model.bytes.size(), resolver, arena.data(), arena.size());
+  interp.setHostCache(host::HostCache::allocate, &cache);
+  ASSERT_EQ(interp.allocate(), Status::kOk);
+  host::ThreadPool pool(3);
+  const host::ThreadPool::Use use(&pool);
+  ASSERT_EQ(interp.input(0).bytes, input.size());
+  std::memcpy(interp.input(0).data, input.data(), input.size());
+  ASSERT_EQ(interp.invoke(), Status::kOk);
+  EXPECT_GT(pool.tasksRun(), 0u);
+  const TensorView out = interp.output(0);
+  const auto* p = static_cast<const uint8_t*>(out.data);
+  EXPECT_TRUE(std::vector<uint8_t>(p, p + out.bytes) == golden);
+}
+
 INSTANTIATE_TEST_SUITE_P(Large, ThreadsGolden,
-                         ::testing::Values("mobilenet_v2_quantized", "pretrainedResnet_large_int8"));
+                         ::testing::Values("mobilenet_v2_quantized",
+                                           "pretrainedResnet_large_int8"));
 
 }  // namespace
 }  // namespace tinyscope::runner
