@@ -477,6 +477,57 @@ void work(Cpx<T>* out, const T* in, int32_t n, int stages, const int32_t* radix,
   }
 }
 
+// The real-input split of rfft() for bins 1 .. k - 1, where k is returned (the caller does the
+// rest, up to n / 2, in scalar code): none here.
+template <typename T>
+int32_t splitBinsFast(const Cpx<T>*, const Cpx<T>*, int32_t, T*) {
+  return 1;
+}
+
+#if defined(__SSE2__)
+// int16: bins k .. k + 3 per vector while k + 3 < n / 2 (so bins k and n - k never meet), with
+// rfft()'s arithmetic: fixDiv by 2 (pmaddwd), wrapping int16 sums, cmulVec, and the halved sums
+// and differences formed in 32 bits (no wrap) before truncation, as HALF_OF.
+inline __m128i halfOf(__m128i a, __m128i b, bool subtract) {
+  const __m128i a0 = _mm_srai_epi32(_mm_unpacklo_epi16(a, a), 16);
+  const __m128i a1 = _mm_srai_epi32(_mm_unpackhi_epi16(a, a), 16);
+  const __m128i b0 = _mm_srai_epi32(_mm_unpacklo_epi16(b, b), 16);
+  const __m128i b1 = _mm_srai_epi32(_mm_unpackhi_epi16(b, b), 16);
+  const __m128i r0 = subtract ? _mm_sub_epi32(a0, b0) : _mm_add_epi32(a0, b0);
+  const __m128i r1 = subtract ? _mm_sub_epi32(a1, b1) : _mm_add_epi32(a1, b1);
+  return _mm_packs_epi32(_mm_srai_epi32(r0, 1), _mm_srai_epi32(r1, 1));  // in int16 range
+}
+
+template <>
+int32_t splitBinsFast<int16_t>(const Cpx<int16_t>* tmp, const Cpx<int16_t>* super, int32_t n,
+                               int16_t* output) {
+  const __m128i oddMask = _mm_set1_epi32(static_cast<int32_t>(0xFFFF0000u));
+  const __m128i re = _mm_set1_epi32(0xFFFF);
+  constexpr int16_t kHalf = 32767 / 2;
+  int32_t k = 1;
+  for (; k + 3 < n / 2; k += 4) {
+    const __m128i fpk =
+        fixDivVec(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tmp + k)), kHalf);
+    // tmp[n - k - 3 .. n - k] reversed, conjugated.
+    __m128i fpnk =
+        _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tmp + (n - k - 3))),
+                          _MM_SHUFFLE(0, 1, 2, 3));
+    fpnk = fixDivVec(_mm_sub_epi16(_mm_xor_si128(fpnk, oddMask), oddMask), kHalf);
+    const __m128i f1k = _mm_add_epi16(fpk, fpnk);
+    const __m128i f2k = _mm_sub_epi16(fpk, fpnk);
+    const __m128i tw =
+        cmulVec(f2k, _mm_loadu_si128(reinterpret_cast<const __m128i*>(super + (k - 1))));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(output + 2 * k), halfOf(f1k, tw, false));
+    // (f1k.r - tw.r, tw.i - f1k.i) / 2 for bins n - k .. n - k - 3: reversed into place.
+    const __m128i d1 = halfOf(f1k, tw, true), d2 = halfOf(tw, f1k, true);
+    const __m128i low = _mm_or_si128(_mm_and_si128(re, d1), _mm_andnot_si128(re, d2));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(output + 2 * (n - k - 3)),
+                     _mm_shuffle_epi32(low, _MM_SHUFFLE(0, 1, 2, 3)));
+  }
+  return k;
+}
+#endif
+
 }  // namespace
 
 int16_t fixedCos(double phase) {
@@ -533,7 +584,7 @@ void rfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tmp
   output[1] = 0;
   output[2 * n] = A::sub(dc.r, dc.i);
   output[2 * n + 1] = 0;
-  for (int32_t k = 1; k <= n / 2; ++k) {
+  for (int32_t k = splitBinsFast(tmp, super, n, output); k <= n / 2; ++k) {
     Cpx<T> fpk = tmp[k];
     Cpx<T> fpnk{tmp[n - k].r, A::neg(tmp[n - k].i)};
     A::fixDiv(fpk, 2);
