@@ -3,7 +3,7 @@
 // tables; checks nothing (the tests do).
 //
 //   runner_bench [--vs-tflm TFLM_RUN] [--shared DIR] [--rounds R] [--min-seconds S]
-//                [--isa avx512vnni|avxvnni|avx2|reference] [MODEL...]
+//                [--isa avx512vnni|avxvnni|avx2|reference] [--threads N] [MODEL...]
 //
 // Timing: R interleaved rounds per model; in each round TFLM (`tflm_run --bench N`, its own
 // process, each Invoke() timed alone after a warm-up) and tinyscope (the same N invoke() calls
@@ -20,6 +20,8 @@
 // what the optimized kernels build once outside the arena (decoded operators, packed weights,
 // requantization constants) is "desktop weight cache bytes" (Interpreter::hostCacheBytes).
 // --isa runs the optimized kernels with that instruction set (lowered to what the CPU has).
+// --threads N splits the output rows of large CONV_2D / DEPTHWISE_CONV_2D layers across N
+// threads (a pool kept for the whole run; TFLM stays single-threaded).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -38,6 +40,7 @@
 #include "model_runner/host/host_runner.h"
 #include "model_runner/host/input_generator.h"
 #include "model_runner/host/json.h"
+#include "model_runner/host/thread_pool.h"
 #include "model_runner/interpreter.h"
 #include "model_runner/kernels/all_ops.h"
 #if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
@@ -248,6 +251,7 @@ int main(int argc, char** argv) {
   std::string tflmRun;
   double minSeconds = 0.3;
   int rounds = 5;
+  int threads = 1;
   std::vector<std::string> only;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -261,11 +265,18 @@ int main(int argc, char** argv) {
       minSeconds = std::atof(argv[++i]);
     } else if (a == "--rounds" && i + 1 < argc) {
       rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads = std::atoi(argv[++i]);
+      if (threads < 1 || threads > rh::kMaxThreads) {
+        std::fprintf(stderr, "runner_bench: --threads must be 1 to %d\n", rh::kMaxThreads);
+        return 2;
+      }
     } else if (a == "-h" || a == "--help") {
       std::printf(
           "usage: runner_bench [--vs-tflm TFLM_RUN] [--shared DIR] [--rounds R] [--min-seconds "
           "S]\n"
-          "                    [--isa avx512vnni|avxvnni|avx2|reference] [MODEL...]\n");
+          "                    [--isa avx512vnni|avxvnni|avx2|reference] [--threads N] "
+          "[MODEL...]\n");
       return 0;
     } else {
       only.push_back(a);
@@ -283,6 +294,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const double peak = measureVnniPeakGmacs();
+  // Every tinyscope invoke runs on this thread; with N > 1 its large layers use the pool too.
+  rh::ThreadPool pool(threads);
+  const rh::ThreadPool::Use split(&pool);
   char load[64] = "?";
   if (FILE* f = std::fopen("/proc/loadavg", "r")) {
     if (std::fgets(load, sizeof load, f) == nullptr) std::strcpy(load, "?");
@@ -294,8 +308,10 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "optimized kernels: %s; measured VNNI peak (vpdpbusd zmm, one core): %.0f GMAC/s; %d "
-      "interleaved rounds, batches of ~%.2f s per engine; load average at start: %s\n\n",
-      g_isa.empty() ? rh::optimizedKernelsIsa() : g_isa.c_str(), peak, rounds, minSeconds, load);
+      "interleaved rounds, batches of ~%.2f s per engine; tinyscope threads: %d; load average at "
+      "start: %s\n\n",
+      g_isa.empty() ? rh::optimizedKernelsIsa() : g_isa.c_str(), peak, rounds, minSeconds, threads,
+      load);
   std::printf(
       "| model | tier | MMAC | TFLM µs | tinyscope µs | × TFLM (range) | × TFLM by minima (range) "
       "| "

@@ -16,6 +16,7 @@
 #include "model_runner/host/model_summary.h"
 #include "model_runner/host/tensor_comparator.h"
 #include "model_runner/host/tensor_dump.h"
+#include "model_runner/host/thread_pool.h"
 
 namespace tinyscope::cli {
 
@@ -197,7 +198,14 @@ int runRun(const QStringList& args) {
           "Write every tensor to DIR (golden layout: tensors/T<idx>.bin + manifest.json)."),
       QStringLiteral("DIR"));
   const QCommandLineOption kernels = kernelsOption();
-  for (const auto& o : {input, seed, output, dump, kernels, kJsonOpt}) p.addOption(o);
+  const QCommandLineOption threads(
+      QStringLiteral("threads"),
+      QStringLiteral("Split the output rows of large CONV_2D / DEPTHWISE_CONV_2D layers of the "
+                     "optimized kernels across N threads (1 to %1, default 1; results are "
+                     "bit-identical).")
+          .arg(rh::kMaxThreads),
+      QStringLiteral("N"), QStringLiteral("1"));
+  for (const auto& o : {input, seed, output, dump, kernels, threads, kJsonOpt}) p.addOption(o);
   const InputOptions recipeOpts;
   recipeOpts.addTo(&p);
   p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("A .tflite file."));
@@ -236,9 +244,18 @@ int runRun(const QStringList& args) {
     if (!readSeed(verb, p, seed, need, &in, &inputSeed, &code)) return code;
     inputText = QStringLiteral("xorshift32 seed %1").arg(inputSeed);
   }
+  bool threadsOk = false;
+  const int threadCount = p.value(threads).toInt(&threadsOk);
+  if (!threadsOk || threadCount < 1 || threadCount > rh::kMaxThreads)
+    return fail(verb,
+                QStringLiteral("--threads '%1' is not a number from 1 to %2")
+                    .arg(p.value(threads))
+                    .arg(rh::kMaxThreads),
+                kExitUsage);
   rh::RunOptions options;
   options.captureTensors = p.isSet(dump);
   options.kernels = kernelSet;
+  options.threads = threadCount;
   rh::RunResult result;
   if (!rh::runModel(model, {in}, options, &result, &error))
     return fail(verb, q(error), kExitFailed);

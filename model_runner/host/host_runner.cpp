@@ -7,6 +7,7 @@
 
 #include "model_runner/host/error_format.h"
 #include "model_runner/host/host_cache.h"
+#include "model_runner/host/thread_pool.h"
 #include "model_runner/interpreter.h"
 #include "model_runner/kernels/all_ops.h"
 #if TINYSCOPE_HAVE_OPTIMIZED_KERNELS
@@ -164,6 +165,7 @@ struct ModelInstance::State {
   const ModelFile* model = nullptr;
   RunOptions options;
   Session session;
+  std::unique_ptr<ThreadPool> pool;  // options.threads > 1
 };
 
 ModelInstance::ModelInstance() = default;
@@ -175,7 +177,10 @@ bool ModelInstance::open(const ModelFile& model, const RunOptions& options, std:
   m_state = std::make_unique<State>();
   m_state->model = &model;
   m_state->options = options;
-  if (openSession(model, options.arenaBytes, options.kernels, &m_state->session, err)) return true;
+  if (openSession(model, options.arenaBytes, options.kernels, &m_state->session, err)) {
+    if (options.threads > 1) m_state->pool = std::make_unique<ThreadPool>(options.threads);
+    return true;
+  }
   m_state.reset();
   return false;
 }
@@ -207,6 +212,7 @@ bool ModelInstance::run(const std::vector<std::vector<uint8_t>>& inputs, RunResu
   Capture capture{result, options.captureTensors};
   interp.setObserver(observe, &capture);
   interp.setClock(nowNs, nullptr);
+  const ThreadPool::Use split(m_state->pool.get());
   const Status invoked = interp.invoke();
   interp.setObserver(nullptr, nullptr);
   if (invoked != Status::kOk) {
@@ -255,7 +261,7 @@ void benchObserve(const OpEvent& ev, void* context) {
 
 bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
                 int iterations, int warmup, BenchResult* result, std::string* error,
-                Kernels kernels) {
+                Kernels kernels, int threads) {
   std::string localError;
   std::string* err = error != nullptr ? error : &localError;
   *result = BenchResult();
@@ -268,6 +274,8 @@ bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>&
   Interpreter& interp = *s.interp;
   if (!copyInputs(model, interp, inputs, err)) return false;
   const uint32_t numOps = interp.model().numOperators();
+  ThreadPool pool(threads);
+  const ThreadPool::Use split(&pool);
   for (int i = 0; i < warmup; ++i) interp.invoke();
   std::vector<std::vector<double>> perOp(numOps);
   BenchCapture capture{&perOp};

@@ -55,6 +55,10 @@ struct RunOptions {
   bool captureTensors = true;  // copy every non-constant tensor as it is produced
   size_t arenaBytes = 0;       // 0: start at 64 KiB and double until allocate() succeeds
   Kernels kernels = defaultKernels();
+  // Threads for one invoke (1 to kMaxThreads): > 1 splits the output rows of large CONV_2D and
+  // DEPTHWISE_CONV_2D layers of the optimized kernels across a pool the instance keeps
+  // (thread_pool.h); results are bit-identical to one thread.
+  int threads = 1;
 };
 
 struct RunResult {
@@ -103,8 +107,9 @@ struct BenchResult {
 };
 
 // Invokes `warmup` + `iterations` times on one interpreter; statistics over the timed runs.
+// `threads` as RunOptions::threads.
 bool benchModel(const ModelFile& model, const std::vector<std::vector<uint8_t>>& inputs,
                 int iterations, int warmup, BenchResult* result, std::string* error,
-                Kernels kernels = defaultKernels());
+                Kernels kernels = defaultKernels(), int threads = 1);
 
 }  // namespace tinyscope::runner::host

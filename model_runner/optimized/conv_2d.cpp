@@ -7,6 +7,7 @@
 #include "model_runner/optimized/optimized_ops.h"
 #include "model_runner/optimized/optimized_registrations.h"
 #include "model_runner/optimized/packing.h"
+#include "model_runner/optimized/parallel.h"
 #include "model_runner/optimized/simd_kernels.h"
 
 namespace tinyscope::runner::optimized {
@@ -129,7 +130,7 @@ void invoke(const OpContext& ctx) {
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<int8_t*>(d->scratch);
-  simd->gemm(j);
+  if (!gemmInBands(j, simd->gemm)) simd->gemm(j);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "model_runner/kernels/window_op.h"
 #include "model_runner/optimized/optimized_registrations.h"
 #include "model_runner/optimized/packing.h"
+#include "model_runner/optimized/parallel.h"
 #include "model_runner/optimized/simd_kernels.h"
 
 namespace tinyscope::runner::optimized {
@@ -131,14 +132,14 @@ void invoke(const OpContext& ctx) {
     g.input = ctx.inputData<int8_t>(0);
     g.output = ctx.outputData<int8_t>(0);
     g.scratch = static_cast<int8_t*>(d->scratch);
-    simd->gemm(g);
+    if (!gemmInBands(g, simd->gemm)) simd->gemm(g);
     return;
   }
   DepthwiseJob j = depthwiseJob(*d, ctx.inputData<int8_t>(1), bias);
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<uint8_t*>(d->scratch);
-  simd->depthwise(j);
+  if (!depthwiseInBands(j, simd->depthwise)) simd->depthwise(j);
 }
 
 }  // namespace

@@ -61,6 +61,25 @@ TEST(CliModel, RunDumpMatchesGoldenAndCompareSaysSo) {
   EXPECT_EQ(o["first_diverging_op"].toInt(), -1);
 }
 
+// --threads N: MobileNetV2's large layers in bands on 3 threads, every tensor still the golden
+// one; a count outside 1..64 is a usage error naming the option.
+TEST(CliModel, RunWithThreadsMatchesGoldenAndRefusesBadCounts) {
+  REQUIRE_SHARED();
+  QTemporaryDir dir;
+  const CliResult run = runCli({"run", model("mobilenet_v2_quantized"), "--seed", "1", "--threads",
+                                "3", "--dump", dir.path()});
+  ASSERT_EQ(run.code, 0) << run.err.toStdString();
+  const CliResult cmp =
+      runCli({"compare", golden("mobilenet_v2_quantized", "seed1"), dir.path(), "--json"});
+  EXPECT_EQ(cmp.code, 0) << cmp.out.toStdString();
+  EXPECT_TRUE(QJsonDocument::fromJson(cmp.out.toUtf8()).object()["identical"].toBool());
+  for (const char* bad : {"0", "65", "two"}) {
+    const CliResult r = runCli({"run", model("hello_world_int8"), "--seed", "1", "--threads", bad});
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_TRUE(r.err.contains("--threads")) << r.err.toStdString();
+  }
+}
+
 TEST(CliModel, CompareNamesTheFirstDivergingOperatorAndHonoursTolerance) {
   REQUIRE_SHARED();
   QTemporaryDir dir;

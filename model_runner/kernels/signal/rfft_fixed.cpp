@@ -1,5 +1,11 @@
 #include "model_runner/kernels/signal/rfft.h"
 
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tinyscope::runner::kernels::signal {
 
 namespace {
@@ -298,33 +304,229 @@ int factorize(int32_t n, int32_t* radix, int32_t* rest) {
   return count;
 }
 
-// Decimation in time, recursively as kiss_fft's kf_work (one level per stage, <= 14).
-// `in` holds (re, im) pairs; `stride` counts pairs.
+// Radix-4 stage over `segments` consecutive blocks of 4 * m values, as kiss_fft's kf_bfly4 on
+// each block (stride `stride` into the twiddles).
 template <typename T>
-void work(Cpx<T>* out, const T* in, size_t stride, const int32_t* radix, const int32_t* rest,
-          const Cpx<T>* tw, bool inverse) {
-  const int32_t p = radix[0], m = rest[0];
-  if (m == 1) {
-    for (int32_t j = 0; j < p; ++j) out[j] = Cpx<T>{in[2 * j * stride], in[2 * j * stride + 1]};
-  } else {
-    for (int32_t j = 0; j < p; ++j)
-      work(out + j * m, in + 2 * j * stride, stride * p, radix + 1, rest + 1, tw, inverse);
+void stage4(Cpx<T>* out, size_t stride, const Cpx<T>* tw, int32_t m, size_t segments,
+            bool inverse) {
+  for (size_t s = 0; s < segments; ++s)
+    butterfly4(out + s * 4 * static_cast<size_t>(m), stride, tw, m, inverse);
+}
+
+#if defined(__SSE2__)
+// The int16 radix-4 stage, four butterflies per 128-bit vector with kiss_fft's exact rounding:
+// pmaddwd forms x * scale + 2^14 (fixDiv) and re * re - im * im (complex products) in 32 bits
+// exactly as the scalar code does, then >> 15 and truncation to 16 bits; sums wrap in 16 bits.
+inline __m128i loadTw(const Cpx<int16_t>* tw, size_t i0, size_t step) {
+  int32_t t[4];
+  for (int j = 0; j < 4; ++j) std::memcpy(&t[j], &tw[i0 + static_cast<size_t>(j) * step], 4);
+  return _mm_set_epi32(t[3], t[2], t[1], t[0]);
+}
+
+inline __m128i fixDivVec(__m128i x, int16_t scale) {
+  const __m128i one = _mm_set1_epi16(1);
+  const __m128i k = _mm_set1_epi32(
+      static_cast<int32_t>((uint32_t{1u << 14} << 16) | static_cast<uint16_t>(scale)));
+  const __m128i lo = _mm_srai_epi32(_mm_madd_epi16(_mm_unpacklo_epi16(x, one), k), 15);
+  const __m128i hi = _mm_srai_epi32(_mm_madd_epi16(_mm_unpackhi_epi16(x, one), k), 15);
+  return _mm_packs_epi32(lo, hi);  // |x * scale| < 2^30: in range, no saturation
+}
+
+inline __m128i swapReIm(__m128i x) {
+  return _mm_shufflehi_epi16(_mm_shufflelo_epi16(x, _MM_SHUFFLE(2, 3, 0, 1)),
+                             _MM_SHUFFLE(2, 3, 0, 1));
+}
+
+// (a.r * t.r - a.i * t.i, a.r * t.i + a.i * t.r), each rounded and truncated to int16.
+inline __m128i cmulVec(__m128i a, __m128i t) {
+  const __m128i oddMask = _mm_set1_epi32(static_cast<int32_t>(0xFFFF0000u));
+  const __m128i tConj = _mm_sub_epi16(_mm_xor_si128(t, oddMask), oddMask);  // (t.r, -t.i)
+  const __m128i round = _mm_set1_epi32(1 << 14);
+  const __m128i re = _mm_srai_epi32(_mm_add_epi32(_mm_madd_epi16(a, tConj), round), 15);
+  const __m128i im = _mm_srai_epi32(_mm_add_epi32(_mm_madd_epi16(a, swapReIm(t)), round), 15);
+  return _mm_or_si128(_mm_and_si128(re, _mm_set1_epi32(0xFFFF)), _mm_slli_epi32(im, 16));
+}
+
+// One radix-4 butterfly on four lanes: f0..f3 in place, t1..t3 the twiddles of f1..f3.
+inline void butterfly4Vec(__m128i& f0, __m128i& f1, __m128i& f2, __m128i& f3, __m128i t1,
+                          __m128i t2, __m128i t3, bool inverse) {
+  constexpr int16_t kQuarter = 32767 / 4;
+  f0 = fixDivVec(f0, kQuarter);
+  const __m128i s0 = cmulVec(fixDivVec(f1, kQuarter), t1);
+  const __m128i s1 = cmulVec(fixDivVec(f2, kQuarter), t2);
+  const __m128i s2 = cmulVec(fixDivVec(f3, kQuarter), t3);
+  const __m128i s5 = _mm_sub_epi16(f0, s1);
+  const __m128i a0 = _mm_add_epi16(f0, s1);
+  const __m128i s3 = _mm_add_epi16(s0, s2);
+  const __m128i s4 = swapReIm(_mm_sub_epi16(s0, s2));  // (s4.i, s4.r)
+  f2 = _mm_sub_epi16(a0, s3);
+  f0 = _mm_add_epi16(a0, s3);
+  const __m128i plus = _mm_add_epi16(s5, s4), minus = _mm_sub_epi16(s5, s4);
+  const __m128i re = _mm_set1_epi32(0xFFFF);
+  // forward: f1 = (s5.r + s4.i, s5.i - s4.r), f3 = (s5.r - s4.i, s5.i + s4.r)
+  const __m128i fwd1 = _mm_or_si128(_mm_and_si128(re, plus), _mm_andnot_si128(re, minus));
+  const __m128i fwd3 = _mm_or_si128(_mm_and_si128(re, minus), _mm_andnot_si128(re, plus));
+  f1 = inverse ? fwd3 : fwd1;
+  f3 = inverse ? fwd1 : fwd3;
+}
+
+// 4 x 4 transpose of 32-bit lanes (complex values).
+inline void transpose4(__m128i& a, __m128i& b, __m128i& c, __m128i& d) {
+  const __m128i ab0 = _mm_unpacklo_epi32(a, b), ab1 = _mm_unpackhi_epi32(a, b);
+  const __m128i cd0 = _mm_unpacklo_epi32(c, d), cd1 = _mm_unpackhi_epi32(c, d);
+  a = _mm_unpacklo_epi64(ab0, cd0);
+  b = _mm_unpackhi_epi64(ab0, cd0);
+  c = _mm_unpacklo_epi64(ab1, cd1);
+  d = _mm_unpackhi_epi64(ab1, cd1);
+}
+
+void stage4(Cpx<int16_t>* out, size_t stride, const Cpx<int16_t>* tw, int32_t m, size_t segments,
+            bool inverse) {
+  auto* base = reinterpret_cast<__m128i*>(out);
+  if (m == 1 && segments % 4 == 0) {
+    // The first stage: four blocks of 4 values at once, transposed so each vector holds the
+    // same butterfly input of four blocks; every twiddle is tw[0].
+    const __m128i t0 = loadTw(tw, 0, 0);
+    for (size_t s = 0; s < segments; s += 4) {
+      __m128i* p = base + s;
+      __m128i a = _mm_loadu_si128(p), b = _mm_loadu_si128(p + 1);
+      __m128i c = _mm_loadu_si128(p + 2), d = _mm_loadu_si128(p + 3);
+      transpose4(a, b, c, d);
+      butterfly4Vec(a, b, c, d, t0, t0, t0, inverse);
+      transpose4(a, b, c, d);
+      _mm_storeu_si128(p, a);
+      _mm_storeu_si128(p + 1, b);
+      _mm_storeu_si128(p + 2, c);
+      _mm_storeu_si128(p + 3, d);
+    }
+    return;
   }
-  switch (p) {
-    case 2:
-      butterfly2(out, stride, tw, m);
-      break;
-    case 3:
-      butterfly3(out, stride, tw, m);
-      break;
-    case 4:
-      butterfly4(out, stride, tw, m, inverse);
-      break;
-    default:  // 5: rfftLengthSupported() admits no other radix
-      butterfly5(out, stride, tw, m);
-      break;
+  if (m % 4 != 0) {
+    for (size_t s = 0; s < segments; ++s)
+      butterfly4(out + s * 4 * static_cast<size_t>(m), stride, tw, m, inverse);
+    return;
+  }
+  const auto um = static_cast<size_t>(m);
+  for (size_t s = 0; s < segments; ++s) {
+    Cpx<int16_t>* f = out + s * 4 * um;
+    for (size_t k = 0; k < um; k += 4) {
+      auto* p0 = reinterpret_cast<__m128i*>(f + k);
+      auto* p1 = reinterpret_cast<__m128i*>(f + k + um);
+      auto* p2 = reinterpret_cast<__m128i*>(f + k + 2 * um);
+      auto* p3 = reinterpret_cast<__m128i*>(f + k + 3 * um);
+      __m128i a = _mm_loadu_si128(p0), b = _mm_loadu_si128(p1);
+      __m128i c = _mm_loadu_si128(p2), d = _mm_loadu_si128(p3);
+      butterfly4Vec(a, b, c, d, loadTw(tw, k * stride, stride),
+                    loadTw(tw, 2 * k * stride, 2 * stride), loadTw(tw, 3 * k * stride, 3 * stride),
+                    inverse);
+      _mm_storeu_si128(p0, a);
+      _mm_storeu_si128(p1, b);
+      _mm_storeu_si128(p2, c);
+      _mm_storeu_si128(p3, d);
+    }
   }
 }
+#endif
+
+// Decimation in time as kiss_fft's recursive kf_work, iteratively: the input (re, im pairs)
+// copied in mixed-radix digit-reversed order, then the stages from the last factor (length-p
+// transforms) to the first, each butterfly with the same operands and twiddle stride as in
+// the recursion, so the results are the same bit for bit.
+template <typename T>
+void work(Cpx<T>* out, const T* in, int32_t n, int stages, const int32_t* radix,
+          const int32_t* rest, const Cpx<T>* tw, bool inverse) {
+  int32_t stride[32], digit[32];
+  int32_t product = 1;
+  for (int l = 0; l < stages; ++l) {
+    stride[l] = product;
+    digit[l] = 0;
+    product *= radix[l];
+  }
+  int32_t src = 0;
+  for (int32_t pos = 0; pos < n; ++pos) {
+    out[pos] = Cpx<T>{in[2 * src], in[2 * src + 1]};
+    for (int l = stages - 1; l >= 0; --l) {  // next input index, odometer style
+      src += stride[l];
+      if (++digit[l] < radix[l]) break;
+      digit[l] = 0;
+      src -= radix[l] * stride[l];
+    }
+  }
+  for (int l = stages - 1; l >= 0; --l) {
+    const int32_t p = radix[l], m = rest[l];
+    const auto st = static_cast<size_t>(stride[l]);
+    const auto block = static_cast<size_t>(p) * static_cast<size_t>(m);
+    if (p == 4) {
+      stage4(out, st, tw, m, st, inverse);
+      continue;
+    }
+    for (size_t s = 0; s < st; ++s) {
+      Cpx<T>* b = out + s * block;
+      switch (p) {
+        case 2:
+          butterfly2(b, st, tw, m);
+          break;
+        case 3:
+          butterfly3(b, st, tw, m);
+          break;
+        default:  // 5: rfftLengthSupported() admits no other radix
+          butterfly5(b, st, tw, m);
+          break;
+      }
+    }
+  }
+}
+
+// The real-input split of rfft() for bins 1 .. k - 1, where k is returned (the caller does the
+// rest, up to n / 2, in scalar code): none here.
+template <typename T>
+int32_t splitBinsFast(const Cpx<T>*, const Cpx<T>*, int32_t, T*) {
+  return 1;
+}
+
+#if defined(__SSE2__)
+// int16: bins k .. k + 3 per vector while k + 3 < n / 2 (so bins k and n - k never meet), with
+// rfft()'s arithmetic: fixDiv by 2 (pmaddwd), wrapping int16 sums, cmulVec, and the halved sums
+// and differences formed in 32 bits (no wrap) before truncation, as HALF_OF.
+inline __m128i halfOf(__m128i a, __m128i b, bool subtract) {
+  const __m128i a0 = _mm_srai_epi32(_mm_unpacklo_epi16(a, a), 16);
+  const __m128i a1 = _mm_srai_epi32(_mm_unpackhi_epi16(a, a), 16);
+  const __m128i b0 = _mm_srai_epi32(_mm_unpacklo_epi16(b, b), 16);
+  const __m128i b1 = _mm_srai_epi32(_mm_unpackhi_epi16(b, b), 16);
+  const __m128i r0 = subtract ? _mm_sub_epi32(a0, b0) : _mm_add_epi32(a0, b0);
+  const __m128i r1 = subtract ? _mm_sub_epi32(a1, b1) : _mm_add_epi32(a1, b1);
+  return _mm_packs_epi32(_mm_srai_epi32(r0, 1), _mm_srai_epi32(r1, 1));  // in int16 range
+}
+
+template <>
+int32_t splitBinsFast<int16_t>(const Cpx<int16_t>* tmp, const Cpx<int16_t>* super, int32_t n,
+                               int16_t* output) {
+  const __m128i oddMask = _mm_set1_epi32(static_cast<int32_t>(0xFFFF0000u));
+  const __m128i re = _mm_set1_epi32(0xFFFF);
+  constexpr int16_t kHalf = 32767 / 2;
+  int32_t k = 1;
+  for (; k + 3 < n / 2; k += 4) {
+    const __m128i fpk =
+        fixDivVec(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tmp + k)), kHalf);
+    // tmp[n - k - 3 .. n - k] reversed, conjugated.
+    __m128i fpnk =
+        _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tmp + (n - k - 3))),
+                          _MM_SHUFFLE(0, 1, 2, 3));
+    fpnk = fixDivVec(_mm_sub_epi16(_mm_xor_si128(fpnk, oddMask), oddMask), kHalf);
+    const __m128i f1k = _mm_add_epi16(fpk, fpnk);
+    const __m128i f2k = _mm_sub_epi16(fpk, fpnk);
+    const __m128i tw =
+        cmulVec(f2k, _mm_loadu_si128(reinterpret_cast<const __m128i*>(super + (k - 1))));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(output + 2 * k), halfOf(f1k, tw, false));
+    // (f1k.r - tw.r, tw.i - f1k.i) / 2 for bins n - k .. n - k - 3: reversed into place.
+    const __m128i d1 = halfOf(f1k, tw, true), d2 = halfOf(tw, f1k, true);
+    const __m128i low = _mm_or_si128(_mm_and_si128(re, d1), _mm_andnot_si128(re, d2));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(output + 2 * (n - k - 3)),
+                     _mm_shuffle_epi32(low, _MM_SHUFFLE(0, 1, 2, 3)));
+  }
+  return k;
+}
+#endif
 
 }  // namespace
 
@@ -371,9 +573,9 @@ void rfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tmp
   using A = Arith<T>;
   const int32_t n = fftLength / 2;
   int32_t radix[32], rest[32];
-  factorize(n, radix, rest);
+  const int stages = factorize(n, radix, rest);
   // The samples taken as n complex values (re, im pairs), as kiss_fftr does.
-  work(tmp, input, 1, radix, rest, twiddles, false);
+  work(tmp, input, n, stages, radix, rest, twiddles, false);
   const Cpx<T>* super = twiddles + n;
 
   Cpx<T> dc = tmp[0];
@@ -382,7 +584,7 @@ void rfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tmp
   output[1] = 0;
   output[2 * n] = A::sub(dc.r, dc.i);
   output[2 * n + 1] = 0;
-  for (int32_t k = 1; k <= n / 2; ++k) {
+  for (int32_t k = splitBinsFast(tmp, super, n, output); k <= n / 2; ++k) {
     Cpx<T> fpk = tmp[k];
     Cpx<T> fpnk{tmp[n - k].r, A::neg(tmp[n - k].i)};
     A::fixDiv(fpk, 2);
@@ -402,7 +604,7 @@ void irfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tm
   using A = Arith<T>;
   const int32_t n = fftLength / 2;
   int32_t radix[32], rest[32];
-  factorize(n, radix, rest);
+  const int stages = factorize(n, radix, rest);
   const Cpx<T>* super = twiddles + n;
   // kiss_fftri: the n complex values whose forward transform holds the bins, then one
   // inverse complex FFT of them, read as 2n real samples.
@@ -421,7 +623,7 @@ void irfft(int32_t fftLength, const Cpx<T>* twiddles, const T* input, Cpx<T>* tm
     packed[n - k] = csub(fek, fok);
     packed[n - k].i = A::neg(packed[n - k].i);
   }
-  work(result, reinterpret_cast<const T*>(packed), 1, radix, rest, twiddles, true);
+  work(result, reinterpret_cast<const T*>(packed), n, stages, radix, rest, twiddles, true);
   for (int32_t k = 0; k < n; ++k) {
     output[2 * k] = A::unscale(result[k].r, fftLength);
     output[2 * k + 1] = A::unscale(result[k].i, fftLength);
