@@ -1,6 +1,7 @@
 // CONV_2D, optimized: im2col (or the input rows themselves for 1x1 filters) times the weights,
-// int8 GEMM with per-channel requantization in the vector unit. The weights are read in place
-// from the model; at invoke a panel of them is packed into the operator's scratch.
+// int8 GEMM with per-channel requantization in the vector unit. With a host cache the weights
+// are packed there once at prepare; otherwise they are read in place from the model and at
+// invoke a panel of them is packed into the operator's scratch.
 #include "model_runner/kernels/conv_2d.h"
 
 #include "model_runner/kernels/window_op.h"

@@ -1,8 +1,9 @@
 // Internal interface between the optimized op files (prepare: validation, packing) and the
 // per-instruction-set kernel files (invoke: the loops). Not part of the public API.
 //
-// Weights are read in place from the model; nothing of size O(weights) is kept. At invoke the
-// kernels build, in the operator's scratch:
+// Without a host cache, weights are read in place from the model and nothing of size O(weights)
+// is kept (with one, CONV_2D packs them once at prepare: PackedGemm). At invoke the kernels
+// build, in the operator's scratch:
 //  - GEMM: a panel of weights packed into blocks of 8 output channels; inside a block, groups
 //    of 4 depth values; inside a group, channel-major: byte [block][group][channel 0..7][k 0..3].
 //    Missing channels and depth values are 0. A panel covers `panel` channels at a time.
