@@ -442,28 +442,20 @@ TEST(OptimizedKernels, Depthwise3x3MatchesReference) {
   EXPECT_GT(counts.models, 150);
 }
 
-TEST(OptimizedKernels, ConvWindowRowsMatchReference) {
+// Rows of A read in place by the GEMM and the 3x3 depthwise row loop, at extreme zero points.
+TEST(OptimizedKernels, InPlaceRowsMatchReference) {
   Rng rng(5150);
-  Counts counts;
-  for (int i = 0; i < 200 && !HasFatalFailure(); ++i)
-    randomConv(rng, &counts, i % 4 == 0, i % 5 == 1, true);
+  Counts conv, depthwise;
+  for (int i = 0; i < 200 && !HasFatalFailure(); ++i) {
+    randomConv(rng, &conv, i % 4 == 0, i % 5 == 1, true);
+    randomDepthwise(rng, &depthwise, true, false, true);
+  }
   std::printf(
-      "CONV_2D rows read in place, extreme zero points: %d random models, %d optimized "
-      "runs identical\n",
-      counts.models, counts.comparisons);
-  EXPECT_GT(counts.models, 120);
-}
-
-TEST(OptimizedKernels, Depthwise3x3RowsMatchReference) {
-  Rng rng(9191);
-  Counts counts;
-  for (int i = 0; i < 200 && !HasFatalFailure(); ++i)
-    randomDepthwise(rng, &counts, true, false, true);
-  std::printf(
-      "DEPTHWISE_CONV_2D 3x3 rows, extreme zero points: %d random models, %d optimized "
-      "runs identical\n",
-      counts.models, counts.comparisons);
-  EXPECT_GT(counts.models, 120);
+      "CONV_2D rows read in place: %d random models, %d runs; DEPTHWISE_CONV_2D 3x3 rows: %d "
+      "random models, %d runs; all identical\n",
+      conv.models, conv.comparisons, depthwise.models, depthwise.comparisons);
+  EXPECT_GT(conv.models, 120);
+  EXPECT_GT(depthwise.models, 120);
 }
 
 TEST(OptimizedKernels, FullyConnectedMatchesReference) {
