@@ -1,6 +1,7 @@
 // CONV_2D, optimized: im2col (or the input rows themselves for 1x1 filters) times the weights,
-// int8 GEMM with per-channel requantization in the vector unit. The weights are read in place
-// from the model; at invoke a panel of them is packed into the operator's scratch.
+// int8 GEMM with per-channel requantization in the vector unit. With a host cache the weights
+// are packed there once at prepare; otherwise they are read in place from the model and at
+// invoke a panel of them is packed into the operator's scratch.
 #include "model_runner/kernels/conv_2d.h"
 
 #include "model_runner/kernels/window_op.h"
@@ -46,6 +47,38 @@ void planGemm(GemmJob& j, size_t cap, int32_t tileRows) {
   // Panels of 8 channels; fewer im2col rows.
   j.panel = kChannelBlock;
   while (j.rows > 1 && bytes(kChannelBlock, j.rows) > cap) --j.rows;
+}
+
+size_t planPackedGemm(const OpContext& ctx, GemmJob& j, size_t cap, int32_t tileRows) {
+  planGemm(j, cap, tileRows);
+  const size_t plain = gemmScratchBytes(j);
+  if (gemmRows(j) <= kGemvMaxRows) return plain;  // few rows: weights in place
+  const size_t limit = plain < cap ? plain : cap;
+  GemmJob c = j;
+  c.cachedPanel = j.weights;  // any non-null pointer: the scratch of the cached form
+  c.panel = roundUp(j.channels, kChannelBlock);
+  c.rows = tileRows < kGemmMaxRows ? tileRows : kGemmMaxRows;
+  while (c.rows > 1 && gemmScratchBytes(c) > limit) --c.rows;
+  if (gemmScratchBytes(c) > limit) return plain;
+  auto* cache = static_cast<PackedGemm*>(ctx.allocateHostCache(sizeof(PackedGemm)));
+  if (cache == nullptr || !buildPackedGemm(ctx, c, cache)) return plain;
+  cache->rows = c.rows;
+  ctx.setHostData(cache);
+  c.cachedPanel = cache->panel;
+  c.cachedRq = &cache->rq;
+  j = c;
+  return gemmScratchBytes(j);
+}
+
+void planGemmInvoke(const OpContext& ctx, GemmJob& j, size_t cap, int32_t tileRows) {
+  if (const auto* cache = static_cast<const PackedGemm*>(ctx.hostData())) {
+    j.cachedPanel = cache->panel;
+    j.cachedRq = &cache->rq;
+    j.panel = roundUp(j.channels, kChannelBlock);
+    j.rows = cache->rows;
+    return;
+  }
+  planGemm(j, cap, tileRows);
 }
 
 // The GEMM view of a convolution (input, output and scratch set at invoke).
@@ -97,10 +130,10 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   if (simd == nullptr || groups || !constant) return Status::kOk;  // reference math
   const size_t activations =
       static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
-  GemmJob j = convJob(*d, nullptr, nullptr, simd->activationBias);
-  planGemm(j, gemmScratchCap(activations), simd->tileRows);
+  GemmJob j = convJob(*d, ctx.inputData<int8_t>(1),
+                      d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, simd->activationBias);
+  const size_t bytes = planPackedGemm(ctx, j, gemmScratchCap(activations), simd->tileRows);
   d->panel = j.panel;
-  const size_t bytes = gemmScratchBytes(j);
   if (bytes > 0 && (s = ctx.requestScratch(bytes, &d->scratch)) != Status::kOk) return s;
   d->fast = true;
   return Status::kOk;
@@ -123,10 +156,10 @@ void invoke(const OpContext& ctx) {
   }
   const SimdKernels* simd = simdKernels(kIsa);
   GemmJob j = convJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
-  planGemm(j,
-           gemmScratchCap(static_cast<size_t>(d->input.flatSize()) +
-                          static_cast<size_t>(d->output.flatSize())),
-           simd->tileRows);
+  planGemmInvoke(ctx, j,
+                 gemmScratchCap(static_cast<size_t>(d->input.flatSize()) +
+                                static_cast<size_t>(d->output.flatSize())),
+                 simd->tileRows);
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<int8_t*>(d->scratch);

@@ -94,10 +94,10 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   if (d->input.c == 1) {
     const size_t activations =
         static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
-    GemmJob g = gemmJob(*d, nullptr, nullptr, simd->activationBias);
-    planGemm(g, gemmScratchCap(activations), simd->tileRows);
+    GemmJob g = gemmJob(*d, ctx.inputData<int8_t>(1),
+                        d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, simd->activationBias);
+    bytes = planPackedGemm(ctx, g, gemmScratchCap(activations), simd->tileRows);
     d->panel = g.panel;
-    bytes = gemmScratchBytes(g);
   } else {
     bytes = depthwiseScratchBytes(depthwiseJob(*d, nullptr, nullptr));
   }
@@ -125,10 +125,10 @@ void invoke(const OpContext& ctx) {
   const SimdKernels* simd = simdKernels(kIsa);
   if (d->input.c == 1) {
     GemmJob g = gemmJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
-    planGemm(g,
-             gemmScratchCap(static_cast<size_t>(d->input.flatSize()) +
-                            static_cast<size_t>(d->output.flatSize())),
-             simd->tileRows);
+    planGemmInvoke(ctx, g,
+                   gemmScratchCap(static_cast<size_t>(d->input.flatSize()) +
+                                  static_cast<size_t>(d->output.flatSize())),
+                   simd->tileRows);
     g.input = ctx.inputData<int8_t>(0);
     g.output = ctx.outputData<int8_t>(0);
     g.scratch = static_cast<int8_t*>(d->scratch);

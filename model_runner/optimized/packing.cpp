@@ -89,6 +89,48 @@ bool buildUniformRequant(const OpContext& ctx, int32_t n, int32_t multiplier, in
   return true;
 }
 
+namespace {
+
+// Channel c of arrays built by buildUniformRequant: offsetBias = bias + inputTerm * weightSum
+// (wrapping int32), and the channel's own multiplier and shift when perChannel.
+void setChannelRequant(int32_t c, int32_t weightSum, const int32_t* bias, int32_t inputTerm,
+                       const int32_t* multipliers, const int32_t* shifts, bool perChannel,
+                       RequantParams* rq) {
+  uint32_t ob = static_cast<uint32_t>(weightSum) * static_cast<uint32_t>(inputTerm);
+  if (bias != nullptr) ob += static_cast<uint32_t>(bias[c]);
+  const_cast<int32_t*>(rq->offsetBias)[c] = static_cast<int32_t>(ob);
+  if (perChannel) {
+    setRequant(c, multipliers[c], shifts[c], const_cast<int32_t*>(rq->multiplier),
+               const_cast<int32_t*>(rq->leftShift), const_cast<int32_t*>(rq->rightShift),
+               const_cast<int32_t*>(rq->roundMask));
+  }
+}
+
+}  // namespace
+
+bool buildPackedGemm(const OpContext& ctx, const GemmJob& j, PackedGemm* g) {
+  if (j.channels <= 0 || j.depth <= 0 || j.weights == nullptr) return false;
+  GemmJob whole = j;
+  whole.panel = roundUp(j.channels, kChannelBlock);
+  const size_t panelBytes = gemmPanelBytes(whole);
+  const size_t padded = static_cast<size_t>(whole.panel);
+  auto* panel = static_cast<int8_t*>(ctx.allocateHostCache(panelBytes));
+  auto* sums = static_cast<int32_t*>(ctx.allocateHostCache(sizeof(int32_t) * padded));
+  const RequantSource& s = j.src;
+  if (panel == nullptr || sums == nullptr ||
+      !buildUniformRequant(ctx, j.channels, s.multipliers[0], s.shifts[0], s.outputOffset, s.actMin,
+                           s.actMax, &g->rq)) {
+    return false;
+  }
+  packPanel(whole, 0, j.channels, panel, sums);
+  for (int32_t c = 0; c < j.channels; ++c) {
+    setChannelRequant(c, sums[c], s.bias, s.inputTerm, s.multipliers, s.shifts, s.perChannel,
+                      &g->rq);
+  }
+  g->panel = panel;
+  return true;
+}
+
 bool buildCachedGemv(const OpContext& ctx, const int8_t* weights, int32_t channels, int32_t depth,
                      const int32_t* bias, int32_t inputTerm, const int32_t* multipliers,
                      const int32_t* shifts, bool perChannel, int32_t outputOffset, int32_t actMin,
@@ -102,21 +144,13 @@ bool buildCachedGemv(const OpContext& ctx, const int8_t* weights, int32_t channe
     return false;
   }
   std::memset(w, 0, padded * dp);
-  auto* offsetBias = const_cast<int32_t*>(g->rq.offsetBias);
-  auto* multiplier = const_cast<int32_t*>(g->rq.multiplier);
-  auto* leftShift = const_cast<int32_t*>(g->rq.leftShift);
-  auto* rightShift = const_cast<int32_t*>(g->rq.rightShift);
-  auto* roundMask = const_cast<int32_t*>(g->rq.roundMask);
   for (int32_t c = 0; c < channels; ++c) {
     const int8_t* src = weights + static_cast<size_t>(c) * static_cast<size_t>(depth);
     std::memcpy(w + static_cast<size_t>(c) * dp, src, static_cast<size_t>(depth));
     uint32_t sum = 0;
     for (int32_t k = 0; k < depth; ++k) sum += static_cast<uint32_t>(static_cast<int32_t>(src[k]));
-    uint32_t ob = sum * static_cast<uint32_t>(inputTerm);
-    if (bias != nullptr) ob += static_cast<uint32_t>(bias[c]);
-    offsetBias[c] = static_cast<int32_t>(ob);
-    if (perChannel)
-      setRequant(c, multipliers[c], shifts[c], multiplier, leftShift, rightShift, roundMask);
+    setChannelRequant(c, static_cast<int32_t>(sum), bias, inputTerm, multipliers, shifts,
+                      perChannel, &g->rq);
   }
   g->weights = w;
   g->depth = depth;

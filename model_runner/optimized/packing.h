@@ -18,5 +18,12 @@ inline size_t gemmScratchCap(size_t activationBytes) {
 // are contiguous, no panel (the dot-product kernel reads them in place); else panels of 8
 // channels with as few as one im2col row. Deterministic: prepare and invoke agree.
 void planGemm(GemmJob& j, size_t cap, int32_t tileRows);
+// Prepare (j's weights and bias set): planGemm, then, with a host cache and more than
+// kGemvMaxRows rows, the weights packed there once (buildPackedGemm, kept as the operator's
+// hostData) when rows of A fit in no more scratch than the plain plan asks for (so the arena
+// never grows): as many rows as fit, at least one. Returns the scratch bytes to request.
+size_t planPackedGemm(const OpContext& ctx, GemmJob& j, size_t cap, int32_t tileRows);
+// Invoke: the plan prepare made (the host-cache form when the operator has one).
+void planGemmInvoke(const OpContext& ctx, GemmJob& j, size_t cap, int32_t tileRows);
 
 }  // namespace tinyscope::runner::optimized

@@ -1,8 +1,9 @@
 // Internal interface between the optimized op files (prepare: validation, packing) and the
 // per-instruction-set kernel files (invoke: the loops). Not part of the public API.
 //
-// Weights are read in place from the model; nothing of size O(weights) is kept. At invoke the
-// kernels build, in the operator's scratch:
+// Without a host cache, weights are read in place from the model and nothing of size O(weights)
+// is kept (with one, CONV_2D packs them once at prepare: PackedGemm). At invoke the kernels
+// build, in the operator's scratch:
 //  - GEMM: a panel of weights packed into blocks of 8 output channels; inside a block, groups
 //    of 4 depth values; inside a group, channel-major: byte [block][group][channel 0..7][k 0..3].
 //    Missing channels and depth values are 0. A panel covers `panel` channels at a time.
@@ -72,6 +73,11 @@ struct GemmJob {
       8;  // channels packed at a time (a multiple of 8); 0: weights read in place (gemv)
   int32_t rows = kGemmMaxRows;  // im2col / staged rows of A held in scratch (1..kGemmMaxRows)
   RequantSource src;
+  // Desktop host cache (buildPackedGemm): every channel packed once at prepare, and the
+  // requantization arrays of every channel (offsetBias includes the input-offset term). Set, the
+  // GEMM runs one panel of the whole layer from it and the scratch holds only rows of A.
+  const int8_t* cachedPanel = nullptr;
+  const RequantParams* cachedRq = nullptr;
   // Set by the kernel per panel:
   const int8_t* packed = nullptr;
   const int32_t* sums = nullptr;  // weight sum of each channel of the panel
@@ -91,7 +97,8 @@ inline int32_t gemmRows(const GemmJob& j) {
 // The dot-product path: few rows, weight rows contiguous along the depth.
 // The dot-product path: weight rows contiguous along the depth, and few rows of A or no panel.
 inline bool gemmInPlace(const GemmJob& j) {
-  return j.strideK == 1 && (j.panel == 0 || gemmRows(j) <= kGemvMaxRows);
+  return j.cachedPanel == nullptr && j.strideK == 1 &&
+         (j.panel == 0 || gemmRows(j) <= kGemvMaxRows);
 }
 
 // im2col rows (plus 16 bytes of slack for 8-byte moves past the last row), then the packed panel
@@ -113,6 +120,7 @@ inline size_t gemmScratchBytes(const GemmJob& j) {
             : 0;
     return sums + (j.direct ? 0 : rows);
   }
+  if (j.cachedPanel != nullptr) return rows;
   return rows + roundUp(static_cast<int32_t>(gemmPanelBytes(j)), 16) +
          sizeof(int32_t) * roundUp(j.panel, 8);
 }
@@ -208,6 +216,19 @@ struct SimdKernels {
 // Packs channels [c0, c0 + n) of the job's weights into the layout above (n <= panel) and their
 // sums.
 void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t* sums);
+
+// A GEMM's weights packed once into the host cache (the layout above, every channel in one
+// panel) with its requantization arrays (roundUp(channels, 8) entries; offsetBias = bias +
+// src.inputTerm * weight sum, wrapping). Built by buildPackedGemm from a job's weights and src.
+struct PackedGemm {
+  const int8_t* panel = nullptr;
+  RequantParams rq;
+  int32_t rows = 1;  // rows of A the scratch holds (planPackedGemm)
+};
+
+// Fills `g` from host-cache memory of `ctx` for the job's weights (set) and source; false
+// without a host cache (or when it is exhausted): the caller keeps its arena path.
+bool buildPackedGemm(const OpContext& ctx, const GemmJob& j, PackedGemm* g);
 
 // Fills `g` for a [channels][depth] int8 matrix with host-cache memory from `ctx`: the padded
 // weights and the requantization arrays (offsetBias = bias + inputTerm * weight sum, in wrapping

@@ -163,15 +163,24 @@ std::string describe(const char* op, const std::vector<int32_t>& a, const std::v
 
 // `large`: larger images and more output channels, so that the scratch plan (packed panels of
 // 32+ channels, the whole layer, or weights in place with one im2col row) varies.
-void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
+// `window`: filter rows of a multiple of 4 bytes (input channels x filter width), which the
+// GEMM reads straight from the input for interior pixels, with zero points at the extremes.
+int32_t extremeZeroPoint(Rng& rng) {
+  return rng.chance(0.5) ? -128 : 127;
+}
+
+void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false, bool window = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
   const int32_t h = large ? rng.uniform(10, 24) : rng.uniform(1, 14),
                 w = large ? rng.uniform(10, 24) : rng.uniform(1, 14);
-  const int32_t ic =
-      large ? rng.uniform(1, 12) : (rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70));
+  const int32_t ic = window  ? (rng.chance(0.3) ? 1 : 4 * rng.uniform(1, 8))
+                     : large ? rng.uniform(1, 12)
+                             : (rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70));
   const int32_t oc = large ? rng.uniform(33, 130) : rng.uniform(1, 70);
   const int32_t fh = pointwise ? 1 : rng.uniform(1, large ? 3 : 5),
-                fw = pointwise ? 1 : rng.uniform(1, large ? 3 : 5);
+                fw = pointwise ? 1
+                               : (window && ic == 1 ? 4 * rng.uniform(1, 2)
+                                                    : rng.uniform(1, large ? 3 : 5));
   const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
   const int32_t dil = !pointwise && rng.chance(0.2) ? 2 : 1;
   const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
@@ -179,8 +188,9 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
   if (oh <= 0 || ow <= 0) return;
   TfliteWriter wr;
   const float inScale = rng.uniformF(0.005f, 0.1f), outScale = rng.uniformF(0.01f, 0.5f);
-  const int32_t in = wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
-                                      QuantParams::perTensor(inScale, rng.uniform(-128, 127)));
+  const int32_t in = wr.addActivation(
+      "in", host::TensorType::kInt8, {n, h, w, ic},
+      QuantParams::perTensor(inScale, window ? extremeZeroPoint(rng) : rng.uniform(-128, 127)));
   const QuantParams fq = filterQuant(rng, oc, 0, rng.chance(0.8));
   const int32_t filter =
       wr.addInt8Constant("filter", {oc, fh, fw, ic}, rng.bytes(size_t(oc * fh * fw * ic)), fq);
@@ -190,8 +200,9 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
     for (auto& v : b) v = rng.uniform(-20000, 20000);
     bias = wr.addInt32Constant("bias", {oc}, b);
   }
-  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, {n, oh, ow, oc},
-                                       QuantParams::perTensor(outScale, rng.uniform(-128, 127)));
+  const int32_t out = wr.addActivation(
+      "out", host::TensorType::kInt8, {n, oh, ow, oc},
+      QuantParams::perTensor(outScale, window ? extremeZeroPoint(rng) : rng.uniform(-128, 127)));
   host::Conv2DOptions o;
   o.padding = padding;
   o.strideH = sh;
@@ -210,10 +221,13 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false) {
 // which take the interior fast path.
 // `wide`: a single input channel and large filters (micro_speech's first layer): the GEMM form
 // with panels of 8 channels and fewer im2col rows.
-void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = false) {
+// `rows3x3` (with `common`): wider images, strides 1 and 2 across and extreme zero points, for
+// the 3x3 row loop that shares tap pairs between neighbouring pixels.
+void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = false,
+                     bool rows3x3 = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
   const int32_t h = wide ? rng.uniform(12, 50) : rng.uniform(1, 16),
-                w = wide ? rng.uniform(10, 40) : rng.uniform(1, 16);
+                w = wide ? rng.uniform(10, 40) : rng.uniform(1, rows3x3 ? 30 : 16);
   const int32_t ic = wide     ? 1
                      : common ? 8 * rng.uniform(1, 6)
                               : (rng.chance(0.15) ? 1 : rng.uniform(1, 40));
@@ -223,15 +237,17 @@ void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = 
   const int32_t oc = ic * mult;
   const int32_t fh = common ? 3 : wide ? rng.uniform(6, 12) : rng.uniform(1, 5);
   const int32_t fw = common ? 3 : wide ? rng.uniform(4, 10) : rng.uniform(1, 5);
-  const int32_t sh = rng.uniform(1, 3), sw = rng.chance(0.7) ? sh : rng.uniform(1, 3);
+  const int32_t sh = rng.uniform(1, 3),
+                sw = rows3x3 ? rng.uniform(1, 2) : (rng.chance(0.7) ? sh : rng.uniform(1, 3));
   const int32_t dil = !common && rng.chance(0.2) ? 2 : 1;
   const Padding padding = rng.chance(0.5) ? Padding::kSame : Padding::kValid;
   const int32_t oh = outSize(padding, h, fh, sh, dil), ow = outSize(padding, w, fw, sw, dil);
   if (oh <= 0 || ow <= 0) return;
   TfliteWriter wr;
-  const int32_t in =
-      wr.addActivation("in", host::TensorType::kInt8, {n, h, w, ic},
-                       QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), rng.uniform(-128, 127)));
+  const int32_t in = wr.addActivation(
+      "in", host::TensorType::kInt8, {n, h, w, ic},
+      QuantParams::perTensor(rng.uniformF(0.005f, 0.1f),
+                             rows3x3 ? extremeZeroPoint(rng) : rng.uniform(-128, 127)));
   const QuantParams fq = filterQuant(rng, oc, 3, rng.chance(0.8));
   const int32_t filter =
       wr.addInt8Constant("filter", {1, fh, fw, oc}, rng.bytes(size_t(fh * fw * oc)), fq);
@@ -424,6 +440,22 @@ TEST(OptimizedKernels, Depthwise3x3MatchesReference) {
   std::printf("DEPTHWISE_CONV_2D 3x3: %d random models, %d optimized runs identical\n",
               counts.models, counts.comparisons);
   EXPECT_GT(counts.models, 150);
+}
+
+// Rows of A read in place by the GEMM and the 3x3 depthwise row loop, at extreme zero points.
+TEST(OptimizedKernels, InPlaceRowsMatchReference) {
+  Rng rng(5150);
+  Counts conv, depthwise;
+  for (int i = 0; i < 200 && !HasFatalFailure(); ++i) {
+    randomConv(rng, &conv, i % 4 == 0, i % 5 == 1, true);
+    randomDepthwise(rng, &depthwise, true, false, true);
+  }
+  std::printf(
+      "CONV_2D rows read in place: %d random models, %d runs; DEPTHWISE_CONV_2D 3x3 rows: %d "
+      "random models, %d runs; all identical\n",
+      conv.models, conv.comparisons, depthwise.models, depthwise.comparisons);
+  EXPECT_GT(conv.models, 120);
+  EXPECT_GT(depthwise.models, 120);
 }
 
 TEST(OptimizedKernels, FullyConnectedMatchesReference) {
