@@ -3,11 +3,27 @@
 namespace tinyscope::runner::schema {
 
 namespace {
-const char* const kOperatorNames[] = {
-#define X(code, schemaName, camelName) #schemaName,
+// Every name in one string, each ended by its NUL, found through 16-bit offsets: a table of
+// pointers and separately aligned literals cost a Cortex-M image about 600 bytes more.
+constexpr char kOperatorNameText[] =
+#define X(code, schemaName, camelName) #schemaName "\0"
 #include "model_runner/builtin_operators.def"
 #undef X
+    ;
+constexpr int32_t kOperatorCount = kMaxKnownBuiltinCode + 1;
+struct OperatorNameOffsets {
+  uint16_t at[kOperatorCount];
+  constexpr OperatorNameOffsets() : at{} {
+    uint32_t pos = 0;
+    for (int32_t i = 0; i < kOperatorCount; ++i) {
+      at[i] = static_cast<uint16_t>(pos);
+      while (kOperatorNameText[pos] != '\0') ++pos;
+      ++pos;
+    }
+  }
 };
+constexpr OperatorNameOffsets kOperatorNameOffsets{};
+static_assert(sizeof(kOperatorNameText) < 65536, "offsets fit 16 bits");
 constexpr int32_t kOperatorCodes[] = {
 #define X(code, schemaName, camelName) code,
 #include "model_runner/builtin_operators.def"
@@ -23,7 +39,7 @@ static_assert(codesAreConsecutive(), "builtin_operators.def lists every code onc
 
 const char* builtinOperatorName(int32_t builtinCode) {
   if (builtinCode < 0 || builtinCode > kMaxKnownBuiltinCode) return "UNKNOWN";
-  return kOperatorNames[builtinCode];
+  return kOperatorNameText + kOperatorNameOffsets.at[builtinCode];
 }
 
 size_t tensorTypeSize(TensorType type) {

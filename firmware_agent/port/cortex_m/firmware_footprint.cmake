@@ -4,6 +4,7 @@
 #
 #   cmake -DELF=<image.elf> -DSIZE=<arm-none-eabi-size> -DNM=<arm-none-eabi-nm>
 #         [-DEXCLUDE=g_arena,g_history] [-DOPS=<op groups, '+'-joined>] [-DOUT=<file.txt>]
+#         [-DFLASH_LIMIT=<bytes>: fail when the image's flash exceeds it]
 #         -P firmware_footprint.cmake
 foreach(var ELF SIZE NM)
   if(NOT DEFINED ${var})
@@ -62,4 +63,9 @@ set(report "footprint ${board}/${name} (ops ${OPS}): .text ${text} .data ${data}
 message("${report}")
 if(DEFINED OUT)
   file(WRITE ${OUT} "board=${board}\nimage=${name}\nops=\"${OPS}\"\ntext=${text}\ndata=${data}\nbss=${bss}\nstack=${stack}\nflash=${flash}\nram=${ram}\nexcluded=${excluded}\nram_beyond_arena=${ram_agent}\nram_beyond_arena_without_stack=${ram_agent_nostack}\n")
+endif()
+if(DEFINED FLASH_LIMIT AND flash GREATER FLASH_LIMIT)
+  math(EXPR over "${flash} - ${FLASH_LIMIT}")
+  message(FATAL_ERROR "${board}/${name}: flash ${flash} B is ${over} B over the board's budget of "
+                      "${FLASH_LIMIT} B (firmware_agent/port/cortex_m/CMakeLists.txt)")
 endif()
