@@ -63,7 +63,7 @@ void OperatorTableModel::setReport(const RunReport& report) {
     Q_EMIT dataChanged(index(0, 0), index(m_rows.size() - 1, kColumnCount - 1));
 }
 
-OperatorTableModel::Match OperatorTableModel::match(int op) const {
+OperatorTableModel::Match OperatorTableModel::opMatch(int op) const {
   return op >= 0 && op < m_rows.size() ? m_rows[op].match : Match::kUnknown;
 }
 

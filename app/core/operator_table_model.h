@@ -28,7 +28,7 @@ class OperatorTableModel : public QAbstractTableModel {
   void setReport(const RunReport& report);
   void clearReport();
 
-  Match match(int op) const;
+  Match opMatch(int op) const;
   int firstDivergingOp() const { return m_firstDiverging; }
 
   int rowCount(const QModelIndex& parent = {}) const override;

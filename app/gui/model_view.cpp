@@ -470,7 +470,7 @@ void ModelView::showReport(const RunReport& r) {
     m_tensors->setComparison(r.comparison);
     QVector<ModelGraph::OpState> states;
     for (int i = 0; i < m_ops->rowCount(); ++i) {
-      const auto m = m_ops->match(i);
+      const auto m = m_ops->opMatch(i);
       states << (m == OperatorTableModel::Match::kDiffers     ? ModelGraph::OpState::kDiffers
                  : m == OperatorTableModel::Match::kIdentical ? ModelGraph::OpState::kIdentical
                                                               : ModelGraph::OpState::kUnknown);

@@ -167,7 +167,7 @@ TEST(ModelView, RunOnTheSimulatorComparesEveryTensorAndDrawsLatency) {
   EXPECT_EQ(view.operatorModel()->firstDivergingOp(), -1);
   EXPECT_EQ(view.graph()->highlightedOp(), -1);
   for (int i = 0; i < ops; ++i) {
-    EXPECT_EQ(view.operatorModel()->match(i), OperatorTableModel::Match::kIdentical) << i;
+    EXPECT_EQ(view.operatorModel()->opMatch(i), OperatorTableModel::Match::kIdentical) << i;
     EXPECT_NE(view.operatorModel()->index(i, OperatorTableModel::kDeviceUs).data().toString(), "–");
   }
   EXPECT_EQ(view.graph()->nodeFill(0), view.graph()->nodeFill(ops - 1));
@@ -198,7 +198,7 @@ TEST(ModelView, RunOnTheSimulatorComparesEveryTensorAndDrawsLatency) {
   ASSERT_TRUE(desk.error.isEmpty()) << desk.error.toStdString();
   EXPECT_TRUE(desk.desktopOnly);
   EXPECT_EQ(desk.desktopOpUs.size(), ops);
-  EXPECT_EQ(view.operatorModel()->match(0), OperatorTableModel::Match::kUnknown);
+  EXPECT_EQ(view.operatorModel()->opMatch(0), OperatorTableModel::Match::kUnknown);
   ASSERT_NE(desk.desktopTensors, nullptr);
   EXPECT_EQ(desk.deviceTensors, nullptr);
   wb.device()->disconnectDevice();
@@ -226,8 +226,8 @@ TEST(ModelView, AForcedDivergenceIsHighlightedInTableGraphAndHeatmap) {
   // Table: the operator before it agrees; it differs and has the red background.
   OperatorTableModel* ops = view.operatorModel();
   EXPECT_EQ(ops->firstDivergingOp(), faulty);
-  EXPECT_EQ(ops->match(faulty - 1), OperatorTableModel::Match::kIdentical);
-  EXPECT_EQ(ops->match(faulty), OperatorTableModel::Match::kDiffers);
+  EXPECT_EQ(ops->opMatch(faulty - 1), OperatorTableModel::Match::kIdentical);
+  EXPECT_EQ(ops->opMatch(faulty), OperatorTableModel::Match::kDiffers);
   EXPECT_EQ(ops->index(faulty, OperatorTableModel::kMatch).data().toString(), "differs");
   EXPECT_TRUE(ops->index(faulty, 0).data(Qt::BackgroundRole).isValid());
   EXPECT_FALSE(ops->index(faulty - 1, 0).data(Qt::BackgroundRole).isValid());
