@@ -454,7 +454,10 @@ void ModelView::clearResults() {
   m_graph->setHighlightedOp(-1);
   m_heatmap->showMessage(tr("Run the model, then select a tensor to see its values."));
   m_chart->removeAllSeries();
-  for (QAbstractAxis* axis : m_chart->axes()) m_chart->removeAxis(axis);
+  for (QAbstractAxis* axis : m_chart->axes()) {
+    m_chart->removeAxis(axis);  // the chart hands the axis back: ours to delete
+    delete axis;
+  }
   m_latencyNote->setText(tr("Run the model to see per-operator latency."));
 }
 
@@ -494,7 +497,10 @@ void ModelView::showReport(const RunReport& r) {
 
 void ModelView::showLatency(const RunReport& r) {
   m_chart->removeAllSeries();
-  for (QAbstractAxis* axis : m_chart->axes()) m_chart->removeAxis(axis);
+  for (QAbstractAxis* axis : m_chart->axes()) {
+    m_chart->removeAxis(axis);  // the chart hands the axis back: ours to delete
+    delete axis;
+  }
   auto* device = new QBarSet(tr("Device µs"));
   auto* desktop = new QBarSet(tr("Desktop µs"));
   device->setColor(QColor(31, 119, 180));
