@@ -94,8 +94,9 @@ class Interpreter {
   // invoke() cheaper — each operator's decoded description and what kernels keep with
   // OpContext::allocateHostCache() (the optimized kernels' packed weights and requantization
   // constants). The host owns that memory; it must stay valid until the Interpreter is destroyed
-  // or allocate() runs again (which takes new memory). Set before allocate(). Without it (a
-  // device) operators are decoded from the model at every invoke and the arena holds everything.
+  // or allocate() runs again (which asks the host for fresh blocks). Set before allocate(). Without
+  // it (a device) operators are decoded from the model at every invoke and the arena holds
+  // everything.
   void setHostCache(HostCacheFn allocator, void* context) {
     m_hostCache = allocator;
     m_hostCacheContext = context;
