@@ -91,13 +91,10 @@ bool parseDeviceUri(const QString& text, DeviceUri* uri, QString* error) {
     u.port = static_cast<quint16>(port);
   } else if (scheme == QLatin1String("sim")) {
     u.kind = DeviceUri::Kind::kSimulator;
-    if (!splitOptions(scheme, rest,
-                      {QStringLiteral("model"), QStringLiteral("sensor"), QStringLiteral("rate"),
-                       QStringLiteral("wav"), QStringLiteral("csv"), QStringLiteral("agent"),
-                       QStringLiteral("slots"), QStringLiteral("arena"), QStringLiteral("baud"),
-                       QStringLiteral("fault-op"), QStringLiteral("front-end")},
-                      &head, &u.options, error))
-      return false;
+    QStringList known;
+    for (const char* key : kSimAgentOptions) known << QString::fromLatin1(key);
+    known << QStringLiteral("agent") << QStringLiteral("slots");
+    if (!splitOptions(scheme, rest, known, &head, &u.options, error)) return false;
     if (!head.isEmpty()) {
       *error = QStringLiteral("sim: takes options only, e.g. sim:?sensor=imu&model=PATH");
       return false;

@@ -12,6 +12,12 @@
 
 namespace tinyscope::link {
 
+// The sim: options that are the simulated agent's own command-line options: sim:?KEY=VALUE
+// starts `tinyscope-agent --KEY VALUE`. sim: also takes agent=PATH (which program) and
+// slots=DIR (where its slots live), which the launcher reads itself.
+inline constexpr const char* kSimAgentOptions[] = {"model", "sensor", "rate",     "wav",      "csv",
+                                                   "arena", "baud",   "fault-op", "front-end"};
+
 struct DeviceUri {
   enum class Kind { kSerial, kBle, kTcp, kSimulator, kQemu };
   Kind kind = Kind::kSimulator;

@@ -75,9 +75,7 @@ std::unique_ptr<link::Transport> launchSimulator(const link::DeviceUri& uri, QSt
     return nullptr;
   }
   QStringList args;  // stdio is the agent's default link
-  static const char* const kPassThrough[] = {"model", "sensor", "rate",     "wav",      "csv",
-                                             "arena", "baud",   "fault-op", "front-end"};
-  for (const char* key : kPassThrough) {
+  for (const char* key : link::kSimAgentOptions) {
     const QString k = QString::fromLatin1(key);
     if (uri.options.hasQueryItem(k)) args << QStringLiteral("--") + k << uri.option(k);
   }
