@@ -20,6 +20,11 @@ namespace tinyscope::runner::cortex_m {
 // kResolverFull when the table has no room.
 Status addCortexMOps(OpResolver& resolver);
 
+// kernels::addCoreOps() with these three kernels instead of the reference ones (the same seven
+// builtins), so an image of the core tier alone does not link the reference registrations of
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED. kResolverFull when the table has no room.
+Status addCortexMCoreOps(OpResolver& resolver);
+
 OpRegistration registerConv2d();
 OpRegistration registerDepthwiseConv2d();
 OpRegistration registerFullyConnected();
