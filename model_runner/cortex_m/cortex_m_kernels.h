@@ -47,11 +47,13 @@ inline int32_t columnStride(int32_t depth) {
 }
 
 // ---- operators ------------------------------------------------------------------------------
-// Scratch for convPerChannel: two interleaved int16 im2col columns.
+// Scratch for convPerChannel: two interleaved int16 im2col columns and one window of int8.
 inline size_t convScratchBytes(const kernels::Shape4& filt) {
-  return 2u * sizeof(int16_t) * static_cast<size_t>(columnStride(filt.h * filt.w * filt.c));
+  return (2u * sizeof(int16_t) + 1u) * static_cast<size_t>(columnStride(filt.h * filt.w * filt.c));
 }
-// reference::convPerChannel for int8/int32 bias without groups (filt.c == in.c).
+// reference::convPerChannel for int8/int32 bias without groups (filt.c == in.c), for an input
+// zero point (-p.inputOffset) that fits int8 (the model verifier's rule): padding is gathered
+// as that byte.
 void convPerChannel(const kernels::ConvParams& p, const int32_t* multipliers, const int32_t* shifts,
                     const kernels::Shape4& in, const int8_t* input, const kernels::Shape4& filt,
                     const int8_t* filter, const int32_t* bias, const kernels::Shape4& out,
@@ -65,6 +67,19 @@ void depthwiseConvPerChannel(const kernels::ConvParams& p, int32_t depthMultipli
                              const kernels::Shape4& in, const int8_t* input,
                              const kernels::Shape4& filt, const int8_t* filter, const int32_t* bias,
                              const kernels::Shape4& out, int8_t* output);
+
+// DEPTHWISE_CONV_2D on a one-channel input (in.c == 1, any depth multiplier) is a CONV_2D with
+// filt.c outputs whose filter is the depthwise filter transposed ([1, h, w, m] -> [m, h, w, 1]):
+// depthwiseOneChannel transposes the filter into scratch on every call (filt.c x h x w bytes)
+// and runs convPerChannel on it. Scratch: the conv columns, then the transposed filter.
+inline size_t depthwiseOneChannelScratchBytes(const kernels::Shape4& filt) {
+  const kernels::Shape4 conv{filt.c, filt.h, filt.w, 1};
+  return convScratchBytes(conv) + static_cast<size_t>(filt.c) * filt.h * filt.w;
+}
+void depthwiseOneChannel(const kernels::ConvParams& p, const int32_t* multipliers,
+                         const int32_t* shifts, const kernels::Shape4& in, const int8_t* input,
+                         const kernels::Shape4& filt, const int8_t* filter, const int32_t* bias,
+                         const kernels::Shape4& out, int8_t* output, void* scratch);
 
 // reference::fullyConnected for int8 with int32 bias and p.filterOffset == 0 (symmetric weights).
 // No scratch: 4 rows x 1 batch row per step, the int8 input widened (input offset added)

@@ -163,4 +163,20 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
   }
 }
 
+void depthwiseOneChannel(const ConvParams& p, const int32_t* multipliers, const int32_t* shifts,
+                         const Shape4& in, const int8_t* input, const Shape4& filt,
+                         const int8_t* filter, const int32_t* bias, const Shape4& out,
+                         int8_t* output, void* scratch) {
+  const Shape4 conv{filt.c, filt.h, filt.w, 1};
+  int16_t* cols = static_cast<int16_t*>(scratch);
+  int8_t* transposed = reinterpret_cast<int8_t*>(cols) + convScratchBytes(conv);
+  const int32_t taps = filt.h * filt.w;
+  for (int32_t m = 0; m < filt.c; ++m) {
+    const int8_t* src = filter + m;
+    int8_t* dst = transposed + m * taps;
+    for (int32_t t = 0; t < taps; ++t, src += filt.c) dst[t] = *src;
+  }
+  convPerChannel(p, multipliers, shifts, in, input, conv, transposed, bias, out, output, cols);
+}
+
 }  // namespace tinyscope::runner::cortex_m

@@ -115,7 +115,8 @@ inline int32_t smlatb(int32_t a, int32_t b, int32_t acc) {
 //    INT32_MIN) cannot occur and the result is > INT32_MIN.
 //  - RoundingDivideByPOT(h, e >= 1), ties away from zero: round half up of (h - [h < 0]) / 2^e,
 //    computed as y - (y >> 1) with y = (h - [h < 0]) >> (e - 1) (no overflow anywhere).
-inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+__attribute__((always_inline)) inline int32_t requantize(int32_t acc, int32_t multiplier,
+                                                         int32_t shift) {
   const int32_t left = shift > 0 ? shift : 0;
   const int32_t x = static_cast<int32_t>(static_cast<uint32_t>(acc) << left);
   const int64_t product = static_cast<int64_t>(x) * multiplier + (int64_t{1} << 30);
@@ -132,7 +133,8 @@ struct OutputStage {
   int32_t actMin = -128, actMax = 127;
 };
 
-inline int8_t finish(int32_t acc, int32_t multiplier, int32_t shift, const OutputStage& o) {
+__attribute__((always_inline)) inline int8_t finish(int32_t acc, int32_t multiplier, int32_t shift,
+                                                    const OutputStage& o) {
   int32_t v = static_cast<int32_t>(static_cast<uint32_t>(requantize(acc, multiplier, shift)) +
                                    static_cast<uint32_t>(o.offset));
   v = v < o.actMin ? o.actMin : v;

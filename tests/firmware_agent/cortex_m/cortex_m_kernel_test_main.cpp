@@ -234,6 +234,49 @@ void checkDepthwise(int32_t cases) {
   }
 }
 
+// One input channel (depthwiseOneChannel, the CONV_2D route): depth multipliers 1 to 10, odd
+// ones included, and sometimes a large filter with stride 2 (micro_speech's 10x8 window).
+void checkDepthwiseOneChannel(int32_t cases) {
+  for (int32_t i = 0; i < cases;) {
+    Shape4 in, filt, out;
+    ConvParams p;
+    const int32_t m = range(1, 10);
+    in.c = 1;
+    if (!windowShapes(&in, &filt, &out, &p, 0, true, m)) continue;
+    if (next() % 4 == 0) {
+      in.h = range(8, 30);
+      in.w = range(6, 24);
+      filt.h = range(4, 10);
+      filt.w = range(4, 8);
+      p.strideH = p.strideW = 2;
+      p.dilationH = p.dilationW = 1;
+      const auto padding = (next() & 1) ? schema::Padding::kSame : schema::Padding::kValid;
+      out.h = kernels::computeOutSize(padding, in.h, filt.h, p.strideH, p.dilationH);
+      out.w = kernels::computeOutSize(padding, in.w, filt.w, p.strideW, p.dilationW);
+      if (out.h <= 0 || out.w <= 0) continue;
+      p.padH = kernels::computePadding(p.strideH, p.dilationH, in.h, filt.h, out.h);
+      p.padW = kernels::computePadding(p.strideW, p.dilationW, in.w, filt.w, out.w);
+      if (in.flatSize() > kMaxTensor || out.flatSize() > kMaxTensor) continue;
+    }
+    if (filt.flatSize() > kMaxTensor ||
+        cortex_m::depthwiseOneChannelScratchBytes(filt) > sizeof g_scratch) {
+      continue;
+    }
+    fillInt8(g_input, in.flatSize());
+    fillInt8(g_filter, filt.flatSize());
+    for (int32_t c = 0; c < out.c; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
+    randomQuant(out.c);
+    const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
+    kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt,
+                                                g_filter, bias, out, g_expected);
+    memset(g_actual, 0x55, size_t(out.flatSize()));
+    cortex_m::depthwiseOneChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias,
+                                  out, g_actual, g_scratch);
+    report("DEPTHWISE_CONV_2D one channel", i, out.flatSize());
+    ++i;
+  }
+}
+
 void checkFullyConnected(int32_t cases) {
   for (int32_t i = 0; i < cases; ++i) {
     const int32_t batches = range(1, 3);
@@ -268,6 +311,7 @@ int main() {
   checkRequantize(200000);
   checkConv(300);
   checkDepthwise(400);
+  checkDepthwiseOneChannel(200);
   checkFullyConnected(300);
   print("cortex_m kernel test: ");
   printNumber(g_failures);
