@@ -37,7 +37,8 @@ struct GemmOutput {
 void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const int16_t* cols,
                   const GemmOutput& o, int8_t* out0, int8_t* out1);
 // The same for one int8 column x (x[k] + inputOffset), 4 channels per step, widened to int16
-// pairs inside the inner loop: no scratch.
+// pairs inside the inner loop: no scratch. The last channels % 4 (all of them when depth < 4)
+// run one at a time.
 void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* x,
           int32_t inputOffset, const GemmOutput& o, int8_t* out);
 

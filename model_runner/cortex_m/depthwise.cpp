@@ -38,7 +38,7 @@ __attribute__((always_inline)) inline void tap4(const int8_t* src, const int8_t*
   acc.a3 = dsp::smlatt(x13, f13, acc.a3);
 }
 
-inline int32_t biasAt(const int32_t* bias, int32_t c) {
+__attribute__((always_inline)) inline int32_t biasAt(const int32_t* bias, int32_t c) {
   return bias != nullptr ? bias[c] : 0;
 }
 

@@ -14,7 +14,7 @@ using kernels::Shape4;
 // Columns are written and read as int32 pairs; this type may alias the int16 elements.
 typedef int32_t __attribute__((may_alias)) Pair;
 
-inline int32_t biasAt(const int32_t* bias, int32_t c) {
+__attribute__((always_inline)) inline int32_t biasAt(const int32_t* bias, int32_t c) {
   return bias != nullptr ? bias[c] : 0;
 }
 
@@ -293,28 +293,33 @@ void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* 
   const int32_t whole = depth & ~3;
   const int32_t offsets = dsp::pair16(inputOffset);
   const dsp::OutputStage os = outputStage(o);
-  for (int32_t c = 0; c < channels; c += 4) {
-    // A partial last quad runs its rows one at a time (stride 0: four copies of one row).
-    const int32_t n = channels - c < 4 ? channels - c : 4;
+  int32_t c = 0;
+  for (; groups > 0 && c + 4 <= channels; c += 4) {
     const int8_t* w0 = weights + c * depth;
     int32_t acc[4];
-    for (int32_t r = 0; r < n; ++r) acc[r] = biasAt(o.bias, c + r);
-    if (n == 4 && groups > 0) {
-      gemv1x4(acc, w0, depth, x, groups, offsets);
-    } else if (groups > 0) {
-      for (int32_t r = 0; r < n; ++r) {
-        int32_t quad[4] = {acc[r], 0, 0, 0};
-        gemv1x4(quad, w0 + r * depth, 0, x, groups, offsets);
-        acc[r] = quad[0];
-      }
-    }
-    for (int32_t r = 0; r < n; ++r) {
+    for (int32_t r = 0; r < 4; ++r) acc[r] = biasAt(o.bias, c + r);
+    gemv1x4(acc, w0, depth, x, groups, offsets);
+    for (int32_t r = 0; r < 4; ++r) {
       const int8_t* w = w0 + r * depth;
       for (int32_t k = whole; k < depth; ++k)
         acc[r] = dsp::smlabb(w[k], x[k] + inputOffset, acc[r]);
       const int32_t q = (c + r) * o.quantStride;
       out[c + r] = dsp::finish(acc[r], o.multipliers[q], o.shifts[q], os);
     }
+  }
+  // The last channels % 4 rows, and every row of a depth below 4, one at a time.
+  for (; c < channels; ++c) {
+    const int8_t* w = weights + c * depth;
+    int32_t acc = biasAt(o.bias, c);
+    int32_t k = 0;
+    for (; k < whole; k += 4) {
+      const int32_t v = dsp::read32(x + k), f = dsp::read32(w + k);
+      acc = dsp::smlad(dsp::sxtb16(f), dsp::sxtab16(offsets, v), acc);
+      acc = dsp::smlad(dsp::sxtb16Ror8(f), dsp::sxtab16Ror8(offsets, v), acc);
+    }
+    for (; k < depth; ++k) acc = dsp::smlabb(w[k], x[k] + inputOffset, acc);
+    const int32_t q = c * o.quantStride;
+    out[c] = dsp::finish(acc, o.multipliers[q], o.shifts[q], os);
   }
 }
 
