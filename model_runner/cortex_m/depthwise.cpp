@@ -42,6 +42,15 @@ __attribute__((always_inline)) inline int32_t biasAt(const int32_t* bias, int32_
   return bias != nullptr ? bias[c] : 0;
 }
 
+// Requantizes n accumulators of consecutive output channels into dst (the paths no core model
+// takes share this one copy of the output stage; the 4-channel path inlines its own).
+__attribute__((noinline, cold)) void finishChannels(const int32_t* acc, int32_t n,
+                                                    const int32_t* multipliers,
+                                                    const int32_t* shifts,
+                                                    const dsp::OutputStage& os, int8_t* dst) {
+  for (int32_t i = 0; i < n; ++i) dst[i] = dsp::finish(acc[i], multipliers[i], shifts[i], os);
+}
+
 }  // namespace
 
 void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
@@ -113,7 +122,7 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
                                   filter[(fy * filt.w + fx) * outC + c], acc);
               }
             }
-            dst[c] = dsp::finish(acc, multipliers[c], shifts[c], os);
+            finishChannels(&acc, 1, multipliers + c, shifts + c, os, dst + c);
           }
           continue;
         }
@@ -139,10 +148,8 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
                 acc.a3 = dsp::smlatb(f13, x, acc.a3);
               }
             }
-            dst[oc] = dsp::finish(acc.a0, multipliers[oc], shifts[oc], os);
-            dst[oc + 1] = dsp::finish(acc.a1, multipliers[oc + 1], shifts[oc + 1], os);
-            dst[oc + 2] = dsp::finish(acc.a2, multipliers[oc + 2], shifts[oc + 2], os);
-            dst[oc + 3] = dsp::finish(acc.a3, multipliers[oc + 3], shifts[oc + 3], os);
+            const int32_t sums[4] = {acc.a0, acc.a1, acc.a2, acc.a3};
+            finishChannels(sums, 4, multipliers + oc, shifts + oc, os, dst + oc);
           }
           for (; m < depthMultiplier; ++m) {
             const int32_t oc = ic * depthMultiplier + m;
@@ -155,7 +162,7 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
                                   filter[(fy * filt.w + fx) * outC + oc], acc);
               }
             }
-            dst[oc] = dsp::finish(acc, multipliers[oc], shifts[oc], os);
+            finishChannels(&acc, 1, multipliers + oc, shifts + oc, os, dst + oc);
           }
         }
       }
