@@ -48,9 +48,14 @@ inline int32_t columnStride(int32_t depth) {
 }
 
 // ---- operators ------------------------------------------------------------------------------
-// Scratch for convPerChannel: two interleaved int16 im2col columns and one window of int8.
+// Scratch for convPerChannel: two interleaved int16 im2col columns, then the int8 bytes of one
+// window being gathered: one filter row when a row is a multiple of 4 bytes, else the whole
+// window.
 inline size_t convScratchBytes(const kernels::Shape4& filt) {
-  return (2u * sizeof(int16_t) + 1u) * static_cast<size_t>(columnStride(filt.h * filt.w * filt.c));
+  const int32_t rowLen = filt.w * filt.c;
+  const int32_t gathered = (rowLen & 3) == 0 ? rowLen : filt.h * rowLen;
+  return 2u * sizeof(int16_t) * static_cast<size_t>(columnStride(filt.h * rowLen)) +
+         static_cast<size_t>(columnStride(gathered));
 }
 // reference::convPerChannel for int8/int32 bias without groups (filt.c == in.c), for an input
 // zero point (-p.inputOffset) that fits int8 (the model verifier's rule): padding is gathered

@@ -2,8 +2,10 @@
 // as a firmware image (mps2-an386, run under QEMU with semihosting by ctest): requantization on
 // random and extreme values, then CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on random
 // shapes (strides, dilations, padding, channel counts around multiples of 4, depth
-// multipliers, batches, clamps, with and without bias). Prints one line per failing case and
-// exits with the number of mismatching cases (0 = pass). Static buffers only.
+// multipliers, batches, clamps, with and without bias; one-channel depthwise with depth
+// multipliers 1-10 and large stride-2 windows; scratch writes beyond the requested size). Prints
+// one line per failing case and exits with the number of mismatching cases (0 = pass). Static
+// buffers only.
 //
 // Built for the host as well (plain main, printf) when compiled without __arm__, where the
 // kernels use their portable SIMD equivalents.
@@ -76,6 +78,29 @@ alignas(16) int8_t g_actual[kMaxTensor];
 alignas(16) int16_t g_scratch[kMaxTensor];
 
 uint32_t g_failures = 0;
+
+// The kernels may write only the scratch bytes they ask for: the rest of g_scratch holds a
+// pattern that must survive the call.
+constexpr uint8_t kCanary = 0xA5;
+void armScratch(size_t requested) {
+  memset(reinterpret_cast<uint8_t*>(g_scratch) + requested, kCanary, sizeof g_scratch - requested);
+}
+void checkScratch(const char* what, int32_t caseIndex, size_t requested) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(g_scratch);
+  for (size_t i = requested; i < sizeof g_scratch; ++i) {
+    if (p[i] == kCanary) continue;
+    ++g_failures;
+    print(what);
+    print(" case ");
+    printNumber(caseIndex);
+    print(": wrote scratch byte ");
+    printNumber(int64_t(i));
+    print(" beyond the ");
+    printNumber(int64_t(requested));
+    print(" it asked for\n");
+    return;
+  }
+}
 
 void randomQuant(int32_t channels) {
   for (int32_t c = 0; c < channels; ++c) {
@@ -204,9 +229,11 @@ void checkConv(int32_t cases) {
     kernels::reference::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter,
                                        bias, out, g_expected);
     memset(g_actual, 0x55, size_t(out.flatSize()));
+    armScratch(cortex_m::convScratchBytes(filt));
     cortex_m::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias, out,
                              g_actual, g_scratch);
     report("CONV_2D", i, out.flatSize());
+    checkScratch("CONV_2D", i, cortex_m::convScratchBytes(filt));
     ++i;
   }
 }
@@ -270,9 +297,12 @@ void checkDepthwiseOneChannel(int32_t cases) {
     kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt,
                                                 g_filter, bias, out, g_expected);
     memset(g_actual, 0x55, size_t(out.flatSize()));
+    armScratch(cortex_m::depthwiseOneChannelScratchBytes(filt));
     cortex_m::depthwiseOneChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias,
                                   out, g_actual, g_scratch);
     report("DEPTHWISE_CONV_2D one channel", i, out.flatSize());
+    checkScratch("DEPTHWISE_CONV_2D one channel", i,
+                 cortex_m::depthwiseOneChannelScratchBytes(filt));
     ++i;
   }
 }
