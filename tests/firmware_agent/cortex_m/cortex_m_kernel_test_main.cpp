@@ -214,6 +214,24 @@ bool windowShapes(Shape4* in, Shape4* filt, Shape4* out, ConvParams* p, int32_t 
          out->flatSize() <= kMaxTensor && out->c <= kMaxChannels;
 }
 
+// Random input, filter, bias (or none) and per-channel quantization of a window op; returns
+// the bias.
+const int32_t* randomOperands(const Shape4& in, const Shape4& filt, int32_t channels) {
+  fillInt8(g_input, in.flatSize());
+  fillInt8(g_filter, filt.flatSize());
+  for (int32_t c = 0; c < channels; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
+  randomQuant(channels);
+  return (next() % 4 == 0) ? nullptr : g_bias;
+}
+
+// The reference depthwise result into g_expected; g_actual poisoned for the kernel under test.
+void expectDepthwise(const ConvParams& p, int32_t m, const Shape4& in, const Shape4& filt,
+                     const int32_t* bias, const Shape4& out) {
+  kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt,
+                                              g_filter, bias, out, g_expected);
+  memset(g_actual, 0x55, size_t(out.flatSize()));
+}
+
 void checkConv(int32_t cases) {
   for (int32_t i = 0; i < cases;) {
     Shape4 in, filt, out;
@@ -221,11 +239,7 @@ void checkConv(int32_t cases) {
     in.c = channelCount(24);
     if (!windowShapes(&in, &filt, &out, &p, channelCount(kMaxChannels), false, 1)) continue;
     if (cortex_m::convScratchBytes(filt) > sizeof g_scratch) continue;
-    fillInt8(g_input, in.flatSize());
-    fillInt8(g_filter, filt.flatSize());
-    for (int32_t c = 0; c < out.c; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
-    randomQuant(out.c);
-    const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
+    const int32_t* bias = randomOperands(in, filt, out.c);
     kernels::reference::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter,
                                        bias, out, g_expected);
     memset(g_actual, 0x55, size_t(out.flatSize()));
@@ -246,14 +260,8 @@ void checkDepthwise(int32_t cases) {
     const int32_t m = multipliers[next() % (sizeof multipliers / sizeof multipliers[0])];
     in.c = m == 1 ? channelCount(kMaxChannels) : range(1, kMaxChannels / m);
     if (!windowShapes(&in, &filt, &out, &p, 0, true, m)) continue;
-    fillInt8(g_input, in.flatSize());
-    fillInt8(g_filter, filt.flatSize());
-    for (int32_t c = 0; c < out.c; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
-    randomQuant(out.c);
-    const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
-    kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt,
-                                                g_filter, bias, out, g_expected);
-    memset(g_actual, 0x55, size_t(out.flatSize()));
+    const int32_t* bias = randomOperands(in, filt, out.c);
+    expectDepthwise(p, m, in, filt, bias, out);
     cortex_m::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt, g_filter,
                                       bias, out, g_actual);
     report("DEPTHWISE_CONV_2D", i, out.flatSize());
@@ -289,14 +297,8 @@ void checkDepthwiseOneChannel(int32_t cases) {
         cortex_m::depthwiseOneChannelScratchBytes(filt) > sizeof g_scratch) {
       continue;
     }
-    fillInt8(g_input, in.flatSize());
-    fillInt8(g_filter, filt.flatSize());
-    for (int32_t c = 0; c < out.c; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
-    randomQuant(out.c);
-    const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
-    kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt,
-                                                g_filter, bias, out, g_expected);
-    memset(g_actual, 0x55, size_t(out.flatSize()));
+    const int32_t* bias = randomOperands(in, filt, out.c);
+    expectDepthwise(p, m, in, filt, bias, out);
     armScratch(cortex_m::depthwiseOneChannelScratchBytes(filt));
     cortex_m::depthwiseOneChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias,
                                   out, g_actual, g_scratch);
