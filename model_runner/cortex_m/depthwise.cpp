@@ -57,10 +57,7 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
                              const int32_t* multipliers, const int32_t* shifts, const Shape4& in,
                              const int8_t* input, const Shape4& filt, const int8_t* filter,
                              const int32_t* bias, const Shape4& out, int8_t* output) {
-  dsp::OutputStage os;
-  os.offset = p.outputOffset;
-  os.actMin = p.actMin;
-  os.actMax = p.actMax;
+  const dsp::OutputStage os = dsp::outputStage(p.outputOffset, p.actMin, p.actMax);
   const int32_t offsets = dsp::pair16(p.inputOffset);
   const int32_t inC = in.c;
   const int32_t outC = out.c;

@@ -128,18 +128,46 @@ __attribute__((always_inline)) inline int32_t requantize(int32_t acc, int32_t mu
 
 // Output stage shared by the kernels: requantize, add the output zero point (wrapping, like
 // the reference), clamp to the fused activation range.
+// saturateOnly: the range is all of int8 (no fused activation, or one that clips nothing), so
+// one SSAT replaces the two compares.
 struct OutputStage {
   int32_t offset = 0;
   int32_t actMin = -128, actMax = 127;
+  bool saturateOnly = true;
 };
+
+inline OutputStage outputStage(int32_t offset, int32_t actMin, int32_t actMax) {
+  OutputStage s;
+  s.offset = offset;
+  s.actMin = actMin;
+  s.actMax = actMax;
+  s.saturateOnly = actMin == -128 && actMax == 127;
+  return s;
+}
+
+// v clamped to [-128, 127].
+inline int32_t saturate8(int32_t v) {
+#if defined(__ARM_FEATURE_SAT)
+  return __ssat(v, 8);
+#else
+  return v < -128 ? -128 : (v > 127 ? 127 : v);
+#endif
+}
+
+// v clamped to the fused activation range (one out-of-line copy: the inlined output stages
+// keep only the SSAT path).
+__attribute__((noinline)) inline int8_t clampToRange(int32_t v, const OutputStage& o) {
+  v = v < o.actMin ? o.actMin : v;
+  v = v > o.actMax ? o.actMax : v;
+  return static_cast<int8_t>(v);
+}
 
 __attribute__((always_inline)) inline int8_t finish(int32_t acc, int32_t multiplier, int32_t shift,
                                                     const OutputStage& o) {
   int32_t v = static_cast<int32_t>(static_cast<uint32_t>(requantize(acc, multiplier, shift)) +
                                    static_cast<uint32_t>(o.offset));
-  v = v < o.actMin ? o.actMin : v;
-  v = v > o.actMax ? o.actMax : v;
-  return static_cast<int8_t>(v);
+  if (o.saturateOnly) return static_cast<int8_t>(saturate8(v));
+  return clampToRange(v, o);
 }
 
 }  // namespace tinyscope::runner::cortex_m::dsp

@@ -19,11 +19,7 @@ __attribute__((always_inline)) inline int32_t biasAt(const int32_t* bias, int32_
 }
 
 inline dsp::OutputStage outputStage(const GemmOutput& o) {
-  dsp::OutputStage s;
-  s.offset = o.offset;
-  s.actMin = o.actMin;
-  s.actMax = o.actMax;
-  return s;
+  return dsp::outputStage(o.offset, o.actMin, o.actMax);
 }
 
 // Column layout in scratch. Element k of column j (of `columns` = 1 or 2 interleaved ones) sits
