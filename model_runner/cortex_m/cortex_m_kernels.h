@@ -57,7 +57,8 @@ inline size_t convScratchBytes(const kernels::Shape4& filt) {
   return 2u * sizeof(int16_t) * static_cast<size_t>(columnStride(filt.h * rowLen)) +
          static_cast<size_t>(columnStride(gathered));
 }
-// reference::convPerChannel for int8/int32 bias without groups (filt.c == in.c), for an input
+// reference::convPerChannel for int8/int32 bias, grouped convolution included (filt.c divides
+// in.c: one GEMM per group), for an input
 // zero point (-p.inputOffset) that fits int8 (the model verifier's rule): padding is gathered
 // as that byte.
 void convPerChannel(const kernels::ConvParams& p, const int32_t* multipliers, const int32_t* shifts,

@@ -5,11 +5,12 @@
 // addCortexMOps() replaces those three registrations in a resolver that already holds the
 // reference op table (call kernels::addCoreOps() first); call it once at start-up, before
 // any interpreter uses the resolver. Each prepare makes the reference prepare's checks (same
-// errors); CONV_2D asks for two int16 im2col columns (4 x filter height x width x depth bytes)
-// through OpContext::requestScratch(), DEPTHWISE_CONV_2D and FULLY_CONNECTED need none. Weights
-// are read in place (no packed copy), so persistent memory equals the reference kernels'.
-// Cases the DSP path does not cover (grouped convolution, FULLY_CONNECTED weights with a zero
-// point) run the reference math. invoke() allocates nothing and cannot fail.
+// errors); CONV_2D asks for two int16 im2col columns and a gathered window
+// (convScratchBytes) through OpContext::requestScratch(), a one-channel DEPTHWISE_CONV_2D for
+// those plus its transposed filter (depthwiseOneChannelScratchBytes), FULLY_CONNECTED and other
+// depthwise layers for none. Weights are read in place (no packed copy in persistent memory),
+// so persistent memory equals the reference kernels'. FULLY_CONNECTED weights with a zero
+// point run the reference math. invoke() allocates nothing and cannot fail.
 #pragma once
 
 #include "model_runner/op_resolver.h"

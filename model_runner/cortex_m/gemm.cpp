@@ -51,11 +51,13 @@ const int8_t* pointwisePixel(const ConvParams& p, const Shape4& in, const int8_t
   return image + (y0 * in.w + x0) * in.c;
 }
 
-// Filter row fy of the window at y0, x0 as filt.w * c bytes (fx, c order); taps outside the
-// image hold the input zero point (-inputOffset), which adds 0 once the offset is added.
+// Filter row fy of the window at y0, x0 as filt.w * filt.c bytes (fx, c order); taps outside
+// the image hold the input zero point (-inputOffset), which adds 0 once the offset is added.
+// Pixels are in.c bytes apart; a tap takes the filt.c bytes from `image` on (image points at
+// the group's first channel).
 void gatherRow(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt,
                int32_t y0, int32_t x0, int32_t fy, int8_t* dst) {
-  const int32_t c = in.c;
+  const int32_t c = filt.c;
   const int32_t rowLen = filt.w * c;
   const int8_t pad = static_cast<int8_t>(-p.inputOffset);
   const int32_t iy = y0 + fy * p.dilationH;
@@ -63,11 +65,11 @@ void gatherRow(const ConvParams& p, const Shape4& in, const int8_t* image, const
     memset(dst, pad, static_cast<size_t>(rowLen));
     return;
   }
-  const int8_t* row = image + iy * in.w * c;
-  if (p.dilationW != 1) {
+  const int8_t* row = image + iy * in.w * in.c;
+  if (p.dilationW != 1 || c != in.c) {
     for (int32_t fx = 0, ix = x0; fx < filt.w; ++fx, ix += p.dilationW, dst += c) {
       if (ix >= 0 && ix < in.w) {
-        memcpy(dst, row + ix * c, static_cast<size_t>(c));
+        memcpy(dst, row + ix * in.c, static_cast<size_t>(c));
       } else {
         memset(dst, pad, static_cast<size_t>(c));
       }
@@ -83,12 +85,13 @@ void gatherRow(const ConvParams& p, const Shape4& in, const int8_t* image, const
   memset(dst + right * c, pad, static_cast<size_t>((filt.w - right) * c));
 }
 
-// One im2col column (output pixel oy, ox of one image) into column `j` of `col`. Rows of a
-// multiple of 4 bytes inside the image are widened straight from it; any other window is
-// gathered into `bytes` (depth bytes, the zero point in the padding) and widened from there.
+// One im2col column (output pixel oy, ox of one image; image at the group's first channel)
+// into column `j` of `col`. Rows of a multiple of 4 bytes inside the image are widened straight
+// from it; any other window is gathered into `bytes` (depth bytes, the zero point in the
+// padding) and widened from there.
 void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt,
             int32_t oy, int32_t ox, int16_t* col, int32_t j, int32_t blockStride, int8_t* bytes) {
-  const int32_t c = in.c;
+  const int32_t c = filt.c;
   const int32_t depth = filt.h * filt.w * c;
   const int32_t y0 = oy * p.strideH - p.padH;
   const int32_t x0 = ox * p.strideW - p.padW;
@@ -105,7 +108,7 @@ void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Sh
     packBlocks(bytes, depth, p.inputOffset, base, blockStride);
     return;
   }
-  const bool columnsInside = p.dilationW == 1 && x0 >= 0 && x0 + filt.w <= in.w;
+  const bool columnsInside = p.dilationW == 1 && c == in.c && x0 >= 0 && x0 + filt.w <= in.w;
   for (int32_t fy = 0; fy < filt.h; ++fy) {
     const int32_t iy = y0 + fy * p.dilationH;
     int16_t* dst = base + ((fy * rowLen) >> 2) * blockStride;
@@ -333,22 +336,34 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
   o.offset = p.outputOffset;
   o.actMin = p.actMin;
   o.actMax = p.actMax;
+  // Grouped convolution: group g reads input channels [g * filt.c, (g + 1) * filt.c) and
+  // writes output channels [g * perGroup, (g + 1) * perGroup), one GEMM per group.
+  const int32_t groups = in.c / filt.c;
+  const int32_t perGroup = out.c / groups;
   const int32_t pixels = out.h * out.w;
   for (int32_t b = 0; b < out.n; ++b) {
-    const int8_t* image = input + b * in.h * in.w * in.c;
-    int8_t* dst = output + b * pixels * out.c;
-    for (int32_t i = 0; i < pixels; i += 2) {
-      // An odd last pixel: a 1x1 filter reads it in place (GEMV), others pair it with itself.
-      const int32_t i1 = i + 1 < pixels ? i + 1 : i;
-      const int8_t* pixel =
-          i1 == i ? pointwisePixel(p, in, image, filt, i / out.w, i % out.w) : nullptr;
-      if (pixel != nullptr) {
-        gemv(filter, out.c, depth, pixel, p.inputOffset, o, dst + i * out.c);
-        break;
+    for (int32_t g = 0; g < groups; ++g) {
+      const int8_t* image = input + b * in.h * in.w * in.c + g * filt.c;
+      const int32_t first = g * perGroup;
+      int8_t* dst = output + b * pixels * out.c + first;
+      GemmOutput og = o;
+      og.bias = bias != nullptr ? bias + first : nullptr;
+      og.multipliers = multipliers + first;
+      og.shifts = shifts + first;
+      const int8_t* weights = filter + first * depth;
+      for (int32_t i = 0; i < pixels; i += 2) {
+        // An odd last pixel: a 1x1 filter reads it in place (GEMV), others pair it with itself.
+        const int32_t i1 = i + 1 < pixels ? i + 1 : i;
+        const int8_t* pixel =
+            i1 == i ? pointwisePixel(p, in, image, filt, i / out.w, i % out.w) : nullptr;
+        if (pixel != nullptr) {
+          gemv(weights, perGroup, depth, pixel, p.inputOffset, og, dst + i * out.c);
+          break;
+        }
+        im2col(p, in, image, filt, i / out.w, i % out.w, cols, 0, 8, bytes);
+        im2col(p, in, image, filt, i1 / out.w, i1 % out.w, cols, 1, 8, bytes);
+        gemm2Columns(weights, perGroup, depth, cols, og, dst + i * out.c, dst + i1 * out.c);
       }
-      im2col(p, in, image, filt, i / out.w, i % out.w, cols, 0, 8, bytes);
-      im2col(p, in, image, filt, i1 / out.w, i1 % out.w, cols, 1, 8, bytes);
-      gemm2Columns(filter, out.c, depth, cols, o, dst + i * out.c, dst + i1 * out.c);
     }
   }
 }

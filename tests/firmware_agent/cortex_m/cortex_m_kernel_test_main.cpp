@@ -2,7 +2,8 @@
 // as a firmware image (mps2-an386, run under QEMU with semihosting by ctest): requantization on
 // random and extreme values, then CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on random
 // shapes (strides, dilations, padding, channel counts around multiples of 4, depth
-// multipliers, batches, clamps, with and without bias; one-channel depthwise with depth
+// multipliers, batches, clamps, with and without bias; grouped convolution; one-channel
+// depthwise with depth
 // multipliers 1-10 and large stride-2 windows; scratch writes beyond the requested size). Prints
 // one line per failing case and exits with the number of mismatching cases (0 = pass). Static
 // buffers only.
@@ -236,8 +237,12 @@ void checkConv(int32_t cases) {
   for (int32_t i = 0; i < cases;) {
     Shape4 in, filt, out;
     ConvParams p;
-    in.c = channelCount(24);
-    if (!windowShapes(&in, &filt, &out, &p, channelCount(kMaxChannels), false, 1)) continue;
+    // One case in four is a grouped convolution (2 or 3 groups, filt.c = in.c / groups).
+    const int32_t groups = next() % 4 == 0 ? range(2, 3) : 1;
+    in.c = groups * channelCount(24 / groups);
+    const int32_t outChannels = groups * range(1, kMaxChannels / groups);
+    if (!windowShapes(&in, &filt, &out, &p, outChannels, false, 1)) continue;
+    filt.c = in.c / groups;
     if (cortex_m::convScratchBytes(filt) > sizeof g_scratch) continue;
     const int32_t* bias = randomOperands(in, filt, out.c);
     kernels::reference::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter,
