@@ -63,6 +63,8 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
   const int32_t outC = out.c;
   const int32_t rowStride = in.w * inC;
   const bool kernel3x3 = filt.h == 3 && filt.w == 3 && p.dilationH == 1 && p.dilationW == 1;
+  const int32_t stepX = p.dilationW * inC, stepY = p.dilationH * rowStride;
+  const int32_t filterStepY = filt.w * outC;
   for (int32_t b = 0; b < out.n; ++b) {
     const int8_t* image = input + b * in.h * rowStride;
     for (int32_t oy = 0; oy < out.h; ++oy) {
@@ -76,6 +78,10 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
         int8_t* dst = output + ((b * out.h + oy) * out.w + ox) * outC;
         if (depthMultiplier == 1) {
           const bool whole3x3 = kernel3x3 && fy0 == 0 && fy1 == 3 && fx0 == 0 && fx1 == 3;
+          const int32_t tapsY = fy1 - fy0, tapsX = fx1 - fx0;
+          const int32_t windowOffset =
+              (y0 + fy0 * p.dilationH) * rowStride + (x0 + fx0 * p.dilationW) * inC;
+          const int32_t filterOffset = (fy0 * filt.w + fx0) * outC;
           int32_t c = 0;
           for (; c + 4 <= inC; c += 4) {
             Acc4 acc{biasAt(bias, c), biasAt(bias, c + 1), biasAt(bias, c + 2),
@@ -94,13 +100,15 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
               tap4(r2, f + 6 * outC, offsets, acc);
               tap4(r2 + inC, f + 7 * outC, offsets, acc);
               tap4(r2 + 2 * inC, f + 8 * outC, offsets, acc);
-            } else {
-              for (int32_t fy = fy0; fy < fy1; ++fy) {
-                const int32_t iy = y0 + fy * p.dilationH;
-                const int8_t* row = image + iy * rowStride + c;
-                const int8_t* frow = filter + fy * filt.w * outC + c;
-                for (int32_t fx = fx0; fx < fx1; ++fx) {
-                  tap4(row + (x0 + fx * p.dilationW) * inC, frow + fx * outC, offsets, acc);
+            } else if (tapsX > 0 && tapsY > 0) {
+              // The taps inside the image, walked with pointer steps.
+              const int8_t* rowIn = image + windowOffset + c;
+              const int8_t* rowF = filter + filterOffset + c;
+              for (int32_t ty = tapsY; ty > 0; --ty, rowIn += stepY, rowF += filterStepY) {
+                const int8_t* in4 = rowIn;
+                const int8_t* f4 = rowF;
+                for (int32_t tx = tapsX; tx > 0; --tx, in4 += stepX, f4 += outC) {
+                  tap4(in4, f4, offsets, acc);
                 }
               }
             }
