@@ -8,9 +8,11 @@
 // errors); CONV_2D asks for two int16 im2col columns and a gathered window
 // (convScratchBytes) through OpContext::requestScratch(), a one-channel DEPTHWISE_CONV_2D for
 // those plus its transposed filter (depthwiseOneChannelScratchBytes), FULLY_CONNECTED and other
-// depthwise layers for none. Weights are read in place (no packed copy in persistent memory),
-// so persistent memory equals the reference kernels'. FULLY_CONNECTED weights with a zero
-// point run the reference math. invoke() allocates nothing and cannot fail.
+// depthwise layers for none. Weights are read in place (no packed copy in persistent memory);
+// FULLY_CONNECTED keeps its four tensor indices next to the shared op data (24 bytes of
+// persistent memory per op more than the reference kernel) so its invoke skips the operator's
+// tensor-list reads. FULLY_CONNECTED weights with a zero point run the reference math.
+// invoke() allocates nothing and cannot fail.
 #pragma once
 
 #include "model_runner/op_resolver.h"
