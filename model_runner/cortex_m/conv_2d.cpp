@@ -14,23 +14,16 @@ Status prepare(OpContext& ctx) {
   WindowOpData* d = nullptr;
   const Status s = prepareWindowOp(ctx, false, &d);
   if (s != Status::kOk) return s;
-  d->fast = d->filter.c == d->input.c;  // grouped convolution: reference math
-  if (!d->fast) return Status::kOk;
+  d->fast = true;
   return ctx.requestScratch(convScratchBytes(d->filter), &d->scratch);
 }
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const WindowOpData*>(ctx.userData());
   const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
-  if (d->fast) {
-    convPerChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,
-                   ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1), bias, d->output,
-                   ctx.outputData<int8_t>(0), static_cast<int16_t*>(d->scratch));
-    return;
-  }
-  kernels::reference::convPerChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,
-                                     ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1),
-                                     bias, d->output, ctx.outputData<int8_t>(0));
+  convPerChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,
+                 ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1), bias, d->output,
+                 ctx.outputData<int8_t>(0), static_cast<int16_t*>(d->scratch));
 }
 
 }  // namespace

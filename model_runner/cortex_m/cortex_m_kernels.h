@@ -37,7 +37,8 @@ struct GemmOutput {
 void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const int16_t* cols,
                   const GemmOutput& o, int8_t* out0, int8_t* out1);
 // The same for one int8 column x (x[k] + inputOffset), 4 channels per step, widened to int16
-// pairs inside the inner loop: no scratch.
+// pairs inside the inner loop: no scratch. The last channels % 4 (all of them when depth < 4)
+// run one at a time.
 void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* x,
           int32_t inputOffset, const GemmOutput& o, int8_t* out);
 
@@ -47,11 +48,19 @@ inline int32_t columnStride(int32_t depth) {
 }
 
 // ---- operators ------------------------------------------------------------------------------
-// Scratch for convPerChannel: two interleaved int16 im2col columns.
+// Scratch for convPerChannel: two interleaved int16 im2col columns, then the int8 bytes of one
+// window being gathered: one filter row when a row is a multiple of 4 bytes, else the whole
+// window.
 inline size_t convScratchBytes(const kernels::Shape4& filt) {
-  return 2u * sizeof(int16_t) * static_cast<size_t>(columnStride(filt.h * filt.w * filt.c));
+  const int32_t rowLen = filt.w * filt.c;
+  const int32_t gathered = (rowLen & 3) == 0 ? rowLen : filt.h * rowLen;
+  return 2u * sizeof(int16_t) * static_cast<size_t>(columnStride(filt.h * rowLen)) +
+         static_cast<size_t>(columnStride(gathered));
 }
-// reference::convPerChannel for int8/int32 bias without groups (filt.c == in.c).
+// reference::convPerChannel for int8/int32 bias, grouped convolution included (filt.c divides
+// in.c: one GEMM per group), for an input
+// zero point (-p.inputOffset) that fits int8 (the model verifier's rule): padding is gathered
+// as that byte.
 void convPerChannel(const kernels::ConvParams& p, const int32_t* multipliers, const int32_t* shifts,
                     const kernels::Shape4& in, const int8_t* input, const kernels::Shape4& filt,
                     const int8_t* filter, const int32_t* bias, const kernels::Shape4& out,
@@ -65,6 +74,19 @@ void depthwiseConvPerChannel(const kernels::ConvParams& p, int32_t depthMultipli
                              const kernels::Shape4& in, const int8_t* input,
                              const kernels::Shape4& filt, const int8_t* filter, const int32_t* bias,
                              const kernels::Shape4& out, int8_t* output);
+
+// DEPTHWISE_CONV_2D on a one-channel input (in.c == 1, any depth multiplier) is a CONV_2D with
+// filt.c outputs whose filter is the depthwise filter transposed ([1, h, w, m] -> [m, h, w, 1]):
+// depthwiseOneChannel transposes the filter into scratch on every call (filt.c x h x w bytes)
+// and runs convPerChannel on it. Scratch: the conv columns, then the transposed filter.
+inline size_t depthwiseOneChannelScratchBytes(const kernels::Shape4& filt) {
+  const kernels::Shape4 conv{filt.c, filt.h, filt.w, 1};
+  return convScratchBytes(conv) + static_cast<size_t>(filt.c) * filt.h * filt.w;
+}
+void depthwiseOneChannel(const kernels::ConvParams& p, const int32_t* multipliers,
+                         const int32_t* shifts, const kernels::Shape4& in, const int8_t* input,
+                         const kernels::Shape4& filt, const int8_t* filter, const int32_t* bias,
+                         const kernels::Shape4& out, int8_t* output, void* scratch);
 
 // reference::fullyConnected for int8 with int32 bias and p.filterOffset == 0 (symmetric weights).
 // No scratch: 4 rows x 1 batch row per step, the int8 input widened (input offset added)

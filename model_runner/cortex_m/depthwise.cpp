@@ -38,8 +38,17 @@ __attribute__((always_inline)) inline void tap4(const int8_t* src, const int8_t*
   acc.a3 = dsp::smlatt(x13, f13, acc.a3);
 }
 
-inline int32_t biasAt(const int32_t* bias, int32_t c) {
+__attribute__((always_inline)) inline int32_t biasAt(const int32_t* bias, int32_t c) {
   return bias != nullptr ? bias[c] : 0;
+}
+
+// Requantizes n accumulators of consecutive output channels into dst (the paths no core model
+// takes share this one copy of the output stage; the 4-channel path inlines its own).
+__attribute__((noinline, cold)) void finishChannels(const int32_t* acc, int32_t n,
+                                                    const int32_t* multipliers,
+                                                    const int32_t* shifts,
+                                                    const dsp::OutputStage& os, int8_t* dst) {
+  for (int32_t i = 0; i < n; ++i) dst[i] = dsp::finish(acc[i], multipliers[i], shifts[i], os);
 }
 
 }  // namespace
@@ -48,15 +57,14 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
                              const int32_t* multipliers, const int32_t* shifts, const Shape4& in,
                              const int8_t* input, const Shape4& filt, const int8_t* filter,
                              const int32_t* bias, const Shape4& out, int8_t* output) {
-  dsp::OutputStage os;
-  os.offset = p.outputOffset;
-  os.actMin = p.actMin;
-  os.actMax = p.actMax;
+  const dsp::OutputStage os = dsp::outputStage(p.outputOffset, p.actMin, p.actMax);
   const int32_t offsets = dsp::pair16(p.inputOffset);
   const int32_t inC = in.c;
   const int32_t outC = out.c;
   const int32_t rowStride = in.w * inC;
   const bool kernel3x3 = filt.h == 3 && filt.w == 3 && p.dilationH == 1 && p.dilationW == 1;
+  const int32_t stepX = p.dilationW * inC, stepY = p.dilationH * rowStride;
+  const int32_t filterStepY = filt.w * outC;
   for (int32_t b = 0; b < out.n; ++b) {
     const int8_t* image = input + b * in.h * rowStride;
     for (int32_t oy = 0; oy < out.h; ++oy) {
@@ -70,6 +78,10 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
         int8_t* dst = output + ((b * out.h + oy) * out.w + ox) * outC;
         if (depthMultiplier == 1) {
           const bool whole3x3 = kernel3x3 && fy0 == 0 && fy1 == 3 && fx0 == 0 && fx1 == 3;
+          const int32_t tapsY = fy1 - fy0, tapsX = fx1 - fx0;
+          const int32_t windowOffset =
+              (y0 + fy0 * p.dilationH) * rowStride + (x0 + fx0 * p.dilationW) * inC;
+          const int32_t filterOffset = (fy0 * filt.w + fx0) * outC;
           int32_t c = 0;
           for (; c + 4 <= inC; c += 4) {
             Acc4 acc{biasAt(bias, c), biasAt(bias, c + 1), biasAt(bias, c + 2),
@@ -88,13 +100,15 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
               tap4(r2, f + 6 * outC, offsets, acc);
               tap4(r2 + inC, f + 7 * outC, offsets, acc);
               tap4(r2 + 2 * inC, f + 8 * outC, offsets, acc);
-            } else {
-              for (int32_t fy = fy0; fy < fy1; ++fy) {
-                const int32_t iy = y0 + fy * p.dilationH;
-                const int8_t* row = image + iy * rowStride + c;
-                const int8_t* frow = filter + fy * filt.w * outC + c;
-                for (int32_t fx = fx0; fx < fx1; ++fx) {
-                  tap4(row + (x0 + fx * p.dilationW) * inC, frow + fx * outC, offsets, acc);
+            } else if (tapsX > 0 && tapsY > 0) {
+              // The taps inside the image, walked with pointer steps.
+              const int8_t* rowIn = image + windowOffset + c;
+              const int8_t* rowF = filter + filterOffset + c;
+              for (int32_t ty = tapsY; ty > 0; --ty, rowIn += stepY, rowF += filterStepY) {
+                const int8_t* in4 = rowIn;
+                const int8_t* f4 = rowF;
+                for (int32_t tx = tapsX; tx > 0; --tx, in4 += stepX, f4 += outC) {
+                  tap4(in4, f4, offsets, acc);
                 }
               }
             }
@@ -113,7 +127,7 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
                                   filter[(fy * filt.w + fx) * outC + c], acc);
               }
             }
-            dst[c] = dsp::finish(acc, multipliers[c], shifts[c], os);
+            finishChannels(&acc, 1, multipliers + c, shifts + c, os, dst + c);
           }
           continue;
         }
@@ -139,10 +153,8 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
                 acc.a3 = dsp::smlatb(f13, x, acc.a3);
               }
             }
-            dst[oc] = dsp::finish(acc.a0, multipliers[oc], shifts[oc], os);
-            dst[oc + 1] = dsp::finish(acc.a1, multipliers[oc + 1], shifts[oc + 1], os);
-            dst[oc + 2] = dsp::finish(acc.a2, multipliers[oc + 2], shifts[oc + 2], os);
-            dst[oc + 3] = dsp::finish(acc.a3, multipliers[oc + 3], shifts[oc + 3], os);
+            const int32_t sums[4] = {acc.a0, acc.a1, acc.a2, acc.a3};
+            finishChannels(sums, 4, multipliers + oc, shifts + oc, os, dst + oc);
           }
           for (; m < depthMultiplier; ++m) {
             const int32_t oc = ic * depthMultiplier + m;
@@ -155,12 +167,28 @@ void depthwiseConvPerChannel(const ConvParams& p, int32_t depthMultiplier,
                                   filter[(fy * filt.w + fx) * outC + oc], acc);
               }
             }
-            dst[oc] = dsp::finish(acc, multipliers[oc], shifts[oc], os);
+            finishChannels(&acc, 1, multipliers + oc, shifts + oc, os, dst + oc);
           }
         }
       }
     }
   }
+}
+
+void depthwiseOneChannel(const ConvParams& p, const int32_t* multipliers, const int32_t* shifts,
+                         const Shape4& in, const int8_t* input, const Shape4& filt,
+                         const int8_t* filter, const int32_t* bias, const Shape4& out,
+                         int8_t* output, void* scratch) {
+  const Shape4 conv{filt.c, filt.h, filt.w, 1};
+  int16_t* cols = static_cast<int16_t*>(scratch);
+  int8_t* transposed = reinterpret_cast<int8_t*>(cols) + convScratchBytes(conv);
+  const int32_t taps = filt.h * filt.w;
+  for (int32_t m = 0; m < filt.c; ++m) {
+    const int8_t* src = filter + m;
+    int8_t* dst = transposed + m * taps;
+    for (int32_t t = 0; t < taps; ++t, src += filt.c) dst[t] = *src;
+  }
+  convPerChannel(p, multipliers, shifts, in, input, conv, transposed, bias, out, output, cols);
 }
 
 }  // namespace tinyscope::runner::cortex_m

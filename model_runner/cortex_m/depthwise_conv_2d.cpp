@@ -1,4 +1,5 @@
-// DEPTHWISE_CONV_2D on the Cortex-M4: 4 channels per step, no scratch.
+// DEPTHWISE_CONV_2D on the Cortex-M4: 4 channels per step, no scratch; a one-channel input
+// runs as a CONV_2D (scratch: its columns and the transposed filter).
 #include "model_runner/cortex_m/cortex_m_kernels.h"
 #include "model_runner/cortex_m/cortex_m_ops.h"
 #include "model_runner/kernels/window_op.h"
@@ -14,16 +15,24 @@ Status prepare(OpContext& ctx) {
   WindowOpData* d = nullptr;
   const Status s = prepareWindowOp(ctx, true, &d);
   if (s != Status::kOk) return s;
+  // One input channel: a CONV_2D on the transposed filter (cortex_m_kernels.h).
   d->fast = true;
-  return Status::kOk;
+  if (d->input.c != 1) return Status::kOk;
+  return ctx.requestScratch(depthwiseOneChannelScratchBytes(d->filter), &d->scratch);
 }
 
 void invoke(const OpContext& ctx) {
   const auto* d = static_cast<const WindowOpData*>(ctx.userData());
+  const int32_t* bias = d->hasBias ? ctx.inputData<int32_t>(2) : nullptr;
+  if (d->input.c == 1) {
+    depthwiseOneChannel(d->params, d->quant.multipliers, d->quant.shifts, d->input,
+                        ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1), bias,
+                        d->output, ctx.outputData<int8_t>(0), d->scratch);
+    return;
+  }
   depthwiseConvPerChannel(d->params, d->depthMultiplier, d->quant.multipliers, d->quant.shifts,
                           d->input, ctx.inputData<int8_t>(0), d->filter, ctx.inputData<int8_t>(1),
-                          d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, d->output,
-                          ctx.outputData<int8_t>(0));
+                          bias, d->output, ctx.outputData<int8_t>(0));
 }
 
 }  // namespace

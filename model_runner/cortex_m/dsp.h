@@ -115,7 +115,8 @@ inline int32_t smlatb(int32_t a, int32_t b, int32_t acc) {
 //    INT32_MIN) cannot occur and the result is > INT32_MIN.
 //  - RoundingDivideByPOT(h, e >= 1), ties away from zero: round half up of (h - [h < 0]) / 2^e,
 //    computed as y - (y >> 1) with y = (h - [h < 0]) >> (e - 1) (no overflow anywhere).
-inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+__attribute__((always_inline)) inline int32_t requantize(int32_t acc, int32_t multiplier,
+                                                         int32_t shift) {
   const int32_t left = shift > 0 ? shift : 0;
   const int32_t x = static_cast<int32_t>(static_cast<uint32_t>(acc) << left);
   const int64_t product = static_cast<int64_t>(x) * multiplier + (int64_t{1} << 30);
@@ -127,17 +128,46 @@ inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
 
 // Output stage shared by the kernels: requantize, add the output zero point (wrapping, like
 // the reference), clamp to the fused activation range.
+// saturateOnly: the range is all of int8 (no fused activation, or one that clips nothing), so
+// one SSAT replaces the two compares.
 struct OutputStage {
   int32_t offset = 0;
   int32_t actMin = -128, actMax = 127;
+  bool saturateOnly = true;
 };
 
-inline int8_t finish(int32_t acc, int32_t multiplier, int32_t shift, const OutputStage& o) {
-  int32_t v = static_cast<int32_t>(static_cast<uint32_t>(requantize(acc, multiplier, shift)) +
-                                   static_cast<uint32_t>(o.offset));
+inline OutputStage outputStage(int32_t offset, int32_t actMin, int32_t actMax) {
+  OutputStage s;
+  s.offset = offset;
+  s.actMin = actMin;
+  s.actMax = actMax;
+  s.saturateOnly = actMin == -128 && actMax == 127;
+  return s;
+}
+
+// v clamped to [-128, 127].
+inline int32_t saturate8(int32_t v) {
+#if defined(__ARM_FEATURE_SAT)
+  return __ssat(v, 8);
+#else
+  return v < -128 ? -128 : (v > 127 ? 127 : v);
+#endif
+}
+
+// v clamped to the fused activation range (one out-of-line copy: the inlined output stages
+// keep only the SSAT path).
+__attribute__((noinline)) inline int8_t clampToRange(int32_t v, const OutputStage& o) {
   v = v < o.actMin ? o.actMin : v;
   v = v > o.actMax ? o.actMax : v;
   return static_cast<int8_t>(v);
+}
+
+__attribute__((always_inline)) inline int8_t finish(int32_t acc, int32_t multiplier, int32_t shift,
+                                                    const OutputStage& o) {
+  int32_t v = static_cast<int32_t>(static_cast<uint32_t>(requantize(acc, multiplier, shift)) +
+                                   static_cast<uint32_t>(o.offset));
+  if (o.saturateOnly) return static_cast<int8_t>(saturate8(v));
+  return clampToRange(v, o);
 }
 
 }  // namespace tinyscope::runner::cortex_m::dsp

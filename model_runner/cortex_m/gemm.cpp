@@ -2,6 +2,8 @@
 #include "model_runner/cortex_m/cortex_m_kernels.h"
 #include "model_runner/cortex_m/dsp.h"
 
+#include <string.h>
+
 namespace tinyscope::runner::cortex_m {
 
 namespace {
@@ -12,28 +14,18 @@ using kernels::Shape4;
 // Columns are written and read as int32 pairs; this type may alias the int16 elements.
 typedef int32_t __attribute__((may_alias)) Pair;
 
-inline int32_t biasAt(const int32_t* bias, int32_t c) {
+__attribute__((always_inline)) inline int32_t biasAt(const int32_t* bias, int32_t c) {
   return bias != nullptr ? bias[c] : 0;
 }
 
-inline int8_t finishAt(int32_t acc, const GemmOutput& o, int32_t c) {
-  const int32_t q = c * o.quantStride;
-  dsp::OutputStage s;
-  s.offset = o.offset;
-  s.actMin = o.actMin;
-  s.actMax = o.actMax;
-  return dsp::finish(acc, o.multipliers[q], o.shifts[q], s);
+inline dsp::OutputStage outputStage(const GemmOutput& o) {
+  return dsp::outputStage(o.offset, o.actMin, o.actMax);
 }
 
 // Column layout in scratch. Element k of column j (of `columns` = 1 or 2 interleaved ones) sits
 // in block k / 4 (blockStride = 4 * columns elements per block) at j * 4 + its place: whole
 // groups of 4 are stored x0 x2 x1 x3, the tail (depth % 4) in order. Two columns interleaved
 // give the inner loop one LDM of a02 a13 b02 b13 per 4 depth.
-inline int32_t columnPos(int32_t k, int32_t whole, int32_t blockStride) {
-  const int32_t in = k & 3;
-  return (k >> 2) * blockStride + (k < whole ? (((in & 1) << 1) | (in >> 1)) : in);
-}
-
 // n values (n % 4 == 0, or n reaching the column's end) from k = dst's block start onwards.
 void packBlocks(const int8_t* src, int32_t n, int32_t inputOffset, int16_t* dst,
                 int32_t blockStride) {
@@ -59,10 +51,47 @@ const int8_t* pointwisePixel(const ConvParams& p, const Shape4& in, const int8_t
   return image + (y0 * in.w + x0) * in.c;
 }
 
-// One im2col column (output pixel oy, ox of one image) into column `j` of `col`.
+// Filter row fy of the window at y0, x0 as filt.w * filt.c bytes (fx, c order); taps outside
+// the image hold the input zero point (-inputOffset), which adds 0 once the offset is added.
+// Pixels are in.c bytes apart; a tap takes the filt.c bytes from `image` on (image points at
+// the group's first channel).
+void gatherRow(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt,
+               int32_t y0, int32_t x0, int32_t fy, int8_t* dst) {
+  const int32_t c = filt.c;
+  const int32_t rowLen = filt.w * c;
+  const int8_t pad = static_cast<int8_t>(-p.inputOffset);
+  const int32_t iy = y0 + fy * p.dilationH;
+  if (iy < 0 || iy >= in.h) {
+    memset(dst, pad, static_cast<size_t>(rowLen));
+    return;
+  }
+  const int8_t* row = image + iy * in.w * in.c;
+  if (p.dilationW != 1 || c != in.c) {
+    for (int32_t fx = 0, ix = x0; fx < filt.w; ++fx, ix += p.dilationW, dst += c) {
+      if (ix >= 0 && ix < in.w) {
+        memcpy(dst, row + ix * in.c, static_cast<size_t>(c));
+      } else {
+        memset(dst, pad, static_cast<size_t>(c));
+      }
+    }
+    return;
+  }
+  // Taps [left, right) are inside the image.
+  const int32_t left = x0 < 0 ? (-x0 < filt.w ? -x0 : filt.w) : 0;
+  int32_t right = in.w - x0 < filt.w ? in.w - x0 : filt.w;
+  right = right > left ? right : left;
+  memset(dst, pad, static_cast<size_t>(left * c));
+  memcpy(dst + left * c, row + (x0 + left) * c, static_cast<size_t>((right - left) * c));
+  memset(dst + right * c, pad, static_cast<size_t>((filt.w - right) * c));
+}
+
+// One im2col column (output pixel oy, ox of one image; image at the group's first channel)
+// into column `j` of `col`. Rows of a multiple of 4 bytes inside the image are widened straight
+// from it; any other window is gathered into `bytes` (depth bytes, the zero point in the
+// padding) and widened from there.
 void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Shape4& filt,
-            int32_t oy, int32_t ox, int16_t* col, int32_t j, int32_t blockStride) {
-  const int32_t c = in.c;
+            int32_t oy, int32_t ox, int16_t* col, int32_t j, int32_t blockStride, int8_t* bytes) {
+  const int32_t c = filt.c;
   const int32_t depth = filt.h * filt.w * c;
   const int32_t y0 = oy * p.strideH - p.padH;
   const int32_t x0 = ox * p.strideW - p.padW;
@@ -72,39 +101,22 @@ void im2col(const ConvParams& p, const Shape4& in, const int8_t* image, const Sh
     packBlocks(pixel, c, p.inputOffset, base, blockStride);
     return;
   }
-  const bool rowsWhole = p.dilationW == 1 && (rowLen & 3) == 0;
-  const int32_t whole = depth & ~3;
+  if ((rowLen & 3) != 0) {
+    for (int32_t fy = 0; fy < filt.h; ++fy) {
+      gatherRow(p, in, image, filt, y0, x0, fy, bytes + fy * rowLen);
+    }
+    packBlocks(bytes, depth, p.inputOffset, base, blockStride);
+    return;
+  }
+  const bool columnsInside = p.dilationW == 1 && c == in.c && x0 >= 0 && x0 + filt.w <= in.w;
   for (int32_t fy = 0; fy < filt.h; ++fy) {
     const int32_t iy = y0 + fy * p.dilationH;
-    const bool rowInside = iy >= 0 && iy < in.h;
-    const int32_t rowK = fy * rowLen;
-    if (rowsWhole && rowInside && x0 >= 0 && x0 + filt.w <= in.w) {
-      packBlocks(image + (iy * in.w + x0) * c, rowLen, p.inputOffset,
-                 base + (rowK >> 2) * blockStride, blockStride);
-      continue;
-    }
-    for (int32_t fx = 0; fx < filt.w; ++fx) {
-      const int32_t ix = x0 + fx * p.dilationW;
-      const bool inside = rowInside && ix >= 0 && ix < in.w;
-      const int32_t k0 = rowK + fx * c;
-      if ((c & 3) == 0) {
-        int16_t* dst = base + (k0 >> 2) * blockStride;
-        if (inside) {
-          packBlocks(image + (iy * in.w + ix) * c, c, p.inputOffset, dst, blockStride);
-        } else {
-          for (int32_t g = 0; g < c; g += 4, dst += blockStride) {
-            Pair* pair = reinterpret_cast<Pair*>(dst);
-            pair[0] = 0;
-            pair[1] = 0;
-          }
-        }
-        continue;
-      }
-      const int8_t* src = inside ? image + (iy * in.w + ix) * c : nullptr;
-      for (int32_t i = 0; i < c; ++i) {
-        base[columnPos(k0 + i, whole, blockStride)] =
-            static_cast<int16_t>(inside ? src[i] + p.inputOffset : 0);
-      }
+    int16_t* dst = base + ((fy * rowLen) >> 2) * blockStride;
+    if (columnsInside && iy >= 0 && iy < in.h) {
+      packBlocks(image + (iy * in.w + x0) * c, rowLen, p.inputOffset, dst, blockStride);
+    } else {
+      gatherRow(p, in, image, filt, y0, x0, fy, bytes);
+      packBlocks(bytes, rowLen, p.inputOffset, dst, blockStride);
     }
   }
 }
@@ -241,6 +253,7 @@ void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const 
   const int32_t whole = depth & ~3;
   const int16_t* tail0 = cols + 8 * groups;
   const int16_t* tail1 = tail0 + 4;
+  const dsp::OutputStage os = outputStage(o);
   int32_t c = 0;
   for (; c < channels; c += 2) {
     // An odd last channel runs as a pair with itself (its second result is dropped).
@@ -259,11 +272,16 @@ void gemm2Columns(const int8_t* weights, int32_t channels, int32_t depth, const 
       acc[2] = dsp::smlabb(v1, x0, acc[2]);
       acc[3] = dsp::smlabb(v1, x1, acc[3]);
     }
-    out0[c] = finishAt(acc[0], o, c);
-    out1[c] = finishAt(acc[1], o, c);
+    // Both columns of a channel share its multiplier and shift.
+    const int32_t q0 = c * o.quantStride;
+    const int32_t m0 = o.multipliers[q0], s0 = o.shifts[q0];
+    out0[c] = dsp::finish(acc[0], m0, s0, os);
+    out1[c] = dsp::finish(acc[1], m0, s0, os);
     if (c1 != c) {
-      out0[c1] = finishAt(acc[2], o, c1);
-      out1[c1] = finishAt(acc[3], o, c1);
+      const int32_t q1 = c1 * o.quantStride;
+      const int32_t m1 = o.multipliers[q1], s1 = o.shifts[q1];
+      out0[c1] = dsp::finish(acc[2], m1, s1, os);
+      out1[c1] = dsp::finish(acc[3], m1, s1, os);
     }
   }
 }
@@ -273,27 +291,34 @@ void gemv(const int8_t* weights, int32_t channels, int32_t depth, const int8_t* 
   const int32_t groups = depth >> 2;
   const int32_t whole = depth & ~3;
   const int32_t offsets = dsp::pair16(inputOffset);
-  for (int32_t c = 0; c < channels; c += 4) {
-    // A partial last quad runs its rows one at a time (stride 0: four copies of one row).
-    const int32_t n = channels - c < 4 ? channels - c : 4;
+  const dsp::OutputStage os = outputStage(o);
+  int32_t c = 0;
+  for (; groups > 0 && c + 4 <= channels; c += 4) {
     const int8_t* w0 = weights + c * depth;
     int32_t acc[4];
-    for (int32_t r = 0; r < n; ++r) acc[r] = biasAt(o.bias, c + r);
-    if (n == 4 && groups > 0) {
-      gemv1x4(acc, w0, depth, x, groups, offsets);
-    } else if (groups > 0) {
-      for (int32_t r = 0; r < n; ++r) {
-        int32_t quad[4] = {acc[r], 0, 0, 0};
-        gemv1x4(quad, w0 + r * depth, 0, x, groups, offsets);
-        acc[r] = quad[0];
-      }
-    }
-    for (int32_t r = 0; r < n; ++r) {
+    for (int32_t r = 0; r < 4; ++r) acc[r] = biasAt(o.bias, c + r);
+    gemv1x4(acc, w0, depth, x, groups, offsets);
+    for (int32_t r = 0; r < 4; ++r) {
       const int8_t* w = w0 + r * depth;
       for (int32_t k = whole; k < depth; ++k)
         acc[r] = dsp::smlabb(w[k], x[k] + inputOffset, acc[r]);
-      out[c + r] = finishAt(acc[r], o, c + r);
+      const int32_t q = (c + r) * o.quantStride;
+      out[c + r] = dsp::finish(acc[r], o.multipliers[q], o.shifts[q], os);
     }
+  }
+  // The last channels % 4 rows, and every row of a depth below 4, one at a time.
+  for (; c < channels; ++c) {
+    const int8_t* w = weights + c * depth;
+    int32_t acc = biasAt(o.bias, c);
+    int32_t k = 0;
+    for (; k < whole; k += 4) {
+      const int32_t v = dsp::read32(x + k), f = dsp::read32(w + k);
+      acc = dsp::smlad(dsp::sxtb16(f), dsp::sxtab16(offsets, v), acc);
+      acc = dsp::smlad(dsp::sxtb16Ror8(f), dsp::sxtab16Ror8(offsets, v), acc);
+    }
+    for (; k < depth; ++k) acc = dsp::smlabb(w[k], x[k] + inputOffset, acc);
+    const int32_t q = c * o.quantStride;
+    out[c] = dsp::finish(acc, o.multipliers[q], o.shifts[q], os);
   }
 }
 
@@ -301,7 +326,8 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
                     const Shape4& in, const int8_t* input, const Shape4& filt, const int8_t* filter,
                     const int32_t* bias, const Shape4& out, int8_t* output, int16_t* scratch) {
   const int32_t depth = filt.h * filt.w * filt.c;
-  int16_t* cols = scratch;  // two interleaved columns
+  int16_t* cols = scratch;  // two interleaved columns, then the gathered window's bytes
+  int8_t* bytes = reinterpret_cast<int8_t*>(cols + 2 * columnStride(depth));
   GemmOutput o;
   o.bias = bias;
   o.multipliers = multipliers;
@@ -310,22 +336,34 @@ void convPerChannel(const ConvParams& p, const int32_t* multipliers, const int32
   o.offset = p.outputOffset;
   o.actMin = p.actMin;
   o.actMax = p.actMax;
+  // Grouped convolution: group g reads input channels [g * filt.c, (g + 1) * filt.c) and
+  // writes output channels [g * perGroup, (g + 1) * perGroup), one GEMM per group.
+  const int32_t groups = in.c / filt.c;
+  const int32_t perGroup = out.c / groups;
   const int32_t pixels = out.h * out.w;
   for (int32_t b = 0; b < out.n; ++b) {
-    const int8_t* image = input + b * in.h * in.w * in.c;
-    int8_t* dst = output + b * pixels * out.c;
-    for (int32_t i = 0; i < pixels; i += 2) {
-      // An odd last pixel: a 1x1 filter reads it in place (GEMV), others pair it with itself.
-      const int32_t i1 = i + 1 < pixels ? i + 1 : i;
-      const int8_t* pixel =
-          i1 == i ? pointwisePixel(p, in, image, filt, i / out.w, i % out.w) : nullptr;
-      if (pixel != nullptr) {
-        gemv(filter, out.c, depth, pixel, p.inputOffset, o, dst + i * out.c);
-        break;
+    for (int32_t g = 0; g < groups; ++g) {
+      const int8_t* image = input + b * in.h * in.w * in.c + g * filt.c;
+      const int32_t first = g * perGroup;
+      int8_t* dst = output + b * pixels * out.c + first;
+      GemmOutput og = o;
+      og.bias = bias != nullptr ? bias + first : nullptr;
+      og.multipliers = multipliers + first;
+      og.shifts = shifts + first;
+      const int8_t* weights = filter + first * depth;
+      for (int32_t i = 0; i < pixels; i += 2) {
+        // An odd last pixel: a 1x1 filter reads it in place (GEMV), others pair it with itself.
+        const int32_t i1 = i + 1 < pixels ? i + 1 : i;
+        const int8_t* pixel =
+            i1 == i ? pointwisePixel(p, in, image, filt, i / out.w, i % out.w) : nullptr;
+        if (pixel != nullptr) {
+          gemv(weights, perGroup, depth, pixel, p.inputOffset, og, dst + i * out.c);
+          break;
+        }
+        im2col(p, in, image, filt, i / out.w, i % out.w, cols, 0, 8, bytes);
+        im2col(p, in, image, filt, i1 / out.w, i1 % out.w, cols, 1, 8, bytes);
+        gemm2Columns(weights, perGroup, depth, cols, og, dst + i * out.c, dst + i1 * out.c);
       }
-      im2col(p, in, image, filt, i / out.w, i % out.w, cols, 0, 8);
-      im2col(p, in, image, filt, i1 / out.w, i1 % out.w, cols, 1, 8);
-      gemm2Columns(filter, out.c, depth, cols, o, dst + i * out.c, dst + i1 * out.c);
     }
   }
 }

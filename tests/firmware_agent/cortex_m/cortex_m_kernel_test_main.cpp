@@ -2,8 +2,11 @@
 // as a firmware image (mps2-an386, run under QEMU with semihosting by ctest): requantization on
 // random and extreme values, then CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on random
 // shapes (strides, dilations, padding, channel counts around multiples of 4, depth
-// multipliers, batches, clamps, with and without bias). Prints one line per failing case and
-// exits with the number of mismatching cases (0 = pass). Static buffers only.
+// multipliers, batches, clamps, with and without bias; grouped convolution; one-channel
+// depthwise with depth
+// multipliers 1-10 and large stride-2 windows; scratch writes beyond the requested size). Prints
+// one line per failing case and exits with the number of mismatching cases (0 = pass). Static
+// buffers only.
 //
 // Built for the host as well (plain main, printf) when compiled without __arm__, where the
 // kernels use their portable SIMD equivalents.
@@ -76,6 +79,29 @@ alignas(16) int8_t g_actual[kMaxTensor];
 alignas(16) int16_t g_scratch[kMaxTensor];
 
 uint32_t g_failures = 0;
+
+// The kernels may write only the scratch bytes they ask for: the rest of g_scratch holds a
+// pattern that must survive the call.
+constexpr uint8_t kCanary = 0xA5;
+void armScratch(size_t requested) {
+  memset(reinterpret_cast<uint8_t*>(g_scratch) + requested, kCanary, sizeof g_scratch - requested);
+}
+void checkScratch(const char* what, int32_t caseIndex, size_t requested) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(g_scratch);
+  for (size_t i = requested; i < sizeof g_scratch; ++i) {
+    if (p[i] == kCanary) continue;
+    ++g_failures;
+    print(what);
+    print(" case ");
+    printNumber(caseIndex);
+    print(": wrote scratch byte ");
+    printNumber(int64_t(i));
+    print(" beyond the ");
+    printNumber(int64_t(requested));
+    print(" it asked for\n");
+    return;
+  }
+}
 
 void randomQuant(int32_t channels) {
   for (int32_t c = 0; c < channels; ++c) {
@@ -189,24 +215,44 @@ bool windowShapes(Shape4* in, Shape4* filt, Shape4* out, ConvParams* p, int32_t 
          out->flatSize() <= kMaxTensor && out->c <= kMaxChannels;
 }
 
+// Random input, filter, bias (or none) and per-channel quantization of a window op; returns
+// the bias.
+const int32_t* randomOperands(const Shape4& in, const Shape4& filt, int32_t channels) {
+  fillInt8(g_input, in.flatSize());
+  fillInt8(g_filter, filt.flatSize());
+  for (int32_t c = 0; c < channels; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
+  randomQuant(channels);
+  return (next() % 4 == 0) ? nullptr : g_bias;
+}
+
+// The reference depthwise result into g_expected; g_actual poisoned for the kernel under test.
+void expectDepthwise(const ConvParams& p, int32_t m, const Shape4& in, const Shape4& filt,
+                     const int32_t* bias, const Shape4& out) {
+  kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt,
+                                              g_filter, bias, out, g_expected);
+  memset(g_actual, 0x55, size_t(out.flatSize()));
+}
+
 void checkConv(int32_t cases) {
   for (int32_t i = 0; i < cases;) {
     Shape4 in, filt, out;
     ConvParams p;
-    in.c = channelCount(24);
-    if (!windowShapes(&in, &filt, &out, &p, channelCount(kMaxChannels), false, 1)) continue;
+    // One case in four is a grouped convolution (2 or 3 groups, filt.c = in.c / groups).
+    const int32_t groups = next() % 4 == 0 ? range(2, 3) : 1;
+    in.c = groups * channelCount(24 / groups);
+    const int32_t outChannels = groups * range(1, kMaxChannels / groups);
+    if (!windowShapes(&in, &filt, &out, &p, outChannels, false, 1)) continue;
+    filt.c = in.c / groups;
     if (cortex_m::convScratchBytes(filt) > sizeof g_scratch) continue;
-    fillInt8(g_input, in.flatSize());
-    fillInt8(g_filter, filt.flatSize());
-    for (int32_t c = 0; c < out.c; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
-    randomQuant(out.c);
-    const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
+    const int32_t* bias = randomOperands(in, filt, out.c);
     kernels::reference::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter,
                                        bias, out, g_expected);
     memset(g_actual, 0x55, size_t(out.flatSize()));
+    armScratch(cortex_m::convScratchBytes(filt));
     cortex_m::convPerChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias, out,
                              g_actual, g_scratch);
     report("CONV_2D", i, out.flatSize());
+    checkScratch("CONV_2D", i, cortex_m::convScratchBytes(filt));
     ++i;
   }
 }
@@ -219,17 +265,51 @@ void checkDepthwise(int32_t cases) {
     const int32_t m = multipliers[next() % (sizeof multipliers / sizeof multipliers[0])];
     in.c = m == 1 ? channelCount(kMaxChannels) : range(1, kMaxChannels / m);
     if (!windowShapes(&in, &filt, &out, &p, 0, true, m)) continue;
-    fillInt8(g_input, in.flatSize());
-    fillInt8(g_filter, filt.flatSize());
-    for (int32_t c = 0; c < out.c; ++c) g_bias[c] = int32_t(next()) >> range(8, 20);
-    randomQuant(out.c);
-    const int32_t* bias = (next() % 4 == 0) ? nullptr : g_bias;
-    kernels::reference::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt,
-                                                g_filter, bias, out, g_expected);
-    memset(g_actual, 0x55, size_t(out.flatSize()));
+    const int32_t* bias = randomOperands(in, filt, out.c);
+    expectDepthwise(p, m, in, filt, bias, out);
     cortex_m::depthwiseConvPerChannel(p, m, g_multipliers, g_shifts, in, g_input, filt, g_filter,
                                       bias, out, g_actual);
     report("DEPTHWISE_CONV_2D", i, out.flatSize());
+    ++i;
+  }
+}
+
+// One input channel (depthwiseOneChannel, the CONV_2D route): depth multipliers 1 to 10, odd
+// ones included, and sometimes a large filter with stride 2 (micro_speech's 10x8 window).
+void checkDepthwiseOneChannel(int32_t cases) {
+  for (int32_t i = 0; i < cases;) {
+    Shape4 in, filt, out;
+    ConvParams p;
+    const int32_t m = range(1, 10);
+    in.c = 1;
+    if (!windowShapes(&in, &filt, &out, &p, 0, true, m)) continue;
+    if (next() % 4 == 0) {
+      in.h = range(8, 30);
+      in.w = range(6, 24);
+      filt.h = range(4, 10);
+      filt.w = range(4, 8);
+      p.strideH = p.strideW = 2;
+      p.dilationH = p.dilationW = 1;
+      const auto padding = (next() & 1) ? schema::Padding::kSame : schema::Padding::kValid;
+      out.h = kernels::computeOutSize(padding, in.h, filt.h, p.strideH, p.dilationH);
+      out.w = kernels::computeOutSize(padding, in.w, filt.w, p.strideW, p.dilationW);
+      if (out.h <= 0 || out.w <= 0) continue;
+      p.padH = kernels::computePadding(p.strideH, p.dilationH, in.h, filt.h, out.h);
+      p.padW = kernels::computePadding(p.strideW, p.dilationW, in.w, filt.w, out.w);
+      if (in.flatSize() > kMaxTensor || out.flatSize() > kMaxTensor) continue;
+    }
+    if (filt.flatSize() > kMaxTensor ||
+        cortex_m::depthwiseOneChannelScratchBytes(filt) > sizeof g_scratch) {
+      continue;
+    }
+    const int32_t* bias = randomOperands(in, filt, out.c);
+    expectDepthwise(p, m, in, filt, bias, out);
+    armScratch(cortex_m::depthwiseOneChannelScratchBytes(filt));
+    cortex_m::depthwiseOneChannel(p, g_multipliers, g_shifts, in, g_input, filt, g_filter, bias,
+                                  out, g_actual, g_scratch);
+    report("DEPTHWISE_CONV_2D one channel", i, out.flatSize());
+    checkScratch("DEPTHWISE_CONV_2D one channel", i,
+                 cortex_m::depthwiseOneChannelScratchBytes(filt));
     ++i;
   }
 }
@@ -268,6 +348,7 @@ int main() {
   checkRequantize(200000);
   checkConv(300);
   checkDepthwise(400);
+  checkDepthwiseOneChannel(200);
   checkFullyConnected(300);
   print("cortex_m kernel test: ");
   printNumber(g_failures);
