@@ -3,12 +3,14 @@
 # footprint and arena figures from. Other pages link to it and quote no figures of their own.
 # Benchmarks print; they assert nothing (the tests check correctness).
 #
-#   scripts/bench_report.sh [--quick] [--out FILE] [--section dataset]
+#   scripts/bench_report.sh [--quick] [--out FILE] [--section dataset|cortex-image]
 #     --quick   shorter timings (runner 3 rounds of 0.1 s per engine, QEMU 1 run, stream steps 1 s,
 #               replay of 3,600 inferences instead of 36,000)
 #     --out     where to write (default docs/BENCHMARKS.md); written to a temporary name first
 #     --section run one section only and replace it in FILE, stamped with its own commit and date
-#               (dataset: after a change to the dataset store, without re-running the rest)
+#               (dataset: after a change to the dataset store; cortex-image: after a change to
+#               the firmware images, from the release build's firmware-arm images; without
+#               re-running the rest)
 #
 # Needs the Release build (`cmake --preset release && cmake --build --preset release`), which
 # also cross-builds the Cortex-M4 images when arm-none-eabi-g++ is installed, and ../shared
@@ -65,19 +67,71 @@ dataset_section() {
   fi
 }
 
+cortex_image_section() {
+  section "Cortex-M4 agent image (arm-none-eabi-g++, -Os, no exceptions, no RTTI, no heap)"
+  fw="$build/firmware-arm"
+  if ls "$fw"/firmware/*/tinyscope-agent.footprint.txt >/dev/null 2>&1; then
+    say "The linked agent (agent core + runtime with the operators the firmware registers + protocol +"
+    say "port), as the build prints it after every link (\`firmware/<board>/<image>.footprint.txt\`)."
+    say "RAM beyond the arena counts .data, .bss without the model arena and sample history, and the stack."
+    say ""
+    say "Each image carries the op groups of its build-time list (docs/FIRMWARE.md); the"
+    say "\`tinyscope-agent-ops-<set>\` images measure the other operator sets on netduinoplus2."
+    say ""
+    say "| board | image | op groups | .text | .data | .bss | stack | flash | RAM beyond the model arena |"
+    say "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for f in "$fw"/firmware/*/tinyscope-agent*.footprint.txt; do
+      # shellcheck disable=SC1090
+      (. "$f"; say "| $board | $image | ${ops:-core} | $text | $data | $bss | $stack | $flash B | $ram_beyond_arena B ($ram_beyond_arena_without_stack + $stack stack) |")
+    done
+    say ""
+    say "Every Cortex-M4 image the build links (\`arm-none-eabi-size\`; .bss includes arena, history and stack):"
+    say ""
+    say "| image | .text | .data | .bss |"
+    say "| --- | ---: | ---: | ---: |"
+    while IFS= read -r elf; do
+      name=${elf#"$fw"/firmware/}
+      arm-none-eabi-size "$elf" | awk -v n="$name" 'NR == 2 { printf "| `%s` | %d | %d | %d |\n", n, $1, $2, $3 }' >>"$tmp"
+    done < <(find "$fw/firmware" -name '*.elf' | sort)
+    agent_elf="$fw/firmware/netduinoplus2/tinyscope-agent.elf"
+    if [ -f "$agent_elf" ]; then
+      say ""
+      say "Where the flash of \`netduinoplus2/tinyscope-agent.elf\` (core op group, -flto) goes, by part"
+      say "of the source tree (\`bench/firmware_size_breakdown.py\`): code byte by byte by the source file"
+      say "the image's line table names, so code inlined from a header counts for that header and a"
+      say "kernel's code inlined into the interpreter for the kernel; constant tables, vtables and"
+      say "library code by symbol (libgcc and newlib by their archive member in the map file)."
+      say "(The libraries' archives hold -flto's intermediate code, not machine code, so their own"
+      say "sizes are not listed.)"
+      say ""
+      python3 bench/firmware_size_breakdown.py "$agent_elf" --files 30 >>"$tmp"
+    fi
+  else
+    say "(skipped: no Cortex-M4 images under $fw — install gcc-arm-none-eabi and rebuild)"
+  fi
+}
+
 if [ -n "$only" ]; then
-  [ "$only" = dataset ] || { echo "bench_report: --section knows only 'dataset'" >&2; exit 2; }
+  case "$only" in
+    dataset) dataset_section; stamp="load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" ;;
+    cortex-image) cortex_image_section; stamp="sizes do not depend on load" ;;
+    *) echo "bench_report: --section knows only 'dataset' and 'cortex-image'" >&2; exit 2 ;;
+  esac
   [ -f "$out" ] || { echo "bench_report: $out is missing: run the full report first" >&2; exit 2; }
-  dataset_section
   say ""
-  say "(This section alone by \`scripts/bench_report.sh --section dataset\` at commit \`$(git rev-parse --short HEAD)\`, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; the rest of the page is from the run stamped above.)"
-  # Everything before the section's heading, then the new section (it is the last one); the
-  # blank line before the heading is already there.
-  { sed '/^## Dataset store (bench\/dataset_bench)$/,$d' "$out"; tail -n +2 "$tmp"; } >"$tmp.page"
+  say "(This section alone by \`scripts/bench_report.sh --section $only\` at commit \`$(git rev-parse --short HEAD)\`, $(date -u '+%Y-%m-%d %H:%M UTC'); $stamp; the rest of the page is from the run stamped above.)"
+  # The page up to the section's heading, the new section, then the page from the next
+  # heading on. The blank line before the heading is already there.
+  heading=$(sed -n '2p' "$tmp")
+  grep -qxF "$heading" "$out" || { echo "bench_report: $out has no '$heading' section" >&2; exit 2; }
+  awk -v h="$heading" -v new="$tmp" '
+    $0 == h { while ((getline line < new) > 0) if (n++ > 0) print line; skip = 1; next }
+    skip && /^## / { skip = 0; print "" }
+    !skip { print }' "$out" >"$tmp.page"
   mv "$tmp.page" "$out"
   rm -f "$tmp"
   trap - EXIT
-  echo "bench_report: replaced the dataset section of $out" >&2
+  echo "bench_report: replaced the $only section of $out" >&2
   exit 0
 fi
 
@@ -123,44 +177,7 @@ else
   say "(skipped: $build/bench/op_bench is absent: the optimized kernels are not built here)"
 fi
 
-section "Cortex-M4 agent image (arm-none-eabi-g++, -Os, no exceptions, no RTTI, no heap)"
-fw="$build/firmware-arm"
-if ls "$fw"/firmware/*/tinyscope-agent.footprint.txt >/dev/null 2>&1; then
-  say "The linked agent (agent core + runtime with the operators the firmware registers + protocol +"
-  say "port), as the build prints it after every link (\`firmware/<board>/<image>.footprint.txt\`)."
-  say "RAM beyond the arena counts .data, .bss without the model arena and sample history, and the stack."
-  say ""
-  say "Each image carries the op groups of its build-time list (docs/FIRMWARE.md); the"
-  say "\`tinyscope-agent-ops-<set>\` images measure the other operator sets on netduinoplus2."
-  say ""
-  say "| board | image | op groups | .text | .data | .bss | stack | flash | RAM beyond the model arena |"
-  say "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for f in "$fw"/firmware/*/tinyscope-agent*.footprint.txt; do
-    # shellcheck disable=SC1090
-    (. "$f"; say "| $board | $image | ${ops:-core} | $text | $data | $bss | $stack | $flash B | $ram_beyond_arena B ($ram_beyond_arena_without_stack + $stack stack) |")
-  done
-  say ""
-  say "Every Cortex-M4 image the build links (\`arm-none-eabi-size\`; .bss includes arena, history and stack):"
-  say ""
-  say "| image | .text | .data | .bss |"
-  say "| --- | ---: | ---: | ---: |"
-  while IFS= read -r elf; do
-    name=${elf#"$fw"/firmware/}
-    arm-none-eabi-size "$elf" | awk -v n="$name" 'NR == 2 { printf "| `%s` | %d | %d | %d |\n", n, $1, $2, $3 }' >>"$tmp"
-  done < <(find "$fw/firmware" -name '*.elf' | sort)
-  say ""
-  say "The freestanding libraries (archives, before the linker drops what the agent does not use):"
-  say ""
-  say "| library | .text | .data | .bss |"
-  say "| --- | ---: | ---: | ---: |"
-  while IFS= read -r lib; do
-    name=${lib#"$fw"/}
-    name=$(dirname "$name")
-    arm-none-eabi-size -t "$lib" | awk -v n="$name" 'END { printf "| `%s` | %d | %d | %d |\n", n, $1, $2, $3 }' >>"$tmp"
-  done < <(find "$fw" -name 'libtinyscope_*.a' | sort)
-else
-  say "(skipped: no Cortex-M4 images under $fw — install gcc-arm-none-eabi and rebuild)"
-fi
+cortex_image_section
 
 section "Cortex-M4 instructions per inference (bench/qemu_icount_bench.sh)"
 say "The agent image on mps2-an386 under QEMU \`-icount shift=0\`, median of $qemu_runs run(s); ratio"
