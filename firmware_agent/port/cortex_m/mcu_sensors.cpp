@@ -40,6 +40,8 @@ const int16_t* McuSensors::audioClip(uint32_t* count, uint32_t* rateHz) {
 #endif
 }
 
+McuSensors::McuSensors() = default;
+
 uint32_t McuSensors::maxMilliHz(uint8_t sensorId) const {
   if (sensorId == kImu) return kImuMaxMilliHz;
   uint32_t rateHz = 0;
