@@ -77,8 +77,9 @@ extern "C" [[noreturn]] void Reset_Handler() {
   hal::fatal(uint32_t(code), "main returned");
 }
 
-// Exception entry with the stacked frame {r0 r1 r2 r3 r12 lr pc xpsr} and EXC_RETURN.
-extern "C" void tinyscopeFaultDispatch(uint32_t* frame, uint32_t excReturn) {
+// Exception entry with the stacked frame {r0 r1 r2 r3 r12 lr pc xpsr} and EXC_RETURN. Only the
+// fault entries' asm branches here, which -flto cannot see: `used` keeps it in the image.
+extern "C" __attribute__((used)) void tinyscopeFaultDispatch(uint32_t* frame, uint32_t excReturn) {
   const uint32_t pc = frame[6];
   if (cm::semihostingTrap(reinterpret_cast<const uint16_t*>(pc))) {
     frame[6] = pc + 2;                              // skip the BKPT
