@@ -32,3 +32,4 @@ endif()
 
 add_compile_options(-g)
 add_link_options(-g)
+add_link_options(-flto-partition=one)  # one LTO partition: -228 B on netduinoplus2
