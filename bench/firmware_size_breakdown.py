@@ -35,11 +35,14 @@ PARTS = (
     ("model_runner/", "runtime: interpreter, planner, model reader (model_runner)"),
     ("device_protocol/", "device protocol (device_protocol)"),
     ("firmware_agent/core/", "agent core (firmware_agent/core)"),
-    ("firmware_agent/port/", "HAL, Cortex-M4 port and board (firmware_agent/hal.h, port/cortex_m)"),
-    ("firmware_agent/hal.h", "HAL, Cortex-M4 port and board (firmware_agent/hal.h, port/cortex_m)"),
+    ("firmware_agent/port/", "HAL, Cortex-M4 port and board (firmware_agent/hal.h, port/)"),
+    ("firmware_agent/hal.h", "HAL, Cortex-M4 port and board (firmware_agent/hal.h, port/)"),
 )
 # Symbols of tinyscope's own with C names and no debug information (asm, the vector table).
-C_NAME_PARTS = (("tinyscope_cm_", "model_runner/cortex_m/"), ("g_vectorTable", "firmware_agent/port/"))
+C_NAME_PARTS = (
+    ("tinyscope_cm_", "model_runner/cortex_m/"),
+    ("g_vectorTable", "firmware_agent/port/"),
+)
 SOURCE_ROOTS = ("model_runner/", "device_protocol/", "firmware_agent/")
 
 
@@ -50,10 +53,14 @@ def run(cmd):
         sys.exit(f"firmware_size_breakdown: {' '.join(cmd)} failed: {e}")
 
 
+def sibling_tool(nm, name):
+    """arm-none-eabi-<name> beside the given nm (same prefix and folder)."""
+    return nm[: -len("nm")] + name if nm.endswith("nm") else f"arm-none-eabi-{name}"
+
+
 def section_ranges(elf, nm):
-    """{name: (vma, size, lma)} of the flash sections, from readelf-like `objdump -h`."""
-    objdump = nm.replace("nm", "objdump") if nm.endswith("nm") else "arm-none-eabi-objdump"
-    out = run([objdump, "-h", elf])
+    """{name: (vma, size, lma)} of the flash sections, from `objdump -h`."""
+    out = run([sibling_tool(nm, "objdump"), "-h", elf])
     sections = {}
     for line in out.splitlines():
         f = line.split()
@@ -129,8 +136,8 @@ def library_member(member):
     obj = obj.rstrip(")")
     obj = re.sub(r"^lib_a-", "", obj)
     obj = re.sub(r"\.(o|obj)$", "", obj)
-    names = {"libgcc.a": "libgcc", "libc_nano.a": "newlib-nano libc", "libg_nano.a": "newlib-nano libc",
-             "libm.a": "newlib libm",
+    names = {"libgcc.a": "libgcc", "libc_nano.a": "newlib-nano libc",
+             "libg_nano.a": "newlib-nano libc", "libm.a": "newlib libm",
              "libstdc++_nano.a": "libstdc++", "libnosys.a": "libnosys"}
     if lib in names:
         return names[lib], f"{names[lib]}: {obj}"
@@ -238,8 +245,7 @@ def main():
             for f in files:
                 tree[f].append(os.path.join(rel, f))
 
-    objdump = args.nm[:-2] + "objdump" if args.nm.endswith("nm") else "arm-none-eabi-objdump"
-    code = line_ranges(args.elf, objdump, flash_section)
+    code = line_ranges(args.elf, sibling_tool(args.nm, "objdump"), flash_section)
     code_starts = [r[0] for r in code]
 
     def code_bytes_in(start, end):
@@ -314,8 +320,7 @@ def main():
     # Names -flto left mangled (its .lto_priv suffix stops nm -C), demangled in one call.
     mangled_keys = [k for k in by_file if k.startswith("_Z")]
     if mangled_keys:
-        cxxfilt = args.nm[:-2] + "c++filt" if args.nm.endswith("nm") else "arm-none-eabi-c++filt"
-        names = subprocess.run([cxxfilt], input="\n".join(mangled_keys),
+        names = subprocess.run([sibling_tool(args.nm, "c++filt")], input="\n".join(mangled_keys),
                                capture_output=True, text=True).stdout.splitlines()
         for key, plain in zip(mangled_keys, names):
             size, part = by_file.pop(key), part_of_file.pop(key)
