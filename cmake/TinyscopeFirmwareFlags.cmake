@@ -4,11 +4,12 @@
 # (cmake/toolchain-arm-none-eabi.cmake) holds the CPU flags, -ffunction-sections/-fdata-sections,
 # -Os, nano.specs and --gc-sections.
 #
-#   -flto   whole-image optimization: the linker sees the agent, the runtime and the protocol as
-#           one program, so calls across libraries inline and functions one image uses only once
-#           fold into their caller (CMake's IPO: -flto=auto -fno-fat-lto-objects, archives
-#           through arm-none-eabi-gcc-ar). netduinoplus2 tinyscope-agent: 64,748 -> 59,436 B.
-#           Functions only asm refers to need __attribute__((used)) (startup.cpp).
+#   -flto   whole-image optimization: the linker sees the agent core, the protocol and the port
+#           as one program, so calls across libraries inline and functions one image uses only
+#           once fold into their caller (CMake's IPO: -flto=auto -fno-fat-lto-objects, archives
+#           through arm-none-eabi-gcc-ar). The runtime and its kernels stay out of it for speed
+#           (firmware_agent/port/cortex_m/CMakeLists.txt). Functions only asm refers to need
+#           __attribute__((used)) (startup.cpp).
 #   -g      line tables, so bench/firmware_size_breakdown.py can charge the image's code to its
 #           source files; debug sections are not loaded and the code is the same with or without
 #           it (the .bin is byte-identical). Also at link time: -flto generates the code there.
@@ -32,4 +33,3 @@ endif()
 
 add_compile_options(-g)
 add_link_options(-g)
-add_link_options(-flto-partition=one)  # one LTO partition: -228 B on netduinoplus2
