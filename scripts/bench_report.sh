@@ -96,13 +96,13 @@ cortex_image_section() {
     agent_elf="$fw/firmware/netduinoplus2/tinyscope-agent.elf"
     if [ -f "$agent_elf" ]; then
       say ""
-      say "Where the flash of \`netduinoplus2/tinyscope-agent.elf\` (core op group, -flto) goes, by part"
+      say "Where the flash of \`netduinoplus2/tinyscope-agent.elf\` (core op group) goes, by part"
       say "of the source tree (\`bench/firmware_size_breakdown.py\`): code byte by byte by the source file"
       say "the image's line table names, so code inlined from a header counts for that header and a"
       say "kernel's code inlined into the interpreter for the kernel; constant tables, vtables and"
       say "library code by symbol (libgcc and newlib by their archive member in the map file)."
-      say "(The libraries' archives hold -flto's intermediate code, not machine code, so their own"
-      say "sizes are not listed.)"
+      say "(The agent core, protocol and port archives hold -flto's intermediate code, not machine"
+      say "code, so the libraries' own sizes are not listed.)"
       say ""
       python3 bench/firmware_size_breakdown.py "$agent_elf" --files 30 >>"$tmp"
     fi
