@@ -128,16 +128,19 @@ image_section() {
       name=${elf#"$fw"/firmware/}
       arm-none-eabi-size "$elf" | awk -v n="$name" 'NR == 2 { printf "| `%s` | %d | %d | %d |\n", n, $1, $2, $3 }' >>"$tmp"
     done < <(find "$fw/firmware" -name '*.elf' | sort)
-    say ""
-    say "The freestanding libraries (archives, before the linker drops what the agent does not use):"
-    say ""
-    say "| library | .text | .data | .bss |"
-    say "| --- | ---: | ---: | ---: |"
-    while IFS= read -r lib; do
-      name=${lib#"$fw"/}
-      name=$(dirname "$name")
-      arm-none-eabi-size -t "$lib" | awk -v n="$name" 'END { printf "| `%s` | %d | %d | %d |\n", n, $1, $2, $3 }' >>"$tmp"
-    done < <(find "$fw" -name 'libtinyscope_*.a' | sort)
+    agent_elf="$fw/firmware/netduinoplus2/tinyscope-agent.elf"
+    if [ -f "$agent_elf" ]; then
+      say ""
+      say "Where the flash of \`netduinoplus2/tinyscope-agent.elf\` (core op group) goes, by part"
+      say "of the source tree (\`bench/firmware_size_breakdown.py\`): code byte by byte by the source file"
+      say "the image's line table names, so code inlined from a header counts for that header and a"
+      say "kernel's code inlined into the interpreter for the kernel; constant tables, vtables and"
+      say "library code by symbol (libgcc and newlib by their archive member in the map file)."
+      say "(The agent core, protocol and port archives hold -flto's intermediate code, not machine"
+      say "code, so the libraries' own sizes are not listed.)"
+      say ""
+      python3 bench/firmware_size_breakdown.py "$agent_elf" --files 30 >>"$tmp"
+    fi
   else
     say "(skipped: no Cortex-M4 images under $fw — install gcc-arm-none-eabi and rebuild)"
   fi

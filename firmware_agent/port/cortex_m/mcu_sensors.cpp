@@ -11,13 +11,13 @@ constexpr uint32_t kImuMaxMilliHz = 5000u * 1000u;
 constexpr uint32_t kSineMaxMilliHz = 20000u * 1000u;
 constexpr int32_t kSineAmplitude = 12000;
 
-void setName(proto::SensorInfo& out, const char* name, const char* units) {
-  size_t n = 0;
-  while (name[n] != '\0') ++n;
-  out.name.assign(name, n);
-  n = 0;
-  while (units[n] != '\0') ++n;
-  out.units.assign(units, n);
+// Lengths from the literals' types: a counting loop here would become a call to newlib's
+// strlen (0.2 KB of flash for three short names).
+template <size_t kNameSize, size_t kUnitsSize>
+void setName(proto::SensorInfo& out, const char (&name)[kNameSize],
+             const char (&units)[kUnitsSize]) {
+  out.name.assign(name, kNameSize - 1);
+  out.units.assign(units, kUnitsSize - 1);
 }
 }  // namespace
 
@@ -39,6 +39,8 @@ const int16_t* McuSensors::audioClip(uint32_t* count, uint32_t* rateHz) {
   return nullptr;
 #endif
 }
+
+McuSensors::McuSensors() = default;
 
 uint32_t McuSensors::maxMilliHz(uint8_t sensorId) const {
   if (sensorId == kImu) return kImuMaxMilliHz;
