@@ -43,5 +43,8 @@ OpRegistration registerMul(Isa isa);
 OpRegistration registerTransposeConv(Isa isa);
 // Byte copies of every type, short per-pixel pieces as fixed-size moves.
 OpRegistration registerConcatenation();
+// Every type: long row copies and joined fills (dimensions without padding merged).
+OpRegistration registerPad();
+OpRegistration registerPadV2();
 
 }  // namespace tinyscope::runner::optimized

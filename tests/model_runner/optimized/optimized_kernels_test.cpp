@@ -977,6 +977,79 @@ TEST(OptimizedKernels, ConcatenationMatchesReference) {
                      [](Rng& rng, Counts* counts) { randomConcat(rng, counts); });
 }
 
+// PAD and PADV2: ranks 1 to 6, every element size (int8, int16, int32, float32), pads of 0 to 3
+// on a random subset of dimensions (none at all included), int32 or int64 paddings, zero
+// points at the extremes as pad values, and PADV2 with and without a constant value operand.
+void randomPad(Rng& rng, Counts* counts) {
+  const int32_t rank = rng.uniform(1, 6);
+  const host::TensorType types[] = {host::TensorType::kInt8, host::TensorType::kInt16,
+                                    host::TensorType::kInt32, host::TensorType::kFloat32};
+  const host::TensorType type = types[rng.uniform(0, 3)];
+  const size_t elementSize = schema::tensorTypeSize(type);
+  const bool v2 = rng.chance(0.4);
+  const bool int64Paddings = rng.chance(0.3);
+  const double padChance = rng.uniformF(0.0f, 1.0f);
+  std::vector<int32_t> in(static_cast<size_t>(rank)), out(static_cast<size_t>(rank));
+  std::vector<int64_t> pads;
+  size_t count = 1;
+  for (int32_t d = 0; d < rank; ++d) {
+    const int32_t limit = rank > 4 ? 5 : (d == rank - 1 ? 40 : 14);
+    in[size_t(d)] = rng.uniform(1, limit);
+    const bool padded = rng.chance(padChance);
+    const int64_t b = padded ? rng.uniform(0, 3) : 0, a = padded ? rng.uniform(0, 3) : 0;
+    pads.push_back(b);
+    pads.push_back(a);
+    out[size_t(d)] = in[size_t(d)] + static_cast<int32_t>(b + a);
+    count *= static_cast<size_t>(in[size_t(d)]);
+  }
+  const QuantParams q =
+      type == host::TensorType::kInt8
+          ? QuantParams::perTensor(
+                0.05f, rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127))
+      : type == host::TensorType::kInt16 ? QuantParams::perTensor(0.01f, rng.uniform(-300, 300))
+                                         : QuantParams{};
+  TfliteWriter wr;
+  const int32_t input = wr.addActivation("in", type, in, q);
+  host::TensorSpec paddings;
+  paddings.name = "paddings";
+  paddings.type = int64Paddings ? host::TensorType::kInt64 : host::TensorType::kInt32;
+  paddings.shape = {rank, 2};
+  for (int64_t v : pads) {
+    uint8_t bytes[8];
+    std::memcpy(bytes, &v, 8);  // little-endian: the int32 form is the low half
+    paddings.data.insert(paddings.data.end(), bytes, bytes + (int64Paddings ? 8 : 4));
+  }
+  std::vector<int32_t> inputs = {input, wr.addTensor(paddings)};
+  const bool withValue = v2 && rng.chance(0.6);
+  if (withValue) {
+    host::TensorSpec value;
+    value.name = "value";
+    value.type = type;
+    value.shape = {1};
+    value.quant = q;
+    for (int8_t v : rng.bytes(elementSize)) value.data.push_back(static_cast<uint8_t>(v));
+    inputs.push_back(wr.addTensor(value));
+  }
+  const int32_t output = wr.addActivation("out", type, out, q);
+  addOneOp(wr, v2 ? host::BuiltinOperator::kPadv2 : host::BuiltinOperator::kPad, inputs, output,
+           input,
+           host::TableOptions(v2 ? schema::BuiltinOptionsType::kPadV2Options
+                                 : schema::BuiltinOptionsType::kPadOptions));
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(count * elementSize));
+  std::string padText;
+  for (int64_t v : pads) padText += std::to_string(v) + ",";
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                std::string(v2 ? "PADV2" : "PAD") + (withValue ? " valued " : " ") +
+                                    dimsText(in) + " pads [" + padText + "] element bytes " +
+                                    std::to_string(elementSize),
+                                counts);
+}
+
+TEST(OptimizedKernels, PadMatchesReference) {
+  expectRandomModels("PAD", 6061, 400, [](Rng& rng, Counts* counts) { randomPad(rng, counts); });
+}
+
 // Every core/extended/large model's golden cases on every instruction set: the outputs must
 // equal TFLM's (the golden test covers every tensor on the best instruction set).
 TEST(OptimizedKernels, GoldenOutputsOnEveryInstructionSet) {
