@@ -127,7 +127,9 @@ Status addOptimizedOps(OpResolver& resolver, Isa isa) {
                                           registerTransposeConv(isa),
                                           registerConcatenation(),
                                           registerPad(),
-                                          registerPadV2()};
+                                          registerPadV2(),
+                                          registerMean(),
+                                          registerSum()};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

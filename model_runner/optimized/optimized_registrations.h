@@ -46,5 +46,8 @@ OpRegistration registerConcatenation();
 // Every type: long row copies and joined fills (dimensions without padding merged).
 OpRegistration registerPad();
 OpRegistration registerPadV2();
+// int8 and int16 sums over merged loops (vectorizable channel runs); float32: the reference.
+OpRegistration registerMean();
+OpRegistration registerSum();
 
 }  // namespace tinyscope::runner::optimized

@@ -6,6 +6,7 @@
 // extreme accumulators, multipliers and shifts.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <random>
 #include <string>
@@ -1048,6 +1049,94 @@ void randomPad(Rng& rng, Counts* counts) {
 
 TEST(OptimizedKernels, PadMatchesReference) {
   expectRandomModels("PAD", 6061, 400, [](Rng& rng, Counts* counts) { randomPad(rng, counts); });
+}
+
+// MEAN and SUM: int8 and int16 (float32: the reference path), ranks 1 to 5, random sets of
+// reduced axes (negative and repeated ones included, the spatial axes of NHWC most often),
+// keep_dims on and off, zero points at the extremes and scale ratios from 1/50 to 50.
+void randomReduce(Rng& rng, Counts* counts) {
+  const int32_t rank = rng.uniform(1, 5);
+  const int kind = rng.uniform(0, 9);
+  const host::TensorType type = kind < 6   ? host::TensorType::kInt8
+                                : kind < 9 ? host::TensorType::kInt16
+                                           : host::TensorType::kFloat32;
+  const size_t elementSize = schema::tensorTypeSize(type);
+  const bool sum = rng.chance(0.3);
+  const bool keepDims = rng.chance(0.5);
+  std::vector<int32_t> in(static_cast<size_t>(rank));
+  size_t count = 1;
+  for (int32_t d = 0; d < rank; ++d) {
+    in[size_t(d)] = rng.chance(0.2) ? 1 : rng.uniform(1, d == rank - 1 ? 70 : 9);
+    count *= static_cast<size_t>(in[size_t(d)]);
+  }
+  std::vector<int32_t> axes;
+  if (rank == 4 && rng.chance(0.4)) {
+    axes = {1, 2};
+  } else {
+    for (int32_t d = 0; d < rank; ++d) {
+      if (rng.chance(0.5)) axes.push_back(rng.chance(0.3) ? d - rank : d);
+    }
+    if (axes.empty()) axes.push_back(rng.uniform(0, rank - 1));
+    if (rng.chance(0.2)) axes.push_back(axes[0]);
+  }
+  std::vector<bool> reduced(static_cast<size_t>(rank), false);
+  for (int32_t a : axes) reduced[static_cast<size_t>(a < 0 ? a + rank : a)] = true;
+  std::vector<int32_t> out;
+  for (int32_t d = 0; d < rank; ++d) {
+    if (!reduced[size_t(d)])
+      out.push_back(in[size_t(d)]);
+    else if (keepDims)
+      out.push_back(1);
+  }
+  auto zeroPoint = [&]() -> int64_t {
+    if (type == host::TensorType::kInt16) return 0;
+    return rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  };
+  const float inScale = rng.uniformF(0.01f, 0.5f);
+  const float outScale = inScale * std::pow(50.0f, rng.uniformF(-1.0f, 1.0f));
+  const bool quantized = type != host::TensorType::kFloat32;
+  TfliteWriter wr;
+  const int32_t input = wr.addActivation(
+      "in", type, in, quantized ? QuantParams::perTensor(inScale, zeroPoint()) : QuantParams{});
+  host::TensorSpec axisTensor;
+  axisTensor.name = "axis";
+  axisTensor.type = host::TensorType::kInt32;
+  axisTensor.shape = {static_cast<int32_t>(axes.size())};
+  for (int32_t a : axes) {
+    uint8_t bytes[4];
+    std::memcpy(bytes, &a, 4);
+    axisTensor.data.insert(axisTensor.data.end(), bytes, bytes + 4);
+  }
+  const int32_t axis = wr.addTensor(axisTensor);
+  const int32_t output = wr.addActivation(
+      "out", type, out, quantized ? QuantParams::perTensor(outScale, zeroPoint()) : QuantParams{});
+  addOneOp(wr, sum ? host::BuiltinOperator::kSum : host::BuiltinOperator::kMean, {input, axis},
+           output, input,
+           host::TableOptions(schema::BuiltinOptionsType::kReducerOptions)
+               .add(schema::reducer_options::kKeepDims, host::TableOptions::Field::Kind::kBool,
+                    keepDims ? 1 : 0));
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<int8_t> bytes = rng.bytes(count * elementSize);
+    if (!quantized) {  // finite floats
+      for (size_t k = 0; k < count; ++k) {
+        const float v = rng.uniformF(-4.0f, 4.0f);
+        std::memcpy(bytes.data() + 4 * k, &v, 4);
+      }
+    }
+    runs.push_back(bytes);
+  }
+  std::string axesText;
+  for (int32_t a : axes) axesText += std::to_string(a) + ",";
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                std::string(sum ? "SUM " : "MEAN ") + dimsText(in) + " axes [" +
+                                    axesText + "] element bytes " + std::to_string(elementSize),
+                                counts);
+}
+
+TEST(OptimizedKernels, MeanAndSumMatchReference) {
+  expectRandomModels("MEAN/SUM", 1618, 400,
+                     [](Rng& rng, Counts* counts) { randomReduce(rng, counts); });
 }
 
 // Every core/extended/large model's golden cases on every instruction set: the outputs must
