@@ -339,6 +339,42 @@ void randomAdd(Rng& rng, Counts* counts) {
                         counts);
 }
 
+// Same-shape int8 ADD at the edges of its arithmetic: element counts of 1 to 100 (every 8- and
+// 16-lane tail) and up to 20000, input scales up to 1000 apart, output scales from 1/50 to 50
+// of the inputs' or power-of-two multiples (rounding ties), zero points at the extremes, every
+// fused activation.
+void randomAddScales(Rng& rng, Counts* counts) {
+  const int32_t n = rng.chance(0.7) ? rng.uniform(1, 100) : rng.uniform(100, 20000);
+  const std::vector<int32_t> shape = {1, n};
+  auto zeroPoint = [&] {
+    return rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  };
+  const float s1 = rng.uniformF(0.001f, 0.2f);
+  // Power-of-two ratios make exact rounding ties (x.5 of either sign) in the output rescaling.
+  const bool ties = rng.chance(0.3);
+  const float s2 = ties ? s1 : s1 * std::pow(1000.0f, rng.uniformF(-1.0f, 1.0f));
+  const float so = ties ? s1 * static_cast<float>(1 << rng.uniform(1, 3))
+                        : (s1 > s2 ? s1 : s2) * std::pow(50.0f, rng.uniformF(-1.0f, 1.0f));
+  TfliteWriter wr;
+  const int32_t a = wr.addActivation("a", host::TensorType::kInt8, shape,
+                                     QuantParams::perTensor(s1, zeroPoint()));
+  const int32_t b =
+      wr.addInt8Constant("b", shape, rng.bytes(size_t(n)), QuantParams::perTensor(s2, zeroPoint()));
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, shape,
+                                       QuantParams::perTensor(so, zeroPoint()));
+  host::AddOptions o;
+  o.activation = randomActivation(rng);
+  wr.addAdd(a, b, out, o);
+  wr.setInputs({a});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(size_t(n)));
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                "ADD " + std::to_string(n) + " scales " + std::to_string(s1) + " " +
+                                    std::to_string(s2) + " " + std::to_string(so),
+                                counts);
+}
+
 // AVERAGE_POOL_2D or MAX_POOL_2D. For MAX_POOL_2D, channel counts up to 100 reach the 32- and
 // 16-channel vectors and the scalar tail, and int16 models check the reference fallback.
 void randomPool(Rng& rng, Counts* counts, bool max) {
@@ -1045,6 +1081,11 @@ void randomPad(Rng& rng, Counts* counts) {
                                     dimsText(in) + " pads [" + padText + "] element bytes " +
                                     std::to_string(elementSize),
                                 counts);
+}
+
+TEST(OptimizedKernels, AddAtScaleAndTailEdgesMatchesReference) {
+  expectRandomModels("ADD scales/tails", 2024, 400,
+                     [](Rng& rng, Counts* counts) { randomAddScales(rng, counts); });
 }
 
 TEST(OptimizedKernels, PadMatchesReference) {
