@@ -129,7 +129,8 @@ Status addOptimizedOps(OpResolver& resolver, Isa isa) {
                                           registerPad(),
                                           registerPadV2(),
                                           registerMean(),
-                                          registerSum()};
+                                          registerSum(),
+                                          registerTranspose()};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

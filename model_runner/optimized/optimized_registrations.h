@@ -49,5 +49,7 @@ OpRegistration registerPadV2();
 // int8 and int16 sums over merged loops (vectorizable channel runs); float32: the reference.
 OpRegistration registerMean();
 OpRegistration registerSum();
+// Every type: merged loops as row copies or a tiled 2-D transposition.
+OpRegistration registerTranspose();
 
 }  // namespace tinyscope::runner::optimized

@@ -6,6 +6,7 @@
 // extreme accumulators, multipliers and shifts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -1178,6 +1179,63 @@ void randomReduce(Rng& rng, Counts* counts) {
 TEST(OptimizedKernels, MeanAndSumMatchReference) {
   expectRandomModels("MEAN/SUM", 1618, 400,
                      [](Rng& rng, Counts* counts) { randomReduce(rng, counts); });
+}
+
+// TRANSPOSE: ranks 1 to 6, random permutations (negative axes and int64 perms included, the
+// NCHW -> NHWC one most often), dimensions of one, innermost lengths of 1 to 40 (the unrolled
+// narrow columns and the tiled path), every element size.
+void randomTranspose(Rng& rng, Counts* counts) {
+  const int32_t rank = rng.uniform(1, 6);
+  const host::TensorType types[] = {host::TensorType::kInt8, host::TensorType::kInt16,
+                                    host::TensorType::kInt32, host::TensorType::kFloat32};
+  const host::TensorType type = types[rng.uniform(0, 3)];
+  const size_t elementSize = schema::tensorTypeSize(type);
+  std::vector<int32_t> perm(static_cast<size_t>(rank));
+  for (int32_t i = 0; i < rank; ++i) perm[size_t(i)] = i;
+  if (rank == 4 && rng.chance(0.4)) {
+    perm = {0, 2, 3, 1};
+  } else {
+    std::shuffle(perm.begin(), perm.end(), rng.gen);
+  }
+  std::vector<int32_t> in(static_cast<size_t>(rank)), out(static_cast<size_t>(rank));
+  size_t count = 1;
+  for (int32_t d = 0; d < rank; ++d) {
+    in[size_t(d)] =
+        rng.chance(0.25) ? 1 : rng.uniform(1, rank > 4 ? 5 : (rng.chance(0.3) ? 40 : 12));
+    count *= static_cast<size_t>(in[size_t(d)]);
+  }
+  for (int32_t i = 0; i < rank; ++i) out[size_t(i)] = in[size_t(perm[size_t(i)])];
+  const QuantParams q = type == host::TensorType::kInt8    ? QuantParams::perTensor(0.05f, -9)
+                        : type == host::TensorType::kInt16 ? QuantParams::perTensor(0.01f, 0)
+                                                           : QuantParams{};
+  TfliteWriter wr;
+  const int32_t input = wr.addActivation("in", type, in, q);
+  const bool int64Perm = rng.chance(0.3);
+  host::TensorSpec permTensor;
+  permTensor.name = "perm";
+  permTensor.type = int64Perm ? host::TensorType::kInt64 : host::TensorType::kInt32;
+  permTensor.shape = {rank};
+  for (int32_t a : perm) {
+    const int64_t v = rng.chance(0.2) ? a - rank : a;
+    uint8_t bytes[8];
+    std::memcpy(bytes, &v, 8);  // little-endian: the int32 form is the low half
+    permTensor.data.insert(permTensor.data.end(), bytes, bytes + (int64Perm ? 8 : 4));
+  }
+  const int32_t permIndex = wr.addTensor(permTensor);
+  const int32_t output = wr.addActivation("out", type, out, q);
+  addOneOp(wr, host::BuiltinOperator::kTranspose, {input, permIndex}, output, input,
+           host::TableOptions(schema::BuiltinOptionsType::kTransposeOptions));
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(count * elementSize));
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                "TRANSPOSE " + dimsText(in) + " perm " + dimsText(perm) +
+                                    " element bytes " + std::to_string(elementSize),
+                                counts);
+}
+
+TEST(OptimizedKernels, TransposeMatchesReference) {
+  expectRandomModels("TRANSPOSE", 5150, 400,
+                     [](Rng& rng, Counts* counts) { randomTranspose(rng, counts); });
 }
 
 // Every core/extended/large model's golden cases on every instruction set: the outputs must
