@@ -155,21 +155,28 @@ OpModel addModel(std::mt19937& gen, std::vector<int32_t> shape) {
   return {"ADD int8 [" + dims + "] + same shape", wr.serialize()};
 }
 
+// A constant int32 tensor holding `values`.
+rh::TensorSpec int32Constant(const std::string& name, std::vector<int32_t> values) {
+  rh::TensorSpec t;
+  t.name = name;
+  t.type = rh::TensorType::kInt32;
+  t.shape = {static_cast<int32_t>(values.size())};
+  for (int32_t v : values) {
+    uint8_t bytes[4];
+    std::memcpy(bytes, &v, 4);
+    t.data.insert(t.data.end(), bytes, bytes + 4);
+  }
+  return t;
+}
+
 // int8 PAD of [1,h,w,c] by (top, bottom) rows and (left, right) columns (zero point 5).
 OpModel padModel(int32_t h, int32_t w, int32_t c, int32_t top, int32_t bottom, int32_t left,
                  int32_t right) {
   rh::TfliteWriter wr;
   const rh::QuantParams q = rh::QuantParams::perTensor(0.05f, 5);
   const int32_t in = wr.addActivation("in", rh::TensorType::kInt8, {1, h, w, c}, q);
-  rh::TensorSpec paddings;
-  paddings.name = "paddings";
-  paddings.type = rh::TensorType::kInt32;
+  rh::TensorSpec paddings = int32Constant("paddings", {0, 0, top, bottom, left, right, 0, 0});
   paddings.shape = {4, 2};
-  for (int32_t v : {0, 0, top, bottom, left, right, 0, 0}) {
-    uint8_t bytes[4];
-    std::memcpy(bytes, &v, 4);
-    paddings.data.insert(paddings.data.end(), bytes, bytes + 4);
-  }
   const int32_t p = wr.addTensor(paddings);
   const int32_t out =
       wr.addActivation("out", rh::TensorType::kInt8, {1, h + top + bottom, w + left + right, c}, q);
@@ -192,16 +199,7 @@ OpModel meanModel(int32_t h, int32_t w, int32_t c) {
   rh::TfliteWriter wr;
   const int32_t in = wr.addActivation("in", rh::TensorType::kInt8, {1, h, w, c},
                                       rh::QuantParams::perTensor(0.05f, -7));
-  rh::TensorSpec axes;
-  axes.name = "axes";
-  axes.type = rh::TensorType::kInt32;
-  axes.shape = {2};
-  for (int32_t v : {1, 2}) {
-    uint8_t bytes[4];
-    std::memcpy(bytes, &v, 4);
-    axes.data.insert(axes.data.end(), bytes, bytes + 4);
-  }
-  const int32_t a = wr.addTensor(axes);
+  const int32_t a = wr.addTensor(int32Constant("axes", {1, 2}));
   const int32_t out =
       wr.addActivation("out", rh::TensorType::kInt8, {1, c}, rh::QuantParams::perTensor(0.02f, 3));
   rh::OperatorSpec spec;

@@ -105,15 +105,11 @@ void invokeSum(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerMean() {
-  OpRegistration r = kernels::registerMean();
-  r.invoke = invokeMean;
-  return r;
+  return withInvoke(kernels::registerMean(), invokeMean);
 }
 
 OpRegistration registerSum() {
-  OpRegistration r = kernels::registerSum();
-  r.invoke = invokeSum;
-  return r;
+  return withInvoke(kernels::registerSum(), invokeSum);
 }
 
 }  // namespace tinyscope::runner::optimized

@@ -24,6 +24,12 @@ Fn forIsa(Isa isa, Fn portable, Fn avx2, Fn avxVnni, Fn avx512Vnni) {
   return portable;
 }
 
+// `r` running `invoke` instead: the reference's prepare (checks, errors, op data) stays.
+inline OpRegistration withInvoke(OpRegistration r, void (*invoke)(const OpContext& ctx)) {
+  r.invoke = invoke;
+  return r;
+}
+
 OpRegistration registerConv2d(Isa isa);
 OpRegistration registerDepthwiseConv2d(Isa isa);
 OpRegistration registerFullyConnected(Isa isa);

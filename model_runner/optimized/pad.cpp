@@ -153,15 +153,11 @@ void invoke(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerPad() {
-  OpRegistration r = kernels::registerPad();
-  r.invoke = invoke;
-  return r;
+  return withInvoke(kernels::registerPad(), invoke);
 }
 
 OpRegistration registerPadV2() {
-  OpRegistration r = kernels::registerPadV2();
-  r.invoke = invoke;
-  return r;
+  return withInvoke(kernels::registerPadV2(), invoke);
 }
 
 }  // namespace tinyscope::runner::optimized

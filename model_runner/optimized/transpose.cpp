@@ -141,9 +141,7 @@ void invoke(const OpContext& ctx) {
 }  // namespace
 
 OpRegistration registerTranspose() {
-  OpRegistration r = kernels::registerTranspose();
-  r.invoke = invoke;
-  return r;
+  return withInvoke(kernels::registerTranspose(), invoke);
 }
 
 }  // namespace tinyscope::runner::optimized

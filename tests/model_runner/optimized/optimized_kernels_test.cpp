@@ -1015,14 +1015,34 @@ TEST(OptimizedKernels, ConcatenationMatchesReference) {
                      [](Rng& rng, Counts* counts) { randomConcat(rng, counts); });
 }
 
+// int8, int16, int32 or float32: every element size the layout kernels move.
+host::TensorType randomElementType(Rng& rng) {
+  const host::TensorType types[] = {host::TensorType::kInt8, host::TensorType::kInt16,
+                                    host::TensorType::kInt32, host::TensorType::kFloat32};
+  return types[rng.uniform(0, 3)];
+}
+
+// A constant int32 (or int64) tensor holding `values` (little-endian, as the model format).
+host::TensorSpec intConstant(const std::string& name, std::vector<int32_t> shape,
+                             const std::vector<int64_t>& values, bool int64) {
+  host::TensorSpec t;
+  t.name = name;
+  t.type = int64 ? host::TensorType::kInt64 : host::TensorType::kInt32;
+  t.shape = std::move(shape);
+  for (int64_t v : values) {
+    uint8_t bytes[8];
+    std::memcpy(bytes, &v, 8);  // the int32 form is the low half
+    t.data.insert(t.data.end(), bytes, bytes + (int64 ? 8 : 4));
+  }
+  return t;
+}
+
 // PAD and PADV2: ranks 1 to 6, every element size (int8, int16, int32, float32), pads of 0 to 3
 // on a random subset of dimensions (none at all included), int32 or int64 paddings, zero
 // points at the extremes as pad values, and PADV2 with and without a constant value operand.
 void randomPad(Rng& rng, Counts* counts) {
   const int32_t rank = rng.uniform(1, 6);
-  const host::TensorType types[] = {host::TensorType::kInt8, host::TensorType::kInt16,
-                                    host::TensorType::kInt32, host::TensorType::kFloat32};
-  const host::TensorType type = types[rng.uniform(0, 3)];
+  const host::TensorType type = randomElementType(rng);
   const size_t elementSize = schema::tensorTypeSize(type);
   const bool v2 = rng.chance(0.4);
   const bool int64Paddings = rng.chance(0.3);
@@ -1048,16 +1068,8 @@ void randomPad(Rng& rng, Counts* counts) {
                                          : QuantParams{};
   TfliteWriter wr;
   const int32_t input = wr.addActivation("in", type, in, q);
-  host::TensorSpec paddings;
-  paddings.name = "paddings";
-  paddings.type = int64Paddings ? host::TensorType::kInt64 : host::TensorType::kInt32;
-  paddings.shape = {rank, 2};
-  for (int64_t v : pads) {
-    uint8_t bytes[8];
-    std::memcpy(bytes, &v, 8);  // little-endian: the int32 form is the low half
-    paddings.data.insert(paddings.data.end(), bytes, bytes + (int64Paddings ? 8 : 4));
-  }
-  std::vector<int32_t> inputs = {input, wr.addTensor(paddings)};
+  std::vector<int32_t> inputs = {
+      input, wr.addTensor(intConstant("paddings", {rank, 2}, pads, int64Paddings))};
   const bool withValue = v2 && rng.chance(0.6);
   if (withValue) {
     host::TensorSpec value;
@@ -1140,16 +1152,9 @@ void randomReduce(Rng& rng, Counts* counts) {
   TfliteWriter wr;
   const int32_t input = wr.addActivation(
       "in", type, in, quantized ? QuantParams::perTensor(inScale, zeroPoint()) : QuantParams{});
-  host::TensorSpec axisTensor;
-  axisTensor.name = "axis";
-  axisTensor.type = host::TensorType::kInt32;
-  axisTensor.shape = {static_cast<int32_t>(axes.size())};
-  for (int32_t a : axes) {
-    uint8_t bytes[4];
-    std::memcpy(bytes, &a, 4);
-    axisTensor.data.insert(axisTensor.data.end(), bytes, bytes + 4);
-  }
-  const int32_t axis = wr.addTensor(axisTensor);
+  const int32_t axis =
+      wr.addTensor(intConstant("axis", {static_cast<int32_t>(axes.size())},
+                               std::vector<int64_t>(axes.begin(), axes.end()), false));
   const int32_t output = wr.addActivation(
       "out", type, out, quantized ? QuantParams::perTensor(outScale, zeroPoint()) : QuantParams{});
   addOneOp(wr, sum ? host::BuiltinOperator::kSum : host::BuiltinOperator::kMean, {input, axis},
@@ -1186,9 +1191,7 @@ TEST(OptimizedKernels, MeanAndSumMatchReference) {
 // narrow columns and the tiled path), every element size.
 void randomTranspose(Rng& rng, Counts* counts) {
   const int32_t rank = rng.uniform(1, 6);
-  const host::TensorType types[] = {host::TensorType::kInt8, host::TensorType::kInt16,
-                                    host::TensorType::kInt32, host::TensorType::kFloat32};
-  const host::TensorType type = types[rng.uniform(0, 3)];
+  const host::TensorType type = randomElementType(rng);
   const size_t elementSize = schema::tensorTypeSize(type);
   std::vector<int32_t> perm(static_cast<size_t>(rank));
   for (int32_t i = 0; i < rank; ++i) perm[size_t(i)] = i;
@@ -1211,17 +1214,9 @@ void randomTranspose(Rng& rng, Counts* counts) {
   TfliteWriter wr;
   const int32_t input = wr.addActivation("in", type, in, q);
   const bool int64Perm = rng.chance(0.3);
-  host::TensorSpec permTensor;
-  permTensor.name = "perm";
-  permTensor.type = int64Perm ? host::TensorType::kInt64 : host::TensorType::kInt32;
-  permTensor.shape = {rank};
-  for (int32_t a : perm) {
-    const int64_t v = rng.chance(0.2) ? a - rank : a;
-    uint8_t bytes[8];
-    std::memcpy(bytes, &v, 8);  // little-endian: the int32 form is the low half
-    permTensor.data.insert(permTensor.data.end(), bytes, bytes + (int64Perm ? 8 : 4));
-  }
-  const int32_t permIndex = wr.addTensor(permTensor);
+  std::vector<int64_t> permValues;
+  for (int32_t a : perm) permValues.push_back(rng.chance(0.2) ? a - rank : a);
+  const int32_t permIndex = wr.addTensor(intConstant("perm", {rank}, permValues, int64Perm));
   const int32_t output = wr.addActivation("out", type, out, q);
   addOneOp(wr, host::BuiltinOperator::kTranspose, {input, permIndex}, output, input,
            host::TableOptions(schema::BuiltinOptionsType::kTransposeOptions));
