@@ -130,7 +130,7 @@ Status addOptimizedOps(OpResolver& resolver, Isa isa) {
                                           registerPadV2(),
                                           registerMean(),
                                           registerSum(),
-                                          registerTranspose()};
+                                          registerTranspose(isa)};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

@@ -56,6 +56,6 @@ OpRegistration registerPadV2();
 OpRegistration registerMean();
 OpRegistration registerSum();
 // Every type: merged loops as row copies or a tiled 2-D transposition.
-OpRegistration registerTranspose();
+OpRegistration registerTranspose(Isa isa);
 
 }  // namespace tinyscope::runner::optimized

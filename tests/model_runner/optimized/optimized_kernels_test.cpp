@@ -1187,8 +1187,9 @@ TEST(OptimizedKernels, MeanAndSumMatchReference) {
 }
 
 // TRANSPOSE: ranks 1 to 6, random permutations (negative axes and int64 perms included, the
-// NCHW -> NHWC one most often), dimensions of one, innermost lengths of 1 to 40 (the unrolled
-// narrow columns and the tiled path), every element size.
+// NCHW -> NHWC one most often, half of those with 3 channels), dimensions of one, innermost
+// lengths of 1 to 40 (the unrolled narrow columns, the 3-byte shuffles and the tiled path),
+// every element size.
 void randomTranspose(Rng& rng, Counts* counts) {
   const int32_t rank = rng.uniform(1, 6);
   const host::TensorType type = randomElementType(rng);
@@ -1206,6 +1207,10 @@ void randomTranspose(Rng& rng, Counts* counts) {
     in[size_t(d)] =
         rng.chance(0.25) ? 1 : rng.uniform(1, rank > 4 ? 5 : (rng.chance(0.3) ? 40 : 12));
     count *= static_cast<size_t>(in[size_t(d)]);
+  }
+  if (perm == std::vector<int32_t>{0, 2, 3, 1} && rng.chance(0.5)) {  // an RGB image: 3 bytes
+    count = count / static_cast<size_t>(in[1]) * 3;
+    in[1] = 3;
   }
   for (int32_t i = 0; i < rank; ++i) out[size_t(i)] = in[size_t(perm[size_t(i)])];
   const QuantParams q = type == host::TensorType::kInt8    ? QuantParams::perTensor(0.05f, -9)
