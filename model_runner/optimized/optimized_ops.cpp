@@ -128,8 +128,8 @@ Status addOptimizedOps(OpResolver& resolver, Isa isa) {
                                           registerConcatenation(),
                                           registerPad(),
                                           registerPadV2(),
-                                          registerMean(),
-                                          registerSum(),
+                                          registerMean(isa),
+                                          registerSum(isa),
                                           registerTranspose(isa)};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);

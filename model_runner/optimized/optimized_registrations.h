@@ -53,8 +53,8 @@ OpRegistration registerConcatenation();
 OpRegistration registerPad();
 OpRegistration registerPadV2();
 // int8 and int16 sums over merged loops (vectorizable channel runs); float32: the reference.
-OpRegistration registerMean();
-OpRegistration registerSum();
+OpRegistration registerMean(Isa isa);
+OpRegistration registerSum(Isa isa);
 // Every type: merged loops as row copies or a tiled 2-D transposition.
 OpRegistration registerTranspose(Isa isa);
 
