@@ -1,7 +1,8 @@
 // Per-operator time of the optimized x86 kernels against the reference kernels, on one-op int8
 // models (int16 MUL too) shaped like the layers of small vision and audio models (MUL as a
 // squeeze-excite channel scale and same-shape, HARD_SWISH, a channel CONCATENATION, TRANSPOSE_CONV
-// upsampling, a residual ADD, mobilenet_v2's PADs and its MEAN over H and W). Prints a Markdown
+// upsampling, a residual ADD, mobilenet_v2's PADs, its MEAN over H and W and its NCHW -> NHWC
+// input TRANSPOSE). Prints a Markdown
 // table (µs per invoke, the median of batches of ~S seconds; the reference, then each instruction
 // set this CPU has, all with a host cache). Checks nothing: the optimized kernel tests do.
 //
@@ -215,6 +216,26 @@ OpModel meanModel(int32_t h, int32_t w, int32_t c) {
           wr.serialize()};
 }
 
+// int8 TRANSPOSE of an NCHW image [1,c,h,w] to NHWC.
+OpModel transposeModel(int32_t c, int32_t h, int32_t w) {
+  rh::TfliteWriter wr;
+  const rh::QuantParams q = rh::QuantParams::perTensor(0.02f, -14);
+  const int32_t in = wr.addActivation("in", rh::TensorType::kInt8, {1, c, h, w}, q);
+  const int32_t perm = wr.addTensor(int32Constant("perm", {0, 2, 3, 1}));
+  const int32_t out = wr.addActivation("out", rh::TensorType::kInt8, {1, h, w, c}, q);
+  rh::OperatorSpec spec;
+  spec.op = rh::BuiltinOperator::kTranspose;
+  spec.inputs = {in, perm};
+  spec.outputs = {out};
+  spec.options = rh::TableOptions(schema::BuiltinOptionsType::kTransposeOptions);
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  return {"TRANSPOSE int8 [1," + std::to_string(c) + "," + std::to_string(h) + "," +
+              std::to_string(w) + "] → NHWC",
+          wr.serialize()};
+}
+
 // Median µs per invoke over batches of ~minSeconds; -1 when the model does not allocate.
 double timeModel(const OpModel& m, bool optimized, optimized::Isa isa, double minSeconds) {
   AllOpsResolver resolver;
@@ -279,6 +300,7 @@ int main(int argc, char** argv) {
       padModel(112, 112, 96, 0, 1, 0, 1),
       padModel(28, 28, 144, 1, 1, 1, 1),
       meanModel(7, 7, 1280),
+      transposeModel(3, 224, 224),
   };
   std::vector<optimized::Isa> isas;
   for (optimized::Isa isa :
