@@ -1,11 +1,12 @@
 // Per-operator time of the optimized x86 kernels against the reference kernels, on one-op int8
 // models (int16 MUL too) shaped like the layers of small vision and audio models (MUL as a
 // squeeze-excite channel scale and same-shape, HARD_SWISH, a channel CONCATENATION, TRANSPOSE_CONV
-// upsampling). Prints a Markdown table (µs per invoke, the median of batches of ~S seconds; the
-// reference, then each instruction set this CPU has, all with a host cache). Checks nothing: the
-// optimized kernel tests do.
+// upsampling, a residual ADD, mobilenet_v2's PADs, its MEAN over H and W and its NCHW -> NHWC
+// input TRANSPOSE). Prints a Markdown
+// table (µs per invoke, the median of batches of ~S seconds; the reference, then each instruction
+// set this CPU has, all with a host cache). Checks nothing: the optimized kernel tests do.
 //
-//   op_bench [--min-seconds S]
+//   op_bench [--min-seconds S] [--only TEXT]   (TEXT: run only the rows whose name has it)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -136,6 +137,105 @@ OpModel concatModel(std::mt19937& gen, int32_t h, int32_t w, int32_t c1, int32_t
           wr.serialize()};
 }
 
+// Same-shape int8 ADD of an input and a constant (a residual connection).
+OpModel addModel(std::mt19937& gen, std::vector<int32_t> shape) {
+  rh::TfliteWriter wr;
+  size_t n = 1;
+  for (int32_t d : shape) n *= static_cast<size_t>(d);
+  const int32_t a =
+      wr.addActivation("a", rh::TensorType::kInt8, shape, rh::QuantParams::perTensor(0.05f, -3));
+  const int32_t b =
+      wr.addInt8Constant("b", shape, randomBytes(gen, n), rh::QuantParams::perTensor(0.03f, 7));
+  const int32_t out =
+      wr.addActivation("out", rh::TensorType::kInt8, shape, rh::QuantParams::perTensor(0.07f, -1));
+  wr.addAdd(a, b, out, rh::AddOptions());
+  wr.setInputs({a});
+  wr.setOutputs({out});
+  std::string dims;
+  for (int32_t d : shape) dims += (dims.empty() ? "" : ",") + std::to_string(d);
+  return {"ADD int8 [" + dims + "] + same shape", wr.serialize()};
+}
+
+// A constant int32 tensor holding `values`.
+rh::TensorSpec int32Constant(const std::string& name, std::vector<int32_t> values) {
+  rh::TensorSpec t;
+  t.name = name;
+  t.type = rh::TensorType::kInt32;
+  t.shape = {static_cast<int32_t>(values.size())};
+  for (int32_t v : values) {
+    uint8_t bytes[4];
+    std::memcpy(bytes, &v, 4);
+    t.data.insert(t.data.end(), bytes, bytes + 4);
+  }
+  return t;
+}
+
+// int8 PAD of [1,h,w,c] by (top, bottom) rows and (left, right) columns (zero point 5).
+OpModel padModel(int32_t h, int32_t w, int32_t c, int32_t top, int32_t bottom, int32_t left,
+                 int32_t right) {
+  rh::TfliteWriter wr;
+  const rh::QuantParams q = rh::QuantParams::perTensor(0.05f, 5);
+  const int32_t in = wr.addActivation("in", rh::TensorType::kInt8, {1, h, w, c}, q);
+  rh::TensorSpec paddings = int32Constant("paddings", {0, 0, top, bottom, left, right, 0, 0});
+  paddings.shape = {4, 2};
+  const int32_t p = wr.addTensor(paddings);
+  const int32_t out =
+      wr.addActivation("out", rh::TensorType::kInt8, {1, h + top + bottom, w + left + right, c}, q);
+  rh::OperatorSpec spec;
+  spec.op = rh::BuiltinOperator::kPad;
+  spec.inputs = {in, p};
+  spec.outputs = {out};
+  spec.options = rh::TableOptions(schema::BuiltinOptionsType::kPadOptions);
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  return {"PAD int8 [1," + std::to_string(h) + "," + std::to_string(w) + "," + std::to_string(c) +
+              "] → [1," + std::to_string(h + top + bottom) + "," +
+              std::to_string(w + left + right) + "," + std::to_string(c) + "]",
+          wr.serialize()};
+}
+
+// int8 MEAN of [1,h,w,c] over H and W (global average pooling), keep_dims off.
+OpModel meanModel(int32_t h, int32_t w, int32_t c) {
+  rh::TfliteWriter wr;
+  const int32_t in = wr.addActivation("in", rh::TensorType::kInt8, {1, h, w, c},
+                                      rh::QuantParams::perTensor(0.05f, -7));
+  const int32_t a = wr.addTensor(int32Constant("axes", {1, 2}));
+  const int32_t out =
+      wr.addActivation("out", rh::TensorType::kInt8, {1, c}, rh::QuantParams::perTensor(0.02f, 3));
+  rh::OperatorSpec spec;
+  spec.op = rh::BuiltinOperator::kMean;
+  spec.inputs = {in, a};
+  spec.outputs = {out};
+  spec.options = rh::TableOptions(schema::BuiltinOptionsType::kReducerOptions);
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  return {"MEAN int8 [1," + std::to_string(h) + "," + std::to_string(w) + "," + std::to_string(c) +
+              "] over H, W",
+          wr.serialize()};
+}
+
+// int8 TRANSPOSE of an NCHW image [1,c,h,w] to NHWC.
+OpModel transposeModel(int32_t c, int32_t h, int32_t w) {
+  rh::TfliteWriter wr;
+  const rh::QuantParams q = rh::QuantParams::perTensor(0.02f, -14);
+  const int32_t in = wr.addActivation("in", rh::TensorType::kInt8, {1, c, h, w}, q);
+  const int32_t perm = wr.addTensor(int32Constant("perm", {0, 2, 3, 1}));
+  const int32_t out = wr.addActivation("out", rh::TensorType::kInt8, {1, h, w, c}, q);
+  rh::OperatorSpec spec;
+  spec.op = rh::BuiltinOperator::kTranspose;
+  spec.inputs = {in, perm};
+  spec.outputs = {out};
+  spec.options = rh::TableOptions(schema::BuiltinOptionsType::kTransposeOptions);
+  wr.addOperator(spec);
+  wr.setInputs({in});
+  wr.setOutputs({out});
+  return {"TRANSPOSE int8 [1," + std::to_string(c) + "," + std::to_string(h) + "," +
+              std::to_string(w) + "] → NHWC",
+          wr.serialize()};
+}
+
 // Median µs per invoke over batches of ~minSeconds; -1 when the model does not allocate.
 double timeModel(const OpModel& m, bool optimized, optimized::Isa isa, double minSeconds) {
   AllOpsResolver resolver;
@@ -173,11 +273,14 @@ double timeModel(const OpModel& m, bool optimized, optimized::Isa isa, double mi
 
 int main(int argc, char** argv) {
   double minSeconds = 0.5;
+  const char* only = nullptr;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--min-seconds") == 0 && i + 1 < argc) {
       minSeconds = std::atof(argv[++i]);
+    } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      only = argv[++i];
     } else {
-      std::printf("usage: op_bench [--min-seconds S]\n");
+      std::printf("usage: op_bench [--min-seconds S] [--only TEXT]\n");
       return std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
     }
   }
@@ -191,6 +294,13 @@ int main(int argc, char** argv) {
       concatModel(gen, 40, 40, 8, 8),
       transposeConvModel(gen, 8, 8, 32, 16),
       transposeConvModel(gen, 16, 16, 16, 8),
+      addModel(gen, {1, 56, 56, 24}),
+      addModel(gen, {1, 7, 7, 160}),
+      padModel(224, 224, 3, 0, 1, 0, 1),
+      padModel(112, 112, 96, 0, 1, 0, 1),
+      padModel(28, 28, 144, 1, 1, 1, 1),
+      meanModel(7, 7, 1280),
+      transposeModel(3, 224, 224),
   };
   std::vector<optimized::Isa> isas;
   for (optimized::Isa isa :
@@ -203,6 +313,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < isas.size(); ++i) std::printf(" --- |");
   std::printf(" --- |\n");
   for (const OpModel& m : models) {
+    if (only != nullptr && m.name.find(only) == std::string::npos) continue;
     const double ref = timeModel(m, false, optimized::Isa::kReference, minSeconds);
     std::printf("| %s | %.2f |", m.name.c_str(), ref);
     double best = ref;

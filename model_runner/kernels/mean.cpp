@@ -8,13 +8,6 @@ namespace {
 
 enum class Reducer : uint8_t { kMean, kSum, kMax, kMin };
 
-struct MeanData {
-  MeanParams params;
-  void* temp = nullptr;  // scratch: outputCount int32 (float for float32) sums (MEAN, SUM)
-  TensorType type = TensorType::kInt8;
-  float floatDivisor = 0.0f;  // float32 MEAN: the reduced count; SUM: 0 (no division)
-};
-
 Status prepareReducer(OpContext& ctx, Reducer reducer) {
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
@@ -56,9 +49,9 @@ Status prepareReducer(OpContext& ctx, Reducer reducer) {
   if (!axis.isConstant()) return ctx.fail(Status::kBadOpParams, "axis (not constant)", axis.index);
   if (axis.rank > 1) return ctx.fail(Status::kShapeMismatch, "axis", axis.index);
 
-  auto* data = static_cast<MeanData*>(ctx.allocatePersistent(sizeof(MeanData)));
+  auto* data = static_cast<MeanOpData*>(ctx.allocatePersistent(sizeof(MeanOpData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *data = MeanData();
+  *data = MeanOpData();
   ctx.setUserData(data);
   MeanParams& p = data->params;
   p.rank = input.rank;
@@ -127,7 +120,7 @@ Status prepareMin(OpContext& ctx) {
 }
 
 void invokeMin(const OpContext& ctx) {
-  const auto* d = static_cast<const MeanData*>(ctx.userData());
+  const auto* d = static_cast<const MeanOpData*>(ctx.userData());
   if (d->type == TensorType::kFloat32) {
     reference::reduceMin(d->params, ctx.inputData<float>(0), ctx.outputData<float>(0));
   } else {
@@ -136,7 +129,7 @@ void invokeMin(const OpContext& ctx) {
 }
 
 void invokeMax(const OpContext& ctx) {
-  const auto* d = static_cast<const MeanData*>(ctx.userData());
+  const auto* d = static_cast<const MeanOpData*>(ctx.userData());
   if (d->type == TensorType::kFloat32) {
     reference::reduceMax(d->params, ctx.inputData<float>(0), ctx.outputData<float>(0));
   } else {
@@ -145,7 +138,7 @@ void invokeMax(const OpContext& ctx) {
 }
 
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const MeanData*>(ctx.userData());
+  const auto* d = static_cast<const MeanOpData*>(ctx.userData());
   if (d->type == TensorType::kFloat32) {
     reference::meanFloat(d->params, d->floatDivisor, ctx.inputData<float>(0),
                          ctx.outputData<float>(0), static_cast<float*>(d->temp));

@@ -30,6 +30,14 @@ struct MeanParams {
   int32_t outputZeroPoint = 0;
 };
 
+// The op data a prepared reducer keeps (persistent arena); the optimized kernel set reads it.
+struct MeanOpData {
+  MeanParams params;
+  void* temp = nullptr;  // scratch: outputCount int32 (float for float32) sums (MEAN, SUM)
+  TensorType type = TensorType::kInt8;
+  float floatDivisor = 0.0f;  // float32 MEAN: the reduced count; SUM: 0 (no division)
+};
+
 namespace reference {
 
 // Folds 1/count into a QuantizeMultiplier pair, as the reference does in prepare.
@@ -90,6 +98,20 @@ inline void meanFloat(const MeanParams& p, float divisor, const float* input, fl
     output[i] = divisor != 0.0f ? temp[i] / divisor : temp[i];
 }
 
+// MEAN and SUM's last step: output[i] = MultiplyByQuantizedMultiplier(sums[i]) + zero point,
+// saturated to T.
+template <typename T>
+void requantizeSums(const MeanParams& p, const int32_t* sums, T* output) {
+  constexpr int64_t kMin = std::numeric_limits<T>::min();
+  constexpr int64_t kMax = std::numeric_limits<T>::max();
+  for (int32_t i = 0; i < p.outputCount; ++i) {
+    const int64_t y =
+        int64_t{quant::multiplyByQuantizedMultiplier(sums[i], p.multiplier, p.shift)} +
+        p.outputZeroPoint;
+    output[i] = static_cast<T>(y < kMin ? kMin : (y > kMax ? kMax : y));
+  }
+}
+
 // MEAN and SUM (the multiplier tells them apart). temp: outputCount int32 sums.
 template <typename T>
 void mean(const MeanParams& p, const T* input, T* output, int32_t* temp) {
@@ -97,14 +119,7 @@ void mean(const MeanParams& p, const T* input, T* output, int32_t* temp) {
   forEachReduced(p, [&](size_t i, size_t o) {
     temp[o] = quant::wrappingAdd(temp[o], static_cast<int32_t>(input[i]) - p.inputZeroPoint);
   });
-  constexpr int64_t kMin = std::numeric_limits<T>::min();
-  constexpr int64_t kMax = std::numeric_limits<T>::max();
-  for (int32_t i = 0; i < p.outputCount; ++i) {
-    const int64_t y =
-        int64_t{quant::multiplyByQuantizedMultiplier(temp[i], p.multiplier, p.shift)} +
-        p.outputZeroPoint;
-    output[i] = static_cast<T>(y < kMin ? kMin : (y > kMax ? kMax : y));
-  }
+  requantizeSums(p, temp, output);
 }
 
 }  // namespace reference

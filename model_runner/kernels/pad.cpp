@@ -7,13 +7,6 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
-struct PadData {
-  PadParams params;
-  int32_t padValue = 0;
-  uint8_t elementSize = 1;
-  bool padFromInput = false;  // PADV2: the value is input 2's (read at invoke)
-};
-
 Status prepareWith(OpContext& ctx, bool v2) {
   Status s = requireArity(ctx, 2, v2 ? 3 : 2, 1);
   if (s != Status::kOk) return s;
@@ -37,9 +30,9 @@ Status prepareWith(OpContext& ctx, bool v2) {
       output.rank != input.rank) {
     return ctx.fail(Status::kShapeMismatch, "paddings", paddings.index);
   }
-  auto* data = static_cast<PadData*>(ctx.allocatePersistent(sizeof(PadData)));
+  auto* data = static_cast<PadOpData*>(ctx.allocatePersistent(sizeof(PadOpData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *data = PadData();
+  *data = PadOpData();
   ctx.setUserData(data);
   PadParams& p = data->params;
   p.rank = input.rank;
@@ -101,27 +94,19 @@ Status prepareV2(OpContext& ctx) {
   return prepareWith(ctx, true);
 }
 
-template <typename T>
-T padValueOf(const OpContext& ctx, const PadData& d) {
-  if (!d.padFromInput) return static_cast<T>(d.padValue);
-  T v;
-  std::memcpy(&v, ctx.inputData<uint8_t>(2), sizeof v);
-  return v;
-}
-
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const PadData*>(ctx.userData());
+  const auto* d = static_cast<const PadOpData*>(ctx.userData());
   switch (d->elementSize) {
     case 1:
-      reference::pad(d->params, padValueOf<int8_t>(ctx, *d), ctx.inputData<int8_t>(0),
+      reference::pad(d->params, reference::padValueOf<int8_t>(ctx, *d), ctx.inputData<int8_t>(0),
                      ctx.outputData<int8_t>(0));
       break;
     case 2:
-      reference::pad(d->params, padValueOf<int16_t>(ctx, *d), ctx.inputData<int16_t>(0),
+      reference::pad(d->params, reference::padValueOf<int16_t>(ctx, *d), ctx.inputData<int16_t>(0),
                      ctx.outputData<int16_t>(0));
       break;
     default:
-      reference::pad(d->params, padValueOf<int32_t>(ctx, *d), ctx.inputData<int32_t>(0),
+      reference::pad(d->params, reference::padValueOf<int32_t>(ctx, *d), ctx.inputData<int32_t>(0),
                      ctx.outputData<int32_t>(0));
       break;
   }

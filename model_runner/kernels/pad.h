@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "model_runner/model.h"
+#include "model_runner/op_context.h"
 #include "model_runner/op_resolver.h"
 
 namespace tinyscope::runner::kernels {
@@ -20,7 +21,24 @@ struct PadParams {
   int32_t after[kMaxDims] = {};
 };
 
+// The op data a prepared PAD/PADV2 keeps (persistent arena); the optimized kernel set reads it.
+struct PadOpData {
+  PadParams params;
+  int32_t padValue = 0;
+  uint8_t elementSize = 1;
+  bool padFromInput = false;  // PADV2: the value is input 2's (read at invoke)
+};
+
 namespace reference {
+
+// The value an invoke pads with (PADV2 with a value operand: that operand's bytes).
+template <typename T>
+T padValueOf(const OpContext& ctx, const PadOpData& d) {
+  if (!d.padFromInput) return static_cast<T>(d.padValue);
+  T v;
+  std::memcpy(&v, ctx.inputData<uint8_t>(2), sizeof v);
+  return v;
+}
 
 // Writes the padded copy of `input` into `output` (row-major, output dim d = before + in + after).
 template <typename T>

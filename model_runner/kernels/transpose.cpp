@@ -9,11 +9,6 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
-struct TransposeData {
-  TransposeParams params;
-  uint8_t elementSize = 1;
-};
-
 Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 2, 2, 1);
   if (s != Status::kOk) return s;
@@ -38,9 +33,9 @@ Status prepare(OpContext& ctx) {
       output.zeroPoint() != input.zeroPoint()) {
     return ctx.fail(Status::kBadQuantization, "output", output.index);
   }
-  auto* data = static_cast<TransposeData*>(ctx.allocatePersistent(sizeof(TransposeData)));
+  auto* data = static_cast<TransposeOpData*>(ctx.allocatePersistent(sizeof(TransposeOpData)));
   if (data == nullptr) return ctx.fail(Status::kArenaTooSmall, "op data");
-  *data = TransposeData();
+  *data = TransposeOpData();
   ctx.setUserData(data);
   TransposeParams& p = data->params;
   p.rank = input.rank;
@@ -72,7 +67,7 @@ Status prepare(OpContext& ctx) {
 }
 
 void invoke(const OpContext& ctx) {
-  const auto* d = static_cast<const TransposeData*>(ctx.userData());
+  const auto* d = static_cast<const TransposeOpData*>(ctx.userData());
   switch (d->elementSize) {
     case 1:
       reference::transpose(d->params, ctx.inputData<int8_t>(0), ctx.outputData<int8_t>(0));

@@ -18,6 +18,12 @@ struct TransposeParams {
   size_t inStrides[kMaxDims] = {};
 };
 
+// The op data a prepared TRANSPOSE keeps (persistent arena); the optimized kernel set reads it.
+struct TransposeOpData {
+  TransposeParams params;
+  uint8_t elementSize = 1;
+};
+
 namespace reference {
 
 template <typename T>

@@ -125,7 +125,12 @@ Status addOptimizedOps(OpResolver& resolver, Isa isa) {
                                           registerHardSwish(),
                                           registerMul(isa),
                                           registerTransposeConv(isa),
-                                          registerConcatenation()};
+                                          registerConcatenation(),
+                                          registerPad(),
+                                          registerPadV2(),
+                                          registerMean(isa),
+                                          registerSum(isa),
+                                          registerTranspose(isa)};
   for (const OpRegistration& r : registrations) {
     const Status s = resolver.add(r);
     if (s != Status::kOk) return s;

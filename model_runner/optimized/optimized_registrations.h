@@ -24,6 +24,12 @@ Fn forIsa(Isa isa, Fn portable, Fn avx2, Fn avxVnni, Fn avx512Vnni) {
   return portable;
 }
 
+// `r` running `invoke` instead: the reference's prepare (checks, errors, op data) stays.
+inline OpRegistration withInvoke(OpRegistration r, void (*invoke)(const OpContext& ctx)) {
+  r.invoke = invoke;
+  return r;
+}
+
 OpRegistration registerConv2d(Isa isa);
 OpRegistration registerDepthwiseConv2d(Isa isa);
 OpRegistration registerFullyConnected(Isa isa);
@@ -43,5 +49,13 @@ OpRegistration registerMul(Isa isa);
 OpRegistration registerTransposeConv(Isa isa);
 // Byte copies of every type, short per-pixel pieces as fixed-size moves.
 OpRegistration registerConcatenation();
+// Every type: long row copies and joined fills (dimensions without padding merged).
+OpRegistration registerPad();
+OpRegistration registerPadV2();
+// int8 and int16 sums over merged loops (vectorizable channel runs); float32: the reference.
+OpRegistration registerMean(Isa isa);
+OpRegistration registerSum(Isa isa);
+// Every type: merged loops as row copies or a tiled 2-D transposition.
+OpRegistration registerTranspose(Isa isa);
 
 }  // namespace tinyscope::runner::optimized

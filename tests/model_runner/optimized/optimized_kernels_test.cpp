@@ -6,6 +6,8 @@
 // extreme accumulators, multipliers and shifts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <random>
 #include <string>
@@ -336,6 +338,42 @@ void randomAdd(Rng& rng, Counts* counts) {
                         "ADD " + std::to_string(shape[1]) + "x" + std::to_string(shape[2]) + "x" +
                             std::to_string(shape[3]) + (shape2 != shape ? " broadcast" : ""),
                         counts);
+}
+
+// Same-shape int8 ADD at the edges of its arithmetic: element counts of 1 to 100 (every 8- and
+// 16-lane tail) and up to 20000, input scales up to 1000 apart, output scales from 1/50 to 50
+// of the inputs' or power-of-two multiples (rounding ties), zero points at the extremes, every
+// fused activation.
+void randomAddScales(Rng& rng, Counts* counts) {
+  const int32_t n = rng.chance(0.7) ? rng.uniform(1, 100) : rng.uniform(100, 20000);
+  const std::vector<int32_t> shape = {1, n};
+  auto zeroPoint = [&] {
+    return rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  };
+  const float s1 = rng.uniformF(0.001f, 0.2f);
+  // Power-of-two ratios make exact rounding ties (x.5 of either sign) in the output rescaling.
+  const bool ties = rng.chance(0.3);
+  const float s2 = ties ? s1 : s1 * std::pow(1000.0f, rng.uniformF(-1.0f, 1.0f));
+  const float so = ties ? s1 * static_cast<float>(1 << rng.uniform(1, 3))
+                        : (s1 > s2 ? s1 : s2) * std::pow(50.0f, rng.uniformF(-1.0f, 1.0f));
+  TfliteWriter wr;
+  const int32_t a = wr.addActivation("a", host::TensorType::kInt8, shape,
+                                     QuantParams::perTensor(s1, zeroPoint()));
+  const int32_t b =
+      wr.addInt8Constant("b", shape, rng.bytes(size_t(n)), QuantParams::perTensor(s2, zeroPoint()));
+  const int32_t out = wr.addActivation("out", host::TensorType::kInt8, shape,
+                                       QuantParams::perTensor(so, zeroPoint()));
+  host::AddOptions o;
+  o.activation = randomActivation(rng);
+  wr.addAdd(a, b, out, o);
+  wr.setInputs({a});
+  wr.setOutputs({out});
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(size_t(n)));
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                "ADD " + std::to_string(n) + " scales " + std::to_string(s1) + " " +
+                                    std::to_string(s2) + " " + std::to_string(so),
+                                counts);
 }
 
 // AVERAGE_POOL_2D or MAX_POOL_2D. For MAX_POOL_2D, channel counts up to 100 reach the 32- and
@@ -975,6 +1013,229 @@ void randomConcat(Rng& rng, Counts* counts) {
 TEST(OptimizedKernels, ConcatenationMatchesReference) {
   expectRandomModels("CONCATENATION", 2718, 300,
                      [](Rng& rng, Counts* counts) { randomConcat(rng, counts); });
+}
+
+// int8, int16, int32 or float32: every element size the layout kernels move.
+host::TensorType randomElementType(Rng& rng) {
+  const host::TensorType types[] = {host::TensorType::kInt8, host::TensorType::kInt16,
+                                    host::TensorType::kInt32, host::TensorType::kFloat32};
+  return types[rng.uniform(0, 3)];
+}
+
+// A constant int32 (or int64) tensor holding `values` (little-endian, as the model format).
+host::TensorSpec intConstant(const std::string& name, std::vector<int32_t> shape,
+                             const std::vector<int64_t>& values, bool int64) {
+  host::TensorSpec t;
+  t.name = name;
+  t.type = int64 ? host::TensorType::kInt64 : host::TensorType::kInt32;
+  t.shape = std::move(shape);
+  for (int64_t v : values) {
+    uint8_t bytes[8];
+    std::memcpy(bytes, &v, 8);  // the int32 form is the low half
+    t.data.insert(t.data.end(), bytes, bytes + (int64 ? 8 : 4));
+  }
+  return t;
+}
+
+// PAD and PADV2: ranks 1 to 6, every element size (int8, int16, int32, float32), pads of 0 to 3
+// on a random subset of dimensions (none at all included), int32 or int64 paddings, zero
+// points at the extremes as pad values, and PADV2 with and without a constant value operand.
+void randomPad(Rng& rng, Counts* counts) {
+  const int32_t rank = rng.uniform(1, 6);
+  const host::TensorType type = randomElementType(rng);
+  const size_t elementSize = schema::tensorTypeSize(type);
+  const bool v2 = rng.chance(0.4);
+  const bool int64Paddings = rng.chance(0.3);
+  const double padChance = rng.uniformF(0.0f, 1.0f);
+  std::vector<int32_t> in(static_cast<size_t>(rank)), out(static_cast<size_t>(rank));
+  std::vector<int64_t> pads;
+  size_t count = 1;
+  for (int32_t d = 0; d < rank; ++d) {
+    const int32_t limit = rank > 4 ? 5 : (d == rank - 1 ? 40 : 14);
+    in[size_t(d)] = rng.uniform(1, limit);
+    const bool padded = rng.chance(padChance);
+    const int64_t b = padded ? rng.uniform(0, 3) : 0, a = padded ? rng.uniform(0, 3) : 0;
+    pads.push_back(b);
+    pads.push_back(a);
+    out[size_t(d)] = in[size_t(d)] + static_cast<int32_t>(b + a);
+    count *= static_cast<size_t>(in[size_t(d)]);
+  }
+  const QuantParams q =
+      type == host::TensorType::kInt8
+          ? QuantParams::perTensor(
+                0.05f, rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127))
+      : type == host::TensorType::kInt16 ? QuantParams::perTensor(0.01f, rng.uniform(-300, 300))
+                                         : QuantParams{};
+  TfliteWriter wr;
+  const int32_t input = wr.addActivation("in", type, in, q);
+  std::vector<int32_t> inputs = {
+      input, wr.addTensor(intConstant("paddings", {rank, 2}, pads, int64Paddings))};
+  const bool withValue = v2 && rng.chance(0.6);
+  if (withValue) {
+    host::TensorSpec value;
+    value.name = "value";
+    value.type = type;
+    value.shape = {1};
+    value.quant = q;
+    for (int8_t v : rng.bytes(elementSize)) value.data.push_back(static_cast<uint8_t>(v));
+    inputs.push_back(wr.addTensor(value));
+  }
+  const int32_t output = wr.addActivation("out", type, out, q);
+  addOneOp(wr, v2 ? host::BuiltinOperator::kPadv2 : host::BuiltinOperator::kPad, inputs, output,
+           input,
+           host::TableOptions(v2 ? schema::BuiltinOptionsType::kPadV2Options
+                                 : schema::BuiltinOptionsType::kPadOptions));
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(count * elementSize));
+  std::string padText;
+  for (int64_t v : pads) padText += std::to_string(v) + ",";
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                std::string(v2 ? "PADV2" : "PAD") + (withValue ? " valued " : " ") +
+                                    dimsText(in) + " pads [" + padText + "] element bytes " +
+                                    std::to_string(elementSize),
+                                counts);
+}
+
+TEST(OptimizedKernels, AddAtScaleAndTailEdgesMatchesReference) {
+  expectRandomModels("ADD scales/tails", 2024, 400,
+                     [](Rng& rng, Counts* counts) { randomAddScales(rng, counts); });
+}
+
+TEST(OptimizedKernels, PadMatchesReference) {
+  expectRandomModels("PAD", 6061, 400, [](Rng& rng, Counts* counts) { randomPad(rng, counts); });
+}
+
+// MEAN and SUM: int8 and int16 (float32: the reference path), ranks 1 to 5, random sets of
+// reduced axes (negative and repeated ones included, the spatial axes of NHWC most often),
+// keep_dims on and off, zero points at the extremes and scale ratios from 1/50 to 50.
+void randomReduce(Rng& rng, Counts* counts) {
+  const int32_t rank = rng.uniform(1, 5);
+  const int kind = rng.uniform(0, 9);
+  const host::TensorType type = kind < 6   ? host::TensorType::kInt8
+                                : kind < 9 ? host::TensorType::kInt16
+                                           : host::TensorType::kFloat32;
+  const size_t elementSize = schema::tensorTypeSize(type);
+  const bool sum = rng.chance(0.3);
+  const bool keepDims = rng.chance(0.5);
+  std::vector<int32_t> in(static_cast<size_t>(rank));
+  size_t count = 1;
+  for (int32_t d = 0; d < rank; ++d) {
+    in[size_t(d)] = rng.chance(0.2) ? 1 : rng.uniform(1, d == rank - 1 ? 70 : 9);
+    count *= static_cast<size_t>(in[size_t(d)]);
+  }
+  std::vector<int32_t> axes;
+  if (rank == 4 && rng.chance(0.4)) {
+    axes = {1, 2};
+  } else {
+    for (int32_t d = 0; d < rank; ++d) {
+      if (rng.chance(0.5)) axes.push_back(rng.chance(0.3) ? d - rank : d);
+    }
+    if (axes.empty()) axes.push_back(rng.uniform(0, rank - 1));
+    if (rng.chance(0.2)) axes.push_back(axes[0]);
+  }
+  std::vector<bool> reduced(static_cast<size_t>(rank), false);
+  for (int32_t a : axes) reduced[static_cast<size_t>(a < 0 ? a + rank : a)] = true;
+  std::vector<int32_t> out;
+  for (int32_t d = 0; d < rank; ++d) {
+    if (!reduced[size_t(d)])
+      out.push_back(in[size_t(d)]);
+    else if (keepDims)
+      out.push_back(1);
+  }
+  auto zeroPoint = [&]() -> int64_t {
+    if (type == host::TensorType::kInt16) return 0;
+    return rng.chance(0.3) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  };
+  const float inScale = rng.uniformF(0.01f, 0.5f);
+  const float outScale = inScale * std::pow(50.0f, rng.uniformF(-1.0f, 1.0f));
+  const bool quantized = type != host::TensorType::kFloat32;
+  TfliteWriter wr;
+  const int32_t input = wr.addActivation(
+      "in", type, in, quantized ? QuantParams::perTensor(inScale, zeroPoint()) : QuantParams{});
+  const int32_t axis =
+      wr.addTensor(intConstant("axis", {static_cast<int32_t>(axes.size())},
+                               std::vector<int64_t>(axes.begin(), axes.end()), false));
+  const int32_t output = wr.addActivation(
+      "out", type, out, quantized ? QuantParams::perTensor(outScale, zeroPoint()) : QuantParams{});
+  addOneOp(wr, sum ? host::BuiltinOperator::kSum : host::BuiltinOperator::kMean, {input, axis},
+           output, input,
+           host::TableOptions(schema::BuiltinOptionsType::kReducerOptions)
+               .add(schema::reducer_options::kKeepDims, host::TableOptions::Field::Kind::kBool,
+                    keepDims ? 1 : 0));
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<int8_t> bytes = rng.bytes(count * elementSize);
+    if (!quantized) {  // finite floats
+      for (size_t k = 0; k < count; ++k) {
+        const float v = rng.uniformF(-4.0f, 4.0f);
+        std::memcpy(bytes.data() + 4 * k, &v, 4);
+      }
+    }
+    runs.push_back(bytes);
+  }
+  std::string axesText;
+  for (int32_t a : axes) axesText += std::to_string(a) + ",";
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                std::string(sum ? "SUM " : "MEAN ") + dimsText(in) + " axes [" +
+                                    axesText + "] element bytes " + std::to_string(elementSize),
+                                counts);
+}
+
+TEST(OptimizedKernels, MeanAndSumMatchReference) {
+  expectRandomModels("MEAN/SUM", 1618, 400,
+                     [](Rng& rng, Counts* counts) { randomReduce(rng, counts); });
+}
+
+// TRANSPOSE: ranks 1 to 6, random permutations (negative axes and int64 perms included, the
+// NCHW -> NHWC one most often, half of those with 3 channels), dimensions of one, innermost
+// lengths of 1 to 40 (the unrolled narrow columns, the 3-byte shuffles and the tiled path),
+// every element size.
+void randomTranspose(Rng& rng, Counts* counts) {
+  const int32_t rank = rng.uniform(1, 6);
+  const host::TensorType type = randomElementType(rng);
+  const size_t elementSize = schema::tensorTypeSize(type);
+  std::vector<int32_t> perm(static_cast<size_t>(rank));
+  for (int32_t i = 0; i < rank; ++i) perm[size_t(i)] = i;
+  if (rank == 4 && rng.chance(0.4)) {
+    perm = {0, 2, 3, 1};
+  } else {
+    std::shuffle(perm.begin(), perm.end(), rng.gen);
+  }
+  std::vector<int32_t> in(static_cast<size_t>(rank)), out(static_cast<size_t>(rank));
+  size_t count = 1;
+  for (int32_t d = 0; d < rank; ++d) {
+    in[size_t(d)] =
+        rng.chance(0.25) ? 1 : rng.uniform(1, rank > 4 ? 5 : (rng.chance(0.3) ? 40 : 12));
+    count *= static_cast<size_t>(in[size_t(d)]);
+  }
+  if (perm == std::vector<int32_t>{0, 2, 3, 1} && rng.chance(0.5)) {  // an RGB image: 3 bytes
+    count = count / static_cast<size_t>(in[1]) * 3;
+    in[1] = 3;
+  }
+  for (int32_t i = 0; i < rank; ++i) out[size_t(i)] = in[size_t(perm[size_t(i)])];
+  const QuantParams q = type == host::TensorType::kInt8    ? QuantParams::perTensor(0.05f, -9)
+                        : type == host::TensorType::kInt16 ? QuantParams::perTensor(0.01f, 0)
+                                                           : QuantParams{};
+  TfliteWriter wr;
+  const int32_t input = wr.addActivation("in", type, in, q);
+  const bool int64Perm = rng.chance(0.3);
+  std::vector<int64_t> permValues;
+  for (int32_t a : perm) permValues.push_back(rng.chance(0.2) ? a - rank : a);
+  const int32_t permIndex = wr.addTensor(intConstant("perm", {rank}, permValues, int64Perm));
+  const int32_t output = wr.addActivation("out", type, out, q);
+  addOneOp(wr, host::BuiltinOperator::kTranspose, {input, permIndex}, output, input,
+           host::TableOptions(schema::BuiltinOptionsType::kTransposeOptions));
+  std::vector<std::vector<int8_t>> runs;
+  for (int i = 0; i < 2; ++i) runs.push_back(rng.bytes(count * elementSize));
+  expectSequenceSameAsReference(wr.serialize(), runs,
+                                "TRANSPOSE " + dimsText(in) + " perm " + dimsText(perm) +
+                                    " element bytes " + std::to_string(elementSize),
+                                counts);
+}
+
+TEST(OptimizedKernels, TransposeMatchesReference) {
+  expectRandomModels("TRANSPOSE", 5150, 400,
+                     [](Rng& rng, Counts* counts) { randomTranspose(rng, counts); });
 }
 
 // Every core/extended/large model's golden cases on every instruction set: the outputs must
