@@ -669,18 +669,24 @@ void addOneOp(TfliteWriter& wr, host::BuiltinOperator op, std::vector<int32_t> i
   wr.setOutputs({output});
 }
 
-// LOGISTIC, TANH and QUANTIZE int8 -> int8 (the table path): random scales and zero points
-// (extremes included), element counts from 1 (the table takes 256 reference runs) up.
+// LOGISTIC, TANH and QUANTIZE int8 -> int8, and QUANTIZE int16 -> int8 (the table paths): random
+// scales and zero points (extremes included), element counts from 1 (the table takes 256, or
+// 65536, reference runs) up; int16 inputs cover the extremes of the range.
 void randomInt8Unary(Rng& rng, Counts* counts) {
-  const int kind = rng.uniform(0, 2);
+  const int kind = rng.uniform(0, 3);
   const host::BuiltinOperator op = kind == 0   ? host::BuiltinOperator::kLogistic
                                    : kind == 1 ? host::BuiltinOperator::kTanh
                                                : host::BuiltinOperator::kQuantize;
+  const bool wide = kind == 3;
   const int32_t n = rng.chance(0.2) ? rng.uniform(1, 3) : rng.uniform(1, 700);
-  const int32_t inZp = rng.chance(0.2) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  const int32_t inZp = wide              ? rng.uniform(-300, 300)
+                       : rng.chance(0.2) ? (rng.chance(0.5) ? -128 : 127)
+                                         : rng.uniform(-128, 127);
   TfliteWriter wr;
-  const int32_t in = wr.addActivation("in", TensorType::kInt8, {1, n},
-                                      QuantParams::perTensor(rng.uniformF(0.002f, 0.5f), inZp));
+  const int32_t in = wr.addActivation(
+      "in", wide ? TensorType::kInt16 : TensorType::kInt8, {1, n},
+      QuantParams::perTensor(wide ? rng.uniformF(0.00005f, 0.01f) : rng.uniformF(0.002f, 0.5f),
+                             inZp));
   // LOGISTIC/TANH int8 outputs have fixed quantization (1/256, -128 and 1/128, 0).
   const QuantParams outQuant =
       kind == 0   ? QuantParams::perTensor(1.0f / 256.0f, -128)
@@ -689,13 +695,19 @@ void randomInt8Unary(Rng& rng, Counts* counts) {
   const int32_t out = wr.addActivation("out", TensorType::kInt8, {1, n}, outQuant);
   addOneOp(wr, op, {in}, out, in);
   std::vector<std::vector<int8_t>> inputs;
-  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n) * (wide ? 2 : 1)));
+  if (wide) {  // the int16 extremes, whatever the random bytes were
+    inputs[0][0] = 0;
+    inputs[0][1] = -128;
+    inputs[1][0] = -1;
+    inputs[1][1] = 127;
+  }
   expectSequenceSameAsReference(wr.serialize(), inputs,
                                 std::string(kind == 0   ? "LOGISTIC"
                                             : kind == 1 ? "TANH"
                                                         : "QUANTIZE") +
-                                    " int8 n " + std::to_string(n) + " input zp " +
-                                    std::to_string(inZp),
+                                    (wide ? " int16" : " int8") + " n " + std::to_string(n) +
+                                    " input zp " + std::to_string(inZp),
                                 counts);
 }
 
@@ -704,7 +716,8 @@ TEST(OptimizedKernels, Int8TableOpsMatchReference) {
   Counts counts;
   for (int i = 0; i < 150 && !HasFatalFailure(); ++i) randomInt8Unary(rng, &counts);
   std::printf(
-      "LOGISTIC/TANH/QUANTIZE int8: %d random models x 2 invokes, %d optimized runs "
+      "LOGISTIC/TANH/QUANTIZE int8 and QUANTIZE int16: %d random models x 2 invokes, %d optimized "
+      "runs "
       "identical\n",
       counts.models, counts.comparisons);
   EXPECT_EQ(counts.models, 150);

@@ -1,0 +1,38 @@
+// Internal interface between the recurrent operator files (SVDF, UNIDIRECTIONAL_SEQUENCE_LSTM:
+// prepare, orchestration) and their per-instruction-set loops (simd_recurrent.cpp): the small
+// elementwise and reduction steps around the cached GEMVs and the vector requantization of
+// SimdKernels. Not part of the public API. Stateless; every buffer belongs to the caller.
+#pragma once
+
+#include <cstdint>
+
+namespace tinyscope::runner::optimized {
+
+struct RecurrentKernels {
+  // How many products timeDots8 sums into one int32 (4: VNNI quads, 2: VPMADDWD pairs), and
+  // what it adds to each state byte first (128: the unsigned VNNI operand, else 0).
+  int32_t dotGroup = 2;
+  int32_t stateBias = 0;
+  // groups[i] = sum over j < dotGroup of (s[g] + stateBias) * w[g], g = i * dotGroup + j, for
+  // i < n / dotGroup (n a multiple of dotGroup); exact in int32.
+  void (*timeDots8)(const int8_t* s, const int8_t* w, int32_t n, int32_t* groups) = nullptr;
+  // out[i] = add[i] + sum over j < size of in[i * size + j], wrapping int32, for i < count;
+  // `in` (count * size entries) is a work buffer and may be overwritten.
+  void (*groupSums)(int32_t* in, int32_t count, int32_t size, const int32_t* add,
+                    int32_t* out) = nullptr;
+  // dst[i * stride] = (int8) (v[i] + add) with wrap-around, for i < n.
+  void (*scatterBytes)(const int32_t* v, int32_t n, int32_t add, int8_t* dst,
+                       int32_t stride) = nullptr;
+  // out[i] = (int8) v[i] for i < n (values already in int8 range).
+  void (*narrowBytes)(const int32_t* v, int32_t n, int8_t* out) = nullptr;
+  // out[i] = table[(uint16) saturate_int16(a[i] + b[i])] for i < n (a, b in int16 range).
+  void (*addLookup)(const int32_t* a, const int32_t* b, int32_t n, const int16_t* table,
+                    int16_t* out) = nullptr;
+  // out[i] = x[i] * y[i] as int32, for i < n.
+  void (*products16)(const int16_t* x, const int16_t* y, int32_t n, int32_t* out) = nullptr;
+};
+
+// nullptr for Isa::kReference.
+const RecurrentKernels* recurrentKernels(uint8_t isa);
+
+}  // namespace tinyscope::runner::optimized
