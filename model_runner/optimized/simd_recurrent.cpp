@@ -7,8 +7,10 @@
 #include <immintrin.h>
 
 #include <cstddef>
+#include <cstring>
 
 #include "model_runner/optimized/optimized_ops.h"
+#include "model_runner/optimized/simd_kernels.h"
 
 #if !defined(__clang__)
 // GCC 12's AVX-512 headers build some intrinsics on an undefined vector and warn about it.

@@ -4,13 +4,14 @@
 // SimdKernels. Not part of the public API. Stateless; every buffer belongs to the caller.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace tinyscope::runner::optimized {
 
 struct RecurrentKernels {
   // How many products timeDots8 sums into one int32 (4: VNNI quads, 2: VPMADDWD pairs), and
-  // what it adds to each state byte first (128: the unsigned VNNI operand, else 0).
+  // what it (and gemvPacked) adds to each int8 operand first (128: the unsigned VNNI operand).
   int32_t dotGroup = 2;
   int32_t stateBias = 0;
   // groups[i] = sum over j < dotGroup of (s[g] + stateBias) * w[g], g = i * dotGroup + j, for
@@ -30,6 +31,14 @@ struct RecurrentKernels {
                     int16_t* out) = nullptr;
   // out[i] = x[i] * y[i] as int32, for i < n.
   void (*products16)(const int16_t* x, const int16_t* y, int32_t n, int32_t* out) = nullptr;
+  // A [rows][depth] int8 matrix packed once (host cache) for gemvPacked: packedGemvBytes(rows,
+  // depth) bytes, written by packGemv.
+  size_t (*packedGemvBytes)(int32_t rows, int32_t depth) = nullptr;
+  void (*packGemv)(const int8_t* w, int32_t rows, int32_t depth, void* packed) = nullptr;
+  // acc[r] = sum over k of (x[k] + stateBias) * w[r][k] for r < rows; acc holds roundUp(rows,
+  // 16) entries, of which those past `rows` may be written (with 0). x is read only to depth.
+  void (*gemvPacked)(const void* packed, int32_t rows, int32_t depth, const int8_t* x,
+                     int32_t* acc) = nullptr;
 };
 
 // nullptr for Isa::kReference.

@@ -1,12 +1,12 @@
 // SVDF, optimized for desktop hosts with a host cache: the feature matrix (filters x input) is
-// prepared once like a fully connected layer and run as an int8 GEMV into int32, requantized to
-// the state in the vector unit; the state shifts with one memmove. The time weights meet the
-// state in groups of products summed in the vector unit (VNNI quads of state + 128, or int16
-// pairs), then each unit's groups (memory x rank products) are summed onto a constant prepared
-// once: bias - (state offset + zero point) * sum of the unit's time weights, all in wrapping int32
-// like the reference's sum of w * (s - zero point). A memory that is not a whole number of groups
-// takes a scalar loop. Without a host cache (a device plan) or vector unit, or with a bias that
-// is not constant, the reference kernel runs unchanged.
+// packed once for the recurrent GEMV (whole vectors of filters per depth group, no horizontal
+// sums) and requantized to the state in the vector unit; the state shifts with one memmove. The
+// time weights meet the state in groups of products summed in the vector unit (VNNI quads of state
+// + 128, or int16 pairs), then each unit's groups (memory x rank products) are summed onto a
+// constant prepared once: bias - (state offset + zero point) * sum of the unit's time weights, all
+// in wrapping int32 like the reference's sum of w * (s - zero point). A memory that is not a whole
+// number of groups takes a scalar loop. Without a host cache (a device plan) or vector unit, or
+// with a bias that is not constant, the reference kernel runs unchanged.
 #include "model_runner/kernels/svdf.h"
 
 #include <cstring>
@@ -23,8 +23,9 @@ namespace {
 constexpr uint32_t kInput = 0, kWeightsFeature = 1, kWeightsTime = 2, kBias = 3, kState = 4;
 
 struct SvdfCache {
-  CachedGemv feature;      // acc = sum w * (x - input zero point)
-  RequantParams toState;   // effective scale 1, clamped to the state type (zero point added after)
+  const void* feature = nullptr;  // the feature matrix packed for gemvPacked
+  RequantParams toState;   // input-offset term, effective scale 1, the state type's clamp (the
+                           // zero point is added after)
   RequantParams toOutput;  // effective scale 2, output zero point, int8 clamp
   int32_t group = 0;       // products per group (0: memory is not a whole number of groups)
   const int32_t* unitOffset = nullptr;  // per unit: bias - (state offset + zp) * time weight sum
@@ -71,18 +72,19 @@ Status prepare(OpContext& ctx) {
     return Status::kOk;
   }
   const int32_t stateMin = d->int16State ? -32768 : -128, stateMax = d->int16State ? 32767 : 127;
-  if (!buildUniformRequant(ctx, p.filters, p.multiplier1, p.shift1, 0, stateMin, stateMax,
-                           &cache->toState) ||
+  const int8_t* wf = ctx.inputData<int8_t>(kWeightsFeature);
+  void* packed = ctx.allocateHostCache(rk->packedGemvBytes(p.filters, p.inputSize));
+  CachedGemv feature;  // its requantization arrays (offset term from the weight sums)
+  if (packed == nullptr ||
+      !buildCachedGemv(ctx, wf, p.filters, p.inputSize, nullptr, -p.inputZeroPoint - rk->stateBias,
+                       &p.multiplier1, &p.shift1, false, 0, stateMin, stateMax, &feature) ||
       !buildUniformRequant(ctx, p.units, p.multiplier2, p.shift2, p.outputZeroPoint, -128, 127,
                            &cache->toOutput)) {
     return Status::kOk;
   }
-  // Requantization is separate (to the state's range); the GEMV only adds the offset term.
-  if (!buildCachedGemv(ctx, ctx.inputData<int8_t>(kWeightsFeature), p.filters, p.inputSize, nullptr,
-                       -p.inputZeroPoint - simd->activationBias, &p.multiplier1, &p.shift1, false,
-                       0, -128, 127, &cache->feature)) {
-    return Status::kOk;
-  }
+  rk->packGemv(wf, p.filters, p.inputSize, packed);
+  cache->feature = packed;
+  cache->toState = feature.rq;
   const int32_t group = d->int16State ? 2 : rk->dotGroup;
   const uint32_t stateOffset = static_cast<uint32_t>(d->int16State ? 0 : rk->stateBias) +
                                static_cast<uint32_t>(p.stateZeroPoint);
@@ -138,8 +140,8 @@ void run(const SimdKernels& simd, const RecurrentKernels& rk, const SvdfCache& c
   // Feature matrix, then effective scale 1 and the state clamp in the vector unit, the zero point
   // added after the clamp with wrap-around into each filter's newest slot.
   for (int32_t b = 0; b < p.batches; ++b) {
-    simd.gemvCached(c.feature, input + static_cast<size_t>(b) * static_cast<size_t>(p.inputSize), 1,
-                    nullptr, c.acc);
+    rk.gemvPacked(c.feature, p.filters, p.inputSize,
+                  input + static_cast<size_t>(b) * static_cast<size_t>(p.inputSize), c.acc);
     simd.requant(c.acc, roundUp(p.filters, kChannelBlock), c.toState, c.acc);
     StateT* newest = state + static_cast<size_t>(b) * batchState + (p.memory - 1);
     if constexpr (sizeof(StateT) == 1) {
