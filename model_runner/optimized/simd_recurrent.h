@@ -9,6 +9,20 @@
 
 namespace tinyscope::runner::optimized {
 
+// One batch of an int8 SVDF state (units * rank filters of `memory` slots, not yet shifted) and
+// its time weights: each filter's slots shift one place towards the oldest, its newest slot takes
+// (int8) (newest[f] + zeroPoint), and out[u] = unitOffset[u] + the sum over the unit's filters
+// and slots of (s + stateBias) * w, wrapping int32. newest holds roundUp(units * rank, 16) entries
+// (the padding is read, never used).
+struct SvdfShift8 {
+  int8_t* state = nullptr;
+  const int8_t* weights = nullptr;
+  const int32_t* newest = nullptr;
+  const int32_t* unitOffset = nullptr;
+  int32_t* out = nullptr;
+  int32_t units = 0, rank = 1, memory = 1, zeroPoint = 0;
+};
+
 struct RecurrentKernels {
   // How many products timeDots8 sums into one int32 (4: VNNI quads, 2: VPMADDWD pairs), and
   // what it (and gemvPacked) adds to each int8 operand first (128: the unsigned VNNI operand).
@@ -39,6 +53,9 @@ struct RecurrentKernels {
   // 16) entries, of which those past `rows` may be written (with 0). x is read only to depth.
   void (*gemvPacked)(const void* packed, int32_t rows, int32_t depth, const int8_t* x,
                      int32_t* acc) = nullptr;
+  // SvdfShift8 in one pass where this instruction set has a fused form for the shape; false
+  // (nothing written) otherwise: the caller shifts, scatters and sums with the pieces above.
+  bool (*svdfShift8)(const SvdfShift8& job) = nullptr;
 };
 
 // nullptr for Isa::kReference.

@@ -1,10 +1,13 @@
 // SVDF, optimized for desktop hosts with a host cache: the feature matrix (filters x input) is
 // packed once for the recurrent GEMV (whole vectors of filters per depth group, no horizontal
-// sums) and requantized to the state in the vector unit; the state shifts with one memmove. The
-// time weights meet the state in groups of products summed in the vector unit (VNNI quads of state
-// + 128, or int16 pairs), then each unit's groups (memory x rank products) are summed onto a
-// constant prepared once: bias - (state offset + zero point) * sum of the unit's time weights, all
-// in wrapping int32 like the reference's sum of w * (s - zero point). A memory that is not a whole
+// sums) and requantized to the state in the vector unit. With int8 state and AVX-512 (memory a
+// power of two from 4 to 64), one pass per batch shifts each 64-byte chunk of the state, drops in
+// the newest slots, stores it and multiplies it by the time weights (VNNI quads of state + 128),
+// reducing the quads of 16 units in registers. Otherwise the state shifts with one memmove, the
+// newest slots are scattered, and the time weights meet the state in groups of products (VNNI
+// quads, or int16 pairs) summed by vector halving. Either way each unit's sum lands on a constant
+// prepared once: bias - (state offset + zero point) * sum of the unit's time weights, all in
+// wrapping int32 like the reference's sum of w * (s - zero point). A memory that is not a whole
 // number of groups takes a scalar loop. Without a host cache (a device plan) or vector unit, or
 // with a bias that is not constant, the reference kernel runs unchanged.
 #include "model_runner/kernels/svdf.h"
@@ -134,15 +137,37 @@ void run(const SimdKernels& simd, const RecurrentKernels& rk, const SvdfCache& c
   const int8_t* input = ctx.inputData<int8_t>(kInput);
   int8_t* out = ctx.outputData<int8_t>(0);
   const size_t batchState = static_cast<size_t>(p.filters) * static_cast<size_t>(p.memory);
-  const size_t stateSize = static_cast<size_t>(p.batches) * batchState;
-  if (stateSize > 1) std::memmove(state, state + 1, (stateSize - 1) * sizeof(StateT));
-
-  // Feature matrix, then effective scale 1 and the state clamp in the vector unit, the zero point
-  // added after the clamp with wrap-around into each filter's newest slot.
-  for (int32_t b = 0; b < p.batches; ++b) {
+  const int32_t* bias = d.hasBias ? ctx.inputData<int32_t>(kBias) : nullptr;
+  // Feature matrix, then effective scale 1 and the state clamp in the vector unit; the zero
+  // point is added after the clamp with wrap-around as each filter's newest slot.
+  auto feature = [&](int32_t b) {
     rk.gemvPacked(c.feature, p.filters, p.inputSize,
                   input + static_cast<size_t>(b) * static_cast<size_t>(p.inputSize), c.acc);
     simd.requant(c.acc, roundUp(p.filters, kChannelBlock), c.toState, c.acc);
+  };
+  // Effective scale 2 of the units' sums, to the output.
+  auto finish = [&](int32_t b) {
+    simd.requant(c.accOut, roundUp(p.units, kChannelBlock), c.toOutput, c.accOut);
+    rk.narrowBytes(c.accOut, p.units, out + static_cast<size_t>(b) * static_cast<size_t>(p.units));
+  };
+  if constexpr (sizeof(StateT) == 1) {
+    // Shift (the reference shifts the whole array by one; per batch it is the same: each batch's
+    // last slot is a newest slot), newest slots and time weights in one pass where it can.
+    SvdfShift8 job{nullptr, wt,     c.acc,    c.unitOffset,    c.accOut,
+                   p.units, p.rank, p.memory, p.stateZeroPoint};
+    bool fused = true;
+    for (int32_t b = 0; b < p.batches && fused; ++b) {
+      feature(b);
+      job.state = state + static_cast<size_t>(b) * batchState;
+      fused = rk.svdfShift8(job);
+      if (fused) finish(b);
+    }
+    if (fused) return;  // a shape it cannot take fails on the first batch, before any write
+  }
+  const size_t stateSize = static_cast<size_t>(p.batches) * batchState;
+  if (stateSize > 1) std::memmove(state, state + 1, (stateSize - 1) * sizeof(StateT));
+  for (int32_t b = 0; b < p.batches; ++b) {
+    feature(b);
     StateT* newest = state + static_cast<size_t>(b) * batchState + (p.memory - 1);
     if constexpr (sizeof(StateT) == 1) {
       rk.scatterBytes(c.acc, p.filters, p.stateZeroPoint, newest, p.memory);
@@ -153,9 +178,7 @@ void run(const SimdKernels& simd, const RecurrentKernels& rk, const SvdfCache& c
       }
     }
   }
-  // Time weights against the state, reduced over memory and rank onto the unit offsets, then
-  // effective scale 2.
-  const int32_t* bias = d.hasBias ? ctx.inputData<int32_t>(kBias) : nullptr;
+  // Time weights against the state, reduced over memory and rank onto the unit offsets.
   for (int32_t b = 0; b < p.batches; ++b) {
     const StateT* s = state + static_cast<size_t>(b) * batchState;
     if (c.group != 0) {
@@ -169,8 +192,7 @@ void run(const SimdKernels& simd, const RecurrentKernels& rk, const SvdfCache& c
     } else {
       timeScalar(p, s, wt, bias, c.accOut);
     }
-    simd.requant(c.accOut, roundUp(p.units, kChannelBlock), c.toOutput, c.accOut);
-    rk.narrowBytes(c.accOut, p.units, out + static_cast<size_t>(b) * static_cast<size_t>(p.units));
+    finish(b);
   }
 }
 
