@@ -8,17 +8,16 @@ namespace tinyscope::runner::kernels {
 namespace {
 
 // The largest magnitude as TFLM's MaxAbs16 scans for it: in int16, so |-32768| wraps to -32768
-// and later values compare against that. Without -32768 in the frame that is the plain maximum
-// of |v|, found branch-free (it vectorizes); with it, the reference's scan.
+// and later values compare against that. Without -32768 in the frame that is the larger of the
+// maximum and minus the minimum (reductions that vectorize); with it, the reference's scan.
 int16_t maxAbs16(const int16_t* in, size_t count) {
-  int32_t plain = 0;
-  bool wraps = false;
+  int16_t hi = 0, lo = 0;
   for (size_t i = 0; i < count; ++i) {
-    const int32_t v = in[i];
-    wraps |= v == -32768;
-    const int32_t a = v < 0 ? -v : v;
-    plain = a > plain ? a : plain;
+    hi = in[i] > hi ? in[i] : hi;
+    lo = in[i] < lo ? in[i] : lo;
   }
+  const bool wraps = lo == -32768;
+  const int32_t plain = hi > -lo ? hi : -lo;
   if (!wraps) return static_cast<int16_t>(plain);
   int16_t max = 0;
   for (size_t i = 0; i < count; ++i) {
