@@ -38,7 +38,8 @@ OpRegistration registerAveragePool2d(Isa isa);
 OpRegistration registerMaxPool2d(Isa isa);
 OpRegistration registerSvdf(Isa isa);
 OpRegistration registerUnidirectionalSequenceLstm(Isa isa);
-// int8 -> int8 as a 256-entry table built from the reference at the first invoke (host cache).
+// int8 (or int16) -> int8 as a table of every input value built from the reference at the first
+// invoke (host cache).
 OpRegistration registerLogistic();
 OpRegistration registerTanh();
 OpRegistration registerQuantize();

@@ -1,9 +1,12 @@
-// UNIDIRECTIONAL_SEQUENCE_LSTM, optimized for desktop hosts with a host cache: each gate's two
-// fully connected parts (input and recurrent weights) are prepared once as cached int8 GEMVs
-// into int32 and requantized to Q3.12 in the vector unit; the elementwise products requantize
-// the same way; sigmoid and tanh are looked up in tables of every int16 value built at prepare
-// from the reference's own functions. Without a host cache (a device
-// plan) or vector unit, the reference kernel runs unchanged.
+// UNIDIRECTIONAL_SEQUENCE_LSTM, optimized for desktop hosts with a host cache: the four gates'
+// input weights are stacked into one matrix (4 x state rows, gate order of LstmGate) and so are
+// their recurrent weights, each packed once for the recurrent GEMV; a time step is two GEMVs, two
+// vector requantizations to Q3.12 (each row with its gate's multiplier; the input rows add the
+// bias and both add the input-offset terms), then the gate activations, cell update and hidden
+// state on whole vectors of one row. Sigmoid and tanh are looked up in tables of every int16
+// value built at prepare from the reference's own functions. Each batch row runs alone (rows
+// never meet). Without a host cache (a device plan) or vector unit, the reference kernel runs
+// unchanged.
 #include "model_runner/kernels/unidirectional_sequence_lstm.h"
 
 #include <cstring>
@@ -11,29 +14,36 @@
 #include "model_runner/kernels/lut_activations.h"
 #include "model_runner/optimized/optimized_registrations.h"
 #include "model_runner/optimized/simd_kernels.h"
-#include "model_runner/quant_math.h"
+#include "model_runner/optimized/simd_recurrent.h"
 
 namespace tinyscope::runner::optimized {
 
 namespace {
 
-using kernels::LstmGate;
 using kernels::LstmMulParams;
 using kernels::LstmParams;
 
 constexpr uint32_t kInput = 0, kInputWeights = 1, kRecurrentWeights = 5, kGateBias = 12;
 constexpr uint32_t kHiddenState = 18, kCellState = 19;
 
-// A uniform requantization (one multiplier and shift for every element) over `count` values.
-struct Requant {
-  RequantParams rq;  // arrays of roundUp(count, 8) entries, offsetBias zero
+// One stacked matrix of the four gates, packed, with its per-row requantization to Q3.12.
+struct StackedGemv {
+  const void* packed = nullptr;
+  int32_t depth = 0;
+  RequantParams rq;  // roundUp(4 * state, 8) rows: offset terms, gate multipliers, int16 clamp
 };
 
 struct LstmCache {
-  CachedGemv input[4], recurrent[4];  // acc + bias + input-offset terms
-  Requant inputToQ312[4], recurrentToQ312[4];
-  Requant forgetTimesCell, inputTimesCellGate, outputTimesTanh;
-  int32_t* acc[2] = {};  // work buffers: rows * stateSize int32 each, rounded up to 8
+  StackedGemv input, recurrent;
+  RequantParams forgetTimesCell, inputTimesCellGate, outputTimesTanh;  // state-size arrays
+  // Work buffers (one batch row): the two GEMVs' int32 rows (roundUp(4 * state, 16)), the gates
+  // in Q0.15 (4 * state), two product rows (roundUp(state, 16)) and the cell's tanh (state).
+  int32_t* accInput = nullptr;
+  int32_t* accRecurrent = nullptr;
+  int16_t* gates = nullptr;
+  int32_t* productA = nullptr;
+  int32_t* productB = nullptr;
+  int16_t* cellTanh = nullptr;
   // The reference's sigmoid/tanh of every int16 value (indexed by the value as uint16): gates
   // (Q3.12 in) and the cell state's tanh (its own input scaling).
   const int16_t* sigmoidQ312 = nullptr;
@@ -52,20 +62,69 @@ const int16_t* int16Table(const OpContext& ctx,
   return t;
 }
 
-bool buildRequant(const OpContext& ctx, int32_t count, int32_t multiplier, int32_t shift,
-                  int32_t outputOffset, int32_t actMin, int32_t actMax, Requant* r) {
-  return buildUniformRequant(ctx, count, multiplier, shift, outputOffset, actMin, actMax, &r->rq);
+template <typename T>
+T* hostArray(const OpContext& ctx, int32_t n) {
+  auto* p = static_cast<T*>(ctx.allocateHostCache(sizeof(T) * static_cast<size_t>(n)));
+  if (p != nullptr) std::memset(p, 0, sizeof(T) * static_cast<size_t>(n));
+  return p;
 }
 
-bool buildMul(const OpContext& ctx, int32_t count, const LstmMulParams& m, Requant* r) {
-  return buildRequant(ctx, count, m.multiplier, m.shift, m.outputOffset, m.actMin, m.actMax, r);
+// Stacks the four gates' matrices (`first` + gate) of `depth` columns, packs them, and builds
+// the per-row requantization (bias: the gates' biases at kGateBias, or none).
+bool buildStacked(const OpContext& ctx, const RecurrentKernels& rk, const LstmParams& p,
+                  uint32_t first, int32_t depth, bool recurrent, StackedGemv* out) {
+  const int32_t s = p.stateSize, rows = 4 * s;
+  auto* weights = hostArray<int8_t>(ctx, rows * depth);
+  auto* bias = hostArray<int32_t>(ctx, rows);
+  auto* multipliers = hostArray<int32_t>(ctx, rows);
+  auto* shifts = hostArray<int32_t>(ctx, rows);
+  void* packed = ctx.allocateHostCache(rk.packedGemvBytes(rows, depth));
+  if (weights == nullptr || bias == nullptr || multipliers == nullptr || shifts == nullptr ||
+      packed == nullptr) {
+    return false;
+  }
+  const kernels::FullyConnectedParams& fc0 =
+      recurrent ? p.gates[0].recurrentFc : p.gates[0].inputFc;
+  for (uint32_t g = 0; g < 4; ++g) {
+    const kernels::LstmGateParams& gp = p.gates[g];
+    const kernels::FullyConnectedParams& fc = recurrent ? gp.recurrentFc : gp.inputFc;
+    if (fc.inputOffset != fc0.inputOffset) return false;
+    const size_t row0 = static_cast<size_t>(g) * static_cast<size_t>(s);
+    std::memcpy(weights + row0 * static_cast<size_t>(depth), ctx.inputData<int8_t>(first + g),
+                static_cast<size_t>(s) * static_cast<size_t>(depth));
+    if (!recurrent) {
+      std::memcpy(bias + row0, ctx.inputData<int32_t>(kGateBias + g),
+                  sizeof(int32_t) * static_cast<size_t>(s));
+    }
+    for (int32_t r = 0; r < s; ++r) {
+      multipliers[row0 + static_cast<size_t>(r)] =
+          recurrent ? gp.recurrentMultiplier : gp.inputMultiplier;
+      shifts[row0 + static_cast<size_t>(r)] = recurrent ? gp.recurrentShift : gp.inputShift;
+    }
+  }
+  CachedGemv rq;  // its requantization arrays (offset terms from the weight sums)
+  if (!buildCachedGemv(ctx, weights, rows, depth, bias, fc0.inputOffset - rk.stateBias, multipliers,
+                       shifts, true, 0, -32768, 32767, &rq)) {
+    return false;
+  }
+  rk.packGemv(weights, rows, depth, packed);
+  out->packed = packed;
+  out->depth = depth;
+  out->rq = rq.rq;
+  return true;
+}
+
+bool buildMul(const OpContext& ctx, int32_t count, const LstmMulParams& m, RequantParams* r) {
+  return buildUniformRequant(ctx, count, m.multiplier, m.shift, m.outputOffset, m.actMin, m.actMax,
+                             r);
 }
 
 template <uint8_t kIsa>
 Status prepare(OpContext& ctx) {
   const Status s = kernels::registerUnidirectionalSequenceLstm().prepare(ctx);
   const SimdKernels* simd = simdKernels(kIsa);
-  if (s != Status::kOk || simd == nullptr) return s;
+  const RecurrentKernels* rk = recurrentKernels(kIsa);
+  if (s != Status::kOk || simd == nullptr || rk == nullptr) return s;
   const auto* d = static_cast<const kernels::LstmOpData*>(ctx.userData());
   const LstmParams& p = d->params;
   for (uint32_t g = 0; g < 4; ++g) {
@@ -77,26 +136,18 @@ Status prepare(OpContext& ctx) {
   auto* c = static_cast<LstmCache*>(ctx.allocateHostCache(sizeof(LstmCache)));
   if (c == nullptr) return Status::kOk;
   *c = LstmCache();
-  const int32_t rows = p.timeMajor ? p.batches : 1;
-  const int32_t n = rows * p.stateSize;
-  for (uint32_t g = 0; g < 4; ++g) {
-    const kernels::LstmGateParams& gp = p.gates[g];
-    if (!buildCachedGemv(ctx, ctx.inputData<int8_t>(kInputWeights + g), p.stateSize, p.inputSize,
-                         ctx.inputData<int32_t>(kGateBias + g),
-                         gp.inputFc.inputOffset - simd->activationBias, &gp.inputMultiplier,
-                         &gp.inputShift, false, 0, -32768, 32767, &c->input[g]) ||
-        !buildCachedGemv(ctx, ctx.inputData<int8_t>(kRecurrentWeights + g), p.stateSize,
-                         p.stateSize, nullptr, gp.recurrentFc.inputOffset - simd->activationBias,
-                         &gp.recurrentMultiplier, &gp.recurrentShift, false, 0, -32768, 32767,
-                         &c->recurrent[g]) ||
-        !buildRequant(ctx, n, gp.inputMultiplier, gp.inputShift, 0, -32768, 32767,
-                      &c->inputToQ312[g]) ||
-        !buildRequant(ctx, n, gp.recurrentMultiplier, gp.recurrentShift, 0, -32768, 32767,
-                      &c->recurrentToQ312[g])) {
-      return Status::kOk;
-    }
-  }
-  if (!buildMul(ctx, n, p.forgetTimesCell, &c->forgetTimesCell) ||
+  const int32_t n = p.stateSize, rows = roundUp(4 * n, 16);
+  c->accInput = hostArray<int32_t>(ctx, rows);
+  c->accRecurrent = hostArray<int32_t>(ctx, rows);
+  c->gates = hostArray<int16_t>(ctx, 4 * n);
+  c->productA = hostArray<int32_t>(ctx, roundUp(n, 16));
+  c->productB = hostArray<int32_t>(ctx, roundUp(n, 16));
+  c->cellTanh = hostArray<int16_t>(ctx, n);
+  if (c->accInput == nullptr || c->accRecurrent == nullptr || c->gates == nullptr ||
+      c->productA == nullptr || c->productB == nullptr || c->cellTanh == nullptr ||
+      !buildStacked(ctx, *rk, p, kInputWeights, p.inputSize, false, &c->input) ||
+      !buildStacked(ctx, *rk, p, kRecurrentWeights, n, true, &c->recurrent) ||
+      !buildMul(ctx, n, p.forgetTimesCell, &c->forgetTimesCell) ||
       !buildMul(ctx, n, p.inputTimesCellGate, &c->inputTimesCellGate) ||
       !buildMul(ctx, n, p.outputTimesTanh, &c->outputTimesTanh)) {
     return Status::kOk;
@@ -106,83 +157,50 @@ Status prepare(OpContext& ctx) {
   c->tanhCell = int16Table(ctx, kernels::lut::tanhInt16, p.cellTanhMultiplier, p.cellTanhShift);
   if (c->sigmoidQ312 == nullptr || c->tanhQ312 == nullptr || c->tanhCell == nullptr)
     return Status::kOk;
-  for (int32_t*& a : c->acc) {
-    a = static_cast<int32_t*>(
-        ctx.allocateHostCache(sizeof(int32_t) * static_cast<size_t>(roundUp(n, kChannelBlock))));
-    if (a != nullptr) std::memset(a, 0, sizeof(int32_t) * static_cast<size_t>(roundUp(n, 8)));
-    if (a == nullptr) return Status::kOk;
-  }
   ctx.setHostData(c);
   return Status::kOk;
 }
 
-// acc[i] = clamp(MultiplyByQuantizedMultiplier(acc[i]) + offset) for i < n, in vector blocks
-// of 8 (acc and the arrays hold roundUp(n, 8) entries; the lanes past n are don't-care).
-void requantAll(const SimdKernels& simd, const Requant& r, int32_t n, int32_t* acc) {
-  simd.requant(acc, roundUp(n, kChannelBlock), r.rq, acc);
-}
-
 struct Step {
   const SimdKernels& simd;
+  const RecurrentKernels& rk;
   const LstmCache& c;
   const LstmParams& p;
-  int32_t rows;
-  int16_t* b[4];
 
-  int32_t count() const { return rows * p.stateSize; }
-
-  // gate = act(FC(x, W) + FC(h, R)) in Q0.15, each FC requantized to Q3.12 and clamped to int16,
-  // their sum saturated.
-  void gate(LstmGate g, const int8_t* x, const int8_t* h, int16_t* out) const {
-    const int32_t n = count();
-    int32_t* a = c.acc[0];
-    int32_t* r = c.acc[1];
-    simd.gemvCached(c.input[g], x, rows, nullptr, a);
-    simd.gemvCached(c.recurrent[g], h, rows, nullptr, r);
-    requantAll(simd, c.inputToQ312[g], n, a);
-    requantAll(simd, c.recurrentToQ312[g], n, r);
-    const int16_t* act = g == kernels::kLstmCellGate ? c.tanhQ312 : c.sigmoidQ312;
-    for (int32_t i = 0; i < n; ++i) {
-      const int32_t sum = a[i] + r[i];
-      const int32_t q = sum < -32768 ? -32768 : (sum > 32767 ? 32767 : sum);
-      out[i] = act[static_cast<uint16_t>(q)];
-    }
-  }
-
-  // The products of two int16 vectors, requantized (MulElementwise).
-  template <typename OutputT>
-  void mul(const Requant& m, const int16_t* x, const int16_t* y, OutputT* out) const {
-    const int32_t n = count();
-    int32_t* a = c.acc[0];
-    for (int32_t i = 0; i < n; ++i) a[i] = static_cast<int32_t>(x[i]) * static_cast<int32_t>(y[i]);
-    requantAll(simd, m, n, a);
-    for (int32_t i = 0; i < n; ++i) out[i] = static_cast<OutputT>(a[i]);
-  }
-
+  // One batch row, one time step: x (input), h (hidden, updated), cell (updated), out.
   void run(const int8_t* x, int8_t* h, int16_t* cell, int8_t* out) const {
-    const int32_t n = count();
-    int16_t* forget = b[0];
-    int16_t* input = b[1];
-    int16_t* cellGate = b[2];
-    gate(kernels::kLstmForgetGate, x, h, forget);
-    gate(kernels::kLstmInputGate, x, h, input);
-    gate(kernels::kLstmCellGate, x, h, cellGate);
-    mul(c.forgetTimesCell, forget, cell, cell);
-    int16_t* inputTimesCellGate = b[1];
-    mul(c.inputTimesCellGate, input, cellGate, inputTimesCellGate);
+    const int32_t n = p.stateSize, stacked = roundUp(4 * n, kChannelBlock);
+    const int32_t n8 = roundUp(n, kChannelBlock);
+    // gate = act(Q3.12(FC(x, W)) + Q3.12(FC(h, R))) for the four gates at once.
+    rk.gemvPacked(c.input.packed, 4 * n, p.inputSize, x, c.accInput);
+    rk.gemvPacked(c.recurrent.packed, 4 * n, n, h, c.accRecurrent);
+    simd.requant(c.accInput, stacked, c.input.rq, c.accInput);
+    simd.requant(c.accRecurrent, stacked, c.recurrent.rq, c.accRecurrent);
+    int16_t* input = c.gates + kernels::kLstmInputGate * n;
+    int16_t* forget = c.gates + kernels::kLstmForgetGate * n;
+    int16_t* cellGate = c.gates + kernels::kLstmCellGate * n;
+    int16_t* output = c.gates + kernels::kLstmOutputGate * n;
+    static_assert(kernels::kLstmCellGate == 2, "sigmoid rows 0..2n, tanh 2n..3n, sigmoid 3n..4n");
+    rk.addLookup(c.accInput, c.accRecurrent, 2 * n, c.sigmoidQ312, c.gates);
+    rk.addLookup(c.accInput + 2 * n, c.accRecurrent + 2 * n, n, c.tanhQ312, cellGate);
+    rk.addLookup(c.accInput + 3 * n, c.accRecurrent + 3 * n, n, c.sigmoidQ312, output);
+    // cell = clip(saturate(forget * cell + input * cell gate)), each product requantized.
+    rk.products16(forget, cell, n, c.productA);
+    rk.products16(input, cellGate, n, c.productB);
+    simd.requant(c.productA, n8, c.forgetTimesCell, c.productA);
+    simd.requant(c.productB, n8, c.inputTimesCellGate, c.productB);
+    const int32_t hi = p.cellClip > 0 ? p.cellClip : 32767;
+    const int32_t lo = p.cellClip > 0 ? -p.cellClip : -32768;
     for (int32_t i = 0; i < n; ++i) {
-      const int32_t sum = cell[i] + inputTimesCellGate[i];
-      cell[i] = static_cast<int16_t>(sum < -32768 ? -32768 : (sum > 32767 ? 32767 : sum));
+      const int32_t sum = c.productA[i] + c.productB[i];
+      const int32_t q = sum < lo ? lo : (sum > hi ? hi : sum);
+      cell[i] = static_cast<int16_t>(q);
+      c.cellTanh[i] = c.tanhCell[static_cast<uint16_t>(q)];
     }
-    if (p.cellClip > 0) {
-      const int16_t hi = p.cellClip, lo = static_cast<int16_t>(-p.cellClip);
-      for (int32_t i = 0; i < n; ++i) cell[i] = cell[i] > hi ? hi : (cell[i] < lo ? lo : cell[i]);
-    }
-    int16_t* outputGate = b[1];
-    gate(kernels::kLstmOutputGate, x, h, outputGate);
-    int16_t* cellTanh = b[0];
-    for (int32_t i = 0; i < n; ++i) cellTanh[i] = c.tanhCell[static_cast<uint16_t>(cell[i])];
-    mul(c.outputTimesTanh, cellTanh, outputGate, h);
+    // h = output gate * tanh(cell), requantized to the hidden state; copied to the output.
+    rk.products16(c.cellTanh, output, n, c.productA);
+    simd.requant(c.productA, n8, c.outputTimesTanh, c.productA);
+    rk.narrowBytes(c.productA, n, h);
     std::memcpy(out, h, static_cast<size_t>(n));
   }
 };
@@ -191,7 +209,8 @@ template <uint8_t kIsa>
 void invoke(const OpContext& ctx) {
   const auto* c = static_cast<const LstmCache*>(ctx.hostData());
   const SimdKernels* simd = simdKernels(kIsa);
-  if (c == nullptr || simd == nullptr) {
+  const RecurrentKernels* rk = recurrentKernels(kIsa);
+  if (c == nullptr || simd == nullptr || rk == nullptr) {
     kernels::registerUnidirectionalSequenceLstm().invoke(ctx);
     return;
   }
@@ -201,22 +220,14 @@ void invoke(const OpContext& ctx) {
   auto* hidden = static_cast<int8_t*>(ctx.data(ctx.inputIndex(kHiddenState)));
   auto* cell = static_cast<int16_t*>(ctx.data(ctx.inputIndex(kCellState)));
   int8_t* output = ctx.outputData<int8_t>(0);
-  Step step{*simd, *c, p, p.timeMajor ? p.batches : 1, {}};
-  for (int i = 0; i < 4; ++i) step.b[i] = static_cast<int16_t*>(d->buffers[i]);
-  if (p.timeMajor) {
-    // All batches advance together: step t reads [t, :, :].
-    for (int32_t t = 0; t < p.timeSteps; ++t) {
-      step.run(input + t * p.batches * p.inputSize, hidden, cell,
-               output + t * p.batches * p.stateSize);
-    }
-    return;
-  }
-  // Batch-major: one batch at a time through all its steps, with its own state slice.
+  const Step step{*simd, *rk, *c, p};
+  const size_t in = static_cast<size_t>(p.inputSize), st = static_cast<size_t>(p.stateSize);
   for (int32_t b = 0; b < p.batches; ++b) {
     for (int32_t t = 0; t < p.timeSteps; ++t) {
-      const int32_t row = b * p.timeSteps + t;
-      step.run(input + row * p.inputSize, hidden + b * p.stateSize, cell + b * p.stateSize,
-               output + row * p.stateSize);
+      // Row of (b, t): [t, b, :] time-major, [b, t, :] batch-major.
+      const size_t row = static_cast<size_t>(p.timeMajor ? t * p.batches + b : b * p.timeSteps + t);
+      step.run(input + row * in, hidden + static_cast<size_t>(b) * st,
+               cell + static_cast<size_t>(b) * st, output + row * st);
     }
   }
 }

@@ -334,17 +334,31 @@ TEST(SignalOpsTflm, FilterBankMatches) {
 
 TEST(SignalOpsTflm, FilterBankSquareRootMatches) {
   SKIP_WITHOUT_TFLM();
-  sweep(46, 15, [&](std::mt19937& rng, int) {
+  sweep(46, 40, [&](std::mt19937& rng, int) {
     const int32_t n = 1 + static_cast<int32_t>(rng() % 64);
     SignalModel m;
     m.input(TensorType::kUInt64, {n});
     m.constant(TensorType::kInt32, {}, std::vector<int32_t>{static_cast<int32_t>(rng() % 16)});
     m.output(TensorType::kUInt32, {n});
     Op op{"SignalFilterBankSquareRoot", {}, true};
-    // Mix full-range values with values below 2^32 (TFLM's 32-bit path).
+    // Mix full-range values with values below 2^32 (TFLM's 32-bit path), and every third one on
+    // a rounding edge: k^2 - 1, k^2, k^2 + k, k^2 + k + 1 for a root k of either path, or the
+    // ends of the ranges.
     std::vector<uint8_t> in = randomBytes(rng, static_cast<size_t>(8 * n));
     for (int32_t i = 0; i < n; i += 2) {
       for (int b = 4; b < 8; ++b) in[static_cast<size_t>(8 * i + b)] = 0;
+    }
+    const uint64_t ends[] = {
+        1, 2, 3, 0xFFFFFFFFull, 0x100000000ull, 0xFFFE0001ull, 0xFFFFFFFE00000001ull, ~0ull};
+    for (int32_t i = 1; i < n; i += 3) {
+      uint64_t v = ends[rng() % 8];
+      if (rng() % 3 != 0) {
+        const uint64_t k = rng() % 2 == 0 ? rng() % 65536
+                                          : (uint64_t{rng()} << 16 | rng() % 65536) % 0xFFFFFFFFull;
+        const uint64_t deltas[] = {~0ull, 0, k, k + 1};  // ~0: minus one
+        v = k * k + deltas[rng() % 4];
+      }
+      std::memcpy(&in[static_cast<size_t>(8 * i)], &v, 8);
     }
     return Case{m.build(op), in};
   });

@@ -7,6 +7,30 @@ namespace tinyscope::runner::kernels {
 
 namespace {
 
+// The largest magnitude as TFLM's MaxAbs16 scans for it: in int16, so |-32768| wraps to -32768
+// and later values compare against that. Without -32768 in the frame that is the larger of the
+// maximum and minus the minimum (reductions that vectorize); with it, the reference's scan.
+int16_t maxAbs16(const int16_t* in, size_t count) {
+  int16_t hi = 0, lo = 0;
+  for (size_t i = 0; i < count; ++i) {
+    hi = in[i] > hi ? in[i] : hi;
+    lo = in[i] < lo ? in[i] : lo;
+  }
+  const bool wraps = lo == -32768;
+  const int32_t plain = hi > -lo ? hi : -lo;
+  if (!wraps) return static_cast<int16_t>(plain);
+  int16_t max = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const int16_t v = in[i];
+    if (v > max) {
+      max = v;
+    } else if (-v > max) {
+      max = static_cast<int16_t>(-v);
+    }
+  }
+  return max;
+}
+
 Status prepare(OpContext& ctx) {
   Status s = requireArity(ctx, 1, 1, 2);
   if (s != Status::kOk) return s;
@@ -27,16 +51,7 @@ void invoke(const OpContext& ctx) {
   const size_t count = signal::storedCount(ctx);
   const int16_t* in = ctx.inputData<int16_t>(0);
   int16_t* out = ctx.outputData<int16_t>(0);
-  // Largest magnitude as TFLM's MaxAbs16 computes it: int16, so |-32768| wraps to -32768.
-  int16_t max = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const int16_t v = in[i];
-    if (v > max) {
-      max = v;
-    } else if (-v > max) {
-      max = static_cast<int16_t>(-v);
-    }
-  }
+  const int16_t max = maxAbs16(in, count);
   const int32_t msb =
       static_cast<int32_t>(signal::mostSignificantBit32(static_cast<uint32_t>(int32_t{max})));
   int32_t bits = 16 - msb - 1;

@@ -1,17 +1,44 @@
 // SignalFilterBankSquareRoot: integer square root (TFLM's Sqrt64/Sqrt32 with their rounding)
-// of each uint64 channel, shifted right by the scalar scale_bits input.
+// of each uint64 channel, shifted right by the scalar scale_bits input. Where SSE2 is there
+// (desktop hosts) the floor of the root comes from the hardware's double square root, corrected
+// to the exact integer; elsewhere (the device) from TFLM's bit-by-bit loop. Both give the floor
+// and its remainder, which TFLM's rounding then uses.
 #include "model_runner/kernels/signal/signal_ops.h"
 #include "model_runner/kernels/signal/signal_util.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace tinyscope::runner::kernels {
 
 namespace {
 
-// Bit-by-bit integer square root of a nonzero `num` whose highest set bit is `msb` (from 1),
-// rounded up when the remainder exceeds the root, unless the root is already all ones.
+// The reference's rounding: up when the remainder exceeds the root, unless the root is all ones.
 template <typename U>
-U squareRoot(U num, uint32_t msb, U allOnes) {
+U roundRoot(U root, U remainder, U allOnes) {
+  return remainder > root && root != allOnes ? root + 1 : root;
+}
+
+#if defined(__SSE2__)
+// floor(sqrt(num)) exactly: the double root (num rounded to 53 bits) is within one of it.
+template <typename U>
+U squareRoot(U num, U allOnes) {
+  const double x = static_cast<double>(num);
+  auto root = static_cast<uint64_t>(_mm_cvtsd_f64(_mm_sqrt_sd(_mm_setzero_pd(), _mm_set_sd(x))));
+  const uint64_t n = num, maxRoot = 0xFFFFFFFFull;  // floor(sqrt(2^64 - 1))
+  if (root > maxRoot) root = maxRoot;
+  while (root * root > n) --root;
+  while (root < maxRoot && (root + 1) * (root + 1) <= n) ++root;
+  return roundRoot(static_cast<U>(root), static_cast<U>(n - root * root), allOnes);
+}
+#else
+// Bit by bit from the highest power of four not above num, as TFLM's loop.
+template <typename U>
+U squareRoot(U num, U allOnes) {
   constexpr int32_t kBits = static_cast<int32_t>(sizeof(U) * 8);
+  const uint32_t msb = sizeof(U) == 8 ? signal::mostSignificantBit64(num)
+                                      : signal::mostSignificantBit32(static_cast<uint32_t>(num));
   U res = 0;
   const int32_t top = (kBits - static_cast<int32_t>(msb)) | 1;
   U bit = U{1} << (kBits - 1 - top);
@@ -24,19 +51,15 @@ U squareRoot(U num, uint32_t msb, U allOnes) {
     }
     bit >>= 2;
   }
-  if (num > res && res != allOnes) ++res;
-  return res;
+  return roundRoot(res, num, allOnes);
 }
+#endif
 
 // TFLM's Sqrt64: below 2^32 it takes the 32-bit path (slightly off near 2^32, on purpose).
 uint32_t sqrt64(uint64_t num) {
   if (num == 0) return 0;
-  if ((num >> 32) == 0) {
-    const auto n = static_cast<uint32_t>(num);
-    return squareRoot<uint32_t>(n, signal::mostSignificantBit32(n), 0xFFFFu);
-  }
-  return static_cast<uint32_t>(
-      squareRoot<uint64_t>(num, signal::mostSignificantBit64(num), 0xFFFFFFFFull));
+  if ((num >> 32) == 0) return squareRoot<uint32_t>(static_cast<uint32_t>(num), 0xFFFFu);
+  return static_cast<uint32_t>(squareRoot<uint64_t>(num, 0xFFFFFFFFull));
 }
 
 Status prepare(OpContext& ctx) {

@@ -532,14 +532,25 @@ std::vector<uint8_t> littleEndian16(const std::vector<int16_t>& v) {
   return out;
 }
 
+// The shape of a random SVDF; 0 / kAny: chosen at random.
+struct SvdfShape {
+  int32_t memory = 0, rank = 0;
+  int stateType = kAny;  // 0 int8, 1 int16
+  static constexpr int kAny = -1;
+};
+
 // SVDF with int8 or int16 state: odd and even memory sizes, ranks 1-3, extreme zero points,
 // over several invokes so the state history matters.
-void randomSvdf(Rng& rng, Counts* counts) {
-  const bool int16State = rng.chance(0.5);
+void randomSvdf(Rng& rng, Counts* counts, SvdfShape shape = {}) {
+  const bool int16State =
+      shape.stateType == SvdfShape::kAny ? rng.chance(0.5) : shape.stateType == 1;
   const int32_t batches = rng.chance(0.3) ? rng.uniform(2, 3) : 1;
   const int32_t inputSize = rng.chance(0.2) ? rng.uniform(1, 5) : rng.uniform(1, 100);
-  const int32_t rank = rng.uniform(1, 3), units = rng.uniform(1, 40), filters = units * rank;
-  const int32_t memory = rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 40);
+  const int32_t rank = shape.rank != 0 ? shape.rank : rng.uniform(1, 3);
+  const int32_t units = rng.uniform(1, 40), filters = units * rank;
+  const int32_t memory = shape.memory != 0 ? shape.memory
+                         : rng.chance(0.3) ? rng.uniform(1, 4)
+                                           : rng.uniform(1, 40);
   const TensorType stateType = int16State ? TensorType::kInt16 : TensorType::kInt8;
   const float inScale = rng.uniformF(0.005f, 0.1f), wfScale = rng.uniformF(0.002f, 0.05f);
   const float stateScale = rng.uniformF(0.01f, 0.5f), wtScale = rng.uniformF(0.001f, 0.05f);
@@ -607,6 +618,29 @@ TEST(OptimizedKernels, SvdfMatchesReference) {
   std::printf("SVDF: %d random models x 4 invokes, %d optimized runs identical\n", counts.models,
               counts.comparisons);
   EXPECT_EQ(counts.models, 200);
+}
+
+// int8-state SVDF shapes the fused AVX-512 shift-and-dot pass takes (memory a power of two from
+// 4 to 64, rank * memory / 4 a power of two up to 16) and their neighbours it leaves to the
+// piecewise path (memory 2, 12, 64 with rank 2), unit counts across 16-unit blocks.
+TEST(OptimizedKernels, SvdfInt8StateShapesMatchReference) {
+  Rng rng(4096);
+  Counts counts;
+  int cases = 0;
+  for (int32_t memory : {4, 8, 16, 32, 64, 2, 12}) {
+    for (int32_t rank : {1, 2, 4}) {
+      for (int i = 0; i < 4 && !HasFatalFailure(); ++i, ++cases) {
+        SvdfShape shape;
+        shape.memory = memory;
+        shape.rank = rank;
+        shape.stateType = 0;
+        randomSvdf(rng, &counts, shape);
+      }
+    }
+  }
+  std::printf("SVDF int8 state: %d models x 4 invokes, %d optimized runs identical\n",
+              counts.models, counts.comparisons);
+  EXPECT_EQ(counts.models, cases);
 }
 
 // UNIDIRECTIONAL_SEQUENCE_LSTM (integer path): batch- and time-major, odd state and input
@@ -707,18 +741,24 @@ void addOneOp(TfliteWriter& wr, host::BuiltinOperator op, std::vector<int32_t> i
   wr.setOutputs({output});
 }
 
-// LOGISTIC, TANH and QUANTIZE int8 -> int8 (the table path): random scales and zero points
-// (extremes included), element counts from 1 (the table takes 256 reference runs) up.
+// LOGISTIC, TANH and QUANTIZE int8 -> int8, and QUANTIZE int16 -> int8 (the table paths): random
+// scales and zero points (extremes included), element counts from 1 (the table takes 256, or
+// 65536, reference runs) up; int16 inputs cover the extremes of the range.
 void randomInt8Unary(Rng& rng, Counts* counts) {
-  const int kind = rng.uniform(0, 2);
+  const int kind = rng.uniform(0, 3);
   const host::BuiltinOperator op = kind == 0   ? host::BuiltinOperator::kLogistic
                                    : kind == 1 ? host::BuiltinOperator::kTanh
                                                : host::BuiltinOperator::kQuantize;
+  const bool wide = kind == 3;
   const int32_t n = rng.chance(0.2) ? rng.uniform(1, 3) : rng.uniform(1, 700);
-  const int32_t inZp = rng.chance(0.2) ? (rng.chance(0.5) ? -128 : 127) : rng.uniform(-128, 127);
+  const int32_t inZp = wide              ? rng.uniform(-300, 300)
+                       : rng.chance(0.2) ? (rng.chance(0.5) ? -128 : 127)
+                                         : rng.uniform(-128, 127);
   TfliteWriter wr;
-  const int32_t in = wr.addActivation("in", TensorType::kInt8, {1, n},
-                                      QuantParams::perTensor(rng.uniformF(0.002f, 0.5f), inZp));
+  const int32_t in = wr.addActivation(
+      "in", wide ? TensorType::kInt16 : TensorType::kInt8, {1, n},
+      QuantParams::perTensor(wide ? rng.uniformF(0.00005f, 0.01f) : rng.uniformF(0.002f, 0.5f),
+                             inZp));
   // LOGISTIC/TANH int8 outputs have fixed quantization (1/256, -128 and 1/128, 0).
   const QuantParams outQuant =
       kind == 0   ? QuantParams::perTensor(1.0f / 256.0f, -128)
@@ -727,13 +767,19 @@ void randomInt8Unary(Rng& rng, Counts* counts) {
   const int32_t out = wr.addActivation("out", TensorType::kInt8, {1, n}, outQuant);
   addOneOp(wr, op, {in}, out, in);
   std::vector<std::vector<int8_t>> inputs;
-  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n)));
+  for (int i = 0; i < 2; ++i) inputs.push_back(rng.bytes(size_t(n) * (wide ? 2 : 1)));
+  if (wide) {  // the int16 extremes, whatever the random bytes were
+    inputs[0][0] = 0;
+    inputs[0][1] = -128;
+    inputs[1][0] = -1;
+    inputs[1][1] = 127;
+  }
   expectSequenceSameAsReference(wr.serialize(), inputs,
                                 std::string(kind == 0   ? "LOGISTIC"
                                             : kind == 1 ? "TANH"
                                                         : "QUANTIZE") +
-                                    " int8 n " + std::to_string(n) + " input zp " +
-                                    std::to_string(inZp),
+                                    (wide ? " int16" : " int8") + " n " + std::to_string(n) +
+                                    " input zp " + std::to_string(inZp),
                                 counts);
 }
 
@@ -742,7 +788,8 @@ TEST(OptimizedKernels, Int8TableOpsMatchReference) {
   Counts counts;
   for (int i = 0; i < 150 && !HasFatalFailure(); ++i) randomInt8Unary(rng, &counts);
   std::printf(
-      "LOGISTIC/TANH/QUANTIZE int8: %d random models x 2 invokes, %d optimized runs "
+      "LOGISTIC/TANH/QUANTIZE int8 and QUANTIZE int16: %d random models x 2 invokes, %d optimized "
+      "runs "
       "identical\n",
       counts.models, counts.comparisons);
   EXPECT_EQ(counts.models, 150);
