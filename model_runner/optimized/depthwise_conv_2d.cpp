@@ -1,8 +1,13 @@
 // DEPTHWISE_CONV_2D, optimized: 8 channels per vector, taps taken in pairs through an int16
 // multiply-add (exact), per-channel requantization in the vector unit. Weights are read in place
 // from the model. Out-of-image taps read a row of input zero points, which contributes nothing,
-// so every pixel runs the same loop. A single input channel runs as a GEMM.
+// so every pixel runs the same loop. A single input channel runs, with a host cache, a kernel
+// that broadcasts 4 input bytes of a filter row against 8 channels' packed weights (VPDPBUSD)
+// over a padded copy of the image; without one, as a GEMM.
 #include "model_runner/kernels/depthwise_conv_2d.h"
+
+#include <algorithm>
+#include <cstring>
 
 #include "model_runner/kernels/window_op.h"
 #include "model_runner/optimized/optimized_registrations.h"
@@ -84,6 +89,87 @@ DepthwiseJob depthwiseJob(const kernels::WindowOpData& d, const int8_t* weights,
   return j;
 }
 
+// A single input channel with a host cache and dilation 1 across runs the broadcast kernel
+// (DepthwiseJob::packedTaps): the weights packed once at prepare, and an image buffer that each
+// invoke fills with the input padded on every side and in kernel form.
+struct BroadcastPlan {
+  PackedGemm packed;        // groups of 4 taps along each filter row, zero past its width
+  int8_t* image = nullptr;  // batches x height x width bytes
+  int32_t height = 0, width = 0, rowGroups = 0;
+};
+// WindowOpData::panel of an operator whose host data is a BroadcastPlan (the GEMM's is >= 0).
+constexpr int32_t kBroadcastPanel = -1;
+
+// Builds the plan in the host cache; false without one (or when it is exhausted).
+bool buildBroadcastPlan(const OpContext& ctx, const kernels::WindowOpData& d, const int8_t* weights,
+                        const int32_t* bias, int32_t activationBias) {
+  const kernels::ConvParams& p = d.params;
+  if (p.dilationW != 1) return false;
+  const int32_t fh = d.filter.h, fw = d.filter.w, channels = d.output.c;
+  const int32_t groups = roundUp(fw, 4) / 4;
+  const int64_t height =
+      std::max<int64_t>(int64_t{p.padH} + d.input.h,
+                        int64_t{d.output.h - 1} * p.strideH + int64_t{fh - 1} * p.dilationH + 1);
+  const int64_t width = std::max<int64_t>(int64_t{p.padW} + d.input.w,
+                                          int64_t{d.output.w - 1} * p.strideW + 4 * groups);
+  const int64_t imageBytes = int64_t{d.input.n} * height * width;
+  if (imageBytes > (int64_t{1} << 28)) return false;
+  auto* plan = static_cast<BroadcastPlan*>(ctx.allocateHostCache(sizeof(BroadcastPlan)));
+  const size_t depth = static_cast<size_t>(fh) * 4 * static_cast<size_t>(groups);
+  // The filter as [channel][row][4 * groups taps] rows, zero past the width, for the packing.
+  auto* rows = static_cast<int8_t*>(ctx.allocateHostCache(depth * static_cast<size_t>(channels)));
+  auto* image = static_cast<int8_t*>(ctx.allocateHostCache(static_cast<size_t>(imageBytes) + 4));
+  if (plan == nullptr || rows == nullptr || image == nullptr) return false;
+  std::memset(rows, 0, depth * static_cast<size_t>(channels));
+  for (int32_t c = 0; c < channels; ++c) {
+    for (int32_t fy = 0; fy < fh; ++fy) {
+      for (int32_t fx = 0; fx < fw; ++fx) {
+        rows[static_cast<size_t>(c) * depth + static_cast<size_t>(fy) * 4 * groups + fx] =
+            weights[(static_cast<size_t>(fy) * fw + fx) * channels + c];
+      }
+    }
+  }
+  GemmJob g = gemmJob(d, weights, bias, activationBias);
+  g.weights = rows;
+  g.depth = static_cast<int32_t>(depth);
+  g.strideO = g.depth;
+  g.strideK = 1;
+  *plan = BroadcastPlan{};
+  if (!buildPackedGemm(ctx, g, &plan->packed)) return false;
+  plan->image = image;
+  plan->height = static_cast<int32_t>(height);
+  plan->width = static_cast<int32_t>(width);
+  plan->rowGroups = groups;
+  ctx.setHostData(plan);
+  return true;
+}
+
+// Fills the plan's image from `input`: each byte in kernel form (plus activationBias), the
+// padding the input zero point in that form.
+void fillBroadcastImage(const kernels::WindowOpData& d, const BroadcastPlan& plan,
+                        const int8_t* input, int32_t activationBias) {
+  const auto bias = static_cast<uint8_t>(activationBias);
+  const auto pad = static_cast<int8_t>(static_cast<uint8_t>(-d.params.inputOffset) + bias);
+  const size_t width = static_cast<size_t>(plan.width), inW = static_cast<size_t>(d.input.w);
+  const size_t left = static_cast<size_t>(d.params.padW);
+  int8_t* dst = plan.image;
+  for (int32_t b = 0; b < d.input.n; ++b) {
+    for (int32_t y = 0; y < plan.height; ++y, dst += width) {
+      const int32_t iy = y - d.params.padH;
+      if (iy < 0 || iy >= d.input.h) {
+        std::memset(dst, pad, width);
+        continue;
+      }
+      const int8_t* src = input + (static_cast<size_t>(b) * d.input.h + iy) * inW;
+      std::memset(dst, pad, left);
+      for (size_t x = 0; x < inW; ++x) {
+        dst[left + x] = static_cast<int8_t>(static_cast<uint8_t>(src[x]) + bias);
+      }
+      std::memset(dst + left + inW, pad, width - left - inW);
+    }
+  }
+}
+
 Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   kernels::WindowOpData* d = nullptr;
   Status s = kernels::prepareWindowOp(ctx, true, &d);
@@ -91,7 +177,11 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   const bool constant = ctx.input(1).isConstant() && (!d->hasBias || ctx.input(2).isConstant());
   if (simd == nullptr || !constant) return Status::kOk;  // reference math
   size_t bytes = 0;
-  if (d->input.c == 1) {
+  if (d->input.c == 1 &&
+      buildBroadcastPlan(ctx, *d, ctx.inputData<int8_t>(1),
+                         d->hasBias ? ctx.inputData<int32_t>(2) : nullptr, simd->activationBias)) {
+    d->panel = kBroadcastPanel;  // no scratch
+  } else if (d->input.c == 1) {
     const size_t activations =
         static_cast<size_t>(d->input.flatSize()) + static_cast<size_t>(d->output.flatSize());
     GemmJob g = gemmJob(*d, ctx.inputData<int8_t>(1),
@@ -101,7 +191,7 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   } else {
     bytes = depthwiseScratchBytes(depthwiseJob(*d, nullptr, nullptr));
   }
-  if ((s = ctx.requestScratch(bytes, &d->scratch)) != Status::kOk) return s;
+  if (bytes > 0 && (s = ctx.requestScratch(bytes, &d->scratch)) != Status::kOk) return s;
   d->fast = true;
   return Status::kOk;
 }
@@ -123,6 +213,21 @@ void invoke(const OpContext& ctx) {
     return;
   }
   const SimdKernels* simd = simdKernels(kIsa);
+  if (d->panel == kBroadcastPanel) {
+    const auto* plan = static_cast<const BroadcastPlan*>(ctx.hostData());
+    fillBroadcastImage(*d, *plan, ctx.inputData<int8_t>(0), simd->activationBias);
+    DepthwiseJob j = depthwiseJob(*d, nullptr, bias);
+    j.inH = plan->height;
+    j.inW = plan->width;
+    j.padH = j.padW = 0;
+    j.packedTaps = plan->packed.panel;
+    j.cachedRq = &plan->packed.rq;
+    j.rowGroups = plan->rowGroups;
+    j.input = plan->image;
+    j.output = ctx.outputData<int8_t>(0);
+    if (!depthwiseInBands(j, simd->depthwise)) simd->depthwise(j);
+    return;
+  }
   if (d->input.c == 1) {
     GemmJob g = gemmJob(*d, ctx.inputData<int8_t>(1), bias, simd->activationBias);
     planGemmInvoke(ctx, g,
