@@ -170,6 +170,44 @@ void fillBroadcastImage(const kernels::WindowOpData& d, const BroadcastPlan& pla
   }
 }
 
+// Several input channels with a host cache: the requantization arrays and the weights as int16
+// tap pairs, prepared once (DepthwiseJob::cachedRq, pairWeights).
+struct PairPlan {
+  CachedGemv rq;  // its weights: the filter as [channel][tap] rows (unused by the kernel)
+  int16_t* pairWeights = nullptr;
+};
+
+// Builds the plan in the host cache; false without one (or when it is exhausted).
+bool buildPairPlan(const OpContext& ctx, const kernels::WindowOpData& d, const int8_t* weights,
+                   const int32_t* bias) {
+  const int32_t channels = d.output.c, taps = d.filter.h * d.filter.w;
+  const size_t padded = static_cast<size_t>(roundUp(channels, kChannelBlock));
+  const size_t pairs = depthwiseTaps(d.filter.h, d.filter.w) / 2;
+  auto* plan = static_cast<PairPlan*>(ctx.allocateHostCache(sizeof(PairPlan)));
+  auto* rows = static_cast<int8_t*>(
+      ctx.allocateHostCache(static_cast<size_t>(channels) * static_cast<size_t>(taps)));
+  auto* pairWeights =
+      static_cast<int16_t*>(ctx.allocateHostCache(sizeof(int16_t) * 2 * pairs * padded));
+  if (plan == nullptr || rows == nullptr || pairWeights == nullptr) return false;
+  std::memset(pairWeights, 0, sizeof(int16_t) * 2 * pairs * padded);
+  for (int32_t t = 0; t < taps; ++t) {
+    for (int32_t c = 0; c < channels; ++c) {
+      const int8_t w = weights[static_cast<size_t>(t) * channels + c];
+      rows[static_cast<size_t>(c) * taps + t] = w;
+      pairWeights[(static_cast<size_t>(t / 2) * padded + c) * 2 + t % 2] = w;
+    }
+  }
+  *plan = PairPlan{};
+  const kernels::ConvParams& p = d.params;
+  if (!buildCachedGemv(ctx, rows, channels, taps, bias, p.inputOffset, d.quant.multipliers,
+                       d.quant.shifts, true, p.outputOffset, p.actMin, p.actMax, &plan->rq)) {
+    return false;
+  }
+  plan->pairWeights = pairWeights;
+  ctx.setHostData(plan);
+  return true;
+}
+
 Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
   kernels::WindowOpData* d = nullptr;
   Status s = kernels::prepareWindowOp(ctx, true, &d);
@@ -189,6 +227,8 @@ Status prepareWith(OpContext& ctx, const SimdKernels* simd) {
     bytes = planPackedGemm(ctx, g, gemmScratchCap(activations), simd->tileRows);
     d->panel = g.panel;
   } else {
+    buildPairPlan(ctx, *d, ctx.inputData<int8_t>(1),
+                  d->hasBias ? ctx.inputData<int32_t>(2) : nullptr);  // else sums per invoke
     bytes = depthwiseScratchBytes(depthwiseJob(*d, nullptr, nullptr));
   }
   if (bytes > 0 && (s = ctx.requestScratch(bytes, &d->scratch)) != Status::kOk) return s;
@@ -241,6 +281,10 @@ void invoke(const OpContext& ctx) {
     return;
   }
   DepthwiseJob j = depthwiseJob(*d, ctx.inputData<int8_t>(1), bias);
+  if (const auto* plan = static_cast<const PairPlan*>(ctx.hostData())) {
+    j.cachedRq = &plan->rq.rq;
+    j.pairWeights = plan->pairWeights;
+  }
   j.input = ctx.inputData<int8_t>(0);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<uint8_t*>(d->scratch);

@@ -153,6 +153,10 @@ struct DepthwiseJob {
   const int8_t* packedTaps = nullptr;
   const RequantParams* cachedRq = nullptr;
   int32_t rowGroups = 0;
+  // Several input channels with a host cache: cachedRq as above (input term inputOffset, raw
+  // input bytes) and pairWeights[(p * roundUp(channels, 8) + c) * 2 + k] = weight of tap
+  // 2p + k for channel c (zero past the taps and the channels), so no weight sums are taken.
+  const int16_t* pairWeights = nullptr;
 };
 
 inline size_t depthwiseTaps(int32_t filterH, int32_t filterW) {
