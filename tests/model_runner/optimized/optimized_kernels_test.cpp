@@ -221,14 +221,15 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false, bo
 // which take the interior fast path.
 // `wide`: a single input channel and large filters (micro_speech's first layer): the GEMM form
 // with panels of 8 channels and fewer im2col rows.
-// `rows3x3` (with `common`): wider images, strides 1 and 2 across and extreme zero points, for
-// the 3x3 row loop that shares tap pairs between neighbouring pixels.
+// `rows3x3` (with `common`): larger images, strides 1 and 2 across and extreme zero points, for
+// the 3x3 row loop that shares tap pairs between neighbouring pixels (and images too large for
+// the padded copy, whose border pixels take the per-tap path).
 // `anyFilter` (with `wide`): every filter size from 1x1 to 10x10 (each width modulo 4 of the
 // broadcast kernel's groups of 4 taps), multipliers from 1 and extreme zero points.
 void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = false,
                      bool rows3x3 = false, bool anyFilter = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = wide ? rng.uniform(anyFilter ? 1 : 12, 50) : rng.uniform(1, 16),
+  const int32_t h = wide ? rng.uniform(anyFilter ? 1 : 12, 50) : rng.uniform(1, rows3x3 ? 40 : 16),
                 w = wide ? rng.uniform(anyFilter ? 1 : 10, 40) : rng.uniform(1, rows3x3 ? 30 : 16);
   const int32_t ic = wide     ? 1
                      : common ? 8 * rng.uniform(1, 6)
