@@ -145,6 +145,18 @@ struct DepthwiseJob {
   const int8_t* input = nullptr;
   int8_t* output = nullptr;
   uint8_t* scratch = nullptr;  // depthwiseScratchBytes()
+  // A single input channel with a host cache (packedTaps set): `input` is the image already
+  // padded on every side (padH = padW = 0) and in the GEMM's kernel form (each byte plus
+  // kActivationBias), so every tap lies inside it; the weights are packed like a GEMM panel
+  // (buildPackedGemm) with each filter row's taps in rowGroups groups of 4 (zero past the
+  // filter width), and cachedRq holds the requantization (offsetBias with the input term).
+  const int8_t* packedTaps = nullptr;
+  const RequantParams* cachedRq = nullptr;
+  int32_t rowGroups = 0;
+  // Several input channels with a host cache: cachedRq as above (input term inputOffset, raw
+  // input bytes) and pairWeights[(p * roundUp(channels, 8) + c) * 2 + k] = weight of tap
+  // 2p + k for channel c (zero past the taps and the channels), so no weight sums are taken.
+  const int16_t* pairWeights = nullptr;
 };
 
 inline size_t depthwiseTaps(int32_t filterH, int32_t filterW) {

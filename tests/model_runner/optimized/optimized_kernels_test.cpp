@@ -223,22 +223,31 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false, bo
 // which take the interior fast path.
 // `wide`: a single input channel and large filters (micro_speech's first layer): the GEMM form
 // with panels of 8 channels and fewer im2col rows.
-// `rows3x3` (with `common`): wider images, strides 1 and 2 across and extreme zero points, for
-// the 3x3 row loop that shares tap pairs between neighbouring pixels.
+// `rows3x3` (with `common`): larger images, strides 1 and 2 across and extreme zero points, for
+// the 3x3 row loop that shares tap pairs between neighbouring pixels (and images too large for
+// the padded copy, whose border pixels take the per-tap path).
+// `anyFilter` (with `wide`): every filter size from 1x1 to 10x10 (each width modulo 4 of the
+// broadcast kernel's groups of 4 taps), multipliers from 1 and extreme zero points.
 void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = false,
-                     bool rows3x3 = false) {
+                     bool rows3x3 = false, bool anyFilter = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = wide ? rng.uniform(12, 50) : rng.uniform(1, 16),
-                w = wide ? rng.uniform(10, 40) : rng.uniform(1, rows3x3 ? 30 : 16);
+  const int32_t h = wide ? rng.uniform(anyFilter ? 1 : 12, 50) : rng.uniform(1, rows3x3 ? 40 : 16),
+                w = wide ? rng.uniform(anyFilter ? 1 : 10, 40) : rng.uniform(1, rows3x3 ? 30 : 16);
   const int32_t ic = wide     ? 1
                      : common ? 8 * rng.uniform(1, 6)
                               : (rng.chance(0.15) ? 1 : rng.uniform(1, 40));
-  const int32_t mult = wide                         ? rng.uniform(2, 20)
+  const int32_t mult = wide                         ? rng.uniform(anyFilter ? 1 : 2, 20)
                        : !common && rng.chance(0.3) ? rng.uniform(2, ic == 1 ? 12 : 4)
                                                     : 1;
   const int32_t oc = ic * mult;
-  const int32_t fh = common ? 3 : wide ? rng.uniform(6, 12) : rng.uniform(1, 5);
-  const int32_t fw = common ? 3 : wide ? rng.uniform(4, 10) : rng.uniform(1, 5);
+  const int32_t fh = common      ? 3
+                     : anyFilter ? rng.uniform(1, 10)
+                     : wide      ? rng.uniform(6, 12)
+                                 : rng.uniform(1, 5);
+  const int32_t fw = common      ? 3
+                     : anyFilter ? rng.uniform(1, 10)
+                     : wide      ? rng.uniform(4, 10)
+                                 : rng.uniform(1, 5);
   const int32_t sh = rng.uniform(1, 3),
                 sw = rows3x3 ? rng.uniform(1, 2) : (rng.chance(0.7) ? sh : rng.uniform(1, 3));
   const int32_t dil = !common && rng.chance(0.2) ? 2 : 1;
@@ -248,8 +257,9 @@ void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = 
   TfliteWriter wr;
   const int32_t in = wr.addActivation(
       "in", host::TensorType::kInt8, {n, h, w, ic},
-      QuantParams::perTensor(rng.uniformF(0.005f, 0.1f),
-                             rows3x3 ? extremeZeroPoint(rng) : rng.uniform(-128, 127)));
+      QuantParams::perTensor(rng.uniformF(0.005f, 0.1f), rows3x3 || (anyFilter && rng.chance(0.5))
+                                                             ? extremeZeroPoint(rng)
+                                                             : rng.uniform(-128, 127)));
   const QuantParams fq = filterQuant(rng, oc, 3, rng.chance(0.8));
   const int32_t filter =
       wr.addInt8Constant("filter", {1, fh, fw, oc}, rng.bytes(size_t(fh * fw * oc)), fq);
@@ -451,6 +461,20 @@ TEST(OptimizedKernels, SingleChannelWideDepthwiseMatchesReference) {
       "identical\n",
       counts.models, counts.comparisons);
   EXPECT_GT(counts.models, 40);
+}
+
+// The single-input-channel broadcast kernel (with a host cache) over every filter size, stride,
+// dilation and padding, and the GEMM form it replaces without a host cache.
+TEST(OptimizedKernels, SingleChannelAnyFilterDepthwiseMatchesReference) {
+  Rng rng(1357);
+  Counts counts;
+  for (int i = 0; i < 150 && !HasFatalFailure(); ++i)
+    randomDepthwise(rng, &counts, false, true, false, true);
+  std::printf(
+      "DEPTHWISE_CONV_2D single channel, 1x1 to 10x10 filters: %d random models, %d optimized "
+      "runs identical\n",
+      counts.models, counts.comparisons);
+  EXPECT_GT(counts.models, 90);
 }
 
 TEST(OptimizedKernels, PointwiseConvMatchesReference) {
