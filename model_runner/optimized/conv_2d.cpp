@@ -49,11 +49,13 @@ void planGemm(GemmJob& j, size_t cap, int32_t tileRows) {
   while (j.rows > 1 && bytes(kChannelBlock, j.rows) > cap) --j.rows;
 }
 
-// Fewer than 4 input channels (a first layer on RGB or mono input): each filter tap becomes one
-// group of 4 depth values, read in place from a strip of padded input rows, when the strip fits
-// the scratch cap.
+// Three input channels (an RGB first layer): each filter tap becomes one group of 4 depth values
+// (27 -> 36 for 3x3), read in place from a strip of padded input rows, when the strip fits the
+// scratch cap. Fewer channels would multiply the depth by more than 4/3 (and filter rows of a
+// multiple of 4 bytes are read in place anyway).
 static bool stripFits(GemmJob& c, size_t cap) {
-  if (c.direct || c.inC >= 4 || c.strideK != 1 || c.filterOffset != 0 ||
+  const bool windowRows = c.dilationW == 1 && (c.inC * c.filterW) % 4 == 0;
+  if (c.direct || c.inC != 3 || windowRows || c.strideK != 1 || c.filterOffset != 0 ||
       c.filterH * c.filterW > 1024 || c.strideO != c.depth) {
     return false;
   }

@@ -169,8 +169,8 @@ int32_t extremeZeroPoint(Rng& rng) {
   return rng.chance(0.5) ? -128 : 127;
 }
 
-// `firstLayer`: 1-3 input channels on larger images (RGB or mono first layers), which the GEMM
-// pads to 4 channels in a strip of input rows.
+// `firstLayer`: 1-3 input channels on larger images (RGB or mono first layers); with 3 the GEMM
+// pads them to 4 channels in a strip of input rows.
 void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false, bool window = false,
                 bool firstLayer = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
@@ -180,7 +180,7 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false, bo
                 w = firstLayer ? rng.uniform(6, 40)
                     : large    ? rng.uniform(10, 24)
                                : rng.uniform(1, 14);
-  const int32_t ic = firstLayer ? rng.uniform(1, 3)
+  const int32_t ic = firstLayer ? (rng.chance(0.7) ? 3 : rng.uniform(1, 2))
                      : window   ? (rng.chance(0.3) ? 1 : 4 * rng.uniform(1, 8))
                      : large    ? rng.uniform(1, 12)
                                 : (rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70));
