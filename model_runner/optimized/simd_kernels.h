@@ -98,6 +98,14 @@ struct GemmJob {
 inline int32_t gemmRows(const GemmJob& j) {
   return j.batches * j.outH * j.outW;
 }
+// Depth groups of 4 a tile may read straight from the input (window mode).
+constexpr int32_t kMaxWindowGroups = 1024;
+// The packed form of a 1x1 layer (no padding) whose depth is a multiple of 4 reads every row of
+// A in place: it needs no scratch.
+inline bool gemmRowsInPlace(const GemmJob& j) {
+  return j.cachedPanel != nullptr && j.direct && j.filterOffset == 0 && j.dilationW == 1 &&
+         j.depth % 4 == 0 && j.depth / 4 <= kMaxWindowGroups;
+}
 // The dot-product path: few rows, weight rows contiguous along the depth.
 // The dot-product path: weight rows contiguous along the depth, and few rows of A or no panel.
 inline bool gemmInPlace(const GemmJob& j) {
@@ -132,7 +140,7 @@ inline size_t gemmScratchBytes(const GemmJob& j) {
             : 0;
     return sums + (j.direct ? 0 : rows);
   }
-  if (j.cachedPanel != nullptr) return rows;
+  if (j.cachedPanel != nullptr) return gemmRowsInPlace(j) ? 0 : rows;
   return rows + roundUp(static_cast<int32_t>(gemmPanelBytes(j)), 16) +
          sizeof(int32_t) * roundUp(j.panel, 8);
 }
