@@ -49,6 +49,21 @@ void planGemm(GemmJob& j, size_t cap, int32_t tileRows) {
   while (j.rows > 1 && bytes(kChannelBlock, j.rows) > cap) --j.rows;
 }
 
+// Three input channels (an RGB first layer): each filter tap becomes one group of 4 depth values
+// (27 -> 36 for 3x3), read in place from a strip of padded input rows, when the strip fits the
+// scratch cap. Fewer channels would multiply the depth by more than 4/3 (and filter rows of a
+// multiple of 4 bytes are read in place anyway).
+static bool stripFits(GemmJob& c, size_t cap) {
+  const bool windowRows = c.dilationW == 1 && (c.inC * c.filterW) % 4 == 0;
+  if (c.direct || c.inC != 3 || windowRows || c.strideK != 1 || c.filterOffset != 0 ||
+      c.filterH * c.filterW > 1024 || c.strideO != c.depth) {
+    return false;
+  }
+  c.stripC = 4;
+  c.depth = c.filterH * c.filterW * c.stripC;
+  return gemmStripBytes(c) <= cap;
+}
+
 size_t planPackedGemm(const OpContext& ctx, GemmJob& j, size_t cap, int32_t tileRows) {
   planGemm(j, cap, tileRows);
   const size_t plain = gemmScratchBytes(j);
@@ -58,8 +73,13 @@ size_t planPackedGemm(const OpContext& ctx, GemmJob& j, size_t cap, int32_t tile
   c.cachedPanel = j.weights;  // any non-null pointer: the scratch of the cached form
   c.panel = roundUp(j.channels, kChannelBlock);
   c.rows = tileRows < kGemmMaxRows ? tileRows : kGemmMaxRows;
-  while (c.rows > 1 && gemmScratchBytes(c) > limit) --c.rows;
-  if (gemmScratchBytes(c) > limit) return plain;
+  GemmJob strip = c;
+  if (stripFits(strip, cap)) {
+    c = strip;
+  } else {
+    while (c.rows > 1 && gemmScratchBytes(c) > limit) --c.rows;
+    if (gemmScratchBytes(c) > limit) return plain;
+  }
   auto* cache = static_cast<PackedGemm*>(ctx.allocateHostCache(sizeof(PackedGemm)));
   if (cache == nullptr || !buildPackedGemm(ctx, c, cache)) return plain;
   cache->rows = c.rows;
@@ -76,6 +96,10 @@ void planGemmInvoke(const OpContext& ctx, GemmJob& j, size_t cap, int32_t tileRo
     j.cachedRq = &cache->rq;
     j.panel = roundUp(j.channels, kChannelBlock);
     j.rows = cache->rows;
+    if (cache->stripC > 0) {
+      j.stripC = cache->stripC;
+      j.depth = j.filterH * j.filterW * j.stripC;
+    }
     return;
   }
   planGemm(j, cap, tileRows);

@@ -19,7 +19,16 @@ void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t*
     int8_t* dst = packed + static_cast<size_t>(i / kChannelBlock) * blockBytes +
                   static_cast<size_t>(i % kChannelBlock) * 4;
     uint32_t sum = 0;
-    if (j.strideK == 1) {
+    if (j.stripC > 0) {
+      // Padded input channels: group g is tap g's inC weights, then zeros.
+      for (int32_t g = 0; g < groups; ++g, dst += 32) {
+        for (int32_t t = 0; t < 4; ++t) {
+          const int8_t w = t < j.inC ? row[static_cast<size_t>(g) * j.inC + t] : int8_t{0};
+          dst[t] = w;
+          sum += static_cast<uint32_t>(static_cast<int32_t>(w));
+        }
+      }
+    } else if (j.strideK == 1) {
       int32_t k = 0;
       for (; k + 4 <= depth; k += 4, dst += 32) {
         uint32_t v;
@@ -128,6 +137,7 @@ bool buildPackedGemm(const OpContext& ctx, const GemmJob& j, PackedGemm* g) {
                       &g->rq);
   }
   g->panel = panel;
+  g->stripC = j.stripC;
   return true;
 }
 

@@ -78,6 +78,10 @@ struct GemmJob {
   // GEMM runs one panel of the whole layer from it and the scratch holds only rows of A.
   const int8_t* cachedPanel = nullptr;
   const RequantParams* cachedRq = nullptr;
+  // With cachedPanel, a layer of fewer than 4 input channels may pad them to stripC (4): the
+  // scratch then holds the filter rows one output row reads, each input pixel as 4 bytes, and
+  // depth is filterH * filterW * stripC (the packed weights of the padded channels are 0).
+  int32_t stripC = 0;
   // Set by the kernel per panel:
   const int8_t* packed = nullptr;
   const int32_t* sums = nullptr;  // weight sum of each channel of the panel
@@ -93,6 +97,14 @@ struct GemmJob {
 
 inline int32_t gemmRows(const GemmJob& j) {
   return j.batches * j.outH * j.outW;
+}
+// Depth groups of 4 a tile may read straight from the input (window mode).
+constexpr int32_t kMaxWindowGroups = 1024;
+// The packed form of a 1x1 layer (no padding) whose depth is a multiple of 4 reads every row of
+// A in place: it needs no scratch.
+inline bool gemmRowsInPlace(const GemmJob& j) {
+  return j.cachedPanel != nullptr && j.direct && j.filterOffset == 0 && j.dilationW == 1 &&
+         j.depth % 4 == 0 && j.depth / 4 <= kMaxWindowGroups;
 }
 // The dot-product path: few rows, weight rows contiguous along the depth.
 // The dot-product path: weight rows contiguous along the depth, and few rows of A or no panel.
@@ -110,7 +122,15 @@ inline size_t gemmRowBytes(const GemmJob& j) {
 inline size_t gemmPanelBytes(const GemmJob& j) {
   return static_cast<size_t>(roundUp(j.panel, 8)) * static_cast<size_t>(roundUp(j.depth, 4));
 }
+// The strip of a job with stripC set: filterH rows of the padded input columns one output row
+// reads, stripC bytes per pixel, plus slack.
+inline size_t gemmStripBytes(const GemmJob& j) {
+  const size_t width =
+      static_cast<size_t>((j.outW - 1) * j.strideW + (j.filterW - 1) * j.dilationW + 1);
+  return static_cast<size_t>(j.filterH) * width * static_cast<size_t>(j.stripC) + 16;
+}
 inline size_t gemmScratchBytes(const GemmJob& j) {
+  if (j.stripC > 0) return gemmStripBytes(j);
   const size_t rows = roundUp(static_cast<int32_t>(gemmRowBytes(j)), 16);
   if (gemmInPlace(j)) {
     // Many rows without a panel (gemvRows): each channel's weight sum first.
@@ -120,7 +140,7 @@ inline size_t gemmScratchBytes(const GemmJob& j) {
             : 0;
     return sums + (j.direct ? 0 : rows);
   }
-  if (j.cachedPanel != nullptr) return rows;
+  if (j.cachedPanel != nullptr) return gemmRowsInPlace(j) ? 0 : rows;
   return rows + roundUp(static_cast<int32_t>(gemmPanelBytes(j)), 16) +
          sizeof(int32_t) * roundUp(j.panel, 8);
 }
@@ -235,7 +255,8 @@ void packPanel(const GemmJob& j, int32_t c0, int32_t n, int8_t* packed, int32_t*
 struct PackedGemm {
   const int8_t* panel = nullptr;
   RequantParams rq;
-  int32_t rows = 1;  // rows of A the scratch holds (planPackedGemm)
+  int32_t rows = 1;    // rows of A the scratch holds (planPackedGemm)
+  int32_t stripC = 0;  // GemmJob::stripC of the packed layout
 };
 
 // Fills `g` from host-cache memory of `ctx` for the job's weights (set) and source; false

@@ -171,13 +171,21 @@ int32_t extremeZeroPoint(Rng& rng) {
   return rng.chance(0.5) ? -128 : 127;
 }
 
-void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false, bool window = false) {
+// `firstLayer`: 1-3 input channels on larger images (RGB or mono first layers); with 3 the GEMM
+// pads them to 4 channels in a strip of input rows.
+void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false, bool window = false,
+                bool firstLayer = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = large ? rng.uniform(10, 24) : rng.uniform(1, 14),
-                w = large ? rng.uniform(10, 24) : rng.uniform(1, 14);
-  const int32_t ic = window  ? (rng.chance(0.3) ? 1 : 4 * rng.uniform(1, 8))
-                     : large ? rng.uniform(1, 12)
-                             : (rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70));
+  const int32_t h = firstLayer ? rng.uniform(6, 40)
+                    : large    ? rng.uniform(10, 24)
+                               : rng.uniform(1, 14),
+                w = firstLayer ? rng.uniform(6, 40)
+                    : large    ? rng.uniform(10, 24)
+                               : rng.uniform(1, 14);
+  const int32_t ic = firstLayer ? (rng.chance(0.7) ? 3 : rng.uniform(1, 2))
+                     : window   ? (rng.chance(0.3) ? 1 : 4 * rng.uniform(1, 8))
+                     : large    ? rng.uniform(1, 12)
+                                : (rng.chance(0.3) ? rng.uniform(1, 4) : rng.uniform(1, 70));
   const int32_t oc = large ? rng.uniform(33, 130) : rng.uniform(1, 70);
   const int32_t fh = pointwise ? 1 : rng.uniform(1, large ? 3 : 5),
                 fw = pointwise ? 1
@@ -450,6 +458,16 @@ TEST(OptimizedKernels, LargerConvMatchesReference) {
   std::printf("CONV_2D larger: %d random models, %d optimized runs identical\n", counts.models,
               counts.comparisons);
   EXPECT_GT(counts.models, 40);
+}
+
+TEST(OptimizedKernels, FewInputChannelConvMatchesReference) {
+  Rng rng(3003);
+  Counts counts;
+  for (int i = 0; i < 80 && !HasFatalFailure(); ++i)
+    randomConv(rng, &counts, false, false, false, true);
+  std::printf("CONV_2D with 1-3 input channels: %d random models, %d optimized runs identical\n",
+              counts.models, counts.comparisons);
+  EXPECT_GT(counts.models, 60);
 }
 
 TEST(OptimizedKernels, SingleChannelWideDepthwiseMatchesReference) {
