@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "model_runner/kernels/window_op.h"
 #include "model_runner/optimized/optimized_registrations.h"
@@ -151,6 +152,20 @@ void usePaddedImage(const PaddedImage& image, DepthwiseJob* j) {
   j->inW = image.width;
   j->padH = j->padW = 0;
   j->input = image.data;
+}
+
+// A one-pixel-wide image under a one-tap-wide filter (temporal Kx1 filters over [n, T, 1, C], as
+// streaming keyword models use) has the memory layout of a one-row image under a 1xK filter, both
+// for pixels and taps: run it as that row, so the kernel keeps weights and requantization in
+// registers across its T pixels instead of starting again at every one-pixel row.
+void asRow(DepthwiseJob* j) {
+  if (j->inW != 1 || j->outW != 1 || j->filterW != 1 || j->padW != 0 || j->inH == 1) return;
+  std::swap(j->inH, j->inW);
+  std::swap(j->outH, j->outW);
+  std::swap(j->filterH, j->filterW);
+  std::swap(j->strideH, j->strideW);
+  std::swap(j->dilationH, j->dilationW);
+  std::swap(j->padH, j->padW);
 }
 
 // A single input channel with a host cache and dilation 1 across runs the broadcast kernel
@@ -333,6 +348,7 @@ void invoke(const OpContext& ctx) {
     fillPaddedImage(*d, plan->image, j.input, d->output.c, 0);
     usePaddedImage(plan->image, &j);
   }
+  asRow(&j);
   j.output = ctx.outputData<int8_t>(0);
   j.scratch = static_cast<uint8_t*>(d->scratch);
   if (!depthwiseInBands(j, simd->depthwise)) simd->depthwise(j);

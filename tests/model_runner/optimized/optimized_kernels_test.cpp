@@ -236,23 +236,31 @@ void randomConv(Rng& rng, Counts* counts, bool pointwise, bool large = false, bo
 // the padded copy, whose border pixels take the per-tap path).
 // `anyFilter` (with `wide`): every filter size from 1x1 to 10x10 (each width modulo 4 of the
 // broadcast kernel's groups of 4 taps), multipliers from 1 and extreme zero points.
+// column: one-pixel-wide images under Kx1 filters (temporal filters of streaming audio models).
 void randomDepthwise(Rng& rng, Counts* counts, bool common = false, bool wide = false,
-                     bool rows3x3 = false, bool anyFilter = false) {
+                     bool rows3x3 = false, bool anyFilter = false, bool column = false) {
   const int32_t n = rng.chance(0.2) ? 2 : 1;
-  const int32_t h = wide ? rng.uniform(anyFilter ? 1 : 12, 50) : rng.uniform(1, rows3x3 ? 40 : 16),
-                w = wide ? rng.uniform(anyFilter ? 1 : 10, 40) : rng.uniform(1, rows3x3 ? 30 : 16);
+  const int32_t h = wide     ? rng.uniform(anyFilter ? 1 : 12, 50)
+                    : column ? rng.uniform(1, 50)
+                             : rng.uniform(1, rows3x3 ? 40 : 16),
+                w = wide     ? rng.uniform(anyFilter ? 1 : 10, 40)
+                    : column ? 1
+                             : rng.uniform(1, rows3x3 ? 30 : 16);
   const int32_t ic = wide     ? 1
                      : common ? 8 * rng.uniform(1, 6)
+                     : column ? (rng.chance(0.6) ? 8 * rng.uniform(1, 17) : rng.uniform(2, 70))
                               : (rng.chance(0.15) ? 1 : rng.uniform(1, 40));
   const int32_t mult = wide                         ? rng.uniform(anyFilter ? 1 : 2, 20)
                        : !common && rng.chance(0.3) ? rng.uniform(2, ic == 1 ? 12 : 4)
                                                     : 1;
   const int32_t oc = ic * mult;
   const int32_t fh = common      ? 3
+                     : column    ? rng.uniform(1, 15)
                      : anyFilter ? rng.uniform(1, 10)
                      : wide      ? rng.uniform(6, 12)
                                  : rng.uniform(1, 5);
-  const int32_t fw = common      ? 3
+  const int32_t fw = column      ? 1
+                     : common    ? 3
                      : anyFilter ? rng.uniform(1, 10)
                      : wide      ? rng.uniform(4, 10)
                                  : rng.uniform(1, 5);
@@ -511,6 +519,19 @@ TEST(OptimizedKernels, DepthwiseMatchesReference) {
   std::printf("DEPTHWISE_CONV_2D: %d random models, %d optimized runs identical\n", counts.models,
               counts.comparisons);
   EXPECT_GT(counts.models, 150);
+}
+
+// [n, T, 1, C] images under Kx1 filters run as one row of T pixels (asRow).
+TEST(OptimizedKernels, ColumnDepthwiseMatchesReference) {
+  Rng rng(4242);
+  Counts counts;
+  for (int i = 0; i < 200 && !HasFatalFailure(); ++i)
+    randomDepthwise(rng, &counts, false, false, false, false, true);
+  std::printf(
+      "DEPTHWISE_CONV_2D Kx1 on one-pixel-wide images: %d random models, %d optimized runs "
+      "identical\n",
+      counts.models, counts.comparisons);
+  EXPECT_GT(counts.models, 120);
 }
 
 TEST(OptimizedKernels, Depthwise3x3MatchesReference) {
