@@ -67,6 +67,9 @@ std::unique_ptr<DeviceSession> openAndConnect(const QString& verb, const QComman
   QObject::connect(session.get(), &DeviceSession::diagnostic, [](const QString& line) {
     if (qEnvironmentVariableIsSet("TINYSCOPE_VERBOSE")) err() << "device: " << line << Qt::endl;
   });
+  QObject::connect(session.get(), &DeviceSession::deviceLog, [](int, const QString& text) {
+    if (qEnvironmentVariableIsSet("TINYSCOPE_VERBOSE")) err() << "device log: " << text << Qt::endl;
+  });
   bool ok = false;
   const double seconds = p.value(kTimeoutOpt).toDouble(&ok);
   if (!ok || !(seconds > 0 && seconds <= 3600)) {
